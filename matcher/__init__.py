@@ -1,0 +1,68 @@
+"""matcher: exact, explained talent–demand matching for reserve-cadre pools.
+
+The public API is small:
+
+- :func:`load_case` reads and validates a case folder (raises :class:`CaseError`).
+- :func:`score_matrix` scores every (cadre, demand) pair under the case policy.
+- :func:`propose` solves exactly and explains the result as a :class:`Proposal`.
+
+Example:
+    >>> import matcher
+    >>> case = matcher.load_case("data/sample-district")
+    >>> proposal = matcher.propose(case)
+    >>> proposal.objective == sum(a.score for a in proposal.assignments)
+    True
+"""
+
+from matcher.errors import (
+    CaseError,
+    InputError,
+    MatcherError,
+    PolicyError,
+    Problem,
+    SolverError,
+    TaxonomyError,
+)
+from matcher.io import load_case, write_case
+from matcher.model import Cadre, Case, Community, Demand, Status
+from matcher.paths import SAMPLE_DISTRICT
+from matcher.policy import Policy, Weights, load_policy, parse_policy
+from matcher.propose import propose
+from matcher.proposal import Alternative, Kpis, Proposal, ProposedAssignment, Unfilled
+from matcher.scoring import ScoreMatrix, score_matrix
+from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SAMPLE_DISTRICT",
+    "Alternative",
+    "Cadre",
+    "Case",
+    "CaseError",
+    "Community",
+    "Demand",
+    "InputError",
+    "Kpis",
+    "MatcherError",
+    "Policy",
+    "PolicyError",
+    "Problem",
+    "Proposal",
+    "ProposedAssignment",
+    "ScoreMatrix",
+    "SolverError",
+    "Status",
+    "Taxonomy",
+    "TaxonomyError",
+    "Unfilled",
+    "Weights",
+    "default_taxonomy",
+    "load_case",
+    "load_policy",
+    "load_taxonomy",
+    "parse_policy",
+    "propose",
+    "score_matrix",
+    "write_case",
+]

@@ -1,0 +1,114 @@
+"""The ``matcher`` command line.
+
+Every user error (bad files, bad options) exits with code 2 and a readable
+message on stderr, never a traceback; output files are written only after
+everything succeeded, so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from matcher.errors import MatcherError
+from matcher.io import load_case
+from matcher.policy import load_policy
+from matcher.propose import propose
+from matcher.render import to_csv, to_json, to_table
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="matcher",
+    help="Exact, explained staffing proposals for reserve-cadre pools.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def fail(exc: MatcherError) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file and rename, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+CaseArg = Annotated[Path, typer.Argument(help="case folder (communities.csv, cadres.csv, demands.csv)")]
+
+
+@app.command("propose")
+def propose_cmd(
+    case: CaseArg,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.table,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="write here instead of stdout")] = None,
+    policy: Annotated[Path | None, typer.Option("--policy", help="policy.toml overriding the case's")] = None,
+    all_rows: Annotated[bool, typer.Option("--all", help="table: show every row")] = False,
+) -> None:
+    """Propose who goes where, exactly optimal under the hard rules, with reasons."""
+    try:
+        pol = load_policy(policy) if policy is not None else None
+        c = load_case(case, policy=pol)
+        result = propose(c)
+    except MatcherError as exc:
+        raise fail(exc) from None
+    if fmt is Format.table and out is None:
+        to_table(result, c, Console(), limit=None if all_rows else 40)
+        return
+    text = to_json(result) if fmt is Format.json else to_csv(result) if fmt is Format.csv else None
+    if text is None:
+        buf = Console(record=True, width=160, file=io.StringIO())
+        to_table(result, c, buf, limit=None)
+        text = buf.export_text()
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(out, text)
+        err.print(f"wrote {out} ({len(result.assignments)} assignments)")
+
+
+@app.command("validate")
+def validate_cmd(case: CaseArg) -> None:
+    """Check a case folder and report every problem at once."""
+    try:
+        c = load_case(case)
+    except MatcherError as exc:
+        raise fail(exc) from None
+    err.print(
+        f"[green]ok[/]: {len(c.communities)} communities, {len(c.cadres)} cadres, "
+        f"{len(c.demands)} demands, taxonomy {c.taxonomy.name} ({len(c.taxonomy.tags)} tags)"
+    )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

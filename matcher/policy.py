@@ -1,0 +1,78 @@
+"""Policy: the weights and factors of the scoring formula, with documented defaults.
+
+A district tunes these in a case's ``policy.toml`` (or an API override) rather
+than in code, so that every score stays reproducible from the files alone. See
+``docs/scoring.md`` for the formula each weight enters.
+
+Example:
+    >>> Policy().weights.fill
+    10.0
+    >>> Policy.model_validate({"weights": {"skill": 30}}).weights.skill
+    30.0
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from matcher.errors import PolicyError, Problem
+
+__all__ = ["Policy", "Weights", "load_policy", "parse_policy"]
+
+
+class Weights(BaseModel):
+    """Term weights (all >= 0). Travel and status enter the score as penalties."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fill: float = Field(10.0, ge=0, description="score per priority point for filling a slot")
+    skill: float = Field(20.0, ge=0, description="score for a perfect skill fit (fit = 1)")
+    travel_per_km: float = Field(0.5, ge=0, description="penalty per km of home-to-demand distance")
+    yellow: float = Field(3.0, ge=0, description="penalty for a yellow-status (needs improvement) cadre")
+
+
+class Policy(BaseModel):
+    """Everything the score depends on besides the case data itself."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weights: Weights = Weights()
+    related_credit: float = Field(
+        0.5, ge=0, le=1, description="share of a sibling tag's level credited toward a needed tag"
+    )
+    alternatives: int = Field(3, ge=0, le=20, description="ranked alternates listed per assignment")
+
+
+def _problems(exc: ValidationError, file: str) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        hint = "remove it or check its spelling" if err["type"] == "extra_forbidden" else None
+        out.append(
+            Problem(file, err["msg"], column=loc, value=repr(err.get("input"))[:60], hint=hint)
+        )
+    return out
+
+
+def parse_policy(data: dict[str, Any], source: str = "policy") -> Policy:
+    """Validate a policy mapping (from TOML or an HTTP body)."""
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        raise PolicyError(f"{source}: invalid policy", _problems(exc, source)) from None
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read ``policy.toml``; keys left out keep their defaults."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise PolicyError(f"{p}: policy file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"{p}: not valid TOML/UTF-8: {exc}") from None
+    return parse_policy(data, str(p))

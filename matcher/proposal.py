@@ -1,0 +1,76 @@
+"""The result types of a staffing proposal (pydantic: they leave the process as JSON).
+
+The JSON shape is a contract with dispatchers' tools and the HTTP API::
+
+    {"objective": float,
+     "assignments": [{"demand", "cadre", "score", "breakdown": {term: value}, "alternatives": [...]}],
+     "unfilled": [{"demand", "slots", "reasons": [...]}],
+     "kpis": {...}}
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["Alternative", "Kpis", "Proposal", "ProposedAssignment", "RuleCount", "Unfilled"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Alternative(_Frozen):
+    """Another cadre for the same demand, priced exactly."""
+
+    cadre: str
+    score: float = Field(description="this cadre's score on the demand")
+    loss: float = Field(description="drop in total score of the best plan that includes this pair")
+
+
+class ProposedAssignment(_Frozen):
+    demand: str
+    cadre: str
+    score: float
+    breakdown: dict[str, float] = Field(description="term → value; sums to score")
+    distance_km: float
+    skill_fit: float
+    pinned: bool = False
+    alternatives: list[Alternative] = []
+
+
+class RuleCount(_Frozen):
+    """How many cadres a hard rule excludes for one demand."""
+
+    rule: str
+    excluded: int = Field(description="cadres failing this rule")
+    only: int = Field(description="cadres failing this rule and no other (it alone binds them)")
+
+
+class Unfilled(_Frozen):
+    demand: str
+    slots: int
+    reasons: list[str]
+    rules: list[RuleCount] = []
+    qualified: int = Field(0, description="cadres passing every hard rule")
+
+
+class Kpis(_Frozen):
+    slots_total: int
+    slots_filled: int
+    fill_rate: float
+    priority_weighted_fill: float
+    mean_skill_fit: float
+    mean_travel_km: float
+    max_travel_km: float
+    cadres_used: int
+    cadres_available: int
+    objective: float
+
+
+class Proposal(_Frozen):
+    objective: float
+    assignments: list[ProposedAssignment]
+    unfilled: list[Unfilled]
+    kpis: Kpis
+    solver: str = Field(description="'lsa' (linear_sum_assignment) or 'lp' (HiGHS), 'empty'")
+    certified: bool = Field(description="optimality certificate checked (no improving exchange)")

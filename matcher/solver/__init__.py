@@ -1,0 +1,10 @@
+"""Numeric core: exact b-matching and its certificate. Arrays in, pairs out.
+
+This package knows nothing of cadres or demands; it imports only numpy, scipy
+and :mod:`matcher.errors`.
+"""
+
+from matcher.solver.assign import SCALE, Assignment, quantise, solve
+from matcher.solver.residual import forced_losses, is_optimal
+
+__all__ = ["SCALE", "Assignment", "forced_losses", "is_optimal", "quantise", "solve"]
