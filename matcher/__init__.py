@@ -30,6 +30,7 @@ from matcher.policy import Policy, Weights, load_policy, parse_policy
 from matcher.propose import propose
 from matcher.proposal import Alternative, Kpis, Proposal, ProposedAssignment, Unfilled
 from matcher.scoring import ScoreMatrix, score_matrix
+from matcher.solver import Assignment, solve
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy
 
 __version__ = "0.1.0"
@@ -37,6 +38,7 @@ __version__ = "0.1.0"
 __all__ = [
     "SAMPLE_DISTRICT",
     "Alternative",
+    "Assignment",
     "Cadre",
     "Case",
     "CaseError",
@@ -64,5 +66,6 @@ __all__ = [
     "parse_policy",
     "propose",
     "score_matrix",
+    "solve",
     "write_case",
 ]

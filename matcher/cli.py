@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from matcher import cli_bench, cli_service
 from matcher.errors import MatcherError
 from matcher.io import load_case
 from matcher.policy import load_policy
@@ -104,6 +105,11 @@ def validate_cmd(case: CaseArg) -> None:
         f"[green]ok[/]: {len(c.communities)} communities, {len(c.cadres)} cadres, "
         f"{len(c.demands)} demands, taxonomy {c.taxonomy.name} ({len(c.taxonomy.tags)} tags)"
     )
+
+
+# Command families kept in their own modules add themselves here.
+cli_service.register(app)
+cli_bench.register(app)
 
 
 def main() -> None:
