@@ -27,8 +27,8 @@ from matcher.io import load_case, write_case
 from matcher.model import Cadre, Case, Community, Demand, Status
 from matcher.paths import SAMPLE_DISTRICT
 from matcher.policy import Policy, Weights, load_policy, parse_policy
-from matcher.propose import propose
 from matcher.proposal import Alternative, Kpis, Proposal, ProposedAssignment, Unfilled
+from matcher.propose import propose
 from matcher.scoring import ScoreMatrix, score_matrix
 from matcher.solver import Assignment, solve
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy

@@ -61,15 +61,21 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-CaseArg = Annotated[Path, typer.Argument(help="case folder (communities.csv, cadres.csv, demands.csv)")]
+CaseArg = Annotated[
+    Path, typer.Argument(help="case folder (communities.csv, cadres.csv, demands.csv)")
+]
 
 
 @app.command("propose")
 def propose_cmd(
     case: CaseArg,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.table,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="write here instead of stdout")] = None,
-    policy: Annotated[Path | None, typer.Option("--policy", help="policy.toml overriding the case's")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="write here instead of stdout")
+    ] = None,
+    policy: Annotated[
+        Path | None, typer.Option("--policy", help="policy.toml overriding the case's")
+    ] = None,
     all_rows: Annotated[bool, typer.Option("--all", help="table: show every row")] = False,
 ) -> None:
     """Propose who goes where, exactly optimal under the hard rules, with reasons."""

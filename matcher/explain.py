@@ -52,10 +52,13 @@ def explain_unfilled(
     fails = np.stack([sm.fails[r][:, missing > 0] for r in RULES])  # rules × n × k
     n_fail = fails.sum(axis=0)
     prio = np.array([d.priority for d in case.demands])
-    for col, j in enumerate(np.flatnonzero(missing > 0)):
+    for col, j in enumerate(np.flatnonzero(missing > 0).tolist()):
         counts = [
-            RuleCount(rule=r, excluded=int(fails[k, :, col].sum()),
-                      only=int((fails[k, :, col] & (n_fail[:, col] == 1)).sum()))
+            RuleCount(
+                rule=r,
+                excluded=int(fails[k, :, col].sum()),
+                only=int((fails[k, :, col] & (n_fail[:, col] == 1)).sum()),
+            )
             for k, r in enumerate(RULES)
         ]
         counts = sorted((c for c in counts if c.excluded), key=lambda c: (-c.only, -c.excluded))
@@ -83,8 +86,16 @@ def explain_unfilled(
             )
         if weak.any():
             reasons.append(
-                f"{_n(int(weak.sum()), 'qualified cadre')} would score ≤ 0 here (travel outweighs fit)"
+                f"{_n(int(weak.sum()), 'qualified cadre')} would score ≤ 0 here "
+                "(travel outweighs fit)"
             )
-        out.append(Unfilled(demand=sm.demand_ids[j], slots=int(missing[j]), reasons=reasons,
-                            rules=counts, qualified=int(qual.sum())))
+        out.append(
+            Unfilled(
+                demand=sm.demand_ids[j],
+                slots=int(missing[j]),
+                reasons=reasons,
+                rules=counts,
+                qualified=int(qual.sum()),
+            )
+        )
     return out

@@ -20,7 +20,11 @@ EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Distance in km between two points given in decimal degrees."""
-    return float(distance_matrix(np.array([lat1]), np.array([lon1]), np.array([lat2]), np.array([lon2]))[0, 0])
+    return float(
+        distance_matrix(np.array([lat1]), np.array([lon1]), np.array([lat2]), np.array([lon2]))[
+            0, 0
+        ]
+    )
 
 
 def distance_matrix(
@@ -33,4 +37,5 @@ def distance_matrix(
     p1, l1 = np.radians(lat_a)[:, None], np.radians(lon_a)[:, None]
     p2, l2 = np.radians(lat_b)[None, :], np.radians(lon_b)[None, :]
     h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    km: npt.NDArray[np.float64] = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return km

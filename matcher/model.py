@@ -66,7 +66,7 @@ class Case:
     communities: tuple[Community, ...]
     cadres: tuple[Cadre, ...]
     demands: tuple[Demand, ...]
-    policy: Policy = Policy()
+    policy: Policy = field(default_factory=Policy)
     source: Path | None = None
 
     def community(self, cid: str) -> Community:

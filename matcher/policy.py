@@ -32,7 +32,9 @@ class Weights(BaseModel):
     fill: float = Field(10.0, ge=0, description="score per priority point for filling a slot")
     skill: float = Field(20.0, ge=0, description="score for a perfect skill fit (fit = 1)")
     travel_per_km: float = Field(0.5, ge=0, description="penalty per km of home-to-demand distance")
-    yellow: float = Field(3.0, ge=0, description="penalty for a yellow-status (needs improvement) cadre")
+    yellow: float = Field(
+        3.0, ge=0, description="penalty for a yellow-status (needs improvement) cadre"
+    )
 
 
 class Policy(BaseModel):

@@ -3,7 +3,8 @@
 The JSON shape is a contract with dispatchers' tools and the HTTP API::
 
     {"objective": float,
-     "assignments": [{"demand", "cadre", "score", "breakdown": {term: value}, "alternatives": [...]}],
+     "assignments": [{"demand", "cadre", "score", "breakdown": {term: value},
+                      "alternatives": [...]}],
      "unfilled": [{"demand", "slots", "reasons": [...]}],
      "kpis": {...}}
 """

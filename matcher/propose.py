@@ -77,11 +77,21 @@ def propose(
     problems: list[Problem] = []
     pin = _pair_mask(pinned, sm, "pinned", problems)
     ban = _pair_mask(excluded, sm, "excluded", problems)
-    cap = np.maximum(sm.capacity - _counts(used_capacity, sm.cadre_ids, "used_capacity", problems), 0)
-    head = np.maximum(sm.headcount - _counts(filled_slots, sm.demand_ids, "filled_slots", problems), 0)
+    cap = np.maximum(
+        sm.capacity - _counts(used_capacity, sm.cadre_ids, "used_capacity", problems), 0
+    )
+    head = np.maximum(
+        sm.headcount - _counts(filled_slots, sm.demand_ids, "filled_slots", problems), 0
+    )
     for i, j in zip(*np.nonzero(pin & ~sm.feasible), strict=True):
-        problems.append(Problem("pinned", "pair breaks a hard rule", value=f"{sm.cadre_ids[i]} → "
-                                f"{sm.demand_ids[j]}", hint="unpin it or fix the case"))
+        problems.append(
+            Problem(
+                "pinned",
+                "pair breaks a hard rule",
+                value=f"{sm.cadre_ids[i]} → {sm.demand_ids[j]}",
+                hint="unpin it or fix the case",
+            )
+        )
     if (pin.sum(axis=1) > cap).any() or (pin.sum(axis=0) > head).any():
         problems.append(Problem("pinned", "pins exceed a cadre's capacity or a demand's headcount"))
     if problems:
@@ -130,11 +140,15 @@ def _assignments(
         # ties broken by higher score, then case order: stable for the dispatcher
         order = np.lexsort((cand, -sm.scores[cand, j], np.round(loss[cand], 6)))[:k_alt]
         alts[j] = [
-            Alternative(cadre=sm.cadre_ids[i], score=float(sm.scores[i, j]), loss=float(round(loss[i], 6)))
+            Alternative(
+                cadre=sm.cadre_ids[i], score=float(sm.scores[i, j]), loss=float(round(loss[i], 6))
+            )
             for i in cand[order]
         ]
     out = []
-    for i, j in sorted(zip(a.rows.tolist(), a.cols.tolist(), strict=True), key=lambda p: (p[1], p[0])):
+    for i, j in sorted(
+        zip(a.rows.tolist(), a.cols.tolist(), strict=True), key=lambda p: (p[1], p[0])
+    ):
         out.append(
             ProposedAssignment(
                 demand=sm.demand_ids[j],
@@ -151,7 +165,11 @@ def _assignments(
 
 
 def _kpis(
-    case: Case, sm: ScoreMatrix, head: npt.NDArray[np.int64], a: Assignment, filled: npt.NDArray[np.int64]
+    case: Case,
+    sm: ScoreMatrix,
+    head: npt.NDArray[np.int64],
+    a: Assignment,
+    filled: npt.NDArray[np.int64],
 ) -> Kpis:
     prio = np.array([d.priority for d in case.demands], dtype=np.float64)
     total = int(head.sum())

@@ -31,8 +31,15 @@ def to_csv(proposal: Proposal) -> str:
     for a in proposal.assignments:
         alts = ";".join(f"{x.cadre}:{x.loss:g}" for x in a.alternatives)
         w.writerow(
-            [a.demand, a.cadre, f"{a.score:.4f}", *(f"{a.breakdown[t]:.4f}" for t in TERMS),
-             f"{a.distance_km:.3f}", f"{a.skill_fit:.4f}", alts]
+            [
+                a.demand,
+                a.cadre,
+                f"{a.score:.4f}",
+                *(f"{a.breakdown[t]:.4f}" for t in TERMS),
+                f"{a.distance_km:.3f}",
+                f"{a.skill_fit:.4f}",
+                alts,
+            ]
         )
     return buf.getvalue()
 
@@ -42,19 +49,34 @@ def to_table(proposal: Proposal, case: Case, console: Console, *, limit: int | N
     cadres = {c.id: c for c in case.cadres}
     demands = {d.id: d for d in case.demands}
     t = Table(title="Proposed dispatches 派遣建议", title_justify="left")
-    for col, kw in [("demand 需求", {}), ("community 社区", {}), ("cadre 干部", {}),
-                    ("score", {"justify": "right"}), ("fit", {"justify": "right"}),
-                    ("km", {"justify": "right"}), ("next best (−loss)", {})]:
+    for col, kw in [
+        ("demand 需求", {}),
+        ("community 社区", {}),
+        ("cadre 干部", {}),
+        ("score", {"justify": "right"}),
+        ("fit", {"justify": "right"}),
+        ("km", {"justify": "right"}),
+        ("next best (−loss)", {}),
+    ]:
         t.add_column(col, **kw)  # type: ignore[arg-type]
     shown = proposal.assignments if limit is None else proposal.assignments[:limit]
     for a in shown:
         d, c = demands[a.demand], cadres[a.cadre]
         alt = ", ".join(f"{cadres[x.cadre].name} −{x.loss:g}" for x in a.alternatives[:2]) or "—"
-        t.add_row(f"{a.demand} {d.title}", case.community(d.community).name, f"{a.cadre} {c.name}",
-                  f"{a.score:.2f}", f"{a.skill_fit:.2f}", f"{a.distance_km:.1f}", alt)
+        t.add_row(
+            f"{a.demand} {d.title}",
+            case.community(d.community).name,
+            f"{a.cadre} {c.name}",
+            f"{a.score:.2f}",
+            f"{a.skill_fit:.2f}",
+            f"{a.distance_km:.1f}",
+            alt,
+        )
     console.print(t)
     if limit is not None and len(proposal.assignments) > limit:
-        console.print(f"… and {len(proposal.assignments) - limit} more (use --format json or csv for all)")
+        console.print(
+            f"… and {len(proposal.assignments) - limit} more (use --format json or csv for all)"
+        )
     if proposal.unfilled:
         u = Table(title="Unfilled slots 未满足需求", title_justify="left")
         u.add_column("demand 需求")

@@ -87,8 +87,11 @@ def score_matrix(case: Case) -> ScoreMatrix:
     short = np.zeros((n, m), bool)
     for t in np.flatnonzero(req.any(axis=0)):
         short |= own[:, t, None] < req[None, :, t]
-    lacks = (~held).astype(np.float64) @ wanted.T.astype(np.float64) > 0 if wanted.size else \
-        np.zeros((n, m), bool)
+    lacks = (
+        (~held).astype(np.float64) @ wanted.T.astype(np.float64) > 0
+        if wanted.size
+        else np.zeros((n, m), bool)
+    )
 
     comm = {c.id: k for k, c in enumerate(case.communities)}
     lat = np.array([c.lat for c in case.communities])
@@ -109,7 +112,9 @@ def score_matrix(case: Case) -> ScoreMatrix:
         "certs": np.asarray(lacks, dtype=bool),
         "travel": km > limit[:, None],
     }
-    feasible = ~np.logical_or.reduce([fails[r] for r in RULES]) if n and m else np.zeros((n, m), bool)
+    feasible = (
+        ~np.logical_or.reduce([fails[r] for r in RULES]) if n and m else np.zeros((n, m), bool)
+    )
 
     w = pol.weights
     priority = np.array([d.priority for d in demands], dtype=np.float64)

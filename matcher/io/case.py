@@ -30,7 +30,16 @@ __all__ = ["COLUMNS", "load_case", "write_case"]
 COLUMNS: dict[str, tuple[str, ...]] = {
     "communities.csv": ("id", "name", "street", "lat", "lon"),
     "cadres.csv": ("id", "name", "home", "skills", "certs", "capacity", "status", "max_travel_km"),
-    "demands.csv": ("id", "community", "title", "needs", "requires", "certs", "headcount", "priority"),
+    "demands.csv": (
+        "id",
+        "community",
+        "title",
+        "needs",
+        "requires",
+        "certs",
+        "headcount",
+        "priority",
+    ),
 }
 
 R = TypeVar("R", bound=BaseModel)
@@ -51,12 +60,18 @@ def _read_rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str,
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         problems.append(
-            Problem(name, "file is not UTF-8", row=line, hint="save it as UTF-8 (with or without BOM)")
+            Problem(
+                name, "file is not UTF-8", row=line, hint="save it as UTF-8 (with or without BOM)"
+            )
         )
         return None
     if not text.strip():
         problems.append(
-            Problem(name, "file is empty", hint=f"the first line must be the header: {','.join(expected)}")
+            Problem(
+                name,
+                "file is empty",
+                hint=f"the first line must be the header: {','.join(expected)}",
+            )
         )
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -65,7 +80,11 @@ def _read_rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str,
     for col in missing:
         problems.append(
             Problem(
-                name, "missing column", row=1, column=col, hint=f"the header must be: {','.join(expected)}"
+                name,
+                "missing column",
+                row=1,
+                column=col,
+                hint=f"the header must be: {','.join(expected)}",
             )
         )
     if missing:
@@ -91,7 +110,10 @@ def _read_rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str,
 
 
 def _validate(
-    model: type[R], rows: Iterable[tuple[int, dict[str, str]]], file: str, tax: Taxonomy,
+    model: type[R],
+    rows: Iterable[tuple[int, dict[str, str]]],
+    file: str,
+    tax: Taxonomy,
     problems: list[Problem],
 ) -> list[tuple[int, R]]:
     out: list[tuple[int, R]] = []
@@ -112,21 +134,35 @@ def _unique(records: Sequence[tuple[int, Any]], file: str, problems: list[Proble
     for line, rec in records:
         if rec.id in first:
             problems.append(
-                Problem(file, "duplicate id", row=line, column="id", value=rec.id,
-                        hint=f"first used on row {first[rec.id]}; ids must be unique")
+                Problem(
+                    file,
+                    "duplicate id",
+                    row=line,
+                    column="id",
+                    value=rec.id,
+                    hint=f"first used on row {first[rec.id]}; ids must be unique",
+                )
             )
         else:
             first[rec.id] = line
 
 
 def _reference(
-    records: Sequence[tuple[int, Any]], attr: str, known: set[str], file: str, problems: list[Problem]
+    records: Sequence[tuple[int, Any]],
+    attr: str,
+    known: set[str],
+    file: str,
+    problems: list[Problem],
 ) -> None:
     for line, rec in records:
         ref = getattr(rec, attr)
         if ref not in known:
             close = difflib.get_close_matches(ref, sorted(known), n=3, cutoff=0.6)
-            hint = ("did you mean " + " or ".join(close) + "?") if close else "add it to communities.csv"
+            hint = (
+                ("did you mean " + " or ".join(close) + "?")
+                if close
+                else "add it to communities.csv"
+            )
             problems.append(
                 Problem(file, "unknown community", row=line, column=attr, value=ref, hint=hint)
             )
@@ -142,32 +178,45 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
     if not root.is_dir():
         raise CaseError(
             f"{root}: not a case folder",
-            [Problem(str(root), "no such folder", hint="pass a folder holding communities.csv, "
-                     "cadres.csv and demands.csv")],
+            [
+                Problem(
+                    str(root),
+                    "no such folder",
+                    hint="pass a folder holding communities.csv, cadres.csv and demands.csv",
+                )
+            ],
         )
     problems: list[Problem] = []
     try:
-        tax = load_taxonomy(root / "taxonomy.toml") if (root / "taxonomy.toml").is_file() \
+        tax = (
+            load_taxonomy(root / "taxonomy.toml")
+            if (root / "taxonomy.toml").is_file()
             else default_taxonomy()
+        )
         if policy is None:
-            policy = load_policy(root / "policy.toml") if (root / "policy.toml").is_file() \
-                else Policy()
+            policy = (
+                load_policy(root / "policy.toml") if (root / "policy.toml").is_file() else Policy()
+            )
     except InputError as exc:
         raise CaseError(f"{root}: {exc.args[0]}", exc.problems) from None
     raw = {name: _read_rows(root / name, problems) for name in COLUMNS}
-    comms = _validate(CommunityRecord, raw["communities.csv"] or [], "communities.csv", tax, problems)
+    comms = _validate(
+        CommunityRecord, raw["communities.csv"] or [], "communities.csv", tax, problems
+    )
     cadres = _validate(CadreRecord, raw["cadres.csv"] or [], "cadres.csv", tax, problems)
     demands = _validate(DemandRecord, raw["demands.csv"] or [], "demands.csv", tax, problems)
     _unique(comms, "communities.csv", problems)
     _unique(cadres, "cadres.csv", problems)
     _unique(demands, "demands.csv", problems)
     if raw["communities.csv"] is not None:
-        known = {c.id for _, c in comms}
+        # rows that failed validation still name a community: don't cascade errors
+        known = {row.get("id", "").strip() for _, row in raw["communities.csv"]}
         _reference(cadres, "home", known, "cadres.csv", problems)
         _reference(demands, "community", known, "demands.csv", problems)
     if problems:
-        problems.sort(key=lambda p: (list(COLUMNS).index(p.file) if p.file in COLUMNS else -1,
-                                     p.row or 0))
+        problems.sort(
+            key=lambda p: (list(COLUMNS).index(p.file) if p.file in COLUMNS else -1, p.row or 0)
+        )
         raise CaseError(f"{root}: {len(problems)} problem(s) in the case files", problems)
     return Case(
         taxonomy=tax,
@@ -184,8 +233,13 @@ def _levels(levels: dict[str, int]) -> str:
 
 
 def _num(x: float) -> str:
-    return "" if math.isinf(x) else repr(float(x)).removesuffix(".0") if float(x).is_integer() \
+    return (
+        ""
+        if math.isinf(x)
+        else repr(float(x)).removesuffix(".0")
+        if float(x).is_integer()
         else repr(float(x))
+    )
 
 
 def write_case(case: Case, path: str | Path) -> Path:
@@ -193,15 +247,33 @@ def write_case(case: Case, path: str | Path) -> Path:
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
     tables: dict[str, list[list[str]]] = {
-        "communities.csv": [[c.id, c.name, c.street, repr(c.lat), repr(c.lon)] for c in case.communities],
+        "communities.csv": [
+            [c.id, c.name, c.street, repr(c.lat), repr(c.lon)] for c in case.communities
+        ],
         "cadres.csv": [
-            [p.id, p.name, p.home, _levels(p.skills), ";".join(p.certs), str(p.capacity),
-             p.status.value, _num(p.max_travel_km)]
+            [
+                p.id,
+                p.name,
+                p.home,
+                _levels(p.skills),
+                ";".join(p.certs),
+                str(p.capacity),
+                p.status.value,
+                _num(p.max_travel_km),
+            ]
             for p in case.cadres
         ],
         "demands.csv": [
-            [d.id, d.community, d.title, _levels(d.needs), _levels(d.requires), ";".join(d.certs),
-             str(d.headcount), str(d.priority)]
+            [
+                d.id,
+                d.community,
+                d.title,
+                _levels(d.needs),
+                _levels(d.requires),
+                ";".join(d.certs),
+                str(d.headcount),
+                str(d.priority),
+            ]
             for d in case.demands
         ],
     }

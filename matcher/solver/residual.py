@@ -131,7 +131,9 @@ def forced_losses(
     try:
         dist = shortest_path(graph, method="J", directed=True, indices=columns + 1 + n)
     except NegativeCycleError as exc:
-        raise SolverError("assignment is not optimal: its residual graph has a negative cycle") from exc
+        raise SolverError(
+            "assignment is not optimal: its residual graph has a negative cycle"
+        ) from exc
     pin = np.zeros((n, m), bool) if pinned is None else np.asarray(pinned, bool)
     chosen = np.zeros((n, m), bool)
     chosen[assignment.rows, assignment.cols] = True

@@ -31,7 +31,9 @@ MIN_LEVEL = 1
 MAX_LEVEL = 5
 
 
-def encode_levels(profiles: Sequence[Mapping[str, int]], taxonomy: Taxonomy) -> npt.NDArray[np.float64]:
+def encode_levels(
+    profiles: Sequence[Mapping[str, int]], taxonomy: Taxonomy
+) -> npt.NDArray[np.float64]:
     """Dense ``(len(profiles), n_tags)`` array of levels; 0 where a tag is absent."""
     out = np.zeros((len(profiles), len(taxonomy.tags)), dtype=np.float64)
     for row, profile in enumerate(profiles):

@@ -165,7 +165,9 @@ def _suggest(word: str, vocabulary: tuple[str, ...]) -> str:
 def _text(entry: dict[str, Any], key: str, where: str, problems: list[Problem], file: str) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(file, f"{where}: '{key}' must be a non-empty string", value=str(value)))
+        problems.append(
+            Problem(file, f"{where}: '{key}' must be a non-empty string", value=str(value))
+        )
         return ""
     return value.strip()
 
@@ -252,7 +254,11 @@ def parse_taxonomy(data: dict[str, Any], source: str = "<memory>") -> Taxonomy:
             problems.append(Problem(source, f"{where}: duplicate cert slug", value=slug))
         seen_certs.add(slug)
         certs.append(
-            Certificate(slug, _text(cert, "zh", where, problems, source), _text(cert, "en", where, problems, source))
+            Certificate(
+                slug,
+                _text(cert, "zh", where, problems, source),
+                _text(cert, "en", where, problems, source),
+            )
         )
     if problems:
         raise TaxonomyError(f"taxonomy {source} is not valid", problems)

@@ -1,0 +1,37 @@
+"""Shared fixtures and the hypothesis profiles (``ci`` is derandomised)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample-district"
+
+
+@pytest.fixture(scope="session")
+def sample_case():  # type: ignore[no-untyped-def]
+    from matcher import load_case
+
+    return load_case(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def sample_proposal(sample_case):  # type: ignore[no-untyped-def]
+    from matcher import propose
+
+    return propose(sample_case)

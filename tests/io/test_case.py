@@ -1,0 +1,159 @@
+"""Loading case folders: every bad input is reported with file, row, column and a fix."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from matcher import CaseError, Status, load_case, write_case
+from tests.casefiles import CADRES, COMMUNITIES, DEMANDS
+from tests.casefiles import write_case as write_files
+
+BAD = {
+    "missing column": (
+        "cadres",
+        CADRES.replace(",max_travel_km", ""),
+        "cadres.csv",
+        None,
+        "max_travel_km",
+    ),
+    "duplicate id": ("cadres", CADRES + "P1,重复,C1,,,1,green,\n", "cadres.csv", 6, "id"),
+    "unknown community": (
+        "demands",
+        DEMANDS.replace("D3,C2", "D3,C9"),
+        "demands.csv",
+        4,
+        "community",
+    ),
+    "level outside 1-5": (
+        "cadres",
+        CADRES.replace("elevator_retrofit:4", "elevator_retrofit:7"),
+        "cadres.csv",
+        2,
+        "skills",
+    ),
+    "malformed tag:level": (
+        "demands",
+        DEMANDS.replace("elderly_care:3,,,", "elderly_care=3,,,"),
+        "demands.csv",
+        4,
+        "needs",
+    ),
+    "unknown tag": (
+        "cadres",
+        CADRES.replace("livelihood.elderly_care:3", "livelihood.eldercare:3"),
+        "cadres.csv",
+        4,
+        "skills",
+    ),
+    "negative capacity": (
+        "cadres",
+        CADRES.replace(",2,green", ",-1,green"),
+        "cadres.csv",
+        2,
+        "capacity",
+    ),
+    "bad headcount": ("demands", DEMANDS.replace(",,1,3", ",,0,3"), "demands.csv", 4, "headcount"),
+    "bad status": ("cadres", CADRES.replace("yellow", "orange"), "cadres.csv", 3, "status"),
+    "non-numeric coordinate": (
+        "communities",
+        COMMUNITIES.replace("32.0700", "北纬32"),
+        "communities.csv",
+        3,
+        "lat",
+    ),
+    "priority outside 1-5": (
+        "demands",
+        DEMANDS.replace(",2,5", ",2,6"),
+        "demands.csv",
+        2,
+        "priority",
+    ),
+    "unknown cert": (
+        "demands",
+        DEMANDS.replace("people_mediator", "mediator"),
+        "demands.csv",
+        3,
+        "certs",
+    ),
+    "wrong field count": ("cadres", CADRES + "P9,多余,C1\n", "cadres.csv", 6, None),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+def test_each_bad_input_names_file_row_column(tmp_path, kind) -> None:  # type: ignore[no-untyped-def]
+    which, text, file, row, column = BAD[kind]
+    write_files(tmp_path, **{which: text})
+    with pytest.raises(CaseError) as info:
+        load_case(tmp_path)
+    probs = info.value.problems
+    assert len(probs) == 1, str(info.value)
+    p = probs[0]
+    assert (p.file, p.column) == (file, column)
+    if row is not None:
+        assert p.row == row
+    assert file in str(info.value)
+
+
+def test_empty_and_missing_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path, demands="")
+    (tmp_path / "cadres.csv").unlink()
+    with pytest.raises(CaseError) as info:
+        load_case(tmp_path)
+    text = str(info.value)
+    assert "demands.csv: file is empty" in text and "cadres.csv: file is missing" in text
+
+
+def test_all_problems_reported_at_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = CADRES.replace("yellow", "blue").replace(",2,green", ",x,green")
+    write_files(tmp_path, cadres=bad, demands=DEMANDS.replace(",2,5", ",2,9"))
+    with pytest.raises(CaseError) as info:
+        load_case(tmp_path)
+    cols = {(p.file, p.column) for p in info.value.problems}
+    assert cols == {
+        ("cadres.csv", "status"),
+        ("cadres.csv", "capacity"),
+        ("demands.csv", "priority"),
+    }
+
+
+def test_unknown_tag_suggests_the_closest_slug(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    write_files(
+        tmp_path, cadres=CADRES.replace("urban.elevator_retrofit:4", "urban.elevator_retrofitt:4")
+    )
+    with pytest.raises(CaseError, match=r"did you mean 'urban\.elevator_retrofit'"):
+        load_case(tmp_path)
+
+
+def test_bom_blank_values_and_chinese_text(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path)
+    path = tmp_path / "cadres.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    case = load_case(tmp_path)
+    p1 = case.cadres[0]
+    assert p1.name == "张三" and p1.capacity == 2 and math.isinf(p1.max_travel_km)
+    assert case.cadres[1].status is Status.YELLOW and case.cadres[1].max_travel_km == 5
+
+
+def test_not_utf8_names_the_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path)
+    (tmp_path / "demands.csv").write_bytes(DEMANDS.encode("gbk"))
+    with pytest.raises(CaseError) as info:
+        load_case(tmp_path)
+    assert info.value.problems[0].row == 2 and "UTF-8" in str(info.value)
+
+
+def test_write_then_load_round_trips(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    case = load_case(write_files(tmp_path / "a"))
+    again = load_case(write_case(case, tmp_path / "b"))
+    assert (again.communities, again.cadres, again.demands) == (
+        case.communities,
+        case.cadres,
+        case.demands,
+    )
+
+
+def test_not_a_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(CaseError, match="not a case folder"):
+        load_case(tmp_path / "missing")

@@ -1,0 +1,96 @@
+"""The command line: outputs, and bad input exits 2 with a located message, writing nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from matcher.cli import app
+from tests.casefiles import CADRES, DEMANDS, write_case
+from tests.io.test_case import BAD
+
+runner = CliRunner()
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args))
+
+
+def test_json_has_the_contract_shape(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    res = run("propose", str(write_case(tmp_path)), "--format", "json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert set(doc) >= {"objective", "assignments", "unfilled", "kpis"}
+    assert doc["objective"] == pytest.approx(sum(a["score"] for a in doc["assignments"]))
+    a = doc["assignments"][0]
+    assert set(a) >= {"demand", "cadre", "score", "breakdown", "alternatives"}
+    assert sum(a["breakdown"].values()) == pytest.approx(a["score"])
+    assert {"demand", "slots", "reasons"} <= set(doc["unfilled"][0])
+
+
+def test_table_shows_chinese_names_and_kpis(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    res = run("propose", str(write_case(tmp_path)))
+    assert res.exit_code == 0
+    assert "张三" in res.stdout and "颐和路社区" in res.stdout and "filled" in res.stdout
+
+
+def test_csv_and_out_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out" / "plan.csv"
+    res = run("propose", str(write_case(tmp_path / "case")), "--format", "csv", "--out", str(out))
+    assert res.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows and {"demand", "cadre", "score", "fill", "skill"} <= set(rows[0])
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+def test_bad_input_exits_2_naming_file_row_column_and_writes_nothing(tmp_path, kind) -> None:  # type: ignore[no-untyped-def]
+    which, text, file, row, column = BAD[kind]
+    case = write_case(tmp_path / "case", **{which: text})
+    out = tmp_path / "plan.json"
+    res = run("propose", str(case), "--format", "json", "--out", str(out))
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    assert file in res.stderr
+    if row is not None:
+        assert f"row {row}" in res.stderr
+    if column is not None:
+        assert f"column '{column}'" in res.stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == [tmp_path / "case"]
+
+
+def test_validate_reports_everything_at_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = write_case(
+        tmp_path, cadres=CADRES.replace("yellow", "blue"), demands=DEMANDS.replace(",2,5", ",2,9")
+    )
+    res = run("validate", str(bad))
+    assert res.exit_code == 2
+    assert "cadres.csv, row 3, column 'status'" in res.stderr
+    assert "demands.csv, row 2, column 'priority'" in res.stderr
+    ok = run("validate", str(write_case(tmp_path / "good")))
+    assert ok.exit_code == 0 and "4 cadres" in ok.stderr
+
+
+def test_missing_folder_and_bad_policy_exit_2(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert run("propose", str(tmp_path / "nope")).exit_code == 2
+    pol = tmp_path / "policy.toml"
+    pol.write_text("[weights]\nskil = 3\n", encoding="utf-8")
+    res = run("propose", str(write_case(tmp_path / "c")), "--policy", str(pol))
+    assert res.exit_code == 2 and "weights.skil" in res.stderr
+
+
+def test_console_script_entry_point(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    res = subprocess.run(
+        [sys.executable, "-m", "matcher", "propose", str(write_case(tmp_path)), "-f", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        encoding="utf-8",
+    )
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["assignments"]
