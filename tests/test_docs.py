@@ -1,0 +1,30 @@
+"""Docs that state numbers are checked against the engine."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from matcher import score_matrix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_scoring_worked_example_matches_the_engine(sample_case) -> None:  # type: ignore[no-untyped-def]
+    text = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    cadre, demand, score = re.search(r"<!-- example: (\S+) (\S+) (\S+) -->", text).groups()  # type: ignore[union-attr]
+    sm = score_matrix(sample_case)
+    i, j = sm.cadre_ids.index(cadre), sm.demand_ids.index(demand)
+    assert sm.feasible[i, j]
+    assert sm.scores[i, j] == pytest.approx(float(score), abs=1e-9)
+    for term in ("fill", "skill", "travel", "status"):
+        assert f"| {term} |" in text
+        assert f"{sm.parts[term][i, j]:g}".lstrip("-") in text.replace("−", "-")
+
+
+def test_readme_quick_start_is_the_two_commands() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = text.split("## Quick start", 1)[1].split("##", 1)[0]
+    assert re.findall(r"^make \w+", quick, flags=re.M) == ["make demo", "make test"]
