@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+SRC    := $(wildcard matcher api benchmarks)
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
@@ -23,11 +24,11 @@ demo: $(STAMP_RUN)
 	$(BIN)/matcher propose data/sample-district
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check matcher api benchmarks tests
-	$(BIN)/ruff format --check matcher api benchmarks tests
+	$(BIN)/ruff check $(SRC) tests
+	$(BIN)/ruff format --check $(SRC) tests
 
 typecheck: $(STAMP_DEV)
-	$(BIN)/mypy matcher api benchmarks
+	$(BIN)/mypy $(SRC)
 
 unit: $(STAMP_DEV)
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
