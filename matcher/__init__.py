@@ -10,7 +10,7 @@ Example:
     >>> import matcher
     >>> case = matcher.load_case("data/sample-district")
     >>> proposal = matcher.propose(case)
-    >>> proposal.objective == sum(a.score for a in proposal.assignments)
+    >>> abs(proposal.objective - sum(a.score for a in proposal.assignments)) < 1e-6
     True
 """
 

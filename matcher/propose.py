@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -106,11 +107,13 @@ def propose(
     load = chosen.sum(axis=1).astype(np.int64)
     view = ScoreMatrix(**{**sm.__dict__, "feasible": feasible, "capacity": cap, "headcount": head})
     unfilled = explain_unfilled(case, view, filled, load, chosen)
+    # fsum: the objective is exactly the sum of the listed scores, to the last digit shown
+    objective = round(math.fsum(x.score for x in assignments), 6)
     return Proposal(
-        objective=a.objective,
+        objective=objective,
         assignments=assignments,
         unfilled=unfilled,
-        kpis=_kpis(case, sm, head, a, filled),
+        kpis=_kpis(case, sm, head, a, filled, objective),
         solver=a.method,
         certified=certified,
     )
@@ -170,6 +173,7 @@ def _kpis(
     head: npt.NDArray[np.int64],
     a: Assignment,
     filled: npt.NDArray[np.int64],
+    objective: float,
 ) -> Kpis:
     prio = np.array([d.priority for d in case.demands], dtype=np.float64)
     total = int(head.sum())
@@ -187,5 +191,5 @@ def _kpis(
         max_travel_km=round(float(km.max()), 3) if km.size else 0.0,
         cadres_used=int(np.unique(a.rows).size),
         cadres_available=available,
-        objective=a.objective,
+        objective=objective,
     )
