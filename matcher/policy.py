@@ -13,13 +13,13 @@ Example:
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from matcher.errors import PolicyError, Problem
+from matcher.tomlfile import read_toml
 
 __all__ = ["Policy", "Weights", "load_policy", "parse_policy"]
 
@@ -70,11 +70,4 @@ def parse_policy(data: dict[str, Any], source: str = "policy") -> Policy:
 
 def load_policy(path: str | Path) -> Policy:
     """Read ``policy.toml``; keys left out keep their defaults."""
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise PolicyError(f"{p}: policy file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"{p}: not valid TOML/UTF-8: {exc}") from None
-    return parse_policy(data, str(p))
+    return parse_policy(read_toml(path, PolicyError, "policy"), str(path))

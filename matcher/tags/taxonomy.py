@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -28,6 +27,7 @@ import numpy.typing as npt
 
 from matcher.errors import Problem, TaxonomyError
 from matcher.paths import DATA_DIR
+from matcher.tomlfile import read_toml
 
 __all__ = [
     "ROOT",
@@ -172,6 +172,29 @@ def _text(entry: dict[str, Any], key: str, where: str, problems: list[Problem], 
     return value.strip()
 
 
+def _slug(
+    entry: dict[str, Any],
+    where: str,
+    seen: set[str],
+    kind: str,
+    problems: list[Problem],
+    file: str,
+    prefix: str = "",
+) -> str:
+    """The entry's slug, checked for form and uniqueness among ``seen``."""
+    slug = _text(entry, "slug", where, problems, file)
+    if slug and not _SLUG.match(slug):
+        hint = "use lowercase a-z, 0-9, _" + (
+            " (the category prefix is added for you)" if prefix else ""
+        )
+        problems.append(Problem(file, f"{where}: bad slug", value=slug, hint=hint))
+    full = prefix + slug
+    if full in seen:
+        problems.append(Problem(file, f"{where}: duplicate {kind} slug", value=full))
+    seen.add(full)
+    return full
+
+
 def parse_taxonomy(data: dict[str, Any], source: str = "<memory>") -> Taxonomy:
     """Validate a taxonomy given as parsed TOML; raise with every problem found."""
     problems: list[Problem] = []
@@ -191,14 +214,7 @@ def parse_taxonomy(data: dict[str, Any], source: str = "<memory>") -> Taxonomy:
         if not isinstance(cat, dict):
             problems.append(Problem(source, f"{where} is not a table"))
             continue
-        cslug = _text(cat, "slug", where, problems, source)
-        if cslug and not _SLUG.match(cslug):
-            problems.append(
-                Problem(source, f"{where}: bad slug", value=cslug, hint="use lowercase a-z, 0-9, _")
-            )
-        if cslug in seen_cats:
-            problems.append(Problem(source, f"{where}: duplicate category slug", value=cslug))
-        seen_cats.add(cslug)
+        cslug = _slug(cat, where, seen_cats, "category", problems, source)
         where = f"category '{cslug or k}'"
         czh = _text(cat, "zh", where, problems, source)
         cen = _text(cat, "en", where, problems, source)
@@ -212,20 +228,7 @@ def parse_taxonomy(data: dict[str, Any], source: str = "<memory>") -> Taxonomy:
             if not isinstance(tag, dict):
                 problems.append(Problem(source, f"{twhere} is not a table"))
                 continue
-            tslug = _text(tag, "slug", twhere, problems, source)
-            if tslug and not _SLUG.match(tslug):
-                problems.append(
-                    Problem(
-                        source,
-                        f"{twhere}: bad slug",
-                        value=tslug,
-                        hint="use lowercase a-z, 0-9, _ (the category prefix is added for you)",
-                    )
-                )
-            full = f"{cslug}.{tslug}"
-            if full in seen_tags:
-                problems.append(Problem(source, f"{twhere}: duplicate tag slug", value=full))
-            seen_tags.add(full)
+            full = _slug(tag, twhere, seen_tags, "tag", problems, source, prefix=f"{cslug}.")
             tags.append(
                 Tag(
                     full,
@@ -247,12 +250,7 @@ def parse_taxonomy(data: dict[str, Any], source: str = "<memory>") -> Taxonomy:
         if not isinstance(cert, dict):
             problems.append(Problem(source, f"{where} is not a table"))
             continue
-        slug = _text(cert, "slug", where, problems, source)
-        if slug and not _SLUG.match(slug):
-            problems.append(Problem(source, f"{where}: bad slug", value=slug))
-        if slug in seen_certs:
-            problems.append(Problem(source, f"{where}: duplicate cert slug", value=slug))
-        seen_certs.add(slug)
+        slug = _slug(cert, where, seen_certs, "cert", problems, source)
         certs.append(
             Certificate(
                 slug,
@@ -267,14 +265,7 @@ def parse_taxonomy(data: dict[str, Any], source: str = "<memory>") -> Taxonomy:
 
 def load_taxonomy(path: str | Path) -> Taxonomy:
     """Read and validate a taxonomy TOML file."""
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise TaxonomyError(f"{p}: taxonomy file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise TaxonomyError(f"{p}: not valid TOML/UTF-8: {exc}") from None
-    return parse_taxonomy(data, str(p))
+    return parse_taxonomy(read_toml(path, TaxonomyError, "taxonomy"), str(path))
 
 
 @cache
