@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import numpy.typing as npt
 
-from matcher.errors import InputError, Problem
+from matcher.errors import InputError, Problem, SolverError
 from matcher.explain import explain_unfilled
 from matcher.model import Case, Status
 from matcher.policy import Policy
@@ -99,8 +99,18 @@ def propose(
         raise InputError("cannot propose with these constraints", problems)
     feasible = sm.feasible & ~(ban & ~pin)
     a = solve(sm.scores, feasible, cap, head, pinned=pin)
-    certified = is_optimal(sm.scores, feasible, cap, head, a, pinned=pin)
-    assignments = _assignments(case, sm, feasible, cap, head, a, pin)
+    cols = np.unique(a.cols)
+    losses = np.full((len(sm.cadre_ids), cols.size), np.inf)
+    if case.policy.alternatives and cols.size:
+        # Johnson's reweighting finds any negative cycle: pricing alternates certifies too
+        try:
+            losses = forced_losses(sm.scores, feasible, cap, head, a, cols, pinned=pin)
+            certified = True
+        except SolverError:
+            certified = False
+    else:
+        certified = is_optimal(sm.scores, feasible, cap, head, a, pinned=pin)
+    assignments = _assignments(case, sm, a, pin, cols, losses)
     chosen = np.zeros(sm.scores.shape, bool)
     chosen[a.rows, a.cols] = True
     filled = chosen.sum(axis=0).astype(np.int64)
@@ -122,19 +132,12 @@ def propose(
 def _assignments(
     case: Case,
     sm: ScoreMatrix,
-    feasible: npt.NDArray[np.bool_],
-    cap: npt.NDArray[np.int64],
-    head: npt.NDArray[np.int64],
     a: Assignment,
     pin: npt.NDArray[np.bool_],
+    cols: npt.NDArray[np.intp],
+    losses: npt.NDArray[np.float64],
 ) -> list[ProposedAssignment]:
     k_alt = case.policy.alternatives
-    cols = np.unique(a.cols)
-    losses = (
-        forced_losses(sm.scores, feasible, cap, head, a, cols, pinned=pin)
-        if k_alt and cols.size
-        else np.full((len(sm.cadre_ids), cols.size), np.inf)
-    )
     col_pos = {int(j): c for c, j in enumerate(cols)}
     alts: dict[int, list[Alternative]] = {}
     for j, c in col_pos.items():

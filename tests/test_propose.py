@@ -124,3 +124,12 @@ def test_empty_case_proposes_nothing(sample_case) -> None:  # type: ignore[no-un
     empty = Case(sample_case.taxonomy, sample_case.communities, (), ())
     p = propose(empty)
     assert p.assignments == [] and p.unfilled == [] and p.objective == 0.0
+
+
+@given(cases())
+def test_certified_with_and_without_alternates(case) -> None:  # type: ignore[no-untyped-def]
+    quiet = propose(case, Policy(alternatives=0))
+    full = propose(case)
+    assert quiet.certified and full.certified
+    assert all(a.alternatives == [] for a in quiet.assignments)
+    assert quiet.objective == pytest.approx(full.objective, abs=1e-9)
