@@ -1,11 +1,172 @@
-"""``matcher`` commands for the service (registered on the main app by matcher.cli)."""
+"""``matcher`` commands for the service (registered on the main app by matcher.cli).
+
+``serve``, ``import``, ``export`` and ``token create``. The service packages
+(``pip install 'matcher[service]'``) are imported lazily inside the commands, so
+the core CLI works without them; ``serve`` hands uvicorn an import string
+(``api.main:app_from_env``), so nothing in ``matcher/`` imports ``api``.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from matcher.store import Store
 
 __all__ = ["register"]
+
+err = Console(stderr=True)
+DbOpt = Annotated[
+    Path, typer.Option("--db", help="SQLite database file (created and migrated if missing)")
+]
+DEFAULT_DB = Path("matcher.db")
+
+
+def _fail(message: object) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _missing(exc: ImportError) -> typer.Exit:
+    return _fail(
+        f"{exc.name or exc} is not installed; install the service: pip install 'matcher[service]'"
+    )
+
+
+def _open(db: Path) -> Store:
+    try:
+        from matcher.store import Store
+    except ImportError as exc:
+        raise _missing(exc) from None
+    from matcher.errors import MatcherError
+
+    try:
+        return Store.open(db)
+    except MatcherError as exc:
+        raise _fail(exc) from None
+
+
+def serve(
+    db: DbOpt = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    load_sample: Annotated[
+        bool, typer.Option("--load-sample", help="load the sample district as 'gulou' if empty")
+    ] = False,
+    max_body: Annotated[int, typer.Option(help="largest accepted body, bytes")] = 10 * 1024 * 1024,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+) -> None:
+    """Run the dispatcher HTTP API (docs at /docs, schema at /openapi.json)."""
+    try:
+        import uvicorn
+    except ImportError as exc:
+        raise _missing(exc) from None
+    _open(db).close()  # create and migrate before serving, failing early and readably
+    os.environ["MATCHER_DB"] = str(db)
+    os.environ["MATCHER_LOAD_SAMPLE"] = "true" if load_sample else "false"
+    os.environ["MATCHER_MAX_BODY_BYTES"] = str(max_body)
+    uvicorn.run("api.main:app_from_env", factory=True, host=host, port=port, log_level=log_level)
+
+
+def import_cmd(
+    case: Annotated[Path, typer.Argument(help="case folder to load")],
+    district: Annotated[str, typer.Option("--district", help="district id to load it as")],
+    db: DbOpt = DEFAULT_DB,
+    name: Annotated[str | None, typer.Option(help="district display name")] = None,
+) -> None:
+    """Load a case folder into a district (rows are added or updated, never dropped)."""
+    from matcher.errors import MatcherError
+    from matcher.io import load_case
+
+    store = _open(db)
+    try:
+        c = load_case(case)
+        files = {
+            n: (case / n).read_text(encoding="utf-8-sig") if (case / n).is_file() else None
+            for n in ("taxonomy.toml", "policy.toml")
+        }
+        with store.write() as tx:
+            stats = tx.import_case(
+                district,
+                c,
+                name=name,
+                taxonomy_toml=files["taxonomy.toml"],
+                policy_toml=files["policy.toml"],
+            )
+    except MatcherError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.close()
+    summary = (
+        ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(stats.items())) or "no change"
+    )
+    err.print(f"[green]ok[/]: {district}: {summary}")
+
+
+def export_cmd(
+    out: Annotated[Path, typer.Argument(help="case folder to write")],
+    district: Annotated[str, typer.Option("--district", help="district id to export")],
+    db: DbOpt = DEFAULT_DB,
+) -> None:
+    """Write a district back as a case folder (open demands); it imports to the same case."""
+    from matcher.errors import MatcherError
+
+    store = _open(db)
+    tmp = Path(
+        tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if out.parent.exists() else None)
+    )
+    try:
+        with store.read() as tx:
+            tx.export_case(district, tmp)
+        out.mkdir(parents=True, exist_ok=True)
+        for f in tmp.iterdir():
+            os.replace(f, out / f.name)
+    except MatcherError as exc:
+        raise _fail(exc) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        store.close()
+    err.print(f"[green]ok[/]: wrote {out}")
+
+
+token_app = typer.Typer(help="Bearer tokens for the HTTP API.", no_args_is_help=True)
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option("--role", help="admin, dispatcher, planner or analyst")],
+    district: Annotated[
+        list[str] | None, typer.Option("--district", help="district the token covers (repeatable)")
+    ] = None,
+    db: DbOpt = DEFAULT_DB,
+    label: Annotated[str | None, typer.Option(help="who or what the token is for")] = None,
+) -> None:
+    """Create a token and print it once on stdout; only its hash is stored."""
+    from matcher.errors import MatcherError
+
+    store = _open(db)
+    try:
+        with store.write() as tx:
+            token, row = tx.create_token(role, district or [], label)
+    except MatcherError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.close()
+    typer.echo(token)
+    where = ", ".join(row["districts"]) or "all districts"
+    err.print(f"token {row['id']}: {row['role']} for {where} (shown once; store it safely)")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("serve")(serve)
+    app.command("import")(import_cmd)
+    app.command("export")(export_cmd)
+    app.add_typer(token_app, name="token")

@@ -1,0 +1,165 @@
+"""The FastAPI app: ``create_app(settings)``, or ``app_from_env()`` as a uvicorn factory.
+
+``matcher serve`` runs ``uvicorn api.main:app_from_env --factory`` with the
+settings passed as ``MATCHER_*`` environment variables, so nothing in
+``matcher/`` imports this package.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import errors
+from api.deps import SolveGate
+from api.routes import (
+    cadres,
+    communities,
+    demands,
+    dispatches,
+    districts,
+    health,
+    proposals,
+    taxonomy,
+    tokens,
+)
+from api.settings import Settings
+from matcher import SAMPLE_DISTRICT, __version__, load_case
+from matcher.store import Store
+
+__all__ = ["app_from_env", "create_app", "load_sample"]
+
+log = logging.getLogger("matcher.api")
+
+
+class BodyLimit:
+    """Answer 413 for bodies above ``limit`` bytes (declared or streamed), before any route."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._too_large(scope, receive, send)
+            return
+        chunks: list[Message] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                chunks.append(message)
+                break
+            size += len(message.get("body", b""))
+            if size > self.limit:
+                await self._too_large(scope, receive, send)
+                return
+            chunks.append(message)
+            more = message.get("more_body", False)
+
+        async def replay() -> Message:
+            return chunks.pop(0) if chunks else await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = errors.api_error_response(
+            errors.PayloadTooLarge(f"the body exceeds the limit of {self.limit} bytes")
+        )
+        await response(scope, receive, send)
+
+
+def load_sample(store: Store, district: str) -> bool:
+    """Load the sample district into an empty store; True when loaded."""
+    with store.write() as tx:
+        if tx.list_districts():
+            return False
+        case = load_case(SAMPLE_DISTRICT)
+        files = {
+            n: (SAMPLE_DISTRICT / n).read_text(encoding="utf-8-sig")
+            if (SAMPLE_DISTRICT / n).is_file()
+            else None
+            for n in ("taxonomy.toml", "policy.toml")
+        }
+        tx.import_case(
+            district,
+            case,
+            name="鼓楼区 (sample)",
+            taxonomy_toml=files["taxonomy.toml"],
+            policy_toml=files["policy.toml"],
+        )
+    return True
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """The app over ``store`` (default: opened and migrated from ``settings.db``)."""
+    settings = settings or Settings()
+    own = store is None
+    the_store = store if store is not None else Store.open(settings.db)
+    if settings.load_sample and load_sample(the_store, settings.sample_district):
+        log.info("loaded the sample district as %s", settings.sample_district)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own:
+            the_store.close()
+
+    app = FastAPI(
+        title="matcher dispatcher service",
+        version=__version__,
+        description="Talent–demand matching for community reserve cadres: a persistent pool, "
+        "proposals, accept/reject, dispatches. Errors are RFC 9457 problem+json.",
+        lifespan=lifespan,
+    )
+    app.state.store = the_store
+    app.state.settings = settings
+    app.state.solve_gate = SolveGate(settings.solve_concurrency)
+    errors.install(app)
+    for module in (
+        health,
+        taxonomy,
+        districts,
+        communities,
+        cadres,
+        demands,
+        proposals,
+        dispatches,
+        tokens,
+    ):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "bearer": {"type": "http", "scheme": "bearer"}
+            }
+            schema["security"] = [{"bearer": []}]
+            app.openapi_schema = errors.problem_openapi(schema)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Uvicorn factory: settings from ``MATCHER_*`` environment variables."""
+    return create_app(Settings())

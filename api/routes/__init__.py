@@ -1,0 +1,25 @@
+"""One APIRouter per resource."""
+
+from api.routes import (
+    cadres,
+    communities,
+    demands,
+    dispatches,
+    districts,
+    health,
+    proposals,
+    taxonomy,
+    tokens,
+)
+
+__all__ = [
+    "cadres",
+    "communities",
+    "demands",
+    "dispatches",
+    "districts",
+    "health",
+    "proposals",
+    "taxonomy",
+    "tokens",
+]

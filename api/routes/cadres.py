@@ -1,0 +1,121 @@
+"""Cadres of a district: CRUD, bulk import of ``cadres.csv``, dispatch history."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.deps import Access, IdemKeyDep, StoreDep, access, mask_cadre, mask_note, respond, run_write
+from api.errors import PROBLEM_RESPONSES
+from api.schemas import (
+    ID_PATTERN,
+    CadreCreate,
+    CadrePublic,
+    CadresPublic,
+    CadreUpdate,
+    CsvImport,
+    DispatchesPublic,
+    ImportResult,
+)
+from matcher import Cadre, Status
+from matcher.store import Tx
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/v1/districts/{district}/cadres", tags=["cadres"], responses=PROBLEM_RESPONSES
+)
+Reader = Annotated[Access, Depends(access("read"))]
+Writer = Annotated[Access, Depends(access("write"))]
+CadreId = Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN)]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Offset = Annotated[int, Query(ge=0, le=10**9)]
+
+
+def _cadre(cid: str, body: CadreUpdate) -> Cadre:
+    return Cadre(
+        id=cid,
+        name=body.name,
+        home=body.home,
+        skills=dict(body.skills),
+        certs=tuple(dict.fromkeys(body.certs)),
+        capacity=body.capacity,
+        status=Status(body.status),
+        max_travel_km=math.inf if body.max_travel_km is None else body.max_travel_km,
+    )
+
+
+@router.get("", response_model=CadresPublic)
+def list_cadres(a: Reader, store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> JSONResponse:
+    with store.read() as tx:
+        rows, total = tx.list_cadres(a.district, limit=limit, offset=offset)
+    return respond(CadresPublic, {"data": [mask_cadre(r, a.masked) for r in rows], "count": total})
+
+
+@router.get("/{cadre}", response_model=CadrePublic)
+def get_cadre(a: Reader, cadre: CadreId, store: StoreDep) -> JSONResponse:
+    with store.read() as tx:
+        return respond(CadrePublic, mask_cadre(tx.cadre(a.district, cadre), a.masked))
+
+
+@router.get("/{cadre}/dispatches", response_model=DispatchesPublic)
+def cadre_history(
+    a: Reader, cadre: CadreId, store: StoreDep, limit: Limit = 100, offset: Offset = 0
+) -> JSONResponse:
+    """Every dispatch of one cadre, oldest first."""
+    with store.read() as tx:
+        tx.cadre(a.district, cadre)
+        rows, total = tx.list_dispatches(a.district, cadre=cadre, limit=limit, offset=offset)
+    data: list[dict[str, Any]] = [mask_note(r, a.masked) for r in rows]
+    return respond(DispatchesPublic, {"data": data, "count": total})
+
+
+@router.post("", response_model=CadrePublic, status_code=201)
+def create_cadre(
+    a: Writer, body: CadreCreate, store: StoreDep, request: Request, key: IdemKeyDep = None
+) -> JSONResponse:
+    c = _cadre(body.id, body)
+    return run_write(
+        store,
+        a.principal,
+        key,
+        request,
+        body,
+        CadrePublic,
+        lambda tx: tx.create_cadre(a.district, c),
+        status=201,
+    )
+
+
+@router.put("/{cadre}", response_model=CadrePublic)
+def update_cadre(a: Writer, cadre: CadreId, body: CadreUpdate, store: StoreDep) -> JSONResponse:
+    """Replace a cadre's record (its version goes up: proposals relying on it become stale)."""
+    with store.write() as tx:
+        return respond(CadrePublic, tx.update_cadre(a.district, _cadre(cadre, body)))
+
+
+@router.delete("/{cadre}", status_code=204)
+def delete_cadre(a: Writer, cadre: CadreId, store: StoreDep) -> Response:
+    """Remove a cadre from the pool (refused while they hold active dispatches)."""
+    with store.write() as tx:
+        tx.delete_cadre(a.district, cadre)
+    return Response(status_code=204)
+
+
+@router.post("/import", response_model=ImportResult)
+def import_cadres(
+    a: Writer, body: CsvImport, store: StoreDep, request: Request, key: IdemKeyDep = None
+) -> JSONResponse:
+    """Add or update cadres from a ``cadres.csv`` text, validated like a case folder."""
+
+    def work(tx: Tx) -> dict[str, int]:
+        case = tx.validate_csv(a.district, "cadres.csv", body.csv)
+        stats: Counter[str] = Counter()
+        tx.upsert_cadres(a.district, case.cadres, stats)
+        return dict(stats)
+
+    return run_write(store, a.principal, key, request, body, ImportResult, work)

@@ -1,0 +1,126 @@
+"""Demands of a district: CRUD, close, bulk import of ``demands.csv``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.deps import Access, IdemKeyDep, StoreDep, access, respond, run_write
+from api.errors import PROBLEM_RESPONSES
+from api.schemas import (
+    ID_PATTERN,
+    CsvImport,
+    DemandCreate,
+    DemandPublic,
+    DemandsPublic,
+    DemandUpdate,
+    ImportResult,
+)
+from matcher import Demand
+from matcher.store import Tx
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/v1/districts/{district}/demands", tags=["demands"], responses=PROBLEM_RESPONSES
+)
+Reader = Annotated[Access, Depends(access("read"))]
+Writer = Annotated[Access, Depends(access("write"))]
+DemandId = Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN)]
+
+
+def _demand(did: str, body: DemandUpdate) -> Demand:
+    return Demand(
+        id=did,
+        community=body.community,
+        title=body.title,
+        needs=dict(body.needs),
+        requires=dict(body.requires),
+        certs=tuple(dict.fromkeys(body.certs)),
+        headcount=body.headcount,
+        priority=body.priority,
+    )
+
+
+@router.get("", response_model=DemandsPublic)
+def list_demands(
+    a: Reader,
+    store: StoreDep,
+    status: Literal["open", "closed"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> JSONResponse:
+    with store.read() as tx:
+        rows, total = tx.list_demands(a.district, status=status, limit=limit, offset=offset)
+    return respond(DemandsPublic, {"data": rows, "count": total})
+
+
+@router.get("/{demand}", response_model=DemandPublic)
+def get_demand(a: Reader, demand: DemandId, store: StoreDep) -> JSONResponse:
+    with store.read() as tx:
+        return respond(DemandPublic, tx.demand(a.district, demand))
+
+
+@router.post("", response_model=DemandPublic, status_code=201)
+def create_demand(
+    a: Writer, body: DemandCreate, store: StoreDep, request: Request, key: IdemKeyDep = None
+) -> JSONResponse:
+    d = _demand(body.id, body)
+    return run_write(
+        store,
+        a.principal,
+        key,
+        request,
+        body,
+        DemandPublic,
+        lambda tx: tx.create_demand(a.district, d),
+        status=201,
+    )
+
+
+@router.put("/{demand}", response_model=DemandPublic)
+def update_demand(a: Writer, demand: DemandId, body: DemandUpdate, store: StoreDep) -> JSONResponse:
+    """Replace a demand (its version goes up: proposals relying on it become stale)."""
+    with store.write() as tx:
+        return respond(DemandPublic, tx.update_demand(a.district, _demand(demand, body)))
+
+
+@router.delete("/{demand}", status_code=204)
+def delete_demand(a: Writer, demand: DemandId, store: StoreDep) -> Response:
+    with store.write() as tx:
+        tx.delete_demand(a.district, demand)
+    return Response(status_code=204)
+
+
+@router.post("/{demand}/close", response_model=DemandPublic)
+def close_demand(
+    a: Writer, demand: DemandId, store: StoreDep, request: Request, key: IdemKeyDep = None
+) -> JSONResponse:
+    """Close a demand: it is no longer proposed (active dispatches on it stay)."""
+    return run_write(
+        store,
+        a.principal,
+        key,
+        request,
+        None,
+        DemandPublic,
+        lambda tx: tx.close_demand(a.district, demand),
+    )
+
+
+@router.post("/import", response_model=ImportResult)
+def import_demands(
+    a: Writer, body: CsvImport, store: StoreDep, request: Request, key: IdemKeyDep = None
+) -> JSONResponse:
+    """Add or update demands from a ``demands.csv`` text, validated like a case folder."""
+
+    def work(tx: Tx) -> dict[str, int]:
+        case = tx.validate_csv(a.district, "demands.csv", body.csv)
+        stats: Counter[str] = Counter()
+        tx.upsert_demands(a.district, case.demands, stats)
+        return dict(stats)
+
+    return run_write(store, a.principal, key, request, body, ImportResult, work)

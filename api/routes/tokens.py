@@ -1,0 +1,66 @@
+"""Bearer tokens (admins only) and ``/v1/me``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+
+from api.deps import AdminDep, IdemKeyDep, PrincipalDep, StoreDep, respond, run_write
+from api.errors import PROBLEM_RESPONSES
+from api.schemas import Principal, TokenCreate, TokenCreated, TokenPublic, TokensPublic
+from matcher.store import Tx
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["tokens"], responses=PROBLEM_RESPONSES)
+
+
+@router.get("/me", response_model=Principal)
+def me(p: PrincipalDep) -> JSONResponse:
+    """Who the token is: role and districts."""
+    return respond(Principal, {"token_id": p.token_id, "role": p.role, "districts": p.districts})
+
+
+@router.get("/tokens", response_model=TokensPublic)
+def list_tokens(_: AdminDep, store: StoreDep) -> JSONResponse:
+    with store.read() as tx:
+        rows = tx.list_tokens()
+    return respond(TokensPublic, {"data": rows, "count": len(rows)})
+
+
+@router.post("/tokens", response_model=TokenCreated, status_code=201)
+def create_token(
+    body: TokenCreate, p: AdminDep, store: StoreDep, request: Request, key: IdemKeyDep = None
+) -> JSONResponse:
+    """A new token, shown once in the response; only its SHA-256 is stored.
+
+    A retry with the same Idempotency-Key returns the token's record with an
+    empty ``token``: the secret is never stored, so it cannot be shown twice.
+    """
+
+    def work(tx: Tx) -> dict[str, object]:
+        token, row = tx.create_token(body.role, body.districts, body.label)
+        return {**row, "token": token}
+
+    return run_write(
+        store,
+        p,
+        key,
+        request,
+        body,
+        TokenCreated,
+        work,
+        status=201,
+        redact=lambda d: {**d, "token": ""},
+    )
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenPublic)
+def revoke_token(
+    _: AdminDep, token_id: Annotated[int, Path(ge=1, le=2**62)], store: StoreDep
+) -> JSONResponse:
+    """Revoke a token: it stops working at once."""
+    with store.write() as tx:
+        return respond(TokenPublic, tx.revoke_token(token_id))

@@ -1,0 +1,356 @@
+"""Request and response bodies (``XCreate`` / ``XUpdate`` / ``XPublic`` / ``XsPublic``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from matcher import Proposal, ProposedAssignment
+
+__all__ = [
+    "ID_PATTERN",
+    "AcceptRequest",
+    "AcceptResult",
+    "CadreCreate",
+    "CadrePublic",
+    "CadreUpdate",
+    "CadresPublic",
+    "CommunitiesPublic",
+    "CommunityCreate",
+    "CommunityPublic",
+    "CsvImport",
+    "DeclinePublic",
+    "DeclinesPublic",
+    "DemandCreate",
+    "DemandPublic",
+    "DemandUpdate",
+    "DemandsPublic",
+    "DispatchClose",
+    "DispatchPublic",
+    "DispatchesPublic",
+    "DistrictCreate",
+    "DistrictPublic",
+    "DistrictsPublic",
+    "Health",
+    "ImportResult",
+    "Pair",
+    "Principal",
+    "ProposalPublic",
+    "ProposalRequest",
+    "ProposalSummary",
+    "ProposalsPublic",
+    "RejectRequest",
+    "RejectResult",
+    "TaxonomyPublic",
+    "TokenCreate",
+    "TokenCreated",
+    "TokenPublic",
+    "TokensPublic",
+]
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+MASK = "***"
+
+
+def _no_surrogates(v: str) -> str:
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from None
+    if "\x00" in v:
+        raise ValueError("text must not contain NUL characters")
+    return v
+
+
+Text = Annotated[str, AfterValidator(_no_surrogates), Field(max_length=500)]
+LongText = Annotated[str, AfterValidator(_no_surrogates), Field(max_length=10 * 1024 * 1024)]
+Id = Annotated[str, Field(min_length=1, max_length=128, pattern=ID_PATTERN)]
+Slug = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[a-z][a-z0-9_.]*$")]
+Level = Annotated[int, Field(ge=1, le=5)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    schema_version: int
+
+
+class Principal(BaseModel):
+    token_id: int
+    role: Literal["admin", "dispatcher", "planner", "analyst"]
+    districts: list[str]
+
+
+# ---------------------------------------------------------------- taxonomy
+class TagPublic(BaseModel):
+    slug: str
+    zh: str
+    en: str
+
+
+class CategoryPublic(BaseModel):
+    slug: str
+    zh: str
+    en: str
+    tags: list[TagPublic]
+
+
+class TaxonomyPublic(BaseModel):
+    name: str
+    categories: list[CategoryPublic]
+    certs: list[TagPublic]
+
+
+# ---------------------------------------------------------------- districts
+class DistrictCreate(_In):
+    id: Id
+    name: Text
+    taxonomy_toml: LongText | None = Field(None, description="taxonomy.toml text (default: Gulou)")
+    policy_toml: LongText | None = Field(None, description="policy.toml text (default policy)")
+
+
+class DistrictPublic(BaseModel):
+    id: str
+    name: str
+    taxonomy: str
+    created_at: str
+    communities: int
+    cadres: int
+    demands: int
+
+
+class DistrictsPublic(BaseModel):
+    data: list[DistrictPublic]
+    count: int
+
+
+class CsvImport(_In):
+    csv: LongText = Field(description="the file's text, header line first (as in a case folder)")
+
+
+class ImportResult(BaseModel):
+    communities_created: int = 0
+    communities_updated: int = 0
+    cadres_created: int = 0
+    cadres_updated: int = 0
+    demands_created: int = 0
+    demands_updated: int = 0
+
+
+# ---------------------------------------------------------------- communities
+class CommunityCreate(_In):
+    id: Id
+    name: Text
+    street: Text
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class CommunityPublic(BaseModel):
+    id: str
+    name: str
+    street: str
+    lat: float
+    lon: float
+
+
+class CommunitiesPublic(BaseModel):
+    data: list[CommunityPublic]
+    count: int
+
+
+# ---------------------------------------------------------------- cadres
+class CadreUpdate(_In):
+    name: Text
+    home: Id
+    skills: dict[Slug, Level] = {}
+    certs: list[Slug] = Field([], max_length=64)
+    capacity: int = Field(1, ge=0, le=1000)
+    status: Literal["green", "yellow", "red"] = "green"
+    max_travel_km: float | None = Field(None, ge=0, le=1_000_000, description="null = no limit")
+
+
+class CadreCreate(CadreUpdate):
+    id: Id
+
+
+class CadrePublic(BaseModel):
+    id: str
+    name: str = Field(description=f"personal: '{MASK}' for analysts")
+    home: str
+    skills: dict[str, int]
+    certs: list[str]
+    capacity: int
+    status: str
+    max_travel_km: float | None
+    version: int
+    active_dispatches: int
+
+
+class CadresPublic(BaseModel):
+    data: list[CadrePublic]
+    count: int
+
+
+# ---------------------------------------------------------------- demands
+class DemandUpdate(_In):
+    community: Id
+    title: Text
+    needs: dict[Slug, Level] = {}
+    requires: dict[Slug, Level] = {}
+    certs: list[Slug] = Field([], max_length=64)
+    headcount: int = Field(1, ge=1, le=1000)
+    priority: int = Field(3, ge=1, le=5)
+
+
+class DemandCreate(DemandUpdate):
+    id: Id
+
+
+class DemandPublic(BaseModel):
+    id: str
+    community: str
+    title: str
+    needs: dict[str, int]
+    requires: dict[str, int]
+    certs: list[str]
+    headcount: int
+    priority: int
+    status: Literal["open", "closed"]
+    version: int
+    filled: int = Field(description="active dispatches on this demand")
+
+
+class DemandsPublic(BaseModel):
+    data: list[DemandPublic]
+    count: int
+
+
+# ---------------------------------------------------------------- proposals
+class Pair(_In):
+    cadre: Id
+    demand: Id
+
+
+class ProposalRequest(_In):
+    policy: dict[str, Any] | None = Field(
+        None, description="policy override, merged over the district's policy"
+    )
+    pinned: list[Pair] = Field([], max_length=10_000, description="pairs the plan must keep")
+
+
+class AssignmentPublic(ProposedAssignment):
+    state: Literal["pending", "accepted", "rejected"]
+
+
+class ProposalResult(Proposal):
+    assignments: list[AssignmentPublic]  # type: ignore[assignment]
+
+
+class ProposalPublic(BaseModel):
+    id: int
+    district: str
+    created_at: str
+    request: dict[str, Any]
+    pending: int
+    accepted: int
+    rejected: int
+    result: ProposalResult
+
+
+class ProposalSummary(BaseModel):
+    id: int
+    district: str
+    created_at: str
+    request: dict[str, Any]
+    pending: int
+    accepted: int
+    rejected: int
+    kpis: dict[str, Any]
+
+
+class ProposalsPublic(BaseModel):
+    data: list[ProposalSummary]
+    count: int
+
+
+class AcceptRequest(_In):
+    assignments: list[Pair] | None = Field(
+        None, max_length=10_000, description="pairs to accept; null = every pending one"
+    )
+
+
+class RejectRequest(_In):
+    assignments: list[Pair] = Field(min_length=1, max_length=10_000)
+    reason: Text | None = None
+
+
+class DispatchPublic(BaseModel):
+    id: int
+    district: str
+    proposal: int | None
+    cadre: str
+    demand: str
+    score: float
+    status: Literal["active", "completed", "cancelled"]
+    created_at: str
+    closed_at: str | None
+    note: str | None = Field(description=f"free text: '{MASK}' for analysts")
+
+
+class DispatchesPublic(BaseModel):
+    data: list[DispatchPublic]
+    count: int
+
+
+class AcceptResult(BaseModel):
+    dispatches: list[DispatchPublic]
+
+
+class DeclinePublic(BaseModel):
+    cadre: str
+    demand: str
+    reason: str | None
+    created_at: str
+
+
+class DeclinesPublic(BaseModel):
+    data: list[DeclinePublic]
+    count: int
+
+
+class RejectResult(BaseModel):
+    declines: list[DeclinePublic]
+
+
+class DispatchClose(_In):
+    note: Text | None = None
+
+
+# ---------------------------------------------------------------- tokens
+class TokenCreate(_In):
+    role: Literal["admin", "dispatcher", "planner", "analyst"]
+    districts: list[Id] = Field([], max_length=100)
+    label: Text | None = None
+
+
+class TokenPublic(BaseModel):
+    id: int
+    role: str
+    districts: list[str]
+    label: str | None
+    created_at: str
+    revoked_at: str | None
+
+
+class TokenCreated(TokenPublic):
+    token: str = Field(description="shown once; only its hash is stored")
+
+
+class TokensPublic(BaseModel):
+    data: list[TokenPublic]
+    count: int

@@ -1,0 +1,1326 @@
+"""The persistent pool: districts, their case data, proposals, declines and dispatches.
+
+A :class:`Store` owns a SQLAlchemy engine; every unit of work is one transaction
+opened with :meth:`Store.write` (serialised: ``BEGIN IMMEDIATE`` on SQLite) or
+:meth:`Store.read`, and handed out as a :class:`Tx` whose methods are the only
+SQL in the project. SQLite runs in WAL mode with foreign keys on; the SQL itself
+is portable (SQLAlchemy Core), so a PostgreSQL URL works with the same code.
+
+Example:
+    >>> store = Store.open(":memory:")
+    >>> with store.write() as tx:
+    ...     tx.create_district("gulou", "鼓楼区")["id"]
+    'gulou'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import secrets
+import tempfile
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Row
+from sqlalchemy.pool import StaticPool
+
+from matcher import (
+    Cadre,
+    Case,
+    Community,
+    Demand,
+    InputError,
+    Policy,
+    Problem,
+    Status,
+    Taxonomy,
+    default_taxonomy,
+    load_case,
+    load_taxonomy,
+    parse_policy,
+    write_case,
+)
+from matcher.store import schema as t
+from matcher.store.errors import ConflictError, IdempotencyError, NotFoundError
+
+__all__ = ["ROLES", "Basis", "Snapshot", "Store", "Tx", "hash_token"]
+
+ROLES = ("admin", "dispatcher", "planner", "analyst")
+Pair = tuple[str, str]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def hash_token(token: str) -> str:
+    """Tokens are stored as SHA-256 hex: they are long random secrets, never passwords."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=32)
+def taxonomy_from_text(text: str | None) -> Taxonomy:
+    """A district's taxonomy from its stored TOML (the bundled one when None)."""
+    if text is None:
+        return default_taxonomy()
+    with tempfile.TemporaryDirectory(prefix="matcher-tax-") as tmp:
+        path = Path(tmp) / "taxonomy.toml"
+        path.write_text(text, encoding="utf-8")
+        return load_taxonomy(path)
+
+
+@lru_cache(maxsize=32)
+def policy_from_text(text: str | None) -> Policy:
+    if text is None:
+        return Policy()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"policy.toml is not valid TOML: {exc}") from None
+    return parse_policy(data, "policy.toml")
+
+
+def _levels(text: str) -> dict[str, int]:
+    return {str(k): int(v) for k, v in json.loads(text).items()}
+
+
+def _community(r: Row[Any]) -> Community:
+    return Community(r.id, r.name, r.street, r.lat, r.lon)
+
+
+def _cadre(r: Row[Any]) -> Cadre:
+    return Cadre(
+        id=r.id,
+        name=r.name,
+        home=r.home,
+        skills=_levels(r.skills),
+        certs=tuple(json.loads(r.certs)),
+        capacity=r.capacity,
+        status=Status(r.status),
+        max_travel_km=math.inf if r.max_travel_km is None else r.max_travel_km,
+    )
+
+
+def _demand(r: Row[Any]) -> Demand:
+    return Demand(
+        id=r.id,
+        community=r.community,
+        title=r.title,
+        needs=_levels(r.needs),
+        requires=_levels(r.requires),
+        certs=tuple(json.loads(r.certs)),
+        headcount=r.headcount,
+        priority=r.priority,
+    )
+
+
+def _cadre_values(c: Cadre) -> dict[str, Any]:
+    return {
+        "name": c.name,
+        "home": c.home,
+        "skills": json.dumps(c.skills, ensure_ascii=False),
+        "certs": json.dumps(list(c.certs), ensure_ascii=False),
+        "capacity": c.capacity,
+        "status": c.status.value,
+        "max_travel_km": None if math.isinf(c.max_travel_km) else c.max_travel_km,
+    }
+
+
+def _demand_values(d: Demand) -> dict[str, Any]:
+    return {
+        "community": d.community,
+        "title": d.title,
+        "needs": json.dumps(d.needs, ensure_ascii=False),
+        "requires": json.dumps(d.requires, ensure_ascii=False),
+        "certs": json.dumps(list(d.certs), ensure_ascii=False),
+        "headcount": d.headcount,
+        "priority": d.priority,
+    }
+
+
+def _community_values(c: Community) -> dict[str, Any]:
+    return {"name": c.name, "street": c.street, "lat": c.lat, "lon": c.lon}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a proposal was computed from: the versions it relied on."""
+
+    cadres: dict[str, int]
+    demands: dict[str, int]
+
+    def to_json(self) -> str:
+        return json.dumps({"cadres": self.cadres, "demands": self.demands})
+
+    @classmethod
+    def from_json(cls, text: str) -> Basis:
+        data = json.loads(text)
+        return cls(dict(data["cadres"]), dict(data["demands"]))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A district's state for proposing: the case plus what dispatches already use."""
+
+    case: Case
+    used_capacity: dict[str, int]
+    filled_slots: dict[str, int]
+    declined: list[Pair]
+    cadre_versions: dict[str, int] = field(default_factory=dict)
+    demand_versions: dict[str, int] = field(default_factory=dict)
+
+    def basis(self, pairs: Iterable[Pair]) -> Basis:
+        pairs = list(pairs)
+        return Basis(
+            {c: self.cadre_versions[c] for c, _ in pairs},
+            {d: self.demand_versions[d] for _, d in pairs},
+        )
+
+
+class Store:
+    """A database holding any number of districts."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sqlite = engine.dialect.name == "sqlite"
+
+    @classmethod
+    def open(cls, target: str | Path) -> Store:
+        """Open (creating and migrating) a store: a file path, ``:memory:`` or a database URL."""
+        text = str(target)
+        if "://" in text:
+            url = text
+        elif text == ":memory:":
+            url = "sqlite://"
+        else:
+            Path(text).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{Path(text).expanduser()}"
+        if url.startswith("sqlite"):
+            kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+            if url in ("sqlite://", "sqlite:///:memory:"):
+                kwargs["poolclass"] = StaticPool
+            engine = create_engine(url, **kwargs)
+            _sqlite_setup(engine, memory="poolclass" in kwargs)
+        else:  # pragma: no cover - exercised with a PostgreSQL URL only
+            engine = create_engine(url, pool_pre_ping=True)
+        store = cls(engine)
+        with store.write() as tx:
+            t.migrate(tx.conn)
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """One serialised read-write transaction; committed on success, rolled back on error."""
+        with self.engine.connect() as conn:
+            conn.execution_options(immediate=True)
+            with conn.begin():
+                yield Tx(conn)
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A consistent read-only view (one transaction, rolled back)."""
+        with self.engine.connect() as conn, conn.begin() as txn:
+            yield Tx(conn)
+            txn.rollback()
+
+    def integrity_check(self) -> str:
+        if not self.sqlite:  # pragma: no cover
+            return "ok"
+        with self.engine.connect() as conn:
+            return str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
+
+
+def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        if not memory:
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Tx:
+    """Operations inside one transaction. Ids are strings; unknown ones raise NotFoundError."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # ---------------------------------------------------------------- districts
+    def list_districts(self, only: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        q = select(t.districts).order_by(t.districts.c.id)
+        if only is not None:
+            q = q.where(t.districts.c.id.in_(list(only)))
+        return [self._district_out(r) for r in self.conn.execute(q)]
+
+    def _district_out(self, r: Row[Any]) -> dict[str, Any]:
+        counts = {}
+        for name, table in (
+            ("communities", t.communities),
+            ("cadres", t.cadres),
+            ("demands", t.demands),
+        ):
+            q = select(func.count()).select_from(table).where(table.c.district_id == r.id)
+            if name != "communities":
+                q = q.where(table.c.deleted == 0)
+            counts[name] = int(self.conn.execute(q).scalar_one())
+        return {
+            "id": r.id,
+            "name": r.name,
+            "taxonomy": taxonomy_from_text(r.taxonomy_toml).name,
+            "created_at": r.created_at,
+            **counts,
+        }
+
+    def _district_row(self, district: str) -> Row[Any]:
+        row = self.conn.execute(select(t.districts).where(t.districts.c.id == district)).first()
+        if row is None:
+            raise NotFoundError("district", district)
+        return row
+
+    def district(self, district: str) -> dict[str, Any]:
+        return self._district_out(self._district_row(district))
+
+    def create_district(
+        self,
+        district: str,
+        name: str,
+        taxonomy_toml: str | None = None,
+        policy_toml: str | None = None,
+    ) -> dict[str, Any]:
+        if taxonomy_toml is not None:
+            taxonomy_from_text(taxonomy_toml)  # validate before storing
+        if policy_toml is not None:
+            policy_from_text(policy_toml)
+        exists = select(t.districts.c.id).where(t.districts.c.id == district)
+        if self.conn.execute(exists).first() is not None:
+            raise ConflictError(f"district {district!r} already exists")
+        self.conn.execute(
+            insert(t.districts).values(
+                id=district,
+                name=name,
+                taxonomy_toml=taxonomy_toml,
+                policy_toml=policy_toml,
+                created_at=_now(),
+            )
+        )
+        return self.district(district)
+
+    def taxonomy(self, district: str) -> Taxonomy:
+        return taxonomy_from_text(self._district_row(district).taxonomy_toml)
+
+    def policy(self, district: str) -> Policy:
+        return policy_from_text(self._district_row(district).policy_toml)
+
+    # ---------------------------------------------------------------- the case
+    def case(self, district: str, *, include_closed: bool = False) -> Case:
+        """The district as a :class:`Case` (open demands only unless ``include_closed``)."""
+        row = self._district_row(district)
+        comms = self.conn.execute(
+            select(t.communities)
+            .where(t.communities.c.district_id == district)
+            .order_by(t.communities.c.pos, t.communities.c.id)
+        )
+        cadres = self.conn.execute(
+            select(t.cadres)
+            .where(t.cadres.c.district_id == district, t.cadres.c.deleted == 0)
+            .order_by(t.cadres.c.pos, t.cadres.c.id)
+        )
+        dq = select(t.demands).where(t.demands.c.district_id == district, t.demands.c.deleted == 0)
+        if not include_closed:
+            dq = dq.where(t.demands.c.status == "open")
+        demands = self.conn.execute(dq.order_by(t.demands.c.pos, t.demands.c.id))
+        return Case(
+            taxonomy=taxonomy_from_text(row.taxonomy_toml),
+            communities=tuple(_community(r) for r in comms),
+            cadres=tuple(_cadre(r) for r in cadres),
+            demands=tuple(_demand(r) for r in demands),
+            policy=policy_from_text(row.policy_toml),
+        )
+
+    def snapshot(self, district: str) -> Snapshot:
+        case = self.case(district)
+        cadre_ids = {c.id for c in case.cadres}
+        demand_ids = {d.id for d in case.demands}
+        used: Counter[str] = Counter()
+        filled: Counter[str] = Counter()
+        for r in self.conn.execute(
+            select(t.dispatches.c.cadre, t.dispatches.c.demand).where(
+                t.dispatches.c.district_id == district, t.dispatches.c.status == "active"
+            )
+        ):
+            used[r.cadre] += 1
+            filled[r.demand] += 1
+        declined = [
+            (r.cadre, r.demand)
+            for r in self.conn.execute(
+                select(t.declines.c.cadre, t.declines.c.demand)
+                .where(t.declines.c.district_id == district)
+                .order_by(t.declines.c.cadre, t.declines.c.demand)
+            )
+            if r.cadre in cadre_ids and r.demand in demand_ids
+        ]
+        cv = {
+            r.id: r.version
+            for r in self.conn.execute(
+                select(t.cadres.c.id, t.cadres.c.version).where(t.cadres.c.district_id == district)
+            )
+        }
+        dv = {
+            r.id: r.version
+            for r in self.conn.execute(
+                select(t.demands.c.id, t.demands.c.version).where(
+                    t.demands.c.district_id == district
+                )
+            )
+        }
+        return Snapshot(
+            case,
+            {k: v for k, v in used.items() if k in cadre_ids},
+            {k: v for k, v in filled.items() if k in demand_ids},
+            declined,
+            cv,
+            dv,
+        )
+
+    def import_case(
+        self,
+        district: str,
+        case: Case,
+        *,
+        name: str | None = None,
+        taxonomy_toml: str | None = None,
+        policy_toml: str | None = None,
+    ) -> dict[str, int]:
+        """Create the district if needed, then add or update every row of ``case``.
+
+        Rows already stored but absent from ``case`` are kept. Returns counts of
+        rows inserted and updated.
+        """
+        row = self.conn.execute(select(t.districts).where(t.districts.c.id == district)).first()
+        if row is None:
+            self.create_district(district, name or district, taxonomy_toml, policy_toml)
+        else:
+            if (taxonomy_toml or None) != (row.taxonomy_toml or None):
+                raise ConflictError(
+                    f"district {district!r} uses another taxonomy; import into a new district",
+                    [{"field": "taxonomy", "message": "taxonomy differs from the stored one"}],
+                )
+            if policy_toml is not None and policy_toml != row.policy_toml:
+                policy_from_text(policy_toml)
+                self.conn.execute(
+                    update(t.districts)
+                    .where(t.districts.c.id == district)
+                    .values(policy_toml=policy_toml)
+                )
+        stats = Counter[str]()
+        self.upsert_communities(district, case.communities, stats)
+        self.upsert_cadres(district, case.cadres, stats)
+        self.upsert_demands(district, case.demands, stats)
+        return dict(stats)
+
+    def export_files(self, district: str) -> dict[str, str | None]:
+        row = self._district_row(district)
+        return {"taxonomy.toml": row.taxonomy_toml, "policy.toml": row.policy_toml}
+
+    def export_case(self, district: str, out: Path) -> Path:
+        """Write the district as a case folder that imports back to the same case."""
+        write_case(self.case(district), out)
+        for fname, text in self.export_files(district).items():
+            if text is not None:
+                (out / fname).write_text(text, encoding="utf-8")
+        return out
+
+    def validate_csv(self, district: str, file: str, text: str) -> Case:
+        """Validate one case CSV against the district (its taxonomy and communities).
+
+        Reuses :func:`matcher.load_case`, so an upload is judged by exactly the
+        rules of a case folder; raises :class:`~matcher.CaseError` listing every problem.
+        """
+        row = self._district_row(district)
+        current = self.case(district)
+        base = Case(current.taxonomy, current.communities, (), (), current.policy)
+        with tempfile.TemporaryDirectory(prefix="matcher-csv-") as tmp:
+            root = Path(tmp)
+            write_case(base, root)
+            if row.taxonomy_toml is not None:
+                (root / "taxonomy.toml").write_text(row.taxonomy_toml, encoding="utf-8")
+            (root / file).write_text(text, encoding="utf-8")
+            return load_case(root)
+
+    def upsert_communities(
+        self, district: str, items: Iterable[Community], stats: Counter[str] | None = None
+    ) -> None:
+        stats = stats if stats is not None else Counter()
+        pos = self._next_pos(t.communities, district)
+        existing = {
+            r.id: r
+            for r in self.conn.execute(
+                select(t.communities).where(t.communities.c.district_id == district)
+            )
+        }
+        for c in items:
+            values = _community_values(c)
+            old = existing.get(c.id)
+            if old is None:
+                self.conn.execute(
+                    insert(t.communities).values(district_id=district, id=c.id, pos=pos, **values)
+                )
+                pos += 1
+                stats["communities_created"] += 1
+            elif _community(old) != c:
+                self.conn.execute(
+                    update(t.communities)
+                    .where(t.communities.c.district_id == district, t.communities.c.id == c.id)
+                    .values(**values)
+                )
+                stats["communities_updated"] += 1
+
+    def _next_pos(self, table: Any, district: str) -> int:
+        q = select(func.coalesce(func.max(table.c.pos), -1)).where(table.c.district_id == district)
+        return int(self.conn.execute(q).scalar_one()) + 1
+
+    def upsert_cadres(
+        self, district: str, items: Iterable[Cadre], stats: Counter[str] | None = None
+    ) -> None:
+        stats = stats if stats is not None else Counter()
+        pos = self._next_pos(t.cadres, district)
+        existing = {
+            r.id: r
+            for r in self.conn.execute(select(t.cadres).where(t.cadres.c.district_id == district))
+        }
+        for c in items:
+            values = _cadre_values(c)
+            old = existing.get(c.id)
+            if old is None:
+                self.conn.execute(
+                    insert(t.cadres).values(
+                        district_id=district, id=c.id, pos=pos, version=1, deleted=0, **values
+                    )
+                )
+                pos += 1
+                stats["cadres_created"] += 1
+            elif old.deleted or _cadre(old) != c:
+                self.conn.execute(
+                    update(t.cadres)
+                    .where(t.cadres.c.district_id == district, t.cadres.c.id == c.id)
+                    .values(version=old.version + 1, deleted=0, **values)
+                )
+                stats["cadres_updated"] += 1
+
+    def upsert_demands(
+        self, district: str, items: Iterable[Demand], stats: Counter[str] | None = None
+    ) -> None:
+        stats = stats if stats is not None else Counter()
+        pos = self._next_pos(t.demands, district)
+        existing = {
+            r.id: r
+            for r in self.conn.execute(select(t.demands).where(t.demands.c.district_id == district))
+        }
+        for d in items:
+            values = _demand_values(d)
+            old = existing.get(d.id)
+            if old is None:
+                self.conn.execute(
+                    insert(t.demands).values(
+                        district_id=district,
+                        id=d.id,
+                        pos=pos,
+                        version=1,
+                        deleted=0,
+                        status="open",
+                        **values,
+                    )
+                )
+                pos += 1
+                stats["demands_created"] += 1
+            elif old.deleted or _demand(old) != d:
+                self.conn.execute(
+                    update(t.demands)
+                    .where(t.demands.c.district_id == district, t.demands.c.id == d.id)
+                    .values(version=old.version + 1, deleted=0, **values)
+                )
+                stats["demands_updated"] += 1
+
+    # ---------------------------------------------------------------- communities
+    def list_communities(self, district: str) -> list[Community]:
+        return list(self.case(district).communities)
+
+    def community(self, district: str, cid: str) -> Community:
+        r = self.conn.execute(
+            select(t.communities).where(
+                t.communities.c.district_id == district, t.communities.c.id == cid
+            )
+        ).first()
+        if r is None:
+            raise NotFoundError("community", cid)
+        return _community(r)
+
+    def create_community(self, district: str, c: Community) -> Community:
+        self._district_row(district)
+        if self._exists(t.communities, district, c.id):
+            raise ConflictError(f"community {c.id!r} already exists")
+        self.upsert_communities(district, [c])
+        return c
+
+    def _exists(self, table: Any, district: str, key: str, *, live: bool = False) -> bool:
+        q = select(table.c.id).where(table.c.district_id == district, table.c.id == key)
+        if live:
+            q = q.where(table.c.deleted == 0)
+        return self.conn.execute(q).first() is not None
+
+    # ---------------------------------------------------------------- cadres
+    def _cadre_row(self, district: str, cid: str) -> Row[Any]:
+        r = self.conn.execute(
+            select(t.cadres).where(
+                t.cadres.c.district_id == district, t.cadres.c.id == cid, t.cadres.c.deleted == 0
+            )
+        ).first()
+        if r is None:
+            raise NotFoundError("cadre", cid)
+        return r
+
+    def _active_counts(self, district: str, col: Any) -> dict[str, int]:
+        q = (
+            select(col, func.count())
+            .where(t.dispatches.c.district_id == district, t.dispatches.c.status == "active")
+            .group_by(col)
+        )
+        return {str(k): int(n) for k, n in self.conn.execute(q)}
+
+    def _cadre_out(self, r: Row[Any], used: int) -> dict[str, Any]:
+        c = _cadre(r)
+        return {
+            "id": c.id,
+            "name": c.name,
+            "home": c.home,
+            "skills": c.skills,
+            "certs": list(c.certs),
+            "capacity": c.capacity,
+            "status": c.status.value,
+            "max_travel_km": None if math.isinf(c.max_travel_km) else c.max_travel_km,
+            "version": r.version,
+            "active_dispatches": used,
+        }
+
+    def list_cadres(
+        self, district: str, *, limit: int = 100, offset: int = 0
+    ) -> tuple[list[dict[str, Any]], int]:
+        self._district_row(district)
+        where = and_(t.cadres.c.district_id == district, t.cadres.c.deleted == 0)
+        total = int(
+            self.conn.execute(select(func.count()).select_from(t.cadres).where(where)).scalar_one()
+        )
+        used = self._active_counts(district, t.dispatches.c.cadre)
+        rows = self.conn.execute(
+            select(t.cadres)
+            .where(where)
+            .order_by(t.cadres.c.pos, t.cadres.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [self._cadre_out(r, used.get(r.id, 0)) for r in rows], total
+
+    def cadre(self, district: str, cid: str) -> dict[str, Any]:
+        r = self._cadre_row(district, cid)
+        return self._cadre_out(r, self._active_counts(district, t.dispatches.c.cadre).get(cid, 0))
+
+    def check_cadre(self, district: str, c: Cadre) -> None:
+        """Raise InputError when ``c`` names unknown tags, certificates or home community."""
+        tax = self.taxonomy(district)
+        problems: list[Problem] = []
+        for tag in c.skills:
+            if not tax.has_tag(tag):
+                problems.append(
+                    Problem("body", f"unknown tag; {tax.suggest_tag(tag)}", None, "skills", tag)
+                )
+        for cert in c.certs:
+            if tax.certs and not tax.has_cert(cert):
+                problems.append(
+                    Problem("body", f"unknown cert; {tax.suggest_cert(cert)}", None, "certs", cert)
+                )
+        if not self._exists(t.communities, district, c.home):
+            problems.append(Problem("body", "unknown community", None, "home", c.home))
+        if problems:
+            raise InputError("the cadre does not fit this district", problems)
+
+    def check_demand(self, district: str, d: Demand) -> None:
+        tax = self.taxonomy(district)
+        problems: list[Problem] = []
+        for what, levels in (("needs", d.needs), ("requires", d.requires)):
+            for tag in levels:
+                if not tax.has_tag(tag):
+                    problems.append(
+                        Problem("body", f"unknown tag; {tax.suggest_tag(tag)}", None, what, tag)
+                    )
+        for cert in d.certs:
+            if tax.certs and not tax.has_cert(cert):
+                problems.append(
+                    Problem("body", f"unknown cert; {tax.suggest_cert(cert)}", None, "certs", cert)
+                )
+        if not self._exists(t.communities, district, d.community):
+            problems.append(Problem("body", "unknown community", None, "community", d.community))
+        if problems:
+            raise InputError("the demand does not fit this district", problems)
+
+    def create_cadre(self, district: str, c: Cadre) -> dict[str, Any]:
+        self._district_row(district)
+        if self._exists(t.cadres, district, c.id, live=True):
+            raise ConflictError(f"cadre {c.id!r} already exists")
+        self.check_cadre(district, c)
+        self.upsert_cadres(district, [c])
+        return self.cadre(district, c.id)
+
+    def update_cadre(self, district: str, c: Cadre) -> dict[str, Any]:
+        old = self._cadre_row(district, c.id)
+        self.check_cadre(district, c)
+        used = self._active_counts(district, t.dispatches.c.cadre).get(c.id, 0)
+        if c.capacity < used:
+            raise ConflictError(
+                f"cadre {c.id!r} has {used} active dispatch(es); capacity cannot go below that",
+                [{"cadre": c.id, "field": "capacity", "active_dispatches": used}],
+            )
+        if _cadre(old) != c:
+            self.upsert_cadres(district, [c])
+        return self.cadre(district, c.id)
+
+    def delete_cadre(self, district: str, cid: str) -> None:
+        old = self._cadre_row(district, cid)
+        if self._active_counts(district, t.dispatches.c.cadre).get(cid, 0):
+            raise ConflictError(
+                f"cadre {cid!r} has active dispatches; complete or cancel them first",
+                [{"cadre": cid, "message": "has active dispatches"}],
+            )
+        self.conn.execute(
+            update(t.cadres)
+            .where(t.cadres.c.district_id == district, t.cadres.c.id == cid)
+            .values(deleted=1, version=old.version + 1)
+        )
+
+    # ---------------------------------------------------------------- demands
+    def _demand_row(self, district: str, did: str) -> Row[Any]:
+        r = self.conn.execute(
+            select(t.demands).where(
+                t.demands.c.district_id == district,
+                t.demands.c.id == did,
+                t.demands.c.deleted == 0,
+            )
+        ).first()
+        if r is None:
+            raise NotFoundError("demand", did)
+        return r
+
+    def _demand_out(self, r: Row[Any], filled: int) -> dict[str, Any]:
+        d = _demand(r)
+        return {
+            "id": d.id,
+            "community": d.community,
+            "title": d.title,
+            "needs": d.needs,
+            "requires": d.requires,
+            "certs": list(d.certs),
+            "headcount": d.headcount,
+            "priority": d.priority,
+            "status": r.status,
+            "version": r.version,
+            "filled": filled,
+        }
+
+    def list_demands(
+        self, district: str, *, status: str | None = None, limit: int = 100, offset: int = 0
+    ) -> tuple[list[dict[str, Any]], int]:
+        self._district_row(district)
+        where = and_(t.demands.c.district_id == district, t.demands.c.deleted == 0)
+        if status is not None:
+            where = and_(where, t.demands.c.status == status)
+        total = int(
+            self.conn.execute(select(func.count()).select_from(t.demands).where(where)).scalar_one()
+        )
+        filled = self._active_counts(district, t.dispatches.c.demand)
+        rows = self.conn.execute(
+            select(t.demands)
+            .where(where)
+            .order_by(t.demands.c.pos, t.demands.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [self._demand_out(r, filled.get(r.id, 0)) for r in rows], total
+
+    def demand(self, district: str, did: str) -> dict[str, Any]:
+        r = self._demand_row(district, did)
+        return self._demand_out(r, self._active_counts(district, t.dispatches.c.demand).get(did, 0))
+
+    def create_demand(self, district: str, d: Demand) -> dict[str, Any]:
+        self._district_row(district)
+        if self._exists(t.demands, district, d.id, live=True):
+            raise ConflictError(f"demand {d.id!r} already exists")
+        self.check_demand(district, d)
+        self.upsert_demands(district, [d])
+        # a re-created demand starts open
+        self.conn.execute(
+            update(t.demands)
+            .where(t.demands.c.district_id == district, t.demands.c.id == d.id)
+            .values(status="open")
+        )
+        return self.demand(district, d.id)
+
+    def update_demand(self, district: str, d: Demand) -> dict[str, Any]:
+        old = self._demand_row(district, d.id)
+        self.check_demand(district, d)
+        filled = self._active_counts(district, t.dispatches.c.demand).get(d.id, 0)
+        if d.headcount < filled:
+            raise ConflictError(
+                f"demand {d.id!r} has {filled} active dispatch(es); headcount cannot go below that",
+                [{"demand": d.id, "field": "headcount", "filled": filled}],
+            )
+        if _demand(old) != d:
+            self.upsert_demands(district, [d])
+        return self.demand(district, d.id)
+
+    def close_demand(self, district: str, did: str) -> dict[str, Any]:
+        """Close a demand: no longer proposed; its active dispatches stay until completed."""
+        old = self._demand_row(district, did)
+        if old.status != "closed":
+            self.conn.execute(
+                update(t.demands)
+                .where(t.demands.c.district_id == district, t.demands.c.id == did)
+                .values(status="closed", version=old.version + 1)
+            )
+        return self.demand(district, did)
+
+    def delete_demand(self, district: str, did: str) -> None:
+        old = self._demand_row(district, did)
+        if self._active_counts(district, t.dispatches.c.demand).get(did, 0):
+            raise ConflictError(
+                f"demand {did!r} has active dispatches; complete or cancel them first",
+                [{"demand": did, "message": "has active dispatches"}],
+            )
+        self.conn.execute(
+            update(t.demands)
+            .where(t.demands.c.district_id == district, t.demands.c.id == did)
+            .values(deleted=1, version=old.version + 1)
+        )
+
+    # ---------------------------------------------------------------- proposals
+    def add_proposal(
+        self,
+        district: str,
+        request: Mapping[str, Any],
+        result: Mapping[str, Any],
+        basis: Basis,
+        pairs: Sequence[Pair],
+    ) -> int:
+        self._district_row(district)
+        pid = self.conn.execute(
+            insert(t.proposals).values(
+                district_id=district,
+                created_at=_now(),
+                request=json.dumps(request, ensure_ascii=False),
+                result=json.dumps(result, ensure_ascii=False),
+                basis=basis.to_json(),
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        if pairs:
+            self.conn.execute(
+                insert(t.proposal_items),
+                [
+                    {"proposal_id": pid, "cadre": c, "demand": d, "state": "pending"}
+                    for c, d in pairs
+                ],
+            )
+        return int(pid)
+
+    def _proposal_row(self, district: str, pid: int) -> Row[Any]:
+        r = self.conn.execute(
+            select(t.proposals).where(
+                t.proposals.c.id == pid, t.proposals.c.district_id == district
+            )
+        ).first()
+        if r is None:
+            raise NotFoundError("proposal", str(pid))
+        return r
+
+    def _proposal_out(self, r: Row[Any], *, full: bool = True) -> dict[str, Any]:
+        states = {
+            (i.cadre, i.demand): i.state
+            for i in self.conn.execute(
+                select(t.proposal_items).where(t.proposal_items.c.proposal_id == r.id)
+            )
+        }
+        result = json.loads(r.result)
+        for a in result["assignments"]:
+            a["state"] = states.get((a["cadre"], a["demand"]), "pending")
+        counts = Counter(states.values())
+        out: dict[str, Any] = {
+            "id": r.id,
+            "district": r.district_id,
+            "created_at": r.created_at,
+            "request": json.loads(r.request),
+            "pending": counts.get("pending", 0),
+            "accepted": counts.get("accepted", 0),
+            "rejected": counts.get("rejected", 0),
+        }
+        if full:
+            out["result"] = result
+        else:
+            out["kpis"] = result["kpis"]
+        return out
+
+    def proposal(self, district: str, pid: int) -> dict[str, Any]:
+        return self._proposal_out(self._proposal_row(district, pid))
+
+    def list_proposals(
+        self, district: str, *, limit: int = 50, offset: int = 0
+    ) -> tuple[list[dict[str, Any]], int]:
+        self._district_row(district)
+        where = t.proposals.c.district_id == district
+        total = int(
+            self.conn.execute(
+                select(func.count()).select_from(t.proposals).where(where)
+            ).scalar_one()
+        )
+        rows = self.conn.execute(
+            select(t.proposals)
+            .where(where)
+            .order_by(t.proposals.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [self._proposal_out(r, full=False) for r in rows], total
+
+    def _items(self, pid: int, chosen: Sequence[Pair] | None) -> list[Row[Any]]:
+        items = list(
+            self.conn.execute(
+                select(t.proposal_items)
+                .where(t.proposal_items.c.proposal_id == pid)
+                .order_by(t.proposal_items.c.demand, t.proposal_items.c.cadre)
+            )
+        )
+        if chosen is None:
+            return [i for i in items if i.state == "pending"]
+        index = {(i.cadre, i.demand): i for i in items}
+        missing = [p for p in chosen if p not in index]
+        if missing:
+            raise InputError(
+                "the proposal holds no such assignment",
+                [
+                    Problem("assignments", "not in this proposal", value=f"{c} → {d}")
+                    for c, d in missing
+                ],
+            )
+        return [index[p] for p in dict.fromkeys(chosen)]
+
+    def accept(
+        self, district: str, pid: int, chosen: Sequence[Pair] | None = None
+    ) -> list[dict[str, Any]]:
+        """Turn chosen (default: all pending) assignments into dispatches, all or nothing.
+
+        Raises ConflictError listing every change since the proposal was computed
+        (edited or removed cadre/demand, closed demand, capacity or headcount used
+        meanwhile, pair declined or already decided) and writes nothing then.
+        """
+        prop = self._proposal_row(district, pid)
+        basis = Basis.from_json(prop.basis)
+        items = self._items(pid, chosen)
+        if not items:
+            raise ConflictError("nothing to accept: every assignment is already decided")
+        changes: list[dict[str, Any]] = []
+        for i in items:
+            if i.state != "pending":
+                changes.append({"cadre": i.cadre, "demand": i.demand, "kind": f"already {i.state}"})
+        want_c = Counter(i.cadre for i in items)
+        want_d = Counter(i.demand for i in items)
+        used = self._active_counts(district, t.dispatches.c.cadre)
+        filled = self._active_counts(district, t.dispatches.c.demand)
+        for cid, n in sorted(want_c.items()):
+            r = self.conn.execute(
+                select(t.cadres).where(t.cadres.c.district_id == district, t.cadres.c.id == cid)
+            ).first()
+            if r is None or r.deleted:
+                changes.append({"cadre": cid, "kind": "cadre removed"})
+            elif r.version != basis.cadres.get(cid):
+                changes.append({"cadre": cid, "kind": "cadre changed"})
+            elif used.get(cid, 0) + n > r.capacity:
+                changes.append(
+                    {
+                        "cadre": cid,
+                        "kind": "capacity used meanwhile",
+                        "capacity": r.capacity,
+                        "active_dispatches": used.get(cid, 0),
+                        "requested": n,
+                    }
+                )
+        for did, n in sorted(want_d.items()):
+            r = self.conn.execute(
+                select(t.demands).where(t.demands.c.district_id == district, t.demands.c.id == did)
+            ).first()
+            if r is None or r.deleted:
+                changes.append({"demand": did, "kind": "demand removed"})
+            elif r.status != "open":
+                changes.append({"demand": did, "kind": "demand closed"})
+            elif r.version != basis.demands.get(did):
+                changes.append({"demand": did, "kind": "demand changed"})
+            elif filled.get(did, 0) + n > r.headcount:
+                changes.append(
+                    {
+                        "demand": did,
+                        "kind": "headcount filled meanwhile",
+                        "headcount": r.headcount,
+                        "filled": filled.get(did, 0),
+                        "requested": n,
+                    }
+                )
+        declined = {
+            (r.cadre, r.demand)
+            for r in self.conn.execute(
+                select(t.declines.c.cadre, t.declines.c.demand).where(
+                    t.declines.c.district_id == district
+                )
+            )
+        }
+        active = {
+            (r.cadre, r.demand)
+            for r in self.conn.execute(
+                select(t.dispatches.c.cadre, t.dispatches.c.demand).where(
+                    t.dispatches.c.district_id == district, t.dispatches.c.status == "active"
+                )
+            )
+        }
+        for i in items:
+            if (i.cadre, i.demand) in declined:
+                changes.append({"cadre": i.cadre, "demand": i.demand, "kind": "pair declined"})
+            if (i.cadre, i.demand) in active:
+                changes.append({"cadre": i.cadre, "demand": i.demand, "kind": "already dispatched"})
+        if changes:
+            raise ConflictError(
+                "the proposal is stale: the pool changed since it was computed; propose again",
+                changes,
+            )
+        scores = {
+            (a["cadre"], a["demand"]): a["score"] for a in json.loads(prop.result)["assignments"]
+        }
+        now = _now()
+        ids = []
+        for i in items:
+            ids.append(
+                self.conn.execute(
+                    insert(t.dispatches).values(
+                        district_id=district,
+                        proposal_id=pid,
+                        cadre=i.cadre,
+                        demand=i.demand,
+                        score=scores.get((i.cadre, i.demand), 0.0),
+                        status="active",
+                        created_at=now,
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+            )
+            self._set_item(pid, i.cadre, i.demand, "accepted")
+        return [self.dispatch(district, int(x)) for x in ids]
+
+    def _set_item(self, pid: int, cadre: str, demand: str, state: str) -> None:
+        self.conn.execute(
+            update(t.proposal_items)
+            .where(
+                t.proposal_items.c.proposal_id == pid,
+                t.proposal_items.c.cadre == cadre,
+                t.proposal_items.c.demand == demand,
+            )
+            .values(state=state)
+        )
+
+    def reject(
+        self, district: str, pid: int, chosen: Sequence[Pair], reason: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Decline chosen assignments: the pairs are never proposed again."""
+        self._proposal_row(district, pid)
+        items = self._items(pid, chosen)
+        decided = [i for i in items if i.state != "pending"]
+        if decided:
+            raise ConflictError(
+                "some assignments are already decided",
+                [
+                    {"cadre": i.cadre, "demand": i.demand, "kind": f"already {i.state}"}
+                    for i in decided
+                ],
+            )
+        now = _now()
+        out = []
+        for i in items:
+            self.conn.execute(
+                delete(t.declines).where(
+                    t.declines.c.district_id == district,
+                    t.declines.c.cadre == i.cadre,
+                    t.declines.c.demand == i.demand,
+                )
+            )
+            self.conn.execute(
+                insert(t.declines).values(
+                    district_id=district,
+                    cadre=i.cadre,
+                    demand=i.demand,
+                    proposal_id=pid,
+                    reason=reason,
+                    created_at=now,
+                )
+            )
+            self._set_item(pid, i.cadre, i.demand, "rejected")
+            out.append({"cadre": i.cadre, "demand": i.demand, "reason": reason, "created_at": now})
+        return out
+
+    def list_declines(self, district: str) -> list[dict[str, Any]]:
+        self._district_row(district)
+        rows = self.conn.execute(
+            select(t.declines)
+            .where(t.declines.c.district_id == district)
+            .order_by(t.declines.c.created_at, t.declines.c.cadre, t.declines.c.demand)
+        )
+        return [
+            {"cadre": r.cadre, "demand": r.demand, "reason": r.reason, "created_at": r.created_at}
+            for r in rows
+        ]
+
+    # ---------------------------------------------------------------- dispatches
+    @staticmethod
+    def _dispatch_out(r: Row[Any]) -> dict[str, Any]:
+        return {
+            "id": r.id,
+            "district": r.district_id,
+            "proposal": r.proposal_id,
+            "cadre": r.cadre,
+            "demand": r.demand,
+            "score": r.score,
+            "status": r.status,
+            "created_at": r.created_at,
+            "closed_at": r.closed_at,
+            "note": r.note,
+        }
+
+    def dispatch(self, district: str, did: int) -> dict[str, Any]:
+        r = self.conn.execute(
+            select(t.dispatches).where(
+                t.dispatches.c.id == did, t.dispatches.c.district_id == district
+            )
+        ).first()
+        if r is None:
+            raise NotFoundError("dispatch", str(did))
+        return self._dispatch_out(r)
+
+    def list_dispatches(
+        self,
+        district: str,
+        *,
+        status: str | None = None,
+        cadre: str | None = None,
+        demand: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        self._district_row(district)
+        where = t.dispatches.c.district_id == district
+        for col, value in (
+            (t.dispatches.c.status, status),
+            (t.dispatches.c.cadre, cadre),
+            (t.dispatches.c.demand, demand),
+        ):
+            if value is not None:
+                where = and_(where, col == value)
+        total = int(
+            self.conn.execute(
+                select(func.count()).select_from(t.dispatches).where(where)
+            ).scalar_one()
+        )
+        rows = self.conn.execute(
+            select(t.dispatches)
+            .where(where)
+            .order_by(t.dispatches.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [self._dispatch_out(r) for r in rows], total
+
+    def close_dispatch(
+        self, district: str, did: int, status: str, note: str | None = None
+    ) -> dict[str, Any]:
+        """Complete or cancel an active dispatch (both free the cadre's capacity)."""
+        current = self.dispatch(district, did)
+        if current["status"] != "active":
+            raise ConflictError(
+                f"dispatch {did} is already {current['status']}",
+                [{"dispatch": did, "kind": f"already {current['status']}"}],
+            )
+        self.conn.execute(
+            update(t.dispatches)
+            .where(t.dispatches.c.id == did)
+            .values(status=status, closed_at=_now(), note=note)
+        )
+        return self.dispatch(district, did)
+
+    def check_consistency(self, district: str | None = None) -> list[str]:
+        """Invariants a crash must never break: no capacity or headcount overrun."""
+        problems = []
+        q = select(t.districts.c.id)
+        if district is not None:
+            q = q.where(t.districts.c.id == district)
+        for (d,) in self.conn.execute(q).all():
+            used = self._active_counts(d, t.dispatches.c.cadre)
+            for r in self.conn.execute(select(t.cadres).where(t.cadres.c.district_id == d)):
+                if used.get(r.id, 0) > r.capacity:
+                    problems.append(f"{d}: cadre {r.id} over capacity")
+            filled = self._active_counts(d, t.dispatches.c.demand)
+            for r in self.conn.execute(select(t.demands).where(t.demands.c.district_id == d)):
+                if filled.get(r.id, 0) > r.headcount:
+                    problems.append(f"{d}: demand {r.id} over headcount")
+            for (pid,) in self.conn.execute(
+                select(t.proposal_items.c.proposal_id)
+                .join(t.proposals, t.proposals.c.id == t.proposal_items.c.proposal_id)
+                .where(t.proposals.c.district_id == d, t.proposal_items.c.state == "accepted")
+                .distinct()
+            ):
+                n_items = self.conn.execute(
+                    select(func.count())
+                    .select_from(t.proposal_items)
+                    .where(
+                        t.proposal_items.c.proposal_id == pid,
+                        t.proposal_items.c.state == "accepted",
+                    )
+                ).scalar_one()
+                n_disp = self.conn.execute(
+                    select(func.count())
+                    .select_from(t.dispatches)
+                    .where(t.dispatches.c.proposal_id == pid)
+                ).scalar_one()
+                if n_items != n_disp:
+                    problems.append(
+                        f"{d}: proposal {pid} accepted {n_items} but {n_disp} dispatches"
+                    )
+        return problems
+
+    # ---------------------------------------------------------------- tokens
+    def create_token(
+        self, role: str, districts: Sequence[str] = (), label: str | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        """A new bearer token: returned once in clear, stored only as its hash."""
+        if role not in ROLES:
+            raise InputError(
+                f"unknown role {role!r}",
+                [Problem("role", "unknown role", value=role, hint="one of " + ", ".join(ROLES))],
+            )
+        if role != "admin" and not districts:
+            raise InputError(
+                f"a {role} token needs at least one district",
+                [Problem("districts", "empty", hint="pass --district ID (repeatable)")],
+            )
+        for d in districts:
+            self._district_row(d)
+        token = "mt_" + secrets.token_urlsafe(32)
+        tid = self.conn.execute(
+            insert(t.tokens).values(
+                hash=hash_token(token),
+                role=role,
+                districts=json.dumps(sorted(set(districts))),
+                label=label,
+                created_at=_now(),
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        return token, self.token(int(tid))
+
+    @staticmethod
+    def _token_out(r: Row[Any]) -> dict[str, Any]:
+        return {
+            "id": r.id,
+            "role": r.role,
+            "districts": json.loads(r.districts),
+            "label": r.label,
+            "created_at": r.created_at,
+            "revoked_at": r.revoked_at,
+        }
+
+    def token(self, tid: int) -> dict[str, Any]:
+        r = self.conn.execute(select(t.tokens).where(t.tokens.c.id == tid)).first()
+        if r is None:
+            raise NotFoundError("token", str(tid))
+        return self._token_out(r)
+
+    def list_tokens(self) -> list[dict[str, Any]]:
+        return [
+            self._token_out(r) for r in self.conn.execute(select(t.tokens).order_by(t.tokens.c.id))
+        ]
+
+    def revoke_token(self, tid: int) -> dict[str, Any]:
+        self.token(tid)
+        self.conn.execute(
+            update(t.tokens)
+            .where(t.tokens.c.id == tid, t.tokens.c.revoked_at.is_(None))
+            .values(revoked_at=_now())
+        )
+        return self.token(tid)
+
+    def token_by_secret(self, token: str) -> dict[str, Any] | None:
+        r = self.conn.execute(
+            select(t.tokens).where(
+                t.tokens.c.hash == hash_token(token), t.tokens.c.revoked_at.is_(None)
+            )
+        ).first()
+        return None if r is None else self._token_out(r)
+
+    # ---------------------------------------------------------------- idempotency
+    def idempotent_get(self, token_id: int, key: str, fingerprint: str) -> tuple[int, Any] | None:
+        r = self.conn.execute(
+            select(t.idempotency).where(
+                t.idempotency.c.token_id == token_id, t.idempotency.c.key == key
+            )
+        ).first()
+        if r is None:
+            return None
+        if r.fingerprint != fingerprint:
+            raise IdempotencyError(
+                f"Idempotency-Key {key!r} was already used for a different request"
+            )
+        return int(r.status), json.loads(r.body)
+
+    def idempotent_put(
+        self, token_id: int, key: str, fingerprint: str, status: int, body: Any
+    ) -> None:
+        self.conn.execute(
+            insert(t.idempotency).values(
+                token_id=token_id,
+                key=key,
+                fingerprint=fingerprint,
+                status=status,
+                body=json.dumps(body, ensure_ascii=False),
+                created_at=_now(),
+            )
+        )

@@ -1,0 +1,64 @@
+"""Fixtures: a file store with two districts of the tiny case, tokens per role, a TestClient."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api import Settings, create_app
+from matcher import load_case
+from matcher.store import Store
+from tests.api.casefile import write_tiny
+
+
+@dataclass(frozen=True)
+class Tokens:
+    admin: str
+    dispatcher: str  # d1
+    other: str  # dispatcher of d2
+    planner: str  # d1
+    analyst: str  # d1
+
+    def h(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {getattr(self, role)}"}
+
+
+@pytest.fixture(scope="session")
+def tiny_case_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_tiny(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture
+def store(tmp_path: Path, tiny_case_dir: Path) -> Iterator[Store]:
+    s = Store.open(tmp_path / "matcher.db")
+    case = load_case(tiny_case_dir)
+    with s.write() as tx:
+        tx.import_case("d1", case, name="District One")
+        tx.import_case("d2", case, name="District Two")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def tokens(store: Store) -> Tokens:
+    with store.write() as tx:
+        return Tokens(
+            admin=tx.create_token("admin")[0],
+            dispatcher=tx.create_token("dispatcher", ["d1"])[0],
+            other=tx.create_token("dispatcher", ["d2"])[0],
+            planner=tx.create_token("planner", ["d1"])[0],
+            analyst=tx.create_token("analyst", ["d1"])[0],
+        )
+
+
+@pytest.fixture
+def client(store: Store, tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(
+        Settings(db=str(tmp_path / "unused.db"), max_body_bytes=64 * 1024), store=store
+    )
+    with TestClient(app) as c:
+        yield c

@@ -1,0 +1,60 @@
+"""Errors are RFC 9457 problems; bad input is never a 500; the body limit answers 413."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import Tokens
+
+
+def test_malformed_json_is_422_problem(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher") | {"Content-Type": "application/json"}
+    r = client.post("/v1/districts/d1/proposals", content=b"{not json", headers=h)
+    assert r.status_code == 422
+    body = r.json()
+    assert r.headers["content-type"] == "application/problem+json"
+    assert set(body) >= {"type", "title", "status", "detail", "errors"}
+
+
+def test_wrong_types_and_extra_fields(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher")
+    r = client.post("/v1/districts/d1/proposals", json={"pinned": "x", "extra": 1}, headers=h)
+    assert r.status_code == 422
+    assert {e["pointer"] for e in r.json()["errors"]} == {"/body/pinned", "/body/extra"}
+    r = client.get("/v1/districts/d1/cadres", params={"limit": "lots"}, headers=h)
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["pointer"] == "/query/limit"
+    r = client.get("/v1/districts/d1/proposals/-3", headers=h)
+    assert r.status_code == 422
+
+
+def test_odd_text_is_rejected_not_500(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher") | {"Content-Type": "application/json"}
+    body = b'{"id": "C8", "name": "\\ud800", "street": "s", "lat": 1, "lon": 1}'
+    r = client.post("/v1/districts/d1/communities", content=body, headers=h)
+    assert r.status_code == 422
+    r = client.post(
+        "/v1/districts/d1/cadres/import", json={"csv": "\x00\x01garbage,,,\n"}, headers=h
+    )
+    assert r.status_code == 422
+
+
+def test_body_limit_413(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher")
+    big = {"csv": "x" * (65 * 1024)}
+    r = client.post("/v1/districts/d1/cadres/import", json=big, headers=h)
+    assert r.status_code == 413
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["status"] == 413
+
+
+def test_body_limit_without_content_length(client: TestClient, tokens: Tokens) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(20):
+            yield b"x" * 8192
+
+    h = tokens.h("dispatcher") | {"Content-Type": "application/json"}
+    r = client.post("/v1/districts/d1/proposals", content=chunks(), headers=h)
+    assert r.status_code == 413

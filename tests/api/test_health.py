@@ -1,0 +1,43 @@
+"""health router, docs, and the token requirement on everything else."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import Tokens
+
+
+def test_health_needs_no_token(client: TestClient) -> None:
+    r = client.get("/health")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok", "schema_version": 1}
+
+
+def test_docs_and_openapi_need_no_token(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    schema = client.get("/openapi.json").json()
+    assert "/v1/districts/{district}/proposals" in schema["paths"]
+    responses = schema["paths"]["/v1/districts/{district}/proposals"]["post"]["responses"]
+    assert "application/problem+json" in responses["409"]["content"]
+    assert "application/problem+json" in responses["422"]["content"]
+
+
+def test_everything_else_needs_a_token(client: TestClient, tokens: Tokens) -> None:
+    for path in ("/v1/districts", "/v1/taxonomy", "/v1/districts/d1/cadres", "/v1/me"):
+        r = client.get(path)
+        assert r.status_code == 401, path
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.headers["www-authenticate"] == "Bearer"
+    assert client.get("/v1/me", headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert client.get("/v1/me", headers={"Authorization": "Basic abc"}).status_code == 401
+    assert client.get("/v1/me", headers=tokens.h("analyst")).json()["role"] == "analyst"
+
+
+def test_unknown_route_is_a_problem(client: TestClient) -> None:
+    r = client.get("/nope")
+    assert r.status_code == 404
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["status"] == 404
+    r = client.delete("/health")
+    assert r.status_code == 405
+    assert r.json()["type"].endswith("method-not-allowed")

@@ -1,0 +1,165 @@
+"""proposals router: compute, get, accept (all / chosen / stale), reject and re-propose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import Tokens
+
+P = "/v1/districts/d1/proposals"
+
+
+def _pairs(body: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(a["cadre"], a["demand"]) for a in body["result"]["assignments"]}
+
+
+def test_propose_and_get(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("planner")
+    r = client.post(P, json={}, headers=h)
+    assert r.status_code == 201
+    body = r.json()
+    assert _pairs(body) == {("P1", "D1"), ("P4", "D1"), ("P2", "D2"), ("P6", "D3"), ("P1", "D4")}
+    a = body["result"]["assignments"][0]
+    assert abs(sum(a["breakdown"].values()) - a["score"]) < 1e-6
+    assert body["result"]["certified"] is True
+    assert body["pending"] == 5
+    assert client.get(f"{P}/{body['id']}", headers=h).json() == body
+    listed = client.get(P, headers=h).json()
+    assert listed["count"] == 1
+    assert listed["data"][0]["kpis"]["slots_filled"] == 5
+    assert client.get(f"{P}/999", headers=h).status_code == 404
+
+
+def test_planner_cannot_accept_or_reject(client: TestClient, tokens: Tokens) -> None:
+    pid = client.post(P, json={}, headers=tokens.h("planner")).json()["id"]
+    assert client.post(f"{P}/{pid}/accept", json={}, headers=tokens.h("planner")).status_code == 403
+    rej = {"assignments": [{"cadre": "P2", "demand": "D2"}]}
+    assert (
+        client.post(f"{P}/{pid}/reject", json=rej, headers=tokens.h("planner")).status_code == 403
+    )
+    assert client.post(P, json={}, headers=tokens.h("analyst")).status_code == 403
+
+
+def test_policy_override(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher")
+    r = client.post(
+        P, json={"policy": {"weights": {"travel_per_km": 0}, "alternatives": 0}}, headers=h
+    )
+    assert r.status_code == 201
+    assert all(a["alternatives"] == [] for a in r.json()["result"]["assignments"])
+    r = client.post(P, json={"policy": {"weights": {"skill": -1}}}, headers=h)
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["pointer"] == "/body/policy/weights/skill"
+    r = client.post(P, json={"policy": {"bogus": 1}}, headers=h)
+    assert r.status_code == 422
+
+
+def test_pins(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher")
+    r = client.post(P, json={"pinned": [{"cadre": "P5", "demand": "D2"}]}, headers=h)
+    assert ("P5", "D2") in _pairs(r.json())
+    r = client.post(P, json={"pinned": [{"cadre": "P3", "demand": "D3"}]}, headers=h)
+    assert r.status_code == 422  # P3 is red: the pin breaks a hard rule
+    r = client.post(P, json={"pinned": [{"cadre": "PX", "demand": "D3"}]}, headers=h)
+    assert r.status_code == 422
+
+
+def test_accept_chosen_then_rest(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher")
+    pid = client.post(P, json={}, headers=h).json()["id"]
+    r = client.post(
+        f"{P}/{pid}/accept", json={"assignments": [{"cadre": "P6", "demand": "D3"}]}, headers=h
+    )
+    assert r.status_code == 201
+    assert [(d["cadre"], d["demand"]) for d in r.json()["dispatches"]] == [("P6", "D3")]
+    r = client.post(f"{P}/{pid}/accept", json={}, headers=h)
+    assert r.status_code == 201
+    assert len(r.json()["dispatches"]) == 4
+    got = client.get(f"{P}/{pid}", headers=h).json()
+    assert (got["accepted"], got["pending"]) == (5, 0)
+    # everything is used: a new proposal fills nothing more
+    again = client.post(P, json={}, headers=h).json()
+    assert again["result"]["assignments"] == []
+    r = client.post(
+        f"{P}/{pid}/accept", json={"assignments": [{"cadre": "P5", "demand": "D1"}]}, headers=h
+    )
+    assert r.status_code == 422  # not in this proposal
+
+
+def test_stale_accept_is_409_and_writes_nothing(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher")
+    first = client.post(P, json={}, headers=h).json()["id"]
+    second = client.post(P, json={}, headers=h).json()["id"]
+    client.post(f"{P}/{first}/accept", json={}, headers=h)
+    r = client.post(f"{P}/{second}/accept", json={}, headers=h)
+    assert r.status_code == 409
+    kinds = {c["kind"] for c in r.json()["changes"]}
+    assert "capacity used meanwhile" in kinds
+    assert "headcount filled meanwhile" in kinds
+    assert client.get("/v1/districts/d1/dispatches", headers=h).json()["count"] == 5
+    third = client.post(P, json={"pinned": []}, headers=h)
+    assert third.json()["result"]["assignments"] == []
+
+
+def test_edit_makes_proposal_stale(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher")
+    pid = client.post(P, json={}, headers=h).json()["id"]
+    client.post("/v1/districts/d1/demands/D2/close", headers=h)
+    upd = {
+        "name": "孙八",
+        "home": "C3",
+        "skills": {"livelihood.elderly_care": 5},
+        "certs": ["elderly_care_worker"],
+        "capacity": 1,
+    }
+    client.put("/v1/districts/d1/cadres/P6", json=upd, headers=h)
+    r = client.post(f"{P}/{pid}/accept", json={}, headers=h)
+    assert r.status_code == 409
+    changes = r.json()["changes"]
+    assert {"demand": "D2", "kind": "demand closed"} in changes
+    assert {"cadre": "P6", "kind": "cadre changed"} in changes
+    assert client.get("/v1/districts/d1/dispatches", headers=h).json()["count"] == 0
+
+
+def test_reject_then_repropose_offers_alternate(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher")
+    pid = client.post(P, json={}, headers=h).json()["id"]
+    rej = {"assignments": [{"cadre": "P2", "demand": "D2"}], "reason": "on leave"}
+    r = client.post(f"{P}/{pid}/reject", json=rej, headers=h)
+    assert r.status_code == 200
+    assert r.json()["declines"][0]["reason"] == "on leave"
+    assert client.post(f"{P}/{pid}/reject", json=rej, headers=h).status_code == 409
+    new = client.post(P, json={}, headers=h).json()
+    assert ("P5", "D2") in _pairs(new)
+    assert ("P2", "D2") not in _pairs(new)
+    declines = client.get("/v1/districts/d1/declines", headers=h).json()
+    assert declines["count"] == 1
+    # accepting the old proposal now dispatches only the remaining pending pairs
+    r = client.post(f"{P}/{pid}/accept", json={}, headers=h)
+    assert r.status_code == 201
+    assert ("P2", "D2") not in {(d["cadre"], d["demand"]) for d in r.json()["dispatches"]}
+
+
+def test_idempotent_accept(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher") | {"Idempotency-Key": "accept-1"}
+    pid = client.post(P, json={}, headers=tokens.h("dispatcher")).json()["id"]
+    first = client.post(f"{P}/{pid}/accept", json={}, headers=h)
+    again = client.post(f"{P}/{pid}/accept", json={}, headers=h)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert again.headers["idempotent-replay"] == "true"
+    dispatches = client.get("/v1/districts/d1/dispatches", headers=tokens.h("dispatcher")).json()
+    assert dispatches["count"] == 5
+    other = client.post(f"{P}/{pid}/accept", json={"assignments": []}, headers=h)
+    assert other.status_code == 422
+    assert other.json()["type"].endswith("idempotency-key-reused")
+
+
+def test_idempotent_propose(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher") | {"Idempotency-Key": "p-1"}
+    a = client.post(P, json={}, headers=h).json()
+    b = client.post(P, json={}, headers=h).json()
+    assert a == b
+    assert client.get(P, headers=h).json()["count"] == 1

@@ -1,0 +1,159 @@
+"""`matcher serve` as a real process on a free loopback port, driven through a dispatch day."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from matcher import load_case
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "matcher", *args],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path, tiny_case_dir: Path) -> Iterator[tuple[str, str, Path]]:
+    db = tmp_path / "day.db"
+    r = _cli("import", str(tiny_case_dir), "--district", "gulou", "--db", str(db), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = _cli(
+        "token",
+        "create",
+        "--role",
+        "dispatcher",
+        "--district",
+        "gulou",
+        "--db",
+        str(db),
+        cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    token = r.stdout.strip()
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "matcher",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=_env(),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None, proc.communicate()[1]
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+        yield base, token, db
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+
+
+def test_dispatch_day(server: tuple[str, str, Path], tmp_path: Path, tiny_case_dir: Path) -> None:
+    base, token, db = server
+    h = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base + "/v1/districts/gulou", headers=h, timeout=30) as c:
+        assert c.get("/cadres").json()["count"] == 6
+        # a new demand arrives
+        new = {
+            "id": "D5",
+            "community": "C2",
+            "title": "邻里纠纷",
+            "needs": {"governance.property_dispute_mediation": 2},
+            "priority": 3,
+        }
+        assert c.post("/demands", json=new).status_code == 201
+        first = c.post("/proposals", json={}, headers={"Idempotency-Key": "morning"}).json()
+        pairs = [(a["cadre"], a["demand"]) for a in first["result"]["assignments"]]
+        assert ("P2", "D2") in pairs
+        # accept some
+        some = [{"cadre": c_, "demand": d} for c_, d in pairs if d in ("D1", "D3")]
+        r = c.post(f"/proposals/{first['id']}/accept", json={"assignments": some})
+        assert r.status_code == 201, r.text
+        assert len(r.json()["dispatches"]) == len(some)
+        # reject one, re-propose: the next best alternate is offered
+        rej = {"assignments": [{"cadre": "P2", "demand": "D2"}], "reason": "休假"}
+        assert c.post(f"/proposals/{first['id']}/reject", json=rej).status_code == 200
+        second = c.post("/proposals", json={}).json()
+        again = {(a["cadre"], a["demand"]) for a in second["result"]["assignments"]}
+        assert ("P2", "D2") not in again
+        assert any(d == "D2" for _, d in again)
+        # the stale first proposal cannot be accepted wholesale any more… but the new one can
+        r = c.post(
+            f"/proposals/{second['id']}/accept", json={}, headers={"Idempotency-Key": "afternoon"}
+        )
+        assert r.status_code == 201, r.text
+        retry = c.post(
+            f"/proposals/{second['id']}/accept", json={}, headers={"Idempotency-Key": "afternoon"}
+        )
+        assert retry.json() == r.json()
+        active = c.get("/dispatches", params={"status": "active"}).json()
+        assert active["count"] == len(some) + len(r.json()["dispatches"])
+        # complete one, cancel one: capacity comes back
+        ids = [d["id"] for d in active["data"]]
+        assert c.post(f"/dispatches/{ids[0]}/complete", json={"note": "ok"}).json()["status"] == (
+            "completed"
+        )
+        assert c.post(f"/dispatches/{ids[1]}/cancel", json={}).json()["status"] == "cancelled"
+        assert c.get("/dispatches", params={"status": "active"}).json()["count"] == len(ids) - 2
+        hist = c.get(f"/cadres/{active['data'][0]['cadre']}/dispatches").json()
+        assert hist["count"] >= 1
+    # export writes the district back; it round-trips to the imported case plus D5
+    out = tmp_path / "export"
+    done = _cli("export", str(out), "--district", "gulou", "--db", str(db), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    exported, original = load_case(out), load_case(tiny_case_dir)
+    assert exported.cadres == original.cadres
+    assert exported.demands[:4] == original.demands
+    assert exported.demands[4].id == "D5"

@@ -1,0 +1,122 @@
+"""The store: schema versioning, import/export round-trip, accept/reject rules, tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from matcher import SAMPLE_DISTRICT, load_case, propose
+from matcher.store import (
+    SCHEMA_VERSION,
+    ConflictError,
+    NotFoundError,
+    Store,
+    StoreError,
+    hash_token,
+)
+from tests.api.casefile import write_tiny
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    return write_tiny(tmp_path / "tiny")
+
+
+def _same_case(a_dir: Path, b_dir: Path) -> None:
+    a, b = load_case(a_dir), load_case(b_dir)
+    assert a.communities == b.communities
+    assert a.cadres == b.cadres
+    assert a.demands == b.demands
+    assert a.policy == b.policy
+    assert (a.taxonomy.tags, a.taxonomy.certs) == (b.taxonomy.tags, b.taxonomy.certs)
+
+
+def test_schema_is_versioned_and_reopens(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    Store.open(db).close()
+    store = Store.open(db)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        version = conn.execute(text("SELECT value FROM meta WHERE key='schema_version'")).scalar()
+    assert int(str(version)) == SCHEMA_VERSION
+    with store.write() as tx:
+        tx.conn.execute(text("UPDATE meta SET value='999' WHERE key='schema_version'"))
+    store.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store.open(db)
+
+
+def test_round_trip_tiny(tmp_path: Path, tiny: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    with store.write() as tx:
+        assert tx.import_case("x", load_case(tiny))["cadres_created"] == 6
+        assert tx.import_case("x", load_case(tiny)) == {}
+    with store.read() as tx:
+        tx.export_case("x", tmp_path / "out")
+    _same_case(tiny, tmp_path / "out")
+
+
+@pytest.mark.skipif(not SAMPLE_DISTRICT.is_dir(), reason="sample district not generated")
+def test_round_trip_sample(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    with store.write() as tx:
+        tx.import_case("gulou", load_case(SAMPLE_DISTRICT))
+    with store.read() as tx:
+        tx.export_case("gulou", tmp_path / "out")
+    _same_case(SAMPLE_DISTRICT, tmp_path / "out")
+
+
+def test_accept_is_all_or_nothing(tmp_path: Path, tiny: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    with store.write() as tx:
+        tx.import_case("x", load_case(tiny))
+    with store.read() as tx:
+        snap = tx.snapshot("x")
+    p = propose(snap.case)
+    pairs = [(a.cadre, a.demand) for a in p.assignments]
+    with store.write() as tx:
+        first = tx.add_proposal("x", {}, p.model_dump(mode="json"), snap.basis(pairs), pairs)
+        second = tx.add_proposal("x", {}, p.model_dump(mode="json"), snap.basis(pairs), pairs)
+        tx.accept("x", first, [("P6", "D3")])
+    with pytest.raises(ConflictError) as exc, store.write() as tx:
+        tx.accept("x", second)
+    assert {
+        "cadre": "P6",
+        "kind": "capacity used meanwhile",
+        "capacity": 1,
+        "active_dispatches": 1,
+        "requested": 1,
+    } in exc.value.changes
+    with store.read() as tx:
+        assert tx.list_dispatches("x")[1] == 1
+        assert tx.check_consistency() == []
+        snap2 = tx.snapshot("x")
+    assert snap2.used_capacity == {"P6": 1}
+    assert snap2.filled_slots == {"D3": 1}
+
+
+def test_unknown_things_are_not_found(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    with store.read() as tx:
+        for call in (
+            lambda: tx.district("nope"),
+            lambda: tx.proposal("nope", 1),
+            lambda: tx.list_cadres("nope"),
+        ):
+            with pytest.raises(NotFoundError):
+                call()
+
+
+def test_tokens_are_stored_hashed(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    with store.write() as tx:
+        secret, row = tx.create_token("admin", label="ops")
+    with store.read() as tx:
+        assert tx.token_by_secret(secret) == row
+        assert tx.token_by_secret(secret + "x") is None
+    with store.engine.connect() as conn:
+        dump = "\n".join(str(r) for r in conn.execute(text("SELECT * FROM tokens")))
+    assert secret not in dump
+    assert hash_token(secret) in dump
