@@ -31,7 +31,7 @@ from matcher.proposal import Alternative, Kpis, Proposal, ProposedAssignment, Un
 from matcher.propose import propose
 from matcher.scoring import ScoreMatrix, score_matrix
 from matcher.solver import Assignment, solve
-from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy
+from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
 
 __version__ = "0.1.0"
 
@@ -64,6 +64,7 @@ __all__ = [
     "load_policy",
     "load_taxonomy",
     "parse_policy",
+    "parse_taxonomy",
     "propose",
     "score_matrix",
     "solve",
