@@ -17,9 +17,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from matcher import cli_bench, cli_service
-from matcher.errors import MatcherError
+from matcher.errors import MatcherError, OutputError
 from matcher.io import load_case
 from matcher.policy import load_policy
 from matcher.propose import propose
@@ -43,22 +44,35 @@ class Format(StrEnum):
     csv = "csv"
 
 
-def fail(exc: MatcherError) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+def fail(exc: MatcherError | str) -> typer.Exit:
+    """Print a user error (data shown verbatim, never as markup) and exit 2."""
+    err.print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
     return typer.Exit(code=2)
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write via a temp file and rename, so a reader never sees half a file.
+
+    Only regular files are written: a folder, a device or a symlink at ``path``
+    is refused rather than replaced.
+    """
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise OutputError(f"{path}: not a regular file; choose a file path for --out")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write here ({exc.strerror})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
-    except BaseException:
+    except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise
+        raise OutputError(f"{path}: cannot write here ({exc.strerror})") from None
 
 
 CaseArg = Annotated[
@@ -96,8 +110,11 @@ def propose_cmd(
     if out is None:
         sys.stdout.write(text)
     else:
-        write_atomic(out, text)
-        err.print(f"wrote {out} ({len(result.assignments)} assignments)")
+        try:
+            write_atomic(out, text)
+        except OutputError as exc:
+            raise fail(exc) from None
+        err.print(Text(f"wrote {out} ({len(result.assignments)} assignments)"))
 
 
 @app.command("validate")
@@ -108,7 +125,7 @@ def validate_cmd(case: CaseArg) -> None:
     except MatcherError as exc:
         raise fail(exc) from None
     err.print(
-        f"[green]ok[/]: {len(c.communities)} communities, {len(c.cadres)} cadres, "
+        f"ok: {len(c.communities)} communities, {len(c.cadres)} cadres, "
         f"{len(c.demands)} demands, taxonomy {c.taxonomy.name} ({len(c.taxonomy.tags)} tags)"
     )
 

@@ -11,6 +11,7 @@ Hierarchy::
     │   ├── CaseError         one or more problems in a case folder (carries them all)
     │   ├── TaxonomyError     a taxonomy file that is not a valid tree
     │   └── PolicyError       a policy file or override with bad weights
+    ├── OutputError           a result that cannot be written where asked
     └── SolverError           the numeric core was handed inconsistent arrays
 """
 
@@ -22,6 +23,7 @@ __all__ = [
     "CaseError",
     "InputError",
     "MatcherError",
+    "OutputError",
     "PolicyError",
     "Problem",
     "SolverError",
@@ -96,6 +98,10 @@ class TaxonomyError(InputError):
 
 class PolicyError(InputError):
     """Policy weights or factors that are missing, unknown or out of range."""
+
+
+class OutputError(MatcherError):
+    """An output path that is not a writable regular file."""
 
 
 class SolverError(MatcherError):

@@ -27,7 +27,7 @@ __all__ = ["Policy", "Weights", "load_policy", "parse_policy"]
 class Weights(BaseModel):
     """Term weights (all >= 0). Travel and status enter the score as penalties."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     fill: float = Field(10.0, ge=0, description="score per priority point for filling a slot")
     skill: float = Field(20.0, ge=0, description="score for a perfect skill fit (fit = 1)")
@@ -40,7 +40,7 @@ class Weights(BaseModel):
 class Policy(BaseModel):
     """Everything the score depends on besides the case data itself."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     weights: Weights = Weights()
     related_credit: float = Field(

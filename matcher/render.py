@@ -11,6 +11,7 @@ import io
 import json
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from matcher.model import Case
@@ -62,11 +63,12 @@ def to_table(proposal: Proposal, case: Case, console: Console, *, limit: int | N
     shown = proposal.assignments if limit is None else proposal.assignments[:limit]
     for a in shown:
         d, c = demands[a.demand], cadres[a.cadre]
-        alt = ", ".join(f"{cadres[x.cadre].name} −{x.loss:g}" for x in a.alternatives[:2]) or "—"
+        alt = escape(", ".join(f"{cadres[x.cadre].name} −{x.loss:g}" for x in a.alternatives[:2]))
+        alt = alt or "—"
         t.add_row(
-            f"{a.demand} {d.title}",
-            case.community(d.community).name,
-            f"{a.cadre} {c.name}",
+            escape(f"{a.demand} {d.title}"),
+            escape(case.community(d.community).name),
+            escape(f"{a.cadre} {c.name}"),
             f"{a.score:.2f}",
             f"{a.skill_fit:.2f}",
             f"{a.distance_km:.1f}",
@@ -84,8 +86,12 @@ def to_table(proposal: Proposal, case: Case, console: Console, *, limit: int | N
         u.add_column("why 原因")
         for x in proposal.unfilled[: limit or None]:
             d = demands[x.demand]
-            u.add_row(f"{x.demand} {d.title}", str(x.slots), "; ".join(x.reasons[:3]))
+            u.add_row(
+                escape(f"{x.demand} {d.title}"), str(x.slots), escape("; ".join(x.reasons[:3]))
+            )
         console.print(u)
+        if limit is not None and len(proposal.unfilled) > limit:
+            console.print(f"… and {len(proposal.unfilled) - limit} more unfilled demands")
     k = proposal.kpis
     console.print(
         f"[bold]filled {k.slots_filled}/{k.slots_total}[/] slots ({k.fill_rate:.1%}), "

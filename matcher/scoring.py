@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from matcher.geo import distance_matrix
 from matcher.model import Case, Status
-from matcher.tags import effective_levels, encode_certs, encode_levels
+from matcher.tags import effective_levels, encode_levels
 
 __all__ = ["RULES", "TERMS", "ScoreMatrix", "score_matrix"]
 
@@ -66,6 +66,31 @@ class ScoreMatrix:
     fails: dict[str, BoolArray]
 
 
+def _certs(case: Case) -> tuple[BoolArray, BoolArray]:
+    """Who holds and who needs which cert. A taxonomy without ``[[certs]]`` leaves
+    certs free-form, so the vocabulary is the taxonomy's plus every slug the case uses."""
+    vocab = {
+        slug: k
+        for k, slug in enumerate(
+            dict.fromkeys(
+                [
+                    *case.taxonomy.cert_slugs,
+                    *(x for c in case.cadres for x in c.certs),
+                    *(x for d in case.demands for x in d.certs),
+                ]
+            )
+        )
+    }
+
+    def encode(rows: list[tuple[str, ...]]) -> BoolArray:
+        out = np.zeros((len(rows), len(vocab)), dtype=bool)
+        for r, certs in enumerate(rows):
+            out[r, [vocab[x] for x in certs]] = True
+        return out
+
+    return encode([c.certs for c in case.cadres]), encode([d.certs for d in case.demands])
+
+
 def score_matrix(case: Case) -> ScoreMatrix:
     """Build the score matrix of a case under its policy (vectorised over tags)."""
     tax, pol = case.taxonomy, case.policy
@@ -75,8 +100,7 @@ def score_matrix(case: Case) -> ScoreMatrix:
     eff = effective_levels(own, tax, pol.related_credit)
     need = encode_levels([d.needs for d in demands], tax)
     req = encode_levels([d.requires for d in demands], tax)
-    held = encode_certs([c.certs for c in cadres], tax) if tax.certs else np.zeros((n, 0), bool)
-    wanted = encode_certs([d.certs for d in demands], tax) if tax.certs else np.zeros((m, 0), bool)
+    held, wanted = _certs(case)
 
     covered = np.zeros((n, m))
     for t in np.flatnonzero(need.any(axis=0)):

@@ -94,3 +94,45 @@ def test_console_script_entry_point(tmp_path) -> None:  # type: ignore[no-untype
     )
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["assignments"]
+
+
+def test_markup_like_text_is_shown_verbatim(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    case = write_case(tmp_path / "c", cadres=CADRES.replace("张三", "张[/]三[bold]"))
+    res = run("propose", str(case))
+    assert res.exit_code == 0 and "[/]" in res.stdout and "[bold]" in res.stdout
+    bad = write_case(tmp_path / "b", cadres=CADRES.replace(",2,green", ",[/],green"))
+    res = run("propose", str(bad))
+    assert res.exit_code == 2 and "[/]" in res.stderr
+
+
+@pytest.mark.parametrize("target", ["dir", "symlink", "nested-under-file"])
+def test_unwritable_out_exits_2(tmp_path, target) -> None:  # type: ignore[no-untyped-def]
+    case = write_case(tmp_path / "c")
+    (tmp_path / "real.json").write_text("keep", encoding="utf-8")
+    (tmp_path / "link.json").symlink_to(tmp_path / "real.json")
+    out = {
+        "dir": tmp_path,
+        "symlink": tmp_path / "link.json",
+        "nested-under-file": tmp_path / "real.json" / "x.json",
+    }[target]
+    res = run("propose", str(case), "-f", "json", "-o", str(out))
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert (tmp_path / "real.json").read_text(encoding="utf-8") == "keep"
+    assert (tmp_path / "link.json").is_symlink()
+
+
+@pytest.mark.parametrize(
+    "policy",
+    ["[weights]\ntravel_per_km = inf\n", "related_credit = true\n", '[weights]\nfill = "10"\n'],
+)
+def test_bad_policy_values_exit_2(tmp_path, policy) -> None:  # type: ignore[no-untyped-def]
+    case = write_case(tmp_path / "c")
+    (case / "policy.toml").write_text(policy, encoding="utf-8")
+    res = run("propose", str(case))
+    assert res.exit_code == 2 and "policy.toml" in res.stderr
+
+
+def test_huge_capacity_is_a_located_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    case = write_case(tmp_path, cadres=CADRES.replace(",2,green", ",99999999999999999999,green"))
+    res = run("propose", str(case))
+    assert res.exit_code == 2 and "column 'capacity'" in res.stderr

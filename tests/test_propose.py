@@ -133,3 +133,23 @@ def test_certified_with_and_without_alternates(case) -> None:  # type: ignore[no
     assert quiet.certified and full.certified
     assert all(a.alternatives == [] for a in quiet.assignments)
     assert quiet.objective == pytest.approx(full.objective, abs=1e-9)
+
+
+def test_certs_are_hard_even_when_the_taxonomy_lists_none(sample_case) -> None:  # type: ignore[no-untyped-def]
+    bare = Case(
+        type(sample_case.taxonomy)(
+            sample_case.taxonomy.name,
+            sample_case.taxonomy.categories,
+            sample_case.taxonomy.tags,
+            (),
+        ),
+        sample_case.communities,
+        sample_case.cadres,
+        sample_case.demands,
+    )
+    p = propose(bare)
+    cadres = {c.id: c for c in bare.cadres}
+    demands = {d.id: d for d in bare.demands}
+    assert any(d.certs for d in bare.demands)
+    for a in p.assignments:
+        assert set(demands[a.demand].certs) <= set(cadres[a.cadre].certs)

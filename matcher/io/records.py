@@ -17,6 +17,7 @@ from matcher.tags import MAX_LEVEL, MIN_LEVEL, Taxonomy
 
 __all__ = ["CadreRecord", "CommunityRecord", "DemandRecord", "parse_levels", "parse_slugs"]
 
+MAX_COUNT = 10_000
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
@@ -123,8 +124,8 @@ class CadreRecord(_Record):
             cap = int(text)
         except ValueError:
             raise ValueError("capacity must be a whole number >= 0 (blank means 1)") from None
-        if cap < 0:
-            raise ValueError("capacity must be >= 0 (0 = on leave; blank means 1)")
+        if not 0 <= cap <= MAX_COUNT:
+            raise ValueError(f"capacity must be 0-{MAX_COUNT} (0 = on leave; blank means 1)")
         return cap
 
     @field_validator("status", mode="before")
@@ -177,8 +178,8 @@ class DemandRecord(_Record):
             n = int(str(v).strip())
         except ValueError:
             raise ValueError("headcount must be a whole number >= 1") from None
-        if n < 1:
-            raise ValueError("headcount must be >= 1")
+        if not 1 <= n <= MAX_COUNT:
+            raise ValueError(f"headcount must be 1-{MAX_COUNT}")
         return n
 
     @field_validator("priority", mode="before")
