@@ -1,11 +1,170 @@
-"""``matcher`` commands for the bench (registered on the main app by matcher.cli)."""
+"""``matcher bench`` commands (registered on the main app by matcher.cli).
+
+The harness lives in the top-level ``benchmarks`` package and is imported only
+inside the commands, so ``matcher propose`` and the core never load it.
+"""
 
 from __future__ import annotations
+
+import shlex
+import sys
+from enum import StrEnum
+from pathlib import Path
+from types import ModuleType
+from typing import Annotated
 
 import typer
 
 __all__ = ["register"]
 
 
+class Suite(StrEnum):
+    quick = "quick"
+    full = "full"
+
+
+bench_app = typer.Typer(
+    name="bench",
+    help="Benchmark match quality and speed against baselines and peer solvers.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+def _import(name: str) -> ModuleType:
+    """Import ``benchmarks.<name>``; in a source checkout, from the repository root."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"benchmarks.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("benchmarks", f"benchmarks.{name}"):
+            raise
+        root = Path(__file__).resolve().parent.parent
+        if not (root / "benchmarks" / "__init__.py").exists():
+            typer.echo(
+                "error: the benchmark harness is not installed (needs a source checkout)", err=True
+            )
+            raise typer.Exit(code=2) from None
+        sys.path.insert(0, str(root))
+        return importlib.import_module(f"benchmarks.{name}")
+
+
+def _command() -> str:
+    return "matcher " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+def _say(msg: str) -> None:
+    typer.echo(msg, err=True)
+
+
+@bench_app.callback()
+def bench(
+    ctx: typer.Context,
+    suite: Annotated[Suite, typer.Option(help="quick (< 1 min) or full (to city size)")] = (
+        Suite.quick
+    ),
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="report folder")] = None,
+    seed: Annotated[int, typer.Option(help="generator and random-baseline seed")] = 0,
+    case: Annotated[
+        list[str] | None,
+        typer.Option("--case", help="also run this case folder or size name (repeatable)"),
+    ] = None,
+    isolate: Annotated[
+        bool | None,
+        typer.Option(
+            "--isolate/--in-process",
+            help="one process per step, with time and memory limits "
+            "(default: on for full, off for quick)",
+        ),
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="seconds allowed to matcher's solver")] = 600.0,
+    peer_timeout: Annotated[float, typer.Option(help="seconds allowed to each peer")] = 300.0,
+    max_dense_gb: Annotated[
+        float, typer.Option(help="skip a dense peer whose matrix would exceed this (GiB)")
+    ] = 4.0,
+    solvers: Annotated[
+        str | None, typer.Option(help="comma-separated subset of solvers to run")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines")] = False,
+) -> None:
+    """Run a benchmark suite: baselines, the solver core and its peers on seeded cases."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = {
+            "out": out,
+            "isolate": isolate,
+            "timeout": timeout,
+            "peer_timeout": peer_timeout,
+            "max_dense_gb": max_dense_gb,
+            "solvers": solvers,
+            "quiet": quiet,
+        }
+        return
+    runner = _import("runner")
+    report = _import("report")
+    folder = out if out is not None else Path("bench-results") / suite.value
+    cfg = runner.Config(
+        out=folder,
+        seed=seed,
+        isolate=(suite is Suite.full) if isolate is None else isolate,
+        solver_timeout=timeout,
+        peer_timeout=peer_timeout,
+        max_dense_gb=max_dense_gb,
+        log=None if quiet else _say,
+    )
+    if solvers:
+        cfg.solvers = _solvers(solvers, runner)
+    try:
+        rep = runner.run_suite(suite.value, cfg, extra=tuple(case or ()))
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    for path in report.write_reports(rep, folder, _command()):
+        typer.echo(str(path))
+
+
+def _solvers(spec: str, runner: ModuleType) -> tuple[str, ...]:
+    names = tuple(s.strip() for s in spec.split(",") if s.strip())
+    known = runner.SOLVERS
+    bad = [n for n in names if n not in known]
+    if bad:
+        typer.echo(
+            f"error: unknown solver(s) {', '.join(bad)}; known: {', '.join(known)}", err=True
+        )
+        raise typer.Exit(code=2)
+    return names
+
+
+@bench_app.command("orlib")
+def orlib(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="folder with assignpN.txt and assignopt.txt")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="report folder")] = None,
+) -> None:
+    """Run the solver core and the peers on OR-Library assignment instances."""
+    opts = ctx.obj or {}
+    runner = _import("runner")
+    report = _import("report")
+    orlib_mod = _import("orlib")
+    if not folder.is_dir() or not orlib_mod.find_instances(folder):
+        typer.echo(f"error: no assign*.txt instances in {folder}", err=True)
+        raise typer.Exit(code=2)
+    target = out or opts.get("out") or Path("bench-results") / "orlib"
+    cfg = runner.Config(
+        out=target,
+        isolate=bool(opts.get("isolate")) if opts.get("isolate") is not None else True,
+        solver_timeout=opts.get("timeout", 600.0),
+        peer_timeout=opts.get("peer_timeout", 300.0),
+        max_dense_gb=opts.get("max_dense_gb", 4.0),
+        log=None if opts.get("quiet") else _say,
+    )
+    if opts.get("solvers"):
+        cfg.solvers = _solvers(opts["solvers"], runner)
+    rep = runner.run_orlib(folder, cfg)
+    for path in report.write_reports(rep, target, _command()):
+        typer.echo(str(path))
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.add_typer(bench_app, name="bench")

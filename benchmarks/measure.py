@@ -1,0 +1,88 @@
+"""Wall time and memory of a phase.
+
+Memory is the process's resident set size (RSS), read from ``/proc/self/statm``
+by a sampling thread every few milliseconds while the phase runs (so it sees
+allocations made in C/C++ by HiGHS, OR-Tools or lap, which ``tracemalloc``
+cannot). Short spikes between samples can be missed, and a library that holds
+the GIL blocks the sampler; for that reason the harness also reports the
+worker process's lifetime peak (``getrusage`` ``ru_maxrss``), which is exact,
+and isolated runs (one process per solver) make that figure per solver.
+Where ``/proc`` is missing, only ``ru_maxrss`` is used.
+
+Example:
+    >>> with Phase() as ph:
+    ...     _ = sum(range(1000))
+    >>> ph.seconds >= 0 and ph.peak_rss_mb > 0
+    True
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import threading
+import time
+from types import TracebackType
+
+__all__ = ["Phase", "max_rss_mb", "rss_mb"]
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_STATM = "/proc/self/statm"
+
+
+def max_rss_mb() -> float:
+    """Peak RSS of this process so far (MiB)."""
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb / 1024 / (1024 if sys.platform == "darwin" else 1)
+
+
+def rss_mb() -> float:
+    """Current RSS (MiB); the lifetime peak where ``/proc`` is missing."""
+    try:
+        with open(_STATM, "rb") as fh:
+            return int(fh.read().split()[1]) * _PAGE / 2**20
+    except OSError:
+        return max_rss_mb()
+
+
+class Phase:
+    """Context manager: ``seconds``, ``start_rss_mb`` and sampled ``peak_rss_mb``."""
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval = interval
+        self.seconds = 0.0
+        self.start_rss_mb = 0.0
+        self.peak_rss_mb = 0.0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak_rss_mb = max(self.peak_rss_mb, rss_mb())
+
+    def __enter__(self) -> Phase:
+        self.start_rss_mb = self.peak_rss_mb = rss_mb()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        self._t0 = time.perf_counter()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.seconds = time.perf_counter() - self._t0
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.peak_rss_mb = max(self.peak_rss_mb, rss_mb())
+
+    def record(self) -> dict[str, float]:
+        return {
+            "seconds": round(self.seconds, 4),
+            "start_rss_mb": round(self.start_rss_mb, 1),
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+        }

@@ -1,0 +1,55 @@
+"""``matcher bench --suite quick`` end to end, and ``matcher bench orlib`` on a tiny folder."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from matcher.cli import app
+
+from .test_orlib import TINY
+
+
+def test_quick_suite_runs_and_matcher_is_optimal(tmp_path: Path) -> None:
+    out = tmp_path / "quick"
+    res = CliRunner().invoke(app, ["bench", "--suite", "quick", "--out", str(out), "--quiet"])
+    assert res.exit_code == 0, res.output
+    rep = json.loads((out / "report.json").read_text())
+    assert [i["name"] for i in rep["instances"]] == ["sample", "small"]
+    for inst in rep["instances"]:
+        methods = inst["methods"]
+        assert inst["optimum_from"] == "matcher"
+        assert methods["matcher"]["metrics"]["gap"] == 0.0
+        for name in ("manual-rule", "greedy", "random", "stable"):
+            m = methods[name]["metrics"]
+            assert m["gap"] >= 0.0
+            assert sum(m["violations"].values()) == 0
+        if methods.get("ortools-mcf", {}).get("status") == "ok":
+            assert methods["ortools-mcf"]["metrics"]["gap"] == 0.0
+    md = (out / "report.md").read_text()
+    assert "Matcher's gain in total score" in md and "manual-rule" in md
+    if importlib.util.find_spec("matplotlib") is not None:
+        assert (out / "quality.png").exists() and (out / "time.png").exists()
+
+
+def test_orlib_command_on_a_tiny_folder(tmp_path: Path) -> None:
+    (tmp_path / "assigntiny.txt").write_text(TINY)
+    (tmp_path / "assignopt.txt").write_text("assigntiny 10\n")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        app, ["bench", "--in-process", "--quiet", "orlib", str(tmp_path), "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    rep = json.loads((out / "orlib.json").read_text())
+    [inst] = rep["instances"]
+    assert inst["published"] == 10
+    assert inst["methods"]["matcher"]["cost"] == 10
+    assert inst["methods"]["matcher"]["matches_published"] is True
+
+
+def test_missing_orlib_folder_is_a_clean_error(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["bench", "orlib", str(tmp_path / "nope")])
+    assert res.exit_code == 2
