@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from matcher import cli_bench, cli_service
+from matcher import cli_bench, cli_service, cli_whatif
 from matcher.errors import MatcherError, OutputError
 from matcher.io import load_case
 from matcher.policy import load_policy
@@ -133,6 +133,7 @@ def validate_cmd(case: CaseArg) -> None:
 # Command families kept in their own modules add themselves here.
 cli_service.register(app)
 cli_bench.register(app)
+cli_whatif.register(app)
 
 
 def main() -> None:
