@@ -44,3 +44,14 @@ def test_tags_never_import_solver_or_api_and_matcher_never_imports_api() -> None
         assert not any(m == "api" or m.startswith("api.") for m in mods), path
         if "tags" in path.parts:
             assert not any(m.startswith(("matcher.solver", "matcher.scoring")) for m in mods), path
+
+
+def test_wheel_package_data_carries_the_bundled_files() -> None:
+    """A non-editable install finds data through ``matcher/_data`` (a link to ``data/``)."""
+    import tomllib
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]["package-data"]["matcher"]
+    found = {p: list((ROOT / "matcher").glob(p)) for p in patterns if p.startswith("_data/")}
+    assert found["_data/taxonomy/*.toml"] and len(found["_data/sample-district/*.csv"]) == 3

@@ -31,12 +31,12 @@ from matcher.generate._core import (
     COMMUNITY_HEADER,
     DEFAULT_TAXONOMY,
     DEMAND_HEADER,
-    REPO_ROOT,
     load_vocabulary,
     make_cadres,
     make_communities,
     make_demands,
 )
+from matcher.paths import SAMPLE_DISTRICT
 
 __all__ = [
     "CADRE_HEADER",
@@ -106,7 +106,7 @@ def generate_case(
 
 def sample_district(out_dir: str | Path | None = None) -> Path:
     """The bundled sample district (default ``data/sample-district`` in the repository)."""
-    target = REPO_ROOT / "data" / "sample-district" if out_dir is None else out_dir
+    target = SAMPLE_DISTRICT if out_dir is None else out_dir
     return generate_case(target, **SAMPLE_SIZES)
 
 

@@ -18,9 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.generate import _data
+from matcher.paths import DATA_DIR
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_TAXONOMY = REPO_ROOT / "data" / "taxonomy" / "gulou.toml"
+DEFAULT_TAXONOMY = DATA_DIR / "taxonomy" / "gulou.toml"
 
 COMMUNITY_HEADER = ("id", "name", "street", "lat", "lon")
 CADRE_HEADER = ("id", "name", "home", "skills", "certs", "capacity", "status", "max_travel_km")
