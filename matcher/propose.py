@@ -104,7 +104,9 @@ def propose(
     if case.policy.alternatives and cols.size:
         # Johnson's reweighting finds any negative cycle: pricing alternates certifies too
         try:
-            losses = forced_losses(sm.scores, feasible, cap, head, a, cols, pinned=pin)
+            losses = forced_losses(
+                sm.scores, feasible, cap, head, a, cols, pinned=pin, best=case.policy.alternatives
+            )
             certified = True
         except SolverError:
             certified = False

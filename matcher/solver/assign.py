@@ -29,10 +29,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linear_sum_assignment, linprog
-from scipy.sparse import coo_matrix, vstack
+from scipy.optimize import linear_sum_assignment
 
 from matcher.errors import SolverError
+from matcher.solver.lp import PRUNE_ABOVE, solve_lp
 
 __all__ = ["SCALE", "Assignment", "quantise", "solve"]
 
@@ -50,6 +50,9 @@ class Assignment:
     cols: npt.NDArray[np.intp]
     objective: float
     method: str
+    #: LP duals on the ``1/SCALE`` grid (rows, columns) when they certify the plan
+    row_dual: FloatArray | None = None
+    col_dual: FloatArray | None = None
 
     def pairs(self) -> list[tuple[int, int]]:
         return [(int(i), int(j)) for i, j in zip(self.rows, self.cols, strict=True)]
@@ -110,36 +113,42 @@ def solve(
             raise SolverError("pinned pairs exceed a capacity or a headcount")
     q = np.where(f, quantise(np.where(f, s, 0.0)), 0.0)
     usable = f & ~pin & (q > 0) & (cap[:, None] > 0) & (head[None, :] > 0)
-    rows, cols, method = _solve_free(q, usable, cap, head)
+    rows, cols, method, duals = _solve_free(q, usable, cap, head)
     pr, pc = np.nonzero(pin)
     rows = np.concatenate([rows, pr]).astype(np.intp)
     cols = np.concatenate([cols, pc]).astype(np.intp)
     order = np.lexsort((cols, rows))
     rows, cols = rows[order], cols[order]
     objective = float(s[rows, cols].sum()) if rows.size else 0.0
-    return Assignment(rows, cols, objective, method)
+    return Assignment(rows, cols, objective, method, *duals)
 
 
 def _solve_free(
     q: FloatArray, usable: BoolArray, cap: IntArray, head: IntArray
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], str]:
+) -> tuple[
+    npt.NDArray[np.intp], npt.NDArray[np.intp], str, tuple[FloatArray | None, FloatArray | None]
+]:
     empty = np.zeros(0, dtype=np.intp)
+    n, m = q.shape
     if not usable.any():
-        return empty, empty, "empty"
+        return empty, empty, "empty", (np.zeros(n), np.zeros(m))
     act_r = np.flatnonzero(usable.any(axis=1))
     act_c = np.flatnonzero(usable.any(axis=0))
     sub = usable[np.ix_(act_r, act_c)]
+    gain = q[np.ix_(act_r, act_c)]
     # a row never needs more copies than it has usable pairs (same for columns)
     c_eff = np.minimum(cap[act_r], sub.sum(axis=1))
     h_eff = np.minimum(head[act_c], sub.sum(axis=0))
     both = sub & (c_eff[:, None] > 1) & (h_eff[None, :] > 1)
-    if both.any():
-        r, c = _solve_lp(q[np.ix_(act_r, act_c)], sub, c_eff, h_eff)
-        method = "lp"
-    else:
-        r, c = _solve_lsa(q[np.ix_(act_r, act_c)], sub, c_eff, h_eff)
-        method = "lsa"
-    return act_r[r], act_c[c], method
+    if not both.any() and sub.sum() <= PRUNE_ABOVE:
+        r, c = _solve_lsa(gain, sub, c_eff, h_eff)
+        return act_r[r], act_c[c], "lsa", (None, None)
+    r, c, u_sub, v_sub = solve_lp(gain, sub, cap[act_r], head[act_c])
+    if u_sub is None or v_sub is None:
+        return act_r[r], act_c[c], "lp", (None, None)
+    u, v = np.zeros(n), np.zeros(m)
+    u[act_r], v[act_c] = u_sub, v_sub
+    return act_r[r], act_c[c], "lp", (u, v)
 
 
 def _solve_lsa(
@@ -152,28 +161,3 @@ def _solve_lsa(
     r, c = row_of[r], col_of[c]
     keep = usable[r, c]
     return r[keep], c[keep]
-
-
-def _solve_lp(
-    q: FloatArray, usable: BoolArray, cap: IntArray, head: IntArray
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    er, ec = np.nonzero(usable)
-    n_e = er.size
-    idx = np.arange(n_e)
-    ones = np.ones(n_e)
-    a_rows = coo_matrix((ones, (er, idx)), shape=(q.shape[0], n_e))
-    a_cols = coo_matrix((ones, (ec, idx)), shape=(q.shape[1], n_e))
-    res = linprog(
-        -q[er, ec] / SCALE,
-        A_ub=vstack([a_rows, a_cols]).tocsr(),
-        b_ub=np.concatenate([cap, head]).astype(np.float64),
-        bounds=(0.0, 1.0),
-        method="highs-ds",
-    )
-    if res.status != 0 or res.x is None:  # pragma: no cover - HiGHS failing on a bounded LP
-        raise SolverError(f"HiGHS could not solve the b-matching LP: {res.message}")
-    x = np.asarray(res.x)
-    chosen = x > 0.5
-    if np.abs(x - chosen).max(initial=0.0) > 1e-6:  # pragma: no cover - TU guarantees a vertex
-        raise SolverError("the b-matching LP returned a fractional vertex")
-    return er[chosen], ec[chosen]

@@ -1,0 +1,78 @@
+"""Pruned LP with a dual certificate: widening finds what pruning missed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from matcher.solver import assign, forced_losses, is_optimal, lp, quantise, solve
+from tests.reference import milp_optimum
+from tests.strategies import bmatching
+
+
+@pytest.fixture
+def prune_everything(monkeypatch):  # type: ignore[no-untyped-def]
+    """Force the pruned LP path even on tiny problems, with the smallest candidate sets."""
+    monkeypatch.setattr(lp, "PRUNE_ABOVE", 0)
+    monkeypatch.setattr(assign, "PRUNE_ABOVE", 0)
+    monkeypatch.setattr(lp, "TOP_K", 0)
+
+
+def test_certificate_widens_a_pruning_that_misses_the_optimum(prune_everything) -> None:  # type: ignore[no-untyped-def]
+    scores = np.array([[5.0, 0.0, 9.0], [0.0, 5.0, 8.0], [9.0, 9.0, 3.0]])
+    usable = scores > 0
+    one = np.ones(3, np.int64)
+    gain = quantise(scores)
+    first = lp._top_k(gain, usable, one, axis=1) | lp._top_k(gain, usable, one, axis=0)
+    assert not first[1, 1], "the optimum needs (1, 1), which no first-round list holds"
+    er, ec = np.nonzero(first)
+    picked, _, _ = lp._lp(gain[er, ec], er, ec, one, one)
+    assert gain[er[picked], ec[picked]].sum() / 1e6 == pytest.approx(18.0)
+    a = solve(scores, usable, one, one)
+    assert a.objective == pytest.approx(23.0)
+    assert (1, 1) in a.pairs() and a.row_dual is not None
+    assert is_optimal(scores, usable, one, one, a)
+
+
+# the fixture only patches constants, so sharing it across examples is intended
+shared_fixture = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@shared_fixture
+@given(case=bmatching(max_n=12, max_m=10, max_cap=3))
+def test_pruned_path_is_exact_and_certified(prune_everything, case) -> None:  # type: ignore[no-untyped-def]
+    scores, feasible, capacity, headcount = case
+    a = solve(scores, feasible, capacity, headcount)
+    assert a.objective == pytest.approx(
+        milp_optimum(scores, feasible, capacity, headcount), abs=1e-6
+    )
+    assert is_optimal(scores, feasible, capacity, headcount, a)
+
+
+@shared_fixture
+@given(case=bmatching(max_n=6, max_m=5))
+def test_dual_potentials_price_alternates_exactly(prune_everything, case) -> None:  # type: ignore[no-untyped-def]
+    scores, feasible, capacity, headcount = case
+    a = solve(scores, feasible, capacity, headcount)
+    loss = forced_losses(scores, feasible, capacity, headcount, a, np.arange(scores.shape[1]))
+    for k, j in zip(*np.nonzero(np.isfinite(loss)), strict=True):
+        pin = np.zeros(scores.shape, bool)
+        pin[k, j] = True
+        again = solve(scores, feasible, capacity, headcount, pinned=pin)
+        assert loss[k, j] == pytest.approx(a.objective - again.objective, abs=1e-9)
+
+
+@shared_fixture
+@given(case=bmatching(max_n=12, max_m=8, max_cap=2, density=0.9))
+def test_best_k_pricing_returns_the_same_smallest_losses(prune_everything, case) -> None:  # type: ignore[no-untyped-def]
+    scores, feasible, capacity, headcount = case
+    a = solve(scores, feasible, capacity, headcount)
+    cols = np.arange(scores.shape[1])
+    full = forced_losses(scores, feasible, capacity, headcount, a, cols)
+    for best in (1, 3):
+        quick = forced_losses(scores, feasible, capacity, headcount, a, cols, best=best)
+        for c in cols:
+            want = np.sort(full[:, c])[:best]
+            got = np.sort(quick[:, c])[:best]
+            assert np.allclose(got, want, atol=1e-9, equal_nan=False) or np.array_equal(got, want)
