@@ -194,6 +194,8 @@ def _priced(
         kth = np.sort(forced, axis=0)[min(best, forced.shape[0] - 1)]
         finite = kth[np.isfinite(kth)]
         tau = 2.0 * max(float(np.median(finite)) if finite.size else 1.0, 1.0)
+    # a column with fewer candidates than ``best`` needs all of them exact
+    need = np.minimum(best or 0, ok.sum(axis=0))
     coo = graph.tocoo()
     todo = np.arange(sources.size)
     while todo.size:
@@ -206,8 +208,8 @@ def _priced(
         d = shortest_path(sub, method="D", directed=True, indices=sources[todo])
         loss = forced[:, todo] + d[:, 1 : n + 1].T
         exact = np.isfinite(loss) if full else loss < tau
-        done = full | (exact.sum(axis=0) >= (best or 0))
+        done = full | (exact.sum(axis=0) >= need[todo])
         cols = todo[done]
         out[:, cols] = np.where(exact[:, done], loss[:, done] / SCALE, np.inf)
         todo = todo[~done]
-        tau *= 8.0
+        tau *= 3.0
