@@ -76,6 +76,17 @@ def _read_rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str,
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader)]
+    doubled = sorted({h for h in header if header.count(h) > 1})
+    for col in doubled:
+        problems.append(
+            Problem(
+                name,
+                "column appears twice in the header",
+                row=1,
+                column=col,
+                hint=f"the header must be: {','.join(expected)}",
+            )
+        )
     missing = [c for c in expected if c not in header]
     for col in missing:
         problems.append(
@@ -87,7 +98,7 @@ def _read_rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str,
                 hint=f"the header must be: {','.join(expected)}",
             )
         )
-    if missing:
+    if missing or doubled:
         return None
     rows: list[tuple[int, dict[str, str]]] = []
     start = reader.line_num + 1
@@ -211,6 +222,19 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
     if raw["communities.csv"] is not None:
         # rows that failed validation still name a community: don't cascade errors
         known = {row.get("id", "").strip() for _, row in raw["communities.csv"]}
+        if not known and (cadres or demands):
+            problems.append(
+                Problem(
+                    "communities.csv",
+                    "no communities listed, but cadres and demands name some",
+                    hint="add a row per community under the header",
+                )
+            )
+            known = {
+                getattr(r, a)
+                for rows, a in ((cadres, "home"), (demands, "community"))
+                for _, r in rows
+            }
         _reference(cadres, "home", known, "cadres.csv", problems)
         _reference(demands, "community", known, "demands.csv", problems)
     if problems:

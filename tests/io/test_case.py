@@ -157,3 +157,20 @@ def test_write_then_load_round_trips(tmp_path) -> None:  # type: ignore[no-untyp
 def test_not_a_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(CaseError, match="not a case folder"):
         load_case(tmp_path / "missing")
+
+
+def test_duplicated_header_column_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path, communities=COMMUNITIES.replace("id,name,street", "id,name,name"))
+    with pytest.raises(CaseError) as info:
+        load_case(tmp_path)
+    assert [(p.column, p.message) for p in info.value.problems if p.file == "communities.csv"] == [
+        ("name", "column appears twice in the header"),
+        ("street", "missing column"),
+    ]
+
+
+def test_header_only_communities_is_one_problem(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path, communities="id,name,street,lat,lon\n")
+    with pytest.raises(CaseError) as info:
+        load_case(tmp_path)
+    assert len(info.value.problems) == 1 and "no communities" in str(info.value)
