@@ -99,5 +99,5 @@ def evaluate(
         "violations": violations(p, edges),
     }
     if optimum is not None:
-        out["gap"] = round(gap(optimum, objective), 8)
+        out["gap"] = round(gap(optimum, objective), 8) + 0.0  # no "-0.0"
     return out

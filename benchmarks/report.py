@@ -287,9 +287,18 @@ def plot_suite(rep: dict[str, Any], out: Path) -> list[Path]:
             pts = [(x, y) for x, y in pts if y]
             if pts:
                 ax.plot(*zip(*pts, strict=True), marker="o", label=s)
-        if what == "time":
-            pts = [(i["n_usable"], i["phases"]["score"]["seconds"]) for i in insts]
-            ax.plot(*zip(*pts, strict=True), ls="--", color="grey", label="score_matrix")
+        phase = "seconds" if what == "time" else "peak_rss_mb"
+        pts = [(i["n_usable"], i["phases"]["score"][phase]) for i in insts]
+        ax.plot(*zip(*pts, strict=True), ls="--", color="grey", label="score_matrix")
+        if what == "memory":  # where a solver ran out of memory: its peak when it failed
+            pts = [
+                (i["n_usable"], rec["max_rss_mb"])
+                for i in insts
+                for rec in i["methods"].values()
+                if rec.get("status") == "memory" and rec.get("max_rss_mb")
+            ]
+            if pts:
+                ax.plot(*zip(*pts, strict=True), "rx", ms=9, ls="", label="out of memory")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("usable (cadre, demand) pairs")
