@@ -25,6 +25,7 @@ from matcher.io import load_case
 from matcher.policy import load_policy
 from matcher.propose import propose
 from matcher.render import to_csv, to_json, to_table
+from matcher.whatif import explain_unfilled, format_counterfactuals
 
 __all__ = ["app", "main"]
 
@@ -91,22 +92,30 @@ def propose_cmd(
         Path | None, typer.Option("--policy", help="policy.toml overriding the case's")
     ] = None,
     all_rows: Annotated[bool, typer.Option("--all", help="table: show every row")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain-unfilled", help="price the smallest fix for each empty slot"),
+    ] = False,
 ) -> None:
     """Propose who goes where, exactly optimal under the hard rules, with reasons."""
     try:
         pol = load_policy(policy) if policy is not None else None
         c = load_case(case, policy=pol)
         result = propose(c)
+        why = format_counterfactuals(explain_unfilled(c, result)) if explain else ""
     except MatcherError as exc:
         raise fail(exc) from None
     if fmt is Format.table and out is None:
         to_table(result, c, Console(), limit=None if all_rows else 40)
+        sys.stdout.write(why)
         return
     text = to_json(result) if fmt is Format.json else to_csv(result) if fmt is Format.csv else None
     if text is None:
         buf = Console(record=True, width=160, file=io.StringIO())
         to_table(result, c, buf, limit=None)
         text = buf.export_text()
+    # machine formats keep stdout parseable: the fixes go to stderr
+    err.print(Text(why), end="")
     if out is None:
         sys.stdout.write(text)
     else:

@@ -95,9 +95,10 @@ def _residual(
 
 def _potential(assignment: Assignment, n: int, m: int) -> FloatArray | None:
     """Node potentials from the LP duals: s, t at 0, cadre i at u_i, demand j at -v_j."""
-    if assignment.row_dual is None or assignment.col_dual is None:
+    u, v = assignment.row_dual, assignment.col_dual
+    if u is None or v is None or u.shape != (n,) or v.shape != (m,):
         return None
-    return np.concatenate([[0.0], assignment.row_dual, -assignment.col_dual, [0.0]])
+    return np.concatenate([[0.0], u, -v, [0.0]])
 
 
 def is_optimal(

@@ -1,0 +1,93 @@
+"""What-if analysis: scenarios, comparisons, shortage, training, counterfactuals, sweeps.
+
+An engine-layer package: it uses matcher's domain and engine, never the CLI or the API.
+
+Example:
+    >>> from matcher import load_case
+    >>> from matcher.whatif import compare, parse_scenario
+    >>> case = load_case("tests/whatif/cases/tiny")
+    >>> sc = parse_scenario({"edits": [{"kind": "scale_demand", "ids": ["D5"], "factor": 0}]}, case)
+    >>> compare(case, sc).churn.dropped
+    2
+"""
+
+from matcher.whatif.compare import (
+    Change,
+    Churn,
+    Comparison,
+    CountDelta,
+    KpiDelta,
+    compare,
+    compare_plans,
+    primary_category,
+)
+from matcher.whatif.counterfactual import (
+    Relaxation,
+    SlotCounterfactual,
+    explain_unfilled,
+    format_counterfactuals,
+)
+from matcher.whatif.engine import PlanState, plan_state
+from matcher.whatif.scenario import (
+    EDIT_KINDS,
+    Edit,
+    Scenario,
+    ScenarioError,
+    apply_scenario,
+    load_scenario,
+    parse_scenario,
+)
+from matcher.whatif.shortage import (
+    ShortageReport,
+    ShortageRow,
+    Training,
+    recommend_training,
+    shortage,
+)
+from matcher.whatif.sweep import (
+    DaskExecutor,
+    LocalExecutor,
+    Sweep,
+    SweepPoint,
+    load_sweep,
+    parse_sweep,
+    run_point,
+    run_sweep,
+)
+
+__all__ = [
+    "EDIT_KINDS",
+    "Change",
+    "Churn",
+    "Comparison",
+    "CountDelta",
+    "DaskExecutor",
+    "Edit",
+    "KpiDelta",
+    "LocalExecutor",
+    "PlanState",
+    "Relaxation",
+    "Scenario",
+    "ScenarioError",
+    "ShortageReport",
+    "ShortageRow",
+    "SlotCounterfactual",
+    "Sweep",
+    "SweepPoint",
+    "Training",
+    "apply_scenario",
+    "compare",
+    "compare_plans",
+    "explain_unfilled",
+    "format_counterfactuals",
+    "load_scenario",
+    "load_sweep",
+    "parse_scenario",
+    "parse_sweep",
+    "plan_state",
+    "primary_category",
+    "recommend_training",
+    "run_point",
+    "run_sweep",
+    "shortage",
+]

@@ -1,0 +1,300 @@
+"""Compare a baseline plan with a scenario's: KPI deltas, unfilled slots, churn with reasons.
+
+Churn is counted per cadre: a pair in both plans is *kept*; a cadre on
+different demands in the two plans has *moved*; a cadre only in the scenario
+plan was *added*, only in the baseline *dropped*. Each change carries the
+reason: the edit that removed, added or changed the cadre or demand, the hard
+rule that now binds or no longer binds, a changed score or headcount, or
+"re-optimised" (the exact optimum re-arranged around other changes).
+
+A demand counts under every tag of its ``needs`` and ``requires``, and under
+one category: that of its most-needed tag (``primary_category``).
+
+Example:
+    >>> from matcher import load_case
+    >>> from matcher.whatif import compare, parse_scenario
+    >>> case = load_case("tests/whatif/cases/tiny")
+    >>> sc = parse_scenario({"edits": [{"kind": "remove_cadres", "ids": ["A"]}]}, case)
+    >>> cmp = compare(case, sc)
+    >>> [(c.kind, c.cadre, c.reason) for c in cmp.churn.changes]
+    [('dropped', 'A', 'cadre removed by edit 1 (remove_cadres)')]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from matcher.model import Case, Demand
+from matcher.proposal import Proposal
+from matcher.propose import propose
+from matcher.scoring import RULES, score_matrix
+from matcher.tags import Taxonomy
+from matcher.whatif.engine import fast_policy
+from matcher.whatif.scenario import Scenario, apply_scenario
+
+__all__ = [
+    "Change",
+    "Churn",
+    "Comparison",
+    "CountDelta",
+    "KpiDelta",
+    "compare",
+    "compare_plans",
+    "primary_category",
+]
+
+Pair = tuple[str, str]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class KpiDelta(_Frozen):
+    kpi: str
+    base: float
+    scenario: float
+    delta: float
+
+
+class CountDelta(_Frozen):
+    key: str
+    base: int
+    scenario: int
+    delta: int
+
+
+class Change(_Frozen):
+    kind: Literal["moved", "added", "dropped"]
+    cadre: str
+    before: list[str]
+    after: list[str]
+    reason: str
+
+
+class Churn(_Frozen):
+    kept: int
+    moved: int
+    added: int
+    dropped: int
+    changes: list[Change]
+
+
+class Comparison(_Frozen):
+    scenario: str
+    kpis: list[KpiDelta]
+    unfilled_by_category: list[CountDelta]
+    unfilled_by_tag: list[CountDelta]
+    churn: Churn
+    base: Proposal
+    result: Proposal
+
+
+def primary_category(d: Demand, tax: Taxonomy) -> str:
+    """The category of the demand's most-needed tag (first listed on ties)."""
+    levels = d.needs or d.requires
+    if not levels:
+        return "-"
+    best = max(levels, key=lambda t: levels[t])  # max keeps the first of equal levels
+    return tax.category_of(best)
+
+
+def _unfilled(p: Proposal, case: Case) -> tuple[Counter[str], Counter[str]]:
+    demands = {d.id: d for d in case.demands}
+    by_cat: Counter[str] = Counter()
+    by_tag: Counter[str] = Counter()
+    for u in p.unfilled:
+        d = demands[u.demand]
+        by_cat[primary_category(d, case.taxonomy)] += u.slots
+        for t in dict.fromkeys([*d.needs, *d.requires]):
+            by_tag[t] += u.slots
+    return by_cat, by_tag
+
+
+def _deltas(a: Counter[str], b: Counter[str]) -> list[CountDelta]:
+    keys = sorted(set(a) | set(b), key=lambda k: (-abs(b[k] - a[k]), k))
+    return [CountDelta(key=k, base=a[k], scenario=b[k], delta=b[k] - a[k]) for k in keys]
+
+
+class _Why:
+    """Reasons a pair left or joined the plan, from both cases and the edit log."""
+
+    def __init__(self, base: Case, new: Case, touched: Mapping[str, list[str]]) -> None:
+        self.base, self.new, self.touched = base, new, touched
+        self.sm = {"base": score_matrix(base), "new": score_matrix(new)}
+        self.row = {k: {c: i for i, c in enumerate(v.cadre_ids)} for k, v in self.sm.items()}
+        self.col = {k: {d: j for j, d in enumerate(v.demand_ids)} for k, v in self.sm.items()}
+        self.head = {
+            "base": {d.id: d.headcount for d in base.demands},
+            "new": {d.id: d.headcount for d in new.demands},
+        }
+
+    def _by(self, x: str) -> str:
+        labels = self.touched.get(x)
+        return f" by {', '.join(labels)}" if labels else ""
+
+    def _fails(self, which: str, c: str, d: str) -> list[str]:
+        sm = self.sm[which]
+        i, j = self.row[which][c], self.col[which][d]
+        return [r for r in RULES if sm.fails[r][i, j]]
+
+    def _score(self, which: str, c: str, d: str) -> float:
+        return float(self.sm[which].scores[self.row[which][c], self.col[which][d]])
+
+    def out(self, c: str, d: str, taken_by: Iterable[str]) -> str:
+        if c not in self.row["new"]:
+            return f"cadre removed{self._by(c)}"
+        if d not in self.col["new"]:
+            return f"demand {d} removed{self._by(d)}"
+        rules = self._fails("new", c, d)
+        if rules:
+            return f"{c} now fails {', '.join(rules)} for {d}{self._by(c) or self._by(d)}"
+        s0, s1 = self._score("base", c, d), self._score("new", c, d)
+        if round(s0, 6) != round(s1, 6):
+            return f"score on {d} changed {s0:.4f} → {s1:.4f}{self._by(c) or self._by(d)}"
+        h0, h1 = self.head["base"][d], self.head["new"][d]
+        if h1 < h0:
+            return f"headcount of {d} cut {h0} → {h1}{self._by(d)}"
+        others = sorted(taken_by)
+        if others:
+            return f"re-optimised: {d} now takes {', '.join(others)}"
+        return f"re-optimised: {c} is worth more elsewhere in the exact optimum"
+
+    def into(self, c: str, d: str, replaces: Iterable[str] = ()) -> str:
+        if c not in self.row["base"]:
+            return f"new cadre{self._by(c)}"
+        if d not in self.col["base"]:
+            return f"new demand {d}{self._by(d)}"
+        rules = self._fails("base", c, d)
+        if rules:
+            return f"{c} now passes {', '.join(rules)} for {d}{self._by(c) or self._by(d)}"
+        s0, s1 = self._score("base", c, d), self._score("new", c, d)
+        if round(s0, 6) != round(s1, 6):
+            return f"score on {d} changed {s0:.4f} → {s1:.4f}{self._by(c) or self._by(d)}"
+        h0, h1 = self.head["base"][d], self.head["new"][d]
+        if h1 > h0:
+            return f"headcount of {d} raised {h0} → {h1}{self._by(d)}"
+        others = sorted(replaces)
+        if others:
+            return f"re-optimised: takes the place of {', '.join(others)} on {d}"
+        return f"re-optimised: {c} freed or {d} opened by other changes"
+
+
+def _churn(base: Proposal, new: Proposal, why: _Why) -> Churn:
+    before: dict[str, set[str]] = {}
+    after: dict[str, set[str]] = {}
+    for x in base.assignments:
+        before.setdefault(x.cadre, set()).add(x.demand)
+    for x in new.assignments:
+        after.setdefault(x.cadre, set()).add(x.demand)
+    new_on: dict[str, set[str]] = {}
+    for c, ds in after.items():
+        for d in ds - before.get(c, set()):
+            new_on.setdefault(d, set()).add(c)
+    left_from: dict[str, set[str]] = {}
+    for c, ds in before.items():
+        for d in ds - after.get(c, set()):
+            left_from.setdefault(d, set()).add(c)
+    kept = moved = added = dropped = 0
+    changes: list[Change] = []
+    for c in sorted(set(before) | set(after)):
+        b, a = before.get(c, set()), after.get(c, set())
+        kept += len(a & b)
+        gone, came = sorted(b - a), sorted(a - b)
+        if not gone and not came:
+            continue
+        outs = [why.out(c, d, new_on.get(d, set()) - {c}) for d in gone]
+        ins = [why.into(c, d, left_from.get(d, set()) - {c}) for d in came]
+        if gone and came:
+            kind: Literal["moved", "added", "dropped"] = "moved"
+            moved += 1
+            reason = "; ".join(
+                [f"left {d}: {r}" for d, r in zip(gone, outs, strict=True)]
+                + [f"took {d}: {r}" for d, r in zip(came, ins, strict=True)]
+            )
+        elif came:
+            kind = "added"
+            added += 1
+            reason = "; ".join(dict.fromkeys(ins))
+        else:
+            kind = "dropped"
+            dropped += 1
+            reason = "; ".join(dict.fromkeys(outs))
+        changes.append(Change(kind=kind, cadre=c, before=gone, after=came, reason=reason))
+    return Churn(kept=kept, moved=moved, added=added, dropped=dropped, changes=changes)
+
+
+_KPIS = (
+    "slots_total",
+    "slots_filled",
+    "fill_rate",
+    "priority_weighted_fill",
+    "mean_skill_fit",
+    "mean_travel_km",
+    "max_travel_km",
+    "cadres_used",
+    "cadres_available",
+    "objective",
+)
+
+
+def compare_plans(
+    base_case: Case,
+    base: Proposal,
+    new_case: Case,
+    new: Proposal,
+    touched: Mapping[str, list[str]] | None = None,
+    name: str = "scenario",
+) -> Comparison:
+    """The comparison of two already computed proposals."""
+    kb, kn = base.kpis.model_dump(), new.kpis.model_dump()
+    kpis = [
+        KpiDelta(kpi=k, base=kb[k], scenario=kn[k], delta=round(kn[k] - kb[k], 6)) for k in _KPIS
+    ]
+    cat0, tag0 = _unfilled(base, base_case)
+    cat1, tag1 = _unfilled(new, new_case)
+    return Comparison(
+        scenario=name,
+        kpis=kpis,
+        unfilled_by_category=_deltas(cat0, cat1),
+        unfilled_by_tag=_deltas(tag0, tag1),
+        churn=_churn(base, new, _Why(base_case, new_case, touched or {})),
+        base=base,
+        result=new,
+    )
+
+
+def compare(
+    case: Case,
+    scenario: Scenario,
+    *,
+    base: Proposal | None = None,
+    used_capacity: Mapping[str, int] | None = None,
+    filled_slots: Mapping[str, int] | None = None,
+    excluded: Iterable[Pair] = (),
+) -> Comparison:
+    """Baseline against the scenario (both exact, solved without alternates)."""
+    excluded = list(excluded)
+    if base is None:
+        base = propose(
+            case,
+            fast_policy(case),
+            excluded=excluded,
+            used_capacity=used_capacity,
+            filled_slots=filled_slots,
+        )
+    new_case, touched = apply_scenario(case, scenario)
+    ids_c = {c.id for c in new_case.cadres}
+    ids_d = {d.id for d in new_case.demands}
+    new = propose(
+        new_case,
+        fast_policy(new_case),
+        excluded=[(c, d) for c, d in excluded if c in ids_c and d in ids_d],
+        used_capacity={k: v for k, v in (used_capacity or {}).items() if k in ids_c},
+        filled_slots={k: v for k, v in (filled_slots or {}).items() if k in ids_d},
+    )
+    return compare_plans(case, base, new_case, new, touched, scenario.name)

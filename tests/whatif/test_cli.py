@@ -1,0 +1,79 @@
+"""The whatif, shortage and sweep commands: outputs, files, and exit 2 on bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from matcher.cli import app
+from tests.whatif.conftest import TINY
+
+runner = CliRunner()
+
+SCENARIO = """name = "lose A"
+[[edits]]
+kind = "remove_cadres"
+ids = ["A"]
+"""
+
+
+def _file(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_whatif_table_and_json(tmp_path: Path) -> None:
+    sc = _file(tmp_path, "a.toml", SCENARIO)
+    res = runner.invoke(app, ["whatif", str(TINY), str(sc), "--explain-unfilled"])
+    assert res.exit_code == 0, res.output
+    assert "lose A" in res.stdout and "churn: 2 kept, 0 moved, 0 added, 1 dropped" in res.stdout
+    assert "cadre removed by edit 1" in res.stdout
+    res = runner.invoke(app, ["whatif", str(TINY), str(sc), str(sc), "-f", "json"])
+    doc = json.loads(res.stdout)
+    assert len(doc) == 2 and doc[0]["churn"]["dropped"] == 1
+    assert {k["kpi"] for k in doc[0]["kpis"]} >= {"fill_rate", "objective"}
+
+
+def test_whatif_bad_scenario_exits_2(tmp_path: Path) -> None:
+    sc = _file(tmp_path, "bad.toml", '[[edits]]\nkind = "remove_cadre"\nids = ["A"]\n')
+    res = runner.invoke(app, ["whatif", str(TINY), str(sc)])
+    assert res.exit_code == 2
+    assert f"{sc}:2: kind" in res.stderr and "did you mean 'remove_cadres'" in res.stderr
+
+
+def test_shortage_json(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["shortage", str(TINY), "-f", "json", "--verify", "--top", "2"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert len(doc["training"]) == 2 and all(
+        r["verified"] for r in doc["rows"] if r["marginal_value"]
+    )
+    res = runner.invoke(app, ["shortage", str(TINY)])
+    assert "training recommendations" in res.stdout
+
+
+def test_sweep_csv_and_plot(tmp_path: Path) -> None:
+    spec = _file(
+        tmp_path,
+        "s.toml",
+        '[sweep]\nmode = "grid"\n[sweep.params]\nf = [0.0, 1.0, 2.0]\n'
+        '[[edits]]\nkind = "scale_demand"\ncategory = "emergency"\nfactor = "$f"\n',
+    )
+    out, png = tmp_path / "r.csv", tmp_path / "r.png"
+    res = runner.invoke(app, ["sweep", str(TINY), str(spec), "-o", str(out), "--plot", str(png)])
+    assert res.exit_code == 0, res.output
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["f"] for r in rows] == ["0.0", "1.0", "2.0"]
+    assert [int(r["slots_total"]) for r in rows] == [4, 6, 8]
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_sweep_bad_output_suffix(tmp_path: Path) -> None:
+    spec = _file(tmp_path, "s.toml", "[sweep]\n[sweep.params]\nf = [1.0]\n")
+    res = runner.invoke(app, ["sweep", str(TINY), str(spec), "-o", str(tmp_path / "r.txt")])
+    assert res.exit_code == 2 and ".csv or .json" in res.stderr
