@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import errors
+from api import console, errors
 from api.deps import SolveGate
 from api.routes import (
     cadres,
@@ -26,6 +26,7 @@ from api.routes import (
     districts,
     health,
     proposals,
+    scenarios,
     taxonomy,
     tokens,
 )
@@ -137,8 +138,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         proposals,
         dispatches,
         tokens,
+        scenarios,
     ):
         app.include_router(module.router)
+    console.install(app)  # the dispatcher console at / (static; calls /v1 only)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
     def openapi() -> dict[str, Any]:

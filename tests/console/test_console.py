@@ -1,0 +1,265 @@
+"""The dispatcher console in headless Chromium: a whole dispatch loop, then role scope.
+
+Screenshots of every view go to ``test-artifacts/console/`` (git-ignored). With
+``MATCHER_CONSOLE_DOCS=1`` the overview and the open explanation are also written to
+``docs/img/`` (the README's pictures).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.console.conftest import ROOT, Server
+
+DOCS_IMG = ROOT / "docs" / "img"
+FLOOD = ROOT / "data" / "scenarios" / "flood-season.toml"
+
+
+class Page:
+    """A browser page that records console errors and uncaught exceptions."""
+
+    def __init__(self, browser: Any, width: int = 1280, height: int = 800) -> None:
+        self.ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        self.ctx.set_default_timeout(20_000)
+        self.page = self.ctx.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+
+    def sign_in(self, base: str, token: str) -> Any:
+        p = self.page
+        p.goto(base + "/")
+        assert p.locator("html").get_attribute("lang") == "zh-CN"
+        p.get_by_label("访问令牌（Bearer token）").fill(token)
+        p.get_by_role("button", name="登录").click()
+        p.locator("#map circle.dot").first.wait_for()
+        return p
+
+    def shot(self, folder: Path, name: str, full: bool = False) -> Path:
+        path = folder / f"console-{name}.png"
+        self.page.screenshot(path=str(path), full_page=full)
+        return path
+
+
+@pytest.fixture
+def page_factory(browser: Any) -> Iterator[Any]:
+    made: list[Page] = []
+
+    def make(width: int = 1280, height: int = 800) -> Page:
+        made.append(Page(browser, width, height))
+        return made[-1]
+
+    yield make
+    for pg in made:
+        pg.ctx.close()
+
+
+def _docs(path: Path) -> None:
+    if os.environ.get("MATCHER_CONSOLE_DOCS") == "1":
+        DOCS_IMG.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_IMG / path.name)
+
+
+def _row(p: Any, cadre: str, demand: str) -> Any:
+    return p.locator(f'#abody tr[data-k="{cadre}|{demand}"]')
+
+
+def test_dispatch_loop(page_factory: Any, server: Server, shots: Path) -> None:
+    pg = page_factory()
+    p = pg.sign_in(server.base, server.dispatcher)
+    expect_text(p, "#role-badge", "调度员")
+
+    # overview: 120 communities placed by coordinates, coloured; a community's numbers on click
+    assert p.locator("#map circle.dot").count() == 120
+    assert "gulou" in p.locator("#district").inner_text()
+    p.get_by_label("技能类别").select_option("emergency")
+    hot = p.locator('#map circle.dot:not([fill="#e4eaef"])')
+    assert 0 < hot.count() < 120
+    hot.first.click()
+    info = p.locator("#cinfo")
+    assert int(info.locator('dd[data-k="open"]').inner_text()) >= 1
+    assert p.locator("#demands-table tbody tr").count() >= 1
+    # keyboard: focus another community and press Enter
+    p.locator("#map circle.dot").nth(5).focus()
+    p.keyboard.press("Enter")
+    assert info.locator("h3").inner_text().strip() != ""
+    p.get_by_role("button", name="取消选中").click()
+    p.get_by_label("技能类别").select_option("all")
+    assert p.locator("#cadres-table tbody tr").count() == 40
+    p.locator('#map circle.dot[fill="#8f1426"]').first.click()  # the hottest community
+    assert int(info.locator('dd[data-k="weighted"]').inner_text()) > 0
+    _docs(pg.shot(shots, "overview"))
+
+    # propose: progress, then the assignments table
+    p.get_by_role("button", name="派遣方案").click()
+    expect_text(p, "#pinfo", "还没有方案")
+    p.get_by_role("button", name="生成方案").click()
+    assert p.locator("#progress").is_visible()
+    expect_text(p, "#pinfo", "方案 #1")
+    assert not p.locator("#progress").is_visible()
+    assert p.locator("#abody tr").count() == 364
+    assert p.locator("#kpis").inner_text().count("364/416") == 1
+
+    # sort by demand, filter, then clear
+    p.get_by_role("button", name="按需求排序").click()
+    first = p.locator("#abody tr").first.get_attribute("data-k")
+    assert first is not None and first.endswith("|D0002")
+    p.get_by_label("筛选（编号、事项、社区、姓名）").fill("江苏路")
+    assert 1 <= p.locator("#abody tr").count() < 364
+    p.get_by_label("筛选（编号、事项、社区、姓名）").fill("")
+
+    # explanation: score breakdown bars and ranked alternates
+    _row(p, "P0687", "D0002").get_by_role("button", name="D0002").press("Enter")  # keyboard
+    ex = p.locator("#explain")
+    expect_text(p, "#explain h3", "P0687")
+    assert ex.locator(".bars li").count() == 4
+    assert ex.locator(".bar.pos").count() >= 2
+    alternates = [
+        re.match(r"P\d+", t).group(0)  # type: ignore[union-attr]
+        for t in ex.locator(".alts li .cname").all_inner_texts()
+    ]
+    assert alternates[:1] == ["P0184"]
+    _docs(pg.shot(shots, "proposal"))
+    unlabelled = p.evaluate(
+        """[...document.querySelectorAll('input, select, button')].filter(
+             (e) => !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim())
+           ).length"""
+    )
+    assert unlabelled == 0
+
+    # accept two assignments
+    rows = p.locator("#abody tr")
+    keys = [rows.nth(i).get_attribute("data-k") for i in (1, 2)]
+    for k in keys:
+        p.locator(f'#abody input.pick[data-k="{k}"]').check()
+    p.get_by_role("button", name="接受所选").click()
+    expect_text(p, "#status", "已接受 2 项")
+    for k in keys:
+        assert "已接受" in p.locator(f'#abody tr[data-k="{k}"]').inner_text()
+
+    # reject one with a reason
+    _row(p, "P0687", "D0002").locator("input.pick").check()
+    p.get_by_label("拒绝原因").fill("本人休假")
+    p.get_by_role("button", name="拒绝所选").click()
+    expect_text(p, "#status", "已拒绝 1 项")
+    assert "已拒绝" in _row(p, "P0687", "D0002").inner_text()
+    pg.shot(shots, "decided")
+
+    # re-propose: the declined pair is gone, an alternate is offered for its demand
+    p.get_by_role("button", name="生成方案").click()
+    expect_text(p, "#pinfo", "方案 #2")
+    assert _row(p, "P0687", "D0002").count() == 0
+    offered = p.locator('#abody tr[data-k$="|D0002"]')
+    assert offered.count() == 1
+    assert "P0687 已被拒绝" in offered.inner_text()
+    cadre = (offered.get_attribute("data-k") or "").split("|")[0]
+    assert cadre in alternates
+    for k in keys:  # accepted pairs hold their demand's headcount now
+        assert p.locator(f'#abody tr[data-k="{k}"]').count() == 0
+    pg.shot(shots, "reproposed")
+
+    # dispatches: two active; complete one
+    p.get_by_role("button", name="派遣记录").click()
+    table = p.locator("#dispatches tbody tr")
+    expect_count(table, 2)
+    p.get_by_label("备注（可选）").fill("已完成走访")
+    table.first.get_by_role("button", name="完成").click()
+    expect_text(p, "#status", "已完成")
+    done = p.locator("#dispatches tbody tr", has_text="已完成走访")
+    expect_count(done, 1)
+    assert "已完成" in done.inner_text()
+    assert p.locator("#dispatches tbody tr", has_text="进行中").count() == 1
+    pg.shot(shots, "dispatches")
+
+    # English toggle, kept across views
+    p.get_by_role("button", name="Switch to English").click()
+    assert p.locator("html").get_attribute("lang") == "en"
+    expect_text(p, "#di-h", "Dispatches")
+    p.get_by_role("button", name="Proposal").click()
+    expect_text(p, "#pr-h", "Proposal")
+    assert p.get_by_role("button", name="Accept selected").count() == 1
+    pg.shot(shots, "proposal-en")
+    assert pg.errors == []
+
+
+def test_scope_in_the_page(page_factory: Any, server: Server, shots: Path) -> None:
+    # analyst: masked names everywhere, no propose, no accept
+    pg = page_factory()
+    p = pg.sign_in(server.base, server.analyst)
+    expect_text(p, "#role-badge", "分析员")
+    names = set(p.locator("#cadres-table td.cname").all_inner_texts())
+    assert names == {"***"}
+    p.get_by_role("button", name="派遣记录").click()
+    p.get_by_role("button", name="派遣方案").click()
+    expect_text(p, "#view-proposal .head", "当前角色只能查看方案")
+    assert p.locator("#propose").count() == 0
+    assert p.locator("#accept-sel, #reject-sel, input.pick").count() == 0
+    assert p.locator("#tabs [data-view=whatif]").is_hidden()
+    if p.locator("#abody tr").count():
+        assert all(t.endswith("***") for t in p.locator("#abody td.cname").all_inner_texts())
+    pg.shot(shots, "analyst")
+    assert pg.errors == []
+
+    # planner, on a phone: may propose, has no accept button; what-if is theirs
+    pg = page_factory(390, 844)
+    p = pg.sign_in(server.base, server.planner)
+    expect_text(p, "#role-badge", "规划员")
+    assert p.evaluate("document.documentElement.scrollWidth") <= 390
+    pg.shot(shots, "phone-overview")
+    p.get_by_role("button", name="派遣方案").click()
+    expect_count(p.get_by_role("button", name="生成方案"), 1)
+    assert p.locator("#accept-sel, #accept-all, #reject-sel, input.pick").count() == 0
+    assert p.evaluate("document.documentElement.scrollWidth") <= 390
+    pg.shot(shots, "phone-proposal")
+    p.get_by_role("button", name="推演").click()
+    whatif = p.locator("#view-whatif")
+    whatif.locator("h2").wait_for()
+    if p.locator("#wi-na").count():
+        assert "此服务器不支持推演" in whatif.inner_text()
+    else:  # a scenario file from data/scenarios, read in the browser, run on the server
+        p.get_by_label("场景文件（TOML）").set_input_files(str(FLOOD))
+        p.get_by_role("button", name="运行推演").click()
+        expect_text(p, "#wi-kpis", "填补率")
+        expect_text(p, "#status", "flood season")
+        assert "应急与安全" in p.locator("#wi-kpis").inner_text()
+        assert p.locator("#wi-out .churn li").count() >= 1
+    pg.shot(shots, "phone-whatif", full=True)
+    assert pg.errors == []
+
+
+def test_console_is_served_without_token(server: Server) -> None:
+    import httpx
+
+    r = httpx.get(server.base + "/")
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    assert 'src="/console/console.js"' in r.text
+    assert httpx.get(server.base + "/console/console.js").status_code == 200
+    assert (
+        httpx.get(server.base + "/console/nope.js")
+        .headers["content-type"]
+        .startswith("application/problem+json")
+    )
+    # everything the page shows comes from /v1 (and /openapi.json for the what-if probe)
+    js = httpx.get(server.base + "/console/console.js").text
+    assert re.findall(r"fetch\(([^,)]*)", js) == ["path", "'/openapi.json'"]
+    literal = re.findall(r"\bapi\(['`](/[^'`]*)", js)
+    assert literal and all(u.startswith("/v1/") for u in literal)
+
+
+def expect_text(p: Any, selector: str, text: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(p.locator(selector)).to_contain_text(text)
+
+
+def expect_count(locator: Any, n: int) -> None:
+    from playwright.sync_api import expect
+
+    expect(locator).to_have_count(n)
