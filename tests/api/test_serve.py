@@ -14,7 +14,6 @@ from matcher import load_case
 from tests.serving import running_server, source_env
 
 
-
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "matcher", *args],
