@@ -101,7 +101,8 @@ def propose_cmd(
     try:
         pol = load_policy(policy) if policy is not None else None
         c = load_case(case, policy=pol)
-        result = propose(c)
+        with err.status("loading", spinner="dots") as status:
+            result = propose(c, progress=lambda phase: status.update(f"{phase} …"))
         why = format_counterfactuals(explain_unfilled(c, result)) if explain else ""
     except MatcherError as exc:
         raise fail(exc) from None

@@ -10,7 +10,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -65,15 +65,19 @@ def propose(
     excluded: Iterable[Pair] = (),
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Proposal:
     """The best plan under the case's hard rules, with explanations and KPIs.
 
     ``pinned`` (cadre, demand) pairs are kept, ``excluded`` pairs are never
     proposed (declined earlier), ``used_capacity`` / ``filled_slots`` count
     what active dispatches already take from a cadre or a demand.
+    ``progress`` is told the name of each phase as it starts (for long solves).
     """
+    step = progress or (lambda _phase: None)
     if policy is not None:
         case = case.with_policy(policy)
+    step("scoring pairs")
     sm = score_matrix(case)
     problems: list[Problem] = []
     pin = _pair_mask(pinned, sm, "pinned", problems)
@@ -98,9 +102,11 @@ def propose(
     if problems:
         raise InputError("cannot propose with these constraints", problems)
     feasible = sm.feasible & ~(ban & ~pin)
+    step("solving")
     a = solve(sm.scores, feasible, cap, head, pinned=pin)
     cols = np.unique(a.cols)
     losses = np.full((len(sm.cadre_ids), cols.size), np.inf)
+    step("certifying and pricing alternates")
     if case.policy.alternatives and cols.size:
         # Johnson's reweighting finds any negative cycle: pricing alternates certifies too
         try:
@@ -112,6 +118,7 @@ def propose(
             certified = False
     else:
         certified = is_optimal(sm.scores, feasible, cap, head, a, pinned=pin)
+    step("explaining")
     assignments = _assignments(case, sm, a, pin, cols, losses)
     chosen = np.zeros(sm.scores.shape, bool)
     chosen[a.rows, a.cols] = True

@@ -153,3 +153,12 @@ def test_certs_are_hard_even_when_the_taxonomy_lists_none(sample_case) -> None: 
     assert any(d.certs for d in bare.demands)
     for a in p.assignments:
         assert set(demands[a.demand].certs) <= set(cadres[a.cadre].certs)
+
+
+def test_progress_names_each_phase_in_order(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matcher import load_case
+    from tests.casefiles import write_case
+
+    phases: list[str] = []
+    propose(load_case(write_case(tmp_path)), progress=phases.append)
+    assert phases == ["scoring pairs", "solving", "certifying and pricing alternates", "explaining"]
