@@ -24,6 +24,10 @@ from matcher.tomlfile import read_toml
 __all__ = ["Policy", "Weights", "load_policy", "parse_policy"]
 
 
+#: largest weight accepted: scores stay below ~10^7, far inside 2^53 / SCALE
+MAX_WEIGHT = 10_000.0
+
+
 class Weights(BaseModel):
     """Term weights (all >= 0). Travel and status enter the score as penalties."""
 

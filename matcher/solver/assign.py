@@ -32,11 +32,13 @@ import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
 from matcher.errors import SolverError
-from matcher.solver.lp import PRUNE_ABOVE, solve_lp
+from matcher.solver.lp import solve_lp
 
 __all__ = ["SCALE", "Assignment", "quantise", "solve"]
 
 SCALE = 1_000_000
+#: largest slot-expanded matrix (cells) solved by linear_sum_assignment
+LSA_MAX_CELLS = 30_000_000
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -140,7 +142,9 @@ def _solve_free(
     c_eff = np.minimum(cap[act_r], sub.sum(axis=1))
     h_eff = np.minimum(head[act_c], sub.sum(axis=0))
     both = sub & (c_eff[:, None] > 1) & (h_eff[None, :] > 1)
-    if not both.any() and sub.sum() <= PRUNE_ABOVE:
+    # LSA is exact here and fast on unit problems (OR-Library: 5,000² in seconds) as
+    # long as the slot-expanded matrix stays modest; beyond that the pruned LP wins
+    if not both.any() and float(c_eff.sum()) * float(h_eff.sum()) <= LSA_MAX_CELLS:
         r, c = _solve_lsa(gain, sub, c_eff, h_eff)
         return act_r[r], act_c[c], "lsa", (None, None)
     r, c, u_sub, v_sub = solve_lp(gain, sub, cap[act_r], head[act_c])

@@ -15,7 +15,7 @@ from tests.strategies import bmatching
 def prune_everything(monkeypatch):  # type: ignore[no-untyped-def]
     """Force the pruned LP path even on tiny problems, with the smallest candidate sets."""
     monkeypatch.setattr(lp, "PRUNE_ABOVE", 0)
-    monkeypatch.setattr(assign, "PRUNE_ABOVE", 0)
+    monkeypatch.setattr(assign, "LSA_MAX_CELLS", 0)
     monkeypatch.setattr(lp, "TOP_K", 0)
 
 
