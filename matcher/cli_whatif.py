@@ -8,8 +8,10 @@ errors exit with code 2 in the style of :func:`matcher.cli.fail`.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -251,6 +253,7 @@ def register(app: typer.Typer) -> None:
             raise _fail(exc) from None
         if out.suffix not in (".csv", ".json"):
             raise _fail(f"{out}: --out must end in .csv or .json")
+        _check_sweep_options(out, plot, kpi, dask)
         executor: LocalExecutor | DaskExecutor = (
             DaskExecutor(dask) if dask else LocalExecutor(workers)
         )
@@ -268,7 +271,7 @@ def register(app: typer.Typer) -> None:
                 )
             except MatcherError as exc:
                 raise _fail(exc) from None
-            except OSError as exc:
+            except (OSError, ValueError) as exc:
                 raise _fail(f"cannot reach the Dask scheduler {dask}: {exc}") from None
             except ImportError:
                 raise _fail("--dask needs dask.distributed: pip install -e '.[whatif]'") from None
@@ -280,6 +283,28 @@ def register(app: typer.Typer) -> None:
                 )
             _plot(rows, sw.params, kpi, plot)
             err.print(Text(f"wrote {plot}"))
+
+
+_DASK_ADDRESS = re.compile(r"^(tcp|tls)://[^\s/:]+:\d{1,5}$")
+
+
+def _check_sweep_options(out: Path, plot: Path | None, kpi: str, dask: str | None) -> None:
+    """Everything that can be wrong with the options is reported before the sweep runs."""
+    from matcher import Kpis
+
+    for path, flag in ((out, "--out"), (plot, "--plot")):
+        if path is not None and (path.is_dir() or (path.exists() and not path.is_file())):
+            raise _fail(f"{path}: {flag} must be a file path, not a folder or device")
+    if plot is not None:
+        numeric = [k for k, f in Kpis.model_fields.items() if f.annotation in (int, float)]
+        if kpi not in numeric:
+            raise _fail(f"unknown KPI '{kpi}'; one of {', '.join(numeric)}")
+        if importlib.util.find_spec("matplotlib") is None:
+            raise _fail("--plot needs matplotlib: pip install -e '.[whatif]'")
+    if dask is not None and not _DASK_ADDRESS.match(dask):
+        raise _fail(
+            f"--dask {dask!r}: give the scheduler as tcp://HOST:PORT (e.g. tcp://127.0.0.1:8786)"
+        )
 
 
 def _rows_text(rows: list[dict[str, Any]], suffix: str) -> str:

@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from matcher.cli import app
@@ -77,3 +78,25 @@ def test_sweep_bad_output_suffix(tmp_path: Path) -> None:
     spec = _file(tmp_path, "s.toml", "[sweep]\n[sweep.params]\nf = [1.0]\n")
     res = runner.invoke(app, ["sweep", str(TINY), str(spec), "-o", str(tmp_path / "r.txt")])
     assert res.exit_code == 2 and ".csv or .json" in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--dask", "garbage"], "tcp://HOST:PORT"),
+        (["--dask", "http://127.0.0.1:1"], "tcp://HOST:PORT"),
+        (["--plot", "p.png", "--kpi", "bogus"], "unknown KPI 'bogus'"),
+        (["--plot", "."], "not a folder"),
+    ],
+)
+def test_sweep_options_are_checked_before_running(tmp_path: Path, extra, message) -> None:  # type: ignore[no-untyped-def]
+    spec = _file(
+        tmp_path,
+        "s.toml",
+        '[sweep]\nmode = "grid"\n[sweep.params]\nf = [1.0]\n'
+        '[[edits]]\nkind = "scale_demand"\ncategory = "emergency"\nfactor = "$f"\n',
+    )
+    out = tmp_path / "r.csv"
+    res = runner.invoke(app, ["sweep", str(TINY), str(spec), "-o", str(out), *extra])
+    assert res.exit_code == 2 and message in res.stderr and "Traceback" not in res.output
+    assert not out.exists(), "nothing is written when an option is wrong"
