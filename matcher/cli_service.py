@@ -9,6 +9,7 @@ the core CLI works without them; ``serve`` hands uvicorn an import string
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -45,12 +46,22 @@ def _open(db: Path) -> Store:
         from matcher.store import Store
     except ImportError as exc:
         raise _missing(exc) from None
+    from sqlalchemy.exc import SQLAlchemyError
+
     from matcher.errors import MatcherError
 
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:/", str(db)):
+        raise _fail(f"--db {db}: only SQLite files are supported here; give a file path")
+    if db.is_dir():
+        raise _fail(f"--db {db}: is a folder; give a database file path")
     try:
         return Store.open(db)
     except MatcherError as exc:
         raise _fail(exc) from None
+    except SQLAlchemyError as exc:
+        raise _fail(
+            f"--db {db}: cannot open the database ({getattr(exc, 'orig', None) or exc})"
+        ) from None
 
 
 def serve(

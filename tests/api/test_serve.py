@@ -105,3 +105,10 @@ def test_dispatch_day(server: tuple[str, str, Path], tmp_path: Path, tiny_case_d
     assert exported.cadres == original.cadres
     assert exported.demands[:4] == original.demands
     assert exported.demands[4].id == "D5"
+
+
+@pytest.mark.parametrize("db", ["postgresql://nohost/x", "."])
+def test_db_option_refuses_urls_and_folders(tmp_path: Path, db: str) -> None:
+    r = _cli("token", "create", "--role", "admin", "--db", db, cwd=tmp_path)
+    assert r.returncode == 2 and "--db" in r.stderr and "Traceback" not in r.stderr
+    assert list(tmp_path.iterdir()) == []
