@@ -103,20 +103,25 @@ def propose_cmd(
         c = load_case(case, policy=pol)
         with err.status("loading", spinner="dots") as status:
             result = propose(c, progress=lambda phase: status.update(f"{phase} …"))
-        why = format_counterfactuals(explain_unfilled(c, result)) if explain else ""
+        fixes = explain_unfilled(c, result) if explain else []
+        why = format_counterfactuals(fixes) if explain else ""
     except MatcherError as exc:
         raise fail(exc) from None
     if fmt is Format.table and out is None:
         to_table(result, c, Console(), limit=None if all_rows else 40)
         sys.stdout.write(why)
         return
-    text = to_json(result) if fmt is Format.json else to_csv(result) if fmt is Format.csv else None
-    if text is None:
+    if fmt is Format.json:
+        extra = {"counterfactuals": [f.model_dump(mode="json") for f in fixes]} if explain else None
+        text = to_json(result, extra)
+    elif fmt is Format.csv:
+        text = to_csv(result)
+        # CSV holds the assignments only: the fixes go to stderr
+        err.print(Text(why), end="")
+    else:
         buf = Console(record=True, width=160, file=io.StringIO())
         to_table(result, c, buf, limit=None)
-        text = buf.export_text()
-    # machine formats keep stdout parseable: the fixes go to stderr
-    err.print(Text(why), end="")
+        text = buf.export_text() + why
     if out is None:
         sys.stdout.write(text)
     else:

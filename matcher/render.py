@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -21,8 +22,10 @@ from matcher.scoring import TERMS
 __all__ = ["to_csv", "to_json", "to_table"]
 
 
-def to_json(proposal: Proposal) -> str:
-    return json.dumps(proposal.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+def to_json(proposal: Proposal, extra: dict[str, Any] | None = None) -> str:
+    """The proposal as JSON; ``extra`` keys (e.g. counterfactuals) are added at the top level."""
+    doc = {**proposal.model_dump(mode="json"), **(extra or {})}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def to_csv(proposal: Proposal) -> str:

@@ -136,3 +136,11 @@ def test_huge_capacity_is_a_located_error(tmp_path) -> None:  # type: ignore[no-
     case = write_case(tmp_path, cadres=CADRES.replace(",2,green", ",99999999999999999999,green"))
     res = run("propose", str(case))
     assert res.exit_code == 2 and "column 'capacity'" in res.stderr
+
+
+def test_explain_unfilled_goes_into_json(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    case = str(write_case(tmp_path))
+    plain = json.loads(run("propose", case, "-f", "json").stdout)
+    doc = json.loads(run("propose", case, "-f", "json", "--explain-unfilled").stdout)
+    assert "counterfactuals" not in plain
+    assert {c["demand"] for c in doc["counterfactuals"]} == {u["demand"] for u in doc["unfilled"]}
