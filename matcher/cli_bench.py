@@ -102,6 +102,15 @@ def bench(
         return
     runner = _import("runner")
     report = _import("report")
+    sizes = _import("instances").SIZES
+    for name in case or ():
+        if name not in sizes and name != "sample" and not Path(name).is_dir():
+            typer.echo(
+                f"error: --case {name!r} is neither a size ({', '.join(sizes)}), "
+                "'sample' nor a case folder",
+                err=True,
+            )
+            raise typer.Exit(code=2)
     folder = out if out is not None else Path("bench-results") / suite.value
     cfg = runner.Config(
         out=folder,

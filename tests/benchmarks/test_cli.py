@@ -53,3 +53,10 @@ def test_orlib_command_on_a_tiny_folder(tmp_path: Path) -> None:
 def test_missing_orlib_folder_is_a_clean_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["bench", "orlib", str(tmp_path / "nope")])
     assert res.exit_code == 2
+
+
+def test_missing_case_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["bench", "--case", str(tmp_path / "nope"), "--out", str(out)])
+    assert res.exit_code == 2 and "neither a size" in res.stderr
+    assert not out.exists()
