@@ -134,7 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=args.seed,
             taxonomy_path=args.taxonomy,
         )
-    except (ValueError, OSError) as exc:
+    except OSError as exc:
+        where = exc.filename or args.out
+        print(f"error: cannot write the case to {where}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {out} in {time.perf_counter() - start:.2f} s")
