@@ -21,6 +21,8 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
@@ -36,6 +38,17 @@ BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 
 
+@dataclass(frozen=True)
+class _Residual:
+    """The residual graph of a plan, with the arrays it was built from (reused by callers)."""
+
+    graph: csr_matrix
+    potential: FloatArray | None
+    q: FloatArray
+    pin: BoolArray
+    chosen: BoolArray
+
+
 def _residual(
     scores: FloatArray,
     feasible: BoolArray,
@@ -43,7 +56,7 @@ def _residual(
     headcount: IntArray,
     assignment: Assignment,
     pinned: BoolArray | None,
-) -> tuple[csr_matrix, FloatArray | None]:
+) -> _Residual:
     n, m = scores.shape
     pin = np.zeros((n, m), bool) if pinned is None else np.asarray(pinned, bool)
     cap = np.asarray(capacity, np.int64) - pin.sum(axis=1)
@@ -89,8 +102,8 @@ def _residual(
             # LP duals are node potentials: every residual edge is non-negative after
             # reweighting, which proves there is no negative cycle (the plan is optimal)
             graph = csr_matrix((reduced, (a_src, a_dst)), shape=(size, size))
-            return graph, potential
-    return csr_matrix((a_w, (a_src, a_dst)), shape=(size, size)), None
+            return _Residual(graph, potential, q, pin, chosen)
+    return _Residual(csr_matrix((a_w, (a_src, a_dst)), shape=(size, size)), None, q, pin, chosen)
 
 
 def _potential(assignment: Assignment, n: int, m: int) -> FloatArray | None:
@@ -111,11 +124,11 @@ def is_optimal(
     pinned: BoolArray | None = None,
 ) -> bool:
     """True when no improving exchange exists (the residual graph has no negative cycle)."""
-    graph, potential = _residual(scores, feasible, capacity, headcount, assignment, pinned)
-    if potential is not None:
+    res = _residual(scores, feasible, capacity, headcount, assignment, pinned)
+    if res.potential is not None:
         return True
     try:
-        shortest_path(graph, method="BF", directed=True, indices=[0])
+        shortest_path(res.graph, method="BF", directed=True, indices=[0])
     except NegativeCycleError:
         return False
     # Bellman-Ford from s reaches the whole graph through t → s → cadres; a node
@@ -144,21 +157,18 @@ def forced_losses(
     then run on the cheap part of the graph first, which is much faster on big
     problems and still exact for what is returned.
     """
-    n, m = scores.shape
+    n = scores.shape[0]
     columns = np.asarray(columns, dtype=np.intp)
     out = np.full((n, columns.size), np.inf)
     if columns.size == 0 or n == 0:
         return out
-    graph, potential = _residual(scores, feasible, capacity, headcount, assignment, pinned)
-    pin = np.zeros((n, m), bool) if pinned is None else np.asarray(pinned, bool)
-    chosen = np.zeros((n, m), bool)
-    chosen[assignment.rows, assignment.cols] = True
-    ok = (np.asarray(feasible, bool) & ~pin & ~chosen)[:, columns]
-    q = quantise(np.where(feasible, scores, 0.0))[:, columns]
+    res = _residual(scores, feasible, capacity, headcount, assignment, pinned)
+    ok = (np.asarray(feasible, bool) & ~res.pin & ~res.chosen)[:, columns]
+    q = res.q[:, columns]
     sources = columns + 1 + n
-    if potential is None:
+    if res.potential is None:
         try:
-            dist = shortest_path(graph, method="J", directed=True, indices=sources)
+            dist = shortest_path(res.graph, method="J", directed=True, indices=sources)
         except NegativeCycleError as exc:
             raise SolverError(
                 "assignment is not optimal: its residual graph has a negative cycle"
@@ -166,7 +176,7 @@ def forced_losses(
         loss = (-q + dist[:, 1 : n + 1].T) / SCALE
         out[ok] = loss[ok]
         return out
-    _priced(graph, potential, q, ok, sources, n, best, out)
+    _priced(res.graph, res.potential, q, ok, sources, n, best, out)
     return out
 
 
