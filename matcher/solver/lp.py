@@ -84,7 +84,7 @@ def _top_k(gain: FloatArray, usable: BoolArray, k: IntArray, axis: int) -> BoolA
 
 
 def _certified(
-    gain: FloatArray,
+    rc: FloatArray,
     cand: BoolArray,
     chosen: BoolArray,
     u: FloatArray,
@@ -92,10 +92,10 @@ def _certified(
     cap: IntArray,
     head: IntArray,
 ) -> bool:
-    """Exact LP optimality of the pruned solution: dual feasibility and slackness."""
+    """Exact LP optimality of the pruned solution (reduced costs ``rc``): dual
+    feasibility and complementary slackness."""
     if (u < 0).any() or (v < 0).any():
         return False
-    rc = gain - u[:, None] - v[None, :]
     if (rc[cand & ~chosen] > 0).any() or (rc[chosen] < 0).any():
         return False
     full_r = chosen.sum(axis=1) == cap
@@ -122,14 +122,15 @@ def solve_lp(
         picked, u, v = _lp(gain[er, ec], er, ec, cap, head)
         chosen = np.zeros_like(usable)
         chosen[er[picked], ec[picked]] = True
-        if not _certified(gain, cand, chosen, u, v, cap, head):
+        rc = gain - u[:, None] - v[None, :]
+        if not _certified(rc, cand, chosen, u, v, cap, head):
             if cand.sum() == usable.sum():
                 return er[picked], ec[picked], None, None
             cand = usable.copy()
             continue
-        rc = np.where(usable & ~cand, gain - u[:, None] - v[None, :], -np.inf)
-        if not (rc > 0).any():
+        left_out = usable & ~cand
+        if not (left_out & (rc > 0)).any():
             return er[picked], ec[picked], u, v
         # also take the nearly-improving pairs: duals move when the LP grows, and
         # each extra round costs a full re-solve
-        cand |= rc > -MARGIN
+        cand |= left_out & (rc > -MARGIN)
