@@ -15,6 +15,7 @@ Example:
 """
 
 from matcher.errors import (
+    Cancelled,
     CaseError,
     InputError,
     MatcherError,
@@ -40,6 +41,7 @@ __all__ = [
     "Alternative",
     "Assignment",
     "Cadre",
+    "Cancelled",
     "Case",
     "CaseError",
     "Community",

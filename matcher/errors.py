@@ -12,7 +12,8 @@ Hierarchy::
     │   ├── TaxonomyError     a taxonomy file that is not a valid tree
     │   └── PolicyError       a policy file or override with bad weights
     ├── OutputError           a result that cannot be written where asked
-    └── SolverError           the numeric core was handed inconsistent arrays
+    ├── SolverError           the numeric core was handed inconsistent arrays
+    └── Cancelled             long work stopped because its caller asked
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "Cancelled",
     "CaseError",
     "InputError",
     "MatcherError",
@@ -106,3 +108,10 @@ class OutputError(MatcherError):
 
 class SolverError(MatcherError):
     """Arrays handed to the solver do not fit together (shapes, signs, NaNs)."""
+
+
+class Cancelled(MatcherError):
+    """Long work stopped on request: a progress callback raised it between steps.
+
+    Nothing is written when a proposal is cancelled; the caller may simply retry.
+    """

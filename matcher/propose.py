@@ -10,7 +10,8 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -23,9 +24,19 @@ from matcher.proposal import Alternative, Kpis, Proposal, ProposedAssignment
 from matcher.scoring import TERMS, ScoreMatrix, score_matrix
 from matcher.solver import Assignment, forced_losses, is_optimal, solve
 
-__all__ = ["propose"]
+__all__ = ["Progress", "propose"]
 
 Pair = tuple[str, str]
+
+
+class Progress(Protocol):
+    """Told the phase of a long proposal and, when known, the fraction done (0–1)."""
+
+    def __call__(self, phase: str, fraction: float | None = None, /) -> None: ...
+
+
+def _quiet(phase: str, fraction: float | None = None, /) -> None:
+    """The default progress sink: says nothing."""
 
 
 def _pair_mask(
@@ -65,16 +76,18 @@ def propose(
     excluded: Iterable[Pair] = (),
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> Proposal:
     """The best plan under the case's hard rules, with explanations and KPIs.
 
     ``pinned`` (cadre, demand) pairs are kept, ``excluded`` pairs are never
     proposed (declined earlier), ``used_capacity`` / ``filled_slots`` count
     what active dispatches already take from a cadre or a demand.
-    ``progress`` is told the name of each phase as it starts (for long solves).
+    ``progress(phase, fraction)`` is told each phase as it starts and, in long
+    phases, how far along they are (``fraction`` in 0–1, else ``None``); it may
+    raise :class:`~matcher.errors.Cancelled` to stop the work.
     """
-    step = progress or (lambda _phase: None)
+    step: Progress = progress or _quiet
     if policy is not None:
         case = case.with_policy(policy)
     step("scoring pairs")

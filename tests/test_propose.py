@@ -160,5 +160,23 @@ def test_progress_names_each_phase_in_order(tmp_path) -> None:  # type: ignore[n
     from tests.casefiles import write_case
 
     phases: list[str] = []
-    propose(load_case(write_case(tmp_path)), progress=phases.append)
+
+    def seen(phase: str, fraction: float | None = None) -> None:
+        assert fraction is None or 0.0 <= fraction <= 1.0
+        if not phases or phases[-1] != phase:
+            phases.append(phase)
+
+    propose(load_case(write_case(tmp_path)), progress=seen)
     assert phases == ["scoring pairs", "solving", "certifying and pricing alternates", "explaining"]
+
+
+def test_a_progress_callback_can_cancel_the_work(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matcher import Cancelled, load_case
+    from tests.casefiles import write_case
+
+    def stop(phase: str, fraction: float | None = None) -> None:
+        if phase == "solving":
+            raise Cancelled("stopped by the caller")
+
+    with pytest.raises(Cancelled):
+        propose(load_case(write_case(tmp_path)), progress=stop)
