@@ -16,7 +16,7 @@ from matcher.model import Case
 from matcher.proposal import RuleCount, Unfilled
 from matcher.scoring import RULES, ScoreMatrix
 
-__all__ = ["explain_unfilled"]
+__all__ = ["explain_columns", "explain_unfilled"]
 
 
 def _n(k: int, noun: str = "cadre") -> str:
@@ -47,12 +47,30 @@ def explain_unfilled(
     chosen: npt.NDArray[np.bool_],
 ) -> list[Unfilled]:
     """One :class:`Unfilled` per demand with empty slots, binding reason first."""
+    prio = np.array([d.priority for d in case.demands], dtype=np.float64)
+    top = np.where(chosen, prio[None, :], -np.inf).max(axis=1, initial=-np.inf)
+    return explain_columns(case, sm, np.arange(len(case.demands)), filled, load, chosen, top)
+
+
+def explain_columns(
+    case: Case,
+    sm: ScoreMatrix,
+    cols: npt.NDArray[np.intp],
+    filled: npt.NDArray[np.int64],
+    load: npt.NDArray[np.int64],
+    chosen: npt.NDArray[np.bool_],
+    top_prio: npt.NDArray[np.float64],
+) -> list[Unfilled]:
+    """:func:`explain_unfilled` for a block of demands: ``sm`` scores every cadre
+    against the case demands ``cols``; ``filled``/``chosen`` cover those demands,
+    ``load``/``top_prio`` (highest priority each cadre serves) cover all cadres.
+    Big proposals call it one block of unfilled demands at a time."""
     out: list[Unfilled] = []
     missing = sm.headcount - filled
     fails = np.stack([sm.fails[r][:, missing > 0] for r in RULES])  # rules × n × k
     n_fail = fails.sum(axis=0)
-    prio = np.array([d.priority for d in case.demands])
-    for col, j in enumerate(np.flatnonzero(missing > 0).tolist()):
+    for col, jj in enumerate(np.flatnonzero(missing > 0).tolist()):
+        j = int(cols[jj])
         counts = [
             RuleCount(
                 rule=r,
@@ -62,7 +80,7 @@ def explain_unfilled(
             for k, r in enumerate(RULES)
         ]
         counts = sorted((c for c in counts if c.excluded), key=lambda c: (-c.only, -c.excluded))
-        qual = sm.feasible[:, j]
+        qual = sm.feasible[:, jj]
         reasons: list[str] = []
         if not qual.any():
             reasons.append("no cadre passes every hard rule")
@@ -71,15 +89,13 @@ def explain_unfilled(
             if c.only:
                 text += f" ({c.only} fail only this rule)"
             reasons.append(text)
-        here = qual & chosen[:, j]
-        busy = qual & ~chosen[:, j] & (load >= sm.capacity)
-        weak = qual & ~chosen[:, j] & ~busy & (sm.scores[:, j] <= 0)
+        here = qual & chosen[:, jj]
+        busy = qual & ~chosen[:, jj] & (load >= sm.capacity)
+        weak = qual & ~chosen[:, jj] & ~busy & (sm.scores[:, jj] <= 0)
         if here.any():
             reasons.append(f"{_n(int(here.sum()), 'qualified cadre')} already on this demand")
         if busy.any():
-            higher = 0
-            for i in np.flatnonzero(busy):
-                higher += int((chosen[i] & (prio >= prio[j])).any())
+            higher = int((busy & (top_prio >= case.demands[j].priority)).sum())
             reasons.append(
                 f"{_n(int(busy.sum()), 'qualified cadre')} at capacity on other demands "
                 f"({higher} of them on demands of equal or higher priority)"
@@ -91,8 +107,8 @@ def explain_unfilled(
             )
         out.append(
             Unfilled(
-                demand=sm.demand_ids[j],
-                slots=int(missing[j]),
+                demand=case.demands[j].id,
+                slots=int(missing[jj]),
                 reasons=reasons,
                 rules=counts,
                 qualified=int(qual.sum()),

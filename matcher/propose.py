@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -20,13 +20,19 @@ from matcher.errors import InputError, Problem, SolverError
 from matcher.explain import explain_unfilled
 from matcher.model import Case, Status
 from matcher.policy import Policy
-from matcher.proposal import Alternative, Kpis, Proposal, ProposedAssignment
-from matcher.scoring import TERMS, ScoreMatrix, score_matrix
-from matcher.solver import Assignment, forced_losses, is_optimal, solve
+from matcher.proposal import Alternative, Kpis, Proposal, ProposedAssignment, Unfilled
+from matcher.scoring import TERMS, PairScores, ScoreMatrix, Scorer
+from matcher.solver import forced_losses, is_optimal, solve
+from matcher.streamed import explain_streamed, solve_streamed
 
 __all__ = ["Progress", "propose"]
 
 Pair = tuple[str, str]
+Engine = Literal["auto", "dense", "streamed"]
+#: (row, loss) of each demand's exact alternates, by demand column
+Alternates = dict[int, list[tuple[int, float]]]
+#: pools with more pairs than this are streamed in blocks (see matcher.streamed)
+STREAM_ABOVE = 4_000_000
 
 
 class Progress(Protocol):
@@ -39,18 +45,22 @@ def _quiet(phase: str, fraction: float | None = None, /) -> None:
     """The default progress sink: says nothing."""
 
 
-def _pair_mask(
-    pairs: Iterable[Pair], sm: ScoreMatrix, what: str, problems: list[Problem]
-) -> npt.NDArray[np.bool_]:
-    rows = {c: i for i, c in enumerate(sm.cadre_ids)}
-    cols = {d: j for j, d in enumerate(sm.demand_ids)}
-    mask = np.zeros(sm.scores.shape, bool)
+def _pair_index(
+    pairs: Iterable[Pair], sc: Scorer, what: str, problems: list[Problem]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Distinct pairs as (row, column) index arrays; unknown ids become problems."""
+    rows = {c: i for i, c in enumerate(sc.cadre_ids)}
+    cols = {d: j for j, d in enumerate(sc.demand_ids)}
+    keys: set[tuple[int, int]] = set()
     for cadre, demand in pairs:
         if cadre not in rows or demand not in cols:
             problems.append(Problem(what, "unknown cadre or demand", value=f"{cadre} → {demand}"))
             continue
-        mask[rows[cadre], cols[demand]] = True
-    return mask
+        keys.add((rows[cadre], cols[demand]))
+    ordered = sorted(keys)
+    r = np.array([k[0] for k in ordered], dtype=np.intp)
+    c = np.array([k[1] for k in ordered], dtype=np.intp)
+    return r, c
 
 
 def _counts(
@@ -77,6 +87,7 @@ def propose(
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
     progress: Progress | None = None,
+    engine: Engine = "auto",
 ) -> Proposal:
     """The best plan under the case's hard rules, with explanations and KPIs.
 
@@ -86,107 +97,162 @@ def propose(
     ``progress(phase, fraction)`` is told each phase as it starts and, in long
     phases, how far along they are (``fraction`` in 0–1, else ``None``); it may
     raise :class:`~matcher.errors.Cancelled` to stop the work.
+    ``engine`` picks dense matrices (``"dense"``), block streaming for big pools
+    (``"streamed"``) or, by default, whichever suits the pool's size; both give
+    the same optimum, alternates and explanations.
     """
     step: Progress = progress or _quiet
     if policy is not None:
         case = case.with_policy(policy)
     step("scoring pairs")
-    sm = score_matrix(case)
+    sc = Scorer(case)
     problems: list[Problem] = []
-    pin = _pair_mask(pinned, sm, "pinned", problems)
-    ban = _pair_mask(excluded, sm, "excluded", problems)
+    pr, pc = _pair_index(pinned, sc, "pinned", problems)
+    br, bc = _pair_index(excluded, sc, "excluded", problems)
     cap = np.maximum(
-        sm.capacity - _counts(used_capacity, sm.cadre_ids, "used_capacity", problems), 0
+        sc.capacity - _counts(used_capacity, sc.cadre_ids, "used_capacity", problems), 0
     )
     head = np.maximum(
-        sm.headcount - _counts(filled_slots, sm.demand_ids, "filled_slots", problems), 0
+        sc.headcount - _counts(filled_slots, sc.demand_ids, "filled_slots", problems), 0
     )
-    for i, j in zip(*np.nonzero(pin & ~sm.feasible), strict=True):
+    bad = ~sc.pairs(pr, pc).feasible
+    for i, j in zip(pr[bad], pc[bad], strict=True):
         problems.append(
             Problem(
                 "pinned",
                 "pair breaks a hard rule",
-                value=f"{sm.cadre_ids[i]} → {sm.demand_ids[j]}",
+                value=f"{sc.cadre_ids[i]} → {sc.demand_ids[j]}",
                 hint="unpin it or fix the case",
             )
         )
-    if (pin.sum(axis=1) > cap).any() or (pin.sum(axis=0) > head).any():
+    pin_r = np.bincount(pr, minlength=sc.n)
+    pin_c = np.bincount(pc, minlength=sc.m)
+    if (pin_r > cap).any() or (pin_c > head).any():
         problems.append(Problem("pinned", "pins exceed a cadre's capacity or a demand's headcount"))
     if problems:
         raise InputError("cannot propose with these constraints", problems)
-    feasible = sm.feasible & ~(ban & ~pin)
-    step("solving")
-    a = solve(sm.scores, feasible, cap, head, pinned=pin)
-    cols = np.unique(a.cols)
-    losses = np.full((len(sm.cadre_ids), cols.size), np.inf)
-    step("certifying and pricing alternates")
-    if case.policy.alternatives and cols.size:
-        # Johnson's reweighting finds any negative cycle: pricing alternates certifies too
-        try:
-            losses = forced_losses(
-                sm.scores, feasible, cap, head, a, cols, pinned=pin, best=case.policy.alternatives
-            )
-            certified = True
-        except SolverError:
-            certified = False
+    m = sc.m
+    pin_keys = pr.astype(np.int64) * m + pc
+    ban_keys = np.setdiff1d(br.astype(np.int64) * m + bc, pin_keys)
+    big = engine == "streamed" or (engine == "auto" and sc.n * sc.m > STREAM_ABOVE)
+    if big:
+        got = solve_streamed(
+            sc,
+            cap - pin_r,
+            head - pin_c,
+            np.union1d(ban_keys, pin_keys),
+            case.policy.alternatives,
+            step,
+        )
+        rows = np.concatenate([got.rows, pr]).astype(np.intp)
+        cols = np.concatenate([got.cols, pc]).astype(np.intp)
+        certified, alts, method = got.certified, got.alternates, "lp-streamed"
+        step("explaining")
+        unfilled = explain_streamed(sc, cap, head, ban_keys, rows, cols, step)
     else:
-        certified = is_optimal(sm.scores, feasible, cap, head, a, pinned=pin)
-    step("explaining")
-    assignments = _assignments(case, sm, a, pin, cols, losses)
-    chosen = np.zeros(sm.scores.shape, bool)
-    chosen[a.rows, a.cols] = True
-    filled = chosen.sum(axis=0).astype(np.int64)
-    load = chosen.sum(axis=1).astype(np.int64)
-    view = ScoreMatrix(**{**sm.__dict__, "feasible": feasible, "capacity": cap, "headcount": head})
-    unfilled = explain_unfilled(case, view, filled, load, chosen)
+        rows, cols, certified, alts, method, unfilled = _dense(
+            sc, cap, head, pr, pc, ban_keys, step
+        )
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
+    chosen = sc.pairs(rows, cols)
+    assignments = _assignments(case, sc, chosen, pin_keys, alts)
     # fsum: the objective is exactly the sum of the listed scores, to the last digit shown
     objective = round(math.fsum(x.score for x in assignments), 6)
     return Proposal(
         objective=objective,
         assignments=assignments,
         unfilled=unfilled,
-        kpis=_kpis(case, sm, head, a, filled, objective),
-        solver=a.method,
+        kpis=_kpis(case, head, chosen, objective),
+        solver=method,
         certified=certified,
     )
 
 
+def _dense(
+    sc: Scorer,
+    cap: npt.NDArray[np.int64],
+    head: npt.NDArray[np.int64],
+    pr: npt.NDArray[np.intp],
+    pc: npt.NDArray[np.intp],
+    ban_keys: npt.NDArray[np.int64],
+    step: Progress,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], bool, Alternates, str, list[Unfilled]]:
+    """The whole score matrix in memory: exact solve, certificate, alternates, reasons."""
+    sm = sc.block()
+    n, m = sm.scores.shape
+    pin = np.zeros((n, m), bool)
+    pin[pr, pc] = True
+    ban = np.zeros((n, m), bool)
+    ban[ban_keys // m, ban_keys % m] = True
+    feasible = sm.feasible & ~ban
+    step("solving")
+    a = solve(sm.scores, feasible, cap, head, pinned=pin)
+    cols = np.unique(a.cols)
+    k_alt = sc.case.policy.alternatives
+    step("certifying and pricing alternates")
+    alts: Alternates = {}
+    if k_alt and cols.size:
+        # Johnson's reweighting finds any negative cycle: pricing alternates certifies too
+        try:
+            losses = forced_losses(sm.scores, feasible, cap, head, a, cols, pinned=pin, best=k_alt)
+            certified = True
+        except SolverError:
+            losses = np.full((n, cols.size), np.inf)
+            certified = False
+        for c, j in enumerate(cols.tolist()):
+            cand = np.flatnonzero(np.isfinite(losses[:, c]))
+            alts[j] = [(int(i), float(losses[i, c])) for i in cand]
+    else:
+        certified = is_optimal(sm.scores, feasible, cap, head, a, pinned=pin)
+    step("explaining")
+    chosen = np.zeros(sm.scores.shape, bool)
+    chosen[a.rows, a.cols] = True
+    filled = chosen.sum(axis=0).astype(np.int64)
+    load = chosen.sum(axis=1).astype(np.int64)
+    view = ScoreMatrix(**{**sm.__dict__, "feasible": feasible, "capacity": cap, "headcount": head})
+    unfilled = explain_unfilled(sc.case, view, filled, load, chosen)
+    return a.rows, a.cols, certified, alts, a.method, unfilled
+
+
 def _assignments(
     case: Case,
-    sm: ScoreMatrix,
-    a: Assignment,
-    pin: npt.NDArray[np.bool_],
-    cols: npt.NDArray[np.intp],
-    losses: npt.NDArray[np.float64],
+    sc: Scorer,
+    chosen: PairScores,
+    pin_keys: npt.NDArray[np.int64],
+    alts: Alternates,
 ) -> list[ProposedAssignment]:
     k_alt = case.policy.alternatives
-    col_pos = {int(j): c for c, j in enumerate(cols)}
-    alts: dict[int, list[Alternative]] = {}
-    for j, c in col_pos.items():
-        loss = losses[:, c]
-        cand = np.flatnonzero(np.isfinite(loss))
+    listed: dict[int, list[Alternative]] = {}
+    for j, found in alts.items():
+        if not found or not k_alt:
+            listed[j] = []
+            continue
+        rows = np.array([r for r, _ in found], dtype=np.intp)
+        loss = np.array([x for _, x in found])
+        score = sc.pairs(rows, np.full(rows.size, j, np.intp)).scores
         # ties broken by higher score, then case order: stable for the dispatcher
-        order = np.lexsort((cand, -sm.scores[cand, j], np.round(loss[cand], 6)))[:k_alt]
-        alts[j] = [
+        order = np.lexsort((rows, -score, np.round(loss, 6)))[:k_alt]
+        listed[j] = [
             Alternative(
-                cadre=sm.cadre_ids[i], score=float(sm.scores[i, j]), loss=float(round(loss[i], 6))
+                cadre=sc.cadre_ids[rows[k]], score=float(score[k]), loss=float(round(loss[k], 6))
             )
-            for i in cand[order]
+            for k in order
         ]
+    m = sc.m
     out = []
-    for i, j in sorted(
-        zip(a.rows.tolist(), a.cols.tolist(), strict=True), key=lambda p: (p[1], p[0])
-    ):
+    for k in np.lexsort((chosen.rows, chosen.cols)).tolist():
+        i, j = int(chosen.rows[k]), int(chosen.cols[k])
         out.append(
             ProposedAssignment(
-                demand=sm.demand_ids[j],
-                cadre=sm.cadre_ids[i],
-                score=float(sm.scores[i, j]),
-                breakdown={t: float(sm.parts[t][i, j]) for t in TERMS},
-                distance_km=round(float(sm.distance_km[i, j]), 3),
-                skill_fit=round(float(sm.fit[i, j]), 4),
-                pinned=bool(pin[i, j]),
-                alternatives=alts.get(j, []),
+                demand=sc.demand_ids[j],
+                cadre=sc.cadre_ids[i],
+                score=float(chosen.scores[k]),
+                breakdown={t: float(chosen.parts[t][k]) for t in TERMS},
+                distance_km=round(float(chosen.distance_km[k]), 3),
+                skill_fit=round(float(chosen.fit[k]), 4),
+                pinned=bool(np.isin(i * m + j, pin_keys)),
+                alternatives=listed.get(j, []),
             )
         )
     return out
@@ -194,16 +260,15 @@ def _assignments(
 
 def _kpis(
     case: Case,
-    sm: ScoreMatrix,
     head: npt.NDArray[np.int64],
-    a: Assignment,
-    filled: npt.NDArray[np.int64],
+    chosen: PairScores,
     objective: float,
 ) -> Kpis:
     prio = np.array([d.priority for d in case.demands], dtype=np.float64)
+    filled = np.bincount(chosen.cols, minlength=len(case.demands))
     total = int(head.sum())
-    km = sm.distance_km[a.rows, a.cols]
-    fit = sm.fit[a.rows, a.cols]
+    km = chosen.distance_km
+    fit = chosen.fit
     weight = float((prio * head).sum())
     available = sum(1 for c in case.cadres if c.status is not Status.RED and c.capacity > 0)
     return Kpis(
@@ -214,7 +279,7 @@ def _kpis(
         mean_skill_fit=round(float(fit.mean()), 6) if fit.size else 0.0,
         mean_travel_km=round(float(km.mean()), 3) if km.size else 0.0,
         max_travel_km=round(float(km.max()), 3) if km.size else 0.0,
-        cadres_used=int(np.unique(a.rows).size),
+        cadres_used=int(np.unique(chosen.rows).size),
         cadres_available=available,
         objective=objective,
     )

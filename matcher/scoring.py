@@ -18,6 +18,7 @@ required cert, or lives farther than its ``max_travel_km``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +27,7 @@ from matcher.geo import distance_matrix
 from matcher.model import Case, Status
 from matcher.tags import effective_levels, encode_levels
 
-__all__ = ["RULES", "TERMS", "ScoreMatrix", "score_matrix"]
+__all__ = ["RULES", "TERMS", "PairScores", "ScoreMatrix", "Scorer", "score_matrix"]
 
 TERMS = ("fill", "skill", "travel", "status")
 #: hard rules in the order they are reported
@@ -35,6 +36,9 @@ DECIMALS = 4
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IndexArray = npt.NDArray[np.intp]
+#: rows or columns of a block: a slice or an index array
+Pick: TypeAlias = slice | IndexArray
 
 
 @dataclass(frozen=True)
@@ -91,74 +95,194 @@ def _certs(case: Case) -> tuple[BoolArray, BoolArray]:
     return encode([c.certs for c in case.cadres]), encode([d.certs for d in case.demands])
 
 
+@dataclass(frozen=True)
+class PairScores:
+    """Scores of a list of pairs ``(rows[k], cols[k])``; the same numbers a
+    :class:`ScoreMatrix` holds at those cells, bit for bit."""
+
+    rows: IndexArray
+    cols: IndexArray
+    scores: FloatArray
+    feasible: BoolArray
+    parts: dict[str, FloatArray]
+    fit: FloatArray
+    distance_km: FloatArray
+
+
+class Scorer:
+    """The scoring formula for one case, applied to any block of pairs.
+
+    Why: a city pool has hundreds of millions of pairs, too many to hold at
+    once, so big proposals score blocks of cadres in turn and keep only the
+    pairs that can matter. The case is encoded once here; :meth:`block` and
+    :meth:`pairs` run the same float operations in the same order, so a pair
+    scores identically whichever way it is computed.
+
+    Example:
+        >>> from matcher import load_case
+        >>> sc = Scorer(load_case("data/sample-district"))
+        >>> b = sc.block(slice(0, 5))
+        >>> p = sc.pairs(np.array([3]), np.array([7]))
+        >>> bool(b.scores[3, 7] == p.scores[0])
+        True
+    """
+
+    def __init__(self, case: Case) -> None:
+        tax, pol = case.taxonomy, case.policy
+        cadres, demands = case.cadres, case.demands
+        self.case = case
+        self.n, self.m = len(cadres), len(demands)
+        self.own = encode_levels([c.skills for c in cadres], tax)
+        self.eff = effective_levels(self.own, tax, pol.related_credit)
+        self.need = encode_levels([d.needs for d in demands], tax)
+        self.req = encode_levels([d.requires for d in demands], tax)
+        held, wanted = _certs(case)
+        self.missing_certs = (~held).astype(np.float64)
+        self.wanted_certs = wanted.astype(np.float64)
+        comm = {c.id: k for k, c in enumerate(case.communities)}
+        lat = np.array([c.lat for c in case.communities])
+        lon = np.array([c.lon for c in case.communities])
+        self.km_comm = distance_matrix(lat, lon, lat, lon) if lat.size else np.zeros((0, 0))
+        self.km_comm_t = np.ascontiguousarray(self.km_comm.T)
+        self.home = np.array([comm[c.home] for c in cadres], dtype=np.intp)
+        self.where = np.array([comm[d.community] for d in demands], dtype=np.intp)
+        self.limit = np.array([c.max_travel_km for c in cadres], dtype=np.float64)
+        self.capacity = np.array([c.capacity for c in cadres], dtype=np.int64)
+        self.headcount = np.array([d.headcount for d in demands], dtype=np.int64)
+        self.red = np.array([c.status is Status.RED for c in cadres], dtype=bool)
+        yellow = np.array([c.status is Status.YELLOW for c in cadres], dtype=bool)
+        w = pol.weights
+        prio = np.array([d.priority for d in demands], np.float64)
+        self.fill = np.round(w.fill * prio, DECIMALS) + 0.0
+        self.status_term = np.round(np.where(yellow, -w.yellow, 0.0), DECIMALS) + 0.0
+        self.w_skill, self.w_travel = w.skill, w.travel_per_km
+        self.total_need = self.need.sum(axis=1)
+        self.cadre_ids = tuple(c.id for c in cadres)
+        self.demand_ids = tuple(d.id for d in demands)
+
+    def block(self, rows: Pick = slice(None), cols: Pick = slice(None)) -> ScoreMatrix:
+        """Every pair of ``rows`` × ``cols`` as a :class:`ScoreMatrix` (ids in that order)."""
+        r = np.arange(self.n)[rows]
+        c = np.arange(self.m)[cols]
+        nb, mb = r.size, c.size
+        fit = self._fit(self._covered(r, c), self.total_need[c][None, :])
+        km = self._km(r, c)
+        fails = {
+            "status": np.broadcast_to(self.red[r][:, None], (nb, mb)).copy(),
+            "capacity": np.broadcast_to((self.capacity[r] == 0)[:, None], (nb, mb)).copy(),
+            "requires": self._short(r, c),
+            "certs": self._lacks(r, c),
+            "travel": km > self.limit[r][:, None],
+        }
+        feasible = ~np.logical_or.reduce([fails[k] for k in RULES]) if nb and mb else fails["certs"]
+        raw = {
+            "fill": np.broadcast_to(self.fill[c][None, :], (nb, mb)),
+            "skill": self._skill(fit),
+            "travel": self._travel(km),
+            "status": np.broadcast_to(self.status_term[r][:, None], (nb, mb)),
+        }
+        parts = {t: np.where(feasible, raw[t], 0.0) for t in TERMS}
+        return ScoreMatrix(
+            cadre_ids=tuple(self.cadre_ids[i] for i in r),
+            demand_ids=tuple(self.demand_ids[j] for j in c),
+            scores=parts["fill"] + parts["skill"] + parts["travel"] + parts["status"],
+            feasible=feasible,
+            capacity=self.capacity[r],
+            headcount=self.headcount[c],
+            parts=parts,
+            fit=fit,
+            distance_km=km,
+            fails=fails,
+        )
+
+    def grid(self, r: IndexArray, c: IndexArray) -> tuple[FloatArray, BoolArray]:
+        """Scores and feasibility of ``r`` × ``c`` without the breakdown: the lean
+        form that big proposals stream through (same numbers as :meth:`block`).
+
+        Both come back as transposed views of demand-major arrays: gathering
+        whole demand rows is what makes the per-tag loops fast.
+        """
+        km = self._km(r, c).T
+        feasible = km <= self.limit[r][None, :]
+        feasible &= ~(self.red[r] | (self.capacity[r] == 0))[None, :]
+        feasible &= ~self._short(r, c).T
+        feasible &= ~self._lacks(r, c).T
+        scores = self._skill(self._fit(self._covered(r, c).T, self.total_need[c][:, None]))
+        scores += self.fill[c][:, None]
+        scores += self._travel(km)
+        scores += self.status_term[r][None, :]
+        scores[~feasible] = 0.0
+        return scores.T, feasible.T
+
+    # The helpers below build (demands × cadres) arrays and hand back the
+    # transpose, so each tag's update touches whole contiguous demand rows.
+
+    def _covered(self, r: IndexArray, c: IndexArray) -> FloatArray:
+        """Σ_t min(eff, need) in tag order, over the columns that need each tag
+        (adding a 0 elsewhere would not change a bit)."""
+        need = self.need[c]
+        eff = self.eff[r].T
+        out = np.zeros((c.size, r.size))
+        for t in np.flatnonzero(need.any(axis=0)):
+            jj = np.flatnonzero(need[:, t] > 0)
+            out[jj] += np.minimum(eff[t][None, :], need[jj, t][:, None])
+        return out.T
+
+    def _short(self, r: IndexArray, c: IndexArray) -> BoolArray:
+        req = self.req[c]
+        own = self.own[r].T
+        out = np.zeros((c.size, r.size), bool)
+        for t in np.flatnonzero(req.any(axis=0)):
+            jj = np.flatnonzero(req[:, t] > 0)
+            out[jj] |= own[t][None, :] < req[jj, t][:, None]
+        return out.T
+
+    def _lacks(self, r: IndexArray, c: IndexArray) -> BoolArray:
+        if not self.wanted_certs.shape[1] or not r.size or not c.size:
+            return np.zeros((r.size, c.size), bool)
+        return np.asarray(self.wanted_certs[c] @ self.missing_certs[r].T > 0, dtype=bool).T
+
+    def _km(self, r: IndexArray, c: IndexArray) -> FloatArray:
+        if not r.size or not c.size:
+            return np.zeros((r.size, c.size))
+        return self.km_comm_t[np.ix_(self.where[c], self.home[r])].T
+
+    def pairs(self, rows: IndexArray, cols: IndexArray) -> PairScores:
+        """The pairs ``(rows[k], cols[k])`` only: what a plan's KPIs and breakdowns need."""
+        r, c = np.asarray(rows, np.intp), np.asarray(cols, np.intp)
+        need = self.need[c]
+        covered = np.zeros(r.size)
+        for t in np.flatnonzero(need.any(axis=0)):
+            kk = np.flatnonzero(need[:, t] > 0)
+            covered[kk] += np.minimum(self.eff[r[kk], t], need[kk, t])
+        fit = self._fit(covered, self.total_need[c])
+        short = np.zeros(r.size, bool)
+        for t in np.flatnonzero(self.req[c].any(axis=0)):
+            short |= self.own[r, t] < self.req[c, t]
+        lacks = (self.missing_certs[r] * self.wanted_certs[c]).sum(axis=1) > 0
+        km = self.km_comm[self.home[r], self.where[c]] if r.size else np.zeros(0)
+        feasible = ~(self.red[r] | (self.capacity[r] == 0) | short | lacks | (km > self.limit[r]))
+        raw = {
+            "fill": self.fill[c],
+            "skill": self._skill(fit),
+            "travel": self._travel(km),
+            "status": self.status_term[r],
+        }
+        parts = {t: np.where(feasible, raw[t], 0.0) for t in TERMS}
+        scores = parts["fill"] + parts["skill"] + parts["travel"] + parts["status"]
+        return PairScores(r, c, scores, feasible, parts, fit, km)
+
+    @staticmethod
+    def _fit(covered: FloatArray, total: FloatArray) -> FloatArray:
+        return np.where(total > 0, covered / np.where(total > 0, total, 1.0), 1.0)
+
+    def _skill(self, fit: FloatArray) -> FloatArray:
+        return np.round(self.w_skill * fit, DECIMALS) + 0.0
+
+    def _travel(self, km: FloatArray) -> FloatArray:
+        return np.round(-self.w_travel * km, DECIMALS) + 0.0
+
+
 def score_matrix(case: Case) -> ScoreMatrix:
-    """Build the score matrix of a case under its policy (vectorised over tags)."""
-    tax, pol = case.taxonomy, case.policy
-    cadres, demands = case.cadres, case.demands
-    n, m = len(cadres), len(demands)
-    own = encode_levels([c.skills for c in cadres], tax)
-    eff = effective_levels(own, tax, pol.related_credit)
-    need = encode_levels([d.needs for d in demands], tax)
-    req = encode_levels([d.requires for d in demands], tax)
-    held, wanted = _certs(case)
-
-    covered = np.zeros((n, m))
-    for t in np.flatnonzero(need.any(axis=0)):
-        covered += np.minimum(eff[:, t, None], need[None, :, t])
-    total_need = need.sum(axis=1)
-    fit = np.where(total_need > 0, covered / np.where(total_need > 0, total_need, 1.0), 1.0)
-
-    short = np.zeros((n, m), bool)
-    for t in np.flatnonzero(req.any(axis=0)):
-        short |= own[:, t, None] < req[None, :, t]
-    lacks = (
-        (~held).astype(np.float64) @ wanted.T.astype(np.float64) > 0
-        if wanted.size
-        else np.zeros((n, m), bool)
-    )
-
-    comm = {c.id: k for k, c in enumerate(case.communities)}
-    lat = np.array([c.lat for c in case.communities])
-    lon = np.array([c.lon for c in case.communities])
-    km_comm = distance_matrix(lat, lon, lat, lon) if lat.size else np.zeros((0, 0))
-    home = np.array([comm[c.home] for c in cadres], dtype=np.intp)
-    where = np.array([comm[d.community] for d in demands], dtype=np.intp)
-    km = km_comm[np.ix_(home, where)] if n and m else np.zeros((n, m))
-    limit = np.array([c.max_travel_km for c in cadres], dtype=np.float64)
-
-    capacity = np.array([c.capacity for c in cadres], dtype=np.int64)
-    red = np.array([c.status is Status.RED for c in cadres], dtype=bool)
-    yellow = np.array([c.status is Status.YELLOW for c in cadres], dtype=bool)
-    fails = {
-        "status": np.broadcast_to(red[:, None], (n, m)).copy(),
-        "capacity": np.broadcast_to((capacity == 0)[:, None], (n, m)).copy(),
-        "requires": short,
-        "certs": np.asarray(lacks, dtype=bool),
-        "travel": km > limit[:, None],
-    }
-    feasible = (
-        ~np.logical_or.reduce([fails[r] for r in RULES]) if n and m else np.zeros((n, m), bool)
-    )
-
-    w = pol.weights
-    priority = np.array([d.priority for d in demands], dtype=np.float64)
-    raw = {
-        "fill": np.broadcast_to(w.fill * priority[None, :], (n, m)),
-        "skill": w.skill * fit,
-        "travel": -w.travel_per_km * km,
-        "status": np.broadcast_to(np.where(yellow, -w.yellow, 0.0)[:, None], (n, m)),
-    }
-    parts = {t: np.where(feasible, np.round(raw[t], DECIMALS) + 0.0, 0.0) for t in TERMS}
-    scores = parts["fill"] + parts["skill"] + parts["travel"] + parts["status"]
-    return ScoreMatrix(
-        cadre_ids=tuple(c.id for c in cadres),
-        demand_ids=tuple(d.id for d in demands),
-        scores=scores,
-        feasible=feasible,
-        capacity=capacity,
-        headcount=np.array([d.headcount for d in demands], dtype=np.int64),
-        parts=parts,
-        fit=fit,
-        distance_km=km,
-        fails=fails,
-    )
+    """Score every pair of a case under its policy (see :class:`Scorer` for blocks)."""
+    return Scorer(case).block()

@@ -12,14 +12,15 @@ score grid (``1 / SCALE``), so the check is exact.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix, vstack
 
-from matcher.errors import SolverError
+from matcher.solver.warm import WarmLP
 
-__all__ = ["PRUNE_ABOVE", "TOP_K", "solve_lp"]
+__all__ = ["MARGIN", "PRUNE_ABOVE", "TOP_K", "Pricer", "Pruned", "solve_lp", "solve_pruned"]
 
 #: prune when a problem has more usable pairs than this
 PRUNE_ABOVE = 20_000
@@ -32,38 +33,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 IndexArray = npt.NDArray[np.intp]
-
-
-def _lp(
-    gain: FloatArray, er: IndexArray, ec: IndexArray, cap: IntArray, head: IntArray
-) -> tuple[BoolArray, FloatArray, FloatArray]:
-    """Chosen edges and the row/column duals (grid units, rounded to integers)."""
-    n, m = cap.size, head.size
-    idx = np.arange(er.size)
-    ones = np.ones(er.size)
-    a = vstack(
-        [
-            coo_matrix((ones, (er, idx)), shape=(n, er.size)),
-            coo_matrix((ones, (ec, idx)), shape=(m, er.size)),
-        ]
-    ).tocsr()
-    # costs in score units keep HiGHS's tolerances meaningful; duals come back scaled
-    scale = 1e-6
-    res = linprog(
-        -gain * scale,
-        A_ub=a,
-        b_ub=np.concatenate([cap, head]).astype(np.float64),
-        bounds=(0.0, 1.0),
-        method="highs-ds",
-    )
-    if res.status != 0 or res.x is None:  # pragma: no cover - HiGHS failing on a bounded LP
-        raise SolverError(f"HiGHS could not solve the b-matching LP: {res.message}")
-    x = np.asarray(res.x)
-    chosen = x > 0.5
-    if np.abs(x - chosen).max(initial=0.0) > 1e-6:  # pragma: no cover - TU guarantees a vertex
-        raise SolverError("the b-matching LP returned a fractional vertex")
-    y = -np.rint(np.asarray(res.ineqlin.marginals) / scale)
-    return chosen, y[:n], y[n:]
 
 
 def _top_k(gain: FloatArray, usable: BoolArray, k: IntArray, axis: int) -> BoolArray:
@@ -85,52 +54,114 @@ def _top_k(gain: FloatArray, usable: BoolArray, k: IntArray, axis: int) -> BoolA
 
 def _certified(
     rc: FloatArray,
-    cand: BoolArray,
-    chosen: BoolArray,
+    er: IndexArray,
+    ec: IndexArray,
+    picked: BoolArray,
     u: FloatArray,
     v: FloatArray,
     cap: IntArray,
     head: IntArray,
 ) -> bool:
-    """Exact LP optimality of the pruned solution (reduced costs ``rc``): dual
+    """Exact LP optimality on the candidate edges (reduced costs ``rc``): dual
     feasibility and complementary slackness."""
     if (u < 0).any() or (v < 0).any():
         return False
-    if (rc[cand & ~chosen] > 0).any() or (rc[chosen] < 0).any():
+    if (rc[~picked] > 0).any() or (rc[picked] < 0).any():
         return False
-    full_r = chosen.sum(axis=1) == cap
-    full_c = chosen.sum(axis=0) == head
+    full_r = np.bincount(er[picked], minlength=cap.size) == cap
+    full_c = np.bincount(ec[picked], minlength=head.size) == head
     return not ((u > 0) & ~full_r).any() and not ((v > 0) & ~full_c).any()
+
+
+#: ``price(u, v, floor)``: usable pairs whose reduced cost ``q - u - v`` exceeds
+#: ``floor``, as ``rows, cols, q`` (pairs already held may come back; they are dropped)
+Pricer = Callable[[FloatArray, FloatArray, float], tuple[IndexArray, IndexArray, FloatArray]]
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """A certified (or not) plan and the candidate edges its last LP saw."""
+
+    rows: IndexArray
+    cols: IndexArray
+    u: FloatArray | None
+    v: FloatArray | None
+    er: IndexArray
+    ec: IndexArray
+    q: FloatArray
+
+
+def solve_pruned(
+    er: IndexArray,
+    ec: IndexArray,
+    q: FloatArray,
+    cap: IntArray,
+    head: IntArray,
+    price: Pricer,
+    everything: Callable[[], tuple[IndexArray, IndexArray, FloatArray]] | None = None,
+) -> Pruned:
+    """The b-matching LP on candidate edges, widened by pricing until certified.
+
+    Solves on ``(er, ec, q)``; asks ``price`` for the usable pairs the duals say
+    could still improve the plan; adds them (with a margin) and re-solves until
+    there are none. ``u``/``v`` are ``None`` when the rounded duals failed to
+    certify even on ``everything`` (if given).
+    """
+    m = head.size
+    keys = er.astype(np.int64) * m + ec
+    order = np.argsort(keys)
+    keys = keys[order]
+    lp = WarmLP(cap, head)
+    lp.add(er[order], ec[order], q[order])
+    tried_all = False
+    while True:
+        picked, u, v = lp.solve()
+        er, ec, q = lp.er, lp.ec, lp.q
+        rc = q - u[er] - v[ec]
+        if not _certified(rc, er, ec, picked, u, v, cap, head):
+            if everything is None or tried_all:
+                return Pruned(er[picked], ec[picked], None, None, er, ec, q)
+            lp = WarmLP(cap, head)
+            lp.add(*everything())
+            tried_all = True
+            continue
+        nr, nc, nq = price(u, v, -float(MARGIN))
+        nk = nr.astype(np.int64) * m + nc
+        fresh = ~np.isin(nk, keys)
+        nr, nc, nq, nk = nr[fresh], nc[fresh], nq[fresh], nk[fresh]
+        if not (nq - u[nr] - v[nc] > 0).any():
+            return Pruned(er[picked], ec[picked], u, v, er, ec, q)
+        # also take the nearly-improving pairs: duals move when the LP grows, and
+        # each extra round costs a re-solve (warm, from the last basis)
+        keys = np.sort(np.concatenate([keys, nk]))
+        lp.add(nr, nc, nq)
 
 
 def solve_lp(
     gain: FloatArray, usable: BoolArray, cap: IntArray, head: IntArray
 ) -> tuple[IndexArray, IndexArray, FloatArray | None, FloatArray | None]:
-    """Optimal pairs of the b-matching, with certifying duals when they check out.
+    """Optimal pairs of a dense b-matching, with certifying duals when they check out.
 
     ``gain`` holds integer grid scores (``quantise``); only ``usable`` pairs may
-    be chosen. Returns ``rows, cols, u, v``; ``u``/``v`` are ``None`` when the
-    rounded duals do not certify (the solution is then from the unpruned LP).
+    be chosen. Big problems start from each row's and column's top pairs and are
+    widened by :func:`solve_pruned`.
     """
     if usable.sum() > PRUNE_ABOVE:
         cand = _top_k(gain, usable, np.minimum(cap, 10**6) + TOP_K, axis=1)
         cand |= _top_k(gain, usable, np.minimum(head, 10**6) + TOP_K, axis=0)
     else:
-        cand = usable.copy()
-    while True:
-        er, ec = np.nonzero(cand)
-        picked, u, v = _lp(gain[er, ec], er, ec, cap, head)
-        chosen = np.zeros_like(usable)
-        chosen[er[picked], ec[picked]] = True
-        rc = gain - u[:, None] - v[None, :]
-        if not _certified(rc, cand, chosen, u, v, cap, head):
-            if cand.sum() == usable.sum():
-                return er[picked], ec[picked], None, None
-            cand = usable.copy()
-            continue
-        left_out = usable & ~cand
-        if not (left_out & (rc > 0)).any():
-            return er[picked], ec[picked], u, v
-        # also take the nearly-improving pairs: duals move when the LP grows, and
-        # each extra round costs a full re-solve
-        cand |= left_out & (rc > -MARGIN)
+        cand = usable
+    er, ec = np.nonzero(cand)
+
+    def price(
+        u: FloatArray, v: FloatArray, floor: float
+    ) -> tuple[IndexArray, IndexArray, FloatArray]:
+        pr, pc = np.nonzero(usable & (gain - u[:, None] - v[None, :] > floor))
+        return pr, pc, gain[pr, pc]
+
+    def everything() -> tuple[IndexArray, IndexArray, FloatArray]:
+        pr, pc = np.nonzero(usable)
+        return pr, pc, gain[pr, pc]
+
+    out = solve_pruned(er, ec, gain[er, ec], cap, head, price, everything)
+    return out.rows, out.cols, out.u, out.v

@@ -66,11 +66,45 @@ def _residual(
     chosen &= ~pin
     free = np.asarray(feasible, bool) & ~pin & ~chosen & (cap[:, None] > 0) & (head[None, :] > 0)
     q = quantise(np.where(feasible, scores, 0.0))
+    fr, fc = np.nonzero(free)
+    cr, cc = np.nonzero(chosen)
+    a_src, a_dst, a_w = residual_arcs(n, m, fr, fc, -q[fr, fc], cr, cc, q[cr, cc], cap, head)
+    size = n + m + 2
+    potential = _potential(assignment, n, m)
+    if potential is not None:
+        reduced = a_w + potential[a_src] - potential[a_dst]
+        if reduced.min(initial=0.0) >= 0:
+            # LP duals are node potentials: every residual edge is non-negative after
+            # reweighting, which proves there is no negative cycle (the plan is optimal)
+            graph = csr_matrix((reduced, (a_src, a_dst)), shape=(size, size))
+            return _Residual(graph, potential, q, pin, chosen)
+    return _Residual(csr_matrix((a_w, (a_src, a_dst)), shape=(size, size)), None, q, pin, chosen)
+
+
+def residual_arcs(
+    n: int,
+    m: int,
+    fr: npt.NDArray[np.intp],
+    fc: npt.NDArray[np.intp],
+    f_cost: FloatArray,
+    cr: npt.NDArray[np.intp],
+    cc: npt.NDArray[np.intp],
+    c_cost: FloatArray,
+    cap: IntArray,
+    head: IntArray,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]:
+    """Arcs ``(src, dst, cost)`` of a plan's residual graph on ``s, cadres, demands, t``.
+
+    Free pairs ``(fr, fc)`` run cadre → demand at ``f_cost``; chosen pairs
+    ``(cr, cc)`` run back demand → cadre at ``c_cost``; spare capacity and
+    headcount connect to ``s`` and ``t``. Node ids: s = 0, cadre i = 1 + i,
+    demand j = 1 + n + j, t = n + m + 1.
+    """
     s_node, t_node = 0, n + m + 1
     cad = np.arange(n) + 1
     dem = np.arange(m) + 1 + n
-    used_r = chosen.sum(axis=1)
-    used_c = chosen.sum(axis=0)
+    used_r = np.bincount(cr, minlength=n)
+    used_c = np.bincount(cc, minlength=m)
     src: list[npt.NDArray[np.int64]] = []
     dst: list[npt.NDArray[np.int64]] = []
     w: list[FloatArray] = []
@@ -82,28 +116,16 @@ def _residual(
         dst.append(b_arr)
         w.append(np.broadcast_to(np.asarray(cost, np.float64), a_arr.shape).copy())
 
-    fr, fc = np.nonzero(free)
-    add(cad[fr], dem[fc], -q[fr, fc])
-    cr, cc = np.nonzero(chosen)
-    add(dem[cc], cad[cr], q[cr, cc])
+    add(cad[fr], dem[fc], f_cost)
+    add(dem[cc], cad[cr], c_cost)
     add(np.full(int((used_r < cap).sum()), s_node), cad[used_r < cap], 0.0)
     add(cad[used_r > 0], np.full(int((used_r > 0).sum()), s_node), 0.0)
     add(dem[used_c < head], np.full(int((used_c < head).sum()), t_node), 0.0)
     add(np.full(int((used_c > 0).sum()), t_node), dem[used_c > 0], 0.0)
     add(t_node, s_node, 0.0)
-    if chosen.any():
+    if cr.size:
         add(s_node, t_node, 0.0)
-    size = n + m + 2
-    a_src, a_dst, a_w = np.concatenate(src), np.concatenate(dst), np.concatenate(w)
-    potential = _potential(assignment, n, m)
-    if potential is not None:
-        reduced = a_w + potential[a_src] - potential[a_dst]
-        if reduced.min(initial=0.0) >= 0:
-            # LP duals are node potentials: every residual edge is non-negative after
-            # reweighting, which proves there is no negative cycle (the plan is optimal)
-            graph = csr_matrix((reduced, (a_src, a_dst)), shape=(size, size))
-            return _Residual(graph, potential, q, pin, chosen)
-    return _Residual(csr_matrix((a_w, (a_src, a_dst)), shape=(size, size)), None, q, pin, chosen)
+    return np.concatenate(src), np.concatenate(dst), np.concatenate(w)
 
 
 def _potential(assignment: Assignment, n: int, m: int) -> FloatArray | None:

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from matcher.solver import assign, forced_losses, is_optimal, lp, quantise, solve
+from matcher.solver.warm import WarmLP
 from tests.reference import milp_optimum
 from tests.strategies import bmatching
 
@@ -27,7 +28,9 @@ def test_certificate_widens_a_pruning_that_misses_the_optimum(prune_everything) 
     first = lp._top_k(gain, usable, one, axis=1) | lp._top_k(gain, usable, one, axis=0)
     assert not first[1, 1], "the optimum needs (1, 1), which no first-round list holds"
     er, ec = np.nonzero(first)
-    picked, _, _ = lp._lp(gain[er, ec], er, ec, one, one)
+    warm = WarmLP(one, one)
+    warm.add(er, ec, gain[er, ec])
+    picked, _, _ = warm.solve()
     assert gain[er[picked], ec[picked]].sum() / 1e6 == pytest.approx(18.0)
     a = solve(scores, usable, one, one)
     assert a.objective == pytest.approx(23.0)

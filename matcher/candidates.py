@@ -1,0 +1,260 @@
+"""Stream a big case's pairs in blocks and keep only the ones that can matter.
+
+Why: a city pool (20,000 cadres × 8,000 demands) has 160 million pairs; holding
+their scores costs gigabytes, yet an optimal plan only ever uses a few good
+pairs per cadre and per demand. So cadres are ordered along the map and cut
+into blocks; each block is scored (with :meth:`Scorer.grid`) only against the
+demands within reach of its members' travel limits, and a scan keeps
+
+* every pair whose reduced cost ``q - u - v`` exceeds a floor (pricing for the
+  LP's widening, see :mod:`matcher.solver.lp`),
+* the best few pairs of each row and of each column by reduced cost (the first
+  candidates, with ``u = v = 0``; later the cheapest alternates),
+
+so memory grows with the pairs kept, not with cadres × demands. Scores are on
+the solver's integer grid (``quantise``), so every comparison is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.scoring import Scorer
+from matcher.solver import quantise
+
+__all__ = ["Edges", "PairStream", "Scan"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+IndexArray = npt.NDArray[np.intp]
+#: cells scored at once; a block of this many float64 cells is 32 MB per array
+BLOCK_CELLS = 1000000
+
+
+@dataclass(frozen=True)
+class Edges:
+    """Pairs as parallel arrays, with their grid scores (``quantise``)."""
+
+    rows: IndexArray
+    cols: IndexArray
+    q: FloatArray
+
+    @staticmethod
+    def empty() -> Edges:
+        return Edges(np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0))
+
+    @staticmethod
+    def concat(parts: list[Edges]) -> Edges:
+        if not parts:
+            return Edges.empty()
+        return Edges(
+            np.concatenate([p.rows for p in parts]),
+            np.concatenate([p.cols for p in parts]),
+            np.concatenate([p.q for p in parts]),
+        )
+
+    def __len__(self) -> int:
+        return int(self.rows.size)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What one pass over the blocks kept.
+
+    ``above``: pairs with reduced cost > the floor; ``tops``: each row's and
+    column's best pairs by reduced cost; ``row_rest`` / ``col_rest``: the best
+    reduced cost of a usable pair left out of that row's / column's list
+    (``-inf`` if none), so every pair missing from ``tops`` is at most
+    ``min(row_rest[i], col_rest[j])``.
+    """
+
+    above: Edges
+    tops: Edges
+    row_rest: FloatArray
+    col_rest: FloatArray
+
+
+class _ColumnTop:
+    """Running best-``k`` pairs per column across blocks (by reduced cost)."""
+
+    def __init__(self, m: int, k: int) -> None:
+        self.k = k
+        self.val = np.full((k, m), -np.inf)
+        self.row = np.zeros((k, m), np.intp)
+        self.q = np.zeros((k, m))
+        self.dropped = np.full(m, -np.inf)
+
+    def merge(self, rc: FloatArray, q: FloatArray, rows: IndexArray, cols: IndexArray) -> None:
+        if self.k == 0:
+            self.dropped[cols] = np.maximum(self.dropped[cols], rc.max(axis=0, initial=-np.inf))
+            return
+        kk = min(self.k, rc.shape[0])
+        top = np.argpartition(-rc, kk - 1, axis=0)[:kk] if rc.shape[0] > kk else None
+        if top is None:
+            b_val, b_q = rc, q
+            b_row = np.broadcast_to(rows[:, None], rc.shape)
+        else:
+            b_val = np.take_along_axis(rc, top, axis=0)
+            b_q = np.take_along_axis(q, top, axis=0)
+            b_row = rows[top]
+            rest = rc.copy()
+            np.put_along_axis(rest, top, -np.inf, axis=0)
+            self.dropped[cols] = np.maximum(self.dropped[cols], rest.max(axis=0))
+        val = np.concatenate([self.val[:, cols], b_val])
+        row = np.concatenate([self.row[:, cols], b_row])
+        qq = np.concatenate([self.q[:, cols], b_q])
+        keep = np.argpartition(-val, self.k - 1, axis=0)[: self.k]
+        lost = val.copy()
+        np.put_along_axis(lost, keep, -np.inf, axis=0)
+        self.dropped[cols] = np.maximum(self.dropped[cols], lost.max(axis=0))
+        self.val[:, cols] = np.take_along_axis(val, keep, axis=0)
+        self.row[:, cols] = np.take_along_axis(row, keep, axis=0)
+        self.q[:, cols] = np.take_along_axis(qq, keep, axis=0)
+
+    def edges(self) -> Edges:
+        kk, jj = np.nonzero(np.isfinite(self.val))
+        return Edges(self.row[kk, jj], jj.astype(np.intp), self.q[kk, jj])
+
+
+class PairStream:
+    """A case's usable pairs, scanned block by block.
+
+    ``capacity`` / ``headcount`` are what is left to fill (rows or columns at 0
+    are skipped); ``banned`` holds keys ``row * m + col`` of pairs that may not
+    be chosen (declined or pinned).
+    """
+
+    def __init__(
+        self,
+        scorer: Scorer,
+        capacity: IntArray,
+        headcount: IntArray,
+        banned: IntArray | None = None,
+        block_cells: int = BLOCK_CELLS,
+    ) -> None:
+        self.scorer = scorer
+        self.n, self.m = scorer.n, scorer.m
+        self.banned = np.unique(np.asarray(banned if banned is not None else [], np.int64))
+        live_r = (capacity > 0) & ~scorer.red & (scorer.capacity > 0)
+        live_c = np.flatnonzero(headcount > 0)
+        self.blocks = self._blocks(np.flatnonzero(live_r), live_c, block_cells)
+        self.cells = sum(r.size * c.size for r, c in self.blocks)
+
+    def _blocks(
+        self, rows: IndexArray, cols: IndexArray, block_cells: int
+    ) -> list[tuple[IndexArray, IndexArray]]:
+        """Cadres in map order (a snake over ~5 km cells), cut into blocks; each
+        block meets only the demands within reach of one of its homes."""
+        sc = self.scorer
+        if not rows.size or not cols.size:
+            return []
+        comm_lat = np.array([c.lat for c in sc.case.communities])
+        comm_lon = np.array([c.lon for c in sc.case.communities])
+        cell = 0.045  # degrees, about 5 km
+        gy = np.floor(comm_lat / cell).astype(np.int64)
+        gx = np.floor(comm_lon / cell).astype(np.int64)
+        gx = np.where(gy % 2 == 1, -gx, gx)
+        home = sc.home[rows]
+        lim = sc.limit[rows]
+        # unlimited travellers first (they reach everyone), then by limit and place
+        order = np.lexsort((home, gx[home], gy[home], lim, np.isfinite(lim)))
+        rows = rows[order]
+        home = home[order]
+        per = max(1, block_cells // max(cols.size, 1))
+        out = []
+        where = sc.where[cols]
+        for s in range(0, rows.size, per):
+            r = rows[s : s + per]
+            h = np.unique(home[s : s + per])
+            reach = np.zeros(cols.size, bool)
+            for hh in h:
+                lim = sc.limit[r[home[s : s + per] == hh]].max()
+                reach |= sc.km_comm[hh, where] <= lim
+            c = cols[reach]
+            if c.size:
+                out.append((r, c))
+        return out
+
+    def scan(
+        self,
+        u: FloatArray | None = None,
+        v: FloatArray | None = None,
+        *,
+        floor: float = np.inf,
+        row_k: IntArray | None = None,
+        col_k: int = 0,
+        known: tuple[FloatArray, FloatArray] | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> Scan:
+        """One pass: pairs with ``q - u - v > floor``, each row's ``row_k[i]`` and
+        each column's ``col_k`` best pairs by that reduced cost.
+
+        ``known = (row_rest, col_rest)`` of a first scan with ``u = v = 0`` bounds
+        the score of every pair that scan did not keep: cells that cannot clear
+        the floor under that bound are not scored at all (the pairs the first
+        scan kept must be held by the caller).
+        """
+        u = np.zeros(self.n) if u is None else u
+        v = np.zeros(self.m) if v is None else v
+        cols_top = _ColumnTop(self.m, col_k)
+        row_rest = np.full(self.n, -np.inf)
+        above: list[Edges] = []
+        tops: list[Edges] = []
+        done = 0
+        for r0, c0 in self.blocks:
+            r, c, live = r0, c0, None
+            if known is not None:
+                ub = np.minimum(known[0][r0][:, None], known[1][c0][None, :])
+                live = ub - u[r0][:, None] - v[c0][None, :] > floor
+                keep_r, keep_c = live.any(axis=1), live.any(axis=0)
+                r, c, live = r0[keep_r], c0[keep_c], live[np.ix_(keep_r, keep_c)]
+            done += r0.size * c0.size
+            if progress is not None:
+                progress(done / max(self.cells, 1))
+            if not r.size or not c.size:
+                continue
+            scores, feasible = self.scorer.grid(r, c)
+            q = quantise(scores)
+            usable = feasible & (q > 0)
+            if live is not None:
+                usable &= live
+            if self.banned.size:
+                keys = r[:, None].astype(np.int64) * self.m + c[None, :]
+                usable &= ~np.isin(keys, self.banned)
+            rc = np.where(usable, q - u[r][:, None] - v[c][None, :], -np.inf)
+            if floor < np.inf:
+                bi, bj = np.nonzero(rc > floor)
+                above.append(Edges(r[bi], c[bj], q[bi, bj]))
+            if row_k is not None:
+                top, row_rest[r] = _row_top(rc, q, r, c, row_k[r])
+                tops.append(top)
+            cols_top.merge(rc, q, r, c)
+        tops.append(cols_top.edges())
+        return Scan(Edges.concat(above), Edges.concat(tops), row_rest, cols_top.dropped)
+
+
+def _row_top(
+    rc: FloatArray, q: FloatArray, r: IndexArray, c: IndexArray, k: IntArray
+) -> tuple[Edges, FloatArray]:
+    """Each row's ``k[i]`` best pairs, and the best reduced cost it leaves out."""
+    kk = int(min(c.size, k.max(initial=0) + 1))
+    if kk == 0:
+        return Edges.empty(), np.full(r.size, -np.inf)
+    top = np.argpartition(-rc, kk - 1, axis=1)[:, :kk] if c.size > kk else None
+    if top is None:
+        top = np.broadcast_to(np.arange(c.size)[None, :], rc.shape)
+    val = np.take_along_axis(rc, top, axis=1)
+    order = np.argsort(-val, axis=1)
+    top = np.take_along_axis(top, order, axis=1)
+    val = np.take_along_axis(val, order, axis=1)
+    rank = np.arange(kk)[None, :]
+    keep = np.isfinite(val) & (rank < k[:, None])
+    ii, kk_ = np.nonzero(keep)
+    jj = top[ii, kk_]
+    rest_at = np.minimum(k, kk - 1)
+    rest = np.where(k < c.size, val[np.arange(r.size), rest_at], -np.inf)
+    return Edges(r[ii], c[jj], q[ii, jj]), rest
