@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.errors import Forbidden, Unauthorized
+from api.jobs import JobManager
 from api.schemas import ID_PATTERN, MASK
 from matcher.store import NotFoundError, Store, Tx
 
@@ -27,6 +28,7 @@ __all__ = [
     "Action",
     "AdminDep",
     "IdemKeyDep",
+    "JobsDep",
     "PrincipalDep",
     "StoreDep",
     "access",
@@ -50,6 +52,14 @@ def get_store(request: Request) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_jobs(request: Request) -> JobManager:
+    jobs: JobManager = request.app.state.jobs
+    return jobs
+
+
+JobsDep = Annotated[JobManager, Depends(get_jobs)]
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,16 @@ Hierarchy of the API's own errors::
     ApiError
     ├── Unauthorized       401: no or unknown bearer token
     ├── Forbidden          403: the token's role may not do this
-    └── PayloadTooLarge    413: body above the configured limit
+    ├── PayloadTooLarge    413: body above the configured limit
+    └── Unavailable        503: the job queue is full or the service is stopping
+
+:func:`problem_body` gives the same problem object for errors that are reported
+later rather than answered (a job that failed in the background).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -34,7 +39,9 @@ __all__ = [
     "PayloadTooLarge",
     "ProblemModel",
     "Unauthorized",
+    "Unavailable",
     "install",
+    "problem_body",
     "problem_openapi",
     "problem_response",
 ]
@@ -81,6 +88,12 @@ class PayloadTooLarge(ApiError):
     status = 413
     slug = "payload-too-large"
     title = "Request body too large"
+
+
+class Unavailable(ApiError):
+    status = 503
+    slug = "unavailable"
+    title = "Service unavailable, retry later"
 
 
 def problem_response(
@@ -154,6 +167,28 @@ def api_error_response(exc: ApiError) -> JSONResponse:
     return problem_response(exc.status, exc.slug, exc.title, exc.detail, headers=headers)
 
 
+def _internal() -> JSONResponse:
+    return problem_response(500, "internal", "Internal error", "an unexpected error occurred")
+
+
+def problem_body(exc: BaseException) -> dict[str, Any]:
+    """The problem object a route raising ``exc`` would have answered with.
+
+    For work that fails after its request was answered (background jobs), so a
+    poller sees exactly what the synchronous route would have sent. Unexpected
+    errors are logged here and reported without their traceback.
+    """
+    if isinstance(exc, MatcherError):
+        response = matcher_error_response(exc)
+    elif isinstance(exc, ApiError):
+        response = api_error_response(exc)
+    else:
+        log.error("unexpected error", exc_info=exc)
+        response = _internal()
+    body: dict[str, Any] = json.loads(bytes(response.body))
+    return body
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
 
@@ -192,7 +227,7 @@ def install(app: FastAPI) -> None:
 
     async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)
-        return problem_response(500, "internal", "Internal error", "an unexpected error occurred")
+        return _internal()
 
     app.add_exception_handler(MatcherError, on_matcher)
     app.add_exception_handler(ApiError, on_api)

@@ -7,6 +7,7 @@ settings passed as ``MATCHER_*`` environment variables, so nothing in
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import console, errors
 from api.deps import SolveGate
+from api.jobs import JobManager
 from api.routes import (
     cadres,
     communities,
@@ -25,6 +27,7 @@ from api.routes import (
     dispatches,
     districts,
     health,
+    jobs,
     proposals,
     scenarios,
     taxonomy,
@@ -110,10 +113,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     the_store = store if store is not None else Store.open(settings.db)
     if settings.load_sample and load_sample(the_store, settings.sample_district):
         log.info("loaded the sample district as %s", settings.sample_district)
+    gate = SolveGate(settings.solve_concurrency)
+    # in memory only: jobs do not survive a restart (docs/api.md, "Jobs")
+    manager = JobManager(
+        gate.sem, limit=settings.job_queue, keep=settings.job_keep, ttl=settings.job_ttl
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        # cancel jobs before closing the store: a job never writes once cancelled
+        await asyncio.to_thread(manager.shutdown)
         if own:
             the_store.close()
 
@@ -126,7 +136,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.state.store = the_store
     app.state.settings = settings
-    app.state.solve_gate = SolveGate(settings.solve_concurrency)
+    app.state.solve_gate = gate
+    app.state.jobs = manager
     errors.install(app)
     for module in (
         health,
@@ -136,6 +147,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         cadres,
         demands,
         proposals,
+        jobs,
         dispatches,
         tokens,
         scenarios,

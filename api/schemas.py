@@ -34,6 +34,8 @@ __all__ = [
     "DistrictsPublic",
     "Health",
     "ImportResult",
+    "JobPublic",
+    "JobsPublic",
     "Pair",
     "Principal",
     "ProposalPublic",
@@ -275,6 +277,27 @@ class ProposalSummary(BaseModel):
 
 class ProposalsPublic(BaseModel):
     data: list[ProposalSummary]
+    count: int
+
+
+class JobPublic(BaseModel):
+    """A proposal computed in the background (see docs/api.md, "Jobs")."""
+
+    id: str
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    phase: str | None = Field(description="the engine's current phase; the last one reached")
+    fraction: float | None = Field(ge=0, le=1, description="share of the phase done, if known")
+    created: str
+    started: str | None
+    finished: str | None
+    proposal: str | None = Field(description="URL of the stored proposal once done")
+    error: dict[str, Any] | None = Field(
+        description="when failed: the RFC 9457 problem the synchronous request would have answered"
+    )
+
+
+class JobsPublic(BaseModel):
+    data: list[JobPublic]
     count: int
 
 

@@ -18,3 +18,11 @@ class Settings(BaseSettings):
     load_sample: bool = Field(False, description="load the sample district when the store is empty")
     sample_district: str = Field("gulou", description="district id the sample is loaded as")
     solve_concurrency: int = Field(4, ge=1, description="proposals computed at once")
+    job_threshold: int = Field(
+        2_000_000,
+        ge=0,
+        description="proposals over more (cadre × open demand) pairs run as jobs (202 + job URL)",
+    )
+    job_queue: int = Field(16, ge=1, description="unfinished jobs at once; more answer 503")
+    job_keep: int = Field(100, ge=1, description="finished jobs kept in memory (oldest go first)")
+    job_ttl: float = Field(3600.0, gt=0, description="seconds a finished job stays readable")

@@ -2,29 +2,48 @@
 
 Computing runs in a worker thread (this is a sync route), bounded by the app's
 solve gate, so the event loop keeps answering ``/health`` and reads meanwhile.
+Large pools, or a ``Prefer: respond-async`` header, make the request a job
+instead (202 + its URL; :mod:`api.jobs`), so no request waits minutes.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import Access, IdemKeyDep, StoreDep, access, mask_note, replay, respond, run_write
-from api.errors import PROBLEM_RESPONSES
+from api.deps import (
+    Access,
+    IdemKeyDep,
+    JobsDep,
+    StoreDep,
+    access,
+    fingerprint,
+    mask_note,
+    replay,
+    respond,
+    run_write,
+)
+from api.errors import PROBLEM_RESPONSES, ProblemModel
+from api.jobs import Commit, IdemKey, Job, Work
+from api.routes.jobs import job_response, job_url
 from api.schemas import (
     AcceptRequest,
     AcceptResult,
     DeclinesPublic,
+    JobPublic,
     ProposalPublic,
     ProposalRequest,
     ProposalsPublic,
     RejectRequest,
     RejectResult,
 )
-from matcher import Policy, parse_policy, propose
-from matcher.store import Tx
+from api.settings import Settings
+from matcher import Policy, Proposal, parse_policy, propose
+from matcher.propose import Progress
+from matcher.store import Snapshot, Store, Tx
 
 __all__ = ["router"]
 
@@ -35,6 +54,14 @@ Reader = Annotated[Access, Depends(access("read"))]
 Proposer = Annotated[Access, Depends(access("propose"))]
 Writer = Annotated[Access, Depends(access("write"))]
 ProposalId = Annotated[int, Path(ge=1, le=2**62)]
+PreferDep = Annotated[
+    str | None,
+    Header(
+        alias="Prefer",
+        max_length=1000,
+        description="'respond-async': compute as a job (202 + Location) whatever the pool's size",
+    ),
+]
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -50,36 +77,126 @@ def _policy(district_policy: Policy, override: dict[str, Any] | None) -> Policy 
     return parse_policy(_merge(district_policy.model_dump(), override), "body.policy")
 
 
-@router.post("/proposals", response_model=ProposalPublic, status_code=201)
+def _prefers_async(prefer: str | None) -> bool:
+    """RFC 7240: ``Prefer`` is a list of preferences, each possibly with parameters."""
+    return any(
+        p.split(";")[0].split("=")[0].strip().lower() == "respond-async"
+        for p in (prefer or "").split(",")
+    )
+
+
+def proposal_url(district: str, pid: int) -> str:
+    return f"/v1/districts/{district}/proposals/{pid}"
+
+
+def _compute(
+    snap: Snapshot,
+    policy: Policy | None,
+    body: ProposalRequest,
+    progress: Progress | None = None,
+) -> Proposal:
+    return propose(
+        snap.case,
+        policy,
+        pinned=[(p.cadre, p.demand) for p in body.pinned],
+        excluded=snap.declined,
+        used_capacity=snap.used_capacity,
+        filled_slots=snap.filled_slots,
+        progress=progress,
+    )
+
+
+def _add(tx: Tx, district: str, body: ProposalRequest, snap: Snapshot, result: Proposal) -> int:
+    """Store a computed proposal (the sync route and jobs store it the same way)."""
+    pairs = [(x.cadre, x.demand) for x in result.assignments]
+    return tx.add_proposal(
+        district,
+        body.model_dump(mode="json"),
+        result.model_dump(mode="json"),
+        snap.basis(pairs),
+        pairs,
+    )
+
+
+def _job_work(
+    store: Store,
+    district: str,
+    body: ProposalRequest,
+    snap: Snapshot,
+    policy: Policy | None,
+    key: IdemKey | None,
+) -> Work:
+    """The job's computation and its commit (proposal and Idempotency-Key replay together)."""
+
+    def work(progress: Progress) -> Commit:
+        result = _compute(snap, policy, body, progress)
+
+        def commit(job: Job) -> None:
+            with store.write() as tx:
+                found = None if key is None else tx.idempotent_get(*key)
+                if found is not None:  # the same request finished meanwhile: point at it
+                    status, data = found
+                    job.done(
+                        proposal_url(district, data["id"]) if status == 201 else data["proposal"]
+                    )
+                    return
+                final = job.done(proposal_url(district, _add(tx, district, body, snap, result)))
+                if key is not None:
+                    stored = JobPublic.model_validate(final).model_dump(mode="json")
+                    tx.idempotent_put(*key, 202, stored)
+
+        return commit
+
+    return work
+
+
+@router.post(
+    "/proposals",
+    response_model=ProposalPublic,
+    status_code=201,
+    responses={
+        202: {"model": JobPublic, "description": "computing as a job: poll its Location"},
+        503: {"model": ProblemModel, "description": "too many jobs queued, or shutting down"},
+    },
+)
 def create_proposal(
-    a: Proposer, body: ProposalRequest, store: StoreDep, request: Request, key: IdemKeyDep = None
+    a: Proposer,
+    body: ProposalRequest,
+    store: StoreDep,
+    jobs: JobsDep,
+    request: Request,
+    key: IdemKeyDep = None,
+    prefer: PreferDep = None,
 ) -> JSONResponse:
     """Best plan for the current pool: active dispatches use up capacity and headcount,
-    pinned pairs are kept, declined pairs are never offered again."""
+    pinned pairs are kept, declined pairs are never offered again.
+
+    Large pools (or ``Prefer: respond-async``) answer 202 with a job to poll instead.
+    """
     found = replay(store, a.principal, key, request, body)
     if found is not None:
+        if found.status_code == 202:  # a job's final state, stored with its proposal
+            found.headers["Location"] = job_url(a.district, json.loads(bytes(found.body))["id"])
         return found
+    idem = None if key is None else (a.principal.token_id, key, fingerprint(request, body))
+    held = None if idem is None else jobs.held(idem)
+    if held is not None:
+        return job_response(held, 202, replayed=True)
     with store.read() as tx:
         snap = tx.snapshot(a.district)
     policy = _policy(snap.case.policy, body.policy)
-    pinned = [(p.cadre, p.demand) for p in body.pinned]
-    with request.app.state.solve_gate.sem:
-        result = propose(
-            snap.case,
-            policy,
-            pinned=pinned,
-            excluded=snap.declined,
-            used_capacity=snap.used_capacity,
-            filled_slots=snap.filled_slots,
+    asked = _prefers_async(prefer)
+    settings: Settings = request.app.state.settings
+    if asked or len(snap.case.cadres) * len(snap.case.demands) > settings.job_threshold:
+        job, replayed = jobs.submit(
+            a.district, _job_work(store, a.district, body, snap, policy, idem), idem
         )
-    pairs = [(x.cadre, x.demand) for x in result.assignments]
-    req = body.model_dump(mode="json")
+        return job_response(job, 202, replayed=replayed, applied=asked and not replayed)
+    with request.app.state.solve_gate.sem:
+        result = _compute(snap, policy, body)
 
     def work(tx: Tx) -> dict[str, Any]:
-        pid = tx.add_proposal(
-            a.district, req, result.model_dump(mode="json"), snap.basis(pairs), pairs
-        )
-        return tx.proposal(a.district, pid)
+        return tx.proposal(a.district, _add(tx, a.district, body, snap, result))
 
     return run_write(store, a.principal, key, request, body, ProposalPublic, work, status=201)
 

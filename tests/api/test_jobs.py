@@ -1,0 +1,368 @@
+"""Jobs: large proposals answer 202 + Location; poll, list, cancel; failures report a problem.
+
+Nothing here waits for time to pass as an assertion: a job is polled to a final
+status in a bounded loop, and cancellation is made deterministic with a stand-in
+``propose`` that blocks on an Event while reporting progress.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api import Settings, create_app
+from api.jobs import Job, JobManager
+from api.routes import proposals
+from matcher import SAMPLE_DISTRICT, Cancelled, Case, Policy, Proposal, load_case, propose
+from matcher.propose import Progress
+from matcher.store import NotFoundError, Store
+from tests.api.conftest import Tokens
+
+P = "/v1/districts/d1/proposals"
+J = "/v1/districts/d1/jobs"
+ASYNC = {"Prefer": "respond-async"}
+FINAL = {"done", "failed", "cancelled"}
+POLLS = 1500  # x 20 ms: a job that never finishes fails the test after 30 s instead of hanging
+
+
+def _wait(
+    client: TestClient, url: str, h: dict[str, str], until: set[str] = FINAL
+) -> dict[str, Any]:
+    """Poll ``url`` until the job's status is in ``until`` (bounded)."""
+    job: dict[str, Any] = {}
+    for _ in range(POLLS):
+        r = client.get(url, headers=h)
+        assert r.status_code == 200, r.text
+        job = r.json()
+        if job["status"] in until:
+            return job
+        time.sleep(0.02)
+    raise AssertionError(f"{url} still {job.get('status')} after {POLLS} polls")
+
+
+def _count(client: TestClient, h: dict[str, str], url: str = P) -> int:
+    count: int = client.get(url, headers=h).json()["count"]
+    return count
+
+
+@dataclass
+class Blocker:
+    """A stand-in ``propose`` for jobs that stops mid-"solving" until ``release`` is set."""
+
+    entered: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+
+@pytest.fixture
+def blocker(monkeypatch: pytest.MonkeyPatch) -> Blocker:
+    b = Blocker()
+
+    def blocking(case: Case, policy: Policy | None = None, **kw: Any) -> Proposal:
+        progress: Progress | None = kw.get("progress")
+        if progress is None:  # a synchronous request: not blocked
+            return propose(case, policy, **kw)
+        progress("scoring pairs")
+        progress("solving", 0.5)
+        b.entered.set()
+        for _ in range(POLLS):  # reports progress meanwhile: a cancel stops it right there
+            if b.release.wait(0.02):
+                return propose(case, policy, **kw)
+            progress("solving", 0.5)
+        raise AssertionError("the test never released the job")
+
+    monkeypatch.setattr(proposals, "propose", blocking)
+    return b
+
+
+@pytest.fixture
+def gulou(store: Store) -> dict[str, str]:
+    """The bundled sample district (800 cadres x 300 demands) and a dispatcher's headers."""
+    with store.write() as tx:
+        tx.import_case("gulou", load_case(SAMPLE_DISTRICT), name="sample")
+        token = tx.create_token("dispatcher", ["gulou"])[0]
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def make_app(store: Store, tmp_path: Path) -> Callable[..., FastAPI]:
+    def make(**settings: Any) -> FastAPI:
+        return create_app(Settings(db=str(tmp_path / "unused.db"), **settings), store=store)
+
+    return make
+
+
+def test_sample_job_stores_what_the_sync_route_would(
+    client: TestClient, gulou: dict[str, str]
+) -> None:
+    url = "/v1/districts/gulou/proposals"
+    sync = client.post(url, json={}, headers=gulou)
+    assert sync.status_code == 201
+    r = client.post(url, json={}, headers=gulou | ASYNC)
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert r.headers["location"] == f"/v1/districts/gulou/jobs/{job['id']}"
+    assert r.headers["preference-applied"] == "respond-async"
+    assert job["status"] in {"queued", "running"}
+    assert job["created"] and job["proposal"] is None and job["error"] is None
+    done = _wait(client, r.headers["location"], gulou)
+    assert done["status"] == "done", done
+    assert done["phase"] == "explaining" and done["fraction"] == 1.0
+    assert done["created"] <= done["started"] <= done["finished"]
+    got = client.get(done["proposal"], headers=gulou)
+    assert got.status_code == 200
+    stored = got.json()
+    assert stored["id"] != sync.json()["id"]
+    assert stored["request"] == sync.json()["request"]
+    assert stored["result"] == sync.json()["result"]  # same objective, assignments, KPIs
+    listed = client.get("/v1/districts/gulou/jobs", headers=gulou).json()
+    assert listed["count"] == 1 and listed["data"][0] == done
+    accepted = client.post(f"{done['proposal']}/accept", json={}, headers=gulou)
+    assert accepted.status_code == 201
+    assert len(accepted.json()["dispatches"]) == stored["pending"] > 0
+
+
+def test_cancel_running_then_queued(
+    client: TestClient, tokens: Tokens, store: Store, blocker: Blocker
+) -> None:
+    h = tokens.h("planner")
+    first = client.post(P, json={}, headers=h | ASYNC)
+    assert first.status_code == 202
+    assert blocker.entered.wait(30)
+    running = client.get(first.headers["location"], headers=h).json()
+    assert (running["status"], running["phase"], running["fraction"]) == ("running", "solving", 0.5)
+    assert running["started"] is not None
+    # one job computes at a time: the second waits its turn
+    second = client.post(P, json={}, headers=h | ASYNC)
+    assert second.json()["status"] == "queued"
+    r = client.delete(second.headers["location"], headers=h)
+    assert r.status_code == 202
+    assert r.json()["status"] == "cancelled"  # a queued job ends at once
+    r = client.delete(first.headers["location"], headers=h)
+    assert r.status_code == 202
+    assert r.headers["location"] == first.headers["location"]
+    ended = _wait(client, first.headers["location"], h)
+    assert ended["status"] == "cancelled"
+    assert ended["phase"] == "solving" and ended["proposal"] is None and ended["finished"]
+    assert _count(client, h) == 0
+    with store.read() as tx:
+        assert tx.list_proposals("d1")[1] == 0
+    again = client.delete(first.headers["location"], headers=h)
+    assert again.status_code == 409
+    assert again.headers["content-type"] == "application/problem+json"
+    assert "cancelled" in again.json()["detail"]
+    statuses = [j["status"] for j in client.get(J, headers=h).json()["data"]]
+    assert statuses == ["cancelled", "cancelled"]
+
+
+def test_scope(client: TestClient, tokens: Tokens, blocker: Blocker) -> None:
+    blocker.release.set()
+    r = client.post(P, json={}, headers=tokens.h("dispatcher") | ASYNC)
+    url = r.headers["location"]
+    # readers read, proposers cancel
+    assert client.get(url, headers=tokens.h("analyst")).status_code == 200
+    assert client.get(J, headers=tokens.h("analyst")).json()["count"] == 1
+    assert client.delete(url, headers=tokens.h("analyst")).status_code == 403
+    assert client.post(P, json={}, headers=tokens.h("analyst") | ASYNC).status_code == 403
+    # another district's dispatcher: as if it did not exist
+    for method in ("GET", "DELETE"):
+        other = client.request(method, url, headers=tokens.h("other"))
+        assert other.status_code == 404
+        assert other.headers["content-type"] == "application/problem+json"
+    assert client.get(J, headers=tokens.h("other")).status_code == 404
+    # a job of d2 under d1's path is unknown even to an admin
+    d2 = client.post("/v1/districts/d2/proposals", json={}, headers=tokens.h("other") | ASYNC)
+    d2_id = d2.json()["id"]
+    assert client.get(f"{J}/{d2_id}", headers=tokens.h("admin")).status_code == 404
+    assert client.get(f"{J}/{'f' * 32}", headers=tokens.h("admin")).status_code == 404
+    assert d2_id not in {j["id"] for j in client.get(J, headers=tokens.h("admin")).json()["data"]}
+    assert _wait(client, d2.headers["location"], tokens.h("other"))["status"] == "done"
+
+
+def test_threshold_makes_a_job_without_the_header(
+    make_app: Callable[..., FastAPI], tokens: Tokens
+) -> None:
+    h = tokens.h("dispatcher")  # the tiny case: 6 cadres x 4 open demands = 24 pairs
+    with TestClient(make_app(job_threshold=23)) as c:
+        r = c.post(P, json={}, headers=h)
+        assert r.status_code == 202
+        assert "preference-applied" not in r.headers
+        assert _wait(c, r.headers["location"], h)["status"] == "done"
+    with TestClient(make_app(job_threshold=24)) as c:
+        assert c.post(P, json={}, headers=h).status_code == 201
+
+
+def test_failing_job_reports_the_sync_problem(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher")
+    bad = {"pinned": [{"cadre": "P3", "demand": "D3"}]}  # P3 is red: breaks a hard rule
+    sync = client.post(P, json=bad, headers=h)
+    assert sync.status_code == 422
+    r = client.post(P, json=bad, headers=h | ASYNC)
+    assert r.status_code == 202
+    job = _wait(client, r.headers["location"], h)
+    assert job["status"] == "failed"
+    assert job["error"] == sync.json()
+    assert job["proposal"] is None
+    assert _count(client, h) == 0
+    assert client.delete(r.headers["location"], headers=h).status_code == 409
+
+
+def test_unexpected_error_is_a_problem_not_a_traceback(
+    client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: Any, **__: Any) -> Proposal:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(proposals, "propose", broken)
+    h = tokens.h("dispatcher")
+    r = client.post(P, json={}, headers=h | ASYNC)
+    job = _wait(client, r.headers["location"], h)
+    assert job["status"] == "failed"
+    assert job["error"]["status"] == 500
+    assert job["error"]["type"].endswith("/internal")
+    assert "secret" not in str(job) and "Traceback" not in str(job)
+
+
+def test_idempotency_key_replays_the_job(
+    client: TestClient, tokens: Tokens, blocker: Blocker
+) -> None:
+    h = tokens.h("dispatcher") | {"Idempotency-Key": "big-1"}
+    first = client.post(P, json={}, headers=h | ASYNC)
+    assert first.status_code == 202
+    job_id = first.json()["id"]
+    assert blocker.entered.wait(30)
+    for headers in (h | ASYNC, h):  # without Prefer too: the key is held by the job
+        again = client.post(P, json={}, headers=headers)
+        assert again.status_code == 202
+        assert again.json()["id"] == job_id
+        assert again.headers["idempotent-replay"] == "true"
+        assert again.headers["location"] == first.headers["location"]
+    other = client.post(P, json={"pinned": [{"cadre": "P5", "demand": "D2"}]}, headers=h)
+    assert other.status_code == 422
+    assert other.json()["type"].endswith("idempotency-key-reused")
+    blocker.release.set()
+    done = _wait(client, first.headers["location"], h)
+    assert done["status"] == "done"
+    replayed = client.post(P, json={}, headers=h | ASYNC)
+    assert replayed.status_code == 202
+    assert replayed.json() == done
+    assert replayed.headers["location"] == first.headers["location"]
+    assert replayed.headers["idempotent-replay"] == "true"
+    assert _count(client, h) == 1
+
+
+def test_idempotency_key_after_restart_replays_the_stored_job(
+    make_app: Callable[..., FastAPI], tokens: Tokens
+) -> None:
+    """Jobs are forgotten on restart, but a done job's answer is stored with its proposal."""
+    h = tokens.h("dispatcher") | {"Idempotency-Key": "big-2"}
+    with TestClient(make_app()) as c:
+        r = c.post(P, json={}, headers=h | ASYNC)
+        done = _wait(c, r.headers["location"], h)
+    with TestClient(make_app()) as c:
+        assert c.get(r.headers["location"], headers=h).status_code == 404  # memory only
+        again = c.post(P, json={}, headers=h | ASYNC)
+        assert again.status_code == 202
+        assert again.json() == done
+        assert c.get(done["proposal"], headers=h).status_code == 200
+        assert _count(c, h) == 1
+
+
+def test_cancelled_key_may_be_retried(client: TestClient, tokens: Tokens, blocker: Blocker) -> None:
+    """A cancelled job stored nothing, so a retry with its key computes afresh."""
+    h = tokens.h("dispatcher") | {"Idempotency-Key": "big-3"}
+    first = client.post(P, json={}, headers=h | ASYNC)
+    assert blocker.entered.wait(30)
+    client.delete(first.headers["location"], headers=h)
+    assert _wait(client, first.headers["location"], h)["status"] == "cancelled"
+    blocker.release.set()
+    second = client.post(P, json={}, headers=h | ASYNC)
+    assert second.json()["id"] != first.json()["id"]
+    assert "idempotent-replay" not in second.headers
+    assert _wait(client, second.headers["location"], h)["status"] == "done"
+
+
+def test_queue_limit_answers_503(
+    make_app: Callable[..., FastAPI], tokens: Tokens, blocker: Blocker
+) -> None:
+    h = tokens.h("dispatcher")
+    with TestClient(make_app(job_queue=1)) as c:
+        assert c.post(P, json={}, headers=h | ASYNC).status_code == 202
+        r = c.post(P, json={}, headers=h | ASYNC)
+        assert r.status_code == 503
+        assert r.headers["content-type"] == "application/problem+json"
+        assert c.post(P, json={}, headers=h).status_code == 201  # small requests still run
+        blocker.release.set()
+
+
+def test_shutdown_cancels_running_jobs(
+    make_app: Callable[..., FastAPI], tokens: Tokens, store: Store, blocker: Blocker
+) -> None:
+    h = tokens.h("dispatcher")
+    app = make_app()
+    with TestClient(app) as c:
+        job_id = c.post(P, json={}, headers=h | ASYNC).json()["id"]
+        assert blocker.entered.wait(30)
+    job: Job = app.state.jobs.get("d1", job_id)
+    assert job.status == "cancelled"
+    with store.read() as tx:
+        assert tx.list_proposals("d1")[1] == 0
+
+
+def test_finished_jobs_are_kept_bounded(make_app: Callable[..., FastAPI], tokens: Tokens) -> None:
+    h = tokens.h("dispatcher")
+    with TestClient(make_app(job_keep=1)) as c:
+        first = c.post(P, json={}, headers=h | ASYNC).headers["location"]
+        _wait(c, first, h)
+        second = c.post(P, json={}, headers=h | ASYNC).headers["location"]
+        _wait(c, second, h)
+        assert c.get(first, headers=h).status_code == 404
+        assert [j["id"] for j in c.get(J, headers=h).json()["data"]] == [second.split("/")[-1]]
+
+
+def test_finished_jobs_expire() -> None:
+    now = [0.0]
+    manager = JobManager(
+        threading.BoundedSemaphore(1), limit=4, keep=10, ttl=60, clock=lambda: now[0]
+    )
+
+    def work(progress: Progress) -> Callable[[Job], None]:
+        progress("solving", 0.5)
+
+        def commit(job: Job) -> None:
+            job.done("/v1/districts/d1/proposals/1")
+
+        return commit
+
+    job, replayed = manager.submit("d1", work)
+    assert not replayed
+    for _ in range(POLLS):
+        if manager.get("d1", job.id).status == "done":
+            break
+        time.sleep(0.02)
+    assert job.view()["status"] == "done"
+    now[0] = 60.0
+    assert manager.get("d1", job.id) is job
+    now[0] = 60.5
+    with pytest.raises(NotFoundError):
+        manager.get("d1", job.id)
+    manager.shutdown()
+
+
+def test_progress_is_recorded_in_range_and_stops_when_cancelled() -> None:
+    job = Job("j1", "d1", None)
+    job.report("solving", 2.0)
+    assert (job.phase, job.fraction) == ("solving", 1.0)
+    job.report("solving", float("nan"))
+    assert job.fraction is None
+    job.cancel.set()
+    with pytest.raises(Cancelled):
+        job.report("explaining")
+    assert job.phase == "solving"
