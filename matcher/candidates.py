@@ -134,14 +134,15 @@ class PairStream:
         capacity: IntArray,
         headcount: IntArray,
         banned: IntArray | None = None,
-        block_cells: int = BLOCK_CELLS,
+        block_cells: int | None = None,
     ) -> None:
         self.scorer = scorer
         self.n, self.m = scorer.n, scorer.m
         self.banned = np.unique(np.asarray(banned if banned is not None else [], np.int64))
         live_r = (capacity > 0) & ~scorer.red & (scorer.capacity > 0)
         live_c = np.flatnonzero(headcount > 0)
-        self.blocks = self._blocks(np.flatnonzero(live_r), live_c, block_cells)
+        cells = BLOCK_CELLS if block_cells is None else block_cells
+        self.blocks = self._blocks(np.flatnonzero(live_r), live_c, cells)
         self.cells = sum(r.size * c.size for r, c in self.blocks)
 
     def _blocks(

@@ -85,12 +85,20 @@ def solve_streamed(
     scans: list[Scan] = []
 
     known = (first.row_rest, first.col_rest)
+    pool: list[Edges] = []
 
     def price(
-        u: FloatArray, v: FloatArray, floor: float
+        u: FloatArray, v: FloatArray, floor: float, held: IntArray
     ) -> tuple[IndexArray, IndexArray, FloatArray]:
-        # one scan serves both: pairs above the LP's floor widen it, and the pairs
-        # within ALT_SLACK of tight, kept from the last scan, price alternates
+        # Pairs within ALT_SLACK of tight at the last scan are kept: while some of
+        # them still improve the plan they widen the LP without a new scan. Only a
+        # scan can certify, and the last one also prices the alternates.
+        if pool:
+            a = pool[0]
+            hit = np.flatnonzero(a.q - u[a.rows] - v[a.cols] > floor)
+            hit = hit[~np.isin(a.rows[hit].astype(np.int64) * m + a.cols[hit], held)]
+            if hit.size:
+                return a.rows[hit], a.cols[hit], a.q[hit]
         scan = stream.scan(
             u,
             v,
@@ -99,6 +107,7 @@ def solve_streamed(
             progress=lambda f: step("pricing", f),
         )
         scans[:] = [scan]
+        pool[:] = [scan.above]
         step("solving", None)
         a = scan.above
         keep = a.q - u[a.rows] - v[a.cols] > floor

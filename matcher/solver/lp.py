@@ -20,14 +20,14 @@ import numpy.typing as npt
 
 from matcher.solver.warm import WarmLP
 
-__all__ = ["MARGIN", "PRUNE_ABOVE", "TOP_K", "Pricer", "Pruned", "solve_lp", "solve_pruned"]
+__all__ = ["ADD_K", "PRUNE_ABOVE", "TOP_K", "Pricer", "Pruned", "solve_lp", "solve_pruned"]
 
 #: prune when a problem has more usable pairs than this
 PRUNE_ABOVE = 20_000
 #: pairs kept per row and per column in the first round (on top of their capacity)
 TOP_K = 8
-#: pairs within this many grid units of improving join when the LP is widened
-MARGIN = 2_000_000
+#: improving pairs each row and column brings into the LP per widening round
+ADD_K = 4
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -73,9 +73,13 @@ def _certified(
     return not ((u > 0) & ~full_r).any() and not ((v > 0) & ~full_c).any()
 
 
-#: ``price(u, v, floor)``: usable pairs whose reduced cost ``q - u - v`` exceeds
-#: ``floor``, as ``rows, cols, q`` (pairs already held may come back; they are dropped)
-Pricer = Callable[[FloatArray, FloatArray, float], tuple[IndexArray, IndexArray, FloatArray]]
+#: ``price(u, v, floor, held)``: usable pairs whose reduced cost ``q - u - v``
+#: exceeds ``floor``, as ``rows, cols, q``; ``held`` are the sorted keys
+#: ``row * m + col`` already in the LP (a pricer may return them; they are dropped)
+Pricer = Callable[
+    [FloatArray, FloatArray, float, npt.NDArray[np.int64]],
+    tuple[IndexArray, IndexArray, FloatArray],
+]
 
 
 @dataclass(frozen=True)
@@ -125,16 +129,30 @@ def solve_pruned(
             lp.add(*everything())
             tried_all = True
             continue
-        nr, nc, nq = price(u, v, -float(MARGIN))
+        nr, nc, nq = price(u, v, 0.0, keys)
         nk = nr.astype(np.int64) * m + nc
         fresh = ~np.isin(nk, keys)
         nr, nc, nq, nk = nr[fresh], nc[fresh], nq[fresh], nk[fresh]
-        if not (nq - u[nr] - v[nc] > 0).any():
+        if not nr.size:
             return Pruned(er[picked], ec[picked], u, v, er, ec, q)
-        # also take the nearly-improving pairs: duals move when the LP grows, and
-        # each extra round costs a re-solve (warm, from the last basis)
-        keys = np.sort(np.concatenate([keys, nk]))
-        lp.add(nr, nc, nq)
+        # column generation: each row and column brings its most improving pairs,
+        # so the LP stays small even when early duals leave millions improving
+        take = _best_per_group(nr, nq - u[nr] - v[nc], ADD_K) | _best_per_group(
+            nc, nq - u[nr] - v[nc], ADD_K
+        )
+        keys = np.sort(np.concatenate([keys, nk[take]]))
+        lp.add(nr[take], nc[take], nq[take])
+
+
+def _best_per_group(group: IndexArray, value: FloatArray, k: int) -> BoolArray:
+    """Mask of the ``k`` largest ``value`` within each ``group``."""
+    order = np.lexsort((-value, group))
+    g = group[order]
+    first = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    rank = np.arange(g.size) - np.repeat(first, np.diff(np.r_[first, g.size]))
+    out = np.zeros(group.size, bool)
+    out[order[rank < k]] = True
+    return out
 
 
 def solve_lp(
@@ -154,7 +172,7 @@ def solve_lp(
     er, ec = np.nonzero(cand)
 
     def price(
-        u: FloatArray, v: FloatArray, floor: float
+        u: FloatArray, v: FloatArray, floor: float, held: npt.NDArray[np.int64]
     ) -> tuple[IndexArray, IndexArray, FloatArray]:
         pr, pc = np.nonzero(usable & (gain - u[:, None] - v[None, :] > floor))
         return pr, pc, gain[pr, pc]

@@ -96,6 +96,8 @@ class WarmLP:
 
     def solve(self) -> tuple[BoolArray, FloatArray, FloatArray]:
         """Chosen edges and the cadre/demand duals (grid units, rounded to integers)."""
+        if self.er.size == 0:
+            return np.zeros(0, bool), np.zeros(self.n), np.zeros(self.m)
         self.h.run()
         status = self.h.getModelStatus()
         if status != HighsModelStatus.kOptimal:  # pragma: no cover - bounded, feasible LP

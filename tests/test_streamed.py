@@ -1,0 +1,157 @@
+"""The streamed engine (big pools) gives what the dense one gives, without the matrices.
+
+Every test shrinks the blocks and the first-round candidate lists, so tiny
+cases exercise many blocks, the bounded pricing scans and the widening.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import matcher.candidates as candidates
+import matcher.solver.lp as lp
+import matcher.streamed as streamed
+from matcher import Cancelled, Case, load_case, propose
+from matcher.generate import generate_case
+from matcher.scoring import Scorer
+from tests.strategies import cases
+from tests.test_propose import check_rules
+
+ALT_POINTS = streamed.ALT_SLACK / 1e6
+
+
+@pytest.fixture
+def tiny_blocks(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(candidates, "BLOCK_CELLS", 7)
+    monkeypatch.setattr(streamed, "TOP_K", 0)
+    monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 5)
+    monkeypatch.setattr(lp, "ADD_K", 1)
+
+
+shared = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def same_answers(case: Case) -> None:
+    dense = propose(case, engine="dense")
+    big = propose(case, engine="streamed")
+    check_rules(case, big)
+    assert big.certified and big.solver == "lp-streamed"
+    assert big.objective == dense.objective
+    assert big.kpis.slots_filled == dense.kpis.slots_filled
+    on = {
+        a.demand: {b.cadre for b in big.assignments if b.demand == a.demand}
+        for a in big.assignments
+    }
+    on_dense = {
+        a.demand: {b.cadre for b in dense.assignments if b.demand == a.demand}
+        for a in dense.assignments
+    }
+    alts = {a.demand: a.alternatives for a in big.assignments}
+    alts_dense = {a.demand: a.alternatives for a in dense.assignments}
+    for d, mine in alts.items():
+        if on.get(d) != on_dense.get(d):
+            continue  # a tie: another optimal plan, with other cadres to replace
+        # alternates cheaper than ALT_SLACK are always found, and agree to the digit
+        assert [(x.cadre, x.loss) for x in mine] == [
+            (x.cadre, x.loss) for x in alts_dense[d] if x.loss < ALT_POINTS
+        ]
+    if on == on_dense:
+        assert big.unfilled == dense.unfilled
+
+
+@shared
+@given(case=cases(max_cadres=10, max_demands=7))
+def test_streamed_equals_dense_on_random_cases(tiny_blocks, case) -> None:  # type: ignore[no-untyped-def]
+    same_answers(case)
+
+
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 10_000))
+def test_streamed_equals_dense_on_generated_districts(tiny_blocks, monkeypatch, seed) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(candidates, "BLOCK_CELLS", 4_000)
+    monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 2_000)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = generate_case(Path(tmp) / "c", n_cadres=160, n_demands=70, seed=seed)
+        same_answers(load_case(folder))
+
+
+def test_streamed_alternates_match_a_re_solve(tiny_blocks) -> None:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as tmp:
+        case = load_case(generate_case(Path(tmp) / "c", n_cadres=60, n_demands=25, seed=5))
+    p = propose(case, engine="streamed")
+    checked = 0
+    for a in p.assignments:
+        for alt in a.alternatives:
+            again = propose(case, engine="dense", pinned=[(alt.cadre, a.demand)])
+            assert alt.loss == pytest.approx(p.objective - again.objective, abs=1e-6)
+            checked += 1
+    assert checked > 10
+
+
+def test_the_sample_streams_to_the_dense_optimum_with_pins_and_declines() -> None:
+    case = load_case("data/sample-district")
+    dense = propose(case, engine="dense")
+    first = dense.assignments[0]
+    swap = next(a for a in dense.assignments[5:] if a.alternatives)
+    kw = {
+        "pinned": [(swap.alternatives[0].cadre, swap.demand)],
+        "excluded": [(first.cadre, first.demand)],
+        "used_capacity": {dense.assignments[9].cadre: 1},
+        "filled_slots": {dense.assignments[11].demand: 1},
+    }
+    a = propose(case, engine="dense", **kw)  # type: ignore[arg-type]
+    b = propose(case, engine="streamed", **kw)  # type: ignore[arg-type]
+    assert b.certified and a.objective == b.objective
+    assert (first.cadre, first.demand) not in {(x.cadre, x.demand) for x in b.assignments}
+    pins = [x for x in b.assignments if x.pinned]
+    assert [(x.cadre, x.demand) for x in pins] == kw["pinned"]
+
+
+def test_blocks_cover_every_usable_pair_exactly_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(candidates, "BLOCK_CELLS", 5_000)
+    sc = Scorer(load_case("data/sample-district"))
+    stream = candidates.PairStream(sc, sc.capacity, sc.headcount)
+    seen = np.zeros((sc.n, sc.m), int)
+    for r, c in stream.blocks:
+        seen[np.ix_(r, c)] += 1
+    assert seen.max() == 1
+    sm = sc.block()
+    usable = sm.feasible & (sm.scores > 0)
+    assert (seen[usable] == 1).all(), "a usable pair lies outside every block"
+    assert len(stream.blocks) > 5 and seen.sum() < sc.n * sc.m
+
+
+def test_grid_and_pairs_agree_with_the_block_bit_for_bit() -> None:
+    sc = Scorer(load_case("data/sample-district"))
+    rows, cols = np.arange(40, 90), np.arange(sc.m)[::-3]
+    block = sc.block(rows, cols)
+    scores, feasible = sc.grid(rows, cols)
+    assert (scores == block.scores).all() and (feasible == block.feasible).all()
+    r, c = np.meshgrid(rows, cols, indexing="ij")
+    pairs = sc.pairs(r.ravel(), c.ravel())
+    assert (pairs.scores == block.scores.ravel()).all()
+    assert (pairs.fit == block.fit.ravel()).all()
+    assert all((pairs.parts[t] == block.parts[t].ravel()).all() for t in block.parts)
+
+
+def test_a_streamed_proposal_reports_progress_and_can_be_cancelled(tiny_blocks) -> None:  # type: ignore[no-untyped-def]
+    case = load_case("data/sample-district")
+    seen: list[tuple[str, float | None]] = []
+
+    def watch(phase: str, fraction: float | None = None) -> None:
+        seen.append((phase, fraction))
+        if phase == "pricing":
+            raise Cancelled("stop")
+
+    with pytest.raises(Cancelled):
+        propose(case, engine="streamed", progress=watch)
+    fractions = [f for p, f in seen if p == "scoring pairs" and f is not None]
+    assert fractions and fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
