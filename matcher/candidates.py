@@ -25,12 +25,14 @@ import numpy.typing as npt
 
 from matcher.scoring import Scorer
 from matcher.solver import quantise
+from matcher.solver.warm import pair_keys
 
 __all__ = ["Edges", "PairStream", "Scan"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
 #: cells scored at once; a block of this many float64 cells is 32 MB per array
 BLOCK_CELLS = 1000000
 
@@ -124,8 +126,9 @@ class PairStream:
     """A case's usable pairs, scanned block by block.
 
     ``capacity`` / ``headcount`` are what is left to fill (rows or columns at 0
-    are skipped); ``banned`` holds keys ``row * m + col`` of pairs that may not
-    be chosen (declined or pinned).
+    are skipped; :attr:`row_ok` / :attr:`col_ok` can switch more off later);
+    ``banned`` holds :func:`~matcher.solver.warm.pair_keys` of pairs that may
+    not be chosen (declined or pinned).
     """
 
     def __init__(
@@ -139,10 +142,10 @@ class PairStream:
         self.scorer = scorer
         self.n, self.m = scorer.n, scorer.m
         self.banned = np.unique(np.asarray(banned if banned is not None else [], np.int64))
-        live_r = (capacity > 0) & ~scorer.red & (scorer.capacity > 0)
-        live_c = np.flatnonzero(headcount > 0)
+        self.row_ok = (capacity > 0) & ~scorer.red & (scorer.capacity > 0)
+        self.col_ok = headcount > 0
         cells = BLOCK_CELLS if block_cells is None else block_cells
-        self.blocks = self._blocks(np.flatnonzero(live_r), live_c, cells)
+        self.blocks = self._blocks(np.flatnonzero(self.row_ok), np.flatnonzero(self.col_ok), cells)
         self.cells = sum(r.size * c.size for r, c in self.blocks)
 
     def _blocks(
@@ -189,6 +192,7 @@ class PairStream:
         row_k: IntArray | None = None,
         col_k: int = 0,
         known: tuple[FloatArray, FloatArray] | None = None,
+        only: tuple[BoolArray, BoolArray] | None = None,
         progress: Callable[[float], None] | None = None,
     ) -> Scan:
         """One pass: pairs with ``q - u - v > floor``, each row's ``row_k[i]`` and
@@ -197,7 +201,8 @@ class PairStream:
         ``known = (row_rest, col_rest)`` of a first scan with ``u = v = 0`` bounds
         the score of every pair that scan did not keep: cells that cannot clear
         the floor under that bound are not scored at all (the pairs the first
-        scan kept must be held by the caller).
+        scan kept must be held by the caller). ``only = (rows, cols)`` masks
+        limit the scan to pairs touching a marked row or a marked column.
         """
         u = np.zeros(self.n) if u is None else u
         v = np.zeros(self.m) if v is None else v
@@ -206,14 +211,26 @@ class PairStream:
         above: list[Edges] = []
         tops: list[Edges] = []
         done = 0
-        for r0, c0 in self.blocks:
-            r, c, live = r0, c0, None
-            if known is not None:
+        for b_r, b_c in self.blocks:
+            done += b_r.size * b_c.size
+            r0, c0 = b_r[self.row_ok[b_r]], b_c[self.col_ok[b_c]]
+            live: BoolArray | None = None
+            if only is not None:
+                on_r, on_c = only[0][r0], only[1][c0]
+                if not on_c.any():
+                    r0 = r0[on_r]
+                elif not on_r.any():
+                    c0 = c0[on_c]
+                else:
+                    live = on_r[:, None] | on_c[None, :]
+            if known is not None and r0.size and c0.size:
                 ub = np.minimum(known[0][r0][:, None], known[1][c0][None, :])
-                live = ub - u[r0][:, None] - v[c0][None, :] > floor
+                bound = ub - u[r0][:, None] - v[c0][None, :] > floor
+                live = bound if live is None else live & bound
+            r, c = r0, c0
+            if live is not None:
                 keep_r, keep_c = live.any(axis=1), live.any(axis=0)
                 r, c, live = r0[keep_r], c0[keep_c], live[np.ix_(keep_r, keep_c)]
-            done += r0.size * c0.size
             if progress is not None:
                 progress(done / max(self.cells, 1))
             if not r.size or not c.size:
@@ -224,8 +241,7 @@ class PairStream:
             if live is not None:
                 usable &= live
             if self.banned.size:
-                keys = r[:, None].astype(np.int64) * self.m + c[None, :]
-                usable &= ~np.isin(keys, self.banned)
+                usable &= ~np.isin(pair_keys(r[:, None], c[None, :]), self.banned)
             rc = np.where(usable, q - u[r][:, None] - v[c][None, :], -np.inf)
             if floor < np.inf:
                 bi, bj = np.nonzero(rc > floor)

@@ -23,9 +23,10 @@ from matcher.policy import Policy
 from matcher.proposal import Alternative, Kpis, Proposal, ProposedAssignment, Unfilled
 from matcher.scoring import TERMS, PairScores, ScoreMatrix, Scorer
 from matcher.solver import forced_losses, is_optimal, solve
+from matcher.solver.warm import pair_keys
 from matcher.streamed import explain_streamed, solve_streamed
 
-__all__ = ["Progress", "propose"]
+__all__ = ["Progress", "assemble", "propose"]
 
 Pair = tuple[str, str]
 Engine = Literal["auto", "dense", "streamed"]
@@ -131,9 +132,8 @@ def propose(
         problems.append(Problem("pinned", "pins exceed a cadre's capacity or a demand's headcount"))
     if problems:
         raise InputError("cannot propose with these constraints", problems)
-    m = sc.m
-    pin_keys = pr.astype(np.int64) * m + pc
-    ban_keys = np.setdiff1d(br.astype(np.int64) * m + bc, pin_keys)
+    pin_keys = pair_keys(pr, pc)
+    ban_keys = np.setdiff1d(pair_keys(br, bc), pin_keys)
     big = engine == "streamed" or (engine == "auto" and sc.n * sc.m > STREAM_ABOVE)
     if big:
         got = solve_streamed(
@@ -153,17 +153,32 @@ def propose(
         rows, cols, certified, alts, method, unfilled = _dense(
             sc, cap, head, pr, pc, ban_keys, step
         )
+    return assemble(sc, head, rows, cols, pin_keys, alts, unfilled, method, certified)
+
+
+def assemble(
+    sc: Scorer,
+    head: npt.NDArray[np.int64],
+    rows: npt.NDArray[np.intp],
+    cols: npt.NDArray[np.intp],
+    pin_keys: npt.NDArray[np.int64],
+    alts: Alternates,
+    unfilled: list[Unfilled],
+    method: str,
+    certified: bool,
+) -> Proposal:
+    """The :class:`Proposal` of a solved plan: breakdowns, alternates and KPIs."""
     order = np.lexsort((cols, rows))
     rows, cols = rows[order], cols[order]
     chosen = sc.pairs(rows, cols)
-    assignments = _assignments(case, sc, chosen, pin_keys, alts)
+    assignments = _assignments(sc.case, sc, chosen, pin_keys, alts)
     # fsum: the objective is exactly the sum of the listed scores, to the last digit shown
     objective = round(math.fsum(x.score for x in assignments), 6)
     return Proposal(
         objective=objective,
         assignments=assignments,
         unfilled=unfilled,
-        kpis=_kpis(case, head, chosen, objective),
+        kpis=_kpis(sc.case, head, chosen, objective),
         solver=method,
         certified=certified,
     )
@@ -184,7 +199,7 @@ def _dense(
     pin = np.zeros((n, m), bool)
     pin[pr, pc] = True
     ban = np.zeros((n, m), bool)
-    ban[ban_keys // m, ban_keys % m] = True
+    ban[ban_keys >> 32, ban_keys & 0xFFFFFFFF] = True
     feasible = sm.feasible & ~ban
     step("solving")
     a = solve(sm.scores, feasible, cap, head, pinned=pin)
@@ -239,7 +254,6 @@ def _assignments(
             )
             for k in order
         ]
-    m = sc.m
     out = []
     for k in np.lexsort((chosen.rows, chosen.cols)).tolist():
         i, j = int(chosen.rows[k]), int(chosen.cols[k])
@@ -251,7 +265,7 @@ def _assignments(
                 breakdown={t: float(chosen.parts[t][k]) for t in TERMS},
                 distance_km=round(float(chosen.distance_km[k]), 3),
                 skill_fit=round(float(chosen.fit[k]), 4),
-                pinned=bool(np.isin(i * m + j, pin_keys)),
+                pinned=bool(np.isin(pair_keys(i, j), pin_keys)),
                 alternatives=listed.get(j, []),
             )
         )

@@ -23,16 +23,17 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from matcher.candidates import Edges, PairStream, Scan
+from matcher.candidates import Edges, PairStream
 from matcher.errors import SolverError
 from matcher.explain import explain_columns
 from matcher.proposal import Unfilled
 from matcher.scoring import ScoreMatrix, Scorer
 from matcher.solver.alternates import edge_alternates
-from matcher.solver.assign import SCALE
-from matcher.solver.lp import TOP_K, solve_pruned
+from matcher.solver.assign import SCALE, quantise
+from matcher.solver.lp import TOP_K, Pruned, solve_pruned
+from matcher.solver.warm import WarmLP, pair_keys
 
-__all__ = ["Streamed", "explain_streamed", "solve_streamed"]
+__all__ = ["LivePlan", "Streamed", "explain_streamed", "solve_streamed"]
 
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
@@ -57,10 +58,136 @@ class Streamed:
     pairs_kept: int
 
 
-def _unique(e: Edges, m: int) -> Edges:
-    keys = e.rows.astype(np.int64) * m + e.cols
-    _, first = np.unique(keys, return_index=True)
+def _unique(e: Edges) -> Edges:
+    _, first = np.unique(pair_keys(e.rows, e.cols), return_index=True)
     return Edges(e.rows[first], e.cols[first], e.q[first])
+
+
+class LivePlan:
+    """A solved pool kept warm, so one change re-solves without starting over.
+
+    Holds the LP (with its basis), the certifying duals, the pairs within
+    ``ALT_SLACK`` of tight, and the first scan's score bounds. After an edit
+    (:meth:`add_demand`, :meth:`close_demand`, :meth:`withdraw_cadre`) only the
+    pairs of rows and columns whose dual *fell* can have turned improving
+    (reduced cost ``q - u - v`` grows only when ``u`` or ``v`` shrinks), so the
+    re-certifying scans touch those rows and columns alone. The optimum is the
+    one a cold solve finds.
+    """
+
+    def __init__(
+        self, scorer: Scorer, cap: IntArray, head: IntArray, banned: IntArray, step: Step
+    ) -> None:
+        self.scorer = scorer
+        self.step = step
+        self.stream = PairStream(scorer, cap, head, banned)
+        first = self.stream.scan(
+            row_k=np.minimum(cap, 64) + TOP_K,
+            col_k=int(min(head.max(initial=0), 64)) + TOP_K,
+            progress=lambda f: step("scoring pairs", f),
+        )
+        self.known = (first.row_rest, first.col_rest)
+        self.lp = WarmLP(cap, head)
+        self.lp.add(first.tops.rows, first.tops.cols, first.tops.q)
+        self.pool = Edges.empty()
+        self.base: tuple[FloatArray, FloatArray] | None = None
+        self.result = self._solve()
+
+    def _price(
+        self, u: FloatArray, v: FloatArray, floor: float, held: IntArray
+    ) -> tuple[IndexArray, IndexArray, FloatArray]:
+        # Pairs within ALT_SLACK of tight at the last scan are kept: while some of
+        # them still improve the plan they widen the LP without a new scan. Only a
+        # scan certifies, and it also refreshes the pool that prices alternates.
+        a = self.pool
+        open_ = (self.lp.cap[a.rows] > 0) & (self.lp.head[a.cols] > 0)
+        hit = np.flatnonzero(open_ & (a.q - u[a.rows] - v[a.cols] > floor))
+        hit = hit[~np.isin(pair_keys(a.rows[hit], a.cols[hit]), held)]
+        if hit.size:
+            return a.rows[hit], a.cols[hit], a.q[hit]
+        only = None
+        if self.base is not None:
+            bu, bv = self.base
+            m0 = self.stream.m
+            only = (u < bu, v[:m0] < bv[:m0])
+        scan = self.stream.scan(
+            u,
+            v,
+            floor=min(floor, -float(ALT_SLACK)),
+            known=self.known,
+            only=only,
+            progress=lambda f: self.step("pricing", f),
+        )
+        self.pool = scan.above if self.base is None else _unique(Edges.concat([a, scan.above]))
+        self.step("solving", None)
+        b = scan.above
+        keep = b.q - u[b.rows] - v[b.cols] > floor
+        return b.rows[keep], b.cols[keep], b.q[keep]
+
+    def _solve(self) -> Pruned:
+        self.step("solving", None)
+        res = solve_pruned(self.lp, self._price)
+        if res.u is not None and res.v is not None:
+            self.base = (res.u, res.v)
+        return res
+
+    def add_demand(self, scorer: Scorer, head: int) -> Pruned:
+        """``scorer`` has one more demand (the last column); add it with ``head`` slots."""
+        j = self.lp.add_demand(head)
+        if j != scorer.m - 1:
+            raise SolverError(f"the new scorer has {scorer.m} demands; expected {j + 1}")
+        rows = np.flatnonzero(self.stream.row_ok)
+        scores, feasible = scorer.grid(rows, np.array([j]))
+        q = quantise(scores[:, 0])
+        ok = feasible[:, 0] & (q > 0)
+        # every usable pair of the new demand joins the LP, so no scan ever needs it
+        self.lp.add(rows[ok], np.full(int(ok.sum()), j, np.intp), q[ok])
+        self.scorer = scorer
+        if self.base is not None:
+            self.base = (self.base[0], np.append(self.base[1], 0.0))
+        self.result = self._solve()
+        return self.result
+
+    def close_demand(self, j: int) -> Pruned:
+        """No more slots for demand ``j`` (filled elsewhere or withdrawn)."""
+        self.lp.set_headcount(np.array([j]), np.array([0]))
+        if j < self.stream.m:
+            self.stream.col_ok[j] = False
+        self.result = self._solve()
+        return self.result
+
+    def withdraw_cadre(self, i: int) -> Pruned:
+        """Cadre ``i`` leaves the pool (red status, leave): capacity 0."""
+        self.lp.set_capacity(np.array([i]), np.array([0]))
+        self.stream.row_ok[i] = False
+        self.result = self._solve()
+        return self.result
+
+    def alternates(self, alternatives: int) -> dict[int, list[tuple[int, float]]]:
+        """Exact alternates of the current plan (below ``ALT_SLACK``); raises
+        :class:`SolverError` when the duals do not certify it."""
+        res = self.result
+        if res.u is None or res.v is None:
+            raise SolverError("the plan is not certified")
+        # a usable pair outside this graph was neither kept by the first scan (all of
+        # those are LP candidates) nor within ALT_SLACK of tight in the last scans
+        graph = _unique(Edges.concat([Edges(res.er, res.ec, res.q), self.pool]))
+        live = (self.lp.cap[graph.rows] > 0) & (self.lp.head[graph.cols] > 0)
+        graph = Edges(graph.rows[live], graph.cols[live], graph.q[live])
+        chosen = np.isin(pair_keys(graph.rows, graph.cols), pair_keys(res.rows, res.cols))
+        return edge_alternates(
+            graph.rows,
+            graph.cols,
+            graph.q,
+            chosen,
+            res.u,
+            res.v,
+            self.lp.cap,
+            self.lp.head,
+            np.unique(res.cols),
+            alternatives,
+            float(ALT_SLACK),
+        )
 
 
 def solve_streamed(
@@ -72,76 +199,18 @@ def solve_streamed(
     step: Step,
 ) -> Streamed:
     """Optimal free pairs for capacities ``cap`` and headcounts ``head`` (pins
-    already taken off), never using the ``banned`` pair keys ``row * m + col``."""
-    m = scorer.m
-    stream = PairStream(scorer, cap, head, banned)
-    first = stream.scan(
-        row_k=np.minimum(cap, 64) + TOP_K,
-        col_k=int(min(head.max(initial=0), 64)) + TOP_K,
-        progress=lambda f: step("scoring pairs", f),
-    )
-    cand = _unique(first.tops, m)
-    step("solving", None)
-    scans: list[Scan] = []
-
-    known = (first.row_rest, first.col_rest)
-    pool: list[Edges] = []
-
-    def price(
-        u: FloatArray, v: FloatArray, floor: float, held: IntArray
-    ) -> tuple[IndexArray, IndexArray, FloatArray]:
-        # Pairs within ALT_SLACK of tight at the last scan are kept: while some of
-        # them still improve the plan they widen the LP without a new scan. Only a
-        # scan can certify, and the last one also prices the alternates.
-        if pool:
-            a = pool[0]
-            hit = np.flatnonzero(a.q - u[a.rows] - v[a.cols] > floor)
-            hit = hit[~np.isin(a.rows[hit].astype(np.int64) * m + a.cols[hit], held)]
-            if hit.size:
-                return a.rows[hit], a.cols[hit], a.q[hit]
-        scan = stream.scan(
-            u,
-            v,
-            floor=min(floor, -float(ALT_SLACK)),
-            known=known,
-            progress=lambda f: step("pricing", f),
-        )
-        scans[:] = [scan]
-        pool[:] = [scan.above]
-        step("solving", None)
-        a = scan.above
-        keep = a.q - u[a.rows] - v[a.cols] > floor
-        return a.rows[keep], a.cols[keep], a.q[keep]
-
-    res = solve_pruned(cand.rows, cand.cols, cand.q, cap, head, price)
+    already taken off), never using the ``banned`` :func:`pair_keys`."""
+    live = LivePlan(scorer, cap, head, banned, step)
+    res = live.result
     kept = int(res.er.size)
-    if res.u is None or res.v is None or not scans:
+    if res.u is None or res.v is None:
         return Streamed(res.rows, res.cols, False, {}, kept)
     step("certifying and pricing alternates", None)
-    last = scans[-1]
-    # a usable pair outside this graph was neither kept by the first scan (all of
-    # those are LP candidates) nor within ALT_SLACK of tight in the last one
-    graph = _unique(Edges.concat([Edges(res.er, res.ec, res.q), last.above]), m)
-    plan = res.rows.astype(np.int64) * m + res.cols
-    chosen = np.isin(graph.rows.astype(np.int64) * m + graph.cols, plan)
-    exact_below = float(ALT_SLACK)
     try:
-        alts = edge_alternates(
-            graph.rows,
-            graph.cols,
-            graph.q,
-            chosen,
-            res.u,
-            res.v,
-            cap,
-            head,
-            np.unique(res.cols),
-            alternatives,
-            exact_below,
-        )
+        alts = live.alternates(alternatives)
     except SolverError:
         return Streamed(res.rows, res.cols, False, {}, kept)
-    return Streamed(res.rows, res.cols, True, alts, max(kept, len(graph)))
+    return Streamed(res.rows, res.cols, True, alts, kept + len(live.pool))
 
 
 def explain_streamed(
@@ -174,8 +243,9 @@ def explain_streamed(
         on = np.isin(cols, c)
         chosen[rows[on], [pos[int(j)] for j in cols[on]]] = True
         feasible = sm.feasible.copy()
-        b = banned[np.isin(banned % m, c)]
-        feasible[b // m, [pos[int(j)] for j in b % m]] = False
+        b_r, b_c = banned >> 32, banned & 0xFFFFFFFF
+        hit = np.isin(b_c, c)
+        feasible[b_r[hit], [pos[int(j)] for j in b_c[hit]]] = False
         view = ScoreMatrix(
             **{**sm.__dict__, "feasible": feasible, "capacity": cap, "headcount": head[c]}
         )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from matcher.solver.warm import WarmLP
+from matcher.solver.warm import WarmLP, pair_keys
 
 __all__ = ["ADD_K", "PRUNE_ABOVE", "TOP_K", "Pricer", "Pruned", "solve_lp", "solve_pruned"]
 
@@ -74,8 +74,8 @@ def _certified(
 
 
 #: ``price(u, v, floor, held)``: usable pairs whose reduced cost ``q - u - v``
-#: exceeds ``floor``, as ``rows, cols, q``; ``held`` are the sorted keys
-#: ``row * m + col`` already in the LP (a pricer may return them; they are dropped)
+#: exceeds ``floor``, as ``rows, cols, q``; ``held`` are the sorted
+#: :func:`~matcher.solver.warm.pair_keys` already in the LP (they may come back)
 Pricer = Callable[
     [FloatArray, FloatArray, float, npt.NDArray[np.int64]],
     tuple[IndexArray, IndexArray, FloatArray],
@@ -96,51 +96,38 @@ class Pruned:
 
 
 def solve_pruned(
-    er: IndexArray,
-    ec: IndexArray,
-    q: FloatArray,
-    cap: IntArray,
-    head: IntArray,
+    lp: WarmLP,
     price: Pricer,
     everything: Callable[[], tuple[IndexArray, IndexArray, FloatArray]] | None = None,
 ) -> Pruned:
-    """The b-matching LP on candidate edges, widened by pricing until certified.
+    """The b-matching LP on its candidate edges, widened by pricing until certified.
 
-    Solves on ``(er, ec, q)``; asks ``price`` for the usable pairs the duals say
-    could still improve the plan; adds them (with a margin) and re-solves until
-    there are none. ``u``/``v`` are ``None`` when the rounded duals failed to
-    certify even on ``everything`` (if given).
+    Solves ``lp``; asks ``price`` for the usable pairs the duals say could still
+    improve the plan; adds the best of them and re-solves (warm) until there are
+    none. ``u``/``v`` are ``None`` when the rounded duals failed to certify even
+    on ``everything`` (if given). ``lp`` is left solved, ready for later edits.
     """
-    m = head.size
-    keys = er.astype(np.int64) * m + ec
-    order = np.argsort(keys)
-    keys = keys[order]
-    lp = WarmLP(cap, head)
-    lp.add(er[order], ec[order], q[order])
     tried_all = False
     while True:
         picked, u, v = lp.solve()
         er, ec, q = lp.er, lp.ec, lp.q
         rc = q - u[er] - v[ec]
-        if not _certified(rc, er, ec, picked, u, v, cap, head):
+        if not _certified(rc, er, ec, picked, u, v, lp.cap, lp.head):
             if everything is None or tried_all:
                 return Pruned(er[picked], ec[picked], None, None, er, ec, q)
-            lp = WarmLP(cap, head)
-            lp.add(*everything())
-            tried_all = True
+            fresh = WarmLP(lp.cap, lp.head)
+            fresh.add(*everything())
+            lp, tried_all = fresh, True
             continue
-        nr, nc, nq = price(u, v, 0.0, keys)
-        nk = nr.astype(np.int64) * m + nc
-        fresh = ~np.isin(nk, keys)
-        nr, nc, nq, nk = nr[fresh], nc[fresh], nq[fresh], nk[fresh]
+        nr, nc, nq = price(u, v, 0.0, lp.keys)
+        fresh_pairs = ~np.isin(pair_keys(nr, nc), lp.keys)
+        nr, nc, nq = nr[fresh_pairs], nc[fresh_pairs], nq[fresh_pairs]
         if not nr.size:
             return Pruned(er[picked], ec[picked], u, v, er, ec, q)
         # column generation: each row and column brings its most improving pairs,
         # so the LP stays small even when early duals leave millions improving
-        take = _best_per_group(nr, nq - u[nr] - v[nc], ADD_K) | _best_per_group(
-            nc, nq - u[nr] - v[nc], ADD_K
-        )
-        keys = np.sort(np.concatenate([keys, nk[take]]))
+        gain = nq - u[nr] - v[nc]
+        take = _best_per_group(nr, gain, ADD_K) | _best_per_group(nc, gain, ADD_K)
         lp.add(nr[take], nc[take], nq[take])
 
 
@@ -181,5 +168,7 @@ def solve_lp(
         pr, pc = np.nonzero(usable)
         return pr, pc, gain[pr, pc]
 
-    out = solve_pruned(er, ec, gain[er, ec], cap, head, price, everything)
+    warm = WarmLP(cap, head)
+    warm.add(er, ec, gain[er, ec])
+    out = solve_pruned(warm, price, everything)
     return out.rows, out.cols, out.u, out.v

@@ -29,7 +29,7 @@ from highspy._core import HighsModelStatus, _Highs  # the bare solver: no banner
 
 from matcher.errors import SolverError
 
-__all__ = ["WarmLP"]
+__all__ = ["WarmLP", "pair_keys"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -39,11 +39,20 @@ BoolArray = npt.NDArray[np.bool_]
 UNIT = 1e-6
 
 
+def pair_keys(rows: npt.ArrayLike, cols: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """One int64 per pair, ``row << 32 | col``: stable when demands are added."""
+    return (np.asarray(rows, np.int64) << 32) | np.asarray(cols, np.int64)
+
+
 class WarmLP:
     """The LP over candidate edges; :meth:`add` edges, change bounds, :meth:`solve`."""
 
     def __init__(self, cap: IntArray, head: IntArray) -> None:
         self.n, self.m = int(cap.size), int(head.size)
+        self.cap = np.asarray(cap, np.int64).copy()
+        self.head = np.asarray(head, np.int64).copy()
+        #: sorted keys of the pairs held (see :func:`pair_keys`)
+        self.keys = np.zeros(0, np.int64)
         self.h = _Highs()
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("solver", "simplex")
@@ -57,11 +66,20 @@ class WarmLP:
         self.ec = np.zeros(0, np.intp)
         self.q = np.zeros(0)
 
-    def add(self, er: IndexArray, ec: IndexArray, q: FloatArray) -> None:
-        """New candidate pairs (rows, columns, grid scores); they start unchosen."""
+    def add(self, er: IndexArray, ec: IndexArray, q: FloatArray) -> int:
+        """New candidate pairs (rows, columns, grid scores); they start unchosen.
+
+        Pairs already held (or repeated) are skipped; returns how many were added.
+        """
+        keys = pair_keys(er, ec)
+        keys, first = np.unique(keys, return_index=True)
+        fresh = ~np.isin(keys, self.keys)
+        first = first[fresh]
+        er, ec, q = np.asarray(er)[first], np.asarray(ec)[first], np.asarray(q)[first]
+        self.keys = np.union1d(self.keys, keys[fresh])
         k = int(er.size)
         if k == 0:
-            return
+            return 0
         idx = np.empty(2 * k, np.int32)
         idx[0::2] = er
         idx[1::2] = self.n + ec
@@ -70,13 +88,16 @@ class WarmLP:
         self.er = np.concatenate([self.er, er])
         self.ec = np.concatenate([self.ec, ec])
         self.q = np.concatenate([self.q, q])
+        return k
 
     def set_capacity(self, rows: IndexArray, cap: IntArray) -> None:
         """New capacities of some cadres (0 takes a cadre out)."""
+        self.cap[rows] = cap
         self._bounds(np.asarray(rows, np.int32), cap)
 
     def set_headcount(self, cols: IndexArray, head: IntArray) -> None:
         """New headcounts of some demands (0 closes a demand)."""
+        self.head[cols] = head
         self._bounds((self.n + np.asarray(cols)).astype(np.int32), head)
 
     def add_demand(self, headcount: int) -> int:
@@ -86,6 +107,7 @@ class WarmLP:
         self.h.addRows(
             1, np.array([-inf]), np.array([float(headcount)]), 0, none, none, np.zeros(0)
         )
+        self.head = np.append(self.head, headcount)
         self.m += 1
         return self.m - 1
 

@@ -1,0 +1,147 @@
+"""Re-propose after one change, warm: a new work order, a closed one, a cadre gone.
+
+Why: a dispatcher's day is a stream of small changes to a pool that was just
+solved. Starting over re-scores millions of pairs; a :class:`Replanner` keeps
+the solved LP, its duals and the near-tight pairs (see
+:class:`matcher.streamed.LivePlan`) and re-certifies only what the change can
+move. The plan it reaches has the optimum a cold :func:`matcher.propose` of the
+changed case finds.
+
+Example:
+    >>> from matcher import Demand, load_case, propose
+    >>> plan = Replanner(load_case("data/sample-district"))
+    >>> order = Demand("D9001", "C001", "加装电梯协调", {"urban.elevator_retrofit": 3})
+    >>> plan.add_demand(order)
+    >>> plan.objective == propose(plan.case).objective
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from matcher.errors import CaseError, Problem
+from matcher.model import Case, Demand, Status
+from matcher.policy import Policy
+from matcher.propose import Progress, _quiet, assemble
+from matcher.proposal import Proposal
+from matcher.scoring import Scorer
+from matcher.streamed import LivePlan, explain_streamed
+
+__all__ = ["Replanner"]
+
+
+class Replanner:
+    """A case solved once and kept warm for edits; :meth:`proposal` at any time.
+
+    Pins, declines and active dispatches are not modelled here: it serves the
+    planning loop of one pool (see :func:`matcher.propose` for those).
+    """
+
+    def __init__(
+        self, case: Case, policy: Policy | None = None, progress: Progress | None = None
+    ) -> None:
+        self.case = case if policy is None else case.with_policy(policy)
+        self.step: Progress = progress or _quiet
+        self.step("scoring pairs")
+        self.scorer = Scorer(self.case)
+        self.head = self.scorer.headcount.copy()
+        cap = self.scorer.capacity.copy()
+        self.live = LivePlan(self.scorer, cap, self.head, np.zeros(0, np.int64), self.step)
+
+    @property
+    def objective(self) -> float:
+        """Total score of the current plan."""
+        res = self.live.result
+        return round(float(self.scorer.pairs(res.rows, res.cols).scores.sum()), 6)
+
+    @property
+    def certified(self) -> bool:
+        return self.live.result.u is not None
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The plan as (cadre, demand) ids."""
+        res = self.live.result
+        return [
+            (self.scorer.cadre_ids[i], self.scorer.demand_ids[j])
+            for i, j in zip(res.rows.tolist(), res.cols.tolist(), strict=True)
+        ]
+
+    def add_demand(self, demand: Demand) -> None:
+        """A new work order joins the pool (its community must be in the case)."""
+        if demand.id in self.scorer.demand_ids:
+            raise CaseError(
+                "cannot add this demand",
+                [Problem("demand", "id already in the case", value=demand.id)],
+            )
+        if demand.community not in {c.id for c in self.case.communities}:
+            raise CaseError(
+                "cannot add this demand",
+                [
+                    Problem(
+                        "demand", "unknown community", column="community", value=demand.community
+                    )
+                ],
+            )
+        self.case = replace(self.case, demands=(*self.case.demands, demand))
+        self.scorer = Scorer(self.case)
+        self.head = np.append(self.head, demand.headcount)
+        self.live.add_demand(self.scorer, demand.headcount)
+
+    def close_demand(self, demand_id: str) -> None:
+        """A work order needs nobody more (done, cancelled or staffed elsewhere)."""
+        j = self._index(self.scorer.demand_ids, demand_id, "demand")
+        self.case = replace(
+            self.case,
+            demands=tuple(
+                replace(d, headcount=0) if k == j else d for k, d in enumerate(self.case.demands)
+            ),
+        )
+        self.head[j] = 0
+        self.scorer = Scorer(self.case)
+        self.live.close_demand(j)
+
+    def withdraw_cadre(self, cadre_id: str) -> None:
+        """A cadre leaves the pool (red warning, leave): their pairs are dropped."""
+        i = self._index(self.scorer.cadre_ids, cadre_id, "cadre")
+        self.case = replace(
+            self.case,
+            cadres=tuple(
+                replace(c, status=Status.RED) if k == i else c
+                for k, c in enumerate(self.case.cadres)
+            ),
+        )
+        self.scorer = Scorer(self.case)
+        self.live.withdraw_cadre(i)
+
+    def proposal(self) -> Proposal:
+        """The current plan in full: breakdowns, exact alternates, unfilled reasons."""
+        res = self.live.result
+        alts = self.live.alternates(self.case.policy.alternatives) if self.certified else {}
+        self.step("explaining")
+        cap = self.scorer.capacity
+        unfilled = explain_streamed(
+            self.scorer, cap, self.head, np.zeros(0, np.int64), res.rows, res.cols, self.step
+        )
+        return assemble(
+            self.scorer,
+            self.head,
+            res.rows,
+            res.cols,
+            np.zeros(0, np.int64),
+            alts,
+            unfilled,
+            "lp-streamed",
+            self.certified,
+        )
+
+    @staticmethod
+    def _index(ids: tuple[str, ...], key: str, what: str) -> int:
+        try:
+            return ids.index(key)
+        except ValueError:
+            raise CaseError(
+                f"cannot change this {what}", [Problem(what, "unknown id", value=key)]
+            ) from None

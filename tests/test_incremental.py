@@ -1,0 +1,74 @@
+"""Warm re-proposals reach the optimum a cold solve of the changed case finds."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import matcher.candidates as candidates
+from matcher import CaseError, Demand, load_case, propose
+from matcher.generate import generate_case
+from matcher.incremental import Replanner
+from tests.test_propose import check_rules
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(candidates, "BLOCK_CELLS", 3_000)
+
+
+def order(k: int, community: str, tag: str, level: int, head: int) -> Demand:
+    return Demand(f"DX{k}", community, f"新工单{k}", {tag: level}, headcount=head, priority=4)
+
+
+TAGS = ("urban.elevator_retrofit", "livelihood.elderly_care", "governance.neighbourhood_mediation")
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 10_000), edits=st.lists(st.integers(0, 2), min_size=1, max_size=4))
+def test_every_edit_lands_on_the_cold_optimum(small_blocks, seed, edits) -> None:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as tmp:
+        case = load_case(generate_case(Path(tmp) / "c", n_cadres=150, n_demands=60, seed=seed))
+    plan = Replanner(case)
+    assert plan.objective == propose(case, engine="dense").objective
+    for k, kind in enumerate(edits):
+        if kind == 0:
+            comm = case.communities[(seed + k) % len(case.communities)].id
+            plan.add_demand(order(k, comm, TAGS[k % 3], 2 + k % 3, 1 + k % 2))
+        elif kind == 1:
+            plan.close_demand(plan.pairs()[k % len(plan.pairs())][1])
+        else:
+            plan.withdraw_cadre(plan.pairs()[(3 * k) % len(plan.pairs())][0])
+        cold = propose(plan.case, engine="dense")
+        assert plan.certified
+        assert plan.objective == pytest.approx(cold.objective, abs=1e-6)
+    warm = plan.proposal()
+    check_rules(plan.case, warm)
+    assert warm.certified and warm.objective == pytest.approx(cold.objective, abs=1e-6)
+
+
+def test_the_sample_takes_a_new_work_order_warm() -> None:
+    case = load_case("data/sample-district")
+    plan = Replanner(case)
+    plan.add_demand(order(1, "C001", "urban.elevator_retrofit", 3, 2))
+    cold = propose(plan.case)
+    assert plan.objective == pytest.approx(cold.objective, abs=1e-6)
+    assert any(d == "DX1" for _, d in plan.pairs())
+
+
+def test_bad_edits_name_what_is_wrong() -> None:
+    plan = Replanner(load_case("data/sample-district"))
+    with pytest.raises(CaseError, match="unknown id"):
+        plan.close_demand("D-nope")
+    with pytest.raises(CaseError, match="unknown id"):
+        plan.withdraw_cadre("P-nope")
+    with pytest.raises(CaseError, match="already in the case"):
+        plan.add_demand(order(1, "C001", TAGS[0], 2, 1).__class__("D0001", "C001", "x", {}))
+    with pytest.raises(CaseError, match="unknown community"):
+        plan.add_demand(order(2, "C-nowhere", TAGS[0], 2, 1))
