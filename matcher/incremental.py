@@ -25,8 +25,8 @@ import numpy as np
 from matcher.errors import CaseError, Problem
 from matcher.model import Case, Demand, Status
 from matcher.policy import Policy
-from matcher.propose import Progress, _quiet, assemble
 from matcher.proposal import Proposal
+from matcher.propose import Progress, _quiet, assemble
 from matcher.scoring import Scorer
 from matcher.streamed import LivePlan, explain_streamed
 
