@@ -34,7 +34,7 @@ IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 #: cells scored at once; a block of this many float64 cells is 32 MB per array
-BLOCK_CELLS = 1000000
+BLOCK_CELLS = 1_000_000
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from matcher.candidates import Edges, PairStream
+from matcher.candidates import Edges, PairStream, Scan
 from matcher.errors import SolverError
 from matcher.explain import explain_columns
 from matcher.proposal import Unfilled
@@ -89,40 +89,46 @@ class LivePlan:
         self.known = (first.row_rest, first.col_rest)
         self.lp = WarmLP(cap, head)
         self.lp.add(first.tops.rows, first.tops.cols, first.tops.q)
-        self.pool = Edges.empty()
+        self.cache = Edges.empty()
+        #: pairs within ALT_SLACK of tight at the duals ``near_at`` (for alternates)
+        self.near = Edges.empty()
+        self.near_at: tuple[FloatArray, FloatArray] | None = None
         self.base: tuple[FloatArray, FloatArray] | None = None
         self.result = self._solve()
 
     def _price(
         self, u: FloatArray, v: FloatArray, floor: float, held: IntArray
     ) -> tuple[IndexArray, IndexArray, FloatArray]:
-        # Pairs within ALT_SLACK of tight at the last scan are kept: while some of
-        # them still improve the plan they widen the LP without a new scan. Only a
-        # scan certifies, and it also refreshes the pool that prices alternates.
-        a = self.pool
+        # The improving pairs of the last scan are cached: while some of them still
+        # improve the plan they widen the LP without a new scan; only a scan certifies.
+        a = self.cache
         open_ = (self.lp.cap[a.rows] > 0) & (self.lp.head[a.cols] > 0)
         hit = np.flatnonzero(open_ & (a.q - u[a.rows] - v[a.cols] > floor))
         hit = hit[~np.isin(pair_keys(a.rows[hit], a.cols[hit]), held)]
         if hit.size:
             return a.rows[hit], a.cols[hit], a.q[hit]
-        only = None
-        if self.base is not None:
-            bu, bv = self.base
-            m0 = self.stream.m
-            only = (u < bu, v[:m0] < bv[:m0])
-        scan = self.stream.scan(
-            u,
-            v,
-            floor=min(floor, -float(ALT_SLACK)),
-            known=self.known,
-            only=only,
-            progress=lambda f: self.step("pricing", f),
-        )
-        self.pool = scan.above if self.base is None else _unique(Edges.concat([a, scan.above]))
+        scan = self._scan(u, v, floor, self.base, "pricing")
+        self.cache = scan.above
         self.step("solving", None)
-        b = scan.above
-        keep = b.q - u[b.rows] - v[b.cols] > floor
-        return b.rows[keep], b.cols[keep], b.q[keep]
+        return scan.above.rows, scan.above.cols, scan.above.q
+
+    def _scan(
+        self,
+        u: FloatArray,
+        v: FloatArray,
+        floor: float,
+        since: tuple[FloatArray, FloatArray] | None,
+        phase: str,
+    ) -> Scan:
+        """Pairs above ``floor``; with ``since`` (duals at which every pair was
+        known to stay below it) only rows and columns whose dual fell are read."""
+        only = None
+        if since is not None:
+            m0 = self.stream.m
+            only = (u < since[0], v[:m0] < since[1][:m0])
+        return self.stream.scan(
+            u, v, floor=floor, known=self.known, only=only, progress=lambda f: self.step(phase, f)
+        )
 
     def _solve(self) -> Pruned:
         self.step("solving", None)
@@ -145,6 +151,8 @@ class LivePlan:
         self.scorer = scorer
         if self.base is not None:
             self.base = (self.base[0], np.append(self.base[1], 0.0))
+        if self.near_at is not None:
+            self.near_at = (self.near_at[0], np.append(self.near_at[1], 0.0))
         self.result = self._solve()
         return self.result
 
@@ -169,9 +177,16 @@ class LivePlan:
         res = self.result
         if res.u is None or res.v is None:
             raise SolverError("the plan is not certified")
+        # a pair within ALT_SLACK of tight now either was so at ``near_at`` or has a
+        # row or column whose dual fell since: only those need reading again
+        found = self._scan(res.u, res.v, -float(ALT_SLACK), self.near_at, "pricing alternates")
+        self.near = (
+            _unique(Edges.concat([self.near, found.above])) if len(self.near) else found.above
+        )
+        self.near_at = (res.u, res.v)
         # a usable pair outside this graph was neither kept by the first scan (all of
-        # those are LP candidates) nor within ALT_SLACK of tight in the last scans
-        graph = _unique(Edges.concat([Edges(res.er, res.ec, res.q), self.pool]))
+        # those are LP candidates) nor within ALT_SLACK of tight
+        graph = _unique(Edges.concat([Edges(res.er, res.ec, res.q), self.near]))
         live = (self.lp.cap[graph.rows] > 0) & (self.lp.head[graph.cols] > 0)
         graph = Edges(graph.rows[live], graph.cols[live], graph.q[live])
         chosen = np.isin(pair_keys(graph.rows, graph.cols), pair_keys(res.rows, res.cols))
@@ -210,7 +225,7 @@ def solve_streamed(
         alts = live.alternates(alternatives)
     except SolverError:
         return Streamed(res.rows, res.cols, False, {}, kept)
-    return Streamed(res.rows, res.cols, True, alts, kept + len(live.pool))
+    return Streamed(res.rows, res.cols, True, alts, kept + len(live.near))
 
 
 def explain_streamed(

@@ -93,19 +93,29 @@ def edge_alternates(
     starts = np.searchsorted(f_col, columns)
     ends = np.searchsorted(f_col, columns, side="right")
     need = np.minimum(best, ends - starts)
-    kth = [
-        np.partition(f_slack[a:b], k - 1)[k - 1]
-        for a, b, k in zip(starts, ends, need, strict=True)
-        if k
-    ]
-    tau = max(2.0 * float(np.median(kth)) if kth else 1.0, 1.0)
+    # each column starts from twice its own best-th slack (a loss is at least the
+    # slack), and columns with like limits share a batch: cheap columns stay cheap
+    tau = np.array(
+        [
+            2.0 * float(np.partition(f_slack[a:b], k - 1)[k - 1]) if k else 0.0
+            for a, b, k in zip(starts, ends, need, strict=True)
+        ]
+    )
+    tau = np.maximum(tau, float(SCALE) / 100)
     todo = np.arange(columns.size)
+    coo = cut.tocoo()
     while todo.size:
-        limit = min(tau, exact_below)
+        todo = todo[np.argsort(tau[todo], kind="stable")]
         done = np.zeros(todo.size, bool)
         for s in range(0, todo.size, BATCH):
             batch = todo[s : s + BATCH]
-            dist = dijkstra(cut, indices=columns[batch] + 1 + n, limit=limit)
+            limit = min(float(tau[batch].max()), exact_below)
+            # arcs dearer than the limit can never lie on a path short enough to count
+            cheap = coo.data < limit
+            sub = csr_matrix(
+                (coo.data[cheap], (coo.row[cheap], coo.col[cheap])), shape=(size, size)
+            )
+            dist = dijkstra(sub, indices=columns[batch] + 1 + n, limit=limit)
             for b, c in enumerate(batch.tolist()):
                 a, e = starts[c], ends[c]
                 k = f_row[a:e] + 1
@@ -120,6 +130,7 @@ def edge_alternates(
                         (int(r), float(x) / SCALE)
                         for r, x in zip(rows[order], vals[order], strict=True)
                     ]
+                else:
+                    tau[c] = 3.0 * limit
         todo = todo[~done]
-        tau *= 3.0
     return out
