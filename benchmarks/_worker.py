@@ -1,7 +1,7 @@
 """One measured step, run in its own process by the harness (``python -m benchmarks._worker``).
 
-Steps: ``prepare CASE PROBLEM.npz OUT.json`` (load, score, usable edges,
-baselines), ``solve NAME PROBLEM.npz OUT.json`` (one solver),
+Steps: ``prepare CASE PROBLEM.npz OUT.json`` (load, score every usable pair
+block by block, baselines), ``solve NAME PROBLEM.npz OUT.json`` (one solver),
 ``propose CASE OUT.json`` (matcher end to end). Each writes a JSON record; a
 MemoryError or other failure is recorded in it rather than raised.
 """
@@ -31,12 +31,9 @@ def do_prepare(case_dir: Path, problem_path: Path, name: str, seed: int) -> dict
         case = matcher.load_case(case_dir)
     rec["phases"]["load"] = ph.record()
     with Phase() as ph:
-        sm = matcher.score_matrix(case)
+        # every usable pair, streamed: the dense matrices do not fit at city scale
+        p = Problem.from_stream(case, name=name)
     rec["phases"]["score"] = ph.record()
-    with Phase() as ph:
-        p = Problem.from_case(case, sm, name=name)
-    rec["phases"]["edges"] = ph.record()
-    del sm
     rec["n_cadres"], rec["n_demands"] = p.n_rows, p.n_cols
     rec["n_feasible"], rec["n_usable"] = p.n_feasible, p.n_edges
     rec["slots"], rec["capacity"] = int(p.headcount.sum()), int(p.capacity.sum())

@@ -26,7 +26,7 @@ SIZES: dict[str, tuple[int, int]] = {
 #: ``sample`` is the bundled sample district (800 × 300)
 SUITES: dict[str, tuple[str, ...]] = {
     "quick": ("sample", "small"),
-    "full": ("sample", "district", "town", "city"),
+    "full": ("sample", "district", "town", "city", "metro"),
 }
 
 

@@ -141,6 +141,40 @@ class Problem:
             category=tuple(demand_categories(case)),
         )
 
+    @classmethod
+    def from_stream(cls, case: Case, *, name: str = "case") -> Problem:
+        """Every usable pair of a case, scored block by block (memory grows with
+        the usable pairs, not cadres × demands); same numbers as :meth:`from_case`."""
+        from matcher.candidates import PairStream
+        from matcher.scoring import Scorer
+
+        sc = Scorer(case)
+        scan = PairStream(sc, sc.capacity, sc.headcount).scan(floor=-np.inf)
+        keys = (scan.above.rows.astype(np.int64) << 32) | scan.above.cols
+        order = np.argsort(keys)
+        r, c = scan.above.rows[order], scan.above.cols[order]
+        score, fit, km = np.empty(r.size), np.empty(r.size), np.empty(r.size)
+        for s in range(0, r.size, 2_000_000):
+            part = sc.pairs(r[s : s + 2_000_000], c[s : s + 2_000_000])
+            score[s : s + part.rows.size] = part.scores
+            fit[s : s + part.rows.size] = part.fit
+            km[s : s + part.rows.size] = part.distance_km
+        return cls(
+            name=name,
+            n_rows=sc.n,
+            n_cols=sc.m,
+            rows=r.astype(np.int64),
+            cols=c.astype(np.int64),
+            score=score,
+            capacity=sc.capacity,
+            headcount=sc.headcount,
+            fit=fit,
+            km=km,
+            priority=np.array([d.priority for d in case.demands], dtype=np.float64),
+            category=tuple(demand_categories(case)),
+            n_feasible=scan.n_feasible,
+        )
+
     def save(self, path: str | Path) -> None:
         """Write to ``.npz`` (for solver runs in a separate process)."""
         np.savez(

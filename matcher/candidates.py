@@ -78,6 +78,8 @@ class Scan:
     tops: Edges
     row_rest: FloatArray
     col_rest: FloatArray
+    #: feasible pairs among the cells read (every other pair breaks a hard rule)
+    n_feasible: int = 0
 
 
 class _ColumnTop:
@@ -208,6 +210,7 @@ class PairStream:
         v = np.zeros(self.m) if v is None else v
         cols_top = _ColumnTop(self.m, col_k)
         row_rest = np.full(self.n, -np.inf)
+        n_feasible = 0
         above: list[Edges] = []
         tops: list[Edges] = []
         done = 0
@@ -224,6 +227,11 @@ class PairStream:
                 else:
                     live = on_r[:, None] | on_c[None, :]
             if known is not None and r0.size and c0.size:
+                # a pair's bound is below both its row's and its column's (duals >= 0)
+                r_up, c_up = known[0][r0] - u[r0] > floor, known[1][c0] - v[c0] > floor
+                if live is not None:
+                    live = live[np.ix_(r_up, c_up)]
+                r0, c0 = r0[r_up], c0[c_up]
                 ub = np.minimum(known[0][r0][:, None], known[1][c0][None, :])
                 bound = ub - u[r0][:, None] - v[c0][None, :] > floor
                 live = bound if live is None else live & bound
@@ -237,6 +245,7 @@ class PairStream:
                 continue
             scores, feasible = self.scorer.grid(r, c)
             q = quantise(scores)
+            n_feasible += int(np.count_nonzero(feasible))
             usable = feasible & (q > 0)
             if live is not None:
                 usable &= live
@@ -251,7 +260,7 @@ class PairStream:
                 tops.append(top)
             cols_top.merge(rc, q, r, c)
         tops.append(cols_top.edges())
-        return Scan(Edges.concat(above), Edges.concat(tops), row_rest, cols_top.dropped)
+        return Scan(Edges.concat(above), Edges.concat(tops), row_rest, cols_top.dropped, n_feasible)
 
 
 def _row_top(

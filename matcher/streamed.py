@@ -42,6 +42,8 @@ Step = Callable[[str, float | None], None]
 #: alternates costing up to this many score points are always found and exact
 #: (grid units); dearer ones are listed only when the scan happened to keep them
 ALT_SLACK = 10 * SCALE
+#: pairs this close to improving (grid units) are cached by pricing scans
+CACHE_SLACK = SCALE
 #: cells per block of demands when explaining unfilled slots
 EXPLAIN_CELLS = 4_000_000
 
@@ -97,20 +99,24 @@ class LivePlan:
         self.result = self._solve()
 
     def _price(
-        self, u: FloatArray, v: FloatArray, floor: float, held: IntArray
+        self, u: FloatArray, v: FloatArray, floor: float, lp: WarmLP
     ) -> tuple[IndexArray, IndexArray, FloatArray]:
         # The improving pairs of the last scan are cached: while some of them still
         # improve the plan they widen the LP without a new scan; only a scan certifies.
         a = self.cache
         open_ = (self.lp.cap[a.rows] > 0) & (self.lp.head[a.cols] > 0)
         hit = np.flatnonzero(open_ & (a.q - u[a.rows] - v[a.cols] > floor))
-        hit = hit[~np.isin(pair_keys(a.rows[hit], a.cols[hit]), held)]
+        hit = hit[~lp.holds(pair_keys(a.rows[hit], a.cols[hit]))]
         if hit.size:
             return a.rows[hit], a.cols[hit], a.q[hit]
-        scan = self._scan(u, v, floor, self.base, "pricing")
+        # the scan also caches pairs just short of improving: as the LP grows and
+        # its duals shift they turn improving, and the cache then saves a scan
+        scan = self._scan(u, v, floor - float(CACHE_SLACK), self.base, "pricing")
         self.cache = scan.above
         self.step("solving", None)
-        return scan.above.rows, scan.above.cols, scan.above.q
+        b = scan.above
+        keep = b.q - u[b.rows] - v[b.cols] > floor
+        return b.rows[keep], b.cols[keep], b.q[keep]
 
     def _scan(
         self,

@@ -73,11 +73,10 @@ def _certified(
     return not ((u > 0) & ~full_r).any() and not ((v > 0) & ~full_c).any()
 
 
-#: ``price(u, v, floor, held)``: usable pairs whose reduced cost ``q - u - v``
-#: exceeds ``floor``, as ``rows, cols, q``; ``held`` are the sorted
-#: :func:`~matcher.solver.warm.pair_keys` already in the LP (they may come back)
+#: ``price(u, v, floor, lp)``: usable pairs whose reduced cost ``q - u - v``
+#: exceeds ``floor``, as ``rows, cols, q``; pairs ``lp`` already holds may come back
 Pricer = Callable[
-    [FloatArray, FloatArray, float, npt.NDArray[np.int64]],
+    [FloatArray, FloatArray, float, WarmLP],
     tuple[IndexArray, IndexArray, FloatArray],
 ]
 
@@ -119,8 +118,8 @@ def solve_pruned(
             fresh.add(*everything())
             lp, tried_all = fresh, True
             continue
-        nr, nc, nq = price(u, v, 0.0, lp.keys)
-        fresh_pairs = ~np.isin(pair_keys(nr, nc), lp.keys)
+        nr, nc, nq = price(u, v, 0.0, lp)
+        fresh_pairs = ~lp.holds(pair_keys(nr, nc))
         nr, nc, nq = nr[fresh_pairs], nc[fresh_pairs], nq[fresh_pairs]
         if not nr.size:
             return Pruned(er[picked], ec[picked], u, v, er, ec, q)
@@ -159,7 +158,7 @@ def solve_lp(
     er, ec = np.nonzero(cand)
 
     def price(
-        u: FloatArray, v: FloatArray, floor: float, held: npt.NDArray[np.int64]
+        u: FloatArray, v: FloatArray, floor: float, held: WarmLP
     ) -> tuple[IndexArray, IndexArray, FloatArray]:
         pr, pc = np.nonzero(usable & (gain - u[:, None] - v[None, :] > floor))
         return pr, pc, gain[pr, pc]

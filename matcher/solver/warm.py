@@ -73,10 +73,11 @@ class WarmLP:
         """
         keys = pair_keys(er, ec)
         keys, first = np.unique(keys, return_index=True)
-        fresh = ~np.isin(keys, self.keys)
+        fresh = ~self.holds(keys)
         first = first[fresh]
         er, ec, q = np.asarray(er)[first], np.asarray(ec)[first], np.asarray(q)[first]
-        self.keys = np.union1d(self.keys, keys[fresh])
+        new = keys[fresh]
+        self.keys = np.insert(self.keys, np.searchsorted(self.keys, new), new)
         k = int(er.size)
         if k == 0:
             return 0
@@ -89,6 +90,13 @@ class WarmLP:
         self.ec = np.concatenate([self.ec, ec])
         self.q = np.concatenate([self.q, q])
         return k
+
+    def holds(self, keys: npt.NDArray[np.int64]) -> BoolArray:
+        """Which of these :func:`pair_keys` are already in the LP."""
+        if not self.keys.size:
+            return np.zeros(np.shape(keys), bool)
+        at = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
+        return np.asarray(self.keys[at] == keys, dtype=bool)
 
     def set_capacity(self, rows: IndexArray, cap: IntArray) -> None:
         """New capacities of some cadres (0 takes a cadre out)."""
