@@ -83,6 +83,10 @@ def do_propose(case_dir: Path) -> dict[str, Any]:
         "objective": prop.objective,
         "certified": prop.certified,
         "solver": prop.solver,
+        "n_cadres": len(case.cadres),
+        "n_demands": len(case.demands),
+        "slots": int(sum(d.headcount for d in case.demands)),
+        "slots_filled": prop.kpis.slots_filled,
         "max_rss_mb": round(max_rss_mb(), 1),
     }
 

@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from benchmarks.scale import plot_scale, scale_markdown
+
 __all__ = ["orlib_markdown", "plot_orlib", "plot_suite", "suite_markdown", "write_reports"]
 
 BASELINE_ORDER = ("manual-rule", "greedy", "stable", "random")
@@ -197,6 +199,7 @@ def suite_markdown(rep: dict[str, Any], command: str = "") -> str:
                 )
     for name, why in rep.get("not_run", {}).items():
         lines += ["", f"Not run: **{name}** — {why}."]
+    lines += scale_markdown(rep)
     return "\n".join(lines) + "\n"
 
 
@@ -346,6 +349,9 @@ def write_reports(rep: dict[str, Any], out: Path, command: str = "") -> list[Pat
     md = orlib_markdown(rep, command) if rep["kind"] == "orlib" else suite_markdown(rep, command)
     try:
         plots = plot_orlib(rep, out) if rep["kind"] == "orlib" else plot_suite(rep, out)
+        if rep["kind"] != "orlib":
+            extra = plot_scale(rep, out, _plt())
+            plots += [extra] if extra is not None else []
     except ImportError:
         md += "\nPlots skipped: matplotlib is not installed (pip install 'matcher[bench]').\n"
         plots = []

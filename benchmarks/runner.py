@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks import _worker
-from benchmarks.instances import SIZES, SUITES, resolve
+from benchmarks.instances import SUITES, resolve
 from benchmarks.machine import machine_info
 from benchmarks.metrics import evaluate
 from benchmarks.peers import EXACT_MODEL, SOLVERS

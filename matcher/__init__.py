@@ -4,7 +4,9 @@ The public API is small:
 
 - :func:`load_case` reads and validates a case folder (raises :class:`CaseError`).
 - :func:`score_matrix` scores every (cadre, demand) pair under the case policy.
-- :func:`propose` solves exactly and explains the result as a :class:`Proposal`.
+- :func:`propose` solves exactly and explains the result as a :class:`Proposal`;
+  big pools are streamed in blocks, never held as dense matrices.
+- :class:`Replanner` keeps a solved pool warm and re-proposes after one change.
 
 Example:
     >>> import matcher
@@ -24,6 +26,7 @@ from matcher.errors import (
     SolverError,
     TaxonomyError,
 )
+from matcher.incremental import Replanner
 from matcher.io import load_case, write_case
 from matcher.model import Cadre, Case, Community, Demand, Status
 from matcher.paths import SAMPLE_DISTRICT
@@ -54,6 +57,7 @@ __all__ = [
     "Problem",
     "Proposal",
     "ProposedAssignment",
+    "Replanner",
     "ScoreMatrix",
     "SolverError",
     "Status",

@@ -102,7 +102,12 @@ def propose_cmd(
         pol = load_policy(policy) if policy is not None else None
         c = load_case(case, policy=pol)
         with err.status("loading", spinner="dots") as status:
-            result = propose(c, progress=lambda phase, fraction=None: status.update(f"{phase} …"))
+
+            def show(phase: str, fraction: float | None = None) -> None:
+                done = "" if fraction is None else f" {fraction:.0%}"
+                status.update(f"{phase}{done} …")
+
+            result = propose(c, progress=show)
         fixes = explain_unfilled(c, result) if explain else []
         why = format_counterfactuals(fixes) if explain else ""
     except MatcherError as exc:

@@ -86,7 +86,7 @@ class Replanner:
                 ],
             )
         self.case = replace(self.case, demands=(*self.case.demands, demand))
-        self.scorer = Scorer(self.case)
+        self.scorer = self.scorer.with_demands(self.case)
         self.head = np.append(self.head, demand.headcount)
         self.live.add_demand(self.scorer, demand.headcount)
 
@@ -100,7 +100,7 @@ class Replanner:
             ),
         )
         self.head[j] = 0
-        self.scorer = Scorer(self.case)
+        self.scorer = self.scorer.with_demands(self.case)
         self.live.close_demand(j)
 
     def withdraw_cadre(self, cadre_id: str) -> None:
@@ -113,7 +113,7 @@ class Replanner:
                 for k, c in enumerate(self.case.cadres)
             ),
         )
-        self.scorer = Scorer(self.case)
+        self.scorer = self.scorer.with_red(self.case, i)
         self.live.withdraw_cadre(i)
 
     def proposal(self) -> Proposal:

@@ -17,6 +17,7 @@ required cert, or lives farther than its ``max_travel_km``.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -129,36 +130,63 @@ class Scorer:
 
     def __init__(self, case: Case) -> None:
         tax, pol = case.taxonomy, case.policy
-        cadres, demands = case.cadres, case.demands
+        cadres = case.cadres
         self.case = case
-        self.n, self.m = len(cadres), len(demands)
+        self.n = len(cadres)
         self.own = encode_levels([c.skills for c in cadres], tax)
         self.eff = effective_levels(self.own, tax, pol.related_credit)
-        self.need = encode_levels([d.needs for d in demands], tax)
-        self.req = encode_levels([d.requires for d in demands], tax)
-        held, wanted = _certs(case)
+        held, _ = _certs(case)
         self.missing_certs = (~held).astype(np.float64)
-        self.wanted_certs = wanted.astype(np.float64)
-        comm = {c.id: k for k, c in enumerate(case.communities)}
         lat = np.array([c.lat for c in case.communities])
         lon = np.array([c.lon for c in case.communities])
         self.km_comm = distance_matrix(lat, lon, lat, lon) if lat.size else np.zeros((0, 0))
         self.km_comm_t = np.ascontiguousarray(self.km_comm.T)
-        self.home = np.array([comm[c.home] for c in cadres], dtype=np.intp)
-        self.where = np.array([comm[d.community] for d in demands], dtype=np.intp)
+        self.comm = {c.id: k for k, c in enumerate(case.communities)}
+        self.home = np.array([self.comm[c.home] for c in cadres], dtype=np.intp)
         self.limit = np.array([c.max_travel_km for c in cadres], dtype=np.float64)
         self.capacity = np.array([c.capacity for c in cadres], dtype=np.int64)
-        self.headcount = np.array([d.headcount for d in demands], dtype=np.int64)
         self.red = np.array([c.status is Status.RED for c in cadres], dtype=bool)
         yellow = np.array([c.status is Status.YELLOW for c in cadres], dtype=bool)
         w = pol.weights
-        prio = np.array([d.priority for d in demands], np.float64)
-        self.fill = np.round(w.fill * prio, DECIMALS) + 0.0
         self.status_term = np.round(np.where(yellow, -w.yellow, 0.0), DECIMALS) + 0.0
         self.w_skill, self.w_travel = w.skill, w.travel_per_km
-        self.total_need = self.need.sum(axis=1)
         self.cadre_ids = tuple(c.id for c in cadres)
+        self._demand_side(case)
+
+    def _demand_side(self, case: Case) -> None:
+        demands = case.demands
+        tax = case.taxonomy
+        self.m = len(demands)
+        self.need = encode_levels([d.needs for d in demands], tax)
+        self.req = encode_levels([d.requires for d in demands], tax)
+        _, wanted = _certs(case)
+        self.wanted_certs = wanted.astype(np.float64)
+        self.where = np.array([self.comm[d.community] for d in demands], dtype=np.intp)
+        self.headcount = np.array([d.headcount for d in demands], dtype=np.int64)
+        prio = np.array([d.priority for d in demands], np.float64)
+        self.fill = np.round(case.policy.weights.fill * prio, DECIMALS) + 0.0
+        self.total_need = self.need.sum(axis=1)
         self.demand_ids = tuple(d.id for d in demands)
+
+    def with_red(self, case: Case, i: int) -> Scorer:
+        """This scorer for ``case``, where cadre ``i`` turned red and nothing else changed."""
+        out = copy.copy(self)
+        out.case = case
+        out.red = self.red.copy()
+        out.red[i] = True
+        return out
+
+    def with_demands(self, case: Case) -> Scorer:
+        """This scorer for ``case``, whose cadres, communities and policy are this
+        one's and only the demands differ: the cadre side is reused, not re-encoded
+        (unless a demand brings a cert the cadres' encoding has no column for)."""
+        _, wanted = _certs(case)
+        if wanted.shape[1] != self.missing_certs.shape[1]:
+            return Scorer(case)
+        out = copy.copy(self)
+        out.case = case
+        out._demand_side(case)
+        return out
 
     def block(self, rows: Pick = slice(None), cols: Pick = slice(None)) -> ScoreMatrix:
         """Every pair of ``rows`` × ``cols`` as a :class:`ScoreMatrix` (ids in that order)."""
