@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from benchmarks.scale import plot_scale, scale_markdown
+from benchmarks.scale import loglog, plot_scale, scale_markdown
 
 __all__ = ["orlib_markdown", "plot_orlib", "plot_suite", "suite_markdown", "write_reports"]
 
@@ -302,12 +302,7 @@ def plot_suite(rep: dict[str, Any], out: Path) -> list[Path]:
             ]
             if pts:
                 ax.plot(*zip(*pts, strict=True), "rx", ms=9, ls="", label="out of memory")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("usable (cadre, demand) pairs")
-        ax.set_ylabel(label)
-        ax.grid(True, which="both", lw=0.3)
-        ax.legend(fontsize=7)
+        loglog(ax, "usable (cadre, demand) pairs", label)
         fig.tight_layout()
         paths.append(out / f"{what}.png")
         fig.savefig(paths[-1])

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PEERS", "dense_mib", "plot_scale", "scale_markdown"]
+__all__ = ["PEERS", "dense_mib", "loglog", "plot_scale", "scale_markdown"]
 
 #: peers whose solve time the proposal is measured against
 PEERS = ("scipy-lsa", "ortools-mcf")
@@ -85,6 +85,16 @@ def scale_markdown(rep: dict[str, Any]) -> list[str]:
     return lines
 
 
+def loglog(ax: Any, xlabel: str, ylabel: str) -> None:
+    """Log–log axes with a light grid and a small legend (every size plot)."""
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="both", lw=0.3)
+    ax.legend(fontsize=7)
+
+
 def plot_scale(rep: dict[str, Any], out: Path, plt: Any) -> Path | None:
     """Log–log time and memory against cadres × demands: proposal and peers."""
     rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
@@ -124,12 +134,7 @@ def plot_scale(rep: dict[str, Any], out: Path, plt: Any) -> Path | None:
         if mem:
             ax_m.plot([p[0] for p in mem], [p[1] for p in mem], "s:", label=label)
     for ax, ylabel in ((ax_t, "seconds"), (ax_m, "peak RSS (MiB)")):
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("cadres × demands")
-        ax.set_ylabel(ylabel)
-        ax.grid(True, which="both", lw=0.3)
-        ax.legend(fontsize=7)
+        loglog(ax, "cadres × demands", ylabel)
     ax_t.set_title("Time against size", fontsize=10)
     ax_m.set_title("Peak memory against size", fontsize=10)
     fig.tight_layout()

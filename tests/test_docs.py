@@ -28,3 +28,12 @@ def test_readme_quick_start_is_the_two_commands() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     quick = text.split("## Quick start", 1)[1].split("##", 1)[0]
     assert re.findall(r"^make \w+", quick, flags=re.M) == ["make demo", "make test"]
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/scale.md"])
+def test_python_examples_in_the_docs_run(doc, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT)
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / doc).read_text(encoding="utf-8"), re.S)
+    assert blocks
+    for code in blocks:
+        exec(compile(code, doc, "exec"), {})  # our own documentation, run as written
