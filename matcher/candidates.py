@@ -17,7 +17,9 @@ the solver's integer grid (``quantise``), so every comparison is exact.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +35,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
+#: blocks scored at the same time (threads; numpy releases the GIL)
+WORKERS = 2
 #: cells scored at once; a block of this many float64 cells is 32 MB per array
 BLOCK_CELLS = 1_000_000
 
@@ -185,6 +189,41 @@ class PairStream:
                 out.append((r, c))
         return out
 
+    def _cells(
+        self,
+        b_r: IndexArray,
+        b_c: IndexArray,
+        u: FloatArray,
+        v: FloatArray,
+        floor: float,
+        known: tuple[FloatArray, FloatArray] | None,
+        only: tuple[BoolArray, BoolArray] | None,
+    ) -> tuple[IndexArray, IndexArray, BoolArray | None]:
+        """The rows and columns of a block worth scoring, and which of their cells."""
+        r0, c0 = b_r[self.row_ok[b_r]], b_c[self.col_ok[b_c]]
+        live: BoolArray | None = None
+        if only is not None:
+            on_r, on_c = only[0][r0], only[1][c0]
+            if not on_c.any():
+                r0 = r0[on_r]
+            elif not on_r.any():
+                c0 = c0[on_c]
+            else:
+                live = on_r[:, None] | on_c[None, :]
+        if known is not None and r0.size and c0.size:
+            # a pair's bound is below both its row's and its column's (duals >= 0)
+            r_up, c_up = known[0][r0] - u[r0] > floor, known[1][c0] - v[c0] > floor
+            if live is not None:
+                live = live[np.ix_(r_up, c_up)]
+            r0, c0 = r0[r_up], c0[c_up]
+            ub = np.minimum(known[0][r0][:, None], known[1][c0][None, :])
+            bound = ub - u[r0][:, None] - v[c0][None, :] > floor
+            live = bound if live is None else live & bound
+        if live is None:
+            return r0, c0, None
+        keep_r, keep_c = live.any(axis=1), live.any(axis=0)
+        return r0[keep_r], c0[keep_c], live[np.ix_(keep_r, keep_c)]
+
     def scan(
         self,
         u: FloatArray | None = None,
@@ -213,52 +252,62 @@ class PairStream:
         n_feasible = 0
         above: list[Edges] = []
         tops: list[Edges] = []
-        done = 0
-        for b_r, b_c in self.blocks:
-            done += b_r.size * b_c.size
-            r0, c0 = b_r[self.row_ok[b_r]], b_c[self.col_ok[b_c]]
-            live: BoolArray | None = None
-            if only is not None:
-                on_r, on_c = only[0][r0], only[1][c0]
-                if not on_c.any():
-                    r0 = r0[on_r]
-                elif not on_r.any():
-                    c0 = c0[on_c]
-                else:
-                    live = on_r[:, None] | on_c[None, :]
-            if known is not None and r0.size and c0.size:
-                # a pair's bound is below both its row's and its column's (duals >= 0)
-                r_up, c_up = known[0][r0] - u[r0] > floor, known[1][c0] - v[c0] > floor
-                if live is not None:
-                    live = live[np.ix_(r_up, c_up)]
-                r0, c0 = r0[r_up], c0[c_up]
-                ub = np.minimum(known[0][r0][:, None], known[1][c0][None, :])
-                bound = ub - u[r0][:, None] - v[c0][None, :] > floor
-                live = bound if live is None else live & bound
-            r, c = r0, c0
-            if live is not None:
-                keep_r, keep_c = live.any(axis=1), live.any(axis=0)
-                r, c, live = r0[keep_r], c0[keep_c], live[np.ix_(keep_r, keep_c)]
-            if progress is not None:
-                progress(done / max(self.cells, 1))
-            if not r.size or not c.size:
-                continue
+
+        def plan() -> Iterator[tuple[float, IndexArray, IndexArray, BoolArray | None]]:
+            done = 0
+            for b_r, b_c in self.blocks:
+                done += b_r.size * b_c.size
+                r, c, live = self._cells(b_r, b_c, u, v, floor, known, only)
+                yield done / max(self.cells, 1), r, c, live
+
+        def score(
+            r: IndexArray, c: IndexArray, live: BoolArray | None
+        ) -> tuple[FloatArray, FloatArray, int]:
             scores, feasible = self.scorer.grid(r, c)
             q = quantise(scores)
-            n_feasible += int(np.count_nonzero(feasible))
             usable = feasible & (q > 0)
             if live is not None:
                 usable &= live
             if self.banned.size:
                 usable &= ~np.isin(pair_keys(r[:, None], c[None, :]), self.banned)
             rc = np.where(usable, q - u[r][:, None] - v[c][None, :], -np.inf)
-            if floor < np.inf:
-                bi, bj = np.nonzero(rc > floor)
-                above.append(Edges(r[bi], c[bj], q[bi, bj]))
-            if row_k is not None:
-                top, row_rest[r] = _row_top(rc, q, r, c, row_k[r])
-                tops.append(top)
-            cols_top.merge(rc, q, r, c)
+            return rc, q, int(np.count_nonzero(feasible))
+
+        # numpy lets go of the GIL in its loops: two blocks are scored at once while
+        # this thread merges the results, in block order, so the answer is unchanged
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            pending: deque[
+                tuple[float, IndexArray, IndexArray, Future[tuple[FloatArray, FloatArray, int]]]
+            ] = deque()
+            work = plan()
+            try:
+                while True:
+                    while len(pending) < WORKERS + 1:
+                        item = next(work, None)
+                        if item is None:
+                            break
+                        frac, r, c, live = item
+                        if r.size and c.size:
+                            pending.append((frac, r, c, pool.submit(score, r, c, live)))
+                        elif progress is not None:
+                            progress(frac)
+                    if not pending:
+                        break
+                    frac, r, c, fut = pending.popleft()
+                    rc, q, feas = fut.result()
+                    n_feasible += feas
+                    if floor < np.inf:
+                        bi, bj = np.nonzero(rc > floor)
+                        above.append(Edges(r[bi], c[bj], q[bi, bj]))
+                    if row_k is not None:
+                        top, row_rest[r] = _row_top(rc, q, r, c, row_k[r])
+                        tops.append(top)
+                    cols_top.merge(rc, q, r, c)
+                    if progress is not None:
+                        progress(frac)
+            finally:
+                for *_, fut in pending:
+                    fut.cancel()
         tops.append(cols_top.edges())
         return Scan(Edges.concat(above), Edges.concat(tops), row_rest, cols_top.dropped, n_feasible)
 
