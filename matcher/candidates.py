@@ -35,6 +35,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
+#: a scored block: reduced costs (-inf where unusable), grid scores, feasible count
+Scored = tuple[FloatArray, FloatArray, int]
 #: blocks scored at the same time (threads; numpy releases the GIL)
 WORKERS = 2
 #: cells scored at once; a block of this many float64 cells is 32 MB per array
@@ -276,9 +278,7 @@ class PairStream:
         # numpy lets go of the GIL in its loops: two blocks are scored at once while
         # this thread merges the results, in block order, so the answer is unchanged
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            pending: deque[
-                tuple[float, IndexArray, IndexArray, Future[tuple[FloatArray, FloatArray, int]]]
-            ] = deque()
+            pending: deque[tuple[float, IndexArray, IndexArray, Future[Scored] | None]] = deque()
             work = plan()
             try:
                 while True:
@@ -287,13 +287,15 @@ class PairStream:
                         if item is None:
                             break
                         frac, r, c, live = item
-                        if r.size and c.size:
-                            pending.append((frac, r, c, pool.submit(score, r, c, live)))
-                        elif progress is not None:
-                            progress(frac)
+                        job = pool.submit(score, r, c, live) if r.size and c.size else None
+                        pending.append((frac, r, c, job))
                     if not pending:
                         break
                     frac, r, c, fut = pending.popleft()
+                    if fut is None:  # nothing to score here; progress still in block order
+                        if progress is not None:
+                            progress(frac)
+                        continue
                     rc, q, feas = fut.result()
                     n_feasible += feas
                     if floor < np.inf:
@@ -307,7 +309,8 @@ class PairStream:
                         progress(frac)
             finally:
                 for *_, fut in pending:
-                    fut.cancel()
+                    if fut is not None:
+                        fut.cancel()
         tops.append(cols_top.edges())
         return Scan(Edges.concat(above), Edges.concat(tops), row_rest, cols_top.dropped, n_feasible)
 

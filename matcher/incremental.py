@@ -18,11 +18,14 @@ Example:
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
 from matcher.errors import CaseError, Problem
+from matcher.io.case import check_demand
 from matcher.model import Case, Demand, Status
 from matcher.policy import Policy
 from matcher.proposal import Proposal
@@ -36,6 +39,12 @@ __all__ = ["Replanner"]
 class Replanner:
     """A case solved once and kept warm for edits; :meth:`proposal` at any time.
 
+    An edit is checked before anything changes (a bad demand raises
+    :class:`CaseError` and leaves the plan as it was). If its re-solve is
+    interrupted (``Cancelled`` from the progress callback, or any error), the
+    edit stays recorded and the next use re-solves the edited case cold, so the
+    plan never reads as certified when it is not.
+
     Pins, declines and active dispatches are not modelled here: it serves the
     planning loop of one pool (see :func:`matcher.propose` for those).
     """
@@ -45,17 +54,37 @@ class Replanner:
     ) -> None:
         self.case = case if policy is None else case.with_policy(policy)
         self.step: Progress = progress or _quiet
-        self.step("scoring pairs")
         self.scorer = Scorer(self.case)
         self.head = self.scorer.headcount.copy()
-        cap = self.scorer.capacity.copy()
-        self.live = LivePlan(self.scorer, cap, self.head, np.zeros(0, np.int64), self.step)
+        self._live: LivePlan | None = None
+        self.live  # noqa: B018 - the first solve happens here, as documented
+
+    @property
+    def live(self) -> LivePlan:
+        """The warm plan, re-solved cold first if an edit's solve was interrupted."""
+        if self._live is None:
+            self.step("scoring pairs")
+            cap = np.where(self.scorer.red, 0, self.scorer.capacity)
+            self._live = LivePlan(self.scorer, cap, self.head, np.zeros(0, np.int64), self._say)
+        return self._live
+
+    def _say(self, phase: str, fraction: float | None = None, /) -> None:
+        self.step(phase, fraction)  # looked up each time: the callback may be swapped
+
+    def _edit(self, apply: Callable[[LivePlan], object]) -> None:
+        live = self.live
+        try:
+            apply(live)
+        except BaseException:
+            self._live = None  # the case holds the edit; the next use solves it cold
+            raise
 
     @property
     def objective(self) -> float:
-        """Total score of the current plan."""
+        """Total score of the current plan (summed as :func:`propose` sums it)."""
         res = self.live.result
-        return round(float(self.scorer.pairs(res.rows, res.cols).scores.sum()), 6)
+        scores = self.scorer.pairs(res.rows, res.cols).scores
+        return round(math.fsum(scores.tolist()), 6)
 
     @property
     def certified(self) -> bool:
@@ -70,29 +99,21 @@ class Replanner:
         ]
 
     def add_demand(self, demand: Demand) -> None:
-        """A new work order joins the pool (its community must be in the case)."""
-        if demand.id in self.scorer.demand_ids:
-            raise CaseError(
-                "cannot add this demand",
-                [Problem("demand", "id already in the case", value=demand.id)],
-            )
-        if demand.community not in {c.id for c in self.case.communities}:
-            raise CaseError(
-                "cannot add this demand",
-                [
-                    Problem(
-                        "demand", "unknown community", column="community", value=demand.community
-                    )
-                ],
-            )
+        """A new work order joins the pool (checked as a ``demands.csv`` row would be)."""
+        problems = check_demand(self.case, demand)
+        if problems:
+            raise CaseError("cannot add this demand", problems)
+        self.live  # noqa: B018 - settle a pending re-solve before the edit
         self.case = replace(self.case, demands=(*self.case.demands, demand))
         self.scorer = self.scorer.with_demands(self.case)
         self.head = np.append(self.head, demand.headcount)
-        self.live.add_demand(self.scorer, demand.headcount)
+        scorer = self.scorer
+        self._edit(lambda live: live.add_demand(scorer, demand.headcount))
 
     def close_demand(self, demand_id: str) -> None:
         """A work order needs nobody more (done, cancelled or staffed elsewhere)."""
         j = self._index(self.scorer.demand_ids, demand_id, "demand")
+        self.live  # noqa: B018 - settle a pending re-solve before the edit
         self.case = replace(
             self.case,
             demands=tuple(
@@ -101,11 +122,12 @@ class Replanner:
         )
         self.head[j] = 0
         self.scorer = self.scorer.with_demands(self.case)
-        self.live.close_demand(j)
+        self._edit(lambda live: live.close_demand(j))
 
     def withdraw_cadre(self, cadre_id: str) -> None:
         """A cadre leaves the pool (red warning, leave): their pairs are dropped."""
         i = self._index(self.scorer.cadre_ids, cadre_id, "cadre")
+        self.live  # noqa: B018 - settle a pending re-solve before the edit
         self.case = replace(
             self.case,
             cadres=tuple(
@@ -114,14 +136,15 @@ class Replanner:
             ),
         )
         self.scorer = self.scorer.with_red(self.case, i)
-        self.live.withdraw_cadre(i)
+        self._edit(lambda live: live.withdraw_cadre(i))
 
     def proposal(self) -> Proposal:
         """The current plan in full: breakdowns, exact alternates, unfilled reasons."""
-        res = self.live.result
-        alts = self.live.alternates(self.case.policy.alternatives) if self.certified else {}
+        live = self.live
+        res = live.result
+        alts = live.alternates(self.case.policy.alternatives) if self.certified else {}
         self.step("explaining")
-        cap = self.scorer.capacity
+        cap = np.where(self.scorer.red, 0, self.scorer.capacity)
         unfilled = explain_streamed(
             self.scorer, cap, self.head, np.zeros(0, np.int64), res.rows, res.cols, self.step
         )

@@ -9,9 +9,10 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import math
-from collections.abc import Iterable, Mapping
-from typing import Literal, Protocol
+from collections.abc import Callable, Iterable, Mapping
+from typing import Literal, Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +45,29 @@ class Progress(Protocol):
 
 def _quiet(phase: str, fraction: float | None = None, /) -> None:
     """The default progress sink: says nothing."""
+
+
+def _progress(callback: Progress | Callable[[str], object] | None) -> Progress:
+    """The caller's progress callback as a two-argument one: a callback written
+    for phases alone (``phases.append``) keeps working on big pools too."""
+    if callback is None:
+        return _quiet
+    try:
+        params = inspect.signature(callback).parameters.values()
+    except (TypeError, ValueError):  # builtins without a signature: assume two
+        return cast(Progress, callback)
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in params):
+        return cast(Progress, callback)
+    one = callback
+    last: list[str] = []
+
+    def phase_only(phase: str, fraction: float | None = None, /) -> None:
+        if last != [phase]:  # each phase once, as it starts
+            last[:] = [phase]
+            one(phase)
+
+    return phase_only
 
 
 def _pair_index(
@@ -87,7 +111,7 @@ def propose(
     excluded: Iterable[Pair] = (),
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
-    progress: Progress | None = None,
+    progress: Progress | Callable[[str], object] | None = None,
     engine: Engine = "auto",
 ) -> Proposal:
     """The best plan under the case's hard rules, with explanations and KPIs.
@@ -102,7 +126,16 @@ def propose(
     (``"streamed"``) or, by default, whichever suits the pool's size; both give
     the same optimum, alternates and explanations.
     """
-    step: Progress = progress or _quiet
+    if engine not in ("auto", "dense", "streamed"):
+        raise InputError(
+            "cannot propose with these constraints",
+            [
+                Problem(
+                    "engine", "unknown engine", value=str(engine), hint="auto, dense or streamed"
+                )
+            ],
+        )
+    step = _progress(progress)
     if policy is not None:
         case = case.with_policy(policy)
     step("scoring pairs")
@@ -143,6 +176,7 @@ def propose(
             np.union1d(ban_keys, pin_keys),
             case.policy.alternatives,
             step,
+            np.unique(pc),
         )
         rows = np.concatenate([got.rows, pr]).astype(np.intp)
         cols = np.concatenate([got.cols, pc]).astype(np.intp)
@@ -238,22 +272,25 @@ def _assignments(
     alts: Alternates,
 ) -> list[ProposedAssignment]:
     k_alt = case.policy.alternatives
-    listed: dict[int, list[Alternative]] = {}
-    for j, found in alts.items():
-        if not found or not k_alt:
-            listed[j] = []
-            continue
-        rows = np.array([r for r, _ in found], dtype=np.intp)
-        loss = np.array([x for _, x in found])
-        score = sc.pairs(rows, np.full(rows.size, j, np.intp)).scores
+    listed: dict[int, list[Alternative]] = {j: [] for j in alts}
+    flat = [(j, r, x) for j, found in alts.items() for r, x in found] if k_alt else []
+    if flat:
+        col = np.array([f[0] for f in flat], dtype=np.intp)
+        row = np.array([f[1] for f in flat], dtype=np.intp)
+        loss = np.array([f[2] for f in flat])
+        score = sc.pairs(row, col).scores
         # ties broken by higher score, then case order: stable for the dispatcher
-        order = np.lexsort((rows, -score, np.round(loss, 6)))[:k_alt]
-        listed[j] = [
-            Alternative(
-                cadre=sc.cadre_ids[rows[k]], score=float(score[k]), loss=float(round(loss[k], 6))
-            )
-            for k in order
-        ]
+        order = np.lexsort((row, -score, np.round(loss, 6), col))
+        for k in order.tolist():
+            j = int(col[k])
+            if len(listed[j]) < k_alt:
+                listed[j].append(
+                    Alternative(
+                        cadre=sc.cadre_ids[row[k]],
+                        score=float(score[k]),
+                        loss=float(round(loss[k], 6)),
+                    )
+                )
     out = []
     for k in np.lexsort((chosen.rows, chosen.cols)).tolist():
         i, j = int(chosen.rows[k]), int(chosen.cols[k])

@@ -85,7 +85,9 @@ class LivePlan:
         self.stream = PairStream(scorer, cap, head, banned)
         first = self.stream.scan(
             row_k=np.minimum(cap, 64) + TOP_K,
-            col_k=int(min(head.max(initial=0), 64)) + TOP_K,
+            # one big demand must not widen every demand's list: bigger ones are
+            # completed by the LP's widening like anything else the first scan missed
+            col_k=int(min(head.max(initial=0), 8)) + TOP_K,
             progress=lambda f: step("scoring pairs", f),
         )
         self.known = (first.row_rest, first.col_rest)
@@ -177,12 +179,18 @@ class LivePlan:
         self.result = self._solve()
         return self.result
 
-    def alternates(self, alternatives: int) -> dict[int, list[tuple[int, float]]]:
-        """Exact alternates of the current plan (below ``ALT_SLACK``); raises
-        :class:`SolverError` when the duals do not certify it."""
+    def alternates(
+        self, alternatives: int, also: IndexArray | None = None
+    ) -> dict[int, list[tuple[int, float]]]:
+        """Exact alternates (below ``ALT_SLACK``) for every demand the plan fills,
+        and the demands ``also`` (filled by pins); raises :class:`SolverError` when
+        the duals do not certify the plan."""
         res = self.result
         if res.u is None or res.v is None:
             raise SolverError("the plan is not certified")
+        columns = np.union1d(res.cols, np.zeros(0, np.intp) if also is None else also)
+        if alternatives <= 0 or not columns.size:
+            return {int(j): [] for j in columns}
         # a pair within ALT_SLACK of tight now either was so at ``near_at`` or has a
         # row or column whose dual fell since: only those need reading again
         found = self._scan(res.u, res.v, -float(ALT_SLACK), self.near_at, "pricing alternates")
@@ -205,7 +213,7 @@ class LivePlan:
             res.v,
             self.lp.cap,
             self.lp.head,
-            np.unique(res.cols),
+            columns.astype(np.intp),
             alternatives,
             float(ALT_SLACK),
         )
@@ -218,9 +226,11 @@ def solve_streamed(
     banned: IntArray,
     alternatives: int,
     step: Step,
+    pinned_cols: IndexArray | None = None,
 ) -> Streamed:
     """Optimal free pairs for capacities ``cap`` and headcounts ``head`` (pins
-    already taken off), never using the ``banned`` :func:`pair_keys`."""
+    already taken off), never using the ``banned`` :func:`pair_keys`; alternates
+    also for the demands in ``pinned_cols``."""
     live = LivePlan(scorer, cap, head, banned, step)
     res = live.result
     kept = int(res.er.size)
@@ -228,7 +238,7 @@ def solve_streamed(
         return Streamed(res.rows, res.cols, False, {}, kept)
     step("certifying and pricing alternates", None)
     try:
-        alts = live.alternates(alternatives)
+        alts = live.alternates(alternatives, pinned_cols)
     except SolverError:
         return Streamed(res.rows, res.cols, False, {}, kept)
     return Streamed(res.rows, res.cols, True, alts, kept + len(live.near))

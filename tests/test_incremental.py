@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import matcher.candidates as candidates
-from matcher import CaseError, Demand, load_case, propose
+from matcher import Cancelled, CaseError, Demand, load_case, propose
 from matcher.generate import generate_case
 from matcher.incremental import Replanner
 from tests.test_propose import check_rules
@@ -60,6 +60,41 @@ def test_the_sample_takes_a_new_work_order_warm() -> None:
     cold = propose(plan.case)
     assert plan.objective == pytest.approx(cold.objective, abs=1e-6)
     assert any(d == "DX1" for _, d in plan.pairs())
+
+
+def test_a_cancelled_edit_is_re_solved_cold_on_next_use() -> None:
+    case = load_case("data/sample-district")
+    stop = [True]
+
+    def watch(phase: str, fraction: float | None = None) -> None:
+        if stop[0] and phase == "solving":
+            raise Cancelled("stop")
+
+    plan = Replanner(case)
+    plan.step = watch
+    gone = plan.pairs()[3][0]
+    with pytest.raises(Cancelled):
+        plan.withdraw_cadre(gone)
+    stop[0] = False
+    assert gone not in {c for c, _ in plan.pairs()}
+    assert plan.certified
+    assert plan.objective == propose(plan.case, engine="dense").objective
+
+
+def test_a_bad_demand_changes_nothing() -> None:
+    plan = Replanner(load_case("data/sample-district"))
+    before = (plan.objective, len(plan.case.demands))
+    for bad, why in [
+        (Demand("DX1", "C001", "x", {"urban.no_such_tag": 3}), "unknown tag"),
+        (Demand("DX1", "C001", "x", {TAGS[0]: 9}), "outside 1-5"),
+        (Demand("DX1", "C001", "x", {TAGS[0]: 2}, headcount=0), "headcount"),
+        (Demand("DX1", "C001", "x", {TAGS[0]: 2}, priority=7), "priority"),
+    ]:
+        with pytest.raises(CaseError, match=why):
+            plan.add_demand(bad)
+    assert (plan.objective, len(plan.case.demands)) == before
+    plan.add_demand(order(1, "C001", TAGS[0], 3, 1))
+    assert plan.objective == propose(plan.case, engine="dense").objective
 
 
 def test_bad_edits_name_what_is_wrong() -> None:

@@ -6,6 +6,7 @@ cases exercise many blocks, the bounded pricing scans and the widening.
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 import matcher.candidates as candidates
 import matcher.solver.lp as lp
 import matcher.streamed as streamed
-from matcher import Cancelled, Case, load_case, propose
+from matcher import Cancelled, Case, Demand, load_case, propose
 from matcher.generate import generate_case
 from matcher.scoring import Scorer
 from tests.strategies import cases
@@ -155,3 +156,52 @@ def test_a_streamed_proposal_reports_progress_and_can_be_cancelled(tiny_blocks) 
         propose(case, engine="streamed", progress=watch)
     fractions = [f for p, f in seen if p == "scoring pairs" and f is not None]
     assert fractions and fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+
+
+def test_demands_filled_only_by_pins_get_alternates_too() -> None:
+    from matcher import Cadre, Community, default_taxonomy
+
+    tax = default_taxonomy()
+    t, w = tax.tag_slugs[0], tax.tag_slugs[5]
+    case = Case(
+        tax,
+        (Community("C0", "c", "s", 32.05, 118.75),),
+        (
+            Cadre("P0", "a", "C0", {t: 5}),
+            Cadre("P1", "b", "C0", {t: 4}),
+            Cadre("P2", "c", "C0", {t: 3}),
+        ),
+        (
+            Demand("D0", "C0", "x", {t: 5, w: 1}, headcount=2, priority=5),
+            Demand("D1", "C0", "y", {t: 5}, priority=5),
+            Demand("D2", "C0", "z", {t: 5}, priority=5),
+        ),
+    )
+    # D0's second slot stays empty: its only solver-chosen cadre is the pin
+    d = propose(case, engine="dense", pinned=[("P2", "D0")])
+    b = propose(case, engine="streamed", pinned=[("P2", "D0")])
+    alts = {x.demand: [(y.cadre, y.loss) for y in x.alternatives] for x in b.assignments}
+    assert alts["D0"], "the pinned demand lists who else could go"
+    dense = {x.demand: [(y.cadre, y.loss) for y in x.alternatives] for x in d.assignments}
+    assert alts["D0"] == dense["D0"]  # D1 and D2 tie: either plan may hold P0 or P1
+
+
+def test_progress_is_monotonic_and_old_one_argument_callbacks_still_work(tiny_blocks) -> None:  # type: ignore[no-untyped-def]
+    case = load_case("data/sample-district")
+    seen: list[tuple[str, float | None]] = []
+    propose(case, engine="streamed", progress=lambda p, f=None: seen.append((p, f)))
+    # within one scan (a run of the same phase) the fraction never goes back
+    for phase, run in itertools.groupby(seen, key=lambda e: e[0]):
+        got = [f for _, f in run if f is not None]
+        assert got == sorted(got), phase
+    phases: list[str] = []
+    propose(case, engine="streamed", progress=phases.append)
+    assert phases[0] == "scoring pairs" and "explaining" in phases
+    assert all(a != b for a, b in itertools.pairwise(phases)), "each phase once as it starts"
+
+
+def test_an_unknown_engine_is_an_input_error() -> None:
+    from matcher import InputError
+
+    with pytest.raises(InputError, match="unknown engine"):
+        propose(load_case("data/sample-district"), engine="stream")  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ import difflib
 import io
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -264,6 +265,30 @@ def _num(x: float) -> str:
         if float(x).is_integer()
         else repr(float(x))
     )
+
+
+def check_demand(case: Case, demand: Demand) -> list[Problem]:
+    """What :func:`load_case` would say of ``demand`` as one more row of ``case``:
+    the same field rules, plus a unique id and a known community."""
+    row = {
+        "id": demand.id,
+        "community": demand.community,
+        "title": demand.title,
+        "needs": _levels(demand.needs),
+        "requires": _levels(demand.requires),
+        "certs": ";".join(demand.certs),
+        "headcount": str(demand.headcount),
+        "priority": str(demand.priority),
+    }
+    problems: list[Problem] = []
+    _validate(DemandRecord, [(0, row)], "demand", case.taxonomy, problems)
+    if any(d.id == demand.id for d in case.demands):
+        problems.append(Problem("demand", "id already in the case", column="id", value=demand.id))
+    if demand.community not in {c.id for c in case.communities}:
+        problems.append(
+            Problem("demand", "unknown community", column="community", value=demand.community)
+        )
+    return [replace(p, row=None) for p in problems]
 
 
 def write_case(case: Case, path: str | Path) -> Path:

@@ -54,7 +54,8 @@ def edge_alternates(
     best: int,
     exact_below: float,
 ) -> dict[int, list[tuple[int, float]]]:
-    """Each column's cheapest forced rows, ``(row, loss)`` in score units, loss first.
+    """Each column's ``best`` cheapest forced rows (and any tied with the last of
+    them at 6 decimals), ``(row, loss)`` in score units, cheapest first.
 
     ``(er, ec, q)`` are the known usable pairs (grid scores), ``chosen`` marks
     the plan's free (unpinned) pairs among them, ``u``/``v`` are certifying duals
@@ -124,11 +125,15 @@ def edge_alternates(
                 ok = loss < limit
                 if ok.sum() >= need[c] or limit >= exact_below:
                     done[s + b] = True
-                    rows, vals = f_row[a:e][ok], loss[ok]
+                    rows, vals = f_row[a:e][ok], loss[ok] / SCALE
                     order = np.lexsort((rows, vals))
+                    rows, vals = rows[order], vals[order]
+                    if vals.size > best:  # the best, and whatever ties the last of them
+                        vals_6 = np.round(vals, 6)
+                        cut = int(np.searchsorted(vals_6, vals_6[best - 1], side="right"))
+                        rows, vals = rows[:cut], vals[:cut]
                     out[int(columns[c])] = [
-                        (int(r), float(x) / SCALE)
-                        for r, x in zip(rows[order], vals[order], strict=True)
+                        (int(r), float(x)) for r, x in zip(rows, vals, strict=True)
                     ]
                 else:
                     tau[c] = 3.0 * limit
