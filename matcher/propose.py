@@ -34,7 +34,7 @@ Engine = Literal["auto", "dense", "streamed"]
 #: (row, loss) of each demand's exact alternates, by demand column
 Alternates = dict[int, list[tuple[int, float]]]
 #: pools with more pairs than this are streamed in blocks (see matcher.streamed)
-STREAM_ABOVE = 4_000_000
+STREAM_ABOVE = 500_000
 
 
 class Progress(Protocol):
