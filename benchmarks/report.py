@@ -134,10 +134,15 @@ def suite_markdown(rep: dict[str, Any], command: str = "") -> str:
         if pr and pr.get("status") == "ok":
             sv = _secs(i["methods"]["matcher"]) or 0.0
             tot = pr["times"]["propose"]["seconds"]
+            rest = (
+                "it scores, solves and explains in one streamed pass"
+                if pr["solver"] == "lp-streamed"
+                else f"explain ≈ propose − score − solve = "
+                f"{max(tot - ph['score']['seconds'] - sv, 0):.2f} s"
+            )
             lines.append(
                 f"`propose()` end to end {tot:.2f} s (solver {pr['solver']}, certified "
-                f"{pr['certified']}); explain ≈ propose − score − solve = "
-                f"{max(tot - ph['score']['seconds'] - sv, 0):.2f} s."
+                f"{pr['certified']}); {rest}."
             )
         elif pr:
             lines.append(f"`propose()`: {pr.get('status')} — {pr.get('note')}")

@@ -16,6 +16,7 @@ Example:
     >>> import numpy as np
     >>> lp = WarmLP(np.array([1, 1]), np.array([1, 1]))
     >>> lp.add(np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([3e6, 2e6, 2e6]))
+    3
     >>> picked, u, v = lp.solve()
     >>> picked.tolist(), float(u.sum() + v.sum())
     ([False, True, True], 4000000.0)
