@@ -236,6 +236,7 @@ class PairStream:
         col_k: int = 0,
         known: tuple[FloatArray, FloatArray] | None = None,
         only: tuple[BoolArray, BoolArray] | None = None,
+        keep_above: bool = True,
         progress: Callable[[float], None] | None = None,
     ) -> Scan:
         """One pass: pairs with ``q - u - v > floor``, each row's ``row_k[i]`` and
@@ -246,6 +247,9 @@ class PairStream:
         the floor under that bound are not scored at all (the pairs the first
         scan kept must be held by the caller). ``only = (rows, cols)`` masks
         limit the scan to pairs touching a marked row or a marked column.
+        ``keep_above=False`` uses ``floor`` only to skip cells (``above`` stays
+        empty): the row and column lists then hold the best pairs in a bounded
+        memory, however many clear the floor.
         """
         u = np.zeros(self.n) if u is None else u
         v = np.zeros(self.m) if v is None else v
@@ -298,7 +302,7 @@ class PairStream:
                         continue
                     rc, q, feas = fut.result()
                     n_feasible += feas
-                    if floor < np.inf:
+                    if keep_above and floor < np.inf:
                         bi, bj = np.nonzero(rc > floor)
                         above.append(Edges(r[bi], c[bj], q[bi, bj]))
                     if row_k is not None:

@@ -44,6 +44,8 @@ Step = Callable[[str, float | None], None]
 ALT_SLACK = 10 * SCALE
 #: pairs this close to improving (grid units) are cached by pricing scans
 CACHE_SLACK = SCALE
+#: pairs each row and column keeps in a pricing scan (best reduced costs)
+CACHE_K = 16
 #: cells per block of demands when explaining unfilled slots
 EXPLAIN_CELLS = 4_000_000
 
@@ -111,12 +113,18 @@ class LivePlan:
         hit = hit[~lp.holds(pair_keys(a.rows[hit], a.cols[hit]))]
         if hit.size:
             return a.rows[hit], a.cols[hit], a.q[hit]
-        # the scan also caches pairs just short of improving: as the LP grows and
-        # its duals shift they turn improving, and the cache then saves a scan
-        scan = self._scan(u, v, floor - float(CACHE_SLACK), self.base, "pricing")
-        self.cache = scan.above
+        # Each row and column keeps its CACHE_K best pairs by reduced cost: if any
+        # pair improves the plan, its row's best does, so nothing is missed, and
+        # memory stays bounded even when early duals leave most pairs improving.
+        # The near-improving ones are cached: as the LP grows they turn improving.
+        k = np.full(self.stream.n, CACHE_K)
+        scan = self._scan(
+            u, v, floor - float(CACHE_SLACK), self.base, "pricing", row_k=k, col_k=CACHE_K
+        )
+        b = _unique(scan.tops)
+        near = b.q - u[b.rows] - v[b.cols] > floor - float(CACHE_SLACK)
+        self.cache = Edges(b.rows[near], b.cols[near], b.q[near])
         self.step("solving", None)
-        b = scan.above
         keep = b.q - u[b.rows] - v[b.cols] > floor
         return b.rows[keep], b.cols[keep], b.q[keep]
 
@@ -127,15 +135,26 @@ class LivePlan:
         floor: float,
         since: tuple[FloatArray, FloatArray] | None,
         phase: str,
+        row_k: IntArray | None = None,
+        col_k: int = 0,
     ) -> Scan:
-        """Pairs above ``floor``; with ``since`` (duals at which every pair was
-        known to stay below it) only rows and columns whose dual fell are read."""
+        """Pairs above ``floor`` (or, given ``row_k``/``col_k``, each row's and
+        column's best ones); with ``since`` (duals at which every pair was known
+        to stay below it) only rows and columns whose dual fell are read."""
         only = None
         if since is not None:
             m0 = self.stream.m
             only = (u < since[0], v[:m0] < since[1][:m0])
         return self.stream.scan(
-            u, v, floor=floor, known=self.known, only=only, progress=lambda f: self.step(phase, f)
+            u,
+            v,
+            floor=floor,
+            known=self.known,
+            only=only,
+            row_k=row_k,
+            col_k=col_k,
+            keep_above=row_k is None,
+            progress=lambda f: self.step(phase, f),
         )
 
     def _solve(self) -> Pruned:
