@@ -118,6 +118,9 @@ def suite_markdown(rep: dict[str, Any], command: str = "") -> str:
         )
     for i in rep["instances"]:
         lines += ["", f"#### {i['name']} — {i['source']}", ""]
+        if i.get("status") == "propose-only":
+            lines.append("Proposal only (no peers, no baselines): see the scale table below.")
+            continue
         if i.get("status") != "ok":
             lines.append(f"Not measured: {i.get('status')} — {i.get('note')}")
             continue

@@ -69,7 +69,7 @@ def scale_markdown(rep: dict[str, Any]) -> list[str]:
             if i.get("propose"):
                 lines.append(
                     f"| {i['name']} | — | — | — | {i['propose'].get('status')}: "
-                    f"{i['propose'].get('note', '')} |" + " |" * (6 + len(PEERS))
+                    f"{i['propose'].get('note', '')} |" + " |" * (4 + len(PEERS))
                 )
             continue
         total = float(pr["times"]["propose"]["seconds"])
