@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
+import numpy.typing as npt
 
 from matcher.errors import CaseError, Problem
 from matcher.io.case import check_demand
@@ -34,6 +35,9 @@ from matcher.scoring import Scorer
 from matcher.streamed import LivePlan, explain_streamed
 
 __all__ = ["Replanner"]
+
+#: no pinned or banned pairs: a Replanner plans one pool as it is
+NONE = np.zeros(0, np.int64)
 
 
 class Replanner:
@@ -64,9 +68,12 @@ class Replanner:
         """The warm plan, re-solved cold first if an edit's solve was interrupted."""
         if self._live is None:
             self.step("scoring pairs")
-            cap = np.where(self.scorer.red, 0, self.scorer.capacity)
-            self._live = LivePlan(self.scorer, cap, self.head, np.zeros(0, np.int64), self._say)
+            self._live = LivePlan(self.scorer, self._cap(), self.head, NONE, self._say)
         return self._live
+
+    def _cap(self) -> npt.NDArray[np.int64]:
+        """Capacities as the plan sees them: a withdrawn (red) cadre has none."""
+        return np.where(self.scorer.red, 0, self.scorer.capacity)
 
     def _say(self, phase: str, fraction: float | None = None, /) -> None:
         self.step(phase, fraction)  # looked up each time: the callback may be swapped
@@ -144,16 +151,15 @@ class Replanner:
         res = live.result
         alts = live.alternates(self.case.policy.alternatives) if self.certified else {}
         self.step("explaining")
-        cap = np.where(self.scorer.red, 0, self.scorer.capacity)
         unfilled = explain_streamed(
-            self.scorer, cap, self.head, np.zeros(0, np.int64), res.rows, res.cols, self.step
+            self.scorer, self._cap(), self.head, NONE, res.rows, res.cols, self.step
         )
         return assemble(
             self.scorer,
             self.head,
             res.rows,
             res.cols,
-            np.zeros(0, np.int64),
+            NONE,
             alts,
             unfilled,
             "lp-streamed",

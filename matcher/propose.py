@@ -291,6 +291,7 @@ def _assignments(
                         loss=float(round(loss[k], 6)),
                     )
                 )
+    is_pin = np.isin(pair_keys(chosen.rows, chosen.cols), pin_keys)
     out = []
     for k in np.lexsort((chosen.rows, chosen.cols)).tolist():
         i, j = int(chosen.rows[k]), int(chosen.cols[k])
@@ -302,7 +303,7 @@ def _assignments(
                 breakdown={t: float(chosen.parts[t][k]) for t in TERMS},
                 distance_km=round(float(chosen.distance_km[k]), 3),
                 skill_fit=round(float(chosen.fit[k]), 4),
-                pinned=bool(np.isin(pair_keys(i, j), pin_keys)),
+                pinned=bool(is_pin[k]),
                 alternatives=listed.get(j, []),
             )
         )

@@ -59,7 +59,6 @@ class Streamed:
     cols: IndexArray
     certified: bool
     alternates: dict[int, list[tuple[int, float]]]
-    pairs_kept: int
 
 
 def _unique(e: Edges) -> Edges:
@@ -108,7 +107,7 @@ class LivePlan:
         # The improving pairs of the last scan are cached: while some of them still
         # improve the plan they widen the LP without a new scan; only a scan certifies.
         a = self.cache
-        open_ = (self.lp.cap[a.rows] > 0) & (self.lp.head[a.cols] > 0)
+        open_ = (lp.cap[a.rows] > 0) & (lp.head[a.cols] > 0)
         hit = np.flatnonzero(open_ & (a.q - u[a.rows] - v[a.cols] > floor))
         hit = hit[~lp.holds(pair_keys(a.rows[hit], a.cols[hit]))]
         if hit.size:
@@ -252,15 +251,14 @@ def solve_streamed(
     also for the demands in ``pinned_cols``."""
     live = LivePlan(scorer, cap, head, banned, step)
     res = live.result
-    kept = int(res.er.size)
     if res.u is None or res.v is None:
-        return Streamed(res.rows, res.cols, False, {}, kept)
+        return Streamed(res.rows, res.cols, False, {})
     step("certifying and pricing alternates", None)
     try:
         alts = live.alternates(alternatives, pinned_cols)
     except SolverError:
-        return Streamed(res.rows, res.cols, False, {}, kept)
-    return Streamed(res.rows, res.cols, True, alts, kept + len(live.near))
+        return Streamed(res.rows, res.cols, False, {})
+    return Streamed(res.rows, res.cols, True, alts)
 
 
 def explain_streamed(
@@ -277,6 +275,7 @@ def explain_streamed(
     case = scorer.case
     n, m = scorer.n, scorer.m
     filled = np.bincount(cols, minlength=m)
+    b_r, b_c = banned >> 32, banned & 0xFFFFFFFF
     load = np.bincount(rows, minlength=n)
     prio = np.array([d.priority for d in case.demands], dtype=np.float64)
     top = np.full(n, -np.inf)
@@ -286,16 +285,14 @@ def explain_streamed(
     out: list[Unfilled] = []
     for s in range(0, open_cols.size, per):
         step("explaining", s / max(open_cols.size, 1))
-        c = open_cols[s : s + per]
+        c = open_cols[s : s + per]  # sorted, so a column's place is a searchsorted
         sm = scorer.block(slice(None), c)
-        pos = {int(j): k for k, j in enumerate(c)}
         chosen = np.zeros((n, c.size), bool)
         on = np.isin(cols, c)
-        chosen[rows[on], [pos[int(j)] for j in cols[on]]] = True
+        chosen[rows[on], np.searchsorted(c, cols[on])] = True
         feasible = sm.feasible.copy()
-        b_r, b_c = banned >> 32, banned & 0xFFFFFFFF
         hit = np.isin(b_c, c)
-        feasible[b_r[hit], [pos[int(j)] for j in b_c[hit]]] = False
+        feasible[b_r[hit], np.searchsorted(c, b_c[hit])] = False
         view = ScoreMatrix(
             **{**sm.__dict__, "feasible": feasible, "capacity": cap, "headcount": head[c]}
         )
