@@ -25,9 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from matcher.fastscore import BlockScan, Packed
 from matcher.scoring import Scorer
-from matcher.solver import quantise
-from matcher.solver.warm import pair_keys
 
 __all__ = ["Edges", "PairStream", "Scan"]
 
@@ -35,8 +34,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
-#: a scored block: reduced costs (-inf where unusable), grid scores, feasible count
-Scored = tuple[FloatArray, FloatArray, int]
 #: blocks scored at the same time (threads; numpy releases the GIL)
 WORKERS = 2
 #: cells scored at once; a block of this many float64 cells is 32 MB per array
@@ -98,25 +95,14 @@ class _ColumnTop:
         self.q = np.zeros((k, m))
         self.dropped = np.full(m, -np.inf)
 
-    def merge(self, rc: FloatArray, q: FloatArray, rows: IndexArray, cols: IndexArray) -> None:
+    def merge(self, b: BlockScan, cols: IndexArray) -> None:
+        """Fold in one block's column lists (``b.col_*``, columns ``cols``)."""
+        self.dropped[cols] = np.maximum(self.dropped[cols], b.col_rest)
         if self.k == 0:
-            self.dropped[cols] = np.maximum(self.dropped[cols], rc.max(axis=0, initial=-np.inf))
             return
-        kk = min(self.k, rc.shape[0])
-        top = np.argpartition(-rc, kk - 1, axis=0)[:kk] if rc.shape[0] > kk else None
-        if top is None:
-            b_val, b_q = rc, q
-            b_row = np.broadcast_to(rows[:, None], rc.shape)
-        else:
-            b_val = np.take_along_axis(rc, top, axis=0)
-            b_q = np.take_along_axis(q, top, axis=0)
-            b_row = rows[top]
-            rest = rc.copy()
-            np.put_along_axis(rest, top, -np.inf, axis=0)
-            self.dropped[cols] = np.maximum(self.dropped[cols], rest.max(axis=0))
-        val = np.concatenate([self.val[:, cols], b_val])
-        row = np.concatenate([self.row[:, cols], b_row])
-        qq = np.concatenate([self.q[:, cols], b_q])
+        val = np.concatenate([self.val[:, cols], b.col_val.T])
+        row = np.concatenate([self.row[:, cols], b.col_row.T])
+        qq = np.concatenate([self.q[:, cols], b.col_q.T])
         keep = np.argpartition(-val, self.k - 1, axis=0)[: self.k]
         lost = val.copy()
         np.put_along_axis(lost, keep, -np.inf, axis=0)
@@ -150,11 +136,21 @@ class PairStream:
         self.scorer = scorer
         self.n, self.m = scorer.n, scorer.m
         self.banned = np.unique(np.asarray(banned if banned is not None else [], np.int64))
+        self.packed = Packed(scorer)
+        self._banned_csr = self._by_column(self.banned) if self.banned.size else None
         self.row_ok = (capacity > 0) & ~scorer.red & (scorer.capacity > 0)
         self.col_ok = headcount > 0
         cells = BLOCK_CELLS if block_cells is None else block_cells
         self.blocks = self._blocks(np.flatnonzero(self.row_ok), np.flatnonzero(self.col_ok), cells)
         self.cells = sum(r.size * c.size for r, c in self.blocks)
+
+    def _by_column(self, keys: IntArray) -> tuple[IntArray, IntArray]:
+        """Banned pair keys as per-column row lists (CSR over the case's columns)."""
+        rows, cols = keys >> 32, keys & 0xFFFFFFFF
+        order = np.argsort(cols, kind="stable")
+        ptr = np.zeros(self.m + 1, np.int64)
+        np.cumsum(np.bincount(cols, minlength=self.m)[: self.m], out=ptr[1:])
+        return ptr, rows[order].astype(np.int64)
 
     def _blocks(
         self, rows: IndexArray, cols: IndexArray, block_cells: int
@@ -200,31 +196,19 @@ class PairStream:
         floor: float,
         known: tuple[FloatArray, FloatArray] | None,
         only: tuple[BoolArray, BoolArray] | None,
-    ) -> tuple[IndexArray, IndexArray, BoolArray | None]:
-        """The rows and columns of a block worth scoring, and which of their cells."""
+    ) -> tuple[IndexArray, IndexArray]:
+        """The rows and columns of a block worth reading (the kernel checks each cell)."""
         r0, c0 = b_r[self.row_ok[b_r]], b_c[self.col_ok[b_c]]
-        live: BoolArray | None = None
         if only is not None:
-            on_r, on_c = only[0][r0], only[1][c0]
-            if not on_c.any():
-                r0 = r0[on_r]
-            elif not on_r.any():
-                c0 = c0[on_c]
-            else:
-                live = on_r[:, None] | on_c[None, :]
-        if known is not None and r0.size and c0.size:
+            if not only[1][c0].any():
+                r0 = r0[only[0][r0]]
+            elif not only[0][r0].any():
+                c0 = c0[only[1][c0]]
+        if known is not None and floor < np.inf:
             # a pair's bound is below both its row's and its column's (duals >= 0)
-            r_up, c_up = known[0][r0] - u[r0] > floor, known[1][c0] - v[c0] > floor
-            if live is not None:
-                live = live[np.ix_(r_up, c_up)]
-            r0, c0 = r0[r_up], c0[c_up]
-            ub = np.minimum(known[0][r0][:, None], known[1][c0][None, :])
-            bound = ub - u[r0][:, None] - v[c0][None, :] > floor
-            live = bound if live is None else live & bound
-        if live is None:
-            return r0, c0, None
-        keep_r, keep_c = live.any(axis=1), live.any(axis=0)
-        return r0[keep_r], c0[keep_c], live[np.ix_(keep_r, keep_c)]
+            r0 = r0[known[0][r0] - u[r0] > floor]
+            c0 = c0[known[1][c0] - v[c0] > floor]
+        return r0, c0
 
     def scan(
         self,
@@ -259,30 +243,32 @@ class PairStream:
         above: list[Edges] = []
         tops: list[Edges] = []
 
-        def plan() -> Iterator[tuple[float, IndexArray, IndexArray, BoolArray | None]]:
+        def plan() -> Iterator[tuple[float, IndexArray, IndexArray]]:
             done = 0
             for b_r, b_c in self.blocks:
                 done += b_r.size * b_c.size
-                r, c, live = self._cells(b_r, b_c, u, v, floor, known, only)
-                yield done / max(self.cells, 1), r, c, live
+                r, c = self._cells(b_r, b_c, u, v, floor, known, only)
+                yield done / max(self.cells, 1), r, c
 
-        def score(
-            r: IndexArray, c: IndexArray, live: BoolArray | None
-        ) -> tuple[FloatArray, FloatArray, int]:
-            scores, feasible = self.scorer.grid(r, c)
-            q = quantise(scores)
-            usable = feasible & (q > 0)
-            if live is not None:
-                usable &= live
-            if self.banned.size:
-                usable &= ~np.isin(pair_keys(r[:, None], c[None, :]), self.banned)
-            rc = np.where(usable, q - u[r][:, None] - v[c][None, :], -np.inf)
-            return rc, q, int(np.count_nonzero(feasible))
+        def read(r: IndexArray, c: IndexArray) -> BlockScan:
+            return self.packed.scan(
+                r,
+                c,
+                u,
+                v,
+                floor=floor,
+                keep_above=keep_above,
+                row_k=None if row_k is None else row_k[r],
+                col_k=col_k,
+                known=known,
+                only=only,
+                banned=self._banned_csr,
+            )
 
-        # numpy lets go of the GIL in its loops: two blocks are scored at once while
+        # the compiled scan lets go of the GIL: two blocks are read at once while
         # this thread merges the results, in block order, so the answer is unchanged
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            pending: deque[tuple[float, IndexArray, IndexArray, Future[Scored] | None]] = deque()
+            pending: deque[tuple[float, IndexArray, IndexArray, Future[BlockScan] | None]] = deque()
             work = plan()
             try:
                 while True:
@@ -290,25 +276,22 @@ class PairStream:
                         item = next(work, None)
                         if item is None:
                             break
-                        frac, r, c, live = item
-                        job = pool.submit(score, r, c, live) if r.size and c.size else None
+                        frac, r, c = item
+                        job = pool.submit(read, r, c) if r.size and c.size else None
                         pending.append((frac, r, c, job))
                     if not pending:
                         break
                     frac, r, c, fut = pending.popleft()
-                    if fut is None:  # nothing to score here; progress still in block order
-                        if progress is not None:
-                            progress(frac)
-                        continue
-                    rc, q, feas = fut.result()
-                    n_feasible += feas
-                    if keep_above and floor < np.inf:
-                        bi, bj = np.nonzero(rc > floor)
-                        above.append(Edges(r[bi], c[bj], q[bi, bj]))
-                    if row_k is not None:
-                        top, row_rest[r] = _row_top(rc, q, r, c, row_k[r])
-                        tops.append(top)
-                    cols_top.merge(rc, q, r, c)
+                    if fut is not None:
+                        b = fut.result()
+                        n_feasible += b.feasible
+                        if b.above_rows.size:
+                            above.append(Edges(b.above_rows, b.above_cols, b.above_q))
+                        if row_k is not None:
+                            ii, kk = np.nonzero(np.isfinite(b.row_val))
+                            tops.append(Edges(r[ii], b.row_col[ii, kk], b.row_q[ii, kk]))
+                            row_rest[r] = b.row_rest
+                        cols_top.merge(b, c)
                     if progress is not None:
                         progress(frac)
             finally:
@@ -317,26 +300,3 @@ class PairStream:
                         fut.cancel()
         tops.append(cols_top.edges())
         return Scan(Edges.concat(above), Edges.concat(tops), row_rest, cols_top.dropped, n_feasible)
-
-
-def _row_top(
-    rc: FloatArray, q: FloatArray, r: IndexArray, c: IndexArray, k: IntArray
-) -> tuple[Edges, FloatArray]:
-    """Each row's ``k[i]`` best pairs, and the best reduced cost it leaves out."""
-    kk = int(min(c.size, k.max(initial=0) + 1))
-    if kk == 0:
-        return Edges.empty(), np.full(r.size, -np.inf)
-    top = np.argpartition(-rc, kk - 1, axis=1)[:, :kk] if c.size > kk else None
-    if top is None:
-        top = np.broadcast_to(np.arange(c.size)[None, :], rc.shape)
-    val = np.take_along_axis(rc, top, axis=1)
-    order = np.argsort(-val, axis=1)
-    top = np.take_along_axis(top, order, axis=1)
-    val = np.take_along_axis(val, order, axis=1)
-    rank = np.arange(kk)[None, :]
-    keep = np.isfinite(val) & (rank < k[:, None])
-    ii, kk_ = np.nonzero(keep)
-    jj = top[ii, kk_]
-    rest_at = np.minimum(k, kk - 1)
-    rest = np.where(k < c.size, val[np.arange(r.size), rest_at], -np.inf)
-    return Edges(r[ii], c[jj], q[ii, jj]), rest

@@ -22,6 +22,10 @@ Example:
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
+
+import numba
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
@@ -37,8 +41,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
-#: Dijkstra sources per batch (each batch holds a sources × nodes distance block)
-BATCH = 256
+#: threads searching at once (the compiled searches release the GIL)
+WORKERS = 2
 
 
 def edge_alternates(
@@ -83,59 +87,188 @@ def edge_alternates(
     # join the paths through them from two searches out of s and t instead.
     hubs = np.array([0, size - 1])
     from_hub = dijkstra(graph, indices=hubs)
-    leaves = ~np.isin(src, hubs)
-    cut = csr_matrix((reduced[leaves], (src[leaves], dst[leaves])), shape=(size, size))
+    to_hub = dijkstra(graph.T.tocsr(), indices=hubs)
+    leaves = ~np.isin(src, hubs) & ~np.isin(dst, hubs)
+    # each node's arcs cheapest first, so a search stops reading them at its radius
+    a_src, a_dst, a_w = src[leaves], dst[leaves], reduced[leaves]
+    order = np.lexsort((a_w, a_src))
+    indptr = np.zeros(size + 1, np.int64)
+    np.cumsum(np.bincount(a_src, minlength=size), out=indptr[1:])
+    a_dst, a_w = a_dst[order].astype(np.int64), a_w[order]
     # the forced pairs of each asked column, sorted by column
     want = np.zeros(m, bool)
     want[columns] = True
     pick = np.flatnonzero(~chosen & want[ec])
-    pick = pick[np.argsort(ec[pick], kind="stable")]
+    pick = pick[np.lexsort((er[pick], ec[pick]))]
     f_col, f_row, f_slack = ec[pick], er[pick], slack[pick]
     starts = np.searchsorted(f_col, columns)
     ends = np.searchsorted(f_col, columns, side="right")
-    need = np.minimum(best, ends - starts)
-    # each column starts from twice its own best-th slack (a loss is at least the
-    # slack), and columns with like limits share a batch: cheap columns stay cheap
-    tau = np.array(
-        [
-            2.0 * float(np.partition(f_slack[a:b], k - 1)[k - 1]) if k else 0.0
-            for a, b, k in zip(starts, ends, need, strict=True)
-        ]
-    )
-    tau = np.maximum(tau, float(SCALE) / 100)
-    todo = np.arange(columns.size)
-    coo = cut.tocoo()
-    while todo.size:
-        todo = todo[np.argsort(tau[todo], kind="stable")]
-        done = np.zeros(todo.size, bool)
-        for s in range(0, todo.size, BATCH):
-            batch = todo[s : s + BATCH]
-            limit = min(float(tau[batch].max()), exact_below)
-            # arcs dearer than the limit can never lie on a path short enough to count
-            cheap = coo.data < limit
-            sub = csr_matrix(
-                (coo.data[cheap], (coo.row[cheap], coo.col[cheap])), shape=(size, size)
+    loss = np.full(f_row.size, np.inf)
+    halves = np.array_split(np.arange(columns.size), WORKERS)
+    # the searches release the GIL: each thread takes its share of the columns
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        jobs = [
+            pool.submit(
+                _search,
+                indptr,
+                a_dst,
+                a_w,
+                (columns[h] + 1 + n).astype(np.int64),
+                starts[h].astype(np.int64),
+                ends[h].astype(np.int64),
+                f_row.astype(np.int64),
+                f_slack,
+                to_hub[:, columns[h] + 1 + n].T.copy(),
+                from_hub[0],
+                from_hub[1],
+                best,
+                float(exact_below),
+                loss,
             )
-            dist = dijkstra(sub, indices=columns[batch] + 1 + n, limit=limit)
-            for b, c in enumerate(batch.tolist()):
-                a, e = starts[c], ends[c]
-                k = f_row[a:e] + 1
-                via = np.minimum(dist[b, 0] + from_hub[0, k], dist[b, -1] + from_hub[1, k])
-                loss = f_slack[a:e] + np.minimum(dist[b, k], via)
-                ok = loss < limit
-                if ok.sum() >= need[c] or limit >= exact_below:
-                    done[s + b] = True
-                    rows, vals = f_row[a:e][ok], loss[ok] / SCALE
-                    order = np.lexsort((rows, vals))
-                    rows, vals = rows[order], vals[order]
-                    if vals.size > best:  # the best, and whatever ties the last of them
-                        vals_6 = np.round(vals, 6)
-                        cut = int(np.searchsorted(vals_6, vals_6[best - 1], side="right"))
-                        rows, vals = rows[:cut], vals[:cut]
-                    out[int(columns[c])] = [
-                        (int(r), float(x)) for r, x in zip(rows, vals, strict=True)
-                    ]
-                else:
-                    tau[c] = 3.0 * limit
-        todo = todo[~done]
+            for h in halves
+            if h.size
+        ]
+        for job in jobs:
+            job.result()
+    ok = np.isfinite(loss)
+    col, row, val = f_col[ok], f_row[ok], loss[ok] / SCALE
+    order = np.lexsort((row, val, col))
+    col, row, val = col[order], row[order], val[order]
+    bounds = np.flatnonzero(np.diff(col, prepend=-1, append=-1) != 0)
+    for a, e in pairwise(bounds):
+        rows, vals = row[a:e], val[a:e]
+        if vals.size > best:  # the best, and whatever ties the last of them
+            vals_6 = np.round(vals, 6)
+            cut_at = int(np.searchsorted(vals_6, vals_6[best - 1], side="right"))
+            rows, vals = rows[:cut_at], vals[:cut_at]
+        out[int(col[a])] = [(int(r), float(x)) for r, x in zip(rows, vals, strict=True)]
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _push(hd, hn, size, d, node):  # type: ignore[no-untyped-def]
+    if size == hd.size:
+        hd2, hn2 = np.empty(2 * size), np.empty(2 * size, np.int64)
+        hd2[:size], hn2[:size] = hd, hn
+        hd, hn = hd2, hn2
+    k = size
+    while k > 0:
+        parent = (k - 1) >> 1
+        if hd[parent] <= d:
+            break
+        hd[k], hn[k] = hd[parent], hn[parent]
+        k = parent
+    hd[k], hn[k] = d, node
+    return hd, hn, size + 1
+
+
+@numba.njit(cache=True, nogil=True)
+def _pop(hd, hn, size):  # type: ignore[no-untyped-def]
+    d, node = hd[0], hn[0]
+    size -= 1
+    last_d, last_n = hd[size], hn[size]
+    k = 0
+    while True:
+        child = 2 * k + 1
+        if child >= size:
+            break
+        if child + 1 < size and hd[child + 1] < hd[child]:
+            child += 1
+        if hd[child] >= last_d:
+            break
+        hd[k], hn[k] = hd[child], hn[child]
+        k = child
+    if size > 0:
+        hd[k], hn[k] = last_d, last_n
+    return d, node, size
+
+
+@numba.njit(cache=True, nogil=True)
+def _search(  # type: ignore[no-untyped-def]
+    indptr,
+    indices,
+    weights,
+    sources,
+    starts,
+    ends,
+    f_row,
+    f_slack,
+    to_hub,
+    hub_s,
+    hub_t,
+    best,
+    limit,
+    loss,
+):
+    """Forced losses of each column's rows: ``slack + distance`` back to the row.
+
+    Paths through ``s`` or ``t`` are priced first from the hub distances
+    (``to_hub`` per source, ``hub_s``/``hub_t`` from the hubs), so the search
+    itself runs on the arcs between cadres and demands only, and stops as soon
+    as the ``best`` cheapest rows (with every tie of the last) are settled: a
+    row not yet reached at radius ``D`` loses at least ``slack + D``. All values
+    are integers on the score grid, hence the ``0.5`` for "strictly above".
+    """
+    size_n = indptr.size - 1
+    dist = np.full(size_n, np.inf)
+    done = np.zeros(size_n, np.bool_)
+    slot = np.full(size_n, -1, np.int64)
+    touched = np.empty(size_n, np.int64)
+    hd, hn = np.empty(1024), np.empty(1024, np.int64)
+    for c in range(sources.size):
+        a, e = starts[c], ends[c]
+        if a == e:
+            continue
+        want = min(best, e - a)
+        for p in range(a, e):
+            slot[f_row[p] + 1] = p
+            k = f_row[p] + 1
+            via = f_slack[p] + min(to_hub[c, 0] + hub_s[k], to_hub[c, 1] + hub_t[k])
+            if via < limit:
+                loss[p] = via
+        n_touched = 0
+        size = 0
+        dist[sources[c]] = 0.0
+        touched[n_touched] = sources[c]
+        n_touched += 1
+        hd, hn, size = _push(hd, hn, size, 0.0, sources[c])
+        dirty = True
+        stop_at = np.inf
+        while size > 0:
+            d, x, size = _pop(hd, hn, size)
+            if done[x] or d > dist[x]:
+                continue
+            if dirty:
+                dirty = False
+                ranked = np.sort(loss[a:e])
+                cut = ranked[want - 1] if ranked[want - 1] < limit else limit
+                stop_at = 0.0
+                for p in range(a, e):
+                    need = min(cut - f_slack[p] + 0.5, loss[p] - f_slack[p])
+                    if need > stop_at:
+                        stop_at = need
+            if d >= stop_at:
+                break
+            done[x] = True
+            reach = min(stop_at, limit)
+            for k in range(indptr[x], indptr[x + 1]):
+                nd = d + weights[k]
+                if nd >= reach:
+                    break  # arcs are sorted by cost: the rest lead farther still
+                y = indices[k]
+                if nd < dist[y]:
+                    if dist[y] == np.inf:
+                        touched[n_touched] = y
+                        n_touched += 1
+                    dist[y] = nd
+                    p = slot[y]
+                    if p >= 0 and f_slack[p] + nd < min(loss[p], limit):
+                        loss[p] = f_slack[p] + nd
+                        dirty = True
+                    hd, hn, size = _push(hd, hn, size, nd, y)
+        for k in range(n_touched):
+            dist[touched[k]] = np.inf
+            done[touched[k]] = False
+        for p in range(a, e):
+            slot[f_row[p] + 1] = -1
+    return 0

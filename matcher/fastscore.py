@@ -1,0 +1,307 @@
+"""Compiled scan of pair blocks for the streamed engine (city and metro pools).
+
+Why: :meth:`matcher.scoring.Scorer.grid` scores a block in numpy, about fifty
+passes over every cell (one per tag, per rule, per term) with a temporary array
+each, and the scan then sorted whole blocks to find each row's and column's
+best pairs. A city scan reads 160 million cells, several times per proposal,
+so those passes were most of a big proposal's time and memory. Here each cell
+is read once, in one compiled loop that touches only the tags its demand needs
+and requires, skips cells a bound rules out before scoring them, and keeps
+only what the scan asks for: the pairs above a floor and small sorted lists of
+each row's and column's best. No block-sized array is ever made.
+
+The arithmetic is the numpy formula's, operation for operation, so every grid
+score equals :meth:`Scorer.grid`'s bit for bit (``tests/test_fastscore.py``).
+
+Example:
+    >>> import numpy as np
+    >>> from matcher import load_case
+    >>> sc = Scorer(load_case("data/sample-district"))
+    >>> r, c = np.arange(20), np.arange(10)
+    >>> out = Packed(sc).scan(r, c, np.zeros(sc.n), np.zeros(sc.m), floor=-np.inf)
+    >>> scores, feasible = sc.grid(r, c)
+    >>> q = np.rint(scores * 1e6)
+    >>> bool(np.array_equal(np.sort(out.above_q), np.sort(q[feasible & (q > 0)])))
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from matcher.scoring import DECIMALS, Scorer
+from matcher.solver import SCALE
+
+__all__ = ["BlockScan", "Packed"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+IndexArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
+_ROUND = 10.0**DECIMALS
+
+
+def _csr(levels: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
+    """Each row's nonzero tags in ascending order (the order numpy adds them in)."""
+    rows, tags = np.nonzero(levels > 0)
+    ptr = np.zeros(levels.shape[0] + 1, np.int64)
+    np.cumsum(np.bincount(rows, minlength=levels.shape[0]), out=ptr[1:])
+    return ptr, tags.astype(np.int64), levels[rows, tags]
+
+
+def _bits(flags: FloatArray) -> npt.NDArray[np.uint64]:
+    """Rows of 0/1 flags as 64-bit words (at least one word, so no axis is empty)."""
+    out = np.zeros((flags.shape[0], max(1, -(-flags.shape[1] // 64))), np.uint64)
+    for k in np.flatnonzero(flags.any(axis=0)):
+        out[flags[:, k] > 0, k // 64] |= np.uint64(1) << np.uint64(k % 64)
+    return out
+
+
+@dataclass(frozen=True)
+class BlockScan:
+    """What one block kept (see :meth:`Packed.scan`).
+
+    ``above_*``: pairs with reduced cost above the floor. ``row_*``: each row's
+    best pairs, ``(r.size, K)`` sorted best first, ``-inf`` values past the
+    row's ``k``, and ``row_rest`` the best one left out. ``col_*``: the same per
+    column of ``c`` for ``col_k`` pairs, ``col_rest`` the best one left out of
+    this block. ``feasible``: cells read that pass every hard rule.
+    """
+
+    above_rows: IntArray
+    above_cols: IntArray
+    above_q: FloatArray
+    row_val: FloatArray
+    row_col: IntArray
+    row_q: FloatArray
+    row_rest: FloatArray
+    col_val: FloatArray
+    col_row: IntArray
+    col_q: FloatArray
+    col_rest: FloatArray
+    feasible: int
+
+
+class Packed:
+    """A :class:`Scorer`'s case in the flat arrays the compiled scan reads."""
+
+    def __init__(self, scorer: Scorer) -> None:
+        sc = scorer
+        self.n, self.m = sc.n, sc.m
+        need_ptr, need_tag, need_lvl = _csr(sc.need)
+        req_ptr, req_tag, req_lvl = _csr(sc.req)
+        km_t = sc.km_comm_t if sc.km_comm_t.size else np.zeros((1, 1))
+        self.data = (
+            np.ascontiguousarray(sc.eff),
+            np.ascontiguousarray(sc.own),
+            need_ptr,
+            need_tag,
+            need_lvl,
+            req_ptr,
+            req_tag,
+            req_lvl,
+            _bits(sc.missing_certs),
+            _bits(sc.wanted_certs),
+            sc.red | (sc.capacity == 0),
+            sc.home.astype(np.int64),
+            sc.where.astype(np.int64),
+            sc.limit.astype(np.float64),
+            sc.status_term.astype(np.float64),
+            sc.fill.astype(np.float64),
+            sc.total_need.astype(np.float64),
+            np.ascontiguousarray(km_t),
+            float(sc.w_skill),
+            float(sc.w_travel),
+        )
+
+    def scan(
+        self,
+        r: IndexArray,
+        c: IndexArray,
+        u: FloatArray,
+        v: FloatArray,
+        *,
+        floor: float = np.inf,
+        keep_above: bool = True,
+        row_k: IntArray | None = None,
+        col_k: int = 0,
+        known: tuple[FloatArray, FloatArray] | None = None,
+        only: tuple[BoolArray, BoolArray] | None = None,
+        banned: tuple[IntArray, IntArray] | None = None,
+    ) -> BlockScan:
+        """Read the cells ``r`` × ``c`` once, keeping what a scan asks for.
+
+        A cell is *usable* when it is feasible, scores above 0 and is not
+        ``banned`` (``(ptr, rows)``: per column of the case, the rows it may not
+        take); its reduced cost is ``q - u - v``. ``known = (row_ub, col_ub)``
+        bounds every cell's ``q`` by ``min(row_ub[i], col_ub[j])``: cells whose
+        bound cannot clear ``floor`` are not scored. ``only = (rows, cols)``
+        masks keep the cells on a marked row or a marked column.
+        """
+        n, m = self.n, self.m
+        k_rows = np.zeros(r.size, np.int64) if row_k is None else row_k.astype(np.int64)
+        width = int(k_rows.max(initial=0)) + 1
+        kr, kc = known if known is not None else (np.full(n, np.inf), np.full(m, np.inf))
+        on_r, on_c = only if only is not None else (np.ones(n, np.bool_), np.zeros(m, np.bool_))
+        b_ptr, b_row = (
+            banned if banned is not None else (np.zeros(m + 1, np.int64), np.zeros(0, np.int64))
+        )
+        out = _scan(
+            r.astype(np.int64),
+            c.astype(np.int64),
+            u,
+            v,
+            float(floor),
+            keep_above and floor < np.inf,
+            k_rows,
+            width,
+            int(col_k),
+            known is not None and floor < np.inf,
+            kr,
+            kc,
+            on_r,
+            on_c,
+            b_ptr,
+            b_row,
+            self.data,
+        )
+        a_r, a_c, a_q, r_val, r_col, r_q, r_rest, c_val, c_row, c_q, c_rest, feasible = out
+        return BlockScan(
+            a_r, a_c, a_q, r_val, r_col, r_q, r_rest, c_val, c_row, c_q, c_rest, int(feasible)
+        )
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _insert(val, idx, qs, row, width, x, k, q):  # type: ignore[no-untyped-def]
+    """Put ``x`` into the sorted (best first) list ``val[row, :width]``."""
+    p = width - 1
+    while p > 0 and val[row, p - 1] < x:
+        val[row, p], idx[row, p], qs[row, p] = val[row, p - 1], idx[row, p - 1], qs[row, p - 1]
+        p -= 1
+    val[row, p], idx[row, p], qs[row, p] = x, k, q
+
+
+@numba.njit(cache=True, nogil=True)
+def _scan(  # type: ignore[no-untyped-def]
+    r, c, u, v, floor, keep_above, k_rows, width, col_k, bounded, kr, kc, on_r, on_c,
+    b_ptr, b_row, data,
+):  # fmt: skip
+    (
+        eff, own, need_ptr, need_tag, need_lvl, req_ptr, req_tag, req_lvl,
+        missing, wanted, dead, home, where, limit, status, fill, total, km_t,
+        w_skill, w_travel,
+    ) = data  # fmt: skip
+    nr, nc = r.size, c.size
+    tags, words = eff.shape[1], wanted.shape[1]
+    # the block's rows gathered tag-major, so each tag's pass over them is contiguous
+    eff_b, own_b = np.empty((tags, nr)), np.empty((tags, nr))
+    miss_b = np.empty((words, nr), np.uint64)
+    for ii in range(nr):
+        for t in range(tags):
+            eff_b[t, ii] = eff[r[ii], t]
+            own_b[t, ii] = own[r[ii], t]
+        for w in range(words):
+            miss_b[w, ii] = missing[r[ii], w]
+    home_b, lim_b, u_b, kr_b = home[r], limit[r], u[r], kr[r]
+    open_b = ~dead[r]
+    ok = np.empty(nr, np.bool_)
+    km = np.empty(nr)
+    covered = np.empty(nr)
+    row_val = np.full((nr, width), -np.inf)
+    row_col = np.zeros((nr, width), np.int64)
+    row_q = np.zeros((nr, width))
+    col_val = np.full((nc, col_k + 1), -np.inf)
+    col_row = np.zeros((nc, col_k + 1), np.int64)
+    col_q = np.zeros((nc, col_k + 1))
+    cap = 1024
+    a_r, a_c, a_q = np.empty(cap, np.int64), np.empty(cap, np.int64), np.empty(cap)
+    n_above = 0
+    feasible = 0
+    for jj in range(nc):
+        j = c[jj]
+        vj, fj, tot, kc_j, on_j = v[j], fill[j], total[j], kc[j], on_c[j]
+        row_km = km_t[where[j]]
+        for ii in range(nr):
+            km[ii] = row_km[home_b[ii]]
+            ok[ii] = open_b[ii] and km[ii] <= lim_b[ii]
+        if not on_j:
+            for ii in range(nr):
+                ok[ii] = ok[ii] and on_r[r[ii]]
+        if bounded:
+            for ii in range(nr):
+                ok[ii] = ok[ii] and min(kr_b[ii], kc_j) - u_b[ii] - vj > floor
+        # the Scorer.grid formula, operation for operation
+        for p in range(req_ptr[j], req_ptr[j + 1]):
+            t, lvl = req_tag[p], req_lvl[p]
+            for ii in range(nr):
+                ok[ii] = ok[ii] and own_b[t, ii] >= lvl
+        for w in range(words):
+            want = wanted[j, w]
+            if want:
+                for ii in range(nr):
+                    ok[ii] = ok[ii] and (miss_b[w, ii] & want) == 0
+        covered[:] = 0.0
+        for p in range(need_ptr[j], need_ptr[j + 1]):
+            t, lvl = need_tag[p], need_lvl[p]
+            for ii in range(nr):
+                covered[ii] += min(eff_b[t, ii], lvl)
+        for ii in range(nr):
+            if not ok[ii]:
+                continue
+            feasible += 1
+            fit = covered[ii] / tot if tot > 0 else 1.0
+            score = np.rint(w_skill * fit * _ROUND) / _ROUND + 0.0
+            score += fj
+            score += np.rint(-w_travel * km[ii] * _ROUND) / _ROUND + 0.0
+            i = r[ii]
+            score += status[i]
+            q = np.rint(score * SCALE)
+            if q <= 0.0:
+                continue
+            hit = False
+            for p in range(b_ptr[j], b_ptr[j + 1]):
+                if b_row[p] == i:
+                    hit = True
+            if hit:
+                continue
+            x = q - u_b[ii] - vj
+            if keep_above and x > floor:
+                if n_above == cap:
+                    cap *= 2
+                    a_r2, a_c2, a_q2 = (
+                        np.empty(cap, np.int64),
+                        np.empty(cap, np.int64),
+                        np.empty(cap),
+                    )
+                    a_r2[:n_above], a_c2[:n_above], a_q2[:n_above] = a_r, a_c, a_q
+                    a_r, a_c, a_q = a_r2, a_c2, a_q2
+                a_r[n_above], a_c[n_above], a_q[n_above] = i, j, q
+                n_above += 1
+            w = k_rows[ii] + 1
+            if x > row_val[ii, w - 1]:
+                _insert(row_val, row_col, row_q, ii, w, x, j, q)
+            if x > col_val[jj, col_k]:
+                _insert(col_val, col_row, col_q, jj, col_k + 1, x, i, q)
+    row_rest = np.full(nr, -np.inf)
+    for ii in range(nr):
+        row_rest[ii] = row_val[ii, k_rows[ii]]
+        row_val[ii, k_rows[ii] :] = -np.inf
+    col_rest = col_val[:, col_k].copy()
+    return (
+        a_r[:n_above].copy(),
+        a_c[:n_above].copy(),
+        a_q[:n_above].copy(),
+        row_val,
+        row_col,
+        row_q,
+        row_rest,
+        col_val[:, :col_k].copy(),
+        col_row[:, :col_k].copy(),
+        col_q[:, :col_k].copy(),
+        col_rest,
+        feasible,
+    )
