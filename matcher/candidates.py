@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from matcher.fastscore import BlockScan, Packed
+from matcher.fastscore import BlockScan, Packed, merge_lists
 from matcher.scoring import Scorer
 
 __all__ = ["Edges", "PairStream", "Scan"]
@@ -86,34 +86,26 @@ class Scan:
 
 
 class _ColumnTop:
-    """Running best-``k`` pairs per column across blocks (by reduced cost)."""
+    """Running best-``k`` pairs per column across blocks (by reduced cost), each
+    column's list sorted best first."""
 
     def __init__(self, m: int, k: int) -> None:
         self.k = k
-        self.val = np.full((k, m), -np.inf)
-        self.row = np.zeros((k, m), np.intp)
-        self.q = np.zeros((k, m))
+        self.val = np.full((m, k), -np.inf)
+        self.row = np.zeros((m, k), np.int64)
+        self.q = np.zeros((m, k))
         self.dropped = np.full(m, -np.inf)
 
     def merge(self, b: BlockScan, cols: IndexArray) -> None:
         """Fold in one block's column lists (``b.col_*``, columns ``cols``)."""
-        self.dropped[cols] = np.maximum(self.dropped[cols], b.col_rest)
-        if self.k == 0:
-            return
-        val = np.concatenate([self.val[:, cols], b.col_val.T])
-        row = np.concatenate([self.row[:, cols], b.col_row.T])
-        qq = np.concatenate([self.q[:, cols], b.col_q.T])
-        keep = np.argpartition(-val, self.k - 1, axis=0)[: self.k]
-        lost = val.copy()
-        np.put_along_axis(lost, keep, -np.inf, axis=0)
-        self.dropped[cols] = np.maximum(self.dropped[cols], lost.max(axis=0))
-        self.val[:, cols] = np.take_along_axis(val, keep, axis=0)
-        self.row[:, cols] = np.take_along_axis(row, keep, axis=0)
-        self.q[:, cols] = np.take_along_axis(qq, keep, axis=0)
+        merge_lists(
+            self.val, self.row, self.q, self.dropped,
+            np.asarray(cols, np.int64), b.col_val, b.col_row, b.col_q, b.col_rest,
+        )  # fmt: skip
 
     def edges(self) -> Edges:
-        kk, jj = np.nonzero(np.isfinite(self.val))
-        return Edges(self.row[kk, jj], jj.astype(np.intp), self.q[kk, jj])
+        jj, kk = np.nonzero(np.isfinite(self.val))
+        return Edges(self.row[jj, kk], jj.astype(np.intp), self.q[jj, kk])
 
 
 class PairStream:

@@ -36,7 +36,7 @@ import numpy.typing as npt
 from matcher.scoring import DECIMALS, Scorer
 from matcher.solver import SCALE
 
-__all__ = ["BlockScan", "Packed"]
+__all__ = ["BlockScan", "Packed", "merge_lists"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -175,7 +175,7 @@ class Packed:
         )
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _insert(val, idx, qs, row, width, x, k, q):  # type: ignore[no-untyped-def]
     """Put ``x`` into the sorted (best first) list ``val[row, :width]``."""
     p = width - 1
@@ -305,3 +305,28 @@ def _scan(  # type: ignore[no-untyped-def]
         col_rest,
         feasible,
     )
+
+
+@numba.njit(cache=True, nogil=True)
+def merge_lists(val, idx, qs, dropped, at, b_val, b_idx, b_q, b_rest):  # type: ignore[no-untyped-def]
+    """Merge sorted best-first lists ``b_*`` into rows ``at`` of ``val``/``idx``/``qs``
+    (same length ``k``, sorted best first); ``dropped[at]`` keeps the best value
+    that fell out of either, or that ``b_rest`` says the block left out."""
+    k = val.shape[1]
+    m_val, m_idx, m_q = np.empty(k), np.empty(k, np.int64), np.empty(k)
+    for a in range(at.size):
+        j = at[a]
+        dropped[j] = max(dropped[j], b_rest[a])
+        x = y = 0
+        for p in range(k):
+            if y >= k or (x < k and val[j, x] >= b_val[a, y]):
+                m_val[p], m_idx[p], m_q[p] = val[j, x], idx[j, x], qs[j, x]
+                x += 1
+            else:
+                m_val[p], m_idx[p], m_q[p] = b_val[a, y], b_idx[a, y], b_q[a, y]
+                y += 1
+        if x < k:
+            dropped[j] = max(dropped[j], val[j, x])
+        if y < k:
+            dropped[j] = max(dropped[j], b_val[a, y])
+        val[j], idx[j], qs[j] = m_val, m_idx, m_q

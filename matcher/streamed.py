@@ -212,20 +212,29 @@ class LivePlan:
         # a pair within ALT_SLACK of tight now either was so at ``near_at`` or has a
         # row or column whose dual fell since: only those need reading again
         found = self._scan(res.u, res.v, -float(ALT_SLACK), self.near_at, "pricing alternates")
+        # one scan reads each pair once; only merging with an earlier scan can repeat them
         self.near = (
             _unique(Edges.concat([self.near, found.above])) if len(self.near) else found.above
         )
         self.near_at = (res.u, res.v)
         # a usable pair outside this graph was neither kept by the first scan (all of
         # those are LP candidates) nor within ALT_SLACK of tight
-        graph = _unique(Edges.concat([Edges(res.er, res.ec, res.q), self.near]))
-        live = (self.lp.cap[graph.rows] > 0) & (self.lp.head[graph.cols] > 0)
-        graph = Edges(graph.rows[live], graph.cols[live], graph.q[live])
-        chosen = np.isin(pair_keys(graph.rows, graph.cols), pair_keys(res.rows, res.cols))
+        near = self.near
+        extra = ~self.lp.holds(pair_keys(near.rows, near.cols))
+        rows = np.concatenate([res.er, near.rows[extra]])
+        cols = np.concatenate([res.ec, near.cols[extra]])
+        q = np.concatenate([res.q, near.q[extra]])
+        chosen = np.zeros(rows.size, bool)
+        chosen[: res.er.size] = np.isin(
+            pair_keys(res.er, res.ec), pair_keys(res.rows, res.cols), assume_unique=True
+        )
+        live = (self.lp.cap[rows] > 0) & (self.lp.head[cols] > 0)
+        if not live.all():
+            rows, cols, q, chosen = rows[live], cols[live], q[live], chosen[live]
         return edge_alternates(
-            graph.rows,
-            graph.cols,
-            graph.q,
+            rows,
+            cols,
+            q,
             chosen,
             res.u,
             res.v,

@@ -28,12 +28,9 @@ from itertools import pairwise
 import numba
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from matcher.errors import SolverError
 from matcher.solver.assign import SCALE
-from matcher.solver.residual import residual_arcs
 
 __all__ = ["edge_alternates"]
 
@@ -73,34 +70,42 @@ def edge_alternates(
         return out
     slack = u[er] + v[ec] - q
     free = ~chosen & (cap[er] > 0) & (head[ec] > 0)
-    src, dst, w = residual_arcs(
-        n, m, er[free], ec[free], -q[free], er[chosen], ec[chosen], q[chosen], cap, head
-    )
-    pot = np.concatenate([[0.0], u, -v, [0.0]])
-    reduced = w + pot[src] - pot[dst]
-    if reduced.min(initial=0.0) < 0:
+    used_r = np.bincount(er[chosen], minlength=n)
+    used_c = np.bincount(ec[chosen], minlength=m)
+    room_r, room_c = used_r < cap, used_c < head
+    # with the duals as potentials every residual arc must cost >= 0 (see residual_arcs)
+    if (
+        (slack[free] < 0).any()
+        or (slack[chosen] > 0).any()
+        or (u[room_r] > 0).any()
+        or (v[room_c] > 0).any()
+        or (u[used_r > 0] < 0).any()
+        or (v[used_c > 0] < 0).any()
+    ):
         raise SolverError("the duals do not certify this plan: a residual arc has negative cost")
-    size = n + m + 2
-    graph = csr_matrix((reduced, (src, dst)), shape=(size, size))
     # s and t reach every cadre with room and every open demand at no cost, so a
     # search through them floods the graph. Search with them as dead ends and
-    # join the paths through them from two searches out of s and t instead.
-    hubs = np.array([0, size - 1])
-    from_hub = dijkstra(graph, indices=hubs)
-    to_hub = dijkstra(graph.T.tocsr(), indices=hubs)
-    leaves = ~np.isin(src, hubs) & ~np.isin(dst, hubs)
-    # each node's arcs cheapest first, so a search stops reading them at its radius
-    a_src, a_dst, a_w = src[leaves], dst[leaves], reduced[leaves]
-    order = np.lexsort((a_w, a_src))
-    indptr = np.zeros(size + 1, np.int64)
-    np.cumsum(np.bincount(a_src, minlength=size), out=indptr[1:])
-    a_dst, a_w = a_dst[order].astype(np.int64), a_w[order]
+    # join the paths through them from searches out of and into s and t instead.
+    arcs = _arcs(n, m, np.asarray(er, np.int64), np.asarray(ec, np.int64), slack, free, chosen)
+    limit = float(exact_below)
+    any_chosen = bool(chosen.any())
+
+    def hub_dist(graph: tuple[IntArray, IntArray, FloatArray], hub: int, back: bool) -> FloatArray:
+        ptr, idx, w = graph
+        return _hub_dist(  # type: ignore[no-any-return]
+            ptr, idx, w, room_r, used_r > 0, room_c, used_c > 0, u, v, any_chosen, hub, back, limit
+        )
+
+    from_hub = np.stack([hub_dist(arcs[0], h, False) for h in (0, 1)])
+    to_hub = np.stack([hub_dist(arcs[1], h, True) for h in (0, 1)])
+    indptr, a_dst, a_w = arcs[0]
     # the forced pairs of each asked column, sorted by column
     want = np.zeros(m, bool)
     want[columns] = True
     pick = np.flatnonzero(~chosen & want[ec])
-    pick = pick[np.lexsort((er[pick], ec[pick]))]
-    f_col, f_row, f_slack = ec[pick], er[pick], slack[pick]
+    pick = pick[np.argsort(ec[pick], kind="stable")]
+    f_col, f_row, f_slack = ec[pick], np.asarray(er[pick], np.int64), slack[pick]
+    del slack, pick
     starts = np.searchsorted(f_col, columns)
     ends = np.searchsorted(f_col, columns, side="right")
     loss = np.full(f_row.size, np.inf)
@@ -116,13 +121,13 @@ def edge_alternates(
                 (columns[h] + 1 + n).astype(np.int64),
                 starts[h].astype(np.int64),
                 ends[h].astype(np.int64),
-                f_row.astype(np.int64),
+                f_row,
                 f_slack,
                 to_hub[:, columns[h] + 1 + n].T.copy(),
                 from_hub[0],
                 from_hub[1],
                 best,
-                float(exact_below),
+                limit,
                 loss,
             )
             for h in halves
@@ -146,6 +151,98 @@ def edge_alternates(
 
 
 @numba.njit(cache=True, nogil=True)
+def _arcs(n, m, er, ec, slack, free, chosen):  # type: ignore[no-untyped-def]
+    """The residual graph between cadres and demands (hubs left out) as CSR,
+    forward with each node's arcs cheapest first, and reversed.
+
+    Free pairs run cadre → demand at their slack; chosen pairs run back demand
+    → cadre at ``-slack`` (0 when the duals certify the plan).
+    """
+    size = n + m + 2
+    deg = np.zeros(size + 1, np.int64)
+    back = np.zeros(size + 1, np.int64)
+    for k in range(er.size):
+        if free[k]:
+            deg[1 + er[k] + 1] += 1
+            back[1 + n + ec[k] + 1] += 1
+        elif chosen[k]:
+            deg[1 + n + ec[k] + 1] += 1
+            back[1 + er[k] + 1] += 1
+    deg = np.cumsum(deg)
+    back = np.cumsum(back)
+    fill_f, fill_b = deg[:-1].copy(), back[:-1].copy()
+    f_idx, f_w = np.empty(deg[-1], np.int64), np.empty(deg[-1])
+    b_idx, b_w = np.empty(back[-1], np.int64), np.empty(back[-1])
+    for k in range(er.size):
+        if free[k]:
+            a, b, w = 1 + er[k], 1 + n + ec[k], slack[k]
+        elif chosen[k]:
+            a, b, w = 1 + n + ec[k], 1 + er[k], -slack[k]
+        else:
+            continue
+        f_idx[fill_f[a]], f_w[fill_f[a]] = b, w
+        fill_f[a] += 1
+        b_idx[fill_b[b]], b_w[fill_b[b]] = a, w
+        fill_b[b] += 1
+    for x in range(size):
+        lo, hi = deg[x], deg[x + 1]
+        if hi - lo > 1:
+            order = np.argsort(f_w[lo:hi], kind="mergesort")
+            f_idx[lo:hi] = f_idx[lo:hi][order]
+            f_w[lo:hi] = f_w[lo:hi][order]
+    return (deg, f_idx, f_w), (back, b_idx, b_w)
+
+
+@numba.njit(cache=True, nogil=True)
+def _hub_dist(  # type: ignore[no-untyped-def]
+    indptr, idx, w, room_r, used_r, room_c, used_c, u, v, any_chosen, hub, reverse, limit
+):
+    """Distances from hub ``hub`` (0: s, 1: t), or to it when ``reverse`` (on the
+    reversed arcs), over the whole residual graph; the hub arcs are implicit:
+    s → cadre with room (``-u``), cadre in use → s (``u``), demand with room →
+    t (``-v``), t → demand in use (``v``), t → s, and s → t when anything is chosen."""
+    n, m = u.size, v.size
+    size = n + m + 2
+    t_node = size - 1
+    dist = np.full(size, np.inf)
+    done = np.zeros(size, np.bool_)
+    hd, hn = np.empty(1024), np.empty(1024, np.int64)
+    src = 0 if hub == 0 else t_node
+    dist[src] = 0.0
+    hd, hn, size_h = _push(hd, hn, 0, 0.0, src)
+    while size_h > 0:
+        d, x, size_h = _pop(hd, hn, size_h)
+        if done[x] or d > dist[x]:
+            continue
+        done[x] = True
+        for k in range(indptr[x], indptr[x + 1]):
+            hd, hn, size_h = _relax(dist, hd, hn, size_h, idx[k], d + w[k], limit)
+        # the implicit hub arcs out of x (on the reversed graph when ``reverse``)
+        if x == 0:
+            if reverse or any_chosen:
+                hd, hn, size_h = _relax(dist, hd, hn, size_h, t_node, d, limit)
+            for i in range(n):
+                if used_r[i] if reverse else room_r[i]:
+                    nd = d + (u[i] if reverse else -u[i])
+                    hd, hn, size_h = _relax(dist, hd, hn, size_h, 1 + i, nd, limit)
+        elif x == t_node:
+            if any_chosen or not reverse:
+                hd, hn, size_h = _relax(dist, hd, hn, size_h, 0, d, limit)
+            for j in range(m):
+                if room_c[j] if reverse else used_c[j]:
+                    nd = d + (-v[j] if reverse else v[j])
+                    hd, hn, size_h = _relax(dist, hd, hn, size_h, 1 + n + j, nd, limit)
+        elif x <= n:
+            if room_r[x - 1] if reverse else used_r[x - 1]:
+                nd = d + (-u[x - 1] if reverse else u[x - 1])
+                hd, hn, size_h = _relax(dist, hd, hn, size_h, 0, nd, limit)
+        elif used_c[x - 1 - n] if reverse else room_c[x - 1 - n]:
+            nd = d + (v[x - 1 - n] if reverse else -v[x - 1 - n])
+            hd, hn, size_h = _relax(dist, hd, hn, size_h, t_node, nd, limit)
+    return dist
+
+
+@numba.njit(cache=True, nogil=True)
 def _push(hd, hn, size, d, node):  # type: ignore[no-untyped-def]
     if size == hd.size:
         hd2, hn2 = np.empty(2 * size), np.empty(2 * size, np.int64)
@@ -160,6 +257,14 @@ def _push(hd, hn, size, d, node):  # type: ignore[no-untyped-def]
         k = parent
     hd[k], hn[k] = d, node
     return hd, hn, size + 1
+
+
+@numba.njit(cache=True, nogil=True)
+def _relax(dist, hd, hn, size, y, nd, limit):  # type: ignore[no-untyped-def]
+    if nd < dist[y] and nd < limit:
+        dist[y] = nd
+        return _push(hd, hn, size, nd, y)
+    return hd, hn, size
 
 
 @numba.njit(cache=True, nogil=True)
@@ -269,6 +374,11 @@ def _search(  # type: ignore[no-untyped-def]
         for k in range(n_touched):
             dist[touched[k]] = np.inf
             done[touched[k]] = False
+        # only the best and their ties are settled: anything dearer is dropped
+        ranked = np.sort(loss[a:e])
+        cut = ranked[want - 1]
         for p in range(a, e):
             slot[f_row[p] + 1] = -1
+            if loss[p] > cut:
+                loss[p] = np.inf
     return 0
