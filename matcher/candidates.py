@@ -83,6 +83,8 @@ class Scan:
     col_rest: FloatArray
     #: feasible pairs among the cells read (every other pair breaks a hard rule)
     n_feasible: int = 0
+    #: ``above`` passed its cap and was dropped
+    overflow: bool = False
 
 
 class _ColumnTop:
@@ -133,8 +135,15 @@ class PairStream:
         self.row_ok = (capacity > 0) & ~scorer.red & (scorer.capacity > 0)
         self.col_ok = headcount > 0
         cells = BLOCK_CELLS if block_cells is None else block_cells
-        self.blocks = self._blocks(np.flatnonzero(self.row_ok), np.flatnonzero(self.col_ok), cells)
-        self.cells = sum(r.size * c.size for r, c in self.blocks)
+        self._cols = np.flatnonzero(self.col_ok)
+        self._plan = self._blocks(np.flatnonzero(self.row_ok), self._cols, cells)
+        self.cells = sum(r.size * int(k) for r, _, k in self._plan)
+
+    @property
+    def blocks(self) -> Iterator[tuple[IndexArray, IndexArray]]:
+        """The blocks in scan order, ``(rows, columns)``."""
+        for r, mask, _ in self._plan:
+            yield r, self._cols[np.unpackbits(mask, count=self._cols.size).view(bool)]
 
     def _by_column(self, keys: IntArray) -> tuple[IntArray, IntArray]:
         """Banned pair keys as per-column row lists (CSR over the case's columns)."""
@@ -146,9 +155,10 @@ class PairStream:
 
     def _blocks(
         self, rows: IndexArray, cols: IndexArray, block_cells: int
-    ) -> list[tuple[IndexArray, IndexArray]]:
+    ) -> list[tuple[IndexArray, npt.NDArray[np.uint8], int]]:
         """Cadres in map order (a snake over ~5 km cells), cut into blocks; each
-        block meets only the demands within reach of one of its homes."""
+        block meets only the demands within reach of one of its homes (kept as a
+        bit mask over ``cols``: a metro has thousands of blocks)."""
         sc = self.scorer
         if not rows.size or not cols.size:
             return []
@@ -174,9 +184,8 @@ class PairStream:
             for hh in h:
                 lim = sc.limit[r[home[s : s + per] == hh]].max()
                 reach |= sc.km_comm[hh, where] <= lim
-            c = cols[reach]
-            if c.size:
-                out.append((r, c))
+            if reach.any():
+                out.append((r, np.packbits(reach), int(reach.sum())))
         return out
 
     def _cells(
@@ -213,6 +222,8 @@ class PairStream:
         known: tuple[FloatArray, FloatArray] | None = None,
         only: tuple[BoolArray, BoolArray] | None = None,
         keep_above: bool = True,
+        above_floor: float | None = None,
+        above_cap: int = -1,
         progress: Callable[[float], None] | None = None,
     ) -> Scan:
         """One pass: pairs with ``q - u - v > floor``, each row's ``row_k[i]`` and
@@ -225,13 +236,18 @@ class PairStream:
         limit the scan to pairs touching a marked row or a marked column.
         ``keep_above=False`` uses ``floor`` only to skip cells (``above`` stays
         empty): the row and column lists then hold the best pairs in a bounded
-        memory, however many clear the floor.
+        memory, however many clear the floor. ``above_floor`` keeps ``above``
+        pairs at another floor than the lists' (cells are read down to the lower
+        one); past ``above_cap`` pairs in all, ``above`` is dropped and the
+        scan's ``overflow`` is set.
         """
+        skip = floor if above_floor is None else min(floor, above_floor)
         u = np.zeros(self.n) if u is None else u
         v = np.zeros(self.m) if v is None else v
         cols_top = _ColumnTop(self.m, col_k)
         row_rest = np.full(self.n, -np.inf)
         n_feasible = 0
+        state = {"overflow": False, "kept": 0}
         above: list[Edges] = []
         tops: list[Edges] = []
 
@@ -239,7 +255,7 @@ class PairStream:
             done = 0
             for b_r, b_c in self.blocks:
                 done += b_r.size * b_c.size
-                r, c = self._cells(b_r, b_c, u, v, floor, known, only)
+                r, c = self._cells(b_r, b_c, u, v, skip, known, only)
                 yield done / max(self.cells, 1), r, c
 
         def read(r: IndexArray, c: IndexArray) -> BlockScan:
@@ -249,7 +265,9 @@ class PairStream:
                 u,
                 v,
                 floor=floor,
-                keep_above=keep_above,
+                keep_above=keep_above and not state["overflow"],
+                above_floor=above_floor,
+                above_cap=above_cap,
                 row_k=None if row_k is None else row_k[r],
                 col_k=col_k,
                 known=known,
@@ -277,7 +295,11 @@ class PairStream:
                     if fut is not None:
                         b = fut.result()
                         n_feasible += b.feasible
-                        if b.above_rows.size:
+                        state["kept"] += b.above_rows.size
+                        if b.overflow or 0 <= above_cap < state["kept"]:
+                            state["overflow"] = True
+                            above.clear()
+                        elif b.above_rows.size:
                             above.append(Edges(b.above_rows, b.above_cols, b.above_q))
                         if row_k is not None:
                             ii, kk = np.nonzero(np.isfinite(b.row_val))
@@ -291,4 +313,11 @@ class PairStream:
                     if fut is not None:
                         fut.cancel()
         tops.append(cols_top.edges())
-        return Scan(Edges.concat(above), Edges.concat(tops), row_rest, cols_top.dropped, n_feasible)
+        return Scan(
+            Edges.concat(above),
+            Edges.concat(tops),
+            row_rest,
+            cols_top.dropped,
+            n_feasible,
+            bool(state["overflow"]),
+        )

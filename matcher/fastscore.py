@@ -69,7 +69,8 @@ class BlockScan:
     best pairs, ``(r.size, K)`` sorted best first, ``-inf`` values past the
     row's ``k``, and ``row_rest`` the best one left out. ``col_*``: the same per
     column of ``c`` for ``col_k`` pairs, ``col_rest`` the best one left out of
-    this block. ``feasible``: cells read that pass every hard rule.
+    this block. ``feasible``: cells read that pass every hard rule;
+    ``overflow``: ``above`` hit its cap (it is then incomplete).
     """
 
     above_rows: IntArray
@@ -84,6 +85,7 @@ class BlockScan:
     col_q: FloatArray
     col_rest: FloatArray
     feasible: int
+    overflow: bool = False
 
 
 class Packed:
@@ -127,6 +129,8 @@ class Packed:
         *,
         floor: float = np.inf,
         keep_above: bool = True,
+        above_floor: float | None = None,
+        above_cap: int = -1,
         row_k: IntArray | None = None,
         col_k: int = 0,
         known: tuple[FloatArray, FloatArray] | None = None,
@@ -141,7 +145,12 @@ class Packed:
         bounds every cell's ``q`` by ``min(row_ub[i], col_ub[j])``: cells whose
         bound cannot clear ``floor`` are not scored. ``only = (rows, cols)``
         masks keep the cells on a marked row or a marked column.
+        ``above_floor`` (default ``floor``) is the floor of the ``above`` pairs;
+        cells are skipped below the lower of the two. With ``above_cap >= 0`` at
+        most that many are kept and ``overflow`` tells if more were found.
         """
+        keep = floor if above_floor is None else above_floor
+        skip = min(floor, keep)
         n, m = self.n, self.m
         k_rows = np.zeros(r.size, np.int64) if row_k is None else row_k.astype(np.int64)
         width = int(k_rows.max(initial=0)) + 1
@@ -155,12 +164,14 @@ class Packed:
             c.astype(np.int64),
             u,
             v,
-            float(floor),
-            keep_above and floor < np.inf,
+            float(skip),
+            keep_above and keep < np.inf,
+            float(keep),
+            int(above_cap),
             k_rows,
             width,
             int(col_k),
-            known is not None and floor < np.inf,
+            known is not None and skip < np.inf,
             kr,
             kc,
             on_r,
@@ -169,9 +180,9 @@ class Packed:
             b_row,
             self.data,
         )
-        a_r, a_c, a_q, r_val, r_col, r_q, r_rest, c_val, c_row, c_q, c_rest, feasible = out
+        a_r, a_c, a_q, r_val, r_col, r_q, r_rest, c_val, c_row, c_q, c_rest, feas, over = out
         return BlockScan(
-            a_r, a_c, a_q, r_val, r_col, r_q, r_rest, c_val, c_row, c_q, c_rest, int(feasible)
+            a_r, a_c, a_q, r_val, r_col, r_q, r_rest, c_val, c_row, c_q, c_rest, int(feas), over
         )
 
 
@@ -187,8 +198,8 @@ def _insert(val, idx, qs, row, width, x, k, q):  # type: ignore[no-untyped-def]
 
 @numba.njit(cache=True, nogil=True)
 def _scan(  # type: ignore[no-untyped-def]
-    r, c, u, v, floor, keep_above, k_rows, width, col_k, bounded, kr, kc, on_r, on_c,
-    b_ptr, b_row, data,
+    r, c, u, v, floor, keep_above, above_floor, above_cap, k_rows, width, col_k, bounded,
+    kr, kc, on_r, on_c, b_ptr, b_row, data,
 ):  # fmt: skip
     (
         eff, own, need_ptr, need_tag, need_lvl, req_ptr, req_tag, req_lvl,
@@ -220,6 +231,7 @@ def _scan(  # type: ignore[no-untyped-def]
     cap = 1024
     a_r, a_c, a_q = np.empty(cap, np.int64), np.empty(cap, np.int64), np.empty(cap)
     n_above = 0
+    overflow = False
     feasible = 0
     for jj in range(nc):
         j = c[jj]
@@ -269,7 +281,10 @@ def _scan(  # type: ignore[no-untyped-def]
             if hit:
                 continue
             x = q - u_b[ii] - vj
-            if keep_above and x > floor:
+            if keep_above and x > above_floor and n_above == above_cap:
+                overflow = True
+                keep_above = False
+            if keep_above and x > above_floor:
                 if n_above == cap:
                     cap *= 2
                     a_r2, a_c2, a_q2 = (
@@ -304,6 +319,7 @@ def _scan(  # type: ignore[no-untyped-def]
         col_q[:, :col_k].copy(),
         col_rest,
         feasible,
+        overflow,
     )
 
 

@@ -46,6 +46,9 @@ ALT_SLACK = 10 * SCALE
 CACHE_SLACK = SCALE
 #: pairs each row and column keeps in a pricing scan (best reduced costs)
 CACHE_K = 16
+#: pairs per cadre and demand a pricing scan may keep for alternates (beyond
+#: that, the duals are still far from final and the alternates scan again)
+NEAR_BUDGET = 200
 #: cells per block of demands when explaining unfilled slots
 EXPLAIN_CELLS = 4_000_000
 
@@ -59,6 +62,10 @@ class Streamed:
     cols: IndexArray
     certified: bool
     alternates: dict[int, list[tuple[int, float]]]
+
+
+def _same(a: tuple[FloatArray, FloatArray], b: tuple[FloatArray, FloatArray]) -> bool:
+    return bool(np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]))
 
 
 def _unique(e: Edges) -> Edges:
@@ -99,6 +106,8 @@ class LivePlan:
         self.near = Edges.empty()
         self.near_at: tuple[FloatArray, FloatArray] | None = None
         self.base: tuple[FloatArray, FloatArray] | None = None
+        #: the last pricing scan's pairs within ALT_SLACK of tight, with its duals
+        self.priced: tuple[Edges, FloatArray, FloatArray] | None = None
         self.result = self._solve()
 
     def _price(
@@ -117,9 +126,22 @@ class LivePlan:
         # memory stays bounded even when early duals leave most pairs improving.
         # The near-improving ones are cached: as the LP grows they turn improving.
         k = np.full(self.stream.n, CACHE_K)
+        # The first solve's scans read every pair: each also keeps the pairs within
+        # ALT_SLACK of tight (up to a budget), so when it is the certifying one the
+        # alternates need no scan of their own.
+        whole = self.base is None
         scan = self._scan(
-            u, v, floor - float(CACHE_SLACK), self.base, "pricing", row_k=k, col_k=CACHE_K
+            u,
+            v,
+            floor - float(CACHE_SLACK),
+            self.base,
+            "pricing",
+            row_k=k,
+            col_k=CACHE_K,
+            above_floor=-float(ALT_SLACK) if whole else None,
+            above_cap=NEAR_BUDGET * (self.stream.n + self.stream.m),
         )
+        self.priced = (scan.above, u, v) if whole and not scan.overflow else None
         b = _unique(scan.tops)
         near = b.q - u[b.rows] - v[b.cols] > floor - float(CACHE_SLACK)
         self.cache = Edges(b.rows[near], b.cols[near], b.q[near])
@@ -136,6 +158,8 @@ class LivePlan:
         phase: str,
         row_k: IntArray | None = None,
         col_k: int = 0,
+        above_floor: float | None = None,
+        above_cap: int = -1,
     ) -> Scan:
         """Pairs above ``floor`` (or, given ``row_k``/``col_k``, each row's and
         column's best ones); with ``since`` (duals at which every pair was known
@@ -152,7 +176,9 @@ class LivePlan:
             only=only,
             row_k=row_k,
             col_k=col_k,
-            keep_above=row_k is None,
+            keep_above=row_k is None or above_floor is not None,
+            above_floor=above_floor,
+            above_cap=above_cap,
             progress=lambda f: self.step(phase, f),
         )
 
@@ -211,11 +237,16 @@ class LivePlan:
             return {int(j): [] for j in columns}
         # a pair within ALT_SLACK of tight now either was so at ``near_at`` or has a
         # row or column whose dual fell since: only those need reading again
-        found = self._scan(res.u, res.v, -float(ALT_SLACK), self.near_at, "pricing alternates")
-        # one scan reads each pair once; only merging with an earlier scan can repeat them
-        self.near = (
-            _unique(Edges.concat([self.near, found.above])) if len(self.near) else found.above
-        )
+        p = self.priced
+        if self.near_at is None and p is not None and _same(p[1:], (res.u, res.v)):
+            self.near = p[0]  # the certifying scan already read them at these duals
+        else:
+            found = self._scan(res.u, res.v, -float(ALT_SLACK), self.near_at, "pricing alternates")
+            # one scan reads each pair once; only merging with an earlier scan repeats them
+            self.near = (
+                _unique(Edges.concat([self.near, found.above])) if len(self.near) else found.above
+            )
+        self.priced = None
         self.near_at = (res.u, res.v)
         # a usable pair outside this graph was neither kept by the first scan (all of
         # those are LP candidates) nor within ALT_SLACK of tight

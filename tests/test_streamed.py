@@ -127,7 +127,7 @@ def test_blocks_cover_every_usable_pair_exactly_once(monkeypatch) -> None:  # ty
     sm = sc.block()
     usable = sm.feasible & (sm.scores > 0)
     assert (seen[usable] == 1).all(), "a usable pair lies outside every block"
-    assert len(stream.blocks) > 5 and seen.sum() < sc.n * sc.m
+    assert len(list(stream.blocks)) > 5 and seen.sum() < sc.n * sc.m
 
 
 def test_grid_and_pairs_agree_with_the_block_bit_for_bit() -> None:
@@ -205,3 +205,23 @@ def test_an_unknown_engine_is_an_input_error() -> None:
 
     with pytest.raises(InputError, match="unknown engine"):
         propose(load_case("data/sample-district"), engine="stream")  # type: ignore[arg-type]
+
+
+def test_the_certifying_scan_serves_the_alternates_and_matches_a_scan_of_their_own(
+    tiny_blocks, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as tmp:
+        case = load_case(generate_case(Path(tmp) / "c", n_cadres=90, n_demands=40, seed=11))
+    phases: list[str] = []
+
+    def run() -> dict[str, list[tuple[str, float]]]:
+        phases.clear()
+        p = propose(case, engine="streamed", progress=lambda ph, f=None: phases.append(ph))
+        return {a.demand: [(x.cadre, x.loss) for x in a.alternatives] for a in p.assignments}
+
+    shared_scan = run()
+    assert "pricing alternates" not in phases
+    monkeypatch.setattr(streamed, "NEAR_BUDGET", 0)  # no room: the alternates scan again
+    own_scan = run()
+    assert "pricing alternates" in phases
+    assert shared_scan == own_scan and any(shared_scan.values())
