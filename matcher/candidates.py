@@ -36,8 +36,11 @@ IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 #: blocks scored at the same time (threads; numpy releases the GIL)
 WORKERS = 2
-#: cells scored at once; a block of this many float64 cells is 32 MB per array
+#: cells per block: blocks are the unit of progress and of work per thread
 BLOCK_CELLS = 1_000_000
+#: cadres per block at least: each block also costs a pass over its demands'
+#: lists, which would dominate a metro's thin blocks (25 cadres × 40,000 demands)
+MIN_ROWS = 128
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ class PairStream:
         order = np.lexsort((home, gx[home], gy[home], lim, np.isfinite(lim)))
         rows = rows[order]
         home = home[order]
-        per = max(1, block_cells // max(cols.size, 1))
+        per = max(MIN_ROWS, block_cells // max(cols.size, 1))
         out = []
         where = sc.where[cols]
         for s in range(0, rows.size, per):

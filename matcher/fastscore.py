@@ -333,6 +333,10 @@ def merge_lists(val, idx, qs, dropped, at, b_val, b_idx, b_q, b_rest):  # type: 
     for a in range(at.size):
         j = at[a]
         dropped[j] = max(dropped[j], b_rest[a])
+        if k == 0 or b_val[a, 0] <= val[j, k - 1]:
+            if k:  # nothing of the block's gets in: its best is only left out
+                dropped[j] = max(dropped[j], b_val[a, 0])
+            continue
         x = y = 0
         for p in range(k):
             if y >= k or (x < k and val[j, x] >= b_val[a, y]):

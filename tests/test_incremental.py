@@ -19,6 +19,7 @@ from tests.test_propose import check_rules
 @pytest.fixture
 def small_blocks(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(candidates, "BLOCK_CELLS", 3_000)
+    monkeypatch.setattr(candidates, "MIN_ROWS", 1)
 
 
 def order(k: int, community: str, tag: str, level: int, head: int) -> Demand:

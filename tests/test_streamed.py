@@ -30,6 +30,7 @@ ALT_POINTS = streamed.ALT_SLACK / 1e6
 @pytest.fixture
 def tiny_blocks(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(candidates, "BLOCK_CELLS", 7)
+    monkeypatch.setattr(candidates, "MIN_ROWS", 1)
     monkeypatch.setattr(streamed, "TOP_K", 0)
     monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 5)
     monkeypatch.setattr(lp, "ADD_K", 1)
@@ -78,6 +79,7 @@ def test_streamed_equals_dense_on_random_cases(tiny_blocks, case) -> None:  # ty
 @given(seed=st.integers(0, 10_000))
 def test_streamed_equals_dense_on_generated_districts(tiny_blocks, monkeypatch, seed) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(candidates, "BLOCK_CELLS", 4_000)
+    monkeypatch.setattr(candidates, "MIN_ROWS", 1)
     monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 2_000)
     with tempfile.TemporaryDirectory() as tmp:
         folder = generate_case(Path(tmp) / "c", n_cadres=160, n_demands=70, seed=seed)
@@ -118,6 +120,7 @@ def test_the_sample_streams_to_the_dense_optimum_with_pins_and_declines() -> Non
 
 def test_blocks_cover_every_usable_pair_exactly_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(candidates, "BLOCK_CELLS", 5_000)
+    monkeypatch.setattr(candidates, "MIN_ROWS", 1)
     sc = Scorer(load_case("data/sample-district"))
     stream = candidates.PairStream(sc, sc.capacity, sc.headcount)
     seen = np.zeros((sc.n, sc.m), int)
