@@ -86,8 +86,8 @@ class Scan:
     col_rest: FloatArray
     #: feasible pairs among the cells read (every other pair breaks a hard rule)
     n_feasible: int = 0
-    #: ``above`` passed its cap and was dropped
-    overflow: bool = False
+    #: ``above`` holds every usable pair with reduced cost above this
+    above_floor: float = np.inf
 
 
 class _ColumnTop:
@@ -111,6 +111,41 @@ class _ColumnTop:
     def edges(self) -> Edges:
         jj, kk = np.nonzero(np.isfinite(self.val))
         return Edges(self.row[jj, kk], jj.astype(np.intp), self.q[jj, kk])
+
+
+class _Above:
+    """Pairs above a floor, at most ``cap`` of them (``cap < 0``: no limit).
+
+    Past the cap the floor rises to drop the lowest pairs (to 3/4 of the cap,
+    so the work stays linear); pairs kept are then all those above the floor.
+    """
+
+    def __init__(self, floor: float, cap: int, u: FloatArray, v: FloatArray) -> None:
+        self.floor, self.cap, self.u, self.v = floor, cap, u, v
+        self.parts: list[Edges] = []
+        self.kept = 0
+
+    def _rc(self, e: Edges) -> FloatArray:
+        return e.q - self.u[e.rows] - self.v[e.cols]
+
+    def add(self, e: Edges) -> None:
+        if self.cap < 0:
+            self.parts.append(e)
+            return
+        keep = self._rc(e) > self.floor  # blocks read before the floor last rose
+        self.parts.append(Edges(e.rows[keep], e.cols[keep], e.q[keep]))
+        self.kept += int(keep.sum())
+        if self.kept > self.cap:
+            whole = Edges.concat(self.parts)
+            rc = self._rc(whole)
+            target = (3 * self.cap) // 4
+            self.floor = float(np.partition(rc, rc.size - target - 1)[rc.size - target - 1])
+            keep = rc > self.floor
+            self.parts = [Edges(whole.rows[keep], whole.cols[keep], whole.q[keep])]
+            self.kept = int(keep.sum())
+
+    def edges(self) -> Edges:
+        return Edges.concat(self.parts)
 
 
 class PairStream:
@@ -241,23 +276,23 @@ class PairStream:
         empty): the row and column lists then hold the best pairs in a bounded
         memory, however many clear the floor. ``above_floor`` keeps ``above``
         pairs at another floor than the lists' (cells are read down to the lower
-        one); past ``above_cap`` pairs in all, ``above`` is dropped and the
-        scan's ``overflow`` is set.
+        one). With ``above_cap >= 0``, ``above`` keeps at most that many pairs:
+        the floor rises as needed, and the scan's ``above_floor`` says where it
+        ended (``above`` holds every usable pair above it).
         """
-        skip = floor if above_floor is None else min(floor, above_floor)
         u = np.zeros(self.n) if u is None else u
         v = np.zeros(self.m) if v is None else v
         cols_top = _ColumnTop(self.m, col_k)
         row_rest = np.full(self.n, -np.inf)
         n_feasible = 0
-        state = {"overflow": False, "kept": 0}
-        above: list[Edges] = []
+        above = _Above(floor if above_floor is None else above_floor, above_cap, u, v)
         tops: list[Edges] = []
 
         def plan() -> Iterator[tuple[float, IndexArray, IndexArray]]:
             done = 0
             for b_r, b_c in self.blocks:
                 done += b_r.size * b_c.size
+                skip = min(floor, above.floor) if keep_above else floor
                 r, c = self._cells(b_r, b_c, u, v, skip, known, only)
                 yield done / max(self.cells, 1), r, c
 
@@ -268,9 +303,8 @@ class PairStream:
                 u,
                 v,
                 floor=floor,
-                keep_above=keep_above and not state["overflow"],
-                above_floor=above_floor,
-                above_cap=above_cap,
+                keep_above=keep_above,
+                above_floor=above.floor,
                 row_k=None if row_k is None else row_k[r],
                 col_k=col_k,
                 known=known,
@@ -298,12 +332,8 @@ class PairStream:
                     if fut is not None:
                         b = fut.result()
                         n_feasible += b.feasible
-                        state["kept"] += b.above_rows.size
-                        if b.overflow or 0 <= above_cap < state["kept"]:
-                            state["overflow"] = True
-                            above.clear()
-                        elif b.above_rows.size:
-                            above.append(Edges(b.above_rows, b.above_cols, b.above_q))
+                        if b.above_rows.size:
+                            above.add(Edges(b.above_rows, b.above_cols, b.above_q))
                         if row_k is not None:
                             ii, kk = np.nonzero(np.isfinite(b.row_val))
                             tops.append(Edges(r[ii], b.row_col[ii, kk], b.row_q[ii, kk]))
@@ -317,10 +347,10 @@ class PairStream:
                         fut.cancel()
         tops.append(cols_top.edges())
         return Scan(
-            Edges.concat(above),
+            above.edges(),
             Edges.concat(tops),
             row_rest,
             cols_top.dropped,
             n_feasible,
-            bool(state["overflow"]),
+            above.floor,
         )

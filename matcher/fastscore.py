@@ -69,8 +69,7 @@ class BlockScan:
     best pairs, ``(r.size, K)`` sorted best first, ``-inf`` values past the
     row's ``k``, and ``row_rest`` the best one left out. ``col_*``: the same per
     column of ``c`` for ``col_k`` pairs, ``col_rest`` the best one left out of
-    this block. ``feasible``: cells read that pass every hard rule;
-    ``overflow``: ``above`` hit its cap (it is then incomplete).
+    this block. ``feasible``: cells read that pass every hard rule.
     """
 
     above_rows: IntArray
@@ -85,7 +84,6 @@ class BlockScan:
     col_q: FloatArray
     col_rest: FloatArray
     feasible: int
-    overflow: bool = False
 
 
 class Packed:
@@ -130,7 +128,6 @@ class Packed:
         floor: float = np.inf,
         keep_above: bool = True,
         above_floor: float | None = None,
-        above_cap: int = -1,
         row_k: IntArray | None = None,
         col_k: int = 0,
         known: tuple[FloatArray, FloatArray] | None = None,
@@ -146,8 +143,7 @@ class Packed:
         bound cannot clear ``floor`` are not scored. ``only = (rows, cols)``
         masks keep the cells on a marked row or a marked column.
         ``above_floor`` (default ``floor``) is the floor of the ``above`` pairs;
-        cells are skipped below the lower of the two. With ``above_cap >= 0`` at
-        most that many are kept and ``overflow`` tells if more were found.
+        cells are skipped below the lower of the two.
         """
         keep = floor if above_floor is None else above_floor
         skip = min(floor, keep)
@@ -167,7 +163,6 @@ class Packed:
             float(skip),
             keep_above and keep < np.inf,
             float(keep),
-            int(above_cap),
             k_rows,
             width,
             int(col_k),
@@ -180,9 +175,9 @@ class Packed:
             b_row,
             self.data,
         )
-        a_r, a_c, a_q, r_val, r_col, r_q, r_rest, c_val, c_row, c_q, c_rest, feas, over = out
+        a_r, a_c, a_q, r_val, r_col, r_q, r_rest, c_val, c_row, c_q, c_rest, feas = out
         return BlockScan(
-            a_r, a_c, a_q, r_val, r_col, r_q, r_rest, c_val, c_row, c_q, c_rest, int(feas), over
+            a_r, a_c, a_q, r_val, r_col, r_q, r_rest, c_val, c_row, c_q, c_rest, int(feas)
         )
 
 
@@ -198,7 +193,7 @@ def _insert(val, idx, qs, row, width, x, k, q):  # type: ignore[no-untyped-def]
 
 @numba.njit(cache=True, nogil=True)
 def _scan(  # type: ignore[no-untyped-def]
-    r, c, u, v, floor, keep_above, above_floor, above_cap, k_rows, width, col_k, bounded,
+    r, c, u, v, floor, keep_above, above_floor, k_rows, width, col_k, bounded,
     kr, kc, on_r, on_c, b_ptr, b_row, data,
 ):  # fmt: skip
     (
@@ -231,7 +226,6 @@ def _scan(  # type: ignore[no-untyped-def]
     cap = 1024
     a_r, a_c, a_q = np.empty(cap, np.int64), np.empty(cap, np.int64), np.empty(cap)
     n_above = 0
-    overflow = False
     feasible = 0
     for jj in range(nc):
         j = c[jj]
@@ -281,9 +275,6 @@ def _scan(  # type: ignore[no-untyped-def]
             if hit:
                 continue
             x = q - u_b[ii] - vj
-            if keep_above and x > above_floor and n_above == above_cap:
-                overflow = True
-                keep_above = False
             if keep_above and x > above_floor:
                 if n_above == cap:
                     cap *= 2
@@ -319,7 +310,6 @@ def _scan(  # type: ignore[no-untyped-def]
         col_q[:, :col_k].copy(),
         col_rest,
         feasible,
-        overflow,
     )
 
 

@@ -46,9 +46,9 @@ ALT_SLACK = 10 * SCALE
 CACHE_SLACK = SCALE
 #: pairs each row and column keeps in a pricing scan (best reduced costs)
 CACHE_K = 16
-#: pairs per cadre and demand a pricing scan may keep for alternates (beyond
-#: that, the duals are still far from final and the alternates scan again)
-NEAR_BUDGET = 200
+#: near-tight pairs kept for alternates, per cadre and demand: past that the
+#: floor rises above -ALT_SLACK and alternates are exact below the new floor
+NEAR_BUDGET = 160
 #: cells per block of demands when explaining unfilled slots
 EXPLAIN_CELLS = 4_000_000
 
@@ -102,12 +102,15 @@ class LivePlan:
         self.lp = WarmLP(cap, head)
         self.lp.add(first.tops.rows, first.tops.cols, first.tops.q)
         self.cache = Edges.empty()
-        #: pairs within ALT_SLACK of tight at the duals ``near_at`` (for alternates)
+        #: every pair with reduced cost above ``near_floor`` (>= -ALT_SLACK; higher
+        #: when NEAR_BUDGET ran out) at the duals ``near_at``, for alternates
         self.near = Edges.empty()
+        self.near_floor = -float(ALT_SLACK)
         self.near_at: tuple[FloatArray, FloatArray] | None = None
         self.base: tuple[FloatArray, FloatArray] | None = None
-        #: the last pricing scan's pairs within ALT_SLACK of tight, with its duals
-        self.priced: tuple[Edges, FloatArray, FloatArray] | None = None
+        #: the last pricing scan's near-tight pairs, its duals and their floor
+        self.priced: tuple[Edges, FloatArray, FloatArray, float] | None = None
+        self.budget = int(NEAR_BUDGET * (self.stream.n + self.stream.m))
         self.result = self._solve()
 
     def _price(
@@ -139,9 +142,9 @@ class LivePlan:
             row_k=k,
             col_k=CACHE_K,
             above_floor=-float(ALT_SLACK) if whole else None,
-            above_cap=NEAR_BUDGET * (self.stream.n + self.stream.m),
+            above_cap=self.budget,
         )
-        self.priced = (scan.above, u, v) if whole and not scan.overflow else None
+        self.priced = (scan.above, u, v, scan.above_floor) if whole else None
         b = _unique(scan.tops)
         near = b.q - u[b.rows] - v[b.cols] > floor - float(CACHE_SLACK)
         self.cache = Edges(b.rows[near], b.cols[near], b.q[near])
@@ -226,9 +229,10 @@ class LivePlan:
     def alternates(
         self, alternatives: int, also: IndexArray | None = None
     ) -> dict[int, list[tuple[int, float]]]:
-        """Exact alternates (below ``ALT_SLACK``) for every demand the plan fills,
-        and the demands ``also`` (filled by pins); raises :class:`SolverError` when
-        the duals do not certify the plan."""
+        """Exact alternates for every demand the plan fills and the demands
+        ``also`` (filled by pins): those losing less than ``-near_floor`` (at most
+        ``ALT_SLACK``). Raises :class:`SolverError` when the duals do not certify
+        the plan."""
         res = self.result
         if res.u is None or res.v is None:
             raise SolverError("the plan is not certified")
@@ -238,10 +242,19 @@ class LivePlan:
         # a pair within ALT_SLACK of tight now either was so at ``near_at`` or has a
         # row or column whose dual fell since: only those need reading again
         p = self.priced
-        if self.near_at is None and p is not None and _same(p[1:], (res.u, res.v)):
-            self.near = p[0]  # the certifying scan already read them at these duals
+        if self.near_at is None and p is not None and _same((p[1], p[2]), (res.u, res.v)):
+            self.near, self.near_floor = p[0], p[3]  # the certifying scan read them
         else:
-            found = self._scan(res.u, res.v, -float(ALT_SLACK), self.near_at, "pricing alternates")
+            found = self._scan(
+                res.u,
+                res.v,
+                -float(ALT_SLACK),
+                self.near_at,
+                "pricing alternates",
+                above_cap=self.budget,
+            )
+            floor = found.above_floor
+            self.near_floor = floor if self.near_at is None else max(self.near_floor, floor)
             # one scan reads each pair once; only merging with an earlier scan repeats them
             self.near = (
                 _unique(Edges.concat([self.near, found.above])) if len(self.near) else found.above
@@ -273,7 +286,7 @@ class LivePlan:
             self.lp.head,
             columns.astype(np.intp),
             alternatives,
-            float(ALT_SLACK),
+            -self.near_floor,
         )
 
 

@@ -224,7 +224,23 @@ def test_the_certifying_scan_serves_the_alternates_and_matches_a_scan_of_their_o
 
     shared_scan = run()
     assert "pricing alternates" not in phases
-    monkeypatch.setattr(streamed, "NEAR_BUDGET", 0)  # no room: the alternates scan again
+    monkeypatch.setattr(streamed, "_same", lambda a, b: False)  # as if the duals moved
     own_scan = run()
     assert "pricing alternates" in phases
     assert shared_scan == own_scan and any(shared_scan.values())
+
+
+def test_a_near_tight_budget_shortens_alternates_but_keeps_them_exact(
+    tiny_blocks, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as tmp:
+        case = load_case(generate_case(Path(tmp) / "c", n_cadres=60, n_demands=25, seed=5))
+    full = propose(case, engine="streamed")
+    monkeypatch.setattr(streamed, "NEAR_BUDGET", 0.05)  # a few pairs per cadre and demand
+    short = propose(case, engine="streamed")
+    assert short.objective == full.objective and short.certified
+    whole = {a.demand: [(x.cadre, x.loss) for x in a.alternatives] for a in full.assignments}
+    cut = {a.demand: [(x.cadre, x.loss) for x in a.alternatives] for a in short.assignments}
+    assert sum(map(len, cut.values())) < sum(map(len, whole.values()))
+    for d, alts in cut.items():  # the cheapest ones, still exact: a prefix of the full list
+        assert alts == whole[d][: len(alts)]
