@@ -164,6 +164,7 @@ class Replanner:
             unfilled,
             "lp-streamed",
             self.certified,
+            live.alternates_below if self.certified else None,
         )
 
     @staticmethod

@@ -75,3 +75,10 @@ class Proposal(_Frozen):
     kpis: Kpis
     solver: str = Field(description="'lsa' (linear_sum_assignment) or 'lp' (HiGHS), 'empty'")
     certified: bool = Field(description="optimality certificate checked (no improving exchange)")
+    alternatives_below: float | None = Field(
+        None,
+        description=(
+            "every alternative losing less than this many points is listed (up to the"
+            " policy's count); null when dearer ones are listed too (dense engine)"
+        ),
+    )

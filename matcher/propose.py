@@ -181,13 +181,15 @@ def propose(
         rows = np.concatenate([got.rows, pr]).astype(np.intp)
         cols = np.concatenate([got.cols, pc]).astype(np.intp)
         certified, alts, method = got.certified, got.alternates, "lp-streamed"
+        below = got.alternates_below
         step("explaining")
         unfilled = explain_streamed(sc, cap, head, ban_keys, rows, cols, step)
     else:
         rows, cols, certified, alts, method, unfilled = _dense(
             sc, cap, head, pr, pc, ban_keys, step
         )
-    return assemble(sc, head, rows, cols, pin_keys, alts, unfilled, method, certified)
+        below = None
+    return assemble(sc, head, rows, cols, pin_keys, alts, unfilled, method, certified, below)
 
 
 def assemble(
@@ -200,6 +202,7 @@ def assemble(
     unfilled: list[Unfilled],
     method: str,
     certified: bool,
+    alternatives_below: float | None = None,
 ) -> Proposal:
     """The :class:`Proposal` of a solved plan: breakdowns, alternates and KPIs."""
     order = np.lexsort((cols, rows))
@@ -215,6 +218,7 @@ def assemble(
         kpis=_kpis(sc.case, head, chosen, objective),
         solver=method,
         certified=certified,
+        alternatives_below=round(alternatives_below, 6) if alternatives_below is not None else None,
     )
 
 

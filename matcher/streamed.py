@@ -62,6 +62,8 @@ class Streamed:
     cols: IndexArray
     certified: bool
     alternates: dict[int, list[tuple[int, float]]]
+    #: alternates are complete below this loss (score units)
+    alternates_below: float | None = None
 
 
 def _same(a: tuple[FloatArray, FloatArray], b: tuple[FloatArray, FloatArray]) -> bool:
@@ -226,6 +228,11 @@ class LivePlan:
         self.result = self._solve()
         return self.result
 
+    @property
+    def alternates_below(self) -> float:
+        """Alternates are listed completely below this loss (score points)."""
+        return -self.near_floor / SCALE
+
     def alternates(
         self, alternatives: int, also: IndexArray | None = None
     ) -> dict[int, list[tuple[int, float]]]:
@@ -311,7 +318,7 @@ def solve_streamed(
         alts = live.alternates(alternatives, pinned_cols)
     except SolverError:
         return Streamed(res.rows, res.cols, False, {})
-    return Streamed(res.rows, res.cols, True, alts)
+    return Streamed(res.rows, res.cols, True, alts, live.alternates_below)
 
 
 def explain_streamed(

@@ -242,5 +242,9 @@ def test_a_near_tight_budget_shortens_alternates_but_keeps_them_exact(
     whole = {a.demand: [(x.cadre, x.loss) for x in a.alternatives] for a in full.assignments}
     cut = {a.demand: [(x.cadre, x.loss) for x in a.alternatives] for a in short.assignments}
     assert sum(map(len, cut.values())) < sum(map(len, whole.values()))
+    assert full.alternatives_below == 10.0
+    assert short.alternatives_below is not None and short.alternatives_below < 10.0
+    assert all(x.loss < short.alternatives_below for a in short.assignments for x in a.alternatives)
+    assert propose(case, engine="dense").alternatives_below is None
     for d, alts in cut.items():  # the cheapest ones, still exact: a prefix of the full list
         assert alts == whole[d][: len(alts)]
