@@ -117,6 +117,10 @@ class Packed:
             float(sc.w_skill),
             float(sc.w_travel),
         )
+        # what a scan without bounds, masks or bans passes in their place
+        self._unbounded = (np.full(sc.n, np.inf), np.full(sc.m, np.inf))
+        self._everywhere = (np.ones(sc.n, np.bool_), np.zeros(sc.m, np.bool_))
+        self._no_bans = (np.zeros(sc.m + 1, np.int64), np.zeros(0, np.int64))
 
     def scan(
         self,
@@ -147,14 +151,11 @@ class Packed:
         """
         keep = floor if above_floor is None else above_floor
         skip = min(floor, keep)
-        n, m = self.n, self.m
         k_rows = np.zeros(r.size, np.int64) if row_k is None else row_k.astype(np.int64)
         width = int(k_rows.max(initial=0)) + 1
-        kr, kc = known if known is not None else (np.full(n, np.inf), np.full(m, np.inf))
-        on_r, on_c = only if only is not None else (np.ones(n, np.bool_), np.zeros(m, np.bool_))
-        b_ptr, b_row = (
-            banned if banned is not None else (np.zeros(m + 1, np.int64), np.zeros(0, np.int64))
-        )
+        kr, kc = known if known is not None else self._unbounded
+        on_r, on_c = only if only is not None else self._everywhere
+        b_ptr, b_row = banned if banned is not None else self._no_bans
         out = _scan(
             r.astype(np.int64),
             c.astype(np.int64),

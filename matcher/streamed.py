@@ -113,6 +113,8 @@ class LivePlan:
         #: the last pricing scan's near-tight pairs, its duals and their floor
         self.priced: tuple[Edges, FloatArray, FloatArray, float] | None = None
         self.budget = int(NEAR_BUDGET * (self.stream.n + self.stream.m))
+        #: improving pairs the last pricing scan found
+        self.improving: int | None = None
         self.result = self._solve()
 
     def _price(
@@ -131,10 +133,12 @@ class LivePlan:
         # memory stays bounded even when early duals leave most pairs improving.
         # The near-improving ones are cached: as the LP grows they turn improving.
         k = np.full(self.stream.n, CACHE_K)
-        # The first solve's scans read every pair: each also keeps the pairs within
-        # ALT_SLACK of tight (up to a budget), so when it is the certifying one the
+        # The first solve's scans read every pair. Once the last one found few
+        # improving pairs (the duals are settling), each also keeps the pairs within
+        # ALT_SLACK of tight (up to a budget): when it is the certifying one, the
         # alternates need no scan of their own.
-        whole = self.base is None
+        settling = self.improving is not None and self.improving <= self.stream.n + self.stream.m
+        whole = self.base is None and settling
         scan = self._scan(
             u,
             v,
@@ -152,6 +156,7 @@ class LivePlan:
         self.cache = Edges(b.rows[near], b.cols[near], b.q[near])
         self.step("solving", None)
         keep = b.q - u[b.rows] - v[b.cols] > floor
+        self.improving = int(keep.sum())
         return b.rows[keep], b.cols[keep], b.q[keep]
 
     def _scan(
