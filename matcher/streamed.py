@@ -236,7 +236,7 @@ class LivePlan:
     @property
     def alternates_below(self) -> float:
         """Alternates are listed completely below this loss (score points)."""
-        return -self.near_floor / SCALE
+        return -self.near_floor / SCALE + 0.0
 
     def alternates(
         self, alternatives: int, also: IndexArray | None = None
@@ -267,10 +267,14 @@ class LivePlan:
             )
             floor = found.above_floor
             self.near_floor = floor if self.near_at is None else max(self.near_floor, floor)
-            # one scan reads each pair once; only merging with an earlier scan repeats them
-            self.near = (
-                _unique(Edges.concat([self.near, found.above])) if len(self.near) else found.above
-            )
+            # one scan reads each pair once; only merging with an earlier scan repeats
+            # them, and drops the pairs of withdrawn cadres and closed demands
+            if len(self.near):
+                merged = _unique(Edges.concat([self.near, found.above]))
+                on = (self.lp.cap[merged.rows] > 0) & (self.lp.head[merged.cols] > 0)
+                self.near = Edges(merged.rows[on], merged.cols[on], merged.q[on])
+            else:
+                self.near = found.above
         self.priced = None
         self.near_at = (res.u, res.v)
         # a usable pair outside this graph was neither kept by the first scan (all of

@@ -65,6 +65,7 @@ def edge_alternates(
     of them unless fewer exist below that bound.
     """
     n, m = cap.size, head.size
+    columns = np.unique(columns)  # each column's losses belong to one search thread
     out: dict[int, list[tuple[int, float]]] = {int(j): [] for j in columns}
     if not columns.size or best <= 0:
         return out
@@ -339,14 +340,19 @@ def _search(  # type: ignore[no-untyped-def]
         hd, hn, size = _push(hd, hn, size, 0.0, sources[c])
         dirty = True
         stop_at = np.inf
+        priced_at = -1.0
         while size > 0:
             d, x, size = _pop(hd, hn, size)
             if done[x] or d > dist[x]:
                 continue
-            if dirty:
+            # the stop radius only shrinks as losses fall, so a stale one merely
+            # searches a little further: re-price it once per new radius, not per
+            # improvement (a demand with thousands of tied rows would go quadratic)
+            if dirty and d > priced_at:
                 dirty = False
-                ranked = np.sort(loss[a:e])
-                cut = ranked[want - 1] if ranked[want - 1] < limit else limit
+                priced_at = d
+                cut = np.partition(loss[a:e], want - 1)[want - 1]
+                cut = cut if cut < limit else limit
                 stop_at = 0.0
                 for p in range(a, e):
                     need = min(cut - f_slack[p] + 0.5, loss[p] - f_slack[p])
