@@ -3,13 +3,15 @@
 Why: a city pool (20,000 cadres × 8,000 demands) has 160 million pairs; holding
 their scores costs gigabytes, yet an optimal plan only ever uses a few good
 pairs per cadre and per demand. So cadres are ordered along the map and cut
-into blocks; each block is scored (with :meth:`Scorer.grid`) only against the
-demands within reach of its members' travel limits, and a scan keeps
+into blocks; each block is read by the compiled scan (:mod:`matcher.fastscore`,
+the :meth:`Scorer.grid` formula) only against the demands within reach of its
+members' travel limits, and a scan keeps
 
 * every pair whose reduced cost ``q - u - v`` exceeds a floor (pricing for the
-  LP's widening, see :mod:`matcher.solver.lp`),
+  LP's widening, see :mod:`matcher.solver.lp`; the near-tight pairs for
+  alternates), up to a budget if asked,
 * the best few pairs of each row and of each column by reduced cost (the first
-  candidates, with ``u = v = 0``; later the cheapest alternates),
+  candidates, with ``u = v = 0``; later the pricing lists),
 
 so memory grows with the pairs kept, not with cadres × demands. Scores are on
 the solver's integer grid (``quantise``), so every comparison is exact.
@@ -34,7 +36,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
-#: blocks scored at the same time (threads; numpy releases the GIL)
+#: blocks read at the same time (threads; the compiled scan releases the GIL)
 WORKERS = 2
 #: cells per block: blocks are the unit of progress and of work per thread
 BLOCK_CELLS = 1_000_000
