@@ -8,8 +8,9 @@ here the pairs are streamed block by block (:mod:`matcher.candidates`):
 2. the b-matching LP is solved on those and widened by re-scans that price
    every left-out pair against its duals until none can improve the plan
    (:func:`matcher.solver.lp.solve_pruned`), which certifies the optimum;
-3. the last scan also keeps the cheapest left-out pairs per demand, enough
-   to price alternates exactly (:mod:`matcher.solver.alternates`);
+3. once the duals settle, the pricing scans also keep every pair within
+   ``ALT_SLACK`` of tight (up to ``NEAR_BUDGET``), so the certifying one
+   leaves enough to price alternates exactly (:mod:`matcher.solver.alternates`);
 4. unfilled demands are explained one block of demands at a time.
 
 Memory grows with the pairs kept, not with cadres × demands.
