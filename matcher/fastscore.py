@@ -91,7 +91,6 @@ class Packed:
 
     def __init__(self, scorer: Scorer) -> None:
         sc = scorer
-        self.n, self.m = sc.n, sc.m
         need_ptr, need_tag, need_lvl = _csr(sc.need)
         req_ptr, req_tag, req_lvl = _csr(sc.req)
         km_t = sc.km_comm_t if sc.km_comm_t.size else np.zeros((1, 1))

@@ -74,14 +74,15 @@ def edge_alternates(
     used_r = np.bincount(er[chosen], minlength=n)
     used_c = np.bincount(ec[chosen], minlength=m)
     room_r, room_c = used_r < cap, used_c < head
+    busy_r, busy_c = used_r > 0, used_c > 0
     # with the duals as potentials every residual arc must cost >= 0 (see residual_arcs)
     if (
         (slack[free] < 0).any()
         or (slack[chosen] > 0).any()
         or (u[room_r] > 0).any()
         or (v[room_c] > 0).any()
-        or (u[used_r > 0] < 0).any()
-        or (v[used_c > 0] < 0).any()
+        or (u[busy_r] < 0).any()
+        or (v[busy_c] < 0).any()
     ):
         raise SolverError("the duals do not certify this plan: a residual arc has negative cost")
     # s and t reach every cadre with room and every open demand at no cost, so a
@@ -94,7 +95,7 @@ def edge_alternates(
     def hub_dist(graph: tuple[IntArray, IntArray, FloatArray], hub: int, back: bool) -> FloatArray:
         ptr, idx, w = graph
         return _hub_dist(  # type: ignore[no-any-return]
-            ptr, idx, w, room_r, used_r > 0, room_c, used_c > 0, u, v, any_chosen, hub, back, limit
+            ptr, idx, w, room_r, busy_r, room_c, busy_c, u, v, any_chosen, hub, back, limit
         )
 
     from_hub = np.stack([hub_dist(arcs[0], h, False) for h in (0, 1)])
