@@ -31,8 +31,9 @@ from matcher.proposal import Unfilled
 from matcher.scoring import ScoreMatrix, Scorer
 from matcher.solver.alternates import edge_alternates
 from matcher.solver.assign import SCALE, quantise
-from matcher.solver.lp import TOP_K, Pruned, solve_pruned
-from matcher.solver.warm import WarmLP, pair_keys
+from matcher.solver.lp import TOP_K, PairLP, Pruned, solve_pruned
+from matcher.solver.sap import SapLP
+from matcher.solver.warm import pair_keys
 
 __all__ = ["LivePlan", "Streamed", "explain_streamed", "solve_streamed"]
 
@@ -102,7 +103,7 @@ class LivePlan:
             progress=lambda f: step("scoring pairs", f),
         )
         self.known = (first.row_rest, first.col_rest)
-        self.lp = WarmLP(cap, head)
+        self.lp = SapLP(cap, head)
         self.lp.add(first.tops.rows, first.tops.cols, first.tops.q)
         self.cache = Edges.empty()
         #: every pair with reduced cost above ``near_floor`` (>= -ALT_SLACK; higher
@@ -119,7 +120,7 @@ class LivePlan:
         self.result = self._solve()
 
     def _price(
-        self, u: FloatArray, v: FloatArray, floor: float, lp: WarmLP
+        self, u: FloatArray, v: FloatArray, floor: float, lp: PairLP
     ) -> tuple[IndexArray, IndexArray, FloatArray]:
         # The improving pairs of the last scan are cached: while some of them still
         # improve the plan they widen the LP without a new scan; only a scan certifies.

@@ -31,6 +31,8 @@ import numpy.typing as npt
 
 from matcher.errors import SolverError
 from matcher.solver.assign import SCALE
+from matcher.solver.heap import pop as _pop
+from matcher.solver.heap import push as _push
 
 __all__ = ["edge_alternates"]
 
@@ -245,49 +247,11 @@ def _hub_dist(  # type: ignore[no-untyped-def]
 
 
 @numba.njit(cache=True, nogil=True)
-def _push(hd, hn, size, d, node):  # type: ignore[no-untyped-def]
-    if size == hd.size:
-        hd2, hn2 = np.empty(2 * size), np.empty(2 * size, np.int64)
-        hd2[:size], hn2[:size] = hd, hn
-        hd, hn = hd2, hn2
-    k = size
-    while k > 0:
-        parent = (k - 1) >> 1
-        if hd[parent] <= d:
-            break
-        hd[k], hn[k] = hd[parent], hn[parent]
-        k = parent
-    hd[k], hn[k] = d, node
-    return hd, hn, size + 1
-
-
-@numba.njit(cache=True, nogil=True)
 def _relax(dist, hd, hn, size, y, nd, limit):  # type: ignore[no-untyped-def]
     if nd < dist[y] and nd < limit:
         dist[y] = nd
         return _push(hd, hn, size, nd, y)
     return hd, hn, size
-
-
-@numba.njit(cache=True, nogil=True)
-def _pop(hd, hn, size):  # type: ignore[no-untyped-def]
-    d, node = hd[0], hn[0]
-    size -= 1
-    last_d, last_n = hd[size], hn[size]
-    k = 0
-    while True:
-        child = 2 * k + 1
-        if child >= size:
-            break
-        if child + 1 < size and hd[child + 1] < hd[child]:
-            child += 1
-        if hd[child] >= last_d:
-            break
-        hd[k], hn[k] = hd[child], hn[child]
-        k = child
-    if size > 0:
-        hd[k], hn[k] = last_d, last_n
-    return d, node, size
 
 
 @numba.njit(cache=True, nogil=True)

@@ -14,13 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.solver.warm import WarmLP, pair_keys
 
-__all__ = ["ADD_K", "PRUNE_ABOVE", "TOP_K", "Pricer", "Pruned", "solve_lp", "solve_pruned"]
+__all__ = [
+    "ADD_K",
+    "PRUNE_ABOVE",
+    "TOP_K",
+    "PairLP",
+    "Pricer",
+    "Pruned",
+    "solve_lp",
+    "solve_pruned",
+]
 
 #: prune when a problem has more usable pairs than this
 PRUNE_ABOVE = 20_000
@@ -73,10 +83,27 @@ def _certified(
     return not ((u > 0) & ~full_r).any() and not ((v > 0) & ~full_c).any()
 
 
+class PairLP(Protocol):
+    """An LP over candidate pairs that :func:`solve_pruned` can widen: HiGHS
+    (:class:`matcher.solver.warm.WarmLP`) or compiled augmenting paths
+    (:class:`matcher.solver.sap.SapLP`)."""
+
+    cap: IntArray
+    head: IntArray
+    er: IndexArray
+    ec: IndexArray
+    q: FloatArray
+
+    def __init__(self, cap: IntArray, head: IntArray) -> None: ...
+    def add(self, er: IndexArray, ec: IndexArray, q: FloatArray) -> int: ...
+    def holds(self, keys: npt.NDArray[np.int64]) -> BoolArray: ...
+    def solve(self) -> tuple[BoolArray, FloatArray, FloatArray]: ...
+
+
 #: ``price(u, v, floor, lp)``: usable pairs whose reduced cost ``q - u - v``
 #: exceeds ``floor``, as ``rows, cols, q``; pairs ``lp`` already holds may come back
 Pricer = Callable[
-    [FloatArray, FloatArray, float, WarmLP],
+    [FloatArray, FloatArray, float, PairLP],
     tuple[IndexArray, IndexArray, FloatArray],
 ]
 
@@ -95,7 +122,7 @@ class Pruned:
 
 
 def solve_pruned(
-    lp: WarmLP,
+    lp: PairLP,
     price: Pricer,
     everything: Callable[[], tuple[IndexArray, IndexArray, FloatArray]] | None = None,
 ) -> Pruned:
@@ -114,7 +141,7 @@ def solve_pruned(
         if not _certified(rc, er, ec, picked, u, v, lp.cap, lp.head):
             if everything is None or tried_all:
                 return Pruned(er[picked], ec[picked], None, None, er, ec, q)
-            fresh = WarmLP(lp.cap, lp.head)
+            fresh = type(lp)(lp.cap, lp.head)
             fresh.add(*everything())
             lp, tried_all = fresh, True
             continue
@@ -158,7 +185,7 @@ def solve_lp(
     er, ec = np.nonzero(cand)
 
     def price(
-        u: FloatArray, v: FloatArray, floor: float, held: WarmLP
+        u: FloatArray, v: FloatArray, floor: float, held: PairLP
     ) -> tuple[IndexArray, IndexArray, FloatArray]:
         pr, pc = np.nonzero(usable & (gain - u[:, None] - v[None, :] > floor))
         return pr, pc, gain[pr, pc]
