@@ -40,6 +40,7 @@ __all__ = ["LivePlan", "Streamed", "explain_streamed", "solve_streamed"]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 Step = Callable[[str, float | None], None]
 #: alternates costing up to this many score points are always found and exact
 #: (grid units); dearer ones are listed only when the scan happened to keep them
@@ -111,12 +112,15 @@ class LivePlan:
         self.near = Edges.empty()
         self.near_floor = -float(ALT_SLACK)
         self.near_at: tuple[FloatArray, FloatArray] | None = None
+        #: duals of the last pricing scan: at them every pair the LP and the cache
+        #: lack scored at most ``u + v`` (bar pairs between ``flags``)
         self.base: tuple[FloatArray, FloatArray] | None = None
         #: the last pricing scan's near-tight pairs, its duals and their floor
         self.priced: tuple[Edges, FloatArray, FloatArray, float] | None = None
         self.budget = int(NEAR_BUDGET * (self.stream.n + self.stream.m))
-        #: improving pairs the last pricing scan found
-        self.improving: int | None = None
+        #: rows and columns whose last scanned list came back full of improving
+        #: pairs: pairs between them are unknown, so the next scan reads them again
+        self.flags: tuple[BoolArray, BoolArray] | None = None
         self.result = self._solve()
 
     def _price(
@@ -134,31 +138,34 @@ class LivePlan:
         # pair improves the plan, its row's best does, so nothing is missed, and
         # memory stays bounded even when early duals leave most pairs improving.
         # The near-improving ones are cached: as the LP grows they turn improving.
-        k = np.full(self.stream.n, CACHE_K)
-        # The first solve's scans read every pair. Once the last one found few
-        # improving pairs (the duals are settling), each also keeps the pairs within
-        # ALT_SLACK of tight (up to a budget): when it is the certifying one, the
-        # alternates need no scan of their own.
-        settling = self.improving is not None and self.improving <= self.stream.n + self.stream.m
-        whole = self.base is None and settling
+        # A row's list also has room for every pair the plan gives it (those may
+        # improve too, being chosen), so a full list always means a fresh improving pair.
+        k = CACHE_K + np.asarray(self.lp.load_r, np.int64)
+        # The first pricing scan reads every pair. The next also keeps the pairs within
+        # ALT_SLACK of tight (up to a budget) for the alternates: by then the duals have
+        # nearly settled. Later scans read only the rows and columns whose dual fell
+        # since the last scan, or whose list came back full (``flags``).
+        whole = self.base is not None and self.priced is None and self.near_at is None
         scan = self._scan(
             u,
             v,
             floor - float(CACHE_SLACK),
-            self.base,
+            None if whole else self.base,
             "pricing",
             row_k=k,
             col_k=CACHE_K,
             above_floor=-float(ALT_SLACK) if whole else None,
             above_cap=self.budget,
         )
-        self.priced = (scan.above, u, v, scan.above_floor) if whole else None
+        if whole:
+            self.priced = (scan.above, u.copy(), v.copy(), scan.above_floor)
+        self.base = (u.copy(), v.copy())
+        self.flags = (scan.row_rest > 0, scan.col_rest > 0)
         b = _unique(scan.tops)
         near = b.q - u[b.rows] - v[b.cols] > floor - float(CACHE_SLACK)
         self.cache = Edges(b.rows[near], b.cols[near], b.q[near])
         self.step("solving", None)
         keep = b.q - u[b.rows] - v[b.cols] > floor
-        self.improving = int(keep.sum())
         return b.rows[keep], b.cols[keep], b.q[keep]
 
     def _scan(
@@ -180,6 +187,8 @@ class LivePlan:
         if since is not None:
             m0 = self.stream.m
             only = (u < since[0], v[:m0] < since[1][:m0])
+            if self.flags is not None:
+                only = (only[0] | self.flags[0], only[1] | self.flags[1][:m0])
         return self.stream.scan(
             u,
             v,
@@ -196,10 +205,7 @@ class LivePlan:
 
     def _solve(self) -> Pruned:
         self.step("solving", None)
-        res = solve_pruned(self.lp, self._price)
-        if res.u is not None and res.v is not None:
-            self.base = (res.u, res.v)
-        return res
+        return solve_pruned(self.lp, self._price)
 
     def add_demand(self, scorer: Scorer, head: int) -> Pruned:
         """``scorer`` has one more demand (the last column); add it with ``head`` slots."""
@@ -215,6 +221,8 @@ class LivePlan:
         self.scorer = scorer
         if self.base is not None:
             self.base = (self.base[0], np.append(self.base[1], 0.0))
+        if self.flags is not None:
+            self.flags = (self.flags[0], np.append(self.flags[1], False))
         if self.near_at is not None:
             self.near_at = (self.near_at[0], np.append(self.near_at[1], 0.0))
         self.result = self._solve()
@@ -256,9 +264,11 @@ class LivePlan:
         # a pair within ALT_SLACK of tight now either was so at ``near_at`` or has a
         # row or column whose dual fell since: only those need reading again
         p = self.priced
-        if self.near_at is None and p is not None and _same((p[1], p[2]), (res.u, res.v)):
-            self.near, self.near_floor = p[0], p[3]  # the certifying scan read them
-        else:
+        if self.near_at is None and p is not None:
+            # the near set one pricing scan kept: rows and columns whose dual fell
+            # since are read again below
+            self.near, self.near_floor, self.near_at = p[0], p[3], (p[1], p[2])
+        if self.near_at is None or not _same(self.near_at, (res.u, res.v)):
             found = self._scan(
                 res.u,
                 res.v,
