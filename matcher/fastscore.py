@@ -203,7 +203,7 @@ def _scan(  # type: ignore[no-untyped-def]
     ) = data  # fmt: skip
     nr, nc = r.size, c.size
     tags, words = eff.shape[1], wanted.shape[1]
-    # the block's rows gathered tag-major, so each tag's pass over them is contiguous
+    # the block's rows gathered tag-major, so each requires filter reads one tag's run
     eff_b, own_b = np.empty((tags, nr)), np.empty((tags, nr))
     miss_b = np.empty((words, nr), np.uint64)
     for ii in range(nr):
@@ -214,9 +214,10 @@ def _scan(  # type: ignore[no-untyped-def]
             miss_b[w, ii] = missing[r[ii], w]
     home_b, lim_b, u_b, kr_b = home[r], limit[r], u[r], kr[r]
     open_b = ~dead[r]
-    ok = np.empty(nr, np.bool_)
-    km = np.empty(nr)
-    covered = np.empty(nr)
+    on_b = on_r[r]
+    # each column's candidate rows, narrowed filter by filter: the cheap rules run
+    # over the whole block, the dearer ones only over the rows still in play
+    live = np.empty(nr, np.int64)
     row_val = np.full((nr, width), -np.inf)
     row_col = np.zeros((nr, width), np.int64)
     row_q = np.zeros((nr, width))
@@ -231,38 +232,46 @@ def _scan(  # type: ignore[no-untyped-def]
         j = c[jj]
         vj, fj, tot, kc_j, on_j = v[j], fill[j], total[j], kc[j], on_c[j]
         row_km = km_t[where[j]]
+        nl = 0
         for ii in range(nr):
-            km[ii] = row_km[home_b[ii]]
-            ok[ii] = open_b[ii] and km[ii] <= lim_b[ii]
-        if not on_j:
-            for ii in range(nr):
-                ok[ii] = ok[ii] and on_r[r[ii]]
-        if bounded:
-            for ii in range(nr):
-                ok[ii] = ok[ii] and min(kr_b[ii], kc_j) - u_b[ii] - vj > floor
-        # the Scorer.grid formula, operation for operation
+            if (
+                open_b[ii]
+                and row_km[home_b[ii]] <= lim_b[ii]
+                and (on_j or on_b[ii])
+                and (not bounded or min(kr_b[ii], kc_j) - u_b[ii] - vj > floor)
+            ):
+                live[nl] = ii
+                nl += 1
         for p in range(req_ptr[j], req_ptr[j + 1]):
             t, lvl = req_tag[p], req_lvl[p]
-            for ii in range(nr):
-                ok[ii] = ok[ii] and own_b[t, ii] >= lvl
+            kept = 0
+            for x in range(nl):
+                ii = live[x]
+                if own_b[t, ii] >= lvl:
+                    live[kept] = ii
+                    kept += 1
+            nl = kept
         for w in range(words):
             want = wanted[j, w]
             if want:
-                for ii in range(nr):
-                    ok[ii] = ok[ii] and (miss_b[w, ii] & want) == 0
-        covered[:] = 0.0
-        for p in range(need_ptr[j], need_ptr[j + 1]):
-            t, lvl = need_tag[p], need_lvl[p]
-            for ii in range(nr):
-                covered[ii] += min(eff_b[t, ii], lvl)
-        for ii in range(nr):
-            if not ok[ii]:
-                continue
-            feasible += 1
-            fit = covered[ii] / tot if tot > 0 else 1.0
+                kept = 0
+                for x in range(nl):
+                    ii = live[x]
+                    if (miss_b[w, ii] & want) == 0:
+                        live[kept] = ii
+                        kept += 1
+                nl = kept
+        feasible += nl
+        # the Scorer.grid formula, operation for operation
+        for x in range(nl):
+            ii = live[x]
+            covered = 0.0
+            for p in range(need_ptr[j], need_ptr[j + 1]):
+                covered += min(eff_b[need_tag[p], ii], need_lvl[p])
+            fit = covered / tot if tot > 0 else 1.0
             score = np.rint(w_skill * fit * _ROUND) / _ROUND + 0.0
             score += fj
-            score += np.rint(-w_travel * km[ii] * _ROUND) / _ROUND + 0.0
+            score += np.rint(-w_travel * row_km[home_b[ii]] * _ROUND) / _ROUND + 0.0
             i = r[ii]
             score += status[i]
             q = np.rint(score * SCALE)
