@@ -183,18 +183,12 @@ class LivePlan:
         """Pairs above ``floor`` (or, given ``row_k``/``col_k``, each row's and
         column's best ones); with ``since`` (duals at which every pair was known
         to stay below it) only rows and columns whose dual fell are read."""
-        only = None
-        if since is not None:
-            m0 = self.stream.m
-            only = (u < since[0], v[:m0] < since[1][:m0])
-            if self.flags is not None:
-                only = (only[0] | self.flags[0], only[1] | self.flags[1][:m0])
         return self.stream.scan(
             u,
             v,
             floor=floor,
             known=self.known,
-            only=only,
+            only=self._fell(u, v, since),
             row_k=row_k,
             col_k=col_k,
             keep_above=row_k is None or above_floor is not None,
@@ -202,6 +196,20 @@ class LivePlan:
             above_cap=above_cap,
             progress=lambda f: self.step(phase, f),
         )
+
+    def _fell(
+        self, u: FloatArray, v: FloatArray, since: tuple[FloatArray, FloatArray] | None
+    ) -> tuple[BoolArray, BoolArray] | None:
+        """The scanned rows and columns whose dual fell since ``since`` (with the
+        ``flags``), or ``None`` for all of them; columns past the stream's are never
+        scanned (a new demand's pairs all join the LP)."""
+        if since is None:
+            return None
+        m0 = self.stream.m
+        rows, cols = u < since[0], v[:m0] < since[1][:m0]
+        if self.flags is not None:
+            rows, cols = rows | self.flags[0], cols | self.flags[1][:m0]
+        return rows, cols
 
     def _solve(self) -> Pruned:
         self.step("solving", None)
@@ -279,12 +287,18 @@ class LivePlan:
             )
             floor = found.above_floor
             self.near_floor = floor if self.near_at is None else max(self.near_floor, floor)
-            # one scan reads each pair once; only merging with an earlier scan repeats
-            # them, and drops the pairs of withdrawn cadres and closed demands
-            if len(self.near):
-                merged = _unique(Edges.concat([self.near, found.above]))
-                on = (self.lp.cap[merged.rows] > 0) & (self.lp.head[merged.cols] > 0)
-                self.near = Edges(merged.rows[on], merged.cols[on], merged.q[on])
+            # the scan re-read every pair of the rows and columns whose dual fell, so
+            # the earlier set keeps the others (no pair twice); the pairs of withdrawn
+            # cadres and closed demands go
+            read = self._fell(res.u, res.v, self.near_at)
+            if len(self.near) and read is not None:
+                a = self.near
+                cols = np.zeros(self.lp.head.size, bool)
+                cols[: read[1].size] = read[1]
+                keep = ~(read[0][a.rows] | cols[a.cols])
+                keep &= (self.lp.cap[a.rows] > 0) & (self.lp.head[a.cols] > 0)
+                kept = Edges(a.rows[keep], a.cols[keep], a.q[keep])
+                self.near = Edges.concat([kept, found.above])
             else:
                 self.near = found.above
         self.priced = None

@@ -100,8 +100,10 @@ def edge_alternates(
             ptr, idx, w, room_r, busy_r, room_c, busy_c, u, v, any_chosen, hub, back, limit
         )
 
-    from_hub = np.stack([hub_dist(arcs[0], h, False) for h in (0, 1)])
-    to_hub = np.stack([hub_dist(arcs[1], h, True) for h in (0, 1)])
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        hubs = [pool.submit(hub_dist, arcs[back], h, back == 1) for back in (0, 1) for h in (0, 1)]
+        from_hub = np.stack([hubs[0].result(), hubs[1].result()])
+        to_hub = np.stack([hubs[2].result(), hubs[3].result()])
     indptr, a_dst, a_w = arcs[0]
     # the forced pairs of each asked column, sorted by column
     want = np.zeros(m, bool)
