@@ -264,6 +264,7 @@ class PairStream:
         keep_above: bool = True,
         above_floor: float | None = None,
         above_cap: int = -1,
+        seed: Edges | None = None,
         progress: Callable[[float], None] | None = None,
     ) -> Scan:
         """One pass: pairs with ``q - u - v > floor``, each row's ``row_k[i]`` and
@@ -280,7 +281,9 @@ class PairStream:
         pairs at another floor than the lists' (cells are read down to the lower
         one). With ``above_cap >= 0``, ``above`` keeps at most that many pairs:
         the floor rises as needed, and the scan's ``above_floor`` says where it
-        ended (``above`` holds every usable pair above it).
+        ended (``above`` holds every usable pair above it). ``seed`` joins
+        ``above`` under the same floor and cap: pairs an earlier scan found in
+        the rows and columns this one does not read.
         """
         u = np.zeros(self.n) if u is None else u
         v = np.zeros(self.m) if v is None else v
@@ -288,6 +291,8 @@ class PairStream:
         row_rest = np.full(self.n, -np.inf)
         n_feasible = 0
         above = _Above(floor if above_floor is None else above_floor, above_cap, u, v)
+        if seed is not None:
+            above.add(seed)
         tops: list[Edges] = []
 
         def plan() -> Iterator[tuple[float, IndexArray, IndexArray]]:

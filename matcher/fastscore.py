@@ -218,6 +218,22 @@ def _scan(  # type: ignore[no-untyped-def]
     # each column's candidate rows, narrowed filter by filter: the cheap rules run
     # over the whole block, the dearer ones only over the rows still in play
     live = np.empty(nr, np.int64)
+    # each tag's holders among the block's rows, in row order: a column that
+    # requires tags starts from the holders of its rarest one
+    tag_ptr = np.zeros(tags + 1, np.int64)
+    for t in range(tags):
+        held = 0
+        for ii in range(nr):
+            if own_b[t, ii] > 0:
+                held += 1
+        tag_ptr[t + 1] = tag_ptr[t] + held
+    tag_rows = np.empty(tag_ptr[tags], np.int64)
+    for t in range(tags):
+        at = tag_ptr[t]
+        for ii in range(nr):
+            if own_b[t, ii] > 0:
+                tag_rows[at] = ii
+                at += 1
     row_val = np.full((nr, width), -np.inf)
     row_col = np.zeros((nr, width), np.int64)
     row_q = np.zeros((nr, width))
@@ -232,8 +248,14 @@ def _scan(  # type: ignore[no-untyped-def]
         j = c[jj]
         vj, fj, tot, kc_j, on_j = v[j], fill[j], total[j], kc[j], on_c[j]
         row_km = km_t[where[j]]
+        first, span = -1, nr
+        for p in range(req_ptr[j], req_ptr[j + 1]):
+            t = req_tag[p]
+            if req_lvl[p] > 0 and tag_ptr[t + 1] - tag_ptr[t] < span:
+                first, span = t, tag_ptr[t + 1] - tag_ptr[t]
         nl = 0
-        for ii in range(nr):
+        for x in range(span):
+            ii = x if first < 0 else tag_rows[tag_ptr[first] + x]
             if (
                 open_b[ii]
                 and row_km[home_b[ii]] <= lim_b[ii]

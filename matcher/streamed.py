@@ -179,6 +179,7 @@ class LivePlan:
         col_k: int = 0,
         above_floor: float | None = None,
         above_cap: int = -1,
+        seed: Edges | None = None,
     ) -> Scan:
         """Pairs above ``floor`` (or, given ``row_k``/``col_k``, each row's and
         column's best ones); with ``since`` (duals at which every pair was known
@@ -194,6 +195,7 @@ class LivePlan:
             keep_above=row_k is None or above_floor is not None,
             above_floor=above_floor,
             above_cap=above_cap,
+            seed=seed,
             progress=lambda f: self.step(phase, f),
         )
 
@@ -277,20 +279,11 @@ class LivePlan:
             # since are read again below
             self.near, self.near_floor, self.near_at = p[0], p[3], (p[1], p[2])
         if self.near_at is None or not _same(self.near_at, (res.u, res.v)):
-            found = self._scan(
-                res.u,
-                res.v,
-                -float(ALT_SLACK),
-                self.near_at,
-                "pricing alternates",
-                above_cap=self.budget,
-            )
-            floor = found.above_floor
-            self.near_floor = floor if self.near_at is None else max(self.near_floor, floor)
-            # the scan re-read every pair of the rows and columns whose dual fell, so
-            # the earlier set keeps the others (no pair twice); the pairs of withdrawn
-            # cadres and closed demands go
+            # the scan re-reads every pair of the rows and columns whose dual fell;
+            # the earlier set's other pairs join it under the same budget (no pair
+            # twice), bar those of withdrawn cadres and closed demands
             read = self._fell(res.u, res.v, self.near_at)
+            kept = None
             if len(self.near) and read is not None:
                 a = self.near
                 cols = np.zeros(self.lp.head.size, bool)
@@ -298,9 +291,26 @@ class LivePlan:
                 keep = ~(read[0][a.rows] | cols[a.cols])
                 keep &= (self.lp.cap[a.rows] > 0) & (self.lp.head[a.cols] > 0)
                 kept = Edges(a.rows[keep], a.cols[keep], a.q[keep])
-                self.near = Edges.concat([kept, found.above])
-            else:
-                self.near = found.above
+                del a, keep
+            # the old set goes before the scan, so two never peak together
+            self.near, self.priced, p = Edges.empty(), None, None
+            try:
+                found = self._scan(
+                    res.u,
+                    res.v,
+                    -float(ALT_SLACK),
+                    self.near_at,
+                    "pricing alternates",
+                    above_cap=self.budget,
+                    seed=kept,
+                )
+            except BaseException:
+                self.near_at = None  # cancelled: the next call scans from scratch
+                raise
+            del kept
+            floor = found.above_floor
+            self.near_floor = floor if self.near_at is None else max(self.near_floor, floor)
+            self.near = found.above
         self.priced = None
         self.near_at = (res.u, res.v)
         # a usable pair outside this graph was neither kept by the first scan (all of

@@ -81,9 +81,10 @@ class SapLP:
         """New candidate pairs (rows, columns, grid scores); they start unchosen.
 
         Pairs already held (or repeated) are skipped; returns how many were added.
-        A new pair scoring above ``u + v`` raises its demand's ``v`` to cover it;
-        chosen pairs of that demand that then cost more than they score are let go,
-        and the nodes they leave short are repaired by the next :meth:`solve`.
+        A new pair scoring above ``u + v`` raises its cadre's ``u`` to cover it when
+        the cadre has nothing chosen, else its demand's ``v``; chosen pairs of that
+        demand that then cost more than they score are let go, and the nodes left
+        short are repaired by the next :meth:`solve`.
         """
         keys = pair_keys(er, ec)
         keys, first = np.unique(keys, return_index=True)
@@ -104,6 +105,15 @@ class SapLP:
         self._graph = None
         over = q - self.u[er] - self.v[ec]
         hit = over > 0
+        idle = hit & (self.load_r[er] == 0)
+        if idle.any():
+            # a cadre with nothing chosen can simply price itself up: it releases
+            # nothing, and its own search then places it
+            rise_r = np.zeros(self.n)
+            np.maximum.at(rise_r, er[idle], over[idle])
+            self.u += rise_r
+            over = q - self.u[er] - self.v[ec]
+            hit = over > 0
         if hit.any():
             rise = np.zeros(self.m)
             np.maximum.at(rise, ec[hit], over[hit])
@@ -114,10 +124,12 @@ class SapLP:
 
     def holds(self, keys: npt.NDArray[np.int64]) -> BoolArray:
         """Which of these :func:`pair_keys` are already held."""
-        if not self.keys.size:
-            return np.zeros(np.shape(keys), bool)
-        at = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
-        return np.asarray(self.keys[at] == keys, dtype=bool)
+        keys = np.asarray(keys, np.int64)
+        if not self.keys.size or not keys.size:
+            return np.zeros(keys.shape, bool)
+        # the held keys are sorted by cadre, then demand: a lookup reads one cadre's run
+        starts = np.searchsorted(self.keys, np.arange(self.n + 1, dtype=np.int64) << 32)
+        return np.asarray(_member(self.keys, starts, keys.ravel()), bool).reshape(keys.shape)
 
     def set_capacity(self, rows: IndexArray, cap: IntArray) -> None:
         """New capacities of some cadres (0 takes a cadre out)."""
@@ -190,6 +202,21 @@ class SapLP:
         self.u, self.v = pot[: self.n] + 0.0, pot[self.n :] + 0.0
         self.load_r, self.load_c = load[: self.n], load[self.n :]
         return self.x.copy(), self.u.copy(), self.v.copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def _member(held, starts, keys):  # type: ignore[no-untyped-def]
+    """Which ``keys`` are in the sorted ``held``, whose cadre ``i`` runs from
+    ``starts[i]`` to ``starts[i + 1]``."""
+    out = np.zeros(keys.size, np.bool_)
+    for a in range(keys.size):
+        key = keys[a]
+        i = key >> 32
+        for p in range(starts[i], starts[i + 1]):
+            if held[p] >= key:
+                out[a] = held[p] == key
+                break
+    return out
 
 
 @numba.njit(cache=True, nogil=True)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from matcher.solver import quantise
 from matcher.solver.lp import _certified
 from matcher.solver.sap import SapLP
+from matcher.solver.warm import pair_keys
 from tests.reference import milp_optimum
 from tests.strategies import bmatching
 
@@ -84,3 +85,16 @@ def test_a_tie_heavy_square_fills_every_slot() -> None:
     lp.add(er, ec, np.full(n * n, 5e6))
     assert _check(lp) == 5e6 * n
     assert lp.searches <= 2 * n, "ties must not send the searches around the graph"
+
+
+@given(seed=st.integers(0, 2**32 - 1))
+def test_holds_knows_exactly_the_pairs_added(seed) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 30)), int(rng.integers(1, 30))
+    er, ec = rng.integers(0, n, 40), rng.integers(0, m, 40)
+    lp = SapLP(np.ones(n, np.int64), np.ones(m, np.int64))
+    lp.add(er[:25], ec[:25], np.ones(25))  # repeats among them are held once
+    assert lp.er.size == len(set(zip(er[:25].tolist(), ec[:25].tolist(), strict=True)))
+    held = set(zip(er[:25].tolist(), ec[:25].tolist(), strict=True))
+    want = [(int(r), int(c)) in held for r, c in zip(er, ec, strict=True)]
+    assert lp.holds(pair_keys(er, ec)).tolist() == want
