@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from matcher.fastscore import BlockScan, Packed, merge_lists
+from matcher.fastscore import BlockScan, Packed, by_column, merge_lists
 from matcher.scoring import Scorer
 
 __all__ = ["Edges", "PairStream", "Scan"]
@@ -171,7 +171,7 @@ class PairStream:
         self.n, self.m = scorer.n, scorer.m
         self.banned = np.unique(np.asarray(banned if banned is not None else [], np.int64))
         self.packed = Packed(scorer)
-        self._banned_csr = self._by_column(self.banned) if self.banned.size else None
+        self._banned_csr = by_column(self.banned, self.m) if self.banned.size else None
         self.row_ok = (capacity > 0) & ~scorer.red & (scorer.capacity > 0)
         self.col_ok = headcount > 0
         cells = BLOCK_CELLS if block_cells is None else block_cells
@@ -184,14 +184,6 @@ class PairStream:
         """The blocks in scan order, ``(rows, columns)``."""
         for r, mask, _ in self._plan:
             yield r, self._cols[np.unpackbits(mask, count=self._cols.size).view(bool)]
-
-    def _by_column(self, keys: IntArray) -> tuple[IntArray, IntArray]:
-        """Banned pair keys as per-column row lists (CSR over the case's columns)."""
-        rows, cols = keys >> 32, keys & 0xFFFFFFFF
-        order = np.argsort(cols, kind="stable")
-        ptr = np.zeros(self.m + 1, np.int64)
-        np.cumsum(np.bincount(cols, minlength=self.m)[: self.m], out=ptr[1:])
-        return ptr, rows[order].astype(np.int64)
 
     def _blocks(
         self, rows: IndexArray, cols: IndexArray, block_cells: int

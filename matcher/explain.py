@@ -9,6 +9,8 @@ or too far to score above zero).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 
@@ -16,7 +18,27 @@ from matcher.model import Case
 from matcher.proposal import RuleCount, Unfilled
 from matcher.scoring import RULES, ScoreMatrix
 
-__all__ = ["explain_columns", "explain_unfilled"]
+__all__ = ["Counts", "explain_columns", "explain_unfilled", "unfilled_from_counts"]
+
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Per demand (rows of each array): cadres failing each hard rule
+    (``excluded``, in :data:`~matcher.scoring.RULES` order), failing only that
+    one (``only``), and among the ``qualified`` ones those ``here`` already, at
+    capacity elsewhere (``busy``; ``higher``: serving a demand of equal or higher
+    priority) and the rest who would score <= 0 (``weak``)."""
+
+    excluded: IntArray
+    only: IntArray
+    qualified: IntArray
+    here: IntArray
+    busy: IntArray
+    higher: IntArray
+    weak: IntArray
 
 
 def _n(k: int, noun: str = "cadre") -> str:
@@ -63,55 +85,67 @@ def explain_columns(
 ) -> list[Unfilled]:
     """:func:`explain_unfilled` for a block of demands: ``sm`` scores every cadre
     against the case demands ``cols``; ``filled``/``chosen`` cover those demands,
-    ``load``/``top_prio`` (highest priority each cadre serves) cover all cadres.
-    Big proposals call it one block of unfilled demands at a time."""
+    ``load``/``top_prio`` (highest priority each cadre serves) cover all cadres."""
+    short = np.flatnonzero(sm.headcount - filled > 0)
+    fails = np.stack([sm.fails[r][:, short] for r in RULES])  # rules × n × k
+    alone = fails & (fails.sum(axis=0) == 1)[None]
+    qual = sm.feasible[:, short]
+    pick = chosen[:, short]
+    busy = qual & ~pick & (load >= sm.capacity)[:, None]
+    prio = np.array([case.demands[int(j)].priority for j in cols[short]], dtype=np.float64)
+    counts = Counts(
+        excluded=fails.sum(axis=1).T,
+        only=alone.sum(axis=1).T,
+        qualified=qual.sum(axis=0),
+        here=(qual & pick).sum(axis=0),
+        busy=busy.sum(axis=0),
+        higher=(busy & (top_prio[:, None] >= prio[None, :])).sum(axis=0),
+        weak=(qual & ~pick & ~busy & (sm.scores[:, short] <= 0)).sum(axis=0),
+    )
+    return unfilled_from_counts(case, cols[short], (sm.headcount - filled)[short], counts)
+
+
+def unfilled_from_counts(
+    case: Case, cols: npt.NDArray[np.intp], missing: npt.NDArray[np.int64], counts: Counts
+) -> list[Unfilled]:
+    """One :class:`Unfilled` per demand ``cols[k]`` (``missing[k]`` empty slots)
+    from its row of ``counts``. Big proposals count with
+    :func:`matcher.fastexplain.explain_counts` instead of a score matrix."""
+    excluded, only, qualified = counts.excluded, counts.only, counts.qualified
+    here, busy, higher, weak = counts.here, counts.busy, counts.higher, counts.weak
     out: list[Unfilled] = []
-    missing = sm.headcount - filled
-    fails = np.stack([sm.fails[r][:, missing > 0] for r in RULES])  # rules × n × k
-    n_fail = fails.sum(axis=0)
-    for col, jj in enumerate(np.flatnonzero(missing > 0).tolist()):
-        j = int(cols[jj])
-        counts = [
-            RuleCount(
-                rule=r,
-                excluded=int(fails[k, :, col].sum()),
-                only=int((fails[k, :, col] & (n_fail[:, col] == 1)).sum()),
-            )
-            for k, r in enumerate(RULES)
+    for k, j in enumerate(np.asarray(cols).tolist()):
+        rules = [
+            RuleCount(rule=r, excluded=int(excluded[k, x]), only=int(only[k, x]))
+            for x, r in enumerate(RULES)
         ]
-        counts = sorted((c for c in counts if c.excluded), key=lambda c: (-c.only, -c.excluded))
-        qual = sm.feasible[:, jj]
+        rules = sorted((c for c in rules if c.excluded), key=lambda c: (-c.only, -c.excluded))
         reasons: list[str] = []
-        if not qual.any():
+        if not qualified[k]:
             reasons.append("no cadre passes every hard rule")
-        for c in counts:
+        for c in rules:
             text = _rule_text(c.rule, c.excluded, case, j)
             if c.only:
                 text += f" ({c.only} fail only this rule)"
             reasons.append(text)
-        here = qual & chosen[:, jj]
-        busy = qual & ~chosen[:, jj] & (load >= sm.capacity)
-        weak = qual & ~chosen[:, jj] & ~busy & (sm.scores[:, jj] <= 0)
-        if here.any():
-            reasons.append(f"{_n(int(here.sum()), 'qualified cadre')} already on this demand")
-        if busy.any():
-            higher = int((busy & (top_prio >= case.demands[j].priority)).sum())
+        if here[k]:
+            reasons.append(f"{_n(int(here[k]), 'qualified cadre')} already on this demand")
+        if busy[k]:
             reasons.append(
-                f"{_n(int(busy.sum()), 'qualified cadre')} at capacity on other demands "
-                f"({higher} of them on demands of equal or higher priority)"
+                f"{_n(int(busy[k]), 'qualified cadre')} at capacity on other demands "
+                f"({int(higher[k])} of them on demands of equal or higher priority)"
             )
-        if weak.any():
+        if weak[k]:
             reasons.append(
-                f"{_n(int(weak.sum()), 'qualified cadre')} would score ≤ 0 here "
-                "(travel outweighs fit)"
+                f"{_n(int(weak[k]), 'qualified cadre')} would score ≤ 0 here (travel outweighs fit)"
             )
         out.append(
             Unfilled(
                 demand=case.demands[j].id,
-                slots=int(missing[jj]),
+                slots=int(missing[k]),
                 reasons=reasons,
-                rules=counts,
-                qualified=int(qual.sum()),
+                rules=rules,
+                qualified=int(qualified[k]),
             )
         )
     return out

@@ -61,6 +61,15 @@ def _bits(flags: FloatArray) -> npt.NDArray[np.uint64]:
     return out
 
 
+def by_column(keys: IntArray, m: int) -> tuple[IntArray, IntArray]:
+    """Pair keys (``row << 32 | col``) as per-column row lists: CSR over ``m`` columns."""
+    rows, cols = keys >> 32, keys & 0xFFFFFFFF
+    order = np.argsort(cols, kind="stable")
+    ptr = np.zeros(m + 1, np.int64)
+    np.cumsum(np.bincount(cols, minlength=m)[:m], out=ptr[1:])
+    return ptr, rows[order].astype(np.int64)
+
+
 @dataclass(frozen=True)
 class BlockScan:
     """What one block kept (see :meth:`Packed.scan`).
@@ -116,6 +125,9 @@ class Packed:
             float(sc.w_skill),
             float(sc.w_travel),
         )
+        #: the case's capacities and red flags, for explanations
+        self.capacity = sc.capacity.astype(np.int64)
+        self.red = sc.red.copy()
         # what a scan without bounds, masks or bans passes in their place
         self._unbounded = (np.full(sc.n, np.inf), np.full(sc.m, np.inf))
         self._everywhere = (np.ones(sc.n, np.bool_), np.zeros(sc.m, np.bool_))

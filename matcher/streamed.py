@@ -26,9 +26,11 @@ import numpy.typing as npt
 
 from matcher.candidates import Edges, PairStream, Scan
 from matcher.errors import SolverError
-from matcher.explain import explain_columns
+from matcher.explain import unfilled_from_counts
+from matcher.fastexplain import explain_counts
+from matcher.fastscore import Packed
 from matcher.proposal import Unfilled
-from matcher.scoring import ScoreMatrix, Scorer
+from matcher.scoring import Scorer
 from matcher.solver.alternates import edge_alternates
 from matcher.solver.assign import SCALE, quantise
 from matcher.solver.lp import TOP_K, PairLP, Pruned, solve_pruned
@@ -375,31 +377,23 @@ def explain_streamed(
     cols: IndexArray,
     step: Step,
 ) -> list[Unfilled]:
-    """Why each demand keeps empty slots, scoring all cadres against a block of
+    """Why each demand keeps empty slots, counted over all cadres one block of
     unfilled demands at a time. ``rows``/``cols`` is the whole plan, pins included."""
     case = scorer.case
     n, m = scorer.n, scorer.m
     filled = np.bincount(cols, minlength=m)
-    b_r, b_c = banned >> 32, banned & 0xFFFFFFFF
     load = np.bincount(rows, minlength=n)
     prio = np.array([d.priority for d in case.demands], dtype=np.float64)
     top = np.full(n, -np.inf)
     np.maximum.at(top, rows, prio[cols])
     open_cols = np.flatnonzero(filled < head)
+    packed = Packed(scorer)
+    chosen = pair_keys(rows, cols)
     per = max(1, EXPLAIN_CELLS // max(n, 1))
     out: list[Unfilled] = []
     for s in range(0, open_cols.size, per):
         step("explaining", s / max(open_cols.size, 1))
-        c = open_cols[s : s + per]  # sorted, so a column's place is a searchsorted
-        sm = scorer.block(slice(None), c)
-        chosen = np.zeros((n, c.size), bool)
-        on = np.isin(cols, c)
-        chosen[rows[on], np.searchsorted(c, cols[on])] = True
-        feasible = sm.feasible.copy()
-        hit = np.isin(b_c, c)
-        feasible[b_r[hit], np.searchsorted(c, b_c[hit])] = False
-        view = ScoreMatrix(
-            **{**sm.__dict__, "feasible": feasible, "capacity": cap, "headcount": head[c]}
-        )
-        out.extend(explain_columns(case, view, c, filled[c], load, chosen, top))
+        c = open_cols[s : s + per]
+        counts = explain_counts(packed, c, cap, load, top, prio, chosen, banned)
+        out.extend(unfilled_from_counts(case, c, (head - filled)[c], counts))
     return out
