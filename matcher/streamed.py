@@ -19,12 +19,13 @@ Memory grows with the pairs kept, not with cadres × demands.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from matcher.candidates import Edges, PairStream, Scan
+from matcher.candidates import WORKERS, Edges, PairStream, Scan
 from matcher.errors import SolverError
 from matcher.explain import unfilled_from_counts
 from matcher.fastexplain import explain_counts
@@ -390,10 +391,19 @@ def explain_streamed(
     packed = Packed(scorer)
     chosen = pair_keys(rows, cols)
     per = max(1, EXPLAIN_CELLS // max(n, 1))
+    parts = [open_cols[s : s + per] for s in range(0, open_cols.size, per)]
     out: list[Unfilled] = []
-    for s in range(0, open_cols.size, per):
-        step("explaining", s / max(open_cols.size, 1))
-        c = open_cols[s : s + per]
-        counts = explain_counts(packed, c, cap, load, top, prio, chosen, banned)
-        out.extend(unfilled_from_counts(case, c, (head - filled)[c], counts))
+    # the counting loop lets go of the GIL: two blocks of demands at a time
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        jobs = [
+            pool.submit(explain_counts, packed, c, cap, load, top, prio, chosen, banned)
+            for c in parts
+        ]
+        try:
+            for k, (c, job) in enumerate(zip(parts, jobs, strict=True)):
+                step("explaining", k / len(parts))
+                out.extend(unfilled_from_counts(case, c, (head - filled)[c], job.result()))
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # a cancel stops after the blocks under way
+            raise
     return out
