@@ -23,7 +23,6 @@ Example:
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from itertools import pairwise
 
 import numba
 import numpy as np
@@ -105,15 +104,12 @@ def edge_alternates(
         from_hub = np.stack([hubs[0].result(), hubs[1].result()])
         to_hub = np.stack([hubs[2].result(), hubs[3].result()])
     indptr, a_dst, a_w = arcs[0]
-    # the forced pairs of each asked column, sorted by column
-    want = np.zeros(m, bool)
-    want[columns] = True
-    pick = np.flatnonzero(~chosen & want[ec])
-    pick = pick[np.argsort(ec[pick], kind="stable")]
-    f_col, f_row, f_slack = ec[pick], np.asarray(er[pick], np.int64), slack[pick]
-    del slack, pick
-    starts = np.searchsorted(f_col, columns)
-    ends = np.searchsorted(f_col, columns, side="right")
+    del slack
+    # the pairs each asked column could be forced onto are its free arcs in, the
+    # reversed graph's run for that column (cadre node, slack)
+    back_ptr, back_src, back_w = arcs[1]
+    f_row, f_slack = back_src - 1, back_w
+    starts, ends = back_ptr[columns + 1 + n], back_ptr[columns + 2 + n]
     loss = np.full(f_row.size, np.inf)
     halves = np.array_split(np.arange(columns.size), WORKERS)
     # the searches release the GIL: each thread takes its share of the columns
@@ -141,18 +137,18 @@ def edge_alternates(
         ]
         for job in jobs:
             job.result()
-    ok = np.isfinite(loss)
-    col, row, val = f_col[ok], f_row[ok], loss[ok] / SCALE
-    order = np.lexsort((row, val, col))
-    col, row, val = col[order], row[order], val[order]
-    bounds = np.flatnonzero(np.diff(col, prepend=-1, append=-1) != 0)
-    for a, e in pairwise(bounds):
-        rows, vals = row[a:e], val[a:e]
+    for j, a, e in zip(columns.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        ok = a + np.flatnonzero(np.isfinite(loss[a:e]))
+        if not ok.size:
+            continue
+        rows, vals = f_row[ok], loss[ok] / SCALE
+        order = np.lexsort((rows, vals))
+        rows, vals = rows[order], vals[order]
         if vals.size > best:  # the best, and whatever ties the last of them
             vals_6 = np.round(vals, 6)
             cut_at = int(np.searchsorted(vals_6, vals_6[best - 1], side="right"))
             rows, vals = rows[:cut_at], vals[:cut_at]
-        out[int(col[a])] = [(int(r), float(x)) for r, x in zip(rows, vals, strict=True)]
+        out[j] = [(int(r), float(x)) for r, x in zip(rows, vals, strict=True)]
     return out
 
 
