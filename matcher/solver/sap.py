@@ -105,10 +105,11 @@ class SapLP:
         self._graph = None
         over = q - self.u[er] - self.v[ec]
         hit = over > 0
-        idle = hit & (self.load_r[er] == 0)
+        # once a plan exists, a cadre with nothing chosen can simply price itself
+        # up: it releases nothing, and its own search then places it (a cold start
+        # prices the demands instead: fewer of them to repair)
+        idle = hit & (self.load_r[er] == 0) & bool(self.load_r.any())
         if idle.any():
-            # a cadre with nothing chosen can simply price itself up: it releases
-            # nothing, and its own search then places it
             rise_r = np.zeros(self.n)
             np.maximum.at(rise_r, er[idle], over[idle])
             self.u += rise_r
