@@ -71,29 +71,26 @@ class ScoreMatrix:
     fails: dict[str, BoolArray]
 
 
-def _certs(case: Case) -> tuple[BoolArray, BoolArray]:
-    """Who holds and who needs which cert. A taxonomy without ``[[certs]]`` leaves
-    certs free-form, so the vocabulary is the taxonomy's plus every slug the case uses."""
-    vocab = {
-        slug: k
-        for k, slug in enumerate(
-            dict.fromkeys(
-                [
-                    *case.taxonomy.cert_slugs,
-                    *(x for c in case.cadres for x in c.certs),
-                    *(x for d in case.demands for x in d.certs),
-                ]
-            )
-        )
-    }
+def _cert_vocab(case: Case) -> dict[str, int]:
+    """Cert slug → column. A taxonomy without ``[[certs]]`` leaves certs
+    free-form, so the vocabulary is the taxonomy's plus every slug the case uses."""
+    slugs = dict.fromkeys(
+        [
+            *case.taxonomy.cert_slugs,
+            *(x for c in case.cadres for x in c.certs),
+            *(x for d in case.demands for x in d.certs),
+        ]
+    )
+    return {slug: k for k, slug in enumerate(slugs)}
 
-    def encode(rows: list[tuple[str, ...]]) -> BoolArray:
-        out = np.zeros((len(rows), len(vocab)), dtype=bool)
-        for r, certs in enumerate(rows):
+
+def _encode_certs(rows: list[tuple[str, ...]], vocab: dict[str, int]) -> BoolArray:
+    """Who holds (or needs) which cert of ``vocab``."""
+    out = np.zeros((len(rows), len(vocab)), dtype=bool)
+    for r, certs in enumerate(rows):
+        if certs:
             out[r, [vocab[x] for x in certs]] = True
-        return out
-
-    return encode([c.certs for c in case.cadres]), encode([d.certs for d in case.demands])
+    return out
 
 
 @dataclass(frozen=True)
@@ -135,7 +132,8 @@ class Scorer:
         self.n = len(cadres)
         self.own = encode_levels([c.skills for c in cadres], tax)
         self.eff = effective_levels(self.own, tax, pol.related_credit)
-        held, _ = _certs(case)
+        self.cert_vocab = _cert_vocab(case)
+        held = _encode_certs([c.certs for c in cadres], self.cert_vocab)
         self.missing_certs = (~held).astype(np.float64)
         lat = np.array([c.lat for c in case.communities])
         lon = np.array([c.lon for c in case.communities])
@@ -159,7 +157,7 @@ class Scorer:
         self.m = len(demands)
         self.need = encode_levels([d.needs for d in demands], tax)
         self.req = encode_levels([d.requires for d in demands], tax)
-        _, wanted = _certs(case)
+        wanted = _encode_certs([d.certs for d in demands], self.cert_vocab)
         self.wanted_certs = wanted.astype(np.float64)
         self.where = np.array([self.comm[d.community] for d in demands], dtype=np.intp)
         self.headcount = np.array([d.headcount for d in demands], dtype=np.int64)
@@ -179,9 +177,8 @@ class Scorer:
     def with_demands(self, case: Case) -> Scorer:
         """This scorer for ``case``, whose cadres, communities and policy are this
         one's and only the demands differ: the cadre side is reused, not re-encoded
-        (unless a demand brings a cert the cadres' encoding has no column for)."""
-        _, wanted = _certs(case)
-        if wanted.shape[1] != self.missing_certs.shape[1]:
+        (unless the demands change the cert vocabulary the cadres were encoded in)."""
+        if _cert_vocab(case) != self.cert_vocab:
             return Scorer(case)
         out = copy.copy(self)
         out.case = case
