@@ -259,7 +259,8 @@ class LivePlan:
     @property
     def alternates_below(self) -> float:
         """Alternates are listed completely below this loss (score points)."""
-        return -self.near_floor / SCALE + 0.0
+        # a budget spent on improving pairs (early duals) would put the floor above 0
+        return max(-self.near_floor / SCALE, 0.0) + 0.0
 
     def alternates(
         self, alternatives: int, also: IndexArray | None = None
