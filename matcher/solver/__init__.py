@@ -1,7 +1,7 @@
 """Numeric core: exact b-matching and its certificate. Arrays in, pairs out.
 
-This package knows nothing of cadres or demands; it imports only numpy, scipy
-and :mod:`matcher.errors`.
+This package knows nothing of cadres or demands; it imports only numpy, scipy,
+highspy, numba (the compiled searches) and :mod:`matcher.errors`.
 """
 
 from matcher.solver.assign import SCALE, Assignment, quantise, solve

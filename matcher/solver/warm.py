@@ -1,10 +1,11 @@
-"""The b-matching LP kept alive in HiGHS, so widening and small edits re-solve warm.
+"""The b-matching LP kept alive in HiGHS, so widening rounds re-solve warm.
 
-Why: the pruned LP grows a few times before its duals certify it, and a
-dispatcher's next request (a new work order, a withdrawn cadre) changes one
-row or column of it. Re-solving from scratch each time repeats the same
-simplex work; HiGHS keeps its basis when columns are added or bounds change,
-so those re-solves take milliseconds.
+Why: the dense engine's pruned LP grows a few times before its duals certify
+it; HiGHS keeps its basis when columns are added, so those re-solves are
+cheap. Big pools use :class:`matcher.solver.sap.SapLP` instead (same
+interface): its augmenting paths beat simplex by an order of magnitude at city
+size, but they are compiled (numba), and pools below the streaming threshold
+never compile anything.
 
 The model: one column per candidate pair ``x_e`` in ``[0, 1]``, cost
 ``-q_e`` (in score units, so HiGHS's tolerances mean something), one row per
