@@ -121,10 +121,13 @@ class LivePlan:
         #: the last pricing scan's near-tight pairs, its duals and their floor
         self.priced: tuple[Edges, FloatArray, FloatArray, float] | None = None
         self.budget = int(NEAR_BUDGET * (self.stream.n + self.stream.m))
+        #: in the first solve (a later edit's pricing never reads every pair)
+        self.cold = True
         #: rows and columns whose last scanned list came back full of improving
         #: pairs: pairs between them are unknown, so the next scan reads them again
         self.flags: tuple[BoolArray, BoolArray] | None = None
         self.result = self._solve()
+        self.cold = False
 
     def _price(
         self, u: FloatArray, v: FloatArray, floor: float, lp: PairLP
@@ -144,11 +147,11 @@ class LivePlan:
         # A row's list also has room for every pair the plan gives it (those may
         # improve too, being chosen), so a full list always means a fresh improving pair.
         k = CACHE_K + np.asarray(self.lp.load_r, np.int64)
-        # The first pricing scan reads every pair. The next also keeps the pairs within
-        # ALT_SLACK of tight (up to a budget) for the alternates: by then the duals have
-        # nearly settled. Later scans read only the rows and columns whose dual fell
-        # since the last scan, or whose list came back full (``flags``).
-        whole = self.base is not None and self.priced is None and self.near_at is None
+        # The first pricing scan reads every pair. In the first solve, the next also
+        # keeps the pairs within ALT_SLACK of tight (up to a budget) for the alternates:
+        # by then the duals have nearly settled. Later scans read only the rows and
+        # columns whose dual fell since the last scan, or whose list came back full.
+        whole = self.cold and self.base is not None and self.priced is None
         scan = self._scan(
             u,
             v,

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import matcher.candidates as candidates
+import matcher.streamed as streamed
 from matcher import Cancelled, CaseError, Demand, load_case, propose
 from matcher.generate import generate_case
 from matcher.incremental import Replanner
@@ -61,6 +62,27 @@ def test_the_sample_takes_a_new_work_order_warm() -> None:
     cold = propose(plan.case)
     assert plan.objective == pytest.approx(cold.objective, abs=1e-6)
     assert any(d == "DX1" for _, d in plan.pairs())
+
+
+def test_an_edit_re_prices_only_the_pairs_whose_duals_fell(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # first lists so long that the first pricing scan certifies the cold plan outright
+    monkeypatch.setattr(streamed, "TOP_K", 10_000)
+    plan = Replanner(load_case("data/sample-district"))
+    assert plan.certified  # the cold solve, which reads every pair
+    reads: list[bool] = []
+    scan = candidates.PairStream.scan
+
+    def spy(self, *args, **kw):  # type: ignore[no-untyped-def]
+        reads.append(kw.get("only") is None)
+        return scan(self, *args, **kw)
+
+    monkeypatch.setattr(candidates.PairStream, "scan", spy)
+    for k, tag in enumerate(TAGS):
+        plan.add_demand(order(k, "C001", tag, 3, 2))
+        plan.withdraw_cadre(plan.pairs()[k][0])
+    assert reads, "the edits were priced by scans"
+    assert not any(reads), "no edit reads every pair again"
+    assert plan.objective == pytest.approx(propose(plan.case).objective, abs=1e-6)
 
 
 def test_a_cancelled_edit_is_re_solved_cold_on_next_use() -> None:
