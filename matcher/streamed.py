@@ -321,16 +321,19 @@ class LivePlan:
         self.priced = None
         self.near_at = (res.u, res.v)
         # a usable pair outside this graph was neither kept by the first scan (all of
-        # those are LP candidates) nor within ALT_SLACK of tight
-        near = self.near
-        extra = ~self.lp.holds(pair_keys(near.rows, near.cols))
-        rows = np.concatenate([res.er, near.rows[extra]])
-        cols = np.concatenate([res.ec, near.cols[extra]])
-        q = np.concatenate([res.q, near.q[extra]])
-        chosen = np.zeros(rows.size, bool)
-        chosen[: res.er.size] = np.isin(
+        # those are LP candidates) nor within ALT_SLACK of tight; a free pair whose
+        # slack is past the bound lies on no path that cheap, so it is left out too
+        near, floor = self.near, self.near_floor
+        close = near.q - res.u[near.rows] - res.v[near.cols] > floor
+        close &= ~self.lp.holds(pair_keys(near.rows, near.cols))
+        chosen_lp = np.isin(
             pair_keys(res.er, res.ec), pair_keys(res.rows, res.cols), assume_unique=True
         )
+        use = chosen_lp | (res.q - res.u[res.er] - res.v[res.ec] > floor)
+        rows = np.concatenate([res.er[use], near.rows[close]])
+        cols = np.concatenate([res.ec[use], near.cols[close]])
+        q = np.concatenate([res.q[use], near.q[close]])
+        chosen = np.concatenate([chosen_lp[use], np.zeros(int(close.sum()), bool)])
         live = (self.lp.cap[rows] > 0) & (self.lp.head[cols] > 0)
         if not live.all():
             rows, cols, q, chosen = rows[live], cols[live], q[live], chosen[live]
