@@ -209,13 +209,16 @@ class PairStream:
         per = max(MIN_ROWS, block_cells // max(cols.size, 1))
         out = []
         where = sc.where[cols]
+        lims = sc.limit[rows]
         for s in range(0, rows.size, per):
             r = rows[s : s + per]
-            h = np.unique(home[s : s + per])
-            reach = np.zeros(cols.size, bool)
-            for hh in h:
-                lim = sc.limit[r[home[s : s + per] == hh]].max()
-                reach |= sc.km_comm[hh, where] <= lim
+            if np.isinf(lims[s : s + per]).any():  # someone here travels anywhere
+                reach = np.ones(cols.size, bool)
+            else:
+                h, at = np.unique(home[s : s + per], return_inverse=True)
+                far = np.zeros(h.size)
+                np.maximum.at(far, at, lims[s : s + per])
+                reach = np.asarray((sc.km_comm[h][:, where] <= far[:, None]).any(axis=0), bool)
             if reach.any():
                 out.append((r, np.packbits(reach), int(reach.sum())))
         return out
