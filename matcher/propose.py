@@ -288,9 +288,8 @@ def _assignments(
         for k in order.tolist():
             j = int(col[k])
             if len(listed[j]) < k_alt:
-                # built from checked arrays: no need to validate 30,000 small models
                 listed[j].append(
-                    Alternative.model_construct(
+                    Alternative(
                         cadre=sc.cadre_ids[row[k]],
                         score=float(score[k]),
                         loss=float(round(loss[k], 6)),
@@ -301,7 +300,7 @@ def _assignments(
     for k in np.lexsort((chosen.rows, chosen.cols)).tolist():
         i, j = int(chosen.rows[k]), int(chosen.cols[k])
         out.append(
-            ProposedAssignment.model_construct(
+            ProposedAssignment(
                 demand=sc.demand_ids[j],
                 cadre=sc.cadre_ids[i],
                 score=float(chosen.scores[k]),
