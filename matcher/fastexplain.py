@@ -17,10 +17,16 @@ import numpy.typing as npt
 from matcher.explain import Counts
 from matcher.fastscore import _ROUND, Packed, by_column
 
-__all__ = ["explain_counts"]
+__all__ = ["explain_counts", "per_demand"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+
+def per_demand(keys: IntArray, m: int) -> tuple[IntArray, IntArray]:
+    """:func:`~matcher.solver.warm.pair_keys` as per-demand cadre lists, built once
+    for every block of demands a proposal explains."""
+    return by_column(np.asarray(keys, np.int64), m)
 
 
 def explain_counts(
@@ -30,19 +36,17 @@ def explain_counts(
     load: IntArray,
     top_prio: FloatArray,
     prio: FloatArray,
-    chosen: IntArray,
-    banned: IntArray,
+    chosen: tuple[IntArray, IntArray],
+    banned: tuple[IntArray, IntArray],
 ) -> Counts:
     """:class:`~matcher.explain.Counts` for demands ``cols`` against every cadre.
 
     ``capacity``/``load``/``top_prio`` are per cadre (what it may take, what the
     plan gives it, the highest priority it serves); ``prio`` per demand;
-    ``chosen`` and ``banned`` are :func:`~matcher.solver.warm.pair_keys` of the
-    plan's pairs and of pairs that may not be used.
+    ``chosen`` and ``banned`` are the plan's pairs and the pairs that may not be
+    used, as per-demand cadre lists (:func:`per_demand`).
     """
-    m = prio.size
-    c_ptr, c_row = by_column(np.asarray(chosen, np.int64), m)
-    b_ptr, b_row = by_column(np.asarray(banned, np.int64), m)
+    (c_ptr, c_row), (b_ptr, b_row) = chosen, banned
     out = _counts(
         np.asarray(cols, np.int64),
         np.asarray(capacity, np.int64),

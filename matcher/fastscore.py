@@ -317,8 +317,8 @@ def _scan(  # type: ignore[no-untyped-def]
                     hit = True
             if hit:
                 continue
-            x = q - u_b[ii] - vj
-            if keep_above and x > above_floor:
+            gain = q - u_b[ii] - vj
+            if keep_above and gain > above_floor:
                 if n_above == cap:
                     cap *= 2
                     a_r2, a_c2, a_q2 = (
@@ -331,10 +331,10 @@ def _scan(  # type: ignore[no-untyped-def]
                 a_r[n_above], a_c[n_above], a_q[n_above] = i, j, q
                 n_above += 1
             w = k_rows[ii] + 1
-            if x > row_val[ii, w - 1]:
-                _insert(row_val, row_col, row_q, ii, w, x, j, q)
-            if x > col_val[jj, col_k]:
-                _insert(col_val, col_row, col_q, jj, col_k + 1, x, i, q)
+            if gain > row_val[ii, w - 1]:
+                _insert(row_val, row_col, row_q, ii, w, gain, j, q)
+            if gain > col_val[jj, col_k]:
+                _insert(col_val, col_row, col_q, jj, col_k + 1, gain, i, q)
     row_rest = np.full(nr, -np.inf)
     for ii in range(nr):
         row_rest[ii] = row_val[ii, k_rows[ii]]

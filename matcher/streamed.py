@@ -28,7 +28,7 @@ import numpy.typing as npt
 from matcher.candidates import WORKERS, Edges, PairStream, Scan
 from matcher.errors import SolverError
 from matcher.explain import unfilled_from_counts
-from matcher.fastexplain import explain_counts
+from matcher.fastexplain import explain_counts, per_demand
 from matcher.fastscore import Packed
 from matcher.proposal import Unfilled
 from matcher.scoring import Scorer
@@ -50,7 +50,8 @@ Step = Callable[[str, float | None], None]
 ALT_SLACK = 10 * SCALE
 #: pairs this close to improving (grid units) are cached by pricing scans
 CACHE_SLACK = SCALE
-#: pairs each row and column keeps in a pricing scan (best reduced costs)
+#: pairs each row and column keeps in a pricing scan (best reduced costs); at
+#: least 1, so that a full row list always holds a fresh improving pair
 CACHE_K = 16
 #: near-tight pairs kept for alternates, per cadre and demand: past that the
 #: floor rises above -ALT_SLACK and alternates are exact below the new floor
@@ -281,9 +282,10 @@ class LivePlan:
         # a pair within ALT_SLACK of tight now either was so at ``near_at`` or has a
         # row or column whose dual fell since: only those need reading again
         p = self.priced
-        if self.near_at is None and p is not None:
+        if self.near_at is None and p is not None and p[3] <= -ALT_SLACK / 2:
             # the near set one pricing scan kept: rows and columns whose dual fell
-            # since are read again below
+            # since are read again below. If its budget bit hard (early duals with
+            # many improving pairs), a fresh scan at the final duals does better.
             self.near, self.near_floor, self.near_at = p[0], p[3], (p[1], p[2])
         if self.near_at is None or not _same(self.near_at, (res.u, res.v)):
             # the scan re-reads every pair of the rows and columns whose dual fell;
@@ -396,14 +398,15 @@ def explain_streamed(
     np.maximum.at(top, rows, prio[cols])
     open_cols = np.flatnonzero(filled < head)
     packed = Packed(scorer)
-    chosen = pair_keys(rows, cols)
+    chosen = per_demand(pair_keys(rows, cols), m)
+    bans = per_demand(banned, m)
     per = max(1, EXPLAIN_CELLS // max(n, 1))
     parts = [open_cols[s : s + per] for s in range(0, open_cols.size, per)]
     out: list[Unfilled] = []
     # the counting loop lets go of the GIL: two blocks of demands at a time
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         jobs = [
-            pool.submit(explain_counts, packed, c, cap, load, top, prio, chosen, banned)
+            pool.submit(explain_counts, packed, c, cap, load, top, prio, chosen, bans)
             for c in parts
         ]
         try:

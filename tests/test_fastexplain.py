@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from matcher import load_case
 from matcher.explain import explain_columns, unfilled_from_counts
-from matcher.fastexplain import explain_counts
+from matcher.fastexplain import explain_counts, per_demand
 from matcher.fastscore import Packed
 from matcher.generate import generate_case
 from matcher.model import Case
@@ -45,8 +45,8 @@ def compare(case: Case, seed: int) -> int:
     want = explain_columns(case, view, np.arange(m), filled, load, chosen, top)
     short = np.flatnonzero(filled < head)
     counts = explain_counts(
-        Packed(sc), short, cap, load, top, prio, pair_keys(rows, cols),
-        pair_keys(ok_r[ban], ok_c[ban]),
+        Packed(sc), short, cap, load, top, prio, per_demand(pair_keys(rows, cols), m),
+        per_demand(pair_keys(ok_r[ban], ok_c[ban]), m),
     )  # fmt: skip
     got = unfilled_from_counts(case, short, (head - filled)[short], counts)
     assert [u.model_dump() for u in got] == [u.model_dump() for u in want]

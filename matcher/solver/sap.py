@@ -40,6 +40,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from matcher.errors import SolverError
 from matcher.solver.heap import pop, push
 from matcher.solver.warm import pair_keys
 
@@ -86,6 +87,9 @@ class SapLP:
         demand that then cost more than they score are let go, and the nodes left
         short are repaired by the next :meth:`solve`.
         """
+        q = np.asarray(q, np.float64)
+        if not np.array_equal(q, np.rint(q)):
+            raise SolverError("SapLP scores must be integers on the score grid (quantise them)")
         keys = pair_keys(er, ec)
         keys, first = np.unique(keys, return_index=True)
         fresh = ~self.holds(keys)
@@ -213,6 +217,8 @@ def _member(held, starts, keys):  # type: ignore[no-untyped-def]
     for a in range(keys.size):
         key = keys[a]
         i = key >> 32
+        if i < 0 or i >= starts.size - 1:
+            continue
         for p in range(starts[i], starts[i + 1]):
             if held[p] >= key:
                 out[a] = held[p] == key
