@@ -142,13 +142,7 @@ class SapLP:
         self.cap[rows] = cap
         shrunk = np.zeros(self.n, bool)
         shrunk[rows[self.load_r[rows] > self.cap[rows]]] = True
-        if shrunk.any():
-            # a cadre over its new capacity lets all its demands go and prices
-            # itself just high enough that none of its pairs is underpriced
-            self._release(self.x & shrunk[self.er])
-            self.u[shrunk] = 0.0
-            on = shrunk[self.er]
-            np.maximum.at(self.u, self.er[on], self.q[on] - self.v[self.ec[on]])
+        self._over(shrunk, self.er, self.ec, self.u, self.v)
 
     def set_headcount(self, cols: IndexArray, head: IntArray) -> None:
         """New headcounts of some demands (0 closes a demand)."""
@@ -156,11 +150,20 @@ class SapLP:
         self.head[cols] = head
         shrunk = np.zeros(self.m, bool)
         shrunk[cols[self.load_c[cols] > self.head[cols]]] = True
+        self._over(shrunk, self.ec, self.er, self.v, self.u)
+
+    def _over(
+        self, shrunk: BoolArray, mine: IndexArray, theirs: IndexArray, dual: FloatArray,
+        other: FloatArray,
+    ) -> None:  # fmt: skip
+        """Nodes ``shrunk`` (cadres or demands, ``mine`` their end of each pair) are
+        over their new bound: each lets all its pairs go and prices itself just
+        high enough (``dual``, in place) that none of its pairs is underpriced."""
         if shrunk.any():
-            self._release(self.x & shrunk[self.ec])
-            self.v[shrunk] = 0.0
-            on = shrunk[self.ec]
-            np.maximum.at(self.v, self.ec[on], self.q[on] - self.u[self.er[on]])
+            self._release(self.x & shrunk[mine])
+            dual[shrunk] = 0.0
+            on = shrunk[mine]
+            np.maximum.at(dual, mine[on], self.q[on] - other[theirs[on]])
 
     def add_demand(self, headcount: int) -> int:
         """A new demand (no pairs yet); returns its column index."""
