@@ -51,6 +51,15 @@ class Policy(BaseModel):
         0.5, ge=0, le=1, description="share of a sibling tag's level credited toward a needed tag"
     )
     alternatives: int = Field(3, ge=0, le=20, description="ranked alternates listed per assignment")
+    alternatives_within: float = Field(
+        3.0,
+        gt=0,
+        le=MAX_WEIGHT,
+        description=(
+            "pools too big to score at once (streamed) search alternates losing up to this"
+            " many score points; small pools list every alternate"
+        ),
+    )
 
 
 def _problems(exc: ValidationError, file: str) -> list[Problem]:

@@ -8,9 +8,10 @@ here the pairs are streamed block by block (:mod:`matcher.candidates`):
 2. the b-matching LP is solved on those and widened by re-scans that price
    every left-out pair against its duals until none can improve the plan
    (:func:`matcher.solver.lp.solve_pruned`), which certifies the optimum;
-3. once the duals settle, the pricing scans also keep every pair within
-   ``ALT_SLACK`` of tight (up to ``NEAR_BUDGET``), so the certifying one
-   leaves enough to price alternates exactly (:mod:`matcher.solver.alternates`);
+3. once the duals settle, the pricing scans also keep every pair within the
+   policy's ``alternatives_within`` of tight (up to ``NEAR_BUDGET``), so the
+   certifying one leaves enough to price alternates exactly
+   (:mod:`matcher.solver.alternates`);
 4. unfilled demands are explained one block of demands at a time.
 
 Memory grows with the pairs kept, not with cadres × demands.
@@ -45,16 +46,13 @@ IndexArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 Step = Callable[[str, float | None], None]
-#: alternates costing up to this many score points are always found and exact
-#: (grid units); dearer ones are listed only when the scan happened to keep them
-ALT_SLACK = 10 * SCALE
 #: pairs this close to improving (grid units) are cached by pricing scans
 CACHE_SLACK = SCALE
 #: pairs each row and column keeps in a pricing scan (best reduced costs); at
 #: least 1, so that a full row list always holds a fresh improving pair
 CACHE_K = 16
 #: near-tight pairs kept for alternates, per cadre and demand: past that the
-#: floor rises above -ALT_SLACK and alternates are exact below the new floor
+#: floor rises above minus the band and alternates are exact below the new floor
 NEAR_BUDGET = 160
 #: cells per block of demands when explaining unfilled slots
 EXPLAIN_CELLS = 4_000_000
@@ -86,7 +84,7 @@ class LivePlan:
     """A solved pool kept warm, so one change re-solves without starting over.
 
     Holds the LP (with its basis), the certifying duals, the pairs within
-    ``ALT_SLACK`` of tight, and the first scan's score bounds. After an edit
+    the alternates' band of tight, and the first scan's score bounds. After an edit
     (:meth:`add_demand`, :meth:`close_demand`, :meth:`withdraw_cadre`) only the
     pairs of rows and columns whose dual *fell* can have turned improving
     (reduced cost ``q - u - v`` grows only when ``u`` or ``v`` shrinks), so the
@@ -111,10 +109,14 @@ class LivePlan:
         self.lp = SapLP(cap, head)
         self.lp.add(first.tops.rows, first.tops.cols, first.tops.q)
         self.cache = Edges.empty()
-        #: every pair with reduced cost above ``near_floor`` (>= -ALT_SLACK; higher
+        #: alternates losing up to this much are found (grid units): the band of
+        #: near-tight pairs the scans keep. Each pair costs memory and search time,
+        #: so it is the policy's choice (a few points by default, not every alternate)
+        self.band = float(round(scorer.case.policy.alternatives_within * SCALE))
+        #: every pair with reduced cost above ``near_floor`` (>= -band; higher
         #: when NEAR_BUDGET ran out) at the duals ``near_at``, for alternates
         self.near = Edges.empty()
-        self.near_floor = -float(ALT_SLACK)
+        self.near_floor = -self.band
         self.near_at: tuple[FloatArray, FloatArray] | None = None
         #: duals of the last pricing scan: at them every pair the LP and the cache
         #: lack scored at most ``u + v`` (bar pairs between ``flags``)
@@ -149,10 +151,12 @@ class LivePlan:
         # improve too, being chosen), so a full list always means a fresh improving pair.
         k = CACHE_K + np.asarray(self.lp.load_r, np.int64)
         # The first pricing scan reads every pair. In the first solve, the next also
-        # keeps the pairs within ALT_SLACK of tight (up to a budget) for the alternates:
+        # keeps the pairs within the band of tight (up to a budget) for the alternates:
         # by then the duals have nearly settled. Later scans read only the rows and
         # columns whose dual fell since the last scan, or whose list came back full.
+        # A policy asking for no alternates (sweeps, what-if) skips that set.
         whole = self.cold and self.base is not None and self.priced is None
+        whole = whole and self.scorer.case.policy.alternatives > 0
         scan = self._scan(
             u,
             v,
@@ -161,7 +165,7 @@ class LivePlan:
             "pricing",
             row_k=k,
             col_k=CACHE_K,
-            above_floor=-float(ALT_SLACK) if whole else None,
+            above_floor=-self.band if whole else None,
             above_cap=self.budget,
         )
         if whole:
@@ -271,7 +275,7 @@ class LivePlan:
     ) -> dict[int, list[tuple[int, float]]]:
         """Exact alternates for every demand the plan fills and the demands
         ``also`` (filled by pins): those losing less than ``-near_floor`` (at most
-        ``ALT_SLACK``). Raises :class:`SolverError` when the duals do not certify
+        the band). Raises :class:`SolverError` when the duals do not certify
         the plan."""
         res = self.result
         if res.u is None or res.v is None:
@@ -279,10 +283,10 @@ class LivePlan:
         columns = np.union1d(res.cols, np.zeros(0, np.intp) if also is None else also)
         if alternatives <= 0 or not columns.size:
             return {int(j): [] for j in columns}
-        # a pair within ALT_SLACK of tight now either was so at ``near_at`` or has a
+        # a pair within the band of tight now either was so at ``near_at`` or has a
         # row or column whose dual fell since: only those need reading again
         p = self.priced
-        if self.near_at is None and p is not None and p[3] <= -ALT_SLACK / 2:
+        if self.near_at is None and p is not None and p[3] <= -self.band / 2:
             # the near set one pricing scan kept: rows and columns whose dual fell
             # since are read again below. If its budget bit hard (early duals with
             # many improving pairs), a fresh scan at the final duals does better.
@@ -307,7 +311,7 @@ class LivePlan:
                 found = self._scan(
                     res.u,
                     res.v,
-                    -float(ALT_SLACK),
+                    -self.band,
                     self.near_at,
                     "pricing alternates",
                     above_cap=self.budget,
@@ -323,7 +327,7 @@ class LivePlan:
         self.priced = None
         self.near_at = (res.u, res.v)
         # a usable pair outside this graph was neither kept by the first scan (all of
-        # those are LP candidates) nor within ALT_SLACK of tight; a free pair whose
+        # those are LP candidates) nor within the band of tight; a free pair whose
         # slack is past the bound lies on no path that cheap, so it is left out too
         near, floor = self.near, self.near_floor
         close = near.q - res.u[near.rows] - res.v[near.cols] > floor

@@ -18,13 +18,11 @@ from hypothesis import strategies as st
 import matcher.candidates as candidates
 import matcher.solver.lp as lp
 import matcher.streamed as streamed
-from matcher import Cancelled, Case, Demand, load_case, propose
+from matcher import Cancelled, Case, Demand, Policy, load_case, propose
 from matcher.generate import generate_case
 from matcher.scoring import Scorer
 from tests.strategies import cases
 from tests.test_propose import check_rules
-
-ALT_POINTS = streamed.ALT_SLACK / 1e6
 
 
 @pytest.fixture
@@ -59,9 +57,9 @@ def same_answers(case: Case) -> None:
     for d, mine in alts.items():
         if on.get(d) != on_dense.get(d):
             continue  # a tie: another optimal plan, with other cadres to replace
-        # alternates cheaper than ALT_SLACK are always found, and agree to the digit
+        # alternates inside the policy's band are always found, and agree to the digit
         assert [(x.cadre, x.loss) for x in mine] == [
-            (x.cadre, x.loss) for x in alts_dense[d] if x.loss < ALT_POINTS
+            (x.cadre, x.loss) for x in alts_dense[d] if x.loss < case.policy.alternatives_within
         ]
     if on == on_dense:
         assert big.unfilled == dense.unfilled
@@ -106,6 +104,17 @@ def test_one_pair_lists_flag_rows_and_columns_and_still_reach_the_optimum(
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=120, n_demands=50, seed=4))
     same_answers(case)
     assert max(flagged) > 0, "some list came back full"
+
+
+@pytest.mark.parametrize("band", [0.5, 2.0, 40.0])
+def test_the_policy_band_bounds_the_alternates_and_keeps_them_exact(tiny_blocks, band) -> None:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as tmp:
+        case = load_case(generate_case(Path(tmp) / "c", n_cadres=90, n_demands=35, seed=6))
+    case = case.with_policy(case.policy.model_copy(update={"alternatives_within": band}))
+    got = propose(case, engine="streamed")
+    assert got.alternatives_below == band
+    assert all(x.loss < band for a in got.assignments for x in a.alternatives)
+    same_answers(case)
 
 
 def test_streamed_alternates_match_a_re_solve(tiny_blocks) -> None:  # type: ignore[no-untyped-def]
@@ -202,7 +211,9 @@ def test_demands_filled_only_by_pins_get_alternates_too() -> None:
             Demand("D2", "C0", "z", {t: 5}, priority=5),
         ),
     )
-    # D0's second slot stays empty: its only solver-chosen cadre is the pin
+    # D0's second slot stays empty: its only solver-chosen cadre is the pin. Its
+    # alternates cost a whole skill level: the band must reach that far
+    case = case.with_policy(Policy(alternatives_within=100.0))
     d = propose(case, engine="dense", pinned=[("P2", "D0")])
     b = propose(case, engine="streamed", pinned=[("P2", "D0")])
     alts = {x.demand: [(y.cadre, y.loss) for y in x.alternatives] for x in b.assignments}
@@ -268,8 +279,9 @@ def test_a_near_tight_budget_shortens_alternates_but_keeps_them_exact(
     whole = {a.demand: [(x.cadre, x.loss) for x in a.alternatives] for a in full.assignments}
     cut = {a.demand: [(x.cadre, x.loss) for x in a.alternatives] for a in short.assignments}
     assert sum(map(len, cut.values())) < sum(map(len, whole.values()))
-    assert full.alternatives_below == 10.0
-    assert short.alternatives_below is not None and short.alternatives_below < 10.0
+    band = case.policy.alternatives_within
+    assert full.alternatives_below == band
+    assert short.alternatives_below is not None and short.alternatives_below < band
     assert all(x.loss < short.alternatives_below for a in short.assignments for x in a.alternatives)
     assert propose(case, engine="dense").alternatives_below is None
     for d, alts in cut.items():  # the cheapest ones, still exact: a prefix of the full list
