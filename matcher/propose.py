@@ -16,12 +16,13 @@ from typing import Literal, Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import TypeAdapter
 
 from matcher.errors import InputError, Problem, SolverError
 from matcher.explain import explain_unfilled
 from matcher.model import Case, Status
 from matcher.policy import Policy
-from matcher.proposal import Alternative, Kpis, Proposal, ProposedAssignment, Unfilled
+from matcher.proposal import Kpis, Proposal, ProposedAssignment, Unfilled
 from matcher.scoring import TERMS, PairScores, ScoreMatrix, Scorer
 from matcher.solver import forced_losses, is_optimal, solve
 from matcher.solver.warm import pair_keys
@@ -268,6 +269,10 @@ def _dense(
     return a.rows, a.cols, certified, alts, a.method, unfilled
 
 
+#: validates a whole list in one call: per-model construction dominates at city size
+_ASSIGNMENTS: TypeAdapter[list[ProposedAssignment]] = TypeAdapter(list[ProposedAssignment])
+
+
 def _assignments(
     case: Case,
     sc: Scorer,
@@ -276,7 +281,7 @@ def _assignments(
     alts: Alternates,
 ) -> list[ProposedAssignment]:
     k_alt = case.policy.alternatives
-    listed: dict[int, list[Alternative]] = {j: [] for j in alts}
+    listed: dict[int, list[dict[str, object]]] = {j: [] for j in alts}
     flat = [(j, r, x) for j, found in alts.items() for r, x in found] if k_alt else []
     if flat:
         col = np.array([f[0] for f in flat], dtype=np.intp)
@@ -285,33 +290,43 @@ def _assignments(
         score = sc.pairs(row, col).scores
         # ties broken by higher score, then case order: stable for the dispatcher
         order = np.lexsort((row, -score, np.round(loss, 6), col))
-        for k in order.tolist():
-            j = int(col[k])
+        ids = sc.cadre_ids
+        for j, r, x, y in zip(
+            col[order].tolist(),
+            row[order].tolist(),
+            score[order].tolist(),
+            loss[order].tolist(),
+            strict=True,
+        ):
             if len(listed[j]) < k_alt:
-                listed[j].append(
-                    Alternative(
-                        cadre=sc.cadre_ids[row[k]],
-                        score=float(score[k]),
-                        loss=float(round(loss[k], 6)),
-                    )
-                )
+                listed[j].append({"cadre": ids[r], "score": x, "loss": round(y, 6)})
     is_pin = np.isin(pair_keys(chosen.rows, chosen.cols), pin_keys)
-    out = []
-    for k in np.lexsort((chosen.rows, chosen.cols)).tolist():
-        i, j = int(chosen.rows[k]), int(chosen.cols[k])
-        out.append(
-            ProposedAssignment(
-                demand=sc.demand_ids[j],
-                cadre=sc.cadre_ids[i],
-                score=float(chosen.scores[k]),
-                breakdown={t: float(chosen.parts[t][k]) for t in TERMS},
-                distance_km=round(float(chosen.distance_km[k]), 3),
-                skill_fit=round(float(chosen.fit[k]), 4),
-                pinned=bool(is_pin[k]),
-                alternatives=listed.get(j, []),
-            )
+    order = np.lexsort((chosen.rows, chosen.cols))
+    parts = [chosen.parts[t][order].tolist() for t in TERMS]
+    rows = []
+    for i, j, score, km, fit, pin, *terms in zip(
+        chosen.rows[order].tolist(),
+        chosen.cols[order].tolist(),
+        chosen.scores[order].tolist(),
+        chosen.distance_km[order].tolist(),
+        chosen.fit[order].tolist(),
+        is_pin[order].tolist(),
+        *parts,
+        strict=True,
+    ):
+        rows.append(
+            {
+                "demand": sc.demand_ids[j],
+                "cadre": sc.cadre_ids[i],
+                "score": score,
+                "breakdown": dict(zip(TERMS, terms, strict=True)),
+                "distance_km": round(km, 3),
+                "skill_fit": round(fit, 4),
+                "pinned": pin,
+                "alternatives": listed.get(j, []),
+            }
         )
-    return out
+    return _ASSIGNMENTS.validate_python(rows)
 
 
 def _kpis(
