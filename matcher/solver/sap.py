@@ -184,11 +184,9 @@ class SapLP:
     def solve(self) -> tuple[BoolArray, FloatArray, FloatArray]:
         """Chosen pairs and the cadre/demand duals (grid units, integers)."""
         if self._graph is None:
-            nodes = np.concatenate([self.er, self.n + self.ec])
-            order = np.argsort(nodes, kind="stable")
-            ptr = np.zeros(self.n + self.m + 1, np.int64)
-            np.cumsum(np.bincount(nodes, minlength=self.n + self.m), out=ptr[1:])
-            self._graph = (ptr, (order % max(self.er.size, 1)).astype(np.int64))
+            self._graph = _adjacency(
+                np.asarray(self.er, np.int64), np.asarray(self.ec, np.int64), self.n, self.m
+            )
         pot = np.concatenate([self.u, self.v])
         cap = np.concatenate([self.cap, self.head])
         load = np.concatenate([self.load_r, self.load_c])
@@ -210,6 +208,25 @@ class SapLP:
         self.u, self.v = pot[: self.n] + 0.0, pot[self.n :] + 0.0
         self.load_r, self.load_c = load[: self.n], load[self.n :]
         return self.x.copy(), self.u.copy(), self.v.copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def _adjacency(er, ec, n, m):  # type: ignore[no-untyped-def]
+    """Each node's pairs (indexes, ascending) as CSR: cadres ``0..n-1``, then demands."""
+    ptr = np.zeros(n + m + 1, np.int64)
+    for k in range(er.size):
+        ptr[er[k] + 1] += 1
+        ptr[n + ec[k] + 1] += 1
+    for x in range(n + m):
+        ptr[x + 1] += ptr[x]
+    fill = ptr[:-1].copy()
+    adj = np.empty(2 * er.size, np.int64)
+    for k in range(er.size):
+        adj[fill[er[k]]] = k
+        fill[er[k]] += 1
+        adj[fill[n + ec[k]]] = k
+        fill[n + ec[k]] += 1
+    return ptr, adj
 
 
 @numba.njit(cache=True, nogil=True)
