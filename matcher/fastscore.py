@@ -227,6 +227,14 @@ def _scan(  # type: ignore[no-untyped-def]
     home_b, lim_b, u_b, kr_b = home[r], limit[r], u[r], kr[r]
     open_b = ~dead[r]
     on_b = on_r[r]
+    # a partial scan (edits, re-pricing) marks few rows: a column left unmarked
+    # walks only those instead of every row of the block
+    marked = np.empty(nr, np.int64)
+    n_marked = 0
+    for ii in range(nr):
+        if on_b[ii]:
+            marked[n_marked] = ii
+            n_marked += 1
     # each column's candidate rows, narrowed filter by filter: the cheap rules run
     # over the whole block, the dearer ones only over the rows still in play
     live = np.empty(nr, np.int64)
@@ -266,8 +274,14 @@ def _scan(  # type: ignore[no-untyped-def]
             if req_lvl[p] > 0 and tag_ptr[t + 1] - tag_ptr[t] < span:
                 first, span = t, tag_ptr[t + 1] - tag_ptr[t]
         nl = 0
-        for x in range(span):
-            ii = x if first < 0 else tag_rows[tag_ptr[first] + x]
+        by_mark = not on_j and n_marked < span
+        for x in range(n_marked if by_mark else span):
+            if by_mark:
+                ii = marked[x]
+            elif first < 0:
+                ii = x
+            else:
+                ii = tag_rows[tag_ptr[first] + x]
             if (
                 open_b[ii]
                 and row_km[home_b[ii]] <= lim_b[ii]
