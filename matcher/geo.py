@@ -16,6 +16,8 @@ import numpy.typing as npt
 __all__ = ["EARTH_RADIUS_KM", "distance_matrix", "haversine_km"]
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
+#: cells per chunk of rows in :func:`distance_matrix`
+_CHUNK_CELLS = 1 << 18
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -33,9 +35,17 @@ def distance_matrix(
     lat_b: npt.NDArray[np.float64],
     lon_b: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
-    """``km[i, j]`` between point ``i`` of set A and point ``j`` of set B."""
+    """``km[i, j]`` between point ``i`` of set A and point ``j`` of set B.
+
+    Rows are computed in chunks, so the temporaries stay small next to the
+    result (a city's 2,000 communities would otherwise need six 32 MiB arrays).
+    """
     p1, l1 = np.radians(lat_a)[:, None], np.radians(lon_a)[:, None]
     p2, l2 = np.radians(lat_b)[None, :], np.radians(lon_b)[None, :]
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
-    km: npt.NDArray[np.float64] = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    km = np.empty((p1.shape[0], p2.shape[1]))
+    step = max(1, _CHUNK_CELLS // max(p2.shape[1], 1))
+    for a in range(0, p1.shape[0], step):
+        q1, m1 = p1[a : a + step], l1[a : a + step]
+        h = np.sin((p2 - q1) / 2) ** 2 + np.cos(q1) * np.cos(p2) * np.sin((l2 - m1) / 2) ** 2
+        km[a : a + step] = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
     return km

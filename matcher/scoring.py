@@ -138,7 +138,10 @@ class Scorer:
         lat = np.array([c.lat for c in case.communities])
         lon = np.array([c.lon for c in case.communities])
         self.km_comm = distance_matrix(lat, lon, lat, lon) if lat.size else np.zeros((0, 0))
-        self.km_comm_t = np.ascontiguousarray(self.km_comm.T)
+        # demand-major reads want the transpose; great-circle distances are
+        # symmetric to the bit, so at city size this saves a copy (32 MiB)
+        km_t = self.km_comm.T
+        self.km_comm_t = self.km_comm if np.array_equal(km_t, self.km_comm) else km_t.copy()
         self.comm = {c.id: k for k, c in enumerate(case.communities)}
         self.home = np.array([self.comm[c.home] for c in cadres], dtype=np.intp)
         self.limit = np.array([c.max_travel_km for c in cadres], dtype=np.float64)

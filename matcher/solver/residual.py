@@ -22,11 +22,13 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import NegativeCycleError, shortest_path
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 from matcher.errors import SolverError
 from matcher.solver.assign import SCALE, Assignment, quantise
@@ -57,6 +59,9 @@ def _residual(
     assignment: Assignment,
     pinned: BoolArray | None,
 ) -> _Residual:
+    # scipy.sparse is imported on use here: see assign._solve_lsa
+    from scipy.sparse import csr_matrix
+
     n, m = scores.shape
     pin = np.zeros((n, m), bool) if pinned is None else np.asarray(pinned, bool)
     cap = np.asarray(capacity, np.int64) - pin.sum(axis=1)
@@ -146,6 +151,8 @@ def is_optimal(
     pinned: BoolArray | None = None,
 ) -> bool:
     """True when no improving exchange exists (the residual graph has no negative cycle)."""
+    from scipy.sparse.csgraph import NegativeCycleError, shortest_path
+
     res = _residual(scores, feasible, capacity, headcount, assignment, pinned)
     if res.potential is not None:
         return True
@@ -179,6 +186,8 @@ def forced_losses(
     then run on the cheap part of the graph first, which is much faster on big
     problems and still exact for what is returned.
     """
+    from scipy.sparse.csgraph import NegativeCycleError, shortest_path
+
     n = scores.shape[0]
     columns = np.asarray(columns, dtype=np.intp)
     out = np.full((n, columns.size), np.inf)
@@ -219,6 +228,9 @@ def _priced(
     cheaper than ``tau`` is exact: any path using a dearer edge costs more.
     Columns short of ``best`` exact losses are retried with a larger ``tau``.
     """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import shortest_path
+
     forced = np.where(ok, -q + potential[1 : n + 1][:, None] - potential[sources][None, :], np.inf)
     top = graph.data.max(initial=0.0)
     if best is None:

@@ -191,9 +191,11 @@ class SapLP:
         cap = np.concatenate([self.cap, self.head])
         load = np.concatenate([self.load_r, self.load_c])
         roots = np.flatnonzero((load < cap) & (pot > 0)).astype(np.int64)
+        ptr, adj = self._graph
         self.searches = int(
             _settle(
-                *self._graph,
+                ptr,
+                adj,
                 np.asarray(self.er, np.int64),
                 np.asarray(self.ec, np.int64),
                 self.q,

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from highspy._core import HighsModelStatus, _Highs  # the bare solver: no banner on stdout
 
 from matcher.errors import SolverError
 
@@ -55,6 +54,9 @@ class WarmLP:
         self.head = np.asarray(head, np.int64).copy()
         #: sorted keys of the pairs held (see :func:`pair_keys`)
         self.keys = np.zeros(0, np.int64)
+        # the bare solver (no banner on stdout), imported on use: see assign._solve_lsa
+        from highspy._core import _Highs
+
         self.h = _Highs()
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("solver", "simplex")
@@ -130,6 +132,8 @@ class WarmLP:
         """Chosen edges and the cadre/demand duals (grid units, rounded to integers)."""
         if self.er.size == 0:
             return np.zeros(0, bool), np.zeros(self.n), np.zeros(self.m)
+        from highspy._core import HighsModelStatus
+
         self.h.run()
         status = self.h.getModelStatus()
         if status != HighsModelStatus.kOptimal:  # pragma: no cover - bounded, feasible LP
