@@ -155,7 +155,8 @@ class Packed:
         ``banned`` (``(ptr, rows)``: per column of the case, the rows it may not
         take); its reduced cost is ``q - u - v``. ``known = (row_ub, col_ub)``
         bounds every cell's ``q`` by ``min(row_ub[i], col_ub[j])``: cells whose
-        bound cannot clear ``floor`` are not scored. ``only = (rows, cols)``
+        bound (or the formula's own, with a perfect skill fit) cannot clear
+        ``floor`` are not scored. ``only = (rows, cols)``
         masks keep the cells on a marked row or a marked column.
         ``above_floor`` (default ``floor``) is the floor of the ``above`` pairs;
         cells are skipped below the lower of the two.
@@ -203,6 +204,13 @@ def _insert(val, idx, qs, row, width, x, k, q):  # type: ignore[no-untyped-def]
     val[row, p], idx[row, p], qs[row, p] = x, k, q
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _bound(row_ub, col_ub, top_j, status_i, w_travel_grid, km):  # type: ignore[no-untyped-def]
+    """The most a cell can score (grid units): the bounds the caller knows, and
+    the formula's own with a perfect skill fit."""
+    return min(row_ub, col_ub, top_j + status_i - w_travel_grid * km)
+
+
 @numba.njit(cache=True, nogil=True)
 def _scan(  # type: ignore[no-untyped-def]
     r, c, u, v, floor, keep_above, above_floor, k_rows, width, col_k, bounded,
@@ -225,6 +233,8 @@ def _scan(  # type: ignore[no-untyped-def]
         for w in range(words):
             miss_b[w, ii] = missing[r[ii], w]
     home_b, lim_b, u_b, kr_b = home[r], limit[r], u[r], kr[r]
+    st_b = status[r] * SCALE
+    wt_s = w_travel * SCALE
     open_b = ~dead[r]
     on_b = on_r[r]
     # a partial scan (edits, re-pricing) marks few rows: a column left unmarked
@@ -238,6 +248,7 @@ def _scan(  # type: ignore[no-untyped-def]
     # each column's candidate rows, narrowed filter by filter: the cheap rules run
     # over the whole block, the dearer ones only over the rows still in play
     live = np.empty(nr, np.int64)
+    cov = np.empty(nr)
     # each tag's holders among the block's rows, in row order: a column that
     # requires tags starts from the holders of its rarest one
     tag_ptr = np.zeros(tags + 1, np.int64)
@@ -268,6 +279,9 @@ def _scan(  # type: ignore[no-untyped-def]
         j = c[jj]
         vj, fj, tot, kc_j, on_j = v[j], fill[j], total[j], kc[j], on_c[j]
         row_km = km_t[where[j]]
+        # no pair of this column scores above fill + w_skill + status - travel
+        # (fit <= 1; grid units, with room for the rounding of each term)
+        top_j = (fj + w_skill + 3e-4) * SCALE
         first, span = -1, nr
         for p in range(req_ptr[j], req_ptr[j + 1]):
             t = req_tag[p]
@@ -286,7 +300,13 @@ def _scan(  # type: ignore[no-untyped-def]
                 open_b[ii]
                 and row_km[home_b[ii]] <= lim_b[ii]
                 and (on_j or on_b[ii])
-                and (not bounded or min(kr_b[ii], kc_j) - u_b[ii] - vj > floor)
+                and (
+                    not bounded
+                    or _bound(kr_b[ii], kc_j, top_j, st_b[ii], wt_s, row_km[home_b[ii]])
+                    - u_b[ii]
+                    - vj
+                    > floor
+                )
             ):
                 live[nl] = ii
                 nl += 1
@@ -312,10 +332,15 @@ def _scan(  # type: ignore[no-untyped-def]
         feasible += nl
         # the Scorer.grid formula, operation for operation
         for x in range(nl):
+            cov[x] = 0.0
+        for p in range(need_ptr[j], need_ptr[j + 1]):
+            et = eff_b[need_tag[p]]
+            lv = need_lvl[p]
+            for x in range(nl):
+                cov[x] += min(et[live[x]], lv)
+        for x in range(nl):
             ii = live[x]
-            covered = 0.0
-            for p in range(need_ptr[j], need_ptr[j + 1]):
-                covered += min(eff_b[need_tag[p], ii], need_lvl[p])
+            covered = cov[x]
             fit = covered / tot if tot > 0 else 1.0
             score = np.rint(w_skill * fit * _ROUND) / _ROUND + 0.0
             score += fj

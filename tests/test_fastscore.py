@@ -18,7 +18,7 @@ from matcher import load_case
 from matcher.fastscore import Packed
 from matcher.generate import generate_case
 from matcher.scoring import Scorer
-from matcher.solver import quantise
+from matcher.solver import SCALE, quantise
 from tests.strategies import cases
 
 
@@ -30,6 +30,9 @@ def reference(sc: Scorer, r, c, u, v, floor, known, only, banned):  # type: igno
         read &= only[0][r][:, None] | only[1][c][None, :]
     if known is not None and floor < np.inf:
         ub = np.minimum(known[0][r][:, None], known[1][c][None, :])
+        # the formula's own bound: a perfect skill fit, each term's rounding allowed for
+        top = (sc.fill[c][None, :] + sc.w_skill + 3e-4) * SCALE + sc.status_term[r][:, None] * SCALE
+        ub = np.minimum(ub, top - sc.w_travel * SCALE * sc.km_comm[np.ix_(sc.home[r], sc.where[c])])
         read &= ub - u[r][:, None] - v[c][None, :] > floor
     usable = read & feasible & (q > 0)
     for i, j in banned:
@@ -41,7 +44,10 @@ def reference(sc: Scorer, r, c, u, v, floor, known, only, banned):  # type: igno
 def check(sc: Scorer, r, c, rng, banned_pairs, use_known, use_only) -> None:  # type: ignore[no-untyped-def]
     u = np.floor(rng.random(sc.n) * 3) * 1e6 * rng.integers(0, 2)
     v = np.floor(rng.random(sc.m) * 3) * 1e6 * rng.integers(0, 2)
-    floor = float(rng.choice([-np.inf, -5e6, 0.0, 1e7]))
+    # a floor among the scores makes the formula's own bound skip cells
+    q = quantise(sc.grid(r, c)[0])
+    among = float(np.quantile(q[q > 0], 0.7)) if (q > 0).any() else 0.0
+    floor = float(rng.choice([-np.inf, -5e6, 0.0, 1e7, among]))
     known = (rng.random(sc.n) * 8e7, rng.random(sc.m) * 8e7) if use_known else None
     only = (rng.random(sc.n) < 0.5, rng.random(sc.m) < 0.5) if use_only else None
     row_k = rng.integers(0, 4, r.size)
@@ -110,3 +116,20 @@ def test_scan_matches_the_numpy_formula_on_a_generated_district() -> None:
         r = np.sort(rng.choice(sc.n, 80, replace=False))
         c = rng.choice(sc.m, 50, replace=False)
         check(sc, r, c, rng, [(int(r[0]), int(c[0]))], k % 2 == 0, k >= 2)
+
+
+def test_the_formula_bound_skips_only_cells_that_cannot_clear_the_floor() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        case = load_case(generate_case(Path(tmp) / "c", n_cadres=300, n_demands=120, seed=7))
+    sc = Scorer(case)
+    r, c = np.arange(sc.n), np.arange(sc.m)
+    u, v = np.zeros(sc.n), np.zeros(sc.m)
+    q = quantise(sc.grid(r, c)[0])
+    floor = float(np.quantile(q[q > 0], 0.8))
+    unknown = (np.full(sc.n, np.inf), np.full(sc.m, np.inf))  # only the formula bounds
+    got = Packed(sc).scan(r, c, u, v, floor=floor, known=unknown)
+    everything = Packed(sc).scan(r, c, u, v, floor=floor)
+    _, _, read = reference(sc, r, c, u, v, floor, unknown, None, [])
+    assert got.feasible == read < everything.feasible, "the bound skipped cells"
+    assert sorted(got.above_q.tolist()) == sorted(everything.above_q.tolist())
+    assert got.above_q.size == int((q > floor).sum())
