@@ -137,18 +137,29 @@ def edge_alternates(
         ]
         for job in jobs:
             job.result()
-    for j, a, e in zip(columns.tolist(), starts.tolist(), ends.tolist(), strict=True):
-        ok = a + np.flatnonzero(np.isfinite(loss[a:e]))
-        if not ok.size:
-            continue
-        rows, vals = f_row[ok], loss[ok] / SCALE
-        order = np.lexsort((rows, vals))
-        rows, vals = rows[order], vals[order]
-        if vals.size > best:  # the best, and whatever ties the last of them
-            vals_6 = np.round(vals, 6)
-            cut_at = int(np.searchsorted(vals_6, vals_6[best - 1], side="right"))
-            rows, vals = rows[:cut_at], vals[:cut_at]
-        out[j] = [(int(r), float(x)) for r, x in zip(rows, vals, strict=True)]
+    # each column's finite losses, cheapest first: the best, and whatever ties
+    # the last of them at 6 decimals (all columns at once)
+    runs = ends - starts
+    owner = np.repeat(np.arange(columns.size), runs)
+    at = np.arange(owner.size) + np.repeat(starts - (np.cumsum(runs) - runs), runs)
+    ok = np.isfinite(loss[at])
+    owner, at = owner[ok], at[ok]
+    if not at.size:
+        return out
+    rows, vals = f_row[at], loss[at] / SCALE
+    order = np.lexsort((rows, vals, owner))
+    owner, rows, vals = owner[order], rows[order], vals[order]
+    first = np.searchsorted(owner, np.arange(columns.size))
+    count = np.searchsorted(owner, np.arange(columns.size), side="right") - first
+    vals_6 = np.round(vals, 6)
+    last = vals_6[np.maximum(first + np.minimum(count, best) - 1, 0)]  # unused where count == 0
+    keep = vals_6 <= last[owner]
+    owner, rows, vals = owner[keep], rows[keep].tolist(), vals[keep].tolist()
+    bounds = np.searchsorted(owner, np.arange(columns.size + 1)).tolist()
+    for c, j in enumerate(columns.tolist()):
+        a, e = bounds[c], bounds[c + 1]
+        if a < e:
+            out[j] = list(zip(rows[a:e], vals[a:e], strict=True))
     return out
 
 
