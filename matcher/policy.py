@@ -33,11 +33,20 @@ class Weights(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
-    fill: float = Field(10.0, ge=0, description="score per priority point for filling a slot")
-    skill: float = Field(20.0, ge=0, description="score for a perfect skill fit (fit = 1)")
-    travel_per_km: float = Field(0.5, ge=0, description="penalty per km of home-to-demand distance")
+    fill: float = Field(
+        10.0, ge=0, le=MAX_WEIGHT, description="score per priority point for filling a slot"
+    )
+    skill: float = Field(
+        20.0, ge=0, le=MAX_WEIGHT, description="score for a perfect skill fit (fit = 1)"
+    )
+    travel_per_km: float = Field(
+        0.5, ge=0, le=MAX_WEIGHT, description="penalty per km of home-to-demand distance"
+    )
     yellow: float = Field(
-        3.0, ge=0, description="penalty for a yellow-status (needs improvement) cadre"
+        3.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="penalty for a yellow-status (needs improvement) cadre",
     )
 
 
@@ -53,7 +62,7 @@ class Policy(BaseModel):
     alternatives: int = Field(3, ge=0, le=20, description="ranked alternates listed per assignment")
     alternatives_within: float = Field(
         3.0,
-        gt=0,
+        ge=0.01,
         le=MAX_WEIGHT,
         description=(
             "pools too big to score at once (streamed) search alternates losing up to this"

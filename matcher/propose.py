@@ -289,7 +289,8 @@ def _assignments(
         loss = np.array([f[2] for f in flat])
         score = sc.pairs(row, col).scores
         # ties broken by higher score, then case order: stable for the dispatcher
-        order = np.lexsort((row, -score, np.round(loss, 6), col))
+        loss = np.round(loss, 6)
+        order = np.lexsort((row, -score, loss, col))
         ids = sc.cadre_ids
         for j, r, x, y in zip(
             col[order].tolist(),
@@ -299,7 +300,7 @@ def _assignments(
             strict=True,
         ):
             if len(listed[j]) < k_alt:
-                listed[j].append({"cadre": ids[r], "score": x, "loss": round(y, 6)})
+                listed[j].append({"cadre": ids[r], "score": x, "loss": y})
     is_pin = np.isin(pair_keys(chosen.rows, chosen.cols), pin_keys)
     order = np.lexsort((chosen.rows, chosen.cols))
     parts = [chosen.parts[t][order].tolist() for t in TERMS]

@@ -123,7 +123,13 @@ def test_unwritable_out_exits_2(tmp_path, target) -> None:  # type: ignore[no-un
 
 @pytest.mark.parametrize(
     "policy",
-    ["[weights]\ntravel_per_km = inf\n", "related_credit = true\n", '[weights]\nfill = "10"\n'],
+    [
+        "[weights]\ntravel_per_km = inf\n",
+        "[weights]\ntravel_per_km = 1e300\n",
+        "related_credit = true\n",
+        '[weights]\nfill = "10"\n',
+        "alternatives_within = 0.0\n",
+    ],
 )
 def test_bad_policy_values_exit_2(tmp_path, policy) -> None:  # type: ignore[no-untyped-def]
     case = write_case(tmp_path / "c")

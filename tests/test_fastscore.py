@@ -22,7 +22,7 @@ from matcher.solver import SCALE, quantise
 from tests.strategies import cases
 
 
-def reference(sc: Scorer, r, c, u, v, floor, known, only, banned):  # type: ignore[no-untyped-def]
+def reference(sc: Scorer, r, c, u, v, floor, known, only, banned, formula=True):  # type: ignore[no-untyped-def]
     scores, feasible = sc.grid(r, c)
     q = quantise(scores)
     read = np.ones(q.shape, bool)
@@ -30,9 +30,12 @@ def reference(sc: Scorer, r, c, u, v, floor, known, only, banned):  # type: igno
         read &= only[0][r][:, None] | only[1][c][None, :]
     if known is not None and floor < np.inf:
         ub = np.minimum(known[0][r][:, None], known[1][c][None, :])
-        # the formula's own bound: a perfect skill fit, each term's rounding allowed for
-        top = (sc.fill[c][None, :] + sc.w_skill + 3e-4) * SCALE + sc.status_term[r][:, None] * SCALE
-        ub = np.minimum(ub, top - sc.w_travel * SCALE * sc.km_comm[np.ix_(sc.home[r], sc.where[c])])
+        if formula:
+            # the formula's own bound: a perfect skill fit, each term's rounding allowed for
+            top = (sc.fill[c][None, :] + sc.w_skill + 3e-4) * SCALE
+            top = top + sc.status_term[r][:, None] * SCALE
+            km = sc.km_comm[np.ix_(sc.home[r], sc.where[c])]
+            ub = np.minimum(ub, top - sc.w_travel * SCALE * km)
         read &= ub - u[r][:, None] - v[c][None, :] > floor
     usable = read & feasible & (q > 0)
     for i, j in banned:
@@ -74,6 +77,9 @@ def check(sc: Scorer, r, c, rng, banned_pairs, use_known, use_only) -> None:  # 
             zip(got.above_rows.tolist(), got.above_cols.tolist(), got.above_q.tolist(), strict=True)
         )
         assert have == want
+        # and the formula's bound is sound: without it, the same pairs clear the floor
+        rc_all = reference(sc, r, c, u, v, floor, known, only, banned_pairs, formula=False)[0]
+        assert np.array_equal(rc_all > floor, rc > floor)
     # each row's list: its k best reduced costs, best first, then the best left out
     ordered = -np.sort(-rc, axis=1)
     for a in range(r.size):
