@@ -82,6 +82,7 @@ def do_propose(case_dir: Path) -> dict[str, Any]:
         "times": {"propose": ph.record()},
         "objective": prop.objective,
         "certified": prop.certified,
+        "alternatives_below": prop.alternatives_below,
         "solver": prop.solver,
         "n_cadres": len(case.cadres),
         "n_demands": len(case.demands),

@@ -5,9 +5,12 @@ by a sampling thread every few milliseconds while the phase runs (so it sees
 allocations made in C/C++ by HiGHS, OR-Tools or lap, which ``tracemalloc``
 cannot). Short spikes between samples can be missed, and a library that holds
 the GIL blocks the sampler; for that reason the harness also reports the
-worker process's lifetime peak (``getrusage`` ``ru_maxrss``), which is exact,
-and isolated runs (one process per solver) make that figure per solver.
-Where ``/proc`` is missing, only ``ru_maxrss`` is used.
+worker process's lifetime peak (``VmHWM`` in ``/proc/self/status``), which is
+exact, and isolated runs (one process per solver) make that figure per solver.
+
+Not ``getrusage``'s ``ru_maxrss``: Linux carries it across ``fork`` + ``exec``,
+so a worker started by a 1 GiB harness reports at least 1 GiB whatever it
+uses. Where ``/proc`` is missing, ``ru_maxrss`` is all there is.
 
 Example:
     >>> with Phase() as ph:
@@ -29,10 +32,18 @@ __all__ = ["Phase", "max_rss_mb", "rss_mb"]
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _STATM = "/proc/self/statm"
+_STATUS = "/proc/self/status"
 
 
 def max_rss_mb() -> float:
-    """Peak RSS of this process so far (MiB)."""
+    """Peak RSS of this process image so far (MiB): since its ``exec``, not its parent's."""
+    try:
+        with open(_STATUS, encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return kb / 1024 / (1024 if sys.platform == "darwin" else 1)
 

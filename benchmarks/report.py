@@ -143,9 +143,11 @@ def suite_markdown(rep: dict[str, Any], command: str = "") -> str:
                 else f"explain ≈ propose − score − solve = "
                 f"{max(tot - ph['score']['seconds'] - sv, 0):.2f} s"
             )
+            below = pr.get("alternatives_below")
+            alts = "" if below is None else f", alternates complete below {below:g} points"
             lines.append(
                 f"`propose()` end to end {tot:.2f} s (solver {pr['solver']}, certified "
-                f"{pr['certified']}); {rest}."
+                f"{pr['certified']}{alts}); {rest}."
             )
         elif pr:
             lines.append(f"`propose()`: {pr.get('status')} — {pr.get('note')}")

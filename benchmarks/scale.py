@@ -80,9 +80,15 @@ def scale_markdown(rep: dict[str, Any]) -> list[str]:
             f"| {i['name']} | {n:,} × {m:,} | {slots:,} | {pr['solver']} | {total:,.2f} s | "
             f"{rss:,.0f} MiB | {dense:,.0f} MiB | {rss / dense:.2f} | "
             + " | ".join(_peer_cell(i, p, total) for p in PEERS)
-            + f" | {pr['certified']} |"
+            + f" | {pr['certified']}{_below(pr)} |"
         )
     return lines
+
+
+def _below(pr: dict[str, Any]) -> str:
+    """Where the proposal's alternates are complete, when it says (streamed engine)."""
+    below = pr.get("alternatives_below")
+    return "" if below is None else f" (alternates complete below {below:g} points)"
 
 
 def loglog(ax: Any, xlabel: str, ylabel: str) -> None:
