@@ -179,6 +179,13 @@ class PairStream:
         self._plan = self._blocks(np.flatnonzero(self.row_ok), self._cols, cells)
         self.cells = sum(r.size * int(k) for r, _, k in self._plan)
 
+    def ban(self, keys: IntArray) -> None:
+        """These pairs may no longer be chosen: scans skip them from now on."""
+        self.banned = np.union1d(self.banned, np.asarray(keys, np.int64))
+        # demands added after the stream was made are never scanned
+        ours = self.banned[(self.banned & 0xFFFFFFFF) < self.m]
+        self._banned_csr = by_column(ours, self.m) if ours.size else None
+
     @property
     def blocks(self) -> Iterator[tuple[IndexArray, IndexArray]]:
         """The blocks in scan order, ``(rows, columns)``."""

@@ -233,19 +233,71 @@ class LivePlan:
         j = self.lp.add_demand(head)
         if j != scorer.m - 1:
             raise SolverError(f"the new scorer has {scorer.m} demands; expected {j + 1}")
-        rows = np.flatnonzero(self.stream.row_ok)
-        scores, feasible = scorer.grid(rows, np.array([j]))
-        q = quantise(scores[:, 0])
-        ok = feasible[:, 0] & (q > 0)
-        # every usable pair of the new demand joins the LP, so no scan ever needs it
-        self.lp.add(rows[ok], np.full(int(ok.sum()), j, np.intp), q[ok])
         self.scorer = scorer
+        # every usable pair of the new demand joins the LP, so no scan ever needs it
+        self._hold(np.flatnonzero(self.lp.cap > 0), np.array([j]))
         if self.base is not None:
             self.base = (self.base[0], np.append(self.base[1], 0.0))
         if self.flags is not None:
             self.flags = (self.flags[0], np.append(self.flags[1], False))
         if self.near_at is not None:
             self.near_at = (self.near_at[0], np.append(self.near_at[1], 0.0))
+        self.result = self._solve()
+        return self.result
+
+    def _hold(self, rows: IndexArray, cols: IndexArray) -> None:
+        """Every usable pair of ``rows`` × ``cols`` joins the LP (pairs no scan reads:
+        new demands, and cadres or demands that reopen)."""
+        if not rows.size or not cols.size:
+            return
+        scores, feasible = self.scorer.grid(rows, cols)
+        q = quantise(scores)
+        ii, jj = np.nonzero(feasible & (q > 0))
+        r, c, q = rows[ii], cols[jj], q[ii, jj]
+        ok = ~np.isin(pair_keys(r, c), self.stream.banned)
+        self.lp.add(r[ok], c[ok], q[ok])
+
+    def ban(self, keys: IntArray) -> Pruned:
+        """These :func:`pair_keys` may no longer be chosen (declined, or pinned
+        elsewhere). Dropping pairs only lowers duals, so the re-solve's scans read
+        just the rows and columns whose dual fell, as after any edit."""
+        keys = np.unique(np.asarray(keys, np.int64))
+        self.lp.remove(keys)
+        self.stream.ban(keys)
+
+        def keep(e: Edges) -> Edges:
+            ok = ~np.isin(pair_keys(e.rows, e.cols), keys)
+            return Edges(e.rows[ok], e.cols[ok], e.q[ok])
+
+        self.cache, self.near = keep(self.cache), keep(self.near)
+        if self.priced is not None:
+            self.priced = (keep(self.priced[0]), *self.priced[1:])
+        self.result = self._solve()
+        return self.result
+
+    def set_bounds(self, cap: IntArray, head: IntArray) -> Pruned:
+        """New capacities and headcounts for every cadre and demand (dispatches
+        made or finished elsewhere, leave, a changed work order). One that drops
+        to 0 is no longer read; one that reopens from 0 has all its usable pairs
+        put into the LP, since the scans' block plan and bounds never covered it."""
+        cap, head = np.asarray(cap, np.int64), np.asarray(head, np.int64)
+        if cap.shape != self.lp.cap.shape or head.shape != self.lp.head.shape:
+            raise SolverError("set_bounds needs a capacity per cadre and a headcount per demand")
+        rows = np.flatnonzero(cap != self.lp.cap)
+        cols = np.flatnonzero(head != self.lp.head)
+        open_r = rows[(self.lp.cap[rows] == 0) & (cap[rows] > 0)]
+        open_c = cols[(self.lp.head[cols] == 0) & (head[cols] > 0)]
+        self.lp.set_capacity(rows, cap[rows])
+        self.lp.set_headcount(cols, head[cols])
+        self.stream.row_ok[rows[cap[rows] == 0]] = False
+        m0 = self.stream.m
+        shut = cols[(head[cols] == 0) & (cols < m0)]
+        self.stream.col_ok[shut] = False
+        # a reopened cadre or demand is never streamed again: all its pairs are held
+        self.stream.row_ok[open_r] = False
+        self.stream.col_ok[open_c[open_c < m0]] = False
+        self._hold(open_r, np.flatnonzero(self.lp.head > 0))
+        self._hold(np.flatnonzero(self.lp.cap > 0), open_c)
         self.result = self._solve()
         return self.result
 

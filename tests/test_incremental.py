@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +16,8 @@ import matcher.streamed as streamed
 from matcher import Cancelled, CaseError, Demand, load_case, propose
 from matcher.generate import generate_case
 from matcher.incremental import Replanner
+from matcher.scoring import Scorer
+from matcher.solver.warm import pair_keys
 from tests.test_propose import check_rules
 
 
@@ -130,3 +134,60 @@ def test_bad_edits_name_what_is_wrong() -> None:
         plan.add_demand(order(1, "C001", TAGS[0], 2, 1).__class__("D0001", "C001", "x", {}))
     with pytest.raises(CaseError, match="unknown community"):
         plan.add_demand(order(2, "C-nowhere", TAGS[0], 2, 1))
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 10_000),
+    edits=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2**16)), min_size=2, max_size=5),
+)
+def test_bans_and_new_bounds_land_on_the_cold_optimum(small_blocks, seed, edits) -> None:  # type: ignore[no-untyped-def]
+    # what a dispatcher's loop does to a solved pool: declines (bans), dispatches
+    # made or finished (capacities and headcounts down or back up, to 0 and back)
+    with tempfile.TemporaryDirectory() as tmp:
+        case = load_case(generate_case(Path(tmp) / "c", n_cadres=120, n_demands=50, seed=seed))
+    sc = Scorer(case)
+    full_cap = np.where(sc.red, 0, sc.capacity)
+    cap, head = full_cap.copy(), sc.headcount.copy()
+    # some start shut (on leave, a paused work order): their pairs were never read
+    cap[np.arange(seed % 7, sc.n, 9)] = 0
+    head[np.arange(seed % 5, sc.m, 8)] = 0
+    banned = np.zeros(0, np.int64)
+    live = streamed.LivePlan(sc, cap, head, banned, lambda *_: None)
+    for kind, pick in edits:
+        rng = np.random.default_rng(pick)
+        res = live.result
+        if kind == 0 and res.rows.size:  # decline some chosen pairs and a few others
+            k = rng.choice(res.rows.size, min(2, res.rows.size), replace=False)
+            extra = pair_keys(rng.integers(0, sc.n, 3), rng.integers(0, sc.m, 3))
+            new = np.union1d(pair_keys(res.rows[k], res.cols[k]), extra)
+            banned = np.union1d(banned, new)
+            live.ban(new)
+        else:
+            rows = rng.choice(sc.n, 6, replace=False)
+            cols = rng.choice(sc.m, 4, replace=False)
+            if kind == 2:  # some that were shut come back (or any, if none was)
+                rows = np.union1d(np.flatnonzero((cap == 0) & (full_cap > 0))[:3], rows[:3])
+                cols = np.union1d(np.flatnonzero((head == 0) & (sc.headcount > 0))[:2], cols[:2])
+                cap[rows], head[cols] = full_cap[rows], sc.headcount[cols]
+            else:  # some shut, some down
+                cap[rows] = rng.integers(0, full_cap[rows] + 1)
+                head[cols] = rng.integers(0, sc.headcount[cols] + 1)
+                cap[rows[:2]], head[cols[:1]] = 0, 0
+            live.set_bounds(cap, head)
+        res = live.result
+        assert res.u is not None, "the warm plan is certified"
+        assert not np.isin(pair_keys(res.rows, res.cols), banned).any()
+        assert (np.bincount(res.rows, minlength=sc.n) <= cap).all()
+        assert (np.bincount(res.cols, minlength=sc.m) <= head).all()
+        cold = propose(
+            case,
+            engine="dense",
+            excluded=[(sc.cadre_ids[k >> 32], sc.demand_ids[k & 0xFFFFFFFF]) for k in banned],
+            used_capacity=dict(zip(sc.cadre_ids, (sc.capacity - cap).tolist(), strict=True)),
+            filled_slots=dict(zip(sc.demand_ids, (sc.headcount - head).tolist(), strict=True)),
+        )
+        warm = round(math.fsum(sc.pairs(res.rows, res.cols).scores.tolist()), 6)
+        assert warm == pytest.approx(cold.objective, abs=1e-6)

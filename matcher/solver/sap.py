@@ -136,6 +136,22 @@ class SapLP:
         starts = np.searchsorted(self.keys, np.arange(self.n + 1, dtype=np.int64) << 32)
         return np.asarray(_member(self.keys, starts, keys.ravel()), bool).reshape(keys.shape)
 
+    def remove(self, keys: npt.NDArray[np.int64]) -> int:
+        """Drop the held pairs among these :func:`pair_keys` (declined or banned);
+        returns how many. A chosen one is let go first: its cadre and demand are
+        then left short, and the next :meth:`solve` repairs them."""
+        gone = np.isin(pair_keys(self.er, self.ec), np.asarray(keys, np.int64))
+        k = int(gone.sum())
+        if k:
+            self._release(self.x & gone)
+            keep = ~gone
+            self.er, self.ec, self.q, self.x = (
+                self.er[keep], self.ec[keep], self.q[keep], self.x[keep]
+            )  # fmt: skip
+            self.keys = np.sort(pair_keys(self.er, self.ec))
+            self._graph = None
+        return k
+
     def set_capacity(self, rows: IndexArray, cap: IntArray) -> None:
         """New capacities of some cadres (0 takes a cadre out)."""
         rows = np.asarray(rows, np.intp)
