@@ -7,6 +7,8 @@ The public API is small:
 - :func:`propose` solves exactly and explains the result as a :class:`Proposal`;
   big pools are streamed in blocks, never held as dense matrices.
 - :class:`Replanner` keeps a solved pool warm and re-proposes after one change.
+- :class:`WarmProposals` answers each :func:`propose` call on a big pool from the
+  last one (accepted, declined, new and closed work orders), warm when it can.
 
 Example:
     >>> import matcher
@@ -36,6 +38,7 @@ from matcher.propose import propose
 from matcher.scoring import ScoreMatrix, score_matrix
 from matcher.solver import Assignment, solve
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
+from matcher.warmstart import WarmProposals
 
 __version__ = "0.1.0"
 
@@ -64,6 +67,7 @@ __all__ = [
     "Taxonomy",
     "TaxonomyError",
     "Unfilled",
+    "WarmProposals",
     "Weights",
     "default_taxonomy",
     "load_case",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Literal, Protocol, cast
+from typing import Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -23,19 +23,16 @@ from matcher.explain import explain_unfilled
 from matcher.model import Case, Status
 from matcher.policy import Policy
 from matcher.proposal import Kpis, Proposal, ProposedAssignment, Unfilled
+from matcher.request import Engine, Pair, Request, prepare
 from matcher.scoring import TERMS, PairScores, ScoreMatrix, Scorer
 from matcher.solver import forced_losses, is_optimal, solve
 from matcher.solver.warm import pair_keys
 from matcher.streamed import explain_streamed, solve_streamed
 
-__all__ = ["Progress", "assemble", "propose"]
+__all__ = ["Progress", "assemble", "finish_streamed", "propose"]
 
-Pair = tuple[str, str]
-Engine = Literal["auto", "dense", "streamed"]
 #: (row, loss) of each demand's exact alternates, by demand column
 Alternates = dict[int, list[tuple[int, float]]]
-#: pools with more pairs than this are streamed in blocks (see matcher.streamed)
-STREAM_ABOVE = 500_000
 
 
 class Progress(Protocol):
@@ -69,39 +66,6 @@ def _progress(callback: Progress | Callable[[str], object] | None) -> Progress:
             one(phase)
 
     return phase_only
-
-
-def _pair_index(
-    pairs: Iterable[Pair], sc: Scorer, what: str, problems: list[Problem]
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Distinct pairs as (row, column) index arrays; unknown ids become problems."""
-    rows = {c: i for i, c in enumerate(sc.cadre_ids)}
-    cols = {d: j for j, d in enumerate(sc.demand_ids)}
-    keys: set[tuple[int, int]] = set()
-    for cadre, demand in pairs:
-        if cadre not in rows or demand not in cols:
-            problems.append(Problem(what, "unknown cadre or demand", value=f"{cadre} → {demand}"))
-            continue
-        keys.add((rows[cadre], cols[demand]))
-    ordered = sorted(keys)
-    r = np.array([k[0] for k in ordered], dtype=np.intp)
-    c = np.array([k[1] for k in ordered], dtype=np.intp)
-    return r, c
-
-
-def _counts(
-    values: Mapping[str, int] | None, ids: tuple[str, ...], what: str, problems: list[Problem]
-) -> npt.NDArray[np.int64]:
-    out = np.zeros(len(ids), np.int64)
-    index = {k: i for i, k in enumerate(ids)}
-    for key, v in (values or {}).items():
-        if key not in index:
-            problems.append(Problem(what, "unknown id", value=key))
-        elif v < 0:
-            problems.append(Problem(what, "must be >= 0", value=f"{key}={v}"))
-        else:
-            out[index[key]] = v
-    return out
 
 
 def propose(
@@ -140,57 +104,44 @@ def propose(
     if policy is not None:
         case = case.with_policy(policy)
     step("scoring pairs")
-    sc = Scorer(case)
-    problems: list[Problem] = []
-    pr, pc = _pair_index(pinned, sc, "pinned", problems)
-    br, bc = _pair_index(excluded, sc, "excluded", problems)
-    cap = np.maximum(
-        sc.capacity - _counts(used_capacity, sc.cadre_ids, "used_capacity", problems), 0
-    )
-    head = np.maximum(
-        sc.headcount - _counts(filled_slots, sc.demand_ids, "filled_slots", problems), 0
-    )
-    bad = ~sc.pairs(pr, pc).feasible
-    for i, j in zip(pr[bad], pc[bad], strict=True):
-        problems.append(
-            Problem(
-                "pinned",
-                "pair breaks a hard rule",
-                value=f"{sc.cadre_ids[i]} → {sc.demand_ids[j]}",
-                hint="unpin it or fix the case",
-            )
-        )
-    pin_r = np.bincount(pr, minlength=sc.n)
-    pin_c = np.bincount(pc, minlength=sc.m)
-    if (pin_r > cap).any() or (pin_c > head).any():
-        problems.append(Problem("pinned", "pins exceed a cadre's capacity or a demand's headcount"))
-    if problems:
-        raise InputError("cannot propose with these constraints", problems)
-    pin_keys = pair_keys(pr, pc)
-    ban_keys = np.setdiff1d(pair_keys(br, bc), pin_keys)
-    big = engine == "streamed" or (engine == "auto" and sc.n * sc.m > STREAM_ABOVE)
-    if big:
+    req = prepare(case, pinned, excluded, used_capacity, filled_slots)
+    if req.streams(engine):
         got = solve_streamed(
-            sc,
-            cap - pin_r,
-            head - pin_c,
-            np.union1d(ban_keys, pin_keys),
+            req.sc,
+            req.free_cap,
+            req.free_head,
+            req.blocked,
             case.policy.alternatives,
             step,
-            np.unique(pc),
+            np.unique(req.pc),
         )
-        rows = np.concatenate([got.rows, pr]).astype(np.intp)
-        cols = np.concatenate([got.cols, pc]).astype(np.intp)
-        certified, alts, method = got.certified, got.alternates, "lp-streamed"
-        below = got.alternates_below
-        step("explaining")
-        unfilled = explain_streamed(sc, cap, head, ban_keys, rows, cols, step)
-    else:
-        rows, cols, certified, alts, method, unfilled = _dense(
-            sc, cap, head, pr, pc, ban_keys, step
+        return finish_streamed(
+            req, got.rows, got.cols, got.certified, got.alternates, got.alternates_below, step
         )
-        below = None
-    return assemble(sc, head, rows, cols, pin_keys, alts, unfilled, method, certified, below)
+    rows, cols, certified, alts, method, unfilled = _dense(
+        req.sc, req.cap, req.head, req.pr, req.pc, req.ban_keys, step
+    )
+    return assemble(req.sc, req.head, rows, cols, req.pin_keys, alts, unfilled, method, certified)
+
+
+def finish_streamed(
+    req: Request,
+    rows: npt.NDArray[np.intp],
+    cols: npt.NDArray[np.intp],
+    certified: bool,
+    alts: Alternates,
+    below: float | None,
+    step: Progress,
+) -> Proposal:
+    """A streamed solve's free pairs, with the pins, explained and assembled."""
+    rows = np.concatenate([rows, req.pr]).astype(np.intp)
+    cols = np.concatenate([cols, req.pc]).astype(np.intp)
+    step("explaining")
+    unfilled = explain_streamed(req.sc, req.cap, req.head, req.ban_keys, rows, cols, step)
+    return assemble(
+        req.sc, req.head, rows, cols, req.pin_keys, alts, unfilled, "lp-streamed", certified,
+        below,
+    )  # fmt: skip
 
 
 def assemble(

@@ -1,0 +1,133 @@
+"""A proposal's constraints, checked and put on the case's indexes.
+
+Why a module of its own: :func:`matcher.propose` and a warm re-proposal
+(:class:`matcher.warmstart.WarmProposals`) must read pins, declines and active
+dispatches the same way, or a warm plan could answer a different question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.errors import InputError, Problem
+from matcher.model import Case
+from matcher.scoring import Scorer
+from matcher.solver.warm import pair_keys
+
+__all__ = ["STREAM_ABOVE", "Engine", "Pair", "Request", "prepare"]
+
+Pair = tuple[str, str]
+Engine = Literal["auto", "dense", "streamed"]
+#: pools with more pairs than this are streamed in blocks (see matcher.streamed)
+STREAM_ABOVE = 500_000
+
+
+def _pair_index(
+    pairs: Iterable[Pair], sc: Scorer, what: str, problems: list[Problem]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Distinct pairs as (row, column) index arrays; unknown ids become problems."""
+    rows = {c: i for i, c in enumerate(sc.cadre_ids)}
+    cols = {d: j for j, d in enumerate(sc.demand_ids)}
+    keys: set[tuple[int, int]] = set()
+    for cadre, demand in pairs:
+        if cadre not in rows or demand not in cols:
+            problems.append(Problem(what, "unknown cadre or demand", value=f"{cadre} → {demand}"))
+            continue
+        keys.add((rows[cadre], cols[demand]))
+    ordered = sorted(keys)
+    r = np.array([k[0] for k in ordered], dtype=np.intp)
+    c = np.array([k[1] for k in ordered], dtype=np.intp)
+    return r, c
+
+
+def _counts(
+    values: Mapping[str, int] | None, ids: tuple[str, ...], what: str, problems: list[Problem]
+) -> npt.NDArray[np.int64]:
+    out = np.zeros(len(ids), np.int64)
+    index = {k: i for i, k in enumerate(ids)}
+    for key, v in (values or {}).items():
+        if key not in index:
+            problems.append(Problem(what, "unknown id", value=key))
+        elif v < 0:
+            problems.append(Problem(what, "must be >= 0", value=f"{key}={v}"))
+        else:
+            out[index[key]] = v
+    return out
+
+
+@dataclass(frozen=True)
+class Request:
+    """A proposal's inputs on the case's row and column indexes, checked."""
+
+    sc: Scorer
+    #: what active dispatches leave of each cadre's capacity and demand's headcount
+    cap: npt.NDArray[np.int64]
+    head: npt.NDArray[np.int64]
+    #: pinned pairs (rows, columns), and as :func:`pair_keys`
+    pr: npt.NDArray[np.intp]
+    pc: npt.NDArray[np.intp]
+    pin_keys: npt.NDArray[np.int64]
+    #: declined pairs, pins left out
+    ban_keys: npt.NDArray[np.int64]
+
+    @property
+    def free_cap(self) -> npt.NDArray[np.int64]:
+        """Capacity left for the solver once the pins are placed."""
+        return self.cap - np.bincount(self.pr, minlength=self.sc.n)
+
+    @property
+    def free_head(self) -> npt.NDArray[np.int64]:
+        return self.head - np.bincount(self.pc, minlength=self.sc.m)
+
+    @property
+    def blocked(self) -> npt.NDArray[np.int64]:
+        """Pairs the solver may not choose: declined, or already pinned."""
+        return np.union1d(self.ban_keys, self.pin_keys)
+
+    def streams(self, engine: Engine = "auto") -> bool:
+        """Whether this pool goes to the streamed engine."""
+        return engine == "streamed" or (engine == "auto" and self.sc.n * self.sc.m > STREAM_ABOVE)
+
+
+def prepare(
+    case: Case,
+    pinned: Iterable[Pair] = (),
+    excluded: Iterable[Pair] = (),
+    used_capacity: Mapping[str, int] | None = None,
+    filled_slots: Mapping[str, int] | None = None,
+) -> Request:
+    """Check a proposal's constraints against ``case`` (its policy applied) and
+    put them on its indexes; raises :class:`InputError` listing every problem."""
+    sc = Scorer(case)
+    problems: list[Problem] = []
+    pr, pc = _pair_index(pinned, sc, "pinned", problems)
+    br, bc = _pair_index(excluded, sc, "excluded", problems)
+    cap = np.maximum(
+        sc.capacity - _counts(used_capacity, sc.cadre_ids, "used_capacity", problems), 0
+    )
+    head = np.maximum(
+        sc.headcount - _counts(filled_slots, sc.demand_ids, "filled_slots", problems), 0
+    )
+    bad = ~sc.pairs(pr, pc).feasible
+    for i, j in zip(pr[bad], pc[bad], strict=True):
+        problems.append(
+            Problem(
+                "pinned",
+                "pair breaks a hard rule",
+                value=f"{sc.cadre_ids[i]} → {sc.demand_ids[j]}",
+                hint="unpin it or fix the case",
+            )
+        )
+    if (np.bincount(pr, minlength=sc.n) > cap).any() or (
+        np.bincount(pc, minlength=sc.m) > head
+    ).any():
+        problems.append(Problem("pinned", "pins exceed a cadre's capacity or a demand's headcount"))
+    if problems:
+        raise InputError("cannot propose with these constraints", problems)
+    pin_keys = pair_keys(pr, pc)
+    return Request(sc, cap, head, pr, pc, pin_keys, np.setdiff1d(pair_keys(br, bc), pin_keys))

@@ -1,0 +1,179 @@
+"""``propose()`` that keeps its last big solve warm for the next call.
+
+Why: a dispatcher's day on a big pool is a run of proposals that each differ
+from the last by a little: a few pairs accepted (capacity and slots used), a
+few declined, a new work order, one closed. :func:`matcher.propose` starts
+each from scratch; :class:`WarmProposals` answers the same question from the
+last solved plan and its duals (:class:`matcher.streamed.LivePlan`) when the
+change is one it can apply, and from scratch otherwise. Either way the plan
+is optimal and certified for exactly the constraints given; where optima tie,
+a warm plan may pick another of them than a cold one would.
+
+Example:
+    >>> from matcher import load_case
+    >>> warm = WarmProposals(engine="streamed")
+    >>> case = load_case("data/sample-district")
+    >>> first = warm.propose(case)
+    >>> again = warm.propose(case, used_capacity={first.assignments[0].cadre: 1})
+    >>> warm.was_warm, again.certified
+    (True, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.errors import SolverError
+from matcher.model import Case, Demand
+from matcher.policy import Policy
+from matcher.proposal import Proposal
+from matcher.propose import Progress, _progress, finish_streamed, propose
+from matcher.request import Engine, Pair, Request, prepare
+from matcher.scoring import Scorer
+from matcher.solver.warm import pair_keys
+from matcher.streamed import LivePlan
+
+__all__ = ["WarmProposals"]
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass
+class _Warm:
+    """The last big solve, on its own column indexes (a closed demand keeps its
+    column, at headcount 0, so the plan's indexes never shift)."""
+
+    case: Case
+    scorer: Scorer
+    live: LivePlan
+    #: demand id -> column of ``scorer``
+    column: dict[str, int]
+    #: pairs the plan may not choose (declined or pinned), on those columns
+    blocked: IntArray
+
+
+class WarmProposals:
+    """Proposals for one pool, each re-solved warm from the last when it can be.
+
+    Not thread-safe: one call at a time (a service keeps one per district and
+    serialises its calls). A call that fails or is cancelled forgets the warm
+    plan, so the next one starts cold.
+    """
+
+    def __init__(self, engine: Engine = "auto") -> None:
+        self.engine: Engine = engine
+        self._last: _Warm | None = None
+        #: whether the last :meth:`propose` re-solved warm
+        self.was_warm = False
+
+    def propose(
+        self,
+        case: Case,
+        policy: Policy | None = None,
+        *,
+        pinned: Iterable[Pair] = (),
+        excluded: Iterable[Pair] = (),
+        used_capacity: Mapping[str, int] | None = None,
+        filled_slots: Mapping[str, int] | None = None,
+        progress: Progress | Callable[[str], object] | None = None,
+    ) -> Proposal:
+        """What :func:`matcher.propose` gives for these arguments."""
+        step = _progress(progress)
+        last, self._last, self.was_warm = self._last, None, False
+        if policy is not None:
+            case = case.with_policy(policy)
+        step("scoring pairs")
+        req = prepare(case, pinned, excluded, used_capacity, filled_slots)
+        if not req.streams(self.engine):  # small pools solve densely: nothing to keep
+            return propose(
+                case,
+                pinned=pinned,
+                excluded=excluded,
+                used_capacity=used_capacity,
+                filled_slots=filled_slots,
+                progress=step,
+                engine=self.engine,
+            )
+        warm = _follow(last, req) if last is not None else None
+        if warm is None:
+            live = LivePlan(req.sc, req.free_cap, req.free_head, req.blocked, step)
+            column = {d: j for j, d in enumerate(req.sc.demand_ids)}
+            warm = _Warm(case, req.sc, live, column, req.blocked)
+        else:
+            self.was_warm = True
+        out = _finish(warm, req, step)
+        self._last = warm
+        return out
+
+
+def _follow(last: _Warm, req: Request) -> _Warm | None:
+    """``last`` brought up to ``req`` warm, or ``None`` when the change is not one
+    it can apply (other cadres, communities, taxonomy or policy; a demand edited
+    beyond its headcount or moved; a decline or pin lifted)."""
+    old, new = last.case, req.sc.case
+    if (
+        new.policy != old.policy
+        or new.taxonomy != old.taxonomy
+        or new.communities != old.communities
+        or new.cadres != old.cadres
+    ):
+        return None
+    before = {d.id: d for d in old.demands}
+    seen = [d for d in new.demands if d.id in last.column]
+    if [last.column[d.id] for d in seen] != sorted(last.column[d.id] for d in seen):
+        return None  # reordered: the proposal's order would differ
+    if any(replace(before[d.id], headcount=d.headcount) != d for d in seen):
+        return None
+    added = [d for d in new.demands if d.id not in last.column]
+    if added and new.demands[len(seen) :] != tuple(added):
+        return None  # new demands must follow the known ones, as they will in the plan
+    warm = last
+    for d in added:
+        warm = _add(warm, d)
+    # the request's pairs on the plan's columns
+    to_col = np.array([warm.column[d] for d in req.sc.demand_ids], np.int64)
+    blocked = pair_keys(req.blocked >> 32, to_col[req.blocked & 0xFFFFFFFF])
+    if np.setdiff1d(warm.blocked, blocked).size:
+        return None
+    cap = req.free_cap
+    head = np.zeros(warm.scorer.m, np.int64)
+    head[to_col] = req.free_head
+    fresh = np.setdiff1d(blocked, warm.blocked)
+    if fresh.size:
+        warm.live.ban(fresh)
+    warm.live.set_bounds(cap, head)
+    warm.blocked = blocked
+    return warm
+
+
+def _add(warm: _Warm, demand: Demand) -> _Warm:
+    """A new work order joins the plan as its last column (headcount set later)."""
+    case = replace(warm.case, demands=(*warm.case.demands, demand))
+    scorer = warm.scorer.with_demands(case)
+    warm.live.add_demand(scorer, 0)
+    return _Warm(case, scorer, warm.live, {**warm.column, demand.id: scorer.m - 1}, warm.blocked)
+
+
+def _finish(warm: _Warm, req: Request, step: Progress) -> Proposal:
+    """The warm plan as the proposal for ``req`` (on the request's own indexes)."""
+    res = warm.live.result
+    to_col = np.array([warm.column[d] for d in req.sc.demand_ids], np.int64)
+    back = np.full(warm.scorer.m, -1, np.int64)
+    back[to_col] = np.arange(to_col.size)
+    certified = res.u is not None
+    alts: dict[int, list[tuple[int, float]]] = {}
+    below = None
+    if certified:
+        step("certifying and pricing alternates", None)
+        try:
+            found = warm.live.alternates(req.sc.case.policy.alternatives, to_col[np.unique(req.pc)])
+        except SolverError:  # as solve_streamed: duals that fail the check certify nothing
+            certified, found = False, {}
+        alts = {int(back[j]): v for j, v in found.items()}
+        below = warm.live.alternates_below if certified else None
+    cols = back[res.cols].astype(np.intp)
+    return finish_streamed(req, res.rows, cols, certified, alts, below, step)

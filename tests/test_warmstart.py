@@ -1,0 +1,110 @@
+"""A dispatcher's loop on a big pool, proposed warm, lands where cold proposals do."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import matcher.candidates as candidates
+from matcher import Demand, InputError, Policy, load_case, propose
+from matcher.generate import generate_case
+from matcher.warmstart import WarmProposals
+from tests.test_propose import check_rules
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(candidates, "BLOCK_CELLS", 3_000)
+    monkeypatch.setattr(candidates, "MIN_ROWS", 1)
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 10_000),
+    edits=st.lists(st.integers(0, 4), min_size=2, max_size=6),
+)
+def test_a_dispatchers_loop_stays_warm_and_optimal(small_blocks, seed, edits) -> None:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as tmp:
+        case = load_case(generate_case(Path(tmp) / "c", n_cadres=150, n_demands=60, seed=seed))
+    warm = WarmProposals(engine="streamed")
+    used: Counter[str] = Counter()
+    filled: Counter[str] = Counter()
+    declined: set[tuple[str, str]] = set()
+    pins: list[tuple[str, str]] = []
+    last = warm.propose(case)
+    assert not warm.was_warm
+    for k, kind in enumerate(edits):
+        free = [a for a in last.assignments if not a.pinned]
+        if kind == 0 and free:  # accept a few: they become active dispatches
+            for a in free[k % 3 :: 7][:3]:
+                used[a.cadre] += 1
+                filled[a.demand] += 1
+                declined.add((a.cadre, a.demand))  # never proposed twice
+        elif kind == 1 and free:  # reject a couple
+            declined.update((a.cadre, a.demand) for a in free[k % 5 :: 11][:2])
+        elif kind == 2:  # a new work order
+            comm = case.communities[(seed + k) % len(case.communities)].id
+            tag = ("urban.elevator_retrofit", "livelihood.elderly_care")[k % 2]
+            order = Demand(f"DX{k}", comm, f"新工单{k}", {tag: 3}, headcount=2, priority=5)
+            case = replace(case, demands=(*case.demands, order))
+        elif kind == 3 and len(case.demands) > 1:  # a work order closes
+            gone = case.demands[(seed + 3 * k) % len(case.demands)].id
+            case = replace(case, demands=tuple(d for d in case.demands if d.id != gone))
+            filled.pop(gone, None)
+            declined = {p for p in declined if p[1] != gone}
+            pins = [p for p in pins if p[1] != gone]
+        elif kind == 4:  # pin someone's first alternate
+            pick = next((a for a in free if a.alternatives), None)
+            if pick is not None and (pick.alternatives[0].cadre, pick.demand) not in declined:
+                pins.append((pick.alternatives[0].cadre, pick.demand))
+        ids = {d.id for d in case.demands}
+        kw = {
+            "pinned": pins,
+            "excluded": sorted(declined),
+            "used_capacity": dict(used),
+            "filled_slots": {d: n for d, n in filled.items() if d in ids},
+        }
+        try:
+            cold = propose(case, engine="dense", **kw)  # type: ignore[arg-type]
+        except InputError:  # a pin the changes made impossible: drop it
+            kw["pinned"] = pins = []
+            cold = propose(case, engine="dense", **kw)  # type: ignore[arg-type]
+        last = warm.propose(case, **kw)  # type: ignore[arg-type]
+        assert warm.was_warm, f"edit {kind} re-solved cold"
+        assert last.certified and last.solver == "lp-streamed"
+        assert last.objective == pytest.approx(cold.objective, abs=1e-6)
+        assert {(a.cadre, a.demand) for a in last.assignments if a.pinned} == set(pins)
+        assert not {(a.cadre, a.demand) for a in last.assignments} & (declined - set(pins))
+        check_rules(case, last)
+
+
+def test_a_change_it_cannot_apply_starts_cold_and_is_still_right() -> None:
+    case = load_case("data/sample-district")
+    warm = WarmProposals(engine="streamed")
+    first = warm.propose(case)
+    other = Policy(weights={"fill": 12.0})  # type: ignore[arg-type]
+    again = warm.propose(case, other)
+    assert not warm.was_warm
+    assert again.objective == propose(case, other, engine="dense").objective != first.objective
+    # and it is warm again from there
+    warm.propose(case, other, excluded=[(again.assignments[0].cadre, again.assignments[0].demand)])
+    assert warm.was_warm
+
+
+def test_lifting_a_decline_starts_cold() -> None:
+    case = load_case("data/sample-district")
+    warm = WarmProposals(engine="streamed")
+    first = warm.propose(case)
+    pair = (first.assignments[0].cadre, first.assignments[0].demand)
+    warm.propose(case, excluded=[pair])
+    assert warm.was_warm
+    back = warm.propose(case)
+    assert not warm.was_warm and back.objective == first.objective
