@@ -34,6 +34,7 @@ from api.routes import (
     tokens,
 )
 from api.settings import Settings
+from api.warm import WarmPlans
 from matcher import SAMPLE_DISTRICT, __version__, load_case
 from matcher.store import Store
 
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.solve_gate = gate
     app.state.jobs = manager
+    app.state.warm = WarmPlans(settings.warm_plans)
     errors.install(app)
     for module in (
         health,

@@ -23,6 +23,11 @@ class Settings(BaseSettings):
         ge=0,
         description="proposals over more (cadre × open demand) pairs run as jobs (202 + job URL)",
     )
+    warm_plans: bool = Field(
+        True,
+        description="keep each district's last big plan in memory and re-solve the next"
+        " proposal from it (a city's takes a few hundred MiB)",
+    )
     job_queue: int = Field(16, ge=1, description="unfinished jobs at once; more answer 503")
     job_keep: int = Field(100, ge=1, description="finished jobs kept in memory (oldest go first)")
     job_ttl: float = Field(3600.0, gt=0, description="seconds a finished job stays readable")

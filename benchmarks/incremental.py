@@ -6,6 +6,9 @@ times each edit warm — a new work order (a copy of an existing demand's needs
 at another community), a closed demand, a withdrawn cadre — and for each, a
 cold solve of the changed case from scratch. Both sides stop at the certified
 plan (no alternates, no reasons), so the ratio is solve against solve.
+Then whole proposals (:func:`measure_proposals`): the next request after some
+declines and dispatches, through :class:`matcher.WarmProposals`, against a
+cold ``propose()``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-__all__ = ["main", "measure"]
+__all__ = ["main", "measure", "measure_proposals"]
 
 
 def _timed(fn: Any) -> tuple[Any, float]:
@@ -66,9 +69,46 @@ def measure(folder: Path) -> dict[str, Any]:
     return rec
 
 
+def measure_proposals(folder: Path) -> dict[str, Any]:
+    """Whole proposals (alternates and reasons included) as a dispatcher's next
+    request sees them: :class:`matcher.WarmProposals` after some of the first
+    plan's pairs are declined and some dispatched, against a cold ``propose()``."""
+    import matcher
+
+    case = matcher.load_case(folder)
+    warm = matcher.WarmProposals()
+    first, first_s = _timed(lambda: warm.propose(case))
+    pairs = first.assignments
+    used: dict[str, int] = {}
+    filled: dict[str, int] = {}
+    for a in pairs[1::700]:
+        used[a.cadre] = used.get(a.cadre, 0) + 1
+        filled[a.demand] = filled.get(a.demand, 0) + 1
+    kw: dict[str, Any] = {
+        "excluded": [(a.cadre, a.demand) for a in pairs[::500]],
+        "used_capacity": used,
+        "filled_slots": filled,
+    }
+    again, warm_s = _timed(lambda: warm.propose(case, **kw))
+    cold, cold_s = _timed(lambda: matcher.propose(case, **kw))
+    return {
+        "first_s": round(first_s, 3),
+        "declined": len(kw["excluded"]),
+        "dispatched": len(used),
+        "warm": warm.was_warm,
+        "warm_s": round(warm_s, 3),
+        "cold_s": round(cold_s, 3),
+        "ratio": round(warm_s / cold_s, 4),
+        "equal": abs(again.objective - cold.objective) < 1e-6,
+        "objective": again.objective,
+        "certified": again.certified,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     rec = measure(Path(args[0]))
+    rec["proposals"] = measure_proposals(Path(args[0]))
     text = json.dumps(rec, indent=1)
     if len(args) > 1:
         Path(args[1]).write_text(text)

@@ -19,7 +19,7 @@ from matcher.model import Case
 from matcher.scoring import Scorer
 from matcher.solver.warm import pair_keys
 
-__all__ = ["STREAM_ABOVE", "Engine", "Pair", "Request", "prepare"]
+__all__ = ["STREAM_ABOVE", "Engine", "Pair", "Request", "prepare", "streams"]
 
 Pair = tuple[str, str]
 Engine = Literal["auto", "dense", "streamed"]
@@ -91,7 +91,13 @@ class Request:
 
     def streams(self, engine: Engine = "auto") -> bool:
         """Whether this pool goes to the streamed engine."""
-        return engine == "streamed" or (engine == "auto" and self.sc.n * self.sc.m > STREAM_ABOVE)
+        return streams(self.sc.n, self.sc.m, engine)
+
+
+def streams(n_cadres: int, n_demands: int, engine: Engine = "auto") -> bool:
+    """Whether a pool this size goes to the streamed engine (``engine="auto"``
+    streams above ``STREAM_ABOVE`` pairs)."""
+    return engine == "streamed" or (engine == "auto" and n_cadres * n_demands > STREAM_ABOVE)
 
 
 def prepare(

@@ -41,8 +41,10 @@ from api.schemas import (
     RejectResult,
 )
 from api.settings import Settings
+from api.warm import WarmPlans
 from matcher import Policy, Proposal, parse_policy, propose
 from matcher.propose import Progress
+from matcher.request import streams
 from matcher.store import Snapshot, Store, Tx
 
 __all__ = ["router"]
@@ -90,20 +92,27 @@ def proposal_url(district: str, pid: int) -> str:
 
 
 def _compute(
+    warm: WarmPlans,
+    district: str,
     snap: Snapshot,
     policy: Policy | None,
     body: ProposalRequest,
     progress: Progress | None = None,
 ) -> Proposal:
-    return propose(
-        snap.case,
-        policy,
-        pinned=[(p.cadre, p.demand) for p in body.pinned],
-        excluded=snap.declined,
-        used_capacity=snap.used_capacity,
-        filled_slots=snap.filled_slots,
-        progress=progress,
-    )
+    """The proposal for this snapshot: from the district's last plan when it can
+    be re-solved warm (big pools), else from scratch; the same answer either way."""
+    kw: dict[str, Any] = {
+        "pinned": [(p.cadre, p.demand) for p in body.pinned],
+        "excluded": snap.declined,
+        "used_capacity": snap.used_capacity,
+        "filled_slots": snap.filled_slots,
+        "progress": progress,
+    }
+    if streams(len(snap.case.cadres), len(snap.case.demands)):  # small pools keep nothing
+        with warm.take(district) as planner:
+            if planner is not None:
+                return planner.propose(snap.case, policy, **kw)
+    return propose(snap.case, policy, **kw)
 
 
 def _add(tx: Tx, district: str, body: ProposalRequest, snap: Snapshot, result: Proposal) -> int:
@@ -120,6 +129,7 @@ def _add(tx: Tx, district: str, body: ProposalRequest, snap: Snapshot, result: P
 
 def _job_work(
     store: Store,
+    warm: WarmPlans,
     district: str,
     body: ProposalRequest,
     snap: Snapshot,
@@ -129,7 +139,7 @@ def _job_work(
     """The job's computation and its commit (proposal and Idempotency-Key replay together)."""
 
     def work(progress: Progress) -> Commit:
-        result = _compute(snap, policy, body, progress)
+        result = _compute(warm, district, snap, policy, body, progress)
 
         def commit(job: Job) -> None:
             with store.write() as tx:
@@ -189,11 +199,13 @@ def create_proposal(
     settings: Settings = request.app.state.settings
     if asked or len(snap.case.cadres) * len(snap.case.demands) > settings.job_threshold:
         job, replayed = jobs.submit(
-            a.district, _job_work(store, a.district, body, snap, policy, idem), idem
+            a.district,
+            _job_work(store, request.app.state.warm, a.district, body, snap, policy, idem),
+            idem,
         )
         return job_response(job, 202, replayed=replayed, applied=asked and not replayed)
     with request.app.state.solve_gate.sem:
-        result = _compute(snap, policy, body)
+        result = _compute(request.app.state.warm, a.district, snap, policy, body)
 
     def work(tx: Tx) -> dict[str, Any]:
         return tx.proposal(a.district, _add(tx, a.district, body, snap, result))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+import matcher.request as request
+from matcher import propose
 from tests.api.conftest import Tokens
 
 P = "/v1/districts/d1/proposals"
@@ -163,3 +166,39 @@ def test_idempotent_propose(client: TestClient, tokens: Tokens) -> None:
     b = client.post(P, json={}, headers=h).json()
     assert a == b
     assert client.get(P, headers=h).json()["count"] == 1
+
+
+def test_big_pools_re_propose_warm_after_a_reject(
+    client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(request, "STREAM_ABOVE", 0)  # every pool counts as big here
+    h = tokens.h("dispatcher")
+    first = client.post(P, json={}, headers=h).json()
+    warm = client.app.state.warm.planner("d1")  # type: ignore[attr-defined]
+    assert warm is not None and not warm.was_warm
+    gone = first["result"]["assignments"][0]
+    rej = {"assignments": [{"cadre": gone["cadre"], "demand": gone["demand"]}]}
+    assert client.post(f"{P}/{first['id']}/reject", json=rej, headers=h).status_code == 200
+    again = client.post(P, json={}, headers=h).json()
+    assert warm.was_warm
+    assert (gone["cadre"], gone["demand"]) not in _pairs(again)
+    _same_as_cold(client, again)
+    # accepted pairs use up capacity and slots: the next proposal is warm too
+    assert client.post(f"{P}/{again['id']}/accept", json={}, headers=h).status_code == 201
+    third = client.post(P, json={}, headers=h).json()
+    assert warm.was_warm
+    _same_as_cold(client, third)
+
+
+def _same_as_cold(client: TestClient, got: dict[str, Any]) -> None:
+    with client.app.state.store.read() as tx:  # type: ignore[attr-defined]
+        snap = tx.snapshot("d1")
+    cold = propose(
+        snap.case,
+        excluded=snap.declined,
+        used_capacity=snap.used_capacity,
+        filled_slots=snap.filled_slots,
+        engine="dense",
+    )
+    assert got["result"]["objective"] == pytest.approx(cold.objective, abs=1e-6)
+    assert got["result"]["certified"] is True
