@@ -228,8 +228,10 @@ class LivePlan:
         self.step("solving", None)
         return solve_pruned(self.lp, self._price)
 
-    def add_demand(self, scorer: Scorer, head: int) -> Pruned:
-        """``scorer`` has one more demand (the last column); add it with ``head`` slots."""
+    def add_demand(self, scorer: Scorer, head: int, *, resolve: bool = True) -> Pruned:
+        """``scorer`` has one more demand (the last column); add it with ``head`` slots.
+        With ``resolve=False`` the plan is re-solved only by a later :meth:`resolve`
+        (several edits, one solve)."""
         j = self.lp.add_demand(head)
         if j != scorer.m - 1:
             raise SolverError(f"the new scorer has {scorer.m} demands; expected {j + 1}")
@@ -242,6 +244,10 @@ class LivePlan:
             self.flags = (self.flags[0], np.append(self.flags[1], False))
         if self.near_at is not None:
             self.near_at = (self.near_at[0], np.append(self.near_at[1], 0.0))
+        return self.resolve() if resolve else self.result
+
+    def resolve(self) -> Pruned:
+        """Re-solve after edits made with ``resolve=False``."""
         self.result = self._solve()
         return self.result
 
@@ -257,10 +263,11 @@ class LivePlan:
         ok = ~np.isin(pair_keys(r, c), self.stream.banned)
         self.lp.add(r[ok], c[ok], q[ok])
 
-    def ban(self, keys: IntArray) -> Pruned:
+    def ban(self, keys: IntArray, *, resolve: bool = True) -> Pruned:
         """These :func:`pair_keys` may no longer be chosen (declined, or pinned
-        elsewhere). Dropping pairs only lowers duals, so the re-solve's scans read
-        just the rows and columns whose dual fell, as after any edit."""
+        elsewhere). Pairs dropped from the plan leave nodes short; their repair may
+        lower duals, so the re-solve's scans read the rows and columns whose dual
+        fell, as after any edit."""
         keys = np.unique(np.asarray(keys, np.int64))
         self.lp.remove(keys)
         self.stream.ban(keys)
@@ -272,10 +279,9 @@ class LivePlan:
         self.cache, self.near = keep(self.cache), keep(self.near)
         if self.priced is not None:
             self.priced = (keep(self.priced[0]), *self.priced[1:])
-        self.result = self._solve()
-        return self.result
+        return self.resolve() if resolve else self.result
 
-    def set_bounds(self, cap: IntArray, head: IntArray) -> Pruned:
+    def set_bounds(self, cap: IntArray, head: IntArray, *, resolve: bool = True) -> Pruned:
         """New capacities and headcounts for every cadre and demand (dispatches
         made or finished elsewhere, leave, a changed work order). One that drops
         to 0 is no longer read; one that reopens from 0 has all its usable pairs
@@ -298,8 +304,7 @@ class LivePlan:
         self.stream.col_ok[open_c[open_c < m0]] = False
         self._hold(open_r, np.flatnonzero(self.lp.head > 0))
         self._hold(np.flatnonzero(self.lp.cap > 0), open_c)
-        self.result = self._solve()
-        return self.result
+        return self.resolve() if resolve else self.result
 
     def close_demand(self, j: int) -> Pruned:
         """No more slots for demand ``j`` (filled elsewhere or withdrawn)."""

@@ -83,11 +83,14 @@ class WarmProposals:
     ) -> Proposal:
         """What :func:`matcher.propose` gives for these arguments."""
         step = _progress(progress)
-        last, self._last, self.was_warm = self._last, None, False
+        self.was_warm = False
+        pinned, excluded = list(pinned), list(excluded)  # read twice below
         if policy is not None:
             case = case.with_policy(policy)
         step("scoring pairs")
         req = prepare(case, pinned, excluded, used_capacity, filled_slots)
+        # from here the plan is in play: a failure or a cancel forgets it
+        last, self._last = self._last, None
         if not req.streams(self.engine):  # small pools solve densely: nothing to keep
             return propose(
                 case,
@@ -98,8 +101,12 @@ class WarmProposals:
                 progress=step,
                 engine=self.engine,
             )
-        warm = _follow(last, req) if last is not None else None
+        warm = None
+        if last is not None:
+            last.live.step = step  # this call's progress (and its cancel), not the last one's
+            warm = _follow(last, req)
         if warm is None:
+            last = None  # one plan in memory at a time
             live = LivePlan(req.sc, req.free_cap, req.free_head, req.blocked, step)
             column = {d: j for j, d in enumerate(req.sc.demand_ids)}
             warm = _Warm(case, req.sc, live, column, req.blocked)
@@ -122,6 +129,8 @@ def _follow(last: _Warm, req: Request) -> _Warm | None:
         or new.cadres != old.cadres
     ):
         return None
+    if len({d.id for d in new.demands}) != len(new.demands):
+        return None
     before = {d.id: d for d in old.demands}
     seen = [d for d in new.demands if d.id in last.column]
     if [last.column[d.id] for d in seen] != sorted(last.column[d.id] for d in seen):
@@ -131,21 +140,29 @@ def _follow(last: _Warm, req: Request) -> _Warm | None:
     added = [d for d in new.demands if d.id not in last.column]
     if added and new.demands[len(seen) :] != tuple(added):
         return None  # new demands must follow the known ones, as they will in the plan
+    # the request's pairs on the plan's columns (new demands take the next ones)
+    base = len(last.column)
+    to_col = np.array(
+        [last.column[d.id] for d in seen] + list(range(base, base + len(added))), np.int64
+    )
+    blocked = pair_keys(req.blocked >> 32, to_col[req.blocked & 0xFFFFFFFF])
+    lost = np.setdiff1d(last.blocked, blocked)
+    asked = np.zeros(base + len(added), bool)
+    asked[to_col] = True
+    if asked[lost & 0xFFFFFFFF].any():
+        return None  # a decline or pin lifted on a demand still asked for
+    # declines of a closed demand drop out of the snapshot: they still hold if it reopens
+    blocked = np.union1d(blocked, lost)
     warm = last
     for d in added:
         warm = _add(warm, d)
-    # the request's pairs on the plan's columns
-    to_col = np.array([warm.column[d] for d in req.sc.demand_ids], np.int64)
-    blocked = pair_keys(req.blocked >> 32, to_col[req.blocked & 0xFFFFFFFF])
-    if np.setdiff1d(warm.blocked, blocked).size:
-        return None
-    cap = req.free_cap
     head = np.zeros(warm.scorer.m, np.int64)
     head[to_col] = req.free_head
     fresh = np.setdiff1d(blocked, warm.blocked)
     if fresh.size:
-        warm.live.ban(fresh)
-    warm.live.set_bounds(cap, head)
+        warm.live.ban(fresh, resolve=False)
+    warm.live.set_bounds(req.free_cap, head, resolve=False)
+    warm.live.resolve()
     warm.blocked = blocked
     return warm
 
@@ -154,7 +171,7 @@ def _add(warm: _Warm, demand: Demand) -> _Warm:
     """A new work order joins the plan as its last column (headcount set later)."""
     case = replace(warm.case, demands=(*warm.case.demands, demand))
     scorer = warm.scorer.with_demands(case)
-    warm.live.add_demand(scorer, 0)
+    warm.live.add_demand(scorer, 0, resolve=False)
     return _Warm(case, scorer, warm.live, {**warm.column, demand.id: scorer.m - 1}, warm.blocked)
 
 

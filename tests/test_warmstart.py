@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import matcher.candidates as candidates
-from matcher import Demand, InputError, Policy, load_case, propose
+from matcher import Cancelled, Demand, InputError, Policy, load_case, propose
 from matcher.generate import generate_case
 from matcher.warmstart import WarmProposals
 from tests.test_propose import check_rules
@@ -108,3 +108,37 @@ def test_lifting_a_decline_starts_cold() -> None:
     assert warm.was_warm
     back = warm.propose(case)
     assert not warm.was_warm and back.objective == first.objective
+
+
+def test_a_warm_call_reports_to_its_own_callback_and_can_be_cancelled() -> None:
+    case = load_case("data/sample-district")
+    warm = WarmProposals(engine="streamed")
+    first_calls: list[str] = []
+    first = warm.propose(case, progress=first_calls.append)
+    n_first = len(first_calls)
+    pair = (first.assignments[0].cadre, first.assignments[0].demand)
+    mine: list[str] = []
+    warm.propose(case, excluded=[pair], progress=mine.append)
+    assert warm.was_warm and "solving" in mine and len(first_calls) == n_first
+
+    def stop(phase: str, fraction: float | None = None) -> None:
+        if phase == "solving":
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        warm.propose(case, excluded=[pair, (first.assignments[1].cadre, "D0001")], progress=stop)
+    warm.propose(case, excluded=[pair])
+    assert not warm.was_warm, "a cancelled call forgets the plan"
+
+
+def test_closing_a_demand_with_declines_stays_warm() -> None:
+    case = load_case("data/sample-district")
+    warm = WarmProposals(engine="streamed")
+    first = warm.propose(case)
+    a = first.assignments[3]
+    warm.propose(case, excluded=[(a.cadre, a.demand)])
+    # the store drops a closed demand's declines along with the demand
+    closed = replace(case, demands=tuple(d for d in case.demands if d.id != a.demand))
+    got = warm.propose(closed)
+    assert warm.was_warm
+    assert got.objective == pytest.approx(propose(closed, engine="dense").objective, abs=1e-6)
