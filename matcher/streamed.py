@@ -254,14 +254,15 @@ class LivePlan:
     def _hold(self, rows: IndexArray, cols: IndexArray) -> None:
         """Every usable pair of ``rows`` × ``cols`` joins the LP (pairs no scan reads:
         new demands, and cadres or demands that reopen)."""
-        if not rows.size or not cols.size:
-            return
-        scores, feasible = self.scorer.grid(rows, cols)
-        q = quantise(scores)
-        ii, jj = np.nonzero(feasible & (q > 0))
-        r, c, q = rows[ii], cols[jj], q[ii, jj]
-        ok = ~np.isin(pair_keys(r, c), self.stream.banned)
-        self.lp.add(r[ok], c[ok], q[ok])
+        per = max(1, EXPLAIN_CELLS // max(cols.size, 1))  # a block of rows at a time
+        for s in range(0, rows.size if cols.size else 0, per):
+            part = rows[s : s + per]
+            scores, feasible = self.scorer.grid(part, cols)
+            q = quantise(scores)
+            ii, jj = np.nonzero(feasible & (q > 0))
+            r, c, q = part[ii], cols[jj], q[ii, jj]
+            ok = ~np.isin(pair_keys(r, c), self.stream.banned)
+            self.lp.add(r[ok], c[ok], q[ok])
 
     def ban(self, keys: IntArray, *, resolve: bool = True) -> Pruned:
         """These :func:`pair_keys` may no longer be chosen (declined, or pinned

@@ -143,9 +143,12 @@ def test_bad_edits_name_what_is_wrong() -> None:
     seed=st.integers(0, 10_000),
     edits=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2**16)), min_size=2, max_size=5),
 )
-def test_bans_and_new_bounds_land_on_the_cold_optimum(small_blocks, seed, edits) -> None:  # type: ignore[no-untyped-def]
+def test_bans_and_new_bounds_land_on_the_cold_optimum(
+    small_blocks, monkeypatch, seed, edits
+) -> None:  # type: ignore[no-untyped-def]
     # what a dispatcher's loop does to a solved pool: declines (bans), dispatches
     # made or finished (capacities and headcounts down or back up, to 0 and back)
+    monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 200)  # reopened rows held a few at a time
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=120, n_demands=50, seed=seed))
     sc = Scorer(case)
