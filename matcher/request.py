@@ -106,10 +106,13 @@ def prepare(
     excluded: Iterable[Pair] = (),
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
+    scorer: Scorer | None = None,
 ) -> Request:
     """Check a proposal's constraints against ``case`` (its policy applied) and
-    put them on its indexes; raises :class:`InputError` listing every problem."""
-    sc = Scorer(case)
+    put them on its indexes; raises :class:`InputError` listing every problem.
+    ``scorer``, if given, must be one made for this very case: encoding a city
+    again takes a noticeable part of a warm re-proposal."""
+    sc = Scorer(case) if scorer is None else scorer
     problems: list[Problem] = []
     pr, pc = _pair_index(pinned, sc, "pinned", problems)
     br, bc = _pair_index(excluded, sc, "excluded", problems)

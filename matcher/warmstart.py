@@ -54,6 +54,8 @@ class _Warm:
     column: dict[str, int]
     #: pairs the plan may not choose (declined or pinned), on those columns
     blocked: IntArray
+    #: the last request's own scorer (its case's columns, no closed ones kept)
+    request_scorer: Scorer | None = None
 
 
 class WarmProposals:
@@ -88,7 +90,12 @@ class WarmProposals:
         if policy is not None:
             case = case.with_policy(policy)
         step("scoring pairs")
-        req = prepare(case, pinned, excluded, used_capacity, filled_slots)
+        # the same pool as last time (only the constraints moved): its encoding still holds
+        last_sc = self._last.request_scorer if self._last is not None else None
+        same = last_sc is not None and last_sc.case == case
+        req = prepare(
+            case, pinned, excluded, used_capacity, filled_slots, last_sc if same else None
+        )
         # from here the plan is in play: a failure or a cancel forgets it
         last, self._last = self._last, None
         if not req.streams(self.engine):  # small pools solve densely: nothing to keep
@@ -113,6 +120,7 @@ class WarmProposals:
         else:
             self.was_warm = True
         out = _finish(warm, req, step)
+        warm.request_scorer = req.sc
         self._last = warm
         return out
 

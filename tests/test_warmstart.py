@@ -142,3 +142,17 @@ def test_closing_a_demand_with_declines_stays_warm() -> None:
     got = warm.propose(closed)
     assert warm.was_warm
     assert got.objective == pytest.approx(propose(closed, engine="dense").objective, abs=1e-6)
+
+
+def test_the_same_pool_is_not_encoded_again() -> None:
+    case = load_case("data/sample-district")
+    warm = WarmProposals(engine="streamed")
+    first = warm.propose(case)
+    encoded = warm._last.request_scorer if warm._last else None
+    a = first.assignments[0]
+    warm.propose(case, used_capacity={a.cadre: 1}, filled_slots={a.demand: 1})
+    assert warm.was_warm and warm._last is not None
+    assert warm._last.request_scorer is encoded is not None
+    other = replace(case, demands=case.demands[:-1])  # another pool: encoded afresh
+    warm.propose(other)
+    assert warm._last is not None and warm._last.request_scorer is not encoded
