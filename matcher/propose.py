@@ -29,7 +29,7 @@ from matcher.solver import forced_losses, is_optimal, solve
 from matcher.solver.warm import pair_keys
 from matcher.streamed import explain_streamed, solve_streamed
 
-__all__ = ["Progress", "assemble", "finish_streamed", "propose"]
+__all__ = ["Progress", "assemble", "finish_dense", "finish_streamed", "propose"]
 
 #: (row, loss) of each demand's exact alternates, by demand column
 Alternates = dict[int, list[tuple[int, float]]]
@@ -118,6 +118,11 @@ def propose(
         return finish_streamed(
             req, got.rows, got.cols, got.certified, got.alternates, got.alternates_below, step
         )
+    return finish_dense(req, step)
+
+
+def finish_dense(req: Request, step: Progress) -> Proposal:
+    """The whole score matrix in memory: solved, certified, explained, assembled."""
     rows, cols, certified, alts, method, unfilled = _dense(
         req.sc, req.cap, req.head, req.pr, req.pc, req.ban_keys, step
     )

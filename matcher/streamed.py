@@ -322,6 +322,19 @@ class LivePlan:
         self.result = self._solve()
         return self.result
 
+    def streamed(self, alternatives: int, also: IndexArray | None = None) -> Streamed:
+        """The current plan with its certificate and alternates (those of the
+        demands ``also`` too); duals that fail the check certify nothing."""
+        res = self.result
+        if res.u is None or res.v is None:
+            return Streamed(res.rows, res.cols, False, {})
+        self.step("certifying and pricing alternates", None)
+        try:
+            alts = self.alternates(alternatives, also)
+        except SolverError:
+            return Streamed(res.rows, res.cols, False, {})
+        return Streamed(res.rows, res.cols, True, alts, self.alternates_below)
+
     @property
     def alternates_below(self) -> float:
         """Alternates are listed completely below this loss (score points)."""
@@ -428,16 +441,7 @@ def solve_streamed(
     """Optimal free pairs for capacities ``cap`` and headcounts ``head`` (pins
     already taken off), never using the ``banned`` :func:`pair_keys`; alternates
     also for the demands in ``pinned_cols``."""
-    live = LivePlan(scorer, cap, head, banned, step)
-    res = live.result
-    if res.u is None or res.v is None:
-        return Streamed(res.rows, res.cols, False, {})
-    step("certifying and pricing alternates", None)
-    try:
-        alts = live.alternates(alternatives, pinned_cols)
-    except SolverError:
-        return Streamed(res.rows, res.cols, False, {})
-    return Streamed(res.rows, res.cols, True, alts, live.alternates_below)
+    return LivePlan(scorer, cap, head, banned, step).streamed(alternatives, pinned_cols)
 
 
 def explain_streamed(

@@ -27,11 +27,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from matcher.errors import SolverError
 from matcher.model import Case, Demand
 from matcher.policy import Policy
 from matcher.proposal import Proposal
-from matcher.propose import Progress, _progress, finish_streamed, propose
+from matcher.propose import Progress, _progress, finish_dense, finish_streamed
 from matcher.request import Engine, Pair, Request, prepare
 from matcher.scoring import Scorer
 from matcher.solver.warm import pair_keys
@@ -86,7 +85,6 @@ class WarmProposals:
         """What :func:`matcher.propose` gives for these arguments."""
         step = _progress(progress)
         self.was_warm = False
-        pinned, excluded = list(pinned), list(excluded)  # read twice below
         if policy is not None:
             case = case.with_policy(policy)
         step("scoring pairs")
@@ -99,15 +97,7 @@ class WarmProposals:
         # from here the plan is in play: a failure or a cancel forgets it
         last, self._last = self._last, None
         if not req.streams(self.engine):  # small pools solve densely: nothing to keep
-            return propose(
-                case,
-                pinned=pinned,
-                excluded=excluded,
-                used_capacity=used_capacity,
-                filled_slots=filled_slots,
-                progress=step,
-                engine=self.engine,
-            )
+            return finish_dense(req, step)
         warm = None
         if last is not None:
             last.live.step = step  # this call's progress (and its cancel), not the last one's
@@ -185,20 +175,10 @@ def _add(warm: _Warm, demand: Demand) -> _Warm:
 
 def _finish(warm: _Warm, req: Request, step: Progress) -> Proposal:
     """The warm plan as the proposal for ``req`` (on the request's own indexes)."""
-    res = warm.live.result
     to_col = np.array([warm.column[d] for d in req.sc.demand_ids], np.int64)
     back = np.full(warm.scorer.m, -1, np.int64)
     back[to_col] = np.arange(to_col.size)
-    certified = res.u is not None
-    alts: dict[int, list[tuple[int, float]]] = {}
-    below = None
-    if certified:
-        step("certifying and pricing alternates", None)
-        try:
-            found = warm.live.alternates(req.sc.case.policy.alternatives, to_col[np.unique(req.pc)])
-        except SolverError:  # as solve_streamed: duals that fail the check certify nothing
-            certified, found = False, {}
-        alts = {int(back[j]): v for j, v in found.items()}
-        below = warm.live.alternates_below if certified else None
-    cols = back[res.cols].astype(np.intp)
-    return finish_streamed(req, res.rows, cols, certified, alts, below, step)
+    got = warm.live.streamed(req.sc.case.policy.alternatives, to_col[np.unique(req.pc)])
+    alts = {int(back[j]): v for j, v in got.alternates.items()}
+    cols = back[got.cols].astype(np.intp)
+    return finish_streamed(req, got.rows, cols, got.certified, alts, got.alternates_below, step)
