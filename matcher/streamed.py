@@ -309,18 +309,15 @@ class LivePlan:
 
     def close_demand(self, j: int) -> Pruned:
         """No more slots for demand ``j`` (filled elsewhere or withdrawn)."""
-        self.lp.set_headcount(np.array([j]), np.array([0]))
-        if j < self.stream.m:
-            self.stream.col_ok[j] = False
-        self.result = self._solve()
-        return self.result
+        head = self.lp.head.copy()
+        head[j] = 0
+        return self.set_bounds(self.lp.cap.copy(), head)
 
     def withdraw_cadre(self, i: int) -> Pruned:
         """Cadre ``i`` leaves the pool (red status, leave): capacity 0."""
-        self.lp.set_capacity(np.array([i]), np.array([0]))
-        self.stream.row_ok[i] = False
-        self.result = self._solve()
-        return self.result
+        cap = self.lp.cap.copy()
+        cap[i] = 0
+        return self.set_bounds(cap, self.lp.head.copy())
 
     def streamed(self, alternatives: int, also: IndexArray | None = None) -> Streamed:
         """The current plan with its certificate and alternates (those of the
