@@ -23,12 +23,16 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.fastscore import BlockScan, Packed, by_column, merge_lists
 from matcher.scoring import Scorer
+
+if TYPE_CHECKING:
+    from matcher.reserve import ColumnReserve
 
 __all__ = ["Edges", "PairStream", "Scan"]
 
@@ -267,6 +271,7 @@ class PairStream:
         above_floor: float | None = None,
         above_cap: int = -1,
         seed: Edges | None = None,
+        reserve: ColumnReserve | None = None,
         progress: Callable[[float], None] | None = None,
     ) -> Scan:
         """One pass: pairs with ``q - u - v > floor``, each row's ``row_k[i]`` and
@@ -285,7 +290,9 @@ class PairStream:
         the floor rises as needed, and the scan's ``above_floor`` says where it
         ended (``above`` holds every usable pair above it). ``seed`` joins
         ``above`` under the same floor and cap: pairs an earlier scan found in
-        the rows and columns this one does not read.
+        the rows and columns this one does not read. With a ``reserve``, the
+        pairs above the floor go to it instead (each column keeps its best), and
+        ``above`` stays empty.
         """
         u = np.zeros(self.n) if u is None else u
         v = np.zeros(self.m) if v is None else v
@@ -319,6 +326,7 @@ class PairStream:
                 known=known,
                 only=only,
                 banned=self._banned_csr,
+                col_floor=None if reserve is None else reserve.floor,
             )
 
         # the compiled scan lets go of the GIL: two blocks are read at once while
@@ -341,7 +349,9 @@ class PairStream:
                     if fut is not None:
                         b = fut.result()
                         n_feasible += b.feasible
-                        if b.above_rows.size:
+                        if reserve is not None:
+                            reserve.push(b.above_rows, b.above_cols, b.above_q)
+                        elif b.above_rows.size:
                             above.add(Edges(b.above_rows, b.above_cols, b.above_q))
                         if row_k is not None:
                             ii, kk = np.nonzero(np.isfinite(b.row_val))

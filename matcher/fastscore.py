@@ -132,6 +132,7 @@ class Packed:
         self._unbounded = (np.full(sc.n, np.inf), np.full(sc.m, np.inf))
         self._everywhere = (np.ones(sc.n, np.bool_), np.zeros(sc.m, np.bool_))
         self._no_bans = (np.zeros(sc.m + 1, np.int64), np.zeros(0, np.int64))
+        self._no_floor = np.full(sc.m, -np.inf)
 
     def scan(
         self,
@@ -148,6 +149,7 @@ class Packed:
         known: tuple[FloatArray, FloatArray] | None = None,
         only: tuple[BoolArray, BoolArray] | None = None,
         banned: tuple[IntArray, IntArray] | None = None,
+        col_floor: FloatArray | None = None,
     ) -> BlockScan:
         """Read the cells ``r`` × ``c`` once, keeping what a scan asks for.
 
@@ -159,7 +161,9 @@ class Packed:
         ``floor`` are not scored. ``only = (rows, cols)``
         masks keep the cells on a marked row or a marked column.
         ``above_floor`` (default ``floor``) is the floor of the ``above`` pairs;
-        cells are skipped below the lower of the two.
+        cells are skipped below the lower of the two. ``col_floor`` (per column
+        of the case) raises that floor column by column: the pairs a
+        :class:`~matcher.reserve.ColumnReserve` would turn away are not handed over.
         """
         keep = floor if above_floor is None else above_floor
         skip = min(floor, keep)
@@ -168,6 +172,7 @@ class Packed:
         kr, kc = known if known is not None else self._unbounded
         on_r, on_c = only if only is not None else self._everywhere
         b_ptr, b_row = banned if banned is not None else self._no_bans
+        floors = col_floor if col_floor is not None else self._no_floor
         out = _scan(
             r.astype(np.int64),
             c.astype(np.int64),
@@ -186,6 +191,7 @@ class Packed:
             on_c,
             b_ptr,
             b_row,
+            floors,
             self.data,
         )
         a_r, a_c, a_q, r_val, r_col, r_q, r_rest, c_val, c_row, c_q, c_rest, feas = out
@@ -214,7 +220,7 @@ def _bound(row_ub, col_ub, top_j, status_i, w_travel_grid, km):  # type: ignore[
 @numba.njit(cache=True, nogil=True)
 def _scan(  # type: ignore[no-untyped-def]
     r, c, u, v, floor, keep_above, above_floor, k_rows, width, col_k, bounded,
-    kr, kc, on_r, on_c, b_ptr, b_row, data,
+    kr, kc, on_r, on_c, b_ptr, b_row, col_floor, data,
 ):  # fmt: skip
     (
         eff, own, need_ptr, need_tag, need_lvl, req_ptr, req_tag, req_lvl,
@@ -278,6 +284,7 @@ def _scan(  # type: ignore[no-untyped-def]
     for jj in range(nc):
         j = c[jj]
         vj, fj, tot, kc_j, on_j = v[j], fill[j], total[j], kc[j], on_c[j]
+        keep_j = max(above_floor, col_floor[j])
         row_km = km_t[where[j]]
         # no pair of this column scores above fill + w_skill + status - travel
         # (fit <= 1; grid units, with room for the rounding of each term)
@@ -357,7 +364,7 @@ def _scan(  # type: ignore[no-untyped-def]
             if hit:
                 continue
             gain = q - u_b[ii] - vj
-            if keep_above and gain > above_floor:
+            if keep_above and gain > keep_j:
                 if n_above == cap:
                     cap *= 2
                     a_r2, a_c2, a_q2 = (

@@ -32,6 +32,7 @@ from matcher.explain import unfilled_from_counts
 from matcher.fastexplain import explain_counts, per_demand
 from matcher.fastscore import Packed
 from matcher.proposal import Unfilled
+from matcher.reserve import ColumnReserve, reserve_depth
 from matcher.scoring import Scorer
 from matcher.solver.alternates import edge_alternates
 from matcher.solver.assign import SCALE, quantise
@@ -80,6 +81,16 @@ def _unique(e: Edges) -> Edges:
     return Edges(e.rows[first], e.cols[first], e.q[first])
 
 
+def _open_new(e: Edges, u: FloatArray, v: FloatArray, floor: float, lp: PairLP) -> Edges:
+    """Pairs of ``e`` between an open cadre and an open demand, with reduced cost
+    above ``floor``, that the LP does not hold."""
+    hit = (lp.cap[e.rows] > 0) & (lp.head[e.cols] > 0)
+    hit &= e.q - u[e.rows] - v[e.cols] > floor
+    at = np.flatnonzero(hit)
+    at = at[~lp.holds(pair_keys(e.rows[at], e.cols[at]))]
+    return Edges(e.rows[at], e.cols[at], e.q[at])
+
+
 class LivePlan:
     """A solved pool kept warm, so one change re-solves without starting over.
 
@@ -98,16 +109,23 @@ class LivePlan:
         self.scorer = scorer
         self.step = step
         self.stream = PairStream(scorer, cap, head, banned)
+        deep = ColumnReserve(self.stream.m, reserve_depth(self.stream.n, self.stream.m))
         first = self.stream.scan(
             row_k=np.minimum(cap, 64) + TOP_K,
-            # one big demand must not widen every demand's list: bigger ones are
-            # completed by the LP's widening like anything else the first scan missed
-            col_k=int(min(head.max(initial=0), 8)) + TOP_K,
+            above_floor=0.0,
+            reserve=deep,
             progress=lambda f: step("scoring pairs", f),
         )
-        self.known = (first.row_rest, first.col_rest)
+        #: every pair neither the LP nor the reserve holds scores at most these
+        self.known = (first.row_rest, deep.bound())
         self.lp = SapLP(cap, head)
         self.lp.add(first.tops.rows, first.tops.cols, first.tops.q)
+        # each demand's best few start the LP with each cadre's; one big demand
+        # must not widen every list: its other pairs wait in the reserve
+        start = deep.start(np.minimum(head[: self.stream.m], 8) + TOP_K)
+        self.lp.add(start.rows, start.cols, start.q)
+        #: the demands' deep lists beyond the LP: priced in full by every round
+        self.reserve = deep
         self.cache = Edges.empty()
         #: alternates losing up to this much are found (grid units): the band of
         #: near-tight pairs the scans keep. Each pair costs memory and search time,
@@ -137,12 +155,11 @@ class LivePlan:
     ) -> tuple[IndexArray, IndexArray, FloatArray]:
         # The improving pairs of the last scan are cached: while some of them still
         # improve the plan they widen the LP without a new scan; only a scan certifies.
-        a = self.cache
-        open_ = (lp.cap[a.rows] > 0) & (lp.head[a.cols] > 0)
-        hit = np.flatnonzero(open_ & (a.q - u[a.rows] - v[a.cols] > floor))
-        hit = hit[~lp.holds(pair_keys(a.rows[hit], a.cols[hit]))]
-        if hit.size:
-            return a.rows[hit], a.cols[hit], a.q[hit]
+        # So are the demands' deep lists from the first scan, for good.
+        for kept in (self.cache, self.reserve.over(u, v, floor)):
+            hit = _open_new(kept, u, v, floor, lp)
+            if len(hit):
+                return hit.rows, hit.cols, hit.q
         # Each row and column keeps its CACHE_K best pairs by reduced cost: if any
         # pair improves the plan, its row's best does, so nothing is missed, and
         # memory stays bounded even when early duals leave most pairs improving.
@@ -169,7 +186,8 @@ class LivePlan:
             above_cap=self.budget,
         )
         if whole:
-            self.priced = (scan.above, u.copy(), v.copy(), scan.above_floor)
+            band = self._with_reserve(scan.above, u, v, scan.above_floor)
+            self.priced = (band, u.copy(), v.copy(), scan.above_floor)
         self.base = (u.copy(), v.copy())
         self.flags = (scan.row_rest > 0, scan.col_rest > 0)
         b = _unique(scan.tops)
@@ -209,6 +227,12 @@ class LivePlan:
             seed=seed,
             progress=lambda f: self.step(phase, f),
         )
+
+    def _with_reserve(self, found: Edges, u: FloatArray, v: FloatArray, floor: float) -> Edges:
+        """A scan's pairs above ``floor`` and the reserve's: the scan's bounds do
+        not cover the reserve (it may have read some of it, or none)."""
+        near = self.reserve.over(u, v, floor)
+        return _unique(Edges.concat([found, near])) if len(near) else found
 
     def _fell(
         self, u: FloatArray, v: FloatArray, since: tuple[FloatArray, FloatArray] | None
@@ -278,6 +302,7 @@ class LivePlan:
             return Edges(e.rows[ok], e.cols[ok], e.q[ok])
 
         self.cache, self.near = keep(self.cache), keep(self.near)
+        self.reserve.ban(keys)
         if self.priced is not None:
             self.priced = (keep(self.priced[0]), *self.priced[1:])
         return self.resolve() if resolve else self.result
@@ -391,7 +416,7 @@ class LivePlan:
             del kept
             floor = found.above_floor
             self.near_floor = floor if self.near_at is None else max(self.near_floor, floor)
-            self.near = found.above
+            self.near = self._with_reserve(found.above, res.u, res.v, floor)
         self.priced = None
         self.near_at = (res.u, res.v)
         # a usable pair outside this graph was neither kept by the first scan (all of

@@ -44,7 +44,7 @@ def reference(sc: Scorer, r, c, u, v, floor, known, only, banned, formula=True):
     return rc, q, int((read & feasible).sum())
 
 
-def check(sc: Scorer, r, c, rng, banned_pairs, use_known, use_only) -> None:  # type: ignore[no-untyped-def]
+def check(sc: Scorer, r, c, rng, banned_pairs, use_known, use_only, use_cf=False) -> None:  # type: ignore[no-untyped-def]
     u = np.floor(rng.random(sc.n) * 3) * 1e6 * rng.integers(0, 2)
     v = np.floor(rng.random(sc.m) * 3) * 1e6 * rng.integers(0, 2)
     # a floor among the scores makes the formula's own bound skip cells
@@ -53,6 +53,8 @@ def check(sc: Scorer, r, c, rng, banned_pairs, use_known, use_only) -> None:  # 
     floor = float(rng.choice([-np.inf, -5e6, 0.0, 1e7, among]))
     known = (rng.random(sc.n) * 8e7, rng.random(sc.m) * 8e7) if use_known else None
     only = (rng.random(sc.n) < 0.5, rng.random(sc.m) < 0.5) if use_only else None
+    # per-column floors raise the bar of the pairs handed over, column by column
+    cf = np.where(rng.random(sc.m) < 0.5, -np.inf, rng.choice([0.0, among], sc.m))
     row_k = rng.integers(0, 4, r.size)
     col_k = int(rng.integers(0, 4))
     keys = np.array([(i << 32) | j for i, j in banned_pairs], np.int64)
@@ -65,13 +67,14 @@ def check(sc: Scorer, r, c, rng, banned_pairs, use_known, use_only) -> None:  # 
         rows = (keys >> 32)[order]
     got = Packed(sc).scan(
         r, c, u, v, floor=floor, row_k=row_k, col_k=col_k, known=known, only=only,
-        banned=(ptr, rows) if keys.size else None,
+        banned=(ptr, rows) if keys.size else None, col_floor=cf if use_cf else None,
     )  # fmt: skip
     rc, q, feasible = reference(sc, r, c, u, v, floor, known, only, banned_pairs)
     assert got.feasible == feasible
     # pairs above the floor: the same set, with the same grid scores
     if floor < np.inf:
-        ii, jj = np.nonzero(rc > floor)
+        bar = np.maximum(floor, cf[c])[None, :] if use_cf else floor
+        ii, jj = np.nonzero(rc > bar)
         want = sorted(zip(r[ii].tolist(), c[jj].tolist(), q[ii, jj].tolist(), strict=True))
         have = sorted(
             zip(got.above_rows.tolist(), got.above_cols.tolist(), got.above_q.tolist(), strict=True)
@@ -100,7 +103,9 @@ def check(sc: Scorer, r, c, rng, banned_pairs, use_known, use_only) -> None:  # 
 
 @settings(max_examples=60)
 @given(
-    case=cases(max_cadres=9, max_demands=6), seed=st.integers(0, 2**32 - 1), flags=st.integers(0, 7)
+    case=cases(max_cadres=9, max_demands=6),
+    seed=st.integers(0, 2**32 - 1),
+    flags=st.integers(0, 15),
 )
 def test_scan_matches_the_numpy_formula_on_random_cases(case, seed, flags) -> None:  # type: ignore[no-untyped-def]
     sc = Scorer(case)
@@ -110,7 +115,7 @@ def test_scan_matches_the_numpy_formula_on_random_cases(case, seed, flags) -> No
     banned = []
     if flags & 4 and r.size and c.size:
         banned = [(int(rng.choice(r)), int(rng.choice(c))) for _ in range(3)]
-    check(sc, r, c, rng, banned, bool(flags & 1), bool(flags & 2))
+    check(sc, r, c, rng, banned, bool(flags & 1), bool(flags & 2), bool(flags & 8))
 
 
 def test_scan_matches_the_numpy_formula_on_a_generated_district() -> None:
@@ -121,7 +126,7 @@ def test_scan_matches_the_numpy_formula_on_a_generated_district() -> None:
     for k in range(4):
         r = np.sort(rng.choice(sc.n, 80, replace=False))
         c = rng.choice(sc.m, 50, replace=False)
-        check(sc, r, c, rng, [(int(r[0]), int(c[0]))], k % 2 == 0, k >= 2)
+        check(sc, r, c, rng, [(int(r[0]), int(c[0]))], k % 2 == 0, k >= 2, k % 3 == 1)
 
 
 def test_the_formula_bound_skips_only_cells_that_cannot_clear_the_floor() -> None:

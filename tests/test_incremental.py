@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import matcher.candidates as candidates
+import matcher.reserve as reserve
 import matcher.streamed as streamed
 from matcher import Cancelled, CaseError, Demand, load_case, propose
 from matcher.generate import generate_case
@@ -19,12 +20,14 @@ from matcher.incremental import Replanner
 from matcher.scoring import Scorer
 from matcher.solver.warm import pair_keys
 from tests.test_propose import check_rules
+from tests.test_streamed import shallow_reserve
 
 
 @pytest.fixture
 def small_blocks(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(candidates, "BLOCK_CELLS", 3_000)
     monkeypatch.setattr(candidates, "MIN_ROWS", 1)
+    shallow_reserve(monkeypatch)
 
 
 def order(k: int, community: str, tag: str, level: int, head: int) -> Demand:
@@ -142,12 +145,16 @@ def test_bad_edits_name_what_is_wrong() -> None:
 @given(
     seed=st.integers(0, 10_000),
     edits=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2**16)), min_size=2, max_size=5),
+    deep=st.booleans(),
 )
 def test_bans_and_new_bounds_land_on_the_cold_optimum(
-    small_blocks, monkeypatch, seed, edits
+    small_blocks, monkeypatch, seed, edits, deep
 ) -> None:  # type: ignore[no-untyped-def]
     # what a dispatcher's loop does to a solved pool: declines (bans), dispatches
     # made or finished (capacities and headcounts down or back up, to 0 and back)
+    if deep:  # the LP starts from each demand's headcount; the rest wait in deep lists
+        monkeypatch.setattr(reserve, "MAX_DEPTH", 24)
+        monkeypatch.setattr(streamed, "TOP_K", 0)
     monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 200)  # reopened rows held a few at a time
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=120, n_demands=50, seed=seed))

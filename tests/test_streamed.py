@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import matcher.candidates as candidates
+import matcher.reserve as reserve
 import matcher.solver.lp as lp
 import matcher.streamed as streamed
 from matcher import Cancelled, Case, Demand, Policy, load_case, propose
@@ -32,6 +33,12 @@ def tiny_blocks(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(streamed, "TOP_K", 0)
     monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 5)
     monkeypatch.setattr(lp, "ADD_K", 1)
+    shallow_reserve(monkeypatch)
+
+
+def shallow_reserve(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Keep two pairs per demand from the first scan, so pricing must scan."""
+    monkeypatch.setattr(reserve, "MAX_DEPTH", 2)
 
 
 shared = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -74,8 +81,10 @@ def test_streamed_equals_dense_on_random_cases(tiny_blocks, case) -> None:  # ty
 @settings(
     max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(seed=st.integers(0, 10_000))
-def test_streamed_equals_dense_on_generated_districts(tiny_blocks, monkeypatch, seed) -> None:  # type: ignore[no-untyped-def]
+@given(seed=st.integers(0, 10_000), deep=st.booleans())
+def test_streamed_equals_dense_on_generated_districts(tiny_blocks, monkeypatch, seed, deep) -> None:  # type: ignore[no-untyped-def]
+    if deep:  # the default reserve: most pairs that matter are kept by the first scan
+        monkeypatch.setattr(reserve, "MAX_DEPTH", 24)
     monkeypatch.setattr(candidates, "BLOCK_CELLS", 4_000)
     monkeypatch.setattr(candidates, "MIN_ROWS", 1)
     monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 2_000)
@@ -96,7 +105,8 @@ def test_one_pair_lists_flag_rows_and_columns_and_still_reach_the_optimum(
 
     def spy(self, *args):  # type: ignore[no-untyped-def]
         out = price(self, *args)
-        flagged.append(int(self.flags[0].sum() + self.flags[1].sum()))
+        if self.flags is not None:  # a scan ran (not only the cache or reserve)
+            flagged.append(int(self.flags[0].sum() + self.flags[1].sum()))
         return out
 
     monkeypatch.setattr(streamed.LivePlan, "_price", spy)

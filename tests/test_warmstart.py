@@ -12,16 +12,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import matcher.candidates as candidates
+import matcher.reserve as reserve
 from matcher import Cancelled, Demand, InputError, Policy, load_case, propose
 from matcher.generate import generate_case
 from matcher.warmstart import WarmProposals
 from tests.test_propose import check_rules
+from tests.test_streamed import shallow_reserve
 
 
 @pytest.fixture
 def small_blocks(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(candidates, "BLOCK_CELLS", 3_000)
     monkeypatch.setattr(candidates, "MIN_ROWS", 1)
+    shallow_reserve(monkeypatch)
 
 
 @settings(
@@ -30,8 +33,13 @@ def small_blocks(monkeypatch):  # type: ignore[no-untyped-def]
 @given(
     seed=st.integers(0, 10_000),
     edits=st.lists(st.integers(0, 4), min_size=2, max_size=6),
+    deep=st.booleans(),
 )
-def test_a_dispatchers_loop_stays_warm_and_optimal(small_blocks, seed, edits) -> None:  # type: ignore[no-untyped-def]
+def test_a_dispatchers_loop_stays_warm_and_optimal(  # type: ignore[no-untyped-def]
+    small_blocks, monkeypatch, seed, edits, deep
+) -> None:
+    if deep:  # declines and pins must also leave the first scan's deep lists
+        monkeypatch.setattr(reserve, "MAX_DEPTH", 24)
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=150, n_demands=60, seed=seed))
     warm = WarmProposals(engine="streamed")

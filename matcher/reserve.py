@@ -1,0 +1,202 @@
+"""Each demand's best-scoring pairs, kept from the first scan of a big pool.
+
+Why: after the first LP solve, pricing must show that no pair outside the LP
+could improve the plan. A pair the first scan did not keep is bounded by the
+best score its demand left out, so the deeper each demand's kept list, the
+lower that bound, and the fewer cells a pricing scan has to score again. At
+city size the 200-odd best pairs of each demand hold every pair within a
+point of tight at the optimum: with them kept, pricing reads a few columns
+instead of 94 million cells. Each column's list takes new pairs into a short
+buffer and cuts back to its best ``k`` when the buffer fills (a selection, not
+a sort); the list's current bar goes back to the scan as a per-demand floor,
+so a block only hands over pairs that can still get in.
+
+Example:
+    >>> import numpy as np
+    >>> res = ColumnReserve(2, 2, spare=1)
+    >>> res.push(np.array([0, 1, 2, 3]), np.array([0, 0, 0, 1]), np.array([5.0, 7.0, 6.0, 1.0]))
+    >>> res.bound().tolist(), res.start(np.array([1, 1])).q.tolist()
+    ([6.0, -inf], [7.0, 1.0])
+    >>> res.over(np.zeros(4), np.zeros(2), 0.0).q.tolist()
+    [6.0]
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from matcher.candidates import Edges
+
+__all__ = ["ColumnReserve", "reserve_depth"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+IndexArray = npt.NDArray[np.intp]
+#: deepest list kept per demand: at city size 256 leaves no column to re-read at
+#: the optimum's duals, 128 leaves a few dozen
+MAX_DEPTH = 256
+#: pairs kept in all, per cadre and demand of the pool (bounds a metro's memory)
+PER_NODE = 64
+#: buffer past ``k`` per column: each cut costs about ``k + SPARE`` steps
+SPARE = 64
+
+
+def reserve_depth(n: int, m: int) -> int:
+    """How many pairs each of ``m`` demands keeps in a pool of ``n`` cadres."""
+    return int(min(MAX_DEPTH, PER_NODE * (n + m) // max(m, 1)))
+
+
+class ColumnReserve:
+    """The ``k`` best pairs of each of ``m`` columns by score (``q``), fed in any order.
+
+    :attr:`floor` is each column's current bar (``-inf`` until its list first
+    overflowed): a pair at or below it can never get in, whatever comes later.
+    Which of several pairs tied at the bar stay is fixed by the order they came in.
+    Once fed, :meth:`start` hands out each column's best few; the others stay
+    here, read in place by :meth:`over` (no copy of a city's 1.6 million pairs).
+    """
+
+    def __init__(self, m: int, k: int, spare: int = SPARE) -> None:
+        self.k = int(k)
+        self.q = np.empty((m, self.k + spare))
+        self.row = np.empty((m, self.k + spare), np.int32)
+        self.size = np.zeros(m, np.int64)
+        self.floor = np.full(m, -np.inf)
+        #: per column, how many entries (at the front) :meth:`start` handed out
+        self.taken = np.zeros(m, np.int64)
+
+    def push(self, rows: IntArray, cols: IntArray, q: FloatArray) -> None:
+        """Offer pairs; each column keeps its ``k`` best."""
+        if rows.size:
+            _push(self.q, self.row, self.size, self.floor, self.k, rows, cols, q)
+
+    def bound(self) -> FloatArray:
+        """Per column, a score no pair left out exceeds (``-inf``: none was)."""
+        _cut_all(self.q, self.row, self.size, self.floor, self.k)
+        return self.floor.copy()
+
+    def start(self, first: IntArray) -> Edges:
+        """Each column's ``first[j]`` best pairs; the rest stay for :meth:`over`."""
+        _cut_all(self.q, self.row, self.size, self.floor, self.k)
+        self.taken = np.minimum(first, self.size)
+        return Edges(*_start(self.q, self.row, self.size, self.taken))
+
+    def __len__(self) -> int:
+        return int((self.size - self.taken).sum())
+
+    def over(self, u: FloatArray, v: FloatArray, floor: float) -> Edges:
+        """The pairs left (bar banned ones) with ``q - u - v > floor``."""
+        return Edges(*_over(self.q, self.row, self.size, self.taken, u, v, float(floor)))
+
+    def ban(self, keys: IntArray) -> None:
+        """Drop these pairs (sorted ``row << 32 | col`` keys) for good."""
+        if keys.size:
+            _ban(self.q, self.row, self.size, self.taken, np.sort(keys))
+
+
+@numba.njit(cache=True, nogil=True)
+def _select(q, row, j, size, k):  # type: ignore[no-untyped-def]
+    """Move column ``j``'s ``k`` best of its first ``size`` entries to the front
+    (three-way partitions, so runs of tied scores cost no extra passes)."""
+    lo, hi, want = 0, size, k
+    while hi - lo > 1 and want > 0 and want < hi - lo:
+        a, b, c = q[j, lo], q[j, (lo + hi) // 2], q[j, hi - 1]
+        pivot = max(min(a, b), min(max(a, b), c))
+        # [lo, gt) > pivot, [gt, eq) == pivot, [lt, hi) < pivot
+        gt, eq, lt = lo, lo, hi
+        while eq < lt:
+            x = q[j, eq]
+            if x > pivot:
+                q[j, eq], q[j, gt] = q[j, gt], x
+                row[j, eq], row[j, gt] = row[j, gt], row[j, eq]
+                gt += 1
+                eq += 1
+            elif x < pivot:
+                lt -= 1
+                q[j, eq], q[j, lt] = q[j, lt], x
+                row[j, eq], row[j, lt] = row[j, lt], row[j, eq]
+            else:
+                eq += 1
+        if gt - lo >= want:
+            hi = gt
+        elif lt - lo >= want:
+            return
+        else:
+            want -= lt - lo
+            lo = lt
+
+
+@numba.njit(cache=True, nogil=True)
+def _cut(q, row, size, floor, k, j):  # type: ignore[no-untyped-def]
+    _select(q, row, j, size[j], k)
+    size[j] = k
+    low = q[j, 0]
+    for p in range(1, k):
+        low = min(low, q[j, p])
+    floor[j] = low
+
+
+@numba.njit(cache=True, nogil=True)
+def _push(q, row, size, floor, k, rows, cols, qs):  # type: ignore[no-untyped-def]
+    width = q.shape[1]
+    for p in range(rows.size):
+        j, x = cols[p], qs[p]
+        if x <= floor[j]:
+            continue
+        at = size[j]
+        q[j, at], row[j, at] = x, rows[p]
+        size[j] = at + 1
+        if at + 1 == width:
+            _cut(q, row, size, floor, k, j)
+
+
+@numba.njit(cache=True, nogil=True)
+def _cut_all(q, row, size, floor, k):  # type: ignore[no-untyped-def]
+    for j in range(size.size):
+        if size[j] > k:
+            _cut(q, row, size, floor, k, j)
+
+
+@numba.njit(cache=True, nogil=True)
+def _start(q, row, size, take):  # type: ignore[no-untyped-def]
+    """Move each column's ``take`` best to its front and hand them out."""
+    total = 0
+    for j in range(size.size):
+        _select(q, row, j, size[j], take[j])
+        total += take[j]
+    rows, cols, qs = np.empty(total, np.intp), np.empty(total, np.intp), np.empty(total)
+    at = 0
+    for j in range(size.size):
+        for p in range(take[j]):
+            rows[at], cols[at], qs[at] = row[j, p], j, q[j, p]
+            at += 1
+    return rows, cols, qs
+
+
+@numba.njit(cache=True, nogil=True)
+def _over(q, row, size, taken, u, v, floor):  # type: ignore[no-untyped-def]
+    count = 0
+    for j in range(size.size):
+        for p in range(taken[j], size[j]):
+            if q[j, p] - u[row[j, p]] - v[j] > floor:
+                count += 1
+    rows, cols, qs = np.empty(count, np.intp), np.empty(count, np.intp), np.empty(count)
+    at = 0
+    for j in range(size.size):
+        for p in range(taken[j], size[j]):
+            if q[j, p] - u[row[j, p]] - v[j] > floor:
+                rows[at], cols[at], qs[at] = row[j, p], j, q[j, p]
+                at += 1
+    return rows, cols, qs
+
+
+@numba.njit(cache=True, nogil=True)
+def _ban(q, row, size, taken, keys):  # type: ignore[no-untyped-def]
+    for j in range(size.size):
+        for p in range(taken[j], size[j]):
+            key = (np.int64(row[j, p]) << 32) | j
+            at = np.searchsorted(keys, key)
+            if at < keys.size and keys[at] == key:
+                q[j, p] = -np.inf
