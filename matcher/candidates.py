@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -304,16 +305,17 @@ class PairStream:
             above.add(seed)
         tops: list[Edges] = []
 
-        def plan() -> Iterator[tuple[float, IndexArray, IndexArray]]:
+        def plan() -> Iterator[tuple[float, int, IndexArray, IndexArray]]:
             done = 0
             for b_r, b_c in self.blocks:
                 done += b_r.size * b_c.size
                 skip = min(floor, above.floor) if keep_above else floor
                 r, c = self._cells(b_r, b_c, u, v, skip, known, only)
-                yield done / max(self.cells, 1), r, c
+                for lane in range(WORKERS):
+                    yield done / max(self.cells, 1), lane, r, c[c % WORKERS == lane]
 
         def read(r: IndexArray, c: IndexArray) -> BlockScan:
-            return self.packed.scan(
+            b = self.packed.scan(
                 r,
                 c,
                 u,
@@ -328,20 +330,26 @@ class PairStream:
                 banned=self._banned_csr,
                 col_floor=None if reserve is None else reserve.floor,
             )
+            if reserve is not None:  # this lane alone writes these columns' lists
+                reserve.push(b.above_rows, b.above_cols, b.above_q)
+            return b
 
-        # the compiled scan lets go of the GIL: two blocks are read at once while
-        # this thread merges the results, in block order, so the answer is unchanged
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        # The compiled scan lets go of the GIL. Columns are dealt to WORKERS lanes
+        # by index, each lane a thread reading its share of every block in block
+        # order, while this thread merges the results in the same order: so the
+        # answer never depends on timing, and a lane alone touches its columns.
+        with ExitStack() as stack:
+            lanes = [stack.enter_context(ThreadPoolExecutor(max_workers=1)) for _ in range(WORKERS)]
             pending: deque[tuple[float, IndexArray, IndexArray, Future[BlockScan] | None]] = deque()
             work = plan()
             try:
                 while True:
-                    while len(pending) < WORKERS + 1:
+                    while len(pending) < 2 * WORKERS:
                         item = next(work, None)
                         if item is None:
                             break
-                        frac, r, c = item
-                        job = pool.submit(read, r, c) if r.size and c.size else None
+                        frac, lane, r, c = item
+                        job = lanes[lane].submit(read, r, c) if r.size and c.size else None
                         pending.append((frac, r, c, job))
                     if not pending:
                         break
@@ -349,14 +357,12 @@ class PairStream:
                     if fut is not None:
                         b = fut.result()
                         n_feasible += b.feasible
-                        if reserve is not None:
-                            reserve.push(b.above_rows, b.above_cols, b.above_q)
-                        elif b.above_rows.size:
+                        if reserve is None and b.above_rows.size:
                             above.add(Edges(b.above_rows, b.above_cols, b.above_q))
                         if row_k is not None:
                             ii, kk = np.nonzero(np.isfinite(b.row_val))
                             tops.append(Edges(r[ii], b.row_col[ii, kk], b.row_q[ii, kk]))
-                            row_rest[r] = b.row_rest
+                            row_rest[r] = np.maximum(row_rest[r], b.row_rest)
                         cols_top.merge(b, c)
                     if progress is not None:
                         progress(frac)

@@ -109,19 +109,17 @@ class LivePlan:
         self.scorer = scorer
         self.step = step
         self.stream = PairStream(scorer, cap, head, banned)
+        # The first scan keeps each demand's best pairs (a deep list): a pair left
+        # out scores no more than its demand's list's last, which bounds every later
+        # scan. Cadres get no lists: their bound would be loose (a cadre reaches
+        # thousands of demands) and their pairs would only swell the first LP.
         deep = ColumnReserve(self.stream.m, reserve_depth(self.stream.n, self.stream.m))
-        first = self.stream.scan(
-            row_k=np.minimum(cap, 64) + TOP_K,
-            above_floor=0.0,
-            reserve=deep,
-            progress=lambda f: step("scoring pairs", f),
-        )
+        self.stream.scan(above_floor=0.0, reserve=deep, progress=lambda f: step("scoring pairs", f))
         #: every pair neither the LP nor the reserve holds scores at most these
-        self.known = (first.row_rest, deep.bound())
+        self.known = (np.full(self.stream.n, np.inf), deep.bound())
         self.lp = SapLP(cap, head)
-        self.lp.add(first.tops.rows, first.tops.cols, first.tops.q)
-        # each demand's best few start the LP with each cadre's; one big demand
-        # must not widen every list: its other pairs wait in the reserve
+        # each demand's best few start the LP; one big demand must not widen every
+        # list: its other pairs wait in the reserve
         start = deep.start(np.minimum(head[: self.stream.m], 8) + TOP_K)
         self.lp.add(start.rows, start.cols, start.q)
         #: the demands' deep lists beyond the LP: priced in full by every round
