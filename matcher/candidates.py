@@ -231,7 +231,8 @@ class PairStream:
                 far = np.zeros(h.size)
                 np.maximum.at(far, at, lims[s : s + per])
                 reach = np.asarray((sc.km_comm[h][:, where] <= far[:, None]).any(axis=0), bool)
-            if reach.any():
+            if reach.any():  # rows by home: the scan skips a far home's run whole
+                r = r[np.argsort(sc.home[r], kind="stable")]
                 out.append((r, np.packbits(reach), int(reach.sum())))
         return out
 

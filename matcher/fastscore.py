@@ -161,7 +161,9 @@ class Packed:
         ``floor`` are not scored. ``only = (rows, cols)``
         masks keep the cells on a marked row or a marked column.
         ``above_floor`` (default ``floor``) is the floor of the ``above`` pairs;
-        cells are skipped below the lower of the two. ``col_floor`` (per column
+        cells are skipped below the lower of the two. Without ``row_k`` and
+        ``col_k`` no lists are kept, and the ``*_rest`` bounds are ``+inf``
+        (nothing known). ``col_floor`` (per column
         of the case) raises that floor column by column: the pairs a
         :class:`~matcher.reserve.ColumnReserve` would turn away are not handed over.
         """
@@ -192,6 +194,7 @@ class Packed:
             b_ptr,
             b_row,
             floors,
+            row_k is not None or col_k > 0,
             self.data,
         )
         a_r, a_c, a_q, r_val, r_col, r_q, r_rest, c_val, c_row, c_q, c_rest, feas = out
@@ -200,7 +203,7 @@ class Packed:
         )
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _insert(val, idx, qs, row, width, x, k, q):  # type: ignore[no-untyped-def]
     """Put ``x`` into the sorted (best first) list ``val[row, :width]``."""
     p = width - 1
@@ -220,7 +223,7 @@ def _bound(row_ub, col_ub, top_j, status_i, w_travel_grid, km):  # type: ignore[
 @numba.njit(cache=True, nogil=True)
 def _scan(  # type: ignore[no-untyped-def]
     r, c, u, v, floor, keep_above, above_floor, k_rows, width, col_k, bounded,
-    kr, kc, on_r, on_c, b_ptr, b_row, col_floor, data,
+    kr, kc, on_r, on_c, b_ptr, b_row, col_floor, lists, data,
 ):  # fmt: skip
     (
         eff, own, need_ptr, need_tag, need_lvl, req_ptr, req_tag, req_lvl,
@@ -239,7 +242,8 @@ def _scan(  # type: ignore[no-untyped-def]
         for w in range(words):
             miss_b[w, ii] = missing[r[ii], w]
     home_b, lim_b, u_b, kr_b = home[r], limit[r], u[r], kr[r]
-    st_b = status[r] * SCALE
+    st_raw = status[r]
+    st_b = st_raw * SCALE
     wt_s = w_travel * SCALE
     open_b = ~dead[r]
     on_b = on_r[r]
@@ -251,10 +255,23 @@ def _scan(  # type: ignore[no-untyped-def]
         if on_b[ii]:
             marked[n_marked] = ii
             n_marked += 1
-    # each column's candidate rows, narrowed filter by filter: the cheap rules run
-    # over the whole block, the dearer ones only over the rows still in play
+    # each column's candidate rows: the cheap rules run over the whole block, the
+    # dearer ones only over the rows still in play
     live = np.empty(nr, np.int64)
     cov = np.empty(nr)
+    # runs of consecutive rows sharing a home (blocks are sorted by home), each
+    # with its farthest traveller: a column out of a run's reach skips it whole
+    run_start = np.empty(nr + 1, np.int64)
+    run_home = np.empty(nr, np.int64)
+    run_lim = np.empty(nr)
+    n_runs = 0
+    for ii in range(nr):
+        if ii == 0 or home_b[ii] != home_b[ii - 1]:
+            run_start[n_runs], run_home[n_runs], run_lim[n_runs] = ii, home_b[ii], lim_b[ii]
+            n_runs += 1
+        else:
+            run_lim[n_runs - 1] = max(run_lim[n_runs - 1], lim_b[ii])
+    run_start[n_runs] = nr
     # each tag's holders among the block's rows, in row order: a column that
     # requires tags starts from the holders of its rarest one
     tag_ptr = np.zeros(tags + 1, np.int64)
@@ -296,27 +313,40 @@ def _scan(  # type: ignore[no-untyped-def]
                 first, span = t, tag_ptr[t + 1] - tag_ptr[t]
         nl = 0
         by_mark = not on_j and n_marked < span
-        for x in range(n_marked if by_mark else span):
-            if by_mark:
-                ii = marked[x]
-            elif first < 0:
-                ii = x
-            else:
-                ii = tag_rows[tag_ptr[first] + x]
-            if (
-                open_b[ii]
-                and row_km[home_b[ii]] <= lim_b[ii]
-                and (on_j or on_b[ii])
-                and (
-                    not bounded
-                    or _bound(kr_b[ii], kc_j, top_j, st_b[ii], wt_s, row_km[home_b[ii]])
-                    - u_b[ii]
-                    - vj
-                    > floor
-                )
-            ):
-                live[nl] = ii
-                nl += 1
+        if by_mark or first >= 0:
+            for x in range(n_marked if by_mark else span):
+                ii = marked[x] if by_mark else tag_rows[tag_ptr[first] + x]
+                km = row_km[home_b[ii]]
+                if (
+                    open_b[ii]
+                    and km <= lim_b[ii]
+                    and (on_j or on_b[ii])
+                    and (
+                        not bounded
+                        or _bound(kr_b[ii], kc_j, top_j, st_b[ii], wt_s, km) - u_b[ii] - vj > floor
+                    )
+                ):
+                    live[nl] = ii
+                    nl += 1
+        else:
+            # a home out of reach skips its whole run of rows at once
+            for g in range(n_runs):
+                km = row_km[run_home[g]]
+                if km > run_lim[g]:
+                    continue
+                for ii in range(run_start[g], run_start[g + 1]):
+                    if (
+                        open_b[ii]
+                        and km <= lim_b[ii]
+                        and (on_j or on_b[ii])
+                        and (
+                            not bounded
+                            or _bound(kr_b[ii], kc_j, top_j, st_b[ii], wt_s, km) - u_b[ii] - vj
+                            > floor
+                        )
+                    ):
+                        live[nl] = ii
+                        nl += 1
         for p in range(req_ptr[j], req_ptr[j + 1]):
             t, lvl = req_tag[p], req_lvl[p]
             kept = 0
@@ -345,18 +375,27 @@ def _scan(  # type: ignore[no-untyped-def]
             lv = need_lvl[p]
             for x in range(nl):
                 cov[x] += min(et[live[x]], lv)
+        # scores first, in a loop free of branches and stores the compiler can
+        # vectorise; the selection below is the branchy part, per scored cell
+        if tot > 0:
+            for x in range(nl):
+                cov[x] = cov[x] / tot
+        else:
+            for x in range(nl):
+                cov[x] = 1.0
         for x in range(nl):
             ii = live[x]
-            covered = cov[x]
-            fit = covered / tot if tot > 0 else 1.0
-            score = np.rint(w_skill * fit * _ROUND) / _ROUND + 0.0
+            score = np.rint(w_skill * cov[x] * _ROUND) / _ROUND + 0.0
             score += fj
             score += np.rint(-w_travel * row_km[home_b[ii]] * _ROUND) / _ROUND + 0.0
-            i = r[ii]
-            score += status[i]
-            q = np.rint(score * SCALE)
+            score += st_raw[ii]
+            cov[x] = np.rint(score * SCALE)
+        for x in range(nl):
+            q = cov[x]
             if q <= 0.0:
                 continue
+            ii = live[x]
+            i = r[ii]
             hit = False
             for p in range(b_ptr[j], b_ptr[j + 1]):
                 if b_row[p] == i:
@@ -376,16 +415,19 @@ def _scan(  # type: ignore[no-untyped-def]
                     a_r, a_c, a_q = a_r2, a_c2, a_q2
                 a_r[n_above], a_c[n_above], a_q[n_above] = i, j, q
                 n_above += 1
+            if not lists:
+                continue
             w = k_rows[ii] + 1
             if gain > row_val[ii, w - 1]:
                 _insert(row_val, row_col, row_q, ii, w, gain, j, q)
             if gain > col_val[jj, col_k]:
                 _insert(col_val, col_row, col_q, jj, col_k + 1, gain, i, q)
-    row_rest = np.full(nr, -np.inf)
+    row_rest = np.full(nr, np.inf if not lists else -np.inf)
     for ii in range(nr):
-        row_rest[ii] = row_val[ii, k_rows[ii]]
+        if lists:
+            row_rest[ii] = row_val[ii, k_rows[ii]]
         row_val[ii, k_rows[ii] :] = -np.inf
-    col_rest = col_val[:, col_k].copy()
+    col_rest = col_val[:, col_k].copy() if lists else np.full(nc, np.inf)
     return (
         a_r[:n_above].copy(),
         a_c[:n_above].copy(),
