@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -158,14 +159,31 @@ def solve_pruned(
 
 
 def _best_per_group(group: IndexArray, value: FloatArray, k: int) -> BoolArray:
-    """Mask of the ``k`` largest ``value`` within each ``group``."""
-    order = np.lexsort((-value, group))
-    g = group[order]
-    first = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
-    rank = np.arange(g.size) - np.repeat(first, np.diff(np.r_[first, g.size]))
+    """Mask of the ``k`` largest ``value`` within each ``group`` (earlier wins ties)."""
     out = np.zeros(group.size, bool)
-    out[order[rank < k]] = True
+    if group.size and k > 0:
+        _mark_best(np.asarray(group, np.int64), value, int(k), int(group.max()) + 1, out)
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _mark_best(group, value, k, groups, out):  # type: ignore[no-untyped-def]
+    # each group's k best so far, best first: one pass, no sort of the whole
+    val = np.full((groups, k), -np.inf)
+    at = np.full((groups, k), -1, np.int64)
+    for a in range(group.size):
+        g, x = group[a], value[a]
+        if x <= val[g, k - 1] and at[g, k - 1] >= 0:
+            continue
+        p = k - 1
+        while p > 0 and (at[g, p - 1] < 0 or val[g, p - 1] < x):
+            val[g, p], at[g, p] = val[g, p - 1], at[g, p - 1]
+            p -= 1
+        val[g, p], at[g, p] = x, a
+    for g in range(groups):
+        for p in range(k):
+            if at[g, p] >= 0:
+                out[at[g, p]] = True
 
 
 def solve_lp(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from matcher.solver import assign, forced_losses, is_optimal, lp, quantise, solve
 from matcher.solver.warm import WarmLP
@@ -79,3 +80,30 @@ def test_best_k_pricing_returns_the_same_smallest_losses(prune_everything, case)
             want = np.sort(full[:, c])[:best]
             got = np.sort(quick[:, c])[:best]
             assert np.allclose(got, want, atol=1e-9, equal_nan=False) or np.array_equal(got, want)
+
+
+@given(
+    groups=st.lists(st.integers(0, 6), min_size=1, max_size=60),
+    data=st.data(),
+    k=st.integers(1, 5),
+)
+def test_best_per_group_keeps_each_groups_k_best_earliest_first_on_ties(groups, data, k) -> None:  # type: ignore[no-untyped-def]
+    group = np.array(groups)
+    value = np.array(
+        data.draw(
+            st.lists(
+                st.sampled_from([-np.inf, -1.0, 0.0, 2.0, 5.0]),
+                min_size=group.size,
+                max_size=group.size,
+            )
+        )
+    )
+    got = lp._best_per_group(group, value, k)
+    # the reference: a stable sort by group, then by value, best first
+    order = np.lexsort((-value, group))
+    g = group[order]
+    first = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    rank = np.arange(g.size) - np.repeat(first, np.diff(np.r_[first, g.size]))
+    want = np.zeros(group.size, bool)
+    want[order[rank < k]] = True
+    assert np.array_equal(got, want)
