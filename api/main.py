@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -35,7 +36,7 @@ from api.routes import (
 )
 from api.settings import Settings
 from api.warm import WarmPlans
-from matcher import SAMPLE_DISTRICT, __version__, load_case
+from matcher import SAMPLE_DISTRICT, __version__, load_case, load_kernels
 from matcher.store import Store
 
 __all__ = ["app_from_env", "create_app", "load_sample"]
@@ -122,6 +123,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.load_kernels:  # serving starts at once; the kernels follow
+            threading.Thread(target=load_kernels, name="matcher-kernels", daemon=True).start()
         yield
         # cancel jobs before closing the store: a job never writes once cancelled
         await asyncio.to_thread(manager.shutdown)

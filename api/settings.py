@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         description="keep each district's last big plan in memory and re-solve the next"
         " proposal from it (a city's takes a few hundred MiB)",
     )
+    load_kernels: bool = Field(
+        True,
+        description="load the compiled kernels in the background at start, so the first"
+        " big proposal does not wait for them (after a fresh install: compile them)",
+    )
     job_queue: int = Field(16, ge=1, description="unfinished jobs at once; more answer 503")
     job_keep: int = Field(100, ge=1, description="finished jobs kept in memory (oldest go first)")
     job_ttl: float = Field(3600.0, gt=0, description="seconds a finished job stays readable")

@@ -30,6 +30,7 @@ from matcher.errors import (
 )
 from matcher.incremental import Replanner
 from matcher.io import load_case, write_case
+from matcher.kernels import load_kernels
 from matcher.model import Cadre, Case, Community, Demand, Status
 from matcher.paths import SAMPLE_DISTRICT
 from matcher.policy import Policy, Weights, load_policy, parse_policy
@@ -71,6 +72,7 @@ __all__ = [
     "Weights",
     "default_taxonomy",
     "load_case",
+    "load_kernels",
     "load_policy",
     "load_taxonomy",
     "parse_policy",

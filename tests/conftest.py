@@ -18,6 +18,9 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# an app under test loads no kernels in the background: tests that spy on the
+# engine would count that proposal too (tests/api/test_health.py turns it on)
+os.environ.setdefault("MATCHER_LOAD_KERNELS", "false")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample-district"

@@ -41,3 +41,23 @@ def test_unknown_route_is_a_problem(client: TestClient) -> None:
     r = client.delete("/health")
     assert r.status_code == 405
     assert r.json()["type"].endswith("method-not-allowed")
+
+
+def test_the_kernels_load_in_the_background_at_start_when_asked(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    import api.main
+    from api.main import create_app
+    from api.settings import Settings
+    from matcher.store import Store
+
+    loaded = threading.Event()
+    monkeypatch.setattr(api.main, "load_kernels", lambda: loaded.set())
+    for wanted in (False, True):
+        loaded.clear()
+        store = Store.open(str(tmp_path / f"{wanted}.db"))
+        settings = Settings(db=str(tmp_path / "unused.db"), load_kernels=wanted)
+        with TestClient(create_app(settings, store=store)) as client:
+            assert client.get("/health").status_code == 200
+            assert loaded.wait(0.0 if not wanted else 5.0) is wanted
+        store.close()
