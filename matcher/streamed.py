@@ -154,10 +154,11 @@ class LivePlan:
         # The improving pairs of the last scan are cached: while some of them still
         # improve the plan they widen the LP without a new scan; only a scan certifies.
         # So are the demands' deep lists from the first scan, for good.
-        for kept in (self.cache, self.reserve.over(u, v, floor)):
-            hit = _open_new(kept, u, v, floor, lp)
-            if len(hit):
-                return hit.rows, hit.cols, hit.q
+        hit = _open_new(self.cache, u, v, floor, lp)
+        if not len(hit):
+            hit = _open_new(self.reserve.over(u, v, floor), u, v, floor, lp)
+        if len(hit):
+            return hit.rows, hit.cols, hit.q
         # Each row and column keeps its CACHE_K best pairs by reduced cost: if any
         # pair improves the plan, its row's best does, so nothing is missed, and
         # memory stays bounded even when early duals leave most pairs improving.

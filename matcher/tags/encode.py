@@ -36,9 +36,16 @@ def encode_levels(
 ) -> npt.NDArray[np.float64]:
     """Dense ``(len(profiles), n_tags)`` array of levels; 0 where a tag is absent."""
     out = np.zeros((len(profiles), len(taxonomy.tags)), dtype=np.float64)
-    for row, profile in enumerate(profiles):
+    rows: list[int] = []
+    tags: list[int] = []
+    levels: list[int] = []
+    index = taxonomy.tag_index
+    for row, profile in enumerate(profiles):  # one write at the end: a city has 100,000 tags
         for slug, level in profile.items():
-            out[row, taxonomy.tag_index(slug)] = level
+            rows.append(row)
+            tags.append(index(slug))
+            levels.append(level)
+    out[rows, tags] = levels
     return out
 
 
