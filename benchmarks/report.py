@@ -135,14 +135,18 @@ def suite_markdown(rep: dict[str, Any], command: str = "") -> str:
         )
         pr = i.get("propose")
         if pr and pr.get("status") == "ok":
-            sv = _secs(i["methods"]["matcher"]) or 0.0
+            # the solver core may not have run (``--solvers`` without matcher)
+            sv = _secs(i["methods"].get("matcher", {}))
             tot = pr["times"]["propose"]["seconds"]
-            rest = (
-                "it scores, solves and explains in one streamed pass"
-                if pr["solver"] == "lp-streamed"
-                else f"explain ≈ propose − score − solve = "
-                f"{max(tot - ph['score']['seconds'] - sv, 0):.2f} s"
-            )
+            if pr["solver"] == "lp-streamed":
+                rest = "it scores, solves and explains in one streamed pass"
+            elif sv is None:
+                rest = "the solver core was not run, so explaining is not split out"
+            else:
+                rest = (
+                    f"explain ≈ propose − score − solve = "
+                    f"{max(tot - ph['score']['seconds'] - sv, 0):.2f} s"
+                )
             below = pr.get("alternatives_below")
             alts = "" if below is None else f", alternates complete below {below:g} points"
             lines.append(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from benchmarks.report import suite_markdown
 from matcher.cli import app
 
 from .test_orlib import TINY
@@ -31,6 +32,11 @@ def test_quick_suite_runs_and_matcher_is_optimal(tmp_path: Path) -> None:
             assert methods["ortools-mcf"]["metrics"]["gap"] == 0.0
     md = (out / "report.md").read_text()
     assert "Matcher's gain in total score" in md and "manual-rule" in md
+    # a run with --solvers leaving out the solver core still renders
+    for inst in rep["instances"]:
+        del inst["methods"]["matcher"]
+    partial = suite_markdown(rep)
+    assert "the solver core was not run" in partial
     if importlib.util.find_spec("matplotlib") is not None:
         assert (out / "quality.png").exists() and (out / "time.png").exists()
 
