@@ -36,7 +36,7 @@ from matcher.reserve import ColumnReserve, reserve_depth
 from matcher.scoring import Scorer
 from matcher.solver.alternates import edge_alternates
 from matcher.solver.assign import SCALE, quantise
-from matcher.solver.lp import TOP_K, PairLP, Pruned, solve_pruned
+from matcher.solver.lp import PairLP, Pruned, solve_pruned
 from matcher.solver.sap import SapLP
 from matcher.solver.warm import pair_keys
 
@@ -55,6 +55,9 @@ CACHE_K = 16
 #: near-tight pairs kept for alternates, per cadre and demand: past that the
 #: floor rises above minus the band and alternates are exact below the new floor
 NEAR_BUDGET = 160
+#: pairs each demand starts the LP with beyond its headcount (up to 8): the
+#: deep lists bring the rest as the duals ask, and a small start solves faster
+START_K = 2
 #: cells per block of demands when explaining unfilled slots
 EXPLAIN_CELLS = 4_000_000
 
@@ -120,7 +123,7 @@ class LivePlan:
         self.lp = SapLP(cap, head)
         # each demand's best few start the LP; one big demand must not widen every
         # list: its other pairs wait in the reserve
-        start = deep.start(np.minimum(head[: self.stream.m], 8) + TOP_K)
+        start = deep.start(np.minimum(head[: self.stream.m], 8) + START_K)
         self.lp.add(start.rows, start.cols, start.q)
         #: the demands' deep lists beyond the LP: priced in full by every round
         self.reserve = deep

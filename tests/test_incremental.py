@@ -73,7 +73,7 @@ def test_the_sample_takes_a_new_work_order_warm() -> None:
 
 def test_an_edit_re_prices_only_the_pairs_whose_duals_fell(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # first lists so long that the first pricing scan certifies the cold plan outright
-    monkeypatch.setattr(streamed, "TOP_K", 10_000)
+    monkeypatch.setattr(streamed, "START_K", 10_000)
     plan = Replanner(load_case("data/sample-district"))
     assert plan.certified  # the cold solve, which reads every pair
     reads: list[bool] = []
@@ -154,7 +154,7 @@ def test_bans_and_new_bounds_land_on_the_cold_optimum(
     # made or finished (capacities and headcounts down or back up, to 0 and back)
     if deep:  # the LP starts from each demand's headcount; the rest wait in deep lists
         monkeypatch.setattr(reserve, "MAX_DEPTH", 24)
-        monkeypatch.setattr(streamed, "TOP_K", 0)
+        monkeypatch.setattr(streamed, "START_K", 0)
     monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 200)  # reopened rows held a few at a time
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=120, n_demands=50, seed=seed))

@@ -30,7 +30,7 @@ from tests.test_propose import check_rules
 def tiny_blocks(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(candidates, "BLOCK_CELLS", 7)
     monkeypatch.setattr(candidates, "MIN_ROWS", 1)
-    monkeypatch.setattr(streamed, "TOP_K", 0)
+    monkeypatch.setattr(streamed, "START_K", 0)
     monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 5)
     monkeypatch.setattr(lp, "ADD_K", 1)
     shallow_reserve(monkeypatch)
