@@ -2,8 +2,8 @@
 
 Why: the streamed engine's loops are compiled by numba and cached on disk. A
 process loads them on first use (about half a second, most of it numba's own
-start-up), or compiles them when the cache is missing (a fresh install: a
-minute or more). A long-lived service pays that once at start-up instead of in
+start-up), or compiles them when the cache is missing (a fresh install: about
+45 s on two cores). A long-lived service pays that once at start-up instead of in
 its first dispatcher's request, and the benchmark harness pays it before the
 clock starts, as the peers import their compiled libraries before theirs.
 
