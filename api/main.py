@@ -108,6 +108,17 @@ def load_sample(store: Store, district: str) -> bool:
     return True
 
 
+def _load_kernels() -> None:
+    """Load the compiled kernels; a failure is logged (the first big proposal
+    will then load or compile them itself)."""
+    try:
+        seconds = load_kernels()
+    except Exception:
+        log.exception("loading the compiled kernels failed; proposals will load them on use")
+    else:
+        log.info("compiled kernels loaded in %.1f s", seconds)
+
+
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """The app over ``store`` (default: opened and migrated from ``settings.db``)."""
     settings = settings or Settings()
@@ -124,7 +135,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.load_kernels:  # serving starts at once; the kernels follow
-            threading.Thread(target=load_kernels, name="matcher-kernels", daemon=True).start()
+            threading.Thread(target=_load_kernels, name="matcher-kernels", daemon=True).start()
         yield
         # cancel jobs before closing the store: a job never writes once cancelled
         await asyncio.to_thread(manager.shutdown)

@@ -136,12 +136,18 @@ def suite_markdown(rep: dict[str, Any], command: str = "") -> str:
         pr = i.get("propose")
         if pr and pr.get("status") == "ok":
             # the solver core may not have run (``--solvers`` without matcher)
-            sv = _secs(i["methods"].get("matcher", {}))
+            core = i["methods"].get("matcher")
+            sv = _secs(core or {})
             tot = pr["times"]["propose"]["seconds"]
             if pr["solver"] == "lp-streamed":
                 rest = "it scores, solves and explains in one streamed pass"
-            elif sv is None:
+            elif core is None:
                 rest = "the solver core was not run, so explaining is not split out"
+            elif sv is None:
+                rest = (
+                    f"the solver core has no time ({core.get('status')}), "
+                    "so explaining is not split out"
+                )
             else:
                 rest = (
                     f"explain ≈ propose − score − solve = "

@@ -83,8 +83,8 @@ class Scan:
     ``above``: pairs with reduced cost > the floor; ``tops``: each row's and
     column's best pairs by reduced cost; ``row_rest`` / ``col_rest``: the best
     reduced cost of a usable pair left out of that row's / column's list
-    (``-inf`` if none), so every pair missing from ``tops`` is at most
-    ``min(row_rest[i], col_rest[j])``.
+    (``-inf`` if none; ``+inf`` when the scan kept no such lists), so every
+    pair missing from ``tops`` is at most ``min(row_rest[i], col_rest[j])``.
     """
 
     above: Edges
@@ -279,10 +279,11 @@ class PairStream:
         """One pass: pairs with ``q - u - v > floor``, each row's ``row_k[i]`` and
         each column's ``col_k`` best pairs by that reduced cost.
 
-        ``known = (row_rest, col_rest)`` of a first scan with ``u = v = 0`` bounds
-        the score of every pair that scan did not keep: cells that cannot clear
-        the floor under that bound are not scored at all (the pairs the first
-        scan kept must be held by the caller). ``only = (rows, cols)`` masks
+        ``known = (row_bound, col_bound)`` bounds the score of every pair the
+        caller does not hold (a first scan's left-out bests, or each demand's deep
+        list's bar): cells that cannot clear the floor under that bound are not
+        scored at all, so the caller must price the pairs it holds itself (the
+        LP's, the deep lists' at the same duals). ``only = (rows, cols)`` masks
         limit the scan to pairs touching a marked row or a marked column.
         ``keep_above=False`` uses ``floor`` only to skip cells (``above`` stays
         empty): the row and column lists then hold the best pairs in a bounded
@@ -299,7 +300,8 @@ class PairStream:
         u = np.zeros(self.n) if u is None else u
         v = np.zeros(self.m) if v is None else v
         cols_top = _ColumnTop(self.m, col_k)
-        row_rest = np.full(self.n, -np.inf)
+        # without row lists nothing is known of a row's left-out pairs
+        row_rest = np.full(self.n, -np.inf if row_k is not None else np.inf)
         n_feasible = 0
         above = _Above(floor if above_floor is None else above_floor, above_cap, u, v)
         if seed is not None:

@@ -58,7 +58,10 @@ class ColumnReserve:
     here, read in place by :meth:`over` (no copy of a city's 1.6 million pairs).
     """
 
-    def __init__(self, m: int, k: int, spare: int = SPARE) -> None:
+    def __init__(self, m: int, k: int, spare: int | None = None) -> None:
+        spare = SPARE if spare is None else spare
+        if k < 1 or spare < 1:  # the compiled pushes write past k before they cut
+            raise ValueError(f"a reserve needs k >= 1 and spare >= 1, not {k} and {spare}")
         self.k = int(k)
         self.q = np.empty((m, self.k + spare))
         self.row = np.empty((m, self.k + spare), np.int32)

@@ -4,9 +4,11 @@ Why: :func:`matcher.propose` on a district scores every pair into dense
 matrices. A city (20,000 × 8,000) would need gigabytes for each of them, so
 here the pairs are streamed block by block (:mod:`matcher.candidates`):
 
-1. one scan keeps each cadre's and each demand's best pairs;
-2. the b-matching LP is solved on those and widened by re-scans that price
-   every left-out pair against its duals until none can improve the plan
+1. one scan keeps each demand's best pairs (:mod:`matcher.reserve`), whose
+   bar bounds every pair left out;
+2. the b-matching LP is solved on the best few of each and widened, by the
+   rest of those lists and by scans of what their bars cannot rule out, until
+   no pair can improve the plan at its duals
    (:func:`matcher.solver.lp.solve_pruned`), which certifies the optimum;
 3. once the duals settle, the pricing scans also keep every pair within the
    policy's ``alternatives_within`` of tight (up to ``NEAR_BUDGET``), so the
@@ -421,9 +423,10 @@ class LivePlan:
             self.near = self._with_reserve(found.above, res.u, res.v, floor)
         self.priced = None
         self.near_at = (res.u, res.v)
-        # a usable pair outside this graph was neither kept by the first scan (all of
-        # those are LP candidates) nor within the band of tight; a free pair whose
-        # slack is past the bound lies on no path that cheap, so it is left out too
+        # a usable pair outside this graph is neither an LP candidate nor within the
+        # band of tight (the near set holds the deep lists' pairs in the band too); a
+        # free pair whose slack is past the bound lies on no path that cheap, so it
+        # is left out too
         near, floor = self.near, self.near_floor
         close = near.q - res.u[near.rows] - res.v[near.cols] > floor
         close &= ~self.lp.holds(pair_keys(near.rows, near.cols))

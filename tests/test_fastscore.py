@@ -144,3 +144,16 @@ def test_the_formula_bound_skips_only_cells_that_cannot_clear_the_floor() -> Non
     assert got.feasible == read < everything.feasible, "the bound skipped cells"
     assert sorted(got.above_q.tolist()) == sorted(everything.above_q.tolist())
     assert got.above_q.size == int((q > floor).sum())
+
+
+def test_a_scan_keeping_no_lists_claims_no_bound() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        case = load_case(generate_case(Path(tmp) / "c", n_cadres=60, n_demands=20, seed=2))
+    sc = Scorer(case)
+    r, c = np.arange(sc.n), np.arange(sc.m)
+    got = Packed(sc).scan(r, c, np.zeros(sc.n), np.zeros(sc.m), floor=-np.inf)
+    assert got.above_q.size > 0  # it did read and keep pairs
+    # without row or column lists nothing is known of what they would leave out
+    assert np.isposinf(got.row_rest).all() and np.isposinf(got.col_rest).all()
+    listed = Packed(sc).scan(r, c, np.zeros(sc.n), np.zeros(sc.m), floor=-np.inf, col_k=1)
+    assert not np.isposinf(listed.col_rest).all()

@@ -72,10 +72,11 @@ def test_the_sample_takes_a_new_work_order_warm() -> None:
 
 
 def test_an_edit_re_prices_only_the_pairs_whose_duals_fell(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # first lists so long that the first pricing scan certifies the cold plan outright
+    # the LP starts from every pair of the deep lists, so the cold solve's own
+    # pricing is one scan: what follows is the edits' alone
     monkeypatch.setattr(streamed, "START_K", 10_000)
     plan = Replanner(load_case("data/sample-district"))
-    assert plan.certified  # the cold solve, which reads every pair
+    assert plan.certified
     reads: list[bool] = []
     scan = candidates.PairStream.scan
 

@@ -1,15 +1,26 @@
 """Each demand's deep list keeps exactly its best pairs, however they arrive.
 
-The reference is a plain sort of everything offered, per column.
+The reference is a plain sort of everything offered, per column; and, through
+a whole scan in lanes, of every usable pair the numpy formula scores.
 """
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import matcher.candidates as candidates
+from matcher import load_case
+from matcher.candidates import PairStream
+from matcher.generate import generate_case
 from matcher.reserve import ColumnReserve, reserve_depth
+from matcher.scoring import Scorer
+from matcher.solver import quantise
 from matcher.solver.warm import pair_keys
 
 
@@ -80,7 +91,40 @@ def test_over_prices_the_rest_and_bans_stick(seed) -> None:  # type: ignore[no-u
     assert len(left) == len(everything) - gone.size
 
 
+def test_a_reserve_refuses_sizes_its_compiled_pushes_cannot_take() -> None:
+    with pytest.raises(ValueError, match="spare >= 1"):
+        ColumnReserve(3, 2, spare=0)
+
+
 def test_depth_follows_the_pool_and_stays_within_bounds() -> None:
     assert reserve_depth(20_000, 8_000) == 224
     assert reserve_depth(100, 10_000) == 64  # many demands, few cadres: PER_NODE each
     assert reserve_depth(10**6, 10) == 256  # few demands: the cap
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_scan_fills_each_demands_list_with_its_best_usable_pairs(monkeypatch, workers) -> None:  # type: ignore[no-untyped-def]
+    # tiny blocks and a one-slot buffer: lists overflow and are cut all through the
+    # scan, and the floors they hand back to the kernel skip pairs in later blocks
+    monkeypatch.setattr(candidates, "BLOCK_CELLS", 300)
+    monkeypatch.setattr(candidates, "MIN_ROWS", 1)
+    monkeypatch.setattr(candidates, "WORKERS", workers)
+    with tempfile.TemporaryDirectory() as tmp:
+        case = load_case(generate_case(Path(tmp) / "c", n_cadres=140, n_demands=40, seed=3))
+    sc = Scorer(case)
+    stream = PairStream(sc, np.where(sc.red, 0, sc.capacity), sc.headcount)
+    k = 5
+    deep = ColumnReserve(sc.m, k, spare=1)
+    stream.scan(above_floor=0.0, reserve=deep)
+    bound = deep.bound()
+    kept = deep.over(np.zeros(sc.n), np.zeros(sc.m), -np.inf)
+    scores, feasible = sc.grid(np.arange(sc.n), np.arange(sc.m))
+    q = quantise(scores)
+    usable = feasible & (q > 0) & stream.row_ok[:, None] & stream.col_ok[None, :]
+    for j in range(sc.m):
+        mine = np.sort(q[usable[:, j], j])[::-1]
+        got = kept.q[kept.cols == j]
+        assert sorted(got.tolist(), reverse=True) == mine[:k].tolist()
+        assert bound[j] == (mine[k - 1] if mine.size > k else -np.inf)
+        rows = kept.rows[kept.cols == j]
+        assert usable[rows, j].all() and np.array_equal(q[rows, j], got)

@@ -83,7 +83,7 @@ def test_streamed_equals_dense_on_random_cases(tiny_blocks, case) -> None:  # ty
 )
 @given(seed=st.integers(0, 10_000), deep=st.booleans())
 def test_streamed_equals_dense_on_generated_districts(tiny_blocks, monkeypatch, seed, deep) -> None:  # type: ignore[no-untyped-def]
-    if deep:  # the default reserve: most pairs that matter are kept by the first scan
+    if deep:  # a deep reserve, as by default: most pairs that matter are kept by the first scan
         monkeypatch.setattr(reserve, "MAX_DEPTH", 24)
     monkeypatch.setattr(candidates, "BLOCK_CELLS", 4_000)
     monkeypatch.setattr(candidates, "MIN_ROWS", 1)

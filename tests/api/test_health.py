@@ -52,7 +52,7 @@ def test_the_kernels_load_in_the_background_at_start_when_asked(tmp_path, monkey
     from matcher.store import Store
 
     loaded = threading.Event()
-    monkeypatch.setattr(api.main, "load_kernels", lambda: loaded.set())
+    monkeypatch.setattr(api.main, "load_kernels", lambda: loaded.set() or 0.0)
     for wanted in (False, True):
         loaded.clear()
         store = Store.open(str(tmp_path / f"{wanted}.db"))
@@ -61,3 +61,15 @@ def test_the_kernels_load_in_the_background_at_start_when_asked(tmp_path, monkey
             assert client.get("/health").status_code == 200
             assert loaded.wait(0.0 if not wanted else 5.0) is wanted
         store.close()
+
+
+def test_a_failed_kernel_load_is_logged_not_raised(monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    import api.main
+
+    def broken() -> float:
+        raise RuntimeError("no cache directory")
+
+    monkeypatch.setattr(api.main, "load_kernels", broken)
+    api.main._load_kernels()  # in its thread, an exception would reach no one
+    assert "loading the compiled kernels failed" in caplog.text
+    assert "no cache directory" in caplog.text
