@@ -45,7 +45,7 @@ SPARE = 64
 
 def reserve_depth(n: int, m: int) -> int:
     """How many pairs each of ``m`` demands keeps in a pool of ``n`` cadres."""
-    return int(min(MAX_DEPTH, PER_NODE * (n + m) // max(m, 1)))
+    return int(max(1, min(MAX_DEPTH, PER_NODE * (n + m) // max(m, 1))))
 
 
 class ColumnReserve:

@@ -100,6 +100,7 @@ def test_depth_follows_the_pool_and_stays_within_bounds() -> None:
     assert reserve_depth(20_000, 8_000) == 224
     assert reserve_depth(100, 10_000) == 64  # many demands, few cadres: PER_NODE each
     assert reserve_depth(10**6, 10) == 256  # few demands: the cap
+    assert reserve_depth(0, 0) == 1  # an empty pool still gets a list it can hold
 
 
 @pytest.mark.parametrize("workers", [1, 2])
