@@ -153,7 +153,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.solve_gate = gate
     app.state.jobs = manager
-    app.state.warm = WarmPlans(settings.warm_plans)
+    app.state.warm = WarmPlans(settings.warm_plans, keep=settings.warm_plans_keep)
     errors.install(app)
     for module in (
         health,

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
         description="keep each district's last big plan in memory and re-solve the next"
         " proposal from it (a city's takes a few hundred MiB)",
     )
+    warm_plans_keep: int = Field(
+        4,
+        ge=1,
+        description="districts whose last plan is kept at most; the one used longest ago"
+        " goes first (its next proposal is cold)",
+    )
     load_kernels: bool = Field(
         True,
         description="load the compiled kernels in the background at start, so the first"

@@ -7,12 +7,15 @@ one per district in memory (a city's is a few hundred MiB; nothing survives a
 restart, and the first proposal after one is cold).
 
 A proposal that finds its district's plan in use by another computation proposes
-cold rather than wait: the answer is the same either way, only slower.
+cold rather than wait: the answer is the same either way, only slower. At most
+``keep`` districts keep a plan; taking one for another district lets go of the
+plan used longest ago (its next proposal is cold), so memory stays bounded.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -24,10 +27,12 @@ __all__ = ["WarmPlans"]
 class WarmPlans:
     """One :class:`WarmProposals` per district, lent to one computation at a time."""
 
-    def __init__(self, enabled: bool = True) -> None:
+    def __init__(self, enabled: bool = True, keep: int = 4) -> None:
         self.enabled = enabled
+        self.keep = keep
         self._lock = threading.Lock()
-        self._plans: dict[str, tuple[WarmProposals, threading.Lock]] = {}
+        #: least recently taken first
+        self._plans: OrderedDict[str, tuple[WarmProposals, threading.Lock]] = OrderedDict()
 
     @contextmanager
     def take(self, district: str) -> Iterator[WarmProposals | None]:
@@ -37,6 +42,9 @@ class WarmPlans:
             return
         with self._lock:
             planner, busy = self._plans.setdefault(district, (WarmProposals(), threading.Lock()))
+            self._plans.move_to_end(district)
+            while len(self._plans) > self.keep:  # a plan in use still goes: its user keeps it
+                self._plans.popitem(last=False)
         if not busy.acquire(blocking=False):
             yield None
             return
