@@ -20,6 +20,7 @@ from pydantic import TypeAdapter
 
 from matcher.errors import InputError, Problem, SolverError
 from matcher.explain import explain_unfilled
+from matcher.gcpause import without_gc
 from matcher.model import Case, Status
 from matcher.policy import Policy
 from matcher.proposal import Kpis, Proposal, ProposedAssignment, Unfilled
@@ -68,6 +69,7 @@ def _progress(callback: Progress | Callable[[str], object] | None) -> Progress:
     return phase_only
 
 
+@without_gc
 def propose(
     case: Case,
     policy: Policy | None = None,

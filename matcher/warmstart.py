@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from matcher.gcpause import without_gc
 from matcher.model import Case, Demand
 from matcher.policy import Policy
 from matcher.proposal import Proposal
@@ -71,6 +72,7 @@ class WarmProposals:
         #: whether the last :meth:`propose` re-solved warm
         self.was_warm = False
 
+    @without_gc
     def propose(
         self,
         case: Case,

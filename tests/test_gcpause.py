@@ -1,0 +1,88 @@
+"""The collector pause: off inside, back on after, shared by nested and failing calls."""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import threading
+
+import pytest
+
+from matcher import load_case
+from matcher.gcpause import without_gc
+
+
+@without_gc
+def _state() -> bool:
+    return gc.isenabled()
+
+
+def test_paused_inside_and_resumed_after() -> None:
+    assert gc.isenabled()
+    assert _state() is False
+    assert gc.isenabled()
+
+
+def test_nested_calls_resume_only_at_the_outermost() -> None:
+    seen: list[bool] = []
+
+    @without_gc
+    def outer() -> None:
+        seen.append(_state())
+        seen.append(gc.isenabled())  # the inner call's end must not resume it
+
+    outer()
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+def test_a_collector_switched_off_by_the_caller_stays_off() -> None:
+    gc.disable()
+    try:
+        assert _state() is False
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_resumed_after_an_error() -> None:
+    @without_gc
+    def boom() -> None:
+        raise ValueError("x")
+
+    with pytest.raises(ValueError):
+        boom()
+    assert gc.isenabled()
+
+
+def test_overlapping_threads_share_one_pause() -> None:
+    inside, leave = threading.Event(), threading.Event()
+
+    @without_gc
+    def hold() -> None:
+        inside.set()
+        leave.wait(10)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    inside.wait(10)
+    assert _state() is False
+    assert not gc.isenabled()  # the other thread's pause is still on
+    leave.set()
+    t.join()
+    assert gc.isenabled()
+
+
+def test_propose_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    mp = importlib.import_module("matcher.propose")  # the module, not the function
+    seen: list[bool] = []
+    real = mp.prepare
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mp, "prepare", spy)
+    mp.propose(load_case("data/sample-district"))
+    assert seen == [False]
+    assert gc.isenabled()
