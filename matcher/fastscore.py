@@ -102,7 +102,7 @@ class Packed:
         sc = scorer
         need_ptr, need_tag, need_lvl = _csr(sc.need)
         req_ptr, req_tag, req_lvl = _csr(sc.req)
-        km_t = sc.km_comm_t if sc.km_comm_t.size else np.zeros((1, 1))
+        km_t = sc.km_comm if sc.km_comm.size else np.zeros((1, 1))  # symmetric
         self.data = (
             np.ascontiguousarray(sc.eff),
             np.ascontiguousarray(sc.own),

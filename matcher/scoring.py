@@ -24,7 +24,7 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from matcher.geo import distance_matrix
+from matcher.geo import pairwise_km
 from matcher.model import Case, Status
 from matcher.tags import effective_levels, encode_levels
 
@@ -137,11 +137,9 @@ class Scorer:
         self.missing_certs = (~held).astype(np.float64)
         lat = np.array([c.lat for c in case.communities])
         lon = np.array([c.lon for c in case.communities])
-        self.km_comm = distance_matrix(lat, lon, lat, lon) if lat.size else np.zeros((0, 0))
-        # demand-major reads want the transpose; great-circle distances are
-        # symmetric to the bit, so at city size this saves a copy (32 MiB)
-        km_t = self.km_comm.T
-        self.km_comm_t = self.km_comm if np.array_equal(km_t, self.km_comm) else km_t.copy()
+        # symmetric by construction: demand-major reads use it as its own
+        # transpose (a city saves a 32 MiB copy)
+        self.km_comm = pairwise_km(lat, lon)
         self.comm = {c.id: k for k, c in enumerate(case.communities)}
         self.home = np.array([self.comm[c.home] for c in cadres], dtype=np.intp)
         self.limit = np.array([c.max_travel_km for c in cadres], dtype=np.float64)
@@ -273,7 +271,7 @@ class Scorer:
     def _km(self, r: IndexArray, c: IndexArray) -> FloatArray:
         if not r.size or not c.size:
             return np.zeros((r.size, c.size))
-        return self.km_comm_t[np.ix_(self.where[c], self.home[r])].T
+        return self.km_comm[np.ix_(self.where[c], self.home[r])].T
 
     def pairs(self, rows: IndexArray, cols: IndexArray) -> PairScores:
         """The pairs ``(rows[k], cols[k])`` only: what a plan's KPIs and breakdowns need."""
