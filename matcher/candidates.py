@@ -318,7 +318,7 @@ class PairStream:
                     yield done / max(self.cells, 1), lane, r, c[c % WORKERS == lane]
 
         def read(r: IndexArray, c: IndexArray) -> BlockScan:
-            b = self.packed.scan(
+            return self.packed.scan(
                 r,
                 c,
                 u,
@@ -331,11 +331,8 @@ class PairStream:
                 known=known,
                 only=only,
                 banned=self._banned_csr,
-                col_floor=None if reserve is None else reserve.floor,
+                into=None if reserve is None else reserve.lists,  # this lane's columns alone
             )
-            if reserve is not None:  # this lane alone writes these columns' lists
-                reserve.push(b.above_rows, b.above_cols, b.above_q)
-            return b
 
         # The compiled scan lets go of the GIL. Columns are dealt to WORKERS lanes
         # by index, each lane a thread reading its share of every block in block

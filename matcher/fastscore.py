@@ -33,6 +33,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from matcher.bestk import offer
 from matcher.scoring import DECIMALS, Scorer
 from matcher.solver import SCALE
 
@@ -42,6 +43,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
+#: a :class:`~matcher.reserve.ColumnReserve`'s lists: ``(q, row, size, floor, k)``
+Lists = tuple[FloatArray, npt.NDArray[np.int32], IntArray, FloatArray, int]
 _ROUND = 10.0**DECIMALS
 
 
@@ -132,7 +135,9 @@ class Packed:
         self._unbounded = (np.full(sc.n, np.inf), np.full(sc.m, np.inf))
         self._everywhere = (np.ones(sc.n, np.bool_), np.zeros(sc.m, np.bool_))
         self._no_bans = (np.zeros(sc.m + 1, np.int64), np.zeros(0, np.int64))
-        self._no_floor = np.full(sc.m, -np.inf)
+        self._no_lists: Lists = (
+            np.zeros((1, 1)), np.zeros((1, 1), np.int32), np.zeros(1, np.int64), np.zeros(1), 1
+        )  # fmt: skip
 
     def scan(
         self,
@@ -149,7 +154,7 @@ class Packed:
         known: tuple[FloatArray, FloatArray] | None = None,
         only: tuple[BoolArray, BoolArray] | None = None,
         banned: tuple[IntArray, IntArray] | None = None,
-        col_floor: FloatArray | None = None,
+        into: Lists | None = None,
     ) -> BlockScan:
         """Read the cells ``r`` × ``c`` once, keeping what a scan asks for.
 
@@ -163,9 +168,12 @@ class Packed:
         ``above_floor`` (default ``floor``) is the floor of the ``above`` pairs;
         cells are skipped below the lower of the two. Without ``row_k`` and
         ``col_k`` no lists are kept, and the ``*_rest`` bounds are ``+inf``
-        (nothing known). ``col_floor`` (per column
-        of the case) raises that floor column by column: the pairs a
-        :class:`~matcher.reserve.ColumnReserve` would turn away are not handed over.
+        (nothing known). ``into`` is a reserve's lists
+        (:attr:`matcher.reserve.ColumnReserve.lists`): the pairs above the
+        floor are offered to their demand's list in place (by score ``q``)
+        instead of being returned in ``above``, and with no lists of its own
+        to fill, the scan skips cells whose bound cannot beat their demand's
+        bar. Only one thread at a time may fill a given column.
         """
         keep = floor if above_floor is None else above_floor
         skip = min(floor, keep)
@@ -174,7 +182,7 @@ class Packed:
         kr, kc = known if known is not None else self._unbounded
         on_r, on_c = only if only is not None else self._everywhere
         b_ptr, b_row = banned if banned is not None else self._no_bans
-        floors = col_floor if col_floor is not None else self._no_floor
+        res_q, res_row, res_size, res_floor, res_k = into if into is not None else self._no_lists
         out = _scan(
             r.astype(np.int64),
             c.astype(np.int64),
@@ -193,7 +201,12 @@ class Packed:
             on_c,
             b_ptr,
             b_row,
-            floors,
+            into is not None,
+            res_q,
+            res_row,
+            res_size,
+            res_floor,
+            int(res_k),
             row_k is not None or col_k > 0,
             self.data,
         )
@@ -223,7 +236,8 @@ def _bound(row_ub, col_ub, top_j, status_i, w_travel_grid, km):  # type: ignore[
 @numba.njit(cache=True, nogil=True)
 def _scan(  # type: ignore[no-untyped-def]
     r, c, u, v, floor, keep_above, above_floor, k_rows, width, col_k, bounded,
-    kr, kc, on_r, on_c, b_ptr, b_row, col_floor, lists, data,
+    kr, kc, on_r, on_c, b_ptr, b_row, into, res_q, res_row, res_size, res_floor, res_k,
+    lists, data,
 ):  # fmt: skip
     (
         eff, own, need_ptr, need_tag, need_lvl, req_ptr, req_tag, req_lvl,
@@ -301,7 +315,11 @@ def _scan(  # type: ignore[no-untyped-def]
     for jj in range(nc):
         j = c[jj]
         vj, fj, tot, kc_j, on_j = v[j], fill[j], total[j], kc[j], on_c[j]
-        keep_j = max(above_floor, col_floor[j])
+        # filling a demand's list (and no lists of the scan's own), a cell whose
+        # bound cannot beat the list's bar is of no use: skip it unscored
+        bar_j = res_floor[j] if into and not lists else -np.inf
+        bound_j = bounded or bar_j > -np.inf
+        fl = floor if bounded else -np.inf
         row_km = km_t[where[j]]
         # no pair of this column scores above fill + w_skill + status - travel
         # (fit <= 1; grid units, with room for the rounding of each term)
@@ -322,8 +340,9 @@ def _scan(  # type: ignore[no-untyped-def]
                     and km <= lim_b[ii]
                     and (on_j or on_b[ii])
                     and (
-                        not bounded
-                        or _bound(kr_b[ii], kc_j, top_j, st_b[ii], wt_s, km) - u_b[ii] - vj > floor
+                        not bound_j
+                        or _bound(kr_b[ii], kc_j, top_j, st_b[ii], wt_s, km)
+                        > max(u_b[ii] + vj + fl, bar_j)
                     )
                 ):
                     live[nl] = ii
@@ -342,9 +361,9 @@ def _scan(  # type: ignore[no-untyped-def]
                         and km <= lim_b[ii]
                         and (on_j or on_b[ii])
                         and (
-                            not bounded
-                            or _bound(kr_b[ii], kc_j, top_j, st_b[ii], wt_s, km) - u_b[ii] - vj
-                            > floor
+                            not bound_j
+                            or _bound(kr_b[ii], kc_j, top_j, st_b[ii], wt_s, km)
+                            > max(u_b[ii] + vj + fl, bar_j)
                         )
                     ):
                         live[nl] = ii
@@ -405,7 +424,10 @@ def _scan(  # type: ignore[no-untyped-def]
             if hit:
                 continue
             gain = q - u_b[ii] - vj
-            if keep_above and gain > keep_j:
+            if into:
+                if keep_above and gain > above_floor:
+                    offer(res_q, res_row, res_size, res_floor, res_k, j, i, q)
+            elif keep_above and gain > above_floor:
                 if n_above == cap:
                     cap *= 2
                     a_r2, a_c2, a_q2 = (

@@ -8,8 +8,8 @@ city size the 200-odd best pairs of each demand hold every pair within a
 point of tight at the optimum: with them kept, pricing reads a few columns
 instead of 94 million cells. Each column's list takes new pairs into a short
 buffer and cuts back to its best ``k`` when the buffer fills (a selection, not
-a sort); the list's current bar goes back to the scan as a per-demand floor,
-so a block only hands over pairs that can still get in.
+a sort). The scan kernel fills the lists in place as it scores, so a
+demand's bar rises as its list fills and cells under it are not even scored.
 
 Example:
     >>> import numpy as np
@@ -27,6 +27,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from matcher.bestk import cut, offer, select
 from matcher.candidates import Edges
 
 __all__ = ["ColumnReserve", "reserve_depth"]
@@ -40,7 +41,7 @@ MAX_DEPTH = 256
 #: pairs kept in all, per cadre and demand of the pool (bounds a metro's memory)
 PER_NODE = 64
 #: buffer past ``k`` per column: each cut costs about ``k + SPARE`` steps
-SPARE = 64
+SPARE = 128
 
 
 def reserve_depth(n: int, m: int) -> int:
@@ -69,6 +70,12 @@ class ColumnReserve:
         self.floor = np.full(m, -np.inf)
         #: per column, how many entries (at the front) :meth:`start` handed out
         self.taken = np.zeros(m, np.int64)
+
+    @property
+    def lists(self) -> tuple[FloatArray, npt.NDArray[np.int32], IntArray, FloatArray, int]:
+        """``(q, row, size, floor, k)``: the arrays a scan fills in place
+        (see :mod:`matcher.bestk`); a column's lists must be filled by one thread."""
+        return self.q, self.row, self.size, self.floor, self.k
 
     def push(self, rows: IntArray, cols: IntArray, q: FloatArray) -> None:
         """Offer pairs; each column keeps its ``k`` best."""
@@ -100,66 +107,16 @@ class ColumnReserve:
 
 
 @numba.njit(cache=True, nogil=True)
-def _select(q, row, j, size, k):  # type: ignore[no-untyped-def]
-    """Move column ``j``'s ``k`` best of its first ``size`` entries to the front
-    (three-way partitions, so runs of tied scores cost no extra passes)."""
-    lo, hi, want = 0, size, k
-    while hi - lo > 1 and want > 0 and want < hi - lo:
-        a, b, c = q[j, lo], q[j, (lo + hi) // 2], q[j, hi - 1]
-        pivot = max(min(a, b), min(max(a, b), c))
-        # [lo, gt) > pivot, [gt, eq) == pivot, [lt, hi) < pivot
-        gt, eq, lt = lo, lo, hi
-        while eq < lt:
-            x = q[j, eq]
-            if x > pivot:
-                q[j, eq], q[j, gt] = q[j, gt], x
-                row[j, eq], row[j, gt] = row[j, gt], row[j, eq]
-                gt += 1
-                eq += 1
-            elif x < pivot:
-                lt -= 1
-                q[j, eq], q[j, lt] = q[j, lt], x
-                row[j, eq], row[j, lt] = row[j, lt], row[j, eq]
-            else:
-                eq += 1
-        if gt - lo >= want:
-            hi = gt
-        elif lt - lo >= want:
-            return
-        else:
-            want -= lt - lo
-            lo = lt
-
-
-@numba.njit(cache=True, nogil=True)
-def _cut(q, row, size, floor, k, j):  # type: ignore[no-untyped-def]
-    _select(q, row, j, size[j], k)
-    size[j] = k
-    low = q[j, 0]
-    for p in range(1, k):
-        low = min(low, q[j, p])
-    floor[j] = low
-
-
-@numba.njit(cache=True, nogil=True)
 def _push(q, row, size, floor, k, rows, cols, qs):  # type: ignore[no-untyped-def]
-    width = q.shape[1]
     for p in range(rows.size):
-        j, x = cols[p], qs[p]
-        if x <= floor[j]:
-            continue
-        at = size[j]
-        q[j, at], row[j, at] = x, rows[p]
-        size[j] = at + 1
-        if at + 1 == width:
-            _cut(q, row, size, floor, k, j)
+        offer(q, row, size, floor, k, cols[p], rows[p], qs[p])
 
 
 @numba.njit(cache=True, nogil=True)
 def _cut_all(q, row, size, floor, k):  # type: ignore[no-untyped-def]
     for j in range(size.size):
         if size[j] > k:
-            _cut(q, row, size, floor, k, j)
+            cut(q, row, size, floor, k, j)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -167,7 +124,7 @@ def _start(q, row, size, take):  # type: ignore[no-untyped-def]
     """Move each column's ``take`` best to its front and hand them out."""
     total = 0
     for j in range(size.size):
-        _select(q, row, j, size[j], take[j])
+        select(q, row, j, size[j], take[j])
         total += take[j]
     rows, cols, qs = np.empty(total, np.intp), np.empty(total, np.intp), np.empty(total)
     at = 0
