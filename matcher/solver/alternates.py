@@ -41,6 +41,8 @@ IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 #: threads searching at once (the compiled searches release the GIL)
 WORKERS = 2
+#: shares of the columns per thread, taken in turn as threads come free
+SHARES = 16
 
 
 def edge_alternates(
@@ -111,8 +113,9 @@ def edge_alternates(
     f_row, f_slack = back_src - 1, back_w
     starts, ends = back_ptr[columns + 1 + n], back_ptr[columns + 2 + n]
     loss = np.full(f_row.size, np.inf)
-    halves = np.array_split(np.arange(columns.size), WORKERS)
-    # the searches release the GIL: each thread takes its share of the columns
+    # the searches release the GIL; their costs vary a lot from column to
+    # column, so the threads take small shares in turn rather than a half each
+    halves = np.array_split(np.arange(columns.size), WORKERS * SHARES)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         jobs = [
             pool.submit(
