@@ -230,7 +230,9 @@ class PairStream:
                 h, at = np.unique(home[s : s + per], return_inverse=True)
                 far = np.zeros(h.size)
                 np.maximum.at(far, at, lims[s : s + per])
-                reach = np.asarray((sc.km_comm[h][:, where] <= far[:, None]).any(axis=0), bool)
+                # communities within reach of a home here, then the demands in them
+                near = (sc.km_comm[h] <= far[:, None]).any(axis=0)
+                reach = near[where]
             if reach.any():  # rows by home: the scan skips a far home's run whole
                 r = r[np.argsort(sc.home[r], kind="stable")]
                 out.append((r, np.packbits(reach), int(reach.sum())))
