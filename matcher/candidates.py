@@ -231,7 +231,7 @@ class PairStream:
                 far = np.zeros(h.size)
                 np.maximum.at(far, at, lims[s : s + per])
                 # communities within reach of a home here, then the demands in them
-                near = (sc.km_comm[h] <= far[:, None]).any(axis=0)
+                near = np.asarray((sc.km_comm[h] <= far[:, None]).any(axis=0), bool)
                 reach = near[where]
             if reach.any():  # rows by home: the scan skips a far home's run whole
                 r = r[np.argsort(sc.home[r], kind="stable")]

@@ -54,8 +54,10 @@ def check(sc: Scorer, r, c, rng, banned_pairs, use_known, use_only) -> None:  # 
     floor = float(rng.choice([-np.inf, -5e6, 0.0, 1e7, among]))
     known = (rng.random(sc.n) * 8e7, rng.random(sc.m) * 8e7) if use_known else None
     only = (rng.random(sc.n) < 0.5, rng.random(sc.m) < 0.5) if use_only else None
-    row_k = rng.integers(0, 4, r.size)
-    col_k = int(rng.integers(0, 4))
+    # without lists, a scan may also skip cells by the tighter per-category bound
+    lists = rng.random() < 0.7
+    row_k = rng.integers(0, 4, r.size) if lists else None
+    col_k = int(rng.integers(0, 4)) if lists else 0
     keys = np.array([(i << 32) | j for i, j in banned_pairs], np.int64)
     ptr = np.zeros(sc.m + 1, np.int64)
     rows = np.zeros(0, np.int64)
@@ -81,6 +83,13 @@ def check(sc: Scorer, r, c, rng, banned_pairs, use_known, use_only) -> None:  # 
         # and the formula's bound is sound: without it, the same pairs clear the floor
         rc_all = reference(sc, r, c, u, v, floor, known, only, banned_pairs, formula=False)[0]
         assert np.array_equal(rc_all > floor, rc > floor)
+    if not lists:
+        assert (
+            got.row_rest.tolist() == [np.inf] * r.size
+            and got.col_rest.tolist() == [np.inf] * c.size
+        )
+        return
+    assert row_k is not None
     # each row's list: its k best reduced costs, best first, then the best left out
     ordered = -np.sort(-rc, axis=1)
     for a in range(r.size):
