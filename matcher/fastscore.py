@@ -186,7 +186,8 @@ class Packed:
         ``banned`` (``(ptr, rows)``: per column of the case, the rows it may not
         take); its reduced cost is ``q - u - v``. ``known = (row_ub, col_ub)``
         bounds every cell's ``q`` by ``min(row_ub[i], col_ub[j])``: cells whose
-        bound (or the formula's own, with a perfect skill fit) cannot clear
+        bound (or the formula's own: with a perfect skill fit, then with each
+        needed category fitted at the cadre's best level in it) cannot clear
         ``floor`` are not scored. ``only = (rows, cols)``
         masks keep the cells on a marked row or a marked column.
         ``above_floor`` (default ``floor``) is the floor of the ``above`` pairs;
@@ -418,13 +419,13 @@ def _scan(  # type: ignore[no-untyped-def]
                         kept += 1
                 nl = kept
         feasible += nl
-        if bound_j and tot > 0 and not lists:
+        if bound_j and tot > 0:
             # a tighter bound on the skill fit before scoring: within each of the
             # demand's categories, no tag fits better than the cadre's best level
             # there (nor better than the category's needs; a cadre without the
             # category fits nothing in it: four reachable cells in ten at city
-            # size). Lists would miss the cells it skips, so scans with lists
-            # use the perfect-fit bound only.
+            # size). Like the perfect-fit bound, it skips only cells that cannot
+            # clear the floor, so lists keep every pair above it.
             for x in range(nl):
                 cov[x] = 0.0
             for p in range(dc_ptr[j], dc_ptr[j + 1]):

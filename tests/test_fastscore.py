@@ -23,22 +23,46 @@ from matcher.solver import SCALE, quantise
 from tests.strategies import cases
 
 
+def category_fit_bound(sc: Scorer, r, c):  # type: ignore[no-untyped-def]
+    """Per pair, the fit if every needed tag of a category met the cadre's best
+    effective level in it (capped by the need): the kernel's bound, in numpy."""
+    cat = sc.case.taxonomy.category_index()
+    cov = np.zeros((r.size, c.size))
+    for g in np.unique(cat):
+        best = sc.eff[np.ix_(r, cat == g)].max(axis=1, initial=0.0)[:, None]
+        need = sc.need[np.ix_(c, cat == g)]
+        n_g, s_g, m_g = (need > 0).sum(axis=1), need.sum(axis=1), need.max(axis=1, initial=0.0)
+        cov += np.where(n_g > 0, np.minimum(s_g, n_g * np.minimum(best, m_g)), 0.0)
+    tot = sc.total_need[c][None, :]
+    return np.where(tot > 0, cov / np.where(tot > 0, tot, 1.0), 1.0)
+
+
 def reference(sc: Scorer, r, c, u, v, floor, known, only, banned, formula=True):  # type: ignore[no-untyped-def]
     scores, feasible = sc.grid(r, c)
     q = quantise(scores)
     read = np.ones(q.shape, bool)
     if only is not None:
         read &= only[0][r][:, None] | only[1][c][None, :]
+    scored = read
     if known is not None and floor < np.inf:
         ub = np.minimum(known[0][r][:, None], known[1][c][None, :])
+        uv = u[r][:, None] + v[c][None, :]
+        ub_read = ub_score = ub
         if formula:
-            # the formula's own bound: a perfect skill fit, each term's rounding allowed for
-            top = (sc.fill[c][None, :] + sc.w_skill + 3e-4) * SCALE
-            top = top + sc.status_term[r][:, None] * SCALE
+            # the formula's own bounds, each term's rounding allowed for: a perfect
+            # skill fit decides which cells are read, and a fit no better than each
+            # category's best level which of those are scored
             km = sc.km_comm[np.ix_(sc.home[r], sc.where[c])]
-            ub = np.minimum(ub, top - sc.w_travel * SCALE * km)
-        read &= ub - u[r][:, None] - v[c][None, :] > floor
-    usable = read & feasible & (q > 0)
+            status = sc.status_term[r][:, None] * SCALE
+            perfect = (sc.fill[c][None, :] + sc.w_skill + 3e-4) * SCALE + status
+            by_cat = (
+                sc.fill[c][None, :] + sc.w_skill * category_fit_bound(sc, r, c) + 3e-4
+            ) * SCALE
+            ub_read = np.minimum(ub, perfect - sc.w_travel * SCALE * km)
+            ub_score = np.minimum(ub, by_cat + status - sc.w_travel * SCALE * km)
+        read = read & (ub_read - uv > floor)
+        scored = read & (ub_score - uv > floor)
+    usable = scored & feasible & (q > 0)
     for i, j in banned:
         usable[(r == i)[:, None] & (c == j)[None, :]] = False
     rc = np.where(usable, q - u[r][:, None] - v[c][None, :], -np.inf)
