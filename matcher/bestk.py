@@ -9,6 +9,10 @@ A column's list is row ``j`` of ``q`` (scores) and ``row`` (cadre rows), of
 width ``k + spare``: new entries are appended until the buffer is full, then a
 selection cuts it back to the ``k`` best and ``floor[j]`` becomes the lowest of
 them. Nothing at or below the floor can ever get in again.
+
+numba caches each compiled kernel on disk by its own source file: the scan
+kernel inlines :func:`offer`, so after editing this module, clear
+``matcher/__pycache__`` (a fresh install compiles everything anyway).
 """
 
 from __future__ import annotations

@@ -95,7 +95,8 @@ class Scan:
     tops: Edges
     row_rest: FloatArray
     col_rest: FloatArray
-    #: feasible pairs among the cells read (every other pair breaks a hard rule)
+    #: feasible pairs among the cells read (every other pair breaks a hard
+    #: rule); cells a bound skipped are not read, so not counted
     n_feasible: int = 0
     #: ``above`` holds every usable pair with reduced cost above this
     above_floor: float = np.inf
@@ -300,11 +301,15 @@ class PairStream:
         ended (``above`` holds every usable pair above it). ``seed`` joins
         ``above`` under the same floor and cap: pairs an earlier scan found in
         the rows and columns this one does not read. With a ``reserve``, the
-        pairs above the floor go to it instead (each column keeps its best), and
-        ``above`` stays empty.
+        pairs above the floor go to it instead (each column keeps its best by
+        score, so the duals must be zero), and ``above`` stays empty.
         """
         u = np.zeros(self.n) if u is None else u
         v = np.zeros(self.m) if v is None else v
+        if reserve is not None and (u.any() or v.any()):
+            # lists ranked by score stand for every pair left out only if every
+            # pair was offered: a scan with duals filters by reduced cost
+            raise ValueError("a reserve is filled at zero duals only")
         cols_top = _ColumnTop(self.m, col_k)
         # without row lists nothing is known of a row's left-out pairs
         row_rest = np.full(self.n, -np.inf if row_k is not None else np.inf)

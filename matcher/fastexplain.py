@@ -15,7 +15,8 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.explain import Counts
-from matcher.fastscore import _ROUND, Packed, by_column
+from matcher.fastscore import Packed, by_column
+from matcher.scankernel import ROUND
 
 __all__ = ["explain_counts", "per_demand"]
 
@@ -131,9 +132,9 @@ def _counts(  # type: ignore[no-untyped-def]
                 for p in range(need_ptr[j], need_ptr[j + 1]):
                     covered += min(eff[i, need_tag[p]], need_lvl[p])
                 fit = covered / tot if tot > 0 else 1.0
-                score = np.rint(w_skill * fit * _ROUND) / _ROUND + 0.0
+                score = np.rint(w_skill * fit * ROUND) / ROUND + 0.0
                 score += fj
-                score += np.rint(-w_travel * km * _ROUND) / _ROUND + 0.0
+                score += np.rint(-w_travel * km * ROUND) / ROUND + 0.0
                 score += status[i]
                 if score <= 0.0:
                     weak[jj] += 1

@@ -6,7 +6,7 @@ best score its demand left out, so the deeper each demand's kept list, the
 lower that bound, and the fewer cells a pricing scan has to score again. At
 city size the 200-odd best pairs of each demand hold every pair within a
 point of tight at the optimum: with them kept, pricing reads a few columns
-instead of 94 million cells. Each column's list takes new pairs into a short
+instead of 94 million cells. Each column's list takes new pairs into a
 buffer and cuts back to its best ``k`` when the buffer fills (a selection, not
 a sort). The scan kernel fills the lists in place as it scores, so a
 demand's bar rises as its list fills and cells under it are not even scored.

@@ -8,8 +8,19 @@ import threading
 
 import pytest
 
-from matcher import load_case
+from matcher import WarmProposals, gcpause, load_case
 from matcher.gcpause import without_gc
+
+
+@pytest.fixture(autouse=True)
+def no_pause_under_way() -> None:
+    """These tests read the process-wide collector: wait out any proposal a
+    thread of an earlier test may still be running."""
+    for _ in range(600):
+        if gcpause._depth == 0:
+            break
+        threading.Event().wait(0.05)
+    assert gcpause._depth == 0 and gc.isenabled()
 
 
 @without_gc
@@ -85,4 +96,36 @@ def test_propose_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(mp, "prepare", spy)
     mp.propose(load_case("data/sample-district"))
     assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_warm_proposals_run_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = importlib.import_module("matcher.warmstart")
+    seen: list[bool] = []
+    real = ws.prepare
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ws, "prepare", spy)
+    WarmProposals().propose(load_case("data/sample-district"))
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_long_shared_pause_collects_when_an_inner_proposal_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    collected: list[int] = []
+    monkeypatch.setattr(gcpause, "MAX_PAUSE", 0.0)
+    monkeypatch.setattr(gcpause.gc, "collect", lambda *a: collected.append(1) or 0)
+
+    @without_gc
+    def outer() -> None:
+        _state()  # ends inside outer's pause, which is already overdue
+        assert not gc.isenabled()
+
+    outer()
+    assert collected == [1]
     assert gc.isenabled()

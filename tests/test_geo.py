@@ -9,8 +9,8 @@ from matcher import geo
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 5, 37])
-@pytest.mark.parametrize("chunk", [1, 8, 1 << 18])
-def test_pairwise_equals_the_general_matrix_and_is_symmetric(
+@pytest.mark.parametrize("chunk", [1, 37 * 5, 1 << 18])  # rows per chunk: 1, 5 (of 37), all
+def test_pairwise_matches_the_general_matrix_and_is_symmetric(
     n: int, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(geo, "_CHUNK_CELLS", chunk)  # row chunks of one row up to all rows

@@ -115,7 +115,7 @@ def edge_alternates(
     loss = np.full(f_row.size, np.inf)
     # the searches release the GIL; their costs vary a lot from column to
     # column, so the threads take small shares in turn rather than a half each
-    halves = np.array_split(np.arange(columns.size), WORKERS * SHARES)
+    shares = np.array_split(np.arange(columns.size), WORKERS * SHARES)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         jobs = [
             pool.submit(
@@ -137,7 +137,7 @@ def edge_alternates(
                 limit,
                 loss,
             )
-            for h in halves
+            for h in shares
             if h.size
         ]
         for job in jobs:
@@ -308,7 +308,10 @@ def _search(  # type: ignore[no-untyped-def]
     slot = np.full(size_n, -1, np.int64)
     touched = np.empty(size_n, np.int64)
     hd, hn = np.empty(1024), np.empty(1024, np.int64)
-    bound = np.zeros(f_row.size)
+    longest = 0
+    for c in range(sources.size):
+        longest = max(longest, ends[c] - starts[c])
+    bound = np.zeros(longest)  # this share's landmark bounds, one column at a time
     for c in range(sources.size):
         a, e = starts[c], ends[c]
         if a == e:
@@ -326,7 +329,7 @@ def _search(  # type: ignore[no-untyped-def]
                 b = max(b, min(hub_s[k], limit) - hub_s[j])
             if hub_t[j] < np.inf:
                 b = max(b, min(hub_t[k], limit) - hub_t[j])
-            bound[p] = b
+            bound[p - a] = b
         for p in range(a, e):
             slot[f_row[p] + 1] = p
             k = f_row[p] + 1
@@ -356,7 +359,7 @@ def _search(  # type: ignore[no-untyped-def]
                 cut = cut if cut < limit else limit
                 stop_at = 0.0
                 for p in range(a, e):
-                    if f_slack[p] + bound[p] > cut + 0.5:
+                    if f_slack[p] + bound[p - a] > cut + 0.5:
                         continue  # this row loses more than the cut, wherever it is
                     need = min(cut - f_slack[p] + 0.5, loss[p] - f_slack[p])
                     if need > stop_at:
