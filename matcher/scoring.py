@@ -18,14 +18,15 @@ required cert, or lives farther than its ``max_travel_km``.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.geo import pairwise_km
-from matcher.model import Case, Status
+from matcher.model import Case, Demand, Status
 from matcher.tags import effective_levels, encode_levels
 
 __all__ = ["RULES", "TERMS", "PairScores", "ScoreMatrix", "Scorer", "score_matrix"]
@@ -107,6 +108,25 @@ class PairScores:
     distance_km: FloatArray
 
 
+@dataclass(frozen=True)
+class _Demands:
+    """A :class:`Scorer`'s demand side: one row per demand."""
+
+    need: FloatArray
+    req: FloatArray
+    wanted_certs: FloatArray
+    where: IndexArray
+    headcount: npt.NDArray[np.int64]
+    fill: FloatArray
+    total_need: FloatArray
+
+    def join(self, more: _Demands) -> _Demands:
+        """These rows, then ``more``'s."""
+        return _Demands(
+            *(np.concatenate([getattr(self, f.name), getattr(more, f.name)]) for f in fields(self))
+        )
+
+
 class Scorer:
     """The scoring formula for one case, applied to any block of pairs.
 
@@ -153,19 +173,31 @@ class Scorer:
         self._demand_side(case)
 
     def _demand_side(self, case: Case) -> None:
-        demands = case.demands
+        self.m = len(case.demands)
+        self.demand_ids = tuple(d.id for d in case.demands)
+        self._take(self._encode_demands(case.demands, case))
+
+    def _take(self, side: _Demands) -> None:
+        self.need, self.req, self.wanted_certs = side.need, side.req, side.wanted_certs
+        self.where, self.headcount = side.where, side.headcount
+        self.fill, self.total_need = side.fill, side.total_need
+
+    def _encode_demands(self, demands: Sequence[Demand], case: Case) -> _Demands:
+        """The demand-side arrays of these demands, one row each (row by row, so
+        rows encoded apart equal the same rows encoded together)."""
         tax = case.taxonomy
-        self.m = len(demands)
-        self.need = encode_levels([d.needs for d in demands], tax)
-        self.req = encode_levels([d.requires for d in demands], tax)
-        wanted = _encode_certs([d.certs for d in demands], self.cert_vocab)
-        self.wanted_certs = wanted.astype(np.float64)
-        self.where = np.array([self.comm[d.community] for d in demands], dtype=np.intp)
-        self.headcount = np.array([d.headcount for d in demands], dtype=np.int64)
+        need = encode_levels([d.needs for d in demands], tax)
         prio = np.array([d.priority for d in demands], np.float64)
-        self.fill = np.round(case.policy.weights.fill * prio, DECIMALS) + 0.0
-        self.total_need = self.need.sum(axis=1)
-        self.demand_ids = tuple(d.id for d in demands)
+        wanted = _encode_certs([d.certs for d in demands], self.cert_vocab)
+        return _Demands(
+            need=need,
+            req=encode_levels([d.requires for d in demands], tax),
+            wanted_certs=wanted.astype(np.float64),
+            where=np.array([self.comm[d.community] for d in demands], dtype=np.intp),
+            headcount=np.array([d.headcount for d in demands], dtype=np.int64),
+            fill=np.round(case.policy.weights.fill * prio, DECIMALS) + 0.0,
+            total_need=need.sum(axis=1),
+        )
 
     def with_red(self, case: Case, i: int) -> Scorer:
         """This scorer for ``case``, where cadre ``i`` turned red and nothing else changed."""
@@ -179,6 +211,22 @@ class Scorer:
         """This scorer for ``case``, whose cadres, communities and policy are this
         one's and only the demands differ: the cadre side is reused, not re-encoded
         (unless the demands change the cert vocabulary the cadres were encoded in)."""
+        old, now = self.case.demands, case.demands
+        added = now[len(old) :]
+        appended = len(now) >= len(old) and all(a is b for a, b in zip(old, now, strict=False))
+        if appended and all(x in self.cert_vocab for d in added for x in d.certs):
+            # new work orders at the end (a warm re-proposal's commonest edit):
+            # encode only those, not the whole demand side again
+            out = copy.copy(self)
+            out.case = case
+            out.m = len(now)
+            out.demand_ids = self.demand_ids + tuple(d.id for d in added)
+            mine = _Demands(
+                self.need, self.req, self.wanted_certs, self.where, self.headcount,
+                self.fill, self.total_need,
+            )  # fmt: skip
+            out._take(mine.join(self._encode_demands(added, case)))
+            return out
         if _cert_vocab(case) != self.cert_vocab:
             return Scorer(case)
         out = copy.copy(self)

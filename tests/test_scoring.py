@@ -76,3 +76,21 @@ def test_ids_follow_case_order(sample_case) -> None:  # type: ignore[no-untyped-
     sm = score_matrix(sample_case)
     assert sm.cadre_ids == tuple(c.id for c in sample_case.cadres)
     assert sm.demand_ids == tuple(d.id for d in sample_case.demands)
+
+
+@given(case=cases(max_cadres=6, max_demands=8), keep=st.integers(0, 8))
+def test_a_scorer_for_appended_demands_equals_a_fresh_one(case, keep) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from matcher.scoring import Scorer
+
+    keep = min(keep, len(case.demands))
+    before = replace(case, demands=case.demands[:keep])
+    for now in (case, replace(case, demands=case.demands[:keep][::-1])):
+        got, want = Scorer(before).with_demands(now), Scorer(now)
+        assert got.m == want.m and got.demand_ids == want.demand_ids
+        for name in ("need", "req", "wanted_certs", "where", "headcount", "fill", "total_need"):
+            a, b = getattr(got, name), getattr(want, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), name
+        rows, cols = np.arange(got.n), np.arange(got.m)
+        assert np.array_equal(got.grid(rows, cols)[0], want.grid(rows, cols)[0])
