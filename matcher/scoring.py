@@ -120,11 +120,16 @@ class _Demands:
     fill: FloatArray
     total_need: FloatArray
 
-    def join(self, more: _Demands) -> _Demands:
-        """These rows, then ``more``'s."""
-        return _Demands(
-            *(np.concatenate([getattr(self, f.name), getattr(more, f.name)]) for f in fields(self))
-        )
+    def put(self, at: IndexArray, rows: _Demands, size: int) -> _Demands:
+        """``size`` rows: these, with ``rows`` written at ``at`` (past the end too)."""
+        out = []
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(rows, f.name)
+            new = np.empty((size, *mine.shape[1:]), mine.dtype)
+            new[: mine.shape[0]] = mine
+            new[at] = theirs
+            out.append(new)
+        return _Demands(*out)
 
 
 class Scorer:
@@ -210,22 +215,26 @@ class Scorer:
     def with_demands(self, case: Case) -> Scorer:
         """This scorer for ``case``, whose cadres, communities and policy are this
         one's and only the demands differ: the cadre side is reused, not re-encoded
-        (unless the demands change the cert vocabulary the cadres were encoded in)."""
+        (unless the demands change the cert vocabulary the cadres were encoded in),
+        and when only a few demands are new objects (appended, or replaced in
+        place), only their rows are encoded."""
         old, now = self.case.demands, case.demands
-        added = now[len(old) :]
-        appended = len(now) >= len(old) and all(a is b for a, b in zip(old, now, strict=False))
-        if appended and all(x in self.cert_vocab for d in added for x in d.certs):
-            # new work orders at the end (a warm re-proposal's commonest edit):
-            # encode only those, not the whole demand side again
+        # a warm re-proposal's edits touch a few demands (a new work order at the
+        # end, a closed one in place): encode only those rows, not the whole side
+        redo = [k for k, (a, b) in enumerate(zip(old, now, strict=False)) if a is not b]
+        redo += range(len(old), len(now))
+        few = len(now) >= len(old) and 4 * len(redo) <= max(len(now), 4)
+        if few and all(x in self.cert_vocab for k in redo for x in now[k].certs):
             out = copy.copy(self)
             out.case = case
             out.m = len(now)
-            out.demand_ids = self.demand_ids + tuple(d.id for d in added)
+            out.demand_ids = tuple(d.id for d in now)
             mine = _Demands(
                 self.need, self.req, self.wanted_certs, self.where, self.headcount,
                 self.fill, self.total_need,
             )  # fmt: skip
-            out._take(mine.join(self._encode_demands(added, case)))
+            rows = self._encode_demands([now[k] for k in redo], case)
+            out._take(mine.put(np.array(redo, dtype=np.intp), rows, len(now)))
             return out
         if _cert_vocab(case) != self.cert_vocab:
             return Scorer(case)

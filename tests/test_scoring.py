@@ -79,15 +79,22 @@ def test_ids_follow_case_order(sample_case) -> None:  # type: ignore[no-untyped-
 
 
 @given(case=cases(max_cadres=6, max_demands=8), keep=st.integers(0, 8))
-def test_a_scorer_for_appended_demands_equals_a_fresh_one(case, keep) -> None:  # type: ignore[no-untyped-def]
+def test_a_scorer_for_edited_demands_equals_a_fresh_one(case, keep) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
     from matcher.scoring import Scorer
 
     keep = min(keep, len(case.demands))
     before = replace(case, demands=case.demands[:keep])
-    for now in (case, replace(case, demands=case.demands[:keep][::-1])):
-        got, want = Scorer(before).with_demands(now), Scorer(now)
+    # one demand closed in place (a new object, the others the same ones)
+    at = keep // 2
+    closed = tuple(replace(d, headcount=0) if k == at else d for k, d in enumerate(case.demands))
+    for base, now in (
+        (before, case),
+        (before, replace(case, demands=case.demands[:keep][::-1])),
+        (case, replace(case, demands=closed)),
+    ):
+        got, want = Scorer(base).with_demands(now), Scorer(now)
         assert got.m == want.m and got.demand_ids == want.demand_ids
         for name in ("need", "req", "wanted_certs", "where", "headcount", "fill", "total_need"):
             a, b = getattr(got, name), getattr(want, name)
