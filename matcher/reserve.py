@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from matcher.bestk import cut, offer, select
 from matcher.candidates import Edges
+from matcher.fastscore import Lists
 
 __all__ = ["ColumnReserve", "reserve_depth"]
 
@@ -72,7 +73,7 @@ class ColumnReserve:
         self.taken = np.zeros(m, np.int64)
 
     @property
-    def lists(self) -> tuple[FloatArray, npt.NDArray[np.int32], IntArray, FloatArray, int]:
+    def lists(self) -> Lists:
         """``(q, row, size, floor, k)``: the arrays a scan fills in place
         (see :mod:`matcher.bestk`); a column's lists must be filled by one thread."""
         return self.q, self.row, self.size, self.floor, self.k
