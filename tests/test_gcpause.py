@@ -84,32 +84,27 @@ def test_overlapping_threads_share_one_pause() -> None:
     assert gc.isenabled()
 
 
-def test_propose_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
-    mp = importlib.import_module("matcher.propose")  # the module, not the function
+@pytest.mark.parametrize(
+    ("module", "run"),
+    [
+        ("matcher.propose", lambda mod, case: mod.propose(case)),
+        ("matcher.warmstart", lambda mod, case: WarmProposals().propose(case)),
+    ],
+    ids=["propose", "warm-proposals"],
+)
+def test_proposals_run_with_the_collector_paused(  # type: ignore[no-untyped-def]
+    module, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mod = importlib.import_module(module)  # the module, not the function of that name
     seen: list[bool] = []
-    real = mp.prepare
+    real = mod.prepare
 
     def spy(*args: object, **kwargs: object) -> object:
         seen.append(gc.isenabled())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(mp, "prepare", spy)
-    mp.propose(load_case("data/sample-district"))
-    assert seen == [False]
-    assert gc.isenabled()
-
-
-def test_warm_proposals_run_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
-    ws = importlib.import_module("matcher.warmstart")
-    seen: list[bool] = []
-    real = ws.prepare
-
-    def spy(*args: object, **kwargs: object) -> object:
-        seen.append(gc.isenabled())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(ws, "prepare", spy)
-    WarmProposals().propose(load_case("data/sample-district"))
+    monkeypatch.setattr(mod, "prepare", spy)
+    run(mod, load_case("data/sample-district"))
     assert seen == [False]
     assert gc.isenabled()
 
