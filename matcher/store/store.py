@@ -1316,6 +1316,12 @@ class Tx:
             )
         if unavailable:
             people = list(dict.fromkeys(i.cadre for i in items))
+            gone = [c for c in people if not self._exists(t.cadres, district, c, live=True)]
+            if gone:
+                raise ConflictError(
+                    "a cadre named has left the pool; nothing to mark unavailable",
+                    [{"cadre": c, "kind": "cadre_removed"} for c in gone],
+                )
             away = [self.set_unavailable(district, c, until, reason, actor) for c in people]
             for i in self._items(pid, None):
                 if i.cadre in people:
