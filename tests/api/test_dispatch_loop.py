@@ -158,9 +158,8 @@ class DispatcherDay(RuleBasedStateMachine):
         if self.latest is None:
             return []
         got = self.client.get(f"{P}/{self.latest['id']}", headers=self.h).json()
-        return [
-            (a["cadre"], a["demand"]) for a in got["result"]["assignments"] if a["state"] == "pending"
-        ]
+        items = got["result"]["assignments"]
+        return [(a["cadre"], a["demand"]) for a in items if a["state"] == "pending"]
 
     def _expect_accept(self, pairs: list[tuple[str, str]]) -> bool:
         """Whether accepting these pending pairs must succeed: only a cadre withdrawn
@@ -264,9 +263,7 @@ class DispatcherDay(RuleBasedStateMachine):
             assert accepted == tx.list_dispatches("x")[1], "a dispatch lost or doubled"
 
 
-DispatcherDay.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=12, deadline=None
-)
+DispatcherDay.TestCase.settings = settings(max_examples=25, stateful_step_count=12, deadline=None)
 test_dispatcher_day = DispatcherDay.TestCase
 
 

@@ -135,7 +135,8 @@ def test_migrates_a_version_1_database(tmp_path: Path) -> None:
             """
             INSERT INTO districts VALUES ('x', 'X', NULL, NULL, '2026-01-01');
             INSERT INTO communities VALUES ('x', 'C1', '社区', '街道', 32.0, 118.7, 0);
-            INSERT INTO cadres VALUES ('x', 'P1', '张三', 'C1', '{}', '[]', 1, 'green', NULL, 0, 1, 0);
+            INSERT INTO cadres VALUES
+                ('x', 'P1', '张三', 'C1', '{}', '[]', 1, 'green', NULL, 0, 1, 0);
             INSERT INTO demands VALUES
                 ('x', 'D1', 'C1', 'a', '{}', '{}', '[]', 1, 3, 'closed', 0, 1, 0),
                 ('x', 'D2', 'C1', 'b', '{}', '{}', '[]', 1, 3, 'closed', 1, 1, 0),
