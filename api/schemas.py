@@ -73,7 +73,14 @@ Level = Annotated[int, Field(ge=1, le=5)]
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    """Base of request bodies: unknown fields and loose types are refused (422).
+
+    ``strict``: JSON types are taken at their word, so ``true`` or ``"3"`` is not
+    an integer and ``"1.5"`` not a number (an integer is still a number); lax
+    coercion would store what the caller did not mean.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class Health(BaseModel):
