@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from matcher import Proposal, ProposedAssignment
 
@@ -14,6 +14,7 @@ __all__ = [
     "AcceptResult",
     "CadreCreate",
     "CadrePublic",
+    "CadreReplace",
     "CadreUpdate",
     "CadresPublic",
     "CommunitiesPublic",
@@ -24,6 +25,7 @@ __all__ = [
     "DeclinesPublic",
     "DemandCreate",
     "DemandPublic",
+    "DemandReplace",
     "DemandUpdate",
     "DemandsPublic",
     "DispatchClose",
@@ -205,6 +207,38 @@ class CadresPublic(BaseModel):
     count: int
 
 
+class _Replace(_In):
+    """A PUT body that is also the resource as GET returns it.
+
+    Why: a client edits what it fetched and sends it back. ``id`` must then
+    name the resource of the path and ``version``, when sent, must still be the
+    current one; the other fields GET shows but a write cannot set
+    (``active_dispatches``, ``filled``, ``status`` of a demand …: every field of
+    ``public`` this model does not declare) are dropped before validation.
+    Anything else unknown is still refused.
+    """
+
+    public: ClassVar[type[BaseModel]]
+    id: Id | None = Field(None, description="when sent: must equal the id in the path (else 422)")
+    version: int | None = Field(
+        None, ge=1, description="when sent: 409 unless it is still the current version"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_read_only(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        read_only = set(cls.public.model_fields) - set(cls.model_fields)
+        return {k: v for k, v in data.items() if k not in read_only}
+
+
+class CadreReplace(_Replace, CadreUpdate):
+    """``PUT``/``PATCH`` body of a cadre: the writable fields, or its GET representation."""
+
+    public = CadrePublic
+
+
 # ---------------------------------------------------------------- demands
 class DemandUpdate(_In):
     community: Id
@@ -237,6 +271,12 @@ class DemandPublic(BaseModel):
 class DemandsPublic(BaseModel):
     data: list[DemandPublic]
     count: int
+
+
+class DemandReplace(_Replace, DemandUpdate):
+    """``PUT``/``PATCH`` body of a demand: the writable fields, or its GET representation."""
+
+    public = DemandPublic
 
 
 # ---------------------------------------------------------------- proposals

@@ -11,10 +11,12 @@ from fastapi.responses import JSONResponse
 
 from api.deps import Access, IdemKeyDep, StoreDep, access, mask_cadre, mask_note, respond, run_write
 from api.errors import PROBLEM_RESPONSES
+from api.patch import PatchBody, check_replace, patched
 from api.schemas import (
     ID_PATTERN,
     CadreCreate,
     CadrePublic,
+    CadreReplace,
     CadresPublic,
     CadreUpdate,
     CsvImport,
@@ -91,11 +93,43 @@ def create_cadre(
     )
 
 
+def _replace(tx: Tx, district: str, cid: str, body: CadreReplace) -> dict[str, Any]:
+    """The one write path of PUT and PATCH: id and version checks, then the store's guards."""
+    check_replace("cadre", cid, body.id, body.version, tx.cadre(district, cid))
+    return tx.update_cadre(district, _cadre(cid, body))
+
+
 @router.put("/{cadre}", response_model=CadrePublic)
-def update_cadre(a: Writer, cadre: CadreId, body: CadreUpdate, store: StoreDep) -> JSONResponse:
-    """Replace a cadre's record (its version goes up: proposals relying on it become stale)."""
+def update_cadre(
+    a: Writer,
+    cadre: CadreId,
+    body: CadreReplace,
+    store: StoreDep,
+) -> JSONResponse:
+    """Replace a cadre's record (its version goes up: proposals relying on it become stale).
+
+    The body may be the cadre as GET returned it: ``id`` must match the path,
+    ``version`` (if sent) must be current (409 otherwise), read-only fields are
+    ignored.
+    """
     with store.write() as tx:
-        return respond(CadrePublic, tx.update_cadre(a.district, _cadre(cadre, body)))
+        return respond(CadrePublic, _replace(tx, a.district, cadre, body))
+
+
+@router.patch("/{cadre}", response_model=CadrePublic)
+def patch_cadre(
+    a: Writer,
+    cadre: CadreId,
+    body: PatchBody,
+    store: StoreDep,
+) -> JSONResponse:
+    """Change only the given fields (JSON merge patch; ``null`` resets a field to its default).
+
+    The patch is merged into the cadre as GET shows it and written as a PUT of the result.
+    """
+    with store.write() as tx:
+        merged = patched(CadreReplace, tx.cadre(a.district, cadre), body)
+        return respond(CadrePublic, _replace(tx, a.district, cadre, merged))
 
 
 @router.delete("/{cadre}", status_code=204)

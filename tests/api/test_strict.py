@@ -41,6 +41,11 @@ CASES: list[tuple[str, str, str, dict[str, Any], tuple[str | int, ...], Any]] = 
         True,
     ),
     ("POST", f"{V}/cadres", "dispatcher", CADRE | {"id": "P9"}, ("status",), 1),
+    ("PUT", f"{V}/cadres/P6", "dispatcher", CADRE, ("capacity",), True),
+    ("PUT", f"{V}/cadres/P6", "dispatcher", CADRE, ("version",), "1"),
+    ("PATCH", f"{V}/cadres/P6", "dispatcher", {"capacity": 2}, ("capacity",), True),
+    ("PATCH", f"{V}/cadres/P6", "dispatcher", {"capacity": 2}, ("capacity",), "2"),
+    ("PATCH", f"{V}/cadres/P6", "dispatcher", {"max_travel_km": 3}, ("max_travel_km",), "3"),
     ("POST", f"{V}/demands", "dispatcher", DEMAND | {"id": "D9"}, ("headcount",), True),
     ("POST", f"{V}/demands", "dispatcher", DEMAND | {"id": "D9"}, ("priority",), "4"),
     (
@@ -51,6 +56,8 @@ CASES: list[tuple[str, str, str, dict[str, Any], tuple[str | int, ...], Any]] = 
         ("needs", "livelihood.elderly_care"),
         True,
     ),
+    ("PUT", f"{V}/demands/D4", "dispatcher", DEMAND, ("headcount",), "2"),
+    ("PATCH", f"{V}/demands/D4", "dispatcher", {"priority": 1}, ("priority",), True),
     ("POST", f"{V}/demands/import", "dispatcher", {"csv": "id\n"}, ("csv",), 5),
     ("POST", f"{V}/proposals", "dispatcher", {"pinned": [PAIR]}, ("pinned", 0, "cadre"), True),
     ("POST", f"{V}/proposals/1/accept", "dispatcher", {"assignments": [PAIR]}, ("assignments",), 1),
@@ -122,3 +129,15 @@ def test_the_valid_body_passes_validation(
     r = client.request(method, path, json=body, headers=tokens.h(role))
     assert r.status_code != 422 or r.json()["type"].endswith("/invalid-input"), r.text
     assert r.status_code < 500
+
+
+@pytest.mark.parametrize(("value", "ok"), [(3, True), (3.0, True), (True, False), ("3", False)])
+def test_numbers_may_be_integers_but_not_booleans(
+    client: TestClient, tokens: Tokens, value: Any, ok: bool
+) -> None:
+    r = client.patch(
+        f"{V}/cadres/P6", json={"max_travel_km": value}, headers=tokens.h("dispatcher")
+    )
+    assert r.status_code == (200 if ok else 422), r.text
+    if ok:
+        assert r.json()["max_travel_km"] == 3.0
