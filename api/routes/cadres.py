@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -36,6 +36,13 @@ Writer = Annotated[Access, Depends(access("write"))]
 CadreId = Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=10**9)]
+EndDispatches = Annotated[
+    Literal["cancel"] | None,
+    Query(
+        description="when the update sets status red (withdrawn) while the cadre holds active"
+        " dispatches: 'cancel' cancels them in the same transaction (else 409 listing them)"
+    ),
+]
 
 
 def _cadre(cid: str, body: CadreUpdate) -> Cadre:
@@ -93,10 +100,12 @@ def create_cadre(
     )
 
 
-def _replace(tx: Tx, district: str, cid: str, body: CadreReplace) -> dict[str, Any]:
+def _replace(
+    tx: Tx, district: str, cid: str, body: CadreReplace, end: str | None
+) -> dict[str, Any]:
     """The one write path of PUT and PATCH: id and version checks, then the store's guards."""
     check_replace("cadre", cid, body.id, body.version, tx.cadre(district, cid))
-    return tx.update_cadre(district, _cadre(cid, body))
+    return tx.update_cadre(district, _cadre(cid, body), end_dispatches=end)
 
 
 @router.put("/{cadre}", response_model=CadrePublic)
@@ -105,15 +114,17 @@ def update_cadre(
     cadre: CadreId,
     body: CadreReplace,
     store: StoreDep,
+    end_dispatches: EndDispatches = None,
 ) -> JSONResponse:
     """Replace a cadre's record (its version goes up: proposals relying on it become stale).
 
     The body may be the cadre as GET returned it: ``id`` must match the path,
     ``version`` (if sent) must be current (409 otherwise), read-only fields are
-    ignored.
+    ignored. Setting status red while the cadre holds active dispatches answers
+    409 listing them, unless ``?end_dispatches=cancel``.
     """
     with store.write() as tx:
-        return respond(CadrePublic, _replace(tx, a.district, cadre, body))
+        return respond(CadrePublic, _replace(tx, a.district, cadre, body, end_dispatches))
 
 
 @router.patch("/{cadre}", response_model=CadrePublic)
@@ -122,6 +133,7 @@ def patch_cadre(
     cadre: CadreId,
     body: PatchBody,
     store: StoreDep,
+    end_dispatches: EndDispatches = None,
 ) -> JSONResponse:
     """Change only the given fields (JSON merge patch; ``null`` resets a field to its default).
 
@@ -129,7 +141,7 @@ def patch_cadre(
     """
     with store.write() as tx:
         merged = patched(CadreReplace, tx.cadre(a.district, cadre), body)
-        return respond(CadrePublic, _replace(tx, a.district, cadre, merged))
+        return respond(CadrePublic, _replace(tx, a.district, cadre, merged, end_dispatches))
 
 
 @router.delete("/{cadre}", status_code=204)

@@ -67,6 +67,7 @@ from matcher.store.errors import ConflictError, IdempotencyError, NotFoundError
 __all__ = ["ROLES", "Basis", "Snapshot", "Store", "Tx", "hash_token"]
 
 ROLES = ("admin", "dispatcher", "planner", "analyst")
+WITHDRAWN_NOTE = "cancelled: the cadre was withdrawn (status set to red)"
 Pair = tuple[str, str]
 
 
@@ -703,9 +704,33 @@ class Tx:
         self.upsert_cadres(district, [c])
         return self.cadre(district, c.id)
 
-    def update_cadre(self, district: str, c: Cadre) -> dict[str, Any]:
+    def update_cadre(
+        self, district: str, c: Cadre, *, end_dispatches: str | None = None
+    ) -> dict[str, Any]:
+        """Replace a cadre. Withdrawing one (status red) that holds active dispatches
+        raises ConflictError listing them, unless ``end_dispatches="cancel"``: then
+        they are cancelled here, in the same transaction, with a note saying why."""
         old = self._cadre_row(district, c.id)
         self.check_cadre(district, c)
+        if c.status is Status.RED and old.status != Status.RED.value:
+            active = self.list_dispatches(district, status="active", cadre=c.id, limit=2**31)[0]
+            if active and end_dispatches != "cancel":
+                raise ConflictError(
+                    f"cadre {c.id!r} holds {len(active)} active dispatch(es): complete or "
+                    "cancel them before setting status red (withdrawn), or cancel them "
+                    "with the update (end_dispatches=cancel)",
+                    [
+                        {
+                            "cadre": c.id,
+                            "kind": "active dispatch",
+                            "dispatch": d["id"],
+                            "demand": d["demand"],
+                        }
+                        for d in active
+                    ],
+                )
+            for d in active:
+                self.close_dispatch(district, d["id"], "cancelled", WITHDRAWN_NOTE)
         used = self._active_counts(district, t.dispatches.c.cadre).get(c.id, 0)
         if c.capacity < used:
             raise ConflictError(
