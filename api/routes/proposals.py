@@ -22,6 +22,7 @@ from api.deps import (
     access,
     fingerprint,
     mask_note,
+    recorded_failures,
     replay,
     respond,
     run_write,
@@ -196,7 +197,8 @@ def create_proposal(
         return job_response(held, 202, replayed=True)
     with store.read() as tx:
         snap = tx.snapshot(a.district)
-    policy = _policy(snap.case.policy, body.policy)
+    with recorded_failures(store, a.principal, key, request, body):  # a 422 keeps its key
+        policy = _policy(snap.case.policy, body.policy)
     asked = _prefers_async(prefer)
     settings: Settings = request.app.state.settings
     if asked or len(snap.case.cadres) * len(snap.case.demands) > settings.job_threshold:
@@ -206,7 +208,10 @@ def create_proposal(
             idem,
         )
         return job_response(job, 202, replayed=replayed, applied=asked and not replayed)
-    with request.app.state.solve_gate.sem:
+    with (
+        recorded_failures(store, a.principal, key, request, body),  # after the slot is freed
+        request.app.state.solve_gate.sem,
+    ):
         result = _compute(request.app.state.warm, a.district, snap, policy, body)
 
     def work(tx: Tx) -> dict[str, Any]:
