@@ -43,7 +43,7 @@ from api.schemas import (
 )
 from api.settings import Settings
 from api.warm import WarmPlans
-from matcher import Policy, Proposal, parse_policy, propose
+from matcher import Cancelled, Policy, Proposal, parse_policy, propose
 from matcher.propose import Progress
 from matcher.request import streams
 from matcher.store import Snapshot, Store, Tx
@@ -146,6 +146,8 @@ def _job_work(
 
         def commit(job: Job) -> None:
             with store.write() as tx:
+                if job.owner is not None and tx.token(job.owner)["revoked_at"] is not None:
+                    raise Cancelled(f"job {job.id}: its token was revoked")  # stores nothing
                 found = None if key is None else tx.idempotent_get(*key)
                 if found is not None:  # the same request finished meanwhile: point at it
                     status, data = found
@@ -206,6 +208,7 @@ def create_proposal(
             a.district,
             _job_work(store, request.app.state.warm, a.district, body, snap, policy, idem),
             idem,
+            a.principal.token_id,
         )
         return job_response(job, 202, replayed=replayed, applied=asked and not replayed)
     with (
