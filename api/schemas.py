@@ -86,8 +86,11 @@ class _In(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"] = Field(description="degraded (HTTP 503): see store")
     schema_version: int
+    store: Literal["ok", "read-only", "unavailable"] = Field(
+        description="whether a write could be made now (probed without writing)"
+    )
 
 
 class Principal(BaseModel):

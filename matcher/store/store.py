@@ -43,6 +43,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Row
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
 from matcher import (
@@ -62,7 +63,14 @@ from matcher import (
     write_case,
 )
 from matcher.store import schema as t
-from matcher.store.errors import ConflictError, IdempotencyError, NotFoundError
+from matcher.store.errors import ConflictError, IdempotencyError, NotFoundError, StoreError
+from matcher.store.probe import (
+    WriteState,
+    open_failure,
+    probe_engine,
+    read_only_message,
+    write_state,
+)
 
 __all__ = ["ROLES", "Basis", "Snapshot", "Store", "Tx", "hash_token"]
 
@@ -205,10 +213,17 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
+        on_file = self.sqlite and engine.url.database not in (None, "", ":memory:")
+        self._probe = probe_engine(engine) if on_file else None
 
     @classmethod
-    def open(cls, target: str | Path) -> Store:
-        """Open (creating and migrating) a store: a file path, ``:memory:`` or a database URL."""
+    def open(cls, target: str | Path, *, writable: bool = True) -> Store:
+        """Open (creating and migrating) a store: a file path, ``:memory:`` or a database URL.
+
+        With ``writable`` (the default) a store that cannot be written (a read-only
+        file, or a folder SQLite cannot create its journal in) raises StoreError now,
+        rather than open fine and fail every write later.
+        """
         text = str(target)
         if "://" in text:
             url = text
@@ -226,12 +241,30 @@ class Store:
         else:  # pragma: no cover - exercised with a PostgreSQL URL only
             engine = create_engine(url, pool_pre_ping=True)
         store = cls(engine)
-        with store.write() as tx:
-            t.migrate(tx.conn)
+        try:
+            with store.write() as tx:
+                t.migrate(tx.conn)
+            if writable and store.write_state() == "read-only":
+                raise StoreError(read_only_message(text))
+        except OperationalError as exc:  # before the probe: no file, or WAL/migration refused
+            store.close()
+            reason = open_failure(text, exc)
+            if reason is None:
+                raise
+            raise StoreError(reason) from None
+        except StoreError:
+            store.close()
+            raise
         return store
+
+    def write_state(self) -> WriteState:
+        """Whether a write could be made now; writes nothing (:mod:`matcher.store.probe`)."""
+        return "ok" if self._probe is None else write_state(self._probe)
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._probe is not None:
+            self._probe.dispose()
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
