@@ -99,8 +99,8 @@ def test_stale_accept_is_409_and_writes_nothing(client: TestClient, tokens: Toke
     r = client.post(f"{P}/{second}/accept", json={}, headers=h)
     assert r.status_code == 409
     kinds = {c["kind"] for c in r.json()["changes"]}
-    assert "capacity used meanwhile" in kinds
-    assert "headcount filled meanwhile" in kinds
+    assert "capacity_used" in kinds
+    assert "headcount_filled" in kinds
     assert client.get("/v1/districts/d1/dispatches", headers=h).json()["count"] == 5
     third = client.post(P, json={"pinned": []}, headers=h)
     assert third.json()["result"]["assignments"] == []
@@ -121,8 +121,8 @@ def test_edit_makes_proposal_stale(client: TestClient, tokens: Tokens) -> None:
     r = client.post(f"{P}/{pid}/accept", json={}, headers=h)
     assert r.status_code == 409
     changes = r.json()["changes"]
-    assert {"demand": "D2", "kind": "demand closed"} in changes
-    assert {"cadre": "P6", "kind": "cadre changed"} in changes
+    assert {"demand": "D2", "kind": "demand_closed"} in changes
+    assert {"cadre": "P6", "kind": "cadre_changed"} in changes
     assert client.get("/v1/districts/d1/dispatches", headers=h).json()["count"] == 0
 
 
