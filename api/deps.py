@@ -24,7 +24,7 @@ from api.errors import PROBLEM, Forbidden, Unauthorized, problem_body
 from api.jobs import JobManager
 from api.schemas import ID_PATTERN, MASK
 from matcher import MatcherError, SolverError
-from matcher.store import Actor, IdempotencyError, NotFoundError, Store, Tx
+from matcher.store import Actor, IdempotencyError, NotFoundError, PoolChanged, Store, Tx
 
 __all__ = [
     "Access",
@@ -220,7 +220,8 @@ def recorded_failures(
     try:
         yield
     except MatcherError as exc:
-        if key is not None and not isinstance(exc, (IdempotencyError, SolverError)):
+        retryable = (IdempotencyError, SolverError, PoolChanged)
+        if key is not None and not isinstance(exc, retryable):
             _remember(store, principal.token_id, key, fingerprint(request, body), exc)
         raise
 

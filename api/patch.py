@@ -66,7 +66,13 @@ def check_replace(
             "the body's id differs from the path's",
             [
                 Problem(
-                    "body", f"must equal the {kind} id in the path ({key!r})", None, "id", body_id
+                    "body",
+                    f"must equal the {kind} id in the path ({key!r})",
+                    None,
+                    "id",
+                    body_id,
+                    code="problem.id_mismatch",
+                    params={"kind": kind, "id": key},
                 )
             ],
         )
@@ -75,4 +81,6 @@ def check_replace(
             f"{kind} {key!r} changed since it was read (version {current['version']}, "
             f"not {version}); GET it again",
             [{kind: key, "kind": f"{kind}_changed", "version": current["version"]}],
+            code="conflict.version_changed",
+            params={"kind": kind, "id": key, "current": current["version"], "sent": version},
         )

@@ -277,8 +277,10 @@ class DemandUpdate(_In):
     certs: list[Slug] = Field([], max_length=64)
     headcount: int = Field(1, ge=1, le=1000)
     priority: int = Field(3, ge=1, le=5)
-    recurring: bool = Field(
-        False, description="ongoing work: a completed dispatch frees its slot again"
+    recurring: bool | None = Field(
+        None,
+        description="ongoing work: a completed dispatch frees its slot again"
+        " (null or left out: as it is; a new demand is one-off)",
     )
 
 
@@ -357,6 +359,10 @@ class _ProposalHead(BaseModel):
     status: ProposalStatus = Field(
         description="pending while a pair awaits a decision; superseded once a newer proposal"
         " took its undecided pairs; else decided"
+    )
+    stale: bool = Field(
+        description="pending, but the pool changed since it was computed: accepting may"
+        " answer 409; propose again for a current plan"
     )
     pending: int
     accepted: int

@@ -79,6 +79,13 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "change.illegal_transition": {"dispatch": "7", "current": "completed", "action": "cancel"},
     "change.active_dispatch": {"dispatch": 7, "demand": "D1"},
     "change.nothing_pending": {"proposal": 3},
+    "change.id_used": {"demand": "D1"},
+    "change.served_twice": {"demand": "D1"},
+    "change.pool_changed": {},
+    "conflict.id_used": {"id": "D1"},
+    "conflict.served_twice": {"id": "D1"},
+    "conflict.version_changed": {"kind": "cadre", "id": "P1", "current": 3, "sent": 2},
+    "problem.id_mismatch": {"kind": "cadre", "id": "P1"},
     "conflict.filled_below": {"id": "D1", "count": 2},
     "conflict.red_with_active": {"id": "P1", "count": 1},
     "state.illegal_transition": {

@@ -79,7 +79,7 @@ def create_demand(
         request,
         body,
         DemandPublic,
-        lambda tx: tx.create_demand(a.district, d, recurring=body.recurring),
+        lambda tx: tx.create_demand(a.district, d, recurring=bool(body.recurring)),
         status=201,
     )
 

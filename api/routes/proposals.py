@@ -46,7 +46,7 @@ from api.warm import WarmPlans
 from matcher import Cancelled, Policy, Proposal, parse_policy, propose
 from matcher.propose import Progress
 from matcher.request import streams
-from matcher.store import Actor, Snapshot, Store, Tx
+from matcher.store import Actor, PoolChanged, Snapshot, Store, Tx
 
 __all__ = ["router"]
 
@@ -118,10 +118,42 @@ def _compute(
     return propose(snap.case, policy, **kw)
 
 
+#: how often a proposal is computed again when the pool moved while it was computed
+ATTEMPTS = 3
+
+
+def _fresh(
+    store: Store,
+    warm: WarmPlans,
+    district: str,
+    body: ProposalRequest,
+    progress: Progress | None = None,
+    snap: Snapshot | None = None,
+) -> tuple[Snapshot, Proposal]:
+    """A proposal and the snapshot it was computed from, still current when computed.
+
+    Why: computing takes from milliseconds to minutes outside any transaction (a job
+    may also wait in the queue); a proposal of a state that moved meanwhile would be
+    stored as the newest and could not be accepted. ``snap`` is used while it is
+    current. Raises :class:`PoolChanged` after :data:`ATTEMPTS` tries.
+    """
+    for _ in range(ATTEMPTS):
+        with store.read() as tx:
+            if snap is None or tx.pool_state(district) != snap.state:
+                snap = tx.snapshot(district)
+        policy = _policy(snap.case.policy, body.policy)
+        result = _compute(warm, district, snap, policy, body, progress)
+        with store.read() as tx:
+            if tx.pool_state(district) == snap.state:
+                return snap, result
+    raise PoolChanged()
+
+
 def _add(
     tx: Tx, district: str, body: ProposalRequest, snap: Snapshot, result: Proposal, actor: Actor
 ) -> int:
-    """Store a computed proposal (the sync route and jobs store it the same way)."""
+    """Store a computed proposal (the sync route and jobs store it the same way); raises
+    :class:`PoolChanged` when the pool moved since ``snap``."""
     pairs = [(x.cadre, x.demand) for x in result.assignments]
     return tx.add_proposal(
         district,
@@ -130,6 +162,7 @@ def _add(
         snap.basis(pairs),
         pairs,
         actor,
+        snap.state,
     )
 
 
@@ -138,15 +171,16 @@ def _job_work(
     warm: WarmPlans,
     district: str,
     body: ProposalRequest,
-    snap: Snapshot,
-    policy: Policy | None,
     key: IdemKey | None,
     actor: Actor,
+    queued: Snapshot,
 ) -> Work:
-    """The job's computation and its commit (proposal and Idempotency-Key replay together)."""
+    """The job's computation and its commit (proposal and Idempotency-Key replay together).
+
+    The snapshot taken when the job was queued serves only while the pool has not moved."""
 
     def work(progress: Progress) -> Commit:
-        result = _compute(warm, district, snap, policy, body, progress)
+        snap, result = _fresh(store, warm, district, body, progress, queued)
 
         def commit(job: Job) -> None:
             with store.write() as tx:
@@ -205,21 +239,14 @@ def create_proposal(
     with store.read() as tx:
         snap = tx.snapshot(a.district)
     with recorded_failures(store, a.principal, key, request, body):  # a 422 keeps its key
-        policy = _policy(snap.case.policy, body.policy)
+        _policy(snap.case.policy, body.policy)  # a bad override is refused before any work
     asked = _prefers_async(prefer)
     settings: Settings = request.app.state.settings
     if asked or len(snap.case.cadres) * len(snap.case.demands) > settings.job_threshold:
         job, replayed = jobs.submit(
             a.district,
             _job_work(
-                store,
-                request.app.state.warm,
-                a.district,
-                body,
-                snap,
-                policy,
-                idem,
-                a.principal.actor,
+                store, request.app.state.warm, a.district, body, idem, a.principal.actor, snap
             ),
             idem,
             a.principal.token_id,
@@ -229,7 +256,7 @@ def create_proposal(
         recorded_failures(store, a.principal, key, request, body),  # after the slot is freed
         request.app.state.solve_gate.sem,
     ):
-        result = _compute(request.app.state.warm, a.district, snap, policy, body)
+        snap, result = _fresh(store, request.app.state.warm, a.district, body, None, snap)
 
     def work(tx: Tx) -> dict[str, Any]:
         return tx.proposal(a.district, _add(tx, a.district, body, snap, result, a.principal.actor))

@@ -5,7 +5,13 @@ SQL is SQLAlchemy Core so that a PostgreSQL URL works with the same code. The
 store knows matcher's domain but nothing of HTTP.
 """
 
-from matcher.store.errors import ConflictError, IdempotencyError, NotFoundError, StoreError
+from matcher.store.errors import (
+    ConflictError,
+    IdempotencyError,
+    NotFoundError,
+    PoolChanged,
+    StoreError,
+)
 from matcher.store.schema import SCHEMA_VERSION
 from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token
 
@@ -17,6 +23,7 @@ __all__ = [
     "ConflictError",
     "IdempotencyError",
     "NotFoundError",
+    "PoolChanged",
     "Snapshot",
     "Store",
     "StoreError",

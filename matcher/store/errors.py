@@ -21,7 +21,14 @@ from matcher import MatcherError
 from matcher.errors import Param
 from matcher.messages import CATALOGUE
 
-__all__ = ["ConflictError", "IdempotencyError", "NotFoundError", "StoreError", "change_kind"]
+__all__ = [
+    "ConflictError",
+    "IdempotencyError",
+    "NotFoundError",
+    "PoolChanged",
+    "StoreError",
+    "change_kind",
+]
 
 
 class StoreError(MatcherError):
@@ -122,6 +129,20 @@ class ConflictError(StoreError):
             code, derived = _legacy(message)
             params = {**derived, **(params or {})}
         super().__init__(message, code=code, params=params)
+
+
+class PoolChanged(ConflictError):
+    """The pool changed between a proposal's snapshot and its storing (409).
+
+    Proposing again answers it, so an Idempotency-Key is not spent on it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the pool kept changing while the proposal was computed; propose again",
+            [{"kind": "pool_changed"}],
+            code="conflict.pool_changed",
+        )
 
 
 class IdempotencyError(StoreError):

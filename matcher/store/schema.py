@@ -113,6 +113,7 @@ proposals = Table(
     Column("basis", Text, nullable=False),
     Column("created_by", Integer),
     Column("created_by_label", Text),
+    Column("pool_state", String(64)),  # Tx.pool_state when it was computed
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
 )
 
@@ -212,6 +213,7 @@ def _v2(conn: Connection) -> None:
         ("demands", "recurring", "INTEGER NOT NULL DEFAULT 0"),
         ("proposals", "created_by", "INTEGER"),
         ("proposals", "created_by_label", "TEXT"),
+        ("proposals", "pool_state", "VARCHAR(64)"),
         ("declines", "created_by", "INTEGER"),
         ("declines", "created_by_label", "TEXT"),
         ("dispatches", "created_by", "INTEGER"),
@@ -231,6 +233,28 @@ def _v2(conn: Connection) -> None:
         update(demands).where(demands.c.status == "closed", done.exists()).values(status="done")
     )
     conn.execute(update(demands).where(demands.c.status == "closed").values(status="cancelled"))
+    # before version 2 completed work freed its slot: an open demand whose completed and
+    # active work exceeds its headcount, or that one cadre served twice, was run as
+    # ongoing work, and stays so (recurring) rather than reading as over-filled
+    held: dict[tuple[str, str], list[str]] = {}
+    for r in conn.execute(
+        select(dispatches.c.district_id, dispatches.c.demand, dispatches.c.cadre).where(
+            dispatches.c.status.in_(("active", "completed"))
+        )
+    ):
+        held.setdefault((r.district_id, r.demand), []).append(r.cadre)
+    for r in conn.execute(
+        select(demands.c.district_id, demands.c.id, demands.c.headcount).where(
+            demands.c.status == "open"
+        )
+    ):
+        cadres = held.get((r.district_id, r.id), [])
+        if len(cadres) > r.headcount or len(set(cadres)) < len(cadres):
+            conn.execute(
+                update(demands)
+                .where(demands.c.district_id == r.district_id, demands.c.id == r.id)
+                .values(recurring=1)
+            )
 
 
 # version -> step taking the schema from version-1 to version (run inside one transaction);

@@ -64,7 +64,13 @@ from matcher import (
     write_case,
 )
 from matcher.store import schema as t
-from matcher.store.errors import ConflictError, IdempotencyError, NotFoundError, StoreError
+from matcher.store.errors import (
+    ConflictError,
+    IdempotencyError,
+    NotFoundError,
+    PoolChanged,
+    StoreError,
+)
 from matcher.store.lifecycle import blocks_pair, demand_stage, move, takes_slot
 from matcher.store.probe import (
     WriteState,
@@ -233,6 +239,8 @@ class Snapshot:
     cadre_versions: dict[str, int] = field(default_factory=dict)
     demand_versions: dict[str, int] = field(default_factory=dict)
     unavailable: dict[str, str | None] = field(default_factory=dict)
+    #: :meth:`Tx.pool_state` when the snapshot was read
+    state: str = ""
 
     def basis(self, pairs: Iterable[Pair]) -> Basis:
         pairs = list(pairs)
@@ -480,7 +488,64 @@ class Tx:
             cv,
             dv,
             {k: v for k, v in away.items() if k in cadre_ids},
+            self.pool_state(district),
         )
+
+    def pool_state(self, district: str) -> str:
+        """A digest of everything a proposal depends on, cheap to read again.
+
+        Why: a proposal is computed outside any transaction (it may take minutes);
+        storing one computed from a state that has since moved would supersede the
+        fresh ones with a proposal that cannot be accepted. Counts and version sums
+        change with every write that matters (an edit bumps a version; dispatches,
+        declines and unavailability change counts or latest times), and today's
+        date, because an unavailability ends by itself.
+        """
+        d, u, x = t.dispatches, t.unavailability, t.declines
+        parts: list[Any] = [today().isoformat()]
+        row = self._district_row(district)
+        parts += [row.taxonomy_toml, row.policy_toml]
+        for table in (t.cadres, t.demands):
+            parts.append(
+                tuple(
+                    self.conn.execute(
+                        select(func.count(), func.coalesce(func.sum(table.c.version), 0)).where(
+                            table.c.district_id == district
+                        )
+                    ).one()
+                )
+            )
+        parts.append(
+            sorted(
+                (str(s), int(n))
+                for s, n in self.conn.execute(
+                    select(d.c.status, func.count())
+                    .where(d.c.district_id == district)
+                    .group_by(d.c.status)
+                )
+            )
+        )
+        for table in (x, u):
+            parts.append(
+                tuple(
+                    self.conn.execute(
+                        select(func.count(), func.max(table.c.created_at)).where(
+                            table.c.district_id == district
+                        )
+                    ).one()
+                )
+            )
+        parts.append(
+            [
+                tuple(r)
+                for r in self.conn.execute(
+                    select(t.communities.c.id, t.communities.c.lat, t.communities.c.lon)
+                    .where(t.communities.c.district_id == district)
+                    .order_by(t.communities.c.id)
+                )
+            ]
+        )
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
     # ---------------------------------------------------------------- what dispatches hold
     def _dispatch_rows(self, district: str) -> Iterator[Any]:
@@ -1014,9 +1079,20 @@ class Tx:
         return self._demand_out(r, *self._demand_counts(district).get(did, (0, 0, 0)))
 
     def create_demand(self, district: str, d: Demand, *, recurring: bool = False) -> dict[str, Any]:
+        """A new open demand. The id of a deleted demand may be used again only when
+        nothing was ever dispatched or declined on it: its history would fill the new
+        demand's slots and block its pairs."""
         self._district_row(district)
         if self._exists(t.demands, district, d.id, live=True):
             raise ConflictError(f"demand {d.id!r} already exists")
+        if self._exists(t.demands, district, d.id) and self._has_history(district, d.id):
+            raise ConflictError(
+                f"demand id {d.id!r} was used by a deleted demand with dispatches or declines; "
+                "choose a new id",
+                [{"demand": d.id, "kind": "id_used"}],
+                code="conflict.id_used",
+                params={"id": d.id},
+            )
         self.check_demand(district, d)
         self.upsert_demands(district, [d])
         # a re-created demand starts open
@@ -1027,13 +1103,40 @@ class Tx:
         )
         return self.demand(district, d.id)
 
+    def _has_history(self, district: str, did: str) -> bool:
+        for table in (t.dispatches, t.declines):
+            q = select(table.c.demand).where(table.c.district_id == district, table.c.demand == did)
+            if self.conn.execute(q.limit(1)).first() is not None:
+                return True
+        return False
+
     def update_demand(
         self, district: str, d: Demand, *, recurring: bool | None = None
     ) -> dict[str, Any]:
+        """Replace a demand; ``recurring`` None keeps the flag as it is.
+
+        Refused (409) when the edit would leave more slots filled than the headcount:
+        a lower headcount, or a recurring demand made one-off, whose completed work
+        would then fill slots again. A demand already over-filled may still be edited
+        otherwise (or made recurring, which is how it is mended).
+        """
         old = self._demand_row(district, d.id)
         self.check_demand(district, d)
-        filled = self._filled(district).get(d.id, 0)
-        if d.headcount < filled:
+        was = bool(old.recurring)
+        now = was if recurring is None else recurring
+        active, completed = self._demand_counts(district).get(d.id, (0, 0, 0))[1:]
+        filled = active + (0 if now else completed)
+        if was and not now:
+            cadres = [r.cadre for r in self._dispatch_rows(district) if r.demand == d.id]
+            if len(set(cadres)) < len(cadres):
+                raise ConflictError(
+                    f"demand {d.id!r} was served more than once by one cadre; it stays recurring",
+                    [{"demand": d.id, "kind": "served_twice"}],
+                    code="conflict.served_twice",
+                    params={"id": d.id},
+                )
+        tighter = d.headcount < old.headcount or (was and not now)
+        if tighter and d.headcount < filled:
             raise ConflictError(
                 f"demand {d.id!r} has {filled} filled slot(s) (active or completed dispatches); "
                 "headcount cannot go below that",
@@ -1041,13 +1144,11 @@ class Tx:
                 code="conflict.filled_below",
                 params={"id": d.id, "count": filled},
             )
-        if _demand(old) != d:
-            self.upsert_demands(district, [d])
-        if recurring is not None and bool(old.recurring) != recurring:
+        if _demand(old) != d or now != was:  # one new version for the whole edit
             self.conn.execute(
                 update(t.demands)
                 .where(t.demands.c.district_id == district, t.demands.c.id == d.id)
-                .values(recurring=int(recurring), version=t.demands.c.version + 1)
+                .values(**_demand_values(d), recurring=int(now), version=old.version + 1)
             )
         return self.demand(district, d.id)
 
@@ -1100,9 +1201,17 @@ class Tx:
         basis: Basis,
         pairs: Sequence[Pair],
         actor: Actor = NOBODY,
+        state: str | None = None,
     ) -> int:
-        """Store a proposal; the district's older pending pairs are superseded by it."""
+        """Store a proposal; the district's older pending pairs are superseded by it.
+
+        ``state`` is the snapshot's :meth:`pool_state`: when the pool has moved since,
+        :class:`PoolChanged` is raised and nothing is written (propose again).
+        """
         self._district_row(district)
+        current = self.pool_state(district)
+        if state is not None and state != current:
+            raise PoolChanged()
         older = select(t.proposals.c.id).where(t.proposals.c.district_id == district)
         self.conn.execute(
             update(t.proposal_items)
@@ -1118,6 +1227,7 @@ class Tx:
                 basis=basis.to_json(),
                 created_by=actor.token,
                 created_by_label=actor.label,
+                pool_state=current,
             )
         ).inserted_primary_key[0]  # type: ignore[index]
         if pairs:
@@ -1140,7 +1250,10 @@ class Tx:
             raise NotFoundError("proposal", str(pid))
         return r
 
-    def _proposal_out(self, r: Row[Any], *, full: bool = True) -> dict[str, Any]:
+    def _proposal_out(
+        self, r: Row[Any], *, full: bool = True, state: str | None = None
+    ) -> dict[str, Any]:
+        """``state`` is the district's :meth:`pool_state` now (read when None)."""
         states = {
             (i.cadre, i.demand): i.state
             for i in self.conn.execute(
@@ -1164,6 +1277,8 @@ class Tx:
             "created_by": _by(r.created_by, r.created_by_label),
             "request": json.loads(r.request),
             "status": status,
+            "stale": status == "pending"
+            and r.pool_state != (state or self.pool_state(r.district_id)),
             "pending": counts.get("pending", 0),
             "accepted": counts.get("accepted", 0),
             "rejected": counts.get("rejected", 0),
@@ -1196,7 +1311,8 @@ class Tx:
             .limit(limit)
             .offset(offset)
         )
-        return [self._proposal_out(r, full=False) for r in rows], total
+        state = self.pool_state(district)
+        return [self._proposal_out(r, full=False, state=state) for r in rows], total
 
     def _items(self, pid: int, chosen: Sequence[Pair] | None) -> list[Row[Any]]:
         """The chosen items of a proposal (None: every pending one)."""

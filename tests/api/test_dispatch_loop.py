@@ -360,3 +360,109 @@ def test_reject_the_person_until_a_date(tmp_path: Path) -> None:
             tx.set_unavailable("x", "P1")
             tx.conn.exec_driver_sql("UPDATE unavailability SET until = '2020-01-01'")
         assert client.get(f"{D}/cadres/P1", headers=h).json()["unavailable"] is None
+
+
+def test_recurring_flag_is_kept_and_never_overfills(tmp_path: Path) -> None:
+    """A PUT that leaves `recurring` out keeps it; making a recurring demand one-off is
+    refused when its completed work would fill more slots than the headcount."""
+    from tests.api.casefile import write_tiny
+
+    with serving(load_case(write_tiny(tmp_path))) as (client, store, h):
+        assert client.patch(f"{D}/demands/D3", json={"recurring": True}, headers=h).is_success
+        served = []
+        for _ in range(2):  # the recurring demand is served twice
+            prop = client.post(P, json={}, headers=h).json()
+            disp = client.post(f"{P}/{prop['id']}/accept", json={}, headers=h).json()
+            d3 = next(d for d in disp["dispatches"] if d["demand"] == "D3")
+            served.append(d3["cadre"])
+            client.post(f"{D}/dispatches/{d3['id']}/complete", json={}, headers=h)
+            for d in disp["dispatches"]:
+                client.post(f"{D}/dispatches/{d['id']}/cancel", json={}, headers=h)
+        got = client.get(f"{D}/demands/D3", headers=h).json()
+        assert (got["recurring"], got["completed"], got["headcount"]) == (True, 2, 1)
+        plain = {k: got[k] for k in ("community", "title", "needs", "requires", "certs")}
+        r = client.put(f"{D}/demands/D3", json=plain | {"title": "养老服务（长期）"}, headers=h)
+        assert (r.status_code, r.json()["recurring"]) == (200, True)
+        r = client.patch(f"{D}/demands/D3", json={"recurring": False}, headers=h)
+        assert r.status_code == 409
+        assert client.patch(f"{D}/demands/D3", json={"headcount": 2}, headers=h).is_success
+        r = client.patch(f"{D}/demands/D3", json={"recurring": False}, headers=h)
+        if len(set(served)) < len(served):  # one cadre twice: it stays recurring
+            assert r.status_code == 409 and r.json()["code"] == "conflict.served_twice"
+        else:
+            assert (r.status_code, r.json()["filled"]) == (200, 2)
+        with store.read() as tx:
+            assert tx.check_consistency() == []
+
+
+def test_an_over_filled_demand_can_still_be_edited(tmp_path: Path) -> None:
+    from tests.api.casefile import write_tiny
+
+    with serving(load_case(write_tiny(tmp_path))) as (client, store, h):
+        prop = client.post(P, json={}, headers=h).json()
+        client.post(f"{P}/{prop['id']}/accept", json={}, headers=h)
+        with store.write() as tx:  # as a store from before the lifecycle could hold it
+            tx.conn.exec_driver_sql("UPDATE demands SET headcount = 1 WHERE id = 'D1'")
+        assert client.get(f"{D}/demands/D1", headers=h).json()["filled"] == 2
+        r = client.patch(f"{D}/demands/D1", json={"title": "加装电梯协调（一期）"}, headers=h)
+        assert r.status_code == 200, r.text
+        assert client.patch(f"{D}/demands/D1", json={"recurring": True}, headers=h).is_success
+
+
+def test_a_used_demand_id_is_not_reused(tmp_path: Path) -> None:
+    from tests.api.casefile import write_tiny
+
+    with serving(load_case(write_tiny(tmp_path))) as (client, _, h):
+        prop = client.post(P, json={}, headers=h).json()
+        disp = client.post(f"{P}/{prop['id']}/accept", json={}, headers=h).json()["dispatches"]
+        d3 = next(d for d in disp if d["demand"] == "D3")
+        client.post(f"{D}/dispatches/{d3['id']}/complete", json={}, headers=h)
+        body = client.get(f"{D}/demands/D3", headers=h).json()
+        assert client.delete(f"{D}/demands/D3", headers=h).status_code == 204
+        keep = ("community", "title", "needs", "requires", "certs", "headcount", "priority")
+        same = {k: body[k] for k in keep}
+        again = client.post(f"{D}/demands", json={"id": "D3"} | same, headers=h)
+        assert again.status_code == 409 and again.json()["code"] == "conflict.id_used"
+        # a demand deleted before anything happened on it may come back
+        assert client.post(f"{D}/demands", json={"id": "D9"} | same, headers=h).is_success
+        assert client.delete(f"{D}/demands/D9", headers=h).status_code == 204
+        assert client.post(f"{D}/demands", json={"id": "D9"} | same, headers=h).is_success
+
+
+def test_a_proposal_of_a_moved_pool_is_never_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool moves while a proposal is computed: the route computes again, so
+    the stored proposal is of the current pool and can be accepted whole."""
+    from api.routes import proposals as route
+    from tests.api.casefile import write_tiny
+
+    with serving(load_case(write_tiny(tmp_path))) as (client, store, h):
+        first = client.post(P, json={}, headers=h).json()
+        real = route._compute
+        calls: list[int] = []
+
+        def moving(*args: Any, **kw: Any) -> Any:
+            out = real(*args, **kw)
+            if not calls:  # another dispatcher accepts meanwhile
+                with store.write() as tx:
+                    tx.accept("x", first["id"])
+            calls.append(1)
+            return out
+
+        monkeypatch.setattr(route, "_compute", moving)
+        second = client.post(P, json={}, headers=h)
+        assert second.status_code == 201, second.text
+        assert len(calls) == 2
+        check_fresh(store, second.json())
+        if second.json()["result"]["assignments"]:
+            acc = client.post(f"{P}/{second.json()['id']}/accept", json={}, headers=h)
+            assert acc.status_code == 201, acc.text
+        with store.read() as tx:  # the store refuses a snapshot that moved
+            snap = tx.snapshot("x")
+        with store.write() as tx:
+            tx.set_unavailable("x", "P6")
+        from matcher.store import PoolChanged
+
+        with pytest.raises(PoolChanged), store.write() as tx:
+            tx.add_proposal("x", {}, first["result"], snap.basis([]), [], state=snap.state)

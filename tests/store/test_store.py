@@ -140,15 +140,22 @@ def test_migrates_a_version_1_database(tmp_path: Path) -> None:
             INSERT INTO demands VALUES
                 ('x', 'D1', 'C1', 'a', '{}', '{}', '[]', 1, 3, 'closed', 0, 1, 0),
                 ('x', 'D2', 'C1', 'b', '{}', '{}', '[]', 1, 3, 'closed', 1, 1, 0),
-                ('x', 'D3', 'C1', 'c', '{}', '{}', '[]', 1, 3, 'open', 2, 1, 0);
+                ('x', 'D3', 'C1', 'c', '{}', '{}', '[]', 1, 3, 'open', 2, 1, 0),
+                ('x', 'D4', 'C1', 'd', '{}', '{}', '[]', 1, 3, 'open', 3, 1, 0);
             INSERT INTO dispatches VALUES
-                (1, 'x', NULL, 'P1', 'D1', 1.0, 'completed', '2026-01-01', '2026-01-02', NULL);
+                (1, 'x', NULL, 'P1', 'D1', 1.0, 'completed', '2026-01-01', '2026-01-02', NULL),
+                (2, 'x', NULL, 'P1', 'D4', 1.0, 'completed', '2026-01-01', '2026-01-02', NULL),
+                (3, 'x', NULL, 'P1', 'D4', 1.0, 'active', '2026-01-03', NULL, NULL);
             """
         )
     store = Store.open(path)
     with store.read() as tx:
         status = {d["id"]: d["status"] for d in tx.list_demands("x")[0]}
-        assert status == {"D1": "done", "D2": "cancelled", "D3": "open"}
+        assert status == {"D1": "done", "D2": "cancelled", "D3": "open", "D4": "open"}
+        # D4 was run as ongoing work (served twice by P1): recurring, not over-filled
+        d4 = tx.demand("x", "D4")
+        assert (d4["recurring"], d4["filled"], d4["completed"]) == (True, 1, 1)
+        assert tx.check_consistency("x") == []
         assert tx.dispatch("x", 1)["created_by"] is None
         assert tx.demand("x", "D1")["filled"] == 1  # completed work keeps its slot
         assert tx.conn.exec_driver_sql("SELECT value FROM meta").scalar() == "2"
