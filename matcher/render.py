@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from matcher.io.cells import escape_cell
 from matcher.model import Case
 from matcher.proposal import Proposal
 from matcher.scoring import TERMS
@@ -29,6 +30,7 @@ def to_json(proposal: Proposal, extra: dict[str, Any] | None = None) -> str:
 
 
 def to_csv(proposal: Proposal) -> str:
+    """The assignments as CSV; text cells are formula-escaped (:mod:`matcher.io.cells`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["demand", "cadre", "score", *TERMS, "distance_km", "skill_fit", "alternatives"])
@@ -36,13 +38,13 @@ def to_csv(proposal: Proposal) -> str:
         alts = ";".join(f"{x.cadre}:{x.loss:g}" for x in a.alternatives)
         w.writerow(
             [
-                a.demand,
-                a.cadre,
+                escape_cell(a.demand),
+                escape_cell(a.cadre),
                 f"{a.score:.4f}",
                 *(f"{a.breakdown[t]:.4f}" for t in TERMS),
                 f"{a.distance_km:.3f}",
                 f"{a.skill_fit:.4f}",
-                alts,
+                escape_cell(alts),
             ]
         )
     return buf.getvalue()
