@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from api.errors import Forbidden, Unauthorized
 from api.jobs import JobManager
 from api.schemas import ID_PATTERN, MASK
+from matcher.model import DISTRICT_ID_MAX_LENGTH
 from matcher.store import NotFoundError, Store, Tx
 
 __all__ = [
@@ -109,7 +110,13 @@ def require_admin(p: PrincipalDep) -> Principal:
 AdminDep = Annotated[Principal, Depends(require_admin)]
 
 DistrictPath = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="district id")
+    str,
+    Path(
+        min_length=1,
+        max_length=DISTRICT_ID_MAX_LENGTH,
+        pattern=ID_PATTERN,
+        description="district id",
+    ),
 ]
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matcher import InputError, MatcherError, SolverError
@@ -59,6 +59,9 @@ class ProblemModel(BaseModel):
     status: int
     detail: str
     errors: list[dict[str, Any]] | None = None
+    problems_total: int | None = Field(
+        None, description="invalid input: how many problems in all (errors lists the first 100)"
+    )
     changes: list[dict[str, Any]] | None = None
 
 
@@ -141,7 +144,12 @@ def _input_error(exc: InputError) -> JSONResponse:
             }
         )
     return problem_response(
-        422, "invalid-input", "Invalid input", exc.args[0] if exc.args else str(exc), errors=errors
+        422,
+        "invalid-input",
+        "Invalid input",
+        exc.args[0] if exc.args else str(exc),
+        errors=errors,
+        problems_total=exc.total,
     )
 
 

@@ -6,6 +6,7 @@ store knows matcher's domain but nothing of HTTP.
 """
 
 from matcher.store.errors import ConflictError, IdempotencyError, NotFoundError, StoreError
+from matcher.store.imports import ImportPlan, apply_import, plan_import
 from matcher.store.schema import SCHEMA_VERSION
 from matcher.store.store import ROLES, Basis, Snapshot, Store, Tx, hash_token
 
@@ -15,10 +16,13 @@ __all__ = [
     "Basis",
     "ConflictError",
     "IdempotencyError",
+    "ImportPlan",
     "NotFoundError",
     "Snapshot",
     "Store",
     "StoreError",
     "Tx",
+    "apply_import",
     "hash_token",
+    "plan_import",
 ]
