@@ -312,3 +312,14 @@ def test_case_import_has_the_same_guard(
         tx.import_case("d1", lower)
     with store.read() as tx:
         assert tx.cadre("d1", "P1")["capacity"] == 2
+
+
+def test_validate_csv_still_judges_text_in_a_transaction(store: Store) -> None:
+    with store.read() as tx:
+        assert [c.id for c in tx.validate_csv("d1", "cadres.csv", CADRES).cadres][:2] == [
+            "P1",
+            "P2",
+        ]
+        with pytest.raises(CaseError) as info:
+            tx.validate_csv("d1", "demands.csv", DEMANDS.replace("D2,C2", "D2,C77"))
+    assert info.value.args[0] == "demands.csv: 1 problem(s)"
