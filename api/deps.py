@@ -24,6 +24,7 @@ from api.errors import PROBLEM, Forbidden, Unauthorized, problem_body
 from api.jobs import JobManager
 from api.schemas import ID_PATTERN, MASK
 from matcher import MatcherError, SolverError
+from matcher.model import DISTRICT_ID_MAX_LENGTH
 from matcher.store import Actor, IdempotencyError, NotFoundError, PoolChanged, Store, Tx
 
 __all__ = [
@@ -121,7 +122,13 @@ def require_admin(p: PrincipalDep) -> Principal:
 AdminDep = Annotated[Principal, Depends(require_admin)]
 
 DistrictPath = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=ID_PATTERN, description="district id")
+    str,
+    Path(
+        min_length=1,
+        max_length=DISTRICT_ID_MAX_LENGTH,
+        pattern=ID_PATTERN,
+        description="district id",
+    ),
 ]
 
 

@@ -74,6 +74,9 @@ class ProblemModel(BaseModel):
     errors: list[dict[str, Any]] | None = Field(
         None, description="per field or row: pointer, message, code, params (422)"
     )
+    problems_total: int | None = Field(
+        None, description="invalid input: how many problems in all (errors lists the first 100)"
+    )
     changes: list[dict[str, Any]] | None = Field(
         None, description="what changed (409): ids and a kind; its code is change.<kind>"
     )
@@ -179,7 +182,14 @@ def _input_error(exc: InputError) -> JSONResponse:
         )
     detail = exc.args[0] if exc.args else str(exc)
     return problem_response(
-        422, "invalid-input", "Invalid input", detail, exc.code, exc.params, errors=errors
+        422,
+        "invalid-input",
+        "Invalid input",
+        detail,
+        exc.code,
+        exc.params,
+        errors=errors,
+        problems_total=exc.total,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from matcher import Proposal, ProposedAssignment
+from matcher.model import DISTRICT_ID_MAX_LENGTH, ID_MAX_LENGTH, ID_PATTERN
 
 __all__ = [
     "ID_PATTERN",
@@ -54,7 +55,6 @@ __all__ = [
     "TokensPublic",
 ]
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 MASK = "***"
 
 
@@ -70,7 +70,11 @@ def _no_surrogates(v: str) -> str:
 
 Text = Annotated[str, AfterValidator(_no_surrogates), Field(max_length=500)]
 LongText = Annotated[str, AfterValidator(_no_surrogates), Field(max_length=10 * 1024 * 1024)]
-Id = Annotated[str, Field(min_length=1, max_length=128, pattern=ID_PATTERN)]
+# one id rule for JSON bodies, URL paths and CSV files (matcher.model.id_problem)
+Id = Annotated[str, Field(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
+DistrictId = Annotated[
+    str, Field(min_length=1, max_length=DISTRICT_ID_MAX_LENGTH, pattern=ID_PATTERN)
+]
 Slug = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[a-z][a-z0-9_.]*$")]
 Level = Annotated[int, Field(ge=1, le=5)]
 
@@ -122,7 +126,7 @@ class TaxonomyPublic(BaseModel):
 
 # ---------------------------------------------------------------- districts
 class DistrictCreate(_In):
-    id: Id
+    id: DistrictId
     name: Text
     taxonomy_toml: LongText | None = Field(None, description="taxonomy.toml text (default: Gulou)")
     policy_toml: LongText | None = Field(None, description="policy.toml text (default policy)")
@@ -482,7 +486,7 @@ class DispatchClose(_In):
 # ---------------------------------------------------------------- tokens
 class TokenCreate(_In):
     role: Literal["admin", "dispatcher", "planner", "analyst"]
-    districts: list[Id] = Field([], max_length=100)
+    districts: list[DistrictId] = Field([], max_length=100)
     label: Text | None = None
 
 

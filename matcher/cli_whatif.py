@@ -23,7 +23,7 @@ from rich.text import Text
 
 from matcher.cli_lang import LangOpt, fail, resolve, say
 from matcher.errors import MatcherError, OutputError, Param
-from matcher.io import load_case
+from matcher.io import escape_cell, load_case
 from matcher.messages import SEPARATORS, Labels, Lang, Message, labels_for, msg, render
 from matcher.whatif import (
     Comparison,
@@ -341,7 +341,9 @@ def _rows_text(rows: list[dict[str, Any]], suffix: str) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["index"], lineterminator="\n")
     w.writeheader()
-    w.writerows(rows)
+    w.writerows(
+        {k: escape_cell(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows
+    )
     return buf.getvalue()
 
 

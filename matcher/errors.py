@@ -122,18 +122,23 @@ class InputError(MatcherError):
         self,
         message: str,
         problems: list[Problem] | None = None,
+        total: int | None = None,
         *,
         code: str | None = None,
         params: Mapping[str, Param] | None = None,
     ) -> None:
         self.problems: list[Problem] = list(problems or [])
+        #: how many problems there were; ``problems`` may list only the first ones
+        self.total: int = len(self.problems) if total is None else total
         super().__init__(message, code=code, params=params)
 
     def __str__(self) -> str:
         head = super().__str__()
         if not self.problems:
             return head
-        return head + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+        more = self.total - len(self.problems)
+        tail = f"\n  … and {more} more" if more > 0 else ""
+        return head + "\n" + "\n".join(f"  - {p}" for p in self.problems) + tail
 
 
 class CaseError(InputError):

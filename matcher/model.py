@@ -7,6 +7,7 @@ trusted. Levels are ints 1–5 keyed by full tag slug (``category.tag``).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -14,7 +15,45 @@ from pathlib import Path
 from matcher.policy import Policy
 from matcher.tags import Taxonomy
 
-__all__ = ["Cadre", "Case", "Community", "Demand", "Status"]
+__all__ = [
+    "DISTRICT_ID_MAX_LENGTH",
+    "ID_MAX_LENGTH",
+    "ID_PATTERN",
+    "Cadre",
+    "Case",
+    "Community",
+    "Demand",
+    "Status",
+    "id_problem",
+]
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+"""Ids of communities, cadres, demands and districts: ASCII letters and digits first,
+then also ``_ . -``. One rule for CSV cells, JSON bodies and URL paths, so every id
+a file can bring in is one a route can address (no spaces, slashes or ``%``)."""
+ID_MAX_LENGTH = 128
+"""Longest id of a community, cadre or demand (the store's key columns)."""
+DISTRICT_ID_MAX_LENGTH = 64
+"""Longest district id (the store's district key column)."""
+_ID = re.compile(ID_PATTERN)
+
+
+def id_problem(value: str, max_length: int = ID_MAX_LENGTH) -> str | None:
+    """Why ``value`` is not a valid id, or None when it is.
+
+    ``fullmatch`` (not ``match``): ``$`` alone would accept a trailing newline,
+    which the API's pattern check refuses.
+    """
+    if not value:
+        return "id is empty"
+    if len(value) > max_length:
+        return f"id is {len(value)} characters long; at most {max_length} are allowed"
+    if _ID.fullmatch(value) is None:
+        return (
+            "id may hold only ASCII letters, digits, '_', '-', '.'"
+            " and must start with a letter or digit"
+        )
+    return None
 
 
 class Status(StrEnum):

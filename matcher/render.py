@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from matcher.errors import Param
+from matcher.io.cells import escape_cell
 from matcher.messages import SEPARATORS, Lang, labels_for, msg, render
 from matcher.model import Case
 from matcher.proposal import Proposal
@@ -32,6 +33,7 @@ def to_json(proposal: Proposal, extra: dict[str, Any] | None = None) -> str:
 
 
 def to_csv(proposal: Proposal) -> str:
+    """The assignments as CSV; text cells are formula-escaped (:mod:`matcher.io.cells`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["demand", "cadre", "score", *TERMS, "distance_km", "skill_fit", "alternatives"])
@@ -39,13 +41,13 @@ def to_csv(proposal: Proposal) -> str:
         alts = ";".join(f"{x.cadre}:{x.loss:g}" for x in a.alternatives)
         w.writerow(
             [
-                a.demand,
-                a.cadre,
+                escape_cell(a.demand),
+                escape_cell(a.cadre),
                 f"{a.score:.4f}",
                 *(f"{a.breakdown[t]:.4f}" for t in TERMS),
                 f"{a.distance_km:.3f}",
                 f"{a.skill_fit:.4f}",
-                alts,
+                escape_cell(alts),
             ]
         )
     return buf.getvalue()

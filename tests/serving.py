@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,10 +29,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(db: Path, cwd: Path) -> Iterator[str]:
-    """Start the server on ``db``, wait for ``/health``, yield its base URL, stop it."""
+def running_server(
+    db: Path, cwd: Path, launcher: Sequence[str] = ("-m", "matcher")
+) -> Iterator[str]:
+    """Start the server on ``db``, wait for ``/health``, yield its base URL, stop it.
+
+    ``launcher``: what runs ``matcher`` (a script that instruments it first, say).
+    """
     port = free_port()
-    cmd = [sys.executable, "-m", "matcher", "serve", "--db", str(db), "--port", str(port)]
+    cmd = [sys.executable, *launcher, "serve", "--db", str(db), "--port", str(port)]
     proc = subprocess.Popen(
         [*cmd, "--log-level", "warning"],
         env=source_env(),

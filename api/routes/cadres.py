@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -11,9 +10,9 @@ from fastapi.responses import JSONResponse
 
 from api.deps import Access, IdemKeyDep, StoreDep, access, mask_cadre, mask_note, respond, run_write
 from api.errors import PROBLEM_RESPONSES
+from api.imports import run_import
 from api.patch import PatchBody, check_replace, patched
 from api.schemas import (
-    ID_PATTERN,
     CadreCreate,
     CadrePublic,
     CadreReplace,
@@ -25,6 +24,7 @@ from api.schemas import (
     UnavailableRequest,
 )
 from matcher import Cadre, Status
+from matcher.model import ID_MAX_LENGTH, ID_PATTERN
 from matcher.store import Tx
 
 __all__ = ["router"]
@@ -34,7 +34,7 @@ router = APIRouter(
 )
 Reader = Annotated[Access, Depends(access("read"))]
 Writer = Annotated[Access, Depends(access("write"))]
-CadreId = Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN)]
+CadreId = Annotated[str, Path(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=10**9)]
 EndDispatches = Annotated[
@@ -190,12 +190,8 @@ def clear_unavailable(a: Writer, cadre: CadreId, store: StoreDep) -> JSONRespons
 def import_cadres(
     a: Writer, body: CsvImport, store: StoreDep, request: Request, key: IdemKeyDep = None
 ) -> JSONResponse:
-    """Add or update cadres from a ``cadres.csv`` text, validated like a case folder."""
+    """Add or update cadres from a ``cadres.csv`` text, validated like a case folder.
 
-    def work(tx: Tx) -> dict[str, int]:
-        case = tx.validate_csv(a.district, "cadres.csv", body.csv)
-        stats: Counter[str] = Counter()
-        tx.upsert_cadres(a.district, case.cadres, stats)
-        return dict(stats)
-
-    return run_write(store, a.principal, key, request, body, ImportResult, work)
+    Checked outside the write lock; nothing is written unless every row is good.
+    """
+    return run_import(store, a, key, request, body, "cadres.csv")

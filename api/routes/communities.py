@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -10,8 +9,8 @@ from fastapi.responses import JSONResponse
 
 from api.deps import Access, IdemKeyDep, StoreDep, access, respond, run_write
 from api.errors import PROBLEM_RESPONSES
+from api.imports import run_import
 from api.schemas import (
-    ID_PATTERN,
     CommunitiesPublic,
     CommunityCreate,
     CommunityPublic,
@@ -19,7 +18,7 @@ from api.schemas import (
     ImportResult,
 )
 from matcher import Community
-from matcher.store import Tx
+from matcher.model import ID_MAX_LENGTH, ID_PATTERN
 
 __all__ = ["router"]
 
@@ -28,7 +27,7 @@ router = APIRouter(
 )
 Reader = Annotated[Access, Depends(access("read"))]
 Writer = Annotated[Access, Depends(access("write"))]
-CommunityId = Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN)]
+CommunityId = Annotated[str, Path(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
 
 
 def _out(c: Community) -> dict[str, Any]:
@@ -69,12 +68,8 @@ def create_community(
 def import_communities(
     a: Writer, body: CsvImport, store: StoreDep, request: Request, key: IdemKeyDep = None
 ) -> JSONResponse:
-    """Add or update communities from a ``communities.csv`` text (all problems at once)."""
+    """Add or update communities from a ``communities.csv`` text, validated like a case folder.
 
-    def work(tx: Tx) -> dict[str, int]:
-        case = tx.validate_csv(a.district, "communities.csv", body.csv)
-        stats: Counter[str] = Counter()
-        tx.upsert_communities(a.district, case.communities, stats)
-        return dict(stats)
-
-    return run_write(store, a.principal, key, request, body, ImportResult, work)
+    Checked outside the write lock; nothing is written unless every row is good.
+    """
+    return run_import(store, a, key, request, body, "communities.csv")

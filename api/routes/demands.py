@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -10,9 +9,9 @@ from fastapi.responses import JSONResponse
 
 from api.deps import Access, IdemKeyDep, StoreDep, access, respond, run_write
 from api.errors import PROBLEM_RESPONSES
+from api.imports import run_import
 from api.patch import PatchBody, check_replace, patched
 from api.schemas import (
-    ID_PATTERN,
     CsvImport,
     DemandClose,
     DemandCreate,
@@ -23,6 +22,7 @@ from api.schemas import (
     ImportResult,
 )
 from matcher import Demand
+from matcher.model import ID_MAX_LENGTH, ID_PATTERN
 from matcher.store import Tx
 
 __all__ = ["router"]
@@ -32,7 +32,7 @@ router = APIRouter(
 )
 Reader = Annotated[Access, Depends(access("read"))]
 Writer = Annotated[Access, Depends(access("write"))]
-DemandId = Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN)]
+DemandId = Annotated[str, Path(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
 
 
 def _demand(did: str, body: DemandUpdate) -> Demand:
@@ -165,12 +165,8 @@ def reopen_demand(
 def import_demands(
     a: Writer, body: CsvImport, store: StoreDep, request: Request, key: IdemKeyDep = None
 ) -> JSONResponse:
-    """Add or update demands from a ``demands.csv`` text, validated like a case folder."""
+    """Add or update demands from a ``demands.csv`` text, validated like a case folder.
 
-    def work(tx: Tx) -> dict[str, int]:
-        case = tx.validate_csv(a.district, "demands.csv", body.csv)
-        stats: Counter[str] = Counter()
-        tx.upsert_demands(a.district, case.demands, stats)
-        return dict(stats)
-
-    return run_write(store, a.principal, key, request, body, ImportResult, work)
+    Checked outside the write lock; nothing is written unless every row is good.
+    """
+    return run_import(store, a, key, request, body, "demands.csv")

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import Access, IdemKeyDep, StoreDep, access, mask_note, respond, run_write
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import ID_PATTERN, DispatchClose, DispatchesPublic, DispatchPublic
+from matcher.model import ID_MAX_LENGTH
 
 __all__ = ["router"]
 
@@ -20,7 +21,7 @@ router = APIRouter(
 Reader = Annotated[Access, Depends(access("read"))]
 Writer = Annotated[Access, Depends(access("write"))]
 DispatchId = Annotated[int, Path(ge=1, le=2**62)]
-IdFilter = Annotated[str | None, Query(min_length=1, max_length=128, pattern=ID_PATTERN)]
+IdFilter = Annotated[str | None, Query(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
 
 
 @router.get("", response_model=DispatchesPublic)

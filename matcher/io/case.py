@@ -9,182 +9,46 @@ fixes a file in one pass, not one error at a time.
 
 from __future__ import annotations
 
-import csv
-import difflib
-import io
 import math
-from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
 
 from matcher.errors import CaseError, InputError, Problem
+from matcher.io.cells import escape_cell, write_rows
+from matcher.io.problems import ProblemLog
 from matcher.io.records import CadreRecord, CommunityRecord, DemandRecord
+from matcher.io.tables import COLUMNS, NUMBERS, Rows, decode, read_rows, reference, unique, validate
 from matcher.model import Cadre, Case, Community, Demand
 from matcher.policy import Policy, load_policy
-from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy
+from matcher.tags import default_taxonomy, load_taxonomy
 
 __all__ = ["COLUMNS", "load_case", "write_case"]
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "communities.csv": ("id", "name", "street", "lat", "lon"),
-    "cadres.csv": ("id", "name", "home", "skills", "certs", "capacity", "status", "max_travel_km"),
-    "demands.csv": (
-        "id",
-        "community",
-        "title",
-        "needs",
-        "requires",
-        "certs",
-        "headcount",
-        "priority",
-    ),
-}
 
-R = TypeVar("R", bound=BaseModel)
-
-
-def _read_rows(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, str]]] | None:
-    """Rows with their 1-based line numbers, or None when the file is unusable."""
-    name = path.name
-    expected = COLUMNS[name]
+def _read_file(path: Path, log: ProblemLog) -> Rows | None:
+    """Rows of one case file, or None (logged) when it is missing or unusable."""
     if not path.is_file():
-        problems.append(
-            Problem(name, "file is missing", hint=f"a case folder needs {', '.join(COLUMNS)}")
+        log.add(
+            Problem(path.name, "file is missing", hint=f"a case folder needs {', '.join(COLUMNS)}")
         )
         return None
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(
-            Problem(
-                name, "file is not UTF-8", row=line, hint="save it as UTF-8 (with or without BOM)"
-            )
-        )
-        return None
-    if not text.strip():
-        problems.append(
-            Problem(
-                name,
-                "file is empty",
-                hint=f"the first line must be the header: {','.join(expected)}",
-            )
-        )
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
-    doubled = sorted({h for h in header if header.count(h) > 1})
-    for col in doubled:
-        problems.append(
-            Problem(
-                name,
-                "column appears twice in the header",
-                row=1,
-                column=col,
-                hint=f"the header must be: {','.join(expected)}",
-            )
-        )
-    missing = [c for c in expected if c not in header]
-    for col in missing:
-        problems.append(
-            Problem(
-                name,
-                "missing column",
-                row=1,
-                column=col,
-                hint=f"the header must be: {','.join(expected)}",
-            )
-        )
-    if missing or doubled:
-        return None
-    rows: list[tuple[int, dict[str, str]]] = []
-    start = reader.line_num + 1
-    for fields in reader:
-        line, start = start, reader.line_num + 1
-        if not any(f.strip() for f in fields):
-            continue
-        if len(fields) != len(header):
-            problems.append(
-                Problem(
-                    name,
-                    f"row has {len(fields)} fields, the header has {len(header)}",
-                    row=line,
-                    hint="quote fields that contain commas",
-                )
-            )
-            continue
-        rows.append((line, dict(zip(header, fields, strict=True))))
-    return rows
+    text = decode(path.name, path.read_bytes(), log)
+    return None if text is None else read_rows(path.name, text, log)
 
 
-def _validate(
-    model: type[R],
-    rows: Iterable[tuple[int, dict[str, str]]],
-    file: str,
-    tax: Taxonomy,
-    problems: list[Problem],
-) -> list[tuple[int, R]]:
-    out: list[tuple[int, R]] = []
+def _ids(rows: Rows, known: set[str]) -> Rows:
+    """Pass rows through, noting each one's id (even of rows that turn out invalid)."""
     for line, row in rows:
-        try:
-            out.append((line, model.model_validate(row, context={"taxonomy": tax})))
-        except ValidationError as exc:
-            for err in exc.errors():
-                column = str(err["loc"][0]) if err["loc"] else None
-                msg = str(err["msg"]).removeprefix("Value error, ")
-                value = row.get(column, "") if column else None
-                problems.append(Problem(file, msg, row=line, column=column, value=value))
-    return out
-
-
-def _unique(records: Sequence[tuple[int, Any]], file: str, problems: list[Problem]) -> None:
-    first: dict[str, int] = {}
-    for line, rec in records:
-        if rec.id in first:
-            problems.append(
-                Problem(
-                    file,
-                    "duplicate id",
-                    row=line,
-                    column="id",
-                    value=rec.id,
-                    hint=f"first used on row {first[rec.id]}; ids must be unique",
-                )
-            )
-        else:
-            first[rec.id] = line
-
-
-def _reference(
-    records: Sequence[tuple[int, Any]],
-    attr: str,
-    known: set[str],
-    file: str,
-    problems: list[Problem],
-) -> None:
-    for line, rec in records:
-        ref = getattr(rec, attr)
-        if ref not in known:
-            close = difflib.get_close_matches(ref, sorted(known), n=3, cutoff=0.6)
-            hint = (
-                ("did you mean " + " or ".join(close) + "?")
-                if close
-                else "add it to communities.csv"
-            )
-            problems.append(
-                Problem(file, "unknown community", row=line, column=attr, value=ref, hint=hint)
-            )
+        known.add(row.get("id", ""))
+        yield line, row
 
 
 def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
     """Load and validate a case folder; ``policy`` overrides its ``policy.toml``.
 
     Raises:
-        CaseError: listing every problem found, each with file, row and column.
+        CaseError: listing the first problems found (:data:`~matcher.io.problems.MAX_PROBLEMS`,
+            in file and row order), each with file, row and column; ``total`` counts all.
     """
     root = Path(path)
     if not root.is_dir():
@@ -198,7 +62,7 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
                 )
             ],
         )
-    problems: list[Problem] = []
+    log = ProblemLog(tuple(COLUMNS))
     try:
         tax = (
             load_taxonomy(root / "taxonomy.toml")
@@ -211,38 +75,40 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
             )
     except InputError as exc:
         raise CaseError(f"{root}: {exc.args[0]}", exc.problems) from None
-    raw = {name: _read_rows(root / name, problems) for name in COLUMNS}
-    comms = _validate(
-        CommunityRecord, raw["communities.csv"] or [], "communities.csv", tax, problems
+    # rows that failed validation still name a community: don't cascade errors
+    known: set[str] = set()
+    comm_rows = _read_file(root / "communities.csv", log)
+    comms = validate(
+        CommunityRecord,
+        _ids(comm_rows, known) if comm_rows is not None else (),
+        "communities.csv",
+        tax,
+        log,
     )
-    cadres = _validate(CadreRecord, raw["cadres.csv"] or [], "cadres.csv", tax, problems)
-    demands = _validate(DemandRecord, raw["demands.csv"] or [], "demands.csv", tax, problems)
-    _unique(comms, "communities.csv", problems)
-    _unique(cadres, "cadres.csv", problems)
-    _unique(demands, "demands.csv", problems)
-    if raw["communities.csv"] is not None:
-        # rows that failed validation still name a community: don't cascade errors
-        known = {row.get("id", "").strip() for _, row in raw["communities.csv"]}
+    cadres = validate(
+        CadreRecord, _read_file(root / "cadres.csv", log) or (), "cadres.csv", tax, log
+    )
+    demands = validate(
+        DemandRecord, _read_file(root / "demands.csv", log) or (), "demands.csv", tax, log
+    )
+    unique(comms, "communities.csv", log)
+    unique(cadres, "cadres.csv", log)
+    unique(demands, "demands.csv", log)
+    known.discard("")
+    if comm_rows is not None:
         if not known and (cadres or demands):
-            problems.append(
+            log.add(
                 Problem(
                     "communities.csv",
                     "no communities listed, but cadres and demands name some",
                     hint="add a row per community under the header",
                 )
             )
-            known = {
-                getattr(r, a)
-                for rows, a in ((cadres, "home"), (demands, "community"))
-                for _, r in rows
-            }
-        _reference(cadres, "home", known, "cadres.csv", problems)
-        _reference(demands, "community", known, "demands.csv", problems)
-    if problems:
-        problems.sort(
-            key=lambda p: (list(COLUMNS).index(p.file) if p.file in COLUMNS else -1, p.row or 0)
-        )
-        raise CaseError(f"{root}: {len(problems)} problem(s) in the case files", problems)
+            known = {r.home for _, r in cadres} | {r.community for _, r in demands}
+        reference(cadres, "home", known, "cadres.csv", log)
+        reference(demands, "community", known, "demands.csv", log)
+    if log:
+        raise CaseError(log.summary(str(root), " in the case files"), log.problems(), log.total)
     return Case(
         taxonomy=tax,
         communities=tuple(Community(**c.model_dump()) for _, c in comms),
@@ -280,8 +146,9 @@ def check_demand(case: Case, demand: Demand) -> list[Problem]:
         "headcount": str(demand.headcount),
         "priority": str(demand.priority),
     }
-    problems: list[Problem] = []
-    _validate(DemandRecord, [(0, row)], "demand", case.taxonomy, problems)
+    log = ProblemLog()
+    validate(DemandRecord, [(0, row)], "demand", case.taxonomy, log)
+    problems = log.problems()
     if any(d.id == demand.id for d in case.demands):
         problems.append(Problem("demand", "id already in the case", column="id", value=demand.id))
     if demand.community not in {c.id for c in case.communities}:
@@ -292,7 +159,11 @@ def check_demand(case: Case, demand: Demand) -> list[Problem]:
 
 
 def write_case(case: Case, path: str | Path) -> Path:
-    """Write a case folder that :func:`load_case` reads back to an equal case."""
+    """Write a case folder that :func:`load_case` reads back to an equal case.
+
+    Text cells that a spreadsheet would run as a formula get a leading ``'``
+    (:mod:`matcher.io.cells`); the loader takes it off again.
+    """
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
     tables: dict[str, list[list[str]]] = {
@@ -327,8 +198,16 @@ def write_case(case: Case, path: str | Path) -> Path:
         ],
     }
     for name, rows in tables.items():
+        numbers = [col in NUMBERS[name] for col in COLUMNS[name]]
         with (root / name).open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(COLUMNS[name])
-            w.writerows(rows)
+            write_rows(
+                fh,
+                [
+                    COLUMNS[name],
+                    *(
+                        [v if num else escape_cell(v) for v, num in zip(row, numbers, strict=True)]
+                        for row in rows
+                    ),
+                ],
+            )
     return root

@@ -7,18 +7,16 @@ loader can report ``file, row, column, value, fix`` without guessing.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
-from matcher.model import Status
+from matcher.model import Status, id_problem
 from matcher.tags import MAX_LEVEL, MIN_LEVEL, Taxonomy
 
 __all__ = ["CadreRecord", "CommunityRecord", "DemandRecord", "parse_levels", "parse_slugs"]
 
 MAX_COUNT = 10_000
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
 def _tax(info: ValidationInfo) -> Taxonomy | None:
@@ -27,7 +25,13 @@ def _tax(info: ValidationInfo) -> Taxonomy | None:
     return tax if isinstance(tax, Taxonomy) else None
 
 
-def parse_levels(text: str, taxonomy: Taxonomy | None) -> dict[str, int]:
+def _suggest(info: ValidationInfo) -> bool:
+    """Whether to work out "did you mean" hints: the loader says no for rows whose
+    problems would not be listed anyway (the hints are the costly part)."""
+    return bool((info.context or {}).get("suggest", True))
+
+
+def parse_levels(text: str, taxonomy: Taxonomy | None, suggest: bool = True) -> dict[str, int]:
     """``"a.b:3;c.d:2"`` → ``{"a.b": 3, "c.d": 2}``, each problem a clear ValueError."""
     out: dict[str, int] = {}
     for raw in text.split(";"):
@@ -45,32 +49,35 @@ def parse_levels(text: str, taxonomy: Taxonomy | None) -> dict[str, int]:
         if not MIN_LEVEL <= level <= MAX_LEVEL:
             raise ValueError(f"level {level} of {tag} is outside {MIN_LEVEL}-{MAX_LEVEL}")
         if taxonomy is not None and not taxonomy.has_tag(tag):
-            raise ValueError(f"unknown tag '{tag}'; {taxonomy.suggest_tag(tag)}")
+            hint = f"; {taxonomy.suggest_tag(tag)}" if suggest else ""
+            raise ValueError(f"unknown tag '{tag}'{hint}")
         if tag in out:
             raise ValueError(f"tag {tag} is listed twice")
         out[tag] = level
     return out
 
 
-def parse_slugs(text: str, taxonomy: Taxonomy | None) -> tuple[str, ...]:
+def parse_slugs(text: str, taxonomy: Taxonomy | None, suggest: bool = True) -> tuple[str, ...]:
     slugs = tuple(dict.fromkeys(s.strip() for s in text.split(";") if s.strip()))
     if taxonomy is not None and taxonomy.certs:
         for slug in slugs:
             if not taxonomy.has_cert(slug):
-                raise ValueError(f"unknown cert '{slug}'; {taxonomy.suggest_cert(slug)}")
+                hint = f"; {taxonomy.suggest_cert(slug)}" if suggest else ""
+                raise ValueError(f"unknown cert '{slug}'{hint}")
     return slugs
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+    # cells arrive trimmed and unescaped (matcher.io.tables): a value may start
+    # with a tab that was escaped on export, so no second trim here
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     @field_validator("id", check_fields=False)
     @classmethod
     def _id_ok(cls, v: str) -> str:
-        if not v:
-            raise ValueError("id is empty; every row needs a unique id")
-        if not _ID.match(v):
-            raise ValueError("id may hold only letters, digits, '_', '-', '.'")
+        problem = id_problem(v)
+        if problem is not None:
+            raise ValueError(problem)
         return v
 
 
@@ -107,12 +114,12 @@ class CadreRecord(_Record):
     @field_validator("skills", mode="before")
     @classmethod
     def _skills(cls, v: Any, info: ValidationInfo) -> dict[str, int]:
-        return parse_levels(str(v or ""), _tax(info))
+        return parse_levels(str(v or ""), _tax(info), _suggest(info))
 
     @field_validator("certs", mode="before")
     @classmethod
     def _certs(cls, v: Any, info: ValidationInfo) -> tuple[str, ...]:
-        return parse_slugs(str(v or ""), _tax(info))
+        return parse_slugs(str(v or ""), _tax(info), _suggest(info))
 
     @field_validator("capacity", mode="before")
     @classmethod
@@ -164,12 +171,12 @@ class DemandRecord(_Record):
     @field_validator("needs", "requires", mode="before")
     @classmethod
     def _levels(cls, v: Any, info: ValidationInfo) -> dict[str, int]:
-        return parse_levels(str(v or ""), _tax(info))
+        return parse_levels(str(v or ""), _tax(info), _suggest(info))
 
     @field_validator("certs", mode="before")
     @classmethod
     def _certs(cls, v: Any, info: ValidationInfo) -> tuple[str, ...]:
-        return parse_slugs(str(v or ""), _tax(info))
+        return parse_slugs(str(v or ""), _tax(info), _suggest(info))
 
     @field_validator("headcount", mode="before")
     @classmethod

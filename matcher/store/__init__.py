@@ -12,6 +12,7 @@ from matcher.store.errors import (
     PoolChanged,
     StoreError,
 )
+from matcher.store.imports import ImportPlan, apply_import, plan_import
 from matcher.store.schema import SCHEMA_VERSION
 from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token
 
@@ -22,11 +23,14 @@ __all__ = [
     "Basis",
     "ConflictError",
     "IdempotencyError",
+    "ImportPlan",
     "NotFoundError",
     "PoolChanged",
     "Snapshot",
     "Store",
     "StoreError",
     "Tx",
+    "apply_import",
     "hash_token",
+    "plan_import",
 ]

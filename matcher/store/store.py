@@ -19,10 +19,9 @@ import hashlib
 import json
 import math
 import secrets
-import tempfile
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -34,6 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     Connection,
     Engine,
+    Table,
     and_,
     create_engine,
     delete,
@@ -57,12 +57,15 @@ from matcher import (
     Problem,
     Status,
     Taxonomy,
+    TaxonomyError,
     default_taxonomy,
-    load_case,
-    load_taxonomy,
     parse_policy,
+    parse_taxonomy,
     write_case,
 )
+from matcher.io import load_table
+from matcher.model import DISTRICT_ID_MAX_LENGTH, id_problem
+from matcher.store import bulk
 from matcher.store import schema as t
 from matcher.store.errors import (
     ConflictError,
@@ -124,13 +127,18 @@ def hash_token(token: str) -> str:
 
 @lru_cache(maxsize=32)
 def taxonomy_from_text(text: str | None) -> Taxonomy:
-    """A district's taxonomy from its stored TOML (the bundled one when None)."""
+    """A district's taxonomy from its stored TOML (the bundled one when None).
+
+    Parsed from the text itself: a message about it names ``taxonomy.toml``,
+    never a server path.
+    """
     if text is None:
         return default_taxonomy()
-    with tempfile.TemporaryDirectory(prefix="matcher-tax-") as tmp:
-        path = Path(tmp) / "taxonomy.toml"
-        path.write_text(text, encoding="utf-8")
-        return load_taxonomy(path)
+    try:
+        data = tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as exc:
+        raise TaxonomyError(f"taxonomy.toml: not valid TOML: {exc}") from None
+    return parse_taxonomy(data, "taxonomy.toml")
 
 
 @lru_cache(maxsize=32)
@@ -204,6 +212,19 @@ def _demand_values(d: Demand) -> dict[str, Any]:
 
 def _community_values(c: Community) -> dict[str, Any]:
     return {"name": c.name, "street": c.street, "lat": c.lat, "lon": c.lon}
+
+
+Item = Community | Cadre | Demand
+_FROM_ROW: dict[str, Callable[[Row[Any]], Item]] = {
+    "communities": _community,
+    "cadres": _cadre,
+    "demands": _demand,
+}
+_TO_ROW: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "communities": _community_values,
+    "cadres": _cadre_values,
+    "demands": _demand_values,
+}
 
 
 @dataclass(frozen=True)
@@ -397,6 +418,12 @@ class Tx:
         taxonomy_toml: str | None = None,
         policy_toml: str | None = None,
     ) -> dict[str, Any]:
+        problem = id_problem(district, DISTRICT_ID_MAX_LENGTH)
+        if problem is not None:
+            raise InputError(
+                f"district id {district!r} is not valid",
+                [Problem("district", problem, column="id", value=district)],
+            )
         if taxonomy_toml is not None:
             taxonomy_from_text(taxonomy_toml)  # validate before storing
         if policy_toml is not None:
@@ -414,6 +441,11 @@ class Tx:
             )
         )
         return self.district(district)
+
+    def district_taxonomy_toml(self, district: str) -> str | None:
+        """The district's stored taxonomy text (None: the bundled one)."""
+        text: str | None = self._district_row(district).taxonomy_toml
+        return text
 
     def taxonomy(self, district: str) -> Taxonomy:
         return taxonomy_from_text(self._district_row(district).taxonomy_toml)
@@ -683,6 +715,8 @@ class Tx:
                     .where(t.districts.c.id == district)
                     .values(policy_toml=policy_toml)
                 )
+        self.check_counts(district, case.cadres)
+        self.check_counts(district, case.demands)
         stats = Counter[str]()
         self.upsert_communities(district, case.communities, stats)
         self.upsert_cadres(district, case.cadres, stats)
@@ -704,113 +738,57 @@ class Tx:
     def validate_csv(self, district: str, file: str, text: str) -> Case:
         """Validate one case CSV against the district (its taxonomy and communities).
 
-        Reuses :func:`matcher.load_case`, so an upload is judged by exactly the
-        rules of a case folder; raises :class:`~matcher.CaseError` listing every problem.
+        The rules of a case folder (:func:`matcher.io.load_table`), from the text
+        itself: no temporary files, no path in any message. Raises
+        :class:`~matcher.CaseError` with the first problems and their total. (The
+        HTTP import validates outside any transaction: :mod:`matcher.store.imports`.)
         """
-        row = self._district_row(district)
         current = self.case(district)
-        base = Case(current.taxonomy, current.communities, (), (), current.policy)
-        with tempfile.TemporaryDirectory(prefix="matcher-csv-") as tmp:
-            root = Path(tmp)
-            write_case(base, root)
-            if row.taxonomy_toml is not None:
-                (root / "taxonomy.toml").write_text(row.taxonomy_toml, encoding="utf-8")
-            (root / file).write_text(text, encoding="utf-8")
-            return load_case(root)
+        rows = load_table(
+            file,
+            text,
+            taxonomy=current.taxonomy,
+            communities={c.id for c in current.communities},
+        )
+        items = [item for _, item in rows]
+        return Case(
+            current.taxonomy,
+            tuple(i for i in items if isinstance(i, Community)),
+            tuple(i for i in items if isinstance(i, Cadre)),
+            tuple(i for i in items if isinstance(i, Demand)),
+            current.policy,
+        )
 
     def upsert_communities(
         self, district: str, items: Iterable[Community], stats: Counter[str] | None = None
     ) -> None:
-        stats = stats if stats is not None else Counter()
-        pos = self._next_pos(t.communities, district)
-        existing = {
-            r.id: r
-            for r in self.conn.execute(
-                select(t.communities).where(t.communities.c.district_id == district)
-            )
-        }
-        for c in items:
-            values = _community_values(c)
-            old = existing.get(c.id)
-            if old is None:
-                self.conn.execute(
-                    insert(t.communities).values(district_id=district, id=c.id, pos=pos, **values)
-                )
-                pos += 1
-                stats["communities_created"] += 1
-            elif _community(old) != c:
-                self.conn.execute(
-                    update(t.communities)
-                    .where(t.communities.c.district_id == district, t.communities.c.id == c.id)
-                    .values(**values)
-                )
-                stats["communities_updated"] += 1
-
-    def _next_pos(self, table: Any, district: str) -> int:
-        q = select(func.coalesce(func.max(table.c.pos), -1)).where(table.c.district_id == district)
-        return int(self.conn.execute(q).scalar_one()) + 1
+        self._upsert(t.communities, district, list(items), stats)
 
     def upsert_cadres(
         self, district: str, items: Iterable[Cadre], stats: Counter[str] | None = None
     ) -> None:
-        stats = stats if stats is not None else Counter()
-        pos = self._next_pos(t.cadres, district)
-        existing = {
-            r.id: r
-            for r in self.conn.execute(select(t.cadres).where(t.cadres.c.district_id == district))
-        }
-        for c in items:
-            values = _cadre_values(c)
-            old = existing.get(c.id)
-            if old is None:
-                self.conn.execute(
-                    insert(t.cadres).values(
-                        district_id=district, id=c.id, pos=pos, version=1, deleted=0, **values
-                    )
-                )
-                pos += 1
-                stats["cadres_created"] += 1
-            elif old.deleted or _cadre(old) != c:
-                self.conn.execute(
-                    update(t.cadres)
-                    .where(t.cadres.c.district_id == district, t.cadres.c.id == c.id)
-                    .values(version=old.version + 1, deleted=0, **values)
-                )
-                stats["cadres_updated"] += 1
+        self._upsert(t.cadres, district, list(items), stats)
 
     def upsert_demands(
         self, district: str, items: Iterable[Demand], stats: Counter[str] | None = None
     ) -> None:
-        stats = stats if stats is not None else Counter()
-        pos = self._next_pos(t.demands, district)
-        existing = {
-            r.id: r
-            for r in self.conn.execute(select(t.demands).where(t.demands.c.district_id == district))
-        }
-        for d in items:
-            values = _demand_values(d)
-            old = existing.get(d.id)
-            if old is None:
-                self.conn.execute(
-                    insert(t.demands).values(
-                        district_id=district,
-                        id=d.id,
-                        pos=pos,
-                        version=1,
-                        deleted=0,
-                        status="open",
-                        **values,
-                    )
-                )
-                pos += 1
-                stats["demands_created"] += 1
-            elif old.deleted or _demand(old) != d:
-                self.conn.execute(
-                    update(t.demands)
-                    .where(t.demands.c.district_id == district, t.demands.c.id == d.id)
-                    .values(version=old.version + 1, deleted=0, **values)
-                )
-                stats["demands_updated"] += 1
+        self._upsert(t.demands, district, list(items), stats)
+
+    def _upsert(
+        self, table: Table, district: str, items: Sequence[Item], stats: Counter[str] | None
+    ) -> None:
+        """Add new rows and update changed ones (bulk); rows already equal are left alone."""
+        rows = bulk.stored(self.conn, table, district, [i.id for i in items])
+        todo = bulk.differing(items, rows, _FROM_ROW[table.name])
+        values = _TO_ROW[table.name]
+        bulk.write(
+            self.conn,
+            table,
+            district,
+            [(i.id, values(i)) for i in todo],
+            bulk.versions_of(table, {k: bulk.state_of(table, r) for k, r in rows.items()}),
+            stats if stats is not None else Counter(),
+        )
 
     # ---------------------------------------------------------------- communities
     def list_communities(self, district: str) -> list[Community]:
@@ -857,6 +835,62 @@ class Tx:
             .group_by(col)
         )
         return {str(k): int(n) for k, n in self.conn.execute(q)}
+
+    def check_counts(
+        self,
+        district: str,
+        items: Sequence[Cadre] | Sequence[Demand],
+        lines: Mapping[str, int] | None = None,
+    ) -> None:
+        """Refuse a capacity or headcount lowered below what dispatches hold (409).
+
+        The one guard for ``PUT`` and for imports (``lines``: each id's row in the
+        file, named in the answer); nothing is written when it refuses.
+        """
+        if not items:
+            return
+        cadres = isinstance(items[0], Cadre)
+        kind, field, held = (
+            ("cadre", "capacity", "active_dispatches")
+            if cadres
+            else ("demand", "headcount", "filled")
+        )
+        counts = self._used(district) if cadres else self._filled(district)
+        table = t.cadres if cadres else t.demands
+        column = table.c.capacity if cadres else table.c.headcount
+        stored = {
+            r.id: r.value
+            for r in self.conn.execute(
+                select(table.c.id, column.label("value")).where(
+                    table.c.district_id == district, table.c.deleted == 0
+                )
+            )
+        }
+        below = []
+        for item in items:
+            n = counts.get(item.id, 0)
+            value = item.capacity if isinstance(item, Cadre) else item.headcount
+            # only a lower value is refused: a row already over (from before the
+            # lifecycle) may still be edited otherwise
+            if value < n and value < stored.get(item.id, n):
+                row = {} if lines is None else {"row": lines.get(item.id)}
+                below.append({kind: item.id, "field": field, "value": value, held: n, **row})
+        if not below:
+            return
+        first = below[0]
+        where = "" if lines is None else f" (row {first['row']})"
+        what = "active dispatch(es)" if cadres else "filled slot(s)"
+        if len(below) == 1:
+            message = (
+                f"{kind} {first[kind]!r}{where} has {first[held]} {what}; "
+                f"{field} cannot go below that"
+            )
+        else:
+            message = (
+                f"{len(below)} {kind}s would get a {field} below their {what}"
+                f", first {first[kind]!r}{where}; {field} cannot go below that"
+            )
+        raise ConflictError(message, below)
 
     def _away_rows(self, district: str) -> dict[str, dict[str, Any] | None]:
         u = t.unavailability
@@ -988,12 +1022,7 @@ class Tx:
                 )
             for d in active:
                 self.close_dispatch(district, d["id"], "cancel", WITHDRAWN_NOTE, actor)
-        used = self._active_counts(district, t.dispatches.c.cadre).get(c.id, 0)
-        if c.capacity < used:
-            raise ConflictError(
-                f"cadre {c.id!r} has {used} active dispatch(es); capacity cannot go below that",
-                [{"cadre": c.id, "field": "capacity", "active_dispatches": used}],
-            )
+        self.check_counts(district, [c])
         if _cadre(old) != c:
             self.upsert_cadres(district, [c])
         return self.cadre(district, c.id)

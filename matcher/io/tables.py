@@ -1,0 +1,242 @@
+"""One case CSV, from its text to valid domain objects, every problem located.
+
+Shared by :func:`~matcher.io.load_case` (a folder on disk) and by uploads
+(:func:`load_table`: one file's text, judged against a district's taxonomy and
+communities), so both follow exactly the same rules. Nothing here touches the file
+system: an upload never needs a temporary folder, and no message names a path.
+
+Rows are read one at a time and kept only once valid; problems go to a
+:class:`~matcher.io.problems.ProblemLog`, which keeps the first ones and counts
+the rest, so a bad file of any size costs bounded memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from matcher.errors import CaseError, Problem
+from matcher.io.cells import unescape_cell
+from matcher.io.problems import ProblemLog
+from matcher.io.records import CadreRecord, CommunityRecord, DemandRecord
+from matcher.model import Cadre, Community, Demand
+from matcher.tags import Taxonomy
+
+__all__ = [
+    "COLUMNS",
+    "Rows",
+    "decode",
+    "load_table",
+    "read_rows",
+    "reference",
+    "unique",
+    "validate",
+]
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "communities.csv": ("id", "name", "street", "lat", "lon"),
+    "cadres.csv": ("id", "name", "home", "skills", "certs", "capacity", "status", "max_travel_km"),
+    "demands.csv": (
+        "id",
+        "community",
+        "title",
+        "needs",
+        "requires",
+        "certs",
+        "headcount",
+        "priority",
+    ),
+}
+NUMBERS: dict[str, frozenset[str]] = {
+    "communities.csv": frozenset({"lat", "lon"}),
+    "cadres.csv": frozenset({"capacity", "max_travel_km"}),
+    "demands.csv": frozenset({"headcount", "priority"}),
+}
+"""Number columns: never formula-escaped on export (``-3.5`` stays a number)."""
+
+R = TypeVar("R", bound=BaseModel)
+Rows = Iterator[tuple[int, dict[str, str]]]
+Item = Community | Cadre | Demand
+_MODELS: dict[str, tuple[type[BaseModel], Callable[..., Item], str | None]] = {
+    "communities.csv": (CommunityRecord, Community, None),
+    "cadres.csv": (CadreRecord, Cadre, "home"),
+    "demands.csv": (DemandRecord, Demand, "community"),
+}
+
+
+def decode(name: str, raw: bytes, log: ProblemLog) -> str | None:
+    """``raw`` as text (UTF-8, with or without BOM), or None after logging why not."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        log.add(
+            Problem(
+                name, "file is not UTF-8", row=line, hint="save it as UTF-8 (with or without BOM)"
+            )
+        )
+        return None
+
+
+def read_rows(name: str, text: str, log: ProblemLog) -> Rows | None:
+    """The data rows of ``text`` with their 1-based line numbers, cells trimmed and
+    unescaped; None (after logging why) when the header makes the file unusable."""
+    expected = COLUMNS[name]
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        log.add(
+            Problem(
+                name,
+                "file is empty",
+                hint=f"the first line must be the header: {','.join(expected)}",
+            )
+        )
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        log.add(Problem(name, f"the header line cannot be read as CSV: {exc}", row=1))
+        return None
+    doubled = sorted({h for h in header if header.count(h) > 1})
+    missing = [c for c in expected if c not in header]
+    for col, what in [(c, "column appears twice in the header") for c in doubled] + [
+        (c, "missing column") for c in missing
+    ]:
+        log.add(
+            Problem(name, what, row=1, column=col, hint=f"the header must be: {','.join(expected)}")
+        )
+    if missing or doubled:
+        return None
+    return _body(name, reader, header, log)
+
+
+def _body(name: str, reader: Any, header: list[str], log: ProblemLog) -> Rows:
+    start = reader.line_num + 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a field over the csv module's size limit
+            log.add(
+                Problem(
+                    name,
+                    f"the line cannot be read as CSV ({exc}); the rest of the file was not read",
+                    row=start,
+                    hint="check the quotes on this line",
+                )
+            )
+            return
+        line, start = start, reader.line_num + 1
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            log.add(
+                Problem(
+                    name,
+                    f"row has {len(fields)} fields, the header has {len(header)}",
+                    row=line,
+                    hint="quote fields that contain commas",
+                )
+            )
+            continue
+        yield line, {h: unescape_cell(f.strip()) for h, f in zip(header, fields, strict=True)}
+
+
+def validate(
+    model: type[R],
+    rows: Iterable[tuple[int, dict[str, str]]],
+    file: str,
+    tax: Taxonomy,
+    log: ProblemLog,
+) -> list[tuple[int, R]]:
+    """Each row as a ``model`` record; a row with problems is logged and left out."""
+    out: list[tuple[int, R]] = []
+    for line, row in rows:
+        context = {"taxonomy": tax, "suggest": log.wants(file, line)}
+        try:
+            out.append((line, model.model_validate(row, context=context)))
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False, include_context=False):
+                column = str(err["loc"][0]) if err["loc"] else None
+                msg = str(err["msg"]).removeprefix("Value error, ")
+                value = row.get(column, "") if column else None
+                log.add(Problem(file, msg, row=line, column=column, value=value))
+    return out
+
+
+def unique(records: Iterable[tuple[int, Any]], file: str, log: ProblemLog) -> None:
+    """Log every id used a second time."""
+    first: dict[str, int] = {}
+    for line, rec in records:
+        if rec.id in first:
+            log.add(
+                Problem(
+                    file,
+                    "duplicate id",
+                    row=line,
+                    column="id",
+                    value=rec.id,
+                    hint=f"first used on row {first[rec.id]}; ids must be unique",
+                )
+            )
+        else:
+            first[rec.id] = line
+
+
+def reference(
+    records: Iterable[tuple[int, Any]],
+    attr: str,
+    known: Collection[str],
+    file: str,
+    log: ProblemLog,
+    where: str = "communities.csv",
+) -> None:
+    """Log every ``attr`` naming a community not in ``known``."""
+    vocabulary: list[str] | None = None
+    for line, rec in records:
+        ref = getattr(rec, attr)
+        if ref in known:
+            continue
+        hint = f"add it to {where}"
+        if log.wants(file, line):
+            vocabulary = sorted(known) if vocabulary is None else vocabulary
+            close = difflib.get_close_matches(ref, vocabulary, n=3, cutoff=0.6)
+            if close:
+                hint = "did you mean " + " or ".join(close) + "?"
+        log.add(Problem(file, "unknown community", row=line, column=attr, value=ref, hint=hint))
+
+
+def load_table(
+    file: str, text: str, *, taxonomy: Taxonomy, communities: Collection[str] = ()
+) -> list[tuple[int, Item]]:
+    """Validate one case CSV given as text, as :func:`~matcher.io.load_case` would.
+
+    ``communities`` are the ids a cadre's ``home`` or a demand's ``community`` may
+    name (unused for ``communities.csv``). Returns ``(line, item)`` in file order.
+
+    Raises:
+        CaseError: the first problems (row order) and ``total``; no path in any message.
+    """
+    if file not in COLUMNS:
+        raise CaseError(
+            f"{file}: not a case file",
+            [Problem(file, "unknown file", hint="one of " + ", ".join(COLUMNS))],
+        )
+    model, make, ref = _MODELS[file]
+    known = communities if isinstance(communities, set | frozenset) else set(communities)
+    log = ProblemLog((file,))
+    rows = read_rows(file, text, log)
+    records = validate(model, rows or iter(()), file, taxonomy, log)
+    unique(records, file, log)
+    if ref is not None:
+        reference(records, ref, known, file, log, where="the district's communities")
+    if log:
+        raise CaseError(log.summary(file), log.problems(), log.total)
+    return [(line, make(**r.model_dump())) for line, r in records]
