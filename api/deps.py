@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from api.errors import Forbidden, Unauthorized
 from api.jobs import JobManager
 from api.schemas import ID_PATTERN, MASK
-from matcher.store import NotFoundError, Store, Tx
+from matcher.store import Actor, NotFoundError, Store, Tx
 
 __all__ = [
     "Access",
@@ -67,6 +67,12 @@ class Principal:
     token_id: int
     role: str
     districts: tuple[str, ...]
+    label: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts, as the store records it on proposals, declines and dispatches."""
+        return Actor(self.token_id, self.label)
 
     def sees(self, district: str) -> bool:
         return self.role == "admin" or district in self.districts
@@ -94,7 +100,7 @@ def get_principal(
         row = tx.token_by_secret(token.strip())
     if row is None:
         raise Unauthorized("unknown or revoked token")
-    return Principal(int(row["id"]), str(row["role"]), tuple(row["districts"]))
+    return Principal(int(row["id"]), str(row["role"]), tuple(row["districts"]), row["label"])
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

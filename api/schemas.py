@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -165,7 +166,27 @@ class CommunitiesPublic(BaseModel):
     count: int
 
 
+# ---------------------------------------------------------------- who acted
+class ActorPublic(BaseModel):
+    """The token that made a proposal, a decline or a dispatch, or ended one."""
+
+    token: int
+    label: str | None
+
+
 # ---------------------------------------------------------------- cadres
+class Unavailability(BaseModel):
+    until: str | None = Field(description="last day (YYYY-MM-DD, inclusive); null = until lifted")
+    reason: str | None
+    created_at: str
+    created_by: ActorPublic | None
+
+
+class UnavailableRequest(_In):
+    until: date | None = Field(None, description="last day, inclusive; null = until lifted")
+    reason: Text | None = None
+
+
 class CadreUpdate(_In):
     name: Text
     home: Id
@@ -191,6 +212,9 @@ class CadrePublic(BaseModel):
     max_travel_km: float | None
     version: int
     active_dispatches: int
+    unavailable: Unavailability | None = Field(
+        None, description="set while the cadre is not to be proposed (暂不可派)"
+    )
 
 
 class CadresPublic(BaseModel):
@@ -207,6 +231,9 @@ class DemandUpdate(_In):
     certs: list[Slug] = Field([], max_length=64)
     headcount: int = Field(1, ge=1, le=1000)
     priority: int = Field(3, ge=1, le=5)
+    recurring: bool = Field(
+        False, description="ongoing work: a completed dispatch frees its slot again"
+    )
 
 
 class DemandCreate(DemandUpdate):
@@ -222,9 +249,21 @@ class DemandPublic(BaseModel):
     certs: list[str]
     headcount: int
     priority: int
-    status: Literal["open", "closed"]
+    status: Literal["open", "done", "cancelled"]
+    recurring: bool
+    stage: Literal["open", "partly_staffed", "staffed", "done", "cancelled"]
     version: int
-    filled: int = Field(description="active dispatches on this demand")
+    filled: int = Field(
+        description="slots filled: active dispatches, and completed ones unless recurring"
+    )
+    active: int = Field(description="active dispatches on this demand")
+    completed: int = Field(description="completed dispatches on this demand")
+
+
+class DemandClose(_In):
+    outcome: Literal["done", "cancelled"] | None = Field(
+        None, description="default: done when some work was completed, else cancelled"
+    )
 
 
 class DemandsPublic(BaseModel):
@@ -245,34 +284,43 @@ class ProposalRequest(_In):
     pinned: list[Pair] = Field([], max_length=10_000, description="pairs the plan must keep")
 
 
+ItemState = Literal["pending", "accepted", "rejected", "superseded"]
+ProposalStatus = Literal["pending", "decided", "superseded"]
+
+
 class AssignmentPublic(ProposedAssignment):
-    state: Literal["pending", "accepted", "rejected"]
+    state: ItemState
 
 
 class ProposalResult(Proposal):
     assignments: list[AssignmentPublic]  # type: ignore[assignment]
 
 
-class ProposalPublic(BaseModel):
+class _ProposalHead(BaseModel):
     id: int
     district: str
     created_at: str
+    created_by: ActorPublic | None
     request: dict[str, Any]
+    status: ProposalStatus = Field(
+        description="pending while a pair awaits a decision; superseded once a newer proposal"
+        " took its undecided pairs; else decided"
+    )
     pending: int
     accepted: int
     rejected: int
+    superseded: int
+
+
+class ProposalPublic(_ProposalHead):
     result: ProposalResult
 
 
-class ProposalSummary(BaseModel):
-    id: int
-    district: str
-    created_at: str
-    request: dict[str, Any]
-    pending: int
-    accepted: int
-    rejected: int
+class ProposalSummary(_ProposalHead):
     kpis: dict[str, Any]
+    position: dict[str, Any] | None = Field(
+        description="the district's position after accepting it (result.district)"
+    )
 
 
 class ProposalsPublic(BaseModel):
@@ -310,6 +358,14 @@ class AcceptRequest(_In):
 class RejectRequest(_In):
     assignments: list[Pair] = Field(min_length=1, max_length=10_000)
     reason: Text | None = None
+    unavailable: bool = Field(
+        False,
+        description="the people, not the pairs: each cadre named is not proposed until"
+        " 'until' (every pending pair of theirs here is rejected; no pair decline is kept)",
+    )
+    until: date | None = Field(
+        None, description="with unavailable: last day, inclusive; null = until lifted"
+    )
 
 
 class DispatchPublic(BaseModel):
@@ -319,9 +375,11 @@ class DispatchPublic(BaseModel):
     cadre: str
     demand: str
     score: float
-    status: Literal["active", "completed", "cancelled"]
+    status: Literal["active", "completed", "cancelled", "no_show"]
     created_at: str
+    created_by: ActorPublic | None
     closed_at: str | None
+    closed_by: ActorPublic | None
     note: str | None = Field(description=f"free text: '{MASK}' for analysts")
 
 
@@ -337,8 +395,10 @@ class AcceptResult(BaseModel):
 class DeclinePublic(BaseModel):
     cadre: str
     demand: str
+    proposal: int | None
     reason: str | None
     created_at: str
+    created_by: ActorPublic | None
 
 
 class DeclinesPublic(BaseModel):
@@ -346,8 +406,13 @@ class DeclinesPublic(BaseModel):
     count: int
 
 
+class UnavailablePublic(Unavailability):
+    cadre: str
+
+
 class RejectResult(BaseModel):
     declines: list[DeclinePublic]
+    unavailable: list[UnavailablePublic] = []
 
 
 class DispatchClose(_In):

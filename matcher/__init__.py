@@ -34,7 +34,14 @@ from matcher.kernels import load_kernels
 from matcher.model import Cadre, Case, Community, Demand, Status
 from matcher.paths import SAMPLE_DISTRICT
 from matcher.policy import Policy, Weights, load_policy, parse_policy
-from matcher.proposal import Alternative, Kpis, Proposal, ProposedAssignment, Unfilled
+from matcher.proposal import (
+    Alternative,
+    DistrictPosition,
+    Kpis,
+    Proposal,
+    ProposedAssignment,
+    Unfilled,
+)
 from matcher.propose import propose
 from matcher.scoring import ScoreMatrix, score_matrix
 from matcher.solver import Assignment, solve
@@ -53,6 +60,7 @@ __all__ = [
     "CaseError",
     "Community",
     "Demand",
+    "DistrictPosition",
     "InputError",
     "Kpis",
     "MatcherError",

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Alternative", "Kpis", "Proposal", "ProposedAssignment", "RuleCount", "Unfilled"]
+__all__ = [
+    "Alternative",
+    "DistrictPosition",
+    "Kpis",
+    "Proposal",
+    "ProposedAssignment",
+    "RuleCount",
+    "Unfilled",
+]
 
 
 class _Frozen(BaseModel):
@@ -68,6 +76,23 @@ class Kpis(_Frozen):
     objective: float
 
 
+class DistrictPosition(_Frozen):
+    """Where the district stands once this proposal is accepted: what dispatches
+    already fill, plus what the proposal adds, of every open demand's slots.
+
+    ``Kpis`` speak of the proposal alone (the slots still open when it was made);
+    a dispatcher asks how staffed the district is, so both are reported.
+    """
+
+    slots_total: int = Field(description="headcount of every open demand")
+    staffed_before: int = Field(description="slots already filled by dispatches")
+    proposed: int = Field(description="slots this proposal fills")
+    staffed_after: int
+    fill_rate_before: float
+    fill_rate_after: float
+    priority_weighted_fill_after: float
+
+
 class Proposal(_Frozen):
     objective: float
     assignments: list[ProposedAssignment]
@@ -81,4 +106,7 @@ class Proposal(_Frozen):
             "every alternative losing less than this many points is listed (up to the"
             " policy's count); null when dearer ones are listed too (dense engine)"
         ),
+    )
+    district: DistrictPosition | None = Field(
+        None, description="the district's staffing after accepting this proposal"
     )

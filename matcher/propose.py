@@ -23,7 +23,7 @@ from matcher.explain import explain_unfilled
 from matcher.gcpause import without_gc
 from matcher.model import Case, Status
 from matcher.policy import Policy
-from matcher.proposal import Kpis, Proposal, ProposedAssignment, Unfilled
+from matcher.proposal import DistrictPosition, Kpis, Proposal, ProposedAssignment, Unfilled
 from matcher.request import Engine, Pair, Request, prepare
 from matcher.scoring import TERMS, PairScores, ScoreMatrix, Scorer
 from matcher.solver import forced_losses, is_optimal, solve
@@ -178,6 +178,7 @@ def assemble(
         solver=method,
         certified=certified,
         alternatives_below=round(alternatives_below, 6) if alternatives_below is not None else None,
+        district=_position(sc, head, chosen),
     )
 
 
@@ -286,6 +287,26 @@ def _assignments(
             }
         )
     return _ASSIGNMENTS.validate_python(rows)
+
+
+def _position(sc: Scorer, head: npt.NDArray[np.int64], chosen: PairScores) -> DistrictPosition:
+    """The district's staffing before and after this proposal, over all open slots."""
+    total = sc.headcount.astype(np.int64)
+    before = total - head  # what dispatches fill (head is what they left open)
+    after = before + np.bincount(chosen.cols, minlength=total.size)
+    prio = np.array([d.priority for d in sc.case.demands], dtype=np.float64)
+    n, weight = int(total.sum()), float((prio * total).sum())
+    return DistrictPosition(
+        slots_total=n,
+        staffed_before=int(before.sum()),
+        proposed=int(chosen.cols.size),
+        staffed_after=int(after.sum()),
+        fill_rate_before=round(float(before.sum()) / n, 6) if n else 1.0,
+        fill_rate_after=round(float(after.sum()) / n, 6) if n else 1.0,
+        priority_weighted_fill_after=round(float((prio * after).sum()) / weight, 6)
+        if weight
+        else 1.0,
+    )
 
 
 def _kpis(

@@ -72,7 +72,7 @@ class Request:
     pr: npt.NDArray[np.intp]
     pc: npt.NDArray[np.intp]
     pin_keys: npt.NDArray[np.int64]
-    #: declined pairs, pins left out
+    #: excluded pairs (declined, already dispatched); never pinned at once
     ban_keys: npt.NDArray[np.int64]
 
     @property
@@ -122,6 +122,16 @@ def prepare(
     head = np.maximum(
         sc.headcount - _counts(filled_slots, sc.demand_ids, "filled_slots", problems), 0
     )
+    pin_keys = pair_keys(pr, pc)
+    for key in np.intersect1d(pin_keys, pair_keys(br, bc)).tolist():
+        problems.append(
+            Problem(
+                "pinned",
+                "pair is excluded (declined, or already dispatched)",
+                value=f"{sc.cadre_ids[key >> 32]} → {sc.demand_ids[key & 0xFFFFFFFF]}",
+                hint="unpin it: an excluded pair is never proposed",
+            )
+        )
     bad = ~sc.pairs(pr, pc).feasible
     for i, j in zip(pr[bad], pc[bad], strict=True):
         problems.append(
@@ -138,5 +148,4 @@ def prepare(
         problems.append(Problem("pinned", "pins exceed a cadre's capacity or a demand's headcount"))
     if problems:
         raise InputError("cannot propose with these constraints", problems)
-    pin_keys = pair_keys(pr, pc)
-    return Request(sc, cap, head, pr, pc, pin_keys, np.setdiff1d(pair_keys(br, bc), pin_keys))
+    return Request(sc, cap, head, pr, pc, pin_keys, pair_keys(br, bc))

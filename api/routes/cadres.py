@@ -20,6 +20,7 @@ from api.schemas import (
     CsvImport,
     DispatchesPublic,
     ImportResult,
+    UnavailableRequest,
 )
 from matcher import Cadre, Status
 from matcher.store import Tx
@@ -104,6 +105,39 @@ def delete_cadre(a: Writer, cadre: CadreId, store: StoreDep) -> Response:
     with store.write() as tx:
         tx.delete_cadre(a.district, cadre)
     return Response(status_code=204)
+
+
+@router.put("/{cadre}/unavailable", response_model=CadrePublic)
+def set_unavailable(
+    a: Writer,
+    cadre: CadreId,
+    body: UnavailableRequest,
+    store: StoreDep,
+    request: Request,
+    key: IdemKeyDep = None,
+) -> JSONResponse:
+    """Keep a cadre out of proposals until a date (inclusive) or until lifted (暂不可派).
+
+    Their active dispatches stay; end them one by one if needed.
+    """
+    return run_write(
+        store,
+        a.principal,
+        key,
+        request,
+        body,
+        CadrePublic,
+        lambda tx: tx.set_unavailable(
+            a.district, cadre, body.until, body.reason, a.principal.actor
+        ),
+    )
+
+
+@router.delete("/{cadre}/unavailable", response_model=CadrePublic)
+def clear_unavailable(a: Writer, cadre: CadreId, store: StoreDep) -> JSONResponse:
+    """The cadre may be proposed again."""
+    with store.write() as tx:
+        return respond(CadrePublic, tx.clear_unavailable(a.district, cadre))
 
 
 @router.post("/import", response_model=ImportResult)

@@ -13,6 +13,7 @@ from api.errors import PROBLEM_RESPONSES
 from api.schemas import (
     ID_PATTERN,
     CsvImport,
+    DemandClose,
     DemandCreate,
     DemandPublic,
     DemandsPublic,
@@ -49,7 +50,7 @@ def _demand(did: str, body: DemandUpdate) -> Demand:
 def list_demands(
     a: Reader,
     store: StoreDep,
-    status: Literal["open", "closed"] | None = None,
+    status: Literal["open", "done", "cancelled"] | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> JSONResponse:
@@ -76,7 +77,7 @@ def create_demand(
         request,
         body,
         DemandPublic,
-        lambda tx: tx.create_demand(a.district, d),
+        lambda tx: tx.create_demand(a.district, d, recurring=body.recurring),
         status=201,
     )
 
@@ -85,7 +86,10 @@ def create_demand(
 def update_demand(a: Writer, demand: DemandId, body: DemandUpdate, store: StoreDep) -> JSONResponse:
     """Replace a demand (its version goes up: proposals relying on it become stale)."""
     with store.write() as tx:
-        return respond(DemandPublic, tx.update_demand(a.district, _demand(demand, body)))
+        return respond(
+            DemandPublic,
+            tx.update_demand(a.district, _demand(demand, body), recurring=body.recurring),
+        )
 
 
 @router.delete("/{demand}", status_code=204)
@@ -97,9 +101,32 @@ def delete_demand(a: Writer, demand: DemandId, store: StoreDep) -> Response:
 
 @router.post("/{demand}/close", response_model=DemandPublic)
 def close_demand(
+    a: Writer,
+    demand: DemandId,
+    store: StoreDep,
+    request: Request,
+    body: DemandClose | None = None,
+    key: IdemKeyDep = None,
+) -> JSONResponse:
+    """Close an open demand as done or cancelled: it is no longer proposed (active
+    dispatches on it stay). 409 when it is not open."""
+    outcome = None if body is None else body.outcome
+    return run_write(
+        store,
+        a.principal,
+        key,
+        request,
+        body,
+        DemandPublic,
+        lambda tx: tx.close_demand(a.district, demand, outcome),
+    )
+
+
+@router.post("/{demand}/reopen", response_model=DemandPublic)
+def reopen_demand(
     a: Writer, demand: DemandId, store: StoreDep, request: Request, key: IdemKeyDep = None
 ) -> JSONResponse:
-    """Close a demand: it is no longer proposed (active dispatches on it stay)."""
+    """Propose a done or cancelled demand again (its dispatches still count). 409 when open."""
     return run_write(
         store,
         a.principal,
@@ -107,7 +134,7 @@ def close_demand(
         request,
         None,
         DemandPublic,
-        lambda tx: tx.close_demand(a.district, demand),
+        lambda tx: tx.reopen_demand(a.district, demand),
     )
 
 

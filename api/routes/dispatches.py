@@ -1,4 +1,4 @@
-"""Dispatches: list and filter; complete or cancel (both free the cadre's capacity)."""
+"""Dispatches: list and filter; complete, cancel or no-show (each frees the cadre's capacity)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ IdFilter = Annotated[str | None, Query(min_length=1, max_length=128, pattern=ID_
 def list_dispatches(
     a: Reader,
     store: StoreDep,
-    status: Literal["active", "completed", "cancelled"] | None = None,
+    status: Literal["active", "completed", "cancelled", "no_show"] | None = None,
     cadre: IdFilter = None,
     demand: IdFilter = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -54,7 +54,7 @@ def _close(
     store: StoreDep,
     request: Request,
     key: str | None,
-    status: str,
+    action: str,
 ) -> JSONResponse:
     return run_write(
         store,
@@ -63,7 +63,7 @@ def _close(
         request,
         body,
         DispatchPublic,
-        lambda tx: tx.close_dispatch(a.district, dispatch, status, body.note),
+        lambda tx: tx.close_dispatch(a.district, dispatch, action, body.note, a.principal.actor),
     )
 
 
@@ -76,8 +76,9 @@ def complete(
     request: Request,
     key: IdemKeyDep = None,
 ) -> JSONResponse:
-    """The work is done: the cadre's capacity is free again."""
-    return _close(a, dispatch, body, store, request, key, "completed")
+    """The work is done: the cadre's capacity is free again; on a one-off demand the
+    slot stays filled, and the demand is done once every slot is completed."""
+    return _close(a, dispatch, body, store, request, key, "complete")
 
 
 @router.post("/{dispatch}/cancel", response_model=DispatchPublic)
@@ -90,4 +91,17 @@ def cancel(
     key: IdemKeyDep = None,
 ) -> JSONResponse:
     """Called off: the cadre's capacity and the demand's slot are free again."""
-    return _close(a, dispatch, body, store, request, key, "cancelled")
+    return _close(a, dispatch, body, store, request, key, "cancel")
+
+
+@router.post("/{dispatch}/no-show", response_model=DispatchPublic)
+def no_show(
+    a: Writer,
+    dispatch: DispatchId,
+    body: DispatchClose,
+    store: StoreDep,
+    request: Request,
+    key: IdemKeyDep = None,
+) -> JSONResponse:
+    """The cadre did not come: capacity and slot are free, and this pair is not proposed again."""
+    return _close(a, dispatch, body, store, request, key, "no_show")

@@ -45,7 +45,7 @@ from api.warm import WarmPlans
 from matcher import Policy, Proposal, parse_policy, propose
 from matcher.propose import Progress
 from matcher.request import streams
-from matcher.store import Snapshot, Store, Tx
+from matcher.store import Actor, Snapshot, Store, Tx
 
 __all__ = ["router"]
 
@@ -103,7 +103,7 @@ def _compute(
     be re-solved warm (big pools), else from scratch; the same answer either way."""
     kw: dict[str, Any] = {
         "pinned": [(p.cadre, p.demand) for p in body.pinned],
-        "excluded": snap.declined,
+        "excluded": snap.excluded,
         "used_capacity": snap.used_capacity,
         "filled_slots": snap.filled_slots,
         "progress": progress,
@@ -117,7 +117,9 @@ def _compute(
     return propose(snap.case, policy, **kw)
 
 
-def _add(tx: Tx, district: str, body: ProposalRequest, snap: Snapshot, result: Proposal) -> int:
+def _add(
+    tx: Tx, district: str, body: ProposalRequest, snap: Snapshot, result: Proposal, actor: Actor
+) -> int:
     """Store a computed proposal (the sync route and jobs store it the same way)."""
     pairs = [(x.cadre, x.demand) for x in result.assignments]
     return tx.add_proposal(
@@ -126,6 +128,7 @@ def _add(tx: Tx, district: str, body: ProposalRequest, snap: Snapshot, result: P
         result.model_dump(mode="json"),
         snap.basis(pairs),
         pairs,
+        actor,
     )
 
 
@@ -137,6 +140,7 @@ def _job_work(
     snap: Snapshot,
     policy: Policy | None,
     key: IdemKey | None,
+    actor: Actor,
 ) -> Work:
     """The job's computation and its commit (proposal and Idempotency-Key replay together)."""
 
@@ -152,7 +156,8 @@ def _job_work(
                         proposal_url(district, data["id"]) if status == 201 else data["proposal"]
                     )
                     return
-                final = job.done(proposal_url(district, _add(tx, district, body, snap, result)))
+                pid = _add(tx, district, body, snap, result, actor)
+                final = job.done(proposal_url(district, pid))
                 if key is not None:
                     stored = JobPublic.model_validate(final).model_dump(mode="json")
                     tx.idempotent_put(*key, 202, stored)
@@ -202,7 +207,16 @@ def create_proposal(
     if asked or len(snap.case.cadres) * len(snap.case.demands) > settings.job_threshold:
         job, replayed = jobs.submit(
             a.district,
-            _job_work(store, request.app.state.warm, a.district, body, snap, policy, idem),
+            _job_work(
+                store,
+                request.app.state.warm,
+                a.district,
+                body,
+                snap,
+                policy,
+                idem,
+                a.principal.actor,
+            ),
             idem,
         )
         return job_response(job, 202, replayed=replayed, applied=asked and not replayed)
@@ -210,7 +224,7 @@ def create_proposal(
         result = _compute(request.app.state.warm, a.district, snap, policy, body)
 
     def work(tx: Tx) -> dict[str, Any]:
-        return tx.proposal(a.district, _add(tx, a.district, body, snap, result))
+        return tx.proposal(a.district, _add(tx, a.district, body, snap, result, a.principal.actor))
 
     return run_write(store, a.principal, key, request, body, ProposalPublic, work, status=201)
 
@@ -256,7 +270,7 @@ def accept(
         request,
         body,
         AcceptResult,
-        lambda tx: {"dispatches": tx.accept(a.district, proposal, chosen)},
+        lambda tx: {"dispatches": tx.accept(a.district, proposal, chosen, a.principal.actor)},
         status=201,
     )
 
@@ -270,17 +284,26 @@ def reject(
     request: Request,
     key: IdemKeyDep = None,
 ) -> JSONResponse:
-    """Decline chosen assignments; re-proposing then offers the next best alternate."""
+    """Decline chosen assignments; re-proposing then offers the next best alternate.
+
+    With ``unavailable``, the people are declined instead of the pairs: each cadre
+    named is not proposed until ``until`` (inclusive; null until lifted).
+    """
     chosen = [(p.cadre, p.demand) for p in body.assignments]
-    return run_write(
-        store,
-        a.principal,
-        key,
-        request,
-        body,
-        RejectResult,
-        lambda tx: {"declines": tx.reject(a.district, proposal, chosen, body.reason)},
-    )
+
+    def work(tx: Tx) -> dict[str, Any]:
+        declines, away = tx.reject(
+            a.district,
+            proposal,
+            chosen,
+            body.reason,
+            a.principal.actor,
+            unavailable=body.unavailable,
+            until=body.until,
+        )
+        return {"declines": declines, "unavailable": away}
+
+    return run_write(store, a.principal, key, request, body, RejectResult, work)
 
 
 @router.get("/declines", response_model=DeclinesPublic)

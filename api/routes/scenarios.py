@@ -72,7 +72,7 @@ def run_scenario(
             sc,
             used_capacity=snap.used_capacity,
             filled_slots=snap.filled_slots,
-            excluded=snap.declined,
+            excluded=snap.excluded,
         )
         cf = None
         if body.explain_unfilled:
@@ -82,7 +82,7 @@ def run_scenario(
             cf = explain_unfilled(
                 new_case,
                 cmp.result,
-                excluded=[(c, d) for c, d in snap.declined if c in ids_c and d in ids_d],
+                excluded=[(c, d) for c, d in snap.excluded if c in ids_c and d in ids_d],
                 used_capacity={k: v for k, v in snap.used_capacity.items() if k in ids_c},
                 filled_slots={k: v for k, v in snap.filled_slots.items() if k in ids_d},
             )

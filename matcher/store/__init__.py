@@ -7,11 +7,12 @@ store knows matcher's domain but nothing of HTTP.
 
 from matcher.store.errors import ConflictError, IdempotencyError, NotFoundError, StoreError
 from matcher.store.schema import SCHEMA_VERSION
-from matcher.store.store import ROLES, Basis, Snapshot, Store, Tx, hash_token
+from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token
 
 __all__ = [
     "ROLES",
     "SCHEMA_VERSION",
+    "Actor",
     "Basis",
     "ConflictError",
     "IdempotencyError",

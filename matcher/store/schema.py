@@ -91,10 +91,11 @@ demands = Table(
     Column("certs", Text, nullable=False),
     Column("headcount", Integer, nullable=False),
     Column("priority", Integer, nullable=False),
-    Column("status", String(16), nullable=False),
+    Column("status", String(16), nullable=False),  # open | done | cancelled (lifecycle.py)
     Column("pos", Integer, nullable=False),
     Column("version", Integer, nullable=False),
     Column("deleted", Integer, nullable=False, default=0),
+    Column("recurring", Integer, nullable=False, default=0, server_default="0"),
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
     ForeignKeyConstraint(
         ["district_id", "community"], ["communities.district_id", "communities.id"]
@@ -110,6 +111,8 @@ proposals = Table(
     Column("request", Text, nullable=False),
     Column("result", Text, nullable=False),
     Column("basis", Text, nullable=False),
+    Column("created_by", Integer),
+    Column("created_by_label", Text),
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
 )
 
@@ -132,6 +135,22 @@ declines = Table(
     Column("proposal_id", Integer),
     Column("reason", Text),
     Column("created_at", String(40), nullable=False),
+    Column("created_by", Integer),
+    Column("created_by_label", Text),
+    ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
+)
+
+# a cadre who is not to be proposed until a date (inclusive; NULL: until lifted)
+unavailability = Table(
+    "unavailability",
+    metadata,
+    Column("district_id", String(64), primary_key=True),
+    Column("cadre", String(128), primary_key=True),
+    Column("until", String(10)),
+    Column("reason", Text),
+    Column("created_at", String(40), nullable=False),
+    Column("created_by", Integer),
+    Column("created_by_label", Text),
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
 )
 
@@ -144,10 +163,14 @@ dispatches = Table(
     Column("cadre", String(128), nullable=False),
     Column("demand", String(128), nullable=False),
     Column("score", Float, nullable=False),
-    Column("status", String(16), nullable=False),
+    Column("status", String(16), nullable=False),  # active | completed | cancelled | no_show
     Column("created_at", String(40), nullable=False),
     Column("closed_at", String(40)),
     Column("note", Text),
+    Column("created_by", Integer),
+    Column("created_by_label", Text),
+    Column("closed_by", Integer),
+    Column("closed_by_label", Text),
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
     ForeignKeyConstraint(["proposal_id"], ["proposals.id"]),
     ForeignKeyConstraint(["district_id", "cadre"], ["cadres.district_id", "cadres.id"]),
@@ -180,11 +203,41 @@ idempotency = Table(
     Column("created_at", String(40), nullable=False),
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-# version -> step taking the schema from version-1 to version (run inside one transaction)
+
+def _v2(conn: Connection) -> None:
+    """The lifecycle: who acted, recurring demands, unavailability; closed → done/cancelled."""
+    for table, column, kind in (
+        ("demands", "recurring", "INTEGER NOT NULL DEFAULT 0"),
+        ("proposals", "created_by", "INTEGER"),
+        ("proposals", "created_by_label", "TEXT"),
+        ("declines", "created_by", "INTEGER"),
+        ("declines", "created_by_label", "TEXT"),
+        ("dispatches", "created_by", "INTEGER"),
+        ("dispatches", "created_by_label", "TEXT"),
+        ("dispatches", "closed_by", "INTEGER"),
+        ("dispatches", "closed_by_label", "TEXT"),
+    ):
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    unavailability.create(conn)
+    # a closed demand with completed work was done; one without was cancelled
+    done = select(dispatches.c.demand).where(
+        dispatches.c.district_id == demands.c.district_id,
+        dispatches.c.demand == demands.c.id,
+        dispatches.c.status == "completed",
+    )
+    conn.execute(
+        update(demands).where(demands.c.status == "closed", done.exists()).values(status="done")
+    )
+    conn.execute(update(demands).where(demands.c.status == "closed").values(status="cancelled"))
+
+
+# version -> step taking the schema from version-1 to version (run inside one transaction);
+# a new database gets the current tables at once and skips them
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    1: lambda conn: metadata.create_all(conn),
+    1: lambda conn: None,  # the first tables: what create_all made before version 2
+    2: _v2,
 }
 
 
@@ -200,8 +253,11 @@ def migrate(conn: Connection) -> int:
             f"database schema version {found} is newer than this matcher ({SCHEMA_VERSION}); "
             "upgrade matcher"
         )
-    for version in range(found + 1, SCHEMA_VERSION + 1):
-        MIGRATIONS[version](conn)
+    if found == 0:
+        metadata.create_all(conn)
+    else:
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[version](conn)
     if row is None:
         conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
     elif found != SCHEMA_VERSION:

@@ -25,10 +25,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Connection,
@@ -63,15 +64,42 @@ from matcher import (
 )
 from matcher.store import schema as t
 from matcher.store.errors import ConflictError, IdempotencyError, NotFoundError
+from matcher.store.lifecycle import blocks_pair, demand_stage, move, takes_slot
 
-__all__ = ["ROLES", "Basis", "Snapshot", "Store", "Tx", "hash_token"]
+__all__ = ["ROLES", "Actor", "Basis", "Snapshot", "Store", "Tx", "hash_token"]
 
 ROLES = ("admin", "dispatcher", "planner", "analyst")
 Pair = tuple[str, str]
+_SUPERSEDED = "a newer proposal supersedes this one; accept from the newest proposal"
+#: the districts' clock for dates a person types (an unavailability's last day)
+LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def today() -> date:
+    """Today in the districts' time zone: an unavailability ``until`` a date includes it."""
+    return datetime.now(LOCAL).date()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted (the token's id and label), recorded on proposals, declines and dispatches."""
+
+    token: int | None = None
+    label: str | None = None
+
+    def out(self) -> dict[str, Any] | None:
+        return None if self.token is None else {"token": self.token, "label": self.label}
+
+
+NOBODY = Actor()
+
+
+def _by(token: int | None, label: str | None) -> dict[str, Any] | None:
+    return Actor(token, label).out()
 
 
 def hash_token(token: str) -> str:
@@ -181,14 +209,21 @@ class Basis:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A district's state for proposing: the case plus what dispatches already use."""
+    """A district's state for proposing: the case plus what its dispatches already hold.
+
+    ``used_capacity`` counts active dispatches (and the whole capacity of a cadre
+    marked unavailable), ``filled_slots`` every dispatch that fills a slot (active,
+    and completed on one-off demands), ``excluded`` the pairs never to propose:
+    declined, or already dispatched (see :mod:`matcher.store.lifecycle`).
+    """
 
     case: Case
     used_capacity: dict[str, int]
     filled_slots: dict[str, int]
-    declined: list[Pair]
+    excluded: list[Pair]
     cadre_versions: dict[str, int] = field(default_factory=dict)
     demand_versions: dict[str, int] = field(default_factory=dict)
+    unavailable: dict[str, str | None] = field(default_factory=dict)
 
     def basis(self, pairs: Iterable[Pair]) -> Basis:
         pairs = list(pairs)
@@ -374,24 +409,21 @@ class Tx:
         case = self.case(district)
         cadre_ids = {c.id for c in case.cadres}
         demand_ids = {d.id for d in case.demands}
-        used: Counter[str] = Counter()
-        filled: Counter[str] = Counter()
-        for r in self.conn.execute(
-            select(t.dispatches.c.cadre, t.dispatches.c.demand).where(
-                t.dispatches.c.district_id == district, t.dispatches.c.status == "active"
-            )
-        ):
-            used[r.cadre] += 1
-            filled[r.demand] += 1
-        declined = [
+        used = self._used(district)
+        filled = self._filled(district)
+        excluded = {
             (r.cadre, r.demand)
             for r in self.conn.execute(
-                select(t.declines.c.cadre, t.declines.c.demand)
-                .where(t.declines.c.district_id == district)
-                .order_by(t.declines.c.cadre, t.declines.c.demand)
+                select(t.declines.c.cadre, t.declines.c.demand).where(
+                    t.declines.c.district_id == district
+                )
             )
-            if r.cadre in cadre_ids and r.demand in demand_ids
-        ]
+        }
+        excluded |= self._held_pairs(district)
+        away = self.unavailable(district)
+        for c in case.cadres:
+            if c.id in away:  # takes nothing new: as if every slot of theirs were in use
+                used[c.id] = max(used.get(c.id, 0), c.capacity)
         cv = {
             r.id: r.version
             for r in self.conn.execute(
@@ -410,10 +442,109 @@ class Tx:
             case,
             {k: v for k, v in used.items() if k in cadre_ids},
             {k: v for k, v in filled.items() if k in demand_ids},
-            declined,
+            sorted(p for p in excluded if p[0] in cadre_ids and p[1] in demand_ids),
             cv,
             dv,
+            {k: v for k, v in away.items() if k in cadre_ids},
         )
+
+    # ---------------------------------------------------------------- what dispatches hold
+    def _dispatch_rows(self, district: str) -> Iterator[Any]:
+        """Every dispatch's cadre, demand and status, with its demand's recurring flag."""
+        d, m = t.dispatches, t.demands
+        q = (
+            select(d.c.cadre, d.c.demand, d.c.status, m.c.recurring)
+            .join(m, and_(m.c.district_id == d.c.district_id, m.c.id == d.c.demand))
+            .where(d.c.district_id == district, d.c.status != "cancelled")
+        )
+        yield from self.conn.execute(q)
+
+    def _used(self, district: str) -> dict[str, int]:
+        """Each cadre's active dispatches (capacity counts work at the same time)."""
+        return self._active_counts(district, t.dispatches.c.cadre)
+
+    def _filled(self, district: str) -> dict[str, int]:
+        """Each demand's filled slots: active dispatches, and completed ones unless recurring."""
+        out: Counter[str] = Counter()
+        for r in self._dispatch_rows(district):
+            if takes_slot(r.status, bool(r.recurring)):
+                out[r.demand] += 1
+        return dict(out)
+
+    def _held_pairs(self, district: str) -> set[Pair]:
+        """Pairs a dispatch keeps out of new proposals (see ``lifecycle.blocks_pair``)."""
+        return {
+            (r.cadre, r.demand)
+            for r in self._dispatch_rows(district)
+            if blocks_pair(r.status, bool(r.recurring))
+        }
+
+    # ---------------------------------------------------------------- unavailability
+    def unavailable(self, district: str) -> dict[str, str | None]:
+        """Cadres not to be proposed today: cadre → last day (None: until lifted)."""
+        day = today().isoformat()
+        u = t.unavailability
+        return {
+            r.cadre: r.until
+            for r in self.conn.execute(
+                select(u.c.cadre, u.c.until).where(
+                    u.c.district_id == district, (u.c.until.is_(None)) | (u.c.until >= day)
+                )
+            )
+        }
+
+    def _unavailable_out(self, district: str, cid: str) -> dict[str, Any] | None:
+        u = t.unavailability
+        r = self.conn.execute(
+            select(u).where(u.c.district_id == district, u.c.cadre == cid)
+        ).first()
+        if r is None or (r.until is not None and r.until < today().isoformat()):
+            return None
+        return {
+            "until": r.until,
+            "reason": r.reason,
+            "created_at": r.created_at,
+            "created_by": _by(r.created_by, r.created_by_label),
+        }
+
+    def set_unavailable(
+        self,
+        district: str,
+        cid: str,
+        until: date | None = None,
+        reason: str | None = None,
+        actor: Actor = NOBODY,
+    ) -> dict[str, Any]:
+        """Keep a cadre out of proposals until ``until`` (inclusive; None: until lifted).
+
+        Active dispatches stay: ending them is a separate, deliberate step.
+        """
+        self._cadre_row(district, cid)
+        if until is not None and until < today():
+            raise InputError(
+                "the last day of unavailability is in the past",
+                [Problem("body", "date in the past", column="until", value=until.isoformat())],
+            )
+        u = t.unavailability
+        self.conn.execute(delete(u).where(u.c.district_id == district, u.c.cadre == cid))
+        self.conn.execute(
+            insert(u).values(
+                district_id=district,
+                cadre=cid,
+                until=None if until is None else until.isoformat(),
+                reason=reason,
+                created_at=_now(),
+                created_by=actor.token,
+                created_by_label=actor.label,
+            )
+        )
+        return self.cadre(district, cid)
+
+    def clear_unavailable(self, district: str, cid: str) -> dict[str, Any]:
+        self._cadre_row(district, cid)
+        u = t.unavailability
+        self.conn.execute(delete(u).where(u.c.district_id == district, u.c.cadre == cid))
+        return self.cadre(district, cid)
 
     def import_case(
         self,
@@ -620,7 +751,16 @@ class Tx:
         )
         return {str(k): int(n) for k, n in self.conn.execute(q)}
 
-    def _cadre_out(self, r: Row[Any], used: int) -> dict[str, Any]:
+    def _away_rows(self, district: str) -> dict[str, dict[str, Any] | None]:
+        u = t.unavailability
+        return {
+            r.cadre: self._unavailable_out(district, r.cadre)
+            for r in self.conn.execute(select(u.c.cadre).where(u.c.district_id == district))
+        }
+
+    def _cadre_out(
+        self, r: Row[Any], used: int, away: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         c = _cadre(r)
         return {
             "id": c.id,
@@ -633,6 +773,7 @@ class Tx:
             "max_travel_km": None if math.isinf(c.max_travel_km) else c.max_travel_km,
             "version": r.version,
             "active_dispatches": used,
+            "unavailable": away,
         }
 
     def list_cadres(
@@ -643,7 +784,8 @@ class Tx:
         total = int(
             self.conn.execute(select(func.count()).select_from(t.cadres).where(where)).scalar_one()
         )
-        used = self._active_counts(district, t.dispatches.c.cadre)
+        used = self._used(district)
+        away = self._away_rows(district)
         rows = self.conn.execute(
             select(t.cadres)
             .where(where)
@@ -651,11 +793,13 @@ class Tx:
             .limit(limit)
             .offset(offset)
         )
-        return [self._cadre_out(r, used.get(r.id, 0)) for r in rows], total
+        return [self._cadre_out(r, used.get(r.id, 0), away.get(r.id)) for r in rows], total
 
     def cadre(self, district: str, cid: str) -> dict[str, Any]:
         r = self._cadre_row(district, cid)
-        return self._cadre_out(r, self._active_counts(district, t.dispatches.c.cadre).get(cid, 0))
+        return self._cadre_out(
+            r, self._used(district).get(cid, 0), self._unavailable_out(district, cid)
+        )
 
     def check_cadre(self, district: str, c: Cadre) -> None:
         """Raise InputError when ``c`` names unknown tags, certificates or home community."""
@@ -742,7 +886,7 @@ class Tx:
             raise NotFoundError("demand", did)
         return r
 
-    def _demand_out(self, r: Row[Any], filled: int) -> dict[str, Any]:
+    def _demand_out(self, r: Row[Any], filled: int, active: int, completed: int) -> dict[str, Any]:
         d = _demand(r)
         return {
             "id": d.id,
@@ -754,9 +898,23 @@ class Tx:
             "headcount": d.headcount,
             "priority": d.priority,
             "status": r.status,
+            "recurring": bool(r.recurring),
+            "stage": demand_stage(r.status, d.headcount, filled),
             "version": r.version,
             "filled": filled,
+            "active": active,
+            "completed": completed,
         }
+
+    def _demand_counts(self, district: str) -> dict[str, tuple[int, int, int]]:
+        """Each demand's (filled, active, completed) dispatches."""
+        out: dict[str, list[int]] = {}
+        for r in self._dispatch_rows(district):
+            got = out.setdefault(r.demand, [0, 0, 0])
+            got[0] += takes_slot(r.status, bool(r.recurring))
+            got[1] += r.status == "active"
+            got[2] += r.status == "completed"
+        return {k: (v[0], v[1], v[2]) for k, v in out.items()}
 
     def list_demands(
         self, district: str, *, status: str | None = None, limit: int = 100, offset: int = 0
@@ -768,7 +926,7 @@ class Tx:
         total = int(
             self.conn.execute(select(func.count()).select_from(t.demands).where(where)).scalar_one()
         )
-        filled = self._active_counts(district, t.dispatches.c.demand)
+        counts = self._demand_counts(district)
         rows = self.conn.execute(
             select(t.demands)
             .where(where)
@@ -776,13 +934,13 @@ class Tx:
             .limit(limit)
             .offset(offset)
         )
-        return [self._demand_out(r, filled.get(r.id, 0)) for r in rows], total
+        return [self._demand_out(r, *counts.get(r.id, (0, 0, 0))) for r in rows], total
 
     def demand(self, district: str, did: str) -> dict[str, Any]:
         r = self._demand_row(district, did)
-        return self._demand_out(r, self._active_counts(district, t.dispatches.c.demand).get(did, 0))
+        return self._demand_out(r, *self._demand_counts(district).get(did, (0, 0, 0)))
 
-    def create_demand(self, district: str, d: Demand) -> dict[str, Any]:
+    def create_demand(self, district: str, d: Demand, *, recurring: bool = False) -> dict[str, Any]:
         self._district_row(district)
         if self._exists(t.demands, district, d.id, live=True):
             raise ConflictError(f"demand {d.id!r} already exists")
@@ -792,33 +950,58 @@ class Tx:
         self.conn.execute(
             update(t.demands)
             .where(t.demands.c.district_id == district, t.demands.c.id == d.id)
-            .values(status="open")
+            .values(status="open", recurring=int(recurring))
         )
         return self.demand(district, d.id)
 
-    def update_demand(self, district: str, d: Demand) -> dict[str, Any]:
+    def update_demand(
+        self, district: str, d: Demand, *, recurring: bool | None = None
+    ) -> dict[str, Any]:
         old = self._demand_row(district, d.id)
         self.check_demand(district, d)
-        filled = self._active_counts(district, t.dispatches.c.demand).get(d.id, 0)
+        filled = self._filled(district).get(d.id, 0)
         if d.headcount < filled:
             raise ConflictError(
-                f"demand {d.id!r} has {filled} active dispatch(es); headcount cannot go below that",
+                f"demand {d.id!r} has {filled} filled slot(s) (active or completed dispatches); "
+                "headcount cannot go below that",
                 [{"demand": d.id, "field": "headcount", "filled": filled}],
             )
         if _demand(old) != d:
             self.upsert_demands(district, [d])
-        return self.demand(district, d.id)
-
-    def close_demand(self, district: str, did: str) -> dict[str, Any]:
-        """Close a demand: no longer proposed; its active dispatches stay until completed."""
-        old = self._demand_row(district, did)
-        if old.status != "closed":
+        if recurring is not None and bool(old.recurring) != recurring:
             self.conn.execute(
                 update(t.demands)
-                .where(t.demands.c.district_id == district, t.demands.c.id == did)
-                .values(status="closed", version=old.version + 1)
+                .where(t.demands.c.district_id == district, t.demands.c.id == d.id)
+                .values(recurring=int(recurring), version=t.demands.c.version + 1)
             )
+        return self.demand(district, d.id)
+
+    def close_demand(self, district: str, did: str, outcome: str | None = None) -> dict[str, Any]:
+        """Close an open demand as ``done`` or ``cancelled``: no longer proposed.
+
+        Its active dispatches stay until completed. Without ``outcome``, a demand
+        with completed work is done, one without is cancelled.
+        """
+        old = self._demand_row(district, did)
+        if outcome is None:
+            outcome = (
+                "done" if self._demand_counts(district).get(did, (0, 0, 0))[2] else "cancelled"
+            )
+        self._set_demand_status(old, move("demand", did, old.status, outcome))
         return self.demand(district, did)
+
+    def reopen_demand(self, district: str, did: str) -> dict[str, Any]:
+        """A done or cancelled demand is proposed again (its dispatches still count)."""
+        old = self._demand_row(district, did)
+        self._set_demand_status(old, move("demand", did, old.status, "reopen"))
+        return self.demand(district, did)
+
+    def _set_demand_status(self, old: Row[Any], status: str) -> None:
+        self.conn.execute(
+            update(t.demands)
+            .where(t.demands.c.district_id == old.district_id, t.demands.c.id == old.id)
+            .values(status=status, version=old.version + 1)
+        )
 
     def delete_demand(self, district: str, did: str) -> None:
         old = self._demand_row(district, did)
@@ -841,8 +1024,16 @@ class Tx:
         result: Mapping[str, Any],
         basis: Basis,
         pairs: Sequence[Pair],
+        actor: Actor = NOBODY,
     ) -> int:
+        """Store a proposal; the district's older pending pairs are superseded by it."""
         self._district_row(district)
+        older = select(t.proposals.c.id).where(t.proposals.c.district_id == district)
+        self.conn.execute(
+            update(t.proposal_items)
+            .where(t.proposal_items.c.proposal_id.in_(older), t.proposal_items.c.state == "pending")
+            .values(state="superseded")
+        )
         pid = self.conn.execute(
             insert(t.proposals).values(
                 district_id=district,
@@ -850,6 +1041,8 @@ class Tx:
                 request=json.dumps(request, ensure_ascii=False),
                 result=json.dumps(result, ensure_ascii=False),
                 basis=basis.to_json(),
+                created_by=actor.token,
+                created_by_label=actor.label,
             )
         ).inserted_primary_key[0]  # type: ignore[index]
         if pairs:
@@ -883,19 +1076,29 @@ class Tx:
         for a in result["assignments"]:
             a["state"] = states.get((a["cadre"], a["demand"]), "pending")
         counts = Counter(states.values())
+        if counts.get("pending", 0):
+            status = "pending"
+        elif counts.get("superseded", 0):
+            status = "superseded"
+        else:
+            status = "decided"
         out: dict[str, Any] = {
             "id": r.id,
             "district": r.district_id,
             "created_at": r.created_at,
+            "created_by": _by(r.created_by, r.created_by_label),
             "request": json.loads(r.request),
+            "status": status,
             "pending": counts.get("pending", 0),
             "accepted": counts.get("accepted", 0),
             "rejected": counts.get("rejected", 0),
+            "superseded": counts.get("superseded", 0),
         }
         if full:
             out["result"] = result
         else:
             out["kpis"] = result["kpis"]
+            out["position"] = result.get("district")
         return out
 
     def proposal(self, district: str, pid: int) -> dict[str, Any]:
@@ -921,6 +1124,7 @@ class Tx:
         return [self._proposal_out(r, full=False) for r in rows], total
 
     def _items(self, pid: int, chosen: Sequence[Pair] | None) -> list[Row[Any]]:
+        """The chosen items of a proposal (None: every pending one)."""
         items = list(
             self.conn.execute(
                 select(t.proposal_items)
@@ -943,40 +1147,61 @@ class Tx:
         return [index[p] for p in dict.fromkeys(chosen)]
 
     def accept(
-        self, district: str, pid: int, chosen: Sequence[Pair] | None = None
+        self,
+        district: str,
+        pid: int,
+        chosen: Sequence[Pair] | None = None,
+        actor: Actor = NOBODY,
     ) -> list[dict[str, Any]]:
         """Turn chosen (default: all pending) assignments into dispatches, all or nothing.
 
         Raises ConflictError listing every change since the proposal was computed
-        (edited or removed cadre/demand, closed demand, capacity or headcount used
-        meanwhile, pair declined or already decided) and writes nothing then.
+        (superseded by a newer proposal, edited or removed cadre/demand, closed
+        demand, cadre marked unavailable, capacity or headcount used meanwhile,
+        pair declined, dispatched or already decided) and writes nothing then.
+        Each change's ``kind`` is a stable code.
         """
         prop = self._proposal_row(district, pid)
         basis = Basis.from_json(prop.basis)
         items = self._items(pid, chosen)
         if not items:
-            raise ConflictError("nothing to accept: every assignment is already decided")
+            superseded = select(t.proposal_items.c.cadre).where(
+                t.proposal_items.c.proposal_id == pid, t.proposal_items.c.state == "superseded"
+            )
+            if self.conn.execute(superseded).first() is not None:
+                raise ConflictError(_SUPERSEDED, [{"kind": "superseded", "proposal": pid}])
+            raise ConflictError(
+                "nothing to accept: every assignment is already decided",
+                [{"kind": "nothing_pending", "proposal": pid}],
+            )
         changes: list[dict[str, Any]] = []
         for i in items:
-            if i.state != "pending":
-                changes.append({"cadre": i.cadre, "demand": i.demand, "kind": f"already {i.state}"})
+            if i.state == "superseded":
+                changes.append(
+                    {"cadre": i.cadre, "demand": i.demand, "kind": "superseded", "proposal": pid}
+                )
+            elif i.state != "pending":
+                changes.append({"cadre": i.cadre, "demand": i.demand, "kind": f"already_{i.state}"})
         want_c = Counter(i.cadre for i in items)
         want_d = Counter(i.demand for i in items)
-        used = self._active_counts(district, t.dispatches.c.cadre)
-        filled = self._active_counts(district, t.dispatches.c.demand)
+        used = self._used(district)
+        filled = self._filled(district)
+        away = self.unavailable(district)
         for cid, n in sorted(want_c.items()):
             r = self.conn.execute(
                 select(t.cadres).where(t.cadres.c.district_id == district, t.cadres.c.id == cid)
             ).first()
             if r is None or r.deleted:
-                changes.append({"cadre": cid, "kind": "cadre removed"})
+                changes.append({"cadre": cid, "kind": "cadre_removed"})
             elif r.version != basis.cadres.get(cid):
-                changes.append({"cadre": cid, "kind": "cadre changed"})
+                changes.append({"cadre": cid, "kind": "cadre_changed"})
+            elif cid in away:
+                changes.append({"cadre": cid, "kind": "cadre_unavailable", "until": away[cid]})
             elif used.get(cid, 0) + n > r.capacity:
                 changes.append(
                     {
                         "cadre": cid,
-                        "kind": "capacity used meanwhile",
+                        "kind": "capacity_used_meanwhile",
                         "capacity": r.capacity,
                         "active_dispatches": used.get(cid, 0),
                         "requested": n,
@@ -987,16 +1212,16 @@ class Tx:
                 select(t.demands).where(t.demands.c.district_id == district, t.demands.c.id == did)
             ).first()
             if r is None or r.deleted:
-                changes.append({"demand": did, "kind": "demand removed"})
+                changes.append({"demand": did, "kind": "demand_removed"})
             elif r.status != "open":
-                changes.append({"demand": did, "kind": "demand closed"})
+                changes.append({"demand": did, "kind": "demand_closed", "status": r.status})
             elif r.version != basis.demands.get(did):
-                changes.append({"demand": did, "kind": "demand changed"})
+                changes.append({"demand": did, "kind": "demand_changed"})
             elif filled.get(did, 0) + n > r.headcount:
                 changes.append(
                     {
                         "demand": did,
-                        "kind": "headcount filled meanwhile",
+                        "kind": "headcount_filled_meanwhile",
                         "headcount": r.headcount,
                         "filled": filled.get(did, 0),
                         "requested": n,
@@ -1010,22 +1235,18 @@ class Tx:
                 )
             )
         }
-        active = {
-            (r.cadre, r.demand)
-            for r in self.conn.execute(
-                select(t.dispatches.c.cadre, t.dispatches.c.demand).where(
-                    t.dispatches.c.district_id == district, t.dispatches.c.status == "active"
-                )
-            )
-        }
+        held = self._held_pairs(district)
         for i in items:
             if (i.cadre, i.demand) in declined:
-                changes.append({"cadre": i.cadre, "demand": i.demand, "kind": "pair declined"})
-            if (i.cadre, i.demand) in active:
-                changes.append({"cadre": i.cadre, "demand": i.demand, "kind": "already dispatched"})
+                changes.append({"cadre": i.cadre, "demand": i.demand, "kind": "pair_declined"})
+            if (i.cadre, i.demand) in held:
+                changes.append({"cadre": i.cadre, "demand": i.demand, "kind": "already_dispatched"})
         if changes:
+            newer = any(c["kind"] == "superseded" for c in changes)
             raise ConflictError(
-                "the proposal is stale: the pool changed since it was computed; propose again",
+                _SUPERSEDED
+                if newer
+                else "the proposal is stale: the pool changed since it was computed; propose again",
                 changes,
             )
         scores = {
@@ -1044,6 +1265,8 @@ class Tx:
                         score=scores.get((i.cadre, i.demand), 0.0),
                         status="active",
                         created_at=now,
+                        created_by=actor.token,
+                        created_by_label=actor.label,
                     )
                 ).inserted_primary_key[0]  # type: ignore[index]
             )
@@ -1062,9 +1285,24 @@ class Tx:
         )
 
     def reject(
-        self, district: str, pid: int, chosen: Sequence[Pair], reason: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Decline chosen assignments: the pairs are never proposed again."""
+        self,
+        district: str,
+        pid: int,
+        chosen: Sequence[Pair],
+        reason: str | None = None,
+        actor: Actor = NOBODY,
+        *,
+        unavailable: bool = False,
+        until: date | None = None,
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Decline chosen assignments, or (``unavailable``) the people in them.
+
+        A declined pair is never proposed again. A cadre marked unavailable is
+        not proposed at all until ``until`` (inclusive; None: until lifted), and
+        every pending pair of theirs in this proposal is rejected with the one
+        reason, while no pair decline is recorded: once back, they may be
+        proposed for the same demands. Returns (declines, cadres made unavailable).
+        """
         self._proposal_row(district, pid)
         items = self._items(pid, chosen)
         decided = [i for i in items if i.state != "pending"]
@@ -1072,9 +1310,21 @@ class Tx:
             raise ConflictError(
                 "some assignments are already decided",
                 [
-                    {"cadre": i.cadre, "demand": i.demand, "kind": f"already {i.state}"}
+                    {"cadre": i.cadre, "demand": i.demand, "kind": f"already_{i.state}"}
                     for i in decided
                 ],
+            )
+        if unavailable:
+            people = list(dict.fromkeys(i.cadre for i in items))
+            away = [self.set_unavailable(district, c, until, reason, actor) for c in people]
+            for i in self._items(pid, None):
+                if i.cadre in people:
+                    self._set_item(pid, i.cadre, i.demand, "rejected")
+            return [], [{"cadre": c["id"], **c["unavailable"]} for c in away]
+        if until is not None:
+            raise InputError(
+                "'until' goes with 'unavailable': a declined pair is declined for good",
+                [Problem("body", "until without unavailable", column="until")],
             )
         now = _now()
         out = []
@@ -1094,11 +1344,22 @@ class Tx:
                     proposal_id=pid,
                     reason=reason,
                     created_at=now,
+                    created_by=actor.token,
+                    created_by_label=actor.label,
                 )
             )
             self._set_item(pid, i.cadre, i.demand, "rejected")
-            out.append({"cadre": i.cadre, "demand": i.demand, "reason": reason, "created_at": now})
-        return out
+            out.append(
+                {
+                    "cadre": i.cadre,
+                    "demand": i.demand,
+                    "proposal": pid,
+                    "reason": reason,
+                    "created_at": now,
+                    "created_by": actor.out(),
+                }
+            )
+        return out, []
 
     def list_declines(self, district: str) -> list[dict[str, Any]]:
         self._district_row(district)
@@ -1108,7 +1369,14 @@ class Tx:
             .order_by(t.declines.c.created_at, t.declines.c.cadre, t.declines.c.demand)
         )
         return [
-            {"cadre": r.cadre, "demand": r.demand, "reason": r.reason, "created_at": r.created_at}
+            {
+                "cadre": r.cadre,
+                "demand": r.demand,
+                "proposal": r.proposal_id,
+                "reason": r.reason,
+                "created_at": r.created_at,
+                "created_by": _by(r.created_by, r.created_by_label),
+            }
             for r in rows
         ]
 
@@ -1124,7 +1392,9 @@ class Tx:
             "score": r.score,
             "status": r.status,
             "created_at": r.created_at,
+            "created_by": _by(r.created_by, r.created_by_label),
             "closed_at": r.closed_at,
+            "closed_by": _by(r.closed_by, r.closed_by_label),
             "note": r.note,
         }
 
@@ -1172,37 +1442,62 @@ class Tx:
         return [self._dispatch_out(r) for r in rows], total
 
     def close_dispatch(
-        self, district: str, did: int, status: str, note: str | None = None
+        self,
+        district: str,
+        did: int,
+        action: str,
+        note: str | None = None,
+        actor: Actor = NOBODY,
     ) -> dict[str, Any]:
-        """Complete or cancel an active dispatch (both free the cadre's capacity)."""
+        """End an active dispatch: ``complete``, ``cancel`` or ``no_show``.
+
+        Each frees the cadre's capacity. Completed work keeps its slot filled on a
+        one-off demand; when every slot of such a demand is completed, the demand
+        is done. A cancel or a no-show frees the slot (a no-show keeps the pair
+        out of later proposals).
+        """
         current = self.dispatch(district, did)
-        if current["status"] != "active":
-            raise ConflictError(
-                f"dispatch {did} is already {current['status']}",
-                [{"dispatch": did, "kind": f"already {current['status']}"}],
-            )
+        status = move("dispatch", str(did), current["status"], action)
         self.conn.execute(
             update(t.dispatches)
             .where(t.dispatches.c.id == did)
-            .values(status=status, closed_at=_now(), note=note)
+            .values(
+                status=status,
+                closed_at=_now(),
+                note=note,
+                closed_by=actor.token,
+                closed_by_label=actor.label,
+            )
         )
+        if status == "completed":
+            demand = self._demand_row(district, current["demand"])
+            done = self._demand_counts(district).get(demand.id, (0, 0, 0))
+            if demand.status == "open" and not demand.recurring and done[2] >= demand.headcount:
+                self._set_demand_status(demand, "done")
         return self.dispatch(district, did)
 
     def check_consistency(self, district: str | None = None) -> list[str]:
-        """Invariants a crash must never break: no capacity or headcount overrun."""
+        """Invariants a crash must never break: no capacity or headcount overrun,
+        no cadre twice on one demand, every accepted pair a dispatch."""
         problems = []
         q = select(t.districts.c.id)
         if district is not None:
             q = q.where(t.districts.c.id == district)
         for (d,) in self.conn.execute(q).all():
-            used = self._active_counts(d, t.dispatches.c.cadre)
+            used = self._used(d)
             for r in self.conn.execute(select(t.cadres).where(t.cadres.c.district_id == d)):
                 if used.get(r.id, 0) > r.capacity:
                     problems.append(f"{d}: cadre {r.id} over capacity")
-            filled = self._active_counts(d, t.dispatches.c.demand)
+            filled = self._filled(d)
             for r in self.conn.execute(select(t.demands).where(t.demands.c.district_id == d)):
                 if filled.get(r.id, 0) > r.headcount:
                     problems.append(f"{d}: demand {r.id} over headcount")
+            pairs = Counter(
+                (r.cadre, r.demand)
+                for r in self._dispatch_rows(d)
+                if takes_slot(r.status, bool(r.recurring))
+            )
+            problems += [f"{d}: {c} twice on {m}" for (c, m), k in pairs.items() if k > 1]
             for (pid,) in self.conn.execute(
                 select(t.proposal_items.c.proposal_id)
                 .join(t.proposals, t.proposals.c.id == t.proposal_items.c.proposal_id)

@@ -27,13 +27,22 @@ def test_crud_and_close(client: TestClient, tokens: Tokens) -> None:
     assert (r.json()["headcount"], r.json()["version"]) == (2, 2)
     r = client.post("/v1/districts/d1/demands/D9/close", headers=h)
     assert r.status_code == 200
-    assert r.json()["status"] == "closed"
-    assert (
-        client.get("/v1/districts/d1/demands", params={"status": "closed"}, headers=h).json()[
-            "count"
-        ]
-        == 1
-    )
+    assert (r.json()["status"], r.json()["stage"]) == ("cancelled", "cancelled")  # no work done
+    closed = {"status": "cancelled"}
+    assert client.get("/v1/districts/d1/demands", params=closed, headers=h).json()["count"] == 1
+    again = client.post("/v1/districts/d1/demands/D9/close", headers=h)
+    assert again.status_code == 409
+    assert again.json()["changes"][0] | {} == {
+        "kind": "illegal_transition",
+        "demand": "D9",
+        "current": "cancelled",
+        "action": "cancelled",
+    }
+    r = client.post("/v1/districts/d1/demands/D9/reopen", headers=h)
+    assert (r.status_code, r.json()["status"]) == (200, "open")
+    assert client.post("/v1/districts/d1/demands/D9/reopen", headers=h).status_code == 409
+    r = client.post("/v1/districts/d1/demands/D9/close", json={"outcome": "done"}, headers=h)
+    assert r.json()["status"] == "done"
     assert client.delete("/v1/districts/d1/demands/D9", headers=h).status_code == 204
     assert client.get("/v1/districts/d1/demands/D9", headers=h).status_code == 404
 

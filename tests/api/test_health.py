@@ -10,7 +10,7 @@ from tests.api.conftest import Tokens
 def test_health_needs_no_token(client: TestClient) -> None:
     r = client.get("/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "schema_version": 1}
+    assert r.json() == {"status": "ok", "schema_version": 2}
 
 
 def test_docs_and_openapi_need_no_token(client: TestClient) -> None:

@@ -91,16 +91,16 @@ def test_accept_chosen_then_rest(client: TestClient, tokens: Tokens) -> None:
     assert r.status_code == 422  # not in this proposal
 
 
-def test_stale_accept_is_409_and_writes_nothing(client: TestClient, tokens: Tokens) -> None:
+def test_superseded_accept_is_409_and_writes_nothing(client: TestClient, tokens: Tokens) -> None:
     h = tokens.h("dispatcher")
     first = client.post(P, json={}, headers=h).json()["id"]
     second = client.post(P, json={}, headers=h).json()["id"]
-    client.post(f"{P}/{first}/accept", json={}, headers=h)
-    r = client.post(f"{P}/{second}/accept", json={}, headers=h)
+    old = client.get(f"{P}/{first}", headers=h).json()
+    assert (old["status"], old["pending"], old["superseded"]) == ("superseded", 0, 5)
+    assert client.post(f"{P}/{second}/accept", json={}, headers=h).status_code == 201
+    r = client.post(f"{P}/{first}/accept", json={}, headers=h)
     assert r.status_code == 409
-    kinds = {c["kind"] for c in r.json()["changes"]}
-    assert "capacity used meanwhile" in kinds
-    assert "headcount filled meanwhile" in kinds
+    assert {c["kind"] for c in r.json()["changes"]} == {"superseded"}
     assert client.get("/v1/districts/d1/dispatches", headers=h).json()["count"] == 5
     third = client.post(P, json={"pinned": []}, headers=h)
     assert third.json()["result"]["assignments"] == []
@@ -121,8 +121,8 @@ def test_edit_makes_proposal_stale(client: TestClient, tokens: Tokens) -> None:
     r = client.post(f"{P}/{pid}/accept", json={}, headers=h)
     assert r.status_code == 409
     changes = r.json()["changes"]
-    assert {"demand": "D2", "kind": "demand closed"} in changes
-    assert {"cadre": "P6", "kind": "cadre changed"} in changes
+    assert {"demand": "D2", "kind": "demand_closed", "status": "cancelled"} in changes
+    assert {"cadre": "P6", "kind": "cadre_changed"} in changes
     assert client.get("/v1/districts/d1/dispatches", headers=h).json()["count"] == 0
 
 
@@ -139,8 +139,9 @@ def test_reject_then_repropose_offers_alternate(client: TestClient, tokens: Toke
     assert ("P2", "D2") not in _pairs(new)
     declines = client.get("/v1/districts/d1/declines", headers=h).json()
     assert declines["count"] == 1
-    # accepting the old proposal now dispatches only the remaining pending pairs
-    r = client.post(f"{P}/{pid}/accept", json={}, headers=h)
+    # the new proposal supersedes the old one's undecided pairs: accept from the new one
+    assert client.post(f"{P}/{pid}/accept", json={}, headers=h).status_code == 409
+    r = client.post(f"{P}/{new['id']}/accept", json={}, headers=h)
     assert r.status_code == 201
     assert ("P2", "D2") not in {(d["cadre"], d["demand"]) for d in r.json()["dispatches"]}
 
@@ -195,7 +196,7 @@ def _same_as_cold(client: TestClient, got: dict[str, Any]) -> None:
         snap = tx.snapshot("d1")
     cold = propose(
         snap.case,
-        excluded=snap.declined,
+        excluded=snap.excluded,
         used_capacity=snap.used_capacity,
         filled_slots=snap.filled_slots,
         engine="dense",

@@ -78,13 +78,14 @@ def test_accept_is_all_or_nothing(tmp_path: Path, tiny: Path) -> None:
     pairs = [(a.cadre, a.demand) for a in p.assignments]
     with store.write() as tx:
         first = tx.add_proposal("x", {}, p.model_dump(mode="json"), snap.basis(pairs), pairs)
-        second = tx.add_proposal("x", {}, p.model_dump(mode="json"), snap.basis(pairs), pairs)
         tx.accept("x", first, [("P6", "D3")])
+        # a proposal computed from the same (now stale) snapshot, stored afterwards
+        second = tx.add_proposal("x", {}, p.model_dump(mode="json"), snap.basis(pairs), pairs)
     with pytest.raises(ConflictError) as exc, store.write() as tx:
         tx.accept("x", second)
     assert {
         "cadre": "P6",
-        "kind": "capacity used meanwhile",
+        "kind": "capacity_used_meanwhile",
         "capacity": 1,
         "active_dispatches": 1,
         "requested": 1,

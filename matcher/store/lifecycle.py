@@ -1,0 +1,110 @@
+"""The pool's state machines, stated once: demands, dispatches and proposal items.
+
+Why a module of its own: the store enforces these moves, the snapshot derives
+what a proposal must respect from them, and ``docs/lifecycle.md`` draws them;
+a rule that lived in three places would drift (the first version counted only
+active dispatches as staffing, so completed work reopened its slot).
+
+Demand::
+
+    open ──close(done)──► done          open ──close(cancelled)──► cancelled
+      ▲                    │                                         │
+      └──────reopen────────┴─────────────────reopen──────────────────┘
+
+    an open demand's *stage* is derived: open (nothing staffed) → partly_staffed
+    → staffed; a one-off demand whose every slot is completed becomes done.
+
+Dispatch::
+
+    active ──complete──► completed      active ──cancel──► cancelled
+    active ──no_show───► no_show
+
+Proposal item::
+
+    pending ──accept──► accepted        pending ──reject──► rejected
+    pending ──(a newer proposal of the district)──► superseded
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from matcher.store.errors import ConflictError
+
+__all__ = [
+    "DEMAND_MOVES",
+    "DISPATCH_MOVES",
+    "DemandStatus",
+    "DispatchStatus",
+    "ItemState",
+    "Stage",
+    "blocks_pair",
+    "demand_stage",
+    "move",
+    "takes_slot",
+]
+
+DemandStatus = Literal["open", "done", "cancelled"]
+DispatchStatus = Literal["active", "completed", "cancelled", "no_show"]
+ItemState = Literal["pending", "accepted", "rejected", "superseded"]
+Stage = Literal["open", "partly_staffed", "staffed", "done", "cancelled"]
+
+#: (current status, action) → next status; anything else is an illegal transition
+DEMAND_MOVES: dict[tuple[str, str], str] = {
+    ("open", "done"): "done",
+    ("open", "cancelled"): "cancelled",
+    ("done", "reopen"): "open",
+    ("cancelled", "reopen"): "open",
+}
+DISPATCH_MOVES: dict[tuple[str, str], str] = {
+    ("active", "complete"): "completed",
+    ("active", "cancel"): "cancelled",
+    ("active", "no_show"): "no_show",
+}
+_MOVES = {"demand": DEMAND_MOVES, "dispatch": DISPATCH_MOVES}
+
+
+def move(kind: Literal["demand", "dispatch"], key: str, current: str, action: str) -> str:
+    """The status after ``action``, or a 409 naming the current state.
+
+    >>> move("dispatch", "7", "active", "complete")
+    'completed'
+    >>> move("dispatch", "7", "completed", "cancel")
+    Traceback (most recent call last):
+    ...
+    matcher.store.errors.ConflictError: dispatch 7 is completed; cannot cancel it
+    """
+    nxt = _MOVES[kind].get((current, action))
+    if nxt is None:
+        raise ConflictError(
+            f"{kind} {key} is {current}; cannot {action.replace('_', '-')} it",
+            [{"kind": "illegal_transition", kind: key, "current": current, "action": action}],
+        )
+    return nxt
+
+
+def takes_slot(status: str, recurring: bool) -> bool:
+    """Whether a dispatch fills one of its demand's slots.
+
+    Active work always does; completed work does for one-off demands (the job is
+    done and stays done), not for recurring ones, whose slot is free again.
+    """
+    return status == "active" or (status == "completed" and not recurring)
+
+
+def blocks_pair(status: str, recurring: bool) -> bool:
+    """Whether a dispatch keeps its (cadre, demand) pair out of new proposals.
+
+    A cadre never takes two slots of one demand; a no-show is not offered the
+    same demand again; a cancelled dispatch frees the pair.
+    """
+    return takes_slot(status, recurring) or status == "no_show"
+
+
+def demand_stage(status: str, headcount: int, filled: int) -> Stage:
+    """Where an open demand stands, from how many of its slots are filled."""
+    if status != "open":
+        return "done" if status == "done" else "cancelled"
+    if filled <= 0:
+        return "open"
+    return "staffed" if filled >= headcount else "partly_staffed"
