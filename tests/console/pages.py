@@ -15,8 +15,11 @@ _WATCH_BANNER = """
 window.__banners = [];
 document.addEventListener('DOMContentLoaded', () => {
   const box = document.getElementById('error');
-  const seen = () => { if (!box.hidden && box.textContent.trim()) window.__banners.push(box.textContent.trim()); };
-  new MutationObserver(seen).observe(box, { attributes: true, childList: true, characterData: true, subtree: true });
+  const seen = () => {
+    if (!box.hidden && box.textContent.trim()) window.__banners.push(box.textContent.trim());
+  };
+  new MutationObserver(seen).observe(
+    box, { attributes: true, childList: true, characterData: true, subtree: true });
 });
 """
 
@@ -48,15 +51,19 @@ VISIBLE_TEXT = """() => {
 # visible button lies inside the screen. Answers what is wrong (empty when all is well).
 PHONE_LAYOUT = """(width) => {
   const bad = [];
-  if (document.documentElement.scrollWidth > width) bad.push(`page ${document.documentElement.scrollWidth}px wide`);
+  const page = document.documentElement.scrollWidth;
+  if (page > width) bad.push(`page ${page}px wide`);
   for (const box of document.querySelectorAll('.scroll')) {
-    if (box.checkVisibility() && box.scrollWidth > box.clientWidth + 1)
-      bad.push(`${box.firstElementChild?.id || 'a box'} scrolls sideways (${box.scrollWidth} > ${box.clientWidth})`);
+    if (box.checkVisibility() && box.scrollWidth > box.clientWidth + 1) {
+      const what = box.firstElementChild?.id || 'a box';
+      bad.push(`${what} scrolls sideways (${box.scrollWidth} > ${box.clientWidth})`);
+    }
   }
   for (const b of document.querySelectorAll('main button')) {
     if (!b.checkVisibility()) continue;
     const r = b.getBoundingClientRect();
-    if (r.left < 0 || r.right > width + 0.5) bad.push(`button ${b.textContent.trim()} at ${r.left}..${r.right}`);
+    if (r.left < 0 || r.right > width + 0.5)
+      bad.push(`button ${b.textContent.trim()} at ${r.left}..${r.right}`);
   }
   return bad;
 }"""

@@ -22,6 +22,10 @@ from tests.console.pages import DESKTOP, PHONE, Page, expect_count, expect_text
 from tests.console.text import latin_words
 
 NEW_DEMAND = "D9001"
+UNFOLD = """() => [...document.querySelectorAll('details')].map((d, i) => {
+  const was = d.open; d.open = true; return was ? -1 : i; }).filter((i) => i >= 0)"""
+REFOLD = """(ix) => {
+  const ds = document.querySelectorAll('details'); for (const i of ix) ds[i].open = false; }"""
 
 
 def _propose(p: Any, n: int) -> None:
@@ -122,7 +126,8 @@ def run_day(pg: Page, server: Server, look: Callable[[str], None]) -> None:
     p.locator("#dfilter").select_option("all")
     done = p.locator(f'#dispatches tr[data-id="{done_id}"]')
     expect_text(p, f'#dispatches tr[data-id="{done_id}"]', "已完成")
-    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", done.locator('td[data-label="结束时间"]').inner_text())
+    ended = done.locator('td[data-label="结束时间"]').inner_text()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", ended)
     look("dispatches-all")
 
     # round three: work that is done stays done
@@ -135,7 +140,8 @@ def run_day(pg: Page, server: Server, look: Callable[[str], None]) -> None:
     # the cadre whose dispatch was completed: history with its end time
     p.get_by_role("button", name="干部管理").click()
     p.get_by_label("搜索（编号、姓名、社区）").fill(done_cadre.group(0))
-    p.locator(f'#cadres-admin tr[data-id="{done_cadre.group(0)}"]').get_by_role("button", name="履历").click()
+    row = p.locator(f'#cadres-admin tr[data-id="{done_cadre.group(0)}"]')
+    row.get_by_role("button", name="履历").click()
     expect_text(p, "#cd-panel", "已完成")
     expect_text(p, "#cd-history", NEW_DEMAND)
     look("cadre")
@@ -155,30 +161,35 @@ def test_two_round_day_shows_no_error(page_factory: Any, fresh_server: Server) -
     assert pg.page.locator("#error").is_hidden()
 
 
-def test_day_speaks_chinese_at_both_sizes(page_factory: Any, fresh_server: Server, shots: Path) -> None:
+def test_day_speaks_chinese_at_both_sizes(
+    page_factory: Any, fresh_server: Server, shots: Path
+) -> None:
     pg = page_factory()
     # data typed by an admin is not the console's words: district ids and names may be Latin
     auth = {"Authorization": f"Bearer {fresh_server.dispatcher}"}
     districts = httpx.get(fresh_server.base + "/v1/districts", headers=auth).json()["data"]
-    allowed = {d["id"] for d in districts} | {w for d in districts for w in re.findall(r"[A-Za-z]+", d["name"])}
+    allowed = {d["id"] for d in districts}
+    allowed |= {w for d in districts for w in re.findall(r"[A-Za-z]+", d["name"])}
     english: dict[str, list[str]] = {}
     cramped: dict[str, list[str]] = {}
 
     def look(step: str) -> None:
         p = pg.page
-        p.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
         for size, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
             p.set_viewport_size(size)
             p.wait_for_timeout(50)  # one frame for the layout to follow the media queries
-            words = latin_words(" ".join(pg.visible_text()), allowed)
-            if words:
-                english[f"{step}@{name}"] = sorted(set(words))
+            pg.shot(shots, f"day-{step}-{name}", full=size is PHONE)
             if size is PHONE and (bad := pg.phone_layout_problems()):
                 cramped[step] = bad
-            pg.shot(shots, f"day-{step}-{name}", full=True)
+            # what is folded away is read too
+            folded = p.evaluate(UNFOLD)
+            words = latin_words(" ".join(pg.visible_text()), allowed)
+            p.evaluate(REFOLD, folded)
+            if words:
+                english[f"{step}@{name}"] = sorted(set(words))
         p.set_viewport_size(DESKTOP)
 
     run_day(pg, fresh_server, look)
-    assert english == {}, f"Latin words in Chinese mode: {english}"
     assert cramped == {}, f"phone layout: {cramped}"
+    assert english == {}, f"Latin words in Chinese mode: {english}"
     assert pg.errors == []

@@ -16,8 +16,8 @@ export async function renderDispatches() {
   const view = $('#view-dispatches');
   const cols = [
     { label: '#', cls: 'n' }, { label: t('demand') }, { label: t('community') }, { label: t('cadre') },
-    { label: t('score'), cls: 'n' }, { label: t('status') }, { label: t('created') }, { label: t('closed') },
-    { label: t('by') }, { label: t('note') },
+    { label: t('score'), cls: 'n' }, { label: t('status') }, { label: t('created'), cls: 'when' }, { label: t('closed'), cls: 'when' },
+    { label: t('by') }, { label: t('note_col') },
   ];
   if (w) cols.push({ label: t('actions'), cls: 'acts' });
   const rows = S.dispatches.map((x) => {
@@ -39,7 +39,7 @@ export async function renderDispatches() {
         `<option value="${s}"${s === S.dispFilter ? ' selected' : ''}>${esc(s === 'all' ? t('all_states') : st(s))}</option>`).join('')}</select></label>
       ${w ? `<label>${esc(t('note'))} <input id="dnote" type="text" maxlength="500"></label>` : ''}</div>
     ${rows.length ? `<p class="hint">${esc(t('shown', rows.length, rows.length))}</p>
-      <div class="scroll">${table('dispatches', cols, rows)}</div>` : `<p class="hint">${esc(t('no_dispatches'))}</p>`}`;
+      <div class="scroll fill">${table('dispatches', cols, rows)}</div>` : `<p class="hint">${esc(t('no_dispatches'))}</p>`}`;
 }
 
 async function closeDispatch(id, how) {

@@ -16,8 +16,8 @@ export const I18N = {
     loading: '正在加载…', loaded: (c, p, d) => `已加载 ${c} 个社区、${p} 名干部、${d} 项需求`,
     ov_h: '社区服务热力图', category: '技能类别', all: '全部类别',
     legend: '未满足需求（按优先级加权）', none: '无', streets_legend: '虚线框为街道范围',
-    map_label: '社区位置图，颜色表示未满足的加权需求；用 Tab 键逐个查看社区',
-    pick_hint: '悬停、点击或用 Tab 键选中一个社区查看数据。',
+    map_label: '社区位置图，颜色表示未满足的加权需求；可用键盘逐个查看社区',
+    pick_hint: '悬停、点击或用键盘选中一个社区查看数据。',
     c_open: '待满足需求', c_slots: '缺口人数', c_weighted: '加权缺口', c_cadres: '居住干部',
     c_free: '可用名额', street: '街道', clear: '取消选中',
     demands_h: '需求', cadres_h: '干部', shown: (n, t) => `显示 ${n} / ${t}`,
@@ -50,16 +50,17 @@ export const I18N = {
     accept_sel: '接受所选', accept_all: '全部接受', reject_sel: '拒绝所选',
     reason: '拒绝原因', rej_unavail: '本人暂不可派', rej_until: '暂不可派至（可选）',
     accepted_n: (n) => `已接受 ${n} 项，生成派遣`, rejected_n: (n) => `已拒绝 ${n} 项；重新生成方案将给出备选人选`,
+    rejected_away: (c) => `${c} 已标记为暂不可派，其待定派遣已拒绝`,
     none_selected: '请先勾选待定的派遣。', nothing_pending: '没有待定的派遣。', alternate: (c) => `替补（${c} 已被拒绝）`,
     unfilled_h: (n) => `未满足需求（${n}）`, slots: '缺口', qualified: '合格干部',
     fix: '最小调整', sort_by: (c) => `按${c}排序`,
     declines_h: (n) => `拒绝记录（${n}）`, no_declines: '没有拒绝记录。', time: '时间', by: '经办',
     token_n: (id) => `令牌 #${id}`,
-    di_h: '派遣记录', note: '备注（可选）', complete: '完成', cancel: '取消派遣', no_show: '未到岗',
+    di_h: '派遣记录', note: '备注（可选）', note_col: '备注', skill: '技能', complete: '完成', cancel: '取消派遣', no_show: '未到岗',
     created: '派遣时间', closed: '结束时间', no_dispatches: '没有派遣记录。',
     completed_n: (id) => `派遣 #${id} 已完成`, cancelled_n: (id) => `派遣 #${id} 已取消`, no_show_n: (id) => `派遣 #${id} 已记为未到岗`,
     confirm_cancel: (id, d, c) => `确定取消派遣 #${id}（${d} → ${c}）吗？取消后该干部的名额将释放。`,
-    confirm_yes_cancel: '确定取消派遣', confirm_back: '返回',
+    confirm_yes_cancel: '确定取消派遣', confirm_back: '返回', confirm_ok: '确定',
     dm_h: '需求管理', dm_add: '新增需求', dm_search: '搜索（编号、事项、社区）', stage: '进度',
     dm_done: '结项', dm_cancel: '撤销', dm_reopen: '重新开放', headcount: '需要人数',
     recurring: '长期需求（完成的派遣释放名额）', recurring_tag: '长期',
@@ -135,16 +136,17 @@ export const I18N = {
     reason: 'Reason for rejecting', rej_unavail: 'the cadre is unavailable', rej_until: 'Unavailable until (optional)',
     accepted_n: (n) => `Accepted ${n}; dispatches created`,
     rejected_n: (n) => `Rejected ${n}; a new proposal offers the alternates`,
+    rejected_away: (c) => `${c} marked unavailable; their pending pairs are rejected`,
     none_selected: 'Tick pending assignments first.', nothing_pending: 'Nothing is pending.', alternate: (c) => `alternate (${c} declined)`,
     unfilled_h: (n) => `Unfilled demands (${n})`, slots: 'slots', qualified: 'qualified cadres',
     fix: 'smallest fix', sort_by: (c) => `Sort by ${c}`,
     declines_h: (n) => `Declines (${n})`, no_declines: 'No declines.', time: 'Time', by: 'By',
     token_n: (id) => `token #${id}`,
-    di_h: 'Dispatches', note: 'Note (optional)', complete: 'Complete', cancel: 'Cancel', no_show: 'No-show',
+    di_h: 'Dispatches', note: 'Note (optional)', note_col: 'Note', skill: 'Skill', complete: 'Complete', cancel: 'Cancel', no_show: 'No-show',
     created: 'Created', closed: 'Closed', no_dispatches: 'No dispatches.',
     completed_n: (id) => `Dispatch #${id} completed`, cancelled_n: (id) => `Dispatch #${id} cancelled`, no_show_n: (id) => `Dispatch #${id} marked no-show`,
     confirm_cancel: (id, d, c) => `Cancel dispatch #${id} (${d} → ${c})? The cadre's capacity is freed.`,
-    confirm_yes_cancel: 'Cancel the dispatch', confirm_back: 'Back',
+    confirm_yes_cancel: 'Cancel the dispatch', confirm_back: 'Back', confirm_ok: 'OK',
     dm_h: 'Demands', dm_add: 'Add a demand', dm_search: 'Search (id, title, community)', stage: 'Stage',
     dm_done: 'Done', dm_cancel: 'Cancel', dm_reopen: 'Reopen', headcount: 'Headcount',
     recurring: 'Recurring (completed dispatches free their slot)', recurring_tag: 'recurring',
@@ -187,12 +189,12 @@ export const pct = (v) => `${num(v * 100, 1)}%`;
 export const listSep = () => (S.lang === 'zh' ? '、' : ', ');
 export const catName = (c) => (S.lang === 'zh' ? c.zh : c.en);
 
-/** Index the taxonomy: full tag slugs ("category.tag"), category slugs and cert slugs → names. */
+/** Index the taxonomy: tag slugs ("category.tag"), category slugs and cert slugs → names. */
 export function indexTaxonomy(tax) {
   const m = new Map();
   for (const c of tax?.categories || []) {
     m.set(c.slug, c);
-    for (const g of c.tags || []) m.set(`${c.slug}.${g.slug}`, g);
+    for (const g of c.tags || []) m.set(g.slug, g); // tag slugs arrive whole: "category.tag"
   }
   for (const c of tax?.certs || []) m.set(c.slug, c);
   return m;

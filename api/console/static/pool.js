@@ -29,8 +29,8 @@ function demandForm() {
     </div>
     <fieldset><legend>${esc(t('needs'))}</legend>
       <div class="fields">
-        <label>${esc(t('needs'))} <select id="dm-tag">${cats.map((c) => `<optgroup label="${esc(catName(c))}">
-          ${c.tags.map((g) => opt(`${c.slug}.${g.slug}`, catName(g))).join('')}</optgroup>`).join('')}</select></label>
+        <label>${esc(t('skill'))} <select id="dm-tag">${cats.map((c) => `<optgroup label="${esc(catName(c))}">
+          ${c.tags.map((g) => opt(g.slug, catName(g))).join('')}</optgroup>`).join('')}</select></label>
         <label>${esc(t('level'))} <select id="dm-level">${levels(3)}</select></label>
         <label><input id="dm-req" type="checkbox"> ${esc(t('required'))}</label>
         <button type="button" id="dm-add-need">${esc(t('add_need'))}</button>
@@ -79,7 +79,7 @@ export function renderDemands() {
       <span class="hint" id="dm-count">${esc(t('shown', ds.length, all.length))}</span>
     </div>
     ${all.length > SHOW ? `<p class="hint">${esc(t('dm_more'))}</p>` : ''}
-    <div class="scroll tall">${table('demands-admin', cols, rows)}</div>`;
+    <div class="scroll fill">${table('demands-admin', cols, rows)}</div>`;
 }
 
 async function addDemand(form) {
@@ -183,7 +183,7 @@ export function renderCadres() {
     </div>
     ${all.length > SHOW ? `<p class="hint">${esc(t('dm_more'))}</p>` : ''}
     <div class="pool">
-      <div class="scroll tall">${table('cadres-admin', cols, rows)}</div>
+      <div class="scroll fill">${table('cadres-admin', cols, rows)}</div>
       <aside id="cd-panel" class="card" aria-live="polite"${S.cadOpen ? '' : ' hidden'}></aside>
     </div>`;
   if (S.cadOpen) drawPanel();
@@ -208,10 +208,10 @@ function drawPanel() {
         <button type="submit">${esc(t('mark_unavail'))}</button></form>`) : ''}
     ${hist.length ? `<div class="scroll">${table('cd-history', [
       { label: '#', cls: 'n' }, { label: t('demand') }, { label: t('status') }, { label: t('created') }, { label: t('closed') },
-      { label: t('by') }, { label: t('note') }],
+      { label: t('by') }, { label: t('note_col') }],
     hist.map((x) => ({ cells: [x.id, `${esc(x.demand)} ${esc(S.demById.get(x.demand)?.title || '')}`,
       `<span class="state ${esc(x.status)}">${esc(st(x.status))}</span>`, esc(when(x.created_at)), esc(when(x.closed_at)),
-      x.closed_by ? actor(x.closed_by) : actor(x.created_by), esc(x.note ?? '')] })))}</div>`
+      x.closed_by ? actor(x.closed_by) : actor(x.created_by), esc(x.note ?? '')] })), { cls: 'stack' })}</div>`
     : `<p class="hint">${esc(t('history_none'))}</p>`}
     <h4>${esc(t('cd_declines'))}</h4>
     ${decl.length ? `<ul class="plain" id="cd-declines">${decl.map((x) => `<li>${esc(x.demand)} ${esc(S.demById.get(x.demand)?.title || '')}

@@ -4,7 +4,7 @@
 
 import { $, S, can, esc, key, setStatus, table, when } from './core.js';
 import { api, dpath, reloadDeclines, reloadPool, write } from './api.js';
-import { I18N, num, pct, reasons, say, st, t, word } from './i18n.js';
+import { I18N, listSep, num, pct, reasons, say, st, t, word } from './i18n.js';
 import { cadreLabel, commName } from './overview.js';
 import { guarded } from './ui.js';
 
@@ -196,7 +196,8 @@ async function doReject() {
   const r = await write(dpath(`/proposals/${S.proposal.id}/reject`), 'POST', body);
   await refreshAfterWrite();
   await renderProposal();
-  setStatus(t('rejected_n', r.declines.length));
+  const away = (r.unavailable || []).map((u) => cadreLabel(u.cadre));
+  setStatus(away.length ? t('rejected_away', away.join(listSep())) : t('rejected_n', r.declines.length));
 }
 
 async function doPropose() {

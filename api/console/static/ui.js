@@ -1,6 +1,6 @@
 // The error banner, the guard around every action, and the confirmation dialog.
 
-import { $ } from './core.js';
+import { $, setStatus } from './core.js';
 import { ApiError } from './api.js';
 import { problemText, t } from './i18n.js';
 
@@ -14,7 +14,7 @@ export function showError(err) {
 /** Run an action: a failed call shows its problem in the banner; a bug is also rethrown (logged). */
 export async function guarded(fn) {
   showError(null);
-  try { await fn(); } catch (err) { showError(err); if (!(err instanceof ApiError)) throw err; }
+  try { await fn(); } catch (err) { setStatus(''); showError(err); if (!(err instanceof ApiError)) throw err; }
 }
 
 /** Ask before an action that cannot be undone; resolves true only for the confirming button. */
