@@ -85,10 +85,13 @@ export const I18N = {
     wi_running: '正在推演…', baseline: '基线', scenario: '场景', delta: '变化', churn: '人员变动',
     kept: '保留', moved: '调动', added: '新增', dropped: '撤销', kpi: '指标',
     error: '出错了',
-    kind: { 'cadre removed': '干部已移除', 'cadre changed': '干部信息已变更', 'demand removed': '需求已删除',
-      'demand closed': '需求已关闭', 'demand changed': '需求已变更', 'pair declined': '该组合已被拒绝',
-      'already dispatched': '已在派遣中', 'already accepted': '已接受过', 'already rejected': '已拒绝过',
-      'has active dispatches': '仍有进行中的派遣', 'already superseded': '方案已被取代' },
+    kind: { cadre_removed: '干部已移除', cadre_changed: '干部信息已变更', cadre_unavailable: '干部暂不可派',
+      capacity_used_meanwhile: '干部名额已被占用', demand_removed: '需求已删除', demand_closed: '需求已关闭',
+      demand_changed: '需求已变更', headcount_filled_meanwhile: '需求名额已满', pair_declined: '该组合已被拒绝',
+      already_dispatched: '已在派遣中', already_accepted: '已接受过', already_rejected: '已拒绝过',
+      already_superseded: '已被新方案取代', superseded: '方案已被新方案取代', nothing_pending: '没有待定的派遣',
+      'has active dispatches': '仍有进行中的派遣' },
+    illegal: (cur) => `当前状态为“${cur}”，不能这样操作`,
   },
   en: {
     skip: 'Skip to main content', title: 'Reserve-cadre dispatch console', district: 'District',
@@ -173,6 +176,7 @@ export const I18N = {
     kept: 'kept', moved: 'moved', added: 'added', dropped: 'dropped', kpi: 'KPI',
     error: 'Error',
     kind: {},
+    illegal: (cur) => `it is ${cur} now`,
   },
 };
 
@@ -180,7 +184,7 @@ export const t = (k, ...args) => {
   const v = I18N[S.lang][k];
   return typeof v === 'function' ? v(...args) : v;
 };
-/** One word of a small vocabulary (`st`, `stage`, `pstatus`, `solver`, `kind`), or the raw value. */
+/** One word of a small vocabulary (`st`, `stages`, `pstatus`, `solver`, `kind`), or the raw value. */
 export const word = (group, v) => I18N[S.lang][group]?.[v] ?? v;
 export const st = (s) => word('st', s);
 export const num = (v, d = 2) => Number(v).toLocaleString(S.lang === 'zh' ? 'zh-CN' : 'en',
@@ -255,9 +259,10 @@ export function say(x) {
 function change(c) {
   if (typeof c === 'string') return c;
   if (c.code) return msg(c.code, c.params, c.kind ?? c.message);
-  const what = [c.demand, c.cadre].filter(Boolean).join(' → ');
+  const what = [c.demand, c.cadre, c.dispatch ? `#${c.dispatch}` : null].filter(Boolean).join(' → ');
   const k = c.kind ?? c.message;
-  return [what, k ? word('kind', k) : ''].filter(Boolean).join(' ');
+  const how = k === 'illegal_transition' ? t('illegal', st(c.current)) : k ? I18N[S.lang].kind[k] ?? k.replace(/_/g, ' ') : '';
+  return [what, how].filter(Boolean).join(' ');
 }
 
 /** The text of a failed call for people: coded detail when there is one, never raw JSON. */
