@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -18,10 +20,11 @@ from fastapi import Depends, Header, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.errors import Forbidden, Unauthorized
+from api.errors import PROBLEM, Forbidden, Unauthorized, problem_body
 from api.jobs import JobManager
 from api.schemas import ID_PATTERN, MASK
-from matcher.store import Actor, NotFoundError, Store, Tx
+from matcher import MatcherError, SolverError
+from matcher.store import Actor, IdempotencyError, NotFoundError, Store, Tx
 
 __all__ = [
     "Access",
@@ -33,9 +36,12 @@ __all__ = [
     "StoreDep",
     "access",
     "mask_cadre",
+    "recorded_failures",
     "respond",
     "run_write",
 ]
+
+log = logging.getLogger("matcher.api")
 
 Action = Literal["read", "propose", "write", "admin"]
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -182,20 +188,62 @@ def run_write(
     The stored response and the write commit together, so a retry after a
     crash or a lost response either finds both or neither. ``redact`` shapes the
     stored copy (a new token's secret is never stored, not even for replay).
+    A refusal (4xx) is recorded too, after its transaction rolled back: see
+    :func:`recorded_failures`.
     """
     fp = fingerprint(request, body)
-    with store.write() as tx:
+    with recorded_failures(store, principal, key, request, body), store.write() as tx:
         if key is not None:
             found = tx.idempotent_get(principal.token_id, key, fp)
             if found is not None:
-                return JSONResponse(
-                    found[1], status_code=found[0], headers={"Idempotent-Replay": "true"}
-                )
+                return _replayed(found)
         data = model.model_validate(work(tx)).model_dump(mode="json")
         if key is not None:
             stored = redact(data) if redact is not None else data
             tx.idempotent_put(principal.token_id, key, fp, status, stored)
     return JSONResponse(data, status_code=status)
+
+
+@contextmanager
+def recorded_failures(
+    store: Store, principal: Principal, key: str | None, request: Request, body: BaseModel | None
+) -> Iterator[None]:
+    """Record a refused request's answer with its Idempotency-Key, then let the error go on.
+
+    Why: a key names one attempt at one request. Had a first attempt's 409 or
+    422 left the key free, a retry with the same key could later succeed and do
+    something the caller never saw proposed; now it replays the refusal, and the
+    caller sends a new key to try again. Only answers from the store or engine
+    that retrying cannot change are kept (4xx); 5xx and 503 stay retryable.
+    The record is its own short transaction, after the failed one rolled back.
+    """
+    try:
+        yield
+    except MatcherError as exc:
+        if key is not None and not isinstance(exc, (IdempotencyError, SolverError)):
+            _remember(store, principal.token_id, key, fingerprint(request, body), exc)
+        raise
+
+
+def _remember(store: Store, token_id: int, key: str, fp: str, exc: MatcherError) -> None:
+    problem = problem_body(exc)
+    if not 400 <= int(problem["status"]) < 500:
+        return
+    try:
+        with store.write() as tx:
+            if tx.idempotent_get(token_id, key, fp) is None:  # a concurrent retry may have won
+                tx.idempotent_put(token_id, key, fp, int(problem["status"]), problem)
+    except Exception:  # the refusal itself must still reach the caller
+        log.warning("could not record the refused request's Idempotency-Key", exc_info=True)
+
+
+def _replayed(found: tuple[int, Any]) -> JSONResponse:
+    """A stored answer, sent again as it was (a refusal stays a problem document)."""
+    status, data = found
+    media = PROBLEM if status >= 400 else None
+    return JSONResponse(
+        data, status_code=status, media_type=media, headers={"Idempotent-Replay": "true"}
+    )
 
 
 def replay(
@@ -206,9 +254,7 @@ def replay(
         return None
     with store.read() as tx:
         found = tx.idempotent_get(principal.token_id, key, fingerprint(request, body))
-    if found is None:
-        return None
-    return JSONResponse(found[1], status_code=found[0], headers={"Idempotent-Replay": "true"})
+    return None if found is None else _replayed(found)
 
 
 def mask_cadre(data: dict[str, Any], masked: bool) -> dict[str, Any]:

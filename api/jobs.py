@@ -12,6 +12,10 @@ gate while it computes, so jobs and synchronous proposals share one bound.
 Jobs live in this process's memory only: a restart forgets them. Nothing
 half-done survives either, because a job stores its proposal in one transaction
 at the very end. Finished jobs stay readable for a bounded time and number.
+
+Each job knows the token that asked for it (``owner``): revoking that token
+cancels its jobs (:meth:`JobManager.revoke`), since work a revoked token queued
+must not land in the store after the revocation.
 """
 
 from __future__ import annotations
@@ -67,6 +71,8 @@ class Job:
     district: str
     work: Work | None = field(repr=False)
     key: IdemKey | None = field(default=None, repr=False)
+    owner: int | None = field(default=None, repr=False)
+    """Id of the bearer token that submitted the job (None: not submitted over HTTP)."""
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     status: JobStatus = "queued"
     phase: str | None = None
@@ -160,8 +166,10 @@ class JobManager:
         self._worker: threading.Thread | None = None
         self._closed = False
 
-    def submit(self, district: str, work: Work, key: IdemKey | None = None) -> tuple[Job, bool]:
-        """Queue ``work``; or, when ``key`` is already held by a live job, that job.
+    def submit(
+        self, district: str, work: Work, key: IdemKey | None = None, owner: int | None = None
+    ) -> tuple[Job, bool]:
+        """Queue ``work`` for token ``owner``; or, when ``key`` is held by a live job, that job.
 
         The flag says whether the job was replayed. Raises Unavailable when
         ``limit`` jobs are unfinished or the service is shutting down.
@@ -178,7 +186,7 @@ class JobManager:
                 raise Unavailable(
                     f"{unfinished} jobs are queued or running; retry when one has finished"
                 )
-            job = Job(uuid.uuid4().hex, district, work, key, clock=self._clock)
+            job = Job(uuid.uuid4().hex, district, work, key, owner, clock=self._clock)
             self._jobs[job.id] = job
             if key is not None:
                 self._keys[key[0], key[1]] = job
@@ -222,6 +230,21 @@ class JobManager:
                 raise ConflictError(f"job {job_id!r} already {job.status}; nothing to cancel")
             self._stop(job)
         return job
+
+    def revoke(self, owner: int) -> list[Job]:
+        """Cancel every unfinished job of token ``owner`` (being revoked); returns them.
+
+        Queued jobs end now, a running one at its next progress step; none stores
+        anything. A job submitted while the revocation was under way is caught by
+        its commit, which re-checks the token in the storing transaction.
+        """
+        with self._lock:
+            live = [j for j in self._jobs.values() if j.owner == owner and j.status not in FINISHED]
+        for job in live:
+            with job.lock:
+                if job.status not in FINISHED:
+                    self._stop(job)
+        return live
 
     def shutdown(self, wait: float = SHUTDOWN_WAIT) -> None:
         """Refuse new jobs, cancel the others, and wait (bounded) for the worker to stop.

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from matcher import Proposal, ProposedAssignment
 
@@ -15,6 +15,7 @@ __all__ = [
     "AcceptResult",
     "CadreCreate",
     "CadrePublic",
+    "CadreReplace",
     "CadreUpdate",
     "CadresPublic",
     "CommunitiesPublic",
@@ -25,6 +26,7 @@ __all__ = [
     "DeclinesPublic",
     "DemandCreate",
     "DemandPublic",
+    "DemandReplace",
     "DemandUpdate",
     "DemandsPublic",
     "DispatchClose",
@@ -74,12 +76,22 @@ Level = Annotated[int, Field(ge=1, le=5)]
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    """Base of request bodies: unknown fields and loose types are refused (422).
+
+    ``strict``: JSON types are taken at their word, so ``true`` or ``"3"`` is not
+    an integer and ``"1.5"`` not a number (an integer is still a number); lax
+    coercion would store what the caller did not mean.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"] = Field(description="degraded (HTTP 503): see store")
     schema_version: int
+    store: Literal["ok", "read-only", "unavailable"] = Field(
+        description="whether a write could be made now (probed without writing)"
+    )
 
 
 class Principal(BaseModel):
@@ -183,7 +195,9 @@ class Unavailability(BaseModel):
 
 
 class UnavailableRequest(_In):
-    until: date | None = Field(None, description="last day, inclusive; null = until lifted")
+    until: date | None = Field(
+        None, strict=False, description="last day, inclusive (YYYY-MM-DD); null = until lifted"
+    )
     reason: Text | None = None
 
 
@@ -220,6 +234,38 @@ class CadrePublic(BaseModel):
 class CadresPublic(BaseModel):
     data: list[CadrePublic]
     count: int
+
+
+class _Replace(_In):
+    """A PUT body that is also the resource as GET returns it.
+
+    Why: a client edits what it fetched and sends it back. ``id`` must then
+    name the resource of the path and ``version``, when sent, must still be the
+    current one; the other fields GET shows but a write cannot set
+    (``active_dispatches``, ``filled``, ``status`` of a demand …: every field of
+    ``public`` this model does not declare) are dropped before validation.
+    Anything else unknown is still refused.
+    """
+
+    public: ClassVar[type[BaseModel]]
+    id: Id | None = Field(None, description="when sent: must equal the id in the path (else 422)")
+    version: int | None = Field(
+        None, ge=1, description="when sent: 409 unless it is still the current version"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_read_only(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        read_only = set(cls.public.model_fields) - set(cls.model_fields)
+        return {k: v for k, v in data.items() if k not in read_only}
+
+
+class CadreReplace(_Replace, CadreUpdate):
+    """``PUT``/``PATCH`` body of a cadre: the writable fields, or its GET representation."""
+
+    public = CadrePublic
 
 
 # ---------------------------------------------------------------- demands
@@ -269,6 +315,12 @@ class DemandClose(_In):
 class DemandsPublic(BaseModel):
     data: list[DemandPublic]
     count: int
+
+
+class DemandReplace(_Replace, DemandUpdate):
+    """``PUT``/``PATCH`` body of a demand: the writable fields, or its GET representation."""
+
+    public = DemandPublic
 
 
 # ---------------------------------------------------------------- proposals
@@ -364,7 +416,9 @@ class RejectRequest(_In):
         " 'until' (every pending pair of theirs here is rejected; no pair decline is kept)",
     )
     until: date | None = Field(
-        None, description="with unavailable: last day, inclusive; null = until lifted"
+        None,
+        strict=False,  # an ISO date string in JSON
+        description="with unavailable: last day, inclusive; null = until lifted",
     )
 
 

@@ -41,7 +41,8 @@ def _missing(exc: ImportError) -> typer.Exit:
     )
 
 
-def _open(db: Path) -> Store:
+def _open(db: Path, *, writable: bool = True) -> Store:
+    """Open ``--db``; ``writable``: refuse a database that cannot be written (exit 2)."""
     try:
         from matcher.store import Store
     except ImportError as exc:
@@ -55,7 +56,7 @@ def _open(db: Path) -> Store:
     if db.is_dir():
         raise _fail(f"--db {db}: is a folder; give a database file path")
     try:
-        return Store.open(db)
+        return Store.open(db, writable=writable)
     except MatcherError as exc:
         raise _fail(exc) from None
     except SQLAlchemyError as exc:
@@ -129,7 +130,7 @@ def export_cmd(
     """Write a district back as a case folder (open demands); it imports to the same case."""
     from matcher.errors import MatcherError
 
-    store = _open(db)
+    store = _open(db, writable=False)  # exporting only reads: a read-only copy will do
     tmp = Path(
         tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if out.parent.exists() else None)
     )

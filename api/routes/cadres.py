@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.deps import Access, IdemKeyDep, StoreDep, access, mask_cadre, mask_note, respond, run_write
 from api.errors import PROBLEM_RESPONSES
+from api.patch import PatchBody, check_replace, patched
 from api.schemas import (
     ID_PATTERN,
     CadreCreate,
     CadrePublic,
+    CadreReplace,
     CadresPublic,
     CadreUpdate,
     CsvImport,
@@ -35,6 +37,13 @@ Writer = Annotated[Access, Depends(access("write"))]
 CadreId = Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=10**9)]
+EndDispatches = Annotated[
+    Literal["cancel"] | None,
+    Query(
+        description="when the update sets status red (withdrawn) while the cadre holds active"
+        " dispatches: 'cancel' cancels them in the same transaction (else 409 listing them)"
+    ),
+]
 
 
 def _cadre(cid: str, body: CadreUpdate) -> Cadre:
@@ -92,11 +101,48 @@ def create_cadre(
     )
 
 
+def _replace(tx: Tx, a: Access, cid: str, body: CadreReplace, end: str | None) -> dict[str, Any]:
+    """The one write path of PUT and PATCH: id and version checks, then the store's guards."""
+    check_replace("cadre", cid, body.id, body.version, tx.cadre(a.district, cid))
+    return tx.update_cadre(
+        a.district, _cadre(cid, body), end_dispatches=end, actor=a.principal.actor
+    )
+
+
 @router.put("/{cadre}", response_model=CadrePublic)
-def update_cadre(a: Writer, cadre: CadreId, body: CadreUpdate, store: StoreDep) -> JSONResponse:
-    """Replace a cadre's record (its version goes up: proposals relying on it become stale)."""
+def update_cadre(
+    a: Writer,
+    cadre: CadreId,
+    body: CadreReplace,
+    store: StoreDep,
+    end_dispatches: EndDispatches = None,
+) -> JSONResponse:
+    """Replace a cadre's record (its version goes up: proposals relying on it become stale).
+
+    The body may be the cadre as GET returned it: ``id`` must match the path,
+    ``version`` (if sent) must be current (409 otherwise), read-only fields are
+    ignored. Setting status red while the cadre holds active dispatches answers
+    409 listing them, unless ``?end_dispatches=cancel``.
+    """
     with store.write() as tx:
-        return respond(CadrePublic, tx.update_cadre(a.district, _cadre(cadre, body)))
+        return respond(CadrePublic, _replace(tx, a, cadre, body, end_dispatches))
+
+
+@router.patch("/{cadre}", response_model=CadrePublic)
+def patch_cadre(
+    a: Writer,
+    cadre: CadreId,
+    body: PatchBody,
+    store: StoreDep,
+    end_dispatches: EndDispatches = None,
+) -> JSONResponse:
+    """Change only the given fields (JSON merge patch; ``null`` resets a field to its default).
+
+    The patch is merged into the cadre as GET shows it and written as a PUT of the result.
+    """
+    with store.write() as tx:
+        merged = patched(CadreReplace, tx.cadre(a.district, cadre), body)
+        return respond(CadrePublic, _replace(tx, a, cadre, merged, end_dispatches))
 
 
 @router.delete("/{cadre}", status_code=204)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.deps import Access, IdemKeyDep, StoreDep, access, respond, run_write
 from api.errors import PROBLEM_RESPONSES
+from api.patch import PatchBody, check_replace, patched
 from api.schemas import (
     ID_PATTERN,
     CsvImport,
     DemandClose,
     DemandCreate,
     DemandPublic,
+    DemandReplace,
     DemandsPublic,
     DemandUpdate,
     ImportResult,
@@ -82,14 +84,35 @@ def create_demand(
     )
 
 
+def _replace(tx: Tx, district: str, did: str, body: DemandReplace) -> dict[str, Any]:
+    """The one write path of PUT and PATCH: id and version checks, then the store's guards."""
+    check_replace("demand", did, body.id, body.version, tx.demand(district, did))
+    return tx.update_demand(district, _demand(did, body), recurring=body.recurring)
+
+
 @router.put("/{demand}", response_model=DemandPublic)
-def update_demand(a: Writer, demand: DemandId, body: DemandUpdate, store: StoreDep) -> JSONResponse:
-    """Replace a demand (its version goes up: proposals relying on it become stale)."""
+def update_demand(
+    a: Writer, demand: DemandId, body: DemandReplace, store: StoreDep
+) -> JSONResponse:
+    """Replace a demand (its version goes up: proposals relying on it become stale).
+
+    The body may be the demand as GET returned it: ``id`` must match the path,
+    ``version`` (if sent) must be current (409 otherwise), read-only fields
+    (``status``, ``filled`` …) are ignored.
+    """
     with store.write() as tx:
-        return respond(
-            DemandPublic,
-            tx.update_demand(a.district, _demand(demand, body), recurring=body.recurring),
-        )
+        return respond(DemandPublic, _replace(tx, a.district, demand, body))
+
+
+@router.patch("/{demand}", response_model=DemandPublic)
+def patch_demand(a: Writer, demand: DemandId, body: PatchBody, store: StoreDep) -> JSONResponse:
+    """Change only the given fields (JSON merge patch; ``null`` resets a field to its default).
+
+    The patch is merged into the demand as GET shows it and written as a PUT of the result.
+    """
+    with store.write() as tx:
+        merged = patched(DemandReplace, tx.demand(a.district, demand), body)
+        return respond(DemandPublic, _replace(tx, a.district, demand, merged))
 
 
 @router.delete("/{demand}", status_code=204)

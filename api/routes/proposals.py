@@ -22,6 +22,7 @@ from api.deps import (
     access,
     fingerprint,
     mask_note,
+    recorded_failures,
     replay,
     respond,
     run_write,
@@ -42,7 +43,7 @@ from api.schemas import (
 )
 from api.settings import Settings
 from api.warm import WarmPlans
-from matcher import Policy, Proposal, parse_policy, propose
+from matcher import Cancelled, Policy, Proposal, parse_policy, propose
 from matcher.propose import Progress
 from matcher.request import streams
 from matcher.store import Actor, Snapshot, Store, Tx
@@ -149,6 +150,8 @@ def _job_work(
 
         def commit(job: Job) -> None:
             with store.write() as tx:
+                if job.owner is not None and tx.token(job.owner)["revoked_at"] is not None:
+                    raise Cancelled(f"job {job.id}: its token was revoked")  # stores nothing
                 found = None if key is None else tx.idempotent_get(*key)
                 if found is not None:  # the same request finished meanwhile: point at it
                     status, data = found
@@ -201,7 +204,8 @@ def create_proposal(
         return job_response(held, 202, replayed=True)
     with store.read() as tx:
         snap = tx.snapshot(a.district)
-    policy = _policy(snap.case.policy, body.policy)
+    with recorded_failures(store, a.principal, key, request, body):  # a 422 keeps its key
+        policy = _policy(snap.case.policy, body.policy)
     asked = _prefers_async(prefer)
     settings: Settings = request.app.state.settings
     if asked or len(snap.case.cadres) * len(snap.case.demands) > settings.job_threshold:
@@ -218,9 +222,13 @@ def create_proposal(
                 a.principal.actor,
             ),
             idem,
+            a.principal.token_id,
         )
         return job_response(job, 202, replayed=replayed, applied=asked and not replayed)
-    with request.app.state.solve_gate.sem:
+    with (
+        recorded_failures(store, a.principal, key, request, body),  # after the slot is freed
+        request.app.state.solve_gate.sem,
+    ):
         result = _compute(request.app.state.warm, a.district, snap, policy, body)
 
     def work(tx: Tx) -> dict[str, Any]:

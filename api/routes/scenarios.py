@@ -36,7 +36,9 @@ Proposer = Annotated[Access, Depends(access("propose"))]
 
 
 class ScenarioRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", strict=True
+    )  # as api.schemas._In: no "true" for a bool
 
     name: str = Field("scenario", max_length=200)
     description: str = Field("", max_length=2000)

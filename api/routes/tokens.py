@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import AdminDep, IdemKeyDep, PrincipalDep, StoreDep, respond, run_write
+from api.deps import AdminDep, IdemKeyDep, JobsDep, PrincipalDep, StoreDep, respond, run_write
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Principal, TokenCreate, TokenCreated, TokenPublic, TokensPublic
 from matcher.store import Tx
@@ -15,6 +16,7 @@ from matcher.store import Tx
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["tokens"], responses=PROBLEM_RESPONSES)
+log = logging.getLogger("matcher.api")
 
 
 @router.get("/me", response_model=Principal)
@@ -59,8 +61,16 @@ def create_token(
 
 @router.delete("/tokens/{token_id}", response_model=TokenPublic)
 def revoke_token(
-    _: AdminDep, token_id: Annotated[int, Path(ge=1, le=2**62)], store: StoreDep
+    _: AdminDep, token_id: Annotated[int, Path(ge=1, le=2**62)], store: StoreDep, jobs: JobsDep
 ) -> JSONResponse:
-    """Revoke a token: it stops working at once."""
+    """Revoke a token: it stops working at once, and so do the jobs it queued.
+
+    Its queued jobs are cancelled, a running one stops at its next progress
+    step; none of them stores a proposal.
+    """
     with store.write() as tx:
-        return respond(TokenPublic, tx.revoke_token(token_id))
+        row = tx.revoke_token(token_id)
+    stopped = jobs.revoke(token_id)
+    if stopped:
+        log.info("token %d revoked: cancelled %d job(s)", token_id, len(stopped))
+    return respond(TokenPublic, row)

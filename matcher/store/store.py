@@ -44,6 +44,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Row
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
 from matcher import (
@@ -63,12 +64,20 @@ from matcher import (
     write_case,
 )
 from matcher.store import schema as t
-from matcher.store.errors import ConflictError, IdempotencyError, NotFoundError
+from matcher.store.errors import ConflictError, IdempotencyError, NotFoundError, StoreError
 from matcher.store.lifecycle import blocks_pair, demand_stage, move, takes_slot
+from matcher.store.probe import (
+    WriteState,
+    open_failure,
+    probe_engine,
+    read_only_message,
+    write_state,
+)
 
 __all__ = ["ROLES", "Actor", "Basis", "Snapshot", "Store", "Tx", "hash_token"]
 
 ROLES = ("admin", "dispatcher", "planner", "analyst")
+WITHDRAWN_NOTE = "cancelled: the cadre was withdrawn (status set to red)"
 Pair = tuple[str, str]
 _SUPERSEDED = "a newer proposal supersedes this one; accept from the newest proposal"
 #: the districts' clock for dates a person types (an unavailability's last day)
@@ -239,10 +248,17 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
+        on_file = self.sqlite and engine.url.database not in (None, "", ":memory:")
+        self._probe = probe_engine(engine) if on_file else None
 
     @classmethod
-    def open(cls, target: str | Path) -> Store:
-        """Open (creating and migrating) a store: a file path, ``:memory:`` or a database URL."""
+    def open(cls, target: str | Path, *, writable: bool = True) -> Store:
+        """Open (creating and migrating) a store: a file path, ``:memory:`` or a database URL.
+
+        With ``writable`` (the default) a store that cannot be written (a read-only
+        file, or a folder SQLite cannot create its journal in) raises StoreError now,
+        rather than open fine and fail every write later.
+        """
         text = str(target)
         if "://" in text:
             url = text
@@ -260,12 +276,30 @@ class Store:
         else:  # pragma: no cover - exercised with a PostgreSQL URL only
             engine = create_engine(url, pool_pre_ping=True)
         store = cls(engine)
-        with store.write() as tx:
-            t.migrate(tx.conn)
+        try:
+            with store.write() as tx:
+                t.migrate(tx.conn)
+            if writable and store.write_state() == "read-only":
+                raise StoreError(read_only_message(text))
+        except OperationalError as exc:  # before the probe: no file, or WAL/migration refused
+            store.close()
+            reason = open_failure(text, exc)
+            if reason is None:
+                raise
+            raise StoreError(reason) from None
+        except StoreError:
+            store.close()
+            raise
         return store
+
+    def write_state(self) -> WriteState:
+        """Whether a write could be made now; writes nothing (:mod:`matcher.store.probe`)."""
+        return "ok" if self._probe is None else write_state(self._probe)
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._probe is not None:
+            self._probe.dispose()
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
@@ -847,9 +881,38 @@ class Tx:
         self.upsert_cadres(district, [c])
         return self.cadre(district, c.id)
 
-    def update_cadre(self, district: str, c: Cadre) -> dict[str, Any]:
+    def update_cadre(
+        self,
+        district: str,
+        c: Cadre,
+        *,
+        end_dispatches: str | None = None,
+        actor: Actor = NOBODY,
+    ) -> dict[str, Any]:
+        """Replace a cadre. Withdrawing one (status red) that holds active dispatches
+        raises ConflictError listing them, unless ``end_dispatches="cancel"``: then
+        they are cancelled here, in the same transaction, with a note saying why."""
         old = self._cadre_row(district, c.id)
         self.check_cadre(district, c)
+        if c.status is Status.RED and old.status != Status.RED.value:
+            active = self.list_dispatches(district, status="active", cadre=c.id, limit=2**31)[0]
+            if active and end_dispatches != "cancel":
+                raise ConflictError(
+                    f"cadre {c.id!r} holds {len(active)} active dispatch(es): complete or "
+                    "cancel them before setting status red (withdrawn), or cancel them "
+                    "with the update (end_dispatches=cancel)",
+                    [
+                        {
+                            "cadre": c.id,
+                            "kind": "active_dispatch",
+                            "dispatch": d["id"],
+                            "demand": d["demand"],
+                        }
+                        for d in active
+                    ],
+                )
+            for d in active:
+                self.close_dispatch(district, d["id"], "cancel", WITHDRAWN_NOTE, actor)
         used = self._active_counts(district, t.dispatches.c.cadre).get(c.id, 0)
         if c.capacity < used:
             raise ConflictError(
@@ -1316,6 +1379,12 @@ class Tx:
             )
         if unavailable:
             people = list(dict.fromkeys(i.cadre for i in items))
+            gone = [c for c in people if not self._exists(t.cadres, district, c, live=True)]
+            if gone:
+                raise ConflictError(
+                    "a cadre named has left the pool; nothing to mark unavailable",
+                    [{"cadre": c, "kind": "cadre_removed"} for c in gone],
+                )
             away = [self.set_unavailable(district, c, until, reason, actor) for c in people]
             for i in self._items(pid, None):
                 if i.cadre in people:

@@ -103,3 +103,44 @@ def test_history(client: TestClient, tokens: Tokens) -> None:
     upd = {"name": "张三", "home": "C1", "skills": {}, "capacity": 1}
     r = client.put("/v1/districts/d1/cadres/P1", json=upd, headers=h)
     assert r.status_code == 409
+
+
+def test_withdrawing_a_dispatched_cadre_asks_what_to_do(client: TestClient, tokens: Tokens) -> None:
+    """Red (withdrawn) with active dispatches: 409 listing them, or cancel them on request."""
+    h = tokens.h("dispatcher")
+    client.post("/v1/districts/d1/proposals", json={}, headers=h)
+    client.post("/v1/districts/d1/proposals/1/accept", json={}, headers=h)
+    url = "/v1/districts/d1/cadres/P1"
+    before = client.get(url, headers=h).json()
+    active = client.get(f"{url}/dispatches", headers=h).json()["data"]
+    assert {d["demand"] for d in active} == {"D1", "D4"}
+    listed = [{"dispatch": d["id"], "demand": d["demand"]} for d in active]
+    for r in (
+        client.patch(url, json={"status": "red"}, headers=h),
+        client.put(url, json=before | {"status": "red"}, headers=h),
+    ):
+        assert r.status_code == 409, r.text
+        assert "end_dispatches=cancel" in r.json()["detail"]
+        changes = r.json()["changes"]
+        assert [{k: c[k] for k in ("dispatch", "demand")} for c in changes] == listed
+        assert {c["kind"] for c in changes} == {"active_dispatch"}
+    assert client.get(url, headers=h).json() == before  # nothing written
+    assert client.patch(url, params={"end_dispatches": "drop"}, json={}, headers=h).status_code == (
+        422
+    )
+    r = client.patch(url, params={"end_dispatches": "cancel"}, json={"status": "red"}, headers=h)
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["active_dispatches"]) == ("red", 0)
+    for d in client.get(f"{url}/dispatches", headers=h).json()["data"]:
+        assert d["status"] == "cancelled" and d["closed_at"] is not None
+        assert "withdrawn" in d["note"]
+    assert client.get("/v1/districts/d1/demands/D4", headers=h).json()["filled"] == 0
+    # already red: further edits need no choice; a cadre without dispatches goes red at once
+    assert client.patch(url, json={"name": "张三丰"}, headers=h).status_code == 200
+    idle = [
+        c["id"]
+        for c in client.get("/v1/districts/d1/cadres", headers=h).json()["data"]
+        if c["status"] != "red" and c["active_dispatches"] == 0
+    ]
+    r = client.patch(f"/v1/districts/d1/cadres/{idle[0]}", json={"status": "red"}, headers=h)
+    assert (r.status_code, r.json()["status"]) == (200, "red")

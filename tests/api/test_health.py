@@ -2,15 +2,61 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+from pathlib import Path
 
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from api import Settings, create_app
+from matcher.store import Store, StoreError
 from tests.api.conftest import Tokens
+
+
+def _read_only(path: Path) -> str:
+    """A SQLite URI opening ``path`` read-only. Tests may run as root, for whom file
+    permissions do not apply; ``mode=ro`` is enforced by SQLite itself, root or not.
+    (tests/api/test_serve.py covers real permissions, running the CLI unprivileged.)"""
+    return f"sqlite:///file:{path}?mode=ro&uri=true"
+
+
+def test_health_reports_a_store_that_cannot_write(store: Store, tmp_path: Path) -> None:
+    path = Path(str(store.engine.url.database))
+    read_only = Store.open(_read_only(path), writable=False)
+    try:
+        with read_only.read() as tx:  # it reads…
+            assert [d["id"] for d in tx.list_districts()] == ["d1", "d2"]
+        settings = Settings(db=str(tmp_path / "unused.db"), load_kernels=False)
+        with TestClient(create_app(settings, store=read_only)) as client:
+            r = client.get("/health")
+        assert r.status_code == 503
+        assert r.json() == {"status": "degraded", "schema_version": 2, "store": "read-only"}
+    finally:
+        read_only.close()
+
+
+def test_opening_a_store_that_cannot_write_fails_at_once(store: Store) -> None:
+    path = Path(str(store.engine.url.database))
+    with pytest.raises(StoreError, match=r"cannot write the database .*read-only"):
+        Store.open(_read_only(path))
+
+
+def test_the_write_probe_writes_nothing(client: TestClient, store: Store) -> None:
+    path = Path(str(store.engine.url.database))
+    files = [path, path.with_name(path.name + "-wal")]  # (-shm is the readers' index)
+    before = [f.read_bytes() for f in files]
+    for _ in range(5):
+        assert client.get("/health").json()["store"] == "ok"
+    assert [f.read_bytes() for f in files] == before
+    with store.engine.connect() as conn:
+        keys = [k for (k,) in conn.execute(text("SELECT key FROM meta"))]
+    assert keys == ["schema_version"]
 
 
 def test_health_needs_no_token(client: TestClient) -> None:
     r = client.get("/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "schema_version": 2}
+    assert r.json() == {"status": "ok", "schema_version": 2, "store": "ok"}
 
 
 def test_docs_and_openapi_need_no_token(client: TestClient) -> None:

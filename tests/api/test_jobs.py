@@ -366,3 +366,64 @@ def test_progress_is_recorded_in_range_and_stops_when_cancelled() -> None:
     with pytest.raises(Cancelled):
         job.report("explaining")
     assert job.phase == "solving"
+
+
+def test_revoking_a_token_cancels_its_jobs(
+    client: TestClient, tokens: Tokens, store: Store, blocker: Blocker
+) -> None:
+    """Its queued job ends at once, its running one at the next progress step; nothing stored."""
+    admin, reader = tokens.h("admin"), tokens.h("dispatcher")
+    made = client.post("/v1/tokens", json={"role": "planner", "districts": ["d1"]}, headers=admin)
+    h = {"Authorization": f"Bearer {made.json()['token']}"}
+    running = client.post(P, json={}, headers=h | ASYNC).headers["location"]
+    assert blocker.entered.wait(30)
+    queued = client.post(P, json={}, headers=h | ASYNC).headers["location"]
+    kept = client.post(P, json={}, headers=reader | ASYNC).headers["location"]  # another token's
+    assert client.delete(f"/v1/tokens/{made.json()['id']}", headers=admin).status_code == 200
+    assert client.get(queued, headers=reader).json()["status"] == "cancelled"
+    blocker.release.set()  # were it still computing, it would now finish and store
+    stopped = _wait(client, running, reader)
+    assert (stopped["status"], stopped["proposal"]) == ("cancelled", None)
+    done = _wait(client, kept, reader)
+    assert done["status"] == "done"
+    with store.read() as tx:
+        rows, total = tx.list_proposals("d1")
+    assert total == 1 and done["proposal"].endswith(f"/{rows[0]['id']}")
+
+
+def test_a_job_whose_token_is_revoked_meanwhile_stores_nothing(
+    client: TestClient, tokens: Tokens, store: Store, blocker: Blocker
+) -> None:
+    """The revocation races the job (here: revoked in the store, the job manager never told):
+    the job's commit re-checks its token in the storing transaction."""
+    with store.write() as tx:
+        secret, row = tx.create_token("dispatcher", ["d1"])
+    h = {"Authorization": f"Bearer {secret}"}
+    url = client.post(P, json={}, headers=h | ASYNC).headers["location"]
+    assert blocker.entered.wait(30)
+    with store.write() as tx:
+        tx.revoke_token(row["id"])
+    blocker.release.set()
+    job = _wait(client, url, tokens.h("dispatcher"))
+    assert (job["status"], job["proposal"]) == ("cancelled", None)
+    assert _count(client, tokens.h("dispatcher")) == 0
+
+
+def test_revoke_leaves_other_owners_alone() -> None:
+    manager = JobManager(threading.BoundedSemaphore(1), limit=4, keep=10, ttl=60)
+    entered, release = threading.Event(), threading.Event()
+
+    def work(progress: Progress) -> Callable[[Job], None]:
+        entered.set()
+        release.wait(30)
+        return lambda job: job.done("/x")
+
+    mine, _ = manager.submit("d1", work, owner=1)
+    assert entered.wait(30)
+    theirs, _ = manager.submit("d1", work, owner=2)
+    unowned, _ = manager.submit("d1", work)
+    assert manager.revoke(1) == [mine]
+    assert manager.revoke(3) == []
+    assert (theirs.status, unowned.status) == ("queued", "queued")
+    release.set()
+    manager.shutdown()

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from matcher import load_case
-from tests.serving import running_server, source_env
+from tests.serving import free_port, running_server, source_env
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, prefix: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "matcher", *args],
+        [*prefix, sys.executable, "-m", "matcher", *args],
         capture_output=True,
         text=True,
-        env=source_env(),
+        env=env or source_env(),
         cwd=cwd,
         timeout=60,
         check=False,
@@ -112,3 +118,68 @@ def test_db_option_refuses_urls_and_folders(tmp_path: Path, db: str) -> None:
     r = _cli("token", "create", "--role", "admin", "--db", db, cwd=tmp_path)
     assert r.returncode == 2 and "--db" in r.stderr and "Traceback" not in r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+NOBODY = 65534
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A folder an unprivileged user can enter (pytest's tmp_path is private to its owner)."""
+    root = Path(tempfile.mkdtemp(prefix="matcher-ro-"))
+    root.chmod(0o755)
+    try:
+        yield root
+    finally:
+        for p in (root, *root.rglob("*")):
+            p.chmod(0o777 if p.is_dir() else 0o666)
+        shutil.rmtree(root)
+
+
+def _unprivileged(root: Path) -> dict[str, Any]:
+    """How to run the CLI so that file permissions apply to it.
+
+    Root ignores them, so as root the command runs as user nobody, through
+    ``setpriv`` (it keeps the right to reach the interpreter, which may live in
+    root's home, until the exec; the process itself has no capabilities left).
+    """
+    cache = root / "numba-cache"  # numba wants a cache folder it can write
+    cache.mkdir(mode=0o777)
+    cache.chmod(0o777)
+    env = source_env() | {"NUMBA_CACHE_DIR": str(cache), "HOME": str(cache)}
+    if os.geteuid() != 0:
+        return {"env": env}
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:  # pragma: no cover - util-linux is everywhere the suite runs
+        pytest.skip("running as root without setpriv: cannot drop privileges")
+    ids = (f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups")
+    return {"env": env, "prefix": (setpriv, *ids)}
+
+
+@pytest.mark.parametrize("read_only", ["file", "folder"])
+def test_serve_refuses_a_database_it_cannot_write(shared_dir: Path, read_only: str) -> None:
+    """A read-only file (or a folder where SQLite cannot create its -wal file) used to start
+    fine and answer 500 to every write; now serve exits 2 with one clear line."""
+    folder = shared_dir / "data"
+    folder.mkdir(mode=0o755)
+    db = folder / "pool.db"
+    made = _cli("token", "create", "--role", "admin", "--db", str(db), cwd=shared_dir)
+    assert made.returncode == 0, made.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["pool.db"]  # WAL checkpointed away
+    if read_only == "file":
+        db.chmod(0o444)
+        folder.chmod(0o777)
+    else:
+        db.chmod(0o666)
+        folder.chmod(0o555)
+    run = _unprivileged(shared_dir)
+    r = _cli("serve", "--db", str(db), "--port", str(free_port()), cwd=shared_dir, **run)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert "cannot write the database" in r.stderr and str(db) in r.stderr
+    assert "Traceback" not in r.stderr
+    if read_only == "file":  # reading it still works: export opens it without the probe
+        out = shared_dir / "out"
+        out.mkdir(mode=0o777)
+        out.chmod(0o777)
+        r = _cli("export", str(out / "case"), "--district", "x", "--db", str(db), cwd=out, **run)
+        assert r.returncode == 2 and "district 'x' not found" in r.stderr, r.stderr

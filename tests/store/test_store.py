@@ -121,3 +121,35 @@ def test_tokens_are_stored_hashed(tmp_path: Path) -> None:
         dump = "\n".join(str(r) for r in conn.execute(text("SELECT * FROM tokens")))
     assert secret not in dump
     assert hash_token(secret) in dump
+
+
+def test_migrates_a_version_1_database(tmp_path: Path) -> None:
+    """A store made before the lifecycle opens as version 2: closed demands become
+    done (completed work) or cancelled (none), and the new columns exist."""
+    import sqlite3
+
+    path = tmp_path / "v1.db"
+    with sqlite3.connect(path) as db:
+        db.executescript((Path(__file__).parent / "schema_v1.sql").read_text(encoding="utf-8"))
+        db.executescript(
+            """
+            INSERT INTO districts VALUES ('x', 'X', NULL, NULL, '2026-01-01');
+            INSERT INTO communities VALUES ('x', 'C1', '社区', '街道', 32.0, 118.7, 0);
+            INSERT INTO cadres VALUES
+                ('x', 'P1', '张三', 'C1', '{}', '[]', 1, 'green', NULL, 0, 1, 0);
+            INSERT INTO demands VALUES
+                ('x', 'D1', 'C1', 'a', '{}', '{}', '[]', 1, 3, 'closed', 0, 1, 0),
+                ('x', 'D2', 'C1', 'b', '{}', '{}', '[]', 1, 3, 'closed', 1, 1, 0),
+                ('x', 'D3', 'C1', 'c', '{}', '{}', '[]', 1, 3, 'open', 2, 1, 0);
+            INSERT INTO dispatches VALUES
+                (1, 'x', NULL, 'P1', 'D1', 1.0, 'completed', '2026-01-01', '2026-01-02', NULL);
+            """
+        )
+    store = Store.open(path)
+    with store.read() as tx:
+        status = {d["id"]: d["status"] for d in tx.list_demands("x")[0]}
+        assert status == {"D1": "done", "D2": "cancelled", "D3": "open"}
+        assert tx.dispatch("x", 1)["created_by"] is None
+        assert tx.demand("x", "D1")["filled"] == 1  # completed work keeps its slot
+        assert tx.conn.exec_driver_sql("SELECT value FROM meta").scalar() == "2"
+    store.close()
