@@ -2,7 +2,13 @@
 
 Routes never pick status codes for failures; they raise a :class:`MatcherError`
 (from the engine or the store) or an :class:`ApiError` (auth, limits), and the
-handlers here answer with ``{type, title, status, detail, ...}``.
+handlers here answer with ``{type, title, status, detail, code, params, ...}``.
+
+``detail`` is English for people and logs; ``code`` and ``params`` say the same as
+data, for readers in other languages: the console fills the template of ``code``
+from ``GET /v1/messages`` (``docs/api.md``, "Messages"). Each ``errors[]`` and
+``changes[]`` item carries its own code the same way (``code``/``params`` on
+errors, ``kind`` on changes: the code ``change.<kind>``).
 
 Hierarchy of the API's own errors::
 
@@ -20,15 +26,18 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matcher import InputError, MatcherError, SolverError
+from matcher.messages import CATALOGUE
+from matcher.problemcodes import hint_message, problem_message
 from matcher.store import ConflictError, IdempotencyError, NotFoundError
 
 __all__ = [
@@ -57,18 +66,33 @@ class ProblemModel(BaseModel):
     type: str
     title: str
     status: int
-    detail: str
-    errors: list[dict[str, Any]] | None = None
-    changes: list[dict[str, Any]] | None = None
+    detail: str = Field(description="English, for people and logs")
+    code: str = Field(description="stable message code; its templates: GET /v1/messages")
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="the code's parameters (ids, slugs, numbers)"
+    )
+    errors: list[dict[str, Any]] | None = Field(
+        None, description="per field or row: pointer, message, code, params (422)"
+    )
+    changes: list[dict[str, Any]] | None = Field(
+        None, description="what changed (409): ids and a kind; its code is change.<kind>"
+    )
 
 
 class ApiError(Exception):
+    """An error of the HTTP layer; ``code``/``params`` as on :class:`MatcherError`."""
+
     status = 400
     slug = "bad-request"
     title = "Bad request"
+    default_code = "error"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(
+        self, detail: str, *, code: str | None = None, params: dict[str, Any] | None = None
+    ) -> None:
         self.detail = detail
+        self.code = code or type(self).default_code
+        self.params = dict(params or {})
         super().__init__(detail)
 
 
@@ -76,24 +100,28 @@ class Unauthorized(ApiError):
     status = 401
     slug = "unauthorized"
     title = "Missing or invalid bearer token"
+    default_code = "auth.unauthorized"
 
 
 class Forbidden(ApiError):
     status = 403
     slug = "forbidden"
     title = "Not allowed for this role"
+    default_code = "auth.forbidden"
 
 
 class PayloadTooLarge(ApiError):
     status = 413
     slug = "payload-too-large"
     title = "Request body too large"
+    default_code = "limit.payload_too_large"
 
 
 class Unavailable(ApiError):
     status = 503
     slug = "unavailable"
     title = "Service unavailable, retry later"
+    default_code = "unavailable"
 
 
 def problem_response(
@@ -101,6 +129,8 @@ def problem_response(
     slug: str,
     title: str,
     detail: str,
+    code: str,
+    params: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
@@ -109,6 +139,8 @@ def problem_response(
         "title": title,
         "status": status,
         "detail": detail,
+        "code": code,
+        "params": params or {},
         **{k: v for k, v in extra.items() if v is not None},
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
@@ -129,6 +161,7 @@ def _input_error(exc: InputError) -> JSONResponse:
             loc += [x for x in p.file.split(".") if x and x != "body"]
             if p.column:
                 loc += str(p.column).split(".")
+        msg, hint = problem_message(p), hint_message(p)
         errors.append(
             {
                 "pointer": _pointer(loc),
@@ -138,37 +171,75 @@ def _input_error(exc: InputError) -> JSONResponse:
                 "value": p.value,
                 "message": p.message,
                 "hint": p.hint,
+                "code": msg.code,
+                "params": msg.params,
+                "hint_code": hint.code if hint else None,
+                "hint_params": hint.params if hint else None,
             }
         )
+    detail = exc.args[0] if exc.args else str(exc)
     return problem_response(
-        422, "invalid-input", "Invalid input", exc.args[0] if exc.args else str(exc), errors=errors
+        422, "invalid-input", "Invalid input", detail, exc.code, exc.params, errors=errors
     )
 
 
 def matcher_error_response(exc: MatcherError) -> JSONResponse:
+    code, params = exc.code, exc.params
     if isinstance(exc, NotFoundError):
-        return problem_response(404, "not-found", "Not found", str(exc))
+        return problem_response(404, "not-found", "Not found", str(exc), code, params)
     if isinstance(exc, ConflictError):
         return problem_response(
-            409, "conflict", "Conflict with the current state", str(exc), changes=exc.changes
+            409,
+            "conflict",
+            "Conflict with the current state",
+            str(exc),
+            code,
+            params,
+            changes=exc.changes,
         )
     if isinstance(exc, IdempotencyError):
-        return problem_response(422, "idempotency-key-reused", "Idempotency-Key reused", str(exc))
+        return problem_response(
+            422, "idempotency-key-reused", "Idempotency-Key reused", str(exc), code, params
+        )
     if isinstance(exc, InputError):
         return _input_error(exc)
     if isinstance(exc, SolverError):
         log.error("solver error: %s", exc)
-        return problem_response(500, "solver", "Solver failure", str(exc))
-    return problem_response(400, "matcher", "Request cannot be handled", str(exc))
+        return problem_response(500, "solver", "Solver failure", str(exc), code, params)
+    return problem_response(400, "matcher", "Request cannot be handled", str(exc), code, params)
 
 
 def api_error_response(exc: ApiError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
-    return problem_response(exc.status, exc.slug, exc.title, exc.detail, headers=headers)
+    return problem_response(
+        exc.status, exc.slug, exc.title, exc.detail, exc.code, exc.params, headers=headers
+    )
 
 
 def _internal() -> JSONResponse:
-    return problem_response(500, "internal", "Internal error", "an unexpected error occurred")
+    return problem_response(
+        500, "internal", "Internal error", "an unexpected error occurred", "internal"
+    )
+
+
+def _field_error(e: Any) -> dict[str, Any]:
+    """One request-validation error with its code (``field.<pydantic type>``) and params."""
+    code = f"field.{e['type']}"
+    params: dict[str, Any] = {}
+    for k, v in (e.get("ctx") or {}).items():
+        if k == "expected" and isinstance(v, str):
+            params[k] = re.findall(r"'([^']*)'", v) or [v]
+        elif k != "error":
+            params[k] = v if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
+    if code not in CATALOGUE:
+        code, params = "field.invalid", {}
+    return {
+        "pointer": _pointer(e["loc"]),
+        "message": e["msg"],
+        "type": e["type"],
+        "code": code,
+        "params": params,
+    }
 
 
 def problem_body(exc: BaseException) -> dict[str, Any]:
@@ -202,26 +273,30 @@ def install(app: FastAPI) -> None:
 
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        errors = [
-            {"pointer": _pointer(e["loc"]), "message": e["msg"], "type": e["type"]}
-            for e in exc.errors()
-        ]
+        errors = [_field_error(e) for e in exc.errors()]
         return problem_response(
             422,
             "validation",
             "Request validation failed",
             f"{len(errors)} field error(s); see errors[].pointer",
+            "input.validation",
+            {"count": len(errors)},
             errors=errors,
         )
 
     async def on_http(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http")
+        code = {404: "http.not_found", 405: "http.method_not_allowed"}.get(
+            exc.status_code, "http.error"
+        )
         return problem_response(
             exc.status_code,
             slug,
             str(exc.detail) if exc.status_code != 404 else "Not found",
             str(exc.detail),
+            code,
+            {"status": exc.status_code},
             headers=dict(exc.headers) if exc.headers else None,
         )
 

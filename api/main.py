@@ -29,6 +29,7 @@ from api.routes import (
     districts,
     health,
     jobs,
+    messages,
     proposals,
     scenarios,
     taxonomy,
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         dispatches,
         tokens,
         scenarios,
+        messages,
     ):
         app.include_router(module.router)
     console.install(app)  # the dispatcher console at / (static; calls /v1 only)

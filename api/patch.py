@@ -74,5 +74,5 @@ def check_replace(
         raise ConflictError(
             f"{kind} {key!r} changed since it was read (version {current['version']}, "
             f"not {version}); GET it again",
-            [{kind: key, "kind": f"{kind} changed", "version": current["version"]}],
+            [{kind: key, "kind": f"{kind}_changed", "version": current["version"]}],
         )

@@ -19,9 +19,11 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from matcher import cli_bench, cli_service, cli_whatif
+from matcher import cli_bench, cli_lang, cli_service, cli_whatif
+from matcher.cli_lang import LangOpt, phase_text, resolve, say
 from matcher.errors import MatcherError, OutputError
 from matcher.io import load_case
+from matcher.messages import Lang, Message, labels_for
 from matcher.policy import load_policy
 from matcher.propose import propose
 from matcher.render import to_csv, to_json, to_table
@@ -45,10 +47,9 @@ class Format(StrEnum):
     csv = "csv"
 
 
-def fail(exc: MatcherError | str) -> typer.Exit:
-    """Print a user error (data shown verbatim, never as markup) and exit 2."""
-    err.print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
-    return typer.Exit(code=2)
+def fail(exc: MatcherError | Message | str, lang: Lang = "en") -> typer.Exit:
+    """Print a user error in ``lang`` (data shown verbatim, never as markup) and exit 2."""
+    return cli_lang.fail(exc, lang, err)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -58,12 +59,16 @@ def write_atomic(path: Path, text: str) -> None:
     is refused rather than replaced.
     """
     if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise OutputError(f"{path}: not a regular file; choose a file path for --out")
+        raise OutputError(
+            f"{path}: not a regular file; choose a file path for --out",
+            code="output.not_a_file",
+            params={"path": str(path)},
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write here ({exc.strerror})") from None
+        raise _unwritable(path, exc) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -73,7 +78,15 @@ def write_atomic(path: Path, text: str) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write here ({exc.strerror})") from None
+        raise _unwritable(path, exc) from None
+
+
+def _unwritable(path: Path, exc: OSError) -> OutputError:
+    return OutputError(
+        f"{path}: cannot write here ({exc.strerror})",
+        code="output.cannot_write",
+        params={"path": str(path)},
+    )
 
 
 CaseArg = Annotated[
@@ -96,24 +109,26 @@ def propose_cmd(
         bool,
         typer.Option("--explain-unfilled", help="price the smallest fix for each empty slot"),
     ] = False,
+    lang_opt: LangOpt = None,
 ) -> None:
     """Propose who goes where, exactly optimal under the hard rules, with reasons."""
+    lang = resolve(lang_opt)
     try:
         pol = load_policy(policy) if policy is not None else None
         c = load_case(case, policy=pol)
-        with err.status("loading", spinner="dots") as status:
+        with err.status(say(lang, "cli.loading"), spinner="dots") as status:
 
             def show(phase: str, fraction: float | None = None) -> None:
                 done = "" if fraction is None else f" {fraction:.0%}"
-                status.update(f"{phase}{done} …")
+                status.update(f"{phase_text(phase, lang)}{done} …")
 
             result = propose(c, progress=show)
         fixes = explain_unfilled(c, result) if explain else []
-        why = format_counterfactuals(fixes) if explain else ""
+        why = format_counterfactuals(fixes, lang, labels_for(c)) if explain else ""
     except MatcherError as exc:
-        raise fail(exc) from None
+        raise fail(exc, lang) from None
     if fmt is Format.table and out is None:
-        to_table(result, c, Console(), limit=None if all_rows else 40)
+        to_table(result, c, Console(), limit=None if all_rows else 40, lang=lang)
         sys.stdout.write(why)
         return
     if fmt is Format.json:
@@ -125,7 +140,7 @@ def propose_cmd(
         err.print(Text(why), end="")
     else:
         buf = Console(record=True, width=160, file=io.StringIO())
-        to_table(result, c, buf, limit=None)
+        to_table(result, c, buf, limit=None, lang=lang)
         text = buf.export_text() + why
     if out is None:
         sys.stdout.write(text)
@@ -133,21 +148,28 @@ def propose_cmd(
         try:
             write_atomic(out, text)
         except OutputError as exc:
-            raise fail(exc) from None
-        err.print(Text(f"wrote {out} ({len(result.assignments)} assignments)"))
+            raise fail(exc, lang) from None
+        err.print(Text(say(lang, "cli.wrote", path=str(out), assignments=len(result.assignments))))
 
 
 @app.command("validate")
-def validate_cmd(case: CaseArg) -> None:
+def validate_cmd(case: CaseArg, lang_opt: LangOpt = None) -> None:
     """Check a case folder and report every problem at once."""
+    lang = resolve(lang_opt)
     try:
         c = load_case(case)
     except MatcherError as exc:
-        raise fail(exc) from None
-    err.print(
-        f"ok: {len(c.communities)} communities, {len(c.cadres)} cadres, "
-        f"{len(c.demands)} demands, taxonomy {c.taxonomy.name} ({len(c.taxonomy.tags)} tags)"
+        raise fail(exc, lang) from None
+    text = say(
+        lang,
+        "cli.validate_ok",
+        communities=len(c.communities),
+        cadres=len(c.cadres),
+        demands=len(c.demands),
+        taxonomy=c.taxonomy.name,
+        tags=len(c.taxonomy.tags),
     )
+    err.print(Text(text))
 
 
 # Command families kept in their own modules add themselves here.

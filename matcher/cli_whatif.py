@@ -21,8 +21,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from matcher.errors import MatcherError, OutputError
+from matcher.cli_lang import LangOpt, fail, resolve, say
+from matcher.errors import MatcherError, OutputError, Param
 from matcher.io import load_case
+from matcher.messages import SEPARATORS, Labels, Lang, Message, labels_for, msg, render
 from matcher.whatif import (
     Comparison,
     DaskExecutor,
@@ -45,50 +47,65 @@ class Fmt(StrEnum):
     json = "json"
 
 
-def _fail(exc: MatcherError | str) -> typer.Exit:
-    err.print(Text("error: ", style="bold red") + Text(str(exc)), soft_wrap=True)
-    return typer.Exit(code=2)
+def _fail(exc: MatcherError | Message | str, lang: Lang = "en") -> typer.Exit:
+    return fail(exc, lang, err)
 
 
 def _num(x: float) -> str:
     return f"{x:g}" if float(x).is_integer() else f"{x:.4f}".rstrip("0").rstrip(".")
 
 
-def _comparison_table(cmp: Comparison, console: Console, limit: int) -> None:
-    t = Table(title=f"{cmp.scenario}: KPIs 指标")
-    for col in ("kpi", "baseline", "scenario", "Δ"):
-        t.add_column(col, justify="left" if col == "kpi" else "right")
+def _comparison_table(
+    cmp: Comparison, console: Console, limit: int, lang: Lang, labels: Labels
+) -> None:
+    def t_(code: str, **params: Param) -> str:
+        return say(lang, code, labels, **params)
+
+    t = Table(title=t_("cli.kpis_title", scenario=cmp.scenario))
+    for col in ("cli.col_kpi", "cli.col_baseline", "cli.col_scenario", "Δ"):
+        t.add_column(
+            t_(col) if col != "Δ" else col, justify="left" if col == "cli.col_kpi" else "right"
+        )
     for k in cmp.kpis:
-        t.add_row(k.kpi, _num(k.base), _num(k.scenario), f"{k.delta:+g}")
+        t.add_row(t_("kpi." + k.kpi), _num(k.base), _num(k.scenario), f"{k.delta:+g}")
     console.print(t)
     for title, rows in (
-        ("unfilled slots by category 按类别未满足", cmp.unfilled_by_category),
-        ("unfilled slots by tag 按标签未满足", cmp.unfilled_by_tag),
+        ("cli.by_category_title", cmp.unfilled_by_category),
+        ("cli.by_tag_title", cmp.unfilled_by_tag),
     ):
-        t = Table(title=title)
-        for col in ("key", "baseline", "scenario", "Δ"):
-            t.add_column(col, justify="left" if col == "key" else "right")
+        t = Table(title=t_(title))
+        for col in ("cli.col_key", "cli.col_baseline", "cli.col_scenario", "Δ"):
+            t.add_column(
+                t_(col) if col != "Δ" else col, justify="left" if col == "cli.col_key" else "right"
+            )
         for r in [r for r in rows if r.delta or r.scenario][:limit]:
-            t.add_row(r.key, str(r.base), str(r.scenario), f"{r.delta:+d}")
+            key = r.key if lang == "en" else (labels("taxonomy", r.key) or r.key)
+            t.add_row(key, str(r.base), str(r.scenario), f"{r.delta:+d}")
         console.print(t)
     ch = cmp.churn
-    console.print(
-        Text(
-            f"churn: {ch.kept} kept, {ch.moved} moved, {ch.added} added, {ch.dropped} dropped",
-            style="bold",
-        )
-    )
-    t = Table(title="changes 变动")
+    counts = {"kept": ch.kept, "moved": ch.moved, "added": ch.added, "dropped": ch.dropped}
+    console.print(Text(t_("cli.churn", **counts), style="bold"))
+    t = Table(title=t_("cli.changes_title"))
     for col in ("change", "cadre", "before", "after", "reason"):
-        t.add_column(col, overflow="fold")
+        t.add_column(t_("cli.col_" + col), overflow="fold")
+    sep = SEPARATORS[lang]
     for c in ch.changes[:limit]:
-        t.add_row(c.kind, c.cadre, ", ".join(c.before), ", ".join(c.after), c.reason)
+        reason = (
+            c.reason if lang == "en" else sep["clause"].join(render(m, lang, labels) for m in c.why)
+        )
+        t.add_row(
+            t_("churn_kind." + c.kind),
+            c.cadre,
+            sep["list"].join(c.before),
+            sep["list"].join(c.after),
+            reason,
+        )
     console.print(t)
     if len(ch.changes) > limit:
-        console.print(Text(f"… {len(ch.changes) - limit} more (--all or --format json)"))
+        console.print(Text(t_("cli.more_changes", count=len(ch.changes) - limit)))
 
 
-def _write(out: Path | None, text: str) -> None:
+def _write(out: Path | None, text: str, lang: Lang) -> None:
     if out is None:
         typer.echo(text, nl=False)
         return
@@ -97,8 +114,8 @@ def _write(out: Path | None, text: str) -> None:
     try:
         write_atomic(out, text)
     except OutputError as exc:
-        raise _fail(exc) from None
-    err.print(Text(f"wrote {out}"))
+        raise _fail(exc, lang) from None
+    err.print(Text(say(lang, "cli.wrote", path=str(out))))
 
 
 CaseArg = Annotated[Path, typer.Argument(help="case folder")]
@@ -117,12 +134,14 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--explain-unfilled", help="counterfactuals for empty slots")
         ] = False,
         all_rows: Annotated[bool, typer.Option("--all", help="table: every row")] = False,
+        lang_opt: LangOpt = None,
     ) -> None:
         """Compare the baseline plan with each scenario: KPI deltas, unfilled slots, churn."""
         from matcher.propose import propose
         from matcher.whatif.engine import fast_policy
         from matcher.whatif.scenario import apply_scenario
 
+        lang = resolve(lang_opt)
         try:
             c = load_case(case)
             scs = [load_scenario(p, c) for p in scenarios]
@@ -133,9 +152,9 @@ def register(app: typer.Typer) -> None:
                 new = propose(new_case, fast_policy(new_case))
                 cmp = compare_plans(c, base, new_case, new, touched, sc.name)
                 cf = explain_unfilled(new_case, new) if explain else None
-                results.append((cmp, cf))
+                results.append((cmp, cf, labels_for(new_case)))
         except MatcherError as exc:
-            raise _fail(exc) from None
+            raise _fail(exc, lang) from None
         if fmt is Fmt.json:
             data = [
                 {
@@ -144,25 +163,27 @@ def register(app: typer.Typer) -> None:
                     if cf is None
                     else [r.model_dump(mode="json") for r in cf],
                 }
-                for cmp, cf in results
+                for cmp, cf, _ in results
             ]
-            _write(out, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+            _write(out, json.dumps(data, ensure_ascii=False, indent=1) + "\n", lang)
             return
         buf = Console(record=True, width=150, file=io.StringIO()) if out else Console()
-        for cmp, cf in results:
-            _comparison_table(cmp, buf, 10**9 if all_rows else 15)
+        for cmp, cf, labels in results:
+            _comparison_table(cmp, buf, 10**9 if all_rows else 15, lang, labels)
             if cf is not None:
-                t = Table(title="empty slots: smallest single relaxation 空缺反事实")
-                for col in ("demand", "kind", "relaxation", "Δ objective"):
-                    t.add_column(col, overflow="fold")
+                t = Table(title=say(lang, "cli.fixes_title"))
+                for col in ("demand", "kind", "relaxation", "delta_objective"):
+                    t.add_column(say(lang, "cli.col_" + col), overflow="fold")
                 for r in cf:
                     for o in r.options:
-                        t.add_row(r.demand, o.kind, o.text, f"{o.objective_delta:+.4f}")
+                        text = o.text if lang == "en" else render(o.why, lang, labels)
+                        kind = say(lang, "fix_kind." + o.kind)
+                        t.add_row(r.demand, kind, text, f"{o.objective_delta:+.4f}")
                     if not r.options:
-                        t.add_row(r.demand, "-", "no single relaxation fills it", "")
+                        t.add_row(r.demand, "-", say(lang, "cli.fix_none_short"), "")
                 buf.print(t)
         if out:
-            _write(out, buf.export_text())
+            _write(out, buf.export_text(), lang)
 
     @app.command("shortage")
     def shortage_cmd(
@@ -173,27 +194,32 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--verify/--no-verify", help="re-solve every marginal value")
         ] = False,
         out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+        lang_opt: LangOpt = None,
     ) -> None:
         """Slots demanded/filled/unfilled per tag and category, marginal values, training."""
+        lang = resolve(lang_opt)
         try:
-            rep = shortage(load_case(case), verify=verify, training=top)
+            c = load_case(case)
+            rep = shortage(c, verify=verify, training=top)
         except MatcherError as exc:
-            raise _fail(exc) from None
+            raise _fail(exc, lang) from None
         if fmt is Fmt.json:
-            _write(out, rep.model_dump_json(indent=1) + "\n")
+            _write(out, rep.model_dump_json(indent=1) + "\n", lang)
             return
+        labels = labels_for(c)
         con = Console(record=True, width=150, file=io.StringIO()) if out else Console()
-        t = Table(title="shortage 缺口 (marginal value: one more cadre qualified for the demand)")
-        for col in ("kind", "key", "demanded", "filled", "unfilled", "marginal", "at demand"):
+        t = Table(title=say(lang, "cli.shortage_title"))
+        for col in ("kind", "key", "demanded", "filled", "unfilled", "marginal", "at_demand"):
             t.add_column(
-                col, justify="right" if col in ("demanded", "filled", "unfilled") else "left"
+                say(lang, "cli.col_" + col),
+                justify="right" if col in ("demanded", "filled", "unfilled") else "left",
             )
         for r in rep.rows:
             mv = "" if r.marginal_value is None else f"{r.marginal_value:.4f}"
             if mv and verify:
                 mv += " ✓" if r.verified else " ✗"
             t.add_row(
-                r.kind,
+                say(lang, "noun." + r.kind),
                 r.label,
                 str(r.demanded),
                 str(r.filled),
@@ -202,21 +228,21 @@ def register(app: typer.Typer) -> None:
                 r.marginal_demand or "",
             )
         con.print(t)
-        t = Table(title="training recommendations 培训建议 (each confirmed by exact re-solve)")
+        t = Table(title=say(lang, "cli.training_title"))
         for col in (
             "cadre",
             "tag",
             "level",
             "enables",
-            "Δ weighted fill",
-            "Δ slots",
-            "Δ objective",
+            "weighted_fill",
+            "slots_gain",
+            "delta_objective",
         ):
-            t.add_column(col, overflow="fold")
+            t.add_column(say(lang, "cli.col_" + col), overflow="fold")
         for x in rep.training:
             t.add_row(
                 x.cadre,
-                x.tag,
+                x.tag if lang == "en" else (labels("taxonomy", x.tag) or x.tag),
                 f"{x.from_level}→{x.to_level}",
                 ", ".join(x.enables),
                 f"{x.weighted_fill_gain:+g}",
@@ -225,7 +251,7 @@ def register(app: typer.Typer) -> None:
             )
         con.print(t)
         if out:
-            _write(out, con.export_text())
+            _write(out, con.export_text(), lang)
 
     @app.command("sweep")
     def sweep_cmd(
@@ -242,18 +268,20 @@ def register(app: typer.Typer) -> None:
         dask: Annotated[
             str | None, typer.Option("--dask", help="scheduler address, e.g. tcp://HOST:8786")
         ] = None,
+        lang_opt: LangOpt = None,
     ) -> None:
         """Run a grid or random sample of scenarios in parallel (local processes or Dask)."""
         from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
+        lang = resolve(lang_opt)
         try:
             c = load_case(case)
             sw = load_sweep(spec, c)
         except MatcherError as exc:
-            raise _fail(exc) from None
+            raise _fail(exc, lang) from None
         if out.suffix not in (".csv", ".json"):
-            raise _fail(f"{out}: --out must end in .csv or .json")
-        _check_sweep_options(out, plot, kpi, dask)
+            raise _fail(msg("cli.bad_out_suffix", path=str(out)), lang)
+        _check_sweep_options(out, plot, kpi, dask, lang)
         executor: LocalExecutor | DaskExecutor = (
             DaskExecutor(dask) if dask else LocalExecutor(workers)
         )
@@ -270,41 +298,41 @@ def register(app: typer.Typer) -> None:
                     c, sw, executor, progress=lambda k, n: bar.update(task, completed=k)
                 )
             except MatcherError as exc:
-                raise _fail(exc) from None
+                raise _fail(exc, lang) from None
             except (OSError, ValueError) as exc:
-                raise _fail(f"cannot reach the Dask scheduler {dask}: {exc}") from None
+                unreachable = msg("cli.dask_unreachable", address=dask, reason=str(exc))
+                raise _fail(unreachable, lang) from None
             except ImportError:
-                raise _fail("--dask needs dask.distributed: pip install -e '.[whatif]'") from None
-        _write(out, _rows_text(rows, out.suffix))
+                raise _fail(msg("cli.needs_dask"), lang) from None
+        _write(out, _rows_text(rows, out.suffix), lang)
         if plot is not None:
             if kpi not in rows[0]:
-                raise _fail(
-                    f"unknown KPI '{kpi}'; one of {', '.join(list(rows[0])[len(sw.params) + 1 :])}"
-                )
+                options = list(rows[0])[len(sw.params) + 1 :]
+                raise _fail(msg("cli.unknown_kpi", kpi=kpi, options=options), lang)
             _plot(rows, sw.params, kpi, plot)
-            err.print(Text(f"wrote {plot}"))
+            err.print(Text(say(lang, "cli.wrote", path=str(plot))))
 
 
 _DASK_ADDRESS = re.compile(r"^(tcp|tls)://[^\s/:]+:\d{1,5}$")
 
 
-def _check_sweep_options(out: Path, plot: Path | None, kpi: str, dask: str | None) -> None:
+def _check_sweep_options(
+    out: Path, plot: Path | None, kpi: str, dask: str | None, lang: Lang
+) -> None:
     """Everything that can be wrong with the options is reported before the sweep runs."""
     from matcher import Kpis
 
     for path, flag in ((out, "--out"), (plot, "--plot")):
         if path is not None and (path.is_dir() or (path.exists() and not path.is_file())):
-            raise _fail(f"{path}: {flag} must be a file path, not a folder or device")
+            raise _fail(msg("cli.not_a_file", path=str(path), flag=flag), lang)
     if plot is not None:
         numeric = [k for k, f in Kpis.model_fields.items() if f.annotation in (int, float)]
         if kpi not in numeric:
-            raise _fail(f"unknown KPI '{kpi}'; one of {', '.join(numeric)}")
+            raise _fail(msg("cli.unknown_kpi", kpi=kpi, options=numeric), lang)
         if importlib.util.find_spec("matplotlib") is None:
-            raise _fail("--plot needs matplotlib: pip install -e '.[whatif]'")
+            raise _fail(msg("cli.needs_matplotlib"), lang)
     if dask is not None and not _DASK_ADDRESS.match(dask):
-        raise _fail(
-            f"--dask {dask!r}: give the scheduler as tcp://HOST:PORT (e.g. tcp://127.0.0.1:8786)"
-        )
+        raise _fail(msg("cli.bad_dask_address", address=repr(dask)), lang)
 
 
 def _rows_text(rows: list[dict[str, Any]], suffix: str) -> str:

@@ -18,7 +18,9 @@ Hierarchy::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 __all__ = [
     "Cancelled",
@@ -26,6 +28,7 @@ __all__ = [
     "InputError",
     "MatcherError",
     "OutputError",
+    "Param",
     "PolicyError",
     "Problem",
     "SolverError",
@@ -33,12 +36,21 @@ __all__ = [
 ]
 
 
+#: a message parameter: an id, slug or number, or a list of ids/slugs (never a sentence);
+#: see :mod:`matcher.messages`
+Param = str | int | float | list[str] | None
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with an input, located as precisely as we can.
 
     ``row`` is the 1-based line number in the file (the header is line 1), so an
-    editor's "go to line" lands on it.
+    editor's "go to line" lands on it. ``message`` and ``hint`` are English; ``code``
+    and ``params`` name the message in :data:`matcher.messages.CATALOGUE` so it can
+    be shown in another language. Problems raised before codes existed leave them
+    unset and :func:`matcher.problemcodes.problem_message` derives them from the
+    message (the common fixed messages are known there).
     """
 
     file: str
@@ -47,6 +59,8 @@ class Problem:
     column: str | None = None
     value: str | None = None
     hint: str | None = None
+    code: str | None = None
+    params: Mapping[str, Param] | None = field(default=None, hash=False, compare=False)
 
     def __str__(self) -> str:
         where = self.file
@@ -62,6 +76,10 @@ class Problem:
         return text
 
     def to_dict(self) -> dict[str, object]:
+        """Location, English texts, and the codes of message and hint (for other languages)."""
+        from matcher.problemcodes import hint_message, problem_message  # codes need the catalogue
+
+        msg, hint = problem_message(self), hint_message(self)
         return {
             "file": self.file,
             "row": self.row,
@@ -69,19 +87,47 @@ class Problem:
             "value": self.value,
             "message": self.message,
             "hint": self.hint,
+            "code": msg.code,
+            "params": dict(msg.params),
+            "hint_code": hint.code if hint else None,
+            "hint_params": dict(hint.params) if hint else None,
         }
 
 
 class MatcherError(Exception):
-    """Base of every error matcher raises on purpose."""
+    """Base of every error matcher raises on purpose.
+
+    ``code`` and ``params`` name the error in :data:`matcher.messages.CATALOGUE`, so
+    the CLI and the console can say it in the reader's language; the exception's
+    text stays the English detail. Raise sites may pass them; otherwise the class's
+    ``default_code`` applies (a generic message for that kind of error).
+    """
+
+    default_code: ClassVar[str] = "error"
+
+    def __init__(
+        self, *args: object, code: str | None = None, params: Mapping[str, Param] | None = None
+    ) -> None:
+        super().__init__(*args)
+        self.code: str = code or type(self).default_code
+        self.params: dict[str, Param] = dict(params or {})
 
 
 class InputError(MatcherError):
     """Input that cannot be used as given; the message says how to fix it."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+    default_code = "input.invalid"
+
+    def __init__(
+        self,
+        message: str,
+        problems: list[Problem] | None = None,
+        *,
+        code: str | None = None,
+        params: Mapping[str, Param] | None = None,
+    ) -> None:
         self.problems: list[Problem] = list(problems or [])
-        super().__init__(message)
+        super().__init__(message, code=code, params=params)
 
     def __str__(self) -> str:
         head = super().__str__()
@@ -93,21 +139,31 @@ class InputError(MatcherError):
 class CaseError(InputError):
     """A case folder with problems; ``problems`` lists every one found."""
 
+    default_code = "input.case"
+
 
 class TaxonomyError(InputError):
     """A taxonomy file that is not a valid root → category → tag tree."""
+
+    default_code = "input.taxonomy"
 
 
 class PolicyError(InputError):
     """Policy weights or factors that are missing, unknown or out of range."""
 
+    default_code = "input.policy"
+
 
 class OutputError(MatcherError):
     """An output path that is not a writable regular file."""
 
+    default_code = "output.unwritable"
+
 
 class SolverError(MatcherError):
     """Arrays handed to the solver do not fit together (shapes, signs, NaNs)."""
+
+    default_code = "solver.failed"
 
 
 class Cancelled(MatcherError):
@@ -115,3 +171,5 @@ class Cancelled(MatcherError):
 
     Nothing is written when a proposal is cancelled; the caller may simply retry.
     """
+
+    default_code = "cancelled"

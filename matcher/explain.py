@@ -5,6 +5,9 @@ rule excludes and how many it *alone* excludes (relax that rule and they would
 qualify): the rule with most of the latter binds and is named first. Qualified
 cadres that still were not sent are accounted for too (busy on other demands,
 or too far to score above zero).
+
+Each reason is a :class:`~matcher.messages.Message` (``Unfilled.why``); the English
+``Unfilled.reasons`` are their renderings, so a console can show them in Chinese.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from matcher.errors import Param
+from matcher.messages import Message, labels_for, msg, render
 from matcher.model import Case
 from matcher.proposal import RuleCount, Unfilled
 from matcher.scoring import RULES, ScoreMatrix
 
-__all__ = ["Counts", "explain_columns", "explain_unfilled", "unfilled_from_counts"]
+__all__ = ["RULE_CODES", "Counts", "explain_columns", "explain_unfilled", "unfilled_from_counts"]
 
 
 IntArray = npt.NDArray[np.int64]
@@ -41,24 +46,27 @@ class Counts:
     weak: IntArray
 
 
-def _n(k: int, noun: str = "cadre") -> str:
-    return f"{k} {noun}" if k == 1 else f"{k} {noun}s"
+#: hard rule → the code of its unfilled reason
+RULE_CODES = {
+    "status": "unfilled.withdrawn",
+    "capacity": "unfilled.on_leave",
+    "requires": "unfilled.level_short",
+    "certs": "unfilled.cert_missing",
+    "travel": "unfilled.too_far",
+}
 
 
-def _rule_text(rule: str, k: int, case: Case, j: int) -> str:
+def _rule_message(c: RuleCount, case: Case, j: int) -> Message:
+    """Why ``c.excluded`` cadres fail hard rule ``c.rule`` on demand ``j``, as data."""
     d = case.demands[j]
-    tax = case.taxonomy
-    if rule == "status":
-        return f"{_n(k)} withdrawn (red status)"
-    if rule == "capacity":
-        return f"{_n(k)} with capacity 0 (on leave)"
-    if rule == "requires":
-        need = ", ".join(f"{tax.label(t)} ≥ {lvl}" for t, lvl in d.requires.items())
-        return f"{_n(k)} short of the required {need}"
-    if rule == "certs":
-        certs = ", ".join(tax.label(c) for c in d.certs)
-        return f"{_n(k)} without the required cert {certs}"
-    return f"{_n(k)} beyond their travel limit from {case.community(d.community).name}"
+    extra: dict[str, Param] = {}
+    if c.rule == "requires":
+        extra["requires"] = [f"{t}:{lvl}" for t, lvl in d.requires.items()]
+    elif c.rule == "certs":
+        extra["certs"] = list(d.certs)
+    elif c.rule == "travel":
+        extra["community"] = d.community
+    return msg(RULE_CODES[c.rule], count=c.excluded, only=c.only or None, **extra)
 
 
 def explain_unfilled(
@@ -112,6 +120,7 @@ def unfilled_from_counts(
     from its row of ``counts``. Big proposals count with
     :func:`matcher.fastexplain.explain_counts` instead of a score matrix."""
     excluded, only, qualified = counts.excluded, counts.only, counts.qualified
+    labels = labels_for(case)
     here, busy, higher, weak = counts.here, counts.busy, counts.higher, counts.weak
     out: list[Unfilled] = []
     for k, j in enumerate(np.asarray(cols).tolist()):
@@ -120,30 +129,22 @@ def unfilled_from_counts(
             for x, r in enumerate(RULES)
         ]
         rules = sorted((c for c in rules if c.excluded), key=lambda c: (-c.only, -c.excluded))
-        reasons: list[str] = []
+        why: list[Message] = []
         if not qualified[k]:
-            reasons.append("no cadre passes every hard rule")
-        for c in rules:
-            text = _rule_text(c.rule, c.excluded, case, j)
-            if c.only:
-                text += f" ({c.only} fail only this rule)"
-            reasons.append(text)
+            why.append(msg("unfilled.no_qualified"))
+        why += [_rule_message(c, case, j) for c in rules]
         if here[k]:
-            reasons.append(f"{_n(int(here[k]), 'qualified cadre')} already on this demand")
+            why.append(msg("unfilled.already_here", count=int(here[k])))
         if busy[k]:
-            reasons.append(
-                f"{_n(int(busy[k]), 'qualified cadre')} at capacity on other demands "
-                f"({int(higher[k])} of them on demands of equal or higher priority)"
-            )
+            why.append(msg("unfilled.busy", count=int(busy[k]), higher=int(higher[k])))
         if weak[k]:
-            reasons.append(
-                f"{_n(int(weak[k]), 'qualified cadre')} would score ≤ 0 here (travel outweighs fit)"
-            )
+            why.append(msg("unfilled.weak", count=int(weak[k])))
         out.append(
             Unfilled(
                 demand=case.demands[j].id,
                 slots=int(missing[k]),
-                reasons=reasons,
+                reasons=[render(m, "en", labels) for m in why],
+                why=why,
                 rules=rules,
                 qualified=int(qualified[k]),
             )

@@ -5,13 +5,20 @@ The JSON shape is a contract with dispatchers' tools and the HTTP API::
     {"objective": float,
      "assignments": [{"demand", "cadre", "score", "breakdown": {term: value},
                       "alternatives": [...]}],
-     "unfilled": [{"demand", "slots", "reasons": [...]}],
+     "unfilled": [{"demand", "slots", "reasons": [...], "why": [{"code", "params"}]}],
      "kpis": {...}}
+
+``reasons`` are English sentences for people and old tools; ``why`` holds the same
+reasons as data (:class:`~matcher.messages.Message`: a stable ``code`` and its
+``params``), in the same order, ``reasons[i] == render(why[i], "en", labels)``, so a
+reader renders them in Chinese (``GET /v1/messages``, ``matcher … --lang zh``).
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from matcher.messages import Message
 
 __all__ = [
     "Alternative",
@@ -56,9 +63,14 @@ class RuleCount(_Frozen):
 
 
 class Unfilled(_Frozen):
+    """A demand left with empty ``slots``, and why (binding reason first)."""
+
     demand: str
     slots: int
-    reasons: list[str]
+    reasons: list[str] = Field(description="English sentences, one per reason")
+    why: list[Message] = Field(
+        [], description="the reasons as codes and params, same order as reasons"
+    )
     rules: list[RuleCount] = []
     qualified: int = Field(0, description="cadres passing every hard rule")
 

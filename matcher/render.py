@@ -14,7 +14,10 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from matcher.errors import Param
+from matcher.messages import SEPARATORS, Lang, labels_for, msg, render
 from matcher.model import Case
 from matcher.proposal import Proposal
 from matcher.scoring import TERMS
@@ -48,25 +51,38 @@ def to_csv(proposal: Proposal) -> str:
     return buf.getvalue()
 
 
-def to_table(proposal: Proposal, case: Case, console: Console, *, limit: int | None = 40) -> None:
-    """Assignments, then unfilled demands with reasons, then KPIs."""
+def to_table(
+    proposal: Proposal,
+    case: Case,
+    console: Console,
+    *,
+    limit: int | None = 40,
+    lang: Lang = "en",
+) -> None:
+    """Assignments, then unfilled demands with reasons, then KPIs, in ``lang``."""
     cadres = {c.id: c for c in case.cadres}
     demands = {d.id: d for d in case.demands}
-    t = Table(title="Proposed dispatches 派遣建议", title_justify="left")
+    labels = labels_for(case)
+
+    def say(code: str, **params: Param) -> str:
+        return render(msg(code, **params), lang, labels)
+
+    t = Table(title=say("cli.proposed_title"), title_justify="left")
     for col, kw in [
-        ("demand 需求", {}),
-        ("community 社区", {}),
-        ("cadre 干部", {}),
-        ("score", {"justify": "right"}),
-        ("fit", {"justify": "right"}),
-        ("km", {"justify": "right"}),
-        ("next best (−loss)", {}),
+        ("cli.col_demand", {}),
+        ("cli.col_community", {}),
+        ("cli.col_cadre", {}),
+        ("cli.col_score", {"justify": "right"}),
+        ("cli.col_fit", {"justify": "right"}),
+        ("cli.col_km", {"justify": "right"}),
+        ("cli.col_next", {}),
     ]:
-        t.add_column(col, **kw)  # type: ignore[arg-type]
+        t.add_column(say(col), **kw)  # type: ignore[arg-type]
     shown = proposal.assignments if limit is None else proposal.assignments[:limit]
     for a in shown:
         d, c = demands[a.demand], cadres[a.cadre]
-        alt = escape(", ".join(f"{cadres[x.cadre].name} −{x.loss:g}" for x in a.alternatives[:2]))
+        alts = (f"{cadres[x.cadre].name} −{x.loss:g}" for x in a.alternatives[:2])
+        alt = escape(SEPARATORS[lang]["list"].join(alts))
         alt = alt or "—"
         t.add_row(
             escape(f"{a.demand} {d.title}"),
@@ -79,27 +95,36 @@ def to_table(proposal: Proposal, case: Case, console: Console, *, limit: int | N
         )
     console.print(t)
     if limit is not None and len(proposal.assignments) > limit:
-        console.print(
-            f"… and {len(proposal.assignments) - limit} more (use --format json or csv for all)"
-        )
+        console.print(Text(say("cli.more_rows", count=len(proposal.assignments) - limit)))
     if proposal.unfilled:
-        u = Table(title="Unfilled slots 未满足需求", title_justify="left")
-        u.add_column("demand 需求")
-        u.add_column("slots", justify="right")
-        u.add_column("why 原因")
+        u = Table(title=say("cli.unfilled_title"), title_justify="left")
+        u.add_column(say("cli.col_demand"))
+        u.add_column(say("cli.col_slots"), justify="right")
+        u.add_column(say("cli.col_why"))
+        sep = SEPARATORS[lang]["clause"]
         for x in proposal.unfilled[: limit or None]:
             d = demands[x.demand]
-            u.add_row(
-                escape(f"{x.demand} {d.title}"), str(x.slots), escape("; ".join(x.reasons[:3]))
+            reasons = (
+                x.reasons if lang == "en" or not x.why else [render(m, lang, labels) for m in x.why]
             )
+            u.add_row(escape(f"{x.demand} {d.title}"), str(x.slots), escape(sep.join(reasons[:3])))
         console.print(u)
         if limit is not None and len(proposal.unfilled) > limit:
-            console.print(f"… and {len(proposal.unfilled) - limit} more unfilled demands")
+            console.print(Text(say("cli.more_unfilled", count=len(proposal.unfilled) - limit)))
     k = proposal.kpis
-    console.print(
-        f"[bold]filled {k.slots_filled}/{k.slots_total}[/] slots ({k.fill_rate:.1%}), "
-        f"priority-weighted {k.priority_weighted_fill:.1%}; mean skill fit {k.mean_skill_fit:.2f}; "
-        f"travel mean {k.mean_travel_km:.1f} km, max {k.max_travel_km:.1f} km; "
-        f"{k.cadres_used}/{k.cadres_available} cadres used; objective {proposal.objective:.4f} "
-        f"({proposal.solver}, {'optimality certified' if proposal.certified else 'NOT certified'})"
+    line = say(
+        "cli.kpis",
+        filled=k.slots_filled,
+        total=k.slots_total,
+        rate=k.fill_rate,
+        weighted=k.priority_weighted_fill,
+        fit=k.mean_skill_fit,
+        mean_km=k.mean_travel_km,
+        max_km=k.max_travel_km,
+        used=k.cadres_used,
+        available=k.cadres_available,
+        objective=proposal.objective,
+        solver=proposal.solver,
+        certified="yes" if proposal.certified else "no",
     )
+    console.print(Text(line))

@@ -130,6 +130,7 @@ def prepare(
                 "pair is excluded (declined, or already dispatched)",
                 value=f"{sc.cadre_ids[key >> 32]} → {sc.demand_ids[key & 0xFFFFFFFF]}",
                 hint="unpin it: an excluded pair is never proposed",
+                code="problem.pin_excluded",
             )
         )
     bad = ~sc.pairs(pr, pc).feasible

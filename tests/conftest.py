@@ -21,6 +21,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # an app under test loads no kernels in the background: tests that spy on the
 # engine would count that proposal too (tests/api/test_health.py turns it on)
 os.environ.setdefault("MATCHER_LOAD_KERNELS", "false")
+# the CLI speaks the locale's language: tests read English unless they pass --lang zh
+for _var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    if os.environ.get(_var, "").lower().startswith("zh"):
+        os.environ[_var] = "C.UTF-8"
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample-district"

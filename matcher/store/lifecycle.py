@@ -79,6 +79,8 @@ def move(kind: Literal["demand", "dispatch"], key: str, current: str, action: st
         raise ConflictError(
             f"{kind} {key} is {current}; cannot {action.replace('_', '-')} it",
             [{"kind": "illegal_transition", kind: key, "current": current, "action": action}],
+            code="state.illegal_transition",
+            params={"kind": kind, "id": key, "current": current, "action": action},
         )
     return nxt
 

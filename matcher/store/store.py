@@ -557,7 +557,15 @@ class Tx:
         if until is not None and until < today():
             raise InputError(
                 "the last day of unavailability is in the past",
-                [Problem("body", "date in the past", column="until", value=until.isoformat())],
+                [
+                    Problem(
+                        "body",
+                        "date in the past",
+                        column="until",
+                        value=until.isoformat(),
+                        code="problem.date_past",
+                    )
+                ],
             )
         u = t.unavailability
         self.conn.execute(delete(u).where(u.c.district_id == district, u.c.cadre == cid))
@@ -910,6 +918,8 @@ class Tx:
                         }
                         for d in active
                     ],
+                    code="conflict.red_with_active",
+                    params={"id": c.id, "count": len(active)},
                 )
             for d in active:
                 self.close_dispatch(district, d["id"], "cancel", WITHDRAWN_NOTE, actor)
@@ -1028,6 +1038,8 @@ class Tx:
                 f"demand {d.id!r} has {filled} filled slot(s) (active or completed dispatches); "
                 "headcount cannot go below that",
                 [{"demand": d.id, "field": "headcount", "filled": filled}],
+                code="conflict.filled_below",
+                params={"id": d.id, "count": filled},
             )
         if _demand(old) != d:
             self.upsert_demands(district, [d])
@@ -1232,10 +1244,15 @@ class Tx:
                 t.proposal_items.c.proposal_id == pid, t.proposal_items.c.state == "superseded"
             )
             if self.conn.execute(superseded).first() is not None:
-                raise ConflictError(_SUPERSEDED, [{"kind": "superseded", "proposal": pid}])
+                raise ConflictError(
+                    _SUPERSEDED,
+                    [{"kind": "superseded", "proposal": pid}],
+                    code="conflict.superseded",
+                )
             raise ConflictError(
                 "nothing to accept: every assignment is already decided",
                 [{"kind": "nothing_pending", "proposal": pid}],
+                code="conflict.nothing_to_accept",
             )
         changes: list[dict[str, Any]] = []
         for i in items:
@@ -1264,7 +1281,7 @@ class Tx:
                 changes.append(
                     {
                         "cadre": cid,
-                        "kind": "capacity_used_meanwhile",
+                        "kind": "capacity_used",
                         "capacity": r.capacity,
                         "active_dispatches": used.get(cid, 0),
                         "requested": n,
@@ -1284,7 +1301,7 @@ class Tx:
                 changes.append(
                     {
                         "demand": did,
-                        "kind": "headcount_filled_meanwhile",
+                        "kind": "headcount_filled",
                         "headcount": r.headcount,
                         "filled": filled.get(did, 0),
                         "requested": n,
@@ -1306,11 +1323,12 @@ class Tx:
                 changes.append({"cadre": i.cadre, "demand": i.demand, "kind": "already_dispatched"})
         if changes:
             newer = any(c["kind"] == "superseded" for c in changes)
+            if newer:
+                raise ConflictError(_SUPERSEDED, changes, code="conflict.superseded")
             raise ConflictError(
-                _SUPERSEDED
-                if newer
-                else "the proposal is stale: the pool changed since it was computed; propose again",
+                "the proposal is stale: the pool changed since it was computed; propose again",
                 changes,
+                code="conflict.stale_proposal",
             )
         scores = {
             (a["cadre"], a["demand"]): a["score"] for a in json.loads(prop.result)["assignments"]
@@ -1384,6 +1402,7 @@ class Tx:
                 raise ConflictError(
                     "a cadre named has left the pool; nothing to mark unavailable",
                     [{"cadre": c, "kind": "cadre_removed"} for c in gone],
+                    code="conflict.cadre_left",
                 )
             away = [self.set_unavailable(district, c, until, reason, actor) for c in people]
             for i in self._items(pid, None):
@@ -1393,7 +1412,14 @@ class Tx:
         if until is not None:
             raise InputError(
                 "'until' goes with 'unavailable': a declined pair is declined for good",
-                [Problem("body", "until without unavailable", column="until")],
+                [
+                    Problem(
+                        "body",
+                        "until without unavailable",
+                        column="until",
+                        code="problem.until_without_unavailable",
+                    )
+                ],
             )
         now = _now()
         out = []

@@ -22,12 +22,14 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from matcher.messages import Message, msg, render
 from matcher.model import Case, Demand
 from matcher.proposal import Proposal
 from matcher.propose import propose
@@ -69,11 +71,18 @@ class CountDelta(_Frozen):
 
 
 class Change(_Frozen):
+    """One cadre's change between the plans and why.
+
+    ``why`` holds one :class:`~matcher.messages.Message` per clause of ``reason``
+    (``churn.*`` codes); ``reason`` is their English renderings joined by ``"; "``.
+    """
+
     kind: Literal["moved", "added", "dropped"]
     cadre: str
     before: list[str]
     after: list[str]
     reason: str
+    why: list[Message] = Field([], description="the reason's clauses as codes and params")
 
 
 class Churn(_Frozen):
@@ -121,7 +130,11 @@ def _deltas(a: Counter[str], b: Counter[str]) -> list[CountDelta]:
 
 
 class _Why:
-    """Reasons a pair left or joined the plan, from both cases and the edit log."""
+    """Reasons a pair left or joined the plan, from both cases and the edit log.
+
+    Each reason is a :class:`~matcher.messages.Message` (``churn.*``); ``left`` or
+    ``took`` name the demand when the cadre moved, ``edits`` the edits that caused it.
+    """
 
     def __init__(self, base: Case, new: Case, touched: Mapping[str, list[str]]) -> None:
         self.base, self.new, self.touched = base, new, touched
@@ -133,9 +146,18 @@ class _Why:
             "new": {d.id: d.headcount for d in new.demands},
         }
 
-    def _by(self, x: str) -> str:
-        labels = self.touched.get(x)
-        return f" by {', '.join(labels)}" if labels else ""
+    def _by(self, *ids: str) -> list[str] | None:
+        """The edits that touched the first of ``ids`` any edit touched (``"n:kind"``)."""
+        for x in ids:
+            refs = self.touched.get(x)
+            if refs:
+                return [_edit_ref(r) for r in refs]
+        return None
+
+    @staticmethod
+    def text(m: Message) -> str:
+        """The English of a reason (churn reasons name ids and edits only: no labels)."""
+        return render(m, "en")
 
     def _fails(self, which: str, c: str, d: str) -> list[str]:
         sm = self.sm[which]
@@ -145,43 +167,78 @@ class _Why:
     def _score(self, which: str, c: str, d: str) -> float:
         return float(self.sm[which].scores[self.row[which][c], self.col[which][d]])
 
-    def out(self, c: str, d: str, taken_by: Iterable[str]) -> str:
+    def out(self, c: str, d: str, taken_by: Iterable[str], moved: bool = False) -> Message:
+        left = d if moved else None
         if c not in self.row["new"]:
-            return f"cadre removed{self._by(c)}"
+            return msg("churn.cadre_removed", left=left, edits=self._by(c))
         if d not in self.col["new"]:
-            return f"demand {d} removed{self._by(d)}"
+            return msg("churn.demand_removed", left=left, demand=d, edits=self._by(d))
         rules = self._fails("new", c, d)
         if rules:
-            return f"{c} now fails {', '.join(rules)} for {d}{self._by(c) or self._by(d)}"
+            return msg(
+                "churn.now_fails", left=left, cadre=c, rules=rules, demand=d, edits=self._by(c, d)
+            )
         s0, s1 = self._score("base", c, d), self._score("new", c, d)
         if round(s0, 6) != round(s1, 6):
-            return f"score on {d} changed {s0:.4f} → {s1:.4f}{self._by(c) or self._by(d)}"
+            return msg(
+                "churn.score_changed",
+                left=left,
+                demand=d,
+                before=s0,
+                after=s1,
+                edits=self._by(c, d),
+            )
         h0, h1 = self.head["base"][d], self.head["new"][d]
         if h1 < h0:
-            return f"headcount of {d} cut {h0} → {h1}{self._by(d)}"
+            return msg(
+                "churn.headcount_cut", left=left, demand=d, before=h0, after=h1, edits=self._by(d)
+            )
         others = sorted(taken_by)
         if others:
-            return f"re-optimised: {d} now takes {', '.join(others)}"
-        return f"re-optimised: {c} is worth more elsewhere in the exact optimum"
+            return msg("churn.taken_by", left=left, demand=d, cadres=others)
+        return msg("churn.worth_elsewhere", left=left, cadre=c)
 
-    def into(self, c: str, d: str, replaces: Iterable[str] = ()) -> str:
+    def into(self, c: str, d: str, replaces: Iterable[str] = (), moved: bool = False) -> Message:
+        took = d if moved else None
         if c not in self.row["base"]:
-            return f"new cadre{self._by(c)}"
+            return msg("churn.new_cadre", took=took, edits=self._by(c))
         if d not in self.col["base"]:
-            return f"new demand {d}{self._by(d)}"
+            return msg("churn.new_demand", took=took, demand=d, edits=self._by(d))
         rules = self._fails("base", c, d)
         if rules:
-            return f"{c} now passes {', '.join(rules)} for {d}{self._by(c) or self._by(d)}"
+            return msg(
+                "churn.now_passes", took=took, cadre=c, rules=rules, demand=d, edits=self._by(c, d)
+            )
         s0, s1 = self._score("base", c, d), self._score("new", c, d)
         if round(s0, 6) != round(s1, 6):
-            return f"score on {d} changed {s0:.4f} → {s1:.4f}{self._by(c) or self._by(d)}"
+            return msg(
+                "churn.score_changed",
+                took=took,
+                demand=d,
+                before=s0,
+                after=s1,
+                edits=self._by(c, d),
+            )
         h0, h1 = self.head["base"][d], self.head["new"][d]
         if h1 > h0:
-            return f"headcount of {d} raised {h0} → {h1}{self._by(d)}"
+            return msg(
+                "churn.headcount_raised",
+                took=took,
+                demand=d,
+                before=h0,
+                after=h1,
+                edits=self._by(d),
+            )
         others = sorted(replaces)
         if others:
-            return f"re-optimised: takes the place of {', '.join(others)} on {d}"
-        return f"re-optimised: {c} freed or {d} opened by other changes"
+            return msg("churn.replaces", took=took, cadres=others, demand=d)
+        return msg("churn.freed", took=took, cadre=c, demand=d)
+
+
+def _edit_ref(label: str) -> str:
+    """``"n:kind"`` from an edit's ref (or its older label ``edit n (kind)``)."""
+    m = re.fullmatch(r"edit (\d+) \((\w+)\)", label)
+    return f"{m.group(1)}:{m.group(2)}" if m else label
 
 
 def _churn(base: Proposal, new: Proposal, why: _Why) -> Churn:
@@ -207,24 +264,33 @@ def _churn(base: Proposal, new: Proposal, why: _Why) -> Churn:
         gone, came = sorted(b - a), sorted(a - b)
         if not gone and not came:
             continue
-        outs = [why.out(c, d, new_on.get(d, set()) - {c}) for d in gone]
-        ins = [why.into(c, d, left_from.get(d, set()) - {c}) for d in came]
-        if gone and came:
-            kind: Literal["moved", "added", "dropped"] = "moved"
+        both = bool(gone and came)
+        outs = [why.out(c, d, new_on.get(d, set()) - {c}, both) for d in gone]
+        ins = [why.into(c, d, left_from.get(d, set()) - {c}, both) for d in came]
+        kind: Literal["moved", "added", "dropped"]
+        if both:
+            kind = "moved"
             moved += 1
-            reason = "; ".join(
-                [f"left {d}: {r}" for d, r in zip(gone, outs, strict=True)]
-                + [f"took {d}: {r}" for d, r in zip(came, ins, strict=True)]
-            )
+            reasons = outs + ins
         elif came:
             kind = "added"
             added += 1
-            reason = "; ".join(dict.fromkeys(ins))
+            reasons = ins
         else:
             kind = "dropped"
             dropped += 1
-            reason = "; ".join(dict.fromkeys(outs))
-        changes.append(Change(kind=kind, cadre=c, before=gone, after=came, reason=reason))
+            reasons = outs
+        texts = {why.text(m): m for m in reasons}  # a reason said twice is said once
+        changes.append(
+            Change(
+                kind=kind,
+                cadre=c,
+                before=gone,
+                after=came,
+                reason="; ".join(texts),
+                why=list(texts.values()),
+            )
+        )
     return Churn(kept=kept, moved=moved, added=added, dropped=dropped, changes=changes)
 
 

@@ -27,8 +27,10 @@ from collections.abc import Iterable, Mapping
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from matcher.errors import Param
+from matcher.messages import SEPARATORS, Labels, Lang, Message, labels_for, msg, render
 from matcher.model import Case
 from matcher.proposal import Proposal
 from matcher.solver import forced_losses
@@ -47,7 +49,8 @@ class Relaxation(BaseModel):
 
     kind: Literal["travel", "level", "free"]
     cadre: str
-    text: str
+    text: str = Field(description="English; render(why, 'en')")
+    why: Message = Field(description="the relaxation as a code and params (fix.*)")
     score: float
     objective_delta: float
     extra_km: float | None = None
@@ -105,6 +108,7 @@ def _explain(st: PlanState, verify: bool) -> list[SlotCounterfactual]:
     if empty.size == 0 or n == 0:
         return []
     raw = relaxed_scores(case)
+    labels = labels_for(case)
     fails = sm.fails
     n_fail = np.stack([fails[r] for r in fails]).sum(axis=0)
     travel_only = fails["travel"] & (n_fail == 1)
@@ -154,13 +158,20 @@ def _explain(st: PlanState, verify: bool) -> list[SlotCounterfactual]:
             delta = raw[ks, j] - loss[ks]
             k = int(ks[np.lexsort((ks, -np.round(delta, 6), np.round(extra, 3)))[0]])
             x = float(sm.distance_km[k, j] - case.cadres[k].max_travel_km)
+            why = msg(
+                "fix.travel",
+                name=case.cadres[k].name,
+                cadre=sm.cadre_ids[k],
+                km=float(sm.distance_km[k, j]),
+                over=x,
+                limit=float(case.cadres[k].max_travel_km),
+            )
             options.append(
                 Relaxation(
                     kind="travel",
                     cadre=sm.cadre_ids[k],
-                    text=f"let {case.cadres[k].name} ({sm.cadre_ids[k]}) travel "
-                    f"{sm.distance_km[k, j]:.2f} km, {x:.2f} km over the "
-                    f"{case.cadres[k].max_travel_km:g} km limit",
+                    text=render(why, "en", labels),
+                    why=why,
                     score=float(raw[k, j]),
                     objective_delta=round(float(raw[k, j] - loss[k]), 6),
                     extra_km=round(x, 3),
@@ -175,13 +186,20 @@ def _explain(st: PlanState, verify: bool) -> list[SlotCounterfactual]:
             delta = raw[ks, j] - loss[ks]
             k = int(ks[np.lexsort((ks, -np.round(delta, 6)))[0]])
             lvl = int(req[j, t]) - 1
+            why = msg(
+                "fix.level" if lvl else "fix.level_without",
+                name=case.cadres[k].name,
+                cadre=sm.cadre_ids[k],
+                tag=tags[t],
+                level=lvl,
+                instead=lvl + 1,
+            )
             options.append(
                 Relaxation(
                     kind="level",
                     cadre=sm.cadre_ids[k],
-                    text=f"accept {case.cadres[k].name} ({sm.cadre_ids[k]}) at "
-                    f"{case.taxonomy.label(tags[t])} level {lvl} instead of {lvl + 1}"
-                    + (" (without the skill)" if lvl == 0 else ""),
+                    text=render(why, "en", labels),
+                    why=why,
                     score=float(raw[k, j]),
                     objective_delta=round(float(raw[k, j] - loss[k]), 6),
                     tag=tags[t],
@@ -194,13 +212,15 @@ def _explain(st: PlanState, verify: bool) -> list[SlotCounterfactual]:
             k = int(ks[np.lexsort((ks, np.round(loss[ks], 6)))[0]])
             now = [sm.demand_ids[x] for x in np.flatnonzero(chosen[k])]
             cost = -float(loss[k])
+            why = msg(
+                "fix.free", name=case.cadres[k].name, cadre=sm.cadre_ids[k], demands=now, cost=-cost
+            )
             options.append(
                 Relaxation(
                     kind="free",
                     cadre=sm.cadre_ids[k],
-                    text=f"free {case.cadres[k].name} ({sm.cadre_ids[k]}) from "
-                    f"{', '.join(now)}: the plan re-arranges around it at a cost of "
-                    f"{-cost:.4f}",
+                    text=render(why, "en", labels),
+                    why=why,
                     score=float(sm.scores[k, j]),
                     objective_delta=round(cost, 6),
                     leaves=now,
@@ -232,13 +252,22 @@ def _verify(st: PlanState, raw: np.ndarray, j: int, o: Relaxation) -> Relaxation
     return o.model_copy(update={"verified": ok})
 
 
-def format_counterfactuals(rows: list[SlotCounterfactual]) -> str:
-    """Plain-text lines, one block per demand with empty slots (for the CLI)."""
-    out = ["How each empty slot could be filled (exact price; best plan keeps current cadres):"]
+def format_counterfactuals(
+    rows: list[SlotCounterfactual], lang: Lang = "en", labels: Labels | None = None
+) -> str:
+    """Plain-text lines, one block per demand with empty slots (for the CLI), in ``lang``."""
+
+    def say(code: str, **params: Param) -> str:
+        return render(msg(code, **params), lang, labels)
+
+    out = [say("cli.fix_header")]
     for r in rows:
-        out.append(f"  {r.demand} ({r.slots} empty)")
+        out.append("  " + say("cli.fix_demand", demand=r.demand, slots=r.slots))
         if not r.options:
-            out.append("    no single relaxation (travel, one level, free a cadre) fills it")
+            out.append("    " + say("cli.fix_none"))
         for o in r.options:
-            out.append(f"    {o.kind:<6} {o.text}; objective {o.objective_delta:+.4f}")
+            kind = say(f"fix_kind.{o.kind}")
+            text = o.text if lang == "en" else render(o.why, lang, labels)
+            delta = say("cli.fix_objective", delta=o.objective_delta)
+            out.append(f"    {kind:<6} {text}{SEPARATORS[lang]['clause']}{delta}")
     return "\n".join(out) + "\n"

@@ -90,6 +90,8 @@ _TOP_KEYS = ("name", "description", "edits")
 class ScenarioError(InputError):
     """A scenario file or body with problems; each names file, line, key and a fix."""
 
+    default_code = "input.scenario"
+
     def __str__(self) -> str:
         head = self.args[0] if self.args else "invalid scenario"
         lines = []

@@ -38,7 +38,7 @@ def test_put_accepts_what_get_returned(
     assert stale.status_code == 409
     assert stale.headers["content-type"] == "application/problem+json"
     assert stale.json()["changes"] == [
-        {key: got["id"], "kind": f"{key} changed", "version": got["version"] + 1}
+        {key: got["id"], "kind": f"{key}_changed", "version": got["version"] + 1}
     ]
     # without a version there is no check (a plain replace, as before)
     plain = {k: v for k, v in got.items() if k != "version"}

@@ -85,7 +85,7 @@ def test_accept_is_all_or_nothing(tmp_path: Path, tiny: Path) -> None:
         tx.accept("x", second)
     assert {
         "cadre": "P6",
-        "kind": "capacity_used_meanwhile",
+        "kind": "capacity_used",
         "capacity": 1,
         "active_dispatches": 1,
         "requested": 1,

@@ -1,0 +1,255 @@
+"""Messages as data: a stable code and parameters, rendered in Chinese or English.
+
+Why: the engine explains itself (unfilled reasons, smallest fixes, what-if churn,
+errors) to dispatchers who read Chinese and to tools that read English. Each
+explanation is a :class:`Message` — a dotted ``code`` such as
+``unfilled.cert_missing`` and ``params`` holding ids, slugs and numbers, never
+sentences — and one catalogue (``messages.toml`` beside this module, served at
+``GET /v1/messages``) holds a template per code and language. The English text
+fields of results are ``render(msg, "en")`` of their codes, byte for byte.
+
+Templates are plain text with four constructs, filled the same way here and in
+the console (``docs/api.md``, "Messages"):
+
+- ``{name}`` — the parameter; a list is joined with :data:`SEPARATORS` ``list``;
+  parameters named in :data:`PARAM_KINDS` are looked up (tag and cert slugs,
+  community ids, catalogue words) before they are shown.
+- ``{name:spec}`` — a number formatted by ``spec``: ``.Nf``, ``+.Nf``, ``.N%`` or ``g``.
+- ``{name?one|other}`` — ``one`` when the parameter is 1, else ``other`` (English plurals).
+- ``[ … ]`` — an optional part, shown only when every parameter named inside is
+  present (not missing, null, 0, "" or an empty list).
+
+Example:
+    >>> render(msg("unfilled.cert_missing", count=1, certs=["first_aid"]), "en")
+    '1 cadre without the required cert first_aid'
+    >>> render(msg("unfilled.cert_missing", count=3, certs=["a", "b"], only=2), "zh")
+    '3 名干部缺少所需证书 a、b，其中 2 名仅此一项不符'
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher.errors import Param
+
+if TYPE_CHECKING:
+    from matcher.model import Case
+
+__all__ = [
+    "CATALOGUE",
+    "PARAM_KINDS",
+    "SEPARATORS",
+    "Labels",
+    "Lang",
+    "Message",
+    "catalogue",
+    "fields",
+    "labels_for",
+    "lang_from_env",
+    "msg",
+    "render",
+    "required",
+]
+
+Lang = Literal["en", "zh"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
+
+#: ``labels(kind, value)`` names a ``"taxonomy"`` slug or a ``"community"`` id, or None
+Labels = Callable[[str, str], str | None]
+
+
+class Message(BaseModel):
+    """A stable ``code`` of :data:`CATALOGUE` and the ``params`` its templates name."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str = Field(description="dotted, stable code, e.g. 'unfilled.cert_missing'")
+    params: dict[str, Param] = Field(
+        default_factory=dict, description="ids, slugs, numbers (never sentences)"
+    )
+
+
+def msg(code: str, **params: Param) -> Message:
+    """A :class:`Message`; parameters that are None are left out (optional parts drop)."""
+    return Message(code=code, params={k: v for k, v in params.items() if v is not None})
+
+
+def _load() -> dict[str, dict[Lang, str]]:
+    raw = tomllib.loads((Path(__file__).with_name("messages.toml")).read_text(encoding="utf-8"))
+    out: dict[str, dict[Lang, str]] = {}
+
+    def walk(prefix: str, table: Mapping[str, object]) -> None:
+        texts = {lang: table[lang] for lang in LANGS if isinstance(table.get(lang), str)}
+        if texts:
+            out[prefix] = {lang: str(t) for lang, t in texts.items()}
+        for k, v in table.items():
+            if isinstance(v, Mapping):
+                walk(f"{prefix}.{k}" if prefix else k, v)
+
+    walk("", raw)
+    return out
+
+
+#: code → language → template (loaded from ``messages.toml``)
+CATALOGUE: dict[str, dict[Lang, str]] = _load()
+
+#: how list items are joined (``list``) and how the clauses of a churn reason are (``clause``)
+SEPARATORS: dict[Lang, dict[str, str]] = {
+    "en": {"list": ", ", "clause": "; "},
+    "zh": {"list": "、", "clause": "；"},
+}
+
+#: parameter name → how each value (or list item) is shown:
+#: ``taxonomy`` a tag/cert/category slug (its name); ``community`` a community id (its name);
+#: ``requirement`` ``"slug:level"`` as ``name ≥ level``; ``edit`` ``"n:kind"`` through the
+#: template ``item.edit``; a value ending in ``.`` is a catalogue prefix (``rule.`` + value),
+#: falling back to the value itself when the catalogue has no such code.
+PARAM_KINDS: dict[str, str] = {
+    "tag": "taxonomy",
+    "tags": "taxonomy",
+    "cert": "taxonomy",
+    "certs": "taxonomy",
+    "category": "taxonomy",
+    "community": "community",
+    "requires": "requirement",
+    "edits": "edit",
+    "rules": "rule.",
+    "kind": "noun.",
+    "current": "status.",
+    "status": "status.",
+    "action": "action.",
+    "edit_kind": "edit.",
+    "fix_kind": "fix_kind.",
+    "change_kind": "churn_kind.",
+    "kpi": "kpi.",
+    "row_kind": "noun.",
+    "certified": "cli.certified.",
+    "field": "column.",
+}
+
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+_FIELD = re.compile(r"\{(\w+)(?:\?([^|{}]*)\|([^{}]*)|:([^{}]*))?\}")
+#: the number formats a template may use (and the console implements)
+SPECS = re.compile(r"^(\+?\.\d+[f%]|g)$")
+
+
+def fields(template: str) -> set[str]:
+    """Every parameter a template names (optional parts included)."""
+    return {m.group(1) for m in _FIELD.finditer(template)}
+
+
+def required(template: str) -> set[str]:
+    """The parameters a template needs: those outside its optional ``[…]`` parts."""
+    return fields(_SEGMENT.sub("", template))
+
+
+def _present(v: Param) -> bool:
+    return v is not None and v != 0 and v != "" and v != []
+
+
+def _template(code: str, lang: Lang) -> str | None:
+    """The code's template; an unknown code falls back to its dotted parent's."""
+    while True:
+        entry = CATALOGUE.get(code)
+        if entry is not None:
+            return entry.get(lang) or entry.get("en")
+        if "." not in code:
+            return None
+        code = code.rsplit(".", 1)[0]
+
+
+def _number(v: float, spec: str | None) -> str:
+    if spec:
+        return format(v, spec)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _item(name: str, v: str, lang: Lang, labels: Labels | None) -> str:
+    kind = PARAM_KINDS.get(name)
+    if kind is None:
+        return v
+    if kind == "taxonomy" or kind == "community":
+        return (labels(kind, v) if labels else None) or v
+    if kind == "requirement":
+        slug, _, level = v.rpartition(":")
+        return f"{(labels('taxonomy', slug) if labels else None) or slug} ≥ {level}"
+    if kind == "edit":
+        n, _, edit_kind = v.partition(":")
+        return render(msg("item.edit", n=n, edit_kind=edit_kind), lang, labels)
+    entry = CATALOGUE.get(kind + v)
+    return entry.get(lang, v) if entry else v
+
+
+def _value(name: str, v: Param, spec: str | None, lang: Lang, labels: Labels | None) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, list):
+        return SEPARATORS[lang]["list"].join(_item(name, str(x), lang, labels) for x in v)
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return _number(v, spec)
+    return _item(name, str(v), lang, labels)
+
+
+def render(message: Message, lang: Lang, labels: Labels | None = None) -> str:
+    """The message in ``lang``; ``labels`` names slugs and community ids (else shown as is).
+
+    An unknown code renders as its nearest known dotted parent, or as the code itself.
+    """
+    template = _template(message.code, lang)
+    if template is None:
+        return message.code
+    params = message.params
+
+    def segment(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        return inner if all(_present(params.get(n)) for n in fields(inner)) else ""
+
+    def field(m: re.Match[str]) -> str:
+        name, one, other, spec = m.groups()
+        v = params.get(name)
+        if one is not None:
+            return one if v == 1 else other
+        return _value(name, v, spec, lang, labels)
+
+    return _FIELD.sub(field, _SEGMENT.sub(segment, template))
+
+
+def labels_for(case: Case) -> Labels:
+    """Labels from a case: tag/cert names from its taxonomy, community names."""
+    names = {c.id: c.name for c in case.communities}
+    tax = case.taxonomy
+
+    def look(kind: str, value: str) -> str | None:
+        if kind == "taxonomy":
+            return tax.label(value)
+        if kind == "community":
+            return names.get(value)
+        return None
+
+    return look
+
+
+@cache
+def catalogue(lang: Lang) -> dict[str, str]:
+    """Every code's template in one language (what ``GET /v1/messages`` serves)."""
+    return {code: t.get(lang) or t["en"] for code, t in sorted(CATALOGUE.items())}
+
+
+def lang_from_env(environ: Mapping[str, str] | None = None) -> Lang:
+    """``zh`` when the locale (``LC_ALL``, ``LC_MESSAGES``, then ``LANG``) starts with zh."""
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"

@@ -1,0 +1,197 @@
+"""Codes for input problems: the message and hint of a :class:`~matcher.errors.Problem` as data.
+
+Why: a problem's ``message`` and ``hint`` are English, written where the input is
+checked (CSV reading, record validation, requests, the store). A problem may carry
+its own ``code`` and ``params``; the ones written before codes existed are known
+here by their fixed English wording, so every common message (a missing column, a
+duplicate id, a status that is not green/yellow/red …) and hint (did you mean …)
+renders in Chinese too. A message not listed gets ``problem.invalid`` ("invalid
+value"): the reader still sees file, row, column and value, and the English text
+stays in ``message``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from matcher.errors import Param, Problem
+from matcher.messages import Message, msg
+
+__all__ = ["hint_message", "problem_message"]
+
+_Rule = tuple[re.Pattern[str], Callable[[re.Match[str], Problem], dict[str, Param]]]
+
+
+def _none(_: re.Match[str], __: Problem) -> dict[str, Param]:
+    return {}
+
+
+def _groups(*names: str) -> Callable[[re.Match[str], Problem], dict[str, Param]]:
+    def get(m: re.Match[str], _: Problem) -> dict[str, Param]:
+        out: dict[str, Param] = {}
+        for name, value in zip(names, m.groups(), strict=True):
+            out[name] = int(value) if value.isdigit() else value
+        return out
+
+    return get
+
+
+def _value_as(name: str) -> Callable[[re.Match[str], Problem], dict[str, Param]]:
+    def get(m: re.Match[str], p: Problem) -> dict[str, Param]:
+        return {name: m.group(1) if m.groups() and m.group(1) else (p.value or "")}
+
+    return get
+
+
+def _fixed(text: str) -> re.Pattern[str]:
+    return re.compile(re.escape(text) + "$")
+
+
+_MESSAGES: dict[str, list[_Rule]] = {
+    "problem.file_missing": [(_fixed("file is missing"), _none)],
+    "problem.not_utf8": [(_fixed("file is not UTF-8"), _none)],
+    "problem.file_empty": [(_fixed("file is empty"), _none)],
+    "problem.column_twice": [(_fixed("column appears twice in the header"), _none)],
+    "problem.column_missing": [(_fixed("missing column"), _none)],
+    "problem.field_count": [
+        (re.compile(r"row has (\d+) fields, the header has (\d+)$"), _groups("got", "want"))
+    ],
+    "problem.duplicate_id": [(_fixed("duplicate id"), _none)],
+    "problem.unknown_community": [(re.compile(r"unknown community(?: '.*')?$"), _none)],
+    "problem.unknown_street": [(re.compile(r"unknown street(?: '.*')?$"), _none)],
+    "problem.no_communities": [
+        (_fixed("no communities listed, but cadres and demands name some"), _none)
+    ],
+    "problem.no_folder": [(_fixed("no such folder"), _none)],
+    "problem.unknown_id": [(re.compile(r"unknown id(?: '.*')?$"), _none)],
+    "problem.ids_list": [(_fixed("must be a list of ids"), _none)],
+    "problem.negative": [(_fixed("must be >= 0"), _none)],
+    "problem.unknown_pair": [(_fixed("unknown cadre or demand"), _none)],
+    "problem.pair_breaks_rule": [(_fixed("pair breaks a hard rule"), _none)],
+    "problem.pins_exceed": [
+        (_fixed("pins exceed a cadre's capacity or a demand's headcount"), _none)
+    ],
+    "problem.unknown_engine": [(_fixed("unknown engine"), _none)],
+    "problem.not_in_proposal": [(_fixed("not in this proposal"), _none)],
+    "problem.unknown_role": [(_fixed("unknown role"), _none)],
+    "problem.empty": [(_fixed("empty"), _none)],
+    "problem.id_in_case": [(_fixed("id already in the case"), _none)],
+    "problem.not_tag_level": [(re.compile(r"'(.*)' is not tag:level \("), _groups("item"))],
+    "problem.level_not_int": [
+        (re.compile(r"level '(.*)' of (\S+) is not a whole number"), _groups("level", "tag"))
+    ],
+    "problem.level_range": [
+        (
+            re.compile(r"level (-?\d+) of (\S+) is outside (\d+)-(\d+)$"),
+            _groups("level", "tag", "min", "max"),
+        )
+    ],
+    "problem.unknown_tag": [
+        (re.compile(r"unknown tag '(.*?)'(?:;|$)"), _value_as("tag")),
+        (re.compile(r"unknown tag(?:;|$)"), _value_as("tag")),
+    ],
+    "problem.tag_twice": [(re.compile(r"tag (\S+) is listed twice$"), _groups("tag"))],
+    "problem.unknown_cert": [
+        (re.compile(r"unknown cert '(.*?)'(?:;|$)"), _value_as("cert")),
+        (re.compile(r"unknown cert(?:;|$)"), _value_as("cert")),
+    ],
+    "problem.id_empty": [(_fixed("id is empty; every row needs a unique id"), _none)],
+    "problem.id_chars": [(re.compile(r"id may hold only letters, digits"), _none)],
+    "problem.not_degrees": [
+        (re.compile(r"(\w+) must be a number in decimal degrees$"), _groups("field"))
+    ],
+    "problem.degrees_range": [
+        (re.compile(r"(\w+) must be between -(\S+) and \S+$"), _groups("field", "limit"))
+    ],
+    "problem.capacity_int": [(re.compile(r"capacity must be a whole number"), _none)],
+    "problem.capacity_range": [(re.compile(r"capacity must be 0-(\d+) "), _groups("max"))],
+    "problem.status_value": [(re.compile(r"(?:status|to) must be green, yellow or red$"), _none)],
+    "problem.travel_number": [(re.compile(r"max_travel_km must be a number"), _none)],
+    "problem.travel_negative": [(re.compile(r"max_travel_km must be >= 0"), _none)],
+    "problem.headcount_int": [(re.compile(r"headcount must be a whole number"), _none)],
+    "problem.headcount_range": [(re.compile(r"headcount must be 1-(\d+)$"), _groups("max"))],
+    "problem.priority_int": [(re.compile(r"priority must be a whole number 1-5"), _none)],
+    "problem.priority_range": [(re.compile(r"priority must be 1-5 "), _none)],
+    "problem.unknown_edit_kind": [(re.compile(r"unknown edit kind\b"), _none)],
+    "problem.missing_kind": [(_fixed("missing 'kind'"), _none)],
+    "problem.unknown_edit_key": [
+        (re.compile(r"unknown key '(.*)' for (\w+)$"), _groups("key", "edit_kind"))
+    ],
+}
+
+
+def _options(text: str) -> list[str]:
+    return [x.strip().strip("'") for x in re.split(r" or |, ", text) if x.strip()]
+
+
+_HINTS: dict[str, list[_Rule]] = {
+    "hint.did_you_mean": [
+        (re.compile(r"did you mean (.+)\?$"), lambda m, _: {"options": _options(m.group(1))})
+    ],
+    "hint.see_taxonomy": [
+        (
+            re.compile(r"see the taxonomy for valid slugs: (.*), …$"),
+            lambda m, _: {"examples": _options(m.group(1))},
+        )
+    ],
+    "hint.case_files": [
+        (re.compile(r"a case folder needs (.+)$"), lambda m, _: {"files": _options(m.group(1))})
+    ],
+    "hint.save_utf8": [(re.compile(r"save it as UTF-8"), _none)],
+    "hint.header": [
+        (
+            re.compile(r"the (?:first line must be the header|header must be): (.+)$"),
+            lambda m, _: {"columns": m.group(1).split(",")},
+        )
+    ],
+    "hint.quote_commas": [(_fixed("quote fields that contain commas"), _none)],
+    "hint.first_used": [
+        (re.compile(r"first used on row (\d+); ids must be unique$"), _groups("row"))
+    ],
+    "hint.add_community": [(_fixed("add it to communities.csv"), _none)],
+    "hint.add_community_rows": [(_fixed("add a row per community under the header"), _none)],
+    "hint.pass_folder": [(re.compile(r"pass a folder holding communities\.csv"), _none)],
+    "hint.unpin": [(_fixed("unpin it or fix the case"), _none)],
+    "hint.unpin_excluded": [(_fixed("unpin it: an excluded pair is never proposed"), _none)],
+    "hint.one_of": [
+        (re.compile(r"one of (.+)$"), lambda m, _: {"options": _options(m.group(1))}),
+        (
+            _fixed("auto, dense or streamed"),
+            lambda m, _: {"options": ["auto", "dense", "streamed"]},
+        ),
+    ],
+    "hint.pass_district": [(re.compile(r"pass --district ID"), _none)],
+}
+
+
+def _match(rules: dict[str, list[_Rule]], text: str, p: Problem) -> Message | None:
+    for code, patterns in rules.items():
+        for pattern, params in patterns:
+            m = pattern.match(text)
+            if m:
+                return msg(code, **params(m, p))
+    return None
+
+
+def problem_message(p: Problem) -> Message:
+    """The problem's message as a code: its own, a known wording's, or ``problem.invalid``."""
+    if p.code:
+        return Message(code=p.code, params=dict(p.params or {}))
+    # a scenario's problems name their edit first ("edit 2: unknown id 'X'")
+    text = re.sub(r"^edit \d+: ", "", p.message)
+    return _match(_MESSAGES, text, p) or msg("problem.invalid")
+
+
+def hint_message(p: Problem) -> Message | None:
+    """The hint as a code, or None when there is no hint or its wording is not known.
+
+    A known message that carries its suggestion after a ';' (``unknown tag 'x';
+    did you mean …``) gives that suggestion as the hint.
+    """
+    hint = p.hint
+    if not hint and ";" in p.message and p.message.startswith(("unknown tag", "unknown cert")):
+        hint = p.message.split(";", 1)[1].strip()
+    if not hint:
+        return None
+    return _match(_HINTS, hint, p)

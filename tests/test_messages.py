@@ -1,0 +1,405 @@
+"""Messages as data: one catalogue, both languages, English texts equal to their codes' renderings.
+
+The engine's messages are taken from real runs on the sample district (a proposal
+with its smallest fixes, the flood-season what-if with churn and fixes); the codes
+only raised elsewhere (errors, 409 changes, CLI texts) have example params below,
+and every catalogue entry must be rendered by one or the other.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from matcher import Case, Proposal, load_case
+from matcher.messages import (
+    CATALOGUE,
+    PARAM_KINDS,
+    SPECS,
+    Labels,
+    Message,
+    fields,
+    labels_for,
+    lang_from_env,
+    msg,
+    render,
+    required,
+)
+from matcher.whatif import compare, explain_unfilled, load_scenario
+from matcher.whatif.scenario import apply_scenario
+from tests.conftest import ROOT
+from tests.text import latin_words
+
+#: params of the codes an engine run on the sample does not produce (as their raise sites
+#: produce them: store/errors.py, api/errors.py, matcher/cli*.py, problemcodes.py)
+EXAMPLES: dict[str, dict[str, object]] = {
+    "unfilled.withdrawn": {"count": 2, "only": 1},
+    "unfilled.on_leave": {"count": 1},
+    "unfilled.weak": {"count": 3},
+    "fix.level_without": {
+        "name": "张三",
+        "cadre": "P1",
+        "tag": "first_aid",
+        "level": 0,
+        "instead": 1,
+    },
+    "churn.demand_removed": {"left": "D1", "demand": "D1", "edits": ["1:scale_demand"]},
+    "churn.now_fails": {"cadre": "P1", "rules": ["certs", "status"], "demand": "D1"},
+    "churn.score_changed": {"took": "D2", "demand": "D2", "before": 1.5, "after": 2.25},
+    "churn.headcount_cut": {"demand": "D1", "before": 2, "after": 1, "edits": ["1:scale_demand"]},
+    "churn.worth_elsewhere": {"cadre": "P1"},
+    "churn.new_cadre": {"edits": ["1:add_cadres"]},
+    "churn.new_demand": {"demand": "N1", "edits": ["2:add_demands"]},
+    "churn.freed": {"cadre": "P1", "demand": "D1"},
+    "item.edit": {"n": "1", "edit_kind": "train"},
+    "change.already_pending": {"cadre": "P1", "demand": "D1"},
+    "change.already_accepted": {"cadre": "P1", "demand": "D1"},
+    "change.already_rejected": {"cadre": "P1", "demand": "D1"},
+    "change.already_superseded": {"cadre": "P1", "demand": "D1"},
+    "change.already_active": {"dispatch": 3},
+    "change.already_completed": {"dispatch": 3},
+    "change.already_cancelled": {"dispatch": 3},
+    "change.already_no_show": {"dispatch": 3},
+    "change.cadre_removed": {"cadre": "P1"},
+    "change.cadre_changed": {"cadre": "P1"},
+    "change.capacity_used": {"cadre": "P1", "capacity": 1, "active_dispatches": 1, "requested": 1},
+    "change.demand_removed": {"demand": "D1"},
+    "change.demand_closed": {"demand": "D1"},
+    "change.demand_changed": {"demand": "D1"},
+    "change.headcount_filled": {"demand": "D1", "headcount": 2, "filled": 1, "requested": 2},
+    "change.pair_declined": {"cadre": "P1", "demand": "D1"},
+    "change.already_dispatched": {"cadre": "P1", "demand": "D1"},
+    "change.superseded": {"proposal": 4},
+    "change.cadre_unavailable": {"cadre": "P1", "until": "2026-12-01"},
+    "change.pin_declined": {"cadre": "P1", "demand": "D1"},
+    "change.illegal_transition": {"dispatch": "7", "current": "completed", "action": "cancel"},
+    "change.active_dispatch": {"dispatch": 7, "demand": "D1"},
+    "change.nothing_pending": {"proposal": 3},
+    "conflict.filled_below": {"id": "D1", "count": 2},
+    "conflict.red_with_active": {"id": "P1", "count": 1},
+    "state.illegal_transition": {
+        "kind": "dispatch",
+        "id": "7",
+        "current": "completed",
+        "action": "cancel",
+    },
+    "not_found": {"kind": "widget", "id": "W1"},
+    **{
+        f"not_found.{k}": {"kind": k, "id": "X1"}
+        for k in (
+            "district",
+            "community",
+            "cadre",
+            "demand",
+            "proposal",
+            "dispatch",
+            "token",
+            "job",
+        )
+    },
+    "conflict.exists": {"kind": "cadre", "id": "P1"},
+    "conflict.below_active": {"kind": "cadre", "id": "P1", "count": 2, "field": "capacity"},
+    "conflict.has_active": {"kind": "demand", "id": "D1"},
+    "conflict.taxonomy_differs": {"id": "gulou"},
+    "conflict.dispatch_closed": {"id": 5, "status": "completed"},
+    "conflict.job_finished": {"id": "ab12", "status": "done"},
+    "input.validation": {"count": 2},
+    "http.error": {"status": 418},
+    "field.string_too_short": {"min_length": 1},
+    "field.string_too_long": {"max_length": 200},
+    "field.too_short": {"min_length": 1},
+    "field.too_long": {"max_length": 200},
+    "field.greater_than_equal": {"ge": 0},
+    "field.greater_than": {"gt": 0},
+    "field.less_than_equal": {"le": 5},
+    "field.less_than": {"lt": 5},
+    "field.literal_error": {"expected": ["green", "yellow", "red"]},
+    "field.enum": {"expected": ["admin", "dispatcher"]},
+    "problem.field_count": {"got": 3, "want": 9},
+    "problem.not_tag_level": {"item": "emergency.first_aid"},
+    "problem.level_not_int": {"level": "高", "tag": "emergency.first_aid"},
+    "problem.level_range": {"level": 9, "tag": "emergency.first_aid", "min": 1, "max": 5},
+    "problem.unknown_tag": {"tag": "emergency.first_ad"},
+    "problem.tag_twice": {"tag": "emergency.first_aid"},
+    "problem.unknown_cert": {"cert": "first_ad"},
+    "problem.not_degrees": {"field": "lat"},
+    "problem.degrees_range": {"field": "lon", "limit": "180"},
+    "problem.capacity_range": {"max": 1000},
+    "problem.headcount_range": {"max": 1000},
+    "problem.unknown_edit_key": {"key": "factr", "edit_kind": "scale_demand"},
+    "hint.did_you_mean": {"options": ["emergency.first_aid"]},
+    "hint.see_taxonomy": {"examples": ["party.mass_work", "urban.waste_sorting"]},
+    "hint.case_files": {"files": ["communities.csv", "cadres.csv", "demands.csv"]},
+    "hint.header": {"columns": ["id", "name", "street", "lat", "lon"]},
+    "hint.first_used": {"row": 3},
+    "hint.one_of": {"options": ["admin", "dispatcher", "planner", "analyst"]},
+    "output.not_a_file": {"path": "out/"},
+    "output.cannot_write": {"path": "/proc/x.json"},
+    "cli.row": {"row": 3},
+    "cli.column": {"column": "status"},
+    "cli.got": {"value": "'purple'"},
+    "cli.validate_ok": {
+        "communities": 120,
+        "cadres": 800,
+        "demands": 300,
+        "taxonomy": "gulou-6x32",
+        "tags": 32,
+    },
+    "cli.wrote": {"path": "out.json", "assignments": 364},
+    "cli.more_rows": {"count": 324},
+    "cli.more_unfilled": {"count": 12},
+    "cli.kpis": {
+        "filled": 364,
+        "total": 416,
+        "rate": 0.875,
+        "weighted": 0.9,
+        "fit": 0.71,
+        "mean_km": 2.5,
+        "max_km": 6.1,
+        "used": 300,
+        "available": 742,
+        "objective": 16060.3749,
+        "solver": "lsa",
+        "certified": "yes",
+    },
+    "cli.fix_demand": {"demand": "D1", "slots": 2},
+    "cli.fix_objective": {"delta": -1.25},
+    "cli.kpis_title": {"scenario": "flood season"},
+    "cli.churn": {"kept": 300, "moved": 4, "added": 2, "dropped": 1},
+    "cli.more_changes": {"count": 3},
+    "cli.bad_out_suffix": {"path": "r.txt"},
+    "cli.not_a_file": {"path": ".", "flag": "--plot"},
+    "cli.unknown_kpi": {"kpi": "bogus", "options": ["fill_rate", "objective"]},
+    "cli.bad_dask_address": {"address": "'garbage'"},
+    "cli.dask_unreachable": {"address": "tcp://127.0.0.1:1", "reason": "refused"},
+}
+
+#: Latin words a Chinese text may hold besides ids, slugs and units: data and commands
+#: a reader types as they are (CSV values and columns, formats, programs)
+ALLOWED = {
+    "green", "yellow", "red", "true", "false", "json", "csv", "JSON", "UTF", "BOM",
+    "Idempotency-Key", "Idempotency", "Key", "Dask", "tcp", "HOST", "PORT", "matplotlib",
+    "pip", "install", "whatif", "dask", "distributed", "lsa", "lp", "YYYY", "MM", "DD", "ISO",
+    "kind", "flood", "season", "ab12", "refused", "gulou", "status", "id", "name", "street",
+    "lat", "lon", "e", "plot", "out", "all", "format", "district",
+    "bogus", "widget", "factr", "purple", "garbage",  # what the reader typed, quoted back
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def produced(sample_case: Case, sample_proposal: Proposal) -> list[tuple[Message, str, Labels]]:
+    """Every message of a sample run with the English text the engine returned beside it."""
+    out: list[tuple[Message, str, Labels]] = []
+    labels = labels_for(sample_case)
+    for u in sample_proposal.unfilled:
+        assert len(u.why) == len(u.reasons)
+        out += [(m, r, labels) for m, r in zip(u.why, u.reasons, strict=True)]
+    for row in explain_unfilled(sample_case, sample_proposal):
+        out += [(o.why, o.text, labels) for o in row.options]
+    sc = load_scenario(ROOT / "data" / "scenarios" / "flood-season.toml", sample_case)
+    cmp = compare(sample_case, sc)
+    new_case, _ = apply_scenario(sample_case, sc)
+    new_labels = labels_for(new_case)
+    for u in cmp.result.unfilled:
+        out += [(m, r, new_labels) for m, r in zip(u.why, u.reasons, strict=True)]
+    for ch in cmp.churn.changes:
+        assert ch.reason == "; ".join(render(m, "en") for m in ch.why)
+        clauses = ch.reason.split("; ")
+        assert len(clauses) == len(ch.why)
+        out += [(m, r, new_labels) for m, r in zip(ch.why, clauses, strict=True)]
+    for row in explain_unfilled(new_case, cmp.result):
+        out += [(o.why, o.text, new_labels) for o in row.options]
+    return out
+
+
+def _allowed(case: Case) -> set[str]:
+    """Besides ALLOWED: the case's slugs, CSV columns, roles and KPI names (typed as they are)."""
+    from matcher import Kpis
+    from matcher.io.case import COLUMNS
+    from matcher.store import ROLES
+
+    columns = {c for cols in COLUMNS.values() for c in cols}
+    tax = case.taxonomy
+    slugs = set(tax.tag_slugs) | set(tax.cert_slugs) | {c.slug for c in tax.categories}
+    return ALLOWED | slugs | columns | set(ROLES) | set(Kpis.model_fields)
+
+
+def test_english_texts_are_the_renderings_of_their_codes(produced) -> None:  # type: ignore[no-untyped-def]
+    codes = {m.code for m, _, _ in produced}
+    # the sample exercises the engine's main codes (the rest have EXAMPLES)
+    assert {"unfilled.cert_missing", "unfilled.level_short", "fix.travel", "fix.free"} <= codes
+    assert {c for c in codes if c.startswith("churn.")}
+    for m, text, labels in produced:
+        assert render(m, "en", labels) == text
+
+
+def test_the_english_is_what_it_was_before_codes(sample_case, sample_proposal) -> None:  # type: ignore[no-untyped-def]
+    """Byte for byte the sentences tools and tests read before reasons became codes."""
+    u = {x.demand: x for x in sample_proposal.unfilled}
+    assert u["D0001"].reasons == [
+        "763 cadres without the required cert 人民调解员 (people_mediator)"
+        " (47 fail only this rule)",
+        "743 cadres short of the required 物业管理监督 (urban.property_management) ≥ 3"
+        " (32 fail only this rule)",
+        "30 cadres with capacity 0 (on leave) (1 fail only this rule)",
+        "70 cadres beyond their travel limit from 桃桥新村社区",
+        "28 cadres withdrawn (red status)",
+        "1 qualified cadre at capacity on other demands"
+        " (1 of them on demands of equal or higher priority)",
+    ]
+    assert "2 qualified cadres already on this demand" in u["D0200"].reasons
+    fixes = {
+        (r.demand, o.kind): o.text
+        for r in explain_unfilled(sample_case, sample_proposal)
+        for o in r.options
+    }
+    assert fixes["D0001", "free"] == (
+        "free 谢瑶华 (P0238) from D0129: the plan re-arranges around it at a cost of 11.6636"
+    )
+    assert fixes["D0009", "level"] == (
+        "accept 叶睿昊 (P0506) at 健康服务与家庭医生签约 (livelihood.health_promotion)"
+        " level 0 instead of 1 (without the skill)"
+    )
+    assert (
+        fixes["D0096", "travel"] == "let 秦国 (P0043) travel 5.06 km, 2.06 km over the 3 km limit"
+    )
+
+
+def test_produced_messages_fill_both_languages(produced, sample_case) -> None:  # type: ignore[no-untyped-def]
+    allowed = _allowed(sample_case)
+    for m, _, labels in produced:
+        assert m.code in CATALOGUE, m.code
+        for lang in ("en", "zh"):
+            missing = required(CATALOGUE[m.code][lang]) - set(m.params)
+            assert not missing, (m.code, lang, missing)
+        zh = render(m, "zh", labels)
+        assert not latin_words(zh, allowed), (m.code, zh)
+        assert all(not isinstance(v, str) or len(v) < 80 for v in m.params.values()), m
+
+
+def test_every_catalogue_entry_renders_in_both_languages(produced, sample_case) -> None:  # type: ignore[no-untyped-def]
+    seen = {m.code: m for m, _, _ in produced}
+    allowed = _allowed(sample_case)
+    for code, texts in CATALOGUE.items():
+        assert set(texts) == {"en", "zh"} and all(t.strip() for t in texts.values()), code
+        m = seen.get(code) or Message(code=code, params=EXAMPLES.get(code, {}))  # type: ignore[arg-type]
+        for lang in ("en", "zh"):
+            missing = required(texts[lang]) - set(m.params)
+            assert not missing, f"{code} ({lang}) needs {missing}: add it to EXAMPLES"
+            text = render(m, lang, labels_for(sample_case))
+            assert "{" not in text and "[" not in text, (code, text)
+        zh = render(m, "zh", labels_for(sample_case))
+        assert not latin_words(zh, allowed), (code, zh)
+
+
+def test_templates_use_only_the_documented_constructs() -> None:
+    for code, texts in CATALOGUE.items():
+        assert re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*", code), code
+        for lang, t in texts.items():
+            assert fields(t) >= fields(texts["zh"]) or lang == "zh", code
+            depth = 0
+            for ch in t:
+                depth += {"[": 1, "]": -1}.get(ch, 0)
+                assert depth in (0, 1), (code, t)  # optional parts do not nest
+            assert depth == 0, (code, t)
+            for m in re.finditer(r"\{(\w+):([^}]*)\}", t):
+                assert SPECS.match(m.group(2)), (code, m.group(0))
+        # Chinese may leave out a parameter, never add one English does not have
+        assert fields(texts["zh"]) <= fields(texts["en"]), code
+
+
+def _code_literals() -> Iterator[tuple[Path, str]]:
+    prefixes = tuple(sorted({c.split(".", 1)[0] + "." for c in CATALOGUE if "." in c}))
+    for path in [*(ROOT / "matcher").rglob("*.py"), *(ROOT / "api").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                v = node.value
+                if (
+                    v.startswith(prefixes)
+                    and re.fullmatch(r"[a-z_]+(\.[a-z0-9_]+)+", v)
+                    and not v.endswith("_")
+                ):
+                    yield path, v
+
+
+#: dotted literals that are not message codes (ASGI message types)
+NOT_CODES = {"http.request", "http.disconnect", "http.response.start", "http.response.body"}
+
+
+def test_every_code_in_the_source_is_in_the_catalogue() -> None:
+    found = list(_code_literals())
+    assert len(found) > 100
+    for path, code in found:
+        if code in NOT_CODES:
+            continue
+        assert code in CATALOGUE, f"{path.relative_to(ROOT)}: {code}"
+
+
+def test_param_kinds_point_into_the_catalogue() -> None:
+    for name, kind in PARAM_KINDS.items():
+        if kind.endswith("."):
+            assert any(c.startswith(kind) for c in CATALOGUE), name
+
+
+def test_render_rules() -> None:
+    assert render(msg("unfilled.withdrawn", count=1), "en") == "1 cadre withdrawn (red status)"
+    assert (
+        render(msg("unfilled.withdrawn", count=2, only=2), "en")
+        == "2 cadres withdrawn (red status) (2 fail only this rule)"
+    )
+    # unknown codes fall back to their dotted parent, then to the code itself
+    assert render(msg("change.something_new", cadre="P1"), "zh") == "状态已变化"
+    assert render(msg("nothing.known"), "en") == "nothing.known"
+    # catalogue words and edits are looked up; lists take the language's separator
+    m = msg("churn.now_passes", took="D1", cadre="P1", rules=["travel", "certs"], demand="D1",
+            edits=["3:travel_limit"])  # fmt: skip
+    assert render(m, "en") == "took D1: P1 now passes travel, certs for D1 by edit 3 (travel_limit)"
+    assert "出行距离、证书" in render(m, "zh") and "第 3 项修改（调整出行上限）" in render(m, "zh")
+
+
+def test_lang_from_env() -> None:
+    assert lang_from_env({"LANG": "zh_CN.UTF-8"}) == "zh"
+    assert lang_from_env({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"
+    assert lang_from_env({"LC_ALL": "zh_TW", "LANG": "C"}) == "zh"
+    assert lang_from_env({"LANG": "C.UTF-8"}) == "en"
+    assert lang_from_env({}) == "en"
+
+
+def test_case_problems_get_codes_and_render_in_chinese(tmp_path: Path, sample_case: Case) -> None:
+    from matcher.errors import CaseError
+    from matcher.problemcodes import hint_message, problem_message
+
+    (tmp_path / "communities.csv").write_text(
+        "id,name,street,lat,lon\nC1,甲,街,32.1,118.8\nC1,乙,街,32.2,118.8\nC2,丙,街,100,118\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "cadres.csv").write_text(
+        "id,name,home,skills,certs,capacity,status,max_travel_km\n"
+        "P1,张三,C9,emergency.first_ad:2,,x,purple,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "demands.csv").write_text("id,title\n", encoding="utf-8")
+    with pytest.raises(CaseError) as exc:
+        load_case(tmp_path)
+    problems = exc.value.problems
+    codes = {problem_message(p).code for p in problems}
+    assert {
+        "problem.duplicate_id",
+        "problem.degrees_range",
+        "problem.unknown_tag",
+        "problem.capacity_int",
+        "problem.status_value",
+        "problem.column_missing",
+    } <= codes, codes
+    assert "problem.invalid" not in codes
+    hints = {h.code for p in problems if (h := hint_message(p))}
+    assert {"hint.did_you_mean", "hint.first_used", "hint.header"} <= hints, hints
+    for p in problems:
+        for m in (problem_message(p), hint_message(p)):
+            if m is not None:
+                zh = render(m, "zh")
+                assert not latin_words(zh, _allowed(sample_case) | {"C9"}), zh
