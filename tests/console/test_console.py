@@ -16,6 +16,7 @@ from typing import Any
 
 from tests.console.conftest import ROOT, Server
 from tests.console.pages import expect_count, expect_text
+from tests.text import latin_words
 
 DOCS_IMG = ROOT / "docs" / "img"
 STATIC = ROOT / "api" / "console" / "static"
@@ -210,6 +211,16 @@ def test_map_keeps_communities_apart(page_factory: Any, server: Server) -> None:
 
 
 def test_scope_in_the_page(page_factory: Any, server: Server, shots: Path) -> None:
+    # a refused token is said in the page's language, and nothing else shows
+    pg = page_factory()
+    p = pg.page
+    p.goto(server.base + "/")
+    p.get_by_label("访问令牌").fill("mt_not_a_token")
+    p.get_by_role("button", name="登录").click()
+    expect_text(p, "#error", "401")
+    assert latin_words(p.locator("#error").inner_text()) == []
+    assert p.locator("#tabs").is_hidden() and p.locator("#signin").is_visible()
+
     # analyst: masked names everywhere, no propose, no accept
     pg = page_factory()
     p = pg.sign_in(server.base, server.analyst)

@@ -20,7 +20,7 @@ import httpx
 
 from tests.console.conftest import Server
 from tests.console.pages import DESKTOP, PHONE, Page, expect_count, expect_text
-from tests.console.text import latin_words
+from tests.text import latin_words
 
 NEW_DEMAND = "D9001"
 UNFOLD = """() => [...document.querySelectorAll('details')].map((d, i) => {

@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.console.conftest import Server
 from tests.console.pages import expect_count, expect_text
+from tests.text import latin_words
 
 
 def _unexpected(errors: list[str]) -> list[str]:
@@ -85,6 +86,7 @@ def test_demands_close_reopen_and_add(page_factory: Any, fresh_server: Server, s
     p.locator("#dm-form").get_by_role("button", name="保存需求").click()
     expect_text(p, "#error", "409")
     assert "{" not in p.locator("#error").inner_text()  # never raw JSON
+    assert latin_words(p.locator("#error").inner_text()) == []
     assert _unexpected(pg.errors) == []
 
 
@@ -134,6 +136,7 @@ def test_cadres_withdraw_unavailable_history(
     expect_text(p, "#error", "409")
     expect_text(p, "#error", busy_cadre)
     assert "{" not in p.locator("#error").inner_text()
+    assert latin_words(p.locator("#error").inner_text()) == []  # said in Chinese
     expect_count(_cadre_row(p, busy_cadre), 1)
     pg.shot(shots, "withdraw-refused")
 

@@ -48,6 +48,7 @@ async function signIn(token) {
   S.token = token.trim();
   showError(null);
   setStatus(t('loading'));
+  await loadMessages(); // no token needed: even a refused sign-in is said in the page's language
   try {
     S.me = await api('/v1/me');
   } catch (err) {
@@ -58,8 +59,7 @@ async function signIn(token) {
     return;
   }
   sessionStorage.setItem('matcher.token', S.token);
-  const [districts] = await Promise.all([api('/v1/districts'), loadMessages()]);
-  S.districts = districts.data;
+  S.districts = (await api('/v1/districts')).data;
   const sel = $('#district');
   sel.innerHTML = S.districts.map((d) => `<option value="${esc(d.id)}">${esc(d.name)}（${esc(d.id)}）</option>`).join('');
   $('#signin').hidden = true;
@@ -114,8 +114,8 @@ function wire() {
   $('#lang').addEventListener('click', async () => {
     S.lang = S.lang === 'zh' ? 'en' : 'zh';
     localStorage.setItem('matcher.lang', S.lang);
-    if (S.me) await loadMessages();
     applyLang();
+    await loadMessages();
     if (S.me && S.district) showView(S.view);
   });
   $('#district').addEventListener('change', (e) => selectDistrict(e.target.value));

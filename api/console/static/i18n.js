@@ -82,7 +82,7 @@ export const I18N = {
     wi_role: '推演需要规划员或管理员权限。', wi_run: '运行推演', wi_file: '场景文件（TOML）',
     wi_explain: '为空缺计算最小调整（较慢）', wi_fix_h: '空缺的最小调整', wi_bad_toml: '场景文件读不懂',
     wi_scale: '需求倍数', wi_remove: '移除干部（编号，逗号分隔）', wi_travel: '路程上限（公里）',
-    wi_running: '正在推演…', baseline: '基线', scenario: '场景', delta: '变化', churn: '人员变动',
+    wi_filled: '已填补', wi_fill: '填补率', wi_running: '正在推演…', baseline: '基线', scenario: '场景', delta: '变化', churn: '人员变动',
     kept: '保留', moved: '调动', added: '新增', dropped: '撤销', kpi: '指标',
     error: '出错了',
     kind: { cadre_removed: '干部已移除', cadre_changed: '干部信息已变更', cadre_unavailable: '干部暂不可派',
@@ -172,7 +172,7 @@ export const I18N = {
     wi_explain: 'Compute the smallest fix for empty slots (slower)', wi_fix_h: 'Smallest fix per empty slot',
     wi_bad_toml: 'Cannot read the scenario file',
     wi_scale: 'Demand scale', wi_remove: 'Remove cadres (ids, comma-separated)', wi_travel: 'Travel limit (km)',
-    wi_running: 'Running the scenario…', baseline: 'baseline', scenario: 'scenario', delta: 'delta', churn: 'Churn',
+    wi_filled: 'Filled', wi_fill: 'Fill rate', wi_running: 'Running the scenario…', baseline: 'baseline', scenario: 'scenario', delta: 'delta', churn: 'Churn',
     kept: 'kept', moved: 'moved', added: 'added', dropped: 'dropped', kpi: 'KPI',
     error: 'Error',
     kind: {},
@@ -206,63 +206,116 @@ export function indexTaxonomy(tax) {
 export const tagName = (slug) => { const g = S.tags.get(slug); return g ? catName(g) : slug; };
 
 // ------------------------------------------------------------------ coded messages
-/** Read the server's message catalogue for a language once; a server without it gives {}. */
+// The server's catalogue (GET /v1/messages?lang=…) and its rendering rules, as in
+// docs/api.md "Messages" and matcher.messages.render: templates with {name}, {name:spec},
+// {name?one|other} and optional [ … ] parts; params looked up by their kind.
+
+/** Read the catalogue of a language once; a server without the route leaves English text. */
 export async function loadMessages(lang = S.lang) {
   if (S.messages[lang]) return;
   try {
-    S.messages[lang] = (await hasRoute('/v1/messages')) ? (await api(`/v1/messages?lang=${lang}`)).messages || {} : {};
+    S.messages[lang] = (await hasRoute('/v1/messages')) ? await api(`/v1/messages?lang=${lang}`) : {};
   } catch {
     S.messages[lang] = {};
   }
 }
 
-function param(v, spec) {
-  if (Array.isArray(v)) return v.map((x) => param(x, spec)).join(listSep());
-  if (typeof v === 'number') {
-    const d = /\.(\d)f/.exec(spec || '');
-    return num(v, d ? Number(d[1]) : 2);
+const cat = () => S.messages[S.lang] || {};
+const sep = (k) => cat().separators?.[k] ?? (k === 'list' ? listSep() : S.lang === 'zh' ? '；' : '; ');
+
+function template(code) {
+  const m = cat().messages;
+  if (!m || !code) return undefined;
+  for (let c = code; ; c = c.slice(0, c.lastIndexOf('.'))) {
+    if (m[c] !== undefined) return m[c];
+    if (!c.includes('.')) return undefined;
   }
-  if (typeof v === 'boolean') return S.lang === 'zh' ? (v ? '是' : '否') : String(v);
-  if (v && typeof v === 'object') {
-    if (v.cadre || v.demand) return [v.demand, v.cadre].filter(Boolean).join(' → ');
-    return Object.values(v).map((x) => param(x)).join(' ');
-  }
-  if (v === null || v === undefined) return '—';
-  return S.tags.has(v) ? tagName(v) : String(v);
 }
 
-/** Render one coded message in the current language; without a template, the fallback text. */
-export function msg(code, params = {}, fallback) {
-  const tpl = code ? S.messages[S.lang]?.[code] : undefined;
-  if (!tpl) return fallback ?? code ?? '';
-  return tpl.replace(/\{(\w+)(?::([^}]*))?\}/g, (m, name, spec) => (name in (params || {}) ? param(params[name], spec) : m));
+const present = (v) => v !== undefined && v !== null && v !== 0 && v !== '' && !(Array.isArray(v) && !v.length);
+
+function number(v, spec) {
+  if (!spec) return String(v);
+  if (spec === 'g') return String(Number(v.toPrecision(6)));
+  const m = /^(\+?)\.(\d+)([f%])$/.exec(spec);
+  if (!m) return String(v);
+  const s = m[3] === '%' ? `${(100 * v).toFixed(Number(m[2]))}%` : v.toFixed(Number(m[2]));
+  return m[1] && v >= 0 ? `+${s}` : s;
 }
 
-/** The reasons of an engine result: coded `why` when the server sends it, else English `reasons`. */
+function item(name, v) {
+  const kind = cat().params?.[name];
+  if (!kind) return v;
+  if (kind === 'taxonomy') return tagName(v);
+  if (kind === 'community') return S.commById.get(v)?.name ?? v;
+  if (kind === 'requirement') { const i = v.lastIndexOf(':'); return `${tagName(v.slice(0, i))} ≥ ${v.slice(i + 1)}`; }
+  if (kind === 'edit') { const i = v.indexOf(':'); return render('item.edit', { n: v.slice(0, i), edit_kind: v.slice(i + 1) }); }
+  if (kind.endsWith('.')) return cat().messages?.[kind + v] ?? v;
+  return v;
+}
+
+function value(name, v, spec) {
+  if (v === undefined || v === null) return '';
+  if (Array.isArray(v)) return v.map((x) => item(name, String(x))).join(sep('list'));
+  if (typeof v === 'number') return number(v, spec);
+  return item(name, String(v));
+}
+
+const FIELD = /\{(\w+)(?:\?([^|{}]*)\|([^{}]*)|:([^{}]*))?\}/g;
+
+function render(code, params = {}) {
+  const tpl = template(code);
+  if (tpl === undefined) return undefined;
+  const p = params || {};
+  return tpl
+    .replace(/\[([^[\]]*)\]/g, (_, inner) => ([...inner.matchAll(FIELD)].every((m) => present(p[m[1]])) ? inner : ''))
+    .replace(FIELD, (_, name, one, other, spec) => (one !== undefined ? (p[name] === 1 ? one : other) : value(name, p[name], spec)));
+}
+
+/** One coded message in the current language; without a catalogue, the fallback (English) text. */
+export function msg(code, params, fallback) {
+  return render(code, params) ?? fallback ?? code ?? '';
+}
+
+/** The reasons of an unfilled demand: `why` in the current language, else English `reasons`. */
 export function reasons(item) {
   const en = item.reasons || [];
-  if (Array.isArray(item.why) && item.why.length) return item.why.map((w, i) => msg(w.code, w.params, en[i] ?? w.code));
+  if (Array.isArray(item.why) && item.why.length) return item.why.map((w, i) => msg(w.code, w.params, en[i]));
   return en;
 }
 
-/** Any of the server's message shapes (string, {text}, {code, params}, {why}) as one sentence. */
+/** A fix option ({text, why: {code, params}}) or a churn row ({reason, why: [...]}) in words. */
 export function say(x) {
   if (x === null || x === undefined) return '';
   if (typeof x === 'string') return x;
-  if (Array.isArray(x)) return x.map(say).join(listSep());
-  if (Array.isArray(x.why)) return x.why.map((w, i) => msg(w.code, w.params, x.reasons?.[i])).join(listSep());
-  if (x.code) return msg(x.code, x.params, x.text ?? x.detail ?? x.message ?? x.reason);
-  return x.text ?? x.detail ?? x.message ?? x.reason ?? param(x);
+  const en = x.text ?? x.reason ?? x.detail ?? x.message;
+  if (Array.isArray(x.why)) {
+    const parts = x.why.map((w) => render(w.code, w.params));
+    return parts.every((s) => s !== undefined) ? parts.join(sep('clause')) : en ?? '';
+  }
+  if (x.why?.code) return msg(x.why.code, x.why.params, en);
+  if (x.code) return msg(x.code, x.params, en);
+  return en ?? '';
 }
 
-/** One entry of a 409's `changes`: the pair or record it names and what happened to it. */
+/** One entry of a 409's `changes`: `change.<kind>` with the other keys as params. */
 function change(c) {
   if (typeof c === 'string') return c;
-  if (c.code) return msg(c.code, c.params, c.kind ?? c.message);
+  const { kind, ...params } = c;
+  const coded = kind ? render(`change.${kind}`, params) : undefined;
+  if (coded !== undefined) return coded;
   const what = [c.demand, c.cadre, c.dispatch ? `#${c.dispatch}` : null].filter(Boolean).join(' → ');
-  const k = c.kind ?? c.message;
+  const k = kind ?? c.message;
   const how = k === 'illegal_transition' ? t('illegal', st(c.current)) : k ? I18N[S.lang].kind[k] ?? k.replace(/_/g, ' ') : '';
   return [what, how].filter(Boolean).join(' ');
+}
+
+/** One 422 `errors[]` item: where, what, and the hint. */
+function fieldError(e) {
+  const where = e.pointer ?? [e.file, e.row, e.column].filter((x) => x !== undefined && x !== null).join(':');
+  const what = msg(e.code, e.params, e.message);
+  const hint = e.hint_code ? msg(e.hint_code, e.hint_params, e.hint) : e.hint;
+  return [where, what, hint].filter(Boolean).join(' ');
 }
 
 /** The text of a failed call for people: coded detail when there is one, never raw JSON. */
@@ -272,6 +325,6 @@ export function problemText(err) {
   const parts = [`${t('error')}${err.status ? `（${err.status}）` : ''}：${head}`];
   if (S.lang === 'en') parts[0] = `${t('error')}${err.status ? ` (${err.status})` : ''}: ${head}`;
   for (const c of p.changes || []) parts.push(change(c));
-  for (const e of p.errors || []) parts.push(e.code ? msg(e.code, e.params, e.message) : `${e.pointer || ''} ${e.message || ''}`.trim());
+  for (const e of p.errors || []) parts.push(fieldError(e));
   return parts.join(' · ');
 }

@@ -91,7 +91,7 @@ async function runWhatif(form) {
 }
 
 const KPI_LABEL = {
-  slots_filled: 'kpi_filled', fill_rate: 'kpi_fill', priority_weighted_fill: 'kpi_pw',
+  slots_filled: 'wi_filled', fill_rate: 'wi_fill', priority_weighted_fill: 'kpi_pw',
   mean_skill_fit: 'kpi_fit', mean_travel_km: 'kpi_km', cadres_used: 'kpi_used',
   slots_total: 'kpi_total', max_travel_km: 'kpi_maxkm', cadres_available: 'kpi_avail', objective: 'kpi_obj',
 };
@@ -111,7 +111,7 @@ function drawWhatif(r) {
     <div class="card"><h3>${esc(t('churn'))}</h3><dl class="nums">${['kept', 'moved', 'added', 'dropped'].map((k) =>
       `<dt>${esc(t(k))}</dt><dd>${esc(churn[k] ?? '—')}</dd>`).join('')}</dl>
       <ul class="churn">${(churn.changes || []).slice(0, 30).map((c) => `<li>${esc(t(c.kind))} ${esc(cadreLabel(c.cadre))}:
-        ${esc((c.before || []).join(', ') || '—')} → ${esc((c.after || []).join(', ') || '—')} · ${esc(say(c.why ? { why: c.why, reasons: [c.reason] } : c.code ? c : c.reason))}</li>`).join('')}</ul></div></div>
+        ${esc((c.before || []).join(', ') || '—')} → ${esc((c.after || []).join(', ') || '—')} · ${esc(say(c))}</li>`).join('')}</ul></div></div>
     ${cmp.counterfactuals ? `<details class="card" open><summary>${esc(t('wi_fix_h'))} (${cmp.counterfactuals.length})</summary><ul class="unfilled" id="wi-fixes">
       ${cmp.counterfactuals.map((x) => `<li><b>${esc(x.demand)}</b> ${esc(S.demById.get(x.demand)?.title || '')} · ${esc(t('slots'))} ${x.slots}
         <ul>${(x.options || []).map((o) => `<li>${esc(say(o))} (${o.objective_delta >= 0 ? '+' : ''}${num(o.objective_delta)})</li>`).join('') || `<li>${esc(t('no_alts'))}</li>`}</ul></li>`).join('')}
