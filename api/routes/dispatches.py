@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -47,61 +48,46 @@ def get_dispatch(a: Reader, dispatch: DispatchId, store: StoreDep) -> JSONRespon
         return respond(DispatchPublic, mask_note(tx.dispatch(a.district, dispatch), a.masked))
 
 
-def _close(
-    a: Access,
-    dispatch: int,
-    body: DispatchClose,
-    store: StoreDep,
-    request: Request,
-    key: str | None,
-    action: str,
-) -> JSONResponse:
-    return run_write(
-        store,
-        a.principal,
-        key,
-        request,
-        body,
-        DispatchPublic,
-        lambda tx: tx.close_dispatch(a.district, dispatch, action, body.note, a.principal.actor),
-    )
+def _ender(action: str, doc: str) -> Callable[..., JSONResponse]:
+    """The route that ends a dispatch by ``action`` (the store checks the move is legal)."""
+
+    def end(
+        a: Writer,
+        dispatch: DispatchId,
+        body: DispatchClose,
+        store: StoreDep,
+        request: Request,
+        key: IdemKeyDep = None,
+    ) -> JSONResponse:
+        return run_write(
+            store,
+            a.principal,
+            key,
+            request,
+            body,
+            DispatchPublic,
+            lambda tx: tx.close_dispatch(
+                a.district, dispatch, action, body.note, a.principal.actor
+            ),
+        )
+
+    end.__name__ = action
+    end.__doc__ = doc
+    return end
 
 
-@router.post("/{dispatch}/complete", response_model=DispatchPublic)
-def complete(
-    a: Writer,
-    dispatch: DispatchId,
-    body: DispatchClose,
-    store: StoreDep,
-    request: Request,
-    key: IdemKeyDep = None,
-) -> JSONResponse:
-    """The work is done: the cadre's capacity is free again; on a one-off demand the
-    slot stays filled, and the demand is done once every slot is completed."""
-    return _close(a, dispatch, body, store, request, key, "complete")
-
-
-@router.post("/{dispatch}/cancel", response_model=DispatchPublic)
-def cancel(
-    a: Writer,
-    dispatch: DispatchId,
-    body: DispatchClose,
-    store: StoreDep,
-    request: Request,
-    key: IdemKeyDep = None,
-) -> JSONResponse:
-    """Called off: the cadre's capacity and the demand's slot are free again."""
-    return _close(a, dispatch, body, store, request, key, "cancel")
-
-
-@router.post("/{dispatch}/no-show", response_model=DispatchPublic)
-def no_show(
-    a: Writer,
-    dispatch: DispatchId,
-    body: DispatchClose,
-    store: StoreDep,
-    request: Request,
-    key: IdemKeyDep = None,
-) -> JSONResponse:
-    """The cadre did not come: capacity and slot are free, and this pair is not proposed again."""
-    return _close(a, dispatch, body, store, request, key, "no_show")
+for _path, _action, _doc in (
+    (
+        "complete",
+        "complete",
+        "The work is done: the cadre's capacity is free again; on a one-off demand the\n"
+        "slot stays filled, and the demand is done once every slot is completed.",
+    ),
+    ("cancel", "cancel", "Called off: the cadre's capacity and the demand's slot are free again."),
+    (
+        "no-show",
+        "no_show",
+        "The cadre did not come: capacity and slot are free, and this pair is not proposed again.",
+    ),
+):
+    router.post(f"/{{dispatch}}/{_path}", response_model=DispatchPublic)(_ender(_action, _doc))
