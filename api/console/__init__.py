@@ -1,4 +1,4 @@
-"""The dispatcher console: a static page (HTML, one JS module, CSS) served at ``/``.
+"""The dispatcher console: a static page (HTML, a few plain ES modules, CSS) served at ``/``.
 
 Everything the page shows comes from the public ``/v1`` API, called from the
 browser with the token the user pastes; this package serves files only.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,9 +57,8 @@ class Server:
     analyst: str
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("console")
+@contextmanager
+def _serve(tmp: Path) -> Iterator[Server]:
     db = tmp / "console.db"
     store = Store.open(db)
     try:
@@ -71,6 +71,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         store.close()
     with running_server(db, tmp) as base:
         yield Server(base, tokens["dispatcher"], tokens["planner"], tokens["analyst"])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for a module's tests, which share (and change) its store."""
+    with _serve(tmp_path_factory.mktemp("console")) as s:
+        yield s
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[Server]:
+    """A server of the test's own, for a test that must start from the untouched sample."""
+    with _serve(tmp_path) as s:
+        yield s
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +110,19 @@ def browser() -> Iterator[Any]:
 def shots() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def page_factory(browser: Any) -> Iterator[Any]:
+    """Make pages (closed after the test): ``page_factory(width, height)``."""
+    from tests.console.pages import Page
+
+    made: list[Page] = []
+
+    def make(width: int = 1280, height: int = 800) -> Page:
+        made.append(Page(browser, width, height))
+        return made[-1]
+
+    yield make
+    for pg in made:
+        pg.ctx.close()

@@ -7,58 +7,20 @@ Screenshots of every view go to ``test-artifacts/console/`` (git-ignored). With
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.console.conftest import ROOT, Server
+from tests.console.pages import expect_count, expect_text
+from tests.text import latin_words
 
 DOCS_IMG = ROOT / "docs" / "img"
+STATIC = ROOT / "api" / "console" / "static"
 FLOOD = ROOT / "data" / "scenarios" / "flood-season.toml"
-
-
-class Page:
-    """A browser page that records console errors and uncaught exceptions."""
-
-    def __init__(self, browser: Any, width: int = 1280, height: int = 800) -> None:
-        self.ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-        self.ctx.set_default_timeout(20_000)
-        self.page = self.ctx.new_page()
-        self.errors: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
-
-    def sign_in(self, base: str, token: str) -> Any:
-        p = self.page
-        p.goto(base + "/")
-        assert p.locator("html").get_attribute("lang") == "zh-CN"
-        p.get_by_label("访问令牌（Bearer token）").fill(token)
-        p.get_by_role("button", name="登录").click()
-        p.locator("#map circle.dot").first.wait_for()
-        return p
-
-    def shot(self, folder: Path, name: str, full: bool = False) -> Path:
-        path = folder / f"console-{name}.png"
-        self.page.screenshot(path=str(path), full_page=full)
-        return path
-
-
-@pytest.fixture
-def page_factory(browser: Any) -> Iterator[Any]:
-    made: list[Page] = []
-
-    def make(width: int = 1280, height: int = 800) -> Page:
-        made.append(Page(browser, width, height))
-        return made[-1]
-
-    yield make
-    for pg in made:
-        pg.ctx.close()
 
 
 def _docs(path: Path) -> None:
@@ -106,6 +68,7 @@ def test_dispatch_loop(page_factory: Any, server: Server, shots: Path) -> None:
     assert not p.locator("#progress").is_visible()
     assert p.locator("#abody tr").count() == 364
     assert p.locator("#kpis").inner_text().count("364/416") == 1
+    expect_text(p, "#kpi-district", "已派 0 + 本次 364 = 364/总 416")
 
     # sort by demand, filter, then clear
     p.get_by_role("button", name="按需求排序").click()
@@ -165,18 +128,34 @@ def test_dispatch_loop(page_factory: Any, server: Server, shots: Path) -> None:
         assert p.locator(f'#abody tr[data-k="{k}"]').count() == 0
     pg.shot(shots, "reproposed")
 
-    # dispatches: two active; complete one
+    # dispatches: two active; complete one, the list still shows the active ones
     p.get_by_role("button", name="派遣记录").click()
     table = p.locator("#dispatches tbody tr")
     expect_count(table, 2)
     p.get_by_label("备注（可选）").fill("已完成走访")
     table.first.get_by_role("button", name="完成").click()
     expect_text(p, "#status", "已完成")
+    expect_count(table, 1)
+    assert p.locator("#dfilter").input_value() == "active"
+    p.locator("#dfilter").select_option("completed")
     done = p.locator("#dispatches tbody tr", has_text="已完成走访")
     expect_count(done, 1)
     assert "已完成" in done.inner_text()
-    assert p.locator("#dispatches tbody tr", has_text="进行中").count() == 1
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", done.locator("td.when").nth(1).inner_text())
     pg.shot(shots, "dispatches")
+
+    # cancelling asks first; confirmed, the dispatch leaves the active list
+    p.locator("#dfilter").select_option("active")
+    expect_count(table, 1)
+    table.first.get_by_role("button", name="取消派遣").click()
+    expect_text(p, "#confirm-msg", "确定取消派遣")
+    pg.shot(shots, "confirm-cancel")
+    p.locator("#confirm").get_by_role("button", name="确定取消派遣").click()
+    expect_text(p, "#status", "已取消")
+    expect_text(p, "#view-dispatches", "没有派遣记录")
+    p.locator("#dfilter").select_option("cancelled")
+    expect_count(table, 1)
+    assert "已取消" in table.first.inner_text()
 
     # English toggle, kept across views
     p.get_by_role("button", name="Switch to English").click()
@@ -189,12 +168,64 @@ def test_dispatch_loop(page_factory: Any, server: Server, shots: Path) -> None:
     assert pg.errors == []
 
 
+# dots as (x, y, r) and street names as boxes, in the SVG's own units
+MAP_SHAPES = """() => ({
+  dots: [...document.querySelectorAll('#map circle.dot')].map((c) =>
+    [c.dataset.c, +c.getAttribute('cx'), +c.getAttribute('cy'), +c.getAttribute('r')]),
+  names: [...document.querySelectorAll('#map text.street-name')].map((t) => {
+    const b = t.getBBox(); return [t.textContent, b.x, b.y, b.width, b.height]; }),
+})"""
+
+
+def _overlaps(shapes: dict[str, list[list[Any]]]) -> list[str]:
+    bad = []
+    dots = shapes["dots"]
+    for i, (a, ax, ay, ar) in enumerate(dots):
+        for b, bx, by, br in dots[i + 1 :]:
+            if math.hypot(ax - bx, ay - by) < ar + br:
+                bad.append(f"{a} and {b}")
+        for name, x, y, w, h in shapes["names"]:
+            cx, cy = min(max(ax, x), x + w), min(max(ay, y), y + h)
+            if math.hypot(ax - cx, ay - cy) < ar:
+                bad.append(f"{a} under {name}")
+    return bad
+
+
+def test_map_keeps_communities_apart(page_factory: Any, server: Server) -> None:
+    pg = page_factory()
+    p = pg.sign_in(server.base, server.planner)
+    first = p.evaluate(MAP_SHAPES)
+    assert len(first["dots"]) == 120
+    assert len(first["names"]) == 13  # the sample's streets, each outlined and named
+    assert {n for n, *_ in first["names"]} >= {"宁海路街道", "湖南路街道", "挹江门街道"}
+    assert p.locator("#map path.street").count() == 13
+    for cat in ["all", *p.locator("#cat option").evaluate_all("(os) => os.map((o) => o.value)")]:
+        p.get_by_label("技能类别").select_option(cat)
+        assert _overlaps(p.evaluate(MAP_SHAPES)) == [], cat
+    # the same data draws the same picture
+    p.get_by_role("button", name="派遣记录").click()
+    p.get_by_role("button", name="需求热力图").click()
+    p.get_by_label("技能类别").select_option("all")
+    assert p.evaluate(MAP_SHAPES) == first
+    assert pg.errors == []
+
+
 def test_scope_in_the_page(page_factory: Any, server: Server, shots: Path) -> None:
+    # a refused token is said in the page's language, and nothing else shows
+    pg = page_factory()
+    p = pg.page
+    p.goto(server.base + "/")
+    p.get_by_label("访问令牌").fill("mt_not_a_token")
+    p.get_by_role("button", name="登录").click()
+    expect_text(p, "#error", "401")
+    assert latin_words(p.locator("#error").inner_text()) == []
+    assert p.locator("#tabs").is_hidden() and p.locator("#signin").is_visible()
+
     # analyst: masked names everywhere, no propose, no accept
     pg = page_factory()
     p = pg.sign_in(server.base, server.analyst)
     expect_text(p, "#role-badge", "分析员")
-    names = set(p.locator("#cadres-table td.cname").all_inner_texts())
+    names = set(p.locator("#cadres-table .cname").all_inner_texts())
     assert names == {"***"}
     p.get_by_role("button", name="派遣记录").click()
     p.get_by_role("button", name="派遣方案").click()
@@ -239,27 +270,29 @@ def test_console_is_served_without_token(server: Server) -> None:
 
     r = httpx.get(server.base + "/")
     assert r.status_code == 200 and "text/html" in r.headers["content-type"]
-    assert 'src="/console/console.js"' in r.text
-    assert httpx.get(server.base + "/console/console.js").status_code == 200
+    assert '<script type="module" src="/console/console.js">' in r.text
     assert (
         httpx.get(server.base + "/console/nope.js")
         .headers["content-type"]
         .startswith("application/problem+json")
     )
-    # everything the page shows comes from /v1 (and /openapi.json for the what-if probe)
-    js = httpx.get(server.base + "/console/console.js").text
-    assert re.findall(r"fetch\(([^,)]*)", js) == ["path", "'/openapi.json'"]
+    # the entry module and every module it imports, transitively, are served
+    seen: dict[str, str] = {}
+    todo = ["console.js"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        got = httpx.get(f"{server.base}/console/{name}")
+        assert got.status_code == 200, name
+        assert "javascript" in got.headers["content-type"], name
+        seen[name] = got.text
+        todo += re.findall(r"""^import .* from '\./([\w-]+\.js)';$""", got.text, re.M)
+    assert set(seen) == {p.name for p in STATIC.glob("*.js")}  # no module left unused
+    # everything the page shows comes from /v1 (and /openapi.json: which routes exist);
+    # the API client alone calls fetch
+    js = "\n".join(seen.values())
+    assert sorted(re.findall(r"fetch\(([^,)]*)", js)) == ["'/openapi.json'", "path"]
+    assert re.findall(r"fetch\(", seen["api.js"]) == ["fetch(", "fetch("]
     literal = re.findall(r"\bapi\(['`](/[^'`]*)", js)
     assert literal and all(u.startswith("/v1/") for u in literal)
-
-
-def expect_text(p: Any, selector: str, text: str) -> None:
-    from playwright.sync_api import expect
-
-    expect(p.locator(selector)).to_contain_text(text)
-
-
-def expect_count(locator: Any, n: int) -> None:
-    from playwright.sync_api import expect
-
-    expect(locator).to_have_count(n)

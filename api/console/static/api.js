@@ -1,0 +1,65 @@
+// The console's only door to the server: the public /v1 API with the pasted bearer token.
+
+import { S } from './core.js';
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+}
+
+/** A fresh Idempotency-Key per write, so that a double click never writes twice. */
+export function idemKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return 'console-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+export async function api(path, { method = 'GET', body, idem } = {}) {
+  const headers = { Authorization: `Bearer ${S.token}`, Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (idem) headers['Idempotency-Key'] = idem;
+  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = { detail: text }; }
+  if (!r.ok) throw new ApiError(r.status, data);
+  return data;
+}
+
+/** A write: POST/PUT/DELETE with a fresh Idempotency-Key. */
+export const write = (path, method = 'POST', body) => api(path, { method, body, idem: idemKey() });
+
+/** The server's OpenAPI document, read once: which optional routes this server has. */
+let SPEC;
+export async function hasRoute(path, method = 'get') {
+  if (SPEC === undefined) {
+    const r = await fetch('/openapi.json');
+    SPEC = r.ok ? await r.json() : {};
+  }
+  return Boolean(SPEC.paths?.[path]?.[method]);
+}
+
+export const dpath = (p) => `/v1/districts/${encodeURIComponent(S.district)}${p}`;
+
+export async function listAll(path) {
+  const out = [];
+  for (let offset = 0; ; offset += 1000) {
+    const sep = path.includes('?') ? '&' : '?';
+    const page = await api(`${dpath(path)}${sep}limit=1000&offset=${offset}`);
+    out.push(...page.data);
+    if (out.length >= page.count || page.data.length === 0) return out;
+  }
+}
+
+/** Reload demands and cadres after a write changed their counts. */
+export async function reloadPool() {
+  const [demands, cadres] = await Promise.all([listAll('/demands'), listAll('/cadres')]);
+  S.demands = demands; S.demById = new Map(demands.map((d) => [d.id, d]));
+  S.cadres = cadres; S.cadById = new Map(cadres.map((c) => [c.id, c]));
+}
+
+export async function reloadDeclines() {
+  S.declines = (await api(dpath('/declines'))).data;
+}

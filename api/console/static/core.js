@@ -1,0 +1,39 @@
+// Shared state and tiny DOM helpers of the console. Every other module imports from here,
+// and this module imports nothing, so the module graph has one root.
+
+export const S = {
+  lang: localStorage.getItem('matcher.lang') === 'en' ? 'en' : 'zh',
+  token: sessionStorage.getItem('matcher.token') || '',
+  me: null, districts: [], district: null, view: 'overview',
+  messages: { zh: null, en: null },
+  tax: null, tags: new Map(), communities: [], commById: new Map(), demands: [], demById: new Map(),
+  cadres: [], cadById: new Map(), category: 'all', picked: null, layout: null,
+  proposal: null, declines: [], sort: { key: 'score', dir: -1 }, filter: '', stateFilter: 'all',
+  selected: new Set(), open: null, busy: false,
+  dispatches: [], dispFilter: 'active', whatif: null,
+  demFilter: 'open', demSearch: '', demForm: false, draftNeeds: [],
+  cadSearch: '', cadFilter: 'all', cadOpen: null, history: null,
+};
+
+export const $ = (sel, root = document) => root.querySelector(sel);
+export const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const key = (a) => `${a.cadre}|${a.demand}`;
+export const when = (iso) => (iso ? String(iso).replace('T', ' ').slice(0, 16) : '—');
+
+export const can = {
+  propose: () => ['admin', 'dispatcher', 'planner'].includes(S.me?.role),
+  write: () => ['admin', 'dispatcher'].includes(S.me?.role),
+  whatif: () => ['admin', 'planner'].includes(S.me?.role),
+};
+
+export function setStatus(msg) { $('#status').textContent = msg || ''; }
+
+/** A table whose cells carry their column name, so that below 640 px each row can be a card. */
+export function table(id, cols, rows, { cls = '' } = {}) {
+  return `<table class="grid cards ${cls}" id="${id}"><thead><tr>${cols.map((c) =>
+    `<th scope="col"${c.cls ? ` class="${c.cls}"` : ''}>${c.head ?? esc(c.label)}</th>`).join('')}</tr></thead>
+    <tbody>${rows.map((r) => `<tr${r.attrs || ''}>${r.cells.map((html, i) => {
+      const c = cols[i];
+      return `<td data-label="${esc(c.label)}"${c.cls ? ` class="${c.cls}"` : ''}>${html}</td>`;
+    }).join('')}</tr>`).join('')}</tbody></table>`;
+}

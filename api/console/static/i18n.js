@@ -1,0 +1,330 @@
+// Words of the console in Chinese and English, number formats, and the rendering of the
+// server's coded messages ({code, params}) with the catalogue of GET /v1/messages.
+
+import { S } from './core.js';
+import { api, hasRoute } from './api.js';
+
+export const I18N = {
+  zh: {
+    skip: '跳到主要内容', title: '后备干部调度台', district: '区', signout: '退出登录',
+    signin: '登录', token: '访问令牌', signin_btn: '登录',
+    token_hint: '由管理员用命令', token_hint2: ' 生成；令牌只保存在本标签页。', views: '视图',
+    tab_overview: '需求热力图', tab_proposal: '派遣方案', tab_dispatches: '派遣记录',
+    tab_demands: '需求管理', tab_cadres: '干部管理', tab_whatif: '推演',
+    role: { admin: '管理员', dispatcher: '调度员', planner: '规划员', analyst: '分析员' },
+    signed_in: (r, ds) => `已登录：${r}，可见区 ${ds}`,
+    loading: '正在加载…', loaded: (c, p, d) => `已加载 ${c} 个社区、${p} 名干部、${d} 项需求`,
+    ov_h: '社区服务热力图', category: '技能类别', all: '全部类别',
+    legend: '未满足需求（按优先级加权）', none: '无', streets_legend: '虚线框为街道范围',
+    map_label: '社区位置图，颜色表示未满足的加权需求；可用键盘逐个查看社区',
+    pick_hint: '悬停、点击或用键盘选中一个社区查看数据。',
+    c_open: '待满足需求', c_slots: '缺口人数', c_weighted: '加权缺口', c_cadres: '居住干部',
+    c_free: '可用名额', street: '街道', clear: '取消选中',
+    demands_h: '需求', cadres_h: '干部', shown: (n, t) => `显示 ${n} / ${t}`,
+    id: '编号', title_col: '事项', community: '社区', priority: '优先级', filled: '已派/需要',
+    status: '状态', name: '姓名', load: '负荷', home: '居住社区', actions: '操作',
+    st: { open: '进行中', closed: '已关闭', done: '已完成', green: '绿', yellow: '黄', red: '红',
+      pending: '待定', accepted: '已接受', rejected: '已拒绝', superseded: '已被取代',
+      active: '进行中', completed: '已完成', cancelled: '已取消', no_show: '未到岗' },
+    stages: { open: '待派', partly_staffed: '部分到位', staffed: '已派满', done: '已完成', cancelled: '已取消', closed: '已关闭' },
+    pstatus: { pending: '待决定', decided: '已全部决定', superseded: '已被新方案取代' },
+    solver: { lp: '线性规划', lsa: '线性指派', empty: '无需求解' },
+    pr_h: '派遣方案', propose: '生成方案', proposed: (id, f, n) => `方案 #${id} 已生成：本次填补 ${f}/${n} 个缺口`, proposing: '正在计算最优方案…',
+    proposal_n: (id, at) => `方案 #${id}（${at}）`, no_proposal: '还没有方案。',
+    no_propose_role: '当前角色只能查看方案。',
+    superseded_note: '这个方案已被更新的方案取代，不能再接受；请重新生成方案。',
+    decided_note: '这个方案的每一项都已决定。',
+    kpi_district: '全区进度',
+    district_line: (b, p, a, n) => `已派 ${b} + 本次 ${p} = ${a}/总 ${n}`,
+    district_rate: (fb, fa) => `填补率 ${fb} → ${fa}`,
+    kpi_filled: '本次填补', kpi_fill: '本次填补率', kpi_pw: '优先级加权', kpi_fit: '平均技能匹配',
+    kpi_km: '平均路程', kpi_used: '使用干部', kpi_total: '需求名额', kpi_maxkm: '最远路程',
+    kpi_avail: '可用干部', kpi_obj: '目标值', kpi_solver: '求解',
+    certified: '已证明最优', filter: '筛选（编号、事项、社区、姓名）', state: '状态',
+    all_states: '全部', demand: '需求', cadre: '干部', score: '得分', select: '选择',
+    select_row: (d, c) => `选择 ${d} → ${c}`, explain: '说明',
+    explain_h: '评分说明', explain_hint: '点击一行查看得分构成和备选人选。',
+    km: '公里', fit: '技能匹配',
+    term: { fill: '填补', skill: '技能', travel: '路程', status: '三色状态' },
+    alts: '备选人选（按总分损失排序）', no_alts: '没有可行的备选人选。', loss: '损失',
+    accept_sel: '接受所选', accept_all: '全部接受', reject_sel: '拒绝所选',
+    reason: '拒绝原因', rej_unavail: '本人暂不可派', rej_until: '暂不可派至（可选）',
+    accepted_n: (n) => `已接受 ${n} 项，生成派遣`, rejected_n: (n) => `已拒绝 ${n} 项；重新生成方案将给出备选人选`,
+    rejected_away: (c) => `${c} 已标记为暂不可派，其待定派遣已拒绝`,
+    none_selected: '请先勾选待定的派遣。', nothing_pending: '没有待定的派遣。', alternate: (c) => `替补（${c} 已被拒绝）`,
+    unfilled_h: (n) => `未满足需求（${n}）`, slots: '缺口', qualified: '合格干部',
+    fix: '最小调整', sort_by: (c) => `按${c}排序`,
+    declines_h: (n) => `拒绝记录（${n}）`, no_declines: '没有拒绝记录。', time: '时间', by: '经办',
+    token_n: (id) => `令牌 #${id}`,
+    di_h: '派遣记录', note: '备注（可选）', note_col: '备注', skill: '技能', complete: '完成', cancel: '取消派遣', no_show: '未到岗',
+    created: '派遣时间', closed: '结束时间', no_dispatches: '没有派遣记录。',
+    completed_n: (id) => `派遣 #${id} 已完成`, cancelled_n: (id) => `派遣 #${id} 已取消`, no_show_n: (id) => `派遣 #${id} 已记为未到岗`,
+    confirm_cancel: (id, d, c) => `确定取消派遣 #${id}（${d} → ${c}）吗？取消后该干部的名额将释放。`,
+    confirm_yes_cancel: '确定取消派遣', confirm_back: '返回', confirm_ok: '确定',
+    dm_h: '需求管理', dm_add: '新增需求', dm_search: '搜索（编号、事项、社区）', stage: '进度',
+    dm_done: '结项', dm_cancel: '撤销', dm_reopen: '重新开放', headcount: '需要人数',
+    recurring: '长期需求（完成的派遣释放名额）', recurring_tag: '长期',
+    needs: '技能要求', level: '等级', required: '必须具备', add_need: '添加技能', remove: '移除',
+    certs: '所需证书', save: '保存需求', cancel_form: '收起',
+    no_needs: '还没有添加技能要求。', dm_added: (id) => `需求 ${id} 已新增`,
+    dm_closed: (id, o) => `需求 ${id} 已${o === 'cancelled' ? '撤销' : '结项'}`, dm_reopened: (id) => `需求 ${id} 已重新开放`,
+    confirm_dm_cancel: (id) => `确定撤销需求 ${id} 吗？它将不再出现在方案中。`, confirm_yes_dm: '确定撤销',
+    dm_more: '只显示前 200 项，请用搜索缩小范围。',
+    cd_h: '干部管理', cd_search: '搜索（编号、姓名、社区）', availability: '可派情况',
+    available: '可派', unavail: (d) => (d ? `暂不可派（至 ${d}）` : '暂不可派（未定期限）'),
+    history: '履历', withdraw: '退出人才池', mark_unavail: '标记暂不可派', restore: '恢复可派',
+    until: '截至日期（可选）', reason_opt: '原因（可选）', cd_all: '全部', cd_unavail: '暂不可派',
+    history_h: (c) => `${c} 的派遣履历`, history_none: '还没有派遣。', cd_declines: '被拒绝的推荐',
+    confirm_withdraw: (c) => `确定让 ${c} 退出人才池吗？其记录将从名单中移除。`, confirm_yes_withdraw: '确定退出',
+    withdrawn: (c) => `${c} 已退出人才池`, marked_unavail: (c) => `${c} 已标记为暂不可派`, restored: (c) => `${c} 已恢复可派`,
+    close_panel: '关闭',
+    wi_h: '推演（规划员）', wi_na: '此服务器不支持推演。',
+    wi_role: '推演需要规划员或管理员权限。', wi_run: '运行推演', wi_file: '场景文件（TOML）',
+    wi_explain: '为空缺计算最小调整（较慢）', wi_fix_h: '空缺的最小调整', wi_bad_toml: '场景文件读不懂',
+    wi_scale: '需求倍数', wi_remove: '移除干部（编号，逗号分隔）', wi_travel: '路程上限（公里）',
+    wi_filled: '已填补', wi_fill: '填补率', wi_running: '正在推演…', baseline: '基线', scenario: '场景', delta: '变化', churn: '人员变动',
+    kept: '保留', moved: '调动', added: '新增', dropped: '撤销', kpi: '指标',
+    error: '出错了',
+    kind: { cadre_removed: '干部已移除', cadre_changed: '干部信息已变更', cadre_unavailable: '干部暂不可派',
+      capacity_used_meanwhile: '干部名额已被占用', demand_removed: '需求已删除', demand_closed: '需求已关闭',
+      demand_changed: '需求已变更', headcount_filled_meanwhile: '需求名额已满', pair_declined: '该组合已被拒绝',
+      already_dispatched: '已在派遣中', already_accepted: '已接受过', already_rejected: '已拒绝过',
+      already_superseded: '已被新方案取代', superseded: '方案已被新方案取代', nothing_pending: '没有待定的派遣',
+      'has active dispatches': '仍有进行中的派遣' },
+    illegal: (cur) => `当前状态为“${cur}”，不能这样操作`,
+  },
+  en: {
+    skip: 'Skip to main content', title: 'Reserve-cadre dispatch console', district: 'District',
+    signout: 'Sign out', signin: 'Sign in', token: 'Access token', signin_btn: 'Sign in',
+    token_hint: 'Created by an admin with', token_hint2: '; kept in this tab only.', views: 'Views',
+    tab_overview: 'Demand heat map', tab_proposal: 'Proposal', tab_dispatches: 'Dispatches',
+    tab_demands: 'Demands', tab_cadres: 'Cadres', tab_whatif: 'What-if',
+    role: { admin: 'admin', dispatcher: 'dispatcher', planner: 'planner', analyst: 'analyst' },
+    signed_in: (r, ds) => `Signed in as ${r}; districts ${ds}`,
+    loading: 'Loading…', loaded: (c, p, d) => `Loaded ${c} communities, ${p} cadres, ${d} demands`,
+    ov_h: 'Community service heat map', category: 'Skill category', all: 'All categories',
+    legend: 'Unmet demand (priority-weighted)', none: 'none', streets_legend: 'dashed outlines are streets',
+    map_label: 'Map of communities, coloured by unmet weighted demand; Tab through them',
+    pick_hint: 'Hover, click or Tab to a community to see its numbers.',
+    c_open: 'Open demands', c_slots: 'Unfilled slots', c_weighted: 'Weighted unmet', c_cadres: 'Cadres living here',
+    c_free: 'Free capacity', street: 'Street', clear: 'Clear selection',
+    demands_h: 'Demands', cadres_h: 'Cadres', shown: (n, t) => `Showing ${n} of ${t}`,
+    id: 'ID', title_col: 'Title', community: 'Community', priority: 'Priority', filled: 'Filled/needed',
+    status: 'Status', name: 'Name', load: 'Load', home: 'Home', actions: 'Actions',
+    st: { open: 'open', closed: 'closed', done: 'done', green: 'green', yellow: 'yellow', red: 'red',
+      pending: 'pending', accepted: 'accepted', rejected: 'rejected', superseded: 'superseded',
+      active: 'active', completed: 'completed', cancelled: 'cancelled', no_show: 'no-show' },
+    stages: { open: 'open', partly_staffed: 'partly staffed', staffed: 'staffed', done: 'done', cancelled: 'cancelled', closed: 'closed' },
+    pstatus: { pending: 'pending', decided: 'decided', superseded: 'superseded by a newer proposal' },
+    solver: { lp: 'linear programme', lsa: 'linear assignment', empty: 'nothing to solve' },
+    pr_h: 'Proposal', propose: 'Propose', proposed: (id, f, n) => `Proposal #${id} ready: it fills ${f} of ${n} slots`, proposing: 'Computing the optimal plan…',
+    proposal_n: (id, at) => `Proposal #${id} (${at})`, no_proposal: 'No proposal yet.',
+    no_propose_role: 'Your role can view proposals only.',
+    superseded_note: 'A newer proposal supersedes this one; it can no longer be accepted. Propose again.',
+    decided_note: 'Every pair of this proposal is decided.',
+    kpi_district: 'District',
+    district_line: (b, p, a, n) => `staffed ${b} + this ${p} = ${a} of ${n}`,
+    district_rate: (fb, fa) => `fill rate ${fb} → ${fa}`,
+    kpi_filled: 'This fills', kpi_fill: 'Its fill rate', kpi_pw: 'Priority-weighted', kpi_fit: 'Mean skill fit',
+    kpi_km: 'Mean travel', kpi_used: 'Cadres used', kpi_total: 'Slots', kpi_maxkm: 'Max travel',
+    kpi_avail: 'Cadres available', kpi_obj: 'Objective', kpi_solver: 'Solver',
+    certified: 'certified optimal', filter: 'Filter (id, title, community, name)', state: 'State',
+    all_states: 'all', demand: 'Demand', cadre: 'Cadre', score: 'Score', select: 'Select',
+    select_row: (d, c) => `Select ${d} → ${c}`, explain: 'Explain',
+    explain_h: 'Explanation', explain_hint: 'Click a row to see its score breakdown and alternates.',
+    km: 'km', fit: 'skill fit',
+    term: { fill: 'fill', skill: 'skill', travel: 'travel', status: 'status' },
+    alts: 'Ranked alternates (by loss in total score)', no_alts: 'No feasible alternate.', loss: 'loss',
+    accept_sel: 'Accept selected', accept_all: 'Accept all', reject_sel: 'Reject selected',
+    reason: 'Reason for rejecting', rej_unavail: 'the cadre is unavailable', rej_until: 'Unavailable until (optional)',
+    accepted_n: (n) => `Accepted ${n}; dispatches created`,
+    rejected_n: (n) => `Rejected ${n}; a new proposal offers the alternates`,
+    rejected_away: (c) => `${c} marked unavailable; their pending pairs are rejected`,
+    none_selected: 'Tick pending assignments first.', nothing_pending: 'Nothing is pending.', alternate: (c) => `alternate (${c} declined)`,
+    unfilled_h: (n) => `Unfilled demands (${n})`, slots: 'slots', qualified: 'qualified cadres',
+    fix: 'smallest fix', sort_by: (c) => `Sort by ${c}`,
+    declines_h: (n) => `Declines (${n})`, no_declines: 'No declines.', time: 'Time', by: 'By',
+    token_n: (id) => `token #${id}`,
+    di_h: 'Dispatches', note: 'Note (optional)', note_col: 'Note', skill: 'Skill', complete: 'Complete', cancel: 'Cancel', no_show: 'No-show',
+    created: 'Created', closed: 'Closed', no_dispatches: 'No dispatches.',
+    completed_n: (id) => `Dispatch #${id} completed`, cancelled_n: (id) => `Dispatch #${id} cancelled`, no_show_n: (id) => `Dispatch #${id} marked no-show`,
+    confirm_cancel: (id, d, c) => `Cancel dispatch #${id} (${d} → ${c})? The cadre's capacity is freed.`,
+    confirm_yes_cancel: 'Cancel the dispatch', confirm_back: 'Back', confirm_ok: 'OK',
+    dm_h: 'Demands', dm_add: 'Add a demand', dm_search: 'Search (id, title, community)', stage: 'Stage',
+    dm_done: 'Done', dm_cancel: 'Cancel', dm_reopen: 'Reopen', headcount: 'Headcount',
+    recurring: 'Recurring (completed dispatches free their slot)', recurring_tag: 'recurring',
+    needs: 'Skills needed', level: 'Level', required: 'required', add_need: 'Add skill', remove: 'Remove',
+    certs: 'Certificates required', save: 'Save demand', cancel_form: 'Close',
+    no_needs: 'No skills added yet.', dm_added: (id) => `Demand ${id} added`,
+    dm_closed: (id, o) => `Demand ${id} ${o === 'cancelled' ? 'cancelled' : 'done'}`, dm_reopened: (id) => `Demand ${id} reopened`,
+    confirm_dm_cancel: (id) => `Cancel demand ${id}? It is no longer proposed.`, confirm_yes_dm: 'Cancel the demand',
+    dm_more: 'Showing the first 200 only; search to narrow down.',
+    cd_h: 'Cadres', cd_search: 'Search (id, name, community)', availability: 'Availability',
+    available: 'available', unavail: (d) => (d ? `unavailable until ${d}` : 'unavailable (no end date)'),
+    history: 'History', withdraw: 'Withdraw from pool', mark_unavail: 'Mark unavailable', restore: 'Make available',
+    until: 'Until (optional)', reason_opt: 'Reason (optional)', cd_all: 'all', cd_unavail: 'unavailable',
+    history_h: (c) => `Dispatch history of ${c}`, history_none: 'No dispatches yet.', cd_declines: 'Declined proposals',
+    confirm_withdraw: (c) => `Withdraw ${c} from the pool? Their record leaves the list.`, confirm_yes_withdraw: 'Withdraw',
+    withdrawn: (c) => `${c} withdrawn from the pool`, marked_unavail: (c) => `${c} marked unavailable`, restored: (c) => `${c} is available again`,
+    close_panel: 'Close',
+    wi_h: 'What-if (planners)', wi_na: 'What-if is not available on this server.',
+    wi_role: 'What-if needs the planner or admin role.', wi_run: 'Run scenario', wi_file: 'Scenario file (TOML)',
+    wi_explain: 'Compute the smallest fix for empty slots (slower)', wi_fix_h: 'Smallest fix per empty slot',
+    wi_bad_toml: 'Cannot read the scenario file',
+    wi_scale: 'Demand scale', wi_remove: 'Remove cadres (ids, comma-separated)', wi_travel: 'Travel limit (km)',
+    wi_filled: 'Filled', wi_fill: 'Fill rate', wi_running: 'Running the scenario…', baseline: 'baseline', scenario: 'scenario', delta: 'delta', churn: 'Churn',
+    kept: 'kept', moved: 'moved', added: 'added', dropped: 'dropped', kpi: 'KPI',
+    error: 'Error',
+    kind: {},
+    illegal: (cur) => `it is ${cur} now`,
+  },
+};
+
+export const t = (k, ...args) => {
+  const v = I18N[S.lang][k];
+  return typeof v === 'function' ? v(...args) : v;
+};
+/** One word of a small vocabulary (`st`, `stages`, `pstatus`, `solver`, `kind`), or the raw value. */
+export const word = (group, v) => I18N[S.lang][group]?.[v] ?? v;
+export const st = (s) => word('st', s);
+export const num = (v, d = 2) => Number(v).toLocaleString(S.lang === 'zh' ? 'zh-CN' : 'en',
+  { maximumFractionDigits: d, minimumFractionDigits: 0 });
+export const pct = (v) => `${num(v * 100, 1)}%`;
+export const listSep = () => (S.lang === 'zh' ? '、' : ', ');
+export const catName = (c) => (S.lang === 'zh' ? c.zh : c.en);
+
+/** Index the taxonomy: tag slugs ("category.tag"), category slugs and cert slugs → names. */
+export function indexTaxonomy(tax) {
+  const m = new Map();
+  for (const c of tax?.categories || []) {
+    m.set(c.slug, c);
+    for (const g of c.tags || []) m.set(g.slug, g); // tag slugs arrive whole: "category.tag"
+  }
+  for (const c of tax?.certs || []) m.set(c.slug, c);
+  return m;
+}
+export const tagName = (slug) => { const g = S.tags.get(slug); return g ? catName(g) : slug; };
+
+// ------------------------------------------------------------------ coded messages
+// The server's catalogue (GET /v1/messages?lang=…) and its rendering rules, as in
+// docs/api.md "Messages" and matcher.messages.render: templates with {name}, {name:spec},
+// {name?one|other} and optional [ … ] parts; params looked up by their kind.
+
+/** Read the catalogue of a language once; a server without the route leaves English text. */
+export async function loadMessages(lang = S.lang) {
+  if (S.messages[lang]) return;
+  try {
+    S.messages[lang] = (await hasRoute('/v1/messages')) ? await api(`/v1/messages?lang=${lang}`) : {};
+  } catch {
+    S.messages[lang] = {};
+  }
+}
+
+const cat = () => S.messages[S.lang] || {};
+const sep = (k) => cat().separators?.[k] ?? (k === 'list' ? listSep() : S.lang === 'zh' ? '；' : '; ');
+
+function template(code) {
+  const m = cat().messages;
+  if (!m || !code) return undefined;
+  for (let c = code; ; c = c.slice(0, c.lastIndexOf('.'))) {
+    if (m[c] !== undefined) return m[c];
+    if (!c.includes('.')) return undefined;
+  }
+}
+
+const present = (v) => v !== undefined && v !== null && v !== 0 && v !== '' && !(Array.isArray(v) && !v.length);
+
+function number(v, spec) {
+  if (!spec) return String(v);
+  if (spec === 'g') return String(Number(v.toPrecision(6)));
+  const m = /^(\+?)\.(\d+)([f%])$/.exec(spec);
+  if (!m) return String(v);
+  const s = m[3] === '%' ? `${(100 * v).toFixed(Number(m[2]))}%` : v.toFixed(Number(m[2]));
+  return m[1] && v >= 0 ? `+${s}` : s;
+}
+
+function item(name, v) {
+  const kind = cat().params?.[name];
+  if (!kind) return v;
+  if (kind === 'taxonomy') return tagName(v);
+  if (kind === 'community') return S.commById.get(v)?.name ?? v;
+  if (kind === 'requirement') { const i = v.lastIndexOf(':'); return `${tagName(v.slice(0, i))} ≥ ${v.slice(i + 1)}`; }
+  if (kind === 'edit') { const i = v.indexOf(':'); return render('item.edit', { n: v.slice(0, i), edit_kind: v.slice(i + 1) }); }
+  if (kind.endsWith('.')) return cat().messages?.[kind + v] ?? v;
+  return v;
+}
+
+function value(name, v, spec) {
+  if (v === undefined || v === null) return '';
+  if (Array.isArray(v)) return v.map((x) => item(name, String(x))).join(sep('list'));
+  if (typeof v === 'number') return number(v, spec);
+  return item(name, String(v));
+}
+
+const FIELD = /\{(\w+)(?:\?([^|{}]*)\|([^{}]*)|:([^{}]*))?\}/g;
+
+function render(code, params = {}) {
+  const tpl = template(code);
+  if (tpl === undefined) return undefined;
+  const p = params || {};
+  return tpl
+    .replace(/\[([^[\]]*)\]/g, (_, inner) => ([...inner.matchAll(FIELD)].every((m) => present(p[m[1]])) ? inner : ''))
+    .replace(FIELD, (_, name, one, other, spec) => (one !== undefined ? (p[name] === 1 ? one : other) : value(name, p[name], spec)));
+}
+
+/** One coded message in the current language; without a catalogue, the fallback (English) text. */
+export function msg(code, params, fallback) {
+  return render(code, params) ?? fallback ?? code ?? '';
+}
+
+/** The reasons of an unfilled demand: `why` in the current language, else English `reasons`. */
+export function reasons(item) {
+  const en = item.reasons || [];
+  if (Array.isArray(item.why) && item.why.length) return item.why.map((w, i) => msg(w.code, w.params, en[i]));
+  return en;
+}
+
+/** A fix option ({text, why: {code, params}}) or a churn row ({reason, why: [...]}) in words. */
+export function say(x) {
+  if (x === null || x === undefined) return '';
+  if (typeof x === 'string') return x;
+  const en = x.text ?? x.reason ?? x.detail ?? x.message;
+  if (Array.isArray(x.why)) {
+    const parts = x.why.map((w) => render(w.code, w.params));
+    return parts.every((s) => s !== undefined) ? parts.join(sep('clause')) : en ?? '';
+  }
+  if (x.why?.code) return msg(x.why.code, x.why.params, en);
+  if (x.code) return msg(x.code, x.params, en);
+  return en ?? '';
+}
+
+/** One entry of a 409's `changes`: `change.<kind>` with the other keys as params. */
+function change(c) {
+  if (typeof c === 'string') return c;
+  const { kind, ...params } = c;
+  const coded = kind ? render(`change.${kind}`, params) : undefined;
+  if (coded !== undefined) return coded;
+  const what = [c.demand, c.cadre, c.dispatch ? `#${c.dispatch}` : null].filter(Boolean).join(' → ');
+  const k = kind ?? c.message;
+  const how = k === 'illegal_transition' ? t('illegal', st(c.current)) : k ? I18N[S.lang].kind[k] ?? k.replace(/_/g, ' ') : '';
+  return [what, how].filter(Boolean).join(' ');
+}
+
+/** One 422 `errors[]` item: where, what, and the hint. */
+function fieldError(e) {
+  const where = e.pointer ?? [e.file, e.row, e.column].filter((x) => x !== undefined && x !== null).join(':');
+  const what = msg(e.code, e.params, e.message);
+  const hint = e.hint_code ? msg(e.hint_code, e.hint_params, e.hint) : e.hint;
+  return [where, what, hint].filter(Boolean).join(' ');
+}
+
+/** The text of a failed call for people: coded detail when there is one, never raw JSON. */
+export function problemText(err) {
+  const p = err.problem || {};
+  const head = p.code ? msg(p.code, p.params, err.message) : err.message;
+  const parts = [`${t('error')}${err.status ? `（${err.status}）` : ''}：${head}`];
+  if (S.lang === 'en') parts[0] = `${t('error')}${err.status ? ` (${err.status})` : ''}: ${head}`;
+  for (const c of p.changes || []) parts.push(change(c));
+  for (const e of p.errors || []) parts.push(fieldError(e));
+  return parts.join(' · ');
+}

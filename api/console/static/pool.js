@@ -1,0 +1,273 @@
+// The pool: demands (add one; close it as done or cancelled; reopen it) and cadres
+// (history and declines of one; mark unavailable until a date; withdraw from the pool).
+
+import { $, S, can, esc, setStatus, table, when } from './core.js';
+import { dpath, listAll, reloadPool, write } from './api.js';
+import { catName, st, t, tagName } from './i18n.js';
+import { cadreLabel, commName, load, stageOf, tri } from './overview.js';
+import { actor } from './proposal.js';
+import { confirmDialog, guarded } from './ui.js';
+
+const SHOW = 200;
+const has = (q, ...xs) => !q || xs.some((x) => String(x ?? '').toLowerCase().includes(q));
+const closed = (d) => d.status !== 'open';
+
+// ------------------------------------------------------------------ demands
+function demandForm() {
+  const comms = [...S.communities].sort((a, b) => a.street.localeCompare(b.street, 'zh-CN') || a.name.localeCompare(b.name, 'zh-CN'));
+  const cats = S.tax?.categories || [];
+  const opt = (v, label, sel) => `<option value="${esc(v)}"${sel ? ' selected' : ''}>${esc(label)}</option>`;
+  const levels = (sel) => [1, 2, 3, 4, 5].map((n) => opt(n, n, n === sel)).join('');
+  return `<form id="dm-form" class="card form">
+    <div class="fields">
+      <label>${esc(t('id'))} <input id="dm-id" name="id" type="text" required maxlength="128" pattern="[A-Za-z0-9][A-Za-z0-9_.\\-]*" spellcheck="false"></label>
+      <label>${esc(t('title_col'))} <input id="dm-title" name="title" type="text" required maxlength="500"></label>
+      <label>${esc(t('community'))} <select id="dm-comm" name="community">${comms.map((c) => opt(c.id, `${c.name}（${c.street}）`)).join('')}</select></label>
+      <label>${esc(t('headcount'))} <input id="dm-head" name="headcount" type="number" min="1" max="1000" value="1" required></label>
+      <label>${esc(t('priority'))} <select id="dm-prio" name="priority">${levels(3)}</select></label>
+      <label><input id="dm-rec" name="recurring" type="checkbox"> ${esc(t('recurring'))}</label>
+    </div>
+    <fieldset><legend>${esc(t('needs'))}</legend>
+      <div class="fields">
+        <label>${esc(t('skill'))} <select id="dm-tag">${cats.map((c) => `<optgroup label="${esc(catName(c))}">
+          ${c.tags.map((g) => opt(g.slug, catName(g))).join('')}</optgroup>`).join('')}</select></label>
+        <label>${esc(t('level'))} <select id="dm-level">${levels(3)}</select></label>
+        <label><input id="dm-req" type="checkbox"> ${esc(t('required'))}</label>
+        <button type="button" id="dm-add-need">${esc(t('add_need'))}</button>
+      </div>
+      <ul id="dm-needs" class="chips">${S.draftNeeds.length ? S.draftNeeds.map((n, i) => `<li>${esc(tagName(n.slug))} · ${esc(t('level'))} ${n.level}${n.required ? ` · ${esc(t('required'))}` : ''}
+        <button type="button" class="link dm-drop" data-i="${i}" aria-label="${esc(`${t('remove')} ${tagName(n.slug)}`)}">${esc(t('remove'))}</button></li>`).join('')
+        : `<li class="hint">${esc(t('no_needs'))}</li>`}</ul>
+    </fieldset>
+    <fieldset><legend>${esc(t('certs'))}</legend><div class="fields">
+      ${(S.tax?.certs || []).map((c) => `<label><input type="checkbox" name="cert" value="${esc(c.slug)}"> ${esc(catName(c))}</label>`).join('')}
+    </div></fieldset>
+    <div class="row"><button type="submit" class="primary">${esc(t('save'))}</button>
+      <button type="button" id="dm-hide">${esc(t('cancel_form'))}</button></div>
+  </form>`;
+}
+
+export function renderDemands() {
+  const view = $('#view-demands');
+  const w = can.write();
+  const q = S.demSearch.trim().toLowerCase();
+  const all = S.demands.filter((d) => (S.demFilter === 'all' || (S.demFilter === 'open' ? !closed(d)
+    : S.demFilter === 'done' ? ['done', 'closed'].includes(d.status) : d.status === S.demFilter))
+    && has(q, d.id, d.title, commName(d.community)));
+  const ds = all.slice(0, SHOW);
+  const cols = [{ label: t('id') }, { label: t('title_col') }, { label: t('community') }, { label: t('priority'), cls: 'n' },
+    { label: t('filled'), cls: 'n' }, { label: t('stage') }];
+  if (w) cols.push({ label: t('actions'), cls: 'acts' });
+  const rows = ds.map((d) => {
+    const cells = [esc(d.id), `${esc(d.title)}${d.recurring ? ` <span class="tag alt">${esc(t('recurring_tag'))}</span>` : ''}`,
+      esc(commName(d.community)), d.priority, `${d.filled}/${d.headcount}`,
+      `<span class="state ${esc(d.stage ?? d.status)}">${esc(stageOf(d))}</span>`];
+    if (w) {
+      cells.push(closed(d) ? `<button type="button" class="dm-reopen" data-id="${esc(d.id)}">${esc(t('dm_reopen'))}</button>`
+        : `<button type="button" class="dm-done" data-id="${esc(d.id)}">${esc(t('dm_done'))}</button>
+           <button type="button" class="dm-cancel danger" data-id="${esc(d.id)}">${esc(t('dm_cancel'))}</button>`);
+    }
+    return { attrs: ` data-id="${esc(d.id)}"`, cells };
+  });
+  view.innerHTML = `<div class="head"><h2 id="dm-h">${esc(t('dm_h'))}</h2>
+      ${w ? `<button type="button" id="dm-show" class="primary" aria-expanded="${S.demForm}">${esc(t('dm_add'))}</button>` : ''}</div>
+    ${w && S.demForm ? demandForm() : ''}
+    <div class="filters">
+      <label>${esc(t('dm_search'))} <input id="dm-search" type="search" value="${esc(S.demSearch)}"></label>
+      <label>${esc(t('status'))} <select id="dm-filter">${['open', 'done', 'cancelled', 'all'].map((s) =>
+        `<option value="${s}"${s === S.demFilter ? ' selected' : ''}>${esc(s === 'all' ? t('all_states') : st(s))}</option>`).join('')}</select></label>
+      <span class="hint" id="dm-count">${esc(t('shown', ds.length, all.length))}</span>
+    </div>
+    ${all.length > SHOW ? `<p class="hint">${esc(t('dm_more'))}</p>` : ''}
+    <div class="scroll fill">${table('demands-admin', cols, rows)}</div>`;
+}
+
+async function addDemand(form) {
+  const fd = new FormData(form);
+  const needs = {}, requires = {};
+  for (const n of S.draftNeeds) { needs[n.slug] = n.level; if (n.required) requires[n.slug] = n.level; }
+  const id = String(fd.get('id')).trim();
+  const body = {
+    id, title: String(fd.get('title')).trim(), community: String(fd.get('community')), needs, requires,
+    certs: fd.getAll('cert').map(String), headcount: Number(fd.get('headcount')), priority: Number(fd.get('priority')),
+  };
+  if (fd.get('recurring') === 'on') body.recurring = true;
+  await write(dpath('/demands'), 'POST', body);
+  Object.assign(S, { demForm: false, draftNeeds: [], demSearch: id, demFilter: 'all', layout: S.layout });
+  await reloadPool();
+  renderDemands();
+  setStatus(t('dm_added', id));
+}
+
+async function closeDemand(id, outcome) {
+  if (outcome === 'cancelled' && !await confirmDialog(t('confirm_dm_cancel', id), t('confirm_yes_dm'))) return;
+  await write(dpath(`/demands/${encodeURIComponent(id)}/close`), 'POST', { outcome });
+  await reloadPool();
+  renderDemands();
+  setStatus(t('dm_closed', id, outcome));
+}
+
+async function reopenDemand(id) {
+  await write(dpath(`/demands/${encodeURIComponent(id)}/reopen`), 'POST', {});
+  await reloadPool();
+  renderDemands();
+  setStatus(t('dm_reopened', id));
+}
+
+export function wireDemands() {
+  const v = $('#view-demands');
+  v.addEventListener('click', (e) => guarded(async () => {
+    const b = e.target.closest('button');
+    if (!b) return;
+    if (b.id === 'dm-show' || b.id === 'dm-hide') { S.demForm = b.id === 'dm-show' ? !S.demForm : false; renderDemands(); return; }
+    if (b.id === 'dm-add-need') {
+      const slug = $('#dm-tag').value;
+      S.draftNeeds = [...S.draftNeeds.filter((n) => n.slug !== slug), { slug, level: Number($('#dm-level').value), required: $('#dm-req').checked }];
+      keepForm(() => renderDemands());
+      $('#dm-add-need').focus();
+      return;
+    }
+    if (b.classList.contains('dm-drop')) { S.draftNeeds.splice(Number(b.dataset.i), 1); keepForm(() => renderDemands()); return; }
+    if (b.classList.contains('dm-done')) await closeDemand(b.dataset.id, 'done');
+    else if (b.classList.contains('dm-cancel')) await closeDemand(b.dataset.id, 'cancelled');
+    else if (b.classList.contains('dm-reopen')) await reopenDemand(b.dataset.id);
+  }));
+  v.addEventListener('submit', (e) => { e.preventDefault(); guarded(() => addDemand(e.target)); });
+  v.addEventListener('input', (e) => {
+    if (e.target.id === 'dm-search') {
+      S.demSearch = e.target.value;
+      keepForm(() => renderDemands());
+      const s = $('#dm-search'); s.focus(); s.setSelectionRange(s.value.length, s.value.length);
+    }
+  });
+  v.addEventListener('change', (e) => { if (e.target.id === 'dm-filter') { S.demFilter = e.target.value; keepForm(() => renderDemands()); } });
+}
+
+/** Redraw without losing what was typed into the add-demand form. */
+function keepForm(draw) {
+  const form = $('#dm-form');
+  const saved = form ? [...form.elements].filter((el) => el.name || el.id).map((el) => [el.id || `${el.name}=${el.value}`, el.type === 'checkbox' ? el.checked : el.value]) : [];
+  draw();
+  const f = $('#dm-form');
+  if (!f) return;
+  for (const [k, v] of saved) {
+    const el = k.includes('=') ? f.querySelector(`input[name="${k.split('=')[0]}"][value="${CSS.escape(k.split('=')[1])}"]`) : f.querySelector(`#${CSS.escape(k)}`);
+    if (!el) continue;
+    if (el.type === 'checkbox') el.checked = v; else el.value = v;
+  }
+}
+
+// ------------------------------------------------------------------ cadres
+const unavailText = (c) => (c.unavailable ? t('unavail', c.unavailable.until) : t('available'));
+
+export function renderCadres() {
+  const view = $('#view-cadres');
+  const w = can.write();
+  const q = S.cadSearch.trim().toLowerCase();
+  const all = S.cadres.filter((c) => (S.cadFilter === 'all' || (S.cadFilter === 'unavailable' ? c.unavailable : c.status === S.cadFilter))
+    && has(q, c.id, c.name, commName(c.home)));
+  const cs = all.slice(0, SHOW);
+  const cols = [{ label: t('id') }, { label: t('name') }, { label: t('home') }, { label: t('status') }, { label: t('load') },
+    { label: t('availability') }, { label: t('actions'), cls: 'acts' }];
+  const rows = cs.map((c) => ({ attrs: ` data-id="${esc(c.id)}"${S.cadOpen === c.id ? ' class="open"' : ''}`, cells: [
+    esc(c.id), `<span class="cname">${esc(c.name)}</span>`, esc(commName(c.home)), tri(c), load(c),
+    `<span class="${c.unavailable ? 'state cancelled' : ''}">${esc(unavailText(c))}</span>`,
+    `<button type="button" class="cd-open" data-id="${esc(c.id)}" aria-expanded="${S.cadOpen === c.id}">${esc(t('history'))}</button>
+     ${w ? `<button type="button" class="cd-withdraw danger" data-id="${esc(c.id)}">${esc(t('withdraw'))}</button>` : ''}`] }));
+  view.innerHTML = `<div class="head"><h2 id="cd-h">${esc(t('cd_h'))}</h2></div>
+    <div class="filters">
+      <label>${esc(t('cd_search'))} <input id="cd-search" type="search" value="${esc(S.cadSearch)}"></label>
+      <label>${esc(t('status'))} <select id="cd-filter">${['all', 'green', 'yellow', 'red', 'unavailable'].map((s) =>
+        `<option value="${s}"${s === S.cadFilter ? ' selected' : ''}>${esc(s === 'all' ? t('cd_all') : s === 'unavailable' ? t('cd_unavail') : st(s))}</option>`).join('')}</select></label>
+      <span class="hint" id="cd-count">${esc(t('shown', cs.length, all.length))}</span>
+    </div>
+    ${all.length > SHOW ? `<p class="hint">${esc(t('dm_more'))}</p>` : ''}
+    <div class="pool">
+      <div class="scroll fill">${table('cadres-admin', cols, rows)}</div>
+      <aside id="cd-panel" class="card" aria-live="polite"${S.cadOpen ? '' : ' hidden'}></aside>
+    </div>`;
+  if (S.cadOpen) drawPanel();
+}
+
+function drawPanel() {
+  const box = $('#cd-panel');
+  const c = S.cadById.get(S.cadOpen);
+  if (!box || !c) return;
+  const w = can.write();
+  const hist = S.history?.cadre === c.id ? S.history.data : [];
+  const decl = S.declines.filter((x) => x.cadre === c.id);
+  box.hidden = false;
+  box.innerHTML = `<div class="head"><h3 id="cd-panel-h">${esc(t('history_h', cadreLabel(c.id)))}</h3>
+      <button type="button" id="cd-close">${esc(t('close_panel'))}</button></div>
+    <p>${tri(c)} · ${esc(t('load'))} ${c.active_dispatches}/${c.capacity} · <b id="cd-avail">${esc(unavailText(c))}</b>
+      ${c.unavailable?.reason ? ` · ${esc(c.unavailable.reason)}` : ''}</p>
+    ${w ? (c.unavailable ? `<div class="row"><button type="button" id="cd-restore">${esc(t('restore'))}</button></div>`
+    : `<form id="cd-unavail" class="fields">
+        <label>${esc(t('until'))} <input id="cd-until" type="date"></label>
+        <label>${esc(t('reason_opt'))} <input id="cd-reason" type="text" maxlength="500"></label>
+        <button type="submit">${esc(t('mark_unavail'))}</button></form>`) : ''}
+    ${hist.length ? `<div class="scroll">${table('cd-history', [
+      { label: '#', cls: 'n' }, { label: t('demand') }, { label: t('status') }, { label: t('created') }, { label: t('closed') },
+      { label: t('by') }, { label: t('note_col') }],
+    hist.map((x) => ({ cells: [x.id, `${esc(x.demand)} ${esc(S.demById.get(x.demand)?.title || '')}`,
+      `<span class="state ${esc(x.status)}">${esc(st(x.status))}</span>`, esc(when(x.created_at)), esc(when(x.closed_at)),
+      x.closed_by ? actor(x.closed_by) : actor(x.created_by), esc(x.note ?? '')] })), { cls: 'stack' })}</div>`
+    : `<p class="hint">${esc(t('history_none'))}</p>`}
+    <h4>${esc(t('cd_declines'))}</h4>
+    ${decl.length ? `<ul class="plain" id="cd-declines">${decl.map((x) => `<li>${esc(x.demand)} ${esc(S.demById.get(x.demand)?.title || '')}
+      · ${esc(x.reason ?? '—')} · ${esc(when(x.created_at))}</li>`).join('')}</ul>` : `<p class="hint">${esc(t('no_declines'))}</p>`}`;
+}
+
+async function openCadre(id) {
+  S.cadOpen = S.cadOpen === id ? null : id;
+  if (S.cadOpen) S.history = { cadre: id, data: await listAll(`/cadres/${encodeURIComponent(id)}/dispatches`) };
+  renderCadres();
+  if (S.cadOpen) {
+    $('#cd-panel').scrollIntoView({ block: 'nearest' });
+    $('#cd-close')?.focus();
+  }
+}
+
+async function withdraw(id) {
+  if (!await confirmDialog(t('confirm_withdraw', cadreLabel(id)), t('confirm_yes_withdraw'))) return;
+  const label = cadreLabel(id);
+  await write(dpath(`/cadres/${encodeURIComponent(id)}`), 'DELETE');
+  if (S.cadOpen === id) S.cadOpen = null;
+  await reloadPool();
+  renderCadres();
+  setStatus(t('withdrawn', label));
+}
+
+async function setUnavailable(id, on) {
+  if (on) {
+    const until = $('#cd-until').value || null;
+    const reason = $('#cd-reason').value.trim() || null;
+    await write(dpath(`/cadres/${encodeURIComponent(id)}/unavailable`), 'PUT', { until, reason });
+  } else {
+    await write(dpath(`/cadres/${encodeURIComponent(id)}/unavailable`), 'DELETE');
+  }
+  await reloadPool();
+  renderCadres();
+  setStatus(t(on ? 'marked_unavail' : 'restored', cadreLabel(id)));
+}
+
+export function wireCadres() {
+  const v = $('#view-cadres');
+  v.addEventListener('click', (e) => guarded(async () => {
+    const b = e.target.closest('button');
+    if (!b) return;
+    if (b.classList.contains('cd-open')) await openCadre(b.dataset.id);
+    else if (b.classList.contains('cd-withdraw')) await withdraw(b.dataset.id);
+    else if (b.id === 'cd-close') { S.cadOpen = null; renderCadres(); }
+    else if (b.id === 'cd-restore') await setUnavailable(S.cadOpen, false);
+  }));
+  v.addEventListener('submit', (e) => { e.preventDefault(); if (e.target.id === 'cd-unavail') guarded(() => setUnavailable(S.cadOpen, true)); });
+  v.addEventListener('input', (e) => {
+    if (e.target.id === 'cd-search') {
+      S.cadSearch = e.target.value;
+      renderCadres();
+      const s = $('#cd-search'); s.focus(); s.setSelectionRange(s.value.length, s.value.length);
+    }
+  });
+  v.addEventListener('change', (e) => { if (e.target.id === 'cd-filter') { S.cadFilter = e.target.value; renderCadres(); } });
+}

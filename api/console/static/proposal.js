@@ -1,0 +1,259 @@
+// The proposal: the district's position and this proposal's KPIs, the assignments to accept
+// or reject (a reject may say the person is unavailable), why each pair, what stays unfilled,
+// and the declines so far.
+
+import { $, S, can, esc, key, setStatus, table, when } from './core.js';
+import { api, dpath, reloadDeclines, reloadPool, write } from './api.js';
+import { I18N, listSep, num, pct, reasons, say, st, t, word } from './i18n.js';
+import { cadreLabel, commName } from './overview.js';
+import { guarded } from './ui.js';
+
+async function loadLatestProposal() {
+  const list = await api(dpath('/proposals?limit=1'));
+  S.proposal = list.data.length ? await api(dpath(`/proposals/${list.data[0].id}`)) : null;
+  await reloadDeclines();
+}
+
+function declinedBy() {
+  const m = new Map();
+  for (const x of S.declines) m.set(x.demand, [...(m.get(x.demand) || []), x.cadre]);
+  return m;
+}
+
+/** Who acted: a token's label, or its number when it has none. */
+export const actor = (a) => (a ? esc(a.label || t('token_n', a.token)) : '—');
+
+function kpiBlock(p) {
+  const kp = p.result.kpis;
+  const dist = p.result.district;
+  const district = dist ? `<div class="wide" id="kpi-district"><dt>${esc(t('kpi_district'))}</dt>
+      <dd>${esc(t('district_line', dist.staffed_before, dist.proposed, dist.staffed_after, dist.slots_total))}
+      <span class="sub">（${esc(t('district_rate', pct(dist.fill_rate_before), pct(dist.fill_rate_after)))}）</span></dd></div>` : '';
+  return `<dl class="kpis" id="kpis">${district}
+      <div><dt>${esc(t('kpi_filled'))}</dt><dd>${kp.slots_filled}/${kp.slots_total}</dd></div>
+      <div><dt>${esc(t('kpi_fill'))}</dt><dd>${pct(kp.fill_rate)}</dd></div>
+      <div><dt>${esc(t('kpi_pw'))}</dt><dd>${pct(kp.priority_weighted_fill)}</dd></div>
+      <div><dt>${esc(t('kpi_fit'))}</dt><dd>${num(kp.mean_skill_fit)}</dd></div>
+      <div><dt>${esc(t('kpi_km'))}</dt><dd>${num(kp.mean_travel_km, 1)} ${esc(t('km'))}</dd></div>
+      <div><dt>${esc(t('kpi_used'))}</dt><dd>${kp.cadres_used}/${kp.cadres_available}</dd></div>
+      <div><dt>${esc(t('kpi_solver'))}</dt><dd>${esc(word('solver', p.result.solver))}${p.result.certified ? ` · ${esc(t('certified'))}` : ''}</dd></div>
+    </dl>`;
+}
+
+/** May this proposal still be decided? (A server before proposal status says nothing: yes.) */
+const decidable = (p) => !p.status || p.status === 'pending';
+
+export async function renderProposal() {
+  if (S.proposal === null) await loadLatestProposal();
+  const view = $('#view-proposal');
+  const p = S.proposal;
+  const note = p && p.status === 'superseded' ? t('superseded_note') : p && p.status === 'decided' ? t('decided_note') : '';
+  view.innerHTML = `
+    <div class="head"><h2 id="pr-h">${esc(t('pr_h'))}</h2>
+      ${can.propose() ? `<button type="button" id="propose" class="primary">${esc(t('propose'))}</button>` : `<span class="hint">${esc(t('no_propose_role'))}</span>`}
+      <span id="progress" hidden><progress aria-label="${esc(t('proposing'))}"></progress> ${esc(t('proposing'))}</span>
+      <span id="pinfo" class="hint">${p ? esc(t('proposal_n', p.id, when(p.created_at))) : esc(t('no_proposal'))}
+        ${p?.status ? `<span class="state ${esc(p.status)}">${esc(word('pstatus', p.status))}</span>` : ''}</span></div>
+    ${p ? `${kpiBlock(p)}
+    ${note ? `<p class="notice" id="pnote">${esc(note)}</p>` : ''}
+    <div class="filters">
+      <label>${esc(t('filter'))} <input id="pfilter" type="search" value="${esc(S.filter)}"></label>
+      <label>${esc(t('state'))} <select id="pstate">
+        ${['all', 'pending', 'accepted', 'rejected', 'superseded'].map((s) => `<option value="${s}"${s === S.stateFilter ? ' selected' : ''}>${esc(s === 'all' ? t('all_states') : st(s))}</option>`).join('')}
+      </select></label>
+      <span id="pcount" class="hint"></span>
+    </div>
+    ${can.write() && decidable(p) ? `<div class="actions" id="pactions">
+      <div class="row"><button type="button" id="accept-sel" class="primary">${esc(t('accept_sel'))}</button>
+      <button type="button" id="accept-all">${esc(t('accept_all'))}</button></div>
+      <div class="row"><label>${esc(t('reason'))} <input id="reason" type="text" maxlength="500"></label>
+      <label><input id="rej-unavail" type="checkbox"> ${esc(t('rej_unavail'))}</label>
+      <label>${esc(t('rej_until'))} <input id="rej-until" type="date"></label>
+      <button type="button" id="reject-sel" class="danger">${esc(t('reject_sel'))}</button></div></div>` : ''}
+    <div class="proposal">
+      <div class="scroll tall"><table class="grid cards sortable" id="assignments"><thead><tr id="ahead"></tr></thead><tbody id="abody"></tbody></table></div>
+      <aside id="explain" class="card explain" aria-live="polite" aria-labelledby="ex-h"></aside>
+    </div>
+    <details class="card" id="unfilled"><summary>${esc(t('unfilled_h', p.result.unfilled.length))}</summary>
+      <ul class="unfilled">${p.result.unfilled.map(unfilledItem).join('')}</ul></details>` : ''}
+    ${declinesBlock()}`;
+  if (p) { drawAssignments(); drawExplain(); }
+}
+
+function declinesBlock() {
+  const ds = [...S.declines].reverse();
+  return `<details class="card" id="declines"><summary>${esc(t('declines_h', ds.length))}</summary>
+    ${ds.length ? `<div class="scroll">${table('declines-table', [
+      { label: t('demand') }, { label: t('cadre') }, { label: t('reason') }, { label: t('time') }, { label: t('by') }],
+    ds.map((x) => ({ cells: [`${esc(x.demand)} ${esc(S.demById.get(x.demand)?.title || '')}`,
+      `<span class="cname">${esc(cadreLabel(x.cadre))}</span>`, esc(x.reason ?? '—'), esc(when(x.created_at)), actor(x.created_by)] })))}</div>`
+    : `<p class="hint">${esc(t('no_declines'))}</p>`}</details>`;
+}
+
+function unfilledItem(u) {
+  const d = S.demById.get(u.demand);
+  const fix = u.counterfactual ?? u.fix ?? u.relaxation;
+  return `<li><b>${esc(u.demand)}</b> ${esc(d?.title || '')} · ${esc(commName(d?.community))} · ${esc(t('slots'))} ${u.slots}
+    · ${esc(t('qualified'))} ${u.qualified ?? '—'}
+    <ul>${reasons(u).map((r) => `<li>${esc(r)}</li>`).join('')}</ul>
+    ${fix ? `<p class="fix"><b>${esc(t('fix'))}:</b> ${esc(say(fix))}</p>` : ''}</li>`;
+}
+
+const COLS = [
+  ['demand', (a) => a.demand], ['community', (a) => commName(S.demById.get(a.demand)?.community)],
+  ['cadre', (a) => a.cadre], ['score', (a) => a.score], ['state', (a) => a.state],
+];
+
+function visibleAssignments() {
+  const f = S.filter.trim().toLowerCase();
+  const [, get] = COLS.find(([k]) => k === S.sort.key);
+  return S.proposal.result.assignments.filter((a) => {
+    if (S.stateFilter !== 'all' && a.state !== S.stateFilter) return false;
+    if (!f) return true;
+    const d = S.demById.get(a.demand);
+    return [a.demand, a.cadre, d?.title, commName(d?.community), S.cadById.get(a.cadre)?.name]
+      .some((x) => String(x ?? '').toLowerCase().includes(f));
+  }).sort((a, b) => {
+    const x = get(a), y = get(b);
+    return (typeof x === 'number' ? x - y : String(x).localeCompare(String(y), 'zh-CN')) * S.sort.dir || a.demand.localeCompare(b.demand);
+  });
+}
+
+function drawAssignments() {
+  const w = can.write() && decidable(S.proposal);
+  $('#ahead').innerHTML = (w ? `<th scope="col" class="pickcol"><span class="sr">${esc(t('select'))}</span></th>` : '') + COLS.map(([k]) => {
+    const on = S.sort.key === k;
+    const aria = on ? ` aria-sort="${S.sort.dir > 0 ? 'ascending' : 'descending'}"` : '';
+    return `<th scope="col"${aria}><button type="button" class="sort" data-sort="${k}" aria-label="${esc(t('sort_by', t(k)))}">${esc(t(k))}${on ? (S.sort.dir > 0 ? ' ▲' : ' ▼') : ''}</button></th>`;
+  }).join('');
+  const rows = visibleAssignments();
+  const dec = declinedBy();
+  const L = (k) => `data-label="${esc(t(k))}"`;
+  $('#abody').innerHTML = rows.map((a) => {
+    const d = S.demById.get(a.demand);
+    const k = key(a);
+    const gone = dec.get(a.demand)?.filter((c) => c !== a.cadre) || [];
+    const alt = a.state === 'pending' && gone.length ? `<span class="tag alt">${esc(t('alternate', gone.join(', ')))}</span>` : '';
+    const box = w ? `<td class="pickcol">${a.state === 'pending' ? `<input type="checkbox" class="pick" data-k="${esc(k)}"${S.selected.has(k) ? ' checked' : ''} aria-label="${esc(t('select_row', a.demand, a.cadre))}">` : ''}</td>` : '';
+    return `<tr data-k="${esc(k)}" class="${S.open === k ? 'open' : ''} st-${esc(a.state)}">${box}
+      <td ${L('demand')}><button type="button" class="link explain-btn" data-k="${esc(k)}" aria-expanded="${S.open === k}">${esc(a.demand)}</button> ${esc(d?.title || '')} ${alt}</td>
+      <td ${L('community')}>${esc(commName(d?.community))}</td><td ${L('cadre')} class="cname">${esc(cadreLabel(a.cadre))}</td>
+      <td ${L('score')} class="n">${num(a.score)}</td><td ${L('state')}><span class="state ${esc(a.state)}">${esc(st(a.state))}</span></td></tr>`;
+  }).join('');
+  $('#pcount').textContent = t('shown', rows.length, S.proposal.result.assignments.length);
+}
+
+function drawExplain() {
+  const box = $('#explain');
+  const a = S.open && S.proposal.result.assignments.find((x) => key(x) === S.open);
+  if (!a) { box.innerHTML = `<h3 id="ex-h">${esc(t('explain_h'))}</h3><p class="hint">${esc(t('explain_hint'))}</p>`; return; }
+  const d = S.demById.get(a.demand);
+  const terms = Object.entries(a.breakdown);
+  const m = Math.max(1e-9, ...terms.map(([, v]) => Math.abs(v)));
+  box.innerHTML = `<h3 id="ex-h">${esc(t('explain_h'))}: ${esc(a.demand)} → ${esc(cadreLabel(a.cadre))}</h3>
+    <p>${esc(d?.title || '')} · ${esc(commName(d?.community))}</p>
+    <p><b>${esc(t('score'))} ${num(a.score)}</b> · ${num(a.distance_km, 1)} ${esc(t('km'))} · ${esc(t('fit'))} ${num(a.skill_fit)}</p>
+    <ul class="bars" aria-label="${esc(t('score'))}">${terms.map(([k, v]) => `<li>
+      <span class="bl">${esc(I18N[S.lang].term[k] || k)}</span>
+      <span class="bt"><span class="bar ${v < 0 ? 'neg' : 'pos'}" style="width:${((Math.abs(v) / m) * 100).toFixed(1)}%"></span></span>
+      <span class="bv">${v > 0 ? '+' : ''}${num(v)}</span></li>`).join('')}</ul>
+    <h4>${esc(t('alts'))}</h4>
+    ${a.alternatives.length ? `<ol class="alts">${a.alternatives.map((x) => `<li><span class="cname">${esc(cadreLabel(x.cadre))}</span>
+      · ${esc(t('score'))} ${num(x.score)} · ${esc(t('loss'))} −${num(x.loss)}</li>`).join('')}</ol>` : `<p class="hint">${esc(t('no_alts'))}</p>`}`;
+}
+
+function chosenPairs() {
+  return [...S.selected].map((k) => { const [cadre, demand] = k.split('|'); return { cadre, demand }; });
+}
+
+async function refreshAfterWrite() {
+  S.proposal = await api(dpath(`/proposals/${S.proposal.id}`));
+  await reloadDeclines();
+  await reloadPool();
+  S.selected = new Set();
+}
+
+async function doAccept(all) {
+  const pairs = all ? undefined : chosenPairs();
+  if (!all && !pairs.length) { setStatus(t('none_selected')); return; }
+  if (all && !S.proposal.result.assignments.some((a) => a.state === 'pending')) { setStatus(t('nothing_pending')); return; }
+  const r = await write(dpath(`/proposals/${S.proposal.id}/accept`), 'POST', all ? {} : { assignments: pairs });
+  await refreshAfterWrite();
+  await renderProposal();
+  setStatus(t('accepted_n', r.dispatches.length));
+}
+
+async function doReject() {
+  const pairs = chosenPairs();
+  if (!pairs.length) { setStatus(t('none_selected')); return; }
+  const body = { assignments: pairs };
+  const reason = $('#reason').value.trim();
+  if (reason) body.reason = reason;
+  if ($('#rej-unavail').checked) {
+    body.unavailable = true;
+    body.until = $('#rej-until').value || null;
+  }
+  const r = await write(dpath(`/proposals/${S.proposal.id}/reject`), 'POST', body);
+  await refreshAfterWrite();
+  await renderProposal();
+  const away = (r.unavailable || []).map((u) => cadreLabel(u.cadre));
+  setStatus(away.length ? t('rejected_away', away.join(listSep())) : t('rejected_n', r.declines.length));
+}
+
+async function doPropose() {
+  if (S.busy) return;
+  S.busy = true;
+  const btn = $('#propose');
+  btn.disabled = true;
+  $('#progress').hidden = false;
+  $('#view-proposal').setAttribute('aria-busy', 'true');
+  setStatus(t('proposing'));
+  try {
+    S.proposal = await write(dpath('/proposals'), 'POST', {});
+    await reloadDeclines();
+    Object.assign(S, { selected: new Set(), open: null });
+    await renderProposal();
+    const k = S.proposal.result.kpis;
+    setStatus(t('proposed', S.proposal.id, k.slots_filled, k.slots_total));
+  } finally {
+    S.busy = false;
+    $('#view-proposal').removeAttribute('aria-busy');
+    const b = $('#propose'); if (b) b.disabled = false;
+    const pg = $('#progress'); if (pg) pg.hidden = true;
+  }
+}
+
+export function wireProposal() {
+  const pr = $('#view-proposal');
+  pr.addEventListener('click', (e) => guarded(async () => {
+    const el = e.target;
+    if (el.id === 'propose') return doPropose();
+    if (el.id === 'accept-sel') return doAccept(false);
+    if (el.id === 'accept-all') return doAccept(true);
+    if (el.id === 'reject-sel') return doReject();
+    const s = el.closest('button.sort');
+    if (s) {
+      S.sort = S.sort.key === s.dataset.sort ? { key: s.dataset.sort, dir: -S.sort.dir } : { key: s.dataset.sort, dir: s.dataset.sort === 'score' ? -1 : 1 };
+      drawAssignments();
+      $(`button.sort[data-sort="${s.dataset.sort}"]`).focus();
+      return undefined;
+    }
+    if (el.matches('input.pick')) return undefined;
+    const row = el.closest('#abody tr');
+    if (row) {
+      S.open = S.open === row.dataset.k && !el.closest('.explain-btn') ? null : row.dataset.k;
+      drawAssignments();
+      drawExplain();
+      $(`#abody button.explain-btn[data-k="${CSS.escape(row.dataset.k)}"]`)?.focus();
+      // on a phone the explanation is below the table: bring it into view
+      if (S.open && window.matchMedia('(max-width: 820px)').matches) $('#explain').scrollIntoView({ block: 'nearest' });
+    }
+    return undefined;
+  }));
+  pr.addEventListener('change', (e) => {
+    if (e.target.matches('input.pick')) {
+      if (e.target.checked) S.selected.add(e.target.dataset.k); else S.selected.delete(e.target.dataset.k);
+    } else if (e.target.id === 'pstate') { S.stateFilter = e.target.value; drawAssignments(); }
+  });
+  pr.addEventListener('input', (e) => { if (e.target.id === 'pfilter') { S.filter = e.target.value; drawAssignments(); } });
+}

@@ -1,0 +1,123 @@
+// What-if (planners): a scenario against the baseline, from knobs or an uploaded TOML file.
+
+import { $, S, can, esc, setStatus } from './core.js';
+import { api, dpath, hasRoute } from './api.js';
+import { catName, num, say, t } from './i18n.js';
+import { cadreLabel } from './overview.js';
+import { guarded } from './ui.js';
+
+export async function renderWhatif() {
+  const view = $('#view-whatif');
+  const op = await hasRoute('/v1/districts/{district}/scenarios', 'post');
+  const head = `<div class="head"><h2 id="wi-h">${esc(t('wi_h'))}</h2></div>`;
+  if (!op) { view.innerHTML = `${head}<p class="notice" id="wi-na">${esc(t('wi_na'))}</p>`; return; }
+  if (!can.whatif()) { view.innerHTML = `${head}<p class="notice">${esc(t('wi_role'))}</p>`; return; }
+  const cats = S.tax?.categories || [];
+  view.innerHTML = `${head}
+    <form id="wi-form" class="card wiform">
+      <fieldset><legend>${esc(t('wi_scale'))}</legend>
+        ${cats.map((c) => `<label>${esc(catName(c))} <input type="number" name="scale:${esc(c.slug)}" min="0" max="10" step="0.1" value="1"></label>`).join('')}
+      </fieldset>
+      <label>${esc(t('wi_remove'))} <input type="text" name="remove"></label>
+      <label>${esc(t('wi_travel'))} <input type="number" name="travel" min="0" step="0.5"></label>
+      <label>${esc(t('wi_file'))} <input type="file" name="file" accept=".toml,text/plain"></label>
+      <label><input type="checkbox" name="explain"> ${esc(t('wi_explain'))}</label>
+      <button type="submit" class="primary">${esc(t('wi_run'))}</button>
+    </form><div id="wi-out"></div>`;
+  if (S.whatif) drawWhatif(S.whatif);
+}
+
+// The request is the scenario of matcher.whatif: {name, description, edits: [{kind, ...}]}.
+// A scenario TOML file is read here (the subset scenario files use: key = value lines,
+// [[edits]] tables, strings, numbers, booleans, arrays) and sent as the same JSON.
+function stripComment(line) {
+  let q = null;
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line[i];
+    if (q) { if (c === '\\' && q === '"') i += 1; else if (c === q) q = null; }
+    else if (c === '"' || c === "'") q = c;
+    else if (c === '#') return line.slice(0, i);
+  }
+  return line;
+}
+
+function tomlValue(v, n) {
+  v = v.trim();
+  if (v.startsWith("'") && v.endsWith("'")) return v.slice(1, -1);
+  if (v.startsWith('[')) v = v.replace(/'([^']*)'/g, (_, x) => JSON.stringify(x)).replace(/,\s*\]$/, ']');
+  try { return JSON.parse(v); } catch { throw new Error(`${t('wi_bad_toml')}: line ${n}: ${v}`); }
+}
+
+function parseToml(text) {
+  const out = {};
+  let cur = out;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = stripComment(raw).trim();
+    let m;
+    if (!line) return;
+    if ((m = line.match(/^\[\[\s*([\w.-]+)\s*\]\]$/))) { (out[m[1]] ||= []).push((cur = {})); return; }
+    if ((m = line.match(/^\[\s*([\w.-]+)\s*\]$/))) { cur = out[m[1]] ||= {}; return; }
+    if ((m = line.match(/^([\w-]+)\s*=\s*(.+)$/))) { cur[m[1]] = tomlValue(m[2], i + 1); return; }
+    throw new Error(`${t('wi_bad_toml')}: line ${i + 1}: ${raw.trim()}`);
+  });
+  return out;
+}
+
+async function runWhatif(form) {
+  const fd = new FormData(form);
+  const edits = [];
+  for (const [k, v] of fd.entries()) {
+    if (k.startsWith('scale:') && v !== '' && Number(v) !== 1) edits.push({ kind: 'scale_demand', category: k.slice(6), factor: Number(v) });
+  }
+  const remove = String(fd.get('remove') || '').split(/[,\s，、]+/).filter(Boolean);
+  if (remove.length) edits.push({ kind: 'remove_cadres', ids: remove });
+  if (fd.get('travel')) edits.push({ kind: 'travel_limit', all: true, max_km: Number(fd.get('travel')) });
+  const body = { name: 'console', edits, explain_unfilled: fd.get('explain') === 'on' };
+  const file = fd.get('file');
+  if (file && file.size) {
+    const sc = parseToml(await file.text());
+    body.name = String(sc.name || file.name);
+    if (sc.description) body.description = String(sc.description);
+    body.edits = [...(sc.edits || []), ...edits];
+  }
+  setStatus(t('wi_running'));
+  const btn = form.querySelector('button[type=submit]');
+  btn.disabled = true;
+  try {
+    S.whatif = await api(dpath('/scenarios'), { method: 'POST', body });
+  } finally { btn.disabled = false; }
+  drawWhatif(S.whatif);
+  setStatus(`${t('scenario')}: ${S.whatif.scenario ?? body.name}`);
+}
+
+const KPI_LABEL = {
+  slots_filled: 'wi_filled', fill_rate: 'wi_fill', priority_weighted_fill: 'kpi_pw',
+  mean_skill_fit: 'kpi_fit', mean_travel_km: 'kpi_km', cadres_used: 'kpi_used',
+  slots_total: 'kpi_total', max_travel_km: 'kpi_maxkm', cadres_available: 'kpi_avail', objective: 'kpi_obj',
+};
+
+function drawWhatif(r) {
+  const cmp = Array.isArray(r.comparisons) ? r.comparisons[0] : Array.isArray(r.scenarios) ? r.scenarios[0] : r;
+  const kpis = Array.isArray(cmp.kpis) ? cmp.kpis : Object.keys(cmp.base?.kpis || {}).map((k) => ({
+    kpi: k, base: cmp.base.kpis[k], scenario: cmp.result?.kpis?.[k], delta: (cmp.result?.kpis?.[k] ?? 0) - cmp.base.kpis[k] }));
+  const churn = cmp.churn || {};
+  const cats = new Map((S.tax?.categories || []).map((c) => [c.slug, catName(c)]));
+  $('#wi-out').innerHTML = `<div class="two"><div class="scroll"><table class="grid" id="wi-kpis"><thead><tr><th scope="col">${esc(t('kpi'))}</th>
+    <th scope="col">${esc(t('baseline'))}</th><th scope="col">${esc(t('scenario'))}</th><th scope="col">${esc(t('delta'))}</th></tr></thead>
+    <tbody>${kpis.map((x) => `<tr><th scope="row">${esc(KPI_LABEL[x.kpi] ? t(KPI_LABEL[x.kpi]) : x.kpi)}</th><td class="n">${num(x.base, 3)}</td>
+      <td class="n">${num(x.scenario, 3)}</td><td class="n ${x.delta < 0 ? 'down' : x.delta > 0 ? 'up' : ''}">${x.delta > 0 ? '+' : ''}${num(x.delta, 3)}</td></tr>`).join('')}
+      ${(cmp.unfilled_by_category || []).map((x) => `<tr><th scope="row">${esc(t('unfilled_h', '').replace(/[（(].*/, ''))} · ${esc(cats.get(x.key) || x.key)}</th>
+      <td class="n">${x.base}</td><td class="n">${x.scenario}</td><td class="n">${x.delta > 0 ? '+' : ''}${x.delta}</td></tr>`).join('')}</tbody></table></div>
+    <div class="card"><h3>${esc(t('churn'))}</h3><dl class="nums">${['kept', 'moved', 'added', 'dropped'].map((k) =>
+      `<dt>${esc(t(k))}</dt><dd>${esc(churn[k] ?? '—')}</dd>`).join('')}</dl>
+      <ul class="churn">${(churn.changes || []).slice(0, 30).map((c) => `<li>${esc(t(c.kind))} ${esc(cadreLabel(c.cadre))}:
+        ${esc((c.before || []).join(', ') || '—')} → ${esc((c.after || []).join(', ') || '—')} · ${esc(say(c))}</li>`).join('')}</ul></div></div>
+    ${cmp.counterfactuals ? `<details class="card" open><summary>${esc(t('wi_fix_h'))} (${cmp.counterfactuals.length})</summary><ul class="unfilled" id="wi-fixes">
+      ${cmp.counterfactuals.map((x) => `<li><b>${esc(x.demand)}</b> ${esc(S.demById.get(x.demand)?.title || '')} · ${esc(t('slots'))} ${x.slots}
+        <ul>${(x.options || []).map((o) => `<li>${esc(say(o))} (${o.objective_delta >= 0 ? '+' : ''}${num(o.objective_delta)})</li>`).join('') || `<li>${esc(t('no_alts'))}</li>`}</ul></li>`).join('')}
+    </ul></details>` : ''}`;
+}
+
+export function wireWhatif() {
+  $('#view-whatif').addEventListener('submit', (e) => { e.preventDefault(); guarded(() => runWhatif(e.target)); });
+}

@@ -1,0 +1,178 @@
+"""The pool in the console: close, reopen and add demands; withdraw cadres (refused while they
+hold active dispatches, with the server's message shown); mark one unavailable, from the
+cadres view and from a reject; a cadre's history and the declines so far."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.console.conftest import Server
+from tests.console.pages import expect_count, expect_text
+from tests.text import latin_words
+
+
+def _unexpected(errors: list[str]) -> list[str]:
+    """Browser errors but the one 409 the test provoked (Chromium logs every failed request)."""
+    conflicts = [e for e in errors if "status of 409" in e]
+    assert len(conflicts) == 1, errors
+    return [e for e in errors if e not in conflicts]
+
+
+def _demand_row(p: Any, did: str) -> Any:
+    return p.locator(f'#demands-admin tr[data-id="{did}"]')
+
+
+def _cadre_row(p: Any, cid: str) -> Any:
+    return p.locator(f'#cadres-admin tr[data-id="{cid}"]')
+
+
+def _find_cadre(p: Any, cid: str) -> Any:
+    p.get_by_label("搜索（编号、姓名、社区）").fill(cid)
+    expect_count(_cadre_row(p, cid), 1)
+    return _cadre_row(p, cid)
+
+
+def test_demands_close_reopen_and_add(page_factory: Any, fresh_server: Server, shots: Path) -> None:
+    pg = page_factory()
+    p = pg.sign_in(fresh_server.base, fresh_server.dispatcher)
+    p.get_by_role("button", name="需求管理").click()
+    expect_text(p, "#dm-count", "显示 200 / 300")
+
+    # done: it leaves the open list (the filter stays), and shows under 全部 with reopen
+    _demand_row(p, "D0001").get_by_role("button", name="结项").click()
+    expect_text(p, "#status", "需求 D0001 已结项")
+    expect_count(_demand_row(p, "D0001"), 0)
+    assert p.locator("#dm-filter").input_value() == "open"
+    p.locator("#dm-filter").select_option("done")
+    expect_text(p, '#demands-admin tr[data-id="D0001"]', "已完成")
+
+    # cancelled: asks first; stepping back keeps it open
+    p.locator("#dm-filter").select_option("open")
+    _demand_row(p, "D0005").get_by_role("button", name="撤销").click()
+    expect_text(p, "#confirm-msg", "确定撤销需求 D0005")
+    p.locator("#confirm").get_by_role("button", name="返回").click()
+    expect_text(p, '#demands-admin tr[data-id="D0005"]', "待派")
+    _demand_row(p, "D0005").get_by_role("button", name="撤销").click()
+    p.locator("#confirm").get_by_role("button", name="确定撤销").click()
+    expect_text(p, "#status", "需求 D0005 已撤销")
+    p.locator("#dm-filter").select_option("all")
+    p.get_by_label("搜索（编号、事项、社区）").fill("D0005")
+    expect_text(p, '#demands-admin tr[data-id="D0005"]', "已取消")
+    _demand_row(p, "D0005").get_by_role("button", name="重新开放").click()
+    expect_text(p, "#status", "需求 D0005 已重新开放")
+    expect_text(p, '#demands-admin tr[data-id="D0005"]', "待派")
+
+    # a recurring demand with a required skill and a certificate
+    p.get_by_role("button", name="新增需求").click()
+    form = p.locator("#dm-form")
+    form.get_by_label("编号").fill("D9100")
+    form.get_by_label("事项").fill("社区食堂助餐值守")
+    form.get_by_label("长期需求（完成的派遣释放名额）").check()
+    form.locator("#dm-tag").select_option("livelihood.social_assistance")
+    form.locator("#dm-req").check()
+    form.get_by_role("button", name="添加技能").click()
+    form.get_by_label("社会工作者职业资格").check()
+    pg.shot(shots, "demand-form")
+    form.get_by_role("button", name="保存需求").click()
+    expect_text(p, "#status", "需求 D9100 已新增")
+    row = _demand_row(p, "D9100")
+    expect_text(p, '#demands-admin tr[data-id="D9100"]', "长期")
+    assert "0/1" in row.inner_text()
+    # a second save of the same id is refused by the server, and the banner says so
+    p.get_by_role("button", name="新增需求").click()
+    p.locator("#dm-form").get_by_label("编号").fill("D9100")
+    p.locator("#dm-form").get_by_label("事项").fill("重复")
+    p.locator("#dm-form").get_by_role("button", name="保存需求").click()
+    expect_text(p, "#error", "409")
+    assert "{" not in p.locator("#error").inner_text()  # never raw JSON
+    assert latin_words(p.locator("#error").inner_text()) == []
+    assert _unexpected(pg.errors) == []
+
+
+def test_cadres_withdraw_unavailable_history(
+    page_factory: Any, fresh_server: Server, shots: Path
+) -> None:
+    pg = page_factory()
+    p = pg.sign_in(fresh_server.base, fresh_server.dispatcher)
+
+    # dispatch one pair, reject one pair with a reason, and park one person from the proposal
+    p.get_by_role("button", name="派遣方案").click()
+    p.get_by_role("button", name="生成方案").click()
+    expect_text(p, "#pinfo", "方案 #1")
+    rows = p.locator("#abody tr")
+    busy, declined, parked = (rows.nth(i).get_attribute("data-k") or "" for i in (0, 1, 2))
+    p.locator(f'#abody input.pick[data-k="{busy}"]').check()
+    p.get_by_role("button", name="接受所选").click()
+    expect_text(p, "#status", "已接受 1 项")
+    p.locator(f'#abody input.pick[data-k="{declined}"]').check()
+    p.get_by_label("拒绝原因").fill("本人休假")
+    p.get_by_role("button", name="拒绝所选").click()
+    expect_text(p, "#status", "已拒绝 1 项")
+    p.locator("#declines summary").click()
+    decline = p.locator("#declines-table tbody tr")
+    expect_count(decline, 1)
+    assert "本人休假" in decline.inner_text() and "令牌 #" in decline.inner_text()
+    p.locator(f'#abody input.pick[data-k="{parked}"]').check()
+    p.get_by_label("本人暂不可派").check()
+    p.get_by_label("暂不可派至（可选）").fill("2031-12-31")
+    p.get_by_role("button", name="拒绝所选").click()
+    parked_cadre = parked.split("|")[0]
+    expect_text(p, "#status", f"{parked_cadre}")
+    expect_text(p, "#status", "已标记为暂不可派")
+    pg.shot(shots, "declines")
+
+    p.get_by_role("button", name="干部管理").click()
+    expect_text(p, "#cd-h", "干部管理")
+    row = _find_cadre(p, parked_cadre)
+    expect_text(p, f'#cadres-admin tr[data-id="{parked_cadre}"]', "暂不可派（至 2031-12-31）")
+
+    # withdrawing a cadre on an active dispatch is refused; the server's reason is shown
+    busy_cadre = busy.split("|")[0]
+    row = _find_cadre(p, busy_cadre)
+    row.get_by_role("button", name="退出人才池").click()
+    expect_text(p, "#confirm-msg", f"确定让 {busy_cadre}")
+    p.locator("#confirm").get_by_role("button", name="确定退出").click()
+    expect_text(p, "#error", "409")
+    expect_text(p, "#error", busy_cadre)
+    assert "{" not in p.locator("#error").inner_text()
+    assert latin_words(p.locator("#error").inner_text()) == []  # said in Chinese
+    expect_count(_cadre_row(p, busy_cadre), 1)
+    pg.shot(shots, "withdraw-refused")
+
+    # its history: the active dispatch, with who made it
+    row.get_by_role("button", name="履历").click()
+    expect_text(p, "#cd-history", busy.split("|")[1])
+    expect_text(p, "#cd-history", "进行中")
+    expect_text(p, "#cd-history", "令牌 #")
+
+    # mark the declined cadre unavailable (no end date), then available again
+    declined_cadre = declined.split("|")[0]
+    row = _find_cadre(p, declined_cadre)
+    row.get_by_role("button", name="履历").click()
+    expect_text(p, "#cd-declines", "本人休假")
+    p.get_by_label("原因（可选）").fill("住院")
+    p.get_by_role("button", name="标记暂不可派").click()
+    expect_text(p, "#status", f"{declined_cadre}")
+    expect_text(p, "#cd-avail", "暂不可派（未定期限）")
+    expect_text(p, f'#cadres-admin tr[data-id="{declined_cadre}"]', "暂不可派")
+    pg.shot(shots, "cadre")
+    p.get_by_role("button", name="恢复可派").click()
+    expect_text(p, "#cd-avail", "可派")
+    expect_text(p, "#status", "已恢复可派")
+
+    # a free cadre leaves the pool
+    row.get_by_role("button", name="退出人才池").click()
+    p.locator("#confirm").get_by_role("button", name="确定退出").click()
+    expect_text(p, "#status", f"{declined_cadre}")
+    expect_text(p, "#status", "已退出人才池")
+    expect_count(_cadre_row(p, declined_cadre), 0)
+    assert p.locator("#cd-panel").is_hidden()
+
+    # the parked cadre is not proposed again
+    p.get_by_role("button", name="派遣方案").click()
+    p.get_by_role("button", name="生成方案").click()
+    expect_text(p, "#pinfo", "方案 #2")
+    assert p.locator(f'#abody tr[data-k^="{parked_cadre}|"]').count() == 0
+    assert p.locator(f'#abody tr[data-k^="{declined_cadre}|"]').count() == 0
+    assert _unexpected(pg.errors) == []
