@@ -28,9 +28,11 @@ from matcher.problemcodes import hint_message, problem_message
 __all__ = [
     "CaseArg",
     "Fmt",
+    "FmtOpt",
     "Format",
     "LangOpt",
     "LangOption",
+    "OutOpt",
     "emit",
     "err",
     "error_text",
@@ -75,6 +77,9 @@ class Fmt(StrEnum):
 
 
 CaseArg = Annotated[Path, typer.Argument(help="case folder")]
+#: a report's format and output file (the proposal's own, with help texts, are in propose.py)
+FmtOpt = Annotated[Fmt, typer.Option("--format", "-f")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o")]
 
 
 def resolve(lang: LangOption | None) -> Lang:

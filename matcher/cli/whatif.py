@@ -20,7 +20,19 @@ from rich.table import Table
 from rich.text import Text
 
 from matcher import Kpis, load_case, propose
-from matcher.cli.common import CaseArg, Fmt, LangOpt, emit, err, fail, resolve, say, user_errors
+from matcher.cli.common import (
+    CaseArg,
+    Fmt,
+    FmtOpt,
+    LangOpt,
+    OutOpt,
+    emit,
+    err,
+    fail,
+    resolve,
+    say,
+    user_errors,
+)
 from matcher.errors import MatcherError, Param
 from matcher.messages import SEPARATORS, Labels, Lang, labels_for, msg, render
 from matcher.whatif import (
@@ -101,8 +113,8 @@ def register(app: typer.Typer) -> None:
     def whatif_cmd(
         case: CaseArg,
         scenarios: Annotated[list[Path], typer.Argument(help="scenario TOML files")],
-        fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
-        out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+        fmt: FmtOpt = Fmt.table,
+        out: OutOpt = None,
         explain: Annotated[
             bool, typer.Option("--explain-unfilled", help="counterfactuals for empty slots")
         ] = False,
@@ -155,12 +167,12 @@ def register(app: typer.Typer) -> None:
     @app.command("shortage")
     def shortage_cmd(
         case: CaseArg,
-        fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
+        fmt: FmtOpt = Fmt.table,
         top: Annotated[int, typer.Option("--top", min=0, help="training picks")] = 5,
         verify: Annotated[
             bool, typer.Option("--verify/--no-verify", help="re-solve every marginal value")
         ] = False,
-        out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+        out: OutOpt = None,
         lang_opt: LangOpt = None,
     ) -> None:
         """Slots demanded/filled/unfilled per tag and category, marginal values, training."""
