@@ -37,7 +37,7 @@ def _cpu() -> str:
 
 
 def _git() -> str | None:
-    """The checkout's commit; ``+dirty`` when matcher/ (bar cli_bench.py) has local edits."""
+    """The checkout's commit; ``+dirty`` when matcher/ (bar the bench command) has local edits."""
     import subprocess
     from pathlib import Path
 
@@ -54,7 +54,7 @@ def _git() -> str | None:
             check=True,
         )
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "matcher", ":!matcher/cli_bench.py"],
+            ["git", "status", "--porcelain", "--", "matcher", ":!matcher/cli/bench.py"],
             cwd=root,
             capture_output=True,
             text=True,

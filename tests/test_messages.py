@@ -35,7 +35,7 @@ from tests.conftest import ROOT
 from tests.text import latin_words
 
 #: params of the codes an engine run on the sample does not produce (as their raise sites
-#: produce them: store/errors.py, api/errors.py, matcher/cli*.py, problemcodes.py)
+#: produce them: store/errors.py, api/errors.py, matcher/cli/, problemcodes.py)
 EXAMPLES: dict[str, dict[str, object]] = {
     "unfilled.withdrawn": {"count": 2, "only": 1},
     "unfilled.on_leave": {"count": 1},

@@ -14,7 +14,14 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from matcher.model import Status, id_problem
 from matcher.tags import MAX_LEVEL, MIN_LEVEL, Taxonomy
 
-__all__ = ["CadreRecord", "CommunityRecord", "DemandRecord", "parse_levels", "parse_slugs"]
+__all__ = [
+    "CadreRecord",
+    "CommunityRecord",
+    "DemandRecord",
+    "parse_levels",
+    "parse_slugs",
+    "tag_level_items",
+]
 
 MAX_COUNT = 10_000
 
@@ -31,14 +38,24 @@ def _suggest(info: ValidationInfo) -> bool:
     return bool((info.context or {}).get("suggest", True))
 
 
+def tag_level_items(text: str) -> list[tuple[str, str, str]]:
+    """The ``tag:level`` syntax, written once: each ``;``-separated item, split at its colon.
+
+    Items come as :meth:`str.partition` gives them (``(tag, ":", level)``, or
+    ``(item, "", "")`` without a colon), unstripped and unchecked, so that each reader
+    (case files here, scenario edits in :mod:`matcher.whatif`) judges them its own way.
+
+    >>> tag_level_items("a.b:3; c.d ;")
+    [('a.b', ':', '3'), ('c.d', '', '')]
+    """
+    return [item.partition(":") for item in (raw.strip() for raw in text.split(";")) if item]
+
+
 def parse_levels(text: str, taxonomy: Taxonomy | None, suggest: bool = True) -> dict[str, int]:
     """``"a.b:3;c.d:2"`` → ``{"a.b": 3, "c.d": 2}``, each problem a clear ValueError."""
     out: dict[str, int] = {}
-    for raw in text.split(";"):
-        item = raw.strip()
-        if not item:
-            continue
-        tag, sep, level_text = item.partition(":")
+    for tag, sep, level_text in tag_level_items(text):
+        item = tag + sep + level_text
         tag, level_text = tag.strip(), level_text.strip()
         if not sep or not tag or not level_text:
             raise ValueError(f"'{item}' is not tag:level (write e.g. urban.elevator_retrofit:3)")

@@ -106,7 +106,7 @@ def test_hand_escaped_cell_is_read_as_its_value(tmp_path: Path) -> None:
 
 
 def test_proposal_csv_escapes_text_cells(sample_proposal) -> None:  # type: ignore[no-untyped-def]
-    from matcher.render import to_csv
+    from matcher.cli.render import to_csv
 
     first = sample_proposal.assignments[0].model_copy(update={"demand": "=cmd|x", "cadre": "@y"})
     p = sample_proposal.model_copy(update={"assignments": [first]})

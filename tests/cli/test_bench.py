@@ -10,8 +10,7 @@ from typer.testing import CliRunner
 
 from benchmarks.report import suite_markdown
 from matcher.cli import app
-
-from .test_orlib import TINY
+from tests.benchmarks.test_orlib import TINY
 
 
 def test_quick_suite_runs_and_matcher_is_optimal(tmp_path: Path) -> None:

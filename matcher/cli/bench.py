@@ -1,11 +1,13 @@
-"""``matcher bench`` commands (registered on the main app by matcher.cli).
+"""``matcher bench`` commands.
 
-The harness lives in the top-level ``benchmarks`` package and is imported only
-inside the commands, so ``matcher propose`` and the core never load it.
+The harness is the ``benchmarks`` package (installed with matcher, see pyproject's
+packages) and is imported only inside the commands, so ``matcher propose`` and the
+core never load it.
 """
 
 from __future__ import annotations
 
+import importlib
 import shlex
 import sys
 from enum import StrEnum
@@ -14,6 +16,8 @@ from types import ModuleType
 from typing import Annotated
 
 import typer
+
+from matcher.cli.common import fail
 
 __all__ = ["register"]
 
@@ -32,22 +36,13 @@ bench_app = typer.Typer(
 
 
 def _import(name: str) -> ModuleType:
-    """Import ``benchmarks.<name>``; in a source checkout, from the repository root."""
-    import importlib
-
+    """Import ``benchmarks.<name>``, or exit 2 saying the harness is missing."""
     try:
         return importlib.import_module(f"benchmarks.{name}")
     except ModuleNotFoundError as exc:
         if exc.name not in ("benchmarks", f"benchmarks.{name}"):
             raise
-        root = Path(__file__).resolve().parent.parent
-        if not (root / "benchmarks" / "__init__.py").exists():
-            typer.echo(
-                "error: the benchmark harness is not installed (needs a source checkout)", err=True
-            )
-            raise typer.Exit(code=2) from None
-        sys.path.insert(0, str(root))
-        return importlib.import_module(f"benchmarks.{name}")
+        raise fail("the benchmark harness is not installed (needs a source checkout)") from None
 
 
 def _command() -> str:
@@ -105,12 +100,10 @@ def bench(
     sizes = _import("instances").SIZES
     for name in case or ():
         if name not in sizes and name != "sample" and not Path(name).is_dir():
-            typer.echo(
-                f"error: --case {name!r} is neither a size ({', '.join(sizes)}), "
-                "'sample' nor a case folder",
-                err=True,
+            raise fail(
+                f"--case {name!r} is neither a size ({', '.join(sizes)}), "
+                "'sample' nor a case folder"
             )
-            raise typer.Exit(code=2)
     folder = out if out is not None else Path("bench-results") / suite.value
     cfg = runner.Config(
         out=folder,
@@ -126,8 +119,7 @@ def bench(
     try:
         rep = runner.run_suite(suite.value, cfg, extra=tuple(case or ()))
     except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=2) from None
+        raise fail(str(exc)) from None
     for path in report.write_reports(rep, folder, _command()):
         typer.echo(str(path))
 
@@ -137,10 +129,7 @@ def _solvers(spec: str, runner: ModuleType) -> tuple[str, ...]:
     known = runner.SOLVERS
     bad = [n for n in names if n not in known]
     if bad:
-        typer.echo(
-            f"error: unknown solver(s) {', '.join(bad)}; known: {', '.join(known)}", err=True
-        )
-        raise typer.Exit(code=2)
+        raise fail(f"unknown solver(s) {', '.join(bad)}; known: {', '.join(known)}")
     return names
 
 
@@ -156,8 +145,7 @@ def orlib(
     report = _import("report")
     orlib_mod = _import("orlib")
     if not folder.is_dir() or not orlib_mod.find_instances(folder):
-        typer.echo(f"error: no assign*.txt instances in {folder}", err=True)
-        raise typer.Exit(code=2)
+        raise fail(f"no assign*.txt instances in {folder}")
     target = out or opts.get("out") or Path("bench-results") / "orlib"
     cfg = runner.Config(
         out=target,

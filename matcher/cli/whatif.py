@@ -1,8 +1,7 @@
-"""``matcher`` commands for planners' what-if work (registered on the main app by matcher.cli).
+"""``matcher`` commands for planners' what-if work.
 
 ``whatif`` compares scenarios with the baseline, ``shortage`` prices shortages and
-training, ``sweep`` runs a parameter sweep locally or on a Dask cluster. User
-errors exit with code 2 in the style of :func:`matcher.cli.fail`.
+training, ``sweep`` runs a parameter sweep locally or on a Dask cluster.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import importlib.util
 import io
 import json
 import re
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,14 +19,28 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from matcher.cli_lang import LangOpt, fail, resolve, say
-from matcher.errors import MatcherError, OutputError, Param
-from matcher.io import escape_cell, load_case
-from matcher.messages import SEPARATORS, Labels, Lang, Message, labels_for, msg, render
+from matcher import Kpis, load_case, propose
+from matcher.cli.common import (
+    CaseArg,
+    Fmt,
+    FmtOpt,
+    LangOpt,
+    OutOpt,
+    emit,
+    err,
+    fail,
+    resolve,
+    say,
+    user_errors,
+)
+from matcher.errors import MatcherError, Param
+from matcher.io import escape_cell
+from matcher.messages import SEPARATORS, Labels, Lang, labels_for, msg, render
 from matcher.whatif import (
     Comparison,
     DaskExecutor,
     LocalExecutor,
+    apply_scenario,
     compare_plans,
     explain_unfilled,
     load_scenario,
@@ -36,19 +48,9 @@ from matcher.whatif import (
     run_sweep,
     shortage,
 )
+from matcher.whatif.engine import fast_policy
 
 __all__ = ["register"]
-
-err = Console(stderr=True)
-
-
-class Fmt(StrEnum):
-    table = "table"
-    json = "json"
-
-
-def _fail(exc: MatcherError | Message | str, lang: Lang = "en") -> typer.Exit:
-    return fail(exc, lang, err)
 
 
 def _num(x: float) -> str:
@@ -105,22 +107,6 @@ def _comparison_table(
         console.print(Text(t_("cli.more_changes", count=len(ch.changes) - limit)))
 
 
-def _write(out: Path | None, text: str, lang: Lang) -> None:
-    if out is None:
-        typer.echo(text, nl=False)
-        return
-    from matcher.cli import write_atomic  # the one atomic writer; imported late (cli imports us)
-
-    try:
-        write_atomic(out, text)
-    except OutputError as exc:
-        raise _fail(exc, lang) from None
-    err.print(Text(say(lang, "cli.wrote", path=str(out))))
-
-
-CaseArg = Annotated[Path, typer.Argument(help="case folder")]
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
 
@@ -128,8 +114,8 @@ def register(app: typer.Typer) -> None:
     def whatif_cmd(
         case: CaseArg,
         scenarios: Annotated[list[Path], typer.Argument(help="scenario TOML files")],
-        fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
-        out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+        fmt: FmtOpt = Fmt.table,
+        out: OutOpt = None,
         explain: Annotated[
             bool, typer.Option("--explain-unfilled", help="counterfactuals for empty slots")
         ] = False,
@@ -137,12 +123,8 @@ def register(app: typer.Typer) -> None:
         lang_opt: LangOpt = None,
     ) -> None:
         """Compare the baseline plan with each scenario: KPI deltas, unfilled slots, churn."""
-        from matcher.propose import propose
-        from matcher.whatif.engine import fast_policy
-        from matcher.whatif.scenario import apply_scenario
-
         lang = resolve(lang_opt)
-        try:
+        with user_errors(lang):
             c = load_case(case)
             scs = [load_scenario(p, c) for p in scenarios]
             base = propose(c, fast_policy(c))
@@ -153,8 +135,6 @@ def register(app: typer.Typer) -> None:
                 cmp = compare_plans(c, base, new_case, new, touched, sc.name)
                 cf = explain_unfilled(new_case, new) if explain else None
                 results.append((cmp, cf, labels_for(new_case)))
-        except MatcherError as exc:
-            raise _fail(exc, lang) from None
         if fmt is Fmt.json:
             data = [
                 {
@@ -165,7 +145,7 @@ def register(app: typer.Typer) -> None:
                 }
                 for cmp, cf, _ in results
             ]
-            _write(out, json.dumps(data, ensure_ascii=False, indent=1) + "\n", lang)
+            emit(out, json.dumps(data, ensure_ascii=False, indent=1) + "\n", lang)
             return
         buf = Console(record=True, width=150, file=io.StringIO()) if out else Console()
         for cmp, cf, labels in results:
@@ -183,28 +163,26 @@ def register(app: typer.Typer) -> None:
                         t.add_row(r.demand, "-", say(lang, "cli.fix_none_short"), "")
                 buf.print(t)
         if out:
-            _write(out, buf.export_text(), lang)
+            emit(out, buf.export_text(), lang)
 
     @app.command("shortage")
     def shortage_cmd(
         case: CaseArg,
-        fmt: Annotated[Fmt, typer.Option("--format", "-f")] = Fmt.table,
+        fmt: FmtOpt = Fmt.table,
         top: Annotated[int, typer.Option("--top", min=0, help="training picks")] = 5,
         verify: Annotated[
             bool, typer.Option("--verify/--no-verify", help="re-solve every marginal value")
         ] = False,
-        out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+        out: OutOpt = None,
         lang_opt: LangOpt = None,
     ) -> None:
         """Slots demanded/filled/unfilled per tag and category, marginal values, training."""
         lang = resolve(lang_opt)
-        try:
+        with user_errors(lang):
             c = load_case(case)
             rep = shortage(c, verify=verify, training=top)
-        except MatcherError as exc:
-            raise _fail(exc, lang) from None
         if fmt is Fmt.json:
-            _write(out, rep.model_dump_json(indent=1) + "\n", lang)
+            emit(out, rep.model_dump_json(indent=1) + "\n", lang)
             return
         labels = labels_for(c)
         con = Console(record=True, width=150, file=io.StringIO()) if out else Console()
@@ -251,7 +229,7 @@ def register(app: typer.Typer) -> None:
             )
         con.print(t)
         if out:
-            _write(out, con.export_text(), lang)
+            emit(out, con.export_text(), lang)
 
     @app.command("sweep")
     def sweep_cmd(
@@ -274,13 +252,11 @@ def register(app: typer.Typer) -> None:
         from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
         lang = resolve(lang_opt)
-        try:
+        with user_errors(lang):
             c = load_case(case)
             sw = load_sweep(spec, c)
-        except MatcherError as exc:
-            raise _fail(exc, lang) from None
         if out.suffix not in (".csv", ".json"):
-            raise _fail(msg("cli.bad_out_suffix", path=str(out)), lang)
+            raise fail(msg("cli.bad_out_suffix", path=str(out)), lang)
         _check_sweep_options(out, plot, kpi, dask, lang)
         executor: LocalExecutor | DaskExecutor = (
             DaskExecutor(dask) if dask else LocalExecutor(workers)
@@ -298,17 +274,17 @@ def register(app: typer.Typer) -> None:
                     c, sw, executor, progress=lambda k, n: bar.update(task, completed=k)
                 )
             except MatcherError as exc:
-                raise _fail(exc, lang) from None
+                raise fail(exc, lang) from None
             except (OSError, ValueError) as exc:
                 unreachable = msg("cli.dask_unreachable", address=dask, reason=str(exc))
-                raise _fail(unreachable, lang) from None
+                raise fail(unreachable, lang) from None
             except ImportError:
-                raise _fail(msg("cli.needs_dask"), lang) from None
-        _write(out, _rows_text(rows, out.suffix), lang)
+                raise fail(msg("cli.needs_dask"), lang) from None
+        emit(out, _rows_text(rows, out.suffix), lang)
         if plot is not None:
             if kpi not in rows[0]:
                 options = list(rows[0])[len(sw.params) + 1 :]
-                raise _fail(msg("cli.unknown_kpi", kpi=kpi, options=options), lang)
+                raise fail(msg("cli.unknown_kpi", kpi=kpi, options=options), lang)
             _plot(rows, sw.params, kpi, plot)
             err.print(Text(say(lang, "cli.wrote", path=str(plot))))
 
@@ -320,19 +296,17 @@ def _check_sweep_options(
     out: Path, plot: Path | None, kpi: str, dask: str | None, lang: Lang
 ) -> None:
     """Everything that can be wrong with the options is reported before the sweep runs."""
-    from matcher import Kpis
-
     for path, flag in ((out, "--out"), (plot, "--plot")):
         if path is not None and (path.is_dir() or (path.exists() and not path.is_file())):
-            raise _fail(msg("cli.not_a_file", path=str(path), flag=flag), lang)
+            raise fail(msg("cli.not_a_file", path=str(path), flag=flag), lang)
     if plot is not None:
         numeric = [k for k, f in Kpis.model_fields.items() if f.annotation in (int, float)]
         if kpi not in numeric:
-            raise _fail(msg("cli.unknown_kpi", kpi=kpi, options=numeric), lang)
+            raise fail(msg("cli.unknown_kpi", kpi=kpi, options=numeric), lang)
         if importlib.util.find_spec("matplotlib") is None:
-            raise _fail(msg("cli.needs_matplotlib"), lang)
+            raise fail(msg("cli.needs_matplotlib"), lang)
     if dask is not None and not _DASK_ADDRESS.match(dask):
-        raise _fail(msg("cli.bad_dask_address", address=repr(dask)), lang)
+        raise fail(msg("cli.bad_dask_address", address=repr(dask)), lang)
 
 
 def _rows_text(rows: list[dict[str, Any]], suffix: str) -> str:

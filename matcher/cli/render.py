@@ -1,7 +1,7 @@
 """Proposal output for people (rich table) and programs (JSON, CSV).
 
-Rendering is the CLI's concern, but it lives here so the API and tests can
-produce the exact same JSON and CSV bytes.
+Only the command line renders proposals this way (the API returns the models as JSON
+itself), so it lives in the CLI package.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``matcher`` commands for the service (registered on the main app by matcher.cli).
+"""``matcher`` commands for the service.
 
 ``serve``, ``import``, ``export`` and ``token create``. The service packages
 (``pip install 'matcher[service]'``) are imported lazily inside the commands, so
@@ -16,27 +16,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
+
+from matcher import load_case
+from matcher.cli.common import err, fail, user_errors
 
 if TYPE_CHECKING:
     from matcher.store import Store
 
 __all__ = ["register"]
 
-err = Console(stderr=True)
 DbOpt = Annotated[
     Path, typer.Option("--db", help="SQLite database file (created and migrated if missing)")
 ]
 DEFAULT_DB = Path("matcher.db")
 
 
-def _fail(message: object) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
-
-
 def _missing(exc: ImportError) -> typer.Exit:
-    return _fail(
+    return fail(
         f"{exc.name or exc} is not installed; install the service: pip install 'matcher[service]'"
     )
 
@@ -49,18 +45,15 @@ def _open(db: Path, *, writable: bool = True) -> Store:
         raise _missing(exc) from None
     from sqlalchemy.exc import SQLAlchemyError
 
-    from matcher.errors import MatcherError
-
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:/", str(db)):
-        raise _fail(f"--db {db}: only SQLite files are supported here; give a file path")
+        raise fail(f"--db {db}: only SQLite files are supported here; give a file path")
     if db.is_dir():
-        raise _fail(f"--db {db}: is a folder; give a database file path")
+        raise fail(f"--db {db}: is a folder; give a database file path")
     try:
-        return Store.open(db, writable=writable)
-    except MatcherError as exc:
-        raise _fail(exc) from None
+        with user_errors():
+            return Store.open(db, writable=writable)
     except SQLAlchemyError as exc:
-        raise _fail(
+        raise fail(
             f"--db {db}: cannot open the database ({getattr(exc, 'orig', None) or exc})"
         ) from None
 
@@ -94,28 +87,24 @@ def import_cmd(
     name: Annotated[str | None, typer.Option(help="district display name")] = None,
 ) -> None:
     """Load a case folder into a district (rows are added or updated, never dropped)."""
-    from matcher.errors import MatcherError
-    from matcher.io import load_case
-
     store = _open(db)
-    try:
-        c = load_case(case)
-        files = {
-            n: (case / n).read_text(encoding="utf-8-sig") if (case / n).is_file() else None
-            for n in ("taxonomy.toml", "policy.toml")
-        }
-        with store.write() as tx:
-            stats = tx.import_case(
-                district,
-                c,
-                name=name,
-                taxonomy_toml=files["taxonomy.toml"],
-                policy_toml=files["policy.toml"],
-            )
-    except MatcherError as exc:
-        raise _fail(exc) from None
-    finally:
-        store.close()
+    with user_errors():
+        try:
+            c = load_case(case)
+            files = {
+                n: (case / n).read_text(encoding="utf-8-sig") if (case / n).is_file() else None
+                for n in ("taxonomy.toml", "policy.toml")
+            }
+            with store.write() as tx:
+                stats = tx.import_case(
+                    district,
+                    c,
+                    name=name,
+                    taxonomy_toml=files["taxonomy.toml"],
+                    policy_toml=files["policy.toml"],
+                )
+        finally:
+            store.close()
     summary = (
         ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(stats.items())) or "no change"
     )
@@ -128,23 +117,20 @@ def export_cmd(
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Write a district back as a case folder (open demands); it imports to the same case."""
-    from matcher.errors import MatcherError
-
     store = _open(db, writable=False)  # exporting only reads: a read-only copy will do
     tmp = Path(
         tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if out.parent.exists() else None)
     )
-    try:
-        with store.read() as tx:
-            tx.export_case(district, tmp)
-        out.mkdir(parents=True, exist_ok=True)
-        for f in tmp.iterdir():
-            os.replace(f, out / f.name)
-    except MatcherError as exc:
-        raise _fail(exc) from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        store.close()
+    with user_errors():
+        try:
+            with store.read() as tx:
+                tx.export_case(district, tmp)
+            out.mkdir(parents=True, exist_ok=True)
+            for f in tmp.iterdir():
+                os.replace(f, out / f.name)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+            store.close()
     err.print(f"[green]ok[/]: wrote {out}")
 
 
@@ -161,16 +147,13 @@ def token_create(
     label: Annotated[str | None, typer.Option(help="who or what the token is for")] = None,
 ) -> None:
     """Create a token and print it once on stdout; only its hash is stored."""
-    from matcher.errors import MatcherError
-
     store = _open(db)
-    try:
-        with store.write() as tx:
-            token, row = tx.create_token(role, district or [], label)
-    except MatcherError as exc:
-        raise _fail(exc) from None
-    finally:
-        store.close()
+    with user_errors():
+        try:
+            with store.write() as tx:
+                token, row = tx.create_token(role, district or [], label)
+        finally:
+            store.close()
     typer.echo(token)
     where = ", ".join(row["districts"]) or "all districts"
     err.print(f"token {row['id']}: {row['role']} for {where} (shown once; store it safely)")

@@ -1,0 +1,194 @@
+"""What every ``matcher`` command shares, defined once: options, language, errors, output.
+
+Why: every command that prints for a person says it in the reader's language from the
+one catalogue (:mod:`matcher.messages`), and every user error (bad files, bad options)
+exits with code 2 and a readable message on stderr, never a traceback; output files
+are written only after everything succeeded, so nothing is half-written. Machine
+output (JSON, CSV) stays as it is and carries the codes.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from matcher.errors import InputError, MatcherError, OutputError, Param, Problem
+from matcher.messages import Labels, Lang, Message, lang_from_env, msg, render
+from matcher.problemcodes import hint_message, problem_message
+
+__all__ = [
+    "CaseArg",
+    "Fmt",
+    "FmtOpt",
+    "Format",
+    "LangOpt",
+    "LangOption",
+    "OutOpt",
+    "emit",
+    "err",
+    "error_text",
+    "fail",
+    "phase_text",
+    "resolve",
+    "say",
+    "user_errors",
+    "write_atomic",
+]
+
+#: where progress, notes and errors go (stdout carries only the command's output)
+err = Console(stderr=True)
+
+
+class LangOption(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+LangOpt = Annotated[
+    LangOption | None,
+    typer.Option(
+        "--lang", help="language of the output: zh or en (default: zh when LANG/LC_ALL is zh_*)"
+    ),
+]
+
+
+class Format(StrEnum):
+    """A proposal's output formats."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Fmt(StrEnum):
+    """A report's output formats (what-if reports have no CSV form)."""
+
+    table = "table"
+    json = "json"
+
+
+CaseArg = Annotated[Path, typer.Argument(help="case folder")]
+#: a report's format and output file (the proposal's own, with help texts, are in propose.py)
+FmtOpt = Annotated[Fmt, typer.Option("--format", "-f")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o")]
+
+
+def resolve(lang: LangOption | None) -> Lang:
+    """The option's language, else the locale's."""
+    return "zh" if lang is LangOption.zh else "en" if lang is LangOption.en else lang_from_env()
+
+
+def say(lang: Lang, code: str, labels: Labels | None = None, **params: Param) -> str:
+    """The catalogue text ``code`` in ``lang`` with ``params``."""
+    return render(msg(code, **params), lang, labels)
+
+
+def phase_text(phase: str, lang: Lang) -> str:
+    """A proposal phase (``scoring pairs`` …) in ``lang``; unknown phases as they are."""
+    text = render(msg("phase." + phase.replace(" ", "_")), lang)
+    return phase if text.startswith("phase") else text
+
+
+def _problem_text(p: Problem, lang: Lang) -> str:
+    where = p.file
+    if p.row is not None:
+        where += "，" + say(lang, "cli.row", row=p.row)
+    if p.column:
+        where += "，" + say(lang, "cli.column", column=p.column)
+    text = f"{where}：{render(problem_message(p), lang)}"
+    if p.value is not None:
+        text += "（" + say(lang, "cli.got", value=repr(p.value)) + "）"
+    hint = hint_message(p)
+    if hint is not None:
+        text += "；" + render(hint, lang)
+    return text
+
+
+def error_text(exc: MatcherError | Message | str, lang: Lang) -> str:
+    """An error for a person: English as raised, other languages from its code and problems."""
+    if isinstance(exc, Message):
+        return render(exc, lang)
+    if lang == "en" or isinstance(exc, str):
+        return str(exc)
+    lines = [render(Message(code=exc.code, params=exc.params), lang)]
+    if isinstance(exc, InputError):
+        lines += [f"  - {_problem_text(p, lang)}" for p in exc.problems]
+    return "\n".join(lines)
+
+
+def fail(exc: MatcherError | Message | str, lang: Lang = "en") -> typer.Exit:
+    """Print a user error in ``lang`` (data shown verbatim, never as markup); exit 2.
+
+    Returned rather than raised so call sites read ``raise fail(...) from None``.
+    """
+    text = Text(say(lang, "cli.error"), style="bold red") + Text(error_text(exc, lang))
+    err.print(text, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+@contextmanager
+def user_errors(lang: Lang = "en") -> Iterator[None]:
+    """Turn a :class:`MatcherError` raised inside into the readable message and exit 2."""
+    try:
+        yield
+    except MatcherError as exc:
+        raise fail(exc, lang) from None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file and rename, so a reader never sees half a file.
+
+    Only regular files are written: a folder, a device or a symlink at ``path``
+    is refused rather than replaced.
+    """
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise OutputError(
+            f"{path}: not a regular file; choose a file path for --out",
+            code="output.not_a_file",
+            params={"path": str(path)},
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _unwritable(path, exc) from None
+
+
+def _unwritable(path: Path, exc: OSError) -> OutputError:
+    return OutputError(
+        f"{path}: cannot write here ({exc.strerror})",
+        code="output.cannot_write",
+        params={"path": str(path)},
+    )
+
+
+def emit(out: Path | None, text: str, lang: Lang, **params: Param) -> None:
+    """``text`` to stdout, or atomically to ``--out`` with a note on stderr.
+
+    ``params`` add to the note (``assignments=…``).
+    """
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    with user_errors(lang):
+        write_atomic(out, text)
+    err.print(Text(render(msg("cli.wrote", path=str(out), **params), lang)))

@@ -1,0 +1,95 @@
+"""``matcher propose`` and ``matcher validate``: a case folder in, a proposal or a check out."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from matcher import load_case, load_policy, propose
+from matcher.cli.common import Format, LangOpt, emit, err, phase_text, resolve, say, user_errors
+from matcher.cli.render import to_csv, to_json, to_table
+from matcher.messages import labels_for
+from matcher.whatif import explain_unfilled, format_counterfactuals
+
+__all__ = ["register"]
+
+CaseArg = Annotated[
+    Path, typer.Argument(help="case folder (communities.csv, cadres.csv, demands.csv)")
+]
+
+
+def propose_cmd(
+    case: CaseArg,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.table,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="write here instead of stdout")
+    ] = None,
+    policy: Annotated[
+        Path | None, typer.Option("--policy", help="policy.toml overriding the case's")
+    ] = None,
+    all_rows: Annotated[bool, typer.Option("--all", help="table: show every row")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain-unfilled", help="price the smallest fix for each empty slot"),
+    ] = False,
+    lang_opt: LangOpt = None,
+) -> None:
+    """Propose who goes where, exactly optimal under the hard rules, with reasons."""
+    lang = resolve(lang_opt)
+    with user_errors(lang):
+        pol = load_policy(policy) if policy is not None else None
+        c = load_case(case, policy=pol)
+        with err.status(say(lang, "cli.loading"), spinner="dots") as status:
+
+            def show(phase: str, fraction: float | None = None) -> None:
+                done = "" if fraction is None else f" {fraction:.0%}"
+                status.update(f"{phase_text(phase, lang)}{done} …")
+
+            result = propose(c, progress=show)
+        fixes = explain_unfilled(c, result) if explain else []
+        why = format_counterfactuals(fixes, lang, labels_for(c)) if explain else ""
+    if fmt is Format.table and out is None:
+        to_table(result, c, Console(), limit=None if all_rows else 40, lang=lang)
+        sys.stdout.write(why)
+        return
+    if fmt is Format.json:
+        extra = {"counterfactuals": [f.model_dump(mode="json") for f in fixes]} if explain else None
+        text = to_json(result, extra)
+    elif fmt is Format.csv:
+        text = to_csv(result)
+        # CSV holds the assignments only: the fixes go to stderr
+        err.print(Text(why), end="")
+    else:
+        buf = Console(record=True, width=160, file=io.StringIO())
+        to_table(result, c, buf, limit=None, lang=lang)
+        text = buf.export_text() + why
+    emit(out, text, lang, assignments=len(result.assignments))
+
+
+def validate_cmd(case: CaseArg, lang_opt: LangOpt = None) -> None:
+    """Check a case folder and report every problem at once."""
+    lang = resolve(lang_opt)
+    with user_errors(lang):
+        c = load_case(case)
+    text = say(
+        lang,
+        "cli.validate_ok",
+        communities=len(c.communities),
+        cadres=len(c.cadres),
+        demands=len(c.demands),
+        taxonomy=c.taxonomy.name,
+        tags=len(c.taxonomy.tags),
+    )
+    err.print(Text(text))
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.command("propose")(propose_cmd)
+    app.command("validate")(validate_cmd)
