@@ -11,14 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import matcher.candidates as candidates
-import matcher.reserve as reserve
-import matcher.streamed as streamed
+import matcher.stream.blocks as candidates
+import matcher.stream.live as streamed
+import matcher.stream.reserve as reserve
 from matcher import Cancelled, CaseError, Demand, load_case, propose
 from matcher.generate import generate_case
-from matcher.incremental import Replanner
 from matcher.scoring import Scorer
-from matcher.solver.warm import pair_keys
+from matcher.solver.keys import pair_keys
+from matcher.warm.replanner import Replanner
 from tests.test_propose import check_rules
 from tests.test_streamed import shallow_reserve
 

@@ -14,14 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import matcher.candidates as candidates
+import matcher.stream.blocks as candidates
 from matcher import load_case
-from matcher.candidates import PairStream
 from matcher.generate import generate_case
-from matcher.reserve import ColumnReserve, reserve_depth
 from matcher.scoring import Scorer
 from matcher.solver import quantise
-from matcher.solver.warm import pair_keys
+from matcher.solver.keys import pair_keys
+from matcher.stream.blocks import PairStream
+from matcher.stream.reserve import ColumnReserve, reserve_depth
 
 
 @given(

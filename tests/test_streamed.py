@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import matcher.candidates as candidates
-import matcher.reserve as reserve
 import matcher.solver.lp as lp
-import matcher.streamed as streamed
+import matcher.stream.blocks as candidates
+import matcher.stream.live as streamed
+import matcher.stream.reserve as reserve
 from matcher import Cancelled, Case, Demand, Policy, load_case, propose
 from matcher.generate import generate_case
 from matcher.scoring import Scorer

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import matcher.candidates as candidates
-import matcher.reserve as reserve
+import matcher.stream.blocks as candidates
+import matcher.stream.reserve as reserve
 from matcher import Cancelled, Demand, InputError, Policy, load_case, propose
 from matcher.generate import generate_case
-from matcher.warmstart import WarmProposals
+from matcher.warm.proposals import WarmProposals
 from tests.test_propose import check_rules
 from tests.test_streamed import shallow_reserve
 

@@ -43,9 +43,7 @@ from api.schemas import (
 )
 from api.settings import Settings
 from api.warm import WarmPlans
-from matcher import Cancelled, Policy, Proposal, parse_policy, propose
-from matcher.propose import Progress
-from matcher.request import streams
+from matcher import Cancelled, Policy, Progress, Proposal, parse_policy, propose, streams
 from matcher.store import Actor, Snapshot, Store, Tx
 
 __all__ = ["router"]

@@ -20,7 +20,8 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from matcher.solver.warm import WarmLP, pair_keys
+from matcher.solver.keys import pair_keys
+from matcher.solver.warm import WarmLP
 
 __all__ = [
     "ADD_K",

@@ -24,8 +24,8 @@ from matcher.whatif.compare import (
 from matcher.whatif.counterfactual import (
     Relaxation,
     SlotCounterfactual,
-    explain_unfilled,
     format_counterfactuals,
+    unfilled_counterfactuals,
 )
 from matcher.whatif.engine import PlanState, plan_state
 from matcher.whatif.scenario import (
@@ -54,6 +54,10 @@ from matcher.whatif.sweep import (
     run_point,
     run_sweep,
 )
+
+#: the old name of :func:`unfilled_counterfactuals`, kept while the CLI still calls it
+#: (``matcher.explain.explain_unfilled`` is the dense engine's reasons, another thing)
+explain_unfilled = unfilled_counterfactuals
 
 __all__ = [
     "EDIT_KINDS",
@@ -90,4 +94,5 @@ __all__ = [
     "run_point",
     "run_sweep",
     "shortage",
+    "unfilled_counterfactuals",
 ]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import matcher.request as request
+import matcher.constraints as request
 from matcher import propose
 from tests.api.conftest import Tokens
 

@@ -3,7 +3,7 @@
 Why: a dispatcher's day is a stream of small changes to a pool that was just
 solved. Starting over re-scores millions of pairs; a :class:`Replanner` keeps
 the solved LP, its duals and the near-tight pairs (see
-:class:`matcher.streamed.LivePlan`) and re-certifies only what the change can
+:class:`matcher.stream.live.LivePlan`) and re-certifies only what the change can
 move. The plan it reaches has the optimum a cold :func:`matcher.propose` of the
 changed case finds.
 
@@ -25,14 +25,16 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
+from matcher.assemble import assemble
 from matcher.errors import CaseError, Problem
+from matcher.explain.streamed import explain_streamed
 from matcher.io.case import check_demand
 from matcher.model import Case, Demand, Status
 from matcher.policy import Policy
+from matcher.progress import Progress, quiet
 from matcher.proposal import Proposal
-from matcher.propose import Progress, _quiet, assemble
 from matcher.scoring import Scorer
-from matcher.streamed import LivePlan, explain_streamed
+from matcher.stream.live import LivePlan
 
 __all__ = ["Replanner"]
 
@@ -57,7 +59,7 @@ class Replanner:
         self, case: Case, policy: Policy | None = None, progress: Progress | None = None
     ) -> None:
         self.case = case if policy is None else case.with_policy(policy)
-        self.step: Progress = progress or _quiet
+        self.step: Progress = progress or quiet
         self.scorer = Scorer(self.case)
         self.head = self.scorer.headcount.copy()
         self._live: LivePlan | None = None

@@ -1,6 +1,6 @@
-"""The compiled loop of :class:`matcher.fastscore.Packed.scan`: one block of cells.
+"""The compiled loop of :class:`matcher.stream.packed.Packed.scan`: one block of cells.
 
-Kept apart from the packing and the results (:mod:`matcher.fastscore`), which
+Kept apart from the packing and the results (:mod:`matcher.stream.packed`), which
 say what a scan reads and keeps; this is how it does so in one pass per cell.
 The arithmetic is :meth:`matcher.scoring.Scorer.grid`'s, operation for
 operation, so every grid score it computes equals the numpy formula's.
@@ -11,9 +11,9 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from matcher.bestk import offer
 from matcher.scoring import DECIMALS
 from matcher.solver import SCALE
+from matcher.stream.bestk import offer
 
 __all__ = ["ROUND", "scan_block"]
 

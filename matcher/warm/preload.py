@@ -36,7 +36,7 @@ def load_kernels() -> float:
         if _loaded or not (SAMPLE_DISTRICT / "demands.csv").is_file():
             return 0.0
         from matcher.io import load_case
-        from matcher.warmstart import WarmProposals
+        from matcher.warm.proposals import WarmProposals
 
         start = time.perf_counter()
         case = load_case(SAMPLE_DISTRICT)

@@ -118,7 +118,7 @@ def unfilled_from_counts(
 ) -> list[Unfilled]:
     """One :class:`Unfilled` per demand ``cols[k]`` (``missing[k]`` empty slots)
     from its row of ``counts``. Big proposals count with
-    :func:`matcher.fastexplain.explain_counts` instead of a score matrix."""
+    :func:`matcher.explain.counts.explain_counts` instead of a score matrix."""
     excluded, only, qualified = counts.excluded, counts.only, counts.qualified
     labels = labels_for(case)
     here, busy, higher, weak = counts.here, counts.busy, counts.higher, counts.weak

@@ -3,7 +3,7 @@
 Why: a city pool (20,000 cadres × 8,000 demands) has 160 million pairs; holding
 their scores costs gigabytes, yet an optimal plan only ever uses a few good
 pairs per cadre and per demand. So cadres are ordered along the map and cut
-into blocks; each block is read by the compiled scan (:mod:`matcher.fastscore`,
+into blocks; each block is read by the compiled scan (:mod:`matcher.stream.packed`,
 the :meth:`Scorer.grid` formula) only against the demands within reach of its
 members' travel limits, and a scan keeps
 
@@ -24,18 +24,17 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from matcher.fastscore import BlockScan, Packed, by_column, merge_lists
 from matcher.scoring import Scorer
+from matcher.solver.keys import unpair_keys
+from matcher.stream.edges import Edges
+from matcher.stream.packed import BlockScan, Packed, by_column, merge_lists
+from matcher.stream.reserve import ColumnReserve
 
-if TYPE_CHECKING:
-    from matcher.reserve import ColumnReserve
-
-__all__ = ["Edges", "PairStream", "Scan"]
+__all__ = ["WORKERS", "PairStream", "Scan"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -52,32 +51,6 @@ BLOCK_CELLS = 16_000_000
 #: cadres per block at least: each block also costs a pass over its demands'
 #: lists, which would dominate a metro's thin blocks (25 cadres × 40,000 demands)
 MIN_ROWS = 128
-
-
-@dataclass(frozen=True)
-class Edges:
-    """Pairs as parallel arrays, with their grid scores (``quantise``)."""
-
-    rows: IndexArray
-    cols: IndexArray
-    q: FloatArray
-
-    @staticmethod
-    def empty() -> Edges:
-        return Edges(np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0))
-
-    @staticmethod
-    def concat(parts: list[Edges]) -> Edges:
-        if not parts:
-            return Edges.empty()
-        return Edges(
-            np.concatenate([p.rows for p in parts]),
-            np.concatenate([p.cols for p in parts]),
-            np.concatenate([p.q for p in parts]),
-        )
-
-    def __len__(self) -> int:
-        return int(self.rows.size)
 
 
 @dataclass(frozen=True)
@@ -165,7 +138,7 @@ class PairStream:
 
     ``capacity`` / ``headcount`` are what is left to fill (rows or columns at 0
     are skipped; :attr:`row_ok` / :attr:`col_ok` can switch more off later);
-    ``banned`` holds :func:`~matcher.solver.warm.pair_keys` of pairs that may
+    ``banned`` holds :func:`~matcher.solver.keys.pair_keys` of pairs that may
     not be chosen (declined or pinned).
     """
 
@@ -193,7 +166,7 @@ class PairStream:
         """These pairs may no longer be chosen: scans skip them from now on."""
         self.banned = np.union1d(self.banned, np.asarray(keys, np.int64))
         # demands added after the stream was made are never scanned
-        ours = self.banned[(self.banned & 0xFFFFFFFF) < self.m]
+        ours = self.banned[unpair_keys(self.banned)[1] < self.m]
         self._banned_csr = by_column(ours, self.m) if ours.size else None
 
     @property

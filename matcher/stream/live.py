@@ -2,9 +2,9 @@
 
 Why: :func:`matcher.propose` on a district scores every pair into dense
 matrices. A city (20,000 × 8,000) would need gigabytes for each of them, so
-here the pairs are streamed block by block (:mod:`matcher.candidates`):
+here the pairs are streamed block by block (:mod:`matcher.stream.blocks`):
 
-1. one scan keeps each demand's best pairs (:mod:`matcher.reserve`), whose
+1. one scan keeps each demand's best pairs (:mod:`matcher.stream.reserve`), whose
    bar bounds every pair left out;
 2. the b-matching LP is solved on the best few of each and widened, by the
    rest of those lists and by scans of what their bars cannot rule out, until
@@ -22,27 +22,23 @@ Memory grows with the pairs kept, not with cadres × demands.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from matcher.candidates import WORKERS, Edges, PairStream, Scan
 from matcher.errors import SolverError
-from matcher.explain import unfilled_from_counts
-from matcher.fastexplain import explain_counts, per_demand
-from matcher.fastscore import Packed
-from matcher.proposal import Unfilled
-from matcher.reserve import ColumnReserve, reserve_depth
 from matcher.scoring import Scorer
 from matcher.solver.alternates import edge_alternates
 from matcher.solver.assign import SCALE, quantise
+from matcher.solver.keys import pair_keys
 from matcher.solver.lp import PairLP, Pruned, solve_pruned
 from matcher.solver.sap import SapLP
-from matcher.solver.warm import pair_keys
+from matcher.stream.blocks import PairStream, Scan
+from matcher.stream.edges import Edges
+from matcher.stream.reserve import ColumnReserve, reserve_depth
 
-__all__ = ["LivePlan", "Streamed", "explain_streamed", "solve_streamed"]
+__all__ = ["LivePlan", "Streamed", "solve_streamed"]
 
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
@@ -469,44 +465,3 @@ def solve_streamed(
     already taken off), never using the ``banned`` :func:`pair_keys`; alternates
     also for the demands in ``pinned_cols``."""
     return LivePlan(scorer, cap, head, banned, step).streamed(alternatives, pinned_cols)
-
-
-def explain_streamed(
-    scorer: Scorer,
-    cap: IntArray,
-    head: IntArray,
-    banned: IntArray,
-    rows: IndexArray,
-    cols: IndexArray,
-    step: Step,
-) -> list[Unfilled]:
-    """Why each demand keeps empty slots, counted over all cadres one block of
-    unfilled demands at a time. ``rows``/``cols`` is the whole plan, pins included."""
-    case = scorer.case
-    n, m = scorer.n, scorer.m
-    filled = np.bincount(cols, minlength=m)
-    load = np.bincount(rows, minlength=n)
-    prio = np.array([d.priority for d in case.demands], dtype=np.float64)
-    top = np.full(n, -np.inf)
-    np.maximum.at(top, rows, prio[cols])
-    open_cols = np.flatnonzero(filled < head)
-    packed = Packed(scorer)
-    chosen = per_demand(pair_keys(rows, cols), m)
-    bans = per_demand(banned, m)
-    per = max(1, EXPLAIN_CELLS // max(n, 1))
-    parts = [open_cols[s : s + per] for s in range(0, open_cols.size, per)]
-    out: list[Unfilled] = []
-    # the counting loop lets go of the GIL: two blocks of demands at a time
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        jobs = [
-            pool.submit(explain_counts, packed, c, cap, load, top, prio, chosen, bans)
-            for c in parts
-        ]
-        try:
-            for k, (c, job) in enumerate(zip(parts, jobs, strict=True)):
-                step("explaining", k / len(parts))
-                out.extend(unfilled_from_counts(case, c, (head - filled)[c], job.result()))
-        except BaseException:
-            pool.shutdown(cancel_futures=True)  # a cancel stops after the blocks under way
-            raise
-    return out

@@ -27,9 +27,8 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from matcher.bestk import cut, offer, select
-from matcher.candidates import Edges
-from matcher.fastscore import Lists
+from matcher.stream.bestk import cut, offer, select
+from matcher.stream.edges import Edges, Lists
 
 __all__ = ["ColumnReserve", "reserve_depth"]
 
@@ -75,7 +74,7 @@ class ColumnReserve:
     @property
     def lists(self) -> Lists:
         """``(q, row, size, floor, k)``: the arrays a scan fills in place
-        (see :mod:`matcher.bestk`); a column's lists must be filled by one thread."""
+        (see :mod:`matcher.stream.bestk`); a column's lists must be filled by one thread."""
         return self.q, self.row, self.size, self.floor, self.k
 
     def push(self, rows: IntArray, cols: IntArray, q: FloatArray) -> None:

@@ -14,9 +14,9 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from matcher.explain import Counts
-from matcher.fastscore import Packed, by_column
-from matcher.scankernel import ROUND
+from matcher.explain.reasons import Counts
+from matcher.stream.kernel import ROUND
+from matcher.stream.packed import Packed, by_column
 
 __all__ = ["explain_counts", "per_demand"]
 
@@ -25,7 +25,7 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def per_demand(keys: IntArray, m: int) -> tuple[IntArray, IntArray]:
-    """:func:`~matcher.solver.warm.pair_keys` as per-demand cadre lists, built once
+    """:func:`~matcher.solver.keys.pair_keys` as per-demand cadre lists, built once
     for every block of demands a proposal explains."""
     return by_column(np.asarray(keys, np.int64), m)
 
@@ -40,7 +40,7 @@ def explain_counts(
     chosen: tuple[IntArray, IntArray],
     banned: tuple[IntArray, IntArray],
 ) -> Counts:
-    """:class:`~matcher.explain.Counts` for demands ``cols`` against every cadre.
+    """:class:`~matcher.explain.reasons.Counts` for demands ``cols`` against every cadre.
 
     ``capacity``/``load``/``top_prio`` are per cadre (what it may take, what the
     plan gives it, the highest priority it serves); ``prio`` per demand;
