@@ -31,6 +31,7 @@ from matcher.errors import (
 )
 from matcher.io import load_case, write_case
 from matcher.model import Cadre, Case, Community, Demand, Status
+from matcher.params import EngineParams
 from matcher.paths import SAMPLE_DISTRICT
 from matcher.policy import Policy, Weights, load_policy, parse_policy
 from matcher.progress import Progress
@@ -62,6 +63,7 @@ __all__ = [
     "Demand",
     "DistrictPosition",
     "Engine",
+    "EngineParams",
     "InputError",
     "Kpis",
     "MatcherError",

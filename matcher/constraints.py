@@ -16,15 +16,14 @@ import numpy.typing as npt
 
 from matcher.errors import InputError, Problem
 from matcher.model import Case
+from matcher.params import DEFAULT, EngineParams
 from matcher.scoring import Scorer
 from matcher.solver.keys import pair_keys, unpair_keys
 
-__all__ = ["STREAM_ABOVE", "Engine", "Pair", "Request", "prepare", "streams"]
+__all__ = ["Engine", "Pair", "Request", "prepare", "streams"]
 
 Pair = tuple[str, str]
 Engine = Literal["auto", "dense", "streamed"]
-#: pools with more pairs than this are streamed in blocks (see matcher.stream.live)
-STREAM_ABOVE = 500_000
 
 
 def _pair_index(
@@ -89,15 +88,17 @@ class Request:
         """Pairs the solver may not choose: declined, or already pinned."""
         return np.union1d(self.ban_keys, self.pin_keys)
 
-    def streams(self, engine: Engine = "auto") -> bool:
+    def streams(self, engine: Engine = "auto", params: EngineParams = DEFAULT) -> bool:
         """Whether this pool goes to the streamed engine."""
-        return streams(self.sc.n, self.sc.m, engine)
+        return streams(self.sc.n, self.sc.m, engine, params)
 
 
-def streams(n_cadres: int, n_demands: int, engine: Engine = "auto") -> bool:
+def streams(
+    n_cadres: int, n_demands: int, engine: Engine = "auto", params: EngineParams = DEFAULT
+) -> bool:
     """Whether a pool this size goes to the streamed engine (``engine="auto"``
-    streams above ``STREAM_ABOVE`` pairs)."""
-    return engine == "streamed" or (engine == "auto" and n_cadres * n_demands > STREAM_ABOVE)
+    streams above :attr:`~matcher.params.EngineParams.stream_above` pairs)."""
+    return engine == "streamed" or (engine == "auto" and params.streams(n_cadres, n_demands))
 
 
 def prepare(

@@ -21,6 +21,7 @@ from matcher.errors import InputError, Problem
 from matcher.explain.streamed import explain_streamed
 from matcher.gcpause import without_gc
 from matcher.model import Case
+from matcher.params import DEFAULT, EngineParams
 from matcher.policy import Policy
 from matcher.progress import Progress, as_progress
 from matcher.proposal import Proposal
@@ -40,6 +41,7 @@ def propose(
     filled_slots: Mapping[str, int] | None = None,
     progress: Progress | Callable[[str], object] | None = None,
     engine: Engine = "auto",
+    params: EngineParams = DEFAULT,
 ) -> Proposal:
     """The best plan under the case's hard rules, with explanations and KPIs.
 
@@ -51,7 +53,8 @@ def propose(
     raise :class:`~matcher.errors.Cancelled` to stop the work.
     ``engine`` picks dense matrices (``"dense"``), block streaming for big pools
     (``"streamed"``) or, by default, whichever suits the pool's size; both give
-    the same optimum, alternates and explanations.
+    the same optimum, alternates and explanations. ``params`` trade speed
+    against memory (:class:`~matcher.params.EngineParams`), never the answer.
     """
     if engine not in ("auto", "dense", "streamed"):
         raise InputError(
@@ -67,7 +70,7 @@ def propose(
         case = case.with_policy(policy)
     step("scoring pairs")
     req = prepare(case, pinned, excluded, used_capacity, filled_slots)
-    if req.streams(engine):
+    if req.streams(engine, params):
         got = solve_streamed(
             req.sc,
             req.free_cap,
@@ -76,9 +79,17 @@ def propose(
             case.policy.alternatives,
             step,
             np.unique(req.pc),
+            params,
         )
         return finish_streamed(
-            req, got.rows, got.cols, got.certified, got.alternates, got.alternates_below, step
+            req,
+            got.rows,
+            got.cols,
+            got.certified,
+            got.alternates,
+            got.alternates_below,
+            step,
+            params,
         )
     return finish_dense(req, step)
 
@@ -91,12 +102,13 @@ def finish_streamed(
     alts: Alternates,
     below: float | None,
     step: Progress,
+    params: EngineParams = DEFAULT,
 ) -> Proposal:
     """A streamed solve's free pairs, with the pins, explained and assembled."""
     rows = np.concatenate([rows, req.pr]).astype(np.intp)
     cols = np.concatenate([cols, req.pc]).astype(np.intp)
     step("explaining")
-    unfilled = explain_streamed(req.sc, req.cap, req.head, req.ban_keys, rows, cols, step)
+    unfilled = explain_streamed(req.sc, req.cap, req.head, req.ban_keys, rows, cols, step, params)
     return assemble(
         req.sc, req.head, rows, cols, req.pin_keys, alts, unfilled, "lp-streamed", certified,
         below,

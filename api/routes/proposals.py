@@ -107,13 +107,13 @@ def _compute(
         "filled_slots": snap.filled_slots,
         "progress": progress,
     }
-    if streams(len(snap.case.cadres), len(snap.case.demands)):
+    if streams(len(snap.case.cadres), len(snap.case.demands), params=warm.params):
         with warm.take(district) as planner:
             if planner is not None:
                 return planner.propose(snap.case, policy, **kw)
     else:
         warm.forget(district)  # small pools keep nothing (a pool that shrank lets go)
-    return propose(snap.case, policy, **kw)
+    return propose(snap.case, policy, params=warm.params, **kw)
 
 
 def _add(

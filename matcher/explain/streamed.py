@@ -15,10 +15,10 @@ import numpy.typing as npt
 
 from matcher.explain.counts import explain_counts, per_demand
 from matcher.explain.reasons import unfilled_from_counts
+from matcher.params import DEFAULT, EngineParams
 from matcher.proposal import Unfilled
 from matcher.scoring import Scorer
 from matcher.solver.keys import pair_keys
-from matcher.stream import blocks, live
 from matcher.stream.packed import Packed
 
 __all__ = ["explain_streamed"]
@@ -36,6 +36,7 @@ def explain_streamed(
     rows: IndexArray,
     cols: IndexArray,
     step: Step,
+    params: EngineParams = DEFAULT,
 ) -> list[Unfilled]:
     """Why each demand keeps empty slots, counted over all cadres one block of
     unfilled demands at a time. ``rows``/``cols`` is the whole plan, pins included."""
@@ -50,11 +51,11 @@ def explain_streamed(
     packed = Packed(scorer)
     chosen = per_demand(pair_keys(rows, cols), m)
     bans = per_demand(banned, m)
-    per = max(1, live.EXPLAIN_CELLS // max(n, 1))
+    per = max(1, params.explain_cells // max(n, 1))
     parts = [open_cols[s : s + per] for s in range(0, open_cols.size, per)]
     out: list[Unfilled] = []
     # the counting loop lets go of the GIL: two blocks of demands at a time
-    with ThreadPoolExecutor(max_workers=blocks.WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=params.workers) as pool:
         jobs = [
             pool.submit(explain_counts, packed, c, cap, load, top, prio, chosen, bans)
             for c in parts

@@ -127,6 +127,7 @@ def solve_pruned(
     lp: PairLP,
     price: Pricer,
     everything: Callable[[], tuple[IndexArray, IndexArray, FloatArray]] | None = None,
+    add_k: int = ADD_K,
 ) -> Pruned:
     """The b-matching LP on its candidate edges, widened by pricing until certified.
 
@@ -155,7 +156,7 @@ def solve_pruned(
         # column generation: each row and column brings its most improving pairs,
         # so the LP stays small even when early duals leave millions improving
         gain = nq - u[nr] - v[nc]
-        take = _best_per_group(nr, gain, ADD_K) | _best_per_group(nc, gain, ADD_K)
+        take = _best_per_group(nr, gain, add_k) | _best_per_group(nc, gain, add_k)
         lp.add(nr[take], nc[take], nq[take])
 
 

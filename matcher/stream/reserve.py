@@ -27,26 +27,15 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from matcher.params import DEFAULT
 from matcher.stream.bestk import cut, offer, select
 from matcher.stream.edges import Edges, Lists
 
-__all__ = ["ColumnReserve", "reserve_depth"]
+__all__ = ["ColumnReserve"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
-#: deepest list kept per demand: at city size 256 leaves no column to re-read at
-#: the optimum's duals, 128 leaves a few dozen
-MAX_DEPTH = 256
-#: pairs kept in all, per cadre and demand of the pool (bounds a metro's memory)
-PER_NODE = 64
-#: buffer past ``k`` per column: each cut costs about ``k + SPARE`` steps
-SPARE = 128
-
-
-def reserve_depth(n: int, m: int) -> int:
-    """How many pairs each of ``m`` demands keeps in a pool of ``n`` cadres."""
-    return int(max(1, min(MAX_DEPTH, PER_NODE * (n + m) // max(m, 1))))
 
 
 class ColumnReserve:
@@ -59,8 +48,7 @@ class ColumnReserve:
     here, read in place by :meth:`over` (no copy of a city's 1.6 million pairs).
     """
 
-    def __init__(self, m: int, k: int, spare: int | None = None) -> None:
-        spare = SPARE if spare is None else spare
+    def __init__(self, m: int, k: int, spare: int = DEFAULT.reserve_spare) -> None:
         if k < 1 or spare < 1:  # the compiled pushes write past k before they cut
             raise ValueError(f"a reserve needs k >= 1 and spare >= 1, not {k} and {spare}")
         self.k = int(k)

@@ -31,6 +31,7 @@ from matcher.constraints import Engine, Pair, Request, prepare
 from matcher.dense import finish_dense
 from matcher.gcpause import without_gc
 from matcher.model import Case, Demand
+from matcher.params import DEFAULT, EngineParams
 from matcher.policy import Policy
 from matcher.progress import Progress, as_progress
 from matcher.proposal import Proposal
@@ -68,8 +69,10 @@ class WarmProposals:
     plan, so the next one starts cold.
     """
 
-    def __init__(self, engine: Engine = "auto") -> None:
+    def __init__(self, engine: Engine = "auto", params: EngineParams = DEFAULT) -> None:
         self.engine: Engine = engine
+        #: the engine's knobs for every proposal made here
+        self.params = params
         self._last: _Warm | None = None
         #: whether the last :meth:`propose` re-solved warm
         self.was_warm = False
@@ -100,7 +103,7 @@ class WarmProposals:
         )
         # from here the plan is in play: a failure or a cancel forgets it
         last, self._last = self._last, None
-        if not req.streams(self.engine):  # small pools solve densely: nothing to keep
+        if not req.streams(self.engine, self.params):  # small pools solve densely: nothing to keep
             return finish_dense(req, step)
         warm = None
         if last is not None:
@@ -108,7 +111,7 @@ class WarmProposals:
             warm = _follow(last, req)
         if warm is None:
             last = None  # one plan in memory at a time
-            live = LivePlan(req.sc, req.free_cap, req.free_head, req.blocked, step)
+            live = LivePlan(req.sc, req.free_cap, req.free_head, req.blocked, step, self.params)
             column = {d: j for j, d in enumerate(req.sc.demand_ids)}
             warm = _Warm(case, req.sc, live, column, req.blocked)
         else:
@@ -186,4 +189,6 @@ def _finish(warm: _Warm, req: Request, step: Progress) -> Proposal:
     got = warm.live.streamed(req.sc.case.policy.alternatives, to_col[np.unique(req.pc)])
     alts = {int(back[j]): v for j, v in got.alternates.items()}
     cols = back[got.cols].astype(np.intp)
-    return finish_streamed(req, got.rows, cols, got.certified, alts, got.alternates_below, step)
+    return finish_streamed(
+        req, got.rows, cols, got.certified, alts, got.alternates_below, step, warm.live.params
+    )

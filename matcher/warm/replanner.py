@@ -30,6 +30,7 @@ from matcher.errors import CaseError, Problem
 from matcher.explain.streamed import explain_streamed
 from matcher.io.case import check_demand
 from matcher.model import Case, Demand, Status
+from matcher.params import DEFAULT, EngineParams
 from matcher.policy import Policy
 from matcher.progress import Progress, quiet
 from matcher.proposal import Proposal
@@ -56,8 +57,14 @@ class Replanner:
     """
 
     def __init__(
-        self, case: Case, policy: Policy | None = None, progress: Progress | None = None
+        self,
+        case: Case,
+        policy: Policy | None = None,
+        progress: Progress | None = None,
+        params: EngineParams = DEFAULT,
     ) -> None:
+        #: the engine's knobs for the live plan
+        self.params = params
         self.case = case if policy is None else case.with_policy(policy)
         self.step: Progress = progress or quiet
         self.scorer = Scorer(self.case)
@@ -70,7 +77,7 @@ class Replanner:
         """The warm plan, re-solved cold first if an edit's solve was interrupted."""
         if self._live is None:
             self.step("scoring pairs")
-            self._live = LivePlan(self.scorer, self._cap(), self.head, NONE, self._say)
+            self._live = LivePlan(self.scorer, self._cap(), self.head, NONE, self._say, self.params)
         return self._live
 
     def _cap(self) -> npt.NDArray[np.int64]:
@@ -154,7 +161,7 @@ class Replanner:
         alts = live.alternates(self.case.policy.alternatives) if self.certified else {}
         self.step("explaining")
         unfilled = explain_streamed(
-            self.scorer, self._cap(), self.head, NONE, res.rows, res.cols, self.step
+            self.scorer, self._cap(), self.head, NONE, res.rows, res.cols, self.step, self.params
         )
         return assemble(
             self.scorer,
