@@ -21,7 +21,8 @@ from matcher.errors import Param
 from matcher.messages import Message, labels_for, msg, render
 from matcher.model import Case
 from matcher.proposal import RuleCount, Unfilled
-from matcher.scoring import RULES, ScoreMatrix
+from matcher.rules import RULES
+from matcher.scoring import ScoreMatrix
 
 __all__ = ["RULE_CODES", "Counts", "explain_columns", "explain_unfilled", "unfilled_from_counts"]
 

@@ -35,6 +35,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from matcher.rules import no_capacity, withdrawn
 from matcher.scoring import Scorer
 from matcher.solver.keys import unpair_keys
 from matcher.stream.edges import Lists
@@ -142,7 +143,7 @@ class Packed:
             req_lvl,
             _bits(sc.missing_certs),
             _bits(sc.wanted_certs),
-            sc.red | (sc.capacity == 0),
+            withdrawn(sc.red) | no_capacity(sc.capacity),  # the cadre-only rules
             sc.home.astype(np.int64),
             sc.where.astype(np.int64),
             sc.limit.astype(np.float64),
