@@ -163,7 +163,7 @@ class Scorer:
         lat = np.array([c.lat for c in case.communities])
         lon = np.array([c.lon for c in case.communities])
         # symmetric by construction: demand-major reads use it as its own
-        # transpose (a city saves a 32 MiB copy)
+        # transpose (no copy of a city-sized array)
         self.km_comm = pairwise_km(lat, lon)
         self.comm = {c.id: k for k, c in enumerate(case.communities)}
         self.home = np.array([self.comm[c.home] for c in cadres], dtype=np.intp)

@@ -210,8 +210,8 @@ def scan_block(  # type: ignore[no-untyped-def]
             # a tighter bound on the skill fit before scoring: within each of the
             # demand's categories, no tag fits better than the cadre's best level
             # there (nor better than the category's needs; a cadre without the
-            # category fits nothing in it: four reachable cells in ten at city
-            # size). Like the perfect-fit bound, it skips only cells that cannot
+            # category fits nothing in it, and many reachable cells lack it).
+            # Like the perfect-fit bound, it skips only cells that cannot
             # clear the floor, so lists keep every pair above it.
             for x in range(nl):
                 cov[x] = 0.0

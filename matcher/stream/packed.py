@@ -1,10 +1,8 @@
 """Compiled scan of pair blocks for the streamed engine (city and metro pools).
 
-Why: :meth:`matcher.scoring.Scorer.grid` scores a block in numpy, about fifty
-passes over every cell (one per tag, per rule, per term) with a temporary array
-each, and the scan then sorted whole blocks to find each row's and column's
-best pairs. A city scan reads 160 million cells, several times per proposal,
-so those passes were most of a big proposal's time and memory. Here each cell
+Why: :meth:`matcher.scoring.Scorer.grid` scores a block in numpy, a pass over
+every cell per tag, per rule and per term, each with a temporary array, and a
+city scan reads every cell several times per proposal. Here each cell
 is read once, in one compiled loop (:mod:`matcher.stream.kernel`) that touches
 only the tags its demand needs and requires, skips cells a bound rules out
 before scoring them, and keeps only what the scan asks for: the pairs above a

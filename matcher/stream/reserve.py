@@ -3,10 +3,8 @@
 Why: after the first LP solve, pricing must show that no pair outside the LP
 could improve the plan. A pair the first scan did not keep is bounded by the
 best score its demand left out, so the deeper each demand's kept list, the
-lower that bound, and the fewer cells a pricing scan has to score again. At
-city size the 200-odd best pairs of each demand hold every pair within a
-point of tight at the optimum: with them kept, pricing reads a few columns
-instead of 94 million cells. Each column's list takes new pairs into a
+lower that bound, and the fewer cells a pricing scan has to score again
+(docs/scale.md: how deep is deep enough at city size). Each column's list takes new pairs into a
 buffer and cuts back to its best ``k`` when the buffer fills (a selection, not
 a sort). The scan kernel fills the lists in place as it scores, so a
 demand's bar rises as its list fills and cells under it are not even scored.
@@ -45,7 +43,7 @@ class ColumnReserve:
     overflowed): a pair at or below it can never get in, whatever comes later.
     Which of several pairs tied at the bar stay is fixed by the order they came in.
     Once fed, :meth:`start` hands out each column's best few; the others stay
-    here, read in place by :meth:`over` (no copy of a city's 1.6 million pairs).
+    here, read in place by :meth:`over` (no copy of every list's pairs).
     """
 
     def __init__(self, m: int, k: int, spare: int = DEFAULT.reserve_spare) -> None:
