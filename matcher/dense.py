@@ -15,19 +15,21 @@ from matcher.assemble import Alternates, assemble
 from matcher.constraints import Request
 from matcher.errors import SolverError
 from matcher.explain.reasons import explain_unfilled
+from matcher.params import DEFAULT, EngineParams
 from matcher.progress import Progress
 from matcher.proposal import Proposal, Unfilled
 from matcher.scoring import ScoreMatrix, Scorer
-from matcher.solver import forced_losses, is_optimal, solve
+from matcher.solver import SolverParams, forced_losses, is_optimal, solve
 from matcher.solver.keys import unpair_keys
+from matcher.solver.params import SOLVER_DEFAULT
 
 __all__ = ["finish_dense", "solve_dense"]
 
 
-def finish_dense(req: Request, step: Progress) -> Proposal:
+def finish_dense(req: Request, step: Progress, params: EngineParams = DEFAULT) -> Proposal:
     """The whole score matrix in memory: solved, certified, explained, assembled."""
     rows, cols, certified, alts, method, unfilled = solve_dense(
-        req.sc, req.cap, req.head, req.pr, req.pc, req.ban_keys, step
+        req.sc, req.cap, req.head, req.pr, req.pc, req.ban_keys, step, params.solver
     )
     return assemble(req.sc, req.head, rows, cols, req.pin_keys, alts, unfilled, method, certified)
 
@@ -40,6 +42,7 @@ def solve_dense(
     pc: npt.NDArray[np.intp],
     ban_keys: npt.NDArray[np.int64],
     step: Progress,
+    params: SolverParams = SOLVER_DEFAULT,
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], bool, Alternates, str, list[Unfilled]]:
     """The whole score matrix in memory: exact solve, certificate, alternates, reasons."""
     sm = sc.block()
@@ -50,7 +53,7 @@ def solve_dense(
     ban[unpair_keys(ban_keys)] = True
     feasible = sm.feasible & ~ban
     step("solving")
-    a = solve(sm.scores, feasible, cap, head, pinned=pin)
+    a = solve(sm.scores, feasible, cap, head, pinned=pin, params=params)
     cols = np.unique(a.cols)
     k_alt = sc.case.policy.alternatives
     step("certifying and pricing alternates")

@@ -19,10 +19,10 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from matcher.solver.assign import SCALE
-from matcher.solver.lp import ADD_K
+from matcher.solver.params import SolverParams
 
 __all__ = ["DEFAULT", "EngineParams"]
 
@@ -61,9 +61,6 @@ class EngineParams:
     #: pairs each row and column keeps in a pricing scan (best reduced costs);
     #: at least 1, so that a full row list always holds a fresh improving pair
     cache_k: int = 16
-    #: improving pairs each row and column brings into the LP per widening round:
-    #: more pairs per round means fewer rounds but a bigger LP
-    add_k: int = ADD_K
     #: pairs this close to improving (grid units) are cached by pricing scans:
     #: a wider slack saves scans as the LP grows, at the cost of memory
     cache_slack: int = SCALE
@@ -73,10 +70,17 @@ class EngineParams:
     #: cells per block of demands when explaining unfilled slots (and when a
     #: reopened cadre's or demand's pairs join the LP): memory against passes
     explain_cells: int = 4_000_000
+    #: the exact solver's own knobs (method, pruning, widening per round), for
+    #: the dense engine's solve and the streamed engine's live LP alike
+    solver: SolverParams = field(default_factory=SolverParams)
 
     def __post_init__(self) -> None:
         floors = {"stream_above": 0, "cache_slack": 0, "start_k": 0, "near_budget": 0}
+        if not isinstance(self.solver, SolverParams):
+            raise TypeError(f"EngineParams.solver must be SolverParams, not {self.solver!r}")
         for f in fields(self):
+            if f.name == "solver":
+                continue
             value = getattr(self, f.name)
             low = floors.get(f.name, 1)
             if isinstance(value, bool) or not isinstance(value, int | float):

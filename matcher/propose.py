@@ -91,7 +91,7 @@ def propose(
             step,
             params,
         )
-    return finish_dense(req, step)
+    return finish_dense(req, step, params)
 
 
 def finish_streamed(

@@ -8,7 +8,7 @@ import pytest
 
 from matcher import EngineParams, load_case, propose
 from matcher.params import DEFAULT
-from matcher.solver import SCALE
+from matcher.solver import SCALE, SolverParams
 from matcher.stream import PairStream
 from matcher.stream.live import LivePlan
 
@@ -54,3 +54,16 @@ def test_params_reach_the_blocks_and_the_live_plan(monkeypatch: pytest.MonkeyPat
     assert small.solver == "lp-streamed" and small.objective == default.objective
     assert [s.params for s in streams] == [params, DEFAULT]
     assert len(list(streams[0].blocks)) > len(list(streams[1].blocks))
+
+
+def test_solver_params_are_checked_and_reach_the_dense_solve() -> None:
+    """The solver's knobs sit in the engine's params and pick the dense method."""
+    with pytest.raises(ValueError, match="top_k must be >= 0"):
+        SolverParams(top_k=-1)
+    with pytest.raises(TypeError, match="solver must be SolverParams"):
+        EngineParams(solver=None)  # type: ignore[arg-type]
+    case = load_case("tests/whatif/cases/tiny")
+    pruned = EngineParams(solver=SolverParams(lsa_max_cells=0, prune_above=0, top_k=0))
+    by_default, by_lp = propose(case), propose(case, params=pruned)
+    assert (by_default.solver, by_lp.solver) == ("lsa", "lp")
+    assert by_lp.objective == by_default.objective

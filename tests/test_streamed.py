@@ -20,6 +20,7 @@ import matcher.stream.live as streamed
 from matcher import Cancelled, Case, Demand, EngineParams, Policy, load_case, propose
 from matcher.generate import generate_case
 from matcher.scoring import Scorer
+from matcher.solver import SolverParams
 from matcher.stream import PairStream
 from tests.strategies import cases
 from tests.test_propose import check_rules
@@ -28,7 +29,9 @@ from tests.test_propose import check_rules
 SHALLOW = EngineParams(reserve_max_depth=2)
 #: tiny blocks and first-round lists: tiny cases exercise many blocks, the
 #: bounded pricing scans and the widening
-TINY = replace(SHALLOW, block_cells=7, min_rows=1, start_k=0, explain_cells=5, add_k=1)
+TINY = replace(
+    SHALLOW, block_cells=7, min_rows=1, start_k=0, explain_cells=5, solver=SolverParams(add_k=1)
+)
 
 
 shared = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])

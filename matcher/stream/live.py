@@ -246,7 +246,7 @@ class LivePlan:
 
     def _solve(self) -> Pruned:
         self.step("solving", None)
-        return solve_pruned(self.lp, self._price, add_k=self.params.add_k)
+        return solve_pruned(self.lp, self._price, add_k=self.params.solver.add_k)
 
     def add_demand(self, scorer: Scorer, head: int, *, resolve: bool = True) -> Pruned:
         """``scorer`` has one more demand (the last column); add it with ``head`` slots.

@@ -104,7 +104,7 @@ class WarmProposals:
         # from here the plan is in play: a failure or a cancel forgets it
         last, self._last = self._last, None
         if not req.streams(self.engine, self.params):  # small pools solve densely: nothing to keep
-            return finish_dense(req, step)
+            return finish_dense(req, step, self.params)
         warm = None
         if last is not None:
             last.live.step = step  # this call's progress (and its cancel), not the last one's
