@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from matcher.solver.alternates import WORKERS
 from matcher.solver.assign import SCALE
 from matcher.solver.params import SolverParams
 
@@ -35,9 +36,10 @@ class EngineParams:
     #: instead of scored into dense matrices: lower saves memory on mid-size
     #: pools, higher keeps more of them on the (faster when it fits) dense path
     stream_above: int = 500_000
-    #: blocks read at the same time (threads; the compiled scan and counting
-    #: release the GIL): more uses more cores, each lane holds its own lists
-    workers: int = 2
+    #: threads reading blocks, counting reasons and searching alternates at
+    #: once (the compiled loops release the GIL): more uses more cores, each
+    #: scan lane holds its own lists
+    workers: int = WORKERS
     #: cells (cadres × demands within reach) per block: blocks are the unit of
     #: progress and of work per thread; few big blocks save per-block passes,
     #: small ones report progress and cancel sooner

@@ -445,6 +445,7 @@ class LivePlan:
             columns.astype(np.intp),
             alternatives,
             -self.near_floor,
+            self.params.workers,
         )
 
 
