@@ -32,8 +32,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from api.errors import Unavailable, problem_body
-from matcher import Cancelled
-from matcher.propose import Progress
+from matcher import Cancelled, Progress
 from matcher.store import ConflictError, IdempotencyError, NotFoundError
 
 __all__ = ["FINISHED", "Commit", "IdemKey", "Job", "JobManager", "JobStatus", "Work"]

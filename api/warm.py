@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from matcher import WarmProposals
+from matcher import EngineParams, WarmProposals
 
 __all__ = ["WarmPlans"]
 
@@ -27,9 +27,13 @@ __all__ = ["WarmPlans"]
 class WarmPlans:
     """One :class:`WarmProposals` per district, lent to one computation at a time."""
 
-    def __init__(self, enabled: bool = True, keep: int = 4) -> None:
+    def __init__(
+        self, enabled: bool = True, keep: int = 4, params: EngineParams | None = None
+    ) -> None:
         self.enabled = enabled
         self.keep = keep
+        #: the engine's knobs for every proposal the service makes
+        self.params = params if params is not None else EngineParams()
         self._lock = threading.Lock()
         #: least recently taken first
         self._plans: OrderedDict[str, tuple[WarmProposals, threading.Lock]] = OrderedDict()
@@ -41,7 +45,9 @@ class WarmPlans:
             yield None
             return
         with self._lock:
-            planner, busy = self._plans.setdefault(district, (WarmProposals(), threading.Lock()))
+            planner, busy = self._plans.setdefault(
+                district, (WarmProposals(params=self.params), threading.Lock())
+            )
             self._plans.move_to_end(district)
             while len(self._plans) > self.keep:  # a plan in use still goes: its user keeps it
                 self._plans.popitem(last=False)

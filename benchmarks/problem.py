@@ -145,12 +145,13 @@ class Problem:
     def from_stream(cls, case: Case, *, name: str = "case") -> Problem:
         """Every usable pair of a case, scored block by block (memory grows with
         the usable pairs, not cadres × demands); same numbers as :meth:`from_case`."""
-        from matcher.candidates import PairStream
-        from matcher.scoring import Scorer
+        from matcher import Scorer
+        from matcher.solver import pair_keys
+        from matcher.stream import PairStream
 
         sc = Scorer(case)
         scan = PairStream(sc, sc.capacity, sc.headcount).scan(floor=-np.inf)
-        keys = (scan.above.rows.astype(np.int64) << 32) | scan.above.cols
+        keys = pair_keys(scan.above.rows, scan.above.cols)
         order = np.argsort(keys)
         r, c = scan.above.rows[order], scan.above.cols[order]
         score, fit, km = np.empty(r.size), np.empty(r.size), np.empty(r.size)

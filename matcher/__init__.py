@@ -18,6 +18,7 @@ Example:
     True
 """
 
+from matcher.constraints import Engine, streams
 from matcher.errors import (
     Cancelled,
     CaseError,
@@ -28,12 +29,12 @@ from matcher.errors import (
     SolverError,
     TaxonomyError,
 )
-from matcher.incremental import Replanner
 from matcher.io import load_case, write_case
-from matcher.kernels import load_kernels
 from matcher.model import Cadre, Case, Community, Demand, Status
+from matcher.params import EngineParams
 from matcher.paths import SAMPLE_DISTRICT
 from matcher.policy import Policy, Weights, load_policy, parse_policy
+from matcher.progress import Progress
 from matcher.proposal import (
     Alternative,
     DistrictPosition,
@@ -43,10 +44,10 @@ from matcher.proposal import (
     Unfilled,
 )
 from matcher.propose import propose
-from matcher.scoring import ScoreMatrix, score_matrix
+from matcher.scoring import ScoreMatrix, Scorer, score_matrix
 from matcher.solver import Assignment, solve
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
-from matcher.warmstart import WarmProposals
+from matcher.warm import Replanner, WarmProposals, load_kernels
 
 __version__ = "0.1.0"
 
@@ -61,16 +62,20 @@ __all__ = [
     "Community",
     "Demand",
     "DistrictPosition",
+    "Engine",
+    "EngineParams",
     "InputError",
     "Kpis",
     "MatcherError",
     "Policy",
     "PolicyError",
     "Problem",
+    "Progress",
     "Proposal",
     "ProposedAssignment",
     "Replanner",
     "ScoreMatrix",
+    "Scorer",
     "SolverError",
     "Status",
     "Taxonomy",
@@ -88,5 +93,6 @@ __all__ = [
     "propose",
     "score_matrix",
     "solve",
+    "streams",
     "write_case",
 ]

@@ -3,10 +3,10 @@
 Why: a city case is some 35,000 pydantic models, and a proposal builds tens
 of thousands more (assignments, alternates, breakdowns). Each burst of new
 objects sets off a collection, and the older generations' collections walk
-every model of the case again: about 0.2 s of a 3.4 s city proposal, measured
-with the collector on and off in turns. A proposal makes no reference cycles
-of its own worth reclaiming early (its arrays and lists are freed by reference
-counting), so the collector is paused for its length and resumed after.
+every model of the case again (docs/scale.md has the measurement). A proposal
+makes no reference cycles of its own worth reclaiming early (its arrays and
+lists are freed by reference counting), so the collector is paused for its
+length and resumed after.
 
 Nested and concurrent proposals share one pause: the collector comes back
 when the last of them ends, and only if it was on when the first began (a

@@ -10,9 +10,10 @@ and recomputes an example by hand.
     travel = −w.travel_per_km × km(home, demand community)
     status = −w.yellow if the cadre is yellow, else 0
 
-A pair is infeasible (hard rules, checked on the cadre's *own* levels) when the
-cadre is red, has capacity 0, falls short of any ``requires`` level, lacks a
-required cert, or lives farther than its ``max_travel_km``.
+A pair is infeasible when a hard rule fails (:mod:`matcher.rules`, the one
+table: checked on the cadre's *own* levels): the cadre is red, has capacity 0,
+falls short of any ``requires`` level, lacks a required cert, or lives farther
+than its ``max_travel_km``.
 """
 
 from __future__ import annotations
@@ -27,13 +28,12 @@ import numpy.typing as npt
 
 from matcher.geo import pairwise_km
 from matcher.model import Case, Demand, Status
+from matcher.rules import RULES, Rule, no_capacity, short_of, too_far, withdrawn
 from matcher.tags import effective_levels, encode_levels
 
-__all__ = ["RULES", "TERMS", "PairScores", "ScoreMatrix", "Scorer", "score_matrix"]
+__all__ = ["TERMS", "PairScores", "ScoreMatrix", "Scorer", "score_matrix"]
 
 TERMS = ("fill", "skill", "travel", "status")
-#: hard rules in the order they are reported
-RULES = ("status", "capacity", "requires", "certs", "travel")
 DECIMALS = 4
 
 FloatArray = npt.NDArray[np.float64]
@@ -163,7 +163,7 @@ class Scorer:
         lat = np.array([c.lat for c in case.communities])
         lon = np.array([c.lon for c in case.communities])
         # symmetric by construction: demand-major reads use it as its own
-        # transpose (a city saves a 32 MiB copy)
+        # transpose (no copy of a city-sized array)
         self.km_comm = pairwise_km(lat, lon)
         self.comm = {c.id: k for k, c in enumerate(case.communities)}
         self.home = np.array([self.comm[c.home] for c in cadres], dtype=np.intp)
@@ -250,13 +250,14 @@ class Scorer:
         nb, mb = r.size, c.size
         fit = self._fit(self._covered(r, c), self.total_need[c][None, :])
         km = self._km(r, c)
-        fails = {
-            "status": np.broadcast_to(self.red[r][:, None], (nb, mb)).copy(),
-            "capacity": np.broadcast_to((self.capacity[r] == 0)[:, None], (nb, mb)).copy(),
-            "requires": self._short(r, c),
-            "certs": self._lacks(r, c),
-            "travel": km > self.limit[r][:, None],
+        by_rule = {
+            Rule.STATUS: np.broadcast_to(withdrawn(self.red[r])[:, None], (nb, mb)).copy(),
+            Rule.CAPACITY: np.broadcast_to(no_capacity(self.capacity[r])[:, None], (nb, mb)).copy(),
+            Rule.REQUIRES: self._short(r, c),
+            Rule.CERTS: self._lacks(r, c),
+            Rule.TRAVEL: too_far(km, self.limit[r][:, None]),
         }
+        fails = {rule.label: by_rule[rule] for rule in Rule}
         feasible = ~np.logical_or.reduce([fails[k] for k in RULES]) if nb and mb else fails["certs"]
         raw = {
             "fill": np.broadcast_to(self.fill[c][None, :], (nb, mb)),
@@ -286,8 +287,8 @@ class Scorer:
         whole demand rows is what makes the per-tag loops fast.
         """
         km = self._km(r, c).T
-        feasible = km <= self.limit[r][None, :]
-        feasible &= ~(self.red[r] | (self.capacity[r] == 0))[None, :]
+        feasible = ~too_far(km, self.limit[r][None, :])
+        feasible &= ~(withdrawn(self.red[r]) | no_capacity(self.capacity[r]))[None, :]
         feasible &= ~self._short(r, c).T
         feasible &= ~self._lacks(r, c).T
         scores = self._skill(self._fit(self._covered(r, c).T, self.total_need[c][:, None]))
@@ -317,10 +318,12 @@ class Scorer:
         out = np.zeros((c.size, r.size), bool)
         for t in np.flatnonzero(req.any(axis=0)):
             jj = np.flatnonzero(req[:, t] > 0)
-            out[jj] |= own[t][None, :] < req[jj, t][:, None]
+            out[jj] |= short_of(own[t][None, :], req[jj, t][:, None])
         return out.T
 
     def _lacks(self, r: IndexArray, c: IndexArray) -> BoolArray:
+        """``certs`` (:func:`~matcher.rules.lacks_cert`) over every cert at once: a
+        product of wanted and missing flags counts the certs wanted and missing."""
         if not self.wanted_certs.shape[1] or not r.size or not c.size:
             return np.zeros((r.size, c.size), bool)
         return np.asarray(self.wanted_certs[c] @ self.missing_certs[r].T > 0, dtype=bool).T
@@ -341,10 +344,16 @@ class Scorer:
         fit = self._fit(covered, self.total_need[c])
         short = np.zeros(r.size, bool)
         for t in np.flatnonzero(self.req[c].any(axis=0)):
-            short |= self.own[r, t] < self.req[c, t]
+            short |= short_of(self.own[r, t], self.req[c, t])
         lacks = (self.missing_certs[r] * self.wanted_certs[c]).sum(axis=1) > 0
         km = self.km_comm[self.home[r], self.where[c]] if r.size else np.zeros(0)
-        feasible = ~(self.red[r] | (self.capacity[r] == 0) | short | lacks | (km > self.limit[r]))
+        feasible = ~(
+            withdrawn(self.red[r])
+            | no_capacity(self.capacity[r])
+            | short
+            | lacks
+            | too_far(km, self.limit[r])
+        )
         raw = {
             "fill": self.fill[c],
             "skill": self._skill(fit),

@@ -10,13 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from matcher import load_case
-from matcher.explain import explain_columns, unfilled_from_counts
-from matcher.fastexplain import explain_counts, per_demand
-from matcher.fastscore import Packed
+from matcher.explain.counts import explain_counts, per_demand
+from matcher.explain.reasons import explain_columns, unfilled_from_counts
 from matcher.generate import generate_case
 from matcher.model import Case
 from matcher.scoring import Scorer
-from matcher.solver.warm import pair_keys
+from matcher.solver.keys import pair_keys
+from matcher.stream.packed import Packed
 from tests.strategies import cases
 
 

@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher import load_case
-from matcher.fastscore import Packed
 from matcher.generate import generate_case
-from matcher.reserve import ColumnReserve
 from matcher.scoring import Scorer
 from matcher.solver import SCALE, quantise
+from matcher.stream.packed import Packed
+from matcher.stream.reserve import ColumnReserve
 from tests.strategies import cases
 
 

@@ -88,7 +88,7 @@ def test_overlapping_threads_share_one_pause() -> None:
     ("module", "run"),
     [
         ("matcher.propose", lambda mod, case: mod.propose(case)),
-        ("matcher.warmstart", lambda mod, case: WarmProposals().propose(case)),
+        ("matcher.warm.proposals", lambda mod, case: WarmProposals().propose(case)),
     ],
     ids=["propose", "warm-proposals"],
 )

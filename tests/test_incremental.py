@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,23 +12,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import matcher.candidates as candidates
-import matcher.reserve as reserve
-import matcher.streamed as streamed
-from matcher import Cancelled, CaseError, Demand, load_case, propose
+import matcher.stream.live as streamed
+from matcher import Cancelled, CaseError, Demand, EngineParams, load_case, propose
 from matcher.generate import generate_case
-from matcher.incremental import Replanner
 from matcher.scoring import Scorer
-from matcher.solver.warm import pair_keys
+from matcher.solver.keys import pair_keys, unpair_keys
+from matcher.stream import PairStream
+from matcher.warm.replanner import Replanner
 from tests.test_propose import check_rules
-from tests.test_streamed import shallow_reserve
 
-
-@pytest.fixture
-def small_blocks(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(candidates, "BLOCK_CELLS", 3_000)
-    monkeypatch.setattr(candidates, "MIN_ROWS", 1)
-    shallow_reserve(monkeypatch)
+#: small blocks, and two pairs per demand kept from the first scan so pricing must scan
+SMALL = EngineParams(block_cells=3_000, min_rows=1, reserve_max_depth=2)
 
 
 def order(k: int, community: str, tag: str, level: int, head: int) -> Demand:
@@ -41,10 +36,10 @@ TAGS = ("urban.elevator_retrofit", "livelihood.elderly_care", "governance.neighb
     max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(seed=st.integers(0, 10_000), edits=st.lists(st.integers(0, 2), min_size=1, max_size=4))
-def test_every_edit_lands_on_the_cold_optimum(small_blocks, seed, edits) -> None:  # type: ignore[no-untyped-def]
+def test_every_edit_lands_on_the_cold_optimum(seed, edits) -> None:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=150, n_demands=60, seed=seed))
-    plan = Replanner(case)
+    plan = Replanner(case, params=SMALL)
     assert plan.objective == propose(case, engine="dense").objective
     for k, kind in enumerate(edits):
         if kind == 0:
@@ -74,17 +69,16 @@ def test_the_sample_takes_a_new_work_order_warm() -> None:
 def test_an_edit_re_prices_only_the_pairs_whose_duals_fell(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # the LP starts from every pair of the deep lists, so the cold solve's own
     # pricing is one scan: what follows is the edits' alone
-    monkeypatch.setattr(streamed, "START_K", 10_000)
-    plan = Replanner(load_case("data/sample-district"))
+    plan = Replanner(load_case("data/sample-district"), params=EngineParams(start_k=10_000))
     assert plan.certified
     reads: list[bool] = []
-    scan = candidates.PairStream.scan
+    scan = PairStream.scan
 
     def spy(self, *args, **kw):  # type: ignore[no-untyped-def]
         reads.append(kw.get("only") is None)
         return scan(self, *args, **kw)
 
-    monkeypatch.setattr(candidates.PairStream, "scan", spy)
+    monkeypatch.setattr(PairStream, "scan", spy)
     for k, tag in enumerate(TAGS):
         plan.add_demand(order(k, "C001", tag, 3, 2))
         plan.withdraw_cadre(plan.pairs()[k][0])
@@ -148,15 +142,12 @@ def test_bad_edits_name_what_is_wrong() -> None:
     edits=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2**16)), min_size=2, max_size=5),
     deep=st.booleans(),
 )
-def test_bans_and_new_bounds_land_on_the_cold_optimum(
-    small_blocks, monkeypatch, seed, edits, deep
-) -> None:  # type: ignore[no-untyped-def]
+def test_bans_and_new_bounds_land_on_the_cold_optimum(seed, edits, deep) -> None:  # type: ignore[no-untyped-def]
     # what a dispatcher's loop does to a solved pool: declines (bans), dispatches
     # made or finished (capacities and headcounts down or back up, to 0 and back)
+    params = replace(SMALL, explain_cells=200)  # reopened rows held a few at a time
     if deep:  # the LP starts from each demand's headcount; the rest wait in deep lists
-        monkeypatch.setattr(reserve, "MAX_DEPTH", 24)
-        monkeypatch.setattr(streamed, "START_K", 0)
-    monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 200)  # reopened rows held a few at a time
+        params = replace(params, reserve_max_depth=24, start_k=0)
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=120, n_demands=50, seed=seed))
     sc = Scorer(case)
@@ -166,7 +157,7 @@ def test_bans_and_new_bounds_land_on_the_cold_optimum(
     cap[np.arange(seed % 7, sc.n, 9)] = 0
     head[np.arange(seed % 5, sc.m, 8)] = 0
     banned = np.zeros(0, np.int64)
-    live = streamed.LivePlan(sc, cap, head, banned, lambda *_: None)
+    live = streamed.LivePlan(sc, cap, head, banned, lambda *_: None, params)
     for kind, pick in edits:
         rng = np.random.default_rng(pick)
         res = live.result
@@ -196,7 +187,10 @@ def test_bans_and_new_bounds_land_on_the_cold_optimum(
         cold = propose(
             case,
             engine="dense",
-            excluded=[(sc.cadre_ids[k >> 32], sc.demand_ids[k & 0xFFFFFFFF]) for k in banned],
+            excluded=[
+                (sc.cadre_ids[i], sc.demand_ids[j])
+                for i, j in zip(*(x.tolist() for x in unpair_keys(banned)), strict=True)
+            ],
             used_capacity=dict(zip(sc.cadre_ids, (sc.capacity - cap).tolist(), strict=True)),
             filled_slots=dict(zip(sc.demand_ids, (sc.headcount - head).tolist(), strict=True)),
         )

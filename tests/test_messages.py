@@ -29,7 +29,7 @@ from matcher.messages import (
     render,
     required,
 )
-from matcher.whatif import compare, explain_unfilled, load_scenario
+from matcher.whatif import compare, load_scenario, unfilled_counterfactuals
 from matcher.whatif.scenario import apply_scenario
 from tests.conftest import ROOT
 from tests.text import latin_words
@@ -205,7 +205,7 @@ def produced(sample_case: Case, sample_proposal: Proposal) -> list[tuple[Message
     for u in sample_proposal.unfilled:
         assert len(u.why) == len(u.reasons)
         out += [(m, r, labels) for m, r in zip(u.why, u.reasons, strict=True)]
-    for row in explain_unfilled(sample_case, sample_proposal):
+    for row in unfilled_counterfactuals(sample_case, sample_proposal):
         out += [(o.why, o.text, labels) for o in row.options]
     sc = load_scenario(ROOT / "data" / "scenarios" / "flood-season.toml", sample_case)
     cmp = compare(sample_case, sc)
@@ -218,7 +218,7 @@ def produced(sample_case: Case, sample_proposal: Proposal) -> list[tuple[Message
         clauses = ch.reason.split("; ")
         assert len(clauses) == len(ch.why)
         out += [(m, r, new_labels) for m, r in zip(ch.why, clauses, strict=True)]
-    for row in explain_unfilled(new_case, cmp.result):
+    for row in unfilled_counterfactuals(new_case, cmp.result):
         out += [(o.why, o.text, new_labels) for o in row.options]
     return out
 
@@ -261,7 +261,7 @@ def test_the_english_is_what_it_was_before_codes(sample_case, sample_proposal) -
     assert "2 qualified cadres already on this demand" in u["D0200"].reasons
     fixes = {
         (r.demand, o.kind): o.text
-        for r in explain_unfilled(sample_case, sample_proposal)
+        for r in unfilled_counterfactuals(sample_case, sample_proposal)
         for o in r.options
     }
     assert fixes["D0001", "free"] == (

@@ -14,14 +14,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import matcher.candidates as candidates
-from matcher import load_case
-from matcher.candidates import PairStream
+from matcher import EngineParams, load_case
 from matcher.generate import generate_case
-from matcher.reserve import ColumnReserve, reserve_depth
 from matcher.scoring import Scorer
 from matcher.solver import quantise
-from matcher.solver.warm import pair_keys
+from matcher.solver.keys import pair_keys
+from matcher.stream.blocks import PairStream
+from matcher.stream.reserve import ColumnReserve
 
 
 @given(
@@ -97,23 +96,22 @@ def test_a_reserve_refuses_sizes_its_compiled_pushes_cannot_take() -> None:
 
 
 def test_depth_follows_the_pool_and_stays_within_bounds() -> None:
+    reserve_depth = EngineParams().reserve_depth
     assert reserve_depth(20_000, 8_000) == 224
-    assert reserve_depth(100, 10_000) == 64  # many demands, few cadres: PER_NODE each
+    assert reserve_depth(100, 10_000) == 64  # many demands, few cadres: reserve_per_node each
     assert reserve_depth(10**6, 10) == 256  # few demands: the cap
     assert reserve_depth(0, 0) == 1  # an empty pool still gets a list it can hold
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_a_scan_fills_each_demands_list_with_its_best_usable_pairs(monkeypatch, workers) -> None:  # type: ignore[no-untyped-def]
+def test_a_scan_fills_each_demands_list_with_its_best_usable_pairs(workers) -> None:  # type: ignore[no-untyped-def]
     # tiny blocks and a one-slot buffer: lists overflow and are cut all through the
     # scan, and the floors they hand back to the kernel skip pairs in later blocks
-    monkeypatch.setattr(candidates, "BLOCK_CELLS", 300)
-    monkeypatch.setattr(candidates, "MIN_ROWS", 1)
-    monkeypatch.setattr(candidates, "WORKERS", workers)
+    params = EngineParams(block_cells=300, min_rows=1, workers=workers)
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=140, n_demands=40, seed=3))
     sc = Scorer(case)
-    stream = PairStream(sc, np.where(sc.red, 0, sc.capacity), sc.headcount)
+    stream = PairStream(sc, np.where(sc.red, 0, sc.capacity), sc.headcount, params=params)
     k = 5
     deep = ColumnReserve(sc.m, k, spare=1)
     stream.scan(above_floor=0.0, reserve=deep)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,38 +16,30 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import matcher.candidates as candidates
-import matcher.reserve as reserve
-import matcher.solver.lp as lp
-import matcher.streamed as streamed
-from matcher import Cancelled, Case, Demand, Policy, load_case, propose
+import matcher.stream.live as streamed
+from matcher import Cancelled, Case, Demand, EngineParams, Policy, load_case, propose
 from matcher.generate import generate_case
 from matcher.scoring import Scorer
+from matcher.solver import SolverParams
+from matcher.stream import PairStream
 from tests.strategies import cases
 from tests.test_propose import check_rules
 
-
-@pytest.fixture
-def tiny_blocks(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(candidates, "BLOCK_CELLS", 7)
-    monkeypatch.setattr(candidates, "MIN_ROWS", 1)
-    monkeypatch.setattr(streamed, "START_K", 0)
-    monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 5)
-    monkeypatch.setattr(lp, "ADD_K", 1)
-    shallow_reserve(monkeypatch)
-
-
-def shallow_reserve(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Keep two pairs per demand from the first scan, so pricing must scan."""
-    monkeypatch.setattr(reserve, "MAX_DEPTH", 2)
+#: two pairs per demand kept from the first scan, so pricing must scan
+SHALLOW = EngineParams(reserve_max_depth=2)
+#: tiny blocks and first-round lists: tiny cases exercise many blocks, the
+#: bounded pricing scans and the widening
+TINY = replace(
+    SHALLOW, block_cells=7, min_rows=1, start_k=0, explain_cells=5, solver=SolverParams(add_k=1)
+)
 
 
 shared = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def same_answers(case: Case) -> None:
+def same_answers(case: Case, params: EngineParams = TINY) -> None:
     dense = propose(case, engine="dense")
-    big = propose(case, engine="streamed")
+    big = propose(case, engine="streamed", params=params)
     check_rules(case, big)
     assert big.certified and big.solver == "lp-streamed"
     assert big.objective == dense.objective
@@ -74,7 +67,7 @@ def same_answers(case: Case) -> None:
 
 @shared
 @given(case=cases(max_cadres=10, max_demands=7))
-def test_streamed_equals_dense_on_random_cases(tiny_blocks, case) -> None:  # type: ignore[no-untyped-def]
+def test_streamed_equals_dense_on_random_cases(case) -> None:  # type: ignore[no-untyped-def]
     same_answers(case)
 
 
@@ -82,24 +75,21 @@ def test_streamed_equals_dense_on_random_cases(tiny_blocks, case) -> None:  # ty
     max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(seed=st.integers(0, 10_000), deep=st.booleans())
-def test_streamed_equals_dense_on_generated_districts(tiny_blocks, monkeypatch, seed, deep) -> None:  # type: ignore[no-untyped-def]
+def test_streamed_equals_dense_on_generated_districts(seed, deep) -> None:  # type: ignore[no-untyped-def]
+    params = replace(TINY, block_cells=4_000, explain_cells=2_000)
     if deep:  # a deep reserve, as by default: most pairs that matter are kept by the first scan
-        monkeypatch.setattr(reserve, "MAX_DEPTH", 24)
-    monkeypatch.setattr(candidates, "BLOCK_CELLS", 4_000)
-    monkeypatch.setattr(candidates, "MIN_ROWS", 1)
-    monkeypatch.setattr(streamed, "EXPLAIN_CELLS", 2_000)
+        params = replace(params, reserve_max_depth=24)
     with tempfile.TemporaryDirectory() as tmp:
         folder = generate_case(Path(tmp) / "c", n_cadres=160, n_demands=70, seed=seed)
-        same_answers(load_case(folder))
+        same_answers(load_case(folder), params)
 
 
 def test_one_pair_lists_flag_rows_and_columns_and_still_reach_the_optimum(
-    tiny_blocks, monkeypatch
+    monkeypatch,
 ) -> None:  # type: ignore[no-untyped-def]
     # lists of one pair overflow all the time: the re-reads of flagged rows and
     # columns, not the lists, must then carry the certificate
-    monkeypatch.setattr(streamed, "CACHE_K", 1)
-    monkeypatch.setattr(streamed, "CACHE_SLACK", 0)
+    params = replace(TINY, cache_k=1, cache_slack=0)
     flagged: list[int] = []
     price = streamed.LivePlan._price
 
@@ -112,25 +102,25 @@ def test_one_pair_lists_flag_rows_and_columns_and_still_reach_the_optimum(
     monkeypatch.setattr(streamed.LivePlan, "_price", spy)
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=120, n_demands=50, seed=4))
-    same_answers(case)
+    same_answers(case, params)
     assert max(flagged) > 0, "some list came back full"
 
 
 @pytest.mark.parametrize("band", [0.5, 2.0, 40.0])
-def test_the_policy_band_bounds_the_alternates_and_keeps_them_exact(tiny_blocks, band) -> None:  # type: ignore[no-untyped-def]
+def test_the_policy_band_bounds_the_alternates_and_keeps_them_exact(band) -> None:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=90, n_demands=35, seed=6))
     case = case.with_policy(case.policy.model_copy(update={"alternatives_within": band}))
-    got = propose(case, engine="streamed")
+    got = propose(case, engine="streamed", params=TINY)
     assert got.alternatives_below == band
     assert all(x.loss < band for a in got.assignments for x in a.alternatives)
     same_answers(case)
 
 
-def test_streamed_alternates_match_a_re_solve(tiny_blocks) -> None:  # type: ignore[no-untyped-def]
+def test_streamed_alternates_match_a_re_solve() -> None:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=60, n_demands=25, seed=5))
-    p = propose(case, engine="streamed")
+    p = propose(case, engine="streamed", params=TINY)
     checked = 0
     for a in p.assignments:
         for alt in a.alternatives:
@@ -159,11 +149,10 @@ def test_the_sample_streams_to_the_dense_optimum_with_pins_and_declines() -> Non
     assert [(x.cadre, x.demand) for x in pins] == kw["pinned"]
 
 
-def test_blocks_cover_every_usable_pair_exactly_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(candidates, "BLOCK_CELLS", 5_000)
-    monkeypatch.setattr(candidates, "MIN_ROWS", 1)
+def test_blocks_cover_every_usable_pair_exactly_once() -> None:
     sc = Scorer(load_case("data/sample-district"))
-    stream = candidates.PairStream(sc, sc.capacity, sc.headcount)
+    params = EngineParams(block_cells=5_000, min_rows=1)
+    stream = PairStream(sc, sc.capacity, sc.headcount, params=params)
     seen = np.zeros((sc.n, sc.m), int)
     for r, c in stream.blocks:
         seen[np.ix_(r, c)] += 1
@@ -187,7 +176,7 @@ def test_grid_and_pairs_agree_with_the_block_bit_for_bit() -> None:
     assert all((pairs.parts[t] == block.parts[t].ravel()).all() for t in block.parts)
 
 
-def test_a_streamed_proposal_reports_progress_and_can_be_cancelled(tiny_blocks) -> None:  # type: ignore[no-untyped-def]
+def test_a_streamed_proposal_reports_progress_and_can_be_cancelled() -> None:  # type: ignore[no-untyped-def]
     case = load_case("data/sample-district")
     seen: list[tuple[str, float | None]] = []
 
@@ -197,7 +186,7 @@ def test_a_streamed_proposal_reports_progress_and_can_be_cancelled(tiny_blocks) 
             raise Cancelled("stop")
 
     with pytest.raises(Cancelled):
-        propose(case, engine="streamed", progress=watch)
+        propose(case, engine="streamed", params=TINY, progress=watch)
     fractions = [f for p, f in seen if p == "scoring pairs" and f is not None]
     assert fractions and fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
 
@@ -232,16 +221,16 @@ def test_demands_filled_only_by_pins_get_alternates_too() -> None:
     assert alts["D0"] == dense["D0"]  # D1 and D2 tie: either plan may hold P0 or P1
 
 
-def test_progress_is_monotonic_and_old_one_argument_callbacks_still_work(tiny_blocks) -> None:  # type: ignore[no-untyped-def]
+def test_progress_is_monotonic_and_old_one_argument_callbacks_still_work() -> None:  # type: ignore[no-untyped-def]
     case = load_case("data/sample-district")
     seen: list[tuple[str, float | None]] = []
-    propose(case, engine="streamed", progress=lambda p, f=None: seen.append((p, f)))
+    propose(case, engine="streamed", params=TINY, progress=lambda p, f=None: seen.append((p, f)))
     # within one scan (a run of the same phase) the fraction never goes back
     for phase, run in itertools.groupby(seen, key=lambda e: e[0]):
         got = [f for _, f in run if f is not None]
         assert got == sorted(got), phase
     phases: list[str] = []
-    propose(case, engine="streamed", progress=phases.append)
+    propose(case, engine="streamed", params=TINY, progress=phases.append)
     assert phases[0] == "scoring pairs" and "explaining" in phases
     assert all(a != b for a, b in itertools.pairwise(phases)), "each phase once as it starts"
 
@@ -254,7 +243,7 @@ def test_an_unknown_engine_is_an_input_error() -> None:
 
 
 def test_the_certifying_scan_serves_the_alternates_and_matches_a_scan_of_their_own(
-    tiny_blocks, monkeypatch
+    monkeypatch,
 ) -> None:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=90, n_demands=40, seed=11))
@@ -262,7 +251,9 @@ def test_the_certifying_scan_serves_the_alternates_and_matches_a_scan_of_their_o
 
     def run() -> dict[str, list[tuple[str, float]]]:
         phases.clear()
-        p = propose(case, engine="streamed", progress=lambda ph, f=None: phases.append(ph))
+        p = propose(
+            case, engine="streamed", params=TINY, progress=lambda ph, f=None: phases.append(ph)
+        )
         return {a.demand: [(x.cadre, x.loss) for x in a.alternatives] for a in p.assignments}
 
     shared_scan = run()
@@ -278,13 +269,13 @@ def test_the_certifying_scan_serves_the_alternates_and_matches_a_scan_of_their_o
 
 
 def test_a_near_tight_budget_shortens_alternates_but_keeps_them_exact(
-    tiny_blocks, monkeypatch
+    monkeypatch,
 ) -> None:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=60, n_demands=25, seed=5))
-    full = propose(case, engine="streamed")
-    monkeypatch.setattr(streamed, "NEAR_BUDGET", 0.05)  # a few pairs per cadre and demand
-    short = propose(case, engine="streamed")
+    full = propose(case, engine="streamed", params=TINY)
+    # a few pairs per cadre and demand
+    short = propose(case, engine="streamed", params=replace(TINY, near_budget=0.05))
     assert short.objective == full.objective and short.certified
     whole = {a.demand: [(x.cadre, x.loss) for x in a.alternatives] for a in full.assignments}
     cut = {a.demand: [(x.cadre, x.loss) for x in a.alternatives] for a in short.assignments}

@@ -8,41 +8,32 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import matcher.candidates as candidates
-import matcher.reserve as reserve
-from matcher import Cancelled, Demand, InputError, Policy, load_case, propose
+from matcher import Cancelled, Demand, EngineParams, InputError, Policy, load_case, propose
 from matcher.generate import generate_case
-from matcher.warmstart import WarmProposals
+from matcher.warm.proposals import WarmProposals
 from tests.test_propose import check_rules
-from tests.test_streamed import shallow_reserve
+
+#: small blocks, and two pairs per demand kept from the first scan so pricing must scan
+SMALL = EngineParams(block_cells=3_000, min_rows=1, reserve_max_depth=2)
 
 
-@pytest.fixture
-def small_blocks(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(candidates, "BLOCK_CELLS", 3_000)
-    monkeypatch.setattr(candidates, "MIN_ROWS", 1)
-    shallow_reserve(monkeypatch)
-
-
-@settings(
-    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=6, deadline=None)
 @given(
     seed=st.integers(0, 10_000),
     edits=st.lists(st.integers(0, 4), min_size=2, max_size=6),
     deep=st.booleans(),
 )
 def test_a_dispatchers_loop_stays_warm_and_optimal(  # type: ignore[no-untyped-def]
-    small_blocks, monkeypatch, seed, edits, deep
+    seed, edits, deep
 ) -> None:
-    if deep:  # declines and pins must also leave the first scan's deep lists
-        monkeypatch.setattr(reserve, "MAX_DEPTH", 24)
+    # deep: declines and pins must also leave the first scan's deep lists
+    params = replace(SMALL, reserve_max_depth=24) if deep else SMALL
     with tempfile.TemporaryDirectory() as tmp:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=150, n_demands=60, seed=seed))
-    warm = WarmProposals(engine="streamed")
+    warm = WarmProposals(engine="streamed", params=params)
     used: Counter[str] = Counter()
     filled: Counter[str] = Counter()
     declined: set[tuple[str, str]] = set()

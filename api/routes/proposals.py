@@ -43,9 +43,7 @@ from api.schemas import (
 )
 from api.settings import Settings
 from api.warm import WarmPlans
-from matcher import Cancelled, Policy, Proposal, parse_policy, propose
-from matcher.propose import Progress
-from matcher.request import streams
+from matcher import Cancelled, Policy, Progress, Proposal, parse_policy, propose, streams
 from matcher.store import Actor, PoolChanged, Snapshot, Store, Tx
 
 __all__ = ["router"]
@@ -109,13 +107,13 @@ def _compute(
         "filled_slots": snap.filled_slots,
         "progress": progress,
     }
-    if streams(len(snap.case.cadres), len(snap.case.demands)):
+    if streams(len(snap.case.cadres), len(snap.case.demands), params=warm.params):
         with warm.take(district) as planner:
             if planner is not None:
                 return planner.propose(snap.case, policy, **kw)
     else:
         warm.forget(district)  # small pools keep nothing (a pool that shrank lets go)
-    return propose(snap.case, policy, **kw)
+    return propose(snap.case, policy, params=warm.params, **kw)
 
 
 #: how often a proposal is computed again when the pool moved while it was computed

@@ -22,8 +22,8 @@ from matcher.whatif import (
     KpiDelta,
     SlotCounterfactual,
     compare,
-    explain_unfilled,
     parse_scenario,
+    unfilled_counterfactuals,
 )
 from matcher.whatif.scenario import apply_scenario
 
@@ -81,7 +81,7 @@ def run_scenario(
             new_case, _ = apply_scenario(snap.case, sc)
             ids_c = {c.id for c in new_case.cadres}
             ids_d = {d.id for d in new_case.demands}
-            cf = explain_unfilled(
+            cf = unfilled_counterfactuals(
                 new_case,
                 cmp.result,
                 excluded=[(c, d) for c, d in snap.excluded if c in ids_c and d in ids_d],

@@ -15,7 +15,7 @@ from matcher import load_case, load_policy, propose
 from matcher.cli.common import Format, LangOpt, emit, err, phase_text, resolve, say, user_errors
 from matcher.cli.render import to_csv, to_json, to_table
 from matcher.messages import labels_for
-from matcher.whatif import explain_unfilled, format_counterfactuals
+from matcher.whatif import format_counterfactuals, unfilled_counterfactuals
 
 __all__ = ["register"]
 
@@ -52,7 +52,7 @@ def propose_cmd(
                 status.update(f"{phase_text(phase, lang)}{done} …")
 
             result = propose(c, progress=show)
-        fixes = explain_unfilled(c, result) if explain else []
+        fixes = unfilled_counterfactuals(c, result) if explain else []
         why = format_counterfactuals(fixes, lang, labels_for(c)) if explain else ""
     if fmt is Format.table and out is None:
         to_table(result, c, Console(), limit=None if all_rows else 40, lang=lang)

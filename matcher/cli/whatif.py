@@ -42,11 +42,11 @@ from matcher.whatif import (
     LocalExecutor,
     apply_scenario,
     compare_plans,
-    explain_unfilled,
     load_scenario,
     load_sweep,
     run_sweep,
     shortage,
+    unfilled_counterfactuals,
 )
 from matcher.whatif.engine import fast_policy
 
@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
                 new_case, touched = apply_scenario(c, sc)
                 new = propose(new_case, fast_policy(new_case))
                 cmp = compare_plans(c, base, new_case, new, touched, sc.name)
-                cf = explain_unfilled(new_case, new) if explain else None
+                cf = unfilled_counterfactuals(new_case, new) if explain else None
                 results.append((cmp, cf, labels_for(new_case)))
         if fmt is Fmt.json:
             data = [

@@ -5,6 +5,18 @@ highspy, numba (the compiled searches) and :mod:`matcher.errors`.
 """
 
 from matcher.solver.assign import SCALE, Assignment, quantise, solve
+from matcher.solver.keys import pair_keys, unpair_keys
+from matcher.solver.params import SolverParams
 from matcher.solver.residual import forced_losses, is_optimal
 
-__all__ = ["SCALE", "Assignment", "forced_losses", "is_optimal", "quantise", "solve"]
+__all__ = [
+    "SCALE",
+    "Assignment",
+    "SolverParams",
+    "forced_losses",
+    "is_optimal",
+    "pair_keys",
+    "quantise",
+    "solve",
+    "unpair_keys",
+]

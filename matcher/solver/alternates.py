@@ -57,6 +57,7 @@ def edge_alternates(
     columns: IndexArray,
     best: int,
     exact_below: float,
+    workers: int = WORKERS,
 ) -> dict[int, list[tuple[int, float]]]:
     """Each column's ``best`` cheapest forced rows (and any tied with the last of
     them at 6 decimals), ``(row, loss)`` in score units, cheapest first.
@@ -101,7 +102,7 @@ def edge_alternates(
             ptr, idx, w, room_r, busy_r, room_c, busy_c, u, v, any_chosen, hub, back, limit
         )
 
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         hubs = [pool.submit(hub_dist, arcs[back], h, back == 1) for back in (0, 1) for h in (0, 1)]
         from_hub = np.stack([hubs[0].result(), hubs[1].result()])
         to_hub = np.stack([hubs[2].result(), hubs[3].result()])
@@ -115,8 +116,8 @@ def edge_alternates(
     loss = np.full(f_row.size, np.inf)
     # the searches release the GIL; their costs vary a lot from column to
     # column, so the threads take small shares in turn rather than a half each
-    shares = np.array_split(np.arange(columns.size), WORKERS * SHARES)
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+    shares = np.array_split(np.arange(columns.size), workers * SHARES)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         jobs = [
             pool.submit(
                 _search,

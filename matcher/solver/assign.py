@@ -32,12 +32,11 @@ import numpy.typing as npt
 
 from matcher.errors import SolverError
 from matcher.solver.lp import solve_lp
+from matcher.solver.params import SOLVER_DEFAULT, SolverParams
 
 __all__ = ["SCALE", "Assignment", "quantise", "solve"]
 
 SCALE = 1_000_000
-#: largest slot-expanded matrix (cells) solved by linear_sum_assignment
-LSA_MAX_CELLS = 30_000_000
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -97,8 +96,10 @@ def solve(
     headcount: IntArray,
     *,
     pinned: BoolArray | None = None,
+    params: SolverParams = SOLVER_DEFAULT,
 ) -> Assignment:
     """Maximum-score b-matching; ``pinned`` pairs are kept whatever they score.
+    ``params`` pick the method and the pruning (never the optimum).
 
     Pins use up capacity and headcount first; the rest is optimised around them.
     Never raises on empty, rectangular or all-infeasible input.
@@ -114,7 +115,7 @@ def solve(
             raise SolverError("pinned pairs exceed a capacity or a headcount")
     q = np.where(f, quantise(np.where(f, s, 0.0)), 0.0)
     usable = f & ~pin & (q > 0) & (cap[:, None] > 0) & (head[None, :] > 0)
-    rows, cols, method, duals = _solve_free(q, usable, cap, head)
+    rows, cols, method, duals = _solve_free(q, usable, cap, head, params)
     pr, pc = np.nonzero(pin)
     rows = np.concatenate([rows, pr]).astype(np.intp)
     cols = np.concatenate([cols, pc]).astype(np.intp)
@@ -125,7 +126,7 @@ def solve(
 
 
 def _solve_free(
-    q: FloatArray, usable: BoolArray, cap: IntArray, head: IntArray
+    q: FloatArray, usable: BoolArray, cap: IntArray, head: IntArray, params: SolverParams
 ) -> tuple[
     npt.NDArray[np.intp], npt.NDArray[np.intp], str, tuple[FloatArray | None, FloatArray | None]
 ]:
@@ -143,10 +144,10 @@ def _solve_free(
     both = sub & (c_eff[:, None] > 1) & (h_eff[None, :] > 1)
     # LSA is exact here and fast on unit problems (OR-Library: 5,000² in seconds) as
     # long as the slot-expanded matrix stays modest; beyond that the pruned LP wins
-    if not both.any() and float(c_eff.sum()) * float(h_eff.sum()) <= LSA_MAX_CELLS:
+    if not both.any() and float(c_eff.sum()) * float(h_eff.sum()) <= params.lsa_max_cells:
         r, c = _solve_lsa(gain, sub, c_eff, h_eff)
         return act_r[r], act_c[c], "lsa", (None, None)
-    r, c, u_sub, v_sub = solve_lp(gain, sub, cap[act_r], head[act_c])
+    r, c, u_sub, v_sub = solve_lp(gain, sub, cap[act_r], head[act_c], params)
     if u_sub is None or v_sub is None:
         return act_r[r], act_c[c], "lp", (None, None)
     u, v = np.zeros(n), np.zeros(m)

@@ -20,12 +20,11 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from matcher.solver.warm import WarmLP, pair_keys
+from matcher.solver.keys import pair_keys
+from matcher.solver.params import SOLVER_DEFAULT, SolverParams
+from matcher.solver.warm import WarmLP
 
 __all__ = [
-    "ADD_K",
-    "PRUNE_ABOVE",
-    "TOP_K",
     "PairLP",
     "Pricer",
     "Pruned",
@@ -33,12 +32,6 @@ __all__ = [
     "solve_pruned",
 ]
 
-#: prune when a problem has more usable pairs than this
-PRUNE_ABOVE = 20_000
-#: pairs kept per row and per column in the first round (on top of their capacity)
-TOP_K = 8
-#: improving pairs each row and column brings into the LP per widening round
-ADD_K = 4
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -126,6 +119,7 @@ def solve_pruned(
     lp: PairLP,
     price: Pricer,
     everything: Callable[[], tuple[IndexArray, IndexArray, FloatArray]] | None = None,
+    add_k: int = SOLVER_DEFAULT.add_k,
 ) -> Pruned:
     """The b-matching LP on its candidate edges, widened by pricing until certified.
 
@@ -154,7 +148,7 @@ def solve_pruned(
         # column generation: each row and column brings its most improving pairs,
         # so the LP stays small even when early duals leave millions improving
         gain = nq - u[nr] - v[nc]
-        take = _best_per_group(nr, gain, ADD_K) | _best_per_group(nc, gain, ADD_K)
+        take = _best_per_group(nr, gain, add_k) | _best_per_group(nc, gain, add_k)
         lp.add(nr[take], nc[take], nq[take])
 
 
@@ -187,7 +181,11 @@ def _mark_best(group, value, k, groups, out):  # type: ignore[no-untyped-def]
 
 
 def solve_lp(
-    gain: FloatArray, usable: BoolArray, cap: IntArray, head: IntArray
+    gain: FloatArray,
+    usable: BoolArray,
+    cap: IntArray,
+    head: IntArray,
+    params: SolverParams = SOLVER_DEFAULT,
 ) -> tuple[IndexArray, IndexArray, FloatArray | None, FloatArray | None]:
     """Optimal pairs of a dense b-matching, with certifying duals when they check out.
 
@@ -195,9 +193,9 @@ def solve_lp(
     be chosen. Big problems start from each row's and column's top pairs and are
     widened by :func:`solve_pruned`.
     """
-    if usable.sum() > PRUNE_ABOVE:
-        cand = _top_k(gain, usable, np.minimum(cap, 10**6) + TOP_K, axis=1)
-        cand |= _top_k(gain, usable, np.minimum(head, 10**6) + TOP_K, axis=0)
+    if usable.sum() > params.prune_above:
+        cand = _top_k(gain, usable, np.minimum(cap, 10**6) + params.top_k, axis=1)
+        cand |= _top_k(gain, usable, np.minimum(head, 10**6) + params.top_k, axis=0)
     else:
         cand = usable
     er, ec = np.nonzero(cand)
@@ -214,5 +212,5 @@ def solve_lp(
 
     warm = WarmLP(cap, head)
     warm.add(er, ec, gain[er, ec])
-    out = solve_pruned(warm, price, everything)
+    out = solve_pruned(warm, price, everything, params.add_k)
     return out.rows, out.cols, out.u, out.v

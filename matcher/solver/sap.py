@@ -42,7 +42,7 @@ import numpy.typing as npt
 
 from matcher.errors import SolverError
 from matcher.solver.heap import pop, push
-from matcher.solver.warm import pair_keys
+from matcher.solver.keys import pair_keys
 
 __all__ = ["SapLP"]
 

@@ -29,8 +29,9 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.errors import SolverError
+from matcher.solver.keys import pair_keys
 
-__all__ = ["WarmLP", "pair_keys"]
+__all__ = ["WarmLP"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -38,11 +39,6 @@ IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 #: grid units (1 / SCALE) to score units for HiGHS
 UNIT = 1e-6
-
-
-def pair_keys(rows: npt.ArrayLike, cols: npt.ArrayLike) -> npt.NDArray[np.int64]:
-    """One int64 per pair, ``row << 32 | col``: stable when demands are added."""
-    return (np.asarray(rows, np.int64) << 32) | np.asarray(cols, np.int64)
 
 
 class WarmLP:

@@ -24,8 +24,8 @@ from matcher.whatif.compare import (
 from matcher.whatif.counterfactual import (
     Relaxation,
     SlotCounterfactual,
-    explain_unfilled,
     format_counterfactuals,
+    unfilled_counterfactuals,
 )
 from matcher.whatif.engine import PlanState, plan_state
 from matcher.whatif.scenario import (
@@ -78,7 +78,6 @@ __all__ = [
     "apply_scenario",
     "compare",
     "compare_plans",
-    "explain_unfilled",
     "format_counterfactuals",
     "load_scenario",
     "load_sweep",
@@ -90,4 +89,5 @@ __all__ = [
     "run_point",
     "run_sweep",
     "shortage",
+    "unfilled_counterfactuals",
 ]

@@ -33,7 +33,8 @@ from matcher.messages import Message, msg, render
 from matcher.model import Case, Demand
 from matcher.proposal import Proposal
 from matcher.propose import propose
-from matcher.scoring import RULES, score_matrix
+from matcher.rules import RULES
+from matcher.scoring import score_matrix
 from matcher.tags import Taxonomy
 from matcher.whatif.engine import fast_policy
 from matcher.whatif.scenario import Scenario, apply_scenario

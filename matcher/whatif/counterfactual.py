@@ -15,8 +15,8 @@ re-solves each option exactly with the pair pinned and checks the number.
 
 Example:
     >>> from matcher import load_case
-    >>> from matcher.whatif import explain_unfilled
-    >>> rows = explain_unfilled(load_case("tests/whatif/cases/tiny"), verify=True)
+    >>> from matcher.whatif import unfilled_counterfactuals
+    >>> rows = unfilled_counterfactuals(load_case("tests/whatif/cases/tiny"), verify=True)
     >>> all(o.verified for r in rows for o in r.options)
     True
 """
@@ -37,7 +37,7 @@ from matcher.solver import forced_losses
 from matcher.tags import encode_levels
 from matcher.whatif.engine import PlanState, plan_state, relaxed_scores
 
-__all__ = ["Relaxation", "SlotCounterfactual", "explain_unfilled", "format_counterfactuals"]
+__all__ = ["Relaxation", "SlotCounterfactual", "format_counterfactuals", "unfilled_counterfactuals"]
 
 Pair = tuple[str, str]
 
@@ -72,7 +72,7 @@ class SlotCounterfactual(BaseModel):
         return max(self.options, key=lambda o: o.objective_delta, default=None)
 
 
-def explain_unfilled(
+def unfilled_counterfactuals(
     case: Case,
     proposal: Proposal | None = None,
     *,

@@ -21,8 +21,7 @@ from fastapi.testclient import TestClient
 from api import Settings, create_app
 from api.jobs import Job, JobManager
 from api.routes import proposals
-from matcher import SAMPLE_DISTRICT, Cancelled, Case, Policy, Proposal, load_case, propose
-from matcher.propose import Progress
+from matcher import SAMPLE_DISTRICT, Cancelled, Case, Policy, Progress, Proposal, load_case, propose
 from matcher.store import NotFoundError, Store
 from tests.api.conftest import Tokens
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import matcher.request as request
-from matcher import propose
+from api.warm import WarmPlans
+from matcher import EngineParams, propose
 from tests.api.conftest import Tokens
 
 P = "/v1/districts/d1/proposals"
@@ -169,10 +169,9 @@ def test_idempotent_propose(client: TestClient, tokens: Tokens) -> None:
     assert client.get(P, headers=h).json()["count"] == 1
 
 
-def test_big_pools_re_propose_warm_after_a_reject(
-    client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(request, "STREAM_ABOVE", 0)  # every pool counts as big here
+def test_big_pools_re_propose_warm_after_a_reject(client: TestClient, tokens: Tokens) -> None:
+    # every pool counts as big here
+    client.app.state.warm = WarmPlans(params=EngineParams(stream_above=0))  # type: ignore[attr-defined]
     h = tokens.h("dispatcher")
     first = client.post(P, json={}, headers=h).json()
     warm = client.app.state.warm.planner("d1")  # type: ignore[attr-defined]

@@ -7,21 +7,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.solver import assign, forced_losses, is_optimal, lp, quantise, solve
+from matcher.solver import SolverParams, forced_losses, is_optimal, lp, quantise, solve
 from matcher.solver.warm import WarmLP
 from tests.reference import milp_optimum
 from tests.strategies import bmatching
 
-
-@pytest.fixture
-def prune_everything(monkeypatch):  # type: ignore[no-untyped-def]
-    """Force the pruned LP path even on tiny problems, with the smallest candidate sets."""
-    monkeypatch.setattr(lp, "PRUNE_ABOVE", 0)
-    monkeypatch.setattr(assign, "LSA_MAX_CELLS", 0)
-    monkeypatch.setattr(lp, "TOP_K", 0)
+#: the pruned LP path even on tiny problems, with the smallest candidate sets
+PRUNE = SolverParams(prune_above=0, lsa_max_cells=0, top_k=0)
 
 
-def test_certificate_widens_a_pruning_that_misses_the_optimum(prune_everything) -> None:  # type: ignore[no-untyped-def]
+def test_certificate_widens_a_pruning_that_misses_the_optimum() -> None:  # type: ignore[no-untyped-def]
     scores = np.array([[5.0, 0.0, 9.0], [0.0, 5.0, 8.0], [9.0, 9.0, 3.0]])
     usable = scores > 0
     one = np.ones(3, np.int64)
@@ -33,7 +28,8 @@ def test_certificate_widens_a_pruning_that_misses_the_optimum(prune_everything) 
     warm.add(er, ec, gain[er, ec])
     picked, _, _ = warm.solve()
     assert gain[er[picked], ec[picked]].sum() / 1e6 == pytest.approx(18.0)
-    a = solve(scores, usable, one, one)
+    a = solve(scores, usable, one, one, params=PRUNE)
+    assert a.method == "lp" and solve(scores, usable, one, one).method == "lsa"
     assert a.objective == pytest.approx(23.0)
     assert (1, 1) in a.pairs() and a.row_dual is not None
     assert is_optimal(scores, usable, one, one, a)
@@ -45,33 +41,34 @@ shared_fixture = settings(suppress_health_check=[HealthCheck.function_scoped_fix
 
 @shared_fixture
 @given(case=bmatching(max_n=12, max_m=10, max_cap=3))
-def test_pruned_path_is_exact_and_certified(prune_everything, case) -> None:  # type: ignore[no-untyped-def]
+def test_pruned_path_is_exact_and_certified(case) -> None:  # type: ignore[no-untyped-def]
     scores, feasible, capacity, headcount = case
-    a = solve(scores, feasible, capacity, headcount)
+    a = solve(scores, feasible, capacity, headcount, params=PRUNE)
     assert a.objective == pytest.approx(
         milp_optimum(scores, feasible, capacity, headcount), abs=1e-6
     )
     assert is_optimal(scores, feasible, capacity, headcount, a)
+    assert a.method in ("lp", "empty")
 
 
 @shared_fixture
 @given(case=bmatching(max_n=6, max_m=5))
-def test_dual_potentials_price_alternates_exactly(prune_everything, case) -> None:  # type: ignore[no-untyped-def]
+def test_dual_potentials_price_alternates_exactly(case) -> None:  # type: ignore[no-untyped-def]
     scores, feasible, capacity, headcount = case
-    a = solve(scores, feasible, capacity, headcount)
+    a = solve(scores, feasible, capacity, headcount, params=PRUNE)
     loss = forced_losses(scores, feasible, capacity, headcount, a, np.arange(scores.shape[1]))
     for k, j in zip(*np.nonzero(np.isfinite(loss)), strict=True):
         pin = np.zeros(scores.shape, bool)
         pin[k, j] = True
-        again = solve(scores, feasible, capacity, headcount, pinned=pin)
+        again = solve(scores, feasible, capacity, headcount, pinned=pin, params=PRUNE)
         assert loss[k, j] == pytest.approx(a.objective - again.objective, abs=1e-9)
 
 
 @shared_fixture
 @given(case=bmatching(max_n=12, max_m=8, max_cap=2, density=0.9))
-def test_best_k_pricing_returns_the_same_smallest_losses(prune_everything, case) -> None:  # type: ignore[no-untyped-def]
+def test_best_k_pricing_returns_the_same_smallest_losses(case) -> None:  # type: ignore[no-untyped-def]
     scores, feasible, capacity, headcount = case
-    a = solve(scores, feasible, capacity, headcount)
+    a = solve(scores, feasible, capacity, headcount, params=PRUNE)
     cols = np.arange(scores.shape[1])
     full = forced_losses(scores, feasible, capacity, headcount, a, cols)
     for best in (1, 3):

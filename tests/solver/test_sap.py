@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from matcher.solver import quantise
+from matcher.solver.keys import pair_keys
 from matcher.solver.lp import _certified
 from matcher.solver.sap import SapLP
-from matcher.solver.warm import pair_keys
 from tests.reference import milp_optimum
 from tests.strategies import bmatching
 

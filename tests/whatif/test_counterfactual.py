@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from matcher import Case, propose, solve
-from matcher.whatif import Relaxation, explain_unfilled, plan_state
+from matcher.whatif import Relaxation, plan_state, unfilled_counterfactuals
 from matcher.whatif.engine import relaxed_scores
 
 
@@ -33,7 +33,7 @@ def _resolve(case: Case, demand: str, o: Relaxation) -> tuple[float, int, float,
 
 
 def _check_all(case: Case) -> int:
-    rows = explain_unfilled(case, verify=True)
+    rows = unfilled_counterfactuals(case, verify=True)
     n = 0
     for r in rows:
         for o in r.options:
@@ -46,7 +46,7 @@ def _check_all(case: Case) -> int:
 
 
 def test_tiny_has_each_kind(tiny: Case) -> None:
-    rows = {r.demand: r for r in explain_unfilled(tiny)}
+    rows = {r.demand: r for r in unfilled_counterfactuals(tiny)}
     assert set(rows) == {"D2", "D3", "D4"}
     kinds = {(d, o.kind, o.cadre) for d, r in rows.items() for o in r.options}
     assert kinds == {
@@ -67,5 +67,5 @@ def test_generated_district_every_option_confirmed(small: Case) -> None:
 
 def test_explains_the_given_proposal_without_solving(small: Case) -> None:
     p = propose(small)
-    assert explain_unfilled(small, p) == explain_unfilled(small)
-    assert {r.demand for r in explain_unfilled(small, p)} == {u.demand for u in p.unfilled}
+    assert unfilled_counterfactuals(small, p) == unfilled_counterfactuals(small)
+    assert {r.demand for r in unfilled_counterfactuals(small, p)} == {u.demand for u in p.unfilled}

@@ -21,7 +21,8 @@ from matcher.errors import Param
 from matcher.messages import Message, labels_for, msg, render
 from matcher.model import Case
 from matcher.proposal import RuleCount, Unfilled
-from matcher.scoring import RULES, ScoreMatrix
+from matcher.rules import RULES
+from matcher.scoring import ScoreMatrix
 
 __all__ = ["RULE_CODES", "Counts", "explain_columns", "explain_unfilled", "unfilled_from_counts"]
 
@@ -118,7 +119,7 @@ def unfilled_from_counts(
 ) -> list[Unfilled]:
     """One :class:`Unfilled` per demand ``cols[k]`` (``missing[k]`` empty slots)
     from its row of ``counts``. Big proposals count with
-    :func:`matcher.fastexplain.explain_counts` instead of a score matrix."""
+    :func:`matcher.explain.counts.explain_counts` instead of a score matrix."""
     excluded, only, qualified = counts.excluded, counts.only, counts.qualified
     labels = labels_for(case)
     here, busy, higher, weak = counts.here, counts.busy, counts.higher, counts.weak

@@ -1,11 +1,9 @@
 """Compiled scan of pair blocks for the streamed engine (city and metro pools).
 
-Why: :meth:`matcher.scoring.Scorer.grid` scores a block in numpy, about fifty
-passes over every cell (one per tag, per rule, per term) with a temporary array
-each, and the scan then sorted whole blocks to find each row's and column's
-best pairs. A city scan reads 160 million cells, several times per proposal,
-so those passes were most of a big proposal's time and memory. Here each cell
-is read once, in one compiled loop (:mod:`matcher.scankernel`) that touches
+Why: :meth:`matcher.scoring.Scorer.grid` scores a block in numpy, a pass over
+every cell per tag, per rule and per term, each with a temporary array, and a
+city scan reads every cell several times per proposal. Here each cell
+is read once, in one compiled loop (:mod:`matcher.stream.kernel`) that touches
 only the tags its demand needs and requires, skips cells a bound rules out
 before scoring them, and keeps only what the scan asks for: the pairs above a
 floor, small sorted lists of each row's and column's best, or (the first scan)
@@ -35,8 +33,11 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from matcher.scankernel import scan_block
+from matcher.rules import no_capacity, withdrawn
 from matcher.scoring import Scorer
+from matcher.solver.keys import unpair_keys
+from matcher.stream.edges import Lists
+from matcher.stream.kernel import scan_block
 
 __all__ = ["BlockScan", "Packed", "merge_lists"]
 
@@ -44,8 +45,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
-#: a :class:`~matcher.reserve.ColumnReserve`'s lists: ``(q, row, size, floor, k)``
-Lists = tuple[FloatArray, npt.NDArray[np.int32], IntArray, FloatArray, int]
 #: per cadre its best level in each category; per demand (CSR) each category
 #: it needs: how many tags, their levels summed, the highest
 ByCategory = tuple[FloatArray, IntArray, IntArray, FloatArray, FloatArray, FloatArray]
@@ -90,7 +89,7 @@ def _bits(flags: FloatArray) -> npt.NDArray[np.uint64]:
 
 def by_column(keys: IntArray, m: int) -> tuple[IntArray, IntArray]:
     """Pair keys (``row << 32 | col``) as per-column row lists: CSR over ``m`` columns."""
-    rows, cols = keys >> 32, keys & 0xFFFFFFFF
+    rows, cols = unpair_keys(keys)
     order = np.argsort(cols, kind="stable")
     ptr = np.zeros(m + 1, np.int64)
     np.cumsum(np.bincount(cols, minlength=m)[:m], out=ptr[1:])
@@ -142,7 +141,7 @@ class Packed:
             req_lvl,
             _bits(sc.missing_certs),
             _bits(sc.wanted_certs),
-            sc.red | (sc.capacity == 0),
+            withdrawn(sc.red) | no_capacity(sc.capacity),  # the cadre-only rules
             sc.home.astype(np.int64),
             sc.where.astype(np.int64),
             sc.limit.astype(np.float64),
@@ -201,7 +200,7 @@ class Packed:
         cells are skipped below the lower of the two. Without ``row_k`` and
         ``col_k`` no lists are kept, and the ``*_rest`` bounds are ``+inf``
         (nothing known). ``into`` is a reserve's lists
-        (:attr:`matcher.reserve.ColumnReserve.lists`): the pairs above the
+        (:attr:`matcher.stream.reserve.ColumnReserve.lists`): the pairs above the
         floor are offered to their demand's list in place (by score ``q``)
         instead of being returned in ``above``, and with no lists of its own
         to fill, the scan skips cells whose bound cannot beat their demand's

@@ -1,9 +1,9 @@
 """Load the compiled kernels before the first big proposal needs them.
 
 Why: the streamed engine's loops are compiled by numba and cached on disk. A
-process loads them on first use (about half a second, most of it numba's own
-start-up), or compiles them when the cache is missing (a fresh install: about
-45 s on two cores). A long-lived service pays that once at start-up instead of in
+process loads them on first use (most of it numba's own start-up), or
+compiles them when the cache is missing (a fresh install; docs/scale.md has
+the times). A long-lived service pays that once at start-up instead of in
 its first dispatcher's request, and the benchmark harness pays it before the
 clock starts, as the peers import their compiled libraries before theirs.
 
@@ -36,14 +36,14 @@ def load_kernels() -> float:
         if _loaded or not (SAMPLE_DISTRICT / "demands.csv").is_file():
             return 0.0
         from matcher.io import load_case
-        from matcher.warmstart import WarmProposals
+        from matcher.warm.proposals import WarmProposals
 
         start = time.perf_counter()
         case = load_case(SAMPLE_DISTRICT)
         warm = WarmProposals(engine="streamed")
         # with the collector on, unlike a proposal (matcher.gcpause): numba's
         # compiler makes many reference cycles, and a first compile with it
-        # paused peaked at 548 MiB against 395 MiB (measured)
+        # paused peaks far higher (docs/scale.md)
         propose = WarmProposals.propose.__wrapped__  # type: ignore[attr-defined]
         first = propose(warm, case).assignments
         if len(first) > 1:

@@ -4,7 +4,7 @@ Why: a dispatcher's day on a big pool is a run of proposals that each differ
 from the last by a little: a few pairs accepted (capacity and slots used), a
 few declined, a new work order, one closed. :func:`matcher.propose` starts
 each from scratch; :class:`WarmProposals` answers the same question from the
-last solved plan and its duals (:class:`matcher.streamed.LivePlan`) when the
+last solved plan and its duals (:class:`matcher.stream.live.LivePlan`) when the
 change is one it can apply, and from scratch otherwise. Either way the plan
 is optimal and certified for exactly the constraints given; where optima tie,
 a warm plan may pick another of them than a cold one would.
@@ -27,15 +27,18 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from matcher.constraints import Engine, Pair, Request, prepare
+from matcher.dense import finish_dense
 from matcher.gcpause import without_gc
 from matcher.model import Case, Demand
+from matcher.params import DEFAULT, EngineParams
 from matcher.policy import Policy
+from matcher.progress import Progress, as_progress
 from matcher.proposal import Proposal
-from matcher.propose import Progress, _progress, finish_dense, finish_streamed
-from matcher.request import Engine, Pair, Request, prepare
+from matcher.propose import finish_streamed
 from matcher.scoring import Scorer
-from matcher.solver.warm import pair_keys
-from matcher.streamed import LivePlan
+from matcher.solver.keys import pair_keys, unpair_keys
+from matcher.stream.live import LivePlan
 
 __all__ = ["WarmProposals"]
 
@@ -66,8 +69,10 @@ class WarmProposals:
     plan, so the next one starts cold.
     """
 
-    def __init__(self, engine: Engine = "auto") -> None:
+    def __init__(self, engine: Engine = "auto", params: EngineParams = DEFAULT) -> None:
         self.engine: Engine = engine
+        #: the engine's knobs for every proposal made here
+        self.params = params
         self._last: _Warm | None = None
         #: whether the last :meth:`propose` re-solved warm
         self.was_warm = False
@@ -85,7 +90,7 @@ class WarmProposals:
         progress: Progress | Callable[[str], object] | None = None,
     ) -> Proposal:
         """What :func:`matcher.propose` gives for these arguments."""
-        step = _progress(progress)
+        step = as_progress(progress)
         self.was_warm = False
         if policy is not None:
             case = case.with_policy(policy)
@@ -98,15 +103,15 @@ class WarmProposals:
         )
         # from here the plan is in play: a failure or a cancel forgets it
         last, self._last = self._last, None
-        if not req.streams(self.engine):  # small pools solve densely: nothing to keep
-            return finish_dense(req, step)
+        if not req.streams(self.engine, self.params):  # small pools solve densely: nothing to keep
+            return finish_dense(req, step, self.params)
         warm = None
         if last is not None:
             last.live.step = step  # this call's progress (and its cancel), not the last one's
             warm = _follow(last, req)
         if warm is None:
             last = None  # one plan in memory at a time
-            live = LivePlan(req.sc, req.free_cap, req.free_head, req.blocked, step)
+            live = LivePlan(req.sc, req.free_cap, req.free_head, req.blocked, step, self.params)
             column = {d: j for j, d in enumerate(req.sc.demand_ids)}
             warm = _Warm(case, req.sc, live, column, req.blocked)
         else:
@@ -145,11 +150,12 @@ def _follow(last: _Warm, req: Request) -> _Warm | None:
     to_col = np.array(
         [last.column[d.id] for d in seen] + list(range(base, base + len(added))), np.int64
     )
-    blocked = pair_keys(req.blocked >> 32, to_col[req.blocked & 0xFFFFFFFF])
+    b_rows, b_cols = unpair_keys(req.blocked)
+    blocked = pair_keys(b_rows, to_col[b_cols])
     lost = np.setdiff1d(last.blocked, blocked)
     asked = np.zeros(base + len(added), bool)
     asked[to_col] = True
-    if asked[lost & 0xFFFFFFFF].any():
+    if asked[unpair_keys(lost)[1]].any():
         return None  # a decline or pin lifted on a demand still asked for
     # declines of a closed demand drop out of the snapshot: they still hold if it reopens
     blocked = np.union1d(blocked, lost)
@@ -183,4 +189,6 @@ def _finish(warm: _Warm, req: Request, step: Progress) -> Proposal:
     got = warm.live.streamed(req.sc.case.policy.alternatives, to_col[np.unique(req.pc)])
     alts = {int(back[j]): v for j, v in got.alternates.items()}
     cols = back[got.cols].astype(np.intp)
-    return finish_streamed(req, got.rows, cols, got.certified, alts, got.alternates_below, step)
+    return finish_streamed(
+        req, got.rows, cols, got.certified, alts, got.alternates_below, step, warm.live.params
+    )

@@ -3,7 +3,7 @@
 Why: a city pool (20,000 cadres × 8,000 demands) has 160 million pairs; holding
 their scores costs gigabytes, yet an optimal plan only ever uses a few good
 pairs per cadre and per demand. So cadres are ordered along the map and cut
-into blocks; each block is read by the compiled scan (:mod:`matcher.fastscore`,
+into blocks; each block is read by the compiled scan (:mod:`matcher.stream.packed`,
 the :meth:`Scorer.grid` formula) only against the demands within reach of its
 members' travel limits, and a scan keeps
 
@@ -24,60 +24,23 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from matcher.fastscore import BlockScan, Packed, by_column, merge_lists
+from matcher.params import DEFAULT, EngineParams
 from matcher.scoring import Scorer
+from matcher.solver.keys import unpair_keys
+from matcher.stream.edges import Edges
+from matcher.stream.packed import BlockScan, Packed, by_column, merge_lists
+from matcher.stream.reserve import ColumnReserve
 
-if TYPE_CHECKING:
-    from matcher.reserve import ColumnReserve
-
-__all__ = ["Edges", "PairStream", "Scan"]
+__all__ = ["PairStream", "Scan"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
-#: blocks read at the same time (threads; the compiled scan releases the GIL)
-WORKERS = 2
-#: cells per block: blocks are the unit of progress and of work per thread.
-#: Each block costs a pass over its demands and a visit to each one's deep
-#: list, so few big blocks beat many small ones: at city size 10 blocks of
-#: 16 M cells take the proposal from about 2.9 to 2.6 s against 144 of 1 M
-#: (the union of a big block's reach adds cells, but whole far homes are skipped)
-BLOCK_CELLS = 16_000_000
-#: cadres per block at least: each block also costs a pass over its demands'
-#: lists, which would dominate a metro's thin blocks (25 cadres × 40,000 demands)
-MIN_ROWS = 128
-
-
-@dataclass(frozen=True)
-class Edges:
-    """Pairs as parallel arrays, with their grid scores (``quantise``)."""
-
-    rows: IndexArray
-    cols: IndexArray
-    q: FloatArray
-
-    @staticmethod
-    def empty() -> Edges:
-        return Edges(np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0))
-
-    @staticmethod
-    def concat(parts: list[Edges]) -> Edges:
-        if not parts:
-            return Edges.empty()
-        return Edges(
-            np.concatenate([p.rows for p in parts]),
-            np.concatenate([p.cols for p in parts]),
-            np.concatenate([p.q for p in parts]),
-        )
-
-    def __len__(self) -> int:
-        return int(self.rows.size)
 
 
 @dataclass(frozen=True)
@@ -165,7 +128,7 @@ class PairStream:
 
     ``capacity`` / ``headcount`` are what is left to fill (rows or columns at 0
     are skipped; :attr:`row_ok` / :attr:`col_ok` can switch more off later);
-    ``banned`` holds :func:`~matcher.solver.warm.pair_keys` of pairs that may
+    ``banned`` holds :func:`~matcher.solver.keys.pair_keys` of pairs that may
     not be chosen (declined or pinned).
     """
 
@@ -175,7 +138,7 @@ class PairStream:
         capacity: IntArray,
         headcount: IntArray,
         banned: IntArray | None = None,
-        block_cells: int | None = None,
+        params: EngineParams = DEFAULT,
     ) -> None:
         self.scorer = scorer
         self.n, self.m = scorer.n, scorer.m
@@ -184,7 +147,9 @@ class PairStream:
         self._banned_csr = by_column(self.banned, self.m) if self.banned.size else None
         self.row_ok = (capacity > 0) & ~scorer.red & (scorer.capacity > 0)
         self.col_ok = headcount > 0
-        cells = BLOCK_CELLS if block_cells is None else block_cells
+        self.params = params
+        self.workers = params.workers
+        cells = params.block_cells
         self._cols = np.flatnonzero(self.col_ok)
         self._plan = self._blocks(np.flatnonzero(self.row_ok), self._cols, cells)
         self.cells = sum(r.size * int(k) for r, _, k in self._plan)
@@ -193,7 +158,7 @@ class PairStream:
         """These pairs may no longer be chosen: scans skip them from now on."""
         self.banned = np.union1d(self.banned, np.asarray(keys, np.int64))
         # demands added after the stream was made are never scanned
-        ours = self.banned[(self.banned & 0xFFFFFFFF) < self.m]
+        ours = self.banned[unpair_keys(self.banned)[1] < self.m]
         self._banned_csr = by_column(ours, self.m) if ours.size else None
 
     @property
@@ -223,7 +188,7 @@ class PairStream:
         order = np.lexsort((home, gx[home], gy[home], lim, np.isfinite(lim)))
         rows = rows[order]
         home = home[order]
-        per = max(MIN_ROWS, block_cells // max(cols.size, 1))
+        per = max(self.params.min_rows, block_cells // max(cols.size, 1))
         out = []
         where = sc.where[cols]
         lims = sc.limit[rows]
@@ -310,6 +275,7 @@ class PairStream:
             # lists ranked by score stand for every pair left out only if every
             # pair was offered: a scan with duals filters by reduced cost
             raise ValueError("a reserve is filled at zero duals only")
+        workers = self.workers
         cols_top = _ColumnTop(self.m, col_k)
         # without row lists nothing is known of a row's left-out pairs
         row_rest = np.full(self.n, -np.inf if row_k is not None else np.inf)
@@ -325,8 +291,8 @@ class PairStream:
                 done += b_r.size * b_c.size
                 skip = min(floor, above.floor) if keep_above else floor
                 r, c = self._cells(b_r, b_c, u, v, skip, known, only)
-                for lane in range(WORKERS):
-                    yield done / max(self.cells, 1), lane, r, c[c % WORKERS == lane]
+                for lane in range(workers):
+                    yield done / max(self.cells, 1), lane, r, c[c % workers == lane]
 
         def read(r: IndexArray, c: IndexArray) -> BlockScan:
             return self.packed.scan(
@@ -345,17 +311,17 @@ class PairStream:
                 into=None if reserve is None else reserve.lists,  # this lane's columns alone
             )
 
-        # The compiled scan lets go of the GIL. Columns are dealt to WORKERS lanes
+        # The compiled scan lets go of the GIL. Columns are dealt to `workers` lanes
         # by index, each lane a thread reading its share of every block in block
         # order, while this thread merges the results in the same order: so the
         # answer never depends on timing, and a lane alone touches its columns.
         with ExitStack() as stack:
-            lanes = [stack.enter_context(ThreadPoolExecutor(max_workers=1)) for _ in range(WORKERS)]
+            lanes = [stack.enter_context(ThreadPoolExecutor(max_workers=1)) for _ in range(workers)]
             pending: deque[tuple[float, IndexArray, IndexArray, Future[BlockScan] | None]] = deque()
             work = plan()
             try:
                 while True:
-                    while len(pending) < 2 * WORKERS:
+                    while len(pending) < 2 * workers:
                         item = next(work, None)
                         if item is None:
                             break

@@ -1,7 +1,7 @@
 """A proposal's constraints, checked and put on the case's indexes.
 
 Why a module of its own: :func:`matcher.propose` and a warm re-proposal
-(:class:`matcher.warmstart.WarmProposals`) must read pins, declines and active
+(:class:`matcher.warm.proposals.WarmProposals`) must read pins, declines and active
 dispatches the same way, or a warm plan could answer a different question.
 """
 
@@ -16,15 +16,14 @@ import numpy.typing as npt
 
 from matcher.errors import InputError, Problem
 from matcher.model import Case
+from matcher.params import DEFAULT, EngineParams
 from matcher.scoring import Scorer
-from matcher.solver.warm import pair_keys
+from matcher.solver.keys import pair_keys, unpair_keys
 
-__all__ = ["STREAM_ABOVE", "Engine", "Pair", "Request", "prepare", "streams"]
+__all__ = ["Engine", "Pair", "Request", "prepare", "streams"]
 
 Pair = tuple[str, str]
 Engine = Literal["auto", "dense", "streamed"]
-#: pools with more pairs than this are streamed in blocks (see matcher.streamed)
-STREAM_ABOVE = 500_000
 
 
 def _pair_index(
@@ -89,15 +88,17 @@ class Request:
         """Pairs the solver may not choose: declined, or already pinned."""
         return np.union1d(self.ban_keys, self.pin_keys)
 
-    def streams(self, engine: Engine = "auto") -> bool:
+    def streams(self, engine: Engine = "auto", params: EngineParams = DEFAULT) -> bool:
         """Whether this pool goes to the streamed engine."""
-        return streams(self.sc.n, self.sc.m, engine)
+        return streams(self.sc.n, self.sc.m, engine, params)
 
 
-def streams(n_cadres: int, n_demands: int, engine: Engine = "auto") -> bool:
+def streams(
+    n_cadres: int, n_demands: int, engine: Engine = "auto", params: EngineParams = DEFAULT
+) -> bool:
     """Whether a pool this size goes to the streamed engine (``engine="auto"``
-    streams above ``STREAM_ABOVE`` pairs)."""
-    return engine == "streamed" or (engine == "auto" and n_cadres * n_demands > STREAM_ABOVE)
+    streams above :attr:`~matcher.params.EngineParams.stream_above` pairs)."""
+    return engine == "streamed" or (engine == "auto" and params.streams(n_cadres, n_demands))
 
 
 def prepare(
@@ -123,12 +124,13 @@ def prepare(
         sc.headcount - _counts(filled_slots, sc.demand_ids, "filled_slots", problems), 0
     )
     pin_keys = pair_keys(pr, pc)
-    for key in np.intersect1d(pin_keys, pair_keys(br, bc)).tolist():
+    both_r, both_c = unpair_keys(np.intersect1d(pin_keys, pair_keys(br, bc)))
+    for i, j in zip(both_r.tolist(), both_c.tolist(), strict=True):
         problems.append(
             Problem(
                 "pinned",
                 "pair is excluded (declined, or already dispatched)",
-                value=f"{sc.cadre_ids[key >> 32]} → {sc.demand_ids[key & 0xFFFFFFFF]}",
+                value=f"{sc.cadre_ids[i]} → {sc.demand_ids[j]}",
                 hint="unpin it: an excluded pair is never proposed",
                 code="problem.pin_excluded",
             )

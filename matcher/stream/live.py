@@ -2,16 +2,16 @@
 
 Why: :func:`matcher.propose` on a district scores every pair into dense
 matrices. A city (20,000 × 8,000) would need gigabytes for each of them, so
-here the pairs are streamed block by block (:mod:`matcher.candidates`):
+here the pairs are streamed block by block (:mod:`matcher.stream.blocks`):
 
-1. one scan keeps each demand's best pairs (:mod:`matcher.reserve`), whose
+1. one scan keeps each demand's best pairs (:mod:`matcher.stream.reserve`), whose
    bar bounds every pair left out;
 2. the b-matching LP is solved on the best few of each and widened, by the
    rest of those lists and by scans of what their bars cannot rule out, until
    no pair can improve the plan at its duals
    (:func:`matcher.solver.lp.solve_pruned`), which certifies the optimum;
 3. once the duals settle, the pricing scans also keep every pair within the
-   policy's ``alternatives_within`` of tight (up to ``NEAR_BUDGET``), so the
+   policy's ``alternatives_within`` of tight (up to ``near_budget``), so the
    certifying one leaves enough to price alternates exactly
    (:mod:`matcher.solver.alternates`);
 4. unfilled demands are explained one block of demands at a time.
@@ -22,46 +22,30 @@ Memory grows with the pairs kept, not with cadres × demands.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from matcher.candidates import WORKERS, Edges, PairStream, Scan
 from matcher.errors import SolverError
-from matcher.explain import unfilled_from_counts
-from matcher.fastexplain import explain_counts, per_demand
-from matcher.fastscore import Packed
-from matcher.proposal import Unfilled
-from matcher.reserve import ColumnReserve, reserve_depth
+from matcher.params import DEFAULT, EngineParams
 from matcher.scoring import Scorer
 from matcher.solver.alternates import edge_alternates
 from matcher.solver.assign import SCALE, quantise
+from matcher.solver.keys import pair_keys
 from matcher.solver.lp import PairLP, Pruned, solve_pruned
 from matcher.solver.sap import SapLP
-from matcher.solver.warm import pair_keys
+from matcher.stream.blocks import PairStream, Scan
+from matcher.stream.edges import Edges
+from matcher.stream.reserve import ColumnReserve
 
-__all__ = ["LivePlan", "Streamed", "explain_streamed", "solve_streamed"]
+__all__ = ["LivePlan", "Streamed", "solve_streamed"]
 
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 Step = Callable[[str, float | None], None]
-#: pairs this close to improving (grid units) are cached by pricing scans
-CACHE_SLACK = SCALE
-#: pairs each row and column keeps in a pricing scan (best reduced costs); at
-#: least 1, so that a full row list always holds a fresh improving pair
-CACHE_K = 16
-#: near-tight pairs kept for alternates, per cadre and demand: past that the
-#: floor rises above minus the band and alternates are exact below the new floor
-NEAR_BUDGET = 160
-#: pairs each demand starts the LP with beyond its headcount (up to 8): the
-#: deep lists bring the rest as the duals ask, and a small start solves faster
-START_K = 2
-#: cells per block of demands when explaining unfilled slots
-EXPLAIN_CELLS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -109,23 +93,31 @@ class LivePlan:
     """
 
     def __init__(
-        self, scorer: Scorer, cap: IntArray, head: IntArray, banned: IntArray, step: Step
+        self,
+        scorer: Scorer,
+        cap: IntArray,
+        head: IntArray,
+        banned: IntArray,
+        step: Step,
+        params: EngineParams = DEFAULT,
     ) -> None:
         self.scorer = scorer
         self.step = step
-        self.stream = PairStream(scorer, cap, head, banned)
+        self.params = params
+        self.stream = PairStream(scorer, cap, head, banned, params)
         # The first scan keeps each demand's best pairs (a deep list): a pair left
         # out scores no more than its demand's list's last, which bounds every later
         # scan. Cadres get no lists: their bound would be loose (a cadre reaches
         # thousands of demands) and their pairs would only swell the first LP.
-        deep = ColumnReserve(self.stream.m, reserve_depth(self.stream.n, self.stream.m))
+        depth = params.reserve_depth(self.stream.n, self.stream.m)
+        deep = ColumnReserve(self.stream.m, depth, params.reserve_spare)
         self.stream.scan(above_floor=0.0, reserve=deep, progress=lambda f: step("scoring pairs", f))
         #: every pair neither the LP nor the reserve holds scores at most these
         self.known = (np.full(self.stream.n, np.inf), deep.bound())
         self.lp = SapLP(cap, head)
         # each demand's best few start the LP; one big demand must not widen every
         # list: its other pairs wait in the reserve
-        start = deep.start(np.minimum(head[: self.stream.m], 8) + START_K)
+        start = deep.start(np.minimum(head[: self.stream.m], 8) + params.start_k)
         self.lp.add(start.rows, start.cols, start.q)
         #: the demands' deep lists beyond the LP: priced in full by every round
         self.reserve = deep
@@ -135,7 +127,7 @@ class LivePlan:
         #: so it is the policy's choice (a few points by default, not every alternate)
         self.band = float(round(scorer.case.policy.alternatives_within * SCALE))
         #: every pair with reduced cost above ``near_floor`` (>= -band; higher
-        #: when NEAR_BUDGET ran out) at the duals ``near_at``, for alternates
+        #: when the near budget ran out) at the duals ``near_at``, for alternates
         self.near = Edges.empty()
         self.near_floor = -self.band
         self.near_at: tuple[FloatArray, FloatArray] | None = None
@@ -144,7 +136,7 @@ class LivePlan:
         self.base: tuple[FloatArray, FloatArray] | None = None
         #: the last pricing scan's near-tight pairs, its duals and their floor
         self.priced: tuple[Edges, FloatArray, FloatArray, float] | None = None
-        self.budget = int(NEAR_BUDGET * (self.stream.n + self.stream.m))
+        self.budget = int(params.near_budget * (self.stream.n + self.stream.m))
         #: in the first solve (a later edit's pricing never reads every pair)
         self.cold = True
         #: rows and columns whose last scanned list came back full of improving
@@ -164,13 +156,13 @@ class LivePlan:
             hit = _open_new(self.reserve.over(u, v, floor), u, v, floor, lp)
         if len(hit):
             return hit.rows, hit.cols, hit.q
-        # Each row and column keeps its CACHE_K best pairs by reduced cost: if any
+        # Each row and column keeps its cache_k best pairs by reduced cost: if any
         # pair improves the plan, its row's best does, so nothing is missed, and
         # memory stays bounded even when early duals leave most pairs improving.
         # The near-improving ones are cached: as the LP grows they turn improving.
         # A row's list also has room for every pair the plan gives it (those may
         # improve too, being chosen), so a full list always means a fresh improving pair.
-        k = CACHE_K + np.asarray(self.lp.load_r, np.int64)
+        k = self.params.cache_k + np.asarray(self.lp.load_r, np.int64)
         # The first pricing scan reads every pair. In the first solve, the next also
         # keeps the pairs within the band of tight (up to a budget) for the alternates:
         # by then the duals have nearly settled. Later scans read only the rows and
@@ -181,11 +173,11 @@ class LivePlan:
         scan = self._scan(
             u,
             v,
-            floor - float(CACHE_SLACK),
+            floor - float(self.params.cache_slack),
             None if whole else self.base,
             "pricing",
             row_k=k,
-            col_k=CACHE_K,
+            col_k=self.params.cache_k,
             above_floor=-self.band if whole else None,
             above_cap=self.budget,
         )
@@ -195,7 +187,7 @@ class LivePlan:
         self.base = (u.copy(), v.copy())
         self.flags = (scan.row_rest > 0, scan.col_rest > 0)
         b = _unique(scan.tops)
-        near = b.q - u[b.rows] - v[b.cols] > floor - float(CACHE_SLACK)
+        near = b.q - u[b.rows] - v[b.cols] > floor - float(self.params.cache_slack)
         self.cache = Edges(b.rows[near], b.cols[near], b.q[near])
         self.step("solving", None)
         keep = b.q - u[b.rows] - v[b.cols] > floor
@@ -254,7 +246,7 @@ class LivePlan:
 
     def _solve(self) -> Pruned:
         self.step("solving", None)
-        return solve_pruned(self.lp, self._price)
+        return solve_pruned(self.lp, self._price, add_k=self.params.solver.add_k)
 
     def add_demand(self, scorer: Scorer, head: int, *, resolve: bool = True) -> Pruned:
         """``scorer`` has one more demand (the last column); add it with ``head`` slots.
@@ -282,7 +274,7 @@ class LivePlan:
     def _hold(self, rows: IndexArray, cols: IndexArray) -> None:
         """Every usable pair of ``rows`` × ``cols`` joins the LP (pairs no scan reads:
         new demands, and cadres or demands that reopen)."""
-        per = max(1, EXPLAIN_CELLS // max(cols.size, 1))  # a block of rows at a time
+        per = max(1, self.params.explain_cells // max(cols.size, 1))  # a block of rows at a time
         for s in range(0, rows.size if cols.size else 0, per):
             part = rows[s : s + per]
             scores, feasible = self.scorer.grid(part, cols)
@@ -453,6 +445,7 @@ class LivePlan:
             columns.astype(np.intp),
             alternatives,
             -self.near_floor,
+            self.params.workers,
         )
 
 
@@ -464,49 +457,9 @@ def solve_streamed(
     alternatives: int,
     step: Step,
     pinned_cols: IndexArray | None = None,
+    params: EngineParams = DEFAULT,
 ) -> Streamed:
     """Optimal free pairs for capacities ``cap`` and headcounts ``head`` (pins
     already taken off), never using the ``banned`` :func:`pair_keys`; alternates
     also for the demands in ``pinned_cols``."""
-    return LivePlan(scorer, cap, head, banned, step).streamed(alternatives, pinned_cols)
-
-
-def explain_streamed(
-    scorer: Scorer,
-    cap: IntArray,
-    head: IntArray,
-    banned: IntArray,
-    rows: IndexArray,
-    cols: IndexArray,
-    step: Step,
-) -> list[Unfilled]:
-    """Why each demand keeps empty slots, counted over all cadres one block of
-    unfilled demands at a time. ``rows``/``cols`` is the whole plan, pins included."""
-    case = scorer.case
-    n, m = scorer.n, scorer.m
-    filled = np.bincount(cols, minlength=m)
-    load = np.bincount(rows, minlength=n)
-    prio = np.array([d.priority for d in case.demands], dtype=np.float64)
-    top = np.full(n, -np.inf)
-    np.maximum.at(top, rows, prio[cols])
-    open_cols = np.flatnonzero(filled < head)
-    packed = Packed(scorer)
-    chosen = per_demand(pair_keys(rows, cols), m)
-    bans = per_demand(banned, m)
-    per = max(1, EXPLAIN_CELLS // max(n, 1))
-    parts = [open_cols[s : s + per] for s in range(0, open_cols.size, per)]
-    out: list[Unfilled] = []
-    # the counting loop lets go of the GIL: two blocks of demands at a time
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        jobs = [
-            pool.submit(explain_counts, packed, c, cap, load, top, prio, chosen, bans)
-            for c in parts
-        ]
-        try:
-            for k, (c, job) in enumerate(zip(parts, jobs, strict=True)):
-                step("explaining", k / len(parts))
-                out.extend(unfilled_from_counts(case, c, (head - filled)[c], job.result()))
-        except BaseException:
-            pool.shutdown(cancel_futures=True)  # a cancel stops after the blocks under way
-            raise
-    return out
+    return LivePlan(scorer, cap, head, banned, step, params).streamed(alternatives, pinned_cols)

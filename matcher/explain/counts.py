@@ -14,18 +14,28 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from matcher.explain import Counts
-from matcher.fastscore import Packed, by_column
-from matcher.scankernel import ROUND
+from matcher.explain.reasons import Counts
+from matcher.rules import COMPILED, Rule
+from matcher.stream.kernel import ROUND
+from matcher.stream.packed import Packed, by_column
 
 __all__ = ["explain_counts", "per_demand"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+#: the hard rules' definitions, compiled (numba reads these globals as constants)
+_withdrawn = COMPILED[Rule.STATUS]
+_no_capacity = COMPILED[Rule.CAPACITY]
+_short_of = COMPILED[Rule.REQUIRES]
+_lacks_cert = COMPILED[Rule.CERTS]
+_too_far = COMPILED[Rule.TRAVEL]
+#: each rule's column in the counts
+STATUS, CAPACITY, REQUIRES, CERTS, TRAVEL = (int(r) for r in Rule)
+N_RULES = len(Rule)
 
 
 def per_demand(keys: IntArray, m: int) -> tuple[IntArray, IntArray]:
-    """:func:`~matcher.solver.warm.pair_keys` as per-demand cadre lists, built once
+    """:func:`~matcher.solver.keys.pair_keys` as per-demand cadre lists, built once
     for every block of demands a proposal explains."""
     return by_column(np.asarray(keys, np.int64), m)
 
@@ -40,7 +50,7 @@ def explain_counts(
     chosen: tuple[IntArray, IntArray],
     banned: tuple[IntArray, IntArray],
 ) -> Counts:
-    """:class:`~matcher.explain.Counts` for demands ``cols`` against every cadre.
+    """:class:`~matcher.explain.reasons.Counts` for demands ``cols`` against every cadre.
 
     ``capacity``/``load``/``top_prio`` are per cadre (what it may take, what the
     plan gives it, the highest priority it serves); ``prio`` per demand;
@@ -76,15 +86,15 @@ def _counts(  # type: ignore[no-untyped-def]
     ) = data  # fmt: skip
     n, k = own.shape[0], c.size
     words = wanted.shape[1]
-    excluded = np.zeros((k, 5), np.int64)
-    only = np.zeros((k, 5), np.int64)
+    excluded = np.zeros((k, N_RULES), np.int64)
+    only = np.zeros((k, N_RULES), np.int64)
     qualified = np.zeros(k, np.int64)
     here = np.zeros(k, np.int64)
     busy = np.zeros(k, np.int64)
     higher = np.zeros(k, np.int64)
     weak = np.zeros(k, np.int64)
     mark = np.zeros(n, np.int8)  # 1: on this demand, 2: may not be used here
-    fails = np.zeros(5, np.bool_)
+    fails = np.zeros(N_RULES, np.bool_)
     for jj in range(k):
         j = c[jj]
         for p in range(c_ptr[j], c_ptr[j + 1]):
@@ -95,26 +105,26 @@ def _counts(  # type: ignore[no-untyped-def]
         fj, tot = fill[j], total[j]
         for i in range(n):
             km = row_km[home[i]]
-            fails[0] = red[i]
-            fails[1] = case_cap[i] == 0
+            fails[STATUS] = _withdrawn(red[i])
+            fails[CAPACITY] = _no_capacity(case_cap[i])
             short = False
             for p in range(req_ptr[j], req_ptr[j + 1]):
-                if own[i, req_tag[p]] < req_lvl[p]:
+                if _short_of(own[i, req_tag[p]], req_lvl[p]):
                     short = True
-            fails[2] = short
+            fails[REQUIRES] = short
             lacks = False
             for w in range(words):
-                if (missing[i, w] & wanted[j, w]) != 0:
+                if _lacks_cert(missing[i, w], wanted[j, w]):
                     lacks = True
-            fails[3] = lacks
-            fails[4] = km > limit[i]
+            fails[CERTS] = lacks
+            fails[TRAVEL] = _too_far(km, limit[i])
             n_fail = 0
-            for r in range(5):
+            for r in range(N_RULES):
                 if fails[r]:
                     n_fail += 1
                     excluded[jj, r] += 1
             if n_fail == 1:
-                for r in range(5):
+                for r in range(N_RULES):
                     if fails[r]:
                         only[jj, r] += 1
             if n_fail or mark[i] == 2:

@@ -1,7 +1,7 @@
 """Per-column lists of the ``k`` best scores, as compiled steps on plain arrays.
 
-Why a module of its own: :class:`matcher.reserve.ColumnReserve` owns these
-lists, and the scan kernel (:mod:`matcher.fastscore`) fills them in place as it
+Why a module of its own: :class:`matcher.stream.reserve.ColumnReserve` owns these
+lists, and the scan kernel (:mod:`matcher.stream.packed`) fills them in place as it
 scores, so that a column's bar rises within a block, not only between blocks.
 Both sides use the same steps, and neither imports the other.
 

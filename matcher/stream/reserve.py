@@ -3,10 +3,8 @@
 Why: after the first LP solve, pricing must show that no pair outside the LP
 could improve the plan. A pair the first scan did not keep is bounded by the
 best score its demand left out, so the deeper each demand's kept list, the
-lower that bound, and the fewer cells a pricing scan has to score again. At
-city size the 200-odd best pairs of each demand hold every pair within a
-point of tight at the optimum: with them kept, pricing reads a few columns
-instead of 94 million cells. Each column's list takes new pairs into a
+lower that bound, and the fewer cells a pricing scan has to score again
+(docs/scale.md: how deep is deep enough at city size). Each column's list takes new pairs into a
 buffer and cuts back to its best ``k`` when the buffer fills (a selection, not
 a sort). The scan kernel fills the lists in place as it scores, so a
 demand's bar rises as its list fills and cells under it are not even scored.
@@ -27,27 +25,15 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from matcher.bestk import cut, offer, select
-from matcher.candidates import Edges
-from matcher.fastscore import Lists
+from matcher.params import DEFAULT
+from matcher.stream.bestk import cut, offer, select
+from matcher.stream.edges import Edges, Lists
 
-__all__ = ["ColumnReserve", "reserve_depth"]
+__all__ = ["ColumnReserve"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
-#: deepest list kept per demand: at city size 256 leaves no column to re-read at
-#: the optimum's duals, 128 leaves a few dozen
-MAX_DEPTH = 256
-#: pairs kept in all, per cadre and demand of the pool (bounds a metro's memory)
-PER_NODE = 64
-#: buffer past ``k`` per column: each cut costs about ``k + SPARE`` steps
-SPARE = 128
-
-
-def reserve_depth(n: int, m: int) -> int:
-    """How many pairs each of ``m`` demands keeps in a pool of ``n`` cadres."""
-    return int(max(1, min(MAX_DEPTH, PER_NODE * (n + m) // max(m, 1))))
 
 
 class ColumnReserve:
@@ -57,11 +43,10 @@ class ColumnReserve:
     overflowed): a pair at or below it can never get in, whatever comes later.
     Which of several pairs tied at the bar stay is fixed by the order they came in.
     Once fed, :meth:`start` hands out each column's best few; the others stay
-    here, read in place by :meth:`over` (no copy of a city's 1.6 million pairs).
+    here, read in place by :meth:`over` (no copy of every list's pairs).
     """
 
-    def __init__(self, m: int, k: int, spare: int | None = None) -> None:
-        spare = SPARE if spare is None else spare
+    def __init__(self, m: int, k: int, spare: int = DEFAULT.reserve_spare) -> None:
         if k < 1 or spare < 1:  # the compiled pushes write past k before they cut
             raise ValueError(f"a reserve needs k >= 1 and spare >= 1, not {k} and {spare}")
         self.k = int(k)
@@ -75,7 +60,7 @@ class ColumnReserve:
     @property
     def lists(self) -> Lists:
         """``(q, row, size, floor, k)``: the arrays a scan fills in place
-        (see :mod:`matcher.bestk`); a column's lists must be filled by one thread."""
+        (see :mod:`matcher.stream.bestk`); a column's lists must be filled by one thread."""
         return self.q, self.row, self.size, self.floor, self.k
 
     def push(self, rows: IntArray, cols: IntArray, q: FloatArray) -> None:

@@ -1,9 +1,11 @@
-"""The compiled loop of :class:`matcher.fastscore.Packed.scan`: one block of cells.
+"""The compiled loop of :class:`matcher.stream.packed.Packed.scan`: one block of cells.
 
-Kept apart from the packing and the results (:mod:`matcher.fastscore`), which
+Kept apart from the packing and the results (:mod:`matcher.stream.packed`), which
 say what a scan reads and keeps; this is how it does so in one pass per cell.
 The arithmetic is :meth:`matcher.scoring.Scorer.grid`'s, operation for
-operation, so every grid score it computes equals the numpy formula's.
+operation, so every grid score it computes equals the numpy formula's, and the
+hard rules are :mod:`matcher.rules`' definitions, compiled and inlined (the
+cadre-only ones, ``status`` and ``capacity``, come packed as ``dead``).
 """
 
 from __future__ import annotations
@@ -11,14 +13,19 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from matcher.bestk import offer
+from matcher.rules import COMPILED, Rule
 from matcher.scoring import DECIMALS
 from matcher.solver import SCALE
+from matcher.stream.bestk import offer
 
 __all__ = ["ROUND", "scan_block"]
 
 #: the grid of each score term (``DECIMALS`` places), as a factor
 ROUND = 10.0**DECIMALS
+#: the per-pair hard rules, compiled (numba reads these globals as constants)
+_short_of = COMPILED[Rule.REQUIRES]
+_lacks_cert = COMPILED[Rule.CERTS]
+_too_far = COMPILED[Rule.TRAVEL]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -147,7 +154,7 @@ def scan_block(  # type: ignore[no-untyped-def]
                 km = row_km[home_b[ii]]
                 if (
                     open_b[ii]
-                    and km <= lim_b[ii]
+                    and not _too_far(km, lim_b[ii])
                     and (on_j or on_b[ii])
                     and (
                         not bound_j
@@ -159,16 +166,17 @@ def scan_block(  # type: ignore[no-untyped-def]
                     nl += 1
         else:
             # a home out of reach skips its whole run of rows at once. The test
-            # below repeats the one above on purpose: an inlined helper for it
-            # doubled the scan's time (measured; the compiler lost the loop)
+            # below repeats the one above on purpose, written out rather than
+            # a helper taking its parts: a call evaluates every argument, where
+            # ``and`` skips the bound for a cell out of reach (docs/scale.md)
             for g in range(n_runs):
                 km = row_km[run_home[g]]
-                if km > run_lim[g]:
+                if _too_far(km, run_lim[g]):
                     continue
                 for ii in range(run_start[g], run_start[g + 1]):
                     if (
                         open_b[ii]
-                        and km <= lim_b[ii]
+                        and not _too_far(km, lim_b[ii])
                         and (on_j or on_b[ii])
                         and (
                             not bound_j
@@ -183,7 +191,7 @@ def scan_block(  # type: ignore[no-untyped-def]
             kept = 0
             for x in range(nl):
                 ii = live[x]
-                if own_b[t, ii] >= lvl:
+                if not _short_of(own_b[t, ii], lvl):
                     live[kept] = ii
                     kept += 1
             nl = kept
@@ -193,7 +201,7 @@ def scan_block(  # type: ignore[no-untyped-def]
                 kept = 0
                 for x in range(nl):
                     ii = live[x]
-                    if (miss_b[w, ii] & want) == 0:
+                    if not _lacks_cert(miss_b[w, ii], want):
                         live[kept] = ii
                         kept += 1
                 nl = kept
@@ -202,8 +210,8 @@ def scan_block(  # type: ignore[no-untyped-def]
             # a tighter bound on the skill fit before scoring: within each of the
             # demand's categories, no tag fits better than the cadre's best level
             # there (nor better than the category's needs; a cadre without the
-            # category fits nothing in it: four reachable cells in ten at city
-            # size). Like the perfect-fit bound, it skips only cells that cannot
+            # category fits nothing in it, and many reachable cells lack it).
+            # Like the perfect-fit bound, it skips only cells that cannot
             # clear the floor, so lists keep every pair above it.
             for x in range(nl):
                 cov[x] = 0.0

@@ -3,7 +3,7 @@
 Why: a dispatcher's day is a stream of small changes to a pool that was just
 solved. Starting over re-scores millions of pairs; a :class:`Replanner` keeps
 the solved LP, its duals and the near-tight pairs (see
-:class:`matcher.streamed.LivePlan`) and re-certifies only what the change can
+:class:`matcher.stream.live.LivePlan`) and re-certifies only what the change can
 move. The plan it reaches has the optimum a cold :func:`matcher.propose` of the
 changed case finds.
 
@@ -25,14 +25,17 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
+from matcher.assemble import assemble
 from matcher.errors import CaseError, Problem
+from matcher.explain.streamed import explain_streamed
 from matcher.io.case import check_demand
 from matcher.model import Case, Demand, Status
+from matcher.params import DEFAULT, EngineParams
 from matcher.policy import Policy
+from matcher.progress import Progress, quiet
 from matcher.proposal import Proposal
-from matcher.propose import Progress, _quiet, assemble
 from matcher.scoring import Scorer
-from matcher.streamed import LivePlan, explain_streamed
+from matcher.stream.live import LivePlan
 
 __all__ = ["Replanner"]
 
@@ -54,10 +57,16 @@ class Replanner:
     """
 
     def __init__(
-        self, case: Case, policy: Policy | None = None, progress: Progress | None = None
+        self,
+        case: Case,
+        policy: Policy | None = None,
+        progress: Progress | None = None,
+        params: EngineParams = DEFAULT,
     ) -> None:
+        #: the engine's knobs for the live plan
+        self.params = params
         self.case = case if policy is None else case.with_policy(policy)
-        self.step: Progress = progress or _quiet
+        self.step: Progress = progress or quiet
         self.scorer = Scorer(self.case)
         self.head = self.scorer.headcount.copy()
         self._live: LivePlan | None = None
@@ -68,7 +77,7 @@ class Replanner:
         """The warm plan, re-solved cold first if an edit's solve was interrupted."""
         if self._live is None:
             self.step("scoring pairs")
-            self._live = LivePlan(self.scorer, self._cap(), self.head, NONE, self._say)
+            self._live = LivePlan(self.scorer, self._cap(), self.head, NONE, self._say, self.params)
         return self._live
 
     def _cap(self) -> npt.NDArray[np.int64]:
@@ -152,7 +161,7 @@ class Replanner:
         alts = live.alternates(self.case.policy.alternatives) if self.certified else {}
         self.step("explaining")
         unfilled = explain_streamed(
-            self.scorer, self._cap(), self.head, NONE, res.rows, res.cols, self.step
+            self.scorer, self._cap(), self.head, NONE, res.rows, res.cols, self.step, self.params
         )
         return assemble(
             self.scorer,

@@ -1,0 +1,99 @@
+"""The hard rules: one table, one definition each.
+
+A pair (cadre, demand) is infeasible when any rule fails. Explanations count
+them in this order (:data:`RULES`); the dense scorer, the compiled counting of
+reasons and the compiled scan all test these definitions:
+
+- ``status``: the cadre is red (withdrawn from dispatch);
+- ``capacity``: the cadre takes no dispatches at all (capacity 0);
+- ``requires``: the cadre's *own* level of a required tag is below the level asked;
+- ``certs``: the demand wants a cert the cadre lacks;
+- ``travel``: the demand's community is farther than the cadre's ``max_travel_km``.
+
+Each definition is elementwise, so it holds for numpy arrays (the dense scorer)
+and for scalars; :data:`COMPILED` holds the same functions compiled by numba
+with ``inline="always"`` for the kernels (``tests/test_rules.py`` checks they
+agree). ``certs`` works on per-cert flags or on bit words of 64 certs alike.
+
+Example:
+    >>> import numpy as np
+    >>> Rule.TRAVEL.label, RULES.index("travel") == Rule.TRAVEL
+    ('travel', True)
+    >>> too_far(np.array([3.0, 9.0]), np.array([5.0, 5.0])).tolist()
+    [False, True]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import IntEnum
+from typing import Any, TypeVar
+
+import numba
+
+__all__ = [
+    "COMPILED",
+    "RULES",
+    "Rule",
+    "lacks_cert",
+    "no_capacity",
+    "short_of",
+    "too_far",
+    "withdrawn",
+]
+
+T = TypeVar("T")
+
+
+class Rule(IntEnum):
+    """The hard rules, numbered in the order they are reported."""
+
+    STATUS = 0
+    CAPACITY = 1
+    REQUIRES = 2
+    CERTS = 3
+    TRAVEL = 4
+
+    @property
+    def label(self) -> str:
+        """The rule's name in proposals and messages (``RuleCount.rule``)."""
+        return self.name.lower()
+
+
+#: the rules' names in report order
+RULES: tuple[str, ...] = tuple(r.label for r in Rule)
+
+
+def withdrawn(red: T) -> T:
+    """``status``: a red cadre is not dispatched."""
+    return red
+
+
+def no_capacity(capacity: Any) -> Any:
+    """``capacity``: a cadre with capacity 0 takes no dispatch."""
+    return capacity == 0
+
+
+def short_of(own_level: Any, required_level: Any) -> Any:
+    """``requires``: the cadre's own level of a tag is below the one required."""
+    return own_level < required_level
+
+
+def lacks_cert(missing: Any, wanted: Any) -> Any:
+    """``certs``: a cert (or a bit word of certs) wanted and missing."""
+    return (missing & wanted) != 0
+
+
+def too_far(km: Any, limit: Any) -> Any:
+    """``travel``: the demand is farther than the cadre travels."""
+    return km > limit
+
+
+#: the definitions compiled for the kernels, by rule (inlined into their loops)
+COMPILED: dict[Rule, Callable[..., Any]] = {
+    Rule.STATUS: numba.njit(inline="always", cache=True, nogil=True)(withdrawn),
+    Rule.CAPACITY: numba.njit(inline="always", cache=True, nogil=True)(no_capacity),
+    Rule.REQUIRES: numba.njit(inline="always", cache=True, nogil=True)(short_of),
+    Rule.CERTS: numba.njit(inline="always", cache=True, nogil=True)(lacks_cert),
+    Rule.TRAVEL: numba.njit(inline="always", cache=True, nogil=True)(too_far),
+}

@@ -1,0 +1,69 @@
+"""The engine's knobs: one frozen, validated object, and it reaches the engine."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from matcher import EngineParams, load_case, propose
+from matcher.params import DEFAULT
+from matcher.solver import SCALE, SolverParams
+from matcher.stream import PairStream
+from matcher.stream.live import LivePlan
+
+
+def test_params_are_frozen_and_checked() -> None:
+    """A knob cannot be changed under a running proposal, nor set to nonsense."""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DEFAULT.block_cells = 1  # type: ignore[misc]
+    with pytest.raises(ValueError, match="block_cells must be >= 1"):
+        EngineParams(block_cells=0)
+    with pytest.raises(ValueError, match="near_budget must be >= 0"):
+        EngineParams(near_budget=-1.0)
+    with pytest.raises(TypeError, match="workers must be a number"):
+        EngineParams(workers=True)
+    assert EngineParams(stream_above=0, start_k=0, cache_slack=0).stream_above == 0
+
+
+def test_defaults_are_the_documented_ones() -> None:
+    """The defaults the measurements in docs/scale.md were made with."""
+    assert DEFAULT.stream_above == 500_000 and DEFAULT.cache_slack == SCALE
+    assert (DEFAULT.reserve_max_depth, DEFAULT.reserve_per_node, DEFAULT.reserve_spare) == (
+        256,
+        64,
+        128,
+    )
+    assert DEFAULT.streams(1_000, 501) and not DEFAULT.streams(1_000, 500)
+
+
+def test_params_reach_the_blocks_and_the_live_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passed to :func:`propose`, the knobs are the ones the streamed engine uses."""
+    case = load_case("data/sample-district")
+    streams: list[PairStream] = []
+    real = LivePlan.__init__
+
+    def spy(self, *args, **kw):  # type: ignore[no-untyped-def]
+        real(self, *args, **kw)
+        streams.append(self.stream)
+
+    monkeypatch.setattr(LivePlan, "__init__", spy)
+    params = EngineParams(block_cells=500, min_rows=1, stream_above=0)
+    small = propose(case, params=params)  # stream_above=0: streamed on "auto"
+    default = propose(case, engine="streamed")
+    assert small.solver == "lp-streamed" and small.objective == default.objective
+    assert [s.params for s in streams] == [params, DEFAULT]
+    assert len(list(streams[0].blocks)) > len(list(streams[1].blocks))
+
+
+def test_solver_params_are_checked_and_reach_the_dense_solve() -> None:
+    """The solver's knobs sit in the engine's params and pick the dense method."""
+    with pytest.raises(ValueError, match="top_k must be >= 0"):
+        SolverParams(top_k=-1)
+    with pytest.raises(TypeError, match="solver must be SolverParams"):
+        EngineParams(solver=None)  # type: ignore[arg-type]
+    case = load_case("tests/whatif/cases/tiny")
+    pruned = EngineParams(solver=SolverParams(lsa_max_cells=0, prune_above=0, top_k=0))
+    by_default, by_lp = propose(case), propose(case, params=pruned)
+    assert (by_default.solver, by_lp.solver) == ("lsa", "lp")
+    assert by_lp.objective == by_default.objective
