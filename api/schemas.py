@@ -316,6 +316,11 @@ class DemandClose(_In):
     outcome: Literal["done", "cancelled"] | None = Field(
         None, description="default: done when some work was completed, else cancelled"
     )
+    end_dispatches: Literal["complete", "cancel"] | None = Field(
+        None,
+        description="how to end the demand's active dispatches with it; without it a demand"
+        " that still has active dispatches is not closed (409 listing them)",
+    )
 
 
 class DemandsPublic(BaseModel):
@@ -343,7 +348,7 @@ class ProposalRequest(_In):
 
 
 ItemState = Literal["pending", "accepted", "rejected", "superseded"]
-ProposalStatus = Literal["pending", "decided", "superseded"]
+ProposalStatus = Literal["pending", "decided", "superseded", "empty"]
 
 
 class AssignmentPublic(ProposedAssignment):
@@ -362,7 +367,7 @@ class _ProposalHead(BaseModel):
     request: dict[str, Any]
     status: ProposalStatus = Field(
         description="pending while a pair awaits a decision; superseded once a newer proposal"
-        " took its undecided pairs; else decided"
+        " took its undecided pairs; empty when it proposed nobody; else decided"
     )
     stale: bool = Field(
         description="pending, but the pool changed since it was computed: accepting may"

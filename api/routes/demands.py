@@ -134,6 +134,7 @@ def close_demand(
     """Close an open demand as done or cancelled: it is no longer proposed (active
     dispatches on it stay). 409 when it is not open."""
     outcome = None if body is None else body.outcome
+    end = None if body is None else body.end_dispatches
     return run_write(
         store,
         a.principal,
@@ -141,7 +142,7 @@ def close_demand(
         request,
         body,
         DemandPublic,
-        lambda tx: tx.close_demand(a.district, demand, outcome),
+        lambda tx: tx.close_demand(a.district, demand, outcome, end, a.principal.actor),
     )
 
 

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from matcher.errors import Param
+from matcher.messages import msg, render
 from matcher.store.errors import ConflictError
 
 __all__ = [
@@ -64,23 +66,26 @@ DISPATCH_MOVES: dict[tuple[str, str], str] = {
 _MOVES = {"demand": DEMAND_MOVES, "dispatch": DISPATCH_MOVES}
 
 
-def move(kind: Literal["demand", "dispatch"], key: str, current: str, action: str) -> str:
+def move(kind: Literal["demand", "dispatch"], key: str | int, current: str, action: str) -> str:
     """The status after ``action``, or a 409 naming the current state.
 
-    >>> move("dispatch", "7", "active", "complete")
+    >>> move("dispatch", 7, "active", "complete")
     'completed'
-    >>> move("dispatch", "7", "completed", "cancel")
+    >>> move("demand", "D1", "done", "done")
     Traceback (most recent call last):
     ...
-    matcher.store.errors.ConflictError: dispatch 7 is completed; cannot cancel it
+    matcher.store.errors.ConflictError: demand D1 is done; cannot close as done
     """
     nxt = _MOVES[kind].get((current, action))
     if nxt is None:
+        params: dict[str, Param] = {"kind": kind, "id": str(key), "current": current}
+        params["action"] = action
+        said = msg("state.illegal_transition", **params)
         raise ConflictError(
-            f"{kind} {key} is {current}; cannot {action.replace('_', '-')} it",
+            render(said, "en"),
             [{"kind": "illegal_transition", kind: key, "current": current, "action": action}],
-            code="state.illegal_transition",
-            params={"kind": kind, "id": key, "current": current, "action": action},
+            code=said.code,
+            params=said.params,
         )
     return nxt
 

@@ -114,6 +114,18 @@ class Actor:
 
 
 NOBODY = Actor()
+#: the note on dispatches ended because their demand was closed
+CLOSED_NOTE = "ended with its demand"
+
+
+def _active_change(dispatch: Mapping[str, Any]) -> dict[str, Any]:
+    """A 409 change naming one active dispatch (who, where) that stands in the way."""
+    return {
+        "kind": "active_dispatch",
+        "dispatch": dispatch["id"],
+        "cadre": dispatch["cadre"],
+        "demand": dispatch["demand"],
+    }
 
 
 def _by(token: int | None, label: str | None) -> dict[str, Any] | None:
@@ -1008,15 +1020,7 @@ class Tx:
                     f"cadre {c.id!r} holds {len(active)} active dispatch(es): complete or "
                     "cancel them before setting status red (withdrawn), or cancel them "
                     "with the update (end_dispatches=cancel)",
-                    [
-                        {
-                            "cadre": c.id,
-                            "kind": "active_dispatch",
-                            "dispatch": d["id"],
-                            "demand": d["demand"],
-                        }
-                        for d in active
-                    ],
+                    [_active_change(d) for d in active],
                     code="conflict.red_with_active",
                     params={"id": c.id, "count": len(active)},
                 )
@@ -1029,10 +1033,13 @@ class Tx:
 
     def delete_cadre(self, district: str, cid: str) -> None:
         old = self._cadre_row(district, cid)
-        if self._active_counts(district, t.dispatches.c.cadre).get(cid, 0):
+        active = self.list_dispatches(district, status="active", cadre=cid, limit=2**31)[0]
+        if active:
             raise ConflictError(
                 f"cadre {cid!r} has active dispatches; complete or cancel them first",
-                [{"cadre": cid, "message": "has active dispatches"}],
+                [_active_change(x) for x in active],
+                code="conflict.has_active",
+                params={"kind": "cadre", "id": cid},
             )
         self.conn.execute(
             update(t.cadres)
@@ -1181,18 +1188,40 @@ class Tx:
             )
         return self.demand(district, d.id)
 
-    def close_demand(self, district: str, did: str, outcome: str | None = None) -> dict[str, Any]:
+    def close_demand(
+        self,
+        district: str,
+        did: str,
+        outcome: str | None = None,
+        end_dispatches: str | None = None,
+        actor: Actor = NOBODY,
+    ) -> dict[str, Any]:
         """Close an open demand as ``done`` or ``cancelled``: no longer proposed.
 
-        Its active dispatches stay until completed. Without ``outcome``, a demand
-        with completed work is done, one without is cancelled.
+        Without ``outcome``, a demand with completed work is done, one without is
+        cancelled. A demand with active dispatches is closed only with
+        ``end_dispatches`` (``complete`` or ``cancel``: each of them is ended so, in
+        the same transaction); otherwise 409 lists them, as withdrawing a busy
+        cadre does: nobody stays dispatched on work that is closed.
         """
         old = self._demand_row(district, did)
         if outcome is None:
             outcome = (
                 "done" if self._demand_counts(district).get(did, (0, 0, 0))[2] else "cancelled"
             )
-        self._set_demand_status(old, move("demand", did, old.status, outcome))
+        status = move("demand", did, old.status, outcome)
+        active = self.list_dispatches(district, status="active", demand=did, limit=2**31)[0]
+        if active and end_dispatches not in ("complete", "cancel"):
+            raise ConflictError(
+                f"demand {did!r} holds {len(active)} active dispatch(es): complete or cancel "
+                "them, or end them with the close (end_dispatches=complete or cancel)",
+                [_active_change(x) for x in active],
+                code="conflict.demand_has_active",
+                params={"id": did, "count": len(active)},
+            )
+        self._set_demand_status(old, status)
+        for x in active:  # the demand is closed first: no completion makes it done again
+            self.close_dispatch(district, x["id"], str(end_dispatches), CLOSED_NOTE, actor)
         return self.demand(district, did)
 
     def reopen_demand(self, district: str, did: str) -> dict[str, Any]:
@@ -1210,10 +1239,13 @@ class Tx:
 
     def delete_demand(self, district: str, did: str) -> None:
         old = self._demand_row(district, did)
-        if self._active_counts(district, t.dispatches.c.demand).get(did, 0):
+        active = self.list_dispatches(district, status="active", demand=did, limit=2**31)[0]
+        if active:
             raise ConflictError(
                 f"demand {did!r} has active dispatches; complete or cancel them first",
-                [{"demand": did, "message": "has active dispatches"}],
+                [_active_change(x) for x in active],
+                code="conflict.has_active",
+                params={"kind": "demand", "id": did},
             )
         self.conn.execute(
             update(t.demands)
@@ -1293,7 +1325,9 @@ class Tx:
         for a in result["assignments"]:
             a["state"] = states.get((a["cadre"], a["demand"]), "pending")
         counts = Counter(states.values())
-        if counts.get("pending", 0):
+        if not states:
+            status = "empty"
+        elif counts.get("pending", 0):
             status = "pending"
         elif counts.get("superseded", 0):
             status = "superseded"
@@ -1697,7 +1731,7 @@ class Tx:
         out of later proposals).
         """
         current = self.dispatch(district, did)
-        status = move("dispatch", str(did), current["status"], action)
+        status = move("dispatch", did, current["status"], action)
         self.conn.execute(
             update(t.dispatches)
             .where(t.dispatches.c.id == did)

@@ -466,3 +466,35 @@ def test_a_proposal_of_a_moved_pool_is_never_stored(
 
         with pytest.raises(PoolChanged), store.write() as tx:
             tx.add_proposal("x", {}, first["result"], snap.basis([]), [], state=snap.state)
+
+
+def test_closing_a_demand_ends_its_dispatches_only_when_asked(tmp_path: Path) -> None:
+    """Nobody stays dispatched on closed work: 409 listing them, or end them with it."""
+    from tests.api.casefile import write_tiny
+
+    with serving(load_case(write_tiny(tmp_path))) as (client, store, h):
+        prop = client.post(P, json={}, headers=h).json()
+        disp = client.post(f"{P}/{prop['id']}/accept", json={}, headers=h).json()["dispatches"]
+        d1 = [d for d in disp if d["demand"] == "D1"]
+        assert d1
+        r = client.post(f"{D}/demands/D1/close", json={"outcome": "cancelled"}, headers=h)
+        assert r.status_code == 409 and r.json()["code"] == "conflict.demand_has_active"
+        assert {c["dispatch"] for c in r.json()["changes"]} == {d["id"] for d in d1}
+        assert client.get(f"{D}/demands/D1", headers=h).json()["status"] == "open"
+        body = {"outcome": "cancelled", "end_dispatches": "cancel"}
+        r = client.post(f"{D}/demands/D1/close", json=body, headers=h)
+        assert (r.status_code, r.json()["status"], r.json()["active"]) == (200, "cancelled", 0)
+        ended = [client.get(f"{D}/dispatches/{d['id']}", headers=h).json() for d in d1]
+        assert {x["status"] for x in ended} == {"cancelled"}
+        assert all(x["closed_by"]["label"] == "早班调度" for x in ended)
+        # done with its work completed: the demand stays done (no second move)
+        d3 = next(d for d in disp if d["demand"] == "D3")
+        body = {"outcome": "done", "end_dispatches": "complete"}
+        r = client.post(f"{D}/demands/D3/close", json=body, headers=h)
+        assert (r.status_code, r.json()["status"], r.json()["completed"]) == (200, "done", 1)
+        assert client.get(f"{D}/dispatches/{d3['id']}", headers=h).json()["status"] == "completed"
+        # an illegal move reads well in English too
+        r = client.post(f"{D}/demands/D3/close", json={"outcome": "done"}, headers=h)
+        assert r.json()["detail"] == "demand D3 is done; cannot close as done"
+        with store.read() as tx:
+            assert tx.check_consistency() == []

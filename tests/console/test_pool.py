@@ -39,8 +39,10 @@ def test_demands_close_reopen_and_add(page_factory: Any, fresh_server: Server, s
     p.get_by_role("button", name="需求管理").click()
     expect_text(p, "#dm-count", "显示 200 / 300")
 
-    # done: it leaves the open list (the filter stays), and shows under 全部 with reopen
+    # done: asks first; it leaves the open list (the filter stays), shows under 全部 with reopen
     _demand_row(p, "D0001").get_by_role("button", name="结项").click()
+    expect_text(p, "#confirm-msg", "确定结项需求 D0001")
+    p.locator("#confirm").get_by_role("button", name="确定结项").click()
     expect_text(p, "#status", "需求 D0001 已结项")
     expect_count(_demand_row(p, "D0001"), 0)
     assert p.locator("#dm-filter").input_value() == "open"

@@ -100,8 +100,13 @@ async function addDemand(form) {
 }
 
 async function closeDemand(id, outcome) {
-  if (outcome === 'cancelled' && !await confirmDialog(t('confirm_dm_cancel', id), t('confirm_yes_dm'))) return;
-  await write(dpath(`/demands/${encodeURIComponent(id)}/close`), 'POST', { outcome });
+  // nobody stays dispatched on closed work: the active dispatches end with the demand
+  const active = S.demands.find((d) => d.id === id)?.active ?? 0;
+  const done = outcome === 'done';
+  const ask = done ? t('confirm_dm_done', id, active) : t('confirm_dm_cancel', id, active);
+  if (!await confirmDialog(ask, done ? t('confirm_yes_done') : t('confirm_yes_dm'))) return;
+  const body = active ? { outcome, end_dispatches: done ? 'complete' : 'cancel' } : { outcome };
+  await write(dpath(`/demands/${encodeURIComponent(id)}/close`), 'POST', body);
   await reloadPool();
   renderDemands();
   setStatus(t('dm_closed', id, outcome));

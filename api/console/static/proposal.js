@@ -47,7 +47,8 @@ export async function renderProposal() {
   if (S.proposal === null) await loadLatestProposal();
   const view = $('#view-proposal');
   const p = S.proposal;
-  const note = p && p.status === 'superseded' ? t('superseded_note') : p && p.status === 'decided' ? t('decided_note') : '';
+  const note = p && p.status === 'superseded' ? t('superseded_note') : p && p.status === 'decided' ? t('decided_note')
+    : p && p.status === 'empty' ? t('empty_note') : '';
   view.innerHTML = `
     <div class="head"><h2 id="pr-h">${esc(t('pr_h'))}</h2>
       ${can.propose() ? `<button type="button" id="propose" class="primary">${esc(t('propose'))}</button>` : `<span class="hint">${esc(t('no_propose_role'))}</span>`}
