@@ -31,8 +31,9 @@ from matcher.io import load_table
 from matcher.model import Cadre, Demand
 from matcher.store import bulk
 from matcher.store import schema as t
+from matcher.store.core import _FROM_ROW, _TO_ROW, Item, taxonomy_from_text
 from matcher.store.errors import ConflictError
-from matcher.store.store import _FROM_ROW, _TO_ROW, Item, Store, Tx, taxonomy_from_text
+from matcher.store.store import Store, Tx
 
 __all__ = ["ImportPlan", "apply_import", "plan_import"]
 

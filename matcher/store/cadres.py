@@ -1,0 +1,195 @@
+"""Cadres: CRUD and unavailability."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.engine import Row
+
+from matcher import Cadre, InputError, Problem, Status
+from matcher.store import schema as t
+from matcher.store.core import (
+    NOBODY,
+    WITHDRAWN_NOTE,
+    Actor,
+    _active_change,
+    _by,
+    _cadre,
+    _now,
+    today,
+)
+from matcher.store.errors import ConflictError
+from matcher.store.pool import PoolTx
+
+
+class CadresTx(PoolTx):
+    """Cadres, one at a time, and their unavailability."""
+
+    def _unavailable_out(self, district: str, cid: str) -> dict[str, Any] | None:
+        u = t.unavailability
+        r = self.conn.execute(
+            select(u).where(u.c.district_id == district, u.c.cadre == cid)
+        ).first()
+        if r is None or (r.until is not None and r.until < today().isoformat()):
+            return None
+        return {
+            "until": r.until,
+            "reason": r.reason,
+            "created_at": r.created_at,
+            "created_by": _by(r.created_by, r.created_by_label),
+        }
+
+    def set_unavailable(
+        self,
+        district: str,
+        cid: str,
+        until: date | None = None,
+        reason: str | None = None,
+        actor: Actor = NOBODY,
+    ) -> dict[str, Any]:
+        """Keep a cadre out of proposals until ``until`` (inclusive; None: until lifted).
+
+        Active dispatches stay: ending them is a separate, deliberate step.
+        """
+        self._cadre_row(district, cid)
+        if until is not None and until < today():
+            raise InputError(
+                "the last day of unavailability is in the past",
+                [
+                    Problem(
+                        "body",
+                        "date in the past",
+                        column="until",
+                        value=until.isoformat(),
+                        code="problem.date_past",
+                    )
+                ],
+            )
+        u = t.unavailability
+        self.conn.execute(delete(u).where(u.c.district_id == district, u.c.cadre == cid))
+        self.conn.execute(
+            insert(u).values(
+                district_id=district,
+                cadre=cid,
+                until=None if until is None else until.isoformat(),
+                reason=reason,
+                created_at=_now(),
+                created_by=actor.token,
+                created_by_label=actor.label,
+            )
+        )
+        return self.cadre(district, cid)
+
+    def clear_unavailable(self, district: str, cid: str) -> dict[str, Any]:
+        self._cadre_row(district, cid)
+        u = t.unavailability
+        self.conn.execute(delete(u).where(u.c.district_id == district, u.c.cadre == cid))
+        return self.cadre(district, cid)
+
+    def _away_rows(self, district: str) -> dict[str, dict[str, Any] | None]:
+        u = t.unavailability
+        return {
+            r.cadre: self._unavailable_out(district, r.cadre)
+            for r in self.conn.execute(select(u.c.cadre).where(u.c.district_id == district))
+        }
+
+    def _cadre_out(
+        self, r: Row[Any], used: int, away: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        c = _cadre(r)
+        return {
+            "id": c.id,
+            "name": c.name,
+            "home": c.home,
+            "skills": c.skills,
+            "certs": list(c.certs),
+            "capacity": c.capacity,
+            "status": c.status.value,
+            "max_travel_km": None if math.isinf(c.max_travel_km) else c.max_travel_km,
+            "version": r.version,
+            "active_dispatches": used,
+            "unavailable": away,
+        }
+
+    def list_cadres(
+        self, district: str, *, limit: int = 100, offset: int = 0
+    ) -> tuple[list[dict[str, Any]], int]:
+        self._district_row(district)
+        where = and_(t.cadres.c.district_id == district, t.cadres.c.deleted == 0)
+        total = int(
+            self.conn.execute(select(func.count()).select_from(t.cadres).where(where)).scalar_one()
+        )
+        used = self._used(district)
+        away = self._away_rows(district)
+        rows = self.conn.execute(
+            select(t.cadres)
+            .where(where)
+            .order_by(t.cadres.c.pos, t.cadres.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [self._cadre_out(r, used.get(r.id, 0), away.get(r.id)) for r in rows], total
+
+    def cadre(self, district: str, cid: str) -> dict[str, Any]:
+        r = self._cadre_row(district, cid)
+        return self._cadre_out(
+            r, self._used(district).get(cid, 0), self._unavailable_out(district, cid)
+        )
+
+    def create_cadre(self, district: str, c: Cadre) -> dict[str, Any]:
+        self._district_row(district)
+        if self._exists(t.cadres, district, c.id, live=True):
+            raise ConflictError(f"cadre {c.id!r} already exists")
+        self.check_cadre(district, c)
+        self.upsert_cadres(district, [c])
+        return self.cadre(district, c.id)
+
+    def update_cadre(
+        self,
+        district: str,
+        c: Cadre,
+        *,
+        end_dispatches: str | None = None,
+        actor: Actor = NOBODY,
+    ) -> dict[str, Any]:
+        """Replace a cadre. Withdrawing one (status red) that holds active dispatches
+        raises ConflictError listing them, unless ``end_dispatches="cancel"``: then
+        they are cancelled here, in the same transaction, with a note saying why."""
+        old = self._cadre_row(district, c.id)
+        self.check_cadre(district, c)
+        if c.status is Status.RED and old.status != Status.RED.value:
+            active = self.list_dispatches(district, status="active", cadre=c.id, limit=2**31)[0]
+            if active and end_dispatches != "cancel":
+                raise ConflictError(
+                    f"cadre {c.id!r} holds {len(active)} active dispatch(es): complete or "
+                    "cancel them before setting status red (withdrawn), or cancel them "
+                    "with the update (end_dispatches=cancel)",
+                    [_active_change(d) for d in active],
+                    code="conflict.red_with_active",
+                    params={"id": c.id, "count": len(active)},
+                )
+            for d in active:
+                self.close_dispatch(district, d["id"], "cancel", WITHDRAWN_NOTE, actor)
+        self.check_counts(district, [c])
+        if _cadre(old) != c:
+            self.upsert_cadres(district, [c])
+        return self.cadre(district, c.id)
+
+    def delete_cadre(self, district: str, cid: str) -> None:
+        old = self._cadre_row(district, cid)
+        active = self.list_dispatches(district, status="active", cadre=cid, limit=2**31)[0]
+        if active:
+            raise ConflictError(
+                f"cadre {cid!r} has active dispatches; complete or cancel them first",
+                [_active_change(x) for x in active],
+                code="conflict.has_active",
+                params={"kind": "cadre", "id": cid},
+            )
+        self.conn.execute(
+            update(t.cadres)
+            .where(t.cadres.c.district_id == district, t.cadres.c.id == cid)
+            .values(deleted=1, version=old.version + 1)
+        )

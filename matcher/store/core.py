@@ -1,0 +1,289 @@
+"""The store's shared parts: row converters, value helpers, Actor, Basis, Snapshot, and TxBase.
+
+:class:`TxBase` holds the connection and the row lookups several concerns share.
+The concerns are mixins, each in its module, that inherit only from modules below
+them (``districts`` < ``dispatches`` < ``pool`` < ``cadres``/``demands``;
+``proposals`` < ``decisions``; ``auth`` on the base), so every call between them
+is checked by mypy and the imports form no cycle; :mod:`matcher.store.store`
+combines them into ``Tx``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.engine import Row
+
+from matcher import (
+    Cadre,
+    Case,
+    Community,
+    Demand,
+    InputError,
+    Policy,
+    Status,
+    Taxonomy,
+    TaxonomyError,
+    default_taxonomy,
+    parse_policy,
+    parse_taxonomy,
+)
+from matcher.store import schema as t
+from matcher.store.errors import NotFoundError
+
+ROLES = ("admin", "dispatcher", "planner", "analyst")
+WITHDRAWN_NOTE = "cancelled: the cadre was withdrawn (status set to red)"
+Pair = tuple[str, str]
+_SUPERSEDED = "a newer proposal supersedes this one; accept from the newest proposal"
+#: the districts' clock for dates a person types (an unavailability's last day)
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def today() -> date:
+    """Today in the districts' time zone: an unavailability ``until`` a date includes it."""
+    return datetime.now(LOCAL).date()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted (the token's id and label), recorded on proposals, declines and dispatches."""
+
+    token: int | None = None
+    label: str | None = None
+
+    def out(self) -> dict[str, Any] | None:
+        return None if self.token is None else {"token": self.token, "label": self.label}
+
+
+NOBODY = Actor()
+#: the note on dispatches ended because their demand was closed
+CLOSED_NOTE = "ended with its demand"
+
+
+def _active_change(dispatch: Mapping[str, Any]) -> dict[str, Any]:
+    """A 409 change naming one active dispatch (who, where) that stands in the way."""
+    return {
+        "kind": "active_dispatch",
+        "dispatch": dispatch["id"],
+        "cadre": dispatch["cadre"],
+        "demand": dispatch["demand"],
+    }
+
+
+def _by(token: int | None, label: str | None) -> dict[str, Any] | None:
+    return Actor(token, label).out()
+
+
+def hash_token(token: str) -> str:
+    """Tokens are stored as SHA-256 hex: they are long random secrets, never passwords."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=32)
+def taxonomy_from_text(text: str | None) -> Taxonomy:
+    """A district's taxonomy from its stored TOML (the bundled one when None).
+
+    Parsed from the text itself: a message about it names ``taxonomy.toml``,
+    never a server path.
+    """
+    if text is None:
+        return default_taxonomy()
+    try:
+        data = tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as exc:
+        raise TaxonomyError(f"taxonomy.toml: not valid TOML: {exc}") from None
+    return parse_taxonomy(data, "taxonomy.toml")
+
+
+@lru_cache(maxsize=32)
+def policy_from_text(text: str | None) -> Policy:
+    if text is None:
+        return Policy()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"policy.toml is not valid TOML: {exc}") from None
+    return parse_policy(data, "policy.toml")
+
+
+def _levels(text: str) -> dict[str, int]:
+    return {str(k): int(v) for k, v in json.loads(text).items()}
+
+
+def _community(r: Row[Any]) -> Community:
+    return Community(r.id, r.name, r.street, r.lat, r.lon)
+
+
+def _cadre(r: Row[Any]) -> Cadre:
+    return Cadre(
+        id=r.id,
+        name=r.name,
+        home=r.home,
+        skills=_levels(r.skills),
+        certs=tuple(json.loads(r.certs)),
+        capacity=r.capacity,
+        status=Status(r.status),
+        max_travel_km=math.inf if r.max_travel_km is None else r.max_travel_km,
+    )
+
+
+def _demand(r: Row[Any]) -> Demand:
+    return Demand(
+        id=r.id,
+        community=r.community,
+        title=r.title,
+        needs=_levels(r.needs),
+        requires=_levels(r.requires),
+        certs=tuple(json.loads(r.certs)),
+        headcount=r.headcount,
+        priority=r.priority,
+    )
+
+
+def _cadre_values(c: Cadre) -> dict[str, Any]:
+    return {
+        "name": c.name,
+        "home": c.home,
+        "skills": json.dumps(c.skills, ensure_ascii=False),
+        "certs": json.dumps(list(c.certs), ensure_ascii=False),
+        "capacity": c.capacity,
+        "status": c.status.value,
+        "max_travel_km": None if math.isinf(c.max_travel_km) else c.max_travel_km,
+    }
+
+
+def _demand_values(d: Demand) -> dict[str, Any]:
+    return {
+        "community": d.community,
+        "title": d.title,
+        "needs": json.dumps(d.needs, ensure_ascii=False),
+        "requires": json.dumps(d.requires, ensure_ascii=False),
+        "certs": json.dumps(list(d.certs), ensure_ascii=False),
+        "headcount": d.headcount,
+        "priority": d.priority,
+    }
+
+
+def _community_values(c: Community) -> dict[str, Any]:
+    return {"name": c.name, "street": c.street, "lat": c.lat, "lon": c.lon}
+
+
+Item = Community | Cadre | Demand
+_FROM_ROW: dict[str, Callable[[Row[Any]], Item]] = {
+    "communities": _community,
+    "cadres": _cadre,
+    "demands": _demand,
+}
+_TO_ROW: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "communities": _community_values,
+    "cadres": _cadre_values,
+    "demands": _demand_values,
+}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a proposal was computed from: the versions it relied on."""
+
+    cadres: dict[str, int]
+    demands: dict[str, int]
+
+    def to_json(self) -> str:
+        return json.dumps({"cadres": self.cadres, "demands": self.demands})
+
+    @classmethod
+    def from_json(cls, text: str) -> Basis:
+        data = json.loads(text)
+        return cls(dict(data["cadres"]), dict(data["demands"]))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A district's state for proposing: the case plus what its dispatches already hold.
+
+    ``used_capacity`` counts active dispatches (and the whole capacity of a cadre
+    marked unavailable), ``filled_slots`` every dispatch that fills a slot (active,
+    and completed on one-off demands), ``excluded`` the pairs never to propose:
+    declined, or already dispatched (see :mod:`matcher.store.lifecycle`).
+    """
+
+    case: Case
+    used_capacity: dict[str, int]
+    filled_slots: dict[str, int]
+    excluded: list[Pair]
+    cadre_versions: dict[str, int] = field(default_factory=dict)
+    demand_versions: dict[str, int] = field(default_factory=dict)
+    unavailable: dict[str, str | None] = field(default_factory=dict)
+    #: :meth:`Tx.pool_state` when the snapshot was read
+    state: str = ""
+
+    def basis(self, pairs: Iterable[Pair]) -> Basis:
+        pairs = list(pairs)
+        return Basis(
+            {c: self.cadre_versions[c] for c, _ in pairs},
+            {d: self.demand_versions[d] for _, d in pairs},
+        )
+
+
+class TxBase:
+    """What every part of a transaction needs: its connection and the row lookups they share."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def _district_row(self, district: str) -> Row[Any]:
+        row = self.conn.execute(select(t.districts).where(t.districts.c.id == district)).first()
+        if row is None:
+            raise NotFoundError("district", district)
+        return row
+
+    def _exists(self, table: Any, district: str, key: str, *, live: bool = False) -> bool:
+        q = select(table.c.id).where(table.c.district_id == district, table.c.id == key)
+        if live:
+            q = q.where(table.c.deleted == 0)
+        return self.conn.execute(q).first() is not None
+
+    # ---------------------------------------------------------------- cadres
+    def _cadre_row(self, district: str, cid: str) -> Row[Any]:
+        r = self.conn.execute(
+            select(t.cadres).where(
+                t.cadres.c.district_id == district, t.cadres.c.id == cid, t.cadres.c.deleted == 0
+            )
+        ).first()
+        if r is None:
+            raise NotFoundError("cadre", cid)
+        return r
+
+    # ---------------------------------------------------------------- demands
+    def _demand_row(self, district: str, did: str) -> Row[Any]:
+        r = self.conn.execute(
+            select(t.demands).where(
+                t.demands.c.district_id == district,
+                t.demands.c.id == did,
+                t.demands.c.deleted == 0,
+            )
+        ).first()
+        if r is None:
+            raise NotFoundError("demand", did)
+        return r
+
+    def _set_demand_status(self, old: Row[Any], status: str) -> None:
+        self.conn.execute(
+            update(t.demands)
+            .where(t.demands.c.district_id == old.district_id, t.demands.c.id == old.id)
+            .values(status=status, version=old.version + 1)
+        )

@@ -1,0 +1,250 @@
+"""Accepting and rejecting a proposal's pairs.
+
+Above proposals and cadres: accepting creates dispatches, and rejecting may mark
+a cadre unavailable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from matcher import InputError, Problem
+from matcher.store import schema as t
+from matcher.store.cadres import CadresTx
+from matcher.store.core import _SUPERSEDED, NOBODY, Actor, Basis, Pair, _now
+from matcher.store.errors import ConflictError
+from matcher.store.proposals import ProposalsTx
+
+
+class DecisionsTx(ProposalsTx, CadresTx):
+    """Accepting and rejecting a proposal's pairs."""
+
+    def accept(
+        self,
+        district: str,
+        pid: int,
+        chosen: Sequence[Pair] | None = None,
+        actor: Actor = NOBODY,
+    ) -> list[dict[str, Any]]:
+        """Turn chosen (default: all pending) assignments into dispatches, all or nothing.
+
+        Raises ConflictError listing every change since the proposal was computed
+        (superseded by a newer proposal, edited or removed cadre/demand, closed
+        demand, cadre marked unavailable, capacity or headcount used meanwhile,
+        pair declined, dispatched or already decided) and writes nothing then.
+        Each change's ``kind`` is a stable code.
+        """
+        prop = self._proposal_row(district, pid)
+        basis = Basis.from_json(prop.basis)
+        items = self._items(pid, chosen)
+        if not items:
+            superseded = select(t.proposal_items.c.cadre).where(
+                t.proposal_items.c.proposal_id == pid, t.proposal_items.c.state == "superseded"
+            )
+            if self.conn.execute(superseded).first() is not None:
+                raise ConflictError(
+                    _SUPERSEDED,
+                    [{"kind": "superseded", "proposal": pid}],
+                    code="conflict.superseded",
+                )
+            raise ConflictError(
+                "nothing to accept: every assignment is already decided",
+                [{"kind": "nothing_pending", "proposal": pid}],
+                code="conflict.nothing_to_accept",
+            )
+        changes: list[dict[str, Any]] = []
+        for i in items:
+            if i.state == "superseded":
+                changes.append(
+                    {"cadre": i.cadre, "demand": i.demand, "kind": "superseded", "proposal": pid}
+                )
+            elif i.state != "pending":
+                changes.append({"cadre": i.cadre, "demand": i.demand, "kind": f"already_{i.state}"})
+        want_c = Counter(i.cadre for i in items)
+        want_d = Counter(i.demand for i in items)
+        used = self._used(district)
+        filled = self._filled(district)
+        away = self.unavailable(district)
+        for cid, n in sorted(want_c.items()):
+            r = self.conn.execute(
+                select(t.cadres).where(t.cadres.c.district_id == district, t.cadres.c.id == cid)
+            ).first()
+            if r is None or r.deleted:
+                changes.append({"cadre": cid, "kind": "cadre_removed"})
+            elif r.version != basis.cadres.get(cid):
+                changes.append({"cadre": cid, "kind": "cadre_changed"})
+            elif cid in away:
+                changes.append({"cadre": cid, "kind": "cadre_unavailable", "until": away[cid]})
+            elif used.get(cid, 0) + n > r.capacity:
+                changes.append(
+                    {
+                        "cadre": cid,
+                        "kind": "capacity_used",
+                        "capacity": r.capacity,
+                        "active_dispatches": used.get(cid, 0),
+                        "requested": n,
+                    }
+                )
+        for did, n in sorted(want_d.items()):
+            r = self.conn.execute(
+                select(t.demands).where(t.demands.c.district_id == district, t.demands.c.id == did)
+            ).first()
+            if r is None or r.deleted:
+                changes.append({"demand": did, "kind": "demand_removed"})
+            elif r.status != "open":
+                changes.append({"demand": did, "kind": "demand_closed", "status": r.status})
+            elif r.version != basis.demands.get(did):
+                changes.append({"demand": did, "kind": "demand_changed"})
+            elif filled.get(did, 0) + n > r.headcount:
+                changes.append(
+                    {
+                        "demand": did,
+                        "kind": "headcount_filled",
+                        "headcount": r.headcount,
+                        "filled": filled.get(did, 0),
+                        "requested": n,
+                    }
+                )
+        declined = {
+            (r.cadre, r.demand)
+            for r in self.conn.execute(
+                select(t.declines.c.cadre, t.declines.c.demand).where(
+                    t.declines.c.district_id == district
+                )
+            )
+        }
+        held = self._held_pairs(district)
+        for i in items:
+            if (i.cadre, i.demand) in declined:
+                changes.append({"cadre": i.cadre, "demand": i.demand, "kind": "pair_declined"})
+            if (i.cadre, i.demand) in held:
+                changes.append({"cadre": i.cadre, "demand": i.demand, "kind": "already_dispatched"})
+        if changes:
+            newer = any(c["kind"] == "superseded" for c in changes)
+            if newer:
+                raise ConflictError(_SUPERSEDED, changes, code="conflict.superseded")
+            raise ConflictError(
+                "the proposal is stale: the pool changed since it was computed; propose again",
+                changes,
+                code="conflict.stale_proposal",
+            )
+        scores = {
+            (a["cadre"], a["demand"]): a["score"] for a in json.loads(prop.result)["assignments"]
+        }
+        now = _now()
+        ids = []
+        for i in items:
+            ids.append(
+                self.conn.execute(
+                    insert(t.dispatches).values(
+                        district_id=district,
+                        proposal_id=pid,
+                        cadre=i.cadre,
+                        demand=i.demand,
+                        score=scores.get((i.cadre, i.demand), 0.0),
+                        status="active",
+                        created_at=now,
+                        created_by=actor.token,
+                        created_by_label=actor.label,
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+            )
+            self._set_item(pid, i.cadre, i.demand, "accepted")
+        return [self.dispatch(district, int(x)) for x in ids]
+
+    def reject(
+        self,
+        district: str,
+        pid: int,
+        chosen: Sequence[Pair],
+        reason: str | None = None,
+        actor: Actor = NOBODY,
+        *,
+        unavailable: bool = False,
+        until: date | None = None,
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Decline chosen assignments, or (``unavailable``) the people in them.
+
+        A declined pair is never proposed again. A cadre marked unavailable is
+        not proposed at all until ``until`` (inclusive; None: until lifted), and
+        every pending pair of theirs in this proposal is rejected with the one
+        reason, while no pair decline is recorded: once back, they may be
+        proposed for the same demands. Returns (declines, cadres made unavailable).
+        """
+        self._proposal_row(district, pid)
+        items = self._items(pid, chosen)
+        decided = [i for i in items if i.state != "pending"]
+        if decided:
+            raise ConflictError(
+                "some assignments are already decided",
+                [
+                    {"cadre": i.cadre, "demand": i.demand, "kind": f"already_{i.state}"}
+                    for i in decided
+                ],
+            )
+        if unavailable:
+            people = list(dict.fromkeys(i.cadre for i in items))
+            gone = [c for c in people if not self._exists(t.cadres, district, c, live=True)]
+            if gone:
+                raise ConflictError(
+                    "a cadre named has left the pool; nothing to mark unavailable",
+                    [{"cadre": c, "kind": "cadre_removed"} for c in gone],
+                    code="conflict.cadre_left",
+                )
+            away = [self.set_unavailable(district, c, until, reason, actor) for c in people]
+            for i in self._items(pid, None):
+                if i.cadre in people:
+                    self._set_item(pid, i.cadre, i.demand, "rejected")
+            return [], [{"cadre": c["id"], **c["unavailable"]} for c in away]
+        if until is not None:
+            raise InputError(
+                "'until' goes with 'unavailable': a declined pair is declined for good",
+                [
+                    Problem(
+                        "body",
+                        "until without unavailable",
+                        column="until",
+                        code="problem.until_without_unavailable",
+                    )
+                ],
+            )
+        now = _now()
+        out = []
+        for i in items:
+            self.conn.execute(
+                delete(t.declines).where(
+                    t.declines.c.district_id == district,
+                    t.declines.c.cadre == i.cadre,
+                    t.declines.c.demand == i.demand,
+                )
+            )
+            self.conn.execute(
+                insert(t.declines).values(
+                    district_id=district,
+                    cadre=i.cadre,
+                    demand=i.demand,
+                    proposal_id=pid,
+                    reason=reason,
+                    created_at=now,
+                    created_by=actor.token,
+                    created_by_label=actor.label,
+                )
+            )
+            self._set_item(pid, i.cadre, i.demand, "rejected")
+            out.append(
+                {
+                    "cadre": i.cadre,
+                    "demand": i.demand,
+                    "proposal": pid,
+                    "reason": reason,
+                    "created_at": now,
+                    "created_by": actor.out(),
+                }
+            )
+        return out, []

@@ -1,0 +1,165 @@
+"""Dispatches: listing them, ending one, and the store's consistency check.
+
+Below the pool: editing a cadre or closing a demand ends dispatches.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.engine import Row
+
+from matcher.store import schema as t
+from matcher.store.core import NOBODY, Actor, _by, _now
+from matcher.store.districts import DistrictsTx
+from matcher.store.errors import NotFoundError
+from matcher.store.lifecycle import move, takes_slot
+
+
+class DispatchesTx(DistrictsTx):
+    """Dispatches: reading them, ending one, and checking the counts agree."""
+
+    # ---------------------------------------------------------------- dispatches
+    @staticmethod
+    def _dispatch_out(r: Row[Any]) -> dict[str, Any]:
+        return {
+            "id": r.id,
+            "district": r.district_id,
+            "proposal": r.proposal_id,
+            "cadre": r.cadre,
+            "demand": r.demand,
+            "score": r.score,
+            "status": r.status,
+            "created_at": r.created_at,
+            "created_by": _by(r.created_by, r.created_by_label),
+            "closed_at": r.closed_at,
+            "closed_by": _by(r.closed_by, r.closed_by_label),
+            "note": r.note,
+        }
+
+    def dispatch(self, district: str, did: int) -> dict[str, Any]:
+        r = self.conn.execute(
+            select(t.dispatches).where(
+                t.dispatches.c.id == did, t.dispatches.c.district_id == district
+            )
+        ).first()
+        if r is None:
+            raise NotFoundError("dispatch", str(did))
+        return self._dispatch_out(r)
+
+    def list_dispatches(
+        self,
+        district: str,
+        *,
+        status: str | None = None,
+        cadre: str | None = None,
+        demand: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        self._district_row(district)
+        where = t.dispatches.c.district_id == district
+        for col, value in (
+            (t.dispatches.c.status, status),
+            (t.dispatches.c.cadre, cadre),
+            (t.dispatches.c.demand, demand),
+        ):
+            if value is not None:
+                where = and_(where, col == value)
+        total = int(
+            self.conn.execute(
+                select(func.count()).select_from(t.dispatches).where(where)
+            ).scalar_one()
+        )
+        rows = self.conn.execute(
+            select(t.dispatches)
+            .where(where)
+            .order_by(t.dispatches.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [self._dispatch_out(r) for r in rows], total
+
+    def close_dispatch(
+        self,
+        district: str,
+        did: int,
+        action: str,
+        note: str | None = None,
+        actor: Actor = NOBODY,
+    ) -> dict[str, Any]:
+        """End an active dispatch: ``complete``, ``cancel`` or ``no_show``.
+
+        Each frees the cadre's capacity. Completed work keeps its slot filled on a
+        one-off demand; when every slot of such a demand is completed, the demand
+        is done. A cancel or a no-show frees the slot (a no-show keeps the pair
+        out of later proposals).
+        """
+        current = self.dispatch(district, did)
+        status = move("dispatch", did, current["status"], action)
+        self.conn.execute(
+            update(t.dispatches)
+            .where(t.dispatches.c.id == did)
+            .values(
+                status=status,
+                closed_at=_now(),
+                note=note,
+                closed_by=actor.token,
+                closed_by_label=actor.label,
+            )
+        )
+        if status == "completed":
+            demand = self._demand_row(district, current["demand"])
+            done = self._demand_counts(district).get(demand.id, (0, 0, 0))
+            if demand.status == "open" and not demand.recurring and done[2] >= demand.headcount:
+                self._set_demand_status(demand, "done")
+        return self.dispatch(district, did)
+
+    def check_consistency(self, district: str | None = None) -> list[str]:
+        """Invariants a crash must never break: no capacity or headcount overrun,
+        no cadre twice on one demand, every accepted pair a dispatch."""
+        problems = []
+        q = select(t.districts.c.id)
+        if district is not None:
+            q = q.where(t.districts.c.id == district)
+        for (d,) in self.conn.execute(q).all():
+            used = self._used(d)
+            for r in self.conn.execute(select(t.cadres).where(t.cadres.c.district_id == d)):
+                if used.get(r.id, 0) > r.capacity:
+                    problems.append(f"{d}: cadre {r.id} over capacity")
+            filled = self._filled(d)
+            for r in self.conn.execute(select(t.demands).where(t.demands.c.district_id == d)):
+                if filled.get(r.id, 0) > r.headcount:
+                    problems.append(f"{d}: demand {r.id} over headcount")
+            pairs = Counter(
+                (r.cadre, r.demand)
+                for r in self._dispatch_rows(d)
+                if takes_slot(r.status, bool(r.recurring))
+            )
+            problems += [f"{d}: {c} twice on {m}" for (c, m), k in pairs.items() if k > 1]
+            for (pid,) in self.conn.execute(
+                select(t.proposal_items.c.proposal_id)
+                .join(t.proposals, t.proposals.c.id == t.proposal_items.c.proposal_id)
+                .where(t.proposals.c.district_id == d, t.proposal_items.c.state == "accepted")
+                .distinct()
+            ):
+                n_items = self.conn.execute(
+                    select(func.count())
+                    .select_from(t.proposal_items)
+                    .where(
+                        t.proposal_items.c.proposal_id == pid,
+                        t.proposal_items.c.state == "accepted",
+                    )
+                ).scalar_one()
+                n_disp = self.conn.execute(
+                    select(func.count())
+                    .select_from(t.dispatches)
+                    .where(t.dispatches.c.proposal_id == pid)
+                ).scalar_one()
+                if n_items != n_disp:
+                    problems.append(
+                        f"{d}: proposal {pid} accepted {n_items} but {n_disp} dispatches"
+                    )
+        return problems

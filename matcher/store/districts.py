@@ -1,0 +1,298 @@
+"""Districts: creating and listing them, their case, snapshot and pool state.
+
+What dispatches hold (used capacity, filled slots, held pairs) lives here, under
+everything else, because the snapshot, the consistency check, the pool's count
+checks and accepting a proposal all read it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select
+from sqlalchemy.engine import Row
+
+from matcher import Case, InputError, Policy, Problem, Taxonomy
+from matcher.model import DISTRICT_ID_MAX_LENGTH, id_problem
+from matcher.store import schema as t
+from matcher.store.core import (
+    Pair,
+    Snapshot,
+    TxBase,
+    _cadre,
+    _community,
+    _demand,
+    _now,
+    policy_from_text,
+    taxonomy_from_text,
+    today,
+)
+from matcher.store.errors import ConflictError
+from matcher.store.lifecycle import blocks_pair, takes_slot
+
+
+class DistrictsTx(TxBase):
+    """Districts, their taxonomy and policy, their case and snapshot, and what dispatches hold."""
+
+    # ---------------------------------------------------------------- districts
+    def list_districts(self, only: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        q = select(t.districts).order_by(t.districts.c.id)
+        if only is not None:
+            q = q.where(t.districts.c.id.in_(list(only)))
+        return [self._district_out(r) for r in self.conn.execute(q)]
+
+    def _district_out(self, r: Row[Any]) -> dict[str, Any]:
+        counts = {}
+        for name, table in (
+            ("communities", t.communities),
+            ("cadres", t.cadres),
+            ("demands", t.demands),
+        ):
+            q = select(func.count()).select_from(table).where(table.c.district_id == r.id)
+            if name != "communities":
+                q = q.where(table.c.deleted == 0)
+            counts[name] = int(self.conn.execute(q).scalar_one())
+        return {
+            "id": r.id,
+            "name": r.name,
+            "taxonomy": taxonomy_from_text(r.taxonomy_toml).name,
+            "created_at": r.created_at,
+            **counts,
+        }
+
+    def district(self, district: str) -> dict[str, Any]:
+        return self._district_out(self._district_row(district))
+
+    def create_district(
+        self,
+        district: str,
+        name: str,
+        taxonomy_toml: str | None = None,
+        policy_toml: str | None = None,
+    ) -> dict[str, Any]:
+        problem = id_problem(district, DISTRICT_ID_MAX_LENGTH)
+        if problem is not None:
+            raise InputError(
+                f"district id {district!r} is not valid",
+                [Problem("district", problem, column="id", value=district)],
+            )
+        if taxonomy_toml is not None:
+            taxonomy_from_text(taxonomy_toml)  # validate before storing
+        if policy_toml is not None:
+            policy_from_text(policy_toml)
+        exists = select(t.districts.c.id).where(t.districts.c.id == district)
+        if self.conn.execute(exists).first() is not None:
+            raise ConflictError(f"district {district!r} already exists")
+        self.conn.execute(
+            insert(t.districts).values(
+                id=district,
+                name=name,
+                taxonomy_toml=taxonomy_toml,
+                policy_toml=policy_toml,
+                created_at=_now(),
+            )
+        )
+        return self.district(district)
+
+    def district_taxonomy_toml(self, district: str) -> str | None:
+        """The district's stored taxonomy text (None: the bundled one)."""
+        text: str | None = self._district_row(district).taxonomy_toml
+        return text
+
+    def taxonomy(self, district: str) -> Taxonomy:
+        return taxonomy_from_text(self._district_row(district).taxonomy_toml)
+
+    def policy(self, district: str) -> Policy:
+        return policy_from_text(self._district_row(district).policy_toml)
+
+    # ---------------------------------------------------------------- the case
+    def case(self, district: str, *, include_closed: bool = False) -> Case:
+        """The district as a :class:`Case` (open demands only unless ``include_closed``)."""
+        row = self._district_row(district)
+        comms = self.conn.execute(
+            select(t.communities)
+            .where(t.communities.c.district_id == district)
+            .order_by(t.communities.c.pos, t.communities.c.id)
+        )
+        cadres = self.conn.execute(
+            select(t.cadres)
+            .where(t.cadres.c.district_id == district, t.cadres.c.deleted == 0)
+            .order_by(t.cadres.c.pos, t.cadres.c.id)
+        )
+        dq = select(t.demands).where(t.demands.c.district_id == district, t.demands.c.deleted == 0)
+        if not include_closed:
+            dq = dq.where(t.demands.c.status == "open")
+        demands = self.conn.execute(dq.order_by(t.demands.c.pos, t.demands.c.id))
+        return Case(
+            taxonomy=taxonomy_from_text(row.taxonomy_toml),
+            communities=tuple(_community(r) for r in comms),
+            cadres=tuple(_cadre(r) for r in cadres),
+            demands=tuple(_demand(r) for r in demands),
+            policy=policy_from_text(row.policy_toml),
+        )
+
+    def snapshot(self, district: str) -> Snapshot:
+        case = self.case(district)
+        cadre_ids = {c.id for c in case.cadres}
+        demand_ids = {d.id for d in case.demands}
+        used = self._used(district)
+        filled = self._filled(district)
+        excluded = {
+            (r.cadre, r.demand)
+            for r in self.conn.execute(
+                select(t.declines.c.cadre, t.declines.c.demand).where(
+                    t.declines.c.district_id == district
+                )
+            )
+        }
+        excluded |= self._held_pairs(district)
+        away = self.unavailable(district)
+        for c in case.cadres:
+            if c.id in away:  # takes nothing new: as if every slot of theirs were in use
+                used[c.id] = max(used.get(c.id, 0), c.capacity)
+        cv = {
+            r.id: r.version
+            for r in self.conn.execute(
+                select(t.cadres.c.id, t.cadres.c.version).where(t.cadres.c.district_id == district)
+            )
+        }
+        dv = {
+            r.id: r.version
+            for r in self.conn.execute(
+                select(t.demands.c.id, t.demands.c.version).where(
+                    t.demands.c.district_id == district
+                )
+            )
+        }
+        return Snapshot(
+            case,
+            {k: v for k, v in used.items() if k in cadre_ids},
+            {k: v for k, v in filled.items() if k in demand_ids},
+            sorted(p for p in excluded if p[0] in cadre_ids and p[1] in demand_ids),
+            cv,
+            dv,
+            {k: v for k, v in away.items() if k in cadre_ids},
+            self.pool_state(district),
+        )
+
+    def pool_state(self, district: str) -> str:
+        """A digest of everything a proposal depends on, cheap to read again.
+
+        Why: a proposal is computed outside any transaction (it may take minutes);
+        storing one computed from a state that has since moved would supersede the
+        fresh ones with a proposal that cannot be accepted. Counts and version sums
+        change with every write that matters (an edit bumps a version; dispatches,
+        declines and unavailability change counts or latest times), and today's
+        date, because an unavailability ends by itself.
+        """
+        d, u, x = t.dispatches, t.unavailability, t.declines
+        parts: list[Any] = [today().isoformat()]
+        row = self._district_row(district)
+        parts += [row.taxonomy_toml, row.policy_toml]
+        for table in (t.cadres, t.demands):
+            parts.append(
+                tuple(
+                    self.conn.execute(
+                        select(func.count(), func.coalesce(func.sum(table.c.version), 0)).where(
+                            table.c.district_id == district
+                        )
+                    ).one()
+                )
+            )
+        parts.append(
+            sorted(
+                (str(s), int(n))
+                for s, n in self.conn.execute(
+                    select(d.c.status, func.count())
+                    .where(d.c.district_id == district)
+                    .group_by(d.c.status)
+                )
+            )
+        )
+        for table in (x, u):
+            parts.append(
+                tuple(
+                    self.conn.execute(
+                        select(func.count(), func.max(table.c.created_at)).where(
+                            table.c.district_id == district
+                        )
+                    ).one()
+                )
+            )
+        parts.append(
+            [
+                tuple(r)
+                for r in self.conn.execute(
+                    select(t.communities.c.id, t.communities.c.lat, t.communities.c.lon)
+                    .where(t.communities.c.district_id == district)
+                    .order_by(t.communities.c.id)
+                )
+            ]
+        )
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+    # ---------------------------------------------------------------- what dispatches hold
+    def _dispatch_rows(self, district: str) -> Iterator[Any]:
+        """Every dispatch's cadre, demand and status, with its demand's recurring flag."""
+        d, m = t.dispatches, t.demands
+        q = (
+            select(d.c.cadre, d.c.demand, d.c.status, m.c.recurring)
+            .join(m, and_(m.c.district_id == d.c.district_id, m.c.id == d.c.demand))
+            .where(d.c.district_id == district, d.c.status != "cancelled")
+        )
+        yield from self.conn.execute(q)
+
+    def _used(self, district: str) -> dict[str, int]:
+        """Each cadre's active dispatches (capacity counts work at the same time)."""
+        return self._active_counts(district, t.dispatches.c.cadre)
+
+    def _filled(self, district: str) -> dict[str, int]:
+        """Each demand's filled slots: active dispatches, and completed ones unless recurring."""
+        out: Counter[str] = Counter()
+        for r in self._dispatch_rows(district):
+            if takes_slot(r.status, bool(r.recurring)):
+                out[r.demand] += 1
+        return dict(out)
+
+    def _held_pairs(self, district: str) -> set[Pair]:
+        """Pairs a dispatch keeps out of new proposals (see ``lifecycle.blocks_pair``)."""
+        return {
+            (r.cadre, r.demand)
+            for r in self._dispatch_rows(district)
+            if blocks_pair(r.status, bool(r.recurring))
+        }
+
+    # ---------------------------------------------------------------- unavailability
+    def unavailable(self, district: str) -> dict[str, str | None]:
+        """Cadres not to be proposed today: cadre → last day (None: until lifted)."""
+        day = today().isoformat()
+        u = t.unavailability
+        return {
+            r.cadre: r.until
+            for r in self.conn.execute(
+                select(u.c.cadre, u.c.until).where(
+                    u.c.district_id == district, (u.c.until.is_(None)) | (u.c.until >= day)
+                )
+            )
+        }
+
+    def _active_counts(self, district: str, col: Any) -> dict[str, int]:
+        q = (
+            select(col, func.count())
+            .where(t.dispatches.c.district_id == district, t.dispatches.c.status == "active")
+            .group_by(col)
+        )
+        return {str(k): int(n) for k, n in self.conn.execute(q)}
+
+    def _demand_counts(self, district: str) -> dict[str, tuple[int, int, int]]:
+        """Each demand's (filled, active, completed) dispatches."""
+        out: dict[str, list[int]] = {}
+        for r in self._dispatch_rows(district):
+            got = out.setdefault(r.demand, [0, 0, 0])
+            got[0] += takes_slot(r.status, bool(r.recurring))
+            got[1] += r.status == "active"
+            got[2] += r.status == "completed"
+        return {k: (v[0], v[1], v[2]) for k, v in out.items()}

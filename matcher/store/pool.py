@@ -1,0 +1,245 @@
+"""A district's pool as a whole: import/export, upserts, communities and checks.
+
+The checks (counts against capacity and headcount, a cadre's or demand's fields
+against the taxonomy) sit here, below cadres and demands, which both run them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from sqlalchemy import Table, select, update
+
+from matcher import Cadre, Case, Community, Demand, InputError, Problem, write_case
+from matcher.io import load_table
+from matcher.store import bulk
+from matcher.store import schema as t
+from matcher.store.core import _FROM_ROW, _TO_ROW, Item, _community, policy_from_text
+from matcher.store.dispatches import DispatchesTx
+from matcher.store.errors import ConflictError, NotFoundError
+
+
+class PoolTx(DispatchesTx):
+    """A district's pool as a whole: import/export, upserts, communities, and the checks."""
+
+    def import_case(
+        self,
+        district: str,
+        case: Case,
+        *,
+        name: str | None = None,
+        taxonomy_toml: str | None = None,
+        policy_toml: str | None = None,
+    ) -> dict[str, int]:
+        """Create the district if needed, then add or update every row of ``case``.
+
+        Rows already stored but absent from ``case`` are kept. Returns counts of
+        rows inserted and updated.
+        """
+        row = self.conn.execute(select(t.districts).where(t.districts.c.id == district)).first()
+        if row is None:
+            self.create_district(district, name or district, taxonomy_toml, policy_toml)
+        else:
+            if (taxonomy_toml or None) != (row.taxonomy_toml or None):
+                raise ConflictError(
+                    f"district {district!r} uses another taxonomy; import into a new district",
+                    [{"field": "taxonomy", "message": "taxonomy differs from the stored one"}],
+                )
+            if policy_toml is not None and policy_toml != row.policy_toml:
+                policy_from_text(policy_toml)
+                self.conn.execute(
+                    update(t.districts)
+                    .where(t.districts.c.id == district)
+                    .values(policy_toml=policy_toml)
+                )
+        self.check_counts(district, case.cadres)
+        self.check_counts(district, case.demands)
+        stats = Counter[str]()
+        self.upsert_communities(district, case.communities, stats)
+        self.upsert_cadres(district, case.cadres, stats)
+        self.upsert_demands(district, case.demands, stats)
+        return dict(stats)
+
+    def export_files(self, district: str) -> dict[str, str | None]:
+        row = self._district_row(district)
+        return {"taxonomy.toml": row.taxonomy_toml, "policy.toml": row.policy_toml}
+
+    def export_case(self, district: str, out: Path) -> Path:
+        """Write the district as a case folder that imports back to the same case."""
+        write_case(self.case(district), out)
+        for fname, text in self.export_files(district).items():
+            if text is not None:
+                (out / fname).write_text(text, encoding="utf-8")
+        return out
+
+    def validate_csv(self, district: str, file: str, text: str) -> Case:
+        """Validate one case CSV against the district (its taxonomy and communities).
+
+        The rules of a case folder (:func:`matcher.io.load_table`), from the text
+        itself: no temporary files, no path in any message. Raises
+        :class:`~matcher.CaseError` with the first problems and their total. (The
+        HTTP import validates outside any transaction: :mod:`matcher.store.imports`.)
+        """
+        current = self.case(district)
+        rows = load_table(
+            file,
+            text,
+            taxonomy=current.taxonomy,
+            communities={c.id for c in current.communities},
+        )
+        items = [item for _, item in rows]
+        return Case(
+            current.taxonomy,
+            tuple(i for i in items if isinstance(i, Community)),
+            tuple(i for i in items if isinstance(i, Cadre)),
+            tuple(i for i in items if isinstance(i, Demand)),
+            current.policy,
+        )
+
+    def upsert_communities(
+        self, district: str, items: Iterable[Community], stats: Counter[str] | None = None
+    ) -> None:
+        self._upsert(t.communities, district, list(items), stats)
+
+    def upsert_cadres(
+        self, district: str, items: Iterable[Cadre], stats: Counter[str] | None = None
+    ) -> None:
+        self._upsert(t.cadres, district, list(items), stats)
+
+    def upsert_demands(
+        self, district: str, items: Iterable[Demand], stats: Counter[str] | None = None
+    ) -> None:
+        self._upsert(t.demands, district, list(items), stats)
+
+    def _upsert(
+        self, table: Table, district: str, items: Sequence[Item], stats: Counter[str] | None
+    ) -> None:
+        """Add new rows and update changed ones (bulk); rows already equal are left alone."""
+        rows = bulk.stored(self.conn, table, district, [i.id for i in items])
+        todo = bulk.differing(items, rows, _FROM_ROW[table.name])
+        values = _TO_ROW[table.name]
+        bulk.write(
+            self.conn,
+            table,
+            district,
+            [(i.id, values(i)) for i in todo],
+            bulk.versions_of(table, {k: bulk.state_of(table, r) for k, r in rows.items()}),
+            stats if stats is not None else Counter(),
+        )
+
+    # ---------------------------------------------------------------- communities
+    def list_communities(self, district: str) -> list[Community]:
+        return list(self.case(district).communities)
+
+    def community(self, district: str, cid: str) -> Community:
+        r = self.conn.execute(
+            select(t.communities).where(
+                t.communities.c.district_id == district, t.communities.c.id == cid
+            )
+        ).first()
+        if r is None:
+            raise NotFoundError("community", cid)
+        return _community(r)
+
+    def create_community(self, district: str, c: Community) -> Community:
+        self._district_row(district)
+        if self._exists(t.communities, district, c.id):
+            raise ConflictError(f"community {c.id!r} already exists")
+        self.upsert_communities(district, [c])
+        return c
+
+    def check_counts(
+        self,
+        district: str,
+        items: Sequence[Cadre] | Sequence[Demand],
+        lines: Mapping[str, int] | None = None,
+    ) -> None:
+        """Refuse a capacity or headcount lowered below what dispatches hold (409).
+
+        The one guard for ``PUT`` and for imports (``lines``: each id's row in the
+        file, named in the answer); nothing is written when it refuses.
+        """
+        if not items:
+            return
+        cadres = isinstance(items[0], Cadre)
+        kind, field, held = (
+            ("cadre", "capacity", "active_dispatches")
+            if cadres
+            else ("demand", "headcount", "filled")
+        )
+        counts = self._used(district) if cadres else self._filled(district)
+        table = t.cadres if cadres else t.demands
+        column = table.c.capacity if cadres else table.c.headcount
+        stored = {
+            r.id: r.value
+            for r in self.conn.execute(
+                select(table.c.id, column.label("value")).where(
+                    table.c.district_id == district, table.c.deleted == 0
+                )
+            )
+        }
+        below = []
+        for item in items:
+            n = counts.get(item.id, 0)
+            value = item.capacity if isinstance(item, Cadre) else item.headcount
+            # only a lower value is refused: a row already over (from before the
+            # lifecycle) may still be edited otherwise
+            if value < n and value < stored.get(item.id, n):
+                row = {} if lines is None else {"row": lines.get(item.id)}
+                below.append({kind: item.id, "field": field, "value": value, held: n, **row})
+        if not below:
+            return
+        first = below[0]
+        where = "" if lines is None else f" (row {first['row']})"
+        what = "active dispatch(es)" if cadres else "filled slot(s)"
+        if len(below) == 1:
+            message = (
+                f"{kind} {first[kind]!r}{where} has {first[held]} {what}; "
+                f"{field} cannot go below that"
+            )
+        else:
+            message = (
+                f"{len(below)} {kind}s would get a {field} below their {what}"
+                f", first {first[kind]!r}{where}; {field} cannot go below that"
+            )
+        raise ConflictError(message, below)
+
+    def check_cadre(self, district: str, c: Cadre) -> None:
+        """Raise InputError when ``c`` names unknown tags, certificates or home community."""
+        tax = self.taxonomy(district)
+        problems: list[Problem] = []
+        for tag in c.skills:
+            if not tax.has_tag(tag):
+                problems.append(
+                    Problem("body", f"unknown tag; {tax.suggest_tag(tag)}", None, "skills", tag)
+                )
+        for cert in c.certs:
+            if tax.certs and not tax.has_cert(cert):
+                problems.append(
+                    Problem("body", f"unknown cert; {tax.suggest_cert(cert)}", None, "certs", cert)
+                )
+        if not self._exists(t.communities, district, c.home):
+            problems.append(Problem("body", "unknown community", None, "home", c.home))
+        if problems:
+            raise InputError("the cadre does not fit this district", problems)
+
+    def check_demand(self, district: str, d: Demand) -> None:
+        tax = self.taxonomy(district)
+        problems: list[Problem] = []
+        for what, levels in (("needs", d.needs), ("requires", d.requires)):
+            for tag in levels:
+                if not tax.has_tag(tag):
+                    problems.append(
+                        Problem("body", f"unknown tag; {tax.suggest_tag(tag)}", None, what, tag)
+                    )
+        for cert in d.certs:
+            if tax.certs and not tax.has_cert(cert):
+                problems.append(
+                    Problem("body", f"unknown cert; {tax.suggest_cert(cert)}", None, "certs", cert)
+                )
+        if not self._exists(t.communities, district, d.community):
+            problems.append(Problem("body", "unknown community", None, "community", d.community))
+        if problems:
+            raise InputError("the demand does not fit this district", problems)

@@ -1,0 +1,198 @@
+"""Proposals: storing, reading and listing them, and declines."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Row
+
+from matcher import InputError, Problem
+from matcher.store import schema as t
+from matcher.store.core import NOBODY, Actor, Basis, Pair, _by, _now
+from matcher.store.districts import DistrictsTx
+from matcher.store.errors import NotFoundError, PoolChanged
+
+
+class ProposalsTx(DistrictsTx):
+    """Proposals: storing, reading and listing them, and the declines they left."""
+
+    # ---------------------------------------------------------------- proposals
+    def add_proposal(
+        self,
+        district: str,
+        request: Mapping[str, Any],
+        result: Mapping[str, Any],
+        basis: Basis,
+        pairs: Sequence[Pair],
+        actor: Actor = NOBODY,
+        state: str | None = None,
+    ) -> int:
+        """Store a proposal; the district's older pending pairs are superseded by it.
+
+        ``state`` is the snapshot's :meth:`pool_state`: when the pool has moved since,
+        :class:`PoolChanged` is raised and nothing is written (propose again).
+        """
+        self._district_row(district)
+        current = self.pool_state(district)
+        if state is not None and state != current:
+            raise PoolChanged()
+        older = select(t.proposals.c.id).where(t.proposals.c.district_id == district)
+        self.conn.execute(
+            update(t.proposal_items)
+            .where(t.proposal_items.c.proposal_id.in_(older), t.proposal_items.c.state == "pending")
+            .values(state="superseded")
+        )
+        pid = self.conn.execute(
+            insert(t.proposals).values(
+                district_id=district,
+                created_at=_now(),
+                request=json.dumps(request, ensure_ascii=False),
+                result=json.dumps(result, ensure_ascii=False),
+                basis=basis.to_json(),
+                created_by=actor.token,
+                created_by_label=actor.label,
+                pool_state=current,
+            )
+        ).inserted_primary_key[0]  # type: ignore[index]
+        if pairs:
+            self.conn.execute(
+                insert(t.proposal_items),
+                [
+                    {"proposal_id": pid, "cadre": c, "demand": d, "state": "pending"}
+                    for c, d in pairs
+                ],
+            )
+        return int(pid)
+
+    def _proposal_row(self, district: str, pid: int) -> Row[Any]:
+        r = self.conn.execute(
+            select(t.proposals).where(
+                t.proposals.c.id == pid, t.proposals.c.district_id == district
+            )
+        ).first()
+        if r is None:
+            raise NotFoundError("proposal", str(pid))
+        return r
+
+    def _proposal_out(
+        self, r: Row[Any], *, full: bool = True, state: str | None = None
+    ) -> dict[str, Any]:
+        """``state`` is the district's :meth:`pool_state` now (read when None)."""
+        states = {
+            (i.cadre, i.demand): i.state
+            for i in self.conn.execute(
+                select(t.proposal_items).where(t.proposal_items.c.proposal_id == r.id)
+            )
+        }
+        result = json.loads(r.result)
+        for a in result["assignments"]:
+            a["state"] = states.get((a["cadre"], a["demand"]), "pending")
+        counts = Counter(states.values())
+        if not states:
+            status = "empty"
+        elif counts.get("pending", 0):
+            status = "pending"
+        elif counts.get("superseded", 0):
+            status = "superseded"
+        else:
+            status = "decided"
+        out: dict[str, Any] = {
+            "id": r.id,
+            "district": r.district_id,
+            "created_at": r.created_at,
+            "created_by": _by(r.created_by, r.created_by_label),
+            "request": json.loads(r.request),
+            "status": status,
+            "stale": status == "pending"
+            and r.pool_state != (state or self.pool_state(r.district_id)),
+            "pending": counts.get("pending", 0),
+            "accepted": counts.get("accepted", 0),
+            "rejected": counts.get("rejected", 0),
+            "superseded": counts.get("superseded", 0),
+        }
+        if full:
+            out["result"] = result
+        else:
+            out["kpis"] = result["kpis"]
+            out["position"] = result.get("district")
+        return out
+
+    def proposal(self, district: str, pid: int) -> dict[str, Any]:
+        return self._proposal_out(self._proposal_row(district, pid))
+
+    def list_proposals(
+        self, district: str, *, limit: int = 50, offset: int = 0
+    ) -> tuple[list[dict[str, Any]], int]:
+        self._district_row(district)
+        where = t.proposals.c.district_id == district
+        total = int(
+            self.conn.execute(
+                select(func.count()).select_from(t.proposals).where(where)
+            ).scalar_one()
+        )
+        rows = self.conn.execute(
+            select(t.proposals)
+            .where(where)
+            .order_by(t.proposals.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        state = self.pool_state(district)
+        return [self._proposal_out(r, full=False, state=state) for r in rows], total
+
+    def _items(self, pid: int, chosen: Sequence[Pair] | None) -> list[Row[Any]]:
+        """The chosen items of a proposal (None: every pending one)."""
+        items = list(
+            self.conn.execute(
+                select(t.proposal_items)
+                .where(t.proposal_items.c.proposal_id == pid)
+                .order_by(t.proposal_items.c.demand, t.proposal_items.c.cadre)
+            )
+        )
+        if chosen is None:
+            return [i for i in items if i.state == "pending"]
+        index = {(i.cadre, i.demand): i for i in items}
+        missing = [p for p in chosen if p not in index]
+        if missing:
+            raise InputError(
+                "the proposal holds no such assignment",
+                [
+                    Problem("assignments", "not in this proposal", value=f"{c} → {d}")
+                    for c, d in missing
+                ],
+            )
+        return [index[p] for p in dict.fromkeys(chosen)]
+
+    def _set_item(self, pid: int, cadre: str, demand: str, state: str) -> None:
+        self.conn.execute(
+            update(t.proposal_items)
+            .where(
+                t.proposal_items.c.proposal_id == pid,
+                t.proposal_items.c.cadre == cadre,
+                t.proposal_items.c.demand == demand,
+            )
+            .values(state=state)
+        )
+
+    def list_declines(self, district: str) -> list[dict[str, Any]]:
+        self._district_row(district)
+        rows = self.conn.execute(
+            select(t.declines)
+            .where(t.declines.c.district_id == district)
+            .order_by(t.declines.c.created_at, t.declines.c.cadre, t.declines.c.demand)
+        )
+        return [
+            {
+                "cadre": r.cadre,
+                "demand": r.demand,
+                "proposal": r.proposal_id,
+                "reason": r.reason,
+                "created_at": r.created_at,
+                "created_by": _by(r.created_by, r.created_by_label),
+            }
+            for r in rows
+        ]
