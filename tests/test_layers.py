@@ -55,22 +55,42 @@ FACES = tuple(FACE_PACKAGES)
 #: ``python -m matcher``, which starts it
 ENTRY_POINTS = frozenset({"matcher.__main__"})
 
-#: the engine and the faces, which ``matcher/tags/`` must never import
-ABOVE_TAGS = (
-    "matcher.solver",
+#: the domain: what a case is, read and written (below the engine)
+DOMAIN = (
+    "matcher.model",
+    "matcher.io",
+    "matcher.geo",
+    "matcher.policy",
+    "matcher.params",
+    "matcher.messages",
+    "matcher.problemcodes",
+    "matcher.errors",
+    "matcher.paths",
+    "matcher.tomlfile",
+)
+
+#: the engine: scoring, the two engines, explanations, warm and what-if work
+ENGINE = (
+    "matcher.rules",
     "matcher.scoring",
     "matcher.constraints",
     "matcher.dense",
     "matcher.stream",
     "matcher.explain",
-    "matcher.warm",
-    "matcher.propose",
     "matcher.assemble",
-    "matcher.rules",
+    "matcher.proposal",
+    "matcher.propose",
+    "matcher.progress",
+    "matcher.gcpause",
+    "matcher.warm",
     "matcher.whatif",
-    "matcher.cli",
-    "matcher.store",
 )
+
+#: persistence and the faces, which neither the domain nor the engine imports
+ABOVE_ENGINE = ("matcher.store", "matcher.cli", "api", "benchmarks")
+
+#: what ``matcher/tags/`` must never import
+ABOVE_TAGS = ("matcher.solver", *ENGINE, *ABOVE_ENGINE)
 
 #: packages whose ``__init__`` only gathers public names: ``__all__`` must be exact
 PACKAGES = (
@@ -172,7 +192,20 @@ def tags_violations(path: Path, root: Path = ROOT) -> list[str]:
     return [
         f"{path.relative_to(root)}:{line} imports {m}"
         for m, _, line in imports(path, root=root)
-        if _under(m, *ABOVE_TAGS, "api", "benchmarks")
+        if _under(m, *ABOVE_TAGS)
+    ]
+
+
+def below_violations(path: Path, root: Path = ROOT) -> list[str]:
+    """The domain imports no engine; neither imports the store or a face."""
+    me = module_name(path, root)
+    above = (*ENGINE, *ABOVE_ENGINE) if _under(me, *DOMAIN) else ABOVE_ENGINE
+    if not _under(me, *DOMAIN, *ENGINE):
+        return []
+    return [
+        f"{path.relative_to(root)}:{line} imports {m}"
+        for m, _, line in imports(path, root=root)
+        if _under(m, *above)
     ]
 
 
@@ -278,6 +311,12 @@ def test_tags_import_no_solver_engine_store_or_face() -> None:
     assert [v for p in files for v in tags_violations(p)] == []
 
 
+def test_the_domain_imports_no_engine_and_neither_imports_store_or_faces() -> None:
+    files = python_files("matcher")
+    assert sum(1 for p in files if _under(module_name(p), *DOMAIN)) >= 10
+    assert [v for p in files for v in below_violations(p)] == []
+
+
 def test_matcher_imports_no_api_no_benchmarks_and_only_main_starts_the_cli() -> None:
     assert [v for p in python_files("matcher") for v in matcher_violations(p)] == []
 
@@ -321,6 +360,16 @@ def test_each_rule_sees_what_it_forbids(tmp_path: Path) -> None:
     assert tags_violations(tags, tmp_path) == []
     tags.write_text("from matcher.solver import solve\nimport matcher.stream.blocks\n")
     assert len(tags_violations(tags, tmp_path)) == 2
+
+    domain = _write(tmp_path, "matcher/io/x.py", "from matcher.tags import Taxonomy\n")
+    assert below_violations(domain, tmp_path) == []
+    domain.write_text("from matcher.scoring import Scorer\nfrom matcher.store import Store\n")
+    assert len(below_violations(domain, tmp_path)) == 2
+    engine = _write(tmp_path, "matcher/dense.py", "from matcher.stream import Edges\n")
+    assert below_violations(engine, tmp_path) == []
+    engine.write_text("from matcher.store import Store\nimport matcher.cli.common\n")
+    assert len(below_violations(engine, tmp_path)) == 2
+    engine.unlink()
 
     engine = _write(tmp_path, "matcher/x.py", "from api.errors import problem\n")
     engine.write_text("import benchmarks.runner\nfrom api.errors import x\nimport matcher.cli\n")
