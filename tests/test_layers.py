@@ -248,11 +248,9 @@ def face_violations(path: Path, face: str, root: Path = ROOT) -> list[str]:
             continue
         elif _under(m, *(f.replace("/", ".") for f in FACES)):
             bad.append(f"{where}:{line} imports another face ({shown})")
-        elif m == "matcher" and name is None:
-            continue
         elif m == "matcher":
-            ok = name in matcher.__all__ or (name.startswith("__") and name.endswith("__"))
-            if not ok:
+            dunder = name is not None and name.startswith("__") and name.endswith("__")
+            if name is not None and name not in matcher.__all__ and not dunder:
                 bad.append(f"{where}:{line} imports {name!r}, not in matcher.__all__")
         elif m in FACE_PACKAGES[face]:
             if name is None or name not in importlib.import_module(m).__all__:
