@@ -23,8 +23,7 @@ from pydantic import BaseModel
 from api.errors import PROBLEM, Forbidden, Unauthorized, problem_body
 from api.jobs import JobManager
 from api.schemas import ID_PATTERN, MASK
-from matcher import MatcherError, SolverError
-from matcher.model import DISTRICT_ID_MAX_LENGTH
+from matcher import DISTRICT_ID_MAX_LENGTH, MatcherError, SolverError
 from matcher.store import Actor, IdempotencyError, NotFoundError, PoolChanged, Store, Tx
 
 __all__ = [

@@ -7,8 +7,13 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from matcher import Proposal, ProposedAssignment
-from matcher.model import DISTRICT_ID_MAX_LENGTH, ID_MAX_LENGTH, ID_PATTERN
+from matcher import (
+    DISTRICT_ID_MAX_LENGTH,
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    Proposal,
+    ProposedAssignment,
+)
 
 __all__ = [
     "ID_PATTERN",

@@ -24,13 +24,24 @@ from matcher.errors import (
     CaseError,
     InputError,
     MatcherError,
+    OutputError,
+    Param,
     PolicyError,
     Problem,
     SolverError,
     TaxonomyError,
 )
 from matcher.io import load_case, write_case
-from matcher.model import Cadre, Case, Community, Demand, Status
+from matcher.model import (
+    DISTRICT_ID_MAX_LENGTH,
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    Cadre,
+    Case,
+    Community,
+    Demand,
+    Status,
+)
 from matcher.params import EngineParams
 from matcher.paths import SAMPLE_DISTRICT
 from matcher.policy import Policy, Weights, load_policy, parse_policy
@@ -44,7 +55,7 @@ from matcher.proposal import (
     Unfilled,
 )
 from matcher.propose import propose
-from matcher.scoring import ScoreMatrix, Scorer, score_matrix
+from matcher.scoring import TERMS, ScoreMatrix, Scorer, score_matrix
 from matcher.solver import Assignment, solve
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
 from matcher.warm import Replanner, WarmProposals, load_kernels
@@ -52,7 +63,11 @@ from matcher.warm import Replanner, WarmProposals, load_kernels
 __version__ = "0.1.0"
 
 __all__ = [
+    "DISTRICT_ID_MAX_LENGTH",
+    "ID_MAX_LENGTH",
+    "ID_PATTERN",
     "SAMPLE_DISTRICT",
+    "TERMS",
     "Alternative",
     "Assignment",
     "Cadre",
@@ -67,6 +82,8 @@ __all__ = [
     "InputError",
     "Kpis",
     "MatcherError",
+    "OutputError",
+    "Param",
     "Policy",
     "PolicyError",
     "Problem",

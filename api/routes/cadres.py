@@ -23,8 +23,7 @@ from api.schemas import (
     ImportResult,
     UnavailableRequest,
 )
-from matcher import Cadre, Status
-from matcher.model import ID_MAX_LENGTH, ID_PATTERN
+from matcher import ID_MAX_LENGTH, ID_PATTERN, Cadre, Status
 from matcher.store import Tx
 
 __all__ = ["router"]

@@ -17,8 +17,7 @@ from api.schemas import (
     CsvImport,
     ImportResult,
 )
-from matcher import Community
-from matcher.model import ID_MAX_LENGTH, ID_PATTERN
+from matcher import ID_MAX_LENGTH, ID_PATTERN, Community
 
 __all__ = ["router"]
 

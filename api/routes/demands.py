@@ -21,8 +21,7 @@ from api.schemas import (
     DemandUpdate,
     ImportResult,
 )
-from matcher import Demand
-from matcher.model import ID_MAX_LENGTH, ID_PATTERN
+from matcher import ID_MAX_LENGTH, ID_PATTERN, Demand
 from matcher.store import Tx
 
 __all__ = ["router"]

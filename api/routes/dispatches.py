@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import Access, IdemKeyDep, StoreDep, access, mask_note, respond, run_write
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import ID_PATTERN, DispatchClose, DispatchesPublic, DispatchPublic
-from matcher.model import ID_MAX_LENGTH
+from matcher import ID_MAX_LENGTH
 
 __all__ = ["router"]
 

@@ -21,11 +21,11 @@ from matcher.whatif import (
     CountDelta,
     KpiDelta,
     SlotCounterfactual,
+    apply_scenario,
     compare,
     parse_scenario,
     unfilled_counterfactuals,
 )
-from matcher.whatif.scenario import apply_scenario
 
 __all__ = ["router"]
 

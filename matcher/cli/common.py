@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from matcher.errors import InputError, MatcherError, OutputError, Param, Problem
+from matcher import InputError, MatcherError, OutputError, Param, Problem
 from matcher.messages import Labels, Lang, Message, lang_from_env, msg, render
 from matcher.problemcodes import hint_message, problem_message
 

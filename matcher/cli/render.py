@@ -16,12 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from matcher.errors import Param
-from matcher.io.cells import escape_cell
+from matcher import TERMS, Case, Param, Proposal
+from matcher.io import escape_cell
 from matcher.messages import SEPARATORS, Lang, labels_for, msg, render
-from matcher.model import Case
-from matcher.proposal import Proposal
-from matcher.scoring import TERMS
 
 __all__ = ["to_csv", "to_json", "to_table"]
 

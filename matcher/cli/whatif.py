@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from matcher import Kpis, load_case, propose
+from matcher import Kpis, MatcherError, Param, load_case, propose
 from matcher.cli.common import (
     CaseArg,
     Fmt,
@@ -33,7 +33,6 @@ from matcher.cli.common import (
     say,
     user_errors,
 )
-from matcher.errors import MatcherError, Param
 from matcher.io import escape_cell
 from matcher.messages import SEPARATORS, Labels, Lang, labels_for, msg, render
 from matcher.whatif import (
@@ -42,13 +41,13 @@ from matcher.whatif import (
     LocalExecutor,
     apply_scenario,
     compare_plans,
+    fast_policy,
     load_scenario,
     load_sweep,
     run_sweep,
     shortage,
     unfilled_counterfactuals,
 )
-from matcher.whatif.engine import fast_policy
 
 __all__ = ["register"]
 

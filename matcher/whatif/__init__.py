@@ -27,7 +27,7 @@ from matcher.whatif.counterfactual import (
     format_counterfactuals,
     unfilled_counterfactuals,
 )
-from matcher.whatif.engine import PlanState, plan_state
+from matcher.whatif.engine import PlanState, fast_policy, plan_state
 from matcher.whatif.scenario import (
     EDIT_KINDS,
     Edit,
@@ -78,6 +78,7 @@ __all__ = [
     "apply_scenario",
     "compare",
     "compare_plans",
+    "fast_policy",
     "format_counterfactuals",
     "load_scenario",
     "load_sweep",
