@@ -12,7 +12,7 @@ from sqlalchemy.engine import Row
 
 from matcher import InputError, Problem
 from matcher.store import schema as t
-from matcher.store.core import ROLES, TxBase, _now, hash_token
+from matcher.store.core import ROLES, TxBase, hash_token, now_iso
 from matcher.store.errors import IdempotencyError, NotFoundError
 
 
@@ -43,7 +43,7 @@ class AuthTx(TxBase):
                 role=role,
                 districts=json.dumps(sorted(set(districts))),
                 label=label,
-                created_at=_now(),
+                created_at=now_iso(),
             )
         ).inserted_primary_key[0]  # type: ignore[index]
         return token, self.token(int(tid))
@@ -75,7 +75,7 @@ class AuthTx(TxBase):
         self.conn.execute(
             update(t.tokens)
             .where(t.tokens.c.id == tid, t.tokens.c.revoked_at.is_(None))
-            .values(revoked_at=_now())
+            .values(revoked_at=now_iso())
         )
         return self.token(tid)
 
@@ -112,6 +112,6 @@ class AuthTx(TxBase):
                 fingerprint=fingerprint,
                 status=status,
                 body=json.dumps(body, ensure_ascii=False),
-                created_at=_now(),
+                created_at=now_iso(),
             )
         )

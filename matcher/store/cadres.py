@@ -15,10 +15,10 @@ from matcher.store.core import (
     NOBODY,
     WITHDRAWN_NOTE,
     Actor,
-    _active_change,
-    _by,
-    _cadre,
-    _now,
+    active_change,
+    actor_out,
+    cadre_from_row,
+    now_iso,
     today,
 )
 from matcher.store.errors import ConflictError
@@ -39,7 +39,7 @@ class CadresTx(PoolTx):
             "until": r.until,
             "reason": r.reason,
             "created_at": r.created_at,
-            "created_by": _by(r.created_by, r.created_by_label),
+            "created_by": actor_out(r.created_by, r.created_by_label),
         }
 
     def set_unavailable(
@@ -76,7 +76,7 @@ class CadresTx(PoolTx):
                 cadre=cid,
                 until=None if until is None else until.isoformat(),
                 reason=reason,
-                created_at=_now(),
+                created_at=now_iso(),
                 created_by=actor.token,
                 created_by_label=actor.label,
             )
@@ -99,7 +99,7 @@ class CadresTx(PoolTx):
     def _cadre_out(
         self, r: Row[Any], used: int, away: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        c = _cadre(r)
+        c = cadre_from_row(r)
         return {
             "id": c.id,
             "name": c.name,
@@ -167,14 +167,14 @@ class CadresTx(PoolTx):
                     f"cadre {c.id!r} holds {len(active)} active dispatch(es): complete or "
                     "cancel them before setting status red (withdrawn), or cancel them "
                     "with the update (end_dispatches=cancel)",
-                    [_active_change(d) for d in active],
+                    [active_change(d) for d in active],
                     code="conflict.red_with_active",
                     params={"id": c.id, "count": len(active)},
                 )
             for d in active:
                 self.close_dispatch(district, d["id"], "cancel", WITHDRAWN_NOTE, actor)
         self.check_counts(district, [c])
-        if _cadre(old) != c:
+        if cadre_from_row(old) != c:
             self.upsert_cadres(district, [c])
         return self.cadre(district, c.id)
 
@@ -184,7 +184,7 @@ class CadresTx(PoolTx):
         if active:
             raise ConflictError(
                 f"cadre {cid!r} has active dispatches; complete or cancel them first",
-                [_active_change(x) for x in active],
+                [active_change(x) for x in active],
                 code="conflict.has_active",
                 params={"kind": "cadre", "id": cid},
             )

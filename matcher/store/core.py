@@ -44,12 +44,12 @@ from matcher.store.errors import NotFoundError
 ROLES = ("admin", "dispatcher", "planner", "analyst")
 WITHDRAWN_NOTE = "cancelled: the cadre was withdrawn (status set to red)"
 Pair = tuple[str, str]
-_SUPERSEDED = "a newer proposal supersedes this one; accept from the newest proposal"
+SUPERSEDED = "a newer proposal supersedes this one; accept from the newest proposal"
 #: the districts' clock for dates a person types (an unavailability's last day)
 LOCAL = ZoneInfo("Asia/Shanghai")
 
 
-def _now() -> str:
+def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
@@ -74,7 +74,7 @@ NOBODY = Actor()
 CLOSED_NOTE = "ended with its demand"
 
 
-def _active_change(dispatch: Mapping[str, Any]) -> dict[str, Any]:
+def active_change(dispatch: Mapping[str, Any]) -> dict[str, Any]:
     """A 409 change naming one active dispatch (who, where) that stands in the way."""
     return {
         "kind": "active_dispatch",
@@ -84,7 +84,7 @@ def _active_change(dispatch: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _by(token: int | None, label: str | None) -> dict[str, Any] | None:
+def actor_out(token: int | None, label: str | None) -> dict[str, Any] | None:
     return Actor(token, label).out()
 
 
@@ -124,11 +124,11 @@ def _levels(text: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in json.loads(text).items()}
 
 
-def _community(r: Row[Any]) -> Community:
+def community_from_row(r: Row[Any]) -> Community:
     return Community(r.id, r.name, r.street, r.lat, r.lon)
 
 
-def _cadre(r: Row[Any]) -> Cadre:
+def cadre_from_row(r: Row[Any]) -> Cadre:
     return Cadre(
         id=r.id,
         name=r.name,
@@ -141,7 +141,7 @@ def _cadre(r: Row[Any]) -> Cadre:
     )
 
 
-def _demand(r: Row[Any]) -> Demand:
+def demand_from_row(r: Row[Any]) -> Demand:
     return Demand(
         id=r.id,
         community=r.community,
@@ -154,7 +154,7 @@ def _demand(r: Row[Any]) -> Demand:
     )
 
 
-def _cadre_values(c: Cadre) -> dict[str, Any]:
+def cadre_values(c: Cadre) -> dict[str, Any]:
     return {
         "name": c.name,
         "home": c.home,
@@ -166,7 +166,7 @@ def _cadre_values(c: Cadre) -> dict[str, Any]:
     }
 
 
-def _demand_values(d: Demand) -> dict[str, Any]:
+def demand_values(d: Demand) -> dict[str, Any]:
     return {
         "community": d.community,
         "title": d.title,
@@ -178,20 +178,20 @@ def _demand_values(d: Demand) -> dict[str, Any]:
     }
 
 
-def _community_values(c: Community) -> dict[str, Any]:
+def community_values(c: Community) -> dict[str, Any]:
     return {"name": c.name, "street": c.street, "lat": c.lat, "lon": c.lon}
 
 
 Item = Community | Cadre | Demand
-_FROM_ROW: dict[str, Callable[[Row[Any]], Item]] = {
-    "communities": _community,
-    "cadres": _cadre,
-    "demands": _demand,
+FROM_ROW: dict[str, Callable[[Row[Any]], Item]] = {
+    "communities": community_from_row,
+    "cadres": cadre_from_row,
+    "demands": demand_from_row,
 }
-_TO_ROW: dict[str, Callable[[Any], dict[str, Any]]] = {
-    "communities": _community_values,
-    "cadres": _cadre_values,
-    "demands": _demand_values,
+TO_ROW: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "communities": community_values,
+    "cadres": cadre_values,
+    "demands": demand_values,
 }
 
 

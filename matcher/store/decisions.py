@@ -17,7 +17,7 @@ from sqlalchemy import delete, insert, select
 from matcher import InputError, Problem
 from matcher.store import schema as t
 from matcher.store.cadres import CadresTx
-from matcher.store.core import _SUPERSEDED, NOBODY, Actor, Basis, Pair, _now
+from matcher.store.core import NOBODY, SUPERSEDED, Actor, Basis, Pair, now_iso
 from matcher.store.errors import ConflictError
 from matcher.store.proposals import ProposalsTx
 
@@ -49,7 +49,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
             )
             if self.conn.execute(superseded).first() is not None:
                 raise ConflictError(
-                    _SUPERSEDED,
+                    SUPERSEDED,
                     [{"kind": "superseded", "proposal": pid}],
                     code="conflict.superseded",
                 )
@@ -128,7 +128,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
         if changes:
             newer = any(c["kind"] == "superseded" for c in changes)
             if newer:
-                raise ConflictError(_SUPERSEDED, changes, code="conflict.superseded")
+                raise ConflictError(SUPERSEDED, changes, code="conflict.superseded")
             raise ConflictError(
                 "the proposal is stale: the pool changed since it was computed; propose again",
                 changes,
@@ -137,7 +137,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
         scores = {
             (a["cadre"], a["demand"]): a["score"] for a in json.loads(prop.result)["assignments"]
         }
-        now = _now()
+        now = now_iso()
         ids = []
         for i in items:
             ids.append(
@@ -214,7 +214,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
                     )
                 ],
             )
-        now = _now()
+        now = now_iso()
         out = []
         for i in items:
             self.conn.execute(

@@ -9,7 +9,14 @@ from sqlalchemy.engine import Row
 
 from matcher import Demand
 from matcher.store import schema as t
-from matcher.store.core import CLOSED_NOTE, NOBODY, Actor, _active_change, _demand, _demand_values
+from matcher.store.core import (
+    CLOSED_NOTE,
+    NOBODY,
+    Actor,
+    active_change,
+    demand_from_row,
+    demand_values,
+)
 from matcher.store.errors import ConflictError
 from matcher.store.lifecycle import demand_stage, move
 from matcher.store.pool import PoolTx
@@ -19,7 +26,7 @@ class DemandsTx(PoolTx):
     """Demands, one at a time, and their open/closed status."""
 
     def _demand_out(self, r: Row[Any], filled: int, active: int, completed: int) -> dict[str, Any]:
-        d = _demand(r)
+        d = demand_from_row(r)
         return {
             "id": d.id,
             "community": d.community,
@@ -128,11 +135,11 @@ class DemandsTx(PoolTx):
                 code="conflict.filled_below",
                 params={"id": d.id, "count": filled},
             )
-        if _demand(old) != d or now != was:  # one new version for the whole edit
+        if demand_from_row(old) != d or now != was:  # one new version for the whole edit
             self.conn.execute(
                 update(t.demands)
                 .where(t.demands.c.district_id == district, t.demands.c.id == d.id)
-                .values(**_demand_values(d), recurring=int(now), version=old.version + 1)
+                .values(**demand_values(d), recurring=int(now), version=old.version + 1)
             )
         return self.demand(district, d.id)
 
@@ -163,7 +170,7 @@ class DemandsTx(PoolTx):
             raise ConflictError(
                 f"demand {did!r} holds {len(active)} active dispatch(es): complete or cancel "
                 "them, or end them with the close (end_dispatches=complete or cancel)",
-                [_active_change(x) for x in active],
+                [active_change(x) for x in active],
                 code="conflict.demand_has_active",
                 params={"id": did, "count": len(active)},
             )
@@ -184,7 +191,7 @@ class DemandsTx(PoolTx):
         if active:
             raise ConflictError(
                 f"demand {did!r} has active dispatches; complete or cancel them first",
-                [_active_change(x) for x in active],
+                [active_change(x) for x in active],
                 code="conflict.has_active",
                 params={"kind": "demand", "id": did},
             )

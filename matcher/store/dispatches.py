@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import Row
 
 from matcher.store import schema as t
-from matcher.store.core import NOBODY, Actor, _by, _now
+from matcher.store.core import NOBODY, Actor, actor_out, now_iso
 from matcher.store.districts import DistrictsTx
 from matcher.store.errors import NotFoundError
 from matcher.store.lifecycle import move, takes_slot
@@ -33,9 +33,9 @@ class DispatchesTx(DistrictsTx):
             "score": r.score,
             "status": r.status,
             "created_at": r.created_at,
-            "created_by": _by(r.created_by, r.created_by_label),
+            "created_by": actor_out(r.created_by, r.created_by_label),
             "closed_at": r.closed_at,
-            "closed_by": _by(r.closed_by, r.closed_by_label),
+            "closed_by": actor_out(r.closed_by, r.closed_by_label),
             "note": r.note,
         }
 
@@ -104,7 +104,7 @@ class DispatchesTx(DistrictsTx):
             .where(t.dispatches.c.id == did)
             .values(
                 status=status,
-                closed_at=_now(),
+                closed_at=now_iso(),
                 note=note,
                 closed_by=actor.token,
                 closed_by_label=actor.label,

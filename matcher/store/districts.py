@@ -22,10 +22,10 @@ from matcher.store.core import (
     Pair,
     Snapshot,
     TxBase,
-    _cadre,
-    _community,
-    _demand,
-    _now,
+    cadre_from_row,
+    community_from_row,
+    demand_from_row,
+    now_iso,
     policy_from_text,
     taxonomy_from_text,
     today,
@@ -92,7 +92,7 @@ class DistrictsTx(TxBase):
                 name=name,
                 taxonomy_toml=taxonomy_toml,
                 policy_toml=policy_toml,
-                created_at=_now(),
+                created_at=now_iso(),
             )
         )
         return self.district(district)
@@ -128,9 +128,9 @@ class DistrictsTx(TxBase):
         demands = self.conn.execute(dq.order_by(t.demands.c.pos, t.demands.c.id))
         return Case(
             taxonomy=taxonomy_from_text(row.taxonomy_toml),
-            communities=tuple(_community(r) for r in comms),
-            cadres=tuple(_cadre(r) for r in cadres),
-            demands=tuple(_demand(r) for r in demands),
+            communities=tuple(community_from_row(r) for r in comms),
+            cadres=tuple(cadre_from_row(r) for r in cadres),
+            demands=tuple(demand_from_row(r) for r in demands),
             policy=policy_from_text(row.policy_toml),
         )
 

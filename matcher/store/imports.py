@@ -31,7 +31,7 @@ from matcher.io import load_table
 from matcher.model import Cadre, Demand
 from matcher.store import bulk
 from matcher.store import schema as t
-from matcher.store.core import _FROM_ROW, _TO_ROW, Item, taxonomy_from_text
+from matcher.store.core import FROM_ROW, TO_ROW, Item, taxonomy_from_text
 from matcher.store.errors import ConflictError
 from matcher.store.store import Store, Tx
 
@@ -80,10 +80,10 @@ def plan_import(store: Store, district: str, file: str, text: str) -> ImportPlan
     items = [item for _, item in rows]
     with store.read() as tx:
         stored = bulk.stored(tx.conn, table, district, [i.id for i in items])
-        todo = bulk.differing(items, stored, _FROM_ROW[table.name])
+        todo = bulk.differing(items, stored, FROM_ROW[table.name])
         _guard(tx, district, rows, {i.id for i in todo})
     seen = {k: bulk.state_of(table, r) for k, r in stored.items()}
-    to_row = _TO_ROW[table.name]
+    to_row = TO_ROW[table.name]
     values = {i.id: to_row(i) for i in todo}
     refs = frozenset(
         i.home if isinstance(i, Cadre) else i.community
@@ -123,8 +123,8 @@ def apply_import(tx: Tx, plan: ImportPlan) -> dict[str, int]:
     values = dict(plan.values)
     if moved:
         fresh = bulk.stored(tx.conn, table, plan.district, [m.id for m in moved])
-        redo = {i.id for i in bulk.differing(moved, fresh, _FROM_ROW[table.name])}
-        to_row = _TO_ROW[table.name]
+        redo = {i.id for i in bulk.differing(moved, fresh, FROM_ROW[table.name])}
+        to_row = TO_ROW[table.name]
         for m in moved:
             if m.id in redo:
                 values[m.id] = values.get(m.id) or to_row(m)

@@ -16,7 +16,7 @@ from matcher import Cadre, Case, Community, Demand, InputError, Problem, write_c
 from matcher.io import load_table
 from matcher.store import bulk
 from matcher.store import schema as t
-from matcher.store.core import _FROM_ROW, _TO_ROW, Item, _community, policy_from_text
+from matcher.store.core import FROM_ROW, TO_ROW, Item, community_from_row, policy_from_text
 from matcher.store.dispatches import DispatchesTx
 from matcher.store.errors import ConflictError, NotFoundError
 
@@ -118,8 +118,8 @@ class PoolTx(DispatchesTx):
     ) -> None:
         """Add new rows and update changed ones (bulk); rows already equal are left alone."""
         rows = bulk.stored(self.conn, table, district, [i.id for i in items])
-        todo = bulk.differing(items, rows, _FROM_ROW[table.name])
-        values = _TO_ROW[table.name]
+        todo = bulk.differing(items, rows, FROM_ROW[table.name])
+        values = TO_ROW[table.name]
         bulk.write(
             self.conn,
             table,
@@ -141,7 +141,7 @@ class PoolTx(DispatchesTx):
         ).first()
         if r is None:
             raise NotFoundError("community", cid)
-        return _community(r)
+        return community_from_row(r)
 
     def create_community(self, district: str, c: Community) -> Community:
         self._district_row(district)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Row
 
 from matcher import InputError, Problem
 from matcher.store import schema as t
-from matcher.store.core import NOBODY, Actor, Basis, Pair, _by, _now
+from matcher.store.core import NOBODY, Actor, Basis, Pair, actor_out, now_iso
 from matcher.store.districts import DistrictsTx
 from matcher.store.errors import NotFoundError, PoolChanged
 
@@ -49,7 +49,7 @@ class ProposalsTx(DistrictsTx):
         pid = self.conn.execute(
             insert(t.proposals).values(
                 district_id=district,
-                created_at=_now(),
+                created_at=now_iso(),
                 request=json.dumps(request, ensure_ascii=False),
                 result=json.dumps(result, ensure_ascii=False),
                 basis=basis.to_json(),
@@ -104,7 +104,7 @@ class ProposalsTx(DistrictsTx):
             "id": r.id,
             "district": r.district_id,
             "created_at": r.created_at,
-            "created_by": _by(r.created_by, r.created_by_label),
+            "created_by": actor_out(r.created_by, r.created_by_label),
             "request": json.loads(r.request),
             "status": status,
             "stale": status == "pending"
@@ -192,7 +192,7 @@ class ProposalsTx(DistrictsTx):
                 "proposal": r.proposal_id,
                 "reason": r.reason,
                 "created_at": r.created_at,
-                "created_by": _by(r.created_by, r.created_by_label),
+                "created_by": actor_out(r.created_by, r.created_by_label),
             }
             for r in rows
         ]
