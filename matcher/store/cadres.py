@@ -6,7 +6,7 @@ import math
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.engine import Row
 
 from matcher import Cadre, InputError, Problem, Status
@@ -179,17 +179,4 @@ class CadresTx(PoolTx):
         return self.cadre(district, c.id)
 
     def delete_cadre(self, district: str, cid: str) -> None:
-        old = self._cadre_row(district, cid)
-        active = self.list_dispatches(district, status="active", cadre=cid, limit=2**31)[0]
-        if active:
-            raise ConflictError(
-                f"cadre {cid!r} has active dispatches; complete or cancel them first",
-                [active_change(x) for x in active],
-                code="conflict.has_active",
-                params={"kind": "cadre", "id": cid},
-            )
-        self.conn.execute(
-            update(t.cadres)
-            .where(t.cadres.c.district_id == district, t.cadres.c.id == cid)
-            .values(deleted=1, version=old.version + 1)
-        )
+        self._retire(t.cadres, "cadre", self._cadre_row(district, cid))

@@ -186,17 +186,4 @@ class DemandsTx(PoolTx):
         return self.demand(district, did)
 
     def delete_demand(self, district: str, did: str) -> None:
-        old = self._demand_row(district, did)
-        active = self.list_dispatches(district, status="active", demand=did, limit=2**31)[0]
-        if active:
-            raise ConflictError(
-                f"demand {did!r} has active dispatches; complete or cancel them first",
-                [active_change(x) for x in active],
-                code="conflict.has_active",
-                params={"kind": "demand", "id": did},
-            )
-        self.conn.execute(
-            update(t.demands)
-            .where(t.demands.c.district_id == district, t.demands.c.id == did)
-            .values(deleted=1, version=old.version + 1)
-        )
+        self._retire(t.demands, "demand", self._demand_row(district, did))

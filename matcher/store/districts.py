@@ -8,7 +8,6 @@ checks and accepting a proposal all read it.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -251,11 +250,7 @@ class DistrictsTx(TxBase):
 
     def _filled(self, district: str) -> dict[str, int]:
         """Each demand's filled slots: active dispatches, and completed ones unless recurring."""
-        out: Counter[str] = Counter()
-        for r in self._dispatch_rows(district):
-            if takes_slot(r.status, bool(r.recurring)):
-                out[r.demand] += 1
-        return dict(out)
+        return {k: n for k, (n, _, _) in self._demand_counts(district).items() if n}
 
     def _held_pairs(self, district: str) -> set[Pair]:
         """Pairs a dispatch keeps out of new proposals (see ``lifecycle.blocks_pair``)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Table, select, update
 
@@ -16,7 +17,14 @@ from matcher import Cadre, Case, Community, Demand, InputError, Problem, write_c
 from matcher.io import load_table
 from matcher.store import bulk
 from matcher.store import schema as t
-from matcher.store.core import FROM_ROW, TO_ROW, Item, community_from_row, policy_from_text
+from matcher.store.core import (
+    FROM_ROW,
+    TO_ROW,
+    Item,
+    active_change,
+    community_from_row,
+    policy_from_text,
+)
 from matcher.store.dispatches import DispatchesTx
 from matcher.store.errors import ConflictError, NotFoundError
 
@@ -149,6 +157,25 @@ class PoolTx(DispatchesTx):
             raise ConflictError(f"community {c.id!r} already exists")
         self.upsert_communities(district, [c])
         return c
+
+    def _retire(self, table: Table, kind: str, old: Any) -> None:
+        """Remove a cadre or demand from the pool (kept as history, ``deleted``); refused
+        with 409 naming each active dispatch while it still holds any."""
+        active = self.list_dispatches(
+            old.district_id, status="active", limit=2**31, **{kind: old.id}
+        )[0]
+        if active:
+            raise ConflictError(
+                f"{kind} {old.id!r} has active dispatches; complete or cancel them first",
+                [active_change(x) for x in active],
+                code="conflict.has_active",
+                params={"kind": kind, "id": old.id},
+            )
+        self.conn.execute(
+            update(table)
+            .where(table.c.district_id == old.district_id, table.c.id == old.id)
+            .values(deleted=1, version=old.version + 1)
+        )
 
     def check_counts(
         self,
