@@ -67,6 +67,7 @@ DOMAIN = (
     "matcher.errors",
     "matcher.paths",
     "matcher.tomlfile",
+    "matcher.record",
 )
 
 #: the engine: scoring, the two engines, explanations, warm and what-if work
@@ -104,6 +105,7 @@ PACKAGES = (
     "matcher.solver",
     "matcher.tags",
     "matcher.io",
+    "matcher.record",
 )
 
 Import = tuple[str, str | None, int]
