@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import matcher.stream.certified as certified
 import matcher.stream.live as streamed
 from matcher import Cancelled, Case, Demand, EngineParams, Policy, load_case, propose
 from matcher.generate import generate_case
@@ -257,7 +258,7 @@ def test_the_certifying_scan_serves_the_alternates_and_matches_a_scan_of_their_o
         return {a.demand: [(x.cadre, x.loss) for x in a.alternatives] for a in p.assignments}
 
     shared_scan = run()
-    monkeypatch.setattr(streamed, "_same", lambda a, b: False)  # as if the duals moved
+    monkeypatch.setattr(certified, "_same", lambda a, b: False)  # as if the duals moved
     re_read = run()  # the near set is brought up to date by re-reading what fell
     assert "pricing alternates" in phases
     # no near set kept by pricing at all: the alternates scan every pair themselves
