@@ -23,8 +23,8 @@ from matcher.generate import generate_case
 from matcher.scoring import Scorer
 from matcher.solver import SolverParams
 from matcher.stream import PairStream
+from tests.reference import check_rules
 from tests.strategies import cases
-from tests.test_propose import check_rules
 
 #: two pairs per demand kept from the first scan, so pricing must scan
 SHALLOW = EngineParams(reserve_max_depth=2)
