@@ -59,16 +59,22 @@ def gains(inst: dict[str, Any]) -> dict[str, float]:
     return out
 
 
+def _heading(line: str, rep: dict[str, Any], command: str) -> list[str]:
+    """A report's first lines: what ran, the machine it ran on, the command that ran it."""
+    lines = [line, "", *machine_markdown(rep["machine"])]
+    if command:
+        lines += ["", "```", command, "```"]
+    return lines
+
+
 def suite_markdown(rep: dict[str, Any], command: str = "") -> str:
-    lines = [
+    lines = _heading(
         f"Suite `{rep['suite']}`, seed {rep['seed']}, "
         f"{'one process per step' if rep['isolated'] else 'in one process'}; "
         f"started {rep['started']}, finished {rep.get('finished', '?')}.",
-        "",
-    ]
-    lines += machine_markdown(rep["machine"])
-    if command:
-        lines += ["", "```", command, "```"]
+        rep,
+        command,
+    )
     insts = [i for i in rep["instances"] if i.get("status") == "ok"]
     lines += [
         "",
@@ -224,14 +230,12 @@ def suite_markdown(rep: dict[str, Any], command: str = "") -> str:
 
 
 def orlib_markdown(rep: dict[str, Any], command: str = "") -> str:
-    lines = [
+    lines = _heading(
         f"OR-Library instances from `{rep['folder']}`; "
         f"{'one process per solver' if rep['isolated'] else 'in one process'}.",
-        "",
-    ]
-    lines += machine_markdown(rep["machine"])
-    if command:
-        lines += ["", "```", command, "```"]
+        rep,
+        command,
+    )
     lines += [
         "",
         "Each cell: minimum cost found, ✓ if it equals the published optimum, solve time, "

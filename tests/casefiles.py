@@ -30,3 +30,76 @@ def write_case(root: Path, **overrides: str) -> Path:
         if text is not None:
             (root / f"{name}.csv").write_text(text, encoding="utf-8")
     return root
+
+
+#: one broken file per kind of mistake: (file stem, its text, the file, row and column the
+#: error must name)
+BAD = {
+    "missing column": (
+        "cadres",
+        CADRES.replace(",max_travel_km", ""),
+        "cadres.csv",
+        None,
+        "max_travel_km",
+    ),
+    "duplicate id": ("cadres", CADRES + "P1,重复,C1,,,1,green,\n", "cadres.csv", 6, "id"),
+    "unknown community": (
+        "demands",
+        DEMANDS.replace("D3,C2", "D3,C9"),
+        "demands.csv",
+        4,
+        "community",
+    ),
+    "level outside 1-5": (
+        "cadres",
+        CADRES.replace("elevator_retrofit:4", "elevator_retrofit:7"),
+        "cadres.csv",
+        2,
+        "skills",
+    ),
+    "malformed tag:level": (
+        "demands",
+        DEMANDS.replace("elderly_care:3,,,", "elderly_care=3,,,"),
+        "demands.csv",
+        4,
+        "needs",
+    ),
+    "unknown tag": (
+        "cadres",
+        CADRES.replace("livelihood.elderly_care:3", "livelihood.eldercare:3"),
+        "cadres.csv",
+        4,
+        "skills",
+    ),
+    "negative capacity": (
+        "cadres",
+        CADRES.replace(",2,green", ",-1,green"),
+        "cadres.csv",
+        2,
+        "capacity",
+    ),
+    "bad headcount": ("demands", DEMANDS.replace(",,1,3", ",,0,3"), "demands.csv", 4, "headcount"),
+    "bad status": ("cadres", CADRES.replace("yellow", "orange"), "cadres.csv", 3, "status"),
+    "non-numeric coordinate": (
+        "communities",
+        COMMUNITIES.replace("32.0700", "北纬32"),
+        "communities.csv",
+        3,
+        "lat",
+    ),
+    "priority outside 1-5": (
+        "demands",
+        DEMANDS.replace(",2,5", ",2,6"),
+        "demands.csv",
+        2,
+        "priority",
+    ),
+    "unknown cert": (
+        "demands",
+        DEMANDS.replace("people_mediator", "mediator"),
+        "demands.csv",
+        3,
+        "certs",
+    ),
+    "wrong field count": ("cadres", CADRES + "P9,多余,C1\n", "cadres.csv", 6, None),
+}

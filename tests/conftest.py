@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.paths import SAMPLE
 
 settings.register_profile(
     "ci",
@@ -25,9 +26,6 @@ os.environ.setdefault("MATCHER_LOAD_KERNELS", "false")
 for _var in ("LC_ALL", "LC_MESSAGES", "LANG"):
     if os.environ.get(_var, "").lower().startswith("zh"):
         os.environ[_var] = "C.UTF-8"
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "sample-district"
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,21 @@
-"""Independent reference solvers for tests: brute force and a MILP.
+"""Independent references for tests: brute force and a MILP, the scoring formula by hand,
+the hard rules checked on a proposal.
 
-Neither shares code with matcher.solver, so agreement means something.
+None shares code with matcher.solver or matcher.scoring, so agreement means something.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 import numpy as np
+import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
+
+from matcher import Case, Status
+from matcher.geo import haversine_km
 
 
 def brute_force(scores, feasible, capacity, headcount) -> float:  # type: ignore[no-untyped-def]
@@ -45,3 +51,50 @@ def milp_optimum(scores, feasible, capacity, headcount) -> float:  # type: ignor
     )
     assert res.status == 0, res.message
     return float(-res.fun)
+
+
+def by_hand(case: Case, i: int, j: int) -> tuple[bool, float]:
+    """The docs/scoring.md formula, written out with no arrays."""
+    c, d, pol, tax = case.cadres[i], case.demands[j], case.policy, case.taxonomy
+    home, there = case.community(c.home), case.community(d.community)
+    km = haversine_km(home.lat, home.lon, there.lat, there.lon)
+    feasible = (
+        c.status is not Status.RED
+        and c.capacity > 0
+        and all(c.skills.get(t, 0) >= lvl for t, lvl in d.requires.items())
+        and all(x in c.certs for x in d.certs)
+        and km <= c.max_travel_km
+    )
+    if not feasible:
+        return False, 0.0
+
+    def eff(t: str) -> float:
+        sib = [c.skills.get(s, 0) for s in tax.siblings(t)]
+        return max(c.skills.get(t, 0), pol.related_credit * max(sib, default=0))
+
+    total = sum(d.needs.values())
+    fit = sum(min(eff(t), lvl) for t, lvl in d.needs.items()) / total if total else 1.0
+    w = pol.weights
+    terms = [
+        w.fill * d.priority,
+        w.skill * fit,
+        -w.travel_per_km * km,
+        -w.yellow if c.status is Status.YELLOW else 0.0,
+    ]
+    return True, sum(round(x, 4) for x in terms)
+
+
+def check_rules(case: Case, p) -> None:  # type: ignore[no-untyped-def]
+    ci = {c.id: k for k, c in enumerate(case.cadres)}
+    dj = {d.id: k for k, d in enumerate(case.demands)}
+    pairs = [(a.cadre, a.demand) for a in p.assignments]
+    assert len(set(pairs)) == len(pairs)
+    for a in p.assignments:
+        ok, score = by_hand(case, ci[a.cadre], dj[a.demand])
+        assert ok, f"{a.cadre} → {a.demand} breaks a hard rule"
+        assert a.score == pytest.approx(score, abs=1e-9)
+        assert sum(a.breakdown.values()) == pytest.approx(a.score, abs=1e-9)
+    load = Counter(c for c, _ in pairs)
+    filled = Counter(d for _, d in pairs)
+    assert all(load[c.id] <= c.capacity for c in case.cadres)
+    assert all(filled[d.id] <= d.headcount for d in case.demands)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import matcher
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 #: what each face may import from matcher besides ``from matcher import X`` with
 #: ``X`` in ``matcher.__all__``: these packages' ``__all__`` names, nothing else.

@@ -31,8 +31,8 @@ from matcher.messages import (
 )
 from matcher.whatif import compare, load_scenario, unfilled_counterfactuals
 from matcher.whatif.scenario import apply_scenario
-from tests.conftest import ROOT
-from tests.text import latin_words
+from tests.paths import ROOT
+from tests.text import allowed_words, latin_words
 
 #: params of the codes an engine run on the sample does not produce (as their raise sites
 #: produce them: store/errors.py, api/errors.py, matcher/cli/, problemcodes.py)
@@ -186,17 +186,6 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.dask_unreachable": {"address": "tcp://127.0.0.1:1", "reason": "refused"},
 }
 
-#: Latin words a Chinese text may hold besides ids, slugs and units: data and commands
-#: a reader types as they are (CSV values and columns, formats, programs)
-ALLOWED = {
-    "green", "yellow", "red", "true", "false", "json", "csv", "JSON", "UTF", "BOM",
-    "Idempotency-Key", "Idempotency", "Key", "Dask", "tcp", "HOST", "PORT", "matplotlib",
-    "pip", "install", "whatif", "dask", "distributed", "lsa", "lp", "YYYY", "MM", "DD", "ISO",
-    "kind", "flood", "season", "ab12", "refused", "gulou", "status", "id", "name", "street",
-    "lat", "lon", "e", "plot", "out", "all", "format", "district",
-    "bogus", "widget", "factr", "purple", "garbage",  # what the reader typed, quoted back
-}  # fmt: skip
-
 
 @pytest.fixture(scope="module")
 def produced(sample_case: Case, sample_proposal: Proposal) -> list[tuple[Message, str, Labels]]:
@@ -222,18 +211,6 @@ def produced(sample_case: Case, sample_proposal: Proposal) -> list[tuple[Message
     for row in unfilled_counterfactuals(new_case, cmp.result):
         out += [(o.why, o.text, new_labels) for o in row.options]
     return out
-
-
-def _allowed(case: Case) -> set[str]:
-    """Besides ALLOWED: the case's slugs, CSV columns, roles and KPI names (typed as they are)."""
-    from matcher import Kpis
-    from matcher.io.case import COLUMNS
-    from matcher.store import ROLES
-
-    columns = {c for cols in COLUMNS.values() for c in cols}
-    tax = case.taxonomy
-    slugs = set(tax.tag_slugs) | set(tax.cert_slugs) | {c.slug for c in tax.categories}
-    return ALLOWED | slugs | columns | set(ROLES) | set(Kpis.model_fields)
 
 
 def test_english_texts_are_the_renderings_of_their_codes(produced) -> None:  # type: ignore[no-untyped-def]
@@ -278,7 +255,7 @@ def test_the_english_is_what_it_was_before_codes(sample_case, sample_proposal) -
 
 
 def test_produced_messages_fill_both_languages(produced, sample_case) -> None:  # type: ignore[no-untyped-def]
-    allowed = _allowed(sample_case)
+    allowed = allowed_words(sample_case)
     for m, _, labels in produced:
         assert m.code in CATALOGUE, m.code
         for lang in ("en", "zh"):
@@ -291,7 +268,7 @@ def test_produced_messages_fill_both_languages(produced, sample_case) -> None:  
 
 def test_every_catalogue_entry_renders_in_both_languages(produced, sample_case) -> None:  # type: ignore[no-untyped-def]
     seen = {m.code: m for m, _, _ in produced}
-    allowed = _allowed(sample_case)
+    allowed = allowed_words(sample_case)
     for code, texts in CATALOGUE.items():
         assert set(texts) == {"en", "zh"} and all(t.strip() for t in texts.values()), code
         m = seen.get(code) or Message(code=code, params=EXAMPLES.get(code, {}))  # type: ignore[arg-type]
@@ -410,4 +387,4 @@ def test_case_problems_get_codes_and_render_in_chinese(tmp_path: Path, sample_ca
         for m in (problem_message(p), hint_message(p)):
             if m is not None:
                 zh = render(m, "zh")
-                assert not latin_words(zh, _allowed(sample_case) | {"C9"}), zh
+                assert not latin_words(zh, allowed_words(sample_case) | {"C9"}), zh

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 import numpy as np
 import pytest
@@ -11,25 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from matcher import Case, InputError, Policy, propose, score_matrix
-from tests.reference import milp_optimum
+from tests.reference import check_rules, milp_optimum
 from tests.strategies import cases
-from tests.test_scoring import by_hand
-
-
-def check_rules(case: Case, p) -> None:  # type: ignore[no-untyped-def]
-    ci = {c.id: k for k, c in enumerate(case.cadres)}
-    dj = {d.id: k for k, d in enumerate(case.demands)}
-    pairs = [(a.cadre, a.demand) for a in p.assignments]
-    assert len(set(pairs)) == len(pairs)
-    for a in p.assignments:
-        ok, score = by_hand(case, ci[a.cadre], dj[a.demand])
-        assert ok, f"{a.cadre} → {a.demand} breaks a hard rule"
-        assert a.score == pytest.approx(score, abs=1e-9)
-        assert sum(a.breakdown.values()) == pytest.approx(a.score, abs=1e-9)
-    load = Counter(c for c, _ in pairs)
-    filled = Counter(d for _, d in pairs)
-    assert all(load[c.id] <= c.capacity for c in case.cadres)
-    assert all(filled[d.id] <= d.headcount for d in case.demands)
 
 
 @given(cases())

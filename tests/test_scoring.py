@@ -9,40 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher import Case, Status, score_matrix
-from matcher.geo import haversine_km
+from matcher import score_matrix
+from tests.reference import by_hand
 from tests.strategies import cases
-
-
-def by_hand(case: Case, i: int, j: int) -> tuple[bool, float]:
-    """The docs/scoring.md formula, written out with no arrays."""
-    c, d, pol, tax = case.cadres[i], case.demands[j], case.policy, case.taxonomy
-    home, there = case.community(c.home), case.community(d.community)
-    km = haversine_km(home.lat, home.lon, there.lat, there.lon)
-    feasible = (
-        c.status is not Status.RED
-        and c.capacity > 0
-        and all(c.skills.get(t, 0) >= lvl for t, lvl in d.requires.items())
-        and all(x in c.certs for x in d.certs)
-        and km <= c.max_travel_km
-    )
-    if not feasible:
-        return False, 0.0
-
-    def eff(t: str) -> float:
-        sib = [c.skills.get(s, 0) for s in tax.siblings(t)]
-        return max(c.skills.get(t, 0), pol.related_credit * max(sib, default=0))
-
-    total = sum(d.needs.values())
-    fit = sum(min(eff(t), lvl) for t, lvl in d.needs.items()) / total if total else 1.0
-    w = pol.weights
-    terms = [
-        w.fill * d.priority,
-        w.skill * fit,
-        -w.travel_per_km * km,
-        -w.yellow if c.status is Status.YELLOW else 0.0,
-    ]
-    return True, sum(round(x, 4) for x in terms)
 
 
 @given(cases())

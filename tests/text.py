@@ -3,15 +3,19 @@
 Shared by the message tests and the console's browser test: a Chinese rendering may
 hold ids (``P0227``, ``D0048``), slugs (``urban.waste_sorting``, ``first_aid``),
 units and whatever the caller allows (data such as CSV column names), but no
-English words.
+English words. ALLOWED and allowed_words() say which words the message tests let through.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-__all__ = ["UNITS", "latin_words"]
+if TYPE_CHECKING:
+    from matcher import Case
+
+__all__ = ["ALLOWED", "UNITS", "allowed_words", "latin_words"]
 
 #: units and symbols that read the same in Chinese text
 UNITS = frozenset({"km", "m", "h", "min", "s", "kg", "MB", "KB", "GB", "HTTP", "ID"})
@@ -42,3 +46,27 @@ def latin_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
             continue
         out.append(word)
     return out
+
+
+#: Latin words a Chinese text may hold besides ids, slugs and units: data and commands
+#: a reader types as they are (CSV values and columns, formats, programs)
+ALLOWED = {
+    "green", "yellow", "red", "true", "false", "json", "csv", "JSON", "UTF", "BOM",
+    "Idempotency-Key", "Idempotency", "Key", "Dask", "tcp", "HOST", "PORT", "matplotlib",
+    "pip", "install", "whatif", "dask", "distributed", "lsa", "lp", "YYYY", "MM", "DD", "ISO",
+    "kind", "flood", "season", "ab12", "refused", "gulou", "status", "id", "name", "street",
+    "lat", "lon", "e", "plot", "out", "all", "format", "district",
+    "bogus", "widget", "factr", "purple", "garbage",  # what the reader typed, quoted back
+}  # fmt: skip
+
+
+def allowed_words(case: Case) -> set[str]:
+    """Besides ALLOWED: the case's slugs, CSV columns, roles and KPI names (typed as they are)."""
+    from matcher import Kpis
+    from matcher.io.case import COLUMNS
+    from matcher.store import ROLES
+
+    columns = {c for cols in COLUMNS.values() for c in cols}
+    tax = case.taxonomy
+    slugs = set(tax.tag_slugs) | set(tax.cert_slugs) | {c.slug for c in tax.categories}
+    return ALLOWED | slugs | columns | set(ROLES) | set(Kpis.model_fields)

@@ -9,7 +9,9 @@ The pipeline, one module a stage:
 - :mod:`~matcher.stream.kernel`: the compiled scan of one block of cells;
 - :mod:`~matcher.stream.bestk`: best-k lists kept per column, filled in place;
 - :mod:`~matcher.stream.reserve`: each demand's deep list from the first scan;
-- :mod:`~matcher.stream.live`: the live LP widened by pricing scans until certified;
+- :mod:`~matcher.stream.pricing`: the pruned LP widened by pricing scans until certified;
+- :mod:`~matcher.stream.certified`: the certified plan's exact alternates, from the near-tight band;
+- :mod:`~matcher.stream.live`: the plan kept warm between edits, and :func:`solve_streamed`;
 - :mod:`~matcher.stream.edges`: the pair sets they hand one another.
 """
 

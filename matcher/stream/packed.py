@@ -10,7 +10,7 @@ floor, small sorted lists of each row's and column's best, or (the first scan)
 each demand's deep list, filled in place. No block-sized array is ever made.
 
 The arithmetic is the numpy formula's, operation for operation, so every grid
-score equals :meth:`Scorer.grid`'s bit for bit (``tests/test_fastscore.py``).
+score equals :meth:`Scorer.grid`'s bit for bit (``tests/stream/test_packed.py``).
 
 Example:
     >>> import numpy as np

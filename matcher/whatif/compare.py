@@ -25,10 +25,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matcher.errors import Param
 from matcher.messages import Message, msg, render
 from matcher.model import Case, Demand
 from matcher.proposal import Proposal
@@ -168,72 +170,83 @@ class _Why:
     def _score(self, which: str, c: str, d: str) -> float:
         return float(self.sm[which].scores[self.row[which][c], self.col[which][d]])
 
-    def out(self, c: str, d: str, taken_by: Iterable[str], moved: bool = False) -> Message:
-        left = d if moved else None
-        if c not in self.row["new"]:
-            return msg("churn.cadre_removed", left=left, edits=self._by(c))
-        if d not in self.col["new"]:
-            return msg("churn.demand_removed", left=left, demand=d, edits=self._by(d))
-        rules = self._fails("new", c, d)
+    def _changed(self, way: _Way, c: str, d: str, moved: bool) -> Message | None:
+        """Why the pair changed sides because the case changed: the cadre or demand is
+        new or gone, a hard rule now fails or passes, the score or headcount moved;
+        ``None`` when the case did not change for this pair."""
+        at: dict[str, Param] = {way.key: d if moved else None}
+        if c not in self.row[way.lacks]:
+            return msg(way.cadre, **at, edits=self._by(c))
+        if d not in self.col[way.lacks]:
+            return msg(way.demand, **at, demand=d, edits=self._by(d))
+        rules = self._fails(way.lacks, c, d)
         if rules:
-            return msg(
-                "churn.now_fails", left=left, cadre=c, rules=rules, demand=d, edits=self._by(c, d)
-            )
+            return msg(way.rules, **at, cadre=c, rules=rules, demand=d, edits=self._by(c, d))
         s0, s1 = self._score("base", c, d), self._score("new", c, d)
         if round(s0, 6) != round(s1, 6):
             return msg(
-                "churn.score_changed",
-                left=left,
-                demand=d,
-                before=s0,
-                after=s1,
-                edits=self._by(c, d),
+                "churn.score_changed", **at, demand=d, before=s0, after=s1, edits=self._by(c, d)
             )
         h0, h1 = self.head["base"][d], self.head["new"][d]
-        if h1 < h0:
-            return msg(
-                "churn.headcount_cut", left=left, demand=d, before=h0, after=h1, edits=self._by(d)
-            )
+        if (h1 - h0) * way.sign > 0:
+            return msg(way.headcount, **at, demand=d, before=h0, after=h1, edits=self._by(d))
+        return None
+
+    def out(self, c: str, d: str, taken_by: Iterable[str], moved: bool = False) -> Message:
+        changed = self._changed(_OUT, c, d, moved)
+        if changed is not None:
+            return changed
+        left = d if moved else None
         others = sorted(taken_by)
         if others:
             return msg("churn.taken_by", left=left, demand=d, cadres=others)
         return msg("churn.worth_elsewhere", left=left, cadre=c)
 
     def into(self, c: str, d: str, replaces: Iterable[str] = (), moved: bool = False) -> Message:
+        changed = self._changed(_INTO, c, d, moved)
+        if changed is not None:
+            return changed
         took = d if moved else None
-        if c not in self.row["base"]:
-            return msg("churn.new_cadre", took=took, edits=self._by(c))
-        if d not in self.col["base"]:
-            return msg("churn.new_demand", took=took, demand=d, edits=self._by(d))
-        rules = self._fails("base", c, d)
-        if rules:
-            return msg(
-                "churn.now_passes", took=took, cadre=c, rules=rules, demand=d, edits=self._by(c, d)
-            )
-        s0, s1 = self._score("base", c, d), self._score("new", c, d)
-        if round(s0, 6) != round(s1, 6):
-            return msg(
-                "churn.score_changed",
-                took=took,
-                demand=d,
-                before=s0,
-                after=s1,
-                edits=self._by(c, d),
-            )
-        h0, h1 = self.head["base"][d], self.head["new"][d]
-        if h1 > h0:
-            return msg(
-                "churn.headcount_raised",
-                took=took,
-                demand=d,
-                before=h0,
-                after=h1,
-                edits=self._by(d),
-            )
         others = sorted(replaces)
         if others:
             return msg("churn.replaces", took=took, cadres=others, demand=d)
         return msg("churn.freed", took=took, cadre=c, demand=d)
+
+
+@dataclass(frozen=True)
+class _Way:
+    """Which way a pair changed sides: the codes for leaving the plan or joining it."""
+
+    #: the param naming the demand the cadre moved from (``left``) or to (``took``)
+    key: str
+    #: the case the pair is missing from, or fails a rule in
+    lacks: Literal["base", "new"]
+    cadre: str
+    demand: str
+    rules: str
+    headcount: str
+    #: the sign of the headcount change that explains it (a cut drops, a raise adds)
+    sign: int
+
+
+_OUT = _Way(
+    "left",
+    "new",
+    "churn.cadre_removed",
+    "churn.demand_removed",
+    "churn.now_fails",
+    "churn.headcount_cut",
+    -1,
+)
+_INTO = _Way(
+    "took",
+    "base",
+    "churn.new_cadre",
+    "churn.new_demand",
+    "churn.now_passes",
+    "churn.headcount_raised",
+    1,
+)
 
 
 def _edit_ref(label: str) -> str:

@@ -24,7 +24,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -167,13 +167,13 @@ def _explain(st: PlanState, verify: bool) -> list[SlotCounterfactual]:
                 limit=float(case.cadres[k].max_travel_km),
             )
             options.append(
-                Relaxation(
-                    kind="travel",
-                    cadre=sm.cadre_ids[k],
-                    text=render(why, "en", labels),
-                    why=why,
-                    score=float(raw[k, j]),
-                    objective_delta=round(float(raw[k, j] - loss[k]), 6),
+                _relaxation(
+                    "travel",
+                    sm.cadre_ids[k],
+                    why,
+                    labels,
+                    float(raw[k, j]),
+                    float(raw[k, j] - loss[k]),
                     extra_km=round(x, 3),
                 )
             )
@@ -195,13 +195,13 @@ def _explain(st: PlanState, verify: bool) -> list[SlotCounterfactual]:
                 instead=lvl + 1,
             )
             options.append(
-                Relaxation(
-                    kind="level",
-                    cadre=sm.cadre_ids[k],
-                    text=render(why, "en", labels),
-                    why=why,
-                    score=float(raw[k, j]),
-                    objective_delta=round(float(raw[k, j] - loss[k]), 6),
+                _relaxation(
+                    "level",
+                    sm.cadre_ids[k],
+                    why,
+                    labels,
+                    float(raw[k, j]),
+                    float(raw[k, j] - loss[k]),
                     tag=tags[t],
                     accept_level=lvl,
                 )
@@ -216,14 +216,8 @@ def _explain(st: PlanState, verify: bool) -> list[SlotCounterfactual]:
                 "fix.free", name=case.cadres[k].name, cadre=sm.cadre_ids[k], demands=now, cost=-cost
             )
             options.append(
-                Relaxation(
-                    kind="free",
-                    cadre=sm.cadre_ids[k],
-                    text=render(why, "en", labels),
-                    why=why,
-                    score=float(sm.scores[k, j]),
-                    objective_delta=round(cost, 6),
-                    leaves=now,
+                _relaxation(
+                    "free", sm.cadre_ids[k], why, labels, float(sm.scores[k, j]), cost, leaves=now
                 )
             )
         if verify:
@@ -232,6 +226,27 @@ def _explain(st: PlanState, verify: bool) -> list[SlotCounterfactual]:
             SlotCounterfactual(demand=d.id, slots=int(st.headcount[j] - filled[j]), options=options)
         )
     return out
+
+
+def _relaxation(
+    kind: Literal["travel", "level", "free"],
+    cadre: str,
+    why: Message,
+    labels: Labels,
+    score: float,
+    delta: float,
+    **detail: Any,
+) -> Relaxation:
+    """One option: its English text rendered from its code, its price on the 1e-6 grid."""
+    return Relaxation(
+        kind=kind,
+        cadre=cadre,
+        text=render(why, "en", labels),
+        why=why,
+        score=score,
+        objective_delta=round(delta, 6),
+        **detail,
+    )
 
 
 def _verify(st: PlanState, raw: np.ndarray, j: int, o: Relaxation) -> Relaxation:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,18 +12,7 @@ from api import Settings, create_app
 from matcher import load_case
 from matcher.store import Store
 from tests.api.casefile import write_tiny
-
-
-@dataclass(frozen=True)
-class Tokens:
-    admin: str
-    dispatcher: str  # d1
-    other: str  # dispatcher of d2
-    planner: str  # d1
-    analyst: str  # d1
-
-    def h(self, role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {getattr(self, role)}"}
+from tests.api.tokens import Tokens
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 
 def test_list_get_create(client: TestClient, tokens: Tokens) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 
 def test_malformed_json_is_422_problem(client: TestClient, tokens: Tokens) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from api import Settings, create_app
 from matcher.store import Store, StoreError
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 
 def _read_only(path: Path) -> str:

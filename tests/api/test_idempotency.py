@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from matcher import SolverError
 from matcher.store import Store, Tx
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 V = "/v1/districts/d1"
 

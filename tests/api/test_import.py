@@ -21,8 +21,8 @@ from matcher.io import MAX_PROBLEMS
 from matcher.store import ConflictError, Store, apply_import, plan_import
 from matcher.store import schema as t
 from tests.api.casefile import CADRES, DEMANDS
-from tests.api.conftest import Tokens
 from tests.api.importtrace import BIG, Trace, between
+from tests.api.tokens import Tokens
 
 D1 = "/v1/districts/d1"
 D2 = "/v1/districts/d2"

@@ -16,7 +16,7 @@ from matcher import InputError, load_case
 from matcher.io.cells import write_rows
 from matcher.model import DISTRICT_ID_MAX_LENGTH, ID_MAX_LENGTH
 from matcher.store import Store
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 HEADER = ["id", "name", "home", "skills", "certs", "capacity", "status", "max_travel_km"]
 TABLE = [

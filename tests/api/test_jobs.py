@@ -23,7 +23,7 @@ from api.jobs import Job, JobManager
 from api.routes import proposals
 from matcher import SAMPLE_DISTRICT, Cancelled, Case, Policy, Progress, Proposal, load_case, propose
 from matcher.store import NotFoundError, Store
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 P = "/v1/districts/d1/proposals"
 J = "/v1/districts/d1/jobs"

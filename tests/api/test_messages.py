@@ -9,9 +9,8 @@ from fastapi.testclient import TestClient
 from matcher import load_case
 from matcher.messages import CATALOGUE, Message, render, required
 from matcher.store import Store
-from tests.api.conftest import Tokens
-from tests.test_messages import _allowed
-from tests.text import latin_words
+from tests.api.tokens import Tokens
+from tests.text import allowed_words, latin_words
 
 P = "/v1/districts/d1/proposals"
 
@@ -60,7 +59,7 @@ def test_catalogue_is_served_without_a_token_and_cached(client: TestClient) -> N
 def test_problems_carry_codes_that_render_in_chinese(
     client: TestClient, tokens: Tokens, store: Store, tiny_case_dir: Any
 ) -> None:
-    allowed = _allowed(load_case(tiny_case_dir)) | {"C99", "x"}
+    allowed = allowed_words(load_case(tiny_case_dir)) | {"C99", "x"}
     h = tokens.h("dispatcher")
     r = client.get("/v1/districts/d1/cadres/P99", headers=h)
     assert r.status_code == 404
@@ -119,7 +118,7 @@ def test_results_carry_codes_beside_their_english(
     assert client.post("/v1/districts/d1/demands", json=hard, headers=h).status_code == 201
     result = client.post(P, json={}, headers=h).json()["result"]
     assert result["unfilled"]
-    allowed = _allowed(load_case(tiny_case_dir))
+    allowed = allowed_words(load_case(tiny_case_dir))
     for u in result["unfilled"]:
         assert len(u["why"]) == len(u["reasons"]) and u["why"]
         for w, text in zip(u["why"], u["reasons"], strict=True):

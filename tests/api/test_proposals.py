@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.warm import WarmPlans
 from matcher import EngineParams, propose
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 P = "/v1/districts/d1/proposals"
 

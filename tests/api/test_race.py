@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from fastapi.testclient import TestClient
 
 from matcher.store import Store
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 THREADS = 16
 P = "/v1/districts/d1/proposals"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 C = "/v1/districts/d1/cadres"
 D = "/v1/districts/d1/demands"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 S = "/v1/districts/d1/scenarios"
 BODY = {"name": "P1 leaves", "edits": [{"kind": "remove_cadres", "ids": ["P1"]}]}

@@ -8,7 +8,7 @@ import re
 from fastapi.testclient import TestClient
 
 from tests.api.casefile import CADRES
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 PARAMS = {
     "district": "d1",

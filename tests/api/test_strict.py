@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 V = "/v1/districts/d1"
 CADRE = {"name": "周九", "home": "C2", "skills": {"urban.elevator_retrofit": 3}, "capacity": 1}

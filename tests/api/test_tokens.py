@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from matcher.store import Store, hash_token
-from tests.api.conftest import Tokens
+from tests.api.tokens import Tokens
 
 
 def test_create_list_revoke(client: TestClient, tokens: Tokens, store: Store) -> None:

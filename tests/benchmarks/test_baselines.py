@@ -16,6 +16,7 @@ from benchmarks.baselines import (
 from benchmarks.metrics import evaluate, gap, violations
 from benchmarks.peers import run_solver
 from benchmarks.problem import Problem
+from tests.benchmarks.problems import random_problem
 
 
 def trap() -> Problem:
@@ -30,21 +31,6 @@ def trap() -> Problem:
     fit = np.array([[1.0, 0.9], [0.9, 0.0]])
     return Problem.from_dense(
         scores, feasible, np.array([1, 1]), np.array([1, 1]), fit=fit, priority=np.array([5.0, 3.0])
-    )
-
-
-def random_problem(seed: int, n: int = 30, m: int = 12) -> Problem:
-    rng = np.random.default_rng(seed)
-    s = np.round(rng.integers(1, 6, size=(n, m)) * 10 + rng.random((n, m)), 1)
-    f = rng.random((n, m)) < 0.4
-    return Problem.from_dense(
-        s,
-        f,
-        rng.integers(0, 3, n),
-        rng.integers(1, 4, m),
-        fit=rng.random((n, m)),
-        km=rng.random((n, m)) * 5,
-        priority=rng.integers(1, 6, m).astype(float),
     )
 
 

@@ -10,13 +10,7 @@ import pytest
 
 from benchmarks.orlib import find_instances, min_cost, read_instance, read_optima, to_problem
 from benchmarks.peers import run_solver
-
-TINY = """3
- 1 1 4 1 2 1 1 3 9
- 2 1 2 2 2 8
- 3 2 3
- 3 3 7
-"""
+from tests.benchmarks.problems import ORLIB_TINY
 
 
 def brute_force(n: int, cost: dict[tuple[int, int], int]) -> int:
@@ -31,7 +25,7 @@ def brute_force(n: int, cost: dict[tuple[int, int], int]) -> int:
 
 def test_parser_reads_triples_across_line_breaks(tmp_path: Path) -> None:
     f = tmp_path / "assigntiny.txt"
-    f.write_text(TINY)
+    f.write_text(ORLIB_TINY)
     inst = read_instance(f)
     assert inst.n == 3 and inst.name == "assigntiny"
     assert inst.rows.tolist() == [0, 0, 0, 1, 1, 2, 2]
@@ -42,7 +36,7 @@ def test_parser_reads_triples_across_line_breaks(tmp_path: Path) -> None:
 
 def test_solver_core_finds_the_brute_force_optimum(tmp_path: Path) -> None:
     f = tmp_path / "assigntiny.txt"
-    f.write_text(TINY)
+    f.write_text(ORLIB_TINY)
     inst = read_instance(f)
     p = to_problem(inst)
     got = run_solver("matcher", p)

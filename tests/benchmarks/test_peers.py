@@ -8,8 +8,7 @@ import pytest
 from benchmarks import peers
 from benchmarks.peers import SOLVERS, Skipped, run_solver
 from benchmarks.problem import Problem
-
-from .test_baselines import random_problem
+from tests.benchmarks.problems import random_problem
 
 
 def unit_problem(seed: int) -> Problem:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from benchmarks.report import suite_markdown
 from matcher.cli import app
-from tests.benchmarks.test_orlib import TINY
+from tests.benchmarks.problems import ORLIB_TINY
 
 
 def test_quick_suite_runs_and_matcher_is_optimal(tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_quick_suite_runs_and_matcher_is_optimal(tmp_path: Path) -> None:
 
 
 def test_orlib_command_on_a_tiny_folder(tmp_path: Path) -> None:
-    (tmp_path / "assigntiny.txt").write_text(TINY)
+    (tmp_path / "assigntiny.txt").write_text(ORLIB_TINY)
     (tmp_path / "assignopt.txt").write_text("assigntiny 10\n")
     out = tmp_path / "out"
     res = CliRunner().invoke(

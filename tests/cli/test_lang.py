@@ -9,10 +9,9 @@ from typer.testing import CliRunner
 from matcher import Case, load_case
 from matcher.cli import app
 from tests.casefiles import CADRES, DEMANDS, write_case
-from tests.conftest import ROOT, SAMPLE
-from tests.test_messages import _allowed
-from tests.text import latin_words
-from tests.whatif.conftest import TINY
+from tests.paths import ROOT, SAMPLE
+from tests.paths import TINY_CASE as TINY
+from tests.text import allowed_words, latin_words
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "400", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
@@ -24,7 +23,7 @@ def test_propose_in_chinese_has_no_english_sentence(sample_case: Case) -> None:
     assert res.exit_code == 0, res.output
     out = res.stdout
     assert "派遣建议" in out and "未满足需求" in out and "已填补" in out and "放宽距离" in out
-    assert not latin_words(out, _allowed(sample_case)), sorted(set(latin_words(out)))
+    assert not latin_words(out, allowed_words(sample_case)), sorted(set(latin_words(out)))
     # the same command in English says it in English, and the locale picks the default
     en = runner.invoke(app, [*args, "--lang", "en"], env=WIDE).stdout
     assert "without the required cert" in en and "How each empty slot" in en
@@ -42,7 +41,7 @@ def test_validate_errors_in_chinese(tmp_path: Path, sample_case: Case) -> None:
     err = res.stderr
     assert "错误：" in err and "cadres.csv，第 3 行，“status”列：状态须为" in err
     assert "demands.csv，第 2 行，“priority”列：优先级须为" in err
-    assert not latin_words(err, _allowed(sample_case) | {"blue"}), err
+    assert not latin_words(err, allowed_words(sample_case) | {"blue"}), err
     ok = runner.invoke(app, ["validate", str(write_case(tmp_path / "good")), "--lang", "zh"])
     assert ok.exit_code == 0 and "4 名干部" in ok.stderr
 
@@ -57,7 +56,7 @@ def test_whatif_and_shortage_in_chinese(tmp_path: Path, sample_case: Case) -> No
     assert "人员变动：保留 2，调动 0，新增 0，撤下 1" in res.stdout
     assert "干部已被移除，源于第 1 项修改（移除干部）" in res.stdout
     tiny = load_case(TINY)
-    allowed = _allowed(sample_case) | {"lose"} | {c.id for c in tiny.cadres}
+    allowed = allowed_words(sample_case) | {"lose"} | {c.id for c in tiny.cadres}
     assert not latin_words(res.stdout, allowed), sorted(set(latin_words(res.stdout, allowed)))
     res = runner.invoke(app, ["shortage", str(TINY), "--lang", "zh"], env=WIDE)
     assert res.exit_code == 0, res.output

@@ -12,8 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from matcher.cli import app
-from tests.casefiles import CADRES, DEMANDS, write_case
-from tests.io.test_case import BAD
+from tests.casefiles import BAD, CADRES, DEMANDS, write_case
 
 runner = CliRunner()
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from matcher.cli import app
-from tests.whatif.conftest import TINY
+from tests.paths import TINY_CASE as TINY
 
 runner = CliRunner()
 

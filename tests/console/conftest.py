@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,10 @@ import pytest
 
 from api.main import load_sample
 from matcher.store import Store
+from tests.console.server import Server
+from tests.paths import ROOT
 from tests.serving import running_server
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "console"
 CHROMIUM = Path(os.environ.get("MATCHER_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -47,14 +47,6 @@ def _browser_missing() -> str | None:
     except ImportError:
         return "the playwright package is not installed (pip install -e '.[dev]')"
     return None
-
-
-@dataclass(frozen=True)
-class Server:
-    base: str
-    dispatcher: str
-    planner: str
-    analyst: str
 
 
 @contextmanager

@@ -14,8 +14,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from tests.console.conftest import ROOT, Server
 from tests.console.pages import expect_count, expect_text
+from tests.console.server import Server
+from tests.paths import ROOT
 from tests.text import latin_words
 
 DOCS_IMG = ROOT / "docs" / "img"

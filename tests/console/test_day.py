@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 
-from tests.console.conftest import Server
 from tests.console.pages import DESKTOP, PHONE, Page, expect_count, expect_text
+from tests.console.server import Server
 from tests.text import latin_words
 
 NEW_DEMAND = "D9001"

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.console.conftest import Server
 from tests.console.pages import expect_count, expect_text
+from tests.console.server import Server
 from tests.text import latin_words
 
 

@@ -8,13 +8,12 @@ import pytest
 
 from matcher import Case, load_case
 from matcher.generate import generate_case
-
-TINY = Path(__file__).parent / "cases" / "tiny"
+from tests.paths import TINY_CASE
 
 
 @pytest.fixture(scope="session")
 def tiny() -> Case:
-    return load_case(TINY)
+    return load_case(TINY_CASE)
 
 
 @pytest.fixture(scope="session")

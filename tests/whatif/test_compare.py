@@ -71,3 +71,12 @@ def test_deterministic_and_consistent_with_propose(small: Case) -> None:
     base_pairs = len(a.base.assignments)
     assert n.kept + sum(len(c.before) for c in n.changes) == base_pairs
     assert n.kept + sum(len(c.after) for c in n.changes) == len(a.result.assignments)
+
+
+def test_a_headcount_cut_and_a_rival_are_reasons_to_leave(tiny: Case) -> None:
+    cut = _cmp(tiny, {"kind": "scale_demand", "ids": ["D5"], "factor": 0.5})
+    got = [(c.kind, c.cadre, c.reason) for c in cut.churn.changes]
+    assert got == [("dropped", "F", "headcount of D5 cut 2 → 1 by edit 1 (scale_demand)")]
+    rival = _cmp(tiny, {"kind": "add_cadres", "home": "C1", "skills": {"emergency.first_aid": 4}})
+    got = [(c.kind, c.cadre, c.reason) for c in rival.churn.changes]
+    assert ("dropped", "F", "re-optimised: D5 now takes N0001") in got

@@ -131,3 +131,20 @@ def test_bad_values(tiny: Case, edit: dict[str, object], column: str | None) -> 
     with pytest.raises(ScenarioError) as info:
         parse_scenario({"edits": [edit]}, tiny)
     assert info.value.problems[0].column == column
+
+
+@pytest.mark.parametrize(
+    "edit, column, hint",
+    [
+        ({"kind": "set_status", "community": "C4", "to": "red"}, "community", "'C1'"),
+        ({"kind": "scale_demand", "category": "emergncy", "factor": 2}, "category", "emergency"),
+    ],
+)
+def test_unknown_names_are_refused_with_the_nearest(
+    tiny: Case, edit: dict[str, object], column: str, hint: str
+) -> None:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario({"edits": [edit]}, tiny)
+    (p,) = info.value.problems
+    assert (p.column, p.message) == (column, f"edit 1: unknown {column} '{edit[column]}'")
+    assert hint in (p.hint or "")

@@ -6,7 +6,7 @@ from matcher import Case
 from matcher.whatif import EDIT_KINDS, apply_scenario, parse_scenario
 from matcher.whatif.scenario.edit import EditKind
 from matcher.whatif.scenario.kinds import EDITS
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 
 def test_the_table_is_the_one_list_of_kinds() -> None:

@@ -129,10 +129,18 @@ def needs_selector(ctx: Checker, k: int, p: Mapping[str, Any], kind: str) -> Non
     select(ctx, k, p, CADRE_SELECT)
 
 
+def _one_of(
+    ctx: Checker, k: int, p: Mapping[str, Any], key: str, known: list[str], plural: str
+) -> None:
+    """``p[key]``, when given, names one of ``known``; else a problem with the nearest names."""
+    if key in p and p[key] not in known:
+        ctx.bad(k, key, f"unknown {key} '{p[key]}'", p[key], suggest(p[key], known, plural))
+
+
 def select(ctx: Checker, k: int, p: Mapping[str, Any], keys: tuple[str, ...]) -> None:
     """The selector values in ``p`` name things of the case (``keys``: cadre or demand ones)."""
     case = ctx.case
-    communities = {c.id for c in case.communities}
+    communities = sorted({c.id for c in case.communities})
     streets = sorted({c.street for c in case.communities})
     if "ids" in p:
         ids = p["ids"]
@@ -143,37 +151,14 @@ def select(ctx: Checker, k: int, p: Mapping[str, Any], keys: tuple[str, ...]) ->
             for x in ids:
                 if x not in pool:
                     ctx.bad(k, "ids", f"unknown id '{x}'", x, suggest(x, sorted(pool), "ids"))
-    if "community" in p and p["community"] not in communities:
-        ctx.bad(
-            k,
-            "community",
-            f"unknown community '{p['community']}'",
-            p["community"],
-            suggest(p["community"], sorted(communities), "communities"),
-        )
-    if "street" in p and p["street"] not in streets:
-        ctx.bad(
-            k,
-            "street",
-            f"unknown street '{p['street']}'",
-            p["street"],
-            suggest(p["street"], streets, "streets"),
-        )
+    _one_of(ctx, k, p, "community", communities, "communities")
+    _one_of(ctx, k, p, "street", streets, "streets")
     if "status" in p and p["status"] not in STATUSES:
         ctx.bad(k, "status", "status must be green, yellow or red", p["status"])
     if "tag" in p and "tag" in keys and not case.taxonomy.has_tag(p["tag"]):
         ctx.bad(
             k, "tag", f"unknown tag '{p['tag']}'", p["tag"], case.taxonomy.suggest_tag(p["tag"])
         )
-    if "category" in p:
-        cats = [c.slug for c in case.taxonomy.categories]
-        if p["category"] not in cats:
-            ctx.bad(
-                k,
-                "category",
-                f"unknown category '{p['category']}'",
-                p["category"],
-                suggest(p["category"], cats, "categories"),
-            )
+    _one_of(ctx, k, p, "category", [c.slug for c in case.taxonomy.categories], "categories")
     if "all" in p and p["all"] is not True:
         ctx.bad(k, "all", "all must be true when given", p["all"])

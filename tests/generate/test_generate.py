@@ -18,9 +18,9 @@ from matcher.generate import (
     generate_case,
     main,
 )
+from tests.paths import SAMPLE
 
 FILES = ("communities.csv", "cadres.csv", "demands.csv")
-REPO = Path(__file__).resolve().parent.parent
 
 
 def _taxonomy(path: Path = DEFAULT_TAXONOMY) -> tuple[set[str], set[str]]:
@@ -182,7 +182,7 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_bundled_sample_district_matches_generator(tmp_path: Path) -> None:
-    bundled = REPO / "data" / "sample-district"
+    bundled = SAMPLE
     fresh = generate_case(tmp_path / "s", **SAMPLE_SIZES)
     for name in FILES:
         assert (bundled / name).read_bytes() == (fresh / name).read_bytes(), (

@@ -16,14 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import matcher.stream.certified as certified
 import matcher.stream.live as streamed
 from matcher import Cancelled, Case, Demand, EngineParams, Policy, load_case, propose
 from matcher.generate import generate_case
 from matcher.scoring import Scorer
 from matcher.solver import SolverParams
 from matcher.stream import PairStream
+from tests.reference import check_rules
 from tests.strategies import cases
-from tests.test_propose import check_rules
 
 #: two pairs per demand kept from the first scan, so pricing must scan
 SHALLOW = EngineParams(reserve_max_depth=2)
@@ -257,7 +258,7 @@ def test_the_certifying_scan_serves_the_alternates_and_matches_a_scan_of_their_o
         return {a.demand: [(x.cadre, x.loss) for x in a.alternatives] for a in p.assignments}
 
     shared_scan = run()
-    monkeypatch.setattr(streamed, "_same", lambda a, b: False)  # as if the duals moved
+    monkeypatch.setattr(certified, "_same", lambda a, b: False)  # as if the duals moved
     re_read = run()  # the near set is brought up to date by re-reading what fell
     assert "pricing alternates" in phases
     # no near set kept by pricing at all: the alternates scan every pair themselves

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from matcher import Cancelled, Demand, EngineParams, InputError, Policy, load_case, propose
 from matcher.generate import generate_case
 from matcher.warm.proposals import WarmProposals
-from tests.test_propose import check_rules
+from tests.reference import check_rules
 
 #: small blocks, and two pairs per demand kept from the first scan so pricing must scan
 SMALL = EngineParams(block_cells=3_000, min_rows=1, reserve_max_depth=2)

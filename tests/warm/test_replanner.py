@@ -19,7 +19,7 @@ from matcher.scoring import Scorer
 from matcher.solver.keys import pair_keys, unpair_keys
 from matcher.stream import PairStream
 from matcher.warm.replanner import Replanner
-from tests.test_propose import check_rules
+from tests.reference import check_rules
 
 #: small blocks, and two pairs per demand kept from the first scan so pricing must scan
 SMALL = EngineParams(block_cells=3_000, min_rows=1, reserve_max_depth=2)

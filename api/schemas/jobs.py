@@ -1,0 +1,30 @@
+"""Background jobs: a big proposal computed after the request is answered."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = ["JobPublic", "JobsPublic"]
+
+
+class JobPublic(BaseModel):
+    """A proposal computed in the background (see docs/api.md, "Jobs")."""
+
+    id: str
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    phase: str | None = Field(description="the engine's current phase; the last one reached")
+    fraction: float | None = Field(ge=0, le=1, description="share of the phase done, if known")
+    created: str
+    started: str | None
+    finished: str | None
+    proposal: str | None = Field(description="URL of the stored proposal once done")
+    error: dict[str, Any] | None = Field(
+        description="when failed: the RFC 9457 problem the synchronous request would have answered"
+    )
+
+
+class JobsPublic(BaseModel):
+    data: list[JobPublic]
+    count: int

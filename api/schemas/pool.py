@@ -1,0 +1,166 @@
+"""The pool's rows: communities, cadres (and their unavailability) and demands."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from api.schemas.base import MASK, ActorPublic, Id, Level, ReplaceBody, RequestBody, Slug, Text
+
+__all__ = [
+    "CadreCreate",
+    "CadrePublic",
+    "CadreReplace",
+    "CadreUpdate",
+    "CadresPublic",
+    "CommunitiesPublic",
+    "CommunityCreate",
+    "CommunityPublic",
+    "DemandClose",
+    "DemandCreate",
+    "DemandPublic",
+    "DemandReplace",
+    "DemandUpdate",
+    "DemandsPublic",
+    "Unavailability",
+    "UnavailableRequest",
+]
+
+
+class CommunityCreate(RequestBody):
+    id: Id
+    name: Text
+    street: Text
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class CommunityPublic(BaseModel):
+    id: str
+    name: str
+    street: str
+    lat: float
+    lon: float
+
+
+class CommunitiesPublic(BaseModel):
+    data: list[CommunityPublic]
+    count: int
+
+
+class Unavailability(BaseModel):
+    until: str | None = Field(description="last day (YYYY-MM-DD, inclusive); null = until lifted")
+    reason: str | None
+    created_at: str
+    created_by: ActorPublic | None
+
+
+class UnavailableRequest(RequestBody):
+    until: date | None = Field(
+        None, strict=False, description="last day, inclusive (YYYY-MM-DD); null = until lifted"
+    )
+    reason: Text | None = None
+
+
+class CadreUpdate(RequestBody):
+    name: Text
+    home: Id
+    skills: dict[Slug, Level] = Field({})
+    certs: list[Slug] = Field([], max_length=64)
+    capacity: int = Field(1, ge=0, le=1000)
+    status: Literal["green", "yellow", "red"] = "green"
+    max_travel_km: float | None = Field(None, ge=0, le=1_000_000, description="null = no limit")
+
+
+class CadreCreate(CadreUpdate):
+    id: Id
+
+
+class CadrePublic(BaseModel):
+    id: str
+    name: str = Field(description=f"personal: '{MASK}' for analysts")
+    home: str
+    skills: dict[str, int]
+    certs: list[str]
+    capacity: int
+    status: str
+    max_travel_km: float | None
+    version: int
+    active_dispatches: int
+    unavailable: Unavailability | None = Field(
+        None, description="set while the cadre is not to be proposed (暂不可派)"
+    )
+
+
+class CadresPublic(BaseModel):
+    data: list[CadrePublic]
+    count: int
+
+
+class CadreReplace(ReplaceBody, CadreUpdate):
+    """``PUT``/``PATCH`` body of a cadre: the writable fields, or its GET representation."""
+
+    public = CadrePublic
+
+
+class DemandUpdate(RequestBody):
+    community: Id
+    title: Text
+    needs: dict[Slug, Level] = Field({})
+    requires: dict[Slug, Level] = Field({})
+    certs: list[Slug] = Field([], max_length=64)
+    headcount: int = Field(1, ge=1, le=1000)
+    priority: int = Field(3, ge=1, le=5)
+    recurring: bool | None = Field(
+        None,
+        description="ongoing work: a completed dispatch frees its slot again"
+        " (null or left out: as it is; a new demand is one-off)",
+    )
+
+
+class DemandCreate(DemandUpdate):
+    id: Id
+
+
+class DemandPublic(BaseModel):
+    id: str
+    community: str
+    title: str
+    needs: dict[str, int]
+    requires: dict[str, int]
+    certs: list[str]
+    headcount: int
+    priority: int
+    status: Literal["open", "done", "cancelled"]
+    recurring: bool
+    stage: Literal["open", "partly_staffed", "staffed", "done", "cancelled"]
+    version: int
+    filled: int = Field(
+        description="slots filled: active dispatches, and completed ones unless recurring"
+    )
+    active: int = Field(description="active dispatches on this demand")
+    completed: int = Field(description="completed dispatches on this demand")
+
+
+class DemandClose(RequestBody):
+    outcome: Literal["done", "cancelled"] | None = Field(
+        None, description="default: done when some work was completed, else cancelled"
+    )
+    end_dispatches: Literal["complete", "cancel"] | None = Field(
+        None,
+        description="how to end the demand's active dispatches with it; without it a demand"
+        " that still has active dispatches is not closed (409 listing them)",
+    )
+
+
+class DemandsPublic(BaseModel):
+    data: list[DemandPublic]
+    count: int
+
+
+class DemandReplace(ReplaceBody, DemandUpdate):
+    """``PUT``/``PATCH`` body of a demand: the writable fields, or its GET representation."""
+
+    public = DemandPublic
