@@ -159,6 +159,16 @@ def test_stuck_yellow_counts_from_the_last_change_to_yellow() -> None:
     assert _rules(history, p, "red", back[:1]) == set()  # red: nothing to suggest
 
 
+def test_yellow_since_is_the_last_decision_only_while_it_stands() -> None:
+    from matcher.record import yellow_since
+
+    back = [StatusChange("P1", ago(50), "yellow"), StatusChange("P2", ago(10), "yellow")]
+    assert yellow_since(back, "P1", AS_OF) == ago(50)
+    assert yellow_since([*back, StatusChange("P1", ago(5), "green")], "P1", AS_OF) is None
+    assert yellow_since(back, "P1", ago(51)) is None  # not yet decided on that day
+    assert yellow_since(back, "P3", AS_OF) is None
+
+
 def test_suggestions_carry_their_reasons() -> None:
     p = _policy(no_shows=2)
     history = [no_show(1, ago(3)), no_show(2, ago(40)), *_busy()]
