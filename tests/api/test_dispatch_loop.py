@@ -81,9 +81,7 @@ def check_fresh(store: Store, proposal: dict[str, Any]) -> None:
         assert d.filled + n <= d.headcount, f"{did} over headcount"
     pos = proposal["result"]["district"]
     open_slots = sum(d.headcount for d in demands.values() if d.status == "open")
-    staffed = sum(
-        min(d.filled, d.headcount) for d in demands.values() if d.status == "open"
-    )
+    staffed = sum(min(d.filled, d.headcount) for d in demands.values() if d.status == "open")
     assert pos["slots_total"] == open_slots
     assert pos["staffed_before"] == staffed
     assert pos["staffed_after"] == staffed + len(pairs)
