@@ -65,17 +65,11 @@ class Reads:
 
 
 @dataclass(frozen=True)
-class Writes:
+class Writes(Reads):
     """A write in the caller's district that honours an Idempotency-Key."""
 
-    a: Access
-    store: Store
     request: Request
     key: str | None
-
-    @property
-    def district(self) -> str:
-        return self.a.district
 
     def run(
         self,
