@@ -160,3 +160,21 @@ def test_migrates_a_version_1_database(tmp_path: Path) -> None:
         assert tx.demand("x", "D1").filled == 1  # completed work keeps its slot
         assert tx.conn.exec_driver_sql("SELECT value FROM meta").scalar() == "2"
     store.close()
+
+
+def test_lists_page_in_order_and_count_every_match(tiny: Path) -> None:
+    """limit and offset cut one page out of the ordered rows; the count is of them all."""
+    store = Store.open(":memory:")
+    case = load_case(tiny)
+    with store.write() as tx:
+        tx.import_case("x", case)
+    ids = [c.id for c in case.cadres]  # the file's order
+    with store.read() as tx:
+        rows, total = tx.list_cadres("x", limit=2, offset=1)
+        assert ([r.id for r in rows], total) == (ids[1:3], len(ids))
+        rows, total = tx.list_cadres("x", limit=5, offset=len(ids))
+        assert (rows, total) == ([], len(ids))
+        rows, total = tx.list_demands("x", status="done")
+        assert (rows, total) == ([], 0)
+        with pytest.raises(NotFoundError):
+            tx.cadre("x", "nobody")
