@@ -13,8 +13,8 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass, replace
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, Header, Path, Request
 from fastapi.responses import JSONResponse
@@ -24,7 +24,16 @@ from api.errors import PROBLEM, Forbidden, Unauthorized, problem_body
 from api.jobs import JobManager
 from api.schemas import ID_PATTERN, MASK
 from matcher import DISTRICT_ID_MAX_LENGTH, MatcherError, SolverError
-from matcher.store import Actor, IdempotencyError, NotFoundError, PoolChanged, Store, Tx
+from matcher.store import (
+    Actor,
+    CadreRow,
+    IdempotencyError,
+    NotFoundError,
+    PoolChanged,
+    Store,
+    StoreRow,
+    Tx,
+)
 
 __all__ = [
     "Access",
@@ -36,12 +45,15 @@ __all__ = [
     "StoreDep",
     "access",
     "mask_cadre",
+    "mask_note",
+    "plain",
     "recorded_failures",
     "respond",
     "run_write",
 ]
 
 log = logging.getLogger("matcher.api")
+R = TypeVar("R", bound=StoreRow)
 
 Action = Literal["read", "propose", "write", "admin"]
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -106,7 +118,7 @@ def get_principal(
         row = tx.token_by_secret(token.strip())
     if row is None:
         raise Unauthorized("unknown or revoked token")
-    return Principal(int(row["id"]), str(row["role"]), tuple(row["districts"]), row["label"])
+    return Principal(row.id, row.role, tuple(row.districts), row.label)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -167,8 +179,32 @@ IdemKeyDep = Annotated[
 
 
 def respond(model: type[BaseModel], data: Any, status: int = 200) -> JSONResponse:
-    """Validate ``data`` against the documented model and send it as JSON."""
-    return JSONResponse(model.model_validate(data).model_dump(mode="json"), status_code=status)
+    """Validate ``data`` (a store row, or a dict of rows) against the documented model and
+    send it as JSON."""
+    return JSONResponse(
+        model.model_validate(plain(data)).model_dump(mode="json"), status_code=status
+    )
+
+
+def plain(data: Any) -> Any:
+    """``data`` as JSON values: a store row as its JSON, a dict's rows (or lists of rows) too.
+
+    Two levels and no further: the envelopes routes build (``{"data": rows, …}``)
+    hold rows, and a row turns itself into JSON.
+    """
+    if isinstance(data, StoreRow):
+        return data.to_json()
+    if isinstance(data, dict):
+        return {k: _plain_rows(v) for k, v in data.items()}
+    return data
+
+
+def _plain_rows(value: Any) -> Any:
+    if isinstance(value, StoreRow):
+        return value.to_json()
+    if isinstance(value, list):
+        return [x.to_json() if isinstance(x, StoreRow) else x for x in value]
+    return value
 
 
 def fingerprint(request: Request, body: BaseModel | None) -> str:
@@ -203,7 +239,7 @@ def run_write(
             found = tx.idempotent_get(principal.token_id, key, fp)
             if found is not None:
                 return _replayed(found)
-        data = model.model_validate(work(tx)).model_dump(mode="json")
+        data = model.model_validate(plain(work(tx))).model_dump(mode="json")
         if key is not None:
             stored = redact(data) if redact is not None else data
             tx.idempotent_put(principal.token_id, key, fp, status, stored)
@@ -264,12 +300,16 @@ def replay(
     return None if found is None else _replayed(found)
 
 
-def mask_cadre(data: dict[str, Any], masked: bool) -> dict[str, Any]:
-    return {**data, "name": MASK} if masked else data
+def mask_cadre(row: CadreRow, masked: bool) -> CadreRow:
+    """A cadre's name hidden from analysts (personal data)."""
+    return replace(row, name=MASK) if masked else row
 
 
-def mask_note(data: dict[str, Any], masked: bool, field: str = "note") -> dict[str, Any]:
-    return {**data, field: MASK if data.get(field) is not None else None} if masked else data
+def mask_note(row: R, masked: bool, field: str = "note") -> R:
+    """Free text (a dispatch's note, a decline's reason) hidden from analysts, if any."""
+    if not masked or getattr(row, field) is None:
+        return row
+    return replace(row, **{field: MASK})
 
 
 class SolveGate:

@@ -57,10 +57,10 @@ def patched(model: type[M], current: dict[str, Any], patch: dict[str, Any]) -> M
 
 
 def check_replace(
-    kind: str, key: str, body_id: str | None, version: int | None, current: dict[str, Any]
+    kind: str, key: str, body_id: str | None, version: int | None, current: int
 ) -> None:
     """A PUT of a representation: its ``id`` must name the path's resource (else 422),
-    its ``version``, when sent, must be the current one (else 409: someone changed it)."""
+    its ``version``, when sent, must be ``current`` (else 409: someone changed it)."""
     if body_id is not None and body_id != key:
         raise InputError(
             "the body's id differs from the path's",
@@ -76,11 +76,11 @@ def check_replace(
                 )
             ],
         )
-    if version is not None and version != current["version"]:
+    if version is not None and version != current:
         raise ConflictError(
-            f"{kind} {key!r} changed since it was read (version {current['version']}, "
-            f"not {version}); GET it again",
-            [{kind: key, "kind": f"{kind}_changed", "version": current["version"]}],
+            f"{kind} {key!r} changed since it was read (version {current}, not {version});"
+            " GET it again",
+            [{kind: key, "kind": f"{kind}_changed", "version": current}],
             code="conflict.version_changed",
-            params={"kind": kind, "id": key, "current": current["version"], "sent": version},
+            params={"kind": kind, "id": key, "current": current, "sent": version},
         )

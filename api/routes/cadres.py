@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import Access, IdemKeyDep, StoreDep, access, mask_cadre, mask_note, respond, run_write
+from api.crud import Reading, Writing
+from api.deps import Access, StoreDep, mask_cadre, mask_note, respond
 from api.errors import PROBLEM_RESPONSES
 from api.imports import run_import
+from api.params import ItemId, Limit, Offset, Writer
 from api.patch import PatchBody, check_replace, patched
 from api.schemas import (
     CadreCreate,
@@ -23,19 +25,15 @@ from api.schemas import (
     ImportResult,
     UnavailableRequest,
 )
-from matcher import ID_MAX_LENGTH, ID_PATTERN, Cadre, Status
-from matcher.store import Tx
+from matcher import Cadre, Status
+from matcher.store import CadreRow, DispatchRow, Tx
 
 __all__ = ["router"]
 
 router = APIRouter(
     prefix="/v1/districts/{district}/cadres", tags=["cadres"], responses=PROBLEM_RESPONSES
 )
-Reader = Annotated[Access, Depends(access("read"))]
-Writer = Annotated[Access, Depends(access("write"))]
-CadreId = Annotated[str, Path(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
-Limit = Annotated[int, Query(ge=1, le=1000)]
-Offset = Annotated[int, Query(ge=0, le=10**9)]
+CadreId = ItemId
 EndDispatches = Annotated[
     Literal["cancel"] | None,
     Query(
@@ -59,50 +57,39 @@ def _cadre(cid: str, body: CadreUpdate) -> Cadre:
 
 
 @router.get("", response_model=CadresPublic)
-def list_cadres(a: Reader, store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> JSONResponse:
-    with store.read() as tx:
-        rows, total = tx.list_cadres(a.district, limit=limit, offset=offset)
-    return respond(CadresPublic, {"data": [mask_cadre(r, a.masked) for r in rows], "count": total})
+def list_cadres(r: Reading, limit: Limit = 100, offset: Offset = 0) -> JSONResponse:
+    return r.page(
+        CadresPublic, lambda tx: tx.list_cadres(r.district, limit=limit, offset=offset), mask_cadre
+    )
 
 
 @router.get("/{cadre}", response_model=CadrePublic)
-def get_cadre(a: Reader, cadre: CadreId, store: StoreDep) -> JSONResponse:
-    with store.read() as tx:
-        return respond(CadrePublic, mask_cadre(tx.cadre(a.district, cadre), a.masked))
+def get_cadre(r: Reading, cadre: CadreId) -> JSONResponse:
+    return r.one(CadrePublic, lambda tx: tx.cadre(r.district, cadre), mask_cadre)
 
 
 @router.get("/{cadre}/dispatches", response_model=DispatchesPublic)
 def cadre_history(
-    a: Reader, cadre: CadreId, store: StoreDep, limit: Limit = 100, offset: Offset = 0
+    r: Reading, cadre: CadreId, limit: Limit = 100, offset: Offset = 0
 ) -> JSONResponse:
     """Every dispatch of one cadre, oldest first."""
-    with store.read() as tx:
-        tx.cadre(a.district, cadre)
-        rows, total = tx.list_dispatches(a.district, cadre=cadre, limit=limit, offset=offset)
-    data: list[dict[str, Any]] = [mask_note(r, a.masked) for r in rows]
-    return respond(DispatchesPublic, {"data": data, "count": total})
+
+    def read(tx: Tx) -> tuple[list[DispatchRow], int]:
+        tx.cadre(r.district, cadre)
+        return tx.list_dispatches(r.district, cadre=cadre, limit=limit, offset=offset)
+
+    return r.page(DispatchesPublic, read, mask_note)
 
 
 @router.post("", response_model=CadrePublic, status_code=201)
-def create_cadre(
-    a: Writer, body: CadreCreate, store: StoreDep, request: Request, key: IdemKeyDep = None
-) -> JSONResponse:
+def create_cadre(w: Writing, body: CadreCreate) -> JSONResponse:
     c = _cadre(body.id, body)
-    return run_write(
-        store,
-        a.principal,
-        key,
-        request,
-        body,
-        CadrePublic,
-        lambda tx: tx.create_cadre(a.district, c),
-        status=201,
-    )
+    return w.run(body, CadrePublic, lambda tx: tx.create_cadre(w.district, c), status=201)
 
 
-def _replace(tx: Tx, a: Access, cid: str, body: CadreReplace, end: str | None) -> dict[str, Any]:
+def _replace(tx: Tx, a: Access, cid: str, body: CadreReplace, end: str | None) -> CadreRow:
     """The one write path of PUT and PATCH: id and version checks, then the store's guards."""
-    check_replace("cadre", cid, body.id, body.version, tx.cadre(a.district, cid))
+    check_replace("cadre", cid, body.id, body.version, tx.cadre(a.district, cid).version)
     return tx.update_cadre(
         a.district, _cadre(cid, body), end_dispatches=end, actor=a.principal.actor
     )
@@ -140,7 +127,7 @@ def patch_cadre(
     The patch is merged into the cadre as GET shows it and written as a PUT of the result.
     """
     with store.write() as tx:
-        merged = patched(CadreReplace, tx.cadre(a.district, cadre), body)
+        merged = patched(CadreReplace, tx.cadre(a.district, cadre).to_json(), body)
         return respond(CadrePublic, _replace(tx, a, cadre, merged, end_dispatches))
 
 
@@ -153,28 +140,16 @@ def delete_cadre(a: Writer, cadre: CadreId, store: StoreDep) -> Response:
 
 
 @router.put("/{cadre}/unavailable", response_model=CadrePublic)
-def set_unavailable(
-    a: Writer,
-    cadre: CadreId,
-    body: UnavailableRequest,
-    store: StoreDep,
-    request: Request,
-    key: IdemKeyDep = None,
-) -> JSONResponse:
+def set_unavailable(cadre: CadreId, w: Writing, body: UnavailableRequest) -> JSONResponse:
     """Keep a cadre out of proposals until a date (inclusive) or until lifted (暂不可派).
 
     Their active dispatches stay; end them one by one if needed.
     """
-    return run_write(
-        store,
-        a.principal,
-        key,
-        request,
+    actor = w.a.principal.actor
+    return w.run(
         body,
         CadrePublic,
-        lambda tx: tx.set_unavailable(
-            a.district, cadre, body.until, body.reason, a.principal.actor
-        ),
+        lambda tx: tx.set_unavailable(w.district, cadre, body.until, body.reason, actor),
     )
 
 
@@ -186,11 +161,9 @@ def clear_unavailable(a: Writer, cadre: CadreId, store: StoreDep) -> JSONRespons
 
 
 @router.post("/import", response_model=ImportResult)
-def import_cadres(
-    a: Writer, body: CsvImport, store: StoreDep, request: Request, key: IdemKeyDep = None
-) -> JSONResponse:
+def import_cadres(w: Writing, body: CsvImport) -> JSONResponse:
     """Add or update cadres from a ``cadres.csv`` text, validated like a case folder.
 
     Checked outside the write lock; nothing is written unless every row is good.
     """
-    return run_import(store, a, key, request, body, "cadres.csv")
+    return run_import(w, body, "cadres.csv")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import Access, IdemKeyDep, StoreDep, access, respond, run_write
+from api.crud import Reading, Writing, page
 from api.errors import PROBLEM_RESPONSES
 from api.imports import run_import
+from api.params import ItemId
 from api.schemas import (
     CommunitiesPublic,
     CommunityCreate,
@@ -17,58 +18,42 @@ from api.schemas import (
     CsvImport,
     ImportResult,
 )
-from matcher import ID_MAX_LENGTH, ID_PATTERN, Community
+from matcher import Community
 
 __all__ = ["router"]
 
 router = APIRouter(
     prefix="/v1/districts/{district}/communities", tags=["communities"], responses=PROBLEM_RESPONSES
 )
-Reader = Annotated[Access, Depends(access("read"))]
-Writer = Annotated[Access, Depends(access("write"))]
-CommunityId = Annotated[str, Path(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
 
 
 def _out(c: Community) -> dict[str, Any]:
+    """A community as JSON (the store returns the domain's Community: it has no more)."""
     return {"id": c.id, "name": c.name, "street": c.street, "lat": c.lat, "lon": c.lon}
 
 
 @router.get("", response_model=CommunitiesPublic)
-def list_communities(a: Reader, store: StoreDep) -> JSONResponse:
-    with store.read() as tx:
-        rows = [_out(c) for c in tx.list_communities(a.district)]
-    return respond(CommunitiesPublic, {"data": rows, "count": len(rows)})
+def list_communities(r: Reading) -> JSONResponse:
+    with r.store.read() as tx:
+        rows = [_out(c) for c in tx.list_communities(r.district)]
+    return page(CommunitiesPublic, rows)
 
 
 @router.get("/{community}", response_model=CommunityPublic)
-def get_community(a: Reader, community: CommunityId, store: StoreDep) -> JSONResponse:
-    with store.read() as tx:
-        return respond(CommunityPublic, _out(tx.community(a.district, community)))
+def get_community(r: Reading, community: ItemId) -> JSONResponse:
+    return r.one(CommunityPublic, lambda tx: _out(tx.community(r.district, community)))
 
 
 @router.post("", response_model=CommunityPublic, status_code=201)
-def create_community(
-    a: Writer, body: CommunityCreate, store: StoreDep, request: Request, key: IdemKeyDep = None
-) -> JSONResponse:
+def create_community(w: Writing, body: CommunityCreate) -> JSONResponse:
     c = Community(body.id, body.name, body.street, body.lat, body.lon)
-    return run_write(
-        store,
-        a.principal,
-        key,
-        request,
-        body,
-        CommunityPublic,
-        lambda tx: _out(tx.create_community(a.district, c)),
-        status=201,
-    )
+    return w.run(body, CommunityPublic, lambda tx: _out(tx.create_community(w.district, c)), 201)
 
 
 @router.post("/import", response_model=ImportResult)
-def import_communities(
-    a: Writer, body: CsvImport, store: StoreDep, request: Request, key: IdemKeyDep = None
-) -> JSONResponse:
+def import_communities(w: Writing, body: CsvImport) -> JSONResponse:
     """Add or update communities from a ``communities.csv`` text, validated like a case folder.
 
     Checked outside the write lock; nothing is written unless every row is good.
     """
-    return run_import(store, a, key, request, body, "communities.csv")
+    return run_import(w, body, "communities.csv")

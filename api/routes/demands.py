@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import Access, IdemKeyDep, StoreDep, access, respond, run_write
+from api.crud import Reading, Writing
+from api.deps import StoreDep, respond
 from api.errors import PROBLEM_RESPONSES
 from api.imports import run_import
+from api.params import ItemId, Limit, Offset, Writer
 from api.patch import PatchBody, check_replace, patched
 from api.schemas import (
     CsvImport,
@@ -21,17 +23,15 @@ from api.schemas import (
     DemandUpdate,
     ImportResult,
 )
-from matcher import ID_MAX_LENGTH, ID_PATTERN, Demand
-from matcher.store import Tx
+from matcher import Demand
+from matcher.store import DemandRow, Tx
 
 __all__ = ["router"]
 
 router = APIRouter(
     prefix="/v1/districts/{district}/demands", tags=["demands"], responses=PROBLEM_RESPONSES
 )
-Reader = Annotated[Access, Depends(access("read"))]
-Writer = Annotated[Access, Depends(access("write"))]
-DemandId = Annotated[str, Path(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
+DemandId = ItemId
 
 
 def _demand(did: str, body: DemandUpdate) -> Demand:
@@ -49,43 +49,33 @@ def _demand(did: str, body: DemandUpdate) -> Demand:
 
 @router.get("", response_model=DemandsPublic)
 def list_demands(
-    a: Reader,
-    store: StoreDep,
+    r: Reading,
     status: Literal["open", "done", "cancelled"] | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> JSONResponse:
-    with store.read() as tx:
-        rows, total = tx.list_demands(a.district, status=status, limit=limit, offset=offset)
-    return respond(DemandsPublic, {"data": rows, "count": total})
-
-
-@router.get("/{demand}", response_model=DemandPublic)
-def get_demand(a: Reader, demand: DemandId, store: StoreDep) -> JSONResponse:
-    with store.read() as tx:
-        return respond(DemandPublic, tx.demand(a.district, demand))
-
-
-@router.post("", response_model=DemandPublic, status_code=201)
-def create_demand(
-    a: Writer, body: DemandCreate, store: StoreDep, request: Request, key: IdemKeyDep = None
-) -> JSONResponse:
-    d = _demand(body.id, body)
-    return run_write(
-        store,
-        a.principal,
-        key,
-        request,
-        body,
-        DemandPublic,
-        lambda tx: tx.create_demand(a.district, d, recurring=bool(body.recurring)),
-        status=201,
+    return r.page(
+        DemandsPublic,
+        lambda tx: tx.list_demands(r.district, status=status, limit=limit, offset=offset),
     )
 
 
-def _replace(tx: Tx, district: str, did: str, body: DemandReplace) -> dict[str, Any]:
+@router.get("/{demand}", response_model=DemandPublic)
+def get_demand(r: Reading, demand: DemandId) -> JSONResponse:
+    return r.one(DemandPublic, lambda tx: tx.demand(r.district, demand))
+
+
+@router.post("", response_model=DemandPublic, status_code=201)
+def create_demand(w: Writing, body: DemandCreate) -> JSONResponse:
+    d, recurring = _demand(body.id, body), bool(body.recurring)
+    return w.run(
+        body, DemandPublic, lambda tx: tx.create_demand(w.district, d, recurring=recurring), 201
+    )
+
+
+def _replace(tx: Tx, district: str, did: str, body: DemandReplace) -> DemandRow:
     """The one write path of PUT and PATCH: id and version checks, then the store's guards."""
-    check_replace("demand", did, body.id, body.version, tx.demand(district, did))
+    check_replace("demand", did, body.id, body.version, tx.demand(district, did).version)
     return tx.update_demand(district, _demand(did, body), recurring=body.recurring)
 
 
@@ -110,7 +100,7 @@ def patch_demand(a: Writer, demand: DemandId, body: PatchBody, store: StoreDep) 
     The patch is merged into the demand as GET shows it and written as a PUT of the result.
     """
     with store.write() as tx:
-        merged = patched(DemandReplace, tx.demand(a.district, demand), body)
+        merged = patched(DemandReplace, tx.demand(a.district, demand).to_json(), body)
         return respond(DemandPublic, _replace(tx, a.district, demand, merged))
 
 
@@ -122,51 +112,27 @@ def delete_demand(a: Writer, demand: DemandId, store: StoreDep) -> Response:
 
 
 @router.post("/{demand}/close", response_model=DemandPublic)
-def close_demand(
-    a: Writer,
-    demand: DemandId,
-    store: StoreDep,
-    request: Request,
-    body: DemandClose | None = None,
-    key: IdemKeyDep = None,
-) -> JSONResponse:
+def close_demand(demand: DemandId, w: Writing, body: DemandClose | None = None) -> JSONResponse:
     """Close an open demand as done or cancelled: it is no longer proposed (active
     dispatches on it stay). 409 when it is not open."""
     outcome = None if body is None else body.outcome
     end = None if body is None else body.end_dispatches
-    return run_write(
-        store,
-        a.principal,
-        key,
-        request,
-        body,
-        DemandPublic,
-        lambda tx: tx.close_demand(a.district, demand, outcome, end, a.principal.actor),
+    actor = w.a.principal.actor
+    return w.run(
+        body, DemandPublic, lambda tx: tx.close_demand(w.district, demand, outcome, end, actor)
     )
 
 
 @router.post("/{demand}/reopen", response_model=DemandPublic)
-def reopen_demand(
-    a: Writer, demand: DemandId, store: StoreDep, request: Request, key: IdemKeyDep = None
-) -> JSONResponse:
+def reopen_demand(demand: DemandId, w: Writing) -> JSONResponse:
     """Propose a done or cancelled demand again (its dispatches still count). 409 when open."""
-    return run_write(
-        store,
-        a.principal,
-        key,
-        request,
-        None,
-        DemandPublic,
-        lambda tx: tx.reopen_demand(a.district, demand),
-    )
+    return w.run(None, DemandPublic, lambda tx: tx.reopen_demand(w.district, demand))
 
 
 @router.post("/import", response_model=ImportResult)
-def import_demands(
-    a: Writer, body: CsvImport, store: StoreDep, request: Request, key: IdemKeyDep = None
-) -> JSONResponse:
+def import_demands(w: Writing, body: CsvImport) -> JSONResponse:
     """Add or update demands from a ``demands.csv`` text, validated like a case folder.
 
     Checked outside the write lock; nothing is written unless every row is good.
     """
-    return run_import(store, a, key, request, body, "demands.csv")
+    return run_import(w, body, "demands.csv")

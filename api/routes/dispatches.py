@@ -3,73 +3,59 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import Access, IdemKeyDep, StoreDep, access, mask_note, respond, run_write
+from api.crud import Reading, Writing
+from api.deps import mask_note
 from api.errors import PROBLEM_RESPONSES
-from api.schemas import ID_PATTERN, DispatchClose, DispatchesPublic, DispatchPublic
-from matcher import ID_MAX_LENGTH
+from api.params import IdFilter, Limit, Offset, RowId
+from api.schemas import DispatchClose, DispatchesPublic, DispatchPublic
 
 __all__ = ["router"]
 
 router = APIRouter(
     prefix="/v1/districts/{district}/dispatches", tags=["dispatches"], responses=PROBLEM_RESPONSES
 )
-Reader = Annotated[Access, Depends(access("read"))]
-Writer = Annotated[Access, Depends(access("write"))]
-DispatchId = Annotated[int, Path(ge=1, le=2**62)]
-IdFilter = Annotated[str | None, Query(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
+DispatchId = RowId
 
 
 @router.get("", response_model=DispatchesPublic)
 def list_dispatches(
-    a: Reader,
-    store: StoreDep,
+    r: Reading,
     status: Literal["active", "completed", "cancelled", "no_show"] | None = None,
     cadre: IdFilter = None,
     demand: IdFilter = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> JSONResponse:
-    with store.read() as tx:
-        rows, total = tx.list_dispatches(
-            a.district, status=status, cadre=cadre, demand=demand, limit=limit, offset=offset
-        )
-    return respond(
-        DispatchesPublic, {"data": [mask_note(r, a.masked) for r in rows], "count": total}
+    return r.page(
+        DispatchesPublic,
+        lambda tx: tx.list_dispatches(
+            r.district, status=status, cadre=cadre, demand=demand, limit=limit, offset=offset
+        ),
+        mask_note,
     )
 
 
 @router.get("/{dispatch}", response_model=DispatchPublic)
-def get_dispatch(a: Reader, dispatch: DispatchId, store: StoreDep) -> JSONResponse:
-    with store.read() as tx:
-        return respond(DispatchPublic, mask_note(tx.dispatch(a.district, dispatch), a.masked))
+def get_dispatch(r: Reading, dispatch: DispatchId) -> JSONResponse:
+    return r.one(
+        DispatchPublic, lambda tx: mask_note(tx.dispatch(r.district, dispatch), r.a.masked)
+    )
 
 
 def _ender(action: str, doc: str) -> Callable[..., JSONResponse]:
     """The route that ends a dispatch by ``action`` (the store checks the move is legal)."""
 
-    def end(
-        a: Writer,
-        dispatch: DispatchId,
-        body: DispatchClose,
-        store: StoreDep,
-        request: Request,
-        key: IdemKeyDep = None,
-    ) -> JSONResponse:
-        return run_write(
-            store,
-            a.principal,
-            key,
-            request,
+    def end(dispatch: DispatchId, w: Writing, body: DispatchClose) -> JSONResponse:
+        actor = w.a.principal.actor
+        return w.run(
             body,
             DispatchPublic,
-            lambda tx: tx.close_dispatch(
-                a.district, dispatch, action, body.note, a.principal.actor
-            ),
+            lambda tx: tx.close_dispatch(w.district, dispatch, action, body.note, actor),
         )
 
     end.__name__ = action

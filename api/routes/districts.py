@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import (
-    Access,
-    AdminDep,
-    IdemKeyDep,
-    PrincipalDep,
-    StoreDep,
-    access,
-    respond,
-    run_write,
-)
+from api.crud import Reading, page
+from api.deps import AdminDep, IdemKeyDep, PrincipalDep, StoreDep, run_write
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import DistrictCreate, DistrictPublic, DistrictsPublic
 
@@ -30,7 +20,7 @@ def list_districts(p: PrincipalDep, store: StoreDep) -> JSONResponse:
     """The districts the caller's token covers (all of them for admins)."""
     with store.read() as tx:
         rows = tx.list_districts(None if p.role == "admin" else p.districts)
-    return respond(DistrictsPublic, {"data": rows, "count": len(rows)})
+    return page(DistrictsPublic, rows)
 
 
 @router.post("", response_model=DistrictPublic, status_code=201)
@@ -51,6 +41,5 @@ def create_district(
 
 
 @router.get("/{district}", response_model=DistrictPublic)
-def get_district(a: Annotated[Access, Depends(access("read"))], store: StoreDep) -> JSONResponse:
-    with store.read() as tx:
-        return respond(DistrictPublic, tx.district(a.district))
+def get_district(r: Reading) -> JSONResponse:
+    return r.one(DistrictPublic, lambda tx: tx.district(r.district))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
-from api.deps import Access, JobsDep, access, respond
+from api.deps import JobsDep, respond
 from api.errors import PROBLEM_RESPONSES
 from api.jobs import Job
+from api.params import Proposer, Reader
 from api.schemas import ID_PATTERN, JobPublic, JobsPublic
 
 __all__ = ["job_response", "job_url", "router"]
@@ -22,8 +23,6 @@ __all__ = ["job_response", "job_url", "router"]
 router = APIRouter(
     prefix="/v1/districts/{district}/jobs", tags=["jobs"], responses=PROBLEM_RESPONSES
 )
-Reader = Annotated[Access, Depends(access("read"))]
-Proposer = Annotated[Access, Depends(access("propose"))]
 JobId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 
 IN_SCHEMA = False

@@ -11,24 +11,23 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
+from api.crud import Reading, Writing, page
 from api.deps import (
-    Access,
     IdemKeyDep,
     JobsDep,
     StoreDep,
-    access,
     fingerprint,
     mask_note,
     recorded_failures,
     replay,
-    respond,
     run_write,
 )
 from api.errors import PROBLEM_RESPONSES, ProblemModel
 from api.jobs import Commit, IdemKey, Job, Work
+from api.params import Offset, Proposer, RowId
 from api.routes.jobs import job_response, job_url
 from api.schemas import (
     AcceptRequest,
@@ -44,17 +43,14 @@ from api.schemas import (
 from api.settings import Settings
 from api.warm import WarmPlans
 from matcher import Cancelled, Policy, Progress, Proposal, parse_policy, propose, streams
-from matcher.store import Actor, PoolChanged, Snapshot, Store, Tx
+from matcher.store import Actor, PoolChanged, ProposalRow, Snapshot, Store, Tx
 
 __all__ = ["router"]
 
 router = APIRouter(
     prefix="/v1/districts/{district}", tags=["proposals"], responses=PROBLEM_RESPONSES
 )
-Reader = Annotated[Access, Depends(access("read"))]
-Proposer = Annotated[Access, Depends(access("propose"))]
-Writer = Annotated[Access, Depends(access("write"))]
-ProposalId = Annotated[int, Path(ge=1, le=2**62)]
+ProposalId = RowId
 PreferDep = Annotated[
     str | None,
     Header(
@@ -182,7 +178,7 @@ def _job_work(
 
         def commit(job: Job) -> None:
             with store.write() as tx:
-                if job.owner is not None and tx.token(job.owner)["revoked_at"] is not None:
+                if job.owner is not None and tx.token(job.owner).revoked_at is not None:
                     raise Cancelled(f"job {job.id}: its token was revoked")  # stores nothing
                 found = None if key is None else tx.idempotent_get(*key)
                 if found is not None:  # the same request finished meanwhile: point at it
@@ -256,7 +252,7 @@ def create_proposal(
     ):
         snap, result = _fresh(store, request.app.state.warm, a.district, body, None, snap)
 
-    def work(tx: Tx) -> dict[str, Any]:
+    def work(tx: Tx) -> ProposalRow:
         return tx.proposal(a.district, _add(tx, a.district, body, snap, result, a.principal.actor))
 
     return run_write(store, a.principal, key, request, body, ProposalPublic, work, status=201)
@@ -264,59 +260,40 @@ def create_proposal(
 
 @router.get("/proposals", response_model=ProposalsPublic)
 def list_proposals(
-    a: Reader,
-    store: StoreDep,
+    r: Reading,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+    offset: Offset = 0,
 ) -> JSONResponse:
     """Proposals of the district, newest first (KPIs only; GET one for the details)."""
-    with store.read() as tx:
-        rows, total = tx.list_proposals(a.district, limit=limit, offset=offset)
-    return respond(ProposalsPublic, {"data": rows, "count": total})
+    return r.page(
+        ProposalsPublic, lambda tx: tx.list_proposals(r.district, limit=limit, offset=offset)
+    )
 
 
 @router.get("/proposals/{proposal}", response_model=ProposalPublic)
-def get_proposal(a: Reader, proposal: ProposalId, store: StoreDep) -> JSONResponse:
+def get_proposal(r: Reading, proposal: ProposalId) -> JSONResponse:
     """The proposal with breakdowns, alternates, unfilled reasons, KPIs and each pair's state."""
-    with store.read() as tx:
-        return respond(ProposalPublic, tx.proposal(a.district, proposal))
+    return r.one(ProposalPublic, lambda tx: tx.proposal(r.district, proposal))
 
 
 @router.post("/proposals/{proposal}/accept", response_model=AcceptResult, status_code=201)
-def accept(
-    a: Writer,
-    proposal: ProposalId,
-    body: AcceptRequest,
-    store: StoreDep,
-    request: Request,
-    key: IdemKeyDep = None,
-) -> JSONResponse:
+def accept(proposal: ProposalId, w: Writing, body: AcceptRequest) -> JSONResponse:
     """Dispatch all pending (or the chosen) assignments, all or nothing.
 
     409 with ``changes`` when the pool changed since the proposal was computed.
     """
     chosen = None if body.assignments is None else [(p.cadre, p.demand) for p in body.assignments]
-    return run_write(
-        store,
-        a.principal,
-        key,
-        request,
+    actor = w.a.principal.actor
+    return w.run(
         body,
         AcceptResult,
-        lambda tx: {"dispatches": tx.accept(a.district, proposal, chosen, a.principal.actor)},
+        lambda tx: {"dispatches": tx.accept(w.district, proposal, chosen, actor)},
         status=201,
     )
 
 
 @router.post("/proposals/{proposal}/reject", response_model=RejectResult)
-def reject(
-    a: Writer,
-    proposal: ProposalId,
-    body: RejectRequest,
-    store: StoreDep,
-    request: Request,
-    key: IdemKeyDep = None,
-) -> JSONResponse:
+def reject(proposal: ProposalId, w: Writing, body: RejectRequest) -> JSONResponse:
     """Decline chosen assignments; re-proposing then offers the next best alternate.
 
     With ``unavailable``, the people are declined instead of the pairs: each cadre
@@ -326,22 +303,22 @@ def reject(
 
     def work(tx: Tx) -> dict[str, Any]:
         declines, away = tx.reject(
-            a.district,
+            w.district,
             proposal,
             chosen,
             body.reason,
-            a.principal.actor,
+            w.a.principal.actor,
             unavailable=body.unavailable,
             until=body.until,
         )
         return {"declines": declines, "unavailable": away}
 
-    return run_write(store, a.principal, key, request, body, RejectResult, work)
+    return w.run(body, RejectResult, work)
 
 
 @router.get("/declines", response_model=DeclinesPublic)
-def list_declines(a: Reader, store: StoreDep) -> JSONResponse:
+def list_declines(r: Reading) -> JSONResponse:
     """Declined pairs (never proposed again)."""
-    with store.read() as tx:
-        rows = [mask_note(r, a.masked, "reason") for r in tx.list_declines(a.district)]
-    return respond(DeclinesPublic, {"data": rows, "count": len(rows)})
+    with r.store.read() as tx:
+        rows = [mask_note(d, r.a.masked, "reason") for d in tx.list_declines(r.district)]
+    return page(DeclinesPublic, rows)

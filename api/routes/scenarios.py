@@ -8,14 +8,15 @@ exactly as ``POST /proposals`` does. Planners and admins only.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import Access, StoreDep, access, respond
+from api.deps import StoreDep, respond
 from api.errors import PROBLEM_RESPONSES, Forbidden
+from api.params import Proposer
 from matcher.whatif import (
     Churn,
     CountDelta,
@@ -32,7 +33,6 @@ __all__ = ["router"]
 router = APIRouter(
     prefix="/v1/districts/{district}", tags=["scenarios"], responses=PROBLEM_RESPONSES
 )
-Proposer = Annotated[Access, Depends(access("propose"))]
 
 
 class ScenarioRequest(BaseModel):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from api.deps import Access, PrincipalDep, StoreDep, access
+from api.deps import PrincipalDep, StoreDep
 from api.errors import PROBLEM_RESPONSES
+from api.params import Reader
 from api.schemas import TaxonomyPublic
 from matcher import Taxonomy, default_taxonomy
 
@@ -42,7 +41,7 @@ def default(_: PrincipalDep) -> TaxonomyPublic:
 
 
 @router.get("/districts/{district}/taxonomy", response_model=TaxonomyPublic)
-def of_district(a: Annotated[Access, Depends(access("read"))], store: StoreDep) -> TaxonomyPublic:
+def of_district(a: Reader, store: StoreDep) -> TaxonomyPublic:
     """The taxonomy a district's skills and needs are written in."""
     with store.read() as tx:
         return _public(tx.taxonomy(a.district))

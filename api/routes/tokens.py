@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from api.crud import page
 from api.deps import AdminDep, IdemKeyDep, JobsDep, PrincipalDep, StoreDep, respond, run_write
 from api.errors import PROBLEM_RESPONSES
+from api.params import RowId
 from api.schemas import Principal, TokenCreate, TokenCreated, TokenPublic, TokensPublic
 from matcher.store import Tx
 
@@ -29,7 +30,7 @@ def me(p: PrincipalDep) -> JSONResponse:
 def list_tokens(_: AdminDep, store: StoreDep) -> JSONResponse:
     with store.read() as tx:
         rows = tx.list_tokens()
-    return respond(TokensPublic, {"data": rows, "count": len(rows)})
+    return page(TokensPublic, rows)
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
@@ -44,7 +45,7 @@ def create_token(
 
     def work(tx: Tx) -> dict[str, object]:
         token, row = tx.create_token(body.role, body.districts, body.label)
-        return {**row, "token": token}
+        return {**row.to_json(), "token": token}
 
     return run_write(
         store,
@@ -60,9 +61,7 @@ def create_token(
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenPublic)
-def revoke_token(
-    _: AdminDep, token_id: Annotated[int, Path(ge=1, le=2**62)], store: StoreDep, jobs: JobsDep
-) -> JSONResponse:
+def revoke_token(_: AdminDep, token_id: RowId, store: StoreDep, jobs: JobsDep) -> JSONResponse:
     """Revoke a token: it stops working at once, and so do the jobs it queued.
 
     Its queued jobs are cancelled, a running one stops at its next progress

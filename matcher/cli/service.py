@@ -155,8 +155,8 @@ def token_create(
         finally:
             store.close()
     typer.echo(token)
-    where = ", ".join(row["districts"]) or "all districts"
-    err.print(f"token {row['id']}: {row['role']} for {where} (shown once; store it safely)")
+    where = ", ".join(row.districts) or "all districts"
+    err.print(f"token {row.id}: {row.role} for {where} (shown once; store it safely)")
 
 
 def register(app: typer.Typer) -> None:

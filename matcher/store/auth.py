@@ -13,7 +13,8 @@ from sqlalchemy.engine import Row
 from matcher import InputError, Problem
 from matcher.store import schema as t
 from matcher.store.core import ROLES, TxBase, hash_token, now_iso
-from matcher.store.errors import IdempotencyError, NotFoundError
+from matcher.store.errors import IdempotencyError
+from matcher.store.rows import TokenRow
 
 
 class AuthTx(TxBase):
@@ -22,7 +23,7 @@ class AuthTx(TxBase):
     # ---------------------------------------------------------------- tokens
     def create_token(
         self, role: str, districts: Sequence[str] = (), label: str | None = None
-    ) -> tuple[str, dict[str, Any]]:
+    ) -> tuple[str, TokenRow]:
         """A new bearer token: returned once in clear, stored only as its hash."""
         if role not in ROLES:
             raise InputError(
@@ -49,28 +50,25 @@ class AuthTx(TxBase):
         return token, self.token(int(tid))
 
     @staticmethod
-    def _token_out(r: Row[Any]) -> dict[str, Any]:
-        return {
-            "id": r.id,
-            "role": r.role,
-            "districts": json.loads(r.districts),
-            "label": r.label,
-            "created_at": r.created_at,
-            "revoked_at": r.revoked_at,
-        }
+    def _token_out(r: Row[Any]) -> TokenRow:
+        return TokenRow(
+            id=r.id,
+            role=r.role,
+            districts=json.loads(r.districts),
+            label=r.label,
+            created_at=r.created_at,
+            revoked_at=r.revoked_at,
+        )
 
-    def token(self, tid: int) -> dict[str, Any]:
-        r = self.conn.execute(select(t.tokens).where(t.tokens.c.id == tid)).first()
-        if r is None:
-            raise NotFoundError("token", str(tid))
-        return self._token_out(r)
+    def token(self, tid: int) -> TokenRow:
+        return self._token_out(self._one(t.tokens, "token", tid, t.tokens.c.id == tid))
 
-    def list_tokens(self) -> list[dict[str, Any]]:
+    def list_tokens(self) -> list[TokenRow]:
         return [
             self._token_out(r) for r in self.conn.execute(select(t.tokens).order_by(t.tokens.c.id))
         ]
 
-    def revoke_token(self, tid: int) -> dict[str, Any]:
+    def revoke_token(self, tid: int) -> TokenRow:
         self.token(tid)
         self.conn.execute(
             update(t.tokens)
@@ -79,7 +77,7 @@ class AuthTx(TxBase):
         )
         return self.token(tid)
 
-    def token_by_secret(self, token: str) -> dict[str, Any] | None:
+    def token_by_secret(self, token: str) -> TokenRow | None:
         r = self.conn.execute(
             select(t.tokens).where(
                 t.tokens.c.hash == hash_token(token), t.tokens.c.revoked_at.is_(None)

@@ -6,7 +6,7 @@ import math
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.engine import Row
 
 from matcher import Cadre, InputError, Problem, Status
@@ -16,31 +16,28 @@ from matcher.store.core import (
     WITHDRAWN_NOTE,
     Actor,
     active_change,
-    actor_out,
     cadre_from_row,
     now_iso,
     today,
 )
 from matcher.store.errors import ConflictError
 from matcher.store.pool import PoolTx
+from matcher.store.rows import CadreRow, UnavailableRow, actor_of
 
 
 class CadresTx(PoolTx):
     """Cadres, one at a time, and their unavailability."""
 
-    def _unavailable_out(self, district: str, cid: str) -> dict[str, Any] | None:
+    def _unavailable_out(self, district: str, cid: str) -> UnavailableRow | None:
         u = t.unavailability
         r = self.conn.execute(
             select(u).where(u.c.district_id == district, u.c.cadre == cid)
         ).first()
         if r is None or (r.until is not None and r.until < today().isoformat()):
             return None
-        return {
-            "until": r.until,
-            "reason": r.reason,
-            "created_at": r.created_at,
-            "created_by": actor_out(r.created_by, r.created_by_label),
-        }
+        return UnavailableRow(
+            r.until, r.reason, r.created_at, actor_of(r.created_by, r.created_by_label)
+        )
 
     def set_unavailable(
         self,
@@ -49,7 +46,7 @@ class CadresTx(PoolTx):
         until: date | None = None,
         reason: str | None = None,
         actor: Actor = NOBODY,
-    ) -> dict[str, Any]:
+    ) -> CadreRow:
         """Keep a cadre out of proposals until ``until`` (inclusive; None: until lifted).
 
         Active dispatches stay: ending them is a separate, deliberate step.
@@ -83,63 +80,54 @@ class CadresTx(PoolTx):
         )
         return self.cadre(district, cid)
 
-    def clear_unavailable(self, district: str, cid: str) -> dict[str, Any]:
+    def clear_unavailable(self, district: str, cid: str) -> CadreRow:
         self._cadre_row(district, cid)
         u = t.unavailability
         self.conn.execute(delete(u).where(u.c.district_id == district, u.c.cadre == cid))
         return self.cadre(district, cid)
 
-    def _away_rows(self, district: str) -> dict[str, dict[str, Any] | None]:
+    def _away_rows(self, district: str) -> dict[str, UnavailableRow | None]:
         u = t.unavailability
         return {
             r.cadre: self._unavailable_out(district, r.cadre)
             for r in self.conn.execute(select(u.c.cadre).where(u.c.district_id == district))
         }
 
-    def _cadre_out(
-        self, r: Row[Any], used: int, away: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
+    @staticmethod
+    def _cadre_out(r: Row[Any], used: int, away: UnavailableRow | None = None) -> CadreRow:
         c = cadre_from_row(r)
-        return {
-            "id": c.id,
-            "name": c.name,
-            "home": c.home,
-            "skills": c.skills,
-            "certs": list(c.certs),
-            "capacity": c.capacity,
-            "status": c.status.value,
-            "max_travel_km": None if math.isinf(c.max_travel_km) else c.max_travel_km,
-            "version": r.version,
-            "active_dispatches": used,
-            "unavailable": away,
-        }
+        return CadreRow(
+            id=c.id,
+            name=c.name,
+            home=c.home,
+            skills=c.skills,
+            certs=list(c.certs),
+            capacity=c.capacity,
+            status=c.status.value,
+            max_travel_km=None if math.isinf(c.max_travel_km) else c.max_travel_km,
+            version=r.version,
+            active_dispatches=used,
+            unavailable=away,
+        )
 
     def list_cadres(
         self, district: str, *, limit: int = 100, offset: int = 0
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[CadreRow], int]:
         self._district_row(district)
-        where = and_(t.cadres.c.district_id == district, t.cadres.c.deleted == 0)
-        total = int(
-            self.conn.execute(select(func.count()).select_from(t.cadres).where(where)).scalar_one()
-        )
+        c = t.cadres.c
+        where = and_(c.district_id == district, c.deleted == 0)
+        rows, total = self._page(t.cadres, where, (c.pos, c.id), limit, offset)
         used = self._used(district)
         away = self._away_rows(district)
-        rows = self.conn.execute(
-            select(t.cadres)
-            .where(where)
-            .order_by(t.cadres.c.pos, t.cadres.c.id)
-            .limit(limit)
-            .offset(offset)
-        )
         return [self._cadre_out(r, used.get(r.id, 0), away.get(r.id)) for r in rows], total
 
-    def cadre(self, district: str, cid: str) -> dict[str, Any]:
+    def cadre(self, district: str, cid: str) -> CadreRow:
         r = self._cadre_row(district, cid)
         return self._cadre_out(
             r, self._used(district).get(cid, 0), self._unavailable_out(district, cid)
         )
 
-    def create_cadre(self, district: str, c: Cadre) -> dict[str, Any]:
+    def create_cadre(self, district: str, c: Cadre) -> CadreRow:
         self._district_row(district)
         if self._exists(t.cadres, district, c.id, live=True):
             raise ConflictError(f"cadre {c.id!r} already exists")
@@ -154,7 +142,7 @@ class CadresTx(PoolTx):
         *,
         end_dispatches: str | None = None,
         actor: Actor = NOBODY,
-    ) -> dict[str, Any]:
+    ) -> CadreRow:
         """Replace a cadre. Withdrawing one (status red) that holds active dispatches
         raises ConflictError listing them, unless ``end_dispatches="cancel"``: then
         they are cancelled here, in the same transaction, with a note saying why."""
@@ -172,7 +160,7 @@ class CadresTx(PoolTx):
                     params={"id": c.id, "count": len(active)},
                 )
             for d in active:
-                self.close_dispatch(district, d["id"], "cancel", WITHDRAWN_NOTE, actor)
+                self.close_dispatch(district, d.id, "cancel", WITHDRAWN_NOTE, actor)
         self.check_counts(district, [c])
         if cadre_from_row(old) != c:
             self.upsert_cadres(district, [c])

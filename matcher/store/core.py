@@ -14,14 +14,14 @@ import hashlib
 import json
 import math
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Table, func, select, update
 from sqlalchemy.engine import Row
 
 from matcher import (
@@ -65,27 +65,20 @@ class Actor:
     token: int | None = None
     label: str | None = None
 
-    def out(self) -> dict[str, Any] | None:
-        return None if self.token is None else {"token": self.token, "label": self.label}
-
 
 NOBODY = Actor()
 #: the note on dispatches ended because their demand was closed
 CLOSED_NOTE = "ended with its demand"
 
 
-def active_change(dispatch: Mapping[str, Any]) -> dict[str, Any]:
+def active_change(dispatch: Any) -> dict[str, Any]:
     """A 409 change naming one active dispatch (who, where) that stands in the way."""
     return {
         "kind": "active_dispatch",
-        "dispatch": dispatch["id"],
-        "cadre": dispatch["cadre"],
-        "demand": dispatch["demand"],
+        "dispatch": dispatch.id,
+        "cadre": dispatch.cadre,
+        "demand": dispatch.demand,
     }
-
-
-def actor_out(token: int | None, label: str | None) -> dict[str, Any] | None:
-    return Actor(token, label).out()
 
 
 def hash_token(token: str) -> str:
@@ -245,11 +238,25 @@ class TxBase:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
+    # ---------------------------------------------------------------- one row, one page
+    def _one(self, table: Table, kind: str, key: object, *where: Any) -> Row[Any]:
+        """The one row of ``table`` matching ``where``; else NotFoundError(kind, key)."""
+        r = self.conn.execute(select(table).where(*where)).first()
+        if r is None:
+            raise NotFoundError(kind, str(key))
+        return r
+
+    def _page(
+        self, table: Table, where: Any, order: Sequence[Any], limit: int, offset: int
+    ) -> tuple[list[Row[Any]], int]:
+        """One page of ``table``'s rows matching ``where`` in ``order``, and how many match."""
+        count = select(func.count()).select_from(table).where(where)
+        total = int(self.conn.execute(count).scalar_one())
+        q = select(table).where(where).order_by(*order).limit(limit).offset(offset)
+        return list(self.conn.execute(q)), total
+
     def _district_row(self, district: str) -> Row[Any]:
-        row = self.conn.execute(select(t.districts).where(t.districts.c.id == district)).first()
-        if row is None:
-            raise NotFoundError("district", district)
-        return row
+        return self._one(t.districts, "district", district, t.districts.c.id == district)
 
     def _exists(self, table: Any, district: str, key: str, *, live: bool = False) -> bool:
         q = select(table.c.id).where(table.c.district_id == district, table.c.id == key)
@@ -257,29 +264,16 @@ class TxBase:
             q = q.where(table.c.deleted == 0)
         return self.conn.execute(q).first() is not None
 
-    # ---------------------------------------------------------------- cadres
-    def _cadre_row(self, district: str, cid: str) -> Row[Any]:
-        r = self.conn.execute(
-            select(t.cadres).where(
-                t.cadres.c.district_id == district, t.cadres.c.id == cid, t.cadres.c.deleted == 0
-            )
-        ).first()
-        if r is None:
-            raise NotFoundError("cadre", cid)
-        return r
+    def _live_row(self, table: Table, kind: str, district: str, key: str) -> Row[Any]:
+        """A cadre's or demand's row while it is in the pool (not deleted)."""
+        c = table.c
+        return self._one(table, kind, key, c.district_id == district, c.id == key, c.deleted == 0)
 
-    # ---------------------------------------------------------------- demands
+    def _cadre_row(self, district: str, cid: str) -> Row[Any]:
+        return self._live_row(t.cadres, "cadre", district, cid)
+
     def _demand_row(self, district: str, did: str) -> Row[Any]:
-        r = self.conn.execute(
-            select(t.demands).where(
-                t.demands.c.district_id == district,
-                t.demands.c.id == did,
-                t.demands.c.deleted == 0,
-            )
-        ).first()
-        if r is None:
-            raise NotFoundError("demand", did)
-        return r
+        return self._live_row(t.demands, "demand", district, did)
 
     def _set_demand_status(self, old: Row[Any], status: str) -> None:
         self.conn.execute(

@@ -20,6 +20,7 @@ from matcher.store.cadres import CadresTx
 from matcher.store.core import NOBODY, SUPERSEDED, Actor, Basis, Pair, now_iso
 from matcher.store.errors import ConflictError
 from matcher.store.proposals import ProposalsTx
+from matcher.store.rows import AwayRow, DeclineRow, DispatchRow, actor_of
 
 
 class DecisionsTx(ProposalsTx, CadresTx):
@@ -31,7 +32,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
         pid: int,
         chosen: Sequence[Pair] | None = None,
         actor: Actor = NOBODY,
-    ) -> list[dict[str, Any]]:
+    ) -> list[DispatchRow]:
         """Turn chosen (default: all pending) assignments into dispatches, all or nothing.
 
         Raises ConflictError listing every change since the proposal was computed
@@ -168,7 +169,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
         *,
         unavailable: bool = False,
         until: date | None = None,
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    ) -> tuple[list[DeclineRow], list[AwayRow]]:
         """Decline chosen assignments, or (``unavailable``) the people in them.
 
         A declined pair is never proposed again. A cadre marked unavailable is
@@ -201,7 +202,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
             for i in self._items(pid, None):
                 if i.cadre in people:
                     self._set_item(pid, i.cadre, i.demand, "rejected")
-            return [], [{"cadre": c["id"], **c["unavailable"]} for c in away]
+            return [], [c.unavailable.naming(c.id) for c in away if c.unavailable]
         if until is not None:
             raise InputError(
                 "'until' goes with 'unavailable': a declined pair is declined for good",
@@ -238,13 +239,6 @@ class DecisionsTx(ProposalsTx, CadresTx):
             )
             self._set_item(pid, i.cadre, i.demand, "rejected")
             out.append(
-                {
-                    "cadre": i.cadre,
-                    "demand": i.demand,
-                    "proposal": pid,
-                    "reason": reason,
-                    "created_at": now,
-                    "created_by": actor.out(),
-                }
+                DeclineRow(i.cadre, i.demand, pid, reason, now, actor_of(actor.token, actor.label))
             )
         return out, []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Row
 
 from matcher import Demand
@@ -20,56 +20,50 @@ from matcher.store.core import (
 from matcher.store.errors import ConflictError
 from matcher.store.lifecycle import demand_stage, move
 from matcher.store.pool import PoolTx
+from matcher.store.rows import DemandRow
 
 
 class DemandsTx(PoolTx):
     """Demands, one at a time, and their open/closed status."""
 
-    def _demand_out(self, r: Row[Any], filled: int, active: int, completed: int) -> dict[str, Any]:
+    @staticmethod
+    def _demand_out(r: Row[Any], filled: int, active: int, completed: int) -> DemandRow:
         d = demand_from_row(r)
-        return {
-            "id": d.id,
-            "community": d.community,
-            "title": d.title,
-            "needs": d.needs,
-            "requires": d.requires,
-            "certs": list(d.certs),
-            "headcount": d.headcount,
-            "priority": d.priority,
-            "status": r.status,
-            "recurring": bool(r.recurring),
-            "stage": demand_stage(r.status, d.headcount, filled),
-            "version": r.version,
-            "filled": filled,
-            "active": active,
-            "completed": completed,
-        }
+        return DemandRow(
+            id=d.id,
+            community=d.community,
+            title=d.title,
+            needs=d.needs,
+            requires=d.requires,
+            certs=list(d.certs),
+            headcount=d.headcount,
+            priority=d.priority,
+            status=r.status,
+            recurring=bool(r.recurring),
+            stage=demand_stage(r.status, d.headcount, filled),
+            version=r.version,
+            filled=filled,
+            active=active,
+            completed=completed,
+        )
 
     def list_demands(
         self, district: str, *, status: str | None = None, limit: int = 100, offset: int = 0
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[DemandRow], int]:
         self._district_row(district)
-        where = and_(t.demands.c.district_id == district, t.demands.c.deleted == 0)
+        c = t.demands.c
+        where = and_(c.district_id == district, c.deleted == 0)
         if status is not None:
-            where = and_(where, t.demands.c.status == status)
-        total = int(
-            self.conn.execute(select(func.count()).select_from(t.demands).where(where)).scalar_one()
-        )
+            where = and_(where, c.status == status)
+        rows, total = self._page(t.demands, where, (c.pos, c.id), limit, offset)
         counts = self._demand_counts(district)
-        rows = self.conn.execute(
-            select(t.demands)
-            .where(where)
-            .order_by(t.demands.c.pos, t.demands.c.id)
-            .limit(limit)
-            .offset(offset)
-        )
         return [self._demand_out(r, *counts.get(r.id, (0, 0, 0))) for r in rows], total
 
-    def demand(self, district: str, did: str) -> dict[str, Any]:
+    def demand(self, district: str, did: str) -> DemandRow:
         r = self._demand_row(district, did)
         return self._demand_out(r, *self._demand_counts(district).get(did, (0, 0, 0)))
 
-    def create_demand(self, district: str, d: Demand, *, recurring: bool = False) -> dict[str, Any]:
+    def create_demand(self, district: str, d: Demand, *, recurring: bool = False) -> DemandRow:
         """A new open demand. The id of a deleted demand may be used again only when
         nothing was ever dispatched or declined on it: its history would fill the new
         demand's slots and block its pairs."""
@@ -103,7 +97,7 @@ class DemandsTx(PoolTx):
 
     def update_demand(
         self, district: str, d: Demand, *, recurring: bool | None = None
-    ) -> dict[str, Any]:
+    ) -> DemandRow:
         """Replace a demand; ``recurring`` None keeps the flag as it is.
 
         Refused (409) when the edit would leave more slots filled than the headcount:
@@ -150,7 +144,7 @@ class DemandsTx(PoolTx):
         outcome: str | None = None,
         end_dispatches: str | None = None,
         actor: Actor = NOBODY,
-    ) -> dict[str, Any]:
+    ) -> DemandRow:
         """Close an open demand as ``done`` or ``cancelled``: no longer proposed.
 
         Without ``outcome``, a demand with completed work is done, one without is
@@ -176,10 +170,10 @@ class DemandsTx(PoolTx):
             )
         self._set_demand_status(old, status)
         for x in active:  # the demand is closed first: no completion makes it done again
-            self.close_dispatch(district, x["id"], str(end_dispatches), CLOSED_NOTE, actor)
+            self.close_dispatch(district, x.id, str(end_dispatches), CLOSED_NOTE, actor)
         return self.demand(district, did)
 
-    def reopen_demand(self, district: str, did: str) -> dict[str, Any]:
+    def reopen_demand(self, district: str, did: str) -> DemandRow:
         """A done or cancelled demand is proposed again (its dispatches still count)."""
         old = self._demand_row(district, did)
         self._set_demand_status(old, move("demand", did, old.status, "reopen"))

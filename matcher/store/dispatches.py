@@ -12,10 +12,10 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import Row
 
 from matcher.store import schema as t
-from matcher.store.core import NOBODY, Actor, actor_out, now_iso
+from matcher.store.core import NOBODY, Actor, now_iso
 from matcher.store.districts import DistrictsTx
-from matcher.store.errors import NotFoundError
 from matcher.store.lifecycle import move, takes_slot
+from matcher.store.rows import DispatchRow, actor_of
 
 
 class DispatchesTx(DistrictsTx):
@@ -23,31 +23,27 @@ class DispatchesTx(DistrictsTx):
 
     # ---------------------------------------------------------------- dispatches
     @staticmethod
-    def _dispatch_out(r: Row[Any]) -> dict[str, Any]:
-        return {
-            "id": r.id,
-            "district": r.district_id,
-            "proposal": r.proposal_id,
-            "cadre": r.cadre,
-            "demand": r.demand,
-            "score": r.score,
-            "status": r.status,
-            "created_at": r.created_at,
-            "created_by": actor_out(r.created_by, r.created_by_label),
-            "closed_at": r.closed_at,
-            "closed_by": actor_out(r.closed_by, r.closed_by_label),
-            "note": r.note,
-        }
+    def _dispatch_out(r: Row[Any]) -> DispatchRow:
+        return DispatchRow(
+            id=r.id,
+            district=r.district_id,
+            proposal=r.proposal_id,
+            cadre=r.cadre,
+            demand=r.demand,
+            score=r.score,
+            status=r.status,
+            created_at=r.created_at,
+            created_by=actor_of(r.created_by, r.created_by_label),
+            closed_at=r.closed_at,
+            closed_by=actor_of(r.closed_by, r.closed_by_label),
+            note=r.note,
+        )
 
-    def dispatch(self, district: str, did: int) -> dict[str, Any]:
-        r = self.conn.execute(
-            select(t.dispatches).where(
-                t.dispatches.c.id == did, t.dispatches.c.district_id == district
-            )
-        ).first()
-        if r is None:
-            raise NotFoundError("dispatch", str(did))
-        return self._dispatch_out(r)
+    def dispatch(self, district: str, did: int) -> DispatchRow:
+        c = t.dispatches.c
+        return self._dispatch_out(
+            self._one(t.dispatches, "dispatch", did, c.id == did, c.district_id == district)
+        )
 
     def list_dispatches(
         self,
@@ -58,7 +54,7 @@ class DispatchesTx(DistrictsTx):
         demand: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[DispatchRow], int]:
         self._district_row(district)
         where = t.dispatches.c.district_id == district
         for col, value in (
@@ -68,18 +64,7 @@ class DispatchesTx(DistrictsTx):
         ):
             if value is not None:
                 where = and_(where, col == value)
-        total = int(
-            self.conn.execute(
-                select(func.count()).select_from(t.dispatches).where(where)
-            ).scalar_one()
-        )
-        rows = self.conn.execute(
-            select(t.dispatches)
-            .where(where)
-            .order_by(t.dispatches.c.id)
-            .limit(limit)
-            .offset(offset)
-        )
+        rows, total = self._page(t.dispatches, where, (t.dispatches.c.id,), limit, offset)
         return [self._dispatch_out(r) for r in rows], total
 
     def close_dispatch(
@@ -89,7 +74,7 @@ class DispatchesTx(DistrictsTx):
         action: str,
         note: str | None = None,
         actor: Actor = NOBODY,
-    ) -> dict[str, Any]:
+    ) -> DispatchRow:
         """End an active dispatch: ``complete``, ``cancel`` or ``no_show``.
 
         Each frees the cadre's capacity. Completed work keeps its slot filled on a
@@ -98,7 +83,7 @@ class DispatchesTx(DistrictsTx):
         out of later proposals).
         """
         current = self.dispatch(district, did)
-        status = move("dispatch", did, current["status"], action)
+        status = move("dispatch", did, current.status, action)
         self.conn.execute(
             update(t.dispatches)
             .where(t.dispatches.c.id == did)
@@ -111,7 +96,7 @@ class DispatchesTx(DistrictsTx):
             )
         )
         if status == "completed":
-            demand = self._demand_row(district, current["demand"])
+            demand = self._demand_row(district, current.demand)
             done = self._demand_counts(district).get(demand.id, (0, 0, 0))
             if demand.status == "open" and not demand.recurring and done[2] >= demand.headcount:
                 self._set_demand_status(demand, "done")

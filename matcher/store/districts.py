@@ -31,19 +31,20 @@ from matcher.store.core import (
 )
 from matcher.store.errors import ConflictError
 from matcher.store.lifecycle import blocks_pair, takes_slot
+from matcher.store.rows import DistrictRow
 
 
 class DistrictsTx(TxBase):
     """Districts, their taxonomy and policy, their case and snapshot, and what dispatches hold."""
 
     # ---------------------------------------------------------------- districts
-    def list_districts(self, only: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    def list_districts(self, only: Sequence[str] | None = None) -> list[DistrictRow]:
         q = select(t.districts).order_by(t.districts.c.id)
         if only is not None:
             q = q.where(t.districts.c.id.in_(list(only)))
         return [self._district_out(r) for r in self.conn.execute(q)]
 
-    def _district_out(self, r: Row[Any]) -> dict[str, Any]:
+    def _district_out(self, r: Row[Any]) -> DistrictRow:
         counts = {}
         for name, table in (
             ("communities", t.communities),
@@ -54,15 +55,15 @@ class DistrictsTx(TxBase):
             if name != "communities":
                 q = q.where(table.c.deleted == 0)
             counts[name] = int(self.conn.execute(q).scalar_one())
-        return {
-            "id": r.id,
-            "name": r.name,
-            "taxonomy": taxonomy_from_text(r.taxonomy_toml).name,
-            "created_at": r.created_at,
+        return DistrictRow(
+            id=r.id,
+            name=r.name,
+            taxonomy=taxonomy_from_text(r.taxonomy_toml).name,
+            created_at=r.created_at,
             **counts,
-        }
+        )
 
-    def district(self, district: str) -> dict[str, Any]:
+    def district(self, district: str) -> DistrictRow:
         return self._district_out(self._district_row(district))
 
     def create_district(
@@ -71,7 +72,7 @@ class DistrictsTx(TxBase):
         name: str,
         taxonomy_toml: str | None = None,
         policy_toml: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> DistrictRow:
         problem = id_problem(district, DISTRICT_ID_MAX_LENGTH)
         if problem is not None:
             raise InputError(

@@ -7,14 +7,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Row
 
 from matcher import InputError, Problem
 from matcher.store import schema as t
-from matcher.store.core import NOBODY, Actor, Basis, Pair, actor_out, now_iso
+from matcher.store.core import NOBODY, Actor, Basis, Pair, now_iso
 from matcher.store.districts import DistrictsTx
-from matcher.store.errors import NotFoundError, PoolChanged
+from matcher.store.errors import PoolChanged
+from matcher.store.rows import DeclineRow, ProposalRow, ProposalSummaryRow, actor_of
 
 
 class ProposalsTx(DistrictsTx):
@@ -69,19 +70,16 @@ class ProposalsTx(DistrictsTx):
         return int(pid)
 
     def _proposal_row(self, district: str, pid: int) -> Row[Any]:
-        r = self.conn.execute(
-            select(t.proposals).where(
-                t.proposals.c.id == pid, t.proposals.c.district_id == district
-            )
-        ).first()
-        if r is None:
-            raise NotFoundError("proposal", str(pid))
-        return r
+        c = t.proposals.c
+        return self._one(t.proposals, "proposal", pid, c.id == pid, c.district_id == district)
 
-    def _proposal_out(
-        self, r: Row[Any], *, full: bool = True, state: str | None = None
-    ) -> dict[str, Any]:
-        """``state`` is the district's :meth:`pool_state` now (read when None)."""
+    def _proposal_head(
+        self, r: Row[Any], state: str | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The fields every read of a proposal shows, and its result with each pair's state.
+
+        ``state`` is the district's :meth:`pool_state` now (read when None).
+        """
         states = {
             (i.cadre, i.demand): i.state
             for i in self.conn.execute(
@@ -100,11 +98,11 @@ class ProposalsTx(DistrictsTx):
             status = "superseded"
         else:
             status = "decided"
-        out: dict[str, Any] = {
+        head: dict[str, Any] = {
             "id": r.id,
             "district": r.district_id,
             "created_at": r.created_at,
-            "created_by": actor_out(r.created_by, r.created_by_label),
+            "created_by": actor_of(r.created_by, r.created_by_label),
             "request": json.loads(r.request),
             "status": status,
             "stale": status == "pending"
@@ -114,35 +112,24 @@ class ProposalsTx(DistrictsTx):
             "rejected": counts.get("rejected", 0),
             "superseded": counts.get("superseded", 0),
         }
-        if full:
-            out["result"] = result
-        else:
-            out["kpis"] = result["kpis"]
-            out["position"] = result.get("district")
-        return out
+        return head, result
 
-    def proposal(self, district: str, pid: int) -> dict[str, Any]:
-        return self._proposal_out(self._proposal_row(district, pid))
+    def proposal(self, district: str, pid: int) -> ProposalRow:
+        head, result = self._proposal_head(self._proposal_row(district, pid))
+        return ProposalRow(**head, result=result)
+
+    def _summary(self, r: Row[Any], state: str) -> ProposalSummaryRow:
+        head, result = self._proposal_head(r, state)
+        return ProposalSummaryRow(**head, kpis=result["kpis"], position=result.get("district"))
 
     def list_proposals(
         self, district: str, *, limit: int = 50, offset: int = 0
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[ProposalSummaryRow], int]:
         self._district_row(district)
         where = t.proposals.c.district_id == district
-        total = int(
-            self.conn.execute(
-                select(func.count()).select_from(t.proposals).where(where)
-            ).scalar_one()
-        )
-        rows = self.conn.execute(
-            select(t.proposals)
-            .where(where)
-            .order_by(t.proposals.c.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
+        rows, total = self._page(t.proposals, where, (t.proposals.c.id.desc(),), limit, offset)
         state = self.pool_state(district)
-        return [self._proposal_out(r, full=False, state=state) for r in rows], total
+        return [self._summary(r, state) for r in rows], total
 
     def _items(self, pid: int, chosen: Sequence[Pair] | None) -> list[Row[Any]]:
         """The chosen items of a proposal (None: every pending one)."""
@@ -178,7 +165,7 @@ class ProposalsTx(DistrictsTx):
             .values(state=state)
         )
 
-    def list_declines(self, district: str) -> list[dict[str, Any]]:
+    def list_declines(self, district: str) -> list[DeclineRow]:
         self._district_row(district)
         rows = self.conn.execute(
             select(t.declines)
@@ -186,13 +173,13 @@ class ProposalsTx(DistrictsTx):
             .order_by(t.declines.c.created_at, t.declines.c.cadre, t.declines.c.demand)
         )
         return [
-            {
-                "cadre": r.cadre,
-                "demand": r.demand,
-                "proposal": r.proposal_id,
-                "reason": r.reason,
-                "created_at": r.created_at,
-                "created_by": actor_out(r.created_by, r.created_by_label),
-            }
+            DeclineRow(
+                cadre=r.cadre,
+                demand=r.demand,
+                proposal=r.proposal_id,
+                reason=r.reason,
+                created_at=r.created_at,
+                created_by=actor_of(r.created_by, r.created_by_label),
+            )
             for r in rows
         ]

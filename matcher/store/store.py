@@ -9,7 +9,7 @@ is portable (SQLAlchemy Core), so a PostgreSQL URL works with the same code.
 Example:
     >>> store = Store.open(":memory:")
     >>> with store.write() as tx:
-    ...     tx.create_district("gulou", "鼓楼区")["id"]
+    ...     tx.create_district("gulou", "鼓楼区").id
     'gulou'
 """
 

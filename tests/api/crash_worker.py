@@ -33,7 +33,7 @@ def main(db: str, district: str) -> None:
         with store.write() as tx:
             active, _ = tx.list_dispatches(district, status="active", limit=3)
             for d in active[: 1 + i % 3]:
-                tx.close_dispatch(district, d["id"], "complete" if i % 2 else "cancel")
+                tx.close_dispatch(district, d.id, "complete" if i % 2 else "cancel")
         i += 1
         print(i, flush=True)
 

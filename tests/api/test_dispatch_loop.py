@@ -58,32 +58,30 @@ def check_fresh(store: Store, proposal: dict[str, Any]) -> None:
     """A proposal just made fits what is left: capacity, headcount, no held pair."""
     pairs = _pairs(proposal)
     with store.read() as tx:
-        cadres = {c["id"]: c for c in tx.list_cadres("x", limit=10**6)[0]}
-        demands = {d["id"]: d for d in tx.list_demands("x", limit=10**6)[0]}
-        held = {(d["cadre"], d["demand"]) for d in tx.list_dispatches("x", limit=10**6)[0]}
+        cadres = {c.id: c for c in tx.list_cadres("x", limit=10**6)[0]}
+        demands = {d.id: d for d in tx.list_demands("x", limit=10**6)[0]}
+        held = {(d.cadre, d.demand) for d in tx.list_dispatches("x", limit=10**6)[0]}
         held = {
-            (d["cadre"], d["demand"])
+            (d.cadre, d.demand)
             for d in tx.list_dispatches("x", limit=10**6)[0]
-            if d["status"] in ("active", "completed", "no_show")
-            and not (d["status"] == "completed" and demands[d["demand"]]["recurring"])
+            if d.status in ("active", "completed", "no_show")
+            and not (d.status == "completed" and demands[d.demand].recurring)
         }
-        declined = {(r["cadre"], r["demand"]) for r in tx.list_declines("x")}
+        declined = {(r.cadre, r.demand) for r in tx.list_declines("x")}
     assert len(set(pairs)) == len(pairs), "a cadre twice on one demand"
     assert not set(pairs) & held, "offers a pair that is already dispatched"
     assert not set(pairs) & declined, "offers a declined pair"
     for cid, n in Counter(c for c, _ in pairs).items():
         c = cadres[cid]
-        assert c["unavailable"] is None
-        assert c["active_dispatches"] + n <= c["capacity"], f"{cid} over capacity"
+        assert c.unavailable is None
+        assert c.active_dispatches + n <= c.capacity, f"{cid} over capacity"
     for did, n in Counter(d for _, d in pairs).items():
         d = demands[did]
-        assert d["status"] == "open"
-        assert d["filled"] + n <= d["headcount"], f"{did} over headcount"
+        assert d.status == "open"
+        assert d.filled + n <= d.headcount, f"{did} over headcount"
     pos = proposal["result"]["district"]
-    open_slots = sum(d["headcount"] for d in demands.values() if d["status"] == "open")
-    staffed = sum(
-        min(d["filled"], d["headcount"]) for d in demands.values() if d["status"] == "open"
-    )
+    open_slots = sum(d.headcount for d in demands.values() if d.status == "open")
+    staffed = sum(min(d.filled, d.headcount) for d in demands.values() if d.status == "open")
     assert pos["slots_total"] == open_slots
     assert pos["staffed_before"] == staffed
     assert pos["staffed_after"] == staffed + len(pairs)
@@ -259,7 +257,7 @@ class DispatcherDay(RuleBasedStateMachine):
             return
         with self.store.read() as tx:
             assert tx.check_consistency("x") == []
-            accepted = sum(p["accepted"] for p in tx.list_proposals("x", limit=10**6)[0])
+            accepted = sum(p.accepted for p in tx.list_proposals("x", limit=10**6)[0])
             assert accepted == tx.list_dispatches("x")[1], "a dispatch lost or doubled"
 
 

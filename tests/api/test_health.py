@@ -25,7 +25,7 @@ def test_health_reports_a_store_that_cannot_write(store: Store, tmp_path: Path) 
     read_only = Store.open(_read_only(path), writable=False)
     try:
         with read_only.read() as tx:  # it reads…
-            assert [d["id"] for d in tx.list_districts()] == ["d1", "d2"]
+            assert [d.id for d in tx.list_districts()] == ["d1", "d2"]
         settings = Settings(db=str(tmp_path / "unused.db"), load_kernels=False)
         with TestClient(create_app(settings, store=read_only)) as client:
             r = client.get("/health")

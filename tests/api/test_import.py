@@ -248,7 +248,7 @@ def test_a_row_changed_meanwhile_is_compared_again(store: Store) -> None:
         tx.update_cadre("d1", dataclasses.replace(p2, capacity=p2.capacity + 1))
     with store.write() as tx:
         assert apply_import(tx, plan) == {"cadres_updated": 1}  # P2 back to the file's value
-        assert tx.cadre("d1", "P2")["capacity"] == p2.capacity
+        assert tx.cadre("d1", "P2").capacity == p2.capacity
 
 
 def test_dispatches_made_meanwhile_are_guarded(
@@ -261,7 +261,7 @@ def test_dispatches_made_meanwhile_are_guarded(
         apply_import(tx, plan)
     assert info.value.changes[0]["cadre"] == "P1"
     with store.read() as tx:
-        assert tx.cadre("d1", "P1")["capacity"] == 2
+        assert tx.cadre("d1", "P1").capacity == 2
 
 
 def test_taxonomy_or_communities_changed_meanwhile(store: Store) -> None:
@@ -311,7 +311,7 @@ def test_case_import_has_the_same_guard(
     with pytest.raises(ConflictError, match="capacity"), store.write() as tx:
         tx.import_case("d1", lower)
     with store.read() as tx:
-        assert tx.cadre("d1", "P1")["capacity"] == 2
+        assert tx.cadre("d1", "P1").capacity == 2
 
 
 def test_validate_csv_still_judges_text_in_a_transaction(store: Store) -> None:

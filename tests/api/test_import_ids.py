@@ -95,7 +95,7 @@ def test_district_ids_follow_the_same_rule(
     assert client.get(f"/v1/districts/{district}", headers=h).status_code == (200 if ok else 422)
     with store.write() as tx:  # `matcher import --district` goes through the store
         if ok:
-            assert tx.district(district)["id"] == district
+            assert tx.district(district).id == district
         else:
             with pytest.raises(InputError):
                 tx.create_district(district, "n")

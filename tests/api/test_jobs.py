@@ -387,7 +387,7 @@ def test_revoking_a_token_cancels_its_jobs(
     assert done["status"] == "done"
     with store.read() as tx:
         rows, total = tx.list_proposals("d1")
-    assert total == 1 and done["proposal"].endswith(f"/{rows[0]['id']}")
+    assert total == 1 and done["proposal"].endswith(f"/{rows[0].id}")
 
 
 def test_a_job_whose_token_is_revoked_meanwhile_stores_nothing(
@@ -401,7 +401,7 @@ def test_a_job_whose_token_is_revoked_meanwhile_stores_nothing(
     url = client.post(P, json={}, headers=h | ASYNC).headers["location"]
     assert blocker.entered.wait(30)
     with store.write() as tx:
-        tx.revoke_token(row["id"])
+        tx.revoke_token(row.id)
     blocker.release.set()
     job = _wait(client, url, tokens.h("dispatcher"))
     assert (job["status"], job["proposal"]) == ("cancelled", None)

@@ -150,13 +150,31 @@ def test_migrates_a_version_1_database(tmp_path: Path) -> None:
         )
     store = Store.open(path)
     with store.read() as tx:
-        status = {d["id"]: d["status"] for d in tx.list_demands("x")[0]}
+        status = {d.id: d.status for d in tx.list_demands("x")[0]}
         assert status == {"D1": "done", "D2": "cancelled", "D3": "open", "D4": "open"}
         # D4 was run as ongoing work (served twice by P1): recurring, not over-filled
         d4 = tx.demand("x", "D4")
-        assert (d4["recurring"], d4["filled"], d4["completed"]) == (True, 1, 1)
+        assert (d4.recurring, d4.filled, d4.completed) == (True, 1, 1)
         assert tx.check_consistency("x") == []
-        assert tx.dispatch("x", 1)["created_by"] is None
-        assert tx.demand("x", "D1")["filled"] == 1  # completed work keeps its slot
+        assert tx.dispatch("x", 1).created_by is None
+        assert tx.demand("x", "D1").filled == 1  # completed work keeps its slot
         assert tx.conn.exec_driver_sql("SELECT value FROM meta").scalar() == "2"
     store.close()
+
+
+def test_lists_page_in_order_and_count_every_match(tiny: Path) -> None:
+    """limit and offset cut one page out of the ordered rows; the count is of them all."""
+    store = Store.open(":memory:")
+    case = load_case(tiny)
+    with store.write() as tx:
+        tx.import_case("x", case)
+    ids = [c.id for c in case.cadres]  # the file's order
+    with store.read() as tx:
+        rows, total = tx.list_cadres("x", limit=2, offset=1)
+        assert ([r.id for r in rows], total) == (ids[1:3], len(ids))
+        rows, total = tx.list_cadres("x", limit=5, offset=len(ids))
+        assert (rows, total) == ([], len(ids))
+        rows, total = tx.list_demands("x", status="done")
+        assert (rows, total) == ([], 0)
+        with pytest.raises(NotFoundError):
+            tx.cadre("x", "nobody")
