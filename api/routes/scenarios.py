@@ -38,7 +38,7 @@ router = APIRouter(
 class ScenarioRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid", strict=True
-    )  # as api.schemas._In: no "true" for a bool
+    )  # as api.schemas.base.RequestBody: no "true" for a bool
 
     name: str = Field("scenario", max_length=200)
     description: str = Field("", max_length=2000)
