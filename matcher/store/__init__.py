@@ -13,6 +13,7 @@ from matcher.store.errors import (
     StoreError,
 )
 from matcher.store.imports import ImportPlan, apply_import, plan_import
+from matcher.store.migrations import SCHEMA_VERSION
 from matcher.store.rows import (
     AwayRow,
     CadreRow,
@@ -27,7 +28,6 @@ from matcher.store.rows import (
     TokenRow,
     UnavailableRow,
 )
-from matcher.store.schema import SCHEMA_VERSION
 from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token
 
 __all__ = [

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Insert, Table, Update, bindparam, func, inser
 from sqlalchemy.engine import Row
 
 from matcher.store import schema as t
+from matcher.store.core import today
 
 __all__ = ["differing", "state_of", "states", "stored", "versions_of", "write"]
 
@@ -96,6 +97,8 @@ def write(
         extra: dict[str, Any] = {"version": 1, "deleted": 0} if versioned else {}
         if table is t.demands:
             extra |= {"status": "open", "recurring": 0}
+        if table is t.cadres:
+            extra["joined_on"] = today().isoformat()
         _executemany(
             conn,
             insert(table),

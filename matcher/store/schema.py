@@ -1,4 +1,4 @@
-"""The store's tables (SQLAlchemy Core, portable SQL) and its versioned migrations.
+"""The store's tables (SQLAlchemy Core, portable SQL); migrations.py brings old databases here.
 
 Every table is keyed by district first, so a district is a unit of scoping and
 export. Levels, certificates and documents are JSON text (portable to any SQL
@@ -7,11 +7,8 @@ database); an unlimited travel radius is NULL.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import (
     Column,
-    Connection,
     Float,
     ForeignKeyConstraint,
     Index,
@@ -21,12 +18,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    insert,
-    select,
-    update,
 )
 
-__all__ = ["SCHEMA_VERSION", "metadata", "migrate"]
+__all__ = ["metadata"]
 
 metadata = MetaData()
 
@@ -75,6 +69,8 @@ cadres = Table(
     Column("pos", Integer, nullable=False),
     Column("version", Integer, nullable=False),
     Column("deleted", Integer, nullable=False, default=0),
+    # the day the cadre entered the pool (for months in the pool); set when the row is made
+    Column("joined_on", String(10)),
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
     ForeignKeyConstraint(["district_id", "home"], ["communities.district_id", "communities.id"]),
 )
@@ -172,6 +168,12 @@ dispatches = Table(
     Column("created_by_label", Text),
     Column("closed_by", Integer),
     Column("closed_by_label", Text),
+    # the outcome (issue #18): hours and rating on completion, the reason of a cancel
+    Column("hours", Float),
+    Column("rating", Integer),
+    Column("exempt", Integer, nullable=False, default=0),
+    Column("exempt_reason", Text),
+    Column("cancel_reason", String(32)),
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
     ForeignKeyConstraint(["proposal_id"], ["proposals.id"]),
     ForeignKeyConstraint(["district_id", "cadre"], ["cadres.district_id", "cadres.id"]),
@@ -204,88 +206,80 @@ idempotency = Table(
     Column("created_at", String(40), nullable=False),
 )
 
-SCHEMA_VERSION = 2
+
+def _by(prefix: str) -> tuple[Column[int], Column[str]]:
+    """Who acted: the token's id and its label at the time (tokens may be revoked later)."""
+    return Column(prefix, Integer), Column(f"{prefix}_label", Text)
 
 
-def _v2(conn: Connection) -> None:
-    """The lifecycle: who acted, recurring demands, unavailability; closed → done/cancelled."""
-    for table, column, kind in (
-        ("demands", "recurring", "INTEGER NOT NULL DEFAULT 0"),
-        ("proposals", "created_by", "INTEGER"),
-        ("proposals", "created_by_label", "TEXT"),
-        ("proposals", "pool_state", "VARCHAR(64)"),
-        ("declines", "created_by", "INTEGER"),
-        ("declines", "created_by_label", "TEXT"),
-        ("dispatches", "created_by", "INTEGER"),
-        ("dispatches", "created_by_label", "TEXT"),
-        ("dispatches", "closed_by", "INTEGER"),
-        ("dispatches", "closed_by_label", "TEXT"),
-    ):
-        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-    unavailability.create(conn)
-    # a closed demand with completed work was done; one without was cancelled
-    done = select(dispatches.c.demand).where(
-        dispatches.c.district_id == demands.c.district_id,
-        dispatches.c.demand == demands.c.id,
-        dispatches.c.status == "completed",
-    )
-    conn.execute(
-        update(demands).where(demands.c.status == "closed", done.exists()).values(status="done")
-    )
-    conn.execute(update(demands).where(demands.c.status == "closed").values(status="cancelled"))
-    # before version 2 completed work freed its slot: an open demand whose completed and
-    # active work exceeds its headcount, or that one cadre served twice, was run as
-    # ongoing work, and stays so (recurring) rather than reading as over-filled
-    held: dict[tuple[str, str], list[str]] = {}
-    for r in conn.execute(
-        select(dispatches.c.district_id, dispatches.c.demand, dispatches.c.cadre).where(
-            dispatches.c.status.in_(("active", "completed"))
-        )
-    ):
-        held.setdefault((r.district_id, r.demand), []).append(r.cadre)
-    for r in conn.execute(
-        select(demands.c.district_id, demands.c.id, demands.c.headcount).where(
-            demands.c.status == "open"
-        )
-    ):
-        cadres = held.get((r.district_id, r.id), [])
-        if len(cadres) > r.headcount or len(set(cadres)) < len(cadres):
-            conn.execute(
-                update(demands)
-                .where(demands.c.district_id == r.district_id, demands.c.id == r.id)
-                .values(recurring=1)
-            )
+trainings = Table(
+    "trainings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("district_id", String(64), nullable=False),
+    Column("cadre", String(128), nullable=False),
+    Column("course", Text, nullable=False),
+    Column("tags", Text, nullable=False),  # JSON list of tag slugs
+    Column("hours", Float, nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("cert", String(128)),
+    Column("created_at", String(40), nullable=False),
+    *_by("created_by"),
+    ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
+)
+Index("ix_trainings_cadre", trainings.c.district_id, trainings.c.cadre)
 
+warnings = Table(
+    "warnings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("district_id", String(64), nullable=False),
+    Column("cadre", String(128), nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("from_status", String(16), nullable=False),
+    Column("to_status", String(16), nullable=False),
+    Column("reasons", Text, nullable=False),  # JSON [{code, params}]
+    Column("created_at", String(40), nullable=False),
+    Column("state", String(16), nullable=False),  # pending | confirmed | dismissed
+    Column("decided_at", String(40)),
+    *_by("decided_by"),
+    Column("note", Text),
+    ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
+)
+Index("ix_warnings_district_state", warnings.c.district_id, warnings.c.state)
 
-# version -> step taking the schema from version-1 to version (run inside one transaction);
-# a new database gets the current tables at once and skips them
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    1: lambda conn: None,  # the first tables: what create_all made before version 2
-    2: _v2,
-}
+status_changes = Table(
+    "status_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("district_id", String(64), nullable=False),
+    Column("cadre", String(128), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("from_status", String(16), nullable=False),
+    Column("to_status", String(16), nullable=False),
+    Column("warning_id", Integer),
+    Column("created_at", String(40), nullable=False),
+    *_by("created_by"),
+    Column("note", Text),
+    ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
+    ForeignKeyConstraint(["warning_id"], ["warnings.id"]),
+)
+Index("ix_status_changes_cadre", status_changes.c.district_id, status_changes.c.cadre)
 
-
-def migrate(conn: Connection) -> int:
-    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
-    meta.create(conn, checkfirst=True)
-    row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
-    found = int(row[0]) if row else 0
-    if found > SCHEMA_VERSION:
-        from matcher.store.errors import StoreError
-
-        raise StoreError(
-            f"database schema version {found} is newer than this matcher ({SCHEMA_VERSION}); "
-            "upgrade matcher"
-        )
-    if found == 0:
-        metadata.create_all(conn)
-    else:
-        for version in range(found + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[version](conn)
-    if row is None:
-        conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
-    elif found != SCHEMA_VERSION:
-        conn.execute(
-            update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
-        )
-    return found
+points = Table(
+    "points",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("district_id", String(64), nullable=False),
+    Column("cadre", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),  # earned | redeemed
+    Column("amount", Integer, nullable=False),  # redeemed entries are negative
+    Column("dispatch_id", Integer),
+    Column("reason", Text),
+    Column("day", String(10), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    *_by("created_by"),
+    ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
+    ForeignKeyConstraint(["dispatch_id"], ["dispatches.id"]),
+)
+Index("ix_points_cadre", points.c.district_id, points.c.cadre)

@@ -24,7 +24,6 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
-from matcher.store import schema as t
 from matcher.store.auth import AuthTx
 from matcher.store.cadres import CadresTx
 from matcher.store.core import (
@@ -48,6 +47,7 @@ from matcher.store.demands import DemandsTx
 from matcher.store.dispatches import DispatchesTx
 from matcher.store.districts import DistrictsTx
 from matcher.store.errors import StoreError
+from matcher.store.migrations import migrate
 from matcher.store.pool import PoolTx
 from matcher.store.probe import (
     WriteState,
@@ -114,7 +114,7 @@ class Store:
         store = cls(engine)
         try:
             with store.write() as tx:
-                t.migrate(tx.conn)
+                migrate(tx.conn)
             if writable and store.write_state() == "read-only":
                 raise StoreError(read_only_message(text))
         except OperationalError as exc:  # before the probe: no file, or WAL/migration refused

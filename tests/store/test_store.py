@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -124,8 +125,9 @@ def test_tokens_are_stored_hashed(tmp_path: Path) -> None:
 
 
 def test_migrates_a_version_1_database(tmp_path: Path) -> None:
-    """A store made before the lifecycle opens as version 2: closed demands become
-    done (completed work) or cancelled (none), and the new columns exist."""
+    """A store made before the lifecycle opens at the current version: closed demands
+    become done (completed work) or cancelled (none), the new columns exist, a cadre
+    joined on their first dispatch's day (or the migration's), the record's tables are empty."""
     import sqlite3
 
     path = tmp_path / "v1.db"
@@ -136,7 +138,8 @@ def test_migrates_a_version_1_database(tmp_path: Path) -> None:
             INSERT INTO districts VALUES ('x', 'X', NULL, NULL, '2026-01-01');
             INSERT INTO communities VALUES ('x', 'C1', '社区', '街道', 32.0, 118.7, 0);
             INSERT INTO cadres VALUES
-                ('x', 'P1', '张三', 'C1', '{}', '[]', 1, 'green', NULL, 0, 1, 0);
+                ('x', 'P1', '张三', 'C1', '{}', '[]', 1, 'green', NULL, 0, 1, 0),
+                ('x', 'P2', '李四', 'C1', '{}', '[]', 1, 'green', NULL, 1, 1, 0);
             INSERT INTO demands VALUES
                 ('x', 'D1', 'C1', 'a', '{}', '{}', '[]', 1, 3, 'closed', 0, 1, 0),
                 ('x', 'D2', 'C1', 'b', '{}', '{}', '[]', 1, 3, 'closed', 1, 1, 0),
@@ -158,7 +161,15 @@ def test_migrates_a_version_1_database(tmp_path: Path) -> None:
         assert tx.check_consistency("x") == []
         assert tx.dispatch("x", 1).created_by is None
         assert tx.demand("x", "D1").filled == 1  # completed work keeps its slot
-        assert tx.conn.exec_driver_sql("SELECT value FROM meta").scalar() == "2"
+        assert tx.conn.exec_driver_sql("SELECT value FROM meta").scalar() == str(SCHEMA_VERSION)
+        joined = dict(tx.conn.exec_driver_sql("SELECT id, joined_on FROM cadres").all())
+        assert joined["P1"] == "2026-01-01" and joined["P2"] == date.today().isoformat()
+        assert tx.conn.exec_driver_sql("SELECT hours, exempt FROM dispatches").first() == (
+            None,
+            0,
+        )
+        for table in ("trainings", "warnings", "status_changes", "points"):
+            assert tx.conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
     store.close()
 
 

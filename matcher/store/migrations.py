@@ -1,0 +1,134 @@
+"""Versioned migrations: an older database is brought to :data:`SCHEMA_VERSION` at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from matcher.store.errors import StoreError
+from matcher.store.schema import (
+    cadres,
+    demands,
+    dispatches,
+    meta,
+    metadata,
+    points,
+    status_changes,
+    trainings,
+    unavailability,
+    warnings,
+)
+
+__all__ = ["SCHEMA_VERSION", "migrate"]
+
+SCHEMA_VERSION = 3
+
+
+def _v2(conn: Connection) -> None:
+    """The lifecycle: who acted, recurring demands, unavailability; closed → done/cancelled."""
+    for table, column, kind in (
+        ("demands", "recurring", "INTEGER NOT NULL DEFAULT 0"),
+        ("proposals", "created_by", "INTEGER"),
+        ("proposals", "created_by_label", "TEXT"),
+        ("proposals", "pool_state", "VARCHAR(64)"),
+        ("declines", "created_by", "INTEGER"),
+        ("declines", "created_by_label", "TEXT"),
+        ("dispatches", "created_by", "INTEGER"),
+        ("dispatches", "created_by_label", "TEXT"),
+        ("dispatches", "closed_by", "INTEGER"),
+        ("dispatches", "closed_by_label", "TEXT"),
+    ):
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    unavailability.create(conn)
+    # a closed demand with completed work was done; one without was cancelled
+    done = select(dispatches.c.demand).where(
+        dispatches.c.district_id == demands.c.district_id,
+        dispatches.c.demand == demands.c.id,
+        dispatches.c.status == "completed",
+    )
+    conn.execute(
+        update(demands).where(demands.c.status == "closed", done.exists()).values(status="done")
+    )
+    conn.execute(update(demands).where(demands.c.status == "closed").values(status="cancelled"))
+    # before version 2 completed work freed its slot: an open demand whose completed and
+    # active work exceeds its headcount, or that one cadre served twice, was run as
+    # ongoing work, and stays so (recurring) rather than reading as over-filled
+    held: dict[tuple[str, str], list[str]] = {}
+    for r in conn.execute(
+        select(dispatches.c.district_id, dispatches.c.demand, dispatches.c.cadre).where(
+            dispatches.c.status.in_(("active", "completed"))
+        )
+    ):
+        held.setdefault((r.district_id, r.demand), []).append(r.cadre)
+    for r in conn.execute(
+        select(demands.c.district_id, demands.c.id, demands.c.headcount).where(
+            demands.c.status == "open"
+        )
+    ):
+        cadres = held.get((r.district_id, r.id), [])
+        if len(cadres) > r.headcount or len(set(cadres)) < len(cadres):
+            conn.execute(
+                update(demands)
+                .where(demands.c.district_id == r.district_id, demands.c.id == r.id)
+                .values(recurring=1)
+            )
+
+
+def _v3(conn: Connection) -> None:
+    """The growth record: outcomes on dispatches, the day a cadre joined, trainings,
+    warnings, status changes and the points ledger."""
+    for table, column, kind in (
+        ("cadres", "joined_on", "VARCHAR(10)"),
+        ("dispatches", "hours", "FLOAT"),
+        ("dispatches", "rating", "INTEGER"),
+        ("dispatches", "exempt", "INTEGER NOT NULL DEFAULT 0"),
+        ("dispatches", "exempt_reason", "TEXT"),
+        ("dispatches", "cancel_reason", "VARCHAR(32)"),
+    ):
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    for new in (trainings, warnings, status_changes, points):
+        new.create(conn)
+    # a cadre joined no later than their first dispatch; without one, the migration's day
+    first = (
+        select(func.min(func.substr(dispatches.c.created_at, 1, 10)))
+        .where(
+            dispatches.c.district_id == cadres.c.district_id,
+            dispatches.c.cadre == cadres.c.id,
+        )
+        .scalar_subquery()
+    )
+    conn.execute(update(cadres).values(joined_on=func.coalesce(first, func.current_date())))
+
+
+# version -> step taking the schema from version-1 to version (run inside one transaction);
+# a new database gets the current tables at once and skips them
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: lambda conn: None,  # the first tables: what create_all made before version 2
+    2: _v2,
+    3: _v3,
+}
+
+
+def migrate(conn: Connection) -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
+    meta.create(conn, checkfirst=True)
+    row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
+    found = int(row[0]) if row else 0
+    if found > SCHEMA_VERSION:
+        raise StoreError(
+            f"database schema version {found} is newer than this matcher ({SCHEMA_VERSION}); "
+            "upgrade matcher"
+        )
+    if found == 0:
+        metadata.create_all(conn)
+    else:
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[version](conn)
+    if row is None:
+        conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+    elif found != SCHEMA_VERSION:
+        conn.execute(
+            update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
+        )
+    return found
