@@ -36,6 +36,7 @@ from matcher.generate._core import (
     make_communities,
     make_demands,
 )
+from matcher.generate.history import History, generate_history
 from matcher.paths import SAMPLE_DISTRICT
 
 __all__ = [
@@ -44,9 +45,11 @@ __all__ = [
     "DEFAULT_TAXONOMY",
     "DEMAND_HEADER",
     "SAMPLE_SIZES",
+    "History",
     "Sizes",
     "default_communities",
     "generate_case",
+    "generate_history",
     "main",
     "sample_district",
 ]
