@@ -42,7 +42,7 @@ __all__ = ["DRIFT_DAYS", "History", "generate_history"]
 #: days over which a cadre turning unreliable drifts from normal to fully unreliable
 DRIFT_DAYS = 60
 #: work orders opened per day, on average, per 100 cadres in the pool
-ORDERS_PER_100_CADRES = 6.0
+ORDERS_PER_100_CADRES = 10.0
 #: share of dispatchable cadres made unreliable; half of them from the start
 UNRELIABLE_SHARE = 0.08
 #: share of dispatchable cadres that are simply drawn less often
