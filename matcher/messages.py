@@ -122,6 +122,7 @@ PARAM_KINDS: dict[str, str] = {
     "requires": "requirement",
     "edits": "edit",
     "rules": "rule.",
+    "warnings": "warning_rule.",
     "kind": "noun.",
     "current": "status.",
     "status": "status.",

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from matcher.errors import PolicyError, Problem
+from matcher.record.policy import RecordPolicy
 from matcher.tomlfile import read_toml
 
 __all__ = ["Policy", "Weights", "load_policy", "parse_policy"]
@@ -68,6 +69,10 @@ class Policy(BaseModel):
             "pools too big to score at once (streamed) search alternates losing up to this"
             " many score points; small pools list every alternate"
         ),
+    )
+    record: RecordPolicy = Field(
+        RecordPolicy(),
+        description="the growth record: windows, warning thresholds, points (docs/record.md)",
     )
 
 

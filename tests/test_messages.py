@@ -185,6 +185,18 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.unknown_kpi": {"kpi": "bogus", "options": ["fill_rate", "objective"]},
     "cli.bad_dask_address": {"address": "'garbage'"},
     "cli.dask_unreachable": {"address": "tcp://127.0.0.1:1", "reason": "refused"},
+    "warning.no_shows": {"count": 2, "days": 90, "limit": 2},
+    "warning.low_rating": {"rating": 2.71, "count": 6, "limit": 3.0, "min": 5},
+    "warning.hours_behind": {"hours": 40.0, "target": 98.6, "behind": 58.6, "share": 0.5},
+    "warning.stuck_yellow": {
+        "since": "2026-01-05",
+        "days": 190,
+        "limit": 183,
+        "warnings": ["no_shows", "low_rating"],
+    },
+    "points.earned": {"points": 90, "hours": 4.0, "dispatch": 7},
+    "points.overdraw": {"amount": 50, "balance": 30},
+    "points.amount_positive": {"amount": "0"},
 }
 
 #: Latin words a Chinese text may hold besides ids, slugs and units: data and commands
