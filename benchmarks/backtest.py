@@ -187,7 +187,8 @@ def render(scores: Sequence[RuleScore], history: History, step: int, seconds: fl
         f"History {history.start} – {history.as_of}: {len(history.outcomes)} outcomes, "
         f"{len(history.trainings)} trainings; {len(history.unreliable)} cadres made unreliable "
         f"({early} from the start, {len(history.unreliable) - early} mid-window), "
-        f"{len(history.low_activity)} low-activity. Replayed every {step} days "
+        f"{len(history.low_activity)} low-activity. Replayed every "
+        f"{'day' if step == 1 else f'{step} days'} "
         f"in {seconds:.1f} s.",
         "",
         "| rule | flagged | hits | precision | recall | false alarms before turning "

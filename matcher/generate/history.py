@@ -125,6 +125,9 @@ def generate_history(
 ) -> History:
     """``months`` of history for ``case`` ending on ``as_of`` (default: 2026-11-30).
 
+    The history starts the day after the same day ``months`` earlier, so twelve
+    months to 30 November run from 1 December.
+
     Every dispatch passes the case's hard rules (status, capacity, required
     levels, certs, travel) and no cadre holds more dispatches on a day than its
     capacity. Deterministic for ``seed``.
@@ -132,7 +135,7 @@ def generate_history(
     if months < 1:
         raise ValueError("months must be >= 1")
     end = as_of or date(2026, 11, 30)
-    start = _months_before(end, months)
+    start = _months_before(end, months) + timedelta(days=1)
     n_days = (end - start).days + 1
     rng = np.random.default_rng(seed)
     cadres, demands = case.cadres, case.demands

@@ -95,7 +95,7 @@ def test_no_cadre_over_capacity_on_any_day(year: History) -> None:
 
 
 def test_dispatches_only_after_joining_and_inside_the_window(year: History) -> None:
-    assert year.start == date(2025, 6, 30) and year.as_of == AS_OF
+    assert year.start == date(2025, 7, 1) and year.as_of == AS_OF
     assert all(year.joined[o.cadre] <= o.started for o in year.outcomes)
     assert all(year.start <= o.started <= o.ended <= AS_OF for o in year.outcomes)
     assert all(year.start <= t.day <= AS_OF for t in year.trainings)
