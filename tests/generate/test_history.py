@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from matcher.generate import History, generate_history
+from matcher import load_case
+from matcher.generate import History, generate_history, main
+from matcher.io import load_outcomes, load_trainings, save_history
 from matcher.record import CancelReason, Ending
 from tests.conftest import SAMPLE
 
@@ -158,3 +160,35 @@ def test_the_hidden_minority_behaves_worse(year: History) -> None:
     assert bad_rating < good_rating - 1.0
     per: Counter[str] = Counter(o.cadre for o in year.outcomes)
     assert statistics.median(per[c] for c in low) < statistics.median(per[c] for c in good) / 3
+
+
+def test_the_history_passes_the_file_rules_and_reads_back(tmp_path: Path, sample_case) -> None:  # type: ignore[no-untyped-def]
+    h = generate_history(sample_case, seed=2, months=2, as_of=AS_OF)
+    folder = save_history(tmp_path, h.outcomes, h.trainings)
+    done = load_outcomes((folder / "outcomes.csv").read_bytes(), max_hours=24)
+    assert [(r.dispatch, r.ending, r.hours, r.rating, r.ended) for _, r in done] == [
+        (o.dispatch, o.ending, o.hours, o.rating, o.ended) for o in h.outcomes
+    ]
+    trained = load_trainings(
+        (folder / "trainings.csv").read_text(encoding="utf-8"),
+        taxonomy=sample_case.taxonomy,
+        cadres={c.id for c in sample_case.cadres},
+    )
+    assert tuple(t for _, t in trained) == h.trainings
+
+
+def test_the_command_writes_a_case_and_its_history(tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    assert (
+        main([str(out), "--cadres", "40", "--demands", "15", "--seed", "5", "--history", "1"]) == 0
+    )
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "cadres.csv",
+        "communities.csv",
+        "demands.csv",
+        "outcomes.csv",
+        "trainings.csv",
+    ]
+    h = generate_history(load_case(out), seed=5, months=1)
+    assert len(load_outcomes((out / "outcomes.csv").read_bytes())) == len(h.outcomes) > 0
