@@ -252,3 +252,24 @@ def test_trainings_check_known_cadres_and_gained_certs(sample_case) -> None:  # 
     assert [(p.row, p.column, p.message) for p in err.value.problems] == [
         (2, "cadre", "unknown id")
     ]
+
+
+@given(st.lists(st.none() | st.sampled_from(OUTCOME_BAD), min_size=1, max_size=30))
+def test_every_bad_cell_of_any_file_is_reported_at_its_place(plan: list) -> None:  # type: ignore[type-arg]
+    lines, expected = [], set()
+    for k, bad in enumerate(plan):
+        good = GOOD.replace("7,", f"{k + 1},", 1)
+        if bad is None or bad[2] == "problem.exempt_reason_missing":
+            lines.append(good)
+            continue
+        column, value, code = bad
+        lines.append(_row(good, OUTCOME_COLUMNS, column, value))
+        expected.add((k + 2, column, code))
+    body = f"{HEADER}\n" + "\n".join(lines) + "\n"
+    if not expected:
+        assert len(load_outcomes(body)) == len(plan)
+        return
+    with pytest.raises(CaseError) as err:
+        load_outcomes(body)
+    assert {(p.row, p.column, p.code) for p in err.value.problems} == expected
+    assert err.value.total == len(expected)
