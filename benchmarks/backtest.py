@@ -152,7 +152,7 @@ def backtest(
                 day,
             )
             turned = history.turned.get(cadre)
-            found = evaluate(record, "green", (), pol, day)
+            found = evaluate(record, "green", (), pol)
             for s in found:
                 scores[s.rule].note(cadre, day, turned)
                 anyone.note(cadre, day, turned)
@@ -161,7 +161,7 @@ def backtest(
             if status[cadre] == "green":
                 confirm = found[:1]
             elif status[cadre] == "yellow":
-                confirm = evaluate(record, "yellow", changes[cadre], pol, day)[:1]
+                confirm = evaluate(record, "yellow", changes[cadre], pol)[:1]
             else:
                 confirm = []
             for s in confirm:

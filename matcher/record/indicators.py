@@ -39,6 +39,9 @@ __all__ = [
     "standing",
 ]
 
+#: decimals the rating means keep
+DIGITS = 9
+
 
 @dataclass(frozen=True, slots=True)
 class CadreRecord:
@@ -161,9 +164,10 @@ def cadre_record(
     rsum = sum(w * (o.rating or 0) for w, o in zip(weights, rated, strict=True))
     rating = unshrunk = None
     if rated:
-        unshrunk = rsum / wsum
         m = policy.shrinkage if district_mean is not None else 0.0
-        rating = (rsum + m * (district_mean or 0.0)) / (wsum + m)
+        # to 1e-9, so equal ratings average to exactly themselves (rules compare with <)
+        unshrunk = round(rsum / wsum, DIGITS)
+        rating = round((rsum + m * (district_mean or 0.0)) / (wsum + m), DIGITS)
 
     trained = [t for t in trainings if t.cadre == cadre and t.day <= as_of]
     certs: dict[str, date] = {}

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal, get_args
 
 from matcher.errors import Param
@@ -47,8 +47,9 @@ GREEN: Colour = "green"
 YELLOW: Colour = "yellow"
 RED: Colour = "red"
 
-#: what a rule's check returns: the reason's params when it fires, else None
-Check = Callable[[CadreRecord, RecordPolicy, "date | None"], "dict[str, Param] | None"]
+#: a rule's check of (record, policy, days yellow so far or None): the reason's params
+#: when it fires, else None
+Check = Callable[[CadreRecord, RecordPolicy, "int | None"], "dict[str, Param] | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,21 +84,21 @@ class WarningRule:
     check: Check
 
 
-def _no_shows(r: CadreRecord, p: RecordPolicy, _since: date | None) -> dict[str, Param] | None:
+def _no_shows(r: CadreRecord, p: RecordPolicy, _yellow: int | None) -> dict[str, Param] | None:
     limit = p.warnings.no_shows
     if r.no_shows_recent < limit:
         return None
     return {"count": r.no_shows_recent, "days": p.recent_days, "limit": limit}
 
 
-def _low_rating(r: CadreRecord, p: RecordPolicy, _since: date | None) -> dict[str, Param] | None:
+def _low_rating(r: CadreRecord, p: RecordPolicy, _yellow: int | None) -> dict[str, Param] | None:
     w = p.warnings
     if r.rating is None or r.ratings < w.min_ratings or not r.rating < w.low_rating:
         return None
     return {"rating": r.rating, "count": r.ratings, "limit": w.low_rating, "min": w.min_ratings}
 
 
-def _hours_behind(r: CadreRecord, p: RecordPolicy, _since: date | None) -> dict[str, Param] | None:
+def _hours_behind(r: CadreRecord, p: RecordPolicy, _yellow: int | None) -> dict[str, Param] | None:
     w = p.warnings
     target = r.hours_target_to_date
     if r.year_days < w.hours_grace_days or target <= 0:
@@ -120,14 +121,14 @@ def _yellow_rules_firing(r: CadreRecord, p: RecordPolicy) -> list[str]:
     ]
 
 
-def _stuck_yellow(r: CadreRecord, p: RecordPolicy, since: date | None) -> dict[str, Param] | None:
-    if since is None:
+def _stuck_yellow(r: CadreRecord, p: RecordPolicy, days: int | None) -> dict[str, Param] | None:
+    if days is None:
         return None
-    days = (r.as_of - since).days
     still = _yellow_rules_firing(r, p)
     if days < p.warnings.stuck_days or not still:
         return None
     limit = p.warnings.stuck_days
+    since = r.as_of - timedelta(days=days)
     return {"since": since.isoformat(), "days": days, "limit": limit, "warnings": still}
 
 
@@ -169,7 +170,10 @@ RULES: tuple[WarningRule, ...] = (
 
 
 def yellow_since(changes: Sequence[StatusChange], cadre: str, as_of: date) -> date | None:
-    """The day of the last confirmed change of ``cadre`` to yellow, if it is still in force."""
+    """The day of the last confirmed change of ``cadre`` to yellow, if it is still in force.
+
+    Changes of one day count in the order given (the store lists them as decided).
+    """
     mine = sorted((c for c in changes if c.cadre == cadre and c.day <= as_of), key=lambda c: c.day)
     if not mine or mine[-1].status != YELLOW:
         return None
@@ -181,21 +185,20 @@ def evaluate(
     current: Colour | str,
     changes: Sequence[StatusChange],
     policy: RecordPolicy,
-    as_of: date | None = None,
 ) -> list[Suggestion]:
     """Every suggestion the rules make for a cadre of status ``current`` (often none).
 
     ``changes`` are the confirmed status changes (for how long a cadre has been
-    yellow); ``as_of`` defaults to the record's day. A cadre already at a rule's
-    suggested colour, or at another than the colour it applies to, gets nothing from it.
+    yellow, counted to the record's day). A cadre at another colour than the one a
+    rule applies to gets nothing from it.
     """
-    day = record.as_of if as_of is None else as_of
-    since = yellow_since(changes, record.cadre, day) if current == YELLOW else None
+    since = yellow_since(changes, record.cadre, record.as_of) if current == YELLOW else None
+    days = None if since is None else (record.as_of - since).days
     out = []
     for rule in RULES:
         if rule.from_status != current:
             continue
-        params = rule.check(record, policy, since)
+        params = rule.check(record, policy, days)
         if params is not None:
             out.append(
                 Suggestion(record.cadre, rule.from_status, rule.to_status, rule.code, params)
