@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from matcher.geo import distance_matrix
 from matcher.model import Case, Demand, Status
-from matcher.record import CancelReason, Ending, Outcome, StatusChange, Training
+from matcher.record import CancelReason, Ending, Outcome, RecordPolicy, StatusChange, Training
 
 __all__ = ["DRIFT_DAYS", "History", "generate_history"]
 
@@ -48,7 +48,7 @@ UNRELIABLE_SHARE = 0.08
 #: share of dispatchable cadres that are simply drawn less often
 LOW_ACTIVITY_SHARE = 0.10
 #: an outcome's hours never exceed this (the policy's default maximum)
-MAX_HOURS = 24.0
+MAX_HOURS: float = RecordPolicy().max_hours
 
 _EXEMPT_REASONS = (
     "首次尝试线上议事，流程安排不当，已复盘整改",

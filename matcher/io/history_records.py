@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from matcher.io.records import parse_slugs
 from matcher.model import id_problem
-from matcher.record import CancelReason, Ending
+from matcher.record import CancelReason, Ending, RecordPolicy
 from matcher.tags import Taxonomy
 
 __all__ = [
@@ -31,9 +31,9 @@ __all__ = [
 ]
 
 
-#: an outcome's or a training's hours never exceed this unless the caller says otherwise
-#: (the policy's maximum, passed in the validation context as ``max_hours``)
-DEFAULT_MAX_HOURS = 24.0
+#: an outcome's or a training's hours never exceed this unless the caller passes the
+#: district policy's own maximum (in the validation context as ``max_hours``)
+DEFAULT_MAX_HOURS: float = RecordPolicy().max_hours
 _YES = frozenset({"yes", "y", "true", "1", "是"})
 _NO = frozenset({"", "no", "n", "false", "0", "否"})
 
