@@ -83,7 +83,8 @@ def _validate(
     out: list[tuple[int, R]] = []
     for line, row in rows:
         try:
-            out.append((line, model.model_validate(row, context=context)))
+            here = {**context, "suggest": log.wants(file, line)}  # hints only where listed
+            out.append((line, model.model_validate(row, context=here)))
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 column = str(err["loc"][0]) if err["loc"] else None
@@ -114,6 +115,7 @@ def _unknown(
 ) -> None:
     if known is None:
         return
+    known = known if isinstance(known, set | frozenset) else set(known)
     for line, value in found:
         if value not in known:
             log.add(Problem(file, "unknown id", row=line, column=column, value=str(value)))
