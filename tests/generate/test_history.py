@@ -20,9 +20,9 @@ from matcher import load_case
 from matcher.generate import History, generate_history, main
 from matcher.io import load_outcomes, load_trainings, save_history
 from matcher.record import CancelReason, Ending
-from tests.conftest import SAMPLE
 
 AS_OF = date(2026, 6, 30)
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample-district"
 
 
 def _rows(name: str, folder: Path = SAMPLE) -> dict[str, dict[str, str]]:
