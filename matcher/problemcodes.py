@@ -162,6 +162,10 @@ _HINTS: dict[str, list[_Rule]] = {
         ),
     ],
     "hint.pass_district": [(re.compile(r"pass --district ID"), _none)],
+    "hint.date_format": [(_fixed("write it as 2026-03-01"), _none)],
+    "hint.exempt_reason": [(re.compile(r"say what new approach was tried"), _none)],
+    "hint.training_tags": [(re.compile(r"tags separated by ';'"), _none)],
+    "hint.cert_row": [(_fixed("a row per cert gained"), _none)],
 }
 
 

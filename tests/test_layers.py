@@ -45,7 +45,10 @@ FACE_PACKAGES: dict[str, frozenset[str]] = {
     # benchmarks/: synthetic cases come from generate; the harness measures the
     # solver alone (OR-Library instances) and the pair stream's scan alone, so it
     # uses those two packages' front doors (never their modules).
-    "benchmarks": frozenset({"matcher.generate", "matcher.solver", "matcher.stream"}),
+    # The backtest replays a generated history through the record's warning rules.
+    "benchmarks": frozenset(
+        {"matcher.generate", "matcher.solver", "matcher.stream", "matcher.record"}
+    ),
 }
 
 #: the faces, as folders under the repository root

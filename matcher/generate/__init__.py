@@ -5,7 +5,9 @@ project, yet the engine needs realistic inputs — specialised cadres, rare
 certificates, travel limits, demand hot spots in old-housing areas — at every
 size from a unit test to a city (100,000 cadres). This package writes such a
 folder (``communities.csv``, ``cadres.csv``, ``demands.csv``) from one seed;
-the same seed always gives byte-identical files.
+the same seed always gives byte-identical files. :func:`generate_history` adds
+months of dispatch history for a case (``--history MONTHS`` writes it as
+``outcomes.csv`` and ``trainings.csv``).
 
 Example:
     >>> import tempfile
@@ -36,6 +38,8 @@ from matcher.generate._core import (
     make_communities,
     make_demands,
 )
+from matcher.generate.history import History, generate_history
+from matcher.io import load_case, save_history
 from matcher.paths import SAMPLE_DISTRICT
 
 __all__ = [
@@ -44,9 +48,11 @@ __all__ = [
     "DEFAULT_TAXONOMY",
     "DEMAND_HEADER",
     "SAMPLE_SIZES",
+    "History",
     "Sizes",
     "default_communities",
     "generate_case",
+    "generate_history",
     "main",
     "sample_district",
 ]
@@ -123,6 +129,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=SAMPLE_SIZES["seed"])
     parser.add_argument("--taxonomy", type=Path, default=None, help="taxonomy TOML")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        metavar="MONTHS",
+        help="also write MONTHS of dispatch history (outcomes.csv, trainings.csv)",
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
@@ -134,6 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=args.seed,
             taxonomy_path=args.taxonomy,
         )
+        if args.history:
+            history = generate_history(load_case(out), seed=args.seed, months=args.history)
+            save_history(out, history.outcomes, history.trainings)
     except OSError as exc:
         where = exc.filename or args.out
         print(f"error: cannot write the case to {where}: {exc.strerror}", file=sys.stderr)

@@ -1,5 +1,8 @@
 """Pydantic records for one CSV row each: the only place row values are parsed.
 
+(The growth record's files, ``outcomes.csv`` and ``trainings.csv``, have theirs
+in :mod:`matcher.io.history_records`.)
+
 Validators raise ``ValueError`` with a message that says what is allowed, so the
 loader can report ``file, row, column, value, fix`` without guessing.
 """

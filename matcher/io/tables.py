@@ -83,10 +83,13 @@ def decode(name: str, raw: bytes, log: ProblemLog) -> str | None:
         return None
 
 
-def read_rows(name: str, text: str, log: ProblemLog) -> Rows | None:
+def read_rows(
+    name: str, text: str, log: ProblemLog, columns: tuple[str, ...] | None = None
+) -> Rows | None:
     """The data rows of ``text`` with their 1-based line numbers, cells trimmed and
-    unescaped; None (after logging why) when the header makes the file unusable."""
-    expected = COLUMNS[name]
+    unescaped; None (after logging why) when the header makes the file unusable.
+    ``columns`` are the expected ones (default: the case file ``name``'s)."""
+    expected = COLUMNS[name] if columns is None else columns
     text = text.removeprefix("\ufeff")
     if not text.strip():
         log.add(
