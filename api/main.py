@@ -31,9 +31,11 @@ from api.routes import (
     jobs,
     messages,
     proposals,
+    record,
     scenarios,
     taxonomy,
     tokens,
+    warnings,
 )
 from api.settings import Settings
 from api.warm import WarmPlans
@@ -166,6 +168,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         proposals,
         jobs,
         dispatches,
+        record,
+        warnings,
         tokens,
         scenarios,
         messages,

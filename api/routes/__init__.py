@@ -8,8 +8,10 @@ from api.routes import (
     districts,
     health,
     proposals,
+    record,
     taxonomy,
     tokens,
+    warnings,
 )
 
 __all__ = [
@@ -20,6 +22,8 @@ __all__ = [
     "districts",
     "health",
     "proposals",
+    "record",
     "taxonomy",
     "tokens",
+    "warnings",
 ]

@@ -70,6 +70,17 @@ from api.schemas.proposals import (
     RejectResult,
     UnavailablePublic,
 )
+from api.schemas.record import (
+    CertGained,
+    RecordPublic,
+    TrainingCreate,
+    TrainingPublic,
+    TrainingsImported,
+    TrainingsPublic,
+    WarningDecide,
+    WarningPublic,
+    WarningsPublic,
+)
 from api.schemas.service import (
     CategoryPublic,
     Health,
@@ -97,6 +108,7 @@ __all__ = [
     "CadreUpdate",
     "CadresPublic",
     "CategoryPublic",
+    "CertGained",
     "CommunitiesPublic",
     "CommunityCreate",
     "CommunityPublic",
@@ -132,6 +144,7 @@ __all__ = [
     "ProposalStatus",
     "ProposalSummary",
     "ProposalsPublic",
+    "RecordPublic",
     "RejectRequest",
     "RejectResult",
     "ReplaceBody",
@@ -144,7 +157,14 @@ __all__ = [
     "TokenCreated",
     "TokenPublic",
     "TokensPublic",
+    "TrainingCreate",
+    "TrainingPublic",
+    "TrainingsImported",
+    "TrainingsPublic",
     "Unavailability",
     "UnavailablePublic",
     "UnavailableRequest",
+    "WarningDecide",
+    "WarningPublic",
+    "WarningsPublic",
 ]

@@ -38,6 +38,7 @@ def add_outcome(
     rating: int | None = None,
     exempt: bool = False,
     cancel_reason: str | None = None,
+    district: str = "x",
 ) -> int:
     """One ended dispatch of ``cadre`` on ``demand`` (created and closed at noon, Beijing time)."""
     stamp = f"{ended.isoformat()}T04:00:00.000+00:00"
@@ -46,9 +47,10 @@ def add_outcome(
             text(
                 "INSERT INTO dispatches (district_id, cadre, demand, score, status, created_at,"
                 " closed_at, hours, rating, exempt, exempt_reason, cancel_reason)"
-                " VALUES ('x', :c, :d, 1.0, :s, :t, :t, :h, :r, :e, :er, :cr)"
+                " VALUES (:district, :c, :d, 1.0, :s, :t, :t, :h, :r, :e, :er, :cr)"
             ),
             {
+                "district": district,
                 "c": cadre,
                 "d": demand,
                 "s": status,
