@@ -23,7 +23,7 @@ from matcher.cli.common import err, fail, user_errors
 if TYPE_CHECKING:
     from matcher.store import Store
 
-__all__ = ["register"]
+__all__ = ["DEFAULT_DB", "DbOpt", "open_store", "register"]
 
 DbOpt = Annotated[
     Path, typer.Option("--db", help="SQLite database file (created and migrated if missing)")
@@ -56,6 +56,11 @@ def _open(db: Path, *, writable: bool = True) -> Store:
         raise fail(
             f"--db {db}: cannot open the database ({getattr(exc, 'orig', None) or exc})"
         ) from None
+
+
+def open_store(db: Path, *, writable: bool = True) -> Store:
+    """Open ``--db`` for a command of another module (exit 2 with a message if it cannot)."""
+    return _open(db, writable=writable)
 
 
 def serve(
