@@ -154,8 +154,8 @@ def cadre_terms(case: Case) -> dict[str, FloatArray]:
     one value per cadre in case order, rounded to the score's 4 places.
 
     Why a function of its own: these terms do not depend on the demand, so the
-    engines add their sum as one per-cadre offset, and explanations can show
-    each one by name.
+    engines add their sum as one per-cadre offset, while breakdowns list each
+    one by name.
 
     Example:
         >>> from matcher import load_case

@@ -106,6 +106,14 @@ def test_dense_and_streamed_agree_term_by_term(case: Case) -> None:
         assert tuple(a.breakdown) == terms
         if (a.demand, a.cadre) in on_dense:
             assert a.breakdown == on_dense[a.demand, a.cadre]
+    if {(a.demand, a.cadre) for a in big.assignments} == set(on_dense):
+        # the same plan: the same reasons (the streamed ones count in the compiled loop)
+        assert big.unfilled == dense.unfilled
+        within = case.policy.alternatives_within
+        for a, b in zip(big.assignments, dense.assignments, strict=True):
+            assert [(x.cadre, x.loss, x.score) for x in a.alternatives] == [
+                (x.cadre, x.loss, x.score) for x in b.alternatives if x.loss < within
+            ]
 
 
 @shared
@@ -201,3 +209,16 @@ def test_what_if_and_explanations_run_with_the_terms(sample_case: Case) -> None:
     assert cmp.base.objective == p.objective
     assert cmp.result.objective > p.objective  # dropping a penalty can only raise the optimum
     assert "recent_load" not in cmp.result.assignments[0].breakdown
+
+
+def test_the_documented_policy_toml_is_the_default() -> None:
+    import tomllib
+    from pathlib import Path
+
+    from matcher import parse_policy
+
+    doc = (Path(__file__).parent.parent / "docs" / "scoring.md").read_text(encoding="utf-8")
+    block = doc.split("A full `policy.toml` with the defaults")[1].split("```toml\n")[1]
+    data = tomllib.loads(block.split("```")[0])
+    assert set(data["weights"]) == set(Weights.model_fields)  # every weight shown
+    assert parse_policy(data) == Policy()
