@@ -222,3 +222,17 @@ def test_the_documented_policy_toml_is_the_default() -> None:
     data = tomllib.loads(block.split("```")[0])
     assert set(data["weights"]) == set(Weights.model_fields)  # every weight shown
     assert parse_policy(data) == Policy()
+
+
+def test_a_changed_record_is_not_proposed_warm_from_the_old_one(sample_case: Case) -> None:
+    from matcher.warm.proposals import WarmProposals
+
+    w = Weights(reliability=5.0, hours_behind=2.0, recent_load=1.0)
+    case = replace(sample_case, policy=Policy(weights=w))
+    busy = {c.id: Standing(rating=1.5, hours_recent=400.0) for c in case.cadres[::2]}
+    warm = WarmProposals(engine="streamed")
+    first = warm.propose(case)
+    again = warm.propose(replace(case, standing=busy))
+    assert not warm.was_warm
+    want = propose(replace(case, standing=busy), engine="dense")
+    assert again.objective == want.objective != first.objective
