@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import TypeAlias
 
@@ -149,6 +149,11 @@ def _finite(x: float | None, neutral: float) -> float:
     return neutral if x is None or not math.isfinite(x) else float(x)
 
 
+def _rounded(x: npt.ArrayLike) -> FloatArray:
+    """A term's values on the score's 4-decimal grid (and no ``-0.0``)."""
+    return np.asarray(np.round(np.asarray(x, np.float64), DECIMALS) + 0.0, np.float64)
+
+
 def cadre_terms(case: Case) -> dict[str, FloatArray]:
     """Each per-cadre term of the active ones (``status`` and the record terms),
     one value per cadre in case order, rounded to the score's 4 places.
@@ -166,23 +171,29 @@ def cadre_terms(case: Case) -> dict[str, FloatArray]:
     cadres = case.cadres
     none = Standing()
     rec = [case.standing.get(c.id, none) for c in cadres]
-    yellow = np.array([c.status is Status.YELLOW for c in cadres], dtype=bool)
-    raw = {
-        "status": np.where(yellow, -w.yellow, 0.0),
-        "reliability": w.reliability
-        * (np.clip([_finite(s.rating, 3.0) for s in rec], 1.0, 5.0) - 3.0)
-        / 2.0,
-        "hours_behind": w.hours_behind
-        * np.clip([_finite(s.hours_behind, 0.0) for s in rec], 0.0, HOURS_UNIT)
-        / HOURS_UNIT,
-        "recent_load": -w.recent_load
-        * np.clip([_finite(s.hours_recent, 0.0) for s in rec], 0.0, RECENT_HOURS_CAP)
-        / HOURS_UNIT,
+
+    def figure(get: Callable[[Standing], float | None], neutral: float) -> FloatArray:
+        return np.array([_finite(get(s), neutral) for s in rec], np.float64)
+
+    raw: dict[str, Callable[[], FloatArray]] = {
+        "reliability": lambda: (
+            w.reliability * (np.clip(figure(lambda s: s.rating, 3.0), 1.0, 5.0) - 3.0) / 2.0
+        ),
+        "hours_behind": lambda: (
+            w.hours_behind
+            * np.clip(figure(lambda s: s.hours_behind, 0.0), 0.0, HOURS_UNIT)
+            / HOURS_UNIT
+        ),
+        "recent_load": lambda: (
+            -w.recent_load
+            * np.clip(figure(lambda s: s.hours_recent, 0.0), 0.0, RECENT_HOURS_CAP)
+            / HOURS_UNIT
+        ),
     }
-    terms = ("status", *active_terms(case.policy)[len(BASE_TERMS) :])
-    out: dict[str, FloatArray] = {}
-    for t in terms:
-        out[t] = np.asarray(np.round(np.asarray(raw[t], np.float64), DECIMALS) + 0.0, np.float64)
+    yellow = np.array([c.status is Status.YELLOW for c in cadres], dtype=bool)
+    out = {"status": _rounded(np.where(yellow, -w.yellow, 0.0))}
+    for t in active_terms(case.policy)[len(BASE_TERMS) :]:  # only the terms scored
+        out[t] = _rounded(raw[t]())
     return out
 
 
