@@ -30,7 +30,7 @@ from matcher.store.rows import (
     TokenRow,
     UnavailableRow,
 )
-from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token
+from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token, today
 
 __all__ = [
     "ROLES",
@@ -65,4 +65,5 @@ __all__ = [
     "hash_token",
     "plan_import",
     "plan_outcomes",
+    "today",
 ]

@@ -48,6 +48,7 @@ from matcher.store.dispatches import DispatchesTx
 from matcher.store.districts import DistrictsTx
 from matcher.store.errors import StoreError
 from matcher.store.migrations import migrate
+from matcher.store.past import PastTx
 from matcher.store.pool import PoolTx
 from matcher.store.probe import (
     WriteState,
@@ -177,7 +178,17 @@ def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-class Tx(DecisionsTx, ProposalsTx, DemandsTx, CadresTx, PoolTx, DispatchesTx, DistrictsTx, AuthTx):
+class Tx(
+    PastTx,
+    DecisionsTx,
+    ProposalsTx,
+    DemandsTx,
+    CadresTx,
+    PoolTx,
+    DispatchesTx,
+    DistrictsTx,
+    AuthTx,
+):
     """Operations inside one transaction. Ids are strings; unknown ones raise NotFoundError.
 
     The methods live by concern in the mixins this module imports (see
