@@ -34,9 +34,11 @@ from api.routes import (
     outcomes,
     points,
     proposals,
+    record,
     scenarios,
     taxonomy,
     tokens,
+    warnings,
 )
 from api.settings import Settings
 from api.warm import WarmPlans
@@ -197,6 +199,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         dispatches,
         outcomes,
         points,
+        record,
+        warnings,
         tokens,
         scenarios,
         messages,

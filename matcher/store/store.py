@@ -58,6 +58,8 @@ from matcher.store.probe import (
     write_state,
 )
 from matcher.store.proposals import ProposalsTx
+from matcher.store.trainings import TrainingsTx
+from matcher.store.warnings import WarningsTx
 
 __all__ = [
     "CLOSED_NOTE",
@@ -180,6 +182,8 @@ def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
 
 class Tx(
     PastTx,
+    WarningsTx,
+    TrainingsTx,
     DecisionsTx,
     ProposalsTx,
     DemandsTx,
