@@ -14,6 +14,7 @@ from matcher.store.errors import (
 )
 from matcher.store.imports import ImportPlan, apply_import, plan_import
 from matcher.store.migrations import SCHEMA_VERSION
+from matcher.store.outcome_import import OutcomePlan, apply_outcomes, plan_outcomes
 from matcher.store.rows import (
     AwayRow,
     CadreRow,
@@ -21,6 +22,7 @@ from matcher.store.rows import (
     DemandRow,
     DispatchRow,
     DistrictRow,
+    PointsRow,
     ProposalHead,
     ProposalRow,
     ProposalSummaryRow,
@@ -32,7 +34,7 @@ from matcher.store.rows import (
     UnavailableRow,
     WarningRow,
 )
-from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token
+from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token, today
 
 __all__ = [
     "ROLES",
@@ -49,6 +51,8 @@ __all__ = [
     "IdempotencyError",
     "ImportPlan",
     "NotFoundError",
+    "OutcomePlan",
+    "PointsRow",
     "PoolChanged",
     "ProposalHead",
     "ProposalRow",
@@ -65,6 +69,9 @@ __all__ = [
     "UnavailableRow",
     "WarningRow",
     "apply_import",
+    "apply_outcomes",
     "hash_token",
     "plan_import",
+    "plan_outcomes",
+    "today",
 ]

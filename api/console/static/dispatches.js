@@ -8,6 +8,7 @@ import { actor } from './proposal.js';
 import { confirmDialog, guarded } from './ui.js';
 
 const STATUSES = ['active', 'completed', 'cancelled', 'no_show', 'all'];
+const CANCEL_REASONS = ['cadre_unavailable', 'no_show', 'community_withdrew', 'duplicate', 'other'];
 
 export async function renderDispatches() {
   const q = S.dispFilter === 'all' ? '' : `?status=${S.dispFilter}`;
@@ -37,7 +38,12 @@ export async function renderDispatches() {
   view.innerHTML = `<div class="head"><h2 id="di-h">${esc(t('di_h'))}</h2>
       <label>${esc(t('status'))} <select id="dfilter">${STATUSES.map((s) =>
         `<option value="${s}"${s === S.dispFilter ? ' selected' : ''}>${esc(s === 'all' ? t('all_states') : st(s))}</option>`).join('')}</select></label>
-      ${w ? `<label>${esc(t('note'))} <input id="dnote" type="text" maxlength="500"></label>` : ''}</div>
+      ${w ? `<label>${esc(t('note'))} <input id="dnote" type="text" maxlength="500"></label>
+      <label>${esc(t('hours_in'))} <input id="dhours" type="number" min="0.5" step="0.5" value="2"></label>
+      <label>${esc(t('rating_in'))} <select id="drating"><option value="">–</option>${[1, 2, 3, 4, 5].map((r) =>
+        `<option value="${r}">${r}</option>`).join('')}</select></label>
+      <label>${esc(t('cancel_reason'))} <select id="dreason">${CANCEL_REASONS.map((r) =>
+        `<option value="${r}"${r === 'other' ? ' selected' : ''}>${esc(t('cr_' + r))}</option>`).join('')}</select></label>` : ''}</div>
     ${rows.length ? `<p class="hint">${esc(t('shown', rows.length, rows.length))}</p>
       <div class="scroll fill">${table('dispatches', cols, rows)}</div>` : `<p class="hint">${esc(t('no_dispatches'))}</p>`}`;
 }
@@ -48,7 +54,15 @@ async function closeDispatch(id, how) {
     if (!await confirmDialog(t('confirm_cancel', id, x?.demand ?? '', cadreLabel(x?.cadre ?? '')), t('confirm_yes_cancel'))) return;
   }
   const note = $('#dnote')?.value.trim();
-  await write(dpath(`/dispatches/${id}/${how}`), 'POST', note ? { note } : {});
+  const body = note ? { note } : {};
+  if (how === 'complete') {
+    // the outcome: service hours (required), the community's rating (optional)
+    body.hours = Number($('#dhours')?.value || 0);
+    const rating = $('#drating')?.value;
+    if (rating) body.rating = Number(rating);
+  }
+  if (how === 'cancel') body.reason = $('#dreason')?.value || 'other';
+  await write(dpath(`/dispatches/${id}/${how}`), 'POST', body);
   await reloadPool();
   await renderDispatches(); // the same filter: the list the dispatcher was working through
   setStatus(t({ complete: 'completed_n', cancel: 'cancelled_n', 'no-show': 'no_show_n' }[how], id));
