@@ -192,3 +192,27 @@ def test_the_snapshot_carries_standing_only_when_a_record_term_weighs(store: Sto
     assert (p1.rating, p1.hours_recent, p1.hours_behind) == (2.0, 6.0, rec.hours_behind)
     assert set(snap.case.standing) == {c.id for c in snap.case.cadres}
     assert snap.case.standing["P4"].rating is None
+
+
+def test_one_record_reads_the_same_as_the_whole_district(tmp_path: Path) -> None:
+    """A cadre's record alone (the district's mean rating as one SQL aggregate, read after
+    every outcome) equals the one computed for every cadre at once from the whole history
+    (the mean by :func:`matcher.record.district_mean_rating`), on a generated past."""
+    from matcher import load_case
+    from matcher.generate import generate_history
+    from tests.paths import SAMPLE
+
+    case = load_case(SAMPLE)
+    end = date(2026, 11, 30)
+    store = Store.open(tmp_path / "past.db")
+    with store.write() as tx:
+        tx.import_case("g", case)
+        tx.load_history("g", generate_history(case, seed=3, months=3, as_of=end))
+    with store.read() as tx:
+        for day in (end, end - timedelta(days=40)):
+            every = tx.records("g", day)
+            rated = [c for c, r in every.items() if r.ratings][:12]
+            assert rated
+            for cid in rated:
+                assert tx.record("g", cid, day) == every[cid]
+    store.close()
