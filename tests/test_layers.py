@@ -77,6 +77,7 @@ DOMAIN = (
 ENGINE = (
     "matcher.rules",
     "matcher.scoring",
+    "matcher.loadcost",
     "matcher.constraints",
     "matcher.dense",
     "matcher.stream",
