@@ -166,3 +166,13 @@ def test_warm_proposals_solve_it_cold_and_the_replanner_says_no(sample_case: Cas
     assert warm.propose(sample_case, pol).objective == cold.objective
     with pytest.raises(InputError):
         Replanner(sample_case, pol)
+
+
+def test_what_if_pricing_refuses_a_load_cost(sample_case: Case) -> None:
+    from matcher.whatif import shortage, unfilled_counterfactuals
+
+    case = sample_case.with_policy(Policy.model_validate({"fairness": {"load_step": 1.0}}))
+    with pytest.raises(InputError):
+        shortage(case)
+    with pytest.raises(InputError):
+        unfilled_counterfactuals(case, propose(case))
