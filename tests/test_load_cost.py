@@ -176,3 +176,19 @@ def test_what_if_pricing_refuses_a_load_cost(sample_case: Case) -> None:
         shortage(case)
     with pytest.raises(InputError):
         unfilled_counterfactuals(case, propose(case))
+
+
+def test_active_dispatches_do_not_take_slots_of_the_plan(sample_case: Case) -> None:
+    """``used_capacity`` only shrinks what is left: the plan's first slot is free again."""
+    pol = Policy.model_validate({"fairness": {"load_step": 2.0}})
+    busy = {c.id: 1 for c in sample_case.cadres if c.capacity >= 2}
+    less = replace(
+        sample_case,
+        cadres=tuple(
+            replace(c, capacity=c.capacity - busy.get(c.id, 0)) for c in sample_case.cadres
+        ),
+    )
+    for engine in ("dense", "streamed"):
+        got = propose(sample_case, pol, used_capacity=busy, engine=engine)  # type: ignore[arg-type]
+        want = propose(less, pol, engine=engine)  # type: ignore[arg-type]
+        assert got.certified and got.objective == want.objective
