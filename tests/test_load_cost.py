@@ -192,3 +192,16 @@ def test_active_dispatches_do_not_take_slots_of_the_plan(sample_case: Case) -> N
         got = propose(sample_case, pol, used_capacity=busy, engine=engine)  # type: ignore[arg-type]
         want = propose(less, pol, engine=engine)  # type: ignore[arg-type]
         assert got.certified and got.objective == want.objective
+
+
+def test_unfilled_reasons_name_the_load_cost_in_both_engines(sample_case: Case) -> None:
+    pol = Policy.model_validate({"fairness": {"load_step": 60.0}})
+    dense = propose(sample_case, pol, engine="dense")
+    big = propose(sample_case, pol, engine="streamed")
+    assert big.unfilled == dense.unfilled
+    named = [u for u in dense.unfilled if any(m.code == "unfilled.load_cost" for m in u.why)]
+    assert len(named) == 6
+    # off, no demand is ever explained by it
+    assert not any(
+        m.code == "unfilled.load_cost" for u in propose(sample_case).unfilled for m in u.why
+    )

@@ -41,6 +41,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "unfilled.withdrawn": {"count": 2, "only": 1},
     "unfilled.on_leave": {"count": 1},
     "unfilled.weak": {"count": 3},
+    "unfilled.load_cost": {"count": 2},
     "fix.level_without": {
         "name": "张三",
         "cadre": "P1",
