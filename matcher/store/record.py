@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from matcher import Case
+from matcher import RECORD_TERMS, Case, active_terms
 from matcher.record import (
     CadreRecord,
     CancelReason,
@@ -164,8 +164,7 @@ class RecordTx(CadresTx):
         when a record term of the policy weighs anything (else none: the default costs
         nothing). The snapshot reads the case through here, so proposals see it too."""
         case = super().case(district, include_closed=include_closed)
-        w = case.policy.weights
-        if not (w.reliability or w.hours_behind or w.recent_load):
+        if not set(active_terms(case.policy)) & set(RECORD_TERMS):
             return case
         records = self.records(district)
         return replace(case, standing={cid: standing(r) for cid, r in records.items()})

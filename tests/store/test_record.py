@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from matcher import Cadre, InputError, Status
+from matcher import RECORD_TERMS, Cadre, InputError, Status
 from matcher.store import ConflictError, Store
 from matcher.store.core import today
 from tests.store.history import add_outcome, tiny_store
@@ -176,14 +176,17 @@ def test_a_stale_warning_cannot_be_confirmed(fresh: Store) -> None:
     assert exc.value.code == "conflict.warning_stale"
 
 
-def test_the_snapshot_carries_standing_only_when_a_record_term_weighs(store: Store) -> None:
+@pytest.mark.parametrize("term", RECORD_TERMS)
+def test_the_snapshot_carries_standing_only_when_a_record_term_weighs(
+    store: Store, term: str
+) -> None:
     add_outcome(store, "P1", "D1", today() - timedelta(days=5), hours=6, rating=2)
     with store.read() as tx:
         assert tx.snapshot("x").case.standing == {}  # the default policy: nothing read
     with store.write() as tx:
         tx.conn.execute(
             text("UPDATE districts SET policy_toml = :p"),
-            {"p": "[weights]\nreliability = 2.0\n"},
+            {"p": f"[weights]\n{term} = 2.0\n"},
         )
     with store.read() as tx:
         snap = tx.snapshot("x")
