@@ -86,6 +86,7 @@ ENGINE = (
     "matcher.rules",
     "matcher.scoring",
     "matcher.loadcost",
+    "matcher.terms",
     "matcher.constraints",
     "matcher.dense",
     "matcher.stream",

@@ -14,9 +14,9 @@ import numba
 import numpy as np
 
 from matcher.rules import COMPILED, Rule
-from matcher.scoring import DECIMALS
 from matcher.solver import SCALE
 from matcher.stream.bestk import offer
+from matcher.terms import DECIMALS
 
 __all__ = ["ROUND", "scan_block"]
 
