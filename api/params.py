@@ -13,12 +13,24 @@ from fastapi import Depends, Path, Query
 from api.deps import Access, access
 from matcher import ID_MAX_LENGTH, ID_PATTERN
 
-__all__ = ["IdFilter", "ItemId", "Limit", "Offset", "Proposer", "Reader", "RowId", "Writer"]
+__all__ = [
+    "Admin",
+    "IdFilter",
+    "ItemId",
+    "Limit",
+    "Offset",
+    "Proposer",
+    "Reader",
+    "RowId",
+    "Writer",
+]
 
 #: the caller, cleared to read, propose or write in the path's district
 Reader = Annotated[Access, Depends(access("read"))]
 Proposer = Annotated[Access, Depends(access("propose"))]
 Writer = Annotated[Access, Depends(access("write"))]
+#: the caller, cleared for an admin's act in the path's district (redeeming points)
+Admin = Annotated[Access, Depends(access("admin"))]
 #: a community's, cadre's or demand's id in a path (the ids of case files)
 ItemId = Annotated[str, Path(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]
 #: a number the store gave: a proposal's, dispatch's or token's id in a path

@@ -196,6 +196,9 @@ EXAMPLES: dict[str, dict[str, object]] = {
     },
     "points.earned": {"points": 90, "hours": 4.0, "dispatch": 7},
     "points.overdraw": {"amount": 50, "balance": 30},
+    "outcome.invalid": {"dispatch": 7},
+    "problem.dispatch_ended": {"status": "completed"},
+    "conflict.outcomes_moved": {"count": 2},
     "points.amount_positive": {"amount": "0"},
 }
 

@@ -114,12 +114,16 @@ def delete_demand(a: Writer, demand: DemandId, store: StoreDep) -> Response:
 @router.post("/{demand}/close", response_model=DemandPublic)
 def close_demand(demand: DemandId, w: Writing, body: DemandClose | None = None) -> JSONResponse:
     """Close an open demand as done or cancelled: it is no longer proposed (active
-    dispatches on it stay). 409 when it is not open."""
+    dispatches on it stay). 409 when it is not open. With ``end_dispatches=complete``,
+    ``hours`` (optional) are recorded on each completion."""
     outcome = None if body is None else body.outcome
     end = None if body is None else body.end_dispatches
+    hours = None if body is None else body.hours
     actor = w.a.principal.actor
     return w.run(
-        body, DemandPublic, lambda tx: tx.close_demand(w.district, demand, outcome, end, actor)
+        body,
+        DemandPublic,
+        lambda tx: tx.close_demand(w.district, demand, outcome, end, actor, hours),
     )
 
 

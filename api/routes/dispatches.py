@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Literal
 
 from fastapi import APIRouter
@@ -12,7 +11,14 @@ from api.crud import Reading, Writing
 from api.deps import mask_note
 from api.errors import PROBLEM_RESPONSES
 from api.params import IdFilter, Limit, Offset, RowId
-from api.schemas import DispatchClose, DispatchesPublic, DispatchPublic
+from api.schemas import (
+    DispatchCancel,
+    DispatchClose,
+    DispatchComplete,
+    DispatchesPublic,
+    DispatchPublic,
+)
+from matcher.store import DispatchRow
 
 __all__ = ["router"]
 
@@ -20,6 +26,11 @@ router = APIRouter(
     prefix="/v1/districts/{district}/dispatches", tags=["dispatches"], responses=PROBLEM_RESPONSES
 )
 DispatchId = RowId
+
+
+def _masked(row: DispatchRow, masked: bool) -> DispatchRow:
+    """The note and the exemption's reason hidden from analysts (free text)."""
+    return mask_note(mask_note(row, masked), masked, "exempt_reason")
 
 
 @router.get("", response_model=DispatchesPublic)
@@ -36,45 +47,61 @@ def list_dispatches(
         lambda tx: tx.list_dispatches(
             r.district, status=status, cadre=cadre, demand=demand, limit=limit, offset=offset
         ),
-        mask_note,
+        _masked,
     )
 
 
 @router.get("/{dispatch}", response_model=DispatchPublic)
 def get_dispatch(r: Reading, dispatch: DispatchId) -> JSONResponse:
-    return r.one(
-        DispatchPublic, lambda tx: mask_note(tx.dispatch(r.district, dispatch), r.a.masked)
+    return r.one(DispatchPublic, lambda tx: _masked(tx.dispatch(r.district, dispatch), r.a.masked))
+
+
+@router.post("/{dispatch}/complete", response_model=DispatchPublic)
+def complete(dispatch: DispatchId, w: Writing, body: DispatchComplete) -> JSONResponse:
+    """The work is done, with its outcome: service hours (required, above 0 and at most the
+    policy's ``record.max_hours``), the community's rating 1-5 and a 容错 exemption with
+    its reason (optional). The cadre's capacity is free again; on a one-off demand the
+    slot stays filled, and the demand is done once every slot is completed. The points it
+    earned are written with it (422 problem+json, each problem on its field, on a bad value).
+    """
+    actor = w.a.principal.actor
+    return w.run(
+        body,
+        DispatchPublic,
+        lambda tx: tx.close_dispatch(
+            w.district,
+            dispatch,
+            "complete",
+            body.note,
+            actor,
+            hours=body.hours,
+            rating=body.rating,
+            exempt=body.exempt,
+            exempt_reason=body.exempt_reason,
+        ),
     )
 
 
-def _ender(action: str, doc: str) -> Callable[..., JSONResponse]:
-    """The route that ends a dispatch by ``action`` (the store checks the move is legal)."""
-
-    def end(dispatch: DispatchId, w: Writing, body: DispatchClose) -> JSONResponse:
-        actor = w.a.principal.actor
-        return w.run(
-            body,
-            DispatchPublic,
-            lambda tx: tx.close_dispatch(w.district, dispatch, action, body.note, actor),
-        )
-
-    end.__name__ = action
-    end.__doc__ = doc
-    return end
+@router.post("/{dispatch}/cancel", response_model=DispatchPublic)
+def cancel(dispatch: DispatchId, w: Writing, body: DispatchCancel) -> JSONResponse:
+    """Called off, with its reason: the cadre's capacity and the demand's slot are free
+    again. The reason ``no_show`` records a no-show (as ``no-show`` does)."""
+    actor = w.a.principal.actor
+    return w.run(
+        body,
+        DispatchPublic,
+        lambda tx: tx.close_dispatch(
+            w.district, dispatch, "cancel", body.note, actor, cancel_reason=body.reason
+        ),
+    )
 
 
-for _path, _action, _doc in (
-    (
-        "complete",
-        "complete",
-        "The work is done: the cadre's capacity is free again; on a one-off demand the\n"
-        "slot stays filled, and the demand is done once every slot is completed.",
-    ),
-    ("cancel", "cancel", "Called off: the cadre's capacity and the demand's slot are free again."),
-    (
-        "no-show",
-        "no_show",
-        "The cadre did not come: capacity and slot are free, and this pair is not proposed again.",
-    ),
-):
-    router.post(f"/{{dispatch}}/{_path}", response_model=DispatchPublic)(_ender(_action, _doc))
+@router.post("/{dispatch}/no-show", response_model=DispatchPublic)
+def no_show(dispatch: DispatchId, w: Writing, body: DispatchClose) -> JSONResponse:
+    """The cadre did not come: capacity and slot are free, and this pair is not proposed again."""
+    actor = w.a.principal.actor
+    return w.run(
+        body,
+        DispatchPublic,
+        lambda tx: tx.close_dispatch(w.district, dispatch, "no_show", body.note, actor),
+    )

@@ -17,7 +17,10 @@ from api.schemas.base import (
     Text,
 )
 from api.schemas.dispatches import (
+    CancelReasonName,
+    DispatchCancel,
     DispatchClose,
+    DispatchComplete,
     DispatchesPublic,
     DispatchPublic,
 )
@@ -33,6 +36,12 @@ from api.schemas.imports import (
 from api.schemas.jobs import (
     JobPublic,
     JobsPublic,
+)
+from api.schemas.points import (
+    OutcomesImported,
+    PointsEntryPublic,
+    PointsPublic,
+    PointsRedeem,
 )
 from api.schemas.pool import (
     CadreCreate,
@@ -96,6 +105,7 @@ __all__ = [
     "CadreReplace",
     "CadreUpdate",
     "CadresPublic",
+    "CancelReasonName",
     "CategoryPublic",
     "CommunitiesPublic",
     "CommunityCreate",
@@ -109,7 +119,9 @@ __all__ = [
     "DemandReplace",
     "DemandUpdate",
     "DemandsPublic",
+    "DispatchCancel",
     "DispatchClose",
+    "DispatchComplete",
     "DispatchPublic",
     "DispatchesPublic",
     "DistrictCreate",
@@ -124,7 +136,11 @@ __all__ = [
     "JobsPublic",
     "Level",
     "LongText",
+    "OutcomesImported",
     "Pair",
+    "PointsEntryPublic",
+    "PointsPublic",
+    "PointsRedeem",
     "Principal",
     "ProposalPublic",
     "ProposalRequest",

@@ -153,6 +153,11 @@ class DemandClose(RequestBody):
         description="how to end the demand's active dispatches with it; without it a demand"
         " that still has active dispatches is not closed (409 listing them)",
     )
+    hours: float | None = Field(
+        None,
+        description="with end_dispatches=complete: the service hours recorded on each"
+        " completion (default: not recorded)",
+    )
 
 
 class DemandsPublic(BaseModel):

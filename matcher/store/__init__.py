@@ -14,6 +14,7 @@ from matcher.store.errors import (
 )
 from matcher.store.imports import ImportPlan, apply_import, plan_import
 from matcher.store.migrations import SCHEMA_VERSION
+from matcher.store.outcome_import import OutcomePlan, apply_outcomes, plan_outcomes
 from matcher.store.rows import (
     AwayRow,
     CadreRow,
@@ -21,6 +22,7 @@ from matcher.store.rows import (
     DemandRow,
     DispatchRow,
     DistrictRow,
+    PointsRow,
     ProposalHead,
     ProposalRow,
     ProposalSummaryRow,
@@ -45,6 +47,8 @@ __all__ = [
     "IdempotencyError",
     "ImportPlan",
     "NotFoundError",
+    "OutcomePlan",
+    "PointsRow",
     "PoolChanged",
     "ProposalHead",
     "ProposalRow",
@@ -57,6 +61,8 @@ __all__ = [
     "Tx",
     "UnavailableRow",
     "apply_import",
+    "apply_outcomes",
     "hash_token",
     "plan_import",
+    "plan_outcomes",
 ]

@@ -144,6 +144,7 @@ class DemandsTx(PoolTx):
         outcome: str | None = None,
         end_dispatches: str | None = None,
         actor: Actor = NOBODY,
+        hours: float | None = None,
     ) -> DemandRow:
         """Close an open demand as ``done`` or ``cancelled``: no longer proposed.
 
@@ -151,7 +152,9 @@ class DemandsTx(PoolTx):
         cancelled. A demand with active dispatches is closed only with
         ``end_dispatches`` (``complete`` or ``cancel``: each of them is ended so, in
         the same transaction); otherwise 409 lists them, as withdrawing a busy
-        cadre does: nobody stays dispatched on work that is closed.
+        cadre does: nobody stays dispatched on work that is closed. ``hours`` are
+        the service hours recorded on each completion (None: not recorded); they
+        are refused with ``end_dispatches="cancel"``.
         """
         old = self._demand_row(district, did)
         if outcome is None:
@@ -170,7 +173,9 @@ class DemandsTx(PoolTx):
             )
         self._set_demand_status(old, status)
         for x in active:  # the demand is closed first: no completion makes it done again
-            self.close_dispatch(district, x.id, str(end_dispatches), CLOSED_NOTE, actor)
+            self.close_dispatch(
+                district, x.id, str(end_dispatches), CLOSED_NOTE, actor, hours=hours
+            )
         return self.demand(district, did)
 
     def reopen_demand(self, district: str, did: str) -> DemandRow:

@@ -6,19 +6,29 @@ Below the pool: editing a cadre or closing a demand ends dispatches.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import Row
 
+from matcher import InputError
+from matcher.record import Ending, Outcome, points_for
 from matcher.store import schema as t
-from matcher.store.core import NOBODY, Actor, now_iso
-from matcher.store.districts import DistrictsTx
+from matcher.store.core import NOBODY, Actor, now_iso, today
 from matcher.store.lifecycle import move, takes_slot
+from matcher.store.outcome_rules import outcome_problems
+from matcher.store.points import PointsTx
 from matcher.store.rows import DispatchRow, actor_of
 
 
-class DispatchesTx(DistrictsTx):
+def day_stamp(day: date) -> str:
+    """A past day as a stored timestamp: noon in the districts' time zone (04:00 UTC),
+    so its first ten characters are that day wherever it is read."""
+    return f"{day.isoformat()}T04:00:00.000+00:00"
+
+
+class DispatchesTx(PointsTx):
     """Dispatches: reading them, ending one, and checking the counts agree."""
 
     # ---------------------------------------------------------------- dispatches
@@ -37,6 +47,11 @@ class DispatchesTx(DistrictsTx):
             closed_at=r.closed_at,
             closed_by=actor_of(r.closed_by, r.closed_by_label),
             note=r.note,
+            hours=r.hours,
+            rating=r.rating,
+            exempt=bool(r.exempt),
+            exempt_reason=r.exempt_reason,
+            cancel_reason=r.cancel_reason,
         )
 
     def dispatch(self, district: str, did: int) -> DispatchRow:
@@ -74,25 +89,68 @@ class DispatchesTx(DistrictsTx):
         action: str,
         note: str | None = None,
         actor: Actor = NOBODY,
+        *,
+        hours: float | None = None,
+        rating: int | None = None,
+        exempt: bool = False,
+        exempt_reason: str | None = None,
+        cancel_reason: str | None = None,
+        ended: date | None = None,
     ) -> DispatchRow:
-        """End an active dispatch: ``complete``, ``cancel`` or ``no_show``.
+        """End an active dispatch: ``complete``, ``cancel`` or ``no_show``, with its outcome.
 
         Each frees the cadre's capacity. Completed work keeps its slot filled on a
         one-off demand; when every slot of such a demand is completed, the demand
         is done. A cancel or a no-show frees the slot (a no-show keeps the pair
-        out of later proposals).
+        out of later proposals); a cancel for the reason ``no_show`` is a no-show.
+
+        The outcome (issue #18): ``hours`` (> 0, at most the policy's
+        ``record.max_hours``; None: not recorded), ``rating`` 1–5 and a 容错
+        exemption (with its reason) on a completion, ``cancel_reason`` on a cancel;
+        ``ended`` is the day it ended (default today). A completion writes the
+        points it earned (:func:`matcher.record.points_for`, the demand's
+        priority) in this transaction; then the cadre's warning rules are
+        evaluated, when the store has them.
+
+        Raises:
+            InputError: the outcome's problems, each on its field (nothing written).
         """
         current = self.dispatch(district, did)
+        policy = self.policy(district).record
+        problems = outcome_problems(
+            action,
+            hours=hours,
+            rating=rating,
+            exempt=exempt,
+            exempt_reason=exempt_reason,
+            cancel_reason=cancel_reason,
+            max_hours=policy.max_hours,
+        )
+        if problems:
+            raise InputError(
+                f"the outcome of dispatch {did} is not valid",
+                problems,
+                code="outcome.invalid",
+                params={"dispatch": did},
+            )
+        if action == "cancel" and cancel_reason == "no_show":
+            action = "no_show"
         status = move("dispatch", did, current.status, action)
+        day = ended or today()
         self.conn.execute(
             update(t.dispatches)
             .where(t.dispatches.c.id == did)
             .values(
                 status=status,
-                closed_at=now_iso(),
+                closed_at=now_iso() if ended is None else day_stamp(ended),
                 note=note,
                 closed_by=actor.token,
                 closed_by_label=actor.label,
+                hours=hours,
+                rating=rating,
+                exempt=int(exempt),
+                exempt_reason=(exempt_reason or "").strip() or None,
+                cancel_reason=cancel_reason,
             )
         )
         if status == "completed":
@@ -100,6 +158,24 @@ class DispatchesTx(DistrictsTx):
             done = self._demand_counts(district).get(demand.id, (0, 0, 0))
             if demand.status == "open" and not demand.recurring and done[2] >= demand.headcount:
                 self._set_demand_status(demand, "done")
+            started = date.fromisoformat(current.created_at[:10])
+            outcome = Outcome(
+                did,
+                current.cadre,
+                current.demand,
+                demand.community,
+                started,
+                day,
+                Ending.COMPLETED,
+                priority=demand.priority,
+                hours=hours,
+                rating=rating,
+                exempt=exempt,
+            )
+            self.earn_points(district, current.cadre, points_for(outcome, policy), did, day, actor)
+        evaluate = getattr(self, "evaluate_warnings", None)
+        if evaluate is not None:  # the warning rules (wt-recwarn), once the store has them
+            evaluate(district, current.cadre)
         return self.dispatch(district, did)
 
     def check_consistency(self, district: str | None = None) -> list[str]:

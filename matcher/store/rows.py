@@ -22,6 +22,7 @@ __all__ = [
     "DemandRow",
     "DispatchRow",
     "DistrictRow",
+    "PointsRow",
     "ProposalHead",
     "ProposalRow",
     "ProposalSummaryRow",
@@ -137,6 +138,11 @@ class DispatchRow(StoreRow):
     closed_at: str | None
     closed_by: Actor | None
     note: str | None
+    hours: float | None = None
+    rating: int | None = None
+    exempt: bool = False
+    exempt_reason: str | None = None
+    cancel_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -189,3 +195,18 @@ class TokenRow(StoreRow):
     label: str | None
     created_at: str
     revoked_at: str | None
+
+
+@dataclass(frozen=True)
+class PointsRow(StoreRow):
+    """One line of a cadre's points ledger (服务积分): ``amount`` is signed (redeemed < 0)."""
+
+    id: int
+    cadre: str
+    kind: str
+    amount: int
+    dispatch: int | None
+    reason: str | None
+    day: str
+    created_at: str
+    created_by: Actor | None

@@ -36,6 +36,40 @@ from tests.strategies import TAGS, cases
 D = "/v1/districts/x"
 P = f"{D}/proposals"
 
+#: a good outcome body for each way a dispatch ends (hours of at least ½ earn points)
+OUTCOMES: dict[str, st.SearchStrategy[dict[str, Any]]] = {
+    "complete": st.fixed_dictionaries(
+        {"hours": st.sampled_from([0.5, 1, 2.5, 8, 24])},
+        optional={
+            "rating": st.integers(1, 5),
+            "note": st.just("按时完成"),
+        },
+    )
+    | st.fixed_dictionaries(
+        {"hours": st.just(3), "exempt": st.just(True), "exempt_reason": st.just("试用新流程")}
+    ),
+    "cancel": st.fixed_dictionaries(
+        {
+            "reason": st.sampled_from(
+                ["cadre_unavailable", "no_show", "community_withdrew", "duplicate", "other"]
+            )
+        }
+    ),
+    "no-show": st.just({}),
+}
+#: a change that makes each body bad, by the fields it names
+BAD: dict[str, list[dict[str, Any]]] = {
+    "complete": [
+        {"hours": 0},
+        {"hours": 24.5},
+        {"rating": 6},
+        {"exempt": True, "exempt_reason": None},
+        {"exempt_reason": "x", "exempt": False},
+    ],
+    "cancel": [{"reason": "bored"}],
+    "no-show": [{"hours": 2}],
+}
+
 
 @contextmanager
 def serving(case: Case) -> Iterator[tuple[TestClient, Store, dict[str, str]]]:
@@ -107,7 +141,9 @@ def accept_all_until_done(case: Case, *, complete_every: int = 0) -> int:
             assert rounds <= 50
             for k, d in enumerate(acc.json()["dispatches"]):
                 if complete_every and k % complete_every == 0:
-                    done = client.post(f"{D}/dispatches/{d['id']}/complete", json={}, headers=h)
+                    done = client.post(
+                        f"{D}/dispatches/{d['id']}/complete", json={"hours": 2}, headers=h
+                    )
                     assert done.status_code == 200, done.text
             with store.read() as tx:
                 assert tx.check_consistency() == []
@@ -208,12 +244,35 @@ class DispatcherDay(RuleBasedStateMachine):
         else:
             assert r.status_code == 200, r.text
 
-    @rule(ids=consumes(dispatches), how=st.sampled_from(["complete", "cancel", "no-show"]))
-    def end(self, ids: list[int], how: str) -> None:
+    @rule(
+        ids=consumes(dispatches),
+        how=st.sampled_from(["complete", "cancel", "no-show"]),
+        data=st.data(),
+    )
+    def end(self, ids: list[int], how: str, data: st.DataObject) -> None:
         for did in ids:
-            r = self.client.post(f"{D}/dispatches/{did}/{how}", json={}, headers=self.h)
+            body = data.draw(OUTCOMES[how])
+            bad = data.draw(st.sampled_from([None, *BAD[how]]))
+            if bad is not None:  # a bad outcome is refused on its field, and nothing moves
+                r = self.client.post(f"{D}/dispatches/{did}/{how}", json=body | bad, headers=self.h)
+                assert r.status_code == 422, r.text
+                assert r.headers["content-type"] == "application/problem+json"
+                assert {e["pointer"] for e in r.json()["errors"]} & {f"/body/{k}" for k in bad}
+                still = self.client.get(f"{D}/dispatches/{did}", headers=self.h).json()
+                assert still["status"] == "active"
+            r = self.client.post(f"{D}/dispatches/{did}/{how}", json=body, headers=self.h)
             assert r.status_code == 200, r.text
-            again = self.client.post(f"{D}/dispatches/{did}/{how}", json={}, headers=self.h)
+            got = r.json()
+            if how == "complete":
+                assert (got["hours"], got["rating"], got["exempt"]) == (
+                    body["hours"],
+                    body.get("rating"),
+                    body.get("exempt", False),
+                )
+            if how == "cancel":
+                want = "no_show" if body["reason"] == "no_show" else "cancelled"
+                assert (got["status"], got["cancel_reason"]) == (want, body["reason"])
+            again = self.client.post(f"{D}/dispatches/{did}/{how}", json=body, headers=self.h)
             assert again.status_code == 409  # ended work stays ended
 
     @rule(
@@ -252,6 +311,20 @@ class DispatcherDay(RuleBasedStateMachine):
             self.withdrawn_since.add(cid)
 
     @invariant()
+    def points_earned_by_completions(self) -> None:
+        """Each completed dispatch earned one ledger entry, and nothing else earned any."""
+        if self._serving is None:
+            return
+        with self.store.read() as tx:
+            done = {d.id for d in tx.list_dispatches("x", status="completed", limit=1000)[0]}
+            earned = [
+                e.dispatch
+                for c in {d.cadre for d in tx.list_dispatches("x", limit=1000)[0]}
+                for e in tx.points("x", c)[1]
+            ]
+        assert sorted(earned) == sorted(done)
+
+    @invariant()
     def consistent(self) -> None:
         if self._serving is None:
             return
@@ -273,7 +346,9 @@ def test_completed_work_stays_done(tmp_path: Path) -> None:
         first = client.post(P, json={}, headers=h).json()
         disp = client.post(f"{P}/{first['id']}/accept", json={}, headers=h).json()["dispatches"]
         d3 = next(d for d in disp if d["demand"] == "D3")  # headcount 1
-        done = client.post(f"{D}/dispatches/{d3['id']}/complete", json={}, headers=h).json()
+        done = client.post(
+            f"{D}/dispatches/{d3['id']}/complete", json={"hours": 2}, headers=h
+        ).json()
         assert done["closed_by"] == {"token": done["created_by"]["token"], "label": "早班调度"}
         demand = client.get(f"{D}/demands/D3", headers=h).json()
         assert (demand["status"], demand["filled"], demand["completed"]) == ("done", 1, 1)
@@ -292,7 +367,7 @@ def test_recurring_demand_frees_its_slot(tmp_path: Path) -> None:
         first = client.post(P, json={}, headers=h).json()
         disp = client.post(f"{P}/{first['id']}/accept", json={}, headers=h).json()["dispatches"]
         d3 = next(d for d in disp if d["demand"] == "D3")
-        client.post(f"{D}/dispatches/{d3['id']}/complete", json={}, headers=h)
+        client.post(f"{D}/dispatches/{d3['id']}/complete", json={"hours": 2}, headers=h)
         demand = client.get(f"{D}/demands/D3", headers=h).json()
         assert (demand["status"], demand["filled"], demand["stage"]) == ("open", 0, "open")
         again = client.post(P, json={}, headers=h).json()
@@ -373,9 +448,9 @@ def test_recurring_flag_is_kept_and_never_overfills(tmp_path: Path) -> None:
             disp = client.post(f"{P}/{prop['id']}/accept", json={}, headers=h).json()
             d3 = next(d for d in disp["dispatches"] if d["demand"] == "D3")
             served.append(d3["cadre"])
-            client.post(f"{D}/dispatches/{d3['id']}/complete", json={}, headers=h)
+            client.post(f"{D}/dispatches/{d3['id']}/complete", json={"hours": 2}, headers=h)
             for d in disp["dispatches"]:
-                client.post(f"{D}/dispatches/{d['id']}/cancel", json={}, headers=h)
+                client.post(f"{D}/dispatches/{d['id']}/cancel", json={"reason": "other"}, headers=h)
         got = client.get(f"{D}/demands/D3", headers=h).json()
         assert (got["recurring"], got["completed"], got["headcount"]) == (True, 2, 1)
         plain = {k: got[k] for k in ("community", "title", "needs", "requires", "certs")}
@@ -414,7 +489,7 @@ def test_a_used_demand_id_is_not_reused(tmp_path: Path) -> None:
         prop = client.post(P, json={}, headers=h).json()
         disp = client.post(f"{P}/{prop['id']}/accept", json={}, headers=h).json()["dispatches"]
         d3 = next(d for d in disp if d["demand"] == "D3")
-        client.post(f"{D}/dispatches/{d3['id']}/complete", json={}, headers=h)
+        client.post(f"{D}/dispatches/{d3['id']}/complete", json={"hours": 2}, headers=h)
         body = client.get(f"{D}/demands/D3", headers=h).json()
         assert client.delete(f"{D}/demands/D3", headers=h).status_code == 204
         keep = ("community", "title", "needs", "requires", "certs", "headcount", "priority")
@@ -487,10 +562,15 @@ def test_closing_a_demand_ends_its_dispatches_only_when_asked(tmp_path: Path) ->
         assert all(x["closed_by"]["label"] == "早班调度" for x in ended)
         # done with its work completed: the demand stays done (no second move)
         d3 = next(d for d in disp if d["demand"] == "D3")
-        body = {"outcome": "done", "end_dispatches": "complete"}
+        body = {"outcome": "done", "end_dispatches": "complete", "hours": 30}
+        r = client.post(f"{D}/demands/D3/close", json=body, headers=h)  # above max_hours
+        assert r.status_code == 422 and r.json()["errors"][0]["code"] == "problem.hours_range"
+        assert client.get(f"{D}/demands/D3", headers=h).json()["status"] == "open"
+        body = {"outcome": "done", "end_dispatches": "complete", "hours": 3.5}
         r = client.post(f"{D}/demands/D3/close", json=body, headers=h)
         assert (r.status_code, r.json()["status"], r.json()["completed"]) == (200, "done", 1)
-        assert client.get(f"{D}/dispatches/{d3['id']}", headers=h).json()["status"] == "completed"
+        ended3 = client.get(f"{D}/dispatches/{d3['id']}", headers=h).json()
+        assert (ended3["status"], ended3["hours"], ended3["rating"]) == ("completed", 3.5, None)
         # an illegal move reads well in English too
         r = client.post(f"{D}/demands/D3/close", json={"outcome": "done"}, headers=h)
         assert r.json()["detail"] == "demand D3 is done; cannot close as done"

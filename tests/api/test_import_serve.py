@@ -79,7 +79,9 @@ def test_big_bad_import_does_not_block_another_district(
                 elif k % 3 == 1:
                     r = b.post(f"/demands/B{k - 1}/close")
                 elif active:
-                    r = b.post(f"/dispatches/{active.pop()}/complete", json={"note": "ok"})
+                    r = b.post(
+                        f"/dispatches/{active.pop()}/complete", json={"hours": 2, "note": "ok"}
+                    )
                 else:
                     r = b.post(f"/demands/B{k - 2}/reopen")  # closed just before
                 b_results.append((r.status_code, r.text, a.is_alive()))

@@ -103,8 +103,10 @@ def test_problems_carry_codes_that_render_in_chinese(
     assert (body["code"], body["changes"][0]["kind"]) == ("conflict.superseded", "superseded")
     assert client.post(f"{P}/{second}/accept", json={}, headers=h).status_code == 201
     dispatch = client.get("/v1/districts/d1/dispatches", headers=h).json()["data"][0]["id"]
-    client.post(f"/v1/districts/d1/dispatches/{dispatch}/complete", json={}, headers=h)
-    r = client.post(f"/v1/districts/d1/dispatches/{dispatch}/cancel", json={}, headers=h)
+    client.post(f"/v1/districts/d1/dispatches/{dispatch}/complete", json={"hours": 2}, headers=h)
+    r = client.post(
+        f"/v1/districts/d1/dispatches/{dispatch}/cancel", json={"reason": "other"}, headers=h
+    )
     assert r.status_code == 409
     assert _problem(r, allowed)["code"] in CATALOGUE
 

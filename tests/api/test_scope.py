@@ -41,7 +41,9 @@ def _day(client: TestClient, tokens: Tokens) -> None:
         client.post("/v1/districts/d1/proposals/1/reject", json=rej, headers=h).status_code == 200
     )
     assert client.post("/v1/districts/d1/proposals/1/accept", json={}, headers=h).status_code == 201
-    r = client.post("/v1/districts/d1/dispatches/1/complete", json={"note": SECRET_NOTE}, headers=h)
+    r = client.post(
+        "/v1/districts/d1/dispatches/1/complete", json={"hours": 2, "note": SECRET_NOTE}, headers=h
+    )
     assert r.status_code == 200
 
 

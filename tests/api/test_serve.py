@@ -96,10 +96,13 @@ def test_dispatch_day(server: tuple[str, str, Path], tmp_path: Path, tiny_case_d
         assert active["count"] == len(some) + len(r.json()["dispatches"])
         # complete one, cancel one: capacity comes back
         ids = [d["id"] for d in active["data"]]
-        assert c.post(f"/dispatches/{ids[0]}/complete", json={"note": "ok"}).json()["status"] == (
-            "completed"
+        assert c.post(f"/dispatches/{ids[0]}/complete", json={"hours": 2, "note": "ok"}).json()[
+            "status"
+        ] == ("completed")
+        assert (
+            c.post(f"/dispatches/{ids[1]}/cancel", json={"reason": "other"}).json()["status"]
+            == "cancelled"
         )
-        assert c.post(f"/dispatches/{ids[1]}/cancel", json={}).json()["status"] == "cancelled"
         assert c.get("/dispatches", params={"status": "active"}).json()["count"] == len(ids) - 2
         hist = c.get(f"/cadres/{active['data'][0]['cadre']}/dispatches").json()
         assert hist["count"] >= 1

@@ -1,0 +1,163 @@
+"""Outcomes of dispatches imported from ``outcomes.csv``, all or nothing.
+
+Why: district offices enter results in batches from spreadsheets. An import runs
+like the case imports (:mod:`matcher.store.imports`): the file is checked with no
+write lock held (a short read for the district's maximum hours and its
+dispatches, then :func:`matcher.io.load_outcomes`), and written in one write
+transaction that re-checks only what another writer could have changed (a
+dispatch ended meanwhile). Any problem and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from matcher import CaseError, Problem
+from matcher.io import load_outcomes
+from matcher.record import Ending
+from matcher.store import schema as t
+from matcher.store.core import NOBODY, Actor
+from matcher.store.errors import ConflictError
+from matcher.store.rows import DispatchRow
+from matcher.store.store import Store, Tx
+
+__all__ = [
+    "ACTION_OF",
+    "OutcomePlan",
+    "OutcomeRow",
+    "apply_outcomes",
+    "plan_outcomes",
+]
+
+#: the dispatch action each ending of ``outcomes.csv`` is recorded by
+ACTION_OF = {
+    Ending.COMPLETED: "complete",
+    Ending.CANCELLED: "cancel",
+    Ending.NO_SHOW: "no_show",
+}
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One checked row of ``outcomes.csv``: how the dispatch ``dispatch`` ended."""
+
+    line: int
+    dispatch: int
+    action: str
+    hours: float | None
+    rating: int | None
+    exempt: bool
+    exempt_reason: str | None
+    cancel_reason: str | None
+    note: str | None
+    ended: date | None
+
+
+@dataclass(frozen=True)
+class OutcomePlan:
+    """A validated ``outcomes.csv``: its rows, each naming a dispatch active when planned."""
+
+    district: str
+    rows: tuple[OutcomeRow, ...]
+
+
+def plan_outcomes(store: Store, district: str, text: str | bytes) -> OutcomePlan:
+    """Check ``outcomes.csv`` for ``district`` without a write lock.
+
+    Every row must be valid (:func:`matcher.io.load_outcomes`, with the district
+    policy's maximum hours), name a dispatch of the district, and that dispatch
+    must still be active.
+
+    Raises:
+        NotFoundError: no such district.
+        CaseError: every problem, located by row and column (nothing is planned).
+    """
+    file = "outcomes.csv"
+    with store.read() as tx:
+        max_hours = tx.policy(district).record.max_hours
+        c = t.dispatches.c
+        status = dict(
+            tx.conn.execute(select(c.id, c.status).where(c.district_id == district)).tuples()
+        )
+    records = load_outcomes(text, max_hours=max_hours, dispatches=status.keys())
+    problems = [
+        Problem(
+            file,
+            "the dispatch has already ended",
+            line,
+            "dispatch",
+            str(r.dispatch),
+            hint="only an active dispatch can be given an outcome",
+            code="problem.dispatch_ended",
+            params={"status": status[r.dispatch]},
+        )
+        for line, r in records
+        if status[r.dispatch] != "active"
+    ]
+    if problems:
+        raise CaseError(f"{file}: {len(problems)} problem(s)", problems[:100], len(problems))
+    rows = tuple(
+        OutcomeRow(
+            line,
+            r.dispatch,
+            ACTION_OF[r.ending],
+            r.hours,
+            r.rating,
+            r.exempt,
+            r.exempt_reason,
+            None if r.cancel_reason is None else r.cancel_reason.value,
+            r.note or None,
+            r.ended,
+        )
+        for line, r in records
+    )
+    return OutcomePlan(district, rows)
+
+
+def apply_outcomes(tx: Tx, plan: OutcomePlan, actor: Actor = NOBODY) -> dict[str, int]:
+    """Record every planned outcome in ``tx`` (a write transaction): all or none.
+
+    Returns how many dispatches ended each way (``completed``, ``cancelled``, ``no_show``).
+
+    Raises:
+        ConflictError: a dispatch ended while the file was checked (import it again).
+    """
+    c = t.dispatches.c
+    ids = [r.dispatch for r in plan.rows]
+    now = dict(
+        tx.conn.execute(
+            select(c.id, c.status).where(c.district_id == plan.district, c.id.in_(ids))
+        ).tuples()
+    )
+    moved = [r for r in plan.rows if now.get(r.dispatch) != "active"]
+    if moved:
+        raise ConflictError(
+            f"{len(moved)} dispatch(es) in outcomes.csv ended while it was checked;"
+            " import it again",
+            [
+                {"dispatch": r.dispatch, "row": r.line, "status": now.get(r.dispatch)}
+                for r in moved[:100]
+            ],
+            code="conflict.outcomes_moved",
+            params={"count": len(moved)},
+        )
+    counts: dict[str, int] = {}
+    for r in plan.rows:
+        done: DispatchRow = tx.close_dispatch(
+            plan.district,
+            r.dispatch,
+            r.action,
+            r.note,
+            actor,
+            hours=r.hours,
+            rating=r.rating,
+            exempt=r.exempt,
+            exempt_reason=r.exempt_reason,
+            cancel_reason=r.cancel_reason,
+            ended=r.ended,
+        )
+        counts[done.status] = counts.get(done.status, 0) + 1
+    return counts

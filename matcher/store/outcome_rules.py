@@ -1,0 +1,111 @@
+"""The rules an outcome of a dispatch must meet, stated once (issue #18).
+
+Why one place: the API's complete/cancel bodies, a demand closed with its
+dispatches and the rows of ``outcomes.csv`` must refuse the same values with
+the same message codes (the ``problem.*`` codes :mod:`matcher.io` uses for the
+file), so a dispatcher sees one vocabulary whichever way a result came in.
+"""
+
+from __future__ import annotations
+
+import math
+
+from matcher import Param, Problem
+from matcher.record import CancelReason
+
+__all__ = ["outcome_problems"]
+
+
+def outcome_problems(
+    action: str,
+    *,
+    hours: float | None,
+    rating: int | None,
+    exempt: bool,
+    exempt_reason: str | None,
+    cancel_reason: str | None,
+    max_hours: float,
+    file: str = "body",
+    row: int | None = None,
+) -> list[Problem]:
+    """Every rule an outcome breaks, each on the field to fix (empty: it may be recorded).
+
+    ``hours`` may be None on a completion (not recorded: a demand closed with
+    its dispatches); the API requires it in the body.
+    """
+    out: list[Problem] = []
+
+    def bad(column: str, value: object, code: str, message: str, **params: Param) -> None:
+        shown = None if value is None else str(value)
+        out.append(Problem(file, message, row, column, shown, code=code, params=params or None))
+
+    done = action == "complete"
+    if hours is not None:
+        if not done:
+            bad(
+                "hours",
+                hours,
+                "problem.hours_not_completed",
+                "hours are recorded only for a completed dispatch",
+            )
+        elif not (math.isfinite(hours) and 0 < hours <= max_hours):
+            bad(
+                "hours",
+                hours,
+                "problem.hours_range",
+                f"hours must be more than 0 and at most {max_hours:g}",
+                max=max_hours,
+            )
+    if rating is not None:
+        if isinstance(rating, bool) or rating not in (1, 2, 3, 4, 5):
+            bad(
+                "rating",
+                rating,
+                "problem.rating_value",
+                "rating must be a whole number 1-5, or empty",
+            )
+        elif not done:
+            bad(
+                "rating",
+                rating,
+                "problem.rating_not_completed",
+                "only a completed dispatch is rated",
+            )
+    if exempt and not done:
+        bad(
+            "exempt",
+            exempt,
+            "problem.exempt_not_completed",
+            "only a completed dispatch can be exempted",
+        )
+    reason = (exempt_reason or "").strip()
+    if exempt and done and not reason:
+        bad(
+            "exempt_reason",
+            exempt_reason,
+            "problem.exempt_reason_missing",
+            "an exemption needs its reason",
+        )
+    if not exempt and reason:
+        bad(
+            "exempt_reason",
+            exempt_reason,
+            "problem.exempt_reason_alone",
+            "a reason without an exemption",
+        )
+    if cancel_reason is not None:
+        if cancel_reason not in {r.value for r in CancelReason}:
+            bad(
+                "cancel_reason",
+                cancel_reason,
+                "problem.cancel_reason_value",
+                "unknown cancel reason",
+            )
+        elif action != "cancel":
+            bad(
+                "cancel_reason",
+                cancel_reason,
+                "problem.cancel_reason_not_cancelled",
+                "a cancel reason is given only for a cancelled dispatch",
+            )
+    return out
