@@ -33,9 +33,11 @@ from api.routes import (
     outcomes,
     points,
     proposals,
+    record,
     scenarios,
     taxonomy,
     tokens,
+    warnings,
 )
 from api.settings import Settings
 from api.warm import WarmPlans
@@ -170,6 +172,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         dispatches,
         outcomes,
         points,
+        record,
+        warnings,
         tokens,
         scenarios,
         messages,

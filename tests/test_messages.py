@@ -88,6 +88,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.id_mismatch": {"kind": "cadre", "id": "P1"},
     "conflict.filled_below": {"id": "D1", "count": 2},
     "conflict.red_with_active": {"id": "P1", "count": 1},
+    "conflict.warning_stale": {"id": 3, "cadre": "P1", "from": "green", "status": "red"},
     "conflict.demand_has_active": {"id": "D1", "count": 2},
     "state.illegal_transition": {
         "kind": "dispatch",

@@ -10,8 +10,10 @@ from api.routes import (
     outcomes,
     points,
     proposals,
+    record,
     taxonomy,
     tokens,
+    warnings,
 )
 
 __all__ = [
@@ -24,6 +26,8 @@ __all__ = [
     "outcomes",
     "points",
     "proposals",
+    "record",
     "taxonomy",
     "tokens",
+    "warnings",
 ]

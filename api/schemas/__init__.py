@@ -79,6 +79,17 @@ from api.schemas.proposals import (
     RejectResult,
     UnavailablePublic,
 )
+from api.schemas.record import (
+    CertGained,
+    RecordPublic,
+    TrainingCreate,
+    TrainingPublic,
+    TrainingsImported,
+    TrainingsPublic,
+    WarningDecide,
+    WarningPublic,
+    WarningsPublic,
+)
 from api.schemas.service import (
     CategoryPublic,
     Health,
@@ -107,6 +118,7 @@ __all__ = [
     "CadresPublic",
     "CancelReasonName",
     "CategoryPublic",
+    "CertGained",
     "CommunitiesPublic",
     "CommunityCreate",
     "CommunityPublic",
@@ -148,6 +160,7 @@ __all__ = [
     "ProposalStatus",
     "ProposalSummary",
     "ProposalsPublic",
+    "RecordPublic",
     "RejectRequest",
     "RejectResult",
     "ReplaceBody",
@@ -160,7 +173,14 @@ __all__ = [
     "TokenCreated",
     "TokenPublic",
     "TokensPublic",
+    "TrainingCreate",
+    "TrainingPublic",
+    "TrainingsImported",
+    "TrainingsPublic",
     "Unavailability",
     "UnavailablePublic",
     "UnavailableRequest",
+    "WarningDecide",
+    "WarningPublic",
+    "WarningsPublic",
 ]

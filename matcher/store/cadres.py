@@ -142,10 +142,16 @@ class CadresTx(PoolTx):
         *,
         end_dispatches: str | None = None,
         actor: Actor = NOBODY,
+        warning: int | None = None,
+        note: str | None = None,
     ) -> CadreRow:
         """Replace a cadre. Withdrawing one (status red) that holds active dispatches
         raises ConflictError listing them, unless ``end_dispatches="cancel"``: then
-        they are cancelled here, in the same transaction, with a note saying why."""
+        they are cancelled here, in the same transaction, with a note saying why.
+
+        A change of status is kept as a ``status_changes`` row (who, when, and the
+        ``warning`` it confirms, if any), so the record's status history is whole.
+        """
         old = self._cadre_row(district, c.id)
         self.check_cadre(district, c)
         if c.status is Status.RED and old.status != Status.RED.value:
@@ -164,6 +170,21 @@ class CadresTx(PoolTx):
         self.check_counts(district, [c])
         if cadre_from_row(old) != c:
             self.upsert_cadres(district, [c])
+        if c.status.value != old.status:
+            self.conn.execute(
+                insert(t.status_changes).values(
+                    district_id=district,
+                    cadre=c.id,
+                    day=today().isoformat(),
+                    from_status=old.status,
+                    to_status=c.status.value,
+                    warning_id=warning,
+                    created_at=now_iso(),
+                    created_by=actor.token,
+                    created_by_label=actor.label,
+                    note=note,
+                )
+            )
         return self.cadre(district, c.id)
 
     def delete_cadre(self, district: str, cid: str) -> None:

@@ -23,6 +23,10 @@ Proposal item::
 
     pending ──accept──► accepted        pending ──reject──► rejected
     pending ──(a newer proposal of the district)──► superseded
+
+Warning (a suggested status change, 三色预警)::
+
+    pending ──confirm──► confirmed      pending ──dismiss──► dismissed
 """
 
 from __future__ import annotations
@@ -36,10 +40,12 @@ from matcher.store.errors import ConflictError
 __all__ = [
     "DEMAND_MOVES",
     "DISPATCH_MOVES",
+    "WARNING_MOVES",
     "DemandStatus",
     "DispatchStatus",
     "ItemState",
     "Stage",
+    "WarningState",
     "blocks_pair",
     "demand_stage",
     "move",
@@ -50,6 +56,7 @@ DemandStatus = Literal["open", "done", "cancelled"]
 DispatchStatus = Literal["active", "completed", "cancelled", "no_show"]
 ItemState = Literal["pending", "accepted", "rejected", "superseded"]
 Stage = Literal["open", "partly_staffed", "staffed", "done", "cancelled"]
+WarningState = Literal["pending", "confirmed", "dismissed"]
 
 #: (current status, action) → next status; anything else is an illegal transition
 DEMAND_MOVES: dict[tuple[str, str], str] = {
@@ -63,10 +70,17 @@ DISPATCH_MOVES: dict[tuple[str, str], str] = {
     ("active", "cancel"): "cancelled",
     ("active", "no_show"): "no_show",
 }
-_MOVES = {"demand": DEMAND_MOVES, "dispatch": DISPATCH_MOVES}
+#: a warning is decided once: confirmed or dismissed, never again
+WARNING_MOVES: dict[tuple[str, str], str] = {
+    ("pending", "confirm"): "confirmed",
+    ("pending", "dismiss"): "dismissed",
+}
+_MOVES = {"demand": DEMAND_MOVES, "dispatch": DISPATCH_MOVES, "warning": WARNING_MOVES}
 
 
-def move(kind: Literal["demand", "dispatch"], key: str | int, current: str, action: str) -> str:
+def move(
+    kind: Literal["demand", "dispatch", "warning"], key: str | int, current: str, action: str
+) -> str:
     """The status after ``action``, or a 409 naming the current state.
 
     >>> move("dispatch", 7, "active", "complete")

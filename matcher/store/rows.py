@@ -13,6 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from matcher.record import CadreRecord
 from matcher.store.core import Actor
 
 __all__ = [
@@ -26,9 +27,13 @@ __all__ = [
     "ProposalHead",
     "ProposalRow",
     "ProposalSummaryRow",
+    "RecordRow",
+    "StatusChangeRow",
     "StoreRow",
     "TokenRow",
+    "TrainingRow",
     "UnavailableRow",
+    "WarningRow",
 ]
 
 
@@ -210,3 +215,120 @@ class PointsRow(StoreRow):
     day: str
     created_at: str
     created_by: Actor | None
+
+
+@dataclass(frozen=True)
+class TrainingRow(StoreRow):
+    """A training session a cadre attended (``cert``: the certification it gained, if any)."""
+
+    id: int
+    cadre: str
+    course: str
+    tags: list[str]
+    hours: float
+    day: str
+    cert: str | None
+    created_at: str
+    created_by: Actor | None
+
+
+@dataclass(frozen=True)
+class WarningRow(StoreRow):
+    """A suggested status change (三色预警) with its reasons, and how it was decided.
+
+    ``reasons`` are catalogue messages ``[{code, params}]``; ``state`` is
+    ``pending`` until a person confirms or dismisses it.
+    """
+
+    id: int
+    cadre: str
+    rule: str
+    from_status: str
+    to_status: str
+    reasons: list[dict[str, Any]]
+    created_at: str
+    state: str
+    decided_at: str | None
+    decided_by: Actor | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class StatusChangeRow(StoreRow):
+    """A cadre's colour changed by a person: by confirming a warning, or by editing the cadre."""
+
+    id: int
+    cadre: str
+    day: str
+    from_status: str
+    to_status: str
+    warning: int | None
+    created_at: str
+    created_by: Actor | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class RecordRow(StoreRow):
+    """A cadre's record (成长档案) as of a day, as JSON values (``matcher.record.CadreRecord``).
+
+    ``name`` and ``current`` (the status in force now) come from the cadre's row;
+    every other figure is the record's, computed from history (``docs/record.md``).
+    """
+
+    cadre: str
+    name: str
+    current: str
+    as_of: str
+    joined: str
+    months_in_pool: int
+    completed: int
+    cancelled: dict[str, int]
+    exempted: int
+    no_shows: int
+    no_shows_recent: int
+    hours_total: float
+    hours_recent: float
+    hours_year: float
+    hours_target_to_date: float
+    hours_behind: float
+    year_days: int
+    ratings: int
+    rating: float | None
+    rating_unshrunk: float | None
+    training_hours: float
+    courses: list[str]
+    certs: list[dict[str, str]]
+    communities: list[str]
+    status: str | None
+
+    @classmethod
+    def of(cls, r: CadreRecord, name: str, current: str) -> RecordRow:
+        """The record ``r`` of the cadre called ``name``, of status ``current`` today."""
+        return cls(
+            cadre=r.cadre,
+            name=name,
+            current=current,
+            as_of=r.as_of.isoformat(),
+            joined=r.joined.isoformat(),
+            months_in_pool=r.months_in_pool,
+            completed=r.completed,
+            cancelled={str(k): v for k, v in r.cancelled.items()},
+            exempted=r.exempted,
+            no_shows=r.no_shows,
+            no_shows_recent=r.no_shows_recent,
+            hours_total=r.hours_total,
+            hours_recent=r.hours_recent,
+            hours_year=r.hours_year,
+            hours_target_to_date=r.hours_target_to_date,
+            hours_behind=r.hours_behind,
+            year_days=r.year_days,
+            ratings=r.ratings,
+            rating=r.rating,
+            rating_unshrunk=r.rating_unshrunk,
+            training_hours=r.training_hours,
+            courses=list(r.courses),
+            certs=[{"cert": c, "day": d.isoformat()} for c, d in r.certs],
+            communities=list(r.communities),
+            status=r.status,
+        )

@@ -57,6 +57,8 @@ from matcher.store.probe import (
     write_state,
 )
 from matcher.store.proposals import ProposalsTx
+from matcher.store.trainings import TrainingsTx
+from matcher.store.warnings import WarningsTx
 
 __all__ = [
     "CLOSED_NOTE",
@@ -177,7 +179,18 @@ def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-class Tx(DecisionsTx, ProposalsTx, DemandsTx, CadresTx, PoolTx, DispatchesTx, DistrictsTx, AuthTx):
+class Tx(
+    WarningsTx,
+    TrainingsTx,
+    DecisionsTx,
+    ProposalsTx,
+    DemandsTx,
+    CadresTx,
+    PoolTx,
+    DispatchesTx,
+    DistrictsTx,
+    AuthTx,
+):
     """Operations inside one transaction. Ids are strings; unknown ones raise NotFoundError.
 
     The methods live by concern in the mixins this module imports (see
