@@ -38,7 +38,9 @@ def _open_record(p: Any, cadre: str) -> Any:
     p.get_by_label("搜索（编号、姓名、社区）").fill(cadre)
     row = p.locator(f'#cadres-admin tr[data-id="{cadre}"]')
     expect_count(row, 1)
-    row.get_by_role("button", name="成长档案").click()
+    button = row.get_by_role("button", name="成长档案")
+    if button.get_attribute("aria-expanded") != "true":  # open already: read again with the tab
+        button.click()
     expect_text(p, "#cd-panel-h", f"{cadre}")
     expect_text(p, "#cd-panel-h", "成长档案")
     return p.locator("#cd-panel")
