@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -42,9 +43,13 @@ from api.routes import (
 from api.settings import Settings
 from api.warm import WarmPlans
 from matcher import SAMPLE_DISTRICT, __version__, load_case, load_kernels
-from matcher.store import Store
+from matcher.generate import generate_history
+from matcher.store import Store, today
 
-__all__ = ["app_from_env", "create_app", "load_sample"]
+__all__ = ["SAMPLE_HISTORY_SEED", "app_from_env", "create_app", "load_sample"]
+
+#: the seed of the sample district's generated history (the same past on every start)
+SAMPLE_HISTORY_SEED = 1
 
 log = logging.getLogger("matcher.api")
 
@@ -91,12 +96,30 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-def load_sample(store: Store, district: str) -> bool:
-    """Load the sample district into an empty store; True when loaded."""
+def load_sample(store: Store, district: str, *, history: bool = False) -> bool:
+    """Load the sample district into an empty store; True when loaded.
+
+    With ``history``, also 12 months of generated past (:data:`SAMPLE_HISTORY_SEED`)
+    ending yesterday: dispatches with outcomes, points earned, trainings.
+    """
+    with store.read() as tx:
+        if tx.list_districts():
+            return False
+    case = load_case(SAMPLE_DISTRICT)
+    # generated before the write, so the write lock is held only for the inserts
+    past = (
+        generate_history(
+            case,
+            seed=SAMPLE_HISTORY_SEED,
+            months=12,
+            as_of=today() - timedelta(days=1),
+        )
+        if history
+        else None
+    )
     with store.write() as tx:
         if tx.list_districts():
             return False
-        case = load_case(SAMPLE_DISTRICT)
         files = {
             n: (SAMPLE_DISTRICT / n).read_text(encoding="utf-8-sig")
             if (SAMPLE_DISTRICT / n).is_file()
@@ -110,6 +133,8 @@ def load_sample(store: Store, district: str) -> bool:
             taxonomy_toml=files["taxonomy.toml"],
             policy_toml=files["policy.toml"],
         )
+        if past is not None:
+            tx.load_history(district, past)
     return True
 
 
@@ -129,7 +154,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings()
     own = store is None
     the_store = store if store is not None else Store.open(settings.db)
-    if settings.load_sample and load_sample(the_store, settings.sample_district):
+    if settings.load_sample and load_sample(
+        the_store, settings.sample_district, history=settings.sample_history
+    ):
         log.info("loaded the sample district as %s", settings.sample_district)
     gate = SolveGate(settings.solve_concurrency)
     # in memory only: jobs do not survive a restart (docs/api.md, "Jobs")

@@ -17,6 +17,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(10 * 1024 * 1024, ge=1, description="larger bodies answer 413")
     load_sample: bool = Field(False, description="load the sample district when the store is empty")
     sample_district: str = Field("gulou", description="district id the sample is loaded as")
+    sample_history: bool = Field(
+        True,
+        description="with load_sample: also load 12 months of generated history (seed 1)"
+        " ending yesterday, so records, warnings and points have something to show",
+    )
     solve_concurrency: int = Field(4, ge=1, description="proposals computed at once")
     job_threshold: int = Field(
         2_000_000,

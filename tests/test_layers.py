@@ -28,8 +28,15 @@ FACE_PACKAGES: dict[str, frozenset[str]] = {
     # api/: the store is the service's persistence layer (engine-free, its own
     # public package); messages and problem codes are how the service renders errors
     # and serves the catalogue; scenarios are a route of their own.
+    # generate: the sample district's months of history (``--load-sample``).
     "api": frozenset(
-        {"matcher.store", "matcher.messages", "matcher.problemcodes", "matcher.whatif"}
+        {
+            "matcher.store",
+            "matcher.messages",
+            "matcher.problemcodes",
+            "matcher.whatif",
+            "matcher.generate",
+        }
     ),
     # matcher/cli/: the same, plus io for escaping cells of the CSV it writes
     # (``serve``, ``import`` and ``export`` open the store; ``whatif`` runs scenarios and sweeps).
@@ -40,6 +47,7 @@ FACE_PACKAGES: dict[str, frozenset[str]] = {
             "matcher.problemcodes",
             "matcher.whatif",
             "matcher.io",
+            "matcher.generate",
         }
     ),
     # benchmarks/: synthetic cases come from generate; the harness measures the

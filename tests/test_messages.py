@@ -200,6 +200,12 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "outcome.invalid": {"dispatch": 7},
     "problem.dispatch_ended": {"status": "completed"},
     "conflict.outcomes_moved": {"count": 2},
+    "conflict.history_loaded": {"id": "gulou"},
+    "cli.points_title": {"cadre": "P1", "balance": 90},
+    "cli.points_dispatch": {"dispatch": 7},
+    "cli.points_redeemed": {"cadre": "P1", "amount": 50, "balance": 40},
+    "cli.outcomes_imported": {"district": "gulou", "completed": 3, "cancelled": 1, "no_show": 0},
+    "cli.cannot_read": {"path": "outcomes.csv", "reason": "No such file or directory"},
     "points.amount_positive": {"amount": "0"},
 }
 

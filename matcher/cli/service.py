@@ -1,6 +1,7 @@
 """``matcher`` commands for the service.
 
-``serve``, ``import``, ``export`` and ``token create``. The service packages
+``serve``, ``import``, ``export`` and ``token create``; :func:`open_store` opens
+``--db`` for every command that works on the store. The service packages
 (``pip install 'matcher[service]'``) are imported lazily inside the commands, so
 the core CLI works without them; ``serve`` hands uvicorn an import string
 (``api.main:app_from_env``), so nothing in ``matcher/`` imports ``api``.
@@ -12,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,16 +21,19 @@ import typer
 
 from matcher import load_case
 from matcher.cli.common import err, fail, user_errors
+from matcher.generate import generate_history
 
 if TYPE_CHECKING:
     from matcher.store import Store
 
-__all__ = ["register"]
+__all__ = ["DEFAULT_DB", "DbOpt", "open_store", "register"]
 
 DbOpt = Annotated[
     Path, typer.Option("--db", help="SQLite database file (created and migrated if missing)")
 ]
 DEFAULT_DB = Path("matcher.db")
+#: the seed of ``import --history`` (the same past for the same case)
+HISTORY_SEED = 1
 
 
 def _missing(exc: ImportError) -> typer.Exit:
@@ -37,7 +42,7 @@ def _missing(exc: ImportError) -> typer.Exit:
     )
 
 
-def _open(db: Path, *, writable: bool = True) -> Store:
+def open_store(db: Path, *, writable: bool = True) -> Store:
     """Open ``--db``; ``writable``: refuse a database that cannot be written (exit 2)."""
     try:
         from matcher.store import Store
@@ -73,7 +78,7 @@ def serve(
         import uvicorn
     except ImportError as exc:
         raise _missing(exc) from None
-    _open(db).close()  # create and migrate before serving, failing early and readably
+    open_store(db).close()  # create and migrate before serving, failing early and readably
     os.environ["MATCHER_DB"] = str(db)
     os.environ["MATCHER_LOAD_SAMPLE"] = "true" if load_sample else "false"
     os.environ["MATCHER_MAX_BODY_BYTES"] = str(max_body)
@@ -85,12 +90,27 @@ def import_cmd(
     district: Annotated[str, typer.Option("--district", help="district id to load it as")],
     db: DbOpt = DEFAULT_DB,
     name: Annotated[str | None, typer.Option(help="district display name")] = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="also load 12 months of generated history ending yesterday (seed 1):"
+            " past dispatches with outcomes, points, trainings",
+        ),
+    ] = False,
 ) -> None:
     """Load a case folder into a district (rows are added or updated, never dropped)."""
-    store = _open(db)
+    store = open_store(db)
     with user_errors():
         try:
             c = load_case(case)
+            past = (
+                generate_history(
+                    c, seed=HISTORY_SEED, months=12, as_of=date.today() - timedelta(days=1)
+                )
+                if history
+                else None
+            )
             files = {
                 n: (case / n).read_text(encoding="utf-8-sig") if (case / n).is_file() else None
                 for n in ("taxonomy.toml", "policy.toml")
@@ -103,6 +123,8 @@ def import_cmd(
                     taxonomy_toml=files["taxonomy.toml"],
                     policy_toml=files["policy.toml"],
                 )
+                if past is not None:
+                    stats |= tx.load_history(district, past)
         finally:
             store.close()
     summary = (
@@ -117,7 +139,7 @@ def export_cmd(
     db: DbOpt = DEFAULT_DB,
 ) -> None:
     """Write a district back as a case folder (open demands); it imports to the same case."""
-    store = _open(db, writable=False)  # exporting only reads: a read-only copy will do
+    store = open_store(db, writable=False)  # exporting only reads: a read-only copy will do
     tmp = Path(
         tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if out.parent.exists() else None)
     )
@@ -147,7 +169,7 @@ def token_create(
     label: Annotated[str | None, typer.Option(help="who or what the token is for")] = None,
 ) -> None:
     """Create a token and print it once on stdout; only its hash is stored."""
-    store = _open(db)
+    store = open_store(db)
     with user_errors():
         try:
             with store.write() as tx:

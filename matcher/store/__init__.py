@@ -34,7 +34,7 @@ from matcher.store.rows import (
     UnavailableRow,
     WarningRow,
 )
-from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token
+from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token, today
 
 __all__ = [
     "ROLES",
@@ -73,4 +73,5 @@ __all__ = [
     "hash_token",
     "plan_import",
     "plan_outcomes",
+    "today",
 ]

@@ -18,7 +18,15 @@ from sqlalchemy.engine import Row
 from matcher.store import schema as t
 from matcher.store.core import today
 
-__all__ = ["differing", "state_of", "states", "stored", "versions_of", "write"]
+__all__ = [
+    "differing",
+    "insert_many",
+    "state_of",
+    "states",
+    "stored",
+    "versions_of",
+    "write",
+]
 
 CHUNK = 500
 """Ids per ``IN`` list; more are read with one scan of the district."""
@@ -99,7 +107,7 @@ def write(
             extra |= {"status": "open", "recurring": 0}
         if table is t.cadres:
             extra["joined_on"] = today().isoformat()
-        _executemany(
+        insert_many(
             conn,
             insert(table),
             [
@@ -110,7 +118,7 @@ def write(
         stats[f"{table.name}_created"] += len(new)
     if old:
         where = (table.c.district_id == bindparam("w_district")) & (table.c.id == bindparam("w_id"))
-        _executemany(
+        insert_many(
             conn,
             update(table).where(where),
             [
@@ -126,7 +134,7 @@ def write(
         stats[f"{table.name}_updated"] += len(old)
 
 
-def _executemany(conn: Connection, stmt: Insert | Update, params: list[dict[str, Any]]) -> None:
+def insert_many(conn: Connection, stmt: Insert | Update, params: list[dict[str, Any]]) -> None:
     """``stmt`` once per parameter set, straight through the driver's ``executemany``.
 
     SQLAlchemy's per-row parameter processing costs several times the database's

@@ -79,9 +79,8 @@ def plan_outcomes(store: Store, district: str, text: str | bytes) -> OutcomePlan
     with store.read() as tx:
         max_hours = tx.policy(district).record.max_hours
         c = t.dispatches.c
-        status = dict(
-            tx.conn.execute(select(c.id, c.status).where(c.district_id == district)).tuples()
-        )
+        q = select(c.id, c.status).where(c.district_id == district)
+        status: dict[int, str] = {r.id: r.status for r in tx.conn.execute(q)}
     records = load_outcomes(text, max_hours=max_hours, dispatches=status.keys())
     problems = [
         Problem(
@@ -127,11 +126,8 @@ def apply_outcomes(tx: Tx, plan: OutcomePlan, actor: Actor = NOBODY) -> dict[str
     """
     c = t.dispatches.c
     ids = [r.dispatch for r in plan.rows]
-    now = dict(
-        tx.conn.execute(
-            select(c.id, c.status).where(c.district_id == plan.district, c.id.in_(ids))
-        ).tuples()
-    )
+    q = select(c.id, c.status).where(c.district_id == plan.district, c.id.in_(ids))
+    now: dict[int, str] = {r.id: r.status for r in tx.conn.execute(q)}
     moved = [r for r in plan.rows if now.get(r.dispatch) != "active"]
     if moved:
         raise ConflictError(

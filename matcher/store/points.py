@@ -55,7 +55,9 @@ class PointsTx(DistrictsTx):
         self._cadre_row(district, cadre)
         c = t.points.c
         rows = self.conn.execute(
-            select(t.points).where(c.district_id == district, c.cadre == cadre).order_by(c.id)
+            select(t.points)
+            .where(c.district_id == district, c.cadre == cadre)
+            .order_by(c.day, c.id)
         ).all()
         entries = [self._points_out(r) for r in rows]
         return sum(e.amount for e in entries), entries

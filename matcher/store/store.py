@@ -48,6 +48,7 @@ from matcher.store.dispatches import DispatchesTx
 from matcher.store.districts import DistrictsTx
 from matcher.store.errors import StoreError
 from matcher.store.migrations import migrate
+from matcher.store.past import PastTx
 from matcher.store.pool import PoolTx
 from matcher.store.probe import (
     WriteState,
@@ -182,6 +183,7 @@ def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
 class Tx(
     WarningsTx,
     TrainingsTx,
+    PastTx,
     DecisionsTx,
     ProposalsTx,
     DemandsTx,

@@ -1,0 +1,155 @@
+"""``matcher points`` and ``matcher outcomes import``: the growth record's ledger from a terminal.
+
+Why: district offices batch-enter the results of dispatches from spreadsheets, and
+an admin redeems a cadre's points (服务积分) for a course or a recognition. Both
+work on the store (``--db``) like ``import``; every error is located and readable
+in the reader's language (``--lang``), and nothing is written on any error.
+
+``matcher points CADRE`` shows the ledger; ``matcher points redeem CADRE AMOUNT
+--reason …`` redeems (a first word that is not a subcommand is the cadre).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
+
+from matcher.cli.common import LangOpt, err, fail, resolve, say, user_errors
+from matcher.cli.service import DEFAULT_DB, DbOpt, open_store
+from matcher.messages import Lang
+
+if TYPE_CHECKING:
+    from matcher.store import PointsRow
+
+__all__ = ["register"]
+
+DistrictOpt = Annotated[str, typer.Option("--district", help="district id")]
+CadreArg = Annotated[str, typer.Argument(help="cadre id")]
+
+
+class _ShowByDefault(TyperGroup):
+    """``matcher points CADRE`` is ``matcher points show CADRE``."""
+
+    # typer.Context is the Context of typer's own click (its supertype is not public)
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+points_app = typer.Typer(
+    cls=_ShowByDefault,
+    help="A cadre's points (服务积分): the ledger, or redeem some (admins).",
+    no_args_is_help=True,
+)
+outcomes_app = typer.Typer(help="Outcomes of dispatches (how each ended).", no_args_is_help=True)
+
+
+def _ledger_json(balance: int, entries: list[PointsRow]) -> str:
+    data = [e.to_json() for e in entries]
+    return json.dumps({"balance": balance, "data": data, "count": len(data)}, ensure_ascii=False)
+
+
+def _print_ledger(cadre: str, balance: int, entries: list[PointsRow], lang: Lang) -> None:
+    table = Table(title=say(lang, "cli.points_title", cadre=cadre, balance=balance))
+    for code in ("cli.col_day", "cli.col_points", "cli.col_kind", "cli.col_reason"):
+        table.add_column(say(lang, code))
+    for e in entries:
+        why = say(lang, "cli.points_dispatch", dispatch=e.dispatch) if e.dispatch else e.reason
+        table.add_row(e.day, f"{e.amount:+d}", say(lang, f"points_kind.{e.kind}"), Text(why or ""))
+    Console(soft_wrap=True).print(table)
+
+
+@points_app.command("show")
+def show(
+    cadre: CadreArg,
+    district: DistrictOpt,
+    db: DbOpt = DEFAULT_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="the ledger as JSON")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """A cadre's ledger, oldest entry first, and its balance (the sum of the ledger)."""
+    lg = resolve(lang)
+    store = open_store(db, writable=False)
+    with user_errors(lg):
+        try:
+            with store.read() as tx:
+                balance, entries = tx.points(district, cadre)
+        finally:
+            store.close()
+    if as_json:
+        typer.echo(_ledger_json(balance, entries))
+    else:
+        _print_ledger(cadre, balance, entries, lg)
+
+
+@points_app.command("redeem")
+def redeem(
+    cadre: CadreArg,
+    amount: Annotated[int, typer.Argument(help="whole points to redeem (at most the balance)")],
+    reason: Annotated[str, typer.Option("--reason", help="what for: a course, a recognition")],
+    district: DistrictOpt,
+    db: DbOpt = DEFAULT_DB,
+    lang: LangOpt = None,
+) -> None:
+    """Redeem points; refused (exit 2, nothing written) beyond the balance."""
+    lg = resolve(lang)
+    store = open_store(db)
+    with user_errors(lg):
+        try:
+            with store.write() as tx:
+                balance, _ = tx.redeem_points(district, cadre, amount, reason.strip() or "-")
+        finally:
+            store.close()
+    err.print(Text(say(lg, "cli.points_redeemed", cadre=cadre, amount=amount, balance=balance)))
+
+
+@outcomes_app.command("import")
+def import_outcomes(
+    file: Annotated[Path, typer.Argument(help="outcomes.csv")],
+    district: DistrictOpt,
+    db: DbOpt = DEFAULT_DB,
+    lang: LangOpt = None,
+) -> None:
+    """End active dispatches from an outcomes.csv: every row good, or nothing is written."""
+    from matcher.store import apply_outcomes, plan_outcomes
+
+    lg = resolve(lang)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise fail(say(lg, "cli.cannot_read", path=str(file), reason=reason), lg) from None
+    store = open_store(db)
+    with user_errors(lg):
+        try:
+            plan = plan_outcomes(store, district, data)
+            with store.write() as tx:
+                counts = apply_outcomes(tx, plan)
+        finally:
+            store.close()
+    err.print(
+        Text(
+            say(
+                lg,
+                "cli.outcomes_imported",
+                district=district,
+                completed=counts.get("completed", 0),
+                cancelled=counts.get("cancelled", 0),
+                no_show=counts.get("no_show", 0),
+            )
+        )
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.add_typer(points_app, name="points")
+    app.add_typer(outcomes_app, name="outcomes")

@@ -1,0 +1,203 @@
+"""Outcomes of dispatches over HTTP: complete/cancel bodies, points earned, outcomes.csv import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from matcher.store import Store
+from tests.api.tokens import Tokens
+
+V = "/v1/districts/d1"
+D = f"{V}/dispatches"
+
+
+def _accept_all(client: TestClient, tokens: Tokens) -> list[dict[str, Any]]:
+    h = tokens.h("dispatcher")
+    pid = client.post(f"{V}/proposals", json={}, headers=h).json()["id"]
+    r = client.post(f"{V}/proposals/{pid}/accept", json={}, headers=h)
+    assert r.status_code == 201
+    return list(r.json()["dispatches"])
+
+
+def _on(dispatches: list[dict[str, Any]], demand: str) -> dict[str, Any]:
+    return next(d for d in dispatches if d["demand"] == demand)
+
+
+def _db(store: Store) -> list[Any]:
+    """Everything an outcome may write: the dispatches, demands and the ledger."""
+    with store.read() as tx:
+        return [
+            [d.to_json() for d in tx.list_dispatches("d1", limit=1000)[0]],
+            [d.to_json() for d in tx.list_demands("d1", limit=1000)[0]],
+            [tx.points("d1", c.id) for c in tx.list_cadres("d1", limit=1000)[0]],
+        ]
+
+
+def test_completion_records_its_outcome_and_earns_points(
+    client: TestClient, tokens: Tokens
+) -> None:
+    disp = _accept_all(client, tokens)
+    h = tokens.h("dispatcher")
+    d1 = _on(disp, "D1")  # priority 5
+    body = {"hours": 4, "rating": 5, "note": "好"}
+    r = client.post(f"{D}/{d1['id']}/complete", json=body, headers=h)
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert (got["hours"], got["rating"], got["exempt"], got["cancel_reason"]) == (4, 5, False, None)
+    # 10 points an hour × 4 h × 1.5 (rated 5) × 1.5 (priority 5), by hand
+    pts = client.get(f"{V}/cadres/{d1['cadre']}/points", headers=h).json()
+    assert pts["balance"] == 90 and pts["count"] == 1
+    assert (pts["data"][0]["kind"], pts["data"][0]["amount"], pts["data"][0]["dispatch"]) == (
+        "earned",
+        90,
+        d1["id"],
+    )
+    # unrated, priority 2, exempt: 10 × 2.5 × 1 × 0.75 = 18.75 → 19 (exempt work still earns)
+    d4 = _on(disp, "D4")
+    body = {"hours": 2.5, "exempt": True, "exempt_reason": "试用新的议事流程"}
+    r = client.post(f"{D}/{d4['id']}/complete", json=body, headers=h)
+    assert (r.json()["exempt"], r.json()["exempt_reason"]) == (True, "试用新的议事流程")
+    mine = client.get(f"{V}/cadres/{d4['cadre']}/points", headers=h).json()
+    assert 19 in [e["amount"] for e in mine["data"]]
+    # analysts see the exemption's reason masked, like notes
+    seen = client.get(f"{D}/{d4['id']}", headers=tokens.h("analyst")).json()
+    assert seen["exempt_reason"] == "***"
+
+
+@pytest.mark.parametrize(
+    ("how", "body", "pointer", "code"),
+    [
+        ("complete", {}, "/body/hours", "field.missing"),
+        ("complete", {"hours": 0}, "/body/hours", "problem.hours_range"),
+        ("complete", {"hours": 24.01}, "/body/hours", "problem.hours_range"),
+        ("complete", {"hours": 2, "rating": 0}, "/body/rating", "problem.rating_value"),
+        ("complete", {"hours": 2, "rating": 6}, "/body/rating", "problem.rating_value"),
+        (
+            "complete",
+            {"hours": 2, "exempt": True},
+            "/body/exempt_reason",
+            "problem.exempt_reason_missing",
+        ),
+        (
+            "complete",
+            {"hours": 2, "exempt_reason": "x"},
+            "/body/exempt_reason",
+            "problem.exempt_reason_alone",
+        ),
+        ("complete", {"hours": 2, "reason": "other"}, "/body/reason", "field.extra_forbidden"),
+        ("cancel", {}, "/body/reason", "field.missing"),
+        ("cancel", {"reason": "bored"}, "/body/reason", "field.literal_error"),
+        ("cancel", {"reason": "other", "hours": 2}, "/body/hours", "field.extra_forbidden"),
+    ],
+)
+def test_bad_outcomes_are_422_on_their_field_and_write_nothing(
+    client: TestClient,
+    tokens: Tokens,
+    store: Store,
+    how: str,
+    body: dict[str, Any],
+    pointer: str,
+    code: str,
+) -> None:
+    disp = _accept_all(client, tokens)
+    before = _db(store)
+    r = client.post(f"{D}/{disp[0]['id']}/{how}", json=body, headers=tokens.h("dispatcher"))
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    errors = {e["pointer"]: e["code"] for e in r.json()["errors"]}
+    assert errors.get(pointer) == code, errors
+    assert _db(store) == before
+
+
+def test_a_policy_lowers_the_most_hours(client: TestClient, tokens: Tokens, store: Store) -> None:
+    with store.write() as tx:
+        tx.conn.exec_driver_sql(
+            "UPDATE districts SET policy_toml = '[record]\nmax_hours = 3\n' WHERE id = 'd1'"
+        )
+    disp = _accept_all(client, tokens)
+    h = tokens.h("dispatcher")
+    r = client.post(f"{D}/{disp[0]['id']}/complete", json={"hours": 3.5}, headers=h)
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["params"] == {"max": 3.0}
+    assert (
+        client.post(f"{D}/{disp[0]['id']}/complete", json={"hours": 3}, headers=h).status_code
+        == 200
+    )
+
+
+def test_cancel_reasons(client: TestClient, tokens: Tokens, store: Store) -> None:
+    disp = _accept_all(client, tokens)
+    h = tokens.h("dispatcher")
+    r = client.post(f"{D}/{disp[0]['id']}/cancel", json={"reason": "community_withdrew"}, headers=h)
+    assert (r.json()["status"], r.json()["cancel_reason"]) == ("cancelled", "community_withdrew")
+    r = client.post(f"{D}/{disp[1]['id']}/cancel", json={"reason": "no_show"}, headers=h)
+    assert (r.json()["status"], r.json()["cancel_reason"]) == ("no_show", "no_show")
+    with store.read() as tx:  # nothing earned by a cancel
+        assert all(tx.points("d1", d["cadre"])[0] == 0 for d in disp[:2])
+
+
+OUT_HEADER = "dispatch,ending,hours,rating,exempt,exempt_reason,cancel_reason,note,ended\n"
+
+
+def test_outcomes_import_all_or_nothing(client: TestClient, tokens: Tokens, store: Store) -> None:
+    disp = _accept_all(client, tokens)
+    h = tokens.h("dispatcher")
+    a, b, c = disp[0]["id"], disp[1]["id"], disp[2]["id"]
+    # one row good, one ending already ended, one unknown dispatch, one bad cell
+    client.post(f"{D}/{c}/cancel", json={"reason": "other"}, headers=h)
+    before = _db(store)
+    bad = OUT_HEADER + (
+        f"{a},completed,2,4,,,,好,2026-03-01\n"
+        f"{c},completed,2,,,,,,\n"
+        "999,cancelled,,,,,other,,\n"
+        f"{b},completed,30,,,,,,\n"
+    )
+    r = client.post(f"{V}/outcomes/import", json={"csv": bad}, headers=h)
+    assert r.status_code == 422, r.text
+    rows = {(e["row"], e["column"]) for e in r.json()["errors"]}
+    assert {(4, "dispatch"), (5, "hours")} <= rows, rows
+    assert _db(store) == before  # nothing written
+    # an ended dispatch is a problem of its row, with the status it has
+    only_ended = OUT_HEADER + f"{c},completed,2,,,,,,\n"
+    r = client.post(f"{V}/outcomes/import", json={"csv": only_ended}, headers=h)
+    err = r.json()["errors"][0]
+    assert (r.status_code, err["row"], err["code"], err["params"]) == (
+        422,
+        2,
+        "problem.dispatch_ended",
+        {"status": "cancelled"},
+    )
+    assert _db(store) == before
+    # another district's dispatch is unknown here
+    other = _accept_all_d2(client, tokens)
+    r = client.post(
+        f"{V}/outcomes/import", json={"csv": OUT_HEADER + f"{other},no_show,,,,,,,\n"}, headers=h
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["column"] == "dispatch"
+    good = OUT_HEADER + (f"{a},completed,2,4,,,,好,2026-03-01\n{b},cancelled,,,,,duplicate,,\n")
+    r = client.post(f"{V}/outcomes/import", json={"csv": good}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"completed": 1, "cancelled": 1, "no_show": 0}
+    done = client.get(f"{D}/{a}", headers=h).json()
+    assert (done["status"], done["hours"], done["rating"], done["closed_at"][:10]) == (
+        "completed",
+        2,
+        4,
+        "2026-03-01",
+    )
+    ledger = client.get(f"{V}/cadres/{done['cadre']}/points", headers=h).json()["data"]
+    assert [e["day"] for e in ledger if e["dispatch"] == a] == ["2026-03-01"]
+    assert client.get(f"{D}/{b}", headers=h).json()["cancel_reason"] == "duplicate"
+    # analysts cannot import
+    r = client.post(f"{V}/outcomes/import", json={"csv": good}, headers=tokens.h("analyst"))
+    assert r.status_code == 403
+
+
+def _accept_all_d2(client: TestClient, tokens: Tokens) -> int:
+    h = tokens.h("other")
+    pid = client.post("/v1/districts/d2/proposals", json={}, headers=h).json()["id"]
+    r = client.post(f"/v1/districts/d2/proposals/{pid}/accept", json={}, headers=h)
+    return int(r.json()["dispatches"][0]["id"])

@@ -1,0 +1,105 @@
+"""``matcher points`` and ``matcher outcomes import``: located errors, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from matcher.cli import app
+from matcher.store import Store
+from tests.dispatching import dispatch_all, dump, tiny_store
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "200", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+OUT = "dispatch,ending,hours,rating,exempt,exempt_reason,cancel_reason,note,ended\n"
+
+
+def _run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), env=WIDE)
+
+
+def _setup(tmp_path: Path) -> tuple[Path, list[int], str]:
+    db = tmp_path / "m.db"
+    store = tiny_store(db)
+    disp = dispatch_all(store)
+    store.close()
+    d1 = next(d for d in disp if d.demand == "D1")
+    return db, [d.id for d in disp], d1.cadre
+
+
+def _dump(db: Path) -> list[str]:
+    store = Store.open(db)
+    try:
+        return dump(store)
+    finally:
+        store.close()
+
+
+def test_outcomes_import_then_points(tmp_path: Path) -> None:
+    db, ids, _ = _setup(tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(OUT + f"{ids[0]},completed,4,5,,,,,\n{ids[1]},completed,99,,,,,,\n", "utf-8")
+    before = _dump(db)
+    res = _run("outcomes", "import", str(bad), "--db", str(db), "--district", "d1")
+    assert res.exit_code == 2, res.output
+    assert "outcomes.csv, row 3, column 'hours'" in res.stderr and "Traceback" not in res.output
+    zh = _run("outcomes", "import", str(bad), "--db", str(db), "--district", "d1", "--lang", "zh")
+    assert zh.exit_code == 2 and "第 3 行" in zh.stderr
+    missing = _run(
+        "outcomes", "import", str(tmp_path / "nope.csv"), "--db", str(db), "--district", "d1"
+    )
+    assert missing.exit_code == 2 and "cannot read" in missing.stderr
+    unknown = _run("outcomes", "import", str(bad), "--db", str(db), "--district", "zz")
+    assert unknown.exit_code == 2 and "district 'zz' not found" in unknown.stderr
+    assert _dump(db) == before  # nothing written by any of them
+    good = tmp_path / "good.csv"
+    store = Store.open(db)
+    with store.read() as tx:
+        d1 = next(d for d in tx.list_dispatches("d1", limit=100)[0] if d.demand == "D1")
+    store.close()
+    good.write_text(OUT + f"{d1.id},completed,4,5,,,,,\n", "utf-8")
+    res = _run("outcomes", "import", str(good), "--db", str(db), "--district", "d1")
+    assert res.exit_code == 0, res.output
+    assert "1 completed" in res.stderr
+    # 4 h rated 5 on a priority-5 demand: 90 points
+    shown = _run("points", d1.cadre, "--db", str(db), "--district", "d1", "--json")
+    assert shown.exit_code == 0, shown.output
+    ledger = json.loads(shown.stdout)
+    assert (ledger["balance"], ledger["count"], ledger["data"][0]["dispatch"]) == (90, 1, d1.id)
+
+
+def test_points_redeem(tmp_path: Path) -> None:
+    db, _, cadre = _setup(tmp_path)
+    store = Store.open(db)
+    with store.write() as tx:
+        d1 = next(d for d in tx.list_dispatches("d1", cadre=cadre)[0] if d.demand == "D1")
+        tx.close_dispatch("d1", d1.id, "complete", hours=4.0, rating=5)
+    store.close()
+    base = ("--db", str(db), "--district", "d1")
+    res = _run("points", "redeem", cadre, "60", "--reason", "社工培训", *base)
+    assert res.exit_code == 0, res.output
+    assert "the balance is 30" in res.stderr
+    before = _dump(db)
+    over = _run("points", "redeem", cadre, "31", "--reason", "表彰", *base, "--lang", "zh")
+    assert over.exit_code == 2
+    assert "无法兑换 31 积分：当前余额为 30" in over.stderr
+    zero = _run("points", "redeem", cadre, "0", "--reason", "表彰", *base)
+    assert zero.exit_code == 2 and "above 0" in zero.stderr
+    nobody = _run("points", "P404", *base)
+    assert nobody.exit_code == 2 and "cadre 'P404' not found" in nobody.stderr
+    assert _dump(db) == before
+    table = _run("points", cadre, *base, "--lang", "zh")
+    assert table.exit_code == 0 and "余额 30" in table.stdout and "-60" in table.stdout
+
+
+def test_import_with_history(tmp_path: Path) -> None:
+    from tests.paths import SAMPLE
+
+    db = tmp_path / "h.db"
+    res = _run("import", str(SAMPLE), "--district", "gulou", "--db", str(db), "--history")
+    assert res.exit_code == 0, res.output
+    assert "dispatches" in res.stderr and "trainings" in res.stderr
+    again = _run("import", str(SAMPLE), "--district", "gulou", "--db", str(db), "--history")
+    assert again.exit_code == 2 and "already holds a loaded history" in again.stderr
