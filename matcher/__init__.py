@@ -55,7 +55,7 @@ from matcher.proposal import (
     Unfilled,
 )
 from matcher.propose import propose
-from matcher.scoring import TERMS, ScoreMatrix, Scorer, score_matrix
+from matcher.scoring import TERMS, ScoreMatrix, Scorer, active_terms, score_matrix
 from matcher.solver import Assignment, solve
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
 from matcher.warm import Replanner, WarmProposals, load_kernels
@@ -100,6 +100,7 @@ __all__ = [
     "Unfilled",
     "WarmProposals",
     "Weights",
+    "active_terms",
     "default_taxonomy",
     "load_case",
     "load_kernels",

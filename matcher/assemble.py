@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 
 from matcher.model import Case, Status
 from matcher.proposal import DistrictPosition, Kpis, Proposal, ProposedAssignment, Unfilled
-from matcher.scoring import TERMS, PairScores, Scorer
+from matcher.scoring import PairScores, Scorer
 from matcher.solver.keys import pair_keys
 
 __all__ = ["Alternates", "assemble"]
@@ -88,7 +88,7 @@ def _assignments(
                 listed[j].append({"cadre": ids[r], "score": x, "loss": y})
     is_pin = np.isin(pair_keys(chosen.rows, chosen.cols), pin_keys)
     order = np.lexsort((chosen.rows, chosen.cols))
-    parts = [chosen.parts[t][order].tolist() for t in TERMS]
+    parts = [chosen.parts[t][order].tolist() for t in sc.terms]
     rows = []
     for i, j, score, km, fit, pin, *terms in zip(
         chosen.rows[order].tolist(),
@@ -105,7 +105,7 @@ def _assignments(
                 "demand": sc.demand_ids[j],
                 "cadre": sc.cadre_ids[i],
                 "score": score,
-                "breakdown": dict(zip(TERMS, terms, strict=True)),
+                "breakdown": dict(zip(sc.terms, terms, strict=True)),
                 "distance_km": round(km, 3),
                 "skill_fit": round(fit, 4),
                 "pinned": pin,

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
 from matcher.policy import Policy
+from matcher.record import Standing
 from matcher.tags import Taxonomy
 
 __all__ = [
@@ -99,7 +101,12 @@ class Demand:
 
 @dataclass(frozen=True)
 class Case:
-    """A district's situation: who is available, what is needed, and the rules."""
+    """A district's situation: who is available, what is needed, and the rules.
+
+    ``standing`` holds the growth record's figures per cadre id, which the
+    policy's record terms score (a cadre left out, like an empty mapping,
+    scores 0 in each): the store fills it from the records; case folders have none.
+    """
 
     taxonomy: Taxonomy
     communities: tuple[Community, ...]
@@ -107,6 +114,7 @@ class Case:
     demands: tuple[Demand, ...]
     policy: Policy = field(default_factory=Policy)
     source: Path | None = None
+    standing: Mapping[str, Standing] = field(default_factory=dict)
 
     def community(self, cid: str) -> Community:
         return self._communities[cid]
@@ -120,4 +128,4 @@ class Case:
         return cached
 
     def with_policy(self, policy: Policy) -> Case:
-        return Case(self.taxonomy, self.communities, self.cadres, self.demands, policy, self.source)
+        return replace(self, policy=policy)

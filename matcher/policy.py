@@ -30,7 +30,7 @@ MAX_WEIGHT = 10_000.0
 
 
 class Weights(BaseModel):
-    """Term weights (all >= 0). Travel and status enter the score as penalties."""
+    """Term weights (all >= 0). Travel, status and recent load enter the score as penalties."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
@@ -48,6 +48,16 @@ class Weights(BaseModel):
         ge=0,
         le=MAX_WEIGHT,
         description="penalty for a yellow-status (needs improvement) cadre",
+    )
+    # the growth record's terms (off at 0; docs/scoring.md has their formulas)
+    reliability: float = Field(
+        0.0, ge=0, le=MAX_WEIGHT, description="bonus at a rating of 5, as much penalty at 1"
+    )
+    hours_behind: float = Field(
+        0.0, ge=0, le=MAX_WEIGHT, description="bonus for 100 or more hours behind the target"
+    )
+    recent_load: float = Field(
+        0.0, ge=0, le=MAX_WEIGHT, description="penalty per 100 service hours in the recent window"
     )
 
 

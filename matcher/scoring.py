@@ -4,11 +4,25 @@ This is the one place scores are made, so a breakdown can always be shown and
 always sums to the score. ``docs/scoring.md`` states the same formula in words
 and recomputes an example by hand.
 
-    score = fill + skill + travel + status           (each term rounded to 4 dp)
+    score = fill + skill + travel + status [+ record terms]   (each term rounded to 4 dp)
     fill   = w.fill × priority
     skill  = w.skill × fit,  fit = Σ_t min(eff_t, need_t) / Σ_t need_t   (1 if no needs)
     travel = −w.travel_per_km × km(home, demand community)
     status = −w.yellow if the cadre is yellow, else 0
+
+The growth record's terms score the cadre's :class:`~matcher.record.Standing`
+(``case.standing``; a cadre without one scores 0 in each). Each is listed only
+when its weight is above 0 (:func:`active_terms`), so a policy without them
+scores, and shows, exactly what it did before they existed:
+
+    reliability  = w.reliability × (rating − 3) / 2    (rating clipped to 1–5; none: 0)
+    hours_behind = w.hours_behind × min(hours_behind, 100) / 100
+    recent_load  = −w.recent_load × min(hours_recent, 1000) / 100
+
+``status`` and the record terms depend on the cadre alone: they enter every
+scan as one per-cadre addend (:attr:`Scorer.cadre_term`), so each of the
+cadre's arcs moves by the same constant and the optimisation stays the same
+exact b-matching.
 
 A pair is infeasible when a hard rule fails (:mod:`matcher.rules`, the one
 table: checked on the cadre's *own* levels): the cadre is red, has capacity 0,
@@ -19,7 +33,8 @@ than its ``max_travel_km``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import TypeAlias
 
@@ -28,13 +43,34 @@ import numpy.typing as npt
 
 from matcher.geo import pairwise_km
 from matcher.model import Case, Demand, Status
+from matcher.policy import Policy
+from matcher.record import Standing
 from matcher.rules import RULES, Rule, no_capacity, short_of, too_far, withdrawn
 from matcher.tags import effective_levels, encode_levels
 
-__all__ = ["TERMS", "PairScores", "ScoreMatrix", "Scorer", "score_matrix"]
+__all__ = [
+    "BASE_TERMS",
+    "RECORD_TERMS",
+    "TERMS",
+    "PairScores",
+    "ScoreMatrix",
+    "Scorer",
+    "active_terms",
+    "cadre_terms",
+    "score_matrix",
+]
 
-TERMS = ("fill", "skill", "travel", "status")
+#: the terms every score has, in breakdown order
+BASE_TERMS = ("fill", "skill", "travel", "status")
+#: the growth record's per-cadre terms: scored (and listed) only at a weight above 0
+RECORD_TERMS = ("reliability", "hours_behind", "recent_load")
+#: every term a breakdown can list, in breakdown order
+TERMS = (*BASE_TERMS, *RECORD_TERMS)
 DECIMALS = 4
+#: hours that earn the whole ``hours_behind`` bonus, and the unit of ``recent_load``
+HOURS_UNIT = 100.0
+#: recent hours past this add no more penalty (keeps every score on the solver's grid)
+RECENT_HOURS_CAP = 1000.0
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -91,6 +127,73 @@ def _encode_certs(rows: list[tuple[str, ...]], vocab: dict[str, int]) -> BoolArr
     for r, certs in enumerate(rows):
         if certs:
             out[r, [vocab[x] for x in certs]] = True
+    return out
+
+
+def active_terms(policy: Policy) -> tuple[str, ...]:
+    """The terms a breakdown lists under ``policy``: the base four, then each
+    record term whose weight is above 0 (at 0 a term is not scored at all, so
+    proposals stay what they were without it).
+
+    Example:
+        >>> active_terms(Policy())
+        ('fill', 'skill', 'travel', 'status')
+        >>> active_terms(Policy.model_validate({"weights": {"recent_load": 1.0}}))[-1]
+        'recent_load'
+    """
+    w = policy.weights
+    return BASE_TERMS + tuple(t for t in RECORD_TERMS if getattr(w, t) > 0)
+
+
+def _finite(x: float | None, neutral: float) -> float:
+    return neutral if x is None or not math.isfinite(x) else float(x)
+
+
+def _rounded(x: npt.ArrayLike) -> FloatArray:
+    """A term's values on the score's 4-decimal grid (and no ``-0.0``)."""
+    return np.asarray(np.round(np.asarray(x, np.float64), DECIMALS) + 0.0, np.float64)
+
+
+def cadre_terms(case: Case) -> dict[str, FloatArray]:
+    """Each per-cadre term of the active ones (``status`` and the record terms),
+    one value per cadre in case order, rounded to the score's 4 places.
+
+    Why a function of its own: these terms do not depend on the demand, so the
+    engines add their sum as one per-cadre offset, while breakdowns list each
+    one by name.
+
+    Example:
+        >>> from matcher import load_case
+        >>> sorted(cadre_terms(load_case("data/sample-district")))
+        ['status']
+    """
+    w = case.policy.weights
+    cadres = case.cadres
+    none = Standing()
+    rec = [case.standing.get(c.id, none) for c in cadres]
+
+    def figure(get: Callable[[Standing], float | None], neutral: float) -> FloatArray:
+        return np.array([_finite(get(s), neutral) for s in rec], np.float64)
+
+    raw: dict[str, Callable[[], FloatArray]] = {
+        "reliability": lambda: (
+            w.reliability * (np.clip(figure(lambda s: s.rating, 3.0), 1.0, 5.0) - 3.0) / 2.0
+        ),
+        "hours_behind": lambda: (
+            w.hours_behind
+            * np.clip(figure(lambda s: s.hours_behind, 0.0), 0.0, HOURS_UNIT)
+            / HOURS_UNIT
+        ),
+        "recent_load": lambda: (
+            -w.recent_load
+            * np.clip(figure(lambda s: s.hours_recent, 0.0), 0.0, RECENT_HOURS_CAP)
+            / HOURS_UNIT
+        ),
+    }
+    yellow = np.array([c.status is Status.YELLOW for c in cadres], dtype=bool)
+    out = {"status": _rounded(np.where(yellow, -w.yellow, 0.0))}
+    for t in active_terms(case.policy)[len(BASE_TERMS) :]:  # only the terms scored
+        out[t] = _rounded(raw[t]())
     return out
 
 
@@ -170,9 +273,13 @@ class Scorer:
         self.limit = np.array([c.max_travel_km for c in cadres], dtype=np.float64)
         self.capacity = np.array([c.capacity for c in cadres], dtype=np.int64)
         self.red = np.array([c.status is Status.RED for c in cadres], dtype=bool)
-        yellow = np.array([c.status is Status.YELLOW for c in cadres], dtype=bool)
         w = pol.weights
-        self.status_term = np.round(np.where(yellow, -w.yellow, 0.0), DECIMALS) + 0.0
+        self.terms = active_terms(pol)
+        #: each per-cadre term by name, and their sum: the one offset every
+        #: engine adds to a cadre's pairs (the sum is ``status`` alone when no
+        #: record term is active, so such scores stay bit for bit as they were)
+        self.by_cadre = cadre_terms(case)
+        self.cadre_term = _sum_terms(list(self.by_cadre.values()))
         self.w_skill, self.w_travel = w.skill, w.travel_per_km
         self.cadre_ids = tuple(c.id for c in cadres)
         self._demand_side(case)
@@ -263,13 +370,14 @@ class Scorer:
             "fill": np.broadcast_to(self.fill[c][None, :], (nb, mb)),
             "skill": self._skill(fit),
             "travel": self._travel(km),
-            "status": np.broadcast_to(self.status_term[r][:, None], (nb, mb)),
+            **{t: np.broadcast_to(v[r][:, None], (nb, mb)) for t, v in self.by_cadre.items()},
         }
-        parts = {t: np.where(feasible, raw[t], 0.0) for t in TERMS}
+        parts = {t: np.where(feasible, raw[t], 0.0) for t in self.terms}
+        offset = np.where(feasible, self.cadre_term[r][:, None], 0.0)
         return ScoreMatrix(
             cadre_ids=tuple(self.cadre_ids[i] for i in r),
             demand_ids=tuple(self.demand_ids[j] for j in c),
-            scores=parts["fill"] + parts["skill"] + parts["travel"] + parts["status"],
+            scores=parts["fill"] + parts["skill"] + parts["travel"] + offset,
             feasible=feasible,
             capacity=self.capacity[r],
             headcount=self.headcount[c],
@@ -294,7 +402,7 @@ class Scorer:
         scores = self._skill(self._fit(self._covered(r, c).T, self.total_need[c][:, None]))
         scores += self.fill[c][:, None]
         scores += self._travel(km)
-        scores += self.status_term[r][None, :]
+        scores += self.cadre_term[r][None, :]
         scores[~feasible] = 0.0
         return scores.T, feasible.T
 
@@ -358,10 +466,11 @@ class Scorer:
             "fill": self.fill[c],
             "skill": self._skill(fit),
             "travel": self._travel(km),
-            "status": self.status_term[r],
+            **{t: v[r] for t, v in self.by_cadre.items()},
         }
-        parts = {t: np.where(feasible, raw[t], 0.0) for t in TERMS}
-        scores = parts["fill"] + parts["skill"] + parts["travel"] + parts["status"]
+        parts = {t: np.where(feasible, raw[t], 0.0) for t in self.terms}
+        offset = np.where(feasible, self.cadre_term[r], 0.0)
+        scores = parts["fill"] + parts["skill"] + parts["travel"] + offset
         return PairScores(r, c, scores, feasible, parts, fit, km)
 
     @staticmethod
@@ -373,6 +482,14 @@ class Scorer:
 
     def _travel(self, km: FloatArray) -> FloatArray:
         return np.round(-self.w_travel * km, DECIMALS) + 0.0
+
+
+def _sum_terms(terms: list[FloatArray]) -> FloatArray:
+    """Per-cadre terms added in breakdown order (the first alone, bit for bit)."""
+    out = terms[0].copy()
+    for t in terms[1:]:
+        out += t
+    return out
 
 
 def score_matrix(case: Case) -> ScoreMatrix:

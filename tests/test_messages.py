@@ -88,6 +88,12 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.id_mismatch": {"kind": "cadre", "id": "P1"},
     "conflict.filled_below": {"id": "D1", "count": 2},
     "conflict.red_with_active": {"id": "P1", "count": 1},
+    "cli.record_title": {"cadre": "P1", "name": "张三", "as_of": "2026-06-30"},
+    "cli.record_no_shows": {"days": 90},
+    "cli.record_hours": {"days": 90},
+    "cli.warnings_new": {"count": 2},
+    "cli.warnings_decided": {"id": 3, "state": "已确认"},
+    "cli.trainings_imported": {"count": 2},
     "conflict.warning_stale": {"id": 3, "cadre": "P1", "from": "green", "status": "red"},
     "conflict.demand_has_active": {"id": "D1", "count": 2},
     "state.illegal_transition": {

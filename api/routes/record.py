@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
@@ -40,18 +40,11 @@ def get_record(r: Reading, cadre: ItemId, as_of: AsOf = None) -> JSONResponse:
     """The cadre's record as of a day, computed from their history (``docs/record.md``),
     with their pending warnings. Analysts see the name and notes masked."""
 
-    def read(tx: Tx) -> dict[str, Any]:
-        row = tx.cadre(r.district, cadre)
-        rec = RecordRow.of(tx.record(r.district, cadre, as_of), row.name, row.status)
-        if r.a.masked:
-            rec = replace(rec, name=MASK)
-        pending = tx.list_warnings(r.district, state="pending", cadre=cadre, limit=1000)[0]
-        # TODO(lead): fill "points" from Tx.points (wt-recout) once merged: tx.points(...)[0]
-        return {
-            **rec.to_json(),
-            "warnings": [mask_note(w, r.a.masked).to_json() for w in pending],
-            "points": None,
-        }
+    def read(tx: Tx) -> RecordRow:
+        row = tx.record_row(r.district, cadre, as_of)
+        if not r.a.masked:
+            return row
+        return replace(row, name=MASK, warnings=[mask_note(w, True) for w in row.warnings])
 
     return r.one(RecordPublic, read)
 

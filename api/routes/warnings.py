@@ -46,11 +46,6 @@ def list_warnings(
     )
 
 
-@router.get("/{warning}", response_model=WarningPublic)
-def get_warning(r: Reading, warning: RowId) -> JSONResponse:
-    return r.one(WarningPublic, lambda tx: mask_note(tx.warning(r.district, warning), r.a.masked))
-
-
 @router.post("/evaluate", response_model=WarningsPublic)
 def evaluate_warnings(w: Writing, cadre: IdFilter = None) -> JSONResponse:
     """Run the warning rules on every cadre's record (or one cadre's) as of today.

@@ -90,6 +90,7 @@ class RecordPublic(BaseModel):
     certs: list[CertGained]
     communities: list[str]
     status: Colour | None = Field(description="the status of the last decision on or before as_of")
+    recent_days: int = Field(description="the policy's recent window the _recent figures count")
     warnings: list[WarningPublic] = Field(description="the cadre's pending warnings")
     points: int | None = Field(None, description="the points balance (服务积分)")
 

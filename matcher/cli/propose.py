@@ -62,7 +62,7 @@ def propose_cmd(
         extra = {"counterfactuals": [f.model_dump(mode="json") for f in fixes]} if explain else None
         text = to_json(result, extra)
     elif fmt is Format.csv:
-        text = to_csv(result)
+        text = to_csv(result, c)
         # CSV holds the assignments only: the fixes go to stderr
         err.print(Text(why), end="")
     else:

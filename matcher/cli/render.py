@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from matcher import TERMS, Case, Param, Proposal
+from matcher import Case, Param, Proposal, active_terms
 from matcher.io import escape_cell
 from matcher.messages import SEPARATORS, Lang, labels_for, msg, render
 
@@ -29,11 +29,13 @@ def to_json(proposal: Proposal, extra: dict[str, Any] | None = None) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def to_csv(proposal: Proposal) -> str:
-    """The assignments as CSV; text cells are formula-escaped (:mod:`matcher.io.cells`)."""
+def to_csv(proposal: Proposal, case: Case) -> str:
+    """The assignments as CSV, one column per term the case's policy scores;
+    text cells are formula-escaped (:mod:`matcher.io.cells`)."""
+    terms = active_terms(case.policy)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["demand", "cadre", "score", *TERMS, "distance_km", "skill_fit", "alternatives"])
+    w.writerow(["demand", "cadre", "score", *terms, "distance_km", "skill_fit", "alternatives"])
     for a in proposal.assignments:
         alts = ";".join(f"{x.cadre}:{x.loss:g}" for x in a.alternatives)
         w.writerow(
@@ -41,7 +43,7 @@ def to_csv(proposal: Proposal) -> str:
                 escape_cell(a.demand),
                 escape_cell(a.cadre),
                 f"{a.score:.4f}",
-                *(f"{a.breakdown[t]:.4f}" for t in TERMS),
+                *(f"{a.breakdown[t]:.4f}" for t in terms),
                 f"{a.distance_km:.3f}",
                 f"{a.skill_fit:.4f}",
                 escape_cell(alts),

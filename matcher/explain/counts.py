@@ -81,7 +81,7 @@ def _counts(  # type: ignore[no-untyped-def]
 ):  # fmt: skip
     (
         eff, own, need_ptr, need_tag, need_lvl, req_ptr, req_tag, req_lvl,
-        missing, wanted, _dead, home, where, limit, status, fill, total, km_t,
+        missing, wanted, _dead, home, where, limit, cadre, fill, total, km_t,
         w_skill, w_travel,
     ) = data  # fmt: skip
     n, k = own.shape[0], c.size
@@ -145,7 +145,7 @@ def _counts(  # type: ignore[no-untyped-def]
                 score = np.rint(w_skill * fit * ROUND) / ROUND + 0.0
                 score += fj
                 score += np.rint(-w_travel * km * ROUND) / ROUND + 0.0
-                score += status[i]
+                score += cadre[i]
                 if score <= 0.0:
                     weak[jj] += 1
         for p in range(c_ptr[j], c_ptr[j + 1]):

@@ -10,11 +10,13 @@ rows it came from.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, select
 
+from matcher import Case
 from matcher.record import (
     CadreRecord,
     CancelReason,
@@ -24,6 +26,7 @@ from matcher.record import (
     Training,
     cadre_record,
     district_mean_rating,
+    standing,
 )
 from matcher.store import schema as t
 from matcher.store.cadres import CadresTx
@@ -139,6 +142,17 @@ class RecordTx(CadresTx):
             self.policy(district).record,
             day,
         )
+
+    def case(self, district: str, *, include_closed: bool = False) -> Case:
+        """The district as a :class:`Case`, with each cadre's ``standing`` from their record
+        when a record term of the policy weighs anything (else none: the default costs
+        nothing). The snapshot reads the case through here, so proposals see it too."""
+        case = super().case(district, include_closed=include_closed)
+        w = case.policy.weights
+        if not (w.reliability or w.hours_behind or w.recent_load):
+            return case
+        records = self.records(district)
+        return replace(case, standing={cid: standing(r) for cid, r in records.items()})
 
     def records(self, district: str, as_of: date | None = None) -> dict[str, CadreRecord]:
         """Every cadre's record in the pool (one read of the history for all)."""

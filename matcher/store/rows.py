@@ -53,6 +53,8 @@ class StoreRow:
 def _json(value: Any) -> Any:
     if isinstance(value, StoreRow):
         return value.to_json()
+    if isinstance(value, list) and value and isinstance(value[0], StoreRow):
+        return [v.to_json() for v in value]
     if isinstance(value, Actor):
         return {"token": value.token, "label": value.label}
     return value
@@ -272,7 +274,8 @@ class StatusChangeRow(StoreRow):
 class RecordRow(StoreRow):
     """A cadre's record (成长档案) as of a day, as JSON values (``matcher.record.CadreRecord``).
 
-    ``name`` and ``current`` (the status in force now) come from the cadre's row;
+    ``name`` and ``current`` (the status in force now) come from the cadre's row,
+    ``warnings`` are the cadre's pending ones, ``points`` the points balance;
     every other figure is the record's, computed from history (``docs/record.md``).
     """
 
@@ -301,9 +304,21 @@ class RecordRow(StoreRow):
     certs: list[dict[str, str]]
     communities: list[str]
     status: str | None
+    #: the policy's recent window (days) the ``_recent`` figures count
+    recent_days: int
+    warnings: list[WarningRow]
+    points: int | None
 
     @classmethod
-    def of(cls, r: CadreRecord, name: str, current: str) -> RecordRow:
+    def of(
+        cls,
+        r: CadreRecord,
+        name: str,
+        current: str,
+        recent_days: int,
+        warnings: list[WarningRow],
+        points: int | None = None,
+    ) -> RecordRow:
         """The record ``r`` of the cadre called ``name``, of status ``current`` today."""
         return cls(
             cadre=r.cadre,
@@ -331,4 +346,7 @@ class RecordRow(StoreRow):
             certs=[{"cert": c, "day": d.isoformat()} for c, d in r.certs],
             communities=list(r.communities),
             status=r.status,
+            recent_days=recent_days,
+            warnings=warnings,
+            points=points,
         )

@@ -25,7 +25,7 @@ from matcher.store.core import NOBODY, Actor, cadre_from_row, now_iso, today
 from matcher.store.errors import ConflictError
 from matcher.store.lifecycle import move
 from matcher.store.record import RecordTx
-from matcher.store.rows import StatusChangeRow, WarningRow, actor_of
+from matcher.store.rows import RecordRow, StatusChangeRow, WarningRow, actor_of
 
 __all__ = ["WarningsTx"]
 
@@ -186,6 +186,18 @@ class WarningsTx(RecordTx):
             )
         )
         return self.warning(district, wid)
+
+    def record_row(self, district: str, cadre: str, as_of: date | None = None) -> RecordRow:
+        """The cadre's record as of ``as_of`` with their name, status now and pending warnings."""
+        row = self.cadre(district, cadre)
+        rec = self.record(district, cadre, as_of)
+        pending = self.list_warnings(district, state="pending", cadre=cadre, limit=2**31)[0]
+        recent = self.policy(district).record.recent_days
+        # the points ledger is another concern's mixin (Tx.points); read it when Tx has one
+        # TODO(lead): call self.points directly once the points mixin sits below this one
+        ledger = getattr(self, "points", None)
+        balance = None if ledger is None else int(ledger(district, cadre)[0])
+        return RecordRow.of(rec, row.name, row.status, recent, pending, balance)
 
     def list_status_changes(self, district: str, cadre: str) -> list[StatusChangeRow]:
         """A cadre's status changes made by people, oldest first."""

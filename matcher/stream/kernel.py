@@ -39,10 +39,11 @@ def _insert(val, idx, qs, row, width, x, k, q):  # type: ignore[no-untyped-def]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _bound(row_ub, col_ub, top_j, status_i, w_travel_grid, km):  # type: ignore[no-untyped-def]
+def _bound(row_ub, col_ub, top_j, cadre_i, w_travel_grid, km):  # type: ignore[no-untyped-def]
     """The most a cell can score (grid units): the bounds the caller knows, and
-    the formula's own with a perfect skill fit."""
-    return min(row_ub, col_ub, top_j + status_i - w_travel_grid * km)
+    the formula's own with a perfect skill fit (``cadre_i``: the cadre's own
+    terms, status and the record's, summed)."""
+    return min(row_ub, col_ub, top_j + cadre_i - w_travel_grid * km)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -53,7 +54,7 @@ def scan_block(  # type: ignore[no-untyped-def]
 ):  # fmt: skip
     (
         eff, own, need_ptr, need_tag, need_lvl, req_ptr, req_tag, req_lvl,
-        missing, wanted, dead, home, where, limit, status, fill, total, km_t,
+        missing, wanted, dead, home, where, limit, cadre, fill, total, km_t,
         w_skill, w_travel,
     ) = data  # fmt: skip
     cat_top, dc_ptr, dc_cat, dc_n, dc_sum, dc_max = by_cat
@@ -73,7 +74,7 @@ def scan_block(  # type: ignore[no-untyped-def]
         for g in range(cats):
             top_b[g, ii] = cat_top[r[ii], g]
     home_b, lim_b, u_b, kr_b = home[r], limit[r], u[r], kr[r]
-    st_raw = status[r]
+    st_raw = cadre[r]
     st_b = st_raw * SCALE
     wt_s = w_travel * SCALE
     open_b = ~dead[r]
@@ -138,7 +139,7 @@ def scan_block(  # type: ignore[no-untyped-def]
         bound_j = bounded or bar_j > -np.inf
         fl = floor if bounded else -np.inf
         row_km = km_t[where[j]]
-        # no pair of this column scores above fill + w_skill + status - travel
+        # no pair of this column scores above fill + w_skill + cadre terms - travel
         # (fit <= 1; grid units, with room for the rounding of each term)
         top_j = (fj + w_skill + 3e-4) * SCALE
         first, span = -1, nr

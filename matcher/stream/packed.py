@@ -145,7 +145,7 @@ class Packed:
             sc.home.astype(np.int64),
             sc.where.astype(np.int64),
             sc.limit.astype(np.float64),
-            sc.status_term.astype(np.float64),
+            sc.cadre_term.astype(np.float64),  # status and the record terms
             sc.fill.astype(np.float64),
             sc.total_need.astype(np.float64),
             np.ascontiguousarray(km_t),

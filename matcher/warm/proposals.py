@@ -124,7 +124,7 @@ class WarmProposals:
 
 def _follow(last: _Warm, req: Request) -> _Warm | None:
     """``last`` brought up to ``req`` warm, or ``None`` when the change is not one
-    it can apply (other cadres, communities, taxonomy or policy; a demand edited
+    it can apply (other cadres, their records, communities, taxonomy or policy; a demand edited
     beyond its headcount or moved; a decline or pin lifted)."""
     old, new = last.case, req.sc.case
     if (
@@ -132,6 +132,7 @@ def _follow(last: _Warm, req: Request) -> _Warm | None:
         or new.taxonomy != old.taxonomy
         or new.communities != old.communities
         or new.cadres != old.cadres
+        or new.standing != old.standing
     ):
         return None
     if len({d.id for d in new.demands}) != len(new.demands):

@@ -131,7 +131,7 @@ def relaxed_scores(case: Case) -> npt.NDArray[np.float64]:
     """
     cadres = tuple(replace(c, max_travel_km=math.inf) for c in case.cadres)
     demands = tuple(replace(d, requires={}, certs=()) for d in case.demands)
-    relaxed = Case(case.taxonomy, case.communities, cadres, demands, case.policy, case.source)
+    relaxed = replace(case, cadres=cadres, demands=demands)
     return score_matrix(relaxed).scores
 
 

@@ -87,7 +87,7 @@ def _qualified_cadre(case: Case, j: int) -> Cadre:
 
 
 def _row_of(case: Case, cadre: Cadre) -> tuple[np.ndarray, np.ndarray]:
-    one = Case(case.taxonomy, case.communities, (cadre,), case.demands, case.policy, case.source)
+    one = replace(case, cadres=(cadre,))
     sm = score_matrix(one)
     return sm.scores[0], sm.feasible[0]
 

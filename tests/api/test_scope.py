@@ -17,6 +17,7 @@ PARAMS = {
     "community": "C1",
     "proposal": "1",
     "dispatch": "1",
+    "warning": "1",
 }
 NAMES = [line.split(",")[1] for line in CADRES.strip().splitlines()[1:]]
 SECRET_NOTE = "私人备注 13800000000"

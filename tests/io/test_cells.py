@@ -105,12 +105,12 @@ def test_hand_escaped_cell_is_read_as_its_value(tmp_path: Path) -> None:
     assert load_case(tmp_path).cadres[0].name == "=SUM(1)"
 
 
-def test_proposal_csv_escapes_text_cells(sample_proposal) -> None:  # type: ignore[no-untyped-def]
+def test_proposal_csv_escapes_text_cells(sample_case, sample_proposal) -> None:  # type: ignore[no-untyped-def]
     from matcher.cli.render import to_csv
 
     first = sample_proposal.assignments[0].model_copy(update={"demand": "=cmd|x", "cadre": "@y"})
     p = sample_proposal.model_copy(update={"assignments": [first]})
-    rows = list(csv.reader(io.StringIO(to_csv(p))))
+    rows = list(csv.reader(io.StringIO(to_csv(p, sample_case))))
     assert rows[1][:2] == ["'=cmd|x", "'@y"]
     assert all(cell[:1] not in FORMULA_START or _is_number(cell) for cell in rows[1])
 

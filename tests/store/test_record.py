@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from matcher import Cadre, InputError, Status
 from matcher.store import ConflictError, Store
@@ -173,3 +174,21 @@ def test_a_stale_warning_cannot_be_confirmed(fresh: Store) -> None:
     with pytest.raises(ConflictError) as exc, store.write() as tx:
         tx.decide_warning("x", w.id, "confirm")
     assert exc.value.code == "conflict.warning_stale"
+
+
+def test_the_snapshot_carries_standing_only_when_a_record_term_weighs(store: Store) -> None:
+    add_outcome(store, "P1", "D1", today() - timedelta(days=5), hours=6, rating=2)
+    with store.read() as tx:
+        assert tx.snapshot("x").case.standing == {}  # the default policy: nothing read
+    with store.write() as tx:
+        tx.conn.execute(
+            text("UPDATE districts SET policy_toml = :p"),
+            {"p": "[weights]\nreliability = 2.0\n"},
+        )
+    with store.read() as tx:
+        snap = tx.snapshot("x")
+        rec = tx.record("x", "P1")
+    p1 = snap.case.standing["P1"]
+    assert (p1.rating, p1.hours_recent, p1.hours_behind) == (2.0, 6.0, rec.hours_behind)
+    assert set(snap.case.standing) == {c.id for c in snap.case.cadres}
+    assert snap.case.standing["P4"].rating is None

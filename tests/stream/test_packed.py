@@ -53,7 +53,7 @@ def reference(sc: Scorer, r, c, u, v, floor, known, only, banned, formula=True):
             # skill fit decides which cells are read, and a fit no better than each
             # category's best level which of those are scored
             km = sc.km_comm[np.ix_(sc.home[r], sc.where[c])]
-            status = sc.status_term[r][:, None] * SCALE
+            status = sc.cadre_term[r][:, None] * SCALE
             perfect = (sc.fill[c][None, :] + sc.w_skill + 3e-4) * SCALE + status
             by_cat = (
                 sc.fill[c][None, :] + sc.w_skill * category_fit_bound(sc, r, c) + 3e-4

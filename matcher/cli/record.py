@@ -1,0 +1,260 @@
+"""``matcher record``, ``matcher warnings`` and ``matcher trainings import``: the growth record.
+
+Why in the CLI: district offices batch-enter training logs and review the
+three-colour warnings (三色预警) where they keep their files; every figure comes
+from the store (:mod:`matcher.store`), which computes it from the history.
+Tables are for people (``--lang``), ``--json`` for tools (codes, not prose).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from matcher.cli.common import LangOpt, fail, resolve, say, user_errors
+from matcher.cli.service import DEFAULT_DB, DbOpt, open_store
+from matcher.messages import Lang, Message, render
+
+__all__ = ["register"]
+
+out = Console()
+DistrictOpt = Annotated[str, typer.Option("--district", help="district id")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on stdout (codes, not prose)")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="why it was decided so")]
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _as_of(text: str | None, lang: Lang) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--as-of {text!r}: not a date; write it as 2026-06-30", lang) from None
+
+
+def _colour(value: str | None, lang: Lang) -> str:
+    return "—" if value is None else say(lang, f"colour.{value}")
+
+
+def _reasons(reasons: list[dict[str, Any]], lang: Lang) -> str:
+    return "; ".join(render(Message(code=r["code"], params=r["params"]), lang) for r in reasons)
+
+
+def _warnings_table(rows: list[dict[str, Any]], lang: Lang, title: str) -> Table:
+    t = Table(title=title, title_justify="left")
+    for code in ("cli.warnings_col_id", "cli.col_cadre", "cli.warnings_col_change"):
+        t.add_column(say(lang, code))
+    t.add_column(say(lang, "cli.col_reason"))
+    t.add_column(say(lang, "cli.warnings_col_state"))
+    for w in rows:
+        t.add_row(
+            str(w["id"]),
+            escape(w["cadre"]),
+            f"{_colour(w['from_status'], lang)} → {_colour(w['to_status'], lang)}",
+            escape(_reasons(w["reasons"], lang)),
+            say(lang, f"warning_state.{w['state']}"),
+        )
+    return t
+
+
+def record_cmd(
+    cadre: Annotated[str, typer.Argument(help="the cadre's id")],
+    district: DistrictOpt,
+    db: DbOpt = DEFAULT_DB,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="the record's day (YYYY-MM-DD); default today")
+    ] = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """A cadre's growth record (成长档案), computed from their history, and pending warnings."""
+    ln = resolve(lang)
+    day = _as_of(as_of, ln)
+    store = open_store(db, writable=False)
+    with user_errors(ln):
+        try:
+            with store.read() as tx:
+                data = tx.record_row(district, cadre, day).to_json()
+        finally:
+            store.close()
+    if as_json:
+        _print_json(data)
+        return
+    days = data["recent_days"]
+    t = Table(
+        title=say(ln, "cli.record_title", cadre=cadre, name=data["name"], as_of=data["as_of"]),
+        title_justify="left",
+    )
+    t.add_column(say(ln, "cli.record_col_indicator"))
+    t.add_column(say(ln, "cli.record_col_value"))
+    rating = "—" if data["rating"] is None else f"{data['rating']:.2f}"
+    own = "—" if data["rating_unshrunk"] is None else f"{data['rating_unshrunk']:.2f}"
+    certs = ", ".join(f"{c['cert']} ({c['day']})" for c in data["certs"]) or "—"
+    d = data
+    year = f"{d['hours_year']:g} / {d['hours_target_to_date']:.1f}"
+    training = f"{d['training_hours']:g} / {', '.join(d['courses']) or '—'}"
+    status = f"{_colour(d['current'], ln)} / {_colour(d['status'], ln)}"
+    rows = [
+        ("cli.record_joined", f"{data['joined']} ({data['months_in_pool']})", {}),
+        ("cli.record_dispatches", f"{data['completed']} / {sum(data['cancelled'].values())}", {}),
+        ("cli.record_exempted", str(data["exempted"]), {}),
+        ("cli.record_no_shows", f"{data['no_shows']} / {data['no_shows_recent']}", {"days": days}),
+        ("cli.record_hours", f"{data['hours_total']:g} / {data['hours_recent']:g}", {"days": days}),
+        (
+            "cli.record_hours_year",
+            year,
+            {},
+        ),
+        ("cli.record_rating", f"{rating} / {own} / {data['ratings']}", {}),
+        (
+            "cli.record_training",
+            training,
+            {},
+        ),
+        ("cli.record_certs", certs, {}),
+        ("cli.record_communities", ", ".join(data["communities"]) or "—", {}),
+        (
+            "cli.record_status",
+            status,
+            {},
+        ),
+    ]
+    for code, value, params in rows:
+        t.add_row(say(ln, code, **params), escape(value))
+    out.print(t)
+    if data["warnings"]:
+        out.print(_warnings_table(data["warnings"], ln, say(ln, "cli.record_warnings_title")))
+
+
+warnings_app = typer.Typer(
+    help="Three-colour warnings (三色预警): list, evaluate, confirm or dismiss.",
+    invoke_without_command=True,
+)
+
+
+@warnings_app.callback()
+def warnings_cmd(
+    ctx: typer.Context,
+    district: Annotated[str | None, typer.Option("--district", help="district id")] = None,
+    db: DbOpt = DEFAULT_DB,
+    evaluate: Annotated[
+        bool, typer.Option("--evaluate", help="run the rules first (stores new suggestions)")
+    ] = False,
+    state: Annotated[
+        str | None, typer.Option("--state", help="pending, confirmed or dismissed")
+    ] = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """List the district's warnings (newest first); ``--evaluate`` runs the rules first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    ln = resolve(lang)
+    if district is None:
+        raise fail("--district is required", ln)
+    if state not in (None, "pending", "confirmed", "dismissed"):
+        raise fail(f"--state {state!r}: pending, confirmed or dismissed", ln)
+    store = open_store(db, writable=evaluate)
+    with user_errors(ln):
+        try:
+            new = []
+            if evaluate:
+                with store.write() as tx:
+                    new = [w.to_json() for w in tx.evaluate_warnings(district)]
+            with store.read() as tx:
+                rows = [w.to_json() for w in tx.list_warnings(district, state=state, limit=1000)[0]]
+        finally:
+            store.close()
+    if as_json:
+        _print_json({"new": new, "data": rows} if evaluate else {"data": rows})
+        return
+    if evaluate:
+        out.print(say(ln, "cli.warnings_new", count=len(new)))
+    if rows:
+        out.print(_warnings_table(rows, ln, say(ln, "cli.warnings_title")))
+    else:
+        out.print(say(ln, "cli.warnings_none"))
+
+
+def _decide(action: str) -> Any:
+    def decide(
+        warning: Annotated[int, typer.Argument(help="the warning's id")],
+        district: DistrictOpt,
+        db: DbOpt = DEFAULT_DB,
+        note: NoteOpt = None,
+        as_json: JsonOpt = False,
+        lang: LangOpt = None,
+    ) -> None:
+        ln = resolve(lang)
+        store = open_store(db)
+        with user_errors(ln):
+            try:
+                with store.write() as tx:
+                    row = tx.decide_warning(district, warning, action, note).to_json()
+            finally:
+                store.close()
+        if as_json:
+            _print_json(row)
+            return
+        state = say(ln, f"warning_state.{row['state']}")
+        out.print(say(ln, "cli.warnings_decided", id=warning, state=state))
+
+    decide.__name__ = action
+    decide.__doc__ = (
+        "Confirm a warning: the cadre takes the suggested status (refused while a red "
+        "change would leave active dispatches: end them first)."
+        if action == "confirm"
+        else "Dismiss a warning: the status stays."
+    )
+    return decide
+
+
+warnings_app.command("confirm")(_decide("confirm"))
+warnings_app.command("dismiss")(_decide("dismiss"))
+
+trainings_app = typer.Typer(help="The training log.", no_args_is_help=True)
+
+
+@trainings_app.command("import")
+def trainings_import(
+    file: Annotated[Path, typer.Argument(help="trainings.csv: cadre,course,tags,hours,date,cert")],
+    district: DistrictOpt,
+    db: DbOpt = DEFAULT_DB,
+    lang: LangOpt = None,
+) -> None:
+    """Log training sessions from a CSV file; nothing is written unless every row is good."""
+    ln = resolve(lang)
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise fail(f"{file}: cannot read ({exc.strerror or exc})", ln) from None
+    except UnicodeDecodeError:
+        raise fail(f"{file}: not UTF-8 text", ln) from None
+    store = open_store(db)
+    with user_errors(ln):
+        try:
+            with store.read() as tx:
+                plan = tx.plan_trainings(district, text)
+            with store.write() as tx:
+                count = tx.import_trainings(district, plan)
+        finally:
+            store.close()
+    out.print(say(ln, "cli.trainings_imported", count=count))
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.command("record")(record_cmd)
+    app.add_typer(warnings_app, name="warnings")
+    app.add_typer(trainings_app, name="trainings")

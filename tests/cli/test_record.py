@@ -1,0 +1,76 @@
+"""``matcher record``, ``matcher warnings`` and ``matcher trainings import`` on a store file."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from matcher.cli import app
+from matcher.store.core import today
+from tests.store.history import add_outcome, tiny_store
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "300", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+TRAININGS = "cadre,course,tags,hours,date,cert\nP4,养老护理,livelihood.elderly_care,6,2026-03-01,"
+
+
+def _db(tmp_path: Path) -> list[str]:
+    store = tiny_store(tmp_path, today() - timedelta(days=30))
+    for days, demand in ((3, "D1"), (20, "D4")):
+        add_outcome(store, "P4", demand, today() - timedelta(days=days), "no_show")
+    add_outcome(store, "P4", "D1", today() - timedelta(days=1), hours=4, rating=5)
+    store.close()
+    return ["--db", str(tmp_path / "s.db"), "--district", "x"]
+
+
+def test_trainings_import_then_record(tmp_path: Path) -> None:
+    opts = _db(tmp_path)
+    csv = tmp_path / "trainings.csv"
+    csv.write_text(TRAININGS + "elderly_care_worker\n", encoding="utf-8")
+    res = runner.invoke(app, ["trainings", "import", str(csv), *opts, "--lang", "en"], env=WIDE)
+    assert res.exit_code == 0, res.output
+    assert "1 training imported" in res.output
+    res = runner.invoke(app, ["record", "P4", *opts, "--json"], env=WIDE)
+    assert res.exit_code == 0, res.output
+    rec = json.loads(res.stdout)
+    assert (rec["completed"], rec["hours_total"], rec["no_shows_recent"]) == (1, 4, 2)
+    assert rec["certs"] == [{"cert": "elderly_care_worker", "day": "2026-03-01"}]
+    zh = runner.invoke(app, ["record", "P4", *opts, "--lang", "zh"], env=WIDE)
+    assert zh.exit_code == 0 and "成长档案" in zh.stdout and "养老护理" in zh.stdout
+
+
+def test_a_bad_trainings_file_writes_nothing(tmp_path: Path) -> None:
+    opts = _db(tmp_path)
+    csv = tmp_path / "trainings.csv"
+    csv.write_text(TRAININGS + "\nP9,x,livelihood.elderly_care,0,2026-03-01,\n", encoding="utf-8")
+    res = runner.invoke(app, ["trainings", "import", str(csv), *opts, "--lang", "en"], env=WIDE)
+    assert res.exit_code == 2 and "row 3" in res.output, res.output
+    rec = json.loads(runner.invoke(app, ["record", "P4", *opts, "--json"], env=WIDE).stdout)
+    assert rec["training_hours"] == 0
+
+
+def test_warnings_evaluate_confirm_and_decide_twice(tmp_path: Path) -> None:
+    opts = _db(tmp_path)
+    res = runner.invoke(app, ["warnings", *opts, "--evaluate", "--json"], env=WIDE)
+    assert res.exit_code == 0, res.output
+    (w,) = json.loads(res.stdout)["new"]
+    assert (w["cadre"], w["rule"]) == ("P4", "no_shows")
+    table = runner.invoke(app, ["warnings", *opts, "--lang", "en"], env=WIDE).stdout
+    assert "2 no-shows in the last 90 days" in table and "pending" in table
+    ok = runner.invoke(app, ["warnings", "confirm", str(w["id"]), *opts, "--note", "两次未到岗"])
+    assert ok.exit_code == 0, ok.output
+    rec = json.loads(runner.invoke(app, ["record", "P4", *opts, "--json"], env=WIDE).stdout)
+    assert (rec["current"], rec["status"]) == ("yellow", "yellow")
+    again = runner.invoke(app, ["warnings", "dismiss", str(w["id"]), *opts, "--lang", "en"])
+    assert again.exit_code == 2 and "warning" in again.output and "confirmed" in again.output
+
+
+def test_unknown_cadre_and_bad_day_are_user_errors(tmp_path: Path) -> None:
+    opts = _db(tmp_path)
+    res = runner.invoke(app, ["record", "P9", *opts], env=WIDE)
+    assert res.exit_code == 2 and "P9" in res.output
+    res = runner.invoke(app, ["record", "P4", *opts, "--as-of", "June"], env=WIDE)
+    assert res.exit_code == 2 and "--as-of" in res.output
