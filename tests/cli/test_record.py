@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from matcher.cli import app
+from matcher.store import Store
 from matcher.store.core import today
 from tests.store.history import add_outcome, tiny_store
 
@@ -74,3 +75,20 @@ def test_unknown_cadre_and_bad_day_are_user_errors(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "P9" in res.output
     res = runner.invoke(app, ["record", "P4", *opts, "--as-of", "June"], env=WIDE)
     assert res.exit_code == 2 and "--as-of" in res.output
+
+
+def test_warnings_limit_lists_the_newest(tmp_path: Path) -> None:
+    opts = _db(tmp_path)
+    store = Store.open(tmp_path / "s.db")
+    for days in (2, 5):  # a second green cadre with two recent no-shows: two warnings in all
+        add_outcome(store, "P5", "D1", today() - timedelta(days=days), "no_show")
+    store.close()
+    made = runner.invoke(app, ["warnings", *opts, "--evaluate", "--json"], env=WIDE)
+    assert made.exit_code == 0, made.output
+    assert sorted(w["cadre"] for w in json.loads(made.stdout)["new"]) == ["P4", "P5"]
+    res = runner.invoke(app, ["warnings", *opts, "--limit", "1", "--json"], env=WIDE)
+    assert res.exit_code == 0, res.output
+    (newest,) = json.loads(res.stdout)["data"]
+    assert newest["id"] == max(w["id"] for w in json.loads(made.stdout)["new"])
+    bad = runner.invoke(app, ["warnings", *opts, "--limit", "0"], env=WIDE)
+    assert bad.exit_code == 2
