@@ -163,7 +163,7 @@ def run_day(pg: Page, server: Server, look: Callable[[str], None]) -> None:
     look("warnings")
 
 
-def test_two_round_day_shows_no_error(page_factory: Any, fresh_server: Server) -> None:
+def test_two_round_day_shows_no_error(page_factory: Any, history_server: Server) -> None:
     pg = page_factory()
     steps: list[str] = []
 
@@ -172,18 +172,18 @@ def test_two_round_day_shows_no_error(page_factory: Any, fresh_server: Server) -
         assert pg.banners() == [], f"error banner by step {step}: {pg.banners()}"
         assert pg.errors == [], f"browser errors by step {step}: {pg.errors}"
 
-    run_day(pg, fresh_server, look)
+    run_day(pg, history_server, look)
     assert steps[-1] == "warnings"
     assert pg.page.locator("#error").is_hidden()
 
 
 def test_day_speaks_chinese_at_both_sizes(
-    page_factory: Any, fresh_server: Server, shots: Path
+    page_factory: Any, history_server: Server, shots: Path
 ) -> None:
     pg = page_factory()
     # data typed by an admin is not the console's words: district ids and names may be Latin
-    auth = {"Authorization": f"Bearer {fresh_server.dispatcher}"}
-    districts = httpx.get(fresh_server.base + "/v1/districts", headers=auth).json()["data"]
+    auth = {"Authorization": f"Bearer {history_server.dispatcher}"}
+    districts = httpx.get(history_server.base + "/v1/districts", headers=auth).json()["data"]
     allowed = {d["id"] for d in districts}
     allowed |= {w for d in districts for w in re.findall(r"[A-Za-z]+", d["name"])}
     english: dict[str, list[str]] = {}
@@ -208,7 +208,7 @@ def test_day_speaks_chinese_at_both_sizes(
                 english[f"{step}@{name}"] = sorted(set(words))
         p.set_viewport_size(DESKTOP)
 
-    run_day(pg, fresh_server, look)
+    run_day(pg, history_server, look)
     assert cramped == {}, f"phone layout: {cramped}"
     assert english == {}, f"Latin words in Chinese mode: {english}"
     assert pg.errors == []

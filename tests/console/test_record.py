@@ -56,13 +56,13 @@ def _chinese(pg: Page, where: str) -> list[str]:
     return latin_words(pg.page.locator(where).inner_text())
 
 
-def test_outcome_changes_the_record(page_factory: Any, fresh_server: Server, shots: Path) -> None:
+def test_outcome_changes_the_record(page_factory: Any, history_server: Server, shots: Path) -> None:
     pg = page_factory()
-    p = pg.sign_in(fresh_server.base, fresh_server.dispatcher)
+    p = pg.sign_in(history_server.base, history_server.dispatcher)
     _accept_all(p)
-    active = _get(fresh_server, "/dispatches?status=active&limit=1")["data"][0]
+    active = _get(history_server, "/dispatches?status=active&limit=1")["data"][0]
     cadre, did = active["cadre"], active["id"]
-    before = _get(fresh_server, f"/cadres/{cadre}/record")
+    before = _get(history_server, f"/cadres/{cadre}/record")
 
     # the record as it stands, before the outcome
     panel = _open_record(p, cadre)
@@ -89,7 +89,7 @@ def test_outcome_changes_the_record(page_factory: Any, fresh_server: Server, sho
     expect_text(p, f'#dispatches tr[data-id="{did}"] td[data-label="结果"]', "5 小时 · 评价 4 分")
 
     # the record after it: one more completion, one more rating, five more hours
-    after = _get(fresh_server, f"/cadres/{cadre}/record")
+    after = _get(history_server, f"/cadres/{cadre}/record")
     assert after["completed"] == before["completed"] + 1
     assert after["ratings"] == before["ratings"] + 1
     assert abs(after["hours_total"] - before["hours_total"] - 5) < 1e-9
@@ -106,22 +106,25 @@ def test_outcome_changes_the_record(page_factory: Any, fresh_server: Server, sho
 
 
 def _two_active(server: Server) -> tuple[str, list[int]]:
-    """A green cadre holding two active dispatches (the sample has cadres of capacity 2)."""
+    """A green cadre holding two active dispatches (the sample has cadres of capacity 2) and
+    no recent no-show in their history, so two more make exactly two."""
     active = _get(server, "/dispatches?status=active&limit=1000")["data"]
     held = Counter(d["cadre"] for d in active)
     for cadre, n in sorted(held.items()):
-        if n >= 2 and _get(server, f"/cadres/{cadre}")["status"] == "green":
+        if n < 2 or _get(server, f"/cadres/{cadre}")["status"] != "green":
+            continue
+        if _get(server, f"/cadres/{cadre}/record")["no_shows_recent"] == 0:
             return cadre, [d["id"] for d in active if d["cadre"] == cadre][:2]
-    raise AssertionError("no green cadre holds two active dispatches")
+    raise AssertionError("no green cadre without recent no-shows holds two active dispatches")
 
 
 def test_no_shows_warn_and_confirming_changes_the_colour(
-    page_factory: Any, fresh_server: Server, shots: Path
+    page_factory: Any, history_server: Server, shots: Path
 ) -> None:
     pg = page_factory()
-    p = pg.sign_in(fresh_server.base, fresh_server.dispatcher)
+    p = pg.sign_in(history_server.base, history_server.dispatcher)
     _accept_all(p)
-    cadre, ids = _two_active(fresh_server)
+    cadre, ids = _two_active(history_server)
 
     # two no-shows within 90 days: the rule suggests yellow (after each outcome, evaluated)
     p.get_by_role("button", name="派遣记录").click()
@@ -142,6 +145,7 @@ def test_no_shows_warn_and_confirming_changes_the_colour(
     # the record shows it too, with its reasons
     _open_record(p, cadre)
     expect_text(p, "#r-no-shows dd", "近 90 天 2 次")
+    expect_text(p, "#r-training dd", "门课程")
     expect_text(p, "#r-warnings", "多次未到岗")
 
     # confirm with a note: the colour changes where the dispatcher looks
@@ -155,7 +159,7 @@ def test_no_shows_warn_and_confirming_changes_the_colour(
     expect_text(p, f'#warnings tr[data-id="{wid}"]', "已确认")
     expect_text(p, f'#warnings tr[data-id="{wid}"]', "已与本人谈话")
     expect_count(done.locator(".now .tri.yellow"), 1)
-    assert _get(fresh_server, f"/cadres/{cadre}")["status"] == "yellow"
+    assert _get(history_server, f"/cadres/{cadre}")["status"] == "yellow"
     p.get_by_role("button", name="干部管理").click()
     p.get_by_label("搜索（编号、姓名、社区）").fill(cadre)
     expect_text(p, f'#cadres-admin tr[data-id="{cadre}"]', COLOURS["yellow"])

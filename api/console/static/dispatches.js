@@ -2,7 +2,7 @@
 // (with a reason) or mark a no-show, each from a dialog that asks what the record needs.
 
 import { $, S, can, esc, setStatus, table, when } from './core.js';
-import { dpath, listAll, reloadPool, write } from './api.js';
+import { api, dpath, listAll, reloadPool, write } from './api.js';
 import { num, st, t, word } from './i18n.js';
 import { cadreLabel, commName } from './overview.js';
 import { actor } from './proposal.js';
@@ -13,6 +13,9 @@ export const CANCEL_REASONS = ['cadre_unavailable', 'no_show', 'community_withdr
 // The policy's default (docs/record.md `max_hours`); the server checks the district's own
 // maximum and answers a coded problem, shown in the banner, for a value above it.
 const MAX_HOURS = 24;
+// Ended dispatches pile up (a district's past holds tens of thousands): those lists show the
+// newest SHOW; the active ones are all shown, since each still needs an ending.
+const SHOW = 200;
 
 /** What a dispatch ended with, in words: hours, rating and exemption, or the cancel reason. */
 export function outcomeText(x) {
@@ -23,9 +26,18 @@ export function outcomeText(x) {
   return x.cancel_reason ? word('reasons', x.cancel_reason) : '';
 }
 
+/** The dispatches of the current filter: every active one, or the newest SHOW of the others. */
+async function loadDispatches() {
+  const q = S.dispFilter === 'all' ? '' : `status=${S.dispFilter}`;
+  if (S.dispFilter === 'active') return { rows: await listAll(`/dispatches?${q}`), total: null };
+  const { count } = await api(dpath(`/dispatches?${q}&limit=1`));
+  const page = await api(dpath(`/dispatches?${q}&limit=${SHOW}&offset=${Math.max(0, count - SHOW)}`));
+  return { rows: page.data, total: count };
+}
+
 export async function renderDispatches() {
-  const q = S.dispFilter === 'all' ? '' : `?status=${S.dispFilter}`;
-  S.dispatches = await listAll(`/dispatches${q}`);
+  const { rows: list, total } = await loadDispatches();
+  S.dispatches = list;
   const w = can.write();
   const view = $('#view-dispatches');
   const cols = [
@@ -52,7 +64,7 @@ export async function renderDispatches() {
   view.innerHTML = `<div class="head"><h2 id="di-h">${esc(t('di_h'))}</h2>
       <label>${esc(t('status'))} <select id="dfilter">${STATUSES.map((s) =>
         `<option value="${s}"${s === S.dispFilter ? ' selected' : ''}>${esc(s === 'all' ? t('all_states') : st(s))}</option>`).join('')}</select></label></div>
-    ${rows.length ? `<p class="hint">${esc(t('shown', rows.length, rows.length))}</p>
+    ${rows.length ? `<p class="hint" id="di-count">${esc(total !== null && total > rows.length ? t('di_more', rows.length, total) : t('shown', rows.length, rows.length))}</p>
       <div class="scroll fill">${table('dispatches', cols, rows)}</div>` : `<p class="hint">${esc(t('no_dispatches'))}</p>`}`;
 }
 
