@@ -100,7 +100,7 @@ export const I18N = {
     r_training: '培训', r_training_v: (h, n) => `${h} 小时，${n} 门课程`, r_certs: '取得证书',
     r_communities: '服务过的社区', r_months: '在池时长', r_months_v: (m, j) => `${m} 个月（${j} 入池）`,
     r_status: '三色状态', r_trainings_h: '培训记录', hours_col: '学时', course: '课程', day: '日期', cert: '证书',
-    points_h: '服务积分', balance: (b) => `余额 ${b} 分`, amount: '积分', pts_kind: { earned: '获得', redeemed: '兑换' },
+    points_h: '服务积分', balance: (b) => `余额 ${b} 分`, amount: '积分', pts_kind_col: '类型', pts_kind: { earned: '获得', redeemed: '兑换' },
     pts_dispatch: (id) => `派遣 #${id}`, no_points: '还没有积分记录。', none_yet: '暂无',
     r_warnings: '待处理的预警',
     // warnings (三色预警)
@@ -220,7 +220,7 @@ export const I18N = {
     r_training: 'Training', r_training_v: (h, n) => `${h} h, ${n} course(s)`, r_certs: 'Certifications',
     r_communities: 'Communities served', r_months: 'In the pool', r_months_v: (m, j) => `${m} months (since ${j})`,
     r_status: 'Status', r_trainings_h: 'Trainings', hours_col: 'Hours', course: 'Course', day: 'Day', cert: 'Certification',
-    points_h: 'Service points', balance: (b) => `balance ${b}`, amount: 'Points', pts_kind: { earned: 'earned', redeemed: 'redeemed' },
+    points_h: 'Service points', balance: (b) => `balance ${b}`, amount: 'Points', pts_kind_col: 'Kind', pts_kind: { earned: 'earned', redeemed: 'redeemed' },
     pts_dispatch: (id) => `dispatch #${id}`, no_points: 'No points yet.', none_yet: 'none',
     r_warnings: 'Pending warnings',
     tab_warnings: 'Warnings', wa_h: 'Three-colour warnings', wa_evaluate: 'Evaluate now', wa_rule: 'Rule', wa_change: 'Suggested',

@@ -62,11 +62,11 @@ function trainingsTable(list) {
 
 function ledger(points) {
   if (!points) return '';
-  const entries = points.data || [];
+  const entries = [...(points.data || [])].reverse(); // newest first
   const what = (e) => (e.dispatch ? t('pts_dispatch', e.dispatch) : e.reason ?? '');
   return `<h4>${esc(t('points_h'))} · <span id="r-balance">${esc(t('balance', points.balance))}</span></h4>
     ${entries.length ? `<div class="scroll">${table('r-points',
-    [{ label: t('day') }, { label: t('state') }, { label: t('amount'), cls: 'n' }, { label: t('note_col') }, { label: t('by') }],
+    [{ label: t('day') }, { label: t('pts_kind_col') }, { label: t('amount'), cls: 'n' }, { label: t('note_col') }, { label: t('by') }],
     entries.map((e) => ({ cells: [esc(day(e.day ?? e.created_at)), esc(word('pts_kind', e.kind)),
       `${e.amount > 0 ? '+' : ''}${esc(e.amount)}`, esc(what(e)), actor(e.by ?? e.created_by)] })), { cls: 'stack' })}</div>`
     : `<p class="hint">${esc(t('no_points'))}</p>`}`;
