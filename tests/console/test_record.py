@@ -1,7 +1,8 @@
 """The growth record in the console: a dispatcher completes a dispatch with hours and a
 rating and sees the cadre's record change; marks two no-shows of one cadre, sees the
 warning the record's rule suggests with its reasons in Chinese, confirms it with a note and
-sees the cadre's colour change; an analyst sees the warnings but cannot decide them."""
+sees the cadre's colour change; an analyst sees the warnings but cannot decide them, and
+records with the name masked."""
 
 from __future__ import annotations
 
@@ -175,4 +176,6 @@ def test_analyst_reads_warnings_without_deciding(page_factory: Any, server: Serv
     assert p.get_by_role("button", name="确认").count() == 0
     assert p.get_by_role("button", name="重新评估").count() == 0
     assert _chinese(pg, "#view-warnings") == []
+    _open_record(p, "P0001")  # the record of a masked name: still ***
+    expect_text(p, "#cd-panel-h", "P0001 ***")
     assert pg.errors == []
