@@ -19,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for group in (propose, service, ledger, record, bench, whatif):
+for group in (propose, service, record, ledger, bench, whatif):
     group.register(app)
 
 

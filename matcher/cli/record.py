@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from matcher.cli.common import LangOpt, fail, resolve, say, user_errors
+from matcher.cli.common import LangOpt, LangOption, fail, resolve, say, user_errors
 from matcher.cli.service import DEFAULT_DB, DbOpt, open_store
 from matcher.messages import Lang, Message, render
 
@@ -192,41 +192,62 @@ def warnings_cmd(
         out.print(say(ln, "cli.warnings_none"))
 
 
-def _decide(action: str) -> Any:
-    def decide(
-        warning: Annotated[int, typer.Argument(help="the warning's id")],
-        district: DistrictOpt,
-        db: DbOpt = DEFAULT_DB,
-        note: NoteOpt = None,
-        as_json: JsonOpt = False,
-        lang: LangOpt = None,
-    ) -> None:
-        ln = resolve(lang)
-        store = open_store(db)
-        with user_errors(ln):
-            try:
-                with store.write() as tx:
-                    row = tx.decide_warning(district, warning, action, note).to_json()
-            finally:
-                store.close()
-        if as_json:
-            _print_json(row)
-            return
-        state = say(ln, f"warning_state.{row['state']}")
-        out.print(say(ln, "cli.warnings_decided", id=warning, state=state))
-
-    decide.__name__ = action
-    decide.__doc__ = (
-        "Confirm a warning: the cadre takes the suggested status (refused while a red "
-        "change would leave active dispatches: end them first)."
-        if action == "confirm"
-        else "Dismiss a warning: the status stays."
-    )
-    return decide
+WarningArg = Annotated[int, typer.Argument(help="the warning's id")]
 
 
-warnings_app.command("confirm")(_decide("confirm"))
-warnings_app.command("dismiss")(_decide("dismiss"))
+def _decide(
+    action: str, warning: int, district: str, db: Path, note: str | None, end: str | None,
+    as_json: bool, lang: LangOption | None,
+) -> None:  # fmt: skip
+    ln = resolve(lang)
+    store = open_store(db)
+    with user_errors(ln):
+        try:
+            with store.write() as tx:
+                row = tx.decide_warning(district, warning, action, note, end_dispatches=end)
+                data = row.to_json()
+        finally:
+            store.close()
+    if as_json:
+        _print_json(data)
+        return
+    state = say(ln, f"warning_state.{data['state']}")
+    out.print(say(ln, "cli.warnings_decided", id=warning, state=state))
+
+
+@warnings_app.command("confirm")
+def warnings_confirm(
+    warning: WarningArg,
+    district: DistrictOpt,
+    db: DbOpt = DEFAULT_DB,
+    note: NoteOpt = None,
+    cancel_dispatches: Annotated[
+        bool,
+        typer.Option(
+            "--cancel-dispatches", help="confirming red: cancel the cadre's active dispatches too"
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Confirm a warning: the cadre takes the suggested status (red while they hold
+    active dispatches is refused unless --cancel-dispatches)."""
+    end = "cancel" if cancel_dispatches else None
+    _decide("confirm", warning, district, db, note, end, as_json, lang)
+
+
+@warnings_app.command("dismiss")
+def warnings_dismiss(
+    warning: WarningArg,
+    district: DistrictOpt,
+    db: DbOpt = DEFAULT_DB,
+    note: NoteOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Dismiss a warning: the status stays."""
+    _decide("dismiss", warning, district, db, note, None, as_json, lang)
+
 
 trainings_app = typer.Typer(help="The training log.", no_args_is_help=True)
 

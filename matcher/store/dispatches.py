@@ -96,6 +96,7 @@ class DispatchesTx(PointsTx):
         exempt_reason: str | None = None,
         cancel_reason: str | None = None,
         ended: date | None = None,
+        evaluate: bool = True,
     ) -> DispatchRow:
         """End an active dispatch: ``complete``, ``cancel`` or ``no_show``, with its outcome.
 
@@ -110,7 +111,8 @@ class DispatchesTx(PointsTx):
         ``ended`` is the day it ended (default today). A completion writes the
         points it earned (:func:`matcher.record.points_for`, the demand's
         priority) in this transaction; then the cadre's warning rules are
-        evaluated, when the store has them.
+        evaluated, when the store has them (``evaluate=False``: the caller
+        evaluates once after a batch).
 
         Raises:
             InputError: the outcome's problems, each on its field (nothing written).
@@ -173,10 +175,17 @@ class DispatchesTx(PointsTx):
                 exempt=exempt,
             )
             self.earn_points(district, current.cadre, points_for(outcome, policy), did, day, actor)
-        evaluate = getattr(self, "evaluate_warnings", None)
-        if evaluate is not None:  # the warning rules (wt-recwarn), once the store has them
-            evaluate(district, current.cadre)
+        if evaluate:
+            self.evaluate_after(district, [current.cadre])
         return self.dispatch(district, did)
+
+    def evaluate_after(self, district: str, cadres: list[str]) -> None:
+        """Run the warning rules for ``cadres`` after their outcomes, when the store has them."""
+        rules = getattr(self, "evaluate_warnings", None)
+        if rules is None:
+            return
+        for cadre in dict.fromkeys(cadres):
+            rules(district, cadre)
 
     def check_consistency(self, district: str | None = None) -> list[str]:
         """Invariants a crash must never break: no capacity or headcount overrun,

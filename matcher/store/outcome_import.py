@@ -141,8 +141,9 @@ def apply_outcomes(tx: Tx, plan: OutcomePlan, actor: Actor = NOBODY) -> dict[str
             params={"count": len(moved)},
         )
     counts: dict[str, int] = {}
+    done_rows: list[DispatchRow] = []
     for r in plan.rows:
-        done: DispatchRow = tx.close_dispatch(
+        done = tx.close_dispatch(
             plan.district,
             r.dispatch,
             r.action,
@@ -154,6 +155,9 @@ def apply_outcomes(tx: Tx, plan: OutcomePlan, actor: Actor = NOBODY) -> dict[str
             exempt_reason=r.exempt_reason,
             cancel_reason=r.cancel_reason,
             ended=r.ended,
+            evaluate=False,
         )
         counts[done.status] = counts.get(done.status, 0) + 1
+        done_rows.append(done)
+    tx.evaluate_after(plan.district, [r.cadre for r in done_rows])
     return counts

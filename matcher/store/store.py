@@ -181,9 +181,9 @@ def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
 
 
 class Tx(
+    PastTx,
     WarningsTx,
     TrainingsTx,
-    PastTx,
     DecisionsTx,
     ProposalsTx,
     DemandsTx,

@@ -13,6 +13,7 @@ from api.schemas import (
     DemandPublic,
     DispatchPublic,
     DistrictPublic,
+    PointsEntryPublic,
     ProposalPublic,
     ProposalSummary,
     TokenPublic,
@@ -27,6 +28,7 @@ from matcher.store import (
     DemandRow,
     DispatchRow,
     DistrictRow,
+    PointsRow,
     ProposalRow,
     ProposalSummaryRow,
     StoreRow,
@@ -42,6 +44,7 @@ PAIRS: list[tuple[type[StoreRow], type[BaseModel]]] = [
     (DemandRow, DemandPublic),
     (DispatchRow, DispatchPublic),
     (DeclineRow, DeclinePublic),
+    (PointsRow, PointsEntryPublic),
     (ProposalRow, ProposalPublic),
     (ProposalSummaryRow, ProposalSummary),
     (TokenRow, TokenPublic),
@@ -84,6 +87,11 @@ def test_a_rows_json_nests_who_acted_and_keeps_nulls() -> None:
         "closed_at": None,
         "closed_by": None,
         "note": None,
+        "hours": None,
+        "rating": None,
+        "exempt": False,
+        "exempt_reason": None,
+        "cancel_reason": None,
     }
 
 

@@ -189,3 +189,24 @@ def test_a_generated_past_loads_without_touching_the_live_pool(tmp_path: Path) -
         tx.load_history("gulou", past)
     assert again.value.code == "conflict.history_loaded"
     store.close()
+
+
+def test_each_outcome_asks_for_the_cadres_warning_rules(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hook the warning rules hang on: once per outcome, once per cadre of an import."""
+    from matcher.store import Tx
+
+    asked: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(
+        Tx, "evaluate_warnings", lambda self, d, c=None: asked.append((d, c)), raising=False
+    )
+    a, b, *rest = dispatch_all(store)
+    with store.write() as tx:
+        tx.close_dispatch("d1", a.id, "no_show")
+    assert asked == [("d1", a.cadre)]
+    rows = "".join(f"{d.id},cancelled,,,,,other,,\n" for d in [b, *rest])
+    plan = plan_outcomes(store, "d1", OUT + rows)
+    with store.write() as tx:
+        apply_outcomes(tx, plan)
+    assert asked[1:] == [("d1", c) for c in dict.fromkeys(d.cadre for d in [b, *rest])]
