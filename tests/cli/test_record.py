@@ -6,8 +6,10 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import text
 from typer.testing import CliRunner
 
+from matcher import Cadre, Status
 from matcher.cli import app
 from matcher.store import Store
 from matcher.store.core import today
@@ -92,3 +94,33 @@ def test_warnings_limit_lists_the_newest(tmp_path: Path) -> None:
     assert newest["id"] == max(w["id"] for w in json.loads(made.stdout)["new"])
     bad = runner.invoke(app, ["warnings", *opts, "--limit", "0"], env=WIDE)
     assert bad.exit_code == 2
+
+
+def test_confirming_red_with_active_dispatches_needs_cancel_dispatches(tmp_path: Path) -> None:
+    opts = _db(tmp_path)
+    store = Store.open(tmp_path / "s.db")
+    with store.write() as tx:
+        c = tx.cadre("x", "P4")
+        tx.update_cadre(
+            "x", Cadre("P4", c.name, c.home, c.skills, tuple(c.certs), c.capacity, Status.YELLOW)
+        )
+        long_ago = (today() - timedelta(days=200)).isoformat()
+        tx.conn.execute(text("UPDATE status_changes SET day = :d"), {"d": long_ago})
+        tx.conn.execute(
+            text(
+                "INSERT INTO dispatches (district_id, cadre, demand, score, status,"
+                " created_at, exempt) VALUES ('x', 'P4', 'D1', 1.0, 'active', :t, 0)"
+            ),
+            {"t": f"{today().isoformat()}T04:00:00.000+00:00"},
+        )
+    store.close()
+    res = runner.invoke(app, ["warnings", *opts, "--evaluate", "--json"], env=WIDE)
+    (w,) = json.loads(res.stdout)["new"]
+    assert (w["rule"], w["to_status"]) == ("stuck_yellow", "red")
+    confirm = ["warnings", "confirm", str(w["id"]), *opts, "--lang", "en"]
+    res = runner.invoke(app, confirm, env=WIDE)
+    assert res.exit_code == 2 and "active dispatch" in res.output, res.output
+    res = runner.invoke(app, [*confirm, "--cancel-dispatches"], env=WIDE)
+    assert res.exit_code == 0, res.output
+    rec = json.loads(runner.invoke(app, ["record", "P4", *opts, "--json"], env=WIDE).stdout)
+    assert rec["current"] == "red" and sum(rec["cancelled"].values()) == 3  # 2 no-shows + 1
