@@ -25,21 +25,29 @@ __all__ = ["SCHEMA_VERSION", "migrate"]
 SCHEMA_VERSION = 3
 
 
+def _add_columns(conn: Connection, columns: tuple[tuple[str, str, str], ...]) -> None:
+    """``ALTER TABLE … ADD COLUMN`` for each ``(table, column, SQL type)``: portable SQL."""
+    for table, column, kind in columns:
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
 def _v2(conn: Connection) -> None:
     """The lifecycle: who acted, recurring demands, unavailability; closed → done/cancelled."""
-    for table, column, kind in (
-        ("demands", "recurring", "INTEGER NOT NULL DEFAULT 0"),
-        ("proposals", "created_by", "INTEGER"),
-        ("proposals", "created_by_label", "TEXT"),
-        ("proposals", "pool_state", "VARCHAR(64)"),
-        ("declines", "created_by", "INTEGER"),
-        ("declines", "created_by_label", "TEXT"),
-        ("dispatches", "created_by", "INTEGER"),
-        ("dispatches", "created_by_label", "TEXT"),
-        ("dispatches", "closed_by", "INTEGER"),
-        ("dispatches", "closed_by_label", "TEXT"),
-    ):
-        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    _add_columns(
+        conn,
+        (
+            ("demands", "recurring", "INTEGER NOT NULL DEFAULT 0"),
+            ("proposals", "created_by", "INTEGER"),
+            ("proposals", "created_by_label", "TEXT"),
+            ("proposals", "pool_state", "VARCHAR(64)"),
+            ("declines", "created_by", "INTEGER"),
+            ("declines", "created_by_label", "TEXT"),
+            ("dispatches", "created_by", "INTEGER"),
+            ("dispatches", "created_by_label", "TEXT"),
+            ("dispatches", "closed_by", "INTEGER"),
+            ("dispatches", "closed_by_label", "TEXT"),
+        ),
+    )
     unavailability.create(conn)
     # a closed demand with completed work was done; one without was cancelled
     done = select(dispatches.c.demand).where(
@@ -78,15 +86,17 @@ def _v2(conn: Connection) -> None:
 def _v3(conn: Connection) -> None:
     """The growth record: outcomes on dispatches, the day a cadre joined, trainings,
     warnings, status changes and the points ledger."""
-    for table, column, kind in (
-        ("cadres", "joined_on", "VARCHAR(10)"),
-        ("dispatches", "hours", "FLOAT"),
-        ("dispatches", "rating", "INTEGER"),
-        ("dispatches", "exempt", "INTEGER NOT NULL DEFAULT 0"),
-        ("dispatches", "exempt_reason", "TEXT"),
-        ("dispatches", "cancel_reason", "VARCHAR(32)"),
-    ):
-        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    _add_columns(
+        conn,
+        (
+            ("cadres", "joined_on", "VARCHAR(10)"),
+            ("dispatches", "hours", "FLOAT"),
+            ("dispatches", "rating", "INTEGER"),
+            ("dispatches", "exempt", "INTEGER NOT NULL DEFAULT 0"),
+            ("dispatches", "exempt_reason", "TEXT"),
+            ("dispatches", "cancel_reason", "VARCHAR(32)"),
+        ),
+    )
     for new in (trainings, warnings, status_changes, points):
         new.create(conn)
     # a cadre joined no later than their first dispatch; without one, the migration's day

@@ -233,40 +233,47 @@ class PoolTx(DispatchesTx):
             )
         raise ConflictError(message, below)
 
+    def _misfits(
+        self,
+        district: str,
+        levels: dict[str, dict[str, int]],
+        certs: tuple[str, ...],
+        place: tuple[str, str],
+    ) -> list[Problem]:
+        """What of a body does not fit the district: tags and certificates the taxonomy
+        lacks (its ``has_*`` / ``suggest_*`` are the rule, as for case files), and a
+        community the district lacks. ``levels`` maps a body field to its tag levels;
+        ``place`` is the community field and its value."""
+        tax = self.taxonomy(district)
+        problems = [
+            Problem("body", f"unknown tag; {tax.suggest_tag(tag)}", None, field, tag)
+            for field, tags in levels.items()
+            for tag in tags
+            if not tax.has_tag(tag)
+        ]
+        problems += [
+            Problem("body", f"unknown cert; {tax.suggest_cert(cert)}", None, "certs", cert)
+            for cert in certs
+            if tax.certs and not tax.has_cert(cert)
+        ]
+        field, community = place
+        if not self._exists(t.communities, district, community):
+            problems.append(Problem("body", "unknown community", None, field, community))
+        return problems
+
     def check_cadre(self, district: str, c: Cadre) -> None:
         """Raise InputError when ``c`` names unknown tags, certificates or home community."""
-        tax = self.taxonomy(district)
-        problems: list[Problem] = []
-        for tag in c.skills:
-            if not tax.has_tag(tag):
-                problems.append(
-                    Problem("body", f"unknown tag; {tax.suggest_tag(tag)}", None, "skills", tag)
-                )
-        for cert in c.certs:
-            if tax.certs and not tax.has_cert(cert):
-                problems.append(
-                    Problem("body", f"unknown cert; {tax.suggest_cert(cert)}", None, "certs", cert)
-                )
-        if not self._exists(t.communities, district, c.home):
-            problems.append(Problem("body", "unknown community", None, "home", c.home))
+        problems = self._misfits(district, {"skills": c.skills}, c.certs, ("home", c.home))
         if problems:
             raise InputError("the cadre does not fit this district", problems)
 
     def check_demand(self, district: str, d: Demand) -> None:
-        tax = self.taxonomy(district)
-        problems: list[Problem] = []
-        for what, levels in (("needs", d.needs), ("requires", d.requires)):
-            for tag in levels:
-                if not tax.has_tag(tag):
-                    problems.append(
-                        Problem("body", f"unknown tag; {tax.suggest_tag(tag)}", None, what, tag)
-                    )
-        for cert in d.certs:
-            if tax.certs and not tax.has_cert(cert):
-                problems.append(
-                    Problem("body", f"unknown cert; {tax.suggest_cert(cert)}", None, "certs", cert)
-                )
-        if not self._exists(t.communities, district, d.community):
-            problems.append(Problem("body", "unknown community", None, "community", d.community))
+        """Raise InputError when ``d`` names unknown tags, certificates or community."""
+        problems = self._misfits(
+            district,
+            {"needs": d.needs, "requires": d.requires},
+            d.certs,
+            ("community", d.community),
+        )
         if problems:
             raise InputError("the demand does not fit this district", problems)
