@@ -47,7 +47,8 @@ export async function renderDispatches() {
   ];
   if (w) cols.push({ label: t('actions'), cls: 'acts' });
   const rows = S.dispatches.map((x) => {
-    const d = S.demById.get(x.demand);
+    // past work hangs on an archived copy of its demand ("D0080@2026-03"): named by the live one
+    const d = S.demById.get(x.demand) ?? S.demById.get(String(x.demand).split('@')[0]);
     const by = x.closed_by ? `${actor(x.created_by)} → ${actor(x.closed_by)}` : actor(x.created_by);
     const cells = [x.id, `${esc(x.demand)} ${esc(d?.title || '')}`, esc(commName(d?.community)),
       `<span class="cname">${esc(cadreLabel(x.cadre))}</span>`, num(x.score),
