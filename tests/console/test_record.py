@@ -1,19 +1,28 @@
 """The growth record in the console: a dispatcher completes a dispatch with hours and a
 rating and sees the cadre's record change; marks two no-shows of one cadre, sees the
 warning the record's rule suggests with its reasons in Chinese, confirms it with a note and
-sees the cadre's colour change; an analyst sees the warnings but cannot decide them, and
-records with the name masked."""
+sees the cadre's colour change; a red suggestion for a cadre on an active dispatch is
+confirmed only after the page asks, and ends that dispatch; an analyst sees the warnings but
+cannot decide them, and records with the name masked."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
+from sqlalchemy import text
 
+from api.main import load_sample
+from matcher import Cadre, Status
+from matcher.store import Store
 from tests.console.pages import Page, expect_count, expect_text
 from tests.console.server import Server
+from tests.serving import running_server
 from tests.text import latin_words
 
 COLOURS = {"green": "绿", "yellow": "黄", "red": "红"}
@@ -179,3 +188,66 @@ def test_analyst_reads_warnings_without_deciding(page_factory: Any, server: Serv
     _open_record(p, "P0001")  # the record of a masked name: still ***
     expect_text(p, "#cd-panel-h", "P0001 ***")
     assert pg.errors == []
+
+
+@pytest.fixture
+def stuck_server(tmp_path: Path) -> Iterator[tuple[Server, str]]:
+    """The sample with its history, where one cadre with recent no-shows has been yellow
+    for 200 days (a person's decision on record) and holds an active dispatch: the rules
+    suggest red, and confirming it has to end that dispatch."""
+    db = tmp_path / "console.db"
+    store = Store.open(db)
+    try:
+        assert load_sample(store, "gulou", history=True)
+        with store.write() as tx:
+            cadre = next(
+                c
+                for c in tx.list_cadres("gulou", limit=1000)[0]
+                if c.status == "green" and tx.record("gulou", c.id).no_shows_recent >= 2
+            )
+            c = tx.cadre("gulou", cadre.id)
+            tx.update_cadre(
+                "gulou",
+                Cadre(c.id, c.name, c.home, c.skills, tuple(c.certs), c.capacity, Status.YELLOW),
+            )
+            long_ago = (date.today() - timedelta(days=200)).isoformat()
+            tx.conn.execute(
+                text("UPDATE status_changes SET day = :d WHERE cadre = :c"),
+                {"d": long_ago, "c": c.id},
+            )
+            tx.conn.execute(
+                text(
+                    "INSERT INTO dispatches (district_id, cadre, demand, score, status,"
+                    " created_at, exempt) VALUES ('gulou', :c, 'D0001', 1.0, 'active', :t, 0)"
+                ),
+                {"c": c.id, "t": f"{date.today().isoformat()}T04:00:00.000+00:00"},
+            )
+            token = tx.create_token("dispatcher", ["gulou"])[0]
+    finally:
+        store.close()
+    with running_server(db, tmp_path) as base:
+        yield Server(base, token, token, token), c.id
+
+
+def test_confirming_red_over_active_dispatches_asks_then_cancels_them(
+    page_factory: Any, stuck_server: tuple[Server, str]
+) -> None:
+    server, cadre = stuck_server
+    pg = page_factory()
+    p = pg.sign_in(server.base, server.dispatcher)
+    p.get_by_role("button", name="三色预警").click()
+    p.get_by_role("button", name="重新评估").click()
+    expect_text(p, "#status", "评估完成")
+    row = p.locator(f'#warnings tr[data-cadre="{cadre}"]', has_text="黄色预警未改善")
+    expect_count(row, 1)
+    expect_text(p, f'#warnings tr[data-cadre="{cadre}"] .reasons', "仍存在")
+    wid = row.get_attribute("data-id")
+    row.get_by_role("button", name="确认").click()
+    expect_text(p, "#confirm-msg", "仍有 1 项进行中的派遣")
+    p.locator("#confirm").get_by_role("button", name="确认并取消派遣").click()
+    expect_text(p, "#status", f"预警 #{wid} 已确认")
+    assert _get(server, f"/cadres/{cadre}")["status"] == "red"
+    assert _get(server, f"/dispatches?cadre={cadre}&status=active")["count"] == 0
+    # the refusal the page answered was the server's 409 (Chromium logs the failed request)
+    assert [e for e in pg.errors if "status of 409" not in e] == []
+    assert pg.banners() == []
