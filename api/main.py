@@ -12,7 +12,6 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -42,14 +41,12 @@ from api.routes import (
 )
 from api.settings import Settings
 from api.warm import WarmPlans
-from matcher import SAMPLE_DISTRICT, __version__, load_case, load_kernels
-from matcher.generate import generate_history
-from matcher.store import Store, today
+from matcher import SAMPLE_DISTRICT, __version__, load_kernels
+from matcher.store import Store, import_folder
 
-__all__ = ["SAMPLE_HISTORY_SEED", "app_from_env", "create_app", "load_sample"]
+__all__ = ["app_from_env", "create_app", "load_sample"]
 
 #: the seed of the sample district's generated history (the same past on every start)
-SAMPLE_HISTORY_SEED = 1
 
 log = logging.getLogger("matcher.api")
 
@@ -99,43 +96,18 @@ class BodyLimit:
 def load_sample(store: Store, district: str, *, history: bool = False) -> bool:
     """Load the sample district into an empty store; True when loaded.
 
-    With ``history``, also 12 months of generated past (:data:`SAMPLE_HISTORY_SEED`)
-    ending yesterday: dispatches with outcomes, points earned, trainings.
+    With ``history``, also its generated past (:func:`matcher.store.import_folder`):
+    dispatches with outcomes, points earned, trainings.
     """
-    with store.read() as tx:
-        if tx.list_districts():
-            return False
-    case = load_case(SAMPLE_DISTRICT)
-    # generated before the write, so the write lock is held only for the inserts
-    past = (
-        generate_history(
-            case,
-            seed=SAMPLE_HISTORY_SEED,
-            months=12,
-            as_of=today() - timedelta(days=1),
-        )
-        if history
-        else None
+    done = import_folder(
+        store,
+        district,
+        SAMPLE_DISTRICT,
+        name="鼓楼区 (sample)",
+        history=history,
+        only_into_empty=True,
     )
-    with store.write() as tx:
-        if tx.list_districts():
-            return False
-        files = {
-            n: (SAMPLE_DISTRICT / n).read_text(encoding="utf-8-sig")
-            if (SAMPLE_DISTRICT / n).is_file()
-            else None
-            for n in ("taxonomy.toml", "policy.toml")
-        }
-        tx.import_case(
-            district,
-            case,
-            name="鼓楼区 (sample)",
-            taxonomy_toml=files["taxonomy.toml"],
-            policy_toml=files["policy.toml"],
-        )
-        if past is not None:
-            tx.load_history(district, past)
-    return True
+    return done is not None
 
 
 def _load_kernels() -> None:

@@ -6,7 +6,9 @@ per (tree, round), alternating A, B, A, B…, so that slow drifts of the machine
 (other jobs, thermal state) fall on both trees alike; each process loads the
 compiled kernels before its clock starts and times ``repeat`` proposals of the
 case. It reports each tree's per-round medians, their median, and the ratio
-B / A with the spread of the per-round ratios (the pairs are adjacent in time).
+B / A with the spread of the per-round ratios (the pairs are adjacent in time),
+for wall time and for the process's CPU time: on a machine shared with other
+work, wall time measures the neighbours as much as the change, CPU time much less.
 
     python -m benchmarks.ab TREE_A TREE_B CASE [--rounds 8] [--repeat 3] [-o OUT.json]
 
@@ -34,13 +36,14 @@ import json, sys, time
 import matcher
 matcher.load_kernels()
 case = matcher.load_case(sys.argv[1])
-times, objective, certified = [], None, None
+times, cpu, objective, certified = [], [], None, None
 for _ in range(int(sys.argv[2])):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     p = matcher.propose(case)
     times.append(time.perf_counter() - t0)
+    cpu.append(time.process_time() - c0)
     objective, certified = p.objective, p.certified
-print(json.dumps({"times": times, "objective": objective, "certified": certified,
+print(json.dumps({"times": times, "cpu": cpu, "objective": objective, "certified": certified,
                   "matcher": matcher.__file__}))
 """
 
@@ -73,14 +76,20 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     trees = {"A": args.tree_a.resolve(), "B": args.tree_b.resolve()}
     rounds: dict[str, list[float]] = {"A": [], "B": []}
+    cpu: dict[str, list[float]] = {"A": [], "B": []}
     objectives: dict[str, set[float]] = {"A": set(), "B": set()}
     for i in range(args.rounds):
         for name in ("A", "B") if i % 2 == 0 else ("B", "A"):
             rec = one_round(trees[name], args.case.resolve(), args.repeat)
             rounds[name].append(statistics.median(rec["times"]))
+            cpu[name].append(statistics.median(rec["cpu"]))
             objectives[name].add(round(rec["objective"], 4))
-            print(f"round {i + 1} {name}: {rounds[name][-1]:.3f} s", file=sys.stderr)
+            print(
+                f"round {i + 1} {name}: {rounds[name][-1]:.3f} s, cpu {cpu[name][-1]:.3f} s",
+                file=sys.stderr,
+            )
     ratios = [b / a for a, b in zip(rounds["A"], rounds["B"], strict=True)]
+    cpu_ratios = [b / a for a, b in zip(cpu["A"], cpu["B"], strict=True)]
     summary = {
         "trees": {k: str(v) for k, v in trees.items()},
         "case": str(args.case),
@@ -88,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         "median_s": {k: statistics.median(v) for k, v in rounds.items()},
         "ratio_b_over_a": statistics.median(ratios),
         "ratio_range": [min(ratios), max(ratios)],
+        "cpu_s": cpu,
+        "cpu_median_s": {k: statistics.median(v) for k, v in cpu.items()},
+        "cpu_ratio_b_over_a": statistics.median(cpu_ratios),
+        "cpu_ratio_range": [min(cpu_ratios), max(cpu_ratios)],
         "objectives": {k: sorted(v) for k, v in objectives.items()},
     }
     text = json.dumps(summary, indent=1)

@@ -55,7 +55,14 @@ from matcher.proposal import (
     Unfilled,
 )
 from matcher.propose import propose
-from matcher.scoring import TERMS, ScoreMatrix, Scorer, active_terms, score_matrix
+from matcher.scoring import (
+    RECORD_TERMS,
+    TERMS,
+    ScoreMatrix,
+    Scorer,
+    active_terms,
+    score_matrix,
+)
 from matcher.solver import Assignment, solve
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
 from matcher.warm import Replanner, WarmProposals, load_kernels
@@ -66,6 +73,7 @@ __all__ = [
     "DISTRICT_ID_MAX_LENGTH",
     "ID_MAX_LENGTH",
     "ID_PATTERN",
+    "RECORD_TERMS",
     "SAMPLE_DISTRICT",
     "TERMS",
     "Alternative",

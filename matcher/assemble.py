@@ -7,11 +7,13 @@ re-proposals all end here, so a proposal reads the same whichever engine made it
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import TypeAdapter
 
+from matcher.loadcost import load_is_on, load_terms
 from matcher.model import Case, Status
 from matcher.proposal import DistrictPosition, Kpis, Proposal, ProposedAssignment, Unfilled
 from matcher.scoring import PairScores, Scorer
@@ -38,7 +40,7 @@ def assemble(
     """The :class:`Proposal` of a solved plan: breakdowns, alternates and KPIs."""
     order = np.lexsort((cols, rows))
     rows, cols = rows[order], cols[order]
-    chosen = sc.pairs(rows, cols)
+    chosen = _with_load(sc, sc.pairs(rows, cols))
     assignments = _assignments(sc.case, sc, chosen, pin_keys, alts)
     # fsum: the objective is exactly the sum of the listed scores, to the last digit shown
     objective = round(math.fsum(x.score for x in assignments), 6)
@@ -88,9 +90,10 @@ def _assignments(
                 listed[j].append({"cadre": ids[r], "score": x, "loss": y})
     is_pin = np.isin(pair_keys(chosen.rows, chosen.cols), pin_keys)
     order = np.lexsort((chosen.rows, chosen.cols))
-    parts = [chosen.parts[t][order].tolist() for t in sc.terms]
+    terms = tuple(chosen.parts)
+    parts = [chosen.parts[t][order].tolist() for t in terms]
     rows = []
-    for i, j, score, km, fit, pin, *terms in zip(
+    for i, j, score, km, fit, pin, *values in zip(
         chosen.rows[order].tolist(),
         chosen.cols[order].tolist(),
         chosen.scores[order].tolist(),
@@ -105,7 +108,7 @@ def _assignments(
                 "demand": sc.demand_ids[j],
                 "cadre": sc.cadre_ids[i],
                 "score": score,
-                "breakdown": dict(zip(sc.terms, terms, strict=True)),
+                "breakdown": dict(zip(terms, values, strict=True)),
                 "distance_km": round(km, 3),
                 "skill_fit": round(fit, 4),
                 "pinned": pin,
@@ -113,6 +116,15 @@ def _assignments(
             }
         )
     return _ASSIGNMENTS.validate_python(rows)
+
+
+def _with_load(sc: Scorer, chosen: PairScores) -> PairScores:
+    """The plan's dispatches with the ``load`` term (the k-th slot's marginal
+    cost, :func:`~matcher.loadcost.load_terms`) added when the policy prices slots."""
+    if not load_is_on(sc.case.policy):
+        return chosen
+    load = load_terms(sc.case.policy, chosen.rows, chosen.cols)
+    return replace(chosen, scores=chosen.scores + load, parts={**chosen.parts, "load": load})
 
 
 def _position(sc: Scorer, head: npt.NDArray[np.int64], chosen: PairScores) -> DistrictPosition:

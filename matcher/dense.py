@@ -15,6 +15,7 @@ from matcher.assemble import Alternates, assemble
 from matcher.constraints import Request
 from matcher.errors import SolverError
 from matcher.explain.reasons import explain_unfilled
+from matcher.loadcost import load_is_on, rest_slots
 from matcher.params import DEFAULT, EngineParams
 from matcher.progress import Progress
 from matcher.proposal import Proposal, Unfilled
@@ -47,21 +48,24 @@ def solve_dense(
     """The whole score matrix in memory: exact solve, certificate, alternates, reasons."""
     sm = sc.block()
     n, m = sm.scores.shape
-    pin = np.zeros((n, m), bool)
-    pin[pr, pc] = True
     ban = np.zeros((n, m), bool)
     ban[unpair_keys(ban_keys)] = True
     feasible = sm.feasible & ~ban
+    # a convex load cost widens the problem by rest columns (matcher.loadcost);
+    # off, these are the case's own arrays
+    scores, ok, heads = _with_rest_slots(sc, sm.scores, feasible, cap, head)
+    pin = np.zeros(scores.shape, bool)
+    pin[pr, pc] = True
     step("solving")
-    a = solve(sm.scores, feasible, cap, head, pinned=pin, params=params)
-    cols = np.unique(a.cols)
+    a = solve(scores, ok, cap, heads, pinned=pin, params=params)
+    cols = np.unique(a.cols[a.cols < m])
     k_alt = sc.case.policy.alternatives
     step("certifying and pricing alternates")
     alts: Alternates = {}
     if k_alt and cols.size:
         # Johnson's reweighting finds any negative cycle: pricing alternates certifies too
         try:
-            losses = forced_losses(sm.scores, feasible, cap, head, a, cols, pinned=pin, best=k_alt)
+            losses = forced_losses(scores, ok, cap, heads, a, cols, pinned=pin, best=k_alt)
             certified = True
         except SolverError:
             losses = np.full((n, cols.size), np.inf)
@@ -70,12 +74,36 @@ def solve_dense(
             cand = np.flatnonzero(np.isfinite(losses[:, c]))
             alts[j] = [(int(i), float(losses[i, c])) for i in cand]
     else:
-        certified = is_optimal(sm.scores, feasible, cap, head, a, pinned=pin)
+        certified = is_optimal(scores, ok, cap, heads, a, pinned=pin)
+    real = a.cols < m
+    rows, cols = a.rows[real], a.cols[real]
     step("explaining")
     chosen = np.zeros(sm.scores.shape, bool)
-    chosen[a.rows, a.cols] = True
+    chosen[rows, cols] = True
     filled = chosen.sum(axis=0).astype(np.int64)
     load = chosen.sum(axis=1).astype(np.int64)
     view = ScoreMatrix(**{**sm.__dict__, "feasible": feasible, "capacity": cap, "headcount": head})
     unfilled = explain_unfilled(sc.case, view, filled, load, chosen)
-    return a.rows, a.cols, certified, alts, a.method, unfilled
+    return rows, cols, certified, alts, a.method, unfilled
+
+
+def _with_rest_slots(
+    sc: Scorer,
+    scores: npt.NDArray[np.float64],
+    feasible: npt.NDArray[np.bool_],
+    cap: npt.NDArray[np.int64],
+    head: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """Scores, feasibility and headcounts with one rest column per priced slot
+    appended (each open to its cadre alone, worth the slot's marginal cost)."""
+    policy = sc.case.policy
+    if not load_is_on(policy):
+        return scores, feasible, head
+    r, v = rest_slots(policy, cap)
+    extra = np.zeros((scores.shape[0], r.size))
+    extra[r, np.arange(r.size)] = v
+    return (
+        np.hstack([scores, extra]),
+        np.hstack([feasible, extra > 0]),
+        np.concatenate([head, np.ones(r.size, np.int64)]),
+    )

@@ -13,16 +13,17 @@ Example:
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from matcher.errors import PolicyError, Problem
 from matcher.record.policy import RecordPolicy
 from matcher.tomlfile import read_toml
 
-__all__ = ["Policy", "Weights", "load_policy", "parse_policy"]
+__all__ = ["Fairness", "Policy", "Weights", "load_policy", "parse_policy"]
 
 
 #: largest weight accepted: scores stay below ~10^7, far inside 2^53 / SCALE
@@ -59,6 +60,39 @@ class Weights(BaseModel):
     recent_load: float = Field(
         0.0, ge=0, le=MAX_WEIGHT, description="penalty per 100 service hours in the recent window"
     )
+    idle_bonus: float = Field(
+        0.0, ge=0, le=MAX_WEIGHT, description="bonus for a cadre idle fairness.idle_days or more"
+    )
+
+
+class Fairness(BaseModel):
+    """How load is spread: the convex per-slot cost of one plan, the idle threshold."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    load_step: float = Field(
+        0.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="the k-th slot of a cadre in one plan costs (k-1) times this",
+    )
+    load_costs: tuple[float, ...] = Field(
+        (),
+        max_length=50,
+        strict=False,  # TOML and JSON give a list
+        description="or the costs of slots 2, 3, ... (non-decreasing; the last repeats)",
+    )
+    idle_days: int = Field(
+        30, ge=1, le=3660, description="days without a dispatch that earn the idle bonus"
+    )
+
+    @field_validator("load_costs")
+    @classmethod
+    def _convex(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        # rising marginals are what keep the plan a min-cost flow (docs/scoring.md)
+        if any(not 0 <= x <= MAX_WEIGHT for x in v) or any(b < a for a, b in pairwise(v)):
+            raise ValueError(f"must be non-decreasing numbers from 0 to {MAX_WEIGHT:g}")
+        return v
 
 
 class Policy(BaseModel):
@@ -79,6 +113,9 @@ class Policy(BaseModel):
             "pools too big to score at once (streamed) search alternates losing up to this"
             " many score points; small pools list every alternate"
         ),
+    )
+    fairness: Fairness = Field(
+        Fairness(), description="load spread: convex slot cost, idle bonus (docs/scoring.md)"
     )
     record: RecordPolicy = Field(
         RecordPolicy(),

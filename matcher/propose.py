@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -20,14 +21,17 @@ from matcher.dense import finish_dense
 from matcher.errors import InputError, Problem
 from matcher.explain.streamed import explain_streamed
 from matcher.gcpause import without_gc
+from matcher.loadcost import load_is_on, rest_slots
 from matcher.model import Case
 from matcher.params import DEFAULT, EngineParams
 from matcher.policy import Policy
 from matcher.progress import Progress, as_progress
 from matcher.proposal import Proposal
+from matcher.solver import quantise
+from matcher.stream import Edges, Streamed
 from matcher.stream.live import solve_streamed
 
-__all__ = ["finish_streamed", "propose"]
+__all__ = ["finish_streamed", "propose", "solve_streamed_request"]
 
 
 @without_gc
@@ -71,16 +75,7 @@ def propose(
     step("scoring pairs")
     req = prepare(case, pinned, excluded, used_capacity, filled_slots)
     if req.streams(engine, params):
-        got = solve_streamed(
-            req.sc,
-            req.free_cap,
-            req.free_head,
-            req.blocked,
-            case.policy.alternatives,
-            step,
-            np.unique(req.pc),
-            params,
-        )
+        got = solve_streamed_request(req, step, params)
         return finish_streamed(
             req,
             got.rows,
@@ -92,6 +87,28 @@ def propose(
             params,
         )
     return finish_dense(req, step, params)
+
+
+def solve_streamed_request(req: Request, step: Progress, params: EngineParams) -> Streamed:
+    """The streamed solve of ``req``'s free pairs; a convex load cost's rest slots
+    (:mod:`matcher.loadcost`) join as columns past the demands, held in the LP,
+    and leave the answer before it is assembled."""
+    policy, m = req.sc.case.policy, req.sc.m
+    head, held = req.free_head, None
+    if load_is_on(policy):
+        # the pins already take each cadre's first slots: the solver prices the next
+        r, v = rest_slots(policy, req.free_cap, np.bincount(req.pr, minlength=req.sc.n))
+        head = np.concatenate([head, np.ones(r.size, np.int64)])
+        held = Edges(r, np.arange(m, m + r.size, dtype=np.intp), quantise(v))
+    got = solve_streamed(
+        req.sc, req.free_cap, head, req.blocked, policy.alternatives, step, np.unique(req.pc),
+        params, held,
+    )  # fmt: skip
+    if held is None:
+        return got
+    real = got.cols < m
+    alts = {j: found for j, found in got.alternates.items() if j < m}
+    return replace(got, rows=got.rows[real], cols=got.cols[real], alternates=alts)
 
 
 def finish_streamed(

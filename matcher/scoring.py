@@ -18,6 +18,10 @@ scores, and shows, exactly what it did before they existed:
     reliability  = w.reliability × (rating − 3) / 2    (rating clipped to 1–5; none: 0)
     hours_behind = w.hours_behind × min(hours_behind, 100) / 100
     recent_load  = −w.recent_load × min(hours_recent, 1000) / 100
+    idle_bonus   = w.idle_bonus × [days_idle ≥ fairness.idle_days]    (unknown: 0)
+
+A plan term, ``load`` (the convex per-cadre slot cost of :mod:`matcher.loadcost`),
+is no pair's: the engines add it to the k-th dispatch of a cadre in one plan.
 
 ``status`` and the record terms depend on the cadre alone: they enter every
 scan as one per-cadre addend (:attr:`Scorer.cadre_term`), so each of the
@@ -42,6 +46,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.geo import pairwise_km
+from matcher.loadcost import load_is_on
 from matcher.model import Case, Demand, Status
 from matcher.policy import Policy
 from matcher.record import Standing
@@ -50,6 +55,7 @@ from matcher.tags import effective_levels, encode_levels
 
 __all__ = [
     "BASE_TERMS",
+    "PLAN_TERMS",
     "RECORD_TERMS",
     "TERMS",
     "PairScores",
@@ -63,9 +69,11 @@ __all__ = [
 #: the terms every score has, in breakdown order
 BASE_TERMS = ("fill", "skill", "travel", "status")
 #: the growth record's per-cadre terms: scored (and listed) only at a weight above 0
-RECORD_TERMS = ("reliability", "hours_behind", "recent_load")
+RECORD_TERMS = ("reliability", "hours_behind", "recent_load", "idle_bonus")
+#: terms of the plan, not of a pair: listed only when the policy turns them on
+PLAN_TERMS = ("load",)
 #: every term a breakdown can list, in breakdown order
-TERMS = (*BASE_TERMS, *RECORD_TERMS)
+TERMS = (*BASE_TERMS, *RECORD_TERMS, *PLAN_TERMS)
 DECIMALS = 4
 #: hours that earn the whole ``hours_behind`` bonus, and the unit of ``recent_load``
 HOURS_UNIT = 100.0
@@ -142,7 +150,8 @@ def active_terms(policy: Policy) -> tuple[str, ...]:
         'recent_load'
     """
     w = policy.weights
-    return BASE_TERMS + tuple(t for t in RECORD_TERMS if getattr(w, t) > 0)
+    record = tuple(t for t in RECORD_TERMS if getattr(w, t) > 0)
+    return BASE_TERMS + record + (PLAN_TERMS if load_is_on(policy) else ())
 
 
 def _finite(x: float | None, neutral: float) -> float:
@@ -189,11 +198,17 @@ def cadre_terms(case: Case) -> dict[str, FloatArray]:
             * np.clip(figure(lambda s: s.hours_recent, 0.0), 0.0, RECENT_HOURS_CAP)
             / HOURS_UNIT
         ),
+        "idle_bonus": lambda: np.where(
+            figure(lambda s: s.days_idle, -1.0) >= case.policy.fairness.idle_days,
+            w.idle_bonus,
+            0.0,
+        ),
     }
     yellow = np.array([c.status is Status.YELLOW for c in cadres], dtype=bool)
     out = {"status": _rounded(np.where(yellow, -w.yellow, 0.0))}
-    for t in active_terms(case.policy)[len(BASE_TERMS) :]:  # only the terms scored
-        out[t] = _rounded(raw[t]())
+    for t in active_terms(case.policy):
+        if t in RECORD_TERMS:  # only the record terms scored
+            out[t] = _rounded(raw[t]())
     return out
 
 
@@ -274,7 +289,8 @@ class Scorer:
         self.capacity = np.array([c.capacity for c in cadres], dtype=np.int64)
         self.red = np.array([c.status is Status.RED for c in cadres], dtype=bool)
         w = pol.weights
-        self.terms = active_terms(pol)
+        #: the terms of a pair's score (a plan term is added to its dispatches)
+        self.terms = tuple(t for t in active_terms(pol) if t not in PLAN_TERMS)
         #: each per-cadre term by name, and their sum: the one offset every
         #: engine adds to a cadre's pairs (the sum is ``status`` alone when no
         #: record term is active, so such scores stay bit for bit as they were)

@@ -98,3 +98,47 @@ def check_rules(case: Case, p) -> None:  # type: ignore[no-untyped-def]
     filled = Counter(d for _, d in pairs)
     assert all(load[c.id] <= c.capacity for c in case.cadres)
     assert all(filled[d.id] <= d.headcount for d in case.demands)
+
+
+def milp_convex_load_optimum(  # type: ignore[no-untyped-def]
+    scores, feasible, capacity, headcount, slot_cost, pinned=()
+) -> float:
+    """Optimum under a convex per-cadre load cost, as an explicit integer program.
+
+    Variables: ``x`` per feasible pair and, per cadre ``i``, one binary slot
+    variable ``y[i, k]`` for each of its ``capacity[i]`` slots costing
+    ``slot_cost[k]`` (rising). ``Σ_j x[i, j] = Σ_k y[i, k]``: the cheapest slots
+    are the ones a maximiser switches on, so the objective pays the convex cost
+    of the cadre's load. ``pinned`` pairs are fixed to 1.
+    """
+    n, m = scores.shape
+    er, ec = np.nonzero(feasible)
+    sr = [i for i in range(n) for _ in range(int(capacity[i]))]
+    sk = [k for i in range(n) for k in range(int(capacity[i]))]
+    nx, ny = er.size, len(sr)
+    if nx == 0:
+        return 0.0
+    a = lil_matrix((2 * n + m, nx + ny))
+    for v, (i, j) in enumerate(zip(er, ec, strict=True)):
+        a[i, v] = 1  # load of i ...
+        a[n + j, v] = 1  # headcount of j
+        a[n + m + i, v] = 1  # capacity of i
+    for v, i in enumerate(sr):
+        a[i, nx + v] = -1  # ... equals the slots switched on
+    lo = np.concatenate([np.zeros(n), np.full(m, -np.inf), np.full(n, -np.inf)])
+    hi = np.concatenate([np.zeros(n), headcount, capacity])
+    c = np.concatenate([-scores[er, ec], [slot_cost[k] for k in sk]])
+    lb = np.zeros(nx + ny)
+    pins = set(pinned)
+    for v, (i, j) in enumerate(zip(er, ec, strict=True)):
+        if (int(i), int(j)) in pins:
+            lb[v] = 1
+    res = milp(
+        c,
+        integrality=np.ones(nx + ny),
+        bounds=Bounds(lb, 1),
+        constraints=LinearConstraint(a.tocsr(), lo, hi),
+        options={"mip_rel_gap": 0.0},
+    )
+    assert res.status == 0, res.message
+    return float(-res.fun)

@@ -85,6 +85,7 @@ DOMAIN = (
 ENGINE = (
     "matcher.rules",
     "matcher.scoring",
+    "matcher.loadcost",
     "matcher.constraints",
     "matcher.dense",
     "matcher.stream",

@@ -13,15 +13,12 @@ import os
 import re
 import shutil
 import tempfile
-from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from matcher import load_case
 from matcher.cli.common import err, fail, user_errors
-from matcher.generate import generate_history
 
 if TYPE_CHECKING:
     from matcher.store import Store
@@ -32,8 +29,6 @@ DbOpt = Annotated[
     Path, typer.Option("--db", help="SQLite database file (created and migrated if missing)")
 ]
 DEFAULT_DB = Path("matcher.db")
-#: the seed of ``import --history`` (the same past for the same case)
-HISTORY_SEED = 1
 
 
 def _missing(exc: ImportError) -> typer.Exit:
@@ -101,30 +96,11 @@ def import_cmd(
 ) -> None:
     """Load a case folder into a district (rows are added or updated, never dropped)."""
     store = open_store(db)
+    from matcher.store import import_folder
+
     with user_errors():
         try:
-            c = load_case(case)
-            past = (
-                generate_history(
-                    c, seed=HISTORY_SEED, months=12, as_of=date.today() - timedelta(days=1)
-                )
-                if history
-                else None
-            )
-            files = {
-                n: (case / n).read_text(encoding="utf-8-sig") if (case / n).is_file() else None
-                for n in ("taxonomy.toml", "policy.toml")
-            }
-            with store.write() as tx:
-                stats = tx.import_case(
-                    district,
-                    c,
-                    name=name,
-                    taxonomy_toml=files["taxonomy.toml"],
-                    policy_toml=files["policy.toml"],
-                )
-                if past is not None:
-                    stats |= tx.load_history(district, past)
+            stats = import_folder(store, district, case, name=name, history=history) or {}
         finally:
             store.close()
     summary = (

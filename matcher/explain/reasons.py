@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.errors import Param
+from matcher.loadcost import load_is_on
 from matcher.messages import Message, labels_for, msg, render
 from matcher.model import Case
 from matcher.proposal import RuleCount, Unfilled
@@ -123,6 +124,12 @@ def unfilled_from_counts(
     excluded, only, qualified = counts.excluded, counts.only, counts.qualified
     labels = labels_for(case)
     here, busy, higher, weak = counts.here, counts.busy, counts.higher, counts.weak
+    # under a load cost, a qualified cadre with a slot left may stay out because
+    # its next slot costs more than the pair is worth (without one, optimality
+    # leaves no such cadre: each qualified one is here, busy or weak)
+    priced = qualified - here - busy - weak
+    if not load_is_on(case.policy):
+        priced = np.zeros_like(priced)
     out: list[Unfilled] = []
     for k, j in enumerate(np.asarray(cols).tolist()):
         rules = [
@@ -140,6 +147,8 @@ def unfilled_from_counts(
             why.append(msg("unfilled.busy", count=int(busy[k]), higher=int(higher[k])))
         if weak[k]:
             why.append(msg("unfilled.weak", count=int(weak[k])))
+        if priced[k] > 0:
+            why.append(msg("unfilled.load_cost", count=int(priced[k])))
         out.append(
             Unfilled(
                 demand=case.demands[j].id,

@@ -1,5 +1,13 @@
 """The growth record (成长档案): history in; record figures, warnings and points out."""
 
+from matcher.record.fairness import (
+    LoadSpread,
+    gini,
+    hours_by_cadre,
+    jain,
+    load_spread,
+    percentile,
+)
 from matcher.record.history import CancelReason, Ending, Outcome, Standing, StatusChange, Training
 from matcher.record.indicators import (
     CadreRecord,
@@ -36,6 +44,7 @@ __all__ = [
     "Colour",
     "Ending",
     "EntryKind",
+    "LoadSpread",
     "Outcome",
     "PointsEntry",
     "PointsFormula",
@@ -52,8 +61,13 @@ __all__ = [
     "district_mean_rating",
     "earnings",
     "evaluate",
+    "gini",
+    "hours_by_cadre",
     "is_no_show",
+    "jain",
+    "load_spread",
     "months_between",
+    "percentile",
     "points_for",
     "standing",
     "yellow_since",

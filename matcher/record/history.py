@@ -93,9 +93,12 @@ class Standing:
 
     ``rating``: the recency-weighted, shrunk rating (None without ratings);
     ``hours_recent``: service hours in the policy's recent window;
-    ``hours_behind``: hours still missing toward the pro-rated yearly target (≥ 0).
+    ``hours_behind``: hours still missing toward the pro-rated yearly target (≥ 0);
+    ``days_idle``: days since the cadre's last completed dispatch ended, or since
+    it joined if it has none (None: not known, no idle bonus).
     """
 
     rating: float | None = None
     hours_recent: float = 0.0
     hours_behind: float = 0.0
+    days_idle: int | None = None

@@ -86,6 +86,8 @@ class CadreRecord:
     communities: tuple[str, ...]
     #: the status in force on ``as_of`` according to the decisions given (None: none given)
     status: str | None
+    #: days from the end of the last completed dispatch (or from joining, if none) to ``as_of``
+    days_idle: int = 0
 
 
 def is_no_show(o: Outcome) -> bool:
@@ -202,13 +204,15 @@ def cadre_record(
         certs=tuple(sorted(certs.items(), key=lambda kv: (kv[1], kv[0]))),
         communities=tuple(sorted({o.community for o in done})),
         status=decided[-1].status if decided else None,
+        days_idle=max(0, (as_of - max([joined, *(o.ended for o in done)])).days),
     )
 
 
 def standing(record: CadreRecord) -> Standing:
-    """The three figures the match may use (each policy term that reads them is off by default)."""
+    """The figures the match may use (each policy term that reads them is off by default)."""
     return Standing(
         rating=record.rating,
         hours_recent=record.hours_recent,
         hours_behind=record.hours_behind,
+        days_idle=record.days_idle,
     )

@@ -12,6 +12,7 @@ from matcher.store.errors import (
     PoolChanged,
     StoreError,
 )
+from matcher.store.folder import PAST_MONTHS, PAST_SEED, import_folder
 from matcher.store.imports import ImportPlan, apply_import, plan_import
 from matcher.store.migrations import SCHEMA_VERSION
 from matcher.store.outcome_import import OutcomePlan, apply_outcomes, plan_outcomes
@@ -37,6 +38,8 @@ from matcher.store.rows import (
 from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token, today
 
 __all__ = [
+    "PAST_MONTHS",
+    "PAST_SEED",
     "ROLES",
     "SCHEMA_VERSION",
     "Actor",
@@ -71,6 +74,7 @@ __all__ = [
     "apply_import",
     "apply_outcomes",
     "hash_token",
+    "import_folder",
     "plan_import",
     "plan_outcomes",
     "today",

@@ -180,12 +180,11 @@ class DispatchesTx(PointsTx):
         return self.dispatch(district, did)
 
     def evaluate_after(self, district: str, cadres: list[str]) -> None:
-        """Run the warning rules for ``cadres`` after their outcomes, when the store has them."""
-        rules = getattr(self, "evaluate_warnings", None)
-        if rules is None:
-            return
-        for cadre in dict.fromkeys(cadres):
-            rules(district, cadre)
+        """Run the warning rules for ``cadres`` after their outcomes.
+
+        The rules live in a mixin above this one (they read the whole record);
+        it overrides this hook, so an outcome written here always reaches them.
+        """
 
     def check_consistency(self, district: str | None = None) -> list[str]:
         """Invariants a crash must never break: no capacity or headcount overrun,

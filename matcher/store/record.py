@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
-from matcher import Case
+from matcher import RECORD_TERMS, Case, active_terms
 from matcher.record import (
     CadreRecord,
     CancelReason,
@@ -125,20 +125,36 @@ class RecordTx(CadresTx):
     def _joined(self, r: Any) -> date:
         return today() if r.joined_on is None else date.fromisoformat(r.joined_on)
 
+    def _mean_rating(self, district: str, day: date) -> float | None:
+        """:func:`matcher.record.district_mean_rating` as one SQL aggregate: a cadre's
+        record after each outcome must not read the district's whole history. Stored
+        stamps are UTC ISO text of one format, so "ended on or before ``day``" (a
+        local day) is a text comparison with the next local midnight in UTC."""
+        d = t.dispatches.c
+        bound = datetime.combine(day + timedelta(days=1), time(), LOCAL).astimezone(UTC)
+        total, count = self.conn.execute(
+            select(func.sum(d.rating), func.count(d.rating)).where(
+                d.district_id == district,
+                d.status != "active",
+                d.exempt == 0,
+                d.rating.is_not(None),
+                func.coalesce(d.closed_at, d.created_at) < bound.isoformat(timespec="milliseconds"),
+            )
+        ).one()
+        return None if not count else float(total) / int(count)
+
     def record(self, district: str, cadre: str, as_of: date | None = None) -> CadreRecord:
         """A cadre's record as of ``as_of`` (today by default), its rating shrunk toward
         the district's mean rating on that day."""
         row = self._cadre_row(district, cadre)
         day = today() if as_of is None else as_of
-        everyone = self._outcomes(district, None)
-        mine = [o for o in everyone if o.cadre == cadre]
         return cadre_record(
             cadre,
             self._joined(row),
-            mine,
+            self._outcomes(district, cadre),
             self._trainings(district, cadre),
             self._status_changes(district, cadre),
-            district_mean_rating(everyone, day),
+            self._mean_rating(district, day),
             self.policy(district).record,
             day,
         )
@@ -148,8 +164,7 @@ class RecordTx(CadresTx):
         when a record term of the policy weighs anything (else none: the default costs
         nothing). The snapshot reads the case through here, so proposals see it too."""
         case = super().case(district, include_closed=include_closed)
-        w = case.policy.weights
-        if not (w.reliability or w.hours_behind or w.recent_load):
+        if not set(active_terms(case.policy)) & set(RECORD_TERMS):
             return case
         records = self.records(district)
         return replace(case, standing={cid: standing(r) for cid, r in records.items()})

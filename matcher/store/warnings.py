@@ -75,6 +75,10 @@ class WarningsTx(RecordTx):
         rows, total = self._page(t.warnings, where, (c.id.desc(),), limit, offset)
         return [self._warning_out(r) for r in rows], total
 
+    def evaluate_after(self, district: str, cadres: list[str]) -> None:
+        for cadre in dict.fromkeys(cadres):
+            self.evaluate_warnings(district, cadre)
+
     def evaluate_warnings(
         self, district: str, cadre: str | None = None, as_of: date | None = None
     ) -> list[WarningRow]:
@@ -193,10 +197,7 @@ class WarningsTx(RecordTx):
         rec = self.record(district, cadre, as_of)
         pending = self.list_warnings(district, state="pending", cadre=cadre, limit=2**31)[0]
         recent = self.policy(district).record.recent_days
-        # the points ledger is another concern's mixin (Tx.points); read it when Tx has one
-        # TODO(lead): call self.points directly once the points mixin sits below this one
-        ledger = getattr(self, "points", None)
-        balance = None if ledger is None else int(ledger(district, cadre)[0])
+        balance = int(self.points(district, cadre)[0])
         return RecordRow.of(rec, row.name, row.status, recent, pending, balance)
 
     def list_status_changes(self, district: str, cadre: str) -> list[StatusChangeRow]:

@@ -137,8 +137,11 @@ def solve_streamed(
     step: Step,
     pinned_cols: IndexArray | None = None,
     params: EngineParams = DEFAULT,
+    held: Edges | None = None,
 ) -> Streamed:
     """Optimal free pairs for capacities ``cap`` and headcounts ``head`` (pins
     already taken off), never using the ``banned`` :func:`pair_keys`; alternates
-    also for the demands in ``pinned_cols``."""
-    return LivePlan(scorer, cap, head, banned, step, params).streamed(alternatives, pinned_cols)
+    also for the demands in ``pinned_cols``. ``head`` may list columns past the
+    scorer's demands, whose every pair is in ``held`` (never scanned)."""
+    plan = LivePlan(scorer, cap, head, banned, step, params, held)
+    return plan.streamed(alternatives, pinned_cols)

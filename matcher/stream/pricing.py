@@ -72,11 +72,14 @@ class PricedPlan:
         banned: IntArray,
         step: Step,
         params: EngineParams = DEFAULT,
+        held: Edges | None = None,
     ) -> None:
         self.scorer = scorer
         self.step = step
         self.params = params
-        self.stream = PairStream(scorer, cap, head, banned, params)
+        # ``head`` may go past the scorer's demands: columns no scan reads, whose
+        # pairs (``held``) all sit in the LP from the start (a load cost's rest slots)
+        self.stream = PairStream(scorer, cap, head[: scorer.m], banned, params)
         # The first scan keeps each demand's best pairs (a deep list): a pair left
         # out scores no more than its demand's list's last, which bounds every later
         # scan. Cadres get no lists: their bound would be loose (a cadre reaches
@@ -91,6 +94,8 @@ class PricedPlan:
         # list: its other pairs wait in the reserve
         start = deep.start(np.minimum(head[: self.stream.m], 8) + params.start_k)
         self.lp.add(start.rows, start.cols, start.q)
+        if held is not None:
+            self.lp.add(held.rows, held.cols, held.q)
         #: the demands' deep lists beyond the LP: priced in full by every round
         self.reserve = deep
         self.cache = Edges.empty()

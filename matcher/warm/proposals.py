@@ -30,12 +30,13 @@ import numpy.typing as npt
 from matcher.constraints import Engine, Pair, Request, prepare
 from matcher.dense import finish_dense
 from matcher.gcpause import without_gc
+from matcher.loadcost import load_is_on
 from matcher.model import Case, Demand
 from matcher.params import DEFAULT, EngineParams
 from matcher.policy import Policy
 from matcher.progress import Progress, as_progress
 from matcher.proposal import Proposal
-from matcher.propose import finish_streamed
+from matcher.propose import finish_streamed, solve_streamed_request
 from matcher.scoring import Scorer
 from matcher.solver.keys import pair_keys, unpair_keys
 from matcher.stream.live import LivePlan
@@ -105,6 +106,12 @@ class WarmProposals:
         last, self._last = self._last, None
         if not req.streams(self.engine, self.params):  # small pools solve densely: nothing to keep
             return finish_dense(req, step, self.params)
+        if load_is_on(case.policy):  # a plan-wide load cost: solved cold, nothing kept
+            got = solve_streamed_request(req, step, self.params)
+            return finish_streamed(
+                req, got.rows, got.cols, got.certified, got.alternates, got.alternates_below, step,
+                self.params,
+            )  # fmt: skip
         warm = None
         if last is not None:
             last.live.step = step  # this call's progress (and its cancel), not the last one's

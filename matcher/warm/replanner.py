@@ -26,9 +26,10 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.assemble import assemble
-from matcher.errors import CaseError, Problem
+from matcher.errors import CaseError, InputError, Problem
 from matcher.explain.streamed import explain_streamed
 from matcher.io.case import check_demand
+from matcher.loadcost import load_is_on
 from matcher.model import Case, Demand, Status
 from matcher.params import DEFAULT, EngineParams
 from matcher.policy import Policy
@@ -66,6 +67,18 @@ class Replanner:
         #: the engine's knobs for the live plan
         self.params = params
         self.case = case if policy is None else case.with_policy(policy)
+        if load_is_on(self.case.policy):
+            raise InputError(
+                "cannot keep this plan warm",
+                [
+                    Problem(
+                        "policy",
+                        "a load cost prices whole plans: propose them cold",
+                        column="fairness",
+                        code="problem.load_not_warm",
+                    )
+                ],
+            )
         self.step: Progress = progress or quiet
         self.scorer = Scorer(self.case)
         self.head = self.scorer.headcount.copy()

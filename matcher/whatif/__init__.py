@@ -1,4 +1,5 @@
-"""What-if analysis: scenarios, comparisons, shortage, training, counterfactuals, sweeps.
+"""What-if analysis: scenarios, comparisons, shortage, training, counterfactuals, sweeps,
+a rolling-horizon simulation.
 
 An engine-layer package: it uses matcher's domain and engine, never the CLI or the API.
 
@@ -44,6 +45,7 @@ from matcher.whatif.shortage import (
     recommend_training,
     shortage,
 )
+from matcher.whatif.simulate import SimResult, fair_policy, simulate
 from matcher.whatif.sweep import (
     DaskExecutor,
     LocalExecutor,
@@ -71,6 +73,7 @@ __all__ = [
     "ScenarioError",
     "ShortageReport",
     "ShortageRow",
+    "SimResult",
     "SlotCounterfactual",
     "Sweep",
     "SweepPoint",
@@ -78,6 +81,7 @@ __all__ = [
     "apply_scenario",
     "compare",
     "compare_plans",
+    "fair_policy",
     "fast_policy",
     "format_counterfactuals",
     "load_scenario",
@@ -90,5 +94,6 @@ __all__ = [
     "run_point",
     "run_sweep",
     "shortage",
+    "simulate",
     "unfilled_counterfactuals",
 ]

@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from matcher.errors import InputError, Problem
+from matcher.loadcost import load_is_on
 from matcher.model import Case
 from matcher.policy import Policy
 from matcher.proposal import Proposal
@@ -106,7 +108,22 @@ def plan_state(
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
 ) -> PlanState:
-    """Arrays as :func:`matcher.propose` builds them, with ``proposal``'s plan (or a new solve)."""
+    """Arrays as :func:`matcher.propose` builds them, with ``proposal``'s plan (or a new solve).
+
+    A policy with a load cost is refused: these prices are a linear b-matching's,
+    and without its rest slots they would price a different problem."""
+    if load_is_on(case.policy):
+        raise InputError(
+            "cannot price this what-if",
+            [
+                Problem(
+                    "policy",
+                    "what-if pricing does not model a load cost: set fairness.load_step to 0",
+                    column="fairness",
+                    code="problem.load_not_priced",
+                )
+            ],
+        )
     sm = score_matrix(case)
     pin = _mask(pinned, sm)
     ban = _mask(excluded, sm)

@@ -159,3 +159,22 @@ def test_analysts_see_records_and_warnings_masked(
     assert client.get(f"{D}/cadres/P6/record", headers=h).json()["name"] == "孙八"
     assert client.post(f"{D}/warnings/evaluate", headers=a).status_code == 403
     assert client.post(f"{D}/warnings/{w['id']}/confirm", json={}, headers=a).status_code == 403
+
+
+def test_a_record_term_scores_the_record_in_proposals(
+    client: TestClient, tokens: Tokens, store: Store
+) -> None:
+    h = tokens.h("dispatcher")
+    add_outcome(store, "P6", "D4", today() - timedelta(days=1), hours=3, rating=5, district="d1")
+    plain = client.post(f"{D}/proposals", json={}, headers=h).json()["result"]["assignments"]
+    assert all("reliability" not in a["breakdown"] for a in plain)  # off by default
+    with store.write() as tx:
+        tx.conn.execute(
+            text("UPDATE districts SET policy_toml = :p WHERE id = 'd1'"),
+            {"p": "[weights]\nreliability = 4.0\n"},
+        )
+    got = client.post(f"{D}/proposals", json={}, headers=h).json()["result"]["assignments"]
+    (p6,) = [a for a in got if a["cadre"] == "P6"]
+    # the only rating in the district is P6's 5: shrunk toward a mean of 5, it stays 5;
+    # the term is weight × (rating − 3) / 2 (docs/scoring.md)
+    assert p6["breakdown"]["reliability"] == 4.0

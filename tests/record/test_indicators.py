@@ -75,6 +75,15 @@ def test_counts_hours_and_places_by_hand() -> None:
     assert r.hours_behind == pytest.approx(200 * 181 / 365 - 12)
     assert r.communities == ("C1", "C2", "C3")
     assert r.status == "green"  # the red of 1 July is after as_of
+    assert r.days_idle == 0  # dispatch 3 was completed on AS_OF
+
+
+def test_days_idle_counts_from_the_last_completion_or_from_joining() -> None:
+    early = [done(1, date(2026, 6, 12)), no_show(2, date(2026, 6, 20))]  # a no-show is no service
+    r = cadre_record("P1", JOINED, early, [], [], None, RecordPolicy(), AS_OF)
+    assert r.days_idle == 18 and standing(r).days_idle == 18
+    never = cadre_record("P9", date(2026, 6, 1), early, [], [], None, RecordPolicy(), AS_OF)
+    assert never.days_idle == 29  # 1 to 30 June: none completed, counted from joining
 
 
 def test_ratings_by_hand() -> None:
@@ -85,7 +94,10 @@ def test_ratings_by_hand() -> None:
     # three pseudo-ratings at 3.5: (7 + 10.5) / (7/4 + 3) = 17.5 / 4.75
     assert r.rating == pytest.approx(17.5 / 4.75, abs=1e-9)
     assert standing(r) == Standing(
-        rating=r.rating, hours_recent=7.0, hours_behind=pytest.approx(200 * 181 / 365 - 12)
+        rating=r.rating,
+        hours_recent=7.0,
+        hours_behind=pytest.approx(200 * 181 / 365 - 12),
+        days_idle=0,
     )
 
 
@@ -99,7 +111,8 @@ def test_training_by_hand() -> None:
 def test_no_ratings_no_rating_and_no_prior_no_shrinkage() -> None:
     r = cadre_record("P3", JOINED, HISTORY, [], [], 3.5, RecordPolicy(), AS_OF)
     assert (r.ratings, r.rating, r.completed, r.status, r.certs) == (0, None, 0, None, ())
-    assert standing(r) == Standing(None, 0.0, pytest.approx(200 * 181 / 365))
+    # idle since joining: 365 days to 2026-03-15, then 16 + 30 + 31 + 30
+    assert standing(r) == Standing(None, 0.0, pytest.approx(200 * 181 / 365), 472)
     alone = cadre_record("P1", JOINED, HISTORY, [], [], None, RecordPolicy(), AS_OF)
     assert alone.rating == alone.rating_unshrunk == pytest.approx(4.0)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from matcher import Cadre, InputError, Status
+from matcher import RECORD_TERMS, Cadre, InputError, Status
 from matcher.store import ConflictError, Store
 from matcher.store.core import today
 from tests.store.history import add_outcome, tiny_store
@@ -176,14 +176,17 @@ def test_a_stale_warning_cannot_be_confirmed(fresh: Store) -> None:
     assert exc.value.code == "conflict.warning_stale"
 
 
-def test_the_snapshot_carries_standing_only_when_a_record_term_weighs(store: Store) -> None:
+@pytest.mark.parametrize("term", RECORD_TERMS)
+def test_the_snapshot_carries_standing_only_when_a_record_term_weighs(
+    store: Store, term: str
+) -> None:
     add_outcome(store, "P1", "D1", today() - timedelta(days=5), hours=6, rating=2)
     with store.read() as tx:
         assert tx.snapshot("x").case.standing == {}  # the default policy: nothing read
     with store.write() as tx:
         tx.conn.execute(
             text("UPDATE districts SET policy_toml = :p"),
-            {"p": "[weights]\nreliability = 2.0\n"},
+            {"p": f"[weights]\n{term} = 2.0\n"},
         )
     with store.read() as tx:
         snap = tx.snapshot("x")
@@ -192,3 +195,27 @@ def test_the_snapshot_carries_standing_only_when_a_record_term_weighs(store: Sto
     assert (p1.rating, p1.hours_recent, p1.hours_behind) == (2.0, 6.0, rec.hours_behind)
     assert set(snap.case.standing) == {c.id for c in snap.case.cadres}
     assert snap.case.standing["P4"].rating is None
+
+
+def test_one_record_reads_the_same_as_the_whole_district(tmp_path: Path) -> None:
+    """A cadre's record alone (the district's mean rating as one SQL aggregate, read after
+    every outcome) equals the one computed for every cadre at once from the whole history
+    (the mean by :func:`matcher.record.district_mean_rating`), on a generated past."""
+    from matcher import load_case
+    from matcher.generate import generate_history
+    from tests.paths import SAMPLE
+
+    case = load_case(SAMPLE)
+    end = date(2026, 11, 30)
+    store = Store.open(tmp_path / "past.db")
+    with store.write() as tx:
+        tx.import_case("g", case)
+        tx.load_history("g", generate_history(case, seed=3, months=3, as_of=end))
+    with store.read() as tx:
+        for day in (end, end - timedelta(days=40)):
+            every = tx.records("g", day)
+            rated = [c for c, r in every.items() if r.ratings][:12]
+            assert rated
+            for cid in rated:
+                assert tx.record("g", cid, day) == every[cid]
+    store.close()
