@@ -4,7 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SRC    := $(wildcard matcher api benchmarks)
 STAMP_RUN := $(VENV)/.installed-run
+STAMP_SVC := $(VENV)/.installed-service
 STAMP_DEV := $(VENV)/.installed-dev
+# the demo's store: the sample district with 12 generated months of history, rebuilt each run
+DEMO_DB    := demo.db
+DEMO_CADRE := P0451
 
 .PHONY: demo test lint typecheck unit bench clean
 
@@ -16,12 +20,22 @@ $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(STAMP_SVC): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[service]'
 	touch $@ $(STAMP_RUN)
 
-demo: $(STAMP_RUN)
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP_RUN) $(STAMP_SVC)
+
+# the proposal; then the sample's growth record: a store with its history, the warning
+# rules run over it (the newest few shown), and one cadre's record with their warnings
+demo: $(STAMP_SVC)
 	$(BIN)/matcher propose data/sample-district
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/matcher import data/sample-district --district gulou --history --db $(DEMO_DB)
+	$(BIN)/matcher warnings --evaluate --limit 3 --district gulou --db $(DEMO_DB)
+	$(BIN)/matcher record $(DEMO_CADRE) --district gulou --db $(DEMO_DB)
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check $(SRC) tests
@@ -36,4 +50,4 @@ unit: $(STAMP_DEV)
 test: lint typecheck unit
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

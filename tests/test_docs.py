@@ -37,3 +37,22 @@ def test_python_examples_in_the_docs_run(doc, monkeypatch, capsys) -> None:  # t
     assert blocks
     for code in blocks:
         exec(compile(code, doc, "exec"), {})  # our own documentation, run as written
+
+
+def test_readme_record_example_is_what_make_demo_runs() -> None:
+    """The README's growth-record output is the output of `make demo`'s own commands."""
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    names = dict(re.findall(r"^(\w+)\s*:=\s*(\S+)", make, flags=re.M))
+    recipe = make.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    runs = [
+        re.sub(
+            r"\$\((\w+)\)", lambda m: {"BIN": ".venv/bin"}.get(m[1], names.get(m[1], m[0])), line
+        )
+        for line in re.findall(
+            r"^\t(\$\(BIN\)/matcher (?:import|warnings|record) .*)$", recipe, re.M
+        )
+    ]
+    assert len(runs) == 3
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## The growth record", 1)[1]
+    for cmd in runs:
+        assert f"$ {cmd}\n" in section, cmd

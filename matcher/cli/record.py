@@ -154,6 +154,9 @@ def warnings_cmd(
     state: Annotated[
         str | None, typer.Option("--state", help="pending, confirmed or dismissed")
     ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1000, help="list at most this many, newest first")
+    ] = 1000,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
@@ -173,7 +176,9 @@ def warnings_cmd(
                 with store.write() as tx:
                     new = [w.to_json() for w in tx.evaluate_warnings(district)]
             with store.read() as tx:
-                rows = [w.to_json() for w in tx.list_warnings(district, state=state, limit=1000)[0]]
+                rows = [
+                    w.to_json() for w in tx.list_warnings(district, state=state, limit=limit)[0]
+                ]
         finally:
             store.close()
     if as_json:

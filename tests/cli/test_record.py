@@ -79,6 +79,23 @@ def test_unknown_cadre_and_bad_day_are_user_errors(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "--as-of" in res.output
 
 
+def test_warnings_limit_lists_the_newest(tmp_path: Path) -> None:
+    opts = _db(tmp_path)
+    store = Store.open(tmp_path / "s.db")
+    for days in (2, 5):  # a second green cadre with two recent no-shows: two warnings in all
+        add_outcome(store, "P5", "D1", today() - timedelta(days=days), "no_show")
+    store.close()
+    made = runner.invoke(app, ["warnings", *opts, "--evaluate", "--json"], env=WIDE)
+    assert made.exit_code == 0, made.output
+    assert sorted(w["cadre"] for w in json.loads(made.stdout)["new"]) == ["P4", "P5"]
+    res = runner.invoke(app, ["warnings", *opts, "--limit", "1", "--json"], env=WIDE)
+    assert res.exit_code == 0, res.output
+    (newest,) = json.loads(res.stdout)["data"]
+    assert newest["id"] == max(w["id"] for w in json.loads(made.stdout)["new"])
+    bad = runner.invoke(app, ["warnings", *opts, "--limit", "0"], env=WIDE)
+    assert bad.exit_code == 2
+
+
 def test_confirming_red_with_active_dispatches_needs_cancel_dispatches(tmp_path: Path) -> None:
     opts = _db(tmp_path)
     store = Store.open(tmp_path / "s.db")

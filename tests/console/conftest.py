@@ -1,5 +1,6 @@
 """Fixtures for the console's browser tests: `matcher serve` on a free loopback port over a
-temp SQLite store holding the sample district, tokens per role, and Debian's Chromium driven
+temp SQLite store holding the sample district (with its generated history where a test asks
+for it), tokens per role, and Debian's Chromium driven
 by Playwright. Without /usr/bin/chromium (or playwright) the tests skip, saying why, except
 under CI=true, where they fail instead."""
 
@@ -50,11 +51,11 @@ def _browser_missing() -> str | None:
 
 
 @contextmanager
-def _serve(tmp: Path) -> Iterator[Server]:
+def _serve(tmp: Path, history: bool = False) -> Iterator[Server]:
     db = tmp / "console.db"
     store = Store.open(db)
     try:
-        assert load_sample(store, "gulou")
+        assert load_sample(store, "gulou", history=history)
         with store.write() as tx:
             tokens = {
                 r: tx.create_token(r, ["gulou"])[0] for r in ("dispatcher", "planner", "analyst")
@@ -76,6 +77,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def fresh_server(tmp_path: Path) -> Iterator[Server]:
     """A server of the test's own, for a test that must start from the untouched sample."""
     with _serve(tmp_path) as s:
+        yield s
+
+
+@pytest.fixture
+def history_server(tmp_path: Path) -> Iterator[Server]:
+    """A server of the test's own over the sample with its 12 generated months of history
+    (records, warnings and points with something to show), as ``serve --load-sample``."""
+    with _serve(tmp_path, history=True) as s:
         yield s
 
 

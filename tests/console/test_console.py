@@ -133,8 +133,11 @@ def test_dispatch_loop(page_factory: Any, server: Server, shots: Path) -> None:
     p.get_by_role("button", name="派遣记录").click()
     table = p.locator("#dispatches tbody tr")
     expect_count(table, 2)
-    p.get_by_label("备注（可选）").fill("已完成走访")
     table.first.get_by_role("button", name="完成").click()
+    dialog = p.locator("#outcome")
+    dialog.get_by_label("服务时长（小时）").fill("3.5")
+    dialog.get_by_label("备注（可选）").fill("已完成走访")
+    dialog.get_by_role("button", name="确认完成").click()
     expect_text(p, "#status", "已完成")
     expect_count(table, 1)
     assert p.locator("#dfilter").input_value() == "active"
@@ -142,21 +145,24 @@ def test_dispatch_loop(page_factory: Any, server: Server, shots: Path) -> None:
     done = p.locator("#dispatches tbody tr", has_text="已完成走访")
     expect_count(done, 1)
     assert "已完成" in done.inner_text()
+    assert "3.5 小时" in done.locator('td[data-label="结果"]').inner_text()
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", done.locator("td.when").nth(1).inner_text())
     pg.shot(shots, "dispatches")
 
-    # cancelling asks first; confirmed, the dispatch leaves the active list
+    # cancelling asks first, with a reason; confirmed, the dispatch leaves the active list
     p.locator("#dfilter").select_option("active")
     expect_count(table, 1)
     table.first.get_by_role("button", name="取消派遣").click()
-    expect_text(p, "#confirm-msg", "确定取消派遣")
+    expect_text(p, "#outcome", "确定取消派遣")
     pg.shot(shots, "confirm-cancel")
-    p.locator("#confirm").get_by_role("button", name="确定取消派遣").click()
+    dialog.get_by_label("取消原因").select_option("community_withdrew")
+    dialog.get_by_role("button", name="确定取消派遣").click()
     expect_text(p, "#status", "已取消")
     expect_text(p, "#view-dispatches", "没有派遣记录")
     p.locator("#dfilter").select_option("cancelled")
     expect_count(table, 1)
     assert "已取消" in table.first.inner_text()
+    assert "社区撤回需求" in table.first.inner_text()
 
     # English toggle, kept across views
     p.get_by_role("button", name="Switch to English").click()

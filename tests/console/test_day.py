@@ -2,7 +2,8 @@
 
 Propose and accept all; add a demand; propose and accept all again; complete a dispatch
 (the list keeps its filter); open the confirmation before a cancel and step back; propose a
-third time; look at the demands, a cadre's history and the declines. One test asserts that no
+third time; look at the demands, a cadre's history and the declines, their growth record and
+the warnings. One test asserts that no
 error banner appeared at any step; the other reads every view of the day at 1280×800 and on a
 390-px phone and fails on Latin words outside ids, slugs and units (or on 街区 for a
 district), or on a phone layout that scrolls sideways, saving a screenshot of each view at
@@ -98,7 +99,7 @@ def run_day(pg: Page, server: Server, look: Callable[[str], None]) -> None:
     assert _accept_all(p) >= offered.count()
     look("accepted-2")
 
-    # complete the new demand's first dispatch; the list keeps showing active ones
+    # complete the new demand's first dispatch with hours and a rating; the list keeps its filter
     p.get_by_role("button", name="派遣记录").click()
     row = p.locator("#dispatches tbody tr", has_text=NEW_DEMAND).first
     row.wait_for()
@@ -106,8 +107,13 @@ def run_day(pg: Page, server: Server, look: Callable[[str], None]) -> None:
     done_cadre = re.match(r"P\d+", row.locator(".cname").inner_text())
     assert done_cadre is not None
     look("dispatches")
-    p.get_by_label("备注（可选）").fill("已完成动员")
     row.get_by_role("button", name="完成").click()
+    dialog = p.locator("#outcome")
+    dialog.get_by_label("服务时长（小时）").fill("4")
+    dialog.get_by_label("社区评价（可选）").select_option("5")
+    dialog.get_by_label("备注（可选）").fill("已完成动员")
+    look("complete")
+    dialog.get_by_role("button", name="确认完成").click()
     expect_text(p, "#status", f"派遣 #{done_id} 已完成")
     assert p.locator("#dfilter").input_value() == "active"
     expect_count(p.locator(f'#dispatches tr[data-id="{done_id}"]'), 0)
@@ -116,8 +122,7 @@ def run_day(pg: Page, server: Server, look: Callable[[str], None]) -> None:
     other = p.locator("#dispatches tbody tr").first
     other_id = other.get_attribute("data-id")
     other.get_by_role("button", name="取消派遣").click()
-    dialog = p.locator("#confirm")
-    expect_text(p, "#confirm-msg", f"确定取消派遣 #{other_id}")
+    expect_text(p, "#outcome", f"确定取消派遣 #{other_id}")
     look("confirm-cancel")
     dialog.get_by_role("button", name="返回").click()
     assert not dialog.is_visible()
@@ -147,8 +152,18 @@ def run_day(pg: Page, server: Server, look: Callable[[str], None]) -> None:
     expect_text(p, "#cd-history", NEW_DEMAND)
     look("cadre")
 
+    # their growth record: the completed dispatch counts; then the warnings, evaluated now
+    row.get_by_role("button", name="成长档案").click()
+    expect_text(p, "#cd-panel-h", "成长档案")
+    p.locator("#r-completed").wait_for()
+    look("record")
+    p.get_by_role("button", name="三色预警").click()
+    p.get_by_role("button", name="重新评估").click()
+    expect_text(p, "#status", "评估完成")
+    look("warnings")
 
-def test_two_round_day_shows_no_error(page_factory: Any, fresh_server: Server) -> None:
+
+def test_two_round_day_shows_no_error(page_factory: Any, history_server: Server) -> None:
     pg = page_factory()
     steps: list[str] = []
 
@@ -157,18 +172,18 @@ def test_two_round_day_shows_no_error(page_factory: Any, fresh_server: Server) -
         assert pg.banners() == [], f"error banner by step {step}: {pg.banners()}"
         assert pg.errors == [], f"browser errors by step {step}: {pg.errors}"
 
-    run_day(pg, fresh_server, look)
-    assert steps[-1] == "cadre"
+    run_day(pg, history_server, look)
+    assert steps[-1] == "warnings"
     assert pg.page.locator("#error").is_hidden()
 
 
 def test_day_speaks_chinese_at_both_sizes(
-    page_factory: Any, fresh_server: Server, shots: Path
+    page_factory: Any, history_server: Server, shots: Path
 ) -> None:
     pg = page_factory()
     # data typed by an admin is not the console's words: district ids and names may be Latin
-    auth = {"Authorization": f"Bearer {fresh_server.dispatcher}"}
-    districts = httpx.get(fresh_server.base + "/v1/districts", headers=auth).json()["data"]
+    auth = {"Authorization": f"Bearer {history_server.dispatcher}"}
+    districts = httpx.get(history_server.base + "/v1/districts", headers=auth).json()["data"]
     allowed = {d["id"] for d in districts}
     allowed |= {w for d in districts for w in re.findall(r"[A-Za-z]+", d["name"])}
     english: dict[str, list[str]] = {}
@@ -193,7 +208,7 @@ def test_day_speaks_chinese_at_both_sizes(
                 english[f"{step}@{name}"] = sorted(set(words))
         p.set_viewport_size(DESKTOP)
 
-    run_day(pg, fresh_server, look)
+    run_day(pg, history_server, look)
     assert cramped == {}, f"phone layout: {cramped}"
     assert english == {}, f"Latin words in Chinese mode: {english}"
     assert pg.errors == []

@@ -38,7 +38,9 @@ export async function hasRoute(path, method = 'get') {
     const r = await fetch('/openapi.json');
     SPEC = r.ok ? await r.json() : {};
   }
-  return Boolean(SPEC.paths?.[path]?.[method]);
+  const shape = (p) => p.replace(/\{[^}]*\}/g, '{}'); // a path parameter's name does not matter
+  const found = SPEC.paths?.[path] ?? Object.entries(SPEC.paths || {}).find(([p]) => shape(p) === shape(path))?.[1];
+  return Boolean(found?.[method]);
 }
 
 export const dpath = (p) => `/v1/districts/${encodeURIComponent(S.district)}${p}`;

@@ -1,7 +1,8 @@
 // matcher dispatcher console: plain ES modules over the public /v1 API, no build step, no CDN.
 // This entry module signs in, switches language, district and view, and wires the views:
 //   core.js (state, DOM helpers)  api.js (the API client)  i18n.js (words, coded messages)
-//   ui.js (error banner, confirmation)  overview.js  proposal.js  dispatches.js  pool.js  whatif.js
+//   ui.js (error banner, confirmation)  overview.js  proposal.js  dispatches.js  pool.js  record.js
+//   warnings.js  whatif.js
 
 import { $, S, can, esc, setStatus } from './core.js';
 import { api, listAll } from './api.js';
@@ -10,12 +11,13 @@ import { guarded, showError } from './ui.js';
 import { renderOverview, wireOverview } from './overview.js';
 import { renderProposal, wireProposal } from './proposal.js';
 import { renderDispatches, wireDispatches } from './dispatches.js';
-import { renderCadres, renderDemands, wireCadres, wireDemands } from './pool.js';
+import { renderDemands, showCadres, wireCadres, wireDemands } from './pool.js';
+import { renderWarnings, wireWarnings } from './warnings.js';
 import { renderWhatif, wireWhatif } from './whatif.js';
 
 const RENDER = {
   overview: renderOverview, proposal: renderProposal, dispatches: renderDispatches,
-  demands: renderDemands, cadres: renderCadres, whatif: renderWhatif,
+  demands: renderDemands, cadres: showCadres, warnings: renderWarnings, whatif: renderWhatif,
 };
 
 function applyLang() {
@@ -80,7 +82,7 @@ async function selectDistrict(id) {
   S.district = id;
   Object.assign(S, {
     proposal: null, declines: [], selected: new Set(), open: null, picked: null, whatif: null, layout: null,
-    cadOpen: null, history: null, demForm: false, draftNeeds: [],
+    cadOpen: null, cadMode: 'history', history: null, record: null, warnings: [], demForm: false, draftNeeds: [],
   });
   await guarded(async () => {
     await loadPool();
@@ -125,6 +127,7 @@ function wire() {
   wireDispatches();
   wireDemands();
   wireCadres();
+  wireWarnings();
   wireWhatif();
 }
 

@@ -12,7 +12,8 @@ export const S = {
   selected: new Set(), open: null, busy: false,
   dispatches: [], dispFilter: 'active', whatif: null,
   demFilter: 'open', demSearch: '', demForm: false, draftNeeds: [],
-  cadSearch: '', cadFilter: 'all', cadOpen: null, history: null,
+  cadSearch: '', cadFilter: 'all', cadOpen: null, cadMode: 'history', history: null, record: null,
+  warnings: [], warnFilter: 'pending',
 };
 
 export const $ = (sel, root = document) => root.querySelector(sel);

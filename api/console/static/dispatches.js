@@ -1,33 +1,60 @@
-// Dispatches: filtered by status; complete, mark a no-show or (after a confirmation) cancel.
+// Dispatches: filtered by status; complete (service hours, rating, 容错 exemption), cancel
+// (with a reason) or mark a no-show, each from a dialog that asks what the record needs.
 
 import { $, S, can, esc, setStatus, table, when } from './core.js';
-import { dpath, listAll, reloadPool, write } from './api.js';
-import { num, st, t } from './i18n.js';
+import { api, dpath, listAll, reloadPool, write } from './api.js';
+import { num, st, t, word } from './i18n.js';
 import { cadreLabel, commName } from './overview.js';
 import { actor } from './proposal.js';
-import { confirmDialog, guarded } from './ui.js';
+import { guarded } from './ui.js';
 
 const STATUSES = ['active', 'completed', 'cancelled', 'no_show', 'all'];
-const CANCEL_REASONS = ['cadre_unavailable', 'no_show', 'community_withdrew', 'duplicate', 'other'];
+export const CANCEL_REASONS = ['cadre_unavailable', 'no_show', 'community_withdrew', 'duplicate', 'other'];
+// The policy's default (docs/record.md `max_hours`); the server checks the district's own
+// maximum and answers a coded problem, shown in the banner, for a value above it.
+const MAX_HOURS = 24;
+// Ended dispatches pile up (a district's past holds tens of thousands): those lists show the
+// newest SHOW; the active ones are all shown, since each still needs an ending.
+const SHOW = 200;
+
+/** What a dispatch ended with, in words: hours, rating and exemption, or the cancel reason. */
+export function outcomeText(x) {
+  if (x.status === 'completed') {
+    return [x.hours === null || x.hours === undefined ? null : t('hours_unit', num(x.hours)),
+      x.rating ? t('rating_n', x.rating) : null, x.exempt ? t('exempt_tag') : null].filter(Boolean).join(' · ');
+  }
+  return x.cancel_reason ? word('reasons', x.cancel_reason) : '';
+}
+
+/** The dispatches of the current filter: every active one, or the newest SHOW of the others. */
+async function loadDispatches() {
+  const q = S.dispFilter === 'all' ? '' : `status=${S.dispFilter}`;
+  if (S.dispFilter === 'active') return { rows: await listAll(`/dispatches?${q}`), total: null };
+  const { count } = await api(dpath(`/dispatches?${q}&limit=1`));
+  const page = await api(dpath(`/dispatches?${q}&limit=${SHOW}&offset=${Math.max(0, count - SHOW)}`));
+  return { rows: page.data, total: count };
+}
 
 export async function renderDispatches() {
-  const q = S.dispFilter === 'all' ? '' : `?status=${S.dispFilter}`;
-  S.dispatches = await listAll(`/dispatches${q}`);
+  const { rows: list, total } = await loadDispatches();
+  S.dispatches = list;
   const w = can.write();
   const view = $('#view-dispatches');
   const cols = [
     { label: '#', cls: 'n' }, { label: t('demand') }, { label: t('community') }, { label: t('cadre') },
-    { label: t('score'), cls: 'n' }, { label: t('status') }, { label: t('created'), cls: 'when' }, { label: t('closed'), cls: 'when' },
-    { label: t('by') }, { label: t('note_col') },
+    { label: t('score'), cls: 'n' }, { label: t('status') }, { label: t('outcome') }, { label: t('created'), cls: 'when' },
+    { label: t('closed'), cls: 'when' }, { label: t('by') }, { label: t('note_col') },
   ];
   if (w) cols.push({ label: t('actions'), cls: 'acts' });
   const rows = S.dispatches.map((x) => {
-    const d = S.demById.get(x.demand);
+    // past work hangs on an archived copy of its demand ("D0080@2026-03"): named by the live one
+    const d = S.demById.get(x.demand) ?? S.demById.get(String(x.demand).split('@')[0]);
     const by = x.closed_by ? `${actor(x.created_by)} → ${actor(x.closed_by)}` : actor(x.created_by);
     const cells = [x.id, `${esc(x.demand)} ${esc(d?.title || '')}`, esc(commName(d?.community)),
       `<span class="cname">${esc(cadreLabel(x.cadre))}</span>`, num(x.score),
-      `<span class="state ${esc(x.status)}">${esc(st(x.status))}</span>`, esc(when(x.created_at)), esc(when(x.closed_at)),
-      by, esc(x.note ?? '')];
+      `<span class="state ${esc(x.status)}">${esc(st(x.status))}</span>`, esc(outcomeText(x)),
+      esc(when(x.created_at)), esc(when(x.closed_at)), by,
+      esc([x.note, x.exempt_reason ? `${t('exempt_tag')}${S.lang === 'zh' ? '：' : ': '}${x.exempt_reason}` : null].filter(Boolean).join(' · '))];
     if (w) {
       cells.push(x.status === 'active' ? `<button type="button" class="complete" data-id="${x.id}">${esc(t('complete'))}</button>
         <button type="button" class="no-show" data-id="${x.id}">${esc(t('no_show'))}</button>
@@ -37,32 +64,84 @@ export async function renderDispatches() {
   });
   view.innerHTML = `<div class="head"><h2 id="di-h">${esc(t('di_h'))}</h2>
       <label>${esc(t('status'))} <select id="dfilter">${STATUSES.map((s) =>
-        `<option value="${s}"${s === S.dispFilter ? ' selected' : ''}>${esc(s === 'all' ? t('all_states') : st(s))}</option>`).join('')}</select></label>
-      ${w ? `<label>${esc(t('note'))} <input id="dnote" type="text" maxlength="500"></label>
-      <label>${esc(t('hours_in'))} <input id="dhours" type="number" min="0.5" step="0.5" value="2"></label>
-      <label>${esc(t('rating_in'))} <select id="drating"><option value="">–</option>${[1, 2, 3, 4, 5].map((r) =>
-        `<option value="${r}">${r}</option>`).join('')}</select></label>
-      <label>${esc(t('cancel_reason'))} <select id="dreason">${CANCEL_REASONS.map((r) =>
-        `<option value="${r}"${r === 'other' ? ' selected' : ''}>${esc(t('cr_' + r))}</option>`).join('')}</select></label>` : ''}</div>
-    ${rows.length ? `<p class="hint">${esc(t('shown', rows.length, rows.length))}</p>
+        `<option value="${s}"${s === S.dispFilter ? ' selected' : ''}>${esc(s === 'all' ? t('all_states') : st(s))}</option>`).join('')}</select></label></div>
+    ${rows.length ? `<p class="hint" id="di-count">${esc(total !== null && total > rows.length ? t('di_more', rows.length, total) : t('shown', rows.length, rows.length))}</p>
       <div class="scroll fill">${table('dispatches', cols, rows)}</div>` : `<p class="hint">${esc(t('no_dispatches'))}</p>`}`;
 }
 
-async function closeDispatch(id, how) {
-  if (how === 'cancel') {
-    const x = S.dispatches.find((y) => y.id === id);
-    if (!await confirmDialog(t('confirm_cancel', id, x?.demand ?? '', cadreLabel(x?.cadre ?? '')), t('confirm_yes_cancel'))) return;
-  }
-  const note = $('#dnote')?.value.trim();
-  const body = note ? { note } : {};
+const opt = (v, label, sel = false) => `<option value="${esc(v)}"${sel ? ' selected' : ''}>${esc(label)}</option>`;
+
+/** The fields each ending asks for; the note is asked by all three. */
+function outcomeFields(how) {
+  const note = `<label>${esc(t('note'))} <input id="oc-note" name="note" type="text" maxlength="500"></label>`;
   if (how === 'complete') {
-    // the outcome: service hours (required), the community's rating (optional)
-    body.hours = Number($('#dhours')?.value || 0);
-    const rating = $('#drating')?.value;
-    if (rating) body.rating = Number(rating);
+    return `<label>${esc(t('hours'))} <input id="oc-hours" name="hours" type="number" min="0" max="${MAX_HOURS}" step="any" required
+        aria-describedby="oc-hours-hint"></label> <span class="hint" id="oc-hours-hint">${esc(t('hours_hint', MAX_HOURS))}</span>
+      <label>${esc(t('rating'))} <select id="oc-rating" name="rating">${opt('', t('no_rating'), true)}${[5, 4, 3, 2, 1].map((r) => opt(r, r)).join('')}</select></label>
+      <label class="block"><input id="oc-exempt" name="exempt" type="checkbox"> ${esc(t('exempt'))}</label>
+      <label>${esc(t('exempt_reason'))} <input id="oc-exempt-reason" name="exempt_reason" type="text" maxlength="500" disabled></label>
+      ${note}`;
   }
-  if (how === 'cancel') body.reason = $('#dreason')?.value || 'other';
+  if (how === 'cancel') {
+    return `<label>${esc(t('cancel_reason'))} <select id="oc-reason" name="reason" required>${opt('', t('pick_reason'), true)}
+        ${CANCEL_REASONS.map((r) => opt(r, word('reasons', r))).join('')}</select></label>${note}`;
+  }
+  return note;
+}
+
+/** Ask for the outcome in a modal dialog; resolves to the request body, or null on 返回. */
+function askOutcome(x, how) {
+  const d = $('#outcome');
+  const form = $('#outcome-form');
+  const who = [x.id, x.demand, cadreLabel(x.cadre)];
+  const head = how === 'complete' ? t('complete_h', ...who) : how === 'cancel' ? t('cancel_h', ...who) : `${t('no_show')} · #${x.id}`;
+  const yes = how === 'complete' ? t('complete_ok') : how === 'cancel' ? t('confirm_yes_cancel') : t('confirm_ok');
+  form.innerHTML = `<h3 id="outcome-h">${esc(head)}</h3>
+    ${how === 'cancel' ? `<p>${esc(t('confirm_cancel', ...who))}</p>` : ''}
+    <div class="form">${outcomeFields(how)}</div>
+    <div class="row"><button id="oc-yes" value="yes" class="${how === 'cancel' ? 'danger' : 'primary'}">${esc(yes)}</button>
+      <button id="oc-no" value="no" formnovalidate>${esc(t('confirm_back'))}</button></div>`;
+  const hours = $('#oc-hours');
+  hours?.addEventListener('input', () => {
+    const v = Number(hours.value);
+    hours.setCustomValidity(hours.value === '' || (v > 0 && v <= MAX_HOURS) ? '' : t('hours_hint', MAX_HOURS));
+  });
+  const exempt = $('#oc-exempt');
+  exempt?.addEventListener('change', () => {
+    const r = $('#oc-exempt-reason');
+    r.disabled = !exempt.checked;
+    r.required = exempt.checked;
+    if (exempt.checked) r.focus();
+  });
+  d.returnValue = '';
+  d.showModal();
+  (hours ?? $('#oc-no')).focus();
+  return new Promise((resolve) => {
+    d.addEventListener('close', () => {
+      if (d.returnValue !== 'yes') { resolve(null); return; }
+      const body = {};
+      const note = $('#oc-note').value.trim();
+      if (note) body.note = note;
+      if (how === 'complete') {
+        body.hours = Number(hours.value);
+        const rating = $('#oc-rating').value;
+        if (rating) body.rating = Number(rating);
+        if (exempt.checked) { body.exempt = true; body.exempt_reason = $('#oc-exempt-reason').value.trim(); }
+      } else if (how === 'cancel') {
+        body.reason = $('#oc-reason').value;
+      }
+      resolve(body);
+    }, { once: true });
+  });
+}
+
+async function closeDispatch(id, how) {
+  const x = S.dispatches.find((y) => y.id === id);
+  if (!x) return;
+  const body = await askOutcome(x, how);
+  if (!body) return;
   await write(dpath(`/dispatches/${id}/${how}`), 'POST', body);
+  S.record = null; // the cadre's record changed with it
   await reloadPool();
   await renderDispatches(); // the same filter: the list the dispatcher was working through
   setStatus(t({ complete: 'completed_n', cancel: 'cancelled_n', 'no-show': 'no_show_n' }[how], id));

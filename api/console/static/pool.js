@@ -1,11 +1,13 @@
 // The pool: demands (add one; close it as done or cancelled; reopen it) and cadres
-// (history and declines of one; mark unavailable until a date; withdraw from the pool).
+// (history and declines of one, or its growth record; mark unavailable until a date;
+// withdraw from the pool).
 
 import { $, S, can, esc, setStatus, table, when } from './core.js';
 import { dpath, listAll, reloadPool, write } from './api.js';
 import { catName, st, t, tagName } from './i18n.js';
 import { cadreLabel, commName, load, stageOf, tri } from './overview.js';
 import { actor } from './proposal.js';
+import { loadRecord, recordHtml, recordTitle } from './record.js';
 import { confirmDialog, guarded } from './ui.js';
 
 const SHOW = 200;
@@ -165,6 +167,12 @@ function keepForm(draw) {
 // ------------------------------------------------------------------ cadres
 const unavailText = (c) => (c.unavailable ? t('unavail', c.unavailable.until) : t('available'));
 
+/** The cadres view as its tab shows it: an open record is read again (outcomes may have changed it). */
+export async function showCadres() {
+  if (S.cadOpen && S.cadMode === 'record') await loadRecord(S.cadOpen);
+  renderCadres();
+}
+
 export function renderCadres() {
   const view = $('#view-cadres');
   const w = can.write();
@@ -177,7 +185,8 @@ export function renderCadres() {
   const rows = cs.map((c) => ({ attrs: ` data-id="${esc(c.id)}"${S.cadOpen === c.id ? ' class="open"' : ''}`, cells: [
     esc(c.id), `<span class="cname">${esc(c.name)}</span>`, esc(commName(c.home)), tri(c), load(c),
     `<span class="${c.unavailable ? 'state cancelled' : ''}">${esc(unavailText(c))}</span>`,
-    `<button type="button" class="cd-open" data-id="${esc(c.id)}" aria-expanded="${S.cadOpen === c.id}">${esc(t('history'))}</button>
+    `<button type="button" class="cd-open" data-id="${esc(c.id)}" aria-expanded="${S.cadOpen === c.id && S.cadMode === 'history'}">${esc(t('history'))}</button>
+     <button type="button" class="cd-record" data-id="${esc(c.id)}" aria-expanded="${S.cadOpen === c.id && S.cadMode === 'record'}">${esc(t('record'))}</button>
      ${w ? `<button type="button" class="cd-withdraw danger" data-id="${esc(c.id)}">${esc(t('withdraw'))}</button>` : ''}`] }));
   view.innerHTML = `<div class="head"><h2 id="cd-h">${esc(t('cd_h'))}</h2></div>
     <div class="filters">
@@ -202,6 +211,11 @@ function drawPanel() {
   const hist = S.history?.cadre === c.id ? S.history.data : [];
   const decl = S.declines.filter((x) => x.cadre === c.id);
   box.hidden = false;
+  if (S.cadMode === 'record' && S.record?.cadre === c.id) {
+    box.innerHTML = `<div class="head"><h3 id="cd-panel-h">${esc(recordTitle(c.id))}</h3>
+      <button type="button" id="cd-close">${esc(t('close_panel'))}</button></div>${recordHtml()}`;
+    return;
+  }
   box.innerHTML = `<div class="head"><h3 id="cd-panel-h">${esc(t('history_h', cadreLabel(c.id)))}</h3>
       <button type="button" id="cd-close">${esc(t('close_panel'))}</button></div>
     <p>${tri(c)} · ${esc(t('load'))} ${c.active_dispatches}/${c.capacity} · <b id="cd-avail">${esc(unavailText(c))}</b>
@@ -223,9 +237,11 @@ function drawPanel() {
       · ${esc(x.reason ?? '—')} · ${esc(when(x.created_at))}</li>`).join('')}</ul>` : `<p class="hint">${esc(t('no_declines'))}</p>`}`;
 }
 
-async function openCadre(id) {
-  S.cadOpen = S.cadOpen === id ? null : id;
-  if (S.cadOpen) S.history = { cadre: id, data: await listAll(`/cadres/${encodeURIComponent(id)}/dispatches`) };
+async function openCadre(id, mode = 'history') {
+  S.cadOpen = S.cadOpen === id && S.cadMode === mode ? null : id;
+  S.cadMode = mode;
+  if (S.cadOpen && mode === 'history') S.history = { cadre: id, data: await listAll(`/cadres/${encodeURIComponent(id)}/dispatches`) };
+  if (S.cadOpen && mode === 'record') await loadRecord(id);
   renderCadres();
   if (S.cadOpen) {
     $('#cd-panel').scrollIntoView({ block: 'nearest' });
@@ -262,6 +278,7 @@ export function wireCadres() {
     const b = e.target.closest('button');
     if (!b) return;
     if (b.classList.contains('cd-open')) await openCadre(b.dataset.id);
+    else if (b.classList.contains('cd-record')) await openCadre(b.dataset.id, 'record');
     else if (b.classList.contains('cd-withdraw')) await withdraw(b.dataset.id);
     else if (b.id === 'cd-close') { S.cadOpen = null; renderCadres(); }
     else if (b.id === 'cd-restore') await setUnavailable(S.cadOpen, false);
