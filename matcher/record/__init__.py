@@ -1,4 +1,4 @@
-"""The growth record (成长档案): history in; record figures, warnings and points out."""
+"""The growth record (成长档案): history in; record, warnings, points, lending ledger out."""
 
 from matcher.record.history import CancelReason, Ending, Outcome, Standing, StatusChange, Training
 from matcher.record.indicators import (
@@ -8,6 +8,13 @@ from matcher.record.indicators import (
     is_no_show,
     months_between,
     standing,
+)
+from matcher.record.ledger import (
+    TOP_PARTNERS,
+    CommunityLedger,
+    Ledger,
+    Partner,
+    lending_ledger,
 )
 from matcher.record.points import (
     EntryKind,
@@ -31,12 +38,16 @@ from matcher.record.warnings import (
 __all__ = [
     "COLOURS",
     "RULES",
+    "TOP_PARTNERS",
     "CadreRecord",
     "CancelReason",
     "Colour",
+    "CommunityLedger",
     "Ending",
     "EntryKind",
+    "Ledger",
     "Outcome",
+    "Partner",
     "PointsEntry",
     "PointsFormula",
     "RecordPolicy",
@@ -53,6 +64,7 @@ __all__ = [
     "earnings",
     "evaluate",
     "is_no_show",
+    "lending_ledger",
     "months_between",
     "points_for",
     "standing",
