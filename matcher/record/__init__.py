@@ -10,10 +10,12 @@ from matcher.record.indicators import (
     standing,
 )
 from matcher.record.ledger import (
+    PERIOD_DAYS,
     TOP_PARTNERS,
     CommunityLedger,
     Ledger,
     Partner,
+    ledger_period,
     lending_ledger,
 )
 from matcher.record.points import (
@@ -37,6 +39,7 @@ from matcher.record.warnings import (
 
 __all__ = [
     "COLOURS",
+    "PERIOD_DAYS",
     "RULES",
     "TOP_PARTNERS",
     "CadreRecord",
@@ -64,6 +67,7 @@ __all__ = [
     "earnings",
     "evaluate",
     "is_no_show",
+    "ledger_period",
     "lending_ledger",
     "months_between",
     "points_for",

@@ -14,14 +14,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from matcher.errors import InputError
 from matcher.record.history import Ending, Outcome
 
-__all__ = ["TOP_PARTNERS", "CommunityLedger", "Ledger", "Partner", "lending_ledger"]
+__all__ = [
+    "PERIOD_DAYS",
+    "TOP_PARTNERS",
+    "CommunityLedger",
+    "Ledger",
+    "Partner",
+    "ledger_period",
+    "lending_ledger",
+]
 
 #: how many partners a community's row names in each direction
 TOP_PARTNERS = 3
+#: the default period: the last this many days, today included
+PERIOD_DAYS = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +78,24 @@ class Ledger:
     flows: tuple[tuple[float, ...], ...]
     rows: tuple[CommunityLedger, ...]
     dispatches: int
+
+
+def ledger_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """The period asked for, with defaults: ``end`` today, ``start`` the day that makes
+    it :data:`PERIOD_DAYS` days long (both days included).
+
+    Raises:
+        InputError: ``ledger.period_reversed`` when ``start`` is after ``end``.
+    """
+    last = today if end is None else end
+    first = last - timedelta(days=PERIOD_DAYS - 1) if start is None else start
+    if first > last:
+        raise InputError(
+            f"the period starts on {first}, after it ends on {last}",
+            code="ledger.period_reversed",
+            params={"start": first.isoformat(), "end": last.isoformat()},
+        )
+    return first, last
 
 
 def _top(hours: dict[str, float], top: int) -> tuple[Partner, ...]:
