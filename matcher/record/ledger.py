@@ -138,7 +138,7 @@ def lending_ledger(
     for c in order:
         lent_to = {b: h for (a, b), h in flow.items() if a == c and b != c}
         received_from = {a: h for (a, b), h in flow.items() if b == c and a != c}
-        lent, received = sum(lent_to.values()), sum(received_from.values())
+        lent, received = sum(lent_to.values(), 0.0), sum(received_from.values(), 0.0)
         rows.append(
             CommunityLedger(
                 community=c,

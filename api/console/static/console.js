@@ -2,6 +2,7 @@
 // This entry module signs in, switches language, district and view, and wires the views:
 //   core.js (state, DOM helpers)  api.js (the API client)  i18n.js (words, coded messages)
 //   ui.js (error banner, confirmation)  overview.js  proposal.js  dispatches.js  pool.js  whatif.js
+//   ledger.js (the lending ledger)
 
 import { $, S, can, esc, setStatus } from './core.js';
 import { api, listAll } from './api.js';
@@ -12,10 +13,12 @@ import { renderProposal, wireProposal } from './proposal.js';
 import { renderDispatches, wireDispatches } from './dispatches.js';
 import { renderCadres, renderDemands, wireCadres, wireDemands } from './pool.js';
 import { renderWhatif, wireWhatif } from './whatif.js';
+import { renderLedger, wireLedger } from './ledger.js';
 
 const RENDER = {
   overview: renderOverview, proposal: renderProposal, dispatches: renderDispatches,
   demands: renderDemands, cadres: renderCadres, whatif: renderWhatif,
+  ledger: renderLedger,
 };
 
 function applyLang() {
@@ -126,6 +129,7 @@ function wire() {
   wireDemands();
   wireCadres();
   wireWhatif();
+  wireLedger();
 }
 
 wire();
