@@ -88,7 +88,10 @@ def ledger_period(start: date | None, end: date | None, today: date) -> tuple[da
         InputError: ``ledger.period_reversed`` when ``start`` is after ``end``.
     """
     last = today if end is None else end
-    first = last - timedelta(days=PERIOD_DAYS - 1) if start is None else start
+    if start is not None:
+        first = start
+    else:  # the calendar's first days have no 89 days before them
+        first = date.min + max(last - date.min - timedelta(days=PERIOD_DAYS - 1), timedelta())
     if first > last:
         raise InputError(
             f"the period starts on {first}, after it ends on {last}",

@@ -25,8 +25,12 @@ __all__ = ["LedgerTx", "utc_bound"]
 
 def utc_bound(day: date) -> str:
     """The stored (UTC, ISO) stamp of the districts' local midnight starting ``day``:
-    stamps share one format, so "closed on a local day in the period" is a text range."""
-    moment = datetime.combine(day, time(), LOCAL).astimezone(UTC)
+    stamps share one format, so "closed on a local day in the period" is a text range.
+    At the calendar's ends (year 1, year 9999) the bound is below or above every stamp."""
+    try:
+        moment = datetime.combine(day, time(), LOCAL).astimezone(UTC)
+    except OverflowError:
+        return "" if day.year == 1 else "\uffff"
     return moment.isoformat(timespec="milliseconds")
 
 
@@ -48,7 +52,8 @@ class LedgerTx(TxBase):
                 d.c.status == Ending.COMPLETED.value,
                 d.c.hours.is_not(None),
                 d.c.closed_at >= utc_bound(start),
-                d.c.closed_at < utc_bound(end + timedelta(days=1)),
+                d.c.closed_at
+                < ("\uffff" if end == date.max else utc_bound(end + timedelta(days=1))),
             )
             .order_by(d.c.id)
         ).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from matcher.store import Store
 from matcher.store.core import today
@@ -81,3 +82,33 @@ def test_analysts_read_it_and_nothing_personal_is_in_it(
     assert "P1" not in r.text and "张三" not in r.text
     r = client.get("/v1/districts/d9/ledger", headers=tokens.h("admin"))
     assert r.status_code in (403, 404)
+
+
+def _closed_at(store: Store, stamp: str, hours: float) -> None:
+    """A completed dispatch of P1 (home C1) on D2 (C2) closed at a given UTC stamp."""
+    with store.write() as tx:
+        tx.conn.execute(
+            text(
+                "INSERT INTO dispatches (district_id, cadre, demand, score, status, created_at,"
+                " closed_at, hours, exempt)"
+                " VALUES ('d1', 'P1', 'D2', 1.0, 'completed', :t, :t, :h, 0)"
+            ),
+            {"t": stamp, "h": hours},
+        )
+
+
+def test_a_period_is_of_local_days(client: TestClient, tokens: Tokens, store: Store) -> None:
+    # Beijing is UTC+8: 15:59 UTC on 31 March is still March there, 16:00 UTC is 1 April
+    _closed_at(store, "2026-03-31T15:59:59.999+00:00", 1)
+    _closed_at(store, "2026-03-31T16:00:00.000+00:00", 10)
+    _closed_at(store, "2026-02-28T16:00:00.000+00:00", 100)  # 1 March, 00:00 in Beijing
+    _closed_at(store, "2026-02-28T15:59:59.999+00:00", 1000)  # still February there
+    led = client.get(f"{D}/ledger", params=MARCH, headers=tokens.h("planner")).json()
+    assert led["dispatches"] == 2 and led["communities"][0]["lent"] == 101
+
+
+def test_the_calendar_ends_are_periods_too(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("dispatcher")
+    for params in ({"from": "0001-01-01", "to": "9999-12-31"}, {"to": "0001-01-02"}):
+        r = client.get(f"{D}/ledger", params=params, headers=h)
+        assert r.status_code == 200, r.text

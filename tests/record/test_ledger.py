@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher.record import CancelReason, Ending, Outcome, Partner, lending_ledger
+from matcher.errors import InputError
+from matcher.record import CancelReason, Ending, Outcome, Partner, ledger_period, lending_ledger
 from tests.record.histories import cancelled, done, no_show
 
 START, END = date(2026, 3, 1), date(2026, 3, 31)
@@ -102,3 +103,16 @@ def test_what_is_lent_is_received(h: tuple[list[Outcome], dict[str, str]]) -> No
     inside = [o for o in outcomes if START <= o.ended <= END]
     assert lent + sum(r.home for r in led.rows) == pytest.approx(sum(o.hours or 0 for o in inside))
     assert led.dispatches == len(inside)
+
+
+def test_the_period_and_its_defaults() -> None:
+    today = date(2026, 6, 30)
+    assert ledger_period(None, None, today) == (date(2026, 4, 2), today)  # 90 days, both in
+    assert ledger_period(None, date(2026, 3, 31), today) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert ledger_period(date(2026, 6, 1), None, today) == (date(2026, 6, 1), today)
+    assert ledger_period(None, date(1, 1, 5), today) == (date(1, 1, 1), date(1, 1, 5))
+    assert ledger_period(today, today, today) == (today, today)
+    with pytest.raises(InputError) as e:
+        ledger_period(date(2026, 7, 1), None, today)
+    assert e.value.code == "ledger.period_reversed"
+    assert e.value.params == {"start": "2026-07-01", "end": "2026-06-30"}
