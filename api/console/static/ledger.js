@@ -17,8 +17,8 @@ const LABEL = 96;
 Object.assign(I18N.zh, {
   tab_ledger: '互助账本',
   lg_h: '社区互助账本', lg_from: '起', lg_to: '止', lg_show: '查询',
-  lg_period: (a, b, n) => `${a} 至 ${b}：已完成派遣 ${n} 次（默认近 90 天，按完成日计）`,
-  lg_lent: '借出工时', lg_received: '借入工时', lg_balance: '差额（借入−借出）', lg_home: '本社区服务',
+  lg_period: (a, b, n) => `${a} 至 ${b}：已完成派遣 ${n} 次（默认近 90 天，按完成日计；差额＝借入−借出）`,
+  lg_lent: '借出工时', lg_received: '借入工时', lg_balance: '差额', lg_home: '本社区服务',
   lg_lent_to: '主要借给', lg_received_from: '主要来自',
   lg_flows_h: (n) => `互助流向（最活跃的 ${n} 个社区，行＝干部所属社区，列＝服务社区）`,
   lg_flows_label: '社区间互助工时热力图：行是干部所属社区，列是服务的社区，颜色越深工时越多',
@@ -29,8 +29,8 @@ Object.assign(I18N.zh, {
 Object.assign(I18N.en, {
   tab_ledger: 'Ledger',
   lg_h: 'Lending ledger', lg_from: 'From', lg_to: 'To', lg_show: 'Show',
-  lg_period: (a, b, n) => `${a} – ${b}: ${n} completed dispatches (default the last 90 days, by day completed)`,
-  lg_lent: 'Hours lent', lg_received: 'Hours received', lg_balance: 'Balance (received − lent)', lg_home: 'At home',
+  lg_period: (a, b, n) => `${a} – ${b}: ${n} completed dispatches (default the last 90 days, by day completed; balance = received − lent)`,
+  lg_lent: 'Hours lent', lg_received: 'Hours received', lg_balance: 'Balance', lg_home: 'At home',
   lg_lent_to: 'Lent most to', lg_received_from: 'Received most from',
   lg_flows_h: (n) => `Flows (the ${n} most active communities; rows: the cadres' home, columns: where they served)`,
   lg_flows_label: 'Heat map of hours between communities: rows are the cadres\' home, columns where they served; darker is more hours',
@@ -56,6 +56,7 @@ function flowPicture(led, names) {
   for (const a of active) for (const b of active) if (a.i !== b.i) max = Math.max(max, led.flows[a.i][b.i]);
   const n = active.length;
   const size = LABEL + n * CELL;
+  const width = size + LABEL / 2; // the last column's slanted name reaches past the cells
   const label = (x) => esc(names.get(x.c.id) || x.c.id);
   const cols = active.map((b, j) => `<text x="${LABEL + j * CELL + CELL / 2}" y="${LABEL - 6}"
     transform="rotate(-60 ${LABEL + j * CELL + CELL / 2} ${LABEL - 6})" fill="#334">${label(b)}</text>`).join('');
@@ -70,7 +71,7 @@ function flowPicture(led, names) {
     return `<text x="${LABEL - 4}" y="${LABEL + i * CELL + CELL / 2 + 4}" text-anchor="end" fill="#334">${label(a)}</text>${cells}`;
   }).join('');
   return `<h3 id="lg-flows-h">${esc(t('lg_flows_h', n))}</h3>
-    <svg id="ledger-flows" viewBox="0 0 ${size} ${size}" style="width: 100%; max-width: ${size}px; height: auto"
+    <svg id="ledger-flows" viewBox="0 0 ${width} ${size}" style="width: 100%; max-width: ${width}px; height: auto"
       role="img" aria-label="${esc(t('lg_flows_label'))}" font-size="11">${cols}${rows}</svg>`;
 }
 
