@@ -205,6 +205,13 @@ EXAMPLES: dict[str, dict[str, object]] = {
     },
     "points.earned": {"points": 90, "hours": 4.0, "dispatch": 7},
     "points.overdraw": {"amount": 50, "balance": 30},
+    "ledger.period_reversed": {"start": "2026-04-01", "end": "2026-03-01"},
+    "cli.ledger_title": {
+        "district": "gulou",
+        "start": "2026-03-01",
+        "end": "2026-03-31",
+        "dispatches": 4,
+    },
     "outcome.invalid": {"dispatch": 7},
     "problem.dispatch_ended": {"status": "completed"},
     "conflict.outcomes_moved": {"count": 2},

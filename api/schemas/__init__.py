@@ -37,6 +37,11 @@ from api.schemas.jobs import (
     JobPublic,
     JobsPublic,
 )
+from api.schemas.ledger import (
+    LedgerCommunityPublic,
+    LedgerPartnerPublic,
+    LedgerPublic,
+)
 from api.schemas.points import (
     OutcomesImported,
     PointsEntryPublic,
@@ -146,6 +151,9 @@ __all__ = [
     "ItemState",
     "JobPublic",
     "JobsPublic",
+    "LedgerCommunityPublic",
+    "LedgerPartnerPublic",
+    "LedgerPublic",
     "Level",
     "LongText",
     "OutcomesImported",

@@ -1,4 +1,4 @@
-"""The growth record (成长档案): history in; record figures, warnings and points out."""
+"""The growth record (成长档案): history in; record, warnings, points, lending ledger out."""
 
 from matcher.record.fairness import (
     LoadSpread,
@@ -16,6 +16,15 @@ from matcher.record.indicators import (
     is_no_show,
     months_between,
     standing,
+)
+from matcher.record.ledger import (
+    PERIOD_DAYS,
+    TOP_PARTNERS,
+    CommunityLedger,
+    Ledger,
+    Partner,
+    ledger_period,
+    lending_ledger,
 )
 from matcher.record.points import (
     EntryKind,
@@ -38,14 +47,19 @@ from matcher.record.warnings import (
 
 __all__ = [
     "COLOURS",
+    "PERIOD_DAYS",
     "RULES",
+    "TOP_PARTNERS",
     "CadreRecord",
     "CancelReason",
     "Colour",
+    "CommunityLedger",
     "Ending",
     "EntryKind",
+    "Ledger",
     "LoadSpread",
     "Outcome",
+    "Partner",
     "PointsEntry",
     "PointsFormula",
     "RecordPolicy",
@@ -65,6 +79,8 @@ __all__ = [
     "hours_by_cadre",
     "is_no_show",
     "jain",
+    "ledger_period",
+    "lending_ledger",
     "load_spread",
     "months_between",
     "percentile",

@@ -47,6 +47,7 @@ from matcher.store.demands import DemandsTx
 from matcher.store.dispatches import DispatchesTx
 from matcher.store.districts import DistrictsTx
 from matcher.store.errors import StoreError
+from matcher.store.ledger import LedgerTx
 from matcher.store.migrations import migrate
 from matcher.store.past import PastTx
 from matcher.store.pool import PoolTx
@@ -182,6 +183,7 @@ def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
 
 class Tx(
     PastTx,
+    LedgerTx,
     WarningsTx,
     TrainingsTx,
     DecisionsTx,

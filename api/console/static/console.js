@@ -2,7 +2,7 @@
 // This entry module signs in, switches language, district and view, and wires the views:
 //   core.js (state, DOM helpers)  api.js (the API client)  i18n.js (words, coded messages)
 //   ui.js (error banner, confirmation)  overview.js  proposal.js  dispatches.js  pool.js  record.js
-//   warnings.js  whatif.js
+//   warnings.js  whatif.js  ledger.js (the lending ledger)
 
 import { $, S, can, esc, setStatus } from './core.js';
 import { api, listAll } from './api.js';
@@ -14,10 +14,12 @@ import { renderDispatches, wireDispatches } from './dispatches.js';
 import { renderDemands, showCadres, wireCadres, wireDemands } from './pool.js';
 import { renderWarnings, wireWarnings } from './warnings.js';
 import { renderWhatif, wireWhatif } from './whatif.js';
+import { renderLedger, wireLedger } from './ledger.js';
 
 const RENDER = {
   overview: renderOverview, proposal: renderProposal, dispatches: renderDispatches,
   demands: renderDemands, cadres: showCadres, warnings: renderWarnings, whatif: renderWhatif,
+  ledger: renderLedger,
 };
 
 function applyLang() {
@@ -129,6 +131,7 @@ function wire() {
   wireCadres();
   wireWarnings();
   wireWhatif();
+  wireLedger();
 }
 
 wire();
