@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Row
 
 from matcher import Status
@@ -83,7 +83,10 @@ class WarningsTx(RecordTx):
         self, district: str, cadre: str | None = None, as_of: date | None = None
     ) -> list[WarningRow]:
         """Run the warning rules on every cadre's record (or one cadre's) and store the NEW
-        suggestions as pending; a rule already pending for a cadre is not stored again.
+        suggestions as pending; a rule already pending for a cadre is not stored again,
+        and a rule a person dismissed for a cadre is not suggested again until that
+        cadre has an outcome ended after the dismissal (a dismissal answers the facts
+        it saw; a new outcome brings new facts).
 
         Returns the warnings stored now (often none).
         """
@@ -108,12 +111,33 @@ class WarningsTx(RecordTx):
                 select(w.cadre, w.rule).where(w.district_id == district, w.state == "pending")
             )
         }
+        dismissed: dict[tuple[str, str], str] = {
+            (r.cadre, r.rule): r.at
+            for r in self.conn.execute(
+                select(w.cadre, w.rule, func.max(w.decided_at).label("at"))
+                .where(w.district_id == district, w.state == "dismissed")
+                .group_by(w.cadre, w.rule)
+            )
+        }
+        d = t.dispatches.c
+        last_outcome: dict[str, str] = {
+            r.cadre: r.at
+            for r in self.conn.execute(
+                select(d.cadre, func.max(d.closed_at).label("at"))
+                .where(d.district_id == district, d.status != "active")
+                .group_by(d.cadre)
+            )
+        }
         policy = self.policy(district).record
         stored = []
         for cid, rec in records.items():
             for s in evaluate(rec, status[cid], changes, policy):
-                if (cid, s.rule) not in pending:
-                    stored.append(self._store_suggestion(district, s))
+                if (cid, s.rule) in pending:
+                    continue
+                held = dismissed.get((cid, s.rule))
+                if held is not None and (last_outcome.get(cid) or "") <= held:
+                    continue
+                stored.append(self._store_suggestion(district, s))
         return stored
 
     def _store_suggestion(self, district: str, s: Suggestion) -> WarningRow:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from matcher import RECORD_TERMS, Cadre, InputError, Status
 from matcher.store import ConflictError, Store
-from matcher.store.core import today
+from matcher.store.core import now_iso, today
 from tests.store.history import add_outcome, tiny_store
 
 AS_OF = date(2026, 6, 30)
@@ -140,15 +140,24 @@ def test_an_exempt_outcome_never_makes_a_warning(fresh: Store) -> None:
         assert tx.evaluate_warnings("x") == []
 
 
-def test_a_dismissed_warning_changes_nothing(fresh: Store) -> None:
+def test_a_dismissal_changes_nothing_and_holds_until_a_new_outcome(fresh: Store) -> None:
+    """A dismissed suggestion leaves the cadre as they were, and the same facts do not
+    bring it back at the next evaluation; an outcome ended after the dismissal does."""
     store = fresh
     _no_shows(store, "P4")
     with store.write() as tx:
         (w,) = tx.evaluate_warnings("x")
-        tx.decide_warning("x", w.id, "dismiss")
+        tx.decide_warning("x", w.id, "dismiss", "误报")
         assert tx.cadre("x", "P4").status == "green"
         assert tx.list_status_changes("x", "P4") == []
-        assert [x.rule for x in tx.evaluate_warnings("x")] == ["no_shows"]  # pending again
+        assert tx.evaluate_warnings("x") == []  # the same facts: the dismissal holds
+    did = add_outcome(store, "P4", "D1", today(), "no_show")
+    with store.write() as tx:
+        tx.conn.execute(
+            text("UPDATE dispatches SET closed_at = :t WHERE id = :i"), {"t": now_iso(), "i": did}
+        )
+        (again,) = tx.evaluate_warnings("x")
+    assert again.rule == "no_shows" and again.reasons[0]["params"]["count"] == 3
 
 
 def test_editing_a_status_is_kept_in_the_history(store: Store) -> None:
