@@ -27,6 +27,7 @@ from matcher import DISTRICT_ID_MAX_LENGTH, MatcherError, SolverError
 from matcher.store import (
     Actor,
     CadreRow,
+    DispatchRow,
     IdempotencyError,
     NotFoundError,
     PoolChanged,
@@ -45,6 +46,7 @@ __all__ = [
     "StoreDep",
     "access",
     "mask_cadre",
+    "mask_dispatch",
     "mask_note",
     "plain",
     "recorded_failures",
@@ -310,6 +312,12 @@ def mask_note(row: R, masked: bool, field: str = "note") -> R:
     if not masked or getattr(row, field) is None:
         return row
     return replace(row, **{field: MASK})
+
+
+def mask_dispatch(row: DispatchRow, masked: bool) -> DispatchRow:
+    """A dispatch's free text (its note and its exemption's reason) hidden from analysts:
+    one function for every route that shows dispatches."""
+    return mask_note(mask_note(row, masked), masked, "exempt_reason")
 
 
 class SolveGate:

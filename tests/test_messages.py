@@ -141,6 +141,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.level_not_int": {"level": "高", "tag": "emergency.first_aid"},
     "problem.level_range": {"level": 9, "tag": "emergency.first_aid", "min": 1, "max": 5},
     "problem.hours_range": {"max": 24},
+    "problem.ended_before_start": {"started": "2026-12-01"},
     "problem.unknown_tag": {"tag": "emergency.first_ad"},
     "problem.tag_twice": {"tag": "emergency.first_aid"},
     "problem.unknown_cert": {"cert": "first_ad"},

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.crud import Reading, Writing
-from api.deps import Access, StoreDep, mask_cadre, mask_note, respond
+from api.deps import Access, StoreDep, mask_cadre, mask_dispatch, respond
 from api.errors import PROBLEM_RESPONSES
 from api.imports import run_import
 from api.params import ItemId, Limit, Offset, Writer
@@ -78,7 +78,7 @@ def cadre_history(
         tx.cadre(r.district, cadre)
         return tx.list_dispatches(r.district, cadre=cadre, limit=limit, offset=offset)
 
-    return r.page(DispatchesPublic, read, mask_note)
+    return r.page(DispatchesPublic, read, mask_dispatch)
 
 
 @router.post("", response_model=CadrePublic, status_code=201)

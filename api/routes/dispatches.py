@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.crud import Reading, Writing
-from api.deps import mask_note
+from api.deps import mask_dispatch
 from api.errors import PROBLEM_RESPONSES
 from api.params import IdFilter, Limit, Offset, RowId
 from api.schemas import (
@@ -18,7 +18,6 @@ from api.schemas import (
     DispatchesPublic,
     DispatchPublic,
 )
-from matcher.store import DispatchRow
 
 __all__ = ["router"]
 
@@ -26,11 +25,6 @@ router = APIRouter(
     prefix="/v1/districts/{district}/dispatches", tags=["dispatches"], responses=PROBLEM_RESPONSES
 )
 DispatchId = RowId
-
-
-def _masked(row: DispatchRow, masked: bool) -> DispatchRow:
-    """The note and the exemption's reason hidden from analysts (free text)."""
-    return mask_note(mask_note(row, masked), masked, "exempt_reason")
 
 
 @router.get("", response_model=DispatchesPublic)
@@ -47,13 +41,15 @@ def list_dispatches(
         lambda tx: tx.list_dispatches(
             r.district, status=status, cadre=cadre, demand=demand, limit=limit, offset=offset
         ),
-        _masked,
+        mask_dispatch,
     )
 
 
 @router.get("/{dispatch}", response_model=DispatchPublic)
 def get_dispatch(r: Reading, dispatch: DispatchId) -> JSONResponse:
-    return r.one(DispatchPublic, lambda tx: _masked(tx.dispatch(r.district, dispatch), r.a.masked))
+    return r.one(
+        DispatchPublic, lambda tx: mask_dispatch(tx.dispatch(r.district, dispatch), r.a.masked)
+    )
 
 
 @router.post("/{dispatch}/complete", response_model=DispatchPublic)

@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -121,7 +122,7 @@ def district_mean_rating(outcomes: Iterable[Outcome], as_of: date | None = None)
 
 
 def _days_in_year(year: int) -> int:
-    return (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    return 366 if calendar.isleap(year) else 365
 
 
 def cadre_record(

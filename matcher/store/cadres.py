@@ -165,8 +165,16 @@ class CadresTx(PoolTx):
                     code="conflict.red_with_active",
                     params={"id": c.id, "count": len(active)},
                 )
-            for d in active:
-                self.close_dispatch(district, d.id, "cancel", WITHDRAWN_NOTE, actor)
+            for d in active:  # withdrawn: no warning rule is asked about a red cadre
+                self.close_dispatch(
+                    district,
+                    d.id,
+                    "cancel",
+                    WITHDRAWN_NOTE,
+                    actor,
+                    cancel_reason="cadre_unavailable",
+                    evaluate=False,
+                )
         self.check_counts(district, [c])
         if cadre_from_row(old) != c:
             self.upsert_cadres(district, [c])

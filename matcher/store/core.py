@@ -53,6 +53,12 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def local_day(stamp: str) -> date:
+    """The districts' calendar day of a stored UTC time stamp (``created_at``, ``closed_at``)."""
+    moment = datetime.fromisoformat(stamp)
+    return moment.astimezone(LOCAL).date() if moment.tzinfo is not None else moment.date()
+
+
 def today() -> date:
     """Today in the districts' time zone: an unavailability ``until`` a date includes it."""
     return datetime.now(LOCAL).date()

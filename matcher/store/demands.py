@@ -174,7 +174,13 @@ class DemandsTx(PoolTx):
         self._set_demand_status(old, status)
         for x in active:  # the demand is closed first: no completion makes it done again
             self.close_dispatch(
-                district, x.id, str(end_dispatches), CLOSED_NOTE, actor, hours=hours
+                district,
+                x.id,
+                str(end_dispatches),
+                CLOSED_NOTE,
+                actor,
+                hours=hours,
+                cancel_reason="community_withdrew" if end_dispatches == "cancel" else None,
             )
         return self.demand(district, did)
 

@@ -15,9 +15,9 @@ from sqlalchemy.engine import Row
 from matcher import InputError
 from matcher.record import Ending, Outcome, points_for
 from matcher.store import schema as t
-from matcher.store.core import NOBODY, Actor, now_iso, today
+from matcher.store.core import NOBODY, Actor, local_day, now_iso, today
 from matcher.store.lifecycle import move, takes_slot
-from matcher.store.outcome_rules import outcome_problems
+from matcher.store.outcome_rules import ended_problems, outcome_problems
 from matcher.store.points import PointsTx
 from matcher.store.rows import DispatchRow, actor_of
 
@@ -127,7 +127,7 @@ class DispatchesTx(PointsTx):
             exempt_reason=exempt_reason,
             cancel_reason=cancel_reason,
             max_hours=policy.max_hours,
-        )
+        ) + ended_problems(ended, local_day(current.created_at), today())
         if problems:
             raise InputError(
                 f"the outcome of dispatch {did} is not valid",
@@ -160,7 +160,7 @@ class DispatchesTx(PointsTx):
             done = self._demand_counts(district).get(demand.id, (0, 0, 0))
             if demand.status == "open" and not demand.recurring and done[2] >= demand.headcount:
                 self._set_demand_status(demand, "done")
-            started = date.fromisoformat(current.created_at[:10])
+            started = local_day(current.created_at)
             outcome = Outcome(
                 did,
                 current.cadre,

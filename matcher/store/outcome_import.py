@@ -19,8 +19,9 @@ from matcher import CaseError, Problem
 from matcher.io import load_outcomes
 from matcher.record import Ending
 from matcher.store import schema as t
-from matcher.store.core import NOBODY, Actor
+from matcher.store.core import NOBODY, Actor, local_day, today
 from matcher.store.errors import ConflictError
+from matcher.store.outcome_rules import ended_problems
 from matcher.store.rows import DispatchRow
 from matcher.store.store import Store, Tx
 
@@ -79,8 +80,10 @@ def plan_outcomes(store: Store, district: str, text: str | bytes) -> OutcomePlan
     with store.read() as tx:
         max_hours = tx.policy(district).record.max_hours
         c = t.dispatches.c
-        q = select(c.id, c.status).where(c.district_id == district)
-        status: dict[int, str] = {r.id: r.status for r in tx.conn.execute(q)}
+        q = select(c.id, c.status, c.created_at).where(c.district_id == district)
+        got = tx.conn.execute(q).all()
+        status: dict[int, str] = {r.id: r.status for r in got}
+        began = {r.id: local_day(r.created_at) for r in got}
     records = load_outcomes(text, max_hours=max_hours, dispatches=status.keys())
     problems = [
         Problem(
@@ -96,6 +99,10 @@ def plan_outcomes(store: Store, district: str, text: str | bytes) -> OutcomePlan
         for line, r in records
         if status[r.dispatch] != "active"
     ]
+    now = today()
+    for line, r in records:
+        problems += ended_problems(r.ended, began[r.dispatch], now, file=file, row=line)
+    problems.sort(key=lambda p: p.row or 0)
     if problems:
         raise CaseError(f"{file}: {len(problems)} problem(s)", problems[:100], len(problems))
     rows = tuple(

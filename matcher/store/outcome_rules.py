@@ -9,11 +9,12 @@ file), so a dispatcher sees one vocabulary whichever way a result came in.
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from matcher import Param, Problem
 from matcher.record import CancelReason
 
-__all__ = ["outcome_problems"]
+__all__ = ["ended_problems", "outcome_problems"]
 
 
 def outcome_problems(
@@ -109,3 +110,45 @@ def outcome_problems(
                 "a cancel reason is given only for a cancelled dispatch",
             )
     return out
+
+
+def ended_problems(
+    ended: date | None,
+    started: date,
+    today: date,
+    *,
+    file: str = "body",
+    row: int | None = None,
+) -> list[Problem]:
+    """An outcome's day must fall between its dispatch's first day and today.
+
+    Why: a day in the future would keep a no-show out of the record (and out of
+    the rules) until that day while its points counted now; a day before the
+    dispatch existed has no meaning. None (today) always fits.
+    """
+    if ended is None:
+        return []
+    if ended > today:
+        return [
+            Problem(
+                file,
+                "date in the future",
+                row,
+                "ended",
+                ended.isoformat(),
+                code="problem.date_future",
+            )
+        ]
+    if ended < started:
+        return [
+            Problem(
+                file,
+                f"the dispatch began on {started.isoformat()}; it cannot end before",
+                row,
+                "ended",
+                ended.isoformat(),
+                code="problem.ended_before_start",
+                params={"started": started.isoformat()},
+            )
+        ]
+    return []

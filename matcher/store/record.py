@@ -30,18 +30,12 @@ from matcher.record import (
 )
 from matcher.store import schema as t
 from matcher.store.cadres import CadresTx
-from matcher.store.core import LOCAL, today
+from matcher.store.core import LOCAL, local_day, today
 
-__all__ = ["History", "RecordTx", "local_day"]
+__all__ = ["History", "RecordTx"]
 
 #: a district's (or one cadre's) history: ended dispatches, trainings, status decisions
 History = tuple[list[Outcome], list[Training], list[StatusChange]]
-
-
-def local_day(stamp: str) -> date:
-    """The districts' calendar day of a stored UTC time stamp (``created_at``, ``closed_at``)."""
-    moment = datetime.fromisoformat(stamp)
-    return moment.astimezone(LOCAL).date() if moment.tzinfo is not None else moment.date()
 
 
 class RecordTx(CadresTx):

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Row
 
-from matcher import Status
+from matcher import InputError, Problem, Status
 from matcher.record import Suggestion, evaluate
 from matcher.store import schema as t
 from matcher.store.core import NOBODY, Actor, cadre_from_row, now_iso, today
@@ -216,7 +216,24 @@ class WarningsTx(RecordTx):
         return self.warning(district, wid)
 
     def record_row(self, district: str, cadre: str, as_of: date | None = None) -> RecordRow:
-        """The cadre's record as of ``as_of`` with their name, status now and pending warnings."""
+        """The cadre's record as of ``as_of`` with their name, status now and pending warnings.
+
+        Raises:
+            InputError: ``as_of`` is after today (a record of days not lived yet).
+        """
+        if as_of is not None and as_of > today():
+            raise InputError(
+                "a record is as of today or an earlier day",
+                [
+                    Problem(
+                        "query",
+                        "date in the future",
+                        column="as_of",
+                        value=as_of.isoformat(),
+                        code="problem.date_future",
+                    )
+                ],
+            )
         row = self.cadre(district, cadre)
         rec = self.record(district, cadre, as_of)
         pending = self.list_warnings(district, state="pending", cadre=cadre, limit=2**31)[0]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from matcher.store import Store
+from matcher.store import Store, today
 from tests.api.tokens import Tokens
 
 V = "/v1/districts/d1"
@@ -65,6 +65,11 @@ def test_completion_records_its_outcome_and_earns_points(
     # analysts see the exemption's reason masked, like notes
     seen = client.get(f"{D}/{d4['id']}", headers=tokens.h("analyst")).json()
     assert seen["exempt_reason"] == "***"
+    # … in every list that shows dispatches, the cadre's own history included
+    history = f"{V}/cadres/{d4['cadre']}/dispatches"
+    for path, params in ((D, {"status": "completed"}), (history, {})):
+        rows = client.get(path, params=params, headers=tokens.h("analyst")).json()["data"]
+        assert {x["exempt_reason"] for x in rows if x["exempt"]} == {"***"}
 
 
 @pytest.mark.parametrize(
@@ -140,6 +145,8 @@ def test_cancel_reasons(client: TestClient, tokens: Tokens, store: Store) -> Non
 
 
 OUT_HEADER = "dispatch,ending,hours,rating,exempt,exempt_reason,cancel_reason,note,ended\n"
+#: an outcome ends between its dispatch's first day (today here) and today
+DAY = today().isoformat()
 
 
 def test_outcomes_import_all_or_nothing(client: TestClient, tokens: Tokens, store: Store) -> None:
@@ -150,7 +157,7 @@ def test_outcomes_import_all_or_nothing(client: TestClient, tokens: Tokens, stor
     client.post(f"{D}/{c}/cancel", json={"reason": "other"}, headers=h)
     before = _db(store)
     bad = OUT_HEADER + (
-        f"{a},completed,2,4,,,,好,2026-03-01\n"
+        f"{a},completed,2,4,,,,好,{DAY}\n"
         f"{c},completed,2,,,,,,\n"
         "999,cancelled,,,,,other,,\n"
         f"{b},completed,30,,,,,,\n"
@@ -177,7 +184,7 @@ def test_outcomes_import_all_or_nothing(client: TestClient, tokens: Tokens, stor
         f"{V}/outcomes/import", json={"csv": OUT_HEADER + f"{other},no_show,,,,,,,\n"}, headers=h
     )
     assert r.status_code == 422 and r.json()["errors"][0]["column"] == "dispatch"
-    good = OUT_HEADER + (f"{a},completed,2,4,,,,好,2026-03-01\n{b},cancelled,,,,,duplicate,,\n")
+    good = OUT_HEADER + (f"{a},completed,2,4,,,,好,{DAY}\n{b},cancelled,,,,,duplicate,,\n")
     r = client.post(f"{V}/outcomes/import", json={"csv": good}, headers=h)
     assert r.status_code == 200, r.text
     assert r.json() == {"completed": 1, "cancelled": 1, "no_show": 0}
@@ -186,10 +193,10 @@ def test_outcomes_import_all_or_nothing(client: TestClient, tokens: Tokens, stor
         "completed",
         2,
         4,
-        "2026-03-01",
+        DAY,
     )
     ledger = client.get(f"{V}/cadres/{done['cadre']}/points", headers=h).json()["data"]
-    assert [e["day"] for e in ledger if e["dispatch"] == a] == ["2026-03-01"]
+    assert [e["day"] for e in ledger if e["dispatch"] == a] == [DAY]
     assert client.get(f"{D}/{b}", headers=h).json()["cancel_reason"] == "duplicate"
     # analysts cannot import
     r = client.post(f"{V}/outcomes/import", json={"csv": good}, headers=tokens.h("analyst"))

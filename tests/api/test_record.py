@@ -157,6 +157,10 @@ def test_analysts_see_records_and_warnings_masked(
     assert client.get(f"{D}/warnings", headers=a).json()["data"][0]["note"] == "***"
     assert client.get(f"{D}/cadres/P6/record", headers=a).json()["name"] == "***"
     assert client.get(f"{D}/cadres/P6/record", headers=h).json()["name"] == "孙八"
+    # a record of days not lived yet is refused on its field, the calendar's last day too
+    for day in ((today() + timedelta(days=1)).isoformat(), "9999-12-31"):
+        r = client.get(f"{D}/cadres/P6/record", params={"as_of": day}, headers=h)
+        assert r.status_code == 422 and r.json()["errors"][0]["code"] == "problem.date_future"
     assert client.post(f"{D}/warnings/evaluate", headers=a).status_code == 403
     assert client.post(f"{D}/warnings/{w['id']}/confirm", json={}, headers=a).status_code == 403
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from matcher import SAMPLE_DISTRICT, CaseError, InputError, load_case
 from matcher.generate import generate_history
-from matcher.store import ConflictError, Store, apply_outcomes, plan_outcomes
+from matcher.store import ConflictError, Store, apply_outcomes, plan_outcomes, today
 from tests.dispatching import dispatch_all, dump, tiny_store
 
 PRIORITY = {"D1": 5, "D2": 4, "D3": 3, "D4": 2}  # tests/api/casefile.py
@@ -130,7 +130,8 @@ def test_outcome_import_is_all_or_nothing(store: Store) -> None:
             plan_outcomes(store, "d1", bad)
         assert caught.value.problems and caught.value.problems[0].row == 3
         assert dump(store) == before
-    plan = plan_outcomes(store, "d1", OUT + f"{a.id},completed,2,4,yes,新方法,,好,2026-01-05\n")
+    day = today().isoformat()  # an outcome ends between its dispatch's first day and today
+    plan = plan_outcomes(store, "d1", OUT + f"{a.id},completed,2,4,yes,新方法,,好,{day}\n")
     with store.write() as tx:  # another writer ends it meanwhile: the import is refused whole
         tx.close_dispatch("d1", a.id, "cancel", cancel_reason="duplicate")
     moved = dump(store)
@@ -138,7 +139,7 @@ def test_outcome_import_is_all_or_nothing(store: Store) -> None:
         apply_outcomes(tx, plan)
     assert conflict.value.code == "conflict.outcomes_moved"
     assert dump(store) == moved
-    plan = plan_outcomes(store, "d1", OUT + f"{b.id},completed,2,4,yes,新方法,,好,2026-01-05\n")
+    plan = plan_outcomes(store, "d1", OUT + f"{b.id},completed,2,4,yes,新方法,,好,{day}\n")
     with store.write() as tx:
         assert apply_outcomes(tx, plan) == {"completed": 1}
         got = tx.dispatch("d1", b.id)
@@ -149,7 +150,7 @@ def test_outcome_import_is_all_or_nothing(store: Store) -> None:
         "新方法",
         "好",
     )
-    assert got.closed_at is not None and got.closed_at.startswith("2026-01-05")
+    assert got.closed_at is not None and got.closed_at.startswith(day)
 
 
 def test_a_generated_past_loads_without_touching_the_live_pool(tmp_path: Path) -> None:
@@ -210,3 +211,24 @@ def test_each_outcome_asks_for_the_cadres_warning_rules(
     with store.write() as tx:
         apply_outcomes(tx, plan)
     assert asked[1:] == [("d1", c) for c in dict.fromkeys(d.cadre for d in [b, *rest])]
+
+
+def test_an_outcome_ends_between_its_dispatch_and_today(store: Store) -> None:
+    """A day after today (which would hide a no-show from the rules while its points
+    counted) or before the dispatch began is refused on its row, file and body alike."""
+    a, b, *_ = dispatch_all(store)
+    before = dump(store)
+    future = (today() + timedelta(days=1)).isoformat()
+    early = (today() - timedelta(days=400)).isoformat()
+    bad = OUT + f"{a.id},no_show,,,,,,,{future}\n{b.id},completed,2,,,,,,{early}\n"
+    with pytest.raises(CaseError) as caught:
+        plan_outcomes(store, "d1", bad)
+    got = [(p.row, p.column, p.code) for p in caught.value.problems]
+    assert got == [
+        (2, "ended", "problem.date_future"),
+        (3, "ended", "problem.ended_before_start"),
+    ]
+    for ended in (today() + timedelta(days=1), today() - timedelta(days=400)):
+        with pytest.raises(InputError), store.write() as tx:
+            tx.close_dispatch("d1", a.id, "no_show", ended=ended)
+    assert dump(store) == before
