@@ -26,13 +26,14 @@ export function outcomeText(x) {
   return x.cancel_reason ? word('reasons', x.cancel_reason) : '';
 }
 
-/** The dispatches of the current filter: every active one, or the newest SHOW of the others. */
+/** The dispatches of the current filter: every active one (oldest first, the next to end),
+ *  or the newest SHOW of the others, newest first (today's endings on top). */
 async function loadDispatches() {
   const q = S.dispFilter === 'all' ? '' : `status=${S.dispFilter}`;
   if (S.dispFilter === 'active') return { rows: await listAll(`/dispatches?${q}`), total: null };
   const { count } = await api(dpath(`/dispatches?${q}&limit=1`));
   const page = await api(dpath(`/dispatches?${q}&limit=${SHOW}&offset=${Math.max(0, count - SHOW)}`));
-  return { rows: page.data, total: count };
+  return { rows: page.data.slice().reverse(), total: count };
 }
 
 export async function renderDispatches() {
