@@ -41,7 +41,7 @@ from matcher import (
 from matcher.store import schema as t
 from matcher.store.errors import NotFoundError
 
-ROLES = ("admin", "dispatcher", "planner", "analyst")
+ROLES = ("admin", "dispatcher", "planner", "analyst", "supervisor")
 WITHDRAWN_NOTE = "cancelled: the cadre was withdrawn (status set to red)"
 Pair = tuple[str, str]
 SUPERSEDED = "a newer proposal supersedes this one; accept from the newest proposal"
