@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from matcher.cli import bench, ledger, propose, record, service, whatif
+from matcher.cli import audit, bench, ledger, propose, record, service, whatif
 
 __all__ = ["app", "main"]
 
@@ -19,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for group in (propose, service, record, ledger, bench, whatif):
+for group in (propose, service, record, ledger, audit, bench, whatif):
     group.register(app)
 
 
