@@ -17,10 +17,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.deps import Access, IdemKeyDep, StoreDep, respond, run_write
-from api.params import Reader, Writer
+from api.params import Reader, Reviewer, Writer
 from matcher.store import Store, StoreRow, Tx
 
-__all__ = ["Reading", "Reads", "Writes", "Writing", "page"]
+__all__ = ["Reading", "Reads", "Reviewing", "Writes", "Writing", "page"]
 
 R = TypeVar("R", bound=StoreRow)
 
@@ -87,9 +87,15 @@ def _reads(a: Reader, store: StoreDep) -> Reads:
     return Reads(a, store)
 
 
+def _reviews(a: Reviewer, store: StoreDep) -> Reads:
+    return Reads(a, store)
+
+
 def _writes(a: Writer, store: StoreDep, request: Request, key: IdemKeyDep = None) -> Writes:
     return Writes(a, store, request, key)
 
 
 Reading = Annotated[Reads, Depends(_reads)]
 Writing = Annotated[Writes, Depends(_writes)]
+#: a read supervisors may make too: proposals, declines, dispatches, the district
+Reviewing = Annotated[Reads, Depends(_reviews)]

@@ -57,12 +57,16 @@ __all__ = [
 log = logging.getLogger("matcher.api")
 R = TypeVar("R", bound=StoreRow)
 
-Action = Literal["read", "propose", "write", "admin"]
+Action = Literal["read", "review", "audit", "propose", "write", "admin"]
+#: ``review``: read proposals, declines and dispatches (and the district itself);
+#: ``audit``: read the audit trail. A supervisor (the oversight committee) may only
+#: review and audit its districts: every write answers it 403.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"read", "propose", "write", "admin"}),
-    "dispatcher": frozenset({"read", "propose", "write"}),
-    "planner": frozenset({"read", "propose"}),
-    "analyst": frozenset({"read"}),
+    "admin": frozenset({"read", "review", "audit", "propose", "write", "admin"}),
+    "dispatcher": frozenset({"read", "review", "propose", "write"}),
+    "planner": frozenset({"read", "review", "propose"}),
+    "analyst": frozenset({"read", "review"}),
+    "supervisor": frozenset({"review", "audit"}),
 }
 
 
@@ -236,7 +240,10 @@ def run_write(
     :func:`recorded_failures`.
     """
     fp = fingerprint(request, body)
-    with recorded_failures(store, principal, key, request, body), store.write() as tx:
+    with (
+        recorded_failures(store, principal, key, request, body),
+        store.write(principal.actor) as tx,
+    ):
         if key is not None:
             found = tx.idempotent_get(principal.token_id, key, fp)
             if found is not None:

@@ -22,6 +22,7 @@ from api import console, errors
 from api.deps import SolveGate
 from api.jobs import JobManager
 from api.routes import (
+    audit,
     cadres,
     communities,
     demands,
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         ledger,
         warnings,
         tokens,
+        audit,
         scenarios,
         messages,
     ):

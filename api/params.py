@@ -15,18 +15,24 @@ from matcher import ID_MAX_LENGTH, ID_PATTERN
 
 __all__ = [
     "Admin",
+    "Auditor",
     "IdFilter",
     "ItemId",
     "Limit",
     "Offset",
     "Proposer",
     "Reader",
+    "Reviewer",
     "RowId",
     "Writer",
 ]
 
 #: the caller, cleared to read, propose or write in the path's district
 Reader = Annotated[Access, Depends(access("read"))]
+#: the caller, cleared to read proposals, declines and dispatches (supervisors too)
+Reviewer = Annotated[Access, Depends(access("review"))]
+#: the caller, cleared to read the audit trail (admins and supervisors)
+Auditor = Annotated[Access, Depends(access("audit"))]
 Proposer = Annotated[Access, Depends(access("propose"))]
 Writer = Annotated[Access, Depends(access("write"))]
 #: the caller, cleared for an admin's act in the path's district (redeeming points)

@@ -1,6 +1,7 @@
 """One APIRouter per resource."""
 
 from api.routes import (
+    audit,
     cadres,
     communities,
     demands,
@@ -18,6 +19,7 @@ from api.routes import (
 )
 
 __all__ = [
+    "audit",
     "cadres",
     "communities",
     "demands",

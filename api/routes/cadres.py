@@ -110,7 +110,7 @@ def update_cadre(
     ignored. Setting status red while the cadre holds active dispatches answers
     409 listing them, unless ``?end_dispatches=cancel``.
     """
-    with store.write() as tx:
+    with store.write(a.principal.actor) as tx:
         return respond(CadrePublic, _replace(tx, a, cadre, body, end_dispatches))
 
 
@@ -126,7 +126,7 @@ def patch_cadre(
 
     The patch is merged into the cadre as GET shows it and written as a PUT of the result.
     """
-    with store.write() as tx:
+    with store.write(a.principal.actor) as tx:
         merged = patched(CadreReplace, tx.cadre(a.district, cadre).to_json(), body)
         return respond(CadrePublic, _replace(tx, a, cadre, merged, end_dispatches))
 
@@ -134,7 +134,7 @@ def patch_cadre(
 @router.delete("/{cadre}", status_code=204)
 def delete_cadre(a: Writer, cadre: CadreId, store: StoreDep) -> Response:
     """Remove a cadre from the pool (refused while they hold active dispatches)."""
-    with store.write() as tx:
+    with store.write(a.principal.actor) as tx:
         tx.delete_cadre(a.district, cadre)
     return Response(status_code=204)
 
@@ -156,7 +156,7 @@ def set_unavailable(cadre: CadreId, w: Writing, body: UnavailableRequest) -> JSO
 @router.delete("/{cadre}/unavailable", response_model=CadrePublic)
 def clear_unavailable(a: Writer, cadre: CadreId, store: StoreDep) -> JSONResponse:
     """The cadre may be proposed again."""
-    with store.write() as tx:
+    with store.write(a.principal.actor) as tx:
         return respond(CadrePublic, tx.clear_unavailable(a.district, cadre))
 
 

@@ -89,7 +89,7 @@ def update_demand(
     ``version`` (if sent) must be current (409 otherwise), read-only fields
     (``status``, ``filled`` …) are ignored.
     """
-    with store.write() as tx:
+    with store.write(a.principal.actor) as tx:
         return respond(DemandPublic, _replace(tx, a.district, demand, body))
 
 
@@ -99,14 +99,14 @@ def patch_demand(a: Writer, demand: DemandId, body: PatchBody, store: StoreDep) 
 
     The patch is merged into the demand as GET shows it and written as a PUT of the result.
     """
-    with store.write() as tx:
+    with store.write(a.principal.actor) as tx:
         merged = patched(DemandReplace, tx.demand(a.district, demand).to_json(), body)
         return respond(DemandPublic, _replace(tx, a.district, demand, merged))
 
 
 @router.delete("/{demand}", status_code=204)
 def delete_demand(a: Writer, demand: DemandId, store: StoreDep) -> Response:
-    with store.write() as tx:
+    with store.write(a.principal.actor) as tx:
         tx.delete_demand(a.district, demand)
     return Response(status_code=204)
 

@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.crud import Reading, Writing
+from api.crud import Reviewing, Writing
 from api.deps import mask_dispatch
 from api.errors import PROBLEM_RESPONSES
 from api.params import IdFilter, Limit, Offset, RowId
@@ -29,7 +29,7 @@ DispatchId = RowId
 
 @router.get("", response_model=DispatchesPublic)
 def list_dispatches(
-    r: Reading,
+    r: Reviewing,
     status: Literal["active", "completed", "cancelled", "no_show"] | None = None,
     cadre: IdFilter = None,
     demand: IdFilter = None,
@@ -46,7 +46,7 @@ def list_dispatches(
 
 
 @router.get("/{dispatch}", response_model=DispatchPublic)
-def get_dispatch(r: Reading, dispatch: DispatchId) -> JSONResponse:
+def get_dispatch(r: Reviewing, dispatch: DispatchId) -> JSONResponse:
     return r.one(
         DispatchPublic, lambda tx: mask_dispatch(tx.dispatch(r.district, dispatch), r.a.masked)
     )

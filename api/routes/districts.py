@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.crud import Reading, page
+from api.crud import Reviewing, page
 from api.deps import AdminDep, IdemKeyDep, PrincipalDep, StoreDep, run_write
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import DistrictCreate, DistrictPublic, DistrictsPublic
@@ -41,5 +41,5 @@ def create_district(
 
 
 @router.get("/{district}", response_model=DistrictPublic)
-def get_district(r: Reading) -> JSONResponse:
+def get_district(r: Reviewing) -> JSONResponse:
     return r.one(DistrictPublic, lambda tx: tx.district(r.district))

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.crud import Reading, Writing, page
+from api.crud import Reviewing, Writing, page
 from api.deps import (
     IdemKeyDep,
     JobsDep,
@@ -177,7 +177,7 @@ def _job_work(
         snap, result = _fresh(store, warm, district, body, progress, queued)
 
         def commit(job: Job) -> None:
-            with store.write() as tx:
+            with store.write(actor) as tx:
                 if job.owner is not None and tx.token(job.owner).revoked_at is not None:
                     raise Cancelled(f"job {job.id}: its token was revoked")  # stores nothing
                 found = None if key is None else tx.idempotent_get(*key)
@@ -260,7 +260,7 @@ def create_proposal(
 
 @router.get("/proposals", response_model=ProposalsPublic)
 def list_proposals(
-    r: Reading,
+    r: Reviewing,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
@@ -271,7 +271,7 @@ def list_proposals(
 
 
 @router.get("/proposals/{proposal}", response_model=ProposalPublic)
-def get_proposal(r: Reading, proposal: ProposalId) -> JSONResponse:
+def get_proposal(r: Reviewing, proposal: ProposalId) -> JSONResponse:
     """The proposal with breakdowns, alternates, unfilled reasons, KPIs and each pair's state."""
     return r.one(ProposalPublic, lambda tx: tx.proposal(r.district, proposal))
 
@@ -317,7 +317,7 @@ def reject(proposal: ProposalId, w: Writing, body: RejectRequest) -> JSONRespons
 
 
 @router.get("/declines", response_model=DeclinesPublic)
-def list_declines(r: Reading) -> JSONResponse:
+def list_declines(r: Reviewing) -> JSONResponse:
     """Declined pairs (never proposed again)."""
     with r.store.read() as tx:
         rows = [mask_note(d, r.a.masked, "reason") for d in tx.list_declines(r.district)]

@@ -61,13 +61,13 @@ def create_token(
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenPublic)
-def revoke_token(_: AdminDep, token_id: RowId, store: StoreDep, jobs: JobsDep) -> JSONResponse:
+def revoke_token(p: AdminDep, token_id: RowId, store: StoreDep, jobs: JobsDep) -> JSONResponse:
     """Revoke a token: it stops working at once, and so do the jobs it queued.
 
     Its queued jobs are cancelled, a running one stops at its next progress
     step; none of them stores a proposal.
     """
-    with store.write() as tx:
+    with store.write(p.actor) as tx:
         row = tx.revoke_token(token_id)
     stopped = jobs.revoke(token_id)
     if stopped:

@@ -3,6 +3,7 @@ module per resource; every name is importable from ``api.schemas``."""
 
 from __future__ import annotations
 
+from api.schemas.audit import AuditActor, AuditEntryPublic, AuditPublic
 from api.schemas.base import (
     ID_PATTERN,
     MASK,
@@ -116,6 +117,9 @@ __all__ = [
     "AcceptResult",
     "ActorPublic",
     "AssignmentPublic",
+    "AuditActor",
+    "AuditEntryPublic",
+    "AuditPublic",
     "CadreCreate",
     "CadrePublic",
     "CadreReplace",

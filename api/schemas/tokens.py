@@ -12,7 +12,7 @@ __all__ = ["TokenCreate", "TokenCreated", "TokenPublic", "TokensPublic"]
 
 
 class TokenCreate(RequestBody):
-    role: Literal["admin", "dispatcher", "planner", "analyst"]
+    role: Literal["admin", "dispatcher", "planner", "analyst", "supervisor"]
     districts: list[DistrictId] = Field([], max_length=100)
     label: Text | None = None
 

@@ -137,7 +137,9 @@ token_app = typer.Typer(help="Bearer tokens for the HTTP API.", no_args_is_help=
 
 @token_app.command("create")
 def token_create(
-    role: Annotated[str, typer.Option("--role", help="admin, dispatcher, planner or analyst")],
+    role: Annotated[
+        str, typer.Option("--role", help="admin, dispatcher, planner, analyst or supervisor")
+    ],
     district: Annotated[
         list[str] | None, typer.Option("--district", help="district the token covers (repeatable)")
     ] = None,

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Row
 
 from matcher import InputError, Problem
 from matcher.store import schema as t
+from matcher.store.audit import audited
 from matcher.store.core import ROLES, TxBase, hash_token, now_iso
 from matcher.store.errors import IdempotencyError
 from matcher.store.rows import TokenRow
@@ -21,6 +22,7 @@ class AuthTx(TxBase):
     """API tokens and idempotent replays."""
 
     # ---------------------------------------------------------------- tokens
+    @audited("token.create", lambda out: out[1].id)
     def create_token(
         self, role: str, districts: Sequence[str] = (), label: str | None = None
     ) -> tuple[str, TokenRow]:
@@ -68,6 +70,7 @@ class AuthTx(TxBase):
             self._token_out(r) for r in self.conn.execute(select(t.tokens).order_by(t.tokens.c.id))
         ]
 
+    @audited("token.revoke", "tid")
     def revoke_token(self, tid: int) -> TokenRow:
         self.token(tid)
         self.conn.execute(

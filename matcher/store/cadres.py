@@ -6,11 +6,12 @@ import math
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.engine import Row
 
 from matcher import Cadre, InputError, Problem, Status
 from matcher.store import schema as t
+from matcher.store.audit import audited
 from matcher.store.core import (
     NOBODY,
     WITHDRAWN_NOTE,
@@ -39,6 +40,7 @@ class CadresTx(PoolTx):
             r.until, r.reason, r.created_at, actor_of(r.created_by, r.created_by_label)
         )
 
+    @audited("cadre.unavailable", "cid")
     def set_unavailable(
         self,
         district: str,
@@ -66,21 +68,22 @@ class CadresTx(PoolTx):
                 ],
             )
         u = t.unavailability
-        self.conn.execute(delete(u).where(u.c.district_id == district, u.c.cadre == cid))
-        self.conn.execute(
-            insert(u).values(
-                district_id=district,
-                cadre=cid,
-                until=None if until is None else until.isoformat(),
-                reason=reason,
-                created_at=now_iso(),
-                created_by=actor.token,
-                created_by_label=actor.label,
-            )
-        )
+        values = {
+            "until": None if until is None else until.isoformat(),
+            "reason": reason,
+            "created_at": now_iso(),
+            "created_by": actor.token,
+            "created_by_label": actor.label,
+        }
+        where = (u.c.district_id == district, u.c.cadre == cid)
+        if not self.conn.execute(update(u).where(*where).values(**values)).rowcount:
+            self.conn.execute(insert(u).values(district_id=district, cadre=cid, **values))
         return self.cadre(district, cid)
 
+    @audited("cadre.available", "cid")
     def clear_unavailable(self, district: str, cid: str) -> CadreRow:
+        """The cadre may be proposed again: the one deletion in the store, explicit and
+        audited (the entry records what was lifted)."""
         self._cadre_row(district, cid)
         u = t.unavailability
         self.conn.execute(delete(u).where(u.c.district_id == district, u.c.cadre == cid))
@@ -127,6 +130,7 @@ class CadresTx(PoolTx):
             r, self._used(district).get(cid, 0), self._unavailable_out(district, cid)
         )
 
+    @audited("cadre.create", "c")
     def create_cadre(self, district: str, c: Cadre) -> CadreRow:
         self._district_row(district)
         if self._exists(t.cadres, district, c.id, live=True):
@@ -135,6 +139,7 @@ class CadresTx(PoolTx):
         self.upsert_cadres(district, [c])
         return self.cadre(district, c.id)
 
+    @audited("cadre.update", "c")
     def update_cadre(
         self,
         district: str,
@@ -195,5 +200,6 @@ class CadresTx(PoolTx):
             )
         return self.cadre(district, c.id)
 
+    @audited("cadre.delete", "cid")
     def delete_cadre(self, district: str, cid: str) -> None:
         self._retire(t.cadres, "cadre", self._cadre_row(district, cid))

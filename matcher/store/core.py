@@ -41,7 +41,7 @@ from matcher import (
 from matcher.store import schema as t
 from matcher.store.errors import NotFoundError
 
-ROLES = ("admin", "dispatcher", "planner", "analyst")
+ROLES = ("admin", "dispatcher", "planner", "analyst", "supervisor")
 WITHDRAWN_NOTE = "cancelled: the cadre was withdrawn (status set to red)"
 Pair = tuple[str, str]
 SUPERSEDED = "a newer proposal supersedes this one; accept from the newest proposal"
@@ -241,8 +241,14 @@ class Snapshot:
 class TxBase:
     """What every part of a transaction needs: its connection and the row lookups they share."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, actor: Actor = NOBODY) -> None:
         self.conn = conn
+        #: who acts in this transaction (the audit trail records it)
+        self.actor = actor
+        #: the audit entry this transaction will append (matcher.store.audit), and how
+        #: deep inside audited calls it is (nested calls fold into the outer one)
+        self.audit_entry: dict[str, Any] | None = None
+        self.audit_depth = 0
 
     # ---------------------------------------------------------------- one row, one page
     def _one(self, table: Table, kind: str, key: object, *where: Any) -> Row[Any]:

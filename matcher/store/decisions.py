@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import insert, select, update
 
 from matcher import InputError, Problem
 from matcher.store import schema as t
+from matcher.store.audit import audited
 from matcher.store.cadres import CadresTx
 from matcher.store.core import NOBODY, SUPERSEDED, Actor, Basis, Pair, now_iso
 from matcher.store.errors import ConflictError
@@ -26,6 +27,7 @@ from matcher.store.rows import AwayRow, DeclineRow, DispatchRow, actor_of
 class DecisionsTx(ProposalsTx, CadresTx):
     """Accepting and rejecting a proposal's pairs."""
 
+    @audited("proposal.accept", "pid")
     def accept(
         self,
         district: str,
@@ -159,6 +161,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
             self._set_item(pid, i.cadre, i.demand, "accepted")
         return [self.dispatch(district, int(x)) for x in ids]
 
+    @audited("proposal.reject", "pid")
     def reject(
         self,
         district: str,
@@ -218,25 +221,27 @@ class DecisionsTx(ProposalsTx, CadresTx):
         now = now_iso()
         out = []
         for i in items:
-            self.conn.execute(
-                delete(t.declines).where(
-                    t.declines.c.district_id == district,
-                    t.declines.c.cadre == i.cadre,
-                    t.declines.c.demand == i.demand,
-                )
+            # a pair declined again is updated in place: nothing is deleted (the audit
+            # trail keeps the earlier decline)
+            values = {
+                "proposal_id": pid,
+                "reason": reason,
+                "created_at": now,
+                "created_by": actor.token,
+                "created_by_label": actor.label,
+            }
+            c = t.declines.c
+            done = self.conn.execute(
+                update(t.declines)
+                .where(c.district_id == district, c.cadre == i.cadre, c.demand == i.demand)
+                .values(**values)
             )
-            self.conn.execute(
-                insert(t.declines).values(
-                    district_id=district,
-                    cadre=i.cadre,
-                    demand=i.demand,
-                    proposal_id=pid,
-                    reason=reason,
-                    created_at=now,
-                    created_by=actor.token,
-                    created_by_label=actor.label,
+            if not done.rowcount:
+                self.conn.execute(
+                    insert(t.declines).values(
+                        district_id=district, cadre=i.cadre, demand=i.demand, **values
+                    )
                 )
-            )
             self._set_item(pid, i.cadre, i.demand, "rejected")
             out.append(
                 DeclineRow(i.cadre, i.demand, pid, reason, now, actor_of(actor.token, actor.label))

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Row
 
 from matcher import Demand
 from matcher.store import schema as t
+from matcher.store.audit import audited
 from matcher.store.core import (
     CLOSED_NOTE,
     NOBODY,
@@ -63,6 +64,7 @@ class DemandsTx(PoolTx):
         r = self._demand_row(district, did)
         return self._demand_out(r, *self._demand_counts(district).get(did, (0, 0, 0)))
 
+    @audited("demand.create", "d")
     def create_demand(self, district: str, d: Demand, *, recurring: bool = False) -> DemandRow:
         """A new open demand. The id of a deleted demand may be used again only when
         nothing was ever dispatched or declined on it: its history would fill the new
@@ -95,6 +97,7 @@ class DemandsTx(PoolTx):
                 return True
         return False
 
+    @audited("demand.update", "d")
     def update_demand(
         self, district: str, d: Demand, *, recurring: bool | None = None
     ) -> DemandRow:
@@ -137,6 +140,7 @@ class DemandsTx(PoolTx):
             )
         return self.demand(district, d.id)
 
+    @audited("demand.close", "did")
     def close_demand(
         self,
         district: str,
@@ -184,11 +188,13 @@ class DemandsTx(PoolTx):
             )
         return self.demand(district, did)
 
+    @audited("demand.reopen", "did")
     def reopen_demand(self, district: str, did: str) -> DemandRow:
         """A done or cancelled demand is proposed again (its dispatches still count)."""
         old = self._demand_row(district, did)
         self._set_demand_status(old, move("demand", did, old.status, "reopen"))
         return self.demand(district, did)
 
+    @audited("demand.delete", "did")
     def delete_demand(self, district: str, did: str) -> None:
         self._retire(t.demands, "demand", self._demand_row(district, did))

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Row
 from matcher import InputError
 from matcher.record import Ending, Outcome, points_for
 from matcher.store import schema as t
+from matcher.store.audit import audited
 from matcher.store.core import NOBODY, Actor, local_day, now_iso, today
 from matcher.store.lifecycle import move, takes_slot
 from matcher.store.outcome_rules import ended_problems, outcome_problems
@@ -82,6 +83,7 @@ class DispatchesTx(PointsTx):
         rows, total = self._page(t.dispatches, where, (t.dispatches.c.id,), limit, offset)
         return [self._dispatch_out(r) for r in rows], total
 
+    @audited("dispatch.close", "did")
     def close_dispatch(
         self,
         district: str,

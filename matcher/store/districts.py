@@ -17,6 +17,7 @@ from sqlalchemy.engine import Row
 from matcher import Case, InputError, Policy, Problem, Taxonomy
 from matcher.model import DISTRICT_ID_MAX_LENGTH, id_problem
 from matcher.store import schema as t
+from matcher.store.audit import audited, text_digest
 from matcher.store.core import (
     Pair,
     Snapshot,
@@ -32,6 +33,15 @@ from matcher.store.core import (
 from matcher.store.errors import ConflictError
 from matcher.store.lifecycle import blocks_pair, takes_slot
 from matcher.store.rows import DistrictRow
+
+
+def _district_payload(args: dict[str, Any]) -> dict[str, Any]:
+    """A district's entry: its name, and the SHA-256 of its taxonomy and policy texts."""
+    return {
+        "name": args["name"],
+        "taxonomy_sha256": text_digest(args["taxonomy_toml"]) if args["taxonomy_toml"] else None,
+        "policy_sha256": text_digest(args["policy_toml"]) if args["policy_toml"] else None,
+    }
 
 
 class DistrictsTx(TxBase):
@@ -66,6 +76,7 @@ class DistrictsTx(TxBase):
     def district(self, district: str) -> DistrictRow:
         return self._district_out(self._district_row(district))
 
+    @audited("district.create", "district", _district_payload)
     def create_district(
         self,
         district: str,

@@ -31,6 +31,7 @@ from matcher.io import load_table
 from matcher.model import Cadre, Demand
 from matcher.store import bulk
 from matcher.store import schema as t
+from matcher.store.audit import text_digest
 from matcher.store.core import FROM_ROW, TO_ROW, Item, taxonomy_from_text
 from matcher.store.errors import ConflictError
 from matcher.store.store import Store, Tx
@@ -59,6 +60,8 @@ class ImportPlan:
     """Each stored row's state when planned (:func:`bulk.state_of`); absent = new."""
     values: Mapping[str, dict[str, Any]]
     """Column values of the rows that were new or different when planned."""
+    sha256: str = ""
+    """The file's SHA-256, for the audit trail."""
 
 
 def plan_import(store: Store, district: str, file: str, text: str) -> ImportPlan:
@@ -90,7 +93,7 @@ def plan_import(store: Store, district: str, file: str, text: str) -> ImportPlan
         for i in items
         if isinstance(i, Cadre | Demand)
     )
-    return ImportPlan(district, file, taxonomy_toml, rows, refs, seen, values)
+    return ImportPlan(district, file, taxonomy_toml, rows, refs, seen, values, text_digest(text))
 
 
 def apply_import(tx: Tx, plan: ImportPlan) -> dict[str, int]:
@@ -140,6 +143,8 @@ def apply_import(tx: Tx, plan: ImportPlan) -> dict[str, int]:
         bulk.versions_of(table, now),
         stats,
     )
+    entry = {"file": plan.file, "sha256": plan.sha256, "rows": len(plan.rows), **stats}
+    tx.note("import", plan.district, plan.file, entry)
     return dict(stats)
 
 

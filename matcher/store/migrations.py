@@ -8,6 +8,8 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from matcher.store.errors import StoreError
 from matcher.store.schema import (
+    audit,
+    audit_heads,
     cadres,
     demands,
     dispatches,
@@ -22,7 +24,7 @@ from matcher.store.schema import (
 
 __all__ = ["SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _add_columns(conn: Connection, columns: tuple[tuple[str, str, str], ...]) -> None:
@@ -111,12 +113,19 @@ def _v3(conn: Connection) -> None:
     conn.execute(update(cadres).values(joined_on=func.coalesce(first, func.current_date())))
 
 
+def _v4(conn: Connection) -> None:
+    """The audit trail: its table and chain heads (a chain starts with the next write)."""
+    audit.create(conn)
+    audit_heads.create(conn)
+
+
 # version -> step taking the schema from version-1 to version (run inside one transaction);
 # a new database gets the current tables at once and skips them
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: lambda conn: None,  # the first tables: what create_all made before version 2
     2: _v2,
     3: _v3,
+    4: _v4,
 }
 
 

@@ -19,6 +19,7 @@ from matcher import CaseError, Problem
 from matcher.io import load_outcomes
 from matcher.record import Ending
 from matcher.store import schema as t
+from matcher.store.audit import text_digest
 from matcher.store.core import NOBODY, Actor, local_day, today
 from matcher.store.errors import ConflictError
 from matcher.store.outcome_rules import ended_problems
@@ -63,6 +64,8 @@ class OutcomePlan:
 
     district: str
     rows: tuple[OutcomeRow, ...]
+    #: the file's SHA-256, for the audit trail
+    sha256: str = ""
 
 
 def plan_outcomes(store: Store, district: str, text: str | bytes) -> OutcomePlan:
@@ -120,7 +123,7 @@ def plan_outcomes(store: Store, district: str, text: str | bytes) -> OutcomePlan
         )
         for line, r in records
     )
-    return OutcomePlan(district, rows)
+    return OutcomePlan(district, rows, text_digest(text))
 
 
 def apply_outcomes(tx: Tx, plan: OutcomePlan, actor: Actor = NOBODY) -> dict[str, int]:
@@ -149,6 +152,17 @@ def apply_outcomes(tx: Tx, plan: OutcomePlan, actor: Actor = NOBODY) -> dict[str
         )
     counts: dict[str, int] = {}
     done_rows: list[DispatchRow] = []
+    if actor.token is not None:
+        tx.actor = actor
+    entry = {"file": "outcomes.csv", "sha256": plan.sha256, "rows": len(plan.rows)}
+    with tx.auditing("outcomes.import", plan.district, "outcomes.csv", entry):
+        _close_all(tx, plan, actor, counts, done_rows)
+    return counts
+
+
+def _close_all(
+    tx: Tx, plan: OutcomePlan, actor: Actor, counts: dict[str, int], done_rows: list[DispatchRow]
+) -> None:
     for r in plan.rows:
         done = tx.close_dispatch(
             plan.district,
@@ -167,4 +181,3 @@ def apply_outcomes(tx: Tx, plan: OutcomePlan, actor: Actor = NOBODY) -> dict[str
         counts[done.status] = counts.get(done.status, 0) + 1
         done_rows.append(done)
     tx.evaluate_after(plan.district, [r.cadre for r in done_rows])
-    return counts

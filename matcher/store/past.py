@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Table, bindparam, func, insert, select, updat
 from matcher.record import Ending, Outcome, StatusChange, Training, earnings
 from matcher.store import bulk
 from matcher.store import schema as t
+from matcher.store.audit import audited
 from matcher.store.core import now_iso
 from matcher.store.dispatches import DispatchesTx, day_stamp
 from matcher.store.errors import ConflictError
@@ -58,6 +59,7 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
 class PastTx(DispatchesTx):
     """Loading a district's past in bulk."""
 
+    @audited("history.load")
     def load_history(self, district: str, history: PastHistory) -> dict[str, int]:
         """Write ``history`` into ``district`` (its cadres and demands must exist).
 

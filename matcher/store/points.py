@@ -18,6 +18,7 @@ from sqlalchemy.engine import Row
 from matcher import InputError
 from matcher.record import EntryKind, check_redemption
 from matcher.store import schema as t
+from matcher.store.audit import audited
 from matcher.store.core import NOBODY, Actor, now_iso, today
 from matcher.store.districts import DistrictsTx
 from matcher.store.errors import ConflictError
@@ -62,6 +63,7 @@ class PointsTx(DistrictsTx):
         entries = [self._points_out(r) for r in rows]
         return sum(e.amount for e in entries), entries
 
+    @audited("points.earn", "cadre")
     def earn_points(
         self,
         district: str,
@@ -89,6 +91,7 @@ class PointsTx(DistrictsTx):
             )
         )
 
+    @audited("points.redeem", "cadre")
     def redeem_points(
         self,
         district: str,

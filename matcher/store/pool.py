@@ -17,6 +17,7 @@ from matcher import Cadre, Case, Community, Demand, InputError, Problem, write_c
 from matcher.io import load_table
 from matcher.store import bulk
 from matcher.store import schema as t
+from matcher.store.audit import audited, text_digest
 from matcher.store.core import (
     FROM_ROW,
     TO_ROW,
@@ -29,9 +30,23 @@ from matcher.store.dispatches import DispatchesTx
 from matcher.store.errors import ConflictError, NotFoundError
 
 
+def _case_payload(args: dict[str, Any]) -> dict[str, Any]:
+    """A whole case's entry: how many of each, the texts' SHA-256 (the rows fold into it)."""
+    case = args["case"]
+    return {
+        "name": args["name"],
+        "communities": len(case.communities),
+        "cadres": len(case.cadres),
+        "demands": len(case.demands),
+        "taxonomy_sha256": text_digest(args["taxonomy_toml"]) if args["taxonomy_toml"] else None,
+        "policy_sha256": text_digest(args["policy_toml"]) if args["policy_toml"] else None,
+    }
+
+
 class PoolTx(DispatchesTx):
     """A district's pool as a whole: import/export, upserts, communities, and the checks."""
 
+    @audited("case.import", None, _case_payload)
     def import_case(
         self,
         district: str,
@@ -106,16 +121,19 @@ class PoolTx(DispatchesTx):
             current.policy,
         )
 
+    @audited("communities.upsert")
     def upsert_communities(
         self, district: str, items: Iterable[Community], stats: Counter[str] | None = None
     ) -> None:
         self._upsert(t.communities, district, list(items), stats)
 
+    @audited("cadres.upsert")
     def upsert_cadres(
         self, district: str, items: Iterable[Cadre], stats: Counter[str] | None = None
     ) -> None:
         self._upsert(t.cadres, district, list(items), stats)
 
+    @audited("demands.upsert")
     def upsert_demands(
         self, district: str, items: Iterable[Demand], stats: Counter[str] | None = None
     ) -> None:
@@ -151,6 +169,7 @@ class PoolTx(DispatchesTx):
             raise NotFoundError("community", cid)
         return community_from_row(r)
 
+    @audited("community.create", "c")
     def create_community(self, district: str, c: Community) -> Community:
         self._district_row(district)
         if self._exists(t.communities, district, c.id):

@@ -12,16 +12,29 @@ from sqlalchemy.engine import Row
 
 from matcher import InputError, Problem
 from matcher.store import schema as t
+from matcher.store.audit import audited
 from matcher.store.core import NOBODY, Actor, Basis, Pair, now_iso
 from matcher.store.districts import DistrictsTx
 from matcher.store.errors import PoolChanged
 from matcher.store.rows import DeclineRow, ProposalRow, ProposalSummaryRow, actor_of
 
 
+def _proposal_payload(args: dict[str, Any]) -> dict[str, Any]:
+    """A proposal's entry: the request and the objective, not every assignment."""
+    result = args["result"]
+    keep = ("objective", "certified", "solver", "filled", "slots_total")
+    return {
+        "request": args["request"],
+        "result": {k: result[k] for k in keep if k in result},
+        "pairs": args["pairs"],
+    }
+
+
 class ProposalsTx(DistrictsTx):
     """Proposals: storing, reading and listing them, and the declines they left."""
 
     # ---------------------------------------------------------------- proposals
+    @audited("proposal.create", lambda out: out, _proposal_payload)
     def add_proposal(
         self,
         district: str,

@@ -17,6 +17,7 @@ from matcher.record import CadreRecord, Ledger, Partner
 from matcher.store.core import Actor
 
 __all__ = [
+    "AuditRow",
     "AwayRow",
     "CadreRow",
     "DeclineRow",
@@ -397,3 +398,32 @@ class LedgerRow(StoreRow):
             ],
             flows=[[_hours(h) for h in row] for row in ledger.flows],
         )
+
+
+@dataclass(frozen=True)
+class AuditRow(StoreRow):
+    """One entry of the audit trail (:mod:`matcher.store.audit`): who did what, when, and
+    the hashes that chain it to the entry before it."""
+
+    id: int
+    seq: int
+    district: str | None
+    at: str
+    actor: Actor
+    action: str
+    subject: str | None
+    payload: Any
+    prev_hash: str
+    hash: str
+
+    def entry(self) -> dict[str, Any]:
+        """The fields the hash covers (``prev_hash`` is prefixed to them, not inside)."""
+        return {
+            "seq": self.seq,
+            "district": self.district,
+            "at": self.at,
+            "actor": {"token": self.actor.token, "label": self.actor.label},
+            "action": self.action,
+            "subject": self.subject,
+            "payload": self.payload,
+        }

@@ -283,3 +283,33 @@ points = Table(
     ForeignKeyConstraint(["dispatch_id"], ["dispatches.id"]),
 )
 Index("ix_points_cadre", points.c.district_id, points.c.cadre)
+
+
+# the audit trail (matcher.store.audit): append-only, one hash chain per district
+# ("" chains the district-less entries: tokens); no foreign key, so it outlives what it names
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("chain", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("district", String(64)),
+    Column("at", String(40), nullable=False),
+    Column("actor_token", Integer),
+    Column("actor_label", Text),
+    Column("action", String(64), nullable=False),
+    Column("subject", Text),
+    Column("payload", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+Index("ix_audit_chain", audit.c.chain, audit.c.seq)
+
+# each chain's newest entry: a removed last entry shows against it
+audit_heads = Table(
+    "audit_heads",
+    metadata,
+    Column("chain", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)

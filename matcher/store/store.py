@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
+from matcher.store.audit import AuditTx
 from matcher.store.auth import AuthTx
 from matcher.store.cadres import CadresTx
 from matcher.store.core import (
@@ -142,12 +143,19 @@ class Store:
             self._probe.dispose()
 
     @contextmanager
-    def write(self) -> Iterator[Tx]:
-        """One serialised read-write transaction; committed on success, rolled back on error."""
+    def write(self, actor: Actor = NOBODY) -> Iterator[Tx]:
+        """One serialised read-write transaction; committed on success, rolled back on error.
+
+        What it wrote is appended to the audit trail as one entry by ``actor`` (the
+        CLI writes as :data:`NOBODY`: local access to the database file) just before
+        the commit, inside the write lock (:mod:`matcher.store.audit`).
+        """
         with self.engine.connect() as conn:
             conn.execution_options(immediate=True)
             with conn.begin():
-                yield Tx(conn)
+                tx = Tx(conn, actor)
+                yield tx
+                tx.flush_audit()
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
@@ -194,6 +202,7 @@ class Tx(
     DispatchesTx,
     DistrictsTx,
     AuthTx,
+    AuditTx,
 ):
     """Operations inside one transaction. Ids are strings; unknown ones raise NotFoundError.
 

@@ -20,6 +20,7 @@ from matcher import InputError, Problem
 from matcher.io import load_trainings
 from matcher.record import Training
 from matcher.store import schema as t
+from matcher.store.audit import audited
 from matcher.store.cadres import CadresTx
 from matcher.store.core import NOBODY, Actor, cadre_from_row, now_iso, today
 from matcher.store.rows import TrainingRow, actor_of
@@ -140,6 +141,7 @@ class TrainingsTx(CadresTx):
             if new != old.certs:
                 self.upsert_cadres(district, [replace(old, certs=new)])
 
+    @audited("training.add", "cadre")
     def add_training(
         self,
         district: str,
@@ -182,6 +184,7 @@ class TrainingsTx(CadresTx):
         self._check_sessions(district, rows)
         return rows
 
+    @audited("trainings.import")
     def import_trainings(
         self, district: str, rows: Sequence[tuple[int, Training]], actor: Actor = NOBODY
     ) -> int:

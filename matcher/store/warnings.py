@@ -21,6 +21,7 @@ from sqlalchemy.engine import Row
 from matcher import InputError, Problem, Status
 from matcher.record import Suggestion, evaluate
 from matcher.store import schema as t
+from matcher.store.audit import audited
 from matcher.store.core import NOBODY, Actor, cadre_from_row, now_iso, today
 from matcher.store.errors import ConflictError
 from matcher.store.lifecycle import move
@@ -79,6 +80,7 @@ class WarningsTx(RecordTx):
         for cadre in dict.fromkeys(cadres):
             self.evaluate_warnings(district, cadre)
 
+    @audited("warnings.evaluate", "cadre")
     def evaluate_warnings(
         self, district: str, cadre: str | None = None, as_of: date | None = None
     ) -> list[WarningRow]:
@@ -160,6 +162,7 @@ class WarningsTx(RecordTx):
         assert pk is not None
         return self.warning(district, int(pk[0]))
 
+    @audited("warning.decide", "wid")
     def decide_warning(
         self,
         district: str,

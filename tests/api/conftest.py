@@ -40,6 +40,7 @@ def tokens(store: Store) -> Tokens:
             other=tx.create_token("dispatcher", ["d2"])[0],
             planner=tx.create_token("planner", ["d1"])[0],
             analyst=tx.create_token("analyst", ["d1"])[0],
+            supervisor=tx.create_token("supervisor", ["d1"])[0],
         )
 
 

@@ -20,7 +20,7 @@ def test_create_list_revoke(client: TestClient, tokens: Tokens, store: Store) ->
     new = {"Authorization": f"Bearer {secret}"}
     assert [d["id"] for d in client.get("/v1/districts", headers=new).json()["data"]] == ["d2"]
     listed = client.get("/v1/tokens", headers=h).json()
-    assert listed["count"] == 6
+    assert listed["count"] == 7  # the six of the fixture (tests/api/conftest.py) and this one
     assert all("token" not in t for t in listed["data"])
     with store.engine.connect() as conn:
         stored = [row[0] for row in conn.execute(text("SELECT hash FROM tokens"))]

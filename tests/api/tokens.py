@@ -12,6 +12,7 @@ class Tokens:
     other: str  # dispatcher of d2
     planner: str  # d1
     analyst: str  # d1
+    supervisor: str  # d1 (reads proposals, dispatches and the audit trail; writes nothing)
 
     def h(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {getattr(self, role)}"}
