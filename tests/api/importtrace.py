@@ -58,8 +58,8 @@ class Trace:
         original_load = store_imports.load_table
 
         @contextmanager
-        def write(store: Store) -> Iterator[Tx]:
-            with original_write(store) as tx:
+        def write(store: Store, *args: Any, **kw: Any) -> Iterator[Tx]:
+            with original_write(store, *args, **kw) as tx:
                 trace.event("write-locked")
                 trace._local.depth = getattr(trace._local, "depth", 0) + 1
                 try:
