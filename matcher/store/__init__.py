@@ -16,6 +16,7 @@ from matcher.store.folder import PAST_MONTHS, PAST_SEED, import_folder
 from matcher.store.imports import ImportPlan, apply_import, plan_import
 from matcher.store.migrations import SCHEMA_VERSION
 from matcher.store.outcome_import import OutcomePlan, apply_outcomes, plan_outcomes
+from matcher.store.report_rows import LedgerRow
 from matcher.store.rows import (
     AwayRow,
     CadreRow,
@@ -23,7 +24,6 @@ from matcher.store.rows import (
     DemandRow,
     DispatchRow,
     DistrictRow,
-    LedgerRow,
     PointsRow,
     ProposalHead,
     ProposalRow,

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Row
 
 from matcher.store import schema as t
 from matcher.store.core import Actor, TxBase, now_iso
-from matcher.store.rows import AuditRow
+from matcher.store.report_rows import AuditRow
 
 __all__ = [
     "GENESIS",

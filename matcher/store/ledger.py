@@ -17,7 +17,7 @@ from sqlalchemy import and_, select
 from matcher.record import Ending, Ledger, Outcome, ledger_period, lending_ledger
 from matcher.store import schema as t
 from matcher.store.core import LOCAL, TxBase, local_day, today
-from matcher.store.rows import LedgerRow
+from matcher.store.report_rows import LedgerRow
 
 __all__ = ["LedgerTx", "utc_bound"]
 

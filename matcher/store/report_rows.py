@@ -1,0 +1,88 @@
+"""The rows of the district's two reports over its history: the lending ledger and the
+audit trail (typed like every row of :mod:`matcher.store.rows`, one ``to_json()`` each)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from matcher.record import Ledger, Partner
+from matcher.store.core import Actor
+from matcher.store.rows import StoreRow
+
+__all__ = ["AuditRow", "LedgerRow"]
+
+
+def _hours(x: float) -> float:
+    return round(x, 2)
+
+
+def _partners(partners: tuple[Partner, ...]) -> list[dict[str, Any]]:
+    return [{"community": p.community, "hours": _hours(p.hours)} for p in partners]
+
+
+@dataclass(frozen=True)
+class LedgerRow(StoreRow):
+    """The lending ledger (``matcher.record.Ledger``) as JSON values, hours to 0.01.
+
+    ``communities`` holds one object per community (id, name and its figures);
+    ``flows[i][j]``: hours cadres of the i-th community served in the j-th.
+    Nothing personal: no cadre is named.
+    """
+
+    start: str
+    end: str
+    dispatches: int
+    communities: list[dict[str, Any]]
+    flows: list[list[float]]
+
+    @classmethod
+    def of(cls, ledger: Ledger, names: dict[str, str]) -> LedgerRow:
+        return cls(
+            start=ledger.start.isoformat(),
+            end=ledger.end.isoformat(),
+            dispatches=ledger.dispatches,
+            communities=[
+                {
+                    "id": r.community,
+                    "name": names.get(r.community, r.community),
+                    "lent": _hours(r.lent),
+                    "received": _hours(r.received),
+                    "balance": _hours(r.balance),
+                    "home": _hours(r.home),
+                    "lent_to": _partners(r.lent_to),
+                    "received_from": _partners(r.received_from),
+                }
+                for r in ledger.rows
+            ],
+            flows=[[_hours(h) for h in row] for row in ledger.flows],
+        )
+
+
+@dataclass(frozen=True)
+class AuditRow(StoreRow):
+    """One entry of the audit trail (:mod:`matcher.store.audit`): who did what, when, and
+    the hashes that chain it to the entry before it."""
+
+    id: int
+    seq: int
+    district: str | None
+    at: str
+    actor: Actor
+    action: str
+    subject: str | None
+    payload: Any
+    prev_hash: str
+    hash: str
+
+    def entry(self) -> dict[str, Any]:
+        """The fields the hash covers (``prev_hash`` is prefixed to them, not inside)."""
+        return {
+            "seq": self.seq,
+            "district": self.district,
+            "at": self.at,
+            "actor": {"token": self.actor.token, "label": self.actor.label},
+            "action": self.action,
+            "subject": self.subject,
+            "payload": self.payload,
+        }
