@@ -5,37 +5,14 @@ Chinese), an analyst reads it, and the view speaks Chinese, then English."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from api.main import load_sample
-from matcher.store import Store
 from tests.console.pages import PHONE, expect_count, expect_text
 from tests.console.server import Server
-from tests.serving import running_server
 from tests.text import latin_words
-
-
-@pytest.fixture(scope="module")
-def past_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The sample district with its generated past (dispatches ended over a year)."""
-    tmp = tmp_path_factory.mktemp("ledger")
-    db = tmp / "console.db"
-    store = Store.open(db)
-    try:
-        assert load_sample(store, "gulou", history=True)
-        with store.write() as tx:
-            tokens = {
-                r: tx.create_token(r, ["gulou"])[0] for r in ("dispatcher", "planner", "analyst")
-            }
-    finally:
-        store.close()
-    with running_server(db, tmp) as base:
-        yield Server(base, tokens["dispatcher"], tokens["planner"], tokens["analyst"])
 
 
 def _hours(v: float) -> str:
@@ -43,12 +20,12 @@ def _hours(v: float) -> str:
     return f"{v:,.1f}".removesuffix(".0")
 
 
-def test_ledger_view(page_factory: Any, past_server: Server, shots: Path) -> None:
-    auth = {"Authorization": f"Bearer {past_server.analyst}"}
-    led = httpx.get(past_server.base + "/v1/districts/gulou/ledger", headers=auth).json()
+def test_ledger_view(page_factory: Any, history_server: Server, shots: Path) -> None:
+    auth = {"Authorization": f"Bearer {history_server.analyst}"}
+    led = httpx.get(history_server.base + "/v1/districts/gulou/ledger", headers=auth).json()
     assert led["dispatches"] > 0
     pg = page_factory()
-    p = pg.sign_in(past_server.base, past_server.analyst)
+    p = pg.sign_in(history_server.base, history_server.analyst)
     p.get_by_role("button", name="互助账本").click()
     expect_text(p, "#lg-h", "社区互助账本")
     expect_text(
