@@ -63,6 +63,12 @@ class Weights(BaseModel):
     idle_bonus: float = Field(
         0.0, ge=0, le=MAX_WEIGHT, description="bonus for a cadre idle fairness.idle_days or more"
     )
+    home_first: float = Field(
+        0.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="bonus for a cadre serving a demand of the cadre's own community",
+    )
 
 
 class Fairness(BaseModel):

@@ -20,6 +20,10 @@ scores, and shows, exactly what it did before they existed:
     recent_load  = −w.recent_load × min(hours_recent, 1000) / 100
     idle_bonus   = w.idle_bonus × [days_idle ≥ fairness.idle_days]    (unknown: 0)
 
+A pair term a policy may turn on the same way (the lending ledger's soft rule):
+
+    home_first   = w.home_first × [cadre's home = demand's community]
+
 A plan term, ``load`` (the convex per-cadre slot cost of :mod:`matcher.loadcost`),
 is no pair's: the engines add it to the k-th dispatch of a cadre in one plan.
 
@@ -173,6 +177,8 @@ class Scorer:
         self.by_cadre = cadre_terms(case)
         self.cadre_term = _sum_terms(list(self.by_cadre.values()))
         self.w_skill, self.w_travel = w.skill, w.travel_per_km
+        #: the home-first bonus; 0 leaves it out of every sum (scores bit for bit as before)
+        self.w_home = float(np.round(w.home_first, DECIMALS)) if "home_first" in self.terms else 0.0
         self.cadre_ids = tuple(c.id for c in cadres)
         self._demand_side(case)
 
@@ -262,6 +268,7 @@ class Scorer:
             "fill": np.broadcast_to(self.fill[c][None, :], (nb, mb)),
             "skill": self._skill(fit),
             "travel": self._travel(km),
+            "home_first": self._home(self.home[r][:, None] == self.where[c][None, :]),
             **{t: np.broadcast_to(v[r][:, None], (nb, mb)) for t, v in self.by_cadre.items()},
         }
         parts = {t: np.where(feasible, raw[t], 0.0) for t in self.terms}
@@ -269,7 +276,7 @@ class Scorer:
         return ScoreMatrix(
             cadre_ids=tuple(self.cadre_ids[i] for i in r),
             demand_ids=tuple(self.demand_ids[j] for j in c),
-            scores=parts["fill"] + parts["skill"] + parts["travel"] + offset,
+            scores=self._pair_sum(parts) + offset,
             feasible=feasible,
             capacity=self.capacity[r],
             headcount=self.headcount[c],
@@ -294,6 +301,8 @@ class Scorer:
         scores = self._skill(self._fit(self._covered(r, c).T, self.total_need[c][:, None]))
         scores += self.fill[c][:, None]
         scores += self._travel(km)
+        if self.w_home:
+            scores += self._home(self.where[c][:, None] == self.home[r][None, :])
         scores += self.cadre_term[r][None, :]
         scores[~feasible] = 0.0
         return scores.T, feasible.T
@@ -358,11 +367,12 @@ class Scorer:
             "fill": self.fill[c],
             "skill": self._skill(fit),
             "travel": self._travel(km),
+            "home_first": self._home(self.home[r] == self.where[c]),
             **{t: v[r] for t, v in self.by_cadre.items()},
         }
         parts = {t: np.where(feasible, raw[t], 0.0) for t in self.terms}
         offset = np.where(feasible, self.cadre_term[r], 0.0)
-        scores = parts["fill"] + parts["skill"] + parts["travel"] + offset
+        scores = self._pair_sum(parts) + offset
         return PairScores(r, c, scores, feasible, parts, fit, km)
 
     @staticmethod
@@ -374,6 +384,17 @@ class Scorer:
 
     def _travel(self, km: FloatArray) -> FloatArray:
         return np.round(-self.w_travel * km, DECIMALS) + 0.0
+
+    def _home(self, same: BoolArray) -> FloatArray:
+        return np.where(same, self.w_home, 0.0)
+
+    def _pair_sum(self, parts: dict[str, FloatArray]) -> FloatArray:
+        """fill + skill + travel (+ home_first when on): the pair terms added in
+        the order every engine adds them, so the sums agree bit for bit."""
+        out = parts["fill"] + parts["skill"] + parts["travel"]
+        if self.w_home:
+            out = out + parts["home_first"]
+        return out
 
 
 def _sum_terms(terms: list[FloatArray]) -> FloatArray:

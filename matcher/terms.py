@@ -26,6 +26,7 @@ __all__ = [
     "BASE_TERMS",
     "DECIMALS",
     "HOURS_UNIT",
+    "PAIR_EXTRA_TERMS",
     "PLAN_TERMS",
     "RECENT_HOURS_CAP",
     "RECORD_TERMS",
@@ -44,10 +45,12 @@ IndexArray = npt.NDArray[np.intp]
 BASE_TERMS = ("fill", "skill", "travel", "status")
 #: the growth record's per-cadre terms: scored (and listed) only at a weight above 0
 RECORD_TERMS = ("reliability", "hours_behind", "recent_load", "idle_bonus")
+#: pair terms a policy may turn on: listed only at a weight above 0
+PAIR_EXTRA_TERMS = ("home_first",)
 #: terms of the plan, not of a pair: listed only when the policy turns them on
 PLAN_TERMS = ("load",)
 #: every term a breakdown can list, in breakdown order
-TERMS = (*BASE_TERMS, *RECORD_TERMS, *PLAN_TERMS)
+TERMS = (*BASE_TERMS, *RECORD_TERMS, *PAIR_EXTRA_TERMS, *PLAN_TERMS)
 DECIMALS = 4
 #: hours that earn the whole ``hours_behind`` bonus, and the unit of ``recent_load``
 HOURS_UNIT = 100.0
@@ -100,8 +103,8 @@ class PairScores:
 
 def active_terms(policy: Policy) -> tuple[str, ...]:
     """The terms a breakdown lists under ``policy``: the base four, then each
-    record term whose weight is above 0 (at 0 a term is not scored at all, so
-    proposals stay what they were without it).
+    record term and ``home_first`` whose weight is above 0 (at 0 a term is not
+    scored at all, so proposals stay what they were without it), then the plan's.
 
     Example:
         >>> active_terms(Policy())
@@ -110,7 +113,7 @@ def active_terms(policy: Policy) -> tuple[str, ...]:
         'recent_load'
     """
     w = policy.weights
-    record = tuple(t for t in RECORD_TERMS if getattr(w, t) > 0)
+    record = tuple(t for t in (*RECORD_TERMS, *PAIR_EXTRA_TERMS) if getattr(w, t) > 0)
     return BASE_TERMS + record + (PLAN_TERMS if load_is_on(policy) else ())
 
 

@@ -82,7 +82,7 @@ def _counts(  # type: ignore[no-untyped-def]
     (
         eff, own, need_ptr, need_tag, need_lvl, req_ptr, req_tag, req_lvl,
         missing, wanted, _dead, home, where, limit, cadre, fill, total, km_t,
-        w_skill, w_travel,
+        w_skill, w_travel, w_home,
     ) = data  # fmt: skip
     n, k = own.shape[0], c.size
     words = wanted.shape[1]
@@ -145,6 +145,8 @@ def _counts(  # type: ignore[no-untyped-def]
                 score = np.rint(w_skill * fit * ROUND) / ROUND + 0.0
                 score += fj
                 score += np.rint(-w_travel * km * ROUND) / ROUND + 0.0
+                if w_home > 0.0 and home[i] == where[j]:
+                    score += w_home
                 score += cadre[i]
                 if score <= 0.0:
                     weak[jj] += 1

@@ -55,7 +55,7 @@ def scan_block(  # type: ignore[no-untyped-def]
     (
         eff, own, need_ptr, need_tag, need_lvl, req_ptr, req_tag, req_lvl,
         missing, wanted, dead, home, where, limit, cadre, fill, total, km_t,
-        w_skill, w_travel,
+        w_skill, w_travel, w_home,
     ) = data  # fmt: skip
     cat_top, dc_ptr, dc_cat, dc_n, dc_sum, dc_max = by_cat
     nr, nc = r.size, c.size
@@ -139,9 +139,9 @@ def scan_block(  # type: ignore[no-untyped-def]
         bound_j = bounded or bar_j > -np.inf
         fl = floor if bounded else -np.inf
         row_km = km_t[where[j]]
-        # no pair of this column scores above fill + w_skill + cadre terms - travel
+        # no pair of this column scores above fill + w_skill + home + cadre terms - travel
         # (fit <= 1; grid units, with room for the rounding of each term)
-        top_j = (fj + w_skill + 3e-4) * SCALE
+        top_j = (fj + w_skill + w_home + 3e-4) * SCALE
         first, span = -1, nr
         for p in range(req_ptr[j], req_ptr[j + 1]):
             t = req_tag[p]
@@ -225,6 +225,8 @@ def scan_block(  # type: ignore[no-untyped-def]
             for x in range(nl):
                 ii = live[x]
                 b = base + scale * cov[x] * SCALE + st_b[ii] - wt_s * row_km[home_b[ii]]
+                if w_home > 0.0 and home_b[ii] == where[j]:
+                    b += w_home * SCALE
                 cov[x] = min(b, kr_b[ii]) - max(u_b[ii] + vj + fl, bar_j)
             kept = 0
             for x in range(nl):
@@ -253,6 +255,8 @@ def scan_block(  # type: ignore[no-untyped-def]
             score = np.rint(w_skill * cov[x] * ROUND) / ROUND + 0.0
             score += fj
             score += np.rint(-w_travel * row_km[home_b[ii]] * ROUND) / ROUND + 0.0
+            if w_home > 0.0 and home_b[ii] == where[j]:
+                score += w_home
             score += st_raw[ii]
             cov[x] = np.rint(score * SCALE)
         for x in range(nl):

@@ -151,6 +151,7 @@ class Packed:
             np.ascontiguousarray(km_t),
             float(sc.w_skill),
             float(sc.w_travel),
+            float(sc.w_home),  # the home-first bonus (0: off)
         )
         self._scorer = sc
         #: the case's capacities and red flags, for explanations
