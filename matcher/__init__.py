@@ -32,6 +32,7 @@ from matcher.errors import (
     TaxonomyError,
 )
 from matcher.io import load_case, write_case
+from matcher.lending import LendingUse
 from matcher.model import (
     DISTRICT_ID_MAX_LENGTH,
     ID_MAX_LENGTH,
@@ -89,6 +90,7 @@ __all__ = [
     "EngineParams",
     "InputError",
     "Kpis",
+    "LendingUse",
     "MatcherError",
     "OutputError",
     "Param",

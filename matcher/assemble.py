@@ -36,6 +36,7 @@ def assemble(
     method: str,
     certified: bool,
     alternatives_below: float | None = None,
+    bound: float | None = None,
 ) -> Proposal:
     """The :class:`Proposal` of a solved plan: breakdowns, alternates and KPIs."""
     order = np.lexsort((cols, rows))
@@ -52,6 +53,7 @@ def assemble(
         solver=method,
         certified=certified,
         alternatives_below=round(alternatives_below, 6) if alternatives_below is not None else None,
+        bound=round(bound, 6) if bound is not None else None,
         district=_position(sc, head, chosen),
     )
 

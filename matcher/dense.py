@@ -15,7 +15,7 @@ from matcher.assemble import Alternates, assemble
 from matcher.constraints import Request
 from matcher.errors import SolverError
 from matcher.explain.reasons import explain_unfilled
-from matcher.loadcost import load_is_on, rest_slots
+from matcher.loadcost import with_rest_slots
 from matcher.params import DEFAULT, EngineParams
 from matcher.progress import Progress
 from matcher.proposal import Proposal, Unfilled
@@ -53,7 +53,7 @@ def solve_dense(
     feasible = sm.feasible & ~ban
     # a convex load cost widens the problem by rest columns (matcher.loadcost);
     # off, these are the case's own arrays
-    scores, ok, heads = _with_rest_slots(sc, sm.scores, feasible, cap, head)
+    scores, ok, heads = with_rest_slots(sc.case.policy, sm.scores, feasible, cap, head)
     pin = np.zeros(scores.shape, bool)
     pin[pr, pc] = True
     step("solving")
@@ -85,25 +85,3 @@ def solve_dense(
     view = ScoreMatrix(**{**sm.__dict__, "feasible": feasible, "capacity": cap, "headcount": head})
     unfilled = explain_unfilled(sc.case, view, filled, load, chosen)
     return rows, cols, certified, alts, a.method, unfilled
-
-
-def _with_rest_slots(
-    sc: Scorer,
-    scores: npt.NDArray[np.float64],
-    feasible: npt.NDArray[np.bool_],
-    cap: npt.NDArray[np.int64],
-    head: npt.NDArray[np.int64],
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
-    """Scores, feasibility and headcounts with one rest column per priced slot
-    appended (each open to its cadre alone, worth the slot's marginal cost)."""
-    policy = sc.case.policy
-    if not load_is_on(policy):
-        return scores, feasible, head
-    r, v = rest_slots(policy, cap)
-    extra = np.zeros((scores.shape[0], r.size))
-    extra[r, np.arange(r.size)] = v
-    return (
-        np.hstack([scores, extra]),
-        np.hstack([feasible, extra > 0]),
-        np.concatenate([head, np.ones(r.size, np.int64)]),
-    )

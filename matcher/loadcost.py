@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from matcher.policy import Policy
 
-__all__ = ["load_is_on", "load_terms", "marginals", "rest_slots"]
+__all__ = ["load_is_on", "load_terms", "marginals", "rest_slots", "with_rest_slots"]
 
 FloatArray = npt.NDArray[np.float64]
 IndexArray = npt.NDArray[np.intp]
@@ -111,3 +111,24 @@ def load_terms(policy: Policy, rows: IndexArray, cols: IndexArray) -> FloatArray
     rank = np.arange(r.size) - np.repeat(start, np.diff(np.r_[start, r.size]))
     out[order] = -marginals(policy, int(rank.max()) + 1)[rank]
     return out + 0.0
+
+
+def with_rest_slots(
+    policy: Policy,
+    scores: npt.NDArray[np.float64],
+    feasible: npt.NDArray[np.bool_],
+    cap: npt.NDArray[np.int64],
+    head: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """Scores, feasibility and headcounts with one rest column per priced slot
+    appended (each open to its cadre alone, worth the slot's marginal cost)."""
+    if not load_is_on(policy):
+        return scores, feasible, head
+    r, v = rest_slots(policy, cap)
+    extra = np.zeros((scores.shape[0], r.size))
+    extra[r, np.arange(r.size)] = v
+    return (
+        np.hstack([scores, extra]),
+        np.hstack([feasible, extra > 0]),
+        np.concatenate([head, np.ones(r.size, np.int64)]),
+    )

@@ -23,7 +23,7 @@ from matcher.errors import PolicyError, Problem
 from matcher.record.policy import RecordPolicy
 from matcher.tomlfile import read_toml
 
-__all__ = ["Fairness", "Policy", "Weights", "load_policy", "parse_policy"]
+__all__ = ["Fairness", "Lending", "Policy", "Weights", "load_policy", "parse_policy"]
 
 
 #: largest weight accepted: scores stay below ~10^7, far inside 2^53 / SCALE
@@ -101,6 +101,58 @@ class Fairness(BaseModel):
         return v
 
 
+class Lending(BaseModel):
+    """Hard limits on lending cadres across communities (docs/ledger.md); off by default.
+
+    A dispatch is *lent* when the cadre's home community is not the demand's.
+    Either limit makes a proposal a MILP solved to a zero gap (matcher.lending).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    max_lent: int | None = Field(
+        None,
+        ge=0,
+        le=1_000_000,
+        description="dispatches a community may lend per period (none: no limit)",
+    )
+    limits: dict[str, int] = Field(
+        {},
+        strict=False,
+        description="per-community limits overriding max_lent (community id → dispatches)",
+    )
+    period_days: int = Field(
+        30, ge=1, le=3660, description="the period a limit counts over, ending today"
+    )
+    home_floor: int = Field(
+        0,
+        ge=0,
+        le=10_000,
+        description="at least this many of a community's able cadres hold no lent dispatch",
+    )
+
+    @field_validator("limits")
+    @classmethod
+    def _counts(cls, v: dict[str, int]) -> dict[str, int]:
+        if any(not isinstance(x, int) or isinstance(x, bool) or x < 0 for x in v.values()):
+            raise ValueError("each limit must be a whole number of dispatches, 0 or more")
+        return v
+
+    @property
+    def is_on(self) -> bool:
+        """Whether any hard lending rule applies.
+
+        Example:
+            >>> Lending().is_on, Lending(max_lent=3).is_on
+            (False, True)
+        """
+        return self.max_lent is not None or bool(self.limits) or self.home_floor > 0
+
+    def limit_of(self, community: str) -> int | None:
+        """The dispatches ``community`` may lend per period (``None``: unlimited)."""
+        return self.limits.get(community, self.max_lent)
+
+
 class Policy(BaseModel):
     """Everything the score depends on besides the case data itself."""
 
@@ -122,6 +174,10 @@ class Policy(BaseModel):
     )
     fairness: Fairness = Field(
         Fairness(), description="load spread: convex slot cost, idle bonus (docs/scoring.md)"
+    )
+    lending: Lending = Field(
+        Lending(),
+        description="hard lending limits per community and a home floor (docs/ledger.md)",
     )
     record: RecordPolicy = Field(
         RecordPolicy(),

@@ -110,8 +110,22 @@ class Proposal(_Frozen):
     assignments: list[ProposedAssignment]
     unfilled: list[Unfilled]
     kpis: Kpis
-    solver: str = Field(description="'lsa' (linear_sum_assignment) or 'lp' (HiGHS), 'empty'")
-    certified: bool = Field(description="optimality certificate checked (no improving exchange)")
+    solver: str = Field(
+        description=(
+            "'lsa' (linear_sum_assignment), 'lp' (HiGHS), 'lp-streamed', 'empty',"
+            " or 'milp' (HiGHS branch-and-bound to a zero gap, under lending rules)"
+        )
+    )
+    certified: bool = Field(
+        description=(
+            "optimality proven: no improving exchange, or (milp) the dual bound"
+            " leaves no better plan on the score grid"
+        )
+    )
+    bound: float | None = Field(
+        None,
+        description="milp only: HiGHS's dual bound on the objective (no plan scores above it)",
+    )
     alternatives_below: float | None = Field(
         None,
         description=(

@@ -21,6 +21,7 @@ from matcher.dense import finish_dense
 from matcher.errors import InputError, Problem
 from matcher.explain.streamed import explain_streamed
 from matcher.gcpause import without_gc
+from matcher.lending import LendingUse, finish_lending
 from matcher.loadcost import load_is_on, rest_slots
 from matcher.model import Case
 from matcher.params import DEFAULT, EngineParams
@@ -46,6 +47,7 @@ def propose(
     progress: Progress | Callable[[str], object] | None = None,
     engine: Engine = "auto",
     params: EngineParams = DEFAULT,
+    lending: LendingUse | None = None,
 ) -> Proposal:
     """The best plan under the case's hard rules, with explanations and KPIs.
 
@@ -59,6 +61,9 @@ def propose(
     (``"streamed"``) or, by default, whichever suits the pool's size; both give
     the same optimum, alternates and explanations. ``params`` trade speed
     against memory (:class:`~matcher.params.EngineParams`), never the answer.
+    Under the policy's hard lending rules (``[lending]``) the plan is a MILP
+    solved to a zero gap (:mod:`matcher.lending`); ``lending`` says what the
+    pool's dispatches already lent.
     """
     if engine not in ("auto", "dense", "streamed"):
         raise InputError(
@@ -74,6 +79,8 @@ def propose(
         case = case.with_policy(policy)
     step("scoring pairs")
     req = prepare(case, pinned, excluded, used_capacity, filled_slots)
+    if case.policy.lending.is_on:
+        return finish_lending(req, lending or LendingUse(), step, params)
     if req.streams(engine, params):
         got = solve_streamed_request(req, step, params)
         return finish_streamed(

@@ -142,3 +142,57 @@ def milp_convex_load_optimum(  # type: ignore[no-untyped-def]
     )
     assert res.status == 0, res.message
     return float(-res.fun)
+
+
+def milp_lending_optimum(  # type: ignore[no-untyped-def]
+    scores, feasible, capacity, headcount, lends, home, limit_left, lenders_left
+) -> float:
+    """Optimum under hard lending rules, as an explicit integer program.
+
+    ``lends[i, j]``: pair (i, j) lends cadre i to another community; ``home[i]``
+    the cadre's community; ``limit_left[c]`` lent pairs community c may still add
+    (absent: no limit); ``lenders_left[c]`` how many of its cadres (those listed in
+    ``lenders_left[c][1]``) may take any lent pair. One binary ``z[i]`` per listed
+    cadre with the *aggregated* link ``Σ_j lends x[i, j] ≤ capacity[i] · z[i]``
+    (matcher links pair by pair): another formulation of the same problem.
+    """
+    n, m = scores.shape
+    er, ec = np.nonzero(feasible)
+    nx = er.size
+    listed = sorted({i for _, rows in lenders_left.values() for i in rows})
+    z = {i: nx + k for k, i in enumerate(listed)}
+    nv = nx + len(listed)
+    if nv == 0:
+        return 0.0
+    rows_a: list[dict[int, float]] = []
+    hi: list[float] = []
+    for i in range(n):
+        rows_a.append({v: 1.0 for v in range(nx) if er[v] == i})
+        hi.append(float(capacity[i]))
+    for j in range(m):
+        rows_a.append({v: 1.0 for v in range(nx) if ec[v] == j})
+        hi.append(float(headcount[j]))
+    for c, left in limit_left.items():
+        rows_a.append({v: 1.0 for v in range(nx) if lends[er[v], ec[v]] and home[er[v]] == c})
+        hi.append(float(left))
+    for i in listed:
+        link = {v: 1.0 for v in range(nx) if er[v] == i and lends[er[v], ec[v]]}
+        link[z[i]] = -float(capacity[i])
+        rows_a.append(link)
+        hi.append(0.0)
+    for most, rows in lenders_left.values():
+        rows_a.append({z[i]: 1.0 for i in rows})
+        hi.append(float(most))
+    a = lil_matrix((len(rows_a), nv))
+    for k, row in enumerate(rows_a):
+        for v, x in row.items():
+            a[k, v] = x
+    res = milp(
+        np.concatenate([-scores[er, ec], np.zeros(len(listed))]),
+        integrality=np.ones(nv),
+        bounds=Bounds(0, 1),
+        constraints=LinearConstraint(a.tocsr(), -np.inf, np.array(hi)),
+        options={"mip_rel_gap": 0.0},
+    )
+    assert res.status == 0, res.message
+    return float(-res.fun)

@@ -42,6 +42,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "unfilled.on_leave": {"count": 1},
     "unfilled.weak": {"count": 3},
     "unfilled.load_cost": {"count": 2},
+    "unfilled.lending": {"count": 2},
+    "problem.lending_too_big": {"cadres": 20000, "demands": 10000},
     "fix.level_without": {
         "name": "张三",
         "cadre": "P1",

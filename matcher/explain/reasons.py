@@ -127,8 +127,11 @@ def unfilled_from_counts(
     # under a load cost, a qualified cadre with a slot left may stay out because
     # its next slot costs more than the pair is worth (without one, optimality
     # leaves no such cadre: each qualified one is here, busy or weak)
+    # (the lending rules hold cadres back the same way: a community at its limit,
+    # or at its home floor, keeps a qualified cadre with a slot left at home)
     priced = qualified - here - busy - weak
-    if not load_is_on(case.policy):
+    lending = case.policy.lending.is_on
+    if not (load_is_on(case.policy) or lending):
         priced = np.zeros_like(priced)
     out: list[Unfilled] = []
     for k, j in enumerate(np.asarray(cols).tolist()):
@@ -148,7 +151,8 @@ def unfilled_from_counts(
         if weak[k]:
             why.append(msg("unfilled.weak", count=int(weak[k])))
         if priced[k] > 0:
-            why.append(msg("unfilled.load_cost", count=int(priced[k])))
+            held = "unfilled.lending" if lending else "unfilled.load_cost"
+            why.append(msg(held, count=int(priced[k])))
         out.append(
             Unfilled(
                 demand=case.demands[j].id,

@@ -30,6 +30,7 @@ import numpy.typing as npt
 from matcher.constraints import Engine, Pair, Request, prepare
 from matcher.dense import finish_dense
 from matcher.gcpause import without_gc
+from matcher.lending import LendingUse, finish_lending
 from matcher.loadcost import load_is_on
 from matcher.model import Case, Demand
 from matcher.params import DEFAULT, EngineParams
@@ -89,6 +90,7 @@ class WarmProposals:
         used_capacity: Mapping[str, int] | None = None,
         filled_slots: Mapping[str, int] | None = None,
         progress: Progress | Callable[[str], object] | None = None,
+        lending: LendingUse | None = None,
     ) -> Proposal:
         """What :func:`matcher.propose` gives for these arguments."""
         step = as_progress(progress)
@@ -104,6 +106,8 @@ class WarmProposals:
         )
         # from here the plan is in play: a failure or a cancel forgets it
         last, self._last = self._last, None
+        if case.policy.lending.is_on:  # a MILP over the whole plan: solved cold, nothing kept
+            return finish_lending(req, lending or LendingUse(), step, self.params)
         if not req.streams(self.engine, self.params):  # small pools solve densely: nothing to keep
             return finish_dense(req, step, self.params)
         if load_is_on(case.policy):  # a plan-wide load cost: solved cold, nothing kept

@@ -79,6 +79,18 @@ class Replanner:
                     )
                 ],
             )
+        if self.case.policy.lending.is_on:
+            raise InputError(
+                "cannot keep this plan warm",
+                [
+                    Problem(
+                        "policy",
+                        "lending limits bind whole plans: propose them cold",
+                        column="lending",
+                        code="problem.lending_not_warm",
+                    )
+                ],
+            )
         self.step: Progress = progress or quiet
         self.scorer = Scorer(self.case)
         self.head = self.scorer.headcount.copy()

@@ -110,8 +110,9 @@ def plan_state(
 ) -> PlanState:
     """Arrays as :func:`matcher.propose` builds them, with ``proposal``'s plan (or a new solve).
 
-    A policy with a load cost is refused: these prices are a linear b-matching's,
-    and without its rest slots they would price a different problem."""
+    A policy with a load cost or lending limits is refused: these prices are a
+    linear b-matching's, and without its rest slots or side rows they would
+    price a different problem."""
     if load_is_on(case.policy):
         raise InputError(
             "cannot price this what-if",
@@ -121,6 +122,18 @@ def plan_state(
                     "what-if pricing does not model a load cost: set fairness.load_step to 0",
                     column="fairness",
                     code="problem.load_not_priced",
+                )
+            ],
+        )
+    if case.policy.lending.is_on:
+        raise InputError(
+            "cannot price this what-if",
+            [
+                Problem(
+                    "policy",
+                    "what-if pricing does not model lending limits: remove [lending] limits",
+                    column="lending",
+                    code="problem.lending_not_priced",
                 )
             ],
         )

@@ -1,0 +1,190 @@
+"""Hard lending rules ([lending]): a limit per community and a home floor, solved
+as a MILP to a zero gap; checked against an independent MILP and recounted by hand."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matcher import (
+    Cadre,
+    Case,
+    Community,
+    Demand,
+    InputError,
+    LendingUse,
+    Policy,
+    Replanner,
+    Status,
+    WarmProposals,
+    default_taxonomy,
+    propose,
+    score_matrix,
+)
+from matcher.whatif import shortage
+from tests.reference import milp_lending_optimum
+from tests.strategies import TAGS
+
+shared = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+
+
+@st.composite
+def with_lending(draw):  # type: ignore[no-untyped-def]
+    """A small case where most pairs are feasible and many lend (2–3 communities),
+    with up to 3 slots per cadre, lending rules and past use."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n_comm = int(rng.integers(2, 4))
+    comms = tuple(
+        Community(
+            f"C{k}", f"社区{k}", "街道", 32.05 + 0.03 * rng.random(), 118.75 + 0.03 * rng.random()
+        )
+        for k in range(n_comm)
+    )
+    tags = TAGS[:3]
+    cadres = tuple(
+        Cadre(
+            id=f"P{k}",
+            name=f"干部{k}",
+            home=f"C{rng.integers(n_comm)}",
+            skills={t: int(rng.integers(1, 6)) for t in tags if rng.random() < 0.7},
+            capacity=int(rng.choice([0, 1, 1, 2, 3])),
+            status=Status(str(rng.choice(["green", "green", "yellow", "red"]))),
+        )
+        for k in range(draw(st.integers(2, 8)))
+    )
+    demands = tuple(
+        Demand(
+            id=f"D{k}",
+            community=f"C{rng.integers(n_comm)}",
+            title=f"需求{k}",
+            needs={str(rng.choice(tags)): int(rng.integers(1, 6))},
+            headcount=int(rng.integers(1, 4)),
+            priority=int(rng.integers(1, 6)),
+        )
+        for k in range(draw(st.integers(1, 6)))
+    )
+    rules: dict[str, object] = {}
+    if draw(st.booleans()):
+        rules["max_lent"] = int(rng.integers(0, 4))
+    if draw(st.booleans()):
+        rules["limits"] = {comms[0].id: int(rng.integers(0, 3))}
+    if draw(st.booleans()) or not rules:
+        rules["home_floor"] = int(rng.integers(1, 4))
+    policy = Policy.model_validate({"lending": rules, "alternatives": 2})
+    lent = {c.id: int(rng.integers(0, 3)) for c in comms if rng.random() < 0.5}
+    away = frozenset(c.id for c in cadres if rng.random() < 0.2)
+    case = Case(default_taxonomy(), comms, cadres, demands, policy)
+    return case, LendingUse(lent=lent, away=away)
+
+
+def lent_pairs(case: Case, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    home = {c.id: c.home for c in case.cadres}
+    where = {d.id: d.community for d in case.demands}
+    return [(c, d) for c, d in pairs if home[c] != where[d]]
+
+
+def oracle(case: Case, use: LendingUse) -> float:
+    """The rules of docs/ledger.md, read off the case directly."""
+    sm = score_matrix(case)
+    rules = case.policy.lending
+    home = [c.home for c in case.cadres]
+    lends = np.array([[c.home != d.community for d in case.demands] for c in case.cadres])
+    lends = lends.reshape(len(case.cadres), len(case.demands))
+    limit_left, lenders_left = {}, {}
+    for comm in case.communities:
+        limit = rules.limits.get(comm.id, rules.max_lent)
+        if limit is not None:
+            limit_left[comm.id] = max(limit - use.lent.get(comm.id, 0), 0)
+        if rules.home_floor:
+            able = [
+                i for i, c in enumerate(case.cadres)
+                if c.home == comm.id and c.capacity > 0 and c.status.value != "red"
+            ]  # fmt: skip
+            gone = [i for i in able if case.cadres[i].id in use.away]
+            free = [i for i in able if i not in gone]
+            lenders_left[comm.id] = (max(len(able) - rules.home_floor - len(gone), 0), free)
+    # cadres already away lend at no further cost to the floor; the rest not listed
+    # (withdrawn or without capacity) have no feasible pair
+    return milp_lending_optimum(
+        sm.scores, sm.feasible, sm.capacity, sm.headcount, lends, home, limit_left, lenders_left
+    )
+
+
+@shared
+@given(drawn=with_lending())
+def test_optimum_equals_an_independent_milp_and_no_rule_is_broken(
+    drawn: tuple[Case, LendingUse],
+) -> None:
+    case, use = drawn
+    got = propose(case, lending=use)
+    assert got.certified
+    assert got.objective == pytest.approx(oracle(case, use), abs=1e-6)
+    if got.solver == "milp":
+        assert got.bound is not None and got.bound >= got.objective - 1e-6
+    rules = case.policy.lending
+    out = lent_pairs(case, [(a.cadre, a.demand) for a in got.assignments])
+    home = {c.id: c.home for c in case.cadres}
+    by_comm = Counter(home[c] for c, _ in out)
+    for comm in case.communities:
+        limit = rules.limits.get(comm.id, rules.max_lent)
+        if limit is not None:
+            assert by_comm[comm.id] <= max(limit - use.lent.get(comm.id, 0), 0)
+        if rules.home_floor:
+            able = [c for c in case.cadres if c.home == comm.id and c.capacity > 0]
+            able = [c for c in able if c.status.value != "red"]
+            lenders = {c for c, _ in out} | (use.away & {c.id for c in able})
+            lenders &= {c.id for c in able}
+            assert len(lenders) <= max(len(able) - rules.home_floor, len(use.away & lenders))
+
+
+def test_the_sample_under_a_limit(sample_case: Case) -> None:
+    free = propose(sample_case)
+    pol = Policy.model_validate({"lending": {"max_lent": 2}})
+    got = propose(sample_case, pol, lending=LendingUse(lent={"C062": 1}))
+    assert got.solver == "milp" and got.certified and got.bound == pytest.approx(got.objective)
+    assert got.objective < free.objective
+    home = {c.id: c.home for c in sample_case.cadres}
+    by_comm = Counter(
+        home[c] for c, _ in lent_pairs(sample_case, [(a.cadre, a.demand) for a in got.assignments])
+    )
+    assert max(by_comm.values()) <= 2 and by_comm["C062"] <= 1
+    assert all(a.alternatives == [] for a in got.assignments)  # not priced under the rules
+    held = [m for u in got.unfilled for m in u.why if m.code == "unfilled.lending"]
+    assert held  # the slot the limit leaves empty says so
+
+
+def test_a_limit_that_cannot_bind_keeps_the_usual_engine(sample_case: Case) -> None:
+    got = propose(sample_case, Policy.model_validate({"lending": {"max_lent": 1000}}))
+    assert got.solver != "milp" and got.objective == propose(sample_case).objective
+
+
+def test_pinned_lent_pairs_stay_even_past_the_limit(sample_case: Case) -> None:
+    free = propose(sample_case)
+    out = lent_pairs(sample_case, [(a.cadre, a.demand) for a in free.assignments])[:3]
+    home = {c.id: c.home for c in sample_case.cadres}
+    comm = home[out[0][0]]
+    pins = [p for p in out if home[p[0]] == comm][:1]
+    pol = Policy.model_validate({"lending": {"limits": {comm: 0}}})
+    got = propose(sample_case, pol, pinned=pins)
+    mine = [
+        p
+        for p in lent_pairs(sample_case, [(a.cadre, a.demand) for a in got.assignments])
+        if home[p[0]] == comm
+    ]
+    assert mine == pins and got.certified
+
+
+def test_what_if_pricing_and_warm_plans_refuse_them(sample_case: Case) -> None:
+    case = sample_case.with_policy(Policy.model_validate({"lending": {"limits": {"C062": 0}}}))
+    with pytest.raises(InputError) as e:
+        shortage(case)
+    assert e.value.problems[0].code == "problem.lending_not_priced"
+    with pytest.raises(InputError) as e:
+        Replanner(case)
+    assert e.value.problems[0].code == "problem.lending_not_warm"
+    warm = WarmProposals()
+    assert warm.propose(case).objective == propose(case).objective
