@@ -9,6 +9,7 @@ instead (202 + its URL; :mod:`api.jobs`), so no request waits minutes.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
@@ -102,6 +103,7 @@ def _compute(
         "used_capacity": snap.used_capacity,
         "filled_slots": snap.filled_slots,
         "progress": progress,
+        "lending": snap.lending,
     }
     if streams(len(snap.case.cadres), len(snap.case.demands), params=warm.params):
         with warm.take(district) as planner:
@@ -135,7 +137,11 @@ def _fresh(
         with store.read() as tx:
             if snap is None or tx.pool_state(district) != snap.state:
                 snap = tx.snapshot(district)
-        policy = _policy(snap.case.policy, body.policy)
+            policy = _policy(snap.case.policy, body.policy)
+            rules = (policy or snap.case.policy).lending
+            if policy is not None and rules.is_on:
+                # an override's lending rules count over the override's own period
+                snap = replace(snap, lending=tx.lending_use(district, rules.period_days))
         result = _compute(warm, district, snap, policy, body, progress)
         with store.read() as tx:
             if tx.pool_state(district) == snap.state:

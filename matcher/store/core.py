@@ -30,6 +30,7 @@ from matcher import (
     Community,
     Demand,
     InputError,
+    LendingUse,
     Policy,
     Status,
     Taxonomy,
@@ -229,6 +230,8 @@ class Snapshot:
     unavailable: dict[str, str | None] = field(default_factory=dict)
     #: :meth:`Tx.pool_state` when the snapshot was read
     state: str = ""
+    #: what dispatches already take from the policy's lending rules (read only when on)
+    lending: LendingUse = field(default_factory=LendingUse)
 
     def basis(self, pairs: Iterable[Pair]) -> Basis:
         pairs = list(pairs)

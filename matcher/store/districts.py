@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, insert, select
 from sqlalchemy.engine import Row
 
-from matcher import Case, InputError, Policy, Problem, Taxonomy
+from matcher import Case, InputError, LendingUse, Policy, Problem, Taxonomy
 from matcher.model import DISTRICT_ID_MAX_LENGTH, id_problem
 from matcher.store import schema as t
 from matcher.store.audit import audited, text_digest
@@ -31,7 +32,8 @@ from matcher.store.core import (
     today,
 )
 from matcher.store.errors import ConflictError
-from matcher.store.lifecycle import blocks_pair, takes_slot
+from matcher.store.ledger import utc_bound
+from matcher.store.lifecycle import LENDING, blocks_pair, takes_slot
 from matcher.store.rows import DistrictRow
 
 
@@ -187,7 +189,34 @@ class DistrictsTx(TxBase):
             dv,
             {k: v for k, v in away.items() if k in cadre_ids},
             self.pool_state(district),
+            self.lending_use(district, case.policy.lending.period_days)
+            if case.policy.lending.is_on
+            else LendingUse(),
         )
+
+    def lending_use(self, district: str, period_days: int) -> LendingUse:
+        """What the district's dispatches already take from its lending rules: per
+        home community, the lent dispatches made in the last ``period_days``
+        local days (active or completed: a cancel or a no-show lent nobody), and
+        the cadres holding an active lent dispatch now."""
+        d, m, c = t.dispatches, t.demands, t.cadres
+        start = today() - timedelta(days=period_days - 1)
+        rows = self.conn.execute(
+            select(d.c.cadre, d.c.status, d.c.created_at, c.c.home)
+            .join(m, and_(m.c.district_id == d.c.district_id, m.c.id == d.c.demand))
+            .join(c, and_(c.c.district_id == d.c.district_id, c.c.id == d.c.cadre))
+            .where(
+                d.c.district_id == district,
+                d.c.status.in_(LENDING),
+                m.c.community != c.c.home,
+            )
+        ).all()
+        lent: dict[str, int] = {}
+        for r in rows:
+            if r.created_at >= utc_bound(start):
+                lent[r.home] = lent.get(r.home, 0) + 1
+        away = frozenset(r.cadre for r in rows if r.status == "active")
+        return LendingUse(lent, away)
 
     def pool_state(self, district: str) -> str:
         """A digest of everything a proposal depends on, cheap to read again.

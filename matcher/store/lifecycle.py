@@ -40,6 +40,7 @@ from matcher.store.errors import ConflictError
 __all__ = [
     "DEMAND_MOVES",
     "DISPATCH_MOVES",
+    "LENDING",
     "WARNING_MOVES",
     "DemandStatus",
     "DispatchStatus",
@@ -54,6 +55,9 @@ __all__ = [
 
 DemandStatus = Literal["open", "done", "cancelled"]
 DispatchStatus = Literal["active", "completed", "cancelled", "no_show"]
+#: dispatches that lent their cadre (the lending rules count them): a cancel or
+#: a no-show sent nobody
+LENDING: tuple[DispatchStatus, ...] = ("active", "completed")
 ItemState = Literal["pending", "accepted", "rejected", "superseded"]
 Stage = Literal["open", "partly_staffed", "staffed", "done", "cancelled"]
 WarningState = Literal["pending", "confirmed", "dismissed"]
