@@ -125,7 +125,10 @@ def to_table(
         used=k.cadres_used,
         available=k.cadres_available,
         objective=proposal.objective,
-        solver=proposal.solver,
+        # a MILP's dual bound beside its name: "milp ≤ 15197.4369" (no plan scores more)
+        solver=proposal.solver
+        if proposal.bound is None
+        else f"{proposal.solver} ≤ {proposal.bound:.4f}",
         certified="yes" if proposal.certified else "no",
     )
     console.print(Text(line))
