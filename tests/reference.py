@@ -153,8 +153,9 @@ def milp_lending_optimum(  # type: ignore[no-untyped-def]
     the cadre's community; ``limit_left[c]`` lent pairs community c may still add
     (absent: no limit); ``lenders_left[c]`` how many of its cadres (those listed in
     ``lenders_left[c][1]``) may take any lent pair. One binary ``z[i]`` per listed
-    cadre with the *aggregated* link ``Σ_j lends x[i, j] ≤ capacity[i] · z[i]``
-    (matcher links pair by pair): another formulation of the same problem.
+    cadre, linked pair by pair: ``x[i, j] ≤ z[i]`` for each lent pair (matcher uses
+    no indicator for a cadre of capacity 1 and one aggregated row for the others):
+    another formulation of the same problem.
     """
     n, m = scores.shape
     er, ec = np.nonzero(feasible)
@@ -176,10 +177,10 @@ def milp_lending_optimum(  # type: ignore[no-untyped-def]
         rows_a.append({v: 1.0 for v in range(nx) if lends[er[v], ec[v]] and home[er[v]] == c})
         hi.append(float(left))
     for i in listed:
-        link = {v: 1.0 for v in range(nx) if er[v] == i and lends[er[v], ec[v]]}
-        link[z[i]] = -float(capacity[i])
-        rows_a.append(link)
-        hi.append(0.0)
+        for v in range(nx):
+            if er[v] == i and lends[er[v], ec[v]]:
+                rows_a.append({v: 1.0, z[i]: -1.0})
+                hi.append(0.0)
     for most, rows in lenders_left.values():
         rows_a.append({z[i]: 1.0 for i in rows})
         hi.append(float(most))

@@ -17,6 +17,11 @@ Weights are integers (the score grid), so an objective ``z`` and a bound
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -106,14 +111,15 @@ def solve_sided(
             np.zeros(members.size, np.intp), members, np.ones(members.size), _one(side.group_rhs[g])
         )
     if ny:
-        # x_e ≤ y_row for each flagged edge of a row with an indicator: the tight form
+        # Σ flagged x_e of the row ≤ cap × y_row: one row per indicator (the pair-by-pair
+        # form x_e ≤ y_row has a tighter LP but many more rows)
         linked = np.flatnonzero(flags & (y_of[r] >= 0))
-        k = np.arange(linked.size, dtype=np.intp)
+        rows_l = np.searchsorted(rows_used, r[linked])
         add(
-            np.concatenate([k, k]),
-            np.concatenate([linked, y_of[r[linked]]]),
-            np.concatenate([np.ones(linked.size), -np.ones(linked.size)]),
-            np.zeros(linked.size),
+            np.concatenate([rows_l, np.arange(ny)]),
+            np.concatenate([linked, ne + np.arange(ny)]),
+            np.concatenate([np.ones(linked.size), -cap[rows_used].astype(float)]),
+            np.zeros(ny),
         )
     for h, members in enumerate(side.row_sets):
         inset = np.zeros(cap.size, bool)
@@ -138,13 +144,14 @@ def solve_sided(
     options: dict[str, float | bool] = {"mip_rel_gap": 0.0, "disp": False}
     if time_limit is not None:
         options["time_limit"] = time_limit
-    res = milp(
-        cost,
-        integrality=np.ones(nv),
-        bounds=Bounds(lo, np.ones(nv)),
-        constraints=LinearConstraint(a, -np.inf, ub),
-        options=options,
-    )
+    with _stdout_to_stderr():
+        res = milp(
+            cost,
+            integrality=np.ones(nv),
+            bounds=Bounds(lo, np.ones(nv)),
+            constraints=LinearConstraint(a, -np.inf, ub),
+            options=options,
+        )
     if res.x is None:
         return Sided(np.zeros(ne, bool), 0, float("inf"), False)
     take = res.x[:ne] > 0.5
@@ -152,6 +159,30 @@ def solve_sided(
     bound = -float(res.mip_dual_bound) if res.mip_dual_bound is not None else float("inf")
     held = _holds(r, c, cap, head, fixed, side, take)
     return Sided(take, objective, bound, bool(res.status == 0 and held and bound < objective + 1))
+
+
+#: one MILP at a time may borrow the process's stdout (see _stdout_to_stderr)
+_STDOUT = threading.Lock()
+
+
+@contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """The C-level stdout pointed at stderr while HiGHS solves: its MIP solver may
+    print a debug line with printf whatever ``disp`` says, and a CLI's JSON answer on
+    stdout must stay clean. Under a lock, so concurrent solves restore it in order."""
+    with _STDOUT:
+        try:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            os.dup2(2, 1)
+        except (OSError, ValueError):  # no usable stdout/stderr: nothing to protect
+            yield
+            return
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 def _one(rhs: int) -> FloatArray:
