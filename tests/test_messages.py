@@ -223,6 +223,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "conflict.outcomes_moved": {"count": 2},
     "conflict.history_loaded": {"id": "gulou"},
     "cli.points_title": {"cadre": "P1", "balance": 90},
+    "input.file": {"file": "results.csv", "count": 2},
     "cli.points_dispatch": {"dispatch": 7},
     "cli.points_redeemed": {"cadre": "P1", "amount": 50, "balance": 40},
     "cli.outcomes_imported": {"district": "gulou", "completed": 3, "cancelled": 1, "no_show": 0},
