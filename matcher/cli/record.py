@@ -49,7 +49,7 @@ def _as_of(text: str | None, lang: Lang) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise fail(f"--as-of {text!r}: not a date; write it as 2026-06-30", lang) from None
+        raise fail(say(lang, "cli.bad_date", option="--as-of", value=text), lang) from None
 
 
 def _colour(value: str | None, lang: Lang) -> str:
@@ -174,9 +174,9 @@ def warnings_cmd(
         return
     ln = resolve(lang)
     if district is None:
-        raise fail("--district is required", ln)
+        raise fail(say(ln, "cli.district_required"), ln)
     if state not in (None, "pending", "confirmed", "dismissed"):
-        raise fail(f"--state {state!r}: pending, confirmed or dismissed", ln)
+        raise fail(say(ln, "cli.warning_state", value=state), ln)
     store = open_store(db, writable=evaluate)
     with user_errors(ln):
         try:

@@ -156,3 +156,20 @@ def test_a_warning_id_that_is_not_a_whole_number_above_zero(tmp_path: Path) -> N
             assert f"a warning's id is a whole number above 0 (got {bad})" in en.output
             zh = runner.invoke(app, ["warnings", action, bad, *opts, "--lang", "zh"], env=WIDE)
             assert zh.exit_code == 2 and f"预警编号须为大于 0 的整数（收到 {bad}）" in zh.output
+
+
+def test_bad_options_of_record_and_warnings_are_said_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
+    opts = _db(tmp_path)
+    cases = [
+        (["record", "P4", *opts, "--as-of", "2026-13-01"], "--as-of '2026-13-01': not a date"),
+        (["warnings", "--db", opts[1]], "--district is required"),
+        (["warnings", *opts, "--state", "open"], "--state 'open': pending, confirmed or"),
+    ]
+    zh = ["不是日期", "请用 --district 指定区", "--state 'open' 无效"]
+    for (args, en), want in zip(cases, zh, strict=True):
+        res = runner.invoke(app, [*args, "--lang", "en"], env=WIDE)
+        assert res.exit_code == 2 and en in res.output, res.output
+        res = runner.invoke(app, [*args, "--lang", "zh"], env=WIDE)
+        assert res.exit_code == 2 and want in res.output, res.output
