@@ -13,9 +13,10 @@ Modules (one concern each):
 - :mod:`benchmarks.instances` — named sizes and suites.
 - :mod:`benchmarks.orlib` — OR-Library assignment instances.
 - :mod:`benchmarks.runner` — runs a suite (optionally one process per step).
+- :mod:`benchmarks.fairness` — the ``fairness`` suite: a rolling horizon, fairness off and on.
 - :mod:`benchmarks.report` — JSON, Markdown and PNG reports.
 
-Run it with ``matcher bench --suite quick`` or ``matcher bench orlib DIR``;
+Run it with ``matcher bench --suite quick``, ``--suite fairness`` or ``matcher bench orlib DIR``;
 ``docs/benchmarks.md`` describes the measurements.
 """
 

@@ -27,6 +27,8 @@ SIZES: dict[str, tuple[int, int]] = {
 SUITES: dict[str, tuple[str, ...]] = {
     "quick": ("sample", "small"),
     "full": ("sample", "district", "town", "city", "metro"),
+    # a rolling horizon, fairness off against on (:mod:`benchmarks.fairness`)
+    "fairness": ("sample", "small", "district"),
 }
 
 

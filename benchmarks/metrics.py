@@ -65,7 +65,10 @@ def evaluate(
     """Every quality metric of the pairs ``edges`` (edge ids into ``p``).
 
     Cadre load fairness is over the cadres who could take at least one pair
-    (a usable edge); load is the number of slots a cadre fills.
+    (a usable edge: a red cadre, or one nobody needs, could not serve and is
+    left out); load is the number of slots a cadre fills, and, where the
+    instance gives each demand's hours, the hours those slots carry. The
+    share used is how many of those cadres the plan gives any slot.
     """
     edges = np.asarray(edges, dtype=np.int64)
     rows, cols = p.rows[edges], p.cols[edges]
@@ -76,6 +79,7 @@ def evaluate(
     km = p.km[edges]
     able = np.bincount(p.rows, minlength=p.n_rows) > 0
     load = np.bincount(rows, minlength=p.n_rows)[able]
+    n_able, n_used = int(able.sum()), int(np.unique(rows).size)
     unfilled: dict[str, int] = {}
     short = p.headcount - filled
     for j in np.flatnonzero(short > 0):
@@ -94,10 +98,17 @@ def evaluate(
         "travel_p95_km": round(float(np.percentile(km, 95)), 3) if edges.size else 0.0,
         "load_jain": round(jain(load), 6),
         "load_gini": round(gini(load), 6),
-        "cadres_used": int(np.unique(rows).size),
+        "cadres_used": n_used,
+        "cadres_able": n_able,
+        "used_share": round(n_used / n_able, 6) if n_able else 0.0,
         "unfilled_by_category": dict(sorted(unfilled.items())),
         "violations": violations(p, edges),
     }
+    if p.hours.size:
+        hours = np.bincount(rows, weights=p.hours[cols], minlength=p.n_rows)[able]
+        out["hours_total"] = round(float(hours.sum()), 4)
+        out["hours_jain"] = round(jain(hours), 6)
+        out["hours_gini"] = round(gini(hours), 6)
     if optimum is not None:
         out["gap"] = round(gap(optimum, objective), 8) + 0.0  # no "-0.0"
     return out

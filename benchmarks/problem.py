@@ -56,6 +56,11 @@ class Problem:
     ``quantum`` is the grid the scores live on (``1e-4`` for matcher's
     scores, rounded to 4 decimals per term; ``1`` for integer costs), so
     integer solvers get exact costs via :meth:`int_score`.
+
+    ``hours`` holds each demand's expected service hours where the instance
+    gives them, and is empty where it does not (today's case folders have no
+    hours column): the load metrics then weigh a slot by its hours as well as
+    counting it.
     """
 
     name: str
@@ -72,6 +77,7 @@ class Problem:
     category: tuple[str, ...] = ()
     n_feasible: int = 0
     quantum: float = 1e-4
+    hours: FloatArray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def n_edges(self) -> int:
@@ -103,6 +109,7 @@ class Problem:
         priority: FloatArray | None = None,
         category: tuple[str, ...] = (),
         quantum: float = 1e-4,
+        hours: FloatArray | None = None,
     ) -> Problem:
         cap = np.asarray(capacity, dtype=np.int64)
         head = np.asarray(headcount, dtype=np.int64)
@@ -124,6 +131,7 @@ class Problem:
             category=category or ("all",) * m,
             n_feasible=int(np.count_nonzero(feasible)),
             quantum=quantum,
+            hours=np.zeros(0) if hours is None else np.asarray(hours, dtype=np.float64),
         )
 
     @classmethod
@@ -192,6 +200,7 @@ class Problem:
             priority=self.priority,
             category=np.array(self.category),
             quantum=np.array(self.quantum),
+            hours=self.hours,
         )
 
     @classmethod
@@ -213,4 +222,5 @@ class Problem:
                 category=tuple(str(c) for c in z["category"]),
                 n_feasible=nf,
                 quantum=float(z["quantum"]),
+                hours=z["hours"] if "hours" in z.files else np.zeros(0),
             )

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from benchmarks.fairness import fairness_markdown
 from benchmarks.scale import loglog, plot_scale, scale_markdown
 
 __all__ = ["orlib_markdown", "plot_orlib", "plot_suite", "suite_markdown", "write_reports"]
@@ -37,6 +38,13 @@ def _rss(rec: dict[str, Any], isolated: bool = True) -> float | None:
         else rec.get("times", {}).get("total", {}).get("peak_rss_mb")
     )
     return float(v) if v is not None else None
+
+
+def _used(m: dict[str, Any]) -> str:
+    """Cadres a plan used, of those who could serve, and that share (older reports lack it)."""
+    if "used_share" not in m:
+        return f"{m['cadres_used']:,}"
+    return f"{m['cadres_used']:,} / {m['cadres_able']:,} ({m['used_share']:.3f})"
 
 
 def machine_markdown(m: dict[str, Any]) -> list[str]:
@@ -167,11 +175,14 @@ def suite_markdown(rep: dict[str, Any], command: str = "") -> str:
             )
         elif pr:
             lines.append(f"`propose()`: {pr.get('status')} — {pr.get('note')}")
+        hours = any("hours_jain" in r.get("metrics", {}) for r in i["methods"].values())
         lines += [
             "",
             "| method | objective | gap | slots filled | priority-wtd fill | mean fit "
-            "| travel mean / p95 km | load Jain / Gini | time s | note |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| travel mean / p95 km | load Jain / Gini | cadres used (share) "
+            + ("| hours Jain / Gini " if hours else "")
+            + "| time s | note |",
+            "|---|---|---|---|---|---|---|---|---|" + ("---|" if hours else "") + "---|---|",
         ]
         for name in (*BASELINE_ORDER, *SOLVER_ORDER):
             rec = i["methods"].get(name)
@@ -186,16 +197,19 @@ def suite_markdown(rep: dict[str, Any], command: str = "") -> str:
                     f"(raw {info['raw_objective']:,.2f})"
                 )
             if m is None:
-                lines.append(
-                    f"| {name} | — | — | — | — | — | — | — | — | {rec.get('status')}: {note} |"
-                )
+                dashes = " — |" * (10 if hours else 9)
+                lines.append(f"| {name} |{dashes} {rec.get('status')}: {note} |")
                 continue
+            spread = f"{m['load_jain']:.3f} / {m['load_gini']:.3f} | " + _used(m)
+            if hours:
+                spread += f" | {_f(m.get('hours_jain'), '{:.3f}')} / "
+                spread += _f(m.get("hours_gini"), "{:.3f}")
             lines.append(
                 f"| {name} | {m['objective']:,.2f} | {_f(m.get('gap'), '{:.2%}')} | "
                 f"{m['slots_filled']:,} / {m['slots_total']:,} | "
                 f"{m['priority_weighted_fill']:.3f} | {m['mean_skill_fit']:.3f} | "
                 f"{m['travel_mean_km']:.2f} / {m['travel_p95_km']:.2f} | "
-                f"{m['load_jain']:.3f} / {m['load_gini']:.3f} | {_f(_secs(rec))} | {note} |"
+                f"{spread} | {_f(_secs(rec))} | {note} |"
             )
         cats = sorted(
             {
@@ -365,6 +379,15 @@ def write_reports(rep: dict[str, Any], out: Path, command: str = "") -> list[Pat
     written = [out / f"{stem}.json", out / f"{stem}.md"]
     rep = {**rep, "command": command}
     written[0].write_text(json.dumps(rep, indent=1, default=str), encoding="utf-8")
+    if rep["kind"] == "fairness":  # a table, no plots
+        head = _heading(
+            f"Suite `fairness`, seed {rep['seed']}, {rep['days']} days; "
+            f"started {rep['started']}, finished {rep.get('finished', '?')}.",
+            rep,
+            command,
+        )
+        written[1].write_text(fairness_markdown(rep, head), encoding="utf-8")
+        return written
     md = orlib_markdown(rep, command) if rep["kind"] == "orlib" else suite_markdown(rep, command)
     try:
         plots = plot_orlib(rep, out) if rep["kind"] == "orlib" else plot_suite(rep, out)

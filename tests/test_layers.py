@@ -53,9 +53,10 @@ FACE_PACKAGES: dict[str, frozenset[str]] = {
     # benchmarks/: synthetic cases come from generate; the harness measures the
     # solver alone (OR-Library instances) and the pair stream's scan alone, so it
     # uses those two packages' front doors (never their modules).
-    # The backtest replays a generated history through the record's warning rules.
+    # The backtest replays a generated history through the record's warning rules;
+    # the fairness suite runs whatif's rolling-horizon simulation.
     "benchmarks": frozenset(
-        {"matcher.generate", "matcher.solver", "matcher.stream", "matcher.record"}
+        {"matcher.generate", "matcher.solver", "matcher.stream", "matcher.record", "matcher.whatif"}
     ),
 }
 

@@ -56,6 +56,7 @@ ALLOWED = {
     "pip", "install", "whatif", "dask", "distributed", "lsa", "lp", "YYYY", "MM", "DD", "ISO",
     "kind", "flood", "season", "ab12", "refused", "gulou", "status", "id", "name", "street",
     "lat", "lon", "e", "plot", "out", "all", "format", "district",
+    "pending", "confirmed", "dismissed",  # warning states, typed after --state
     "bogus", "widget", "factr", "purple", "garbage",  # what the reader typed, quoted back
 }  # fmt: skip
 

@@ -25,6 +25,7 @@ __all__ = ["register"]
 class Suite(StrEnum):
     quick = "quick"
     full = "full"
+    fairness = "fairness"
 
 
 bench_app = typer.Typer(
@@ -56,9 +57,13 @@ def _say(msg: str) -> None:
 @bench_app.callback()
 def bench(
     ctx: typer.Context,
-    suite: Annotated[Suite, typer.Option(help="quick (< 1 min) or full (to city size)")] = (
-        Suite.quick
-    ),
+    suite: Annotated[
+        Suite,
+        typer.Option(
+            help="quick (< 1 min), full (to city size) or fairness (a rolling horizon, "
+            "fairness off vs on)"
+        ),
+    ] = Suite.quick,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="report folder")] = None,
     seed: Annotated[int, typer.Option(help="generator and random-baseline seed")] = 0,
     case: Annotated[
@@ -82,6 +87,9 @@ def bench(
         str | None, typer.Option(help="comma-separated subset of solvers to run")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines")] = False,
+    days: Annotated[
+        int, typer.Option("--days", min=1, max=3660, help="fairness suite: days simulated")
+    ] = 90,
 ) -> None:
     """Run a benchmark suite: baselines, the solver core and its peers on seeded cases."""
     if ctx.invoked_subcommand is not None:
@@ -105,6 +113,14 @@ def bench(
                 "'sample' nor a case folder"
             )
     folder = out if out is not None else Path("bench-results") / suite.value
+    if suite is Suite.fairness:
+        fairness = _import("fairness")
+        names = (*_import("instances").SUITES["fairness"], *(case or ()))
+        log = None if quiet else _say
+        rep = fairness.run_fairness(names, folder, seed=seed, days=days, log=log)
+        for path in report.write_reports(rep, folder, _command()):
+            typer.echo(str(path))
+        return
     cfg = runner.Config(
         out=folder,
         seed=seed,

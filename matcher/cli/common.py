@@ -26,6 +26,7 @@ from matcher.messages import Labels, Lang, Message, lang_from_env, msg, render
 from matcher.problemcodes import hint_message, problem_message
 
 __all__ = [
+    "NUMBERS_AS_ARGS",
     "CaseArg",
     "Fmt",
     "FmtOpt",
@@ -41,6 +42,7 @@ __all__ = [
     "resolve",
     "say",
     "user_errors",
+    "whole_above_zero",
     "write_atomic",
 ]
 
@@ -133,6 +135,21 @@ def fail(exc: MatcherError | Message | str, lang: Lang = "en") -> typer.Exit:
     text = Text(say(lang, "cli.error"), style="bold red") + Text(error_text(exc, lang))
     err.print(text, soft_wrap=True)
     return typer.Exit(code=2)
+
+
+#: a command's context settings under which a negative number (``-5``) reaches it as an
+#: argument, to be refused in the reader's language, rather than as an unknown option
+NUMBERS_AS_ARGS = {"ignore_unknown_options": True}
+
+
+def whole_above_zero(text: str, lang: Lang, code: str, param: str = "value") -> int:
+    """``text`` as a whole number above 0, or exit 2 with the message ``code`` (its
+    ``param`` is the text given). Parsed here, not by typer, so that ``0``, ``-5`` or
+    ``1.5`` get a coded message in the reader's language, before anything is opened."""
+    digits = text.strip().removeprefix("+")
+    if not (digits.isascii() and digits.isdigit()) or int(digits) <= 0:
+        raise fail(say(lang, code, None, **{param: text}), lang)
+    return int(digits)
 
 
 @contextmanager

@@ -21,7 +21,16 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from matcher.cli.common import LangOpt, err, fail, resolve, say, user_errors
+from matcher.cli.common import (
+    NUMBERS_AS_ARGS,
+    LangOpt,
+    err,
+    fail,
+    resolve,
+    say,
+    user_errors,
+    whole_above_zero,
+)
 from matcher.cli.service import DEFAULT_DB, DbOpt, open_store
 from matcher.messages import Lang
 
@@ -57,11 +66,15 @@ def _ledger_json(balance: int, entries: list[PointsRow]) -> str:
     return json.dumps({"balance": balance, "data": data, "count": len(data)}, ensure_ascii=False)
 
 
-def _print_ledger(cadre: str, balance: int, entries: list[PointsRow], lang: Lang) -> None:
-    table = Table(title=say(lang, "cli.points_title", cadre=cadre, balance=balance))
+def _print_ledger(
+    cadre: str, name: str, balance: int, entries: list[PointsRow], lang: Lang
+) -> None:
+    """The ledger newest first: what a reader checks is the last redemption or earning."""
+    title = say(lang, "cli.points_title", cadre=cadre, name=name, balance=balance)
+    table = Table(title=Text(title), title_justify="left")
     for code in ("cli.col_day", "cli.col_points", "cli.col_kind", "cli.col_reason"):
         table.add_column(say(lang, code))
-    for e in entries:
+    for e in reversed(entries):  # the store lists them oldest first, by day then entry
         why = say(lang, "cli.points_dispatch", dispatch=e.dispatch) if e.dispatch else e.reason
         table.add_row(e.day, f"{e.amount:+d}", say(lang, f"points_kind.{e.kind}"), Text(why or ""))
     Console(soft_wrap=True).print(table)
@@ -75,32 +88,42 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="the ledger as JSON")] = False,
     lang: LangOpt = None,
 ) -> None:
-    """A cadre's ledger, oldest entry first, and its balance (the sum of the ledger)."""
+    """A cadre's ledger, newest entry first, under its name and balance (the ledger's sum).
+
+    ``--json`` prints what ``GET …/cadres/{id}/points`` returns: entries oldest first.
+    """
     lg = resolve(lang)
     store = open_store(db, writable=False)
     with user_errors(lg):
         try:
             with store.read() as tx:
                 balance, entries = tx.points(district, cadre)
+                name = tx.cadre(district, cadre).name
         finally:
             store.close()
     if as_json:
         typer.echo(_ledger_json(balance, entries))
     else:
-        _print_ledger(cadre, balance, entries, lg)
+        _print_ledger(cadre, name, balance, entries, lg)
 
 
-@points_app.command("redeem")
+@points_app.command("redeem", context_settings=NUMBERS_AS_ARGS)
 def redeem(
     cadre: CadreArg,
-    amount: Annotated[int, typer.Argument(help="whole points to redeem (at most the balance)")],
+    amount_text: Annotated[
+        str,
+        typer.Argument(
+            metavar="AMOUNT", help="whole points to redeem, above 0 (at most the balance)"
+        ),
+    ],
     reason: Annotated[str, typer.Option("--reason", help="what for: a course, a recognition")],
     district: DistrictOpt,
     db: DbOpt = DEFAULT_DB,
     lang: LangOpt = None,
 ) -> None:
-    """Redeem points; refused (exit 2, nothing written) beyond the balance."""
+    """Redeem points; refused (exit 2, nothing written) beyond the balance or not above 0."""
     lg = resolve(lang)
+    amount = whole_above_zero(amount_text, lg, "points.amount_positive", "amount")
     store = open_store(db)
     with user_errors(lg):
         try:
@@ -113,12 +136,27 @@ def redeem(
 
 @outcomes_app.command("import")
 def import_outcomes(
-    file: Annotated[Path, typer.Argument(help="outcomes.csv")],
+    file: Annotated[Path, typer.Argument(help="a CSV file, UTF-8, with the columns listed above")],
     district: DistrictOpt,
     db: DbOpt = DEFAULT_DB,
     lang: LangOpt = None,
 ) -> None:
-    """End active dispatches from an outcomes.csv: every row good, or nothing is written."""
+    """End active dispatches from a CSV file: every row good, or nothing is written.
+
+    \b
+    A header row names all nine columns, in any order (optional cells may be empty):
+      dispatch       the dispatch's id
+      ending         completed, cancelled, no_show (完成, 取消, 未到岗)
+      hours          above 0; with completed, and only then
+      rating         1-5 from the community, optional; only with completed
+      exempt         yes or no (是, 否), empty = no: a 容错 exemption
+      exempt_reason  required with an exemption
+      cancel_reason  with cancelled: cadre_unavailable, no_show,
+                     community_withdrew, duplicate, other
+                     (干部无法到岗, 未到岗, 社区撤回, 重复, 其他)
+      note           free text, optional
+      ended          YYYY-MM-DD, optional (default: today)
+    """
     from matcher.store import apply_outcomes, plan_outcomes
 
     lg = resolve(lang)
@@ -130,7 +168,7 @@ def import_outcomes(
     store = open_store(db)
     with user_errors(lg):
         try:
-            plan = plan_outcomes(store, district, data)
+            plan = plan_outcomes(store, district, data, file=str(file))
             with store.write() as tx:
                 counts = apply_outcomes(tx, plan)
         finally:

@@ -18,7 +18,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from matcher.cli.common import LangOpt, LangOption, fail, resolve, say, user_errors
+from matcher.cli.common import (
+    NUMBERS_AS_ARGS,
+    LangOpt,
+    LangOption,
+    fail,
+    resolve,
+    say,
+    user_errors,
+    whole_above_zero,
+)
 from matcher.cli.service import DEFAULT_DB, DbOpt, open_store
 from matcher.messages import Lang, Message, render
 
@@ -40,7 +49,7 @@ def _as_of(text: str | None, lang: Lang) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise fail(f"--as-of {text!r}: not a date; write it as 2026-06-30", lang) from None
+        raise fail(say(lang, "cli.bad_date", option="--as-of", value=text), lang) from None
 
 
 def _colour(value: str | None, lang: Lang) -> str:
@@ -165,9 +174,9 @@ def warnings_cmd(
         return
     ln = resolve(lang)
     if district is None:
-        raise fail("--district is required", ln)
+        raise fail(say(ln, "cli.district_required"), ln)
     if state not in (None, "pending", "confirmed", "dismissed"):
-        raise fail(f"--state {state!r}: pending, confirmed or dismissed", ln)
+        raise fail(say(ln, "cli.warning_state", value=state), ln)
     store = open_store(db, writable=evaluate)
     with user_errors(ln):
         try:
@@ -192,14 +201,15 @@ def warnings_cmd(
         out.print(say(ln, "cli.warnings_none"))
 
 
-WarningArg = Annotated[int, typer.Argument(help="the warning's id")]
+WarningArg = Annotated[str, typer.Argument(metavar="WARNING", help="the warning's id")]
 
 
 def _decide(
-    action: str, warning: int, district: str, db: Path, note: str | None, end: str | None,
+    action: str, warning_text: str, district: str, db: Path, note: str | None, end: str | None,
     as_json: bool, lang: LangOption | None,
 ) -> None:  # fmt: skip
     ln = resolve(lang)
+    warning = whole_above_zero(warning_text, ln, "cli.warning_id")
     store = open_store(db)
     with user_errors(ln):
         try:
@@ -215,7 +225,7 @@ def _decide(
     out.print(say(ln, "cli.warnings_decided", id=warning, state=state))
 
 
-@warnings_app.command("confirm")
+@warnings_app.command("confirm", context_settings=NUMBERS_AS_ARGS)
 def warnings_confirm(
     warning: WarningArg,
     district: DistrictOpt,
@@ -236,7 +246,7 @@ def warnings_confirm(
     _decide("confirm", warning, district, db, note, end, as_json, lang)
 
 
-@warnings_app.command("dismiss")
+@warnings_app.command("dismiss", context_settings=NUMBERS_AS_ARGS)
 def warnings_dismiss(
     warning: WarningArg,
     district: DistrictOpt,
@@ -262,16 +272,15 @@ def trainings_import(
     """Log training sessions from a CSV file; nothing is written unless every row is good."""
     ln = resolve(lang)
     try:
-        text = file.read_bytes().decode("utf-8-sig")
+        data = file.read_bytes()  # decoded by the loader: text that is not UTF-8 is a problem
     except OSError as exc:
-        raise fail(f"{file}: cannot read ({exc.strerror or exc})", ln) from None
-    except UnicodeDecodeError:
-        raise fail(f"{file}: not UTF-8 text", ln) from None
+        reason = exc.strerror or str(exc)
+        raise fail(say(ln, "cli.cannot_read", path=str(file), reason=reason), ln) from None
     store = open_store(db)
     with user_errors(ln):
         try:
             with store.read() as tx:
-                plan = tx.plan_trainings(district, text)
+                plan = tx.plan_trainings(district, data, file=str(file))
             with store.write() as tx:
                 count = tx.import_trainings(district, plan)
         finally:

@@ -66,9 +66,9 @@ HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {
 R = TypeVar("R", bound=BaseModel)
 
 
-def _rows(file: str, text: str | bytes, log: ProblemLog) -> Rows:
+def _rows(file: str, text: str | bytes, log: ProblemLog, columns: tuple[str, ...]) -> Rows:
     decoded = decode(file, text, log) if isinstance(text, bytes) else text
-    rows = None if decoded is None else read_rows(file, decoded, log, HISTORY_COLUMNS[file])
+    rows = None if decoded is None else read_rows(file, decoded, log, columns)
     return rows or iter(())
 
 
@@ -122,8 +122,12 @@ def _unknown(
 
 
 def _raise(file: str, log: ProblemLog) -> None:
+    """Every problem of one file: headed by the file (``input.file``), not as a case folder."""
     if log:
-        raise CaseError(log.summary(file), log.problems(), log.total)
+        params: dict[str, Param] = {"file": file, "count": log.total}
+        raise CaseError(
+            log.summary(file), log.problems(), log.total, code="input.file", params=params
+        )
 
 
 def load_outcomes(
@@ -131,19 +135,21 @@ def load_outcomes(
     *,
     max_hours: float = DEFAULT_MAX_HOURS,
     dispatches: Collection[int] | None = None,
+    file: str = "outcomes.csv",
 ) -> list[tuple[int, OutcomeRecord]]:
     """Validate ``outcomes.csv`` given as text (or bytes: UTF-8, with or without BOM).
 
     ``max_hours`` is the policy's maximum for one outcome; ``dispatches``, when
-    given, are the ids the rows may name. Returns ``(line, record)`` in file order.
+    given, are the ids the rows may name; ``file`` is the name problems give (the
+    file the reader named). Returns ``(line, record)`` in file order.
 
     Raises:
         CaseError: every problem (the first ones in row order, and ``total``); then
             nothing is returned, not even the valid rows.
     """
-    file = "outcomes.csv"
     log = ProblemLog((file,))
-    records = _validate(OutcomeRecord, _rows(file, text, log), file, {"max_hours": max_hours}, log)
+    rows = _rows(file, text, log, OUTCOME_COLUMNS)
+    records = _validate(OutcomeRecord, rows, file, {"max_hours": max_hours}, log)
     first: dict[int, int] = {}
     for line, rec in records:
         if rec.dispatch in first:
@@ -170,19 +176,20 @@ def load_trainings(
     taxonomy: Taxonomy | None = None,
     max_hours: float = DEFAULT_MAX_HOURS,
     cadres: Collection[str] | None = None,
+    file: str = "trainings.csv",
 ) -> list[tuple[int, Training]]:
     """Validate ``trainings.csv`` given as text (or bytes) into :class:`Training` rows.
 
     Tags and certs are checked against ``taxonomy`` when given; ``cadres``, when
-    given, are the ids the rows may name.
+    given, are the ids the rows may name; ``file`` is the name problems give.
 
     Raises:
         CaseError: every problem; then nothing is returned.
     """
-    file = "trainings.csv"
     log = ProblemLog((file,))
     context = {"max_hours": max_hours, "taxonomy": taxonomy}
-    records = _validate(TrainingRecord, _rows(file, text, log), file, context, log)
+    rows = _rows(file, text, log, TRAINING_COLUMNS)
+    records = _validate(TrainingRecord, rows, file, context, log)
     _unknown(file, "cadre", ((line, r.cadre) for line, r in records), cadres, log)
     _raise(file, log)
     return [

@@ -23,7 +23,9 @@ from matcher.record import CancelReason, Ending, RecordPolicy
 from matcher.tags import Taxonomy
 
 __all__ = [
+    "CANCEL_REASON_ZH",
     "DEFAULT_MAX_HOURS",
+    "ENDING_ZH",
     "OutcomeRecord",
     "TrainingRecord",
     "parse_date",
@@ -34,6 +36,25 @@ __all__ = [
 #: an outcome's or a training's hours never exceed this unless the caller passes the
 #: district policy's own maximum (in the validation context as ``max_hours``)
 DEFAULT_MAX_HOURS: float = RecordPolicy().max_hours
+#: endings and cancel reasons as a district office writes them in Chinese (the console's
+#: labels and their short forms); each names one code, so reading them is unambiguous
+ENDING_ZH: dict[str, Ending] = {
+    "完成": Ending.COMPLETED,
+    "已完成": Ending.COMPLETED,
+    "取消": Ending.CANCELLED,
+    "已取消": Ending.CANCELLED,
+    "未到岗": Ending.NO_SHOW,
+}
+CANCEL_REASON_ZH: dict[str, CancelReason] = {
+    "干部无法到岗": CancelReason.CADRE_UNAVAILABLE,
+    "无法到岗": CancelReason.CADRE_UNAVAILABLE,
+    "未到岗": CancelReason.NO_SHOW,
+    "社区撤回需求": CancelReason.COMMUNITY_WITHDREW,
+    "社区撤回": CancelReason.COMMUNITY_WITHDREW,
+    "重复派遣": CancelReason.DUPLICATE,
+    "重复": CancelReason.DUPLICATE,
+    "其他": CancelReason.OTHER,
+}
 _YES = frozenset({"yes", "y", "true", "1", "是"})
 _NO = frozenset({"", "no", "n", "false", "0", "否"})
 
@@ -125,6 +146,7 @@ class OutcomeRecord(_Row):
     @classmethod
     def _ending_value(cls, v: Any) -> Ending:
         text = _optional(v).strip().lower()
+        text = ENDING_ZH[text].value if text in ENDING_ZH else text
         if text not in {e.value for e in Ending}:
             options = ", ".join(e.value for e in Ending)
             raise _bad("problem.ending_value", "unknown ending", f"one of {options}")
@@ -185,6 +207,7 @@ class OutcomeRecord(_Row):
     @classmethod
     def _cancel_reason(cls, v: Any, info: ValidationInfo) -> CancelReason | None:
         text = _optional(v).strip().lower()
+        text = CANCEL_REASON_ZH[text].value if text in CANCEL_REASON_ZH else text
         ending = cls._ending(info)
         if not text:
             if ending is Ending.CANCELLED:

@@ -68,8 +68,11 @@ class OutcomePlan:
     sha256: str = ""
 
 
-def plan_outcomes(store: Store, district: str, text: str | bytes) -> OutcomePlan:
-    """Check ``outcomes.csv`` for ``district`` without a write lock.
+def plan_outcomes(
+    store: Store, district: str, text: str | bytes, file: str = "outcomes.csv"
+) -> OutcomePlan:
+    """Check ``outcomes.csv`` for ``district`` without a write lock; problems name
+    ``file`` (the file the reader gave, where there is one).
 
     Every row must be valid (:func:`matcher.io.load_outcomes`, with the district
     policy's maximum hours), name a dispatch of the district, and that dispatch
@@ -79,7 +82,6 @@ def plan_outcomes(store: Store, district: str, text: str | bytes) -> OutcomePlan
         NotFoundError: no such district.
         CaseError: every problem, located by row and column (nothing is planned).
     """
-    file = "outcomes.csv"
     with store.read() as tx:
         max_hours = tx.policy(district).record.max_hours
         c = t.dispatches.c
@@ -87,7 +89,7 @@ def plan_outcomes(store: Store, district: str, text: str | bytes) -> OutcomePlan
         got = tx.conn.execute(q).all()
         status: dict[int, str] = {r.id: r.status for r in got}
         began = {r.id: local_day(r.created_at) for r in got}
-    records = load_outcomes(text, max_hours=max_hours, dispatches=status.keys())
+    records = load_outcomes(text, max_hours=max_hours, dispatches=status.keys(), file=file)
     problems = [
         Problem(
             file,
@@ -107,7 +109,13 @@ def plan_outcomes(store: Store, district: str, text: str | bytes) -> OutcomePlan
         problems += ended_problems(r.ended, began[r.dispatch], now, file=file, row=line)
     problems.sort(key=lambda p: p.row or 0)
     if problems:
-        raise CaseError(f"{file}: {len(problems)} problem(s)", problems[:100], len(problems))
+        raise CaseError(
+            f"{file}: {len(problems)} problem(s)",
+            problems[:100],
+            len(problems),
+            code="input.file",
+            params={"file": file, "count": len(problems)},
+        )
     rows = tuple(
         OutcomeRow(
             line,

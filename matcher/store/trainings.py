@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, insert, select
 from sqlalchemy.engine import Row
 
-from matcher import InputError, Problem
+from matcher import InputError, Param, Problem
 from matcher.io import load_trainings
 from matcher.record import Training
 from matcher.store import schema as t
@@ -104,11 +104,14 @@ class TrainingsTx(CadresTx):
             problems.append(Problem(file, f"unknown cert '{tr.cert}'", row, "cert", tr.cert, hint))
         return problems
 
-    def _check_sessions(self, district: str, rows: Sequence[tuple[int, Training]]) -> None:
-        file = TRAININGS_FILE
+    def _check_sessions(
+        self, district: str, rows: Sequence[tuple[int, Training]], file: str = TRAININGS_FILE
+    ) -> None:
         problems = [p for n, tr in rows for p in self._training_problems(district, tr, file, n)]
         if problems:
-            raise InputError(f"{file}: {len(problems)} problem(s)", problems)
+            params: dict[str, Param] = {"file": file, "count": len(problems)}
+            message = f"{file}: {len(problems)} problem(s)"
+            raise InputError(message, problems, code="input.file", params=params)
 
     def _insert_training(self, district: str, tr: Training, actor: Actor) -> int:
         result = self.conn.execute(
@@ -164,9 +167,12 @@ class TrainingsTx(CadresTx):
         row = self.conn.execute(select(t.trainings).where(t.trainings.c.id == tid)).one()
         return self._training_out(row)
 
-    def plan_trainings(self, district: str, text: str) -> list[tuple[int, Training]]:
+    def plan_trainings(
+        self, district: str, text: str | bytes, file: str = TRAININGS_FILE
+    ) -> list[tuple[int, Training]]:
         """``trainings.csv`` validated against the district: (line, session) rows, or
-        CaseError/InputError naming every bad row. Writes nothing (run it in a read)."""
+        CaseError/InputError naming every bad row in ``file`` (the name the reader gave).
+        Writes nothing (run it in a read)."""
         known = {
             r.id
             for r in self.conn.execute(
@@ -180,8 +186,9 @@ class TrainingsTx(CadresTx):
             taxonomy=self.taxonomy(district),
             max_hours=self.policy(district).record.max_hours,
             cadres=known,
+            file=file,
         )
-        self._check_sessions(district, rows)
+        self._check_sessions(district, rows, file)
         return rows
 
     @audited("trainings.import")

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["baselines", "instances", "measure", "metrics", "orlib", "problem"]
+MODULES = ["baselines", "fairness", "instances", "measure", "metrics", "orlib", "problem"]
 
 
 @pytest.mark.parametrize("name", MODULES)

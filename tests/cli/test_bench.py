@@ -29,8 +29,12 @@ def test_quick_suite_runs_and_matcher_is_optimal(tmp_path: Path) -> None:
             assert sum(m["violations"].values()) == 0
         if methods.get("ortools-mcf", {}).get("status") == "ok":
             assert methods["ortools-mcf"]["metrics"]["gap"] == 0.0
+        for m in (methods[n]["metrics"] for n in ("matcher", "manual-rule", "random")):
+            assert 0 < m["cadres_used"] <= m["cadres_able"] <= inst["n_cadres"]
+            assert m["used_share"] == round(m["cadres_used"] / m["cadres_able"], 6)
     md = (out / "report.md").read_text()
     assert "Matcher's gain in total score" in md and "manual-rule" in md
+    assert "cadres used (share)" in md and "hours Jain" not in md  # no hours in these cases
     # a run with --solvers leaving out the solver core still renders
     for inst in rep["instances"]:
         del inst["methods"]["matcher"]
@@ -65,3 +69,22 @@ def test_missing_case_is_refused_before_anything_runs(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["bench", "--case", str(tmp_path / "nope"), "--out", str(out)])
     assert res.exit_code == 2 and "neither a size" in res.stderr
     assert not out.exists()
+
+
+def test_fairness_suite_writes_its_table(tmp_path: Path) -> None:
+    out = tmp_path / "fair"
+    args = ["bench", "--suite", "fairness", "--days", "2", "--out", str(out), "--quiet"]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    rep = json.loads((out / "report.json").read_text())
+    assert rep["kind"] == "fairness" and rep["days"] == 2
+    assert [i["name"] for i in rep["instances"]] == ["sample", "small", "district"]
+    for inst in rep["instances"]:
+        assert inst["off"]["slots_filled"] > 0 and inst["on"]["slots_filled"] > 0
+    md = (out / "report.md").read_text()
+    assert "Fair load over 2 days" in md and "| district |" in md
+
+
+def test_fairness_suite_refuses_zero_days(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["bench", "--suite", "fairness", "--days", "0"])
+    assert res.exit_code == 2

@@ -124,3 +124,52 @@ def test_confirming_red_with_active_dispatches_needs_cancel_dispatches(tmp_path:
     assert res.exit_code == 0, res.output
     rec = json.loads(runner.invoke(app, ["record", "P4", *opts, "--json"], env=WIDE).stdout)
     assert rec["current"] == "red" and sum(rec["cancelled"].values()) == 3  # 2 no-shows + 1
+
+
+def test_a_bad_trainings_file_is_named_as_given_with_a_file_heading(tmp_path: Path) -> None:
+    opts = _db(tmp_path)
+    csv = tmp_path / "三月培训.csv"
+    csv.write_text(TRAININGS + "\nP9,x,livelihood.elderly_care,6,2026-03-01,\n", encoding="utf-8")
+    zh = runner.invoke(app, ["trainings", "import", str(csv), *opts, "--lang", "zh"], env=WIDE)
+    assert zh.exit_code == 2, zh.output
+    assert f"文件 {csv} 有 1 处问题" in zh.output and "案例文件夹" not in zh.output
+    assert f"{csv}，第 3 行" in zh.output
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes(
+        "cadre,course,tags,hours,date,cert\nP4,caf\xe9,x,1,2026-03-01,\n".encode("latin-1")
+    )
+    res = runner.invoke(app, ["trainings", "import", str(latin1), *opts, "--lang", "en"], env=WIDE)
+    assert res.exit_code == 2 and str(latin1) in res.output and "UTF-8" in res.output, res.output
+    missing = tmp_path / "nope.csv"
+    gone = runner.invoke(
+        app, ["trainings", "import", str(missing), *opts, "--lang", "zh"], env=WIDE
+    )
+    assert gone.exit_code == 2 and f"无法读取 {missing}" in gone.output
+
+
+def test_a_warning_id_that_is_not_a_whole_number_above_zero(tmp_path: Path) -> None:
+    opts = _db(tmp_path)
+    for action in ("confirm", "dismiss"):
+        for bad in ("-3", "0", "x"):
+            en = runner.invoke(app, ["warnings", action, bad, *opts, "--lang", "en"], env=WIDE)
+            assert en.exit_code == 2 and "No such option" not in en.output
+            assert f"a warning's id is a whole number above 0 (got {bad})" in en.output
+            zh = runner.invoke(app, ["warnings", action, bad, *opts, "--lang", "zh"], env=WIDE)
+            assert zh.exit_code == 2 and f"预警编号须为大于 0 的整数（收到 {bad}）" in zh.output
+
+
+def test_bad_options_of_record_and_warnings_are_said_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
+    opts = _db(tmp_path)
+    cases = [
+        (["record", "P4", *opts, "--as-of", "2026-13-01"], "--as-of '2026-13-01': not a date"),
+        (["warnings", "--db", opts[1]], "--district is required"),
+        (["warnings", *opts, "--state", "open"], "--state 'open': pending, confirmed or"),
+    ]
+    zh = ["不是日期", "请用 --district 指定区", "--state 'open' 无效"]
+    for (args, en), want in zip(cases, zh, strict=True):
+        res = runner.invoke(app, [*args, "--lang", "en"], env=WIDE)
+        assert res.exit_code == 2 and en in res.output, res.output
+        res = runner.invoke(app, [*args, "--lang", "zh"], env=WIDE)
+        assert res.exit_code == 2 and want in res.output, res.output

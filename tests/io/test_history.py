@@ -273,3 +273,44 @@ def test_every_bad_cell_of_any_file_is_reported_at_its_place(plan: list) -> None
         load_outcomes(body)
     assert {(p.row, p.column, p.code) for p in err.value.problems} == expected
     assert err.value.total == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("ending", "reason", "want_ending", "want_reason"),
+    [
+        ("完成", "", Ending.COMPLETED, None),
+        ("已完成", "", Ending.COMPLETED, None),
+        ("未到岗", "", Ending.NO_SHOW, None),
+        ("取消", "干部无法到岗", Ending.CANCELLED, CancelReason.CADRE_UNAVAILABLE),
+        ("已取消", "无法到岗", Ending.CANCELLED, CancelReason.CADRE_UNAVAILABLE),
+        ("取消", "未到岗", Ending.CANCELLED, CancelReason.NO_SHOW),
+        ("取消", "社区撤回需求", Ending.CANCELLED, CancelReason.COMMUNITY_WITHDREW),
+        ("取消", "社区撤回", Ending.CANCELLED, CancelReason.COMMUNITY_WITHDREW),
+        ("取消", "重复派遣", Ending.CANCELLED, CancelReason.DUPLICATE),
+        ("取消", "重复", Ending.CANCELLED, CancelReason.DUPLICATE),
+        ("cancelled", "其他", Ending.CANCELLED, CancelReason.OTHER),
+    ],
+)
+def test_endings_and_cancel_reasons_in_chinese(
+    ending: str, reason: str, want_ending: Ending, want_reason: CancelReason | None
+) -> None:
+    hours = "3" if want_ending is Ending.COMPLETED else ""
+    [(_, rec)] = load_outcomes(f"{HEADER}\n7,{ending},{hours},,,,{reason},,\n")
+    assert (rec.ending, rec.cancel_reason) == (want_ending, want_reason)
+
+
+def test_problems_name_the_file_given_under_a_file_heading() -> None:
+    with pytest.raises(CaseError) as err:
+        load_outcomes(f"{HEADER}\n7,完工,3,,,,,,\n", file="三月结果.csv")
+    exc = err.value
+    assert (exc.code, exc.params) == ("input.file", {"file": "三月结果.csv", "count": 1})
+    [p] = exc.problems
+    assert (p.file, p.row, p.column, p.code) == (
+        "三月结果.csv",
+        2,
+        "ending",
+        "problem.ending_value",
+    )
+    with pytest.raises(CaseError) as err:
+        load_trainings(f"{THEADER}\nP1,x,y,0,2026-03-01,\n", file="t.csv")
+    assert err.value.code == "input.file" and {p.file for p in err.value.problems} == {"t.csv"}
