@@ -35,19 +35,26 @@ TAGS = (
 CERTS = ("people_mediator", "red_cross_first_aider", "constructor")
 
 
-@st.composite
-def cases(draw, max_cadres: int = 9, max_demands: int = 6):  # type: ignore[no-untyped-def]
-    """Small random cases on the default taxonomy: overlapping skills, every rule in play."""
-    from matcher import Cadre, Case, Community, Demand, Status, default_taxonomy
+def communities(rng: np.random.Generator, n: int):  # type: ignore[no-untyped-def]
+    """``n`` communities C0… a few km apart (one street), at random points."""
+    from matcher import Community
 
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    n_comm = int(rng.integers(1, 4))
-    comms = tuple(
+    return tuple(
         Community(
             f"C{k}", f"社区{k}", "街道", 32.05 + 0.03 * rng.random(), 118.75 + 0.03 * rng.random()
         )
-        for k in range(n_comm)
+        for k in range(n)
     )
+
+
+@st.composite
+def cases(draw, max_cadres: int = 9, max_demands: int = 6):  # type: ignore[no-untyped-def]
+    """Small random cases on the default taxonomy: overlapping skills, every rule in play."""
+    from matcher import Cadre, Case, Demand, Status, default_taxonomy
+
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n_comm = int(rng.integers(1, 4))
+    comms = communities(rng, n_comm)
 
     def profile(k: int) -> dict[str, int]:
         tags = rng.choice(TAGS, size=k, replace=False)

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from matcher import (
     Cadre,
     Case,
-    Community,
     Demand,
     InputError,
     LendingUse,
@@ -27,7 +26,7 @@ from matcher import (
 )
 from matcher.whatif import shortage
 from tests.reference import milp_lending_optimum
-from tests.strategies import TAGS
+from tests.strategies import TAGS, communities
 
 shared = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 
@@ -38,12 +37,7 @@ def with_lending(draw):  # type: ignore[no-untyped-def]
     with up to 3 slots per cadre, lending rules and past use."""
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     n_comm = int(rng.integers(2, 4))
-    comms = tuple(
-        Community(
-            f"C{k}", f"社区{k}", "街道", 32.05 + 0.03 * rng.random(), 118.75 + 0.03 * rng.random()
-        )
-        for k in range(n_comm)
-    )
+    comms = communities(rng, n_comm)
     tags = TAGS[:3]
     cadres = tuple(
         Cadre(
