@@ -8,7 +8,10 @@ a geometric(0.45) number of days); the day's proposal is accepted whole; a
 dispatch holds a capacity slot until it completes, then adds its hours to the
 cadre's record. Orders not filled that day lapse. The record figures the policy
 may score (``hours_recent`` over the last 30 days, ``days_idle``) are kept as
-the days pass, so ``recent_load`` and ``idle_bonus`` see the simulated history.
+the days pass, so ``recent_load`` and ``idle_bonus`` see the simulated history,
+and so are the lent dispatches the lending rules count (``[lending]``: each day's
+limit counts what was lent in the period before it, the floor the cadres still
+away on lent work).
 
 Every policy simulated sees the same arrivals (one seed), so the figures compare
 the policies and nothing else. Reported per policy (:class:`SimResult`): the
@@ -27,12 +30,14 @@ Example:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
 
 from matcher.generate.history import ORDERS_PER_100_CADRES
+from matcher.lending import LendingUse
 from matcher.model import Case, Demand, Status
 from matcher.policy import Policy
 from matcher.propose import propose
@@ -59,6 +64,8 @@ class SimResult:
     #: Σ of the daily objectives (with every term the policy scores)
     objective: float
     spread: LoadSpread
+    #: the most dispatches one community lent within any ``lending.period_days`` days
+    most_lent: int = 0
 
     @property
     def fill_rate(self) -> float:
@@ -98,11 +105,19 @@ def simulate(case: Case, policy: Policy, *, days: int = 90, seed: int = 0) -> Si
     }
     busy: dict[str, int] = {}  # active dispatches per cadre
     ends: dict[int, list[tuple[str, float]]] = {}  # day → (cadre, hours) completing then
+    # the lending rules' past (matcher.lending): lent dispatches by day and home, and
+    # each cadre's active lent dispatches
+    home = {c.id: c.home for c in cadres}
+    lent_log: list[tuple[int, str]] = []
+    lent_now: dict[str, int] = {}
+    lent_ends: dict[int, list[str]] = {}
     served: list[tuple[int, str, float]] = []  # (day completed, cadre, hours)
     last_done: dict[str, int] = {}
     orders = opened = filled = 0
     score = objective = 0.0
     for day in range(days):
+        for cadre in lent_ends.pop(day, ()):
+            lent_now[cadre] -= 1
         for cadre, hours in ends.pop(day, ()):
             busy[cadre] -= 1
             served.append((day, cadre, hours))
@@ -124,7 +139,14 @@ def simulate(case: Case, policy: Policy, *, days: int = 90, seed: int = 0) -> Si
             for c in ids
         }
         today_case = replace(case, demands=tuple(todays), standing=standing)
-        plan = propose(today_case, policy, used_capacity={c: n for c, n in busy.items() if n})
+        period = policy.lending.period_days
+        lent_use = LendingUse(
+            dict(Counter(h for d_day, h in lent_log if day - d_day < period)),
+            frozenset(c for c, n in lent_now.items() if n),
+        )
+        plan = propose(
+            today_case, policy, used_capacity={c: n for c, n in busy.items() if n}, lending=lent_use
+        )
         objective += plan.objective
         at = {d.id: k for k, d in enumerate(todays)}
         for a in plan.assignments:
@@ -136,6 +158,10 @@ def simulate(case: Case, policy: Policy, *, days: int = 90, seed: int = 0) -> Si
             hours *= 1.0 + 0.1 * (d.priority - 3)
             busy[a.cadre] = busy.get(a.cadre, 0) + 1
             ends.setdefault(day + length, []).append((a.cadre, round(hours * 2) / 2))
+            if home[a.cadre] != d.community:
+                lent_log.append((day, home[a.cadre]))
+                lent_now[a.cadre] = lent_now.get(a.cadre, 0) + 1
+                lent_ends.setdefault(day + length, []).append(a.cadre)
             score += math.fsum(a.breakdown[t] for t in BASE)
             filled += 1
     for cadre, hours in (x for later in ends.values() for x in later):
@@ -153,4 +179,21 @@ def simulate(case: Case, policy: Policy, *, days: int = 90, seed: int = 0) -> Si
         score=round(score, 4),
         objective=round(objective, 4),
         spread=load_spread(list(per.values())),
+        most_lent=_most_lent(lent_log, policy.lending.period_days),
     )
+
+
+def _most_lent(log: list[tuple[int, str]], period: int) -> int:
+    """The most (day, home) entries of one home within any ``period`` consecutive days."""
+    out = 0
+    by_home: dict[str, list[int]] = {}
+    for day, home in log:
+        by_home.setdefault(home, []).append(day)
+    for days in by_home.values():
+        days.sort()
+        lo = 0
+        for hi, d in enumerate(days):
+            while d - days[lo] >= period:
+                lo += 1
+            out = max(out, hi - lo + 1)
+    return out

@@ -33,3 +33,14 @@ def test_fairness_spreads_the_hours_over_a_month() -> None:
     on = simulate(case, fair_policy(base), days=30)
     assert on.spread.served_share > off.spread.served_share
     assert on.spread.gini < off.spread.gini
+
+
+def test_a_lending_limit_holds_across_days() -> None:
+    case = load_case("data/sample-district")
+    free = simulate(case, Policy(alternatives=0), days=6)
+    rules = {"max_lent": 3, "period_days": 4}
+    capped = simulate(case, Policy.model_validate({"alternatives": 0, "lending": rules}), days=6)
+    # without rules communities lend more than 3 in 4 days; with them never, counting the
+    # days before (each day's plan alone could lend 3 every day)
+    assert free.most_lent > 3 >= capped.most_lent
+    assert capped.slots_filled < free.slots_filled
