@@ -75,6 +75,7 @@ def run_scenario(
             used_capacity=snap.used_capacity,
             filled_slots=snap.filled_slots,
             excluded=snap.excluded,
+            lending=snap.lending,
         )
         cf = None
         if body.explain_unfilled:

@@ -31,6 +31,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.errors import Param
+from matcher.lending import LendingUse
 from matcher.messages import Message, msg, render
 from matcher.model import Case, Demand
 from matcher.proposal import Proposal
@@ -356,8 +357,10 @@ def compare(
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
     excluded: Iterable[Pair] = (),
+    lending: LendingUse | None = None,
 ) -> Comparison:
-    """Baseline against the scenario (both exact, solved without alternates)."""
+    """Baseline against the scenario (both exact, solved without alternates);
+    ``lending`` is what the pool's dispatches already lent (the lending rules count it)."""
     excluded = list(excluded)
     if base is None:
         base = propose(
@@ -366,6 +369,7 @@ def compare(
             excluded=excluded,
             used_capacity=used_capacity,
             filled_slots=filled_slots,
+            lending=lending,
         )
     new_case, touched = apply_scenario(case, scenario)
     ids_c = {c.id for c in new_case.cadres}
@@ -376,5 +380,6 @@ def compare(
         excluded=[(c, d) for c, d in excluded if c in ids_c and d in ids_d],
         used_capacity={k: v for k, v in (used_capacity or {}).items() if k in ids_c},
         filled_slots={k: v for k, v in (filled_slots or {}).items() if k in ids_d},
+        lending=lending,
     )
     return compare_plans(case, base, new_case, new, touched, scenario.name)
