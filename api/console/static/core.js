@@ -14,6 +14,7 @@ export const S = {
   demFilter: 'open', demSearch: '', demForm: false, draftNeeds: [],
   cadSearch: '', cadFilter: 'all', cadOpen: null, cadMode: 'history', history: null, record: null,
   warnings: [], warnFilter: 'pending',
+  audit: { action: '', actor: '', from: '', to: '', page: 0, open: null }, auditRows: [],
 };
 
 export const $ = (sel, root = document) => root.querySelector(sel);
@@ -21,7 +22,12 @@ export const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.char
 export const key = (a) => `${a.cadre}|${a.demand}`;
 export const when = (iso) => (iso ? String(iso).replace('T', ' ').slice(0, 16) : '—');
 
+/** What the caller's role may do (the API's rules: docs/api.md "Security"); the page only
+ *  shows what the role can do, so no button answers 403. A supervisor reads proposals,
+ *  declines, dispatches, the district and the audit trail, and nothing else. */
 export const can = {
+  read: () => ['admin', 'dispatcher', 'planner', 'analyst'].includes(S.me?.role),
+  audit: () => ['admin', 'supervisor'].includes(S.me?.role),
   propose: () => ['admin', 'dispatcher', 'planner'].includes(S.me?.role),
   write: () => ['admin', 'dispatcher'].includes(S.me?.role),
   whatif: () => ['admin', 'planner'].includes(S.me?.role),
