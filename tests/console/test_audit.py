@@ -28,7 +28,8 @@ BEIJING = timezone(timedelta(hours=8))
 WRITE_CONTROLS = (
     "#propose, #accept-sel, #accept-all, #reject-sel, #reason, input.pick, button.complete, "
     "button.cancel, button.no-show, #dm-show, button.dm-done, button.dm-cancel, button.dm-reopen, "
-    "button.cd-withdraw, #cd-restore, #wa-evaluate, button.wa-confirm, button.wa-dismiss, #wi-run"
+    "button.cd-withdraw, #cd-restore, #wa-evaluate, button.wa-confirm, button.wa-dismiss, #wi-run, "
+    "#wa-confirm-sel, #wa-dismiss-sel, input.wa-pick"
 )
 
 

@@ -13,7 +13,7 @@ export const S = {
   dispatches: [], dispFilter: 'active', whatif: null,
   demFilter: 'open', demSearch: '', demForm: false, draftNeeds: [],
   cadSearch: '', cadFilter: 'all', cadOpen: null, cadMode: 'history', history: null, record: null,
-  warnings: [], warnFilter: 'pending',
+  warnings: [], warnFilter: 'pending', warnRule: 'all', warnPicked: new Set(), warnFailures: [], warnNote: '',
   audit: { action: '', actor: '', from: '', to: '', page: 0, open: null }, auditRows: [],
 };
 
