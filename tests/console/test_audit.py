@@ -135,6 +135,19 @@ def test_audit_view(page_factory: Any, fresh_server: Server, shots: Path) -> Non
     p.get_by_role("button", name="清除条件").click()
     expect_text(p, "#au-count", f"共 {n} 条")
 
+    # from an entry: only its actor's entries (the page's own two writes), then only its action
+    rows.first.click()
+    p.get_by_role("button", name="只看此操作人").click()
+    expect_text(p, "#au-count", "第 1–2 条，共 2 条")
+    me = httpx.get(s.base + "/v1/me", headers={"Authorization": f"Bearer {s.admin}"}).json()
+    assert p.locator("#au-actor").input_value() == str(me["token_id"])
+    rows.last.click()
+    p.get_by_role("button", name="只看此类操作").click()
+    expect_text(p, "#au-count", "第 1–1 条，共 1 条")
+    assert p.locator("#au-action").input_value() == "proposal.create"
+    p.get_by_role("button", name="清除条件").click()
+    expect_text(p, "#au-count", f"共 {n} 条")
+
     # English: the same trail in its words; an entry opened again
     p.get_by_role("button", name="Switch to English").click()
     expect_text(p, "#au-h", "Audit trail")
@@ -213,6 +226,13 @@ def test_supervisor_reads_and_cannot_write(page_factory: Any, fresh_server: Serv
 
     p.get_by_role("button", name="派遣记录").click()
     expect_count(p.locator("#dispatches tbody tr"), 3)
+    # times in the districts' clock, Beijing time, as the audit trail's
+    oldest = httpx.get(
+        s.base + "/v1/districts/gulou/dispatches?limit=1",
+        headers={"Authorization": f"Bearer {s.supervisor}"},
+    ).json()["data"][0]
+    row = p.locator(f'#dispatches tr[data-id="{oldest["id"]}"]')
+    assert row.locator("td.when").first.inner_text() == _beijing(oldest["created_at"])[:16]
     expect_count(p.locator(WRITE_CONTROLS), 0)
 
     p.get_by_role("button", name="审计").click()

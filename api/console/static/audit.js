@@ -5,14 +5,13 @@
 // hashes. Every figure is the server's (GET …/audit); its words join I18N when this module
 // loads, so the view is one module.
 
-import { $, S, esc, table } from './core.js';
+import { $, S, beijing, esc, table } from './core.js';
 import { api, dpath } from './api.js';
 import { I18N, t, word } from './i18n.js';
 import { guarded } from './ui.js';
 
 const PAGE = 50;
-/** Beijing time (UTC+8, no daylight saving): the districts' clock. */
-const BEIJING_MS = 8 * 3600 * 1000;
+/** The offset of Beijing time, the districts' clock, for the day filters. */
 const BEIJING = '+08:00';
 
 /** The actions of a district's chain, as the store names them (@audited in matcher/store,
@@ -36,7 +35,7 @@ Object.assign(I18N.zh, {
   au_utc: '协调世界时', au_token: '令牌', au_full: '完整内容（规范 JSON，键按字母排序）',
   au_prev_hash: '前一条哈希', au_this_hash: '本条哈希',
   au_chain: '本条哈希＝SHA-256（前一条哈希 ‖ 规范 JSON 条目）。核验整条链：',
-  au_close: '关闭', au_pick: '点击一行查看完整内容和哈希。',
+  au_close: '关闭', au_pick: '点击一行查看完整内容和哈希。', au_by_actor: '只看此操作人', au_by_action: '只看此类操作',
   au_actions: {
     'proposal.create': '生成方案', 'proposal.accept': '接受派遣', 'proposal.reject': '拒绝派遣',
     'dispatch.close': '结束派遣（完成、取消或未到岗）',
@@ -62,7 +61,7 @@ Object.assign(I18N.en, {
   au_utc: 'UTC', au_token: 'Token', au_full: 'In full (canonical JSON, keys sorted)',
   au_prev_hash: 'Previous hash', au_this_hash: 'This hash',
   au_chain: 'This hash = SHA-256(previous hash ‖ canonical JSON entry). To verify the whole chain:',
-  au_close: 'Close', au_pick: 'Click a row to see it in full with its hashes.',
+  au_close: 'Close', au_pick: 'Click a row to see it in full with its hashes.', au_by_actor: 'Only this actor', au_by_action: 'Only this action',
   au_actions: {
     'proposal.create': 'proposal made', 'proposal.accept': 'pairs accepted', 'proposal.reject': 'pairs rejected',
     'dispatch.close': 'dispatch ended (completed, cancelled or no-show)',
@@ -81,13 +80,6 @@ Object.assign(I18N.en, {
 
 /** An action in words (its code when the console does not know it). */
 export const actionName = (a) => word('au_actions', a);
-
-/** A stored UTC time stamp in Beijing time, to the second: "2026-12-06 20:01:08". */
-export function beijing(iso) {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso ?? '—';
-  return new Date(ms + BEIJING_MS).toISOString().slice(0, 19).replace('T', ' ');
-}
 
 /** Who acted: the token's label, else its number; no token is the CLI on the database file. */
 const who = (a) => (a?.token ? a.label || t('token_n', a.token) : a?.label || t('au_cli'));
@@ -153,7 +145,9 @@ function entryPanel(e) {
     <pre class="payload" id="au-payload"><code>${esc(JSON.stringify(sorted(e.payload), null, 2))}</code></pre>
     <dl class="hashes">${row(t('au_prev_hash'), `<code id="au-prev-hash">${esc(e.prev_hash)}</code>`)}
       ${row(t('au_this_hash'), `<code id="au-this-hash">${esc(e.hash)}</code>`)}</dl>
-    <p class="hint">${esc(t('au_chain'))} <code>matcher audit verify --db …</code></p>`;
+    <p class="hint">${esc(t('au_chain'))} <code>matcher audit verify --db …</code></p>
+    <div class="row">${e.actor?.token ? `<button type="button" id="au-by-actor" data-actor="${e.actor.token}">${esc(t('au_by_actor'))}</button>` : ''}
+      <button type="button" id="au-by-action" data-action="${esc(e.action)}">${esc(t('au_by_action'))}</button></div>`;
 }
 
 export async function renderAudit() {
@@ -176,7 +170,7 @@ export async function renderAudit() {
   $('#view-audit').innerHTML = `<div class="head"><h2 id="au-h">${esc(t('au_h'))}</h2></div>
     <form id="au-form" class="filters">
       <label>${esc(t('au_action'))} <select id="au-action"><option value="">${esc(t('au_all'))}</option>
-        ${ACTIONS.map((a) => `<option value="${esc(a)}"${a === f.action ? ' selected' : ''}>${esc(actionName(a))}</option>`).join('')}</select></label>
+        ${(ACTIONS.includes(f.action) || !f.action ? ACTIONS : [...ACTIONS, f.action]).map((a) => `<option value="${esc(a)}"${a === f.action ? ' selected' : ''}>${esc(actionName(a))}</option>`).join('')}</select></label>
       <label>${esc(t('au_actor'))} <input id="au-actor" type="number" min="1" step="1" value="${esc(f.actor)}"></label>
       <label>${esc(t('au_from'))} <input id="au-from" type="date" value="${esc(f.from)}"></label>
       <label>${esc(t('au_to'))} <input id="au-to" type="date" value="${esc(f.to)}"></label>
@@ -230,6 +224,8 @@ export function wireAudit() {
     if (b?.id === 'au-prev') { show({ page: S.audit.page - 1, open: null }); return; }
     if (b?.id === 'au-next') { show({ page: S.audit.page + 1, open: null }); return; }
     if (b?.id === 'au-close') { openEntry(S.audit.open); return; }
+    if (b?.id === 'au-by-actor') { show({ actor: b.dataset.actor, page: 0, open: null }); return; }
+    if (b?.id === 'au-by-action') { show({ action: b.dataset.action, page: 0, open: null }); return; }
     const row = e.target.closest('#audit tbody tr');
     if (row) openEntry(Number(row.dataset.seq));
   });
