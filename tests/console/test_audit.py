@@ -241,6 +241,7 @@ def test_supervisor_reads_and_cannot_write(page_factory: Any, fresh_server: Serv
     p.locator("#audit tbody tr").first.click()
     expect_text(p, "#au-entry-h", f"审计条目 #{n}")
     expect_count(p.locator(WRITE_CONTROLS), 0)
+    assert latin_words(" ".join(pg.visible_text()), {"gulou", "sample", "JSON"}) == []
 
     p.get_by_role("button", name="Switch to English").click()
     expect_text(p, "#role-badge", "supervisor")
