@@ -202,7 +202,9 @@ def test_audit_pages(page_factory: Any, fresh_server: Server) -> None:
     assert pg.banners() == [] and pg.errors == []
 
 
-def test_supervisor_reads_and_cannot_write(page_factory: Any, fresh_server: Server) -> None:
+def test_supervisor_reads_and_cannot_write(
+    page_factory: Any, fresh_server: Server, shots: Path
+) -> None:
     s = fresh_server
     made = _write(s, "POST", "/proposals", "p1", {})
     pairs = [{"cadre": a["cadre"], "demand": a["demand"]} for a in made["result"]["assignments"]]
@@ -223,6 +225,7 @@ def test_supervisor_reads_and_cannot_write(page_factory: Any, fresh_server: Serv
     expect_count(p.locator("#abody tr"), len(again["result"]["assignments"]))
     expect_text(p, "#view-proposal", "当前角色只能查看方案。")
     expect_count(p.locator(WRITE_CONTROLS), 0)
+    pg.shot(shots, "supervisor")
 
     p.get_by_role("button", name="派遣记录").click()
     expect_count(p.locator("#dispatches tbody tr"), 3)

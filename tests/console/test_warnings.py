@@ -6,6 +6,7 @@ shown is dismissed at once. In Chinese, then English."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -32,7 +33,9 @@ def _pending(s: Server, rule: str) -> list[dict[str, Any]]:
     return [w for w in rows if w["rule"] == rule]
 
 
-def test_rule_filter_and_decisions_together(page_factory: Any, history_server: Server) -> None:
+def test_rule_filter_and_decisions_together(
+    page_factory: Any, history_server: Server, shots: Path
+) -> None:
     s = history_server
     pg = page_factory()
     p = pg.sign_in(s.base, s.dispatcher)
@@ -72,6 +75,7 @@ def test_rule_filter_and_decisions_together(page_factory: Any, history_server: S
     expect_count(failures, 1)
     assert failures.first.get_attribute("data-id") == str(picked[1])
     expect_text(p, "#wa-failures", "出错了（409）")
+    pg.shot(shots, "warnings-bulk")
 
     by_id = {w["id"]: w for w in _get(s, "/warnings?limit=1000")["data"]}
     for wid in (picked[0], picked[2]):
