@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from tests.console.pages import expect_count, expect_text
+from tests.console.pages import PHONE, expect_count, expect_text
 from tests.console.server import Server
 from tests.text import latin_words
 
@@ -76,6 +76,11 @@ def test_rule_filter_and_decisions_together(
     assert failures.first.get_attribute("data-id") == str(picked[1])
     expect_text(p, "#wa-failures", "出错了（409）")
     pg.shot(shots, "warnings-bulk")
+    p.set_viewport_size(PHONE)  # a phone's screen holds the ticks and the list
+    p.wait_for_timeout(50)
+    assert pg.phone_layout_problems() == []
+    pg.shot(shots, "warnings-bulk-phone")
+    p.set_viewport_size({"width": 1280, "height": 800})
 
     by_id = {w["id"]: w for w in _get(s, "/warnings?limit=1000")["data"]}
     for wid in (picked[0], picked[2]):

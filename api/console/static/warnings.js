@@ -67,7 +67,7 @@ export async function renderWarnings() {
   const picking = w && pending.size > 0;
   if (picking) {
     const all = pending.size > 0 && [...pending].every((id) => S.warnPicked.has(id));
-    cols.unshift({ label: t('select'), cls: 'pickcol',
+    cols.unshift({ label: t('select'),
       head: `<input type="checkbox" id="wa-pick-all" aria-label="${esc(t('wa_pick_all'))}"${all ? ' checked' : ''}>` });
   }
   if (w) cols.push({ label: t('actions'), cls: 'acts' });
