@@ -19,7 +19,7 @@ class Health(BaseModel):
 
 class Principal(BaseModel):
     token_id: int
-    role: Literal["admin", "dispatcher", "planner", "analyst"]
+    role: Literal["admin", "dispatcher", "planner", "analyst", "supervisor"]
     districts: list[str]
 
 

@@ -79,6 +79,14 @@ def test_everything_else_needs_a_token(client: TestClient, tokens: Tokens) -> No
     assert client.get("/v1/me", headers=tokens.h("analyst")).json()["role"] == "analyst"
 
 
+@pytest.mark.parametrize("role", ["admin", "dispatcher", "planner", "analyst", "supervisor"])
+def test_me_names_every_role(client: TestClient, tokens: Tokens, role: str) -> None:
+    """The console signs in with GET /v1/me: every role must get its answer (not a 500)."""
+    r = client.get("/v1/me", headers=tokens.h(role))
+    assert r.status_code == 200, r.text
+    assert r.json()["role"] == role
+
+
 def test_unknown_route_is_a_problem(client: TestClient) -> None:
     r = client.get("/nope")
     assert r.status_code == 404

@@ -1,6 +1,6 @@
 """Fixtures for the console's browser tests: `matcher serve` on a free loopback port over a
 temp SQLite store holding the sample district (with its generated history where a test asks
-for it), tokens per role, and Debian's Chromium driven
+for it), tokens per role (an admin and a supervisor too), and Debian's Chromium driven
 by Playwright. Without /usr/bin/chromium (or playwright) the tests skip, saying why, except
 under CI=true, where they fail instead."""
 
@@ -16,7 +16,7 @@ import pytest
 
 from api.main import load_sample
 from matcher.store import Store
-from tests.console.server import Server
+from tests.console.server import ADMIN_LABEL, Server
 from tests.paths import ROOT
 from tests.serving import running_server
 
@@ -57,13 +57,20 @@ def _serve(tmp: Path, history: bool = False) -> Iterator[Server]:
     try:
         assert load_sample(store, "gulou", history=history)
         with store.write() as tx:
-            tokens = {
-                r: tx.create_token(r, ["gulou"])[0] for r in ("dispatcher", "planner", "analyst")
-            }
+            roles = ("dispatcher", "planner", "analyst", "supervisor")
+            tokens = {r: tx.create_token(r, ["gulou"])[0] for r in roles}
+            tokens["admin"] = tx.create_token("admin", label=ADMIN_LABEL)[0]
     finally:
         store.close()
     with running_server(db, tmp) as base:
-        yield Server(base, tokens["dispatcher"], tokens["planner"], tokens["analyst"])
+        yield Server(
+            base,
+            tokens["dispatcher"],
+            tokens["planner"],
+            tokens["analyst"],
+            admin=tokens["admin"],
+            supervisor=tokens["supervisor"],
+        )
 
 
 @pytest.fixture(scope="module")

@@ -81,13 +81,15 @@ class Page:
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
 
-    def sign_in(self, base: str, token: str) -> Any:
+    def sign_in(self, base: str, token: str, ready: str = "#map circle.dot") -> Any:
+        """Sign in and wait for ``ready`` (the map: the first view of a role that reads the
+        pool; a supervisor's first view is another)."""
         p = self.page
         p.goto(base + "/")
         assert p.locator("html").get_attribute("lang") == "zh-CN"
         p.get_by_label("访问令牌").fill(token)
         p.get_by_role("button", name="登录").click()
-        p.locator("#map circle.dot").first.wait_for()
+        p.locator(ready).first.wait_for()
         return p
 
     def banners(self) -> list[str]:

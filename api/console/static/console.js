@@ -2,10 +2,10 @@
 // This entry module signs in, switches language, district and view, and wires the views:
 //   core.js (state, DOM helpers)  api.js (the API client)  i18n.js (words, coded messages)
 //   ui.js (error banner, confirmation)  overview.js  proposal.js  dispatches.js  pool.js  record.js
-//   warnings.js  whatif.js  ledger.js (the lending ledger)
+//   warnings.js  whatif.js  ledger.js (the lending ledger)  audit.js (the audit trail)
 
 import { $, S, can, esc, setStatus } from './core.js';
-import { api, listAll } from './api.js';
+import { api, dpath, listAll } from './api.js';
 import { indexTaxonomy, loadMessages, t } from './i18n.js';
 import { guarded, showError } from './ui.js';
 import { renderOverview, wireOverview } from './overview.js';
@@ -15,12 +15,16 @@ import { renderDemands, showCadres, wireCadres, wireDemands } from './pool.js';
 import { renderWarnings, wireWarnings } from './warnings.js';
 import { renderWhatif, wireWhatif } from './whatif.js';
 import { renderLedger, wireLedger } from './ledger.js';
+import { renderAudit, wireAudit } from './audit.js';
 
 const RENDER = {
   overview: renderOverview, proposal: renderProposal, dispatches: renderDispatches,
   demands: renderDemands, cadres: showCadres, warnings: renderWarnings, whatif: renderWhatif,
-  ledger: renderLedger,
+  ledger: renderLedger, audit: renderAudit,
 };
+
+/** The tabs the role may open (a tab's `data-needs` names a `can` rule), in their order. */
+const tabs = () => [...document.querySelectorAll('#tabs button[data-view]')].filter((b) => !b.hidden).map((b) => b.dataset.view);
 
 function applyLang() {
   document.documentElement.lang = S.lang === 'zh' ? 'zh-CN' : 'en';
@@ -69,7 +73,7 @@ async function signIn(token) {
   $('#signin').hidden = true;
   $('#who').hidden = false;
   $('#tabs').hidden = false;
-  $('#tabs [data-view="whatif"]').hidden = !can.whatif();
+  for (const b of document.querySelectorAll('#tabs button[data-needs]')) b.hidden = !can[b.dataset.needs]();
   applyLang();
   if (S.districts.length) await selectDistrict(S.districts[0].id);
   else setStatus(t('signed_in', S.me.role, '—'));
@@ -85,15 +89,27 @@ async function selectDistrict(id) {
   Object.assign(S, {
     proposal: null, declines: [], selected: new Set(), open: null, picked: null, whatif: null, layout: null,
     cadOpen: null, cadMode: 'history', history: null, record: null, warnings: [], demForm: false, draftNeeds: [],
+    warnRule: 'all', warnPicked: new Set(), warnFailures: [],
+    audit: { action: '', actor: '', from: '', to: '', page: 0, open: null }, auditRows: [],
   });
   await guarded(async () => {
     await loadPool();
-    await showView('overview');
+    await showView(tabs()[0]);
   });
+}
+
+/** A role that cannot read the pool (a supervisor) loads the district and its declines only:
+ *  its views name cadres, demands and communities by their ids. */
+async function loadReview() {
+  const [d, declines] = await Promise.all([api(dpath('')), api(dpath('/declines'))]);
+  Object.assign(S, { tax: null, tags: new Map(), communities: [], commById: new Map(), demands: [], demById: new Map(),
+    cadres: [], cadById: new Map(), declines: declines.data });
+  setStatus(t('loaded_review', d.name, d.communities, d.cadres, d.demands));
 }
 
 async function loadPool() {
   setStatus(t('loading'));
+  if (!can.read()) { await loadReview(); return; }
   const [tax, comms, demands, cadres, declines] = await Promise.all([
     api(`/v1/districts/${encodeURIComponent(S.district)}/taxonomy`),
     api(`/v1/districts/${encodeURIComponent(S.district)}/communities`),
@@ -132,6 +148,7 @@ function wire() {
   wireWarnings();
   wireWhatif();
   wireLedger();
+  wireAudit();
 }
 
 wire();

@@ -13,15 +13,30 @@ export const S = {
   dispatches: [], dispFilter: 'active', whatif: null,
   demFilter: 'open', demSearch: '', demForm: false, draftNeeds: [],
   cadSearch: '', cadFilter: 'all', cadOpen: null, cadMode: 'history', history: null, record: null,
-  warnings: [], warnFilter: 'pending',
+  warnings: [], warnFilter: 'pending', warnRule: 'all', warnPicked: new Set(), warnFailures: [], warnNote: '',
+  audit: { action: '', actor: '', from: '', to: '', page: 0, open: null }, auditRows: [],
 };
 
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 export const key = (a) => `${a.cadre}|${a.demand}`;
-export const when = (iso) => (iso ? String(iso).replace('T', ' ').slice(0, 16) : '—');
+/** A stored time stamp (UTC, ISO 8601 with its offset) in the districts' clock, Beijing time
+ *  (UTC+8, no daylight saving), to the second: "2026-12-06 20:01:08"; other text as it is. */
+export function beijing(iso) {
+  const s = String(iso ?? '');
+  const ms = /T.*(Z|[+-]\d\d:?\d\d)$/.test(s) ? Date.parse(s) : NaN;
+  if (Number.isNaN(ms)) return s.replace('T', ' ').slice(0, 19) || '—';
+  return new Date(ms + 8 * 3600 * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+/** A stored time stamp in Beijing time, to the minute (every time the console shows). */
+export const when = (iso) => (iso ? beijing(iso).slice(0, 16) : '—');
 
+/** What the caller's role may do (the API's rules: docs/api.md "Security"); the page only
+ *  shows what the role can do, so no button answers 403. A supervisor reads proposals,
+ *  declines, dispatches, the district and the audit trail, and nothing else. */
 export const can = {
+  read: () => ['admin', 'dispatcher', 'planner', 'analyst'].includes(S.me?.role),
+  audit: () => ['admin', 'supervisor'].includes(S.me?.role),
   propose: () => ['admin', 'dispatcher', 'planner'].includes(S.me?.role),
   write: () => ['admin', 'dispatcher'].includes(S.me?.role),
   whatif: () => ['admin', 'planner'].includes(S.me?.role),

@@ -1,0 +1,232 @@
+// The audit trail (审计): every write in the district, who made it and when, each entry
+// hash-chained to the one before (docs/audit.md). Admins and supervisors read it. Newest
+// first, a page at a time, filtered by action, actor (a token's number) and Beijing days; a
+// row opens its entry: the payload in full (keys sorted, as the hash covers them) and the
+// hashes. Every figure is the server's (GET …/audit); its words join I18N when this module
+// loads, so the view is one module.
+
+import { $, S, beijing, esc, table } from './core.js';
+import { api, dpath } from './api.js';
+import { I18N, t, word } from './i18n.js';
+import { guarded } from './ui.js';
+
+const PAGE = 50;
+/** The offset of Beijing time, the districts' clock, for the day filters. */
+const BEIJING = '+08:00';
+
+/** The actions of a district's chain, as the store names them (@audited in matcher/store,
+ *  and the two imports), in the order the filter lists them. Tokens have their own chain. */
+export const ACTIONS = [
+  'proposal.create', 'proposal.accept', 'proposal.reject', 'dispatch.close',
+  'demand.create', 'demand.update', 'demand.close', 'demand.reopen', 'demand.delete',
+  'cadre.create', 'cadre.update', 'cadre.unavailable', 'cadre.available', 'cadre.delete',
+  'community.create', 'warnings.evaluate', 'warning.decide', 'points.earn', 'points.redeem',
+  'training.add', 'trainings.import', 'outcomes.import', 'import', 'case.import',
+  'communities.upsert', 'cadres.upsert', 'demands.upsert', 'history.load', 'district.create',
+];
+
+Object.assign(I18N.zh, {
+  tab_audit: '审计',
+  au_h: '审计记录', au_action: '操作', au_all: '全部操作', au_actor: '操作人令牌编号', au_from: '起', au_to: '止',
+  au_show: '查询', au_clear: '清除条件', au_prev: '上一页', au_next: '下一页',
+  au_seq: '序号', au_time: '时间（北京时间）', au_who: '操作人', au_subject: '对象', au_payload: '内容摘要', au_hash: '哈希',
+  au_range: (a, b, n) => `第 ${a}–${b} 条，共 ${n} 条（最新在前）`, au_none: '没有符合条件的审计记录。',
+  au_cli: '命令行（本机）', au_entry_h: (n) => `审计条目 #${n}`, au_open: (n) => `查看条目 #${n}`,
+  au_utc: '协调世界时', au_token: '令牌', au_full: '完整内容（规范 JSON，键按字母排序）',
+  au_prev_hash: '前一条哈希', au_this_hash: '本条哈希',
+  au_chain: '本条哈希＝SHA-256（前一条哈希 ‖ 规范 JSON 条目）。核验整条链：',
+  au_close: '关闭', au_pick: '点击一行查看完整内容和哈希。', au_by_actor: '只看此操作人', au_by_action: '只看此类操作',
+  au_actions: {
+    'proposal.create': '生成方案', 'proposal.accept': '接受派遣', 'proposal.reject': '拒绝派遣',
+    'dispatch.close': '结束派遣（完成、取消或未到岗）',
+    'demand.create': '新增需求', 'demand.update': '修改需求', 'demand.close': '需求结项或撤销',
+    'demand.reopen': '重新开放需求', 'demand.delete': '删除需求',
+    'cadre.create': '新增干部', 'cadre.update': '修改干部', 'cadre.unavailable': '标记暂不可派',
+    'cadre.available': '恢复可派', 'cadre.delete': '干部退出人才池', 'community.create': '新增社区',
+    'warnings.evaluate': '评估三色预警', 'warning.decide': '处理预警', 'points.earn': '获得积分',
+    'points.redeem': '兑换积分', 'training.add': '登记培训', 'trainings.import': '导入培训记录',
+    'outcomes.import': '导入派遣结果', import: '导入文件', 'case.import': '导入案例',
+    'communities.upsert': '导入社区', 'cadres.upsert': '导入干部', 'demands.upsert': '导入需求',
+    'history.load': '载入历史记录', 'district.create': '创建区',
+    'token.create': '创建令牌', 'token.revoke': '吊销令牌',
+  },
+});
+Object.assign(I18N.en, {
+  tab_audit: 'Audit',
+  au_h: 'Audit trail', au_action: 'Action', au_all: 'All actions', au_actor: "Actor's token number", au_from: 'From', au_to: 'To',
+  au_show: 'Show', au_clear: 'Clear filters', au_prev: 'Previous', au_next: 'Next',
+  au_seq: 'Seq', au_time: 'Time (Beijing)', au_who: 'Actor', au_subject: 'Subject', au_payload: 'Payload', au_hash: 'Hash',
+  au_range: (a, b, n) => `Entries ${a}–${b} of ${n} (newest first)`, au_none: 'No audit entry matches.',
+  au_cli: 'CLI (local)', au_entry_h: (n) => `Audit entry #${n}`, au_open: (n) => `Open entry #${n}`,
+  au_utc: 'UTC', au_token: 'Token', au_full: 'In full (canonical JSON, keys sorted)',
+  au_prev_hash: 'Previous hash', au_this_hash: 'This hash',
+  au_chain: 'This hash = SHA-256(previous hash ‖ canonical JSON entry). To verify the whole chain:',
+  au_close: 'Close', au_pick: 'Click a row to see it in full with its hashes.', au_by_actor: 'Only this actor', au_by_action: 'Only this action',
+  au_actions: {
+    'proposal.create': 'proposal made', 'proposal.accept': 'pairs accepted', 'proposal.reject': 'pairs rejected',
+    'dispatch.close': 'dispatch ended (completed, cancelled or no-show)',
+    'demand.create': 'demand added', 'demand.update': 'demand changed', 'demand.close': 'demand closed',
+    'demand.reopen': 'demand reopened', 'demand.delete': 'demand removed',
+    'cadre.create': 'cadre added', 'cadre.update': 'cadre changed', 'cadre.unavailable': 'cadre marked unavailable',
+    'cadre.available': 'cadre available again', 'cadre.delete': 'cadre withdrawn', 'community.create': 'community added',
+    'warnings.evaluate': 'warnings evaluated', 'warning.decide': 'warning decided', 'points.earn': 'points earned',
+    'points.redeem': 'points redeemed', 'training.add': 'training recorded', 'trainings.import': 'trainings imported',
+    'outcomes.import': 'outcomes imported', import: 'file imported', 'case.import': 'case imported',
+    'communities.upsert': 'communities imported', 'cadres.upsert': 'cadres imported', 'demands.upsert': 'demands imported',
+    'history.load': 'history loaded', 'district.create': 'district created',
+    'token.create': 'token created', 'token.revoke': 'token revoked',
+  },
+});
+
+/** An action in words (its code when the console does not know it). */
+export const actionName = (a) => word('au_actions', a);
+
+/** Who acted: the token's label, else its number; no token is the CLI on the database file. */
+const who = (a) => (a?.token ? a.label || t('token_n', a.token) : a?.label || t('au_cli'));
+
+/** JSON with every object's keys sorted: the order the chain's canonical form hashes. */
+function sorted(v) {
+  if (Array.isArray(v)) return v.map(sorted);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]));
+  return v;
+}
+
+/** One payload value, short: lists by their length, a large value by its digest. */
+function brief(v) {
+  if (v === null || v === undefined) return '—';
+  if (Array.isArray(v)) return `[${v.length}]`;
+  if (typeof v === 'object') return 'sha256' in v && 'chars' in v ? `sha256:${String(v.sha256).slice(0, 8)}…` : `{${Object.keys(v).length}}`;
+  const s = String(v);
+  return s.length > 24 ? `${s.slice(0, 23)}…` : s;
+}
+
+/** The payload in one line: key=value, keys sorted, cut at 90 characters. */
+export function summary(p) {
+  if (!p || typeof p !== 'object') return brief(p);
+  const s = Object.keys(p).sort().map((k) => `${k}=${brief(p[k])}`).join(' ');
+  return s.length > 90 ? `${s.slice(0, 89)}…` : s;
+}
+
+const short = (h) => `${String(h).slice(0, 10)}…`;
+
+function query(f) {
+  const q = new URLSearchParams();
+  if (f.action) q.set('action', f.action);
+  if (f.actor) q.set('actor', f.actor);
+  if (f.from) q.set('from', `${f.from}T00:00:00${BEIJING}`);
+  if (f.to) q.set('to', `${f.to}T23:59:59.999${BEIJING}`);
+  return q;
+}
+
+/** A page of entries, newest first: page 0 is the newest PAGE; the API lists oldest first. */
+async function loadPage(f, page) {
+  const q = query(f);
+  q.set('limit', '1');
+  const { count } = await api(dpath(`/audit?${q}`));
+  const end = count - page * PAGE;
+  if (end <= 0) return { rows: [], count, first: 0 };
+  const offset = Math.max(0, end - PAGE);
+  q.set('limit', String(end - offset));
+  q.set('offset', String(offset));
+  const got = await api(dpath(`/audit?${q}`));
+  return { rows: got.data.slice().reverse(), count, first: page * PAGE + 1 };
+}
+
+function entryPanel(e) {
+  if (!e) return `<h3 id="au-entry-h">${esc(t('au_h'))}</h3><p class="hint">${esc(t('au_pick'))}</p>`;
+  const row = (k, v) => `<dt>${esc(k)}</dt><dd>${v}</dd>`;
+  return `<div class="head"><h3 id="au-entry-h">${esc(t('au_entry_h', e.seq))}</h3>
+      <button type="button" id="au-close">${esc(t('au_close'))}</button></div>
+    <dl class="nums">${row(t('au_time'), esc(beijing(e.at)))}${row(t('au_utc'), `<code>${esc(e.at)}</code>`)}
+      ${row(t('au_who'), `${esc(who(e.actor))}${e.actor?.token ? ` <span class="hint">（${esc(t('au_token'))} #${e.actor.token}）</span>` : ''}`)}
+      ${row(t('au_action'), `${esc(actionName(e.action))} <code>${esc(e.action)}</code>`)}
+      ${row(t('au_subject'), e.subject === null ? '—' : `<code>${esc(e.subject)}</code>`)}</dl>
+    <h4>${esc(t('au_full'))}</h4>
+    <pre class="payload" id="au-payload"><code>${esc(JSON.stringify(sorted(e.payload), null, 2))}</code></pre>
+    <dl class="hashes">${row(t('au_prev_hash'), `<code id="au-prev-hash">${esc(e.prev_hash)}</code>`)}
+      ${row(t('au_this_hash'), `<code id="au-this-hash">${esc(e.hash)}</code>`)}</dl>
+    <p class="hint">${esc(t('au_chain'))} <code>matcher audit verify --db …</code></p>
+    <div class="row">${e.actor?.token ? `<button type="button" id="au-by-actor" data-actor="${e.actor.token}">${esc(t('au_by_actor'))}</button>` : ''}
+      <button type="button" id="au-by-action" data-action="${esc(e.action)}">${esc(t('au_by_action'))}</button></div>`;
+}
+
+export async function renderAudit() {
+  const f = S.audit;
+  const { rows: list, count, first } = await loadPage(f, f.page);
+  S.auditRows = list;
+  const cols = [
+    { label: t('au_seq'), cls: 'n' }, { label: t('au_time'), cls: 'when' }, { label: t('au_who') },
+    { label: t('au_action') }, { label: t('au_subject') }, { label: t('au_payload') }, { label: t('au_hash') },
+  ];
+  const rows = list.map((e) => ({
+    attrs: ` data-seq="${e.seq}"${f.open === e.seq ? ' class="open"' : ''}`,
+    cells: [`<button type="button" class="link au-open" data-seq="${e.seq}" aria-expanded="${f.open === e.seq}"
+        aria-label="${esc(t('au_open', e.seq))}">${e.seq}</button>`,
+      esc(beijing(e.at)), esc(who(e.actor)), `${esc(actionName(e.action))}<br><code class="sub">${esc(e.action)}</code>`,
+      e.subject === null ? '—' : `<code>${esc(e.subject)}</code>`, `<code>${esc(summary(e.payload))}</code>`,
+      `<code class="hash" title="${esc(e.hash)}">${esc(short(e.hash))}</code>`],
+  }));
+  const last = first + list.length - 1;
+  $('#view-audit').innerHTML = `<div class="head"><h2 id="au-h">${esc(t('au_h'))}</h2></div>
+    <form id="au-form" class="filters">
+      <label>${esc(t('au_action'))} <select id="au-action"><option value="">${esc(t('au_all'))}</option>
+        ${(ACTIONS.includes(f.action) || !f.action ? ACTIONS : [...ACTIONS, f.action]).map((a) => `<option value="${esc(a)}"${a === f.action ? ' selected' : ''}>${esc(actionName(a))}</option>`).join('')}</select></label>
+      <label>${esc(t('au_actor'))} <input id="au-actor" type="number" min="1" step="1" value="${esc(f.actor)}"></label>
+      <label>${esc(t('au_from'))} <input id="au-from" type="date" value="${esc(f.from)}"></label>
+      <label>${esc(t('au_to'))} <input id="au-to" type="date" value="${esc(f.to)}"></label>
+      <button type="submit" class="primary">${esc(t('au_show'))}</button>
+      <button type="button" id="au-clear">${esc(t('au_clear'))}</button></form>
+    <div class="filters"><span class="hint" id="au-count">${esc(count ? t('au_range', first, last, count) : t('au_none'))}</span>
+      <button type="button" id="au-prev"${f.page > 0 ? '' : ' disabled'}>${esc(t('au_prev'))}</button>
+      <button type="button" id="au-next"${last < count ? '' : ' disabled'}>${esc(t('au_next'))}</button></div>
+    <div class="proposal">
+      <div class="scroll fill">${rows.length ? table('audit', cols, rows) : ''}</div>
+      <aside id="au-entry" class="card explain" aria-live="polite" aria-labelledby="au-entry-h">${entryPanel(list.find((e) => e.seq === f.open))}</aside>
+    </div>`;
+}
+
+/** Show the filters' page; a refused one (the server's 422) keeps the last table's filters. */
+function show(next) {
+  const was = S.audit;
+  S.audit = { ...was, ...next };
+  return guarded(async () => {
+    try {
+      await renderAudit();
+    } catch (err) {
+      S.audit = was;
+      throw err;
+    }
+  });
+}
+
+function openEntry(seq) {
+  S.audit.open = S.audit.open === seq ? null : seq;
+  for (const tr of document.querySelectorAll('#audit tbody tr')) {
+    const on = Number(tr.dataset.seq) === S.audit.open;
+    tr.classList.toggle('open', on);
+    tr.querySelector('.au-open')?.setAttribute('aria-expanded', String(on));
+  }
+  $('#au-entry').innerHTML = entryPanel(S.auditRows.find((e) => e.seq === S.audit.open));
+  if (S.audit.open !== null && window.matchMedia('(max-width: 820px)').matches) $('#au-entry').scrollIntoView({ block: 'nearest' });
+}
+
+export function wireAudit() {
+  const v = $('#view-audit');
+  v.addEventListener('submit', (e) => {
+    if (e.target.id !== 'au-form') return;
+    e.preventDefault();
+    show({ action: $('#au-action').value, actor: $('#au-actor').value.trim(), from: $('#au-from').value,
+      to: $('#au-to').value, page: 0, open: null });
+  });
+  v.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (b?.id === 'au-clear') { show({ action: '', actor: '', from: '', to: '', page: 0, open: null }); return; }
+    if (b?.id === 'au-prev') { show({ page: S.audit.page - 1, open: null }); return; }
+    if (b?.id === 'au-next') { show({ page: S.audit.page + 1, open: null }); return; }
+    if (b?.id === 'au-close') { openEntry(S.audit.open); return; }
+    if (b?.id === 'au-by-actor') { show({ actor: b.dataset.actor, page: 0, open: null }); return; }
+    if (b?.id === 'au-by-action') { show({ action: b.dataset.action, page: 0, open: null }); return; }
+    const row = e.target.closest('#audit tbody tr');
+    if (row) openEntry(Number(row.dataset.seq));
+  });
+}

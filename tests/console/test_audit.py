@@ -1,0 +1,293 @@
+"""The audit trail in the console (审计) and the supervisor's console.
+
+An admin proposes and accepts in the page, then reads those writes in the audit view, in
+Chinese and English: newest first, Beijing time, the actor's label, the action in words;
+filtered by action, a page at a time, one entry opened in full with its hashes; a refused
+filter is said in the banner. A supervisor (read-only oversight) sees proposals, dispatches
+and the audit trail, and no control that could only answer 403; a dispatcher sees no audit tab.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.console.pages import PHONE, expect_count, expect_text
+from tests.console.server import ADMIN_LABEL, Server
+from tests.paths import ROOT
+from tests.text import latin_words
+
+BEIJING = timezone(timedelta(hours=8))
+#: every control that writes, by its id or class in the page
+WRITE_CONTROLS = (
+    "#propose, #accept-sel, #accept-all, #reject-sel, #reason, input.pick, button.complete, "
+    "button.cancel, button.no-show, #dm-show, button.dm-done, button.dm-cancel, button.dm-reopen, "
+    "button.cd-withdraw, #cd-restore, #wa-evaluate, button.wa-confirm, button.wa-dismiss, #wi-run, "
+    "#wa-confirm-sel, #wa-dismiss-sel, input.wa-pick"
+)
+
+
+def _trail(s: Server, token: str, **params: Any) -> dict[str, Any]:
+    r = httpx.get(
+        s.base + "/v1/districts/gulou/audit",
+        params={"limit": 1000, **params},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+def _beijing(at: str) -> str:
+    return datetime.fromisoformat(at).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _write(s: Server, method: str, path: str, key: str, body: Any = None) -> Any:
+    r = httpx.request(
+        method,
+        s.base + "/v1/districts/gulou" + path,
+        json=body,
+        headers={"Authorization": f"Bearer {s.admin}", "Idempotency-Key": key},
+        timeout=120,
+    )
+    assert r.status_code < 300, r.text
+    return r.json() if r.content else None
+
+
+def test_audit_view(page_factory: Any, fresh_server: Server, shots: Path) -> None:
+    s = fresh_server
+    pg = page_factory()
+    p = pg.sign_in(s.base, s.admin)
+    expect_text(p, "#role-badge", "管理员")
+
+    # writes made in the page: a proposal, then two of its pairs accepted
+    p.get_by_role("button", name="派遣方案").click()
+    p.get_by_role("button", name="生成方案").click()
+    expect_text(p, "#status", "已生成")
+    for box in p.locator("#abody input.pick").all()[:2]:
+        box.check()
+    p.get_by_role("button", name="接受所选").click()
+    expect_text(p, "#status", "已接受 2 项")
+
+    trail = _trail(s, s.admin)
+    newest = trail["data"][::-1]
+    assert [e["action"] for e in newest[:2]] == ["proposal.accept", "proposal.create"]
+    assert newest[0]["actor"]["label"] == ADMIN_LABEL
+
+    p.get_by_role("button", name="审计").click()
+    expect_text(p, "#au-h", "审计记录")
+    n = trail["count"]
+    expect_text(p, "#au-count", f"第 1–{n} 条，共 {n} 条（最新在前）")
+    rows = p.locator("#audit tbody tr")
+    expect_count(rows, n)
+    # newest first, each row the server's entry: Beijing time, actor, action, hash cut short
+    for row, e in zip(rows.all(), newest, strict=True):
+        cells = row.locator("td").all_inner_texts()
+        assert cells[0] == str(e["seq"])
+        assert cells[1] == _beijing(e["at"])
+        assert cells[3].splitlines()[-1] == e["action"]
+        assert cells[6] == e["hash"][:10] + "…"
+    top = rows.first.locator("td").all_inner_texts()
+    assert top[2] == ADMIN_LABEL
+    assert top[3].splitlines()[0] == "接受派遣"
+    assert top[4] == newest[0]["subject"]
+    assert "chosen=[2]" in top[5]
+    # the sample's import was made by the CLI's loader (no token)
+    assert rows.last.locator("td").nth(2).inner_text() == "命令行（本机）"
+    # no Latin words in Chinese (codes, payloads and hashes are shown as code)
+    assert latin_words(" ".join(pg.visible_text()), {"gulou", "sample", "JSON"}) == []
+
+    # filter by action: only the proposal
+    p.locator("#au-action").select_option(label="生成方案")
+    p.get_by_role("button", name="查询").click()
+    expect_text(p, "#au-count", "第 1–1 条，共 1 条")
+    created = _trail(s, s.admin, action="proposal.create")["data"]
+    assert len(created) == 1
+    expect_count(rows, 1)
+    assert rows.first.locator("td").first.inner_text() == str(created[0]["seq"])
+
+    # open it: the whole payload (keys sorted) and both hashes
+    rows.first.click()
+    expect_text(p, "#au-entry-h", f"审计条目 #{created[0]['seq']}")
+    assert json.loads(p.locator("#au-payload").inner_text()) == created[0]["payload"]
+    assert p.locator("#au-this-hash").inner_text() == created[0]["hash"]
+    assert p.locator("#au-prev-hash").inner_text() == created[0]["prev_hash"]
+    assert rows.first.get_attribute("class") == "open"
+    pg.shot(shots, "audit")
+
+    # a phone's screen holds it
+    p.set_viewport_size(PHONE)
+    p.wait_for_timeout(50)
+    assert pg.phone_layout_problems() == []
+    p.set_viewport_size({"width": 1280, "height": 800})
+
+    # a filter the server refuses is said in the banner; the table stays
+    p.locator("#au-actor").fill("99999999999999999999")
+    p.get_by_role("button", name="查询").click()
+    expect_text(p, "#error", "出错了（422）")
+    expect_text(p, "#au-count", "第 1–1 条，共 1 条")
+    p.get_by_role("button", name="清除条件").click()
+    expect_text(p, "#au-count", f"共 {n} 条")
+
+    # from an entry: only its actor's entries (the page's own two writes), then only its action
+    rows.first.click()
+    p.get_by_role("button", name="只看此操作人").click()
+    expect_text(p, "#au-count", "第 1–2 条，共 2 条")
+    me = httpx.get(s.base + "/v1/me", headers={"Authorization": f"Bearer {s.admin}"}).json()
+    assert p.locator("#au-actor").input_value() == str(me["token_id"])
+    rows.last.click()
+    p.get_by_role("button", name="只看此类操作").click()
+    expect_text(p, "#au-count", "第 1–1 条，共 1 条")
+    assert p.locator("#au-action").input_value() == "proposal.create"
+    p.get_by_role("button", name="清除条件").click()
+    expect_text(p, "#au-count", f"共 {n} 条")
+
+    # English: the same trail in its words; an entry opened again
+    p.get_by_role("button", name="Switch to English").click()
+    expect_text(p, "#au-h", "Audit trail")
+    expect_text(p, "#au-count", f"Entries 1–{n} of {n} (newest first)")
+    expect_text(p, "#audit thead", "Time (Beijing)")
+    assert rows.first.locator("td").nth(3).inner_text().splitlines()[0] == "pairs accepted"
+    p.locator("#au-action").select_option(label="pairs accepted")
+    p.get_by_role("button", name="Show").click()
+    expect_count(rows, 1)
+    rows.first.click()
+    accepted = _trail(s, s.admin, action="proposal.accept")["data"][0]
+    expect_text(p, "#au-entry-h", f"Audit entry #{accepted['seq']}")
+    assert json.loads(p.locator("#au-payload").inner_text()) == accepted["payload"]
+    assert [e for e in pg.errors if "status of 422" not in e] == []
+
+
+def test_audit_pages(page_factory: Any, fresh_server: Server) -> None:
+    s = fresh_server
+    for i in range(30):  # 60 writes: a cadre away and back
+        _write(s, "PUT", "/cadres/P0001/unavailable", f"away-{i}", {"reason": f"r{i}"})
+        _write(s, "DELETE", "/cadres/P0001/unavailable", f"back-{i}")
+    trail = _trail(s, s.supervisor)
+    n = trail["count"]
+    assert n > 50
+    newest = [e["seq"] for e in trail["data"][::-1]]
+
+    pg = page_factory()
+    p = pg.sign_in(s.base, s.admin)
+    p.get_by_role("button", name="审计").click()
+    rows = p.locator("#audit tbody tr")
+    expect_text(p, "#au-count", f"第 1–50 条，共 {n} 条")
+    assert p.locator("#au-prev").is_disabled()
+    seqs = [int(x) for x in rows.locator("td:first-child").all_inner_texts()]
+    assert seqs == newest[:50]
+    p.get_by_role("button", name="下一页").click()
+    expect_text(p, "#au-count", f"第 51–{n} 条，共 {n} 条")
+    seqs = [int(x) for x in rows.locator("td:first-child").all_inner_texts()]
+    assert seqs == newest[50:]
+    assert p.locator("#au-next").is_disabled()
+    p.get_by_role("button", name="上一页").click()
+    expect_text(p, "#au-count", "第 1–50 条")
+    # a day range in Beijing days: a day long past holds none, the trail's own days every entry
+    p.locator("#au-from").fill("2020-01-01")
+    p.locator("#au-to").fill("2020-01-02")
+    p.get_by_role("button", name="查询").click()
+    expect_text(p, "#au-count", "没有符合条件的审计记录。")
+    days = sorted(_beijing(e["at"])[:10] for e in trail["data"])
+    p.locator("#au-from").fill(days[0])
+    p.locator("#au-to").fill(days[-1])
+    p.get_by_role("button", name="查询").click()
+    expect_text(p, "#au-count", f"第 1–50 条，共 {n} 条")
+    assert pg.banners() == [] and pg.errors == []
+
+
+def test_supervisor_reads_and_cannot_write(
+    page_factory: Any, fresh_server: Server, shots: Path
+) -> None:
+    s = fresh_server
+    made = _write(s, "POST", "/proposals", "p1", {})
+    pairs = [{"cadre": a["cadre"], "demand": a["demand"]} for a in made["result"]["assignments"]]
+    _write(s, "POST", f"/proposals/{made['id']}/accept", "a1", {"assignments": pairs[:3]})
+    again = _write(s, "POST", "/proposals", "p2", {})  # a pending proposal to look at
+
+    pg = page_factory()
+    refused: list[str] = []
+    pg.page.on("response", lambda r: refused.append(r.url) if r.status >= 400 else None)
+    p = pg.sign_in(s.base, s.supervisor, ready="#pr-h")
+    expect_text(p, "#role-badge", "监督员")
+    expect_text(p, "#status", "鼓楼区")
+    tabs = p.locator("#tabs button:visible").all_inner_texts()
+    assert tabs == ["派遣方案", "派遣记录", "审计"]
+
+    # the proposal, its pairs and declines: to read, nothing to press
+    expect_text(p, "#pinfo", f"方案 #{again['id']}")
+    expect_count(p.locator("#abody tr"), len(again["result"]["assignments"]))
+    expect_text(p, "#view-proposal", "当前角色只能查看方案。")
+    expect_count(p.locator(WRITE_CONTROLS), 0)
+    pg.shot(shots, "supervisor")
+
+    p.get_by_role("button", name="派遣记录").click()
+    expect_count(p.locator("#dispatches tbody tr"), 3)
+    # times in the districts' clock, Beijing time, as the audit trail's
+    oldest = httpx.get(
+        s.base + "/v1/districts/gulou/dispatches?limit=1",
+        headers={"Authorization": f"Bearer {s.supervisor}"},
+    ).json()["data"][0]
+    row = p.locator(f'#dispatches tr[data-id="{oldest["id"]}"]')
+    assert row.locator("td.when").first.inner_text() == _beijing(oldest["created_at"])[:16]
+    expect_count(p.locator(WRITE_CONTROLS), 0)
+
+    p.get_by_role("button", name="审计").click()
+    n = _trail(s, s.supervisor)["count"]
+    expect_text(p, "#au-count", f"共 {n} 条")
+    p.locator("#audit tbody tr").first.click()
+    expect_text(p, "#au-entry-h", f"审计条目 #{n}")
+    expect_count(p.locator(WRITE_CONTROLS), 0)
+    assert latin_words(" ".join(pg.visible_text()), {"gulou", "sample", "JSON"}) == []
+
+    p.get_by_role("button", name="Switch to English").click()
+    expect_text(p, "#role-badge", "supervisor")
+    expect_text(p, "#au-h", "Audit trail")
+    assert refused == [] and pg.banners() == [] and pg.errors == []
+
+
+def test_no_audit_tab_for_a_dispatcher(page_factory: Any, server: Server) -> None:
+    pg = page_factory()
+    p = pg.sign_in(server.base, server.dispatcher)
+    expect_text(p, "#role-badge", "调度员")
+    assert p.locator("#tabs button:visible").count() == 7
+    expect_count(p.get_by_role("button", name="审计"), 0)
+    assert "审计" not in p.locator("#tabs").inner_text()
+
+
+def _store_actions() -> set[str]:
+    """Every action name the store writes: ``@audited("…")``, ``tx.note("…")`` and
+    ``tx.auditing("…")`` in matcher/store."""
+    found = set()
+    for path in (ROOT / "matcher" / "store").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node, "func", None)
+            name = getattr(name, "id", getattr(name, "attr", None))
+            if isinstance(node, ast.Call) and name in ("audited", "note", "auditing"):
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.add(first.value)
+    return found
+
+
+def test_the_console_names_every_action() -> None:
+    """The action filter lists every action a district's chain can hold (a token's is in
+    the district-less chain), and each has a name in Chinese and in English."""
+    actions = _store_actions()
+    assert {"proposal.accept", "import", "outcomes.import", "token.create"} <= actions
+    js = (ROOT / "api" / "console" / "static" / "audit.js").read_text(encoding="utf-8")
+    listed = re.search(r"export const ACTIONS = \[(.*?)\];", js, re.S)
+    assert listed is not None
+    assert set(re.findall(r"'([\w.]+)'", listed.group(1))) == {
+        a for a in actions if not a.startswith("token.")
+    }
+    zh, en = js.split("Object.assign(I18N.en", 1)
+    for words in (zh.split("au_actions", 1)[1], en.split("au_actions", 1)[1]):
+        named = set(re.findall(r"'?([\w.]+)'?: '", words))
+        assert actions <= named, actions - named
