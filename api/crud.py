@@ -97,5 +97,5 @@ def _writes(a: Writer, store: StoreDep, request: Request, key: IdemKeyDep = None
 
 Reading = Annotated[Reads, Depends(_reads)]
 Writing = Annotated[Writes, Depends(_writes)]
-#: a read supervisors may make too: proposals, declines, dispatches, the district
+#: a read supervisors may make too: proposals, declines, dispatches, the district, the ledger
 Reviewing = Annotated[Reads, Depends(_reviews)]

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.crud import Reading
+from api.crud import Reviewing
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import LedgerPublic
 
@@ -29,8 +29,9 @@ To = Annotated[
 
 
 @router.get("/ledger", response_model=LedgerPublic)
-def get_ledger(r: Reading, start: From = None, end: To = None) -> JSONResponse:
+def get_ledger(r: Reviewing, start: From = None, end: To = None) -> JSONResponse:
     """Hours lent and received per community over the period, the top partners and the
     community × community flows, computed from the completed dispatches
-    (``docs/ledger.md``). No cadre is named, so analysts read it as it is."""
+    (``docs/ledger.md``). No cadre is named, so analysts read it as it is, and the
+    supervisors (oversight of lending between communities) read it too."""
     return r.one(LedgerPublic, lambda tx: tx.ledger_row(r.district, start, end))

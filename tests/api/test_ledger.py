@@ -80,6 +80,9 @@ def test_analysts_read_it_and_nothing_personal_is_in_it(
     assert r.status_code == 200, r.text
     assert r.json() == client.get(f"{D}/ledger", params=MARCH, headers=tokens.h("admin")).json()
     assert "P1" not in r.text and "张三" not in r.text
+    # the oversight committee reads it as well
+    r = client.get(f"{D}/ledger", params=MARCH, headers=tokens.h("supervisor"))
+    assert r.status_code == 200 and r.json()["dispatches"] == 4
     r = client.get("/v1/districts/d9/ledger", headers=tokens.h("admin"))
     assert r.status_code in (403, 404)
 

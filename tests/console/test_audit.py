@@ -218,7 +218,7 @@ def test_supervisor_reads_and_cannot_write(
     expect_text(p, "#role-badge", "监督员")
     expect_text(p, "#status", "鼓楼区")
     tabs = p.locator("#tabs button:visible").all_inner_texts()
-    assert tabs == ["派遣方案", "派遣记录", "审计"]
+    assert tabs == ["派遣方案", "派遣记录", "互助账本", "审计"]
 
     # the proposal, its pairs and declines: to read, nothing to press
     expect_text(p, "#pinfo", f"方案 #{again['id']}")
@@ -236,6 +236,10 @@ def test_supervisor_reads_and_cannot_write(
     ).json()["data"][0]
     row = p.locator(f'#dispatches tr[data-id="{oldest["id"]}"]')
     assert row.locator("td.when").first.inner_text() == _beijing(oldest["created_at"])[:16]
+    expect_count(p.locator(WRITE_CONTROLS), 0)
+
+    p.get_by_role("button", name="互助账本").click()
+    expect_text(p, "#lg-h", "社区互助账本")
     expect_count(p.locator(WRITE_CONTROLS), 0)
 
     p.get_by_role("button", name="审计").click()

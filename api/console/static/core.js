@@ -33,10 +33,11 @@ export const when = (iso) => (iso ? beijing(iso).slice(0, 16) : '—');
 
 /** What the caller's role may do (the API's rules: docs/api.md "Security"); the page only
  *  shows what the role can do, so no button answers 403. A supervisor reads proposals,
- *  declines, dispatches, the district and the audit trail, and nothing else. */
+ *  declines, dispatches, the district, the lending ledger and the audit trail, and nothing else. */
 export const can = {
   read: () => ['admin', 'dispatcher', 'planner', 'analyst'].includes(S.me?.role),
   audit: () => ['admin', 'supervisor'].includes(S.me?.role),
+  ledger: () => ['admin', 'dispatcher', 'planner', 'analyst', 'supervisor'].includes(S.me?.role),
   propose: () => ['admin', 'dispatcher', 'planner'].includes(S.me?.role),
   write: () => ['admin', 'dispatcher'].includes(S.me?.role),
   whatif: () => ['admin', 'planner'].includes(S.me?.role),
