@@ -79,6 +79,7 @@ DOMAIN = (
     "matcher.paths",
     "matcher.tomlfile",
     "matcher.record",
+    "matcher.dated",
 )
 
 #: the engine: scoring, the two engines, explanations, warm and what-if work
@@ -119,6 +120,7 @@ PACKAGES = (
     "matcher.tags",
     "matcher.io",
     "matcher.record",
+    "matcher.dated",
 )
 
 Import = tuple[str, str | None, int]
