@@ -85,6 +85,7 @@ DOMAIN = (
 #: the engine: scoring, the two engines, explanations, warm and what-if work
 ENGINE = (
     "matcher.rules",
+    "matcher.timetable",
     "matcher.scoring",
     "matcher.loadcost",
     "matcher.terms",

@@ -130,6 +130,16 @@ class Window:
         """Elapsed hours (real time, UTC arithmetic: a daylight-saving change counts)."""
         return (self.end.astimezone(_UTC) - self.start.astimezone(_UTC)).total_seconds() / 3600
 
+    def __str__(self) -> str:
+        """``2026-12-08 18:00–22:00``, or with the end's day when it differs.
+
+        >>> z = district_zone()
+        >>> str(Window(parse_local("2026-12-08T22:00", z), parse_local("2026-12-09T02:00", z)))
+        '2026-12-08 22:00–2026-12-09 02:00'
+        """
+        s, e = (format_local(t).replace("T", " ") for t in (self.start, self.end))
+        return f"{s}–{e[11:] if e[:10] == s[:10] else e}"
+
     def wall(self) -> tuple[dt.datetime, dt.datetime]:
         """Start and end as naive wall-clock datetimes of their zone."""
         return self.start.replace(tzinfo=None), self.end.replace(tzinfo=None)

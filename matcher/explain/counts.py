@@ -29,8 +29,10 @@ _no_capacity = COMPILED[Rule.CAPACITY]
 _short_of = COMPILED[Rule.REQUIRES]
 _lacks_cert = COMPILED[Rule.CERTS]
 _too_far = COMPILED[Rule.TRAVEL]
+_unavailable = COMPILED[Rule.AVAILABILITY]
+_away_then = COMPILED[Rule.AWAY]
 #: each rule's column in the counts
-STATUS, CAPACITY, REQUIRES, CERTS, TRAVEL = (int(r) for r in Rule)
+STATUS, CAPACITY, REQUIRES, CERTS, TRAVEL, AVAILABILITY, AWAY = (int(r) for r in Rule)
 N_RULES = len(Rule)
 
 
@@ -82,7 +84,7 @@ def _counts(  # type: ignore[no-untyped-def]
     (
         eff, own, need_ptr, need_tag, need_lvl, req_ptr, req_tag, req_lvl,
         missing, wanted, _dead, home, where, limit, cadre, fill, total, km_t,
-        w_skill, w_travel,
+        w_skill, w_travel, t_pattern, t_absence, t_window, t_span, t_outside, t_away,
     ) = data  # fmt: skip
     n, k = own.shape[0], c.size
     words = wanted.shape[1]
@@ -118,6 +120,8 @@ def _counts(  # type: ignore[no-untyped-def]
                     lacks = True
             fails[CERTS] = lacks
             fails[TRAVEL] = _too_far(km, limit[i])
+            fails[AVAILABILITY] = _unavailable(t_outside, t_pattern[i], t_window[j])
+            fails[AWAY] = _away_then(t_away, t_absence[i], t_span[j])
             n_fail = 0
             for r in range(N_RULES):
                 if fails[r]:

@@ -55,6 +55,8 @@ RULE_CODES = {
     "requires": "unfilled.level_short",
     "certs": "unfilled.cert_missing",
     "travel": "unfilled.too_far",
+    "availability": "unfilled.unavailable",
+    "away": "unfilled.away",
 }
 
 
@@ -68,6 +70,8 @@ def _rule_message(c: RuleCount, case: Case, j: int) -> Message:
         extra["certs"] = list(d.certs)
     elif c.rule == "travel":
         extra["community"] = d.community
+    elif c.rule in ("availability", "away") and d.window is not None:
+        extra["window"] = str(d.window)
     return msg(RULE_CODES[c.rule], count=c.excluded, only=c.only or None, **extra)
 
 

@@ -151,6 +151,13 @@ class Packed:
             np.ascontiguousarray(km_t),
             float(sc.w_skill),
             float(sc.w_travel),
+            # the time rules: class per cadre and per demand, and their tables
+            sc.time.pattern,
+            sc.time.absence,
+            sc.time.window,
+            sc.time.span,
+            sc.time.outside,
+            sc.time.away,
         )
         self._scorer = sc
         #: the case's capacities and red flags, for explanations
