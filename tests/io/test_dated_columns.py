@@ -150,3 +150,53 @@ def test_validate_exits_2_on_a_bad_pattern(tmp_path) -> None:  # type: ignore[no
     out = CliRunner().invoke(app, ["validate", str(tmp_path)])
     assert out.exit_code == 2
     assert "unknown weekday 'fry'" in out.output and "available" in out.output
+
+
+@pytest.mark.parametrize(
+    ("cadres", "demands", "code"),
+    [
+        ({"mon-fri 18:00-21:30": "mon-fry 18:00-21:30"}, {}, "problem.unknown_weekday"),
+        ({"mon-fri 18:00-21:30": "fri-mon 18:00-21:30"}, {}, "problem.weekday_range_backwards"),
+        ({"mon-fri 18:00-21:30": "mon-fri 21:30-18:00"}, {}, "problem.window_backwards"),
+        ({"sat 08:00-18:00": "mon 08:00-19:00"}, {}, "problem.windows_overlap"),
+        ({"mon-fri 18:00-21:30": "mon-fri"}, {}, "problem.no_time_window"),
+        ({"2026-12-10..2026-12-14": "2026-12-14..2026-12-10"}, {}, "problem.away_backwards"),
+        (
+            {"2026-12-10..2026-12-14": "2026-12-10..2026-12-14;2026-12-12"},
+            {},
+            "problem.away_overlap",
+        ),
+        ({"2026-12-10..2026-12-14": "2026-12-32"}, {}, "problem.not_a_date"),
+        ({}, {"2026-12-08T18:00,2026": "2026-12-08,2026"}, "problem.not_local_time"),
+        ({}, {"2026-12-08T18:00,2026": ",2026"}, "problem.end_without_start"),
+        ({}, {"T22:00,\n": "T17:00,\n"}, "problem.end_before_start"),
+        ({}, {",2026-12-08T22:00,\n": ",,\n"}, "problem.needs_end_or_hours"),
+    ],
+)
+def test_dated_problems_have_codes_that_render_in_chinese(tmp_path, cadres, demands, code) -> None:  # type: ignore[no-untyped-def]
+    from matcher.messages import render
+    from matcher.problemcodes import problem_message
+
+    c, d = DATED_CADRES, DATED_DEMANDS
+    for old, new in cadres.items():
+        c = c.replace(old, new, 1)
+    for old, new in demands.items():
+        d = d.replace(old, new, 1)
+    write_files(tmp_path, cadres=c, demands=d)
+    with pytest.raises(CaseError) as info:
+        load_case(tmp_path)
+    (p,) = info.value.problems
+    m = problem_message(p)
+    assert m.code == code, p.message
+    assert render(m, "zh") != render(m, "en")
+
+
+def test_an_unknown_zone_has_its_code(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matcher.problemcodes import problem_message
+
+    root = write_files(tmp_path)
+    (root / "policy.toml").write_text('timezone = "Asia/Shanghia"\n', encoding="utf-8")
+    with pytest.raises(CaseError) as info:
+        load_case(root)
+    (p,) = info.value.problems
+    assert problem_message(p).code == "problem.unknown_zone" and p.column == "timezone"
