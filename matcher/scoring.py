@@ -317,8 +317,12 @@ class Scorer:
         return scores.T, feasible.T
 
     def _timed(self, r: IndexArray, c: IndexArray) -> dict[Rule, BoolArray]:
-        """The time rules for cadres ``r`` and demands ``c``, broadcast together."""
+        """The time rules for cadres ``r`` and demands ``c``, broadcast together
+        (without dated orders no lookup is made: they pass everywhere)."""
         t = self.time
+        if not t.dated:
+            shape = np.broadcast_shapes(r.shape, c.shape)
+            return {Rule.AVAILABILITY: np.zeros(shape, bool), Rule.AWAY: np.zeros(shape, bool)}
         return {
             Rule.AVAILABILITY: unavailable(t.outside, t.pattern[r], t.window[c]),
             Rule.AWAY: away_then(t.away, t.absence[r], t.span[c]),
@@ -379,8 +383,9 @@ class Scorer:
             | short
             | lacks
             | too_far(km, self.limit[r])
-            | np.logical_or.reduce(list(self._timed(r, c).values()))
         )
+        if self.time.dated:
+            feasible &= ~np.logical_or.reduce(list(self._timed(r, c).values()))
         raw = {
             "fill": self.fill[c],
             "skill": self._skill(fit),

@@ -105,6 +105,8 @@ def _counts(  # type: ignore[no-untyped-def]
             mark[b_row[p]] = 2
         row_km = km_t[where[j]]
         fj, tot = fill[j], total[j]
+        wj, sj = t_window[j], t_span[j]
+        dated = wj != 0 or sj != 0  # an ongoing demand passes the time rules
         for i in range(n):
             km = row_km[home[i]]
             fails[STATUS] = _withdrawn(red[i])
@@ -120,8 +122,8 @@ def _counts(  # type: ignore[no-untyped-def]
                     lacks = True
             fails[CERTS] = lacks
             fails[TRAVEL] = _too_far(km, limit[i])
-            fails[AVAILABILITY] = _unavailable(t_outside, t_pattern[i], t_window[j])
-            fails[AWAY] = _away_then(t_away, t_absence[i], t_span[j])
+            fails[AVAILABILITY] = dated and _unavailable(t_outside, t_pattern[i], wj)
+            fails[AWAY] = dated and _away_then(t_away, t_absence[i], sj)
             n_fail = 0
             for r in range(N_RULES):
                 if fails[r]:
