@@ -24,15 +24,16 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.dated import Away, Weekly, Window, covers, is_away
-from matcher.model import Case
+from matcher.model import Cadre, Case
 
-__all__ = ["TimeTables", "time_tables"]
+__all__ = ["TimeTables", "pattern_classes", "time_tables"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -70,6 +71,13 @@ def _classes(values: list[object]) -> tuple[IntArray, list[object]]:
     return out, list(index)
 
 
+def pattern_classes(cadres: Sequence[Cadre]) -> tuple[IntArray, tuple[Weekly, ...]]:
+    """Each cadre's pattern class (0: always available) and the patterns of classes
+    1, 2, … in order: the classes of :func:`time_tables` (explanations name them)."""
+    cls, values = _classes([c.available for c in cadres])
+    return cls, tuple(v for v in values if isinstance(v, Weekly))
+
+
 def time_tables(case: Case) -> TimeTables:
     """The class tables of ``case`` (all-false 1 × 1 when no demand is dated)."""
     n, m = len(case.cadres), len(case.demands)
@@ -80,7 +88,8 @@ def time_tables(case: Case) -> TimeTables:
         return TimeTables(
             zeros_n, zeros_n.copy(), zeros_m, zeros_m.copy(), none, none.copy(), (None,), (None,)
         )
-    pattern, patterns = _classes([c.available for c in case.cadres])
+    pattern, weekly = pattern_classes(case.cadres)
+    patterns: list[object] = [None, *weekly]
     absence, absences = _classes([c.away for c in case.cadres])
     window, windows = _classes(list(wins))
     spans = [None if w is None else (w.days()[0], w.days()[-1]) for w in wins]

@@ -40,7 +40,12 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.sim_title": {"days": 90, "orders": 6097, "slots": 8647},
     "unfilled.withdrawn": {"count": 2, "only": 1},
     "unfilled.on_leave": {"count": 1},
-    "unfilled.unavailable": {"count": 4, "window": "2026-12-08 18:00–22:00", "only": 2},
+    "unfilled.unavailable": {
+        "count": 4,
+        "window": "2026-12-08 18:00–22:00",
+        "only": 2,
+        "free": "mon-fri 18:00-21:30; sat,sun 08:00-18:00",
+    },
     "unfilled.away": {"count": 1, "window": "2026-12-08 18:00–22:00"},
     "unfilled.weak": {"count": 3},
     "unfilled.load_cost": {"count": 2},

@@ -95,6 +95,7 @@ def _counts(  # type: ignore[no-untyped-def]
     busy = np.zeros(k, np.int64)
     higher = np.zeros(k, np.int64)
     weak = np.zeros(k, np.int64)
+    by_free = np.zeros((k, t_outside.shape[0]), np.int64)  # who fails availability alone
     mark = np.zeros(n, np.int8)  # 1: on this demand, 2: may not be used here
     fails = np.zeros(N_RULES, np.bool_)
     for jj in range(k):
@@ -133,6 +134,8 @@ def _counts(  # type: ignore[no-untyped-def]
                 for r in range(N_RULES):
                     if fails[r]:
                         only[jj, r] += 1
+                if fails[AVAILABILITY]:
+                    by_free[jj, t_pattern[i]] += 1
             if n_fail or mark[i] == 2:
                 continue
             qualified[jj] += 1
@@ -158,4 +161,9 @@ def _counts(  # type: ignore[no-untyped-def]
             mark[c_row[p]] = 0
         for p in range(b_ptr[j], b_ptr[j + 1]):
             mark[b_row[p]] = 0
-    return excluded, only, qualified, here, busy, higher, weak
+    free = np.zeros(k, np.int64)
+    for jj in range(k):
+        for p in range(by_free.shape[1]):
+            if by_free[jj, p] > by_free[jj, free[jj]]:
+                free[jj] = p
+    return excluded, only, qualified, here, busy, higher, weak, free
