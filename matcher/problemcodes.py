@@ -114,7 +114,12 @@ _MESSAGES: dict[str, list[_Rule]] = {
     "problem.priority_int": [(re.compile(r"priority must be a whole number 1-5"), _none)],
     "problem.priority_range": [(re.compile(r"priority must be 1-5 "), _none)],
     # dated work (matcher.dated and the dated columns)
-    "problem.unknown_weekday": [(re.compile(r"unknown weekday '(.*?)'"), _groups("day"))],
+    "problem.unknown_weekday": [
+        (
+            re.compile(r"unknown weekday '(.*?)'(?: \(did you mean (\w+)\?\))?"),
+            lambda m, _: {"day": m.group(1), "suggestion": m.group(2)},
+        )
+    ],
     "problem.weekday_range_backwards": [
         (re.compile(r"the range '(.*)' runs backwards;"), _groups("range"))
     ],

@@ -162,7 +162,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.capacity_range": {"max": 1000},
     "problem.headcount_range": {"max": 1000},
     "problem.unknown_edit_key": {"key": "factr", "edit_kind": "scale_demand"},
-    "problem.unknown_weekday": {"day": "周八"},
+    "problem.unknown_weekday": {"day": "周八", "suggestion": "周日"},
     "problem.weekday_range_backwards": {"range": "fri-mon"},
     "problem.window_backwards": {"window": "21:00-18:00"},
     "problem.windows_overlap": {"day": "mon", "window": "11:00-13:00", "other": "08:00-12:00"},

@@ -189,6 +189,8 @@ def test_dated_problems_have_codes_that_render_in_chinese(tmp_path, cadres, dema
     m = problem_message(p)
     assert m.code == code, p.message
     assert render(m, "zh") != render(m, "en")
+    if code == "problem.unknown_weekday":
+        assert m.params == {"day": "fry", "suggestion": "fri"}
 
 
 def test_an_unknown_zone_has_its_code(tmp_path) -> None:  # type: ignore[no-untyped-def]
