@@ -6,6 +6,7 @@ trusted. Levels are ints 1–5 keyed by full tag slug (``category.tag``).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
+from matcher.dated import Away, Weekly, Window
 from matcher.policy import Policy
 from matcher.record import Standing
 from matcher.tags import Taxonomy
@@ -85,6 +87,11 @@ class Cadre:
     capacity: int = 1
     status: Status = Status.GREEN
     max_travel_km: float = math.inf
+    #: when the cadre is free each week (None: always) and the days away (None: never)
+    available: Weekly | None = None
+    away: Away | None = None
+    #: most service hours of dated orders in one ISO week (inf: no limit)
+    hours_per_week: float = math.inf
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +104,27 @@ class Demand:
     certs: tuple[str, ...] = ()
     headcount: int = 1
     priority: int = 3
+    #: a dated work order starts (aware, the district's zone); None: ongoing
+    start: dt.datetime | None = None
+    #: and ends; None with a start: it runs for ``hours``
+    end: dt.datetime | None = None
+    #: expected service hours (a dated order without an end: its length)
+    hours: float | None = None
+
+    @property
+    def window(self) -> Window | None:
+        """The dated order's ``[start, end)`` (``end`` = start + ``hours`` when only
+        those are given), or None for an ongoing demand."""
+        if self.start is None:
+            return None
+        if self.end is not None:
+            return Window(self.start, self.end)
+        if self.hours is None:
+            return None
+        end = (self.start.astimezone(dt.UTC) + dt.timedelta(hours=self.hours)).astimezone(
+            self.start.tzinfo
+        )
+        return Window(self.start, end)
 
 
 @dataclass(frozen=True)

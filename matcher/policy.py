@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from matcher.dated.window import DEFAULT_ZONE, zone_problem
 from matcher.errors import PolicyError, Problem
 from matcher.record.policy import RecordPolicy
 from matcher.tomlfile import read_toml
@@ -183,6 +184,19 @@ class Policy(BaseModel):
         RecordPolicy(),
         description="the growth record: windows, warning thresholds, points (docs/record.md)",
     )
+    timezone: str = Field(
+        DEFAULT_ZONE,
+        max_length=64,
+        description="the district's IANA time zone: dated orders' start and end are local to it",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        problem = zone_problem(v)
+        if problem is not None:
+            raise ValueError(problem)
+        return v
 
 
 def _problems(exc: ValidationError, file: str) -> list[Problem]:

@@ -113,6 +113,45 @@ _MESSAGES: dict[str, list[_Rule]] = {
     "problem.headcount_range": [(re.compile(r"headcount must be 1-(\d+)$"), _groups("max"))],
     "problem.priority_int": [(re.compile(r"priority must be a whole number 1-5"), _none)],
     "problem.priority_range": [(re.compile(r"priority must be 1-5 "), _none)],
+    # dated work (matcher.dated and the dated columns)
+    "problem.unknown_weekday": [
+        (
+            re.compile(r"unknown weekday '(.*?)'(?: \(did you mean (\w+)\?\))?"),
+            lambda m, _: {"day": m.group(1), "suggestion": m.group(2)},
+        )
+    ],
+    "problem.weekday_range_backwards": [
+        (re.compile(r"the range '(.*)' runs backwards;"), _groups("range"))
+    ],
+    "problem.window_backwards": [
+        (re.compile(r"'(.*)' ends before or when it starts; a window stays"), _groups("window"))
+    ],
+    "problem.windows_overlap": [
+        (re.compile(r"on (\w+), (\S+) overlaps (\S+); merge"), _groups("day", "window", "other"))
+    ],
+    "problem.no_time_window": [(re.compile(r".*has no time window"), _none)],
+    "problem.away_backwards": [
+        (
+            re.compile(r"the range (\S+) ends before it starts; write (\S+)$"),
+            _groups("range", "fix"),
+        )
+    ],
+    "problem.away_overlap": [(re.compile(r".* overlaps .*; list each away day once"), _none)],
+    "problem.not_a_date": [(re.compile(r"'(.*?)' in '.*' is not a date;"), _groups("text"))],
+    "problem.not_local_time": [
+        (
+            re.compile(
+                r".*(?:has no time of day;|carries an offset;|is not an ISO 8601 date-time;)"
+            ),
+            _none,
+        )
+    ],
+    "problem.end_without_start": [(re.compile(r"an end needs a start"), _none)],
+    "problem.end_before_start": [(re.compile(r"the end comes before or at the start"), _none)],
+    "problem.needs_end_or_hours": [(re.compile(r"a dated order needs an end or its hours"), _none)],
+    "problem.unknown_zone": [
+        (re.compile(r"(?:Value error, )?unknown time zone '(.*?)'"), _groups("zone"))
+    ],
     "problem.unknown_edit_kind": [(re.compile(r"unknown edit kind\b"), _none)],
     "problem.missing_kind": [(_fixed("missing 'kind'"), _none)],
     "problem.unknown_edit_key": [

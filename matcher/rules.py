@@ -8,7 +8,15 @@ reasons and the compiled scan all test these definitions:
 - ``capacity``: the cadre takes no dispatches at all (capacity 0);
 - ``requires``: the cadre's *own* level of a required tag is below the level asked;
 - ``certs``: the demand wants a cert the cadre lacks;
-- ``travel``: the demand's community is farther than the cadre's ``max_travel_km``.
+- ``travel``: the demand's community is farther than the cadre's ``max_travel_km``;
+- ``availability``: the demand is a dated order and the cadre's weekly pattern
+  does not cover its whole window (:func:`matcher.dated.covers`);
+- ``away``: the demand is a dated order touching a day the cadre is away
+  (:func:`matcher.dated.is_away`).
+
+The time rules read a case's class tables (:mod:`matcher.timetable`): each is
+one lookup ``table[cadre class, demand class]``, and an ongoing demand (class 0)
+never fails them, so pools without dated orders are judged as before.
 
 Each definition is elementwise, so it holds for numpy arrays (the dense scorer)
 and for scalars; :data:`COMPILED` holds the same functions compiled by numba
@@ -35,10 +43,12 @@ __all__ = [
     "COMPILED",
     "RULES",
     "Rule",
+    "away_then",
     "lacks_cert",
     "no_capacity",
     "short_of",
     "too_far",
+    "unavailable",
     "withdrawn",
 ]
 
@@ -53,6 +63,8 @@ class Rule(IntEnum):
     REQUIRES = 2
     CERTS = 3
     TRAVEL = 4
+    AVAILABILITY = 5
+    AWAY = 6
 
     @property
     def label(self) -> str:
@@ -89,6 +101,16 @@ def too_far(km: Any, limit: Any) -> Any:
     return km > limit
 
 
+def unavailable(outside: Any, pattern: Any, window: Any) -> Any:
+    """``availability``: the cadre's pattern class does not cover the order's window class."""
+    return outside[pattern, window]
+
+
+def away_then(away: Any, absence: Any, span: Any) -> Any:
+    """``away``: the cadre's absence class holds a day of the order's day-span class."""
+    return away[absence, span]
+
+
 #: the definitions compiled for the kernels, by rule (inlined into their loops)
 COMPILED: dict[Rule, Callable[..., Any]] = {
     Rule.STATUS: numba.njit(inline="always", cache=True, nogil=True)(withdrawn),
@@ -96,4 +118,6 @@ COMPILED: dict[Rule, Callable[..., Any]] = {
     Rule.REQUIRES: numba.njit(inline="always", cache=True, nogil=True)(short_of),
     Rule.CERTS: numba.njit(inline="always", cache=True, nogil=True)(lacks_cert),
     Rule.TRAVEL: numba.njit(inline="always", cache=True, nogil=True)(too_far),
+    Rule.AVAILABILITY: numba.njit(inline="always", cache=True, nogil=True)(unavailable),
+    Rule.AWAY: numba.njit(inline="always", cache=True, nogil=True)(away_then),
 }

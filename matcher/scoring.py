@@ -34,8 +34,9 @@ exact b-matching.
 
 A pair is infeasible when a hard rule fails (:mod:`matcher.rules`, the one
 table: checked on the cadre's *own* levels): the cadre is red, has capacity 0,
-falls short of any ``requires`` level, lacks a required cert, or lives farther
-than its ``max_travel_km``.
+falls short of any ``requires`` level, lacks a required cert, lives farther
+than its ``max_travel_km``, or (a dated order) is not free for its whole window
+or is away on one of its days (the class tables of :mod:`matcher.timetable`).
 """
 
 from __future__ import annotations
@@ -50,7 +51,16 @@ import numpy.typing as npt
 
 from matcher.geo import pairwise_km
 from matcher.model import Case, Demand, Status
-from matcher.rules import RULES, Rule, no_capacity, short_of, too_far, withdrawn
+from matcher.rules import (
+    RULES,
+    Rule,
+    away_then,
+    no_capacity,
+    short_of,
+    too_far,
+    unavailable,
+    withdrawn,
+)
 from matcher.tags import effective_levels, encode_levels
 from matcher.terms import (
     BASE_TERMS,
@@ -63,6 +73,7 @@ from matcher.terms import (
     active_terms,
     cadre_terms,
 )
+from matcher.timetable import TimeTables, time_tables
 
 __all__ = [
     "BASE_TERMS",
@@ -186,6 +197,8 @@ class Scorer:
         self.m = len(case.demands)
         self.demand_ids = tuple(d.id for d in case.demands)
         self._take(self._encode_demands(case.demands, case))
+        #: the time rules' class tables (all-false when no demand is dated)
+        self.time: TimeTables = time_tables(case)
 
     def _take(self, side: _Demands) -> None:
         self.need, self.req, self.wanted_certs = side.need, side.req, side.wanted_certs
@@ -240,6 +253,7 @@ class Scorer:
             )  # fmt: skip
             rows = self._encode_demands([now[k] for k in redo], case)
             out._take(mine.put(np.array(redo, dtype=np.intp), rows, len(now)))
+            out.time = time_tables(case)
             return out
         if _cert_vocab(case) != self.cert_vocab:
             return Scorer(case)
@@ -261,6 +275,7 @@ class Scorer:
             Rule.REQUIRES: self._short(r, c),
             Rule.CERTS: self._lacks(r, c),
             Rule.TRAVEL: too_far(km, self.limit[r][:, None]),
+            **self._timed(r[:, None], c[None, :]),
         }
         fails = {rule.label: by_rule[rule] for rule in Rule}
         feasible = ~np.logical_or.reduce([fails[k] for k in RULES]) if nb and mb else fails["certs"]
@@ -298,6 +313,9 @@ class Scorer:
         feasible &= ~(withdrawn(self.red[r]) | no_capacity(self.capacity[r]))[None, :]
         feasible &= ~self._short(r, c).T
         feasible &= ~self._lacks(r, c).T
+        if self.time.dated:
+            for fails in self._timed(r[None, :], c[:, None]).values():
+                feasible &= ~fails
         scores = self._skill(self._fit(self._covered(r, c).T, self.total_need[c][:, None]))
         scores += self.fill[c][:, None]
         scores += self._travel(km)
@@ -306,6 +324,18 @@ class Scorer:
         scores += self.cadre_term[r][None, :]
         scores[~feasible] = 0.0
         return scores.T, feasible.T
+
+    def _timed(self, r: IndexArray, c: IndexArray) -> dict[Rule, BoolArray]:
+        """The time rules for cadres ``r`` and demands ``c``, broadcast together
+        (without dated orders no lookup is made: they pass everywhere)."""
+        t = self.time
+        if not t.dated:
+            shape = np.broadcast_shapes(r.shape, c.shape)
+            return {Rule.AVAILABILITY: np.zeros(shape, bool), Rule.AWAY: np.zeros(shape, bool)}
+        return {
+            Rule.AVAILABILITY: unavailable(t.outside, t.pattern[r], t.window[c]),
+            Rule.AWAY: away_then(t.away, t.absence[r], t.span[c]),
+        }
 
     # The helpers below build (demands × cadres) arrays and hand back the
     # transpose, so each tag's update touches whole contiguous demand rows.
@@ -363,6 +393,8 @@ class Scorer:
             | lacks
             | too_far(km, self.limit[r])
         )
+        if self.time.dated:
+            feasible &= ~np.logical_or.reduce(list(self._timed(r, c).values()))
         raw = {
             "fill": self.fill[c],
             "skill": self._skill(fit),

@@ -48,8 +48,12 @@ def communities(rng: np.random.Generator, n: int):  # type: ignore[no-untyped-de
 
 
 @st.composite
-def cases(draw, max_cadres: int = 9, max_demands: int = 6):  # type: ignore[no-untyped-def]
-    """Small random cases on the default taxonomy: overlapping skills, every rule in play."""
+def cases(draw, max_cadres: int = 9, max_demands: int = 6, dated: bool = False):  # type: ignore[no-untyped-def]
+    """Small random cases on the default taxonomy: overlapping skills, every rule in play.
+
+    ``dated``: some demands are dated orders of the week of 2026-12-07 and cadres
+    have weekly patterns and days away (drawn after everything else, so the cases
+    without are the same as ever)."""
     from matcher import Cadre, Case, Demand, Status, default_taxonomy
 
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
@@ -93,4 +97,44 @@ def cases(draw, max_cadres: int = 9, max_demands: int = 6):  # type: ignore[no-u
                 priority=int(rng.integers(1, 6)),
             )
         )
+    if dated:
+        cadres, demands = _dated(rng, cadres, demands)
     return Case(default_taxonomy(), comms, cadres, tuple(demands))
+
+
+PATTERNS = (
+    "",
+    "mon-fri 18:00-21:30; sat,sun 08:00-18:00",
+    "weekends 09:00-17:00",
+    "daily 08:00-12:00,14:00-22:00",
+    "mon,wed,fri 19:00-24:00; tue,thu,sat 00:00-01:00",
+)
+AWAY = ("", "2026-12-08", "2026-12-09..2026-12-11", "2026-12-05..2026-12-07;2026-12-13")
+
+
+def _dated(rng, cadres, demands):  # type: ignore[no-untyped-def]
+    """Patterns and absences for cadres, windows for about half the demands."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from matcher.dated import district_zone, parse_away, parse_weekly
+
+    zone = district_zone()
+    cadres = tuple(
+        replace(
+            c,
+            available=parse_weekly(str(rng.choice(PATTERNS))),
+            away=parse_away(str(rng.choice(AWAY))),
+        )
+        for c in cadres
+    )
+    out = []
+    for d in demands:
+        if rng.random() < 0.5:
+            start = dt.datetime(2026, 12, 7, tzinfo=zone) + dt.timedelta(
+                minutes=30 * int(rng.integers(0, 7 * 48))
+            )
+            hours = float(rng.choice([1.0, 2.5, 4.0, 9.0, 30.0]))
+            d = replace(d, start=start, hours=hours)
+        out.append(d)
+    return cadres, out

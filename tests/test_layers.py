@@ -80,11 +80,13 @@ DOMAIN = (
     "matcher.paths",
     "matcher.tomlfile",
     "matcher.record",
+    "matcher.dated",
 )
 
 #: the engine: scoring, the two engines, explanations, warm and what-if work
 ENGINE = (
     "matcher.rules",
+    "matcher.timetable",
     "matcher.scoring",
     "matcher.loadcost",
     "matcher.terms",
@@ -120,6 +122,7 @@ PACKAGES = (
     "matcher.tags",
     "matcher.io",
     "matcher.record",
+    "matcher.dated",
 )
 
 Import = tuple[str, str | None, int]

@@ -47,7 +47,10 @@ def test_ids_follow_case_order(sample_case) -> None:  # type: ignore[no-untyped-
     assert sm.demand_ids == tuple(d.id for d in sample_case.demands)
 
 
-@given(case=cases(max_cadres=6, max_demands=8), keep=st.integers(0, 8))
+@given(
+    case=st.booleans().flatmap(lambda dated: cases(max_cadres=6, max_demands=8, dated=dated)),
+    keep=st.integers(0, 8),
+)
 def test_a_scorer_for_edited_demands_equals_a_fresh_one(case, keep) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
@@ -70,3 +73,4 @@ def test_a_scorer_for_edited_demands_equals_a_fresh_one(case, keep) -> None:  # 
             assert a.dtype == b.dtype and np.array_equal(a, b), name
         rows, cols = np.arange(got.n), np.arange(got.m)
         assert np.array_equal(got.grid(rows, cols)[0], want.grid(rows, cols)[0])
+        assert np.array_equal(got.grid(rows, cols)[1], want.grid(rows, cols)[1])

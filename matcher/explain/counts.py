@@ -29,8 +29,10 @@ _no_capacity = COMPILED[Rule.CAPACITY]
 _short_of = COMPILED[Rule.REQUIRES]
 _lacks_cert = COMPILED[Rule.CERTS]
 _too_far = COMPILED[Rule.TRAVEL]
+_unavailable = COMPILED[Rule.AVAILABILITY]
+_away_then = COMPILED[Rule.AWAY]
 #: each rule's column in the counts
-STATUS, CAPACITY, REQUIRES, CERTS, TRAVEL = (int(r) for r in Rule)
+STATUS, CAPACITY, REQUIRES, CERTS, TRAVEL, AVAILABILITY, AWAY = (int(r) for r in Rule)
 N_RULES = len(Rule)
 
 
@@ -82,7 +84,7 @@ def _counts(  # type: ignore[no-untyped-def]
     (
         eff, own, need_ptr, need_tag, need_lvl, req_ptr, req_tag, req_lvl,
         missing, wanted, _dead, home, where, limit, cadre, fill, total, km_t,
-        w_skill, w_travel, w_home,
+        w_skill, w_travel, w_home, t_pattern, t_absence, t_window, t_span, t_outside, t_away,
     ) = data  # fmt: skip
     n, k = own.shape[0], c.size
     words = wanted.shape[1]
@@ -93,6 +95,7 @@ def _counts(  # type: ignore[no-untyped-def]
     busy = np.zeros(k, np.int64)
     higher = np.zeros(k, np.int64)
     weak = np.zeros(k, np.int64)
+    by_free = np.zeros((k, t_outside.shape[0]), np.int64)  # who fails availability alone
     mark = np.zeros(n, np.int8)  # 1: on this demand, 2: may not be used here
     fails = np.zeros(N_RULES, np.bool_)
     for jj in range(k):
@@ -103,6 +106,8 @@ def _counts(  # type: ignore[no-untyped-def]
             mark[b_row[p]] = 2
         row_km = km_t[where[j]]
         fj, tot = fill[j], total[j]
+        wj, sj = t_window[j], t_span[j]
+        dated = wj != 0 or sj != 0  # an ongoing demand passes the time rules
         for i in range(n):
             km = row_km[home[i]]
             fails[STATUS] = _withdrawn(red[i])
@@ -118,6 +123,8 @@ def _counts(  # type: ignore[no-untyped-def]
                     lacks = True
             fails[CERTS] = lacks
             fails[TRAVEL] = _too_far(km, limit[i])
+            fails[AVAILABILITY] = dated and _unavailable(t_outside, t_pattern[i], wj)
+            fails[AWAY] = dated and _away_then(t_away, t_absence[i], sj)
             n_fail = 0
             for r in range(N_RULES):
                 if fails[r]:
@@ -127,6 +134,8 @@ def _counts(  # type: ignore[no-untyped-def]
                 for r in range(N_RULES):
                     if fails[r]:
                         only[jj, r] += 1
+                if fails[AVAILABILITY]:
+                    by_free[jj, t_pattern[i]] += 1
             if n_fail or mark[i] == 2:
                 continue
             qualified[jj] += 1
@@ -154,4 +163,9 @@ def _counts(  # type: ignore[no-untyped-def]
             mark[c_row[p]] = 0
         for p in range(b_ptr[j], b_ptr[j + 1]):
             mark[b_row[p]] = 0
-    return excluded, only, qualified, here, busy, higher, weak
+    free = np.zeros(k, np.int64)
+    for jj in range(k):
+        for p in range(by_free.shape[1]):
+            if by_free[jj, p] > by_free[jj, free[jj]]:
+                free[jj] = p
+    return excluded, only, qualified, here, busy, higher, weak, free

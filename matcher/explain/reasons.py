@@ -24,6 +24,7 @@ from matcher.model import Case
 from matcher.proposal import RuleCount, Unfilled
 from matcher.rules import RULES
 from matcher.scoring import ScoreMatrix
+from matcher.timetable import pattern_classes
 
 __all__ = ["RULE_CODES", "Counts", "explain_columns", "explain_unfilled", "unfilled_from_counts"]
 
@@ -37,7 +38,9 @@ class Counts:
     (``excluded``, in :data:`~matcher.scoring.RULES` order), failing only that
     one (``only``), and among the ``qualified`` ones those ``here`` already, at
     capacity elsewhere (``busy``; ``higher``: serving a demand of equal or higher
-    priority) and the rest who would score <= 0 (``weak``)."""
+    priority) and the rest who would score <= 0 (``weak``); ``free``: the pattern
+    class (:func:`~matcher.timetable.pattern_classes`) most common among the cadres
+    failing ``availability`` alone, lowest on a tie (0: none)."""
 
     excluded: IntArray
     only: IntArray
@@ -46,6 +49,7 @@ class Counts:
     busy: IntArray
     higher: IntArray
     weak: IntArray
+    free: IntArray
 
 
 #: hard rule → the code of its unfilled reason
@@ -55,11 +59,14 @@ RULE_CODES = {
     "requires": "unfilled.level_short",
     "certs": "unfilled.cert_missing",
     "travel": "unfilled.too_far",
+    "availability": "unfilled.unavailable",
+    "away": "unfilled.away",
 }
 
 
-def _rule_message(c: RuleCount, case: Case, j: int) -> Message:
-    """Why ``c.excluded`` cadres fail hard rule ``c.rule`` on demand ``j``, as data."""
+def _rule_message(c: RuleCount, case: Case, j: int, free: str | None) -> Message:
+    """Why ``c.excluded`` cadres fail hard rule ``c.rule`` on demand ``j``, as data
+    (``free``: the availability most of those failing only ``availability`` have)."""
     d = case.demands[j]
     extra: dict[str, Param] = {}
     if c.rule == "requires":
@@ -68,6 +75,10 @@ def _rule_message(c: RuleCount, case: Case, j: int) -> Message:
         extra["certs"] = list(d.certs)
     elif c.rule == "travel":
         extra["community"] = d.community
+    elif c.rule in ("availability", "away") and d.window is not None:
+        extra["window"] = str(d.window)
+        if c.rule == "availability":
+            extra["free"] = free
     return msg(RULE_CODES[c.rule], count=c.excluded, only=c.only or None, **extra)
 
 
@@ -111,8 +122,20 @@ def explain_columns(
         busy=busy.sum(axis=0),
         higher=(busy & (top_prio[:, None] >= prio[None, :])).sum(axis=0),
         weak=(qual & ~pick & ~busy & (sm.scores[:, short] <= 0)).sum(axis=0),
+        free=_most_free(alone[RULES.index("availability")], pattern_classes(case.cadres)[0]),
     )
     return unfilled_from_counts(case, cols[short], (sm.headcount - filled)[short], counts)
+
+
+def _most_free(alone: npt.NDArray[np.bool_], pattern: IntArray) -> IntArray:
+    """Per column of ``alone`` (cadres × demands) the most common pattern class of
+    its cadres, lowest on a tie; 0 for a column without any."""
+    classes = int(pattern.max(initial=0)) + 1
+    counts = np.zeros((alone.shape[1], classes), np.int64)
+    rows, cols = np.nonzero(alone)
+    np.add.at(counts, (cols, pattern[rows]), 1)
+    out: IntArray = counts.argmax(axis=1).astype(np.int64)
+    return out
 
 
 def unfilled_from_counts(
@@ -133,8 +156,11 @@ def unfilled_from_counts(
     lending = case.policy.lending.is_on
     if not (load_is_on(case.policy) or lending):
         priced = np.zeros_like(priced)
+    patterns = pattern_classes(case.cadres)[1] if counts.free.any() else ()
     out: list[Unfilled] = []
     for k, j in enumerate(np.asarray(cols).tolist()):
+        f = int(counts.free[k])
+        free = str(patterns[f - 1]) if f else None
         rules = [
             RuleCount(rule=r, excluded=int(excluded[k, x]), only=int(only[k, x]))
             for x, r in enumerate(RULES)
@@ -143,7 +169,7 @@ def unfilled_from_counts(
         why: list[Message] = []
         if not qualified[k]:
             why.append(msg("unfilled.no_qualified"))
-        why += [_rule_message(c, case, j) for c in rules]
+        why += [_rule_message(c, case, j, free) for c in rules]
         if here[k]:
             why.append(msg("unfilled.already_here", count=int(here[k])))
         if busy[k]:

@@ -5,7 +5,10 @@ project, yet the engine needs realistic inputs — specialised cadres, rare
 certificates, travel limits, demand hot spots in old-housing areas — at every
 size from a unit test to a city (100,000 cadres). This package writes such a
 folder (``communities.csv``, ``cadres.csv``, ``demands.csv``) from one seed;
-the same seed always gives byte-identical files. :func:`generate_history` adds
+the same seed always gives byte-identical files. With ``n_dated`` it adds a week
+of dated work orders beside the ongoing ones, and cadres' weekly availability,
+days away and weekly limits (:mod:`matcher.generate.dated`); without, the files
+are exactly what they were before dated work existed. :func:`generate_history` adds
 months of dispatch history for a case (``--history MONTHS`` writes it as
 ``outcomes.csv`` and ``trainings.csv``).
 
@@ -20,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from collections.abc import Sequence
@@ -38,6 +42,7 @@ from matcher.generate._core import (
     make_communities,
     make_demands,
 )
+from matcher.generate.dated import cadre_calendars, order_windows
 from matcher.generate.history import History, generate_history
 from matcher.io import load_case, save_history
 from matcher.paths import SAMPLE_DISTRICT
@@ -48,6 +53,8 @@ __all__ = [
     "DEFAULT_TAXONOMY",
     "DEMAND_HEADER",
     "SAMPLE_SIZES",
+    "SAMPLE_WEEK",
+    "WEEK",
     "History",
     "Sizes",
     "default_communities",
@@ -55,6 +62,7 @@ __all__ = [
     "generate_history",
     "main",
     "sample_district",
+    "sample_week",
 ]
 
 
@@ -68,6 +76,10 @@ class Sizes(TypedDict):
 
 
 SAMPLE_SIZES: Sizes = {"n_communities": 120, "n_cadres": 800, "n_demands": 300, "seed": 20261128}
+#: the Monday of the generated dated week
+WEEK = dt.date(2026, 12, 7)
+#: the dated orders of the sample week (``data/sample-week``): 60 a day at district scale
+SAMPLE_WEEK = 420
 MAX_DEFAULT_COMMUNITIES = 2000
 
 
@@ -91,22 +103,34 @@ def generate_case(
     n_communities: int | None = None,
     seed: int = 0,
     taxonomy_path: str | Path | None = None,
+    n_dated: int = 0,
+    week: dt.date = WEEK,
 ) -> Path:
     """Write ``communities.csv``, ``cadres.csv`` and ``demands.csv`` into ``out_dir``.
 
     The first 120 communities lie in Gulou's 13 streets; more are spread over
-    synthetic streets in a ~30 x 30 km city box. Returns the folder path.
+    synthetic streets in a ~30 x 30 km city box. ``n_dated`` dated orders starting
+    in the 7 days from ``week`` follow the ``n_demands`` ongoing ones (0: none, and
+    no dated columns at all). Returns the folder path.
     """
     n_com = default_communities(n_cadres) if n_communities is None else n_communities
-    if n_cadres < 0 or n_demands < 0 or n_com < 1:
-        raise ValueError("need n_cadres >= 0, n_demands >= 0 and n_communities >= 1")
+    if n_cadres < 0 or n_demands < 0 or n_com < 1 or n_dated < 0:
+        raise ValueError("need n_cadres >= 0, n_demands >= 0, n_dated >= 0 and n_communities >= 1")
     vocabulary = load_vocabulary(DEFAULT_TAXONOMY if taxonomy_path is None else taxonomy_path)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     communities = make_communities(rng, n_com, out)
-    make_cadres(rng, n_cadres, communities, vocabulary, out)
-    make_demands(rng, n_demands, communities, vocabulary, out)
+    if not n_dated:
+        make_cadres(rng, n_cadres, communities, vocabulary, out)
+        make_demands(rng, n_demands, communities, vocabulary, out)
+        return out
+    # dated work draws from a stream of its own: the rest stays what it was
+    when = np.random.default_rng([seed, 20])
+    calendars = ("available", "away", "hours_per_week"), list(cadre_calendars(when, n_cadres, week))
+    make_cadres(rng, n_cadres, communities, vocabulary, out, calendars)
+    windows = ("start", "end", "hours"), list(order_windows(when, n_dated, week))
+    make_demands(rng, n_demands, communities, vocabulary, out, (when, n_dated, windows))
     return out
 
 
@@ -114,6 +138,14 @@ def sample_district(out_dir: str | Path | None = None) -> Path:
     """The bundled sample district (default ``data/sample-district`` in the repository)."""
     target = SAMPLE_DISTRICT if out_dir is None else out_dir
     return generate_case(target, **SAMPLE_SIZES)
+
+
+def sample_week(out_dir: str | Path | None = None) -> Path:
+    """The sample district with a week of dated orders (default ``data/sample-week``):
+    the same communities, cadres (now with availability) and ongoing demands,
+    then :data:`SAMPLE_WEEK` dated orders from the Monday :data:`WEEK`."""
+    target = SAMPLE_DISTRICT.parent / "sample-week" if out_dir is None else out_dir
+    return generate_case(target, **SAMPLE_SIZES, n_dated=SAMPLE_WEEK)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,6 +161,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=SAMPLE_SIZES["seed"])
     parser.add_argument("--taxonomy", type=Path, default=None, help="taxonomy TOML")
+    parser.add_argument(
+        "--dated",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also write N dated orders in the week from --week, and cadres' availability",
+    )
+    parser.add_argument(
+        "--week",
+        type=dt.date.fromisoformat,
+        default=WEEK,
+        help=f"the first day of the dated week (default {WEEK.isoformat()})",
+    )
     parser.add_argument(
         "--history",
         type=int,
@@ -146,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             n_communities=args.communities,
             seed=args.seed,
             taxonomy_path=args.taxonomy,
+            n_dated=args.dated,
+            week=args.week,
         )
         if args.history:
             history = generate_history(load_case(out), seed=args.seed, months=args.history)

@@ -31,6 +31,8 @@ Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Levels = npt.NDArray[np.int8]
 Mask = npt.NDArray[np.bool_]
+#: extra columns of a generated file: their header and, per column, one cell per row
+Extra = tuple[tuple[str, ...], list[list[str]]]
 
 
 @dataclass(frozen=True)
@@ -183,9 +185,15 @@ def make_communities(rng: np.random.Generator, n: int, out: Path) -> Communities
 
 
 def make_cadres(
-    rng: np.random.Generator, n: int, com: Communities, voc: Vocabulary, out: Path
+    rng: np.random.Generator,
+    n: int,
+    com: Communities,
+    voc: Vocabulary,
+    out: Path,
+    extra: Extra | None = None,
 ) -> None:
-    """Cadres specialise in one category (often two); certs follow their strong tags."""
+    """Cadres specialise in one category (often two); certs follow their strong tags.
+    ``extra`` adds columns after the required ones (dated work: their cells per row)."""
     n_cat, n_tag = len(voc.categories), len(voc.tags)
     cat_w = np.array([_data.CATEGORY_WEIGHT.get(c, 1.0 / 6) for c in voc.categories])
     primary = rng.choice(n_cat, size=n, p=cat_w / cat_w.sum())
@@ -220,9 +228,10 @@ def make_cadres(
     given = rng.integers(0, len(_data.GIVEN), size=(n, 2))
     two_char = rng.random(n) < 0.75
     sur, giv = _data.SURNAMES, _data.GIVEN
+    more_header, more = extra if extra is not None else ((), [])
     _write(
         out / "cadres.csv",
-        CADRE_HEADER,
+        CADRE_HEADER + more_header,
         [
             _ids("P", n, 4),
             [
@@ -237,6 +246,7 @@ def make_cadres(
             [str(c) for c in capacity.tolist()],
             np.array(["green", "yellow", "red"])[status].tolist(),
             np.array(["", "3", "5", "8", "10", "15"])[travel].tolist(),
+            *more,
         ],
     )
 
@@ -302,9 +312,32 @@ def _templates(voc: Vocabulary) -> list[_Template]:
 
 
 def make_demands(
-    rng: np.random.Generator, m: int, com: Communities, voc: Vocabulary, out: Path
+    rng: np.random.Generator,
+    m: int,
+    com: Communities,
+    voc: Vocabulary,
+    out: Path,
+    dated: tuple[np.random.Generator, int, Extra] | None = None,
 ) -> None:
-    """Demands from scenario templates, placed on a heat map that favours old housing."""
+    """Demands from scenario templates, placed on a heat map that favours old housing.
+
+    ``dated = (rng, k, (header, cells))``: ``k`` more demands drawn from that
+    generator follow the ``m`` ongoing ones, with the extra columns ``header``
+    (``cells`` for the ``k``; blank for the ongoing ones)."""
+    rows = demand_columns(rng, m, com, voc)
+    more_header: tuple[str, ...] = ()
+    if dated is not None:
+        d_rng, k, (more_header, cells) = dated
+        rows = [a + b for a, b in zip(rows, demand_columns(d_rng, k, com, voc), strict=True)]
+        rows += [[""] * m + c for c in cells]
+    ids = _ids("D", len(rows[0]) if rows else m, 4)
+    _write(out / "demands.csv", DEMAND_HEADER + more_header, [ids, *rows])
+
+
+def demand_columns(
+    rng: np.random.Generator, m: int, com: Communities, voc: Vocabulary
+) -> list[list[str]]:
+    """The columns of ``m`` demands after ``id`` (see :func:`make_demands`)."""
     tpls = _templates(voc)
     n_tag = len(voc.tags)
     which = rng.choice(len(tpls), size=m, p=_normalise(np.array([t.weight for t in tpls])))
@@ -353,20 +386,15 @@ def make_demands(
     cert_cols = np.zeros((m, len(voc.certs)), dtype=bool)
     has = cert >= 0
     cert_cols[np.flatnonzero(has), cert[has]] = True
-    _write(
-        out / "demands.csv",
-        DEMAND_HEADER,
-        [
-            _ids("D", m, 4),
-            [com.ids[c] for c in community.tolist()],
-            [tpls[t].titles[k] for t, k in zip(which.tolist(), title.tolist(), strict=True)],
-            _pairs(needs, voc.tags),
-            _pairs(requires, voc.tags),
-            _flags(cert_cols, voc.certs),
-            [str(h) for h in headcount.tolist()],
-            [str(p) for p in priority.tolist()],
-        ],
-    )
+    return [
+        [com.ids[c] for c in community.tolist()],
+        [tpls[t].titles[k] for t, k in zip(which.tolist(), title.tolist(), strict=True)],
+        _pairs(needs, voc.tags),
+        _pairs(requires, voc.tags),
+        _flags(cert_cols, voc.certs),
+        [str(h) for h in headcount.tolist()],
+        [str(p) for p in priority.tolist()],
+    ]
 
 
 def _normalise(w: Floats) -> Floats:

@@ -9,15 +9,27 @@ fixes a file in one pass, not one error at a time.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import replace
 from pathlib import Path
 
+from matcher.dated import district_zone, format_local
 from matcher.errors import CaseError, InputError, Problem
 from matcher.io.cells import escape_cell, write_rows
 from matcher.io.problems import ProblemLog
 from matcher.io.records import CadreRecord, CommunityRecord, DemandRecord
-from matcher.io.tables import COLUMNS, NUMBERS, Rows, decode, read_rows, reference, unique, validate
+from matcher.io.tables import (
+    COLUMNS,
+    NUMBERS,
+    OPTIONAL,
+    Rows,
+    decode,
+    read_rows,
+    reference,
+    unique,
+    validate,
+)
 from matcher.model import Cadre, Case, Community, Demand
 from matcher.policy import Policy, load_policy
 from matcher.tags import default_taxonomy, load_taxonomy
@@ -75,6 +87,7 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
             )
     except InputError as exc:
         raise CaseError(f"{root}: {exc.args[0]}", exc.problems) from None
+    zone = district_zone(policy.timezone)
     # rows that failed validation still name a community: don't cascade errors
     known: set[str] = set()
     comm_rows = _read_file(root / "communities.csv", log)
@@ -86,10 +99,10 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
         log,
     )
     cadres = validate(
-        CadreRecord, _read_file(root / "cadres.csv", log) or (), "cadres.csv", tax, log
+        CadreRecord, _read_file(root / "cadres.csv", log) or (), "cadres.csv", tax, log, zone
     )
     demands = validate(
-        DemandRecord, _read_file(root / "demands.csv", log) or (), "demands.csv", tax, log
+        DemandRecord, _read_file(root / "demands.csv", log) or (), "demands.csv", tax, log, zone
     )
     unique(comms, "communities.csv", log)
     unique(cadres, "cadres.csv", log)
@@ -111,9 +124,9 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
         raise CaseError(log.summary(str(root), " in the case files"), log.problems(), log.total)
     return Case(
         taxonomy=tax,
-        communities=tuple(Community(**c.model_dump()) for _, c in comms),
-        cadres=tuple(Cadre(**c.model_dump()) for _, c in cadres),
-        demands=tuple(Demand(**d.model_dump()) for _, d in demands),
+        communities=tuple(Community(**dict(c)) for _, c in comms),
+        cadres=tuple(Cadre(**dict(c)) for _, c in cadres),
+        demands=tuple(Demand(**dict(d)) for _, d in demands),
         policy=policy,
         source=root,
     )
@@ -133,6 +146,26 @@ def _num(x: float) -> str:
     )
 
 
+def _when(moment: dt.datetime | None) -> str:
+    return "" if moment is None else format_local(moment)
+
+
+def _hours(h: float | None) -> str:
+    return "" if h is None else _num(h)
+
+
+def _dated_cadre(c: Cadre) -> list[str]:
+    return [
+        "" if c.available is None else str(c.available),
+        "" if c.away is None else str(c.away),
+        _num(c.hours_per_week),
+    ]
+
+
+def _dated_demand(d: Demand) -> list[str]:
+    return [_when(d.start), _when(d.end), _hours(d.hours)]
+
+
 def check_demand(case: Case, demand: Demand) -> list[Problem]:
     """What :func:`load_case` would say of ``demand`` as one more row of ``case``:
     the same field rules, plus a unique id and a known community."""
@@ -145,9 +178,11 @@ def check_demand(case: Case, demand: Demand) -> list[Problem]:
         "certs": ";".join(demand.certs),
         "headcount": str(demand.headcount),
         "priority": str(demand.priority),
+        **dict(zip(OPTIONAL["demands.csv"], _dated_demand(demand), strict=True)),
     }
     log = ProblemLog()
-    validate(DemandRecord, [(0, row)], "demand", case.taxonomy, log)
+    zone = district_zone(case.policy.timezone)
+    validate(DemandRecord, [(0, row)], "demand", case.taxonomy, log, zone)
     problems = log.problems()
     if any(d.id == demand.id for d in case.demands):
         problems.append(Problem("demand", "id already in the case", column="id", value=demand.id))
@@ -162,7 +197,9 @@ def write_case(case: Case, path: str | Path) -> Path:
     """Write a case folder that :func:`load_case` reads back to an equal case.
 
     Text cells that a spreadsheet would run as a formula get a leading ``'``
-    (:mod:`matcher.io.cells`); the loader takes it off again.
+    (:mod:`matcher.io.cells`); the loader takes it off again. The optional columns
+    of dated work (:data:`~matcher.io.tables.OPTIONAL`) are written only when some
+    row fills one, so a case without dated work keeps its files byte for byte.
     """
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
@@ -197,13 +234,22 @@ def write_case(case: Case, path: str | Path) -> Path:
             for d in case.demands
         ],
     }
+    dated = {
+        "cadres.csv": [_dated_cadre(c) for c in case.cadres],
+        "demands.csv": [_dated_demand(d) for d in case.demands],
+    }
+    header = dict(COLUMNS)
+    for name, extra in dated.items():
+        if any(any(cells) for cells in extra):
+            header[name] = COLUMNS[name] + OPTIONAL[name]
+            tables[name] = [row + cells for row, cells in zip(tables[name], extra, strict=True)]
     for name, rows in tables.items():
-        numbers = [col in NUMBERS[name] for col in COLUMNS[name]]
+        numbers = [col in NUMBERS[name] for col in header[name]]
         with (root / name).open("w", encoding="utf-8", newline="") as fh:
             write_rows(
                 fh,
                 [
-                    COLUMNS[name],
+                    header[name],
                     *(
                         [v if num else escape_cell(v) for v, num in zip(row, numbers, strict=True)]
                         for row in rows

@@ -9,11 +9,24 @@ loader can report ``file, row, column, value, fix`` without guessing.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation, ValidationInfo, field_validator
 
+from matcher.dated import (
+    DEFAULT_ZONE,
+    Away,
+    Weekly,
+    Window,
+    district_zone,
+    format_local,
+    parse_away,
+    parse_local,
+    parse_weekly,
+)
 from matcher.model import Status, id_problem
 from matcher.tags import MAX_LEVEL, MIN_LEVEL, Taxonomy
 
@@ -27,12 +40,37 @@ __all__ = [
 ]
 
 MAX_COUNT = 10_000
+#: most hours in a week; and of one demand's expected service (a leap year's)
+WEEK_HOURS = 168.0
+MAX_HOURS = 8784.0
 
 
 def _tax(info: ValidationInfo) -> Taxonomy | None:
     ctx = info.context or {}
     tax = ctx.get("taxonomy")
     return tax if isinstance(tax, Taxonomy) else None
+
+
+def _zone(info: ValidationInfo) -> ZoneInfo:
+    """The district's zone the loader passes (the policy's ``timezone``), else the default."""
+    zone = (info.context or {}).get("zone")
+    return zone if isinstance(zone, ZoneInfo) else district_zone(DEFAULT_ZONE)
+
+
+def _blank(v: Any) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def _hours(text: str, what: str, most: float, blank: str) -> float:
+    try:
+        h = float(text)
+    except ValueError:
+        raise ValueError(
+            f"{what} must be a number of hours, e.g. 4 or 2.5 (blank = {blank})"
+        ) from None
+    if not math.isfinite(h) or not 0 <= h <= most:
+        raise ValueError(f"{what} must be between 0 and {most:g} hours (blank = {blank})")
+    return h
 
 
 def _suggest(info: ValidationInfo) -> bool:
@@ -130,6 +168,28 @@ class CadreRecord(_Record):
     capacity: int
     status: Status
     max_travel_km: float
+    # the optional columns of dated work: absent or blank keeps today's meaning
+    available: SkipValidation[Weekly | None] = Field(None, validate_default=True)
+    away: SkipValidation[Away | None] = Field(None, validate_default=True)
+    hours_per_week: float = Field(math.inf, validate_default=True)
+
+    @field_validator("available", mode="before")
+    @classmethod
+    def _available(cls, v: Any) -> Weekly | None:
+        return parse_weekly(_blank(v))
+
+    @field_validator("away", mode="before")
+    @classmethod
+    def _away(cls, v: Any) -> Away | None:
+        return parse_away(_blank(v))
+
+    @field_validator("hours_per_week", mode="before")
+    @classmethod
+    def _week(cls, v: Any) -> float:
+        text = "" if isinstance(v, float) and math.isinf(v) else _blank(v)
+        if not text:
+            return math.inf
+        return _hours(text, "hours_per_week", WEEK_HOURS, "no limit")
 
     @field_validator("skills", mode="before")
     @classmethod
@@ -187,6 +247,57 @@ class DemandRecord(_Record):
     certs: tuple[str, ...]
     headcount: int
     priority: int
+    # a dated work order: absent or blank start keeps it ongoing, as today
+    start: SkipValidation[dt.datetime | None] = Field(None, validate_default=True)
+    end: SkipValidation[dt.datetime | None] = Field(None, validate_default=True)
+    hours: SkipValidation[float | None] = Field(None, validate_default=True)
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _start(cls, v: Any, info: ValidationInfo) -> dt.datetime | None:
+        text = _blank(v)
+        return parse_local(text, _zone(info)) if text else None
+
+    @field_validator("end", mode="before")
+    @classmethod
+    def _end(cls, v: Any, info: ValidationInfo) -> dt.datetime | None:
+        text = _blank(v)
+        if not text:
+            return None
+        end = parse_local(text, _zone(info))
+        if "start" not in info.data:  # the start has a problem of its own
+            return end
+        start = info.data["start"]
+        if start is None:
+            raise ValueError("an end needs a start: fill in start, or leave end blank (ongoing)")
+        if end.astimezone(dt.UTC) <= start.astimezone(dt.UTC):
+            raise ValueError(
+                f"the end comes before or at the start ({format_local(start)}); the end must"
+                " come after it (a night shift ends the next day, e.g. 2026-12-09T02:00)"
+            )
+        return end
+
+    @field_validator("hours", mode="before")
+    @classmethod
+    def _expected(cls, v: Any, info: ValidationInfo) -> float | None:
+        text = _blank(v)
+        start, end = info.data.get("start"), info.data.get("end")
+        if not text:
+            if start is not None and end is None and "end" in info.data:
+                raise ValueError(
+                    "a dated order needs an end or its hours: fill in end (e.g."
+                    " 2026-12-08T22:00) or hours (e.g. 4)"
+                )
+            return None
+        hours = _hours(text, "hours", MAX_HOURS, "the whole window, or unknown")
+        if hours == 0:
+            raise ValueError("hours must be above 0 (blank = the whole window, or unknown)")
+        if start is not None and end is not None and hours > Window(start, end).hours + 1e-9:
+            raise ValueError(
+                f"hours ({hours:g}) exceed the window from start to end"
+                f" ({Window(start, end).hours:g} h); lower hours or move the end"
+            )
+        return hours
 
     @field_validator("needs", "requires", mode="before")
     @classmethod

@@ -17,6 +17,7 @@ import difflib
 import io
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
@@ -29,6 +30,7 @@ from matcher.tags import Taxonomy
 
 __all__ = [
     "COLUMNS",
+    "OPTIONAL",
     "Rows",
     "decode",
     "load_table",
@@ -52,10 +54,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "priority",
     ),
 }
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "communities.csv": (),
+    "cadres.csv": ("available", "away", "hours_per_week"),
+    "demands.csv": ("start", "end", "hours"),
+}
+"""Columns a case file may add after the required ones (dated work, issue #20):
+absent or blank, a row means what it meant before they existed."""
 NUMBERS: dict[str, frozenset[str]] = {
     "communities.csv": frozenset({"lat", "lon"}),
-    "cadres.csv": frozenset({"capacity", "max_travel_km"}),
-    "demands.csv": frozenset({"headcount", "priority"}),
+    "cadres.csv": frozenset({"capacity", "max_travel_km", "hours_per_week"}),
+    "demands.csv": frozenset({"headcount", "priority", "hours"}),
 }
 """Number columns: never formula-escaped on export (``-3.5`` stays a number)."""
 
@@ -158,11 +167,13 @@ def validate(
     file: str,
     tax: Taxonomy,
     log: ProblemLog,
+    zone: ZoneInfo | None = None,
 ) -> list[tuple[int, R]]:
-    """Each row as a ``model`` record; a row with problems is logged and left out."""
+    """Each row as a ``model`` record; a row with problems is logged and left out.
+    ``zone`` is the district's (the policy's ``timezone``; None: the default)."""
     out: list[tuple[int, R]] = []
     for line, row in rows:
-        context = {"taxonomy": tax, "suggest": log.wants(file, line)}
+        context = {"taxonomy": tax, "suggest": log.wants(file, line), "zone": zone}
         try:
             out.append((line, model.model_validate(row, context=context)))
         except ValidationError as exc:
@@ -217,12 +228,18 @@ def reference(
 
 
 def load_table(
-    file: str, text: str, *, taxonomy: Taxonomy, communities: Collection[str] = ()
+    file: str,
+    text: str,
+    *,
+    taxonomy: Taxonomy,
+    communities: Collection[str] = (),
+    zone: ZoneInfo | None = None,
 ) -> list[tuple[int, Item]]:
     """Validate one case CSV given as text, as :func:`~matcher.io.load_case` would.
 
     ``communities`` are the ids a cadre's ``home`` or a demand's ``community`` may
-    name (unused for ``communities.csv``). Returns ``(line, item)`` in file order.
+    name (unused for ``communities.csv``); ``zone`` is the district's time zone
+    for dated orders (None: the default). Returns ``(line, item)`` in file order.
 
     Raises:
         CaseError: the first problems (row order) and ``total``; no path in any message.
@@ -236,10 +253,10 @@ def load_table(
     known = communities if isinstance(communities, set | frozenset) else set(communities)
     log = ProblemLog((file,))
     rows = read_rows(file, text, log)
-    records = validate(model, rows or iter(()), file, taxonomy, log)
+    records = validate(model, rows or iter(()), file, taxonomy, log, zone)
     unique(records, file, log)
     if ref is not None:
         reference(records, ref, known, file, log, where="the district's communities")
     if log:
         raise CaseError(log.summary(file), log.problems(), log.total)
-    return [(line, make(**r.model_dump())) for line, r in records]
+    return [(line, make(**dict(r))) for line, r in records]

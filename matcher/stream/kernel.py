@@ -5,7 +5,8 @@ say what a scan reads and keeps; this is how it does so in one pass per cell.
 The arithmetic is :meth:`matcher.scoring.Scorer.grid`'s, operation for
 operation, so every grid score it computes equals the numpy formula's, and the
 hard rules are :mod:`matcher.rules`' definitions, compiled and inlined (the
-cadre-only ones, ``status`` and ``capacity``, come packed as ``dead``).
+cadre-only ones, ``status`` and ``capacity``, come packed as ``dead``; the time
+rules run only on the columns of dated orders).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ ROUND = 10.0**DECIMALS
 _short_of = COMPILED[Rule.REQUIRES]
 _lacks_cert = COMPILED[Rule.CERTS]
 _too_far = COMPILED[Rule.TRAVEL]
+_unavailable = COMPILED[Rule.AVAILABILITY]
+_away_then = COMPILED[Rule.AWAY]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -55,7 +58,7 @@ def scan_block(  # type: ignore[no-untyped-def]
     (
         eff, own, need_ptr, need_tag, need_lvl, req_ptr, req_tag, req_lvl,
         missing, wanted, dead, home, where, limit, cadre, fill, total, km_t,
-        w_skill, w_travel, w_home,
+        w_skill, w_travel, w_home, t_pattern, t_absence, t_window, t_span, t_outside, t_away,
     ) = data  # fmt: skip
     cat_top, dc_ptr, dc_cat, dc_n, dc_sum, dc_max = by_cat
     nr, nc = r.size, c.size
@@ -206,6 +209,17 @@ def scan_block(  # type: ignore[no-untyped-def]
                         live[kept] = ii
                         kept += 1
                 nl = kept
+        wj, sj = t_window[j], t_span[j]
+        if wj or sj:  # a dated order: the time rules
+            kept = 0
+            for x in range(nl):
+                i = r[live[x]]
+                if not _unavailable(t_outside, t_pattern[i], wj) and not _away_then(
+                    t_away, t_absence[i], sj
+                ):
+                    live[kept] = live[x]
+                    kept += 1
+            nl = kept
         feasible += nl
         if bound_j and tot > 0:
             # a tighter bound on the skill fit before scoring: within each of the

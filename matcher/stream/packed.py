@@ -152,6 +152,13 @@ class Packed:
             float(sc.w_skill),
             float(sc.w_travel),
             float(sc.w_home),  # the home-first bonus (0: off)
+            # the time rules: class per cadre and per demand, and their tables
+            sc.time.pattern,
+            sc.time.absence,
+            sc.time.window,
+            sc.time.span,
+            sc.time.outside,
+            sc.time.away,
         )
         self._scorer = sc
         #: the case's capacities and red flags, for explanations

@@ -63,3 +63,8 @@ def test_counts_match_the_score_matrix_on_a_generated_district() -> None:
         case = load_case(generate_case(Path(tmp) / "c", n_cadres=150, n_demands=60, seed=3))
     explained = [compare(case, seed) for seed in range(3)]
     assert min(explained) > 10, "the drawn plans leave demands short"
+
+
+@given(case=cases(max_cadres=12, max_demands=6, dated=True), seed=st.integers(0, 2**32 - 1))
+def test_counts_match_the_score_matrix_with_dated_orders(case, seed) -> None:  # type: ignore[no-untyped-def]
+    compare(case, seed)

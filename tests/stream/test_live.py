@@ -288,3 +288,9 @@ def test_a_near_tight_budget_shortens_alternates_but_keeps_them_exact(
     assert propose(case, engine="dense").alternatives_below is None
     for d, alts in cut.items():  # the cheapest ones, still exact: a prefix of the full list
         assert alts == whole[d][: len(alts)]
+
+
+@shared
+@given(case=cases(max_cadres=10, max_demands=7, dated=True))
+def test_streamed_equals_dense_with_dated_orders(case) -> None:  # type: ignore[no-untyped-def]
+    same_answers(case)

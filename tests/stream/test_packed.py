@@ -240,3 +240,17 @@ def test_a_scan_keeping_no_lists_claims_no_bound() -> None:
     assert np.isposinf(got.row_rest).all() and np.isposinf(got.col_rest).all()
     listed = Packed(sc).scan(r, c, np.zeros(sc.n), np.zeros(sc.m), floor=-np.inf, col_k=1)
     assert not np.isposinf(listed.col_rest).all()
+
+
+@settings(max_examples=60)
+@given(
+    case=cases(max_cadres=9, max_demands=6, dated=True),
+    seed=st.integers(0, 2**32 - 1),
+    flags=st.integers(0, 7),
+)
+def test_scan_keeps_the_time_rules_of_dated_orders(case, seed, flags) -> None:  # type: ignore[no-untyped-def]
+    sc = Scorer(case)
+    rng = np.random.default_rng(seed)
+    r = rng.permutation(sc.n)[: int(rng.integers(0, sc.n + 1))]
+    c = rng.permutation(sc.m)[: int(rng.integers(0, sc.m + 1))]
+    check(sc, r, c, rng, [], bool(flags & 1), bool(flags & 2))

@@ -1,0 +1,190 @@
+"""Dated windows: when a work order runs, in the district's time zone.
+
+A :class:`Window` is the half-open span ``[start, end)`` between two aware
+datetimes of one zone (the policy's ``timezone``, Asia/Shanghai by default).
+It may cross midnight and span days or weeks. Two clocks meet here, and each
+question uses the one a person means:
+
+- **elapsed time** (:meth:`Window.hours`, :func:`hours_by_week`): real hours,
+  computed in UTC, so a window across a daylight-saving change counts the hour
+  the clocks skipped or repeated correctly;
+- **wall-clock time** (the days and ISO weeks a window touches, and in
+  :mod:`matcher.dated.weekly` availability): what the clocks on the wall show, so
+  "Tuesday 18:00" means 18:00 on the local clock whatever the offset.
+
+A window *touches* a local day when some instant of it falls on that day:
+``[Tue 22:00, Wed 00:00)`` touches Tuesday only, ``[Tue 22:00, Wed 00:01)`` both.
+
+Example:
+    >>> zone = district_zone("Asia/Shanghai")
+    >>> w = Window(parse_local("2026-12-08T18:00", zone), parse_local("2026-12-08T22:00", zone))
+    >>> w.hours, w.days()
+    (4.0, (datetime.date(2026, 12, 8),))
+    >>> night = Window(parse_local("2026-12-13 20:00", zone), parse_local("2026-12-14 08:00", zone))
+    >>> iso_weeks(night)
+    ((2026, 50), (2026, 51))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = [
+    "DEFAULT_ZONE",
+    "Window",
+    "district_zone",
+    "format_local",
+    "hours_by_week",
+    "iso_weeks",
+    "parse_local",
+    "zone_problem",
+]
+
+#: the district time zone when a policy names none
+DEFAULT_ZONE = "Asia/Shanghai"
+_UTC = dt.UTC
+_DAY = dt.timedelta(days=1)
+
+
+def zone_problem(name: str) -> str | None:
+    """Why ``name`` is not a usable IANA time zone, or None when it is.
+
+    >>> zone_problem("Asia/Shanghai") is None, zone_problem("Mars/Olympus")
+    (True, "unknown time zone 'Mars/Olympus' (write an IANA name such as Asia/Shanghai)")
+    """
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {name!r} (write an IANA name such as {DEFAULT_ZONE})"
+    return None
+
+
+def district_zone(name: str = DEFAULT_ZONE) -> ZoneInfo:
+    """The zone named ``name`` (check it first with :func:`zone_problem`)."""
+    return ZoneInfo(name)
+
+
+def parse_local(text: str, zone: ZoneInfo) -> dt.datetime:
+    """An ISO 8601 local date-time (``2026-12-08T18:00`` or ``2026-12-08 18:00``) in ``zone``.
+
+    Local means without an offset: the district's zone applies. A time the
+    clocks skip (a daylight-saving gap) does not exist and is refused; in a
+    repeated hour the first occurrence is meant.
+
+    Raises:
+        ValueError: what is wrong and how to write it instead.
+
+    >>> parse_local("2026-12-08 18:00", district_zone()).isoformat()
+    '2026-12-08T18:00:00+08:00'
+    """
+    raw = text.strip()
+    example = "write e.g. 2026-12-08T18:00 (local time, no offset)"
+    if "T" not in raw.upper() and " " not in raw:
+        raise ValueError(f"'{raw}' has no time of day; {example}")
+    try:
+        naive = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"'{raw}' is not an ISO 8601 date-time; {example}") from None
+    if naive.tzinfo is not None:
+        raise ValueError(
+            f"'{raw}' carries an offset; {example}: the policy's timezone ({zone.key}) applies"
+        )
+    local = naive.replace(tzinfo=zone, fold=0)
+    if local.astimezone(_UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        raise ValueError(
+            f"{raw} does not exist in {zone.key} (the clocks skip it); pick a later time"
+        )
+    return local
+
+
+def format_local(moment: dt.datetime) -> str:
+    """``moment`` as the case files write it: local, minutes (seconds when any), no offset.
+
+    >>> format_local(parse_local("2026-12-08T18:00", district_zone()))
+    '2026-12-08T18:00'
+    """
+    spec = "minutes" if moment.second == 0 and moment.microsecond == 0 else "auto"
+    return moment.replace(tzinfo=None).isoformat(timespec=spec)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """``[start, end)`` in one zone: aware datetimes, ``start < end`` (elapsed time)."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("a window's start and end must be aware datetimes")
+        if self.end.astimezone(_UTC) <= self.start.astimezone(_UTC):
+            raise ValueError(
+                f"the window ends ({format_local(self.end)}) before or when it starts"
+                f" ({format_local(self.start)}); the end must come after the start"
+            )
+
+    @property
+    def hours(self) -> float:
+        """Elapsed hours (real time, UTC arithmetic: a daylight-saving change counts)."""
+        return (self.end.astimezone(_UTC) - self.start.astimezone(_UTC)).total_seconds() / 3600
+
+    def __str__(self) -> str:
+        """``2026-12-08 18:00–22:00``, or with the end's day when it differs.
+
+        >>> z = district_zone()
+        >>> str(Window(parse_local("2026-12-08T22:00", z), parse_local("2026-12-09T02:00", z)))
+        '2026-12-08 22:00–2026-12-09 02:00'
+        """
+        s, e = (format_local(t).replace("T", " ") for t in (self.start, self.end))
+        return f"{s}–{e[11:] if e[:10] == s[:10] else e}"
+
+    def wall(self) -> tuple[dt.datetime, dt.datetime]:
+        """Start and end as naive wall-clock datetimes of their zone."""
+        return self.start.replace(tzinfo=None), self.end.replace(tzinfo=None)
+
+    def days(self) -> tuple[dt.date, ...]:
+        """The local days the window touches, in order (see the module's note)."""
+        s, e = self.wall()
+        last = (e - dt.timedelta(microseconds=1)).date() if e > s else s.date()
+        first = s.date()
+        return tuple(first + dt.timedelta(days=k) for k in range((last - first).days + 1))
+
+
+def iso_weeks(window: Window) -> tuple[tuple[int, int], ...]:
+    """The ISO weeks ``(year, week)`` the window touches (wall clock), in order."""
+    weeks: dict[tuple[int, int], None] = {}
+    for day in window.days():
+        iso = day.isocalendar()
+        weeks[(iso.year, iso.week)] = None
+    return tuple(weeks)
+
+
+def hours_by_week(window: Window) -> dict[tuple[int, int], float]:
+    """Elapsed hours of ``window`` in each ISO week it touches, cut at local Monday 00:00.
+
+    What a weekly-hours limit counts: a Sunday-night shift into Monday counts
+    its hours before midnight in one week and the rest in the next.
+
+    >>> z = district_zone()
+    >>> late = Window(parse_local("2026-12-13T20:00", z), parse_local("2026-12-14T02:00", z))
+    >>> hours_by_week(late)
+    {(2026, 50): 4.0, (2026, 51): 2.0}
+    """
+    zone = window.start.tzinfo
+    out: dict[tuple[int, int], float] = {}
+    e = window.wall()[1]
+    cursor = window.start
+    while True:
+        wall = cursor.replace(tzinfo=None)
+        monday = dt.datetime.combine(wall.date() - dt.timedelta(days=wall.weekday()), dt.time())
+        cut = min(monday + 7 * _DAY, e)
+        nxt = cut.replace(tzinfo=zone)
+        iso = wall.date().isocalendar()
+        seconds = (nxt.astimezone(_UTC) - cursor.astimezone(_UTC)).total_seconds()
+        if seconds > 0:
+            out[(iso.year, iso.week)] = seconds / 3600
+        if cut >= e:
+            return out
+        cursor = nxt
