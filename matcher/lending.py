@@ -28,7 +28,6 @@ import numpy.typing as npt
 
 from matcher.assemble import assemble
 from matcher.constraints import Request
-from matcher.dense import finish_dense
 from matcher.errors import InputError, Problem, SolverError
 from matcher.explain.streamed import explain_streamed
 from matcher.loadcost import load_is_on, rest_slots
@@ -53,11 +52,14 @@ class LendingUse:
     """What a district's dispatches already take from the lending rules.
 
     ``lent``: community id → dispatches it lent in the period; ``away``: cadres
-    holding an active lent dispatch now (they already count against the floor).
+    holding an active lent dispatch now (they already count against the floor);
+    ``unavailable``: cadres marked 暂不可派 now (at home but not free for home
+    demands, so they do not count toward a community's floor).
     """
 
     lent: Mapping[str, int] = field(default_factory=dict)
     away: frozenset[str] = frozenset()
+    unavailable: frozenset[str] = frozenset()
 
 
 def _edges(req: Request, step: Progress) -> tuple[IndexArray, IndexArray, npt.NDArray[np.int64]]:
@@ -117,30 +119,57 @@ def lending_rows(
     if rules.home_floor <= 0:
         return SideRows(groups, group_rhs)
     away = np.array([x in use.away for x in sc.cadre_ids], bool)
-    able = ~sc.red & (sc.capacity > 0)
+    off = np.array([x in use.unavailable for x in sc.cadre_ids], bool)
+    able = ~sc.red & (sc.capacity > 0) & ~off
     # a cadre already away counts against the floor and may lend more at no further cost
     flagged = lent & ~away[r]
     pinned_out = np.zeros(sc.n, bool)
     pinned_out[r[flagged & fixed]] = True
+    could = np.zeros(sc.n, bool)
+    could[r[flagged]] = True
     row_sets, row_rhs = [], []
     for k in range(len(case.communities)):
         own = (sc.home == k) & able
         free = np.flatnonzero(own & ~away)
         rhs = max(int(own.sum()) - rules.home_floor - int((own & away).sum()), 0)
         rhs = max(rhs, int(pinned_out[free].sum()))
-        could = np.zeros(sc.n, bool)
-        could[r[flagged]] = True
         if rhs < int((could[free] & (req.cap[free] > 0)).sum()):
             row_sets.append(free.astype(np.intp))
             row_rhs.append(rhs)
     return SideRows(groups, group_rhs, flagged, row_sets, row_rhs)
 
 
+def _check(req: Request) -> None:
+    """Every community a limit names is one of the case's: a misspelt id would
+    silently drop a hard rule."""
+    sc = req.sc
+    known = {c.id for c in sc.case.communities}
+    bad = sorted(set(sc.case.policy.lending.limits) - known)
+    if bad:
+        raise InputError(
+            "cannot propose with these constraints",
+            [
+                Problem(
+                    "policy",
+                    "lending limit for an unknown community",
+                    column="lending.limits",
+                    value=x,
+                    hint="use a community id of this district",
+                    code="problem.lending_unknown_community",
+                    params={"community": x},
+                )
+                for x in bad
+            ],
+        )
+
+
 def finish_lending(
     req: Request, use: LendingUse, step: Progress, params: EngineParams = DEFAULT
-) -> Proposal:
+) -> Proposal | None:
     """The best plan under the lending rules, solved to a zero MILP gap,
-    explained and assembled (see the module docstring)."""
+    explained and assembled (see the module docstring); ``None`` when no rule
+    can bind this plan, so that the usual engines solve it, with alternates."""
+    _check(req)
     sc = req.sc
     n, m = sc.n, sc.m
     if n * m > params.stream_above * 8:
@@ -175,17 +204,17 @@ def finish_lending(
     fixed[real] = np.isin(pair_keys(r[real], c[real]), req.pin_keys)
     side = lending_rows(req, use, r, c, fixed)
     if not side.groups and not side.row_sets:
-        # no rule can bind this plan: the usual exact engines, with their alternates
-        return finish_dense(req, step, params)
+        return None
     step("solving")
-    got = solve_sided(r, c, w, req.cap, head, fixed, side)
-    if not got.certified and not got.take.any():
-        raise SolverError("the lending MILP found no plan")
+    got = solve_sided(r, c, w, req.cap, head, fixed, side, params.milp_seconds)
+    if not got.holds:
+        # never a plan that breaks a hard rule, whatever the solver's tolerances did
+        raise SolverError("the lending MILP gave no plan that keeps every rule")
     take = got.take & (c < m)
     rows, cols = r[take], c[take]
     step("explaining")
     unfilled = explain_streamed(sc, req.cap, req.head, req.ban_keys, rows, cols, step, params)
     return assemble(
         sc, req.head, rows, cols, req.pin_keys, {}, unfilled, "milp", got.certified,
-        bound=(got.bound - rest) / GRID,
+        bound=(got.bound - rest) / GRID if np.isfinite(got.bound) else None,
     )  # fmt: skip

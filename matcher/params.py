@@ -72,6 +72,9 @@ class EngineParams:
     #: cells per block of demands when explaining unfilled slots (and when a
     #: reopened cadre's or demand's pairs join the LP): memory against passes
     explain_cells: int = 4_000_000
+    #: seconds a MILP under the lending rules may run: past it the best plan found
+    #: is returned uncertified, with the bound proven so far
+    milp_seconds: float = 600.0
     #: the exact solver's own knobs (method, pruning, widening per round), for
     #: the dense engine's solve and the streamed engine's live LP alike
     solver: SolverParams = field(default_factory=SolverParams)

@@ -103,7 +103,7 @@ class Fairness(BaseModel):
 
 
 class Lending(BaseModel):
-    """Hard limits on lending cadres across communities (docs/ledger.md); off by default.
+    """Hard limits on lending cadres across communities (docs/scoring.md); off by default.
 
     A dispatch is *lent* when the cadre's home community is not the demand's.
     Either limit makes a proposal a MILP solved to a zero gap (matcher.lending).
@@ -178,7 +178,7 @@ class Policy(BaseModel):
     )
     lending: Lending = Field(
         Lending(),
-        description="hard lending limits per community and a home floor (docs/ledger.md)",
+        description="hard lending limits per community and a home floor (docs/scoring.md)",
     )
     record: RecordPolicy = Field(
         RecordPolicy(),

@@ -80,7 +80,9 @@ def propose(
     step("scoring pairs")
     req = prepare(case, pinned, excluded, used_capacity, filled_slots)
     if case.policy.lending.is_on:
-        return finish_lending(req, lending or LendingUse(), step, params)
+        under = finish_lending(req, lending or LendingUse(), step, params)
+        if under is not None:
+            return under
     if req.streams(engine, params):
         got = solve_streamed_request(req, step, params)
         return finish_streamed(

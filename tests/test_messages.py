@@ -51,6 +51,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "unfilled.load_cost": {"count": 2},
     "unfilled.lending": {"count": 2},
     "problem.lending_too_big": {"cadres": 20000, "demands": 10000},
+    "problem.lending_unknown_community": {"community": "C999"},
     "fix.level_without": {
         "name": "张三",
         "cadre": "P1",

@@ -239,10 +239,15 @@ def create_proposal(
     with store.read() as tx:
         snap = tx.snapshot(a.district)
     with recorded_failures(store, a.principal, key, request, body):  # a 422 keeps its key
-        _policy(snap.case.policy, body.policy)  # a bad override is refused before any work
+        # a bad override is refused before any work
+        policy = _policy(snap.case.policy, body.policy) or snap.case.policy
     asked = _prefers_async(prefer)
     settings: Settings = request.app.state.settings
-    if asked or len(snap.case.cadres) * len(snap.case.demands) > settings.job_threshold:
+    pairs = len(snap.case.cadres) * len(snap.case.demands)
+    # lending rules make a proposal a MILP (seconds to minutes on a district): a job
+    # from a twentieth of the usual size, so that no request waits on one
+    threshold = settings.job_threshold // (20 if policy.lending.is_on else 1)
+    if asked or pairs > threshold:
         job, replayed = jobs.submit(
             a.district,
             _job_work(

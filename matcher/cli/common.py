@@ -10,6 +10,7 @@ output (JSON, CSV) stays as it is and carries the codes.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -159,6 +160,27 @@ def user_errors(lang: Lang = "en") -> Iterator[None]:
         yield
     except MatcherError as exc:
         raise fail(exc, lang) from None
+
+
+@contextmanager
+def native_stdout_to_stderr() -> Iterator[None]:
+    """The process's stdout (file descriptor 1) pointed at stderr while the engine
+    runs: a native solver may print a stray line with printf (HiGHS's MIP solver
+    does, whatever its display option), and a command's JSON or CSV answer on
+    stdout must stay clean. Commands only: a server's threads keep their stdout."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (AttributeError, OSError, ValueError):  # no usable stdout: nothing to protect
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def write_atomic(path: Path, text: str) -> None:

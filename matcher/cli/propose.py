@@ -12,7 +12,17 @@ from rich.console import Console
 from rich.text import Text
 
 from matcher import load_case, load_policy, propose
-from matcher.cli.common import Format, LangOpt, emit, err, phase_text, resolve, say, user_errors
+from matcher.cli.common import (
+    Format,
+    LangOpt,
+    emit,
+    err,
+    native_stdout_to_stderr,
+    phase_text,
+    resolve,
+    say,
+    user_errors,
+)
 from matcher.cli.render import to_csv, to_json, to_table
 from matcher.messages import labels_for
 from matcher.whatif import format_counterfactuals, unfilled_counterfactuals
@@ -51,7 +61,8 @@ def propose_cmd(
                 done = "" if fraction is None else f" {fraction:.0%}"
                 status.update(f"{phase_text(phase, lang)}{done} …")
 
-            result = propose(c, progress=show)
+            with native_stdout_to_stderr():
+                result = propose(c, progress=show)
         fixes = unfilled_counterfactuals(c, result) if explain else []
         why = format_counterfactuals(fixes, lang, labels_for(c)) if explain else ""
     if fmt is Format.table and out is None:

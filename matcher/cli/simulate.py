@@ -23,6 +23,7 @@ from matcher.cli.common import (
     LangOpt,
     OutOpt,
     emit,
+    native_stdout_to_stderr,
     resolve,
     say,
     user_errors,
@@ -71,10 +72,11 @@ def register(app: typer.Typer) -> None:
             c = load_case(case)
             base = c.policy.model_copy(update={"alternatives": 0})
             fair = fair_policy(base, load_step, recent_load, idle_bonus)
-            runs = {
-                "off": simulate(c, base, days=days, seed=seed),
-                "on": simulate(c, fair, days=days, seed=seed),
-            }
+            with native_stdout_to_stderr():
+                runs = {
+                    "off": simulate(c, base, days=days, seed=seed),
+                    "on": simulate(c, fair, days=days, seed=seed),
+                }
         rows = {k: _row(r) for k, r in runs.items()}
         if fmt is Fmt.json:
             emit(out, json.dumps(rows, ensure_ascii=False, indent=1) + "\n", lang)

@@ -17,11 +17,6 @@ Weights are integers (the score grid), so an objective ``z`` and a bound
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,7 +59,9 @@ class Sided:
     take: BoolArray
     objective: int
     bound: float
-    #: solved to optimality, checked feasible here, and the bound proves it
+    #: the plan keeps every row (checked here in integers): never use one that does not
+    holds: bool
+    #: solved to optimality, it holds, and the bound proves it
     certified: bool
 
 
@@ -144,45 +141,22 @@ def solve_sided(
     options: dict[str, float | bool] = {"mip_rel_gap": 0.0, "disp": False}
     if time_limit is not None:
         options["time_limit"] = time_limit
-    with _stdout_to_stderr():
-        res = milp(
-            cost,
-            integrality=np.ones(nv),
-            bounds=Bounds(lo, np.ones(nv)),
-            constraints=LinearConstraint(a, -np.inf, ub),
-            options=options,
-        )
+    res = milp(
+        cost,
+        integrality=np.ones(nv),
+        bounds=Bounds(lo, np.ones(nv)),
+        constraints=LinearConstraint(a, -np.inf, ub),
+        options=options,
+    )
     if res.x is None:
-        return Sided(np.zeros(ne, bool), 0, float("inf"), False)
+        return Sided(np.zeros(ne, bool), 0, float("inf"), False, False)
     take = res.x[:ne] > 0.5
     objective = int(w[take].sum())
     bound = -float(res.mip_dual_bound) if res.mip_dual_bound is not None else float("inf")
     held = _holds(r, c, cap, head, fixed, side, take)
-    return Sided(take, objective, bound, bool(res.status == 0 and held and bound < objective + 1))
-
-
-#: one MILP at a time may borrow the process's stdout (see _stdout_to_stderr)
-_STDOUT = threading.Lock()
-
-
-@contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """The C-level stdout pointed at stderr while HiGHS solves: its MIP solver may
-    print a debug line with printf whatever ``disp`` says, and a CLI's JSON answer on
-    stdout must stay clean. Under a lock, so concurrent solves restore it in order."""
-    with _STDOUT:
-        try:
-            sys.stdout.flush()
-            saved = os.dup(1)
-            os.dup2(2, 1)
-        except (OSError, ValueError):  # no usable stdout/stderr: nothing to protect
-            yield
-            return
-        try:
-            yield
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
+    return Sided(
+        take, objective, bound, held, bool(res.status == 0 and held and bound < objective + 1)
+    )
 
 
 def _one(rhs: int) -> FloatArray:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.engine import Row
 
 from matcher import Case, InputError, LendingUse, Policy, Problem, Taxonomy
@@ -197,10 +197,12 @@ class DistrictsTx(TxBase):
     def lending_use(self, district: str, period_days: int) -> LendingUse:
         """What the district's dispatches already take from its lending rules: per
         home community, the lent dispatches made in the last ``period_days``
-        local days (active or completed: a cancel or a no-show lent nobody), and
-        the cadres holding an active lent dispatch now."""
+        local days (active or completed: a cancel or a no-show lent nobody), the
+        cadres holding an active lent dispatch now, and those marked unavailable.
+        A dispatch is lent when its cadre's home now is not its demand's community
+        (the ledger's rule: the store keeps no history of homes)."""
         d, m, c = t.dispatches, t.demands, t.cadres
-        start = today() - timedelta(days=period_days - 1)
+        bound = utc_bound(today() - timedelta(days=period_days - 1))
         rows = self.conn.execute(
             select(d.c.cadre, d.c.status, d.c.created_at, c.c.home)
             .join(m, and_(m.c.district_id == d.c.district_id, m.c.id == d.c.demand))
@@ -209,14 +211,15 @@ class DistrictsTx(TxBase):
                 d.c.district_id == district,
                 d.c.status.in_(LENDING),
                 m.c.community != c.c.home,
+                or_(d.c.created_at >= bound, d.c.status == "active"),
             )
         ).all()
         lent: dict[str, int] = {}
         for r in rows:
-            if r.created_at >= utc_bound(start):
+            if r.created_at >= bound:
                 lent[r.home] = lent.get(r.home, 0) + 1
         away = frozenset(r.cadre for r in rows if r.status == "active")
-        return LendingUse(lent, away)
+        return LendingUse(lent, away, frozenset(self.unavailable(district)))
 
     def pool_state(self, district: str) -> str:
         """A digest of everything a proposal depends on, cheap to read again.

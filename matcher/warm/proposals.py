@@ -107,7 +107,9 @@ class WarmProposals:
         # from here the plan is in play: a failure or a cancel forgets it
         last, self._last = self._last, None
         if case.policy.lending.is_on:  # a MILP over the whole plan: solved cold, nothing kept
-            return finish_lending(req, lending or LendingUse(), step, self.params)
+            under = finish_lending(req, lending or LendingUse(), step, self.params)
+            if under is not None:
+                return under
         if not req.streams(self.engine, self.params):  # small pools solve densely: nothing to keep
             return finish_dense(req, step, self.params)
         if load_is_on(case.policy):  # a plan-wide load cost: solved cold, nothing kept
