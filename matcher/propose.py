@@ -21,13 +21,14 @@ from matcher.dense import finish_dense
 from matcher.errors import InputError, Problem
 from matcher.explain.streamed import explain_streamed
 from matcher.gcpause import without_gc
-from matcher.lending import LendingUse, finish_lending
+from matcher.lending import LendingUse
 from matcher.loadcost import load_is_on, rest_slots
 from matcher.model import Case
 from matcher.params import DEFAULT, EngineParams
 from matcher.policy import Policy
 from matcher.progress import Progress, as_progress
 from matcher.proposal import Proposal
+from matcher.sideplan import finish_sided, needs_side_rows
 from matcher.solver import quantise
 from matcher.stream import Edges, Streamed
 from matcher.stream.live import solve_streamed
@@ -79,8 +80,8 @@ def propose(
         case = case.with_policy(policy)
     step("scoring pairs")
     req = prepare(case, pinned, excluded, used_capacity, filled_slots)
-    if case.policy.lending.is_on:
-        under = finish_lending(req, lending or LendingUse(), step, params)
+    if needs_side_rows(req):
+        under = finish_sided(req, lending, step, params)
         if under is not None:
             return under
     if req.streams(engine, params):

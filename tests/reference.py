@@ -197,3 +197,59 @@ def milp_lending_optimum(  # type: ignore[no-untyped-def]
     )
     assert res.status == 0, res.message
     return float(-res.fun)
+
+
+def milp_timed_optimum(  # type: ignore[no-untyped-def]
+    scores, feasible, capacity, headcount, start, end, week_hours, per_week
+) -> float:
+    """Optimum with dated orders, as a time-indexed integer program.
+
+    ``start[j]``/``end[j]``: demand j's window in seconds (NaN: ongoing);
+    ``week_hours[j]``: its hours per week key; ``per_week[i]``: cadre i's weekly
+    limit (inf: none). For each cadre, time is cut at every start and end of its
+    feasible dated demands; on each piece, its ongoing pairs plus the dated pairs
+    covering the piece stay within capacity (no cliques, no auxiliary variables:
+    matcher builds neither this way).
+    """
+    n, m = scores.shape
+    er, ec = np.nonzero(feasible)
+    nx = er.size
+    if nx == 0:
+        return 0.0
+    rows_a: list[dict[int, float]] = []
+    hi: list[float] = []
+    for j in range(m):
+        rows_a.append({v: 1.0 for v in range(nx) if ec[v] == j})
+        hi.append(float(headcount[j]))
+    for i in range(n):
+        mine = [v for v in range(nx) if er[v] == i]
+        ongoing = [v for v in mine if np.isnan(start[ec[v]])]
+        dated = [v for v in mine if not np.isnan(start[ec[v]])]
+        rows_a.append({v: 1.0 for v in ongoing})
+        hi.append(float(capacity[i]))
+        cuts = sorted({float(start[ec[v]]) for v in dated} | {float(end[ec[v]]) for v in dated})
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            mid = (a + b) / 2
+            held = [v for v in dated if start[ec[v]] <= mid < end[ec[v]]]
+            if held:
+                rows_a.append({v: 1.0 for v in ongoing + held})
+                hi.append(float(capacity[i]))
+        if np.isfinite(per_week[i]):
+            weeks = {wk for v in dated for wk in week_hours[ec[v]]}
+            for wk in weeks:
+                rows_a.append({v: week_hours[ec[v]].get(wk, 0.0) for v in dated})
+                hi.append(float(per_week[i]))
+    a = lil_matrix((len(rows_a), nx))
+    for k, row in enumerate(rows_a):
+        for v, x in row.items():
+            if x:
+                a[k, v] = x
+    res = milp(
+        -scores[er, ec],
+        integrality=np.ones(nx),
+        bounds=Bounds(0, 1),
+        constraints=LinearConstraint(a.tocsr(), -np.inf, np.array(hi)),
+        options={"mip_rel_gap": 0.0},
+    )
+    assert res.status == 0, res.message
+    return float(-res.fun)

@@ -50,7 +50,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "unfilled.weak": {"count": 3},
     "unfilled.load_cost": {"count": 2},
     "unfilled.lending": {"count": 2},
-    "problem.lending_too_big": {"cadres": 20000, "demands": 10000},
+    "problem.milp_too_big": {"cadres": 20000, "demands": 10000},
     "problem.lending_unknown_community": {"community": "C999"},
     "fix.level_without": {
         "name": "张三",

@@ -24,7 +24,7 @@ import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix, csr_matrix
 
-__all__ = ["SideRows", "Sided", "solve_sided"]
+__all__ = ["SideRows", "Sided", "merge_rows", "solve_sided"]
 
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
@@ -50,6 +50,37 @@ class SideRows:
     flagged: BoolArray = field(default_factory=lambda: np.zeros(0, bool))
     row_sets: list[IndexArray] = field(default_factory=list)
     row_rhs: list[int] = field(default_factory=list)
+    #: edges a row holds only for a while (dated orders): the row's capacity bounds its
+    #: other edges plus each of ``cliques`` (edges of one row held at one instant)
+    timed: BoolArray = field(default_factory=lambda: np.zeros(0, bool))
+    cliques: list[IndexArray] = field(default_factory=list)
+    #: weighted groups: Σ weight · x over the edges stays at most the bound (hours a week)
+    weighted: list[tuple[IndexArray, FloatArray, float]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """No side row and no timed edge: the plain b-matching is the same problem
+        (a timed edge left out of its row's capacity is not)."""
+        timed = bool(self.timed.any())
+        return not (self.groups or self.row_sets or self.cliques or self.weighted or timed)
+
+
+def merge_rows(a: SideRows, b: SideRows, ne: int) -> SideRows:
+    """Both sets of side rows over the same ``ne`` edges."""
+
+    def mask(x: BoolArray, y: BoolArray) -> BoolArray:
+        return (x if x.size == ne else np.zeros(ne, bool)) | (y if y.size == ne else False)
+
+    return SideRows(
+        a.groups + b.groups,
+        a.group_rhs + b.group_rhs,
+        mask(a.flagged, b.flagged),
+        a.row_sets + b.row_sets,
+        a.row_rhs + b.row_rhs,
+        mask(a.timed, b.timed),
+        a.cliques + b.cliques,
+        a.weighted + b.weighted,
+    )
 
 
 @dataclass(frozen=True)
@@ -101,7 +132,11 @@ def solve_sided(
 
     e = np.arange(ne, dtype=np.intp)
     ones = np.ones(ne)
-    add(r.astype(np.intp), e, ones, cap.astype(np.float64))
+    timed = _mask(side.timed, ne)
+    # a row's capacity bounds its untimed edges at every instant; its timed edges
+    # count only in the cliques of the instants they are held
+    plain = ~timed
+    add(r[plain].astype(np.intp), e[plain], ones[plain], cap.astype(np.float64))
     add(c.astype(np.intp), e, ones, head.astype(np.float64))
     for g, members in enumerate(side.groups):
         add(
@@ -125,7 +160,31 @@ def solve_sided(
         ys = y_of[members[~single[members]]]
         cols_h = np.concatenate([direct, ys]).astype(np.intp)
         add(np.zeros(cols_h.size, np.intp), cols_h, np.ones(cols_h.size), _one(side.row_rhs[h]))
-    nv = ne + ny
+    # z_row ≥ the row's untimed edges taken: each clique row reads it in one entry
+    # instead of repeating every untimed edge of the row
+    clique_rows = np.array([int(r[k[0]]) for k in side.cliques], np.intp)
+    z_rows = np.unique(clique_rows[np.bincount(r[plain], minlength=cap.size)[clique_rows] > 0])
+    nz = z_rows.size
+    z_of = np.full(cap.size, -1, np.intp)
+    z_of[z_rows] = ne + ny + np.arange(nz)
+    if nz:
+        steady = np.flatnonzero(plain & (z_of[r] >= 0))
+        rows_z = np.searchsorted(z_rows, r[steady])
+        add(
+            np.concatenate([rows_z, np.arange(nz)]),
+            np.concatenate([steady, z_of[z_rows]]),
+            np.concatenate([np.ones(steady.size), -np.ones(nz)]),
+            np.zeros(nz),
+        )
+    for k, members in enumerate(side.cliques):
+        z = z_of[clique_rows[k]]
+        cols_k = members if z < 0 else np.append(members, z)
+        add(np.zeros(cols_k.size, np.intp), cols_k.astype(np.intp), np.ones(cols_k.size),
+            _one(int(cap[clique_rows[k]])))  # fmt: skip
+    for members, weight, bound in side.weighted:
+        add(np.zeros(members.size, np.intp), members, weight.astype(np.float64),
+            np.array([float(bound)]))  # fmt: skip
+    nv = ne + ny + nz
     a = csr_matrix(
         coo_matrix(
             (
@@ -136,15 +195,16 @@ def solve_sided(
         )
     )
     ub = np.concatenate([b[3] for b in blocks])
-    cost = np.concatenate([-w.astype(np.float64), np.zeros(ny)])
-    lo = np.concatenate([fixed.astype(np.float64), np.zeros(ny)])
+    cost = np.concatenate([-w.astype(np.float64), np.zeros(ny + nz)])
+    lo = np.concatenate([fixed.astype(np.float64), np.zeros(ny + nz)])
+    hi = np.concatenate([np.ones(ne + ny), cap[z_rows].astype(np.float64)])
     options: dict[str, float | bool] = {"mip_rel_gap": 0.0, "disp": False}
     if time_limit is not None:
         options["time_limit"] = time_limit
     res = milp(
         cost,
         integrality=np.ones(nv),
-        bounds=Bounds(lo, np.ones(nv)),
+        bounds=Bounds(lo, hi),
         constraints=LinearConstraint(a, -np.inf, ub),
         options=options,
     )
@@ -163,9 +223,14 @@ def _one(rhs: int) -> FloatArray:
     return np.array([float(rhs)])
 
 
+def _mask(x: BoolArray, ne: int) -> BoolArray:
+    """A mask over all ``ne`` edges (an empty one: none marked)."""
+    return x if x.size == ne else np.zeros(ne, bool)
+
+
 def _flags(side: SideRows, ne: int) -> BoolArray:
     """The flagged edges as a mask over all ``ne`` edges (none flagged: all False)."""
-    return side.flagged if side.flagged.size == ne else np.zeros(ne, bool)
+    return _mask(side.flagged, ne)
 
 
 def _holds(
@@ -179,7 +244,15 @@ def _holds(
 ) -> bool:
     """Whether ``take`` keeps every row, column, fixed edge and side row: checked
     here in integers, not trusted from the solver's tolerances."""
-    if (np.bincount(r[take], minlength=cap.size) > cap).any():
+    timed = _mask(side.timed, r.size)
+    load = np.bincount(r[take & ~timed], minlength=cap.size)
+    if (load > cap).any():
+        return False
+    for k in side.cliques:
+        i = int(r[k[0]])
+        if int(take[k].sum()) + int(load[i]) > int(cap[i]):
+            return False
+    if any(float(wt[take[m]].sum()) > b + 1e-9 for m, wt, b in side.weighted):
         return False
     if (np.bincount(c[take], minlength=head.size) > head).any():
         return False

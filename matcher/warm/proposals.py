@@ -30,7 +30,7 @@ import numpy.typing as npt
 from matcher.constraints import Engine, Pair, Request, prepare
 from matcher.dense import finish_dense
 from matcher.gcpause import without_gc
-from matcher.lending import LendingUse, finish_lending
+from matcher.lending import LendingUse
 from matcher.loadcost import load_is_on
 from matcher.model import Case, Demand
 from matcher.params import DEFAULT, EngineParams
@@ -39,6 +39,7 @@ from matcher.progress import Progress, as_progress
 from matcher.proposal import Proposal
 from matcher.propose import finish_streamed, solve_streamed_request
 from matcher.scoring import Scorer
+from matcher.sideplan import finish_sided, needs_side_rows
 from matcher.solver.keys import pair_keys, unpair_keys
 from matcher.stream.live import LivePlan
 
@@ -106,8 +107,8 @@ class WarmProposals:
         )
         # from here the plan is in play: a failure or a cancel forgets it
         last, self._last = self._last, None
-        if case.policy.lending.is_on:  # a MILP over the whole plan: solved cold, nothing kept
-            under = finish_lending(req, lending or LendingUse(), step, self.params)
+        if needs_side_rows(req):  # a MILP over the whole plan: solved cold, nothing kept
+            under = finish_sided(req, lending, step, self.params)
             if under is not None:
                 return under
         if not req.streams(self.engine, self.params):  # small pools solve densely: nothing to keep

@@ -79,6 +79,18 @@ class Replanner:
                     )
                 ],
             )
+        if any(d.start is not None for d in self.case.demands):
+            raise InputError(
+                "cannot keep this plan warm",
+                [
+                    Problem(
+                        "demands",
+                        "dated orders bind whole plans: propose them cold",
+                        column="start",
+                        code="problem.dated_not_warm",
+                    )
+                ],
+            )
         if self.case.policy.lending.is_on:
             raise InputError(
                 "cannot keep this plan warm",

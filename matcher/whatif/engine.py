@@ -125,6 +125,18 @@ def plan_state(
                 )
             ],
         )
+    if any(d.start is not None for d in case.demands):
+        raise InputError(
+            "cannot price this what-if",
+            [
+                Problem(
+                    "demands",
+                    "what-if pricing does not model dated orders yet",
+                    column="start",
+                    code="problem.dated_not_priced",
+                )
+            ],
+        )
     if case.policy.lending.is_on:
         raise InputError(
             "cannot price this what-if",

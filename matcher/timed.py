@@ -1,0 +1,134 @@
+"""Dated work orders in the plan: a cadre's capacity at each instant, hours per week.
+
+A cadre holds at most ``capacity`` dispatches *at any instant*: ongoing work
+(no window) counts all the time, a dated order during its window ``[start,
+end)``. So a cadre of capacity 1 may take five evening shifts of one week, but
+not two that overlap, and not an evening shift while holding an ongoing one.
+``hours_per_week`` bounds the service hours of dated orders in each ISO week
+(a window's hours cut at local Monday 00:00, :func:`matcher.dated.hours_by_week`;
+an order whose ``hours`` are fewer than its window's spreads them evenly over
+the window).
+
+As side rows (:class:`~matcher.solver.sided.SideRows`): a cadre's dated pairs
+are *timed*; each maximal set of its dated pairs whose windows share an instant
+(a clique of the interval graph, found by one sweep over starts and ends) gets a
+row "these plus the cadre's ongoing pairs ≤ capacity", and each week with more
+hours on offer than the limit a weighted row. Cliques of an interval graph are
+exactly the instants that matter: if every maximal clique is within capacity,
+every instant is (an instant's held set is contained in a maximal clique).
+Overlap rows of one cadre form an interval matrix (totally unimodular on its
+own), but together with the demands' headcount rows they do not, nor do
+weighted hour rows: the plan is a MILP (:mod:`matcher.sideplan`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.constraints import Request
+from matcher.dated import hours_by_week
+from matcher.model import Case
+from matcher.solver.sided import SideRows
+
+__all__ = ["is_dated", "time_rows", "week_hours", "windows"]
+
+FloatArray = npt.NDArray[np.float64]
+IndexArray = npt.NDArray[np.intp]
+
+
+def is_dated(case: Case) -> bool:
+    """Whether any demand of ``case`` is a dated order (else no time row exists)."""
+    return any(d.start is not None for d in case.demands)
+
+
+def windows(case: Case) -> tuple[FloatArray, FloatArray]:
+    """Each demand's window as UTC seconds ``[start, end)``; NaN for ongoing work."""
+    start = np.full(len(case.demands), np.nan)
+    end = np.full(len(case.demands), np.nan)
+    for j, d in enumerate(case.demands):
+        w = d.window
+        if w is not None:
+            start[j], end[j] = w.start.timestamp(), w.end.timestamp()
+    return start, end
+
+
+def week_hours(case: Case) -> list[dict[tuple[int, int], float]]:
+    """Each demand's service hours per ISO week (empty for ongoing work): the
+    window's hours per week, scaled down when the order's ``hours`` are fewer."""
+    out: list[dict[tuple[int, int], float]] = []
+    for d in case.demands:
+        w = d.window
+        if w is None:
+            out.append({})
+            continue
+        per = hours_by_week(w)
+        if d.hours is not None and d.hours < w.hours:
+            scale = d.hours / w.hours
+            per = {k: v * scale for k, v in per.items()}
+        out.append(per)
+    return out
+
+
+def _cliques(edges: IndexArray, start: FloatArray, end: FloatArray) -> list[IndexArray]:
+    """The maximal sets of ``edges`` whose windows share an instant: one sweep over
+    the events (an end before a start at the same time: windows are half-open),
+    a clique emitted at each end that follows a start."""
+    events = sorted(
+        [(float(end[k]), 0, int(e)) for k, e in enumerate(edges)]
+        + [(float(start[k]), 1, int(e)) for k, e in enumerate(edges)]
+    )
+    active: dict[int, None] = {}
+    out: list[IndexArray] = []
+    grew = False
+    for _, kind, e in events:
+        if kind == 1:
+            active[e] = None
+            grew = True
+        else:
+            if grew:
+                out.append(np.fromiter(active, np.intp, len(active)))
+                grew = False
+            del active[e]
+    return out
+
+
+def time_rows(req: Request, r: IndexArray, c: IndexArray) -> SideRows:
+    """The side rows of the dated orders over edges ``(r, c)`` (columns past the
+    demands are not the case's: untimed). Rows that cannot bind are left out."""
+    sc = req.sc
+    case, m = sc.case, sc.m
+    start, end = windows(case)
+    timed = np.zeros(r.size, bool)
+    real = np.flatnonzero(c < m)
+    timed[real] = ~np.isnan(start[c[real]])
+    cap = req.cap
+    untimed = np.bincount(r[~timed], minlength=sc.n)
+    cliques: list[IndexArray] = []
+    weighted: list[tuple[IndexArray, FloatArray, float]] = []
+    hours = week_hours(case)
+    limit = np.array([c.hours_per_week for c in case.cadres], np.float64)
+    te = np.flatnonzero(timed)
+    order = te[np.argsort(r[te], kind="stable")]
+    bounds = np.flatnonzero(np.diff(r[order])) + 1
+    for mine in np.split(order, bounds) if order.size else []:
+        i = int(r[mine[0]])
+        # a clique binds only past what the cadre's untimed pairs could leave free
+        room = int(cap[i]) - min(int(untimed[i]), int(cap[i]))
+        cols = c[mine]
+        for k in _cliques(mine, start[cols], end[cols]):
+            if k.size > room:
+                cliques.append(k)
+        if math.isfinite(limit[i]):
+            weeks: dict[tuple[int, int], list[tuple[int, float]]] = {}
+            for e in mine.tolist():
+                for wk, h in hours[int(c[e])].items():
+                    weeks.setdefault(wk, []).append((e, h))
+            for pairs in weeks.values():
+                w = np.array([h for _, h in pairs])
+                if w.sum() > limit[i] + 1e-9:
+                    idx = np.array([e for e, _ in pairs], np.intp)
+                    weighted.append((idx, w, float(limit[i])))
+    return SideRows(timed=timed, cliques=cliques, weighted=weighted)
