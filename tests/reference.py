@@ -228,7 +228,7 @@ def milp_timed_optimum(  # type: ignore[no-untyped-def]
         rows_a.append({v: 1.0 for v in ongoing})
         hi.append(float(capacity[i]))
         cuts = sorted({float(start[ec[v]]) for v in dated} | {float(end[ec[v]]) for v in dated})
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in itertools.pairwise(cuts):
             mid = (a + b) / 2
             held = [v for v in dated if start[ec[v]] <= mid < end[ec[v]]]
             if held:
