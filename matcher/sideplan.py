@@ -29,7 +29,7 @@ from matcher.proposal import Proposal
 from matcher.solver.keys import pair_keys
 from matcher.solver.sided import SideRows, merge_rows, solve_sided
 from matcher.terms import DECIMALS
-from matcher.timed import is_dated, time_rows
+from matcher.timed import explain_time, is_dated, time_rows
 
 __all__ = ["finish_sided", "helping_pairs", "needs_side_rows"]
 
@@ -139,6 +139,8 @@ def finish_sided(
     rows, cols = r[take], c[take]
     step("explaining")
     unfilled = explain_streamed(sc, req.cap, req.head, req.ban_keys, rows, cols, step, params)
+    if dated:
+        unfilled = explain_time(req, unfilled, rows, cols)
     return assemble(
         sc, req.head, rows, cols, req.pin_keys, {}, unfilled, "milp", got.certified,
         bound=(got.bound - rest) / GRID if np.isfinite(got.bound) else None,

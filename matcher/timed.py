@@ -30,10 +30,13 @@ import numpy.typing as npt
 
 from matcher.constraints import Request
 from matcher.dated import hours_by_week
+from matcher.messages import labels_for, msg, render
 from matcher.model import Case
+from matcher.proposal import Unfilled
+from matcher.solver.keys import pair_keys
 from matcher.solver.sided import SideRows
 
-__all__ = ["is_dated", "time_rows", "week_hours", "windows"]
+__all__ = ["explain_time", "is_dated", "time_rows", "week_hours", "windows"]
 
 FloatArray = npt.NDArray[np.float64]
 IndexArray = npt.NDArray[np.intp]
@@ -132,3 +135,64 @@ def time_rows(req: Request, r: IndexArray, c: IndexArray) -> SideRows:
                     idx = np.array([e for e, _ in pairs], np.intp)
                     weighted.append((idx, w, float(limit[i])))
     return SideRows(timed=timed, cliques=cliques, weighted=weighted)
+
+
+def _held_then(
+    start: FloatArray, end: FloatArray, mine: list[int], j: int
+) -> tuple[int, list[int]]:
+    """The most of ``mine`` (dated demands) held at one instant of ``j``'s window,
+    and which of them overlap it."""
+    over = [k for k in mine if start[k] < end[j] and start[j] < end[k]]
+    points = [start[j], *(start[k] for k in over if start[k] > start[j])]
+    most = max((sum(1 for k in over if start[k] <= p < end[k]) for p in points), default=0)
+    return most, over
+
+
+def explain_time(
+    req: Request, unfilled: list[Unfilled], rows: IndexArray, cols: IndexArray
+) -> list[Unfilled]:
+    """``unfilled`` with one more reason on each dated demand: how many qualified
+    cadres were free of it at other times but busy during its window, and on what
+    (``unfilled.busy_then``)."""
+    sc = req.sc
+    case = sc.case
+    start, end = windows(case)
+    index = {d: j for j, d in enumerate(sc.demand_ids)}
+    dated_of: dict[int, list[int]] = {}
+    ongoing = np.zeros(sc.n, np.int64)
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        if np.isnan(start[j]):
+            ongoing[i] += 1
+        else:
+            dated_of.setdefault(i, []).append(j)
+    banned = set(req.ban_keys.tolist())
+    chosen = set(pair_keys(rows, cols).tolist())
+    labels = labels_for(case)
+    out = []
+    for u in unfilled:
+        j = index[u.demand]
+        if np.isnan(start[j]):
+            out.append(u)
+            continue
+        ok = np.flatnonzero(sc.block(slice(None), np.array([j])).feasible[:, 0])
+        busy, on = 0, []
+        for i in ok.tolist():
+            key = int(pair_keys(np.array([i]), np.array([j]))[0])
+            if key in banned or key in chosen or req.cap[i] <= 0:
+                continue
+            most, over = _held_then(start, end, dated_of.get(i, []), j)
+            if over and ongoing[i] + most >= req.cap[i]:
+                busy += 1
+                on += [sc.demand_ids[k] for k in over if sc.demand_ids[k] not in on]
+        if not busy:
+            out.append(u)
+            continue
+        w = case.demands[j].window
+        more = len(on) - 3 if len(on) > 3 else None
+        said = msg("unfilled.busy_then", count=busy, window=str(w), demands=on[:3], more=more)
+        out.append(
+            u.model_copy(
+                update={"why": [*u.why, said], "reasons": [*u.reasons, render(said, "en", labels)]}
+            )
+        )
+    return out

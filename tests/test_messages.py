@@ -50,6 +50,12 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "unfilled.weak": {"count": 3},
     "unfilled.load_cost": {"count": 2},
     "unfilled.lending": {"count": 2},
+    "unfilled.busy_then": {
+        "count": 9,
+        "window": "2026-12-08 18:00–22:00",
+        "demands": ["D0101", "D0102"],
+        "more": 2,
+    },
     "problem.milp_too_big": {"cadres": 20000, "demands": 10000},
     "problem.lending_unknown_community": {"community": "C999"},
     "fix.level_without": {

@@ -178,3 +178,20 @@ def test_what_if_pricing_and_the_replanner_refuse_dated_orders(sample_case: Case
     with pytest.raises(InputError) as e:
         propose(case, Policy.model_validate({"fairness": {"load_step": 2.0}}))
     assert e.value.problems[0].code == "problem.load_with_dated"
+
+
+def test_an_unfilled_order_names_the_time_conflict() -> None:
+    comms = communities(np.random.default_rng(0), 1)
+    tag = TAGS[0]
+    p = Cadre(id="P1", name="甲", home="C0", skills={tag: 5}, capacity=1)
+    first = Demand(id="D0", community="C0", title="防汛值守", needs={tag: 3}, priority=5,
+                   start=T0 + dt.timedelta(hours=18), end=T0 + dt.timedelta(hours=22))  # fmt: skip
+    second = Demand(id="D1", community="C0", title="探访", needs={tag: 3}, priority=1,
+                    start=T0 + dt.timedelta(hours=19), end=T0 + dt.timedelta(hours=21))  # fmt: skip
+    case = Case(default_taxonomy(), comms, (p,), (first, second), Policy(alternatives=0))
+    got = propose(case)
+    assert [a.demand for a in got.assignments] == ["D0"]
+    (u,) = got.unfilled
+    said = [m for m in u.why if m.code == "unfilled.busy_then"]
+    assert said and said[0].params["count"] == 1 and said[0].params["demands"] == ["D0"]
+    assert "busy during 2026-12-12 19:00–21:00 (on D0)" in u.reasons[-1]
