@@ -66,6 +66,7 @@ from matcher.scoring import (
 )
 from matcher.solver import Assignment, solve
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
+from matcher.timed import calendar, horizon
 from matcher.warm import Replanner, WarmProposals, load_kernels
 
 __version__ = "0.1.0"
@@ -111,7 +112,9 @@ __all__ = [
     "WarmProposals",
     "Weights",
     "active_terms",
+    "calendar",
     "default_taxonomy",
+    "horizon",
     "load_case",
     "load_kernels",
     "load_policy",

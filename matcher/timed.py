@@ -23,20 +23,30 @@ weighted hour rows: the plan is a MILP (:mod:`matcher.sideplan`).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.constraints import Request
-from matcher.dated import hours_by_week
+from matcher.dated import format_local, hours_by_week
 from matcher.messages import labels_for, msg, render
-from matcher.model import Case
-from matcher.proposal import Unfilled
+from matcher.model import Case, Demand
+from matcher.proposal import Proposal, Unfilled
 from matcher.solver.keys import pair_keys
 from matcher.solver.sided import SideRows
 
-__all__ = ["explain_time", "is_dated", "time_rows", "week_hours", "windows"]
+__all__ = [
+    "calendar",
+    "explain_time",
+    "horizon",
+    "is_dated",
+    "time_rows",
+    "week_hours",
+    "windows",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IndexArray = npt.NDArray[np.intp]
@@ -196,3 +206,45 @@ def explain_time(
             )
         )
     return out
+
+
+def horizon(case: Case, first: dt.date | None, last: dt.date | None) -> Case:
+    """``case`` planning the days ``first … last`` (local, both included; ``None``:
+    open): ongoing work stays, a dated order stays when its window touches one of
+    those days."""
+    if first is None and last is None:
+        return case
+
+    def touches(d: Demand) -> bool:
+        w = d.window
+        if w is None:
+            return True
+        days = w.days()
+        return (first is None or days[-1] >= first) and (last is None or days[0] <= last)
+
+    return replace(case, demands=tuple(d for d in case.demands if touches(d)))
+
+
+def calendar(case: Case, proposal: Proposal) -> list[dict[str, str]]:
+    """A proposal as each cadre's calendar: one row per assignment, by cadre, then
+    start (ongoing work first, its start and end blank), times local to the
+    district as the case files write them."""
+    cadres = {c.id: c for c in case.cadres}
+    demands = {d.id: d for d in case.demands}
+    rows = []
+    for a in proposal.assignments:
+        d = demands[a.demand]
+        w = d.window
+        rows.append(
+            {
+                "cadre": a.cadre,
+                "name": cadres[a.cadre].name,
+                "demand": d.id,
+                "title": d.title,
+                "community": d.community,
+                "start": "" if w is None else format_local(w.start),
+                "end": "" if w is None else format_local(w.end),
+                "hours": "" if w is None else f"{(d.hours or w.hours):g}",
+            }
+        )
+    return sorted(rows, key=lambda x: (x["cadre"], x["start"], x["demand"]))

@@ -195,3 +195,43 @@ def test_an_unfilled_order_names_the_time_conflict() -> None:
     said = [m for m in u.why if m.code == "unfilled.busy_then"]
     assert said and said[0].params["count"] == 1 and said[0].params["demands"] == ["D0"]
     assert "busy during 2026-12-12 19:00–21:00 (on D0)" in u.reasons[-1]
+
+
+def _week_case() -> Case:
+    comms = communities(np.random.default_rng(0), 1)
+    tag = TAGS[0]
+    cadres = (
+        Cadre(id="P1", name="甲", home="C0", skills={tag: 5}, capacity=1),
+        Cadre(id="P2", name="乙", home="C0", skills={tag: 4}, capacity=1),
+    )
+    demands = (
+        Demand(id="D0", community="C0", title="周六值守", needs={tag: 3},
+               start=T0 + dt.timedelta(hours=18), end=T0 + dt.timedelta(hours=22)),
+        Demand(id="D1", community="C0", title="周一探访", needs={tag: 3},
+               start=MONDAY + dt.timedelta(hours=9), hours=2.0),
+        Demand(id="D2", community="C0", title="长期", needs={tag: 3}, priority=1),
+    )  # fmt: skip
+    return Case(default_taxonomy(), comms, cadres, demands, Policy(alternatives=0))
+
+
+def test_a_horizon_keeps_ongoing_work_and_the_orders_it_touches() -> None:
+    from matcher import horizon
+
+    case = _week_case()
+    ids = lambda c: [d.id for d in c.demands]  # noqa: E731
+    assert ids(horizon(case, None, None)) == ["D0", "D1", "D2"]
+    assert ids(horizon(case, dt.date(2026, 12, 12), dt.date(2026, 12, 13))) == ["D0", "D2"]
+    assert ids(horizon(case, dt.date(2026, 12, 14), None)) == ["D1", "D2"]
+    assert ids(horizon(case, None, dt.date(2026, 12, 11))) == ["D2"]
+
+
+def test_the_calendar_lists_each_cadres_work_in_local_time() -> None:
+    from matcher import calendar
+
+    case = _week_case()
+    rows = calendar(case, propose(case))
+    assert [(r["cadre"], r["demand"], r["start"], r["end"], r["hours"]) for r in rows] == [
+        ("P1", "D0", "2026-12-12T18:00", "2026-12-12T22:00", "4"),
+        ("P1", "D1", "2026-12-14T09:00", "2026-12-14T11:00", "2"),
+        ("P2", "D2", "", "", ""),
+    ]

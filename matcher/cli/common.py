@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -151,6 +152,16 @@ def whole_above_zero(text: str, lang: Lang, code: str, param: str = "value") -> 
     if not (digits.isascii() and digits.isdigit()) or int(digits) <= 0:
         raise fail(say(lang, code, None, **{param: text}), lang)
     return int(digits)
+
+
+def parse_day(option: str, text: str | None, lang: Lang) -> date | None:
+    """A ``YYYY-MM-DD`` option's day (``None`` when not given); else exit 2, said in ``lang``."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(say(lang, "cli.bad_date", option=option, value=text), lang) from None
 
 
 @contextmanager

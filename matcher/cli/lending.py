@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from matcher.cli.common import LangOpt, fail, resolve, say, user_errors
+from matcher.cli.common import LangOpt, parse_day, resolve, say, user_errors
 from matcher.cli.service import DEFAULT_DB, DbOpt, open_store
 from matcher.messages import Lang
 
@@ -27,12 +27,7 @@ out = Console()
 
 
 def _day(option: str, text: str | None, lang: Lang) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise fail(f"{option} {text!r}: not a date; write it as 2026-06-30", lang) from None
+    return parse_day(option, text, lang)
 
 
 def _partners(partners: list[dict[str, Any]], names: dict[str, str]) -> str:

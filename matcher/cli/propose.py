@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,20 +13,22 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from matcher import load_case, load_policy, propose
+from matcher import calendar, horizon, load_case, load_policy, propose
 from matcher.cli.common import (
     Format,
     LangOpt,
     emit,
     err,
     native_stdout_to_stderr,
+    parse_day,
     phase_text,
     resolve,
     say,
     user_errors,
 )
 from matcher.cli.render import to_csv, to_json, to_table
-from matcher.messages import labels_for
+from matcher.io import escape_cell
+from matcher.messages import Lang, labels_for
 from matcher.whatif import format_counterfactuals, unfilled_counterfactuals
 
 __all__ = ["register"]
@@ -48,13 +52,25 @@ def propose_cmd(
         bool,
         typer.Option("--explain-unfilled", help="price the smallest fix for each empty slot"),
     ] = False,
+    first: Annotated[
+        str | None,
+        typer.Option("--from", help="plan the dated orders from this day (YYYY-MM-DD)"),
+    ] = None,
+    last: Annotated[
+        str | None, typer.Option("--to", help="… to this day, included (YYYY-MM-DD)")
+    ] = None,
+    calendar_out: Annotated[
+        Path | None,
+        typer.Option("--calendar", help="also write each cadre's calendar (.csv or .json)"),
+    ] = None,
     lang_opt: LangOpt = None,
 ) -> None:
     """Propose who goes where, exactly optimal under the hard rules, with reasons."""
     lang = resolve(lang_opt)
+    day_from, day_to = parse_day("--from", first, lang), parse_day("--to", last, lang)
     with user_errors(lang):
         pol = load_policy(policy) if policy is not None else None
-        c = load_case(case, policy=pol)
+        c = horizon(load_case(case, policy=pol), day_from, day_to)
         with err.status(say(lang, "cli.loading"), spinner="dots") as status:
 
             def show(phase: str, fraction: float | None = None) -> None:
@@ -65,6 +81,8 @@ def propose_cmd(
                 result = propose(c, progress=show)
         fixes = unfilled_counterfactuals(c, result) if explain else []
         why = format_counterfactuals(fixes, lang, labels_for(c)) if explain else ""
+    if calendar_out is not None:
+        _write_calendar(calendar_out, calendar(c, result), lang)
     if fmt is Format.table and out is None:
         to_table(result, c, Console(), limit=None if all_rows else 40, lang=lang)
         sys.stdout.write(why)
@@ -81,6 +99,23 @@ def propose_cmd(
         to_table(result, c, buf, limit=None, lang=lang)
         text = buf.export_text() + why
     emit(out, text, lang, assignments=len(result.assignments))
+
+
+def _write_calendar(path: Path, rows: list[dict[str, str]], lang: Lang) -> None:
+    """Each cadre's calendar as JSON (by the suffix) or CSV (spreadsheet-safe cells)."""
+    if path.suffix.lower() == ".json":
+        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    else:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(CALENDAR_COLUMNS), lineterminator="\n")
+        w.writeheader()
+        w.writerows({k: escape_cell(v) for k, v in row.items()} for row in rows)
+        text = buf.getvalue()
+    emit(path, text, lang, assignments=len(rows))
+
+
+#: the calendar's columns (matcher.calendar's keys, in order)
+CALENDAR_COLUMNS = ("cadre", "name", "demand", "title", "community", "start", "end", "hours")
 
 
 def validate_cmd(case: CaseArg, lang_opt: LangOpt = None) -> None:

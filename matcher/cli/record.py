@@ -23,6 +23,7 @@ from matcher.cli.common import (
     LangOpt,
     LangOption,
     fail,
+    parse_day,
     resolve,
     say,
     user_errors,
@@ -44,12 +45,7 @@ def _print_json(data: Any) -> None:
 
 
 def _as_of(text: str | None, lang: Lang) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise fail(say(lang, "cli.bad_date", option="--as-of", value=text), lang) from None
+    return parse_day("--as-of", text, lang)
 
 
 def _colour(value: str | None, lang: Lang) -> str:

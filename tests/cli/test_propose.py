@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -149,3 +152,33 @@ def test_explain_unfilled_goes_into_json(tmp_path) -> None:  # type: ignore[no-u
     doc = json.loads(run("propose", case, "-f", "json", "--explain-unfilled").stdout)
     assert "counterfactuals" not in plain
     assert {c["demand"] for c in doc["counterfactuals"]} == {u["demand"] for u in doc["unfilled"]}
+
+
+def test_a_planning_horizon_and_the_calendar(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matcher import Case, Demand, load_case
+    from matcher import write_case as write_folder
+
+    src = write_case(tmp_path / "c")
+    base: Case = load_case(src)
+    d0 = base.demands[0]
+    week = [
+        Demand(id=f"W{k}", community=d0.community, title="值守", needs=dict(d0.needs),
+               start=dt.datetime(2026, 12, 7 + k, 18, tzinfo=ZoneInfo("Asia/Shanghai")),
+               hours=3.0)
+        for k in range(3)
+    ]  # fmt: skip
+    folder = tmp_path / "week"
+    write_folder(replace(base, demands=(*base.demands, *week)), folder)
+    cal = tmp_path / "cal.json"
+    res = run("propose", str(folder), "--from", "2026-12-08", "--to", "2026-12-08",
+              "--calendar", str(cal), "--format", "json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    on = {a["demand"] for a in doc["assignments"]}
+    assert "W1" in on and not on & {"W0", "W2"}  # only the 8th's order is planned
+    rows = json.loads(cal.read_text(encoding="utf-8"))
+    assert len(rows) == len(doc["assignments"])
+    w1 = next(r for r in rows if r["demand"] == "W1")
+    assert (w1["start"], w1["end"], w1["hours"]) == ("2026-12-08T18:00", "2026-12-08T21:00", "3")
+    bad = run("propose", str(folder), "--from", "2026-12-32")
+    assert bad.exit_code == 2 and "--from '2026-12-32'" in bad.output
