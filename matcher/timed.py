@@ -10,15 +10,15 @@ an order whose ``hours`` are fewer than its window's spreads them evenly over
 the window).
 
 As side rows (:class:`~matcher.solver.sided.SideRows`): a cadre's dated pairs
-are *timed*; each maximal set of its dated pairs whose windows share an instant
-(a clique of the interval graph, found by one sweep over starts and ends) gets a
-row "these plus the cadre's ongoing pairs ≤ capacity", and each week with more
-hours on offer than the limit a weighted row. Cliques of an interval graph are
-exactly the instants that matter: if every maximal clique is within capacity,
-every instant is (an instant's held set is contained in a maximal clique).
-Overlap rows of one cadre form an interval matrix (totally unimodular on its
-own), but together with the demands' headcount rows they do not, nor do
-weighted hour rows: the plan is a MILP (:mod:`matcher.sideplan`).
+are *timed*, on the cadre's own time line (every start and end, in order); the
+solver keeps "held on each segment + ongoing ≤ capacity" as a flow along that
+line (the capacity left free on a segment is what the previous one left, plus
+what ends, less what starts: two entries per pair and two per segment, where a
+row per maximal clique would repeat every held pair). Each week with more hours
+on offer than the limit gets a weighted row. One cadre's time line is an
+interval matrix (totally unimodular on its own), but together with the demands'
+headcount rows it is not, nor are weighted hour rows: the plan is a MILP
+(:mod:`matcher.sideplan`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from matcher.messages import labels_for, msg, render
 from matcher.model import Case, Demand
 from matcher.proposal import Proposal, Unfilled
 from matcher.solver.keys import pair_keys
-from matcher.solver.sided import SideRows
+from matcher.solver.sided import SideRows, Timeline
 
 __all__ = [
     "calendar",
@@ -85,27 +85,16 @@ def week_hours(case: Case) -> list[dict[tuple[int, int], float]]:
     return out
 
 
-def _cliques(edges: IndexArray, start: FloatArray, end: FloatArray) -> list[IndexArray]:
-    """The maximal sets of ``edges`` whose windows share an instant: one sweep over
-    the events (an end before a start at the same time: windows are half-open),
-    a clique emitted at each end that follows a start."""
-    events = sorted(
-        [(float(end[k]), 0, int(e)) for k, e in enumerate(edges)]
-        + [(float(start[k]), 1, int(e)) for k, e in enumerate(edges)]
+def _timeline(edges: IndexArray, start: FloatArray, end: FloatArray) -> tuple[Timeline, int]:
+    """``edges`` (one cadre's, windows ``start``/``end``) on their time line, and the
+    most of them held at one instant (ends before starts at equal times: half-open)."""
+    points = np.unique(np.concatenate([start, end]))
+    first = np.searchsorted(points, start).astype(np.intp)
+    last = np.searchsorted(points, end).astype(np.intp)
+    held = np.cumsum(
+        np.bincount(first, minlength=points.size) - np.bincount(last, minlength=points.size)
     )
-    active: dict[int, None] = {}
-    out: list[IndexArray] = []
-    grew = False
-    for _, kind, e in events:
-        if kind == 1:
-            active[e] = None
-            grew = True
-        else:
-            if grew:
-                out.append(np.fromiter(active, np.intp, len(active)))
-                grew = False
-            del active[e]
-    return out
+    return Timeline(edges, first, last, int(points.size)), int(held.max(initial=0))
 
 
 def time_rows(req: Request, r: IndexArray, c: IndexArray) -> SideRows:
@@ -119,7 +108,7 @@ def time_rows(req: Request, r: IndexArray, c: IndexArray) -> SideRows:
     timed[real] = ~np.isnan(start[c[real]])
     cap = req.cap
     untimed = np.bincount(r[~timed], minlength=sc.n)
-    cliques: list[IndexArray] = []
+    lines: list[Timeline] = []
     weighted: list[tuple[IndexArray, FloatArray, float]] = []
     hours = week_hours(case)
     limit = np.array([c.hours_per_week for c in case.cadres], np.float64)
@@ -128,12 +117,12 @@ def time_rows(req: Request, r: IndexArray, c: IndexArray) -> SideRows:
     bounds = np.flatnonzero(np.diff(r[order])) + 1
     for mine in np.split(order, bounds) if order.size else []:
         i = int(r[mine[0]])
-        # a clique binds only past what the cadre's untimed pairs could leave free
+        # a time line binds only past what the cadre's untimed pairs could leave free
         room = int(cap[i]) - min(int(untimed[i]), int(cap[i]))
         cols = c[mine]
-        for k in _cliques(mine, start[cols], end[cols]):
-            if k.size > room:
-                cliques.append(k)
+        line, most = _timeline(mine, start[cols], end[cols])
+        if most > room:
+            lines.append(line)
         if math.isfinite(limit[i]):
             weeks: dict[tuple[int, int], list[tuple[int, float]]] = {}
             for e in mine.tolist():
@@ -144,7 +133,7 @@ def time_rows(req: Request, r: IndexArray, c: IndexArray) -> SideRows:
                 if w.sum() > limit[i] + 1e-9:
                     idx = np.array([e for e, _ in pairs], np.intp)
                     weighted.append((idx, w, float(limit[i])))
-    return SideRows(timed=timed, cliques=cliques, weighted=weighted)
+    return SideRows(timed=timed, timelines=lines, weighted=weighted)
 
 
 def _held_then(

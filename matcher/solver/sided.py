@@ -24,7 +24,7 @@ import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix, csr_matrix
 
-__all__ = ["SideRows", "Sided", "merge_rows", "solve_sided"]
+__all__ = ["SideRows", "Sided", "Timeline", "merge_rows", "solve_sided"]
 
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
@@ -34,6 +34,18 @@ FloatArray = npt.NDArray[np.float64]
 
 def _empty() -> IndexArray:
     return np.zeros(0, np.intp)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """One row's timed edges on its own time line: ``points`` instants in order (every
+    start and end), each edge held from point ``first[k]`` to point ``last[k]``
+    (half-open: an edge ending where another starts does not overlap it)."""
+
+    edges: IndexArray
+    first: IndexArray
+    last: IndexArray
+    points: int
 
 
 @dataclass(frozen=True)
@@ -51,9 +63,9 @@ class SideRows:
     row_sets: list[IndexArray] = field(default_factory=list)
     row_rhs: list[int] = field(default_factory=list)
     #: edges a row holds only for a while (dated orders): the row's capacity bounds its
-    #: other edges plus each of ``cliques`` (edges of one row held at one instant)
+    #: other edges at all times plus, on each of its ``timelines``, the timed edges held
     timed: BoolArray = field(default_factory=lambda: np.zeros(0, bool))
-    cliques: list[IndexArray] = field(default_factory=list)
+    timelines: list[Timeline] = field(default_factory=list)
     #: weighted groups: Σ weight · x over the edges stays at most the bound (hours a week)
     weighted: list[tuple[IndexArray, FloatArray, float]] = field(default_factory=list)
 
@@ -62,7 +74,7 @@ class SideRows:
         """No side row and no timed edge: the plain b-matching is the same problem
         (a timed edge left out of its row's capacity is not)."""
         timed = bool(self.timed.any())
-        return not (self.groups or self.row_sets or self.cliques or self.weighted or timed)
+        return not (self.groups or self.row_sets or self.timelines or self.weighted or timed)
 
 
 def merge_rows(a: SideRows, b: SideRows, ne: int) -> SideRows:
@@ -78,7 +90,7 @@ def merge_rows(a: SideRows, b: SideRows, ne: int) -> SideRows:
         a.row_sets + b.row_sets,
         a.row_rhs + b.row_rhs,
         mask(a.timed, b.timed),
-        a.cliques + b.cliques,
+        a.timelines + b.timelines,
         a.weighted + b.weighted,
     )
 
@@ -160,10 +172,10 @@ def solve_sided(
         ys = y_of[members[~single[members]]]
         cols_h = np.concatenate([direct, ys]).astype(np.intp)
         add(np.zeros(cols_h.size, np.intp), cols_h, np.ones(cols_h.size), _one(side.row_rhs[h]))
-    # z_row ≥ the row's untimed edges taken: each clique row reads it in one entry
-    # instead of repeating every untimed edge of the row
-    clique_rows = np.array([int(r[k[0]]) for k in side.cliques], np.intp)
-    z_rows = np.unique(clique_rows[np.bincount(r[plain], minlength=cap.size)[clique_rows] > 0])
+    # z_row ≥ the row's untimed edges taken: each time line reads it in one entry
+    lines = [int(r[t.edges[0]]) for t in side.timelines]
+    line_rows = np.array(lines, np.intp)
+    z_rows = np.unique(line_rows[np.bincount(r[plain], minlength=cap.size)[line_rows] > 0])
     nz = z_rows.size
     z_of = np.full(cap.size, -1, np.intp)
     z_of[z_rows] = ne + ny + np.arange(nz)
@@ -176,15 +188,39 @@ def solve_sided(
             np.concatenate([np.ones(steady.size), -np.ones(nz)]),
             np.zeros(nz),
         )
-    for k, members in enumerate(side.cliques):
-        z = z_of[clique_rows[k]]
-        cols_k = members if z < 0 else np.append(members, z)
-        add(np.zeros(cols_k.size, np.intp), cols_k.astype(np.intp), np.ones(cols_k.size),
-            _one(int(cap[clique_rows[k]])))  # fmt: skip
+    # each time line as a flow: f_k, the capacity left free on segment k, starts at
+    # cap - z less what starts at point 0, and moves by what ends and starts at each
+    # point: f_k ≥ 0 is "held on segment k ≤ cap - z" with two entries per edge and
+    # two per segment (a row per maximal clique would repeat every held edge)
+    nf = 0
+    f_ub: list[FloatArray] = []
+    for t, i in zip(side.timelines, lines, strict=True):
+        segs = t.points - 1
+        f0 = ne + ny + nz + nf
+        k = np.arange(segs, dtype=np.intp)
+        ends = t.last < segs
+        z = z_of[i]
+        rows_t = [t.first, t.last[ends], k, k[1:]]
+        cols_t = [t.edges, t.edges[ends], f0 + k, f0 + k[:-1]]
+        vals_t = [
+            np.ones(t.edges.size),
+            -np.ones(int(ends.sum())),
+            np.ones(segs),
+            -np.ones(segs - 1),
+        ]
+        if z >= 0:
+            rows_t.append(np.zeros(1, np.intp))
+            cols_t.append(np.array([z], np.intp))
+            vals_t.append(np.ones(1))
+        ub_t = np.zeros(segs)
+        ub_t[0] = float(cap[i])
+        add(np.concatenate(rows_t), np.concatenate(cols_t), np.concatenate(vals_t), ub_t)
+        f_ub.append(np.full(segs, float(cap[i])))
+        nf += segs
     for members, weight, bound in side.weighted:
         add(np.zeros(members.size, np.intp), members, weight.astype(np.float64),
             np.array([float(bound)]))  # fmt: skip
-    nv = ne + ny + nz
+    nv = ne + ny + nz + nf
     a = csr_matrix(
         coo_matrix(
             (
@@ -195,15 +231,17 @@ def solve_sided(
         )
     )
     ub = np.concatenate([b[3] for b in blocks])
-    cost = np.concatenate([-w.astype(np.float64), np.zeros(ny + nz)])
-    lo = np.concatenate([fixed.astype(np.float64), np.zeros(ny + nz)])
-    hi = np.concatenate([np.ones(ne + ny), cap[z_rows].astype(np.float64)])
+    cost = np.concatenate([-w.astype(np.float64), np.zeros(ny + nz + nf)])
+    lo = np.concatenate([fixed.astype(np.float64), np.zeros(ny + nz + nf)])
+    hi = np.concatenate([np.ones(ne + ny), cap[z_rows].astype(np.float64), *f_ub])
+    # the free capacities are continuous: the edges' integrality fixes them
+    integral = np.concatenate([np.ones(ne + ny + nz), np.zeros(nf)])
     options: dict[str, float | bool] = {"mip_rel_gap": 0.0, "disp": False}
     if time_limit is not None:
         options["time_limit"] = time_limit
     res = milp(
         cost,
-        integrality=np.ones(nv),
+        integrality=integral,
         bounds=Bounds(lo, hi),
         constraints=LinearConstraint(a, -np.inf, ub),
         options=options,
@@ -248,9 +286,14 @@ def _holds(
     load = np.bincount(r[take & ~timed], minlength=cap.size)
     if (load > cap).any():
         return False
-    for k in side.cliques:
-        i = int(r[k[0]])
-        if int(take[k].sum()) + int(load[i]) > int(cap[i]):
+    for t in side.timelines:
+        i = int(r[t.edges[0]])
+        on = take[t.edges]
+        held = np.cumsum(
+            np.bincount(t.first[on], minlength=t.points)
+            - np.bincount(t.last[on], minlength=t.points)
+        )
+        if int(held.max(initial=0)) + int(load[i]) > int(cap[i]):
             return False
     if any(float(wt[take[m]].sum()) > b + 1e-9 for m, wt, b in side.weighted):
         return False
