@@ -54,9 +54,17 @@ FACE_PACKAGES: dict[str, frozenset[str]] = {
     # solver alone (OR-Library instances) and the pair stream's scan alone, so it
     # uses those two packages' front doors (never their modules).
     # The backtest replays a generated history through the record's warning rules;
-    # the fairness suite runs whatif's rolling-horizon simulation.
+    # the fairness suite runs whatif's rolling-horizon simulation; the dated-orders
+    # peer (CP-SAT) builds its model from the dated package's week arithmetic.
     "benchmarks": frozenset(
-        {"matcher.generate", "matcher.solver", "matcher.stream", "matcher.record", "matcher.whatif"}
+        {
+            "matcher.generate",
+            "matcher.solver",
+            "matcher.stream",
+            "matcher.record",
+            "matcher.whatif",
+            "matcher.dated",
+        }
     ),
 }
 
