@@ -6,7 +6,10 @@ of another folder's conftest).
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+
+from sqlalchemy import select
 
 from matcher import load_case, propose
 from matcher.store import DispatchRow, Store
@@ -14,9 +17,11 @@ from tests.api.casefile import write_tiny
 
 
 def tiny_store(db: Path | str, district: str = "d1") -> Store:
-    """A store holding the tiny case (tests/api/casefile.py) as ``district``."""
+    """A store holding the tiny case (tests/api/casefile.py) as ``district``; ``db`` is a
+    SQLite file or a PostgreSQL URL."""
     store = Store.open(db)
-    case = load_case(write_tiny(Path(str(db) + ".case")))
+    where = Path(tempfile.mkdtemp()) if "://" in str(db) else Path(str(db) + ".case")
+    case = load_case(write_tiny(where))
     with store.write() as tx:
         tx.import_case(district, case)
     return store
@@ -40,8 +45,17 @@ def dispatch_all(store: Store, district: str = "d1") -> list[DispatchRow]:
 
 
 def dump(store: Store) -> list[str]:
-    """Every row of the database, as SQL (to check that nothing was written)."""
+    """Every row of every table, in key order (to check that nothing was written); the
+    tables are the database's own, not the store's idea of them."""
+    from sqlalchemy import MetaData
+
+    found = MetaData()
     with store.engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        return list(raw.iterdump())  # type: ignore[attr-defined]
+        found.reflect(conn)
+        out = []
+        for table in found.sorted_tables:
+            keys = list(table.primary_key.columns) or list(table.columns)
+            out += [
+                f"{table.name}: {tuple(r)}" for r in conn.execute(select(table).order_by(*keys))
+            ]
+        return out

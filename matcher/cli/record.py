@@ -196,7 +196,7 @@ WarningArg = Annotated[int, typer.Argument(help="the warning's id")]
 
 
 def _decide(
-    action: str, warning: int, district: str, db: Path, note: str | None, end: str | None,
+    action: str, warning: int, district: str, db: str, note: str | None, end: str | None,
     as_json: bool, lang: LangOption | None,
 ) -> None:  # fmt: skip
     ln = resolve(lang)

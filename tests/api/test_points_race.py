@@ -1,8 +1,9 @@
 """Concurrent redemptions against a real ``matcher serve``: the balance never goes below 0.
 
 Why a real process: the guard is the store's write transaction (SQLite's
-``BEGIN IMMEDIATE``), and only a server with its own threads and connections shows
-that a balance read and an entry written are never interleaved with another's.
+``BEGIN IMMEDIATE``, PostgreSQL's advisory write lock), and only a server with its own
+threads and connections shows that a balance read and an entry written are never
+interleaved with another's. Runs on both engines.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from pathlib import Path
 import httpx
 
 from tests.dispatching import dispatch_all, tiny_store
+from tests.pg import NewDb
 from tests.serving import running_server
 
 THREADS = 24
 
 
-def test_concurrent_redemptions_never_overdraw(tmp_path: Path) -> None:
-    db = tmp_path / "race.db"
+def test_concurrent_redemptions_never_overdraw(tmp_path: Path, new_db: NewDb) -> None:
+    db = new_db()
     store = tiny_store(db)
     d1 = next(d for d in dispatch_all(store) if d.demand == "D1")
     with store.write() as tx:
