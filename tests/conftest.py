@@ -75,10 +75,18 @@ def pg_server() -> Iterator[PgServer]:
         server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_engine(request: pytest.FixtureRequest) -> str:
-    """Which store engine a test runs on: every test taking it runs on both."""
-    return str(request.param)
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``db_engine``: which store engine a test runs on. Every test using it (mostly
+    through :func:`new_db`) runs on both, unless it is marked
+    ``@pytest.mark.sqlite_only(reason)``: it is about SQLite itself (file
+    permissions, WAL, SQLite's error codes)."""
+    if "db_engine" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("sqlite_only")
+        assert marker is None or marker.args, "sqlite_only needs a reason"
+        metafunc.parametrize("db_engine", ENGINES[:1] if marker else ENGINES)
 
 
 @pytest.fixture

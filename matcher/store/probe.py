@@ -49,9 +49,14 @@ def sqlite_code(exc: BaseException) -> int | None:
     return None if code is None else int(code) & 0xFF
 
 
+def _on_server(where: str) -> bool:
+    """Whether ``where`` names a database server (a URL other than ``sqlite://``)."""
+    return "://" in where and not where.startswith("sqlite")
+
+
 def read_only_message(where: str) -> str:
     """What a person must know when the store at ``where`` cannot be written."""
-    if "://" in where:
+    if _on_server(where):
         return (
             f"cannot write the database {where}: the server accepts only reads (a standby,"
             " or default_transaction_read_only is on); give the primary server's URL"
@@ -66,7 +71,7 @@ def read_only_message(where: str) -> str:
 def open_failure(where: str, exc: BaseException) -> str | None:
     """A readable reason why the store at ``where`` could not be opened: what SQLite says,
     or the database server's (or its driver's) first line."""
-    if "://" in where:
+    if _on_server(where):
         said = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         return f"cannot open the database {where}: {said[0] if said else 'no answer'}"
     code = sqlite_code(exc)
