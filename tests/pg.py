@@ -5,7 +5,9 @@ Why a real server rather than a mock: the store's guarantees on PostgreSQL (the
 write lock, the audit chain, no overdrawn points) are only as good as the SQL the
 server actually accepts and the locks it actually takes. The server is tuned for
 tests only (no fsync: a crash loses nothing a test needs), so a new database
-(copied from a migrated template) costs a few milliseconds.
+(copied from a migrated template) costs a few milliseconds. Its databases compare
+text as ICU's en-US does, not in byte order (as most servers' default collation
+does not), so the tests see the collation the store sets on its own columns.
 
 Debian keeps the binaries in ``/usr/lib/postgresql/<major>/bin`` (not on PATH);
 ``initdb`` refuses to run as root, so as root the cluster is made and run as the
@@ -139,7 +141,10 @@ def start_server(bindir: Path) -> PgServer:
 
     Raises RuntimeError with the server's own words when it cannot start.
     """
-    root = Path(tempfile.mkdtemp(prefix="matcher-pg-"))
+    # /tmp: short enough for a Unix socket path, and one the server user can enter
+    root = Path(
+        tempfile.mkdtemp(prefix="matcher-pg-", dir="/tmp" if Path("/tmp").is_dir() else None)
+    )
     server = PgServer(bindir, root)
     server.socket_dir.mkdir()
     if os.geteuid() == 0:
@@ -159,7 +164,11 @@ def start_server(bindir: Path) -> PgServer:
                     "postgres",
                     "--auth=trust",
                     "--encoding=UTF8",
-                    "--locale=C",
+                    # a collation that is not byte order (as most servers' default is):
+                    # the store must not depend on the database's collation
+                    "--locale-provider=icu",
+                    "--icu-locale=en-US",
+                    "--locale=C.UTF-8",
                     "--no-sync",
                 ]
             ),

@@ -193,3 +193,15 @@ def test_lists_page_in_order_and_count_every_match(tiny: Path, new_db: NewDb) ->
         assert (rows, total) == ([], 0)
         with pytest.raises(NotFoundError):
             tx.cadre("x", "nobody")
+
+
+def test_text_orders_by_code_point_whatever_the_database_collation(new_db: NewDb) -> None:
+    """Ids list in code-point order (Python's, SQLite's) on PostgreSQL too, although the
+    test server's databases collate as en-US (case and punctuation ignored at first)."""
+    ids = ["b", "B", "a-2", "a1", "x.y", "Z", "a_1", "A", "xy"]
+    store = Store.open(new_db())
+    with store.write() as tx:
+        for i in ids:
+            tx.create_district(i, i)
+    with store.read() as tx:
+        assert [d.id for d in tx.list_districts()] == sorted(ids)
