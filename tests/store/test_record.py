@@ -135,6 +135,25 @@ def test_warnings_are_stored_once_and_decided_once(fresh: Store) -> None:
         assert exc.value.code == "state.illegal_transition"
 
 
+def test_warnings_are_made_in_the_cadres_file_order(fresh: Store) -> None:
+    """Their ids follow the cadres' order in the pool, on every engine: not the ids'
+    order, nor where a row was last written (PostgreSQL's unordered reads follow that)."""
+    store = fresh
+    with store.write() as tx:
+        p1 = tx.cadre("x", "P1")
+        joined = tx.conn.execute(text("SELECT joined_on FROM cadres WHERE id = 'P1'")).scalar()
+        tx.create_cadre("x", Cadre(id="P0", name="新人", home="C1", skills={}, capacity=1))
+        tx.conn.execute(text("UPDATE cadres SET joined_on = :d WHERE id = 'P0'"), {"d": joined})
+        tx.conn.execute(text("UPDATE cadres SET name = name WHERE id = 'P1'"))  # rewritten last
+    assert p1.status == "green"
+    for cadre in ("P0", "P1"):
+        _no_shows(store, cadre)
+    with store.write() as tx:
+        made = tx.evaluate_warnings("x")
+    assert [w.cadre for w in made] == ["P1", "P0"]  # P0 joined the pool after P1
+    assert made[0].id < made[1].id
+
+
 def test_an_exempt_outcome_never_makes_a_warning(fresh: Store) -> None:
     store = fresh
     _no_shows(store, "P4", exempt=True)
