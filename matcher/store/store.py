@@ -113,7 +113,9 @@ class Store:
 
     @classmethod
     def open(cls, target: str | Path, *, writable: bool = True) -> Store:
-        """Open (creating and migrating) a store: a file path, ``:memory:`` or a database URL.
+        """Open (creating and migrating) a store: a SQLite file path, ``:memory:``, or a
+        database URL (``sqlite:///…``, ``postgresql://user@host/db``; the database itself
+        must exist on the server).
 
         With ``writable`` (the default) a store that cannot be written (a read-only
         file, or a folder SQLite cannot create its journal in) raises StoreError now,
