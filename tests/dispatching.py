@@ -9,8 +9,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import select
-
 from matcher import load_case, propose
 from matcher.store import DispatchRow, Store
 from tests.api.casefile import write_tiny
@@ -45,17 +43,13 @@ def dispatch_all(store: Store, district: str = "d1") -> list[DispatchRow]:
 
 
 def dump(store: Store) -> list[str]:
-    """Every row of every table, in key order (to check that nothing was written); the
-    tables are the database's own, not the store's idea of them."""
-    from sqlalchemy import MetaData
+    """Every row of every table, sorted (to check that nothing was written); the tables
+    are the database's own, not the store's idea of them."""
+    from sqlalchemy import inspect
 
-    found = MetaData()
     with store.engine.connect() as conn:
-        found.reflect(conn)
         out = []
-        for table in found.sorted_tables:
-            keys = list(table.primary_key.columns) or list(table.columns)
-            out += [
-                f"{table.name}: {tuple(r)}" for r in conn.execute(select(table).order_by(*keys))
-            ]
+        for name in sorted(inspect(conn).get_table_names()):
+            rows = conn.exec_driver_sql(f'SELECT * FROM "{name}"')
+            out += sorted(f"{name}: {tuple(r)}" for r in rows)
         return out
