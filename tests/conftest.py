@@ -57,15 +57,16 @@ def pg_server() -> Iterator[PgServer]:
     why = None
     bindir = find_bin()
     if bindir is None:
-        why = "no PostgreSQL server binaries (initdb, pg_ctl, postgres): apt-get install postgresql"
+        why = "the PostgreSQL server (initdb, pg_ctl, postgres) is not installed:"
+        why += " apt-get install postgresql"
     else:
         try:
             import psycopg  # noqa: F401
         except ImportError:
-            why = "no PostgreSQL driver: pip install 'psycopg[binary]'"
+            why = "psycopg, the PostgreSQL driver, is not installed: pip install 'psycopg[binary]'"
     if why is not None:
         if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true: the PostgreSQL tests must run, but there is {why}")
+            pytest.fail(f"CI=true: the PostgreSQL tests must run, but {why}")
         pytest.skip(why)
     assert bindir is not None
     server = start_server(bindir)
