@@ -64,7 +64,7 @@ def open_store(db: str, *, writable: bool = True) -> Store:
         except ArgumentError:
             raise fail(f"--db {db}: not a database URL") from None
         shown = url.render_as_string(hide_password=True)
-        if url.get_backend_name() not in ("postgresql", "sqlite"):
+        if url.get_backend_name() not in ("postgresql", "postgres", "sqlite"):
             raise fail(f"--db {shown}: only SQLite files and postgresql:// URLs are supported")
     elif Path(db).is_dir():
         raise fail(f"--db {db}: is a folder; give a database file path")

@@ -136,8 +136,11 @@ class Store:
             engine = create_engine(url, **kwargs)
             _sqlite_setup(engine, memory="poolclass" in kwargs)
         else:
+            parsed = make_url(url)
+            text = parsed.render_as_string(hide_password=True)
+            if parsed.get_backend_name() not in ("postgresql", "postgres"):
+                raise StoreError(f"{text}: only SQLite files and postgresql:// URLs are supported")
             engine = create_engine(_with_driver(url), pool_pre_ping=True)
-            text = make_url(url).render_as_string(hide_password=True)
         store = cls(engine)
         try:
             with store.write() as tx:

@@ -223,3 +223,8 @@ def test_the_pool_state_digest_is_the_same_on_both_engines(
         finally:
             store.close()
     assert digests[0] == digests[1]
+
+
+def test_other_database_urls_are_refused_without_connecting() -> None:
+    with pytest.raises(StoreError, match=r"mysql://u:\*\*\*@nohost/x: only SQLite files and"):
+        Store.open("mysql://u:secret@nohost/x")
