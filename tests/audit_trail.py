@@ -1,15 +1,17 @@
 """Test helper: a store with an audit trail of several kinds of write, and hand edits of its
 ``audit`` table in SQLite (as someone with the database file would make them).
 
-Shared by the store and CLI tests of the audit trail.
+Shared by the store and CLI tests of the audit trail. ``db`` is a SQLite file or a
+PostgreSQL URL; the hand edits are made on a connection of their own, in plain SQL.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from matcher.store import Actor
+from sqlalchemy import text
+
+from matcher.store import Actor, Store
 from tests.dispatching import dispatch_all, tiny_store
 
 #: the d1 chain :func:`trail` writes, in order
@@ -23,7 +25,7 @@ ACTIONS = [
 ]
 
 
-def trail(db: Path) -> None:
+def trail(db: Path | str) -> None:
     """A store at ``db`` whose d1 chain holds :data:`ACTIONS` (and a token in the tokens' chain)."""
     store = tiny_store(db)
     try:
@@ -55,24 +57,37 @@ def seq_of(where: str) -> int:
     return ACTIONS.index(where) + 1
 
 
-def tamper(db: Path, how: str, seq: int, chain: str = "d1") -> None:
+def by_hand(db: Path | str, sql: str, **params: object) -> None:
+    """One SQL statement on the database at ``db``, committed: as someone with access to
+    the database (not the store's code) would make it."""
+    store = Store.open(db)
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(text(sql), params)
+    finally:
+        store.close()
+
+
+def tamper(db: Path | str, how: str, seq: int, chain: str = "d1") -> None:
     """Edit, delete or insert one row of the ``audit`` table by hand."""
-    with sqlite3.connect(db) as conn:
-        if how == "changed":
-            conn.execute(
-                "UPDATE audit SET actor_label = 'someone else' WHERE chain = ? AND seq = ?",
-                (chain, seq),
-            )
-        elif how == "removed":
-            conn.execute("DELETE FROM audit WHERE chain = ? AND seq = ?", (chain, seq))
-        elif how == "inserted":
-            # a copy of the entry, saying something else, right after it
-            conn.execute(
-                "INSERT INTO audit (chain, seq, district, at, actor_token, actor_label, action,"
-                " subject, payload, prev_hash, hash) SELECT chain, seq, district, at,"
-                " actor_token, actor_label, action, subject, '{\"forged\":true}', prev_hash,"
-                " hash FROM audit WHERE chain = ? AND seq = ?",
-                (chain, seq),
-            )
-        else:
-            raise ValueError(how)
+    where = "chain = :chain AND seq = :seq"
+    if how == "changed":
+        by_hand(
+            db, f"UPDATE audit SET actor_label = 'someone else' WHERE {where}", chain=chain, seq=seq
+        )
+    elif how == "removed":
+        by_hand(db, f"DELETE FROM audit WHERE {where}", chain=chain, seq=seq)
+    elif how == "inserted":
+        # a copy of the entry, saying something else, right after it
+        by_hand(
+            db,
+            "INSERT INTO audit (chain, seq, district, at, actor_token, actor_label, action,"
+            " subject, payload, prev_hash, hash) SELECT chain, seq, district, at,"
+            " actor_token, actor_label, action, subject, :forged, prev_hash,"
+            f" hash FROM audit WHERE {where}",
+            chain=chain,
+            seq=seq,
+            forged='{"forged":true}',
+        )
+    else:
+        raise ValueError(how)

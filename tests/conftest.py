@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.paths import SAMPLE
+from tests.pg import NewDb, PgServer, find_bin, start_server
 
 settings.register_profile(
     "ci",
@@ -40,3 +45,78 @@ def sample_proposal(sample_case):  # type: ignore[no-untyped-def]
     from matcher import propose
 
     return propose(sample_case)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One PostgreSQL server for the whole run (tests/pg.py), stopped at the end.
+
+    Under ``CI=true`` a missing server or driver fails the tests that need it;
+    elsewhere they are skipped, saying why.
+    """
+    why = None
+    bindir = find_bin()
+    if bindir is None:
+        why = "the PostgreSQL server (initdb, pg_ctl, postgres) is not installed:"
+        why += " apt-get install postgresql"
+    else:
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            why = "psycopg, the PostgreSQL driver, is not installed: pip install 'psycopg[binary]'"
+    if why is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true: the PostgreSQL tests must run, but {why}")
+        pytest.skip(why)
+    assert bindir is not None
+    server = start_server(bindir)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``db_engine``: which store engine a test runs on. Every test using it (mostly
+    through :func:`new_db`) runs on both, unless it is marked
+    ``@pytest.mark.sqlite_only(reason)``: it is about SQLite itself (file
+    permissions, WAL, SQLite's error codes)."""
+    if "db_engine" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("sqlite_only")
+        assert marker is None or marker.args, "sqlite_only needs a reason"
+        metafunc.parametrize("db_engine", ENGINES[:1] if marker else ENGINES)
+
+
+@pytest.fixture
+def new_db(
+    db_engine: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[NewDb]:
+    """Make a new store database on the test's engine; returns what ``Store.open``
+    takes (a SQLite file path, or a PostgreSQL URL). ``new_db()`` holds the current
+    schema and no rows; ``new_db(empty=True)`` holds no tables at all.
+
+    Every store the test opens is closed at its end (a PostgreSQL connection left to
+    the garbage collector is a ResourceWarning, which the suite turns into an error).
+    """
+    from matcher.store import Store
+
+    opened: list[Store] = []
+    real_open = Store.open.__func__  # type: ignore[attr-defined]
+
+    def tracked(cls: type[Store], *args: Any, **kwargs: Any) -> Store:
+        store = real_open(cls, *args, **kwargs)
+        opened.append(store)
+        return store
+
+    monkeypatch.setattr(Store, "open", classmethod(tracked))
+    if db_engine == "postgresql":
+        server: PgServer = request.getfixturevalue("pg_server")
+        yield lambda empty=False: server.empty_url() if empty else server.new_url()
+    else:
+        counter = itertools.count(1)
+        yield lambda empty=False: str(tmp_path / f"store{next(counter)}.db")
+    for store in opened:
+        store.close()

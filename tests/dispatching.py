@@ -6,6 +6,7 @@ of another folder's conftest).
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from matcher import load_case, propose
@@ -14,9 +15,11 @@ from tests.api.casefile import write_tiny
 
 
 def tiny_store(db: Path | str, district: str = "d1") -> Store:
-    """A store holding the tiny case (tests/api/casefile.py) as ``district``."""
+    """A store holding the tiny case (tests/api/casefile.py) as ``district``; ``db`` is a
+    SQLite file or a PostgreSQL URL."""
     store = Store.open(db)
-    case = load_case(write_tiny(Path(str(db) + ".case")))
+    where = Path(tempfile.mkdtemp()) if "://" in str(db) else Path(str(db) + ".case")
+    case = load_case(write_tiny(where))
     with store.write() as tx:
         tx.import_case(district, case)
     return store
@@ -40,8 +43,13 @@ def dispatch_all(store: Store, district: str = "d1") -> list[DispatchRow]:
 
 
 def dump(store: Store) -> list[str]:
-    """Every row of the database, as SQL (to check that nothing was written)."""
+    """Every row of every table, sorted (to check that nothing was written); the tables
+    are the database's own, not the store's idea of them."""
+    from sqlalchemy import inspect
+
     with store.engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        return list(raw.iterdump())  # type: ignore[attr-defined]
+        out = []
+        for name in sorted(inspect(conn).get_table_names()):
+            rows = conn.exec_driver_sql(f'SELECT * FROM "{name}"')
+            out += sorted(f"{name}: {tuple(r)}" for r in rows)
+        return out

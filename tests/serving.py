@@ -30,7 +30,7 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    db: Path, cwd: Path, launcher: Sequence[str] = ("-m", "matcher")
+    db: Path | str, cwd: Path, launcher: Sequence[str] = ("-m", "matcher")
 ) -> Iterator[str]:
     """Start the server on ``db``, wait for ``/health``, yield its base URL, stop it.
 

@@ -39,7 +39,9 @@ def _utc(moment: datetime | None) -> str | None:
 def list_audit(
     a: Auditor,
     store: StoreDep,
-    action: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    action: Annotated[
+        str | None, Query(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_.]*$")
+    ] = None,
     actor: Annotated[int | None, Query(ge=1, le=2**62, description="a token's id")] = None,
     since: Annotated[Moment, Query(alias="from")] = None,
     until: Annotated[Moment, Query(alias="to")] = None,

@@ -16,7 +16,7 @@ import typer
 from rich.text import Text
 
 from matcher.cli.common import LangOpt, err, fail, resolve, say, user_errors, write_atomic
-from matcher.cli.service import DEFAULT_DB, DbOpt, open_store
+from matcher.cli.service import DEFAULT_DB, DbOpt, is_url, open_store
 from matcher.messages import Lang
 
 __all__ = ["register"]
@@ -30,9 +30,10 @@ audit_app = typer.Typer(
 )
 
 
-def _existing(db: Path, lang: Lang) -> None:
-    """Verify and export read a database that is there; they never create one."""
-    if not db.is_file():
+def _existing(db: str, lang: Lang) -> None:
+    """Verify and export read a database that is there; they never create one (a
+    database server's URL names one the server has, or the opening fails)."""
+    if not is_url(db) and not Path(db).is_file():
         raise fail(say(lang, "cli.cannot_read", path=str(db), reason="no such file"), lang)
 
 

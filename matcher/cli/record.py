@@ -201,7 +201,7 @@ WarningArg = Annotated[str, typer.Argument(metavar="WARNING", help="the warning'
 
 
 def _decide(
-    action: str, warning_text: str, district: str, db: Path, note: str | None, end: str | None,
+    action: str, warning_text: str, district: str, db: str, note: str | None, end: str | None,
     as_json: bool, lang: LangOption | None,
 ) -> None:  # fmt: skip
     ln = resolve(lang)

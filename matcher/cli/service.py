@@ -23,12 +23,17 @@ from matcher.cli.common import err, fail, user_errors
 if TYPE_CHECKING:
     from matcher.store import Store
 
-__all__ = ["DEFAULT_DB", "DbOpt", "open_store", "register"]
+__all__ = ["DEFAULT_DB", "DbOpt", "is_url", "open_store", "register"]
 
 DbOpt = Annotated[
-    Path, typer.Option("--db", help="SQLite database file (created and migrated if missing)")
+    str,
+    typer.Option(
+        "--db",
+        help="SQLite database file, or a postgresql://user@host/db URL"
+        " (created or migrated if needed)",
+    ),
 ]
-DEFAULT_DB = Path("matcher.db")
+DEFAULT_DB = "matcher.db"
 
 
 def _missing(exc: ImportError) -> typer.Exit:
@@ -37,25 +42,43 @@ def _missing(exc: ImportError) -> typer.Exit:
     )
 
 
-def open_store(db: Path, *, writable: bool = True) -> Store:
-    """Open ``--db``; ``writable``: refuse a database that cannot be written (exit 2)."""
+def is_url(db: str) -> bool:
+    """Whether ``--db`` names a database server (``postgresql://…``) rather than a file."""
+    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", db) is not None
+
+
+def open_store(db: str, *, writable: bool = True) -> Store:
+    """Open ``--db`` (a SQLite file or a PostgreSQL URL); ``writable``: refuse a
+    database that cannot be written (exit 2)."""
     try:
         from matcher.store import Store
     except ImportError as exc:
         raise _missing(exc) from None
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:/", str(db)):
-        raise fail(f"--db {db}: only SQLite files are supported here; give a file path")
-    if db.is_dir():
+    shown = db
+    if is_url(db):
+        try:
+            url = make_url(db)
+        except ArgumentError:
+            raise fail(f"--db {db}: not a database URL") from None
+        shown = url.render_as_string(hide_password=True)
+        if url.get_backend_name() not in ("postgresql", "postgres", "sqlite"):
+            raise fail(f"--db {shown}: only SQLite files and postgresql:// URLs are supported")
+    elif Path(db).is_dir():
         raise fail(f"--db {db}: is a folder; give a database file path")
     try:
         with user_errors():
             return Store.open(db, writable=writable)
-    except SQLAlchemyError as exc:
+    except ImportError as exc:  # a postgresql:// URL without its driver
         raise fail(
-            f"--db {db}: cannot open the database ({getattr(exc, 'orig', None) or exc})"
+            f"--db {shown}: {exc.name or exc} is not installed;"
+            " install the service: pip install 'matcher[service]'"
         ) from None
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise fail(f"--db {shown}: cannot open the database ({reason})") from None
 
 
 def serve(
@@ -74,7 +97,7 @@ def serve(
     except ImportError as exc:
         raise _missing(exc) from None
     open_store(db).close()  # create and migrate before serving, failing early and readably
-    os.environ["MATCHER_DB"] = str(db)
+    os.environ["MATCHER_DB"] = db
     os.environ["MATCHER_LOAD_SAMPLE"] = "true" if load_sample else "false"
     os.environ["MATCHER_MAX_BODY_BYTES"] = str(max_body)
     uvicorn.run("api.main:app_from_env", factory=True, host=host, port=port, log_level=log_level)

@@ -79,9 +79,9 @@ _MODELS: dict[str, tuple[type[BaseModel], Callable[..., Item], str | None]] = {
 
 
 def decode(name: str, raw: bytes, log: ProblemLog) -> str | None:
-    """``raw`` as text (UTF-8, with or without BOM), or None after logging why not."""
+    """``raw`` as text (UTF-8, with or without BOM, no NUL), or None after logging why not."""
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         log.add(
@@ -90,6 +90,18 @@ def decode(name: str, raw: bytes, log: ProblemLog) -> str | None:
             )
         )
         return None
+    if "\x00" in text:  # no text holds one (a UTF-16 or binary file does); no database takes it
+        line = text[: text.index("\x00")].count("\n") + 1
+        log.add(
+            Problem(
+                name,
+                "file holds a NUL character: it is not a text file (or it is UTF-16)",
+                row=line,
+                hint="save it as UTF-8 (with or without BOM)",
+            )
+        )
+        return None
+    return text
 
 
 def read_rows(

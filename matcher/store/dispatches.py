@@ -195,13 +195,15 @@ class DispatchesTx(PointsTx):
         q = select(t.districts.c.id)
         if district is not None:
             q = q.where(t.districts.c.id == district)
-        for (d,) in self.conn.execute(q).all():
+        for (d,) in self.conn.execute(q.order_by(t.districts.c.id)).all():
             used = self._used(d)
-            for r in self.conn.execute(select(t.cadres).where(t.cadres.c.district_id == d)):
+            cq = select(t.cadres).where(t.cadres.c.district_id == d).order_by(t.cadres.c.id)
+            for r in self.conn.execute(cq):
                 if used.get(r.id, 0) > r.capacity:
                     problems.append(f"{d}: cadre {r.id} over capacity")
             filled = self._filled(d)
-            for r in self.conn.execute(select(t.demands).where(t.demands.c.district_id == d)):
+            dq = select(t.demands).where(t.demands.c.district_id == d).order_by(t.demands.c.id)
+            for r in self.conn.execute(dq):
                 if filled.get(r.id, 0) > r.headcount:
                     problems.append(f"{d}: demand {r.id} over headcount")
             pairs = Counter(

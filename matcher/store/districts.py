@@ -238,7 +238,8 @@ class DistrictsTx(TxBase):
         for table in (t.cadres, t.demands):
             parts.append(
                 tuple(
-                    self.conn.execute(
+                    int(v)  # PostgreSQL sums BIGINT as NUMERIC (a Decimal): the same digest
+                    for v in self.conn.execute(
                         select(func.count(), func.coalesce(func.sum(table.c.version), 0)).where(
                             table.c.district_id == district
                         )

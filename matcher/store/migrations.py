@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, insert, select, update
 
@@ -110,7 +111,9 @@ def _v3(conn: Connection) -> None:
         )
         .scalar_subquery()
     )
-    conn.execute(update(cadres).values(joined_on=func.coalesce(first, func.current_date())))
+    # the day as text from Python: SQL's CURRENT_DATE is a date on PostgreSQL, not text
+    day = datetime.now(UTC).date().isoformat()
+    conn.execute(update(cadres).values(joined_on=func.coalesce(first, day)))
 
 
 def _v4(conn: Connection) -> None:

@@ -56,6 +56,25 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         bulk.insert_many(conn, insert(table), rows)
 
 
+def _ids_taken(conn: Connection, table: Table) -> None:
+    """After rows were written with ids of our own: the next id generated is above them.
+
+    SQLite's ids follow the largest in the table by themselves; PostgreSQL's come from
+    a sequence that explicit ids do not move, so it is moved here (under the write lock,
+    so no other insert can take an id in between).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence(table.name, "id"),
+                    select(func.coalesce(func.max(table.c.id), 0) + 1).scalar_subquery(),
+                    False,
+                )
+            )
+        )
+
+
 class PastTx(DispatchesTx):
     """Loading a district's past in bulk."""
 
@@ -149,6 +168,7 @@ class PastTx(DispatchesTx):
                 for o in history.outcomes
             ],
         )
+        _ids_taken(self.conn, t.dispatches)
         earned = earnings(history.outcomes, policy)
         _insert(
             self.conn,

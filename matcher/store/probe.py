@@ -10,6 +10,11 @@ and the database does not grow, since nothing is committed.
 
 It never waits for the write lock: a lock held by another writer shows that
 the store is being written, which is all the probe wants to know.
+
+On PostgreSQL the server decides: a standby (or a database set
+``default_transaction_read_only``) says so in ``transaction_read_only``, and a
+server that cannot be reached within a few seconds is ``unavailable``; nothing
+is written and the write lock is never asked for.
 """
 
 from __future__ import annotations
@@ -44,8 +49,18 @@ def sqlite_code(exc: BaseException) -> int | None:
     return None if code is None else int(code) & 0xFF
 
 
+def _on_server(where: str) -> bool:
+    """Whether ``where`` names a database server (a URL other than ``sqlite://``)."""
+    return "://" in where and not where.startswith("sqlite")
+
+
 def read_only_message(where: str) -> str:
     """What a person must know when the store at ``where`` cannot be written."""
+    if _on_server(where):
+        return (
+            f"cannot write the database {where}: the server accepts only reads (a standby,"
+            " or default_transaction_read_only is on); give the primary server's URL"
+        )
     return (
         f"cannot write the database {where}: the file is read-only, or its folder is"
         " (SQLite creates its -wal and -shm files beside it); fix the permissions"
@@ -54,7 +69,11 @@ def read_only_message(where: str) -> str:
 
 
 def open_failure(where: str, exc: BaseException) -> str | None:
-    """A readable reason why the store at ``where`` could not be opened, when SQLite says."""
+    """A readable reason why the store at ``where`` could not be opened: what SQLite says,
+    or the database server's (or its driver's) first line."""
+    if _on_server(where):
+        said = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        return f"cannot open the database {where}: {said[0] if said else 'no answer'}"
     code = sqlite_code(exc)
     if code in READ_ONLY_CODES:
         return read_only_message(where)
@@ -64,8 +83,10 @@ def open_failure(where: str, exc: BaseException) -> str | None:
 
 
 def probe_engine(engine: Engine) -> Engine:
-    """An engine for probing ``engine``'s SQLite file: its own connection each time, no
-    waiting on locks (the service's pool may be busy with long writes)."""
+    """An engine for probing ``engine``'s database: its own connection each time, no
+    waiting on locks or on the service's pool (it may be busy with long writes)."""
+    if engine.dialect.name != "sqlite":
+        return create_engine(engine.url, poolclass=NullPool, connect_args={"connect_timeout": 5})
     probe = create_engine(
         engine.url, poolclass=NullPool, connect_args={"check_same_thread": False, "timeout": 0}
     )
@@ -78,8 +99,10 @@ def probe_engine(engine: Engine) -> Engine:
 
 
 def write_state(engine: Engine) -> WriteState:
-    """``ok`` when a write could be made now, ``read-only`` when SQLite refuses to write,
-    ``unavailable`` when the database cannot be reached at all."""
+    """``ok`` when a write could be made now, ``read-only`` when the database refuses to
+    write, ``unavailable`` when it cannot be reached at all."""
+    if engine.dialect.name != "sqlite":
+        return _server_write_state(engine)
     try:
         conn = engine.raw_connection()
     except Exception as exc:
@@ -102,3 +125,13 @@ def write_state(engine: Engine) -> WriteState:
         return "read-only" if code in READ_ONLY_CODES else "unavailable"
     finally:
         conn.close()
+
+
+def _server_write_state(engine: Engine) -> WriteState:
+    """A database server's own word on whether this session could write."""
+    try:
+        with engine.connect() as conn:
+            read_only = conn.exec_driver_sql("SHOW transaction_read_only").scalar()
+    except Exception:
+        return "unavailable"
+    return "read-only" if read_only == "on" else "ok"

@@ -174,7 +174,9 @@ class RecordTx(CadresTx):
             for x in items:
                 by.setdefault(x.cadre, ([], [], []))[i].append(x)  # type: ignore[arg-type]
         rows = self.conn.execute(
-            select(t.cadres).where(t.cadres.c.district_id == district, t.cadres.c.deleted == 0)
+            select(t.cadres)
+            .where(t.cadres.c.district_id == district, t.cadres.c.deleted == 0)
+            .order_by(t.cadres.c.pos, t.cadres.c.id)  # the file's order, on every engine
         )
         return {
             r.id: cadre_record(

@@ -8,6 +8,7 @@ database); an unlimited travel radius is NULL.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Float,
     ForeignKeyConstraint,
@@ -313,3 +314,30 @@ audit_heads = Table(
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+
+def _as_on_sqlite(table: Table) -> None:
+    """On PostgreSQL, ``table``'s columns hold and compare what SQLite's do.
+
+    Integers are 64-bit (SQLite's are; PostgreSQL's INTEGER is 32-bit, and the ids
+    the API accepts go up to 2**62), and every text column compares in code-point
+    order.
+
+    Why: ids, ISO days and stamps are compared and sorted in SQL (``ORDER BY id``,
+    ``day >= …``) and the results must be the ones SQLite (whose text compares as
+    bytes) and Python give; a PostgreSQL database's default collation is usually a
+    language's (``en_US``, ``zh_CN``: case and punctuation ignored at first), so the
+    columns say ``COLLATE "C"`` (UTF-8 bytes: code-point order) themselves.
+    """
+    for column in table.columns:
+        kind = column.type
+        if type(kind) is Integer:
+            column.type = kind.with_variant(BigInteger(), "postgresql")
+        elif isinstance(kind, String) and kind.collation is None:
+            column.type = kind.with_variant(
+                type(kind)(length=kind.length, collation="C"), "postgresql"
+            )
+
+
+for _table in metadata.tables.values():
+    _as_on_sqlite(_table)

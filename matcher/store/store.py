@@ -1,10 +1,25 @@
 """The persistent pool: districts, their case data, proposals, declines and dispatches.
 
 A :class:`Store` owns a SQLAlchemy engine; every unit of work is one transaction
-opened with :meth:`Store.write` (serialised: ``BEGIN IMMEDIATE`` on SQLite) or
-:meth:`Store.read`, and handed out as a :class:`Tx` whose methods are the only
-SQL in the project. SQLite runs in WAL mode with foreign keys on; the SQL itself
-is portable (SQLAlchemy Core), so a PostgreSQL URL works with the same code.
+opened with :meth:`Store.write` (serialised) or :meth:`Store.read` (a snapshot),
+and handed out as a :class:`Tx` whose methods are the only SQL in the project.
+The SQL is portable (SQLAlchemy Core); two engines are supported:
+
+* SQLite (a file path, ``:memory:``), the embedded default: WAL mode, foreign
+  keys on; writers are serialised by ``BEGIN IMMEDIATE`` (the database's one
+  write lock), readers see the snapshot WAL gives them.
+* PostgreSQL (a ``postgresql://`` URL, driven by psycopg 3): every write
+  transaction first takes one transaction-level advisory lock
+  (``pg_advisory_xact_lock``, released by the commit or rollback) under READ
+  COMMITTED, so writers are serialised exactly as on SQLite, and each statement
+  after the lock sees everything committed before it. Why not SERIALIZABLE with
+  retries: a write transaction here runs Python between its statements (an
+  accept validates a proposal, the audit entry is chained at the end), so a
+  retry would have to replay that whole unit of work, and every caller would
+  have to be safe to re-run; one lock gives the audit chain, the points balance
+  and stale-proposal checks the same single-writer reasoning on both engines,
+  at the cost of writes (not reads) queueing, which they do on SQLite anyway.
+  Reads run REPEATABLE READ, READ ONLY: one consistent snapshot, as on SQLite.
 
 Example:
     >>> store = Store.open(":memory:")
@@ -20,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, func, make_url, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
@@ -82,6 +97,10 @@ __all__ = [
     "today",
 ]
 
+#: the advisory lock every PostgreSQL write transaction takes first (any constant
+#: works as long as it is the same in every process: the bytes of "matcher!")
+WRITE_LOCK = 0x6D61746368657221
+
 
 class Store:
     """A database holding any number of districts."""
@@ -89,12 +108,14 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
-        on_file = self.sqlite and engine.url.database not in (None, "", ":memory:")
-        self._probe = probe_engine(engine) if on_file else None
+        in_memory = self.sqlite and engine.url.database in (None, "", ":memory:")
+        self._probe = None if in_memory else probe_engine(engine)
 
     @classmethod
     def open(cls, target: str | Path, *, writable: bool = True) -> Store:
-        """Open (creating and migrating) a store: a file path, ``:memory:`` or a database URL.
+        """Open (creating and migrating) a store: a SQLite file path, ``:memory:``, or a
+        database URL (``sqlite:///…``, ``postgresql://user@host/db``; the database itself
+        must exist on the server).
 
         With ``writable`` (the default) a store that cannot be written (a read-only
         file, or a folder SQLite cannot create its journal in) raises StoreError now,
@@ -114,8 +135,12 @@ class Store:
                 kwargs["poolclass"] = StaticPool
             engine = create_engine(url, **kwargs)
             _sqlite_setup(engine, memory="poolclass" in kwargs)
-        else:  # pragma: no cover - exercised with a PostgreSQL URL only
-            engine = create_engine(url, pool_pre_ping=True)
+        else:
+            parsed = make_url(url)
+            text = parsed.render_as_string(hide_password=True)
+            if parsed.get_backend_name() not in ("postgresql", "postgres"):
+                raise StoreError(f"{text}: only SQLite files and postgresql:// URLs are supported")
+            engine = create_engine(_with_driver(url), pool_pre_ping=True)
         store = cls(engine)
         try:
             with store.write() as tx:
@@ -151,8 +176,13 @@ class Store:
         the commit, inside the write lock (:mod:`matcher.store.audit`).
         """
         with self.engine.connect() as conn:
-            conn.execution_options(immediate=True)
+            if self.sqlite:
+                conn.execution_options(immediate=True)
+            else:
+                conn.execution_options(isolation_level="READ COMMITTED")
             with conn.begin():
+                if not self.sqlite:  # the write lock: held until this transaction ends
+                    conn.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK)))
                 tx = Tx(conn, actor)
                 yield tx
                 tx.flush_audit()
@@ -160,15 +190,26 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Tx]:
         """A consistent read-only view (one transaction, rolled back)."""
-        with self.engine.connect() as conn, conn.begin() as txn:
-            yield Tx(conn)
-            txn.rollback()
+        with self.engine.connect() as conn:
+            if not self.sqlite:
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with conn.begin() as txn:
+                yield Tx(conn)
+                txn.rollback()
 
     def integrity_check(self) -> str:
         if not self.sqlite:  # pragma: no cover
             return "ok"
         with self.engine.connect() as conn:
             return str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
+
+
+def _with_driver(url: str) -> str:
+    """``postgresql://…`` names psycopg 3 (SQLAlchemy would otherwise look for psycopg2)."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
 
 
 def _sqlite_setup(engine: Engine, *, memory: bool) -> None:

@@ -13,6 +13,7 @@ from matcher import load_case
 from matcher.store import Store
 from tests.api.casefile import write_tiny
 from tests.api.tokens import Tokens
+from tests.pg import NewDb
 
 
 @pytest.fixture(scope="session")
@@ -21,8 +22,10 @@ def tiny_case_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path, tiny_case_dir: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "matcher.db")
+def store(new_db: NewDb, tiny_case_dir: Path) -> Iterator[Store]:
+    """Two districts of the tiny case, on SQLite and on PostgreSQL (tests/conftest.py):
+    every test building on it runs on both engines."""
+    s = Store.open(new_db())
     case = load_case(tiny_case_dir)
     with s.write() as tx:
         tx.import_case("d1", case, name="District One")

@@ -41,6 +41,27 @@ def test_odd_text_is_rejected_not_500(client: TestClient, tokens: Tokens) -> Non
     assert r.status_code == 422
 
 
+def test_what_postgresql_cannot_hold_is_refused_or_not_found(
+    client: TestClient, tokens: Tokens
+) -> None:
+    """A NUL in text and ids past 32 bits: SQLite takes them, PostgreSQL's text and
+    INTEGER would not; on both engines they are a 422 or a 404, never a 500."""
+    h = tokens.h("admin")
+    big = 2**62
+    for url, status in [
+        ("/v1/districts/d1/audit?action=%00", 422),
+        (f"/v1/districts/d1/audit?actor={big}", 200),
+        (f"/v1/districts/d1/dispatches/{big}", 404),
+        (f"/v1/districts/d1/proposals/{big}", 404),
+        (f"/v1/districts/d1/warnings/{big}", 404),
+    ]:
+        r = client.get(url, headers=h)
+        assert r.status_code == status, (url, r.text)
+    r = client.post(f"/v1/districts/d1/proposals/{big}/accept", json={}, headers=h)
+    assert r.status_code == 404, r.text
+    assert client.delete(f"/v1/tokens/{big}", headers=h).status_code == 404
+
+
 def test_body_limit_413(client: TestClient, tokens: Tokens) -> None:
     h = tokens.h("dispatcher")
     big = {"csv": "x" * (65 * 1024)}

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from api import Settings, create_app
 from matcher.store import Store, StoreError
 from tests.api.tokens import Tokens
+from tests.pg import PgServer
 
 
 def _read_only(path: Path) -> str:
@@ -20,6 +21,11 @@ def _read_only(path: Path) -> str:
     return f"sqlite:///file:{path}?mode=ro&uri=true"
 
 
+SQLITE_FILE = "opens the SQLite file read-only (mode=ro) and reads its -wal; PostgreSQL's read-only\
+ server is tested below"
+
+
+@pytest.mark.sqlite_only(SQLITE_FILE)
 def test_health_reports_a_store_that_cannot_write(store: Store, tmp_path: Path) -> None:
     path = Path(str(store.engine.url.database))
     read_only = Store.open(_read_only(path), writable=False)
@@ -35,12 +41,14 @@ def test_health_reports_a_store_that_cannot_write(store: Store, tmp_path: Path) 
         read_only.close()
 
 
+@pytest.mark.sqlite_only(SQLITE_FILE)
 def test_opening_a_store_that_cannot_write_fails_at_once(store: Store) -> None:
     path = Path(str(store.engine.url.database))
     with pytest.raises(StoreError, match=r"cannot write the database .*read-only"):
         Store.open(_read_only(path))
 
 
+@pytest.mark.sqlite_only(SQLITE_FILE)
 def test_the_write_probe_writes_nothing(client: TestClient, store: Store) -> None:
     path = Path(str(store.engine.url.database))
     files = [path, path.with_name(path.name + "-wal")]  # (-shm is the readers' index)
@@ -51,6 +59,29 @@ def test_the_write_probe_writes_nothing(client: TestClient, store: Store) -> Non
     with store.engine.connect() as conn:
         keys = [k for (k,) in conn.execute(text("SELECT key FROM meta"))]
     assert keys == ["schema_version"]
+
+
+def test_a_read_only_postgresql_is_degraded_and_refused(
+    pg_server: PgServer, tmp_path: Path
+) -> None:
+    """A database the server keeps read-only (as a standby is): /health says so, and
+    opening it to write fails at once, saying why."""
+    url = pg_server.new_url()
+    store = Store.open(url)
+    try:
+        pg_server.psql(
+            f"ALTER DATABASE {make_url(url).database} SET default_transaction_read_only = on"
+        )
+        store.engine.dispose()  # the setting holds for new sessions
+        settings = Settings(db=str(tmp_path / "unused.db"), load_kernels=False)
+        with TestClient(create_app(settings, store=store)) as client:
+            r = client.get("/health")
+        assert r.status_code == 503
+        assert r.json() == {"status": "degraded", "schema_version": 4, "store": "read-only"}
+        with pytest.raises(StoreError, match=r"cannot write the database .*accepts only reads"):
+            Store.open(url).close()
+    finally:
+        store.close()
 
 
 def test_health_needs_no_token(client: TestClient) -> None:

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from matcher import load_case
+from tests.pg import NewDb
 from tests.serving import free_port, running_server, source_env
 
 
@@ -33,8 +34,9 @@ def _cli(
 
 
 @pytest.fixture
-def server(tmp_path: Path, tiny_case_dir: Path) -> Iterator[tuple[str, str, Path]]:
-    db = tmp_path / "day.db"
+def server(tmp_path: Path, tiny_case_dir: Path, new_db: NewDb) -> Iterator[tuple[str, str, str]]:
+    """import, token create and serve on one database: a SQLite file, or PostgreSQL."""
+    db = new_db()
     r = _cli("import", str(tiny_case_dir), "--district", "gulou", "--db", str(db), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     r = _cli(
@@ -54,7 +56,7 @@ def server(tmp_path: Path, tiny_case_dir: Path) -> Iterator[tuple[str, str, Path
         yield base, token, db
 
 
-def test_dispatch_day(server: tuple[str, str, Path], tmp_path: Path, tiny_case_dir: Path) -> None:
+def test_dispatch_day(server: tuple[str, str, str], tmp_path: Path, tiny_case_dir: Path) -> None:
     base, token, db = server
     h = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base + "/v1/districts/gulou", headers=h, timeout=30) as c:
@@ -116,10 +118,20 @@ def test_dispatch_day(server: tuple[str, str, Path], tmp_path: Path, tiny_case_d
     assert exported.demands[4].id == "D5"
 
 
-@pytest.mark.parametrize("db", ["postgresql://nohost/x", "."])
-def test_db_option_refuses_urls_and_folders(tmp_path: Path, db: str) -> None:
+@pytest.mark.parametrize(
+    ("db", "said"),
+    [
+        ("mysql://nohost/x", "--db mysql://nohost/x: only SQLite files and postgresql://"),
+        (".", "--db .: is a folder"),
+        ("postgresql://u:secret@nohost/x", "cannot open the database postgresql://u:***@nohost/x"),
+    ],
+)
+def test_db_option_refuses_other_urls_folders_and_servers_not_there(
+    tmp_path: Path, db: str, said: str
+) -> None:
     r = _cli("token", "create", "--role", "admin", "--db", db, cwd=tmp_path)
-    assert r.returncode == 2 and "--db" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and said in r.stderr and "Traceback" not in r.stderr
+    assert "secret" not in r.stderr
     assert list(tmp_path.iterdir()) == []
 
 

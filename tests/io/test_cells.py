@@ -36,7 +36,9 @@ HOSTILE = [
 
 def _round_trip_ok(value: str) -> bool:
     """Values a CSV cell can carry: surrounding whitespace is trimmed on import, except
-    a leading tab or CR, which the escape protects."""
+    a leading tab or CR, which the escape protects; a NUL is refused (no text holds one)."""
+    if "\x00" in value:
+        return False
     return value == value.rstrip() and (value[:1] in "\t\r" or value == value.lstrip())
 
 

@@ -121,3 +121,16 @@ def test_a_long_id_is_a_located_problem() -> None:
     (p,) = info.value.problems
     assert (p.file, p.row, p.column) == ("cadres.csv", 2, "id")
     assert f"at most {ID_MAX_LENGTH}" in p.message
+
+
+def test_a_nul_character_is_a_located_problem(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A NUL in a case file (a UTF-16 or binary file saved as .csv) is refused where it is,
+    not stored (PostgreSQL's text cannot hold it)."""
+    lines = CADRES.splitlines()
+    lines[2] = lines[2].replace(",", "\x00,", 1)
+    folder = write_files(tmp_path)
+    (folder / "cadres.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CaseError) as err:
+        load_case(folder)
+    (p,) = err.value.problems
+    assert (p.file, p.row) == ("cadres.csv", 3) and "NUL" in p.message

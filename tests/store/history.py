@@ -18,9 +18,10 @@ from tests.api.casefile import write_tiny
 __all__ = ["add_outcome", "tiny_store"]
 
 
-def tiny_store(tmp_path: Path, joined: date = date(2026, 1, 1)) -> Store:
-    """A store with the tiny case as district ``x``, every cadre joined on ``joined``."""
-    store = Store.open(tmp_path / "s.db")
+def tiny_store(tmp_path: Path, joined: date = date(2026, 1, 1), db: str | None = None) -> Store:
+    """A store with the tiny case as district ``x``, every cadre joined on ``joined``
+    (in ``db``, a SQLite file or PostgreSQL URL; by default a file in ``tmp_path``)."""
+    store = Store.open(db or tmp_path / "s.db")
     with store.write() as tx:
         tx.import_case("x", load_case(write_tiny(tmp_path / "tiny")))
         tx.conn.execute(text("UPDATE cadres SET joined_on = :d"), {"d": joined.isoformat()})
@@ -47,7 +48,7 @@ def add_outcome(
             text(
                 "INSERT INTO dispatches (district_id, cadre, demand, score, status, created_at,"
                 " closed_at, hours, rating, exempt, exempt_reason, cancel_reason)"
-                " VALUES (:district, :c, :d, 1.0, :s, :t, :t, :h, :r, :e, :er, :cr)"
+                " VALUES (:district, :c, :d, 1.0, :s, :t, :t, :h, :r, :e, :er, :cr) RETURNING id"
             ),
             {
                 "district": district,
@@ -62,4 +63,4 @@ def add_outcome(
                 "cr": cancel_reason,
             },
         )
-        return int(r.lastrowid or 0)
+        return int(r.scalar_one())

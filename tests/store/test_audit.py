@@ -5,16 +5,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from matcher.store import SCHEMA_VERSION, Store
-from tests.audit_trail import ACTIONS, seq_of, tamper, trail
+from tests.audit_trail import ACTIONS, by_hand, seq_of, tamper, trail
+
+# every test runs on SQLite and on PostgreSQL (tests/conftest.py: new_db)
+from tests.pg import NewDb
 
 
-def _check(db: Path) -> tuple[str | None, int, str] | None:
+def _rows(db: str, sql: str, **params: object) -> list[tuple[object, ...]]:
+    store = Store.open(db)
+    try:
+        with store.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql), params)]
+    finally:
+        store.close()
+
+
+def _check(db: str) -> tuple[str | None, int, str] | None:
     store = Store.open(db)
     try:
         with store.read() as tx:
@@ -24,15 +35,15 @@ def _check(db: Path) -> tuple[str | None, int, str] | None:
     return None if found is None else (found.district, found.seq, found.kind)
 
 
-def test_each_write_transaction_leaves_one_chained_entry(tmp_path: Path) -> None:
-    db = tmp_path / "a.db"
+def test_each_write_transaction_leaves_one_chained_entry(new_db: NewDb) -> None:
+    db = new_db()
     trail(db)
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT seq, at, actor_token, actor_label, action, subject, payload, prev_hash, hash"
-            " FROM audit WHERE chain = 'd1' ORDER BY seq"
-        ).fetchall()
-        tokens = conn.execute("SELECT action, payload FROM audit WHERE chain = ''").fetchall()
+    rows = _rows(
+        db,
+        "SELECT seq, at, actor_token, actor_label, action, subject, payload, prev_hash, hash"
+        " FROM audit WHERE chain = 'd1' ORDER BY seq",
+    )
+    tokens = _rows(db, "SELECT action, payload FROM audit WHERE chain = ''")
     assert [r[4] for r in rows] == ACTIONS
     # the oracle: SHA-256(prev_hash ‖ canonical entry), recomputed here from the columns
     prev = "0" * 64
@@ -70,8 +81,8 @@ def test_each_write_transaction_leaves_one_chained_entry(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("how", ["changed", "removed", "inserted"])
 @pytest.mark.parametrize("where", ["first", "middle", "last", "dispatch.close", "points.redeem"])
-def test_a_hand_edit_fails_verification_at_that_entry(tmp_path: Path, how: str, where: str) -> None:
-    db = tmp_path / "a.db"
+def test_a_hand_edit_fails_verification_at_that_entry(new_db: NewDb, how: str, where: str) -> None:
+    db = new_db()
     trail(db)
     seq = seq_of(where)
     tamper(db, how, seq)
@@ -79,41 +90,45 @@ def test_a_hand_edit_fails_verification_at_that_entry(tmp_path: Path, how: str, 
 
 
 @pytest.mark.parametrize("how", ["changed", "removed", "inserted"])
-def test_the_tokens_chain_is_verified_too(tmp_path: Path, how: str) -> None:
-    db = tmp_path / "a.db"
+def test_the_tokens_chain_is_verified_too(new_db: NewDb, how: str) -> None:
+    db = new_db()
     trail(db)
     tamper(db, how, 1, chain="")
     assert _check(db) == (None, 1, how)
 
 
-def test_an_appended_entry_that_chains_correctly_still_shows(tmp_path: Path) -> None:
+def test_an_appended_entry_that_chains_correctly_still_shows(new_db: NewDb) -> None:
     """Only the chain's head, kept beside it, tells a well-forged last entry."""
-    db = tmp_path / "a.db"
+    db = new_db()
     trail(db)
     n = len(ACTIONS)
-    with sqlite3.connect(db) as conn:
-        (prev,) = conn.execute("SELECT hash FROM audit WHERE chain='d1' AND seq=?", (n,)).fetchone()
-        entry = {
-            "seq": n + 1,
-            "district": "d1",
-            "at": "2026-01-01T00:00:00.000+00:00",
-            "actor": {"token": None, "label": None},
-            "action": "cadre.delete",
-            "subject": "P1",
-            "payload": {},
-        }
-        text = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        digest = hashlib.sha256((prev + text).encode("utf-8")).hexdigest()
-        conn.execute(
-            "INSERT INTO audit (chain, seq, district, at, action, subject, payload, prev_hash,"
-            " hash) VALUES ('d1', ?, 'd1', ?, 'cadre.delete', 'P1', '{}', ?, ?)",
-            (n + 1, entry["at"], prev, digest),
-        )
+    ((prev,),) = _rows(db, "SELECT hash FROM audit WHERE chain='d1' AND seq=:n", n=n)
+    assert isinstance(prev, str)
+    entry = {
+        "seq": n + 1,
+        "district": "d1",
+        "at": "2026-01-01T00:00:00.000+00:00",
+        "actor": {"token": None, "label": None},
+        "action": "cadre.delete",
+        "subject": "P1",
+        "payload": {},
+    }
+    canonical = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256((prev + canonical).encode("utf-8")).hexdigest()
+    by_hand(
+        db,
+        "INSERT INTO audit (chain, seq, district, at, action, subject, payload, prev_hash,"
+        " hash) VALUES ('d1', :seq, 'd1', :at, 'cadre.delete', 'P1', '{}', :prev, :digest)",
+        seq=n + 1,
+        at=entry["at"],
+        prev=prev,
+        digest=digest,
+    )
     assert _check(db) == ("d1", n + 1, "inserted")
 
 
-def test_a_failed_write_leaves_no_entry(tmp_path: Path) -> None:
-    db = tmp_path / "a.db"
+def test_a_failed_write_leaves_no_entry(new_db: NewDb) -> None:
+    db = new_db()
     trail(db)
     store = Store.open(db)
     try:
@@ -127,16 +142,14 @@ def test_a_failed_write_leaves_no_entry(tmp_path: Path) -> None:
         store.close()
 
 
-def test_migrates_a_version_3_database(tmp_path: Path) -> None:
+def test_migrates_a_version_3_database(new_db: NewDb) -> None:
     """A store made before the audit trail opens at version 4; its chain starts with the
     next write."""
-    db = tmp_path / "v3.db"
+    db = new_db()
     trail(db)
-    with sqlite3.connect(db) as conn:
-        conn.executescript(
-            "DROP TABLE audit; DROP TABLE audit_heads;"
-            " UPDATE meta SET value = '3' WHERE key = 'schema_version';"
-        )
+    by_hand(db, "DROP TABLE audit")
+    by_hand(db, "DROP TABLE audit_heads")
+    by_hand(db, "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     store = Store.open(db)
     try:
         with store.read() as tx:

@@ -7,11 +7,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from matcher import SAMPLE_DISTRICT, CaseError, InputError, load_case
 from matcher.generate import generate_history
 from matcher.store import ConflictError, Store, apply_outcomes, plan_outcomes, today
 from tests.dispatching import dispatch_all, dump, tiny_store
+from tests.pg import NewDb
 
 PRIORITY = {"D1": 5, "D2": 4, "D3": 3, "D4": 2}  # tests/api/casefile.py
 
@@ -23,8 +25,9 @@ def by_hand(hours: float, rating: int | None, priority: int) -> int:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return tiny_store(tmp_path / "m.db")
+def store(new_db: NewDb) -> Store:
+    """The tiny case as d1, on SQLite and on PostgreSQL (every test using it runs twice)."""
+    return tiny_store(new_db())
 
 
 def test_completion_writes_outcome_and_points_in_one_go(store: Store) -> None:
@@ -153,9 +156,9 @@ def test_outcome_import_is_all_or_nothing(store: Store) -> None:
     assert got.closed_at is not None and got.closed_at.startswith(day)
 
 
-def test_a_generated_past_loads_without_touching_the_live_pool(tmp_path: Path) -> None:
+def test_a_generated_past_loads_without_touching_the_live_pool(new_db: NewDb) -> None:
     case = load_case(SAMPLE_DISTRICT)
-    store = Store.open(tmp_path / "s.db")
+    store = Store.open(new_db())
     with store.write() as tx:
         tx.import_case("gulou", case)
     with store.read() as tx:
@@ -182,8 +185,9 @@ def test_a_generated_past_loads_without_touching_the_live_pool(tmp_path: Path) -
         for cadre in sorted(want)[:40]:
             assert tx.points("gulou", cadre)[0] == want[cadre]
         joined = past.joined[next(iter(want))]
-        row = tx.conn.exec_driver_sql(
-            "SELECT joined_on FROM cadres WHERE district_id='gulou' AND id=?", (next(iter(want)),)
+        row = tx.conn.execute(
+            text("SELECT joined_on FROM cadres WHERE district_id='gulou' AND id=:id"),
+            {"id": next(iter(want))},
         ).scalar_one()
         assert row == joined.isoformat()
     with pytest.raises(ConflictError) as again, store.write() as tx:
@@ -232,3 +236,19 @@ def test_an_outcome_ends_between_its_dispatch_and_today(store: Store) -> None:
         with pytest.raises(InputError), store.write() as tx:
             tx.close_dispatch("d1", a.id, "no_show", ended=ended)
     assert dump(store) == before
+
+
+def test_dispatches_made_after_a_loaded_past_get_new_ids(store: Store, tmp_path: Path) -> None:
+    """A loaded past brings its own dispatch ids; what is dispatched next is numbered after
+    them (on PostgreSQL the id sequence must be moved past them)."""
+    from tests.api.casefile import write_tiny
+
+    case = load_case(write_tiny(tmp_path / "case"))
+    past = generate_history(case, seed=3, months=2, as_of=today() - timedelta(days=1))
+    with store.write() as tx:
+        tx.load_history("d1", past)
+    with store.read() as tx:
+        loaded = {d.id for d in tx.list_dispatches("d1", limit=100_000)[0]}
+    assert loaded
+    new = dispatch_all(store)
+    assert new and min(d.id for d in new) > max(loaded)

@@ -11,14 +11,16 @@ from sqlalchemy import text
 from matcher import RECORD_TERMS, Cadre, InputError, Status
 from matcher.store import ConflictError, Store
 from matcher.store.core import now_iso, today
+from tests.pg import NewDb
 from tests.store.history import add_outcome, tiny_store
 
 AS_OF = date(2026, 6, 30)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return tiny_store(tmp_path)
+def store(tmp_path: Path, new_db: NewDb) -> Store:
+    """The tiny case as x, on SQLite and on PostgreSQL (every test using it runs twice)."""
+    return tiny_store(tmp_path, db=new_db())
 
 
 def test_record_figures_recomputed_by_hand(store: Store) -> None:
@@ -98,9 +100,9 @@ def test_trainings_import_is_all_or_nothing(store: Store) -> None:
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Store:
+def fresh(tmp_path: Path, new_db: NewDb) -> Store:
     """Cadres who joined a month ago: the hours target's grace period still runs."""
-    return tiny_store(tmp_path, today() - timedelta(days=30))
+    return tiny_store(tmp_path, today() - timedelta(days=30), db=new_db())
 
 
 def _no_shows(store: Store, cadre: str, *, exempt: bool = False) -> None:
@@ -131,6 +133,25 @@ def test_warnings_are_stored_once_and_decided_once(fresh: Store) -> None:
         with pytest.raises(ConflictError) as exc, store.write() as tx:
             tx.decide_warning("x", w.id, action)
         assert exc.value.code == "state.illegal_transition"
+
+
+def test_warnings_are_made_in_the_cadres_file_order(fresh: Store) -> None:
+    """Their ids follow the cadres' order in the pool, on every engine: not the ids'
+    order, nor where a row was last written (PostgreSQL's unordered reads follow that)."""
+    store = fresh
+    with store.write() as tx:
+        p1 = tx.cadre("x", "P1")
+        joined = tx.conn.execute(text("SELECT joined_on FROM cadres WHERE id = 'P1'")).scalar()
+        tx.create_cadre("x", Cadre(id="P0", name="新人", home="C1", skills={}, capacity=1))
+        tx.conn.execute(text("UPDATE cadres SET joined_on = :d WHERE id = 'P0'"), {"d": joined})
+        tx.conn.execute(text("UPDATE cadres SET name = name WHERE id = 'P1'"))  # rewritten last
+    assert p1.status == "green"
+    for cadre in ("P0", "P1"):
+        _no_shows(store, cadre)
+    with store.write() as tx:
+        made = tx.evaluate_warnings("x")
+    assert [w.cadre for w in made] == ["P1", "P0"]  # P0 joined the pool after P1
+    assert made[0].id < made[1].id
 
 
 def test_an_exempt_outcome_never_makes_a_warning(fresh: Store) -> None:
@@ -206,7 +227,7 @@ def test_the_snapshot_carries_standing_only_when_a_record_term_weighs(
     assert snap.case.standing["P4"].rating is None
 
 
-def test_one_record_reads_the_same_as_the_whole_district(tmp_path: Path) -> None:
+def test_one_record_reads_the_same_as_the_whole_district(new_db: NewDb) -> None:
     """A cadre's record alone (the district's mean rating as one SQL aggregate, read after
     every outcome) equals the one computed for every cadre at once from the whole history
     (the mean by :func:`matcher.record.district_mean_rating`), on a generated past."""
@@ -216,7 +237,7 @@ def test_one_record_reads_the_same_as_the_whole_district(tmp_path: Path) -> None
 
     case = load_case(SAMPLE)
     end = date(2026, 11, 30)
-    store = Store.open(tmp_path / "past.db")
+    store = Store.open(new_db())
     with store.write() as tx:
         tx.import_case("g", case)
         tx.load_history("g", generate_history(case, seed=3, months=3, as_of=end))
