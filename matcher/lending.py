@@ -62,10 +62,13 @@ def lending_rows(
     r: IndexArray,
     c: IndexArray,
     fixed: npt.NDArray[np.bool_],
+    timed: npt.NDArray[np.bool_] | None = None,
 ) -> SideRows:
     """The side rows of the policy's lending rules over edges ``(r, c)`` (columns
     past the demands are rest slots, never lent). A right-hand side never falls
-    below what the pinned pairs already take, so the problem stays feasible."""
+    below what the pinned pairs already take, so the problem stays feasible.
+    ``timed`` marks dated pairs: a cadre may hold any number of those (at
+    different times), so they count in full where capacity bounds the others."""
     sc = req.sc
     case = sc.case
     rules = case.policy.lending
@@ -77,8 +80,11 @@ def lending_rows(
             continue
         members = np.flatnonzero(lent & (sc.home[r] == k))
         rhs = max(limit - int(use.lent.get(comm.id, 0)), int(fixed[members].sum()))
-        # the most this community could lend: each cadre's lent pairs, up to its capacity
-        most = int(np.minimum(np.bincount(r[members], minlength=sc.n), req.cap).sum())
+        # the most this community could lend: each cadre's untimed lent pairs up to
+        # its capacity, and every timed one
+        dated = timed[members] if timed is not None else np.zeros(members.size, bool)
+        steady = np.bincount(r[members[~dated]], minlength=sc.n)
+        most = int(np.minimum(steady, req.cap).sum()) + int(dated.sum())
         if rhs < most:
             groups.append(members)
             group_rhs.append(rhs)

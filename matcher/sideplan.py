@@ -123,11 +123,11 @@ def finish_sided(
     fixed = np.zeros(r.size, bool)
     real = np.flatnonzero(c < m)
     fixed[real] = np.isin(pair_keys(r[real], c[real]), req.pin_keys)
-    side = SideRows()
+    side = time_rows(req, r, c) if dated else SideRows()
     if lending:
-        side = lending_rows(req, use or LendingUse(), r, c, fixed)
-    if dated:
-        side = merge_rows(side, time_rows(req, r, c), r.size)
+        timed = side.timed if dated else None
+        lend = lending_rows(req, use or LendingUse(), r, c, fixed, timed)
+        side = merge_rows(lend, side, r.size)
     if side.empty:
         return None
     step("solving")

@@ -200,7 +200,7 @@ def milp_lending_optimum(  # type: ignore[no-untyped-def]
 
 
 def milp_timed_optimum(  # type: ignore[no-untyped-def]
-    scores, feasible, capacity, headcount, start, end, week_hours, per_week
+    scores, feasible, capacity, headcount, start, end, week_hours, per_week, lending=None
 ) -> float:
     """Optimum with dated orders, as a time-indexed integer program.
 
@@ -209,7 +209,9 @@ def milp_timed_optimum(  # type: ignore[no-untyped-def]
     limit (inf: none). For each cadre, time is cut at every start and end of its
     feasible dated demands; on each piece, its ongoing pairs plus the dated pairs
     covering the piece stay within capacity (no cliques, no auxiliary variables:
-    matcher builds neither this way).
+    matcher builds neither this way). ``lending``, if given, is ``(lends, home,
+    limit_left, lenders_left)`` as for :func:`milp_lending_optimum`, with one binary
+    per listed cadre linked pair by pair.
     """
     n, m = scores.shape
     er, ec = np.nonzero(feasible)
@@ -218,6 +220,23 @@ def milp_timed_optimum(  # type: ignore[no-untyped-def]
         return 0.0
     rows_a: list[dict[int, float]] = []
     hi: list[float] = []
+    nz = 0
+    if lending is not None:
+        lends, home, limit_left, lenders_left = lending
+        for c, left in limit_left.items():
+            rows_a.append({v: 1.0 for v in range(nx) if lends[er[v], ec[v]] and home[er[v]] == c})
+            hi.append(float(left))
+        listed = sorted({i for _, rows in lenders_left.values() for i in rows})
+        z = {i: nx + k for k, i in enumerate(listed)}
+        nz = len(listed)
+        for i in listed:
+            for v in range(nx):
+                if er[v] == i and lends[er[v], ec[v]]:
+                    rows_a.append({v: 1.0, z[i]: -1.0})
+                    hi.append(0.0)
+        for most, rows in lenders_left.values():
+            rows_a.append({z[i]: 1.0 for i in rows})
+            hi.append(float(most))
     for j in range(m):
         rows_a.append({v: 1.0 for v in range(nx) if ec[v] == j})
         hi.append(float(headcount[j]))
@@ -239,14 +258,14 @@ def milp_timed_optimum(  # type: ignore[no-untyped-def]
             for wk in weeks:
                 rows_a.append({v: week_hours[ec[v]].get(wk, 0.0) for v in dated})
                 hi.append(float(per_week[i]))
-    a = lil_matrix((len(rows_a), nx))
+    a = lil_matrix((len(rows_a), nx + nz))
     for k, row in enumerate(rows_a):
         for v, x in row.items():
             if x:
                 a[k, v] = x
     res = milp(
-        -scores[er, ec],
-        integrality=np.ones(nx),
+        np.concatenate([-scores[er, ec], np.zeros(nz)]),
+        integrality=np.ones(nx + nz),
         bounds=Bounds(0, 1),
         constraints=LinearConstraint(a.tocsr(), -np.inf, np.array(hi)),
         options={"mip_rel_gap": 0.0},

@@ -83,14 +83,14 @@ def timed_cases(draw):  # type: ignore[no-untyped-def]
     return Case(default_taxonomy(), comms, cadres, tuple(demands), Policy(alternatives=0))
 
 
-def oracle(case: Case) -> float:
+def oracle(case: Case, lending: object = None) -> float:
     sm = score_matrix(case)
     start = np.array([np.nan if d.start is None else d.start.timestamp() for d in case.demands])
     end = np.array([np.nan if d.end is None else d.end.timestamp() for d in case.demands])
     hours = [{} if d.start is None else weeks_by_hand(d.start, d.end) for d in case.demands]  # type: ignore[arg-type]
     limit = np.array([c.hours_per_week for c in case.cadres])
     return milp_timed_optimum(
-        sm.scores, sm.feasible, sm.capacity, sm.headcount, start, end, hours, limit
+        sm.scores, sm.feasible, sm.capacity, sm.headcount, start, end, hours, limit, lending
     )
 
 
@@ -235,3 +235,47 @@ def test_the_calendar_lists_each_cadres_work_in_local_time() -> None:
         ("P1", "D1", "2026-12-14T09:00", "2026-12-14T11:00", "2"),
         ("P2", "D2", "", "", ""),
     ]
+
+
+@shared
+@given(case=timed_cases(), limit=st.integers(0, 3), floor=st.integers(0, 2))
+def test_lending_rules_with_dated_orders(case: Case, limit: int, floor: int) -> None:
+    """A capacity-1 cadre may lend several dated orders at different times: the limit
+    counts each, and the floor asks only that some cadres lend nothing."""
+    rules: dict[str, object] = {"limits": {"C0": limit}}
+    if floor:
+        rules["home_floor"] = floor
+    case = case.with_policy(Policy.model_validate({"alternatives": 0, "lending": rules}))
+    got = propose(case)
+    homes = [c.home for c in case.cadres]
+    lends = np.array([[c.home != d.community for d in case.demands] for c in case.cadres])
+    lenders_left = {}
+    if floor:
+        for comm in ("C0", "C1"):
+            able = [i for i, c in enumerate(case.cadres) if c.home == comm and c.capacity > 0]
+            lenders_left[comm] = (max(len(able) - floor, 0), able)
+    want = oracle(case, (lends, homes, {"C0": limit}, lenders_left))
+    assert got.certified and got.objective == pytest.approx(want, abs=1e-6)
+    lent = [a for a in got.assignments if homes[int(a.cadre[1:])] != next(
+        d.community for d in case.demands if d.id == a.demand)]  # fmt: skip
+    assert sum(1 for a in lent if homes[int(a.cadre[1:])] == "C0") <= limit
+
+
+def test_a_capacity_one_cadre_lends_several_shifts_and_each_counts() -> None:
+    comms = communities(np.random.default_rng(0), 2)
+    tag = TAGS[0]
+    p = Cadre(id="P1", name="甲", home="C0", skills={tag: 5}, capacity=1)
+    q = Cadre(id="P2", name="乙", home="C0", skills={tag: 5}, capacity=1)
+    shifts = tuple(
+        Demand(id=f"D{k}", community="C1", title="值守", needs={tag: 3},
+               start=T0 + dt.timedelta(hours=h), end=T0 + dt.timedelta(hours=h + 2))
+        for k, h in enumerate((0, 10, 20))
+    )  # fmt: skip
+    limit = Policy.model_validate({"alternatives": 0, "lending": {"limits": {"C0": 1}}})
+    got = propose(Case(default_taxonomy(), comms, (p,), shifts, limit))
+    assert len(got.assignments) == 1 and got.certified  # the limit counts every lent shift
+    floor = Policy.model_validate({"alternatives": 0, "lending": {"home_floor": 1}})
+    got = propose(Case(default_taxonomy(), comms, (p, q), shifts, floor))
+    # one of the two may lend, and one capacity-1 cadre can take all three shifts
+    assert len(got.assignments) == 3 and len({a.cadre for a in got.assignments}) == 1
+    assert got.certified

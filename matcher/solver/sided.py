@@ -126,7 +126,10 @@ def solve_sided(
     flags = _flags(side, ne)
     # a row of capacity 1 takes at most one edge, so "used" is the sum of its
     # flagged edges: no indicator needed, and the LP is tighter than with one
-    single = cap <= 1
+    timed = _mask(side.timed, ne)
+    # … unless it has timed flagged edges: those it may hold several of, at other times
+    timed_flags = np.bincount(r[flags & timed], minlength=cap.size)
+    single = (cap <= 1) & (timed_flags == 0)
     rows_used = (
         np.unique(np.concatenate(side.row_sets)).astype(np.intp) if side.row_sets else _empty()
     )
@@ -144,7 +147,6 @@ def solve_sided(
 
     e = np.arange(ne, dtype=np.intp)
     ones = np.ones(ne)
-    timed = _mask(side.timed, ne)
     # a row's capacity bounds its untimed edges at every instant; its timed edges
     # count only in the cliques of the instants they are held
     plain = ~timed
@@ -157,12 +159,15 @@ def solve_sided(
     if ny:
         # Σ flagged x_e of the row ≤ cap × y_row: one row per indicator (the pair-by-pair
         # form x_e ≤ y_row has a tighter LP but many more rows)
+        # the most flagged edges a row can hold: untimed up to its capacity, timed all
+        untimed_flags = np.bincount(r[flags & ~timed], minlength=cap.size)
+        most = np.minimum(untimed_flags, cap) + timed_flags
         linked = np.flatnonzero(flags & (y_of[r] >= 0))
         rows_l = np.searchsorted(rows_used, r[linked])
         add(
             np.concatenate([rows_l, np.arange(ny)]),
             np.concatenate([linked, ne + np.arange(ny)]),
-            np.concatenate([np.ones(linked.size), -cap[rows_used].astype(float)]),
+            np.concatenate([np.ones(linked.size), -most[rows_used].astype(float)]),
             np.zeros(ny),
         )
     for h, members in enumerate(side.row_sets):
