@@ -38,6 +38,8 @@ IndexArray = npt.NDArray[np.intp]
 GRID = 10**DECIMALS
 #: rows of cadres scored at once while collecting the pairs that can help
 BLOCK_ROWS = 256
+#: the MILP takes at most this many times ``EngineParams.stream_above`` pairs
+MILP_PAIRS = 8
 
 
 def needs_side_rows(req: Request) -> bool:
@@ -91,24 +93,25 @@ def finish_sided(
             ],
         )
     sc = req.sc
-    n, m = sc.n, sc.m
-    if n * m > params.stream_above * 8:
+    m = sc.m
+    r, c, w = helping_pairs(req, step)
+    if r.size > params.stream_above * MILP_PAIRS:
         raise InputError(
             "cannot propose with these constraints",
             [
                 Problem(
-                    "policy",
-                    "lending limits and dated orders are solved as a MILP over every pair;"
-                    " this pool is too big",
-                    column="lending",
-                    value=f"{n} × {m}",
-                    hint="drop [lending] limits for this pool, or propose for a smaller one",
+                    "policy" if lending else "demands",
+                    "lending limits and dated orders are solved as a MILP over every pair"
+                    " that can help; this pool has too many",
+                    column="lending" if lending else "start",
+                    value=f"{r.size} pairs",
+                    hint="propose for fewer days (--from/--to)"
+                    + (" or drop [lending] limits" if lending else ""),
                     code="problem.milp_too_big",
-                    params={"cadres": n, "demands": m},
+                    params={"pairs": int(r.size), "most": params.stream_above * MILP_PAIRS},
                 )
             ],
         )
-    r, c, w = helping_pairs(req, step)
     head, rest = req.head, 0
     if load_is_on(sc.case.policy):
         # the convex load cost's rest slots (matcher.loadcost) are edges like any other;

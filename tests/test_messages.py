@@ -50,13 +50,15 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "unfilled.weak": {"count": 3},
     "unfilled.load_cost": {"count": 2},
     "unfilled.lending": {"count": 2},
+    "cli.days_reversed": {"first": "2026-12-13", "last": "2026-12-07"},
+    "cli.calendar_suffix": {"path": "cal.txt"},
     "unfilled.busy_then": {
         "count": 9,
         "window": "2026-12-08 18:00–22:00",
         "demands": ["D0101", "D0102"],
         "more": 2,
     },
-    "problem.milp_too_big": {"cadres": 20000, "demands": 10000},
+    "problem.milp_too_big": {"pairs": 5000000, "most": 4000000},
     "problem.lending_unknown_community": {"community": "C999"},
     "fix.level_without": {
         "name": "张三",

@@ -19,6 +19,7 @@ from matcher.cli.common import (
     LangOpt,
     emit,
     err,
+    fail,
     native_stdout_to_stderr,
     parse_day,
     phase_text,
@@ -68,6 +69,10 @@ def propose_cmd(
     """Propose who goes where, exactly optimal under the hard rules, with reasons."""
     lang = resolve(lang_opt)
     day_from, day_to = parse_day("--from", first, lang), parse_day("--to", last, lang)
+    if day_from is not None and day_to is not None and day_to < day_from:
+        raise fail(say(lang, "cli.days_reversed", first=first, last=last), lang)
+    if calendar_out is not None and calendar_out.suffix.lower() not in (".csv", ".json"):
+        raise fail(say(lang, "cli.calendar_suffix", path=str(calendar_out)), lang)
     with user_errors(lang):
         pol = load_policy(policy) if policy is not None else None
         c = horizon(load_case(case, policy=pol), day_from, day_to)

@@ -11,6 +11,12 @@ these problems are solved as what they are, an integer program, to a proven
 optimum: the plan comes with HiGHS's dual bound, and it is certified when the
 bound leaves no room for a better plan on the score grid.
 
+Dated orders (:mod:`matcher.timed`) bring *timed* edges: a row holds them only
+for a while, so its capacity bounds its untimed edges at all times and, on each
+segment of the row's time line, the timed edges held then — a flow along the time
+line (continuous free-capacity variables, two entries per edge and per segment),
+which no single b-matching row can say.
+
 Weights are integers (the score grid), so an objective ``z`` and a bound
 ``b < z + 1`` prove that no plan scores more than ``z``.
 """

@@ -182,3 +182,9 @@ def test_a_planning_horizon_and_the_calendar(tmp_path) -> None:  # type: ignore[
     assert (w1["start"], w1["end"], w1["hours"]) == ("2026-12-08T18:00", "2026-12-08T21:00", "3")
     bad = run("propose", str(folder), "--from", "2026-12-32")
     assert bad.exit_code == 2 and "--from '2026-12-32'" in bad.output
+    bad = run("propose", str(folder), "--from", "2026-12-09", "--to", "2026-12-08")
+    assert bad.exit_code == 2 and "comes before --from" in bad.output
+    bad = run("propose", str(folder), "--calendar", str(tmp_path / "cal.txt"))
+    assert (
+        bad.exit_code == 2 and ".csv or .json" in bad.output and not (tmp_path / "cal.txt").exists()
+    )
