@@ -59,6 +59,29 @@ def _counts(
     return out
 
 
+def _pinned_load(
+    case: Case, pr: npt.NDArray[np.intp], pc: npt.NDArray[np.intp], n: int
+) -> npt.NDArray[np.int64]:
+    """What the pins take of each cadre's capacity at its busiest instant: every
+    pinned ongoing pair, plus the most pinned dated orders held at one time
+    (a cadre may hold dated orders at different times beyond its capacity)."""
+    load = np.zeros(n, np.int64)
+    held: dict[int, list[tuple[float, int]]] = {}
+    for i, j in zip(pr.tolist(), pc.tolist(), strict=True):
+        w = case.demands[j].window
+        if w is None:
+            load[i] += 1
+        else:  # an end sorts before a start at the same instant: windows are half-open
+            held.setdefault(i, []).extend([(w.start.timestamp(), 1), (w.end.timestamp(), -1)])
+    for i, events in held.items():
+        now = most = 0
+        for _, step in sorted(events):
+            now += step
+            most = max(most, now)
+        load[i] += most
+    return load
+
+
 @dataclass(frozen=True)
 class Request:
     """A proposal's inputs on the case's row and column indexes, checked."""
@@ -145,7 +168,7 @@ def prepare(
                 hint="unpin it or fix the case",
             )
         )
-    if (np.bincount(pr, minlength=sc.n) > cap).any() or (
+    if (_pinned_load(case, pr, pc, sc.n) > cap).any() or (
         np.bincount(pc, minlength=sc.m) > head
     ).any():
         problems.append(Problem("pinned", "pins exceed a cadre's capacity or a demand's headcount"))

@@ -136,7 +136,20 @@ def finish_sided(
     step("solving")
     got = solve_sided(r, c, w, req.cap, head, fixed, side, params.milp_seconds)
     if not got.holds:
-        # never a plan that breaks a hard rule, whatever the solver's tolerances did
+        # never a plan that breaks a hard rule, whatever the solver's tolerances did;
+        # with pins, the likely cause is theirs (weekly hours they pass already)
+        if fixed.any():
+            raise InputError(
+                "cannot propose with these constraints",
+                [
+                    Problem(
+                        "pinned",
+                        "the pinned pairs leave no plan within every rule",
+                        hint="unpin some (a cadre's weekly hours, or a community's lending)",
+                        code="problem.pins_break_rules",
+                    )
+                ],
+            )
         raise SolverError("the MILP gave no plan that keeps every rule")
     take = got.take & (c < m)
     rows, cols = r[take], c[take]

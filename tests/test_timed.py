@@ -279,3 +279,19 @@ def test_a_capacity_one_cadre_lends_several_shifts_and_each_counts() -> None:
     # one of the two may lend, and one capacity-1 cadre can take all three shifts
     assert len(got.assignments) == 3 and len({a.cadre for a in got.assignments}) == 1
     assert got.certified
+
+
+def test_pins_count_per_instant() -> None:
+    case = _week_case()
+    # P1 holds both dated orders at different times: a plan's own output pins back
+    again = propose(case, pinned=[("P1", "D0"), ("P1", "D1")])
+    assert {(a.cadre, a.demand) for a in again.assignments if a.pinned} == {
+        ("P1", "D0"),
+        ("P1", "D1"),
+    }
+    with pytest.raises(InputError):  # an ongoing order and a shift at once: over capacity
+        propose(case, pinned=[("P1", "D0"), ("P1", "D2")])
+    limited = replace(case, cadres=(replace(case.cadres[0], hours_per_week=3.0), case.cadres[1]))
+    with pytest.raises(InputError) as e:  # a 4 h shift pinned on a 3 h week
+        propose(limited, pinned=[("P1", "D0")])
+    assert e.value.problems[0].code == "problem.pins_break_rules"
