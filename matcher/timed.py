@@ -150,12 +150,17 @@ def _held_then(
 def explain_time(
     req: Request, unfilled: list[Unfilled], rows: IndexArray, cols: IndexArray
 ) -> list[Unfilled]:
-    """``unfilled`` with one more reason on each dated demand: how many qualified
-    cadres were free of it at other times but busy during its window, and on what
-    (``unfilled.busy_then``)."""
+    """``unfilled`` with the busy cadres of each dated demand counted in time: the
+    engines' count (``unfilled.busy``, dispatches against capacity) reads a cadre
+    holding two evening shifts as full for a morning order, so on a dated demand it
+    gives way to ``unfilled.busy_then`` (ongoing work plus the orders held during
+    its window reach the capacity; on what) and ``unfilled.week_full`` (its weekly
+    hours would pass the limit)."""
     sc = req.sc
     case = sc.case
     start, end = windows(case)
+    hours = week_hours(case)
+    limit = np.array([c.hours_per_week for c in case.cadres], np.float64)
     index = {d: j for j, d in enumerate(sc.demand_ids)}
     dated_of: dict[int, list[int]] = {}
     ongoing = np.zeros(sc.n, np.int64)
@@ -174,25 +179,30 @@ def explain_time(
             out.append(u)
             continue
         ok = np.flatnonzero(sc.block(slice(None), np.array([j])).feasible[:, 0])
-        busy, on = 0, []
+        busy, full, on = 0, 0, []
         for i in ok.tolist():
             key = int(pair_keys(np.array([i]), np.array([j]))[0])
             if key in banned or key in chosen or req.cap[i] <= 0:
                 continue
-            most, over = _held_then(start, end, dated_of.get(i, []), j)
-            if over and ongoing[i] + most >= req.cap[i]:
+            mine = dated_of.get(i, [])
+            most, over = _held_then(start, end, mine, j)
+            if ongoing[i] + most >= req.cap[i]:
                 busy += 1
                 on += [sc.demand_ids[k] for k in over if sc.demand_ids[k] not in on]
-        if not busy:
-            out.append(u)
-            continue
-        w = case.demands[j].window
-        more = len(on) - 3 if len(on) > 3 else None
-        said = msg("unfilled.busy_then", count=busy, window=str(w), demands=on[:3], more=more)
+            elif math.isfinite(limit[i]) and any(
+                sum(hours[k].get(wk, 0.0) for k in mine) + h > limit[i] + 1e-9
+                for wk, h in hours[j].items()
+            ):
+                full += 1
+        w = str(case.demands[j].window)
+        why = [m for m in u.why if m.code != "unfilled.busy"]
+        if busy:
+            more = len(on) - 3 if len(on) > 3 else None
+            why.append(msg("unfilled.busy_then", count=busy, window=w, demands=on[:3], more=more))
+        if full:
+            why.append(msg("unfilled.week_full", count=full, window=w))
         out.append(
-            u.model_copy(
-                update={"why": [*u.why, said], "reasons": [*u.reasons, render(said, "en", labels)]}
-            )
+            u.model_copy(update={"why": why, "reasons": [render(m, "en", labels) for m in why]})
         )
     return out
 

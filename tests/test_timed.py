@@ -194,7 +194,8 @@ def test_an_unfilled_order_names_the_time_conflict() -> None:
     (u,) = got.unfilled
     said = [m for m in u.why if m.code == "unfilled.busy_then"]
     assert said and said[0].params["count"] == 1 and said[0].params["demands"] == ["D0"]
-    assert "busy during 2026-12-12 19:00–21:00 (on D0)" in u.reasons[-1]
+    assert "busy during 2026-12-12 19:00–21:00 on D0" in u.reasons[-1]
+    assert not any(m.code == "unfilled.busy" for m in u.why)  # counted in time instead
 
 
 def _week_case() -> Case:
@@ -295,3 +296,22 @@ def test_pins_count_per_instant() -> None:
     with pytest.raises(InputError) as e:  # a 4 h shift pinned on a 3 h week
         propose(limited, pinned=[("P1", "D0")])
     assert e.value.problems[0].code == "problem.pins_break_rules"
+
+
+def test_a_full_week_is_named_not_a_full_capacity() -> None:
+    comms = communities(np.random.default_rng(0), 1)
+    tag = TAGS[0]
+    p = Cadre(id="P1", name="甲", home="C0", skills={tag: 5}, capacity=1, hours_per_week=3.0)
+    orders = tuple(
+        Demand(id=f"D{k}", community="C0", title="探访", needs={tag: 3}, priority=5 - k,
+               start=T0 + dt.timedelta(hours=h), end=T0 + dt.timedelta(hours=h + 2))
+        for k, h in enumerate((9, 14))
+    )  # fmt: skip
+    got = propose(Case(default_taxonomy(), comms, (p,), orders, Policy(alternatives=0)))
+    assert [a.demand for a in got.assignments] == ["D0"]
+    (u,) = got.unfilled
+    assert [m.code for m in u.why if m.code.startswith("unfilled.")] == ["unfilled.week_full"]
+    assert (
+        u.reasons[-1]
+        == "1 qualified cadre would pass their weekly hours with 2026-12-12 14:00–16:00"
+    )
