@@ -13,6 +13,8 @@ Example:
 
 from __future__ import annotations
 
+import difflib
+import re
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -199,25 +201,60 @@ class Policy(BaseModel):
         return v
 
 
-def _problems(exc: ValidationError, file: str) -> list[Problem]:
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """The keys a policy table accepts at ``loc`` (its path without the bad key)."""
+    model: Any = Policy
+    for part in loc[:-1]:
+        info = getattr(model, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        model = info.annotation
+    return list(getattr(model, "model_fields", {}))
+
+
+def _line(text: str | None, key: str) -> int | None:
+    """The 1-based line of the TOML text that sets ``key`` (first one), if any."""
+    if text is None:
+        return None
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for k, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return k
+    return None
+
+
+def _problems(exc: ValidationError, file: str, text: str | None = None) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"])
-        hint = "remove it or check its spelling" if err["type"] == "extra_forbidden" else None
+        key = str(err["loc"][-1]) if err["loc"] else ""
+        hint = None
+        if err["type"] == "extra_forbidden":
+            near = difflib.get_close_matches(key, _fields_at(err["loc"]), n=1)
+            hint = f"did you mean {near[0]}?" if near else "remove it or check its spelling"
         out.append(
-            Problem(file, err["msg"], column=loc, value=repr(err.get("input"))[:60], hint=hint)
-        )
+            Problem(
+                file, err["msg"], row=_line(text, key), column=loc,
+                value=repr(err.get("input"))[:60], hint=hint,
+            )
+        )  # fmt: skip
     return out
 
 
-def parse_policy(data: dict[str, Any], source: str = "policy") -> Policy:
-    """Validate a policy mapping (from TOML or an HTTP body)."""
+def parse_policy(data: dict[str, Any], source: str = "policy", text: str | None = None) -> Policy:
+    """Validate a policy mapping (from TOML or an HTTP body); ``text``, the TOML it was
+    read from, lets each problem name its line."""
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        raise PolicyError(f"{source}: invalid policy", _problems(exc, source)) from None
+        raise PolicyError(f"{source}: invalid policy", _problems(exc, source, text)) from None
 
 
 def load_policy(path: str | Path) -> Policy:
     """Read ``policy.toml``; keys left out keep their defaults."""
-    return parse_policy(read_toml(path, PolicyError, "policy"), str(path))
+    data = read_toml(path, PolicyError, "policy")
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError:  # read a moment ago: then the problems just go without lines
+        text = None
+    return parse_policy(data, str(path), text)
