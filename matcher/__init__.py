@@ -18,10 +18,19 @@ Example:
     True
 """
 
+from matcher.catalogue import (
+    Catalogue,
+    ServiceCategory,
+    ServiceItem,
+    catalogue_from_text,
+    default_catalogue,
+    item_cells,
+)
 from matcher.constraints import Engine, streams
 from matcher.errors import (
     Cancelled,
     CaseError,
+    CatalogueError,
     InputError,
     MatcherError,
     OutputError,
@@ -83,6 +92,8 @@ __all__ = [
     "Cancelled",
     "Case",
     "CaseError",
+    "Catalogue",
+    "CatalogueError",
     "Community",
     "Demand",
     "DistrictPosition",
@@ -103,6 +114,8 @@ __all__ = [
     "Replanner",
     "ScoreMatrix",
     "Scorer",
+    "ServiceCategory",
+    "ServiceItem",
     "SolverError",
     "Status",
     "Taxonomy",
@@ -111,7 +124,10 @@ __all__ = [
     "WarmProposals",
     "Weights",
     "active_terms",
+    "catalogue_from_text",
+    "default_catalogue",
     "default_taxonomy",
+    "item_cells",
     "load_case",
     "load_kernels",
     "load_policy",

@@ -81,6 +81,7 @@ DOMAIN = (
     "matcher.tomlfile",
     "matcher.record",
     "matcher.dated",
+    "matcher.catalogue",
 )
 
 #: the engine: scoring, the two engines, explanations, warm and what-if work
@@ -123,6 +124,7 @@ PACKAGES = (
     "matcher.io",
     "matcher.record",
     "matcher.dated",
+    "matcher.catalogue",
 )
 
 Import = tuple[str, str | None, int]

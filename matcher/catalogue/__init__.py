@@ -1,0 +1,26 @@
+"""The service catalogue: categories of service items a demand can be made from (issue #22)."""
+
+from matcher.catalogue.fill import ITEM_COLUMN, fill_row, fill_rows, item_cells
+from matcher.catalogue.items import Catalogue, ServiceCategory, ServiceItem
+from matcher.catalogue.parse import (
+    DEFAULT_CATALOGUE_PATH,
+    catalogue_from_text,
+    default_catalogue,
+    load_catalogue,
+    parse_catalogue,
+)
+
+__all__ = [
+    "DEFAULT_CATALOGUE_PATH",
+    "ITEM_COLUMN",
+    "Catalogue",
+    "ServiceCategory",
+    "ServiceItem",
+    "catalogue_from_text",
+    "default_catalogue",
+    "fill_row",
+    "fill_rows",
+    "item_cells",
+    "load_catalogue",
+    "parse_catalogue",
+]
