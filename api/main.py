@@ -24,6 +24,7 @@ from api.jobs import JobManager
 from api.routes import (
     audit,
     cadres,
+    catalogue,
     communities,
     demands,
     dispatches,
@@ -164,6 +165,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for module in (
         health,
         taxonomy,
+        catalogue,
         districts,
         communities,
         cadres,

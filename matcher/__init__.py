@@ -24,6 +24,7 @@ from matcher.catalogue import (
     ServiceItem,
     catalogue_from_text,
     default_catalogue,
+    demand_from_item,
     item_cells,
 )
 from matcher.constraints import Engine, streams
@@ -127,6 +128,7 @@ __all__ = [
     "catalogue_from_text",
     "default_catalogue",
     "default_taxonomy",
+    "demand_from_item",
     "item_cells",
     "load_case",
     "load_kernels",

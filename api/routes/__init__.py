@@ -3,6 +3,7 @@
 from api.routes import (
     audit,
     cadres,
+    catalogue,
     communities,
     demands,
     dispatches,
@@ -21,6 +22,7 @@ from api.routes import (
 __all__ = [
     "audit",
     "cadres",
+    "catalogue",
     "communities",
     "demands",
     "dispatches",

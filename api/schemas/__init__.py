@@ -17,6 +17,12 @@ from api.schemas.base import (
     Slug,
     Text,
 )
+from api.schemas.catalogue import (
+    CatalogueCategoryPublic,
+    CatalogueItemPublic,
+    CataloguePublic,
+    CatalogueReplace,
+)
 from api.schemas.dispatches import (
     CancelReasonName,
     DispatchCancel,
@@ -126,6 +132,10 @@ __all__ = [
     "CadreUpdate",
     "CadresPublic",
     "CancelReasonName",
+    "CatalogueCategoryPublic",
+    "CatalogueItemPublic",
+    "CataloguePublic",
+    "CatalogueReplace",
     "CategoryPublic",
     "CertGained",
     "CommunitiesPublic",

@@ -1,6 +1,6 @@
 """The service catalogue: categories of service items a demand can be made from (issue #22)."""
 
-from matcher.catalogue.fill import ITEM_COLUMN, fill_row, fill_rows, item_cells
+from matcher.catalogue.fill import ITEM_COLUMN, demand_from_item, fill_row, fill_rows, item_cells
 from matcher.catalogue.items import Catalogue, ServiceCategory, ServiceItem
 from matcher.catalogue.parse import (
     DEFAULT_CATALOGUE_PATH,
@@ -18,6 +18,7 @@ __all__ = [
     "ServiceItem",
     "catalogue_from_text",
     "default_catalogue",
+    "demand_from_item",
     "fill_row",
     "fill_rows",
     "item_cells",

@@ -14,11 +14,13 @@ the row gives no ``end``: a dated order with an end is as long as its window.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from matcher.catalogue.items import Catalogue, ServiceItem
 from matcher.errors import Problem
+from matcher.model import Demand
 
-__all__ = ["ITEM_COLUMN", "fill_row", "fill_rows", "item_cells"]
+__all__ = ["ITEM_COLUMN", "demand_from_item", "fill_row", "fill_rows", "item_cells"]
 
 ITEM_COLUMN = "item"
 
@@ -91,3 +93,25 @@ def fill_rows(
                 params={"item": name},
             )
         )
+
+
+def demand_from_item(
+    item: ServiceItem, demand_id: str, community: str, given: Mapping[str, Any]
+) -> Demand:
+    """A demand made from ``item`` (a request body's way): each field ``given`` holds
+    overrides the item's, the rest are the item's (``title``: its Chinese name).
+
+    The demand is not checked here: the caller checks it as any other demand.
+    """
+    fields: dict[str, Any] = {
+        "title": item.zh,
+        "needs": dict(item.needs),
+        "requires": dict(item.requires),
+        "certs": item.certs,
+        "headcount": item.headcount,
+        "priority": item.priority,
+        "hours": item.hours,
+    }
+    fields.update({k: v for k, v in given.items() if k in fields})
+    fields["certs"] = tuple(dict.fromkeys(fields["certs"]))
+    return Demand(id=demand_id, community=community, item=item.id, **fields)

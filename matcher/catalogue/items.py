@@ -58,6 +58,8 @@ class Catalogue:
     categories: tuple[ServiceCategory, ...]
     items: tuple[ServiceItem, ...]
     source: str = "<memory>"
+    #: the TOML it was read from ("" when built in memory)
+    text: str = field(default="", repr=False, compare=False)
     _index: dict[str, ServiceItem] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

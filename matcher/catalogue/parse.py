@@ -363,6 +363,7 @@ def parse_catalogue(
         categories=tuple(categories),
         items=tuple(items),
         source=source,
+        text=text,
     )
 
 

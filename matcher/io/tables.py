@@ -248,15 +248,15 @@ def load_table(
     taxonomy: Taxonomy,
     communities: Collection[str] = (),
     zone: ZoneInfo | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue | Callable[[], Catalogue] | None = None,
 ) -> list[tuple[int, Item]]:
     """Validate one case CSV given as text, as :func:`~matcher.io.load_case` would.
 
     ``communities`` are the ids a cadre's ``home`` or a demand's ``community`` may
     name (unused for ``communities.csv``); ``zone`` is the district's time zone
     for dated orders (None: the default); ``catalogue`` is the district's service
-    catalogue a demand's ``item`` names (None: the bundled one, loaded only when a
-    row names an item). Returns ``(line, item)`` in file order.
+    catalogue a demand's ``item`` names, or a function giving it (None: the bundled
+    one); either is loaded only when a row names an item. Returns ``(line, item)`` in file order.
 
     Raises:
         CaseError: the first problems (row order) and ``total``; no path in any message.
@@ -271,12 +271,13 @@ def load_table(
     log = ProblemLog((file,))
     rows: Rows | None = read_rows(file, text, log)
     if rows is not None and file == "demands.csv":
-        rows = items(
-            rows,
-            (lambda: catalogue) if catalogue else lambda: default_catalogue(taxonomy),
-            file,
-            log,
-        )
+        given = catalogue
+        if given is None:
+            rows = items(rows, lambda: default_catalogue(taxonomy), file, log)
+        elif isinstance(given, Catalogue):
+            rows = items(rows, lambda: given, file, log)
+        else:
+            rows = items(rows, given, file, log)
     records = validate(model, rows or iter(()), file, taxonomy, log, zone)
     unique(records, file, log)
     if ref is not None:

@@ -46,6 +46,7 @@ class DemandsTx(PoolTx):
             filled=filled,
             active=active,
             completed=completed,
+            item=d.item,
         )
 
     def list_demands(

@@ -24,7 +24,7 @@ from matcher.store.schema import (
 
 __all__ = ["SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _add_columns(conn: Connection, columns: tuple[tuple[str, str, str], ...]) -> None:
@@ -119,6 +119,13 @@ def _v4(conn: Connection) -> None:
     audit_heads.create(conn)
 
 
+def _v5(conn: Connection) -> None:
+    """The service catalogue: a district's catalogue text, a demand's item (both nullable)."""
+    _add_columns(
+        conn, (("districts", "catalogue_toml", "TEXT"), ("demands", "item", "VARCHAR(128)"))
+    )
+
+
 # version -> step taking the schema from version-1 to version (run inside one transaction);
 # a new database gets the current tables at once and skips them
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -126,6 +133,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2,
     3: _v3,
     4: _v4,
+    5: _v5,
 }
 
 

@@ -87,7 +87,11 @@ class PoolTx(DispatchesTx):
 
     def export_files(self, district: str) -> dict[str, str | None]:
         row = self._district_row(district)
-        return {"taxonomy.toml": row.taxonomy_toml, "policy.toml": row.policy_toml}
+        return {
+            "taxonomy.toml": row.taxonomy_toml,
+            "policy.toml": row.policy_toml,
+            "catalogue.toml": row.catalogue_toml,
+        }
 
     def export_case(self, district: str, out: Path) -> Path:
         """Write the district as a case folder that imports back to the same case."""
@@ -111,6 +115,7 @@ class PoolTx(DispatchesTx):
             text,
             taxonomy=current.taxonomy,
             communities={c.id for c in current.communities},
+            catalogue=lambda: self.catalogue(district),
         )
         items = [item for _, item in rows]
         return Case(
@@ -294,5 +299,10 @@ class PoolTx(DispatchesTx):
             d.certs,
             ("community", d.community),
         )
+        if d.item is not None:
+            try:
+                self.service_item(district, d.item)
+            except InputError as exc:
+                problems += exc.problems
         if problems:
             raise InputError("the demand does not fit this district", problems)

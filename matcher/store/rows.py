@@ -129,6 +129,8 @@ class DemandRow(StoreRow):
     filled: int
     active: int
     completed: int
+    #: the catalogue's service item it was made from (None: typed in)
+    item: str | None = None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ districts = Table(
     Column("name", Text, nullable=False),
     Column("taxonomy_toml", Text),
     Column("policy_toml", Text),
+    # the service catalogue's TOML (None: the bundled one); schema version 5
+    Column("catalogue_toml", Text),
     Column("created_at", String(40), nullable=False),
 )
 
@@ -92,6 +94,8 @@ demands = Table(
     Column("version", Integer, nullable=False),
     Column("deleted", Integer, nullable=False, default=0),
     Column("recurring", Integer, nullable=False, default=0, server_default="0"),
+    # the catalogue's service item it was made from (None: typed in); schema version 5
+    Column("item", String(128)),
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
     ForeignKeyConstraint(
         ["district_id", "community"], ["communities.district_id", "communities.id"]

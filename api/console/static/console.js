@@ -88,7 +88,7 @@ async function selectDistrict(id) {
   S.district = id;
   Object.assign(S, {
     proposal: null, declines: [], selected: new Set(), open: null, picked: null, whatif: null, layout: null,
-    cadOpen: null, cadMode: 'history', history: null, record: null, warnings: [], demForm: false, draftNeeds: [],
+    cadOpen: null, cadMode: 'history', history: null, record: null, warnings: [], demForm: false, draftNeeds: [], draftItem: '', catalogue: null,
     warnRule: 'all', warnPicked: new Set(), warnFailures: [],
     audit: { action: '', actor: '', from: '', to: '', page: 0, open: null }, auditRows: [],
   });

@@ -11,7 +11,7 @@ export const S = {
   proposal: null, declines: [], sort: { key: 'score', dir: -1 }, filter: '', stateFilter: 'all',
   selected: new Set(), open: null, busy: false,
   dispatches: [], dispFilter: 'active', whatif: null,
-  demFilter: 'open', demSearch: '', demForm: false, draftNeeds: [],
+  demFilter: 'open', demSearch: '', demForm: false, draftNeeds: [], draftItem: '', catalogue: null,
   cadSearch: '', cadFilter: 'all', cadOpen: null, cadMode: 'history', history: null, record: null,
   warnings: [], warnFilter: 'pending', warnRule: 'all', warnPicked: new Set(), warnFailures: [], warnNote: '',
   audit: { action: '', actor: '', from: '', to: '', page: 0, open: null }, auditRows: [],
