@@ -75,6 +75,7 @@ from matcher.scoring import (
     score_matrix,
 )
 from matcher.solver import Assignment, solve
+from matcher.summary import SupplyCell, SupplySummary, summary_groups, supply_demand
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
 from matcher.warm import Replanner, WarmProposals, load_kernels
 
@@ -119,6 +120,8 @@ __all__ = [
     "ServiceItem",
     "SolverError",
     "Status",
+    "SupplyCell",
+    "SupplySummary",
     "Taxonomy",
     "TaxonomyError",
     "Unfilled",
@@ -140,5 +143,7 @@ __all__ = [
     "score_matrix",
     "solve",
     "streams",
+    "summary_groups",
+    "supply_demand",
     "write_case",
 ]

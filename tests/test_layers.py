@@ -102,6 +102,7 @@ ENGINE = (
     "matcher.gcpause",
     "matcher.warm",
     "matcher.whatif",
+    "matcher.summary",
 )
 
 #: persistence and the faces, which neither the domain nor the engine imports

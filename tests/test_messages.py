@@ -159,6 +159,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.audit_exported": {"count": 12, "path": "audit.jsonl"},
     "problem.unknown_tag": {"tag": "emergency.first_ad"},
     "problem.unknown_item": {"item": "flood_wach"},
+    "problem.summary_by": {"value": "street"},
     "problem.catalogue_text": {"key": "zh"},
     "problem.catalogue_slug": {"key": "id"},
     "problem.catalogue_duplicate": {"id": "flood_watch"},

@@ -109,6 +109,7 @@ from api.schemas.service import (
     TagPublic,
     TaxonomyPublic,
 )
+from api.schemas.summary import SummaryCellPublic, SummaryPublic
 from api.schemas.tokens import (
     TokenCreate,
     TokenCreated,
@@ -188,6 +189,8 @@ __all__ = [
     "ReplaceBody",
     "RequestBody",
     "Slug",
+    "SummaryCellPublic",
+    "SummaryPublic",
     "TagPublic",
     "TaxonomyPublic",
     "Text",

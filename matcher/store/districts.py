@@ -12,21 +12,10 @@ from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.engine import Row
 
-from matcher import (
-    Case,
-    Catalogue,
-    InputError,
-    LendingUse,
-    Policy,
-    Problem,
-    ServiceItem,
-    Taxonomy,
-    catalogue_from_text,
-    default_catalogue,
-)
+from matcher import Case, InputError, LendingUse, Policy, Problem, Taxonomy
 from matcher.model import DISTRICT_ID_MAX_LENGTH, id_problem
 from matcher.store import schema as t
 from matcher.store.audit import audited, text_digest
@@ -55,12 +44,6 @@ def _district_payload(args: dict[str, Any]) -> dict[str, Any]:
         "taxonomy_sha256": text_digest(args["taxonomy_toml"]) if args["taxonomy_toml"] else None,
         "policy_sha256": text_digest(args["policy_toml"]) if args["policy_toml"] else None,
     }
-
-
-def _catalogue_payload(args: dict[str, Any]) -> dict[str, Any]:
-    """A catalogue's entry: the SHA-256 of its text (None: back to the bundled one)."""
-    text = args["catalogue_toml"]
-    return {"catalogue_sha256": text_digest(text) if text else None}
 
 
 class DistrictsTx(TxBase):
@@ -137,63 +120,6 @@ class DistrictsTx(TxBase):
 
     def policy(self, district: str) -> Policy:
         return policy_from_text(self._district_row(district).policy_toml)
-
-    # ---------------------------------------------------------------- the catalogue
-    def district_catalogue_toml(self, district: str) -> str | None:
-        """The district's stored service catalogue text (None: the bundled one)."""
-        text: str | None = self._district_row(district).catalogue_toml
-        return text
-
-    def catalogue(self, district: str) -> Catalogue:
-        """The district's service catalogue (the bundled one unless it stored its own)."""
-        row = self._district_row(district)
-        tax = taxonomy_from_text(row.taxonomy_toml)
-        if row.catalogue_toml is None:
-            return default_catalogue(tax)
-        return catalogue_from_text(row.catalogue_toml, tax)
-
-    def service_item(self, district: str, item_id: str) -> ServiceItem:
-        """The item ``item_id`` of the district's catalogue.
-
-        Raises:
-            InputError: no such item, with the nearest ids as a hint.
-        """
-        catalogue = self.catalogue(district)
-        if catalogue.has(item_id):
-            return catalogue.item(item_id)
-        raise InputError(
-            f"unknown service item {item_id!r}",
-            [
-                Problem(
-                    "body",
-                    f"unknown service item '{item_id}'",
-                    column="item",
-                    value=item_id,
-                    hint=catalogue.suggest(item_id),
-                    code="problem.unknown_item",
-                    params={"item": item_id},
-                )
-            ],
-        )
-
-    @audited("catalogue.update", "district", _catalogue_payload)
-    def set_catalogue(self, district: str, catalogue_toml: str | None) -> Catalogue:
-        """Store the district's catalogue text, checked against its taxonomy first
-        (None: back to the bundled one). Demands keep the item they name: an item the
-        new catalogue drops stays on its demands, whose fields are their own."""
-        row = self._district_row(district)
-        tax = taxonomy_from_text(row.taxonomy_toml)
-        checked = (
-            default_catalogue(tax)
-            if catalogue_toml is None
-            else catalogue_from_text(catalogue_toml, tax)
-        )
-        self.conn.execute(
-            update(t.districts)
-            .where(t.districts.c.id == district)
-            .values(catalogue_toml=catalogue_toml)
-        )
-        return checked
 
     # ---------------------------------------------------------------- the case
     def case(self, district: str, *, include_closed: bool = False) -> Case:

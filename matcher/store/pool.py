@@ -18,6 +18,7 @@ from matcher.io import load_table
 from matcher.store import bulk
 from matcher.store import schema as t
 from matcher.store.audit import audited, text_digest
+from matcher.store.catalogue import CatalogueTx
 from matcher.store.core import (
     FROM_ROW,
     TO_ROW,
@@ -43,7 +44,7 @@ def _case_payload(args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class PoolTx(DispatchesTx):
+class PoolTx(DispatchesTx, CatalogueTx):
     """A district's pool as a whole: import/export, upserts, communities, and the checks."""
 
     @audited("case.import", None, _case_payload)

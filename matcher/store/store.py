@@ -27,6 +27,7 @@ from sqlalchemy.pool import StaticPool
 from matcher.store.audit import AuditTx
 from matcher.store.auth import AuthTx
 from matcher.store.cadres import CadresTx
+from matcher.store.catalogue import CatalogueTx
 from matcher.store.core import (
     CLOSED_NOTE,
     LOCAL,
@@ -200,6 +201,7 @@ class Tx(
     CadresTx,
     PoolTx,
     DispatchesTx,
+    CatalogueTx,
     DistrictsTx,
     AuthTx,
     AuditTx,
