@@ -160,6 +160,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.unknown_tag": {"tag": "emergency.first_ad"},
     "problem.unknown_item": {"item": "flood_wach"},
     "problem.summary_by": {"value": "street"},
+    "cli.summary_title": {"where": "gulou"},
     "problem.catalogue_text": {"key": "zh"},
     "problem.catalogue_slug": {"key": "id"},
     "problem.catalogue_duplicate": {"id": "flood_watch"},

@@ -37,7 +37,7 @@ from matcher.model import Cadre, Case, Community, Demand
 from matcher.policy import Policy, load_policy
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy
 
-__all__ = ["COLUMNS", "load_case", "write_case"]
+__all__ = ["COLUMNS", "case_catalogue", "load_case", "write_case"]
 
 
 def _read_file(path: Path, log: ProblemLog) -> Rows | None:
