@@ -14,6 +14,7 @@ from matcher.cli import (
     lending,
     propose,
     record,
+    report,
     service,
     simulate,
     summary,
@@ -30,7 +31,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for group in (propose, service, record, ledger, lending, summary, audit, bench, whatif, simulate):
+for group in (
+    propose,
+    service,
+    record,
+    ledger,
+    lending,
+    summary,
+    report,
+    audit,
+    bench,
+    whatif,
+    simulate,
+):
     group.register(app)
 
 

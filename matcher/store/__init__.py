@@ -36,7 +36,17 @@ from matcher.store.rows import (
     UnavailableRow,
     WarningRow,
 )
-from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token, today
+from matcher.store.store import (
+    ROLES,
+    Actor,
+    Basis,
+    Snapshot,
+    Store,
+    Tx,
+    hash_token,
+    local_day,
+    today,
+)
 
 __all__ = [
     "PAST_MONTHS",
@@ -77,6 +87,7 @@ __all__ = [
     "apply_outcomes",
     "hash_token",
     "import_folder",
+    "local_day",
     "plan_import",
     "plan_outcomes",
     "today",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from matcher import (
     Catalogue,
@@ -88,6 +88,14 @@ class CatalogueTx(DistrictsTx):
             .values(catalogue_toml=catalogue_toml)
         )
         return checked
+
+    def demand_places(self, district: str) -> dict[str, tuple[str, str | None]]:
+        """Every demand ever stored (closed, deleted and archived ones too): its community
+        and service item, which a report over past dispatches groups them by."""
+        self._district_row(district)
+        d = t.demands.c
+        rows = self.conn.execute(select(d.id, d.community, d.item).where(d.district_id == district))
+        return {r.id: (r.community, r.item) for r in rows}
 
     # ---------------------------------------------------------------- the summary
     def supply_summary(
