@@ -12,6 +12,7 @@ export const S = {
   selected: new Set(), open: null, busy: false,
   dispatches: [], dispFilter: 'active', whatif: null,
   demFilter: 'open', demSearch: '', demForm: false, draftNeeds: [], draftItem: '', catalogue: null,
+  supply: new Map(), mapShow: 'demand',
   cadSearch: '', cadFilter: 'all', cadOpen: null, cadMode: 'history', history: null, record: null,
   warnings: [], warnFilter: 'pending', warnRule: 'all', warnPicked: new Set(), warnFailures: [], warnNote: '',
   audit: { action: '', actor: '', from: '', to: '', page: 0, open: null }, auditRows: [],
