@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -369,8 +370,7 @@ def parse_catalogue(
 
 def catalogue_from_text(text: str, taxonomy: Taxonomy, source: str = "catalogue.toml") -> Catalogue:
     """A catalogue from its TOML text (an upload, the store's copy), checked."""
-    import tomllib
-
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
