@@ -1,16 +1,19 @@
-"""Supply against demand by community and service category (computed on the server)."""
+"""Supply against demand by community and service category (computed on the server), and
+the governance report's figures over a period."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.crud import Reading
+from api.crud import Reading, Reviewing
 from api.errors import PROBLEM_RESPONSES
-from api.schemas import SummaryPublic
+from api.schemas import ReportPublic, SummaryPublic
 from matcher import SupplyCell, SupplySummary, summary_groups
+from matcher.store import report_figures
 
 __all__ = ["router"]
 
@@ -46,3 +49,16 @@ def get_summary(
     that reads the district reads it, analysts included: it names no cadre."""
     groups = summary_groups(by)
     return r.one(SummaryPublic, lambda tx: _public(tx.supply_summary(r.district, groups)))
+
+
+@router.get("/report", response_model=ReportPublic)
+def get_report(
+    r: Reviewing,
+    start: Annotated[date, Query(alias="from", description="the period's first day")],
+    end: Annotated[date, Query(alias="to", description="the period's last day, included")],
+) -> JSONResponse:
+    """The governance report's figures over the period (``matcher report`` writes the
+    same as HTML): dispatches by service category, community and week, the lending
+    ledger, supply against demand now. No cadre is named: admins, analysts and
+    supervisors read it alike. ``from`` after ``to`` answers 422 ``ledger.period_reversed``."""
+    return r.one(ReportPublic, lambda tx: report_figures(tx, r.district, start, end))

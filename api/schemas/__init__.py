@@ -109,7 +109,7 @@ from api.schemas.service import (
     TagPublic,
     TaxonomyPublic,
 )
-from api.schemas.summary import SummaryCellPublic, SummaryPublic
+from api.schemas.summary import ReportPublic, SummaryCellPublic, SummaryPublic
 from api.schemas.tokens import (
     TokenCreate,
     TokenCreated,
@@ -187,6 +187,7 @@ __all__ = [
     "RejectRequest",
     "RejectResult",
     "ReplaceBody",
+    "ReportPublic",
     "RequestBody",
     "Slug",
     "SummaryCellPublic",

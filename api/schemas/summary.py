@@ -1,10 +1,15 @@
-"""Supply against demand by community and category: what ``GET …/summary`` answers."""
+"""Supply against demand by community and category (``GET …/summary``), and the
+governance report's figures (``GET …/report``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
-__all__ = ["SummaryCellPublic", "SummaryPublic"]
+from api.schemas.ledger import LedgerPublic
+
+__all__ = ["ReportPublic", "SummaryCellPublic", "SummaryPublic"]
 
 
 class SummaryCellPublic(BaseModel):
@@ -30,3 +35,25 @@ class SummaryPublic(BaseModel):
     total: SummaryCellPublic = Field(
         description="the district: its supply counts each qualified cadre once"
     )
+
+
+class ReportPublic(BaseModel):
+    """The governance report's figures (``matcher report`` writes them as HTML)."""
+
+    district: str
+    name: str
+    start: str = Field(description="the period's first day (included)")
+    end: str = Field(description="the period's last day (included)")
+    made: str = Field(description="the day the figures were read")
+    by_category: dict[str, dict[str, float]] = Field(
+        description="per service category ('' uncategorised): dispatches accepted in the"
+        " period, completed / cancelled / no_show in it, and the completed ones' hours"
+    )
+    by_community: dict[str, dict[str, float]] = Field(description="the same per community")
+    weeks: dict[str, dict[str, int]] = Field(
+        description="each ISO week's Monday: dispatches accepted and completed"
+    )
+    ledger: LedgerPublic = Field(description="GET …/ledger for the same period")
+    summary: dict[str, Any] = Field(description="GET …/summary?by=category, as of now")
+    categories: dict[str, dict[str, str]] = Field(description="category slug → zh, en names")
+    communities: dict[str, str] = Field(description="community id → name")

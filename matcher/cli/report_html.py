@@ -12,11 +12,10 @@ import base64
 import html
 import io
 import json
-from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from matcher.cli.report import Figures
+#: the figures as :meth:`matcher.store.ReportRow.to_json` gives them
+Figures = dict[str, Any]
 
 __all__ = ["render_report"]
 
@@ -139,9 +138,9 @@ NOTE = (
 
 
 def _kpis(f: Figures) -> str:
-    total = {k: sum(v[k] for v in f.by_category.values()) for k in OUTCOMES}
-    hours = round(sum(c["home"] + c["lent"] for c in f.ledger["communities"]), 2)
-    now = f.summary["total"]
+    total = {k: sum(v[k] for v in f["by_category"].values()) for k in OUTCOMES}
+    hours = round(sum(c["home"] + c["lent"] for c in f["ledger"]["communities"]), 2)
+    now = f["summary"]["total"]
     kpis = [
         ("接受派遣", "dispatches accepted", total["accepted"]),
         ("完成派遣", "completed", total["completed"]),
@@ -159,10 +158,10 @@ def _kpis(f: Figures) -> str:
 
 
 def _weekly(f: Figures) -> list[str]:
-    weeks = list(f.weeks)
+    weeks = list(f["weeks"])
     if not weeks:
         return []
-    series = {k: [f.weeks[w].get(k, 0) for w in weeks] for k in ("accepted", "completed")}
+    series = {k: [f["weeks"][w].get(k, 0) for w in weeks] for k in ("accepted", "completed")}
     chart = _bars(weeks, series, "Dispatches per ISO week (week starting)")
     return [
         _h2("每周派遣", "Dispatches per week"),
@@ -171,12 +170,12 @@ def _weekly(f: Figures) -> list[str]:
 
 
 def _outcomes(f: Figures, cat: Any) -> list[str]:
-    order = [c for c in f.categories if c in f.by_category]
-    order += [""] if "" in f.by_category else []
-    by_cat = [[cat(k)] + [_round(f.by_category[k][x]) for x in OUTCOMES] for k in order]
-    comms = sorted(f.by_community, key=lambda c: (-f.by_community[c]["accepted"], c))[:20]
+    order = [c for c in f["categories"] if c in f["by_category"]]
+    order += [""] if "" in f["by_category"] else []
+    by_cat = [[cat(k)] + [_round(f["by_category"][k][x]) for x in OUTCOMES] for k in order]
+    comms = sorted(f["by_community"], key=lambda c: (-f["by_community"][c]["accepted"], c))[:20]
     by_comm = [
-        [f"{c} {f.communities.get(c, '')}"] + [_round(f.by_community[c][x]) for x in OUTCOMES]
+        [f"{c} {f['communities'].get(c, '')}"] + [_round(f["by_community"][c][x]) for x in OUTCOMES]
         for c in comms
     ]
     return [
@@ -188,7 +187,7 @@ def _outcomes(f: Figures, cat: Any) -> list[str]:
 
 
 def _supply(f: Figures, cat: Any) -> list[str]:
-    cells = f.summary["cells"]
+    cells = f["summary"]["cells"]
     out = [_h2("供需对照（当前，按服务类别）", "Supply against demand now, by service category")]
     if cells:
         labels = [c["category"] or "uncategorised" for c in cells]
@@ -200,13 +199,13 @@ def _supply(f: Figures, cat: Any) -> list[str]:
         out.append(_img(_png(chart), "待派名额与可派合格干部", "open slots and qualified supply"))
     keys = ("demands", "slots", "weight", "supply", "active", "balance")
     rows = [[cat(c["category"])] + [c[k] for k in keys] for c in cells]
-    rows.append(["合计 (total)"] + [f.summary["total"][k] for k in keys])
+    rows.append(["合计 (total)"] + [f["summary"]["total"][k] for k in keys])
     out.append(_table(SUPPLY_HEAD, rows))
     return out
 
 
 def _ledger(f: Figures) -> list[str]:
-    led = f.ledger
+    led = f["ledger"]
     shown = [c for c in led["communities"] if c["lent"] or c["received"] or c["home"]]
     rows = [[f"{c['id']} {c['name']}", c["lent"], c["received"], c["balance"], c["home"]]
             for c in shown]  # fmt: skip
@@ -221,20 +220,20 @@ def render_report(f: Figures) -> str:
     def cat(slug: str | None) -> str:
         if not slug:
             return "未归类 (uncategorised)"
-        zh, en = f.categories.get(slug, (slug, slug))
-        return f"{zh} ({en})"
+        names = f["categories"].get(slug, {"zh": slug, "en": slug})
+        return f"{names['zh']} ({names['en']})"
 
-    title = f"{f.name}（{f.district}）社区治理报告"
+    title = f"{f['name']}（{f['district']}）社区治理报告"
     period = (
-        f"报告期 Period：{f.start} 至 {f.end}（含首尾，按北京时间日期）"
-        f" · 生成日期 Made on {f.made} · 不含任何干部姓名 No personal names"
+        f"报告期 Period：{f['start']} 至 {f['end']}（含首尾，按北京时间日期）"
+        f" · 生成日期 Made on {f['made']} · 不含任何干部姓名 No personal names"
     )
-    data = json.dumps(asdict(f), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    data = json.dumps(f, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
     parts = [
         "<!doctype html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(title)} {f.start} – {f.end}</title>",
+        f"<title>{_h(title)} {f['start']} – {f['end']}</title>",
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>{_h(title)}<span class=en>Community governance report</span></h1>",
         f"<p>{_h(period)}</p>",

@@ -16,7 +16,8 @@ from matcher.store.folder import PAST_MONTHS, PAST_SEED, import_folder
 from matcher.store.imports import ImportPlan, apply_import, plan_import
 from matcher.store.migrations import SCHEMA_VERSION
 from matcher.store.outcome_import import OutcomePlan, apply_outcomes, plan_outcomes
-from matcher.store.report_rows import LedgerRow
+from matcher.store.report import report_figures
+from matcher.store.report_rows import LedgerRow, ReportRow
 from matcher.store.rows import (
     AwayRow,
     CadreRow,
@@ -73,6 +74,7 @@ __all__ = [
     "ProposalRow",
     "ProposalSummaryRow",
     "RecordRow",
+    "ReportRow",
     "Snapshot",
     "StatusChangeRow",
     "Store",
@@ -90,5 +92,6 @@ __all__ = [
     "local_day",
     "plan_import",
     "plan_outcomes",
+    "report_figures",
     "today",
 ]

@@ -52,11 +52,16 @@ def test_the_figures_equal_the_apis_for_the_same_window(tmp_path: Path) -> None:
     try:
         with store.write() as tx:
             token = tx.create_token("analyst", ["x"])[0]
+            supervisor = tx.create_token("supervisor", ["x"])[0]
         h = {"Authorization": f"Bearer {token}"}
         with TestClient(create_app(Settings(db=str(tmp_path / "u.db")), store=store)) as c:
             window = {"from": "2026-03-01", "to": "2026-03-31"}
             ledger = c.get("/v1/districts/x/ledger", params=window, headers=h)
             summary = c.get("/v1/districts/x/summary", params={"by": "category"}, headers=h)
+            report = c.get("/v1/districts/x/report", params=window,
+                           headers={"Authorization": f"Bearer {supervisor}"})  # fmt: skip
+            reversed_ = c.get("/v1/districts/x/report", params={"from": "2026-04-01",
+                              "to": "2026-03-01"}, headers=h)  # fmt: skip
     finally:
         store.close()
     assert ledger.status_code == 200 and summary.status_code == 200
@@ -66,6 +71,10 @@ def test_the_figures_equal_the_apis_for_the_same_window(tmp_path: Path) -> None:
     assert f["summary"]["by"] == api["by"]
     assert f["summary"]["cells"] == [{k: c[k] for k in keys} for c in api["cells"]]
     assert f["summary"]["total"] == {k: api["total"][k] for k in keys}
+    assert report.status_code == 200, report.text
+    assert report.json() == f  # the HTML's figures are GET …/report's
+    assert reversed_.status_code == 422
+    assert reversed_.json()["code"] == "ledger.period_reversed"
 
 
 def test_no_cadre_is_named_and_bad_input_is_refused(tmp_path: Path) -> None:
