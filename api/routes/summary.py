@@ -54,11 +54,18 @@ def get_summary(
 @router.get("/report", response_model=ReportPublic)
 def get_report(
     r: Reviewing,
-    start: Annotated[date, Query(alias="from", description="the period's first day")],
-    end: Annotated[date, Query(alias="to", description="the period's last day, included")],
+    start: Annotated[
+        date | None,
+        Query(alias="from", description="the period's first day. Default: 89 days before `to`"),
+    ] = None,
+    end: Annotated[
+        date | None,
+        Query(alias="to", description="the period's last day, included. Default: today"),
+    ] = None,
 ) -> JSONResponse:
     """The governance report's figures over the period (``matcher report`` writes the
     same as HTML): dispatches by service category, community and week, the lending
     ledger, supply against demand now. No cadre is named: admins, analysts and
-    supervisors read it alike. ``from`` after ``to`` answers 422 ``ledger.period_reversed``."""
+    supervisors read it alike. The period defaults as the ledger's (the last 90 days);
+    ``from`` after ``to`` answers 422 ``ledger.period_reversed``."""
     return r.one(ReportPublic, lambda tx: report_figures(tx, r.district, start, end))

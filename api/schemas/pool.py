@@ -154,6 +154,9 @@ class DemandPublic(BaseModel):
     active: int = Field(description="active dispatches on this demand")
     completed: int = Field(description="completed dispatches on this demand")
     item: str | None = Field(None, description="the service item it was made from, if any")
+    created_at: str | None = Field(
+        None, description="when it was created (null: before the store kept it)"
+    )
 
 
 class DemandClose(RequestBody):

@@ -53,6 +53,10 @@ class ReportPublic(BaseModel):
     weeks: dict[str, dict[str, int]] = Field(
         description="each ISO week's Monday: dispatches accepted and completed"
     )
+    time_to_fill: dict[str, dict[str, float]] = Field(
+        description="per category ('*': all): dispatches accepted in the period whose demand's"
+        " creation time is known (count) and the median hours from creation to dispatch"
+    )
     ledger: LedgerPublic = Field(description="GET …/ledger for the same period")
     summary: dict[str, Any] = Field(description="GET …/summary?by=category, as of now")
     categories: dict[str, dict[str, str]] = Field(description="category slug → zh, en names")

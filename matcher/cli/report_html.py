@@ -129,9 +129,12 @@ LEDGER_HEAD = [
     ("本社区", "At home", True),
 ]
 NOTE = (
-    "口径 Definitions：派遣按被接受与结束的北京时间日期计入；供需对照为生成报告时的状态，"
+    "口径 Definitions：派遣按被接受与结束的北京时间日期计入；"
+    "派遣用时为需求创建至派遣被接受的小时数，只计创建时间已知的需求；供需对照为生成报告时的状态，"
     "可派合格干部指尚有余量、且满足该类别某项待派需求全部硬性规则的干部。"
-    " Dispatches count by the local day they were accepted or ended; supply against demand"
+    " Dispatches count by the local day they were accepted or ended; time to fill is the hours"
+    " from a demand's creation to a dispatch accepted on it (demands with a known creation"
+    " time only); supply against demand"
     " is as of the moment the report was made (GET …/summary); the ledger is GET …/ledger"
     " for the same period."
 )
@@ -141,12 +144,14 @@ def _kpis(f: Figures) -> str:
     total = {k: sum(v[k] for v in f["by_category"].values()) for k in OUTCOMES}
     hours = round(sum(c["home"] + c["lent"] for c in f["ledger"]["communities"]), 2)
     now = f["summary"]["total"]
+    wait = f["time_to_fill"].get("*", {}).get("median_hours", "—")
     kpis = [
         ("接受派遣", "dispatches accepted", total["accepted"]),
         ("完成派遣", "completed", total["completed"]),
         ("取消", "cancelled", total["cancelled"]),
         ("未到岗", "no-show", total["no_show"]),
         ("服务时长（小时）", "service hours", hours),
+        ("派遣用时中位数（小时）", "median time to fill (h)", wait),
         ("待派名额（当前）", "open slots (now)", now["slots"]),
         ("可派合格干部（当前）", "qualified free supply (now)", now["supply"]),
     ]
@@ -172,7 +177,13 @@ def _weekly(f: Figures) -> list[str]:
 def _outcomes(f: Figures, cat: Any) -> list[str]:
     order = [c for c in f["categories"] if c in f["by_category"]]
     order += [""] if "" in f["by_category"] else []
-    by_cat = [[cat(k)] + [_round(f["by_category"][k][x]) for x in OUTCOMES] for k in order]
+    waits = f["time_to_fill"]
+    by_cat = [
+        [cat(k)]
+        + [_round(f["by_category"][k][x]) for x in OUTCOMES]
+        + [waits[k]["median_hours"] if k in waits else "—"]
+        for k in order
+    ]
     comms = sorted(f["by_community"], key=lambda c: (-f["by_community"][c]["accepted"], c))[:20]
     by_comm = [
         [f"{c} {f['communities'].get(c, '')}"] + [_round(f["by_community"][c][x]) for x in OUTCOMES]
@@ -180,7 +191,14 @@ def _outcomes(f: Figures, cat: Any) -> list[str]:
     ]
     return [
         _h2("按服务类别的派遣结果", "Dispatch outcomes by service category"),
-        _table([("类别", "Category", False), *OUTCOME_HEAD], by_cat),
+        _table(
+            [
+                ("类别", "Category", False),
+                *OUTCOME_HEAD,
+                ("派遣用时中位数（小时）", "Median time to fill (h)", True),
+            ],
+            by_cat,
+        ),
         _h2("按社区的派遣结果（接受最多的 20 个）", "Dispatch outcomes by community (top 20)"),
         _table([("社区", "Community", False), *OUTCOME_HEAD], by_comm),
     ]

@@ -89,13 +89,16 @@ class CatalogueTx(DistrictsTx):
         )
         return checked
 
-    def demand_places(self, district: str) -> dict[str, tuple[str, str | None]]:
-        """Every demand ever stored (closed, deleted and archived ones too): its community
-        and service item, which a report over past dispatches groups them by."""
+    def demand_places(self, district: str) -> dict[str, tuple[str, str | None, str | None]]:
+        """Every demand ever stored (closed, deleted and archived ones too): its community,
+        service item and creation time (None: unknown), which a report over past
+        dispatches groups them by and times them from."""
         self._district_row(district)
         d = t.demands.c
-        rows = self.conn.execute(select(d.id, d.community, d.item).where(d.district_id == district))
-        return {r.id: (r.community, r.item) for r in rows}
+        rows = self.conn.execute(
+            select(d.id, d.community, d.item, d.created_at).where(d.district_id == district)
+        )
+        return {r.id: (r.community, r.item, r.created_at) for r in rows}
 
     # ---------------------------------------------------------------- the summary
     def supply_summary(

@@ -120,9 +120,15 @@ def _v4(conn: Connection) -> None:
 
 
 def _v5(conn: Connection) -> None:
-    """The service catalogue: a district's catalogue text, a demand's item (both nullable)."""
+    """The service catalogue and the governance report: a district's catalogue text, a
+    demand's item and creation time (all nullable: unknown for older rows)."""
     _add_columns(
-        conn, (("districts", "catalogue_toml", "TEXT"), ("demands", "item", "VARCHAR(128)"))
+        conn,
+        (
+            ("districts", "catalogue_toml", "TEXT"),
+            ("demands", "item", "VARCHAR(128)"),
+            ("demands", "created_at", "VARCHAR(40)"),
+        ),
     )
 
 

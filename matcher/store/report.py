@@ -8,8 +8,9 @@ Dispatches count by the local day they were created (accepted) or ended.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from matcher import SupplyCell
@@ -45,8 +46,17 @@ def _cell(c: SupplyCell) -> dict[str, Any]:
     }
 
 
-def report_figures(tx: Tx, district: str, start: date, end: date) -> ReportRow:
-    """The report's figures for ``[start, end]`` (local days, both included).
+def _hours_between(start: str, end: str) -> float:
+    """Hours from one stored stamp to a later one (0 when the later is not later)."""
+    seconds = (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+    return max(0.0, seconds / 3600)
+
+
+def report_figures(
+    tx: Tx, district: str, start: date | None = None, end: date | None = None
+) -> ReportRow:
+    """The report's figures for ``[start, end]`` (local days, both included; a day not
+    given defaults as the lending ledger's: the last 90 days).
 
     Raises:
         NotFoundError: no such district.
@@ -61,14 +71,20 @@ def report_figures(tx: Tx, district: str, start: date, end: date) -> ReportRow:
     by_comm: dict[str, dict[str, float]] = defaultdict(_blank)
     weeks: dict[str, Counter[str]] = defaultdict(Counter)
     first, last = date.fromisoformat(ledger["start"]), date.fromisoformat(ledger["end"])
+    waits: dict[str, list[float]] = defaultdict(list)
     for x in tx.list_dispatches(district, limit=2**31)[0]:
-        community, item = places.get(x.demand, ("", None))
-        cells = (by_cat[catalogue.category_of(item) or ""], by_comm[community])
+        community, item, created = places.get(x.demand, ("", None, None))
+        category = catalogue.category_of(item) or ""
+        cells = (by_cat[category], by_comm[community])
         made = local_day(x.created_at)
         if first <= made <= last:
             for c in cells:
                 c["accepted"] += 1
             weeks[_monday(made)]["accepted"] += 1
+            if created is not None:
+                wait = _hours_between(created, x.created_at)
+                waits[category].append(wait)
+                waits["*"].append(wait)
         if x.closed_at is None or x.status not in ENDINGS:
             continue
         ended = local_day(x.closed_at)
@@ -89,6 +105,10 @@ def report_figures(tx: Tx, district: str, start: date, end: date) -> ReportRow:
         by_category={k: v for k, v in by_cat.items() if any(v.values())},
         by_community={k: v for k, v in by_comm.items() if any(v.values())},
         weeks={k: dict(weeks[k]) for k in sorted(weeks)},
+        time_to_fill={
+            k: {"count": len(v), "median_hours": round(statistics.median(v), 2)}
+            for k, v in waits.items()
+        },
         ledger=ledger,
         summary={"by": list(s.by), "cells": [_cell(c) for c in s.cells], "total": _cell(s.total)},
         categories={c.slug: {"zh": c.zh, "en": c.en} for c in catalogue.categories},

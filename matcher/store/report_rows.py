@@ -96,8 +96,11 @@ class ReportRow(StoreRow):
     ``by_category`` (service category slug, ``""`` uncategorised) and ``by_community``:
     dispatches ``accepted`` (created) in the period and those ``completed``,
     ``cancelled`` or ``no_show`` (ended) in it, with the ``hours`` of the completed ones;
-    ``weeks``: each ISO week's Monday → accepted, completed; ``ledger`` is the lending
-    ledger's JSON for the period, ``summary`` supply against demand by category now.
+    ``weeks``: each ISO week's Monday → accepted, completed; ``time_to_fill``: per
+    category (and ``"*"`` for all), over the dispatches accepted in the period whose
+    demand's creation time is known, their ``count`` and the ``median_hours`` from the
+    demand's creation to the dispatch; ``ledger`` is the lending ledger's JSON for the
+    period, ``summary`` supply against demand by category now.
     """
 
     district: str
@@ -108,6 +111,7 @@ class ReportRow(StoreRow):
     by_category: dict[str, dict[str, float]]
     by_community: dict[str, dict[str, float]]
     weeks: dict[str, dict[str, int]]
+    time_to_fill: dict[str, dict[str, float]]
     ledger: dict[str, Any]
     summary: dict[str, Any]
     categories: dict[str, dict[str, str]]

@@ -131,6 +131,8 @@ class DemandRow(StoreRow):
     completed: int
     #: the catalogue's service item it was made from (None: typed in)
     item: str | None = None
+    #: when it was created (None: unknown, made before the store kept it)
+    created_at: str | None = None
 
 
 @dataclass(frozen=True)

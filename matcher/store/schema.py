@@ -96,6 +96,8 @@ demands = Table(
     Column("recurring", Integer, nullable=False, default=0, server_default="0"),
     # the catalogue's service item it was made from (None: typed in); schema version 5
     Column("item", String(128)),
+    # when it was created (None: before version 5, or an archived past order); version 5
+    Column("created_at", String(40)),
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
     ForeignKeyConstraint(
         ["district_id", "community"], ["communities.district_id", "communities.id"]

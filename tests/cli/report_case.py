@@ -17,6 +17,8 @@ from matcher.store import Store
 from tests.store.history import add_outcome, tiny_store
 
 ITEMS = {"D1": "elevator_coordination", "D2": "property_dispute", "D3": "elderly_care"}
+#: when the demands were created (D3, D4: unknown); dispatches are created at 04:00 UTC
+CREATED = {"D1": "2026-03-01T04:00:00.000+00:00", "D2": "2026-03-10T00:00:00.000+00:00"}
 MARCH = ["--from", "2026-03-01", "--to", "2026-03-31"]
 
 
@@ -28,6 +30,12 @@ def report_store(tmp_path: Path) -> Path:
             tx.conn.execute(
                 text("UPDATE demands SET item = :i WHERE district_id = 'x' AND id = :d"),
                 {"i": item, "d": did},
+            )
+        tx.conn.execute(text("UPDATE demands SET created_at = NULL WHERE district_id = 'x'"))
+        for did, stamp in CREATED.items():
+            tx.conn.execute(
+                text("UPDATE demands SET created_at = :s WHERE district_id = 'x' AND id = :d"),
+                {"s": stamp, "d": did},
             )
     add_outcome(store, "P1", "D1", date(2026, 3, 2), hours=4)
     add_outcome(store, "P4", "D1", date(2026, 3, 3), hours=1.5)

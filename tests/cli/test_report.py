@@ -43,6 +43,12 @@ def test_the_figures_by_hand(tmp_path: Path) -> None:
         "2026-03-30": {"accepted": 1},
     }
     assert f["ledger"]["dispatches"] == 3
+    # D1 created Mar 1 04:00 UTC, dispatched Mar 2 and 3 (24 h, 48 h); D2 created Mar 10
+    # 00:00 UTC, dispatched Mar 10 and 31 (4 h, 508 h); D3, D4: unknown
+    assert f["time_to_fill"] == {
+        "housing": {"count": 4, "median_hours": 36},
+        "*": {"count": 4, "median_hours": 36},
+    }
     assert f["by_community"]["C1"]["accepted"] == 2 and f["by_community"]["C1"]["hours"] == 5.5
 
 

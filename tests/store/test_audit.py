@@ -137,6 +137,7 @@ def test_migrates_a_version_3_database(tmp_path: Path) -> None:
             "DROP TABLE audit; DROP TABLE audit_heads;"
             " ALTER TABLE districts DROP COLUMN catalogue_toml;"  # version 5's
             " ALTER TABLE demands DROP COLUMN item;"
+            " ALTER TABLE demands DROP COLUMN created_at;"
             " UPDATE meta SET value = '3' WHERE key = 'schema_version';"
         )
     store = Store.open(db)

@@ -75,6 +75,7 @@ def test_migrates_a_version_4_database(tmp_path: Path) -> None:
         conn.executescript(
             "ALTER TABLE districts DROP COLUMN catalogue_toml;"
             " ALTER TABLE demands DROP COLUMN item;"
+            " ALTER TABLE demands DROP COLUMN created_at;"
             " UPDATE meta SET value = '4' WHERE key = 'schema_version';"
         )
     store = Store.open(db)
