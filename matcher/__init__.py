@@ -25,6 +25,7 @@ from matcher.catalogue import (
     catalogue_from_text,
     default_catalogue,
     demand_from_item,
+    fitting_catalogue,
     item_cells,
 )
 from matcher.constraints import Engine, streams
@@ -132,6 +133,7 @@ __all__ = [
     "default_catalogue",
     "default_taxonomy",
     "demand_from_item",
+    "fitting_catalogue",
     "item_cells",
     "load_case",
     "load_kernels",

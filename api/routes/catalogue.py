@@ -25,7 +25,7 @@ def _public(cat: Catalogue, text: str | None) -> dict[str, object]:
         "name": cat.name,
         "zh": cat.zh,
         "en": cat.en,
-        "source": "bundled" if text is None else "district",
+        "source": "district" if text is not None else "none" if not cat.items else "bundled",
         "categories": [
             {
                 "slug": c.slug,

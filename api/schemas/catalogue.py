@@ -39,8 +39,9 @@ class CataloguePublic(BaseModel):
     name: str
     zh: str
     en: str
-    source: Literal["bundled", "district"] = Field(
-        description="bundled: the default 8×32 catalogue; district: the district's own"
+    source: Literal["bundled", "district", "none"] = Field(
+        description="bundled: the default 8×32 catalogue; district: the district's own;"
+        " none: the district has its own taxonomy, which the bundled catalogue does not fit"
     )
     categories: list[CatalogueCategoryPublic]
     toml: str = Field(description="the catalogue's TOML text, as PUT takes it")

@@ -4,8 +4,10 @@ from matcher.catalogue.fill import ITEM_COLUMN, demand_from_item, fill_row, fill
 from matcher.catalogue.items import Catalogue, ServiceCategory, ServiceItem
 from matcher.catalogue.parse import (
     DEFAULT_CATALOGUE_PATH,
+    NO_CATALOGUE,
     catalogue_from_text,
     default_catalogue,
+    fitting_catalogue,
     load_catalogue,
     parse_catalogue,
 )
@@ -13,6 +15,7 @@ from matcher.catalogue.parse import (
 __all__ = [
     "DEFAULT_CATALOGUE_PATH",
     "ITEM_COLUMN",
+    "NO_CATALOGUE",
     "Catalogue",
     "ServiceCategory",
     "ServiceItem",
@@ -21,6 +24,7 @@ __all__ = [
     "demand_from_item",
     "fill_row",
     "fill_rows",
+    "fitting_catalogue",
     "item_cells",
     "load_catalogue",
     "parse_catalogue",

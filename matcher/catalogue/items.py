@@ -98,4 +98,6 @@ class Catalogue:
         unique = list(dict.fromkeys(close))[:3]
         if unique:
             return "did you mean " + " or ".join(f"'{u}'" for u in unique) + "?"
+        if not ids:
+            return "the catalogue has no items yet"
         return "see the catalogue for valid items: " + ", ".join(ids[:6]) + ", …"

@@ -24,8 +24,10 @@ from matcher.tomlfile import read_toml
 
 __all__ = [
     "DEFAULT_CATALOGUE_PATH",
+    "NO_CATALOGUE",
     "catalogue_from_text",
     "default_catalogue",
+    "fitting_catalogue",
     "load_catalogue",
     "parse_catalogue",
 ]
@@ -413,3 +415,22 @@ def default_catalogue(taxonomy: Taxonomy | None = None) -> Catalogue:
     ):
         return _bundled()
     return load_catalogue(DEFAULT_CATALOGUE_PATH, taxonomy)
+
+
+#: no service items at all: what a district with its own taxonomy has until it stores a catalogue
+NO_CATALOGUE = Catalogue(
+    name="none", zh="（无服务清单）", en="(no catalogue)", categories=(), items=()
+)
+
+
+def fitting_catalogue(taxonomy: Taxonomy) -> Catalogue:
+    """The bundled catalogue when it fits ``taxonomy``, else :data:`NO_CATALOGUE`.
+
+    Why: a district with its own taxonomy has no catalogue until it stores one; its
+    demands are then all uncategorised, rather than every summary failing on the
+    bundled catalogue's tags.
+    """
+    try:
+        return default_catalogue(taxonomy)
+    except CatalogueError:
+        return NO_CATALOGUE

@@ -159,7 +159,7 @@ def summary_cmd(
         groups = summary_groups(by)
         if case_dir is not None:
             case = load_case(case_dir)
-            catalogue = case_catalogue(case_dir, case.taxonomy)
+            catalogue = case_catalogue(case_dir, case.taxonomy, strict=False)
             s = summarise(case, catalogue, groups)
             by_comm = summarise(case, catalogue, ("community",)) if png else s
             where = str(case_dir)

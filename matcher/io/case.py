@@ -15,7 +15,7 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
-from matcher.catalogue import Catalogue, default_catalogue, load_catalogue
+from matcher.catalogue import Catalogue, default_catalogue, fitting_catalogue, load_catalogue
 from matcher.dated import district_zone, format_local
 from matcher.errors import CaseError, InputError, Problem
 from matcher.io.cells import escape_cell, write_rows
@@ -58,15 +58,18 @@ def _ids(rows: Rows, known: set[str]) -> Rows:
         yield line, row
 
 
-def case_catalogue(root: Path, taxonomy: Taxonomy) -> Catalogue:
-    """The folder's ``catalogue.toml`` checked against ``taxonomy``, else the bundled one.
+def case_catalogue(root: Path, taxonomy: Taxonomy, *, strict: bool = True) -> Catalogue:
+    """The folder's ``catalogue.toml`` checked against ``taxonomy``, else the bundled one
+    (when not ``strict``: else none, if the bundled one does not fit the taxonomy).
 
     Raises:
         CaseError: the catalogue's problems (or the bundled one's against another taxonomy).
     """
     try:
         path = root / "catalogue.toml"
-        return load_catalogue(path, taxonomy) if path.is_file() else default_catalogue(taxonomy)
+        if path.is_file():
+            return load_catalogue(path, taxonomy)
+        return default_catalogue(taxonomy) if strict else fitting_catalogue(taxonomy)
     except InputError as exc:
         raise CaseError(f"{root}: {exc.args[0]}", exc.problems) from None
 

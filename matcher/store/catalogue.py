@@ -15,7 +15,7 @@ from matcher import (
     ServiceItem,
     SupplySummary,
     catalogue_from_text,
-    default_catalogue,
+    fitting_catalogue,
     supply_demand,
 )
 from matcher.store import schema as t
@@ -39,11 +39,12 @@ class CatalogueTx(DistrictsTx):
         return text
 
     def catalogue(self, district: str) -> Catalogue:
-        """The district's service catalogue (the bundled one unless it stored its own)."""
+        """The district's service catalogue: its own, else the bundled one when it fits the
+        district's taxonomy, else none (:func:`matcher.fitting_catalogue`)."""
         row = self._district_row(district)
         tax = taxonomy_from_text(row.taxonomy_toml)
         if row.catalogue_toml is None:
-            return default_catalogue(tax)
+            return fitting_catalogue(tax)
         return catalogue_from_text(row.catalogue_toml, tax)
 
     def service_item(self, district: str, item_id: str) -> ServiceItem:
@@ -78,7 +79,7 @@ class CatalogueTx(DistrictsTx):
         row = self._district_row(district)
         tax = taxonomy_from_text(row.taxonomy_toml)
         checked = (
-            default_catalogue(tax)
+            fitting_catalogue(tax)
             if catalogue_toml is None
             else catalogue_from_text(catalogue_toml, tax)
         )

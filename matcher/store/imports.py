@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Table, select
 
-from matcher import catalogue_from_text, default_catalogue
+from matcher import catalogue_from_text, fitting_catalogue
 from matcher.io import load_table
 from matcher.model import Cadre, Demand
 from matcher.store import bulk
@@ -87,7 +87,7 @@ def plan_import(store: Store, district: str, file: str, text: str) -> ImportPlan
             taxonomy=taxonomy,
             communities=communities,
             catalogue=lambda: (
-                default_catalogue(taxonomy)
+                fitting_catalogue(taxonomy)
                 if catalogue_toml is None
                 else catalogue_from_text(catalogue_toml, taxonomy)
             ),

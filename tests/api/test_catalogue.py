@@ -147,3 +147,33 @@ def test_a_district_catalogue_item_and_put_keep_the_item(
     assert r.status_code == 200 and r.json()["item"] == "night_watch"
     with store.read() as tx:
         assert {x.id: x for x in tx.case("d1").demands}["D9"].item == "night_watch"
+
+
+OWN_TAXONOMY = """
+[[categories]]
+slug = "care"
+zh = "照护"
+en = "Care"
+  [[categories.tags]]
+  slug = "visits"
+  zh = "探访"
+  en = "Visits"
+"""
+
+
+def test_a_district_with_its_own_taxonomy_has_no_catalogue_until_it_stores_one(
+    client: TestClient, tokens: Tokens, store: Store
+) -> None:
+    with store.write() as tx:
+        tx.create_district("d3", "Own", taxonomy_toml=OWN_TAXONOMY)
+        token = tx.create_token("admin", ["d3"])[0]
+    h = {"Authorization": f"Bearer {token}"}
+    got = client.get("/v1/districts/d3/catalogue", headers=h).json()
+    assert (got["source"], got["categories"], got["toml"]) == ("none", [], "")
+    assert client.get("/v1/districts/d3/summary", headers=h).status_code == 200
+    assert (
+        client.put("/v1/districts/d3/catalogue", json={"toml": None}, headers=h).status_code == 200
+    )
+    r = client.put("/v1/districts/d3/catalogue", json={"toml": MINI}, headers=h)
+    assert r.status_code == 422  # the mini catalogue names the bundled taxonomy's tags
+    assert r.json()["errors"][0]["code"] == "problem.unknown_tag"

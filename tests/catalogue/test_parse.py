@@ -203,3 +203,20 @@ def test_the_bundled_catalogue_against_a_taxonomy_without_its_tags_fails_clearly
 )
 def test_an_unknown_item_gets_the_nearest_ids(typed: str, want: str) -> None:
     assert f"'{want}'" in default_catalogue().suggest(typed)
+
+
+def test_the_fitting_catalogue_is_the_bundled_one_or_none() -> None:
+    from matcher.catalogue import NO_CATALOGUE, fitting_catalogue
+
+    assert fitting_catalogue(default_taxonomy()) is default_catalogue()
+    tax = parse_taxonomy(
+        {
+            "categories": [
+                {"slug": "x", "zh": "甲", "en": "X", "tags": [{"slug": "y", "zh": "乙", "en": "Y"}]}
+            ]
+        }
+    )
+    assert fitting_catalogue(tax) is NO_CATALOGUE
+    assert NO_CATALOGUE.items == () and NO_CATALOGUE.suggest("flood_watch") == (
+        "the catalogue has no items yet"
+    )
