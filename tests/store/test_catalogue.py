@@ -91,3 +91,26 @@ def test_migrates_a_version_4_database(tmp_path: Path) -> None:
             assert tx.catalogue("d1").items[0].id == "night_watch"
     finally:
         store.close()
+
+
+def test_a_folder_brings_its_catalogue_and_export_writes_it_back(tmp_path: Path) -> None:
+    from matcher.store import import_folder
+    from tests.casefiles import write_case
+
+    folder = write_case(
+        tmp_path / "case",
+        demands="id,community,title,needs,requires,certs,headcount,priority,item\n"
+        "D1,C1,,,,,,,night_watch\n",
+    )
+    (folder / "catalogue.toml").write_text(MINI, encoding="utf-8")
+    s = Store.open(tmp_path / "f.db")
+    try:
+        import_folder(s, "f", folder)
+        with s.read() as tx:
+            assert tx.district_catalogue_toml("f") == MINI
+            assert tx.demand("f", "D1").item == "night_watch"
+            tx.export_case("f", tmp_path / "out")
+        assert (tmp_path / "out" / "catalogue.toml").read_text(encoding="utf-8") == MINI
+        assert "night_watch" in (tmp_path / "out" / "demands.csv").read_text(encoding="utf-8")
+    finally:
+        s.close()
