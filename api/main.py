@@ -24,6 +24,7 @@ from api.jobs import JobManager
 from api.routes import (
     audit,
     cadres,
+    catalogue,
     communities,
     demands,
     dispatches,
@@ -37,6 +38,7 @@ from api.routes import (
     proposals,
     record,
     scenarios,
+    summary,
     taxonomy,
     tokens,
     warnings,
@@ -164,6 +166,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for module in (
         health,
         taxonomy,
+        catalogue,
         districts,
         communities,
         cadres,
@@ -175,6 +178,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         points,
         record,
         ledger,
+        summary,
         warnings,
         tokens,
         audit,

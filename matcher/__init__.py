@@ -18,10 +18,21 @@ Example:
     True
 """
 
+from matcher.catalogue import (
+    Catalogue,
+    ServiceCategory,
+    ServiceItem,
+    catalogue_from_text,
+    default_catalogue,
+    demand_from_item,
+    fitting_catalogue,
+    item_cells,
+)
 from matcher.constraints import Engine, streams
 from matcher.errors import (
     Cancelled,
     CaseError,
+    CatalogueError,
     InputError,
     MatcherError,
     OutputError,
@@ -65,6 +76,7 @@ from matcher.scoring import (
     score_matrix,
 )
 from matcher.solver import Assignment, solve
+from matcher.summary import SupplyCell, SupplySummary, summary_groups, supply_demand
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
 from matcher.timed import calendar, horizon
 from matcher.warm import Replanner, WarmProposals, load_kernels
@@ -84,6 +96,8 @@ __all__ = [
     "Cancelled",
     "Case",
     "CaseError",
+    "Catalogue",
+    "CatalogueError",
     "Community",
     "Demand",
     "DistrictPosition",
@@ -104,8 +118,12 @@ __all__ = [
     "Replanner",
     "ScoreMatrix",
     "Scorer",
+    "ServiceCategory",
+    "ServiceItem",
     "SolverError",
     "Status",
+    "SupplyCell",
+    "SupplySummary",
     "Taxonomy",
     "TaxonomyError",
     "Unfilled",
@@ -113,8 +131,13 @@ __all__ = [
     "Weights",
     "active_terms",
     "calendar",
+    "catalogue_from_text",
+    "default_catalogue",
     "default_taxonomy",
+    "demand_from_item",
+    "fitting_catalogue",
     "horizon",
+    "item_cells",
     "load_case",
     "load_kernels",
     "load_policy",
@@ -125,5 +148,7 @@ __all__ = [
     "score_matrix",
     "solve",
     "streams",
+    "summary_groups",
+    "supply_demand",
     "write_case",
 ]

@@ -25,6 +25,7 @@ from typing import ClassVar
 __all__ = [
     "Cancelled",
     "CaseError",
+    "CatalogueError",
     "InputError",
     "MatcherError",
     "OutputError",
@@ -151,6 +152,12 @@ class TaxonomyError(InputError):
     """A taxonomy file that is not a valid root → category → tag tree."""
 
     default_code = "input.taxonomy"
+
+
+class CatalogueError(InputError):
+    """A service catalogue that is malformed or names what its taxonomy lacks."""
+
+    default_code = "input.catalogue"
 
 
 class PolicyError(InputError):

@@ -110,6 +110,8 @@ class Demand:
     end: dt.datetime | None = None
     #: expected service hours (a dated order without an end: its length)
     hours: float | None = None
+    #: the service item of the district's catalogue it was made from (None: typed in)
+    item: str | None = None
 
     @property
     def window(self) -> Window | None:

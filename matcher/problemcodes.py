@@ -174,6 +174,13 @@ _HINTS: dict[str, list[_Rule]] = {
             lambda m, _: {"examples": _options(m.group(1))},
         )
     ],
+    "hint.empty_catalogue": [(_fixed("the catalogue has no items yet"), _none)],
+    "hint.see_catalogue": [
+        (
+            re.compile(r"see the catalogue for valid items: (.*), …$"),
+            lambda m, _: {"examples": _options(m.group(1))},
+        )
+    ],
     "hint.case_files": [
         (re.compile(r"a case folder needs (.+)$"), lambda m, _: {"files": _options(m.group(1))})
     ],

@@ -89,6 +89,7 @@ DOMAIN = (
     "matcher.tomlfile",
     "matcher.record",
     "matcher.dated",
+    "matcher.catalogue",
 )
 
 #: the engine: scoring, the two engines, explanations, warm and what-if work
@@ -109,6 +110,7 @@ ENGINE = (
     "matcher.gcpause",
     "matcher.warm",
     "matcher.whatif",
+    "matcher.summary",
 )
 
 #: persistence and the faces, which neither the domain nor the engine imports
@@ -131,6 +133,7 @@ PACKAGES = (
     "matcher.io",
     "matcher.record",
     "matcher.dated",
+    "matcher.catalogue",
 )
 
 Import = tuple[str, str | None, int]

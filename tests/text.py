@@ -57,6 +57,7 @@ ALLOWED = {
     "kind", "flood", "season", "ab12", "refused", "gulou", "status", "id", "name", "street",
     "lat", "lon", "e", "plot", "out", "all", "format", "district",
     "pending", "confirmed", "dismissed",  # warning states, typed after --state
+    "zh", "en", "slug", "items", "TOML",  # a service catalogue's TOML keys
     "bogus", "widget", "factr", "purple", "garbage",  # what the reader typed, quoted back
 }  # fmt: skip
 

@@ -3,6 +3,7 @@
 from api.routes import (
     audit,
     cadres,
+    catalogue,
     communities,
     demands,
     dispatches,
@@ -13,6 +14,7 @@ from api.routes import (
     points,
     proposals,
     record,
+    summary,
     taxonomy,
     tokens,
     warnings,
@@ -21,6 +23,7 @@ from api.routes import (
 __all__ = [
     "audit",
     "cadres",
+    "catalogue",
     "communities",
     "demands",
     "dispatches",
@@ -31,6 +34,7 @@ __all__ = [
     "points",
     "proposals",
     "record",
+    "summary",
     "taxonomy",
     "tokens",
     "warnings",

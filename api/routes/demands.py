@@ -23,7 +23,7 @@ from api.schemas import (
     DemandUpdate,
     ImportResult,
 )
-from matcher import Demand
+from matcher import Demand, InputError, Problem, demand_from_item
 from matcher.store import DemandRow, Tx
 
 __all__ = ["router"]
@@ -44,7 +44,26 @@ def _demand(did: str, body: DemandUpdate) -> Demand:
         certs=tuple(dict.fromkeys(body.certs)),
         headcount=body.headcount,
         priority=body.priority,
+        item=body.item,
     )
+
+
+_FROM_ITEM = ("title", "needs", "requires", "certs", "headcount", "priority")
+
+
+def _created(tx: Tx, district: str, body: DemandCreate) -> Demand:
+    """The new demand: as sent, or made from its service item with the fields sent
+    overriding the item's defaults."""
+    if body.item is None:
+        if body.title is None:
+            raise InputError(
+                "a demand needs a title (or an item to take it from)",
+                [Problem("body", "required", column="title", code="field.missing", params={})],
+            )
+        return _demand(body.id, body.model_copy(update={"title": body.title}))
+    item = tx.service_item(district, body.item)
+    given = {k: getattr(body, k) for k in _FROM_ITEM if k in body.model_fields_set}
+    return demand_from_item(item, body.id, body.community, given)
 
 
 @router.get("", response_model=DemandsPublic)
@@ -67,9 +86,17 @@ def get_demand(r: Reading, demand: DemandId) -> JSONResponse:
 
 @router.post("", response_model=DemandPublic, status_code=201)
 def create_demand(w: Writing, body: DemandCreate) -> JSONResponse:
-    d, recurring = _demand(body.id, body), bool(body.recurring)
+    """A new open demand. With ``item``, the fields left out take the item's defaults
+    from the district's catalogue (``GET …/catalogue``); an unknown item is a 422
+    naming the nearest ones."""
+    recurring = bool(body.recurring)
     return w.run(
-        body, DemandPublic, lambda tx: tx.create_demand(w.district, d, recurring=recurring), 201
+        body,
+        DemandPublic,
+        lambda tx: tx.create_demand(
+            w.district, _created(tx, w.district, body), recurring=recurring
+        ),
+        201,
     )
 
 

@@ -17,6 +17,12 @@ from api.schemas.base import (
     Slug,
     Text,
 )
+from api.schemas.catalogue import (
+    CatalogueCategoryPublic,
+    CatalogueItemPublic,
+    CataloguePublic,
+    CatalogueReplace,
+)
 from api.schemas.dispatches import (
     CancelReasonName,
     DispatchCancel,
@@ -103,6 +109,7 @@ from api.schemas.service import (
     TagPublic,
     TaxonomyPublic,
 )
+from api.schemas.summary import ReportPublic, SummaryCellPublic, SummaryPublic
 from api.schemas.tokens import (
     TokenCreate,
     TokenCreated,
@@ -126,6 +133,10 @@ __all__ = [
     "CadreUpdate",
     "CadresPublic",
     "CancelReasonName",
+    "CatalogueCategoryPublic",
+    "CatalogueItemPublic",
+    "CataloguePublic",
+    "CatalogueReplace",
     "CategoryPublic",
     "CertGained",
     "CommunitiesPublic",
@@ -176,8 +187,11 @@ __all__ = [
     "RejectRequest",
     "RejectResult",
     "ReplaceBody",
+    "ReportPublic",
     "RequestBody",
     "Slug",
+    "SummaryCellPublic",
+    "SummaryPublic",
     "TagPublic",
     "TaxonomyPublic",
     "Text",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -105,6 +105,10 @@ class CadreReplace(ReplaceBody, CadreUpdate):
     public = CadrePublic
 
 
+#: a service item's id as a body field: free text, so an unknown one gets a "did you mean"
+ItemName = Annotated[str, Field(min_length=1, max_length=128)]
+
+
 class DemandUpdate(RequestBody):
     community: Id
     title: Text
@@ -118,10 +122,17 @@ class DemandUpdate(RequestBody):
         description="ongoing work: a completed dispatch frees its slot again"
         " (null or left out: as it is; a new demand is one-off)",
     )
+    item: ItemName | None = Field(
+        None, description="the service item of the district's catalogue it was made from"
+    )
 
 
 class DemandCreate(DemandUpdate):
+    """A new demand; with ``item``, every field left out is the item's default
+    (``title``: its Chinese name), and a field given overrides it."""
+
     id: Id
+    title: Text | None = None  # type: ignore[assignment]
 
 
 class DemandPublic(BaseModel):
@@ -142,6 +153,10 @@ class DemandPublic(BaseModel):
     )
     active: int = Field(description="active dispatches on this demand")
     completed: int = Field(description="completed dispatches on this demand")
+    item: str | None = Field(None, description="the service item it was made from, if any")
+    created_at: str | None = Field(
+        None, description="when it was created (null: before the store kept it)"
+    )
 
 
 class DemandClose(RequestBody):

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 import typer
 
-from matcher.cli import audit, bench, ledger, lending, propose, record, service, simulate, whatif
+from matcher.cli import (
+    audit,
+    bench,
+    ledger,
+    lending,
+    propose,
+    record,
+    report,
+    service,
+    simulate,
+    summary,
+    whatif,
+)
 
 __all__ = ["app", "main"]
 
@@ -19,7 +31,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for group in (propose, service, record, ledger, lending, audit, bench, whatif, simulate):
+for group in (
+    propose,
+    service,
+    record,
+    ledger,
+    lending,
+    summary,
+    report,
+    audit,
+    bench,
+    whatif,
+    simulate,
+):
     group.register(app)
 
 

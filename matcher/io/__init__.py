@@ -1,7 +1,7 @@
 """File edges: case folders in and out, single case CSVs given as text, and the growth
 record's files (outcomes and trainings) in and out."""
 
-from matcher.io.case import COLUMNS, load_case, write_case
+from matcher.io.case import COLUMNS, case_catalogue, load_case, write_case
 from matcher.io.cells import escape_cell, unescape_cell
 from matcher.io.history import (
     HISTORY_COLUMNS,
@@ -27,6 +27,7 @@ __all__ = [
     "OutcomeRecord",
     "ProblemLog",
     "TrainingRecord",
+    "case_catalogue",
     "escape_cell",
     "load_case",
     "load_outcomes",

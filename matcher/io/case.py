@@ -1,8 +1,9 @@
 """Load and write case folders, reporting every problem at once.
 
 A case folder holds ``communities.csv``, ``cadres.csv`` and ``demands.csv``,
-and optionally ``taxonomy.toml`` and ``policy.toml``. Loading either returns a
-fully valid :class:`~matcher.model.Case` or raises one :class:`CaseError`
+and optionally ``taxonomy.toml``, ``policy.toml`` and ``catalogue.toml`` (the
+service items a demand's ``item`` names; without it, the bundled catalogue).
+Loading either returns a fully valid :class:`~matcher.model.Case` or raises one :class:`CaseError`
 listing each problem with file, row, column, value and a fix — so a dispatcher
 fixes a file in one pass, not one error at a time.
 """
@@ -14,6 +15,7 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
+from matcher.catalogue import Catalogue, default_catalogue, fitting_catalogue, load_catalogue
 from matcher.dated import district_zone, format_local
 from matcher.errors import CaseError, InputError, Problem
 from matcher.io.cells import escape_cell, write_rows
@@ -25,6 +27,7 @@ from matcher.io.tables import (
     OPTIONAL,
     Rows,
     decode,
+    items,
     read_rows,
     reference,
     unique,
@@ -32,9 +35,9 @@ from matcher.io.tables import (
 )
 from matcher.model import Cadre, Case, Community, Demand
 from matcher.policy import Policy, load_policy
-from matcher.tags import default_taxonomy, load_taxonomy
+from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy
 
-__all__ = ["COLUMNS", "load_case", "write_case"]
+__all__ = ["COLUMNS", "case_catalogue", "load_case", "write_case"]
 
 
 def _read_file(path: Path, log: ProblemLog) -> Rows | None:
@@ -53,6 +56,22 @@ def _ids(rows: Rows, known: set[str]) -> Rows:
     for line, row in rows:
         known.add(row.get("id", ""))
         yield line, row
+
+
+def case_catalogue(root: Path, taxonomy: Taxonomy, *, strict: bool = True) -> Catalogue:
+    """The folder's ``catalogue.toml`` checked against ``taxonomy``, else the bundled one
+    (when not ``strict``: else none, if the bundled one does not fit the taxonomy).
+
+    Raises:
+        CaseError: the catalogue's problems (or the bundled one's against another taxonomy).
+    """
+    try:
+        path = root / "catalogue.toml"
+        if path.is_file():
+            return load_catalogue(path, taxonomy)
+        return default_catalogue(taxonomy) if strict else fitting_catalogue(taxonomy)
+    except InputError as exc:
+        raise CaseError(f"{root}: {exc.args[0]}", exc.problems) from None
 
 
 def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
@@ -101,8 +120,16 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
     cadres = validate(
         CadreRecord, _read_file(root / "cadres.csv", log) or (), "cadres.csv", tax, log, zone
     )
+    demand_rows = _read_file(root / "demands.csv", log)
     demands = validate(
-        DemandRecord, _read_file(root / "demands.csv", log) or (), "demands.csv", tax, log, zone
+        DemandRecord,
+        items(demand_rows, lambda: case_catalogue(root, tax), "demands.csv", log)
+        if demand_rows is not None
+        else (),
+        "demands.csv",
+        tax,
+        log,
+        zone,
     )
     unique(comms, "communities.csv", log)
     unique(cadres, "cadres.csv", log)
@@ -166,6 +193,10 @@ def _dated_demand(d: Demand) -> list[str]:
     return [_when(d.start), _when(d.end), _hours(d.hours)]
 
 
+def _item(d: Demand) -> list[str]:
+    return ["" if d.item is None else d.item]
+
+
 def check_demand(case: Case, demand: Demand) -> list[Problem]:
     """What :func:`load_case` would say of ``demand`` as one more row of ``case``:
     the same field rules, plus a unique id and a known community."""
@@ -178,7 +209,7 @@ def check_demand(case: Case, demand: Demand) -> list[Problem]:
         "certs": ";".join(demand.certs),
         "headcount": str(demand.headcount),
         "priority": str(demand.priority),
-        **dict(zip(OPTIONAL["demands.csv"], _dated_demand(demand), strict=True)),
+        **dict(zip(OPTIONAL["demands.csv"], _dated_demand(demand) + _item(demand), strict=True)),
     }
     log = ProblemLog()
     zone = district_zone(case.policy.timezone)
@@ -199,7 +230,9 @@ def write_case(case: Case, path: str | Path) -> Path:
     Text cells that a spreadsheet would run as a formula get a leading ``'``
     (:mod:`matcher.io.cells`); the loader takes it off again. The optional columns
     of dated work (:data:`~matcher.io.tables.OPTIONAL`) are written only when some
-    row fills one, so a case without dated work keeps its files byte for byte.
+    row fills one, and a demand's ``item`` column only when some demand names an item,
+    so a case without them keeps its files byte for byte. (A demand made from an item
+    is written with every cell filled: read back, it is the same demand.)
     """
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
@@ -234,14 +267,15 @@ def write_case(case: Case, path: str | Path) -> Path:
             for d in case.demands
         ],
     }
-    dated = {
-        "cadres.csv": [_dated_cadre(c) for c in case.cadres],
-        "demands.csv": [_dated_demand(d) for d in case.demands],
-    }
+    groups = [
+        ("cadres.csv", OPTIONAL["cadres.csv"], [_dated_cadre(c) for c in case.cadres]),
+        ("demands.csv", OPTIONAL["demands.csv"][:3], [_dated_demand(d) for d in case.demands]),
+        ("demands.csv", OPTIONAL["demands.csv"][3:], [_item(d) for d in case.demands]),
+    ]
     header = dict(COLUMNS)
-    for name, extra in dated.items():
+    for name, columns, extra in groups:
         if any(any(cells) for cells in extra):
-            header[name] = COLUMNS[name] + OPTIONAL[name]
+            header[name] = header[name] + columns
             tables[name] = [row + cells for row, cells in zip(tables[name], extra, strict=True)]
     for name, rows in tables.items():
         numbers = [col in NUMBERS[name] for col in header[name]]

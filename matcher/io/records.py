@@ -251,6 +251,13 @@ class DemandRecord(_Record):
     start: SkipValidation[dt.datetime | None] = Field(None, validate_default=True)
     end: SkipValidation[dt.datetime | None] = Field(None, validate_default=True)
     hours: SkipValidation[float | None] = Field(None, validate_default=True)
+    # the service item it was made from (its defaults are already in the other cells)
+    item: str | None = None
+
+    @field_validator("item", mode="before")
+    @classmethod
+    def _item(cls, v: Any) -> str | None:
+        return _blank(v) or None
 
     @field_validator("start", mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
+from matcher.catalogue import Catalogue, default_catalogue, fill_rows
 from matcher.errors import CaseError, Problem
 from matcher.io.cells import unescape_cell
 from matcher.io.problems import ProblemLog
@@ -33,6 +34,7 @@ __all__ = [
     "OPTIONAL",
     "Rows",
     "decode",
+    "items",
     "load_table",
     "read_rows",
     "reference",
@@ -57,10 +59,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "communities.csv": (),
     "cadres.csv": ("available", "away", "hours_per_week"),
-    "demands.csv": ("start", "end", "hours"),
+    "demands.csv": ("start", "end", "hours", "item"),
 }
-"""Columns a case file may add after the required ones (dated work, issue #20):
-absent or blank, a row means what it meant before they existed."""
+"""Columns a case file may add after the required ones (dated work, issue #20; a
+demand's service item, issue #22): absent or blank, a row means what it meant
+before they existed."""
 NUMBERS: dict[str, frozenset[str]] = {
     "communities.csv": frozenset({"lat", "lon"}),
     "cadres.csv": frozenset({"capacity", "max_travel_km", "hours_per_week"}),
@@ -197,6 +200,17 @@ def validate(
     return out
 
 
+def items(
+    rows: Iterable[tuple[int, dict[str, str]]],
+    catalogue: Callable[[], Catalogue],
+    file: str,
+    log: ProblemLog,
+) -> Rows:
+    """``demands.csv`` rows with a service item filled from the catalogue
+    (:func:`matcher.catalogue.fill_rows`); an unknown item is logged and its row left out."""
+    return fill_rows(rows, catalogue, file, log.add, lambda line: log.wants(file, line))
+
+
 def unique(records: Iterable[tuple[int, Any]], file: str, log: ProblemLog) -> None:
     """Log every id used a second time."""
     first: dict[str, int] = {}
@@ -246,12 +260,15 @@ def load_table(
     taxonomy: Taxonomy,
     communities: Collection[str] = (),
     zone: ZoneInfo | None = None,
+    catalogue: Catalogue | Callable[[], Catalogue] | None = None,
 ) -> list[tuple[int, Item]]:
     """Validate one case CSV given as text, as :func:`~matcher.io.load_case` would.
 
     ``communities`` are the ids a cadre's ``home`` or a demand's ``community`` may
     name (unused for ``communities.csv``); ``zone`` is the district's time zone
-    for dated orders (None: the default). Returns ``(line, item)`` in file order.
+    for dated orders (None: the default); ``catalogue`` is the district's service
+    catalogue a demand's ``item`` names, or a function giving it (None: the bundled
+    one); either is loaded only when a row names an item. Returns ``(line, item)`` in file order.
 
     Raises:
         CaseError: the first problems (row order) and ``total``; no path in any message.
@@ -264,7 +281,15 @@ def load_table(
     model, make, ref = _MODELS[file]
     known = communities if isinstance(communities, set | frozenset) else set(communities)
     log = ProblemLog((file,))
-    rows = read_rows(file, text, log)
+    rows: Rows | None = read_rows(file, text, log)
+    if rows is not None and file == "demands.csv":
+        given = catalogue
+        if given is None:
+            rows = items(rows, lambda: default_catalogue(taxonomy), file, log)
+        elif isinstance(given, Catalogue):
+            rows = items(rows, lambda: given, file, log)
+        else:
+            rows = items(rows, given, file, log)
     records = validate(model, rows or iter(()), file, taxonomy, log, zone)
     unique(records, file, log)
     if ref is not None:

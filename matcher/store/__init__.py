@@ -16,7 +16,8 @@ from matcher.store.folder import PAST_MONTHS, PAST_SEED, import_folder
 from matcher.store.imports import ImportPlan, apply_import, plan_import
 from matcher.store.migrations import SCHEMA_VERSION
 from matcher.store.outcome_import import OutcomePlan, apply_outcomes, plan_outcomes
-from matcher.store.report_rows import LedgerRow
+from matcher.store.report import report_figures
+from matcher.store.report_rows import LedgerRow, ReportRow
 from matcher.store.rows import (
     AwayRow,
     CadreRow,
@@ -36,7 +37,17 @@ from matcher.store.rows import (
     UnavailableRow,
     WarningRow,
 )
-from matcher.store.store import ROLES, Actor, Basis, Snapshot, Store, Tx, hash_token, today
+from matcher.store.store import (
+    ROLES,
+    Actor,
+    Basis,
+    Snapshot,
+    Store,
+    Tx,
+    hash_token,
+    local_day,
+    today,
+)
 
 __all__ = [
     "PAST_MONTHS",
@@ -63,6 +74,7 @@ __all__ = [
     "ProposalRow",
     "ProposalSummaryRow",
     "RecordRow",
+    "ReportRow",
     "Snapshot",
     "StatusChangeRow",
     "Store",
@@ -77,7 +89,9 @@ __all__ = [
     "apply_outcomes",
     "hash_token",
     "import_folder",
+    "local_day",
     "plan_import",
     "plan_outcomes",
+    "report_figures",
     "today",
 ]

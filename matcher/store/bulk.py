@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Insert, Table, Update, bindparam, func, inser
 from sqlalchemy.engine import Row
 
 from matcher.store import schema as t
-from matcher.store.core import today
+from matcher.store.core import now_iso, today
 
 __all__ = [
     "differing",
@@ -104,7 +104,7 @@ def write(
         pos = int(conn.execute(q).scalar_one()) + 1
         extra: dict[str, Any] = {"version": 1, "deleted": 0} if versioned else {}
         if table is t.demands:
-            extra |= {"status": "open", "recurring": 0}
+            extra |= {"status": "open", "recurring": 0, "created_at": now_iso()}
         if table is t.cadres:
             extra["joined_on"] = today().isoformat()
         insert_many(

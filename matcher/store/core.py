@@ -151,6 +151,7 @@ def demand_from_row(r: Row[Any]) -> Demand:
         certs=tuple(json.loads(r.certs)),
         headcount=r.headcount,
         priority=r.priority,
+        item=r.item,
     )
 
 
@@ -175,6 +176,7 @@ def demand_values(d: Demand) -> dict[str, Any]:
         "certs": json.dumps(list(d.certs), ensure_ascii=False),
         "headcount": d.headcount,
         "priority": d.priority,
+        "item": d.item,
     }
 
 

@@ -17,6 +17,7 @@ from matcher.store.core import (
     active_change,
     demand_from_row,
     demand_values,
+    now_iso,
 )
 from matcher.store.errors import ConflictError
 from matcher.store.lifecycle import demand_stage, move
@@ -46,6 +47,8 @@ class DemandsTx(PoolTx):
             filled=filled,
             active=active,
             completed=completed,
+            item=d.item,
+            created_at=r.created_at,
         )
 
     def list_demands(
@@ -86,7 +89,7 @@ class DemandsTx(PoolTx):
         self.conn.execute(
             update(t.demands)
             .where(t.demands.c.district_id == district, t.demands.c.id == d.id)
-            .values(status="open", recurring=int(recurring))
+            .values(status="open", recurring=int(recurring), created_at=now_iso())
         )
         return self.demand(district, d.id)
 

@@ -56,7 +56,7 @@ def import_folder(
     )
     texts = {
         n: (folder / n).read_text(encoding="utf-8-sig") if (folder / n).is_file() else None
-        for n in ("taxonomy.toml", "policy.toml")
+        for n in ("taxonomy.toml", "policy.toml", "catalogue.toml")
     }
     with store.write() as tx:
         if only_into_empty and tx.list_districts():
@@ -68,6 +68,8 @@ def import_folder(
             taxonomy_toml=texts["taxonomy.toml"],
             policy_toml=texts["policy.toml"],
         )
+        if texts["catalogue.toml"] is not None:
+            tx.set_catalogue(district, texts["catalogue.toml"])
         if past is not None:
             stats |= tx.load_history(district, past)
     return dict(stats)

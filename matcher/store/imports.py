@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Table, select
 
+from matcher import catalogue_from_text, fitting_catalogue
 from matcher.io import load_table
 from matcher.model import Cadre, Demand
 from matcher.store import bulk
@@ -75,10 +76,22 @@ def plan_import(store: Store, district: str, file: str, text: str) -> ImportPlan
     table = _TABLES[file]
     with store.read() as tx:
         taxonomy_toml = tx.district_taxonomy_toml(district)
+        catalogue_toml = tx.district_catalogue_toml(district)
         communities = frozenset() if table is t.communities else _community_ids(tx, district)
     # no transaction is open while the text is checked
+    taxonomy = taxonomy_from_text(taxonomy_toml)
     rows = tuple(
-        load_table(file, text, taxonomy=taxonomy_from_text(taxonomy_toml), communities=communities)
+        load_table(
+            file,
+            text,
+            taxonomy=taxonomy,
+            communities=communities,
+            catalogue=lambda: (
+                fitting_catalogue(taxonomy)
+                if catalogue_toml is None
+                else catalogue_from_text(catalogue_toml, taxonomy)
+            ),
+        )
     )
     items = [item for _, item in rows]
     with store.read() as tx:

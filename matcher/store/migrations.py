@@ -25,7 +25,7 @@ from matcher.store.schema import (
 
 __all__ = ["SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _add_columns(conn: Connection, columns: tuple[tuple[str, str, str], ...]) -> None:
@@ -122,6 +122,19 @@ def _v4(conn: Connection) -> None:
     audit_heads.create(conn)
 
 
+def _v5(conn: Connection) -> None:
+    """The service catalogue and the governance report: a district's catalogue text, a
+    demand's item and creation time (all nullable: unknown for older rows)."""
+    _add_columns(
+        conn,
+        (
+            ("districts", "catalogue_toml", "TEXT"),
+            ("demands", "item", "VARCHAR(128)"),
+            ("demands", "created_at", "VARCHAR(40)"),
+        ),
+    )
+
+
 # version -> step taking the schema from version-1 to version (run inside one transaction);
 # a new database gets the current tables at once and skips them
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -129,6 +142,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v2,
     3: _v3,
     4: _v4,
+    5: _v5,
 }
 
 

@@ -134,6 +134,7 @@ class PastTx(DispatchesTx):
                     "pos": pos,
                     "version": 1,
                     "deleted": 1,
+                    "created_at": None,  # a generated past order's arrival is not known
                 }
             )
         _insert(self.conn, t.demands, demand_rows)

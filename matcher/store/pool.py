@@ -18,6 +18,7 @@ from matcher.io import load_table
 from matcher.store import bulk
 from matcher.store import schema as t
 from matcher.store.audit import audited, text_digest
+from matcher.store.catalogue import CatalogueTx
 from matcher.store.core import (
     FROM_ROW,
     TO_ROW,
@@ -43,7 +44,7 @@ def _case_payload(args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class PoolTx(DispatchesTx):
+class PoolTx(DispatchesTx, CatalogueTx):
     """A district's pool as a whole: import/export, upserts, communities, and the checks."""
 
     @audited("case.import", None, _case_payload)
@@ -87,7 +88,11 @@ class PoolTx(DispatchesTx):
 
     def export_files(self, district: str) -> dict[str, str | None]:
         row = self._district_row(district)
-        return {"taxonomy.toml": row.taxonomy_toml, "policy.toml": row.policy_toml}
+        return {
+            "taxonomy.toml": row.taxonomy_toml,
+            "policy.toml": row.policy_toml,
+            "catalogue.toml": row.catalogue_toml,
+        }
 
     def export_case(self, district: str, out: Path) -> Path:
         """Write the district as a case folder that imports back to the same case."""
@@ -111,6 +116,7 @@ class PoolTx(DispatchesTx):
             text,
             taxonomy=current.taxonomy,
             communities={c.id for c in current.communities},
+            catalogue=lambda: self.catalogue(district),
         )
         items = [item for _, item in rows]
         return Case(
@@ -294,5 +300,10 @@ class PoolTx(DispatchesTx):
             d.certs,
             ("community", d.community),
         )
+        if d.item is not None:
+            try:
+                self.service_item(district, d.item)
+            except InputError as exc:
+                problems += exc.problems
         if problems:
             raise InputError("the demand does not fit this district", problems)

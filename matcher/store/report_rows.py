@@ -1,5 +1,6 @@
-"""The rows of the district's two reports over its history: the lending ledger and the
-audit trail (typed like every row of :mod:`matcher.store.rows`, one ``to_json()`` each)."""
+"""The rows of the district's reports over its history: the lending ledger, the audit
+trail and the governance report's figures (typed like every row of
+:mod:`matcher.store.rows`, one ``to_json()`` each)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from matcher.record import Ledger, Partner
 from matcher.store.core import Actor
 from matcher.store.rows import StoreRow
 
-__all__ = ["AuditRow", "LedgerRow"]
+__all__ = ["AuditRow", "LedgerRow", "ReportRow"]
 
 
 def _hours(x: float) -> float:
@@ -86,3 +87,32 @@ class AuditRow(StoreRow):
             "subject": self.subject,
             "payload": self.payload,
         }
+
+
+@dataclass(frozen=True)
+class ReportRow(StoreRow):
+    """The governance report's figures over ``[start, end]`` (local days), no cadre named.
+
+    ``by_category`` (service category slug, ``""`` uncategorised) and ``by_community``:
+    dispatches ``accepted`` (created) in the period and those ``completed``,
+    ``cancelled`` or ``no_show`` (ended) in it, with the ``hours`` of the completed ones;
+    ``weeks``: each ISO week's Monday → accepted, completed; ``time_to_fill``: per
+    category (and ``"*"`` for all), over the dispatches accepted in the period whose
+    demand's creation time is known, their ``count`` and the ``median_hours`` from the
+    demand's creation to the dispatch; ``ledger`` is the lending ledger's JSON for the
+    period, ``summary`` supply against demand by category now.
+    """
+
+    district: str
+    name: str
+    start: str
+    end: str
+    made: str
+    by_category: dict[str, dict[str, float]]
+    by_community: dict[str, dict[str, float]]
+    weeks: dict[str, dict[str, int]]
+    time_to_fill: dict[str, dict[str, float]]
+    ledger: dict[str, Any]
+    summary: dict[str, Any]
+    categories: dict[str, dict[str, str]]
+    communities: dict[str, str]

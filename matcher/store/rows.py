@@ -129,6 +129,10 @@ class DemandRow(StoreRow):
     filled: int
     active: int
     completed: int
+    #: the catalogue's service item it was made from (None: typed in)
+    item: str | None = None
+    #: when it was created (None: unknown, made before the store kept it)
+    created_at: str | None = None
 
 
 @dataclass(frozen=True)

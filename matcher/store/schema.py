@@ -39,6 +39,8 @@ districts = Table(
     Column("name", Text, nullable=False),
     Column("taxonomy_toml", Text),
     Column("policy_toml", Text),
+    # the service catalogue's TOML (None: the bundled one); schema version 5
+    Column("catalogue_toml", Text),
     Column("created_at", String(40), nullable=False),
 )
 
@@ -93,6 +95,10 @@ demands = Table(
     Column("version", Integer, nullable=False),
     Column("deleted", Integer, nullable=False, default=0),
     Column("recurring", Integer, nullable=False, default=0, server_default="0"),
+    # the catalogue's service item it was made from (None: typed in); schema version 5
+    Column("item", String(128)),
+    # when it was created (None: before version 5, or an archived past order); version 5
+    Column("created_at", String(40)),
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
     ForeignKeyConstraint(
         ["district_id", "community"], ["communities.district_id", "communities.id"]

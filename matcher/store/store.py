@@ -42,6 +42,7 @@ from sqlalchemy.pool import StaticPool
 from matcher.store.audit import AuditTx
 from matcher.store.auth import AuthTx
 from matcher.store.cadres import CadresTx
+from matcher.store.catalogue import CatalogueTx
 from matcher.store.core import (
     CLOSED_NOTE,
     LOCAL,
@@ -54,6 +55,7 @@ from matcher.store.core import (
     Pair,
     Snapshot,
     hash_token,
+    local_day,
     policy_from_text,
     taxonomy_from_text,
     today,
@@ -92,6 +94,7 @@ __all__ = [
     "Store",
     "Tx",
     "hash_token",
+    "local_day",
     "policy_from_text",
     "taxonomy_from_text",
     "today",
@@ -241,6 +244,7 @@ class Tx(
     CadresTx,
     PoolTx,
     DispatchesTx,
+    CatalogueTx,
     DistrictsTx,
     AuthTx,
     AuditTx,

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from matcher.catalogue import DEFAULT_CATALOGUE_PATH
 from matcher.store import Store
 from tests.api.casefile import CADRES, COMMUNITIES, DEMANDS
 from tests.api.tokens import Tokens
@@ -106,6 +107,11 @@ def test_every_write_route_leaves_exactly_one_audit_entry(
             "post",
             d + "/communities/import",
             lambda: (f"{D}/communities/import", {"csv": COMMUNITIES}),
+        ),
+        (
+            "put",
+            d + "/catalogue",
+            lambda: (f"{D}/catalogue", {"toml": DEFAULT_CATALOGUE_PATH.read_text("utf-8")}),
         ),
         ("post", d + "/cadres", lambda: (f"{D}/cadres", CADRE)),
         ("put", d + "/cadres/{cadre}", lambda: (f"{D}/cadres/P9", cadre_back("P9", capacity=2))),

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import make_url, text
 
 from api import Settings, create_app
-from matcher.store import Store, StoreError
+from matcher.store import SCHEMA_VERSION, Store, StoreError
 from tests.api.tokens import Tokens
 from tests.pg import PgServer
 
@@ -36,7 +36,11 @@ def test_health_reports_a_store_that_cannot_write(store: Store, tmp_path: Path) 
         with TestClient(create_app(settings, store=read_only)) as client:
             r = client.get("/health")
         assert r.status_code == 503
-        assert r.json() == {"status": "degraded", "schema_version": 4, "store": "read-only"}
+        assert r.json() == {
+            "status": "degraded",
+            "schema_version": SCHEMA_VERSION,
+            "store": "read-only",
+        }
     finally:
         read_only.close()
 
@@ -87,7 +91,7 @@ def test_a_read_only_postgresql_is_degraded_and_refused(
 def test_health_needs_no_token(client: TestClient) -> None:
     r = client.get("/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "schema_version": 4, "store": "ok"}
+    assert r.json() == {"status": "ok", "schema_version": SCHEMA_VERSION, "store": "ok"}
 
 
 def test_docs_and_openapi_need_no_token(client: TestClient) -> None:

@@ -57,9 +57,17 @@ export async function listAll(path) {
 
 /** Reload demands and cadres after a write changed their counts. */
 export async function reloadPool() {
-  const [demands, cadres] = await Promise.all([listAll('/demands'), listAll('/cadres')]);
+  const [demands, cadres, supply] = await Promise.all([listAll('/demands'), listAll('/cadres'), loadSupply()]);
   S.demands = demands; S.demById = new Map(demands.map((d) => [d.id, d]));
   S.cadres = cadres; S.cadById = new Map(cadres.map((c) => [c.id, c]));
+  S.supply = supply;
+}
+
+/** Supply against demand per community, computed by the server (GET …/summary?by=community):
+ *  open slots, qualified free supply within reach (the hard rules), balance. */
+export async function loadSupply() {
+  const s = await api(dpath('/summary?by=community'));
+  return new Map(s.cells.map((c) => [c.community, c]));
 }
 
 export async function reloadDeclines() {

@@ -23,6 +23,7 @@ export const ACTIONS = [
   'community.create', 'warnings.evaluate', 'warning.decide', 'points.earn', 'points.redeem',
   'training.add', 'trainings.import', 'outcomes.import', 'import', 'case.import',
   'communities.upsert', 'cadres.upsert', 'demands.upsert', 'history.load', 'district.create',
+  'catalogue.update',
 ];
 
 Object.assign(I18N.zh, {
@@ -47,7 +48,7 @@ Object.assign(I18N.zh, {
     'points.redeem': '兑换积分', 'training.add': '登记培训', 'trainings.import': '导入培训记录',
     'outcomes.import': '导入派遣结果', import: '导入文件', 'case.import': '导入案例',
     'communities.upsert': '导入社区', 'cadres.upsert': '导入干部', 'demands.upsert': '导入需求',
-    'history.load': '载入历史记录', 'district.create': '创建区',
+    'history.load': '载入历史记录', 'district.create': '创建区', 'catalogue.update': '更新服务清单',
     'token.create': '创建令牌', 'token.revoke': '吊销令牌',
   },
 });
@@ -73,7 +74,7 @@ Object.assign(I18N.en, {
     'points.redeem': 'points redeemed', 'training.add': 'training recorded', 'trainings.import': 'trainings imported',
     'outcomes.import': 'outcomes imported', import: 'file imported', 'case.import': 'case imported',
     'communities.upsert': 'communities imported', 'cadres.upsert': 'cadres imported', 'demands.upsert': 'demands imported',
-    'history.load': 'history loaded', 'district.create': 'district created',
+    'history.load': 'history loaded', 'district.create': 'district created', 'catalogue.update': 'service catalogue replaced',
     'token.create': 'token created', 'token.revoke': 'token revoked',
   },
 });

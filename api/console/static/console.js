@@ -5,7 +5,7 @@
 //   warnings.js  whatif.js  ledger.js (the lending ledger)  audit.js (the audit trail)
 
 import { $, S, can, esc, setStatus } from './core.js';
-import { api, dpath, listAll } from './api.js';
+import { api, dpath, listAll, loadSupply } from './api.js';
 import { indexTaxonomy, loadMessages, t } from './i18n.js';
 import { guarded, showError } from './ui.js';
 import { renderOverview, wireOverview } from './overview.js';
@@ -88,7 +88,7 @@ async function selectDistrict(id) {
   S.district = id;
   Object.assign(S, {
     proposal: null, declines: [], selected: new Set(), open: null, picked: null, whatif: null, layout: null,
-    cadOpen: null, cadMode: 'history', history: null, record: null, warnings: [], demForm: false, draftNeeds: [],
+    cadOpen: null, cadMode: 'history', history: null, record: null, warnings: [], demForm: false, draftNeeds: [], draftItem: '', catalogue: null, supply: new Map(),
     warnRule: 'all', warnPicked: new Set(), warnFailures: [],
     audit: { action: '', actor: '', from: '', to: '', page: 0, open: null }, auditRows: [],
   });
@@ -125,6 +125,7 @@ async function loadPool() {
   S.cadres = cadres;
   S.cadById = new Map(cadres.map((c) => [c.id, c]));
   S.declines = declines.data;
+  S.supply = await loadSupply();
   setStatus(t('loaded', S.communities.length, S.cadres.length, S.demands.length));
 }
 

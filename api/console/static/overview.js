@@ -1,10 +1,16 @@
-// The overview: communities on an SVG map coloured by unmet demand, street outlines and
-// names, a community's numbers, and the demands and cadres behind them.
+// The overview: communities on an SVG map coloured by unmet demand (or, from the server's
+// summary, by qualified free supply or the gap between them), street outlines and names,
+// a community's numbers, and the demands and cadres behind them.
 
 import { $, S, esc, table } from './core.js';
 import { catName, st, t, word } from './i18n.js';
 
 const HEAT = ['#fff3b0', '#fdc25b', '#f7863a', '#d9472b', '#8f1426'];
+const GREEN = ['#e5f5e0', '#a1d99b', '#74c476', '#31a354', '#006d2c'];
+/** What a dot's colour shows: demand (here, by skill category), or the server's summary. */
+const SHOWS = ['demand', 'supply', 'gap'];
+const cell = (id) => S.supply.get(id) || { slots: 0, supply: 0, balance: 0 };
+const gapOf = (id) => Math.max(0, -cell(id).balance);
 export const ZERO = '#e4eaef';
 const R = 12; // the largest dot; the layout keeps every two dots this far from touching
 const GAP = 2;
@@ -39,9 +45,9 @@ function residents() {
   return m;
 }
 
-function heatColour(v, max) {
+function heatColour(v, max, scale = HEAT) {
   if (!v) return ZERO;
-  return HEAT[Math.min(HEAT.length - 1, Math.floor((v / max) * HEAT.length - 1e-9))];
+  return scale[Math.min(scale.length - 1, Math.floor((v / max) * scale.length - 1e-9))];
 }
 
 // ------------------------------------------------------------------ layout
@@ -170,8 +176,10 @@ export function renderOverview() {
   const cats = S.tax?.categories || [];
   view.innerHTML = `
     <div class="head"><h2 id="ov-h">${esc(t('ov_h'))}</h2>
+      <label>${esc(t('map_show'))}
+        <select id="mapshow">${SHOWS.map((m) => `<option value="${m}"${m === S.mapShow ? ' selected' : ''}>${esc(t(`show_${m}`))}</option>`).join('')}</select></label>
       <label>${esc(t('category'))}
-        <select id="cat"><option value="all">${esc(t('all'))}</option>
+        <select id="cat"${S.mapShow === 'demand' ? '' : ' disabled'}><option value="all">${esc(t('all'))}</option>
           ${cats.map((c) => `<option value="${esc(c.slug)}"${c.slug === S.category ? ' selected' : ''}>${esc(catName(c))}</option>`).join('')}
         </select></label></div>
     <div class="overview">
@@ -192,7 +200,10 @@ export function drawMap() {
   const cs = S.communities;
   if (!cs.length) { $('#map').textContent = '—'; return; }
   const U = unmet();
-  const max = Math.max(0, ...[...U.values()].map((e) => e.weighted));
+  const value = S.mapShow === 'supply' ? (id) => cell(id).supply
+    : S.mapShow === 'gap' ? gapOf : (id) => (U.get(id) || { weighted: 0 }).weighted;
+  const scale = S.mapShow === 'supply' ? GREEN : HEAT;
+  const max = Math.max(0, ...cs.map((c) => value(c.id)));
   if (!S.layout) { const pts = layout(cs); S.layout = { pts, streets: streets(pts) }; }
   const { pts } = S.layout;
   const sts = S.layout.streets;
@@ -207,19 +218,22 @@ export function drawMap() {
     const c = S.commById.get(p.id);
     const e = U.get(p.id) || { open: 0, slots: 0, weighted: 0 };
     const r = 5 + Math.min(R - 5, e.slots);
-    const label = `${c.name}（${c.street}）：${t('c_slots')} ${e.slots}，${t('c_weighted')} ${e.weighted}`;
+    const more = S.mapShow === 'demand' ? '' : `，${t('c_supply')} ${cell(p.id).supply}，${t('c_gap')} ${gapOf(p.id)}`;
+    const label = `${c.name}（${c.street}）：${t('c_slots')} ${e.slots}，${t('c_weighted')} ${e.weighted}${more}`;
     return `<circle class="dot${S.picked === p.id ? ' picked' : ''}" data-c="${esc(p.id)}" cx="${P(p.x - mx)}" cy="${P(p.y - my)}"
-      r="${r}" fill="${heatColour(e.weighted, max)}" tabindex="0" role="button"
+      r="${r}" fill="${heatColour(value(p.id), max, scale)}" tabindex="0" role="button"
       aria-label="${esc(label)}"><title>${esc(label)}</title></circle>`;
   }).join('');
   $('#map').innerHTML = `<svg viewBox="0 0 ${W.toFixed(0)} ${H.toFixed(0)}" role="group" aria-label="${esc(t('map_label'))}">
     <rect x="0" y="0" width="100%" height="100%" class="sea"/><g aria-hidden="true">${outlines}</g>
     <g aria-hidden="true">${names}</g>${dots}</svg>`;
-  const steps = HEAT.map((col, i) => {
+  const steps = scale.map((col, i) => {
     const lo = Math.floor((i * max) / HEAT.length) + 1, hi = Math.floor(((i + 1) * max) / HEAT.length);
-    return max ? `<span><i style="background:${col}"></i>${lo === hi ? hi : `${lo}–${hi}`}</span>` : '';
+    if (!max || lo > hi) return ''; // fewer values than colours: an empty step is left out
+    return `<span><i style="background:${col}"></i>${lo === hi ? hi : `${lo}–${hi}`}</span>`;
   }).join('');
-  $('#legend').innerHTML = `<b>${esc(t('legend'))}</b> <span><i style="background:${ZERO}"></i>${esc(t('none'))}</span>${steps}
+  const legend = S.mapShow === 'demand' ? t('legend') : t(`legend_${S.mapShow}`);
+  $('#legend').innerHTML = `<b>${esc(legend)}</b> <span><i style="background:${ZERO}"></i>${esc(t('none'))}</span>${steps}
     <span><i class="street-key"></i>${esc(t('streets_legend'))}</span>`;
 }
 
@@ -238,6 +252,8 @@ export function drawCommunityInfo() {
       <dt>${esc(t('c_weighted'))}</dt><dd data-k="weighted">${e.weighted}</dd>
       <dt>${esc(t('c_cadres'))}</dt><dd>${r.n}</dd>
       <dt>${esc(t('c_free'))}</dt><dd>${r.free}</dd>
+      <dt>${esc(t('c_supply'))}</dt><dd data-k="supply">${cell(c.id).supply}</dd>
+      <dt>${esc(t('c_gap'))}</dt><dd data-k="gap">${gapOf(c.id)}</dd>
     </dl><button type="button" id="unpick">${esc(t('clear'))}</button>`;
 }
 
@@ -278,7 +294,10 @@ export function pick(id) {
 
 export function wireOverview() {
   const ov = $('#view-overview');
-  ov.addEventListener('change', (e) => { if (e.target.id === 'cat') { S.category = e.target.value; drawMap(); drawCommunityInfo(); drawOverviewTables(); } });
+  ov.addEventListener('change', (e) => {
+    if (e.target.id === 'cat') { S.category = e.target.value; drawMap(); drawCommunityInfo(); drawOverviewTables(); }
+    if (e.target.id === 'mapshow') { S.mapShow = e.target.value; $('#cat').disabled = S.mapShow !== 'demand'; drawMap(); }
+  });
   ov.addEventListener('click', (e) => {
     const dot = e.target.closest('.dot');
     if (dot) pick(dot.dataset.c);

@@ -1,9 +1,10 @@
-// The pool: demands (add one; close it as done or cancelled; reopen it) and cadres
+// The pool: demands (add one, from scratch or from a service item of the district's
+// catalogue; close it as done or cancelled; reopen it) and cadres
 // (history and declines of one, or its growth record; mark unavailable until a date;
 // withdraw from the pool).
 
 import { $, S, can, esc, setStatus, table, when } from './core.js';
-import { dpath, listAll, reloadPool, write } from './api.js';
+import { api, dpath, listAll, reloadPool, write } from './api.js';
 import { catName, st, t, tagName } from './i18n.js';
 import { cadreLabel, commName, load, stageOf, tri } from './overview.js';
 import { actor } from './proposal.js';
@@ -20,7 +21,13 @@ function demandForm() {
   const cats = S.tax?.categories || [];
   const opt = (v, label, sel) => `<option value="${esc(v)}"${sel ? ' selected' : ''}>${esc(label)}</option>`;
   const levels = (sel) => [1, 2, 3, 4, 5].map((n) => opt(n, n, n === sel)).join('');
+  const items = (S.catalogue?.categories || []).map((c) => `<optgroup label="${esc(catName(c))}">
+    ${c.items.map((i) => opt(i.id, catName(i), i.id === S.draftItem)).join('')}</optgroup>`).join('');
+  const req = (n) => (n.reqLevel && n.reqLevel !== n.level ? t('required_at', n.reqLevel) : t('required'));
   return `<form id="dm-form" class="card form">
+    <div class="fields">
+      <label>${esc(t('dm_item'))} <select id="dm-item" name="item">${opt('', t('dm_item_none'), !S.draftItem)}${items}</select></label>
+    </div>
     <div class="fields">
       <label>${esc(t('id'))} <input id="dm-id" name="id" type="text" required maxlength="128" pattern="[A-Za-z0-9][A-Za-z0-9_.\\-]*" spellcheck="false"></label>
       <label>${esc(t('title_col'))} <input id="dm-title" name="title" type="text" required maxlength="500"></label>
@@ -37,7 +44,7 @@ function demandForm() {
         <label><input id="dm-req" type="checkbox"> ${esc(t('required'))}</label>
         <button type="button" id="dm-add-need">${esc(t('add_need'))}</button>
       </div>
-      <ul id="dm-needs" class="chips">${S.draftNeeds.length ? S.draftNeeds.map((n, i) => `<li>${esc(tagName(n.slug))} · ${esc(t('level'))} ${n.level}${n.required ? ` · ${esc(t('required'))}` : ''}
+      <ul id="dm-needs" class="chips">${S.draftNeeds.length ? S.draftNeeds.map((n, i) => `<li>${esc(tagName(n.slug))} · ${esc(t('level'))} ${n.level}${n.required ? ` · ${esc(req(n))}` : ''}
         <button type="button" class="link dm-drop" data-i="${i}" aria-label="${esc(`${t('remove')} ${tagName(n.slug)}`)}">${esc(t('remove'))}</button></li>`).join('')
         : `<li class="hint">${esc(t('no_needs'))}</li>`}</ul>
     </fieldset>
@@ -87,18 +94,39 @@ export function renderDemands() {
 async function addDemand(form) {
   const fd = new FormData(form);
   const needs = {}, requires = {};
-  for (const n of S.draftNeeds) { needs[n.slug] = n.level; if (n.required) requires[n.slug] = n.level; }
+  for (const n of S.draftNeeds) { needs[n.slug] = n.level; if (n.required) requires[n.slug] = n.reqLevel || n.level; }
   const id = String(fd.get('id')).trim();
   const body = {
     id, title: String(fd.get('title')).trim(), community: String(fd.get('community')), needs, requires,
     certs: fd.getAll('cert').map(String), headcount: Number(fd.get('headcount')), priority: Number(fd.get('priority')),
   };
   if (fd.get('recurring') === 'on') body.recurring = true;
+  if (S.draftItem) body.item = S.draftItem;
   await write(dpath('/demands'), 'POST', body);
-  Object.assign(S, { demForm: false, draftNeeds: [], demSearch: id, demFilter: 'all', layout: S.layout });
+  Object.assign(S, { demForm: false, draftNeeds: [], draftItem: '', demSearch: id, demFilter: 'all', layout: S.layout });
   await reloadPool();
   renderDemands();
   setStatus(t('dm_added', id));
+}
+
+/** Start the form from a service item: its defaults fill the fields, which stay editable
+ *  (what is sent overrides the item, as a demands.csv row's filled cells do). */
+function startFromItem(id) {
+  const item = (S.catalogue?.categories || []).flatMap((c) => c.items).find((i) => i.id === id);
+  S.draftItem = item ? id : '';
+  if (!item) { keepForm(() => renderDemands()); return; }
+  S.draftNeeds = Object.entries(item.needs).map(([slug, level]) => ({
+    slug, level, required: slug in item.requires, reqLevel: item.requires[slug] || 0,
+  }));
+  for (const [slug, level] of Object.entries(item.requires)) {
+    if (!(slug in item.needs)) S.draftNeeds.push({ slug, level, required: true, reqLevel: level });
+  }
+  keepForm(() => renderDemands());
+  $('#dm-title').value = item.zh;
+  $('#dm-head').value = String(item.headcount);
+  $('#dm-prio').value = String(item.priority);
+  for (const box of $('#dm-form').querySelectorAll('input[name="cert"]')) box.checked = item.certs.includes(box.value);
+  $('#dm-item').focus();
 }
 
 async function closeDemand(id, outcome) {
@@ -126,7 +154,12 @@ export function wireDemands() {
   v.addEventListener('click', (e) => guarded(async () => {
     const b = e.target.closest('button');
     if (!b) return;
-    if (b.id === 'dm-show' || b.id === 'dm-hide') { S.demForm = b.id === 'dm-show' ? !S.demForm : false; renderDemands(); return; }
+    if (b.id === 'dm-show' || b.id === 'dm-hide') {
+      S.demForm = b.id === 'dm-show' ? !S.demForm : false;
+      if (S.demForm && !S.catalogue) S.catalogue = await api(dpath('/catalogue'));
+      renderDemands();
+      return;
+    }
     if (b.id === 'dm-add-need') {
       const slug = $('#dm-tag').value;
       S.draftNeeds = [...S.draftNeeds.filter((n) => n.slug !== slug), { slug, level: Number($('#dm-level').value), required: $('#dm-req').checked }];
@@ -147,7 +180,10 @@ export function wireDemands() {
       const s = $('#dm-search'); s.focus(); s.setSelectionRange(s.value.length, s.value.length);
     }
   });
-  v.addEventListener('change', (e) => { if (e.target.id === 'dm-filter') { S.demFilter = e.target.value; keepForm(() => renderDemands()); } });
+  v.addEventListener('change', (e) => {
+    if (e.target.id === 'dm-filter') { S.demFilter = e.target.value; keepForm(() => renderDemands()); }
+    if (e.target.id === 'dm-item') startFromItem(e.target.value);
+  });
 }
 
 /** Redraw without losing what was typed into the add-demand form. */

@@ -1,0 +1,100 @@
+"""``matcher report``: the governance report's figures by hand, and equal to the API's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api.main import create_app
+from api.settings import Settings
+from matcher.cli import app
+from matcher.store import Store
+from tests.cli.report_case import MARCH, figures_json, report_store
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "300", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+
+
+def _report(tmp_path: Path) -> tuple[Path, dict]:
+    db = report_store(tmp_path)
+    out = tmp_path / "report.html"
+    res = runner.invoke(
+        app, ["report", "--db", str(db), "--district", "x", *MARCH, "-o", str(out)], env=WIDE
+    )
+    assert res.exit_code == 0, res.output
+    return db, json.loads(figures_json(out.read_text(encoding="utf-8")))
+
+
+def test_the_figures_by_hand(tmp_path: Path) -> None:
+    _, f = _report(tmp_path)
+    assert (f["start"], f["end"]) == ("2026-03-01", "2026-03-31")
+    assert f["by_category"] == {
+        "housing": {"accepted": 4, "completed": 3, "cancelled": 0, "no_show": 1, "hours": 7.5},
+        "elderly": {"accepted": 1, "completed": 1, "cancelled": 0, "no_show": 0, "hours": 0},
+        "": {"accepted": 1, "completed": 0, "cancelled": 1, "no_show": 0, "hours": 0},
+    }
+    assert f["weeks"] == {
+        "2026-03-02": {"accepted": 2, "completed": 2},
+        "2026-03-09": {"accepted": 2, "completed": 2},
+        "2026-03-16": {"accepted": 1},
+        "2026-03-30": {"accepted": 1},
+    }
+    assert f["ledger"]["dispatches"] == 3
+    # D1 created Mar 1 04:00 UTC, dispatched Mar 2 and 3 (24 h, 48 h); D2 created Mar 10
+    # 00:00 UTC, dispatched Mar 10 and 31 (4 h, 508 h); D3, D4: unknown
+    assert f["time_to_fill"] == {
+        "housing": {"count": 4, "median_hours": 36},
+        "*": {"count": 4, "median_hours": 36},
+    }
+    assert f["by_community"]["C1"]["accepted"] == 2 and f["by_community"]["C1"]["hours"] == 5.5
+
+
+def test_the_figures_equal_the_apis_for_the_same_window(tmp_path: Path) -> None:
+    db, f = _report(tmp_path)
+    store = Store.open(db)
+    try:
+        with store.write() as tx:
+            token = tx.create_token("analyst", ["x"])[0]
+            supervisor = tx.create_token("supervisor", ["x"])[0]
+        h = {"Authorization": f"Bearer {token}"}
+        with TestClient(create_app(Settings(db=str(tmp_path / "u.db")), store=store)) as c:
+            window = {"from": "2026-03-01", "to": "2026-03-31"}
+            ledger = c.get("/v1/districts/x/ledger", params=window, headers=h)
+            summary = c.get("/v1/districts/x/summary", params={"by": "category"}, headers=h)
+            report = c.get("/v1/districts/x/report", params=window,
+                           headers={"Authorization": f"Bearer {supervisor}"})  # fmt: skip
+            reversed_ = c.get("/v1/districts/x/report", params={"from": "2026-04-01",
+                              "to": "2026-03-01"}, headers=h)  # fmt: skip
+    finally:
+        store.close()
+    assert ledger.status_code == 200 and summary.status_code == 200
+    assert f["ledger"] == ledger.json()
+    keys = ("category", "demands", "slots", "weight", "supply", "active", "balance")
+    api = summary.json()
+    assert f["summary"]["by"] == api["by"]
+    assert f["summary"]["cells"] == [{k: c[k] for k in keys} for c in api["cells"]]
+    assert f["summary"]["total"] == {k: api["total"][k] for k in keys}
+    assert report.status_code == 200, report.text
+    assert report.json() == f  # the HTML's figures are GET …/report's
+    assert reversed_.status_code == 422
+    assert reversed_.json()["code"] == "ledger.period_reversed"
+
+
+def test_no_cadre_is_named_and_bad_input_is_refused(tmp_path: Path) -> None:
+    db = report_store(tmp_path)
+    out = tmp_path / "r.html"
+    args = ["report", "--db", str(db), "--district", "x", *MARCH, "-o", str(out)]
+    assert runner.invoke(app, args, env=WIDE).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    for name in ("张三", "李四", "王五", "赵六", "钱七", "孙八"):  # the tiny case's cadres
+        assert name not in page
+    assert "<script src" not in page and "http://" not in page and "https://" not in page
+    bad = ["report", "--db", str(db), "--district", "x", "--from", "2026-04-01", "--to",
+           "2026-03-01", "-o", str(out)]  # fmt: skip
+    res = runner.invoke(app, bad, env=WIDE)
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    res = runner.invoke(app, [*args[:4], "--from", "March", "--to", "2026-03-31"], env=WIDE)
+    assert res.exit_code == 2
