@@ -134,7 +134,10 @@ def summary_cmd(
     case_dir: Annotated[
         Path | None, typer.Argument(help="case folder (or --db with --district)")
     ] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="SQLite database file")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="SQLite database file or postgresql:// URL"),
+    ] = None,
     district: Annotated[str | None, typer.Option("--district", help="district id")] = None,
     by: Annotated[
         str, typer.Option("--by", help="community, category or both (comma-separated)")
@@ -164,7 +167,7 @@ def summary_cmd(
             by_comm = summarise(case, catalogue, ("community",)) if png else s
             where = str(case_dir)
         else:
-            store = open_store(db or Path(), writable=False)
+            store = open_store(db or "", writable=False)
             try:
                 with store.read() as tx:
                     s = tx.supply_summary(district or "", groups)
