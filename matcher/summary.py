@@ -63,6 +63,19 @@ class SupplyCell:
     def balance(self) -> int:
         return self.supply - self.slots
 
+    def to_json(self) -> dict[str, str | int | None]:
+        """The cell as the API and the report show it (the balance included)."""
+        return {
+            "community": self.community,
+            "category": self.category,
+            "demands": self.demands,
+            "slots": self.slots,
+            "weight": self.weight,
+            "supply": self.supply,
+            "active": self.active,
+            "balance": self.balance,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class SupplySummary:
@@ -72,6 +85,14 @@ class SupplySummary:
     by: tuple[str, ...]
     cells: tuple[SupplyCell, ...]
     total: SupplyCell
+
+    def to_json(self) -> dict[str, object]:
+        """``{by, cells, total}`` as ``GET …/summary`` answers it."""
+        return {
+            "by": list(self.by),
+            "cells": [c.to_json() for c in self.cells],
+            "total": self.total.to_json(),
+        }
 
 
 def summary_groups(text: str | Sequence[str]) -> tuple[str, ...]:

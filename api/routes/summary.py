@@ -12,29 +12,12 @@ from fastapi.responses import JSONResponse
 from api.crud import Reading, Reviewing
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import ReportPublic, SummaryPublic
-from matcher import SupplyCell, SupplySummary, summary_groups
+from matcher import summary_groups
 from matcher.store import report_figures
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/districts/{district}", tags=["summary"], responses=PROBLEM_RESPONSES)
-
-
-def _cell(c: SupplyCell) -> dict[str, object]:
-    return {
-        "community": c.community,
-        "category": c.category,
-        "demands": c.demands,
-        "slots": c.slots,
-        "weight": c.weight,
-        "supply": c.supply,
-        "active": c.active,
-        "balance": c.balance,
-    }
-
-
-def _public(s: SupplySummary) -> dict[str, object]:
-    return {"by": list(s.by), "cells": [_cell(c) for c in s.cells], "total": _cell(s.total)}
 
 
 @router.get("/summary", response_model=SummaryPublic)
@@ -48,7 +31,7 @@ def get_summary(
     dispatches and the balance, per community and service category (``?by=``). Every role
     that reads the district reads it, analysts included: it names no cadre."""
     groups = summary_groups(by)
-    return r.one(SummaryPublic, lambda tx: _public(tx.supply_summary(r.district, groups)))
+    return r.one(SummaryPublic, lambda tx: tx.supply_summary(r.district, groups).to_json())
 
 
 @router.get("/report", response_model=ReportPublic)

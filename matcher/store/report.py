@@ -11,9 +11,8 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from matcher import SupplyCell
 from matcher.store.core import local_day, today
 from matcher.store.report_rows import ReportRow
 
@@ -32,18 +31,6 @@ def _blank() -> dict[str, float]:
 
 def _monday(day: date) -> str:
     return (day - timedelta(days=day.weekday())).isoformat()
-
-
-def _cell(c: SupplyCell) -> dict[str, Any]:
-    return {
-        "category": c.category,
-        "demands": c.demands,
-        "slots": c.slots,
-        "weight": c.weight,
-        "supply": c.supply,
-        "active": c.active,
-        "balance": c.balance,
-    }
 
 
 def _hours_between(start: str, end: str) -> float:
@@ -110,7 +97,7 @@ def report_figures(
             for k, v in waits.items()
         },
         ledger=ledger,
-        summary={"by": list(s.by), "cells": [_cell(c) for c in s.cells], "total": _cell(s.total)},
+        summary=s.to_json(),
         categories={c.slug: {"zh": c.zh, "en": c.en} for c in catalogue.categories},
         communities={c.id: c.name for c in tx.list_communities(district)},
     )
