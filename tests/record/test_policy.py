@@ -59,4 +59,4 @@ def test_bad_record_values_are_located(tmp_path: Path) -> None:
         (str(f), "record.warnings.low_rating"),
     }
     hints = {p.column: p.hint for p in exc.value.problems}
-    assert hints["record.warnings.noshows"] == "remove it or check its spelling"
+    assert hints["record.warnings.noshows"] == "did you mean no_shows?"
