@@ -28,7 +28,8 @@ FACE_PACKAGES: dict[str, frozenset[str]] = {
     # api/: the store is the service's persistence layer (engine-free, its own
     # public package); messages and problem codes are how the service renders errors
     # and serves the catalogue; scenarios are a route of their own.
-    # generate: the sample district's months of history (``--load-sample``).
+    # generate: the sample district's months of history (``--load-sample``);
+    # dated: a body's weekly pattern, days away and window read as the case files are.
     "api": frozenset(
         {
             "matcher.store",
@@ -36,6 +37,7 @@ FACE_PACKAGES: dict[str, frozenset[str]] = {
             "matcher.problemcodes",
             "matcher.whatif",
             "matcher.generate",
+            "matcher.dated",
         }
     ),
     # matcher/cli/: the same, plus io for escaping cells of the CSV it writes

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.crud import Reading, Writing
+from api.dated import away_field, weekly_field
 from api.deps import Access, StoreDep, mask_cadre, mask_dispatch, respond
 from api.errors import PROBLEM_RESPONSES
 from api.imports import run_import
@@ -53,6 +54,9 @@ def _cadre(cid: str, body: CadreUpdate) -> Cadre:
         capacity=body.capacity,
         status=Status(body.status),
         max_travel_km=math.inf if body.max_travel_km is None else body.max_travel_km,
+        available=weekly_field(body.available),
+        away=away_field(body.away),
+        hours_per_week=math.inf if body.hours_per_week is None else body.hours_per_week,
     )
 
 

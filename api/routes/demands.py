@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from api.crud import Reading, Writing
+from api.dated import window_fields
 from api.deps import StoreDep, respond
 from api.errors import PROBLEM_RESPONSES
 from api.imports import run_import
@@ -35,6 +37,7 @@ DemandId = ItemId
 
 
 def _demand(did: str, body: DemandUpdate) -> Demand:
+    start, end = window_fields(body.start, body.end, body.hours)
     return Demand(
         id=did,
         community=body.community,
@@ -44,6 +47,9 @@ def _demand(did: str, body: DemandUpdate) -> Demand:
         certs=tuple(dict.fromkeys(body.certs)),
         headcount=body.headcount,
         priority=body.priority,
+        start=start,
+        end=end,
+        hours=body.hours,
         item=body.item,
     )
 
@@ -63,7 +69,11 @@ def _created(tx: Tx, district: str, body: DemandCreate) -> Demand:
         return _demand(body.id, body.model_copy(update={"title": body.title}))
     item = tx.service_item(district, body.item)
     given = {k: getattr(body, k) for k in _FROM_ITEM if k in body.model_fields_set}
-    return demand_from_item(item, body.id, body.community, given)
+    made = demand_from_item(item, body.id, body.community, given)
+    # a dated order from an item: its window as sent, its hours as sent or the item's
+    hours = body.hours if body.hours is not None else (made.hours if body.start else None)
+    start, end = window_fields(body.start, body.end, hours)
+    return replace(made, start=start, end=end, hours=hours if start or body.hours else made.hours)
 
 
 @router.get("", response_model=DemandsPublic)

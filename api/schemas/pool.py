@@ -57,6 +57,10 @@ class Unavailability(BaseModel):
     created_by: ActorPublic | None
 
 
+#: dated work's text fields (a pattern, days away, a local date-time), parsed by matcher.dated
+DatedText = Annotated[str, Field(min_length=1, max_length=500)]
+
+
 class UnavailableRequest(RequestBody):
     until: date | None = Field(
         None, strict=False, description="last day, inclusive (YYYY-MM-DD); null = until lifted"
@@ -72,6 +76,15 @@ class CadreUpdate(RequestBody):
     capacity: int = Field(1, ge=0, le=1000)
     status: Literal["green", "yellow", "red"] = "green"
     max_travel_km: float | None = Field(None, ge=0, le=1_000_000, description="null = no limit")
+    available: DatedText | None = Field(
+        None, description="weekly availability, e.g. 'mon-fri 18:00-21:30' (null: always)"
+    )
+    away: DatedText | None = Field(
+        None, description="days away, e.g. '2026-12-10..2026-12-14;2027-01-20' (null: never)"
+    )
+    hours_per_week: float | None = Field(
+        None, ge=0, le=168, description="most hours of dated orders a week (null: no limit)"
+    )
 
 
 class CadreCreate(CadreUpdate):
@@ -92,6 +105,9 @@ class CadrePublic(BaseModel):
     unavailable: Unavailability | None = Field(
         None, description="set while the cadre is not to be proposed (暂不可派)"
     )
+    available: str | None = Field(None, description="weekly availability (null: always)")
+    away: str | None = Field(None, description="days away (null: never)")
+    hours_per_week: float | None = Field(None, description="null: no weekly limit")
 
 
 class CadresPublic(BaseModel):
@@ -125,6 +141,11 @@ class DemandUpdate(RequestBody):
     item: ItemName | None = Field(
         None, description="the service item of the district's catalogue it was made from"
     )
+    start: DatedText | None = Field(
+        None, description="a dated order's start, local time (2026-12-08T18:00); null: ongoing"
+    )
+    end: DatedText | None = Field(None, description="its end (or give hours)")
+    hours: float | None = Field(None, gt=0, le=10_000, description="expected service hours")
 
 
 class DemandCreate(DemandUpdate):
@@ -157,6 +178,9 @@ class DemandPublic(BaseModel):
     created_at: str | None = Field(
         None, description="when it was created (null: before the store kept it)"
     )
+    start: str | None = Field(None, description="a dated order's start, local (null: ongoing)")
+    end: str | None = Field(None, description="its end, local")
+    hours: float | None = Field(None, description="expected service hours")
 
 
 class DemandClose(RequestBody):

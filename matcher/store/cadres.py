@@ -111,6 +111,9 @@ class CadresTx(PoolTx):
             version=r.version,
             active_dispatches=used,
             unavailable=away,
+            available=None if c.available is None else str(c.available),
+            away=None if c.away is None else str(c.away),
+            hours_per_week=None if math.isinf(c.hours_per_week) else c.hours_per_week,
         )
 
     def list_cadres(

@@ -39,6 +39,7 @@ from matcher import (
     parse_policy,
     parse_taxonomy,
 )
+from matcher.dated import district_zone, format_local, parse_away, parse_local, parse_weekly
 from matcher.store import schema as t
 from matcher.store.errors import NotFoundError
 
@@ -138,10 +139,16 @@ def cadre_from_row(r: Row[Any]) -> Cadre:
         capacity=r.capacity,
         status=Status(r.status),
         max_travel_km=math.inf if r.max_travel_km is None else r.max_travel_km,
+        available=parse_weekly(r.available) if r.available else None,
+        away=parse_away(r.away) if r.away else None,
+        hours_per_week=math.inf if r.hours_per_week is None else r.hours_per_week,
     )
 
 
-def demand_from_row(r: Row[Any]) -> Demand:
+def demand_from_row(r: Row[Any], zone: ZoneInfo | None = None) -> Demand:
+    """A stored demand; a dated one's window read in ``zone`` (the district's time zone,
+    its policy's ``timezone``; by default Asia/Shanghai)."""
+    z = zone or district_zone()
     return Demand(
         id=r.id,
         community=r.community,
@@ -152,6 +159,9 @@ def demand_from_row(r: Row[Any]) -> Demand:
         headcount=r.headcount,
         priority=r.priority,
         item=r.item,
+        start=parse_local(r.starts_at, z) if r.starts_at else None,
+        end=parse_local(r.ends_at, z) if r.ends_at else None,
+        hours=r.hours,
     )
 
 
@@ -164,6 +174,9 @@ def cadre_values(c: Cadre) -> dict[str, Any]:
         "capacity": c.capacity,
         "status": c.status.value,
         "max_travel_km": None if math.isinf(c.max_travel_km) else c.max_travel_km,
+        "available": None if c.available is None else str(c.available),
+        "away": None if c.away is None else str(c.away),
+        "hours_per_week": None if math.isinf(c.hours_per_week) else c.hours_per_week,
     }
 
 
@@ -177,6 +190,9 @@ def demand_values(d: Demand) -> dict[str, Any]:
         "headcount": d.headcount,
         "priority": d.priority,
         "item": d.item,
+        "starts_at": None if d.start is None else format_local(d.start),
+        "ends_at": None if d.end is None else format_local(d.end),
+        "hours": d.hours,
     }
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Row
 
 from matcher import Demand
+from matcher.dated import format_local
 from matcher.store import schema as t
 from matcher.store.audit import audited
 from matcher.store.core import (
@@ -47,6 +48,9 @@ class DemandsTx(PoolTx):
             filled=filled,
             active=active,
             completed=completed,
+            start=None if d.start is None else format_local(d.start),
+            end=None if d.end is None else format_local(d.end),
+            hours=d.hours,
             item=d.item,
             created_at=r.created_at,
         )

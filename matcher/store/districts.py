@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.engine import Row
 
 from matcher import Case, InputError, LendingUse, Policy, Problem, Taxonomy
+from matcher.dated import district_zone
 from matcher.model import DISTRICT_ID_MAX_LENGTH, id_problem
 from matcher.store import schema as t
 from matcher.store.audit import audited, text_digest
@@ -139,12 +140,14 @@ class DistrictsTx(TxBase):
         if not include_closed:
             dq = dq.where(t.demands.c.status == "open")
         demands = self.conn.execute(dq.order_by(t.demands.c.pos, t.demands.c.id))
+        policy = policy_from_text(row.policy_toml)
+        zone = district_zone(policy.timezone)
         return Case(
             taxonomy=taxonomy_from_text(row.taxonomy_toml),
             communities=tuple(community_from_row(r) for r in comms),
             cadres=tuple(cadre_from_row(r) for r in cadres),
-            demands=tuple(demand_from_row(r) for r in demands),
-            policy=policy_from_text(row.policy_toml),
+            demands=tuple(demand_from_row(r, zone) for r in demands),
+            policy=policy,
         )
 
     def snapshot(self, district: str) -> Snapshot:

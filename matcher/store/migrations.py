@@ -25,7 +25,7 @@ from matcher.store.schema import (
 
 __all__ = ["SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _add_columns(conn: Connection, columns: tuple[tuple[str, str, str], ...]) -> None:
@@ -135,6 +135,22 @@ def _v5(conn: Connection) -> None:
     )
 
 
+def _v6(conn: Connection) -> None:
+    """Dated work orders: a cadre's weekly pattern, days away and weekly hours; a
+    demand's window and hours (all nullable: older rows are ongoing, always free)."""
+    _add_columns(
+        conn,
+        (
+            ("cadres", "available", "TEXT"),
+            ("cadres", "away", "TEXT"),
+            ("cadres", "hours_per_week", "FLOAT"),
+            ("demands", "starts_at", "VARCHAR(40)"),
+            ("demands", "ends_at", "VARCHAR(40)"),
+            ("demands", "hours", "FLOAT"),
+        ),
+    )
+
+
 # version -> step taking the schema from version-1 to version (run inside one transaction);
 # a new database gets the current tables at once and skips them
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -143,6 +159,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: _v3,
     4: _v4,
     5: _v5,
+    6: _v6,
 }
 
 

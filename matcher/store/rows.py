@@ -110,6 +110,11 @@ class CadreRow(StoreRow):
     version: int
     active_dispatches: int
     unavailable: UnavailableRow | None
+    #: dated work: weekly availability and days away as written (None: always, never)
+    available: str | None = None
+    away: str | None = None
+    #: most hours of dated orders a week (None: no limit)
+    hours_per_week: float | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,10 @@ class DemandRow(StoreRow):
     item: str | None = None
     #: when it was created (None: unknown, made before the store kept it)
     created_at: str | None = None
+    #: a dated order's window, local time as written (None: ongoing), and its hours
+    start: str | None = None
+    end: str | None = None
+    hours: float | None = None
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,11 @@ cadres = Table(
     Column("deleted", Integer, nullable=False, default=0),
     # the day the cadre entered the pool (for months in the pool); set when the row is made
     Column("joined_on", String(10)),
+    # dated work (version 6): the weekly pattern and days away as the case files write
+    # them (None: always available, never away), most dated hours a week (None: no limit)
+    Column("available", Text),
+    Column("away", Text),
+    Column("hours_per_week", Float),
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
     ForeignKeyConstraint(["district_id", "home"], ["communities.district_id", "communities.id"]),
 )
@@ -99,6 +104,11 @@ demands = Table(
     Column("item", String(128)),
     # when it was created (None: before version 5, or an archived past order); version 5
     Column("created_at", String(40)),
+    # a dated order (version 6): its window in the district's local time, as the case
+    # files write it (None: ongoing work), and its expected hours
+    Column("starts_at", String(40)),
+    Column("ends_at", String(40)),
+    Column("hours", Float),
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
     ForeignKeyConstraint(
         ["district_id", "community"], ["communities.district_id", "communities.id"]

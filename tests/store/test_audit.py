@@ -14,6 +14,7 @@ from tests.audit_trail import ACTIONS, by_hand, seq_of, tamper, trail
 
 # every test runs on SQLite and on PostgreSQL (tests/conftest.py: new_db)
 from tests.pg import NewDb
+from tests.store.versions import back_to
 
 
 def _rows(db: str, sql: str, **params: object) -> list[tuple[object, ...]]:
@@ -149,11 +150,8 @@ def test_migrates_a_version_3_database(new_db: NewDb) -> None:
     trail(db)
     by_hand(db, "DROP TABLE audit")
     by_hand(db, "DROP TABLE audit_heads")
-    # version 5's columns (the catalogue's, a demand's item and creation time)
-    by_hand(db, "ALTER TABLE districts DROP COLUMN catalogue_toml")
-    by_hand(db, "ALTER TABLE demands DROP COLUMN item")
-    by_hand(db, "ALTER TABLE demands DROP COLUMN created_at")
-    by_hand(db, "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    for sql in back_to(3):
+        by_hand(db, sql)
     store = Store.open(db)
     try:
         with store.read() as tx:

@@ -12,6 +12,7 @@ import pytest
 from matcher import CatalogueError, InputError
 from matcher.store import SCHEMA_VERSION, Store
 from tests.dispatching import tiny_store
+from tests.store.versions import back_to
 
 MINI = """[[categories]]
 slug = "safety"
@@ -72,17 +73,12 @@ def test_migrates_a_version_4_database(tmp_path: Path) -> None:
     db = tmp_path / "v4.db"
     tiny_store(db).close()
     with sqlite3.connect(db) as conn:
-        conn.executescript(
-            "ALTER TABLE districts DROP COLUMN catalogue_toml;"
-            " ALTER TABLE demands DROP COLUMN item;"
-            " ALTER TABLE demands DROP COLUMN created_at;"
-            " UPDATE meta SET value = '4' WHERE key = 'schema_version';"
-        )
+        conn.executescript(";".join(back_to(4)))
     store = Store.open(db)
     try:
         with store.read() as tx:
             version = tx.conn.exec_driver_sql("SELECT value FROM meta").scalar()
-            assert version == str(SCHEMA_VERSION) == "5"
+            assert version == str(SCHEMA_VERSION)
             assert tx.district_catalogue_toml("d1") is None
             assert all(d.item is None for d in tx.case("d1").demands)
         with store.write() as tx:
@@ -114,3 +110,19 @@ def test_a_folder_brings_its_catalogue_and_export_writes_it_back(tmp_path: Path)
         assert "night_watch" in (tmp_path / "out" / "demands.csv").read_text(encoding="utf-8")
     finally:
         s.close()
+
+
+def test_migrates_a_version_5_database_to_dated_work(tmp_path: Path) -> None:
+    """Version 6 adds dated work's nullable columns: older rows are ongoing, always free."""
+    db = tmp_path / "v5.db"
+    tiny_store(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.executescript(";".join(back_to(5)))
+    store = Store.open(db)
+    try:
+        with store.read() as tx:
+            case = tx.case("d1")
+        assert all(d.start is None and d.hours is None for d in case.demands)
+        assert all(c.available is None and c.away is None for c in case.cadres)
+    finally:
+        store.close()

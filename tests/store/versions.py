@@ -1,0 +1,34 @@
+"""An older schema made by hand: the columns each version added, dropped again.
+
+Why by hand: a migration test needs a database as an older release left it; the
+statements here are written from the migrations' documentation, not their code.
+"""
+
+from __future__ import annotations
+
+__all__ = ["back_to"]
+
+#: the columns each schema version added (version 4 added tables: the audit trail)
+ADDED = {
+    5: (("districts", "catalogue_toml"), ("demands", "item"), ("demands", "created_at")),
+    6: (
+        ("cadres", "available"),
+        ("cadres", "away"),
+        ("cadres", "hours_per_week"),
+        ("demands", "starts_at"),
+        ("demands", "ends_at"),
+        ("demands", "hours"),
+    ),
+}
+
+
+def back_to(version: int) -> list[str]:
+    """SQL statements taking a current database back to ``version``'s columns and
+    number (the audit tables of version 4 are the caller's to drop)."""
+    out = [
+        f"ALTER TABLE {table} DROP COLUMN {column}"
+        for v, added in sorted(ADDED.items(), reverse=True)
+        if v > version
+        for table, column in added
+    ]
+    return [*out, f"UPDATE meta SET value = '{version}' WHERE key = 'schema_version'"]
