@@ -7,13 +7,15 @@ dispatches the same way, or a warm plan could answer a different question.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from matcher.dated import most_at_once
 from matcher.errors import InputError, Problem
 from matcher.model import Case
 from matcher.params import DEFAULT, EngineParams
@@ -96,6 +98,11 @@ class Request:
     pin_keys: npt.NDArray[np.int64]
     #: excluded pairs (declined, already dispatched); never pinned at once
     ban_keys: npt.NDArray[np.int64]
+    #: windows (UTC seconds) of the dated orders each cadre (row) already holds: ``cap``
+    #: is then what is left at the busiest of them (what ongoing work may take), and
+    #: ``held_cap`` what is left at other times (the time rows use both)
+    held: Mapping[int, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    held_cap: npt.NDArray[np.int64] | None = None
 
     @property
     def free_cap(self) -> npt.NDArray[np.int64]:
@@ -131,6 +138,7 @@ def prepare(
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
     scorer: Scorer | None = None,
+    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime]]] | None = None,
 ) -> Request:
     """Check a proposal's constraints against ``case`` (its policy applied) and
     put them on its indexes; raises :class:`InputError` listing every problem.
@@ -174,4 +182,25 @@ def prepare(
         problems.append(Problem("pinned", "pins exceed a cadre's capacity or a demand's headcount"))
     if problems:
         raise InputError("cannot propose with these constraints", problems)
-    return Request(sc, cap, head, pr, pc, pin_keys, pair_keys(br, bc))
+    rows, held_cap = _held(held, sc, cap)
+    if held_cap is not None:
+        cap = np.maximum(
+            held_cap - np.array([most_at_once(rows.get(i, ())) for i in range(sc.n)]), 0
+        )
+    return Request(sc, cap, head, pr, pc, pin_keys, pair_keys(br, bc), rows, held_cap)
+
+
+def _held(
+    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime]]] | None,
+    sc: Scorer,
+    cap: npt.NDArray[np.int64],
+) -> tuple[dict[int, tuple[tuple[float, float], ...]], npt.NDArray[np.int64] | None]:
+    """The held windows by row (cadres not in the case hold nothing here), and the
+    capacity before them (None: no cadre holds one)."""
+    index = {c: i for i, c in enumerate(sc.cadre_ids)}
+    rows = {
+        index[c]: tuple((s.timestamp(), e.timestamp()) for s, e in spans)
+        for c, spans in (held or {}).items()
+        if c in index and spans
+    }
+    return rows, (cap.copy() if rows else None)

@@ -9,7 +9,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -49,6 +50,7 @@ def propose(
     engine: Engine = "auto",
     params: EngineParams = DEFAULT,
     lending: LendingUse | None = None,
+    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime]]] | None = None,
 ) -> Proposal:
     """The best plan under the case's hard rules, with explanations and KPIs.
 
@@ -79,7 +81,7 @@ def propose(
     if policy is not None:
         case = case.with_policy(policy)
     step("scoring pairs")
-    req = prepare(case, pinned, excluded, used_capacity, filled_slots)
+    req = prepare(case, pinned, excluded, used_capacity, filled_slots, held=held)
     if needs_side_rows(req):
         under = finish_sided(req, lending, step, params)
         if under is not None:

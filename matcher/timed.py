@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.constraints import Request
-from matcher.dated import format_local, hours_by_week
+from matcher.dated import Window, district_zone, format_local, hours_by_week
 from matcher.messages import labels_for, msg, render
 from matcher.model import Case, Demand
 from matcher.proposal import Proposal, Unfilled
@@ -85,16 +85,43 @@ def week_hours(case: Case) -> list[dict[tuple[int, int], float]]:
     return out
 
 
-def _timeline(edges: IndexArray, start: FloatArray, end: FloatArray) -> tuple[Timeline, int]:
-    """``edges`` (one cadre's, windows ``start``/``end``) on their time line, and the
-    most of them held at one instant (ends before starts at equal times: half-open)."""
-    points = np.unique(np.concatenate([start, end]))
+def _timeline(
+    edges: IndexArray,
+    start: FloatArray,
+    end: FloatArray,
+    capacity: int,
+    held: tuple[tuple[float, float], ...] = (),
+) -> tuple[Timeline, int]:
+    """``edges`` (one cadre's, windows ``start``/``end``) on their time line with what
+    the cadre ``held`` already, and the most held at one instant, edges and held
+    windows together (ends before starts at equal times: half-open)."""
+    hs = np.array([a for a, _ in held], np.float64)
+    he = np.array([b for _, b in held], np.float64)
+    points = np.unique(np.concatenate([start, end, hs, he]))
     first = np.searchsorted(points, start).astype(np.intp)
     last = np.searchsorted(points, end).astype(np.intp)
-    held = np.cumsum(
-        np.bincount(first, minlength=points.size) - np.bincount(last, minlength=points.size)
-    )
-    return Timeline(edges, first, last, int(points.size)), int(held.max(initial=0))
+
+    def on(s: IndexArray, e: IndexArray) -> npt.NDArray[np.int64]:
+        size = points.size
+        return np.cumsum(np.bincount(s, minlength=size) - np.bincount(e, minlength=size))
+
+    # more held than the capacity (lowered since) leaves a segment full, never infeasible
+    held_on = on(np.searchsorted(points, hs), np.searchsorted(points, he))[: points.size - 1]
+    load = np.minimum(held_on, capacity)
+    most = int((on(first, last)[: points.size - 1] + load).max(initial=0))
+    return Timeline(edges, first, last, int(points.size), capacity, load.astype(np.int64)), most
+
+
+def _held_hours(
+    held: tuple[tuple[float, float], ...], zone: dt.tzinfo
+) -> dict[tuple[int, int], float]:
+    """Hours per ISO week of the windows a cadre holds already (UTC seconds)."""
+    out: dict[tuple[int, int], float] = {}
+    for a, b in held:
+        w = Window(dt.datetime.fromtimestamp(a, zone), dt.datetime.fromtimestamp(b, zone))
+        for wk, h in hours_by_week(w).items():
+            out[wk] = out.get(wk, 0.0) + h
+    return out
 
 
 def time_rows(req: Request, r: IndexArray, c: IndexArray) -> SideRows:
@@ -112,15 +139,18 @@ def time_rows(req: Request, r: IndexArray, c: IndexArray) -> SideRows:
     weighted: list[tuple[IndexArray, FloatArray, float]] = []
     hours = week_hours(case)
     limit = np.array([c.hours_per_week for c in case.cadres], np.float64)
+    zone = district_zone(case.policy.timezone)
     te = np.flatnonzero(timed)
     order = te[np.argsort(r[te], kind="stable")]
     bounds = np.flatnonzero(np.diff(r[order])) + 1
     for mine in np.split(order, bounds) if order.size else []:
         i = int(r[mine[0]])
         # a time line binds only past what the cadre's untimed pairs could leave free
-        room = int(cap[i]) - min(int(untimed[i]), int(cap[i]))
+        # (their capacity: ``cap``, less the busiest instant of what it holds already)
+        full = int(req.held_cap[i]) if req.held_cap is not None else int(cap[i])
+        room = full - min(int(untimed[i]), int(cap[i]))
         cols = c[mine]
-        line, most = _timeline(mine, start[cols], end[cols])
+        line, most = _timeline(mine, start[cols], end[cols], full, req.held.get(i, ()))
         if most > room:
             lines.append(line)
         if math.isfinite(limit[i]):
@@ -128,11 +158,13 @@ def time_rows(req: Request, r: IndexArray, c: IndexArray) -> SideRows:
             for e in mine.tolist():
                 for wk, h in hours[int(c[e])].items():
                     weeks.setdefault(wk, []).append((e, h))
-            for pairs in weeks.values():
+            spent = _held_hours(req.held.get(i, ()), zone)
+            for wk, pairs in weeks.items():
                 w = np.array([h for _, h in pairs])
-                if w.sum() > limit[i] + 1e-9:
+                left = float(limit[i]) - spent.get(wk, 0.0)
+                if w.sum() > left + 1e-9:
                     idx = np.array([e for e, _ in pairs], np.intp)
-                    weighted.append((idx, w, float(limit[i])))
+                    weighted.append((idx, w, max(left, 0.0)))
     return SideRows(timed=timed, timelines=lines, weighted=weighted)
 
 

@@ -200,7 +200,16 @@ def milp_lending_optimum(  # type: ignore[no-untyped-def]
 
 
 def milp_timed_optimum(  # type: ignore[no-untyped-def]
-    scores, feasible, capacity, headcount, start, end, week_hours, per_week, lending=None
+    scores,
+    feasible,
+    capacity,
+    headcount,
+    start,
+    end,
+    week_hours,
+    per_week,
+    lending=None,
+    held=None,
 ) -> float:
     """Optimum with dated orders, as a time-indexed integer program.
 
@@ -209,7 +218,9 @@ def milp_timed_optimum(  # type: ignore[no-untyped-def]
     limit (inf: none). For each cadre, time is cut at every start and end of its
     feasible dated demands; on each piece, its ongoing pairs plus the dated pairs
     covering the piece stay within capacity (no cliques, no auxiliary variables:
-    matcher builds neither this way). ``lending``, if given, is ``(lends, home,
+    matcher builds neither this way). ``held[i]`` lists windows ``(s, e)`` cadre i
+    holds already: each piece's capacity drops by those covering it, the ongoing
+    pairs' by the most at once. ``lending``, if given, is ``(lends, home,
     limit_left, lenders_left)`` as for :func:`milp_lending_optimum`, with one binary
     per listed cadre linked pair by pair.
     """
@@ -244,15 +255,21 @@ def milp_timed_optimum(  # type: ignore[no-untyped-def]
         mine = [v for v in range(nx) if er[v] == i]
         ongoing = [v for v in mine if np.isnan(start[ec[v]])]
         dated = [v for v in mine if not np.isnan(start[ec[v]])]
+        mine_held = (held or {}).get(i, [])
+        points = sorted({p for w in mine_held for p in w})
+        busiest = max((sum(1 for s0, e0 in mine_held if s0 <= p < e0) for p in points), default=0)
         rows_a.append({v: 1.0 for v in ongoing})
-        hi.append(float(capacity[i]))
-        cuts = sorted({float(start[ec[v]]) for v in dated} | {float(end[ec[v]]) for v in dated})
+        hi.append(float(max(capacity[i] - busiest, 0)))
+        cuts = sorted(
+            {float(start[ec[v]]) for v in dated} | {float(end[ec[v]]) for v in dated} | set(points)
+        )
         for a, b in itertools.pairwise(cuts):
             mid = (a + b) / 2
-            held = [v for v in dated if start[ec[v]] <= mid < end[ec[v]]]
-            if held:
-                rows_a.append({v: 1.0 for v in ongoing + held})
-                hi.append(float(capacity[i]))
+            on = [v for v in dated if start[ec[v]] <= mid < end[ec[v]]]
+            before = sum(1 for s0, e0 in mine_held if s0 <= mid < e0)
+            if on:
+                rows_a.append({v: 1.0 for v in ongoing + on})
+                hi.append(float(max(capacity[i] - before, 0)))
         if np.isfinite(per_week[i]):
             weeks = {wk for v in dated for wk in week_hours[ec[v]]}
             for wk in weeks:

@@ -315,3 +315,42 @@ def test_a_full_week_is_named_not_a_full_capacity() -> None:
         u.reasons[-1]
         == "1 qualified cadre would pass their weekly hours with 2026-12-12 14:00–16:00"
     )
+
+
+@shared
+@given(case=timed_cases(), data=st.data())
+def test_windows_held_already_take_capacity_only_then(case: Case, data: st.DataObject) -> None:
+    """Dated work a cadre holds already (accepted earlier) takes its capacity during
+    its window: the time-indexed oracle cuts time at those windows too."""
+    case = replace(case, cadres=tuple(replace(c, hours_per_week=np.inf) for c in case.cadres))
+    held: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for c in case.cadres:
+        for _ in range(data.draw(st.integers(0, 2))):
+            s = T0 + dt.timedelta(hours=data.draw(st.integers(0, 60)))
+            held.setdefault(c.id, []).append(
+                (s, s + dt.timedelta(hours=data.draw(st.integers(1, 8))))
+            )
+    got = propose(case, held=held)
+    sm = score_matrix(case)
+    start = np.array([np.nan if d.start is None else d.start.timestamp() for d in case.demands])
+    end = np.array([np.nan if d.end is None else d.end.timestamp() for d in case.demands])
+    hours = [{} for _ in case.demands]
+    limit = np.full(len(case.cadres), np.inf)
+    by_row = {
+        i: [(a.timestamp(), b.timestamp()) for a, b in held.get(c.id, [])]
+        for i, c in enumerate(case.cadres)
+    }
+    cap = np.array([c.capacity for c in case.cadres])
+    want = milp_timed_optimum(
+        sm.scores, sm.feasible, cap, sm.headcount, start, end, hours, limit, held=by_row
+    )
+    assert got.certified and got.objective == pytest.approx(want, abs=1e-6)
+
+
+def test_a_held_shift_blocks_its_own_evening_and_ongoing_work() -> None:
+    case = _week_case()
+    busy = {"P1": [(T0 + dt.timedelta(hours=17), T0 + dt.timedelta(hours=23))]}
+    got = propose(case, held=busy)
+    p1 = sorted(a.demand for a in got.assignments if a.cadre == "P1")
+    # Saturday evening is taken, and ongoing work would overlap it; Monday is free
+    assert "D0" not in p1 and "D2" not in p1 and "D1" in p1

@@ -104,6 +104,7 @@ def _compute(
         "filled_slots": snap.filled_slots,
         "progress": progress,
         "lending": snap.lending,
+        "held": snap.held,
     }
     if streams(len(snap.case.cadres), len(snap.case.demands), params=warm.params):
         with warm.take(district) as planner:

@@ -16,6 +16,7 @@ from matcher.dated.window import (
     format_local,
     hours_by_week,
     iso_weeks,
+    most_at_once,
     parse_local,
     zone_problem,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "hours_by_week",
     "is_away",
     "iso_weeks",
+    "most_at_once",
     "parse_away",
     "parse_local",
     "parse_weekly",

@@ -28,7 +28,9 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "format_local",
     "hours_by_week",
     "iso_weeks",
+    "most_at_once",
     "parse_local",
     "zone_problem",
 ]
@@ -188,3 +191,19 @@ def hours_by_week(window: Window) -> dict[tuple[int, int], float]:
         if cut >= e:
             return out
         cursor = nxt
+
+
+def most_at_once(spans: Iterable[tuple[Any, Any]]) -> int:
+    """The most of ``spans`` (half-open ``[start, end)``, any comparable times) held at
+    one instant: one ending as another starts does not overlap it.
+
+    >>> most_at_once([(1, 3), (2, 4), (3, 5)])
+    2
+    >>> most_at_once([])
+    0
+    """
+    now = most = 0
+    for _, step in sorted([(a, 1) for a, _ in spans] + [(b, -1) for _, b in spans]):
+        now += step
+        most = max(most, now)
+    return most

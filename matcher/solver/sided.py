@@ -52,6 +52,10 @@ class Timeline:
     first: IndexArray
     last: IndexArray
     points: int
+    #: the row's capacity on this line, and what is already held on each segment
+    #: (``points - 1`` of them; e.g. work accepted earlier)
+    capacity: int = 0
+    load: IntArray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 @dataclass(frozen=True)
@@ -223,10 +227,12 @@ def solve_sided(
             rows_t.append(np.zeros(1, np.intp))
             cols_t.append(np.array([z], np.intp))
             vals_t.append(np.ones(1))
-        ub_t = np.zeros(segs)
-        ub_t[0] = float(cap[i])
+        # what is held already moves the line's free capacity as starts and ends do
+        load = t.load if t.load.size == segs else np.zeros(segs, np.int64)
+        ub_t = -np.diff(load, prepend=0).astype(np.float64)
+        ub_t[0] += float(t.capacity)
         add(np.concatenate(rows_t), np.concatenate(cols_t), np.concatenate(vals_t), ub_t)
-        f_ub.append(np.full(segs, float(cap[i])))
+        f_ub.append(np.full(segs, float(t.capacity)))
         nf += segs
     for members, weight, bound in side.weighted:
         add(np.zeros(members.size, np.intp), members, weight.astype(np.float64),
@@ -303,8 +309,10 @@ def _holds(
         held = np.cumsum(
             np.bincount(t.first[on], minlength=t.points)
             - np.bincount(t.last[on], minlength=t.points)
-        )
-        if int(held.max(initial=0)) + int(load[i]) > int(cap[i]):
+        )[: t.points - 1]
+        if t.load.size == held.size:
+            held = held + t.load
+        if int(held.max(initial=0)) + int(load[i]) > t.capacity:
             return False
     if any(float(wt[take[m]].sum()) > b + 1e-9 for m, wt, b in side.weighted):
         return False

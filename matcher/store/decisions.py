@@ -9,16 +9,17 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from matcher import InputError, Problem
+from matcher.dated import district_zone, most_at_once
 from matcher.store import schema as t
 from matcher.store.audit import audited
 from matcher.store.cadres import CadresTx
-from matcher.store.core import NOBODY, SUPERSEDED, Actor, Basis, Pair, now_iso
+from matcher.store.core import NOBODY, SUPERSEDED, Actor, Basis, Pair, demand_from_row, now_iso
 from matcher.store.errors import ConflictError
 from matcher.store.proposals import ProposalsTx
 from matcher.store.rows import AwayRow, DeclineRow, DispatchRow, actor_of
@@ -74,6 +75,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
         used = self._used(district)
         filled = self._filled(district)
         away = self.unavailable(district)
+        peak = self._peaks(district, items, used)
         for cid, n in sorted(want_c.items()):
             r = self.conn.execute(
                 select(t.cadres).where(t.cadres.c.district_id == district, t.cadres.c.id == cid)
@@ -84,7 +86,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
                 changes.append({"cadre": cid, "kind": "cadre_changed"})
             elif cid in away:
                 changes.append({"cadre": cid, "kind": "cadre_unavailable", "until": away[cid]})
-            elif used.get(cid, 0) + n > r.capacity:
+            elif peak[cid] > r.capacity:
                 changes.append(
                     {
                         "cadre": cid,
@@ -247,3 +249,29 @@ class DecisionsTx(ProposalsTx, CadresTx):
                 DeclineRow(i.cadre, i.demand, pid, reason, now, actor_of(actor.token, actor.label))
             )
         return out, []
+
+    def _peaks(self, district: str, items: Sequence[Any], used: dict[str, int]) -> dict[str, int]:
+        """What each cadre of ``items`` would hold at its busiest instant once they are
+        accepted: its ongoing work all the time, dated orders (held and wanted) in
+        their windows — so a cadre of capacity 1 may accept two evening shifts."""
+        zone = district_zone(self.policy(district).timezone)
+        held = self._held_windows(district, self.policy(district).timezone)
+        wanted: dict[str, list[tuple[datetime, datetime]]] = {}
+        steady: Counter[str] = Counter()
+        for i in items:
+            r = self.conn.execute(
+                select(t.demands).where(
+                    t.demands.c.district_id == district, t.demands.c.id == i.demand
+                )
+            ).first()
+            w = demand_from_row(r, zone).window if r is not None else None
+            if w is None:
+                steady[i.cadre] += 1
+            else:
+                wanted.setdefault(i.cadre, []).append((w.start, w.end))
+        out = {}
+        for cid in {i.cadre for i in items}:
+            spans = held.get(cid, []) + wanted.get(cid, [])
+            ongoing = used.get(cid, 0) - len(held.get(cid, []))
+            out[cid] = ongoing + steady[cid] + most_at_once(spans)
+        return out

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.engine import Row
 
 from matcher import Case, InputError, LendingUse, Policy, Problem, Taxonomy
-from matcher.dated import district_zone
+from matcher.dated import district_zone, most_at_once
 from matcher.model import DISTRICT_ID_MAX_LENGTH, id_problem
 from matcher.store import schema as t
 from matcher.store.audit import audited, text_digest
@@ -155,6 +155,9 @@ class DistrictsTx(TxBase):
         cadre_ids = {c.id for c in case.cadres}
         demand_ids = {d.id for d in case.demands}
         used = self._used(district)
+        held = self._held_windows(district, case.policy.timezone)
+        for cadre, spans in held.items():  # dated work holds its cadre only in its window
+            used[cadre] = used.get(cadre, 0) - len(spans)
         filled = self._filled(district)
         excluded = {
             (r.cadre, r.demand)
@@ -195,6 +198,7 @@ class DistrictsTx(TxBase):
             self.lending_use(district, case.policy.lending.period_days)
             if case.policy.lending.is_on
             else LendingUse(),
+            {k: v for k, v in held.items() if k in cadre_ids},
         )
 
     def lending_use(self, district: str, period_days: int) -> LendingUse:
@@ -295,6 +299,34 @@ class DistrictsTx(TxBase):
     def _used(self, district: str) -> dict[str, int]:
         """Each cadre's active dispatches (capacity counts work at the same time)."""
         return self._active_counts(district, t.dispatches.c.cadre)
+
+    def _held_windows(
+        self, district: str, timezone: str
+    ) -> dict[str, list[tuple[datetime, datetime]]]:
+        """Each cadre's active dispatches on dated orders, as the orders' windows."""
+        d, m = t.dispatches, t.demands
+        rows = self.conn.execute(
+            select(d.c.cadre, m)
+            .join(m, and_(m.c.district_id == d.c.district_id, m.c.id == d.c.demand))
+            .where(d.c.district_id == district, d.c.status == "active", m.c.starts_at.is_not(None))
+            .order_by(d.c.id)
+        ).all()
+        zone = district_zone(timezone)
+        out: dict[str, list[tuple[datetime, datetime]]] = {}
+        for r in rows:
+            w = demand_from_row(r, zone).window
+            if w is not None:
+                out.setdefault(r.cadre, []).append((w.start, w.end))
+        return out
+
+    def _held_at_peak(self, district: str) -> dict[str, int]:
+        """Each cadre's active dispatches at its busiest instant: ongoing work all the
+        time, dated orders in their windows (what a capacity may not go below)."""
+        used = self._used(district)
+        held = self._held_windows(district, self.policy(district).timezone)
+        for cadre, spans in held.items():
+            used[cadre] = used.get(cadre, 0) - len(spans) + most_at_once(spans)
+        return used
 
     def _filled(self, district: str) -> dict[str, int]:
         """Each demand's filled slots: active dispatches, and completed ones unless recurring."""

@@ -221,7 +221,7 @@ class PoolTx(DispatchesTx, CatalogueTx):
             if cadres
             else ("demand", "headcount", "filled")
         )
-        counts = self._used(district) if cadres else self._filled(district)
+        counts = self._held_at_peak(district) if cadres else self._filled(district)
         table = t.cadres if cadres else t.demands
         column = table.c.capacity if cadres else table.c.headcount
         stored = {

@@ -21,7 +21,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -92,6 +93,7 @@ class WarmProposals:
         filled_slots: Mapping[str, int] | None = None,
         progress: Progress | Callable[[str], object] | None = None,
         lending: LendingUse | None = None,
+        held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime]]] | None = None,
     ) -> Proposal:
         """What :func:`matcher.propose` gives for these arguments."""
         step = as_progress(progress)
@@ -103,8 +105,9 @@ class WarmProposals:
         last_sc = self._last.request_scorer if self._last is not None else None
         same = last_sc is not None and last_sc.case == case
         req = prepare(
-            case, pinned, excluded, used_capacity, filled_slots, last_sc if same else None
-        )
+            case, pinned, excluded, used_capacity, filled_slots, last_sc if same else None,
+            held=held,
+        )  # fmt: skip
         # from here the plan is in play: a failure or a cancel forgets it
         last, self._last = self._last, None
         if needs_side_rows(req):  # a MILP over the whole plan: solved cold, nothing kept

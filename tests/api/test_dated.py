@@ -61,3 +61,42 @@ def test_bad_dated_fields_are_422(client: TestClient, tokens: Tokens) -> None:
             f"{D}/cadres/P4", json={**body, **extra, "version": r["version"]}, headers=h
         )
         assert r2.status_code == 422, (extra, r2.text)
+
+
+def test_a_capacity_one_cadre_accepts_two_shifts_and_is_held_only_then(
+    client: TestClient, tokens: Tokens
+) -> None:
+    h = tokens.h("admin")
+    # only P4 qualifies (a skill no one else has), capacity 1, three evening shifts
+    r = client.get(f"{D}/cadres/P4", headers=h).json()
+    body = {k: r[k] for k in ("name", "home", "certs", "status")}
+    body |= {"skills": {"emergency.flood_control": 4}, "capacity": 1}
+    assert client.put(f"{D}/cadres/P4", json={**body, "version": r["version"]},
+                      headers=h).status_code == 200  # fmt: skip
+    need = {"community": "C3", "title": "防汛值守", "needs": {"emergency.flood_control": 3},
+            "requires": {"emergency.flood_control": 2}, "priority": 5}  # fmt: skip
+    for k, day in enumerate((8, 9, 10)):
+        s, e = f"2026-12-{day:02d}T18:00", f"2026-12-{day:02d}T22:00"
+        r = client.post(f"{D}/demands", json={**need, "id": f"F{k}", "start": s, "end": e},
+                        headers=h)  # fmt: skip
+        assert r.status_code == 201, r.text
+    d = tokens.h("dispatcher")
+    first = client.post(f"{D}/proposals", json={}, headers=d).json()
+    mine = [a for a in first["result"]["assignments"] if a["cadre"] == "P4"]
+    assert sorted(a["demand"] for a in mine) == ["F0", "F1", "F2"]
+    pairs = [{"cadre": "P4", "demand": x} for x in ("F0", "F1")]
+    r = client.post(f"{D}/proposals/{first['id']}/accept", json={"assignments": pairs}, headers=d)
+    assert r.status_code == 201, r.text  # two shifts on one capacity-1 cadre: different evenings
+    # held on the 8th and 9th only: the 10th is still offered to P4, ongoing work is not
+    again = client.post(f"{D}/proposals", json={}, headers=d).json()["result"]
+    mine = sorted(a["demand"] for a in again["assignments"] if a["cadre"] == "P4")
+    assert mine == ["F2"]
+    # two shifts on different evenings hold one slot at a time: capacity 1 is not "lowered below"
+    r = client.get(f"{D}/cadres/P4", headers=h).json()
+    assert r["active_dispatches"] == 2
+    body = {k: r[k] for k in ("name", "home", "certs", "status", "skills")}
+    for cap in (2, 1):  # raised, then lowered back: 1 is not below what it holds at once
+        r = client.put(f"{D}/cadres/P4", json={**body, "capacity": cap, "version": r["version"]},
+                       headers=h)  # fmt: skip
+        assert r.status_code == 200, r.text
+        r = r.json()
