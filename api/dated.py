@@ -65,5 +65,12 @@ def window_fields(
                      value=start, hint="give end (e.g. 2026-12-08T22:00) or hours (e.g. 4)")],
         )  # fmt: skip
     if e is not None:
-        _parsed("end", end, lambda _: Window(s, e))
+        w = _parsed("end", end, lambda _: Window(s, e))
+        if w is not None and hours is not None and hours > w.hours + 1e-9:
+            raise InputError(
+                "hours is not valid",
+                [Problem("body", f"hours ({hours:g}) exceed the window from start to end"
+                         f" ({w.hours:g} h)", column="hours", value=str(hours),
+                         hint="lower hours, or widen the window")],
+            )  # fmt: skip
     return s, e

@@ -43,7 +43,7 @@ from matcher.errors import (
     TaxonomyError,
 )
 from matcher.io import load_case, write_case
-from matcher.lending import LendingUse
+from matcher.lending import LendingUse, unknown_limits
 from matcher.model import (
     DISTRICT_ID_MAX_LENGTH,
     ID_MAX_LENGTH,
@@ -150,5 +150,6 @@ __all__ = [
     "streams",
     "summary_groups",
     "supply_demand",
+    "unknown_limits",
     "write_case",
 ]

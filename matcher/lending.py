@@ -25,9 +25,11 @@ import numpy.typing as npt
 
 from matcher.constraints import Request
 from matcher.errors import InputError, Problem
+from matcher.model import Case
+from matcher.policy import Policy
 from matcher.solver.sided import SideRows
 
-__all__ = ["LendingUse", "check_lending", "lending_rows"]
+__all__ = ["LendingUse", "check_lending", "lending_rows", "unknown_limits"]
 
 IndexArray = npt.NDArray[np.intp]
 
@@ -114,9 +116,14 @@ def lending_rows(
 def check_lending(req: Request) -> None:
     """Every community a limit names is one of the case's: a misspelt id would
     silently drop a hard rule."""
-    sc = req.sc
-    known = {c.id for c in sc.case.communities}
-    bad = sorted(set(sc.case.policy.lending.limits) - known)
+    unknown_limits(req.sc.case.policy, req.sc.case)
+
+
+def unknown_limits(policy: Policy, case: Case) -> None:
+    """Raise :class:`InputError` when ``policy`` limits a community ``case`` does not
+    have (a service checks it before queuing the work)."""
+    known = {c.id for c in case.communities}
+    bad = sorted(set(policy.lending.limits) - known)
     if bad:
         raise InputError(
             "cannot propose with these constraints",

@@ -71,7 +71,9 @@ def _created(tx: Tx, district: str, body: DemandCreate) -> Demand:
     given = {k: getattr(body, k) for k in _FROM_ITEM if k in body.model_fields_set}
     made = demand_from_item(item, body.id, body.community, given)
     # a dated order from an item: its window as sent, its hours as sent or the item's
-    hours = body.hours if body.hours is not None else (made.hours if body.start else None)
+    # (the item's hours give a start its length; with an end, the window says it all)
+    from_item = made.hours if body.start and not body.end else None
+    hours = body.hours if body.hours is not None else from_item
     start, end = window_fields(body.start, body.end, hours)
     return replace(made, start=start, end=end, hours=hours if start or body.hours else made.hours)
 

@@ -43,7 +43,16 @@ from api.schemas import (
 )
 from api.settings import Settings
 from api.warm import WarmPlans
-from matcher import Cancelled, Policy, Progress, Proposal, parse_policy, propose, streams
+from matcher import (
+    Cancelled,
+    Policy,
+    Progress,
+    Proposal,
+    parse_policy,
+    propose,
+    streams,
+    unknown_limits,
+)
 from matcher.store import Actor, PoolChanged, ProposalRow, Snapshot, Store, Tx
 
 __all__ = ["router"]
@@ -240,14 +249,17 @@ def create_proposal(
     with store.read() as tx:
         snap = tx.snapshot(a.district)
     with recorded_failures(store, a.principal, key, request, body):  # a 422 keeps its key
-        # a bad override is refused before any work
+        # a bad override is refused before any work, a limit for no community included
         policy = _policy(snap.case.policy, body.policy) or snap.case.policy
+        unknown_limits(policy, snap.case)
     asked = _prefers_async(prefer)
     settings: Settings = request.app.state.settings
     pairs = len(snap.case.cadres) * len(snap.case.demands)
-    # lending rules make a proposal a MILP (seconds to minutes on a district): a job
+    # lending rules and dated orders make a proposal a MILP (seconds to minutes on a
+    # district): a job
     # from a twentieth of the usual size, so that no request waits on one
-    threshold = settings.job_threshold // (20 if policy.lending.is_on else 1)
+    milp = policy.lending.is_on or any(d.start is not None for d in snap.case.demands)
+    threshold = settings.job_threshold // (20 if milp else 1)
     if asked or pairs > threshold:
         job, replayed = jobs.submit(
             a.district,

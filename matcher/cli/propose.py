@@ -109,7 +109,8 @@ def propose_cmd(
 def _write_calendar(path: Path, rows: list[dict[str, str]], lang: Lang) -> None:
     """Each cadre's calendar as JSON (by the suffix) or CSV (spreadsheet-safe cells)."""
     if path.suffix.lower() == ".json":
-        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        typed = [{**r, "hours": float(r["hours"]) if r["hours"] else None} for r in rows]
+        text = json.dumps(typed, ensure_ascii=False, indent=2) + "\n"
     else:
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(CALENDAR_COLUMNS), lineterminator="\n")

@@ -100,3 +100,16 @@ def test_a_capacity_one_cadre_accepts_two_shifts_and_is_held_only_then(
                        headers=h)  # fmt: skip
         assert r.status_code == 200, r.text
         r = r.json()
+
+
+def test_hours_over_the_window_and_a_limit_for_no_community_are_422(
+    client: TestClient, tokens: Tokens
+) -> None:
+    h = tokens.h("admin")
+    body = {**SHIFT, "id": "H1", "start": "2026-12-08T18:00", "end": "2026-12-08T20:00", "hours": 5}
+    r = client.post(f"{D}/demands", json=body, headers=h)
+    assert r.status_code == 422 and "exceed the window" in r.text
+    r = client.post(f"{D}/proposals", json={"policy": {"lending": {"limits": {"C999": 1}}}},
+                    headers=tokens.h("dispatcher"), params={})  # fmt: skip
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["code"] == "problem.lending_unknown_community"

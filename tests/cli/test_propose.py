@@ -179,7 +179,7 @@ def test_a_planning_horizon_and_the_calendar(tmp_path) -> None:  # type: ignore[
     rows = json.loads(cal.read_text(encoding="utf-8"))
     assert len(rows) == len(doc["assignments"])
     w1 = next(r for r in rows if r["demand"] == "W1")
-    assert (w1["start"], w1["end"], w1["hours"]) == ("2026-12-08T18:00", "2026-12-08T21:00", "3")
+    assert (w1["start"], w1["end"], w1["hours"]) == ("2026-12-08T18:00", "2026-12-08T21:00", 3.0)
     bad = run("propose", str(folder), "--from", "2026-12-32")
     assert bad.exit_code == 2 and "--from '2026-12-32'" in bad.output
     bad = run("propose", str(folder), "--from", "2026-12-09", "--to", "2026-12-08")
