@@ -22,7 +22,7 @@ import json
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from sqlalchemy import and_, insert, select, update
 from sqlalchemy.engine import Row
 
+from matcher.dated import Away, Weekly, format_local
 from matcher.store import schema as t
 from matcher.store.core import Actor, TxBase, now_iso
 from matcher.store.report_rows import AuditRow
@@ -68,9 +69,14 @@ def text_digest(text: str | bytes) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """``value`` as JSON values: dataclasses, enums, dates, tuples, infinities."""
+    """``value`` as JSON values: dataclasses, enums, dates, tuples, infinities; a weekly
+    pattern, days away and a local date-time as the case files write them."""
     if isinstance(value, Enum):
         return _plain(value.value)
+    if isinstance(value, Weekly | Away):  # as the case files write them, not their spans
+        return str(value)
+    if isinstance(value, datetime):
+        return format_local(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if hasattr(value, "model_dump"):
