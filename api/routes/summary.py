@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.crud import Reading, Reviewing
+from api.crud import Reviewing
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import ReportPublic, SummaryPublic
 from matcher import summary_groups
@@ -22,14 +22,14 @@ router = APIRouter(prefix="/v1/districts/{district}", tags=["summary"], response
 
 @router.get("/summary", response_model=SummaryPublic)
 def get_summary(
-    r: Reading,
+    r: Reviewing,
     by: Annotated[str, Query(max_length=64, description="community, category or both")] = (
         "community,category"
     ),
 ) -> JSONResponse:
     """Open demand (slots, priority weight), qualified free supply within reach, active
     dispatches and the balance, per community and service category (``?by=``). Every role
-    that reads the district reads it, analysts included: it names no cadre."""
+    that reads the district reads it, analysts and supervisors included: it names no cadre."""
     groups = summary_groups(by)
     return r.one(SummaryPublic, lambda tx: tx.supply_summary(r.district, groups).to_json())
 

@@ -68,3 +68,8 @@ def test_a_bad_grouping_is_422(client: TestClient, tokens: Tokens) -> None:
     assert r.json()["errors"][0]["code"] == "problem.summary_by"
     r = client.get(f"{D}/summary", headers=tokens.h("other"))
     assert r.status_code == 404
+
+
+def test_supervisors_read_it_too(client: TestClient, tokens: Tokens) -> None:
+    r = client.get("/v1/districts/d1/summary", headers=tokens.h("supervisor"))
+    assert r.status_code == 200, r.text
