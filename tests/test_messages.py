@@ -317,7 +317,7 @@ def test_the_english_is_what_it_was_before_codes(sample_case, sample_proposal) -
         " (47 fail only this rule)",
         "743 cadres short of the required 物业管理监督 (urban.property_management) ≥ 3"
         " (32 fail only this rule)",
-        "30 cadres with capacity 0 (on leave) (1 fail only this rule)",
+        "30 cadres with capacity 0 (on leave) (1 fails only this rule)",
         "70 cadres beyond their travel limit from 桃桥新村社区",
         "28 cadres withdrawn (red status)",
         "1 qualified cadre at capacity on other demands"
