@@ -91,6 +91,18 @@ _MESSAGES: dict[str, list[_Rule]] = {
         (re.compile(r"unknown tag '(.*?)'(?:;|$)"), _value_as("tag")),
         (re.compile(r"unknown tag(?:;|$)"), _value_as("tag")),
     ],
+    "problem.tag_name_ambiguous": [
+        (
+            re.compile(r"tag name '(.*)' is ambiguous: it names (.+); write the slug$"),
+            lambda m, _: {"name": m.group(1), "tags": m.group(2).split(", ")},
+        )
+    ],
+    "problem.cert_name_ambiguous": [
+        (
+            re.compile(r"cert name '(.*)' is ambiguous: it names (.+); write the slug$"),
+            lambda m, _: {"name": m.group(1), "certs": m.group(2).split(", ")},
+        )
+    ],
     "problem.tag_twice": [(re.compile(r"tag (\S+) is listed twice$"), _groups("tag"))],
     "problem.unknown_cert": [
         (re.compile(r"unknown cert '(.*?)'(?:;|$)"), _value_as("cert")),

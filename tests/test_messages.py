@@ -167,6 +167,11 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.audit_inserted": {"seq": 3, "chain": "gulou"},
     "cli.audit_exported": {"count": 12, "path": "audit.jsonl"},
     "problem.unknown_tag": {"tag": "emergency.first_ad"},
+    "problem.tag_name_ambiguous": {
+        "name": "调解",
+        "tags": ["governance.property_dispute_mediation", "governance.neighbourhood_mediation"],
+    },
+    "problem.cert_name_ambiguous": {"name": "救护员", "certs": ["red_cross_first_aider"]},
     "problem.unknown_item": {"item": "flood_wach"},
     "problem.summary_by": {"value": "street"},
     "cli.summary_title": {"where": "gulou"},
