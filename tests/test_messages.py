@@ -167,6 +167,10 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.audit_inserted": {"seq": 3, "chain": "gulou"},
     "cli.audit_exported": {"count": 12, "path": "audit.jsonl"},
     "problem.unknown_tag": {"tag": "emergency.first_ad"},
+    "problem.not_utf8_or_gb18030": {},
+    "problem.not_encoding": {"encoding": "gbk"},
+    "problem.unknown_encoding": {"encoding": "klingon"},
+    "hint.save_excel_utf8": {},
     "problem.tag_name_ambiguous": {
         "name": "调解",
         "tags": ["governance.property_dispute_mediation", "governance.neighbourhood_mediation"],

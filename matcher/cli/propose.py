@@ -37,6 +37,13 @@ __all__ = ["register"]
 CaseArg = Annotated[
     Path, typer.Argument(help="case folder (communities.csv, cadres.csv, demands.csv)")
 ]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="the CSV files' encoding, e.g. gbk (default: UTF-8, else GB18030 if it reads)",
+    ),
+]
 
 
 def propose_cmd(
@@ -64,6 +71,7 @@ def propose_cmd(
         Path | None,
         typer.Option("--calendar", help="also write each cadre's calendar (.csv or .json)"),
     ] = None,
+    encoding: EncodingOpt = None,
     lang_opt: LangOpt = None,
 ) -> None:
     """Propose who goes where, exactly optimal under the hard rules, with reasons."""
@@ -75,7 +83,7 @@ def propose_cmd(
         raise fail(say(lang, "cli.calendar_suffix", path=str(calendar_out)), lang)
     with user_errors(lang):
         pol = load_policy(policy) if policy is not None else None
-        c = horizon(load_case(case, policy=pol), day_from, day_to)
+        c = horizon(load_case(case, policy=pol, encoding=encoding), day_from, day_to)
         with err.status(say(lang, "cli.loading"), spinner="dots") as status:
 
             def show(phase: str, fraction: float | None = None) -> None:
@@ -123,11 +131,11 @@ def _write_calendar(path: Path, rows: list[dict[str, str]], lang: Lang) -> None:
 CALENDAR_COLUMNS = ("cadre", "name", "demand", "title", "community", "start", "end", "hours")
 
 
-def validate_cmd(case: CaseArg, lang_opt: LangOpt = None) -> None:
+def validate_cmd(case: CaseArg, encoding: EncodingOpt = None, lang_opt: LangOpt = None) -> None:
     """Check a case folder and report every problem at once."""
     lang = resolve(lang_opt)
     with user_errors(lang):
-        c = load_case(case)
+        c = load_case(case, encoding=encoding)
     text = say(
         lang,
         "cli.validate_ok",

@@ -40,14 +40,14 @@ from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy
 __all__ = ["COLUMNS", "case_catalogue", "load_case", "write_case"]
 
 
-def _read_file(path: Path, log: ProblemLog) -> Rows | None:
+def _read_file(path: Path, log: ProblemLog, encoding: str | None = None) -> Rows | None:
     """Rows of one case file, or None (logged) when it is missing or unusable."""
     if not path.is_file():
         log.add(
             Problem(path.name, "file is missing", hint=f"a case folder needs {', '.join(COLUMNS)}")
         )
         return None
-    text = decode(path.name, path.read_bytes(), log)
+    text = decode(path.name, path.read_bytes(), log, encoding)
     return None if text is None else read_rows(path.name, text, log)
 
 
@@ -74,8 +74,13 @@ def case_catalogue(root: Path, taxonomy: Taxonomy, *, strict: bool = True) -> Ca
         raise CaseError(f"{root}: {exc.args[0]}", exc.problems) from None
 
 
-def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
+def load_case(
+    path: str | Path, *, policy: Policy | None = None, encoding: str | None = None
+) -> Case:
     """Load and validate a case folder; ``policy`` overrides its ``policy.toml``.
+
+    The CSV files are read as UTF-8, else as GB18030 (GBK) when they decode cleanly
+    as that; ``encoding`` reads them all in that one instead (e.g. ``gbk``).
 
     Raises:
         CaseError: listing the first problems found (:data:`~matcher.io.problems.MAX_PROBLEMS`,
@@ -109,7 +114,7 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
     zone = district_zone(policy.timezone)
     # rows that failed validation still name a community: don't cascade errors
     known: set[str] = set()
-    comm_rows = _read_file(root / "communities.csv", log)
+    comm_rows = _read_file(root / "communities.csv", log, encoding)
     comms = validate(
         CommunityRecord,
         _ids(comm_rows, known) if comm_rows is not None else (),
@@ -118,9 +123,14 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
         log,
     )
     cadres = validate(
-        CadreRecord, _read_file(root / "cadres.csv", log) or (), "cadres.csv", tax, log, zone
+        CadreRecord,
+        _read_file(root / "cadres.csv", log, encoding) or (),
+        "cadres.csv",
+        tax,
+        log,
+        zone,
     )
-    demand_rows = _read_file(root / "demands.csv", log)
+    demand_rows = _read_file(root / "demands.csv", log, encoding)
     demands = validate(
         DemandRecord,
         items(demand_rows, lambda: case_catalogue(root, tax), "demands.csv", log)

@@ -31,6 +31,7 @@ from matcher.tags import Taxonomy
 
 __all__ = [
     "COLUMNS",
+    "FALLBACK_ENCODING",
     "OPTIONAL",
     "Rows",
     "decode",
@@ -81,18 +82,47 @@ _MODELS: dict[str, tuple[type[BaseModel], Callable[..., Item], str | None]] = {
 }
 
 
-def decode(name: str, raw: bytes, log: ProblemLog) -> str | None:
-    """``raw`` as text (UTF-8, with or without BOM, no NUL), or None after logging why not."""
+#: what a CSV saved by Chinese Excel ("CSV (逗号分隔)") is written in: GB18030 reads GBK too
+FALLBACK_ENCODING = "gb18030"
+_SAVE_UTF8 = (
+    "save it as UTF-8: in Excel, Save As → CSV UTF-8 (Comma delimited)"
+    " / 另存为 → CSV UTF-8（逗号分隔）"
+)
+
+
+def _gb18030(raw: bytes) -> str | None:
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        return raw.decode(FALLBACK_ENCODING)
+    except UnicodeDecodeError:
+        return None
+
+
+def decode(name: str, raw: bytes, log: ProblemLog, encoding: str | None = None) -> str | None:
+    """``raw`` as text, or None after logging why not.
+
+    ``encoding`` None: UTF-8 (with or without BOM), else GB18030 when the bytes decode
+    cleanly as that (Chinese Excel saves CSV in GBK, which GB18030 contains); any other
+    ``encoding`` (e.g. ``gbk`` when detection guesses wrong) is used as given. No NUL either way.
+    """
+    try:
+        text = raw.decode("utf-8-sig" if encoding is None else encoding)
+    except LookupError:
         log.add(
             Problem(
-                name, "file is not UTF-8", row=line, hint="save it as UTF-8 (with or without BOM)"
+                name,
+                f"unknown encoding '{encoding}'",
+                hint="one of utf-8, gb18030, gbk",
             )
         )
         return None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        fallback = _gb18030(raw) if encoding is None else None
+        if fallback is None:
+            what = "neither UTF-8 nor GB18030 (GBK)" if encoding is None else f"not {encoding}"
+            log.add(Problem(name, f"file is {what}", row=line, hint=_SAVE_UTF8))
+            return None
+        text = fallback
     if "\x00" in text:  # no text holds one (a UTF-16 or binary file does); no database takes it
         line = text[: text.index("\x00")].count("\n") + 1
         log.add(
@@ -100,7 +130,7 @@ def decode(name: str, raw: bytes, log: ProblemLog) -> str | None:
                 name,
                 "file holds a NUL character: it is not a text file (or it is UTF-16)",
                 row=line,
-                hint="save it as UTF-8 (with or without BOM)",
+                hint=_SAVE_UTF8,
             )
         )
         return None

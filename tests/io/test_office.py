@@ -11,7 +11,7 @@ from matcher import CaseError, default_taxonomy, load_case
 from matcher.io import load_table
 from matcher.problemcodes import hint_message, problem_message
 from matcher.tags import parse_taxonomy
-from tests.casefiles import CADRES, DEMANDS
+from tests.casefiles import CADRES, COMMUNITIES, DEMANDS
 from tests.casefiles import write_case as write_files
 
 HEADER = CADRES.splitlines()[0]
@@ -121,3 +121,53 @@ def test_slugs_as_today_load_the_same(tmp_path: Path) -> None:
         "urban.elevator_retrofit": 4,
         "urban.old_housing_renovation": 2,
     }
+
+
+def _gbk_case(root: Path) -> Path:
+    """The small case as Chinese Excel saves it: every file GBK, no BOM, CRLF."""
+    root.mkdir()
+    for name, text in (("communities", COMMUNITIES), ("cadres", CADRES), ("demands", DEMANDS)):
+        (root / f"{name}.csv").write_bytes(text.replace("\n", "\r\n").encode("gbk"))
+    return root
+
+
+def test_a_gbk_case_reads_as_its_utf8_twin(tmp_path: Path) -> None:
+    gbk = load_case(_gbk_case(tmp_path / "gbk"))
+    utf8 = load_case(write_files(tmp_path / "utf8"))
+    assert (gbk.communities, gbk.cadres, gbk.demands) == (
+        utf8.communities,
+        utf8.cadres,
+        utf8.demands,
+    )
+    assert gbk.cadres[0].name == "张三"
+    named = load_case(tmp_path / "gbk", encoding="gbk")
+    assert named.communities == utf8.communities
+
+
+def test_an_encoding_that_does_not_fit_is_located(tmp_path: Path) -> None:
+    root = _gbk_case(tmp_path / "gbk")
+    with pytest.raises(CaseError) as info:
+        load_case(root, encoding="utf-8")
+    p = info.value.problems[0]
+    assert (p.file, p.row, p.message) == ("communities.csv", 2, "file is not utf-8")
+    assert problem_message(p).code == "problem.not_encoding"
+    with pytest.raises(CaseError) as info:
+        load_case(root, encoding="klingon")
+    assert problem_message(info.value.problems[0]).code == "problem.unknown_encoding"
+
+
+def test_unreadable_bytes_say_how_to_save_from_excel(tmp_path: Path) -> None:
+    from matcher.messages import render
+
+    root = write_files(tmp_path)
+    (root / "cadres.csv").write_bytes(CADRES.encode() + b"P9,\xff\xfe,C1,,,1,green,\n")
+    with pytest.raises(CaseError) as info:
+        load_case(root)
+    (p,) = info.value.problems
+    assert (p.file, p.row) == ("cadres.csv", 6)
+    assert problem_message(p).code == "problem.not_utf8_or_gb18030"
+    hint = hint_message(p)
+    assert hint is not None and hint.code == "hint.save_excel_utf8"
+    assert "CSV UTF-8（逗号分隔）" in render(hint, "zh")
+    assert "CSV UTF-8 (Comma delimited)" in render(hint, "en")
+    assert "GB18030" in render(problem_message(p), "zh")
