@@ -28,6 +28,7 @@ from matcher.io.tables import (
     Rows,
     decode,
     items,
+    noting,
     read_rows,
     reference,
     unique,
@@ -49,13 +50,6 @@ def _read_file(path: Path, log: ProblemLog, encoding: str | None = None) -> Rows
         return None
     text = decode(path.name, path.read_bytes(), log, encoding)
     return None if text is None else read_rows(path.name, text, log)
-
-
-def _ids(rows: Rows, known: set[str]) -> Rows:
-    """Pass rows through, noting each one's id (even of rows that turn out invalid)."""
-    for line, row in rows:
-        known.add(row.get("id", ""))
-        yield line, row
 
 
 def case_catalogue(root: Path, taxonomy: Taxonomy, *, strict: bool = True) -> Catalogue:
@@ -112,25 +106,19 @@ def load_case(
     except InputError as exc:
         raise CaseError(f"{root}: {exc.args[0]}", exc.problems) from None
     zone = district_zone(policy.timezone)
-    # rows that failed validation still name a community: don't cascade errors
-    known: set[str] = set()
-    comm_rows = _read_file(root / "communities.csv", log, encoding)
-    comms = validate(
-        CommunityRecord,
-        _ids(comm_rows, known) if comm_rows is not None else (),
-        "communities.csv",
-        tax,
-        log,
-    )
-    cadres = validate(
-        CadreRecord,
-        _read_file(root / "cadres.csv", log, encoding) or (),
-        "cadres.csv",
-        tax,
-        log,
-        zone,
-    )
-    demand_rows = _read_file(root / "demands.csv", log, encoding)
+    # every row's id and references, valid or not: a duplicate id or an unknown
+    # community is reported beside a row's other problems, and rows that failed
+    # validation still name a community (no cascade of errors)
+    seen: dict[str, list[tuple[int, dict[str, str]]]] = {name: [] for name in COLUMNS}
+
+    def rows_of(name: str) -> Rows | None:
+        rows = _read_file(root / name, log, encoding)
+        return None if rows is None else noting(rows, seen[name])
+
+    comm_rows = rows_of("communities.csv")
+    comms = validate(CommunityRecord, comm_rows or (), "communities.csv", tax, log)
+    cadres = validate(CadreRecord, rows_of("cadres.csv") or (), "cadres.csv", tax, log, zone)
+    demand_rows = rows_of("demands.csv")
     demands = validate(
         DemandRecord,
         items(demand_rows, lambda: case_catalogue(root, tax), "demands.csv", log)
@@ -141,12 +129,11 @@ def load_case(
         log,
         zone,
     )
-    unique(comms, "communities.csv", log)
-    unique(cadres, "cadres.csv", log)
-    unique(demands, "demands.csv", log)
-    known.discard("")
+    for name, rows in seen.items():
+        unique(rows, name, log)
+    known = {row.get("id", "") for _, row in seen["communities.csv"]} - {""}
     if comm_rows is not None:
-        if not known and (cadres or demands):
+        if not known and (seen["cadres.csv"] or seen["demands.csv"]):
             log.add(
                 Problem(
                     "communities.csv",
@@ -154,9 +141,11 @@ def load_case(
                     hint="add a row per community under the header",
                 )
             )
-            known = {r.home for _, r in cadres} | {r.community for _, r in demands}
-        reference(cadres, "home", known, "cadres.csv", log)
-        reference(demands, "community", known, "demands.csv", log)
+            known = {row.get("home", "") for _, row in seen["cadres.csv"]} | {
+                row.get("community", "") for _, row in seen["demands.csv"]
+            }
+        reference(seen["cadres.csv"], "home", known, "cadres.csv", log)
+        reference(seen["demands.csv"], "community", known, "demands.csv", log)
     if log:
         raise CaseError(log.summary(str(root), " in the case files"), log.problems(), log.total)
     return Case(

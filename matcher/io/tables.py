@@ -26,7 +26,7 @@ from matcher.errors import CaseError, Problem
 from matcher.io.cells import unescape_cell
 from matcher.io.problems import ProblemLog
 from matcher.io.records import CadreRecord, CommunityRecord, DemandRecord
-from matcher.model import Cadre, Community, Demand
+from matcher.model import Cadre, Community, Demand, id_problem
 from matcher.tags import Taxonomy
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "decode",
     "items",
     "load_table",
+    "noting",
     "read_rows",
     "reference",
     "unique",
@@ -241,37 +242,54 @@ def items(
     return fill_rows(rows, catalogue, file, log.add, lambda line: log.wants(file, line))
 
 
-def unique(records: Iterable[tuple[int, Any]], file: str, log: ProblemLog) -> None:
-    """Log every id used a second time."""
+def noting(
+    rows: Iterable[tuple[int, dict[str, str]]], seen: list[tuple[int, dict[str, str]]]
+) -> Rows:
+    """Pass rows through, keeping each one's ``id`` and references in ``seen`` (only
+    those cells), so a duplicate id or an unknown community is reported also for a row
+    that has other problems or is left out (every problem of every row)."""
+    for line, row in rows:
+        seen.append((line, {k: row[k] for k in _NOTED if k in row}))
+        yield line, row
+
+
+_NOTED = ("id", "home", "community")
+
+
+def unique(rows: Iterable[tuple[int, dict[str, str]]], file: str, log: ProblemLog) -> None:
+    """Log every id used a second time (ids that are no id at all have their own problem)."""
     first: dict[str, int] = {}
-    for line, rec in records:
-        if rec.id in first:
+    for line, row in rows:
+        rid = row.get("id", "")
+        if id_problem(rid) is not None:
+            continue
+        if rid in first:
             log.add(
                 Problem(
                     file,
                     "duplicate id",
                     row=line,
                     column="id",
-                    value=rec.id,
-                    hint=f"first used on row {first[rec.id]}; ids must be unique",
+                    value=rid,
+                    hint=f"first used on row {first[rid]}; ids must be unique",
                 )
             )
         else:
-            first[rec.id] = line
+            first[rid] = line
 
 
 def reference(
-    records: Iterable[tuple[int, Any]],
+    rows: Iterable[tuple[int, dict[str, str]]],
     attr: str,
     known: Collection[str],
     file: str,
     log: ProblemLog,
     where: str = "communities.csv",
 ) -> None:
-    """Log every ``attr`` naming a community not in ``known``."""
+    """Log every ``attr`` cell naming a community not in ``known``."""
     vocabulary: list[str] | None = None
-    for line, rec in records:
-        ref = getattr(rec, attr)
+    for line, row in rows:
+        ref = row.get(attr, "")
         if ref in known:
             continue
         hint = f"add it to {where}"
@@ -311,7 +329,9 @@ def load_table(
     model, make, ref = _MODELS[file]
     known = communities if isinstance(communities, set | frozenset) else set(communities)
     log = ProblemLog((file,))
-    rows: Rows | None = read_rows(file, text, log)
+    seen: list[tuple[int, dict[str, str]]] = []
+    read = read_rows(file, text, log)
+    rows: Rows | None = None if read is None else noting(read, seen)
     if rows is not None and file == "demands.csv":
         given = catalogue
         if given is None:
@@ -321,9 +341,9 @@ def load_table(
         else:
             rows = items(rows, given, file, log)
     records = validate(model, rows or iter(()), file, taxonomy, log, zone)
-    unique(records, file, log)
+    unique(seen, file, log)
     if ref is not None:
-        reference(records, ref, known, file, log, where="the district's communities")
+        reference(seen, ref, known, file, log, where="the district's communities")
     if log:
         raise CaseError(log.summary(file), log.problems(), log.total)
     return [(line, make(**dict(r))) for line, r in records]

@@ -171,3 +171,34 @@ def test_unreadable_bytes_say_how_to_save_from_excel(tmp_path: Path) -> None:
     assert "CSV UTF-8（逗号分隔）" in render(hint, "zh")
     assert "CSV UTF-8 (Comma delimited)" in render(hint, "en")
     assert "GB18030" in render(problem_message(p), "zh")
+
+
+def test_a_duplicate_id_is_reported_beside_the_rows_other_problems(tmp_path: Path) -> None:
+    cadres = CADRES + "P1,重复,C9,养老服务:9,,many,purple,\n"
+    with pytest.raises(CaseError) as info:
+        load_case(write_files(tmp_path, cadres=cadres))
+    found = {(p.row, p.column) for p in info.value.problems}
+    assert found == {(6, "id"), (6, "home"), (6, "skills"), (6, "capacity"), (6, "status")}
+    dup = next(p for p in info.value.problems if p.column == "id")
+    assert dup.message == "duplicate id" and dup.hint is not None and "row 2" in dup.hint
+    # the same from one file's text (an upload)
+    problems = _problems("cadres.csv", _cadres("P1,甲,C1,,,1,green,", "P1,乙,C1,,,x,green,"))
+    assert {(p.row, p.column) for p in problems} == {(3, "id"), (3, "capacity")}
+
+
+def test_a_row_left_out_for_an_unknown_item_still_counts_its_id(tmp_path: Path) -> None:
+    demands = DEMANDS + "D1,C1,,,,,,,no_such_item\n"
+    demands = demands.replace(DEMAND_HEADER, DEMAND_HEADER + ",item").replace(",3\n", ",3,\n")
+    demands = demands.replace(",4\n", ",4,\n").replace(",5\n", ",5,\n")
+    with pytest.raises(CaseError) as info:
+        load_case(write_files(tmp_path, demands=demands))
+    assert {(p.row, p.column) for p in info.value.problems} == {(5, "id"), (5, "item")}
+
+
+def test_every_problem_of_every_row_is_counted_past_the_cap() -> None:
+    rows = [f"P{k},名,C9,,,x,purple," for k in range(60)] + ["P0,名,C1,,,1,green,"]
+    with pytest.raises(CaseError) as info:
+        load_table("cadres.csv", _cadres(*rows), taxonomy=default_taxonomy(), communities={"C1"})
+    exc = info.value
+    assert exc.total == 60 * 3 + 1  # home, capacity, status on each; the last row's id
+    assert len(exc.problems) == 100 and "the first 100 of 181" in str(exc)
