@@ -51,6 +51,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "unfilled.load_cost": {"count": 2},
     "unfilled.lending": {"count": 2},
     "unfilled.week_full": {"count": 2, "window": "2026-12-08 18:00–22:00"},
+    "cli.empty_case": {"files": ["cadres.csv", "demands.csv"]},
     "cli.days_reversed": {"first": "2026-12-13", "last": "2026-12-07"},
     "cli.calendar_suffix": {"path": "cal.txt"},
     "unfilled.busy_then": {
