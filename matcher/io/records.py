@@ -37,6 +37,7 @@ __all__ = [
     "DemandRecord",
     "parse_levels",
     "parse_slugs",
+    "parse_tags",
     "tag_level_items",
 ]
 
@@ -159,6 +160,20 @@ def parse_levels(text: str, taxonomy: Taxonomy | None, suggest: bool = True) -> 
             raise ValueError(f"tag {tag} is listed twice")
         out[tag] = level
     return out
+
+
+def parse_tags(text: str, taxonomy: Taxonomy | None, suggest: bool = True) -> tuple[str, ...]:
+    """``"a.b;c.d"`` → ``("a.b", "c.d")``: tag slugs or their Chinese names, checked against
+    ``taxonomy``, each once; full-width separators read as ``;``."""
+    tags: list[str] = []
+    for word in (w.strip() for w in text.translate(_LIST_WIDTH).split(";")):
+        if not word:
+            continue
+        tag = word if taxonomy is None else _slug_or_name(word, "tag", taxonomy, suggest)
+        if tag in tags:
+            raise ValueError(f"tag {tag} is listed twice")
+        tags.append(tag)
+    return tuple(tags)
 
 
 def parse_slugs(text: str, taxonomy: Taxonomy | None, suggest: bool = True) -> tuple[str, ...]:

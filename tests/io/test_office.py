@@ -202,3 +202,13 @@ def test_every_problem_of_every_row_is_counted_past_the_cap() -> None:
     exc = info.value
     assert exc.total == 60 * 3 + 1  # home, capacity, status on each; the last row's id
     assert len(exc.problems) == 100 and "the first 100 of 181" in str(exc)
+
+
+def test_a_trainings_tags_and_cert_by_chinese_name_gbk_included() -> None:
+    from matcher.io import load_trainings
+
+    header = "cadre,course,tags,hours,date,cert"
+    body = f"{header}\nP0001,急救培训,应急救护；养老服务,４,2026-03-02,红十字救护员证\n"
+    [(_, t)] = load_trainings(body.encode("gbk"), taxonomy=default_taxonomy())
+    assert t.tags == ("emergency.first_aid", "livelihood.elderly_care")
+    assert t.cert == "red_cross_first_aider"
