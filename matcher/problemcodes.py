@@ -51,6 +51,9 @@ def _fixed(text: str) -> re.Pattern[str]:
 _MESSAGES: dict[str, list[_Rule]] = {
     "problem.file_missing": [(_fixed("file is missing"), _none)],
     "problem.not_utf8": [(_fixed("file is not UTF-8"), _none)],
+    "problem.not_utf8_or_gb18030": [(_fixed("file is neither UTF-8 nor GB18030 (GBK)"), _none)],
+    "problem.not_encoding": [(re.compile(r"file is not (\S+)$"), _groups("encoding"))],
+    "problem.unknown_encoding": [(re.compile(r"unknown encoding '(.*)'$"), _groups("encoding"))],
     "problem.file_empty": [(_fixed("file is empty"), _none)],
     "problem.column_twice": [(_fixed("column appears twice in the header"), _none)],
     "problem.column_missing": [(_fixed("missing column"), _none)],
@@ -90,6 +93,18 @@ _MESSAGES: dict[str, list[_Rule]] = {
     "problem.unknown_tag": [
         (re.compile(r"unknown tag '(.*?)'(?:;|$)"), _value_as("tag")),
         (re.compile(r"unknown tag(?:;|$)"), _value_as("tag")),
+    ],
+    "problem.tag_name_ambiguous": [
+        (
+            re.compile(r"tag name '(.*)' is ambiguous: it names (.+); write the slug$"),
+            lambda m, _: {"name": m.group(1), "tags": m.group(2).split(", ")},
+        )
+    ],
+    "problem.cert_name_ambiguous": [
+        (
+            re.compile(r"cert name '(.*)' is ambiguous: it names (.+); write the slug$"),
+            lambda m, _: {"name": m.group(1), "certs": m.group(2).split(", ")},
+        )
     ],
     "problem.tag_twice": [(re.compile(r"tag (\S+) is listed twice$"), _groups("tag"))],
     "problem.unknown_cert": [
@@ -184,6 +199,7 @@ _HINTS: dict[str, list[_Rule]] = {
     "hint.case_files": [
         (re.compile(r"a case folder needs (.+)$"), lambda m, _: {"files": _options(m.group(1))})
     ],
+    "hint.save_excel_utf8": [(re.compile(r"save it as UTF-8: in Excel"), _none)],
     "hint.save_utf8": [(re.compile(r"save it as UTF-8"), _none)],
     "hint.header": [
         (

@@ -51,6 +51,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "unfilled.load_cost": {"count": 2},
     "unfilled.lending": {"count": 2},
     "unfilled.week_full": {"count": 2, "window": "2026-12-08 18:00–22:00"},
+    "cli.empty_case": {"files": ["cadres.csv", "demands.csv"]},
     "cli.days_reversed": {"first": "2026-12-13", "last": "2026-12-07"},
     "cli.calendar_suffix": {"path": "cal.txt"},
     "unfilled.busy_then": {
@@ -167,6 +168,15 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.audit_inserted": {"seq": 3, "chain": "gulou"},
     "cli.audit_exported": {"count": 12, "path": "audit.jsonl"},
     "problem.unknown_tag": {"tag": "emergency.first_ad"},
+    "problem.not_utf8_or_gb18030": {},
+    "problem.not_encoding": {"encoding": "gbk"},
+    "problem.unknown_encoding": {"encoding": "klingon"},
+    "hint.save_excel_utf8": {},
+    "problem.tag_name_ambiguous": {
+        "name": "调解",
+        "tags": ["governance.property_dispute_mediation", "governance.neighbourhood_mediation"],
+    },
+    "problem.cert_name_ambiguous": {"name": "救护员", "certs": ["red_cross_first_aider"]},
     "problem.unknown_item": {"item": "flood_wach"},
     "problem.summary_by": {"value": "street"},
     "cli.summary_title": {"where": "gulou"},

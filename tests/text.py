@@ -59,6 +59,7 @@ ALLOWED = {
     "pending", "confirmed", "dismissed",  # warning states, typed after --state
     "zh", "en", "slug", "items", "TOML",  # a service catalogue's TOML keys
     "bogus", "widget", "factr", "purple", "garbage",  # what the reader typed, quoted back
+    "GBK", "GB18030", "CSV", "Excel", "gbk", "klingon",  # encodings and Excel's "CSV UTF-8"
 }  # fmt: skip
 
 

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from matcher import calendar, horizon, load_case, load_policy, propose
+from matcher import Case, calendar, horizon, load_case, load_policy, propose
 from matcher.cli.common import (
     Format,
     LangOpt,
@@ -29,13 +29,20 @@ from matcher.cli.common import (
 )
 from matcher.cli.render import to_csv, to_json, to_table
 from matcher.io import escape_cell
-from matcher.messages import Lang, labels_for
+from matcher.messages import Lang, labels_for, msg
 from matcher.whatif import format_counterfactuals, unfilled_counterfactuals
 
 __all__ = ["register"]
 
 CaseArg = Annotated[
     Path, typer.Argument(help="case folder (communities.csv, cadres.csv, demands.csv)")
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="the CSV files' encoding, e.g. gbk (default: UTF-8, else GB18030 if it reads)",
+    ),
 ]
 
 
@@ -64,6 +71,7 @@ def propose_cmd(
         Path | None,
         typer.Option("--calendar", help="also write each cadre's calendar (.csv or .json)"),
     ] = None,
+    encoding: EncodingOpt = None,
     lang_opt: LangOpt = None,
 ) -> None:
     """Propose who goes where, exactly optimal under the hard rules, with reasons."""
@@ -75,7 +83,8 @@ def propose_cmd(
         raise fail(say(lang, "cli.calendar_suffix", path=str(calendar_out)), lang)
     with user_errors(lang):
         pol = load_policy(policy) if policy is not None else None
-        c = horizon(load_case(case, policy=pol), day_from, day_to)
+        whole = _not_empty(load_case(case, policy=pol, encoding=encoding), lang)
+        c = horizon(whole, day_from, day_to)
         with err.status(say(lang, "cli.loading"), spinner="dots") as status:
 
             def show(phase: str, fraction: float | None = None) -> None:
@@ -106,6 +115,16 @@ def propose_cmd(
     emit(out, text, lang, assignments=len(result.assignments))
 
 
+def _not_empty(c: Case, lang: Lang) -> Case:
+    """``c``, or exit 2 when it has no cadres or no demands: a case with nothing to match
+    is a mistake (an empty file, the wrong folder), not a plan that fills 0 of 0 slots."""
+    files = {"cadres.csv": c.cadres, "demands.csv": c.demands}
+    empty = [name for name, rows in files.items() if not rows]
+    if empty:
+        raise fail(msg("cli.empty_case", files=empty), lang)
+    return c
+
+
 def _write_calendar(path: Path, rows: list[dict[str, str]], lang: Lang) -> None:
     """Each cadre's calendar as JSON (by the suffix) or CSV (spreadsheet-safe cells)."""
     if path.suffix.lower() == ".json":
@@ -124,11 +143,11 @@ def _write_calendar(path: Path, rows: list[dict[str, str]], lang: Lang) -> None:
 CALENDAR_COLUMNS = ("cadre", "name", "demand", "title", "community", "start", "end", "hours")
 
 
-def validate_cmd(case: CaseArg, lang_opt: LangOpt = None) -> None:
+def validate_cmd(case: CaseArg, encoding: EncodingOpt = None, lang_opt: LangOpt = None) -> None:
     """Check a case folder and report every problem at once."""
     lang = resolve(lang_opt)
     with user_errors(lang):
-        c = load_case(case)
+        c = _not_empty(load_case(case, encoding=encoding), lang)
     text = say(
         lang,
         "cli.validate_ok",

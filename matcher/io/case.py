@@ -28,6 +28,7 @@ from matcher.io.tables import (
     Rows,
     decode,
     items,
+    noting,
     read_rows,
     reference,
     unique,
@@ -40,22 +41,15 @@ from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy
 __all__ = ["COLUMNS", "case_catalogue", "load_case", "write_case"]
 
 
-def _read_file(path: Path, log: ProblemLog) -> Rows | None:
+def _read_file(path: Path, log: ProblemLog, encoding: str | None = None) -> Rows | None:
     """Rows of one case file, or None (logged) when it is missing or unusable."""
     if not path.is_file():
         log.add(
             Problem(path.name, "file is missing", hint=f"a case folder needs {', '.join(COLUMNS)}")
         )
         return None
-    text = decode(path.name, path.read_bytes(), log)
+    text = decode(path.name, path.read_bytes(), log, encoding)
     return None if text is None else read_rows(path.name, text, log)
-
-
-def _ids(rows: Rows, known: set[str]) -> Rows:
-    """Pass rows through, noting each one's id (even of rows that turn out invalid)."""
-    for line, row in rows:
-        known.add(row.get("id", ""))
-        yield line, row
 
 
 def case_catalogue(root: Path, taxonomy: Taxonomy, *, strict: bool = True) -> Catalogue:
@@ -74,8 +68,13 @@ def case_catalogue(root: Path, taxonomy: Taxonomy, *, strict: bool = True) -> Ca
         raise CaseError(f"{root}: {exc.args[0]}", exc.problems) from None
 
 
-def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
+def load_case(
+    path: str | Path, *, policy: Policy | None = None, encoding: str | None = None
+) -> Case:
     """Load and validate a case folder; ``policy`` overrides its ``policy.toml``.
+
+    The CSV files are read as UTF-8, else as GB18030 (GBK) when they decode cleanly
+    as that; ``encoding`` reads them all in that one instead (e.g. ``gbk``).
 
     Raises:
         CaseError: listing the first problems found (:data:`~matcher.io.problems.MAX_PROBLEMS`,
@@ -107,20 +106,19 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
     except InputError as exc:
         raise CaseError(f"{root}: {exc.args[0]}", exc.problems) from None
     zone = district_zone(policy.timezone)
-    # rows that failed validation still name a community: don't cascade errors
-    known: set[str] = set()
-    comm_rows = _read_file(root / "communities.csv", log)
-    comms = validate(
-        CommunityRecord,
-        _ids(comm_rows, known) if comm_rows is not None else (),
-        "communities.csv",
-        tax,
-        log,
-    )
-    cadres = validate(
-        CadreRecord, _read_file(root / "cadres.csv", log) or (), "cadres.csv", tax, log, zone
-    )
-    demand_rows = _read_file(root / "demands.csv", log)
+    # every row's id and references, valid or not: a duplicate id or an unknown
+    # community is reported beside a row's other problems, and rows that failed
+    # validation still name a community (no cascade of errors)
+    seen: dict[str, list[tuple[int, dict[str, str]]]] = {name: [] for name in COLUMNS}
+
+    def rows_of(name: str) -> Rows | None:
+        rows = _read_file(root / name, log, encoding)
+        return None if rows is None else noting(rows, seen[name])
+
+    comm_rows = rows_of("communities.csv")
+    comms = validate(CommunityRecord, comm_rows or (), "communities.csv", tax, log)
+    cadres = validate(CadreRecord, rows_of("cadres.csv") or (), "cadres.csv", tax, log, zone)
+    demand_rows = rows_of("demands.csv")
     demands = validate(
         DemandRecord,
         items(demand_rows, lambda: case_catalogue(root, tax), "demands.csv", log)
@@ -131,12 +129,11 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
         log,
         zone,
     )
-    unique(comms, "communities.csv", log)
-    unique(cadres, "cadres.csv", log)
-    unique(demands, "demands.csv", log)
-    known.discard("")
+    for name, rows in seen.items():
+        unique(rows, name, log)
+    known = {row.get("id", "") for _, row in seen["communities.csv"]} - {""}
     if comm_rows is not None:
-        if not known and (cadres or demands):
+        if not known and (seen["cadres.csv"] or seen["demands.csv"]):
             log.add(
                 Problem(
                     "communities.csv",
@@ -144,9 +141,11 @@ def load_case(path: str | Path, *, policy: Policy | None = None) -> Case:
                     hint="add a row per community under the header",
                 )
             )
-            known = {r.home for _, r in cadres} | {r.community for _, r in demands}
-        reference(cadres, "home", known, "cadres.csv", log)
-        reference(demands, "community", known, "demands.csv", log)
+            known = {row.get("home", "") for _, row in seen["cadres.csv"]} | {
+                row.get("community", "") for _, row in seen["demands.csv"]
+            }
+        reference(seen["cadres.csv"], "home", known, "cadres.csv", log)
+        reference(seen["demands.csv"], "community", known, "demands.csv", log)
     if log:
         raise CaseError(log.summary(str(root), " in the case files"), log.problems(), log.total)
     return Case(

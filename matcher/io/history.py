@@ -137,7 +137,7 @@ def load_outcomes(
     dispatches: Collection[int] | None = None,
     file: str = "outcomes.csv",
 ) -> list[tuple[int, OutcomeRecord]]:
-    """Validate ``outcomes.csv`` given as text (or bytes: UTF-8, with or without BOM).
+    """Validate ``outcomes.csv`` given as text (or bytes: UTF-8, else GB18030).
 
     ``max_hours`` is the policy's maximum for one outcome; ``dispatches``, when
     given, are the ids the rows may name; ``file`` is the name problems give (the

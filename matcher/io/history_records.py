@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from matcher.io.records import parse_slugs
+from matcher.io.records import parse_slugs, parse_tags
 from matcher.model import id_problem
 from matcher.record import CancelReason, Ending, RecordPolicy
 from matcher.tags import Taxonomy
@@ -273,24 +273,14 @@ class TrainingRecord(_Row):
     @field_validator("tags", mode="before")
     @classmethod
     def _tags(cls, v: Any, info: ValidationInfo) -> tuple[str, ...]:
-        tags: list[str] = []
-        tax = _tax(info)
-        for tag in (t.strip() for t in _optional(v).split(";")):
-            if not tag:
-                continue
-            if tax is not None and not tax.has_tag(tag):
-                hint = f"; {tax.suggest_tag(tag)}" if _suggest(info) else ""
-                raise ValueError(f"unknown tag '{tag}'{hint}")
-            if tag in tags:
-                raise ValueError(f"tag {tag} is listed twice")
-            tags.append(tag)
+        tags = parse_tags(_optional(v), _tax(info), _suggest(info))
         if not tags:
             raise _bad(
                 "problem.training_tags",
                 "a training names the tags it trained",
                 "tags separated by ';', e.g. emergency.first_aid",
             )
-        return tuple(tags)
+        return tags
 
     @field_validator("hours", mode="before")
     @classmethod

@@ -31,11 +31,13 @@ from matcher.model import Status, id_problem
 from matcher.tags import MAX_LEVEL, MIN_LEVEL, Taxonomy
 
 __all__ = [
+    "STATUS_ZH",
     "CadreRecord",
     "CommunityRecord",
     "DemandRecord",
     "parse_levels",
     "parse_slugs",
+    "parse_tags",
     "tag_level_items",
 ]
 
@@ -73,6 +75,49 @@ def _hours(text: str, what: str, most: float, blank: str) -> float:
     return h
 
 
+#: what an office types in a tag or cert list for ``;`` and ``:`` (a Chinese input method's
+#: full-width punctuation, the enumeration comma 、) and full-width digits, as ASCII
+_LIST_WIDTH = str.maketrans(
+    {"；": ";", "，": ";", "、": ";", "：": ":", **{chr(0xFF10 + d): str(d) for d in range(10)}}
+)
+#: … and in a number cell: full-width digits, point and signs
+_NUMBER_WIDTH = str.maketrans(
+    {"．": ".", "－": "-", "＋": "+", **{chr(0xFF10 + d): str(d) for d in range(10)}}
+)
+#: the three-colour statuses as a district office writes them (三色预警: 绿/黄/红)
+STATUS_ZH: dict[str, Status] = {
+    "绿": Status.GREEN,
+    "绿色": Status.GREEN,
+    "黄": Status.YELLOW,
+    "黄色": Status.YELLOW,
+    "红": Status.RED,
+    "红色": Status.RED,
+}
+
+
+def _number(v: Any) -> str:
+    """A number cell's text, trimmed, with full-width digits and signs as ASCII."""
+    return _blank(v).translate(_NUMBER_WIDTH)
+
+
+def _slug_or_name(word: str, kind: str, taxonomy: Taxonomy, suggest: bool) -> str:
+    """``word`` as a tag (``kind`` "tag") or cert slug: the slug itself, or the one slug
+    whose Chinese name it is; else a ValueError saying which slugs share the name, or
+    the nearest ones."""
+    known = taxonomy.has_tag if kind == "tag" else taxonomy.has_cert
+    if known(word):
+        return word
+    named = taxonomy.tags_named(word) if kind == "tag" else taxonomy.certs_named(word)
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise ValueError(
+            f"{kind} name '{word}' is ambiguous: it names {', '.join(named)}; write the slug"
+        )
+    hint = taxonomy.suggest_tag(word) if kind == "tag" else taxonomy.suggest_cert(word)
+    raise ValueError(f"unknown {kind} '{word}'" + (f"; {hint}" if suggest else ""))
+
+
 def _suggest(info: ValidationInfo) -> bool:
     """Whether to work out "did you mean" hints: the loader says no for rows whose
     problems would not be listed anyway (the hints are the costly part)."""
@@ -93,9 +138,12 @@ def tag_level_items(text: str) -> list[tuple[str, str, str]]:
 
 
 def parse_levels(text: str, taxonomy: Taxonomy | None, suggest: bool = True) -> dict[str, int]:
-    """``"a.b:3;c.d:2"`` → ``{"a.b": 3, "c.d": 2}``, each problem a clear ValueError."""
+    """``"a.b:3;c.d:2"`` → ``{"a.b": 3, "c.d": 2}``, each problem a clear ValueError.
+
+    A tag may be named by its slug or its Chinese name (``养老服务:3``); full-width
+    ``；`` ``：`` ``，`` and digits are read as their ASCII forms."""
     out: dict[str, int] = {}
-    for tag, sep, level_text in tag_level_items(text):
+    for tag, sep, level_text in tag_level_items(text.translate(_LIST_WIDTH)):
         item = tag + sep + level_text
         tag, level_text = tag.strip(), level_text.strip()
         if not sep or not tag or not level_text:
@@ -106,23 +154,35 @@ def parse_levels(text: str, taxonomy: Taxonomy | None, suggest: bool = True) -> 
             raise ValueError(f"level '{level_text}' of {tag} is not a whole number 1-5") from None
         if not MIN_LEVEL <= level <= MAX_LEVEL:
             raise ValueError(f"level {level} of {tag} is outside {MIN_LEVEL}-{MAX_LEVEL}")
-        if taxonomy is not None and not taxonomy.has_tag(tag):
-            hint = f"; {taxonomy.suggest_tag(tag)}" if suggest else ""
-            raise ValueError(f"unknown tag '{tag}'{hint}")
+        if taxonomy is not None:
+            tag = _slug_or_name(tag, "tag", taxonomy, suggest)
         if tag in out:
             raise ValueError(f"tag {tag} is listed twice")
         out[tag] = level
     return out
 
 
+def parse_tags(text: str, taxonomy: Taxonomy | None, suggest: bool = True) -> tuple[str, ...]:
+    """``"a.b;c.d"`` → ``("a.b", "c.d")``: tag slugs or their Chinese names, checked against
+    ``taxonomy``, each once; full-width separators read as ``;``."""
+    tags: list[str] = []
+    for word in (w.strip() for w in text.translate(_LIST_WIDTH).split(";")):
+        if not word:
+            continue
+        tag = word if taxonomy is None else _slug_or_name(word, "tag", taxonomy, suggest)
+        if tag in tags:
+            raise ValueError(f"tag {tag} is listed twice")
+        tags.append(tag)
+    return tuple(tags)
+
+
 def parse_slugs(text: str, taxonomy: Taxonomy | None, suggest: bool = True) -> tuple[str, ...]:
-    slugs = tuple(dict.fromkeys(s.strip() for s in text.split(";") if s.strip()))
+    """``"a;b"`` → ``("a", "b")``: cert slugs or their Chinese names, checked against
+    ``taxonomy`` when it lists certs; full-width separators read as ``;``."""
+    words = [w.strip() for w in text.translate(_LIST_WIDTH).split(";") if w.strip()]
     if taxonomy is not None and taxonomy.certs:
-        for slug in slugs:
-            if not taxonomy.has_cert(slug):
-                hint = f"; {taxonomy.suggest_cert(slug)}" if suggest else ""
-                raise ValueError(f"unknown cert '{slug}'{hint}")
-    return slugs
+        words = [_slug_or_name(w, "cert", taxonomy, suggest) for w in words]
+    return tuple(dict.fromkeys(words))
 
 
 class _Record(BaseModel):
@@ -150,7 +210,7 @@ class CommunityRecord(_Record):
     @classmethod
     def _coord(cls, v: Any, info: ValidationInfo) -> float:
         try:
-            x = float(v)
+            x = float(_number(v))
         except (TypeError, ValueError):
             raise ValueError(f"{info.field_name} must be a number in decimal degrees") from None
         limit = 90 if info.field_name == "lat" else 180
@@ -186,7 +246,7 @@ class CadreRecord(_Record):
     @field_validator("hours_per_week", mode="before")
     @classmethod
     def _week(cls, v: Any) -> float:
-        text = "" if isinstance(v, float) and math.isinf(v) else _blank(v)
+        text = "" if isinstance(v, float) and math.isinf(v) else _number(v)
         if not text:
             return math.inf
         return _hours(text, "hours_per_week", WEEK_HOURS, "no limit")
@@ -204,7 +264,7 @@ class CadreRecord(_Record):
     @field_validator("capacity", mode="before")
     @classmethod
     def _capacity(cls, v: Any) -> int:
-        text = str(v or "").strip()
+        text = _number(v)
         if not text:
             return 1
         try:
@@ -219,6 +279,7 @@ class CadreRecord(_Record):
     @classmethod
     def _status(cls, v: Any) -> str:
         text = str(v or "").strip().lower()
+        text = STATUS_ZH[text].value if text in STATUS_ZH else text
         if text not in {s.value for s in Status}:
             raise ValueError("status must be green, yellow or red")
         return text
@@ -226,7 +287,7 @@ class CadreRecord(_Record):
     @field_validator("max_travel_km", mode="before")
     @classmethod
     def _travel(cls, v: Any) -> float:
-        text = str(v or "").strip()
+        text = _number(v)
         if not text:
             return math.inf
         try:
@@ -287,7 +348,7 @@ class DemandRecord(_Record):
     @field_validator("hours", mode="before")
     @classmethod
     def _expected(cls, v: Any, info: ValidationInfo) -> float | None:
-        text = _blank(v)
+        text = _number(v)
         start, end = info.data.get("start"), info.data.get("end")
         if not text:
             if start is not None and end is None and "end" in info.data:
@@ -320,7 +381,7 @@ class DemandRecord(_Record):
     @classmethod
     def _headcount(cls, v: Any) -> int:
         try:
-            n = int(str(v).strip())
+            n = int(_number(v))
         except ValueError:
             raise ValueError("headcount must be a whole number >= 1") from None
         if not 1 <= n <= MAX_COUNT:
@@ -331,7 +392,7 @@ class DemandRecord(_Record):
     @classmethod
     def _priority(cls, v: Any) -> int:
         try:
-            p = int(str(v).strip())
+            p = int(_number(v))
         except ValueError:
             raise ValueError("priority must be a whole number 1-5 (5 = most urgent)") from None
         if not 1 <= p <= 5:

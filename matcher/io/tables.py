@@ -26,16 +26,18 @@ from matcher.errors import CaseError, Problem
 from matcher.io.cells import unescape_cell
 from matcher.io.problems import ProblemLog
 from matcher.io.records import CadreRecord, CommunityRecord, DemandRecord
-from matcher.model import Cadre, Community, Demand
+from matcher.model import Cadre, Community, Demand, id_problem
 from matcher.tags import Taxonomy
 
 __all__ = [
     "COLUMNS",
+    "FALLBACK_ENCODING",
     "OPTIONAL",
     "Rows",
     "decode",
     "items",
     "load_table",
+    "noting",
     "read_rows",
     "reference",
     "unique",
@@ -81,18 +83,47 @@ _MODELS: dict[str, tuple[type[BaseModel], Callable[..., Item], str | None]] = {
 }
 
 
-def decode(name: str, raw: bytes, log: ProblemLog) -> str | None:
-    """``raw`` as text (UTF-8, with or without BOM, no NUL), or None after logging why not."""
+#: what a CSV saved by Chinese Excel ("CSV (逗号分隔)") is written in: GB18030 reads GBK too
+FALLBACK_ENCODING = "gb18030"
+_SAVE_UTF8 = (
+    "save it as UTF-8: in Excel, Save As → CSV UTF-8 (Comma delimited)"
+    " / 另存为 → CSV UTF-8（逗号分隔）"
+)
+
+
+def _gb18030(raw: bytes) -> str | None:
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        return raw.decode(FALLBACK_ENCODING)
+    except UnicodeDecodeError:
+        return None
+
+
+def decode(name: str, raw: bytes, log: ProblemLog, encoding: str | None = None) -> str | None:
+    """``raw`` as text, or None after logging why not.
+
+    ``encoding`` None: UTF-8 (with or without BOM), else GB18030 when the bytes decode
+    cleanly as that (Chinese Excel saves CSV in GBK, which GB18030 contains); any other
+    ``encoding`` (e.g. ``gbk`` when detection guesses wrong) is used as given. No NUL either way.
+    """
+    try:
+        text = raw.decode("utf-8-sig" if encoding is None else encoding)
+    except LookupError:
         log.add(
             Problem(
-                name, "file is not UTF-8", row=line, hint="save it as UTF-8 (with or without BOM)"
+                name,
+                f"unknown encoding '{encoding}'",
+                hint="one of utf-8, gb18030, gbk",
             )
         )
         return None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        fallback = _gb18030(raw) if encoding is None else None
+        if fallback is None:
+            what = "neither UTF-8 nor GB18030 (GBK)" if encoding is None else f"not {encoding}"
+            log.add(Problem(name, f"file is {what}", row=line, hint=_SAVE_UTF8))
+            return None
+        text = fallback
     if "\x00" in text:  # no text holds one (a UTF-16 or binary file does); no database takes it
         line = text[: text.index("\x00")].count("\n") + 1
         log.add(
@@ -100,7 +131,7 @@ def decode(name: str, raw: bytes, log: ProblemLog) -> str | None:
                 name,
                 "file holds a NUL character: it is not a text file (or it is UTF-16)",
                 row=line,
-                hint="save it as UTF-8 (with or without BOM)",
+                hint=_SAVE_UTF8,
             )
         )
         return None
@@ -211,37 +242,54 @@ def items(
     return fill_rows(rows, catalogue, file, log.add, lambda line: log.wants(file, line))
 
 
-def unique(records: Iterable[tuple[int, Any]], file: str, log: ProblemLog) -> None:
-    """Log every id used a second time."""
+def noting(
+    rows: Iterable[tuple[int, dict[str, str]]], seen: list[tuple[int, dict[str, str]]]
+) -> Rows:
+    """Pass rows through, keeping each one's ``id`` and references in ``seen`` (only
+    those cells), so a duplicate id or an unknown community is reported also for a row
+    that has other problems or is left out (every problem of every row)."""
+    for line, row in rows:
+        seen.append((line, {k: row[k] for k in _NOTED if k in row}))
+        yield line, row
+
+
+_NOTED = ("id", "home", "community")
+
+
+def unique(rows: Iterable[tuple[int, dict[str, str]]], file: str, log: ProblemLog) -> None:
+    """Log every id used a second time (ids that are no id at all have their own problem)."""
     first: dict[str, int] = {}
-    for line, rec in records:
-        if rec.id in first:
+    for line, row in rows:
+        rid = row.get("id", "")
+        if id_problem(rid) is not None:
+            continue
+        if rid in first:
             log.add(
                 Problem(
                     file,
                     "duplicate id",
                     row=line,
                     column="id",
-                    value=rec.id,
-                    hint=f"first used on row {first[rec.id]}; ids must be unique",
+                    value=rid,
+                    hint=f"first used on row {first[rid]}; ids must be unique",
                 )
             )
         else:
-            first[rec.id] = line
+            first[rid] = line
 
 
 def reference(
-    records: Iterable[tuple[int, Any]],
+    rows: Iterable[tuple[int, dict[str, str]]],
     attr: str,
     known: Collection[str],
     file: str,
     log: ProblemLog,
     where: str = "communities.csv",
 ) -> None:
-    """Log every ``attr`` naming a community not in ``known``."""
+    """Log every ``attr`` cell naming a community not in ``known``."""
     vocabulary: list[str] | None = None
-    for line, rec in records:
-        ref = getattr(rec, attr)
+    for line, row in rows:
+        ref = row.get(attr, "")
         if ref in known:
             continue
         hint = f"add it to {where}"
@@ -281,7 +329,9 @@ def load_table(
     model, make, ref = _MODELS[file]
     known = communities if isinstance(communities, set | frozenset) else set(communities)
     log = ProblemLog((file,))
-    rows: Rows | None = read_rows(file, text, log)
+    seen: list[tuple[int, dict[str, str]]] = []
+    read = read_rows(file, text, log)
+    rows: Rows | None = None if read is None else noting(read, seen)
     if rows is not None and file == "demands.csv":
         given = catalogue
         if given is None:
@@ -291,9 +341,9 @@ def load_table(
         else:
             rows = items(rows, given, file, log)
     records = validate(model, rows or iter(()), file, taxonomy, log, zone)
-    unique(records, file, log)
+    unique(seen, file, log)
     if ref is not None:
-        reference(records, ref, known, file, log, where="the district's communities")
+        reference(seen, ref, known, file, log, where="the district's communities")
     if log:
         raise CaseError(log.summary(file), log.problems(), log.total)
     return [(line, make(**dict(r))) for line, r in records]

@@ -80,6 +80,8 @@ class Taxonomy:
     graph: nx.DiGraph = field(init=False, repr=False, compare=False)
     _tag_index: dict[str, int] = field(init=False, repr=False, compare=False)
     _cert_index: dict[str, int] = field(init=False, repr=False, compare=False)
+    _tag_names: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _cert_names: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         g: nx.DiGraph = nx.DiGraph(name=self.name)
@@ -93,6 +95,8 @@ class Taxonomy:
         object.__setattr__(self, "graph", g)
         object.__setattr__(self, "_tag_index", {t.slug: i for i, t in enumerate(self.tags)})
         object.__setattr__(self, "_cert_index", {c.slug: i for i, c in enumerate(self.certs)})
+        object.__setattr__(self, "_tag_names", _by_name(self.tags))
+        object.__setattr__(self, "_cert_names", _by_name(self.certs))
 
     @property
     def tag_slugs(self) -> tuple[str, ...]:
@@ -143,19 +147,41 @@ class Taxonomy:
                 return f"{cat.zh} ({slug})"
         return slug
 
+    def tags_named(self, name: str) -> tuple[str, ...]:
+        """The slugs of the tags whose Chinese name is ``name`` (offices type names, not
+        slugs); more than one when two categories share a name."""
+        return self._tag_names.get(name, ())
+
+    def certs_named(self, name: str) -> tuple[str, ...]:
+        """The slugs of the certificates whose Chinese name is ``name``."""
+        return self._cert_names.get(name, ())
+
     def suggest_tag(self, slug: str) -> str:
-        return _suggest(slug, self.tag_slugs)
+        return _suggest(slug, self.tag_slugs, self._tag_names)
 
     def suggest_cert(self, slug: str) -> str:
-        return _suggest(slug, self.cert_slugs)
+        return _suggest(slug, self.cert_slugs, self._cert_names)
 
 
-def _suggest(word: str, vocabulary: tuple[str, ...]) -> str:
+def _by_name(entries: tuple[Tag, ...] | tuple[Certificate, ...]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for e in entries:
+        out[e.zh] = (*out.get(e.zh, ()), e.slug)
+    return out
+
+
+def _suggest(
+    word: str, vocabulary: tuple[str, ...], names: dict[str, tuple[str, ...]] | None = None
+) -> str:
     pool = list(vocabulary)
     # Users often type only the part after the dot; match on that too.
     tails = {v.split(".", 1)[-1]: v for v in vocabulary}
     close = difflib.get_close_matches(word, pool, n=3, cutoff=0.5)
     close += [tails[t] for t in difflib.get_close_matches(word, list(tails), n=3, cutoff=0.6)]
+    # … or a Chinese name, perhaps shortened or with a character wrong
+    if names:
+        for name in difflib.get_close_matches(word, list(names), n=3, cutoff=0.5):
+            close += names[name]
     unique = list(dict.fromkeys(close))[:3]
     if unique:
         return "did you mean " + " or ".join(f"'{u}'" for u in unique) + "?"

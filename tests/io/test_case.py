@@ -68,7 +68,10 @@ def test_bom_blank_values_and_chinese_text(tmp_path) -> None:  # type: ignore[no
 
 def test_not_utf8_names_the_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
     write_files(tmp_path)
-    (tmp_path / "demands.csv").write_bytes(DEMANDS.encode("gbk"))
+    # a byte neither UTF-8 nor GB18030 takes (GBK itself is read: tests/io/test_office.py)
+    lines = DEMANDS.encode("utf-8").split(b"\n")
+    lines[1] = lines[1] + b"\xff"
+    (tmp_path / "demands.csv").write_bytes(b"\n".join(lines))
     with pytest.raises(CaseError) as info:
         load_case(tmp_path)
     assert info.value.problems[0].row == 2 and "UTF-8" in str(info.value)
