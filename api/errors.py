@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -36,7 +35,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matcher import InputError, MatcherError, SolverError
-from matcher.messages import CATALOGUE
+from matcher.messages import field_message
 from matcher.problemcodes import hint_message, problem_message
 from matcher.store import ConflictError, IdempotencyError, NotFoundError
 
@@ -234,21 +233,13 @@ def _internal() -> JSONResponse:
 
 def _field_error(e: Any) -> dict[str, Any]:
     """One request-validation error with its code (``field.<pydantic type>``) and params."""
-    code = f"field.{e['type']}"
-    params: dict[str, Any] = {}
-    for k, v in (e.get("ctx") or {}).items():
-        if k == "expected" and isinstance(v, str):
-            params[k] = re.findall(r"'([^']*)'", v) or [v]
-        elif k != "error":
-            params[k] = v if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
-    if code not in CATALOGUE:
-        code, params = "field.invalid", {}
+    message = field_message(e["type"], e.get("ctx"))
     return {
         "pointer": _pointer(e["loc"]),
         "message": e["msg"],
         "type": e["type"],
-        "code": code,
-        "params": params,
+        "code": message.code,
+        "params": message.params,
     }
 
 

@@ -66,15 +66,20 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", line {self.row}" if self.in_toml else f", row {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
+            where += f", key '{self.column}'" if self.in_toml else f", column '{self.column}'"
         text = f"{where}: {self.message}"
         if self.value is not None:
             text += f" (got {self.value!r})"
         if self.hint:
             text += f"; {self.hint}"
         return text
+
+    @property
+    def in_toml(self) -> bool:
+        """Whether the file is TOML (policy, scenario): its places are a line and a key."""
+        return self.file.endswith(".toml")
 
     def to_dict(self) -> dict[str, object]:
         """Location, English texts, and the codes of message and hint (for other languages)."""

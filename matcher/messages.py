@@ -51,6 +51,7 @@ __all__ = [
     "Lang",
     "Message",
     "catalogue",
+    "field_message",
     "fields",
     "labels_for",
     "lang_from_env",
@@ -137,6 +138,27 @@ PARAM_KINDS: dict[str, str] = {
 }
 
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+
+def field_message(kind: str, ctx: Mapping[str, object] | None = None) -> Message:
+    """A pydantic validation error (its ``type`` and ``ctx``) as ``field.<type>``.
+
+    Why here: request bodies (the API) and files validated by pydantic models
+    (``policy.toml``) report the same errors, so both say them in Chinese the same
+    way. A type the catalogue does not name becomes ``field.invalid``.
+    """
+    code = f"field.{kind}"
+    if code not in CATALOGUE:
+        return msg("field.invalid")
+    params: dict[str, Param] = {}
+    for k, v in (ctx or {}).items():
+        if k == "expected" and isinstance(v, str):
+            params[k] = re.findall(r"'([^']*)'", v) or [v]
+        elif k != "error":
+            params[k] = v if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
+    return Message(code=code, params=params)
+
+
 _FIELD = re.compile(r"\{(\w+)(?:\?([^|{}]*)\|([^{}]*)|:([^{}]*))?\}")
 #: the number formats a template may use (and the console implements)
 SPECS = re.compile(r"^(\+?\.\d+[f%]|g)$")

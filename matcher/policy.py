@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from matcher.dated.window import DEFAULT_ZONE, zone_problem
 from matcher.errors import PolicyError, Problem
+from matcher.messages import field_message
 from matcher.record.policy import RecordPolicy
 from matcher.tomlfile import read_toml
 
@@ -232,10 +233,12 @@ def _problems(exc: ValidationError, file: str, text: str | None = None) -> list[
         if err["type"] == "extra_forbidden":
             near = difflib.get_close_matches(key, _fields_at(err["loc"]), n=1)
             hint = f"did you mean {near[0]}?" if near else "remove it or check its spelling"
+        message = field_message(err["type"], err.get("ctx"))
         out.append(
             Problem(
                 file, err["msg"], row=_line(text, key), column=loc,
                 value=repr(err.get("input"))[:60], hint=hint,
+                code=message.code, params=message.params,
             )
         )  # fmt: skip
     return out

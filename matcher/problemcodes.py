@@ -122,6 +122,12 @@ _MESSAGES: dict[str, list[_Rule]] = {
     "problem.capacity_int": [(re.compile(r"capacity must be a whole number"), _none)],
     "problem.capacity_range": [(re.compile(r"capacity must be 0-(\d+) "), _groups("max"))],
     "problem.status_value": [(re.compile(r"(?:status|to) must be green, yellow or red$"), _none)],
+    "problem.hours_value": [
+        (re.compile(r"(\w+) must be a number of hours"), _groups("field")),
+    ],
+    "problem.hours_between": [
+        (re.compile(r"(\w+) must be between 0 and (\S+) hours"), _groups("field", "max")),
+    ],
     "problem.travel_number": [(re.compile(r"max_travel_km must be a number"), _none)],
     "problem.travel_negative": [(re.compile(r"max_travel_km must be >= 0"), _none)],
     "problem.headcount_int": [(re.compile(r"headcount must be a whole number"), _none)],

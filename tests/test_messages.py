@@ -194,6 +194,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.not_degrees": {"field": "lat"},
     "problem.degrees_range": {"field": "lon", "limit": "180"},
     "problem.capacity_range": {"max": 1000},
+    "problem.hours_value": {"field": "hours_per_week"},
+    "problem.hours_between": {"field": "hours", "max": 8784},
     "problem.headcount_range": {"max": 1000},
     "problem.unknown_edit_key": {"key": "factr", "edit_kind": "scale_demand"},
     "problem.unknown_weekday": {"day": "周八", "suggestion": "周日"},
@@ -213,6 +215,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "output.cannot_write": {"path": "/proc/x.json"},
     "cli.row": {"row": 3},
     "cli.column": {"column": "status"},
+    "cli.line": {"row": 3},
+    "cli.key": {"column": "weights.skill"},
     "cli.got": {"value": "'purple'"},
     "cli.validate_ok": {
         "communities": 120,

@@ -28,3 +28,18 @@ def test_a_key_nothing_resembles_says_to_remove_it(tmp_path: Path) -> None:
         load_policy(f)
     (p,) = e.value.problems
     assert (p.row, p.column, p.hint) == (1, "colour", "remove it or check its spelling")
+
+
+def test_a_value_out_of_range_is_said_in_chinese_on_its_line_and_key(tmp_path: Path) -> None:
+    from matcher.cli.common import error_text
+
+    f = tmp_path / "policy.toml"
+    f.write_text("[lending]\nperiod_days = 7\nmax_lent = -1\n", encoding="utf-8")
+    with pytest.raises(PolicyError) as e:
+        load_policy(f)
+    (p,) = e.value.problems
+    assert (p.code, p.params) == ("field.greater_than_equal", {"ge": 0})
+    assert "line 3, key 'lending.max_lent'" in str(p)
+    zh = error_text(e.value, "zh")
+    assert "第 3 行，键“lending.max_lent”：须 ≥ 0" in zh
+    assert "值无效" not in zh

@@ -105,9 +105,9 @@ def phase_text(phase: str, lang: Lang) -> str:
 def _problem_text(p: Problem, lang: Lang) -> str:
     where = p.file
     if p.row is not None:
-        where += "，" + say(lang, "cli.row", row=p.row)
+        where += "，" + say(lang, "cli.line" if p.in_toml else "cli.row", row=p.row)
     if p.column:
-        where += "，" + say(lang, "cli.column", column=p.column)
+        where += "，" + say(lang, "cli.key" if p.in_toml else "cli.column", column=p.column)
     text = f"{where}：{render(problem_message(p), lang)}"
     if p.value is not None:
         text += "（" + say(lang, "cli.got", value=repr(p.value)) + "）"

@@ -52,3 +52,13 @@ def test_validate_reads_gbk_and_takes_encoding(tmp_path: Path) -> None:
     assert runner.invoke(app, ["validate", str(root), "--encoding", "gbk"]).exit_code == 0
     bad = runner.invoke(app, ["validate", str(root), "--encoding", "utf-8", "--lang", "zh"])
     assert bad.exit_code == 2 and "CSV UTF-8（逗号分隔）" in bad.output
+
+
+def test_weekly_hours_out_of_range_are_said_in_chinese(tmp_path: Path) -> None:
+    lines = CADRES.splitlines()
+    rows = [lines[0] + ",hours_per_week", lines[1] + ",200"] + [x + "," for x in lines[2:]]
+    root = write_case(tmp_path, cadres="\n".join(rows) + "\n")
+    res = runner.invoke(app, ["validate", str(root), "--lang", "zh"])
+    assert res.exit_code == 2
+    assert "hours_per_week 须在 0 到 168 小时之间" in res.output
+    assert "值无效" not in res.output
