@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -75,11 +75,11 @@ class DecisionsTx(ProposalsTx, CadresTx):
         used = self._used(district)
         filled = self._filled(district)
         away = self.unavailable(district)
-        peak = self._peaks(district, items, used)
+        cadres = self._rows_by_id(t.cadres, district, want_c)
+        demands = self._rows_by_id(t.demands, district, want_d)
+        peak = self._peaks(district, items, used, demands)
         for cid, n in sorted(want_c.items()):
-            r = self.conn.execute(
-                select(t.cadres).where(t.cadres.c.district_id == district, t.cadres.c.id == cid)
-            ).first()
+            r = cadres.get(cid)
             if r is None or r.deleted:
                 changes.append({"cadre": cid, "kind": "cadre_removed"})
             elif r.version != basis.cadres.get(cid):
@@ -97,9 +97,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
                     }
                 )
         for did, n in sorted(want_d.items()):
-            r = self.conn.execute(
-                select(t.demands).where(t.demands.c.district_id == district, t.demands.c.id == did)
-            ).first()
+            r = demands.get(did)
             if r is None or r.deleted:
                 changes.append({"demand": did, "kind": "demand_removed"})
             elif r.status != "open":
@@ -250,20 +248,31 @@ class DecisionsTx(ProposalsTx, CadresTx):
             )
         return out, []
 
-    def _peaks(self, district: str, items: Sequence[Any], used: dict[str, int]) -> dict[str, int]:
+    def _rows_by_id(self, table: Any, district: str, ids: Iterable[str]) -> dict[str, Any]:
+        """The rows of ``table`` (cadres or demands) with these ids, by id: a query per
+        500 ids (an old SQLite binds at most 999 parameters), not one per id."""
+        wanted = sorted(ids)
+        out: dict[str, Any] = {}
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k : k + 500]
+            where = (table.c.district_id == district, table.c.id.in_(chunk))
+            out.update((r.id, r) for r in self.conn.execute(select(table).where(*where)))
+        return out
+
+    def _peaks(
+        self, district: str, items: Sequence[Any], used: dict[str, int], demands: dict[str, Any]
+    ) -> dict[str, int]:
         """What each cadre of ``items`` would hold at its busiest instant once they are
         accepted: its ongoing work all the time, dated orders (held and wanted) in
-        their windows — so a cadre of capacity 1 may accept two evening shifts."""
-        zone = district_zone(self.policy(district).timezone)
-        held = self._held_windows(district, self.policy(district).timezone)
+        their windows — so a cadre of capacity 1 may accept two evening shifts.
+        ``demands`` are the items' demand rows by id."""
+        timezone = self.policy(district).timezone
+        zone = district_zone(timezone)
+        held = self._held_windows(district, timezone)
         wanted: dict[str, list[tuple[datetime, datetime]]] = {}
         steady: Counter[str] = Counter()
         for i in items:
-            r = self.conn.execute(
-                select(t.demands).where(
-                    t.demands.c.district_id == district, t.demands.c.id == i.demand
-                )
-            ).first()
+            r = demands.get(i.demand)
             w = demand_from_row(r, zone).window if r is not None else None
             if w is None:
                 steady[i.cadre] += 1
