@@ -233,12 +233,14 @@ def _problems(exc: ValidationError, file: str, text: str | None = None) -> list[
         if err["type"] == "extra_forbidden":
             near = difflib.get_close_matches(key, _fields_at(err["loc"]), n=1)
             hint = f"did you mean {near[0]}?" if near else "remove it or check its spelling"
+        # a validator's own wording (``value_error``) is known by matcher.problemcodes
         message = field_message(err["type"], err.get("ctx"))
+        code = None if message.code == "field.invalid" else message.code
         out.append(
             Problem(
                 file, err["msg"], row=_line(text, key), column=loc,
                 value=repr(err.get("input"))[:60], hint=hint,
-                code=message.code, params=message.params,
+                code=code, params=message.params if code else None,
             )
         )  # fmt: skip
     return out

@@ -36,6 +36,7 @@ __all__ = [
     "LangOpt",
     "LangOption",
     "OutOpt",
+    "console",
     "emit",
     "err",
     "error_text",
@@ -50,6 +51,16 @@ __all__ = [
 
 #: where progress, notes and errors go (stdout carries only the command's output)
 err = Console(stderr=True)
+
+
+def console() -> Console:
+    """stdout for a command's tables, made when it prints: ``COLUMNS`` is read then, not
+    at import. A pipe or a file gets 200 columns rather than rich's 80, so a table
+    saved with ``> out.txt`` is not cut to fit a terminal that is not there."""
+    con = Console()
+    if not con.is_terminal and "COLUMNS" not in os.environ:
+        con = Console(width=200)
+    return con
 
 
 class LangOption(StrEnum):

@@ -13,17 +13,14 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from matcher.cli.common import LangOpt, parse_day, resolve, say, user_errors
+from matcher.cli.common import LangOpt, console, parse_day, resolve, say, user_errors
 from matcher.cli.service import DEFAULT_DB, DbOpt, open_store
 from matcher.messages import Lang
 
 __all__ = ["register"]
-
-out = Console()
 
 
 def _day(option: str, text: str | None, lang: Lang) -> date | None:
@@ -94,7 +91,7 @@ def ledger_cmd(
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    out.print(_table(data, district, ln))
+    console().print(_table(data, district, ln))
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -22,6 +21,7 @@ from matcher.cli.common import (
     NUMBERS_AS_ARGS,
     LangOpt,
     LangOption,
+    console,
     fail,
     parse_day,
     resolve,
@@ -34,7 +34,6 @@ from matcher.messages import Lang, Message, render
 
 __all__ = ["register"]
 
-out = Console()
 DistrictOpt = Annotated[str, typer.Option("--district", help="district id")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on stdout (codes, not prose)")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="why it was decided so")]
@@ -137,9 +136,9 @@ def record_cmd(
     ]
     for code, value, params in rows:
         t.add_row(say(ln, code, **params), escape(value))
-    out.print(t)
+    console().print(t)
     if data["warnings"]:
-        out.print(_warnings_table(data["warnings"], ln, say(ln, "cli.record_warnings_title")))
+        console().print(_warnings_table(data["warnings"], ln, say(ln, "cli.record_warnings_title")))
 
 
 warnings_app = typer.Typer(
@@ -190,11 +189,11 @@ def warnings_cmd(
         _print_json({"new": new, "data": rows} if evaluate else {"data": rows})
         return
     if evaluate:
-        out.print(say(ln, "cli.warnings_new", count=len(new)))
+        console().print(say(ln, "cli.warnings_new", count=len(new)))
     if rows:
-        out.print(_warnings_table(rows, ln, say(ln, "cli.warnings_title")))
+        console().print(_warnings_table(rows, ln, say(ln, "cli.warnings_title")))
     else:
-        out.print(say(ln, "cli.warnings_none"))
+        console().print(say(ln, "cli.warnings_none"))
 
 
 WarningArg = Annotated[str, typer.Argument(metavar="WARNING", help="the warning's id")]
@@ -218,7 +217,7 @@ def _decide(
         _print_json(data)
         return
     state = say(ln, f"warning_state.{data['state']}")
-    out.print(say(ln, "cli.warnings_decided", id=warning, state=state))
+    console().print(say(ln, "cli.warnings_decided", id=warning, state=state))
 
 
 @warnings_app.command("confirm", context_settings=NUMBERS_AS_ARGS)
@@ -281,7 +280,7 @@ def trainings_import(
                 count = tx.import_trainings(district, plan)
         finally:
             store.close()
-    out.print(say(ln, "cli.trainings_imported", count=count))
+    console().print(say(ln, "cli.trainings_imported", count=count))
 
 
 def register(app: typer.Typer) -> None:

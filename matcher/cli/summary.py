@@ -18,20 +18,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from matcher import Case, Catalogue, SupplyCell, SupplySummary, load_case, summary_groups
 from matcher import supply_demand as summarise
-from matcher.cli.common import LangOpt, fail, resolve, say, user_errors
+from matcher.cli.common import LangOpt, console, fail, resolve, say, user_errors
 from matcher.cli.service import open_store
 from matcher.io import case_catalogue, escape_cell
 from matcher.messages import Lang, msg
 
 __all__ = ["register"]
 
-out = Console()
 COLUMNS = ("community", "category", "demands", "slots", "weight", "supply", "active", "balance")
 
 
@@ -183,9 +181,9 @@ def summary_cmd(
     elif fmt is SummaryFmt.csv:
         typer.echo(_csv(s), nl=False)
     else:
-        out.print(_table(s, case, catalogue, where, ln))
+        console().print(_table(s, case, catalogue, where, ln))
     if png is not None and fmt is SummaryFmt.table:
-        out.print(escape(say(ln, "cli.wrote", path=str(png))))
+        console().print(escape(say(ln, "cli.wrote", path=str(png))))
 
 
 def register(app: typer.Typer) -> None:

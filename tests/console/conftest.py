@@ -103,8 +103,11 @@ def browser() -> Iterator[Any]:
             pytest.fail(f"CI=true but {reason}")
         _skipped.append(reason)
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # an assertion waits as long as an action does (pages.py): a loaded machine (CI's two
+    # cores running the suite in two processes) is slow, not wrong
+    expect.set_options(timeout=30_000)
     # Playwright gives every launch a fresh, empty profile (its own --user-data-dir)
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
