@@ -44,8 +44,10 @@ lint: $(STAMP_DEV)
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy $(SRC)
 
+# one test process per core (pytest-xdist), a test file's tests in one process so its
+# servers and browser start once
 unit: $(STAMP_DEV)
-	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n auto --dist loadfile
 
 test: lint typecheck unit
 
