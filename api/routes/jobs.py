@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import JobsDep, respond
 from api.errors import PROBLEM_RESPONSES
-from api.jobs import job_view
+from api.jobloop import job_view
 from api.params import Proposer, Reader
 from api.schemas import ID_PATTERN, JobPublic, JobsPublic
 from matcher.store import JobRow

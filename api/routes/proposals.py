@@ -27,7 +27,7 @@ from api.deps import (
     run_write,
 )
 from api.errors import PROBLEM_RESPONSES, ProblemModel
-from api.jobs import Finish, Work
+from api.jobloop import Finish, Work
 from api.params import Offset, Proposer, RowId
 from api.routes.jobs import job_response, job_url
 from api.schemas import (

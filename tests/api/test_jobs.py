@@ -21,7 +21,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import Settings, create_app
-from api.jobs import Finish, JobManager
+from api.jobloop import Finish
+from api.jobs import JobManager
 from api.routes import proposals
 from matcher import SAMPLE_DISTRICT, Case, Policy, Progress, Proposal, load_case, propose
 from matcher.store import Actor, Basis, JobRow, Store, Tx
