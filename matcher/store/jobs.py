@@ -239,9 +239,9 @@ class JobsTx(TxBase):
         job_id = self.conn.execute(q).scalar()
         if job_id is None:
             return None
-        self.conn.execute(
+        taken = self.conn.execute(
             update(t.jobs)
-            .where(c.id == job_id)
+            .where(c.id == job_id, c.status == "queued")  # the row lock makes it so; checked
             .values(
                 status="running",
                 lease_holder=holder,
@@ -250,7 +250,7 @@ class JobsTx(TxBase):
                 started_at=now_iso(),
             )
         )
-        return self._job(job_id)
+        return self._job(job_id) if taken.rowcount else None
 
     def renew_job(
         self,
