@@ -240,10 +240,17 @@ class JobLoop:
             except Exception:  # a bug or a lost database must not stop the loop
                 log.exception("the job loop failed; trying again")
 
-    def _forget(self) -> None:
-        cutoff = datetime.now(UTC) - timedelta(seconds=self._ttl)
-        with self._store.jobs() as tx:
-            tx.forget_jobs(cutoff.isoformat(timespec="milliseconds"), self._keep)
+    def _forget(self, tx: Tx | None = None) -> None:
+        """Forget finished jobs past ``ttl`` or beyond ``keep`` (in ``tx``, if given: the
+        transaction that ends a job, so that no reader sees one job more than kept)."""
+        cutoff = (datetime.now(UTC) - timedelta(seconds=self._ttl)).isoformat(
+            timespec="milliseconds"
+        )
+        if tx is not None:
+            tx.forget_jobs(cutoff, self._keep)
+            return
+        with self._store.jobs() as own:
+            own.forget_jobs(cutoff, self._keep)
 
     def _run_one(self) -> bool:
         """Claim and run one queued job; False when there was none (or stopping)."""
@@ -266,7 +273,6 @@ class JobLoop:
             finally:
                 with self._lock:
                     self._running = None
-            self._forget()
             return True
         finally:
             self._gate.release()
@@ -315,6 +321,7 @@ class JobLoop:
             if key is not None and found is None:  # the replay answers what GET shows
                 stored = JobPublic.model_validate(job_view(done)).model_dump(mode="json")
                 tx.idempotent_put(*key, row.idem_fingerprint or "", 202, stored)
+            self._forget(tx)
 
     def _stopped(self, run: _Running) -> None:
         if run.why == "lost":
@@ -332,3 +339,4 @@ class JobLoop:
             tx.end_job(
                 run.row.id, self.holder, status, phase=run.phase, fraction=run.fraction, error=error
             )
+            self._forget(tx)

@@ -140,7 +140,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     manager = JobManager(
         the_store,
         gate.sem,
-        {"proposal": proposals.job_work(the_store, warm)},
+        {"proposal": proposals.job_work(the_store, lambda: app.state.warm)},
         limit=settings.job_queue,
         keep=settings.job_keep,
         ttl=settings.job_ttl,
@@ -154,7 +154,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             threading.Thread(target=_load_kernels, name="matcher-kernels", daemon=True).start()
         manager.start()  # run jobs queued through any worker
         yield
-        # cancel jobs before closing the store: a job never writes once cancelled
+        # stop this worker's job (back to the queue) before closing the store
         await asyncio.to_thread(manager.shutdown)
         if own:
             the_store.close()

@@ -9,6 +9,7 @@ instead (202 + its URL; :mod:`api.jobs`), so no request waits minutes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -174,13 +175,14 @@ def _add(
     )
 
 
-def job_work(store: Store, warm: WarmPlans) -> Work:
+def job_work(store: Store, warm: Callable[[], WarmPlans]) -> Work:
     """How a worker computes a proposal job from its row (the request body it stored),
-    and stores the result: the same way as the synchronous route."""
+    and stores the result: the same way as the synchronous route (``warm``: the app's
+    warm plans when the job runs)."""
 
     def work(job: JobRow, progress: Progress) -> Finish:
         body = ProposalRequest.model_validate(job.request)
-        snap, result = _fresh(store, warm, job.district, body, progress)
+        snap, result = _fresh(store, warm(), job.district, body, progress)
 
         def finish(tx: Tx) -> int:
             return _add(tx, job.district, body, snap, result, job.owner)
