@@ -219,7 +219,7 @@ class JobLoop:
         return self._clock() + self._lease
 
     def _beat(self) -> None:
-        while not self.closed.wait(self._lease / 3):
+        while not self.closed.wait(self._lease / 3) and not self._store.closed:
             with self._lock:
                 running = self._running
             if running is not None:
@@ -227,7 +227,8 @@ class JobLoop:
 
     def _run(self) -> None:
         forgot = -math.inf
-        while not self.closed.is_set():
+        # an app never shut down (no lifespan) stops here once its store is closed
+        while not self.closed.is_set() and not self._store.closed:
             self._wake.wait(self._poll)
             self._wake.clear()
             try:

@@ -126,6 +126,8 @@ class Store:
         self.sqlite = engine.dialect.name == "sqlite"
         in_memory = self.sqlite and engine.url.database in (None, "", ":memory:")
         self._probe = None if in_memory else probe_engine(engine)
+        #: set by :meth:`close` (a background loop over this store then stops)
+        self.closed = False
         self._own_lock = threading.Lock()
         self._own: dict[str, deque[int]] = {}
         #: an in-memory database is one connection that every thread shares (StaticPool):
@@ -184,6 +186,7 @@ class Store:
         return "ok" if self._probe is None else write_state(self._probe)
 
     def close(self) -> None:
+        self.closed = True
         self.engine.dispose()
         if self._probe is not None:
             self._probe.dispose()
