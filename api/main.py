@@ -135,17 +135,26 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     ):
         log.info("loaded the sample district as %s", settings.sample_district)
     gate = SolveGate(settings.solve_concurrency)
-    # in memory only: jobs do not survive a restart (docs/api.md, "Jobs")
+    warm = WarmPlans(settings.warm_plans, keep=settings.warm_plans_keep, store=the_store)
+    # jobs live in the database: any worker serves them (docs/api.md, "Jobs")
     manager = JobManager(
-        gate.sem, limit=settings.job_queue, keep=settings.job_keep, ttl=settings.job_ttl
+        the_store,
+        gate.sem,
+        {"proposal": proposals.job_work(the_store, lambda: app.state.warm)},
+        limit=settings.job_queue,
+        keep=settings.job_keep,
+        ttl=settings.job_ttl,
+        lease=settings.job_lease,
+        poll=settings.job_poll,
     )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.load_kernels:  # serving starts at once; the kernels follow
             threading.Thread(target=_load_kernels, name="matcher-kernels", daemon=True).start()
+        manager.start()  # run jobs queued through any worker
         yield
-        # cancel jobs before closing the store: a job never writes once cancelled
+        # stop this worker's job (back to the queue) before closing the store
         await asyncio.to_thread(manager.shutdown)
         if own:
             the_store.close()
@@ -161,7 +170,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.solve_gate = gate
     app.state.jobs = manager
-    app.state.warm = WarmPlans(settings.warm_plans, keep=settings.warm_plans_keep)
+    app.state.warm = warm
     errors.install(app)
     for module in (
         health,

@@ -45,5 +45,14 @@ class Settings(BaseSettings):
         " big proposal does not wait for them (after a fresh install: compile them)",
     )
     job_queue: int = Field(16, ge=1, description="unfinished jobs at once; more answer 503")
-    job_keep: int = Field(100, ge=1, description="finished jobs kept in memory (oldest go first)")
+    job_keep: int = Field(100, ge=1, description="finished jobs kept (oldest go first)")
     job_ttl: float = Field(3600.0, gt=0, description="seconds a finished job stays readable")
+    job_lease: float = Field(
+        30.0,
+        gt=0,
+        description="seconds a worker's hold on the job it computes lasts unless renewed"
+        " (renewed every third of it); a job whose worker died fails this long after",
+    )
+    job_poll: float = Field(
+        1.0, gt=0, description="seconds between a worker's looks for jobs queued through others"
+    )

@@ -144,6 +144,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "conflict.taxonomy_differs": {"id": "gulou"},
     "conflict.dispatch_closed": {"id": 5, "status": "completed"},
     "conflict.job_finished": {"id": "ab12", "status": "done"},
+    "conflict.job_not_retryable": {"id": "ab12", "status": "running"},
     "input.validation": {"count": 2},
     "http.error": {"status": 418},
     "field.string_too_short": {"min_length": 1},

@@ -1,8 +1,9 @@
-"""Jobs: proposals computed in the background; read one, list them, cancel one.
+"""Jobs: proposals computed in the background; read one, list them, cancel or retry one.
 
 A proposal request becomes a job when the pool is large (``job_threshold``) or
-the client sends ``Prefer: respond-async``; :mod:`api.jobs` runs them. Readers
-read jobs, proposers cancel them, and another district's job answers 404.
+the client sends ``Prefer: respond-async``; :mod:`api.jobs` runs them, on any
+worker (jobs live in the database). Readers read jobs, proposers cancel and retry
+them, and another district's job answers 404.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from fastapi.responses import JSONResponse
 
 from api.deps import JobsDep, respond
 from api.errors import PROBLEM_RESPONSES
-from api.jobs import Job
+from api.jobloop import job_view
 from api.params import Proposer, Reader
 from api.schemas import ID_PATTERN, JobPublic, JobsPublic
+from matcher.store import JobRow
 
 __all__ = ["job_response", "job_url", "router"]
 
@@ -36,10 +38,10 @@ def job_url(district: str, job_id: str) -> str:
 
 
 def job_response(
-    job: Job, status: int = 200, *, replayed: bool = False, applied: bool = False
+    job: JobRow, status: int = 200, *, replayed: bool = False, applied: bool = False
 ) -> JSONResponse:
     """The job as JSON, with ``Location`` (where to poll) and the replay/preference flags."""
-    response = respond(JobPublic, job.view(), status)
+    response = respond(JobPublic, job_view(job), status)
     response.headers["Location"] = job_url(job.district, job.id)
     if replayed:
         response.headers["Idempotent-Replay"] = "true"
@@ -50,15 +52,15 @@ def job_response(
 
 @router.get("", response_model=JobsPublic)
 def list_jobs(a: Reader, jobs: JobsDep) -> JSONResponse:
-    """The district's jobs still in memory, newest first (finished ones expire)."""
-    rows = [j.view() for j in jobs.of_district(a.district)]
+    """The district's jobs, newest first (finished ones expire)."""
+    rows = [job_view(j) for j in jobs.of_district(a.district)]
     return respond(JobsPublic, {"data": rows, "count": len(rows)})
 
 
 @router.get("/{job}", response_model=JobPublic, include_in_schema=IN_SCHEMA)
 def get_job(a: Reader, job: JobId, jobs: JobsDep) -> JSONResponse:
     """Status, phase and progress; when done, the URL of the stored proposal."""
-    return respond(JobPublic, jobs.get(a.district, job).view())
+    return respond(JobPublic, job_view(jobs.get(a.district, job)))
 
 
 @router.delete("/{job}", response_model=JobPublic, status_code=202, include_in_schema=IN_SCHEMA)
@@ -68,3 +70,13 @@ def cancel_job(a: Proposer, job: JobId, jobs: JobsDep) -> JSONResponse:
     409 when it already finished.
     """
     return job_response(jobs.cancel(a.district, job), 202)
+
+
+@router.post("/{job}/retry", response_model=JobPublic, status_code=202, include_in_schema=IN_SCHEMA)
+def retry_job(a: Proposer, job: JobId, jobs: JobsDep) -> JSONResponse:
+    """Queue a failed or cancelled job again (202; the same id and URL), as this token's.
+
+    A job whose worker died answers ``job.worker_lost`` until retried; 409 for a job
+    queued, running or done.
+    """
+    return job_response(jobs.retry(a.district, job, a.principal.actor), 202)

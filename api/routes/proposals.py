@@ -9,6 +9,7 @@ instead (202 + its URL; :mod:`api.jobs`), so no request waits minutes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -27,7 +28,7 @@ from api.deps import (
     run_write,
 )
 from api.errors import PROBLEM_RESPONSES, ProblemModel
-from api.jobs import Commit, IdemKey, Job, Work
+from api.jobloop import Finish, Work
 from api.params import Offset, Proposer, RowId
 from api.routes.jobs import job_response, job_url
 from api.schemas import (
@@ -44,7 +45,6 @@ from api.schemas import (
 from api.settings import Settings
 from api.warm import WarmPlans
 from matcher import (
-    Cancelled,
     Policy,
     Progress,
     Proposal,
@@ -53,9 +53,9 @@ from matcher import (
     streams,
     unknown_limits,
 )
-from matcher.store import Actor, PoolChanged, ProposalRow, Snapshot, Store, Tx
+from matcher.store import Actor, JobRow, PoolChanged, ProposalRow, Snapshot, Store, Tx
 
-__all__ = ["router"]
+__all__ = ["job_work", "router"]
 
 router = APIRouter(
     prefix="/v1/districts/{district}", tags=["proposals"], responses=PROBLEM_RESPONSES
@@ -92,20 +92,18 @@ def _prefers_async(prefer: str | None) -> bool:
     )
 
 
-def proposal_url(district: str, pid: int) -> str:
-    return f"/v1/districts/{district}/proposals/{pid}"
-
-
 def _compute(
     warm: WarmPlans,
     district: str,
     snap: Snapshot,
+    version: int,
     policy: Policy | None,
     body: ProposalRequest,
     progress: Progress | None = None,
 ) -> Proposal:
-    """The proposal for this snapshot: from the district's last plan when it can
-    be re-solved warm (big pools), else from scratch; the same answer either way."""
+    """The proposal for this snapshot (read at the district's ``version``): from the
+    district's last plan when it can be re-solved warm (big pools), else from scratch;
+    the same answer either way."""
     kw: dict[str, Any] = {
         "pinned": [(p.cadre, p.demand) for p in body.pinned],
         "excluded": snap.excluded,
@@ -116,7 +114,7 @@ def _compute(
         "held": snap.held,
     }
     if streams(len(snap.case.cadres), len(snap.case.demands), params=warm.params):
-        with warm.take(district) as planner:
+        with warm.take(district, version) as planner:
             if planner is not None:
                 return planner.propose(snap.case, policy, **kw)
     else:
@@ -147,12 +145,13 @@ def _fresh(
         with store.read() as tx:
             if snap is None or tx.pool_state(district) != snap.state:
                 snap = tx.snapshot(district)
+            version = tx.district_version(district)
             policy = _policy(snap.case.policy, body.policy)
             rules = (policy or snap.case.policy).lending
             if policy is not None and rules.is_on:
                 # an override's lending rules count over the override's own period
                 snap = replace(snap, lending=tx.lending_use(district, rules.period_days))
-        result = _compute(warm, district, snap, policy, body, progress)
+        result = _compute(warm, district, snap, version, policy, body, progress)
         with store.read() as tx:
             if tx.pool_state(district) == snap.state:
                 return snap, result
@@ -176,40 +175,19 @@ def _add(
     )
 
 
-def _job_work(
-    store: Store,
-    warm: WarmPlans,
-    district: str,
-    body: ProposalRequest,
-    key: IdemKey | None,
-    actor: Actor,
-    queued: Snapshot,
-) -> Work:
-    """The job's computation and its commit (proposal and Idempotency-Key replay together).
+def job_work(store: Store, warm: Callable[[], WarmPlans]) -> Work:
+    """How a worker computes a proposal job from its row (the request body it stored),
+    and stores the result: the same way as the synchronous route (``warm``: the app's
+    warm plans when the job runs)."""
 
-    The snapshot taken when the job was queued serves only while the pool has not moved."""
+    def work(job: JobRow, progress: Progress) -> Finish:
+        body = ProposalRequest.model_validate(job.request)
+        snap, result = _fresh(store, warm(), job.district, body, progress)
 
-    def work(progress: Progress) -> Commit:
-        snap, result = _fresh(store, warm, district, body, progress, queued)
+        def finish(tx: Tx) -> int:
+            return _add(tx, job.district, body, snap, result, job.owner)
 
-        def commit(job: Job) -> None:
-            with store.write(actor) as tx:
-                if job.owner is not None and tx.token(job.owner).revoked_at is not None:
-                    raise Cancelled(f"job {job.id}: its token was revoked")  # stores nothing
-                found = None if key is None else tx.idempotent_get(*key)
-                if found is not None:  # the same request finished meanwhile: point at it
-                    status, data = found
-                    job.done(
-                        proposal_url(district, data["id"]) if status == 201 else data["proposal"]
-                    )
-                    return
-                pid = _add(tx, district, body, snap, result, actor)
-                final = job.done(proposal_url(district, pid))
-                if key is not None:
-                    stored = JobPublic.model_validate(final).model_dump(mode="json")
-                    tx.idempotent_put(*key, 202, stored)
-
-        return commit
+        return finish
 
     return work
 
@@ -262,12 +240,7 @@ def create_proposal(
     threshold = settings.job_threshold // (20 if milp else 1)
     if asked or pairs > threshold:
         job, replayed = jobs.submit(
-            a.district,
-            _job_work(
-                store, request.app.state.warm, a.district, body, idem, a.principal.actor, snap
-            ),
-            idem,
-            a.principal.token_id,
+            a.district, "proposal", body.model_dump(mode="json"), a.principal.actor, idem
         )
         return job_response(job, 202, replayed=replayed, applied=asked and not replayed)
     with (

@@ -90,17 +90,47 @@ def serve(
     ] = False,
     max_body: Annotated[int, typer.Option(help="largest accepted body, bytes")] = 10 * 1024 * 1024,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="worker processes serving one port over one database (jobs and warm"
+            " plans are shared through it); with SQLite only on one machine",
+        ),
+    ] = 1,
 ) -> None:
-    """Run the dispatcher HTTP API (docs at /docs, schema at /openapi.json)."""
+    """Run the dispatcher HTTP API (docs at /docs, schema at /openapi.json).
+
+    Several workers: each a process with its own connections, threads and warm
+    plans; what one knows the others read from the database (jobs, leases, the
+    district's version). A SQLite file serves several workers on one machine: every
+    write takes the file's lock (``BEGIN IMMEDIATE``), jobs are claimed under it,
+    and its WAL lets readers read meanwhile; writes still go one at a time, so more
+    workers add reading and computing, not writing. ``:memory:`` is refused: each
+    worker would hold a database of its own.
+    """
     try:
         import uvicorn
     except ImportError as exc:
         raise _missing(exc) from None
+    if workers > 1 and db.strip() in (":memory:", "sqlite://", "sqlite:///:memory:"):
+        raise fail(
+            f"--workers {workers}: an in-memory database lives in one process;"
+            " give a database file or a postgresql:// URL"
+        )
     open_store(db).close()  # create and migrate before serving, failing early and readably
     os.environ["MATCHER_DB"] = db
     os.environ["MATCHER_LOAD_SAMPLE"] = "true" if load_sample else "false"
     os.environ["MATCHER_MAX_BODY_BYTES"] = str(max_body)
-    uvicorn.run("api.main:app_from_env", factory=True, host=host, port=port, log_level=log_level)
+    uvicorn.run(
+        "api.main:app_from_env",  # an import string: each worker process makes its own app
+        factory=True,
+        host=host,
+        port=port,
+        log_level=log_level,
+        workers=workers,
+    )
 
 
 def import_cmd(

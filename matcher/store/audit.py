@@ -233,6 +233,7 @@ class AuditTx(TxBase):
                 hash=digest,
             )
         )
+        self.audit_written = (chain, seq)
         if head is None:
             self.conn.execute(insert(t.audit_heads).values(chain=chain, seq=seq, hash=digest))
         else:
@@ -243,6 +244,14 @@ class AuditTx(TxBase):
             )
 
     # ---------------------------------------------------------------- reading
+    def district_version(self, district: str) -> int:
+        """The district's version: how many write transactions changed it (its audit
+        chain's length), whoever made them. 0 before its first audited write."""
+        seq = self.conn.execute(
+            select(t.audit_heads.c.seq).where(t.audit_heads.c.chain == district)
+        ).scalar()
+        return 0 if seq is None else int(seq)
+
     def list_audit(
         self,
         district: str | None,

@@ -273,6 +273,8 @@ class TxBase:
         #: deep inside audited calls it is (nested calls fold into the outer one)
         self.audit_entry: dict[str, Any] | None = None
         self.audit_depth = 0
+        #: the (chain, seq) of the audit entry this transaction appended, once it has
+        self.audit_written: tuple[str, int] | None = None
 
     # ---------------------------------------------------------------- one row, one page
     def _one(self, table: Table, kind: str, key: object, *where: Any) -> Row[Any]:

@@ -14,6 +14,7 @@ from matcher.store.schema import (
     cadres,
     demands,
     dispatches,
+    jobs,
     meta,
     metadata,
     points,
@@ -25,7 +26,7 @@ from matcher.store.schema import (
 
 __all__ = ["SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _add_columns(conn: Connection, columns: tuple[tuple[str, str, str], ...]) -> None:
@@ -151,6 +152,11 @@ def _v6(conn: Connection) -> None:
     )
 
 
+def _v7(conn: Connection) -> None:
+    """Background jobs in the database, so that any worker can serve them."""
+    jobs.create(conn)
+
+
 # version -> step taking the schema from version-1 to version (run inside one transaction);
 # a new database gets the current tables at once and skips them
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -160,6 +166,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: _v4,
     5: _v5,
     6: _v6,
+    7: _v7,
 }
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "DemandRow",
     "DispatchRow",
     "DistrictRow",
+    "JobRow",
     "PointsRow",
     "ProposalHead",
     "ProposalRow",
@@ -215,6 +216,36 @@ class TokenRow(StoreRow):
     label: str | None
     created_at: str
     revoked_at: str | None
+
+
+@dataclass(frozen=True)
+class JobRow(StoreRow):
+    """A background job as stored (:mod:`matcher.store.jobs`): what it is, where it stands.
+
+    ``request`` is what its work needs (a proposal's request body); ``owner`` the token
+    that asked (the job's actor); ``lease_holder``/``lease_until`` the worker computing it
+    and until when (seconds since the epoch) its lease holds unless renewed.
+    """
+
+    id: str
+    district: str
+    kind: str
+    owner: Actor
+    request: dict[str, Any]
+    idem_key: str | None
+    idem_fingerprint: str | None
+    status: str
+    phase: str | None
+    fraction: float | None
+    cancel_requested: bool
+    lease_holder: str | None
+    lease_until: float | None
+    attempts: int
+    proposal_id: int | None
+    error: dict[str, Any] | None
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
 
 
 @dataclass(frozen=True)

@@ -224,6 +224,41 @@ idempotency = Table(
 )
 
 
+# background jobs (schema version 7; matcher.store.jobs): any worker reads, cancels or
+# runs them. ``request`` is what the work needs (JSON), ``owner`` the token that asked;
+# a running job's worker holds a lease (``lease_holder`` until ``lease_until``, seconds
+# since the epoch) it renews while it computes; ``proposal_id`` is the result once done,
+# ``error`` the problem (JSON) once failed
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("district_id", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("owner", Integer),
+    Column("owner_label", Text),
+    Column("request", Text, nullable=False),
+    Column("idem_key", String(255)),
+    Column("idem_fingerprint", String(64)),
+    Column("status", String(16), nullable=False),
+    Column("phase", Text),
+    Column("fraction", Float),
+    Column("cancel_requested", Integer, nullable=False),
+    Column("lease_holder", String(128)),
+    Column("lease_until", Float),
+    Column("attempts", Integer, nullable=False),
+    Column("proposal_id", Integer),
+    Column("error", Text),
+    Column("created_at", String(40), nullable=False),
+    Column("started_at", String(40)),
+    Column("finished_at", String(40)),
+    ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
+)
+Index("ix_jobs_status", jobs.c.status, jobs.c.created_at)
+Index("ix_jobs_district", jobs.c.district_id, jobs.c.created_at)
+Index("ix_jobs_key", jobs.c.owner, jobs.c.idem_key)
+
+
 def _by(prefix: str) -> tuple[Column[int], Column[str]]:
     """Who acted: the token's id and its label at the time (tokens may be revoked later)."""
     return Column(prefix, Integer), Column(f"{prefix}_label", Text)

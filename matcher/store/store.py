@@ -21,6 +21,14 @@ The SQL is portable (SQLAlchemy Core); two engines are supported:
   at the cost of writes (not reads) queueing, which they do on SQLite anyway.
   Reads run REPEATABLE READ, READ ONLY: one consistent snapshot, as on SQLite.
 
+Background jobs' rows (:mod:`matcher.store.jobs`) are claimed, renewed and cancelled
+in :meth:`Store.jobs` transactions: row locks on PostgreSQL (no store-wide lock, so a
+heartbeat never waits for a long import), the write lock on SQLite.
+
+Each store remembers the district versions its own writes made
+(:meth:`Store.wrote_all`): a worker's cached warm plans then tell the writes they
+saw made from those another worker made.
+
 Example:
     >>> store = Store.open(":memory:")
     >>> with store.write() as tx:
@@ -30,8 +38,10 @@ Example:
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +75,7 @@ from matcher.store.demands import DemandsTx
 from matcher.store.dispatches import DispatchesTx
 from matcher.store.districts import DistrictsTx
 from matcher.store.errors import StoreError
+from matcher.store.jobs import JobsTx
 from matcher.store.ledger import LedgerTx
 from matcher.store.migrations import migrate
 from matcher.store.past import PastTx
@@ -103,6 +114,8 @@ __all__ = [
 #: the advisory lock every PostgreSQL write transaction takes first (any constant
 #: works as long as it is the same in every process: the bytes of "matcher!")
 WRITE_LOCK = 0x6D61746368657221
+#: the versions of its own writes a store remembers per district (older ones: unknown)
+OWN_WRITES = 1024
 
 
 class Store:
@@ -113,6 +126,13 @@ class Store:
         self.sqlite = engine.dialect.name == "sqlite"
         in_memory = self.sqlite and engine.url.database in (None, "", ":memory:")
         self._probe = None if in_memory else probe_engine(engine)
+        #: set by :meth:`close` (a background loop over this store then stops)
+        self.closed = False
+        self._own_lock = threading.Lock()
+        self._own: dict[str, deque[int]] = {}
+        #: an in-memory database is one connection that every thread shares (StaticPool):
+        #: its transactions take turns, or one thread's BEGIN would land inside another's
+        self._turns: AbstractContextManager[Any] = threading.RLock() if in_memory else nullcontext()
 
     @classmethod
     def open(cls, target: str | Path, *, writable: bool = True) -> Store:
@@ -166,6 +186,7 @@ class Store:
         return "ok" if self._probe is None else write_state(self._probe)
 
     def close(self) -> None:
+        self.closed = True
         self.engine.dispose()
         if self._probe is not None:
             self._probe.dispose()
@@ -178,7 +199,7 @@ class Store:
         CLI writes as :data:`NOBODY`: local access to the database file) just before
         the commit, inside the write lock (:mod:`matcher.store.audit`).
         """
-        with self.engine.connect() as conn:
+        with self._turns, self.engine.connect() as conn:
             if self.sqlite:
                 conn.execution_options(immediate=True)
             else:
@@ -189,11 +210,42 @@ class Store:
                 tx = Tx(conn, actor)
                 yield tx
                 tx.flush_audit()
+            if tx.audit_written is not None:  # committed
+                chain, seq = tx.audit_written
+                with self._own_lock:
+                    self._own.setdefault(chain, deque(maxlen=OWN_WRITES)).append(seq)
+
+    def wrote_all(self, district: str, after: int, upto: int) -> bool:
+        """Whether this store made every write that took ``district`` from version
+        ``after`` to ``upto`` (:meth:`Tx.district_version`), none by another process."""
+        if upto == after:
+            return True
+        with self._own_lock:
+            own = set(self._own.get(district, ()))
+        return upto > after and all(v in own for v in range(after + 1, upto + 1))
+
+    @contextmanager
+    def jobs(self) -> Iterator[Tx]:
+        """A read-write transaction for job rows only (:mod:`matcher.store.jobs`).
+
+        On PostgreSQL it takes no store-wide write lock: job rows are guarded by their
+        row locks (``FOR UPDATE``, ``SKIP LOCKED``); on SQLite it is ``BEGIN IMMEDIATE``.
+        Nothing written here is audited (a job's proposal is, when it is stored).
+        """
+        with self._turns, self.engine.connect() as conn:
+            if self.sqlite:
+                conn.execution_options(immediate=True)
+            else:
+                conn.execution_options(isolation_level="READ COMMITTED")
+            with conn.begin():
+                tx = Tx(conn)
+                yield tx
+                assert tx.audit_entry is None, "an audited write in a jobs transaction"
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
         """A consistent read-only view (one transaction, rolled back)."""
-        with self.engine.connect() as conn:
+        with self._turns, self.engine.connect() as conn:
             if not self.sqlite:
                 conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with conn.begin() as txn:
@@ -203,7 +255,7 @@ class Store:
     def integrity_check(self) -> str:
         if not self.sqlite:  # pragma: no cover
             return "ok"
-        with self.engine.connect() as conn:
+        with self._turns, self.engine.connect() as conn:
             return str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
 
 
@@ -234,6 +286,7 @@ def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
 
 
 class Tx(
+    JobsTx,
     PastTx,
     LedgerTx,
     WarningsTx,

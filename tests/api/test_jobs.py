@@ -2,7 +2,9 @@
 
 Nothing here waits for time to pass as an assertion: a job is polled to a final
 status in a bounded loop, and cancellation is made deterministic with a stand-in
-``propose`` that blocks on an Event while reporting progress.
+``propose`` that blocks on an Event while reporting progress. Jobs live in the
+database, so every test runs on SQLite and PostgreSQL (the ``store`` fixture);
+several workers over one database: tests/api/test_workers.py.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import Settings, create_app
-from api.jobs import Job, JobManager
+from api.jobloop import Finish
+from api.jobs import JobManager
 from api.routes import proposals
-from matcher import SAMPLE_DISTRICT, Cancelled, Case, Policy, Progress, Proposal, load_case, propose
-from matcher.store import NotFoundError, Store
+from matcher import SAMPLE_DISTRICT, Case, Policy, Progress, Proposal, load_case, propose
+from matcher.store import Actor, Basis, JobRow, Store, Tx
 from tests.api.tokens import Tokens
 
 P = "/v1/districts/d1/proposals"
@@ -260,13 +263,14 @@ def test_idempotency_key_replays_the_job(
 def test_idempotency_key_after_restart_replays_the_stored_job(
     make_app: Callable[..., FastAPI], tokens: Tokens
 ) -> None:
-    """Jobs are forgotten on restart, but a done job's answer is stored with its proposal."""
+    """Jobs live in the database: after a restart the job is still there, and a done
+    job's answer is stored with its proposal."""
     h = tokens.h("dispatcher") | {"Idempotency-Key": "big-2"}
     with TestClient(make_app()) as c:
         r = c.post(P, json={}, headers=h | ASYNC)
         done = _wait(c, r.headers["location"], h)
     with TestClient(make_app()) as c:
-        assert c.get(r.headers["location"], headers=h).status_code == 404  # memory only
+        assert c.get(r.headers["location"], headers=h).json() == done
         again = c.post(P, json={}, headers=h | ASYNC)
         assert again.status_code == 202
         assert again.json() == done
@@ -301,18 +305,24 @@ def test_queue_limit_answers_503(
         blocker.release.set()
 
 
-def test_shutdown_cancels_running_jobs(
+def test_shutdown_puts_the_running_job_back_for_the_next_start(
     make_app: Callable[..., FastAPI], tokens: Tokens, store: Store, blocker: Blocker
 ) -> None:
+    """A stopping worker stores nothing of the job it computes and puts it back in the
+    queue; the next worker (here: the next start) runs it to the end."""
     h = tokens.h("dispatcher")
-    app = make_app()
-    with TestClient(app) as c:
-        job_id = c.post(P, json={}, headers=h | ASYNC).json()["id"]
+    with TestClient(make_app()) as c:
+        url = c.post(P, json={}, headers=h | ASYNC).headers["location"]
         assert blocker.entered.wait(30)
-    job: Job = app.state.jobs.get("d1", job_id)
-    assert job.status == "cancelled"
     with store.read() as tx:
+        assert tx.job("d1", url.rsplit("/", 1)[1]).status == "queued"
         assert tx.list_proposals("d1")[1] == 0
+    blocker.release.set()
+    with TestClient(make_app()) as c:
+        done = _wait(c, url, h)
+    assert done["status"] == "done" and done["proposal"]
+    with store.read() as tx:
+        assert tx.list_proposals("d1")[1] == 1
 
 
 def test_finished_jobs_are_kept_bounded(make_app: Callable[..., FastAPI], tokens: Tokens) -> None:
@@ -326,45 +336,74 @@ def test_finished_jobs_are_kept_bounded(make_app: Callable[..., FastAPI], tokens
         assert [j["id"] for j in c.get(J, headers=h).json()["data"]] == [second.split("/")[-1]]
 
 
-def test_finished_jobs_expire() -> None:
-    now = [0.0]
-    manager = JobManager(
-        threading.BoundedSemaphore(1), limit=4, keep=10, ttl=60, clock=lambda: now[0]
+@dataclass
+class Gate:
+    """A stand-in job kind: reports the given progress, then waits to be let through."""
+
+    steps: list[tuple[str, float | None]]
+    entered: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    def work(self, job: JobRow, progress: Progress) -> Finish:
+        for phase, fraction in self.steps:
+            progress(phase, fraction)
+        self.entered.set()
+        for _ in range(POLLS):
+            if self.release.wait(0.02):
+                break
+            progress(*self.steps[-1])
+
+        def finish(tx: Tx) -> int:
+            return tx.add_proposal(job.district, {}, {}, Basis({}, {}), [], job.owner)
+
+        return finish
+
+
+def _poll(manager: JobManager, job_id: str, until: set[str] = FINAL) -> JobRow:
+    for _ in range(POLLS):
+        row = manager.get("d1", job_id)
+        if row.status in until:
+            return row
+        time.sleep(0.02)
+    raise AssertionError(f"job {job_id} still {row.status}")
+
+
+def _manager(store: Store, gate: Gate) -> JobManager:
+    return JobManager(
+        store, threading.BoundedSemaphore(1), {"test": gate.work}, limit=8, keep=10, ttl=60
     )
 
-    def work(progress: Progress) -> Callable[[Job], None]:
-        progress("solving", 0.5)
 
-        def commit(job: Job) -> None:
-            job.done("/v1/districts/d1/proposals/1")
-
-        return commit
-
-    job, replayed = manager.submit("d1", work)
-    assert not replayed
-    for _ in range(POLLS):
-        if manager.get("d1", job.id).status == "done":
-            break
-        time.sleep(0.02)
-    assert job.view()["status"] == "done"
-    now[0] = 60.0
-    assert manager.get("d1", job.id) is job
-    now[0] = 60.5
-    with pytest.raises(NotFoundError):
-        manager.get("d1", job.id)
+def test_progress_is_recorded_in_range(store: Store) -> None:
+    gate = Gate([("scoring pairs", float("nan")), ("solving", 2.0)])
+    manager = _manager(store, gate)
+    row, _ = manager.submit("d1", "test", {}, Actor())
+    assert gate.entered.wait(30)
+    running = manager.get("d1", row.id)
+    assert (running.status, running.phase, running.fraction) == ("running", "solving", 1.0)
+    assert running.attempts == 1 and running.lease_holder == manager.holder
+    gate.release.set()
+    done = _poll(manager, row.id)
+    assert (done.status, done.fraction, done.lease_until) == ("done", 1.0, None)
     manager.shutdown()
 
 
-def test_progress_is_recorded_in_range_and_stops_when_cancelled() -> None:
-    job = Job("j1", "d1", None)
-    job.report("solving", 2.0)
-    assert (job.phase, job.fraction) == ("solving", 1.0)
-    job.report("solving", float("nan"))
-    assert job.fraction is None
-    job.cancel.set()
-    with pytest.raises(Cancelled):
-        job.report("explaining")
-    assert job.phase == "solving"
+def test_revoke_leaves_other_owners_alone(store: Store) -> None:
+    with store.write() as tx:
+        one, two = (tx.create_token("planner", ["d1"])[1].id for _ in range(2))
+    gate = Gate([("solving", 0.5)])
+    manager = _manager(store, gate)
+    mine, _ = manager.submit("d1", "test", {}, Actor(one))
+    assert gate.entered.wait(30)
+    theirs, _ = manager.submit("d1", "test", {}, Actor(two))
+    unowned, _ = manager.submit("d1", "test", {}, Actor())
+    assert [r.id for r in manager.revoke(one)] == [mine.id]
+    assert manager.revoke(two + 1) == []
+    assert _poll(manager, mine.id).status == "cancelled"
+    gate.release.set()
+    assert _poll(manager, theirs.id).status == "done"
+    assert _poll(manager, unowned.id).status == "done"
+    manager.shutdown()
 
 
 def test_revoking_a_token_cancels_its_jobs(
@@ -406,23 +445,3 @@ def test_a_job_whose_token_is_revoked_meanwhile_stores_nothing(
     job = _wait(client, url, tokens.h("dispatcher"))
     assert (job["status"], job["proposal"]) == ("cancelled", None)
     assert _count(client, tokens.h("dispatcher")) == 0
-
-
-def test_revoke_leaves_other_owners_alone() -> None:
-    manager = JobManager(threading.BoundedSemaphore(1), limit=4, keep=10, ttl=60)
-    entered, release = threading.Event(), threading.Event()
-
-    def work(progress: Progress) -> Callable[[Job], None]:
-        entered.set()
-        release.wait(30)
-        return lambda job: job.done("/x")
-
-    mine, _ = manager.submit("d1", work, owner=1)
-    assert entered.wait(30)
-    theirs, _ = manager.submit("d1", work, owner=2)
-    unowned, _ = manager.submit("d1", work)
-    assert manager.revoke(1) == [mine]
-    assert manager.revoke(3) == []
-    assert (theirs.status, unowned.status) == ("queued", "queued")
-    release.set()
-    manager.shutdown()

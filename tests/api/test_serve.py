@@ -198,3 +198,17 @@ def test_serve_refuses_a_database_it_cannot_write(shared_dir: Path, read_only: s
         out.chmod(0o777)
         r = _cli("export", str(out / "case"), "--district", "x", "--db", str(db), cwd=out, **run)
         assert r.returncode == 2 and "district 'x' not found" in r.stderr, r.stderr
+
+
+def test_several_workers_need_a_database_they_can_share() -> None:
+    """``--workers 2`` over ``:memory:`` would give each worker its own database."""
+    from typer.testing import CliRunner
+
+    from matcher.cli import app
+
+    env = {"COLUMNS": "200", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+    r = CliRunner().invoke(app, ["serve", "--db", ":memory:", "--workers", "2"], env=env)
+    assert r.exit_code == 2, r.output
+    assert "in-memory database lives in one process" in r.output
+    r = CliRunner().invoke(app, ["serve", "--db", "x.db", "--workers", "0"], env=env)
+    assert r.exit_code == 2 and "--workers" in r.output  # refused before opening anything

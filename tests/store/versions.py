@@ -1,4 +1,4 @@
-"""An older schema made by hand: the columns each version added, dropped again.
+"""An older schema made by hand: the columns and tables each version added, dropped again.
 
 Why by hand: a migration test needs a database as an older release left it; the
 statements here are written from the migrations' documentation, not their code.
@@ -21,11 +21,20 @@ ADDED = {
     ),
 }
 
+#: the tables each schema version from 7 on added (dropped by :func:`back_to`)
+TABLES = {7: ("jobs",)}
+
 
 def back_to(version: int) -> list[str]:
-    """SQL statements taking a current database back to ``version``'s columns and
-    number (the audit tables of version 4 are the caller's to drop)."""
+    """SQL statements taking a current database back to ``version``'s tables, columns
+    and number (the audit tables of version 4 are the caller's to drop)."""
     out = [
+        f"DROP TABLE {table}"
+        for v, added in sorted(TABLES.items(), reverse=True)
+        if v > version
+        for table in added
+    ]
+    out += [
         f"ALTER TABLE {table} DROP COLUMN {column}"
         for v, added in sorted(ADDED.items(), reverse=True)
         if v > version
