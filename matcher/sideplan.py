@@ -2,9 +2,11 @@
 
 :mod:`matcher.lending` and :mod:`matcher.timed` state their rules as side rows
 of the b-matching (:class:`~matcher.solver.sided.SideRows`); here the plan is
-solved with them by HiGHS branch-and-bound with a zero gap over every pair that
-can help (a pair scoring ≤ 0 never can: dropping it keeps every row), then
-explained and assembled like any other. The proposal says ``solver="milp"``,
+solved with them by HiGHS branch-and-bound with a zero gap, the model stated over
+every pair that can help (a pair scoring ≤ 0 never can: dropping it keeps every
+row) and solved over the pairs its LP prices in, the rest ruled out by reduced
+cost (:func:`~matcher.solver.sided.solve_sided`), then explained and assembled
+like any other. The proposal says ``solver="milp"``,
 gives HiGHS's dual ``bound`` and is ``certified`` when the plan keeps every row
 (checked in integers) and the bound leaves no better plan on the score grid.
 Alternates are not listed: the exact price of forcing a pair would be one more

@@ -23,11 +23,12 @@ Weights are integers (the score grid), so an objective ``z`` and a bound
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix, csr_matrix
 
 __all__ = ["SideRows", "Sided", "Timeline", "merge_rows", "solve_sided"]
@@ -36,6 +37,14 @@ IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
+
+
+#: each row's and column's heaviest edges the LP starts from
+START_K = 8
+#: edges within this share of the median weight of tight join the first MILP
+NEAR = 0.02
+#: a reduced cost above this share of the largest weight makes an edge enter
+PRICE_TOL = 1e-9
 
 
 def _empty() -> IndexArray:
@@ -118,7 +127,21 @@ class Sided:
     certified: bool
 
 
-def solve_sided(
+@dataclass(frozen=True)
+class _Model:
+    """``max -cost·x`` over ``a x ≤ ub``, ``lo ≤ x ≤ hi``, ``integral`` marking the
+    integer variables; the first ``ne`` variables are the edges."""
+
+    a: csr_matrix
+    ub: FloatArray
+    cost: FloatArray
+    lo: FloatArray
+    hi: FloatArray
+    integral: FloatArray
+    ne: int
+
+
+def _model(
     r: IndexArray,
     c: IndexArray,
     w: IntArray,
@@ -126,12 +149,9 @@ def solve_sided(
     head: IntArray,
     fixed: BoolArray,
     side: SideRows,
-    time_limit: float | None = None,
-) -> Sided:
-    """The heaviest set of edges ``(r[e], c[e])`` (weights ``w``, integers) with at
-    most ``cap[i]`` per row, ``head[j]`` per column, every ``fixed`` edge taken,
-    and the side rows held. The caller keeps the problem feasible (fixed edges
-    within every right-hand side)."""
+) -> _Model:
+    """The MILP of :func:`solve_sided` over all edges: the edges are its first
+    ``ne`` variables, the indicators, untimed counts and free capacities after."""
     ne = r.size
     flags = _flags(side, ne)
     # a row of capacity 1 takes at most one edge, so "used" is the sum of its
@@ -253,25 +273,157 @@ def solve_sided(
     hi = np.concatenate([np.ones(ne + ny), cap[z_rows].astype(np.float64), *f_ub])
     # the free capacities are continuous: the edges' integrality fixes them
     integral = np.concatenate([np.ones(ne + ny + nz), np.zeros(nf)])
+    return _Model(a, ub, cost, lo, hi, integral, ne)
+
+
+def solve_sided(
+    r: IndexArray,
+    c: IndexArray,
+    w: IntArray,
+    cap: IntArray,
+    head: IntArray,
+    fixed: BoolArray,
+    side: SideRows,
+    time_limit: float | None = None,
+    start_k: int | None = None,
+) -> Sided:
+    """The heaviest set of edges ``(r[e], c[e])`` (weights ``w``, integers) with at
+    most ``cap[i]`` per row, ``head[j]`` per column, every ``fixed`` edge taken,
+    and the side rows held. The caller keeps the problem feasible (fixed edges
+    within every right-hand side).
+
+    Solved over few edges, and proven over all (``start_k``: each row's and
+    column's heaviest edges to start from, :data:`START_K` by default):
+
+    1. *Pricing.* The LP relaxation is solved over a pruned set ``S`` (the
+       ``start_k`` heaviest edges of each row and column, the fixed ones, and all
+       other variables); every edge left out is priced at the LP's duals ``y``
+       (reduced cost ``rc = w - Aᵀy``) and those with ``rc > 0`` enter, until none
+       does: ``y`` is then optimal for the LP over all edges.
+    2. *A plan.* The MILP is solved over ``S`` widened by the edges within
+       :data:`NEAR` of tight, to a zero gap: objective ``z``.
+    3. *The proof* (reduced-cost fixing). For any ``y ≥ 0`` and any plan ``x``
+       over all edges, ``wᵀx = yᵀAx + rcᵀx ≤ yᵀb + rcᵀx``; bounding each term
+       ``rc_v x_v`` by its largest value over ``x_v``'s bounds gives ``D`` (the
+       LP's bound, computed here, not read from the solver), and a plan taking a
+       left-out edge ``e`` (``rc_e ≤ 0`` once pricing is done) scores at most
+       ``D + rc_e``. Weights are integers, so when ``D + rc_e < z + 1`` no plan
+       with ``e`` beats ``z``. The edges not ruled out so (``K``) join ``S`` and
+       the MILP is solved again; its optimum over ``S ∪ K`` is the optimum over
+       all edges, and its bound (or ``z``, if larger) bounds every plan.
+    """
+    mo = _model(r, c, w, cap, head, fixed, side)
+    ne = mo.ne
+    clock = _Clock(time_limit)
+    keep = _start(r, c, w, fixed, START_K if start_k is None else start_k)
+    y = _priced_duals(mo, keep)
+    if y is None:
+        return Sided(np.zeros(ne, bool), 0, float("inf"), False, False)
+    rc = -mo.cost - np.asarray(mo.a.T @ y).ravel()
+    # D: weak duality over every variable at its bounds (edges left out: [0, 1])
+    bound_lp = float(y @ mo.ub + np.maximum(rc * mo.lo, rc * mo.hi).sum())
+    slack = 1e-7 * max(1.0, abs(bound_lp))
+    near = NEAR * float(np.median(w)) if ne else 0.0  # read at call time: tests set it
+    keep |= rc[:ne] >= -near
+    x, z, bound = _milp_over(mo, keep, clock.left())
+    if x is None:
+        return Sided(np.zeros(ne, bool), 0, float("inf"), False, False)
+    # the edges whose best plan could still beat z
+    open_ = ~keep & (bound_lp + np.minimum(rc[:ne], 0.0) >= z + 1 - slack)
+    proven = bound < z + 1
+    if open_.any():
+        x2, z2, bound2 = _milp_over(mo, keep | open_, clock.left())
+        if x2 is not None and z2 > z:
+            x, z = x2, z2
+        bound = max(bound2, float(z))
+        proven = bound < z + 1
+    else:
+        bound = max(bound, float(z))
+    bound = min(bound, bound_lp)
+    take = x[:ne] > 0.5
+    objective = int(w[take].sum())
+    held = _holds(r, c, cap, head, fixed, side, take)
+    return Sided(take, objective, bound, held, bool(proven and held and bound < objective + 1))
+
+
+class _Clock:
+    """What is left of a time limit (``None``: no limit)."""
+
+    def __init__(self, limit: float | None) -> None:
+        self.limit = limit
+        self.t0 = time.perf_counter()
+
+    def left(self) -> float | None:
+        if self.limit is None:
+            return None
+        return max(1.0, self.limit - (time.perf_counter() - self.t0))
+
+
+def _start(r: IndexArray, c: IndexArray, w: IntArray, fixed: BoolArray, k: int) -> BoolArray:
+    """The ``k`` heaviest edges of every row and of every column, and the fixed ones."""
+    keep = fixed.copy()
+    for side in (r, c):
+        order = np.lexsort((-w, side))
+        s = side[order]
+        first = np.searchsorted(s, s, side="left")
+        rank = np.arange(s.size) - first
+        keep[order[rank < k]] = True
+    return keep
+
+
+def _priced_duals(mo: _Model, keep: BoolArray) -> FloatArray | None:
+    """The LP's duals (``y ≥ 0``, one per row) over all edges, by pricing: solved over
+    ``keep`` (widened in place) until no edge left out has a positive reduced cost;
+    ``None`` when the LP has no solution (fixed edges that break a row)."""
+    ne = mo.ne
+    extra = np.arange(ne, mo.a.shape[1])
+    a_t = mo.a.T.tocsr()
+    while True:
+        cols = np.concatenate([np.flatnonzero(keep), extra])
+        if cols.size == 0:  # nothing to solve over: every row's dual is 0
+            keep |= -mo.cost[:ne] > 0
+            continue
+        res = linprog(
+            mo.cost[cols],
+            A_ub=mo.a[:, cols],
+            b_ub=mo.ub,
+            bounds=np.column_stack([mo.lo[cols], mo.hi[cols]]),
+            method="highs",
+        )
+        if res.status != 0:
+            return None
+        y: FloatArray = np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
+        rc = -mo.cost[:ne] - np.asarray(a_t[:ne] @ y).ravel()
+        enter = ~keep & (rc > PRICE_TOL * max(1.0, float(np.abs(mo.cost).max(initial=0))))
+        if not enter.any():
+            return y
+        keep |= enter
+
+
+def _milp_over(
+    mo: _Model, keep: BoolArray, time_limit: float | None
+) -> tuple[FloatArray | None, int, float]:
+    """The MILP over the edges ``keep`` (and every other variable): a plan as values
+    of all variables (left-out edges 0), its objective and HiGHS's bound."""
+    ne = mo.ne
+    cols = np.concatenate([np.flatnonzero(keep), np.arange(ne, mo.a.shape[1])])
     options: dict[str, float | bool] = {"mip_rel_gap": 0.0, "disp": False}
     if time_limit is not None:
         options["time_limit"] = time_limit
     res = milp(
-        cost,
-        integrality=integral,
-        bounds=Bounds(lo, hi),
-        constraints=LinearConstraint(a, -np.inf, ub),
+        mo.cost[cols],
+        integrality=mo.integral[cols],
+        bounds=Bounds(mo.lo[cols], mo.hi[cols]),
+        constraints=LinearConstraint(mo.a[:, cols], -np.inf, mo.ub),
         options=options,
     )
     if res.x is None:
-        return Sided(np.zeros(ne, bool), 0, float("inf"), False, False)
-    take = res.x[:ne] > 0.5
-    objective = int(w[take].sum())
+        return None, 0, float("inf")
+    x = np.zeros(mo.a.shape[1])
+    x[cols] = res.x
+    z = round(-float(mo.cost[:ne] @ (x[:ne] > 0.5)))
     bound = -float(res.mip_dual_bound) if res.mip_dual_bound is not None else float("inf")
-    held = _holds(r, c, cap, head, fixed, side, take)
-    return Sided(
-        take, objective, bound, held, bool(res.status == 0 and held and bound < objective + 1)
-    )
+    return x, z, bound
 
 
 def _one(rhs: int) -> FloatArray:
