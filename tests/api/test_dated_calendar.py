@@ -167,6 +167,10 @@ def test_a_proposal_for_a_horizon_plans_its_days_and_the_list_finds_it(
     assert "F0" in planned and not planned & {"F1", "F2"}
     assert planned >= {"D1", "D2", "D3"}  # ongoing work is planned with any horizon
     assert body["result"]["district"]["slots_total"] == 1 + 2 + 1 + 1 + 1  # F0 and D1…D4
+    # a pin outside the horizon is refused like a pin on an unknown demand
+    pin = {"from": "2026-12-08", "to": "2026-12-08", "pinned": [{"cadre": "P4", "demand": "F2"}]}
+    r = client.post(f"{D}/proposals", json=pin, headers=d)
+    assert r.status_code == 422 and "F2" in r.text, r.text
     # an open end: Wednesday on
     later = client.post(f"{D}/proposals", json={"from": "2026-12-09"}, headers=d).json()
     dated = {a["demand"] for a in later["result"]["assignments"]} & set(SHIFTS)

@@ -189,7 +189,7 @@ async function orderPanel() {
 
 /** A cadre's week from their calendar: one row a day, hours across. */
 function cadreWeek(cal) {
-  const ROW = 30; const top = 24; const label = 110; const w = WIDTH + LABEL - label;
+  const ROW = 28; const top = 22; const label = 96; const w = 660;
   const x = (mins) => label + (mins / DAY_MIN) * w;
   const parts = [`<defs><pattern id="wk-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
     <rect width="6" height="6" fill="#eef0f2"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9aa5b1" stroke-width="2"/></pattern></defs>`];
@@ -200,11 +200,11 @@ function cadreWeek(cal) {
   cal.days.forEach((day, i) => {
     const y = top + i * ROW;
     const wd = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].indexOf(day.weekday);
-    parts.push(`<text x="4" y="${y + 20}" fill="#1b2430">${esc(t('wk_days')[wd])} ${short(day.day)}</text>`);
+    parts.push(`<text x="4" y="${y + 18}" fill="#1b2430">${esc(t('wk_days')[wd])} ${short(day.day)}</text>`);
     parts.push(`<rect x="${label}" y="${y + 2}" width="${w}" height="${ROW - 4}" fill="#fafbfc" stroke="#e3e8ee"/>`);
     if (day.away) {
       parts.push(`<rect class="away" data-day="${esc(day.day)}" x="${label}" y="${y + 2}" width="${w}" height="${ROW - 4}" fill="url(#wk-hatch)"><title>${esc(t('wk_away'))}</title></rect>
-        <text x="${label + w / 2}" y="${y + 20}" text-anchor="middle" fill="#1b2430" font-weight="600">${esc(t('wk_away'))}</text>`);
+        <text x="${label + w / 2}" y="${y + 18}" text-anchor="middle" fill="#1b2430" font-weight="600">${esc(t('wk_away'))}</text>`);
     } else {
       for (const [a, b] of day.free) {
         parts.push(`<rect class="free" x="${x(hm(a))}" y="${y + 2}" width="${x(hm(b)) - x(hm(a))}"
@@ -219,11 +219,11 @@ function cadreWeek(cal) {
       const bx = x(a - d0); const bw = Math.max(3, x(b - d0) - bx);
       parts.push(`<rect class="entry ${esc(e.status)}" data-demand="${esc(e.demand)}" x="${bx}" y="${y + 5}" width="${bw}" height="${ROW - 10}" rx="3"
         fill="${e.status === 'completed' ? '#4a5563' : '#0b5cad'}"><title>${esc(tip)}</title></rect>`);
-      if (bw > 60) parts.push(`<text x="${bx + 4}" y="${y + 19}" fill="#fff" font-size="12">${esc(e.demand)}</text>`);
+      if (bw > 44) parts.push(`<text x="${bx + 4}" y="${y + 18}" fill="#fff" font-size="12">${esc(e.demand)}</text>`);
     }
   });
-  const svg = `<svg id="cadre-week-svg" viewBox="0 0 ${LABEL + WIDTH + 2} ${top + cal.days.length * ROW + 4}" style="width: 100%; height: auto"
-    role="img" aria-label="${esc(t('wk_cadre_label'))}" font-size="15">${parts.join('')}</svg>`;
+  const svg = `<svg id="cadre-week-svg" viewBox="0 0 ${label + w + 2} ${top + cal.days.length * ROW + 4}" style="width: 100%; height: auto"
+    role="img" aria-label="${esc(t('wk_cadre_label'))}" font-size="13">${parts.join('')}</svg>`;
   const ongoing = cal.entries.filter((e) => e.ongoing).map((e) => `${e.demand} ${e.title}`);
   const hours = cal.weeks.map((wk) => `<li>${esc(t('wk_hours', wk.week, num(wk.hours, 1), wk.limit === null ? null : num(wk.limit, 1)))}</li>`).join('');
   return `<h3 id="wk-cadre-h">${esc(t('wk_cadre_h', cal.cadre, cal.name))}</h3>
