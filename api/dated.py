@@ -1,21 +1,46 @@
-"""Dated work's body fields (a weekly pattern, days away, a window) read into the model.
+"""Dated work at the edge: body fields read into the model, ranges of days, a cadre's calendar.
 
-Why apart: cadre and demand routes read them the same way, and a bad value must be a
-located 422 from the moment it arrives, never a window that fails when it is solved.
-Texts are the case files' (``mon-fri 18:00-21:30``, ``2026-12-10..2026-12-14``,
-``2026-12-08T18:00``): the store keeps them as written, local to the district.
+Why apart: cadre and demand routes read a weekly pattern, days away and a window the
+same way, and a bad value must be a located 422 from the moment it arrives, never a
+window that fails when it is solved. Texts are the case files' (``mon-fri
+18:00-21:30``, ``2026-12-10..2026-12-14``, ``2026-12-08T18:00``): the store keeps
+them as written, local to the district. The calendar routes share one reading of a
+``?from=&to=`` range of local days.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from matcher import InputError, Problem
-from matcher.dated import Away, Weekly, Window, district_zone, parse_away, parse_local, parse_weekly
+from matcher import Demand, InputError, Problem
+from matcher.dated import (
+    DAY_NAMES,
+    Away,
+    Weekly,
+    Window,
+    district_zone,
+    format_local,
+    hours_by_week,
+    parse_away,
+    parse_local,
+    parse_weekly,
+)
+from matcher.store import CadreRow, DispatchRow, local_day
 
-__all__ = ["away_field", "weekly_field", "window_fields"]
+__all__ = [
+    "MAX_RANGE_DAYS",
+    "away_field",
+    "cadre_calendar",
+    "day_range",
+    "reversed_range",
+    "weekly_field",
+    "window_fields",
+]
+
+#: the most local days one calendar answers (two months: a week view, a month's planning)
+MAX_RANGE_DAYS = 62
 
 T = TypeVar("T")
 
@@ -74,3 +99,141 @@ def window_fields(
                          hint="lower hours, or widen the window")],
             )  # fmt: skip
     return s, e
+
+
+def reversed_range(first: dt.date | None, last: dt.date | None) -> None:
+    """Refuse a range whose first day comes after its last (422 ``ledger.period_reversed``,
+    the code every ``?from=&to=`` of the API answers)."""
+    if first is not None and last is not None and first > last:
+        raise InputError(
+            f"the period starts on {first}, after it ends on {last}",
+            code="ledger.period_reversed",
+            params={"start": first.isoformat(), "end": last.isoformat()},
+        )
+
+
+def day_range(
+    first: dt.date | None, last: dt.date | None, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The local days a calendar shows: both given, or a week from ``first`` or up to
+    ``last``, or the ISO week of ``today``; at most :data:`MAX_RANGE_DAYS` days.
+
+    Raises:
+        InputError: ``ledger.period_reversed`` or ``calendar.range_too_long`` (422).
+    """
+    if first is None and last is None:
+        first = today - dt.timedelta(days=today.weekday())
+    if first is None:
+        assert last is not None
+        first = last - dt.timedelta(days=6)
+    if last is None:
+        last = first + dt.timedelta(days=6)
+    reversed_range(first, last)
+    days = (last - first).days + 1
+    if days > MAX_RANGE_DAYS:
+        raise InputError(
+            f"the range spans {days} days; ask for at most {MAX_RANGE_DAYS} days at once",
+            code="calendar.range_too_long",
+            params={"days": days, "max": MAX_RANGE_DAYS},
+        )
+    return first, last
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _entry(d: DispatchRow, demand: Demand) -> dict[str, Any]:
+    w = demand.window
+    return {
+        "dispatch": d.id,
+        "demand": demand.id,
+        "title": demand.title,
+        "community": demand.community,
+        "status": d.status,
+        "ongoing": w is None,
+        "start": None if w is None else format_local(w.start),
+        "end": None if w is None else format_local(w.end),
+        "hours": None if w is None else (demand.hours or w.hours),
+        "created_at": d.created_at,
+        "closed_at": d.closed_at,
+    }
+
+
+def _in_range(d: DispatchRow, w: Window | None, first: dt.date, last: dt.date) -> bool:
+    """A dated order whose window touches a day of the range; ongoing work held during it
+    (dispatched by its last day, and still active or completed on or after its first)."""
+    if w is not None:
+        days = w.days()
+        return days[0] <= last and days[-1] >= first
+    if local_day(d.created_at) > last:
+        return False
+    return d.closed_at is None or local_day(d.closed_at) >= first
+
+
+def cadre_calendar(
+    cadre: CadreRow,
+    work: Sequence[tuple[DispatchRow, Demand]],
+    timezone: str,
+    first: dt.date,
+    last: dt.date,
+) -> dict[str, Any]:
+    """``cadre``'s calendar over the local days ``first … last`` (``CalendarPublic``):
+    their active and completed ``work`` in the range, the windows their weekly pattern
+    leaves free each day and their away days, and each ISO week's hours of dated work
+    (all of the week's, in the range or not) against ``hours_per_week``, counted as the
+    planner counts them (:func:`matcher.dated.hours_by_week`)."""
+    pattern = parse_weekly(cadre.available or "")
+    away = parse_away(cadre.away or "")
+    days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+    entries = [
+        (demand.window, _entry(d, demand))
+        for d, demand in work
+        if _in_range(d, demand.window, first, last)
+    ]
+    entries.sort(key=lambda x: (x[1]["start"] or "", x[1]["dispatch"]))
+    weeks: dict[tuple[int, int], float] = {}
+    for day in days:
+        iso = day.isocalendar()
+        weeks.setdefault((iso.year, iso.week), 0.0)
+    for _, demand in work:
+        w = demand.window
+        if w is not None:
+            for wk, h in hours_by_week(w, demand.hours).items():
+                if wk in weeks:
+                    weeks[wk] += h
+    limit = cadre.hours_per_week
+    return {
+        "cadre": cadre.id,
+        "name": cadre.name,
+        "start": first.isoformat(),
+        "end": last.isoformat(),
+        "timezone": timezone,
+        "capacity": cadre.capacity,
+        "available": None if pattern is None else str(pattern),
+        "away": cadre.away,
+        "hours_per_week": limit,
+        "entries": [e for _, e in entries],
+        "days": [
+            {
+                "day": day.isoformat(),
+                "weekday": DAY_NAMES[day.weekday()],
+                "away": away is not None and any(a <= day <= b for a, b in away.ranges),
+                "free": [["00:00", "24:00"]]
+                if pattern is None
+                else [[_hhmm(a), _hhmm(b)] for a, b in pattern.days[day.weekday()]],
+            }
+            for day in days
+        ],
+        "weeks": [
+            {
+                "week": f"{y}-W{n:02d}",
+                "first": dt.date.fromisocalendar(y, n, 1).isoformat(),
+                "last": dt.date.fromisocalendar(y, n, 7).isoformat(),
+                "hours": round(h, 4),
+                "limit": limit,
+                "left": None if limit is None else round(limit - h, 4),
+            }
+            for (y, n), h in weeks.items()
+        ],
+    }

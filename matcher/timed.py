@@ -77,11 +77,7 @@ def week_hours(case: Case) -> list[dict[tuple[int, int], float]]:
         if w is None:
             out.append({})
             continue
-        per = hours_by_week(w)
-        if d.hours is not None and d.hours < w.hours:
-            scale = d.hours / w.hours
-            per = {k: v * scale for k, v in per.items()}
-        out.append(per)
+        out.append(hours_by_week(w, d.hours))
     return out
 
 

@@ -265,6 +265,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "points.earned": {"points": 90, "hours": 4.0, "dispatch": 7},
     "points.overdraw": {"amount": 50, "balance": 30},
     "ledger.period_reversed": {"start": "2026-04-01", "end": "2026-03-01"},
+    "calendar.range_too_long": {"days": 90, "max": 62},
     "cli.ledger_title": {
         "district": "gulou",
         "start": "2026-03-01",

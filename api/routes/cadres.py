@@ -1,15 +1,16 @@
-"""Cadres of a district: CRUD, bulk import of ``cadres.csv``, dispatch history."""
+"""Cadres of a district: CRUD, bulk import of ``cadres.csv``, dispatch history, calendar."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.crud import Reading, Writing
-from api.dated import away_field, weekly_field
+from api.dated import away_field, cadre_calendar, day_range, weekly_field
 from api.deps import Access, StoreDep, mask_cadre, mask_dispatch, respond
 from api.errors import PROBLEM_RESPONSES
 from api.imports import run_import
@@ -21,12 +22,14 @@ from api.schemas import (
     CadreReplace,
     CadresPublic,
     CadreUpdate,
+    CalendarPublic,
     CsvImport,
     DispatchesPublic,
     ImportResult,
     UnavailableRequest,
 )
 from matcher import Cadre, Status
+from matcher.dated import district_zone
 from matcher.store import CadreRow, DispatchRow, Tx
 
 __all__ = ["router"]
@@ -40,6 +43,18 @@ EndDispatches = Annotated[
     Query(
         description="when the update sets status red (withdrawn) while the cadre holds active"
         " dispatches: 'cancel' cancels them in the same transaction (else 409 listing them)"
+    ),
+]
+From = Annotated[
+    dt.date | None,
+    Query(alias="from", description="the first local day (YYYY-MM-DD). Default: see `to`"),
+]
+To = Annotated[
+    dt.date | None,
+    Query(
+        alias="to",
+        description="the last local day, included (YYYY-MM-DD). Default: six days after"
+        " `from`; without both, this ISO week (Monday to Sunday)",
     ),
 ]
 
@@ -83,6 +98,25 @@ def cadre_history(
         return tx.list_dispatches(r.district, cadre=cadre, limit=limit, offset=offset)
 
     return r.page(DispatchesPublic, read, mask_dispatch)
+
+
+@router.get("/{cadre}/calendar", response_model=CalendarPublic)
+def cadre_calendar_route(
+    r: Reading, cadre: CadreId, start: From = None, end: To = None
+) -> JSONResponse:
+    """The cadre's days from ``from`` to ``to`` (local to the district, at most 62): their
+    active and completed dispatches in the range (dated ones with their window, ongoing
+    ones as ongoing), when their weekly pattern leaves them free, their away days, and
+    each ISO week's hours of dated work against ``hours_per_week``."""
+
+    def read(tx: Tx) -> dict[str, Any]:
+        row = mask_cadre(tx.cadre(r.district, cadre), r.a.masked)
+        timezone = tx.policy(r.district).timezone
+        today = dt.datetime.now(district_zone(timezone)).date()
+        first, last = day_range(start, end, today)
+        return cadre_calendar(row, tx.cadre_work(r.district, cadre), timezone, first, last)
+
+    return r.one(CalendarPublic, read)
 
 
 @router.post("", response_model=CadrePublic, status_code=201)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.crud import Reviewing, Writing, page
+from api.dated import reversed_range
 from api.deps import (
     IdemKeyDep,
     JobsDep,
@@ -48,6 +50,7 @@ from matcher import (
     Policy,
     Progress,
     Proposal,
+    horizon,
     parse_policy,
     propose,
     streams,
@@ -92,6 +95,22 @@ def _prefers_async(prefer: str | None) -> bool:
     )
 
 
+def _planned(snap: Snapshot, body: ProposalRequest) -> Snapshot:
+    """``snap`` narrowed to the body's horizon (``from``/``to``): the dated orders whose
+    window touches one of its days and the ongoing work (:func:`matcher.horizon`, as
+    ``matcher propose --from --to``); what fills the other demands' slots is left out."""
+    if body.start is None and body.end is None:
+        return snap
+    case = horizon(snap.case, body.start, body.end)
+    ids = {d.id for d in case.demands}
+    return replace(
+        snap,
+        case=case,
+        filled_slots={k: v for k, v in snap.filled_slots.items() if k in ids},
+        excluded=[p for p in snap.excluded if p[1] in ids],
+    )
+
+
 def _compute(
     warm: WarmPlans,
     district: str,
@@ -101,9 +120,10 @@ def _compute(
     body: ProposalRequest,
     progress: Progress | None = None,
 ) -> Proposal:
-    """The proposal for this snapshot (read at the district's ``version``): from the
-    district's last plan when it can be re-solved warm (big pools), else from scratch;
-    the same answer either way."""
+    """The proposal for this snapshot (read at the district's ``version``, within the
+    body's horizon): from the district's last plan when it can be re-solved warm (big
+    pools), else from scratch; the same answer either way."""
+    snap = _planned(snap, body)
     kw: dict[str, Any] = {
         "pinned": [(p.cadre, p.demand) for p in body.pinned],
         "excluded": snap.excluded,
@@ -166,7 +186,7 @@ def _add(
     pairs = [(x.cadre, x.demand) for x in result.assignments]
     return tx.add_proposal(
         district,
-        body.model_dump(mode="json"),
+        body.model_dump(mode="json", by_alias=True),
         result.model_dump(mode="json"),
         snap.basis(pairs),
         pairs,
@@ -228,15 +248,17 @@ def create_proposal(
         snap = tx.snapshot(a.district)
     with recorded_failures(store, a.principal, key, request, body):  # a 422 keeps its key
         # a bad override is refused before any work, a limit for no community included
+        reversed_range(body.start, body.end)
         policy = _policy(snap.case.policy, body.policy) or snap.case.policy
         unknown_limits(policy, snap.case)
     asked = _prefers_async(prefer)
     settings: Settings = request.app.state.settings
-    pairs = len(snap.case.cadres) * len(snap.case.demands)
+    planned = _planned(snap, body).case
+    pairs = len(planned.cadres) * len(planned.demands)
     # lending rules and dated orders make a proposal a MILP (seconds to minutes on a
     # district): a job
     # from a twentieth of the usual size, so that no request waits on one
-    milp = policy.lending.is_on or any(d.start is not None for d in snap.case.demands)
+    milp = policy.lending.is_on or any(d.start is not None for d in planned.demands)
     threshold = settings.job_threshold // (20 if milp else 1)
     if asked or pairs > threshold:
         job, replayed = jobs.submit(
@@ -260,10 +282,22 @@ def list_proposals(
     r: Reviewing,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
+    start: Annotated[
+        date | None,
+        Query(
+            alias="from",
+            description="only proposals made for a horizon (`from`/`to` in their request)"
+            " sharing a day with `from` … `to` (YYYY-MM-DD; either may be left out)",
+        ),
+    ] = None,
+    end: Annotated[date | None, Query(alias="to", description="see `from`")] = None,
 ) -> JSONResponse:
     """Proposals of the district, newest first (KPIs only; GET one for the details)."""
+    reversed_range(start, end)
+    span = None if start is None and end is None else (start, end)
     return r.page(
-        ProposalsPublic, lambda tx: tx.list_proposals(r.district, limit=limit, offset=offset)
+        ProposalsPublic,
+        lambda tx: tx.list_proposals(r.district, limit=limit, offset=offset, horizon=span),
     )
 
 

@@ -17,6 +17,12 @@ from api.schemas.base import (
     Slug,
     Text,
 )
+from api.schemas.calendar import (
+    CalendarDayPublic,
+    CalendarEntryPublic,
+    CalendarPublic,
+    CalendarWeekPublic,
+)
 from api.schemas.catalogue import (
     CatalogueCategoryPublic,
     CatalogueItemPublic,
@@ -132,6 +138,10 @@ __all__ = [
     "CadreReplace",
     "CadreUpdate",
     "CadresPublic",
+    "CalendarDayPublic",
+    "CalendarEntryPublic",
+    "CalendarPublic",
+    "CalendarWeekPublic",
     "CancelReasonName",
     "CatalogueCategoryPublic",
     "CatalogueItemPublic",

@@ -43,6 +43,20 @@ class ProposalRequest(RequestBody):
         None, description="policy override, merged over the district's policy"
     )
     pinned: list[Pair] = Field([], max_length=10_000, description="pairs the plan must keep")
+    start: date | None = Field(
+        None,
+        alias="from",
+        strict=False,  # an ISO date string in JSON
+        description="a horizon's first local day (YYYY-MM-DD): plan the dated orders whose"
+        " window touches a day from here to `to`, and the ongoing work (`matcher propose"
+        " --from`); null: open",
+    )
+    end: date | None = Field(
+        None,
+        alias="to",
+        strict=False,
+        description="the horizon's last local day, included; null: open",
+    )
 
 
 ItemState = Literal["pending", "accepted", "rejected", "superseded"]

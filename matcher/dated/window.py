@@ -164,16 +164,18 @@ def iso_weeks(window: Window) -> tuple[tuple[int, int], ...]:
     return tuple(weeks)
 
 
-def hours_by_week(window: Window) -> dict[tuple[int, int], float]:
+def hours_by_week(window: Window, hours: float | None = None) -> dict[tuple[int, int], float]:
     """Elapsed hours of ``window`` in each ISO week it touches, cut at local Monday 00:00.
 
     What a weekly-hours limit counts: a Sunday-night shift into Monday counts
-    its hours before midnight in one week and the rest in the next.
+    its hours before midnight in one week and the rest in the next. An order's
+    ``hours`` fewer than its window's are spread evenly over the window (the week
+    holding two thirds of the window counts two thirds of them).
 
     >>> z = district_zone()
     >>> late = Window(parse_local("2026-12-13T20:00", z), parse_local("2026-12-14T02:00", z))
-    >>> hours_by_week(late)
-    {(2026, 50): 4.0, (2026, 51): 2.0}
+    >>> hours_by_week(late), hours_by_week(late, 3)
+    ({(2026, 50): 4.0, (2026, 51): 2.0}, {(2026, 50): 2.0, (2026, 51): 1.0})
     """
     zone = window.start.tzinfo
     out: dict[tuple[int, int], float] = {}
@@ -189,8 +191,12 @@ def hours_by_week(window: Window) -> dict[tuple[int, int], float]:
         if seconds > 0:
             out[(iso.year, iso.week)] = seconds / 3600
         if cut >= e:
-            return out
+            break
         cursor = nxt
+    if hours is not None and hours < window.hours:
+        scale = hours / window.hours
+        return {k: v * scale for k, v in out.items()}
+    return out
 
 
 def most_at_once(spans: Iterable[tuple[Any, Any]]) -> int:

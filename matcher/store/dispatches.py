@@ -13,10 +13,12 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import Row
 
 from matcher import InputError
+from matcher.dated import district_zone
+from matcher.model import Demand
 from matcher.record import Ending, Outcome, points_for
 from matcher.store import schema as t
 from matcher.store.audit import audited
-from matcher.store.core import NOBODY, Actor, local_day, now_iso, today
+from matcher.store.core import NOBODY, Actor, demand_from_row, local_day, now_iso, today
 from matcher.store.lifecycle import move, takes_slot
 from matcher.store.outcome_rules import ended_problems, outcome_problems
 from matcher.store.points import PointsTx
@@ -54,6 +56,30 @@ class DispatchesTx(PointsTx):
             exempt_reason=r.exempt_reason,
             cancel_reason=r.cancel_reason,
         )
+
+    def cadre_work(self, district: str, cadre: str) -> list[tuple[DispatchRow, Demand]]:
+        """The cadre's active and completed dispatches, oldest first, each with its demand
+        (a dated one's window read in the district's zone): what a calendar of the cadre
+        shows. Cancelled work and no-shows held nobody's time, so they are left out."""
+        d, m = t.dispatches, t.demands
+        rows = self.conn.execute(
+            select(d)
+            .where(
+                d.c.district_id == district,
+                d.c.cadre == cadre,
+                d.c.status.in_(("active", "completed")),
+            )
+            .order_by(d.c.id)
+        ).all()
+        ids = sorted({r.demand for r in rows})
+        zone = district_zone(self.policy(district).timezone)
+        demands = {
+            r.id: demand_from_row(r, zone)
+            for r in self.conn.execute(
+                select(m).where(m.c.district_id == district, m.c.id.in_(ids))
+            )
+        }
+        return [(self._dispatch_out(r), demands[r.demand]) for r in rows if r.demand in demands]
 
     def dispatch(self, district: str, did: int) -> DispatchRow:
         c = t.dispatches.c

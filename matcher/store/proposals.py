@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -28,6 +29,17 @@ def _proposal_payload(args: dict[str, Any]) -> dict[str, Any]:
         "result": {k: result[k] for k in keep if k in result},
         "pairs": args["pairs"],
     }
+
+
+def _planned_for(request: Mapping[str, Any], first: date | None, last: date | None) -> bool:
+    """Whether a proposal was made for a horizon (its request's ``from``/``to``, an end
+    left out being open) that shares a day with ``first … last`` (None: open)."""
+    a, b = request.get("from"), request.get("to")
+    if a is None and b is None:
+        return False
+    return (b is None or first is None or b >= first.isoformat()) and (
+        a is None or last is None or a <= last.isoformat()
+    )
 
 
 class ProposalsTx(DistrictsTx):
@@ -136,11 +148,37 @@ class ProposalsTx(DistrictsTx):
         return ProposalSummaryRow(**head, kpis=result["kpis"], position=result.get("district"))
 
     def list_proposals(
-        self, district: str, *, limit: int = 50, offset: int = 0
+        self,
+        district: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        horizon: tuple[date | None, date | None] | None = None,
     ) -> tuple[list[ProposalSummaryRow], int]:
+        """A page of the district's proposals, newest first; with ``horizon`` (first and
+        last local day, None: open) only those made for a horizon sharing a day with it."""
         self._district_row(district)
-        where = t.proposals.c.district_id == district
-        rows, total = self._page(t.proposals, where, (t.proposals.c.id.desc(),), limit, offset)
+        c = t.proposals.c
+        where = c.district_id == district
+        if horizon is None:
+            rows, total = self._page(t.proposals, where, (c.id.desc(),), limit, offset)
+        else:  # the horizon lives in the stored request: read, kept or not, newest first
+            newest = select(c.id, c.request).where(where).order_by(c.id.desc())
+            ids = [
+                r.id
+                for r in self.conn.execute(newest)
+                if _planned_for(json.loads(r.request), *horizon)
+            ]
+            total, chosen = len(ids), ids[offset : offset + limit]
+            rows = (
+                list(
+                    self.conn.execute(
+                        select(t.proposals).where(c.id.in_(chosen)).order_by(c.id.desc())
+                    )
+                )
+                if chosen
+                else []
+            )
         state = self.pool_state(district)
         return [self._summary(r, state) for r in rows], total
 

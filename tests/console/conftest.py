@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from api.main import load_sample
-from matcher.store import Store
+from matcher.store import Store, import_folder
 from tests.console.server import ADMIN_LABEL, Server
+from tests.console.weekdata import dispatch_a_few
 from tests.paths import ROOT
 from tests.serving import running_server
 
@@ -51,11 +52,15 @@ def _browser_missing() -> str | None:
 
 
 @contextmanager
-def _serve(tmp: Path, history: bool = False) -> Iterator[Server]:
+def _serve(tmp: Path, history: bool = False, week: bool = False) -> Iterator[Server]:
     db = tmp / "console.db"
     store = Store.open(db)
     try:
-        assert load_sample(store, "gulou", history=history)
+        if week:  # the sample week, a few of Monday's dated orders dispatched
+            assert import_folder(store, "gulou", ROOT / "data" / "sample-week", name="鼓楼区")
+            dispatch_a_few(store, "gulou")
+        else:
+            assert load_sample(store, "gulou", history=history)
         with store.write() as tx:
             roles = ("dispatcher", "planner", "analyst", "supervisor")
             tokens = {r: tx.create_token(r, ["gulou"])[0] for r in roles}
@@ -92,6 +97,14 @@ def history_server(tmp_path: Path) -> Iterator[Server]:
     """A server of the test's own over the sample with its 12 generated months of history
     (records, warnings and points with something to show), as ``serve --load-sample``."""
     with _serve(tmp_path, history=True) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def week_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server over ``data/sample-week`` (its 420 dated orders) with a few of Monday's
+    orders dispatched (tests/console/weekdata.py), shared by a module's tests."""
+    with _serve(tmp_path_factory.mktemp("week"), week=True) as s:
         yield s
 
 

@@ -2,7 +2,8 @@
 // This entry module signs in, switches language, district and view, and wires the views:
 //   core.js (state, DOM helpers)  api.js (the API client)  i18n.js (words, coded messages)
 //   ui.js (error banner, confirmation)  overview.js  proposal.js  dispatches.js  pool.js  record.js
-//   warnings.js  whatif.js  ledger.js (the lending ledger)  audit.js (the audit trail)
+//   warnings.js  whatif.js  ledger.js (the lending ledger)  week.js (dated orders by day and week)
+//   audit.js (the audit trail)
 
 import { $, S, can, esc, setStatus } from './core.js';
 import { api, dpath, listAll, loadSupply } from './api.js';
@@ -16,11 +17,12 @@ import { renderWarnings, wireWarnings } from './warnings.js';
 import { renderWhatif, wireWhatif } from './whatif.js';
 import { renderLedger, wireLedger } from './ledger.js';
 import { renderAudit, wireAudit } from './audit.js';
+import { renderWeek, wireWeek } from './week.js';
 
 const RENDER = {
   overview: renderOverview, proposal: renderProposal, dispatches: renderDispatches,
   demands: renderDemands, cadres: showCadres, warnings: renderWarnings, whatif: renderWhatif,
-  ledger: renderLedger, audit: renderAudit,
+  ledger: renderLedger, audit: renderAudit, week: renderWeek,
 };
 
 /** The tabs the role may open (a tab's `data-needs` names a `can` rule), in their order. */
@@ -91,6 +93,7 @@ async function selectDistrict(id) {
     cadOpen: null, cadMode: 'history', history: null, record: null, warnings: [], demForm: false, draftNeeds: [], draftItem: '', catalogue: null, supply: new Map(),
     warnRule: 'all', warnPicked: new Set(), warnFailures: [],
     audit: { action: '', actor: '', from: '', to: '', page: 0, open: null }, auditRows: [],
+    weekFrom: null, weekDay: null, weekOrder: null, weekCadre: null,
   });
   await guarded(async () => {
     await loadPool();
@@ -150,6 +153,7 @@ function wire() {
   wireWhatif();
   wireLedger();
   wireAudit();
+  wireWeek();
 }
 
 wire();

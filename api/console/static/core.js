@@ -16,6 +16,7 @@ export const S = {
   cadSearch: '', cadFilter: 'all', cadOpen: null, cadMode: 'history', history: null, record: null,
   warnings: [], warnFilter: 'pending', warnRule: 'all', warnPicked: new Set(), warnFailures: [], warnNote: '',
   audit: { action: '', actor: '', from: '', to: '', page: 0, open: null }, auditRows: [],
+  weekFrom: null, weekDay: null, weekOrder: null, weekCadre: null,
 };
 
 export const $ = (sel, root = document) => root.querySelector(sel);

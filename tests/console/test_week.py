@@ -1,0 +1,130 @@
+"""The day/week view (日程) on the sample week: one bar per dated order of the week (and of a
+day, when a day is picked), coloured by how far it is staffed; a bar opens its order and the
+cadres dispatched to it; a cadre's week shows their dispatch over their free windows and
+away days; in Chinese, then in English. The expected orders come from the case file, read
+here with the csv module."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.console.pages import expect_count, expect_text
+from tests.console.server import Server
+from tests.console.weekdata import MONDAY
+from tests.paths import ROOT
+from tests.text import latin_words
+
+
+def _touching(first: dt.datetime, last: dt.datetime) -> list[str]:
+    """The sample week's dated orders whose window overlaps [first, last)."""
+    with (ROOT / "data" / "sample-week" / "demands.csv").open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["start"]]
+    out = []
+    for r in rows:
+        start = dt.datetime.fromisoformat(r["start"])
+        end = (
+            dt.datetime.fromisoformat(r["end"])
+            if r["end"]
+            else start + dt.timedelta(hours=float(r["hours"]))
+        )
+        if start < last and end > first:
+            out.append(r["id"])
+    return out
+
+
+def _bars(p: Any) -> list[str]:
+    bars = p.locator("#week-svg rect.wk-bar")
+    return list(bars.evaluate_all("els => els.map(e => e.dataset.id)"))
+
+
+def test_week_view(page_factory: Any, week_server: Server, shots: Path) -> None:
+    auth = {"Authorization": f"Bearer {week_server.dispatcher}"}
+    active = httpx.get(
+        week_server.base + "/v1/districts/gulou/dispatches",
+        params={"status": "active"},
+        headers=auth,
+    ).json()["data"]
+    assert active
+    cadre, demand = active[0]["cadre"], active[0]["demand"]
+    monday = dt.datetime.combine(MONDAY, dt.time())
+    week = _touching(monday, monday + dt.timedelta(days=7))
+    assert len(week) == 420
+
+    pg = page_factory()
+    p = pg.sign_in(week_server.base, week_server.dispatcher)
+    p.get_by_role("button", name="日程").click()
+    p.locator("#wk-date").fill(MONDAY.isoformat())
+    expect_text(p, "#wk-line", "12-07 至 12-13（北京时间）：定时工单 420 项")
+    expect_count(p.locator("#week-svg rect.wk-bar"), len(week))
+    assert sorted(_bars(p)) == sorted(week)
+    dispatched = {d["demand"] for d in active}
+    states = dict(
+        p.locator("#week-svg rect.wk-bar").evaluate_all(
+            "els => els.map(e => [e.dataset.id, e.dataset.state])"
+        )
+    )
+    assert {states[d] for d in dispatched} <= {"filled", "partly"}
+    assert {s for d, s in states.items() if d not in dispatched} == {"open"}
+    pg.shot(shots, "week")
+
+    # a day: the orders touching Tuesday
+    p.get_by_role("button", name="周二 12-08").click()
+    tuesday = monday + dt.timedelta(days=1)
+    expect_text(p, "#wk-line", "12-08（北京时间）")
+    on_tuesday = _touching(tuesday, tuesday + dt.timedelta(days=1))
+    expect_count(p.locator("#week-svg rect.wk-bar"), len(on_tuesday))
+    pg.shot(shots, "week-day")
+    p.get_by_role("button", name="整周").click()
+    expect_count(p.locator("#week-svg rect.wk-bar"), len(week))
+
+    # the dispatched order, then its cadre's week
+    p.locator(f'#week-svg rect.wk-bar[data-id="{demand}"]').click()
+    expect_text(p, "#wk-order-h", demand)
+    p.locator(f'#wk-people button[data-cadre="{cadre}"]').click()
+    expect_text(p, "#wk-cadre-h", f"{cadre} ")
+    expect_text(p, "#wk-cadre-h", "的一周")
+    assert p.locator(f'#cadre-week-svg rect.entry[data-demand="{demand}"]').count() >= 1
+    expect_count(p.locator("#cadre-week-svg text", has_text="周日 12-13"), 1)
+    cal = httpx.get(
+        week_server.base + f"/v1/districts/gulou/cadres/{cadre}/calendar",
+        params={"from": "2026-12-07", "to": "2026-12-13"},
+        headers=auth,
+    ).json()
+    away = [d["day"] for d in cal["days"] if d["away"]]
+    expect_count(p.locator("#cadre-week-svg rect.away"), len(away))
+    free = sum(len(d["free"]) for d in cal["days"] if not d["away"])
+    expect_count(p.locator("#cadre-week-svg rect.free"), free)
+    p.locator("#wk-cadre").scroll_into_view_if_needed()
+    shot = pg.shot(shots, "week-cadre", full=True)
+    if os.environ.get("MATCHER_CONSOLE_DOCS") == "1":  # the picture docs/console.md shows
+        shutil.copyfile(shot, ROOT / "docs" / "img" / "console-week.png")
+    text = " ".join(pg.visible_text())
+    assert latin_words(text, {"gulou"}) == [], latin_words(text, {"gulou"})
+    assert pg.banners() == [] and pg.errors == []
+
+    # English: the same bars and the cadre's week, in English words
+    p.get_by_role("button", name="Switch to English").click()
+    expect_text(p, "#wk-h", "Dated work orders")
+    expect_text(p, "#wk-line", "12-07 – 12-13 (Beijing time): 420 dated orders")
+    expect_count(p.locator("#week-svg rect.wk-bar"), len(week))
+    expect_text(p, "#wk-cadre-h", f"{cadre} ")
+    expect_text(p, "#wk-cadre-h", "the week")
+    expect_count(p.locator("#cadre-week-svg text", has_text="Sun 12-13"), 1)
+    pg.shot(shots, "week-en")
+
+
+def test_an_unknown_cadre_is_said_in_the_banner(page_factory: Any, week_server: Server) -> None:
+    pg = page_factory()
+    p = pg.sign_in(week_server.base, week_server.planner)
+    p.get_by_role("button", name="日程").click()
+    p.locator("#wk-cadre-id").fill("P9999")
+    p.get_by_role("button", name="查看").click()
+    expect_text(p, "#error", "P9999")
+    expect_count(p.locator("#week-svg rect.wk-bar"), 420)
