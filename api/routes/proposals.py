@@ -262,7 +262,11 @@ def create_proposal(
     threshold = settings.job_threshold // (20 if milp else 1)
     if asked or pairs > threshold:
         job, replayed = jobs.submit(
-            a.district, "proposal", body.model_dump(mode="json"), a.principal.actor, idem
+            a.district,
+            "proposal",
+            body.model_dump(mode="json", by_alias=True),
+            a.principal.actor,
+            idem,
         )
         return job_response(job, 202, replayed=replayed, applied=asked and not replayed)
     with (
