@@ -172,6 +172,13 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.not_encoding": {"encoding": "gbk"},
     "problem.unknown_encoding": {"encoding": "klingon"},
     "hint.save_excel_utf8": {},
+    "problem.not_xlsx": {},
+    "problem.sheet_missing": {},
+    "problem.sheet_empty": {},
+    "problem.key_twice": {"row": 3},
+    "hint.save_xlsx": {},
+    "hint.case_sheets": {"sheets": ["communities", "cadres", "demands"]},
+    "hint.add_community_sheet": {"sheet": "communities"},
     "problem.tag_name_ambiguous": {
         "name": "调解",
         "tags": ["governance.property_dispute_mediation", "governance.neighbourhood_mediation"],

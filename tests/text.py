@@ -64,14 +64,17 @@ ALLOWED = {
 
 
 def allowed_words(case: Case) -> set[str]:
-    """Besides ALLOWED: the case's slugs, CSV columns, roles and KPI names (typed as they are)."""
+    """Besides ALLOWED: the case's slugs, CSV columns and sheet names, roles and KPI names
+    (typed as they are)."""
     from matcher import Kpis
     from matcher.dated import DAY_NAMES
     from matcher.io.case import COLUMNS
     from matcher.io.tables import OPTIONAL
+    from matcher.io.workbook import POLICY_COLUMNS, SHEETS
     from matcher.store import ROLES
 
     columns = {c for cols in (*COLUMNS.values(), *OPTIONAL.values()) for c in cols}
+    columns |= {name for names in SHEETS.values() for name in names} | set(POLICY_COLUMNS)
     tax = case.taxonomy
     slugs = set(tax.tag_slugs) | set(tax.cert_slugs) | {c.slug for c in tax.categories}
     return ALLOWED | slugs | columns | set(ROLES) | set(Kpis.model_fields) | set(DAY_NAMES)
