@@ -177,6 +177,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.sheet_empty": {},
     "problem.key_twice": {"row": 3},
     "hint.save_xlsx": {},
+    "cli.xlsx_suffix": {"path": "plan.xls"},
+    "cli.export_xlsx_custom": {"district": "gulou", "files": ["taxonomy.toml", "catalogue.toml"]},
     "hint.case_sheets": {"sheets": ["communities", "cadres", "demands"]},
     "hint.add_community_sheet": {"sheet": "communities"},
     "problem.tag_name_ambiguous": {

@@ -51,7 +51,7 @@ def latin_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
 #: Latin words a Chinese text may hold besides ids, slugs and units: data and commands
 #: a reader types as they are (CSV values and columns, formats, programs)
 ALLOWED = {
-    "green", "yellow", "red", "true", "false", "json", "csv", "JSON", "UTF", "BOM",
+    "green", "yellow", "red", "true", "false", "json", "csv", "xlsx", "JSON", "UTF", "BOM",
     "Idempotency-Key", "Idempotency", "Key", "Dask", "tcp", "HOST", "PORT", "matplotlib",
     "pip", "install", "whatif", "dask", "distributed", "lsa", "lp", "YYYY", "MM", "DD", "ISO",
     "kind", "flood", "season", "ab12", "refused", "gulou", "status", "id", "name", "street",

@@ -79,14 +79,17 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
         ws = wb.create_sheet(sheet.title)
         ws.append([sheet_cell(h) for h in sheet.header])
         widths = [_width(h) for h in sheet.header]
+        wrap = Alignment(vertical="top", wrap_text=True)
         for row in sheet.rows:
             cells = [sheet_cell(v) for v in row]
             ws.append(cells)
             for i, v in enumerate(cells[: len(widths)]):
                 widths[i] = max(widths[i], _width(v))
+                if isinstance(v, str) and "\n" in v:  # a list, one item a line
+                    ws.cell(row=ws.max_row, column=i + 1).alignment = wrap
         for cell in ws[1]:
             cell.font = bold
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.alignment = wrap
         for i, w in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = min(
                 _MAX_WIDTH, max(_MIN_WIDTH, w + 2)
