@@ -7,6 +7,7 @@ from matcher.io.case import (
     case_catalogue,
     case_tables,
     load_case,
+    workbook_of,
     write_case,
     write_workbook,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "sheet_label",
     "unescape_cell",
     "workbook_bytes",
+    "workbook_of",
     "write_case",
     "write_outcomes",
     "write_trainings",

@@ -47,6 +47,7 @@ __all__ = [
     "case_catalogue",
     "case_tables",
     "load_case",
+    "workbook_of",
     "write_case",
     "write_workbook",
 ]
@@ -358,5 +359,10 @@ def write_workbook(case: Case, path: str | Path) -> Path:
     case (with the bundled taxonomy and catalogue): the sheets of :func:`case_tables`
     and a ``policy`` sheet of the keys off their defaults (:mod:`matcher.io.workbook`)."""
     out = Path(path)
-    out.write_bytes(case_workbook(case_tables(case), case.policy))
+    out.write_bytes(workbook_of(case))
     return out
+
+
+def workbook_of(case: Case) -> bytes:
+    """The bytes :func:`write_workbook` writes (for a caller that writes them atomically)."""
+    return case_workbook(case_tables(case), case.policy)
