@@ -205,6 +205,7 @@ _HINTS: dict[str, list[_Rule]] = {
     "hint.save_excel_utf8": [(re.compile(r"save it as UTF-8: in Excel"), _none)],
     "hint.save_utf8": [(re.compile(r"save it as UTF-8"), _none)],
     "hint.save_xlsx": [(re.compile(r"save it in Excel as Excel Workbook"), _none)],
+    "hint.split_upload": [(_fixed("split it into several uploads"), _none)],
     "hint.case_sheets": [
         (
             re.compile(r"a case workbook needs the sheets (.+)$"),

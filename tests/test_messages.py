@@ -176,6 +176,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.sheet_missing": {},
     "problem.sheet_empty": {},
     "problem.key_twice": {"row": 3},
+    "problem.sheet_too_large": {"limit": 10485760},
     "hint.save_xlsx": {},
     "cli.xlsx_suffix": {"path": "plan.xls"},
     "cli.export_xlsx_custom": {"district": "gulou", "files": ["taxonomy.toml", "catalogue.toml"]},

@@ -69,8 +69,9 @@ def allowed_words(case: Case) -> set[str]:
     from matcher import Kpis
     from matcher.dated import DAY_NAMES
     from matcher.io.case import COLUMNS
+    from matcher.io.policy_rows import POLICY_COLUMNS
     from matcher.io.tables import OPTIONAL
-    from matcher.io.workbook import POLICY_COLUMNS, SHEETS
+    from matcher.io.workbook import SHEETS
     from matcher.store import ROLES
 
     columns = {c for cols in (*COLUMNS.values(), *OPTIONAL.values()) for c in cols}

@@ -23,10 +23,11 @@ from matcher.io.history import (
     write_trainings,
 )
 from matcher.io.history_records import DEFAULT_MAX_HOURS, OutcomeRecord, TrainingRecord
+from matcher.io.policy_rows import policy_toml
 from matcher.io.problems import MAX_PROBLEMS, ProblemLog
 from matcher.io.sheets import XLSX_TYPE, Sheet, workbook_bytes
 from matcher.io.tables import load_table
-from matcher.io.workbook import CaseBook, cell_text, is_workbook, policy_toml, sheet_label
+from matcher.io.workbook import CaseBook, cell_text, is_workbook, sheet_csv, sheet_label
 
 __all__ = [
     "COLUMNS",
@@ -52,6 +53,7 @@ __all__ = [
     "load_trainings",
     "policy_toml",
     "save_history",
+    "sheet_csv",
     "sheet_label",
     "unescape_cell",
     "workbook_bytes",

@@ -25,32 +25,29 @@ openpyxl is imported only when a workbook is opened or written.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-import json
+import io
 import re
-import tomllib
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
-from matcher.errors import PolicyError, Problem
+from matcher.errors import CaseError, Problem
 from matcher.io.cells import unescape_cell
+from matcher.io.policy_rows import POLICY_COLUMNS, policy_from_rows, policy_rows
 from matcher.io.problems import ProblemLog
 from matcher.io.sheets import Cell, Sheet, workbook_bytes
 from matcher.io.tables import COLUMNS, NUMBERS, Rows, check_header
-from matcher.policy import Policy, parse_policy
+from matcher.policy import Policy
 
 __all__ = [
-    "POLICY_COLUMNS",
     "SHEETS",
     "CaseBook",
     "case_workbook",
     "cell_text",
     "is_workbook",
-    "policy_toml",
+    "sheet_csv",
     "sheet_label",
 ]
 
@@ -61,10 +58,7 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "demands.csv": ("demands", "需求"),
 }
 _POLICY_NAMES = ("policy", "策略")
-#: the columns of the optional ``policy`` sheet
-POLICY_COLUMNS = ("key", "value")
 _TIMES = frozenset({"start", "end"})
-_BARE = re.compile(r"[A-Za-z0-9_-]+")
 _SAVE_XLSX = "save it in Excel as Excel Workbook (*.xlsx) / 另存为 → Excel 工作簿(*.xlsx)"
 
 
@@ -110,8 +104,6 @@ class CaseBook:
     """
 
     def __init__(self, source: Path | bytes, name: str | None = None) -> None:
-        import io
-
         from openpyxl import load_workbook
 
         self.name = name or (source.name if isinstance(source, Path) else "upload.xlsx")
@@ -192,6 +184,53 @@ class CaseBook:
             return None
         return self._rows(sheet, self.label(file), COLUMNS[file])
 
+    def csv_text(self, file: str, limit: int) -> str:
+        """Case file ``file``'s sheet as CSV text: one line per sheet row, so a problem's
+        row is the sheet's (unless a cell holds a line break), cells as the loader reads
+        them, trailing blank rows dropped. A workbook of one sheet is that file's,
+        whatever the sheet is called.
+
+        Raises:
+            CaseError: not a workbook, no such sheet, or the text would exceed ``limit``
+                characters (a compressed workbook can unpack to far more than its bytes).
+        """
+        sheet = None
+        if self._wb is not None:
+            names = list(self._sheets.values())
+            sheet = names[0] if len(names) == 1 else self._find(SHEETS[file])
+            if sheet is None:
+                self.rows(file)  # logs the missing sheet
+        if sheet is None:
+            raise CaseError(self.log.summary(self.name), self.log.problems(), self.log.total)
+        label = sheet_label(self.name, sheet)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        pending = 0  # blank rows since the last row with a value: written only when followed
+        for values in self._wb[sheet].iter_rows(values_only=True):
+            cells = [cell_text(v) for v in values]
+            while cells and not cells[-1]:
+                cells.pop()
+            if not cells:
+                pending += 1
+                continue
+            out.write("\n" * pending)
+            pending = 0
+            writer.writerow(cells)
+            if out.tell() > limit:
+                raise CaseError(
+                    f"{label}: the sheet is too large",
+                    [
+                        Problem(
+                            label,
+                            f"the sheet holds more than {limit} characters of text",
+                            hint="split it into several uploads",
+                            code="problem.sheet_too_large",
+                            params={"limit": limit},
+                        )
+                    ],
+                )
+        return out.getvalue()
+
     def policy(self) -> Policy | None:
         """The ``policy`` sheet's policy (None: no such sheet, or its problems are logged)."""
         sheet = None if self._wb is None else self._find(_POLICY_NAMES)
@@ -199,36 +238,21 @@ class CaseBook:
             return None
         label = sheet_label(self.name, sheet)
         rows = self._rows(sheet, label, POLICY_COLUMNS)
-        if rows is None:
-            return None
-        data: dict[str, Any] = {}
-        where: dict[str, int] = {}
-        for line, row in rows:
-            key = row["key"].strip()
-            if not key:
-                self.log.add(Problem(label, "empty", row=line, column="key"))
-                continue
-            if key in where:
-                self.log.add(
-                    Problem(
-                        label,
-                        f"key appears twice (first on row {where[key]})",
-                        row=line,
-                        column="key",
-                        value=key,
-                        code="problem.key_twice",
-                        params={"row": where[key]},
-                    )
-                )
-                continue
-            where[key] = line
-            _put(data, _path(key), _value(row["value"]))
-        try:
-            return parse_policy(data, label)
-        except PolicyError as exc:
-            for p in exc.problems:
-                self.log.add(replace(p, file=label, row=_row_of(p.column or "", where)))
-            return None
+        return None if rows is None else policy_from_rows(rows, label, self.log)
+
+
+def sheet_csv(data: bytes, file: str, name: str = "upload.xlsx", limit: int = 10 << 20) -> str:
+    """The sheet of case file ``file`` (``cadres.csv``) in an uploaded workbook, as the
+    CSV text a CSV upload would be (:meth:`CaseBook.csv_text`).
+
+    Raises:
+        CaseError: not a workbook, no such sheet, or more than ``limit`` characters.
+    """
+    book = CaseBook(data, name)
+    try:
+        return book.csv_text(file, limit)
+    finally:
+        book.close()
 
 
 def _body(it: Iterator[tuple[object, ...]], header: list[str]) -> Rows:
@@ -237,94 +261,6 @@ def _body(it: Iterator[tuple[object, ...]], header: list[str]) -> Rows:
         if not any(cells.values()):
             continue
         yield line, {h: unescape_cell(cells.get(h, "")) for h in header if h}
-
-
-def _value(text: str) -> Any:
-    """A policy cell's value: a TOML value when it reads as one (``30``, ``[1, 2]``,
-    ``true``), else the text itself (``Asia/Shanghai``)."""
-    if "\n" in text:
-        return text
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
-
-
-def _path(key: str) -> list[str]:
-    """A dotted policy key as its path: split at dots while the policy has tables there;
-    the rest is one key of a mapping (a community id in ``lending.limits`` may hold a dot)."""
-    parts = key.split(".")
-    model: Any = Policy
-    out: list[str] = []
-    for i, part in enumerate(parts):
-        out.append(part)
-        info = getattr(model, "model_fields", {}).get(part)
-        annotation = getattr(info, "annotation", None)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            model = annotation
-        elif i + 1 < len(parts) and annotation is not None:
-            return [*out, ".".join(parts[i + 1 :])]
-        else:
-            model = None
-    return out
-
-
-def _put(data: dict[str, Any], path: list[str], value: Any) -> None:
-    node = data
-    for part in path[:-1]:
-        child = node.setdefault(part, {})
-        if not isinstance(child, dict):  # ``weights`` = 3 and ``weights.skill``: the model says
-            return
-        node = child
-    node[path[-1]] = value
-
-
-def _row_of(loc: str, where: dict[str, int]) -> int | None:
-    if loc in where:
-        return where[loc]
-    return next((row for key, row in where.items() if key.startswith(loc + ".")), None)
-
-
-def _flat(data: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            yield from _flat(value, name + ".")
-        else:
-            yield name, value
-
-
-def _policy_rows(policy: Policy) -> list[tuple[str, Any]]:
-    """The policy's keys that differ from the defaults, dotted, with their values."""
-    return list(_flat(policy.model_dump(mode="json", exclude_defaults=True)))
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_key(k)} = {_toml(v)}" for k, v in value.items()) + "}"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def _key(part: str) -> str:
-    return part if _BARE.fullmatch(part) else json.dumps(part, ensure_ascii=False)
-
-
-def policy_toml(policy: Policy) -> str | None:
-    """``policy`` as ``policy.toml`` text (dotted keys, only those off their defaults), or
-    None when every key has its default: what a store keeps for a workbook's policy."""
-    rows = _policy_rows(policy)
-    if not rows:
-        return None
-    lines = []
-    for key, value in rows:
-        lines.append(f"{'.'.join(_key(p) for p in _path(key))} = {_toml(value)}")
-    return "\n".join(lines) + "\n"
 
 
 def _typed(value: str, number: bool) -> Cell:
@@ -352,9 +288,6 @@ def case_workbook(tables: dict[str, tuple[list[str], list[list[str]]]], policy: 
                 [[_typed(v, n) for v, n in zip(row, numbers, strict=True)] for row in rows],
             )
         )
-    policy_rows: list[list[Cell]] = [
-        [key, value if isinstance(value, int | float | str) else _toml(value)]
-        for key, value in _policy_rows(policy)
-    ]
-    sheets.append(Sheet(_POLICY_NAMES[0], POLICY_COLUMNS, policy_rows))
+    policy_sheet: list[list[Cell]] = [[key, value] for key, value in policy_rows(policy)]
+    sheets.append(Sheet(_POLICY_NAMES[0], POLICY_COLUMNS, policy_sheet))
     return workbook_bytes(sheets)
