@@ -206,13 +206,16 @@ class CaseBook:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         pending = 0  # blank rows since the last row with a value: written only when followed
+        width = 0  # the header's: a row's empty cells after it are no fields of the file
         for values in self._wb[sheet].iter_rows(values_only=True):
             cells = [cell_text(v) for v in values]
-            while cells and not cells[-1]:
+            while len(cells) > width and not cells[-1]:
                 cells.pop()
-            if not cells:
+            if not any(cells):
                 pending += 1
                 continue
+            width = width or len(cells)
+            cells += [""] * (width - len(cells))
             out.write("\n" * pending)
             pending = 0
             writer.writerow(cells)
