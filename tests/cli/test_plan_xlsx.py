@@ -98,3 +98,30 @@ def test_plan_csv_keeps_its_columns_and_adds_readable_ones_and_unfilled_rows(
     assert d9["cadre"] == "" and d9["unfilled_slots"] == "1" and "证书" in d9["reasons"]
     assert d9["fixes"]  # priced with --explain-unfilled, in the same row
     assert d9["title"] == "'=HYPERLINK(1)"
+
+
+def test_validate_and_propose_take_a_workbook_and_name_its_sheets_in_chinese(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import Workbook
+
+    folder = write_case(tmp_path / "case")
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in ("communities", "cadres", "demands"):
+        ws = wb.create_sheet(name)
+        for line in (folder / f"{name}.csv").read_text(encoding="utf-8").splitlines():
+            ws.append(line.split(","))
+    book = tmp_path / "case.xlsx"
+    wb.save(book)
+    ok = run("validate", str(book), "--lang", "en")
+    assert ok.exit_code == 0 and "4 cadres" in ok.stderr
+    plan = run("propose", str(book), "-f", "csv")
+    assert plan.exit_code == 0 and plan.stdout == run("propose", str(folder), "-f", "csv").stdout
+    wb["cadres"]["G3"] = "blue"
+    del wb["demands"]
+    wb.save(book)
+    bad = run("validate", str(book), "--lang", "zh")
+    assert bad.exit_code == 2
+    assert "[case.xlsx]cadres，第 3 行，“status”列" in bad.stderr
+    assert "[case.xlsx]demands：缺少该工作表" in bad.stderr
