@@ -53,6 +53,11 @@ __all__ = [
 ]
 
 
+_GIVE_CASE = (
+    "pass a folder holding communities.csv, cadres.csv and demands.csv, or a workbook (.xlsx)"
+)
+
+
 def _read_file(path: Path, log: ProblemLog, encoding: str | None = None) -> Rows | None:
     """Rows of one case file, or None (logged) when it is missing or unusable."""
     if not path.is_file():
@@ -96,7 +101,12 @@ def load_case(
             in file and row order), each with file (or sheet), row and column; ``total`` counts all.
     """
     root = Path(path)
-    if is_workbook(root) and root.is_file():
+    if is_workbook(root) and not root.is_dir():
+        if not root.is_file():
+            raise CaseError(
+                f"{root}: no such workbook",
+                [Problem(str(root), "file is missing", hint=_GIVE_CASE)],
+            )
         return _load_workbook(root, policy)
     if not root.is_dir():
         raise CaseError(
@@ -105,7 +115,7 @@ def load_case(
                 Problem(
                     str(root),
                     "no such folder",
-                    hint="pass a folder holding communities.csv, cadres.csv and demands.csv",
+                    hint=_GIVE_CASE,
                 )
             ],
         )
