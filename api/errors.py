@@ -159,6 +159,8 @@ def _input_error(exc: InputError) -> JSONResponse:
         loc = ["body"]
         if p.file.endswith((".csv", ".toml")):
             loc.append("csv" if p.file.endswith(".csv") else p.file)
+        elif p.file.startswith("[") or p.file.endswith(".xlsx"):
+            pass  # a sheet of an uploaded workbook (matcher.io.sheet_label): the body itself
         else:
             loc += [x for x in p.file.split(".") if x and x != "body"]
             if p.column:

@@ -55,6 +55,9 @@ _MESSAGES: dict[str, list[_Rule]] = {
     "problem.not_encoding": [(re.compile(r"file is not (\S+)$"), _groups("encoding"))],
     "problem.unknown_encoding": [(re.compile(r"unknown encoding '(.*)'$"), _groups("encoding"))],
     "problem.file_empty": [(_fixed("file is empty"), _none)],
+    "problem.not_xlsx": [(_fixed("file is not an Excel workbook (.xlsx)"), _none)],
+    "problem.sheet_missing": [(_fixed("sheet is missing"), _none)],
+    "problem.sheet_empty": [(_fixed("sheet is empty"), _none)],
     "problem.column_twice": [(_fixed("column appears twice in the header"), _none)],
     "problem.column_missing": [(_fixed("missing column"), _none)],
     "problem.field_count": [
@@ -207,9 +210,17 @@ _HINTS: dict[str, list[_Rule]] = {
     ],
     "hint.save_excel_utf8": [(re.compile(r"save it as UTF-8: in Excel"), _none)],
     "hint.save_utf8": [(re.compile(r"save it as UTF-8"), _none)],
+    "hint.save_xlsx": [(re.compile(r"save it in Excel as Excel Workbook"), _none)],
+    "hint.split_upload": [(_fixed("split it into several uploads"), _none)],
+    "hint.case_sheets": [
+        (
+            re.compile(r"a case workbook needs the sheets (.+)$"),
+            lambda m, _: {"sheets": _options(m.group(1))},
+        )
+    ],
     "hint.header": [
         (
-            re.compile(r"the (?:first line must be the header|header must be): (.+)$"),
+            re.compile(r"the (?:first (?:line|row) must be the header|header must be): (.+)$"),
             lambda m, _: {"columns": m.group(1).split(",")},
         )
     ],
@@ -218,6 +229,7 @@ _HINTS: dict[str, list[_Rule]] = {
         (re.compile(r"first used on row (\d+); ids must be unique$"), _groups("row"))
     ],
     "hint.add_community": [(_fixed("add it to communities.csv"), _none)],
+    "hint.add_community_sheet": [(re.compile(r"add it to the (\S+) sheet$"), _groups("sheet"))],
     "hint.add_community_rows": [(_fixed("add a row per community under the header"), _none)],
     "hint.pass_folder": [(re.compile(r"pass a folder holding communities\.csv"), _none)],
     "hint.unpin": [(_fixed("unpin it or fix the case"), _none)],

@@ -29,7 +29,8 @@ FACE_PACKAGES: dict[str, frozenset[str]] = {
     # public package); messages and problem codes are how the service renders errors
     # and serves the catalogue; scenarios are a route of their own.
     # generate: the sample district's months of history (``--load-sample``);
-    # dated: a body's weekly pattern, days away and window read as the case files are.
+    # dated: a body's weekly pattern, days away and window read as the case files are;
+    # io: an uploaded .xlsx workbook read as the CSV text of an import (api/imports.py).
     "api": frozenset(
         {
             "matcher.store",
@@ -38,6 +39,7 @@ FACE_PACKAGES: dict[str, frozenset[str]] = {
             "matcher.whatif",
             "matcher.generate",
             "matcher.dated",
+            "matcher.io",
         }
     ),
     # matcher/cli/: the same, plus io for escaping cells of the CSV it writes

@@ -51,7 +51,7 @@ def latin_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
 #: Latin words a Chinese text may hold besides ids, slugs and units: data and commands
 #: a reader types as they are (CSV values and columns, formats, programs)
 ALLOWED = {
-    "green", "yellow", "red", "true", "false", "json", "csv", "JSON", "UTF", "BOM",
+    "green", "yellow", "red", "true", "false", "json", "csv", "xlsx", "JSON", "UTF", "BOM",
     "Idempotency-Key", "Idempotency", "Key", "Dask", "tcp", "HOST", "PORT", "matplotlib",
     "pip", "install", "whatif", "dask", "distributed", "lsa", "lp", "YYYY", "MM", "DD", "ISO",
     "kind", "flood", "season", "ab12", "refused", "gulou", "status", "id", "name", "street",
@@ -64,14 +64,18 @@ ALLOWED = {
 
 
 def allowed_words(case: Case) -> set[str]:
-    """Besides ALLOWED: the case's slugs, CSV columns, roles and KPI names (typed as they are)."""
+    """Besides ALLOWED: the case's slugs, CSV columns and sheet names, roles and KPI names
+    (typed as they are)."""
     from matcher import Kpis
     from matcher.dated import DAY_NAMES
     from matcher.io.case import COLUMNS
+    from matcher.io.policy_rows import POLICY_COLUMNS
     from matcher.io.tables import OPTIONAL
+    from matcher.io.workbook import SHEETS
     from matcher.store import ROLES
 
     columns = {c for cols in (*COLUMNS.values(), *OPTIONAL.values()) for c in cols}
+    columns |= {name for names in SHEETS.values() for name in names} | set(POLICY_COLUMNS)
     tax = case.taxonomy
     slugs = set(tax.tag_slugs) | set(tax.cert_slugs) | {c.slug for c in tax.categories}
     return ALLOWED | slugs | columns | set(ROLES) | set(Kpis.model_fields) | set(DAY_NAMES)

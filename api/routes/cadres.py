@@ -13,7 +13,7 @@ from api.crud import Reading, Writing
 from api.dated import away_field, cadre_calendar, day_range, weekly_field
 from api.deps import Access, StoreDep, mask_cadre, mask_dispatch, respond
 from api.errors import PROBLEM_RESPONSES
-from api.imports import run_import
+from api.imports import import_route, run_import
 from api.params import ItemId, Limit, Offset, Writer
 from api.patch import PatchBody, check_replace, patched
 from api.schemas import (
@@ -25,7 +25,6 @@ from api.schemas import (
     CalendarPublic,
     CsvImport,
     DispatchesPublic,
-    ImportResult,
     UnavailableRequest,
 )
 from matcher import Cadre, Status
@@ -198,10 +197,11 @@ def clear_unavailable(a: Writer, cadre: CadreId, store: StoreDep) -> JSONRespons
         return respond(CadrePublic, tx.clear_unavailable(a.district, cadre))
 
 
-@router.post("/import", response_model=ImportResult)
+@import_route(router)
 def import_cadres(w: Writing, body: CsvImport) -> JSONResponse:
     """Add or update cadres from a ``cadres.csv`` text, validated like a case folder.
 
-    Checked outside the write lock; nothing is written unless every row is good.
+    Checked outside the write lock; nothing is written unless every row is good. The
+    body may also be the ``.xlsx`` workbook itself (its ``cadres`` sheet, or its only one).
     """
     return run_import(w, body, "cadres.csv")

@@ -9,14 +9,13 @@ from fastapi.responses import JSONResponse
 
 from api.crud import Reading, Writing, page
 from api.errors import PROBLEM_RESPONSES
-from api.imports import run_import
+from api.imports import import_route, run_import
 from api.params import ItemId
 from api.schemas import (
     CommunitiesPublic,
     CommunityCreate,
     CommunityPublic,
     CsvImport,
-    ImportResult,
 )
 from matcher import Community
 
@@ -50,10 +49,11 @@ def create_community(w: Writing, body: CommunityCreate) -> JSONResponse:
     return w.run(body, CommunityPublic, lambda tx: _out(tx.create_community(w.district, c)), 201)
 
 
-@router.post("/import", response_model=ImportResult)
+@import_route(router)
 def import_communities(w: Writing, body: CsvImport) -> JSONResponse:
     """Add or update communities from a ``communities.csv`` text, validated like a case folder.
 
-    Checked outside the write lock; nothing is written unless every row is good.
+    Checked outside the write lock; nothing is written unless every row is good. The
+    body may also be the ``.xlsx`` workbook itself (its ``communities`` sheet, or its only one).
     """
     return run_import(w, body, "communities.csv")

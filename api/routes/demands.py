@@ -12,7 +12,7 @@ from api.crud import Reading, Writing
 from api.dated import window_fields
 from api.deps import StoreDep, respond
 from api.errors import PROBLEM_RESPONSES
-from api.imports import run_import
+from api.imports import import_route, run_import
 from api.params import ItemId, Limit, Offset, Writer
 from api.patch import PatchBody, check_replace, patched
 from api.schemas import (
@@ -23,7 +23,6 @@ from api.schemas import (
     DemandReplace,
     DemandsPublic,
     DemandUpdate,
-    ImportResult,
 )
 from matcher import Demand, InputError, Problem, demand_from_item
 from matcher.store import DemandRow, Tx
@@ -172,10 +171,11 @@ def reopen_demand(demand: DemandId, w: Writing) -> JSONResponse:
     return w.run(None, DemandPublic, lambda tx: tx.reopen_demand(w.district, demand))
 
 
-@router.post("/import", response_model=ImportResult)
+@import_route(router)
 def import_demands(w: Writing, body: CsvImport) -> JSONResponse:
     """Add or update demands from a ``demands.csv`` text, validated like a case folder.
 
-    Checked outside the write lock; nothing is written unless every row is good.
+    Checked outside the write lock; nothing is written unless every row is good. The
+    body may also be the ``.xlsx`` workbook itself (its ``demands`` sheet, or its only one).
     """
     return run_import(w, body, "demands.csv")

@@ -82,6 +82,7 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 class Fmt(StrEnum):
@@ -205,8 +206,9 @@ def native_stdout_to_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file and rename, so a reader never sees half a file.
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write via a temp file and rename, so a reader never sees half a file
+    (``text`` as UTF-8, or ``bytes`` as they are: a workbook).
 
     Only regular files are written: a folder, a device or a symlink at ``path``
     is refused rather than replaced.
@@ -223,8 +225,12 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         raise _unwritable(path, exc) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as bfh:
+                bfh.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
@@ -242,8 +248,9 @@ def _unwritable(path: Path, exc: OSError) -> OutputError:
     )
 
 
-def emit(out: Path | None, text: str, lang: Lang, **params: Param) -> None:
-    """``text`` to stdout, or atomically to ``--out`` with a note on stderr.
+def emit(out: Path | None, text: str | bytes, lang: Lang, **params: Param) -> None:
+    """``text`` to stdout, or atomically to ``--out`` with a note on stderr (bytes, a
+    workbook, only to ``--out``).
 
     ``params`` add to the note (``assignments=…``).
     """

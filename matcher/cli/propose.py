@@ -1,4 +1,5 @@
-"""``matcher propose`` and ``matcher validate``: a case folder in, a proposal or a check out."""
+"""``matcher propose`` and ``matcher validate``: a case folder or workbook in, a proposal
+(table, JSON, CSV or a printable .xlsx plan) or a check out."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ from matcher.cli.common import (
     say,
     user_errors,
 )
-from matcher.cli.render import to_csv, to_json, to_table
+from matcher.cli.plan import plan_csv, plan_xlsx
+from matcher.cli.render import to_json, to_table
 from matcher.io import escape_cell
 from matcher.messages import Lang, labels_for, msg
 from matcher.whatif import format_counterfactuals, unfilled_counterfactuals
@@ -35,7 +37,10 @@ from matcher.whatif import format_counterfactuals, unfilled_counterfactuals
 __all__ = ["register"]
 
 CaseArg = Annotated[
-    Path, typer.Argument(help="case folder (communities.csv, cadres.csv, demands.csv)")
+    Path,
+    typer.Argument(
+        help="case folder (communities.csv, cadres.csv, demands.csv) or workbook (.xlsx)"
+    ),
 ]
 EncodingOpt = Annotated[
     str | None,
@@ -81,6 +86,10 @@ def propose_cmd(
         raise fail(say(lang, "cli.days_reversed", first=first, last=last), lang)
     if calendar_out is not None and calendar_out.suffix.lower() not in (".csv", ".json"):
         raise fail(say(lang, "cli.calendar_suffix", path=str(calendar_out)), lang)
+    if fmt is Format.xlsx and out is None:
+        raise fail(say(lang, "cli.xlsx_needs_out"), lang)
+    if fmt is Format.xlsx and out is not None and out.suffix.lower() != ".xlsx":
+        raise fail(say(lang, "cli.xlsx_suffix", path=str(out)), lang)
     with user_errors(lang):
         pol = load_policy(policy) if policy is not None else None
         whole = _not_empty(load_case(case, policy=pol, encoding=encoding), lang)
@@ -101,13 +110,14 @@ def propose_cmd(
         to_table(result, c, Console(), limit=None if all_rows else 40, lang=lang)
         sys.stdout.write(why)
         return
+    text: str | bytes
     if fmt is Format.json:
         extra = {"counterfactuals": [f.model_dump(mode="json") for f in fixes]} if explain else None
         text = to_json(result, extra)
     elif fmt is Format.csv:
-        text = to_csv(result, c)
-        # CSV holds the assignments only: the fixes go to stderr
-        err.print(Text(why), end="")
+        text = plan_csv(result, c, lang, fixes)
+    elif fmt is Format.xlsx:
+        text = plan_xlsx(result, c, lang, fixes)
     else:
         buf = Console(record=True, width=160, file=io.StringIO())
         to_table(result, c, buf, limit=None, lang=lang)

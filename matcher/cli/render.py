@@ -1,4 +1,5 @@
-"""Proposal output for people (rich table) and programs (JSON, CSV).
+"""Proposal output for people (rich table) and programs (JSON); CSV and the printable
+workbook are :mod:`matcher.cli.plan`'s.
 
 Only the command line renders proposals this way (the API returns the models as JSON
 itself), so it lives in the CLI package.
@@ -6,8 +7,6 @@ itself), so it lives in the CLI package.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -16,40 +15,16 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from matcher import Case, Param, Proposal, active_terms
-from matcher.io import escape_cell
+from matcher import Case, Param, Proposal
 from matcher.messages import SEPARATORS, Lang, labels_for, msg, render
 
-__all__ = ["to_csv", "to_json", "to_table"]
+__all__ = ["to_json", "to_table"]
 
 
 def to_json(proposal: Proposal, extra: dict[str, Any] | None = None) -> str:
     """The proposal as JSON; ``extra`` keys (e.g. counterfactuals) are added at the top level."""
     doc = {**proposal.model_dump(mode="json"), **(extra or {})}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
-def to_csv(proposal: Proposal, case: Case) -> str:
-    """The assignments as CSV, one column per term the case's policy scores;
-    text cells are formula-escaped (:mod:`matcher.io.cells`)."""
-    terms = active_terms(case.policy)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["demand", "cadre", "score", *terms, "distance_km", "skill_fit", "alternatives"])
-    for a in proposal.assignments:
-        alts = ";".join(f"{x.cadre}:{x.loss:g}" for x in a.alternatives)
-        w.writerow(
-            [
-                escape_cell(a.demand),
-                escape_cell(a.cadre),
-                f"{a.score:.4f}",
-                *(f"{a.breakdown[t]:.4f}" for t in terms),
-                f"{a.distance_km:.3f}",
-                f"{a.skill_fit:.4f}",
-                escape_cell(alts),
-            ]
-        )
-    return buf.getvalue()
 
 
 def to_table(

@@ -13,17 +13,19 @@ import os
 import re
 import shutil
 import tempfile
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from matcher.cli.common import err, fail, user_errors
+from matcher.cli.common import LangOpt, err, fail, resolve, user_errors, write_atomic
+from matcher.messages import Lang, msg
 
 if TYPE_CHECKING:
     from matcher.store import Store
 
-__all__ = ["DEFAULT_DB", "DbOpt", "is_url", "open_store", "register"]
+__all__ = ["DEFAULT_DB", "DbOpt", "ExportFormat", "is_url", "open_store", "register"]
 
 DbOpt = Annotated[
     str,
@@ -134,7 +136,7 @@ def serve(
 
 
 def import_cmd(
-    case: Annotated[Path, typer.Argument(help="case folder to load")],
+    case: Annotated[Path, typer.Argument(help="case folder or workbook (.xlsx) to load")],
     district: Annotated[str, typer.Option("--district", help="district id to load it as")],
     db: DbOpt = DEFAULT_DB,
     name: Annotated[str | None, typer.Option(help="district display name")] = None,
@@ -162,12 +164,31 @@ def import_cmd(
     err.print(f"[green]ok[/]: {district}: {summary}")
 
 
+class ExportFormat(StrEnum):
+    """What ``matcher export`` writes: a case folder of CSV files, or one workbook."""
+
+    csv = "csv"
+    xlsx = "xlsx"
+
+
 def export_cmd(
-    out: Annotated[Path, typer.Argument(help="case folder to write")],
+    out: Annotated[Path, typer.Argument(help="case folder (or .xlsx workbook) to write")],
     district: Annotated[str, typer.Option("--district", help="district id to export")],
     db: DbOpt = DEFAULT_DB,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="csv: a case folder; xlsx: one case workbook"),
+    ] = ExportFormat.csv,
+    lang_opt: LangOpt = None,
 ) -> None:
-    """Write a district back as a case folder (open demands); it imports to the same case."""
+    """Write a district back as a case folder or workbook (open demands); it imports to
+    the same case."""
+    lang = resolve(lang_opt)
+    if fmt is ExportFormat.xlsx:
+        if out.suffix.lower() != ".xlsx":
+            raise fail(msg("cli.xlsx_suffix", path=str(out)), lang)
+        _export_workbook(out, district, db, lang)
+        return
     store = open_store(db, writable=False)  # exporting only reads: a read-only copy will do
     tmp = Path(
         tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if out.parent.exists() else None)
@@ -182,6 +203,30 @@ def export_cmd(
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
             store.close()
+    err.print(f"[green]ok[/]: wrote {out}")
+
+
+def _export_workbook(out: Path, district: str, db: str, lang: Lang) -> None:
+    """The district as one case workbook (written whole or not at all). A workbook holds
+    the three tables and the policy only: a district with its own taxonomy or catalogue
+    is refused (its folder export carries them)."""
+    from matcher.io import workbook_of
+
+    store = open_store(db, writable=False)
+    with user_errors(lang):
+        try:
+            with store.read() as tx:
+                case = tx.case(district)
+                own = [
+                    name
+                    for name, text in tx.export_files(district).items()
+                    if text is not None and name != "policy.toml"
+                ]
+        finally:
+            store.close()
+        if own:
+            raise fail(msg("cli.export_xlsx_custom", district=district, files=own), lang)
+        write_atomic(out, workbook_of(case))
     err.print(f"[green]ok[/]: wrote {out}")
 
 

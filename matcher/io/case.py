@@ -1,8 +1,10 @@
-"""Load and write case folders, reporting every problem at once.
+"""Load and write case folders and case workbooks, reporting every problem at once.
 
 A case folder holds ``communities.csv``, ``cadres.csv`` and ``demands.csv``,
 and optionally ``taxonomy.toml``, ``policy.toml`` and ``catalogue.toml`` (the
 service items a demand's ``item`` names; without it, the bundled catalogue).
+A case workbook (``.xlsx``) holds the same tables as sheets, and optionally a
+``policy`` sheet (:mod:`matcher.io.workbook`); both go through one loader.
 Loading either returns a fully valid :class:`~matcher.model.Case` or raises one :class:`CaseError`
 listing each problem with file, row, column, value and a fix — so a dispatcher
 fixes a file in one pass, not one error at a time.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,11 +37,25 @@ from matcher.io.tables import (
     unique,
     validate,
 )
+from matcher.io.workbook import CaseBook, case_workbook, is_workbook
 from matcher.model import Cadre, Case, Community, Demand
 from matcher.policy import Policy, load_policy
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy
 
-__all__ = ["COLUMNS", "case_catalogue", "load_case", "write_case"]
+__all__ = [
+    "COLUMNS",
+    "case_catalogue",
+    "case_tables",
+    "load_case",
+    "workbook_of",
+    "write_case",
+    "write_workbook",
+]
+
+
+_GIVE_CASE = (
+    "pass a folder holding communities.csv, cadres.csv and demands.csv, or a workbook (.xlsx)"
+)
 
 
 def _read_file(path: Path, log: ProblemLog, encoding: str | None = None) -> Rows | None:
@@ -71,16 +88,26 @@ def case_catalogue(root: Path, taxonomy: Taxonomy, *, strict: bool = True) -> Ca
 def load_case(
     path: str | Path, *, policy: Policy | None = None, encoding: str | None = None
 ) -> Case:
-    """Load and validate a case folder; ``policy`` overrides its ``policy.toml``.
+    """Load and validate a case folder, or a case workbook (``.xlsx``,
+    :mod:`matcher.io.workbook`); ``policy`` overrides its ``policy.toml`` (or ``policy`` sheet).
 
     The CSV files are read as UTF-8, else as GB18030 (GBK) when they decode cleanly
-    as that; ``encoding`` reads them all in that one instead (e.g. ``gbk``).
+    as that; ``encoding`` reads them all in that one instead (e.g. ``gbk``). A
+    workbook gets every check a folder gets; its problems name the sheet
+    (``[case.xlsx]cadres``) and the row as Excel numbers it.
 
     Raises:
         CaseError: listing the first problems found (:data:`~matcher.io.problems.MAX_PROBLEMS`,
-            in file and row order), each with file, row and column; ``total`` counts all.
+            in file and row order), each with file (or sheet), row and column; ``total`` counts all.
     """
     root = Path(path)
+    if is_workbook(root) and not root.is_dir():
+        if not root.is_file():
+            raise CaseError(
+                f"{root}: no such workbook",
+                [Problem(str(root), "file is missing", hint=_GIVE_CASE)],
+            )
+        return _load_workbook(root, policy)
     if not root.is_dir():
         raise CaseError(
             f"{root}: not a case folder",
@@ -88,7 +115,7 @@ def load_case(
                 Problem(
                     str(root),
                     "no such folder",
-                    hint="pass a folder holding communities.csv, cadres.csv and demands.csv",
+                    hint=_GIVE_CASE,
                 )
             ],
         )
@@ -105,6 +132,44 @@ def load_case(
             )
     except InputError as exc:
         raise CaseError(f"{root}: {exc.args[0]}", exc.problems) from None
+    return _assemble(
+        root,
+        tax,
+        policy,
+        log,
+        lambda name: _read_file(root / name, log, encoding),
+        {name: name for name in COLUMNS},
+        lambda: case_catalogue(root, tax),
+    )
+
+
+def _load_workbook(root: Path, policy: Policy | None) -> Case:
+    """A case workbook: its sheets through the folder's checks (the bundled taxonomy
+    and catalogue; a ``policy`` sheet, else the defaults)."""
+    tax = default_taxonomy()
+    book = CaseBook(root)
+    try:
+        sheet_policy = book.policy()
+        if policy is None:
+            policy = sheet_policy or Policy()
+        labels = {name: book.label(name) for name in COLUMNS}
+        catalogue = lambda: default_catalogue(tax)  # noqa: E731
+        return _assemble(root, tax, policy, book.log, book.rows, labels, catalogue)
+    finally:
+        book.close()
+
+
+def _assemble(
+    root: Path,
+    tax: Taxonomy,
+    policy: Policy,
+    log: ProblemLog,
+    read: Callable[[str], Rows | None],
+    labels: dict[str, str],
+    catalogue: Callable[[], Catalogue],
+) -> Case:
+    """The case from each case file's rows (``read(name)``), problems located under
+    ``labels[name]`` (the file's name, or its sheet's)."""
     zone = district_zone(policy.timezone)
     # every row's id and references, valid or not: a duplicate id or an unknown
     # community is reported beside a row's other problems, and rows that failed
@@ -112,31 +177,30 @@ def load_case(
     seen: dict[str, list[tuple[int, dict[str, str]]]] = {name: [] for name in COLUMNS}
 
     def rows_of(name: str) -> Rows | None:
-        rows = _read_file(root / name, log, encoding)
+        rows = read(name)
         return None if rows is None else noting(rows, seen[name])
 
+    comm, cad, dem = (labels[n] for n in COLUMNS)
     comm_rows = rows_of("communities.csv")
-    comms = validate(CommunityRecord, comm_rows or (), "communities.csv", tax, log)
-    cadres = validate(CadreRecord, rows_of("cadres.csv") or (), "cadres.csv", tax, log, zone)
+    comms = validate(CommunityRecord, comm_rows or (), comm, tax, log)
+    cadres = validate(CadreRecord, rows_of("cadres.csv") or (), cad, tax, log, zone)
     demand_rows = rows_of("demands.csv")
     demands = validate(
         DemandRecord,
-        items(demand_rows, lambda: case_catalogue(root, tax), "demands.csv", log)
-        if demand_rows is not None
-        else (),
-        "demands.csv",
+        items(demand_rows, catalogue, dem, log) if demand_rows is not None else (),
+        dem,
         tax,
         log,
         zone,
     )
     for name, rows in seen.items():
-        unique(rows, name, log)
+        unique(rows, labels[name], log)
     known = {row.get("id", "") for _, row in seen["communities.csv"]} - {""}
     if comm_rows is not None:
         if not known and (seen["cadres.csv"] or seen["demands.csv"]):
             log.add(
                 Problem(
-                    "communities.csv",
+                    comm,
                     "no communities listed, but cadres and demands name some",
                     hint="add a row per community under the header",
                 )
@@ -144,8 +208,9 @@ def load_case(
             known = {row.get("home", "") for _, row in seen["cadres.csv"]} | {
                 row.get("community", "") for _, row in seen["demands.csv"]
             }
-        reference(seen["cadres.csv"], "home", known, "cadres.csv", log)
-        reference(seen["demands.csv"], "community", known, "demands.csv", log)
+        where = comm if comm == "communities.csv" else f"the {comm.rpartition(']')[2]} sheet"
+        reference(seen["cadres.csv"], "home", known, cad, log, where=where)
+        reference(seen["demands.csv"], "community", known, dem, log, where=where)
     if log:
         raise CaseError(log.summary(str(root), " in the case files"), log.problems(), log.total)
     return Case(
@@ -223,18 +288,13 @@ def check_demand(case: Case, demand: Demand) -> list[Problem]:
     return [replace(p, row=None) for p in problems]
 
 
-def write_case(case: Case, path: str | Path) -> Path:
-    """Write a case folder that :func:`load_case` reads back to an equal case.
-
-    Text cells that a spreadsheet would run as a formula get a leading ``'``
-    (:mod:`matcher.io.cells`); the loader takes it off again. The optional columns
-    of dated work (:data:`~matcher.io.tables.OPTIONAL`) are written only when some
-    row fills one, and a demand's ``item`` column only when some demand names an item,
-    so a case without them keeps its files byte for byte. (A demand made from an item
-    is written with every cell filled: read back, it is the same demand.)
-    """
-    root = Path(path)
-    root.mkdir(parents=True, exist_ok=True)
+def case_tables(case: Case) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """Each case file's header and rows as text, as :func:`write_case` writes them (not
+    yet escaped). The optional columns of dated work (:data:`~matcher.io.tables.OPTIONAL`)
+    are there only when some row fills one, and a demand's ``item`` column only when
+    some demand names an item, so a case without them keeps its files byte for byte.
+    (A demand made from an item is written with every cell filled: read back, it is
+    the same demand.)"""
     tables: dict[str, list[list[str]]] = {
         "communities.csv": [
             [c.id, c.name, c.street, repr(c.lat), repr(c.lon)] for c in case.communities
@@ -271,18 +331,30 @@ def write_case(case: Case, path: str | Path) -> Path:
         ("demands.csv", OPTIONAL["demands.csv"][:3], [_dated_demand(d) for d in case.demands]),
         ("demands.csv", OPTIONAL["demands.csv"][3:], [_item(d) for d in case.demands]),
     ]
-    header = dict(COLUMNS)
+    header = {name: list(cols) for name, cols in COLUMNS.items()}
     for name, columns, extra in groups:
         if any(any(cells) for cells in extra):
-            header[name] = header[name] + columns
+            header[name] = header[name] + list(columns)
             tables[name] = [row + cells for row, cells in zip(tables[name], extra, strict=True)]
-    for name, rows in tables.items():
-        numbers = [col in NUMBERS[name] for col in header[name]]
+    return {name: (header[name], rows) for name, rows in tables.items()}
+
+
+def write_case(case: Case, path: str | Path) -> Path:
+    """Write a case folder that :func:`load_case` reads back to an equal case.
+
+    Text cells that a spreadsheet would run as a formula get a leading ``'``
+    (:mod:`matcher.io.cells`); the loader takes it off again. The columns are
+    :func:`case_tables`'.
+    """
+    root = Path(path)
+    root.mkdir(parents=True, exist_ok=True)
+    for name, (header, rows) in case_tables(case).items():
+        numbers = [col in NUMBERS[name] for col in header]
         with (root / name).open("w", encoding="utf-8", newline="") as fh:
             write_rows(
                 fh,
                 [
-                    header[name],
+                    header,
                     *(
                         [v if num else escape_cell(v) for v, num in zip(row, numbers, strict=True)]
                         for row in rows
@@ -290,3 +362,17 @@ def write_case(case: Case, path: str | Path) -> Path:
                 ],
             )
     return root
+
+
+def write_workbook(case: Case, path: str | Path) -> Path:
+    """Write a case workbook (``.xlsx``) that :func:`load_case` reads back to an equal
+    case (with the bundled taxonomy and catalogue): the sheets of :func:`case_tables`
+    and a ``policy`` sheet of the keys off their defaults (:mod:`matcher.io.workbook`)."""
+    out = Path(path)
+    out.write_bytes(workbook_of(case))
+    return out
+
+
+def workbook_of(case: Case) -> bytes:
+    """The bytes :func:`write_workbook` writes (for a caller that writes them atomically)."""
+    return case_workbook(case_tables(case), case.policy)

@@ -34,6 +34,7 @@ __all__ = [
     "FALLBACK_ENCODING",
     "OPTIONAL",
     "Rows",
+    "check_header",
     "decode",
     "items",
     "load_table",
@@ -161,6 +162,14 @@ def read_rows(
     except csv.Error as exc:
         log.add(Problem(name, f"the header line cannot be read as CSV: {exc}", row=1))
         return None
+    if not check_header(name, header, expected, log):
+        return None
+    return _body(name, reader, header, log)
+
+
+def check_header(name: str, header: list[str], expected: tuple[str, ...], log: ProblemLog) -> bool:
+    """Whether ``header`` (a CSV file's or a sheet's first row) holds every ``expected``
+    column once; each column missing or doubled is logged, on row 1."""
     doubled = sorted({h for h in header if header.count(h) > 1})
     missing = [c for c in expected if c not in header]
     for col, what in [(c, "column appears twice in the header") for c in doubled] + [
@@ -169,9 +178,7 @@ def read_rows(
         log.add(
             Problem(name, what, row=1, column=col, hint=f"the header must be: {','.join(expected)}")
         )
-    if missing or doubled:
-        return None
-    return _body(name, reader, header, log)
+    return not (missing or doubled)
 
 
 def _body(name: str, reader: Any, header: list[str], log: ProblemLog) -> Rows:

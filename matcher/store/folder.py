@@ -13,6 +13,7 @@ from pathlib import Path
 
 from matcher import load_case
 from matcher.generate import generate_history
+from matcher.io import is_workbook, policy_toml
 from matcher.store.core import today
 from matcher.store.store import Store
 
@@ -33,8 +34,8 @@ def import_folder(
     history: bool = False,
     only_into_empty: bool = False,
 ) -> dict[str, int] | None:
-    """Add or update ``folder``'s rows in ``district`` (never dropping any); with
-    ``history``, also :data:`PAST_MONTHS` months of generated past.
+    """Add or update ``folder``'s rows (a case folder or workbook) in ``district``
+    (never dropping any); with ``history``, also :data:`PAST_MONTHS` months of generated past.
 
     Returns the counts written, or None when ``only_into_empty`` and the store
     already holds a district.
@@ -58,6 +59,8 @@ def import_folder(
         n: (folder / n).read_text(encoding="utf-8-sig") if (folder / n).is_file() else None
         for n in ("taxonomy.toml", "policy.toml", "catalogue.toml")
     }
+    if is_workbook(folder):  # a workbook's policy is its policy sheet, kept as TOML
+        texts["policy.toml"] = policy_toml(case.policy)
     with store.write() as tx:
         if only_into_empty and tx.list_districts():
             return None

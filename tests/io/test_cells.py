@@ -108,13 +108,25 @@ def test_hand_escaped_cell_is_read_as_its_value(tmp_path: Path) -> None:
 
 
 def test_proposal_csv_escapes_text_cells(sample_case, sample_proposal) -> None:  # type: ignore[no-untyped-def]
-    from matcher.cli.render import to_csv
+    from dataclasses import replace
 
-    first = sample_proposal.assignments[0].model_copy(update={"demand": "=cmd|x", "cadre": "@y"})
+    from matcher.cli.plan import plan_csv
+
+    first = sample_proposal.assignments[0]
+    case = replace(
+        sample_case,
+        demands=tuple(
+            replace(d, title="=cmd|x") if d.id == first.demand else d for d in sample_case.demands
+        ),
+        cadres=tuple(
+            replace(c, name="@y") if c.id == first.cadre else c for c in sample_case.cadres
+        ),
+    )
     p = sample_proposal.model_copy(update={"assignments": [first]})
-    rows = list(csv.reader(io.StringIO(to_csv(p, sample_case))))
-    assert rows[1][:2] == ["'=cmd|x", "'@y"]
-    assert all(cell[:1] not in FORMULA_START or _is_number(cell) for cell in rows[1])
+    rows = list(csv.DictReader(io.StringIO(plan_csv(p, case))))
+    assert rows[0]["title"] == "'=cmd|x" and rows[0]["cadre_name"] == "'@y"
+    for row in rows:  # the unfilled rows' reasons too
+        assert all(cell[:1] not in FORMULA_START or _is_number(cell) for cell in row.values())
 
 
 def _is_number(cell: str) -> bool:
