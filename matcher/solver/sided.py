@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix, csr_matrix
 
 __all__ = ["SideRows", "Sided", "Timeline", "merge_rows", "solve_sided"]
 
@@ -132,6 +130,10 @@ def solve_sided(
     most ``cap[i]`` per row, ``head[j]`` per column, every ``fixed`` edge taken,
     and the side rows held. The caller keeps the problem feasible (fixed edges
     within every right-hand side)."""
+    # imported on use: only plans with side rows solve a MILP (a plain import stays light)
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix, csr_matrix
+
     ne = r.size
     flags = _flags(side, ne)
     # a row of capacity 1 takes at most one edge, so "used" is the sum of its
