@@ -9,9 +9,14 @@ proposal itself. Checked by what a fresh interpreter has imported, never by a cl
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 
+import typer
+import typer.main
+
+from matcher.cli.app import COMMANDS
 from tests.paths import ROOT, SAMPLE
 
 #: libraries no command's start-up needs: each loads with the work that uses it
@@ -52,6 +57,7 @@ def test_a_district_proposal_loads_its_solvers_not_the_store_or_the_kernels(tmp_
     """The sample district is solved dense: HiGHS for the LP and scipy's sparse graphs
     for the certificate and the alternates, nothing compiled, no store, no plots."""
     out = tmp_path / "plan.json"
+    unused = ("matcher.store", "matcher.whatif", "matcher.stream", "benchmarks")
     code = (
         "import sys\n"
         "from matcher.cli.app import app\n"
@@ -59,7 +65,24 @@ def test_a_district_proposal_loads_its_solvers_not_the_store_or_the_kernels(tmp_
         "try:\n"
         "    app()\n"
         "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code"
+        "    assert not exc.code, exc.code\n"
+        f"assert not set({unused!r}) & set(sys.modules)"
     )
     assert _loaded_after(code) == {"highspy", "scipy"}
     assert out.stat().st_size > 0
+
+
+def test_the_command_table_names_every_command_of_every_module() -> None:
+    """:data:`COMMANDS` is what each module registers: a new command is listed (and so
+    reachable), none is listed under a module that does not register it."""
+    found = {}
+    for module in sorted(p.stem for p in (ROOT / "matcher" / "cli").glob("*.py")):
+        mod = importlib.import_module(f"matcher.cli.{module}")
+        if module == "app" or not hasattr(mod, "register"):
+            continue
+        sub = typer.Typer()
+        sub.callback()(lambda: None)
+        mod.register(sub)
+        group = typer.main.get_command(sub)
+        found |= dict.fromkeys(getattr(group, "commands", {}), module)
+    assert found == COMMANDS
