@@ -231,14 +231,16 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """A public name, imported from its module on first use and kept here after."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'matcher' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+if not _typing.TYPE_CHECKING:  # hidden from mypy, which then still flags an unknown name
+
+    def __getattr__(name: str) -> object:
+        """A public name, imported from its module on first use and kept here after."""
+        module = _WHERE.get(name)
+        if module is None:
+            raise AttributeError(f"module 'matcher' has no attribute {name!r}")
+        value = getattr(_importlib.import_module(module), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:
