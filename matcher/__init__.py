@@ -18,10 +18,11 @@ Example:
     True
 """
 
-import importlib as _importlib
 import sys as _sys
 import types as _types
 import typing as _typing
+
+from matcher.lazy import attributes as _attributes
 
 if _typing.TYPE_CHECKING:
     from matcher.catalogue import (
@@ -90,7 +91,7 @@ if _typing.TYPE_CHECKING:
 #: where each public name lives: the names load on first use (PEP 562), so ``import
 #: matcher`` and a command that needs a few of them never load the rest (the store,
 #: the streamed engine's compiled kernels, scipy) — a one-shot CLI process stays short.
-#: Type checkers read the imports above; ``tests/test_layers.py`` checks both agree.
+#: Type checkers read the imports above; ``tests/test_public_api.py`` checks both agree.
 _HOME: dict[str, tuple[str, ...]] = {
     "matcher.catalogue": (
         "Catalogue",
@@ -155,7 +156,6 @@ _HOME: dict[str, tuple[str, ...]] = {
     "matcher.timed": ("calendar", "horizon"),
     "matcher.warm": ("Replanner", "WarmProposals", "load_kernels"),
 }
-_WHERE = {name: module for module, names in _HOME.items() for name in names}
 
 __version__ = "0.1.0"
 
@@ -232,15 +232,7 @@ __all__ = [
 
 
 if not _typing.TYPE_CHECKING:  # hidden from mypy, which then still flags an unknown name
-
-    def __getattr__(name: str) -> object:
-        """A public name, imported from its module on first use and kept here after."""
-        module = _WHERE.get(name)
-        if module is None:
-            raise AttributeError(f"module 'matcher' has no attribute {name!r}")
-        value = getattr(_importlib.import_module(module), name)
-        globals()[name] = value
-        return value
+    __getattr__ = _attributes(__name__, _HOME)
 
 
 def __dir__() -> list[str]:
@@ -253,7 +245,7 @@ class _Package(_types.ModuleType):
     when something imports the module ``matcher.propose`` first)."""
 
     def __setattr__(self, name: str, value: object) -> None:
-        if name in _WHERE and isinstance(value, _types.ModuleType):
+        if isinstance(value, _types.ModuleType) and name in __all__:
             return
         super().__setattr__(name, value)
 
