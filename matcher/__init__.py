@@ -18,68 +18,144 @@ Example:
     True
 """
 
-from matcher.catalogue import (
-    Catalogue,
-    ServiceCategory,
-    ServiceItem,
-    catalogue_from_text,
-    default_catalogue,
-    demand_from_item,
-    fitting_catalogue,
-    item_cells,
-)
-from matcher.constraints import Engine, streams
-from matcher.errors import (
-    Cancelled,
-    CaseError,
-    CatalogueError,
-    InputError,
-    MatcherError,
-    OutputError,
-    Param,
-    PolicyError,
-    Problem,
-    SolverError,
-    TaxonomyError,
-)
-from matcher.io import load_case, write_case
-from matcher.lending import LendingUse, unknown_limits
-from matcher.model import (
-    DISTRICT_ID_MAX_LENGTH,
-    ID_MAX_LENGTH,
-    ID_PATTERN,
-    Cadre,
-    Case,
-    Community,
-    Demand,
-    Status,
-)
-from matcher.params import EngineParams
-from matcher.paths import SAMPLE_DISTRICT
-from matcher.policy import Policy, Weights, load_policy, parse_policy
-from matcher.progress import Progress
-from matcher.proposal import (
-    Alternative,
-    DistrictPosition,
-    Kpis,
-    Proposal,
-    ProposedAssignment,
-    Unfilled,
-)
-from matcher.propose import propose
-from matcher.scoring import (
-    RECORD_TERMS,
-    TERMS,
-    ScoreMatrix,
-    Scorer,
-    active_terms,
-    score_matrix,
-)
-from matcher.solver import Assignment, solve
-from matcher.summary import SupplyCell, SupplySummary, summary_groups, supply_demand
-from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
-from matcher.timed import calendar, horizon
-from matcher.warm import Replanner, WarmProposals, load_kernels
+import sys as _sys
+import types as _types
+import typing as _typing
+
+from matcher.lazy import attributes as _attributes
+
+if _typing.TYPE_CHECKING:
+    from matcher.catalogue import (
+        Catalogue,
+        ServiceCategory,
+        ServiceItem,
+        catalogue_from_text,
+        default_catalogue,
+        demand_from_item,
+        fitting_catalogue,
+        item_cells,
+    )
+    from matcher.constraints import Engine, streams
+    from matcher.errors import (
+        Cancelled,
+        CaseError,
+        CatalogueError,
+        InputError,
+        MatcherError,
+        OutputError,
+        Param,
+        PolicyError,
+        Problem,
+        SolverError,
+        TaxonomyError,
+    )
+    from matcher.io import load_case, write_case
+    from matcher.lending import LendingUse, unknown_limits
+    from matcher.model import (
+        DISTRICT_ID_MAX_LENGTH,
+        ID_MAX_LENGTH,
+        ID_PATTERN,
+        Cadre,
+        Case,
+        Community,
+        Demand,
+        Status,
+    )
+    from matcher.params import EngineParams
+    from matcher.paths import SAMPLE_DISTRICT
+    from matcher.policy import Policy, Weights, load_policy, parse_policy
+    from matcher.progress import Progress
+    from matcher.proposal import (
+        Alternative,
+        DistrictPosition,
+        Kpis,
+        Proposal,
+        ProposedAssignment,
+        Unfilled,
+    )
+    from matcher.propose import propose
+    from matcher.scoring import (
+        RECORD_TERMS,
+        TERMS,
+        ScoreMatrix,
+        Scorer,
+        active_terms,
+        score_matrix,
+    )
+    from matcher.solver import Assignment, solve
+    from matcher.summary import SupplyCell, SupplySummary, summary_groups, supply_demand
+    from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
+    from matcher.timed import calendar, horizon
+    from matcher.warm import Replanner, WarmProposals, load_kernels
+
+#: where each public name lives: the names load on first use (PEP 562), so ``import
+#: matcher`` and a command that needs a few of them never load the rest (the store,
+#: the streamed engine's compiled kernels, scipy) — a one-shot CLI process stays short.
+#: Type checkers read the imports above; ``tests/test_public_api.py`` checks both agree.
+_HOME: dict[str, tuple[str, ...]] = {
+    "matcher.catalogue": (
+        "Catalogue",
+        "ServiceCategory",
+        "ServiceItem",
+        "catalogue_from_text",
+        "default_catalogue",
+        "demand_from_item",
+        "fitting_catalogue",
+        "item_cells",
+    ),
+    "matcher.constraints": ("Engine", "streams"),
+    "matcher.errors": (
+        "Cancelled",
+        "CaseError",
+        "CatalogueError",
+        "InputError",
+        "MatcherError",
+        "OutputError",
+        "Param",
+        "PolicyError",
+        "Problem",
+        "SolverError",
+        "TaxonomyError",
+    ),
+    "matcher.io": ("load_case", "write_case"),
+    "matcher.lending": ("LendingUse", "unknown_limits"),
+    "matcher.model": (
+        "DISTRICT_ID_MAX_LENGTH",
+        "ID_MAX_LENGTH",
+        "ID_PATTERN",
+        "Cadre",
+        "Case",
+        "Community",
+        "Demand",
+        "Status",
+    ),
+    "matcher.params": ("EngineParams",),
+    "matcher.paths": ("SAMPLE_DISTRICT",),
+    "matcher.policy": ("Policy", "Weights", "load_policy", "parse_policy"),
+    "matcher.progress": ("Progress",),
+    "matcher.proposal": (
+        "Alternative",
+        "DistrictPosition",
+        "Kpis",
+        "Proposal",
+        "ProposedAssignment",
+        "Unfilled",
+    ),
+    "matcher.propose": ("propose",),
+    "matcher.scoring": (
+        "RECORD_TERMS",
+        "TERMS",
+        "ScoreMatrix",
+        "Scorer",
+        "active_terms",
+        "score_matrix",
+    ),
+    "matcher.solver": ("Assignment", "solve"),
+    "matcher.summary": ("SupplyCell", "SupplySummary", "summary_groups", "supply_demand"),
+    "matcher.tags": ("Taxonomy", "default_taxonomy", "load_taxonomy", "parse_taxonomy"),
+    "matcher.timed": ("calendar", "horizon"),
+    "matcher.warm": ("Replanner", "WarmProposals", "load_kernels"),
+}
 
 __version__ = "0.1.0"
 
@@ -153,3 +229,25 @@ __all__ = [
     "unknown_limits",
     "write_case",
 ]
+
+
+if not _typing.TYPE_CHECKING:  # hidden from mypy, which then still flags an unknown name
+    __getattr__ = _attributes(__name__, _HOME)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(_types.ModuleType):
+    """``matcher`` itself: its public names win over its submodules' (``matcher.propose``
+    is the function, as an eager ``from matcher.propose import propose`` made it, even
+    when something imports the module ``matcher.propose`` first)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if isinstance(value, _types.ModuleType) and name in __all__:
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from matcher.solver.alternates import WORKERS
 from matcher.solver.assign import SCALE
-from matcher.solver.params import SolverParams
+from matcher.solver.params import WORKERS, SolverParams
 
 __all__ = ["DEFAULT", "EngineParams"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -31,8 +32,9 @@ from matcher.progress import Progress, as_progress
 from matcher.proposal import Proposal
 from matcher.sideplan import finish_sided, needs_side_rows
 from matcher.solver import quantise
-from matcher.stream import Edges, Streamed
-from matcher.stream.live import solve_streamed
+
+if TYPE_CHECKING:
+    from matcher.stream import Streamed
 
 __all__ = ["finish_streamed", "propose", "solve_streamed_request"]
 
@@ -105,6 +107,9 @@ def solve_streamed_request(req: Request, step: Progress, params: EngineParams) -
     """The streamed solve of ``req``'s free pairs; a convex load cost's rest slots
     (:mod:`matcher.loadcost`) join as columns past the demands, held in the LP,
     and leave the answer before it is assembled."""
+    # the streamed engine (compiled kernels) loads with the first pool that streams
+    from matcher.stream import Edges, solve_streamed
+
     policy, m = req.sc.case.policy, req.sc.m
     head, held = req.free_head, None
     if load_is_on(policy):

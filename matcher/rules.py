@@ -19,8 +19,9 @@ one lookup ``table[cadre class, demand class]``, and an ongoing demand (class 0)
 never fails them, so pools without dated orders are judged as before.
 
 Each definition is elementwise, so it holds for numpy arrays (the dense scorer)
-and for scalars; :data:`COMPILED` holds the same functions compiled by numba
-with ``inline="always"`` for the kernels (``tests/test_rules.py`` checks they
+and for scalars; :func:`compiled` gives the same functions compiled by numba
+with ``inline="always"`` for the kernels (made on first use: numba loads only
+with the kernels that need it) (``tests/test_rules.py`` checks they
 agree). ``certs`` works on per-cert flags or on bit words of 64 certs alike.
 
 Example:
@@ -35,15 +36,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import IntEnum
+from functools import cache
 from typing import Any, TypeVar
 
-import numba
-
 __all__ = [
-    "COMPILED",
     "RULES",
     "Rule",
     "away_then",
+    "compiled",
     "lacks_cert",
     "no_capacity",
     "short_of",
@@ -111,13 +111,19 @@ def away_then(away: Any, absence: Any, span: Any) -> Any:
     return away[absence, span]
 
 
-#: the definitions compiled for the kernels, by rule (inlined into their loops)
-COMPILED: dict[Rule, Callable[..., Any]] = {
-    Rule.STATUS: numba.njit(inline="always", cache=True, nogil=True)(withdrawn),
-    Rule.CAPACITY: numba.njit(inline="always", cache=True, nogil=True)(no_capacity),
-    Rule.REQUIRES: numba.njit(inline="always", cache=True, nogil=True)(short_of),
-    Rule.CERTS: numba.njit(inline="always", cache=True, nogil=True)(lacks_cert),
-    Rule.TRAVEL: numba.njit(inline="always", cache=True, nogil=True)(too_far),
-    Rule.AVAILABILITY: numba.njit(inline="always", cache=True, nogil=True)(unavailable),
-    Rule.AWAY: numba.njit(inline="always", cache=True, nogil=True)(away_then),
-}
+@cache
+def compiled() -> dict[Rule, Callable[..., Any]]:
+    """The definitions compiled for the kernels, by rule (inlined into their loops);
+    one table per process, made when the first compiled kernel module loads."""
+    import numba
+
+    jit = numba.njit(inline="always", cache=True, nogil=True)
+    return {
+        Rule.STATUS: jit(withdrawn),
+        Rule.CAPACITY: jit(no_capacity),
+        Rule.REQUIRES: jit(short_of),
+        Rule.CERTS: jit(lacks_cert),
+        Rule.TRAVEL: jit(too_far),
+        Rule.AVAILABILITY: jit(unavailable),
+        Rule.AWAY: jit(away_then),
+    }

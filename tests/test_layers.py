@@ -455,10 +455,21 @@ def test_each_rule_sees_what_it_forbids(tmp_path: Path) -> None:
 # -- __all__ exactly -------------------------------------------------------------
 
 
+def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """``body``'s statements, with those of ``if TYPE_CHECKING:`` blocks: a package that
+    loads its names on first use (a module ``__getattr__``) imports them there for the
+    type checkers, and serves the same names."""
+    for node in body:
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            yield from _top_level(node.body)
+        else:
+            yield node
+
+
 def _bound_names(path: Path) -> set[str]:
     """Names a module binds at its top level (imports, assignments, defs, classes)."""
     names: set[str] = set()
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+    for node in _top_level(ast.parse(path.read_text(encoding="utf-8")).body):
         if isinstance(node, ast.Import):
             names |= {(a.asname or a.name).split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module != "__future__":

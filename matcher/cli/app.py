@@ -1,50 +1,87 @@
-"""The ``matcher`` typer app: the command groups add themselves in a fixed order.
+"""The ``matcher`` typer app: each command's module loads when that command runs.
 
-The order is the order ``matcher --help`` lists the commands in.
+Why lazily: a one-shot ``matcher propose`` should not import the store, the what-if
+engine or the benchmark harness that other commands use. :data:`COMMANDS` names each
+command's module in the order ``matcher --help`` lists them; the module's
+``register(app)`` adds its commands as before, into an app of its own, when the
+command is looked up (``--help`` looks them all up).
 """
 
 from __future__ import annotations
 
+import importlib
+from functools import cache
+
 import typer
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 
-from matcher.cli import (
-    audit,
-    bench,
-    ledger,
-    lending,
-    propose,
-    record,
-    report,
-    service,
-    simulate,
-    summary,
-    whatif,
-)
+__all__ = ["COMMANDS", "app", "main"]
 
-__all__ = ["app", "main"]
+#: each command, in help order (single commands, then groups of subcommands), and the
+#: module under ``matcher.cli`` that registers it
+COMMANDS: dict[str, str] = {
+    "propose": "propose",
+    "validate": "propose",
+    "serve": "service",
+    "import": "service",
+    "export": "service",
+    "record": "record",
+    "ledger": "lending",
+    "summary": "summary",
+    "report": "report",
+    "whatif": "whatif",
+    "shortage": "whatif",
+    "sweep": "whatif",
+    "simulate": "simulate",
+    "token": "service",
+    "warnings": "record",
+    "trainings": "record",
+    "points": "ledger",
+    "outcomes": "ledger",
+    "audit": "audit",
+    "bench": "bench",
+}
+
+
+@cache
+def _group(module: str) -> TyperGroup:
+    """The click group of one command module's commands (imported here, once)."""
+    sub = typer.Typer()
+    sub.callback()(lambda: None)  # a group even for a module with one command
+    importlib.import_module(f"matcher.cli.{module}").register(sub)
+    group = typer.main.get_command(sub)
+    assert isinstance(group, TyperGroup)
+    return group
+
+
+class _Commands(TyperGroup):
+    """The top-level group: its commands come from :data:`COMMANDS` on demand."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return list(COMMANDS)
+
+    def get_command(  # type: ignore[override]
+        self, ctx: typer.Context, cmd_name: str
+    ) -> TyperCommand | TyperGroup | None:
+        module = COMMANDS.get(cmd_name)
+        found = None if module is None else _group(module).commands.get(cmd_name)
+        return found if isinstance(found, TyperCommand | TyperGroup) else None
+
 
 app = typer.Typer(
     name="matcher",
+    cls=_Commands,
     help="Exact, explained staffing proposals for reserve-cadre pools.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
-for group in (
-    propose,
-    service,
-    record,
-    ledger,
-    lending,
-    summary,
-    report,
-    audit,
-    bench,
-    whatif,
-    simulate,
-):
-    group.register(app)
+
+@app.callback()
+def _root() -> None:
+    """Exact, explained staffing proposals for reserve-cadre pools."""
 
 
 def main() -> None:

@@ -8,13 +8,13 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from matcher import Case, calendar, horizon, load_case, load_policy, propose
+from matcher import Case, Proposal, calendar, horizon, load_case, load_policy, propose
 from matcher.cli.common import (
     Format,
     LangOpt,
@@ -32,7 +32,9 @@ from matcher.cli.plan import plan_csv, plan_xlsx
 from matcher.cli.render import to_json, to_table
 from matcher.io import escape_cell
 from matcher.messages import Lang, labels_for, msg
-from matcher.whatif import format_counterfactuals, unfilled_counterfactuals
+
+if TYPE_CHECKING:
+    from matcher.whatif import SlotCounterfactual
 
 __all__ = ["register"]
 
@@ -102,8 +104,7 @@ def propose_cmd(
 
             with native_stdout_to_stderr():
                 result = propose(c, progress=show)
-        fixes = unfilled_counterfactuals(c, result) if explain else []
-        why = format_counterfactuals(fixes, lang, labels_for(c)) if explain else ""
+        fixes, why = _counterfactuals(c, result, lang) if explain else ([], "")
     if calendar_out is not None:
         _write_calendar(calendar_out, calendar(c, result), lang)
     if fmt is Format.table and out is None:
@@ -123,6 +124,14 @@ def propose_cmd(
         to_table(result, c, buf, limit=None, lang=lang)
         text = buf.export_text() + why
     emit(out, text, lang, assignments=len(result.assignments))
+
+
+def _counterfactuals(c: Case, result: Proposal, lang: Lang) -> tuple[list[SlotCounterfactual], str]:
+    """Each empty slot's smallest fix and its text (the what-if engine loads only here)."""
+    from matcher.whatif import format_counterfactuals, unfilled_counterfactuals
+
+    fixes = unfilled_counterfactuals(c, result)
+    return fixes, format_counterfactuals(fixes, lang, labels_for(c))
 
 
 def _not_empty(c: Case, lang: Lang) -> Case:

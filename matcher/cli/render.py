@@ -23,7 +23,11 @@ __all__ = ["to_json", "to_table"]
 
 def to_json(proposal: Proposal, extra: dict[str, Any] | None = None) -> str:
     """The proposal as JSON; ``extra`` keys (e.g. counterfactuals) are added at the top level."""
-    doc = {**proposal.model_dump(mode="json"), **(extra or {})}
+    if not extra:
+        # pydantic's serializer writes the text json.dumps writes below (keys, numbers,
+        # indent, non-ASCII kept), about ten times faster on a city's proposal
+        return proposal.model_dump_json(indent=2) + "\n"
+    doc = {**proposal.model_dump(mode="json"), **extra}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -21,7 +21,6 @@ from matcher.cli.common import LangOpt, fail, resolve, say, user_errors
 from matcher.cli.report_html import render_report
 from matcher.cli.service import DEFAULT_DB, DbOpt, open_store
 from matcher.messages import msg
-from matcher.store import report_figures
 
 __all__ = ["register"]
 
@@ -50,6 +49,8 @@ def report_cmd(
         raise fail(msg("cli.needs_matplotlib"), ln)
     if out_path.is_dir():
         raise fail(msg("cli.not_a_file", path=str(out_path), flag="--out"), ln)
+    from matcher.store import report_figures  # on use: `matcher propose` never loads the store
+
     with user_errors(ln):
         store = open_store(db, writable=False)
         try:

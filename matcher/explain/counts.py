@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.explain.reasons import Counts
-from matcher.rules import COMPILED, Rule
+from matcher.rules import Rule, compiled
 from matcher.stream.kernel import ROUND
 from matcher.stream.packed import Packed, by_column
 
@@ -24,13 +24,13 @@ __all__ = ["explain_counts", "per_demand"]
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 #: the hard rules' definitions, compiled (numba reads these globals as constants)
-_withdrawn = COMPILED[Rule.STATUS]
-_no_capacity = COMPILED[Rule.CAPACITY]
-_short_of = COMPILED[Rule.REQUIRES]
-_lacks_cert = COMPILED[Rule.CERTS]
-_too_far = COMPILED[Rule.TRAVEL]
-_unavailable = COMPILED[Rule.AVAILABILITY]
-_away_then = COMPILED[Rule.AWAY]
+_withdrawn = compiled()[Rule.STATUS]
+_no_capacity = compiled()[Rule.CAPACITY]
+_short_of = compiled()[Rule.REQUIRES]
+_lacks_cert = compiled()[Rule.CERTS]
+_too_far = compiled()[Rule.TRAVEL]
+_unavailable = compiled()[Rule.AVAILABILITY]
+_away_then = compiled()[Rule.AWAY]
 #: each rule's column in the counts
 STATUS, CAPACITY, REQUIRES, CERTS, TRAVEL, AVAILABILITY, AWAY = (int(r) for r in Rule)
 N_RULES = len(Rule)

@@ -13,13 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import numpy.typing as npt
 
-from matcher.explain.counts import explain_counts, per_demand
 from matcher.explain.reasons import unfilled_from_counts
 from matcher.params import DEFAULT, EngineParams
 from matcher.proposal import Unfilled
 from matcher.scoring import Scorer
 from matcher.solver.keys import pair_keys
-from matcher.stream.packed import Packed
 
 __all__ = ["explain_streamed"]
 
@@ -40,6 +38,10 @@ def explain_streamed(
 ) -> list[Unfilled]:
     """Why each demand keeps empty slots, counted over all cadres one block of
     unfilled demands at a time. ``rows``/``cols`` is the whole plan, pins included."""
+    # the compiled pass loads on use: a dense proposal counts its reasons in numpy
+    from matcher.explain.counts import explain_counts, per_demand
+    from matcher.stream.packed import Packed
+
     case = scorer.case
     n, m = scorer.n, scorer.m
     filled = np.bincount(cols, minlength=m)

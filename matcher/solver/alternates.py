@@ -32,6 +32,7 @@ from matcher.errors import SolverError
 from matcher.solver.assign import SCALE
 from matcher.solver.heap import pop as _pop
 from matcher.solver.heap import push as _push
+from matcher.solver.params import WORKERS
 
 __all__ = ["edge_alternates"]
 
@@ -39,8 +40,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
-#: threads searching at once (the compiled searches release the GIL)
-WORKERS = 2
 #: shares of the columns per thread, taken in turn as threads come free
 SHARES = 16
 

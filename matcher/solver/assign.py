@@ -31,7 +31,6 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.errors import SolverError
-from matcher.solver.lp import solve_lp
 from matcher.solver.params import SOLVER_DEFAULT, SolverParams
 
 __all__ = ["SCALE", "Assignment", "quantise", "solve"]
@@ -147,6 +146,8 @@ def _solve_free(
     if not both.any() and float(c_eff.sum()) * float(h_eff.sum()) <= params.lsa_max_cells:
         r, c = _solve_lsa(gain, sub, c_eff, h_eff)
         return act_r[r], act_c[c], "lsa", (None, None)
+    from matcher.solver.lp import solve_lp  # compiled (numba): loaded when an LP runs
+
     r, c, u_sub, v_sub = solve_lp(gain, sub, cap[act_r], head[act_c], params)
     if u_sub is None or v_sub is None:
         return act_r[r], act_c[c], "lp", (None, None)

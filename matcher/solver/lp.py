@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -25,9 +24,11 @@ from matcher.solver.params import SOLVER_DEFAULT, SolverParams
 from matcher.solver.warm import WarmLP
 
 __all__ = [
+    "COMPILED_ABOVE",
     "PairLP",
     "Pricer",
     "Pruned",
+    "best_in_groups",
     "solve_lp",
     "solve_pruned",
 ]
@@ -148,36 +149,34 @@ def solve_pruned(
         # column generation: each row and column brings its most improving pairs,
         # so the LP stays small even when early duals leave millions improving
         gain = nq - u[nr] - v[nc]
-        take = _best_per_group(nr, gain, add_k) | _best_per_group(nc, gain, add_k)
+        take = best_in_groups(nr, gain, add_k) | best_in_groups(nc, gain, add_k)
         lp.add(nr[take], nc[take], nq[take])
 
 
-def _best_per_group(group: IndexArray, value: FloatArray, k: int) -> BoolArray:
-    """Mask of the ``k`` largest ``value`` within each ``group`` (earlier wins ties)."""
+#: entries past which a widening round picks its pairs by the compiled pass
+COMPILED_ABOVE = 100_000
+
+
+def best_in_groups(group: IndexArray, value: FloatArray, k: int) -> BoolArray:
+    """Mask of the ``k`` largest ``value`` within each ``group`` (earlier wins ties).
+
+    A district's rounds offer a few thousand pairs: one stable numpy sort, so a dense
+    proposal never loads numba. A city's first rounds offer hundreds of thousands:
+    one compiled pass (:mod:`matcher.solver.groupbest`) instead. Both pick the same.
+    """
+    if group.size > COMPILED_ABOVE:
+        from matcher.solver.groupbest import best_per_group
+
+        return best_per_group(group, value, k)
     out = np.zeros(group.size, bool)
-    if group.size and k > 0:
-        _mark_best(np.asarray(group, np.int64), value, int(k), int(group.max()) + 1, out)
+    if group.size == 0 or k <= 0:
+        return out
+    order = np.lexsort((-np.asarray(value, np.float64), group))
+    g = np.asarray(group)[order]
+    first = np.flatnonzero(np.concatenate([[True], g[1:] != g[:-1]]))
+    rank = np.arange(g.size) - np.repeat(first, np.diff(np.append(first, g.size)))
+    out[order[rank < k]] = True
     return out
-
-
-@numba.njit(cache=True, nogil=True)
-def _mark_best(group, value, k, groups, out):  # type: ignore[no-untyped-def]
-    # each group's k best so far, best first: one pass, no sort of the whole
-    val = np.full((groups, k), -np.inf)
-    at = np.full((groups, k), -1, np.int64)
-    for a in range(group.size):
-        g, x = group[a], value[a]
-        if x <= val[g, k - 1] and at[g, k - 1] >= 0:
-            continue
-        p = k - 1
-        while p > 0 and (at[g, p - 1] < 0 or val[g, p - 1] < x):
-            val[g, p], at[g, p] = val[g, p - 1], at[g, p - 1]
-            p -= 1
-        val[g, p], at[g, p] = x, a
-    for g in range(groups):
-        for p in range(k):
-            if at[g, p] >= 0:
-                out[at[g, p]] = True
 
 
 def solve_lp(

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-__all__ = ["SOLVER_DEFAULT", "SolverParams"]
+__all__ = ["SOLVER_DEFAULT", "WORKERS", "SolverParams"]
+
+#: threads searching at once (the compiled searches release the GIL)
+WORKERS = 2
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import coo_matrix, csr_matrix
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 __all__ = ["SideRows", "Sided", "Timeline", "merge_rows", "solve_sided"]
 
@@ -152,6 +154,9 @@ def _model(
 ) -> _Model:
     """The MILP of :func:`solve_sided` over all edges: the edges are its first
     ``ne`` variables, the indicators, untimed counts and free capacities after."""
+    # imported on use: only plans with side rows solve a MILP (a plain import stays light)
+    from scipy.sparse import coo_matrix, csr_matrix
+
     ne = r.size
     flags = _flags(side, ne)
     # a row of capacity 1 takes at most one edge, so "used" is the sum of its
@@ -375,6 +380,8 @@ def _priced_duals(mo: _Model, keep: BoolArray) -> FloatArray | None:
     """The LP's duals (``y ≥ 0``, one per row) over all edges, by pricing: solved over
     ``keep`` (widened in place) until no edge left out has a positive reduced cost;
     ``None`` when the LP has no solution (fixed edges that break a row)."""
+    from scipy.optimize import linprog
+
     ne = mo.ne
     extra = np.arange(ne, mo.a.shape[1])
     a_t = mo.a.T.tocsr()
@@ -405,6 +412,8 @@ def _milp_over(
 ) -> tuple[FloatArray | None, int, float]:
     """The MILP over the edges ``keep`` (and every other variable): a plan as values
     of all variables (left-out edges 0), its objective and HiGHS's bound."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     ne = mo.ne
     cols = np.concatenate([np.flatnonzero(keep), np.arange(ne, mo.a.shape[1])])
     options: dict[str, float | bool] = {"mip_rel_gap": 0.0, "disp": False}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from matcher.rules import COMPILED, Rule
+from matcher.rules import Rule, compiled
 from matcher.solver import SCALE
 from matcher.stream.bestk import offer
 from matcher.terms import DECIMALS
@@ -24,11 +24,11 @@ __all__ = ["ROUND", "scan_block"]
 #: the grid of each score term (``DECIMALS`` places), as a factor
 ROUND = 10.0**DECIMALS
 #: the per-pair hard rules, compiled (numba reads these globals as constants)
-_short_of = COMPILED[Rule.REQUIRES]
-_lacks_cert = COMPILED[Rule.CERTS]
-_too_far = COMPILED[Rule.TRAVEL]
-_unavailable = COMPILED[Rule.AVAILABILITY]
-_away_then = COMPILED[Rule.AWAY]
+_short_of = compiled()[Rule.REQUIRES]
+_lacks_cert = compiled()[Rule.CERTS]
+_too_far = compiled()[Rule.TRAVEL]
+_unavailable = compiled()[Rule.AVAILABILITY]
+_away_then = compiled()[Rule.AWAY]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")

@@ -17,17 +17,19 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
 from matcher.errors import Problem, TaxonomyError
 from matcher.paths import DATA_DIR
 from matcher.tomlfile import read_toml
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "ROOT",
@@ -77,13 +79,23 @@ class Taxonomy:
     tags: tuple[Tag, ...]
     certs: tuple[Certificate, ...]
     source: str = "<memory>"
-    graph: nx.DiGraph = field(init=False, repr=False, compare=False)
     _tag_index: dict[str, int] = field(init=False, repr=False, compare=False)
     _cert_index: dict[str, int] = field(init=False, repr=False, compare=False)
     _tag_names: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _cert_names: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_tag_index", {t.slug: i for i, t in enumerate(self.tags)})
+        object.__setattr__(self, "_cert_index", {c.slug: i for i, c in enumerate(self.certs)})
+        object.__setattr__(self, "_tag_names", _by_name(self.tags))
+        object.__setattr__(self, "_cert_names", _by_name(self.certs))
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The tree as a graph, built on first use: matching reads the tags' own
+        categories, so a proposal never loads networkx."""
+        import networkx as nx
+
         g: nx.DiGraph = nx.DiGraph(name=self.name)
         g.add_node(ROOT, kind="root")
         for cat in self.categories:
@@ -92,11 +104,7 @@ class Taxonomy:
         for tag in self.tags:
             g.add_node(tag.slug, kind="tag", zh=tag.zh, en=tag.en)
             g.add_edge(tag.category, tag.slug)
-        object.__setattr__(self, "graph", g)
-        object.__setattr__(self, "_tag_index", {t.slug: i for i, t in enumerate(self.tags)})
-        object.__setattr__(self, "_cert_index", {c.slug: i for i, c in enumerate(self.certs)})
-        object.__setattr__(self, "_tag_names", _by_name(self.tags))
-        object.__setattr__(self, "_cert_names", _by_name(self.certs))
+        return g
 
     @property
     def tag_slugs(self) -> tuple[str, ...]:
@@ -122,12 +130,17 @@ class Taxonomy:
         return self.tags[self._tag_index[slug]]
 
     def category_of(self, tag_slug: str) -> str:
-        """The category a tag hangs under, read from the tree."""
+        """The category a tag hangs under (any other node's parent: from the tree)."""
+        if tag_slug in self._tag_index:
+            return self.tag(tag_slug).category
         (parent,) = self.graph.predecessors(tag_slug)
         return str(parent)
 
     def siblings(self, tag_slug: str) -> list[str]:
         """Other tags under the same category, in file order."""
+        if tag_slug in self._tag_index:
+            cat = self.tag(tag_slug).category
+            return [t.slug for t in self.tags if t.category == cat and t.slug != tag_slug]
         cat = self.category_of(tag_slug)
         return [t for t in self.graph.successors(cat) if t != tag_slug]
 

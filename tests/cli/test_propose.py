@@ -36,6 +36,19 @@ def test_json_has_the_contract_shape(tmp_path) -> None:  # type: ignore[no-untyp
     assert {"demand", "slots", "reasons"} <= set(doc["unfilled"][0])
 
 
+def test_json_is_the_proposals_fields_as_json_dumps_writes_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The CLI writes pydantic's JSON directly: the same text, character for character,
+    as the indented ``json.dumps`` of the proposal's fields (Chinese kept as is)."""
+    import matcher
+
+    case = write_case(tmp_path)
+    res = run("propose", str(case), "--format", "json")
+    assert res.exit_code == 0, res.output
+    fields = matcher.propose(matcher.load_case(case)).model_dump(mode="json")
+    assert res.stdout == json.dumps(fields, ensure_ascii=False, indent=2) + "\n"
+    assert "颐和路社区" in res.stdout
+
+
 def test_table_shows_chinese_names_and_kpis(tmp_path) -> None:  # type: ignore[no-untyped-def]
     res = run("propose", str(write_case(tmp_path)))
     assert res.exit_code == 0

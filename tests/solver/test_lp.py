@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.solver import SolverParams, forced_losses, is_optimal, lp, quantise, solve
+from matcher.solver.groupbest import best_per_group
 from matcher.solver.warm import WarmLP
 from tests.reference import milp_optimum
 from tests.strategies import bmatching
@@ -79,12 +80,15 @@ def test_best_k_pricing_returns_the_same_smallest_losses(case) -> None:  # type:
             assert np.allclose(got, want, atol=1e-9, equal_nan=False) or np.array_equal(got, want)
 
 
+@pytest.mark.parametrize("pick", [lp.best_in_groups, best_per_group], ids=["numpy", "compiled"])
 @given(
     groups=st.lists(st.integers(0, 6), min_size=1, max_size=60),
     data=st.data(),
     k=st.integers(1, 5),
 )
-def test_best_per_group_keeps_each_groups_k_best_earliest_first_on_ties(groups, data, k) -> None:  # type: ignore[no-untyped-def]
+def test_best_per_group_keeps_each_groups_k_best_earliest_first_on_ties(
+    pick, groups, data, k
+) -> None:  # type: ignore[no-untyped-def]
     group = np.array(groups)
     value = np.array(
         data.draw(
@@ -95,7 +99,7 @@ def test_best_per_group_keeps_each_groups_k_best_earliest_first_on_ties(groups, 
             )
         )
     )
-    got = lp._best_per_group(group, value, k)
+    got = pick(group, value, k)
     # the reference: a stable sort by group, then by value, best first
     order = np.lexsort((-value, group))
     g = group[order]
@@ -103,4 +107,20 @@ def test_best_per_group_keeps_each_groups_k_best_earliest_first_on_ties(groups, 
     rank = np.arange(g.size) - np.repeat(first, np.diff(np.r_[first, g.size]))
     want = np.zeros(group.size, bool)
     want[order[rank < k]] = True
+    assert np.array_equal(got, want)
+
+
+def test_a_big_round_takes_the_compiled_pass_and_picks_the_same() -> None:
+    """Past ``COMPILED_ABOVE`` entries the compiled pass answers, with the same picks."""
+    rng = np.random.default_rng(7)
+    n = lp.COMPILED_ABOVE + 1
+    group = rng.integers(0, 500, n)
+    value = rng.integers(0, 20, n).astype(np.float64)  # many ties
+    got = lp.best_in_groups(group, value, 4)
+    order = np.lexsort((-value, group))
+    g = group[order]
+    first = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    rank = np.arange(g.size) - np.repeat(first, np.diff(np.r_[first, g.size]))
+    want = np.zeros(n, bool)
+    want[order[rank < 4]] = True
     assert np.array_equal(got, want)

@@ -1,0 +1,88 @@
+"""A one-shot ``matcher`` process loads only what its command uses.
+
+Why: a ``matcher propose`` on a district pays for every library it imports before
+it solves anything; the store (SQLAlchemy), networkx, matplotlib and the streamed
+engine's compiled kernels (numba) cost a fresh process more than a district's
+proposal itself. Checked by what a fresh interpreter has imported, never by a clock
+(docs/benchmarks.md, "Cold start", has the times).
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import typer
+import typer.main
+
+from matcher.cli.app import COMMANDS
+from tests.paths import ROOT, SAMPLE
+
+#: libraries no command's start-up needs: each loads with the work that uses it
+HEAVY = ("highspy", "llvmlite", "matplotlib", "networkx", "numba", "scipy", "sqlalchemy")
+
+_LOADED = (
+    "import sys; "
+    f"print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
+)
+
+
+def _loaded_after(code: str) -> set[str]:
+    run = subprocess.run(
+        [sys.executable, "-c", f"{code}\n{_LOADED}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(run.stdout.split())
+
+
+def test_importing_the_cli_loads_no_heavy_library() -> None:
+    assert _loaded_after("import matcher.cli.app") == set()
+
+
+def test_importing_matcher_loads_none_of_its_modules() -> None:
+    """The public names load on first use: ``import matcher`` loads only that mechanism."""
+    code = (
+        "import sys, matcher\n"
+        "assert [m for m in sys.modules if m.startswith('matcher.')] == ['matcher.lazy']\n"
+        "assert 'numpy' not in sys.modules"
+    )
+    assert _loaded_after(code) == set()
+
+
+def test_a_district_proposal_loads_its_solvers_not_the_store_or_the_kernels(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The sample district is solved dense: HiGHS for the LP and scipy's sparse graphs
+    for the certificate and the alternates, nothing compiled, no store, no plots."""
+    out = tmp_path / "plan.json"
+    unused = ("matcher.store", "matcher.whatif", "matcher.stream", "benchmarks")
+    code = (
+        "import sys\n"
+        "from matcher.cli.app import app\n"
+        f"sys.argv = ['matcher', 'propose', {str(SAMPLE)!r}, '-f', 'json', '-o', {str(out)!r}]\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        f"assert not set({unused!r}) & set(sys.modules)"
+    )
+    assert _loaded_after(code) == {"highspy", "scipy"}
+    assert out.stat().st_size > 0
+
+
+def test_the_command_table_names_every_command_of_every_module() -> None:
+    """:data:`COMMANDS` is what each module registers: a new command is listed (and so
+    reachable), none is listed under a module that does not register it."""
+    found = {}
+    for module in sorted(p.stem for p in (ROOT / "matcher" / "cli").glob("*.py")):
+        mod = importlib.import_module(f"matcher.cli.{module}")
+        if module == "app" or not hasattr(mod, "register"):
+            continue
+        sub = typer.Typer()
+        sub.callback()(lambda: None)
+        mod.register(sub)
+        group = typer.main.get_command(sub)
+        found |= dict.fromkeys(getattr(group, "commands", {}), module)
+    assert found == COMMANDS
