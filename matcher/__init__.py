@@ -67,6 +67,15 @@ from matcher.proposal import (
     Unfilled,
 )
 from matcher.propose import propose
+from matcher.replay import (
+    MANUAL_RULE,
+    DayInputs,
+    Fill,
+    Replay,
+    ReplayDay,
+    manual_rule,
+    replay_days,
+)
 from matcher.scoring import (
     RECORD_TERMS,
     TERMS,
@@ -75,6 +84,7 @@ from matcher.scoring import (
     active_terms,
     score_matrix,
 )
+from matcher.shortfall import ShortCell, Shortfall, TrainingPick, shortfall
 from matcher.solver import Assignment, solve
 from matcher.summary import SupplyCell, SupplySummary, summary_groups, supply_demand
 from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
@@ -87,6 +97,7 @@ __all__ = [
     "DISTRICT_ID_MAX_LENGTH",
     "ID_MAX_LENGTH",
     "ID_PATTERN",
+    "MANUAL_RULE",
     "RECORD_TERMS",
     "SAMPLE_DISTRICT",
     "TERMS",
@@ -99,10 +110,12 @@ __all__ = [
     "Catalogue",
     "CatalogueError",
     "Community",
+    "DayInputs",
     "Demand",
     "DistrictPosition",
     "Engine",
     "EngineParams",
+    "Fill",
     "InputError",
     "Kpis",
     "LendingUse",
@@ -116,16 +129,21 @@ __all__ = [
     "Proposal",
     "ProposedAssignment",
     "Replanner",
+    "Replay",
+    "ReplayDay",
     "ScoreMatrix",
     "Scorer",
     "ServiceCategory",
     "ServiceItem",
+    "ShortCell",
+    "Shortfall",
     "SolverError",
     "Status",
     "SupplyCell",
     "SupplySummary",
     "Taxonomy",
     "TaxonomyError",
+    "TrainingPick",
     "Unfilled",
     "WarmProposals",
     "Weights",
@@ -142,10 +160,13 @@ __all__ = [
     "load_kernels",
     "load_policy",
     "load_taxonomy",
+    "manual_rule",
     "parse_policy",
     "parse_taxonomy",
     "propose",
+    "replay_days",
     "score_matrix",
+    "shortfall",
     "solve",
     "streams",
     "summary_groups",

@@ -52,6 +52,32 @@ def test_the_figures_by_hand(tmp_path: Path) -> None:
     assert f["by_community"]["C1"]["accepted"] == 2 and f["by_community"]["C1"]["hours"] == 5.5
 
 
+def test_the_manual_rule_replayed_on_the_days_by_hand(tmp_path: Path) -> None:
+    _, f = _report(tmp_path)
+    b = f["baseline"]
+    # days with a dispatch accepted: Mar 2, 3, 10, 12, 20, 31. Open at the start of each:
+    # Mar 2: D1 (created Mar 1, 2 slots, priority 5) and D3 (creation unknown, 1 slot,
+    #   priority 3); D2 not created yet; D4 full (completed one-off dispatch of Feb 28)
+    # Mar 3: D1 1 slot (P1's of Mar 2 completed, one-off) and D3
+    # Mar 10: D2 (created that day, priority 4) and D3; Mar 12: D3; Mar 20, 31: nothing
+    days = {d["day"]: d for d in b["days"]}
+    assert list(days) == ["2026-03-02", "2026-03-03", "2026-03-10", "2026-03-12",
+                          "2026-03-20", "2026-03-31"]  # fmt: skip
+    assert [d["slots"] for d in days.values()] == [3, 2, 2, 1, 0, 0]
+    assert [d["weight"] for d in days.values()] == [13, 8, 7, 3, 0, 0]
+    # matcher: the one dispatch accepted each day (beyond the open slots: not counted)
+    assert [d["matcher"]["slots"] for d in days.values()] == [1, 1, 1, 1, 0, 0]
+    # the rule: D1 to P1 (capacity 2) and P4 (elevator 3); D2 to P2 or P5 (mediators);
+    # D3 to P6 (the one elderly-care worker, 3.6 km away within 12.5): every slot
+    assert [d["manual"]["slots"] for d in days.values()] == [3, 2, 2, 1, 0, 0]
+    assert b["total"]["slots"] == 8 and b["total"]["weight"] == 31
+    assert b["rates"]["matcher"]["fill_rate"] == 0.5 and b["rates"]["manual"]["fill_rate"] == 1
+    assert b["rates"]["matcher"]["weighted_fill"] == round(17 / 31, 4)
+    assert b["gain"]["fill_rate"] == -0.5
+    # nothing open now (every one-off demand filled): no shortage, nothing to train for
+    assert f["shortfall"]["open"] == 0 and f["shortfall"]["cells"] == []
+
+
 def test_the_figures_equal_the_apis_for_the_same_window(tmp_path: Path) -> None:
     db, f = _report(tmp_path)
     store = Store.open(db)
