@@ -11,8 +11,9 @@ benchmark harness runs this function too):
     nearest, then roster order.
 
 A *qualified* pair is one matcher could have proposed: it passes every hard rule
-(:class:`~matcher.scoring.Scorer`) and scores above 0. The rule respects the same
-capacities and headcounts, and takes a cadre at most once per demand.
+(:class:`~matcher.scoring.Scorer`), scores above 0 and is not excluded (declined, or
+the cadre already dispatched to the demand). The rule respects the same capacities
+and headcounts, and takes a cadre at most once per demand.
 
 A replayed day starts from the day's inputs as they were (each demand's open
 slots and each cadre's free capacity at the start of the day, given by the
@@ -82,12 +83,14 @@ def manual_rule(
 class DayInputs:
     """One day as it was: ``open`` demand id → its open slots and ``free`` cadre id →
     its free capacity, both at the start of the day; ``accepted``: the (cadre, demand)
-    dispatches accepted that day."""
+    dispatches accepted that day; ``excluded``: the (cadre, demand) pairs no proposal
+    could make then (declined, or dispatched before: a cadre takes one slot of a demand)."""
 
     day: date
     open: Mapping[str, int]
     free: Mapping[str, int]
     accepted: Sequence[tuple[str, str]]
+    excluded: Sequence[tuple[str, str]] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +213,14 @@ def _day(
     manual = Fill()
     if rows and cols:
         sm = scorer.block(np.array(rows), np.array(cols))
-        r, c = np.nonzero(sm.feasible & (sm.scores > 0))
+        usable = sm.feasible & (sm.scores > 0)
+        at_row = {i: k for k, i in enumerate(rows)}
+        at_col = {j: k for k, j in enumerate(cols)}
+        for cadre, demand in day.excluded:
+            i, j = cpos.get(cadre), dpos.get(demand)
+            if i in at_row and j in at_col:
+                usable[at_row[i], at_col[j]] = False
+        r, c = np.nonzero(usable)
         e = manual_rule(r, c, weights, sm.fit[r, c], sm.distance_km[r, c], cap, head)
         manual = Fill(
             int(e.size),

@@ -188,9 +188,9 @@ def _slugs(reason: dict[str, object]) -> list[str]:
     params = reason.get("params")
     out: list[str] = []
     if isinstance(params, dict):
-        for v in params.values():
+        for name, v in params.items():
             for x in v if isinstance(v, list) else [v]:
-                if isinstance(x, str) and "." in x:
+                if isinstance(x, str) and ("." in x or name == "certs"):
                     out.append(x.rpartition(":")[0] if ":" in x else x)
     return out
 

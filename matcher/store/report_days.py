@@ -12,6 +12,8 @@ does keep, at the start of the day (local time):
   completed before it on a one-off demand: :func:`~matcher.store.lifecycle.takes_slot`);
 - a cadre on today's roster is free by their capacity less their dispatches
   accepted earlier and still active at the start of the day;
+- a pair is excluded when declined before the day, or dispatched before it in a way
+  that keeps it out of proposals (:func:`~matcher.store.lifecycle.blocks_pair`);
 - the days replayed are those with a dispatch accepted on a stored demand (a
   generated past hangs on archived demands and is not replayed).
 """
@@ -24,8 +26,8 @@ from typing import TYPE_CHECKING
 
 from matcher import Case, DayInputs
 from matcher.store.core import local_day
-from matcher.store.lifecycle import takes_slot
-from matcher.store.rows import DemandRow, DispatchRow
+from matcher.store.lifecycle import blocks_pair, takes_slot
+from matcher.store.rows import DeclineRow, DemandRow, DispatchRow
 
 if TYPE_CHECKING:
     from matcher.store.store import Tx
@@ -52,7 +54,10 @@ def replay_inputs(
     held = [
         x for x in dispatches if x.demand in demands or x.id not in ended or ended[x.id] >= first
     ]
-    return case, [_inputs(day, demands, held, made, ended, last_made, capacity) for day in days]
+    declines = tx.list_declines(district)
+    return case, [
+        _inputs(day, demands, held, made, ended, last_made, capacity, declines) for day in days
+    ]
 
 
 def _inputs(
@@ -63,10 +68,12 @@ def _inputs(
     ended: dict[int, date],
     last_made: dict[str, date],
     capacity: dict[str, int],
+    declines: list[DeclineRow],
 ) -> DayInputs:
     taken: dict[str, int] = defaultdict(int)
     busy: dict[str, int] = defaultdict(int)
     accepted: list[tuple[str, str]] = []
+    excluded = {(r.cadre, r.demand) for r in declines if local_day(r.created_at) < day}
     for x in held:
         mine = demands.get(x.demand)
         if made[x.id] == day and mine is not None:
@@ -77,6 +84,8 @@ def _inputs(
         busy[x.cadre] += still
         if mine is not None:
             taken[x.demand] += still or takes_slot(x.status, mine.recurring)
+            if still or blocks_pair(x.status, mine.recurring):
+                excluded.add((x.cadre, x.demand))
     open_: dict[str, int] = {}
     for d in demands.values():
         if d.created_at is not None and local_day(d.created_at) > day:
@@ -87,4 +96,4 @@ def _inputs(
         if left > 0:
             open_[d.id] = left
     free = {c: n - busy[c] for c, n in capacity.items() if n - busy[c] > 0}
-    return DayInputs(day, open_, free, sorted(accepted))
+    return DayInputs(day, open_, free, sorted(accepted), sorted(excluded))
