@@ -82,6 +82,7 @@ def fortnight_store(tmp_path: Path, seed: int = 5) -> Path:
     first, last = FORTNIGHT
     with store.write() as tx:
         tx.import_case("x", case)
+        tx.conn.execute(text("UPDATE districts SET name = '示例区' WHERE id = 'x'"))
         tx.conn.execute(text("UPDATE demands SET created_at = :s"),
                         {"s": f"{first - timedelta(days=3)}T01:00:00.000+00:00"})  # fmt: skip
     day = first
