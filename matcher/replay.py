@@ -19,7 +19,8 @@ A replayed day starts from the day's inputs as they were (each demand's open
 slots and each cadre's free capacity at the start of the day, given by the
 caller) and compares the rule's choice with the dispatches matcher's proposals had
 accepted that day, both scored by the same formula. Matcher's side counts at most
-a demand's open slots.
+a demand's open slots. A day is scored a block of cadres at a time; one with more
+than :data:`MOST_PAIRS` open pairs (a city's whole pool) is skipped and listed.
 
 Example:
     >>> import numpy as np
@@ -42,12 +43,26 @@ import numpy.typing as npt
 from matcher.model import Case
 from matcher.scoring import Scorer
 
-__all__ = ["MANUAL_RULE", "DayInputs", "Fill", "Replay", "ReplayDay", "manual_rule", "replay_days"]
+__all__ = [
+    "MANUAL_RULE",
+    "MOST_PAIRS",
+    "DayInputs",
+    "Fill",
+    "Replay",
+    "ReplayDay",
+    "manual_rule",
+    "replay_days",
+]
 
 #: the rule's name, as the report and the benchmarks print it
 MANUAL_RULE = "manual-rule"
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+#: pairs scored at once when a day is replayed (bounds the memory of one block)
+_BLOCK_PAIRS = 1 << 20
+#: a day with more open pairs (free cadres × open demands) than this is not replayed
+MOST_PAIRS = 50_000_000
 
 
 def manual_rule(
@@ -162,9 +177,11 @@ def _gain(ours: float | None, theirs: float | None) -> float | None:
 @dataclass(frozen=True, slots=True)
 class Replay:
     """The replayed days, and over all of them each side's rates and matcher's relative
-    gain (``matcher / manual − 1``; for travel, a negative gain is fewer km)."""
+    gain (``matcher / manual − 1``; for travel, a negative gain is fewer km);
+    ``skipped``: the days with more than :data:`MOST_PAIRS` open pairs, not replayed."""
 
     days: tuple[ReplayDay, ...]
+    skipped: tuple[date, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         slots = sum(d.slots for d in self.days)
@@ -184,6 +201,7 @@ class Replay:
             },
             "rates": {"matcher": a, "manual": b},
             "gain": {k: _gain(a[k], b[k]) for k in a},
+            "skipped": [d.isoformat() for d in self.skipped],
         }
 
 
@@ -195,7 +213,15 @@ def replay_days(case: Case, days: Sequence[DayInputs]) -> Replay:
     cpos = {c.id: i for i, c in enumerate(case.cadres)}
     dpos = {d.id: j for j, d in enumerate(case.demands)}
     prio = np.array([d.priority for d in case.demands], dtype=np.int64)
-    return Replay(tuple(_day(scorer, cpos, dpos, prio, d) for d in days))
+    done: list[ReplayDay] = []
+    skipped: list[date] = []
+    for d in days:
+        one = _day(scorer, cpos, dpos, prio, d)
+        if one is None:
+            skipped.append(d.day)
+        else:
+            done.append(one)
+    return Replay(tuple(done), tuple(skipped))
 
 
 def _day(
@@ -204,29 +230,24 @@ def _day(
     dpos: Mapping[str, int],
     prio: IntArray,
     day: DayInputs,
-) -> ReplayDay:
+) -> ReplayDay | None:
+    """The day replayed, or None when it has more than :data:`MOST_PAIRS` open pairs."""
     cols = sorted(dpos[d] for d, n in day.open.items() if n > 0 and d in dpos)
     rows = sorted(cpos[c] for c, n in day.free.items() if n > 0 and c in cpos)
+    if len(rows) * len(cols) > MOST_PAIRS:
+        return None
     head = np.array([day.open[scorer.demand_ids[j]] for j in cols], dtype=np.int64)
     cap = np.array([day.free[scorer.cadre_ids[i]] for i in rows], dtype=np.int64)
     weights = prio[cols] if cols else np.zeros(0, dtype=np.int64)
     manual = Fill()
     if rows and cols:
-        sm = scorer.block(np.array(rows), np.array(cols))
-        usable = sm.feasible & (sm.scores > 0)
-        at_row = {i: k for k, i in enumerate(rows)}
-        at_col = {j: k for k, j in enumerate(cols)}
-        for cadre, demand in day.excluded:
-            i, j = cpos.get(cadre), dpos.get(demand)
-            if i in at_row and j in at_col:
-                usable[at_row[i], at_col[j]] = False
-        r, c = np.nonzero(usable)
-        e = manual_rule(r, c, weights, sm.fit[r, c], sm.distance_km[r, c], cap, head)
+        r, c, fit, km, score = _usable(scorer, rows, cols, cpos, dpos, day.excluded)
+        e = manual_rule(r, c, weights, fit, km, cap, head)
         manual = Fill(
             int(e.size),
             int(weights[c[e]].sum()),
-            math.fsum(sm.scores[r[e], c[e]].tolist()),
-            math.fsum(sm.distance_km[r[e], c[e]].tolist()),
+            math.fsum(score[e].tolist()),
+            math.fsum(km[e].tolist()),
         )
     left = {scorer.demand_ids[j]: int(n) for j, n in zip(cols, head.tolist(), strict=True)}
     taken: list[tuple[int, int]] = []
@@ -244,3 +265,36 @@ def _day(
             math.fsum(ps.distance_km.tolist()),
         )
     return ReplayDay(day.day, int(head.sum()), int((weights * head).sum()), ours, manual)
+
+
+def _usable(
+    scorer: Scorer,
+    rows: list[int],
+    cols: list[int],
+    cpos: Mapping[str, int],
+    dpos: Mapping[str, int],
+    excluded: Sequence[tuple[str, str]],
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]:
+    """The day's qualified pairs as edges (positions in ``rows`` and ``cols``) with their
+    fit, km and score, scored a block of cadres at a time (memory bounded by the
+    qualified pairs, not by cadres × demands)."""
+    at_row = {i: k for k, i in enumerate(rows)}
+    at_col = {j: k for k, j in enumerate(cols)}
+    banned = {
+        (at_row[cpos[a]], at_col[dpos[b]])
+        for a, b in excluded
+        if cpos.get(a) in at_row and dpos.get(b) in at_col
+    }
+    parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]] = []
+    step = max(1, _BLOCK_PAIRS // len(cols))
+    cols_at = np.array(cols)
+    for lo in range(0, len(rows), step):
+        sm = scorer.block(np.array(rows[lo : lo + step]), cols_at)
+        usable = sm.feasible & (sm.scores > 0)
+        for a, b in banned:
+            if lo <= a < lo + step:
+                usable[a - lo, b] = False
+        r, c = np.nonzero(usable)
+        parts.append((r + lo, c, sm.fit[r, c], sm.distance_km[r, c], sm.scores[r, c]))
+    r, c, fit, km, score = (np.concatenate([p[k] for p in parts]) for k in range(5))
+    return r.astype(np.int64), c.astype(np.int64), fit, km, score

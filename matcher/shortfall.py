@@ -22,17 +22,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from matcher.catalogue import Catalogue
 from matcher.constraints import Pair
 from matcher.errors import InputError
 from matcher.lending import LendingUse
+from matcher.messages import msg
 from matcher.model import Case
+from matcher.problemcodes import problem_message
 from matcher.proposal import Proposal
 from matcher.propose import propose
 
-__all__ = ["ShortCell", "Shortfall", "TrainingPick", "shortfall"]
+__all__ = ["TRAINING_MOST_PAIRS", "ShortCell", "Shortfall", "TrainingPick", "shortfall"]
 
+#: the most pairs (cadres × demands) training picks are priced on: whatif scores them all
+#: at once, as the dense engine does
+TRAINING_MOST_PAIRS = 2_000_000
 #: the headline reason of a demand nobody qualifies for (its rules follow it)
 NOBODY = "unfilled.no_qualified"
 
@@ -91,13 +97,13 @@ class TrainingPick:
 class Shortfall:
     """``open`` slots, ``empty`` ones after the best plan, the short ``cells`` (most
     empty slots first), the ``training`` picks, or ``training_note``: why there are
-    none to price (a problem code), and ``labels``: each tag named here → its label."""
+    none to price (a message: code and params), and ``labels``: each tag named here → its label."""
 
     open: int
     empty: int
     cells: tuple[ShortCell, ...]
     training: tuple[TrainingPick, ...] = ()
-    training_note: str | None = None
+    training_note: dict[str, Any] | None = None
     labels: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
@@ -202,14 +208,20 @@ def _training(
     used: Mapping[str, int] | None,
     filled: Mapping[str, int] | None,
     k: int,
-) -> tuple[tuple[TrainingPick, ...], str | None]:
+) -> tuple[tuple[TrainingPick, ...], dict[str, Any] | None]:
     """whatif's picks on the proposal's own plan, or why they cannot be priced."""
     from matcher.whatif import plan_state, recommend_training
 
+    pairs = len(case.cadres) * len(case.demands)
+    if pairs > TRAINING_MOST_PAIRS:
+        note = msg("problem.training_too_big", pairs=pairs, most=TRAINING_MOST_PAIRS)
+        return (), note.model_dump()
     try:
         st = plan_state(case, plan, excluded=excluded, used_capacity=used, filled_slots=filled)
     except InputError as e:
-        return (), e.problems[0].code if e.problems else "problem"
+        if not e.problems:
+            raise
+        return (), problem_message(e.problems[0]).model_dump()
     recs = recommend_training(case, k=k, confirm=k, state=st)
     return tuple(
         TrainingPick(

@@ -17,6 +17,7 @@ left with nobody qualified. What matcher proposed and was accepted: ``P2 → A``
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -96,3 +97,26 @@ def test_the_urgent_demand_chooses_first() -> None:
     # one cadre, two demands: the priority 5 one takes it though its fit is lower
     chosen = manual_rule([0, 0], [0, 1], [3, 5], [1.0, 0.2], [0.0, 0.0], [1], [1, 1])
     assert chosen.tolist() == [1]
+
+
+def test_a_day_is_scored_in_blocks_and_a_too_big_day_is_skipped(monkeypatch: Any) -> None:
+    day = DayInputs(DAY, {"A": 1, "B": 1}, {"P1": 1, "P2": 1}, [("P1", "B"), ("P2", "A")])
+    whole = replay_days(_case(), [day]).to_json()
+    # both cadres on A's two slots: each block's cadres keep their own capacity
+    two = DayInputs(DAY, {"A": 2}, {"P1": 1, "P2": 1}, [])
+    both = replay_days(_case(), [two]).to_json()
+    assert both["total"]["manual"]["slots"] == 2
+    monkeypatch.setattr("matcher.replay._BLOCK_PAIRS", 1)  # one cadre per block
+    assert replay_days(_case(), [day]).to_json() == whole
+    assert replay_days(_case(), [two]).to_json() == both
+    monkeypatch.setattr("matcher.replay.MOST_PAIRS", 3)  # 2 cadres × 2 demands = 4
+    skipped = replay_days(_case(), [day]).to_json()
+    assert skipped["days"] == [] and skipped["skipped"] == ["2026-03-02"]
+
+
+def test_excluded_pairs_are_not_the_rules_to_take() -> None:
+    # P1 already did B (a cadre takes one slot of a demand): the rule has nobody for B
+    # and gives A to P1, its best fit
+    day = DayInputs(DAY, {"A": 1, "B": 1}, {"P1": 1, "P2": 1}, [], excluded=[("P1", "B")])
+    d = replay_days(_case(), [day]).to_json()["days"][0]
+    assert (d["manual"]["slots"], d["manual"]["weight"]) == (1, 5)

@@ -361,7 +361,7 @@ def _shortfall(f: Figures, cat: Any) -> list[str]:
                    " Each pick raises one cadre's level in one skill, confirmed by an exact"
                    " re-solve; no cadre is named.</p>")  # fmt: skip
     elif s["training_note"]:
-        why = Message(code=s["training_note"])
+        why = Message(code=s["training_note"]["code"], params=s["training_note"]["params"])
         out.append(f'<p class="note">培训建议无法估算：{_h(render(why, "zh"))}'
                    f" Training picks not priced: {_h(render(why, 'en'))}</p>")  # fmt: skip
     return out
