@@ -319,6 +319,10 @@ def _baseline(f: Figures) -> list[str]:
                   "Priority weight filled per day: matcher vs the manual rule")  # fmt: skip
     out.append(_img(_png(chart), "逐日优先级加权填补", "priority weight filled per day"))
     out.append(f'<p class="note">{_h(REPLAY)}</p>')
+    if b["skipped"]:
+        days_out = "、".join(b["skipped"])
+        out.append(f'<p class="note">未重放（当日待派组合过多）Not replayed (too many open'
+                   f" pairs that day): {_h(days_out)}</p>")  # fmt: skip
     return out
 
 
