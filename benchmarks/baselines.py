@@ -6,7 +6,8 @@ one-slot-per-cadre-per-demand rule, so only the quality of the choice differs.
 
 - :func:`manual_rule` — the dispatcher's rule: most urgent demand first, each
   slot takes the best available qualified cadre (highest skill fit, then
-  nearest, then roster order).
+  nearest, then roster order). The rule is :func:`matcher.manual_rule`, the one
+  the governance report replays; this runs it on the harness's problems.
 - :func:`greedy` — take pairs in order of score, highest first.
 - :func:`random_feasible` — take pairs in a seeded random order.
 - :func:`stable_matching` — demand-proposing deferred acceptance; both sides
@@ -34,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from benchmarks.problem import Problem
+from matcher import manual_rule as manual_choice
 
 __all__ = [
     "BASELINES",
@@ -79,10 +81,10 @@ def _pairs(p: Problem, edges: npt.NDArray[np.int64]) -> Pairs:
 
 
 def manual_rule(p: Problem) -> Pairs:
-    """Most urgent demand first; each slot takes the best available qualified cadre."""
-    urgency = -p.priority[p.cols]
-    order = np.lexsort((p.rows, p.km, -p.fit, p.cols, urgency))
-    return _take(p, order)
+    """Most urgent demand first; each slot takes the best available qualified cadre
+    (:func:`matcher.manual_rule` on the problem's usable pairs)."""
+    edges = manual_choice(p.rows, p.cols, p.priority, p.fit, p.km, p.capacity, p.headcount)
+    return _pairs(p, edges)
 
 
 def greedy(p: Problem) -> Pairs:

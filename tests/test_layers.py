@@ -115,6 +115,8 @@ ENGINE = (
     "matcher.warm",
     "matcher.whatif",
     "matcher.summary",
+    "matcher.replay",
+    "matcher.shortfall",
 )
 
 #: persistence and the faces, which neither the domain nor the engine imports

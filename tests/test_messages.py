@@ -237,6 +237,9 @@ EXAMPLES: dict[str, dict[str, object]] = {
         "tags": 32,
     },
     "cli.wrote": {"path": "out.json", "assignments": 364},
+    "cli.no_pdf_converter": {"names": ["chromium", "google-chrome"]},
+    "problem.training_too_big": {"pairs": 3_000_000, "most": 2_000_000},
+    "cli.pdf_failed": {"converter": "/usr/bin/chromium", "path": "r.pdf", "reason": "exit 1"},
     "cli.more_rows": {"count": 324},
     "cli.more_unfilled": {"count": 12},
     "cli.kpis": {

@@ -60,6 +60,7 @@ ALLOWED = {
     "zh", "en", "slug", "items", "TOML",  # a service catalogue's TOML keys
     "bogus", "widget", "factr", "purple", "garbage",  # what the reader typed, quoted back
     "GBK", "GB18030", "CSV", "Excel", "gbk", "klingon",  # encodings and Excel's "CSV UTF-8"
+    "PDF", "HTML", "Chromium", "chromium", "PATH",  # the report's formats, its PDF printer
 }  # fmt: skip
 
 

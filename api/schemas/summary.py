@@ -59,5 +59,16 @@ class ReportPublic(BaseModel):
     )
     ledger: LedgerPublic = Field(description="GET …/ledger for the same period")
     summary: dict[str, Any] = Field(description="GET …/summary?by=category, as of now")
+    baseline: dict[str, Any] = Field(
+        description="the manual rule (most urgent demand first, each slot to the best"
+        " qualified cadre: fit, then km) replayed on each day of the period with a dispatch"
+        " accepted, against the dispatches accepted: per day and in total, the open slots,"
+        " each side's filled slots, priority weight, score and km, their rates and matcher's"
+        " relative gain (docs/api.md#the-governance-report)"
+    )
+    shortfall: dict[str, Any] = Field(
+        description="as of now: the slots the best plan leaves empty, by community and"
+        " category with their binding reasons (codes), and training picks (no cadre named)"
+    )
     categories: dict[str, dict[str, str]] = Field(description="category slug → zh, en names")
     communities: dict[str, str] = Field(description="community id → name")

@@ -12,12 +12,18 @@ import base64
 import html
 import io
 import json
+import re
 from typing import Any
+
+from matcher.messages import Message, render
 
 #: the figures as :meth:`matcher.store.ReportRow.to_json` gives them
 Figures = dict[str, Any]
 
 __all__ = ["render_report"]
+
+#: a cell written as text that is a figure (a percentage, or "—" for none): right-aligned
+_NUMERIC = re.compile(r"[+\-]?[\d.]+%|—")
 
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;
@@ -54,6 +60,8 @@ def _table(head: list[tuple[str, str, bool]], rows: list[list[Any]]) -> str:
         + "".join(
             f'<td class="n{" neg" if isinstance(v, int | float) and v < 0 else ""}">{_num(v)}</td>'
             if isinstance(v, int | float)
+            else f'<td class="n">{_h(v)}</td>'
+            if isinstance(v, str) and _NUMERIC.fullmatch(v)
             else f"<td>{_h(str(v))}</td>"
             for v in row
         )
@@ -232,6 +240,137 @@ def _ledger(f: Figures) -> list[str]:
             _table(LEDGER_HEAD, rows)]  # fmt: skip
 
 
+TRAINING_HEAD = [
+    ("培训技能", "Skill to train", False),
+    ("等级", "Level", False),
+    ("可开放需求", "Demands opened", True),
+    ("多填名额", "Slots gained", True),
+    ("加权填补增益", "Priority weight gained", True),
+]
+RULE = (
+    "人工规则：最紧急的需求先派（优先级高者先，同级按需求顺序），每个名额派给尚有余量的最合适干部"
+    "（技能匹配度最高，其次路程最近，再按名册顺序），且只用满足全部硬性规则的人选。"
+    " The manual rule: the most urgent demand first (priority, then the demand's order);"
+    " each slot goes to the best available qualified cadre (highest skill fit, then"
+    " nearest, then roster order)."
+)
+REPLAY = (
+    "重放口径：本期每个有派遣被接受的日子，按当日开始时的待派名额与干部余量，用同一套硬性规则和评分"
+    "重放人工规则，与当日实际接受的 matcher 派遣对比。派遣用时不作对比：重放当日即派。"
+    " Each day of the period on which a dispatch was accepted is replayed from that day's open"
+    " slots and free capacity at its start, under the same hard rules and score; matcher's"
+    " side is the dispatches accepted that day. Time to fill is not compared: the replay"
+    " fills on the day."
+)
+
+
+def _pct(x: float | None, signed: bool = False) -> str:
+    if x is None:
+        return "—"
+    return f"{x * 100:+.1f}%" if signed else f"{x * 100:.1f}%"
+
+
+def _baseline(f: Figures) -> list[str]:
+    b = f["baseline"]
+    total, rates, gain = b["total"], b["rates"], b["gain"]
+    out = [
+        _h2("与人工规则对照（同期重放）", "Against the manual rule, replayed on the same days"),
+        f'<p class="note">{_h(RULE)}</p>',
+    ]
+    if not b["days"]:
+        out.append('<p>本期没有派遣被接受的日子可重放。 No day of the period had a dispatch'
+                   " accepted to replay.</p>")  # fmt: skip
+        return out
+    wf = gain["weighted_fill"]
+    if wf is not None:
+        word = "高" if wf >= 0 else "低"
+        out.append(
+            f"<p><b>本期 {total['days']} 个派遣日，matcher 派遣的优先级加权填补率比人工规则{word}"
+            f" {abs(wf) * 100:.1f}%</b>（{_pct(rates['matcher']['weighted_fill'])} 对"
+            f" {_pct(rates['manual']['weighted_fill'])}）。<span class=en>Over {total['days']}"
+            f" dispatch days, matcher's priority-weighted fill is {_pct(wf, True)} relative to"
+            " the manual rule's.</span></p>"
+        )
+    head = [("指标", "Measure", False), ("matcher（实际接受）", "matcher (accepted)", True),
+            ("人工规则", "Manual rule", True), ("相对差", "Relative gain", True)]  # fmt: skip
+    m, r = rates["matcher"], rates["manual"]
+    rows = [
+        ["重放天数 Days replayed", total["days"], total["days"], "—"],
+        ["待派名额（逐日合计）Open slots, summed over days", total["slots"], total["slots"], "—"],
+        ["填补名额 Slots filled", total["matcher"]["slots"], total["manual"]["slots"],
+         _pct(gain["fill_rate"], True)],
+        ["填补率 Fill rate", _pct(m["fill_rate"]), _pct(r["fill_rate"]),
+         _pct(gain["fill_rate"], True)],
+        ["优先级加权填补率 Priority-weighted fill", _pct(m["weighted_fill"]),
+         _pct(r["weighted_fill"]), _pct(gain["weighted_fill"], True)],
+        ["每名额平均得分 Mean score per slot", _dash(m["mean_score"]), _dash(r["mean_score"]),
+         _pct(gain["mean_score"], True)],
+        ["平均路程（公里）Mean travel (km)", _dash(m["mean_km"]), _dash(r["mean_km"]),
+         _pct(gain["mean_km"], True)],
+    ]  # fmt: skip
+    out.append(_table(head, rows))
+    days = [d["day"][5:] for d in b["days"]]
+    series = {
+        "matcher (accepted)": [d["matcher"]["weight"] for d in b["days"]],
+        "manual rule": [d["manual"]["weight"] for d in b["days"]],
+        "open": [d["weight"] for d in b["days"]],
+    }
+    chart = _bars(days[-40:], {k: v[-40:] for k, v in series.items()},
+                  "Priority weight filled per day: matcher vs the manual rule")  # fmt: skip
+    out.append(_img(_png(chart), "逐日优先级加权填补", "priority weight filled per day"))
+    out.append(f'<p class="note">{_h(REPLAY)}</p>')
+    if b["skipped"]:
+        days_out = "、".join(b["skipped"])
+        out.append(f'<p class="note">未重放（当日待派组合过多）Not replayed (too many open'
+                   f" pairs that day): {_h(days_out)}</p>")  # fmt: skip
+    return out
+
+
+def _dash(x: float | None) -> float | str:
+    return "—" if x is None else x
+
+
+def _shortfall(f: Figures, cat: Any) -> list[str]:
+    s = f["shortfall"]
+    names: dict[str, str] = s["labels"]
+    places: dict[str, str] = f["communities"]
+
+    def label(kind: str, value: str) -> str | None:
+        return names.get(value) if kind == "taxonomy" else places.get(value)
+
+    out = [
+        _h2("短缺与培训建议（当前）", "Shortages and training picks, now"),
+        f"<p>当前待派名额 {s['open']} 个，最优方案仍空缺 {s['empty']} 个。"
+        f"<span class=en>{s['open']} open slots now; the best plan leaves {s['empty']}"
+        " empty.</span></p>",
+    ]
+    rows = [
+        [f"{c['community']} {f['communities'].get(c['community'], '')}", cat(c["category"]),
+         c["demands"], c["slots"],
+         render(Message(code=c["reason"]["code"], params=c["reason"]["params"]), "zh", label)]
+        for c in s["cells"][:20]
+    ]  # fmt: skip
+    if rows:
+        out.append(_table([("社区", "Community", False), ("类别", "Category", False),
+                           ("需求", "Demands", True), ("空缺名额", "Empty slots", True),
+                           ("主要原因", "Binding reason", False)], rows))  # fmt: skip
+    picks = [
+        [names.get(t["tag"], t["tag"]), f"{t['from_level']} → {t['to_level']}", t["demands"],
+         t["slots"], t["weighted_fill"]]
+        for t in s["training"]
+    ]  # fmt: skip
+    if picks:
+        out.append(_table(TRAINING_HEAD, picks))
+        out.append('<p class="note">每条建议为一名干部提升一项技能等级，经精确重解确认；不列姓名。'
+                   " Each pick raises one cadre's level in one skill, confirmed by an exact"
+                   " re-solve; no cadre is named.</p>")  # fmt: skip
+    elif s["training_note"]:
+        why = Message(code=s["training_note"]["code"], params=s["training_note"]["params"])
+        out.append(f'<p class="note">培训建议无法估算：{_h(render(why, "zh"))}'
+                   f" Training picks not priced: {_h(render(why, 'en'))}</p>")  # fmt: skip
+    return out
+
+
 def render_report(f: Figures) -> str:
     """The whole report as one HTML document."""
 
@@ -258,7 +397,9 @@ def render_report(f: Figures) -> str:
         _kpis(f),
         *_weekly(f),
         *_outcomes(f, cat),
+        *_baseline(f),
         *_supply(f, cat),
+        *_shortfall(f, cat),
         *_ledger(f),
         f'<p class="note">{_h(NOTE)}</p>',
         f'<script type="application/json" id="figures">{data}</script>',

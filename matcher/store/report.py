@@ -3,7 +3,10 @@
 Why in the store: the CLI writes them as HTML (``matcher report``) and the service
 answers them as JSON (``GET …/report``); both read the same figures, and the ledger
 and summary inside are the very rows ``GET …/ledger`` and ``GET …/summary`` answer.
-Dispatches count by the local day they were created (accepted) or ended.
+Dispatches count by the local day they were created (accepted) or ended. The
+manual rule's replay (:func:`matcher.replay_days`) runs on the period's days as the
+store rebuilds them (:mod:`matcher.store.report_days`); the shortages and training
+picks (:func:`matcher.shortfall`) on the live pool, as a proposal sees it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from matcher import replay_days, shortfall
 from matcher.store.core import local_day, today
+from matcher.store.report_days import replay_inputs
 from matcher.store.report_rows import ReportRow
 
 if TYPE_CHECKING:
@@ -40,10 +45,11 @@ def _hours_between(start: str, end: str) -> float:
 
 
 def report_figures(
-    tx: Tx, district: str, start: date | None = None, end: date | None = None
+    tx: Tx, district: str, start: date | None = None, end: date | None = None, *, training: int = 3
 ) -> ReportRow:
     """The report's figures for ``[start, end]`` (local days, both included; a day not
-    given defaults as the lending ledger's: the last 90 days).
+    given defaults as the lending ledger's: the last 90 days), with the top
+    ``training`` picks.
 
     Raises:
         NotFoundError: no such district.
@@ -59,7 +65,8 @@ def report_figures(
     weeks: dict[str, Counter[str]] = defaultdict(Counter)
     first, last = date.fromisoformat(ledger["start"]), date.fromisoformat(ledger["end"])
     waits: dict[str, list[float]] = defaultdict(list)
-    for x in tx.list_dispatches(district, limit=2**31)[0]:
+    dispatches = tx.list_dispatches(district, limit=2**31)[0]
+    for x in dispatches:
         community, item, created = places.get(x.demand, ("", None, None))
         category = catalogue.category_of(item) or ""
         cells = (by_cat[category], by_comm[community])
@@ -83,6 +90,17 @@ def report_figures(
                 c["hours"] = round(c["hours"] + x.hours, 6)
         if x.status == "completed":
             weeks[_monday(ended)]["completed"] += 1
+    snap = tx.snapshot(district)
+    short = shortfall(
+        snap.case,
+        catalogue,
+        used_capacity=snap.used_capacity,
+        filled_slots=snap.filled_slots,
+        excluded=snap.excluded,
+        lending=snap.lending,
+        held=snap.held,
+        training=training,
+    )
     return ReportRow(
         district=district,
         name=row.name,
@@ -98,6 +116,8 @@ def report_figures(
         },
         ledger=ledger,
         summary=s.to_json(),
+        baseline=replay_days(*replay_inputs(tx, district, first, last, dispatches)).to_json(),
+        shortfall=short.to_json(),
         categories={c.slug: {"zh": c.zh, "en": c.en} for c in catalogue.categories},
         communities={c.id: c.name for c in tx.list_communities(district)},
     )

@@ -100,7 +100,10 @@ class ReportRow(StoreRow):
     category (and ``"*"`` for all), over the dispatches accepted in the period whose
     demand's creation time is known, their ``count`` and the ``median_hours`` from the
     demand's creation to the dispatch; ``ledger`` is the lending ledger's JSON for the
-    period, ``summary`` supply against demand by category now.
+    period, ``summary`` supply against demand by category now; ``baseline``: the
+    manual rule replayed on the period's days (:meth:`matcher.Replay.to_json`);
+    ``shortfall``: open slots the best plan leaves empty now, by community and
+    category, and training picks (:meth:`matcher.Shortfall.to_json`).
     """
 
     district: str
@@ -114,5 +117,7 @@ class ReportRow(StoreRow):
     time_to_fill: dict[str, dict[str, float]]
     ledger: dict[str, Any]
     summary: dict[str, Any]
+    baseline: dict[str, Any]
+    shortfall: dict[str, Any]
     categories: dict[str, dict[str, str]]
     communities: dict[str, str]

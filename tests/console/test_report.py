@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
 
 from matcher.cli import app
-from tests.cli.report_case import MARCH, report_store
+from tests.cli.report_case import FORTNIGHT, MARCH, figures_json, fortnight_store, report_store
 
 
 def test_the_report_opens_cleanly(browser: Any, tmp_path: Path, shots: Path) -> None:
@@ -35,4 +36,49 @@ def test_the_report_opens_cleanly(browser: Any, tmp_path: Path, shots: Path) -> 
     page.screenshot(path=str(shots / "governance-report.png"), full_page=True)
     assert errors == []
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    ctx.close()
+
+
+def test_a_fortnights_report_its_baseline_and_shortages(
+    browser: Any, tmp_path: Path, shots: Path
+) -> None:
+    """The README's pages: a generated district run for two weeks, its proposals
+    accepted whole. Then each day matcher's accepted plan scores at least the manual
+    rule's on the same inputs (matcher's plan is optimal on them): the days are
+    rebuilt as the proposals saw them."""
+    out = tmp_path / "fortnight.html"
+    first, last = FORTNIGHT
+    args = ["report", "--db", str(fortnight_store(tmp_path)), "--district", "x",
+            "--from", first.isoformat(), "--to", last.isoformat(), "-o", str(out)]  # fmt: skip
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    page_text = out.read_text(encoding="utf-8")
+    b = json.loads(figures_json(page_text))["baseline"]
+    assert len(b["days"]) == 14 and b["total"]["matcher"]["slots"] > 0
+    for d in b["days"]:
+        assert d["matcher"]["score"] >= d["manual"]["score"] - 1e-6, d
+    ctx = browser.new_context(viewport={"width": 1000, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(out.as_uri())
+    page.locator("h1").wait_for()
+    page.screenshot(path=str(shots / "governance-report-first-page.png"))
+    for title, shot in (("与人工规则对照", "governance-report-baseline.png"),
+                        ("短缺与培训建议", "governance-report-shortages.png")):  # fmt: skip
+        h2 = page.locator("h2", has_text=title)
+        assert h2.count() == 1
+        box = page.evaluate(
+            """(t) => {
+               const h = [...document.querySelectorAll('h2')].find(x => x.textContent.includes(t));
+               let end = h.nextElementSibling;
+               while (end && end.nextElementSibling && end.nextElementSibling.tagName !== 'H2')
+                 end = end.nextElementSibling;
+               const a = h.getBoundingClientRect(), b = end.getBoundingClientRect();
+               return {x: 0, y: a.top + window.scrollY - 8, width: 1000,
+                       height: b.bottom - a.top + 16}; }""",
+            title,
+        )
+        page.screenshot(path=str(shots / shot), clip=box, full_page=True)
+    assert errors == []
     ctx.close()
