@@ -19,11 +19,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from matcher import Case, Param, Proposal, active_terms
 from matcher.io import Sheet, escape_cell, workbook_bytes
 from matcher.messages import SEPARATORS, Lang, labels_for, msg, render
-from matcher.whatif import SlotCounterfactual
+
+if TYPE_CHECKING:  # the what-if engine loads only with --explain-unfilled
+    from matcher.whatif import SlotCounterfactual
 
 __all__ = ["CSV_COLUMNS", "plan_csv", "plan_xlsx"]
 
