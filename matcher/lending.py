@@ -27,7 +27,7 @@ from matcher.constraints import Request
 from matcher.errors import InputError, Problem
 from matcher.model import Case
 from matcher.policy import Policy
-from matcher.solver.sided import SideRows
+from matcher.solver.siderows import SideRows
 
 __all__ = ["LendingUse", "check_lending", "lending_rows", "unknown_limits"]
 

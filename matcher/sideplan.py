@@ -29,7 +29,8 @@ from matcher.params import DEFAULT, EngineParams
 from matcher.progress import Progress
 from matcher.proposal import Proposal
 from matcher.solver.keys import pair_keys
-from matcher.solver.sided import SideRows, merge_rows, solve_sided
+from matcher.solver.sided import solve_sided
+from matcher.solver.siderows import SideRows, merge_rows
 from matcher.terms import DECIMALS
 from matcher.timed import explain_time, is_dated, time_rows
 

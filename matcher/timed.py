@@ -36,7 +36,7 @@ from matcher.messages import labels_for, msg, render
 from matcher.model import Case, Demand
 from matcher.proposal import Proposal, Unfilled
 from matcher.solver.keys import pair_keys
-from matcher.solver.sided import SideRows, Timeline
+from matcher.solver.siderows import SideRows, Timeline
 
 __all__ = [
     "calendar",

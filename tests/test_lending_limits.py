@@ -24,7 +24,8 @@ from matcher import (
     propose,
     score_matrix,
 )
-from matcher.solver.sided import SideRows, solve_sided
+from matcher.solver.sided import solve_sided
+from matcher.solver.siderows import SideRows
 from matcher.whatif import shortage
 from tests.reference import milp_lending_optimum
 from tests.strategies import TAGS, communities

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from matcher.solver import sided
-from matcher.solver.sided import SideRows, solve_sided
+from matcher.solver.sided import solve_sided
+from matcher.solver.siderows import SideRows
 
 shared = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 
