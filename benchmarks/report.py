@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.fairness import fairness_markdown
+from benchmarks.robust import robust_markdown
 from benchmarks.scale import loglog, plot_scale, scale_markdown
 
 __all__ = ["orlib_markdown", "plot_orlib", "plot_suite", "suite_markdown", "write_reports"]
@@ -240,6 +241,7 @@ def suite_markdown(rep: dict[str, Any], command: str = "") -> str:
     for name, why in rep.get("not_run", {}).items():
         lines += ["", f"Not run: **{name}** — {why}."]
     lines += scale_markdown(rep)
+    lines += robust_markdown(rep)
     return "\n".join(lines) + "\n"
 
 
