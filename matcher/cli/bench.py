@@ -94,6 +94,10 @@ def bench(
         str | None,
         typer.Option(help="robust suites: only these sizes (comma-separated, e.g. district)"),
     ] = None,
+    settings: Annotated[
+        str | None,
+        typer.Option(help="robust suites: only these settings (comma-separated, e.g. flat,strict)"),
+    ] = None,
     days: Annotated[
         int, typer.Option("--days", min=1, max=3660, help="fairness suite: days simulated")
     ] = 90,
@@ -147,7 +151,10 @@ def bench(
         cfg.solvers = _solvers(solvers, runner)
     try:
         rep = runner.run_suite(
-            suite.value, cfg, extra=tuple(case or ()), sizes=_only(suite.value, sizes, instances)
+            suite.value,
+            cfg,
+            extra=tuple(case or ()),
+            sizes=_only(suite.value, sizes, settings, instances),
         )
     except ValueError as exc:
         raise fail(str(exc)) from None
@@ -155,16 +162,29 @@ def bench(
         typer.echo(str(path))
 
 
-def _only(suite: str, spec: str | None, instances: ModuleType) -> tuple[str, ...] | None:
-    """The suite's instances of the sizes ``spec`` names (all when ``None``)."""
-    if spec is None:
+def _only(
+    suite: str, sizes: str | None, settings: str | None, instances: ModuleType
+) -> tuple[str, ...] | None:
+    """The suite's instances of the ``sizes`` and ``settings`` named (all when ``None``)."""
+    if sizes is None and settings is None:
         return None
-    wanted = {s.strip() for s in spec.split(",") if s.strip()}
-    bad = sorted(wanted - set(instances.SIZES))
-    if bad:
-        raise fail(f"unknown size(s) {', '.join(bad)}; known: {', '.join(instances.SIZES)}")
-    names = instances.SUITES[suite]
-    return tuple(n for n in names if (instances.split_name(n) or ("", n))[1] in wanted)
+
+    def wanted(spec: str | None, known: dict[str, object], what: str) -> set[str]:
+        names = set(known) if spec is None else {s.strip() for s in spec.split(",") if s.strip()}
+        bad = sorted(names - set(known))
+        if bad:
+            raise fail(f"unknown {what} {', '.join(bad)}; known: {', '.join(known)}")
+        return names
+
+    size_ok = wanted(sizes, instances.SIZES, "size(s)")
+    setting_ok = wanted(settings, instances.SETTINGS, "setting(s)")
+    out = []
+    for name in instances.SUITES[suite]:
+        both = instances.split_name(name)
+        setting, size = both if both is not None else (None, name)
+        if size in size_ok and (setting in setting_ok if both else settings is None):
+            out.append(name)
+    return tuple(out)
 
 
 def _solvers(spec: str, runner: ModuleType) -> tuple[str, ...]:
