@@ -157,6 +157,17 @@ def unfilled_from_counts(
     if not (load_is_on(case.policy) or lending):
         priced = np.zeros_like(priced)
     patterns = pattern_classes(case.cadres)[1] if counts.free.any() else ()
+    # many demands give the same reasons (same rule, same count, same place):
+    # render each distinct message once
+    texts: dict[str, str] = {}
+
+    def text(m: Message) -> str:
+        key = repr((m.code, sorted(m.params.items())))
+        got = texts.get(key)
+        if got is None:
+            got = texts[key] = render(m, "en", labels)
+        return got
+
     out: list[Unfilled] = []
     for k, j in enumerate(np.asarray(cols).tolist()):
         f = int(counts.free[k])
@@ -183,7 +194,7 @@ def unfilled_from_counts(
             Unfilled(
                 demand=case.demands[j].id,
                 slots=int(missing[k]),
-                reasons=[render(m, "en", labels) for m in why],
+                reasons=[text(m) for m in why],
                 why=why,
                 rules=rules,
                 qualified=int(qualified[k]),
