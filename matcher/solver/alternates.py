@@ -45,7 +45,8 @@ WORKERS = 2
 SHARES = 16
 #: nodes a column's search settles before it probes backwards from its rows
 PAUSE = 128
-#: nodes one backward probe may settle (a column's probes: 16 times that in all)
+#: nodes one backward probe may settle (a column's probes: 16 times that in all);
+#: both grow eightfold for each further round of probes a long search makes
 PROBE = 128
 
 
@@ -326,8 +327,9 @@ def _search(  # type: ignore[no-untyped-def]
     going (:func:`_probe`): a probe that reaches the column gives the row's
     distance exactly, one that runs dry proves the row past the cut, and one
     out of budget still raises the row's lower bound to the radius it
-    covered. Decided rows no longer hold the search open; nothing changes in
-    what it returns.
+    covered. A search that goes on probes again, eight times as far, each
+    time it has settled eight times as many nodes. Decided rows no longer
+    hold the search open; nothing changes in what it returns.
     """
     size_n = indptr.size - 1
     dist = np.full(size_n, np.inf)
@@ -379,19 +381,24 @@ def _search(  # type: ignore[no-untyped-def]
         stop_at = np.inf
         priced_at = -1.0
         settled = 0
+        next_pause, budget = pause, probe
         while size > 0:
             d, x, size = _pop(hd, hn, size)
             if done[x] or d > dist[x]:
                 continue
             settled += 1
-            if settled == pause:
+            if settled == next_pause:
                 # a long search: probe backwards from the rows that keep it open
+                # (again, eight times as far, each time it has settled eight
+                # times as many nodes)
                 cut = np.partition(loss[a:e], want - 1)[want - 1]
                 cut = cut if cut < limit else limit
                 spent = 0
                 for p in range(a, e):
                     k = f_row[p] + 1
-                    if spent >= 16 * probe or done[k] or f_slack[p] + bound[p - a] > cut + 0.5:
+                    if spent >= 16 * budget or decided[p - a] or done[k]:
+                        continue
+                    if f_slack[p] + bound[p - a] > cut + 0.5:
                         continue
                     radius = min(cut - f_slack[p] + 0.5, limit - f_slack[p])
                     if radius <= d:
@@ -408,7 +415,7 @@ def _search(  # type: ignore[no-untyped-def]
                         b_touched,
                         bd,
                         bn,
-                        probe,
+                        budget,
                     )
                     spent += used
                     if found < np.inf:
@@ -421,6 +428,7 @@ def _search(  # type: ignore[no-untyped-def]
                         bound[p - a] = reach
                 dirty = True
                 priced_at = -1.0
+                next_pause, budget = 8 * next_pause, 8 * budget
             # the stop radius only shrinks as losses fall, so a stale one merely
             # searches a little further: re-price it once per new radius, not per
             # improvement (a demand with thousands of tied rows would go quadratic)
