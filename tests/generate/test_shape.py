@@ -64,12 +64,11 @@ def _rows(folder: Path, name: str) -> list[dict[str, str]]:
 
 
 def _share(rows: list[dict[str, str]], test: Any) -> float:
-    return sum(1 for r in rows if test(r)) / len(rows)
+    return float(sum(1 for r in rows if test(r)) / len(rows))
 
 
-def _gen(tmp: Path, shape: Shape, **kw: int) -> Path:
-    sizes = {"n_cadres": 1500, "n_demands": 600, "seed": 5, **kw}
-    return generate_case(tmp, shape=shape, **sizes)
+def _gen(tmp: Path, shape: Shape) -> Path:
+    return generate_case(tmp, n_cadres=1500, n_demands=600, seed=5, shape=shape)
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +142,7 @@ def test_spread_and_heat(tmp_path: Path, plain: Path) -> None:
     def lat_sd(folder: Path) -> float:
         lats = [float(r["lat"]) for r in _rows(folder, "communities.csv")[:120]]
         mean = sum(lats) / len(lats)
-        return (sum((x - mean) ** 2 for x in lats) / len(lats)) ** 0.5
+        return float((sum((x - mean) ** 2 for x in lats) / len(lats)) ** 0.5)
 
     tight = _gen(tmp_path / "tight", Shape(spread=0.1))
     assert lat_sd(tight) < lat_sd(plain)
