@@ -290,7 +290,9 @@ def _plt() -> Any:
 def plot_suite(rep: dict[str, Any], out: Path) -> list[Path]:
     plt = _plt()
     insts = [i for i in rep["instances"] if i.get("status") == "ok"]
-    paths = []
+    paths: list[Path] = []
+    if not insts:  # proposals only (metro): the scale plot shows them
+        return paths
     # quality: gap to optimum per method and instance
     names = [
         n

@@ -120,7 +120,13 @@ def robust_markdown(rep: dict[str, Any]) -> list[str]:
         slowest = max(at, key=lambda r: r["proposal"])
         parts.append(f"slowest proposal {slowest['proposal']:,.2f} s ({slowest['setting']})")
         wrong = [r["setting"] for r in at if r["equal"] is False or not r["certified"]]
-        parts.append("every objective equal and certified" if not wrong else f"CHECK {wrong}")
+        unchecked = [r["setting"] for r in at if r["equal"] is None]
+        if wrong:
+            parts.append(f"CHECK {wrong}")
+        elif unchecked:
+            parts.append(f"certified; no OR-Tools objective to compare for {unchecked}")
+        else:
+            parts.append("every objective equal and certified")
         lines.append(f"- {size} ({len(at)} of {len(SETTINGS)} settings): " + "; ".join(parts))
     phased = [r for r in rows if r["phases"]]
     if phased:

@@ -86,6 +86,11 @@ def test_the_headline_is_the_worst_setting() -> None:
     assert "CHECK ['wide']" in text
     assert "| flat@district | 2,000 × 800 | 1,100 | 1,000 | 0.50 s |" in text
     assert robust_markdown({"instances": []}) == []
+    metro = _inst("flat@metro", 400.0, 1.0, 1.0, 50.0)
+    metro["methods"] = {}
+    text = "\n".join(robust_markdown({"instances": [metro]}))
+    assert "no OR-Tools objective to compare for ['flat']" in text
+    assert "| flat@metro |" in text and "| not run | not run | — |" in text
 
 
 def test_same_objective() -> None:
