@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -80,11 +81,23 @@ def do_propose(case_dir: Path) -> dict[str, Any]:
     with Phase() as ph:
         matcher.load_kernels()
     start_up = ph.record()
+    marks: list[tuple[str, float]] = []
+
+    def mark(phase: str) -> None:
+        marks.append((phase, time.perf_counter()))
+
     with Phase() as ph:
-        prop = matcher.propose(case)
+        prop = matcher.propose(case, progress=mark)
+    end = time.perf_counter()
+    phases: dict[str, float] = {}
+    for (name, t0), (_, t1) in zip(marks, [*marks[1:], ("", end)], strict=True):
+        phases[name] = round(phases.get(name, 0.0) + t1 - t0, 4)
     return {
         "status": "ok",
         "times": {"propose": ph.record(), "start-up": start_up},
+        # wall time from each phase's start to the next one's (the first starts
+        # after the proposal's own set-up, which the total counts)
+        "phases": phases,
         "objective": prop.objective,
         "certified": prop.certified,
         "alternatives_below": prop.alternatives_below,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.fairness import fairness_markdown
+from benchmarks.robust import robust_markdown
 from benchmarks.scale import loglog, plot_scale, scale_markdown
 
 __all__ = ["orlib_markdown", "plot_orlib", "plot_suite", "suite_markdown", "write_reports"]
@@ -240,6 +241,7 @@ def suite_markdown(rep: dict[str, Any], command: str = "") -> str:
     for name, why in rep.get("not_run", {}).items():
         lines += ["", f"Not run: **{name}** — {why}."]
     lines += scale_markdown(rep)
+    lines += robust_markdown(rep)
     return "\n".join(lines) + "\n"
 
 
@@ -288,7 +290,9 @@ def _plt() -> Any:
 def plot_suite(rep: dict[str, Any], out: Path) -> list[Path]:
     plt = _plt()
     insts = [i for i in rep["instances"] if i.get("status") == "ok"]
-    paths = []
+    paths: list[Path] = []
+    if not insts:  # proposals only (metro): the scale plot shows them
+        return paths
     # quality: gap to optimum per method and instance
     names = [
         n

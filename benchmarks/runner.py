@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks import _worker
-from benchmarks.instances import SUITES, resolve
+from benchmarks.instances import SUITES, resolve, split_name
 from benchmarks.machine import machine_info
 from benchmarks.metrics import evaluate
 from benchmarks.peers import EXACT_MODEL, SOLVERS
@@ -226,7 +226,9 @@ def run_suite(
     }
     with tempfile.TemporaryDirectory(prefix="bench-", dir=cfg.out) as tmp:
         for name in names:
-            run = run_propose_only if name in PROPOSE_ONLY else run_instance
+            both = split_name(name)
+            size = name if both is None else both[1]
+            run = run_propose_only if size in PROPOSE_ONLY else run_instance
             report["instances"].append(run(name, cfg, cases_dir, Path(tmp)))
     report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     return report

@@ -26,6 +26,8 @@ class Suite(StrEnum):
     quick = "quick"
     full = "full"
     fairness = "fairness"
+    robust = "robust"
+    robust_metro = "robust-metro"
 
 
 bench_app = typer.Typer(
@@ -60,8 +62,9 @@ def bench(
     suite: Annotated[
         Suite,
         typer.Option(
-            help="quick (< 1 min), full (to city size) or fairness (a rolling horizon, "
-            "fairness off vs on)"
+            help="quick (< 1 min), full (to city size), fairness (a rolling horizon, "
+            "fairness off vs on), robust (contrasting settings at district and city size) "
+            "or robust-metro (the same settings at metro size, proposal only)"
         ),
     ] = Suite.quick,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="report folder")] = None,
@@ -87,6 +90,14 @@ def bench(
         str | None, typer.Option(help="comma-separated subset of solvers to run")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines")] = False,
+    sizes: Annotated[
+        str | None,
+        typer.Option(help="robust suites: only these sizes (comma-separated, e.g. district)"),
+    ] = None,
+    settings: Annotated[
+        str | None,
+        typer.Option(help="robust suites: only these settings (comma-separated, e.g. flat,strict)"),
+    ] = None,
     days: Annotated[
         int, typer.Option("--days", min=1, max=3660, help="fairness suite: days simulated")
     ] = 90,
@@ -105,12 +116,18 @@ def bench(
         return
     runner = _import("runner")
     report = _import("report")
-    sizes = _import("instances").SIZES
+    instances = _import("instances")
+    known = instances.SIZES
     for name in case or ():
-        if name not in sizes and name != "sample" and not Path(name).is_dir():
+        if (
+            name not in known
+            and name != "sample"
+            and instances.split_name(name) is None
+            and not Path(name).is_dir()
+        ):
             raise fail(
-                f"--case {name!r} is neither a size ({', '.join(sizes)}), "
-                "'sample' nor a case folder"
+                f"--case {name!r} is neither a size ({', '.join(known)}), SETTING@SIZE "
+                f"(settings: {', '.join(instances.SETTINGS)}), 'sample' nor a case folder"
             )
     folder = out if out is not None else Path("bench-results") / suite.value
     if suite is Suite.fairness:
@@ -124,7 +141,7 @@ def bench(
     cfg = runner.Config(
         out=folder,
         seed=seed,
-        isolate=(suite is Suite.full) if isolate is None else isolate,
+        isolate=(suite not in (Suite.quick,)) if isolate is None else isolate,
         solver_timeout=timeout,
         peer_timeout=peer_timeout,
         max_dense_gb=max_dense_gb,
@@ -133,11 +150,41 @@ def bench(
     if solvers:
         cfg.solvers = _solvers(solvers, runner)
     try:
-        rep = runner.run_suite(suite.value, cfg, extra=tuple(case or ()))
+        rep = runner.run_suite(
+            suite.value,
+            cfg,
+            extra=tuple(case or ()),
+            sizes=_only(suite.value, sizes, settings, instances),
+        )
     except ValueError as exc:
         raise fail(str(exc)) from None
     for path in report.write_reports(rep, folder, _command()):
         typer.echo(str(path))
+
+
+def _only(
+    suite: str, sizes: str | None, settings: str | None, instances: ModuleType
+) -> tuple[str, ...] | None:
+    """The suite's instances of the ``sizes`` and ``settings`` named (all when ``None``)."""
+    if sizes is None and settings is None:
+        return None
+
+    def wanted(spec: str | None, known: dict[str, object], what: str) -> set[str]:
+        names = set(known) if spec is None else {s.strip() for s in spec.split(",") if s.strip()}
+        bad = sorted(names - set(known))
+        if bad:
+            raise fail(f"unknown {what} {', '.join(bad)}; known: {', '.join(known)}")
+        return names
+
+    size_ok = wanted(sizes, instances.SIZES, "size(s)")
+    setting_ok = wanted(settings, instances.SETTINGS, "setting(s)")
+    out = []
+    for name in instances.SUITES[suite]:
+        both = instances.split_name(name)
+        setting, size = both if both is not None else (None, name)
+        if size in size_ok and (setting in setting_ok if both else settings is None):
+            out.append(name)
+    return tuple(out)
 
 
 def _solvers(spec: str, runner: ModuleType) -> tuple[str, ...]:

@@ -19,14 +19,21 @@ import numpy.typing as npt
 
 from matcher.errors import Param
 from matcher.loadcost import load_is_on
-from matcher.messages import Message, labels_for, msg, render
+from matcher.messages import Labels, Message, labels_for, msg, render
 from matcher.model import Case
 from matcher.proposal import RuleCount, Unfilled
 from matcher.rules import RULES
 from matcher.scoring import ScoreMatrix
 from matcher.timetable import pattern_classes
 
-__all__ = ["RULE_CODES", "Counts", "explain_columns", "explain_unfilled", "unfilled_from_counts"]
+__all__ = [
+    "RULE_CODES",
+    "Counts",
+    "Wording",
+    "explain_columns",
+    "explain_unfilled",
+    "unfilled_from_counts",
+]
 
 
 IntArray = npt.NDArray[np.int64]
@@ -64,9 +71,34 @@ RULE_CODES = {
 }
 
 
-def _rule_message(c: RuleCount, case: Case, j: int, free: str | None) -> Message:
+class Wording:
+    """Reasons' messages and their English text, each distinct one made once.
+
+    Why: a pool with many empty slots gives thousands of demands the same few
+    reasons (same rule, same count, same place); building and rendering each
+    anew was most of explaining them. One per proposal (the labels are its case's).
+    """
+
+    def __init__(self, labels: Labels) -> None:
+        self.labels = labels
+        self.made: dict[str, tuple[Message, str]] = {}
+
+    def say(self, code: str, **params: Param) -> tuple[Message, str]:
+        """The message ``msg(code, **params)`` and its English text."""
+        key = repr((code, sorted((k, v) for k, v in params.items() if v is not None)))
+        got = self.made.get(key)
+        if got is None:
+            m = msg(code, **params)
+            got = self.made[key] = (m, render(m, "en", self.labels))
+        return got
+
+
+def _rule_message(
+    c: RuleCount, case: Case, j: int, free: str | None, wording: Wording
+) -> tuple[Message, str]:
     """Why ``c.excluded`` cadres fail hard rule ``c.rule`` on demand ``j``, as data
-    (``free``: the availability most of those failing only ``availability`` have)."""
+    and text (``free``: the availability most of those failing only
+    ``availability`` have)."""
     d = case.demands[j]
     extra: dict[str, Param] = {}
     if c.rule == "requires":
@@ -79,7 +111,7 @@ def _rule_message(c: RuleCount, case: Case, j: int, free: str | None) -> Message
         extra["window"] = str(d.window)
         if c.rule == "availability":
             extra["free"] = free
-    return msg(RULE_CODES[c.rule], count=c.excluded, only=c.only or None, **extra)
+    return wording.say(RULE_CODES[c.rule], count=c.excluded, only=c.only or None, **extra)
 
 
 def explain_unfilled(
@@ -139,13 +171,19 @@ def _most_free(alone: npt.NDArray[np.bool_], pattern: IntArray) -> IntArray:
 
 
 def unfilled_from_counts(
-    case: Case, cols: npt.NDArray[np.intp], missing: npt.NDArray[np.int64], counts: Counts
+    case: Case,
+    cols: npt.NDArray[np.intp],
+    missing: npt.NDArray[np.int64],
+    counts: Counts,
+    wording: Wording | None = None,
 ) -> list[Unfilled]:
     """One :class:`Unfilled` per demand ``cols[k]`` (``missing[k]`` empty slots)
     from its row of ``counts``. Big proposals count with
-    :func:`matcher.explain.counts.explain_counts` instead of a score matrix."""
+    :func:`matcher.explain.counts.explain_counts` instead of a score matrix,
+    block by block, sharing one ``wording`` (the case's)."""
     excluded, only, qualified = counts.excluded, counts.only, counts.qualified
-    labels = labels_for(case)
+    wording_ = Wording(labels_for(case)) if wording is None else wording
+    say = wording_.say
     here, busy, higher, weak = counts.here, counts.busy, counts.higher, counts.weak
     # under a load cost, a qualified cadre with a slot left may stay out because
     # its next slot costs more than the pair is worth (without one, optimality
@@ -166,25 +204,25 @@ def unfilled_from_counts(
             for x, r in enumerate(RULES)
         ]
         rules = sorted((c for c in rules if c.excluded), key=lambda c: (-c.only, -c.excluded))
-        why: list[Message] = []
+        said: list[tuple[Message, str]] = []
         if not qualified[k]:
-            why.append(msg("unfilled.no_qualified"))
-        why += [_rule_message(c, case, j, free) for c in rules]
+            said.append(say("unfilled.no_qualified"))
+        said += [_rule_message(c, case, j, free, wording_) for c in rules]
         if here[k]:
-            why.append(msg("unfilled.already_here", count=int(here[k])))
+            said.append(say("unfilled.already_here", count=int(here[k])))
         if busy[k]:
-            why.append(msg("unfilled.busy", count=int(busy[k]), higher=int(higher[k])))
+            said.append(say("unfilled.busy", count=int(busy[k]), higher=int(higher[k])))
         if weak[k]:
-            why.append(msg("unfilled.weak", count=int(weak[k])))
+            said.append(say("unfilled.weak", count=int(weak[k])))
         if priced[k] > 0:
             held = "unfilled.lending" if lending else "unfilled.load_cost"
-            why.append(msg(held, count=int(priced[k])))
+            said.append(say(held, count=int(priced[k])))
         out.append(
             Unfilled(
                 demand=case.demands[j].id,
                 slots=int(missing[k]),
-                reasons=[render(m, "en", labels) for m in why],
-                why=why,
+                reasons=[text for _, text in said],
+                why=[m for m, _ in said],
                 rules=rules,
                 qualified=int(qualified[k]),
             )

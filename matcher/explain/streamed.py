@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import numpy.typing as npt
 
-from matcher.explain.reasons import unfilled_from_counts
+from matcher.explain.reasons import Wording, unfilled_from_counts
+from matcher.messages import labels_for
 from matcher.params import DEFAULT, EngineParams
 from matcher.proposal import Unfilled
 from matcher.scoring import Scorer
@@ -56,6 +57,7 @@ def explain_streamed(
     per = max(1, params.explain_cells // max(n, 1))
     parts = [open_cols[s : s + per] for s in range(0, open_cols.size, per)]
     out: list[Unfilled] = []
+    wording = Wording(labels_for(case))
     # the counting loop lets go of the GIL: two blocks of demands at a time
     with ThreadPoolExecutor(max_workers=params.workers) as pool:
         jobs = [
@@ -65,7 +67,7 @@ def explain_streamed(
         try:
             for k, (c, job) in enumerate(zip(parts, jobs, strict=True)):
                 step("explaining", k / len(parts))
-                out.extend(unfilled_from_counts(case, c, (head - filled)[c], job.result()))
+                out.extend(unfilled_from_counts(case, c, (head - filled)[c], job.result(), wording))
         except BaseException:
             pool.shutdown(cancel_futures=True)  # a cancel stops after the blocks under way
             raise

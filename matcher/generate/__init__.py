@@ -44,6 +44,7 @@ from matcher.generate._core import (
 )
 from matcher.generate.dated import cadre_calendars, order_windows
 from matcher.generate.history import History, generate_history
+from matcher.generate.shape import Shape
 from matcher.io import load_case, save_history
 from matcher.paths import SAMPLE_DISTRICT
 
@@ -56,6 +57,7 @@ __all__ = [
     "SAMPLE_WEEK",
     "WEEK",
     "History",
+    "Shape",
     "Sizes",
     "default_communities",
     "generate_case",
@@ -105,13 +107,16 @@ def generate_case(
     taxonomy_path: str | Path | None = None,
     n_dated: int = 0,
     week: dt.date = WEEK,
+    shape: Shape | None = None,
 ) -> Path:
     """Write ``communities.csv``, ``cadres.csv`` and ``demands.csv`` into ``out_dir``.
 
     The first 120 communities lie in Gulou's 13 streets; more are spread over
     synthetic streets in a ~30 x 30 km city box. ``n_dated`` dated orders starting
     in the 7 days from ``week`` follow the ``n_demands`` ongoing ones (0: none, and
-    no dated columns at all). Returns the folder path.
+    no dated columns at all). ``shape`` draws the pool differently (what varies
+    between districts); without it the files are byte for byte what they were
+    before shapes existed. Returns the folder path.
     """
     n_com = default_communities(n_cadres) if n_communities is None else n_communities
     if n_cadres < 0 or n_demands < 0 or n_com < 1 or n_dated < 0:
@@ -120,17 +125,18 @@ def generate_case(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    communities = make_communities(rng, n_com, out)
+    shape = Shape() if shape is None else shape
+    communities = make_communities(rng, n_com, out, shape)
     if not n_dated:
-        make_cadres(rng, n_cadres, communities, vocabulary, out)
-        make_demands(rng, n_demands, communities, vocabulary, out)
+        make_cadres(rng, n_cadres, communities, vocabulary, out, shape=shape)
+        make_demands(rng, n_demands, communities, vocabulary, out, shape=shape)
         return out
     # dated work draws from a stream of its own: the rest stays what it was
     when = np.random.default_rng([seed, 20])
     calendars = ("available", "away", "hours_per_week"), list(cadre_calendars(when, n_cadres, week))
-    make_cadres(rng, n_cadres, communities, vocabulary, out, calendars)
+    make_cadres(rng, n_cadres, communities, vocabulary, out, calendars, shape)
     windows = ("start", "end", "hours"), list(order_windows(when, n_dated, week))
-    make_demands(rng, n_demands, communities, vocabulary, out, (when, n_dated, windows))
+    make_demands(rng, n_demands, communities, vocabulary, out, (when, n_dated, windows), shape)
     return out
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.generate import _data
+from matcher.generate.shape import TRAVEL_KM, Shape
 from matcher.paths import DATA_DIR
 
 DEFAULT_TAXONOMY = DATA_DIR / "taxonomy" / "gulou.toml"
@@ -26,6 +27,8 @@ COMMUNITY_HEADER = ("id", "name", "street", "lat", "lon")
 CADRE_HEADER = ("id", "name", "home", "skills", "certs", "capacity", "status", "max_travel_km")
 DEMAND_HEADER = ("id", "community", "title", "needs", "requires", "certs", "headcount", "priority")
 
+#: the generator's own shape (every default)
+PLAIN = Shape()
 _SLUG = re.compile(r"[a-z][a-z0-9_]*\Z")
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -137,7 +140,9 @@ class Communities:
     heat: Floats  # baseline demand intensity
 
 
-def make_communities(rng: np.random.Generator, n: int, out: Path) -> Communities:
+def make_communities(
+    rng: np.random.Generator, n: int, out: Path, shape: Shape = PLAIN
+) -> Communities:
     """Gulou's 13 streets first (up to 120 communities), then synthetic streets city-wide."""
     gulou = _data.GULOU_STREETS
     n_local = min(n, 120)
@@ -155,10 +160,11 @@ def make_communities(rng: np.random.Generator, n: int, out: Path) -> Communities
     street_old = np.concatenate([[s[3] for s in gulou], rng.uniform(0.1, 0.8, n_syn_streets)])
     local = np.arange(n) < n_local
     box = np.where(local[:, None], np.array(_data.GULOU_BOX), np.array(_data.CITY_BOX))
-    lat = np.clip(centre_lat[street] + rng.normal(0, _data.SCATTER_DEG[0], n), box[:, 0], box[:, 1])
-    lon = np.clip(centre_lon[street] + rng.normal(0, _data.SCATTER_DEG[1], n), box[:, 2], box[:, 3])
+    sd_lat, sd_lon = (sd * shape.spread for sd in _data.SCATTER_DEG)
+    lat = np.clip(centre_lat[street] + rng.normal(0, sd_lat, n), box[:, 0], box[:, 1])
+    lon = np.clip(centre_lon[street] + rng.normal(0, sd_lon, n), box[:, 2], box[:, 3])
     old = np.clip(street_old[street] + rng.normal(0, 0.15, n), 0.0, 1.0)
-    heat = rng.lognormal(0.0, 0.55, n)
+    heat = rng.lognormal(0.0, shape.heat, n)
 
     real = [[f"{r}社区" for r in s[4].split()] for s in gulou]
     taken: set[str] = {name for names in real for name in names}
@@ -191,6 +197,7 @@ def make_cadres(
     voc: Vocabulary,
     out: Path,
     extra: Extra | None = None,
+    shape: Shape = PLAIN,
 ) -> None:
     """Cadres specialise in one category (often two); certs follow their strong tags.
     ``extra`` adds columns after the required ones (dated work: their cells per row)."""
@@ -215,13 +222,13 @@ def make_cadres(
         cols = [tag_pos[t] for t in related if t in tag_pos]
         best = levels[:, cols].max(axis=1) if cols else np.zeros(n)
         p_cert[:, j] = base * (0.2 + 0.3 * best**1.5) if cols else base
-    held = rng.random(p_cert.shape) < np.minimum(p_cert, 0.9)
+    held = rng.random(p_cert.shape) < np.minimum(p_cert * shape.cadre_certs, 0.9)
     held &= _gumbel_rank(rng, np.where(held, 1.0, 0.0)) < 2  # at most two certs each
 
     home = rng.choice(len(com.ids), size=n, p=_normalise(rng.lognormal(0, 0.3, len(com.ids))))
-    capacity = rng.choice(4, size=n, p=[0.03, 0.72, 0.19, 0.06])
+    capacity = rng.choice(len(shape.capacity), size=n, p=shape.capacity)
     status = rng.choice(3, size=n, p=[0.80, 0.15, 0.05])
-    travel = rng.choice(6, size=n, p=[0.40, 0.09, 0.18, 0.15, 0.12, 0.06])
+    travel = rng.choice(len(TRAVEL_KM), size=n, p=shape.travel_p())
     surname = rng.choice(
         len(_data.SURNAMES), size=n, p=_normalise(1 / (np.arange(len(_data.SURNAMES)) + 4))
     )
@@ -245,7 +252,7 @@ def make_cadres(
             _flags(held, voc.certs),
             [str(c) for c in capacity.tolist()],
             np.array(["green", "yellow", "red"])[status].tolist(),
-            np.array(["", "3", "5", "8", "10", "15"])[travel].tolist(),
+            np.array(TRAVEL_KM)[travel].tolist(),
             *more,
         ],
     )
@@ -318,29 +325,33 @@ def make_demands(
     voc: Vocabulary,
     out: Path,
     dated: tuple[np.random.Generator, int, Extra] | None = None,
+    shape: Shape = PLAIN,
 ) -> None:
     """Demands from scenario templates, placed on a heat map that favours old housing.
 
     ``dated = (rng, k, (header, cells))``: ``k`` more demands drawn from that
     generator follow the ``m`` ongoing ones, with the extra columns ``header``
     (``cells`` for the ``k``; blank for the ongoing ones)."""
-    rows = demand_columns(rng, m, com, voc)
+    rows = demand_columns(rng, m, com, voc, shape)
     more_header: tuple[str, ...] = ()
     if dated is not None:
         d_rng, k, (more_header, cells) = dated
-        rows = [a + b for a, b in zip(rows, demand_columns(d_rng, k, com, voc), strict=True)]
+        rows = [a + b for a, b in zip(rows, demand_columns(d_rng, k, com, voc, shape), strict=True)]
         rows += [[""] * m + c for c in cells]
     ids = _ids("D", len(rows[0]) if rows else m, 4)
     _write(out / "demands.csv", DEMAND_HEADER + more_header, [ids, *rows])
 
 
 def demand_columns(
-    rng: np.random.Generator, m: int, com: Communities, voc: Vocabulary
+    rng: np.random.Generator, m: int, com: Communities, voc: Vocabulary, shape: Shape = PLAIN
 ) -> list[list[str]]:
     """The columns of ``m`` demands after ``id`` (see :func:`make_demands`)."""
     tpls = _templates(voc)
     n_tag = len(voc.tags)
-    which = rng.choice(len(tpls), size=m, p=_normalise(np.array([t.weight for t in tpls])))
+    weight = np.array([t.weight for t in tpls])
+    if shape.skew != 1.0:
+        weight = weight**shape.skew
+    which = rng.choice(len(tpls), size=m, p=_normalise(weight))
     needs = np.zeros((m, n_tag), dtype=np.int8)
     core = np.zeros((m, n_tag), dtype=bool)
     community = np.zeros(m, dtype=np.int64)
@@ -363,7 +374,10 @@ def demand_columns(
         )
         if tpl.extra:
             ecols = np.array(list(tpl.extra), dtype=np.intp)
-            n_extra = np.minimum(rng.choice(3, size=r, p=[0.35, 0.45, 0.2]), 4 - len(cols))
+            n_extra = np.minimum(
+                rng.choice(len(shape.extra_needs), size=r, p=shape.extra_needs),
+                shape.max_needs - len(cols),
+            )
             pick = _gumbel_rank(rng, np.ones((r, len(ecols)))) < n_extra[:, None]
             lv = np.clip(
                 np.array(list(tpl.extra.values())) + rng.choice([-1, 0, 1], size=(r, len(ecols))),
@@ -372,17 +386,20 @@ def demand_columns(
             )
             needs[np.ix_(rows, ecols)] = np.where(pick, lv, 0)
         title[rows] = rng.integers(0, len(tpl.titles), size=r)
-        cert[rows] = np.where(rng.random(r) < tpl.cert_p, tpl.cert, -1)
+        cert[rows] = np.where(rng.random(r) < tpl.cert_p * shape.demand_certs, tpl.cert, -1)
         priority[rows] = np.clip(tpl.priority + rng.choice([-1, 0, 0, 1], size=r), 1, 5)
         duty[rows] = tpl.duty
 
-    n_req = rng.choice(3, size=m, p=[0.4, 0.4, 0.2])
+    n_req = rng.choice(len(shape.required), size=m, p=shape.required)
     req_rank = _gumbel_rank(rng, np.where(core, 3.0, np.where(needs > 0, 1.0, 0.0)))
     req_mask = (req_rank < n_req[:, None]) & (needs > 0)
     slack = rng.choice([0, 0, 0, 1, 1, 2], size=(m, n_tag))
     requires = np.where(req_mask, np.maximum(needs - slack, 1), 0).astype(np.int8)
     u = rng.random(m)
-    headcount = 1 + (u > np.where(duty, 0.45, 0.75)) + (u > np.where(duty, 0.8, 0.94))
+    if shape.headcount is None:
+        headcount = 1 + (u > np.where(duty, 0.45, 0.75)) + (u > np.where(duty, 0.8, 0.94))
+    else:
+        headcount = 1 + np.searchsorted(np.cumsum(shape.headcount)[:-1], u, side="right")
     cert_cols = np.zeros((m, len(voc.certs)), dtype=bool)
     has = cert >= 0
     cert_cols[np.flatnonzero(has), cert[has]] = True

@@ -42,6 +42,11 @@ IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 #: shares of the columns per thread, taken in turn as threads come free
 SHARES = 16
+#: nodes a column's search settles before it probes backwards from its rows
+PAUSE = 128
+#: nodes one backward probe may settle (a column's probes: 16 times that in all);
+#: both grow eightfold for each further round of probes a long search makes
+PROBE = 128
 
 
 def edge_alternates(
@@ -57,6 +62,8 @@ def edge_alternates(
     best: int,
     exact_below: float,
     workers: int = WORKERS,
+    pause: int = PAUSE,
+    probe: int = PROBE,
 ) -> dict[int, list[tuple[int, float]]]:
     """Each column's ``best`` cheapest forced rows (and any tied with the last of
     them at 6 decimals), ``(row, loss)`` in score units, cheapest first.
@@ -65,7 +72,8 @@ def edge_alternates(
     the plan's free (unpinned) pairs among them, ``u``/``v`` are certifying duals
     and ``cap``/``head`` what the free plan may use. Only losses below
     ``exact_below`` (grid units) are returned; a column gets at least ``best``
-    of them unless fewer exist below that bound.
+    of them unless fewer exist below that bound. ``pause`` and ``probe`` tune
+    how the searches go (see :func:`_search`), never what they find.
     """
     n, m = cap.size, head.size
     columns = np.unique(columns)  # each column's losses belong to one search thread
@@ -123,6 +131,8 @@ def edge_alternates(
                 indptr,
                 a_dst,
                 a_w,
+                back_ptr,
+                back_src,
                 (columns[h] + 1 + n).astype(np.int64),
                 starts[h].astype(np.int64),
                 ends[h].astype(np.int64),
@@ -136,6 +146,8 @@ def edge_alternates(
                 best,
                 limit,
                 loss,
+                pause,
+                probe,
             )
             for h in shares
             if h.size
@@ -273,6 +285,8 @@ def _search(  # type: ignore[no-untyped-def]
     indptr,
     indices,
     weights,
+    back_ptr,
+    back_src,
     sources,
     starts,
     ends,
@@ -286,6 +300,8 @@ def _search(  # type: ignore[no-untyped-def]
     best,
     limit,
     loss,
+    pause,
+    probe,
 ):
     """Forced losses of each column's rows: ``slack + distance`` back to the row.
 
@@ -301,6 +317,18 @@ def _search(  # type: ignore[no-untyped-def]
     metro size). Hub distances past ``limit`` are unknown, so such a bound uses
     ``limit`` for them. All values are integers on the score grid, hence the
     ``0.5`` for "strictly above".
+
+    On flat graphs a few columns' searches flood thousands of nodes only to
+    show that some row lies far away, while searching backwards from that row
+    (on the reversed arcs ``back_ptr``/``back_src``, weights ``f_slack``) often
+    runs dry within a handful of nodes. So once a search has settled
+    ``pause`` nodes, it probes backwards from each row that still keeps it
+    going (:func:`_probe`): a probe that reaches the column gives the row's
+    distance exactly, one that runs dry proves the row past the cut, and one
+    out of budget still raises the row's lower bound to the radius it
+    covered. A search that goes on probes again, eight times as far, each
+    time it has settled eight times as many nodes. Decided rows no longer
+    hold the search open; nothing changes in what it returns.
     """
     size_n = indptr.size - 1
     dist = np.full(size_n, np.inf)
@@ -312,6 +340,11 @@ def _search(  # type: ignore[no-untyped-def]
     for c in range(sources.size):
         longest = max(longest, ends[c] - starts[c])
     bound = np.zeros(longest)  # this share's landmark bounds, one column at a time
+    decided = np.zeros(longest, np.bool_)  # rows whose loss a probe settled
+    b_dist = np.full(size_n, np.inf)  # the backward probes' state
+    b_done = np.zeros(size_n, np.bool_)
+    b_touched = np.empty(size_n, np.int64)
+    bd, bn = np.empty(1024), np.empty(1024, np.int64)
     for c in range(sources.size):
         a, e = starts[c], ends[c]
         if a == e:
@@ -330,6 +363,7 @@ def _search(  # type: ignore[no-untyped-def]
             if hub_t[j] < np.inf:
                 b = max(b, min(hub_t[k], limit) - hub_t[j])
             bound[p - a] = b
+            decided[p - a] = False
         for p in range(a, e):
             slot[f_row[p] + 1] = p
             k = f_row[p] + 1
@@ -345,10 +379,55 @@ def _search(  # type: ignore[no-untyped-def]
         dirty = True
         stop_at = np.inf
         priced_at = -1.0
+        settled = 0
+        next_pause, budget = pause, probe
         while size > 0:
             d, x, size = _pop(hd, hn, size)
             if done[x] or d > dist[x]:
                 continue
+            settled += 1
+            if settled == next_pause:
+                # a long search: probe backwards from the rows that keep it open
+                # (again, eight times as far, each time it has settled eight
+                # times as many nodes)
+                cut = np.partition(loss[a:e], want - 1)[want - 1]
+                cut = cut if cut < limit else limit
+                spent = 0
+                for p in range(a, e):
+                    k = f_row[p] + 1
+                    if spent >= 16 * budget or decided[p - a] or done[k]:
+                        continue
+                    if f_slack[p] + bound[p - a] > cut + 0.5:
+                        continue
+                    radius = min(cut - f_slack[p] + 0.5, limit - f_slack[p])
+                    if radius <= d:
+                        continue  # settled by the search so far
+                    found, reach, used, bd, bn = _probe(
+                        back_ptr,
+                        back_src,
+                        f_slack,
+                        k,
+                        j,
+                        radius,
+                        b_dist,
+                        b_done,
+                        b_touched,
+                        bd,
+                        bn,
+                        budget,
+                    )
+                    spent += used
+                    if found < np.inf:
+                        decided[p - a] = True
+                        if f_slack[p] + found < min(loss[p], limit):
+                            loss[p] = f_slack[p] + found
+                    elif reach >= radius:
+                        decided[p - a] = True  # no path this short: past the cut
+                    elif reach > bound[p - a]:
+                        bound[p - a] = reach
+                dirty = True
+                priced_at = -1.0
+                next_pause, budget = 8 * next_pause, 8 * budget
             # the stop radius only shrinks as losses fall, so a stale one merely
             # searches a little further: re-price it once per new radius, not per
             # improvement (a demand with thousands of tied rows would go quadratic)
@@ -359,7 +438,7 @@ def _search(  # type: ignore[no-untyped-def]
                 cut = cut if cut < limit else limit
                 stop_at = 0.0
                 for p in range(a, e):
-                    if f_slack[p] + bound[p - a] > cut + 0.5:
+                    if decided[p - a] or f_slack[p] + bound[p - a] > cut + 0.5:
                         continue  # this row loses more than the cut, wherever it is
                     need = min(cut - f_slack[p] + 0.5, loss[p] - f_slack[p])
                     if need > stop_at:
@@ -394,3 +473,48 @@ def _search(  # type: ignore[no-untyped-def]
             if loss[p] > cut:
                 loss[p] = np.inf
     return 0
+
+
+@numba.njit(cache=True, nogil=True)
+def _probe(back_ptr, back_src, back_w, k, j, radius, dist, done, touched, hd, hn, budget):  # type: ignore[no-untyped-def]
+    """Distances *to* node ``k`` (on the reversed arcs) until node ``j`` is
+    settled, nothing closer than ``radius`` is left, or ``budget`` nodes are
+    settled. Returns ``(d(j, k) or inf, radius covered, nodes settled, heap)``:
+    every node closer to ``k`` than the radius covered is settled, so a ``j``
+    not among them lies at least that far."""
+    n_touched = 0
+    size = 0
+    dist[k] = 0.0
+    touched[0] = k
+    n_touched = 1
+    hd, hn, size = _push(hd, hn, size, 0.0, k)
+    found = np.inf
+    reach = radius
+    used = 0
+    while size > 0:
+        d, x, size = _pop(hd, hn, size)
+        if done[x] or d > dist[x]:
+            continue
+        if d >= radius:
+            break
+        if x == j:
+            found = d
+            break
+        if used == budget:
+            reach = d
+            break
+        done[x] = True
+        used += 1
+        for q in range(back_ptr[x], back_ptr[x + 1]):
+            nd = d + back_w[q]
+            y = back_src[q]
+            if nd < dist[y] and nd < radius:
+                if dist[y] == np.inf:
+                    touched[n_touched] = y
+                    n_touched += 1
+                dist[y] = nd
+                hd, hn, size = _push(hd, hn, size, nd, y)
+    for q in range(n_touched):
+        dist[touched[q]] = np.inf
+        done[touched[q]] = False
+    return found, reach, used, hd, hn
