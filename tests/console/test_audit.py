@@ -260,7 +260,8 @@ def test_no_audit_tab_for_a_dispatcher(page_factory: Any, server: Server) -> Non
     pg = page_factory()
     p = pg.sign_in(server.base, server.dispatcher)
     expect_text(p, "#role-badge", "调度员")
-    assert p.locator("#tabs button:visible").count() == 8  # all but 推演, 审计 (planners and auditors)
+    # every tab but 推演 (planners) and 审计 (auditors)
+    assert p.locator("#tabs button:visible").count() == 8
     expect_count(p.get_by_role("button", name="审计"), 0)
     assert "审计" not in p.locator("#tabs").inner_text()
 
