@@ -112,6 +112,10 @@ def reversed_range(first: dt.date | None, last: dt.date | None) -> None:
         )
 
 
+#: the years a calendar may show (a week past either end would leave the calendar)
+CALENDAR_YEARS = (1900, 2200)
+
+
 def day_range(
     first: dt.date | None, last: dt.date | None, today: dt.date
 ) -> tuple[dt.date, dt.date]:
@@ -119,8 +123,17 @@ def day_range(
     ``last``, or the ISO week of ``today``; at most :data:`MAX_RANGE_DAYS` days.
 
     Raises:
-        InputError: ``ledger.period_reversed`` or ``calendar.range_too_long`` (422).
+        InputError: ``ledger.period_reversed``, ``calendar.range_too_long`` or
+            ``calendar.year_range`` (422).
     """
+    for day in (first, last):
+        if day is not None and not CALENDAR_YEARS[0] <= day.year <= CALENDAR_YEARS[1]:
+            raise InputError(
+                f"{day} is outside the years {CALENDAR_YEARS[0]}–{CALENDAR_YEARS[1]}",
+                code="calendar.year_range",
+                params={"day": day.isoformat(), "first": CALENDAR_YEARS[0],
+                        "last": CALENDAR_YEARS[1]},
+            )  # fmt: skip
     if first is None and last is None:
         first = today - dt.timedelta(days=today.weekday())
     if first is None:

@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope
 
 from api.crud import Writes
-from api.deps import replay
+from api.deps import access, get_principal, get_store, replay
 from api.schemas import CsvImport, ImportResult
 from matcher import CaseError
 from matcher.io import XLSX_TYPE, sheet_csv
@@ -97,6 +97,12 @@ class XlsxImport(APIRoute):
         async def route(request: Request) -> Response:
             if _media_type(request) != XLSX_TYPE or "authorization" not in request.headers:
                 return await handler(request)
+            # who asks, before any workbook is opened: a stranger's upload costs nothing
+            store = get_store(request)
+            who = await run_in_threadpool(
+                get_principal, store, request.headers.get("authorization")
+            )
+            access("write")(request.path_params.get("district", ""), who)
             raw = await request.body()
             text = await run_in_threadpool(sheet_csv, raw, file, UPLOAD_NAME)
             headers = [(k, v) for k, v in request.scope["headers"] if k != b"content-type"]

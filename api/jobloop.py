@@ -310,6 +310,9 @@ class JobLoop:
             found = None
             if key is not None and row.idem_fingerprint is not None:
                 found = tx.idempotent_get(*key, row.idem_fingerprint)
+            if found is not None and found[0] not in (201, 202):
+                # the key answered a refusal since (a retried job): this result is new
+                found, key = None, None
             if found is not None:  # the same request finished meanwhile: point at it
                 status, data = found
                 pid = int(data["id"] if status == 201 else data["proposal"].rsplit("/", 1)[1])

@@ -174,6 +174,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.unknown_encoding": {"encoding": "klingon"},
     "hint.save_excel_utf8": {},
     "problem.not_xlsx": {},
+    "problem.sheet_gap": {"most": 1000},
     "problem.sheet_missing": {},
     "problem.sheet_empty": {},
     "problem.key_twice": {"row": 3},
@@ -227,6 +228,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.row": {"row": 3},
     "cli.column": {"column": "status"},
     "cli.line": {"row": 3},
+    "cli.workers_in_memory": {"workers": 2},
     "cli.key": {"column": "weights.skill"},
     "cli.got": {"value": "'purple'"},
     "cli.validate_ok": {
@@ -278,6 +280,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "points.earned": {"points": 90, "hours": 4.0, "dispatch": 7},
     "points.overdraw": {"amount": 50, "balance": 30},
     "ledger.period_reversed": {"start": "2026-04-01", "end": "2026-03-01"},
+    "calendar.year_range": {"day": "9999-12-31", "first": 1900, "last": 2200},
     "calendar.range_too_long": {"days": 90, "max": 62},
     "cli.ledger_title": {
         "district": "gulou",

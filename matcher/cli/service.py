@@ -116,11 +116,8 @@ def serve(
         import uvicorn
     except ImportError as exc:
         raise _missing(exc) from None
-    if workers > 1 and db.strip() in (":memory:", "sqlite://", "sqlite:///:memory:"):
-        raise fail(
-            f"--workers {workers}: an in-memory database lives in one process;"
-            " give a database file or a postgresql:// URL"
-        )
+    if workers > 1 and (":memory:" in db or db.strip() in ("sqlite://", "sqlite+pysqlite://")):
+        raise fail(msg("cli.workers_in_memory", workers=workers))
     open_store(db).close()  # create and migrate before serving, failing early and readably
     os.environ["MATCHER_DB"] = db
     os.environ["MATCHER_LOAD_SAMPLE"] = "true" if load_sample else "false"

@@ -149,7 +149,7 @@ class CaseBook:
         return None
 
     def _rows(self, sheet: str, label: str, expected: tuple[str, ...]) -> Rows | None:
-        it = self._wb[sheet].iter_rows(values_only=True)
+        it = _values(self._wb[sheet], label)
         first = next(it, None)
         header = [cell_text(v) for v in first or ()]
         if not any(header):
@@ -207,7 +207,7 @@ class CaseBook:
         writer = csv.writer(out, lineterminator="\n")
         pending = 0  # blank rows since the last row with a value: written only when followed
         width = 0  # the header's: a row's empty cells after it are no fields of the file
-        for values in self._wb[sheet].iter_rows(values_only=True):
+        for values in _values(self._wb[sheet], label):
             cells = [cell_text(v) for v in values]
             while len(cells) > width and not cells[-1]:
                 cells.pop()
@@ -256,6 +256,53 @@ def sheet_csv(data: bytes, file: str, name: str = "upload.xlsx", limit: int = 10
         return book.csv_text(file, limit)
     finally:
         book.close()
+
+
+#: blank rows in a row after which a sheet is refused: a roster has none so long, and a
+#: cell far below the data (XFD1048576) would otherwise make the reader walk a million rows
+MAX_BLANK_RUN = 1000
+
+
+def _values(ws: Any, label: str) -> Iterator[tuple[object, ...]]:
+    """A sheet's rows as values, at most as wide as its header (a read-only sheet pads
+    every row to the widest cell anywhere), refusing a long run of blank rows and a
+    sheet whose XML is broken (read-only sheets are parsed as they are read)."""
+    try:
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return
+        width = max((k + 1 for k, v in enumerate(header) if cell_text(v)), default=1)
+        yield tuple(header[:width])
+        blank = 0
+        for line, values in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True), 2):
+            if any(cell_text(v) for v in values):
+                blank = 0
+            else:
+                blank += 1
+                if blank > MAX_BLANK_RUN:
+                    raise CaseError(
+                        f"{label}: more than {MAX_BLANK_RUN} blank rows in a row",
+                        [
+                            Problem(
+                                label,
+                                f"more than {MAX_BLANK_RUN} blank rows in a row",
+                                row=line,
+                                hint="delete the blank rows, or the stray cells below them",
+                                code="problem.sheet_gap",
+                                params={"most": MAX_BLANK_RUN},
+                            )
+                        ],
+                    )
+            yield values
+    except CaseError:
+        raise
+    except Exception:  # a broken sheet raises anything, from XML to zip errors
+        raise CaseError(
+            f"{label}: the sheet cannot be read",
+            [Problem(label, "file is not an Excel workbook (.xlsx)", hint=_SAVE_XLSX,
+                     code="problem.not_xlsx")],
+        ) from None  # fmt: skip
 
 
 def _body(it: Iterator[tuple[object, ...]], header: list[str]) -> Rows:

@@ -325,7 +325,10 @@ def _priced_duals(mo: _Model, keep: BoolArray) -> FloatArray | None:
     while True:
         cols = np.concatenate([np.flatnonzero(keep), extra])
         if cols.size == 0:  # nothing to solve over: every row's dual is 0
-            keep |= -mo.cost[:ne] > 0
+            gain = -mo.cost[:ne] > 0
+            if not gain.any():  # and no edge would enter at those duals
+                return np.zeros(mo.a.shape[0])
+            keep |= gain
             continue
         res = linprog(
             mo.cost[cols],
@@ -353,6 +356,8 @@ def _milp_over(
 
     ne = mo.ne
     cols = np.concatenate([np.flatnonzero(keep), np.arange(ne, mo.a.shape[1])])
+    if cols.size == 0:  # no variable: the empty plan, and nothing scores more
+        return np.zeros(mo.a.shape[1]), 0, 0.0
     options: dict[str, float | bool] = {"mip_rel_gap": 0.0, "disp": False}
     if time_limit is not None:
         options["time_limit"] = time_limit

@@ -119,6 +119,9 @@ def test_a_calendar_defaults_to_a_week(client: TestClient, tokens: Tokens) -> No
         ({"from": "2026-12-01", "to": "2027-02-01"}, "calendar.range_too_long", None),
         ({"from": "2026-12-32"}, "input.validation", "/query/from"),
         ({"to": "next week"}, "input.validation", "/query/to"),
+        ({"from": "9999-12-31"}, "calendar.year_range", None),
+        ({"to": "0001-01-01"}, "calendar.year_range", None),
+        ({"from": "9999-12-30", "to": "9999-12-31"}, "calendar.year_range", None),
     ],
 )
 def test_a_bad_range_is_a_422_problem(

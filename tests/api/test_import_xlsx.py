@@ -101,3 +101,42 @@ def test_the_openapi_document_offers_both_bodies(client: TestClient) -> None:
             "content"
         ]
         assert {"application/json", XLSX} <= set(content)
+
+
+def test_a_bad_token_or_role_is_refused_before_the_workbook_is_read(
+    client: TestClient, tokens: Tokens
+) -> None:
+    junk = b"PK\x03\x04 not really a workbook"
+    assert _post(client, {"Authorization": "Bearer nope"}, junk).status_code == 401
+    assert _post(client, tokens.h("analyst"), junk).status_code == 403
+
+
+def test_a_stray_cell_far_below_or_a_broken_sheet_is_a_422(
+    client: TestClient, tokens: Tokens
+) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "cadres"
+    for line in CADRES.splitlines():
+        ws.append(line.split(","))
+    ws["XFD50000"] = "stray"
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = _post(client, tokens.h("dispatcher"), buf.getvalue())
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["code"] == "problem.sheet_gap"
+    import zipfile
+
+    broken = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(_book(CADRES))) as src,
+        zipfile.ZipFile(broken, "w") as dst,
+    ):
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]
+            dst.writestr(item, data)
+    r = _post(client, tokens.h("dispatcher"), broken.getvalue())
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["code"] == "problem.not_xlsx"

@@ -89,3 +89,16 @@ def test_priced_optimum_equals_a_milp_over_every_edge(
     assert got.holds and got.certified
     assert got.objective == oracle(r, c, w, cap, head, weighted)
     assert got.bound >= got.objective
+
+
+def test_nothing_to_gain_and_nothing_kept_ends_at_once() -> None:
+    # no edge kept, no extra variable, no edge worth taking: the pricing loop must stop
+    r = np.array([0, 1], np.intp)
+    c = np.array([0, 0], np.intp)
+    w = np.array([0, -3], np.int64)
+    got = solve_sided(
+        r, c, w, np.array([1, 1], np.int64), np.array([1], np.int64),
+        np.zeros(2, bool), SideRows(weighted=[(np.array([0, 1], np.intp), np.ones(2), 1.0)]),
+        start_k=0,
+    )  # fmt: skip
+    assert got.objective == 0 and not got.take.any() and got.certified
