@@ -36,6 +36,7 @@ import numpy.typing as npt
 
 from benchmarks.problem import Problem
 from matcher import manual_rule as manual_choice
+from matcher import take_in_order
 
 __all__ = [
     "BASELINES",
@@ -59,20 +60,7 @@ class Pairs:
 
 def _take(p: Problem, order: npt.NDArray[np.int64]) -> Pairs:
     """Walk edges in ``order``; keep each whose cadre and demand still have room."""
-    cap = p.capacity.tolist()
-    head = p.headcount.tolist()
-    open_slots = int(np.minimum(p.headcount.sum(), p.capacity.sum()))
-    rows, cols = p.rows.tolist(), p.cols.tolist()
-    chosen: list[int] = []
-    for e in order.tolist():
-        i, j = rows[e], cols[e]
-        if cap[i] > 0 and head[j] > 0:
-            cap[i] -= 1
-            head[j] -= 1
-            chosen.append(e)
-            if len(chosen) == open_slots:
-                break
-    return _pairs(p, np.array(chosen, dtype=np.int64))
+    return _pairs(p, take_in_order(p.rows, p.cols, p.capacity, p.headcount, order))
 
 
 def _pairs(p: Problem, edges: npt.NDArray[np.int64]) -> Pairs:

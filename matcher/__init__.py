@@ -82,6 +82,7 @@ if _typing.TYPE_CHECKING:
         ReplayDay,
         manual_rule,
         replay_days,
+        take_in_order,
     )
     from matcher.scoring import (
         RECORD_TERMS,
@@ -160,6 +161,7 @@ _HOME: dict[str, tuple[str, ...]] = {
         "ReplayDay",
         "manual_rule",
         "replay_days",
+        "take_in_order",
     ),
     "matcher.scoring": (
         "RECORD_TERMS",
@@ -257,6 +259,7 @@ __all__ = [
     "streams",
     "summary_groups",
     "supply_demand",
+    "take_in_order",
     "unknown_limits",
     "write_case",
 ]

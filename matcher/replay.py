@@ -52,6 +52,7 @@ __all__ = [
     "ReplayDay",
     "manual_rule",
     "replay_days",
+    "take_in_order",
 ]
 
 #: the rule's name, as the report and the benchmarks print it
@@ -81,17 +82,33 @@ def manual_rule(
     c = np.asarray(cols, dtype=np.int64)
     urgency = -np.asarray(priority, dtype=np.float64)[c]
     order = np.lexsort((r, np.asarray(km), -np.asarray(fit), c, urgency))
+    return np.sort(take_in_order(r, c, capacity, headcount, order))
+
+
+def take_in_order(
+    rows: npt.ArrayLike,
+    cols: npt.ArrayLike,
+    capacity: npt.ArrayLike,
+    headcount: npt.ArrayLike,
+    order: npt.ArrayLike,
+) -> IntArray:
+    """Walk the edges in ``order``, keeping each whose row and column still have room
+    (``capacity`` per row, ``headcount`` per column): every fill without an optimiser
+    (the manual rule, the benchmarks' greedy and random fills) is this walk in some order."""
     cap = np.asarray(capacity, dtype=np.int64).tolist()
     head = np.asarray(headcount, dtype=np.int64).tolist()
-    rl, cl = r.tolist(), c.tolist()
+    rl, cl = np.asarray(rows).tolist(), np.asarray(cols).tolist()
+    room = int(min(sum(head), sum(cap)))
     chosen: list[int] = []
-    for e in order.tolist():
+    for e in np.asarray(order).tolist():
+        if len(chosen) == room:
+            break
         i, j = rl[e], cl[e]
         if cap[i] > 0 and head[j] > 0:
             cap[i] -= 1
             head[j] -= 1
             chosen.append(e)
-    return np.sort(np.array(chosen, dtype=np.int64))
+    return np.array(chosen, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
