@@ -21,7 +21,7 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from matcher import Case, Param, Proposal, active_terms
+from matcher import Case, Kpis, Param, Proposal, active_terms
 from matcher.io import Sheet, escape_cell, workbook_bytes
 from matcher.messages import SEPARATORS, Lang, labels_for, msg, render
 
@@ -44,18 +44,8 @@ _CSV_READABLE = (
     "reasons",
     "fixes",
 )
-_KPIS = (
-    "slots_total",
-    "slots_filled",
-    "fill_rate",
-    "priority_weighted_fill",
-    "mean_skill_fit",
-    "mean_travel_km",
-    "max_travel_km",
-    "cadres_used",
-    "cadres_available",
-    "objective",
-)
+#: every KPI of a proposal, in the order the model states them
+_KPIS = tuple(Kpis.model_fields)
 
 
 class _Plan:

@@ -34,7 +34,7 @@ from matcher.errors import Param
 from matcher.lending import LendingUse
 from matcher.messages import Message, msg, render
 from matcher.model import Case, Demand
-from matcher.proposal import Proposal
+from matcher.proposal import Kpis, Proposal
 from matcher.propose import propose
 from matcher.rules import RULES
 from matcher.scoring import score_matrix
@@ -309,18 +309,8 @@ def _churn(base: Proposal, new: Proposal, why: _Why) -> Churn:
     return Churn(kept=kept, moved=moved, added=added, dropped=dropped, changes=changes)
 
 
-_KPIS = (
-    "slots_total",
-    "slots_filled",
-    "fill_rate",
-    "priority_weighted_fill",
-    "mean_skill_fit",
-    "mean_travel_km",
-    "max_travel_km",
-    "cadres_used",
-    "cadres_available",
-    "objective",
-)
+#: every KPI of a proposal, in the order the model states them
+_KPIS = tuple(Kpis.model_fields)
 
 
 def compare_plans(
