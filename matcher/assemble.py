@@ -88,7 +88,9 @@ def _assignments(
             loss[order].tolist(),
             strict=True,
         ):
-            if len(listed[j]) < k_alt:
+            # a pair scoring ≤ 0 is never proposed (its slot is better empty), so it is
+            # no alternate either: both engines list the same (the streamed never sees it)
+            if len(listed[j]) < k_alt and x > 0:
                 listed[j].append({"cadre": ids[r], "score": x, "loss": y})
     is_pin = np.isin(pair_keys(chosen.rows, chosen.cols), pin_keys)
     order = np.lexsort((chosen.rows, chosen.cols))
