@@ -278,8 +278,12 @@ def _baseline(f: Figures) -> list[str]:
         f'<p class="note">{_h(RULE)}</p>',
     ]
     if not b["days"]:
-        out.append('<p>本期没有派遣被接受的日子可重放。 No day of the period had a dispatch'
-                   " accepted to replay.</p>")  # fmt: skip
+        out.append(
+            "<p>本期没有可重放的派遣日：没有派遣被接受，或派遣所在的需求已归档（如导入的历史"
+            "记录），当日的需求池无法重建。 <span class=en>No day of the period can be"
+            " replayed: no dispatch was accepted, or the dispatches are on archived demands"
+            " (such as imported history), whose day cannot be rebuilt.</span></p>"
+        )
         return out
     wf = gain["weighted_fill"]
     if wf is not None:

@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -85,7 +86,9 @@ def parse_local(text: str, zone: ZoneInfo) -> dt.datetime:
     raw = text.strip()
     example = "write e.g. 2026-12-08T18:00 (local time, no offset)"
     if "T" not in raw.upper() and " " not in raw:
-        raise ValueError(f"'{raw}' has no time of day; {example}")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):  # a date alone: the time is missing
+            raise ValueError(f"'{raw}' has no time of day; {example}")
+        raise ValueError(f"'{raw}' is not an ISO 8601 date-time; {example}")
     try:
         naive = dt.datetime.fromisoformat(raw)
     except ValueError:
