@@ -12,13 +12,12 @@ prints it with headless Chromium when one is installed (:mod:`matcher.cli.report
 from __future__ import annotations
 
 import importlib.util
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from matcher.cli.common import LangOpt, fail, resolve, say, user_errors
+from matcher.cli.common import LangOpt, fail, parse_day, resolve, say, user_errors
 from matcher.cli.report_html import render_report
 from matcher.cli.report_pdf import CONVERTERS, PdfError, find_converter, print_pdf
 from matcher.cli.service import DEFAULT_DB, DbOpt, open_store
@@ -32,8 +31,14 @@ def report_cmd(
     start: Annotated[str, typer.Option("--from", help="the period's first day (YYYY-MM-DD)")],
     end: Annotated[str, typer.Option("--to", help="the period's last day (YYYY-MM-DD)")],
     out_path: Annotated[
-        Path, typer.Option("--out", "-o", help="the HTML file to write (a .pdf name: the PDF)")
-    ] = Path("report.html"),
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="the HTML file to write (a .pdf name: the PDF); default report.html,"
+            " none when --pdf alone is given",
+        ),
+    ] = None,
     pdf: Annotated[
         Path | None,
         typer.Option("--pdf", help="also print the report to this PDF (needs headless Chromium)"),
@@ -48,7 +53,9 @@ def report_cmd(
     where headless Chromium is installed (nothing is fetched)."""
     ln = resolve(lang)
     html_out: Path | None = out_path
-    if out_path.suffix.lower() == ".pdf":
+    if out_path is None:  # --pdf alone writes only the PDF
+        html_out = None if pdf is not None else Path("report.html")
+    elif out_path.suffix.lower() == ".pdf":
         html_out, pdf = None, out_path
     converter = find_converter() if pdf is not None else None
     if pdf is not None and converter is None:
@@ -56,23 +63,17 @@ def report_cmd(
     for path, flag in ((html_out, "--out"), (pdf, "--pdf" if html_out else "--out")):
         if path is not None and path.is_dir():
             raise fail(msg("cli.not_a_file", path=str(path), flag=flag), ln)
-    days = []
-    for option, text in (("--from", start), ("--to", end)):
-        try:
-            days.append(date.fromisoformat(text))
-        except ValueError:
-            raise fail(f"{option} {text!r}: not a date; write it as 2026-06-30", ln) from None
+    first, last = parse_day("--from", start, ln), parse_day("--to", end, ln)
+    assert first is not None and last is not None  # both options are required
     if importlib.util.find_spec("matplotlib") is None:
         raise fail(msg("cli.needs_matplotlib"), ln)
-    if out_path.is_dir():
-        raise fail(msg("cli.not_a_file", path=str(out_path), flag="--out"), ln)
     from matcher.store import report_figures  # on use: `matcher propose` never loads the store
 
     with user_errors(ln):
         store = open_store(db, writable=False)
         try:
             with store.read() as tx:
-                figures = report_figures(tx, district, days[0], days[1]).to_json()
+                figures = report_figures(tx, district, first, last).to_json()
         finally:
             store.close()
     page = render_report(figures)

@@ -215,6 +215,17 @@ def test_the_report_prints_to_pdf(tmp_path: Path) -> None:
     assert (tmp_path / "only.pdf").read_bytes().startswith(b"%PDF-")
     assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["only.pdf", "r.pdf"]
     assert not list(tmp_path.glob(".*.part"))
+    # --pdf alone: the PDF, and no report.html written beside it unasked
+    import os
+
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        res = runner.invoke(app, [*base, "--pdf", "alone.pdf"], env=WIDE)
+    finally:
+        os.chdir(here)
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "alone.pdf").exists() and not (tmp_path / "report.html").exists()
 
 
 def test_no_converter_is_said_and_nothing_is_written(tmp_path: Path) -> None:
