@@ -229,6 +229,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.column": {"column": "status"},
     "cli.line": {"row": 3},
     "cli.workers_in_memory": {"workers": 2},
+    "cli.no_database": {"path": "matcher.db"},
     "cli.key": {"column": "weights.skill"},
     "cli.got": {"value": "'purple'"},
     "cli.validate_ok": {

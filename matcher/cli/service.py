@@ -70,6 +70,9 @@ def open_store(db: str, *, writable: bool = True) -> Store:
             raise fail(f"--db {shown}: only SQLite files and postgresql:// URLs are supported")
     elif Path(db).is_dir():
         raise fail(f"--db {db}: is a folder; give a database file path")
+    elif not writable and not Path(db).exists():
+        # a command that only reads would otherwise create an empty store at a mistyped path
+        raise fail(msg("cli.no_database", path=db))
     try:
         with user_errors():
             return Store.open(db, writable=writable)

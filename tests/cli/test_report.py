@@ -240,3 +240,11 @@ def test_no_converter_is_said_and_nothing_is_written(tmp_path: Path) -> None:
     assert not (tmp_path / "r.html").exists() and not (tmp_path / "r.pdf").exists()
     res = runner.invoke(app, args, env={**WIDE, "PATH": str(empty), "LANG": "zh_CN.UTF-8"})
     assert res.exit_code == 2 and "无界面 Chromium" in res.output
+
+
+def test_a_mistyped_database_is_refused_not_created(tmp_path: Path) -> None:
+    typo = tmp_path / "typo.db"
+    res = runner.invoke(app, ["report", "--db", str(typo), "--district", "x", *MARCH], env=WIDE)
+    assert res.exit_code == 2
+    assert "no such database file" in res.output
+    assert not typo.exists()
