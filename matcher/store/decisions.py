@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from matcher import InputError, Problem
 from matcher.dated import district_zone, most_at_once
 from matcher.store import schema as t
 from matcher.store.audit import audited
+from matcher.store.bulk import stored
 from matcher.store.cadres import CadresTx
 from matcher.store.core import NOBODY, SUPERSEDED, Actor, Basis, Pair, demand_from_row, now_iso
 from matcher.store.errors import ConflictError
@@ -75,8 +76,8 @@ class DecisionsTx(ProposalsTx, CadresTx):
         used = self._used(district)
         filled = self._filled(district)
         away = self.unavailable(district)
-        cadres = self._rows_by_id(t.cadres, district, want_c)
-        demands = self._rows_by_id(t.demands, district, want_d)
+        cadres = stored(self.conn, t.cadres, district, want_c)
+        demands = stored(self.conn, t.demands, district, want_d)
         peak = self._peaks(district, items, used, demands)
         for cid, n in sorted(want_c.items()):
             r = cadres.get(cid)
@@ -247,17 +248,6 @@ class DecisionsTx(ProposalsTx, CadresTx):
                 DeclineRow(i.cadre, i.demand, pid, reason, now, actor_of(actor.token, actor.label))
             )
         return out, []
-
-    def _rows_by_id(self, table: Any, district: str, ids: Iterable[str]) -> dict[str, Any]:
-        """The rows of ``table`` (cadres or demands) with these ids, by id: a query per
-        500 ids (an old SQLite binds at most 999 parameters), not one per id."""
-        wanted = sorted(ids)
-        out: dict[str, Any] = {}
-        for k in range(0, len(wanted), 500):
-            chunk = wanted[k : k + 500]
-            where = (table.c.district_id == district, table.c.id.in_(chunk))
-            out.update((r.id, r) for r in self.conn.execute(select(table).where(*where)))
-        return out
 
     def _peaks(
         self, district: str, items: Sequence[Any], used: dict[str, int], demands: dict[str, Any]
