@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from matcher import Demand, InputError, Problem
 from matcher.dated import (
@@ -20,7 +21,6 @@ from matcher.dated import (
     Away,
     Weekly,
     Window,
-    district_zone,
     format_local,
     hours_by_week,
     parse_away,
@@ -67,12 +67,13 @@ def away_field(text: str | None) -> Away | None:
 
 
 def window_fields(
-    start: str | None, end: str | None, hours: float | None
+    start: str | None, end: str | None, hours: float | None, zone: ZoneInfo
 ) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """A dated order's ``start`` and ``end`` (local wall-clock times; the store reads
-    them in the district's zone), checked as a window: an end after its start, or
-    ``hours`` for its length."""
-    zone = district_zone()
+    """A dated order's ``start`` and ``end`` (local wall-clock times), checked as a
+    window in ``zone``, the district's (its policy's ``timezone``): the store keeps the
+    text and reads it back in that zone, so a time the district's clocks skip, or
+    ``hours`` longer than the window across a daylight-saving change, is refused here,
+    as the case files refuse it. An end after its start, or ``hours`` for its length."""
     s = _parsed("start", start, lambda x: parse_local(x, zone))
     e = _parsed("end", end, lambda x: parse_local(x, zone))
     if s is None:

@@ -206,6 +206,17 @@ FROM_ROW: dict[str, Callable[[Row[Any]], Item]] = {
     "cadres": cadre_from_row,
     "demands": demand_from_row,
 }
+
+
+def reader(table: str, zone: ZoneInfo) -> Callable[[Row[Any]], Item]:
+    """How a stored row of ``table`` reads back, dated demands in ``zone`` (the
+    district's): what an import compares its rows with, so a row written as stored
+    is not rewritten (and its version not raised) for the zone alone."""
+    if table == "demands":
+        return lambda r: demand_from_row(r, zone)
+    return FROM_ROW[table]
+
+
 TO_ROW: dict[str, Callable[[Any], dict[str, Any]]] = {
     "communities": community_values,
     "cadres": cadre_values,

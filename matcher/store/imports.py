@@ -28,12 +28,13 @@ from typing import Any
 from sqlalchemy import Table, select
 
 from matcher import catalogue_from_text, fitting_catalogue
+from matcher.dated import DEFAULT_ZONE, district_zone
 from matcher.io import load_table
 from matcher.model import Cadre, Demand
 from matcher.store import bulk
 from matcher.store import schema as t
 from matcher.store.audit import text_digest
-from matcher.store.core import FROM_ROW, TO_ROW, Item, taxonomy_from_text
+from matcher.store.core import TO_ROW, Item, reader, taxonomy_from_text
 from matcher.store.errors import ConflictError
 from matcher.store.store import Store, Tx
 
@@ -63,6 +64,8 @@ class ImportPlan:
     """Column values of the rows that were new or different when planned."""
     sha256: str = ""
     """The file's SHA-256, for the audit trail."""
+    timezone: str = DEFAULT_ZONE
+    """The district's time zone the rows' dated windows were read in."""
 
 
 def plan_import(store: Store, district: str, file: str, text: str) -> ImportPlan:
@@ -77,6 +80,7 @@ def plan_import(store: Store, district: str, file: str, text: str) -> ImportPlan
     with store.read() as tx:
         taxonomy_toml = tx.district_taxonomy_toml(district)
         catalogue_toml = tx.district_catalogue_toml(district)
+        timezone = tx.policy(district).timezone
         communities = frozenset() if table is t.communities else _community_ids(tx, district)
     # no transaction is open while the text is checked
     taxonomy = taxonomy_from_text(taxonomy_toml)
@@ -86,6 +90,7 @@ def plan_import(store: Store, district: str, file: str, text: str) -> ImportPlan
             text,
             taxonomy=taxonomy,
             communities=communities,
+            zone=district_zone(timezone),
             catalogue=lambda: (
                 fitting_catalogue(taxonomy)
                 if catalogue_toml is None
@@ -96,7 +101,7 @@ def plan_import(store: Store, district: str, file: str, text: str) -> ImportPlan
     items = [item for _, item in rows]
     with store.read() as tx:
         stored = bulk.stored(tx.conn, table, district, [i.id for i in items])
-        todo = bulk.differing(items, stored, FROM_ROW[table.name])
+        todo = bulk.differing(items, stored, reader(table.name, district_zone(timezone)))
         _guard(tx, district, rows, {i.id for i in todo})
     seen = {k: bulk.state_of(table, r) for k, r in stored.items()}
     to_row = TO_ROW[table.name]
@@ -106,7 +111,9 @@ def plan_import(store: Store, district: str, file: str, text: str) -> ImportPlan
         for i in items
         if isinstance(i, Cadre | Demand)
     )
-    return ImportPlan(district, file, taxonomy_toml, rows, refs, seen, values, text_digest(text))
+    return ImportPlan(
+        district, file, taxonomy_toml, rows, refs, seen, values, text_digest(text), timezone
+    )
 
 
 def apply_import(tx: Tx, plan: ImportPlan) -> dict[str, int]:
@@ -126,6 +133,12 @@ def apply_import(tx: Tx, plan: ImportPlan) -> dict[str, int]:
             " checked; import it again",
             [{"field": "taxonomy", "message": "changed during the import"}],
         )
+    if tx.policy(plan.district).timezone != plan.timezone:
+        raise ConflictError(
+            f"the time zone of district {plan.district!r} changed while {plan.file} was"
+            " checked; import it again",
+            [{"field": "timezone", "message": "changed during the import"}],
+        )
     gone = sorted(plan.refs - _community_ids(tx, plan.district)) if plan.refs else []
     if gone:
         raise ConflictError(
@@ -139,7 +152,8 @@ def apply_import(tx: Tx, plan: ImportPlan) -> dict[str, int]:
     values = dict(plan.values)
     if moved:
         fresh = bulk.stored(tx.conn, table, plan.district, [m.id for m in moved])
-        redo = {i.id for i in bulk.differing(moved, fresh, FROM_ROW[table.name])}
+        read = reader(table.name, district_zone(plan.timezone))
+        redo = {i.id for i in bulk.differing(moved, fresh, read)}
         to_row = TO_ROW[table.name]
         for m in moved:
             if m.id in redo:

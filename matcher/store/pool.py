@@ -14,18 +14,19 @@ from typing import Any
 from sqlalchemy import Table, select, update
 
 from matcher import Cadre, Case, Community, Demand, InputError, Problem, write_case
+from matcher.dated import district_zone
 from matcher.io import load_table
 from matcher.store import bulk
 from matcher.store import schema as t
 from matcher.store.audit import audited, text_digest
 from matcher.store.catalogue import CatalogueTx
 from matcher.store.core import (
-    FROM_ROW,
     TO_ROW,
     Item,
     active_change,
     community_from_row,
     policy_from_text,
+    reader,
 )
 from matcher.store.dispatches import DispatchesTx
 from matcher.store.errors import ConflictError, NotFoundError
@@ -116,6 +117,7 @@ class PoolTx(DispatchesTx, CatalogueTx):
             text,
             taxonomy=current.taxonomy,
             communities={c.id for c in current.communities},
+            zone=district_zone(current.policy.timezone),
             catalogue=lambda: self.catalogue(district),
         )
         items = [item for _, item in rows]
@@ -150,7 +152,8 @@ class PoolTx(DispatchesTx, CatalogueTx):
     ) -> None:
         """Add new rows and update changed ones (bulk); rows already equal are left alone."""
         rows = bulk.stored(self.conn, table, district, [i.id for i in items])
-        todo = bulk.differing(items, rows, FROM_ROW[table.name])
+        zone = district_zone(self.policy(district).timezone)
+        todo = bulk.differing(items, rows, reader(table.name, zone))
         values = TO_ROW[table.name]
         bulk.write(
             self.conn,
