@@ -26,6 +26,7 @@ from matcher.dated import (
     parse_away,
     parse_local,
     parse_weekly,
+    service_hours,
 )
 from matcher.store import CadreRow, DispatchRow, local_day
 
@@ -168,7 +169,7 @@ def _entry(d: DispatchRow, demand: Demand) -> dict[str, Any]:
         "ongoing": w is None,
         "start": None if w is None else format_local(w.start),
         "end": None if w is None else format_local(w.end),
-        "hours": None if w is None else (demand.hours or w.hours),
+        "hours": None if w is None else service_hours(w, demand.hours),
         "created_at": d.created_at,
         "closed_at": d.closed_at,
     }

@@ -59,11 +59,10 @@ def model_arrays(case: Case) -> dict[str, Any]:
     t1 = max((x.end.timestamp() for x in wins if x is not None), default=1.0)
     start = np.array([t0 if x is None else x.start.timestamp() for x in wins])
     end = np.array([t1 + 1 if x is None else x.end.timestamp() for x in wins])
-    hours = [{} if x is None else hours_by_week(x) for x in wins]
-    for j, d in enumerate(case.demands):
-        x = wins[j]
-        if x is not None and d.hours is not None and d.hours < x.hours:
-            hours[j] = {k: v * d.hours / x.hours for k, v in hours[j].items()}
+    hours = [
+        {} if x is None else hours_by_week(x, d.hours)
+        for x, d in zip(wins, case.demands, strict=True)
+    ]
     return {
         "r": r, "c": c, "w": w, "cap": sm.capacity, "head": sm.headcount,
         "start": start - t0, "end": end - t0, "dated": np.array([x is not None for x in wins]),

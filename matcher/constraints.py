@@ -22,10 +22,13 @@ from matcher.params import DEFAULT, EngineParams
 from matcher.scoring import Scorer
 from matcher.solver.keys import pair_keys, unpair_keys
 
-__all__ = ["Engine", "Pair", "Request", "prepare", "streams"]
+__all__ = ["Engine", "HeldSpan", "Pair", "Request", "prepare", "streams"]
 
 Pair = tuple[str, str]
 Engine = Literal["auto", "dense", "streamed"]
+#: a dated order a cadre holds already: its window's start and end (UTC seconds) and
+#: its ``hours`` (None: the whole window)
+HeldSpan = tuple[float, float, float | None]
 
 
 def _pair_index(
@@ -98,10 +101,11 @@ class Request:
     pin_keys: npt.NDArray[np.int64]
     #: excluded pairs (declined, already dispatched); never pinned at once
     ban_keys: npt.NDArray[np.int64]
-    #: windows (UTC seconds) of the dated orders each cadre (row) already holds: ``cap``
-    #: is then what is left at the busiest of them (what ongoing work may take), and
-    #: ``held_cap`` what is left at other times (the time rows use both)
-    held: Mapping[int, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    #: windows (UTC seconds) of the dated orders each cadre (row) already holds, with
+    #: their ``hours`` (None: the window's): ``cap`` is then what is left at the
+    #: busiest of them (what ongoing work may take), and ``held_cap`` what is left at
+    #: other times (the time rows use both)
+    held: Mapping[int, tuple[HeldSpan, ...]] = field(default_factory=dict)
     held_cap: npt.NDArray[np.int64] | None = None
 
     @property
@@ -138,7 +142,7 @@ def prepare(
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
     scorer: Scorer | None = None,
-    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime]]] | None = None,
+    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
 ) -> Request:
     """Check a proposal's constraints against ``case`` (its policy applied) and
     put them on its indexes; raises :class:`InputError` listing every problem.
@@ -191,15 +195,15 @@ def prepare(
 
 
 def _held(
-    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime]]] | None,
+    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None,
     sc: Scorer,
     cap: npt.NDArray[np.int64],
-) -> tuple[dict[int, tuple[tuple[float, float], ...]], npt.NDArray[np.int64] | None]:
+) -> tuple[dict[int, tuple[HeldSpan, ...]], npt.NDArray[np.int64] | None]:
     """The held windows by row (cadres not in the case hold nothing here), and the
     capacity before them (None: no cadre holds one)."""
     index = {c: i for i, c in enumerate(sc.cadre_ids)}
     rows = {
-        index[c]: tuple((s.timestamp(), e.timestamp()) for s, e in spans)
+        index[c]: tuple((s.timestamp(), e.timestamp(), h) for s, e, h in spans)
         for c, spans in (held or {}).items()
         if c in index and spans
     }

@@ -52,7 +52,7 @@ def propose(
     engine: Engine = "auto",
     params: EngineParams = DEFAULT,
     lending: LendingUse | None = None,
-    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime]]] | None = None,
+    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
 ) -> Proposal:
     """The best plan under the case's hard rules, with explanations and KPIs.
 

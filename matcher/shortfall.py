@@ -125,7 +125,7 @@ def shortfall(
     filled_slots: Mapping[str, int] | None = None,
     excluded: Iterable[Pair] = (),
     lending: LendingUse | None = None,
-    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime]]] | None = None,
+    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
     training: int = 3,
 ) -> Shortfall:
     """The slots the best plan leaves empty, by community and category, and the top

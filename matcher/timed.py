@@ -30,8 +30,8 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
-from matcher.constraints import Request
-from matcher.dated import Window, district_zone, format_local, hours_by_week
+from matcher.constraints import HeldSpan, Request
+from matcher.dated import Window, district_zone, format_local, hours_by_week, service_hours
 from matcher.messages import labels_for, msg, render
 from matcher.model import Case, Demand
 from matcher.proposal import Proposal, Unfilled
@@ -86,13 +86,13 @@ def _timeline(
     start: FloatArray,
     end: FloatArray,
     capacity: int,
-    held: tuple[tuple[float, float], ...] = (),
+    held: tuple[HeldSpan, ...] = (),
 ) -> tuple[Timeline, int]:
     """``edges`` (one cadre's, windows ``start``/``end``) on their time line with what
     the cadre ``held`` already, and the most held at one instant, edges and held
     windows together (ends before starts at equal times: half-open)."""
-    hs = np.array([a for a, _ in held], np.float64)
-    he = np.array([b for _, b in held], np.float64)
+    hs = np.array([h[0] for h in held], np.float64)
+    he = np.array([h[1] for h in held], np.float64)
     points = np.unique(np.concatenate([start, end, hs, he]))
     first = np.searchsorted(points, start).astype(np.intp)
     last = np.searchsorted(points, end).astype(np.intp)
@@ -108,14 +108,13 @@ def _timeline(
     return Timeline(edges, first, last, int(points.size), capacity, load.astype(np.int64)), most
 
 
-def _held_hours(
-    held: tuple[tuple[float, float], ...], zone: dt.tzinfo
-) -> dict[tuple[int, int], float]:
-    """Hours per ISO week of the windows a cadre holds already (UTC seconds)."""
+def _held_hours(held: tuple[HeldSpan, ...], zone: dt.tzinfo) -> dict[tuple[int, int], float]:
+    """Hours per ISO week of the dated orders a cadre holds already, counted as a new
+    order's (:func:`matcher.dated.hours_by_week`: their ``hours`` spread over the window)."""
     out: dict[tuple[int, int], float] = {}
-    for a, b in held:
+    for a, b, hours in held:
         w = Window(dt.datetime.fromtimestamp(a, zone), dt.datetime.fromtimestamp(b, zone))
-        for wk, h in hours_by_week(w).items():
+        for wk, h in hours_by_week(w, hours).items():
             out[wk] = out.get(wk, 0.0) + h
     return out
 
@@ -165,14 +164,31 @@ def time_rows(req: Request, r: IndexArray, c: IndexArray) -> SideRows:
 
 
 def _held_then(
-    start: FloatArray, end: FloatArray, mine: list[int], j: int
+    start: FloatArray, end: FloatArray, mine: list[int], held: tuple[HeldSpan, ...], j: int
 ) -> tuple[int, list[int]]:
-    """The most of ``mine`` (dated demands) held at one instant of ``j``'s window,
-    and which of them overlap it."""
-    over = [k for k in mine if start[k] < end[j] and start[j] < end[k]]
-    points = [start[j], *(start[k] for k in over if start[k] > start[j])]
-    most = max((sum(1 for k in over if start[k] <= p < end[k]) for p in points), default=0)
+    """The most of ``mine`` (dated demands in the plan) and ``held`` (dated orders the
+    cadre holds already) at one instant of ``j``'s window, and which of ``mine``
+    overlap it."""
+    s, e = start[j], end[j]
+    over = [k for k in mine if start[k] < e and s < end[k]]
+    spans = [(start[k], end[k]) for k in over] + [(a, b) for a, b, _ in held if a < e and s < b]
+    points = [s, *(a for a, _ in spans if a > s)]
+    most = max((sum(1 for a, b in spans if a <= p < b) for p in points), default=0)
     return most, over
+
+
+def _past_limit(
+    new: dict[tuple[int, int], float],
+    taken: list[dict[tuple[int, int], float]],
+    spent: dict[tuple[int, int], float],
+    limit: float,
+) -> bool:
+    """Whether ``new`` (an order's hours per week) passes ``limit`` in some week on top
+    of the orders ``taken`` in the plan and the hours ``spent`` on held ones."""
+    return any(
+        spent.get(wk, 0.0) + sum(t.get(wk, 0.0) for t in taken) + h > limit + 1e-9
+        for wk, h in new.items()
+    )
 
 
 def explain_time(
@@ -189,6 +205,7 @@ def explain_time(
     start, end = windows(case)
     hours = week_hours(case)
     limit = np.array([c.hours_per_week for c in case.cadres], np.float64)
+    zone = district_zone(case.policy.timezone)
     index = {d: j for j, d in enumerate(sc.demand_ids)}
     dated_of: dict[int, list[int]] = {}
     ongoing = np.zeros(sc.n, np.int64)
@@ -199,6 +216,8 @@ def explain_time(
             dated_of.setdefault(i, []).append(j)
     banned = set(req.ban_keys.tolist())
     chosen = set(pair_keys(rows, cols).tolist())
+    # the capacity ongoing work accepted earlier leaves (dated orders held count in time)
+    free = req.cap if req.held_cap is None else req.held_cap
     labels = labels_for(case)
     out = []
     for u in unfilled:
@@ -210,16 +229,15 @@ def explain_time(
         busy, full, on = 0, 0, []
         for i in ok.tolist():
             key = int(pair_keys(np.array([i]), np.array([j]))[0])
-            if key in banned or key in chosen or req.cap[i] <= 0:
+            if key in banned or key in chosen or sc.capacity[i] <= 0:
                 continue
-            mine = dated_of.get(i, [])
-            most, over = _held_then(start, end, mine, j)
-            if ongoing[i] + most >= req.cap[i]:
+            mine, held = dated_of.get(i, []), req.held.get(i, ())
+            most, over = _held_then(start, end, mine, held, j)
+            if ongoing[i] + most >= free[i]:
                 busy += 1
                 on += [sc.demand_ids[k] for k in over if sc.demand_ids[k] not in on]
-            elif math.isfinite(limit[i]) and any(
-                sum(hours[k].get(wk, 0.0) for k in mine) + h > limit[i] + 1e-9
-                for wk, h in hours[j].items()
+            elif math.isfinite(limit[i]) and _past_limit(
+                hours[j], [hours[k] for k in mine], _held_hours(held, zone), limit[i]
             ):
                 full += 1
         w = str(case.demands[j].window)
@@ -271,7 +289,7 @@ def calendar(case: Case, proposal: Proposal) -> list[dict[str, str]]:
                 "community": d.community,
                 "start": "" if w is None else format_local(w.start),
                 "end": "" if w is None else format_local(w.end),
-                "hours": "" if w is None else f"{(d.hours or w.hours):g}",
+                "hours": "" if w is None else f"{service_hours(w, d.hours):g}",
             }
         )
     return sorted(rows, key=lambda x: (x["cadre"], x["start"], x["demand"]))

@@ -340,12 +340,12 @@ def test_windows_held_already_take_capacity_only_then(case: Case, data: st.DataO
     """Dated work a cadre holds already (accepted earlier) takes its capacity during
     its window: the time-indexed oracle cuts time at those windows too."""
     case = replace(case, cadres=tuple(replace(c, hours_per_week=np.inf) for c in case.cadres))
-    held: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
+    held: dict[str, list[tuple[dt.datetime, dt.datetime, float | None]]] = {}
     for c in case.cadres:
         for _ in range(data.draw(st.integers(0, 2))):
             s = T0 + dt.timedelta(hours=data.draw(st.integers(0, 60)))
             held.setdefault(c.id, []).append(
-                (s, s + dt.timedelta(hours=data.draw(st.integers(1, 8))))
+                (s, s + dt.timedelta(hours=data.draw(st.integers(1, 8))), None)
             )
     got = propose(case, held=held)
     sm = score_matrix(case)
@@ -354,7 +354,7 @@ def test_windows_held_already_take_capacity_only_then(case: Case, data: st.DataO
     hours = [{} for _ in case.demands]
     limit = np.full(len(case.cadres), np.inf)
     by_row = {
-        i: [(a.timestamp(), b.timestamp()) for a, b in held.get(c.id, [])]
+        i: [(a.timestamp(), b.timestamp()) for a, b, _ in held.get(c.id, [])]
         for i, c in enumerate(case.cadres)
     }
     cap = np.array([c.capacity for c in case.cadres])
@@ -366,8 +366,39 @@ def test_windows_held_already_take_capacity_only_then(case: Case, data: st.DataO
 
 def test_a_held_shift_blocks_its_own_evening_and_ongoing_work() -> None:
     case = _week_case()
-    busy = {"P1": [(T0 + dt.timedelta(hours=17), T0 + dt.timedelta(hours=23))]}
+    busy = {"P1": [(T0 + dt.timedelta(hours=17), T0 + dt.timedelta(hours=23), None)]}
     got = propose(case, held=busy)
     p1 = sorted(a.demand for a in got.assignments if a.cadre == "P1")
     # Saturday evening is taken, and ongoing work would overlap it; Monday is free
     assert "D0" not in p1 and "D2" not in p1 and "D1" in p1
+
+
+def test_a_held_order_counts_its_own_hours_against_the_weekly_limit() -> None:
+    """One rule for a dated order's hours (its ``hours``, else its window's length),
+    for held orders as for new ones: P1 (6 h a week) holds Saturday's 18:00–22:00
+    order of 1 hour, so Sunday's 4-hour order fits (1 + 4 ≤ 6); counting the held
+    window's 4 hours would leave it unfilled."""
+    comms = communities(np.random.default_rng(0), 1)
+    tag = TAGS[0]
+    sunday, noon = T0 + dt.timedelta(days=1, hours=9), T0 + dt.timedelta(days=1, hours=13)
+    p1 = Cadre(id="P1", name="甲", home="C0", skills={tag: 5}, capacity=1, hours_per_week=6.0)
+    d1 = Demand(id="D1", community="C0", title="周日探访", needs={tag: 3}, start=sunday, end=noon)
+    case = Case(default_taxonomy(), comms, (p1,), (d1,), Policy(alternatives=0))
+    saturday = (T0 + dt.timedelta(hours=18), T0 + dt.timedelta(hours=22))
+    got = propose(case, held={"P1": [(*saturday, 1.0)]})
+    assert [(a.cadre, a.demand) for a in got.assignments] == [("P1", "D1")]
+    # the whole held window (no hours): 4 + 4 > 6, and the reason says so
+    got = propose(case, held={"P1": [(*saturday, None)]})
+    assert got.assignments == []
+    assert [m.code for m in got.unfilled[0].why if m.code.startswith("unfilled.")] == [
+        "unfilled.week_full"
+    ]
+    # the same rule in the calendar and the benchmark's model
+    from benchmarks.dated import model_arrays
+
+    half = replace(case.demands[0], hours=1.5)
+    case2 = replace(case, demands=(half,))
+    assert model_arrays(case2)["hours"] == [{(2026, 50): 1.5}]
+    from matcher import calendar
+
+    assert calendar(case2, propose(case2))[0]["hours"] == "1.5"

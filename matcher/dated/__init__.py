@@ -18,6 +18,7 @@ from matcher.dated.window import (
     iso_weeks,
     most_at_once,
     parse_local,
+    service_hours,
     zone_problem,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "parse_away",
     "parse_local",
     "parse_weekly",
+    "service_hours",
     "zone_problem",
 ]

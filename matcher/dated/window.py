@@ -43,6 +43,7 @@ __all__ = [
     "iso_weeks",
     "most_at_once",
     "parse_local",
+    "service_hours",
     "zone_problem",
 ]
 
@@ -167,6 +168,20 @@ def iso_weeks(window: Window) -> tuple[tuple[int, int], ...]:
     return tuple(weeks)
 
 
+def service_hours(window: Window, hours: float | None = None) -> float:
+    """A dated order's service hours, the one rule every count uses (the plan's weekly
+    rows, what a cadre holds already, calendars, benchmarks): its ``hours`` when given,
+    else its window's elapsed length (``hours`` never exceed the window: the loaders
+    refuse more, and more counts as the window).
+
+    >>> z = district_zone()
+    >>> w = Window(parse_local("2026-12-08T18:00", z), parse_local("2026-12-08T22:00", z))
+    >>> service_hours(w), service_hours(w, 1.5)
+    (4.0, 1.5)
+    """
+    return window.hours if hours is None else min(hours, window.hours)
+
+
 def hours_by_week(window: Window, hours: float | None = None) -> dict[tuple[int, int], float]:
     """Elapsed hours of ``window`` in each ISO week it touches, cut at local Monday 00:00.
 
@@ -196,15 +211,16 @@ def hours_by_week(window: Window, hours: float | None = None) -> dict[tuple[int,
         if cut >= e:
             break
         cursor = nxt
-    if hours is not None and hours < window.hours:
-        scale = hours / window.hours
+    served = service_hours(window, hours)
+    if served < window.hours:
+        scale = served / window.hours
         return {k: v * scale for k, v in out.items()}
     return out
 
 
-def most_at_once(spans: Iterable[tuple[Any, Any]]) -> int:
-    """The most of ``spans`` (half-open ``[start, end)``, any comparable times) held at
-    one instant: one ending as another starts does not overlap it.
+def most_at_once(spans: Iterable[tuple[Any, ...]]) -> int:
+    """The most of ``spans`` (half-open ``[start, end)``, any comparable times, first
+    in each tuple) held at one instant: one ending as another starts does not overlap it.
 
     >>> most_at_once([(1, 3), (2, 4), (3, 5)])
     2
@@ -212,7 +228,8 @@ def most_at_once(spans: Iterable[tuple[Any, Any]]) -> int:
     0
     """
     now = most = 0
-    for _, step in sorted([(a, 1) for a, _ in spans] + [(b, -1) for _, b in spans]):
+    spans = list(spans)
+    for _, step in sorted([(s[0], 1) for s in spans] + [(s[1], -1) for s in spans]):
         now += step
         most = max(most, now)
     return most

@@ -263,7 +263,7 @@ class Snapshot:
     lending: LendingUse = field(default_factory=LendingUse)
     #: the windows of the dated orders each cadre holds now (active dispatches): they
     #: take its capacity only then, so ``used_capacity`` counts ongoing work alone
-    held: dict[str, list[tuple[datetime, datetime]]] = field(default_factory=dict)
+    held: dict[str, list[tuple[datetime, datetime, float | None]]] = field(default_factory=dict)
 
     def basis(self, pairs: Iterable[Pair]) -> Basis:
         pairs = list(pairs)

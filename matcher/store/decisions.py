@@ -259,15 +259,16 @@ class DecisionsTx(ProposalsTx, CadresTx):
         timezone = self.policy(district).timezone
         zone = district_zone(timezone)
         held = self._held_windows(district, timezone)
-        wanted: dict[str, list[tuple[datetime, datetime]]] = {}
+        wanted: dict[str, list[tuple[datetime, datetime, float | None]]] = {}
         steady: Counter[str] = Counter()
         for i in items:
             r = demands.get(i.demand)
-            w = demand_from_row(r, zone).window if r is not None else None
-            if w is None:
+            d = demand_from_row(r, zone) if r is not None else None
+            w = None if d is None else d.window
+            if d is None or w is None:
                 steady[i.cadre] += 1
             else:
-                wanted.setdefault(i.cadre, []).append((w.start, w.end))
+                wanted.setdefault(i.cadre, []).append((w.start, w.end, d.hours))
         out = {}
         for cid in {i.cadre for i in items}:
             spans = held.get(cid, []) + wanted.get(cid, [])

@@ -302,8 +302,9 @@ class DistrictsTx(TxBase):
 
     def _held_windows(
         self, district: str, timezone: str
-    ) -> dict[str, list[tuple[datetime, datetime]]]:
-        """Each cadre's active dispatches on dated orders, as the orders' windows."""
+    ) -> dict[str, list[tuple[datetime, datetime, float | None]]]:
+        """Each cadre's active dispatches on dated orders, as the orders' windows and
+        their ``hours`` (what a weekly limit counts, :func:`matcher.dated.service_hours`)."""
         d, m = t.dispatches, t.demands
         rows = self.conn.execute(
             select(d.c.cadre, m)
@@ -312,11 +313,12 @@ class DistrictsTx(TxBase):
             .order_by(d.c.id)
         ).all()
         zone = district_zone(timezone)
-        out: dict[str, list[tuple[datetime, datetime]]] = {}
+        out: dict[str, list[tuple[datetime, datetime, float | None]]] = {}
         for r in rows:
-            w = demand_from_row(r, zone).window
+            demand = demand_from_row(r, zone)
+            w = demand.window
             if w is not None:
-                out.setdefault(r.cadre, []).append((w.start, w.end))
+                out.setdefault(r.cadre, []).append((w.start, w.end, demand.hours))
         return out
 
     def _held_at_peak(self, district: str) -> dict[str, int]:

@@ -93,7 +93,7 @@ class WarmProposals:
         filled_slots: Mapping[str, int] | None = None,
         progress: Progress | Callable[[str], object] | None = None,
         lending: LendingUse | None = None,
-        held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime]]] | None = None,
+        held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
     ) -> Proposal:
         """What :func:`matcher.propose` gives for these arguments."""
         step = as_progress(progress)
