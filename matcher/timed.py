@@ -198,8 +198,9 @@ def explain_time(
     engines' count (``unfilled.busy``, dispatches against capacity) reads a cadre
     holding two evening shifts as full for a morning order, so on a dated demand it
     gives way to ``unfilled.busy_then`` (ongoing work plus the orders held during
-    its window reach the capacity; on what) and ``unfilled.week_full`` (its weekly
-    hours would pass the limit)."""
+    its window reach the capacity; on what, and how many of them ongoing work ties
+    up, since that holds them whatever the time) and ``unfilled.week_full`` (its
+    weekly hours would pass the limit)."""
     sc = req.sc
     case = sc.case
     start, end = windows(case)
@@ -226,7 +227,7 @@ def explain_time(
             out.append(u)
             continue
         ok = np.flatnonzero(sc.block(slice(None), np.array([j])).feasible[:, 0])
-        busy, full, on = 0, 0, []
+        busy, full, on, tied = 0, 0, [], 0
         for i in ok.tolist():
             key = int(pair_keys(np.array([i]), np.array([j]))[0])
             if key in banned or key in chosen or sc.capacity[i] <= 0:
@@ -235,6 +236,8 @@ def explain_time(
             most, over = _held_then(start, end, mine, held, j)
             if ongoing[i] + most >= free[i]:
                 busy += 1
+                # ongoing work (in this plan, or accepted earlier) takes part
+                tied += int(ongoing[i] > 0 or free[i] < sc.capacity[i])
                 on += [sc.demand_ids[k] for k in over if sc.demand_ids[k] not in on]
             elif math.isfinite(limit[i]) and _past_limit(
                 hours[j], [hours[k] for k in mine], _held_hours(held, zone), limit[i]
@@ -244,7 +247,10 @@ def explain_time(
         why = [m for m in u.why if m.code != "unfilled.busy"]
         if busy:
             more = len(on) - 3 if len(on) > 3 else None
-            why.append(msg("unfilled.busy_then", count=busy, window=w, demands=on[:3], more=more))
+            why.append(
+                msg("unfilled.busy_then", count=busy, window=w, demands=on[:3], more=more,
+                    ongoing=tied or None)
+            )  # fmt: skip
         if full:
             why.append(msg("unfilled.week_full", count=full, window=w))
         out.append(

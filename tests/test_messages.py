@@ -59,6 +59,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
         "window": "2026-12-08 18:00–22:00",
         "demands": ["D0101", "D0102"],
         "more": 2,
+        "ongoing": 3,
     },
     "problem.milp_too_big": {"pairs": 5000000, "most": 4000000},
     "problem.lending_unknown_community": {"community": "C999"},

@@ -213,6 +213,30 @@ def test_an_unfilled_order_names_the_time_conflict() -> None:
     assert said and said[0].params["count"] == 1 and said[0].params["demands"] == ["D0"]
     assert "busy during 2026-12-12 19:00–21:00 on D0" in u.reasons[-1]
     assert not any(m.code == "unfilled.busy" for m in u.why)  # counted in time instead
+    assert "ongoing" not in said[0].params  # only dated work in the way
+
+
+def test_an_unfilled_order_says_when_ongoing_work_ties_the_cadres_up() -> None:
+    """Ongoing work holds a cadre all the time: the reason says so, whether the plan
+    gives it now (pinned here) or it was accepted earlier (used capacity)."""
+    comms = communities(np.random.default_rng(0), 1)
+    tag = TAGS[0]
+    p1 = Cadre(id="P1", name="甲", home="C0", skills={tag: 5}, capacity=1)
+    p2 = Cadre(id="P2", name="乙", home="C0", skills={tag: 5}, capacity=1)
+    shift = Demand(id="D0", community="C0", title="防汛值守", needs={tag: 3}, priority=1,
+                   start=T0 + dt.timedelta(hours=18), end=T0 + dt.timedelta(hours=22))  # fmt: skip
+    steady = Demand(id="D9", community="C0", title="长期", needs={tag: 3}, priority=5)
+    case = Case(default_taxonomy(), comms, (p1, p2), (shift, steady), Policy(alternatives=0))
+    got = propose(case, pinned=[("P1", "D9")], used_capacity={"P2": 1})
+    assert got.assignments[0].cadre == "P1" and len(got.assignments) == 1
+    (u,) = got.unfilled
+    (said,) = [m for m in u.why if m.code == "unfilled.busy_then"]
+    assert said.params["count"] == 2 and said.params["ongoing"] == 2
+    assert not said.params.get("demands")  # nothing dated in the way
+    assert u.reasons[-1] == (
+        "2 qualified cadres busy during 2026-12-12 18:00–22:00 (2 of them tied up by"
+        " ongoing work, which holds them all the time)"
+    )
 
 
 def _week_case() -> Case:
