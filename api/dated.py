@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from matcher import Demand, InputError, Problem
+from matcher import MAX_HORIZON_DAYS, Demand, InputError, Problem
 from matcher.dated import (
     DAY_NAMES,
     Away,
@@ -40,8 +40,8 @@ __all__ = [
     "window_fields",
 ]
 
-#: the most local days one calendar answers (two months: a week view, a month's planning)
-MAX_RANGE_DAYS = 62
+#: the most local days one calendar answers: a proposal's horizon's limit (two months)
+MAX_RANGE_DAYS = MAX_HORIZON_DAYS
 
 T = TypeVar("T")
 

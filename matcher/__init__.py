@@ -96,7 +96,7 @@ if _typing.TYPE_CHECKING:
     from matcher.solver import Assignment, solve
     from matcher.summary import SupplyCell, SupplySummary, summary_groups, supply_demand
     from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
-    from matcher.timed import calendar, horizon
+    from matcher.timed import MAX_HORIZON_DAYS, calendar, check_horizon, horizon
     from matcher.warm import Replanner, WarmProposals, load_kernels
 
 #: where each public name lives: the names load on first use (PEP 562), so ``import
@@ -175,7 +175,7 @@ _HOME: dict[str, tuple[str, ...]] = {
     "matcher.solver": ("Assignment", "solve"),
     "matcher.summary": ("SupplyCell", "SupplySummary", "summary_groups", "supply_demand"),
     "matcher.tags": ("Taxonomy", "default_taxonomy", "load_taxonomy", "parse_taxonomy"),
-    "matcher.timed": ("calendar", "horizon"),
+    "matcher.timed": ("MAX_HORIZON_DAYS", "calendar", "check_horizon", "horizon"),
     "matcher.warm": ("Replanner", "WarmProposals", "load_kernels"),
 }
 
@@ -186,6 +186,7 @@ __all__ = [
     "ID_MAX_LENGTH",
     "ID_PATTERN",
     "MANUAL_RULE",
+    "MAX_HORIZON_DAYS",
     "RECORD_TERMS",
     "SAMPLE_DISTRICT",
     "TERMS",
@@ -238,6 +239,7 @@ __all__ = [
     "active_terms",
     "calendar",
     "catalogue_from_text",
+    "check_horizon",
     "default_catalogue",
     "default_taxonomy",
     "demand_from_item",

@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from matcher.constraints import HeldSpan, Request
 from matcher.dated import Window, district_zone, format_local, hours_by_week, service_hours
+from matcher.errors import InputError
 from matcher.messages import labels_for, msg, render
 from matcher.model import Case, Demand
 from matcher.proposal import Proposal, Unfilled
@@ -39,7 +40,9 @@ from matcher.solver.keys import pair_keys
 from matcher.solver.siderows import SideRows, Timeline
 
 __all__ = [
+    "MAX_HORIZON_DAYS",
     "calendar",
+    "check_horizon",
     "explain_time",
     "horizon",
     "is_dated",
@@ -259,12 +262,44 @@ def explain_time(
     return out
 
 
+#: the most local days one horizon plans, both ends given (two months: a week's or a
+#: month's planning; the most a cadre's calendar shows at once)
+MAX_HORIZON_DAYS = 62
+
+
+def check_horizon(first: dt.date | None, last: dt.date | None) -> None:
+    """Refuse a horizon whose days ``first … last`` (both given) pass
+    :data:`MAX_HORIZON_DAYS`: a plan for half a year of dated orders is one MILP
+    over all of them, and no calendar shows it; plan it month by month.
+    (An open end plans every dated order from or up to the given day.)
+
+    Raises:
+        InputError: ``horizon.too_long`` (exit 2 in the CLI, 422 over HTTP).
+    """
+    if first is None or last is None:
+        return
+    days = (last - first).days + 1
+    if days > MAX_HORIZON_DAYS:
+        raise InputError(
+            f"the horizon from {first} to {last} spans {days} days; plan at most"
+            f" {MAX_HORIZON_DAYS} days at once",
+            code="horizon.too_long",
+            params={"first": first.isoformat(), "last": last.isoformat(), "days": days,
+                    "max": MAX_HORIZON_DAYS},
+        )  # fmt: skip
+
+
 def horizon(case: Case, first: dt.date | None, last: dt.date | None) -> Case:
     """``case`` planning the days ``first … last`` (local, both included; ``None``:
     open): ongoing work stays, a dated order stays when its window touches one of
-    those days."""
+    those days.
+
+    Raises:
+        InputError: ``horizon.too_long``, more than :data:`MAX_HORIZON_DAYS` days.
+    """
     if first is None and last is None:
         return case
+    check_horizon(first, last)
 
     def touches(d: Demand) -> bool:
         w = d.window

@@ -53,6 +53,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "unfilled.week_full": {"count": 2, "window": "2026-12-08 18:00–22:00"},
     "cli.empty_case": {"files": ["cadres.csv", "demands.csv"]},
     "cli.days_reversed": {"first": "2026-12-13", "last": "2026-12-07"},
+    "horizon.too_long": {"first": "2026-12-01", "last": "2027-05-31", "days": 182, "max": 62},
     "cli.calendar_suffix": {"path": "cal.txt"},
     "unfilled.busy_then": {
         "count": 9,

@@ -50,6 +50,7 @@ from matcher import (
     Policy,
     Progress,
     Proposal,
+    check_horizon,
     horizon,
     parse_policy,
     propose,
@@ -249,6 +250,7 @@ def create_proposal(
     with recorded_failures(store, a.principal, key, request, body):  # a 422 keeps its key
         # a bad override is refused before any work, a limit for no community included
         reversed_range(body.start, body.end)
+        check_horizon(body.start, body.end)
         policy = _policy(snap.case.policy, body.policy) or snap.case.policy
         unknown_limits(policy, snap.case)
     asked = _prefers_async(prefer)

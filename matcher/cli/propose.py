@@ -14,7 +14,16 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from matcher import Case, Proposal, calendar, horizon, load_case, load_policy, propose
+from matcher import (
+    Case,
+    Proposal,
+    calendar,
+    check_horizon,
+    horizon,
+    load_case,
+    load_policy,
+    propose,
+)
 from matcher.cli.common import (
     Format,
     LangOpt,
@@ -69,7 +78,11 @@ def propose_cmd(
     ] = False,
     first: Annotated[
         str | None,
-        typer.Option("--from", help="plan the dated orders from this day (YYYY-MM-DD)"),
+        typer.Option(
+            "--from",
+            help="plan the dated orders from this day (YYYY-MM-DD; with --to, at most"
+            " 62 days: matcher.MAX_HORIZON_DAYS)",
+        ),
     ] = None,
     last: Annotated[
         str | None, typer.Option("--to", help="… to this day, included (YYYY-MM-DD)")
@@ -86,6 +99,8 @@ def propose_cmd(
     day_from, day_to = parse_day("--from", first, lang), parse_day("--to", last, lang)
     if day_from is not None and day_to is not None and day_to < day_from:
         raise fail(say(lang, "cli.days_reversed", first=first, last=last), lang)
+    with user_errors(lang):
+        check_horizon(day_from, day_to)
     if calendar_out is not None and calendar_out.suffix.lower() not in (".csv", ".json"):
         raise fail(say(lang, "cli.calendar_suffix", path=str(calendar_out)), lang)
     if fmt is Format.xlsx and out is None:

@@ -217,6 +217,25 @@ def test_a_bad_horizon_is_a_422_and_nothing_is_stored(
     assert client.get(f"{D}/proposals", headers=d).json()["count"] == 0
 
 
+def test_a_horizon_longer_than_a_calendar_is_a_coded_422(
+    client: TestClient, tokens: Tokens
+) -> None:
+    """Half a year of dated orders is refused as the calendar refuses it: 62 days at
+    most (the same limit); 62 days pass, open ends pass."""
+    d = tokens.h("dispatcher")
+    r = client.post(f"{D}/proposals", json={"from": "2026-12-01", "to": "2027-05-31"}, headers=d)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    got = r.json()
+    assert got["code"] == "horizon.too_long"
+    assert got["params"] == {"first": "2026-12-01", "last": "2027-05-31", "days": 182, "max": 62}
+    assert client.get(f"{D}/proposals", headers=d).json()["count"] == 0
+    ok = client.post(f"{D}/proposals", json={"from": "2026-12-01", "to": "2027-01-31"}, headers=d)
+    assert ok.status_code == 201, ok.text
+    r = client.post(f"{D}/proposals", json={"from": "2026-12-01", "to": "2027-02-01"}, headers=d)
+    assert r.status_code == 422 and r.json()["params"]["days"] == 63
+
+
 def test_a_reversed_list_filter_is_a_422(client: TestClient, tokens: Tokens) -> None:
     r = client.get(f"{D}/proposals", params={"from": "2026-12-09", "to": "2026-12-08"},
                    headers=tokens.h("supervisor"))  # fmt: skip

@@ -197,6 +197,14 @@ def test_a_planning_horizon_and_the_calendar(tmp_path) -> None:  # type: ignore[
     assert bad.exit_code == 2 and "--from '2026-12-32'" in bad.output
     bad = run("propose", str(folder), "--from", "2026-12-09", "--to", "2026-12-08")
     assert bad.exit_code == 2 and "comes before --from" in bad.output
+    # half a year: refused before the case is read, nothing written (62 days at most)
+    half = ("--from", "2026-12-01", "--to", "2027-05-31")
+    bad = run("propose", str(folder), *half, "--calendar", str(tmp_path / "half.csv"),
+              "-o", str(tmp_path / "half.json"))  # fmt: skip
+    assert bad.exit_code == 2 and "spans 182 days; plan at most 62" in bad.output, bad.output
+    assert not (tmp_path / "half.csv").exists() and not (tmp_path / "half.json").exists()
+    ok = run("propose", str(folder), "--from", "2026-12-01", "--to", "2027-01-31")
+    assert ok.exit_code == 0, ok.output
     bad = run("propose", str(folder), "--calendar", str(tmp_path / "cal.txt"))
     assert (
         bad.exit_code == 2 and ".csv or .json" in bad.output and not (tmp_path / "cal.txt").exists()
