@@ -101,8 +101,8 @@ def propose_cmd(
         raise fail(say(lang, "cli.days_reversed", first=first, last=last), lang)
     with user_errors(lang):
         check_horizon(day_from, day_to)
-    if calendar_out is not None and calendar_out.suffix.lower() not in (".csv", ".json"):
-        raise fail(say(lang, "cli.calendar_suffix", path=str(calendar_out)), lang)
+    if calendar_out is not None:
+        _check_calendar_path(calendar_out, lang)
     if fmt is Format.xlsx and out is None:
         raise fail(say(lang, "cli.xlsx_needs_out"), lang)
     if fmt is Format.xlsx and out is not None and out.suffix.lower() != ".xlsx":
@@ -157,6 +157,21 @@ def _not_empty(c: Case, lang: Lang) -> Case:
     if empty:
         raise fail(msg("cli.empty_case", files=empty), lang)
     return c
+
+
+def _check_calendar_path(path: Path, lang: Lang) -> None:
+    """Refuse a ``--calendar`` path before anything runs (exit 2, nothing written): a
+    suffix other than .csv/.json, a folder, or a folder that does not exist (a
+    mistyped path would otherwise leave new folders behind it)."""
+    if path.suffix.lower() not in (".csv", ".json"):
+        raise fail(say(lang, "cli.calendar_suffix", path=str(path)), lang)
+    if path.is_dir() or (path.exists() and not path.is_file()):
+        raise fail(say(lang, "cli.not_a_file", path=str(path), flag="--calendar"), lang)
+    if not path.parent.is_dir():
+        raise fail(
+            say(lang, "cli.no_folder", path=str(path), folder=str(path.parent), flag="--calendar"),
+            lang,
+        )
 
 
 def _write_calendar(path: Path, rows: list[dict[str, str]], lang: Lang) -> None:

@@ -205,6 +205,14 @@ def test_a_planning_horizon_and_the_calendar(tmp_path) -> None:  # type: ignore[
     assert not (tmp_path / "half.csv").exists() and not (tmp_path / "half.json").exists()
     ok = run("propose", str(folder), "--from", "2026-12-01", "--to", "2027-01-31")
     assert ok.exit_code == 0, ok.output
+    # a calendar in a folder that does not exist: refused, no folder made, nothing written
+    missing = tmp_path / "no" / "such" / "dir" / "cal.csv"
+    bad = run("propose", str(folder), "--calendar", str(missing), "-o", str(tmp_path / "p.json"))
+    assert bad.exit_code == 2 and "does not exist" in bad.output, bad.output
+    assert not (tmp_path / "no").exists() and not (tmp_path / "p.json").exists()
+    (tmp_path / "dir.csv").mkdir()
+    bad = run("propose", str(folder), "--calendar", str(tmp_path / "dir.csv"), "--lang", "zh")
+    assert bad.exit_code == 2 and "须为文件路径" in bad.output, bad.output
     bad = run("propose", str(folder), "--calendar", str(tmp_path / "cal.txt"))
     assert (
         bad.exit_code == 2 and ".csv or .json" in bad.output and not (tmp_path / "cal.txt").exists()
