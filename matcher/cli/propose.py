@@ -8,7 +8,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -43,7 +43,7 @@ from matcher.io import escape_cell
 from matcher.messages import Lang, labels_for, msg
 
 if TYPE_CHECKING:
-    from matcher.whatif import SlotCounterfactual
+    from matcher.whatif import SlotCounterfactual, TimeShift
 
 __all__ = ["register"]
 
@@ -74,7 +74,11 @@ def propose_cmd(
     all_rows: Annotated[bool, typer.Option("--all", help="table: show every row")] = False,
     explain: Annotated[
         bool,
-        typer.Option("--explain-unfilled", help="price the smallest fix for each empty slot"),
+        typer.Option(
+            "--explain-unfilled",
+            help="price the smallest fix for each empty slot (with dated orders: the"
+            " earliest start the same day that fills a short order more)",
+        ),
     ] = False,
     first: Annotated[
         str | None,
@@ -119,7 +123,7 @@ def propose_cmd(
 
             with native_stdout_to_stderr():
                 result = propose(c, progress=show)
-        fixes, why = _counterfactuals(c, result, lang) if explain else ([], "")
+        fixes, shifts, why = _counterfactuals(c, result, lang) if explain else ([], None, "")
     if calendar_out is not None:
         _write_calendar(calendar_out, calendar(c, result), lang)
     if fmt is Format.table and out is None:
@@ -128,7 +132,11 @@ def propose_cmd(
         return
     text: str | bytes
     if fmt is Format.json:
-        extra = {"counterfactuals": [f.model_dump(mode="json") for f in fixes]} if explain else None
+        extra: dict[str, Any] | None = None
+        if shifts is not None:
+            extra = {"time_shifts": [s.model_dump(mode="json") for s in shifts]}
+        elif explain:
+            extra = {"counterfactuals": [f.model_dump(mode="json") for f in fixes]}
         text = to_json(result, extra)
     elif fmt is Format.csv:
         text = plan_csv(result, c, lang, fixes)
@@ -141,12 +149,24 @@ def propose_cmd(
     emit(out, text, lang, assignments=len(result.assignments))
 
 
-def _counterfactuals(c: Case, result: Proposal, lang: Lang) -> tuple[list[SlotCounterfactual], str]:
-    """Each empty slot's smallest fix and its text (the what-if engine loads only here)."""
-    from matcher.whatif import format_counterfactuals, unfilled_counterfactuals
+def _counterfactuals(
+    c: Case, result: Proposal, lang: Lang
+) -> tuple[list[SlotCounterfactual], list[TimeShift] | None, str]:
+    """Each empty slot's smallest fix and its text (the what-if engine loads only here).
+    With dated orders, whose relaxations are not priced, the earliest start the same
+    day at which each short dated order fills more (``time_shifts``, None without)."""
+    from matcher.whatif import (
+        format_counterfactuals,
+        format_time_shifts,
+        time_shifts,
+        unfilled_counterfactuals,
+    )
 
+    if any(d.start is not None for d in c.demands):
+        shifts = time_shifts(c, result)
+        return [], shifts, format_time_shifts(shifts, lang, labels_for(c))
     fixes = unfilled_counterfactuals(c, result)
-    return fixes, format_counterfactuals(fixes, lang, labels_for(c))
+    return fixes, None, format_counterfactuals(fixes, lang, labels_for(c))
 
 
 def _not_empty(c: Case, lang: Lang) -> Case:

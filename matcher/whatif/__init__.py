@@ -56,6 +56,7 @@ from matcher.whatif.sweep import (
     run_point,
     run_sweep,
 )
+from matcher.whatif.timeshift import TimeShift, format_time_shifts, time_shifts
 
 __all__ = [
     "EDIT_KINDS",
@@ -77,6 +78,7 @@ __all__ = [
     "SlotCounterfactual",
     "Sweep",
     "SweepPoint",
+    "TimeShift",
     "Training",
     "apply_scenario",
     "compare",
@@ -84,6 +86,7 @@ __all__ = [
     "fair_policy",
     "fast_policy",
     "format_counterfactuals",
+    "format_time_shifts",
     "load_scenario",
     "load_sweep",
     "parse_scenario",
@@ -95,5 +98,6 @@ __all__ = [
     "run_sweep",
     "shortage",
     "simulate",
+    "time_shifts",
     "unfilled_counterfactuals",
 ]

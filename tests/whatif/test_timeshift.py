@@ -1,0 +1,122 @@
+"""Time counterfactuals, worked by hand on a tiny case.
+
+Tuesday 2026-12-08 (Asia/Shanghai). D1 (14:00–16:00, 2 h, headcount 3) and D0
+(17:00–19:00, only P2 can take it). The plan sends P2 to both, so D1 is 1 of 3.
+Moving D1 through the day (06:00 … 22:00, 2 h kept), the cadres who could take it:
+
+- P1 is free mon-fri 18:00–22:00 only: from 18:00 to 20:00 starts;
+- P2 holds D0 17:00–19:00 in the plan: any start but 16:00–18:00 (half-open: 19:00 is fine);
+- P3 may serve 1 h a week: never a 2-hour order;
+- P4 is away on the 8th; P5's capacity is held by ongoing work accepted earlier;
+- P6 holds an order accepted earlier 06:00–19:30: from 19:30 on (20:00).
+
+So 06:00–15:00 give P2 alone (1, as now), 16:00–17:00 nobody, 18:00 P1 alone, and
+19:00 P1 and P2: the earliest start filling more is 19:00, 2 of 3 (20:00 would give
+3, but it is later). Leaving out any one rule makes an earlier hour look better.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from typer.testing import CliRunner
+
+from matcher import Cadre, Case, Demand, Policy, default_taxonomy, propose, write_case
+from matcher.cli import app
+from matcher.dated import district_zone, parse_away, parse_weekly
+from matcher.messages import render
+from matcher.whatif import format_time_shifts, time_shifts
+from tests.strategies import TAGS, communities
+
+ZONE = district_zone()
+TUE = dt.datetime(2026, 12, 8, tzinfo=ZONE)
+HELD = {"P6": [(TUE + dt.timedelta(hours=6), TUE + dt.timedelta(hours=19, minutes=30), None)]}
+
+
+def _case() -> Case:
+    tag = TAGS[0]
+    comms = communities(np.random.default_rng(0), 1)
+
+    def cadre(cid: str, **kw: object) -> Cadre:
+        return Cadre(id=cid, name=f"干部{cid}", home="C0", skills={tag: 5}, capacity=1, **kw)  # type: ignore[arg-type]
+
+    cadres = (
+        cadre("P1", available=parse_weekly("mon-fri 18:00-22:00")),
+        cadre("P2"),
+        cadre("P3", hours_per_week=1.0),
+        cadre("P4", away=parse_away("2026-12-08")),
+        cadre("P5"),
+        cadre("P6"),
+    )
+    d1 = Demand(id="D1", community="C0", title="探访", needs={tag: 3}, headcount=3, priority=3,
+                start=TUE + dt.timedelta(hours=14), end=TUE + dt.timedelta(hours=16))  # fmt: skip
+    d0 = Demand(id="D0", community="C0", title="值守", needs={tag: 3}, priority=5,
+                start=TUE + dt.timedelta(hours=17), end=TUE + dt.timedelta(hours=19))  # fmt: skip
+    return Case(default_taxonomy(), comms, cadres, (d0, d1), Policy(alternatives=0))
+
+
+def test_the_earliest_start_that_fills_more_by_hand() -> None:
+    case = _case()
+    plan = propose(case, used_capacity={"P5": 1}, held=HELD)
+    assert sorted((a.cadre, a.demand) for a in plan.assignments) == [("P2", "D0"), ("P2", "D1")]
+    (s,) = time_shifts(case, plan, used_capacity={"P5": 1}, held=HELD)
+    assert (s.demand, s.start, s.end) == ("D1", "2026-12-08T19:00", "2026-12-08T21:00")
+    assert (s.headcount, s.filled, s.fill, s.free) == (3, 1, 2, 2)
+    assert s.why.code == "fix.move_to"
+    assert s.text == (
+        "move D1 to start at 19:00 (2026-12-08 19:00–21:00): 2 qualified cadres free then,"
+        " 2 of its 3 slots filled (now 1)"
+    )
+    assert render(s.why, "zh") == (
+        "将 D1 改为 19:00 开始（2026-12-08 19:00–21:00）：届时有 2 名合格干部有空，"
+        "3 个名额可填满 2 个（现为 1 个）"
+    )
+    # the claim holds: with D1 moved and the rest of the plan pinned, it fills 2
+    at19 = replace(case.demands[1], start=TUE + dt.timedelta(hours=19),
+                   end=TUE + dt.timedelta(hours=21))  # fmt: skip
+    moved = replace(case, demands=(case.demands[0], at19))
+    again = propose(moved, pinned=[("P2", "D0")], used_capacity={"P5": 1}, held=HELD)
+    assert sum(a.demand == "D1" for a in again.assignments) == 2
+
+
+def test_each_rule_counts() -> None:
+    """Without P5's ongoing work, or P6's held order, or with P3's hours and P4's
+    absence lifted, an earlier start fills more: every rule is in the count."""
+    case = _case()
+    plan = propose(case, used_capacity={"P5": 1}, held=HELD)
+    assert time_shifts(case, plan, held=HELD)[0].start == "2026-12-08T06:00"  # P5 free
+    assert time_shifts(case, plan, used_capacity={"P5": 1})[0].start == "2026-12-08T06:00"
+    lifted = replace(case, cadres=tuple(
+        replace(c, hours_per_week=np.inf) if c.id == "P3" else c for c in case.cadres))  # fmt: skip
+    assert time_shifts(lifted, plan, used_capacity={"P5": 1}, held=HELD)[0].start.endswith("06:00")
+    back = replace(case, cadres=tuple(replace(c, away=None) if c.id == "P4" else c
+                                      for c in case.cadres))  # fmt: skip
+    assert time_shifts(back, plan, used_capacity={"P5": 1}, held=HELD)[0].start.endswith("06:00")
+    # a declined pair does not count
+    got = time_shifts(case, plan, used_capacity={"P5": 1}, held=HELD, excluded=[("P1", "D1")])
+    assert got[0].start == "2026-12-08T20:00" and got[0].fill == 2  # P2 and P6
+
+
+def test_a_filled_plan_or_no_better_hour_says_nothing() -> None:
+    case = _case()
+    one = replace(case, demands=(case.demands[0], replace(case.demands[1], headcount=1)))
+    assert time_shifts(one) == []
+    assert format_time_shifts([]) == ""
+
+
+def test_the_cli_explains_a_dated_case_with_moves(tmp_path: Path) -> None:
+    case = _case()  # no held work in case files: P5 and P6 left out
+    case = replace(case, cadres=tuple(c for c in case.cadres if c.id not in ("P5", "P6")))
+    folder = write_case(case, tmp_path / "case")
+    res = CliRunner().invoke(app, ["propose", str(folder), "--explain-unfilled", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    (s,) = doc["time_shifts"]
+    assert (s["demand"], s["start"], s["filled"], s["fill"]) == ("D1", "2026-12-08T19:00", 1, 2)
+    res = CliRunner().invoke(app, ["propose", str(folder), "--explain-unfilled", "--lang", "zh"])
+    assert res.exit_code == 0, res.output
+    assert "同日改期" in res.stdout and "将 D1 改为 19:00 开始" in res.stdout
