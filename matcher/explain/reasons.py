@@ -89,9 +89,13 @@ class Wording:
         key = repr((code, sorted((k, v) for k, v in params.items() if v is not None)))
         got = self.made.get(key)
         if got is None:
-            m = msg(code, **params)
-            got = self.made[key] = (m, render(m, "en", self.labels))
+            got = self.made[key] = self.make(code, **params)
         return got
+
+    def make(self, code: str, **params: Param) -> tuple[Message, str]:
+        """:meth:`say` without looking it up (the caller keeps its own)."""
+        m = msg(code, **params)
+        return m, render(m, "en", self.labels)
 
 
 def _rule_message(
@@ -100,29 +104,30 @@ def _rule_message(
     """Why ``c.excluded`` cadres fail hard rule ``c.rule`` on demand ``j``, as data
     and text (``free``: the availability most of those failing only
     ``availability`` have)."""
+    rule = c.rule
     d = case.demands[j]
     extra: dict[str, Param] = {}
-    key: tuple[object, ...] = (c.rule, c.excluded, c.only)  # stands for these params exactly
-    if c.rule == "requires":
+    key: tuple[object, ...] = (rule, c.excluded, c.only)  # stands for these params exactly
+    if rule == "requires":
         asked = [f"{t}:{lvl}" for t, lvl in d.requires.items()]
         extra["requires"] = asked
         key += tuple(asked)
-    elif c.rule == "certs":
+    elif rule == "certs":
         extra["certs"] = list(d.certs)
         key += tuple(d.certs)
-    elif c.rule == "travel":
+    elif rule == "travel":
         extra["community"] = d.community
         key += (d.community,)
-    elif c.rule in ("availability", "away") and d.window is not None:
+    elif rule in ("availability", "away") and d.window is not None:
         extra["window"] = str(d.window)
         key += (extra["window"],)
-        if c.rule == "availability":
+        if rule == "availability":
             extra["free"] = free
             key += (free,)
     got = wording.rules.get(key)
     if got is None:
-        code = RULE_CODES[c.rule]
-        got = wording.rules[key] = wording.say(code, count=c.excluded, only=c.only or None, **extra)
+        made = wording.make(RULE_CODES[rule], count=c.excluded, only=c.only or None, **extra)
+        got = wording.rules[key] = made
     return got
 
 
