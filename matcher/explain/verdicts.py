@@ -72,7 +72,7 @@ lowest_bit = cast("Callable[[np.uint64], int]", _cttz)
 
 @dataclass(frozen=True)
 class Verdicts:
-    """Bit sets of the cadres failing each key (rows of ``words``-word sets).
+    """Bit sets of the cadres failing each key, each ``ceil(cadres / 64)`` words.
 
     ``order``: the cadre at each bit (by home, so a demand's travel pass reads
     its distances in order); ``home``/``limit``: theirs, in that order;
