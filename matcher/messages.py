@@ -232,19 +232,45 @@ def render(message: Message, lang: Lang, labels: Labels | None = None) -> str:
     if template is None:
         return message.code
     params = message.params
-
-    def segment(m: re.Match[str]) -> str:
-        inner = m.group(1)
-        return inner if all(_present(params.get(n)) for n in fields(inner)) else ""
-
-    def field(m: re.Match[str]) -> str:
-        name, one, other, spec = m.groups()
+    keep = tuple(all(_present(params.get(n)) for n in names) for names in _segments(template))
+    out: list[str] = []
+    for text, name, one, other, spec in _pieces(template, keep):
+        out.append(text)
+        if name is None:
+            continue
         v = params.get(name)
         if one is not None:
-            return one if v == 1 else other
-        return _value(name, v, spec, lang, labels)
+            out.append(one if v == 1 else other or "")
+        else:
+            out.append(_value(name, v, spec, lang, labels))
+    return "".join(out)
 
-    return _FIELD.sub(field, _SEGMENT.sub(segment, template))
+
+@cache
+def _segments(template: str) -> tuple[frozenset[str], ...]:
+    """The parameters each optional ``[…]`` part of a template names, in order."""
+    return tuple(frozenset(fields(m.group(1))) for m in _SEGMENT.finditer(template))
+
+
+#: a template's text up to a field, and the field (name, singular, plural, format)
+Piece = tuple[str, str | None, str | None, str | None, str | None]
+
+
+@cache
+def _pieces(template: str, keep: tuple[bool, ...]) -> tuple[Piece, ...]:
+    """``template`` with its optional parts kept or dropped as ``keep`` says, cut
+    at its fields. Why: a proposal renders thousands of reasons from a few
+    templates; parsing each once leaves only the parameters' values to write."""
+    kept = iter(keep)
+    text = _SEGMENT.sub(lambda m: m.group(1) if next(kept) else "", template)
+    out: list[Piece] = []
+    at = 0
+    for m in _FIELD.finditer(text):
+        name, one, other, spec = m.groups()
+        out.append((text[at : m.start()], name, one, other, spec))
+        at = m.end()
+    out.append((text[at:], None, None, None, None))
+    return tuple(out)
 
 
 def labels_for(case: Case) -> Labels:

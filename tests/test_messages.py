@@ -495,6 +495,41 @@ def test_render_rules() -> None:
     assert "出行距离、证书" in render(m, "zh") and "第 3 项修改（调整出行上限）" in render(m, "zh")
 
 
+def test_render_matches_a_plain_substitution_of_every_template() -> None:
+    """Rendering cuts each template once and caches the pieces: every template,
+    with its optional parts kept and dropped, still reads as substituting its
+    ``[…]`` parts and then its fields would (numbers only, so no label applies)."""
+    segment = re.compile(r"\[([^\[\]]*)\]")
+    field = re.compile(r"\{(\w+)(?:\?([^|{}]*)\|([^{}]*)|:([^{}]*))?\}")
+
+    def plain(template: str, params: dict[str, int]) -> str:
+        def keep(m: re.Match[str]) -> str:
+            names = re.findall(r"\{(\w+)", m.group(1))
+            return m.group(1) if all(params.get(n) for n in names) else ""
+
+        def value(m: re.Match[str]) -> str:
+            name, one, other, spec = m.groups()
+            v = params.get(name)
+            if one is not None:
+                return one if v == 1 else other
+            return "" if v is None else format(v, spec) if spec else str(v)
+
+        return field.sub(value, segment.sub(keep, template))
+
+    checked = 0
+    for code, texts in CATALOGUE.items():
+        for lang in ("en", "zh"):
+            names = sorted(fields(texts[lang]))
+            drafts = [dict.fromkeys(names, 2), dict.fromkeys(names, 1)]
+            drafts += [{**dict.fromkeys(names, 3), n: 0} for n in names]
+            drafts += [{k: 1 for k in names if k != n} for n in names]
+            for params in drafts:
+                m = Message(code=code, params=params)  # type: ignore[arg-type]
+                assert render(m, lang) == plain(texts[lang], params), (code, lang, params)
+                checked += 1
+    assert checked > 2 * len(CATALOGUE)
+
+
 def test_lang_from_env() -> None:
     assert lang_from_env({"LANG": "zh_CN.UTF-8"}) == "zh"
     assert lang_from_env({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"

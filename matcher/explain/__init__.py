@@ -2,7 +2,9 @@
 
 - :mod:`~matcher.explain.reasons`: the reasons and their order, and the dense
   counting from a :class:`~matcher.scoring.ScoreMatrix` (small pools);
-- :mod:`~matcher.explain.counts`: the same counts in one compiled pass (big pools);
+- :mod:`~matcher.explain.counts`: the same counts compiled, over bit sets of the
+  cadres (big pools), from the verdicts :mod:`~matcher.explain.verdicts` makes
+  once per demand key;
 - :mod:`~matcher.explain.streamed`: that pass over a streamed plan, a block of
   demands at a time.
 

@@ -82,15 +82,20 @@ class Wording:
     def __init__(self, labels: Labels) -> None:
         self.labels = labels
         self.made: dict[str, tuple[Message, str]] = {}
+        self.rules: dict[tuple[object, ...], tuple[Message, str]] = {}
 
     def say(self, code: str, **params: Param) -> tuple[Message, str]:
         """The message ``msg(code, **params)`` and its English text."""
         key = repr((code, sorted((k, v) for k, v in params.items() if v is not None)))
         got = self.made.get(key)
         if got is None:
-            m = msg(code, **params)
-            got = self.made[key] = (m, render(m, "en", self.labels))
+            got = self.made[key] = self.make(code, **params)
         return got
+
+    def make(self, code: str, **params: Param) -> tuple[Message, str]:
+        """:meth:`say` without looking it up (the caller keeps its own)."""
+        m = msg(code, **params)
+        return m, render(m, "en", self.labels)
 
 
 def _rule_message(
@@ -99,19 +104,31 @@ def _rule_message(
     """Why ``c.excluded`` cadres fail hard rule ``c.rule`` on demand ``j``, as data
     and text (``free``: the availability most of those failing only
     ``availability`` have)."""
+    rule = c.rule
     d = case.demands[j]
     extra: dict[str, Param] = {}
-    if c.rule == "requires":
-        extra["requires"] = [f"{t}:{lvl}" for t, lvl in d.requires.items()]
-    elif c.rule == "certs":
+    key: tuple[object, ...] = (rule, c.excluded, c.only)  # stands for these params exactly
+    if rule == "requires":
+        asked = [f"{t}:{lvl}" for t, lvl in d.requires.items()]
+        extra["requires"] = asked
+        key += tuple(asked)
+    elif rule == "certs":
         extra["certs"] = list(d.certs)
-    elif c.rule == "travel":
+        key += tuple(d.certs)
+    elif rule == "travel":
         extra["community"] = d.community
-    elif c.rule in ("availability", "away") and d.window is not None:
+        key += (d.community,)
+    elif rule in ("availability", "away") and d.window is not None:
         extra["window"] = str(d.window)
-        if c.rule == "availability":
+        key += (extra["window"],)
+        if rule == "availability":
             extra["free"] = free
-    return wording.say(RULE_CODES[c.rule], count=c.excluded, only=c.only or None, **extra)
+            key += (free,)
+    got = wording.rules.get(key)
+    if got is None:
+        made = wording.make(RULE_CODES[rule], count=c.excluded, only=c.only or None, **extra)
+        got = wording.rules[key] = made
+    return got
 
 
 def explain_unfilled(
@@ -181,42 +198,52 @@ def unfilled_from_counts(
     from its row of ``counts``. Big proposals count with
     :func:`matcher.explain.counts.explain_counts` instead of a score matrix,
     block by block, sharing one ``wording`` (the case's)."""
-    excluded, only, qualified = counts.excluded, counts.only, counts.qualified
     wording_ = Wording(labels_for(case)) if wording is None else wording
     say = wording_.say
-    here, busy, higher, weak = counts.here, counts.busy, counts.higher, counts.weak
+    # as lists (numpy scalars are slow one by one); each row's rules binding first:
+    # by fewest failing them alone, then most failing, else in RULES order (stable)
+    order = np.lexsort((-counts.excluded, -counts.only), axis=-1).tolist()
+    excluded, only = counts.excluded.tolist(), counts.only.tolist()
+    qualified, here, busy = counts.qualified.tolist(), counts.here.tolist(), counts.busy.tolist()
+    higher, weak = counts.higher.tolist(), counts.weak.tolist()
     # under a load cost, a qualified cadre with a slot left may stay out because
     # its next slot costs more than the pair is worth (without one, optimality
     # leaves no such cadre: each qualified one is here, busy or weak)
     # (the lending rules hold cadres back the same way: a community at its limit,
     # or at its home floor, keeps a qualified cadre with a slot left at home)
-    priced = qualified - here - busy - weak
     lending = case.policy.lending.is_on
-    if not (load_is_on(case.policy) or lending):
-        priced = np.zeros_like(priced)
+    held = load_is_on(case.policy) or lending
     patterns = pattern_classes(case.cadres)[1] if counts.free.any() else ()
+    free_of = counts.free.tolist()
+    shared: dict[tuple[int, int, int], RuleCount] = {}  # frozen: one per distinct count
     out: list[Unfilled] = []
     for k, j in enumerate(np.asarray(cols).tolist()):
-        f = int(counts.free[k])
+        f = free_of[k]
         free = str(patterns[f - 1]) if f else None
-        rules = [
-            RuleCount(rule=r, excluded=int(excluded[k, x]), only=int(only[k, x]))
-            for x, r in enumerate(RULES)
-        ]
-        rules = sorted((c for c in rules if c.excluded), key=lambda c: (-c.only, -c.excluded))
+        ex, on = excluded[k], only[k]
+        rules: list[RuleCount] = []
+        for x in order[k]:
+            if ex[x]:
+                got = shared.get((x, ex[x], on[x]))
+                if got is None:
+                    got = shared[x, ex[x], on[x]] = RuleCount(
+                        rule=RULES[x], excluded=ex[x], only=on[x]
+                    )
+                rules.append(got)
         said: list[tuple[Message, str]] = []
         if not qualified[k]:
             said.append(say("unfilled.no_qualified"))
         said += [_rule_message(c, case, j, free, wording_) for c in rules]
         if here[k]:
-            said.append(say("unfilled.already_here", count=int(here[k])))
+            said.append(say("unfilled.already_here", count=here[k]))
         if busy[k]:
-            said.append(say("unfilled.busy", count=int(busy[k]), higher=int(higher[k])))
+            said.append(say("unfilled.busy", count=busy[k], higher=higher[k]))
         if weak[k]:
-            said.append(say("unfilled.weak", count=int(weak[k])))
-        if priced[k] > 0:
-            held = "unfilled.lending" if lending else "unfilled.load_cost"
-            said.append(say(held, count=int(priced[k])))
+            said.append(say("unfilled.weak", count=weak[k]))
+        priced = qualified[k] - here[k] - busy[k] - weak[k]
+        if held and priced > 0:
+            code = "unfilled.lending" if lending else "unfilled.load_cost"
+            said.append(say(code, count=priced))
         out.append(
             Unfilled(
                 demand=case.demands[j].id,
@@ -224,7 +251,7 @@ def unfilled_from_counts(
                 reasons=[text for _, text in said],
                 why=[m for m, _ in said],
                 rules=rules,
-                qualified=int(qualified[k]),
+                qualified=qualified[k],
             )
         )
     return out

@@ -41,6 +41,7 @@ def explain_streamed(
     unfilled demands at a time. ``rows``/``cols`` is the whole plan, pins included."""
     # the compiled pass loads on use: a dense proposal counts its reasons in numpy
     from matcher.explain.counts import explain_counts, per_demand
+    from matcher.explain.verdicts import verdicts
     from matcher.stream.packed import Packed
 
     case = scorer.case
@@ -56,12 +57,13 @@ def explain_streamed(
     bans = per_demand(banned, m)
     per = max(1, params.explain_cells // max(n, 1))
     parts = [open_cols[s : s + per] for s in range(0, open_cols.size, per)]
+    judged = verdicts(packed, open_cols)  # the keys' verdicts, shared by every block
     out: list[Unfilled] = []
     wording = Wording(labels_for(case))
     # the counting loop lets go of the GIL: two blocks of demands at a time
     with ThreadPoolExecutor(max_workers=params.workers) as pool:
         jobs = [
-            pool.submit(explain_counts, packed, c, cap, load, top, prio, chosen, bans)
+            pool.submit(explain_counts, packed, c, cap, load, top, prio, chosen, bans, judged)
             for c in parts
         ]
         try:

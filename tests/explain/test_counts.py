@@ -1,4 +1,10 @@
-"""The compiled explanation counts match the ones taken from a full score matrix."""
+"""The compiled explanation counts match the ones taken from a full score matrix.
+
+The compiled counts judge cadres as bit sets, 64 to a word, from verdicts made
+once per demand key: pools of more than 64 cadres (words full and partial) and
+sparse pools (most cadres failing several rules, many demands short) are where
+a slip would show.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,13 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher import load_case
 from matcher.explain.counts import explain_counts, per_demand
 from matcher.explain.reasons import explain_columns, unfilled_from_counts
-from matcher.generate import generate_case
+from matcher.generate import Shape, generate_case
 from matcher.model import Case
 from matcher.scoring import Scorer
 from matcher.solver.keys import pair_keys
@@ -67,4 +73,34 @@ def test_counts_match_the_score_matrix_on_a_generated_district() -> None:
 
 @given(case=cases(max_cadres=12, max_demands=6, dated=True), seed=st.integers(0, 2**32 - 1))
 def test_counts_match_the_score_matrix_with_dated_orders(case, seed) -> None:  # type: ignore[no-untyped-def]
+    compare(case, seed)
+
+
+@given(case=cases(max_cadres=200, max_demands=8, dated=True), seed=st.integers(0, 2**32 - 1))
+def test_counts_match_across_words_of_cadres(case, seed) -> None:  # type: ignore[no-untyped-def]
+    compare(case, seed)
+
+
+#: sparse: most needs carry a required level, certificates asked often and held rarely
+SPARSE = Shape(required=(0.0, 0.3, 0.7), demand_certs=3.0, cadre_certs=0.5)
+
+
+@settings(max_examples=20)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_cadres=st.integers(60, 260),
+    n_demands=st.integers(5, 60),
+    dated=st.booleans(),
+    no_limit=st.sampled_from([0.0, 0.1, 0.7]),
+)
+def test_counts_match_on_sparse_pools(  # type: ignore[no-untyped-def]
+    seed, n_cadres, n_demands, dated, no_limit
+) -> None:
+    shape = Shape(**{**SPARSE.__dict__, "no_limit": no_limit})
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = generate_case(
+            Path(tmp) / "c", n_cadres=n_cadres, n_demands=n_demands, seed=seed % 10_000,
+            n_dated=n_demands // 3 if dated else 0, shape=shape,
+        )  # fmt: skip
+        case = load_case(folder)
     compare(case, seed)
