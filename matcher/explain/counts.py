@@ -10,12 +10,12 @@ explain_columns` takes from a :class:`~matcher.scoring.ScoreMatrix` (tested).
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
 from matcher.explain.reasons import Counts
 from matcher.rules import Rule, compiled
+from matcher.solver.jit import numba
 from matcher.stream.kernel import ROUND
 from matcher.stream.packed import Packed, by_column
 

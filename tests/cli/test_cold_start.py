@@ -86,3 +86,17 @@ def test_the_command_table_names_every_command_of_every_module() -> None:
         group = typer.main.get_command(sub)
         found |= dict.fromkeys(getattr(group, "commands", {}), module)
     assert found == COMMANDS
+
+
+def test_a_streamed_proposal_loads_numba_but_not_scipy_linalg() -> None:
+    """The kernels start numba without its BLAS probe, which would import scipy.linalg
+    (and with it scipy's array-API layer and numpy.f2py) for code that calls no BLAS."""
+    code = (
+        "import sys\n"
+        "from matcher import load_case, propose\n"
+        f"propose(load_case({str(SAMPLE)!r}), engine='streamed')\n"
+        "assert 'matcher.stream' in sys.modules\n"
+        "assert not {'scipy.linalg', 'numpy.f2py'} & set(sys.modules), 'scipy.linalg'\n"
+        "import scipy.linalg.cython_blas  # and it imports as usual afterwards"
+    )
+    assert {"numba", "llvmlite"} <= _loaded_after(code)
