@@ -64,7 +64,7 @@ def read_columns(
     has a problem."""
     try:
         cols = {name: [row[name] for _, row in rows] for name in required}
-        if not all(type(v) is str for col in cols.values() for v in col):
+        if not all(set(map(type, col)) <= {str} for col in cols.values()):
             return None
         if any(id_problem(rid) is not None for rid in cols["id"]):
             return None
