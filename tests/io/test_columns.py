@@ -192,3 +192,19 @@ def test_a_copied_sample_with_one_broken_cell_fails_the_same_both_ways(tmp_path:
     path.write_text("".join(lines), encoding="utf-8")
     error = _same_error(root)
     assert [p.column for p in error.problems] == ["status"]
+
+
+def test_a_valid_case_is_read_column_by_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparisons above see the column-wise reading, not the records twice."""
+    from matcher.io.columns import read_columns as real
+
+    taken: list[tuple[str, bool]] = []
+
+    def spy(file: str, *args: Any) -> Any:
+        got = real(file, *args)
+        taken.append((file, got is not None))
+        return got
+
+    monkeypatch.setattr("matcher.io.tables.read_columns", spy)
+    load_case(ROOT / "data" / "sample-week")
+    assert taken == [(name, True) for name in ("communities.csv", "cadres.csv", "demands.csv")]
