@@ -5,9 +5,10 @@ Shared by :func:`~matcher.io.load_case` (a folder on disk) and by uploads
 communities), so both follow exactly the same rules. Nothing here touches the file
 system: an upload never needs a temporary folder, and no message names a path.
 
-Rows are read one at a time and kept only once valid; problems go to a
-:class:`~matcher.io.problems.ProblemLog`, which keeps the first ones and counts
-the rest, so a bad file of any size costs bounded memory.
+A file's rows are read whole (as text: the column-wise reading of
+:mod:`matcher.io.columns` needs whole columns) and made objects only once valid;
+problems go to a :class:`~matcher.io.problems.ProblemLog`, which keeps the first
+ones and counts the rest, so a bad file's problems cost bounded memory.
 """
 
 from __future__ import annotations

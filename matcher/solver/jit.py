@@ -3,12 +3,13 @@
 Why: numba's first compilation or cached-kernel load imports its lowering registries,
 and one of them (``numba.np.arraymath``) checks at import that a BLAS is there by
 importing ``scipy.linalg``, which brings in scipy's array-API layer and with it
-``numpy.f2py``: a fifth of a second of a one-shot streamed proposal, for kernels
+``numpy.f2py``: a seventh of a second of a one-shot streamed proposal, for kernels
 that call no BLAS (no ``np.dot``, no ``np.linalg``). Importing this module loads
-numba's registries with that probe answered "no BLAS" (unless scipy's BLAS is loaded
-already), holding the import lock so no other thread's import sees the probe
-blocked; ``scipy.linalg`` imports as usual afterwards. The kernels compile to the
-same code: without BLAS numba only changes how ``np.dot`` of two vectors is built.
+numba's registries with that one probe answered "no BLAS" (unless scipy's BLAS is
+loaded already); numba's own check (``numba.np.linalg.ensure_blas``) is put back
+at once, so anything compiled later that does use BLAS still finds it, and
+``scipy.linalg`` imports as usual. The kernels compile to the same code: without
+BLAS numba only changes how ``np.dot`` of two vectors is built.
 
 Every compiled kernel module imports numba from here (``from matcher.solver.jit
 import numba``), so whichever loads first starts numba this way.
@@ -16,30 +17,34 @@ import numba``), so whichever loads first starts numba this way.
 
 from __future__ import annotations
 
-import _imp
 import sys
 
 import numba
 from numba.core.registry import cpu_target
+from numba.np import linalg
 
 __all__ = ["numba"]
 
-#: what numba's BLAS probe imports (numba.np.linalg.ensure_blas)
+#: what numba's BLAS probe imports
 _BLAS = "scipy.linalg.cython_blas"
 
 
+def _no_blas() -> None:
+    raise ImportError(f"{_BLAS} is not probed for matcher's kernels")
+
+
 def _start() -> None:
-    _imp.acquire_lock()
-    blocked = _BLAS not in sys.modules
+    probe = linalg.ensure_blas
+    if _BLAS not in sys.modules:
+        linalg.ensure_blas = _no_blas
     try:
-        if blocked:
-            sys.modules[_BLAS] = None  # type: ignore[assignment]  # import raises ImportError
         cpu_target.target_context.refresh()
         cpu_target.typing_context.refresh()
     finally:
-        if blocked and sys.modules.get(_BLAS, _BLAS) is None:
-            del sys.modules[_BLAS]
-        _imp.release_lock()
+        linalg.ensure_blas = probe
+        arraymath = sys.modules.get("numba.np.arraymath")
+        if arraymath is not None:  # it imported the name while probing: its own again
+            setattr(arraymath, "ensure_blas", probe)  # noqa: B010
 
 
 _start()
