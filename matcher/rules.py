@@ -115,7 +115,7 @@ def away_then(away: Any, absence: Any, span: Any) -> Any:
 def compiled() -> dict[Rule, Callable[..., Any]]:
     """The definitions compiled for the kernels, by rule (inlined into their loops);
     one table per process, made when the first compiled kernel module loads."""
-    import numba
+    from matcher.solver.jit import numba
 
     jit = numba.njit(inline="always", cache=True, nogil=True)
     return {

@@ -13,13 +13,13 @@ takes from a :class:`~matcher.scoring.ScoreMatrix` (tested).
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
 from matcher.explain.reasons import Counts
 from matcher.explain.verdicts import Verdicts, lowest_bit, popcount, verdicts
 from matcher.rules import Rule, compiled
+from matcher.solver.jit import numba
 from matcher.stream.kernel import ROUND
 from matcher.stream.packed import Packed, by_column
 

@@ -17,24 +17,25 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 from matcher.catalogue import Catalogue, default_catalogue, fitting_catalogue, load_catalogue
 from matcher.dated import district_zone, format_local
 from matcher.errors import CaseError, InputError, Problem
 from matcher.io.cells import escape_cell, write_rows
 from matcher.io.problems import ProblemLog
-from matcher.io.records import CadreRecord, CommunityRecord, DemandRecord
+from matcher.io.records import DemandRecord
 from matcher.io.tables import (
     COLUMNS,
     NUMBERS,
     OPTIONAL,
     Rows,
     decode,
-    items,
     noting,
     read_rows,
     reference,
     unique,
+    valid_items,
     validate,
 )
 from matcher.io.workbook import CaseBook, case_workbook, is_workbook
@@ -86,7 +87,11 @@ def case_catalogue(root: Path, taxonomy: Taxonomy, *, strict: bool = True) -> Ca
 
 
 def load_case(
-    path: str | Path, *, policy: Policy | None = None, encoding: str | None = None
+    path: str | Path,
+    *,
+    policy: Policy | None = None,
+    encoding: str | None = None,
+    by_record: bool = False,
 ) -> Case:
     """Load and validate a case folder, or a case workbook (``.xlsx``,
     :mod:`matcher.io.workbook`); ``policy`` overrides its ``policy.toml`` (or ``policy`` sheet).
@@ -94,7 +99,9 @@ def load_case(
     The CSV files are read as UTF-8, else as GB18030 (GBK) when they decode cleanly
     as that; ``encoding`` reads them all in that one instead (e.g. ``gbk``). A
     workbook gets every check a folder gets; its problems name the sheet
-    (``[case.xlsx]cadres``) and the row as Excel numbers it.
+    (``[case.xlsx]cadres``) and the row as Excel numbers it. A file without problems
+    is read column by column (:mod:`matcher.io.columns`); ``by_record`` reads every
+    file one pydantic record per row, the reference that reading is checked against.
 
     Raises:
         CaseError: listing the first problems found (:data:`~matcher.io.problems.MAX_PROBLEMS`,
@@ -107,7 +114,7 @@ def load_case(
                 f"{root}: no such workbook",
                 [Problem(str(root), "file is missing", hint=_GIVE_CASE)],
             )
-        return _load_workbook(root, policy)
+        return _load_workbook(root, policy, by_record)
     if not root.is_dir():
         raise CaseError(
             f"{root}: not a case folder",
@@ -140,10 +147,11 @@ def load_case(
         lambda name: _read_file(root / name, log, encoding),
         {name: name for name in COLUMNS},
         lambda: case_catalogue(root, tax),
+        by_record=by_record,
     )
 
 
-def _load_workbook(root: Path, policy: Policy | None) -> Case:
+def _load_workbook(root: Path, policy: Policy | None, by_record: bool) -> Case:
     """A case workbook: its sheets through the folder's checks (the bundled taxonomy
     and catalogue; a ``policy`` sheet, else the defaults)."""
     tax = default_taxonomy()
@@ -154,7 +162,9 @@ def _load_workbook(root: Path, policy: Policy | None) -> Case:
             policy = sheet_policy or Policy()
         labels = {name: book.label(name) for name in COLUMNS}
         catalogue = lambda: default_catalogue(tax)  # noqa: E731
-        return _assemble(root, tax, policy, book.log, book.rows, labels, catalogue)
+        return _assemble(
+            root, tax, policy, book.log, book.rows, labels, catalogue, by_record=by_record
+        )
     finally:
         book.close()
 
@@ -167,6 +177,7 @@ def _assemble(
     read: Callable[[str], Rows | None],
     labels: dict[str, str],
     catalogue: Callable[[], Catalogue],
+    by_record: bool = False,
 ) -> Case:
     """The case from each case file's rows (``read(name)``), problems located under
     ``labels[name]`` (the file's name, or its sheet's)."""
@@ -182,16 +193,20 @@ def _assemble(
 
     comm, cad, dem = (labels[n] for n in COLUMNS)
     comm_rows = rows_of("communities.csv")
-    comms = validate(CommunityRecord, comm_rows or (), comm, tax, log)
-    cadres = validate(CadreRecord, rows_of("cadres.csv") or (), cad, tax, log, zone)
+    comms = valid_items("communities.csv", comm_rows or (), comm, tax, log, by_record=by_record)
+    cadres = valid_items(
+        "cadres.csv", rows_of("cadres.csv") or (), cad, tax, log, zone, by_record=by_record
+    )
     demand_rows = rows_of("demands.csv")
-    demands = validate(
-        DemandRecord,
-        items(demand_rows, catalogue, dem, log) if demand_rows is not None else (),
+    demands = valid_items(
+        "demands.csv",
+        demand_rows or (),
         dem,
         tax,
         log,
         zone,
+        catalogue if demand_rows is not None else None,
+        by_record=by_record,
     )
     for name, rows in seen.items():
         unique(rows, labels[name], log)
@@ -215,9 +230,9 @@ def _assemble(
         raise CaseError(log.summary(str(root), " in the case files"), log.problems(), log.total)
     return Case(
         taxonomy=tax,
-        communities=tuple(Community(**dict(c)) for _, c in comms),
-        cadres=tuple(Cadre(**dict(c)) for _, c in cadres),
-        demands=tuple(Demand(**dict(d)) for _, d in demands),
+        communities=tuple(cast(Community, c) for _, c in comms),
+        cadres=tuple(cast(Cadre, c) for _, c in cadres),
+        demands=tuple(cast(Demand, d) for _, d in demands),
         policy=policy,
         source=root,
     )

@@ -1,4 +1,7 @@
-"""Pydantic records for one CSV row each: the only place row values are parsed.
+"""Pydantic records for one CSV row each: every problem of a row found and worded.
+
+A cell's rules live here and in :mod:`matcher.io.values`; :mod:`matcher.io.columns`
+reads a file without problems by the same functions, one call per distinct cell.
 
 (The growth record's files, ``outcomes.csv`` and ``trainings.csv``, have theirs
 in :mod:`matcher.io.history_records`.)
@@ -27,11 +30,23 @@ from matcher.dated import (
     parse_local,
     parse_weekly,
 )
+from matcher.io.values import (
+    MAX_HOURS,
+    blank,
+    hours_in,
+    number_text,
+    parse_capacity,
+    parse_coord,
+    parse_headcount,
+    parse_priority,
+    parse_status,
+    parse_travel,
+    parse_week_hours,
+)
 from matcher.model import Status, id_problem
 from matcher.tags import MAX_LEVEL, MIN_LEVEL, Taxonomy
 
 __all__ = [
-    "STATUS_ZH",
     "CadreRecord",
     "CommunityRecord",
     "DemandRecord",
@@ -40,11 +55,6 @@ __all__ = [
     "parse_tags",
     "tag_level_items",
 ]
-
-MAX_COUNT = 10_000
-#: most hours in a week; and of one demand's expected service (a leap year's)
-WEEK_HOURS = 168.0
-MAX_HOURS = 8784.0
 
 
 def _tax(info: ValidationInfo) -> Taxonomy | None:
@@ -59,45 +69,11 @@ def _zone(info: ValidationInfo) -> ZoneInfo:
     return zone if isinstance(zone, ZoneInfo) else district_zone(DEFAULT_ZONE)
 
 
-def _blank(v: Any) -> str:
-    return "" if v is None else str(v).strip()
-
-
-def _hours(text: str, what: str, most: float, blank: str) -> float:
-    try:
-        h = float(text)
-    except ValueError:
-        raise ValueError(
-            f"{what} must be a number of hours, e.g. 4 or 2.5 (blank = {blank})"
-        ) from None
-    if not math.isfinite(h) or not 0 <= h <= most:
-        raise ValueError(f"{what} must be between 0 and {most:g} hours (blank = {blank})")
-    return h
-
-
 #: what an office types in a tag or cert list for ``;`` and ``:`` (a Chinese input method's
 #: full-width punctuation, the enumeration comma 、) and full-width digits, as ASCII
 _LIST_WIDTH = str.maketrans(
     {"；": ";", "，": ";", "、": ";", "：": ":", **{chr(0xFF10 + d): str(d) for d in range(10)}}
 )
-#: … and in a number cell: full-width digits, point and signs
-_NUMBER_WIDTH = str.maketrans(
-    {"．": ".", "－": "-", "＋": "+", **{chr(0xFF10 + d): str(d) for d in range(10)}}
-)
-#: the three-colour statuses as a district office writes them (三色预警: 绿/黄/红)
-STATUS_ZH: dict[str, Status] = {
-    "绿": Status.GREEN,
-    "绿色": Status.GREEN,
-    "黄": Status.YELLOW,
-    "黄色": Status.YELLOW,
-    "红": Status.RED,
-    "红色": Status.RED,
-}
-
-
-def _number(v: Any) -> str:
-    """A number cell's text, trimmed, with full-width digits and signs as ASCII."""
-    return _blank(v).translate(_NUMBER_WIDTH)
 
 
 def _slug_or_name(word: str, kind: str, taxonomy: Taxonomy, suggest: bool) -> str:
@@ -209,14 +185,7 @@ class CommunityRecord(_Record):
     @field_validator("lat", "lon", mode="before")
     @classmethod
     def _coord(cls, v: Any, info: ValidationInfo) -> float:
-        try:
-            x = float(_number(v))
-        except (TypeError, ValueError):
-            raise ValueError(f"{info.field_name} must be a number in decimal degrees") from None
-        limit = 90 if info.field_name == "lat" else 180
-        if not math.isfinite(x) or abs(x) > limit:
-            raise ValueError(f"{info.field_name} must be between -{limit} and {limit}")
-        return x
+        return parse_coord(v, str(info.field_name))
 
 
 class CadreRecord(_Record):
@@ -236,20 +205,17 @@ class CadreRecord(_Record):
     @field_validator("available", mode="before")
     @classmethod
     def _available(cls, v: Any) -> Weekly | None:
-        return parse_weekly(_blank(v))
+        return parse_weekly(blank(v))
 
     @field_validator("away", mode="before")
     @classmethod
     def _away(cls, v: Any) -> Away | None:
-        return parse_away(_blank(v))
+        return parse_away(blank(v))
 
     @field_validator("hours_per_week", mode="before")
     @classmethod
     def _week(cls, v: Any) -> float:
-        text = "" if isinstance(v, float) and math.isinf(v) else _number(v)
-        if not text:
-            return math.inf
-        return _hours(text, "hours_per_week", WEEK_HOURS, "no limit")
+        return parse_week_hours(v)
 
     @field_validator("skills", mode="before")
     @classmethod
@@ -264,39 +230,17 @@ class CadreRecord(_Record):
     @field_validator("capacity", mode="before")
     @classmethod
     def _capacity(cls, v: Any) -> int:
-        text = _number(v)
-        if not text:
-            return 1
-        try:
-            cap = int(text)
-        except ValueError:
-            raise ValueError("capacity must be a whole number >= 0 (blank means 1)") from None
-        if not 0 <= cap <= MAX_COUNT:
-            raise ValueError(f"capacity must be 0-{MAX_COUNT} (0 = on leave; blank means 1)")
-        return cap
+        return parse_capacity(v)
 
     @field_validator("status", mode="before")
     @classmethod
     def _status(cls, v: Any) -> str:
-        text = str(v or "").strip().lower()
-        text = STATUS_ZH[text].value if text in STATUS_ZH else text
-        if text not in {s.value for s in Status}:
-            raise ValueError("status must be green, yellow or red")
-        return text
+        return parse_status(v)
 
     @field_validator("max_travel_km", mode="before")
     @classmethod
     def _travel(cls, v: Any) -> float:
-        text = _number(v)
-        if not text:
-            return math.inf
-        try:
-            km = float(text)
-        except ValueError:
-            raise ValueError("max_travel_km must be a number of km (blank = no limit)") from None
-        if not math.isfinite(km) or km < 0:
-            raise ValueError("max_travel_km must be >= 0 (blank = no limit)")
-        return km
+        return parse_travel(v)
 
 
 class DemandRecord(_Record):
@@ -318,18 +262,18 @@ class DemandRecord(_Record):
     @field_validator("item", mode="before")
     @classmethod
     def _item(cls, v: Any) -> str | None:
-        return _blank(v) or None
+        return blank(v) or None
 
     @field_validator("start", mode="before")
     @classmethod
     def _start(cls, v: Any, info: ValidationInfo) -> dt.datetime | None:
-        text = _blank(v)
+        text = blank(v)
         return parse_local(text, _zone(info)) if text else None
 
     @field_validator("end", mode="before")
     @classmethod
     def _end(cls, v: Any, info: ValidationInfo) -> dt.datetime | None:
-        text = _blank(v)
+        text = blank(v)
         if not text:
             return None
         end = parse_local(text, _zone(info))
@@ -348,7 +292,7 @@ class DemandRecord(_Record):
     @field_validator("hours", mode="before")
     @classmethod
     def _expected(cls, v: Any, info: ValidationInfo) -> float | None:
-        text = _number(v)
+        text = number_text(v)
         start, end = info.data.get("start"), info.data.get("end")
         if not text:
             if start is not None and end is None and "end" in info.data:
@@ -357,7 +301,7 @@ class DemandRecord(_Record):
                     " 2026-12-08T22:00) or hours (e.g. 4)"
                 )
             return None
-        hours = _hours(text, "hours", MAX_HOURS, "the whole window, or unknown")
+        hours = hours_in(text, "hours", MAX_HOURS, "the whole window, or unknown")
         if hours == 0:
             raise ValueError("hours must be above 0 (blank = the whole window, or unknown)")
         if start is not None and end is not None and hours > Window(start, end).hours + 1e-9:
@@ -380,21 +324,9 @@ class DemandRecord(_Record):
     @field_validator("headcount", mode="before")
     @classmethod
     def _headcount(cls, v: Any) -> int:
-        try:
-            n = int(_number(v))
-        except ValueError:
-            raise ValueError("headcount must be a whole number >= 1") from None
-        if not 1 <= n <= MAX_COUNT:
-            raise ValueError(f"headcount must be 1-{MAX_COUNT}")
-        return n
+        return parse_headcount(v)
 
     @field_validator("priority", mode="before")
     @classmethod
     def _priority(cls, v: Any) -> int:
-        try:
-            p = int(_number(v))
-        except ValueError:
-            raise ValueError("priority must be a whole number 1-5 (5 = most urgent)") from None
-        if not 1 <= p <= 5:
-            raise ValueError("priority must be 1-5 (5 = most urgent)")
-        return p
+        return parse_priority(v)

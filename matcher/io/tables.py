@@ -5,9 +5,10 @@ Shared by :func:`~matcher.io.load_case` (a folder on disk) and by uploads
 communities), so both follow exactly the same rules. Nothing here touches the file
 system: an upload never needs a temporary folder, and no message names a path.
 
-Rows are read one at a time and kept only once valid; problems go to a
-:class:`~matcher.io.problems.ProblemLog`, which keeps the first ones and counts
-the rest, so a bad file of any size costs bounded memory.
+A file's rows are read whole (as text: the column-wise reading of
+:mod:`matcher.io.columns` needs whole columns) and made objects only once valid;
+problems go to a :class:`~matcher.io.problems.ProblemLog`, which keeps the first
+ones and counts the rest, so a bad file's problems cost bounded memory.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from matcher.catalogue import Catalogue, default_catalogue, fill_rows
 from matcher.errors import CaseError, Problem
 from matcher.io.cells import unescape_cell
+from matcher.io.columns import read_columns
 from matcher.io.problems import ProblemLog
 from matcher.io.records import CadreRecord, CommunityRecord, DemandRecord
 from matcher.model import Cadre, Community, Demand, id_problem
@@ -42,6 +44,7 @@ __all__ = [
     "read_rows",
     "reference",
     "unique",
+    "valid_items",
     "validate",
 ]
 
@@ -199,9 +202,10 @@ def _body(name: str, reader: Any, header: list[str], log: ProblemLog) -> Rows:
             )
             return
         line, start = start, reader.line_num + 1
-        if not any(f.strip() for f in fields):
+        cells = list(map(str.strip, fields))
+        if not any(cells):
             continue
-        if len(fields) != len(header):
+        if len(cells) != len(header):
             log.add(
                 Problem(
                     name,
@@ -211,7 +215,9 @@ def _body(name: str, reader: Any, header: list[str], log: ProblemLog) -> Rows:
                 )
             )
             continue
-        yield line, {h: unescape_cell(f.strip()) for h, f in zip(header, fields, strict=True)}
+        if "'" in "".join(cells):  # only a cell starting with ' may be escaped
+            cells = [unescape_cell(c) for c in cells]
+        yield line, dict(zip(header, cells, strict=True))
 
 
 def validate(
@@ -236,6 +242,42 @@ def validate(
                 value = row.get(column, "") if column else None
                 log.add(Problem(file, msg, row=line, column=column, value=value))
     return out
+
+
+def valid_items(
+    name: str,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    file: str,
+    tax: Taxonomy,
+    log: ProblemLog,
+    zone: ZoneInfo | None = None,
+    catalogue: Callable[[], Catalogue] | None = None,
+    *,
+    by_record: bool = False,
+) -> list[tuple[int, Item]]:
+    """Case file ``name``'s rows (its problems located under ``file``) as domain objects;
+    a row with problems is logged and left out. ``catalogue``: the service items a
+    ``demands.csv`` row's ``item`` names (:func:`items`).
+
+    Read column by column (:mod:`matcher.io.columns`, each distinct cell parsed once)
+    when no row has a problem; else, or ``by_record``, one pydantic record per row
+    (:func:`validate`), which finds and words every problem: the objects are the same.
+    """
+    model, make, _ = _MODELS[name]
+    if not by_record:
+        kept = list(rows)
+        filled: list[tuple[int, dict[str, str]]] | None = kept
+        if catalogue is not None:
+            scratch = ProblemLog()
+            filled = list(items(kept, catalogue, file, scratch))
+            filled = None if scratch else filled
+        got = None if filled is None else read_columns(name, COLUMNS[name], filled, tax, zone)
+        if got is not None:
+            return got
+        rows = kept
+    if catalogue is not None:
+        rows = items(rows, catalogue, file, log)
+    return [(line, make(**dict(r))) for line, r in validate(model, rows, file, tax, log, zone)]
 
 
 def items(
@@ -316,6 +358,7 @@ def load_table(
     communities: Collection[str] = (),
     zone: ZoneInfo | None = None,
     catalogue: Catalogue | Callable[[], Catalogue] | None = None,
+    by_record: bool = False,
 ) -> list[tuple[int, Item]]:
     """Validate one case CSV given as text, as :func:`~matcher.io.load_case` would.
 
@@ -324,6 +367,8 @@ def load_table(
     for dated orders (None: the default); ``catalogue`` is the district's service
     catalogue a demand's ``item`` names, or a function giving it (None: the bundled
     one); either is loaded only when a row names an item. Returns ``(line, item)`` in file order.
+    ``by_record`` validates one pydantic record per row: the reference the column-wise
+    reading (:func:`valid_items`) is checked against.
 
     Raises:
         CaseError: the first problems (row order) and ``total``; no path in any message.
@@ -333,24 +378,25 @@ def load_table(
             f"{file}: not a case file",
             [Problem(file, "unknown file", hint="one of " + ", ".join(COLUMNS))],
         )
-    model, make, ref = _MODELS[file]
+    ref = _MODELS[file][2]
     known = communities if isinstance(communities, set | frozenset) else set(communities)
     log = ProblemLog((file,))
     seen: list[tuple[int, dict[str, str]]] = []
     read = read_rows(file, text, log)
-    rows: Rows | None = None if read is None else noting(read, seen)
-    if rows is not None and file == "demands.csv":
-        given = catalogue
+    given = catalogue
+    fill: Callable[[], Catalogue] | None = None
+    if file == "demands.csv":
         if given is None:
-            rows = items(rows, lambda: default_catalogue(taxonomy), file, log)
+            fill = lambda: default_catalogue(taxonomy)  # noqa: E731
         elif isinstance(given, Catalogue):
-            rows = items(rows, lambda: given, file, log)
+            fill = lambda: given  # noqa: E731
         else:
-            rows = items(rows, given, file, log)
-    records = validate(model, rows or iter(()), file, taxonomy, log, zone)
+            fill = given
+    rows = () if read is None else noting(read, seen)
+    out = valid_items(file, rows, file, taxonomy, log, zone, fill, by_record=by_record)
     unique(seen, file, log)
     if ref is not None:
         reference(seen, ref, known, file, log, where="the district's communities")
     if log:
         raise CaseError(log.summary(file), log.problems(), log.total)
-    return [(line, make(**dict(r))) for line, r in records]
+    return out

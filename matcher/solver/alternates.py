@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -32,6 +31,7 @@ from matcher.errors import SolverError
 from matcher.solver.assign import SCALE
 from matcher.solver.heap import pop as _pop
 from matcher.solver.heap import push as _push
+from matcher.solver.jit import numba
 from matcher.solver.params import WORKERS
 
 __all__ = ["edge_alternates"]

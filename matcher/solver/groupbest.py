@@ -8,9 +8,10 @@ so a dense proposal never loads numba.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import numpy.typing as npt
+
+from matcher.solver.jit import numba
 
 __all__ = ["best_per_group"]
 

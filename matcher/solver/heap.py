@@ -7,8 +7,9 @@ never decreased in place: a search pushes a node again and skips stale pops.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from matcher.solver.jit import numba
 
 __all__ = ["pop", "push"]
 

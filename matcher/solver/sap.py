@@ -36,12 +36,12 @@ Example:
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
 from matcher.errors import SolverError
 from matcher.solver.heap import pop, push
+from matcher.solver.jit import numba
 from matcher.solver.keys import pair_keys
 
 __all__ = ["SapLP"]

@@ -17,7 +17,7 @@ kernel inlines :func:`offer`, so after editing this module, clear
 
 from __future__ import annotations
 
-import numba
+from matcher.solver.jit import numba
 
 __all__ = ["cut", "offer", "select"]
 

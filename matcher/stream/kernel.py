@@ -11,11 +11,11 @@ rules run only on the columns of dated orders).
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from matcher.rules import Rule, compiled
 from matcher.solver import SCALE
+from matcher.solver.jit import numba
 from matcher.stream.bestk import offer
 from matcher.terms import DECIMALS
 

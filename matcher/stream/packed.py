@@ -29,12 +29,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
 from matcher.rules import no_capacity, withdrawn
 from matcher.scoring import Scorer
+from matcher.solver.jit import numba
 from matcher.solver.keys import unpair_keys
 from matcher.stream.edges import Lists
 from matcher.stream.kernel import scan_block

@@ -21,11 +21,11 @@ Example:
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
 from matcher.params import DEFAULT
+from matcher.solver.jit import numba
 from matcher.stream.bestk import cut, offer, select
 from matcher.stream.edges import Edges, Lists
 

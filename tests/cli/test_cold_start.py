@@ -86,3 +86,57 @@ def test_the_command_table_names_every_command_of_every_module() -> None:
         group = typer.main.get_command(sub)
         found |= dict.fromkeys(getattr(group, "commands", {}), module)
     assert found == COMMANDS
+
+
+def test_a_streamed_proposal_loads_numba_but_not_scipy_linalg() -> None:
+    """The kernels start numba without its BLAS probe, which would import scipy.linalg
+    (and with it scipy's array-API layer and numpy.f2py) for code that calls no BLAS."""
+    code = (
+        "import sys\n"
+        "from matcher import load_case, propose\n"
+        f"propose(load_case({str(SAMPLE)!r}), engine='streamed')\n"
+        "assert 'matcher.stream' in sys.modules\n"
+        "assert not {'scipy.linalg', 'numpy.f2py'} & set(sys.modules), 'scipy.linalg'\n"
+        "from numba.np.linalg import ensure_blas\n"
+        "ensure_blas()  # numba's own check is back: it finds scipy's BLAS\n"
+        "assert 'scipy.linalg' in sys.modules"
+    )
+    assert {"numba", "llvmlite"} <= _loaded_after(code)
+
+
+def _main(*args: str, code: str = "") -> subprocess.CompletedProcess[str]:
+    """``matcher ARGS`` through the console script's ``main()``, after ``code`` (a
+    marker printed at exit shows whether the process tore down as usual)."""
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('torn down', file=sys.stderr))\n"
+        f"{code}\n"
+        "from matcher.cli.app import main\n"
+        f"sys.argv = ['matcher', *{list(args)!r}]\n"
+        "main()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_a_proposal_ends_its_process_at_once_with_its_output_whole(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A successful one-shot ``propose`` skips the interpreter's teardown (its objects
+    freed one by one); what it wrote, to a file or to stdout, is complete."""
+    out = tmp_path / "plan.json"
+    to_file = _main("propose", str(SAMPLE), "-f", "json", "-o", str(out))
+    assert to_file.returncode == 0, to_file.stderr
+    assert "torn down" not in to_file.stderr
+    to_stdout = _main("propose", str(SAMPLE), "-f", "json")
+    assert to_stdout.returncode == 0, to_stdout.stderr
+    assert "torn down" not in to_stdout.stderr
+    assert to_stdout.stdout.rstrip("\n") == out.read_text(encoding="utf-8").rstrip("\n")
+
+
+def test_a_failing_or_other_command_exits_as_usual(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    missing = _main("propose", str(tmp_path / "nowhere"), "-f", "json")
+    assert missing.returncode == 2
+    assert "torn down" in missing.stderr
+    helped = _main("--help")
+    assert helped.returncode == 0 and "propose" in helped.stdout
+    assert "torn down" in helped.stderr
