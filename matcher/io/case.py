@@ -212,7 +212,7 @@ def _assemble(
         reference(seen["cadres.csv"], "home", known, cad, log, where=where)
         reference(seen["demands.csv"], "community", known, dem, log, where=where)
     if log:
-        raise CaseError(log.summary(str(root), " in the case files"), log.problems(), log.total)
+        raise log.error(str(root), " in the case files")
     return Case(
         taxonomy=tax,
         communities=tuple(Community(**dict(c)) for _, c in comms),

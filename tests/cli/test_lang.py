@@ -41,7 +41,11 @@ def test_validate_errors_in_chinese(tmp_path: Path, sample_case: Case) -> None:
     err = res.stderr
     assert "错误：" in err and "cadres.csv，第 3 行，“status”列：状态须为" in err
     assert "demands.csv，第 2 行，“priority”列：优先级须为" in err
-    assert not latin_words(err, allowed_words(sample_case) | {"blue"}), err
+    assert not latin_words(err, allowed_words(sample_case) | {"blue"} | set(bad.parts)), err
+    # the heading names the case and how many problems it has, as the English one does
+    assert f"错误：案例 {bad} 有 2 处问题" in err
+    en = runner.invoke(app, ["validate", str(bad), "--lang", "en"], env=WIDE).stderr
+    assert f"{bad}: 2 problem(s) in the case files" in en
     ok = runner.invoke(app, ["validate", str(write_case(tmp_path / "good")), "--lang", "zh"])
     assert ok.exit_code == 0 and "4 名干部" in ok.stderr
 
