@@ -110,9 +110,20 @@ class Principal:
 
 
 def get_principal(
+    request: Request,
     store: StoreDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
+    """The caller, looked up once per request: an ``.xlsx`` import looks before it opens
+    the workbook (:class:`api.imports.XlsxImport`) and leaves the answer here."""
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal):
+        return known
+    return principal_of(store, authorization)
+
+
+def principal_of(store: Store, authorization: str | None) -> Principal:
+    """The token's principal from an ``Authorization`` header (401 when it names none)."""
     if not authorization:
         raise Unauthorized(
             "send 'Authorization: Bearer <token>' (create one: matcher token create)"

@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope
 
 from api.crud import Writes
-from api.deps import access, get_principal, get_store, replay
+from api.deps import access, get_store, principal_of, replay
 from api.schemas import CsvImport, ImportResult
 from matcher import CaseError
 from matcher.io import XLSX_TYPE, sheet_csv
@@ -87,7 +87,8 @@ class XlsxImport(APIRoute):
     """An import route that also takes an ``.xlsx`` body (see the module's docstring).
 
     A request without credentials is passed on as it is, so it is refused (401)
-    before any workbook is opened; the conversion runs in a worker thread.
+    before any workbook is opened; the conversion runs in a worker thread. The caller
+    looked up here is the route's (:func:`api.deps.get_principal`): one token lookup.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -99,10 +100,9 @@ class XlsxImport(APIRoute):
                 return await handler(request)
             # who asks, before any workbook is opened: a stranger's upload costs nothing
             store = get_store(request)
-            who = await run_in_threadpool(
-                get_principal, store, request.headers.get("authorization")
-            )
+            who = await run_in_threadpool(principal_of, store, request.headers.get("authorization"))
             access("write")(request.path_params.get("district", ""), who)
+            request.state.principal = who  # the route's dependency looks no more
             raw = await request.body()
             text = await run_in_threadpool(sheet_csv, raw, file, UPLOAD_NAME)
             headers = [(k, v) for k, v in request.scope["headers"] if k != b"content-type"]

@@ -144,22 +144,22 @@ class JobManager:
         with self._store.read() as tx:
             return tx.list_jobs(district)
 
-    def cancel(self, district: str, job_id: str) -> JobRow:
+    def cancel(self, district: str, job_id: str, actor: Actor) -> JobRow:
         """Ask the job to stop: a queued job ends now, a running one at its next
-        progress step (at once when this worker computes it).
+        progress step (at once when this worker computes it). Audited as ``actor``'s.
 
         Raises ConflictError for a job that already finished.
         """
         self.get(district, job_id)  # a job whose worker is gone is failed, not cancelled
-        with self._store.jobs() as tx:
+        with self._store.write(actor) as tx:
             row = tx.cancel_job(district, job_id)
         self._loop.halt({job_id}, "cancel")
         return row
 
     def retry(self, district: str, job_id: str, owner: Actor) -> JobRow:
-        """Queue a failed or cancelled job again (ConflictError otherwise)."""
+        """Queue a failed or cancelled job again (ConflictError otherwise), audited."""
         self.get(district, job_id)
-        with self._store.jobs() as tx:
+        with self._store.write(owner) as tx:
             row = tx.retry_job(district, job_id, owner)
         self._loop.wake()
         return row

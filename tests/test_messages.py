@@ -312,6 +312,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.district_required": {},
     "cli.warning_state": {"value": "bogus"},
     "input.file": {"file": "results.csv", "count": 2},
+    "input.case_file": {"file": "district.xlsx", "count": 1},
     "cli.points_dispatch": {"dispatch": 7},
     "cli.points_redeemed": {"cadre": "P1", "amount": 50, "balance": 40},
     "cli.outcomes_imported": {"district": "gulou", "completed": 3, "cancelled": 1, "no_show": 0},

@@ -81,7 +81,9 @@ def complete(dispatch: DispatchId, w: Writing, body: DispatchComplete) -> JSONRe
 @router.post("/{dispatch}/cancel", response_model=DispatchPublic)
 def cancel(dispatch: DispatchId, w: Writing, body: DispatchCancel) -> JSONResponse:
     """Called off, with its reason: the cadre's capacity and the demand's slot are free
-    again. The reason ``no_show`` records a no-show (as ``no-show`` does)."""
+    again. The reason ``no_show`` records a no-show (as ``no-show`` does); the reason
+    ``community_withdrew`` withdraws the demand too: it is closed, and its other active
+    dispatches are cancelled for the same reason (docs/lifecycle.md)."""
     actor = w.a.principal.actor
     return w.run(
         body,

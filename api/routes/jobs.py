@@ -69,7 +69,7 @@ def cancel_job(a: Proposer, job: JobId, jobs: JobsDep) -> JSONResponse:
 
     409 when it already finished.
     """
-    return job_response(jobs.cancel(a.district, job), 202)
+    return job_response(jobs.cancel(a.district, job, a.principal.actor), 202)
 
 
 @router.post("/{job}/retry", response_model=JobPublic, status_code=202, include_in_schema=IN_SCHEMA)

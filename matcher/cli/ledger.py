@@ -153,7 +153,8 @@ def import_outcomes(
       exempt_reason  required with an exemption
       cancel_reason  with cancelled: cadre_unavailable, no_show,
                      community_withdrew, duplicate, other
-                     (干部无法到岗, 未到岗, 社区撤回, 重复, 其他)
+                     (干部无法到岗, 未到岗, 社区撤回, 重复, 其他);
+                     community_withdrew closes the demand too
       note           free text, optional
       ended          YYYY-MM-DD, optional (default: today)
     """

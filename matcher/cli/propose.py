@@ -64,7 +64,15 @@ EncodingOpt = Annotated[
 
 def propose_cmd(
     case: CaseArg,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.table,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="output format; json is data, the same whatever --lang says: English"
+            " 'reasons' beside their 'why' codes, which say them in any language",
+        ),
+    ] = Format.table,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="write here instead of stdout")
     ] = None,

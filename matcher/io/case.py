@@ -227,7 +227,7 @@ def _assemble(
         reference(seen["cadres.csv"], "home", known, cad, log, where=where)
         reference(seen["demands.csv"], "community", known, dem, log, where=where)
     if log:
-        raise CaseError(log.summary(str(root), " in the case files"), log.problems(), log.total)
+        raise log.error(str(root), " in the case files")
     return Case(
         taxonomy=tax,
         communities=tuple(cast(Community, c) for _, c in comms),

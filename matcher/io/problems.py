@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 
-from matcher.errors import Problem
+from matcher.errors import CaseError, Param, Problem
 
 __all__ = ["MAX_PROBLEMS", "ProblemLog"]
 
@@ -63,3 +63,14 @@ class ProblemLog:
         if kept < self.total:
             text += f"; the first {kept} of {self.total} are listed"
         return text
+
+    def error(self, where: str, what: str = "", code: str = "input.case_file") -> CaseError:
+        """The :class:`CaseError` of these problems, headed by ``where`` and how many there
+        are in every language (``code``: a case's file or folder, or ``input.file``)."""
+        kept = len(self._heap)
+        params: dict[str, Param] = {"file": where, "count": self.total}
+        if kept < self.total:
+            params["listed"] = kept
+        return CaseError(
+            self.summary(where, what), self.problems(), self.total, code=code, params=params
+        )

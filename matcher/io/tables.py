@@ -398,5 +398,5 @@ def load_table(
     if ref is not None:
         reference(seen, ref, known, file, log, where="the district's communities")
     if log:
-        raise CaseError(log.summary(file), log.problems(), log.total)
+        raise log.error(file, code="input.file")
     return out

@@ -149,9 +149,9 @@ class CaseBook:
         return None
 
     def _rows(self, sheet: str, label: str, expected: tuple[str, ...]) -> Rows | None:
-        it = _values(self._wb[sheet], label)
+        it = _values(self._wb[sheet], label, by_column=True)
         first = next(it, None)
-        header = [cell_text(v) for v in first or ()]
+        header = list(first or ())
         if not any(header):
             self.log.add(
                 Problem(
@@ -201,14 +201,14 @@ class CaseBook:
             if sheet is None:
                 self.rows(file)  # logs the missing sheet
         if sheet is None:
-            raise CaseError(self.log.summary(self.name), self.log.problems(), self.log.total)
+            raise self.log.error(self.name)
         label = sheet_label(self.name, sheet)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         pending = 0  # blank rows since the last row with a value: written only when followed
         width = 0  # the header's: a row's empty cells after it are no fields of the file
-        for values in _values(self._wb[sheet], label):
-            cells = [cell_text(v) for v in values]
+        for texts in _values(self._wb[sheet], label):
+            cells = list(texts)
             while len(cells) > width and not cells[-1]:
                 cells.pop()
             if not any(cells):
@@ -263,20 +263,26 @@ def sheet_csv(data: bytes, file: str, name: str = "upload.xlsx", limit: int = 10
 MAX_BLANK_RUN = 1000
 
 
-def _values(ws: Any, label: str) -> Iterator[tuple[object, ...]]:
-    """A sheet's rows as values, at most as wide as its header (a read-only sheet pads
-    every row to the widest cell anywhere), refusing a long run of blank rows and a
-    sheet whose XML is broken (read-only sheets are parsed as they are read)."""
+def _values(ws: Any, label: str, *, by_column: bool = False) -> Iterator[tuple[str, ...]]:
+    """A sheet's rows as cell texts (:func:`cell_text`, each cell read once), at most as
+    wide as its header (a read-only sheet pads every row to the widest cell anywhere),
+    refusing a long run of blank rows and a sheet whose XML is broken (read-only sheets
+    are parsed as they are read). The header comes first; ``by_column``: a body cell is
+    read as its header's column (a date-time under ``start`` keeps its time)."""
     try:
         rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
+        first = next(rows, None)
+        if first is None:
             return
-        width = max((k + 1 for k, v in enumerate(header) if cell_text(v)), default=1)
-        yield tuple(header[:width])
+        header = tuple(cell_text(v) for v in first)
+        width = max((k + 1 for k, h in enumerate(header) if h), default=1)
+        header = header[:width]
+        yield header
+        columns = header if by_column else ("",) * width
         blank = 0
         for line, values in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True), 2):
-            if any(cell_text(v) for v in values):
+            texts = tuple(cell_text(v, c) for v, c in zip(values, columns, strict=False))
+            if any(texts):
                 blank = 0
             else:
                 blank += 1
@@ -294,7 +300,7 @@ def _values(ws: Any, label: str) -> Iterator[tuple[object, ...]]:
                             )
                         ],
                     )
-            yield values
+            yield texts
     except CaseError:
         raise
     except Exception:  # a broken sheet raises anything, from XML to zip errors
@@ -305,9 +311,9 @@ def _values(ws: Any, label: str) -> Iterator[tuple[object, ...]]:
         ) from None  # fmt: skip
 
 
-def _body(it: Iterator[tuple[object, ...]], header: list[str]) -> Rows:
-    for line, values in enumerate(it, 2):
-        cells = {h: cell_text(v, h) for h, v in zip(header, values, strict=False) if h}
+def _body(it: Iterator[tuple[str, ...]], header: list[str]) -> Rows:
+    for line, texts in enumerate(it, 2):
+        cells = {h: text for h, text in zip(header, texts, strict=False) if h}
         if not any(cells.values()):
             continue
         yield line, {h: unescape_cell(cells.get(h, "")) for h in header if h}

@@ -127,6 +127,9 @@ def audited(
             self.audit_depth += 1
             try:
                 out = fn(self, *args, **kwargs)
+            except BaseException:
+                self.audit_then = []  # nothing of a failed call is noted
+                raise
             finally:
                 self.audit_depth -= 1
             arguments = dict(bound.arguments)
@@ -169,12 +172,20 @@ class AuditTx(TxBase):
         actor: Any = None,
     ) -> None:
         """Record what this transaction did: the first action names the entry, later
-        ones (two calls in one request) are listed in its payload under ``then``."""
+        ones (two calls in one request) are listed in its payload under ``then``. One
+        noted inside a running audited call (a cascade it set off) is listed under
+        ``then`` of that call's entry, which is noted when the call returns."""
         body = {k: _bounded(_plain(v)) for k, v in payload.items()}
         subject_text = None if subject is None else str(_plain(subject))
+        if self.audit_entry is None and self.audit_depth:
+            self.audit_then.append({"action": action, "subject": subject_text})
+            return
         if self.audit_entry is None:
             if actor is not None and getattr(actor, "token", None) is not None:
                 self.actor = actor
+            if self.audit_then:
+                body["then"] = self.audit_then
+                self.audit_then = []
             self.audit_entry = {
                 "district": district,
                 "action": action,

@@ -284,8 +284,23 @@ class TxBase:
         #: deep inside audited calls it is (nested calls fold into the outer one)
         self.audit_entry: dict[str, Any] | None = None
         self.audit_depth = 0
+        #: what an audited call did on the way (a cascade it set off), noted before the
+        #: call itself is: listed under the entry's ``then``
+        self.audit_then: list[dict[str, Any]] = []
         #: the (chain, seq) of the audit entry this transaction appended, once it has
         self.audit_written: tuple[str, int] | None = None
+
+    def note(
+        self,
+        action: str,
+        district: str | None,
+        subject: Any,
+        payload: dict[str, Any],
+        actor: Any = None,
+    ) -> None:
+        """Record what this transaction did in its audit entry: the audit mixin
+        (:class:`matcher.store.audit.AuditTx`) overrides this, so a mixin below it can
+        note a cascade it set off."""
 
     # ---------------------------------------------------------------- one row, one page
     def _one(self, table: Table, kind: str, key: object, *where: Any) -> Row[Any]:

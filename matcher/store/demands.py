@@ -195,6 +195,20 @@ class DemandsTx(PoolTx):
             )
         return self.demand(district, did)
 
+    def withdraw_demand(self, district: str, demand: str, actor: Actor = NOBODY) -> None:
+        """The community withdrew ``demand`` (a dispatch of it was cancelled for
+        ``community_withdrew``): close it as :meth:`close_demand` does without an
+        outcome (done when some of its work was completed, else cancelled) and cancel
+        its other active dispatches for the same reason. Nothing to do once it is
+        closed (the dispatches the close cancels come back here). Always called inside
+        the write that cancelled: the audit entry of that write lists it under
+        ``then`` as ``demand.withdraw``.
+        """
+        if self._demand_row(district, demand).status != "open":
+            return
+        self.close_demand(district, demand, None, "cancel", actor)
+        self.note("demand.withdraw", district, demand, {}, actor)
+
     @audited("demand.reopen", "did")
     def reopen_demand(self, district: str, did: str) -> DemandRow:
         """A done or cancelled demand is proposed again (its dispatches still count)."""

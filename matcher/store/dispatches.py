@@ -125,6 +125,7 @@ class DispatchesTx(PointsTx):
         cancel_reason: str | None = None,
         ended: date | None = None,
         evaluate: bool = True,
+        withdraw: bool = True,
     ) -> DispatchRow:
         """End an active dispatch: ``complete``, ``cancel`` or ``no_show``, with its outcome.
 
@@ -132,6 +133,10 @@ class DispatchesTx(PointsTx):
         one-off demand; when every slot of such a demand is completed, the demand
         is done. A cancel or a no-show frees the slot (a no-show keeps the pair
         out of later proposals); a cancel for the reason ``no_show`` is a no-show.
+        A cancel for the reason ``community_withdrew`` means the community no longer
+        wants the work: its demand is withdrawn with it (:meth:`withdraw_demand`),
+        else the next proposal would fill the slot again (``withdraw=False``: the
+        caller withdraws once after a batch).
 
         The outcome (issue #18): ``hours`` (> 0, at most the policy's
         ``record.max_hours``; None: not recorded), ``rating`` 1–5 and a 容错
@@ -203,9 +208,18 @@ class DispatchesTx(PointsTx):
                 exempt=exempt,
             )
             self.earn_points(district, current.cadre, points_for(outcome, policy), did, day, actor)
+        if status == "cancelled" and cancel_reason == "community_withdrew" and withdraw:
+            self.withdraw_demand(district, current.demand, actor)
         if evaluate:
             self.evaluate_after(district, [current.cadre])
         return self.dispatch(district, did)
+
+    def withdraw_demand(self, district: str, demand: str, actor: Actor = NOBODY) -> None:
+        """The community withdrew ``demand``: close it and end its other active work.
+
+        Closing a demand lives in a mixin above this one; it overrides this hook, so
+        a cancel for ``community_withdrew`` always reaches it.
+        """
 
     def evaluate_after(self, district: str, cadres: list[str]) -> None:
         """Run the warning rules for ``cadres`` after their outcomes.

@@ -15,10 +15,12 @@ loop, or a reader of the job) marks the job failed with the problem it is given
 (``job.worker_lost``: retryable), and the dead worker's result could not be stored
 anyway, since storing checks the lease under the row's lock (:meth:`JobsTx.lock_job`).
 
-These methods touch only job rows; they run in :meth:`Store.jobs` transactions,
-which take row locks rather than the store-wide write lock, so a heartbeat or a
-cancel never queues behind a long import. Storing a job's result runs in an
-ordinary write transaction with the proposal it stores.
+These methods touch only job rows; the workers' own (submit, claim, renew, end,
+reap) run in :meth:`Store.jobs` transactions, which take row locks rather than the
+store-wide write lock, so a heartbeat never queues behind a long import. A person's
+cancel or retry is a decision like any other write: it runs in an ordinary write
+transaction and is audited (``job.cancel``, ``job.retry``). Storing a job's result
+runs in an ordinary write transaction with the proposal it stores.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Row
 
 from matcher.store import schema as t
+from matcher.store.audit import audited
 from matcher.store.core import Actor, TxBase, now_iso
 from matcher.store.errors import ConflictError
 from matcher.store.rows import JobRow
@@ -137,8 +140,13 @@ class JobsTx(TxBase):
         q = select(func.count()).select_from(t.jobs).where(t.jobs.c.status.not_in(sorted(FINISHED)))
         return int(self.conn.execute(q).scalar_one())
 
+    @audited("job.cancel", "job_id")
     def cancel_job(self, district: str, job_id: str) -> JobRow:
         """Ask the job to stop: a queued job ends now, a running one at its next progress step.
+
+        A person's decision, so it is audited: it runs in a write transaction, not a
+        :meth:`Store.jobs` one (a revocation's cancels, :meth:`cancel_jobs_of`, are
+        part of the revocation).
 
         Raises ConflictError when it already finished.
         """
@@ -171,6 +179,7 @@ class JobsTx(TxBase):
                 values |= {"status": "cancelled", "finished_at": now_iso()}
             self.conn.execute(update(t.jobs).where(c.id == row.id).values(**values))
 
+    @audited("job.retry", "job_id", lambda args: {})
     def retry_job(self, district: str, job_id: str, owner: Actor) -> JobRow:
         """Queue a job that ended storing nothing (failed or cancelled) again, as ``owner``'s.
 

@@ -185,7 +185,11 @@ def _close_all(
             cancel_reason=r.cancel_reason,
             ended=r.ended,
             evaluate=False,
+            withdraw=False,
         )
         counts[done.status] = counts.get(done.status, 0) + 1
         done_rows.append(done)
+    withdrawn = {r.demand for r in done_rows if r.cancel_reason == "community_withdrew"}
+    for demand in sorted(withdrawn):  # after every row: a withdrawal ends work rows still end
+        tx.withdraw_demand(plan.district, demand, actor)
     tx.evaluate_after(plan.district, [r.cadre for r in done_rows])

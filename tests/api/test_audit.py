@@ -295,3 +295,32 @@ def test_the_audit_route_pages_and_filters(
     assert [e["seq"] for e in window["data"]] == [3]
     assert client.get(f"{D}/audit", headers=dispatcher).status_code == 403
     assert client.get("/v1/districts/d2/audit", headers=tokens.h("supervisor")).status_code == 404
+
+
+def test_a_supervisor_reads_unmasked_an_analyst_masked(client: TestClient, tokens: Tokens) -> None:
+    """The documented rule (docs/api.md, roles): oversight reads what was decided as it
+    was written (a decline's reason, a dispatch's note, the audit trail's payloads, whose
+    hashes cover them); an analyst reads personal fields as ***."""
+    h = tokens.h("dispatcher")
+    assert client.post(f"{D}/cadres", json=CADRE, headers=h).status_code == 201
+    pid = client.post(f"{D}/proposals", json={}, headers=h).json()["id"]
+    body = {"assignments": [{"cadre": "P2", "demand": "D2"}], "reason": "本人住院"}
+    assert client.post(f"{D}/proposals/{pid}/reject", json=body, headers=h).is_success
+    disp = client.post(f"{D}/proposals/{pid}/accept", json={}, headers=h).json()["dispatches"]
+    note = {"hours": 2, "note": "张三电话13800000000"}
+    assert client.post(f"{D}/dispatches/{disp[0]['id']}/complete", json=note, headers=h).is_success
+    seen = {}
+    for role in ("supervisor", "analyst"):
+        r = tokens.h(role)
+        seen[role] = (
+            client.get(f"{D}/declines", headers=r).json()["data"][0]["reason"],
+            client.get(f"{D}/dispatches/{disp[0]['id']}", headers=r).json()["note"],
+        )
+    assert seen == {
+        "supervisor": ("本人住院", "张三电话13800000000"),
+        "analyst": ("***", "***"),
+    }
+    trail = client.get(f"{D}/audit", headers=tokens.h("supervisor")).json()["data"]
+    made = next(e for e in trail if e["action"] == "cadre.create")
+    assert "周九" in str(made["payload"])
+    assert client.get(f"{D}/audit", headers=tokens.h("analyst")).status_code == 403

@@ -251,6 +251,10 @@ class DispatcherDay(RuleBasedStateMachine):
     )
     def end(self, ids: list[int], how: str, data: st.DataObject) -> None:
         for did in ids:
+            now = self.client.get(f"{D}/dispatches/{did}", headers=self.h).json()
+            if now["status"] != "active":  # its community withdrew the demand meanwhile
+                assert now["cancel_reason"] == "community_withdrew", now
+                continue
             body = data.draw(OUTCOMES[how])
             bad = data.draw(st.sampled_from([None, *BAD[how]]))
             if bad is not None:  # a bad outcome is refused on its field, and nothing moves
@@ -272,6 +276,9 @@ class DispatcherDay(RuleBasedStateMachine):
             if how == "cancel":
                 want = "no_show" if body["reason"] == "no_show" else "cancelled"
                 assert (got["status"], got["cancel_reason"]) == (want, body["reason"])
+            if body.get("reason") == "community_withdrew":  # the demand went with it
+                demand = self.client.get(f"{D}/demands/{got['demand']}", headers=self.h).json()
+                assert (demand["status"], demand["active"]) in {("cancelled", 0), ("done", 0)}
             again = self.client.post(f"{D}/dispatches/{did}/{how}", json=body, headers=self.h)
             assert again.status_code == 409  # ended work stays ended
 

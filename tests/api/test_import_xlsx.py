@@ -4,10 +4,13 @@ import, problems naming the sheet and row, bad files a 422 (never a 500), nothin
 from __future__ import annotations
 
 import io
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
+from matcher.store import Tx
 from tests.api.casefile import CADRES
 from tests.api.tokens import Tokens
 
@@ -140,3 +143,28 @@ def test_a_stray_cell_far_below_or_a_broken_sheet_is_a_422(
     r = _post(client, tokens.h("dispatcher"), broken.getvalue())
     assert r.status_code == 422, r.text
     assert r.json()["errors"][0]["code"] == "problem.not_xlsx"
+
+
+def test_the_token_is_looked_up_once(
+    client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The route refuses a stranger before opening the workbook, and its dependency uses
+    that same answer rather than reading the token again."""
+    looked: list[str] = []
+    real = Tx.token_by_secret
+
+    def counting(self: Tx, secret: str) -> Any:
+        looked.append(secret)
+        return real(self, secret)
+
+    monkeypatch.setattr(Tx, "token_by_secret", counting)
+    extra = CADRES.rstrip("\n") + "\nP8,吴十,C2,urban.elevator_retrofit:2,,1,green,\n"
+    r = _post(client, tokens.h("dispatcher"), _book(extra))
+    assert r.status_code == 200, r.text
+    assert looked == [tokens.dispatcher]
+    looked.clear()
+    r = client.post(f"{D1}/cadres/import", json={"csv": extra}, headers=tokens.h("dispatcher"))
+    assert r.status_code == 200 and looked == [tokens.dispatcher]  # the CSV route: once too
+    looked.clear()
+    r = _post(client, tokens.h("analyst"), _book(extra))
+    assert r.status_code == 403 and looked == [tokens.analyst]

@@ -162,6 +162,13 @@ def test_cancel_running_then_queued(
     assert "cancelled" in again.json()["detail"]
     statuses = [j["status"] for j in client.get(J, headers=h).json()["data"]]
     assert statuses == ["cancelled", "cancelled"]
+    # each cancel is a decision on the audit trail, by whoever made it; the refused one is not
+    with store.read() as tx:
+        cancels = tx.list_audit("d1", action="job.cancel")[0]
+        assert tx.verify_audit("d1") is None
+    ids = [second.json()["id"], first.json()["id"]]
+    assert [e.subject for e in cancels] == ids
+    assert len({e.actor.token for e in cancels} - {None}) == 1  # the planner's token
 
 
 def test_scope(client: TestClient, tokens: Tokens, blocker: Blocker) -> None:
@@ -276,6 +283,26 @@ def test_idempotency_key_after_restart_replays_the_stored_job(
         assert again.json() == done
         assert c.get(done["proposal"], headers=h).status_code == 200
         assert _count(c, h) == 1
+
+
+def test_a_retry_is_audited(
+    client: TestClient, tokens: Tokens, store: Store, blocker: Blocker
+) -> None:
+    """Retrying a cancelled job is a decision on the audit trail, like its cancel."""
+    h = tokens.h("dispatcher")
+    first = client.post(P, json={}, headers=h | ASYNC)
+    assert blocker.entered.wait(30)
+    client.delete(first.headers["location"], headers=h)
+    assert _wait(client, first.headers["location"], h)["status"] == "cancelled"
+    blocker.release.set()
+    r = client.post(f"{first.headers['location']}/retry", json={}, headers=h)
+    assert r.status_code == 202, r.text
+    assert _wait(client, first.headers["location"], h)["status"] == "done"
+    with store.read() as tx:
+        entries = tx.list_audit("d1", limit=1000)[0]
+    jid = first.json()["id"]
+    steps = [(e.action, e.subject) for e in entries if e.action.startswith("job.")]
+    assert steps == [("job.cancel", jid), ("job.retry", jid)]
 
 
 def test_cancelled_key_may_be_retried(client: TestClient, tokens: Tokens, blocker: Blocker) -> None:

@@ -136,12 +136,13 @@ def test_a_policy_lowers_the_most_hours(client: TestClient, tokens: Tokens, stor
 def test_cancel_reasons(client: TestClient, tokens: Tokens, store: Store) -> None:
     disp = _accept_all(client, tokens)
     h = tokens.h("dispatcher")
-    r = client.post(f"{D}/{disp[0]['id']}/cancel", json={"reason": "community_withdrew"}, headers=h)
+    one, two = _on(disp, "D2"), _on(disp, "D3")  # two demands: a withdrawal ends its own
+    r = client.post(f"{D}/{one['id']}/cancel", json={"reason": "community_withdrew"}, headers=h)
     assert (r.json()["status"], r.json()["cancel_reason"]) == ("cancelled", "community_withdrew")
-    r = client.post(f"{D}/{disp[1]['id']}/cancel", json={"reason": "no_show"}, headers=h)
+    r = client.post(f"{D}/{two['id']}/cancel", json={"reason": "no_show"}, headers=h)
     assert (r.json()["status"], r.json()["cancel_reason"]) == ("no_show", "no_show")
     with store.read() as tx:  # nothing earned by a cancel
-        assert all(tx.points("d1", d["cadre"])[0] == 0 for d in disp[:2])
+        assert all(tx.points("d1", d["cadre"])[0] == 0 for d in (one, two))
 
 
 OUT_HEADER = "dispatch,ending,hours,rating,exempt,exempt_reason,cancel_reason,note,ended\n"
@@ -208,3 +209,61 @@ def _accept_all_d2(client: TestClient, tokens: Tokens) -> int:
     pid = client.post("/v1/districts/d2/proposals", json={}, headers=h).json()["id"]
     r = client.post(f"/v1/districts/d2/proposals/{pid}/accept", json={}, headers=h)
     return int(r.json()["dispatches"][0]["id"])
+
+
+def test_community_withdrew_withdraws_the_demand(
+    client: TestClient, tokens: Tokens, store: Store
+) -> None:
+    """The community no longer wants the work: its demand is closed with the cancel,
+    its other active work cancelled for the same reason, and nothing proposes it again."""
+    disp = _accept_all(client, tokens)
+    h = tokens.h("dispatcher")
+    on_d1 = [d for d in disp if d["demand"] == "D1"]
+    assert len(on_d1) == 2  # the tiny case's D1 wants two
+    first, second = on_d1
+    r = client.post(f"{D}/{first['id']}/cancel", json={"reason": "community_withdrew"}, headers=h)
+    assert r.status_code == 200, r.text
+    demand = client.get(f"{V}/demands/D1", headers=h).json()
+    assert (demand["status"], demand["active"]) == ("cancelled", 0)
+    other = client.get(f"{D}/{second['id']}", headers=h).json()
+    assert (other["status"], other["cancel_reason"]) == ("cancelled", "community_withdrew")
+    assert other["closed_by"] is not None
+    # one audit entry for the write, naming the withdrawal it made
+    with store.read() as tx:
+        entries = tx.list_audit("d1", limit=1000)[0]
+    last = entries[-1].to_json()
+    assert (last["action"], last["subject"]) == ("dispatch.close", str(first["id"]))
+    assert {"action": "demand.withdraw", "subject": "D1"} in last["payload"]["then"]
+    # the next proposal leaves it alone
+    new = client.post(f"{V}/proposals", json={}, headers=h).json()
+    assert "D1" not in {a["demand"] for a in new["result"]["assignments"]}
+    # another reason frees the slot only
+    d3 = _on(disp, "D3")
+    client.post(f"{D}/{d3['id']}/cancel", json={"reason": "duplicate"}, headers=h)
+    assert client.get(f"{V}/demands/D3", headers=h).json()["status"] == "open"
+
+
+def test_community_withdrew_in_outcomes_csv(
+    client: TestClient, tokens: Tokens, store: Store
+) -> None:
+    """A withdrawal in outcomes.csv withdraws its demand once every row has ended: a row
+    completing the demand's other work still completes it, and the demand is done."""
+    disp = _accept_all(client, tokens)
+    h = tokens.h("dispatcher")
+    first, second = (d["id"] for d in disp if d["demand"] == "D1")
+    csv = OUT_HEADER + (f"{first},cancelled,,,,,community_withdrew,,\n{second},completed,2,,,,,,\n")
+    r = client.post(f"{V}/outcomes/import", json={"csv": csv}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"completed": 1, "cancelled": 1, "no_show": 0}
+    assert client.get(f"{V}/demands/D1", headers=h).json()["status"] == "done"
+    # withdrawn alone, with nothing completed: the demand is cancelled
+    d2 = _on(disp, "D2")["id"]
+    csv = OUT_HEADER + f"{d2},cancelled,,,,,community_withdrew,,\n"
+    r = client.post(f"{V}/outcomes/import", json={"csv": csv}, headers=h)
+    assert r.status_code == 200, r.text
+    assert client.get(f"{V}/demands/D2", headers=h).json()["status"] == "cancelled"
+    with store.read() as tx:
+        last = tx.list_audit("d1", limit=1000)[0][-1].to_json()
+        assert tx.check_consistency("d1") == []
+    assert last["action"] == "outcomes.import"
+    assert {"action": "demand.withdraw", "subject": "D2"} in last["payload"]["then"]

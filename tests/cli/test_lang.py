@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from matcher import Case, load_case
 from matcher.cli import app
+from matcher.messages import Message, render
 from tests.casefiles import CADRES, DEMANDS, write_case
 from tests.paths import ROOT, SAMPLE
 from tests.paths import TINY_CASE as TINY
@@ -41,7 +43,11 @@ def test_validate_errors_in_chinese(tmp_path: Path, sample_case: Case) -> None:
     err = res.stderr
     assert "错误：" in err and "cadres.csv，第 3 行，“status”列：状态须为" in err
     assert "demands.csv，第 2 行，“priority”列：优先级须为" in err
-    assert not latin_words(err, allowed_words(sample_case) | {"blue"}), err
+    assert not latin_words(err, allowed_words(sample_case) | {"blue"} | set(bad.parts)), err
+    # the heading names the case and how many problems it has, as the English one does
+    assert f"错误：案例 {bad} 有 2 处问题" in err
+    en = runner.invoke(app, ["validate", str(bad), "--lang", "en"], env=WIDE).stderr
+    assert f"{bad}: 2 problem(s) in the case files" in en
     ok = runner.invoke(app, ["validate", str(write_case(tmp_path / "good")), "--lang", "zh"])
     assert ok.exit_code == 0 and "4 名干部" in ok.stderr
 
@@ -71,3 +77,19 @@ def test_sweep_option_errors_in_chinese(tmp_path: Path) -> None:
         env=WIDE,
     )
     assert res.exit_code == 2 and "须以 .csv 或 .json 结尾" in res.stderr
+
+
+def test_json_is_data_the_same_in_every_language() -> None:
+    """``-f json`` is the API's document whatever ``--lang`` says (README, JSON output):
+    English ``reasons`` beside ``why`` codes, which say each reason in Chinese too."""
+    args = ["propose", str(SAMPLE), "-f", "json"]
+    zh = runner.invoke(app, [*args, "--lang", "zh"], env=WIDE)
+    en = runner.invoke(app, [*args, "--lang", "en"], env=WIDE)
+    assert zh.exit_code == 0 and zh.stdout == en.stdout
+    first = json.loads(zh.stdout)["unfilled"][0]
+    assert len(first["reasons"]) == len(first["why"])
+    for text, why in zip(first["reasons"], first["why"], strict=True):
+        said = Message(code=why["code"], params=why["params"])
+        assert render(said, "en").split()[0] == text.split()[0]  # the count, first
+        zh_said = render(said, "zh")
+        assert zh_said.split()[0] == text.split()[0] and "干部" in zh_said, zh_said

@@ -225,10 +225,15 @@ def test_supervisor_reads_and_cannot_write(
     expect_count(p.locator("#abody tr"), len(again["result"]["assignments"]))
     expect_text(p, "#view-proposal", "当前角色只能查看方案。")
     expect_count(p.locator(WRITE_CONTROLS), 0)
+    # it cannot read the pool, so it does not know a demand's community: no empty column
+    heads = p.locator("#ahead th").all_inner_texts()
+    assert not any("社区" in h for h in heads), heads
+    assert p.locator('#abody td[data-label="社区"]').count() == 0
     pg.shot(shots, "supervisor")
 
     p.get_by_role("button", name="派遣记录").click()
     expect_count(p.locator("#dispatches tbody tr"), 3)
+    assert "社区" not in p.locator("#dispatches thead").inner_text()
     # times in the districts' clock, Beijing time, as the audit trail's
     oldest = httpx.get(
         s.base + "/v1/districts/gulou/dispatches?limit=1",

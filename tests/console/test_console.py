@@ -165,8 +165,12 @@ def test_dispatch_loop(page_factory: Any, server: Server, shots: Path) -> None:
     assert "社区撤回需求" in table.first.inner_text()
 
     # English toggle, kept across views
+    assert "已取消" in p.locator("#status").inner_text()
     p.get_by_role("button", name="Switch to English").click()
     assert p.locator("html").get_attribute("lang") == "en"
+    # the status line is said again in English, not left in Chinese
+    said = p.locator("#status").inner_text()
+    assert said and not re.search(r"[\u4e00-\u9fff]", said), said
     expect_text(p, "#di-h", "Dispatches")
     p.get_by_role("button", name="Proposal").click()
     expect_text(p, "#pr-h", "Proposal")

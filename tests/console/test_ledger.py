@@ -5,6 +5,7 @@ Chinese), an analyst reads it, and the view speaks Chinese, then English."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,19 @@ def test_ledger_view(page_factory: Any, history_server: Server, shots: Path) -> 
     assert pg.phone_layout_problems() == []
     pg.shot(shots, "ledger-phone", full=True)
     p.set_viewport_size({"width": 1280, "height": 800})
+
+    # the days read year-month-day: Chromium draws its own date input in the browser's
+    # locale (mm/dd/yyyy here, whatever the page's lang), so these are text fields
+    for field in ("#lg-from", "#lg-to"):
+        box = p.locator(field)
+        assert box.evaluate("e => e.type") == "text"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", box.input_value())
+        assert box.get_attribute("placeholder") == "年-月-日"
+    # a day that does not exist is said in the banner, and the table stays
+    p.locator("#lg-from").fill("2026-02-30")
+    p.get_by_role("button", name="查询").click()
+    expect_text(p, "#error", "“2026-02-30”不是日期")
+    expect_text(p, "#lg-period", f"{led['start']} 至 {led['end']}")
 
     # a chosen period; then a reversed one is refused, in Chinese, and the table stays
     p.locator("#lg-from").fill(led["end"])

@@ -205,3 +205,35 @@ def test_communities_text_is_the_fixture(tmp_path: Path) -> None:
     assert [c.id for c in case.communities] == [
         line.split(",")[0] for line in COMMUNITIES.splitlines()[1:]
     ]
+
+
+def test_each_cell_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet's cells are turned into text once each, whether the case loader reads the
+    workbook or an upload is turned into CSV text; what they read is unchanged."""
+    from matcher.io import sheet_csv
+    from matcher.io import workbook as wbmod
+
+    book = folder_to_workbook(SAMPLE, tmp_path / "case.xlsx")
+    sizes = {}  # the cells a reader meets, per sheet: the header row, then the header's width
+    for ws in load_workbook(book, read_only=True):
+        header = next(ws.iter_rows(values_only=True))
+        width = max(k + 1 for k, v in enumerate(header) if v is not None)
+        body = ws.iter_rows(min_row=2, max_col=width, values_only=True)
+        sizes[ws.title] = len(header) + sum(len(row) for row in body)
+    cells = sum(sizes.values())
+    expected = load_case(book)  # read before counting: what the reads below must equal
+    upload_text = sheet_csv(book.read_bytes(), "cadres.csv")
+    calls = 0
+    real = wbmod.cell_text
+
+    def counting(value: object, column: str = "") -> str:
+        nonlocal calls
+        calls += 1
+        return real(value, column)
+
+    monkeypatch.setattr(wbmod, "cell_text", counting)
+    assert load_case(book) == expected
+    assert calls == cells
+    calls = 0
+    assert sheet_csv(book.read_bytes(), "cadres.csv") == upload_text
+    assert calls == sizes["cadres"]

@@ -87,11 +87,14 @@ def test_cancel_retry_and_scope(store: Store) -> None:
         tx.claim_job("w1", 1e12)  # q, the oldest
         with pytest.raises(NotFoundError):
             tx.job("d2", "q")  # another district's job is unknown
+    with store.write() as tx:  # a person's cancel or retry is an audited write
         with pytest.raises(NotFoundError):
             tx.cancel_job("d2", "q")
         running = tx.cancel_job("d1", "q")
         assert (running.status, running.cancel_requested) == ("running", True)
+    with store.jobs() as tx:
         assert tx.renew_job("q", "w1", 1e12) is True  # the worker hears it
+    with store.write() as tx:
         queued = tx.cancel_job("d1", "r")
         assert (queued.status, queued.finished_at is not None) == ("cancelled", True)
         with pytest.raises(ConflictError) as e:
@@ -107,6 +110,11 @@ def test_cancel_retry_and_scope(store: Store) -> None:
             False,
         )
         assert again.finished_at is None and again.id == "r"
+    with store.read() as tx:
+        entries = tx.list_audit("d1")[0][-2:]
+    assert [(e.action, e.subject) for e in entries] == [("job.cancel", "q"), ("job.cancel", "r")]
+    # the refused cancel and retry left nothing; the retry after them is listed in the entry
+    assert entries[1].payload["then"] == [{"action": "job.retry", "subject": "r"}]
 
 
 def test_a_stopping_worker_puts_its_job_back_unless_cancelled(store: Store) -> None:
@@ -115,7 +123,9 @@ def test_a_stopping_worker_puts_its_job_back_unless_cancelled(store: Store) -> N
     with store.jobs() as tx:
         tx.claim_job("w1", 1e12)
         tx.claim_job("w1", 1e12)
+    with store.write() as tx:
         tx.cancel_job("d1", "b")
+    with store.jobs() as tx:
         assert tx.release_job("a", "w1") is True
         assert tx.release_job("b", "w1") is False
         a = tx.job("d1", "a")

@@ -8,7 +8,7 @@
 import { $, S, beijing, esc, table } from './core.js';
 import { api, dpath } from './api.js';
 import { I18N, t, word } from './i18n.js';
-import { guarded } from './ui.js';
+import { dateInput, dateValue, guarded } from './ui.js';
 
 const PAGE = 50;
 /** The offset of Beijing time, the districts' clock, for the day filters. */
@@ -18,8 +18,8 @@ const BEIJING = '+08:00';
  *  and the two imports), in the order the filter lists them. Tokens have their own chain. */
 export const ACTIONS = [
   'proposal.create', 'proposal.accept', 'proposal.reject', 'dispatch.close',
-  'demand.create', 'demand.update', 'demand.close', 'demand.reopen', 'demand.delete',
-  'cadre.create', 'cadre.update', 'cadre.unavailable', 'cadre.available', 'cadre.delete',
+  'demand.create', 'demand.update', 'demand.close', 'demand.withdraw', 'demand.reopen', 'demand.delete',
+  'job.cancel', 'job.retry', 'cadre.create', 'cadre.update', 'cadre.unavailable', 'cadre.available', 'cadre.delete',
   'community.create', 'warnings.evaluate', 'warning.decide', 'points.earn', 'points.redeem',
   'training.add', 'trainings.import', 'outcomes.import', 'import', 'case.import',
   'communities.upsert', 'cadres.upsert', 'demands.upsert', 'history.load', 'district.create',
@@ -41,6 +41,7 @@ Object.assign(I18N.zh, {
     'proposal.create': '生成方案', 'proposal.accept': '接受派遣', 'proposal.reject': '拒绝派遣',
     'dispatch.close': '结束派遣（完成、取消或未到岗）',
     'demand.create': '新增需求', 'demand.update': '修改需求', 'demand.close': '需求结项或撤销',
+    'demand.withdraw': '社区撤回需求', 'job.cancel': '取消方案计算任务', 'job.retry': '重试方案计算任务',
     'demand.reopen': '重新开放需求', 'demand.delete': '删除需求',
     'cadre.create': '新增干部', 'cadre.update': '修改干部', 'cadre.unavailable': '标记暂不可派',
     'cadre.available': '恢复可派', 'cadre.delete': '干部退出人才池', 'community.create': '新增社区',
@@ -67,6 +68,8 @@ Object.assign(I18N.en, {
     'proposal.create': 'proposal made', 'proposal.accept': 'pairs accepted', 'proposal.reject': 'pairs rejected',
     'dispatch.close': 'dispatch ended (completed, cancelled or no-show)',
     'demand.create': 'demand added', 'demand.update': 'demand changed', 'demand.close': 'demand closed',
+    'demand.withdraw': 'demand withdrawn by its community', 'job.cancel': 'proposal job cancelled',
+    'job.retry': 'proposal job retried',
     'demand.reopen': 'demand reopened', 'demand.delete': 'demand removed',
     'cadre.create': 'cadre added', 'cadre.update': 'cadre changed', 'cadre.unavailable': 'cadre marked unavailable',
     'cadre.available': 'cadre available again', 'cadre.delete': 'cadre withdrawn', 'community.create': 'community added',
@@ -173,8 +176,8 @@ export async function renderAudit() {
       <label>${esc(t('au_action'))} <select id="au-action"><option value="">${esc(t('au_all'))}</option>
         ${(ACTIONS.includes(f.action) || !f.action ? ACTIONS : [...ACTIONS, f.action]).map((a) => `<option value="${esc(a)}"${a === f.action ? ' selected' : ''}>${esc(actionName(a))}</option>`).join('')}</select></label>
       <label>${esc(t('au_actor'))} <input id="au-actor" type="number" min="1" step="1" value="${esc(f.actor)}"></label>
-      <label>${esc(t('au_from'))} <input id="au-from" type="date" value="${esc(f.from)}"></label>
-      <label>${esc(t('au_to'))} <input id="au-to" type="date" value="${esc(f.to)}"></label>
+      <label>${esc(t('au_from'))} ${dateInput('au-from', f.from)}</label>
+      <label>${esc(t('au_to'))} ${dateInput('au-to', f.to)}</label>
       <button type="submit" class="primary">${esc(t('au_show'))}</button>
       <button type="button" id="au-clear">${esc(t('au_clear'))}</button></form>
     <div class="filters"><span class="hint" id="au-count">${esc(count ? t('au_range', first, last, count) : t('au_none'))}</span>
@@ -216,8 +219,8 @@ export function wireAudit() {
   v.addEventListener('submit', (e) => {
     if (e.target.id !== 'au-form') return;
     e.preventDefault();
-    show({ action: $('#au-action').value, actor: $('#au-actor').value.trim(), from: $('#au-from').value,
-      to: $('#au-to').value, page: 0, open: null });
+    guarded(() => show({ action: $('#au-action').value, actor: $('#au-actor').value.trim(),
+      from: dateValue('au-from'), to: dateValue('au-to'), page: 0, open: null }));
   });
   v.addEventListener('click', (e) => {
     const b = e.target.closest('button');

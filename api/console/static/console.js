@@ -5,7 +5,7 @@
 //   warnings.js  whatif.js  ledger.js (the lending ledger)  week.js (dated orders by day and week)
 //   audit.js (the audit trail)
 
-import { $, S, can, esc, setStatus } from './core.js';
+import { $, S, can, esc, sayStatusAgain, setStatus } from './core.js';
 import { api, dpath, listAll, loadSupply } from './api.js';
 import { indexTaxonomy, loadMessages, t } from './i18n.js';
 import { guarded, showError } from './ui.js';
@@ -41,6 +41,7 @@ function applyLang() {
     $('#role-badge').textContent = t('signed_in', t('role')[S.me.role] || S.me.role,
       S.districts.map((d) => d.id).join(', ') || '—');
   }
+  sayStatusAgain();
 }
 
 function showView(view) {
@@ -57,7 +58,7 @@ function showView(view) {
 async function signIn(token) {
   S.token = token.trim();
   showError(null);
-  setStatus(t('loading'));
+  setStatus(() => t('loading'));
   await loadMessages(); // no token needed: even a refused sign-in is said in the page's language
   try {
     S.me = await api('/v1/me');
@@ -78,7 +79,7 @@ async function signIn(token) {
   for (const b of document.querySelectorAll('#tabs button[data-needs]')) b.hidden = !can[b.dataset.needs]();
   applyLang();
   if (S.districts.length) await selectDistrict(S.districts[0].id);
-  else setStatus(t('signed_in', S.me.role, '—'));
+  else setStatus(() => t('signed_in', S.me.role, '—'));
 }
 
 function signOut() {
@@ -107,11 +108,11 @@ async function loadReview() {
   const [d, declines] = await Promise.all([api(dpath('')), api(dpath('/declines'))]);
   Object.assign(S, { tax: null, tags: new Map(), communities: [], commById: new Map(), demands: [], demById: new Map(),
     cadres: [], cadById: new Map(), declines: declines.data });
-  setStatus(t('loaded_review', d.name, d.communities, d.cadres, d.demands));
+  setStatus(() => t('loaded_review', d.name, d.communities, d.cadres, d.demands));
 }
 
 async function loadPool() {
-  setStatus(t('loading'));
+  setStatus(() => t('loading'));
   if (!can.read()) { await loadReview(); return; }
   const [tax, comms, demands, cadres, declines] = await Promise.all([
     api(`/v1/districts/${encodeURIComponent(S.district)}/taxonomy`),
@@ -129,7 +130,7 @@ async function loadPool() {
   S.cadById = new Map(cadres.map((c) => [c.id, c]));
   S.declines = declines.data;
   S.supply = await loadSupply();
-  setStatus(t('loaded', S.communities.length, S.cadres.length, S.demands.length));
+  setStatus(() => t('loaded', S.communities.length, S.cadres.length, S.demands.length));
 }
 
 function wire() {

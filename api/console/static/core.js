@@ -45,7 +45,14 @@ export const can = {
   whatif: () => ['admin', 'planner'].includes(S.me?.role),
 };
 
-export function setStatus(msg) { $('#status').textContent = msg || ''; }
+/** The status line. Given a function (``() => t('loaded', …)``), it is said again in the other
+ *  language when the language is switched (:func:`sayStatusAgain`); given text, it stays as it is. */
+let statusText = null;
+export function setStatus(msg) {
+  statusText = typeof msg === 'function' ? msg : null;
+  $('#status').textContent = (statusText ? statusText() : msg) || '';
+}
+export function sayStatusAgain() { if (statusText) $('#status').textContent = statusText() || ''; }
 
 /** A table whose cells carry their column name, so that below 640 px each row can be a card. */
 export function table(id, cols, rows, { cls = '' } = {}) {

@@ -5,7 +5,7 @@ import { $, S, can, esc, setStatus, table, when } from './core.js';
 import { api, dpath, listAll, reloadPool, write } from './api.js';
 import { num, st, t, word } from './i18n.js';
 import { cadreLabel, commName } from './overview.js';
-import { actor } from './proposal.js';
+import { actor, knowsCommunities } from './proposal.js';
 import { guarded } from './ui.js';
 
 const STATUSES = ['active', 'completed', 'cancelled', 'no_show', 'all'];
@@ -42,7 +42,7 @@ export async function renderDispatches() {
   const w = can.write();
   const view = $('#view-dispatches');
   const cols = [
-    { label: '#', cls: 'n' }, { label: t('demand') }, { label: t('community') }, { label: t('cadre') },
+    { label: '#', cls: 'n' }, { label: t('demand') }, ...(knowsCommunities() ? [{ label: t('community') }] : []), { label: t('cadre') },
     { label: t('score'), cls: 'n' }, { label: t('status') }, { label: t('outcome') }, { label: t('created'), cls: 'when' },
     { label: t('closed'), cls: 'when' }, { label: t('by') }, { label: t('note_col') },
   ];
@@ -51,7 +51,7 @@ export async function renderDispatches() {
     // past work hangs on an archived copy of its demand ("D0080@2026-03"): named by the live one
     const d = S.demById.get(x.demand) ?? S.demById.get(String(x.demand).split('@')[0]);
     const by = x.closed_by ? `${actor(x.created_by)} → ${actor(x.closed_by)}` : actor(x.created_by);
-    const cells = [x.id, `${esc(x.demand)} ${esc(d?.title || '')}`, esc(commName(d?.community)),
+    const cells = [x.id, `${esc(x.demand)} ${esc(d?.title || '')}`, ...(knowsCommunities() ? [esc(commName(d?.community))] : []),
       `<span class="cname">${esc(cadreLabel(x.cadre))}</span>`, num(x.score),
       `<span class="state ${esc(x.status)}">${esc(st(x.status))}</span>`, esc(outcomeText(x)),
       esc(when(x.created_at)), esc(when(x.closed_at)), by,
@@ -145,7 +145,7 @@ async function closeDispatch(id, how) {
   S.record = null; // the cadre's record changed with it
   await reloadPool();
   await renderDispatches(); // the same filter: the list the dispatcher was working through
-  setStatus(t({ complete: 'completed_n', cancel: 'cancelled_n', 'no-show': 'no_show_n' }[how], id));
+  setStatus(() => t({ complete: 'completed_n', cancel: 'cancelled_n', 'no-show': 'no_show_n' }[how], id));
 }
 
 export function wireDispatches() {

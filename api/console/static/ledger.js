@@ -6,7 +6,7 @@
 import { $, S, esc, table } from './core.js';
 import { api, dpath } from './api.js';
 import { I18N, num, t } from './i18n.js';
-import { guarded } from './ui.js';
+import { dateInput, dateValue, guarded } from './ui.js';
 
 /** How many communities the flow picture shows: the most active ones (the table shows all). */
 const TOP = 12;
@@ -94,8 +94,8 @@ export async function renderLedger() {
   }));
   $('#view-ledger').innerHTML = `<div class="head"><h2 id="lg-h">${esc(t('lg_h'))}</h2>
       <form id="lg-form" class="head">
-        <label>${esc(t('lg_from'))} <input id="lg-from" type="date" value="${esc(led.start)}"></label>
-        <label>${esc(t('lg_to'))} <input id="lg-to" type="date" value="${esc(led.end)}"></label>
+        <label>${esc(t('lg_from'))} ${dateInput('lg-from', led.start)}</label>
+        <label>${esc(t('lg_to'))} ${dateInput('lg-to', led.end)}</label>
         <button type="submit">${esc(t('lg_show'))}</button></form></div>
     <p class="hint" id="lg-period">${esc(t('lg_period', led.start, led.end, led.dispatches))}</p>
     ${led.dispatches ? '' : `<p class="hint">${esc(t('lg_none'))}</p>`}
@@ -108,9 +108,8 @@ export function wireLedger() {
     if (e.target.id !== 'lg-form') return;
     e.preventDefault();
     const was = [S.ledgerFrom, S.ledgerTo];
-    S.ledgerFrom = $('#lg-from').value;
-    S.ledgerTo = $('#lg-to').value;
     guarded(async () => {
+      [S.ledgerFrom, S.ledgerTo] = [dateValue('lg-from'), dateValue('lg-to')];
       try {
         await renderLedger();
       } catch (err) { // a refused period is not kept: the table shown is still the last one's

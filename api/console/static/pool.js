@@ -9,7 +9,7 @@ import { catName, st, t, tagName } from './i18n.js';
 import { cadreLabel, commName, load, stageOf, tri } from './overview.js';
 import { actor } from './proposal.js';
 import { loadRecord, recordHtml, recordTitle } from './record.js';
-import { confirmDialog, guarded } from './ui.js';
+import { confirmDialog, dateInput, dateValue, guarded } from './ui.js';
 
 const SHOW = 200;
 const has = (q, ...xs) => !q || xs.some((x) => String(x ?? '').toLowerCase().includes(q));
@@ -106,7 +106,7 @@ async function addDemand(form) {
   Object.assign(S, { demForm: false, draftNeeds: [], draftItem: '', demSearch: id, demFilter: 'all', layout: S.layout });
   await reloadPool();
   renderDemands();
-  setStatus(t('dm_added', id));
+  setStatus(() => t('dm_added', id));
 }
 
 /** Start the form from a service item: its defaults fill the fields, which stay editable
@@ -139,14 +139,14 @@ async function closeDemand(id, outcome) {
   await write(dpath(`/demands/${encodeURIComponent(id)}/close`), 'POST', body);
   await reloadPool();
   renderDemands();
-  setStatus(t('dm_closed', id, outcome));
+  setStatus(() => t('dm_closed', id, outcome));
 }
 
 async function reopenDemand(id) {
   await write(dpath(`/demands/${encodeURIComponent(id)}/reopen`), 'POST', {});
   await reloadPool();
   renderDemands();
-  setStatus(t('dm_reopened', id));
+  setStatus(() => t('dm_reopened', id));
 }
 
 export function wireDemands() {
@@ -258,7 +258,7 @@ function drawPanel() {
       ${c.unavailable?.reason ? ` · ${esc(c.unavailable.reason)}` : ''}</p>
     ${w ? (c.unavailable ? `<div class="row"><button type="button" id="cd-restore">${esc(t('restore'))}</button></div>`
     : `<form id="cd-unavail" class="fields">
-        <label>${esc(t('until'))} <input id="cd-until" type="date"></label>
+        <label>${esc(t('until'))} ${dateInput('cd-until')}</label>
         <label>${esc(t('reason_opt'))} <input id="cd-reason" type="text" maxlength="500"></label>
         <button type="submit">${esc(t('mark_unavail'))}</button></form>`) : ''}
     ${hist.length ? `<div class="scroll">${table('cd-history', [
@@ -292,12 +292,12 @@ async function withdraw(id) {
   if (S.cadOpen === id) S.cadOpen = null;
   await reloadPool();
   renderCadres();
-  setStatus(t('withdrawn', label));
+  setStatus(() => t('withdrawn', label));
 }
 
 async function setUnavailable(id, on) {
   if (on) {
-    const until = $('#cd-until').value || null;
+    const until = dateValue('cd-until') || null;
     const reason = $('#cd-reason').value.trim() || null;
     await write(dpath(`/cadres/${encodeURIComponent(id)}/unavailable`), 'PUT', { until, reason });
   } else {
@@ -305,7 +305,7 @@ async function setUnavailable(id, on) {
   }
   await reloadPool();
   renderCadres();
-  setStatus(t(on ? 'marked_unavail' : 'restored', cadreLabel(id)));
+  setStatus(() => t(on ? 'marked_unavail' : 'restored', cadreLabel(id)));
 }
 
 export function wireCadres() {

@@ -6,7 +6,7 @@ import { $, S, can, esc, key, setStatus, table, when } from './core.js';
 import { api, dpath, reloadDeclines, reloadPool, write } from './api.js';
 import { I18N, listSep, num, pct, reasons, say, st, t, word } from './i18n.js';
 import { cadreLabel, commName } from './overview.js';
-import { guarded } from './ui.js';
+import { dateInput, dateValue, guarded } from './ui.js';
 
 async function loadLatestProposal() {
   const list = await api(dpath('/proposals?limit=1'));
@@ -69,7 +69,7 @@ export async function renderProposal() {
       <button type="button" id="accept-all">${esc(t('accept_all'))}</button></div>
       <div class="row"><label>${esc(t('reason'))} <input id="reason" type="text" maxlength="500"></label>
       <label><input id="rej-unavail" type="checkbox"> ${esc(t('rej_unavail'))}</label>
-      <label>${esc(t('rej_until'))} <input id="rej-until" type="date"></label>
+      <label>${esc(t('rej_until'))} ${dateInput('rej-until')}</label>
       <button type="button" id="reject-sel" class="danger">${esc(t('reject_sel'))}</button></div></div>` : ''}
     <div class="proposal">
       <div class="scroll tall"><table class="grid cards sortable" id="assignments"><thead><tr id="ahead"></tr></thead><tbody id="abody"></tbody></table></div>
@@ -104,10 +104,14 @@ const COLS = [
   ['demand', (a) => a.demand], ['community', (a) => commName(S.demById.get(a.demand)?.community)],
   ['cadre', (a) => a.cadre], ['score', (a) => a.score], ['state', (a) => a.state],
 ];
+/** The columns the role can fill: a role that cannot read the pool (a supervisor) does not
+ *  know a demand's community, so it has no community column rather than an empty one. */
+export const knowsCommunities = () => can.read();
+const cols = () => COLS.filter(([k]) => k !== 'community' || knowsCommunities());
 
 function visibleAssignments() {
   const f = S.filter.trim().toLowerCase();
-  const [, get] = COLS.find(([k]) => k === S.sort.key);
+  const [, get] = COLS.find(([k]) => k === S.sort.key);  // a hidden column is never sorted by
   return S.proposal.result.assignments.filter((a) => {
     if (S.stateFilter !== 'all' && a.state !== S.stateFilter) return false;
     if (!f) return true;
@@ -122,7 +126,7 @@ function visibleAssignments() {
 
 function drawAssignments() {
   const w = can.write() && decidable(S.proposal);
-  $('#ahead').innerHTML = (w ? `<th scope="col" class="pickcol"><span class="sr">${esc(t('select'))}</span></th>` : '') + COLS.map(([k]) => {
+  $('#ahead').innerHTML = (w ? `<th scope="col" class="pickcol"><span class="sr">${esc(t('select'))}</span></th>` : '') + cols().map(([k]) => {
     const on = S.sort.key === k;
     const aria = on ? ` aria-sort="${S.sort.dir > 0 ? 'ascending' : 'descending'}"` : '';
     return `<th scope="col"${aria}><button type="button" class="sort" data-sort="${k}" aria-label="${esc(t('sort_by', t(k)))}">${esc(t(k))}${on ? (S.sort.dir > 0 ? ' ▲' : ' ▼') : ''}</button></th>`;
@@ -138,7 +142,7 @@ function drawAssignments() {
     const box = w ? `<td class="pickcol">${a.state === 'pending' ? `<input type="checkbox" class="pick" data-k="${esc(k)}"${S.selected.has(k) ? ' checked' : ''} aria-label="${esc(t('select_row', a.demand, a.cadre))}">` : ''}</td>` : '';
     return `<tr data-k="${esc(k)}" class="${S.open === k ? 'open' : ''} st-${esc(a.state)}">${box}
       <td ${L('demand')}><button type="button" class="link explain-btn" data-k="${esc(k)}" aria-expanded="${S.open === k}">${esc(a.demand)}</button> ${esc(d?.title || '')} ${alt}</td>
-      <td ${L('community')}>${esc(commName(d?.community))}</td><td ${L('cadre')} class="cname">${esc(cadreLabel(a.cadre))}</td>
+      ${knowsCommunities() ? `<td ${L('community')}>${esc(commName(d?.community))}</td>` : ''}<td ${L('cadre')} class="cname">${esc(cadreLabel(a.cadre))}</td>
       <td ${L('score')} class="n">${num(a.score)}</td><td ${L('state')}><span class="state ${esc(a.state)}">${esc(st(a.state))}</span></td></tr>`;
   }).join('');
   $('#pcount').textContent = t('shown', rows.length, S.proposal.result.assignments.length);
@@ -176,29 +180,29 @@ async function refreshAfterWrite() {
 
 async function doAccept(all) {
   const pairs = all ? undefined : chosenPairs();
-  if (!all && !pairs.length) { setStatus(t('none_selected')); return; }
-  if (all && !S.proposal.result.assignments.some((a) => a.state === 'pending')) { setStatus(t('nothing_pending')); return; }
+  if (!all && !pairs.length) { setStatus(() => t('none_selected')); return; }
+  if (all && !S.proposal.result.assignments.some((a) => a.state === 'pending')) { setStatus(() => t('nothing_pending')); return; }
   const r = await write(dpath(`/proposals/${S.proposal.id}/accept`), 'POST', all ? {} : { assignments: pairs });
   await refreshAfterWrite();
   await renderProposal();
-  setStatus(t('accepted_n', r.dispatches.length));
+  setStatus(() => t('accepted_n', r.dispatches.length));
 }
 
 async function doReject() {
   const pairs = chosenPairs();
-  if (!pairs.length) { setStatus(t('none_selected')); return; }
+  if (!pairs.length) { setStatus(() => t('none_selected')); return; }
   const body = { assignments: pairs };
   const reason = $('#reason').value.trim();
   if (reason) body.reason = reason;
   if ($('#rej-unavail').checked) {
     body.unavailable = true;
-    body.until = $('#rej-until').value || null;
+    body.until = dateValue('rej-until') || null;
   }
   const r = await write(dpath(`/proposals/${S.proposal.id}/reject`), 'POST', body);
   await refreshAfterWrite();
   await renderProposal();
   const away = (r.unavailable || []).map((u) => cadreLabel(u.cadre));
-  setStatus(away.length ? t('rejected_away', away.join(listSep())) : t('rejected_n', r.declines.length));
+  setStatus(() => away.length ? t('rejected_away', away.join(listSep())) : t('rejected_n', r.declines.length));
 }
 
 async function doPropose() {
@@ -208,14 +212,14 @@ async function doPropose() {
   btn.disabled = true;
   $('#progress').hidden = false;
   $('#view-proposal').setAttribute('aria-busy', 'true');
-  setStatus(t('proposing'));
+  setStatus(() => t('proposing'));
   try {
     S.proposal = await write(dpath('/proposals'), 'POST', {});
     await reloadDeclines();
     Object.assign(S, { selected: new Set(), open: null });
     await renderProposal();
     const k = S.proposal.result.kpis;
-    setStatus(t('proposed', S.proposal.id, k.slots_filled, k.slots_total));
+    setStatus(() => t('proposed', S.proposal.id, k.slots_filled, k.slots_total));
   } finally {
     S.busy = false;
     $('#view-proposal').removeAttribute('aria-busy');

@@ -1,21 +1,28 @@
 // The error banner, the guard around every action, and the confirmation dialog.
 
-import { $, setStatus } from './core.js';
+import { $, esc, setStatus } from './core.js';
 import { ApiError } from './api.js';
 import { problemText, t } from './i18n.js';
 
 export function showError(err) {
   const box = $('#error');
   if (!err) { box.hidden = true; box.textContent = ''; return; }
-  box.textContent = err instanceof ApiError ? problemText(err) : `${t('error')}: ${err.message}`;
+  box.textContent = err instanceof ApiError ? problemText(err)
+    : err instanceof BadInput ? err.message : `${t('error')}: ${err.message}`;
   box.hidden = false;
 }
 
 /** Run an action: a failed call shows its problem in the banner; a bug is also rethrown (logged). */
 export async function guarded(fn) {
   showError(null);
-  try { await fn(); } catch (err) { setStatus(''); showError(err); if (!(err instanceof ApiError)) throw err; }
+  try { await fn(); } catch (err) {
+    setStatus(''); showError(err);
+    if (!(err instanceof ApiError || err instanceof BadInput)) throw err;
+  }
 }
+
+/** What the person typed cannot be sent (a date that is none): said in the banner, not a bug. */
+export class BadInput extends Error {}
 
 /** Ask before an action that cannot be undone; resolves true only for the confirming button. */
 export function confirmDialog(message, yes) {
@@ -29,4 +36,24 @@ export function confirmDialog(message, yes) {
   return new Promise((resolve) => {
     d.addEventListener('close', () => resolve(d.returnValue === 'yes'), { once: true });
   });
+}
+
+/** A date field that reads year-month-day (2026-03-01) in every browser. Chromium draws its own
+ *  date input in the browser's locale (mm/dd/yyyy under an English one), whatever the page's or
+ *  the input's lang says, so this is a text input with the ISO pattern (a form will not submit
+ *  another shape), read by `dateValue`, which checks that the day exists. */
+export const dateInput = (id, value = '') => `<input id="${id}" type="text" inputmode="numeric"
+  pattern="\\d{4}-\\d{1,2}-\\d{1,2}" maxlength="10" size="10" autocomplete="off"
+  placeholder="${esc(t('date_ph'))}" title="${esc(t('date_ph'))}" value="${esc(value)}">`;
+
+/** A date field's day: '' when empty, else the day as yyyy-mm-dd (2026-3-1 is 2026-03-01);
+ *  a BadInput saying what to type otherwise (`guarded` shows it in the banner). */
+export function dateValue(id) {
+  const v = $(`#${id}`).value.trim();
+  if (!v) return '';
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(v);
+  const day = m && `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
+  const ms = day ? Date.parse(`${day}T00:00:00Z`) : NaN; // 2026-02-31 parses as March 3
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day) throw new BadInput(t('bad_date', v));
+  return day;
 }

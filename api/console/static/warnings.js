@@ -107,7 +107,7 @@ export async function renderWarnings() {
  *  server refused, to be decided one by one (where the page asks first). */
 async function decidePicked(how) {
   const ids = shownWarnings().filter((x) => x.state === 'pending' && S.warnPicked.has(x.id)).map((x) => x.id);
-  if (!ids.length) { setStatus(t('wa_none_picked')); return; }
+  if (!ids.length) { setStatus(() => t('wa_none_picked')); return; }
   if (!await confirmDialog(t('wa_bulk_ask', ids.length, how), t(how === 'confirm' ? 'wa_confirm_sel' : 'wa_dismiss_sel'))) return;
   const note = $('#wa-note')?.value.trim();
   const failed = [];
@@ -124,7 +124,7 @@ async function decidePicked(how) {
   Object.assign(S, { warnPicked: new Set(), warnFailures: failed, warnNote: '', record: null });
   if (done && how === 'confirm') await reloadPool(); // the cadres' colours, as the solver now sees them
   await renderWarnings();
-  setStatus(t('wa_bulk_done', done, how, failed.length));
+  setStatus(() => t('wa_bulk_done', done, how, failed.length));
 }
 
 async function evaluate() {
@@ -132,7 +132,7 @@ async function evaluate() {
   S.warnFailures = [];
   const n = Array.isArray(made) ? made.length : made?.data?.length ?? made?.count ?? 0;
   await renderWarnings();
-  setStatus(t('wa_evaluated', n));
+  setStatus(() => t('wa_evaluated', n));
 }
 
 /** Confirm or dismiss; a red confirmation on a cadre with active dispatches asks first (409). */
@@ -153,7 +153,7 @@ async function decide(id, how) {
   Object.assign(S, { record: null, warnFailures: [], warnNote: '' });
   await reloadPool(); // the cadre's colour, as the solver now sees it
   await renderWarnings();
-  setStatus(how === 'confirm' ? t('wa_confirmed', id, cadreLabel(x?.cadre ?? ''), st(x?.to_status)) : t('wa_dismissed', id));
+  setStatus(() => how === 'confirm' ? t('wa_confirmed', id, cadreLabel(x?.cadre ?? ''), st(x?.to_status)) : t('wa_dismissed', id));
 }
 
 export function wireWarnings() {

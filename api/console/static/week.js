@@ -8,7 +8,7 @@
 import { $, S, esc, beijing } from './core.js';
 import { api, dpath } from './api.js';
 import { I18N, num, t } from './i18n.js';
-import { guarded } from './ui.js';
+import { dateInput, dateValue, guarded } from './ui.js';
 
 const LABEL = 150;        // the community names' column (px of the picture)
 const WIDTH = 980;        // the timeline
@@ -256,7 +256,7 @@ export async function renderWeek() {
   const cal = S.weekCadre ? await api(dpath(`/cadres/${encodeURIComponent(S.weekCadre)}/calendar?from=${from}&to=${addDays(from, 6)}`)) : null;
   $('#view-week').innerHTML = `<div class="head"><h2 id="wk-h">${esc(t('wk_h'))}</h2>
       <button type="button" id="wk-prev">${esc(t('wk_prev'))}</button>
-      <label>${esc(t('wk_week_of'))} <input id="wk-date" type="date" value="${esc(first)}"></label>
+      <label>${esc(t('wk_week_of'))} ${dateInput('wk-date', first)}</label>
       <button type="button" id="wk-next">${esc(t('wk_next'))}</button></div>
     <div class="head wk-days"><button type="button" class="wk-day${S.weekDay ? '' : ' on'}" data-day="" aria-pressed="${!S.weekDay}">${esc(t('wk_whole'))}</button>${dayBtns}</div>
     <p class="hint" id="wk-line">${esc(t('wk_line', short(first), short(addDays(first, days - 1)), shown.length, count.filled, count.partly, count.open))}</p>
@@ -291,10 +291,12 @@ export function wireWeek() {
     if (bar && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); S.weekOrder = bar.dataset.id; rerender(); }
   });
   view.addEventListener('change', (e) => {
-    if (e.target.id !== 'wk-date' || !e.target.value) return;
-    S.weekFrom = monday(e.target.value);
-    S.weekDay = null;
-    rerender();
+    if (e.target.id !== 'wk-date' || !e.target.value.trim()) return;
+    guarded(async () => {
+      S.weekFrom = monday(dateValue('wk-date'));
+      S.weekDay = null;
+      await rerender();
+    });
   });
   view.addEventListener('submit', (e) => {
     if (e.target.id !== 'wk-cadre-form') return;

@@ -80,14 +80,15 @@ async function runWhatif(form) {
     if (sc.description) body.description = String(sc.description);
     body.edits = [...(sc.edits || []), ...edits];
   }
-  setStatus(t('wi_running'));
+  setStatus(() => t('wi_running'));
   const btn = form.querySelector('button[type=submit]');
   btn.disabled = true;
   try {
     S.whatif = await api(dpath('/scenarios'), { method: 'POST', body });
   } finally { btn.disabled = false; }
   drawWhatif(S.whatif);
-  setStatus(`${t('scenario')}: ${S.whatif.scenario ?? body.name}`);
+  const named = S.whatif.scenario ?? body.name;
+  setStatus(() => `${t('scenario')}: ${named}`);
 }
 
 const KPI_LABEL = {
