@@ -215,11 +215,13 @@ def test_each_cell_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
     book = folder_to_workbook(SAMPLE, tmp_path / "case.xlsx")
     sizes = {}  # the cells a reader meets, per sheet: the header row, then the header's width
-    for ws in load_workbook(book, read_only=True):
+    plain = load_workbook(book, read_only=True)
+    for ws in plain:
         header = next(ws.iter_rows(values_only=True))
         width = max(k + 1 for k, v in enumerate(header) if v is not None)
         body = ws.iter_rows(min_row=2, max_col=width, values_only=True)
         sizes[ws.title] = len(header) + sum(len(row) for row in body)
+    plain.close()  # a read-only workbook keeps its file open until closed
     cells = sum(sizes.values())
     expected = load_case(book)  # read before counting: what the reads below must equal
     upload_text = sheet_csv(book.read_bytes(), "cadres.csv")
