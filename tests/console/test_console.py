@@ -155,6 +155,9 @@ def test_dispatch_loop(page_factory: Any, server: Server, shots: Path) -> None:
     table.first.get_by_role("button", name="取消派遣").click()
     expect_text(p, "#outcome", "确定取消派遣")
     pg.shot(shots, "confirm-cancel")
+    # the reason that withdraws the demand says so before it is chosen
+    withdrew = dialog.locator('#oc-reason option[value="community_withdrew"]')
+    assert withdrew.inner_text() == "社区撤回需求（该需求随之关闭）"
     dialog.get_by_label("取消原因").select_option("community_withdrew")
     dialog.get_by_role("button", name="确定取消派遣").click()
     expect_text(p, "#status", "已取消")

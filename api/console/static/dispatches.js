@@ -85,7 +85,7 @@ function outcomeFields(how) {
   }
   if (how === 'cancel') {
     return `<label>${esc(t('cancel_reason'))} <select id="oc-reason" name="reason" required>${opt('', t('pick_reason'), true)}
-        ${CANCEL_REASONS.map((r) => opt(r, word('reasons', r))).join('')}</select></label>${note}`;
+        ${CANCEL_REASONS.map((r) => opt(r, word('reasons', r) + (r === 'community_withdrew' ? t('withdrew_closes') : ''))).join('')}</select></label>${note}`;
   }
   return note;
 }
