@@ -323,11 +323,13 @@ def _search(  # type: ignore[no-untyped-def]
     (on the reversed arcs ``back_ptr``/``back_src``, weights ``f_slack``) often
     runs dry within a handful of nodes. So once a search has settled
     ``pause`` nodes, it probes backwards from each row that still keeps it
-    going (:func:`_probe`): a probe that reaches the column gives the row's
-    distance exactly, one that runs dry proves the row past the cut, and one
-    out of budget still raises the row's lower bound to the radius it
-    covered. A search that goes on probes again, eight times as far, each
-    time it has settled eight times as many nodes. Decided rows no longer
+    going (:func:`_probe`) until the probe meets the search: two balls of
+    half the radius each are far smaller than one of the whole radius on
+    these graphs. A probe that closes the gap gives the row's distance
+    exactly or proves the row past the cut; one out of budget still raises
+    the row's lower bound to the search's radius plus its own. A search that
+    goes on probes again, eight times as far, each time it has settled eight
+    times as many nodes. Decided rows no longer
     hold the search open; nothing changes in what it returns.
     """
     size_n = indptr.size - 1
@@ -402,12 +404,11 @@ def _search(  # type: ignore[no-untyped-def]
                     radius = min(cut - f_slack[p] + 0.5, limit - f_slack[p])
                     if radius <= d:
                         continue  # settled by the search so far
-                    found, reach, used, bd, bn = _probe(
+                    found, low, used, bd, bn = _probe(
                         back_ptr,
                         back_src,
                         f_slack,
                         k,
-                        j,
                         radius,
                         b_dist,
                         b_done,
@@ -415,16 +416,16 @@ def _search(  # type: ignore[no-untyped-def]
                         bd,
                         bn,
                         budget,
+                        dist,
+                        d,
                     )
                     spent += used
-                    if found < np.inf:
-                        decided[p - a] = True
-                        if f_slack[p] + found < min(loss[p], limit):
-                            loss[p] = f_slack[p] + found
-                    elif reach >= radius:
-                        decided[p - a] = True  # no path this short: past the cut
-                    elif reach > bound[p - a]:
-                        bound[p - a] = reach
+                    if f_slack[p] + found < min(loss[p], limit):
+                        loss[p] = f_slack[p] + found
+                    if low >= min(found, radius):
+                        decided[p - a] = True  # exact, or no path this short
+                    elif low > bound[p - a]:
+                        bound[p - a] = low
                 dirty = True
                 priced_at = -1.0
                 next_pause, budget = 8 * next_pause, 8 * budget
@@ -476,38 +477,50 @@ def _search(  # type: ignore[no-untyped-def]
 
 
 @numba.njit(cache=True, nogil=True)
-def _probe(back_ptr, back_src, back_w, k, j, radius, dist, done, touched, hd, hn, budget):  # type: ignore[no-untyped-def]
-    """Distances *to* node ``k`` (on the reversed arcs) until node ``j`` is
-    settled, nothing closer than ``radius`` is left, or ``budget`` nodes are
-    settled. Returns ``(d(j, k) or inf, radius covered, nodes settled, heap)``:
-    every node closer to ``k`` than the radius covered is settled, so a ``j``
-    not among them lies at least that far."""
-    n_touched = 0
+def _probe(  # type: ignore[no-untyped-def]
+    back_ptr, back_src, back_w, k, radius, dist, done, touched, hd, hn, budget, f_dist, f_rad
+):
+    """Distances *to* row node ``k`` (on the reversed arcs), meeting the
+    forward search: ``f_dist`` holds its path lengths from the column, exact
+    below ``f_rad`` (every node closer than that is settled).
+
+    Any path from the column to ``k`` leaves the forward ball over an arc
+    ``x → y`` with ``x`` inside it; once the probe has settled every node
+    closer to ``k`` than ``R``, a path shorter than ``f_rad + R`` has its
+    ``y`` settled here and so was priced as ``f_dist[x] + w + d(y, k)`` when
+    ``y``'s arcs were read. So the probe stops when ``f_rad + R`` reaches the
+    best such sum ``mu`` (the distance, exactly) or ``radius`` (nothing that
+    short), or after ``budget`` settled nodes. Returns ``(mu, low, nodes
+    settled, heap)``: the distance is at least ``min(mu, low)``, so the row
+    is decided when ``low >= min(mu, radius)``. (The forward search drops
+    arcs past its stop radius; a path missed that way is no shorter than
+    the loss the row already has, which therefore stands.)
+    """
+    mu = f_dist[k]
     size = 0
     dist[k] = 0.0
     touched[0] = k
     n_touched = 1
     hd, hn, size = _push(hd, hn, size, 0.0, k)
-    found = np.inf
-    reach = radius
+    low = f_rad + radius
     used = 0
     while size > 0:
         d, x, size = _pop(hd, hn, size)
         if done[x] or d > dist[x]:
             continue
-        if d >= radius:
-            break
-        if x == j:
-            found = d
+        if d + f_rad >= min(mu, radius):
+            low = d + f_rad
             break
         if used == budget:
-            reach = d
+            low = d + f_rad
             break
         done[x] = True
         used += 1
         for q in range(back_ptr[x], back_ptr[x + 1]):
             nd = d + back_w[q]
             y = back_src[q]
+            if f_dist[y] + nd < mu:
+                mu = f_dist[y] + nd
             if nd < dist[y] and nd < radius:
                 if dist[y] == np.inf:
                     touched[n_touched] = y
@@ -517,4 +530,4 @@ def _probe(back_ptr, back_src, back_w, k, j, radius, dist, done, touched, hd, hn
     for q in range(n_touched):
         dist[touched[q]] = np.inf
         done[touched[q]] = False
-    return found, reach, used, hd, hn
+    return mu, low, used, hd, hn
