@@ -71,14 +71,18 @@ class TimeShift(BaseModel):
 
 class _Busy:
     """One cadre's commitments besides the order being moved: what the plan gives
-    them and what they hold already (accepted earlier)."""
+    them and what they hold already (accepted earlier). Windows are taken in the
+    district's ``zone``, whose local Mondays cut the weeks (as the solver cuts them),
+    whatever zone their datetimes were written in."""
 
-    def __init__(self) -> None:
+    def __init__(self, zone: dt.tzinfo) -> None:
+        self.zone = zone
         self.ongoing = 0
         self.spans: list[tuple[float, float]] = []
         self.weeks: dict[Week, float] = {}
 
     def add(self, window: Window, hours: float | None) -> None:
+        window = Window(window.start.astimezone(self.zone), window.end.astimezone(self.zone))
         self.spans.append((window.start.timestamp(), window.end.timestamp()))
         for wk, h in hours_by_week(window, hours).items():
             self.weeks[wk] = self.weeks.get(wk, 0.0) + h
@@ -156,7 +160,7 @@ def time_shifts(
     banned = set(excluded)
 
     def commitments(cadre: str, moving: str) -> _Busy:
-        b = _Busy()
+        b = _Busy(zone)
         b.ongoing = used.get(cadre, 0)  # ongoing work accepted earlier (as propose reads it)
         for s, e, h in held_of.get(cadre, ()):
             b.add(Window(s, e), h)

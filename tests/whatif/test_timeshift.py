@@ -120,3 +120,26 @@ def test_the_cli_explains_a_dated_case_with_moves(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["propose", str(folder), "--explain-unfilled", "--lang", "zh"])
     assert res.exit_code == 0, res.output
     assert "同日改期" in res.stdout and "将 D1 改为 19:00 开始" in res.stdout
+
+
+def test_held_work_counts_in_the_districts_weeks_whatever_its_zone() -> None:
+    """Work held Sunday 22:00 to Monday 02:00 (Shanghai) puts 2 hours in Monday's week
+    however its datetimes are written: given in UTC (Sunday 14:00–18:00 there) it still
+    leaves P1 (4 h a week) no room for 3 more hours on Monday, as the solver finds."""
+    tag = TAGS[0]
+    mon = dt.datetime(2026, 12, 14, tzinfo=ZONE)
+    p1 = Cadre(id="P1", name="甲", home="C0", skills={tag: 5}, capacity=1, hours_per_week=4.0)
+    d = Demand(id="D1", community="C0", title="探访", needs={tag: 3}, priority=3,
+               start=mon + dt.timedelta(hours=1), end=mon + dt.timedelta(hours=4))  # fmt: skip
+    case = Case(default_taxonomy(), communities(np.random.default_rng(0), 1), (p1,), (d,),
+                Policy(alternatives=0))  # fmt: skip
+    s, e = mon - dt.timedelta(hours=2), mon + dt.timedelta(hours=2)
+    for held in (
+        {"P1": [(s, e, None)]},
+        {"P1": [(s.astimezone(dt.UTC), e.astimezone(dt.UTC), None)]},
+    ):
+        plan = propose(case, held=held)
+        assert plan.assignments == []
+        assert time_shifts(case, plan, held=held) == []
+        at6 = replace(d, start=mon + dt.timedelta(hours=6), end=mon + dt.timedelta(hours=9))
+        assert propose(replace(case, demands=(at6,)), held=held).assignments == []
