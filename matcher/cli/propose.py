@@ -16,6 +16,7 @@ from rich.text import Text
 
 from matcher import (
     Case,
+    InputError,
     Proposal,
     calendar,
     check_horizon,
@@ -40,7 +41,8 @@ from matcher.cli.common import (
 from matcher.cli.plan import plan_csv, plan_xlsx
 from matcher.cli.render import to_json, to_table
 from matcher.io import escape_cell
-from matcher.messages import Lang, labels_for, msg
+from matcher.messages import Lang, labels_for, msg, render
+from matcher.problemcodes import problem_message
 
 if TYPE_CHECKING:
     from matcher.whatif import SlotCounterfactual, TimeShift
@@ -123,13 +125,17 @@ def propose_cmd(
 
             with native_stdout_to_stderr():
                 result = propose(c, progress=show)
-        fixes, shifts, why = _counterfactuals(c, result, lang) if explain else ([], None, "")
+        fixes, shifts, why, note = (
+            _counterfactuals(c, result, lang) if explain else ([], None, "", "")
+        )
     if calendar_out is not None:
         _write_calendar(calendar_out, calendar(c, result), lang)
     if fmt is Format.table and out is None:
         to_table(result, c, Console(), limit=None if all_rows else 40, lang=lang)
-        sys.stdout.write(why)
+        sys.stdout.write(why + note)
         return
+    if note and fmt is not Format.table:  # JSON, CSV, a workbook: the note beside, on stderr
+        err.print(Text(note.rstrip("\n")), soft_wrap=True)
     text: str | bytes
     if fmt is Format.json:
         extra: dict[str, Any] | None = None
@@ -145,16 +151,18 @@ def propose_cmd(
     else:
         buf = Console(record=True, width=160, file=io.StringIO())
         to_table(result, c, buf, limit=None, lang=lang)
-        text = buf.export_text() + why
+        text = buf.export_text() + why + note
     emit(out, text, lang, assignments=len(result.assignments))
 
 
 def _counterfactuals(
     c: Case, result: Proposal, lang: Lang
-) -> tuple[list[SlotCounterfactual], list[TimeShift] | None, str]:
+) -> tuple[list[SlotCounterfactual], list[TimeShift] | None, str, str]:
     """Each empty slot's smallest fix and its text (the what-if engine loads only here).
     With dated orders, whose relaxations are not priced, the earliest start the same
-    day at which each short dated order fills more (``time_shifts``, None without)."""
+    day at which each short dated order fills more (``time_shifts``, None without).
+    Last, a note when the moves are refused (lending rules): the plan and its unfilled
+    reasons still stand, only the moves are not shown."""
     from matcher.whatif import (
         format_counterfactuals,
         format_time_shifts,
@@ -163,10 +171,14 @@ def _counterfactuals(
     )
 
     if any(d.start is not None for d in c.demands):
-        shifts = time_shifts(c, result)
-        return [], shifts, format_time_shifts(shifts, lang, labels_for(c))
+        try:
+            shifts = time_shifts(c, result)
+        except InputError as exc:
+            why = render(problem_message(exc.problems[0]), lang, labels_for(c))
+            return [], [], "", say(lang, "cli.no_moves", why=why) + "\n"
+        return [], shifts, format_time_shifts(shifts, lang, labels_for(c)), ""
     fixes = unfilled_counterfactuals(c, result)
-    return fixes, None, format_counterfactuals(fixes, lang, labels_for(c))
+    return fixes, None, format_counterfactuals(fixes, lang, labels_for(c)), ""
 
 
 def _not_empty(c: Case, lang: Lang) -> Case:

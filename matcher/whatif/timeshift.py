@@ -20,6 +20,10 @@ within ``hours_per_week``. Cadres are independent once the rest of the plan is
 fixed, so the order then fills ``min(headcount, cadres who can)``, its own
 current cadres included only if they can take it at the new time.
 
+Not with lending rules (``[lending]``): whether a cadre may be lent to the
+order's community depends on everyone else lent, which no per-cadre count sees;
+:func:`time_shifts` refuses such a policy, as what-if pricing does.
+
 Cost: one scoring of the moved copies (at most 17 per short order, in blocks
 of columns) and a count over their feasible cadres, each cadre's other
 commitments gathered once per order; never a re-solve. A worked case by hand:
@@ -37,6 +41,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.dated import Window, district_zone, format_local, hours_by_week
+from matcher.errors import InputError, Problem
 from matcher.messages import Labels, Lang, Message, labels_for, msg, render
 from matcher.model import Case, Demand
 from matcher.proposal import Proposal
@@ -135,7 +140,24 @@ def time_shifts(
     day (each full hour, 06:00–22:00) at which it would fill more of its headcount,
     the rest of the plan unchanged (module docstring); orders no hour helps are
     left out. Pass the constraints the proposal was made with (as for
-    :func:`matcher.propose`); without ``proposal`` the case is proposed first."""
+    :func:`matcher.propose`); without ``proposal`` the case is proposed first.
+
+    A policy with lending rules (``[lending]`` max_lent, limits, home_floor) is
+    refused (``problem.lending_not_moved``): the count above knows nothing of them,
+    so it would claim fills the solver will not make."""
+    if case.policy.lending.is_on:
+        raise InputError(
+            "cannot move dated orders",
+            [
+                Problem(
+                    "policy",
+                    "time shifts do not model the lending rules (max_lent, limits, home_floor):"
+                    " they could claim fills the solver will not make",
+                    column="lending",
+                    code="problem.lending_not_moved",
+                )
+            ],
+        )
     if proposal is None:
         proposal = propose(
             case,

@@ -23,12 +23,23 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
-from matcher import Cadre, Case, Demand, Policy, default_taxonomy, propose, write_case
+from matcher import (
+    Cadre,
+    Case,
+    Demand,
+    InputError,
+    Policy,
+    default_taxonomy,
+    propose,
+    write_case,
+)
 from matcher.cli import app
 from matcher.dated import district_zone, parse_away, parse_weekly
 from matcher.messages import render
+from matcher.policy import Lending
 from matcher.whatif import format_time_shifts, time_shifts
 from tests.strategies import TAGS, communities
 
@@ -143,3 +154,38 @@ def test_held_work_counts_in_the_districts_weeks_whatever_its_zone() -> None:
         assert time_shifts(case, plan, held=held) == []
         at6 = replace(d, start=mon + dt.timedelta(hours=6), end=mon + dt.timedelta(hours=9))
         assert propose(replace(case, demands=(at6,)), held=held).assignments == []
+
+
+def test_lending_rules_are_refused_and_the_cli_says_why(tmp_path: Path) -> None:
+    """Three cadres of C0 may not be lent (max_lent 0) to D1 in C1: no hour fills it,
+    so a move that ignored the rule would claim 2 of 2. time_shifts refuses the
+    policy; the CLI still shows the plan and its reasons, and a coded note."""
+    tag = TAGS[0]
+    comms = communities(np.random.default_rng(0), 2)
+    cadres = tuple(Cadre(id=f"P{i}", name=f"干部{i}", home=comms[0].id, skills={tag: 5},
+                         capacity=1) for i in range(3))  # fmt: skip
+    d = Demand(id="D1", community=comms[1].id, title="探访", needs={tag: 3}, headcount=2,
+               priority=3, start=TUE + dt.timedelta(hours=14),
+               end=TUE + dt.timedelta(hours=16))  # fmt: skip
+    case = Case(default_taxonomy(), comms, cadres, (d,),
+                Policy(alternatives=0, lending=Lending(max_lent=0)))  # fmt: skip
+    plan = propose(case)
+    assert plan.assignments == []
+    at6 = replace(d, start=TUE + dt.timedelta(hours=6), end=TUE + dt.timedelta(hours=8))
+    assert propose(replace(case, demands=(at6,))).assignments == []
+    with pytest.raises(InputError) as e:
+        time_shifts(case, plan)
+    assert e.value.problems[0].code == "problem.lending_not_moved"
+    folder = write_case(case, tmp_path / "case")
+    (folder / "policy.toml").write_text("alternatives = 0\n[lending]\nmax_lent = 0\n")
+    res = CliRunner().invoke(app, ["propose", str(folder), "--explain-unfilled"])
+    assert res.exit_code == 0, res.output
+    assert "D1" in res.stdout and "move D1" not in res.stdout and "0/2" in res.stdout
+    assert "No time shifts shown: time shifts do not model the lending rules" in res.stdout
+    res = CliRunner().invoke(app, ["propose", str(folder), "--explain-unfilled", "--lang", "zh"])
+    assert res.exit_code == 0 and "未给出改期建议：改期推演尚不支持借调规则" in res.stdout
+    res = CliRunner().invoke(app, ["propose", str(folder), "--explain-unfilled", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["time_shifts"] == [] and doc["unfilled"][0]["demand"] == "D1"
+    assert "No time shifts shown" in res.stderr
