@@ -67,6 +67,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "horizon.too_long": {"first": "2026-12-01", "last": "2027-05-31", "days": 182, "max": 62},
     "cli.calendar_suffix": {"path": "cal.txt"},
     "cli.no_folder": {"path": "/no/such/cal.csv", "folder": "/no/such", "flag": "--calendar"},
+    "cli.parent_not_folder": {"path": "a.csv/cal.csv", "folder": "a.csv", "flag": "--calendar"},
     "unfilled.busy_then": {
         "count": 9,
         "window": "2026-12-08 18:00–22:00",

@@ -193,12 +193,25 @@ def _not_empty(c: Case, lang: Lang) -> Case:
 
 def _check_calendar_path(path: Path, lang: Lang) -> None:
     """Refuse a ``--calendar`` path before anything runs (exit 2, nothing written): a
-    suffix other than .csv/.json, a folder, or a folder that does not exist (a
-    mistyped path would otherwise leave new folders behind it)."""
+    suffix other than .csv/.json, anything but a regular file (a folder, a link, a
+    device: the writer refuses them only after the solve), a folder that does not
+    exist (a mistyped path would otherwise leave new folders behind it) or a
+    "folder" that is a file."""
     if path.suffix.lower() not in (".csv", ".json"):
         raise fail(say(lang, "cli.calendar_suffix", path=str(path)), lang)
-    if path.is_dir() or (path.exists() and not path.is_file()):
+    if path.is_symlink() or (path.exists() and not path.is_file()):
         raise fail(say(lang, "cli.not_a_file", path=str(path), flag="--calendar"), lang)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise fail(
+            say(
+                lang,
+                "cli.parent_not_folder",
+                path=str(path),
+                folder=str(path.parent),
+                flag="--calendar",
+            ),
+            lang,
+        )
     if not path.parent.is_dir():
         raise fail(
             say(lang, "cli.no_folder", path=str(path), folder=str(path.parent), flag="--calendar"),
