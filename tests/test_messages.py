@@ -63,6 +63,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
         "filled": 1,
     },
     "cli.move_header": {"first": "06:00", "last": "22:00"},
+    "cli.move_none": {"first": "06:00", "last": "22:00"},
     "cli.no_moves": {"why": "改期推演尚不支持借调规则"},
     "horizon.too_long": {"first": "2026-12-01", "last": "2027-05-31", "days": 182, "max": 62},
     "cli.calendar_suffix": {"path": "cal.txt"},

@@ -78,8 +78,9 @@ def propose_cmd(
         bool,
         typer.Option(
             "--explain-unfilled",
-            help="price the smallest fix for each empty slot (with dated orders: the"
-            " earliest start the same day that fills a short order more)",
+            help="price the smallest fix for each empty slot; with any dated order"
+            " instead the earliest start the same day that fills a short dated order more"
+            " (undated orders then get no fixes; JSON: counterfactuals empty, time_shifts)",
         ),
     ] = False,
     first: Annotated[
@@ -139,15 +140,15 @@ def propose_cmd(
     text: str | bytes
     if fmt is Format.json:
         extra: dict[str, Any] | None = None
-        if shifts is not None:
-            extra = {"time_shifts": [s.model_dump(mode="json") for s in shifts]}
-        elif explain:
+        if explain:  # both keys with dated orders: counterfactuals then empty (not priced)
             extra = {"counterfactuals": [f.model_dump(mode="json") for f in fixes]}
+            if any(d.start is not None for d in c.demands):
+                extra["time_shifts"] = [s.model_dump(mode="json") for s in shifts or ()]
         text = to_json(result, extra)
     elif fmt is Format.csv:
-        text = plan_csv(result, c, lang, fixes)
+        text = plan_csv(result, c, lang, fixes, shifts)
     elif fmt is Format.xlsx:
-        text = plan_xlsx(result, c, lang, fixes)
+        text = plan_xlsx(result, c, lang, fixes, shifts)
     else:
         buf = Console(record=True, width=160, file=io.StringIO())
         to_table(result, c, buf, limit=None, lang=lang)
@@ -175,7 +176,7 @@ def _counterfactuals(
             shifts = time_shifts(c, result)
         except InputError as exc:
             why = render(problem_message(exc.problems[0]), lang, labels_for(c))
-            return [], [], "", say(lang, "cli.no_moves", why=why) + "\n"
+            return [], None, "", say(lang, "cli.no_moves", why=why) + "\n"
         return [], shifts, format_time_shifts(shifts, lang, labels_for(c)), ""
     fixes = unfilled_counterfactuals(c, result)
     return fixes, None, format_counterfactuals(fixes, lang, labels_for(c)), ""

@@ -17,13 +17,16 @@ So 06:00–15:00 give P2 alone (1, as now), 16:00–17:00 nobody, 18:00 P1 alone
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from matcher import (
@@ -128,9 +131,44 @@ def test_the_cli_explains_a_dated_case_with_moves(tmp_path: Path) -> None:
     doc = json.loads(res.stdout)
     (s,) = doc["time_shifts"]
     assert (s["demand"], s["start"], s["filled"], s["fill"]) == ("D1", "2026-12-08T19:00", 1, 2)
+    assert doc["counterfactuals"] == []  # not priced with dated orders; the key stays
     res = CliRunner().invoke(app, ["propose", str(folder), "--explain-unfilled", "--lang", "zh"])
     assert res.exit_code == 0, res.output
     assert "同日改期" in res.stdout and "将 D1 改为 19:00 开始" in res.stdout
+
+
+def test_csv_and_the_workbook_carry_the_moves_as_fixes(tmp_path: Path) -> None:
+    """A mixed case: D1 (dated) gets its move in the fixes column, D8 (dated, nobody
+    qualified) that no hour helps, D9 (undated, nobody qualified) nothing: undated
+    orders' counterfactuals are not priced beside dated orders."""
+    case = _case()
+    case = replace(case, cadres=tuple(c for c in case.cadres if c.id not in ("P5", "P6")))
+    nobody = {"needs": {TAGS[0]: 3}, "requires": {TAGS[1]: 3}}
+    d8 = replace(case.demands[1], id="D8", headcount=1, **nobody)  # type: ignore[arg-type]
+    d9 = Demand(id="D9", community="C0", title="培训", priority=2, **nobody)  # type: ignore[arg-type]
+    case = replace(case, demands=(*case.demands, d8, d9))
+    folder = write_case(case, tmp_path / "case")
+    args = ["propose", str(folder), "--explain-unfilled"]
+    res = CliRunner().invoke(app, [*args, "-f", "csv"])
+    assert res.exit_code == 0, res.output
+    rows = {r["demand"]: r for r in csv.DictReader(io.StringIO(res.stdout)) if r["unfilled_slots"]}
+    assert rows["D1"]["fixes"] == (
+        "move: move D1 to start at 19:00 (2026-12-08 19:00–21:00): 2 qualified cadres free"
+        " then, 2 of its 3 slots filled (now 1)"
+    )
+    assert rows["D8"]["fixes"] == "no other full hour the same day (06:00–22:00) fills more"
+    assert rows["D9"]["fixes"] == ""
+    res = CliRunner().invoke(app, [*args, "-f", "json"])
+    doc = json.loads(res.stdout)
+    assert doc["counterfactuals"] == [] and [s["demand"] for s in doc["time_shifts"]] == ["D1"]
+    out = tmp_path / "plan.xlsx"
+    res = CliRunner().invoke(app, [*args, "-f", "xlsx", "-o", str(out), "--lang", "zh"])
+    assert res.exit_code == 0, res.output
+    sheet = load_workbook(out).worksheets[1]
+    fixes = {r[0]: r[-1] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert str(fixes["D1"]).startswith("改期：将 D1 改为 19:00 开始")
+    assert fixes["D8"] == "同日其他整点（06:00–22:00）开始均不能多填"
+    assert not fixes["D9"]
 
 
 def test_held_work_counts_in_the_districts_weeks_whatever_its_zone() -> None:
