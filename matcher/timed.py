@@ -201,8 +201,8 @@ def explain_time(
     engines' count (``unfilled.busy``, dispatches against capacity) reads a cadre
     holding two evening shifts as full for a morning order, so on a dated demand it
     gives way to ``unfilled.busy_then`` (ongoing work plus the orders held during
-    its window reach the capacity; on what, and how many of them ongoing work ties
-    up, since that holds them whatever the time) and ``unfilled.week_full`` (its
+    its window reach the capacity; on what, and how many of them ongoing work alone
+    fills, since that holds them whatever the time) and ``unfilled.week_full`` (its
     weekly hours would pass the limit)."""
     sc = req.sc
     case = sc.case
@@ -239,8 +239,8 @@ def explain_time(
             most, over = _held_then(start, end, mine, held, j)
             if ongoing[i] + most >= free[i]:
                 busy += 1
-                # ongoing work (in this plan, or accepted earlier) takes part
-                tied += int(ongoing[i] > 0 or free[i] < sc.capacity[i])
+                # ongoing work alone (in this plan, or accepted earlier) fills the cadre
+                tied += int(ongoing[i] >= free[i])
                 on += [sc.demand_ids[k] for k in over if sc.demand_ids[k] not in on]
             elif math.isfinite(limit[i]) and _past_limit(
                 hours[j], [hours[k] for k in mine], _held_hours(held, zone), limit[i]

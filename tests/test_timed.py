@@ -239,6 +239,30 @@ def test_an_unfilled_order_says_when_ongoing_work_ties_the_cadres_up() -> None:
     )
 
 
+def test_ongoing_work_counts_only_where_it_alone_fills_the_cadre() -> None:
+    """P1's ongoing work fills their capacity; P3 (capacity 2) holds ongoing work and a
+    dated order at the same time: busy, but not tied up all the time by ongoing work."""
+    comms = communities(np.random.default_rng(0), 1)
+    tag = TAGS[0]
+    p1 = Cadre(id="P1", name="甲", home="C0", skills={tag: 5}, capacity=1)
+    p3 = Cadre(id="P3", name="丙", home="C0", skills={tag: 5}, capacity=2)
+    window = {"start": T0 + dt.timedelta(hours=18), "end": T0 + dt.timedelta(hours=22)}
+    shift = Demand(id="D0", community="C0", title="防汛值守", needs={tag: 3}, priority=1,
+                   **window)  # type: ignore[arg-type]  # fmt: skip
+    other = Demand(id="D7", community="C0", title="巡查", needs={tag: 3}, priority=1,
+                   **window)  # type: ignore[arg-type]  # fmt: skip
+    steady = tuple(Demand(id=f"D{k}", community="C0", title="长期", needs={tag: 3}, priority=5)
+                   for k in (8, 9))  # fmt: skip
+    case = Case(default_taxonomy(), comms, (p1, p3), (shift, other, *steady),
+                Policy(alternatives=0))  # fmt: skip
+    got = propose(case, pinned=[("P1", "D9"), ("P3", "D8"), ("P3", "D7")])
+    assert len(got.assignments) == 3
+    (u,) = got.unfilled
+    (said,) = [m for m in u.why if m.code == "unfilled.busy_then"]
+    assert said.params["count"] == 2 and said.params["ongoing"] == 1
+    assert said.params["demands"] == ["D7"]
+
+
 def _week_case() -> Case:
     comms = communities(np.random.default_rng(0), 1)
     tag = TAGS[0]

@@ -3,7 +3,8 @@ as an ``.xlsx`` workbook.
 
 Why one module: ``matcher propose -f csv`` and ``-f xlsx`` must carry the same
 columns (names, community, demand title, the score's breakdown, alternates) and
-the same unfilled rows with their reasons and fixes, in the reader's language; the
+the same unfilled rows with their reasons and fixes (a short dated order's fix: its
+move to another start, :mod:`matcher.whatif.timeshift`), in the reader's language; the
 rows are built once here and only laid out differently. The CSV keeps the machine
 columns it always had first (``demand``, ``cadre``, ``score``, one per term,
 ``distance_km``, ``skill_fit``, ``alternatives``) and adds the readable ones after
@@ -26,7 +27,7 @@ from matcher.io import Sheet, escape_cell, workbook_bytes
 from matcher.messages import SEPARATORS, Lang, labels_for, msg, render
 
 if TYPE_CHECKING:  # the what-if engine loads only with --explain-unfilled
-    from matcher.whatif import SlotCounterfactual
+    from matcher.whatif import SlotCounterfactual, TimeShift
 
 __all__ = ["CSV_COLUMNS", "plan_csv", "plan_xlsx"]
 
@@ -49,16 +50,23 @@ _KPIS = tuple(Kpis.model_fields)
 
 
 class _Plan:
-    """The readable pieces of one proposal in ``lang``: names, reasons, fixes."""
+    """The readable pieces of one proposal in ``lang``: names, reasons, fixes (for a
+    dated order, its move to another start: ``shifts``, None when not tried)."""
 
     def __init__(
-        self, proposal: Proposal, case: Case, lang: Lang, fixes: Sequence[SlotCounterfactual]
+        self,
+        proposal: Proposal,
+        case: Case,
+        lang: Lang,
+        fixes: Sequence[SlotCounterfactual],
+        shifts: Sequence[TimeShift] | None = None,
     ) -> None:
         self.p, self.case, self.lang = proposal, case, lang
         self.labels = labels_for(case)
         self.cadres = {c.id: c for c in case.cadres}
         self.demands = {d.id: d for d in case.demands}
         self.fixes = {f.demand: f for f in fixes}
+        self.shifts = None if shifts is None else {s.demand: s for s in shifts}
         self.terms = active_terms(case.policy)
 
     def say(self, code: str, **params: Param) -> str:
@@ -78,6 +86,8 @@ class _Plan:
         return [render(m, self.lang, self.labels) for m in x.why]
 
     def fix_texts(self, demand: str) -> list[str]:
+        if self.shifts is not None and self.demands[demand].start is not None:
+            return [self.move_text(demand)]
         row = self.fixes.get(demand)
         if row is None:
             return []
@@ -90,6 +100,20 @@ class _Plan:
             out.append(f"{self.say(f'fix_kind.{o.kind}')}{colon}{text}{sep}{delta}")
         return out or [self.say("cli.fix_none")]
 
+    def move_text(self, demand: str) -> str:
+        """A short dated order's move (``fix_kind.move``), or that no hour tried helps."""
+        from matcher.whatif import FIRST_HOUR, LAST_HOUR  # loaded already: shifts were made
+
+        assert self.shifts is not None
+        shift = self.shifts.get(demand)
+        if shift is None:
+            return self.say(
+                "cli.move_none", first=f"{FIRST_HOUR:02d}:00", last=f"{LAST_HOUR:02d}:00"
+            )
+        text = shift.text if self.lang == "en" else render(shift.why, self.lang, self.labels)
+        colon = "：" if self.lang == "zh" else ": "
+        return f"{self.say('fix_kind.move')}{colon}{text}"
+
     def yes(self, flag: bool) -> str:
         return self.say("plan.yes" if flag else "plan.no")
 
@@ -99,10 +123,12 @@ def plan_csv(
     case: Case,
     lang: Lang = "en",
     fixes: Sequence[SlotCounterfactual] = (),
+    shifts: Sequence[TimeShift] | None = None,
 ) -> str:
     """The plan as CSV: an assignment per row, then a row per demand with empty slots
-    (its ``reasons`` and, when priced, ``fixes`` in ``lang``); text cells formula-escaped."""
-    plan = _Plan(proposal, case, lang, fixes)
+    (its ``reasons`` and, when priced, ``fixes`` in ``lang``; a dated order's move to
+    another start, when ``shifts`` are given); text cells formula-escaped."""
+    plan = _Plan(proposal, case, lang, fixes, shifts)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([*CSV_COLUMNS, *plan.terms, *_CSV_TAIL, *_CSV_READABLE])
@@ -163,10 +189,12 @@ def plan_xlsx(
     case: Case,
     lang: Lang = "en",
     fixes: Sequence[SlotCounterfactual] = (),
+    shifts: Sequence[TimeShift] | None = None,
 ) -> bytes:
     """The plan as a printable workbook: assignments, unfilled (reasons and fixes in
-    ``lang``) and KPIs, headers in Chinese beside English."""
-    plan = _Plan(proposal, case, lang, fixes)
+    ``lang``, a dated order's move as its fix) and KPIs, headers in Chinese beside
+    English."""
+    plan = _Plan(proposal, case, lang, fixes, shifts)
     head = [
         "demand",
         "title",

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from matcher import (
     Case,
+    InputError,
     Proposal,
     calendar,
     check_horizon,
@@ -40,7 +41,8 @@ from matcher.cli.common import (
 from matcher.cli.plan import plan_csv, plan_xlsx
 from matcher.cli.render import to_json, to_table
 from matcher.io import escape_cell
-from matcher.messages import Lang, labels_for, msg
+from matcher.messages import Lang, labels_for, msg, render
+from matcher.problemcodes import problem_message
 
 if TYPE_CHECKING:
     from matcher.whatif import SlotCounterfactual, TimeShift
@@ -84,8 +86,9 @@ def propose_cmd(
         bool,
         typer.Option(
             "--explain-unfilled",
-            help="price the smallest fix for each empty slot (with dated orders: the"
-            " earliest start the same day that fills a short order more)",
+            help="price the smallest fix for each empty slot; with any dated order"
+            " instead the earliest start the same day that fills a short dated order more"
+            " (undated orders then get no fixes; JSON: counterfactuals empty, time_shifts)",
         ),
     ] = False,
     first: Annotated[
@@ -131,38 +134,44 @@ def propose_cmd(
 
             with native_stdout_to_stderr():
                 result = propose(c, progress=show)
-        fixes, shifts, why = _counterfactuals(c, result, lang) if explain else ([], None, "")
+        fixes, shifts, why, note = (
+            _counterfactuals(c, result, lang) if explain else ([], None, "", "")
+        )
     if calendar_out is not None:
         _write_calendar(calendar_out, calendar(c, result), lang)
     if fmt is Format.table and out is None:
         to_table(result, c, Console(), limit=None if all_rows else 40, lang=lang)
-        sys.stdout.write(why)
+        sys.stdout.write(why + note)
         return
+    if note and fmt is not Format.table:  # JSON, CSV, a workbook: the note beside, on stderr
+        err.print(Text(note.rstrip("\n")), soft_wrap=True)
     text: str | bytes
     if fmt is Format.json:
         extra: dict[str, Any] | None = None
-        if shifts is not None:
-            extra = {"time_shifts": [s.model_dump(mode="json") for s in shifts]}
-        elif explain:
+        if explain:  # both keys with dated orders: counterfactuals then empty (not priced)
             extra = {"counterfactuals": [f.model_dump(mode="json") for f in fixes]}
+            if any(d.start is not None for d in c.demands):
+                extra["time_shifts"] = [s.model_dump(mode="json") for s in shifts or ()]
         text = to_json(result, extra)
     elif fmt is Format.csv:
-        text = plan_csv(result, c, lang, fixes)
+        text = plan_csv(result, c, lang, fixes, shifts)
     elif fmt is Format.xlsx:
-        text = plan_xlsx(result, c, lang, fixes)
+        text = plan_xlsx(result, c, lang, fixes, shifts)
     else:
         buf = Console(record=True, width=160, file=io.StringIO())
         to_table(result, c, buf, limit=None, lang=lang)
-        text = buf.export_text() + why
+        text = buf.export_text() + why + note
     emit(out, text, lang, assignments=len(result.assignments))
 
 
 def _counterfactuals(
     c: Case, result: Proposal, lang: Lang
-) -> tuple[list[SlotCounterfactual], list[TimeShift] | None, str]:
+) -> tuple[list[SlotCounterfactual], list[TimeShift] | None, str, str]:
     """Each empty slot's smallest fix and its text (the what-if engine loads only here).
     With dated orders, whose relaxations are not priced, the earliest start the same
-    day at which each short dated order fills more (``time_shifts``, None without)."""
+    day at which each short dated order fills more (``time_shifts``, None without).
+    Last, a note when the moves are refused (lending rules): the plan and its unfilled
+    reasons still stand, only the moves are not shown."""
     from matcher.whatif import (
         format_counterfactuals,
         format_time_shifts,
@@ -171,10 +180,14 @@ def _counterfactuals(
     )
 
     if any(d.start is not None for d in c.demands):
-        shifts = time_shifts(c, result)
-        return [], shifts, format_time_shifts(shifts, lang, labels_for(c))
+        try:
+            shifts = time_shifts(c, result)
+        except InputError as exc:
+            why = render(problem_message(exc.problems[0]), lang, labels_for(c))
+            return [], None, "", say(lang, "cli.no_moves", why=why) + "\n"
+        return [], shifts, format_time_shifts(shifts, lang, labels_for(c)), ""
     fixes = unfilled_counterfactuals(c, result)
-    return fixes, None, format_counterfactuals(fixes, lang, labels_for(c))
+    return fixes, None, format_counterfactuals(fixes, lang, labels_for(c)), ""
 
 
 def _not_empty(c: Case, lang: Lang) -> Case:
@@ -189,12 +202,25 @@ def _not_empty(c: Case, lang: Lang) -> Case:
 
 def _check_calendar_path(path: Path, lang: Lang) -> None:
     """Refuse a ``--calendar`` path before anything runs (exit 2, nothing written): a
-    suffix other than .csv/.json, a folder, or a folder that does not exist (a
-    mistyped path would otherwise leave new folders behind it)."""
+    suffix other than .csv/.json, anything but a regular file (a folder, a link, a
+    device: the writer refuses them only after the solve), a folder that does not
+    exist (a mistyped path would otherwise leave new folders behind it) or a
+    "folder" that is a file."""
     if path.suffix.lower() not in (".csv", ".json"):
         raise fail(say(lang, "cli.calendar_suffix", path=str(path)), lang)
-    if path.is_dir() or (path.exists() and not path.is_file()):
+    if path.is_symlink() or (path.exists() and not path.is_file()):
         raise fail(say(lang, "cli.not_a_file", path=str(path), flag="--calendar"), lang)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise fail(
+            say(
+                lang,
+                "cli.parent_not_folder",
+                path=str(path),
+                folder=str(path.parent),
+                flag="--calendar",
+            ),
+            lang,
+        )
     if not path.parent.is_dir():
         raise fail(
             say(lang, "cli.no_folder", path=str(path), folder=str(path.parent), flag="--calendar"),

@@ -132,19 +132,26 @@ def apply_import(tx: Tx, plan: ImportPlan) -> dict[str, int]:
             f"the taxonomy of district {plan.district!r} changed while {plan.file} was"
             " checked; import it again",
             [{"field": "taxonomy", "message": "changed during the import"}],
+            code="conflict.import_taxonomy_changed",
+            params={"district": plan.district, "file": plan.file},
         )
     if tx.policy(plan.district).timezone != plan.timezone:
         raise ConflictError(
             f"the time zone of district {plan.district!r} changed while {plan.file} was"
             " checked; import it again",
             [{"field": "timezone", "message": "changed during the import"}],
+            code="conflict.import_timezone_changed",
+            params={"district": plan.district, "file": plan.file},
         )
     gone = sorted(plan.refs - _community_ids(tx, plan.district)) if plan.refs else []
     if gone:
         raise ConflictError(
-            f"{len(gone)} communit(ies) named in {plan.file} were removed while it was"
+            f"{len(gone)} {'community' if len(gone) == 1 else 'communities'} named in"
+            f" {plan.file} {'was' if len(gone) == 1 else 'were'} removed while it was"
             " checked; import it again",
             [{"community": c, "message": "removed during the import"} for c in gone[:100]],
+            code="conflict.import_communities_gone",
+            params={"district": plan.district, "file": plan.file, "count": len(gone)},
         )
     now = bulk.states(tx.conn, table, plan.district)
     # rows another writer changed since the plan are compared again, now

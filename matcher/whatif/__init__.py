@@ -56,10 +56,18 @@ from matcher.whatif.sweep import (
     run_point,
     run_sweep,
 )
-from matcher.whatif.timeshift import TimeShift, format_time_shifts, time_shifts
+from matcher.whatif.timeshift import (
+    FIRST_HOUR,
+    LAST_HOUR,
+    TimeShift,
+    format_time_shifts,
+    time_shifts,
+)
 
 __all__ = [
     "EDIT_KINDS",
+    "FIRST_HOUR",
+    "LAST_HOUR",
     "Change",
     "Churn",
     "Comparison",

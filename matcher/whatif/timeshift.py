@@ -20,6 +20,10 @@ within ``hours_per_week``. Cadres are independent once the rest of the plan is
 fixed, so the order then fills ``min(headcount, cadres who can)``, its own
 current cadres included only if they can take it at the new time.
 
+Not with lending rules (``[lending]``): whether a cadre may be lent to the
+order's community depends on everyone else lent, which no per-cadre count sees;
+:func:`time_shifts` refuses such a policy, as what-if pricing does.
+
 Cost: one scoring of the moved copies (at most 17 per short order, in blocks
 of columns) and a count over their feasible cadres, each cadre's other
 commitments gathered once per order; never a re-solve. A worked case by hand:
@@ -37,6 +41,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.dated import Window, district_zone, format_local, hours_by_week
+from matcher.errors import InputError, Problem
 from matcher.messages import Labels, Lang, Message, labels_for, msg, render
 from matcher.model import Case, Demand
 from matcher.proposal import Proposal
@@ -71,14 +76,18 @@ class TimeShift(BaseModel):
 
 class _Busy:
     """One cadre's commitments besides the order being moved: what the plan gives
-    them and what they hold already (accepted earlier)."""
+    them and what they hold already (accepted earlier). Windows are taken in the
+    district's ``zone``, whose local Mondays cut the weeks (as the solver cuts them),
+    whatever zone their datetimes were written in."""
 
-    def __init__(self) -> None:
+    def __init__(self, zone: dt.tzinfo) -> None:
+        self.zone = zone
         self.ongoing = 0
         self.spans: list[tuple[float, float]] = []
         self.weeks: dict[Week, float] = {}
 
     def add(self, window: Window, hours: float | None) -> None:
+        window = Window(window.start.astimezone(self.zone), window.end.astimezone(self.zone))
         self.spans.append((window.start.timestamp(), window.end.timestamp()))
         for wk, h in hours_by_week(window, hours).items():
             self.weeks[wk] = self.weeks.get(wk, 0.0) + h
@@ -131,7 +140,24 @@ def time_shifts(
     day (each full hour, 06:00–22:00) at which it would fill more of its headcount,
     the rest of the plan unchanged (module docstring); orders no hour helps are
     left out. Pass the constraints the proposal was made with (as for
-    :func:`matcher.propose`); without ``proposal`` the case is proposed first."""
+    :func:`matcher.propose`); without ``proposal`` the case is proposed first.
+
+    A policy with lending rules (``[lending]`` max_lent, limits, home_floor) is
+    refused (``problem.lending_not_moved``): the count above knows nothing of them,
+    so it would claim fills the solver will not make."""
+    if case.policy.lending.is_on:
+        raise InputError(
+            "cannot move dated orders",
+            [
+                Problem(
+                    "policy",
+                    "time shifts do not model the lending rules (max_lent, limits, home_floor):"
+                    " they could claim fills the solver will not make",
+                    column="lending",
+                    code="problem.lending_not_moved",
+                )
+            ],
+        )
     if proposal is None:
         proposal = propose(
             case,
@@ -156,7 +182,7 @@ def time_shifts(
     banned = set(excluded)
 
     def commitments(cadre: str, moving: str) -> _Busy:
-        b = _Busy()
+        b = _Busy(zone)
         b.ongoing = used.get(cadre, 0)  # ongoing work accepted earlier (as propose reads it)
         for s, e, h in held_of.get(cadre, ()):
             b.add(Window(s, e), h)

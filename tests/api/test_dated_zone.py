@@ -95,3 +95,19 @@ def test_an_unchanged_dated_row_is_not_rewritten(
         again = tx.import_case("b2", case, policy_toml=BERLIN)
     assert first["demands_created"] == 5
     assert again.get("demands_updated", 0) == 0, again
+
+
+def test_putting_an_unchanged_dated_demand_back_keeps_its_version(
+    client: TestClient, tokens: Tokens, berlin: str
+) -> None:
+    """The stored window is read back in Berlin's zone before it is compared with the
+    body (read in Shanghai's, the same wall times were another instant: a new version)."""
+    h = tokens.h("admin")
+    for base in (berlin, D):
+        assert _post(client, h, base, "S1", ACROSS) == 201
+        got = client.get(f"{base}/demands/S1", headers=h).json()
+        body = {k: got[k] for k in ("id", "community", "title", "needs", "version", "start", "end")}
+        r = client.put(f"{base}/demands/S1", json=body, headers=h)
+        assert r.status_code == 200, r.text
+        assert r.json()["version"] == 1, base
+        assert (r.json()["start"], r.json()["end"]) == (ACROSS["start"], ACROSS["end"])

@@ -274,15 +274,33 @@ def test_taxonomy_or_communities_changed_meanwhile(store: Store) -> None:
                 t.communities.c.district_id == "d1", t.communities.c.id == "C4"
             )
         )
-    with pytest.raises(ConflictError, match="removed while it was checked"), store.write() as tx:
+    with (
+        pytest.raises(ConflictError, match="removed while it was checked") as e,
+        store.write() as tx,
+    ):
         apply_import(tx, plan)
+    assert e.value.code == "conflict.import_communities_gone"
+    assert e.value.params == {"count": 1, "file": "cadres.csv", "district": "d1"}
+    plan = plan_import(store, "d1", "cadres.csv", _cadres(2))
+    with store.write() as tx:
+        tx.conn.execute(
+            update(t.districts)
+            .where(t.districts.c.id == "d1")
+            .values(policy_toml='timezone = "Europe/Berlin"\n')
+        )
+    with pytest.raises(ConflictError, match="time zone") as e, store.write() as tx:
+        apply_import(tx, plan)
+    assert e.value.code == "conflict.import_timezone_changed"
+    assert e.value.params == {"file": "cadres.csv", "district": "d1"}
     plan = plan_import(store, "d2", "cadres.csv", _cadres(2))
     with store.write() as tx:
         tx.conn.execute(
             update(t.districts).where(t.districts.c.id == "d2").values(taxonomy_toml="x = 1")
         )
-    with pytest.raises(ConflictError, match="taxonomy"), store.write() as tx:
+    with pytest.raises(ConflictError, match="taxonomy") as e, store.write() as tx:
         apply_import(tx, plan)
+    assert e.value.code == "conflict.import_taxonomy_changed"
+    assert e.value.params == {"file": "cadres.csv", "district": "d2"}
 
 
 def test_validation_needs_no_write_transaction(

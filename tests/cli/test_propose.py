@@ -213,6 +213,18 @@ def test_a_planning_horizon_and_the_calendar(tmp_path) -> None:  # type: ignore[
     (tmp_path / "dir.csv").mkdir()
     bad = run("propose", str(folder), "--calendar", str(tmp_path / "dir.csv"), "--lang", "zh")
     assert bad.exit_code == 2 and "须为文件路径" in bad.output, bad.output
+    # a link, or a "folder" that is a file: refused before the solve, naming --calendar
+    (tmp_path / "link.csv").symlink_to(tmp_path / "elsewhere.csv")
+    out = ("-o", str(tmp_path / "p.json"))
+    bad = run("propose", str(folder), "--calendar", str(tmp_path / "link.csv"), *out)
+    assert (
+        bad.exit_code == 2 and "--calendar must be a file path, not a folder, a link" in bad.output
+    )
+    assert not (tmp_path / "p.json").exists() and not (tmp_path / "elsewhere.csv").exists()
+    (tmp_path / "plain").write_text("x")
+    bad = run("propose", str(folder), "--calendar", str(tmp_path / "plain" / "cal.csv"), *out)
+    assert bad.exit_code == 2 and "plain is not a folder; give --calendar" in bad.output, bad.output
+    assert "does not exist" not in bad.output and not (tmp_path / "p.json").exists()
     bad = run("propose", str(folder), "--calendar", str(tmp_path / "cal.txt"))
     assert (
         bad.exit_code == 2 and ".csv or .json" in bad.output and not (tmp_path / "cal.txt").exists()

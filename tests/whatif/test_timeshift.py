@@ -17,18 +17,32 @@ So 06:00–15:00 give P2 alone (1, as now), 16:00–17:00 nobody, 18:00 P1 alone
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from matcher import Cadre, Case, Demand, Policy, default_taxonomy, propose, write_case
+from matcher import (
+    Cadre,
+    Case,
+    Demand,
+    InputError,
+    Policy,
+    default_taxonomy,
+    propose,
+    write_case,
+)
 from matcher.cli import app
 from matcher.dated import district_zone, parse_away, parse_weekly
 from matcher.messages import render
+from matcher.policy import Lending
 from matcher.whatif import format_time_shifts, time_shifts
 from tests.strategies import TAGS, communities
 
@@ -117,6 +131,99 @@ def test_the_cli_explains_a_dated_case_with_moves(tmp_path: Path) -> None:
     doc = json.loads(res.stdout)
     (s,) = doc["time_shifts"]
     assert (s["demand"], s["start"], s["filled"], s["fill"]) == ("D1", "2026-12-08T19:00", 1, 2)
+    assert doc["counterfactuals"] == []  # not priced with dated orders; the key stays
     res = CliRunner().invoke(app, ["propose", str(folder), "--explain-unfilled", "--lang", "zh"])
     assert res.exit_code == 0, res.output
     assert "同日改期" in res.stdout and "将 D1 改为 19:00 开始" in res.stdout
+
+
+def test_csv_and_the_workbook_carry_the_moves_as_fixes(tmp_path: Path) -> None:
+    """A mixed case: D1 (dated) gets its move in the fixes column, D8 (dated, nobody
+    qualified) that no hour helps, D9 (undated, nobody qualified) nothing: undated
+    orders' counterfactuals are not priced beside dated orders."""
+    case = _case()
+    case = replace(case, cadres=tuple(c for c in case.cadres if c.id not in ("P5", "P6")))
+    nobody = {"needs": {TAGS[0]: 3}, "requires": {TAGS[1]: 3}}
+    d8 = replace(case.demands[1], id="D8", headcount=1, **nobody)  # type: ignore[arg-type]
+    d9 = Demand(id="D9", community="C0", title="培训", priority=2, **nobody)  # type: ignore[arg-type]
+    case = replace(case, demands=(*case.demands, d8, d9))
+    folder = write_case(case, tmp_path / "case")
+    args = ["propose", str(folder), "--explain-unfilled"]
+    res = CliRunner().invoke(app, [*args, "-f", "csv"])
+    assert res.exit_code == 0, res.output
+    rows = {r["demand"]: r for r in csv.DictReader(io.StringIO(res.stdout)) if r["unfilled_slots"]}
+    assert rows["D1"]["fixes"] == (
+        "move: move D1 to start at 19:00 (2026-12-08 19:00–21:00): 2 qualified cadres free"
+        " then, 2 of its 3 slots filled (now 1)"
+    )
+    assert rows["D8"]["fixes"] == "no other full hour the same day (06:00–22:00) fills more"
+    assert rows["D9"]["fixes"] == ""
+    res = CliRunner().invoke(app, [*args, "-f", "json"])
+    doc = json.loads(res.stdout)
+    assert doc["counterfactuals"] == [] and [s["demand"] for s in doc["time_shifts"]] == ["D1"]
+    out = tmp_path / "plan.xlsx"
+    res = CliRunner().invoke(app, [*args, "-f", "xlsx", "-o", str(out), "--lang", "zh"])
+    assert res.exit_code == 0, res.output
+    sheet = load_workbook(out).worksheets[1]
+    fixes = {r[0]: r[-1] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert str(fixes["D1"]).startswith("改期：将 D1 改为 19:00 开始")
+    assert fixes["D8"] == "同日其他整点（06:00–22:00）开始均不能多填"
+    assert not fixes["D9"]
+
+
+def test_held_work_counts_in_the_districts_weeks_whatever_its_zone() -> None:
+    """Work held Sunday 22:00 to Monday 02:00 (Shanghai) puts 2 hours in Monday's week
+    however its datetimes are written: given in UTC (Sunday 14:00–18:00 there) it still
+    leaves P1 (4 h a week) no room for 3 more hours on Monday, as the solver finds."""
+    tag = TAGS[0]
+    mon = dt.datetime(2026, 12, 14, tzinfo=ZONE)
+    p1 = Cadre(id="P1", name="甲", home="C0", skills={tag: 5}, capacity=1, hours_per_week=4.0)
+    d = Demand(id="D1", community="C0", title="探访", needs={tag: 3}, priority=3,
+               start=mon + dt.timedelta(hours=1), end=mon + dt.timedelta(hours=4))  # fmt: skip
+    case = Case(default_taxonomy(), communities(np.random.default_rng(0), 1), (p1,), (d,),
+                Policy(alternatives=0))  # fmt: skip
+    s, e = mon - dt.timedelta(hours=2), mon + dt.timedelta(hours=2)
+    for held in (
+        {"P1": [(s, e, None)]},
+        {"P1": [(s.astimezone(dt.UTC), e.astimezone(dt.UTC), None)]},
+    ):
+        plan = propose(case, held=held)
+        assert plan.assignments == []
+        assert time_shifts(case, plan, held=held) == []
+        at6 = replace(d, start=mon + dt.timedelta(hours=6), end=mon + dt.timedelta(hours=9))
+        assert propose(replace(case, demands=(at6,)), held=held).assignments == []
+
+
+def test_lending_rules_are_refused_and_the_cli_says_why(tmp_path: Path) -> None:
+    """Three cadres of C0 may not be lent (max_lent 0) to D1 in C1: no hour fills it,
+    so a move that ignored the rule would claim 2 of 2. time_shifts refuses the
+    policy; the CLI still shows the plan and its reasons, and a coded note."""
+    tag = TAGS[0]
+    comms = communities(np.random.default_rng(0), 2)
+    cadres = tuple(Cadre(id=f"P{i}", name=f"干部{i}", home=comms[0].id, skills={tag: 5},
+                         capacity=1) for i in range(3))  # fmt: skip
+    d = Demand(id="D1", community=comms[1].id, title="探访", needs={tag: 3}, headcount=2,
+               priority=3, start=TUE + dt.timedelta(hours=14),
+               end=TUE + dt.timedelta(hours=16))  # fmt: skip
+    case = Case(default_taxonomy(), comms, cadres, (d,),
+                Policy(alternatives=0, lending=Lending(max_lent=0)))  # fmt: skip
+    plan = propose(case)
+    assert plan.assignments == []
+    at6 = replace(d, start=TUE + dt.timedelta(hours=6), end=TUE + dt.timedelta(hours=8))
+    assert propose(replace(case, demands=(at6,))).assignments == []
+    with pytest.raises(InputError) as e:
+        time_shifts(case, plan)
+    assert e.value.problems[0].code == "problem.lending_not_moved"
+    folder = write_case(case, tmp_path / "case")
+    (folder / "policy.toml").write_text("alternatives = 0\n[lending]\nmax_lent = 0\n")
+    res = CliRunner().invoke(app, ["propose", str(folder), "--explain-unfilled"])
+    assert res.exit_code == 0, res.output
+    assert "D1" in res.stdout and "move D1" not in res.stdout and "0/2" in res.stdout
+    assert "No time shifts shown: time shifts do not model the lending rules" in res.stdout
+    res = CliRunner().invoke(app, ["propose", str(folder), "--explain-unfilled", "--lang", "zh"])
+    assert res.exit_code == 0 and "未给出改期建议：改期推演尚不支持借调规则" in res.stdout
+    res = CliRunner().invoke(app, ["propose", str(folder), "--explain-unfilled", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["time_shifts"] == [] and doc["unfilled"][0]["demand"] == "D1"
+    assert "No time shifts shown" in res.stderr
