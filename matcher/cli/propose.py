@@ -45,6 +45,8 @@ from matcher.messages import Lang, labels_for, msg, render
 from matcher.problemcodes import problem_message
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from matcher.whatif import SlotCounterfactual, TimeShift
 
 __all__ = ["register"]
@@ -135,7 +137,7 @@ def propose_cmd(
             with native_stdout_to_stderr():
                 result = propose(c, progress=show)
         fixes, shifts, why, note = (
-            _counterfactuals(c, result, lang) if explain else ([], None, "", "")
+            _counterfactuals(c, result, lang, (day_from, day_to)) if explain else ([], None, "", "")
         )
     if calendar_out is not None:
         _write_calendar(calendar_out, calendar(c, result), lang)
@@ -165,7 +167,7 @@ def propose_cmd(
 
 
 def _counterfactuals(
-    c: Case, result: Proposal, lang: Lang
+    c: Case, result: Proposal, lang: Lang, days: tuple[dt.date | None, dt.date | None]
 ) -> tuple[list[SlotCounterfactual], list[TimeShift] | None, str, str]:
     """Each empty slot's smallest fix and its text (the what-if engine loads only here).
     With dated orders, whose relaxations are not priced, the earliest start the same
@@ -181,7 +183,7 @@ def _counterfactuals(
 
     if any(d.start is not None for d in c.demands):
         try:
-            shifts = time_shifts(c, result)
+            shifts = time_shifts(c, result, days=days)
         except InputError as exc:
             why = render(problem_message(exc.problems[0]), lang, labels_for(c))
             return [], None, "", say(lang, "cli.no_moves", why=why) + "\n"

@@ -135,12 +135,16 @@ def time_shifts(
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
     held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
+    days: tuple[dt.date | None, dt.date | None] = (None, None),
 ) -> list[TimeShift]:
     """For each dated order ``proposal`` leaves short, the earliest start the same
     day (each full hour, 06:00–22:00) at which it would fill more of its headcount,
     the rest of the plan unchanged (module docstring); orders no hour helps are
     left out. Pass the constraints the proposal was made with (as for
     :func:`matcher.propose`); without ``proposal`` the case is proposed first.
+    ``days`` (first, last; local, ``None`` open) is the horizon planned: a move
+    whose window touches none of those days is not offered (an overnight order
+    planned for its second day is not moved wholly onto the first).
 
     A policy with lending rules (``[lending]`` max_lent, limits, home_floor) is
     refused (``problem.lending_not_moved``): the count above knows nothing of them,
@@ -200,7 +204,15 @@ def time_shifts(
     mine: dict[str, list[str]] = {}
     for a in proposal.assignments:
         mine.setdefault(a.cadre, []).append(a.demand)
-    copies = [(d, m) for d in short for m in _moved(d, zone)]
+    first, last = days
+
+    def within(m: Demand) -> bool:
+        w = m.window
+        assert w is not None
+        span = w.days()
+        return (first is None or span[-1] >= first) and (last is None or span[0] <= last)
+
+    copies = [(d, m) for d in short for m in _moved(d, zone) if within(m)]
     scorer = Scorer(replace(case, demands=tuple(m for _, m in copies)))
     best: dict[str, TimeShift] = {}
     for lo in range(0, len(copies), _BLOCK):

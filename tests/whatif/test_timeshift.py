@@ -97,6 +97,25 @@ def test_the_earliest_start_that_fills_more_by_hand() -> None:
     assert sum(a.demand == "D1" for a in again.assignments) == 2
 
 
+def test_a_move_stays_within_the_days_planned() -> None:
+    """Planning only Wednesday, an overnight Tue 23:00–Wed 01:00 order (P2 and P6
+    can take it: 2 of 3) is not moved wholly onto Tuesday (a day not planned), where
+    20:00 would fill 3 (P1, P2, P6); planning both days, that move is offered."""
+    case = _case()
+    night = replace(case.demands[1], start=TUE + dt.timedelta(hours=23),
+                    end=TUE + dt.timedelta(hours=25))  # fmt: skip
+    case = replace(case, demands=(case.demands[0], night))
+    plan = propose(case, used_capacity={"P5": 1}, held=HELD)
+    wed = dt.date(2026, 12, 9)
+    both = time_shifts(case, plan, used_capacity={"P5": 1}, held=HELD)
+    assert [(s.start, s.fill) for s in both] == [("2026-12-08T20:00", 3)]
+    only_wed = time_shifts(case, plan, used_capacity={"P5": 1}, held=HELD, days=(wed, wed))
+    assert only_wed == []
+    tue_too = time_shifts(case, plan, used_capacity={"P5": 1}, held=HELD,
+                          days=(wed - dt.timedelta(days=1), wed))  # fmt: skip
+    assert tue_too == both
+
+
 def test_each_rule_counts() -> None:
     """Without P5's ongoing work, or P6's held order, or with P3's hours and P4's
     absence lifted, an earlier start fills more: every rule is in the count."""
