@@ -101,9 +101,10 @@ def main() -> None:
     except SystemExit as exc:
         if exc.code in (0, None) and _command(sys.argv[1:]) in QUICK_EXIT:
             try:
-                sys.stdout.flush()
-                sys.stderr.flush()
-            except OSError:  # a closed pipe: exit as usual, which reports it
+                for stream in (sys.stdout, sys.stderr):
+                    if stream is not None:  # None: the descriptor was closed at start
+                        stream.flush()
+            except (OSError, ValueError):  # a closed pipe or file: exit as usual
                 raise exc from None
             os._exit(0)
         raise

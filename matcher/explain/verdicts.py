@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-import numba
 import numpy as np
 import numpy.typing as npt
 from llvmlite import ir
@@ -27,6 +26,7 @@ from numba.core import types
 from numba.extending import intrinsic
 
 from matcher.rules import Rule, compiled
+from matcher.solver.jit import numba
 from matcher.stream.packed import Packed
 
 __all__ = ["Verdicts", "lowest_bit", "popcount", "verdicts"]

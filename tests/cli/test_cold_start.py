@@ -140,3 +140,23 @@ def test_a_failing_or_other_command_exits_as_usual(tmp_path) -> None:  # type: i
     helped = _main("--help")
     assert helped.returncode == 0 and "propose" in helped.stdout
     assert "torn down" in helped.stderr
+
+
+def test_a_proposal_with_its_output_closed_still_succeeds(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``matcher propose … -o plan.json >&-`` (stdout closed at start: Python's
+    ``sys.stdout`` is None) exits 0 with the file written, as it did before the quick
+    exit, not with a traceback from flushing a stream that is not there."""
+    out = tmp_path / "plan.json"
+    script = (
+        "import sys\n"
+        "from matcher.cli.app import main\n"
+        f"sys.argv = ['matcher', 'propose', {str(SAMPLE)!r}, '-f', 'json', '-o', {str(out)!r}]\n"
+        "main()"
+    )
+    shut = subprocess.run(
+        ["/bin/sh", "-c", f'"{sys.executable}" -c "$0" >&- 2>&-', script],
+        cwd=ROOT,
+        check=False,
+    )
+    assert shut.returncode == 0
+    assert out.read_text(encoding="utf-8").startswith("{")
