@@ -7,9 +7,10 @@ importing ``scipy.linalg``, which brings in scipy's array-API layer and with it
 that call no BLAS (no ``np.dot``, no ``np.linalg``). Importing this module loads
 numba's registries with that one probe answered "no BLAS" (unless scipy's BLAS is
 loaded already); numba's own check (``numba.np.linalg.ensure_blas``) is put back
-at once, so anything compiled later that does use BLAS still finds it, and
-``scipy.linalg`` imports as usual. The kernels compile to the same code: without
-BLAS numba only changes how ``np.dot`` of two vectors is built.
+at once, so ``np.linalg`` in anything compiled later still finds BLAS, and
+``scipy.linalg`` imports as usual; only ``np.dot``/``np.inner`` of two vectors in
+numba code compiled later in the process are built without BLAS (matcher has none).
+The kernels compile to the same code.
 
 Every compiled kernel module imports numba from here (``from matcher.solver.jit
 import numba``), so whichever loads first starts numba this way.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import sys
 
 import numba
+from numba.core.compiler_lock import global_compiler_lock
 from numba.core.registry import cpu_target
 from numba.np import linalg
 
@@ -34,17 +36,20 @@ def _no_blas() -> None:
 
 
 def _start() -> None:
-    probe = linalg.ensure_blas
-    if _BLAS not in sys.modules:
-        linalg.ensure_blas = _no_blas
-    try:
-        cpu_target.target_context.refresh()
-        cpu_target.typing_context.refresh()
-    finally:
-        linalg.ensure_blas = probe
-        arraymath = sys.modules.get("numba.np.arraymath")
-        if arraymath is not None:  # it imported the name while probing: its own again
-            setattr(arraymath, "ensure_blas", probe)  # noqa: B010
+    # numba holds this lock when it refreshes the registries itself: no other
+    # thread compiles while the probe is stood in for
+    with global_compiler_lock:
+        probe = linalg.ensure_blas
+        if _BLAS not in sys.modules:
+            linalg.ensure_blas = _no_blas
+        try:
+            cpu_target.target_context.refresh()
+            cpu_target.typing_context.refresh()
+        finally:
+            linalg.ensure_blas = probe
+            arraymath = sys.modules.get("numba.np.arraymath")
+            if arraymath is not None:  # it imported the name while probing: its own again
+                setattr(arraymath, "ensure_blas", probe)  # noqa: B010
 
 
 _start()
