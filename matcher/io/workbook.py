@@ -201,7 +201,7 @@ class CaseBook:
             if sheet is None:
                 self.rows(file)  # logs the missing sheet
         if sheet is None:
-            raise self.log.error(self.name)
+            raise self.log.error(self.name, code="input.file")
         label = sheet_label(self.name, sheet)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
