@@ -135,6 +135,15 @@ def test_bad_dated_fields_answer_their_own_codes_with_params(
         assert r.status_code == 422, (extra, r.text)
         (e,) = r.json()["errors"]
         assert (e["code"], e["params"]) == (code, params), (extra, e)
+    r = client.get(f"{D}/cadres/P4", headers=h).json()
+    body = {k: r[k] for k in ("name", "home", "skills", "certs", "capacity", "status")}
+    body["version"] = r["version"]
+    fields = [({"available": "mon 21:00-18:00"}, "problem.window_backwards"),
+              ({"away": "2026-12-14..2026-12-10"}, "problem.away_backwards")]  # fmt: skip
+    for extra, code in fields:
+        r2 = client.put(f"{D}/cadres/P4", json={**body, **extra}, headers=h)
+        assert r2.status_code == 422, r2.text
+        assert r2.json()["errors"][0]["code"] == code, r2.text
 
 
 def test_a_reversed_horizon_is_its_own_code(client: TestClient, tokens: Tokens) -> None:
