@@ -104,13 +104,14 @@ def window_fields(
 
 
 def reversed_range(first: dt.date | None, last: dt.date | None) -> None:
-    """Refuse a range whose first day comes after its last (422 ``ledger.period_reversed``,
-    the code every ``?from=&to=`` of the API answers)."""
+    """Refuse a horizon or calendar range whose first day comes after its last (422
+    ``horizon.reversed``, as the CLI's ``--from``/``--to``; the ledger's periods answer
+    ``ledger.period_reversed``)."""
     if first is not None and last is not None and first > last:
         raise InputError(
-            f"the period starts on {first}, after it ends on {last}",
-            code="ledger.period_reversed",
-            params={"start": first.isoformat(), "end": last.isoformat()},
+            f"the horizon starts on {first}, after it ends on {last}: give the first day first",
+            code="horizon.reversed",
+            params={"first": first.isoformat(), "last": last.isoformat()},
         )
 
 
@@ -125,7 +126,7 @@ def day_range(
     ``last``, or the ISO week of ``today``; at most :data:`MAX_RANGE_DAYS` days.
 
     Raises:
-        InputError: ``ledger.period_reversed``, ``calendar.range_too_long`` or
+        InputError: ``horizon.reversed``, ``calendar.range_too_long`` or
             ``calendar.year_range`` (422).
     """
     for day in (first, last):

@@ -70,11 +70,17 @@ class Problem:
         if self.column:
             where += f", key '{self.column}'" if self.in_toml else f", column '{self.column}'"
         text = f"{where}: {self.message}"
-        if self.value is not None:
+        if self.value is not None and not self.quotes_value(self.message):
             text += f" (got {self.value!r})"
         if self.hint:
             text += f"; {self.hint}"
         return text
+
+    def quotes_value(self, text: str) -> bool:
+        """Whether ``text`` already names the value in quotes (``'x'`` or ``“x”``), so a
+        reader is not told it twice."""
+        v = (self.value or "").strip()
+        return bool(v) and (f"'{v}'" in text or f"“{v}”" in text)
 
     @property
     def in_toml(self) -> bool:

@@ -124,7 +124,21 @@ _MESSAGES: dict[str, list[_Rule]] = {
     ],
     "problem.capacity_int": [(re.compile(r"capacity must be a whole number"), _none)],
     "problem.capacity_range": [(re.compile(r"capacity must be 0-(\d+) "), _groups("max"))],
-    "problem.status_value": [(re.compile(r"(?:status|to) must be green, yellow or red$"), _none)],
+    # a case file's status cell reads the Chinese colours too; a scenario's takes the words
+    "problem.status_value": [
+        (_fixed("status must be green, yellow or red (or 绿, 黄, 红)"), _none),
+    ],
+    "problem.status_word": [(re.compile(r"(?:status|to) must be green, yellow or red$"), _none)],
+    "problem.week_hours_value": [(re.compile(r"hours_per_week must be a number of hours"), _none)],
+    "problem.week_hours_between": [
+        (re.compile(r"hours_per_week must be between 0 and (\S+) hours"), _groups("max")),
+    ],
+    "problem.hours_exceed_window": [
+        (
+            re.compile(r"hours \((\S+)\) exceed the window from start to end \((\S+) h\)"),
+            _groups("hours", "window"),
+        )
+    ],
     "problem.hours_value": [
         (re.compile(r"(\w+) must be a number of hours"), _groups("field")),
     ],
@@ -165,13 +179,28 @@ _MESSAGES: dict[str, list[_Rule]] = {
     "problem.not_local_time": [
         (
             re.compile(
-                r".*(?:has no time of day;|carries an offset;|is not an ISO 8601 date-time;)"
+                r"'(.*)' (?:has no time of day;|carries an offset;|is not an ISO 8601 date-time;)"
             ),
-            _none,
+            _groups("value"),
         )
     ],
-    "problem.end_without_start": [(re.compile(r"an end needs a start"), _none)],
-    "problem.end_before_start": [(re.compile(r"the end comes before or at the start"), _none)],
+    "problem.time_skipped": [
+        (
+            re.compile(r"(.*) does not exist in (\S+) \(the clocks skip it\)"),
+            _groups("value", "zone"),
+        )
+    ],
+    "problem.end_without_start": [(re.compile(r"an end (?:needs|without) a start"), _none)],
+    "problem.end_before_start": [
+        (
+            re.compile(r"the end comes before or at the start \((.*?)\)"),
+            lambda m, p: {"start": m.group(1), "end": p.value or ""},
+        ),
+        (
+            re.compile(r"the window ends \((.*?)\) before or when it starts \((.*?)\)"),
+            lambda m, _: {"end": m.group(1), "start": m.group(2)},
+        ),
+    ],
     "problem.needs_end_or_hours": [(re.compile(r"a dated order needs an end or its hours"), _none)],
     "problem.unknown_zone": [
         (re.compile(r"(?:Value error, )?unknown time zone '(.*?)'"), _groups("zone"))

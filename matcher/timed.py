@@ -268,21 +268,28 @@ MAX_HORIZON_DAYS = 62
 
 
 def check_horizon(first: dt.date | None, last: dt.date | None) -> None:
-    """Refuse a horizon whose days ``first … last`` (both given) pass
+    """Refuse a horizon whose days ``first … last`` (both given) run backwards or pass
     :data:`MAX_HORIZON_DAYS`: a plan for half a year of dated orders is one MILP
     over all of them, and no calendar shows it; plan it month by month.
     (An open end plans every dated order from or up to the given day.)
 
     Raises:
-        InputError: ``horizon.too_long`` (exit 2 in the CLI, 422 over HTTP).
+        InputError: ``horizon.reversed`` or ``horizon.too_long`` (exit 2 in the CLI,
+            422 over HTTP).
     """
     if first is None or last is None:
         return
+    if first > last:
+        raise InputError(
+            f"the horizon starts on {first}, after it ends on {last}: give the first day first",
+            code="horizon.reversed",
+            params={"first": first.isoformat(), "last": last.isoformat()},
+        )
     days = (last - first).days + 1
     if days > MAX_HORIZON_DAYS:
         raise InputError(
             f"the horizon from {first} to {last} spans {days} days; plan at most"
-            f" {MAX_HORIZON_DAYS} days at once",
+            f" {MAX_HORIZON_DAYS} days at once (one month at a time)",
             code="horizon.too_long",
             params={"first": first.isoformat(), "last": last.isoformat(), "days": days,
                     "max": MAX_HORIZON_DAYS},

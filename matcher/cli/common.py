@@ -121,7 +121,7 @@ def _problem_text(p: Problem, lang: Lang) -> str:
     if p.column:
         where += "，" + say(lang, "cli.key" if p.in_toml else "cli.column", column=p.column)
     text = f"{where}：{render(problem_message(p), lang)}"
-    if p.value is not None:
+    if p.value is not None and not p.quotes_value(text):
         text += "（" + say(lang, "cli.got", value=repr(p.value)) + "）"
     hint = hint_message(p)
     if hint is not None:

@@ -114,8 +114,6 @@ def propose_cmd(
     """Propose who goes where, exactly optimal under the hard rules, with reasons."""
     lang = resolve(lang_opt)
     day_from, day_to = parse_day("--from", first, lang), parse_day("--to", last, lang)
-    if day_from is not None and day_to is not None and day_to < day_from:
-        raise fail(say(lang, "cli.days_reversed", first=first, last=last), lang)
     with user_errors(lang):
         check_horizon(day_from, day_to)
     if calendar_out is not None:

@@ -113,7 +113,7 @@ def parse_status(v: Any) -> str:
     text = str(v or "").strip().lower()
     text = STATUS_ZH[text].value if text in STATUS_ZH else text
     if text not in _STATUSES:
-        raise ValueError("status must be green, yellow or red")
+        raise ValueError("status must be green, yellow or red (or 绿, 黄, 红)")
     return text
 
 

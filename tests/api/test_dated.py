@@ -113,3 +113,58 @@ def test_hours_over_the_window_and_a_limit_for_no_community_are_422(
                     headers=tokens.h("dispatcher"), params={})  # fmt: skip
     assert r.status_code == 422, r.text
     assert r.json()["errors"][0]["code"] == "problem.lending_unknown_community"
+
+
+def test_bad_dated_fields_answer_their_own_codes_with_params(
+    client: TestClient, tokens: Tokens
+) -> None:
+    h = tokens.h("admin")
+    cases = [
+        ({"start": "2026-12-09T20:00", "end": "2026-12-09T18:00"}, "problem.end_before_start",
+         {"start": "2026-12-09T20:00", "end": "2026-12-09T18:00"}),
+        ({"start": "2026-12-09T25:30", "end": "2026-12-09T22:00"}, "problem.not_local_time",
+         {"value": "2026-12-09T25:30"}),
+        ({"start": "2026-12-09", "end": "2026-12-09T22:00"}, "problem.not_local_time",
+         {"value": "2026-12-09"}),
+        ({"end": "2026-12-09T22:00"}, "problem.end_without_start", {}),
+        ({"start": "2026-12-09T18:00", "end": "2026-12-09T20:00", "hours": 5},
+         "problem.hours_exceed_window", {"hours": 5, "window": 2}),
+    ]  # fmt: skip
+    for k, (extra, code, params) in enumerate(cases):
+        r = client.post(f"{D}/demands", json={**SHIFT, "id": f"E{k}", **extra}, headers=h)
+        assert r.status_code == 422, (extra, r.text)
+        (e,) = r.json()["errors"]
+        assert (e["code"], e["params"]) == (code, params), (extra, e)
+    r = client.get(f"{D}/cadres/P4", headers=h).json()
+    body = {k: r[k] for k in ("name", "home", "skills", "certs", "capacity", "status")}
+    body["version"] = r["version"]
+    fields = [({"available": "mon 21:00-18:00"}, "problem.window_backwards"),
+              ({"away": "2026-12-14..2026-12-10"}, "problem.away_backwards")]  # fmt: skip
+    for extra, code in fields:
+        r2 = client.put(f"{D}/cadres/P4", json={**body, **extra}, headers=h)
+        assert r2.status_code == 422, r2.text
+        assert r2.json()["errors"][0]["code"] == code, r2.text
+
+
+def test_a_reversed_horizon_is_its_own_code(client: TestClient, tokens: Tokens) -> None:
+    body = {"from": "2026-12-09", "to": "2026-12-08"}
+    r = client.post(f"{D}/proposals", json=body, headers=tokens.h("dispatcher"))
+    assert r.status_code == 422, r.text
+    got = r.json()
+    assert (got["code"], got["params"]) == (
+        "horizon.reversed", {"first": "2026-12-09", "last": "2026-12-08"})  # fmt: skip
+    assert got["detail"] == "the horizon starts on 2026-12-09, after it ends on 2026-12-08:" \
+        " give the first day first"  # fmt: skip
+
+
+def test_horizon_details_are_the_english_renderings_of_their_codes(
+    client: TestClient, tokens: Tokens
+) -> None:
+    from matcher.messages import Message, render
+
+    for body in ({"from": "2026-12-09", "to": "2026-12-08"},
+                 {"from": "2026-12-01", "to": "2027-02-01"}):  # fmt: skip
+        r = client.post(f"{D}/proposals", json=body, headers=tokens.h("dispatcher"))
+        got = r.json()
+        assert r.status_code == 422 and got["code"].startswith("horizon."), r.text
+        assert got["detail"] == render(Message(code=got["code"], params=got["params"]), "en")

@@ -115,7 +115,7 @@ def test_a_calendar_defaults_to_a_week(client: TestClient, tokens: Tokens) -> No
 @pytest.mark.parametrize(
     ("params", "code", "pointer"),
     [
-        ({"from": "2026-12-14", "to": "2026-12-07"}, "ledger.period_reversed", None),
+        ({"from": "2026-12-14", "to": "2026-12-07"}, "horizon.reversed", None),
         ({"from": "2026-12-01", "to": "2027-02-01"}, "calendar.range_too_long", None),
         ({"from": "2026-12-32"}, "input.validation", "/query/from"),
         ({"to": "next week"}, "input.validation", "/query/to"),
@@ -239,4 +239,4 @@ def test_a_horizon_longer_than_a_calendar_is_a_coded_422(
 def test_a_reversed_list_filter_is_a_422(client: TestClient, tokens: Tokens) -> None:
     r = client.get(f"{D}/proposals", params={"from": "2026-12-09", "to": "2026-12-08"},
                    headers=tokens.h("supervisor"))  # fmt: skip
-    assert r.status_code == 422 and r.json()["code"] == "ledger.period_reversed"
+    assert r.status_code == 422 and r.json()["code"] == "horizon.reversed"

@@ -60,5 +60,5 @@ def test_weekly_hours_out_of_range_are_said_in_chinese(tmp_path: Path) -> None:
     root = write_case(tmp_path, cadres="\n".join(rows) + "\n")
     res = runner.invoke(app, ["validate", str(root), "--lang", "zh"])
     assert res.exit_code == 2
-    assert "hours_per_week 须在 0 到 168 小时之间" in res.output
+    assert "每周时长上限须在 0 到 168 小时之间（留空表示不限）" in res.output
     assert "值无效" not in res.output

@@ -196,12 +196,15 @@ def test_a_planning_horizon_and_the_calendar(tmp_path) -> None:  # type: ignore[
     bad = run("propose", str(folder), "--from", "2026-12-32")
     assert bad.exit_code == 2 and "--from '2026-12-32'" in bad.output
     bad = run("propose", str(folder), "--from", "2026-12-09", "--to", "2026-12-08")
-    assert bad.exit_code == 2 and "comes before --from" in bad.output
+    assert bad.exit_code == 2 and "starts on 2026-12-09, after it ends on 2026-12-08" in bad.output
+    zh = run("propose", str(folder), "--from", "2026-12-09", "--to", "2026-12-08", "--lang", "zh")
+    assert zh.exit_code == 2 and "计划期开始日 2026-12-09 晚于结束日 2026-12-08" in zh.output
     # half a year: refused before the case is read, nothing written (62 days at most)
     half = ("--from", "2026-12-01", "--to", "2027-05-31")
     bad = run("propose", str(folder), *half, "--calendar", str(tmp_path / "half.csv"),
               "-o", str(tmp_path / "half.json"))  # fmt: skip
-    assert bad.exit_code == 2 and "spans 182 days; plan at most 62" in bad.output, bad.output
+    assert bad.exit_code == 2, bad.output
+    assert "spans 182 days; plan at most 62 days at once (one month at a time)" in bad.output
     assert not (tmp_path / "half.csv").exists() and not (tmp_path / "half.json").exists()
     ok = run("propose", str(folder), "--from", "2026-12-01", "--to", "2027-01-31")
     assert ok.exit_code == 0, ok.output

@@ -202,3 +202,56 @@ def test_an_unknown_zone_has_its_code(tmp_path) -> None:  # type: ignore[no-unty
         load_case(root)
     (p,) = info.value.problems
     assert problem_message(p).code == "problem.unknown_zone" and p.column == "timezone"
+
+
+@pytest.mark.parametrize(
+    ("cadres", "demands", "code", "params", "zh"),
+    [
+        ({}, {"T18:00,2026": "T25:30,2026"}, "problem.not_local_time",
+         {"value": "2026-12-08T25:30"}, "“2026-12-08T25:30”不是本地日期时间"),
+        ({}, {"T22:00,\n": "T17:00,\n"}, "problem.end_before_start",
+         {"start": "2026-12-08T18:00", "end": "2026-12-08T17:00"}, "结束时间“2026-12-08T17:00”"),
+        ({",6\n": ",x\n"}, {}, "problem.week_hours_value", {}, "每周时长上限须为小时数"),
+        ({",6\n": ",200\n"}, {}, "problem.week_hours_between", {"max": 168}, "（留空表示不限）"),
+        ({}, {",,3\n": ",,x\n"}, "problem.hours_value", {"field": "hours"}, "服务时长须为小时数"),
+        ({"green,,mon": "blue,,mon"}, {}, "problem.status_value", {}, "状态须为绿、黄或红"),
+    ],
+)  # fmt: skip
+def test_cell_problems_say_their_value_once_and_in_chinese(  # type: ignore[no-untyped-def]
+    tmp_path, cadres, demands, code, params, zh
+) -> None:
+    from matcher.cli.common import error_text
+    from matcher.messages import render
+    from matcher.problemcodes import problem_message
+    from tests.text import latin_words
+
+    c, d = DATED_CADRES, DATED_DEMANDS
+    for old, new in cadres.items():
+        c = c.replace(old, new, 1)
+    for old, new in demands.items():
+        d = d.replace(old, new, 1)
+    write_files(tmp_path, cadres=c, demands=d)
+    with pytest.raises(CaseError) as info:
+        load_case(tmp_path)
+    (p,) = info.value.problems
+    m = problem_message(p)
+    assert (m.code, m.params) == (code, params), p.message
+    assert zh in render(m, "zh")
+    assert not latin_words(render(m, "zh"), {"T25", "T17", "T18"}), render(m, "zh")
+    assert p.value is not None
+    for text in (str(p), error_text(info.value, "zh")):
+        assert text.count(p.value) == 1, text
+
+
+def test_a_skipped_local_time_has_its_code() -> None:
+    from zoneinfo import ZoneInfo
+
+    from matcher import Problem
+    from matcher.dated import parse_local
+    from matcher.problemcodes import problem_message
+
+    with pytest.raises(ValueError) as info:
+        parse_local("2026-03-08T02:30", ZoneInfo("America/New_York"))
+    m = problem_message(Problem("demands.csv", str(info.value), 2, "start", "2026-03-08T02:30"))
+    assert m.code == "problem.time_skipped"
+    assert m.params == {"value": "2026-03-08T02:30", "zone": "America/New_York"}

@@ -30,7 +30,7 @@ class ScenarioError(InputError):
         for p in self.problems:
             where = p.file + (f":{p.row}" if p.row is not None else "")
             text = f"{where}: {p.column + ': ' if p.column else ''}{p.message}"
-            if p.value is not None:
+            if p.value is not None and not p.quotes_value(p.message):
                 text += f" (got {p.value!r})"
             if p.hint:
                 text += f"; {p.hint}"
