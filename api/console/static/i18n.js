@@ -93,7 +93,7 @@ export const I18N = {
     // outcomes of a dispatch (成长档案 inputs)
     outcome: '结果', hours: '服务时长（小时）', hours_unit: (h) => `${h} 小时`, rating: '社区评价（可选）', no_rating: '未评价',
     rating_n: (r) => `评价 ${r} 分`, exempt: '容错免责（探索中的非原则性失误，记录但不计入预警）', exempt_tag: '容错',
-    exempt_reason: '免责理由', cancel_reason: '取消原因', pick_reason: '请选择原因', withdrew_closes: '（该需求随之关闭）',
+    exempt_reason: '免责理由', cancel_reason: '取消原因', pick_reason: '请选择原因', withdrew_closes: '（该需求随之关闭）', withdrew_warn: (d) => `社区撤回需求：需求 ${d} 将随之关闭，它其余进行中的派遣也将一并取消。`,
     reasons: { cadre_unavailable: '干部无法到岗', no_show: '未到岗', community_withdrew: '社区撤回需求', duplicate: '重复派遣', other: '其他' },
     complete_h: (id, d, c) => `完成派遣 #${id}（${d} → ${c}）`, complete_ok: '确认完成',
     cancel_h: (id, d, c) => `取消派遣 #${id}（${d} → ${c}）`,
@@ -223,7 +223,7 @@ export const I18N = {
     close_panel: 'Close',
     outcome: 'Outcome', hours: 'Service hours', hours_unit: (h) => `${h} h`, rating: 'Community rating (optional)', no_rating: 'not rated',
     rating_n: (r) => `rated ${r}`, exempt: 'Exemption (容错: a non-principled mistake while trying something new; recorded, never counted against)', exempt_tag: 'exempt',
-    exempt_reason: 'Reason for the exemption', cancel_reason: 'Reason for cancelling', pick_reason: 'Choose a reason', withdrew_closes: ' (closes the demand too)',
+    exempt_reason: 'Reason for the exemption', cancel_reason: 'Reason for cancelling', pick_reason: 'Choose a reason', withdrew_closes: ' (closes the demand too)', withdrew_warn: (d) => `Community withdrew: demand ${d} is closed too, and its other active dispatches are cancelled.`,
     reasons: { cadre_unavailable: 'cadre unavailable', no_show: 'no-show', community_withdrew: 'community withdrew', duplicate: 'duplicate', other: 'other' },
     complete_h: (id, d, c) => `Complete dispatch #${id} (${d} → ${c})`, complete_ok: 'Complete',
     cancel_h: (id, d, c) => `Cancel dispatch #${id} (${d} → ${c})`,
