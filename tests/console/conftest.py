@@ -17,7 +17,7 @@ import pytest
 from api.main import load_sample
 from matcher.store import Store, import_folder
 from tests.console.server import ADMIN_LABEL, Server
-from tests.console.weekdata import dispatch_a_few
+from tests.console.weekdata import dispatch_a_few, fill_with_ongoing
 from tests.paths import ROOT
 from tests.serving import running_server
 
@@ -52,13 +52,18 @@ def _browser_missing() -> str | None:
 
 
 @contextmanager
-def _serve(tmp: Path, history: bool = False, week: bool = False) -> Iterator[Server]:
+def _serve(
+    tmp: Path, history: bool = False, week: bool = False, full: bool = False
+) -> Iterator[Server]:
     db = tmp / "console.db"
     store = Store.open(db)
     try:
         if week:  # the sample week, a few of Monday's dated orders dispatched
             assert import_folder(store, "gulou", ROOT / "data" / "sample-week", name="鼓楼区")
             dispatch_a_few(store, "gulou")
+        elif full:  # the sample week, one cadre's only place held by ongoing work
+            assert import_folder(store, "gulou", ROOT / "data" / "sample-week", name="鼓楼区")
+            fill_with_ongoing(store, "gulou")
         else:
             assert load_sample(store, "gulou", history=history)
         with store.write() as tx:
@@ -105,6 +110,14 @@ def week_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server over ``data/sample-week`` (its 420 dated orders) with a few of Monday's
     orders dispatched (tests/console/weekdata.py), shared by a module's tests."""
     with _serve(tmp_path_factory.mktemp("week"), week=True) as s:
+        yield s
+
+
+@pytest.fixture
+def full_server(tmp_path: Path) -> Iterator[Server]:
+    """A server over ``data/sample-week`` with one cadre of capacity 1 on ongoing work
+    (tests/console/weekdata.py ``fill_with_ongoing``), of the test's own."""
+    with _serve(tmp_path, full=True) as s:
         yield s
 
 

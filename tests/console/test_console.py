@@ -158,7 +158,13 @@ def test_dispatch_loop(page_factory: Any, server: Server, shots: Path) -> None:
     # the reason that withdraws the demand says so before it is chosen
     withdrew = dialog.locator('#oc-reason option[value="community_withdrew"]')
     assert withdrew.inner_text() == "社区撤回需求（该需求随之关闭）"
+    warn = dialog.locator("#oc-withdrew")
+    assert not warn.is_visible()
     dialog.get_by_label("取消原因").select_option("community_withdrew")
+    # chosen, it says the demand closes and its other active dispatches are cancelled
+    expect_text(p, "#oc-withdrew", "将随之关闭，它其余进行中的派遣也将一并取消")
+    assert warn.is_visible()
+    pg.shot(shots, "confirm-withdrew")
     dialog.get_by_role("button", name="确定取消派遣").click()
     expect_text(p, "#status", "已取消")
     expect_text(p, "#view-dispatches", "没有派遣记录")

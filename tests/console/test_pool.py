@@ -178,3 +178,81 @@ def test_cadres_withdraw_unavailable_history(
     assert p.locator(f'#abody tr[data-k^="{parked_cadre}|"]').count() == 0
     assert p.locator(f'#abody tr[data-k^="{declined_cadre}|"]').count() == 0
     assert _unexpected(pg.errors) == []
+
+
+def test_a_dated_demand_from_the_form(page_factory: Any, fresh_server: Server, shots: Path) -> None:
+    """The demand form's start, end and hours: local date-times typed yyyy-mm-dd HH:MM are
+    sent as the API's 2026-12-08T18:00, hours as a number; what cannot be sent is said
+    beside its field (and in the banner) before anything is sent, and so is a field the
+    server refuses."""
+    import httpx
+
+    pg = page_factory()
+    p = pg.sign_in(fresh_server.base, fresh_server.dispatcher)
+    posts: list[str] = []
+    p.on(
+        "request",
+        lambda r: (
+            posts.append(r.post_data or "")
+            if r.method == "POST" and r.url.endswith("/demands")
+            else None
+        ),
+    )
+    p.get_by_role("button", name="需求管理").click()
+    p.get_by_role("button", name="新增需求").click()
+    form = p.locator("#dm-form")
+    form.get_by_label("编号").fill("D9200")
+    form.get_by_label("事项").fill("周二晚间巡查")
+    save = form.get_by_role("button", name="保存需求")
+    form.get_by_label("开始时间").fill("2026-12-08 18:00")
+    form.get_by_label("结束时间").fill("明晚")
+    save.click()
+    expect_text(p, "#dm-end-err", "“明晚”不是时间")
+    expect_text(p, "#error", "“明晚”不是时间")
+    form.get_by_label("结束时间").fill("2026-12-08 17:00")
+    save.click()
+    expect_text(p, "#dm-end-err", "结束须在开始之后")
+    form.get_by_label("结束时间").fill("")
+    save.click()
+    expect_text(p, "#dm-start-err", "须有结束时间或服务时长")
+    assert p.locator("#dm-end-err").inner_text() == ""
+    pg.shot(shots, "demand-dated-errors")
+    assert posts == []
+
+    # a field the server refuses is said beside it too
+    def refuse(r: Any) -> None:
+        r.fulfill(
+            status=422,
+            content_type="application/problem+json",
+            body=(
+                '{"type":"about:blank","title":"Invalid input","status":422,"detail":"x",'
+                '"code":"input.invalid","params":{},"errors":[{"pointer":"/body/hours",'
+                '"message":"invalid value","code":"problem.invalid","params":{}}]}'
+            ),
+        )
+
+    p.route("**/v1/districts/gulou/demands", refuse)
+    form.get_by_label("服务时长（小时）").fill("3")
+    save.click()
+    expect_text(p, "#dm-hours-err", "值无效")
+    expect_text(p, "#error", "422")
+    p.unroute("**/v1/districts/gulou/demands")
+
+    save.click()
+    expect_text(p, "#status", "需求 D9200 已新增")
+    auth = {"Authorization": f"Bearer {fresh_server.dispatcher}"}
+    d = httpx.get(fresh_server.base + "/v1/districts/gulou/demands/D9200", headers=auth).json()
+    assert (d["start"], d["end"], d["hours"]) == ("2026-12-08T18:00", None, 3.0)
+
+    # with an end, in another spelling of the day
+    p.get_by_role("button", name="新增需求").click()
+    form.get_by_label("编号").fill("D9201")
+    form.get_by_label("事项").fill("周三上午走访")
+    form.get_by_label("开始时间").fill("2026-12-9 09:00")
+    form.get_by_label("结束时间").fill("2026-12-09T11:30")
+    save.click()
+    expect_text(p, "#status", "需求 D9201 已新增")
+    d = httpx.get(fresh_server.base + "/v1/districts/gulou/demands/D9201", headers=auth).json()
+    assert (d["start"], d["end"], d["hours"]) == ("2026-12-09T09:00", "2026-12-09T11:30", None)
+    assert '"start": "2026-12-09T09:00"' in posts[-1] or '"start":"2026-12-09T09:00"' in posts[-1]
+    assert [e for e in pg.errors if "status of 422" not in e] == []  # the routed refusal

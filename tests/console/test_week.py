@@ -128,3 +128,76 @@ def test_an_unknown_cadre_is_said_in_the_banner(page_factory: Any, week_server: 
     p.get_by_role("button", name="查看").click()
     expect_text(p, "#error", "P9999")
     expect_count(p.locator("#week-svg rect.wk-bar"), 420)
+
+
+def test_a_corrected_day_clears_the_banner(page_factory: Any, week_server: Server) -> None:
+    """A bad day is said in the banner; emptying the field or typing a good day clears it,
+    and so does opening another view, which clears the status line too."""
+    from playwright.sync_api import expect
+
+    pg = page_factory()
+    p = pg.sign_in(week_server.base, week_server.planner)
+    expect_text(p, "#status", "已加载")
+    p.get_by_role("button", name="日程").click()
+    expect_text(p, "#wk-line", "定时工单")
+    expect(p.locator("#status")).not_to_contain_text("已加载")  # the overview's line
+    day = p.locator("#wk-date")
+    day.fill("abc")
+    day.press("Enter")
+    expect_text(p, "#error", "abc")
+    day.fill("")
+    day.press("Enter")
+    expect(p.locator("#error")).to_be_hidden()
+    day.fill("abc")
+    day.press("Enter")
+    expect_text(p, "#error", "abc")
+    day.fill("2026-12-08")
+    day.press("Enter")
+    expect(p.locator("#error")).to_be_hidden()
+    expect_text(p, "#wk-line", "12-07 至 12-13")
+    day.fill("abc")
+    day.press("Enter")
+    expect_text(p, "#error", "abc")
+    p.get_by_role("button", name="派遣方案").click()
+    expect(p.locator("#error")).to_be_hidden()
+    assert pg.errors == []
+
+
+def test_ongoing_work_that_fills_a_cadre_is_busy_all_week(
+    page_factory: Any, full_server: Server, shots: Path
+) -> None:
+    """Ongoing work holds a place all the time: a cadre of capacity 1 on ongoing work has no
+    free window in their week, whatever their weekly pattern says."""
+    auth = {"Authorization": f"Bearer {full_server.dispatcher}"}
+    active = httpx.get(
+        full_server.base + "/v1/districts/gulou/dispatches",
+        params={"status": "active"},
+        headers=auth,
+    ).json()["data"]
+    assert len({d["cadre"] for d in active}) == 1
+    cadre = active[0]["cadre"]
+    cal = httpx.get(
+        full_server.base + f"/v1/districts/gulou/cadres/{cadre}/calendar",
+        params={"from": "2026-12-07", "to": "2026-12-13"},
+        headers=auth,
+    ).json()
+    assert cal["capacity"] == 1 and [e["ongoing"] for e in cal["entries"]] == [True]
+    assert any(d["free"] for d in cal["days"])  # the pattern alone leaves windows free
+    at_home = [d["day"] for d in cal["days"] if not d["away"]]
+
+    pg = page_factory()
+    p = pg.sign_in(full_server.base, full_server.dispatcher)
+    p.get_by_role("button", name="日程").click()
+    p.locator("#wk-date").fill(MONDAY.isoformat())
+    expect_text(p, "#wk-line", "12-07 至 12-13")
+    p.locator("#wk-cadre-id").fill(cadre)
+    p.get_by_role("button", name="查看").click()
+    expect_text(p, "#wk-cadre-h", f"{cadre} ")
+    expect_count(p.locator("#cadre-week-svg rect.busy"), len(at_home))
+    expect_count(p.locator("#cadre-week-svg rect.free"), 0)
+    expect_text(p, "#wk-full", "占满全部 1 个名额")
+    p.locator("#wk-cadre").scroll_into_view_if_needed()
+    pg.shot(shots, "week-cadre-full", full=True)
+    p.get_by_role("button", name="Switch to English").click()
+    expect_text(p, "#wk-full", "holds all 1 of their places")
+    assert pg.banners() == [] and pg.errors == []

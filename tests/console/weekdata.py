@@ -11,7 +11,7 @@ from dataclasses import replace
 from matcher import propose
 from matcher.store import Store
 
-__all__ = ["MONDAY", "dispatch_a_few"]
+__all__ = ["MONDAY", "dispatch_a_few", "fill_with_ongoing"]
 
 #: the sample week's Monday
 MONDAY = dt.date(2026, 12, 7)
@@ -29,3 +29,23 @@ def dispatch_a_few(store: Store, district: str, n: int = 8) -> list[tuple[str, s
         pid = tx.add_proposal(district, {}, plan.model_dump(mode="json"), snap.basis(pairs), pairs)
         tx.accept(district, pid)
     return pairs
+
+
+def fill_with_ongoing(store: Store, district: str) -> str:
+    """Dispatch ongoing work (no window) to a cadre of capacity one, planned by the engine
+    one ongoing order at a time until its cadre has that capacity, and accept it: answers
+    the cadre, whose one place is then held all the time."""
+    with store.read() as tx:
+        snap = tx.snapshot(district)
+    capacity = {c.id: c.capacity for c in snap.case.cadres}
+    for d in [d for d in snap.case.demands if d.window is None][:40]:
+        plan = propose(replace(snap.case, demands=(d,)))
+        pairs = [(a.cadre, a.demand) for a in plan.assignments if capacity[a.cadre] == 1][:1]
+        if pairs:
+            with store.write() as tx:
+                pid = tx.add_proposal(
+                    district, {}, plan.model_dump(mode="json"), snap.basis(pairs), pairs
+                )
+                tx.accept(district, pid)
+            return pairs[0][0]
+    raise AssertionError("no ongoing order of the sample week goes to a cadre of capacity 1")

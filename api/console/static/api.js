@@ -16,7 +16,9 @@ export function idemKey() {
   return 'console-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-export async function api(path, { method = 'GET', body, idem } = {}) {
+/** A call to the API: the answer's JSON (a problem is thrown as an ApiError). With `full`,
+ *  `{status, data}`, for a write that may answer 202 with a job instead of its result. */
+export async function api(path, { method = 'GET', body, idem, full = false } = {}) {
   const headers = { Authorization: `Bearer ${S.token}`, Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (idem) headers['Idempotency-Key'] = idem;
@@ -25,11 +27,12 @@ export async function api(path, { method = 'GET', body, idem } = {}) {
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = { detail: text }; }
   if (!r.ok) throw new ApiError(r.status, data);
-  return data;
+  return full ? { status: r.status, data } : data;
 }
 
 /** A write: POST/PUT/DELETE with a fresh Idempotency-Key. */
-export const write = (path, method = 'POST', body) => api(path, { method, body, idem: idemKey() });
+export const write = (path, method = 'POST', body, { full = false } = {}) =>
+  api(path, { method, body, idem: idemKey(), full });
 
 /** The server's OpenAPI document, read once: which optional routes this server has. */
 let SPEC;

@@ -44,7 +44,10 @@ function applyLang() {
   sayStatusAgain();
 }
 
-function showView(view) {
+/** Show a view. Opening another tab clears the banner and the status line: what they said
+ *  belonged to the view left (a running proposal job says itself again in its own view). */
+function showView(view, { fresh = false } = {}) {
+  if (fresh && view !== S.view) { showError(null); setStatus(''); }
   S.view = view;
   for (const b of document.querySelectorAll('#tabs button')) {
     const on = b.dataset.view === view;
@@ -144,7 +147,7 @@ function wire() {
     if (S.me && S.district) showView(S.view);
   });
   $('#district').addEventListener('change', (e) => selectDistrict(e.target.value));
-  $('#tabs').addEventListener('click', (e) => { const b = e.target.closest('button[data-view]'); if (b) showView(b.dataset.view); });
+  $('#tabs').addEventListener('click', (e) => { const b = e.target.closest('button[data-view]'); if (b) showView(b.dataset.view, { fresh: true }); });
   wireOverview();
   wireProposal();
   wireDispatches();

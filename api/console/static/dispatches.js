@@ -98,7 +98,8 @@ function askOutcome(x, how) {
   const head = how === 'complete' ? t('complete_h', ...who) : how === 'cancel' ? t('cancel_h', ...who) : `${t('no_show')} · #${x.id}`;
   const yes = how === 'complete' ? t('complete_ok') : how === 'cancel' ? t('confirm_yes_cancel') : t('confirm_ok');
   form.innerHTML = `<h3 id="outcome-h">${esc(head)}</h3>
-    ${how === 'cancel' ? `<p>${esc(t('confirm_cancel', ...who))}</p>` : ''}
+    ${how === 'cancel' ? `<p>${esc(t('confirm_cancel', ...who))}</p>
+    <p class="notice" id="oc-withdrew" hidden>${esc(t('withdrew_warn', x.demand))}</p>` : ''}
     <div class="form">${outcomeFields(how)}</div>
     <div class="row"><button id="oc-yes" value="yes" class="${how === 'cancel' ? 'danger' : 'primary'}">${esc(yes)}</button>
       <button id="oc-no" value="no" formnovalidate>${esc(t('confirm_back'))}</button></div>`;
@@ -107,6 +108,8 @@ function askOutcome(x, how) {
     const v = Number(hours.value);
     hours.setCustomValidity(hours.value === '' || (v > 0 && v <= MAX_HOURS) ? '' : t('hours_hint', MAX_HOURS));
   });
+  // the reason that withdraws the demand says what else it ends, once chosen
+  $('#oc-reason')?.addEventListener('change', (e) => { $('#oc-withdrew').hidden = e.target.value !== 'community_withdrew'; });
   const exempt = $('#oc-exempt');
   exempt?.addEventListener('change', () => {
     const r = $('#oc-exempt-reason');

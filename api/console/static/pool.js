@@ -5,11 +5,11 @@
 
 import { $, S, can, esc, setStatus, table, when } from './core.js';
 import { api, dpath, listAll, reloadPool, write } from './api.js';
-import { catName, st, t, tagName } from './i18n.js';
+import { catName, msg, st, t, tagName } from './i18n.js';
 import { cadreLabel, commName, load, stageOf, tri } from './overview.js';
 import { actor } from './proposal.js';
 import { loadRecord, recordHtml, recordTitle } from './record.js';
-import { confirmDialog, dateInput, dateValue, guarded } from './ui.js';
+import { BadInput, confirmDialog, dateInput, dateValue, guarded } from './ui.js';
 
 const SHOW = 200;
 const has = (q, ...xs) => !q || xs.some((x) => String(x ?? '').toLowerCase().includes(q));
@@ -36,6 +36,14 @@ function demandForm() {
       <label>${esc(t('priority'))} <select id="dm-prio" name="priority">${levels(3)}</select></label>
       <label><input id="dm-rec" name="recurring" type="checkbox"> ${esc(t('recurring'))}</label>
     </div>
+    <fieldset id="dm-dated"><legend>${esc(t('dm_dated'))}</legend>
+      <div class="fields">${['start', 'end'].map((f) => `<label>${esc(t(`dm_${f}`))} <input id="dm-${f}" name="${f}" type="text"
+        inputmode="numeric" maxlength="16" size="16" autocomplete="off" placeholder="${esc(t('dt_ph'))}" title="${esc(t('dt_ph'))}"
+        aria-describedby="dm-${f}-err"></label> <span class="field-err" id="dm-${f}-err" role="alert"></span>`).join('')}
+        <label>${esc(t('dm_hours'))} <input id="dm-hours" name="hours" type="number" min="0" max="10000" step="any" aria-describedby="dm-hours-err"></label>
+        <span class="field-err" id="dm-hours-err" role="alert"></span></div>
+      <p class="hint">${esc(t('dm_dated_hint'))}</p>
+    </fieldset>
     <fieldset><legend>${esc(t('needs'))}</legend>
       <div class="fields">
         <label>${esc(t('skill'))} <select id="dm-tag">${cats.map((c) => `<optgroup label="${esc(catName(c))}">
@@ -102,11 +110,59 @@ async function addDemand(form) {
   };
   if (fd.get('recurring') === 'on') body.recurring = true;
   if (S.draftItem) body.item = S.draftItem;
-  await write(dpath('/demands'), 'POST', body);
+  Object.assign(body, datedFields());
+  try {
+    await write(dpath('/demands'), 'POST', body);
+  } catch (err) { // the server's word on a field goes beside it too
+    for (const e of err.problem?.errors || []) {
+      const f = /^\/body\/(start|end|hours)$/.exec(e.pointer || '')?.[1];
+      if (f) fieldErr(f, [msg(e.code, e.params, e.message), e.hint_code ? msg(e.hint_code, e.hint_params, e.hint) : e.hint].filter(Boolean).join(' '));
+    }
+    throw err;
+  }
   Object.assign(S, { demForm: false, draftNeeds: [], draftItem: '', demSearch: id, demFilter: 'all', layout: S.layout });
   await reloadPool();
   renderDemands();
   setStatus(() => t('dm_added', id));
+}
+
+/** Say what is wrong with a field of the demand form beside it ('' clears it). */
+function fieldErr(f, text) {
+  const box = $(`#dm-${f}-err`); if (!box) return;
+  box.textContent = text;
+  $(`#dm-${f}`).setAttribute('aria-invalid', text ? 'true' : 'false');
+}
+
+/** A local date-time as typed (2026-12-8 18:00, or with a T): the API's 2026-12-08T18:00,
+ *  '' when empty, null when it is none. */
+function localTime(v) {
+  if (!v) return '';
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$/.exec(v);
+  if (!m) return null;
+  const day = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day || Number(m[4]) > 23 || Number(m[5]) > 59) return null;
+  return `${day}T${m[4].padStart(2, '0')}:${m[5]}`;
+}
+
+/** The dated order's start, end and hours of the form, as the API's body takes them
+ *  (api/schemas/pool.py): each said beside its field when it cannot be sent. */
+function datedFields() {
+  const raw = (f) => $(`#dm-${f}`)?.value.trim() ?? '';
+  const out = {}; const bad = {};
+  for (const f of ['start', 'end']) {
+    const v = localTime(raw(f));
+    if (v === null) bad[f] = t('bad_dt', raw(f)); else if (v) out[f] = v;
+  }
+  const h = raw('hours');
+  if (h) { const n = Number(h); if (!(n > 0 && n <= 10000)) bad.hours = t('bad_hours_dm', h); else out.hours = n; }
+  if (!bad.end && out.end && !raw('start')) bad.end = t('dm_end_no_start');
+  if (!bad.end && out.end && out.start && out.end <= out.start) bad.end = t('dm_end_before');
+  if (!bad.start && out.start && !out.end && !out.hours && !bad.end && !bad.hours) bad.start = t('dm_start_alone');
+  for (const f of ['start', 'end', 'hours']) fieldErr(f, bad[f] || '');
+  const first = ['start', 'end', 'hours'].find((f) => bad[f]);
+  if (first) { $(`#dm-${first}`).focus(); throw new BadInput(bad[first]); }
+  return out;
 }
 
 /** Start the form from a service item: its defaults fill the fields, which stay editable

@@ -3,7 +3,7 @@
 // and the declines so far.
 
 import { $, S, can, esc, key, setStatus, table, when } from './core.js';
-import { api, dpath, reloadDeclines, reloadPool, write } from './api.js';
+import { ApiError, api, dpath, reloadDeclines, reloadPool, write } from './api.js';
 import { I18N, listSep, num, pct, reasons, say, st, t, word } from './i18n.js';
 import { cadreLabel, commName } from './overview.js';
 import { dateInput, dateValue, guarded } from './ui.js';
@@ -43,6 +43,18 @@ function kpiBlock(p) {
 /** May this proposal still be decided? (A server before proposal status says nothing: yes.) */
 const decidable = (p) => !p.status || p.status === 'pending';
 
+/** Does the district have dated orders (a start)? Only then is a horizon worth asking for. */
+const dated = () => S.demands.some((d) => d.start);
+
+/** The optional horizon of a proposal: its first and last day (yyyy-mm-dd). */
+function horizonFields() {
+  if (!dated()) return '';
+  const keep = (id) => $(`#${id}`)?.value ?? '';
+  return `<span class="horizon" id="p-horizon"><label>${esc(t('p_from'))} ${dateInput('p-from', keep('p-from'))}</label>
+    <label>${esc(t('p_to'))} ${dateInput('p-to', keep('p-to'))}</label>
+    <span class="hint">${esc(t('p_horizon_hint'))}</span></span>`;
+}
+
 export async function renderProposal() {
   if (S.proposal === null) await loadLatestProposal();
   const view = $('#view-proposal');
@@ -51,8 +63,10 @@ export async function renderProposal() {
     : p && p.status === 'empty' ? t('empty_note') : '';
   view.innerHTML = `
     <div class="head"><h2 id="pr-h">${esc(t('pr_h'))}</h2>
-      ${can.propose() ? `<button type="button" id="propose" class="primary">${esc(t('propose'))}</button>` : `<span class="hint">${esc(t('no_propose_role'))}</span>`}
-      <span id="progress" hidden><progress aria-label="${esc(t('proposing'))}"></progress> ${esc(t('proposing'))}</span>
+      ${can.propose() ? `<button type="button" id="propose" class="primary"${S.busy ? ' disabled' : ''}>${esc(t('propose'))}</button>
+      ${horizonFields()}` : `<span class="hint">${esc(t('no_propose_role'))}</span>`}
+      <span id="progress"${S.busy ? '' : ' hidden'}><progress aria-label="${esc(t('proposing'))}"></progress> ${esc(t('proposing'))}</span>
+      <button type="button" id="job-cancel" class="danger"${S.job && ['queued', 'running'].includes(S.job.status) ? '' : ' hidden'}${S.jobCancelling ? ' disabled' : ''}>${esc(t('job_cancel'))}</button>
       <span id="pinfo" class="hint">${p ? esc(t('proposal_n', p.id, when(p.created_at))) : esc(t('no_proposal'))}
         ${p?.status ? `<span class="state ${esc(p.status)}">${esc(word('pstatus', p.status))}</span>` : ''}</span></div>
     ${p ? `${kpiBlock(p)}
@@ -79,6 +93,7 @@ export async function renderProposal() {
       <ul class="unfilled">${p.result.unfilled.map(unfilledItem).join('')}</ul></details>` : ''}
     ${declinesBlock()}`;
   if (p) { drawAssignments(); drawExplain(); }
+  if (S.busy && S.job) drawJob(); // back on this view while a job runs: say where it is
 }
 
 function declinesBlock() {
@@ -205,26 +220,94 @@ async function doReject() {
   setStatus(() => away.length ? t('rejected_away', away.join(listSep())) : t('rejected_n', r.declines.length));
 }
 
+/** The body of a proposal request: the horizon when one is given (both days optional). */
+function proposeBody() {
+  const body = {};
+  if ($('#p-from')) {
+    const from = dateValue('p-from'), to = dateValue('p-to');
+    if (from) body.from = from;
+    if (to) body.to = to;
+  }
+  return body;
+}
+
+const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
+
+/** The status line while a job runs: queued, or computing with its share done when known. */
+function jobStatus(job) {
+  if (S.jobCancelling) return t('job_stopping');
+  if (job.status === 'queued') return t('job_queued');
+  return job.fraction == null ? t('job_running') : t('job_running_pct', pct(job.fraction));
+}
+
+/** Draw the running job's state in the head (the cancel button, the progress bar). */
+function drawJob() {
+  const job = S.job;
+  const live = Boolean(job && ['queued', 'running'].includes(job.status));
+  const c = $('#job-cancel'); if (c) { c.hidden = !live; c.disabled = Boolean(S.jobCancelling); }
+  const b = $('#propose'); if (b) b.disabled = S.busy;
+  const pg = $('#progress'); if (pg) pg.hidden = !S.busy;
+  if (live && S.view === 'proposal') setStatus(() => jobStatus(job));
+}
+
+/** Poll a proposal job (202: docs/api.md "Jobs") until it ends: answers the proposal when
+ *  done; a failed job's problem is thrown (the banner says it); a cancelled one answers null. */
+async function followJob(job) {
+  const district = S.district;
+  S.job = job;
+  drawJob();
+  while (['queued', 'running'].includes(job.status)) {
+    await sleep(job.status === 'queued' ? 400 : 700);
+    if (S.district !== district) return null; // another district was chosen meanwhile
+    job = await api(dpath(`/jobs/${encodeURIComponent(job.id)}`));
+    S.job = job;
+    drawJob();
+  }
+  if (job.status === 'done') return api(job.proposal);
+  if (job.status === 'failed') {
+    const err = new ApiError(job.error?.status || 500, job.error || {});
+    err.lead = t('job_failed'); // the banner says the job failed, then why
+    throw err;
+  }
+  return null;
+}
+
+async function cancelJob() {
+  if (!S.job || S.jobCancelling) return;
+  S.jobCancelling = true;
+  drawJob();
+  try {
+    S.job = await write(dpath(`/jobs/${encodeURIComponent(S.job.id)}`), 'DELETE');
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 409)) throw err; // it finished first
+  }
+}
+
 async function doPropose() {
   if (S.busy) return;
+  const body = proposeBody(); // a bad day is said before anything is sent
   S.busy = true;
-  const btn = $('#propose');
-  btn.disabled = true;
-  $('#progress').hidden = false;
   $('#view-proposal').setAttribute('aria-busy', 'true');
+  drawJob();
   setStatus(() => t('proposing'));
   try {
-    S.proposal = await write(dpath('/proposals'), 'POST', {});
+    const r = await write(dpath('/proposals'), 'POST', body, { full: true });
+    const made = r.status === 202 ? await followJob(r.data) : r.data;
+    if (!made) {
+      if (S.job?.status === 'cancelled') setStatus(() => t('job_cancelled'));
+      return;
+    }
+    S.proposal = made;
     await reloadDeclines();
     Object.assign(S, { selected: new Set(), open: null });
+    S.busy = false; S.job = null;
     await renderProposal();
     const k = S.proposal.result.kpis;
     setStatus(() => t('proposed', S.proposal.id, k.slots_filled, k.slots_total));
   } finally {
-    S.busy = false;
+    S.busy = false; S.job = null; S.jobCancelling = false;
     $('#view-proposal').removeAttribute('aria-busy');
-    const b = $('#propose'); if (b) b.disabled = false;
-    const pg = $('#progress'); if (pg) pg.hidden = true;
+    drawJob();
   }
 }
 
@@ -233,6 +316,7 @@ export function wireProposal() {
   pr.addEventListener('click', (e) => guarded(async () => {
     const el = e.target;
     if (el.id === 'propose') return doPropose();
+    if (el.id === 'job-cancel') return cancelJob();
     if (el.id === 'accept-sel') return doAccept(false);
     if (el.id === 'accept-all') return doAccept(true);
     if (el.id === 'reject-sel') return doReject();

@@ -7,7 +7,7 @@ import { problemText, t } from './i18n.js';
 export function showError(err) {
   const box = $('#error');
   if (!err) { box.hidden = true; box.textContent = ''; return; }
-  box.textContent = err instanceof ApiError ? problemText(err)
+  box.textContent = err instanceof ApiError ? (err.lead ? `${err.lead} · ` : '') + problemText(err)
     : err instanceof BadInput ? err.message : `${t('error')}: ${err.message}`;
   box.hidden = false;
 }

@@ -35,6 +35,7 @@ Object.assign(I18N.zh, {
   wk_cadre_h: (id, name) => `${id} ${name} 的一周`,
   wk_cadre_label: '干部一周日程：每行一天，浅绿为可服务时段，灰色斜线为外出日，色条为定时派遣',
   wk_free: '可服务时段', wk_away: '外出', wk_active: '进行中的派遣', wk_completed: '已完成的派遣',
+  wk_busy: '忙：长期任务占满名额', wk_full: (n, c) => `长期任务 ${n} 项占满全部 ${c} 个名额：整周没有空闲时段。`,
   wk_ongoing: (list) => `长期任务（始终占用一个名额）：${list}`, wk_no_ongoing: '没有长期任务。',
   wk_hours: (w, h, lim) => (lim === null ? `${w}：定时工单 ${h} 小时（不限时长）` : `${w}：定时工单 ${h} / 上限 ${lim} 小时`),
   wk_pattern: (p) => `每周可服务：${p ?? '不限'}`, wk_capacity: (c) => `同时最多 ${c} 项`,
@@ -57,6 +58,7 @@ Object.assign(I18N.en, {
   wk_cadre_h: (id, name) => `${id} ${name}: the week`,
   wk_cadre_label: 'A cadre\'s week: one row a day; light green: free by their weekly pattern; grey hatching: away; bars: dated dispatches',
   wk_free: 'Free', wk_away: 'Away', wk_active: 'Active dispatch', wk_completed: 'Completed dispatch',
+  wk_busy: 'Busy: ongoing work holds every place', wk_full: (n, c) => `Ongoing work (${n}) holds all ${c} of their places: no free time all week.`,
   wk_ongoing: (list) => `Ongoing work (holds one place all the time): ${list}`, wk_no_ongoing: 'No ongoing work.',
   wk_hours: (w, h, lim) => (lim === null ? `${w}: ${h} h of dated work (no limit)` : `${w}: ${h} of ${lim} h of dated work`),
   wk_pattern: (p) => `Free each week: ${p ?? 'always'}`, wk_capacity: (c) => `At most ${c} at once`,
@@ -190,6 +192,10 @@ async function orderPanel() {
 /** A cadre's week from their calendar: one row a day, hours across. */
 function cadreWeek(cal) {
   const ROW = 28; const top = 22; const label = 96; const w = 660;
+  // active ongoing work holds a place all the time (api/dated.py): when it holds every place
+  // the cadre has, their pattern's windows are not free
+  const held = cal.entries.filter((e) => e.ongoing && e.status === 'active').length;
+  const full = held > 0 && held >= cal.capacity;
   const x = (mins) => label + (mins / DAY_MIN) * w;
   const parts = [`<defs><pattern id="wk-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
     <rect width="6" height="6" fill="#eef0f2"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9aa5b1" stroke-width="2"/></pattern></defs>`];
@@ -205,6 +211,8 @@ function cadreWeek(cal) {
     if (day.away) {
       parts.push(`<rect class="away" data-day="${esc(day.day)}" x="${label}" y="${y + 2}" width="${w}" height="${ROW - 4}" fill="url(#wk-hatch)"><title>${esc(t('wk_away'))}</title></rect>
         <text x="${label + w / 2}" y="${y + 18}" text-anchor="middle" fill="#1b2430" font-weight="600">${esc(t('wk_away'))}</text>`);
+    } else if (full) { // ongoing work holds every place all the time: no window is free
+      parts.push(`<rect class="busy" data-day="${esc(day.day)}" x="${label}" y="${y + 2}" width="${w}" height="${ROW - 4}" fill="#f4d9b8"><title>${esc(t('wk_busy'))}</title></rect>`);
     } else {
       for (const [a, b] of day.free) {
         parts.push(`<rect class="free" x="${x(hm(a))}" y="${y + 2}" width="${x(hm(b)) - x(hm(a))}"
@@ -228,7 +236,9 @@ function cadreWeek(cal) {
   const hours = cal.weeks.map((wk) => `<li>${esc(t('wk_hours', wk.week, num(wk.hours, 1), wk.limit === null ? null : num(wk.limit, 1)))}</li>`).join('');
   return `<h3 id="wk-cadre-h">${esc(t('wk_cadre_h', cal.cadre, cal.name))}</h3>
     <p class="hint">${esc(t('wk_pattern', patternText(cal.available)))} · ${esc(t('wk_capacity', cal.capacity))}</p>
+    ${full ? `<p class="notice" id="wk-full">${esc(t('wk_full', held, cal.capacity))}</p>` : ''}
     <div class="legend"><span><i style="background: #d8efdd; border-radius: 2px"></i>${esc(t('wk_free'))}</span>
+      ${full ? `<span><i style="background: #f4d9b8; border-radius: 2px"></i>${esc(t('wk_busy'))}</span>` : ''}
       <span><i style="background: #9aa5b1; border-radius: 2px"></i>${esc(t('wk_away'))}</span>
       <span><i style="background: #0b5cad; border-radius: 2px"></i>${esc(t('wk_active'))}</span>
       <span><i style="background: #4a5563; border-radius: 2px"></i>${esc(t('wk_completed'))}</span></div>
@@ -291,8 +301,9 @@ export function wireWeek() {
     if (bar && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); S.weekOrder = bar.dataset.id; rerender(); }
   });
   view.addEventListener('change', (e) => {
-    if (e.target.id !== 'wk-date' || !e.target.value.trim()) return;
-    guarded(async () => {
+    if (e.target.id !== 'wk-date') return;
+    guarded(async () => { // clears the banner of an earlier bad day, even when now empty
+      if (!e.target.value.trim()) return; // an empty field keeps the week shown
       S.weekFrom = monday(dateValue('wk-date'));
       S.weekDay = null;
       await rerender();

@@ -1,0 +1,160 @@
+"""A proposal computed as a job (202, docs/api.md "Jobs") in the console: the status line
+follows it, the propose button waits for it (a double click starts one job), the dispatcher
+may stop it, and the proposal shows when it is done; a stopped or failed job is said in words.
+
+On the sample district the request is made a job by adding ``Prefer: respond-async`` on its
+way (the console never asks for one: a district with dated orders is one by its size); on
+the sample week (420 dated orders, a minute-long plan) it is a job by itself and is stopped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.console.pages import expect_text
+from tests.console.server import Server
+from tests.text import latin_words
+
+#: how long a running job may take to stop (ms): until its engine's next progress step
+STOP = 180_000
+
+
+def _jobs(server: Server) -> list[dict[str, Any]]:
+    auth = {"Authorization": f"Bearer {server.dispatcher}"}
+    r = httpx.get(server.base + "/v1/districts/gulou/jobs", headers=auth)
+    return list(r.json()["data"])
+
+
+def _as_job(p: Any, posts: list[str]) -> None:
+    """Every proposal request of the page is sent with ``Prefer: respond-async``."""
+
+    def route(r: Any) -> None:
+        if r.request.method != "POST":
+            r.continue_()
+            return
+        posts.append(r.request.url)
+        r.continue_(headers={**r.request.headers, "prefer": "respond-async"})
+
+    p.route("**/v1/districts/gulou/proposals", route)
+
+
+def test_a_proposal_job_is_followed_to_its_proposal(
+    page_factory: Any, fresh_server: Server, shots: Path
+) -> None:
+    pg = page_factory()
+    p = pg.sign_in(fresh_server.base, fresh_server.dispatcher)
+    posts: list[str] = []
+    _as_job(p, posts)
+    seen: list[str] = []
+    p.on("response", lambda r: seen.append(r.url) if "/jobs/" in r.url else None)
+    p.get_by_role("button", name="派遣方案").click()
+    expect_text(p, "#pinfo", "还没有方案")
+    p.locator("#propose").dblclick()
+    expect_text(p, "#pinfo", "方案 #1")
+    expect_text(p, "#status", "方案 #1 已生成")
+    assert p.locator("#abody tr").count() == 364
+    assert not p.locator("#job-cancel").is_visible()
+    assert p.locator("#propose").is_enabled()
+    pg.shot(shots, "job-done")
+    assert len(posts) == 1, posts  # the double click sent one request
+    jobs = _jobs(fresh_server)
+    assert [j["status"] for j in jobs] == ["done"]
+    assert seen, "the page never read its job"
+    assert pg.banners() == [] and pg.errors == []
+
+    # a failed job: its problem in the banner, the status line says it failed
+    def failed(r: Any) -> None:
+        r.fulfill(
+            status=200,
+            content_type="application/json",
+            body=(
+                '{"id":"x1","status":"failed","phase":null,"fraction":null,'
+                '"created":"2026-12-06T10:00:00+00:00","started":null,"finished":null,'
+                '"proposal":null,"error":{"type":"about:blank","title":"Service Unavailable",'
+                '"status":503,"detail":"worker lost","code":"job.worker_lost"}}'
+            ),
+        )
+
+    p.route("**/v1/districts/gulou/jobs/*", failed)
+    p.get_by_role("button", name="生成方案").click()
+    expect_text(p, "#error", "方案计算失败")
+    expect_text(p, "#error", "503")
+    expect_text(p, "#pinfo", "方案 #1")
+    assert p.locator("#propose").is_enabled()
+    pg.shot(shots, "job-failed")
+
+
+def test_a_proposal_job_can_be_stopped(page_factory: Any, week_server: Server, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    pg = page_factory()
+    p = pg.sign_in(week_server.base, week_server.dispatcher)
+    p.get_by_role("button", name="派遣方案").click()
+    expect_text(p, "#pinfo", "方案 #1")  # the few orders tests/console/weekdata.py dispatched
+    p.get_by_role("button", name="生成方案").click()
+    p.locator("#job-cancel").wait_for()
+    expect_text(p, "#status", "后台计算方案")
+    assert p.locator("#propose").is_disabled()
+    text = " ".join(pg.visible_text())
+    assert latin_words(text, {"gulou"}) == [], latin_words(text, {"gulou"})
+    pg.shot(shots, "job-running")
+    p.get_by_role("button", name="停止计算").click()
+    expect_text(p, "#status", "正在停止计算")
+    assert p.locator("#job-cancel").is_disabled()
+    pg.shot(shots, "job-stopping")
+    # in English meanwhile: the same state in English words
+    p.get_by_role("button", name="Switch to English").click()
+    expect_text(p, "#status", "Stopping (at the end of the current step)")
+    # a running job stops at its engine's next progress step
+    stopped = "Computing was stopped: no new proposal"
+    expect(p.locator("#status")).to_contain_text(stopped, timeout=STOP)
+    assert not p.locator("#job-cancel").is_visible()
+    assert p.locator("#propose").is_enabled()
+    expect_text(p, "#pinfo", "Proposal #1")
+    assert [j["status"] for j in _jobs(week_server)] == ["cancelled"]
+    pg.shot(shots, "job-stopped")
+    assert pg.banners() == [] and pg.errors == []
+
+
+def test_a_proposal_horizon(page_factory: Any, week_server: Server, fresh_server: Server) -> None:
+    """On a district with dated orders, 自/至 are sent as the request's ``from``/``to``; a
+    horizon over 62 days is refused in the banner in the page's language, a day that is none
+    before anything is sent. Without dated orders there are no such fields."""
+    import json
+
+    pg = page_factory()
+    p = pg.sign_in(week_server.base, week_server.dispatcher)
+    bodies: list[dict[str, Any]] = []
+    p.on(
+        "request",
+        lambda r: (
+            bodies.append(json.loads(r.post_data or "{}"))
+            if r.method == "POST" and r.url.endswith("/proposals")
+            else None
+        ),
+    )
+    p.get_by_role("button", name="派遣方案").click()
+    p.get_by_label("自").fill("2026-13-01")
+    p.get_by_role("button", name="生成方案").click()
+    expect_text(p, "#error", "2026-13-01")
+    assert bodies == []
+    p.get_by_label("自").fill("2026-12-01")
+    p.get_by_label("至").fill("2027-3-1")
+    p.get_by_role("button", name="生成方案").click()
+    expect_text(p, "#error", "天")
+    assert bodies == [{"from": "2026-12-01", "to": "2027-03-01"}]
+    banner = p.locator("#error").inner_text()
+    assert latin_words(banner, {"gulou"}) == [], banner
+    assert p.locator("#propose").is_enabled()
+    p.get_by_role("button", name="Switch to English").click()
+    p.get_by_role("button", name="Propose").click()
+    expect_text(p, "#error", "plan at most 62 days")
+    assert p.get_by_label("From").input_value() == "2026-12-01"
+
+    other = page_factory()
+    q = other.sign_in(fresh_server.base, fresh_server.dispatcher)
+    q.get_by_role("button", name="派遣方案").click()
+    expect_text(q, "#pinfo", "还没有方案")
+    assert q.locator("#p-from").count() == 0
