@@ -107,7 +107,7 @@ def load_sample(store: Store, district: str, *, history: bool = False) -> bool:
         store,
         district,
         SAMPLE_DISTRICT,
-        name="鼓楼区 (sample)",
+        name="鼓楼区（示例）",
         history=history,
         only_into_empty=True,
     )

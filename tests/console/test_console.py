@@ -90,6 +90,8 @@ def test_dispatch_loop(page_factory: Any, server: Server, shots: Path) -> None:
         for t in ex.locator(".alts li .cname").all_inner_texts()
     ]
     assert alternates[:1] == ["P0184"]
+    # an alternate's loss is what the plan would give up: a positive number, no minus
+    assert re.search(r"损失 \d", ex.locator(".alts li").first.inner_text())
     _docs(pg.shot(shots, "proposal"))
     unlabelled = p.evaluate(
         """[...document.querySelectorAll('input, select, button')].filter(

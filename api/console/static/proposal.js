@@ -179,7 +179,7 @@ function drawExplain() {
       <span class="bv">${v > 0 ? '+' : ''}${num(v)}</span></li>`).join('')}</ul>
     <h4>${esc(t('alts'))}</h4>
     ${a.alternatives.length ? `<ol class="alts">${a.alternatives.map((x) => `<li><span class="cname">${esc(cadreLabel(x.cadre))}</span>
-      · ${esc(t('score'))} ${num(x.score)} · ${esc(t('loss'))} −${num(x.loss)}</li>`).join('')}</ol>` : `<p class="hint">${esc(t('no_alts'))}</p>`}`;
+      · ${esc(t('score'))} ${num(x.score)} · ${esc(t('loss'))} ${num(x.loss)}</li>`).join('')}</ol>` : `<p class="hint">${esc(t('no_alts'))}</p>`}`;
 }
 
 function chosenPairs() {
