@@ -81,15 +81,14 @@ def window_fields(
         if e is not None:
             raise InputError(
                 "end is not valid",
-                [Problem("body", "an end without a start", column="end", value=end,
-                         hint="give start as well, or leave end out")],
+                [Problem("body", "an end without a start", column="end", value=end)],
             )  # fmt: skip
         return None, None
     if e is None and hours is None:
         raise InputError(
             "start is not valid",
             [Problem("body", "a dated order needs an end or its hours", column="start",
-                     value=start, hint="give end (e.g. 2026-12-08T22:00) or hours (e.g. 4)")],
+                     value=start)],
         )  # fmt: skip
     if e is not None:
         w = _parsed("end", end, lambda _: Window(s, e))
@@ -97,8 +96,7 @@ def window_fields(
             raise InputError(
                 "hours is not valid",
                 [Problem("body", f"hours ({hours:g}) exceed the window from start to end"
-                         f" ({w.hours:g} h)", column="hours", value=str(hours),
-                         hint="lower hours, or widen the window")],
+                         f" ({w.hours:g} h)", column="hours", value=str(hours))],
             )  # fmt: skip
     return s, e
 

@@ -202,6 +202,7 @@ _MESSAGES: dict[str, list[_Rule]] = {
         ),
     ],
     "problem.needs_end_or_hours": [(re.compile(r"a dated order needs an end or its hours"), _none)],
+    "problem.hours_positive": [(re.compile(r"hours must be above 0"), _none)],
     "problem.unknown_zone": [
         (re.compile(r"(?:Value error, )?unknown time zone '(.*?)'"), _groups("zone"))
     ],

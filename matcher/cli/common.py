@@ -120,8 +120,9 @@ def _problem_text(p: Problem, lang: Lang) -> str:
         where += "，" + say(lang, "cli.line" if p.in_toml else "cli.row", row=p.row)
     if p.column:
         where += "，" + say(lang, "cli.key" if p.in_toml else "cli.column", column=p.column)
-    text = f"{where}：{render(problem_message(p), lang)}"
-    if p.value is not None and not p.quotes_value(text):
+    said = render(problem_message(p), lang)
+    text = f"{where}：{said}"
+    if p.value is not None and not p.quotes_value(said):  # not the column's name in where
         text += "（" + say(lang, "cli.got", value=repr(p.value)) + "）"
     hint = hint_message(p)
     if hint is not None:

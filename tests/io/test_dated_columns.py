@@ -214,6 +214,7 @@ def test_an_unknown_zone_has_its_code(tmp_path) -> None:  # type: ignore[no-unty
         ({",6\n": ",x\n"}, {}, "problem.week_hours_value", {}, "每周时长上限须为小时数"),
         ({",6\n": ",200\n"}, {}, "problem.week_hours_between", {"max": 168}, "（留空表示不限）"),
         ({}, {",,3\n": ",,x\n"}, "problem.hours_value", {"field": "hours"}, "服务时长须为小时数"),
+        ({}, {",,3\n": ",,0\n"}, "problem.hours_positive", {}, "服务时长须大于 0"),
         ({"green,,mon": "blue,,mon"}, {}, "problem.status_value", {}, "状态须为绿、黄或红"),
     ],
 )  # fmt: skip
@@ -239,8 +240,9 @@ def test_cell_problems_say_their_value_once_and_in_chinese(  # type: ignore[no-u
     assert zh in render(m, "zh")
     assert not latin_words(render(m, "zh"), {"T25", "T17", "T18"}), render(m, "zh")
     assert p.value is not None
+    v = p.value
     for text in (str(p), error_text(info.value, "zh")):
-        assert text.count(p.value) == 1, text
+        assert text.count(f"'{v}'") + text.count(f"“{v}”") == 1, text  # quoted once
 
 
 def test_a_skipped_local_time_has_its_code() -> None:
@@ -255,3 +257,15 @@ def test_a_skipped_local_time_has_its_code() -> None:
     m = problem_message(Problem("demands.csv", str(info.value), 2, "start", "2026-03-08T02:30"))
     assert m.code == "problem.time_skipped"
     assert m.params == {"value": "2026-03-08T02:30", "zone": "America/New_York"}
+
+
+def test_a_value_named_like_its_column_is_still_said() -> None:
+    """The column's name in the place (“priority”列) is not the value said: a cell
+    holding ``priority`` in the priority column is still quoted after the message."""
+    from matcher.cli.common import error_text
+    from matcher.errors import Problem
+
+    p = Problem("demands.csv", "priority must be an integer 1-5 (5 most urgent)", row=6,
+                column="priority", value="priority")  # fmt: skip
+    text = error_text(CaseError("1 problem", [p], 1), "zh")
+    assert "'priority'）" in text, text
