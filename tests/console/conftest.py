@@ -53,7 +53,7 @@ def _browser_missing() -> str | None:
 
 @contextmanager
 def _serve(
-    tmp: Path, history: bool = False, week: bool = False, full: bool = False
+    tmp: Path, history: bool = False, week: bool = False, full: bool = False, two: bool = False
 ) -> Iterator[Server]:
     db = tmp / "console.db"
     store = Store.open(db)
@@ -66,9 +66,12 @@ def _serve(
             fill_with_ongoing(store, "gulou")
         else:
             assert load_sample(store, "gulou", history=history)
+        if two:  # a second district beside the sample, the sample week's (no proposal yet)
+            assert import_folder(store, "week", ROOT / "data" / "sample-week", name="周区")
+        districts = ["gulou", "week"] if two else ["gulou"]
         with store.write() as tx:
             roles = ("dispatcher", "planner", "analyst", "supervisor")
-            tokens = {r: tx.create_token(r, ["gulou"])[0] for r in roles}
+            tokens = {r: tx.create_token(r, districts)[0] for r in roles}
             tokens["admin"] = tx.create_token("admin", label=ADMIN_LABEL)[0]
     finally:
         store.close()
@@ -94,6 +97,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def fresh_server(tmp_path: Path) -> Iterator[Server]:
     """A server of the test's own, for a test that must start from the untouched sample."""
     with _serve(tmp_path) as s:
+        yield s
+
+
+@pytest.fixture
+def two_server(tmp_path: Path) -> Iterator[Server]:
+    """A server of the test's own over two districts: the sample (gulou, first) and the
+    sample week (week), every role's token for both."""
+    with _serve(tmp_path, two=True) as s:
         yield s
 
 

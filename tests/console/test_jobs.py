@@ -158,3 +158,114 @@ def test_a_proposal_horizon(page_factory: Any, week_server: Server, fresh_server
     q.get_by_role("button", name="派遣方案").click()
     expect_text(q, "#pinfo", "还没有方案")
     assert q.locator("#p-from").count() == 0
+
+
+def _gate(held: str) -> str:
+    """A page script: the requests ``held(method, url)`` names wait at a gate the test opens
+    (``window.__open()``); ``__held`` counts the requests waiting, ``__passed`` those answered."""
+    return """
+  const f0 = window.fetch;
+  let open = null;
+  const gate = new Promise((r) => { open = r; });
+  const held = (m, u) => HELD;
+  Object.assign(window, { __held: 0, __passed: 0, __open: () => open() });
+  window.fetch = async (u, o) => {
+    if (!held((o && o.method) || 'GET', String(u))) return f0(u, o);
+    window.__held += 1;
+    await gate;
+    const r = await f0(u, o);
+    window.__passed += 1;
+    return r;
+  };""".replace("HELD", held)
+
+
+def _wait_done(server: Server, p: Any) -> None:
+    """Until gulou's one job is done (on the server)."""
+    for _ in range(600):
+        if [j["status"] for j in _jobs(server)] == ["done"]:
+            return
+        p.wait_for_timeout(100)
+    assert [j["status"] for j in _jobs(server)] == ["done"]
+
+
+def test_a_job_of_the_district_left_stays_there(
+    page_factory: Any, two_server: Server, shots: Path
+) -> None:
+    """A district chosen while the other's job is being read: the job's end (its proposal)
+    shows in neither the new district's proposal view nor its status line or banner, and
+    生成方案 is free there; back on the first district its proposal is there."""
+    from playwright.sync_api import expect
+
+    pg = page_factory()
+    pg.page.add_init_script(_gate("m === 'GET' && u.includes('/jobs/')"))
+    p = pg.sign_in(two_server.base, two_server.dispatcher)
+    _as_job(p, [])
+    p.get_by_role("button", name="派遣方案").click()
+    expect_text(p, "#pinfo", "还没有方案")
+    p.get_by_role("button", name="生成方案").click()
+    p.wait_for_function("window.__held > 0")  # the job's first read is under way
+    p.select_option("#district", "week")
+    p.locator("#map circle.dot").first.wait_for()  # the new district's first view
+    p.get_by_role("button", name="派遣方案").click()
+    expect_text(p, "#pinfo", "还没有方案")
+    expect(p.locator("#propose")).to_be_enabled()  # once the view is drawn anew
+    expect(p.locator("#job-cancel")).to_be_hidden()
+    # the gulou job ends, then its read is answered
+    _wait_done(two_server, p)
+    p.evaluate("window.__open()")
+    p.wait_for_function("window.__passed > 0")
+    p.wait_for_timeout(1500)  # what a late answer would draw, drawn by now
+    assert p.locator("#district").input_value() == "week"
+    expect_text(p, "#pinfo", "还没有方案")
+    assert p.locator("#abody tr").count() == 0
+    assert "已生成" not in p.locator("#status").inner_text()
+    assert p.locator("#propose").is_enabled()
+    assert pg.banners() == [] and pg.errors == []
+    pg.shot(shots, "job-other-district")
+    p.select_option("#district", "gulou")
+    p.get_by_role("button", name="派遣方案").click()
+    expect_text(p, "#pinfo", "方案 #1")
+    assert pg.banners() == [] and pg.errors == []
+
+
+def test_a_district_chosen_while_a_proposal_is_asked_for(
+    page_factory: Any, two_server: Server
+) -> None:
+    """A district chosen while the request for a proposal is on its way: the job it starts
+    is not looked for in the new district (no banner); a job ending while another view of
+    its district is shown says nothing there, and its proposal is in the proposal view."""
+    from playwright.sync_api import expect
+
+    pg = page_factory()
+    pg.page.add_init_script(_gate("m === 'POST' && u.endsWith('/proposals')"))
+    p = pg.sign_in(two_server.base, two_server.dispatcher)
+    _as_job(p, [])
+    p.get_by_role("button", name="派遣方案").click()
+    p.get_by_role("button", name="生成方案").click()
+    p.wait_for_function("window.__held > 0")  # the request waits
+    p.select_option("#district", "week")
+    p.locator("#map circle.dot").first.wait_for()
+    p.get_by_role("button", name="派遣方案").click()
+    expect_text(p, "#pinfo", "还没有方案")
+    p.evaluate("window.__open()")
+    p.wait_for_function("window.__passed > 0")
+    _wait_done(two_server, p)
+    p.wait_for_timeout(1500)  # what a late answer would draw, drawn by now
+    expect_text(p, "#pinfo", "还没有方案")
+    assert pg.banners() == [] and pg.errors == []
+
+    # back on gulou: a job that ends while the overview is shown says nothing there
+    p.select_option("#district", "gulou")
+    p.locator("#map circle.dot").first.wait_for()
+    p.get_by_role("button", name="派遣方案").click()
+    expect_text(p, "#pinfo", "方案 #1")
+    p.get_by_role("button", name="生成方案").click()
+    p.locator("#job-cancel").wait_for()
+    p.get_by_role("button", name="需求热力图").click()
+    idle = "!document.querySelector('#view-proposal').hasAttribute('aria-busy')"
+    p.wait_for_function(idle, timeout=STOP)  # the page has followed its job to its end
+    assert "已生成" not in p.locator("#status").inner_text()
+    assert pg.banners() == [] and pg.errors == []
+    p.get_by_role("button", name="派遣方案").click()
+    expect_text(p, "#pinfo", "方案 #2")
+    expect(p.locator("#propose")).to_be_enabled()

@@ -10,7 +10,7 @@ import { api, dpath, listAll, loadSupply } from './api.js';
 import { indexTaxonomy, loadMessages, t } from './i18n.js';
 import { guarded, showError } from './ui.js';
 import { renderOverview, wireOverview } from './overview.js';
-import { renderProposal, wireProposal } from './proposal.js';
+import { forgetProposalJob, renderProposal, wireProposal } from './proposal.js';
 import { renderDispatches, wireDispatches } from './dispatches.js';
 import { renderDemands, showCadres, wireCadres, wireDemands } from './pool.js';
 import { renderWarnings, wireWarnings } from './warnings.js';
@@ -92,6 +92,7 @@ function signOut() {
 
 async function selectDistrict(id) {
   S.district = id;
+  forgetProposalJob(); // a proposal being computed was the district left's
   Object.assign(S, {
     proposal: null, declines: [], selected: new Set(), open: null, picked: null, whatif: null, layout: null,
     cadOpen: null, cadMode: 'history', history: null, record: null, warnings: [], demForm: false, draftNeeds: [], draftItem: '', catalogue: null, supply: new Map(),

@@ -9,7 +9,7 @@ export const S = {
   tax: null, tags: new Map(), communities: [], commById: new Map(), demands: [], demById: new Map(),
   cadres: [], cadById: new Map(), category: 'all', picked: null, layout: null,
   proposal: null, declines: [], sort: { key: 'score', dir: -1 }, filter: '', stateFilter: 'all',
-  selected: new Set(), open: null, busy: false,
+  selected: new Set(), open: null, busy: false, job: null, jobCancelling: false, proposing: null,
   dispatches: [], dispFilter: 'active', whatif: null,
   demFilter: 'open', demSearch: '', demForm: false, draftNeeds: [], draftItem: '', catalogue: null,
   supply: new Map(), mapShow: 'demand',

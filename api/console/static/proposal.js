@@ -250,16 +250,18 @@ function drawJob() {
   if (live && S.view === 'proposal') setStatus(() => jobStatus(job));
 }
 
-/** Poll a proposal job (202: docs/api.md "Jobs") until it ends: answers the proposal when
- *  done; a failed job's problem is thrown (the banner says it); a cancelled one answers null. */
-async function followJob(job) {
-  const district = S.district;
+/** Poll a proposal job (202: docs/api.md "Jobs") of ``district`` until it ends: answers the
+ *  proposal when done; a failed job's problem is thrown (the banner says it); a cancelled one
+ *  answers null. Once ``stale()`` (another district was chosen) it stops quietly: null. */
+async function followJob(job, district, stale) {
+  const jobPath = (id) => `/v1/districts/${encodeURIComponent(district)}/jobs/${encodeURIComponent(id)}`;
   S.job = job;
   drawJob();
   while (['queued', 'running'].includes(job.status)) {
     await sleep(job.status === 'queued' ? 400 : 700);
-    if (S.district !== district) return null; // another district was chosen meanwhile
-    job = await api(dpath(`/jobs/${encodeURIComponent(job.id)}`));
+    if (stale()) return null;
+    job = await api(jobPath(job.id));
+    if (stale()) return null;
     S.job = job;
     drawJob();
   }
@@ -276,38 +278,61 @@ async function cancelJob() {
   if (!S.job || S.jobCancelling) return;
   S.jobCancelling = true;
   drawJob();
+  const job = S.job;
   try {
-    S.job = await write(dpath(`/jobs/${encodeURIComponent(S.job.id)}`), 'DELETE');
+    const now = await write(dpath(`/jobs/${encodeURIComponent(job.id)}`), 'DELETE');
+    if (S.job === job) S.job = now; // unless another district was chosen meanwhile
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 409)) throw err; // it finished first
   }
 }
 
+/** Forget the proposal being computed (another district was chosen): its request stops
+ *  following it quietly, and the new district starts with 生成方案 free. A job already running
+ *  on the server goes on there; its proposal is that district's, seen when it is opened again. */
+export function forgetProposalJob() {
+  Object.assign(S, { busy: false, job: null, jobCancelling: false, proposing: null });
+  $('#view-proposal').removeAttribute('aria-busy');
+}
+
 async function doPropose() {
   if (S.busy) return;
   const body = proposeBody(); // a bad day is said before anything is sent
-  S.busy = true;
+  const district = S.district;
+  const mine = {}; // this request: a later district choice forgets it
+  const stale = () => S.proposing !== mine || S.district !== district;
+  // what it says goes to the proposal view only, and only while it is the one shown
+  const tell = (msg) => { if (!stale() && S.view === 'proposal') setStatus(msg); };
+  Object.assign(S, { busy: true, proposing: mine });
   $('#view-proposal').setAttribute('aria-busy', 'true');
   drawJob();
   setStatus(() => t('proposing'));
   try {
-    const r = await write(dpath('/proposals'), 'POST', body, { full: true });
-    const made = r.status === 202 ? await followJob(r.data) : r.data;
+    const r = await write(`/v1/districts/${encodeURIComponent(district)}/proposals`, 'POST', body, { full: true });
+    if (stale()) return;
+    const made = r.status === 202 ? await followJob(r.data, district, stale) : r.data;
+    if (stale()) return;
     if (!made) {
-      if (S.job?.status === 'cancelled') setStatus(() => t('job_cancelled'));
+      if (S.job?.status === 'cancelled') tell(() => t('job_cancelled'));
       return;
     }
-    S.proposal = made;
-    await reloadDeclines();
+    const declines = await api(`/v1/districts/${encodeURIComponent(district)}/declines`);
+    if (stale()) return;
+    Object.assign(S, { proposal: made, declines: declines.data });
     Object.assign(S, { selected: new Set(), open: null });
     S.busy = false; S.job = null;
+    if (S.view !== 'proposal') return; // drawn when the view is opened again
     await renderProposal();
     const k = S.proposal.result.kpis;
-    setStatus(() => t('proposed', S.proposal.id, k.slots_filled, k.slots_total));
+    tell(() => t('proposed', S.proposal.id, k.slots_filled, k.slots_total));
+  } catch (err) {
+    if (stale() || S.view !== 'proposal') return; // no banner on another district or view
+    throw err;
   } finally {
-    S.busy = false; S.job = null; S.jobCancelling = false;
-    $('#view-proposal').removeAttribute('aria-busy');
-    drawJob();
+    if (!stale()) {
+      forgetProposalJob();
+      drawJob();
+    }
   }
 }
 
