@@ -205,6 +205,11 @@ class ProposalsTx(DistrictsTx):
             )
         return [index[p] for p in dict.fromkeys(chosen)]
 
+    def _has_items(self, pid: int) -> bool:
+        """Whether the proposal assigned anybody at all."""
+        first = select(t.proposal_items.c.cadre).where(t.proposal_items.c.proposal_id == pid)
+        return self.conn.execute(first.limit(1)).first() is not None
+
     def _set_item(self, pid: int, cadre: str, demand: str, state: str) -> None:
         self.conn.execute(
             update(t.proposal_items)

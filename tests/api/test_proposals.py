@@ -85,6 +85,13 @@ def test_accept_chosen_then_rest(client: TestClient, tokens: Tokens) -> None:
     # everything is used: a new proposal fills nothing more
     again = client.post(P, json={}, headers=h).json()
     assert again["result"]["assignments"] == []
+    # accepting it is a no-op, not a conflict: the dispatcher's day goes on
+    r = client.post(f"{P}/{again['id']}/accept", json={}, headers=h)
+    assert (r.status_code, r.json()["dispatches"]) == (201, [])
+    assert client.get("/v1/districts/d1/dispatches", headers=h).json()["count"] == 5
+    # while a proposal whose pairs are all decided still says so
+    r = client.post(f"{P}/{pid}/accept", json={}, headers=h)
+    assert (r.status_code, r.json()["code"]) == (409, "conflict.nothing_to_accept")
     r = client.post(
         f"{P}/{pid}/accept", json={"assignments": [{"cadre": "P5", "demand": "D1"}]}, headers=h
     )
