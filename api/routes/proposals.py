@@ -127,12 +127,8 @@ def _compute(
     snap = _planned(snap, body)
     kw: dict[str, Any] = {
         "pinned": [(p.cadre, p.demand) for p in body.pinned],
-        "excluded": snap.excluded,
-        "used_capacity": snap.used_capacity,
-        "filled_slots": snap.filled_slots,
         "progress": progress,
-        "lending": snap.lending,
-        "held": snap.held,
+        **snap.holding(),
     }
     if streams(len(snap.case.cadres), len(snap.case.demands), params=warm.params):
         with warm.take(district, version) as planner:

@@ -69,14 +69,7 @@ def run_scenario(
     data = body.model_dump(exclude={"explain_unfilled"})
     sc = parse_scenario(data, snap.case, source="body")
     with request.app.state.solve_gate.sem:
-        cmp = compare(
-            snap.case,
-            sc,
-            used_capacity=snap.used_capacity,
-            filled_slots=snap.filled_slots,
-            excluded=snap.excluded,
-            lending=snap.lending,
-        )
+        cmp = compare(snap.case, sc, **snap.holding())
         cf = None
         if body.explain_unfilled:
             new_case, _ = apply_scenario(snap.case, sc)

@@ -265,6 +265,19 @@ class Snapshot:
     #: take its capacity only then, so ``used_capacity`` counts ongoing work alone
     held: dict[str, list[tuple[datetime, datetime, float | None]]] = field(default_factory=dict)
 
+    def holding(self) -> dict[str, Any]:
+        """What the pool's dispatches already hold, as :func:`matcher.propose` and the
+        calls built on it (compare, shortfall) take it: one list for every caller, so a
+        what-if or a report sees the same held capacity, slots, pairs, lending and dated
+        windows as a proposal does."""
+        return {
+            "used_capacity": self.used_capacity,
+            "filled_slots": self.filled_slots,
+            "excluded": self.excluded,
+            "lending": self.lending,
+            "held": self.held,
+        }
+
     def basis(self, pairs: Iterable[Pair]) -> Basis:
         pairs = list(pairs)
         return Basis(

@@ -91,16 +91,7 @@ def report_figures(
         if x.status == "completed":
             weeks[_monday(ended)]["completed"] += 1
     snap = tx.snapshot(district)
-    short = shortfall(
-        snap.case,
-        catalogue,
-        used_capacity=snap.used_capacity,
-        filled_slots=snap.filled_slots,
-        excluded=snap.excluded,
-        lending=snap.lending,
-        held=snap.held,
-        training=training,
-    )
+    short = shortfall(snap.case, catalogue, training=training, **snap.holding())
     return ReportRow(
         district=district,
         name=row.name,

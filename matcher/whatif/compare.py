@@ -22,9 +22,10 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -348,9 +349,11 @@ def compare(
     filled_slots: Mapping[str, int] | None = None,
     excluded: Iterable[Pair] = (),
     lending: LendingUse | None = None,
+    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
 ) -> Comparison:
     """Baseline against the scenario (both exact, solved without alternates);
-    ``lending`` is what the pool's dispatches already lent (the lending rules count it)."""
+    ``lending`` is what the pool's dispatches already lent (the lending rules count it),
+    ``held`` the dated windows cadres hold now (both plans keep clear of them)."""
     excluded = list(excluded)
     if base is None:
         base = propose(
@@ -360,6 +363,7 @@ def compare(
             used_capacity=used_capacity,
             filled_slots=filled_slots,
             lending=lending,
+            held=held,
         )
     new_case, touched = apply_scenario(case, scenario)
     ids_c = {c.id for c in new_case.cadres}
@@ -371,5 +375,6 @@ def compare(
         used_capacity={k: v for k, v in (used_capacity or {}).items() if k in ids_c},
         filled_slots={k: v for k, v in (filled_slots or {}).items() if k in ids_d},
         lending=lending,
+        held={k: v for k, v in (held or {}).items() if k in ids_c},
     )
     return compare_plans(case, base, new_case, new, touched, scenario.name)

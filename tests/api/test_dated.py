@@ -91,6 +91,19 @@ def test_a_capacity_one_cadre_accepts_two_shifts_and_is_held_only_then(
     again = client.post(f"{D}/proposals", json={}, headers=d).json()["result"]
     mine = sorted(a["demand"] for a in again["assignments"] if a["cadre"] == "P4")
     assert mine == ["F2"]
+    # a what-if sees the held evenings too: a fourth shift overlapping F0 is fillable
+    # by nobody, in the live proposal and in the scenario's baseline alike
+    s, e = "2026-12-08T19:00", "2026-12-08T21:00"
+    r = client.post(f"{D}/demands", json={**need, "id": "F3", "start": s, "end": e}, headers=h)
+    assert r.status_code == 201, r.text
+    live = client.post(f"{D}/proposals", json={}, headers=d).json()["result"]
+    assert "F3" not in {a["demand"] for a in live["assignments"]}
+    edit = {"name": "no change", "edits": [{"kind": "remove_cadres", "ids": []}]}
+    r = client.post(f"{D}/scenarios", json=edit, headers=tokens.h("planner"))
+    assert r.status_code == 200, r.text
+    kpis = {k["kpi"]: k for k in r.json()["kpis"]}
+    assert kpis["slots_filled"]["base"] == live["kpis"]["slots_filled"]
+    assert kpis["slots_filled"]["scenario"] == live["kpis"]["slots_filled"]
     # two shifts on different evenings hold one slot at a time: capacity 1 is not "lowered below"
     r = client.get(f"{D}/cadres/P4", headers=h).json()
     assert r["active_dispatches"] == 2
