@@ -130,7 +130,8 @@ class Proposal(_Frozen):
         None,
         description=(
             "every alternative losing less than this many points is listed (up to the"
-            " policy's count); null when dearer ones are listed too (dense engine)"
+            " policy's count); null when dearer ones are listed too (dense engine);"
+            " 0 when none are priced (milp: dated orders or lending rules)"
         ),
     )
     district: DistrictPosition | None = Field(

@@ -160,7 +160,10 @@ def finish_sided(
     unfilled = explain_streamed(sc, req.cap, req.head, req.ban_keys, rows, cols, step, params)
     if dated:
         unfilled = explain_time(req, unfilled, rows, cols)
+    # alternates are not priced on a MILP (each would be a re-solve with a pin): say
+    # so, rather than leave ``alternatives_below`` null, which claims every one listed
     return assemble(
         sc, req.head, rows, cols, req.pin_keys, {}, unfilled, "milp", got.certified,
+        alternatives_below=0.0 if policy.alternatives > 0 else None,
         bound=(got.bound - rest) / GRID if np.isfinite(got.bound) else None,
     )  # fmt: skip

@@ -164,6 +164,12 @@ def test_one_cadre_takes_evening_shifts_that_do_not_overlap() -> None:
     # three shifts beat the one ongoing order a capacity-1 cadre could hold instead
     assert took == ["D0", "D2", "D3"] and got.solver == "milp" and got.certified
     assert broken_rules(case, [(a.cadre, a.demand) for a in got.assignments]) == []
+    # no alternates asked: nothing to say about them
+    assert got.alternatives_below is None
+    # asked, a MILP prices none and says so (null would claim every one listed)
+    asked = propose(case.with_policy(Policy(alternatives=3)))
+    assert asked.solver == "milp" and asked.alternatives_below == 0.0
+    assert all(a.alternatives == [] for a in asked.assignments)
 
 
 def test_a_weekly_limit_binds() -> None:
