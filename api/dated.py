@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from matcher import MAX_HORIZON_DAYS, Demand, InputError, Problem
 from matcher.dated import (
     DAY_NAMES,
+    YEARS,
     Away,
     Weekly,
     Window,
@@ -113,8 +114,8 @@ def reversed_range(first: dt.date | None, last: dt.date | None) -> None:
         )
 
 
-#: the years a calendar may show (a week past either end would leave the calendar)
-CALENDAR_YEARS = (1900, 2200)
+#: the years a calendar may show: those a date may fall in at all
+CALENDAR_YEARS = YEARS
 
 
 def day_range(

@@ -184,6 +184,12 @@ _MESSAGES: dict[str, list[_Rule]] = {
             _groups("value"),
         )
     ],
+    "problem.year_range": [
+        (
+            re.compile(r"'(.*)' is outside the years (\d+)–(\d+)"),
+            lambda m, p: {"value": m.group(1), "first": int(m.group(2)), "last": int(m.group(3))},
+        )
+    ],
     "problem.time_skipped": [
         (
             re.compile(r"(.*) does not exist in (\S+) \(the clocks skip it\)"),

@@ -11,7 +11,9 @@ from matcher.dated.away import Away, is_away, parse_away
 from matcher.dated.weekly import DAY_NAMES, Weekly, covers, parse_weekly
 from matcher.dated.window import (
     DEFAULT_ZONE,
+    YEARS,
     Window,
+    check_year,
     district_zone,
     format_local,
     hours_by_week,
@@ -25,9 +27,11 @@ from matcher.dated.window import (
 __all__ = [
     "DAY_NAMES",
     "DEFAULT_ZONE",
+    "YEARS",
     "Away",
     "Weekly",
     "Window",
+    "check_year",
     "covers",
     "district_zone",
     "format_local",

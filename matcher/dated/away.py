@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import pairwise
 
-from matcher.dated.window import Window
+from matcher.dated.window import Window, check_year
 
 __all__ = ["Away", "is_away", "parse_away"]
 
@@ -88,9 +88,11 @@ def _date(text: str, item: str) -> dt.date:
     try:
         if len(text) != 10:
             raise ValueError
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"'{text}' in '{item}' is not a date; {_HINT}") from None
+    check_year(day, text)
+    return day
 
 
 def is_away(away: Away | None, window: Window) -> bool:

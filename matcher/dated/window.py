@@ -36,7 +36,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
     "DEFAULT_ZONE",
+    "YEARS",
     "Window",
+    "check_year",
     "district_zone",
     "format_local",
     "hours_by_week",
@@ -49,6 +51,9 @@ __all__ = [
 
 #: the district time zone when a policy names none
 DEFAULT_ZONE = "Asia/Shanghai"
+#: the years a date may fall in (work orders, absences, calendars): a week's
+#: arithmetic past either end must stay inside what ``datetime`` can hold
+YEARS = (1900, 2200)
 _UTC = dt.UTC
 _DAY = dt.timedelta(days=1)
 
@@ -98,12 +103,26 @@ def parse_local(text: str, zone: ZoneInfo) -> dt.datetime:
         raise ValueError(
             f"'{raw}' carries an offset; {example}: the policy's timezone ({zone.key}) applies"
         )
+    check_year(naive.date(), raw)
     local = naive.replace(tzinfo=zone, fold=0)
     if local.astimezone(_UTC).astimezone(zone).replace(tzinfo=None) != naive:
         raise ValueError(
             f"{raw} does not exist in {zone.key} (the clocks skip it); pick a later time"
         )
     return local
+
+
+def check_year(day: dt.date, text: str) -> None:
+    """Refuse a day outside :data:`YEARS` (``text``: as the user wrote it).
+
+    Why: a work order in year 9999 passes every other check, then the ISO weeks
+    its hours are counted in run past the last date Python can hold.
+
+    Raises:
+        ValueError: what is wrong (``problem.year_range``).
+    """
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError(f"'{text}' is outside the years {YEARS[0]}–{YEARS[1]}")
 
 
 def format_local(moment: dt.datetime) -> str:

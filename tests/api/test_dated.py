@@ -187,3 +187,28 @@ def test_horizon_details_are_the_english_renderings_of_their_codes(
         got = r.json()
         assert r.status_code == 422 and got["code"].startswith("horizon."), r.text
         assert got["detail"] == render(Message(code=got["code"], params=got["params"]), "en")
+
+
+def test_dates_outside_the_years_are_422_and_a_long_window_still_proposes(
+    client: TestClient, tokens: Tokens
+) -> None:
+    """A work order in year 9999 used to be stored, then every proposal and scenario
+    of the district failed (its ISO weeks ran past the last date Python holds)."""
+    h = tokens.h("admin")
+    for k, (start, end) in enumerate((("9999-12-31T23:00", "9999-12-31T23:59"),
+                                      ("1800-01-01T09:00", "1800-01-01T10:00"),
+                                      ("2026-12-08T09:00", "9999-12-31T23:59"))):  # fmt: skip
+        body = {**SHIFT, "id": f"Y{k}", "start": start, "end": end, "hours": 10}
+        r = client.post(f"{D}/demands", json=body, headers=h)
+        assert r.status_code == 422, r.text
+        codes = {e["code"] for e in r.json()["errors"]}
+        assert codes == {"problem.year_range"}, r.text
+    assert client.get(f"{D}/demands/Y0", headers=h).status_code == 404
+    # the last year allowed: a window of nearly two centuries still proposes
+    body = {**SHIFT, "id": "Y9", "start": "2026-12-08T09:00", "end": "2200-12-31T23:59",
+            "hours": 10}  # fmt: skip
+    assert client.post(f"{D}/demands", json=body, headers=h).status_code == 201
+    r = client.post(f"{D}/proposals", json={}, headers=tokens.h("dispatcher"))
+    assert r.status_code in (201, 202), r.text
+    r = client.post(f"{D}/scenarios", json={"name": "x", "edits": []}, headers=tokens.h("planner"))
+    assert r.status_code == 200, r.text

@@ -9,13 +9,16 @@ in UTC (elapsed hours).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from matcher import Problem
 from matcher.dated import (
+    YEARS,
     Window,
     covers,
     hours_by_week,
@@ -25,6 +28,7 @@ from matcher.dated import (
     parse_local,
     parse_weekly,
 )
+from matcher.problemcodes import problem_message
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")  # daylight saving: 2027-03-28 02:00 → 03:00
@@ -258,3 +262,27 @@ def test_a_window_ending_at_midnight_does_not_touch_the_next_day() -> None:
     assert w.days() == (dt.date(2026, 12, 9),)
     assert not is_away(parse_away("2026-12-10"), w)
     assert iso_weeks(w) == ((2026, 50),)
+
+
+@pytest.mark.parametrize(
+    "parse",
+    [
+        lambda t: parse_local(f"{t}T09:00", SHANGHAI),
+        lambda t: parse_away(t),
+        lambda t: parse_away(f"2026-12-10..{t}"),
+    ],
+)
+@pytest.mark.parametrize("day", ["9999-12-31", "1899-12-31", "2201-01-01"])
+def test_days_outside_the_years_are_refused_with_their_code(
+    parse: Callable[[str], object], day: str
+) -> None:
+    with pytest.raises(ValueError) as e:
+        parse(day)
+    got = problem_message(Problem("start", str(e.value), value=day))
+    assert got.code == "problem.year_range" and got.params["first"] == YEARS[0], got
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2200-12-31"])
+def test_the_years_ends_are_allowed(day: str) -> None:
+    assert parse_local(f"{day}T09:00", SHANGHAI).year == int(day[:4])
+    assert parse_away(day) is not None
