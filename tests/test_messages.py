@@ -70,7 +70,6 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "conflict.import_taxonomy_changed": {"district": "d1", "file": "cadres.csv"},
     "conflict.import_timezone_changed": {"district": "d1", "file": "demands.csv"},
     "conflict.import_communities_gone": {"count": 2, "district": "d1", "file": "cadres.csv"},
-    "cli.no_folder": {"path": "/no/such/cal.csv", "folder": "/no/such", "flag": "--calendar"},
     "cli.parent_not_folder": {"path": "a.csv/cal.csv", "folder": "a.csv", "flag": "--calendar"},
     "unfilled.busy_then": {
         "count": 9,

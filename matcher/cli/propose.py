@@ -28,6 +28,7 @@ from matcher import (
 from matcher.cli.common import (
     Format,
     LangOpt,
+    check_out_path,
     emit,
     err,
     fail,
@@ -116,6 +117,8 @@ def propose_cmd(
     day_from, day_to = parse_day("--from", first, lang), parse_day("--to", last, lang)
     with user_errors(lang):
         check_horizon(day_from, day_to)
+    if out is not None:
+        check_out_path(out, "--out", lang)
     if calendar_out is not None:
         _check_calendar_path(calendar_out, lang)
     if fmt is Format.xlsx and out is None:
@@ -202,30 +205,11 @@ def _not_empty(c: Case, lang: Lang) -> Case:
 
 def _check_calendar_path(path: Path, lang: Lang) -> None:
     """Refuse a ``--calendar`` path before anything runs (exit 2, nothing written): a
-    suffix other than .csv/.json, anything but a regular file (a folder, a link, a
-    device: the writer refuses them only after the solve), a folder that does not
-    exist (a mistyped path would otherwise leave new folders behind it) or a
-    "folder" that is a file."""
+    suffix other than .csv/.json, or a path :func:`check_out_path` refuses (missing
+    folders are created, as for ``--out``)."""
     if path.suffix.lower() not in (".csv", ".json"):
         raise fail(say(lang, "cli.calendar_suffix", path=str(path)), lang)
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise fail(say(lang, "cli.not_a_file", path=str(path), flag="--calendar"), lang)
-    if path.parent.exists() and not path.parent.is_dir():
-        raise fail(
-            say(
-                lang,
-                "cli.parent_not_folder",
-                path=str(path),
-                folder=str(path.parent),
-                flag="--calendar",
-            ),
-            lang,
-        )
-    if not path.parent.is_dir():
-        raise fail(
-            say(lang, "cli.no_folder", path=str(path), folder=str(path.parent), flag="--calendar"),
-            lang,
-        )
+    check_out_path(path, "--calendar", lang)
 
 
 def _write_calendar(path: Path, rows: list[dict[str, str]], lang: Lang) -> None:
