@@ -11,11 +11,12 @@ them as written, local to the district. The calendar routes share one reading of
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from matcher import MAX_HORIZON_DAYS, Demand, InputError, Problem
+from matcher import MAX_DEMAND_HOURS, MAX_HORIZON_DAYS, Demand, InputError, Problem
 from matcher.dated import (
     DAY_NAMES,
     Away,
@@ -35,6 +36,7 @@ __all__ = [
     "away_field",
     "cadre_calendar",
     "day_range",
+    "hours_field",
     "reversed_range",
     "weekly_field",
     "window_fields",
@@ -67,6 +69,36 @@ def away_field(text: str | None) -> Away | None:
     return _parsed("away", text, parse_away)
 
 
+def _number(x: float) -> str:
+    """A body's number as a cell would hold it (``5``, ``2.5``, not ``5.0``)."""
+    return f"{x:.15g}"
+
+
+def hours_field(hours: float | None) -> None:
+    """Refuse ``hours`` a ``demands.csv`` cell may not hold, with the cell's problem
+    codes: ``problem.hours_positive`` for 0, ``problem.hours_between`` outside 0 …
+    :data:`matcher.MAX_DEMAND_HOURS` (one limit for files, bodies and the console)."""
+    if hours is None:
+        return
+    if hours == 0:
+        problem = Problem("body", "hours must be above 0 (blank = the whole window, or"
+                          " unknown)", column="hours", value="0", code="problem.hours_positive",
+                          params={})  # fmt: skip
+    elif not (math.isfinite(hours) and 0 < hours <= MAX_DEMAND_HOURS):
+        problem = Problem(
+            "body",
+            f"hours must be between 0 and {MAX_DEMAND_HOURS} hours (blank = the whole"
+            " window, or unknown)",
+            column="hours",
+            value=_number(hours),
+            code="problem.hours_between",
+            params={"field": "hours", "max": MAX_DEMAND_HOURS},
+        )
+    else:
+        return
+    raise InputError("hours is not valid", [problem])
+
+
 def window_fields(
     start: str | None, end: str | None, hours: float | None, zone: ZoneInfo
 ) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -74,7 +106,9 @@ def window_fields(
     window in ``zone``, the district's (its policy's ``timezone``): the store keeps the
     text and reads it back in that zone, so a time the district's clocks skip, or
     ``hours`` longer than the window across a daylight-saving change, is refused here,
-    as the case files refuse it. An end after its start, or ``hours`` for its length."""
+    as the case files refuse it. An end after its start, or ``hours`` for its length
+    (:func:`hours_field`: above 0, at most :data:`matcher.MAX_DEMAND_HOURS`)."""
+    hours_field(hours)
     s = _parsed("start", start, lambda x: parse_local(x, zone))
     e = _parsed("end", end, lambda x: parse_local(x, zone))
     if s is None:
@@ -96,7 +130,7 @@ def window_fields(
             raise InputError(
                 "hours is not valid",
                 [Problem("body", f"hours ({hours:g}) exceed the window from start to end"
-                         f" ({w.hours:g} h)", column="hours", value=str(hours))],
+                         f" ({w.hours:g} h)", column="hours", value=_number(hours))],
             )  # fmt: skip
     return s, e
 
