@@ -25,7 +25,7 @@ from rich.text import Text
 
 from matcher import InputError, MatcherError, OutputError, Param, Problem
 from matcher.messages import Labels, Lang, Message, lang_from_env, msg, render
-from matcher.problemcodes import hint_message, problem_message
+from matcher.problemcodes import hint_message, problem_message, says_value
 
 __all__ = [
     "NUMBERS_AS_ARGS",
@@ -123,7 +123,7 @@ def _problem_text(p: Problem, lang: Lang) -> str:
         where += "，" + say(lang, "cli.key" if p.in_toml else "cli.column", column=p.column)
     said = render(problem_message(p), lang)
     text = f"{where}：{said}"
-    if p.value is not None and not p.quotes_value(said):  # not the column's name in where
+    if p.value is not None and not says_value(p, said):  # not the column's name in where
         text += "（" + say(lang, "cli.got", value=repr(p.value)) + "）"
     hint = hint_message(p)
     if hint is not None:
