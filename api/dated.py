@@ -227,13 +227,23 @@ def cadre_calendar(
     last: dt.date,
 ) -> dict[str, Any]:
     """``cadre``'s calendar over the local days ``first … last`` (``CalendarPublic``):
-    their active and completed ``work`` in the range, the windows their weekly pattern
-    leaves free each day and their away days, and each ISO week's hours of dated work
+    their active and completed ``work`` in the range, the windows each day leaves free
+    for a dated order and their away days, and each ISO week's hours of dated work
     (all of the week's, in the range or not) against ``hours_per_week``, counted as the
-    planner counts them (:func:`matcher.dated.hours_by_week`)."""
+    planner counts them (:func:`matcher.dated.hours_by_week`).
+
+    Free is what the planner would use: the weekly pattern's windows, none on a day
+    their active ongoing work (dispatched by that day) holds all ``capacity`` places,
+    since ongoing work holds a place at every instant (:mod:`matcher.timed`). The
+    calendar says so (``held`` per day, ``fully_held`` for the range), so a reader need
+    not count it again."""
     pattern = parse_weekly(cadre.available or "")
     away = parse_away(cadre.away or "")
     days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+    since = [local_day(d.created_at) for d, demand in work
+             if demand.window is None and d.status == "active"]  # fmt: skip
+    ongoing = {day: sum(1 for s in since if s <= day) for day in days}
+    held = {day: n > 0 and n >= cadre.capacity for day, n in ongoing.items()}
     entries = [
         (demand.window, _entry(d, demand))
         for d, demand in work
@@ -261,13 +271,19 @@ def cadre_calendar(
         "available": None if pattern is None else str(pattern),
         "away": cadre.away,
         "hours_per_week": limit,
+        "ongoing": max(ongoing.values(), default=0),
+        "fully_held": all(held.values()),
         "entries": [e for _, e in entries],
         "days": [
             {
                 "day": day.isoformat(),
                 "weekday": DAY_NAMES[day.weekday()],
                 "away": away is not None and any(a <= day <= b for a, b in away.ranges),
-                "free": [["00:00", "24:00"]]
+                "ongoing": ongoing[day],
+                "held": held[day],
+                "free": []
+                if held[day]
+                else [["00:00", "24:00"]]
                 if pattern is None
                 else [[_hhmm(a), _hhmm(b)] for a, b in pattern.days[day.weekday()]],
             }
