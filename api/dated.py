@@ -11,11 +11,12 @@ them as written, local to the district. The calendar routes share one reading of
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from matcher import MAX_HORIZON_DAYS, Demand, InputError, Problem
+from matcher import MAX_DEMAND_HOURS, MAX_HORIZON_DAYS, Demand, InputError, Problem
 from matcher.dated import (
     DAY_NAMES,
     YEARS,
@@ -36,6 +37,7 @@ __all__ = [
     "away_field",
     "cadre_calendar",
     "day_range",
+    "hours_field",
     "reversed_range",
     "weekly_field",
     "window_fields",
@@ -68,6 +70,36 @@ def away_field(text: str | None) -> Away | None:
     return _parsed("away", text, parse_away)
 
 
+def _number(x: float) -> str:
+    """A body's number as a cell would hold it (``5``, ``2.5``, not ``5.0``)."""
+    return f"{x:.15g}"
+
+
+def hours_field(hours: float | None) -> None:
+    """Refuse ``hours`` a ``demands.csv`` cell may not hold, with the cell's problem
+    codes: ``problem.hours_positive`` for 0, ``problem.hours_between`` outside 0 …
+    :data:`matcher.MAX_DEMAND_HOURS` (one limit for files, bodies and the console)."""
+    if hours is None:
+        return
+    if hours == 0:
+        problem = Problem("body", "hours must be above 0 (blank = the whole window, or"
+                          " unknown)", column="hours", value="0", code="problem.hours_positive",
+                          params={})  # fmt: skip
+    elif not (math.isfinite(hours) and 0 < hours <= MAX_DEMAND_HOURS):
+        problem = Problem(
+            "body",
+            f"hours must be between 0 and {MAX_DEMAND_HOURS} hours (blank = the whole"
+            " window, or unknown)",
+            column="hours",
+            value=_number(hours),
+            code="problem.hours_between",
+            params={"field": "hours", "max": MAX_DEMAND_HOURS},
+        )
+    else:
+        return
+    raise InputError("hours is not valid", [problem])
+
+
 def window_fields(
     start: str | None, end: str | None, hours: float | None, zone: ZoneInfo
 ) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -75,7 +107,9 @@ def window_fields(
     window in ``zone``, the district's (its policy's ``timezone``): the store keeps the
     text and reads it back in that zone, so a time the district's clocks skip, or
     ``hours`` longer than the window across a daylight-saving change, is refused here,
-    as the case files refuse it. An end after its start, or ``hours`` for its length."""
+    as the case files refuse it. An end after its start, or ``hours`` for its length
+    (:func:`hours_field`: above 0, at most :data:`matcher.MAX_DEMAND_HOURS`)."""
+    hours_field(hours)
     s = _parsed("start", start, lambda x: parse_local(x, zone))
     e = _parsed("end", end, lambda x: parse_local(x, zone))
     if s is None:
@@ -97,7 +131,7 @@ def window_fields(
             raise InputError(
                 "hours is not valid",
                 [Problem("body", f"hours ({hours:g}) exceed the window from start to end"
-                         f" ({w.hours:g} h)", column="hours", value=str(hours))],
+                         f" ({w.hours:g} h)", column="hours", value=_number(hours))],
             )  # fmt: skip
     return s, e
 
@@ -194,13 +228,23 @@ def cadre_calendar(
     last: dt.date,
 ) -> dict[str, Any]:
     """``cadre``'s calendar over the local days ``first … last`` (``CalendarPublic``):
-    their active and completed ``work`` in the range, the windows their weekly pattern
-    leaves free each day and their away days, and each ISO week's hours of dated work
+    their active and completed ``work`` in the range, the windows each day leaves free
+    for a dated order and their away days, and each ISO week's hours of dated work
     (all of the week's, in the range or not) against ``hours_per_week``, counted as the
-    planner counts them (:func:`matcher.dated.hours_by_week`)."""
+    planner counts them (:func:`matcher.dated.hours_by_week`).
+
+    Free is what the planner would use: the weekly pattern's windows, none on a day
+    their active ongoing work (dispatched by that day) holds all ``capacity`` places,
+    since ongoing work holds a place at every instant (:mod:`matcher.timed`). The
+    calendar says so (``held`` per day, ``fully_held`` for the range), so a reader need
+    not count it again."""
     pattern = parse_weekly(cadre.available or "")
     away = parse_away(cadre.away or "")
     days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+    since = [local_day(d.created_at) for d, demand in work
+             if demand.window is None and d.status == "active"]  # fmt: skip
+    ongoing = {day: sum(1 for s in since if s <= day) for day in days}
+    held = {day: n > 0 and n >= cadre.capacity for day, n in ongoing.items()}
     entries = [
         (demand.window, _entry(d, demand))
         for d, demand in work
@@ -228,13 +272,19 @@ def cadre_calendar(
         "available": None if pattern is None else str(pattern),
         "away": cadre.away,
         "hours_per_week": limit,
+        "ongoing": max(ongoing.values(), default=0),
+        "fully_held": all(held.values()),
         "entries": [e for _, e in entries],
         "days": [
             {
                 "day": day.isoformat(),
                 "weekday": DAY_NAMES[day.weekday()],
                 "away": away is not None and any(a <= day <= b for a, b in away.ranges),
-                "free": [["00:00", "24:00"]]
+                "ongoing": ongoing[day],
+                "held": held[day],
+                "free": []
+                if held[day]
+                else [["00:00", "24:00"]]
                 if pattern is None
                 else [[_hhmm(a), _hhmm(b)] for a, b in pattern.days[day.weekday()]],
             }

@@ -70,7 +70,9 @@ class Problem:
         if self.column:
             where += f", key '{self.column}'" if self.in_toml else f", column '{self.column}'"
         text = f"{where}: {self.message}"
-        if self.value is not None and not self.quotes_value(self.message):
+        from matcher.problemcodes import says_value  # codes need the catalogue
+
+        if self.value is not None and not says_value(self, self.message):
             text += f" (got {self.value!r})"
         if self.hint:
             text += f"; {self.hint}"

@@ -23,6 +23,7 @@ __all__ = [
     "DISTRICT_ID_MAX_LENGTH",
     "ID_MAX_LENGTH",
     "ID_PATTERN",
+    "MAX_DEMAND_HOURS",
     "Cadre",
     "Case",
     "Community",
@@ -39,6 +40,11 @@ ID_MAX_LENGTH = 128
 """Longest id of a community, cadre or demand (the store's key columns)."""
 DISTRICT_ID_MAX_LENGTH = 64
 """Longest district id (the store's district key column)."""
+MAX_DEMAND_HOURS = 8784
+"""Most expected service ``hours`` of one demand: a leap year's hours. One limit for a
+``demands.csv`` cell, a catalogue item, an API body and the console's form, each refusing
+more with the same coded problem (``problem.hours_between``; the catalogue's
+``problem.catalogue_hours``)."""
 _ID = re.compile(ID_PATTERN)
 
 

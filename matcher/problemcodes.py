@@ -12,13 +12,14 @@ stays in ``message``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
 from matcher.errors import Param, Problem
-from matcher.messages import Message, msg
+from matcher.messages import PARAM_KINDS, Message, msg
 
-__all__ = ["hint_message", "problem_message"]
+__all__ = ["hint_message", "problem_message", "says_value"]
 
 _Rule = tuple[re.Pattern[str], Callable[[re.Match[str], Problem], dict[str, Param]]]
 
@@ -301,6 +302,46 @@ def problem_message(p: Problem) -> Message:
     # a scenario's problems name their edit first ("edit 2: unknown id 'X'")
     text = re.sub(r"^edit \d+: ", "", p.message)
     return _match(_MESSAGES, text, p) or msg("problem.invalid")
+
+
+def _same(param: Param, value: str) -> bool:
+    """Whether a message parameter holds ``value``: the same text, or the same number
+    (a cell's ``7.50`` said as ``7.5`` by a message that formats it)."""
+    if param is None or isinstance(param, list):
+        return False
+    if str(param).strip() == value:
+        return True
+    try:
+        a, b = float(param), float(value)
+    except ValueError:
+        return False
+    return math.isfinite(a) and a == b
+
+
+def _shown(param: Param, text: str) -> bool:
+    """Whether ``param`` appears in ``text`` as a message writes it (``5.0`` as ``5``)."""
+    forms = {str(param)}
+    if isinstance(param, int | float) and not isinstance(param, bool):
+        forms.add(f"{param:g}")
+    return any(f in text for f in forms)
+
+
+def says_value(p: Problem, text: str) -> bool:
+    """Whether ``text`` (the problem's message as shown, in any language) already names
+    the problem's value, so a reader is not told it twice ("hours (5) exceed the window
+    … (got '5')"): quoted in it (:meth:`~matcher.errors.Problem.quotes_value`), or a
+    parameter of its message that holds the value is written in it. Parameters shown
+    through a lookup (a column's label, a tag's name: :data:`matcher.messages.PARAM_KINDS`)
+    do not count: a value named like its column is still said."""
+    if p.value is None:
+        return False
+    if p.quotes_value(text):
+        return True
+    value = p.value.strip()
+    params = problem_message(p).params
+    return bool(value) and any(
+        _same(x, value) and _shown(x, text) for name, x in params.items() if name not in PARAM_KINDS
+    )
 
 
 def hint_message(p: Problem) -> Message | None:

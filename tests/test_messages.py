@@ -65,12 +65,12 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.move_header": {"first": "06:00", "last": "22:00"},
     "cli.move_none": {"first": "06:00", "last": "22:00"},
     "cli.no_moves": {"why": "改期推演尚不支持借调规则"},
+    "cli.no_fixes": {"why": "推演定价尚不支持负荷成本"},
     "horizon.too_long": {"first": "2026-12-01", "last": "2027-05-31", "days": 182, "max": 62},
     "cli.calendar_suffix": {"path": "cal.txt"},
     "conflict.import_taxonomy_changed": {"district": "d1", "file": "cadres.csv"},
     "conflict.import_timezone_changed": {"district": "d1", "file": "demands.csv"},
     "conflict.import_communities_gone": {"count": 2, "district": "d1", "file": "cadres.csv"},
-    "cli.no_folder": {"path": "/no/such/cal.csv", "folder": "/no/such", "flag": "--calendar"},
     "cli.parent_not_folder": {"path": "a.csv/cal.csv", "folder": "a.csv", "flag": "--calendar"},
     "unfilled.busy_then": {
         "count": 9,

@@ -32,9 +32,18 @@ class CalendarDayPublic(BaseModel):
     day: str = Field(description="a local day of the range (YYYY-MM-DD)")
     weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     away: bool = Field(description="a day of the cadre's `away`: no dated order touches it")
+    ongoing: int = Field(
+        description="active ongoing dispatches held that day (dispatched by it): each holds"
+        " one place all the time"
+    )
+    held: bool = Field(
+        description="ongoing work holds all of the cadre's places that day (ongoing ≥"
+        " capacity, at least one): no window is free for a dated order"
+    )
     free: list[list[str]] = Field(
-        description="the wall-clock windows the weekly pattern leaves free that day, as"
-        ' ["HH:MM", "HH:MM"] pairs (["00:00", "24:00"] without a pattern)'
+        description="the wall-clock windows free for a dated order that day, as"
+        ' ["HH:MM", "HH:MM"] pairs: the weekly pattern\'s (["00:00", "24:00"] without'
+        " one); none on a held day"
     )
 
 
@@ -60,6 +69,13 @@ class CalendarPublic(BaseModel):
     available: str | None = Field(description="the weekly pattern, canonical (null: always)")
     away: str | None = Field(description="days away as written (null: never)")
     hours_per_week: float | None
+    ongoing: int = Field(
+        description="the most active ongoing dispatches held on one day of the range"
+    )
+    fully_held: bool = Field(
+        description="every day of the range is held: ongoing work fills the cadre, no"
+        " window of the range is free for a dated order"
+    )
     entries: list[CalendarEntryPublic] = Field(
         description="active and completed dispatches in the range: dated ones whose window"
         " touches one of its days, ongoing ones held during it; ongoing first, then by start"

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from api.schemas.base import MASK, ActorPublic, Id, Level, ReplaceBody, RequestBody, Slug, Text
+from matcher import MAX_DEMAND_HOURS
 
 __all__ = [
     "CadreCreate",
@@ -145,7 +146,13 @@ class DemandUpdate(RequestBody):
         None, description="a dated order's start, local time (2026-12-08T18:00); null: ongoing"
     )
     end: DatedText | None = Field(None, description="its end (or give hours)")
-    hours: float | None = Field(None, gt=0, le=10_000, description="expected service hours")
+    hours: float | None = Field(
+        None,
+        description="expected service hours: above 0, at most matcher.MAX_DEMAND_HOURS (a"
+        " leap year's); more, or 0, is a 422 with the code a demands.csv cell gets"
+        " (problem.hours_between, problem.hours_positive)",
+        json_schema_extra={"exclusiveMinimum": 0, "maximum": MAX_DEMAND_HOURS},
+    )
 
 
 class DemandCreate(DemandUpdate):

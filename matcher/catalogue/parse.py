@@ -18,6 +18,7 @@ from typing import Any
 
 from matcher.catalogue.items import Catalogue, ServiceCategory, ServiceItem
 from matcher.errors import CatalogueError, Param, Problem
+from matcher.model import MAX_DEMAND_HOURS
 from matcher.paths import DATA_DIR
 from matcher.tags import MAX_LEVEL, MIN_LEVEL, Taxonomy, default_taxonomy
 from matcher.tomlfile import read_toml
@@ -37,7 +38,6 @@ _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 _CATEGORY_KEYS = ("slug", "zh", "en", "items")
 _ITEM_KEYS = ("id", "zh", "en", "needs", "requires", "certs", "headcount", "priority", "hours")
 MAX_HEADCOUNT = 10_000
-MAX_HOURS = 8784.0
 
 
 class _Checker:
@@ -201,12 +201,12 @@ class _Checker:
         if value is None:
             return None
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if not ok or not math.isfinite(value) or not 0 < value <= MAX_HOURS:
+        if not ok or not math.isfinite(value) or not 0 < value <= MAX_DEMAND_HOURS:
             self.add(
                 f"{where}.hours",
-                f"hours must be a number above 0 and at most {MAX_HOURS:g}",
+                f"hours must be a number above 0 and at most {MAX_DEMAND_HOURS}",
                 "problem.catalogue_hours",
-                {"max": MAX_HOURS},
+                {"max": MAX_DEMAND_HOURS},
                 row=row,
                 value=value,
             )

@@ -25,7 +25,7 @@ from rich.text import Text
 
 from matcher import InputError, MatcherError, OutputError, Param, Problem
 from matcher.messages import Labels, Lang, Message, lang_from_env, msg, render
-from matcher.problemcodes import hint_message, problem_message
+from matcher.problemcodes import hint_message, problem_message, says_value
 
 __all__ = [
     "NUMBERS_AS_ARGS",
@@ -36,6 +36,7 @@ __all__ = [
     "LangOpt",
     "LangOption",
     "OutOpt",
+    "check_out_path",
     "console",
     "emit",
     "err",
@@ -122,7 +123,7 @@ def _problem_text(p: Problem, lang: Lang) -> str:
         where += "，" + say(lang, "cli.key" if p.in_toml else "cli.column", column=p.column)
     said = render(problem_message(p), lang)
     text = f"{where}：{said}"
-    if p.value is not None and not p.quotes_value(said):  # not the column's name in where
+    if p.value is not None and not says_value(p, said):  # not the column's name in where
         text += "（" + say(lang, "cli.got", value=repr(p.value)) + "）"
     hint = hint_message(p)
     if hint is not None:
@@ -239,6 +240,24 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise _unwritable(path, exc) from None
+
+
+def check_out_path(path: Path, flag: str, lang: Lang) -> None:
+    """Refuse an output path before any work runs (exit 2, nothing written): anything
+    but a regular file at ``path`` (a folder, a device, or a link, which would put the
+    output elsewhere; the writer refuses them only after the work), or a folder on the
+    way that is a file (or a link to nowhere). Folders that do not exist yet are fine:
+    :func:`write_atomic` creates them, as for every output."""
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise fail(msg("cli.not_a_file", path=str(path), flag=flag), lang)
+    for folder in path.parents:  # the nearest that exists decides
+        if os.path.lexists(folder):
+            if not folder.is_dir():
+                raise fail(
+                    msg("cli.parent_not_folder", path=str(path), folder=str(folder), flag=flag),
+                    lang,
+                )
+            return
 
 
 def _unwritable(path: Path, exc: OSError) -> OutputError:

@@ -28,6 +28,7 @@ from matcher import (
 from matcher.cli.common import (
     Format,
     LangOpt,
+    check_out_path,
     emit,
     err,
     fail,
@@ -88,9 +89,10 @@ def propose_cmd(
         bool,
         typer.Option(
             "--explain-unfilled",
-            help="price the smallest fix for each empty slot; with any dated order"
-            " instead the earliest start the same day that fills a short dated order more"
-            " (undated orders then get no fixes; JSON: counterfactuals empty, time_shifts)",
+            help="price the smallest fix for each empty slot; with any dated order, a short"
+            " dated order gets instead the earliest start the same day that fills it more"
+            " (JSON: time_shifts), and ongoing orders their fixes with the dated"
+            " dispatches kept (JSON: counterfactuals_note says so)",
         ),
     ] = False,
     first: Annotated[
@@ -116,6 +118,8 @@ def propose_cmd(
     day_from, day_to = parse_day("--from", first, lang), parse_day("--to", last, lang)
     with user_errors(lang):
         check_horizon(day_from, day_to)
+    if out is not None:
+        check_out_path(out, "--out", lang)
     if calendar_out is not None:
         _check_calendar_path(calendar_out, lang)
     if fmt is Format.xlsx and out is None:
@@ -148,10 +152,11 @@ def propose_cmd(
     text: str | bytes
     if fmt is Format.json:
         extra: dict[str, Any] | None = None
-        if explain:  # both keys with dated orders: counterfactuals then empty (not priced)
+        if explain:  # with dated orders: ongoing orders' fixes, moves, and the note
             extra = {"counterfactuals": [f.model_dump(mode="json") for f in fixes]}
             if any(d.start is not None for d in c.demands):
                 extra["time_shifts"] = [s.model_dump(mode="json") for s in shifts or ()]
+                extra["counterfactuals_note"] = _keeps_dated() if fixes else None
         text = to_json(result, extra)
     elif fmt is Format.csv:
         text = plan_csv(result, c, lang, fixes, shifts)
@@ -168,26 +173,49 @@ def _counterfactuals(
     c: Case, result: Proposal, lang: Lang, days: tuple[dt.date | None, dt.date | None]
 ) -> tuple[list[SlotCounterfactual], list[TimeShift] | None, str, str]:
     """Each empty slot's smallest fix and its text (the what-if engine loads only here).
-    With dated orders, whose relaxations are not priced, the earliest start the same
-    day at which each short dated order fills more (``time_shifts``, None without).
-    Last, a note when the moves are refused (lending rules): the plan and its unfilled
-    reasons still stand, only the moves are not shown."""
+    With dated orders: the earliest start the same day at which each short dated order
+    fills more (``time_shifts``, None without), and the ongoing orders' fixes priced
+    with the plan's dated dispatches kept, said in a note (``fix.keeps_dated``).
+    Last, a note when moves or fixes are refused (lending rules, a load cost): the
+    plan and its unfilled reasons still stand, only those are not shown."""
     from matcher.whatif import (
+        KEEPS_DATED,
         format_counterfactuals,
         format_time_shifts,
+        ongoing_counterfactuals,
         time_shifts,
         unfilled_counterfactuals,
     )
 
-    if any(d.start is not None for d in c.demands):
-        try:
-            shifts = time_shifts(c, result, days=days)
-        except InputError as exc:
-            why = render(problem_message(exc.problems[0]), lang, labels_for(c))
-            return [], None, "", say(lang, "cli.no_moves", why=why) + "\n"
-        return [], shifts, format_time_shifts(shifts, lang, labels_for(c)), ""
-    fixes = unfilled_counterfactuals(c, result)
-    return fixes, None, format_counterfactuals(fixes, lang, labels_for(c)), ""
+    labels = labels_for(c)
+    fixes: list[SlotCounterfactual] = []
+    if not any(d.start is not None for d in c.demands):
+        fixes = unfilled_counterfactuals(c, result)
+        return fixes, None, format_counterfactuals(fixes, lang, labels), ""
+    why, note = "", ""
+    try:
+        shifts: list[TimeShift] | None = time_shifts(c, result, days=days)
+        why += format_time_shifts(shifts or [], lang, labels)
+    except InputError as exc:
+        shifts = None
+        said = render(problem_message(exc.problems[0]), lang, labels)
+        note += say(lang, "cli.no_moves", why=said) + "\n"
+    try:
+        fixes = ongoing_counterfactuals(c, result)
+    except InputError as exc:
+        said = render(problem_message(exc.problems[0]), lang, labels)
+        note += say(lang, "cli.no_fixes", why=said) + "\n"
+    if fixes:
+        why += format_counterfactuals(fixes, lang, labels)
+        note += render(KEEPS_DATED, lang, labels) + "\n"
+    return fixes, shifts, why, note
+
+
+def _keeps_dated() -> dict[str, Any]:
+    """The note beside ongoing orders' fixes in a dated case, as JSON (code, params)."""
+    from matcher.whatif import KEEPS_DATED
+
+    return KEEPS_DATED.model_dump(mode="json")
 
 
 def _not_empty(c: Case, lang: Lang) -> Case:
@@ -202,30 +230,11 @@ def _not_empty(c: Case, lang: Lang) -> Case:
 
 def _check_calendar_path(path: Path, lang: Lang) -> None:
     """Refuse a ``--calendar`` path before anything runs (exit 2, nothing written): a
-    suffix other than .csv/.json, anything but a regular file (a folder, a link, a
-    device: the writer refuses them only after the solve), a folder that does not
-    exist (a mistyped path would otherwise leave new folders behind it) or a
-    "folder" that is a file."""
+    suffix other than .csv/.json, or a path :func:`check_out_path` refuses (missing
+    folders are created, as for ``--out``)."""
     if path.suffix.lower() not in (".csv", ".json"):
         raise fail(say(lang, "cli.calendar_suffix", path=str(path)), lang)
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise fail(say(lang, "cli.not_a_file", path=str(path), flag="--calendar"), lang)
-    if path.parent.exists() and not path.parent.is_dir():
-        raise fail(
-            say(
-                lang,
-                "cli.parent_not_folder",
-                path=str(path),
-                folder=str(path.parent),
-                flag="--calendar",
-            ),
-            lang,
-        )
-    if not path.parent.is_dir():
-        raise fail(
-            say(lang, "cli.no_folder", path=str(path), folder=str(path.parent), flag="--calendar"),
-            lang,
-        )
+    check_out_path(path, "--calendar", lang)
 
 
 def _write_calendar(path: Path, rows: list[dict[str, str]], lang: Lang) -> None:

@@ -31,7 +31,6 @@ from matcher.dated import (
     parse_weekly,
 )
 from matcher.io.values import (
-    MAX_HOURS,
     blank,
     hours_in,
     number_text,
@@ -43,7 +42,7 @@ from matcher.io.values import (
     parse_travel,
     parse_week_hours,
 )
-from matcher.model import Status, id_problem
+from matcher.model import MAX_DEMAND_HOURS, Status, id_problem
 from matcher.tags import MAX_LEVEL, MIN_LEVEL, Taxonomy
 
 __all__ = [
@@ -301,7 +300,7 @@ class DemandRecord(_Record):
                     " 2026-12-08T22:00) or hours (e.g. 4)"
                 )
             return None
-        hours = hours_in(text, "hours", MAX_HOURS, "the whole window, or unknown")
+        hours = hours_in(text, "hours", MAX_DEMAND_HOURS, "the whole window, or unknown")
         if hours == 0:
             raise ValueError("hours must be above 0 (blank = the whole window, or unknown)")
         if start is not None and end is not None and hours > Window(start, end).hours + 1e-9:

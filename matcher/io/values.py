@@ -15,7 +15,6 @@ from matcher.model import Status
 
 __all__ = [
     "MAX_COUNT",
-    "MAX_HOURS",
     "STATUS_ZH",
     "WEEK_HOURS",
     "blank",
@@ -31,9 +30,8 @@ __all__ = [
 ]
 
 MAX_COUNT = 10_000
-#: most hours in a week; and of one demand's expected service (a leap year's)
+#: most hours in a week (a demand's expected service: :data:`matcher.model.MAX_DEMAND_HOURS`)
 WEEK_HOURS = 168.0
-MAX_HOURS = 8784.0
 
 #: … in a number cell: full-width digits, point and signs (a Chinese input method's), as ASCII
 _NUMBER_WIDTH = str.maketrans(

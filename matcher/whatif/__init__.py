@@ -29,6 +29,7 @@ from matcher.whatif.counterfactual import (
     unfilled_counterfactuals,
 )
 from matcher.whatif.engine import PlanState, fast_policy, plan_state
+from matcher.whatif.ongoing import KEEPS_DATED, dated_load, ongoing_counterfactuals
 from matcher.whatif.scenario import (
     EDIT_KINDS,
     Edit,
@@ -67,6 +68,7 @@ from matcher.whatif.timeshift import (
 __all__ = [
     "EDIT_KINDS",
     "FIRST_HOUR",
+    "KEEPS_DATED",
     "LAST_HOUR",
     "Change",
     "Churn",
@@ -91,12 +93,14 @@ __all__ = [
     "apply_scenario",
     "compare",
     "compare_plans",
+    "dated_load",
     "fair_policy",
     "fast_policy",
     "format_counterfactuals",
     "format_time_shifts",
     "load_scenario",
     "load_sweep",
+    "ongoing_counterfactuals",
     "parse_scenario",
     "parse_sweep",
     "plan_state",

@@ -259,3 +259,36 @@ def test_unavailable_until_a_day_is_away_through_it_not_for_the_whole_horizon(
     client.put(f"{D}/cadres/P4/unavailable", json={"until": None}, headers=d)
     plan = client.post(f"{D}/proposals", json={}, headers=d).json()
     assert not [a for a in plan["result"]["assignments"] if a["cadre"] == "P4"]
+
+
+def test_a_demands_hours_have_one_limit_and_one_code_in_bodies_and_files(
+    client: TestClient, tokens: Tokens
+) -> None:
+    """8784 hours (a leap year's) pass in a body and in a demands.csv import; more is
+    problem.hours_between with the same params in both, 0 problem.hours_positive."""
+    h = tokens.h("admin")
+    ok = {**SHIFT, "id": "Y0", "hours": 8784}
+    r = client.post(f"{D}/demands", json=ok, headers=h)
+    assert r.status_code == 201 and r.json()["hours"] == 8784, r.text
+    csv = "id,community,title,needs,requires,certs,headcount,priority,hours\n"
+    row = "{},C1,长期走访,urban.elevator_retrofit:2,,,1,3,{}\n"
+    r = client.post(f"{D}/demands/import", json={"csv": csv + row.format("Y1", 8784)}, headers=h)
+    assert r.status_code == 200, r.text
+    between = ("problem.hours_between", {"field": "hours", "max": 8784})
+    for hours, (code, params) in [(8784.5, between), (10000, between), (-1, between),
+                                  (0, ("problem.hours_positive", {}))]:  # fmt: skip
+        r = client.post(f"{D}/demands", json={**SHIFT, "id": "Y2", "hours": hours}, headers=h)
+        assert r.status_code == 422, (hours, r.text)
+        (e,) = r.json()["errors"]
+        assert (e["pointer"], e["code"], e["params"]) == ("/body/hours", code, params), e
+        r = client.post(
+            f"{D}/demands/import", json={"csv": csv + row.format("Y2", hours)}, headers=h
+        )
+        assert r.status_code == 422, (hours, r.text)
+        (e,) = r.json()["errors"]
+        assert (e["column"], e["code"], e["params"]) == ("hours", code, params), e
+    # a PUT is held to it too
+    r = client.get(f"{D}/demands/Y0", headers=h).json()
+    body = {k: r[k] for k in ("id", "community", "title", "needs", "version")} | {"hours": 9000}
+    r = client.put(f"{D}/demands/Y0", json=body, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "problem.hours_between"

@@ -240,3 +240,52 @@ def test_a_reversed_list_filter_is_a_422(client: TestClient, tokens: Tokens) -> 
     r = client.get(f"{D}/proposals", params={"from": "2026-12-09", "to": "2026-12-08"},
                    headers=tokens.h("supervisor"))  # fmt: skip
     assert r.status_code == 422 and r.json()["code"] == "horizon.reversed"
+
+
+def test_ongoing_work_that_fills_the_cadre_leaves_no_free_window(
+    client: TestClient, tokens: Tokens
+) -> None:
+    """P4 of capacity 1 on ongoing work (dispatched today) is held from today on: no free
+    window, whatever the pattern says, and the calendar says why; the days before the
+    dispatch, and every day once it is completed, show the pattern's windows."""
+    h, d = tokens.h("admin"), tokens.h("dispatcher")
+    r = client.get(f"{D}/cadres/P4", headers=h).json()
+    body = {k: r[k] for k in ("name", "home", "certs", "status")}
+    body |= {"skills": {"emergency.flood_control": 4, "urban.elevator_retrofit": 3},
+             "capacity": 1, "available": "mon-sun 18:00-22:00"}  # fmt: skip
+    body["version"] = r["version"]
+    assert client.put(f"{D}/cadres/P4", json=body, headers=h).status_code == 200
+    pin = {"pinned": [{"cadre": "P4", "demand": "D1"}]}
+    p = client.post(f"{D}/proposals", json=pin, headers=d)
+    assert p.status_code == 201, p.text
+    pair = [{"cadre": "P4", "demand": "D1"}]
+    r = client.post(f"{D}/proposals/{p.json()['id']}/accept", json={"assignments": pair},
+                    headers=d)  # fmt: skip
+    assert r.status_code == 201, r.text
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+
+    def cal(first: dt.date, last: dt.date) -> dict[str, Any]:
+        q = {"from": first.isoformat(), "to": last.isoformat()}
+        r = client.get(f"{D}/cadres/P4/calendar", params=q, headers=d)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    week = cal(today, today + dt.timedelta(days=6))
+    assert week["fully_held"] and week["ongoing"] == 1 and week["capacity"] == 1
+    assert [(x["ongoing"], x["held"], x["free"]) for x in week["days"]] == [(1, True, [])] * 7
+    # the week before: not yet dispatched, so free by the pattern
+    before = cal(today - dt.timedelta(days=7), today - dt.timedelta(days=1))
+    assert not before["fully_held"] and before["ongoing"] == 0
+    assert all(not x["held"] and x["free"] == [["18:00", "22:00"]] for x in before["days"])
+    # a range across the dispatch day: held from it on, not said of the whole range
+    across = cal(today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+    assert not across["fully_held"] and across["ongoing"] == 1
+    assert [x["held"] for x in across["days"]] == [False, True, True]
+    # completed ongoing work holds nobody: free again
+    one = client.get(f"{D}/dispatches", params={"demand": "D1", "cadre": "P4"}, headers=d)
+    (mine,) = [x for x in one.json()["data"] if x["cadre"] == "P4" and x["status"] == "active"]
+    r = client.post(f"{D}/dispatches/{mine['id']}/complete", json={"hours": 4}, headers=d)
+    assert r.status_code == 200, r.text
+    week = cal(today, today + dt.timedelta(days=6))
+    assert not week["fully_held"] and week["ongoing"] == 0
+    assert all(x["free"] == [["18:00", "22:00"]] for x in week["days"])

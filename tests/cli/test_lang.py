@@ -93,3 +93,35 @@ def test_json_is_data_the_same_in_every_language() -> None:
         assert render(said, "en").split()[0] == text.split()[0]  # the count, first
         zh_said = render(said, "zh")
         assert zh_said.split()[0] == text.split()[0] and "干部" in zh_said, zh_said
+
+
+def test_a_problem_says_its_value_once(tmp_path: Path) -> None:
+    """A message that holds the value already (hours over the window: the hours; an end
+    before its start, in zh: the end) is not followed by it again ("got …"); a message
+    without it still ends with it; in zh and en."""
+    head, *rows = DEMANDS.strip().splitlines()
+    shift = "{},C1,值守,urban.elevator_retrofit:3,,,1,3,2026-12-08T18:00,{},{}"
+    text = "\n".join([
+        f"{head},start,end,hours",
+        *(f"{r},,," for r in rows),
+        shift.format("D7", "2026-12-08T20:00", "7.50"),
+        shift.format("D8", "2026-12-08T17:00", ""),
+    ]) + "\n"  # fmt: skip
+    bad = write_case(tmp_path, cadres=CADRES.replace("yellow", "blue"), demands=text)
+    for lang in ("zh", "en"):
+        res = runner.invoke(app, ["validate", str(bad), "--lang", lang], env=WIDE)
+        assert res.exit_code == 2, res.output
+        lines = [x for x in res.stderr.splitlines() if x.lstrip().startswith("- ")]
+        assert len(lines) == 3, res.stderr
+        hours = next(x for x in lines if "hours" in x and "7.5" in x)
+        assert hours.count("7.5") == 1 and "7.50" not in hours, hours  # said once, as 7.5
+        end = next(x for x in lines if "2026-12-08T17:00" in x)
+        assert end.count("2026-12-08T17:00") == 1, end
+        status = next(x for x in lines if "blue" in x)
+        assert status.count("blue") == 1, status  # not in the message: said after it
+    zh = runner.invoke(app, ["validate", str(bad), "--lang", "zh"], env=WIDE).stderr
+    assert (
+        "服务时长（7.5 小时）超过从开始到结束的时段（2 小时）" in zh and "实际为 '7.50'" not in zh
+    )
+    en = runner.invoke(app, ["validate", str(bad), "--lang", "en"], env=WIDE).stderr
+    assert "hours (7.5) exceed the window from start to end (2 h)" in en and "got '7.50'" not in en

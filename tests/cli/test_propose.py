@@ -63,6 +63,65 @@ def test_csv_and_out_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert rows and {"demand", "cadre", "score", "fill", "skill"} <= set(rows[0])
 
 
+def test_out_and_calendar_make_missing_folders(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    case = str(write_case(tmp_path / "case"))
+    out, cal = tmp_path / "a" / "b" / "plan.json", tmp_path / "c" / "d" / "cal.json"
+    res = run("propose", case, "-f", "json", "-o", str(out), "--calendar", str(cal))
+    assert res.exit_code == 0, res.output
+    assert json.loads(out.read_text(encoding="utf-8"))["assignments"]
+    assert json.loads(cal.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("flag", ["-o", "--calendar"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_out_and_calendar_refuse_a_link_or_a_file_as_folder_before_solving(
+    tmp_path, monkeypatch, flag: str, lang: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Both output paths are checked alike, before the case is solved (the solver is
+    not reached), with the same coded messages naming the flag; nothing is written."""
+    import matcher.cli.propose as cli_propose
+
+    def no_solve(*_: object, **__: object) -> None:
+        raise AssertionError("solved before the output path was checked")
+
+    monkeypatch.setattr(cli_propose, "propose", no_solve)
+    case = str(write_case(tmp_path / "case"))
+    name = "--out" if flag == "-o" else flag
+    other = (
+        ["--calendar", str(tmp_path / "cal.csv")]
+        if flag == "-o"
+        else ["-o", str(tmp_path / "p.csv")]
+    )
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "dir.csv").mkdir()
+    (tmp_path / "link.csv").symlink_to(tmp_path / "target.csv")
+    (tmp_path / "nowhere").symlink_to(tmp_path / "gone")
+    said = {
+        "en": (f"{name} must be a file path, not a folder, a link or a device",
+               f"is not a folder; give {name} a path in a folder"),
+        "zh": (f"{name} 须为文件路径，而非文件夹、链接或设备",
+               f"不是文件夹；请为 {name} 指定文件夹中的路径"),
+    }[lang]  # fmt: skip
+    for path, text in [
+        (tmp_path / "link.csv", said[0]),
+        (tmp_path / "dir.csv", said[0]),
+        (tmp_path / "file" / "x" / "p.csv", said[1]),
+        (tmp_path / "nowhere" / "p.csv", said[1]),
+    ]:
+        res = run("propose", case, "-f", "csv", flag, str(path), *other, "--lang", lang)
+        assert res.exit_code == 2 and text in res.output, (path, res.output)
+        assert "Traceback" not in res.output
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [
+        "case",
+        "dir.csv",
+        "file",
+        "link.csv",
+        "nowhere",
+    ]  # nothing written, no folder made
+    assert not (tmp_path / "target.csv").exists() and not (tmp_path / "gone").exists()
+
+
 @pytest.mark.parametrize("kind", sorted(BAD))
 def test_bad_input_exits_2_naming_file_row_column_and_writes_nothing(tmp_path, kind) -> None:  # type: ignore[no-untyped-def]
     which, text, file, row, column = BAD[kind]
@@ -208,11 +267,12 @@ def test_a_planning_horizon_and_the_calendar(tmp_path) -> None:  # type: ignore[
     assert not (tmp_path / "half.csv").exists() and not (tmp_path / "half.json").exists()
     ok = run("propose", str(folder), "--from", "2026-12-01", "--to", "2027-01-31")
     assert ok.exit_code == 0, ok.output
-    # a calendar in a folder that does not exist: refused, no folder made, nothing written
+    # a calendar in a folder that does not exist: the folders are made, as for -o
     missing = tmp_path / "no" / "such" / "dir" / "cal.csv"
-    bad = run("propose", str(folder), "--calendar", str(missing), "-o", str(tmp_path / "p.json"))
-    assert bad.exit_code == 2 and "does not exist" in bad.output, bad.output
-    assert not (tmp_path / "no").exists() and not (tmp_path / "p.json").exists()
+    ok = run("propose", str(folder), "--calendar", str(missing), "-o", str(tmp_path / "p.json"))
+    assert ok.exit_code == 0, ok.output
+    assert missing.read_text(encoding="utf-8").startswith("cadre,name,demand")
+    (tmp_path / "p.json").unlink()
     (tmp_path / "dir.csv").mkdir()
     bad = run("propose", str(folder), "--calendar", str(tmp_path / "dir.csv"), "--lang", "zh")
     assert bad.exit_code == 2 and "须为文件路径" in bad.output, bad.output
@@ -227,7 +287,7 @@ def test_a_planning_horizon_and_the_calendar(tmp_path) -> None:  # type: ignore[
     (tmp_path / "plain").write_text("x")
     bad = run("propose", str(folder), "--calendar", str(tmp_path / "plain" / "cal.csv"), *out)
     assert bad.exit_code == 2 and "plain is not a folder; give --calendar" in bad.output, bad.output
-    assert "does not exist" not in bad.output and not (tmp_path / "p.json").exists()
+    assert not (tmp_path / "p.json").exists()
     bad = run("propose", str(folder), "--calendar", str(tmp_path / "cal.txt"))
     assert (
         bad.exit_code == 2 and ".csv or .json" in bad.output and not (tmp_path / "cal.txt").exists()

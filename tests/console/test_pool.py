@@ -4,6 +4,7 @@ cadres view and from a reject; a cadre's history and the declines so far."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,24 @@ def test_cadres_withdraw_unavailable_history(
     assert _unexpected(pg.errors) == []
 
 
+STATIC = Path(__file__).resolve().parents[2] / "api" / "console" / "static"
+
+
+def test_the_forms_most_hours_are_the_servers() -> None:
+    """The demand form refuses what a demands.csv cell and the API's body refuse: its one
+    limit is matcher.MAX_DEMAND_HOURS, written once in pool.js, no other limit beside."""
+    import matcher
+
+    js = (STATIC / "pool.js").read_text(encoding="utf-8")
+    (limit,) = re.findall(r"export const MAX_DEMAND_HOURS = (\d+);", js)
+    assert int(limit) == matcher.MAX_DEMAND_HOURS == 8784
+    # the input has no min/max of its own (the browser would refuse in its words, not these)
+    check = js[js.index("function hoursProblem") :]
+    check = check[: check.index("\n}\n")]
+    assert "n <= MAX_DEMAND_HOURS" in check and "problem.hours_between" in check
+    assert "10000" not in js + (STATIC / "i18n.js").read_text(encoding="utf-8")
+
+
 def test_a_dated_demand_from_the_form(page_factory: Any, fresh_server: Server, shots: Path) -> None:
     """The demand form's start, end and hours: local date-times typed yyyy-mm-dd HH:MM are
     sent as the API's 2026-12-08T18:00, hours as a number; what cannot be sent is said
@@ -217,6 +236,15 @@ def test_a_dated_demand_from_the_form(page_factory: Any, fresh_server: Server, s
     expect_text(p, "#dm-start-err", "须有结束时间或服务时长")
     assert p.locator("#dm-end-err").inner_text() == ""
     pg.shot(shots, "demand-dated-errors")
+    assert posts == []
+
+    # hours past the limit are said with the code a demands.csv cell gets, before sending
+    form.get_by_label("服务时长（小时）").fill("8785")
+    save.click()
+    expect_text(p, "#dm-hours-err", "服务时长须在 0 到 8784 小时之间")
+    form.get_by_label("服务时长（小时）").fill("0")
+    save.click()
+    expect_text(p, "#dm-hours-err", "服务时长须大于 0")
     assert posts == []
 
     # a field the server refuses is said beside it too

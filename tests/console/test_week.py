@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import shutil
 from pathlib import Path
@@ -167,7 +168,8 @@ def test_ongoing_work_that_fills_a_cadre_is_busy_all_week(
     page_factory: Any, full_server: Server, shots: Path
 ) -> None:
     """Ongoing work holds a place all the time: a cadre of capacity 1 on ongoing work has no
-    free window in their week, whatever their weekly pattern says."""
+    free window in their week, whatever their weekly pattern says; the console draws what
+    the calendar says (its held days), counting nothing itself."""
     auth = {"Authorization": f"Bearer {full_server.dispatcher}"}
     active = httpx.get(
         full_server.base + "/v1/districts/gulou/dispatches",
@@ -182,7 +184,9 @@ def test_ongoing_work_that_fills_a_cadre_is_busy_all_week(
         headers=auth,
     ).json()
     assert cal["capacity"] == 1 and [e["ongoing"] for e in cal["entries"]] == [True]
-    assert any(d["free"] for d in cal["days"])  # the pattern alone leaves windows free
+    # the server says it: no free window, each day held, the range fully held
+    assert cal["fully_held"] and cal["ongoing"] == 1
+    assert all(d["held"] and d["free"] == [] for d in cal["days"])
     at_home = [d["day"] for d in cal["days"] if not d["away"]]
 
     pg = page_factory()
@@ -200,4 +204,22 @@ def test_ongoing_work_that_fills_a_cadre_is_busy_all_week(
     pg.shot(shots, "week-cadre-full", full=True)
     p.get_by_role("button", name="Switch to English").click()
     expect_text(p, "#wk-full", "holds all 1 of their places")
+    # the console draws the server's answer, counting nothing itself: a calendar that says
+    # one day is not held (free 18:00–20:00) shows that day free, and no notice
+    told = {**cal, "fully_held": False, "days": [dict(d) for d in cal["days"]]}
+    told["days"][_first_at_home(cal)] |= {"held": False, "free": [["18:00", "20:00"]]}
+    p.route(
+        "**/cadres/*/calendar*",
+        lambda r: r.fulfill(status=200, content_type="application/json", body=json.dumps(told)),
+    )
+    p.get_by_role("button", name="Show").click()
+    expect_count(p.locator("#cadre-week-svg rect.free"), 1)
+    expect_count(p.locator("#cadre-week-svg rect.busy"), len(at_home) - 1)
+    expect_count(p.locator("#wk-full"), 0)
+    p.unroute("**/cadres/*/calendar*")
     assert pg.banners() == [] and pg.errors == []
+
+
+def _first_at_home(cal: dict[str, Any]) -> int:
+    """The first day of ``cal`` the cadre is not away."""
+    return next(k for k, d in enumerate(cal["days"]) if not d["away"])

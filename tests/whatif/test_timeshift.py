@@ -150,7 +150,7 @@ def test_the_cli_explains_a_dated_case_with_moves(tmp_path: Path) -> None:
     doc = json.loads(res.stdout)
     (s,) = doc["time_shifts"]
     assert (s["demand"], s["start"], s["filled"], s["fill"]) == ("D1", "2026-12-08T19:00", 1, 2)
-    assert doc["counterfactuals"] == []  # not priced with dated orders; the key stays
+    assert doc["counterfactuals"] == []  # no undated order is short
     res = CliRunner().invoke(app, ["propose", str(folder), "--explain-unfilled", "--lang", "zh"])
     assert res.exit_code == 0, res.output
     assert "同日改期" in res.stdout and "将 D1 改为 19:00 开始" in res.stdout
@@ -158,8 +158,8 @@ def test_the_cli_explains_a_dated_case_with_moves(tmp_path: Path) -> None:
 
 def test_csv_and_the_workbook_carry_the_moves_as_fixes(tmp_path: Path) -> None:
     """A mixed case: D1 (dated) gets its move in the fixes column, D8 (dated, nobody
-    qualified) that no hour helps, D9 (undated, nobody qualified) nothing: undated
-    orders' counterfactuals are not priced beside dated orders."""
+    qualified) that no hour helps, D9 (undated, nobody qualified) what it would get
+    without dated orders: no single relaxation fills it (matcher.whatif.ongoing)."""
     case = _case()
     case = replace(case, cadres=tuple(c for c in case.cadres if c.id not in ("P5", "P6")))
     nobody = {"needs": {TAGS[0]: 3}, "requires": {TAGS[1]: 3}}
@@ -176,10 +176,12 @@ def test_csv_and_the_workbook_carry_the_moves_as_fixes(tmp_path: Path) -> None:
         " then, 2 of its 3 slots filled (now 1)"
     )
     assert rows["D8"]["fixes"] == "no other full hour the same day (06:00–22:00) fills more"
-    assert rows["D9"]["fixes"] == ""
+    assert rows["D9"]["fixes"] == "no single relaxation (travel, one level, free a cadre) fills it"
     res = CliRunner().invoke(app, [*args, "-f", "json"])
     doc = json.loads(res.stdout)
-    assert doc["counterfactuals"] == [] and [s["demand"] for s in doc["time_shifts"]] == ["D1"]
+    assert doc["counterfactuals"] == [{"demand": "D9", "slots": 1, "options": []}]
+    assert [s["demand"] for s in doc["time_shifts"]] == ["D1"]
+    assert doc["counterfactuals_note"] == {"code": "fix.keeps_dated", "params": {}}
     out = tmp_path / "plan.xlsx"
     res = CliRunner().invoke(app, [*args, "-f", "xlsx", "-o", str(out), "--lang", "zh"])
     assert res.exit_code == 0, res.output
@@ -187,7 +189,7 @@ def test_csv_and_the_workbook_carry_the_moves_as_fixes(tmp_path: Path) -> None:
     fixes = {r[0]: r[-1] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert str(fixes["D1"]).startswith("改期：将 D1 改为 19:00 开始")
     assert fixes["D8"] == "同日其他整点（06:00–22:00）开始均不能多填"
-    assert not fixes["D9"]
+    assert fixes["D9"] == "没有单项放宽（距离、降一级、调出干部）能填补"
 
 
 def test_held_work_counts_in_the_districts_weeks_whatever_its_zone() -> None:

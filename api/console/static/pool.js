@@ -12,6 +12,9 @@ import { loadRecord, recordHtml, recordTitle } from './record.js';
 import { BadInput, confirmDialog, dateInput, dateValue, guarded } from './ui.js';
 
 const SHOW = 200;
+// a demand's most expected hours (a leap year's): matcher.MAX_DEMAND_HOURS, the limit of a
+// demands.csv cell and of the API's body (tests/console/test_pool.py checks they agree)
+export const MAX_DEMAND_HOURS = 8784;
 const has = (q, ...xs) => !q || xs.some((x) => String(x ?? '').toLowerCase().includes(q));
 const closed = (d) => d.status !== 'open';
 
@@ -40,7 +43,7 @@ function demandForm() {
       <div class="fields">${['start', 'end'].map((f) => `<label>${esc(t(`dm_${f}`))} <input id="dm-${f}" name="${f}" type="text"
         inputmode="numeric" maxlength="16" size="16" autocomplete="off" placeholder="${esc(t('dt_ph'))}" title="${esc(t('dt_ph'))}"
         aria-describedby="dm-${f}-err"></label> <span class="field-err" id="dm-${f}-err" role="alert"></span>`).join('')}
-        <label>${esc(t('dm_hours'))} <input id="dm-hours" name="hours" type="number" min="0" max="10000" step="any" aria-describedby="dm-hours-err"></label>
+        <label>${esc(t('dm_hours'))} <input id="dm-hours" name="hours" type="number" step="any" aria-describedby="dm-hours-err"></label>
         <span class="field-err" id="dm-hours-err" role="alert"></span></div>
       <p class="hint">${esc(t('dm_dated_hint'))}</p>
     </fieldset>
@@ -145,6 +148,16 @@ function localTime(v) {
   return `${day}T${m[4].padStart(2, '0')}:${m[5]}`;
 }
 
+/** What is wrong with the hours typed, said with the codes a demands.csv cell or the API's
+ *  body gets (problem.hours_value, problem.hours_positive, problem.hours_between); '' when fine. */
+function hoursProblem(h, n) {
+  const fallback = t('bad_hours_dm', h, MAX_DEMAND_HOURS);
+  if (!Number.isFinite(n)) return msg('problem.hours_value', { field: 'hours' }, fallback);
+  if (n === 0) return msg('problem.hours_positive', {}, fallback);
+  if (!(n > 0 && n <= MAX_DEMAND_HOURS)) return msg('problem.hours_between', { field: 'hours', max: MAX_DEMAND_HOURS }, fallback);
+  return '';
+}
+
 /** The dated order's start, end and hours of the form, as the API's body takes them
  *  (api/schemas/pool.py): each said beside its field when it cannot be sent. */
 function datedFields() {
@@ -155,7 +168,7 @@ function datedFields() {
     if (v === null) bad[f] = t('bad_dt', raw(f)); else if (v) out[f] = v;
   }
   const h = raw('hours');
-  if (h) { const n = Number(h); if (!(n > 0 && n <= 10000)) bad.hours = t('bad_hours_dm', h); else out.hours = n; }
+  if (h) { const n = Number(h); const why = hoursProblem(h, n); if (why) bad.hours = why; else out.hours = n; }
   if (!bad.end && out.end && !raw('start')) bad.end = t('dm_end_no_start');
   if (!bad.end && out.end && out.start && out.end <= out.start) bad.end = t('dm_end_before');
   if (!bad.start && out.start && !out.end && !out.hours && !bad.end && !bad.hours) bad.start = t('dm_start_alone');

@@ -192,10 +192,9 @@ async function orderPanel() {
 /** A cadre's week from their calendar: one row a day, hours across. */
 function cadreWeek(cal) {
   const ROW = 28; const top = 22; const label = 96; const w = 660;
-  // active ongoing work holds a place all the time (api/dated.py): when it holds every place
-  // the cadre has, their pattern's windows are not free
-  const held = cal.entries.filter((e) => e.ongoing && e.status === 'active').length;
-  const full = held > 0 && held >= cal.capacity;
+  // the server says when ongoing work holds every place (api/dated.py): such a day has no
+  // free window (day.held), and the notice when it is so all the range (cal.fully_held)
+  const full = cal.fully_held;
   const x = (mins) => label + (mins / DAY_MIN) * w;
   const parts = [`<defs><pattern id="wk-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
     <rect width="6" height="6" fill="#eef0f2"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9aa5b1" stroke-width="2"/></pattern></defs>`];
@@ -211,7 +210,7 @@ function cadreWeek(cal) {
     if (day.away) {
       parts.push(`<rect class="away" data-day="${esc(day.day)}" x="${label}" y="${y + 2}" width="${w}" height="${ROW - 4}" fill="url(#wk-hatch)"><title>${esc(t('wk_away'))}</title></rect>
         <text x="${label + w / 2}" y="${y + 18}" text-anchor="middle" fill="#1b2430" font-weight="600">${esc(t('wk_away'))}</text>`);
-    } else if (full) { // ongoing work holds every place all the time: no window is free
+    } else if (day.held) { // ongoing work holds every place that day: no window is free
       parts.push(`<rect class="busy" data-day="${esc(day.day)}" x="${label}" y="${y + 2}" width="${w}" height="${ROW - 4}" fill="#f4d9b8"><title>${esc(t('wk_busy'))}</title></rect>`);
     } else {
       for (const [a, b] of day.free) {
@@ -236,9 +235,9 @@ function cadreWeek(cal) {
   const hours = cal.weeks.map((wk) => `<li>${esc(t('wk_hours', wk.week, num(wk.hours, 1), wk.limit === null ? null : num(wk.limit, 1)))}</li>`).join('');
   return `<h3 id="wk-cadre-h">${esc(t('wk_cadre_h', cal.cadre, cal.name))}</h3>
     <p class="hint">${esc(t('wk_pattern', patternText(cal.available)))} · ${esc(t('wk_capacity', cal.capacity))}</p>
-    ${full ? `<p class="notice" id="wk-full">${esc(t('wk_full', held, cal.capacity))}</p>` : ''}
+    ${full ? `<p class="notice" id="wk-full">${esc(t('wk_full', cal.ongoing, cal.capacity))}</p>` : ''}
     <div class="legend"><span><i style="background: #d8efdd; border-radius: 2px"></i>${esc(t('wk_free'))}</span>
-      ${full ? `<span><i style="background: #f4d9b8; border-radius: 2px"></i>${esc(t('wk_busy'))}</span>` : ''}
+      ${cal.days.some((d) => d.held) ? `<span><i style="background: #f4d9b8; border-radius: 2px"></i>${esc(t('wk_busy'))}</span>` : ''}
       <span><i style="background: #9aa5b1; border-radius: 2px"></i>${esc(t('wk_away'))}</span>
       <span><i style="background: #0b5cad; border-radius: 2px"></i>${esc(t('wk_active'))}</span>
       <span><i style="background: #4a5563; border-radius: 2px"></i>${esc(t('wk_completed'))}</span></div>

@@ -15,6 +15,7 @@ from typing import Any
 
 from matcher.errors import InputError, Problem
 from matcher.model import Case
+from matcher.problemcodes import says_value
 
 __all__ = ["Checker", "Edit", "Scenario", "ScenarioError", "suggest"]
 
@@ -30,7 +31,7 @@ class ScenarioError(InputError):
         for p in self.problems:
             where = p.file + (f":{p.row}" if p.row is not None else "")
             text = f"{where}: {p.column + ': ' if p.column else ''}{p.message}"
-            if p.value is not None and not p.quotes_value(p.message):
+            if p.value is not None and not says_value(p, p.message):
                 text += f" (got {p.value!r})"
             if p.hint:
                 text += f"; {p.hint}"

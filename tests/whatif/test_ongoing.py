@@ -1,0 +1,180 @@
+"""Counterfactuals for the ongoing orders of a case with dated ones, worked by hand.
+
+Tuesday 2026-12-08 (Asia/Shanghai). Evening shifts (priority 5) beat the ongoing O1
+(priority 1), which the plan leaves empty:
+
+- P1 (capacity 1) takes shift S1 18:00–22:00: held all evening, no place for O1;
+- P2 (capacity 1) lives 10 km away with a 1 km limit and is free mornings only: it
+  fails only the travel limit for O1 (the travel fix), and takes no shift;
+- P3 (capacity 2) takes S2 18:00–22:00 and S3 19:00–23:00: both at 19:00–22:00;
+- P4 (capacity 2) takes S4 18:00–22:00 and the ongoing O2 (priority 3, only P4 has
+  its skill): one place for ongoing work, O2 in it (the free fix: from O2 to O1).
+
+So the ongoing orders see P1 and P3 with no place, P4 with one, P2 with one: the
+undated case written here by hand. Two oracles: that case's counterfactuals, and
+each option granted in the whole dated case, re-solved exactly (the MILP of
+:func:`matcher.propose`) with the plan's dated dispatches pinned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import replace
+
+import pytest
+from typer.testing import CliRunner
+
+from matcher import Cadre, Case, Community, Demand, Policy, default_taxonomy, propose, write_case
+from matcher.cli import app
+from matcher.dated import district_zone, parse_weekly
+from matcher.whatif import dated_load, ongoing_counterfactuals, unfilled_counterfactuals
+from tests.strategies import TAGS
+
+ZONE = district_zone()
+TUE = dt.datetime(2026, 12, 8, tzinfo=ZONE)
+TAG, OTHER = TAGS[0], TAGS[1]
+
+
+def _case() -> Case:
+    comms = (
+        Community("C0", "东社区", "东街道", 32.0, 118.7),
+        Community("C1", "西社区", "西街道", 32.0, 118.7 + 10 / 94.4),  # ~10 km east
+    )
+
+    def cadre(cid: str, capacity: int, **kw: object) -> Cadre:
+        skills = {TAG: 5, OTHER: 5} if cid == "P4" else {TAG: 5}
+        return Cadre(id=cid, name=f"干部{cid}", home=kw.pop("home", "C0"), skills=skills,  # type: ignore[arg-type]
+                     capacity=capacity, **kw)  # type: ignore[arg-type]  # fmt: skip
+
+    def shift(did: str, start: int, end: int) -> Demand:
+        at = TUE + dt.timedelta(hours=start)
+        return Demand(id=did, community="C0", title="值守", needs={TAG: 3}, priority=5,
+                      start=at, end=at + dt.timedelta(hours=end - start))  # fmt: skip
+
+    cadres = (
+        cadre("P1", 1),
+        cadre("P2", 1, home="C1", max_travel_km=1.0, available=parse_weekly("mon-fri 08:00-12:00")),
+        cadre("P3", 2),
+        cadre("P4", 2),
+    )
+    demands = (
+        shift("S1", 18, 22),
+        shift("S2", 18, 22),
+        shift("S3", 19, 23),
+        shift("S4", 18, 22),
+        Demand(id="O1", community="C0", title="走访", needs={TAG: 3}, priority=1),
+        Demand(
+            id="O2", community="C0", title="宣讲", needs={OTHER: 3}, requires={OTHER: 3}, priority=3
+        ),
+    )
+    return Case(default_taxonomy(), comms, cadres, demands, Policy(alternatives=0))
+
+
+def test_the_hand_case_plans_as_described() -> None:
+    case = _case()
+    plan = propose(case)
+    pairs = {(a.cadre, a.demand) for a in plan.assignments}
+    assert {(c, d) for c, d in pairs if d.startswith("O")} == {("P4", "O2")}
+    assert sorted(c for c, d in pairs if d.startswith("S")) == ["P1", "P3", "P3", "P4"]
+    assert [u.demand for u in plan.unfilled] == ["O1"]
+    # P3's two shifts overlap (any two of them do, at 19:00–22:00)
+    assert dated_load(case, plan) == {"P1": 1, "P3": 2, "P4": 1}
+
+
+def test_dated_load_is_the_most_at_one_instant() -> None:
+    """Overlapping windows are two at once; back to back (one ends as the next starts)
+    one at a time."""
+    case = _case()
+    plan = propose(case)
+    mine = [a.model_copy(update={"cadre": "P1"}) for a in plan.assignments
+            if a.demand in ("S1", "S3")]  # fmt: skip
+    assert len(mine) == 2
+    both = plan.model_copy(update={"assignments": mine})
+    assert dated_load(case, both) == {"P1": 2}  # 18–22 and 19–23
+    s1 = case.demands[0]
+    back = {"start": s1.end, "end": s1.end + dt.timedelta(hours=2)}
+    moved = replace(case, demands=tuple(replace(d, **back) if d.id == "S3" else d
+                                        for d in case.demands))  # fmt: skip
+    assert dated_load(moved, both) == {"P1": 1}  # 18–22 and 22–24
+
+
+def test_ongoing_orders_get_the_fixes_of_the_undated_case_written_by_hand() -> None:
+    case = _case()
+    plan = propose(case)
+    got = ongoing_counterfactuals(case, plan, verify=True)
+    # the undated case by hand: no shifts; P1 and P3 have no place left, P4 one
+    room = {"P1": 0, "P2": 1, "P3": 0, "P4": 1}
+    undated = replace(
+        case,
+        cadres=tuple(replace(c, capacity=room[c.id]) for c in case.cadres),
+        demands=tuple(d for d in case.demands if d.start is None),
+    )
+    want = unfilled_counterfactuals(undated, verify=True)
+    assert [r.demand for r in got] == ["O1"]
+    assert got == want
+    kinds = {o.kind: o for o in got[0].options}
+    assert set(kinds) == {"travel", "free"}  # P1 and P3 are not offered: their shifts stay
+    assert kinds["travel"].cadre == "P2" and kinds["free"].cadre == "P4"
+    assert kinds["free"].leaves == ["O2"]
+    assert all(o.verified for o in got[0].options)
+
+
+def test_each_fix_is_true_under_the_dated_rules_and_priced_exactly() -> None:
+    """Granted in the whole dated case and re-solved exactly (MILP) with the plan's
+    dated dispatches pinned, each option's plan scores its price more."""
+    case = _case()
+    plan = propose(case)
+    dated = [(a.cadre, a.demand) for a in plan.assignments if a.demand.startswith("S")]
+    (row,) = ongoing_counterfactuals(case, plan)
+    for o in row.options:
+        granted = case
+        if o.kind == "travel":
+            granted = replace(case, cadres=tuple(
+                replace(c, max_travel_km=math.inf) if c.id == o.cadre else c
+                for c in case.cadres))  # fmt: skip
+        again = propose(granted, pinned=[*dated, (o.cadre, "O1")])
+        assert again.certified and (o.cadre, "O1") in {
+            (a.cadre, a.demand) for a in again.assignments
+        }
+        assert again.objective - plan.objective == pytest.approx(o.objective_delta, abs=1e-6)
+        # every cadre within capacity at every instant: ongoing + shifts held at 19:30
+        for c in granted.cadres:
+            mine = [a.demand for a in again.assignments if a.cadre == c.id]
+            at = TUE + dt.timedelta(hours=19, minutes=30)
+            held = [d for d in granted.demands if d.id in mine
+                    and (d.start is None or d.start <= at < (d.end or at))]  # fmt: skip
+            assert len(held) <= c.capacity, (o.kind, c.id, mine)
+
+
+def test_propose_explains_ongoing_slots_in_a_dated_case(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The CLI's --explain-unfilled: the ongoing order's fixes beside the shifts' moves,
+    and the note that they keep the dated dispatches, in JSON and both languages."""
+    folder = write_case(_case(), tmp_path / "case")
+    runner = CliRunner()
+    res = runner.invoke(app, ["propose", str(folder), "--explain-unfilled", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    (row,) = doc["counterfactuals"]
+    assert row["demand"] == "O1" and {o["kind"] for o in row["options"]} == {"travel", "free"}
+    assert doc["counterfactuals_note"] == {"code": "fix.keeps_dated", "params": {}}
+    assert "time_shifts" in doc
+    for lang, note, fix in [
+        ("en", "fixes for ongoing orders keep the dated orders' dispatches as proposed",
+         "let 干部P2 (P2) travel"),
+        ("zh", "长期任务的补救办法保持定时工单的派遣不变", "允许 干部P2（P2）出行"),
+    ]:  # fmt: skip
+        res = runner.invoke(app, ["propose", str(folder), "--explain-unfilled", "--lang", lang])
+        assert res.exit_code == 0, res.output
+        assert note in res.stdout and fix in res.stdout, res.stdout
+    # a policy pricing refuses (lending rules): the plan stands, no fixes, the reason said
+    policy = tmp_path / "policy.toml"
+    policy.write_text("alternatives = 0\n[lending]\nmax_lent = 100\n", encoding="utf-8")
+    args = ["propose", str(folder), "--explain-unfilled", "-f", "json", "--policy", str(policy)]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["counterfactuals"] == [] and doc["counterfactuals_note"] is None
+    assert "No fixes shown for ongoing orders: what-if pricing does not model lending" in res.stderr
+    assert [u["demand"] for u in doc["unfilled"]] == ["O1"]
