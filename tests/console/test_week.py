@@ -93,6 +93,7 @@ def test_week_view(page_factory: Any, week_server: Server, shots: Path) -> None:
     expect_text(p, "#wk-cadre-h", "的一周")
     assert p.locator(f'#cadre-week-svg rect.entry[data-demand="{demand}"]').count() >= 1
     expect_count(p.locator("#cadre-week-svg text", has_text="周日 12-13"), 1)
+    expect_text(p, "#wk-cadre", "2026年第50周：定时工单")  # the ISO week in words
     cal = httpx.get(
         week_server.base + f"/v1/districts/gulou/cadres/{cadre}/calendar",
         params={"from": "2026-12-07", "to": "2026-12-13"},
@@ -118,6 +119,7 @@ def test_week_view(page_factory: Any, week_server: Server, shots: Path) -> None:
     expect_text(p, "#wk-cadre-h", f"{cadre} ")
     expect_text(p, "#wk-cadre-h", "the week")
     expect_count(p.locator("#cadre-week-svg text", has_text="Sun 12-13"), 1)
+    expect_text(p, "#wk-cadre", "Week 50 of 2026: ")
     pg.shot(shots, "week-en")
 
 

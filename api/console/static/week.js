@@ -37,7 +37,7 @@ Object.assign(I18N.zh, {
   wk_free: '可服务时段', wk_away: '外出', wk_active: '进行中的派遣', wk_completed: '已完成的派遣',
   wk_busy: '忙：长期任务占满名额', wk_full: (n, c) => `长期任务 ${n} 项占满全部 ${c} 个名额：整周没有空闲时段。`,
   wk_ongoing: (list) => `长期任务（始终占用一个名额）：${list}`, wk_no_ongoing: '没有长期任务。',
-  wk_hours: (w, h, lim) => (lim === null ? `${w}：定时工单 ${h} 小时（不限时长）` : `${w}：定时工单 ${h} / 上限 ${lim} 小时`),
+  wk_hours: (w, h, lim) => (lim === null ? `${isoWeek(w, '{y}年第{n}周')}：定时工单 ${h} 小时（不限时长）` : `${isoWeek(w, '{y}年第{n}周')}：定时工单 ${h} / 上限 ${lim} 小时`),
   wk_pattern: (p) => `每周可服务：${p ?? '不限'}`, wk_capacity: (c) => `同时最多 ${c} 项`,
   wk_entry: (id, title, w, s) => `${id} ${title}，${w}（${s}）`,
 });
@@ -60,13 +60,19 @@ Object.assign(I18N.en, {
   wk_free: 'Free', wk_away: 'Away', wk_active: 'Active dispatch', wk_completed: 'Completed dispatch',
   wk_busy: 'Busy: ongoing work holds every place', wk_full: (n, c) => `Ongoing work (${n}) holds all ${c} of their places: no free time all week.`,
   wk_ongoing: (list) => `Ongoing work (holds one place all the time): ${list}`, wk_no_ongoing: 'No ongoing work.',
-  wk_hours: (w, h, lim) => (lim === null ? `${w}: ${h} h of dated work (no limit)` : `${w}: ${h} of ${lim} h of dated work`),
+  wk_hours: (w, h, lim) => (lim === null ? `${isoWeek(w, 'Week {n} of {y}')}: ${h} h of dated work (no limit)` : `${isoWeek(w, 'Week {n} of {y}')}: ${h} of ${lim} h of dated work`),
   wk_pattern: (p) => `Free each week: ${p ?? 'always'}`, wk_capacity: (c) => `At most ${c} at once`,
   wk_entry: (id, title, w, s) => `${id} ${title}, ${w} (${s})`,
 });
 
 /** Minutes since 1970 of a local wall-clock text ("2026-12-08T18:00" or a day "2026-12-08"),
  *  read as written: the district's clock, whatever the browser's zone. */
+/** An ISO week label (2026-W50) in words: `form` names its year {y} and number {n}. */
+function isoWeek(label, form) {
+  const m = /^(\d{4})-W(\d{2})$/.exec(label);
+  return m ? form.replace('{y}', m[1]).replace('{n}', String(Number(m[2]))) : label;
+}
+
 function minutes(text) {
   const m = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d))?/.exec(text);
   return Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0)) / 60000;
