@@ -35,7 +35,7 @@ if _typing.TYPE_CHECKING:
         fitting_catalogue,
         item_cells,
     )
-    from matcher.constraints import Engine, streams
+    from matcher.constraints import Engine, check_pins, streams
     from matcher.errors import (
         Cancelled,
         CaseError,
@@ -115,7 +115,7 @@ _HOME: dict[str, tuple[str, ...]] = {
         "fitting_catalogue",
         "item_cells",
     ),
-    "matcher.constraints": ("Engine", "streams"),
+    "matcher.constraints": ("Engine", "check_pins", "streams"),
     "matcher.errors": (
         "Cancelled",
         "CaseError",
@@ -243,6 +243,7 @@ __all__ = [
     "calendar",
     "catalogue_from_text",
     "check_horizon",
+    "check_pins",
     "default_catalogue",
     "default_taxonomy",
     "demand_from_item",

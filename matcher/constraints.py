@@ -22,7 +22,7 @@ from matcher.params import DEFAULT, EngineParams
 from matcher.scoring import Scorer
 from matcher.solver.keys import pair_keys, unpair_keys
 
-__all__ = ["Engine", "HeldSpan", "Pair", "Request", "prepare", "streams"]
+__all__ = ["Engine", "HeldSpan", "Pair", "Request", "check_pins", "prepare", "streams"]
 
 Pair = tuple[str, str]
 Engine = Literal["auto", "dense", "streamed"]
@@ -208,3 +208,27 @@ def _held(
         if c in index and spans
     }
     return rows, (cap.copy() if rows else None)
+
+
+def check_pins(
+    case: Case,
+    pinned: Iterable[Pair],
+    excluded: Iterable[Pair] = (),
+    used_capacity: Mapping[str, int] | None = None,
+    filled_slots: Mapping[str, int] | None = None,
+    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
+    **_: object,
+) -> None:
+    """Refuse pins a proposal of ``case`` would refuse, before any solving: unknown
+    or excluded pairs, a pair breaking a hard rule, more than a cadre or a demand holds.
+
+    Why: the service computes big or dated proposals as jobs; a pin it can judge at
+    once is answered at once, not minutes later inside a failed job. The other
+    keyword arguments of a snapshot's holding (lending) are accepted and unused.
+
+    Raises:
+        InputError: every problem, as :func:`prepare` lists them.
+    """
+    pinned = list(pinned)
+    if pinned:
+        prepare(case, pinned, excluded, used_capacity, filled_slots, held=held)

@@ -47,10 +47,14 @@ from api.schemas import (
 from api.settings import Settings
 from api.warm import WarmPlans
 from matcher import (
+    Case,
+    InputError,
     Policy,
+    Problem,
     Progress,
     Proposal,
     check_horizon,
+    check_pins,
     horizon,
     parse_policy,
     propose,
@@ -110,6 +114,32 @@ def _planned(snap: Snapshot, body: ProposalRequest) -> Snapshot:
         filled_slots={k: v for k, v in snap.filled_slots.items() if k in ids},
         excluded=[p for p in snap.excluded if p[1] in ids],
     )
+
+
+def _pins_in_horizon(
+    pins: list[tuple[str, str]], case: Case, planned: Case, body: ProposalRequest
+) -> None:
+    """Refuse a pin on a demand of the district that the body's horizon leaves out
+    (it would otherwise read as an unknown demand)."""
+    known = {d.id for d in case.demands}
+    kept = {d.id for d in planned.demands}
+    out = sorted({d for _, d in pins if d in known and d not in kept})
+    if out:
+        first = "" if body.start is None else body.start.isoformat()
+        last = "" if body.end is None else body.end.isoformat()
+        raise InputError(
+            "cannot propose with these pins",
+            [
+                Problem(
+                    "pinned",
+                    f"demand {d} is outside the horizon {first}..{last}",
+                    value=d,
+                    code="problem.pin_outside_horizon",
+                    params={"demand": d, "first": first, "last": last},
+                )
+                for d in out
+            ],
+        )
 
 
 def _compute(
@@ -249,9 +279,14 @@ def create_proposal(
         check_horizon(body.start, body.end)
         policy = _policy(snap.case.policy, body.policy) or snap.case.policy
         unknown_limits(policy, snap.case)
+        # pins are judged now, not minutes later inside a failed job
+        planned_snap = _planned(snap, body)
+        pins = [(p.cadre, p.demand) for p in body.pinned]
+        _pins_in_horizon(pins, snap.case, planned_snap.case, body)
+        check_pins(replace(planned_snap.case, policy=policy), pins, **planned_snap.holding())
     asked = _prefers_async(prefer)
     settings: Settings = request.app.state.settings
-    planned = _planned(snap, body).case
+    planned = planned_snap.case
     pairs = len(planned.cadres) * len(planned.demands)
     # lending rules and dated orders make a proposal a MILP (seconds to minutes on a
     # district): a job

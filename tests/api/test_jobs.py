@@ -209,10 +209,29 @@ def test_threshold_makes_a_job_without_the_header(
 
 
 def test_failing_job_reports_the_sync_problem(client: TestClient, tokens: Tokens) -> None:
-    h = tokens.h("dispatcher")
+    h, admin = tokens.h("dispatcher"), tokens.h("admin")
     bad = {"pinned": [{"cadre": "P3", "demand": "D3"}]}  # P3 is red: breaks a hard rule
     sync = client.post(P, json=bad, headers=h)
     assert sync.status_code == 422
+    # judged before any job is queued
+    assert client.post(P, json=bad, headers=h | ASYNC).json() == sync.json()
+    # what only the solve finds fails the job with the sync problem: a pin past the
+    # cadre's weekly hours (a 4-hour shift, 1 hour a week)
+    r = client.get("/v1/districts/d1/cadres/P4", headers=admin).json()
+    body = {k: r[k] for k in ("name", "home", "certs", "status")}
+    body |= {"skills": {"emergency.flood_control": 4}, "capacity": 1, "hours_per_week": 1}
+    r = client.put("/v1/districts/d1/cadres/P4", json={**body, "version": r["version"]},
+                   headers=admin)  # fmt: skip
+    assert r.status_code == 200, r.text
+    shift = {"id": "F0", "community": "C3", "title": "防汛值守", "priority": 5,
+             "needs": {"emergency.flood_control": 3},
+             "start": "2026-12-08T18:00", "end": "2026-12-08T22:00"}  # fmt: skip
+    assert client.post("/v1/districts/d1/demands", json=shift, headers=admin).status_code == 201
+    bad = {"pinned": [{"cadre": "P4", "demand": "F0"}]}
+    sync = client.post(P, json=bad, headers=h)
+    assert (
+        sync.status_code == 422 and sync.json()["errors"][0]["code"] == "problem.pins_break_rules"
+    )
     r = client.post(P, json=bad, headers=h | ASYNC)
     assert r.status_code == 202
     job = _wait(client, r.headers["location"], h)

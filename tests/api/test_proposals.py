@@ -209,3 +209,25 @@ def _same_as_cold(client: TestClient, got: dict[str, Any]) -> None:
     )
     assert got["result"]["objective"] == pytest.approx(cold.objective, abs=1e-6)
     assert got["result"]["certified"] is True
+
+
+def test_pins_are_judged_before_a_job_is_queued(client: TestClient, tokens: Tokens) -> None:
+    """A pin breaking a hard rule, or on a demand the horizon leaves out, is a 422 at
+    once, never a 202 whose job fails later."""
+    h = {**tokens.h("dispatcher"), "Prefer": "respond-async"}
+    r = client.post(P, json={"pinned": [{"cadre": "P3", "demand": "D3"}]}, headers=h)
+    assert r.status_code == 422, r.text  # P3 is red
+    admin = tokens.h("admin")
+    shift = {"id": "S1", "community": "C1", "title": "值守",
+             "needs": {"urban.elevator_retrofit": 1},
+             "start": "2026-12-08T18:00", "end": "2026-12-08T22:00"}  # fmt: skip
+    assert client.post("/v1/districts/d1/demands", json=shift, headers=admin).status_code == 201
+    body = {"from": "2026-12-10", "to": "2026-12-10", "pinned": [{"cadre": "P1", "demand": "S1"}]}
+    r = client.post(P, json=body, headers=h)
+    assert r.status_code == 422, r.text
+    (e,) = r.json()["errors"]
+    assert e["code"] == "problem.pin_outside_horizon"
+    assert e["params"] == {"demand": "S1", "first": "2026-12-10", "last": "2026-12-10"}
+    # a good pin still queues its job
+    r = client.post(P, json={"pinned": [{"cadre": "P5", "demand": "D2"}]}, headers=h)
+    assert r.status_code == 202, r.text
