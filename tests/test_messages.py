@@ -329,6 +329,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.points_dispatch": {"dispatch": 7},
     "cli.points_redeemed": {"cadre": "P1", "amount": 50, "balance": 40},
     "cli.outcomes_imported": {"district": "gulou", "completed": 3, "cancelled": 1, "no_show": 0},
+    "cli.outcomes_withdrew": {"district": "gulou", "demands": 1, "ids": "D012", "dispatches": 2},
+    "cli.outcomes_warnings": {"district": "gulou", "count": 2},
     "cli.cannot_read": {"path": "outcomes.csv", "reason": "No such file or directory"},
     "points.amount_positive": {"amount": "0"},
 }

@@ -37,8 +37,19 @@ class PointsRedeem(RequestBody):
 
 
 class OutcomesImported(BaseModel):
-    """How many dispatches of ``outcomes.csv`` ended each way."""
+    """How many dispatches of ``outcomes.csv`` ended each way, and what that set off."""
 
     completed: int = 0
     cancelled: int = 0
     no_show: int = 0
+    withdrawn: list[str] = Field(
+        default=[], description="the demands the file's community_withdrew rows withdrew"
+    )
+    cancelled_with_demands: list[int] = Field(
+        default=[],
+        description="the other active dispatches of those demands, cancelled with them"
+        " (community_withdrew); not counted in `cancelled`, which counts the file's rows",
+    )
+    warnings: int = Field(
+        default=0, description="warnings the rules suggested for the file's cadres (pending)"
+    )

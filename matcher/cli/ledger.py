@@ -186,6 +186,22 @@ def import_outcomes(
             )
         )
     )
+    withdrawn, more = counts["withdrawn"], counts["cancelled_with_demands"]
+    if withdrawn:  # what the rows set off, which the counts above leave out
+        ids = ", ".join(withdrawn)
+        line = say(
+            lg,
+            "cli.outcomes_withdrew",
+            district=district,
+            demands=len(withdrawn),
+            ids=ids,
+            dispatches=len(more),
+        )
+        err.print(Text(line))
+    if counts["warnings"]:
+        err.print(
+            Text(say(lg, "cli.outcomes_warnings", district=district, count=counts["warnings"]))
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -20,7 +20,7 @@ from matcher import (
 )
 from matcher.store import schema as t
 from matcher.store.audit import audited, text_digest
-from matcher.store.core import taxonomy_from_text
+from matcher.store.core import Snapshot, taxonomy_from_text
 from matcher.store.districts import DistrictsTx
 
 
@@ -103,12 +103,19 @@ class CatalogueTx(DistrictsTx):
 
     # ---------------------------------------------------------------- the summary
     def supply_summary(
-        self, district: str, by: Iterable[str] = ("community", "category")
+        self,
+        district: str,
+        by: Iterable[str] = ("community", "category"),
+        *,
+        snap: Snapshot | None = None,
     ) -> SupplySummary:
         """Supply against demand on the live pool: open demands and their open slots,
         the cadres with capacity left (one marked unavailable has none) who pass every
-        hard rule for one of them, and the active dispatches, grouped ``by``."""
-        snap = self.snapshot(district)
+        hard rule for one of them, and the active dispatches, grouped ``by``. ``snap``:
+        the district's snapshot when the caller read it in this transaction already (the
+        report reads it for its shortages too), else it is read here."""
+        if snap is None:
+            snap = self.snapshot(district)
         active = {d: counts[1] for d, counts in self._demand_counts(district).items()}
         return supply_demand(
             snap.case,

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from matcher import CaseError, Problem
 from matcher.io import load_outcomes
@@ -134,10 +135,15 @@ def plan_outcomes(
     return OutcomePlan(district, rows, text_digest(text))
 
 
-def apply_outcomes(tx: Tx, plan: OutcomePlan, actor: Actor = NOBODY) -> dict[str, int]:
+def apply_outcomes(tx: Tx, plan: OutcomePlan, actor: Actor = NOBODY) -> dict[str, Any]:
     """Record every planned outcome in ``tx`` (a write transaction): all or none.
 
-    Returns how many dispatches ended each way (``completed``, ``cancelled``, ``no_show``).
+    Returns what the import did: how many of its dispatches ended each way
+    (``completed``, ``cancelled``, ``no_show``), then what that set off, which the
+    counts leave out: ``withdrawn``, the demands its ``community_withdrew`` rows
+    withdrew (ids, sorted); ``cancelled_with_demands``, the other active dispatches
+    their withdrawal cancelled (ids, sorted; not rows of the file); and
+    ``warnings``, how many warnings the rules suggested for its cadres.
 
     Raises:
         ConflictError: a dispatch ended while the file was checked (import it again).
@@ -158,19 +164,19 @@ def apply_outcomes(tx: Tx, plan: OutcomePlan, actor: Actor = NOBODY) -> dict[str
             code="conflict.outcomes_moved",
             params={"count": len(moved)},
         )
-    counts: dict[str, int] = {}
-    done_rows: list[DispatchRow] = []
+    done: dict[str, Any] = {"completed": 0, "cancelled": 0, "no_show": 0}
     if actor.token is not None:
         tx.actor = actor
     entry = {"file": "outcomes.csv", "sha256": plan.sha256, "rows": len(plan.rows)}
     with tx.auditing("outcomes.import", plan.district, "outcomes.csv", entry):
-        _close_all(tx, plan, actor, counts, done_rows)
-    return counts
+        done.update(_close_all(tx, plan, actor, done))
+    return done
 
 
-def _close_all(
-    tx: Tx, plan: OutcomePlan, actor: Actor, counts: dict[str, int], done_rows: list[DispatchRow]
-) -> None:
+def _close_all(tx: Tx, plan: OutcomePlan, actor: Actor, counts: dict[str, Any]) -> dict[str, Any]:
+    """End every row's dispatch (``counts`` by how it ended), then withdraw the demands
+    and evaluate the cadres once: answers what those two set off."""
+    done_rows: list[DispatchRow] = []
     for r in plan.rows:
         done = tx.close_dispatch(
             plan.district,
@@ -187,9 +193,30 @@ def _close_all(
             evaluate=False,
             withdraw=False,
         )
-        counts[done.status] = counts.get(done.status, 0) + 1
+        counts[done.status] += 1
         done_rows.append(done)
-    withdrawn = {r.demand for r in done_rows if r.cancel_reason == "community_withdrew"}
+    asked = {r.demand for r in done_rows if r.cancel_reason == "community_withdrew"}
+    m, d, w = t.demands.c, t.dispatches.c, t.warnings.c
+    withdrawn = tx.conn.scalars(
+        select(m.id).where(
+            m.district_id == plan.district, m.id.in_(sorted(asked)), m.status == "open"
+        )
+    ).all()
+    active = select(d.id).where(d.district_id == plan.district, d.demand.in_(withdrawn))
+    ending = tx.conn.scalars(active.where(d.status == "active")).all()
     for demand in sorted(withdrawn):  # after every row: a withdrawal ends work rows still end
         tx.withdraw_demand(plan.district, demand, actor)
+    ended = tx.conn.scalars(active.where(d.id.in_(ending), d.status != "active")).all()
+    last = select(func.coalesce(func.max(w.id), 0)).where(w.district_id == plan.district)
+    before = tx.conn.scalar(last) or 0
     tx.evaluate_after(plan.district, [r.cadre for r in done_rows])
+    warned = tx.conn.scalar(
+        select(func.count())
+        .select_from(t.warnings)
+        .where(w.district_id == plan.district, w.id > before)
+    )
+    return {
+        "withdrawn": sorted(withdrawn),
+        "cancelled_with_demands": sorted(ended),
+        "warnings": int(warned or 0),
+    }

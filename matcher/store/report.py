@@ -59,7 +59,8 @@ def report_figures(
     ledger = tx.ledger_row(district, start, end).to_json()
     catalogue = tx.catalogue(district)
     places = tx.demand_places(district)
-    s = tx.supply_summary(district, ("category",))
+    snap = tx.snapshot(district)  # the summary's and the shortages' live pool, read once
+    s = tx.supply_summary(district, ("category",), snap=snap)
     by_cat: dict[str, dict[str, float]] = defaultdict(_blank)
     by_comm: dict[str, dict[str, float]] = defaultdict(_blank)
     weeks: dict[str, Counter[str]] = defaultdict(Counter)
@@ -90,7 +91,6 @@ def report_figures(
                 c["hours"] = round(c["hours"] + x.hours, 6)
         if x.status == "completed":
             weeks[_monday(ended)]["completed"] += 1
-    snap = tx.snapshot(district)
     short = shortfall(snap.case, catalogue, training=training, **snap.holding())
     return ReportRow(
         district=district,

@@ -33,13 +33,16 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from matcher.model import Cadre, Case
-from matcher.scoring import score_matrix
+from matcher.scoring import Scorer
 from matcher.solver import forced_losses, solve
 from matcher.tags import encode_levels
 from matcher.whatif.compare import primary_category
 from matcher.whatif.engine import PlanState, plan_state, weighted_fill
 
 __all__ = ["ShortageReport", "ShortageRow", "Training", "recommend_training", "shortage"]
+
+#: stand-in cadres scored at once (rows × the case's demands per array)
+_CHUNK = 256
 
 
 class _Frozen(BaseModel):
@@ -86,10 +89,22 @@ def _qualified_cadre(case: Case, j: int) -> Cadre:
     )
 
 
-def _row_of(case: Case, cadre: Cadre) -> tuple[np.ndarray, np.ndarray]:
-    one = replace(case, cadres=(cadre,))
-    sm = score_matrix(one)
-    return sm.scores[0], sm.feasible[0]
+def _rows_of(case: Case, cadres: list[Cadre]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each stand-in cadre's row of scores and feasibility against the case's demands.
+
+    One :class:`~matcher.scoring.Scorer` for all of them: the demand side is encoded once,
+    not once per cadre (a district's training candidates run to hundreds). Rows are
+    scored :data:`_CHUNK` at a time to bound the arrays; a row's numbers do not depend on
+    the rows scored beside it (:class:`~matcher.scoring.Scorer`).
+    """
+    if not cadres:
+        return []
+    scorer = Scorer(replace(case, cadres=tuple(cadres)))
+    out = []
+    for k in range(0, len(cadres), _CHUNK):
+        sm = scorer.block(slice(k, k + _CHUNK))
+        out += [(sm.scores[r].copy(), sm.feasible[r].copy()) for r in range(sm.scores.shape[0])]
+    return out
 
 
 def shortage(
@@ -154,7 +169,7 @@ def _marginal(st: PlanState, demands: list[int], verify: bool) -> dict[int, tupl
         return {}
     case, sm = st.case, st.sm
     n, m = sm.scores.shape
-    extra = [_row_of(case, _qualified_cadre(case, j)) for j in demands]
+    extra = _rows_of(case, [_qualified_cadre(case, j) for j in demands])
     q_scores = np.array([e[0] for e in extra]).reshape(len(demands), m)
     q_feas = np.array([e[1] for e in extra]).reshape(len(demands), m)
     scores = np.vstack([sm.scores, np.zeros_like(q_scores)])
@@ -218,11 +233,12 @@ def recommend_training(
                 cands[(i, t, int(req[j, t]))].append(j)
     if not cands:
         return []
-    upgraded: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}
-    for i, t, lvl in cands:
-        c = case.cadres[i]
-        new = replace(c, skills={**c.skills, tax.tag_slugs[t]: lvl})
-        upgraded[(i, t, lvl)] = _row_of(case, new)
+    keys = list(cands)
+    ups = [
+        replace(case.cadres[i], skills={**case.cadres[i].skills, tax.tag_slugs[t]: lvl})
+        for i, t, lvl in keys
+    ]
+    upgraded = dict(zip(keys, _rows_of(case, ups), strict=True))
     # lower bound per candidate: best plan adding the upgraded cadre to one short demand
     stand = np.zeros((n, m), bool)
     for (i, _t, _l), js in cands.items():

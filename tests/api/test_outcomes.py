@@ -188,7 +188,14 @@ def test_outcomes_import_all_or_nothing(client: TestClient, tokens: Tokens, stor
     good = OUT_HEADER + (f"{a},completed,2,4,,,,好,{DAY}\n{b},cancelled,,,,,duplicate,,\n")
     r = client.post(f"{V}/outcomes/import", json={"csv": good}, headers=h)
     assert r.status_code == 200, r.text
-    assert r.json() == {"completed": 1, "cancelled": 1, "no_show": 0}
+    assert r.json() == {
+        "completed": 1,
+        "cancelled": 1,
+        "no_show": 0,
+        "withdrawn": [],
+        "cancelled_with_demands": [],
+        "warnings": 0,
+    }
     done = client.get(f"{D}/{a}", headers=h).json()
     assert (done["status"], done["hours"], done["rating"], done["closed_at"][:10]) == (
         "completed",
@@ -254,16 +261,68 @@ def test_community_withdrew_in_outcomes_csv(
     csv = OUT_HEADER + (f"{first},cancelled,,,,,community_withdrew,,\n{second},completed,2,,,,,,\n")
     r = client.post(f"{V}/outcomes/import", json={"csv": csv}, headers=h)
     assert r.status_code == 200, r.text
-    assert r.json() == {"completed": 1, "cancelled": 1, "no_show": 0}
+    got = r.json()
+    assert (got["completed"], got["cancelled"], got["withdrawn"]) == (1, 1, ["D1"])
+    assert got["cancelled_with_demands"] == []  # its other work was a row of the file
     assert client.get(f"{V}/demands/D1", headers=h).json()["status"] == "done"
     # withdrawn alone, with nothing completed: the demand is cancelled
     d2 = _on(disp, "D2")["id"]
     csv = OUT_HEADER + f"{d2},cancelled,,,,,community_withdrew,,\n"
     r = client.post(f"{V}/outcomes/import", json={"csv": csv}, headers=h)
     assert r.status_code == 200, r.text
+    assert (r.json()["withdrawn"], r.json()["cancelled_with_demands"]) == (["D2"], [])
     assert client.get(f"{V}/demands/D2", headers=h).json()["status"] == "cancelled"
     with store.read() as tx:
         last = tx.list_audit("d1", limit=1000)[0][-1].to_json()
         assert tx.check_consistency("d1") == []
     assert last["action"] == "outcomes.import"
     assert {"action": "demand.withdraw", "subject": "D2"} in last["payload"]["then"]
+
+
+def test_outcomes_csv_says_what_its_withdrawals_cancelled(
+    client: TestClient, tokens: Tokens, store: Store
+) -> None:
+    """One row withdraws D1 (two slots, two dispatches): the other dispatch is cancelled with
+    it, and the answer says so beside the row counts (which count the file's rows only)."""
+    disp = _accept_all(client, tokens)
+    h = tokens.h("dispatcher")
+    first, second = (d["id"] for d in disp if d["demand"] == "D1")
+    csv = OUT_HEADER + f"{first},cancelled,,,,,community_withdrew,,\n"
+    r = client.post(f"{V}/outcomes/import", json={"csv": csv}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json() == {
+        "completed": 0,
+        "cancelled": 1,
+        "no_show": 0,
+        "withdrawn": ["D1"],
+        "cancelled_with_demands": [second],
+        "warnings": 0,
+    }
+    other = client.get(f"{D}/{second}", headers=h).json()
+    assert (other["status"], other["cancel_reason"]) == ("cancelled", "community_withdrew")
+    with store.read() as tx:
+        assert tx.check_consistency("d1") == []
+    # every dispatch of the district the import ended is in the answer, no more
+    ended = [
+        d["id"]
+        for d in client.get(f"{D}?limit=1000", headers=h).json()["data"]
+        if d["status"] != "active"
+    ]
+    assert sorted(ended) == sorted([first, second])
+
+
+def test_outcomes_csv_counts_the_warnings_it_raised(client: TestClient, tokens: Tokens) -> None:
+    """Two no-shows of one cadre (P1 holds two slots): the rules suggest a warning, and the
+    answer counts the warnings the import raised, the ones the district then lists."""
+    disp = _accept_all(client, tokens)
+    h = tokens.h("dispatcher")
+    mine = [d["id"] for d in disp if d["cadre"] == "P1"]
+    assert len(mine) == 2
+    assert client.get(f"{V}/warnings", headers=h).json()["count"] == 0
+    csv = OUT_HEADER + "".join(f"{d},no_show,,,,,,,\n" for d in mine)
+    r = client.post(f"{V}/outcomes/import", json={"csv": csv}, headers=h)
+    assert r.status_code == 200, r.text
+    listed = client.get(f"{V}/warnings", headers=h).json()
+    assert listed["count"] >= 1 and "P1" in {w["cadre"] for w in listed["data"]}
+    assert r.json()["warnings"] == listed["count"]
+    assert r.json()["no_show"] == 2

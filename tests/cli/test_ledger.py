@@ -74,6 +74,26 @@ def test_outcomes_import_then_points(tmp_path: Path) -> None:
     assert (ledger["balance"], ledger["count"], ledger["data"][0]["dispatch"]) == (90, 1, d1.id)
 
 
+def test_outcomes_import_says_what_its_withdrawals_cancelled(tmp_path: Path) -> None:
+    """A row withdrawing D1 (two slots, two dispatches): the command says the demand was
+    withdrawn and its other dispatch cancelled with it, in English and in Chinese."""
+    db, _, _ = _setup(tmp_path)
+    store = Store.open(db)
+    with store.read() as tx:
+        first, second = (d for d in tx.list_dispatches("d1", limit=100)[0] if d.demand == "D1")
+    store.close()
+    f = tmp_path / "withdrew.csv"
+    f.write_text(OUT + f"{first.id},cancelled,,,,,community_withdrew,,\n", "utf-8")
+    res = _run("outcomes", "import", str(f), "--db", str(db), "--district", "d1", "--lang", "zh")
+    assert res.exit_code == 0, res.output
+    assert "取消 1 项" in res.stderr
+    assert "社区撤回需求 1 项（D1），其余 1 项派遣随之取消" in res.stderr, res.stderr
+    store = Store.open(db)
+    with store.read() as tx:
+        assert tx.dispatch("d1", second.id).status == "cancelled"
+    store.close()
+
+
 def test_points_redeem(tmp_path: Path) -> None:
     db, _, cadre = _setup(tmp_path)
     store = Store.open(db)

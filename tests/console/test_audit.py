@@ -97,7 +97,8 @@ def test_audit_view(page_factory: Any, fresh_server: Server, shots: Path) -> Non
     assert top[2] == ADMIN_LABEL
     assert top[3].splitlines()[0] == "接受派遣"
     assert top[4] == newest[0]["subject"]
-    assert "chosen=[2]" in top[5]
+    chosen = ", ".join(f"{c}/{d}" for c, d in newest[0]["payload"]["chosen"])
+    assert f"chosen={chosen}" in top[5], top[5]  # the two pairs accepted, by their ids
     # the sample's import was made by the CLI's loader (no token)
     assert rows.last.locator("td").nth(2).inner_text() == "命令行（本机）"
     # no Latin words in Chinese (codes, payloads and hashes are shown as code)
@@ -301,3 +302,141 @@ def test_the_console_names_every_action() -> None:
     for words in (zh.split("au_actions", 1)[1], en.split("au_actions", 1)[1]):
         named = set(re.findall(r"'?([\w.]+)'?: '", words))
         assert actions <= named, actions - named
+
+
+#: a summary that shows a value raw: braces or brackets left in it, a JS object or nothing
+RAW = re.compile(r"[{}\[\]]|\[object |undefined|NaN|null")
+
+
+def _every_action(tmp: Path) -> tuple[Path, str]:
+    """A store where every write the API can make was made once on the tiny case's d1
+    (tests/api/everywrite.py), beside what only the store or the CLI makes: the bulk
+    upserts, a job cancelled and retried, points earned alone, a community's withdrawal
+    (a cancel that closes its demand), a person made unavailable by a reject, and a
+    generated past loaded into d2. Answers the database and the admin's token."""
+    from datetime import date
+
+    from fastapi.testclient import TestClient
+
+    from api import Settings, create_app
+    from matcher import load_case
+    from matcher.generate import generate_history
+    from matcher.store import Actor, Store, today
+    from tests.api.casefile import write_tiny
+    from tests.api.everywrite import D, write_everything
+
+    db = tmp / "every.db"
+    store = Store.open(db)
+    case = load_case(write_tiny(tmp / "tiny"))
+    with store.write() as tx:
+        tx.import_case("d1", case, name="District One")
+        tx.import_case("d2", case, name="District Two")
+        admin = tx.create_token("admin", label=ADMIN_LABEL)[0]
+    h = {"Authorization": f"Bearer {admin}"}
+    app = create_app(Settings(db=str(tmp / "unused.db"), max_body_bytes=64 * 1024), store=store)
+    with TestClient(app) as c:
+        write_everything(c, store, h)
+        pid = c.post(f"{D}/proposals", json={}, headers=h).json()["id"]
+        pairs = c.get(f"{D}/proposals/{pid}", headers=h).json()["result"]["assignments"]
+        away = {"cadre": pairs[0]["cadre"], "demand": pairs[0]["demand"]}
+        body = {"assignments": [away], "unavailable": True, "until": today().isoformat()}
+        assert c.post(f"{D}/proposals/{pid}/reject", json=body, headers=h).status_code == 200
+        chosen = [
+            {"cadre": a["cadre"], "demand": a["demand"]}
+            for a in pairs
+            if a["cadre"] != away["cadre"]
+        ][:2]
+        r = c.post(f"{D}/proposals/{pid}/accept", json={"assignments": chosen}, headers=h)
+        assert r.status_code == 201, r.text
+        done = r.json()["dispatches"]
+        gone = {"reason": "community_withdrew", "note": "社区不再需要"}
+        r = c.post(f"{D}/dispatches/{done[0]['id']}/cancel", json=gone, headers=h)
+        assert r.status_code == 200, r.text
+    with store.write() as tx:
+        tx.upsert_communities("d1", tx.list_communities("d1")[:2])
+    with store.write() as tx:
+        tx.upsert_cadres("d1", tx.case("d1").cadres[:2])
+    with store.write() as tx:
+        tx.upsert_demands("d1", tx.case("d1").demands[:2])
+    with store.write() as tx:
+        tx.earn_points("d1", done[0]["cadre"], 7, done[0]["id"], today())
+    with store.jobs() as tx:
+        tx.add_job("j-audit", "d1", "proposal", {"from": None, "to": None}, Actor())
+    for step in ("cancel", "retry", "cancel"):  # cancelled again: no server runs it
+        with store.write() as tx:
+            if step == "cancel":
+                tx.cancel_job("d1", "j-audit")
+            else:
+                tx.retry_job("d1", "j-audit", Actor())
+    past = generate_history(case, seed=3, months=1, as_of=date.today())
+    with store.write() as tx:
+        tx.load_history("d2", past)
+    store.close()
+    return db, admin
+
+
+def test_every_audit_summary_reads_as_words(page_factory: Any, tmp_path: Path) -> None:
+    """The one-line summary of every entry of every action the store can write, in Chinese
+    and in English: no value is shown raw (no brace or bracket, no JS object), a list reads
+    by its items or how many, in the page's language, and a record by its members."""
+    from tests.serving import running_server
+
+    db, admin = _every_action(tmp_path)
+    with running_server(db, tmp_path) as base:
+        entries = []
+        for d in ("d1", "d2", "d3"):
+            r = httpx.get(
+                f"{base}/v1/districts/{d}/audit",
+                params={"limit": 1000},
+                headers={"Authorization": f"Bearer {admin}"},
+            )
+            assert r.status_code == 200, r.text
+            entries += r.json()["data"]
+        pg = page_factory()
+        p = pg.sign_in(base, admin)
+        said = p.evaluate(
+            """async (entries) => {
+              const { S } = await import('/console/core.js');
+              const { summary } = await import('/console/audit.js');
+              const out = {};
+              for (const lang of ['zh', 'en']) {
+                S.lang = lang;
+                out[lang] = entries.map((e) => summary(e.payload));
+              }
+              S.lang = 'zh';
+              return out;
+            }""",
+            entries,
+        )
+    actions = {e["action"] for e in entries}
+    # every action a district's chain holds (demand.withdraw is only ever under `then`)
+    wanted = {a for a in _store_actions() if not a.startswith("token.")}
+    assert wanted - actions == {"demand.withdraw"}, wanted - actions
+    for lang in ("zh", "en"):
+        for e, s in zip(entries, said[lang], strict=True):
+            assert not RAW.search(s), (lang, e["action"], s, e["payload"])
+            assert len(s) <= 90, (lang, s)
+    by = {e["action"]: i for i, e in enumerate(entries)}
+    zh, en = said["zh"], said["en"]
+    # a record by its members, lists by their items or how many, in the page's language
+    made = by["proposal.create"]
+    assert "result.objective=" in zh[made] and "request" not in zh[made], zh[made]
+    closed = next(
+        i
+        for i, e in enumerate(entries)
+        if e["action"] == "dispatch.close" and "then" in e["payload"]
+    )
+    assert zh[closed].startswith("then=demand.withdraw D"), zh[closed]  # what it set off first
+    upsert = by["cadres.upsert"]
+    assert "items=P1, P2" in zh[upsert], zh[upsert]
+    accepted = next(
+        i
+        for i, e in enumerate(entries)
+        if e["action"] == "proposal.accept" and e["payload"]["chosen"]
+    )
+    pair = entries[accepted]["payload"]["chosen"][0]
+    assert f"{pair[0]}/{pair[1]}" in zh[accepted], zh[accepted]
+    many = next(i for i, e in enumerate(entries) if len(e["payload"].get("pairs") or []) > 3)
+    n = len(entries[many]["payload"]["pairs"])
+    assert f"({n} 项)" in zh[many] and f"({n} items)" in en[many], (zh[many], en[many])
+    assert zh[by["job.retry"]] == "—"  # a payload with nothing in it

@@ -8,6 +8,7 @@ the sample week (420 dated orders, a minute-long plan) it is a job by itself and
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -269,3 +270,112 @@ def test_a_district_chosen_while_a_proposal_is_asked_for(
     p.get_by_role("button", name="派遣方案").click()
     expect_text(p, "#pinfo", "方案 #2")
     expect(p.locator("#propose")).to_be_enabled()
+
+
+def _kept(p: Any) -> str | None:
+    """The job URL the tab keeps for gulou (sessionStorage), if any."""
+    kept: str | None = p.evaluate("sessionStorage.getItem('matcher.job.gulou')")
+    return kept
+
+
+def test_a_reload_follows_the_job_again(
+    page_factory: Any, fresh_server: Server, shots: Path
+) -> None:
+    """The page is reloaded while its job is being read: the reloaded page reads the job
+    again (生成方案 waits, the progress shows) and shows its proposal when it is done; the
+    tab then forgets it. A kept job the server no longer has (404) is forgotten quietly."""
+    from playwright.sync_api import expect
+
+    pg = page_factory()
+    pg.page.add_init_script(_gate("m === 'GET' && u.includes('/jobs/')"))  # on every load
+    p = pg.sign_in(fresh_server.base, fresh_server.dispatcher)
+    _as_job(p, [])
+    p.get_by_role("button", name="派遣方案").click()
+    p.get_by_role("button", name="生成方案").click()
+    p.wait_for_function("window.__held > 0")  # the job's first read is under way
+    (job,) = _jobs(fresh_server)
+    assert _kept(p) == f"/v1/districts/gulou/jobs/{job['id']}"
+    p.reload()
+    p.wait_for_function("window.__held > 0")  # the reloaded page reads the job again
+    p.get_by_role("button", name="派遣方案").click()
+    expect(p.locator("#propose")).to_be_disabled()
+    expect(p.locator("#progress")).to_be_visible()
+    expect_text(p, "#status", "正在计算最优方案")
+    pg.shot(shots, "job-reloaded")
+    _wait_done(fresh_server, p)
+    p.evaluate("window.__open()")
+    expect_text(p, "#status", "方案 #1 已生成")
+    expect_text(p, "#pinfo", "方案 #1")
+    expect(p.locator("#propose")).to_be_enabled()
+    assert _kept(p) is None  # done: forgotten
+    assert pg.banners() == [] and pg.errors == []
+
+    # a job the server does not have (expired): forgotten without a word
+    p.evaluate("sessionStorage.setItem('matcher.job.gulou', '/v1/districts/gulou/jobs/gone')")
+    p.reload()
+    p.evaluate("window.__open()")
+    p.wait_for_function("sessionStorage.getItem('matcher.job.gulou') === null")
+    p.get_by_role("button", name="派遣方案").click()
+    expect_text(p, "#pinfo", "方案 #1")
+    expect(p.locator("#propose")).to_be_enabled()
+    assert pg.banners() == []
+    # the browser logs the 404 read itself; nothing else went wrong
+    assert [e for e in pg.errors if "404" not in e] == [], pg.errors
+
+
+#: a job that stays running, as the server would answer it (the POST's 202 and every read)
+_RUNNING = (
+    '{"id":"j1","status":"running","phase":"solving","fraction":0.25,'
+    '"created":"2026-12-06T10:00:00+00:00","started":"2026-12-06T10:00:00+00:00",'
+    '"finished":null,"proposal":null,"error":null}'
+)
+
+#: a page script: the page's reads of a job, each stamped with the page's clock
+_STAMP_READS = """
+  const f0 = window.fetch;
+  Object.assign(window, { __reads: [], __open_reads: 0 });
+  window.fetch = async (u, o) => {
+    const read = ((o && o.method) || 'GET') === 'GET' && String(u).includes('/jobs/');
+    if (!read) return f0(u, o);
+    window.__reads.push(Date.now());
+    window.__open_reads += 1;
+    try { const r = await f0(u, o); await r.clone().text(); return r; }
+    finally { window.__open_reads -= 1; }
+  };"""
+
+
+def test_a_long_job_is_read_less_and_less_often(page_factory: Any, fresh_server: Server) -> None:
+    """A job that runs long is read after 400 ms, then each time later, at most every 3 s
+    (the page's clock is Playwright's, moved by the test 100 ms at a time)."""
+    pg = page_factory()
+    pg.page.add_init_script(_STAMP_READS)
+    pg.page.clock.install()
+    p = pg.sign_in(fresh_server.base, fresh_server.dispatcher)
+
+    def answer(r: Any) -> None:
+        status = 202 if r.request.method == "POST" else 200
+        r.fulfill(status=status, content_type="application/json", body=_RUNNING)
+
+    p.route("**/v1/districts/gulou/proposals", answer)
+    p.route("**/v1/districts/gulou/jobs/j1", answer)
+    p.get_by_role("button", name="派遣方案").click()
+    p.clock.pause_at(p.evaluate("Date.now()") + 60_000)
+    p.get_by_role("button", name="生成方案").click()
+    p.locator("#job-cancel").wait_for()
+    start = p.evaluate("Date.now()")
+    for _ in range(300):  # 30 s of the page's time
+        p.clock.run_for(100)
+        for _ in range(200):  # the read the step set off is answered before the next step
+            if p.evaluate("window.__open_reads") == 0:
+                break
+            p.wait_for_timeout(10)
+        p.wait_for_timeout(5)
+    reads = [start, *p.evaluate("window.__reads")]
+    gaps = [b - a for a, b in pairwise(reads)]
+    assert gaps[0] <= 500, gaps  # the first read soon
+    # then each later than the last (to the 100 ms the clock is moved by)
+    assert all(b >= a - 100 for a, b in pairwise(gaps)), gaps
+    assert 2000 <= max(gaps) <= 3100, gaps  # up to about 3 s, no more
+    assert len(reads) - 1 <= 16, gaps  # about a dozen reads in 30 s (75 at 400 ms)
+    expect_text(p, "#status", "已完成 25%")
+    assert pg.banners() == [] and pg.errors == []

@@ -144,7 +144,14 @@ def test_outcome_import_is_all_or_nothing(store: Store) -> None:
     assert dump(store) == moved
     plan = plan_outcomes(store, "d1", OUT + f"{b.id},completed,2,4,yes,新方法,,好,{day}\n")
     with store.write() as tx:
-        assert apply_outcomes(tx, plan) == {"completed": 1}
+        assert apply_outcomes(tx, plan) == {
+            "completed": 1,
+            "cancelled": 0,
+            "no_show": 0,
+            "withdrawn": [],
+            "cancelled_with_demands": [],
+            "warnings": 0,
+        }
         got = tx.dispatch("d1", b.id)
     assert (got.hours, got.rating, got.exempt, got.exempt_reason, got.note) == (
         2,

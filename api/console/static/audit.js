@@ -36,6 +36,7 @@ Object.assign(I18N.zh, {
   au_utc: '协调世界时', au_token: '令牌', au_full: '完整内容（规范 JSON，键按字母排序）',
   au_prev_hash: '前一条哈希', au_this_hash: '本条哈希',
   au_chain: '本条哈希＝SHA-256（前一条哈希 ‖ 规范 JSON 条目）。核验整条链：',
+  au_items: (n) => `${n} 项`,
   au_close: '关闭', au_pick: '点击一行查看完整内容和哈希。', au_by_actor: '只看此操作人', au_by_action: '只看此类操作',
   au_actions: {
     'proposal.create': '生成方案', 'proposal.accept': '接受派遣', 'proposal.reject': '拒绝派遣',
@@ -63,6 +64,7 @@ Object.assign(I18N.en, {
   au_utc: 'UTC', au_token: 'Token', au_full: 'In full (canonical JSON, keys sorted)',
   au_prev_hash: 'Previous hash', au_this_hash: 'This hash',
   au_chain: 'This hash = SHA-256(previous hash ‖ canonical JSON entry). To verify the whole chain:',
+  au_items: (n) => `${n} ${n === 1 ? 'item' : 'items'}`,
   au_close: 'Close', au_pick: 'Click a row to see it in full with its hashes.', au_by_actor: 'Only this actor', au_by_action: 'Only this action',
   au_actions: {
     'proposal.create': 'proposal made', 'proposal.accept': 'pairs accepted', 'proposal.reject': 'pairs rejected',
@@ -95,19 +97,53 @@ function sorted(v) {
   return v;
 }
 
-/** One payload value, short: lists by their length, a large value by its digest. */
-function brief(v) {
+const isDigest = (v) => Boolean(v) && typeof v === 'object' && 'sha256' in v && 'chars' in v;
+const isRecord = (v) => Boolean(v) && typeof v === 'object' && !Array.isArray(v) && !isDigest(v);
+const empty = (v) => v === null || v === undefined || (Array.isArray(v) && !v.length) || (isRecord(v) && !Object.keys(v).length);
+const cut = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** One item of a list, short: a case item by its id, an entry of ``then`` by its action
+ *  and subject, a pair (``[cadre, demand]``) or another small record by its plain values. */
+function item(v) {
   if (v === null || v === undefined) return '—';
-  if (Array.isArray(v)) return `[${v.length}]`;
-  if (typeof v === 'object') return 'sha256' in v && 'chars' in v ? `sha256:${String(v.sha256).slice(0, 8)}…` : `{${Object.keys(v).length}}`;
-  const s = String(v);
-  return s.length > 24 ? `${s.slice(0, 23)}…` : s;
+  if (Array.isArray(v)) return v.every((x) => x === null || typeof x !== 'object') ? v.map((x) => x ?? '—').join('/') : t('au_items', v.length);
+  if (isDigest(v)) return `sha256:${String(v.sha256).slice(0, 8)}…`;
+  if (typeof v !== 'object') return String(v);
+  if ('id' in v) return String(v.id);
+  if ('action' in v) return v.subject == null ? String(v.action) : `${v.action} ${v.subject}`;
+  const plain = Object.keys(v).sort().map((k) => v[k]).filter((x) => x !== null && typeof x !== 'object');
+  return plain.length ? plain.join('/') : t('au_items', Object.keys(v).length);
 }
 
-/** The payload in one line: key=value, keys sorted, cut at 90 characters. */
+/** One payload value, short: a list by its items while they are few and short, else its
+ *  first and how many (in the page's language); a large value by its digest. */
+function brief(v) {
+  if (v === null || v === undefined || (Array.isArray(v) && !v.length)) return '—';
+  if (Array.isArray(v)) {
+    const all = v.map(item).join(', ');
+    return all.length <= 32 ? all : `${cut(item(v[0]), 16)}… (${t('au_items', v.length)})`;
+  }
+  if (typeof v === 'object') return item(v);
+  return cut(String(v), 24);
+}
+
+/** The payload's members as ``[name, value]``: what the write set off (``then``) first,
+ *  then the keys sorted; a record's members named under it (``request.from``); those with
+ *  nothing in them (null, an empty list or record) left out. */
+function members(p, prefix = '') {
+  const keys = Object.keys(p).sort((a, b) => (b === 'then') - (a === 'then') || (a < b ? -1 : a > b ? 1 : 0));
+  return keys.flatMap((k) => {
+    const v = p[k];
+    if (empty(v)) return [];
+    return isRecord(v) ? members(v, `${prefix}${k}.`) : [[prefix + k, brief(v)]];
+  });
+}
+
+/** The payload in one line: name=value (see :func:`members`), lists by their items or how
+ *  many, cut at 90 characters; a payload with nothing in it is a dash. */
 export function summary(p) {
   if (!p || typeof p !== 'object') return brief(p);
-  const s = Object.keys(p).sort().map((k) => `${k}=${brief(p[k])}`).join(' ');
+  const s = members(p).map(([k, v]) => `${k}=${v}`).join(' ') || '—';
   return s.length > 90 ? `${s.slice(0, 89)}…` : s;
 }
 

@@ -10,7 +10,7 @@ import { api, dpath, listAll, loadSupply } from './api.js';
 import { indexTaxonomy, loadMessages, t } from './i18n.js';
 import { guarded, showError } from './ui.js';
 import { renderOverview, wireOverview } from './overview.js';
-import { forgetProposalJob, renderProposal, wireProposal } from './proposal.js';
+import { forgetProposalJob, renderProposal, resumeProposalJob, wireProposal } from './proposal.js';
 import { renderDispatches, wireDispatches } from './dispatches.js';
 import { renderDemands, showCadres, wireCadres, wireDemands } from './pool.js';
 import { renderWarnings, wireWarnings } from './warnings.js';
@@ -103,6 +103,9 @@ async function selectDistrict(id) {
   await guarded(async () => {
     await loadPool();
     await showView(tabs()[0]);
+    // a proposal job this tab started here (before a reload, or before another district
+    // was chosen) is followed again; its problem, if any, in the banner
+    resumeProposalJob().catch((err) => guarded(() => Promise.reject(err)));
   });
 }
 

@@ -93,7 +93,7 @@ export async function renderProposal() {
       <ul class="unfilled">${p.result.unfilled.map(unfilledItem).join('')}</ul></details>` : ''}
     ${declinesBlock()}`;
   if (p) { drawAssignments(); drawExplain(); }
-  if (S.busy && S.job) drawJob(); // back on this view while a job runs: say where it is
+  if (S.busy) drawJob(); // back on this view while a proposal is computed: say where it is
 }
 
 function declinesBlock() {
@@ -232,6 +232,18 @@ function proposeBody() {
 }
 
 const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
+const LIVE = ['queued', 'running'];
+
+/** How long to wait before the ``n``-th read of a job (from 0): 400 ms, half as long again
+ *  each read, at most 3 s, so a job of minutes is not read every 400 ms while it runs. */
+const pollDelay = (n) => Math.min(3000, Math.round(400 * 1.5 ** n));
+
+/** Where this tab keeps the job it follows for ``district`` (sessionStorage, per tab): a
+ *  reload, or coming back to the district, follows it again until it ends. */
+const jobKey = (district) => `matcher.job.${district}`;
+const jobUrl = (district, id) => `/v1/districts/${encodeURIComponent(district)}/jobs/${encodeURIComponent(id)}`;
+const keepJob = (district, job) => sessionStorage.setItem(jobKey(district), jobUrl(district, job.id));
+const dropJob = (district) => sessionStorage.removeItem(jobKey(district));
 
 /** The status line while a job runs: queued, or computing with its share done when known. */
 function jobStatus(job) {
@@ -240,31 +252,39 @@ function jobStatus(job) {
   return job.fraction == null ? t('job_running') : t('job_running_pct', pct(job.fraction));
 }
 
-/** Draw the running job's state in the head (the cancel button, the progress bar). */
+/** Draw the running job's state in the head (the cancel button, the progress bar) and, in
+ *  the proposal view, the status line (before its job is known: the proposal is asked for). */
 function drawJob() {
   const job = S.job;
-  const live = Boolean(job && ['queued', 'running'].includes(job.status));
+  const live = Boolean(job && LIVE.includes(job.status));
   const c = $('#job-cancel'); if (c) { c.hidden = !live; c.disabled = Boolean(S.jobCancelling); }
   const b = $('#propose'); if (b) b.disabled = S.busy;
   const pg = $('#progress'); if (pg) pg.hidden = !S.busy;
-  if (live && S.view === 'proposal') setStatus(() => jobStatus(job));
+  if (S.busy && S.view === 'proposal') setStatus(() => (live ? jobStatus(job) : t('proposing')));
 }
 
-/** Poll a proposal job (202: docs/api.md "Jobs") of ``district`` until it ends: answers the
- *  proposal when done; a failed job's problem is thrown (the banner says it); a cancelled one
- *  answers null. Once ``stale()`` (another district was chosen) it stops quietly: null. */
+/** Poll a proposal job (202: docs/api.md "Jobs") of ``district`` until it ends, each read
+ *  later than the last (:func:`pollDelay`): answers the proposal when done; a failed job's
+ *  problem is thrown (the banner says it); a cancelled one answers null. Once it has ended
+ *  (or answers 404: it expired) the tab forgets it. Once ``stale()`` (another district was
+ *  chosen) it stops quietly: null, and the tab keeps it for its district. */
 async function followJob(job, district, stale) {
-  const jobPath = (id) => `/v1/districts/${encodeURIComponent(district)}/jobs/${encodeURIComponent(id)}`;
   S.job = job;
   drawJob();
-  while (['queued', 'running'].includes(job.status)) {
-    await sleep(job.status === 'queued' ? 400 : 700);
+  for (let n = 0; LIVE.includes(job.status); n += 1) {
+    await sleep(pollDelay(n));
     if (stale()) return null;
-    job = await api(jobPath(job.id));
+    try {
+      job = await api(jobUrl(district, job.id));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) dropJob(district);
+      throw err;
+    }
     if (stale()) return null;
     S.job = job;
     drawJob();
   }
+  dropJob(district);
   if (job.status === 'done') return api(job.proposal);
   if (job.status === 'failed') {
     const err = new ApiError(job.error?.status || 500, job.error || {});
@@ -289,28 +309,26 @@ async function cancelJob() {
 
 /** Forget the proposal being computed (another district was chosen): its request stops
  *  following it quietly, and the new district starts with 生成方案 free. A job already running
- *  on the server goes on there; its proposal is that district's, seen when it is opened again. */
+ *  on the server goes on there; its proposal is that district's, and the tab follows it
+ *  again when that district is chosen again (:func:`resumeProposalJob`). */
 export function forgetProposalJob() {
   Object.assign(S, { busy: false, job: null, jobCancelling: false, proposing: null });
   $('#view-proposal').removeAttribute('aria-busy');
 }
 
-async function doPropose() {
-  if (S.busy) return;
-  const body = proposeBody(); // a bad day is said before anything is sent
-  const district = S.district;
-  const mine = {}; // this request: a later district choice forgets it
+/** Compute a proposal of ``district``: ``start(stale)`` answers it (or null: nothing new),
+ *  and it is shown when its district and view are still the ones shown. Meanwhile 生成方案
+ *  waits; a later district choice forgets this run quietly (``stale()``). */
+async function proposing(district, start) {
+  const mine = {}; // this run: a later district choice forgets it
   const stale = () => S.proposing !== mine || S.district !== district;
   // what it says goes to the proposal view only, and only while it is the one shown
   const tell = (msg) => { if (!stale() && S.view === 'proposal') setStatus(msg); };
   Object.assign(S, { busy: true, proposing: mine });
   $('#view-proposal').setAttribute('aria-busy', 'true');
   drawJob();
-  setStatus(() => t('proposing'));
   try {
-    const r = await write(`/v1/districts/${encodeURIComponent(district)}/proposals`, 'POST', body, { full: true });
-    if (stale()) return;
-    const made = r.status === 202 ? await followJob(r.data, district, stale) : r.data;
+    const made = await start(stale);
     if (stale()) return;
     if (!made) {
       if (S.job?.status === 'cancelled') tell(() => t('job_cancelled'));
@@ -334,6 +352,39 @@ async function doPropose() {
       drawJob();
     }
   }
+}
+
+async function doPropose() {
+  if (S.busy) return;
+  const body = proposeBody(); // a bad day is said before anything is sent
+  const district = S.district;
+  await proposing(district, async (stale) => {
+    const r = await write(`/v1/districts/${encodeURIComponent(district)}/proposals`, 'POST', body, { full: true });
+    if (r.status !== 202) return r.data;
+    keepJob(district, r.data); // the district's job, whichever district is shown by now
+    return stale() ? null : followJob(r.data, district, stale);
+  });
+}
+
+/** Follow again the job this tab kept for the district shown (after a reload, or back on
+ *  its district), as if 生成方案 had just been pressed; a job no longer there (404: it
+ *  expired) is forgotten without a word. */
+export async function resumeProposalJob() {
+  const district = S.district;
+  const url = sessionStorage.getItem(jobKey(district));
+  if (!url || S.busy || !can.propose()) return;
+  if (!url.startsWith(jobUrl(district, ''))) { dropJob(district); return; }
+  await proposing(district, async (stale) => {
+    let job;
+    try {
+      job = await api(url);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) throw err;
+      dropJob(district);
+      return null;
+    }
+    return stale() ? null : followJob(job, district, stale);
+  });
 }
 
 export function wireProposal() {
