@@ -33,6 +33,7 @@ from matcher.store.core import (
 from matcher.store.errors import ConflictError
 from matcher.store.proposals import ProposalsTx
 from matcher.store.rows import AwayRow, DeclineRow, DispatchRow, actor_of
+from matcher.terms import DECIMALS
 
 
 class DecisionsTx(ProposalsTx, CadresTx):
@@ -147,6 +148,12 @@ class DecisionsTx(ProposalsTx, CadresTx):
             newer = any(c["kind"] == "superseded" for c in changes)
             if newer:
                 raise ConflictError(SUPERSEDED, changes, code="conflict.superseded")
+            if all(i.state in ("accepted", "rejected") for i in items):
+                # the dispatcher chose pairs decided already (their capacity and slots
+                # taken by that very decision): nothing to re-propose
+                raise ConflictError(
+                    "some assignments are already decided", changes, code="conflict.already_decided"
+                )
             raise ConflictError(
                 "the proposal is stale: the pool changed since it was computed; propose again",
                 changes,
@@ -165,7 +172,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
                         proposal_id=pid,
                         cadre=i.cadre,
                         demand=i.demand,
-                        score=scores.get((i.cadre, i.demand), 0.0),
+                        score=round(scores.get((i.cadre, i.demand), 0.0), DECIMALS),
                         status="active",
                         created_at=now,
                         created_by=actor.token,

@@ -77,9 +77,17 @@ def test_accept_chosen_then_rest(client: TestClient, tokens: Tokens) -> None:
     )
     assert r.status_code == 201
     assert [(d["cadre"], d["demand"]) for d in r.json()["dispatches"]] == [("P6", "D3")]
+    # choosing a pair accepted already: decided, not a pool that moved
+    r = client.post(
+        f"{P}/{pid}/accept", json={"assignments": [{"cadre": "P6", "demand": "D3"}]}, headers=h
+    )
+    assert (r.status_code, r.json()["code"]) == (409, "conflict.already_decided")
+    assert "already_accepted" in {c["kind"] for c in r.json()["changes"]}
     r = client.post(f"{P}/{pid}/accept", json={}, headers=h)
     assert r.status_code == 201
     assert len(r.json()["dispatches"]) == 4
+    # dispatches keep the proposal's scores on its 4-decimal grid
+    assert all(round(d["score"], 4) == d["score"] for d in r.json()["dispatches"])
     got = client.get(f"{P}/{pid}", headers=h).json()
     assert (got["accepted"], got["pending"]) == (5, 0)
     # everything is used: a new proposal fills nothing more
