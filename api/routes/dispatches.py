@@ -95,7 +95,11 @@ def cancel(dispatch: DispatchId, w: Writing, body: DispatchCancel) -> JSONRespon
 
 
 @router.post("/{dispatch}/no-show", response_model=DispatchPublic)
-def no_show(dispatch: DispatchId, w: Writing, body: DispatchClose) -> JSONResponse:
+def no_show(
+    dispatch: DispatchId,
+    w: Writing,
+    body: DispatchClose = DispatchClose(),  # noqa: B008
+) -> JSONResponse:
     """The cadre did not come: capacity and slot are free, and this pair is not proposed again."""
     actor = w.a.principal.actor
     return w.run(

@@ -345,7 +345,11 @@ def get_proposal(r: Reviewing, proposal: ProposalId) -> JSONResponse:
 
 
 @router.post("/proposals/{proposal}/accept", response_model=AcceptResult, status_code=201)
-def accept(proposal: ProposalId, w: Writing, body: AcceptRequest) -> JSONResponse:
+def accept(
+    proposal: ProposalId,
+    w: Writing,
+    body: AcceptRequest = AcceptRequest(),  # noqa: B008
+) -> JSONResponse:
     """Dispatch all pending (or the chosen) assignments, all or nothing.
 
     409 with ``changes`` when the pool changed since the proposal was computed.

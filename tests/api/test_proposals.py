@@ -106,6 +106,17 @@ def test_accept_chosen_then_rest(client: TestClient, tokens: Tokens) -> None:
     assert r.status_code == 422  # not in this proposal
 
 
+def test_accept_and_no_show_need_no_body(client: TestClient, tokens: Tokens) -> None:
+    """The docs say omit the body to accept everything: no body at all works like {}."""
+    h = tokens.h("dispatcher")
+    pid = client.post(P, json={}, headers=h).json()["id"]
+    r = client.post(f"{P}/{pid}/accept", headers=h)
+    assert r.status_code == 201, r.text
+    first = r.json()["dispatches"][0]["id"]
+    r = client.post(f"/v1/districts/d1/dispatches/{first}/no-show", headers=h)
+    assert r.status_code == 200, r.text
+
+
 def test_superseded_accept_is_409_and_writes_nothing(client: TestClient, tokens: Tokens) -> None:
     h = tokens.h("dispatcher")
     first = client.post(P, json={}, headers=h).json()["id"]
