@@ -7,7 +7,7 @@ window in the district's zone, its hours and ISO weeks), :mod:`~matcher.dated.we
 cadres and demands (``docs/case-format.md`` has the file syntax).
 """
 
-from matcher.dated.away import Away, away_through, is_away, parse_away
+from matcher.dated.away import Away, is_away, parse_away
 from matcher.dated.weekly import DAY_NAMES, Weekly, covers, parse_weekly
 from matcher.dated.window import (
     DEFAULT_ZONE,
@@ -31,7 +31,6 @@ __all__ = [
     "Away",
     "Weekly",
     "Window",
-    "away_through",
     "check_year",
     "covers",
     "district_zone",

@@ -25,7 +25,7 @@ from itertools import pairwise
 
 from matcher.dated.window import Window, check_year
 
-__all__ = ["Away", "away_through", "is_away", "parse_away"]
+__all__ = ["Away", "is_away", "parse_away"]
 
 _HINT = "write days as 2026-12-10, ranges as 2026-12-10..2026-12-14, split by ;"
 
@@ -93,25 +93,6 @@ def _date(text: str, item: str) -> dt.date:
         raise ValueError(f"'{text}' in '{item}' is not a date; {_HINT}") from None
     check_year(day, text)
     return day
-
-
-def away_through(away: Away | None, first: dt.date, last: dt.date) -> Away:
-    """``away`` with the days ``first..last`` added (ranges merged where they meet).
-
-    Why: a dispatcher marks a cadre unavailable until a day; on a dated district
-    that is a stretch of days away, so the orders after it may still be theirs.
-
-    >>> before = parse_away("2026-12-10;2026-12-20")
-    >>> str(away_through(before, dt.date(2026, 12, 7), dt.date(2026, 12, 11)))
-    '2026-12-07..2026-12-11;2026-12-20'
-    """
-    merged: list[tuple[dt.date, dt.date]] = []
-    for a, b in sorted([*(away.ranges if away else ()), (first, last)]):
-        if merged and a <= merged[-1][1] + dt.timedelta(days=1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return Away(tuple(merged))
 
 
 def is_away(away: Away | None, window: Window) -> bool:

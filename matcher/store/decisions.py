@@ -15,21 +15,12 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from matcher import InputError, Problem
-from matcher.dated import Away, district_zone, is_away, most_at_once
+from matcher.dated import district_zone, most_at_once
 from matcher.store import schema as t
 from matcher.store.audit import audited
 from matcher.store.bulk import stored
 from matcher.store.cadres import CadresTx
-from matcher.store.core import (
-    NOBODY,
-    SUPERSEDED,
-    Actor,
-    Basis,
-    Pair,
-    demand_from_row,
-    now_iso,
-    today,
-)
+from matcher.store.core import NOBODY, SUPERSEDED, Actor, Basis, Pair, demand_from_row, now_iso
 from matcher.store.errors import ConflictError
 from matcher.store.proposals import ProposalsTx
 from matcher.store.rows import AwayRow, DeclineRow, DispatchRow, actor_of
@@ -100,7 +91,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
                 changes.append({"cadre": cid, "kind": "cadre_removed"})
             elif r.version != basis.cadres.get(cid):
                 changes.append({"cadre": cid, "kind": "cadre_changed"})
-            elif cid in away and self._on_leave(district, away[cid], items, cid, demands):
+            elif cid in away:
                 changes.append({"cadre": cid, "kind": "cadre_unavailable", "until": away[cid]})
             elif peak[cid] > r.capacity:
                 changes.append(
@@ -269,31 +260,6 @@ class DecisionsTx(ProposalsTx, CadresTx):
                 DeclineRow(i.cadre, i.demand, pid, reason, now, actor_of(actor.token, actor.label))
             )
         return out, []
-
-    def _on_leave(
-        self,
-        district: str,
-        until: str | None,
-        items: Sequence[Any],
-        cadre: str,
-        demands: dict[str, Any],
-    ) -> bool:
-        """Whether a cadre marked unavailable ``until`` a day may not take these items:
-        ongoing work starts now, a dated order is out only on a day up to ``until``
-        (as :meth:`snapshot` proposes them); until lifted, nothing."""
-        if until is None:
-            return True
-        zone = district_zone(self.policy(district).timezone)
-        leave = Away(((today(), date.fromisoformat(until)),))
-        for i in items:
-            r = demands.get(i.demand) if i.cadre == cadre else None
-            d = demand_from_row(r, zone) if r is not None else None
-            if d is None:
-                continue
-            w = d.window
-            if w is None or is_away(leave, w):
-                return True
-        return False
 
     def _peaks(
         self, district: str, items: Sequence[Any], used: dict[str, int], demands: dict[str, Any]

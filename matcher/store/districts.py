@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.engine import Row
 
 from matcher import Case, InputError, LendingUse, Policy, Problem, Taxonomy
-from matcher.dated import away_through, district_zone, most_at_once
+from matcher.dated import district_zone, most_at_once
 from matcher.model import DISTRICT_ID_MAX_LENGTH, id_problem
 from matcher.store import schema as t
 from matcher.store.audit import audited, text_digest
@@ -170,7 +169,9 @@ class DistrictsTx(TxBase):
         }
         excluded |= self._held_pairs(district)
         away = self.unavailable(district)
-        case, excluded = self._unavailable_in(case, away, used, excluded)
+        for c in case.cadres:
+            if c.id in away:  # takes nothing new: as if every slot of theirs were in use
+                used[c.id] = max(used.get(c.id, 0), c.capacity)
         cv = {
             r.id: r.version
             for r in self.conn.execute(
@@ -199,33 +200,6 @@ class DistrictsTx(TxBase):
             else LendingUse(),
             {k: v for k, v in held.items() if k in cadre_ids},
         )
-
-    @staticmethod
-    def _unavailable_in(
-        case: Case, away: dict[str, str | None], used: dict[str, int], excluded: set[Pair]
-    ) -> tuple[Case, set[Pair]]:
-        """The case as a proposal sees cadres marked unavailable (``used`` in place).
-
-        Marked until a day, on a district with dated orders: away from today
-        through that day (dated orders after it may be theirs, as the horizon
-        asks), and never on ongoing work, which starts now. Otherwise (until
-        lifted, or no dated order at all) they take nothing new: as if every slot
-        of theirs were in use.
-        """
-        dated = any(d.start is not None for d in case.demands)
-        ongoing = [d.id for d in case.demands if d.start is None]
-        now = today()
-        cadres = list(case.cadres)
-        for k, c in enumerate(cadres):
-            if c.id not in away:
-                continue
-            until = away[c.id]
-            if dated and until is not None:
-                cadres[k] = replace(c, away=away_through(c.away, now, date.fromisoformat(until)))
-                excluded |= {(c.id, d) for d in ongoing}
-            else:
-                used[c.id] = max(used.get(c.id, 0), c.capacity)
-        return (replace(case, cadres=tuple(cadres)) if dated and away else case), excluded
 
     def lending_use(self, district: str, period_days: int) -> LendingUse:
         """What the district's dispatches already take from its lending rules: per

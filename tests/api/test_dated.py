@@ -3,11 +3,8 @@ and the service's proposals keep capacity per instant."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi.testclient import TestClient
 
-from matcher.store import today
 from tests.api.tokens import Tokens
 
 D = "/v1/districts/d1"
@@ -215,50 +212,6 @@ def test_dates_outside_the_years_are_422_and_a_long_window_still_proposes(
     assert r.status_code in (201, 202), r.text
     r = client.post(f"{D}/scenarios", json={"name": "x", "edits": []}, headers=tokens.h("planner"))
     assert r.status_code == 200, r.text
-
-
-def test_unavailable_until_a_day_is_away_through_it_not_for_the_whole_horizon(
-    client: TestClient, tokens: Tokens
-) -> None:
-    """Marked unavailable until tomorrow, a cadre is proposed (and accepted) for the
-    dated orders after it, never for those up to it nor for ongoing work; until
-    lifted, for nothing."""
-    h, d = tokens.h("admin"), tokens.h("dispatcher")
-    r = client.get(f"{D}/cadres/P4", headers=h).json()
-    body = {k: r[k] for k in ("name", "home", "certs", "status")}
-    body |= {"skills": {"emergency.flood_control": 4}, "capacity": 1}
-    assert client.put(f"{D}/cadres/P4", json={**body, "version": r["version"]},
-                      headers=h).status_code == 200  # fmt: skip
-    need = {"community": "C3", "title": "防汛值守", "needs": {"emergency.flood_control": 3},
-            "requires": {"emergency.flood_control": 2}, "priority": 5}  # fmt: skip
-    first = today() + dt.timedelta(days=1)
-    for k in range(3):  # tomorrow, the day after, the day after that
-        day = (first + dt.timedelta(days=k)).isoformat()
-        body = {**need, "id": f"F{k}", "start": f"{day}T18:00", "end": f"{day}T22:00"}
-        assert client.post(f"{D}/demands", json=body, headers=h).status_code == 201
-    assert client.post(f"{D}/demands", json={**need, "id": "G"}, headers=h).status_code == 201
-    r = client.put(f"{D}/cadres/P4/unavailable", json={"until": first.isoformat()}, headers=d)
-    assert r.status_code == 200, r.text
-    plan = client.post(f"{D}/proposals", json={}, headers=d).json()
-    mine = sorted(a["demand"] for a in plan["result"]["assignments"] if a["cadre"] == "P4")
-    assert mine == ["F1", "F2"]  # not F0 (tomorrow: still away), not the ongoing G
-    reasons = {u["demand"]: u for u in plan["result"]["unfilled"]}
-    assert "F0" in reasons and "G" in reasons
-    pairs = [{"cadre": "P4", "demand": "F1"}]
-    r = client.post(f"{D}/proposals/{plan['id']}/accept", json={"assignments": pairs}, headers=d)
-    assert r.status_code == 201, r.text
-    # a proposal made before the leave was marked: its pair up to the day is refused
-    assert client.delete(f"{D}/cadres/P4/unavailable", headers=d).status_code == 200
-    early = client.post(f"{D}/proposals", json={}, headers=d).json()
-    assert ("P4", "F0") in {(a["cadre"], a["demand"]) for a in early["result"]["assignments"]}
-    client.put(f"{D}/cadres/P4/unavailable", json={"until": first.isoformat()}, headers=d)
-    pairs = [{"cadre": "P4", "demand": "F0"}]
-    r = client.post(f"{D}/proposals/{early['id']}/accept", json={"assignments": pairs}, headers=d)
-    assert r.status_code == 409 and "cadre_unavailable" in r.text, r.text
-    # until lifted: nothing at all
-    client.put(f"{D}/cadres/P4/unavailable", json={"until": None}, headers=d)
-    plan = client.post(f"{D}/proposals", json={}, headers=d).json()
-    assert not [a for a in plan["result"]["assignments"] if a["cadre"] == "P4"]
 
 
 def test_a_demands_hours_have_one_limit_and_one_code_in_bodies_and_files(
