@@ -239,7 +239,7 @@ def cadre_calendar(
     calendar says so (``held`` per day, ``fully_held`` for the range), so a reader need
     not count it again."""
     pattern = parse_weekly(cadre.available or "")
-    away = parse_away(cadre.away or "")
+    away = parse_away(cadre.away or "", bounded=False)
     days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
     since = [local_day(d.created_at) for d, demand in work
              if demand.window is None and d.status == "active"]  # fmt: skip

@@ -42,8 +42,9 @@ class Away:
         )
 
 
-def parse_away(text: str) -> Away | None:
-    """Read absences; None for blank text (never away).
+def parse_away(text: str, *, bounded: bool = True) -> Away | None:
+    """Read absences; None for blank text (never away). ``bounded``: refuse a day
+    outside :data:`~matcher.dated.window.YEARS` (off for stored rows).
 
     Raises:
         ValueError: an item that is not a day or a range, a range whose last day
@@ -58,7 +59,7 @@ def parse_away(text: str) -> Away | None:
     items = [i.strip() for i in text.replace("；", ";").split(";") if i.strip()]
     if not items:
         return None
-    ranges = sorted(_item(i) for i in items)
+    ranges = sorted(_item(i, bounded) for i in items)
     for (a0, a1), (b0, b1) in pairwise(ranges):
         if b0 <= a1:
             raise ValueError(
@@ -72,11 +73,11 @@ def _show(a: dt.date, b: dt.date) -> str:
     return a.isoformat() if a == b else f"{a.isoformat()}..{b.isoformat()}"
 
 
-def _item(item: str) -> tuple[dt.date, dt.date]:
+def _item(item: str, bounded: bool) -> tuple[dt.date, dt.date]:
     parts = [p.strip() for p in item.split("..")]
     if len(parts) > 2:
         raise ValueError(f"'{item}' is not a day or a range; {_HINT}")
-    first, last = (_date(p, item) for p in (parts[0], parts[-1]))
+    first, last = (_date(p, item, bounded) for p in (parts[0], parts[-1]))
     if last < first:
         raise ValueError(
             f"the range {item} ends before it starts; write {last.isoformat()}..{first.isoformat()}"
@@ -84,14 +85,15 @@ def _item(item: str) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def _date(text: str, item: str) -> dt.date:
+def _date(text: str, item: str, bounded: bool) -> dt.date:
     try:
         if len(text) != 10:
             raise ValueError
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"'{text}' in '{item}' is not a date; {_HINT}") from None
-    check_year(day, text)
+    if bounded:
+        check_year(day, text)
     return day
 
 

@@ -76,12 +76,13 @@ def district_zone(name: str = DEFAULT_ZONE) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def parse_local(text: str, zone: ZoneInfo) -> dt.datetime:
+def parse_local(text: str, zone: ZoneInfo, *, bounded: bool = True) -> dt.datetime:
     """An ISO 8601 local date-time (``2026-12-08T18:00`` or ``2026-12-08 18:00``) in ``zone``.
 
     Local means without an offset: the district's zone applies. A time the
     clocks skip (a daylight-saving gap) does not exist and is refused; in a
-    repeated hour the first occurrence is meant.
+    repeated hour the first occurrence is meant. ``bounded``: refuse a day outside
+    :data:`YEARS` (off for rows stored before that rule, so that reading them never fails).
 
     Raises:
         ValueError: what is wrong and how to write it instead.
@@ -103,7 +104,8 @@ def parse_local(text: str, zone: ZoneInfo) -> dt.datetime:
         raise ValueError(
             f"'{raw}' carries an offset; {example}: the policy's timezone ({zone.key}) applies"
         )
-    check_year(naive.date(), raw)
+    if bounded:
+        check_year(naive.date(), raw)
     local = naive.replace(tzinfo=zone, fold=0)
     if local.astimezone(_UTC).astimezone(zone).replace(tzinfo=None) != naive:
         raise ValueError(

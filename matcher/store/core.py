@@ -140,7 +140,7 @@ def cadre_from_row(r: Row[Any]) -> Cadre:
         status=Status(r.status),
         max_travel_km=math.inf if r.max_travel_km is None else r.max_travel_km,
         available=parse_weekly(r.available) if r.available else None,
-        away=parse_away(r.away) if r.away else None,
+        away=parse_away(r.away, bounded=False) if r.away else None,
         hours_per_week=math.inf if r.hours_per_week is None else r.hours_per_week,
     )
 
@@ -159,8 +159,8 @@ def demand_from_row(r: Row[Any], zone: ZoneInfo | None = None) -> Demand:
         headcount=r.headcount,
         priority=r.priority,
         item=r.item,
-        start=parse_local(r.starts_at, z) if r.starts_at else None,
-        end=parse_local(r.ends_at, z) if r.ends_at else None,
+        start=parse_local(r.starts_at, z, bounded=False) if r.starts_at else None,
+        end=parse_local(r.ends_at, z, bounded=False) if r.ends_at else None,
         hours=r.hours,
     )
 

@@ -4,7 +4,10 @@ and the service's proposals keep capacity per instant."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
+from matcher.store import Store
+from matcher.store import schema as t
 from tests.api.tokens import Tokens
 
 D = "/v1/districts/d1"
@@ -245,3 +248,25 @@ def test_a_demands_hours_have_one_limit_and_one_code_in_bodies_and_files(
     body = {k: r[k] for k in ("id", "community", "title", "needs", "version")} | {"hours": 9000}
     r = client.put(f"{D}/demands/Y0", json=body, headers=h)
     assert r.status_code == 422 and r.json()["errors"][0]["code"] == "problem.hours_between"
+
+
+def test_rows_stored_before_the_years_rule_still_read(
+    client: TestClient, tokens: Tokens, store: Store
+) -> None:
+    """Away days and windows outside 1900–2200 stored before the rule existed are read,
+    shown and replaced, never a 500; only new input is refused."""
+    h = tokens.h("admin")
+    with store.write() as tx:
+        tx.conn.execute(
+            update(t.cadres)
+            .where(t.cadres.c.district_id == "d1", t.cadres.c.id == "P4")
+            .values(away="2300-01-01")
+        )
+    assert client.get(f"{D}/cadres", headers=h).status_code == 200
+    r = client.get(f"{D}/cadres/P4", headers=h)
+    assert r.status_code == 200 and r.json()["away"] == "2300-01-01"
+    assert client.post(f"{D}/proposals", json={}, headers=tokens.h("dispatcher")).status_code == 201
+    body = {k: r.json()[k] for k in ("name", "home", "skills", "certs", "capacity", "status")}
+    r = client.put(f"{D}/cadres/P4", json={**body, "away": None, "version": r.json()["version"]},
+                   headers=h)  # fmt: skip
+    assert r.status_code == 200, r.text
