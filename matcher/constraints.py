@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -230,5 +230,21 @@ def check_pins(
         InputError: every problem, as :func:`prepare` lists them.
     """
     pinned = list(pinned)
-    if pinned:
-        prepare(case, pinned, excluded, used_capacity, filled_slots, held=held)
+    if not pinned:
+        return
+    # only the pinned cadres and demands are read: a city's pool is not encoded twice
+    who = {c for c, _ in pinned}
+    what = {d for _, d in pinned}
+    small = replace(
+        case,
+        cadres=tuple(c for c in case.cadres if c.id in who),
+        demands=tuple(d for d in case.demands if d.id in what),
+    )
+    prepare(
+        small,
+        pinned,
+        [(c, d) for c, d in excluded if c in who and d in what],
+        {k: v for k, v in (used_capacity or {}).items() if k in who},
+        {k: v for k, v in (filled_slots or {}).items() if k in what},
+        held={k: v for k, v in (held or {}).items() if k in who},
+    )

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher import Case, InputError, Policy, propose, score_matrix
+from matcher import Case, InputError, Policy, check_pins, propose, score_matrix
 from tests.reference import check_rules, milp_optimum
 from tests.strategies import cases
 
@@ -162,3 +162,28 @@ def test_a_progress_callback_can_cancel_the_work(tmp_path) -> None:  # type: ign
 
     with pytest.raises(Cancelled):
         propose(load_case(write_case(tmp_path)), progress=stop)
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_check_pins_refuses_what_propose_refuses(sample_case, data) -> None:  # type: ignore[no-untyped-def]
+    """``check_pins`` reads only the pinned cadres and demands, and refuses exactly the
+    pins a proposal over the whole case refuses, with the same problems."""
+    cadres = [c.id for c in sample_case.cadres[:40]] + ["PX"]
+    demands = [d.id for d in sample_case.demands[:30]] + ["DX"]
+    pins = data.draw(
+        st.lists(st.tuples(st.sampled_from(cadres), st.sampled_from(demands)), max_size=4)
+    )
+    excluded = data.draw(st.lists(st.sampled_from(pins), max_size=1)) if pins else []
+    used = {c: 1 for c in data.draw(st.lists(st.sampled_from(cadres[:-1]), max_size=3))}
+    try:
+        propose(sample_case, pinned=pins, excluded=excluded, used_capacity=used)
+        whole = None
+    except InputError as e:
+        whole = [(p.column, p.message, p.value) for p in e.problems]
+    try:
+        check_pins(sample_case, pins, excluded, used)
+        small = None
+    except InputError as e:
+        small = [(p.column, p.message, p.value) for p in e.problems]
+    assert small == whole
