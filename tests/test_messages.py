@@ -231,6 +231,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.not_local_time": {"value": "2026-12-09T25:30"},
     "problem.time_skipped": {"value": "2026-03-08T02:30", "zone": "America/New_York"},
     "problem.pin_outside_horizon": {"demand": "D0303", "first": "2026-12-11", "last": "2026-12-11"},
+    "cli.same_output": {"path": "plan.json", "flags": "--out, --calendar"},
     "problem.year_range": {"value": "9999-12-31T23:00", "first": 1900, "last": 2200},
     "problem.end_before_start": {"start": "2026-12-09T20:00", "end": "2026-12-09T18:00"},
     "problem.hours_between": {"field": "hours", "max": 8784},

@@ -122,6 +122,9 @@ def propose_cmd(
         check_out_path(out, "--out", lang)
     if calendar_out is not None:
         _check_calendar_path(calendar_out, lang)
+        if out is not None and out.resolve() == calendar_out.resolve():
+            # the calendar would silently replace the plan just written
+            raise fail(msg("cli.same_output", path=str(out), flags="--out, --calendar"), lang)
     if fmt is Format.xlsx and out is None:
         raise fail(say(lang, "cli.xlsx_needs_out"), lang)
     if fmt is Format.xlsx and out is not None and out.suffix.lower() != ".xlsx":

@@ -72,6 +72,15 @@ def test_out_and_calendar_make_missing_folders(tmp_path) -> None:  # type: ignor
     assert json.loads(cal.read_text(encoding="utf-8"))
 
 
+def test_out_and_calendar_refuse_one_file_for_both(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The calendar would silently replace the plan written there just before."""
+    case = str(write_case(tmp_path / "case"))
+    same = tmp_path / "x.json"
+    res = run("propose", case, "-f", "json", "-o", str(same), "--calendar", str(same))
+    assert res.exit_code == 2 and "name the same file" in res.output, res.output
+    assert not same.exists()
+
+
 @pytest.mark.parametrize("flag", ["-o", "--calendar"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_out_and_calendar_refuse_a_link_or_a_file_as_folder_before_solving(
