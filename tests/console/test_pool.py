@@ -192,6 +192,10 @@ def test_the_forms_most_hours_are_the_servers() -> None:
     js = (STATIC / "pool.js").read_text(encoding="utf-8")
     (limit,) = re.findall(r"export const MAX_DEMAND_HOURS = (\d+);", js)
     assert int(limit) == matcher.MAX_DEMAND_HOURS == 8784
+    (years,) = re.findall(r"export const YEARS = \[(\d+), (\d+)\];", js)
+    from matcher.dated import YEARS
+
+    assert tuple(map(int, years)) == YEARS
     # the input has no min/max of its own (the browser would refuse in its words, not these)
     check = js[js.index("function hoursProblem") :]
     check = check[: check.index("\n}\n")]
@@ -228,6 +232,9 @@ def test_a_dated_demand_from_the_form(page_factory: Any, fresh_server: Server, s
     save.click()
     expect_text(p, "#dm-end-err", "“明晚”不是时间")
     expect_text(p, "#error", "“明晚”不是时间")
+    form.get_by_label("结束时间").fill("9999-12-08 17:00")
+    save.click()
+    expect_text(p, "#dm-end-err", "“9999-12-08 17:00”不在 1900–2200 年之间")
     form.get_by_label("结束时间").fill("2026-12-08 17:00")
     save.click()
     expect_text(p, "#dm-end-err", "结束须在开始之后")

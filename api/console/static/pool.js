@@ -15,6 +15,8 @@ const SHOW = 200;
 // a demand's most expected hours (a leap year's): matcher.MAX_DEMAND_HOURS, the limit of a
 // demands.csv cell and of the API's body (tests/console/test_pool.py checks they agree)
 export const MAX_DEMAND_HOURS = 8784;
+// the years a date may fall in: matcher.dated.YEARS (the same test checks them)
+export const YEARS = [1900, 2200];
 const has = (q, ...xs) => !q || xs.some((x) => String(x ?? '').toLowerCase().includes(q));
 const closed = (d) => d.status !== 'open';
 
@@ -165,7 +167,11 @@ function datedFields() {
   const out = {}; const bad = {};
   for (const f of ['start', 'end']) {
     const v = localTime(raw(f));
-    if (v === null) bad[f] = t('bad_dt', raw(f)); else if (v) out[f] = v;
+    const year = v ? Number(v.slice(0, 4)) : 0;
+    if (v === null) bad[f] = t('bad_dt', raw(f));
+    else if (v && (year < YEARS[0] || year > YEARS[1])) { // the server's rule (matcher.dated.YEARS)
+      bad[f] = msg('problem.year_range', { value: raw(f), first: YEARS[0], last: YEARS[1] }, t('bad_dt', raw(f)));
+    } else if (v) out[f] = v;
   }
   const h = raw('hours');
   if (h) { const n = Number(h); const why = hoursProblem(h, n); if (why) bad.hours = why; else out.hours = n; }
