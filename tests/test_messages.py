@@ -159,6 +159,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
     },
     "conflict.exists": {"kind": "cadre", "id": "P1"},
     "conflict.below_active": {"kind": "cadre", "id": "P1", "count": 2, "field": "capacity"},
+    "conflict.held_at_once": {"cadre": "P1", "count": 2, "capacity": 1, "row": 3},
+    "conflict.week_hours": {"cadre": "P1", "week": "2026-W50", "hours": 25.5, "limit": 20},
     "conflict.has_active": {"kind": "demand", "id": "D1"},
     "conflict.taxonomy_differs": {"id": "gulou"},
     "conflict.dispatch_closed": {"id": 5, "status": "completed"},
