@@ -263,7 +263,9 @@ class Snapshot:
     lending: LendingUse = field(default_factory=LendingUse)
     #: the windows of the dated orders each cadre holds now (active dispatches): they
     #: take its capacity only then, so ``used_capacity`` counts ongoing work alone
-    held: dict[str, list[tuple[datetime, datetime, float | None]]] = field(default_factory=dict)
+    held: dict[str, list[tuple[datetime, datetime, float | None, str]]] = field(
+        default_factory=dict
+    )
 
     def holding(self) -> dict[str, Any]:
         """What the pool's dispatches already hold, as :func:`matcher.propose` and the
