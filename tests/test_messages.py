@@ -184,6 +184,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.level_range": {"level": 9, "tag": "emergency.first_aid", "min": 1, "max": 5},
     "problem.hours_range": {"max": 24},
     "problem.ended_before_start": {"started": "2026-12-01"},
+    "problem.not_started": {"start": "2026-12-08T19:30"},
     "cli.audit_ok": {"count": 12, "chains": 2},
     "cli.audit_changed": {"seq": 3, "chain": "gulou"},
     "cli.audit_removed": {"seq": 3, "chain": "gulou"},

@@ -55,6 +55,12 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def now_utc() -> datetime:
+    """The current instant (aware, UTC): what a dated order's start is compared with
+    (one function, so a test may set the clock)."""
+    return datetime.now(UTC)
+
+
 def local_day(stamp: str) -> date:
     """The districts' calendar day of a stored UTC time stamp (``created_at``, ``closed_at``)."""
     moment = datetime.fromisoformat(stamp)
