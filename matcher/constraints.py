@@ -22,13 +22,29 @@ from matcher.params import DEFAULT, EngineParams
 from matcher.scoring import Scorer
 from matcher.solver.keys import pair_keys, unpair_keys
 
-__all__ = ["Engine", "HeldSpan", "Pair", "Request", "check_pins", "prepare", "streams"]
+__all__ = [
+    "Engine",
+    "HeldSpan",
+    "HeldWindow",
+    "Pair",
+    "Request",
+    "check_pins",
+    "prepare",
+    "streams",
+]
 
 Pair = tuple[str, str]
 Engine = Literal["auto", "dense", "streamed"]
-#: a dated order a cadre holds already: its window's start and end (UTC seconds) and
-#: its ``hours`` (None: the whole window)
-HeldSpan = tuple[float, float, float | None]
+#: a dated order a cadre holds already, as callers give it: its window's start and end
+#: (aware datetimes), its ``hours`` (None: the whole window) and, when known, its
+#: demand's id (what an unfilled order's explanation names)
+HeldWindow = (
+    tuple[dt.datetime, dt.datetime, float | None]
+    | tuple[dt.datetime, dt.datetime, float | None, str]
+)
+#: the same within a request: start and end in UTC seconds, ``hours``, the demand's id
+#: (None: not given)
+HeldSpan = tuple[float, float, float | None, str | None]
 
 
 def _pair_index(
@@ -142,7 +158,7 @@ def prepare(
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
     scorer: Scorer | None = None,
-    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
+    held: Mapping[str, Sequence[HeldWindow]] | None = None,
 ) -> Request:
     """Check a proposal's constraints against ``case`` (its policy applied) and
     put them on its indexes; raises :class:`InputError` listing every problem.
@@ -195,7 +211,7 @@ def prepare(
 
 
 def _held(
-    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None,
+    held: Mapping[str, Sequence[HeldWindow]] | None,
     sc: Scorer,
     cap: npt.NDArray[np.int64],
 ) -> tuple[dict[int, tuple[HeldSpan, ...]], npt.NDArray[np.int64] | None]:
@@ -203,7 +219,9 @@ def _held(
     capacity before them (None: no cadre holds one)."""
     index = {c: i for i, c in enumerate(sc.cadre_ids)}
     rows = {
-        index[c]: tuple((s.timestamp(), e.timestamp(), h) for s, e, h in spans)
+        index[c]: tuple(
+            (x[0].timestamp(), x[1].timestamp(), x[2], x[3] if len(x) > 3 else None) for x in spans
+        )
         for c, spans in (held or {}).items()
         if c in index and spans
     }
@@ -216,7 +234,7 @@ def check_pins(
     excluded: Iterable[Pair] = (),
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
-    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
+    held: Mapping[str, Sequence[HeldWindow]] | None = None,
     **_: object,
 ) -> None:
     """Refuse pins a proposal of ``case`` would refuse, before any solving: unknown

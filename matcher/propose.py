@@ -9,7 +9,6 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.assemble import Alternates, assemble
-from matcher.constraints import Engine, Pair, Request, prepare
+from matcher.constraints import Engine, HeldWindow, Pair, Request, prepare
 from matcher.dense import finish_dense
 from matcher.errors import InputError, Problem
 from matcher.explain.streamed import explain_streamed
@@ -52,7 +51,7 @@ def propose(
     engine: Engine = "auto",
     params: EngineParams = DEFAULT,
     lending: LendingUse | None = None,
-    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
+    held: Mapping[str, Sequence[HeldWindow]] | None = None,
 ) -> Proposal:
     """The best plan under the case's hard rules, with explanations and KPIs.
 

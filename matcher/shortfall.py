@@ -19,13 +19,12 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from matcher.catalogue import Catalogue
-from matcher.constraints import Pair
+from matcher.constraints import HeldWindow, Pair
 from matcher.errors import InputError
 from matcher.lending import LendingUse
 from matcher.messages import msg
@@ -125,7 +124,7 @@ def shortfall(
     filled_slots: Mapping[str, int] | None = None,
     excluded: Iterable[Pair] = (),
     lending: LendingUse | None = None,
-    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
+    held: Mapping[str, Sequence[HeldWindow]] | None = None,
     training: int = 3,
 ) -> Shortfall:
     """The slots the best plan leaves empty, by community and category, and the top

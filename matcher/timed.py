@@ -115,7 +115,7 @@ def _held_hours(held: tuple[HeldSpan, ...], zone: dt.tzinfo) -> dict[tuple[int, 
     """Hours per ISO week of the dated orders a cadre holds already, counted as a new
     order's (:func:`matcher.dated.hours_by_week`: their ``hours`` spread over the window)."""
     out: dict[tuple[int, int], float] = {}
-    for a, b, hours in held:
+    for a, b, hours, _ in held:
         w = Window(dt.datetime.fromtimestamp(a, zone), dt.datetime.fromtimestamp(b, zone))
         for wk, h in hours_by_week(w, hours).items():
             out[wk] = out.get(wk, 0.0) + h
@@ -167,17 +167,23 @@ def time_rows(req: Request, r: IndexArray, c: IndexArray) -> SideRows:
 
 
 def _held_then(
-    start: FloatArray, end: FloatArray, mine: list[int], held: tuple[HeldSpan, ...], j: int
-) -> tuple[int, list[int]]:
+    start: FloatArray,
+    end: FloatArray,
+    ids: tuple[str, ...],
+    mine: list[int],
+    held: tuple[HeldSpan, ...],
+    j: int,
+) -> tuple[int, list[str]]:
     """The most of ``mine`` (dated demands in the plan) and ``held`` (dated orders the
-    cadre holds already) at one instant of ``j``'s window, and which of ``mine``
-    overlap it."""
+    cadre holds already) at one instant of ``j``'s window, and the ids of the demands
+    of either that overlap it (a held order without its id is counted, not named)."""
     s, e = start[j], end[j]
     over = [k for k in mine if start[k] < e and s < end[k]]
-    spans = [(start[k], end[k]) for k in over] + [(a, b) for a, b, _ in held if a < e and s < b]
+    then = [h for h in held if h[0] < e and s < h[1]]
+    spans = [(start[k], end[k]) for k in over] + [(h[0], h[1]) for h in then]
     points = [s, *(a for a, _ in spans if a > s)]
     most = max((sum(1 for a, b in spans if a <= p < b) for p in points), default=0)
-    return most, over
+    return most, [ids[k] for k in over] + [h[3] for h in then if h[3] is not None]
 
 
 def _past_limit(
@@ -236,12 +242,12 @@ def explain_time(
             if key in banned or key in chosen or sc.capacity[i] <= 0:
                 continue
             mine, held = dated_of.get(i, []), req.held.get(i, ())
-            most, over = _held_then(start, end, mine, held, j)
+            most, over = _held_then(start, end, sc.demand_ids, mine, held, j)
             if ongoing[i] + most >= free[i]:
                 busy += 1
                 # ongoing work alone (in this plan, or accepted earlier) fills the cadre
                 tied += int(ongoing[i] >= free[i])
-                on += [sc.demand_ids[k] for k in over if sc.demand_ids[k] not in on]
+                on += [k for k in over if k not in on]
             elif math.isfinite(limit[i]) and _past_limit(
                 hours[j], [hours[k] for k in mine], _held_hours(held, zone), limit[i]
             ):

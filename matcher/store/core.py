@@ -55,6 +55,12 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def now_utc() -> datetime:
+    """The current instant (aware, UTC): what a dated order's start is compared with
+    (one function, so a test may set the clock)."""
+    return datetime.now(UTC)
+
+
 def local_day(stamp: str) -> date:
     """The districts' calendar day of a stored UTC time stamp (``created_at``, ``closed_at``)."""
     moment = datetime.fromisoformat(stamp)
@@ -263,7 +269,9 @@ class Snapshot:
     lending: LendingUse = field(default_factory=LendingUse)
     #: the windows of the dated orders each cadre holds now (active dispatches): they
     #: take its capacity only then, so ``used_capacity`` counts ongoing work alone
-    held: dict[str, list[tuple[datetime, datetime, float | None]]] = field(default_factory=dict)
+    held: dict[str, list[tuple[datetime, datetime, float | None, str]]] = field(
+        default_factory=dict
+    )
 
     def holding(self) -> dict[str, Any]:
         """What the pool's dispatches already hold, as :func:`matcher.propose` and the

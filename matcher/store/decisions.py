@@ -271,7 +271,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
         timezone = self.policy(district).timezone
         zone = district_zone(timezone)
         held = self._held_windows(district, timezone)
-        wanted: dict[str, list[tuple[datetime, datetime, float | None]]] = {}
+        wanted: dict[str, list[tuple[datetime, datetime, float | None, str]]] = {}
         steady: Counter[str] = Counter()
         for i in items:
             r = demands.get(i.demand)
@@ -280,7 +280,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
             if d is None or w is None:
                 steady[i.cadre] += 1
             else:
-                wanted.setdefault(i.cadre, []).append((w.start, w.end, d.hours))
+                wanted.setdefault(i.cadre, []).append((w.start, w.end, d.hours, d.id))
         out = {}
         for cid in {i.cadre for i in items}:
             spans = held.get(cid, []) + wanted.get(cid, [])

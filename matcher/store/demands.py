@@ -121,7 +121,8 @@ class DemandsTx(PoolTx):
         Refused (409) when the edit would leave more slots filled than the headcount:
         a lower headcount, or a recurring demand made one-off, whose completed work
         would then fill slots again. A demand already over-filled may still be edited
-        otherwise (or made recurring, which is how it is mended).
+        otherwise (or made recurring, which is how it is mended). Refused too when a new
+        window over-books a cadre holding it (:meth:`check_held`).
         """
         old = self._demand_row(district, d.id)
         self.check_demand(district, d)
@@ -147,6 +148,7 @@ class DemandsTx(PoolTx):
                 code="conflict.filled_below",
                 params={"id": d.id, "count": filled},
             )
+        self.check_held(district, [d])
         if (
             demand_from_row(old, self._zone(district)) != d or now != was
         ):  # one new version for the whole edit

@@ -18,9 +18,17 @@ from matcher.model import Demand
 from matcher.record import Ending, Outcome, points_for
 from matcher.store import schema as t
 from matcher.store.audit import audited
-from matcher.store.core import NOBODY, Actor, demand_from_row, local_day, now_iso, today
+from matcher.store.core import (
+    NOBODY,
+    Actor,
+    demand_from_row,
+    local_day,
+    now_iso,
+    now_utc,
+    today,
+)
 from matcher.store.lifecycle import move, takes_slot
-from matcher.store.outcome_rules import ended_problems, outcome_problems
+from matcher.store.outcome_rules import ended_problems, outcome_problems, started_problems
 from matcher.store.points import PointsTx
 from matcher.store.rows import DispatchRow, actor_of
 
@@ -141,7 +149,9 @@ class DispatchesTx(PointsTx):
         The outcome (issue #18): ``hours`` (> 0, at most the policy's
         ``record.max_hours``; None: not recorded), ``rating`` 1–5 and a 容错
         exemption (with its reason) on a completion, ``cancel_reason`` on a cancel;
-        ``ended`` is the day it ended (default today). A completion writes the
+        ``ended`` is the day it ended (default today). A dated order's dispatch is
+        completed or marked no-show only once the order has started
+        (:func:`~matcher.store.outcome_rules.started_problems`). A completion writes the
         points it earned (:func:`matcher.record.points_for`, the demand's
         priority) in this transaction; then the cadre's warning rules are
         evaluated, when the store has them (``evaluate=False``: the caller
@@ -161,6 +171,11 @@ class DispatchesTx(PointsTx):
             cancel_reason=cancel_reason,
             max_hours=policy.max_hours,
         ) + ended_problems(ended, local_day(current.created_at), today())
+        effective = "no_show" if action == "cancel" and cancel_reason == "no_show" else action
+        if effective != "cancel":
+            zone = district_zone(self.policy(district).timezone)
+            order = demand_from_row(self._demand_row(district, current.demand), zone)
+            problems += started_problems(effective, order.start, now_utc(), ended)
         if problems:
             raise InputError(
                 f"the outcome of dispatch {did} is not valid",

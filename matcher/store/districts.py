@@ -302,9 +302,10 @@ class DistrictsTx(TxBase):
 
     def _held_windows(
         self, district: str, timezone: str
-    ) -> dict[str, list[tuple[datetime, datetime, float | None]]]:
-        """Each cadre's active dispatches on dated orders, as the orders' windows and
-        their ``hours`` (what a weekly limit counts, :func:`matcher.dated.service_hours`)."""
+    ) -> dict[str, list[tuple[datetime, datetime, float | None, str]]]:
+        """Each cadre's active dispatches on dated orders, as the orders' windows, their
+        ``hours`` (what a weekly limit counts, :func:`matcher.dated.service_hours`) and
+        ids (what an explanation names)."""
         d, m = t.dispatches, t.demands
         rows = self.conn.execute(
             select(d.c.cadre, m)
@@ -313,12 +314,12 @@ class DistrictsTx(TxBase):
             .order_by(d.c.id)
         ).all()
         zone = district_zone(timezone)
-        out: dict[str, list[tuple[datetime, datetime, float | None]]] = {}
+        out: dict[str, list[tuple[datetime, datetime, float | None, str]]] = {}
         for r in rows:
             demand = demand_from_row(r, zone)
             w = demand.window
             if w is not None:
-                out.setdefault(r.cadre, []).append((w.start, w.end, demand.hours))
+                out.setdefault(r.cadre, []).append((w.start, w.end, demand.hours, demand.id))
         return out
 
     def _held_at_peak(self, district: str) -> dict[str, int]:

@@ -14,16 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from matcher import CaseError, Problem
+from matcher.dated import district_zone, parse_local
 from matcher.io import load_outcomes
 from matcher.record import Ending
 from matcher.store import schema as t
 from matcher.store.audit import text_digest
-from matcher.store.core import NOBODY, Actor, local_day, today
+from matcher.store.core import NOBODY, Actor, local_day, now_utc, today
 from matcher.store.errors import ConflictError
-from matcher.store.outcome_rules import ended_problems
+from matcher.store.outcome_rules import ended_problems, started_problems
 from matcher.store.rows import DispatchRow
 from matcher.store.store import Store, Tx
 
@@ -84,12 +85,19 @@ def plan_outcomes(
         CaseError: every problem, located by row and column (nothing is planned).
     """
     with store.read() as tx:
-        max_hours = tx.policy(district).record.max_hours
-        c = t.dispatches.c
-        q = select(c.id, c.status, c.created_at).where(c.district_id == district)
+        policy = tx.policy(district)
+        max_hours = policy.record.max_hours
+        c, m = t.dispatches.c, t.demands.c
+        q = (
+            select(c.id, c.status, c.created_at, m.starts_at)
+            .join(t.demands, and_(m.district_id == c.district_id, m.id == c.demand))
+            .where(c.district_id == district)
+        )
         got = tx.conn.execute(q).all()
         status: dict[int, str] = {r.id: r.status for r in got}
         began = {r.id: local_day(r.created_at) for r in got}
+        zone = district_zone(policy.timezone)
+        starts = {r.id: parse_local(r.starts_at, zone) for r in got if r.starts_at}
     records = load_outcomes(text, max_hours=max_hours, dispatches=status.keys(), file=file)
     problems = [
         Problem(
@@ -105,9 +113,15 @@ def plan_outcomes(
         for line, r in records
         if status[r.dispatch] != "active"
     ]
-    now = today()
+    now, moment = today(), now_utc()
     for line, r in records:
         problems += ended_problems(r.ended, began[r.dispatch], now, file=file, row=line)
+        no_show = r.cancel_reason is not None and r.cancel_reason.value == "no_show"
+        action = "no_show" if no_show else ACTION_OF[r.ending]
+        start = starts.get(r.dispatch)
+        problems += started_problems(
+            action, start, moment, r.ended, file=file, row=line, column="ending"
+        )
     problems.sort(key=lambda p: p.row or 0)
     if problems:
         raise CaseError(

@@ -9,12 +9,13 @@ file), so a dispatcher sees one vocabulary whichever way a result came in.
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 
 from matcher import Param, Problem
+from matcher.dated import format_local
 from matcher.record import CancelReason
 
-__all__ = ["ended_problems", "outcome_problems"]
+__all__ = ["ended_problems", "outcome_problems", "started_problems"]
 
 
 def outcome_problems(
@@ -149,6 +150,44 @@ def ended_problems(
                 ended.isoformat(),
                 code="problem.ended_before_start",
                 params={"started": started.isoformat()},
+            )
+        ]
+    return []
+
+
+def started_problems(
+    action: str,
+    start: datetime | None,
+    now: datetime,
+    ended: date | None = None,
+    *,
+    file: str = "body",
+    row: int | None = None,
+    column: str | None = None,
+) -> list[Problem]:
+    """A completion or a no-show of a dated order's dispatch waits for the order's start.
+
+    Why: completed work earns points and a no-show counts against the cadre, both
+    for work that has not begun (an order tomorrow evening completed today). The
+    order must have started by ``now`` (aware: the same instant in every zone), and
+    an ``ended`` day may not fall before its local start day. ``action`` is
+    ``complete``, ``no_show`` or ``cancel`` (a cancel is allowed any time); ongoing
+    work (``start`` None) has no start to wait for.
+    """
+    if start is None or action not in ("complete", "no_show"):
+        return []
+    if now < start or (ended is not None and ended < start.date()):
+        shown = format_local(start)
+        return [
+            Problem(
+                file,
+                f"the work order starts at {shown}; its dispatch cannot be completed or"
+                " marked no-show before",
+                row,
+                column,
+                shown,
+                code="problem.not_started",
+                params={"start": shown},
             )
         ]
     return []

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, and_, select, update
 
 from matcher import Cadre, Case, Community, Demand, InputError, Problem, write_case
 from matcher.dated import district_zone
@@ -24,12 +24,15 @@ from matcher.store.core import (
     TO_ROW,
     Item,
     active_change,
+    cadre_from_row,
     community_from_row,
+    demand_from_row,
     policy_from_text,
     reader,
 )
 from matcher.store.dispatches import DispatchesTx
 from matcher.store.errors import ConflictError, NotFoundError
+from matcher.store.held import overbooked
 
 
 def _case_payload(args: dict[str, Any]) -> dict[str, Any]:
@@ -218,6 +221,15 @@ class PoolTx(DispatchesTx, CatalogueTx):
         """
         if not items:
             return
+        self._check_below(district, items, lines)
+        self.check_held(district, items, lines)
+
+    def _check_below(
+        self,
+        district: str,
+        items: Sequence[Cadre] | Sequence[Demand],
+        lines: Mapping[str, int] | None,
+    ) -> None:
         cadres = isinstance(items[0], Cadre)
         kind, field, held = (
             ("cadre", "capacity", "active_dispatches")
@@ -260,6 +272,82 @@ class PoolTx(DispatchesTx, CatalogueTx):
                 f", first {first[kind]!r}{where}; {field} cannot go below that"
             )
         raise ConflictError(message, below)
+
+    def check_held(
+        self,
+        district: str,
+        items: Sequence[Cadre] | Sequence[Demand],
+        lines: Mapping[str, int] | None = None,
+    ) -> None:
+        """Refuse (409) an edit that over-books a cadre holding active dispatches: a
+        dated order moved (or made ongoing) so a cadre serving it holds more at one
+        instant than its capacity, or more hours in an ISO week than its
+        ``hours_per_week``; or a cadre's ``hours_per_week`` lowered below the dated
+        hours it holds in a week (:func:`matcher.store.held.overbooked`). Run by
+        :meth:`check_counts` and by a demand's update; nothing is written when it refuses.
+        """
+        if not items:
+            return
+        zone = district_zone(self.policy(district).timezone)
+        d, m = t.dispatches, t.demands
+        held: dict[str, list[tuple[int, Demand]]] = {}
+        for r in self.conn.execute(
+            select(d.c.id.label("dispatch"), d.c.cadre, m)
+            .join(m, and_(m.c.district_id == d.c.district_id, m.c.id == d.c.demand))
+            .where(d.c.district_id == district, d.c.status == "active")
+            .order_by(d.c.id)
+        ):
+            held.setdefault(r.cadre, []).append((r.dispatch, demand_from_row(r, zone)))
+        moved = {i.id: i for i in items if isinstance(i, Demand)}
+        people = {i.id: i for i in items if isinstance(i, Cadre)}
+        touched = set(people) | {c for c, hs in held.items() if any(x.id in moved for _, x in hs)}
+        stored = bulk.stored(self.conn, t.cadres, district, sorted(touched & set(held)))
+        for cid in sorted(stored):
+            old = cadre_from_row(stored[cid])
+            new = people.get(cid, old)
+            before = held[cid]
+            after = [(k, moved.get(x.id, x)) for k, x in before]
+            over = overbooked(
+                before,
+                after,
+                (old.capacity, old.hours_per_week),
+                (new.capacity, new.hours_per_week),
+            )
+            if over is None:
+                continue
+            why = next((x.id for k, x in before if x.id in moved and k in over.dispatches), cid)
+            row = {} if lines is None else {"row": lines.get(why)}
+            changes = [
+                {"kind": "active_dispatch", "dispatch": k, "cadre": cid, "demand": x.id}
+                for k, x in after
+                if k in over.dispatches
+            ]
+            if over.week is None:
+                raise ConflictError(
+                    f"cadre {cid!r} would hold {over.value:g} dispatch(es) at one time,"
+                    f" above its capacity {over.limit:g}",
+                    changes,
+                    code="conflict.held_at_once",
+                    params={
+                        "cadre": cid,
+                        "count": int(over.value),
+                        "capacity": int(over.limit),
+                        **row,
+                    },
+                )
+            raise ConflictError(
+                f"cadre {cid!r} would hold {over.value:g} hours of dated orders in week"
+                f" {over.week}, above its {over.limit:g} hours a week",
+                changes,
+                code="conflict.week_hours",
+                params={
+                    "cadre": cid,
+                    "week": over.week,
+                    "hours": over.value,
+                    "limit": over.limit,
+                    **row,
+                },
+            )
 
     def _misfits(
         self,

@@ -21,14 +21,13 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
-from matcher.constraints import Engine, Pair, Request, prepare
+from matcher.constraints import Engine, HeldWindow, Pair, Request, prepare
 from matcher.dense import finish_dense
 from matcher.gcpause import without_gc
 from matcher.lending import LendingUse
@@ -93,7 +92,7 @@ class WarmProposals:
         filled_slots: Mapping[str, int] | None = None,
         progress: Progress | Callable[[str], object] | None = None,
         lending: LendingUse | None = None,
-        held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
+        held: Mapping[str, Sequence[HeldWindow]] | None = None,
     ) -> Proposal:
         """What :func:`matcher.propose` gives for these arguments."""
         step = as_progress(progress)

@@ -22,7 +22,6 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,6 +30,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matcher.constraints import HeldWindow
 from matcher.errors import Param
 from matcher.lending import LendingUse
 from matcher.messages import Message, msg, render
@@ -349,7 +349,7 @@ def compare(
     filled_slots: Mapping[str, int] | None = None,
     excluded: Iterable[Pair] = (),
     lending: LendingUse | None = None,
-    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
+    held: Mapping[str, Sequence[HeldWindow]] | None = None,
 ) -> Comparison:
     """Baseline against the scenario (both exact, solved without alternates);
     ``lending`` is what the pool's dispatches already lent (the lending rules count it),

@@ -40,6 +40,7 @@ from dataclasses import replace
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from matcher.constraints import HeldWindow
 from matcher.dated import Window, district_zone, format_local, hours_by_week
 from matcher.errors import InputError, Problem
 from matcher.messages import Labels, Lang, Message, labels_for, msg, render
@@ -134,7 +135,7 @@ def time_shifts(
     excluded: Iterable[tuple[str, str]] = (),
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
-    held: Mapping[str, Sequence[tuple[dt.datetime, dt.datetime, float | None]]] | None = None,
+    held: Mapping[str, Sequence[HeldWindow]] | None = None,
     days: tuple[dt.date | None, dt.date | None] = (None, None),
 ) -> list[TimeShift]:
     """For each dated order ``proposal`` leaves short, the earliest start the same
@@ -188,8 +189,8 @@ def time_shifts(
     def commitments(cadre: str, moving: str) -> _Busy:
         b = _Busy(zone)
         b.ongoing = used.get(cadre, 0)  # ongoing work accepted earlier (as propose reads it)
-        for s, e, h in held_of.get(cadre, ()):
-            b.add(Window(s, e), h)
+        for x in held_of.get(cadre, ()):
+            b.add(Window(x[0], x[1]), x[2])
         for a in mine.get(cadre, ()):
             if a == moving:
                 continue

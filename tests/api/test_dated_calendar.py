@@ -51,7 +51,7 @@ def _accept_p4(client: TestClient, tokens: Tokens, body: dict[str, Any]) -> dict
 
 
 def test_a_cadres_week_shows_their_shifts_ongoing_work_pattern_away_day_and_hours(
-    client: TestClient, tokens: Tokens
+    client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _setup(client, tokens)
     plan = _accept_p4(client, tokens, {})
@@ -59,6 +59,8 @@ def test_a_cadres_week_shows_their_shifts_ongoing_work_pattern_away_day_and_hour
     assert took == ["D1", "F0", "F1", "F2"]  # the ongoing retrofit and every shift
     d = tokens.h("dispatcher")
     # F0 done: a completed shift stays on the calendar and in the week's hours
+    after = dt.datetime(2026, 12, 9, tzinfo=dt.UTC)  # F0 (the 8th, evening) has begun
+    monkeypatch.setattr("matcher.store.dispatches.now_utc", lambda: after)
     f0 = client.get(f"{D}/dispatches", params={"demand": "F0"}, headers=d).json()["data"][0]
     r = client.post(f"{D}/dispatches/{f0['id']}/complete", json={"hours": 4}, headers=d)
     assert r.status_code == 200, r.text
