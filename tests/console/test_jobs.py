@@ -297,7 +297,7 @@ def test_a_reload_follows_the_job_again(
     assert _kept(p) == f"/v1/districts/gulou/jobs/{job['id']}"
     p.reload()
     p.wait_for_function("window.__held > 0")  # the reloaded page reads the job again
-    p.get_by_role("button", name="派遣方案").click()
+    expect(p.locator("#view-proposal")).to_be_visible()  # opened where the job shows
     expect(p.locator("#propose")).to_be_disabled()
     expect(p.locator("#progress")).to_be_visible()
     expect_text(p, "#status", "正在计算最优方案")
@@ -379,3 +379,20 @@ def test_a_long_job_is_read_less_and_less_often(page_factory: Any, fresh_server:
     assert len(reads) - 1 <= 16, gaps  # about a dozen reads in 30 s (75 at 400 ms)
     expect_text(p, "#status", "已完成 25%")
     assert pg.banners() == [] and pg.errors == []
+
+
+def test_a_reload_keeps_the_district_shown(page_factory: Any, two_server: Server) -> None:
+    """A reload comes back on the district the tab showed (the second one here), not on
+    the first of the list; a job kept for a district would take the page there."""
+    pg = page_factory()
+    p = pg.sign_in(two_server.base, two_server.dispatcher)
+    p.select_option("#district", "week")
+    p.locator("#map circle.dot").first.wait_for()
+    p.reload()
+    p.locator("#map circle.dot").first.wait_for()
+    assert p.locator("#district").input_value() == "week"
+    p.evaluate("sessionStorage.setItem('matcher.job.gulou', '/v1/districts/gulou/jobs/gone')")
+    p.reload()
+    p.wait_for_function("sessionStorage.getItem('matcher.job.gulou') === null")  # 404: dropped
+    assert p.locator("#district").input_value() == "gulou"
+    assert pg.banners() == []

@@ -10,7 +10,7 @@ import { api, dpath, listAll, loadSupply } from './api.js';
 import { indexTaxonomy, loadMessages, t } from './i18n.js';
 import { guarded, showError } from './ui.js';
 import { renderOverview, wireOverview } from './overview.js';
-import { forgetProposalJob, renderProposal, resumeProposalJob, wireProposal } from './proposal.js';
+import { forgetProposalJob, keptJob, renderProposal, resumeProposalJob, wireProposal } from './proposal.js';
 import { renderDispatches, wireDispatches } from './dispatches.js';
 import { renderDemands, showCadres, wireCadres, wireDemands } from './pool.js';
 import { renderWarnings, wireWarnings } from './warnings.js';
@@ -81,7 +81,13 @@ async function signIn(token) {
   $('#tabs').hidden = false;
   for (const b of document.querySelectorAll('#tabs button[data-needs]')) b.hidden = !can[b.dataset.needs]();
   applyLang();
-  if (S.districts.length) await selectDistrict(S.districts[0].id);
+  // after a reload: the district of a job this tab still follows, else the one it showed
+  const ids = S.districts.map((d) => d.id);
+  const shown = sessionStorage.getItem('matcher.district');
+  const back = ids.find((id) => keptJob(id)) ?? (ids.includes(shown) ? shown : ids[0]);
+  // … on the proposal's page when a job is followed there
+  const view = keptJob(back) && tabs().includes('proposal') ? 'proposal' : null;
+  if (S.districts.length) await selectDistrict(back, view);
   else setStatus(() => t('signed_in', S.me.role, '—'));
 }
 
@@ -90,8 +96,10 @@ function signOut() {
   location.reload();
 }
 
-async function selectDistrict(id) {
+async function selectDistrict(id, view = null) {
   S.district = id;
+  sessionStorage.setItem('matcher.district', id);
+  $('#district').value = id;
   forgetProposalJob(); // a proposal being computed was the district left's
   Object.assign(S, {
     proposal: null, declines: [], selected: new Set(), open: null, picked: null, whatif: null, layout: null,
@@ -102,7 +110,7 @@ async function selectDistrict(id) {
   });
   await guarded(async () => {
     await loadPool();
-    await showView(tabs()[0]);
+    await showView(view ?? tabs()[0]);
     // a proposal job this tab started here (before a reload, or before another district
     // was chosen) is followed again; its problem, if any, in the banner
     resumeProposalJob().catch((err) => guarded(() => Promise.reject(err)));

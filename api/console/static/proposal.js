@@ -244,6 +244,8 @@ const jobKey = (district) => `matcher.job.${district}`;
 const jobUrl = (district, id) => `/v1/districts/${encodeURIComponent(district)}/jobs/${encodeURIComponent(id)}`;
 const keepJob = (district, job) => sessionStorage.setItem(jobKey(district), jobUrl(district, job.id));
 const dropJob = (district) => sessionStorage.removeItem(jobKey(district));
+/** Whether this tab keeps a proposal job for ``district`` (a reload opens it there). */
+export const keptJob = (district) => sessionStorage.getItem(jobKey(district)) !== null;
 
 /** The status line while a job runs: queued, or computing with its share done when known. */
 function jobStatus(job) {
