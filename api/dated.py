@@ -226,6 +226,7 @@ def cadre_calendar(
     timezone: str,
     first: dt.date,
     last: dt.date,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
     """``cadre``'s calendar over the local days ``first … last`` (``CalendarPublic``):
     their active and completed ``work`` in the range, the windows each day leaves free
@@ -237,8 +238,18 @@ def cadre_calendar(
     their active ongoing work (dispatched by that day) holds all ``capacity`` places,
     since ongoing work holds a place at every instant (:mod:`matcher.timed`). The
     calendar says so (``held`` per day, ``fully_held`` for the range), so a reader need
-    not count it again."""
+    not count it again. Marked unavailable (暂不可派), the days from ``today`` (the
+    district's) to its ``until`` are ``unavailable``, none of them free: nothing is
+    proposed to the cadre then."""
     pattern = parse_weekly(cadre.available or "")
+    leave = cadre.unavailable
+    until = None if leave is None or leave.until is None else dt.date.fromisoformat(leave.until)
+
+    def on_leave(day: dt.date) -> bool:
+        if leave is None or today is None or day < today:
+            return False
+        return until is None or day <= until
+
     away = parse_away(cadre.away or "", bounded=False)
     days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
     since = [local_day(d.created_at) for d, demand in work
@@ -273,6 +284,8 @@ def cadre_calendar(
         "away": cadre.away,
         "hours_per_week": limit,
         "ongoing": max(ongoing.values(), default=0),
+        "unavailable_until": None if leave is None else leave.until,
+        "until_lifted": leave is not None and leave.until is None,
         "fully_held": all(held.values()),
         "entries": [e for _, e in entries],
         "days": [
@@ -282,8 +295,9 @@ def cadre_calendar(
                 "away": away is not None and any(a <= day <= b for a, b in away.ranges),
                 "ongoing": ongoing[day],
                 "held": held[day],
+                "unavailable": on_leave(day),
                 "free": []
-                if held[day]
+                if held[day] or on_leave(day)
                 else [["00:00", "24:00"]]
                 if pattern is None
                 else [[_hhmm(a), _hhmm(b)] for a, b in pattern.days[day.weekday()]],

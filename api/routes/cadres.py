@@ -113,7 +113,8 @@ def cadre_calendar_route(
         timezone = tx.policy(r.district).timezone
         today = dt.datetime.now(district_zone(timezone)).date()
         first, last = day_range(start, end, today)
-        return cadre_calendar(row, tx.cadre_work(r.district, cadre), timezone, first, last)
+        work = tx.cadre_work(r.district, cadre)
+        return cadre_calendar(row, work, timezone, first, last, today)
 
     return r.one(CalendarPublic, read)
 

@@ -40,6 +40,12 @@ class CalendarDayPublic(BaseModel):
         description="ongoing work holds all of the cadre's places that day (ongoing ≥"
         " capacity, at least one): no window is free for a dated order"
     )
+    unavailable: bool = Field(
+        False,
+        description="a day from today to the cadre's `unavailable.until` (暂不可派; every"
+        " day from today when it runs until lifted): nothing is proposed to them, no"
+        " window is free",
+    )
     free: list[list[str]] = Field(
         description="the wall-clock windows free for a dated order that day, as"
         ' ["HH:MM", "HH:MM"] pairs: the weekly pattern\'s (["00:00", "24:00"] without'
@@ -72,6 +78,12 @@ class CalendarPublic(BaseModel):
     ongoing: int = Field(
         description="the most active ongoing dispatches held on one day of the range"
     )
+    unavailable_until: str | None = Field(
+        None,
+        description="marked unavailable (暂不可派) until this day, included; null when not"
+        " marked, or marked until lifted (`until_lifted`)",
+    )
+    until_lifted: bool = Field(False, description="marked unavailable with no end day")
     fully_held: bool = Field(
         description="every day of the range is held: ongoing work fills the cadre, no"
         " window of the range is free for a dated order"

@@ -291,3 +291,32 @@ def test_ongoing_work_that_fills_the_cadre_leaves_no_free_window(
     week = cal(today, today + dt.timedelta(days=6))
     assert not week["fully_held"] and week["ongoing"] == 0
     assert all(x["free"] == [["18:00", "22:00"]] for x in week["days"])
+
+
+def test_days_marked_unavailable_are_not_free(client: TestClient, tokens: Tokens) -> None:
+    """Marked 暂不可派 until a day, the cadre's calendar shows today to that day as
+    unavailable with nothing free (nothing is proposed to them then), the days after as
+    their pattern; until lifted, every day from today."""
+    _setup(client, tokens)
+    d = tokens.h("dispatcher")
+    zone = dt.timezone(dt.timedelta(hours=8))  # the tiny district's Asia/Shanghai
+    today = dt.datetime.now(zone).date()
+    until = today + dt.timedelta(days=2)
+    r = client.put(f"{D}/cadres/P4/unavailable", json={"until": until.isoformat()}, headers=d)
+    assert r.status_code == 200, r.text
+    first, last = today - dt.timedelta(days=1), today + dt.timedelta(days=4)
+    q = {"from": first.isoformat(), "to": last.isoformat()}
+    cal = client.get(f"{D}/cadres/P4/calendar", params=q, headers=d).json()
+    assert (cal["unavailable_until"], cal["until_lifted"]) == (until.isoformat(), False)
+    leave = {x["day"] for x in cal["days"] if x["unavailable"]}
+    assert leave == {(today + dt.timedelta(days=k)).isoformat() for k in range(3)}
+    assert all(x["free"] == [] for x in cal["days"] if x["unavailable"])
+    weekday = [x for x in cal["days"] if not x["unavailable"] and x["weekday"] in ("mon", "tue")]
+    assert all(x["free"] == [["18:00", "22:00"]] for x in weekday if not x["away"])
+    client.put(f"{D}/cadres/P4/unavailable", json={"until": None}, headers=d)
+    cal = client.get(f"{D}/cadres/P4/calendar", params=q, headers=d).json()
+    assert cal["until_lifted"] and cal["unavailable_until"] is None
+    assert [x["unavailable"] for x in cal["days"]] == [False] + [True] * 5
+    client.delete(f"{D}/cadres/P4/unavailable", headers=d)
+    cal = client.get(f"{D}/cadres/P4/calendar", params=q, headers=d).json()
+    assert not any(x["unavailable"] for x in cal["days"]) and not cal["until_lifted"]

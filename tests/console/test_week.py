@@ -219,6 +219,20 @@ def test_ongoing_work_that_fills_a_cadre_is_busy_all_week(
     expect_count(p.locator("#cadre-week-svg rect.busy"), len(at_home) - 1)
     expect_count(p.locator("#wk-full"), 0)
     p.unroute("**/cadres/*/calendar*")
+    # marked unavailable (暂不可派) until a day: those days are drawn as such, with a note
+    told = {**cal, "unavailable_until": "2026-12-08", "days": [dict(d) for d in cal["days"]]}
+    k = _first_at_home(cal)
+    told["days"][k] |= {"unavailable": True, "held": False, "free": []}
+    p.route(
+        "**/cadres/*/calendar*",
+        lambda r: r.fulfill(status=200, content_type="application/json", body=json.dumps(told)),
+    )
+    p.get_by_role("button", name="Show").click()
+    expect_count(p.locator("#cadre-week-svg rect.leave"), 1)
+    expect_text(p, "#wk-leave", "Marked unavailable until 2026-12-08")
+    p.get_by_role("button", name="切换到中文").click()
+    expect_text(p, "#wk-leave", "已标记为暂不可派，至 2026-12-08（含）")
+    p.unroute("**/cadres/*/calendar*")
     assert pg.banners() == [] and pg.errors == []
 
 

@@ -35,6 +35,7 @@ Object.assign(I18N.zh, {
   wk_cadre_h: (id, name) => `${id} ${name} 的一周`,
   wk_cadre_label: '干部一周日程：每行一天，浅绿为可服务时段，灰色斜线为外出日，色条为定时派遣',
   wk_free: '可服务时段', wk_away: '外出', wk_active: '进行中的派遣', wk_completed: '已完成的派遣',
+  wk_leave: '暂不可派', wk_leave_note: (until) => (until ? `已标记为暂不可派，至 ${until}（含）：期间不向其派单。` : '已标记为暂不可派，直至解除：不向其派单。'),
   wk_busy: '忙：长期任务占满名额', wk_full: (n, c) => `长期任务 ${n} 项占满全部 ${c} 个名额：整周没有空闲时段。`,
   wk_ongoing: (list) => `长期任务（始终占用一个名额）：${list}`, wk_no_ongoing: '没有长期任务。',
   wk_hours: (w, h, lim) => (lim === null ? `${isoWeek(w, '{y}年第{n}周')}：定时工单 ${h} 小时（不限时长）` : `${isoWeek(w, '{y}年第{n}周')}：定时工单 ${h} / 上限 ${lim} 小时`),
@@ -58,6 +59,7 @@ Object.assign(I18N.en, {
   wk_cadre_h: (id, name) => `${id} ${name}: the week`,
   wk_cadre_label: 'A cadre\'s week: one row a day; light green: free by their weekly pattern; grey hatching: away; bars: dated dispatches',
   wk_free: 'Free', wk_away: 'Away', wk_active: 'Active dispatch', wk_completed: 'Completed dispatch',
+  wk_leave: 'Unavailable', wk_leave_note: (until) => (until ? `Marked unavailable until ${until} (included): nothing is proposed to them until then.` : 'Marked unavailable until lifted: nothing is proposed to them.'),
   wk_busy: 'Busy: ongoing work holds every place', wk_full: (n, c) => `Ongoing work (${n}) holds all ${c} of their places: no free time all week.`,
   wk_ongoing: (list) => `Ongoing work (holds one place all the time): ${list}`, wk_no_ongoing: 'No ongoing work.',
   wk_hours: (w, h, lim) => (lim === null ? `${isoWeek(w, 'Week {n} of {y}')}: ${h} h of dated work (no limit)` : `${isoWeek(w, 'Week {n} of {y}')}: ${h} of ${lim} h of dated work`),
@@ -216,6 +218,9 @@ function cadreWeek(cal) {
     if (day.away) {
       parts.push(`<rect class="away" data-day="${esc(day.day)}" x="${label}" y="${y + 2}" width="${w}" height="${ROW - 4}" fill="url(#wk-hatch)"><title>${esc(t('wk_away'))}</title></rect>
         <text x="${label + w / 2}" y="${y + 18}" text-anchor="middle" fill="#1b2430" font-weight="600">${esc(t('wk_away'))}</text>`);
+    } else if (day.unavailable) { // marked 暂不可派 that day: nothing is proposed to them
+      parts.push(`<rect class="leave" data-day="${esc(day.day)}" x="${label}" y="${y + 2}" width="${w}" height="${ROW - 4}" fill="url(#wk-hatch)"><title>${esc(t('wk_leave'))}</title></rect>
+        <text x="${label + w / 2}" y="${y + 18}" text-anchor="middle" fill="#1b2430" font-weight="600">${esc(t('wk_leave'))}</text>`);
     } else if (day.held) { // ongoing work holds every place that day: no window is free
       parts.push(`<rect class="busy" data-day="${esc(day.day)}" x="${label}" y="${y + 2}" width="${w}" height="${ROW - 4}" fill="#f4d9b8"><title>${esc(t('wk_busy'))}</title></rect>`);
     } else {
@@ -242,6 +247,7 @@ function cadreWeek(cal) {
   return `<h3 id="wk-cadre-h">${esc(t('wk_cadre_h', cal.cadre, cal.name))}</h3>
     <p class="hint">${esc(t('wk_pattern', patternText(cal.available)))} · ${esc(t('wk_capacity', cal.capacity))}</p>
     ${full ? `<p class="notice" id="wk-full">${esc(t('wk_full', cal.ongoing, cal.capacity))}</p>` : ''}
+    ${cal.until_lifted || cal.unavailable_until ? `<p class="notice" id="wk-leave">${esc(t('wk_leave_note', cal.until_lifted ? null : cal.unavailable_until))}</p>` : ''}
     <div class="legend"><span><i style="background: #d8efdd; border-radius: 2px"></i>${esc(t('wk_free'))}</span>
       ${cal.days.some((d) => d.held) ? `<span><i style="background: #f4d9b8; border-radius: 2px"></i>${esc(t('wk_busy'))}</span>` : ''}
       <span><i style="background: #9aa5b1; border-radius: 2px"></i>${esc(t('wk_away'))}</span>
