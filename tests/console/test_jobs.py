@@ -396,3 +396,11 @@ def test_a_reload_keeps_the_district_shown(page_factory: Any, two_server: Server
     p.wait_for_function("sessionStorage.getItem('matcher.job.gulou') === null")  # 404: dropped
     assert p.locator("#district").input_value() == "gulou"
     assert pg.banners() == []
+    # signing out forgets what the tab followed: the next to sign in starts afresh
+    p.select_option("#district", "week")
+    p.locator("#map circle.dot").first.wait_for()
+    p.evaluate("sessionStorage.setItem('matcher.job.week', '/v1/districts/week/jobs/x')")
+    p.get_by_role("button", name="退出登录").click()
+    p.locator("#signin").wait_for()
+    kept = p.evaluate("Object.keys(sessionStorage).filter((k) => k.startsWith('matcher.'))")
+    assert kept == [], kept

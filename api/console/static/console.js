@@ -92,7 +92,10 @@ async function signIn(token) {
 }
 
 function signOut() {
-  sessionStorage.removeItem('matcher.token');
+  // the tab's token, and what it followed for that token: the next to sign in starts afresh
+  for (const k of Object.keys(sessionStorage)) {
+    if (k === 'matcher.token' || k === 'matcher.district' || k.startsWith('matcher.job.')) sessionStorage.removeItem(k);
+  }
   location.reload();
 }
 
