@@ -19,6 +19,7 @@ from matcher.store import schema as t
 from matcher.store.core import now_iso, today
 
 __all__ = [
+    "CHUNK",
     "differing",
     "insert_many",
     "state_of",

@@ -22,6 +22,7 @@ from matcher.io import load_outcomes
 from matcher.record import Ending
 from matcher.store import schema as t
 from matcher.store.audit import text_digest
+from matcher.store.bulk import CHUNK
 from matcher.store.core import NOBODY, Actor, local_day, now_utc, today
 from matcher.store.errors import ConflictError
 from matcher.store.outcome_rules import ended_problems, started_problems
@@ -187,6 +188,11 @@ def apply_outcomes(tx: Tx, plan: OutcomePlan, actor: Actor = NOBODY) -> dict[str
     return done
 
 
+def _chunks(ids: list[Any]) -> list[list[Any]]:
+    """``ids`` in lists of at most :data:`~matcher.store.bulk.CHUNK`."""
+    return [ids[k : k + CHUNK] for k in range(0, len(ids), CHUNK)]
+
+
 def _close_all(tx: Tx, plan: OutcomePlan, actor: Actor, counts: dict[str, Any]) -> dict[str, Any]:
     """End every row's dispatch (``counts`` by how it ended), then withdraw the demands
     and evaluate the cadres once: answers what those two set off."""
@@ -211,16 +217,28 @@ def _close_all(tx: Tx, plan: OutcomePlan, actor: Actor, counts: dict[str, Any]) 
         done_rows.append(done)
     asked = {r.demand for r in done_rows if r.cancel_reason == "community_withdrew"}
     m, d, w = t.demands.c, t.dispatches.c, t.warnings.c
-    withdrawn = tx.conn.scalars(
-        select(m.id).where(
-            m.district_id == plan.district, m.id.in_(sorted(asked)), m.status == "open"
+    # IN lists of at most CHUNK ids: a file may withdraw more demands than a database
+    # takes parameters in one statement
+    withdrawn = [
+        i
+        for part in _chunks(sorted(asked))
+        for i in tx.conn.scalars(
+            select(m.id).where(m.district_id == plan.district, m.id.in_(part), m.status == "open")
         )
-    ).all()
-    active = select(d.id).where(d.district_id == plan.district, d.demand.in_(withdrawn))
-    ending = tx.conn.scalars(active.where(d.status == "active")).all()
+    ]
+    here = select(d.id).where(d.district_id == plan.district)
+    ending = [
+        i
+        for part in _chunks(withdrawn)
+        for i in tx.conn.scalars(here.where(d.demand.in_(part), d.status == "active"))
+    ]
     for demand in sorted(withdrawn):  # after every row: a withdrawal ends work rows still end
         tx.withdraw_demand(plan.district, demand, actor)
-    ended = tx.conn.scalars(active.where(d.id.in_(ending), d.status != "active")).all()
+    ended = [
+        i
+        for part in _chunks(ending)
+        for i in tx.conn.scalars(here.where(d.id.in_(part), d.status != "active"))
+    ]
     last = select(func.coalesce(func.max(w.id), 0)).where(w.district_id == plan.district)
     before = tx.conn.scalar(last) or 0
     tx.evaluate_after(plan.district, [r.cadre for r in done_rows])

@@ -326,3 +326,24 @@ def test_outcomes_csv_counts_the_warnings_it_raised(client: TestClient, tokens: 
     assert listed["count"] >= 1 and "P1" in {w["cadre"] for w in listed["data"]}
     assert r.json()["warnings"] == listed["count"]
     assert r.json()["no_show"] == 2
+
+
+def test_withdrawals_are_read_in_chunks(
+    client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two demands withdrawn by one file, their ids read a list of one at a time (as a
+    file withdrawing more than a database's parameters would be): the same answer."""
+    import matcher.store.outcome_import as oi
+
+    monkeypatch.setattr(oi, "CHUNK", 1)
+    disp = _accept_all(client, tokens)
+    h = tokens.h("dispatcher")
+    rows = {}
+    for d in disp:
+        rows.setdefault(d["demand"], d["id"])
+    two = sorted(rows)[:2]
+    csv = OUT_HEADER + "".join(f"{rows[x]},cancelled,,,,,community_withdrew,,\n" for x in two)
+    r = client.post(f"{V}/outcomes/import", json={"csv": csv}, headers=h)
+    assert r.status_code == 200, r.text
+    others = sorted(d["id"] for d in disp if d["demand"] in two and d["id"] not in rows.values())
+    assert (r.json()["withdrawn"], r.json()["cancelled_with_demands"]) == (two, others)
