@@ -235,14 +235,12 @@ def check_pins(
     used_capacity: Mapping[str, int] | None = None,
     filled_slots: Mapping[str, int] | None = None,
     held: Mapping[str, Sequence[HeldWindow]] | None = None,
-    **_: object,
 ) -> None:
     """Refuse pins a proposal of ``case`` would refuse, before any solving: unknown
     or excluded pairs, a pair breaking a hard rule, more than a cadre or a demand holds.
 
     Why: the service computes big or dated proposals as jobs; a pin it can judge at
-    once is answered at once, not minutes later inside a failed job. The other
-    keyword arguments of a snapshot's holding (lending) are accepted and unused.
+    once is answered at once, not minutes later inside a failed job.
 
     Raises:
         InputError: every problem, as :func:`prepare` lists them.

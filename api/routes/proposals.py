@@ -283,7 +283,14 @@ def create_proposal(
         planned_snap = _planned(snap, body)
         pins = [(p.cadre, p.demand) for p in body.pinned]
         _pins_in_horizon(pins, snap.case, planned_snap.case, body)
-        check_pins(replace(planned_snap.case, policy=policy), pins, **planned_snap.holding())
+        check_pins(
+            replace(planned_snap.case, policy=policy),
+            pins,
+            planned_snap.excluded,
+            planned_snap.used_capacity,
+            planned_snap.filled_slots,
+            planned_snap.held,
+        )
     asked = _prefers_async(prefer)
     settings: Settings = request.app.state.settings
     planned = planned_snap.case
