@@ -49,12 +49,12 @@ class DecisionsTx(ProposalsTx, CadresTx):
         prop = self._proposal_row(district, pid)
         basis = Basis.from_json(prop.basis)
         items = self._items(pid, chosen)
-        if not items and not self._has_items(pid):
-            # A proposal that assigned nobody (the pool had nothing fillable) is
-            # accepted as it stands: a dispatcher's "accept all" on it is a no-op,
-            # not a conflict; only a proposal whose pairs are all decided is 409.
-            return []
         if not items:
+            if not self._has_items(pid):
+                # A proposal that assigned nobody (the pool had nothing fillable) is
+                # accepted as it stands: a dispatcher's "accept all" on it is a no-op,
+                # not a conflict; only a proposal whose pairs are all decided is 409.
+                return []
             superseded = select(t.proposal_items.c.cadre).where(
                 t.proposal_items.c.proposal_id == pid, t.proposal_items.c.state == "superseded"
             )
