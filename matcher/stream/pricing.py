@@ -31,6 +31,7 @@ from matcher.solver.sap import SapLP
 from matcher.stream.blocks import PairStream, Scan
 from matcher.stream.edges import Edges
 from matcher.stream.reserve import ColumnReserve
+from matcher.stream.union import union
 
 __all__ = ["BoolArray", "FloatArray", "IndexArray", "IntArray", "PricedPlan", "Step"]
 
@@ -204,8 +205,7 @@ class PricedPlan:
     def _with_reserve(self, found: Edges, u: FloatArray, v: FloatArray, floor: float) -> Edges:
         """A scan's pairs above ``floor`` and the reserve's: the scan's bounds do
         not cover the reserve (it may have read some of it, or none)."""
-        near = self.reserve.over(u, v, floor)
-        return _unique(Edges.concat([found, near])) if len(near) else found
+        return union(found, self.reserve.over(u, v, floor), self.stream.n, self.lp.head.size)
 
     def _fell(
         self, u: FloatArray, v: FloatArray, since: tuple[FloatArray, FloatArray] | None
