@@ -60,6 +60,11 @@ def test_solver_params_are_checked_and_reach_the_dense_solve() -> None:
     """The solver's knobs sit in the engine's params and pick the dense method."""
     with pytest.raises(ValueError, match="top_k must be >= 0"):
         SolverParams(top_k=-1)
+    # a widening round that brings no pair would loop for ever
+    with pytest.raises(ValueError, match="add_k must be >= 1"):
+        SolverParams(add_k=0)
+    with pytest.raises(ValueError, match="add_k_wide must be >= 1"):
+        SolverParams(add_k_wide=0)
     with pytest.raises(TypeError, match="solver must be SolverParams"):
         EngineParams(solver=None)  # type: ignore[arg-type]
     case = load_case("tests/whatif/cases/tiny")
@@ -67,3 +72,16 @@ def test_solver_params_are_checked_and_reach_the_dense_solve() -> None:
     by_default, by_lp = propose(case), propose(case, params=pruned)
     assert (by_default.solver, by_lp.solver) == ("lsa", "lp")
     assert by_lp.objective == by_default.objective
+
+
+def test_widening_depends_on_the_pool_size_and_never_on_the_optimum() -> None:
+    """Pools past ``wide_above`` cells widen by ``add_k_wide``; both widenings
+    reach the same optimum (only the rounds differ)."""
+    knobs = SolverParams(add_k=4, add_k_wide=1, wide_above=100)
+    assert (knobs.widening(100), knobs.widening(101)) == (4, 1)
+    case = load_case("tests/whatif/cases/tiny")
+    runs = [
+        propose(case, engine="streamed", params=EngineParams(solver=SolverParams(wide_above=w)))
+        for w in (0, 10**12)
+    ]
+    assert runs[0].objective == runs[1].objective and runs[0].certified and runs[1].certified

@@ -223,7 +223,8 @@ class PricedPlan:
 
     def _solve(self) -> Pruned:
         self.step("solving", None)
-        return solve_pruned(self.lp, self._price, add_k=self.params.solver.add_k)
+        cells = self.stream.n * self.stream.m
+        return solve_pruned(self.lp, self._price, add_k=self.params.solver.widening(cells))
 
     def resolve(self) -> Pruned:
         """Re-solve after edits made with ``resolve=False``."""
