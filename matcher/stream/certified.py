@@ -86,16 +86,7 @@ class CertifiedPlan(PricedPlan):
             # the scan re-reads every pair of the rows and columns whose dual fell;
             # the earlier set's other pairs join it under the same budget (no pair
             # twice), bar those of withdrawn cadres and closed demands
-            read = self._fell(res.u, res.v, self.near_at)
-            kept = None
-            if len(self.near) and read is not None:
-                a = self.near
-                cols = np.zeros(self.lp.head.size, bool)
-                cols[: read[1].size] = read[1]
-                keep = ~(read[0][a.rows] | cols[a.cols])
-                keep &= (self.lp.cap[a.rows] > 0) & (self.lp.head[a.cols] > 0)
-                kept = Edges(a.rows[keep], a.cols[keep], a.q[keep])
-                del a, keep
+            kept = self._unread(self.near, self._fell(res.u, res.v, self.near_at))
             # the old set goes before the scan, so two never peak together
             self.near, self.priced, p = Edges.empty(), None, None
             try:

@@ -144,10 +144,18 @@ class PricedPlan:
         # The first pricing scan reads every pair. In the first solve, the next also
         # keeps the pairs within the band of tight (up to a budget) for the alternates:
         # by then the duals have nearly settled. Later scans read only the rows and
-        # columns whose dual fell since the last scan, or whose list came back full.
-        # A policy asking for no alternates (sweeps, what-if) skips that set.
+        # columns whose dual fell since the last scan, or whose list came back full;
+        # in the first solve they bring the band up to date on what they read, so the
+        # certifying scan leaves it at the final duals and the alternates read nothing
+        # again. A policy asking for no alternates (sweeps, what-if) skips that set.
         whole = self.cold and self.base is not None and self.priced is None
         whole = whole and self.scorer.case.policy.alternatives > 0
+        band_too = self.cold and self.priced is not None
+        seed, was = None, -np.inf
+        if self.priced is not None and band_too:
+            # the old set goes before the scan, so two never peak together
+            seed, was = self._unread(self.priced[0], self._fell(u, v, self.base)), self.priced[3]
+            self.priced = None
         scan = self._scan(
             u,
             v,
@@ -156,12 +164,14 @@ class PricedPlan:
             "pricing",
             row_k=k,
             col_k=self.params.cache_k,
-            above_floor=-self.band if whole else None,
+            above_floor=-self.band if whole or band_too else None,
             above_cap=self.budget,
+            seed=seed,
         )
-        if whole:
+        del seed
+        if whole or band_too:
             band = self._with_reserve(scan.above, u, v, scan.above_floor)
-            self.priced = (band, u.copy(), v.copy(), scan.above_floor)
+            self.priced = (band, u.copy(), v.copy(), max(was, scan.above_floor))
         self.base = (u.copy(), v.copy())
         self.flags = (scan.row_rest > 0, scan.col_rest > 0)
         b = _unique(scan.tops)
@@ -201,6 +211,18 @@ class PricedPlan:
             seed=seed,
             progress=lambda f: self.step(phase, f),
         )
+
+    def _unread(self, band: Edges, read: tuple[BoolArray, BoolArray] | None) -> Edges | None:
+        """The pairs of ``band`` a scan reading ``read`` (rows, columns) leaves
+        alone, bar those of withdrawn cadres and closed demands: they join its
+        pairs as they are (``None`` when it reads everything)."""
+        if read is None:
+            return None
+        cols = np.zeros(self.lp.head.size, bool)
+        cols[: read[1].size] = read[1]
+        keep = ~(read[0][band.rows] | cols[band.cols])
+        keep &= (self.lp.cap[band.rows] > 0) & (self.lp.head[band.cols] > 0)
+        return Edges(band.rows[keep], band.cols[keep], band.q[keep])
 
     def _with_reserve(self, found: Edges, u: FloatArray, v: FloatArray, floor: float) -> Edges:
         """A scan's pairs above ``floor`` and the reserve's: the scan's bounds do
