@@ -53,6 +53,15 @@ class EngineParams:
     #: pairs kept in all by the first scan, per cadre and demand of the pool
     #: (bounds memory on pools with few cadres per demand)
     reserve_per_node: int = 64
+    #: cells (cadres × demands) past which a pool is *wide* (a metro): there
+    #: the LP's searches, not the scans, take the time, and a deeper list per
+    #: demand (twice ``reserve_per_node`` and ``reserve_max_depth``) starts the
+    #: LP nearer its optimum, so fewer rounds and a lighter pricing scan follow,
+    #: while each round brings ``wide_add_k`` pairs per row and column (each
+    #: search is cheaper on a smaller LP)
+    wide_above: int = 1_000_000_000
+    #: ``solver.add_k`` on a wide pool
+    wide_add_k: int = 1
     #: buffer past the depth per demand's list: a list is cut back to its depth
     #: when the buffer fills, so a bigger buffer means fewer, longer cuts
     reserve_spare: int = 128
@@ -79,7 +88,13 @@ class EngineParams:
     solver: SolverParams = field(default_factory=SolverParams)
 
     def __post_init__(self) -> None:
-        floors = {"stream_above": 0, "cache_slack": 0, "start_k": 0, "near_budget": 0}
+        floors = {
+            "stream_above": 0,
+            "cache_slack": 0,
+            "start_k": 0,
+            "near_budget": 0,
+            "wide_above": 0,
+        }
         if not isinstance(self.solver, SolverParams):
             raise TypeError(f"EngineParams.solver must be SolverParams, not {self.solver!r}")
         for f in fields(self):
@@ -96,10 +111,20 @@ class EngineParams:
         """Whether a pool this size is streamed when the engine is ``"auto"``."""
         return n_cadres * n_demands > self.stream_above
 
+    def wide(self, n_cadres: int, n_demands: int) -> bool:
+        """Whether a pool this size is wide (see ``wide_above``)."""
+        return n_cadres * n_demands > self.wide_above
+
     def reserve_depth(self, n: int, m: int) -> int:
         """How many pairs each of ``m`` demands keeps in a pool of ``n`` cadres."""
-        per = self.reserve_per_node * (n + m) // max(m, 1)
-        return int(max(1, min(self.reserve_max_depth, per)))
+        times = 2 if self.wide(n, m) else 1
+        per = times * self.reserve_per_node * (n + m) // max(m, 1)
+        return int(max(1, min(times * self.reserve_max_depth, per)))
+
+    def add_k(self, n: int, m: int) -> int:
+        """Pairs each row and column brings per widening round in a pool of
+        ``n`` cadres and ``m`` demands."""
+        return self.wide_add_k if self.wide(n, m) else self.solver.add_k
 
 
 #: the defaults: what :func:`matcher.propose` uses unless told otherwise

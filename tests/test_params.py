@@ -63,8 +63,8 @@ def test_solver_params_are_checked_and_reach_the_dense_solve() -> None:
     # a widening round that brings no pair would loop for ever
     with pytest.raises(ValueError, match="add_k must be >= 1"):
         SolverParams(add_k=0)
-    with pytest.raises(ValueError, match="add_k_wide must be >= 1"):
-        SolverParams(add_k_wide=0)
+    with pytest.raises(ValueError, match="wide_add_k must be >= 1"):
+        EngineParams(wide_add_k=0)
     with pytest.raises(TypeError, match="solver must be SolverParams"):
         EngineParams(solver=None)  # type: ignore[arg-type]
     case = load_case("tests/whatif/cases/tiny")
@@ -74,14 +74,17 @@ def test_solver_params_are_checked_and_reach_the_dense_solve() -> None:
     assert by_lp.objective == by_default.objective
 
 
-def test_widening_depends_on_the_pool_size_and_never_on_the_optimum() -> None:
-    """Pools past ``wide_above`` cells widen by ``add_k_wide``; both widenings
-    reach the same optimum (only the rounds differ)."""
-    knobs = SolverParams(add_k=4, add_k_wide=1, wide_above=100)
-    assert (knobs.widening(100), knobs.widening(101)) == (4, 1)
+def test_wide_pools_widen_by_fewer_and_keep_deeper_lists_for_the_same_optimum() -> None:
+    """Pools past ``wide_above`` cells widen by ``wide_add_k`` and keep twice the
+    deep lists; either way the streamed proposal reaches the same optimum."""
+    knobs = EngineParams(wide_above=100, solver=SolverParams(add_k=4), wide_add_k=1)
+    assert (knobs.add_k(10, 10), knobs.add_k(11, 10)) == (4, 1)
+    deep = EngineParams(reserve_per_node=2, reserve_max_depth=5, wide_above=100)
+    assert (deep.reserve_depth(10, 10), deep.reserve_depth(11, 10)) == (4, 8)
+    assert deep.reserve_depth(1000, 10) == 10  # the cap doubles too
     case = load_case("tests/whatif/cases/tiny")
     runs = [
-        propose(case, engine="streamed", params=EngineParams(solver=SolverParams(wide_above=w)))
+        propose(case, engine="streamed", params=EngineParams(wide_above=w, reserve_per_node=1))
         for w in (0, 10**12)
     ]
     assert runs[0].objective == runs[1].objective and runs[0].certified and runs[1].certified

@@ -36,16 +36,10 @@ class SolverParams:
     #: improving pairs each row and column brings per widening round: more per
     #: round means fewer rounds but a bigger LP
     add_k: int = 4
-    #: ``add_k`` for pools of more than ``wide_above`` cells (cadres × demands):
-    #: on a metro the LP's searches, not its rounds, take the time, and each
-    #: search is cheaper on a smaller LP
-    add_k_wide: int = 1
-    #: cells past which a streamed pool widens by ``add_k_wide``
-    wide_above: int = 1_000_000_000
 
     def __post_init__(self) -> None:
         # a round that brings no pair would never end
-        floors = {"add_k": 1, "add_k_wide": 1}
+        floors = {"add_k": 1}
         for f in fields(self):
             value = getattr(self, f.name)
             low = floors.get(f.name, 0)
@@ -53,11 +47,6 @@ class SolverParams:
                 raise TypeError(f"SolverParams.{f.name} must be an integer, not {value!r}")
             if value < low:
                 raise ValueError(f"SolverParams.{f.name} must be >= {low}, not {value}")
-
-    def widening(self, cells: int) -> int:
-        """Pairs each row and column brings per widening round in a pool of
-        ``cells`` cadre-demand pairs."""
-        return self.add_k_wide if cells > self.wide_above else self.add_k
 
 
 #: the defaults every solve uses unless told otherwise

@@ -245,8 +245,8 @@ class PricedPlan:
 
     def _solve(self) -> Pruned:
         self.step("solving", None)
-        cells = self.stream.n * self.stream.m
-        return solve_pruned(self.lp, self._price, add_k=self.params.solver.widening(cells))
+        add_k = self.params.add_k(self.stream.n, self.stream.m)
+        return solve_pruned(self.lp, self._price, add_k=add_k)
 
     def resolve(self) -> Pruned:
         """Re-solve after edits made with ``resolve=False``."""

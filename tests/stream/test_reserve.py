@@ -101,6 +101,7 @@ def test_depth_follows_the_pool_and_stays_within_bounds() -> None:
     assert reserve_depth(100, 10_000) == 64  # many demands, few cadres: reserve_per_node each
     assert reserve_depth(10**6, 10) == 256  # few demands: the cap
     assert reserve_depth(0, 0) == 1  # an empty pool still gets a list it can hold
+    assert reserve_depth(100_000, 40_000) == 448  # a wide pool (metro): twice as deep
 
 
 @pytest.mark.parametrize("workers", [1, 2])
