@@ -56,6 +56,9 @@ class ColumnReserve:
         self.floor = np.full(m, -np.inf)
         #: per column, how many entries (at the front) :meth:`start` handed out
         self.taken = np.zeros(m, np.int64)
+        #: per column, a score no entry left after :meth:`start` exceeds: a
+        #: column whose best cannot clear a floor is passed over by :meth:`over`
+        self.top = np.full(m, np.inf)
 
     @property
     def lists(self) -> Lists:
@@ -67,6 +70,7 @@ class ColumnReserve:
         """Offer pairs; each column keeps its ``k`` best."""
         if rows.size:
             _push(self.q, self.row, self.size, self.floor, self.k, rows, cols, q)
+            np.maximum.at(self.top, cols, q)
 
     def bound(self) -> FloatArray:
         """Per column, a score no pair left out exceeds (``-inf``: none was)."""
@@ -77,14 +81,17 @@ class ColumnReserve:
         """Each column's ``first[j]`` best pairs; the rest stay for :meth:`over`."""
         _cut_all(self.q, self.row, self.size, self.floor, self.k)
         self.taken = np.minimum(first, self.size)
-        return Edges(*_start(self.q, self.row, self.size, self.taken))
+        out = Edges(*_start(self.q, self.row, self.size, self.taken))
+        self.top = _top(self.q, self.size, self.taken)
+        return out
 
     def __len__(self) -> int:
         return int((self.size - self.taken).sum())
 
     def over(self, u: FloatArray, v: FloatArray, floor: float) -> Edges:
         """The pairs left (bar banned ones) with ``q - u - v > floor``."""
-        return Edges(*_over(self.q, self.row, self.size, self.taken, u, v, float(floor)))
+        top = self.top - (float(u.min()) if u.size else 0.0)
+        return Edges(*_over(self.q, self.row, self.size, self.taken, top, u, v, float(floor)))
 
     def ban(self, keys: IntArray) -> None:
         """Drop these pairs (sorted ``row << 32 | col`` keys) for good."""
@@ -122,15 +129,30 @@ def _start(q, row, size, take):  # type: ignore[no-untyped-def]
 
 
 @numba.njit(cache=True, nogil=True)
-def _over(q, row, size, taken, u, v, floor):  # type: ignore[no-untyped-def]
+def _top(q, size, taken):  # type: ignore[no-untyped-def]
+    top = np.full(size.size, -np.inf)
+    for j in range(size.size):
+        for p in range(taken[j], size[j]):
+            top[j] = max(top[j], q[j, p])
+    return top
+
+
+@numba.njit(cache=True, nogil=True)
+def _over(q, row, size, taken, top, u, v, floor):  # type: ignore[no-untyped-def]
+    """``top[j]`` bounds ``q - u`` over column ``j``'s entries: a column it
+    rules out is not read (most of them, once the duals near their optimum)."""
     count = 0
     for j in range(size.size):
+        if top[j] - v[j] <= floor:
+            continue
         for p in range(taken[j], size[j]):
             if q[j, p] - u[row[j, p]] - v[j] > floor:
                 count += 1
     rows, cols, qs = np.empty(count, np.intp), np.empty(count, np.intp), np.empty(count)
     at = 0
     for j in range(size.size):
+        if top[j] - v[j] <= floor:
+            continue
         for p in range(taken[j], size[j]):
             if q[j, p] - u[row[j, p]] - v[j] > floor:
                 rows[at], cols[at], qs[at] = row[j, p], j, q[j, p]
