@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -102,6 +103,16 @@ def edge_alternates(
     arcs = _arcs(n, m, np.asarray(er, np.int64), np.asarray(ec, np.int64), slack, free, chosen)
     limit = float(exact_below)
     any_chosen = bool(chosen.any())
+    # each node's forward arcs cheapest first (the searches stop at the first
+    # arc past their radius): node ranges of about equal arc counts per thread
+    ptr, f_idx, f_w = arcs[0]
+    cuts = np.searchsorted(ptr, np.linspace(0, ptr[-1], workers + 1)).clip(0, ptr.size - 1)
+    cuts[0], cuts[-1] = 0, ptr.size - 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for job in [
+            pool.submit(_sort_runs, ptr, f_idx, f_w, int(a), int(b)) for a, b in pairwise(cuts)
+        ]:
+            job.result()
 
     def hub_dist(graph: tuple[IntArray, IntArray, FloatArray], hub: int, back: bool) -> FloatArray:
         ptr, idx, w = graph
@@ -183,7 +194,8 @@ def edge_alternates(
 @numba.njit(cache=True, nogil=True)
 def _arcs(n, m, er, ec, slack, free, chosen):  # type: ignore[no-untyped-def]
     """The residual graph between cadres and demands (hubs left out) as CSR,
-    forward with each node's arcs cheapest first, and reversed.
+    forward and reversed (:func:`_sort_runs` then puts each node's forward
+    arcs cheapest first).
 
     Free pairs run cadre → demand at their slack; chosen pairs run back demand
     → cadre at ``-slack`` (0 when the duals certify the plan).
@@ -214,13 +226,18 @@ def _arcs(n, m, er, ec, slack, free, chosen):  # type: ignore[no-untyped-def]
         fill_f[a] += 1
         b_idx[fill_b[b]], b_w[fill_b[b]] = a, w
         fill_b[b] += 1
-    for x in range(size):
-        lo, hi = deg[x], deg[x + 1]
-        if hi - lo > 1:
-            order = np.argsort(f_w[lo:hi], kind="mergesort")
-            f_idx[lo:hi] = f_idx[lo:hi][order]
-            f_w[lo:hi] = f_w[lo:hi][order]
     return (deg, f_idx, f_w), (back, b_idx, b_w)
+
+
+@numba.njit(cache=True, nogil=True)
+def _sort_runs(ptr, idx, w, first, last):  # type: ignore[no-untyped-def]
+    """Nodes ``first..last-1``: their arcs (runs of ``ptr``) by cost, ties in order."""
+    for x in range(first, last):
+        lo, hi = ptr[x], ptr[x + 1]
+        if hi - lo > 1:
+            order = np.argsort(w[lo:hi], kind="mergesort")
+            idx[lo:hi] = idx[lo:hi][order]
+            w[lo:hi] = w[lo:hi][order]
 
 
 @numba.njit(cache=True, nogil=True)
