@@ -84,7 +84,8 @@ class EngineParams:
     #: is returned uncertified, with the bound proven so far
     milp_seconds: float = 600.0
     #: the exact solver's own knobs (method, pruning, widening per round), for
-    #: the dense engine's solve and the streamed engine's live LP alike
+    #: the dense engine's solve and the streamed engine's live LP alike (but a
+    #: wide pool widens by ``wide_add_k``)
     solver: SolverParams = field(default_factory=SolverParams)
 
     def __post_init__(self) -> None:

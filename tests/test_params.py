@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+import matcher.stream.pricing as pricing
 from matcher import EngineParams, load_case, propose
 from matcher.params import DEFAULT
 from matcher.solver import SCALE, SolverParams
@@ -74,7 +75,9 @@ def test_solver_params_are_checked_and_reach_the_dense_solve() -> None:
     assert by_lp.objective == by_default.objective
 
 
-def test_wide_pools_widen_by_fewer_and_keep_deeper_lists_for_the_same_optimum() -> None:
+def test_wide_pools_widen_by_fewer_and_keep_deeper_lists_for_the_same_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Pools past ``wide_above`` cells widen by ``wide_add_k`` and keep twice the
     deep lists; either way the streamed proposal reaches the same optimum."""
     knobs = EngineParams(wide_above=100, solver=SolverParams(add_k=4), wide_add_k=1)
@@ -83,8 +86,21 @@ def test_wide_pools_widen_by_fewer_and_keep_deeper_lists_for_the_same_optimum() 
     assert (deep.reserve_depth(10, 10), deep.reserve_depth(11, 10)) == (4, 8)
     assert deep.reserve_depth(1000, 10) == 10  # the cap doubles too
     case = load_case("tests/whatif/cases/tiny")
+    widened: list[int] = []
+    solve = pricing.solve_pruned
+
+    def spy(*args, add_k, **kw):  # type: ignore[no-untyped-def]
+        widened.append(add_k)
+        return solve(*args, add_k=add_k, **kw)
+
+    monkeypatch.setattr(pricing, "solve_pruned", spy)
     runs = [
-        propose(case, engine="streamed", params=EngineParams(wide_above=w, reserve_per_node=1))
+        propose(
+            case,
+            engine="streamed",
+            params=EngineParams(wide_above=w, reserve_per_node=1, wide_add_k=3),
+        )
         for w in (0, 10**12)
     ]
+    assert widened == [3, SolverParams().add_k]  # the wide pool, then the other
     assert runs[0].objective == runs[1].objective and runs[0].certified and runs[1].certified

@@ -34,7 +34,8 @@ class SolverParams:
     #: capacity or headcount: a bigger start means fewer widening rounds
     top_k: int = 8
     #: improving pairs each row and column brings per widening round: more per
-    #: round means fewer rounds but a bigger LP
+    #: round means fewer rounds but a bigger LP (a wide streamed pool uses
+    #: ``EngineParams.wide_add_k`` instead)
     add_k: int = 4
 
     def __post_init__(self) -> None:

@@ -150,7 +150,9 @@ class PricedPlan:
         # again. A policy asking for no alternates (sweeps, what-if) skips that set.
         whole = self.cold and self.base is not None and self.priced is None
         whole = whole and self.scorer.case.policy.alternatives > 0
-        band_too = self.cold and self.priced is not None
+        # (a band whose budget already raised its floor past half the band is
+        # dropped by the alternates for a scan of their own: no use keeping it)
+        band_too = self.cold and self.priced is not None and self.priced[3] <= -self.band / 2
         seed, was = None, -np.inf
         if self.priced is not None and band_too:
             # the old set goes before the scan, so two never peak together

@@ -2,9 +2,9 @@
 
 Why: a pricing scan's near-tight pairs and the demands' deep lists over the same
 floor overlap wherever the scan read a deep list's cells, and at metro size both
-hold millions of pairs. Sorting their keys to drop the repeats
-(``np.unique``) cost seconds on one thread; bucketing both sets by column and
-marking each column's rows finds the same repeats in linear time.
+hold millions of pairs. Sorting their keys to drop the repeats (``np.unique``)
+is ``n log n`` on one thread; bucketing both sets by column and marking each
+column's rows finds the same repeats in linear time.
 
 Example:
     >>> import numpy as np
@@ -18,22 +18,23 @@ Example:
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
 from matcher.solver.jit import numba
 from matcher.stream.edges import Edges
 
 __all__ = ["union"]
 
-BoolArray = npt.NDArray[np.bool_]
-
 
 def union(held: Edges, offered: Edges, n: int, m: int) -> Edges:
     """``held`` (no pair twice) and the pairs of ``offered`` it lacks, each once;
-    ``n`` and ``m`` bound the rows and columns. ``held`` keeps its order, the new
+    rows are below ``n``, columns below ``m``. ``held`` keeps its order, the new
     pairs follow in theirs."""
     if not len(offered):
         return held
+    for e in (held, offered):  # the compiled loops index by row and column unchecked
+        out_r = len(e) and (int(e.rows.min()) < 0 or int(e.rows.max()) >= n)
+        if out_r or (len(e) and (int(e.cols.min()) < 0 or int(e.cols.max()) >= m)):
+            raise ValueError(f"pairs past {n} rows or {m} columns")
     fresh = _fresh(
         np.asarray(held.rows, np.int64),
         np.asarray(held.cols, np.int64),

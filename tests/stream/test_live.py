@@ -290,6 +290,34 @@ def test_a_near_tight_budget_shortens_alternates_but_keeps_them_exact(
         assert alts == whole[d][: len(alts)]
 
 
+@pytest.mark.parametrize("seed", [2, 3])
+def test_a_band_kept_through_partial_scans_on_a_tight_budget_stays_exact(seed) -> None:  # type: ignore[no-untyped-def]
+    """The first solve's later pricing scans keep the band current on what they
+    read; when the budget raises the floor in one of them, the band is complete
+    only above the highest floor any used, and the alternates must say so."""
+    with tempfile.TemporaryDirectory() as tmp:
+        case = load_case(generate_case(Path(tmp) / "c", n_cadres=90, n_demands=60, seed=seed))
+    case = case.with_policy(case.policy.model_copy(update={"alternatives_within": 10.0}))
+    tight = replace(
+        TINY, block_cells=4_000, explain_cells=2_000, near_budget=3.0, cache_k=2, cache_slack=0
+    )
+    dense = propose(case, engine="dense")
+    big = propose(case, engine="streamed", params=tight)
+    assert big.certified and big.objective == dense.objective
+    below = big.alternatives_below
+    assert below is not None and below < 10.0  # the budget did bite
+    on, on_dense = {}, {}
+    for plan, into in ((big, on), (dense, on_dense)):
+        for a in plan.assignments:
+            into.setdefault(a.demand, set()).add(a.cadre)
+    alts_dense = {a.demand: a.alternatives for a in dense.assignments}
+    for a in big.assignments:
+        if on[a.demand] == on_dense.get(a.demand):  # else a tie: another optimal plan
+            assert [(x.cadre, x.loss) for x in a.alternatives] == [
+                (x.cadre, x.loss) for x in alts_dense[a.demand] if x.loss < below
+            ]
+
+
 @shared
 @given(case=cases(max_cadres=10, max_demands=7, dated=True))
 def test_streamed_equals_dense_with_dated_orders(case) -> None:  # type: ignore[no-untyped-def]
