@@ -34,7 +34,7 @@ class CadresTx(PoolTx):
         r = self.conn.execute(
             select(u).where(u.c.district_id == district, u.c.cadre == cid)
         ).first()
-        if r is None or (r.until is not None and r.until < today().isoformat()):
+        if r is None or (r.until is not None and r.until < today(self.zone(district)).isoformat()):
             return None
         return UnavailableRow(
             r.until, r.reason, r.created_at, actor_of(r.created_by, r.created_by_label)
@@ -49,12 +49,13 @@ class CadresTx(PoolTx):
         reason: str | None = None,
         actor: Actor = NOBODY,
     ) -> CadreRow:
-        """Keep a cadre out of proposals until ``until`` (inclusive; None: until lifted).
+        """Keep a cadre out of proposals until ``until`` (the district's local day,
+        inclusive; None: until lifted).
 
         Active dispatches stay: ending them is a separate, deliberate step.
         """
         self._cadre_row(district, cid)
-        if until is not None and until < today():
+        if until is not None and until < today(self.zone(district)):
             raise InputError(
                 "the last day of unavailability is in the past",
                 [
@@ -191,7 +192,7 @@ class CadresTx(PoolTx):
                 insert(t.status_changes).values(
                     district_id=district,
                     cadre=c.id,
-                    day=today().isoformat(),
+                    day=today(self.zone(district)).isoformat(),
                     from_status=old.status,
                     to_status=c.status.value,
                     warning_id=warning,
