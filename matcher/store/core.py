@@ -169,10 +169,9 @@ def cadre_from_row(r: Row[Any]) -> Cadre:
     )
 
 
-def demand_from_row(r: Row[Any], zone: ZoneInfo | None = None) -> Demand:
+def demand_from_row(r: Row[Any], zone: ZoneInfo) -> Demand:
     """A stored demand; a dated one's window read in ``zone`` (the district's time zone,
-    its policy's ``timezone``; by default Asia/Shanghai)."""
-    z = zone or district_zone()
+    its policy's ``timezone``: :meth:`TxBase.zone`)."""
     return Demand(
         id=r.id,
         community=r.community,
@@ -183,8 +182,8 @@ def demand_from_row(r: Row[Any], zone: ZoneInfo | None = None) -> Demand:
         headcount=r.headcount,
         priority=r.priority,
         item=r.item,
-        start=parse_local(r.starts_at, z, bounded=False) if r.starts_at else None,
-        end=parse_local(r.ends_at, z, bounded=False) if r.ends_at else None,
+        start=parse_local(r.starts_at, zone, bounded=False) if r.starts_at else None,
+        end=parse_local(r.ends_at, zone, bounded=False) if r.ends_at else None,
         hours=r.hours,
     )
 
@@ -225,10 +224,10 @@ def community_values(c: Community) -> dict[str, Any]:
 
 
 Item = Community | Cadre | Demand
+#: how a stored row of a table without dated fields reads back (demands: :func:`reader`)
 FROM_ROW: dict[str, Callable[[Row[Any]], Item]] = {
     "communities": community_from_row,
     "cadres": cadre_from_row,
-    "demands": demand_from_row,
 }
 
 
