@@ -209,26 +209,30 @@ def _entry(d: DispatchRow, demand: Demand) -> dict[str, Any]:
     }
 
 
-def _in_range(d: DispatchRow, w: Window | None, first: dt.date, last: dt.date) -> bool:
+def _in_range(
+    d: DispatchRow, w: Window | None, first: dt.date, last: dt.date, zone: ZoneInfo
+) -> bool:
     """A dated order whose window touches a day of the range; ongoing work held during it
-    (dispatched by its last day, and still active or completed on or after its first)."""
+    (dispatched by its last day, and still active or completed on or after its first;
+    days in ``zone``, the district's)."""
     if w is not None:
         days = w.days()
         return days[0] <= last and days[-1] >= first
-    if local_day(d.created_at) > last:
+    if local_day(d.created_at, zone) > last:
         return False
-    return d.closed_at is None or local_day(d.closed_at) >= first
+    return d.closed_at is None or local_day(d.closed_at, zone) >= first
 
 
 def cadre_calendar(
     cadre: CadreRow,
     work: Sequence[tuple[DispatchRow, Demand]],
-    timezone: str,
+    zone: ZoneInfo,
     first: dt.date,
     last: dt.date,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
-    """``cadre``'s calendar over the local days ``first … last`` (``CalendarPublic``):
+    """``cadre``'s calendar (``CalendarPublic``) over the days ``first … last`` local
+    to ``zone`` (the district's):
     their active and completed ``work`` in the range, the windows each day leaves free
     for a dated order and their away days, and each ISO week's hours of dated work
     (all of the week's, in the range or not) against ``hours_per_week``, counted as the
@@ -252,14 +256,14 @@ def cadre_calendar(
 
     away = parse_away(cadre.away or "", bounded=False)
     days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
-    since = [local_day(d.created_at) for d, demand in work
+    since = [local_day(d.created_at, zone) for d, demand in work
              if demand.window is None and d.status == "active"]  # fmt: skip
     ongoing = {day: sum(1 for s in since if s <= day) for day in days}
     held = {day: n > 0 and n >= cadre.capacity for day, n in ongoing.items()}
     entries = [
         (demand.window, _entry(d, demand))
         for d, demand in work
-        if _in_range(d, demand.window, first, last)
+        if _in_range(d, demand.window, first, last, zone)
     ]
     entries.sort(key=lambda x: (x[1]["start"] or "", x[1]["dispatch"]))
     weeks: dict[tuple[int, int], float] = {}
@@ -278,7 +282,7 @@ def cadre_calendar(
         "name": cadre.name,
         "start": first.isoformat(),
         "end": last.isoformat(),
-        "timezone": timezone,
+        "timezone": zone.key,
         "capacity": cadre.capacity,
         "available": None if pattern is None else str(pattern),
         "away": cadre.away,

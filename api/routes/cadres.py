@@ -28,8 +28,7 @@ from api.schemas import (
     UnavailableRequest,
 )
 from matcher import Cadre, Status
-from matcher.dated import district_zone
-from matcher.store import CadreRow, DispatchRow, Tx
+from matcher.store import CadreRow, DispatchRow, Tx, today
 
 __all__ = ["router"]
 
@@ -110,11 +109,11 @@ def cadre_calendar_route(
 
     def read(tx: Tx) -> dict[str, Any]:
         row = mask_cadre(tx.cadre(r.district, cadre), r.a.masked)
-        timezone = tx.policy(r.district).timezone
-        today = dt.datetime.now(district_zone(timezone)).date()
-        first, last = day_range(start, end, today)
+        zone = tx.zone(r.district)
+        now = today(zone)
+        first, last = day_range(start, end, now)
         work = tx.cadre_work(r.district, cadre)
-        return cadre_calendar(row, work, timezone, first, last, today)
+        return cadre_calendar(row, work, zone, first, last, now)
 
     return r.one(CalendarPublic, read)
 

@@ -26,7 +26,6 @@ from api.schemas import (
     DemandUpdate,
 )
 from matcher import Demand, InputError, Problem, demand_from_item
-from matcher.dated import district_zone
 from matcher.store import DemandRow, Tx
 
 __all__ = ["router"]
@@ -35,11 +34,6 @@ router = APIRouter(
     prefix="/v1/districts/{district}/demands", tags=["demands"], responses=PROBLEM_RESPONSES
 )
 DemandId = ItemId
-
-
-def _zone(tx: Tx, district: str) -> ZoneInfo:
-    """The district's time zone: a dated order's times are read in it."""
-    return district_zone(tx.policy(district).timezone)
 
 
 def _demand(did: str, body: DemandUpdate, zone: ZoneInfo) -> Demand:
@@ -72,7 +66,7 @@ def _created(tx: Tx, district: str, body: DemandCreate) -> Demand:
                 "a demand needs a title (or an item to take it from)",
                 [Problem("body", "required", column="title", code="field.missing", params={})],
             )
-        return _demand(body.id, body.model_copy(update={"title": body.title}), _zone(tx, district))
+        return _demand(body.id, body.model_copy(update={"title": body.title}), tx.zone(district))
     item = tx.service_item(district, body.item)
     given = {k: getattr(body, k) for k in _FROM_ITEM if k in body.model_fields_set}
     made = demand_from_item(item, body.id, body.community, given)
@@ -80,7 +74,7 @@ def _created(tx: Tx, district: str, body: DemandCreate) -> Demand:
     # (the item's hours give a start its length; with an end, the window says it all)
     from_item = made.hours if body.start and not body.end else None
     hours = body.hours if body.hours is not None else from_item
-    start, end = window_fields(body.start, body.end, hours, _zone(tx, district))
+    start, end = window_fields(body.start, body.end, hours, tx.zone(district))
     return replace(made, start=start, end=end, hours=hours if start or body.hours else made.hours)
 
 
@@ -121,7 +115,7 @@ def create_demand(w: Writing, body: DemandCreate) -> JSONResponse:
 def _replace(tx: Tx, district: str, did: str, body: DemandReplace) -> DemandRow:
     """The one write path of PUT and PATCH: id and version checks, then the store's guards."""
     check_replace("demand", did, body.id, body.version, tx.demand(district, did).version)
-    demand = _demand(did, body, _zone(tx, district))
+    demand = _demand(did, body, tx.zone(district))
     return tx.update_demand(district, demand, recurring=body.recurring)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Insert, Table, Update, bindparam, func, insert, select, update
 from sqlalchemy.engine import Row
@@ -94,9 +95,11 @@ def write(
     rows: Sequence[tuple[str, dict[str, Any]]],
     versions: Mapping[str, int | None],
     stats: Counter[str],
+    zone: ZoneInfo,
 ) -> None:
     """Insert the ``(id, column values)`` absent from ``versions``, update the others
-    (version + 1, undeleted): one bulk statement each. Counts go to ``stats``."""
+    (version + 1, undeleted): one bulk statement each. Counts go to ``stats``; a new
+    cadre joined today in ``zone`` (the district's)."""
     versioned = "version" in table.c
     new = [(k, v) for k, v in rows if k not in versions]
     old = [(k, v) for k, v in rows if k in versions]
@@ -107,7 +110,7 @@ def write(
         if table is t.demands:
             extra |= {"status": "open", "recurring": 0, "created_at": now_iso()}
         if table is t.cadres:
-            extra["joined_on"] = today().isoformat()
+            extra["joined_on"] = today(zone).isoformat()
         insert_many(
             conn,
             insert(table),

@@ -29,12 +29,13 @@ from matcher.store.rows import CadreRow, UnavailableRow, actor_of
 class CadresTx(PoolTx):
     """Cadres, one at a time, and their unavailability."""
 
-    def _unavailable_out(self, district: str, cid: str) -> UnavailableRow | None:
+    def _unavailable_out(self, district: str, cid: str, day: str) -> UnavailableRow | None:
+        """The cadre's unavailability while it holds on ``day`` (the district's today)."""
         u = t.unavailability
         r = self.conn.execute(
             select(u).where(u.c.district_id == district, u.c.cadre == cid)
         ).first()
-        if r is None or (r.until is not None and r.until < today().isoformat()):
+        if r is None or (r.until is not None and r.until < day):
             return None
         return UnavailableRow(
             r.until, r.reason, r.created_at, actor_of(r.created_by, r.created_by_label)
@@ -49,12 +50,13 @@ class CadresTx(PoolTx):
         reason: str | None = None,
         actor: Actor = NOBODY,
     ) -> CadreRow:
-        """Keep a cadre out of proposals until ``until`` (inclusive; None: until lifted).
+        """Keep a cadre out of proposals until ``until`` (the district's local day,
+        inclusive; None: until lifted).
 
         Active dispatches stay: ending them is a separate, deliberate step.
         """
         self._cadre_row(district, cid)
-        if until is not None and until < today():
+        if until is not None and until < today(self.zone(district)):
             raise InputError(
                 "the last day of unavailability is in the past",
                 [
@@ -91,8 +93,9 @@ class CadresTx(PoolTx):
 
     def _away_rows(self, district: str) -> dict[str, UnavailableRow | None]:
         u = t.unavailability
+        day = today(self.zone(district)).isoformat()
         return {
-            r.cadre: self._unavailable_out(district, r.cadre)
+            r.cadre: self._unavailable_out(district, r.cadre, day)
             for r in self.conn.execute(select(u.c.cadre).where(u.c.district_id == district))
         }
 
@@ -129,8 +132,9 @@ class CadresTx(PoolTx):
 
     def cadre(self, district: str, cid: str) -> CadreRow:
         r = self._cadre_row(district, cid)
+        day = today(self.zone(district)).isoformat()
         return self._cadre_out(
-            r, self._used(district).get(cid, 0), self._unavailable_out(district, cid)
+            r, self._used(district).get(cid, 0), self._unavailable_out(district, cid, day)
         )
 
     @audited("cadre.create", "c")
@@ -191,7 +195,7 @@ class CadresTx(PoolTx):
                 insert(t.status_changes).values(
                     district_id=district,
                     cadre=c.id,
-                    day=today().isoformat(),
+                    day=today(self.zone(district)).isoformat(),
                     from_status=old.status,
                     to_status=c.status.value,
                     warning_id=warning,

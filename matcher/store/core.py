@@ -16,7 +16,7 @@ import math
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,29 +47,47 @@ ROLES = ("admin", "dispatcher", "planner", "analyst", "supervisor")
 WITHDRAWN_NOTE = "cancelled: the cadre was withdrawn (status set to red)"
 Pair = tuple[str, str]
 SUPERSEDED = "a newer proposal supersedes this one; accept from the newest proposal"
-#: the districts' clock for dates a person types (an unavailability's last day)
-LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    """The current instant as a stored stamp (UTC, ISO, milliseconds), read from
+    :func:`now_utc`."""
+    return now_utc().isoformat(timespec="milliseconds")
 
 
 def now_utc() -> datetime:
-    """The current instant (aware, UTC): what a dated order's start is compared with
-    (one function, so a test may set the clock)."""
+    """The current instant (aware, UTC): the store's one clock.
+
+    Stamps (:func:`now_iso`), a district's today (:func:`today`) and the start of a
+    dated order are all read from it, and their callers look it up here when called
+    (``core.now_utc``), so a test that sets ``matcher.store.core.now_utc`` sets every
+    clock of the store at once.
+    """
     return datetime.now(UTC)
 
 
-def local_day(stamp: str) -> date:
-    """The districts' calendar day of a stored UTC time stamp (``created_at``, ``closed_at``)."""
+def local_day(stamp: str, zone: ZoneInfo) -> date:
+    """The calendar day in ``zone`` (a district's, :meth:`TxBase.zone`) of a stored UTC
+    stamp (``created_at``, ``closed_at``): the day a person there saw it happen.
+
+    A stamp without an offset is already a local day's time: its own date.
+    """
     moment = datetime.fromisoformat(stamp)
-    return moment.astimezone(LOCAL).date() if moment.tzinfo is not None else moment.date()
+    return moment.astimezone(zone).date() if moment.tzinfo is not None else moment.date()
 
 
-def today() -> date:
-    """Today in the districts' time zone: an unavailability ``until`` a date includes it."""
-    return datetime.now(LOCAL).date()
+def today(zone: ZoneInfo) -> date:
+    """Today in ``zone`` (a district's, :meth:`TxBase.zone`): the day a person there
+    calls today, so an unavailability ``until`` today still holds, and a service
+    completed tonight is booked today, whatever the day in another district."""
+    return now_utc().astimezone(zone).date()
+
+
+def day_stamp(day: date, zone: ZoneInfo) -> str:
+    """A past day as a stored stamp: noon of ``day`` in ``zone`` (a district's), so
+    :func:`local_day` reads that day back in the same zone."""
+    noon = datetime.combine(day, time(12), zone).astimezone(UTC)
+    return noon.isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True)
@@ -151,10 +169,9 @@ def cadre_from_row(r: Row[Any]) -> Cadre:
     )
 
 
-def demand_from_row(r: Row[Any], zone: ZoneInfo | None = None) -> Demand:
+def demand_from_row(r: Row[Any], zone: ZoneInfo) -> Demand:
     """A stored demand; a dated one's window read in ``zone`` (the district's time zone,
-    its policy's ``timezone``; by default Asia/Shanghai)."""
-    z = zone or district_zone()
+    its policy's ``timezone``: :meth:`TxBase.zone`)."""
     return Demand(
         id=r.id,
         community=r.community,
@@ -165,8 +182,8 @@ def demand_from_row(r: Row[Any], zone: ZoneInfo | None = None) -> Demand:
         headcount=r.headcount,
         priority=r.priority,
         item=r.item,
-        start=parse_local(r.starts_at, z, bounded=False) if r.starts_at else None,
-        end=parse_local(r.ends_at, z, bounded=False) if r.ends_at else None,
+        start=parse_local(r.starts_at, zone, bounded=False) if r.starts_at else None,
+        end=parse_local(r.ends_at, zone, bounded=False) if r.ends_at else None,
         hours=r.hours,
     )
 
@@ -207,10 +224,10 @@ def community_values(c: Community) -> dict[str, Any]:
 
 
 Item = Community | Cadre | Demand
+#: how a stored row of a table without dated fields reads back (demands: :func:`reader`)
 FROM_ROW: dict[str, Callable[[Row[Any]], Item]] = {
     "communities": community_from_row,
     "cadres": cadre_from_row,
-    "demands": demand_from_row,
 }
 
 
@@ -342,6 +359,15 @@ class TxBase:
 
     def _district_row(self, district: str) -> Row[Any]:
         return self._one(t.districts, "district", district, t.districts.c.id == district)
+
+    def zone(self, district: str) -> ZoneInfo:
+        """The time zone ``district``'s policy names (Asia/Shanghai by default): its
+        calendar days (:func:`today`, :func:`local_day`) and its dated orders' times.
+
+        Raises:
+            NotFoundError: no such district.
+        """
+        return district_zone(policy_from_text(self._district_row(district).policy_toml).timezone)
 
     def _exists(self, table: Any, district: str, key: str, *, live: bool = False) -> bool:
         q = select(table.c.id).where(table.c.district_id == district, table.c.id == key)

@@ -9,7 +9,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Row
 
 from matcher import Demand
-from matcher.dated import district_zone, format_local
+from matcher.dated import format_local
 from matcher.store import schema as t
 from matcher.store.audit import audited
 from matcher.store.core import (
@@ -29,10 +29,6 @@ from matcher.store.rows import DemandRow
 
 class DemandsTx(PoolTx):
     """Demands, one at a time, and their open/closed status."""
-
-    def _zone(self, district: str) -> ZoneInfo:
-        """The district's time zone (its policy's ``timezone``): stored windows are read in it."""
-        return district_zone(self.policy(district).timezone)
 
     @staticmethod
     def _demand_out(
@@ -71,13 +67,13 @@ class DemandsTx(PoolTx):
         if status is not None:
             where = and_(where, c.status == status)
         rows, total = self._page(t.demands, where, (c.pos, c.id), limit, offset)
-        counts, zone = self._demand_counts(district), self._zone(district)
+        counts, zone = self._demand_counts(district), self.zone(district)
         return [self._demand_out(r, zone, *counts.get(r.id, (0, 0, 0))) for r in rows], total
 
     def demand(self, district: str, did: str) -> DemandRow:
         r = self._demand_row(district, did)
         counts = self._demand_counts(district).get(did, (0, 0, 0))
-        return self._demand_out(r, self._zone(district), *counts)
+        return self._demand_out(r, self.zone(district), *counts)
 
     @audited("demand.create", "d")
     def create_demand(self, district: str, d: Demand, *, recurring: bool = False) -> DemandRow:
@@ -150,7 +146,7 @@ class DemandsTx(PoolTx):
             )
         self.check_held(district, [d])
         if (
-            demand_from_row(old, self._zone(district)) != d or now != was
+            demand_from_row(old, self.zone(district)) != d or now != was
         ):  # one new version for the whole edit
             self.conn.execute(
                 update(t.demands)

@@ -13,30 +13,16 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import Row
 
 from matcher import InputError
-from matcher.dated import district_zone
 from matcher.model import Demand
 from matcher.record import Ending, Outcome, points_for
+from matcher.store import core
 from matcher.store import schema as t
 from matcher.store.audit import audited
-from matcher.store.core import (
-    NOBODY,
-    Actor,
-    demand_from_row,
-    local_day,
-    now_iso,
-    now_utc,
-    today,
-)
+from matcher.store.core import NOBODY, Actor, day_stamp, demand_from_row, local_day, now_iso, today
 from matcher.store.lifecycle import move, takes_slot
 from matcher.store.outcome_rules import ended_problems, outcome_problems, started_problems
 from matcher.store.points import PointsTx
 from matcher.store.rows import DispatchRow, actor_of
-
-
-def day_stamp(day: date) -> str:
-    """A past day as a stored timestamp: noon in the districts' time zone (04:00 UTC),
-    so its first ten characters are that day wherever it is read."""
-    return f"{day.isoformat()}T04:00:00.000+00:00"
 
 
 class DispatchesTx(PointsTx):
@@ -80,7 +66,7 @@ class DispatchesTx(PointsTx):
             .order_by(d.c.id)
         ).all()
         ids = sorted({r.demand for r in rows})
-        zone = district_zone(self.policy(district).timezone)
+        zone = self.zone(district)
         demands = {
             r.id: demand_from_row(r, zone)
             for r in self.conn.execute(
@@ -149,7 +135,8 @@ class DispatchesTx(PointsTx):
         The outcome (issue #18): ``hours`` (> 0, at most the policy's
         ``record.max_hours``; None: not recorded), ``rating`` 1–5 and a 容错
         exemption (with its reason) on a completion, ``cancel_reason`` on a cancel;
-        ``ended`` is the day it ended (default today). A dated order's dispatch is
+        ``ended`` is the day it ended (default: today; days are the district's, in
+        the time zone its policy names). A dated order's dispatch is
         completed or marked no-show only once the order has started
         (:func:`~matcher.store.outcome_rules.started_problems`). A completion writes the
         points it earned (:func:`matcher.record.points_for`, the demand's
@@ -162,6 +149,8 @@ class DispatchesTx(PointsTx):
         """
         current = self.dispatch(district, did)
         policy = self.policy(district).record
+        zone = self.zone(district)
+        began, now = local_day(current.created_at, zone), today(zone)
         problems = outcome_problems(
             action,
             hours=hours,
@@ -170,12 +159,11 @@ class DispatchesTx(PointsTx):
             exempt_reason=exempt_reason,
             cancel_reason=cancel_reason,
             max_hours=policy.max_hours,
-        ) + ended_problems(ended, local_day(current.created_at), today())
+        ) + ended_problems(ended, began, now)
         effective = "no_show" if action == "cancel" and cancel_reason == "no_show" else action
         if effective != "cancel":
-            zone = district_zone(self.policy(district).timezone)
             order = demand_from_row(self._demand_row(district, current.demand), zone)
-            problems += started_problems(effective, order.start, now_utc(), ended)
+            problems += started_problems(effective, order.start, core.now_utc(), ended)
         if problems:
             raise InputError(
                 f"the outcome of dispatch {did} is not valid",
@@ -186,13 +174,13 @@ class DispatchesTx(PointsTx):
         if action == "cancel" and cancel_reason == "no_show":
             action = "no_show"
         status = move("dispatch", did, current.status, action)
-        day = ended or today()
+        day = ended or now
         self.conn.execute(
             update(t.dispatches)
             .where(t.dispatches.c.id == did)
             .values(
                 status=status,
-                closed_at=now_iso() if ended is None else day_stamp(ended),
+                closed_at=now_iso() if ended is None else day_stamp(ended, zone),
                 note=note,
                 closed_by=actor.token,
                 closed_by_label=actor.label,
@@ -208,13 +196,12 @@ class DispatchesTx(PointsTx):
             done = self._demand_counts(district).get(demand.id, (0, 0, 0))
             if demand.status == "open" and not demand.recurring and done[2] >= demand.headcount:
                 self._set_demand_status(demand, "done")
-            started = local_day(current.created_at)
             outcome = Outcome(
                 did,
                 current.cadre,
                 current.demand,
                 demand.community,
-                started,
+                began,
                 day,
                 Ending.COMPLETED,
                 priority=demand.priority,

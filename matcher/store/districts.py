@@ -203,13 +203,14 @@ class DistrictsTx(TxBase):
 
     def lending_use(self, district: str, period_days: int) -> LendingUse:
         """What the district's dispatches already take from its lending rules: per
-        home community, the lent dispatches made in the last ``period_days``
-        local days (active or completed: a cancel or a no-show lent nobody), the
+        home community, the lent dispatches made in the last ``period_days`` of the
+        district's local days (active or completed: a cancel or a no-show lent nobody), the
         cadres holding an active lent dispatch now, and those marked unavailable.
         A dispatch is lent when its cadre's home now is not its demand's community
         (the ledger's rule: the store keeps no history of homes)."""
         d, m, c = t.dispatches, t.demands, t.cadres
-        bound = utc_bound(today() - timedelta(days=period_days - 1))
+        zone = self.zone(district)
+        bound = utc_bound(today(zone) - timedelta(days=period_days - 1), zone)
         rows = self.conn.execute(
             select(d.c.cadre, d.c.status, d.c.created_at, c.c.home)
             .join(m, and_(m.c.district_id == d.c.district_id, m.c.id == d.c.demand))
@@ -235,11 +236,11 @@ class DistrictsTx(TxBase):
         storing one computed from a state that has since moved would supersede the
         fresh ones with a proposal that cannot be accepted. Counts and version sums
         change with every write that matters (an edit bumps a version; dispatches,
-        declines and unavailability change counts or latest times), and today's
-        date, because an unavailability ends by itself.
+        declines and unavailability change counts or latest times), and the
+        district's today, because an unavailability ends by itself.
         """
         d, u, x = t.dispatches, t.unavailability, t.declines
-        parts: list[Any] = [today().isoformat()]
+        parts: list[Any] = [today(self.zone(district)).isoformat()]
         row = self._district_row(district)
         parts += [row.taxonomy_toml, row.policy_toml]
         for table in (t.cadres, t.demands):
@@ -345,8 +346,9 @@ class DistrictsTx(TxBase):
 
     # ---------------------------------------------------------------- unavailability
     def unavailable(self, district: str) -> dict[str, str | None]:
-        """Cadres not to be proposed today: cadre → last day (None: until lifted)."""
-        day = today().isoformat()
+        """Cadres not to be proposed today (the district's): cadre → last day (None:
+        until lifted)."""
+        day = today(self.zone(district)).isoformat()
         u = t.unavailability
         return {
             r.cadre: r.until

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from matcher import load_case
+from matcher.dated import district_zone
 from matcher.generate import generate_history
 from matcher.io import is_workbook, policy_toml
 from matcher.store.core import today
@@ -19,7 +20,8 @@ from matcher.store.store import Store
 
 __all__ = ["PAST_MONTHS", "PAST_SEED", "import_folder"]
 
-#: the generated past loaded with a folder: this many months, ending yesterday
+#: the generated past loaded with a folder: this many months, ending yesterday (in the
+#: time zone of the folder's policy)
 PAST_MONTHS = 12
 #: its seed (fixed: the sample's past is the same on every machine, shifted by the date)
 PAST_SEED = 1
@@ -50,7 +52,10 @@ def import_folder(
     case = load_case(folder)
     past = (
         generate_history(
-            case, seed=PAST_SEED, months=PAST_MONTHS, as_of=today() - timedelta(days=1)
+            case,
+            seed=PAST_SEED,
+            months=PAST_MONTHS,
+            as_of=today(district_zone(case.policy.timezone)) - timedelta(days=1),
         )
         if history
         else None

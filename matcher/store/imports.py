@@ -176,6 +176,7 @@ def apply_import(tx: Tx, plan: ImportPlan) -> dict[str, int]:
         [(item.id, values[item.id]) for _, item in plan.rows if item.id in values],
         bulk.versions_of(table, now),
         stats,
+        district_zone(plan.timezone),
     )
     entry = {"file": plan.file, "sha256": plan.sha256, "rows": len(plan.rows), **stats}
     tx.note("import", plan.district, plan.file, entry)

@@ -11,23 +11,24 @@ moved counts all their past service from their current home (``docs/ledger.md``)
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 
 from matcher.record import Ending, Ledger, Outcome, ledger_period, lending_ledger
 from matcher.store import schema as t
-from matcher.store.core import LOCAL, TxBase, local_day, today
+from matcher.store.core import TxBase, local_day, today
 from matcher.store.report_rows import LedgerRow
 
 __all__ = ["LedgerTx", "utc_bound"]
 
 
-def utc_bound(day: date) -> str:
-    """The stored (UTC, ISO) stamp of the districts' local midnight starting ``day``:
+def utc_bound(day: date, zone: ZoneInfo) -> str:
+    """The stored (UTC, ISO) stamp of the midnight in ``zone`` (a district's) starting ``day``:
     stamps share one format, so "closed on a local day in the period" is a text range.
     At the calendar's ends (year 1, year 9999) the bound is below or above every stamp."""
     try:
-        moment = datetime.combine(day, time(), LOCAL).astimezone(UTC)
+        moment = datetime.combine(day, time(), zone).astimezone(UTC)
     except OverflowError:
         return "" if day.year == 1 else "\uffff"
     return moment.isoformat(timespec="milliseconds")
@@ -37,9 +38,9 @@ class LedgerTx(TxBase):
     """The district's lending ledger over a period, computed from its dispatches."""
 
     def ledger(self, district: str, start: date, end: date) -> Ledger:
-        """Hours lent and received per community over ``[start, end]`` (local days,
-        both included, by the day each dispatch was completed)."""
-        self._district_row(district)
+        """Hours lent and received per community over ``[start, end]`` (the district's
+        local days, both included, by the day each dispatch was completed)."""
+        zone = self.zone(district)
         d, m, c = t.dispatches, t.demands, t.cadres
         rows = self.conn.execute(
             select(d.c.id, d.c.cadre, d.c.demand, d.c.hours, d.c.created_at, d.c.closed_at)
@@ -50,9 +51,9 @@ class LedgerTx(TxBase):
                 d.c.district_id == district,
                 d.c.status == Ending.COMPLETED.value,
                 d.c.hours.is_not(None),
-                d.c.closed_at >= utc_bound(start),
+                d.c.closed_at >= utc_bound(start, zone),
                 d.c.closed_at
-                < ("\uffff" if end == date.max else utc_bound(end + timedelta(days=1))),
+                < ("\uffff" if end == date.max else utc_bound(end + timedelta(days=1), zone)),
             )
             .order_by(d.c.id)
         ).all()
@@ -62,8 +63,8 @@ class LedgerTx(TxBase):
                 r.cadre,
                 r.demand,
                 r.community,
-                local_day(r.created_at),
-                local_day(r.closed_at),
+                local_day(r.created_at, zone),
+                local_day(r.closed_at, zone),
                 Ending.COMPLETED,
                 hours=r.hours,
             )
@@ -85,7 +86,7 @@ class LedgerTx(TxBase):
         Raises:
             InputError: ``ledger.period_reversed`` when ``start`` is after ``end``.
         """
-        first, last = ledger_period(start, end, today())
+        first, last = ledger_period(start, end, today(self.zone(district)))
         rows = self.conn.execute(
             select(t.communities.c.id, t.communities.c.name).where(
                 t.communities.c.district_id == district

@@ -20,10 +20,11 @@ from matcher import CaseError, Problem
 from matcher.dated import district_zone, parse_local
 from matcher.io import load_outcomes
 from matcher.record import Ending
+from matcher.store import core
 from matcher.store import schema as t
 from matcher.store.audit import text_digest
 from matcher.store.bulk import CHUNK
-from matcher.store.core import NOBODY, Actor, local_day, now_utc, today
+from matcher.store.core import NOBODY, Actor, local_day, today
 from matcher.store.errors import ConflictError
 from matcher.store.outcome_rules import ended_problems, started_problems
 from matcher.store.rows import DispatchRow
@@ -96,8 +97,8 @@ def plan_outcomes(
         )
         got = tx.conn.execute(q).all()
         status: dict[int, str] = {r.id: r.status for r in got}
-        began = {r.id: local_day(r.created_at) for r in got}
         zone = district_zone(policy.timezone)
+        began = {r.id: local_day(r.created_at, zone) for r in got}
         starts = {r.id: parse_local(r.starts_at, zone) for r in got if r.starts_at}
     records = load_outcomes(text, max_hours=max_hours, dispatches=status.keys(), file=file)
     problems = [
@@ -114,7 +115,7 @@ def plan_outcomes(
         for line, r in records
         if status[r.dispatch] != "active"
     ]
-    now, moment = today(), now_utc()
+    now, moment = today(zone), core.now_utc()
     for line, r in records:
         problems += ended_problems(r.ended, began[r.dispatch], now, file=file, row=line)
         no_show = r.cancel_reason is not None and r.cancel_reason.value == "no_show"

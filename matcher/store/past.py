@@ -28,8 +28,8 @@ from matcher.record import Ending, Outcome, StatusChange, Training, earnings
 from matcher.store import bulk
 from matcher.store import schema as t
 from matcher.store.audit import audited
-from matcher.store.core import now_iso
-from matcher.store.dispatches import DispatchesTx, day_stamp
+from matcher.store.core import day_stamp, now_iso
+from matcher.store.dispatches import DispatchesTx
 from matcher.store.errors import ConflictError
 
 __all__ = ["PastHistory", "PastTx"]
@@ -100,6 +100,7 @@ class PastTx(DispatchesTx):
                 params={"id": district},
             )
         policy = self.policy(district).record
+        zone = self.zone(district)
         now = now_iso()
         demands = {
             r.id: r
@@ -153,8 +154,8 @@ class PastTx(DispatchesTx):
                     "demand": f"{o.demand}@{o.started:%Y-%m}",
                     "score": 0.0,
                     "status": o.ending.value,
-                    "created_at": day_stamp(o.started),
-                    "closed_at": day_stamp(o.ended),
+                    "created_at": day_stamp(o.started, zone),
+                    "closed_at": day_stamp(o.ended, zone),
                     "note": None,
                     "created_by": None,
                     "created_by_label": LOADED,

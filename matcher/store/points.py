@@ -73,7 +73,8 @@ class PointsTx(DistrictsTx):
         day: date | None = None,
         actor: Actor = NOBODY,
     ) -> None:
-        """Write the entry a completed dispatch earned (nothing for 0 points)."""
+        """Write the entry a completed dispatch earned on ``day`` (default: the
+        district's today; nothing for 0 points)."""
         if amount <= 0:
             return
         self.conn.execute(
@@ -84,7 +85,7 @@ class PointsTx(DistrictsTx):
                 amount=amount,
                 dispatch_id=dispatch,
                 reason="dispatch",
-                day=(day or today()).isoformat(),
+                day=(day or today(self.zone(district))).isoformat(),
                 created_at=now_iso(),
                 created_by=actor.token,
                 created_by_label=actor.label,
@@ -122,7 +123,7 @@ class PointsTx(DistrictsTx):
                 kind=EntryKind.REDEEMED.value,
                 amount=-amount,
                 reason=reason,
-                day=today().isoformat(),
+                day=today(self.zone(district)).isoformat(),
                 created_at=now_iso(),
                 created_by=actor.token,
                 created_by_label=actor.label,

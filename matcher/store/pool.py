@@ -155,7 +155,7 @@ class PoolTx(DispatchesTx, CatalogueTx):
     ) -> None:
         """Add new rows and update changed ones (bulk); rows already equal are left alone."""
         rows = bulk.stored(self.conn, table, district, [i.id for i in items])
-        zone = district_zone(self.policy(district).timezone)
+        zone = self.zone(district)
         todo = bulk.differing(items, rows, reader(table.name, zone))
         values = TO_ROW[table.name]
         bulk.write(
@@ -165,6 +165,7 @@ class PoolTx(DispatchesTx, CatalogueTx):
             [(i.id, values(i)) for i in todo],
             bulk.versions_of(table, {k: bulk.state_of(table, r) for k, r in rows.items()}),
             stats if stats is not None else Counter(),
+            zone,
         )
 
     # ---------------------------------------------------------------- communities
@@ -288,7 +289,7 @@ class PoolTx(DispatchesTx, CatalogueTx):
         """
         if not items:
             return
-        zone = district_zone(self.policy(district).timezone)
+        zone = self.zone(district)
         d, m = t.dispatches, t.demands
         held: dict[str, list[tuple[int, Demand]]] = {}
         for r in self.conn.execute(

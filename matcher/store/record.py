@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -30,7 +30,8 @@ from matcher.record import (
 )
 from matcher.store import schema as t
 from matcher.store.cadres import CadresTx
-from matcher.store.core import LOCAL, local_day, today
+from matcher.store.core import local_day, today
+from matcher.store.ledger import utc_bound
 
 __all__ = ["History", "RecordTx"]
 
@@ -51,14 +52,15 @@ class RecordTx(CadresTx):
         )
         if cadre is not None:
             q = q.where(d.c.cadre == cadre)
+        zone = self.zone(district)
         return [
             Outcome(
                 dispatch=r.id,
                 cadre=r.cadre,
                 demand=r.demand,
                 community=r.community,
-                started=local_day(r.created_at),
-                ended=local_day(r.closed_at or r.created_at),
+                started=local_day(r.created_at, zone),
+                ended=local_day(r.closed_at or r.created_at, zone),
                 ending=Ending(r.status),
                 priority=r.priority,
                 hours=r.hours,
@@ -106,7 +108,7 @@ class RecordTx(CadresTx):
         """The district's history (or one cadre's), oldest first, as :mod:`matcher.record` types.
 
         An outcome's ``started`` is its dispatch's creation day, ``ended`` its
-        closing day (in the districts' time zone); community and priority are
+        closing day (in the district's time zone); community and priority are
         its demand's.
         """
         self._district_row(district)
@@ -116,35 +118,38 @@ class RecordTx(CadresTx):
             self._status_changes(district, cadre),
         )
 
-    def _joined(self, r: Any) -> date:
-        return today() if r.joined_on is None else date.fromisoformat(r.joined_on)
+    @staticmethod
+    def _joined(r: Any, now: date) -> date:
+        """The day the cadre joined (a row without one joined ``now``, the district's today)."""
+        return now if r.joined_on is None else date.fromisoformat(r.joined_on)
 
     def _mean_rating(self, district: str, day: date) -> float | None:
         """:func:`matcher.record.district_mean_rating` as one SQL aggregate: a cadre's
         record after each outcome must not read the district's whole history. Stored
         stamps are UTC ISO text of one format, so "ended on or before ``day``" (a
-        local day) is a text comparison with the next local midnight in UTC."""
+        local day of the district) is a text comparison with the next local midnight in UTC."""
         d = t.dispatches.c
-        bound = datetime.combine(day + timedelta(days=1), time(), LOCAL).astimezone(UTC)
+        bound = utc_bound(day + timedelta(days=1), self.zone(district))
         total, count = self.conn.execute(
             select(func.sum(d.rating), func.count(d.rating)).where(
                 d.district_id == district,
                 d.status != "active",
                 d.exempt == 0,
                 d.rating.is_not(None),
-                func.coalesce(d.closed_at, d.created_at) < bound.isoformat(timespec="milliseconds"),
+                func.coalesce(d.closed_at, d.created_at) < bound,
             )
         ).one()
         return None if not count else float(total) / int(count)
 
     def record(self, district: str, cadre: str, as_of: date | None = None) -> CadreRecord:
-        """A cadre's record as of ``as_of`` (today by default), its rating shrunk toward
-        the district's mean rating on that day."""
+        """A cadre's record as of ``as_of`` (the district's today by default), its rating
+        shrunk toward the district's mean rating on that day."""
         row = self._cadre_row(district, cadre)
-        day = today() if as_of is None else as_of
+        now = today(self.zone(district))
+        day = now if as_of is None else as_of
         return cadre_record(
             cadre,
-            self._joined(row),
+            self._joined(row, now),
             self._outcomes(district, cadre),
             self._trainings(district, cadre),
             self._status_changes(district, cadre),
@@ -165,7 +170,8 @@ class RecordTx(CadresTx):
 
     def records(self, district: str, as_of: date | None = None) -> dict[str, CadreRecord]:
         """Every cadre's record in the pool (one read of the history for all)."""
-        day = today() if as_of is None else as_of
+        now = today(self.zone(district))
+        day = now if as_of is None else as_of
         outcomes, trainings, changes = self.history(district)
         mean = district_mean_rating(outcomes, day)
         policy = self.policy(district).record
@@ -180,7 +186,7 @@ class RecordTx(CadresTx):
         )
         return {
             r.id: cadre_record(
-                r.id, self._joined(r), *by.get(r.id, ([], [], [])), mean, policy, day
+                r.id, self._joined(r, now), *by.get(r.id, ([], [], [])), mean, policy, day
             )
             for r in rows
         }

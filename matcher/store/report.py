@@ -3,7 +3,8 @@
 Why in the store: the CLI writes them as HTML (``matcher report``) and the service
 answers them as JSON (``GET …/report``); both read the same figures, and the ledger
 and summary inside are the very rows ``GET …/ledger`` and ``GET …/summary`` answer.
-Dispatches count by the local day they were created (accepted) or ended. The
+Dispatches count by the local day (the district's, in the zone its policy names)
+they were created (accepted) or ended. The
 manual rule's replay (:func:`matcher.replay_days`) runs on the period's days as the
 store rebuilds them (:mod:`matcher.store.report_days`); the shortages and training
 picks (:func:`matcher.shortfall`) on the live pool, as a proposal sees it.
@@ -47,7 +48,7 @@ def _hours_between(start: str, end: str) -> float:
 def report_figures(
     tx: Tx, district: str, start: date | None = None, end: date | None = None, *, training: int = 3
 ) -> ReportRow:
-    """The report's figures for ``[start, end]`` (local days, both included; a day not
+    """The report's figures for ``[start, end]`` (the district's days, both included; a day not
     given defaults as the lending ledger's: the last 90 days), with the top
     ``training`` picks.
 
@@ -56,6 +57,7 @@ def report_figures(
         InputError: ``ledger.period_reversed`` when ``start`` is after ``end``.
     """
     row = tx.district(district)
+    zone = tx.zone(district)
     ledger = tx.ledger_row(district, start, end).to_json()
     catalogue = tx.catalogue(district)
     places = tx.demand_places(district)
@@ -71,7 +73,7 @@ def report_figures(
         community, item, created = places.get(x.demand, ("", None, None))
         category = catalogue.category_of(item) or ""
         cells = (by_cat[category], by_comm[community])
-        made = local_day(x.created_at)
+        made = local_day(x.created_at, zone)
         if first <= made <= last:
             for c in cells:
                 c["accepted"] += 1
@@ -82,7 +84,7 @@ def report_figures(
                 waits["*"].append(wait)
         if x.closed_at is None or x.status not in ENDINGS:
             continue
-        ended = local_day(x.closed_at)
+        ended = local_day(x.closed_at, zone)
         if not first <= ended <= last:
             continue
         for c in cells:
@@ -97,7 +99,7 @@ def report_figures(
         name=row.name,
         start=ledger["start"],
         end=ledger["end"],
-        made=today().isoformat(),
+        made=today(zone).isoformat(),
         by_category={k: v for k, v in by_cat.items() if any(v.values())},
         by_community={k: v for k, v in by_comm.items() if any(v.values())},
         weeks={k: dict(weeks[k]) for k in sorted(weeks)},

@@ -2,7 +2,7 @@
 
 Why here: only the store knows the past, and it keeps dispatches with their dates
 but not every earlier version of the pool. A day's inputs are rebuilt from what it
-does keep, at the start of the day (local time):
+does keep, at the start of the day (the district's local time):
 
 - a demand is open that day when it exists (created that day or before; an unknown
   creation time counts as before), and is open now or had a dispatch accepted that
@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from matcher import Case, DayInputs
 from matcher.store.core import local_day
@@ -42,8 +43,9 @@ def replay_inputs(
     each day of ``[first, last]`` on which a dispatch was accepted on one of them."""
     case = tx.case(district, include_closed=True)
     demands = {d.id: d for d in tx.list_demands(district, limit=2**31)[0]}
-    made = {x.id: local_day(x.created_at) for x in dispatches}
-    ended = {x.id: local_day(x.closed_at) for x in dispatches if x.closed_at is not None}
+    zone = tx.zone(district)
+    made = {x.id: local_day(x.created_at, zone) for x in dispatches}
+    ended = {x.id: local_day(x.closed_at, zone) for x in dispatches if x.closed_at is not None}
     on = [x for x in dispatches if x.demand in demands]
     days = sorted({made[x.id] for x in on if first <= made[x.id] <= last})
     last_made: dict[str, date] = {}
@@ -56,7 +58,8 @@ def replay_inputs(
     ]
     declines = tx.list_declines(district)
     return case, [
-        _inputs(day, demands, held, made, ended, last_made, capacity, declines) for day in days
+        _inputs(day, demands, held, made, ended, last_made, capacity, declines, zone)
+        for day in days
     ]
 
 
@@ -69,11 +72,12 @@ def _inputs(
     last_made: dict[str, date],
     capacity: dict[str, int],
     declines: list[DeclineRow],
+    zone: ZoneInfo,
 ) -> DayInputs:
     taken: dict[str, int] = defaultdict(int)
     busy: dict[str, int] = defaultdict(int)
     accepted: list[tuple[str, str]] = []
-    excluded = {(r.cadre, r.demand) for r in declines if local_day(r.created_at) < day}
+    excluded = {(r.cadre, r.demand) for r in declines if local_day(r.created_at, zone) < day}
     for x in held:
         mine = demands.get(x.demand)
         if made[x.id] == day and mine is not None:
@@ -88,7 +92,7 @@ def _inputs(
                 excluded.add((x.cadre, x.demand))
     open_: dict[str, int] = {}
     for d in demands.values():
-        if d.created_at is not None and local_day(d.created_at) > day:
+        if d.created_at is not None and local_day(d.created_at, zone) > day:
             continue
         if d.status != "open" and last_made.get(d.id, date.min) < day:
             continue

@@ -55,7 +55,6 @@ from matcher.store.cadres import CadresTx
 from matcher.store.catalogue import CatalogueTx
 from matcher.store.core import (
     CLOSED_NOTE,
-    LOCAL,
     NOBODY,
     ROLES,
     WITHDRAWN_NOTE,
@@ -93,7 +92,6 @@ from matcher.store.warnings import WarningsTx
 
 __all__ = [
     "CLOSED_NOTE",
-    "LOCAL",
     "NOBODY",
     "ROLES",
     "WITHDRAWN_NOTE",

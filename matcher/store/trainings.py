@@ -83,7 +83,7 @@ class TrainingsTx(CadresTx):
                     params={"max": max_hours},
                 )
             )
-        if tr.day > today():
+        if tr.day > today(self.zone(district)):
             problems.append(
                 Problem(
                     file,

@@ -92,7 +92,7 @@ class WarningsTx(RecordTx):
 
         Returns the warnings stored now (often none).
         """
-        day = today() if as_of is None else as_of
+        day = today(self.zone(district)) if as_of is None else as_of
         if cadre is not None:
             records = {cadre: self.record(district, cadre, day)}
         else:
@@ -224,7 +224,7 @@ class WarningsTx(RecordTx):
         Raises:
             InputError: ``as_of`` is after today (a record of days not lived yet).
         """
-        if as_of is not None and as_of > today():
+        if as_of is not None and as_of > today(self.zone(district)):
             raise InputError(
                 "a record is as of today or an earlier day",
                 [

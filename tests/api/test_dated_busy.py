@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from matcher.store import today
 from tests.api.tokens import Tokens
+from tests.clock import SHANGHAI
 
 D = "/v1/districts/d1"
 NEED = {"community": "C3", "title": "防汛值守", "needs": {"emergency.flood_control": 3},
@@ -22,7 +23,7 @@ def test_busy_then_names_the_order_a_dispatch_holds_at_that_time(
     body = {k: r[k] for k in ("name", "home", "certs", "status")}
     body |= {"skills": {"emergency.flood_control": 4}, "capacity": 1, "version": r["version"]}
     assert client.put(f"{D}/cadres/P4", json=body, headers=h).status_code == 200
-    day = (today() + dt.timedelta(days=3)).isoformat()
+    day = (today(SHANGHAI) + dt.timedelta(days=3)).isoformat()
     held = {**NEED, "id": "H1", "start": f"{day}T18:00", "end": f"{day}T22:00"}
     assert client.post(f"{D}/demands", json=held, headers=h).status_code == 201
     prop = client.post(f"{D}/proposals", json={}, headers=d).json()

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.tokens import Tokens
+from tests.clock import set_clock
 
 D = "/v1/districts/d1"
 #: three evening shifts only P4 can take: Tuesday and Wednesday of ISO week 2026-W50, and
@@ -60,7 +61,7 @@ def test_a_cadres_week_shows_their_shifts_ongoing_work_pattern_away_day_and_hour
     d = tokens.h("dispatcher")
     # F0 done: a completed shift stays on the calendar and in the week's hours
     after = dt.datetime(2026, 12, 9, tzinfo=dt.UTC)  # F0 (the 8th, evening) has begun
-    monkeypatch.setattr("matcher.store.dispatches.now_utc", lambda: after)
+    set_clock(monkeypatch, after)
     f0 = client.get(f"{D}/dispatches", params={"demand": "F0"}, headers=d).json()["data"][0]
     r = client.post(f"{D}/dispatches/{f0['id']}/complete", json={"hours": 4}, headers=d)
     assert r.status_code == 200, r.text

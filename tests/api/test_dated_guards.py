@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from matcher.store import today
 from tests.api.tokens import Tokens
+from tests.clock import SHANGHAI
 
 D = "/v1/districts/d1"
 NEED = {"community": "C3", "title": "防汛值守", "needs": {"emergency.flood_control": 3},
@@ -19,7 +20,7 @@ ROW = "{},C3,防汛值守,emergency.flood_control:3,emergency.flood_control:2,,1
 
 def _day() -> str:
     """A Tuesday ahead of today, so both orders fall in one ISO week."""
-    d = today() + dt.timedelta(days=7)
+    d = today(SHANGHAI) + dt.timedelta(days=7)
     return (d + dt.timedelta(days=(1 - d.weekday()) % 7)).isoformat()
 
 

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from matcher.store import today
 from tests.api.tokens import Tokens
+from tests.clock import SHANGHAI
 
 D = "/v1/districts/d1"
 NEED = {"community": "C3", "title": "防汛值守", "needs": {"emergency.flood_control": 3},
@@ -36,7 +37,7 @@ def _dispatched(client: TestClient, tokens: Tokens, day: str) -> dict[str, int]:
 def test_an_order_not_started_is_neither_completed_nor_a_no_show(
     client: TestClient, tokens: Tokens
 ) -> None:
-    day = (today() + dt.timedelta(days=1)).isoformat()  # tomorrow evening, local
+    day = (today(SHANGHAI) + dt.timedelta(days=1)).isoformat()  # tomorrow evening, local
     ids = _dispatched(client, tokens, day)
     d = tokens.h("dispatcher")
     start = f"{day}T19:30"
@@ -63,11 +64,11 @@ def test_an_order_not_started_is_neither_completed_nor_a_no_show(
 
 
 def test_an_order_that_has_started_is_completed(client: TestClient, tokens: Tokens) -> None:
-    day = (today() + dt.timedelta(days=1)).isoformat()
+    day = (today(SHANGHAI) + dt.timedelta(days=1)).isoformat()
     ids = _dispatched(client, tokens, day)
     h, d = tokens.h("admin"), tokens.h("dispatcher")
     # moved to yesterday evening (it was worked then): now it may end
-    y = (today() - dt.timedelta(days=1)).isoformat()
+    y = (today(SHANGHAI) - dt.timedelta(days=1)).isoformat()
     for did in ("T1", "T2"):
         moved = {"start": f"{y}T19:30", "end": f"{y}T21:30"}
         assert client.patch(f"{D}/demands/{did}", json=moved, headers=h).status_code == 200

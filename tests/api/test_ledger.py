@@ -10,6 +10,7 @@ from sqlalchemy import text
 from matcher.store import Store
 from matcher.store.core import today
 from tests.api.tokens import Tokens
+from tests.clock import SHANGHAI
 from tests.store.history import add_outcome
 
 D = "/v1/districts/d1"
@@ -51,12 +52,12 @@ def test_ledger_equals_one_by_hand(client: TestClient, tokens: Tokens, store: St
 def test_the_default_period_is_the_last_90_days(
     client: TestClient, tokens: Tokens, store: Store
 ) -> None:
-    add_outcome(store, "P1", "D2", today() - timedelta(days=89), hours=3, district="d1")
-    add_outcome(store, "P1", "D2", today() - timedelta(days=90), hours=5, district="d1")
+    add_outcome(store, "P1", "D2", today(SHANGHAI) - timedelta(days=89), hours=3, district="d1")
+    add_outcome(store, "P1", "D2", today(SHANGHAI) - timedelta(days=90), hours=5, district="d1")
     led = client.get(f"{D}/ledger", headers=tokens.h("dispatcher")).json()
     assert (led["start"], led["end"]) == (
-        (today() - timedelta(days=89)).isoformat(),
-        today().isoformat(),
+        (today(SHANGHAI) - timedelta(days=89)).isoformat(),
+        today(SHANGHAI).isoformat(),
     )
     assert led["dispatches"] == 1 and led["communities"][0]["lent"] == 3
 

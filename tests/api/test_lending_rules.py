@@ -11,6 +11,7 @@ from sqlalchemy import text
 from matcher.store import Store
 from matcher.store.core import today
 from tests.api.tokens import Tokens
+from tests.clock import SHANGHAI
 from tests.store.history import add_outcome
 
 P = "/v1/districts/d1/proposals"
@@ -38,7 +39,7 @@ def test_past_lending_counts_against_the_limit(
     assert len(lent_by(one, "C3")) == 1 and one["solver"] == "milp" and one["certified"]
     assert one["bound"] == one["objective"]
     # C3 lent P6 to D3 (C2) yesterday: its one dispatch of the period is used up
-    add_outcome(store, "P6", "D3", today() - timedelta(days=1), hours=2, district="d1")
+    add_outcome(store, "P6", "D3", today(SHANGHAI) - timedelta(days=1), hours=2, district="d1")
     none = propose(client, tokens, {"limits": {"C3": 1}})
     assert lent_by(none, "C3") == []
     # over a one-day period yesterday's dispatch no longer counts
@@ -49,7 +50,7 @@ def test_past_lending_counts_against_the_limit(
 def test_the_districts_own_policy_counts_the_same(
     client: TestClient, tokens: Tokens, store: Store
 ) -> None:
-    add_outcome(store, "P6", "D3", today(), hours=2, district="d1")
+    add_outcome(store, "P6", "D3", today(SHANGHAI), hours=2, district="d1")
     with store.write() as tx:  # the district's policy as an import would set it
         tx.conn.execute(
             text("UPDATE districts SET policy_toml = :p WHERE id = 'd1'"),

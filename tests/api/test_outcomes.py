@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from matcher.store import Store, today
 from tests.api.tokens import Tokens
+from tests.clock import SHANGHAI
 
 V = "/v1/districts/d1"
 D = f"{V}/dispatches"
@@ -147,7 +148,7 @@ def test_cancel_reasons(client: TestClient, tokens: Tokens, store: Store) -> Non
 
 OUT_HEADER = "dispatch,ending,hours,rating,exempt,exempt_reason,cancel_reason,note,ended\n"
 #: an outcome ends between its dispatch's first day (today here) and today
-DAY = today().isoformat()
+DAY = today(SHANGHAI).isoformat()
 
 
 def test_outcomes_import_all_or_nothing(client: TestClient, tokens: Tokens, store: Store) -> None:

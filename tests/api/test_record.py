@@ -10,6 +10,7 @@ from sqlalchemy import text
 from matcher.store import Store
 from matcher.store.core import today
 from tests.api.tokens import Tokens
+from tests.clock import SHANGHAI
 from tests.store.history import add_outcome
 
 D = "/v1/districts/d1"
@@ -58,7 +59,7 @@ def test_record_equals_one_recomputed_by_hand(
 
 def test_bad_trainings_are_problems(client: TestClient, tokens: Tokens) -> None:
     h = tokens.h("dispatcher")
-    future = (today() + timedelta(days=3)).isoformat()
+    future = (today(SHANGHAI) + timedelta(days=3)).isoformat()
     body = {"course": "x", "tags": ["no.such"], "hours": 30, "day": future}
     r = client.post(f"{D}/cadres/P1/trainings", json=body, headers=h)
     assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem")
@@ -78,7 +79,7 @@ def test_bad_trainings_are_problems(client: TestClient, tokens: Tokens) -> None:
 def _stuck_yellow(client: TestClient, tokens: Tokens, store: Store, cadre: str) -> None:
     """``cadre`` made yellow 200 days ago by a person, with two no-shows since."""
     h = tokens.h("dispatcher")
-    _joined(store, today() - timedelta(days=30))
+    _joined(store, today(SHANGHAI) - timedelta(days=30))
     r = client.patch(f"{D}/cadres/{cadre}", json={"status": "yellow"}, headers=h)
     assert r.status_code == 200, r.text
     with store.write() as tx:
@@ -86,10 +87,12 @@ def _stuck_yellow(client: TestClient, tokens: Tokens, store: Store, cadre: str) 
         assert (change.from_status, change.to_status) == ("green", "yellow")
         tx.conn.execute(
             text("UPDATE status_changes SET day = :d"),
-            {"d": (today() - timedelta(days=200)).isoformat()},
+            {"d": (today(SHANGHAI) - timedelta(days=200)).isoformat()},
         )
     for days, demand in ((3, "D1"), (20, "D4")):
-        add_outcome(store, cadre, demand, today() - timedelta(days=days), "no_show", district="d1")
+        add_outcome(
+            store, cadre, demand, today(SHANGHAI) - timedelta(days=days), "no_show", district="d1"
+        )
 
 
 def test_a_confirmed_red_makes_the_solver_refuse_the_cadre(
@@ -158,7 +161,7 @@ def test_analysts_see_records_and_warnings_masked(
     assert client.get(f"{D}/cadres/P6/record", headers=a).json()["name"] == "***"
     assert client.get(f"{D}/cadres/P6/record", headers=h).json()["name"] == "孙八"
     # a record of days not lived yet is refused on its field, the calendar's last day too
-    for day in ((today() + timedelta(days=1)).isoformat(), "9999-12-31"):
+    for day in ((today(SHANGHAI) + timedelta(days=1)).isoformat(), "9999-12-31"):
         r = client.get(f"{D}/cadres/P6/record", params={"as_of": day}, headers=h)
         assert r.status_code == 422 and r.json()["errors"][0]["code"] == "problem.date_future"
     assert client.post(f"{D}/warnings/evaluate", headers=a).status_code == 403
@@ -169,7 +172,9 @@ def test_a_record_term_scores_the_record_in_proposals(
     client: TestClient, tokens: Tokens, store: Store
 ) -> None:
     h = tokens.h("dispatcher")
-    add_outcome(store, "P6", "D4", today() - timedelta(days=1), hours=3, rating=5, district="d1")
+    add_outcome(
+        store, "P6", "D4", today(SHANGHAI) - timedelta(days=1), hours=3, rating=5, district="d1"
+    )
     plain = client.post(f"{D}/proposals", json={}, headers=h).json()["result"]["assignments"]
     assert all("reliability" not in a["breakdown"] for a in plain)  # off by default
     with store.write() as tx:

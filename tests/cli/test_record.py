@@ -13,6 +13,7 @@ from matcher import Cadre, Status
 from matcher.cli import app
 from matcher.store import Store
 from matcher.store.core import today
+from tests.clock import SHANGHAI
 from tests.store.history import add_outcome, tiny_store
 
 runner = CliRunner()
@@ -21,10 +22,10 @@ TRAININGS = "cadre,course,tags,hours,date,cert\nP4,养老护理,livelihood.elder
 
 
 def _db(tmp_path: Path) -> list[str]:
-    store = tiny_store(tmp_path, today() - timedelta(days=30))
+    store = tiny_store(tmp_path, today(SHANGHAI) - timedelta(days=30))
     for days, demand in ((3, "D1"), (20, "D4")):
-        add_outcome(store, "P4", demand, today() - timedelta(days=days), "no_show")
-    add_outcome(store, "P4", "D1", today() - timedelta(days=1), hours=4, rating=5)
+        add_outcome(store, "P4", demand, today(SHANGHAI) - timedelta(days=days), "no_show")
+    add_outcome(store, "P4", "D1", today(SHANGHAI) - timedelta(days=1), hours=4, rating=5)
     store.close()
     return ["--db", str(tmp_path / "s.db"), "--district", "x"]
 
@@ -83,7 +84,7 @@ def test_warnings_limit_lists_the_newest(tmp_path: Path) -> None:
     opts = _db(tmp_path)
     store = Store.open(tmp_path / "s.db")
     for days in (2, 5):  # a second green cadre with two recent no-shows: two warnings in all
-        add_outcome(store, "P5", "D1", today() - timedelta(days=days), "no_show")
+        add_outcome(store, "P5", "D1", today(SHANGHAI) - timedelta(days=days), "no_show")
     store.close()
     made = runner.invoke(app, ["warnings", *opts, "--evaluate", "--json"], env=WIDE)
     assert made.exit_code == 0, made.output
@@ -104,14 +105,14 @@ def test_confirming_red_with_active_dispatches_needs_cancel_dispatches(tmp_path:
         tx.update_cadre(
             "x", Cadre("P4", c.name, c.home, c.skills, tuple(c.certs), c.capacity, Status.YELLOW)
         )
-        long_ago = (today() - timedelta(days=200)).isoformat()
+        long_ago = (today(SHANGHAI) - timedelta(days=200)).isoformat()
         tx.conn.execute(text("UPDATE status_changes SET day = :d"), {"d": long_ago})
         tx.conn.execute(
             text(
                 "INSERT INTO dispatches (district_id, cadre, demand, score, status,"
                 " created_at, exempt) VALUES ('x', 'P4', 'D1', 1.0, 'active', :t, 0)"
             ),
-            {"t": f"{today().isoformat()}T04:00:00.000+00:00"},
+            {"t": f"{today(SHANGHAI).isoformat()}T04:00:00.000+00:00"},
         )
     store.close()
     res = runner.invoke(app, ["warnings", *opts, "--evaluate", "--json"], env=WIDE)

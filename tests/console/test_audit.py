@@ -324,6 +324,7 @@ def _every_action(tmp: Path) -> tuple[Path, str]:
     from matcher.store import Actor, Store, today
     from tests.api.casefile import write_tiny
     from tests.api.everywrite import D, write_everything
+    from tests.clock import SHANGHAI
 
     db = tmp / "every.db"
     store = Store.open(db)
@@ -339,7 +340,7 @@ def _every_action(tmp: Path) -> tuple[Path, str]:
         pid = c.post(f"{D}/proposals", json={}, headers=h).json()["id"]
         pairs = c.get(f"{D}/proposals/{pid}", headers=h).json()["result"]["assignments"]
         away = {"cadre": pairs[0]["cadre"], "demand": pairs[0]["demand"]}
-        body = {"assignments": [away], "unavailable": True, "until": today().isoformat()}
+        body = {"assignments": [away], "unavailable": True, "until": today(SHANGHAI).isoformat()}
         assert c.post(f"{D}/proposals/{pid}/reject", json=body, headers=h).status_code == 200
         chosen = [
             {"cadre": a["cadre"], "demand": a["demand"]}
@@ -359,7 +360,7 @@ def _every_action(tmp: Path) -> tuple[Path, str]:
     with store.write() as tx:
         tx.upsert_demands("d1", tx.case("d1").demands[:2])
     with store.write() as tx:
-        tx.earn_points("d1", done[0]["cadre"], 7, done[0]["id"], today())
+        tx.earn_points("d1", done[0]["cadre"], 7, done[0]["id"], today(SHANGHAI))
     with store.jobs() as tx:
         tx.add_job("j-audit", "d1", "proposal", {"from": None, "to": None}, Actor())
     for step in ("cancel", "retry", "cancel"):  # cancelled again: no server runs it

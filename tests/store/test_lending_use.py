@@ -11,6 +11,7 @@ from sqlalchemy import text
 from matcher import LendingUse
 from matcher.store import Store
 from matcher.store.core import today
+from tests.clock import SHANGHAI
 from tests.store.history import add_outcome, tiny_store
 
 # the tiny case: homes P1 C1, P2 C2, P4 C3, P5 C2, P6 C3; demands D1 C1, D2 C2, D3 C2, D4 C3
@@ -29,7 +30,7 @@ def _active(store: Store, cadre: str, demand: str, stamp: str) -> None:
 
 def test_by_hand(tmp_path: Path) -> None:
     store = tiny_store(tmp_path)
-    day = today()
+    day = today(SHANGHAI)
     add_outcome(store, "P1", "D2", day)  # C1 → C2, completed today: lent
     add_outcome(store, "P1", "D4", day - timedelta(days=6))  # C1 → C3, 7th day back: lent
     add_outcome(store, "P1", "D4", day - timedelta(days=7))  # 8th day back: outside 7 days

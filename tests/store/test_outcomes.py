@@ -12,6 +12,7 @@ from sqlalchemy import text
 from matcher import SAMPLE_DISTRICT, CaseError, InputError, load_case
 from matcher.generate import generate_history
 from matcher.store import ConflictError, Store, apply_outcomes, plan_outcomes, today
+from tests.clock import SHANGHAI
 from tests.dispatching import dispatch_all, dump, tiny_store
 from tests.pg import NewDb
 
@@ -133,7 +134,7 @@ def test_outcome_import_is_all_or_nothing(store: Store) -> None:
             plan_outcomes(store, "d1", bad)
         assert caught.value.problems and caught.value.problems[0].row == 3
         assert dump(store) == before
-    day = today().isoformat()  # an outcome ends between its dispatch's first day and today
+    day = today(SHANGHAI).isoformat()  # an outcome ends between its dispatch's first day and today
     plan = plan_outcomes(store, "d1", OUT + f"{a.id},completed,2,4,yes,新方法,,好,{day}\n")
     with store.write() as tx:  # another writer ends it meanwhile: the import is refused whole
         tx.close_dispatch("d1", a.id, "cancel", cancel_reason="duplicate")
@@ -229,8 +230,8 @@ def test_an_outcome_ends_between_its_dispatch_and_today(store: Store) -> None:
     counted) or before the dispatch began is refused on its row, file and body alike."""
     a, b, *_ = dispatch_all(store)
     before = dump(store)
-    future = (today() + timedelta(days=1)).isoformat()
-    early = (today() - timedelta(days=400)).isoformat()
+    future = (today(SHANGHAI) + timedelta(days=1)).isoformat()
+    early = (today(SHANGHAI) - timedelta(days=400)).isoformat()
     bad = OUT + f"{a.id},no_show,,,,,,,{future}\n{b.id},completed,2,,,,,,{early}\n"
     with pytest.raises(CaseError) as caught:
         plan_outcomes(store, "d1", bad)
@@ -239,7 +240,7 @@ def test_an_outcome_ends_between_its_dispatch_and_today(store: Store) -> None:
         (2, "ended", "problem.date_future"),
         (3, "ended", "problem.ended_before_start"),
     ]
-    for ended in (today() + timedelta(days=1), today() - timedelta(days=400)):
+    for ended in (today(SHANGHAI) + timedelta(days=1), today(SHANGHAI) - timedelta(days=400)):
         with pytest.raises(InputError), store.write() as tx:
             tx.close_dispatch("d1", a.id, "no_show", ended=ended)
     assert dump(store) == before
@@ -251,7 +252,7 @@ def test_dispatches_made_after_a_loaded_past_get_new_ids(store: Store, tmp_path:
     from tests.api.casefile import write_tiny
 
     case = load_case(write_tiny(tmp_path / "case"))
-    past = generate_history(case, seed=3, months=2, as_of=today() - timedelta(days=1))
+    past = generate_history(case, seed=3, months=2, as_of=today(SHANGHAI) - timedelta(days=1))
     with store.write() as tx:
         tx.load_history("d1", past)
     with store.read() as tx:

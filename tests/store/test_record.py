@@ -11,6 +11,7 @@ from sqlalchemy import text
 from matcher import RECORD_TERMS, Cadre, InputError, Status
 from matcher.store import ConflictError, Store
 from matcher.store.core import now_iso, today
+from tests.clock import SHANGHAI
 from tests.pg import NewDb
 from tests.store.history import add_outcome, tiny_store
 
@@ -78,7 +79,7 @@ def test_a_training_with_a_cert_adds_it_to_the_cadre(store: Store) -> None:
 
 def test_bad_trainings_are_refused_and_write_nothing(store: Store) -> None:
     with pytest.raises(InputError) as exc, store.write() as tx:
-        tx.add_training("x", "P4", "x", 0, today() + timedelta(days=1), ["no.such"], "nope")
+        tx.add_training("x", "P4", "x", 0, today(SHANGHAI) + timedelta(days=1), ["no.such"], "nope")
     assert {p.column for p in exc.value.problems} == {"hours", "day", "tags", "cert"}
     bad = "cadre,course,tags,hours,date,cert\nP4,急救,livelihood.elderly_care,2,2026-03-01,\n"
     bad += "P9,急救,livelihood.elderly_care,2,2026-03-01,\n"
@@ -102,12 +103,14 @@ def test_trainings_import_is_all_or_nothing(store: Store) -> None:
 @pytest.fixture
 def fresh(tmp_path: Path, new_db: NewDb) -> Store:
     """Cadres who joined a month ago: the hours target's grace period still runs."""
-    return tiny_store(tmp_path, today() - timedelta(days=30), db=new_db())
+    return tiny_store(tmp_path, today(SHANGHAI) - timedelta(days=30), db=new_db())
 
 
 def _no_shows(store: Store, cadre: str, *, exempt: bool = False) -> None:
     for days, demand in ((3, "D1"), (20, "D4")):
-        add_outcome(store, cadre, demand, today() - timedelta(days=days), "no_show", exempt=exempt)
+        add_outcome(
+            store, cadre, demand, today(SHANGHAI) - timedelta(days=days), "no_show", exempt=exempt
+        )
 
 
 def test_warnings_are_stored_once_and_decided_once(fresh: Store) -> None:
@@ -172,7 +175,7 @@ def test_a_dismissal_changes_nothing_and_holds_until_a_new_outcome(fresh: Store)
         assert tx.cadre("x", "P4").status == "green"
         assert tx.list_status_changes("x", "P4") == []
         assert tx.evaluate_warnings("x") == []  # the same facts: the dismissal holds
-    did = add_outcome(store, "P4", "D1", today(), "no_show")
+    did = add_outcome(store, "P4", "D1", today(SHANGHAI), "no_show")
     with store.write() as tx:
         tx.conn.execute(
             text("UPDATE dispatches SET closed_at = :t WHERE id = :i"), {"t": now_iso(), "i": did}
@@ -210,7 +213,7 @@ def test_a_stale_warning_cannot_be_confirmed(fresh: Store) -> None:
 def test_the_snapshot_carries_standing_only_when_a_record_term_weighs(
     store: Store, term: str
 ) -> None:
-    add_outcome(store, "P1", "D1", today() - timedelta(days=5), hours=6, rating=2)
+    add_outcome(store, "P1", "D1", today(SHANGHAI) - timedelta(days=5), hours=6, rating=2)
     with store.read() as tx:
         assert tx.snapshot("x").case.standing == {}  # the default policy: nothing read
     with store.write() as tx:
