@@ -32,8 +32,9 @@ def union(held: Edges, offered: Edges, n: int, m: int) -> Edges:
     if not len(offered):
         return held
     for e in (held, offered):  # the compiled loops index by row and column unchecked
-        out_r = len(e) and (int(e.rows.min()) < 0 or int(e.rows.max()) >= n)
-        if out_r or (len(e) and (int(e.cols.min()) < 0 or int(e.cols.max()) >= m)):
+        if len(e) and not (
+            e.rows.min() >= 0 and e.rows.max() < n and e.cols.min() >= 0 and e.cols.max() < m
+        ):
             raise ValueError(f"pairs past {n} rows or {m} columns")
     fresh = _fresh(
         np.asarray(held.rows, np.int64),
