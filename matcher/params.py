@@ -105,6 +105,10 @@ class EngineParams:
             low = floors.get(f.name, 1)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise TypeError(f"EngineParams.{f.name} must be a number, not {value!r}")
+            # a count (cells, pairs, threads) of 1.5 would reach numpy's shapes and
+            # range() far from here, as an error that names neither the knob nor its value
+            if f.type == "int" and not isinstance(value, int):
+                raise TypeError(f"EngineParams.{f.name} must be an integer, not {value!r}")
             if value < low:
                 raise ValueError(f"EngineParams.{f.name} must be >= {low}, not {value}")
 

@@ -27,6 +27,19 @@ def test_params_are_frozen_and_checked() -> None:
     assert EngineParams(stream_above=0, start_k=0, cache_slack=0).stream_above == 0
 
 
+@pytest.mark.parametrize("knob", ["wide_add_k", "block_cells", "workers", "reserve_max_depth"])
+def test_counts_refuse_fractions(knob: str) -> None:
+    """A count knob given 1.5 is refused by name, not met later as a shape error."""
+    with pytest.raises(TypeError, match=f"{knob} must be an integer, not 1.5"):
+        EngineParams(**{knob: 1.5})
+
+
+def test_seconds_and_budgets_take_fractions() -> None:
+    """The knobs that are amounts, not counts, keep taking floats (and ints)."""
+    p = EngineParams(near_budget=12.5, milp_seconds=30)
+    assert (p.near_budget, p.milp_seconds) == (12.5, 30)
+
+
 def test_defaults_are_the_documented_ones() -> None:
     """The defaults the measurements in docs/scale.md were made with."""
     assert DEFAULT.stream_above == 500_000 and DEFAULT.cache_slack == SCALE
