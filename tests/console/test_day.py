@@ -68,7 +68,10 @@ def run_day(pg: Page, server: Server, look: Callable[[str], None]) -> None:
     expect_text(p, "#kpi-district", "已派 0 + 本次")
     _explain_first(p)
     look("proposal-1")
+    expect_text(p, "#kpi-district dt", "全区进度")
     assert _accept_all(p) > 300
+    # decided: the position shown is the one it was proposed on, and says so
+    expect_text(p, "#kpi-district dt", "全区进度（生成方案时）")
     look("accepted-1")
 
     # a new work order arrives

@@ -23,10 +23,16 @@ function declinedBy() {
 /** Who acted: a token's label, or its number when it has none. */
 export const actor = (a) => (a ? esc(a.label || t('token_n', a.token)) : '—');
 
+/** May this proposal still be decided? (A server before proposal status says nothing: yes.) */
+const decidable = (p) => !p.status || p.status === 'pending';
+
 function kpiBlock(p) {
   const kp = p.result.kpis;
   const dist = p.result.district;
-  const district = dist ? `<div class="wide" id="kpi-district"><dt>${esc(t('kpi_district'))}</dt>
+  // a decided or superseded proposal's position is the one it was computed on: the
+  // district has moved since, so the label says when it was true
+  const label = decidable(p) ? t('kpi_district') : t('kpi_district_then');
+  const district = dist ? `<div class="wide" id="kpi-district"><dt>${esc(label)}</dt>
       <dd>${esc(t('district_line', dist.staffed_before, dist.proposed, dist.staffed_after, dist.slots_total))}
       <span class="sub">（${esc(t('district_rate', pct(dist.fill_rate_before), pct(dist.fill_rate_after)))}）</span></dd></div>` : '';
   return `<dl class="kpis" id="kpis">${district}
@@ -39,9 +45,6 @@ function kpiBlock(p) {
       <div><dt>${esc(t('kpi_solver'))}</dt><dd>${esc(word('solver', p.result.solver))}${p.result.certified ? ` · ${esc(t('certified'))}` : ''}</dd></div>
     </dl>`;
 }
-
-/** May this proposal still be decided? (A server before proposal status says nothing: yes.) */
-const decidable = (p) => !p.status || p.status === 'pending';
 
 /** Does the district have dated orders (a start)? Only then is a horizon worth asking for. */
 const dated = () => S.demands.some((d) => d.start);
