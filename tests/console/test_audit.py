@@ -2,9 +2,10 @@
 
 An admin proposes and accepts in the page, then reads those writes in the audit view, in
 Chinese and English: newest first, the district's clock (the sample's: Beijing time), the
-actor's label, the action in words; filtered by action, a page at a time, one entry opened in full with its hashes; a refused
-filter is said in the banner. A supervisor (read-only oversight) sees proposals, dispatches
-and the audit trail, and no control that could only answer 403; a dispatcher sees no audit tab.
+actor's label, the action in words; filtered by action, a page at a time, one entry opened
+in full with its hashes; a refused filter is said in the banner. A supervisor (read-only
+oversight) sees proposals, dispatches and the audit trail, and no control that could only
+answer 403; a dispatcher sees no audit tab.
 """
 
 from __future__ import annotations
