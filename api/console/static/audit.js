@@ -1,9 +1,9 @@
 // The audit trail (审计): every write in the district, who made it and when, each entry
 // hash-chained to the one before (docs/audit.md). Admins and supervisors read it. Newest
-// first, a page at a time, filtered by action, actor (a token's number) and the district's days; a
-// row opens its entry: the payload in full (keys sorted, as the hash covers them) and the
-// hashes. Every figure is the server's (GET …/audit); its words join I18N when this module
-// loads, so the view is one module.
+// first, a page at a time, filtered by action, actor (a token's number) and the district's
+// days (its time zone's); a row opens its entry: the payload in full (keys sorted, as the
+// hash covers them) and the hashes. Every figure is the server's (GET …/audit); its words
+// join I18N when this module loads, so the view is one module.
 
 import { $, S, dayEnd, dayStart, esc, local, table, utcText, zoneName } from './core.js';
 import { api, dpath } from './api.js';
