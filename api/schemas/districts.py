@@ -20,6 +20,10 @@ class DistrictPublic(BaseModel):
     id: str
     name: str
     taxonomy: str
+    timezone: str = Field(
+        description="the district's time zone (IANA name, its policy's `timezone`; "
+        "Asia/Shanghai by default): its calendar days and its dated orders' local times"
+    )
     created_at: str
     communities: int
     cadres: int

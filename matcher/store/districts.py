@@ -72,6 +72,7 @@ class DistrictsTx(TxBase):
             id=r.id,
             name=r.name,
             taxonomy=taxonomy_from_text(r.taxonomy_toml).name,
+            timezone=policy_from_text(r.policy_toml).timezone,
             created_at=r.created_at,
             **counts,
         )

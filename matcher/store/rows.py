@@ -68,9 +68,13 @@ def actor_of(token: int | None, label: str | None) -> Actor | None:
 
 @dataclass(frozen=True)
 class DistrictRow(StoreRow):
+    """A district as it is listed: its ``timezone`` (its policy's, an IANA name) is the
+    clock its calendar days and dated orders follow, so a client shows times in it."""
+
     id: str
     name: str
     taxonomy: str
+    timezone: str
     created_at: str
     communities: int
     cadres: int

@@ -37,6 +37,25 @@ def test_create_district_admin_only(client: TestClient, tokens: Tokens) -> None:
     assert r.status_code == 409
 
 
+def test_a_district_names_its_time_zone(client: TestClient, tokens: Tokens) -> None:
+    """The zone its policy names (the default's when none): what a client shows times in."""
+    assert client.get("/v1/districts/d1", headers=tokens.h("dispatcher")).json()["timezone"] == (
+        "Asia/Shanghai"
+    )
+    body = {"id": "la", "name": "LA", "policy_toml": 'timezone = "America/Los_Angeles"\n'}
+    made = client.post("/v1/districts", json=body, headers=tokens.h("admin"))
+    assert made.status_code == 201, made.text
+    assert made.json()["timezone"] == "America/Los_Angeles"
+    listed = client.get("/v1/districts", headers=tokens.h("admin")).json()["data"]
+    assert {d["id"]: d["timezone"] for d in listed} == {
+        "d1": "Asia/Shanghai",
+        "d2": "Asia/Shanghai",
+        "la": "America/Los_Angeles",
+    }
+    one = client.get("/v1/districts/la", headers=tokens.h("admin")).json()
+    assert one["timezone"] == "America/Los_Angeles"
+
+
 def test_create_district_with_bad_taxonomy_is_422(client: TestClient, tokens: Tokens) -> None:
     body = {"id": "d4", "name": "x", "taxonomy_toml": "not [valid toml"}
     r = client.post("/v1/districts", json=body, headers=tokens.h("admin"))

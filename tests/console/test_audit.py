@@ -1,10 +1,11 @@
 """The audit trail in the console (审计) and the supervisor's console.
 
 An admin proposes and accepts in the page, then reads those writes in the audit view, in
-Chinese and English: newest first, Beijing time, the actor's label, the action in words;
-filtered by action, a page at a time, one entry opened in full with its hashes; a refused
-filter is said in the banner. A supervisor (read-only oversight) sees proposals, dispatches
-and the audit trail, and no control that could only answer 403; a dispatcher sees no audit tab.
+Chinese and English: newest first, the district's clock (the sample's: Beijing time), the
+actor's label, the action in words; filtered by action, a page at a time, one entry opened
+in full with its hashes; a refused filter is said in the banner. A supervisor (read-only
+oversight) sees proposals, dispatches and the audit trail, and no control that could only
+answer 403; a dispatcher sees no audit tab.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def test_audit_view(page_factory: Any, fresh_server: Server, shots: Path) -> Non
     p.get_by_role("button", name="Switch to English").click()
     expect_text(p, "#au-h", "Audit trail")
     expect_text(p, "#au-count", f"Entries 1–{n} of {n} (newest first)")
-    expect_text(p, "#audit thead", "Time (Beijing)")
+    expect_text(p, "#audit thead", "Time (district time, Asia/Shanghai)")
     assert rows.first.locator("td").nth(3).inner_text().splitlines()[0] == "pairs accepted"
     p.locator("#au-action").select_option(label="pairs accepted")
     p.get_by_role("button", name="Show").click()

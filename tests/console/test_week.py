@@ -62,7 +62,7 @@ def test_week_view(page_factory: Any, week_server: Server, shots: Path) -> None:
     p = pg.sign_in(week_server.base, week_server.dispatcher)
     p.get_by_role("button", name="日程").click()
     p.locator("#wk-date").fill(MONDAY.isoformat())
-    expect_text(p, "#wk-line", "12-07 至 12-13（北京时间）：定时工单 420 项")
+    expect_text(p, "#wk-line", "12-07 至 12-13（本区时间 Asia/Shanghai）：定时工单 420 项")
     expect_count(p.locator("#week-svg rect.wk-bar"), len(week))
     assert sorted(_bars(p)) == sorted(week)
     dispatched = {d["demand"] for d in active}
@@ -78,7 +78,7 @@ def test_week_view(page_factory: Any, week_server: Server, shots: Path) -> None:
     # a day: the orders touching Tuesday
     p.get_by_role("button", name="周二 12-08").click()
     tuesday = monday + dt.timedelta(days=1)
-    expect_text(p, "#wk-line", "12-08（北京时间）")
+    expect_text(p, "#wk-line", "12-08（本区时间 Asia/Shanghai）")
     on_tuesday = _touching(tuesday, tuesday + dt.timedelta(days=1))
     expect_count(p.locator("#week-svg rect.wk-bar"), len(on_tuesday))
     pg.shot(shots, "week-day")
@@ -114,7 +114,7 @@ def test_week_view(page_factory: Any, week_server: Server, shots: Path) -> None:
     # English: the same bars and the cadre's week, in English words
     p.get_by_role("button", name="Switch to English").click()
     expect_text(p, "#wk-h", "Dated work orders")
-    expect_text(p, "#wk-line", "12-07 – 12-13 (Beijing time): 420 dated orders")
+    expect_text(p, "#wk-line", "12-07 – 12-13 (district time, Asia/Shanghai): 420 dated orders")
     expect_count(p.locator("#week-svg rect.wk-bar"), len(week))
     expect_text(p, "#wk-cadre-h", f"{cadre} ")
     expect_text(p, "#wk-cadre-h", "the week")

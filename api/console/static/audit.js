@@ -1,18 +1,16 @@
 // The audit trail (审计): every write in the district, who made it and when, each entry
 // hash-chained to the one before (docs/audit.md). Admins and supervisors read it. Newest
-// first, a page at a time, filtered by action, actor (a token's number) and Beijing days; a
-// row opens its entry: the payload in full (keys sorted, as the hash covers them) and the
-// hashes. Every figure is the server's (GET …/audit); its words join I18N when this module
-// loads, so the view is one module.
+// first, a page at a time, filtered by action, actor (a token's number) and the district's
+// days (its time zone's); a row opens its entry: the payload in full (keys sorted, as the
+// hash covers them) and the hashes. Every figure is the server's (GET …/audit); its words
+// join I18N when this module loads, so the view is one module.
 
-import { $, S, beijing, esc, table } from './core.js';
+import { $, S, dayEnd, dayStart, esc, local, table, utcText, zoneName } from './core.js';
 import { api, dpath } from './api.js';
 import { I18N, t, word } from './i18n.js';
 import { dateInput, dateValue, guarded } from './ui.js';
 
 const PAGE = 50;
-/** The offset of Beijing time, the districts' clock, for the day filters. */
-const BEIJING = '+08:00';
 
 /** The actions of a district's chain, as the store names them (@audited in matcher/store,
  *  and the two imports), in the order the filter lists them. Tokens have their own chain. */
@@ -30,7 +28,7 @@ Object.assign(I18N.zh, {
   tab_audit: '审计',
   au_h: '审计记录', au_action: '操作', au_all: '全部操作', au_actor: '操作人令牌编号', au_from: '起', au_to: '止',
   au_show: '查询', au_clear: '清除条件', au_prev: '上一页', au_next: '下一页',
-  au_seq: '序号', au_time: '时间（北京时间）', au_who: '操作人', au_subject: '对象', au_payload: '内容摘要', au_hash: '哈希',
+  au_seq: '序号', au_time: (z) => `时间（本区时间 ${z}）`, au_who: '操作人', au_subject: '对象', au_payload: '内容摘要', au_hash: '哈希',
   au_range: (a, b, n) => `第 ${a}–${b} 条，共 ${n} 条（最新在前）`, au_none: '没有符合条件的审计记录。',
   au_cli: '命令行（本机）', au_entry_h: (n) => `审计条目 #${n}`, au_open: (n) => `查看条目 #${n}`,
   au_utc: '协调世界时', au_token: '令牌', au_full: '完整内容（规范 JSON，键按字母排序）',
@@ -58,7 +56,7 @@ Object.assign(I18N.en, {
   tab_audit: 'Audit',
   au_h: 'Audit trail', au_action: 'Action', au_all: 'All actions', au_actor: "Actor's token number", au_from: 'From', au_to: 'To',
   au_show: 'Show', au_clear: 'Clear filters', au_prev: 'Previous', au_next: 'Next',
-  au_seq: 'Seq', au_time: 'Time (Beijing)', au_who: 'Actor', au_subject: 'Subject', au_payload: 'Payload', au_hash: 'Hash',
+  au_seq: 'Seq', au_time: (z) => `Time (district time, ${z})`, au_who: 'Actor', au_subject: 'Subject', au_payload: 'Payload', au_hash: 'Hash',
   au_range: (a, b, n) => `Entries ${a}–${b} of ${n} (newest first)`, au_none: 'No audit entry matches.',
   au_cli: 'CLI (local)', au_entry_h: (n) => `Audit entry #${n}`, au_open: (n) => `Open entry #${n}`,
   au_utc: 'UTC', au_token: 'Token', au_full: 'In full (canonical JSON, keys sorted)',
@@ -153,8 +151,10 @@ function query(f) {
   const q = new URLSearchParams();
   if (f.action) q.set('action', f.action);
   if (f.actor) q.set('actor', f.actor);
-  if (f.from) q.set('from', `${f.from}T00:00:00${BEIJING}`);
-  if (f.to) q.set('to', `${f.to}T23:59:59.999${BEIJING}`);
+  // the district's local days, from its first instant to its last (sent in UTC: the
+  // offset at each end is that night's, summer time or not)
+  if (f.from) q.set('from', utcText(dayStart(f.from)));
+  if (f.to) q.set('to', utcText(dayEnd(f.to)));
   return q;
 }
 
@@ -177,7 +177,7 @@ function entryPanel(e) {
   const row = (k, v) => `<dt>${esc(k)}</dt><dd>${v}</dd>`;
   return `<div class="head"><h3 id="au-entry-h">${esc(t('au_entry_h', e.seq))}</h3>
       <button type="button" id="au-close">${esc(t('au_close'))}</button></div>
-    <dl class="nums">${row(t('au_time'), esc(beijing(e.at)))}${row(t('au_utc'), `<code>${esc(e.at)}</code>`)}
+    <dl class="nums">${row(t('au_time', zoneName()), esc(local(e.at)))}${row(t('au_utc'), `<code>${esc(e.at)}</code>`)}
       ${row(t('au_who'), `${esc(who(e.actor))}${e.actor?.token ? ` <span class="hint">（${esc(t('au_token'))} #${e.actor.token}）</span>` : ''}`)}
       ${row(t('au_action'), `${esc(actionName(e.action))} <code>${esc(e.action)}</code>`)}
       ${row(t('au_subject'), e.subject === null ? '—' : `<code>${esc(e.subject)}</code>`)}</dl>
@@ -195,14 +195,14 @@ export async function renderAudit() {
   const { rows: list, count, first } = await loadPage(f, f.page);
   S.auditRows = list;
   const cols = [
-    { label: t('au_seq'), cls: 'n' }, { label: t('au_time'), cls: 'when' }, { label: t('au_who') },
+    { label: t('au_seq'), cls: 'n' }, { label: t('au_time', zoneName()), cls: 'when' }, { label: t('au_who') },
     { label: t('au_action') }, { label: t('au_subject') }, { label: t('au_payload') }, { label: t('au_hash') },
   ];
   const rows = list.map((e) => ({
     attrs: ` data-seq="${e.seq}"${f.open === e.seq ? ' class="open"' : ''}`,
     cells: [`<button type="button" class="link au-open" data-seq="${e.seq}" aria-expanded="${f.open === e.seq}"
         aria-label="${esc(t('au_open', e.seq))}">${e.seq}</button>`,
-      esc(beijing(e.at)), esc(who(e.actor)), `${esc(actionName(e.action))}<br><code class="sub">${esc(e.action)}</code>`,
+      esc(local(e.at)), esc(who(e.actor)), `${esc(actionName(e.action))}<br><code class="sub">${esc(e.action)}</code>`,
       e.subject === null ? '—' : `<code>${esc(e.subject)}</code>`, `<code>${esc(summary(e.payload))}</code>`,
       `<code class="hash" title="${esc(e.hash)}">${esc(short(e.hash))}</code>`],
   }));

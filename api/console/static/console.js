@@ -101,6 +101,8 @@ function signOut() {
 
 async function selectDistrict(id, view = null) {
   S.district = id;
+  // its clock: every time shown, today and the audit filter's days are the district's
+  S.zone = S.districts.find((d) => d.id === id)?.timezone || 'Asia/Shanghai';
   sessionStorage.setItem('matcher.district', id);
   $('#district').value = id;
   forgetProposalJob(); // a proposal being computed was the district left's

@@ -4,7 +4,7 @@
 export const S = {
   lang: localStorage.getItem('matcher.lang') === 'en' ? 'en' : 'zh',
   token: sessionStorage.getItem('matcher.token') || '',
-  me: null, districts: [], district: null, view: 'overview',
+  me: null, districts: [], district: null, zone: 'Asia/Shanghai', view: 'overview',
   messages: { zh: null, en: null },
   tax: null, tags: new Map(), communities: [], commById: new Map(), demands: [], demById: new Map(),
   cadres: [], cadById: new Map(), category: 'all', picked: null, layout: null,
@@ -22,16 +22,69 @@ export const S = {
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 export const key = (a) => `${a.cadre}|${a.demand}`;
-/** A stored time stamp (UTC, ISO 8601 with its offset) in the districts' clock, Beijing time
- *  (UTC+8, no daylight saving), to the second: "2026-12-06 20:01:08"; other text as it is. */
-export function beijing(iso) {
+/** 24-hour wall-clock parts per zone, made once each, with the zone's name. A zone the
+ *  browser does not know (its time zone data older than the server's) reads UTC, and is
+ *  named so. */
+const PARTS = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
+const CLOCKS = new Map();
+function clock(zone) {
+  if (!CLOCKS.has(zone)) {
+    let f = null;
+    try { f = new Intl.DateTimeFormat('en-US', { ...PARTS, timeZone: zone }); } catch { /* not known here */ }
+    CLOCKS.set(zone, f ? { f, name: zone } : { f: new Intl.DateTimeFormat('en-US', { ...PARTS, timeZone: 'UTC' }), name: 'UTC' });
+  }
+  return CLOCKS.get(zone);
+}
+/** The zone the console shows and reads times in: the shown district's (its policy's
+ *  `timezone`, which GET /v1/districts names), the way the server counts its days. */
+export const zoneName = () => clock(S.zone).name;
+/** The wall clock of the instant `ms` in `zone`, as milliseconds read as if UTC (so that
+ *  `new Date(…).toISOString()` writes the local time): Intl knows each date's offset,
+ *  summer time included. */
+function wall(ms, zone = S.zone) {
+  const p = Object.fromEntries(clock(zone).f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  const d = new Date(0);
+  d.setUTCFullYear(Number(p.year), Number(p.month) - 1, Number(p.day)); // Date.UTC reads 1-99 as 19xx
+  d.setUTCHours(Number(p.hour), Number(p.minute), Number(p.second), ((ms % 1000) + 1000) % 1000);
+  return d.getTime();
+}
+const DAY_MS = 86400000;
+/** The shown district's local day of the instant `ms` ("2026-12-09"). */
+const dayOf = (ms, zone = S.zone) => new Date(wall(ms, zone)).toISOString().slice(0, 10);
+/** Today in the shown district ("2026-12-09"), which need not be Beijing's. */
+export const today = () => dayOf(Date.now());
+
+/** A stored time stamp (UTC, ISO 8601 with its offset) in the shown district's clock
+ *  (`zoneName`), to the second: "2026-12-06 20:01:08"; other text as it is. */
+export function local(iso) {
   const s = String(iso ?? '');
   const ms = /T.*(Z|[+-]\d\d:?\d\d)$/.test(s) ? Date.parse(s) : NaN;
   if (Number.isNaN(ms)) return s.replace('T', ' ').slice(0, 19) || '—';
-  return new Date(ms + 8 * 3600 * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  return new Date(wall(ms)).toISOString().slice(0, 19).replace('T', ' ');
 }
-/** A stored time stamp in Beijing time, to the minute (every time the console shows). */
-export const when = (iso) => (iso ? beijing(iso).slice(0, 16) : '—');
+/** A stored time stamp in the district's clock, to the minute (every time the console shows). */
+export const when = (iso) => (iso ? local(iso).slice(0, 16) : '—');
+
+/** The first instant (ms since 1970) of the local day `day` ("2026-12-09") in `zone`: its
+ *  midnight at the offset valid that night (a zone with summer time has two), or, where the
+ *  clocks skip midnight, the moment they jump to. Each offset in force around the day gives
+ *  a candidate; the earliest that falls on the day is its start. */
+export function dayStart(day, zone = S.zone) {
+  const w = Date.parse(`${day}T00:00:00Z`);
+  const offsets = new Set([w - DAY_MS, w, w + DAY_MS].map((x) => wall(x, zone) - x));
+  const starts = [...offsets].map((o) => w - o).filter((x) => dayOf(x, zone) === day);
+  return starts.length ? Math.min(...starts) : w - (wall(w, zone) - w);
+}
+const FIRST = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST = Date.parse('9999-12-31T23:59:59.999Z');
+/** The last millisecond of the local day `day` in `zone`: the next day's start, less 1 ms. */
+export function dayEnd(day, zone = S.zone) {
+  const next = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString();
+  return next.length > 24 ? LAST : dayStart(next.slice(0, 10), zone) - 1; // past 9999: "+010000-…"
+}
+/** An instant as the API reads it (UTC ISO 8601, "2026-12-09T08:00:00.000Z"), kept within
+ *  the years 1-9999 it can read. */
+export const utcText = (ms) => new Date(Math.min(Math.max(ms, FIRST), LAST)).toISOString();
 
 /** What the caller's role may do (the API's rules: docs/api.md "Security"); the page only
  *  shows what the role can do, so no button answers 403. A supervisor reads proposals,

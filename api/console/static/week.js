@@ -3,9 +3,9 @@
 // staffed; a bar opens its order and the cadres dispatched to it; a cadre opens their week
 // (GET …/cadres/{id}/calendar): their dated dispatches over the free windows of their weekly
 // pattern, their away days, ongoing work and hours per week. Times are the district's wall
-// clock (Beijing time), as the orders are written. Its words join I18N when this module loads.
+// clock (its policy's time zone), as the orders are written; "this week" is the district's. Its words join I18N when this module loads.
 
-import { $, S, esc, beijing } from './core.js';
+import { $, S, esc, today, zoneName } from './core.js';
 import { api, dpath } from './api.js';
 import { I18N, num, t } from './i18n.js';
 import { dateInput, dateValue, guarded } from './ui.js';
@@ -23,7 +23,7 @@ Object.assign(I18N.zh, {
   wk_h: '定时工单日程', wk_week_of: '周次（任一天）', wk_prev: '上一周', wk_next: '下一周',
   wk_whole: '整周', wk_day_btn: (d) => `只看 ${d}`,
   wk_days: ['周一', '周二', '周三', '周四', '周五', '周六', '周日'],
-  wk_line: (a, b, n, f, p, o) => `${a === b ? a : `${a} 至 ${b}`}（北京时间）：定时工单 ${n} 项，已派满 ${f}，部分到位 ${p}，待派 ${o}`,
+  wk_line: (a, b, n, f, p, o, z) => `${a === b ? a : `${a} 至 ${b}`}（本区时间 ${z}）：定时工单 ${n} 项，已派满 ${f}，部分到位 ${p}，待派 ${o}`,
   wk_none: '这一周没有定时工单。长期任务不在日程中显示。',
   wk_legend: { filled: '已派满', partly: '部分到位', open: '待派' },
   wk_label: '按社区排列的定时工单时间条：横轴为时间，颜色表示派遣进度；可用键盘逐个选中',
@@ -47,7 +47,7 @@ Object.assign(I18N.en, {
   wk_h: 'Dated work orders', wk_week_of: 'Week of', wk_prev: 'Previous week', wk_next: 'Next week',
   wk_whole: 'Whole week', wk_day_btn: (d) => `Only ${d}`,
   wk_days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
-  wk_line: (a, b, n, f, p, o) => `${a === b ? a : `${a} – ${b}`} (Beijing time): ${n} dated orders, ${f} staffed, ${p} partly, ${o} open`,
+  wk_line: (a, b, n, f, p, o, z) => `${a === b ? a : `${a} – ${b}`} (district time, ${z}): ${n} dated orders, ${f} staffed, ${p} partly, ${o} open`,
   wk_none: 'No dated work order this week. Ongoing work is not on the timeline.',
   wk_legend: { filled: 'Staffed', partly: 'Partly staffed', open: 'Open' },
   wk_label: 'Dated work orders as bars per community: time runs left to right, the colour says how far each is staffed; keyboard: tab through the bars',
@@ -102,12 +102,11 @@ const patternText = (p) => (S.lang === 'zh' && p
 const stateOf = (d) => (d.filled >= d.headcount ? 'filled' : d.filled > 0 ? 'partly' : 'open');
 const commName = (id) => S.commById.get(id)?.name || id;
 
-/** The week shown first: this week (Beijing time) when it has dated orders, else the next
- *  week that has some, else the last one that had. */
+/** The week shown first: this week (the district's: its today, in its time zone) when it
+ *  has dated orders, else the next week that has some, else the last one that had. */
 function firstWeek(dated) {
-  const today = beijing(new Date().toISOString()).slice(0, 10);
   const weeks = [...new Set(dated.map((d) => monday(d.start.slice(0, 10))))].sort();
-  const now = monday(today);
+  const now = monday(today());
   return weeks.find((w) => w >= now) || weeks[weeks.length - 1] || now;
 }
 
@@ -280,7 +279,7 @@ export async function renderWeek() {
       <label>${esc(t('wk_week_of'))} ${dateInput('wk-date', first)}</label>
       <button type="button" id="wk-next">${esc(t('wk_next'))}</button></div>
     <div class="head wk-days"><button type="button" class="wk-day${S.weekDay ? '' : ' on'}" data-day="" aria-pressed="${!S.weekDay}">${esc(t('wk_whole'))}</button>${dayBtns}</div>
-    <p class="hint" id="wk-line">${esc(t('wk_line', short(first), short(addDays(first, days - 1)), shown.length, count.filled, count.partly, count.open))}</p>
+    <p class="hint" id="wk-line">${esc(t('wk_line', short(first), short(addDays(first, days - 1)), shown.length, count.filled, count.partly, count.open, zoneName()))}</p>
     <div class="legend">${legend}</div>
     ${shown.length ? `<div class="scroll tall" id="wk-scroll">${timeline(shown, first, days)}</div>` : `<p class="hint" id="wk-none">${esc(t('wk_none'))}</p>`}
     <div class="wk-below">
