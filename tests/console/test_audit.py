@@ -203,6 +203,30 @@ def test_audit_pages(page_factory: Any, fresh_server: Server) -> None:
     expect_text(p, "#au-count", f"第 1–50 条，共 {n} 条")
     assert pg.banners() == [] and pg.errors == []
 
+    # a slow answer to an older filter arrives after the newer one's: the newer stays shown
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    p.route(re.compile(r".*/audit\?.*from=2020"), hold)
+    p.locator("#au-from").fill("2020-01-01")
+    p.locator("#au-to").fill("2020-01-02")
+    p.get_by_role("button", name="查询").click()
+    while not held:
+        p.wait_for_timeout(20)
+    p.unroute(re.compile(r".*/audit\?.*from=2020"), hold)
+    p.locator("#au-from").fill(days[0])
+    p.locator("#au-to").fill(days[-1])
+    p.get_by_role("button", name="查询").click()
+    expect_text(p, "#au-count", f"第 1–50 条，共 {n} 条")
+    with p.expect_response(lambda r: "from=2020" in r.url):
+        held[0].continue_()
+    p.evaluate("() => new Promise((done) => setTimeout(done, 50))")
+    expect_text(p, "#au-count", f"第 1–50 条，共 {n} 条")
+    assert p.locator("#au-from").input_value() == days[0]
+    assert pg.banners() == [] and pg.errors == []
+
 
 def test_supervisor_reads_and_cannot_write(
     page_factory: Any, fresh_server: Server, shots: Path

@@ -190,9 +190,14 @@ function entryPanel(e) {
       <button type="button" id="au-by-action" data-action="${esc(e.action)}">${esc(t('au_by_action'))}</button></div>`;
 }
 
+/** The newest asked-for page's number: an older answer that arrives after it is dropped. */
+let latest = 0;
+
 export async function renderAudit() {
+  const mine = ++latest;
   const f = S.audit;
   const { rows: list, count, first } = await loadPage(f, f.page);
+  if (mine !== latest) return; // a newer filter or page was asked for meanwhile: its answer shows
   S.auditRows = list;
   const cols = [
     { label: t('au_seq'), cls: 'n' }, { label: t('au_time', zoneName()), cls: 'when' }, { label: t('au_who') },
@@ -228,11 +233,13 @@ export async function renderAudit() {
 /** Show the filters' page; a refused one (the server's 422) keeps the last table's filters. */
 function show(next) {
   const was = S.audit;
-  S.audit = { ...was, ...next };
+  const asked = { ...was, ...next };
+  S.audit = asked;
   return guarded(async () => {
     try {
       await renderAudit();
     } catch (err) {
+      if (S.audit !== asked) return; // refused, but a newer filter was asked for since
       S.audit = was;
       throw err;
     }
