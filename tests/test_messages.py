@@ -66,6 +66,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.move_none": {"first": "06:00", "last": "22:00"},
     "cli.no_moves": {"why": "改期推演尚不支持借调规则"},
     "cli.no_fixes": {"why": "推演定价尚不支持负荷成本"},
+    "fix.dated_unpriced": {"count": 12, "demands": ["S1", "S2"], "more": 10},
     "horizon.too_long": {"first": "2026-12-01", "last": "2027-05-31", "days": 182, "max": 62},
     "cli.calendar_suffix": {"path": "cal.txt"},
     "conflict.import_taxonomy_changed": {"district": "d1", "file": "cadres.csv"},

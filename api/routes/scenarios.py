@@ -4,6 +4,13 @@ Nothing is written: the scenario's edits apply to a copy of the snapshot, and
 both plans (baseline and scenario) are solved exactly without alternates, with
 active dispatches using up capacity and headcount and declined pairs excluded,
 exactly as ``POST /proposals`` does. Planners and admins only.
+
+``explain_unfilled`` prices the scenario plan's empty slots with
+:func:`matcher.whatif.slot_fixes`, as ``matcher propose --explain-unfilled`` does:
+in a district with dated orders, the ongoing orders' relaxations with the plan's
+dated dispatches (and those the district holds) kept, said by
+``counterfactuals_note``, and the short dated orders named in
+``counterfactuals_unpriced`` (they keep their reasons, without relaxations).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import StoreDep, respond
 from api.errors import PROBLEM_RESPONSES, Forbidden
 from api.params import Proposer
+from matcher.messages import Message
 from matcher.whatif import (
     Churn,
     CountDelta,
@@ -25,7 +33,7 @@ from matcher.whatif import (
     apply_scenario,
     compare,
     parse_scenario,
-    unfilled_counterfactuals,
+    slot_fixes,
 )
 
 __all__ = ["router"]
@@ -55,6 +63,16 @@ class ScenarioPublic(BaseModel):
     unfilled_by_tag: list[CountDelta]
     churn: Churn
     counterfactuals: list[SlotCounterfactual] | None = None
+    counterfactuals_note: Message | None = Field(
+        None,
+        description="fix.keeps_dated: with dated orders, the ongoing orders' "
+        "counterfactuals keep the plan's dated dispatches as proposed",
+    )
+    counterfactuals_unpriced: Message | None = Field(
+        None,
+        description="fix.dated_unpriced: the short dated orders, which get no "
+        "counterfactuals (their unfilled reasons stand)",
+    )
 
 
 @router.post("/scenarios", response_model=ScenarioPublic)
@@ -70,18 +88,22 @@ def run_scenario(
     sc = parse_scenario(data, snap.case, source="body")
     with request.app.state.solve_gate.sem:
         cmp = compare(snap.case, sc, **snap.holding())
-        cf = None
+        fixes = None
         if body.explain_unfilled:
             new_case, _ = apply_scenario(snap.case, sc)
             ids_c = {c.id for c in new_case.cadres}
             ids_d = {d.id for d in new_case.demands}
-            cf = unfilled_counterfactuals(
+            fixes = slot_fixes(
                 new_case,
                 cmp.result,
                 excluded=[(c, d) for c, d in snap.excluded if c in ids_c and d in ids_d],
                 used_capacity={k: v for k, v in snap.used_capacity.items() if k in ids_c},
                 filled_slots={k: v for k, v in snap.filled_slots.items() if k in ids_d},
+                held={k: v for k, v in snap.held.items() if k in ids_c},
             )
     out = cmp.model_dump(mode="json", exclude={"base", "result"})
-    out["counterfactuals"] = None if cf is None else [r.model_dump(mode="json") for r in cf]
+    if fixes is not None:
+        out["counterfactuals"] = [r.model_dump(mode="json") for r in fixes.counterfactuals]
+        for key, m in (("note", fixes.note), ("unpriced", fixes.unpriced)):
+            out[f"counterfactuals_{key}"] = None if m is None else m.model_dump(mode="json")
     return respond(ScenarioPublic, out)

@@ -42,7 +42,7 @@ from matcher.cli.common import (
 from matcher.cli.plan import plan_csv, plan_xlsx
 from matcher.cli.render import to_json, to_table
 from matcher.io import escape_cell
-from matcher.messages import Lang, labels_for, msg, render
+from matcher.messages import Lang, Message, labels_for, msg, render
 from matcher.problemcodes import problem_message
 
 if TYPE_CHECKING:
@@ -141,8 +141,10 @@ def propose_cmd(
 
             with native_stdout_to_stderr():
                 result = propose(c, progress=show)
-        fixes, shifts, why, note = (
-            _counterfactuals(c, result, lang, (day_from, day_to)) if explain else ([], None, "", "")
+        fixes, shifts, why, note, keeps = (
+            _counterfactuals(c, result, lang, (day_from, day_to))
+            if explain
+            else ([], None, "", "", None)
         )
     if calendar_out is not None:
         _write_calendar(calendar_out, calendar(c, result), lang)
@@ -159,7 +161,9 @@ def propose_cmd(
             extra = {"counterfactuals": [f.model_dump(mode="json") for f in fixes]}
             if any(d.start is not None for d in c.demands):
                 extra["time_shifts"] = [s.model_dump(mode="json") for s in shifts or ()]
-                extra["counterfactuals_note"] = _keeps_dated() if fixes else None
+                extra["counterfactuals_note"] = (
+                    None if keeps is None else keeps.model_dump(mode="json")
+                )
         text = to_json(result, extra)
     elif fmt is Format.csv:
         text = plan_csv(result, c, lang, fixes, shifts)
@@ -174,27 +178,22 @@ def propose_cmd(
 
 def _counterfactuals(
     c: Case, result: Proposal, lang: Lang, days: tuple[dt.date | None, dt.date | None]
-) -> tuple[list[SlotCounterfactual], list[TimeShift] | None, str, str]:
+) -> tuple[list[SlotCounterfactual], list[TimeShift] | None, str, str, Message | None]:
     """Each empty slot's smallest fix and its text (the what-if engine loads only here).
     With dated orders: the earliest start the same day at which each short dated order
     fills more (``time_shifts``, None without), and the ongoing orders' fixes priced
-    with the plan's dated dispatches kept, said in a note (``fix.keeps_dated``).
-    Last, a note when moves or fixes are refused (lending rules, a load cost): the
-    plan and its unfilled reasons still stand, only those are not shown."""
-    from matcher.whatif import (
-        KEEPS_DATED,
-        format_counterfactuals,
-        format_time_shifts,
-        ongoing_counterfactuals,
-        time_shifts,
-        unfilled_counterfactuals,
-    )
+    with the plan's dated dispatches kept, said in a note (``fix.keeps_dated``, also
+    returned as a message for JSON): :func:`matcher.whatif.slot_fixes`, as the
+    service's scenarios price them. Last, a note when moves or fixes are refused
+    (lending rules, a load cost): the plan and its unfilled reasons still stand,
+    only those are not shown."""
+    from matcher.whatif import format_counterfactuals, format_time_shifts, slot_fixes, time_shifts
 
     labels = labels_for(c)
     fixes: list[SlotCounterfactual] = []
     if not any(d.start is not None for d in c.demands):
-        fixes = unfilled_counterfactuals(c, result)
-        return fixes, None, format_counterfactuals(fixes, lang, labels), ""
+        fixes = slot_fixes(c, result).counterfactuals
+        return fixes, None, format_counterfactuals(fixes, lang, labels), "", None
     why, note = "", ""
     try:
         shifts: list[TimeShift] | None = time_shifts(c, result, days=days)
@@ -203,22 +202,19 @@ def _counterfactuals(
         shifts = None
         said = render(problem_message(exc.problems[0]), lang, labels)
         note += say(lang, "cli.no_moves", why=said) + "\n"
+    keeps: Message | None = None
     try:
-        fixes = ongoing_counterfactuals(c, result)
+        got = slot_fixes(c, result)  # the short dated orders' own "fixes" are the moves above
     except InputError as exc:
         said = render(problem_message(exc.problems[0]), lang, labels)
         note += say(lang, "cli.no_fixes", why=said) + "\n"
+    else:
+        fixes, keeps = got.counterfactuals, got.note
     if fixes:
         why += format_counterfactuals(fixes, lang, labels)
-        note += render(KEEPS_DATED, lang, labels) + "\n"
-    return fixes, shifts, why, note
-
-
-def _keeps_dated() -> dict[str, Any]:
-    """The note beside ongoing orders' fixes in a dated case, as JSON (code, params)."""
-    from matcher.whatif import KEEPS_DATED
-
-    return KEEPS_DATED.model_dump(mode="json")
+    if keeps is not None:
+        note += render(keeps, lang, labels) + "\n"
+    return fixes, shifts, why, note, keeps
 
 
 def _not_empty(c: Case, lang: Lang) -> Case:

@@ -39,6 +39,7 @@ from matcher.whatif import (
     Comparison,
     DaskExecutor,
     LocalExecutor,
+    SlotFixes,
     apply_scenario,
     compare_plans,
     fast_policy,
@@ -46,7 +47,7 @@ from matcher.whatif import (
     load_sweep,
     run_sweep,
     shortage,
-    unfilled_counterfactuals,
+    slot_fixes,
 )
 
 __all__ = ["register"]
@@ -106,6 +107,26 @@ def _comparison_table(
         console.print(Text(t_("cli.more_changes", count=len(ch.changes) - limit)))
 
 
+#: the notes beside a scenario's fixes, by their JSON names' ends
+_NOTES = ("note", "unpriced")
+
+
+def _fixes_json(fx: SlotFixes | None) -> dict[str, Any]:
+    """A scenario's fixes as the service's scenarios answer them: ``counterfactuals``
+    and the notes beside them (codes), all null without ``--explain-unfilled``."""
+    if fx is None:
+        return dict.fromkeys(
+            ("counterfactuals", "counterfactuals_note", "counterfactuals_unpriced")
+        )
+    return {
+        "counterfactuals": [r.model_dump(mode="json") for r in fx.counterfactuals],
+        "counterfactuals_note": None if fx.note is None else fx.note.model_dump(mode="json"),
+        "counterfactuals_unpriced": None
+        if fx.unpriced is None
+        else fx.unpriced.model_dump(mode="json"),
+    }
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
 
@@ -132,28 +153,27 @@ def register(app: typer.Typer) -> None:
                 new_case, touched = apply_scenario(c, sc)
                 new = propose(new_case, fast_policy(new_case))
                 cmp = compare_plans(c, base, new_case, new, touched, sc.name)
-                cf = unfilled_counterfactuals(new_case, new) if explain else None
-                results.append((cmp, cf, labels_for(new_case)))
+                # a dated case: the ongoing orders' fixes and the notes, as propose prices them
+                fx = slot_fixes(new_case, new) if explain else None
+                results.append((cmp, fx, labels_for(new_case)))
         if fmt is Fmt.json:
             data = [
                 {
                     **cmp.model_dump(mode="json", exclude={"base", "result"}),
-                    "counterfactuals": None
-                    if cf is None
-                    else [r.model_dump(mode="json") for r in cf],
+                    **_fixes_json(fx),
                 }
-                for cmp, cf, _ in results
+                for cmp, fx, _ in results
             ]
             emit(out, json.dumps(data, ensure_ascii=False, indent=1) + "\n", lang)
             return
         buf = Console(record=True, width=150, file=io.StringIO()) if out else Console()
-        for cmp, cf, labels in results:
+        for cmp, fx, labels in results:
             _comparison_table(cmp, buf, 10**9 if all_rows else 15, lang, labels)
-            if cf is not None:
+            if fx is not None:
                 t = Table(title=say(lang, "cli.fixes_title"))
                 for col in ("demand", "kind", "relaxation", "delta_objective"):
                     t.add_column(say(lang, "cli.col_" + col), overflow="fold")
-                for r in cf:
+                for r in fx.counterfactuals:
                     for o in r.options:
                         text = o.text if lang == "en" else render(o.why, lang, labels)
                         kind = say(lang, "fix_kind." + o.kind)
@@ -161,6 +181,9 @@ def register(app: typer.Typer) -> None:
                     if not r.options:
                         t.add_row(r.demand, "-", say(lang, "cli.fix_none_short"), "")
                 buf.print(t)
+                for m in (fx.note, fx.unpriced):
+                    if m is not None:
+                        buf.print(Text(render(m, lang, labels)), soft_wrap=True)
         if out:
             emit(out, buf.export_text(), lang)
 

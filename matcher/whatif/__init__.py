@@ -29,7 +29,14 @@ from matcher.whatif.counterfactual import (
     unfilled_counterfactuals,
 )
 from matcher.whatif.engine import PlanState, fast_policy, plan_state
-from matcher.whatif.ongoing import KEEPS_DATED, dated_load, ongoing_counterfactuals
+from matcher.whatif.ongoing import (
+    DATED_UNPRICED,
+    KEEPS_DATED,
+    SlotFixes,
+    dated_load,
+    ongoing_counterfactuals,
+    slot_fixes,
+)
 from matcher.whatif.scenario import (
     EDIT_KINDS,
     Edit,
@@ -66,6 +73,7 @@ from matcher.whatif.timeshift import (
 )
 
 __all__ = [
+    "DATED_UNPRICED",
     "EDIT_KINDS",
     "FIRST_HOUR",
     "KEEPS_DATED",
@@ -86,6 +94,7 @@ __all__ = [
     "ShortageRow",
     "SimResult",
     "SlotCounterfactual",
+    "SlotFixes",
     "Sweep",
     "SweepPoint",
     "TimeShift",
@@ -110,6 +119,7 @@ __all__ = [
     "run_sweep",
     "shortage",
     "simulate",
+    "slot_fixes",
     "time_shifts",
     "unfilled_counterfactuals",
 ]

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
+import pytest
 from fastapi.testclient import TestClient
 
+from matcher import propose
+from matcher.store import Store
 from tests.api.tokens import Tokens
 
-S = "/v1/districts/d1/scenarios"
+D = "/v1/districts/d1"
+S = f"{D}/scenarios"
 BODY = {"name": "P1 leaves", "edits": [{"kind": "remove_cadres", "ids": ["P1"]}]}
 
 
@@ -42,3 +49,94 @@ def test_bad_edit_is_a_located_problem(client: TestClient, tokens: Tokens) -> No
     (e,) = r.json()["errors"]
     assert e["pointer"] == "/body/edits/0/tag"
     assert "governance.property_dispute_mediation" in e["hint"]
+
+
+def test_explain_unfilled_in_a_dated_district_prices_the_ongoing_orders(
+    client: TestClient, tokens: Tokens, store: Store
+) -> None:
+    """A district with dated orders used to answer 422 (problem.dated_not_priced).
+
+    P1 (capacity 2) holds the accepted evening shift S1 and is proposed S2, which
+    overlaps it: no place left for ongoing work. With P5 gone (the scenario) D1 and
+    D4 are short (P7 only beyond its travel limit). Each ongoing fix is priced with
+    the dated dispatches kept, held ones included; the oracle re-solves the whole
+    dated case (the MILP of propose) with the fix granted and the plan's dated
+    dispatches pinned. S3 (a skill nobody has) is a short dated order: named,
+    without fixes.
+    """
+    h, d = tokens.h("admin"), tokens.h("dispatcher")
+    lift = {"urban.elevator_retrofit": 3}
+    shift = {"community": "C1", "title": "电梯值守", "priority": 5, "needs": lift, "requires": lift}
+    r = client.post(f"{D}/demands", json={**shift, "id": "S1", "start": "2026-12-08T18:00",
+                                          "end": "2026-12-08T22:00"}, headers=h)  # fmt: skip
+    assert r.status_code == 201, r.text
+    first = client.post(f"{D}/proposals", json={}, headers=d).json()
+    assert {"cadre": "P1", "demand": "S1"} in [
+        {"cadre": a["cadre"], "demand": a["demand"]} for a in first["result"]["assignments"]
+    ]
+    pair = [{"cadre": "P1", "demand": "S1"}]
+    r = client.post(f"{D}/proposals/{first['id']}/accept", json={"assignments": pair}, headers=d)
+    assert r.status_code == 201, r.text
+    for did, start, end, extra in (
+        ("S2", "2026-12-08T19:00", "2026-12-08T23:00", {}),
+        ("S3", "2026-12-09T18:00", "2026-12-09T22:00",
+         {"needs": {"emergency.flood_control": 3}, "requires": {"emergency.flood_control": 2}}),
+    ):  # fmt: skip
+        body = {**shift, **extra, "id": did, "start": start, "end": end}
+        assert client.post(f"{D}/demands", json=body, headers=h).status_code == 201
+    # P7 would take D4 but for a 1 km travel limit (C1 to C3 is ~3 km): the travel fix
+    p7 = {"id": "P7", "name": "周七", "home": "C1", "skills": {"urban.old_housing_renovation": 3},
+          "certs": [], "capacity": 1, "status": "green", "max_travel_km": 1.0}  # fmt: skip
+    assert client.post(f"{D}/cadres", json=p7, headers=h).status_code == 201
+    scenario = {"name": "P5 leaves", "edits": [{"kind": "remove_cadres", "ids": ["P5"]}]}
+    r = client.post(S, json={**scenario, "explain_unfilled": True}, headers=tokens.h("planner"))
+    assert r.status_code == 200, r.text
+    got = r.json()
+    rows = {x["demand"]: x for x in got["counterfactuals"]}
+    assert set(rows) == {"D1", "D4"}  # ongoing orders only
+    options = [(j, o) for j, x in rows.items() for o in x["options"]]
+    assert {(j, o["kind"], o["cadre"]) for j, o in options} >= {("D4", "travel", "P7")}
+    assert "P1" not in {o["cadre"] for _, o in options}  # S1 held, S2 planned: no room
+    # the oracle: the same live state, P5 removed, solved by propose (the MILP)
+    with store.read() as tx:
+        snap = tx.snapshot("d1")
+    case = replace(snap.case, cadres=tuple(c for c in snap.case.cadres if c.id != "P5"))
+    hold = snap.holding()
+    assert hold["held"]["P1"]  # S1 is held: its evening counts for P1
+    base = propose(case, **hold)
+    kpis = {k["kpi"]: k for k in got["kpis"]}
+    assert kpis["objective"]["scenario"] == pytest.approx(base.objective, abs=1e-4)
+    pairs = {(a.cadre, a.demand) for a in base.assignments}
+    assert ("P1", "S2") in pairs
+    dated = [(c, j) for c, j in pairs if j.startswith("S")]
+    for j, o in options:
+        granted = case
+        if o["kind"] == "travel":
+            granted = replace(case, cadres=tuple(
+                replace(c, max_travel_km=math.inf) if c.id == o["cadre"] else c
+                for c in case.cadres))  # fmt: skip
+        elif o["kind"] == "level":
+            granted = replace(case, demands=tuple(
+                replace(x, requires={**x.requires, o["tag"]: o["accept_level"]}) if x.id == j else x
+                for x in case.demands))  # fmt: skip
+        keep = [(c, x) for c, x in pairs if x == j]
+        again = propose(granted, pinned=[*dated, *keep, (o["cadre"], j)], **hold)
+        assert again.certified
+        assert again.objective - base.objective == pytest.approx(o["objective_delta"], abs=1e-6)
+    # the notes: codes with params, rendered from the catalogue in either language
+    assert got["counterfactuals_note"] == {"code": "fix.keeps_dated", "params": {}}
+    assert got["counterfactuals_unpriced"] == {
+        "code": "fix.dated_unpriced",
+        "params": {"count": 1, "demands": ["S3"]},
+    }
+    for lang, keeps, unpriced in (
+        ("en", "fixes for ongoing orders keep the dated orders' dispatches", "no fixes for dated"),
+        ("zh", "长期任务的补救办法保持定时工单的派遣不变", "定时工单不给补救办法"),
+    ):
+        cat = client.get("/v1/messages", params={"lang": lang}).json()["messages"]
+        assert cat["fix.keeps_dated"].startswith(keeps)
+        assert cat["fix.dated_unpriced"].startswith(unpriced)
+    # without explain_unfilled nothing is priced, and nothing said
+    r = client.post(S, json=scenario, headers=tokens.h("planner"))
+    assert r.status_code == 200, r.text
+    assert r.json()["counterfactuals"] is None and r.json()["counterfactuals_note"] is None

@@ -100,3 +100,35 @@ def test_sweep_options_are_checked_before_running(tmp_path: Path, extra, message
     res = runner.invoke(app, ["sweep", str(TINY), str(spec), "-o", str(out), *extra])
     assert res.exit_code == 2 and message in res.stderr and "Traceback" not in res.output
     assert not out.exists(), "nothing is written when an option is wrong"
+
+
+def test_whatif_explains_a_dated_case_as_propose_does(tmp_path: Path) -> None:
+    """``whatif --explain-unfilled`` on a case with dated orders used to exit 2
+    (problem.dated_not_priced): now the ongoing orders' fixes, priced as ``propose
+    --explain-unfilled`` prices them, and the notes beside them, in JSON and tables."""
+    from matcher import propose, write_case
+    from matcher.whatif import slot_fixes
+    from tests.whatif.test_ongoing import _case
+
+    case = _case()  # every evening shift filled, the ongoing O1 short
+    folder = write_case(case, tmp_path / "case")
+    sc = _file(
+        tmp_path, "same.toml", 'name = "same"\n[[edits]]\nkind = "remove_cadres"\nids = []\n'
+    )
+    res = runner.invoke(app, ["whatif", str(folder), str(sc), "--explain-unfilled", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    (doc,) = json.loads(res.stdout)
+    want = slot_fixes(case, propose(case))
+    assert doc["counterfactuals"] == [r.model_dump(mode="json") for r in want.counterfactuals]
+    assert [r["demand"] for r in doc["counterfactuals"]] == ["O1"]
+    assert doc["counterfactuals_note"] == {"code": "fix.keeps_dated", "params": {}}
+    assert doc["counterfactuals_unpriced"] is None
+    for lang, note in (("en", "fixes for ongoing orders keep the dated orders' dispatches"),
+                       ("zh", "长期任务的补救办法保持定时工单的派遣不变")):  # fmt: skip
+        args = ["whatif", str(folder), str(sc), "--explain-unfilled", "--lang", lang]
+        res = runner.invoke(app, args)
+        assert res.exit_code == 0, res.output
+        assert note in res.stdout.replace("\n", ""), res.stdout
+    res = runner.invoke(app, ["whatif", str(folder), str(sc), "-f", "json"])
+    (doc,) = json.loads(res.stdout)
+    assert doc["counterfactuals"] is None and doc["counterfactuals_note"] is None

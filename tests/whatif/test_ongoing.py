@@ -26,15 +26,32 @@ from dataclasses import replace
 import pytest
 from typer.testing import CliRunner
 
-from matcher import Cadre, Case, Community, Demand, Policy, default_taxonomy, propose, write_case
+from matcher import (
+    Cadre,
+    Case,
+    Community,
+    Demand,
+    InputError,
+    Policy,
+    default_taxonomy,
+    propose,
+    write_case,
+)
 from matcher.cli import app
 from matcher.dated import district_zone, parse_weekly
-from matcher.whatif import dated_load, ongoing_counterfactuals, unfilled_counterfactuals
+from matcher.messages import msg
+from matcher.whatif import (
+    KEEPS_DATED,
+    dated_load,
+    ongoing_counterfactuals,
+    slot_fixes,
+    unfilled_counterfactuals,
+)
 from tests.strategies import TAGS
 
 ZONE = district_zone()
 TUE = dt.datetime(2026, 12, 8, tzinfo=ZONE)
-TAG, OTHER = TAGS[0], TAGS[1]
+TAG, OTHER, NONE = TAGS[0], TAGS[1], TAGS[2]  # NONE: a skill no cadre has
 
 
 def _case() -> Case:
@@ -178,3 +195,35 @@ def test_propose_explains_ongoing_slots_in_a_dated_case(tmp_path) -> None:  # ty
     assert doc["counterfactuals"] == [] and doc["counterfactuals_note"] is None
     assert "No fixes shown for ongoing orders: what-if pricing does not model lending" in res.stderr
     assert [u["demand"] for u in doc["unfilled"]] == ["O1"]
+
+
+def test_slot_fixes_is_what_both_faces_say() -> None:
+    """One function for the CLI and the service: the ongoing fixes and the note in a
+    dated case; the plain relaxations, no note, in a case without dated orders."""
+    case = _case()
+    plan = propose(case)
+    got = slot_fixes(case, plan)
+    assert got.counterfactuals == ongoing_counterfactuals(case, plan)
+    assert got.note == KEEPS_DATED and got.unpriced is None  # every shift is filled
+    # a shift nobody can take: named, without fixes
+    odd = Demand(id="S9", community="C0", title="值守", needs={NONE: 3}, requires={NONE: 1},
+                 start=TUE, end=TUE + dt.timedelta(hours=2))  # fmt: skip
+    more = replace(case, demands=(*case.demands, odd))
+    got = slot_fixes(more, propose(more))
+    assert [r.demand for r in got.counterfactuals] == ["O1"]
+    assert got.unpriced == msg("fix.dated_unpriced", count=1, demands=["S9"])
+    undated = replace(case, demands=tuple(d for d in case.demands if d.start is None))
+    got = slot_fixes(undated, propose(undated))
+    assert got.counterfactuals == unfilled_counterfactuals(undated)
+    assert got.note is None and got.unpriced is None
+
+
+def test_a_plan_not_proven_optimal_is_not_priced() -> None:
+    """The prices rest on the plan's ongoing part being optimal: a MILP stopped
+    before its proof is refused with its own code (the CLI says so, the service 422)."""
+    case = _case()
+    plan = propose(case)
+    assert plan.solver == "milp" and plan.certified
+    with pytest.raises(InputError) as e:
+        ongoing_counterfactuals(case, plan.model_copy(update={"certified": False}))
+    assert e.value.problems[0].code == "problem.unproven_not_priced"

@@ -116,7 +116,15 @@ function drawWhatif(r) {
     ${cmp.counterfactuals ? `<details class="card" open><summary>${esc(t('wi_fix_h'))} (${cmp.counterfactuals.length})</summary><ul class="unfilled" id="wi-fixes">
       ${cmp.counterfactuals.map((x) => `<li><b>${esc(x.demand)}</b> ${esc(S.demById.get(x.demand)?.title || '')} · ${esc(t('slots'))} ${x.slots}
         <ul>${(x.options || []).map((o) => `<li>${esc(say(o))} (${o.objective_delta >= 0 ? '+' : ''}${num(o.objective_delta)})</li>`).join('') || `<li>${esc(t('no_alts'))}</li>`}</ul></li>`).join('')}
-    </ul></details>` : ''}`;
+    </ul>${fixNotes(cmp)}</details>` : ''}`;
+}
+
+// With dated orders the fixes are the ongoing orders' (priced with the dated dispatches
+// kept: fix.keeps_dated), and the short dated orders get none (fix.dated_unpriced): both
+// come as codes and are rendered from the catalogue in the page's language.
+function fixNotes(cmp) {
+  return [['wi-fix-note', cmp.counterfactuals_note], ['wi-fix-unpriced', cmp.counterfactuals_unpriced]]
+    .filter(([, m]) => m).map(([id, m]) => `<p class="hint" id="${id}">${esc(say(m))}</p>`).join('');
 }
 
 export function wireWhatif() {
