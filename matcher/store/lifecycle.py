@@ -19,7 +19,7 @@ Dispatch::
     active ──complete──► completed      active ──cancel──► cancelled
     active ──no_show───► no_show
 
-Proposal item::
+Proposal item (``docs/lifecycle.md`` says the same for people)::
 
     pending ──accept──► accepted        pending ──reject──► rejected
     pending ──(a newer proposal of the district, not a draft)──► superseded
