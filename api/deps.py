@@ -45,6 +45,7 @@ __all__ = [
     "PrincipalDep",
     "StoreDep",
     "access",
+    "drafts",
     "mask_cadre",
     "mask_dispatch",
     "mask_note",
@@ -68,6 +69,17 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "analyst": frozenset({"read", "review"}),
     "supervisor": frozenset({"review", "audit"}),
 }
+
+
+def drafts(role: str) -> bool:
+    """Whether ``role``'s proposals are drafts: it may propose but not accept (a planner).
+
+    Why: such a caller proposes to look at what the engine would propose now, and
+    nobody with that role could decide the result; superseding the dispatcher's pending
+    pairs with it would throw their work away (:mod:`matcher.store.lifecycle`).
+    """
+    actions = ROLE_ACTIONS.get(role, frozenset())
+    return "propose" in actions and "write" not in actions
 
 
 def get_store(request: Request) -> Store:
@@ -107,6 +119,11 @@ class Principal:
     @property
     def masked(self) -> bool:
         return self.role == "analyst"
+
+    @property
+    def drafts(self) -> bool:
+        """Whether this caller's proposals are drafts (:func:`drafts`)."""
+        return drafts(self.role)
 
 
 def get_principal(

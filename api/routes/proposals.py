@@ -23,6 +23,7 @@ from api.deps import (
     IdemKeyDep,
     JobsDep,
     StoreDep,
+    drafts,
     fingerprint,
     mask_note,
     recorded_failures,
@@ -206,10 +207,17 @@ def _fresh(
 
 
 def _add(
-    tx: Tx, district: str, body: ProposalRequest, snap: Snapshot, result: Proposal, actor: Actor
+    tx: Tx,
+    district: str,
+    body: ProposalRequest,
+    snap: Snapshot,
+    result: Proposal,
+    actor: Actor,
+    draft: bool,
 ) -> int:
     """Store a computed proposal (the sync route and jobs store it the same way); raises
-    :class:`PoolChanged` when the pool moved since ``snap``."""
+    :class:`PoolChanged` when the pool moved since ``snap``. A ``draft`` (a planner's:
+    :func:`api.deps.drafts`) supersedes nothing."""
     pairs = [(x.cadre, x.demand) for x in result.assignments]
     return tx.add_proposal(
         district,
@@ -219,6 +227,7 @@ def _add(
         pairs,
         actor,
         snap.state,
+        draft=draft,
     )
 
 
@@ -232,7 +241,11 @@ def job_work(store: Store, warm: Callable[[], WarmPlans]) -> Work:
         snap, result = _fresh(store, warm(), job.district, body, progress)
 
         def finish(tx: Tx) -> int:
-            return _add(tx, job.district, body, snap, result, job.owner)
+            # the owner's role, read where the result is stored (a token's role never
+            # changes): a planner's job stores a draft, as the synchronous route does
+            token = job.owner.token
+            draft = token is not None and drafts(tx.token(token).role)
+            return _add(tx, job.district, body, snap, result, job.owner, draft)
 
         return finish
 
@@ -316,7 +329,8 @@ def create_proposal(
         snap, result = _fresh(store, request.app.state.warm, a.district, body, None, snap)
 
     def work(tx: Tx) -> ProposalRow:
-        return tx.proposal(a.district, _add(tx, a.district, body, snap, result, a.principal.actor))
+        pid = _add(tx, a.district, body, snap, result, a.principal.actor, a.principal.drafts)
+        return tx.proposal(a.district, pid)
 
     return run_write(store, a.principal, key, request, body, ProposalPublic, work, status=201)
 
@@ -335,13 +349,24 @@ def list_proposals(
         ),
     ] = None,
     end: Annotated[date | None, Query(alias="to", description="see `from`")] = None,
+    with_drafts: Annotated[
+        bool | None,
+        Query(
+            alias="drafts",
+            description="include planners' drafts (default: only for a planner, whose"
+            " proposals are drafts; a dispatcher's newest listed is one they may decide)",
+        ),
+    ] = None,
 ) -> JSONResponse:
     """Proposals of the district, newest first (KPIs only; GET one for the details)."""
     reversed_range(start, end)
     span = None if start is None and end is None else (start, end)
+    keep = r.a.principal.drafts if with_drafts is None else with_drafts
     return r.page(
         ProposalsPublic,
-        lambda tx: tx.list_proposals(r.district, limit=limit, offset=offset, horizon=span),
+        lambda tx: tx.list_proposals(
+            r.district, limit=limit, offset=offset, horizon=span, drafts=keep
+        ),
     )
 
 

@@ -59,10 +59,10 @@ class ProposalRequest(RequestBody):
     )
 
 
-ItemState = Literal["pending", "accepted", "rejected", "superseded"]
+ItemState = Literal["pending", "accepted", "rejected", "superseded", "draft"]
 
 
-ProposalStatus = Literal["pending", "decided", "superseded", "empty"]
+ProposalStatus = Literal["pending", "decided", "superseded", "empty", "draft"]
 
 
 class AssignmentPublic(ProposedAssignment):
@@ -81,11 +81,16 @@ class _ProposalHead(BaseModel):
     request: dict[str, Any]
     status: ProposalStatus = Field(
         description="pending while a pair awaits a decision; superseded once a newer proposal"
-        " took its undecided pairs; empty when it proposed nobody; else decided"
+        " took its undecided pairs; empty when it proposed nobody; draft when a planner made"
+        " it; else decided"
+    )
+    draft: bool = Field(
+        description="a planner's draft: read like any proposal, but it superseded nothing and"
+        " is never accepted or rejected (409 conflict.draft); its pairs' state is draft"
     )
     stale: bool = Field(
-        description="pending, but the pool changed since it was computed: accepting may"
-        " answer 409; propose again for a current plan"
+        description="pending (or a draft), but the pool changed since it was computed:"
+        " accepting may answer 409; propose again for a current plan"
     )
     pending: int
     accepted: int

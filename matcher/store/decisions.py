@@ -27,6 +27,19 @@ from matcher.store.rows import AwayRow, DeclineRow, DispatchRow, actor_of
 from matcher.terms import DECIMALS
 
 
+def _not_a_draft(draft: int, pid: int) -> None:
+    """A draft is never decided (:mod:`matcher.store.lifecycle`): 409 before anything
+    else is looked at, so the answer does not depend on which pairs were chosen."""
+    if draft:
+        raise ConflictError(
+            f"proposal {pid} is a draft (a planner's): it cannot be accepted or rejected;"
+            " a dispatcher proposes to decide",
+            [{"kind": "draft", "proposal": pid}],
+            code="conflict.draft",
+            params={"id": pid},
+        )
+
+
 class DecisionsTx(ProposalsTx, CadresTx):
     """Accepting and rejecting a proposal's pairs."""
 
@@ -47,6 +60,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
         Each change's ``kind`` is a stable code.
         """
         prop = self._proposal_row(district, pid)
+        _not_a_draft(prop.draft, pid)
         basis = Basis.from_json(prop.basis)
         items = self._items(pid, chosen)
         if not items:
@@ -194,7 +208,7 @@ class DecisionsTx(ProposalsTx, CadresTx):
         reason, while no pair decline is recorded: once back, they may be
         proposed for the same demands. Returns (declines, cadres made unavailable).
         """
-        self._proposal_row(district, pid)
+        _not_a_draft(self._proposal_row(district, pid).draft, pid)
         items = self._items(pid, chosen)
         decided = [i for i in items if i.state != "pending"]
         if decided:

@@ -19,10 +19,18 @@ Dispatch::
     active ──complete──► completed      active ──cancel──► cancelled
     active ──no_show───► no_show
 
-Proposal item::
+Proposal item (``docs/lifecycle.md`` says the same for people)::
 
     pending ──accept──► accepted        pending ──reject──► rejected
-    pending ──(a newer proposal of the district)──► superseded
+    pending ──(a newer proposal of the district, not a draft)──► superseded
+
+    draft (a planner's proposal: stored and read like any, never decided, 409
+    conflict.draft to accept or reject; it supersedes nothing, and nothing supersedes it)
+
+Why drafts: a planner may propose to see what the engine would propose now, but
+may not accept; were that run to supersede, a dispatcher's pending pairs would be
+taken from under them. Who makes drafts is the service's rule (a role that may
+propose but not write: ``api.deps``); the store keeps the flag and these moves.
 
 Warning (a suggested status change, 三色预警)::
 
@@ -58,7 +66,7 @@ DispatchStatus = Literal["active", "completed", "cancelled", "no_show"]
 #: dispatches that lent their cadre (the lending rules count them): a cancel or
 #: a no-show sent nobody
 LENDING: tuple[DispatchStatus, ...] = ("active", "completed")
-ItemState = Literal["pending", "accepted", "rejected", "superseded"]
+ItemState = Literal["pending", "accepted", "rejected", "superseded", "draft"]
 Stage = Literal["open", "partly_staffed", "staffed", "done", "cancelled"]
 WarningState = Literal["pending", "confirmed", "dismissed"]
 

@@ -26,7 +26,7 @@ from matcher.store.schema import (
 
 __all__ = ["SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _add_columns(conn: Connection, columns: tuple[tuple[str, str, str], ...]) -> None:
@@ -157,6 +157,12 @@ def _v7(conn: Connection) -> None:
     jobs.create(conn)
 
 
+def _v8(conn: Connection) -> None:
+    """Drafts: a planner's proposal supersedes nothing. Every older proposal was made
+    as a dispatcher's is (it superseded the pending pairs before it): none is a draft."""
+    _add_columns(conn, (("proposals", "draft", "INTEGER NOT NULL DEFAULT 0"),))
+
+
 # version -> step taking the schema from version-1 to version (run inside one transaction);
 # a new database gets the current tables at once and skips them
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -167,6 +173,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: _v5,
     6: _v6,
     7: _v7,
+    8: _v8,
 }
 
 

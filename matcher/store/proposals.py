@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, select, update
 from sqlalchemy.engine import Row
 
 from matcher import InputError, Problem
@@ -28,6 +28,7 @@ def _proposal_payload(args: dict[str, Any]) -> dict[str, Any]:
         "request": args["request"],
         "result": {k: result[k] for k in keep if k in result},
         "pairs": args["pairs"],
+        **({"draft": True} if args.get("draft") else {}),
     }
 
 
@@ -56,22 +57,32 @@ class ProposalsTx(DistrictsTx):
         pairs: Sequence[Pair],
         actor: Actor = NOBODY,
         state: str | None = None,
+        draft: bool = False,
     ) -> int:
         """Store a proposal; the district's older pending pairs are superseded by it.
 
         ``state`` is the snapshot's :meth:`pool_state`: when the pool has moved since,
         :class:`PoolChanged` is raised and nothing is written (propose again).
+
+        A ``draft`` (a planner's look at what the engine would propose now) supersedes
+        nothing and its pairs stay ``draft``, never decided: a planner's run must not
+        take a dispatcher's pending pairs away (:mod:`matcher.store.lifecycle`). A draft's
+        pairs are never pending, so a later proposal leaves them as they are.
         """
         self._district_row(district)
         current = self.pool_state(district)
         if state is not None and state != current:
             raise PoolChanged()
-        older = select(t.proposals.c.id).where(t.proposals.c.district_id == district)
-        self.conn.execute(
-            update(t.proposal_items)
-            .where(t.proposal_items.c.proposal_id.in_(older), t.proposal_items.c.state == "pending")
-            .values(state="superseded")
-        )
+        if not draft:
+            older = select(t.proposals.c.id).where(t.proposals.c.district_id == district)
+            self.conn.execute(
+                update(t.proposal_items)
+                .where(
+                    t.proposal_items.c.proposal_id.in_(older),
+                    t.proposal_items.c.state == "pending",
+                )
+                .values(state="superseded")
+            )
         pid = self.conn.execute(
             insert(t.proposals).values(
                 district_id=district,
@@ -82,15 +93,14 @@ class ProposalsTx(DistrictsTx):
                 created_by=actor.token,
                 created_by_label=actor.label,
                 pool_state=current,
+                draft=int(draft),
             )
         ).inserted_primary_key[0]  # type: ignore[index]
+        first = "draft" if draft else "pending"
         if pairs:
             self.conn.execute(
                 insert(t.proposal_items),
-                [
-                    {"proposal_id": pid, "cadre": c, "demand": d, "state": "pending"}
-                    for c, d in pairs
-                ],
+                [{"proposal_id": pid, "cadre": c, "demand": d, "state": first} for c, d in pairs],
             )
         return int(pid)
 
@@ -115,7 +125,9 @@ class ProposalsTx(DistrictsTx):
         for a in result["assignments"]:
             a["state"] = states.get((a["cadre"], a["demand"]), "pending")
         counts = Counter(states.values())
-        if not states:
+        if r.draft:
+            status = "draft"
+        elif not states:
             status = "empty"
         elif counts.get("pending", 0):
             status = "pending"
@@ -130,7 +142,8 @@ class ProposalsTx(DistrictsTx):
             "created_by": actor_of(r.created_by, r.created_by_label),
             "request": json.loads(r.request),
             "status": status,
-            "stale": status == "pending"
+            "draft": bool(r.draft),
+            "stale": status in ("pending", "draft")
             and r.pool_state != (state or self.pool_state(r.district_id)),
             "pending": counts.get("pending", 0),
             "accepted": counts.get("accepted", 0),
@@ -154,12 +167,17 @@ class ProposalsTx(DistrictsTx):
         limit: int = 50,
         offset: int = 0,
         horizon: tuple[date | None, date | None] | None = None,
+        drafts: bool = True,
     ) -> tuple[list[ProposalSummaryRow], int]:
         """A page of the district's proposals, newest first; with ``horizon`` (first and
-        last local day, None: open) only those made for a horizon sharing a day with it."""
+        last local day, None: open) only those made for a horizon sharing a day with it;
+        without ``drafts``, planners' drafts are left out (a dispatcher's newest proposal
+        is the newest one they may decide)."""
         self._district_row(district)
         c = t.proposals.c
         where = c.district_id == district
+        if not drafts:
+            where = and_(where, c.draft == 0)
         if horizon is None:
             rows, total = self._page(t.proposals, where, (c.id.desc(),), limit, offset)
         else:  # the horizon lives in the stored request: read, kept or not, newest first

@@ -190,6 +190,7 @@ class ProposalHead(StoreRow):
     created_by: Actor | None
     request: dict[str, Any]
     status: str
+    draft: bool
     stale: bool
     pending: int
     accepted: int

@@ -127,6 +127,8 @@ proposals = Table(
     Column("created_by", Integer),
     Column("created_by_label", Text),
     Column("pool_state", String(64)),  # Tx.pool_state when it was computed
+    # a planner's draft (schema version 8): supersedes nothing, is never decided
+    Column("draft", Integer, nullable=False, default=0, server_default="0"),
     ForeignKeyConstraint(["district_id"], ["districts.id"], ondelete="CASCADE"),
 )
 

@@ -3,7 +3,8 @@
 The service is a state machine; these tests drive it as dispatchers do and check
 the invariants after every step: no cadre over capacity, no demand over its
 headcount, no cadre twice on one demand, every accepted pair exactly one dispatch,
-and a proposal never offers a pair that is dispatched, completed or declined.
+and a proposal never offers a pair that is dispatched, completed or declined. A
+planner's drafts come in between and take nothing from the dispatcher.
 """
 
 from __future__ import annotations
@@ -165,7 +166,10 @@ def test_random_accept_all_loop(case: Case, complete_every: int) -> None:
 
 
 class DispatcherDay(RuleBasedStateMachine):
-    """Dispatchers' moves in any order; a fresh proposal is always acceptable."""
+    """Dispatchers' moves in any order; a fresh proposal is always acceptable.
+
+    A planner proposes in between: a draft, which takes nothing from the dispatcher's
+    pending proposal and is never accepted."""
 
     dispatches = Bundle("dispatches")
 
@@ -175,11 +179,16 @@ class DispatcherDay(RuleBasedStateMachine):
         self.latest: dict[str, Any] | None = None
         self.withdrawn_since: set[str] = set()
         self.n_demands = 0
+        #: the planner's drafts, oldest first
+        self.drafts: list[int] = []
 
     @initialize(case=cases(max_cadres=7, max_demands=5))
     def start(self, case: Case) -> None:
         self._serving = serving(case)
         self.client, self.store, self.h = self._serving.__enter__()
+        with self.store.write() as tx:
+            planner = tx.create_token("planner", ["x"], label="规划")[0]
+        self.planner = {"Authorization": f"Bearer {planner}"}
         self.cadres = [c.id for c in case.cadres]
         self.communities = [c.id for c in case.communities]
         self.n_demands = len(case.demands)
@@ -207,6 +216,31 @@ class DispatcherDay(RuleBasedStateMachine):
         check_fresh(self.store, r.json())
         self.latest = r.json()
         self.withdrawn_since = set()
+
+    @rule()
+    def plan(self) -> None:
+        """A planner proposes: a draft of what is left now, superseding nothing."""
+        before = self._pending()
+        r = self.client.post(P, json={}, headers=self.planner)
+        assert r.status_code == 201, r.text
+        got = r.json()
+        check_fresh(self.store, got)
+        assert (got["status"], got["draft"], got["pending"]) == ("draft", True, 0)
+        assert self._pending() == before, "a draft took the dispatcher's pending pairs"
+        self.drafts.append(got["id"])
+
+    @precondition(lambda self: bool(self.drafts))
+    @rule(data=st.data())
+    def accept_draft(self, data: st.DataObject) -> None:
+        """A dispatcher's accept of a draft is refused, and writes nothing."""
+        pid = data.draw(st.sampled_from(self.drafts))
+        with self.store.read() as tx:
+            dispatched = tx.list_dispatches("x")[1]
+        r = self.client.post(f"{P}/{pid}/accept", json={}, headers=self.h)
+        assert r.status_code == 409, r.text
+        assert r.json()["code"] == "conflict.draft"
+        with self.store.read() as tx:
+            assert tx.list_dispatches("x")[1] == dispatched
 
     @precondition(lambda self: self.latest is not None)
     @rule(target=dispatches, data=st.data())
@@ -337,6 +371,19 @@ class DispatcherDay(RuleBasedStateMachine):
                 for e in tx.points("x", c)[1]
             ]
         assert sorted(earned) == sorted(done)
+
+    @invariant()
+    def drafts_stay_drafts(self) -> None:
+        """A draft is never decided nor superseded; the dispatcher's newest listed
+        proposal is their own latest, whatever the planner proposed since."""
+        if self._serving is None:
+            return
+        for pid in self.drafts:
+            got = self.client.get(f"{P}/{pid}", headers=self.h).json()
+            assert (got["status"], got["draft"]) == ("draft", True)
+            assert {a["state"] for a in got["result"]["assignments"]} <= {"draft"}
+        newest = self.client.get(P, params={"limit": 1}, headers=self.h).json()["data"]
+        assert [p["id"] for p in newest] == ([] if self.latest is None else [self.latest["id"]])
 
     @invariant()
     def consistent(self) -> None:

@@ -27,7 +27,9 @@ def test_propose_and_get(client: TestClient, tokens: Tokens) -> None:
     a = body["result"]["assignments"][0]
     assert abs(sum(a["breakdown"].values()) - a["score"]) < 1e-6
     assert body["result"]["certified"] is True
-    assert body["pending"] == 5
+    # a planner's proposal is a draft: read like any, its pairs never pending
+    assert (body["status"], body["draft"], body["pending"]) == ("draft", True, 0)
+    assert {a["state"] for a in body["result"]["assignments"]} == {"draft"}
     assert client.get(f"{P}/{body['id']}", headers=h).json() == body
     listed = client.get(P, headers=h).json()
     assert listed["count"] == 1

@@ -287,6 +287,45 @@ def test_scope_in_the_page(page_factory: Any, server: Server, shots: Path) -> No
     assert pg.errors == []
 
 
+def test_a_planners_draft_is_marked_and_leaves_the_dispatchers_proposal(
+    page_factory: Any, fresh_server: Server, shots: Path
+) -> None:
+    """A planner's proposal is a draft (草案): marked, with no accept or reject, and the
+    dispatcher's own pending proposal stays in front of them and is accepted."""
+    s = fresh_server
+    d = page_factory().sign_in(s.base, s.dispatcher)
+    d.get_by_role("button", name="派遣方案").click()
+    d.get_by_role("button", name="生成方案").click()
+    expect_text(d, "#status", "方案 #1 已生成")
+    pg = page_factory()
+    p = pg.sign_in(s.base, s.planner)
+    p.get_by_role("button", name="派遣方案").click()
+    expect_text(p, "#pinfo", "方案 #1")
+    p.get_by_role("button", name="生成方案").click()
+    expect_text(p, "#status", "方案 #2 已生成")
+    expect_text(p, "#pinfo .state.draft", "草案")
+    expect_text(p, "#pnote", "规划员的草案")
+    assert p.locator("#abody .state.draft").count() > 0
+    assert p.locator("#abody .state.pending").count() == 0
+    assert p.locator("#accept-sel, #accept-all, #reject-sel, input.pick").count() == 0
+    pg.shot(shots, "planner-draft")
+    p.get_by_role("button", name="Switch to English").click()
+    expect_text(p, "#pinfo .state.draft", "draft")
+    expect_text(p, "#pnote", "planner's draft")
+    assert pg.errors == []
+    # the dispatcher's newest is still their own, pending, and accepted whole
+    dp = page_factory()
+    d = dp.sign_in(s.base, s.dispatcher)
+    d.get_by_role("button", name="派遣方案").click()
+    expect_text(d, "#pinfo", "方案 #1")
+    expect_text(d, "#pinfo .state.pending", "待决定")
+    pending = d.locator("#abody .state.pending").count()
+    assert pending > 0
+    d.get_by_role("button", name="全部接受").click()
+    expect_text(d, "#status", f"已接受 {pending} 项")
+    assert dp.errors == []
+
+
 def test_console_is_served_without_token(server: Server) -> None:
     import httpx
 

@@ -19,6 +19,7 @@ from matcher.store import (
 )
 from tests.api.casefile import write_tiny
 from tests.pg import NewDb, PgServer, run_script
+from tests.store.versions import back_to
 
 # the tests taking ``new_db`` run on SQLite and on PostgreSQL (tests/conftest.py)
 
@@ -101,6 +102,43 @@ def test_accept_is_all_or_nothing(new_db: NewDb, tiny: Path) -> None:
         snap2 = tx.snapshot("x")
     assert snap2.used_capacity == {"P6": 1}
     assert snap2.filled_slots == {"D3": 1}
+
+
+def test_migrates_a_version_7_database_keeping_its_proposals(new_db: NewDb, tiny: Path) -> None:
+    """Version 8 adds drafts: every older proposal was a dispatcher's, and stays one (its
+    pending pairs are superseded by the next proposal, not by a draft)."""
+    db = new_db()
+    store = Store.open(db)
+    with store.write() as tx:
+        tx.import_case("x", load_case(tiny))
+    with store.read() as tx:
+        snap = tx.snapshot("x")
+    p = propose(snap.case)
+    pairs = [(a.cadre, a.demand) for a in p.assignments]
+    with store.write() as tx:
+        old = tx.add_proposal("x", {}, p.model_dump(mode="json"), snap.basis(pairs), pairs)
+    store.close()
+    run_script(db, ";".join(back_to(7)))
+    store = Store.open(db)
+    with store.read() as tx:
+        assert tx.conn.exec_driver_sql("SELECT value FROM meta").scalar() == str(SCHEMA_VERSION)
+        before = tx.proposal("x", old)
+    assert (before.status, before.draft, before.pending) == ("pending", False, len(pairs))
+    result = p.model_dump(mode="json")
+    with store.write() as tx:
+        draft = tx.add_proposal("x", {}, result, snap.basis(pairs), pairs, draft=True)
+    with store.read() as tx:
+        assert tx.proposal("x", old).status == "pending"
+        assert [r.id for r in tx.list_proposals("x", drafts=False)[0]] == [old]
+    with store.write() as tx:
+        tx.add_proposal("x", {}, result, snap.basis(pairs), pairs)
+    with store.read() as tx:
+        assert tx.proposal("x", old).status == "superseded"
+        assert tx.proposal("x", draft).status == "draft"
+    with pytest.raises(ConflictError) as exc, store.write() as tx:
+        tx.accept("x", draft)
+    assert exc.value.code == "conflict.draft"
+    store.close()
 
 
 def test_unknown_things_are_not_found(new_db: NewDb) -> None:

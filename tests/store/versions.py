@@ -19,6 +19,7 @@ ADDED = {
         ("demands", "ends_at"),
         ("demands", "hours"),
     ),
+    8: (("proposals", "draft"),),
 }
 
 #: the tables each schema version from 7 on added (dropped by :func:`back_to`)

@@ -23,8 +23,9 @@ function declinedBy() {
 /** Who acted: a token's label, or its number when it has none. */
 export const actor = (a) => (a ? esc(a.label || t('token_n', a.token)) : '—');
 
-/** May this proposal still be decided? (A server before proposal status says nothing: yes.) */
-const decidable = (p) => !p.status || p.status === 'pending';
+/** May this proposal still be decided? (A server before proposal status says nothing: yes.)
+ *  A planner's draft never is: the server answers 409 conflict.draft. */
+const decidable = (p) => !p.draft && (!p.status || p.status === 'pending');
 
 function kpiBlock(p) {
   const kp = p.result.kpis;
@@ -62,8 +63,8 @@ export async function renderProposal() {
   if (S.proposal === null) await loadLatestProposal();
   const view = $('#view-proposal');
   const p = S.proposal;
-  const note = p && p.status === 'superseded' ? t('superseded_note') : p && p.status === 'decided' ? t('decided_note')
-    : p && p.status === 'empty' ? t('empty_note') : '';
+  const note = p?.draft ? t('draft_note') : p && p.status === 'superseded' ? t('superseded_note')
+    : p && p.status === 'decided' ? t('decided_note') : p && p.status === 'empty' ? t('empty_note') : '';
   view.innerHTML = `
     <div class="head"><h2 id="pr-h">${esc(t('pr_h'))}</h2>
       ${can.propose() ? `<button type="button" id="propose" class="primary"${S.busy ? ' disabled' : ''}>${esc(t('propose'))}</button>
@@ -77,7 +78,7 @@ export async function renderProposal() {
     <div class="filters">
       <label>${esc(t('filter'))} <input id="pfilter" type="search" value="${esc(S.filter)}"></label>
       <label>${esc(t('state'))} <select id="pstate">
-        ${['all', 'pending', 'accepted', 'rejected', 'superseded'].map((s) => `<option value="${s}"${s === S.stateFilter ? ' selected' : ''}>${esc(s === 'all' ? t('all_states') : st(s))}</option>`).join('')}
+        ${['all', 'pending', 'accepted', 'rejected', 'superseded', ...(p.draft ? ['draft'] : [])].map((s) => `<option value="${s}"${s === S.stateFilter ? ' selected' : ''}>${esc(s === 'all' ? t('all_states') : st(s))}</option>`).join('')}
       </select></label>
       <span id="pcount" class="hint"></span>
     </div>
