@@ -205,24 +205,34 @@ def test_audit_pages(page_factory: Any, fresh_server: Server) -> None:
 
     # a slow answer to an older filter arrives after the newer one's: the newer stays shown
     held: list[Any] = []
+    holding = [True]
 
     def hold(route: Any) -> None:
-        held.append(route)
+        if holding[0]:
+            held.append(route)
+        else:
+            route.continue_()
 
-    p.route(re.compile(r".*/audit\?.*from=2020"), hold)
+    p.route(re.compile(r".*/audit\?"), hold)
     p.locator("#au-from").fill("2020-01-01")
     p.locator("#au-to").fill("2020-01-02")
     p.get_by_role("button", name="查询").click()
-    while not held:
+    for _ in range(500):  # the request is made at once; wait for the route to see it
+        if held:
+            break
         p.wait_for_timeout(20)
-    p.unroute(re.compile(r".*/audit\?.*from=2020"), hold)
+    assert len(held) == 1
+    holding[0] = False
     p.locator("#au-from").fill(days[0])
     p.locator("#au-to").fill(days[-1])
     p.get_by_role("button", name="查询").click()
     expect_text(p, "#au-count", f"第 1–50 条，共 {n} 条")
-    with p.expect_response(lambda r: "from=2020" in r.url):
+    old = held[0].request.url
+    with p.expect_response(lambda r: r.url == old) as late:
         held[0].continue_()
-    p.evaluate("() => new Promise((done) => setTimeout(done, 50))")
+    late.value.finished()  # its body is read: the page's handler runs next
+    p.evaluate("() => new Promise((done) => setTimeout(done, 300))")
+    p.unroute(re.compile(r".*/audit\?"), hold)
     expect_text(p, "#au-count", f"第 1–50 条，共 {n} 条")
     assert p.locator("#au-from").input_value() == days[0]
     assert pg.banners() == [] and pg.errors == []

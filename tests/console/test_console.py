@@ -282,6 +282,10 @@ def test_scope_in_the_page(page_factory: Any, server: Server, shots: Path) -> No
         expect_text(p, "#wi-kpis", "填补率")
         expect_text(p, "#status", "flood season")
         assert "应急与安全" in p.locator("#wi-kpis").inner_text()
+        # shares read as percentages, their change in percentage points
+        fill = p.locator("#wi-kpis tbody tr", has_text="填补率").first.locator("td")
+        assert all(c.endswith("%") for c in fill.all_inner_texts()[:2])
+        assert fill.nth(2).inner_text().endswith("个百分点")
         assert p.locator("#wi-out .churn li").count() >= 1
     pg.shot(shots, "phone-whatif", full=True)
     assert pg.errors == []

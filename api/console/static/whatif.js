@@ -2,7 +2,7 @@
 
 import { $, S, can, esc, setStatus } from './core.js';
 import { api, dpath, hasRoute } from './api.js';
-import { catName, num, say, t } from './i18n.js';
+import { catName, num, pct, say, t } from './i18n.js';
 import { cadreLabel } from './overview.js';
 import { guarded } from './ui.js';
 
@@ -97,6 +97,11 @@ const KPI_LABEL = {
   slots_total: 'kpi_total', max_travel_km: 'kpi_maxkm', cadres_available: 'kpi_avail', objective: 'kpi_obj',
 };
 
+// the KPIs that are shares (0–1): shown as percentages, their change in percentage points
+const RATES = new Set(['fill_rate', 'priority_weighted_fill']);
+const kpiValue = (k, v) => (v === null || v === undefined ? '—' : RATES.has(k) ? pct(v) : num(v, 3));
+const kpiDelta = (k, d) => `${d > 0 ? '+' : ''}${RATES.has(k) ? t('pp', num(d * 100, 1)) : num(d, 3)}`;
+
 function drawWhatif(r) {
   const cmp = Array.isArray(r.comparisons) ? r.comparisons[0] : Array.isArray(r.scenarios) ? r.scenarios[0] : r;
   const kpis = Array.isArray(cmp.kpis) ? cmp.kpis : Object.keys(cmp.base?.kpis || {}).map((k) => ({
@@ -105,8 +110,8 @@ function drawWhatif(r) {
   const cats = new Map((S.tax?.categories || []).map((c) => [c.slug, catName(c)]));
   $('#wi-out').innerHTML = `<div class="two"><div class="scroll"><table class="grid" id="wi-kpis"><thead><tr><th scope="col">${esc(t('kpi'))}</th>
     <th scope="col">${esc(t('baseline'))}</th><th scope="col">${esc(t('scenario'))}</th><th scope="col">${esc(t('delta'))}</th></tr></thead>
-    <tbody>${kpis.map((x) => `<tr><th scope="row">${esc(KPI_LABEL[x.kpi] ? t(KPI_LABEL[x.kpi]) : x.kpi)}</th><td class="n">${num(x.base, 3)}</td>
-      <td class="n">${num(x.scenario, 3)}</td><td class="n ${x.delta < 0 ? 'down' : x.delta > 0 ? 'up' : ''}">${x.delta > 0 ? '+' : ''}${num(x.delta, 3)}</td></tr>`).join('')}
+    <tbody>${kpis.map((x) => `<tr><th scope="row">${esc(KPI_LABEL[x.kpi] ? t(KPI_LABEL[x.kpi]) : x.kpi)}</th><td class="n">${kpiValue(x.kpi, x.base)}</td>
+      <td class="n">${kpiValue(x.kpi, x.scenario)}</td><td class="n ${x.delta < 0 ? 'down' : x.delta > 0 ? 'up' : ''}">${kpiDelta(x.kpi, x.delta)}</td></tr>`).join('')}
       ${(cmp.unfilled_by_category || []).map((x) => `<tr><th scope="row">${esc(t('unfilled_h', '').replace(/[（(].*/, ''))} · ${esc(cats.get(x.key) || x.key)}</th>
       <td class="n">${x.base}</td><td class="n">${x.scenario}</td><td class="n">${x.delta > 0 ? '+' : ''}${x.delta}</td></tr>`).join('')}</tbody></table></div>
     <div class="card"><h3>${esc(t('churn'))}</h3><dl class="nums">${['kept', 'moved', 'added', 'dropped'].map((k) =>
