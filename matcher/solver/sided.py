@@ -40,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,9 +73,9 @@ START_K = 8
 NEAR = 0.02
 #: a reduced cost above this share of the largest weight makes an edge enter
 PRICE_TOL = 1e-9
-#: a MILP with more matrix entries than this is solved in a child process, which a
-#: cancel kills; a smaller one ends about as soon as a child starts (~1 s to import
-#: scipy) (read at call time: tests set it)
+#: a model with more matrix entries than this has its LPs and MILPs solved in a child
+#: process, which a cancel kills; a smaller one's end about as soon as a child would
+#: start and read them (~0.6 s) (read at call time: tests set it)
 CHILD_ABOVE = 50_000
 #: seconds between two calls of the progress callback while a child solves
 POLL = 0.2
@@ -498,12 +499,14 @@ def _in_child(solve: Callable[..., Any], args: tuple[Any, ...], step: Step, shar
                 child.wait()
         if child.returncode != 0 or not answer.exists():
             raise SolverError(
-                f"the MILP's process ended without an answer (exit code {child.returncode})"
+                f"the MILP's process ended without an answer (exit code {child.returncode})",
+                code="solver.child_lost",
+                params={"exit": int(child.returncode)},
             )
         with answer.open("rb") as f:
             kind, value = pickle.load(f)  # written just now by our own child
     if kind == "error":
-        raise SolverError(f"the MILP failed: {value}")
+        raise SolverError(f"the MILP failed: {value}", code="solver.child_failed")
     return value
 
 
@@ -522,7 +525,8 @@ def _child(given: str, answer: str) -> None:
         solve, args = pickle.load(src)  # written by our own parent
     try:
         out: tuple[str, Any] = ("ok", solve(*args))
-    except Exception as exc:  # the parent raises it as its own
+    except Exception as exc:  # the parent raises it as its own; the trace goes to the log
+        traceback.print_exc()
         out = ("error", repr(exc))
     with open(answer + ".part", "wb") as dst:
         pickle.dump(out, dst, protocol=pickle.HIGHEST_PROTOCOL)

@@ -189,5 +189,6 @@ def test_a_cancel_during_the_milp_kills_its_child(monkeypatch: pytest.MonkeyPatc
 def test_a_child_that_fails_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sided, "CHILD_ABOVE", -1)
     monkeypatch.setattr(sided, "_SOLVE", _boom)
-    with pytest.raises(SolverError, match="no HiGHS today"):
+    with pytest.raises(SolverError, match="no HiGHS today") as got:
         _knapsack()
+    assert got.value.code == "solver.child_failed"
