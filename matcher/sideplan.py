@@ -137,7 +137,7 @@ def finish_sided(
     if side.empty:
         return None
     step("solving")
-    got = solve_sided(r, c, w, req.cap, head, fixed, side, params.milp_seconds)
+    got = solve_sided(r, c, w, req.cap, head, fixed, side, params.milp_seconds, step=step)
     if not got.holds:
         # never a plan that breaks a hard rule, whatever the solver's tolerances did;
         # with pins, the likely cause is theirs (weekly hours they pass already)

@@ -37,6 +37,7 @@ from tests.text import allowed_words, latin_words
 #: params of the codes an engine run on the sample does not produce (as their raise sites
 #: produce them: store/errors.py, api/errors.py, matcher/cli/, problemcodes.py)
 EXAMPLES: dict[str, dict[str, object]] = {
+    "solver.child_lost": {"exit": -9},
     "cli.sim_title": {"days": 90, "orders": 6097, "slots": 8647},
     "unfilled.withdrawn": {"count": 2, "only": 1},
     "unfilled.on_leave": {"count": 1},

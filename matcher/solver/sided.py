@@ -19,17 +19,37 @@ which no single b-matching row can say.
 
 Weights are integers (the score grid), so an objective ``z`` and a bound
 ``b < z + 1`` prove that no plan scores more than ``z``.
+
+A large problem is solved in a child process (:func:`_in_child`: its LPs and
+MILPs, all three steps) that this one watches, telling the caller's progress
+callback where the solve is (coarsely: which step runs) every :data:`POLL` seconds: HiGHS calls
+back nothing while it presolves and solves the root LP (measured on the sample
+week: 45 s before its first MIP callback with HiGHS 1.12, scipy's; and highspy's
+1.16 ran that MILP 4x slower, with 500 s between two callbacks), so no callback
+in process could stop it promptly. When the progress callback raises (a
+cancel), the child is killed at once; it makes the very same
+``scipy.optimize.milp`` call, so the plan is the one solved in process.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import threading
 import time
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from matcher.errors import SolverError
 from matcher.solver.siderows import SideRows, edge_mask, holds
 
 if TYPE_CHECKING:
@@ -41,6 +61,11 @@ IntArray = npt.NDArray[np.int64]
 IndexArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
+#: told the phase ("solving") and the share done; may raise to stop the solve
+#: (a :class:`matcher.progress.Progress`, which this package does not import)
+Step = Callable[[str, float], object]
+#: ``(cost, integrality, lo, hi, a, ub, options)`` to the values and the dual bound
+MilpSolver = Callable[..., tuple[FloatArray | None, float | None]]
 
 
 #: each row's and column's heaviest edges the LP starts from
@@ -49,6 +74,18 @@ START_K = 8
 NEAR = 0.02
 #: a reduced cost above this share of the largest weight makes an edge enter
 PRICE_TOL = 1e-9
+#: a model with more matrix entries than this is solved in a child process, which a
+#: cancel kills; a smaller one's solve ends about as soon as a child would have
+#: started and read it (~0.6 s) (read at call time: tests set it)
+CHILD_ABOVE = 50_000
+#: seconds between two calls of the progress callback while a child solves
+POLL = 0.2
+#: the share of "solving" done when each step starts: pricing, the first MILP, the second
+SHARES = (0.0, 1 / 3, 2 / 3)
+
+
+def _quiet(phase: str, share: float) -> None:
+    """The default ``step``: says nothing."""
 
 
 @dataclass(frozen=True)
@@ -228,6 +265,7 @@ def solve_sided(
     side: SideRows,
     time_limit: float | None = None,
     start_k: int | None = None,
+    step: Step = _quiet,
 ) -> Sided:
     """The heaviest set of edges ``(r[e], c[e])`` (weights ``w``, integers) with at
     most ``cap[i]`` per row, ``head[j]`` per column, every ``fixed`` edge taken,
@@ -253,39 +291,71 @@ def solve_sided(
        with ``e`` beats ``z``. The edges not ruled out so (``K``) join ``S`` and
        the MILP is solved again; its optimum over ``S ∪ K`` is the optimum over
        all edges, and its bound (or ``z``, if larger) bounds every plan.
+
+    ``step("solving", share)`` is told the share of these steps done (coarse: a
+    third per step) as each starts or, when the model has more than
+    :data:`CHILD_ABOVE` entries and so is solved in a child process, every
+    :data:`POLL` seconds; when it raises (:class:`~matcher.errors.Cancelled`), the
+    solve stops there (its child killed) and the error goes up.
     """
     mo = _model(r, c, w, cap, head, fixed, side)
     ne = mo.ne
-    clock = _Clock(time_limit)
     keep = _start(r, c, w, fixed, START_K if start_k is None else start_k)
-    y = _priced_duals(mo, keep)
-    if y is None:
+    # read here, at call time: tests set them, and a child would not see that
+    near = NEAR * float(np.median(w)) if ne else 0.0
+    args = (mo, keep, near, PRICE_TOL, time_limit, _SOLVE)
+    step("solving", SHARES[0])
+    if mo.a.nnz > CHILD_ABOVE:
+        x, bound, proven = _in_child(_steps, args, step)
+    else:
+        x, bound, proven = _steps(*args, tell=lambda k: step("solving", SHARES[k]))
+    if x is None:
         return Sided(np.zeros(ne, bool), 0, float("inf"), False, False)
+    take = x[:ne] > 0.5
+    objective = int(w[take].sum())
+    held = holds(r, c, cap, head, fixed, side, take)
+    return Sided(take, objective, bound, held, bool(proven and held and bound < objective + 1))
+
+
+def _steps(
+    mo: _Model,
+    keep: BoolArray,
+    near: float,
+    price_tol: float,
+    time_limit: float | None,
+    solve: MilpSolver,
+    tell: Callable[[int], object],
+) -> tuple[FloatArray | None, float, bool]:
+    """The three steps of :func:`solve_sided` (``tell(k)`` as step ``k`` starts): the
+    plan as values of all variables (``None`` without one), the bound, and whether
+    it is proven."""
+    ne = mo.ne
+    clock = _Clock(time_limit)
+    y, keep = _priced_duals(mo, keep, price_tol)
+    if y is None:
+        return None, float("inf"), False
     rc = -mo.cost - np.asarray(mo.a.T @ y).ravel()
     # D: weak duality over every variable at its bounds (edges left out: [0, 1])
     bound_lp = float(y @ mo.ub + np.maximum(rc * mo.lo, rc * mo.hi).sum())
     slack = 1e-7 * max(1.0, abs(bound_lp))
-    near = NEAR * float(np.median(w)) if ne else 0.0  # read at call time: tests set it
     keep |= rc[:ne] >= -near
-    x, z, bound = _milp_over(mo, keep, clock.left())
+    tell(1)
+    x, z, bound = _milp_over(mo, keep, clock.left(), solve)
     if x is None:
-        return Sided(np.zeros(ne, bool), 0, float("inf"), False, False)
+        return None, float("inf"), False
     # the edges whose best plan could still beat z
     open_ = ~keep & (bound_lp + np.minimum(rc[:ne], 0.0) >= z + 1 - slack)
     proven = bound < z + 1
     if open_.any():
-        x2, z2, bound2 = _milp_over(mo, keep | open_, clock.left())
+        tell(2)
+        x2, z2, bound2 = _milp_over(mo, keep | open_, clock.left(), solve)
         if x2 is not None and z2 > z:
             x, z = x2, z2
         bound = max(bound2, float(z))
         proven = bound < z + 1
     else:
         bound = max(bound, float(z))
-    bound = min(bound, bound_lp)
-    take = x[:ne] > 0.5
-    objective = int(w[take].sum())
-    held = holds(r, c, cap, head, fixed, side, take)
-    return Sided(take, objective, bound, held, bool(proven and held and bound < objective + 1))
+    return x, min(bound, bound_lp), proven
 
 
 class _Clock:
@@ -313,12 +383,15 @@ def _start(r: IndexArray, c: IndexArray, w: IntArray, fixed: BoolArray, k: int) 
     return keep
 
 
-def _priced_duals(mo: _Model, keep: BoolArray) -> FloatArray | None:
+def _priced_duals(
+    mo: _Model, keep: BoolArray, price_tol: float = PRICE_TOL
+) -> tuple[FloatArray | None, BoolArray]:
     """The LP's duals (``y ≥ 0``, one per row) over all edges, by pricing: solved over
-    ``keep`` (widened in place) until no edge left out has a positive reduced cost;
-    ``None`` when the LP has no solution (fixed edges that break a row)."""
+    ``keep`` (widened) until no edge left out has a positive reduced cost; ``None``
+    when the LP has no solution (fixed edges that break a row). With the edges kept."""
     from scipy.optimize import linprog
 
+    keep = keep.copy()
     ne = mo.ne
     extra = np.arange(ne, mo.a.shape[1])
     a_t = mo.a.T.tocsr()
@@ -327,7 +400,7 @@ def _priced_duals(mo: _Model, keep: BoolArray) -> FloatArray | None:
         if cols.size == 0:  # nothing to solve over: every row's dual is 0
             gain = -mo.cost[:ne] > 0
             if not gain.any():  # and no edge would enter at those duals
-                return np.zeros(mo.a.shape[0])
+                return np.zeros(mo.a.shape[0]), keep
             keep |= gain
             continue
         res = linprog(
@@ -338,22 +411,20 @@ def _priced_duals(mo: _Model, keep: BoolArray) -> FloatArray | None:
             method="highs",
         )
         if res.status != 0:
-            return None
+            return None, keep
         y: FloatArray = np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
         rc = -mo.cost[:ne] - np.asarray(a_t[:ne] @ y).ravel()
-        enter = ~keep & (rc > PRICE_TOL * max(1.0, float(np.abs(mo.cost).max(initial=0))))
+        enter = ~keep & (rc > price_tol * max(1.0, float(np.abs(mo.cost).max(initial=0))))
         if not enter.any():
-            return y
+            return y, keep
         keep |= enter
 
 
 def _milp_over(
-    mo: _Model, keep: BoolArray, time_limit: float | None
+    mo: _Model, keep: BoolArray, time_limit: float | None, solve: MilpSolver
 ) -> tuple[FloatArray | None, int, float]:
-    """The MILP over the edges ``keep`` (and every other variable): a plan as values
-    of all variables (left-out edges 0), its objective and HiGHS's bound."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
+    """The MILP over the edges ``keep`` (and every other variable) by ``solve``: a plan
+    as values of all variables (left-out edges 0), its objective and HiGHS's bound."""
     ne = mo.ne
     cols = np.concatenate([np.flatnonzero(keep), np.arange(ne, mo.a.shape[1])])
     if cols.size == 0:  # no variable: the empty plan, and nothing scores more
@@ -361,20 +432,132 @@ def _milp_over(
     options: dict[str, float | bool] = {"mip_rel_gap": 0.0, "disp": False}
     if time_limit is not None:
         options["time_limit"] = time_limit
-    res = milp(
-        mo.cost[cols],
-        integrality=mo.integral[cols],
-        bounds=Bounds(mo.lo[cols], mo.hi[cols]),
-        constraints=LinearConstraint(mo.a[:, cols], -np.inf, mo.ub),
-        options=options,
-    )
-    if res.x is None:
+    a = mo.a[:, cols]
+    args = (mo.cost[cols], mo.integral[cols], mo.lo[cols], mo.hi[cols], a, mo.ub, options)
+    xs, dual = solve(*args)
+    if xs is None:
         return None, 0, float("inf")
     x = np.zeros(mo.a.shape[1])
-    x[cols] = res.x
+    x[cols] = xs
     z = round(-float(mo.cost[:ne] @ (x[:ne] > 0.5)))
-    bound = -float(res.mip_dual_bound) if res.mip_dual_bound is not None else float("inf")
+    bound = -dual if dual is not None else float("inf")
     return x, z, bound
+
+
+def _solve_milp(
+    cost: FloatArray,
+    integral: FloatArray,
+    lo: FloatArray,
+    hi: FloatArray,
+    a: csr_matrix,
+    ub: FloatArray,
+    options: dict[str, float | bool],
+) -> tuple[FloatArray | None, float | None]:
+    """``min cost·x`` over ``a x ≤ ub``, ``lo ≤ x ≤ hi``, by ``scipy.optimize.milp``:
+    the values (``None`` without a plan) and HiGHS's dual bound (``None`` unknown)."""
+    # imported on use: only plans with side rows solve a MILP (a plain import stays light)
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    res = milp(
+        cost,
+        integrality=integral,
+        bounds=Bounds(lo, hi),
+        constraints=LinearConstraint(a, -np.inf, ub),
+        options=options,
+    )
+    dual = None if res.mip_dual_bound is None else float(res.mip_dual_bound)
+    return (None if res.x is None else np.asarray(res.x, np.float64)), dual
+
+
+#: what solves one MILP, handed to the child by name (tests put a slow one here)
+_SOLVE: MilpSolver = _solve_milp
+
+#: the child's program: :func:`_child` on the files :func:`_in_child` names
+_CHILD = "import sys; from matcher.solver.sided import _child; _child(*sys.argv[1:])"
+
+
+def _in_child(fn: Callable[..., Any], args: tuple[Any, ...], step: Step) -> Any:
+    """``fn(*args, tell=...)`` in a child process; every :data:`POLL` seconds until it
+    ends, ``step("solving", SHARES[k])`` with the last ``k`` it told. When ``step``
+    raises, or on any other way out, the child is killed first (nothing it did is kept).
+
+    A fresh interpreter rather than :mod:`multiprocessing`: forking a threaded
+    server copies its locks mid-use, and spawn and forkserver run the caller's
+    ``__main__`` again in the child (a script calling :func:`matcher.propose`
+    without an ``if __name__ == "__main__"`` guard would propose again). One child
+    for all three steps: each start costs about 0.6 s (Python, scipy, the model).
+    The arrays go through files, so that neither side blocks on a full pipe."""
+    with tempfile.TemporaryDirectory(prefix="matcher-milp-") as tmp:
+        given, answer, told = (str(Path(tmp, n)) for n in ("given", "answer", "step"))
+        with open(given, "wb") as f:
+            pickle.dump((fn, args), f, protocol=pickle.HIGHEST_PROTOCOL)
+        # the child imports what this process imports (a test's solve, a source tree)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p or os.curdir for p in sys.path))
+        child = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, given, answer, told],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # a caller's stdout may be its JSON plan
+            env=env,
+            start_new_session=True,  # a Ctrl-C reaches the parent, which kills the child
+        )
+        try:
+            while True:
+                try:
+                    child.wait(POLL)
+                    break
+                except subprocess.TimeoutExpired:
+                    step("solving", SHARES[_told(told)])
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        if child.returncode != 0 or not os.path.exists(answer):
+            raise SolverError(
+                f"the MILP's process ended without an answer (exit code {child.returncode})",
+                code="solver.child_lost",
+                params={"exit": int(child.returncode)},
+            )
+        with open(answer, "rb") as f:
+            kind, value = pickle.load(f)  # written just now by our own child
+    if kind == "error":
+        raise SolverError(f"the MILP failed: {value}", code="solver.child_failed")
+    return value
+
+
+def _told(path: str) -> int:
+    """The last step the child told (0 before it tells any)."""
+    try:
+        with open(path, encoding="ascii") as f:
+            return int(f.read() or 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def _child(given: str, answer: str, told: str) -> None:
+    """The child's side of :func:`_in_child`: run what ``given`` holds, telling its
+    steps in ``told``, and write the answer (or the error, as text) to ``answer``;
+    each file whole or not at all (written aside, then renamed)."""
+    parent = os.getppid()
+
+    def orphaned() -> None:  # a parent killed outright cannot kill us: end with it
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    def put(path: str, data: bytes) -> None:
+        with open(path + ".part", "wb") as dst:
+            dst.write(data)
+        os.replace(path + ".part", path)
+
+    threading.Thread(target=orphaned, daemon=True).start()
+    with open(given, "rb") as src:
+        fn, args = pickle.load(src)  # written by our own parent
+    try:
+        out: tuple[str, Any] = ("ok", fn(*args, tell=lambda k: put(told, str(k).encode())))
+    except Exception as exc:  # the parent raises it as its own; the trace goes to the log
+        traceback.print_exc()
+        out = ("error", repr(exc))
+    put(answer, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _one(rhs: int) -> FloatArray:

@@ -25,6 +25,7 @@ from api.jobloop import Finish
 from api.jobs import JobManager
 from api.routes import proposals
 from matcher import SAMPLE_DISTRICT, Case, Policy, Progress, Proposal, load_case, propose
+from matcher.solver import sided
 from matcher.store import Actor, Basis, JobRow, Store, Tx
 from tests.api.tokens import Tokens
 
@@ -169,6 +170,76 @@ def test_cancel_running_then_queued(
     ids = [second.json()["id"], first.json()["id"]]
     assert [e.subject for e in cancels] == ids
     assert len({e.actor.token for e in cancels} - {None}) == 1  # the planner's token
+
+
+def _never_solves(*args: object) -> None:
+    """A MILP that never ends, run in the solver's child (which imports it by name)."""
+    time.sleep(600)
+
+
+def _dated_shifts(client: TestClient, tokens: Tokens) -> None:
+    """Two evening shifts in d1: its proposals are MILPs (matcher.sideplan)."""
+    shift = {"community": "C1", "title": "防汛值守", "needs": {"urban.elevator_retrofit": 2}}
+    for k, (start, end) in enumerate((("2026-12-08T18:00", "2026-12-08T22:00"),
+                                      ("2026-12-08T22:00", "2026-12-09T02:00"))):  # fmt: skip
+        body = {**shift, "id": f"S{k}", "start": start, "end": end, "priority": 5}
+        assert client.post("/v1/districts/d1/demands", json=body,
+                           headers=tokens.h("admin")).status_code == 201  # fmt: skip
+
+
+def _in_its_milp(client: TestClient, url: str, h: dict[str, str]) -> None:
+    """Poll until the job says it is in its first MILP (a third of solving done)."""
+    job: dict[str, Any] = {}
+    for _ in range(POLLS):
+        job = client.get(url, headers=h).json()
+        if job["phase"] == "solving" and job["fraction"] == pytest.approx(sided.SHARES[1]):
+            return
+        assert job["status"] in {"queued", "running"}, job
+        time.sleep(0.02)
+    raise AssertionError(f"the job never reached its MILP: {job}")
+
+
+def test_a_dated_job_stops_during_its_milp(
+    client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real engine on dated orders, its MILP in a child that never ends: the job
+    shows the MILP's share of solving meanwhile, and a cancel ends it as cancelled,
+    nothing stored (the child is killed: the job could not end otherwise)."""
+    monkeypatch.setattr(sided, "CHILD_ABOVE", -1)  # every LP and MILP in a child
+    monkeypatch.setattr(sided, "_SOLVE", _never_solves)
+    _dated_shifts(client, tokens)
+    h = tokens.h("planner")
+    r = client.post(P, json={}, headers=h | ASYNC)
+    assert r.status_code == 202, r.text
+    url = r.headers["location"]
+    _in_its_milp(client, url, h)
+    assert client.delete(url, headers=h).status_code == 202
+    ended = _wait(client, url, h)
+    assert ended["status"] == "cancelled", ended
+    assert ended["proposal"] is None and ended["error"] is None
+    assert _count(client, h) == 0
+
+
+def test_a_stopping_worker_puts_back_a_job_in_its_milp(
+    make_app: Callable[..., FastAPI], tokens: Tokens, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker shutting down during a dated job's MILP stops it (the MILP's child
+    reports progress, so the job hears it) and queues it again, not lost to its
+    lease; the next start solves it."""
+    monkeypatch.setattr(sided, "CHILD_ABOVE", -1)
+    monkeypatch.setattr(sided, "_SOLVE", _never_solves)
+    h = tokens.h("planner")
+    with TestClient(make_app()) as c:
+        _dated_shifts(c, tokens)
+        url = c.post(P, json={}, headers=h | ASYNC).headers["location"]
+        _in_its_milp(c, url, h)
+    with store.read() as tx:
+        assert tx.job("d1", url.rsplit("/", 1)[1]).status == "queued"
+        assert tx.list_proposals("d1")[1] == 0
+    monkeypatch.setattr(sided, "_SOLVE", sided._solve_milp)
+    with TestClient(make_app()) as c:
+        done = _wait(c, url, h)
+    assert done["status"] == "done" and done["proposal"]
 
 
 def test_scope(client: TestClient, tokens: Tokens, blocker: Blocker) -> None:

@@ -8,12 +8,17 @@ MILP's plan; these cases make it start from nothing near tight, on weighted rows
 
 from __future__ import annotations
 
+import subprocess
+import time
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from matcher.errors import Cancelled, SolverError
 from matcher.solver import sided
 from matcher.solver.sided import solve_sided
 from matcher.solver.siderows import SideRows
@@ -102,3 +107,85 @@ def test_nothing_to_gain_and_nothing_kept_ends_at_once() -> None:
         start_k=0,
     )  # fmt: skip
     assert got.objective == 0 and not got.take.any() and got.certified
+
+
+def _never(*args: object) -> None:
+    """A MILP that never ends (in the child: this module is imported there by name)."""
+    time.sleep(600)
+
+
+def _boom(*args: object) -> None:
+    raise ValueError("no HiGHS today")
+
+
+def _knapsack(step: sided.Step = sided._quiet) -> sided.Sided:
+    """The knapsack case above, solved."""
+    r, c = np.array([0, 0, 0, 1], np.intp), np.array([0, 1, 2, 2], np.intp)
+    w = np.array([100, 60, 59, 70], np.int64)
+    side = SideRows(weighted=[(np.arange(3, dtype=np.intp), np.array([5.0, 4.0, 4.0]), 8.0)])
+    return solve_sided(r, c, w, np.array([3, 1]), np.array([1, 1, 2]), np.zeros(4, bool), side,
+                       start_k=1, step=step)  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_solve_in_a_child_gives_the_plan_solved_in_process(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above CHILD_ABOVE entries the LPs and MILPs run in a child: the same calls,
+    so the same plan and the same bound."""
+    rng = np.random.default_rng(seed)
+    n, m = 8, 12
+    r, c = (x.astype(np.intp) for x in np.nonzero(rng.random((n, m)) < 0.6))
+    w = rng.integers(1, 100, r.size).astype(np.int64)
+    cap, head = rng.integers(1, 4, n).astype(np.int64), rng.integers(1, 3, m).astype(np.int64)
+    weighted = [
+        (np.flatnonzero(r == i).astype(np.intp),
+         rng.integers(1, 7, int((r == i).sum())).astype(np.float64), float(rng.integers(3, 13)))
+        for i in range(n) if (r == i).any()
+    ]  # fmt: skip
+    side = SideRows(weighted=weighted)
+    args = (r, c, w, cap, head, np.zeros(r.size, bool), side)
+    here = solve_sided(*args, start_k=1)
+    monkeypatch.setattr(sided, "CHILD_ABOVE", -1)
+    seen: list[tuple[str, float]] = []
+    there = solve_sided(*args, start_k=1, step=lambda p, f: seen.append((p, f)))
+    assert there.take.tolist() == here.take.tolist()
+    assert (there.objective, there.bound, there.certified) == (
+        here.objective, here.bound, here.certified)  # fmt: skip
+    assert there.objective == oracle(r, c, w, cap, head, weighted)
+    # the child tells its steps as they start; a poll sees those still running
+    assert seen[0] == ("solving", 0.0) and {p for p, _ in seen} == {"solving"}
+    assert {f for _, f in seen} <= set(sided.SHARES)
+
+
+def test_a_cancel_during_the_milp_kills_its_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The progress callback raises Cancelled when it hears the MILP has started (the
+    child would then run for ten minutes): the error goes up and the child is dead,
+    killed, not waited for."""
+    started: list[subprocess.Popen[bytes]] = []
+    real = subprocess.Popen
+
+    def popen(*a: Any, **kw: Any) -> subprocess.Popen[bytes]:
+        started.append(real(*a, **kw))
+        return started[-1]
+
+    monkeypatch.setattr(sided, "CHILD_ABOVE", -1)
+    monkeypatch.setattr(sided, "_SOLVE", _never)
+    monkeypatch.setattr(subprocess, "Popen", popen)
+
+    def step(phase: str, share: float) -> None:
+        if share == sided.SHARES[1]:  # told by the child, polled by its parent
+            raise Cancelled("stop")
+
+    with pytest.raises(Cancelled):
+        _knapsack(step)
+    assert len(started) == 1  # one child for the three steps, killed
+    assert started[0].returncode is not None and started[0].returncode != 0
+
+
+def test_a_child_that_fails_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sided, "CHILD_ABOVE", -1)
+    monkeypatch.setattr(sided, "_SOLVE", _boom)
+    with pytest.raises(SolverError, match="no HiGHS today") as got:
+        _knapsack()
+    assert got.value.code == "solver.child_failed"
