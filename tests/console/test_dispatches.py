@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
+
 from tests.console.pages import expect_count, expect_text
 from tests.console.server import Server
 
@@ -17,6 +19,8 @@ POOL = re.compile(r".*/v1/districts/gulou/(demands|cadres|summary)\?")
 def test_an_ended_dispatch_leaves_the_list_before_the_pool_reloads(
     page_factory: Any, week_server: Server
 ) -> None:
+    from playwright.sync_api import expect
+
     pg = page_factory()
     p = pg.sign_in(week_server.base, week_server.dispatcher)
     p.get_by_role("button", name="派遣记录").click()
@@ -24,6 +28,14 @@ def test_an_ended_dispatch_leaves_the_list_before_the_pool_reloads(
     rows.first.wait_for()
     n = rows.count()
     assert n >= 3, n
+    # the first one's demand, as 需求管理 shows it before
+    demand = rows.first.locator('td[data-label="需求"]').inner_text().split()[0]
+    p.get_by_role("button", name="需求管理").click()
+    p.get_by_label("搜索（编号、事项、社区）").fill(demand)
+    filled = p.locator(f'#demands-admin tr[data-id="{demand}"] td[data-label="已派/需要"]')
+    before = filled.inner_text()
+    p.get_by_role("button", name="派遣记录").click()
+    rows.first.wait_for()
 
     held: list[Any] = []
 
@@ -71,8 +83,15 @@ def test_an_ended_dispatch_leaves_the_list_before_the_pool_reloads(
     p.locator("#dfilter").select_option("all")
     expect_text(p, f'#dispatches tr[data-id="{first}"]', "干部无法到岗")
     expect_text(p, f'#dispatches tr[data-id="{second}"]', "重复派遣")
+    # a view opened while the pool is read again waits for it: it never shows the old counts
+    p.get_by_role("button", name="需求管理").click()
     p.unroute(POOL, hold)
     for r in held:
         r.continue_()
+    auth = {"Authorization": f"Bearer {week_server.dispatcher}"}
+    d = httpx.get(f"{week_server.base}/v1/districts/gulou/demands/{demand}", headers=auth).json()
+    after = f"{d['filled']}/{d['headcount']}"
+    assert after != before, (before, after)
+    expect(filled).to_have_text(after)
     p.evaluate("() => new Promise((done) => setTimeout(done, 200))")
     assert pg.banners() == [] and pg.errors == []
