@@ -257,6 +257,7 @@ def test_a_phones_week_keeps_the_community_names_in_sight(
     box.scroll_into_view_if_needed()
     width, client = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
     assert width > client, (width, client)  # the timeline is wider than the screen
+    assert p.evaluate("document.documentElement.scrollWidth") <= 390  # not the page
     box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
     assert box.evaluate("b => b.scrollLeft") > 0
     label = p.locator("#wk-names text.wk-name").first
