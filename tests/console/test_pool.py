@@ -291,3 +291,119 @@ def test_a_dated_demand_from_the_form(page_factory: Any, fresh_server: Server, s
     assert (d["start"], d["end"], d["hours"]) == ("2026-12-09T09:00", "2026-12-09T11:30", None)
     assert '"start": "2026-12-09T09:00"' in posts[-1] or '"start":"2026-12-09T09:00"' in posts[-1]
     assert [e for e in pg.errors if "status of 422" not in e] == []  # the routed refusal
+
+
+def test_the_forms_id_and_headcount_rules_are_the_servers() -> None:
+    """The demand form checks an id and a headcount by the server's rules (written once in
+    pool.js, said in the console's words): the id's pattern and length, the headcount's bounds."""
+    from api.schemas import DemandCreate
+    from matcher.model import ID_MAX_LENGTH, ID_PATTERN
+
+    js = (STATIC / "pool.js").read_text(encoding="utf-8")
+    (rule,) = re.findall(r"export const ID_RULE = /(.*)/;", js)
+    assert rule.replace("\\-", "-") == ID_PATTERN.replace("\\-", "-")
+    (most,) = re.findall(r"export const ID_MAX = (\d+);", js)
+    assert int(most) == ID_MAX_LENGTH
+    (lo, hi) = re.findall(r"export const HEADCOUNT = \[(\d+), (\d+)\];", js)[0]
+    head = DemandCreate.model_json_schema()["properties"]["headcount"]
+    assert (int(lo), int(hi)) == (head["minimum"], head["maximum"])
+
+
+def test_the_demand_form_checks_itself_in_the_pages_words(
+    browser: Any, fresh_server: Server, shots: Path
+) -> None:
+    """In a browser whose own language is English, the Chinese page's demand form says what
+    is wrong beside each field in Chinese (novalidate: no browser bubble), naming the rule;
+    an error clears as its field is corrected; a date-time typed with slashes is sent in the
+    ISO form, and one that is none is still refused. Then in English."""
+    import httpx
+
+    from tests.console.pages import _WATCH_BANNER
+
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    try:
+        ctx.add_init_script(_WATCH_BANNER)
+        p = ctx.new_page()
+        errors: list[str] = []
+        p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        posts: list[str] = []
+        p.on(
+            "request",
+            lambda r: (
+                posts.append(r.post_data or "")
+                if r.method == "POST" and r.url.endswith("/demands")
+                else None
+            ),
+        )
+        p.goto(fresh_server.base + "/")
+        p.get_by_label("访问令牌").fill(fresh_server.dispatcher)
+        p.get_by_role("button", name="登录").click()
+        p.locator("#map circle.dot").first.wait_for()
+        p.get_by_role("button", name="需求管理").click()
+        p.get_by_role("button", name="新增需求").click()
+        form = p.locator("#dm-form")
+        assert form.get_attribute("novalidate") is not None
+        save = form.get_by_role("button", name="保存需求")
+
+        # nothing filled in: each field says what it needs, in the page's language
+        form.get_by_label("需要人数").fill("")
+        save.click()
+        expect_text(p, "#dm-id-err", "请填写编号")
+        expect_text(p, "#dm-title-err", "请填写事项")
+        expect_text(p, "#dm-head-err", "需要人数须为 1 到 1000 之间的整数")
+        expect_text(p, "#error", "请填写编号")
+        assert p.evaluate("document.activeElement.id") == "dm-id"
+        assert form.get_by_label("编号").get_attribute("aria-invalid") == "true"
+
+        # an id with a space names the rule (the server's: letters, digits, . - _)
+        form.get_by_label("编号").fill("X 001")
+        form.get_by_label("事项").fill("周二晚间巡查")
+        form.get_by_label("需要人数").fill("0")
+        form.get_by_label("开始时间").fill("2026-12-08 25:00")
+        form.get_by_label("服务时长（小时）").fill("2")
+        save.click()
+        expect_text(p, "#dm-id-err", "编号只能包含字母、数字、.、- 和 _，并以字母或数字开头")
+        assert p.locator("#dm-title-err").inner_text() == ""
+        expect_text(p, "#dm-head-err", "需要人数须为 1 到 1000 之间的整数")
+        expect_text(p, "#dm-start-err", "“2026-12-08 25:00”不是时间")
+        pg_text = p.locator("main").inner_text()
+        for english in ("Please", "fill out", "match the requested"):
+            assert english not in pg_text, english
+
+        # corrected, each error goes as it is typed, before the next save
+        form.get_by_label("编号").fill("X-001")
+        assert p.locator("#dm-id-err").inner_text() == ""
+        assert form.get_by_label("编号").get_attribute("aria-invalid") == "false"
+        form.get_by_label("需要人数").fill("2")
+        assert p.locator("#dm-head-err").inner_text() == ""
+        # slashes mixed with a dash are still no date-time: the error stays, updated
+        form.get_by_label("开始时间").fill("2026/12-08 18:00")
+        expect_text(p, "#dm-start-err", "“2026/12-08 18:00”不是时间")
+        save.click()
+        expect_text(p, "#dm-start-err", "“2026/12-08 18:00”不是时间")
+        form.get_by_label("开始时间").fill("2026/12/08 18:00")
+        assert p.locator("#dm-start-err").inner_text() == ""
+        pg_shot = shots / "console-demand-form-own-checks.png"
+        p.screenshot(path=str(pg_shot))
+        assert posts == []
+        save.click()
+        expect_text(p, "#status", "需求 X-001 已新增")
+        assert len(posts) == 1 and '"start":"2026-12-08T18:00"' in posts[0].replace(" ", "")
+        auth = {"Authorization": f"Bearer {fresh_server.dispatcher}"}
+        d = httpx.get(fresh_server.base + "/v1/districts/gulou/demands/X-001", headers=auth).json()
+        assert (d["start"], d["hours"], d["headcount"]) == ("2026-12-08T18:00", 2.0, 2)
+
+        # in English, the same rules in English words
+        p.get_by_role("button", name="Switch to English").click()
+        p.get_by_role("button", name="Add a demand").click()
+        form.get_by_label("ID", exact=True).fill(".X")
+        save = form.get_by_role("button", name="Save demand")
+        save.click()
+        expect_text(p, "#dm-id-err", "letters, digits, ., - and _ only, starting with a letter")
+        expect_text(p, "#dm-title-err", "Fill in the title")
+        assert len(posts) == 1
+        banners = p.evaluate("window.__banners")
+        assert all("Please" not in b for b in banners), banners
+        assert errors == []
+    finally:
+        ctx.close()

@@ -239,3 +239,39 @@ def test_ongoing_work_that_fills_a_cadre_is_busy_all_week(
 def _first_at_home(cal: dict[str, Any]) -> int:
     """The first day of ``cal`` the cadre is not away."""
     return next(k for k, d in enumerate(cal["days"]) if not d["away"])
+
+
+def test_a_phones_week_keeps_the_community_names_in_sight(
+    page_factory: Any, week_server: Server, shots: Path
+) -> None:
+    """At 390×844 the week's timeline scrolls sideways under a column of community names that
+    stays put: scrolled to its end, the first name is still on the screen, on top, level with
+    its row's bars; names and day heads are drawn at 11 px or more."""
+    pg = page_factory(390, 844)
+    p = pg.sign_in(week_server.base, week_server.dispatcher)
+    p.get_by_role("button", name="日程").click()
+    p.locator("#wk-date").fill(MONDAY.isoformat())
+    expect_text(p, "#wk-line", "12-07 至 12-13")
+    expect_count(p.locator("#week-svg rect.wk-bar"), 420)
+    box = p.locator("#wk-scroll")
+    box.scroll_into_view_if_needed()
+    width, client = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    assert width > client, (width, client)  # the timeline is wider than the screen
+    assert p.evaluate("document.documentElement.scrollWidth") <= 390  # not the page
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    assert box.evaluate("b => b.scrollLeft") > 0
+    label = p.locator("#wk-names text.wk-name").first
+    r = label.bounding_box()
+    assert r is not None and r["x"] >= 0 and r["x"] + r["width"] <= 390, r
+    on_top = p.evaluate(
+        "([x, y]) => Boolean(document.elementFromPoint(x, y)?.closest('#wk-names'))",
+        [r["x"] + r["width"] / 2, r["y"] + r["height"] / 2],
+    )
+    assert on_top
+    bar = p.locator('#week-svg rect.wk-bar[y="36"]').first.bounding_box()
+    assert bar is not None and abs(bar["y"] - r["y"]) < 15, (bar, r)
+    drawn = "e => e.getScreenCTM().a * parseFloat(getComputedStyle(e).fontSize)"
+    assert label.evaluate(drawn) >= 11
+    assert p.locator("#week-svg text", has_text="周一").first.evaluate(drawn) >= 11
+    pg.shot(shots, "week-phone")
+    assert pg.banners() == [] and pg.errors == []

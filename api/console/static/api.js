@@ -58,13 +58,23 @@ export async function listAll(path) {
   }
 }
 
+let reloading = null; // the reload under way, if any (poolSettled)
 /** Reload demands and cadres after a write changed their counts. */
-export async function reloadPool() {
-  const [demands, cadres, supply] = await Promise.all([listAll('/demands'), listAll('/cadres'), loadSupply()]);
-  S.demands = demands; S.demById = new Map(demands.map((d) => [d.id, d]));
-  S.cadres = cadres; S.cadById = new Map(cadres.map((c) => [c.id, c]));
-  S.supply = supply;
+export function reloadPool() {
+  const p = (async () => {
+    const [demands, cadres, supply] = await Promise.all([listAll('/demands'), listAll('/cadres'), loadSupply()]);
+    S.demands = demands; S.demById = new Map(demands.map((d) => [d.id, d]));
+    S.cadres = cadres; S.cadById = new Map(cadres.map((c) => [c.id, c]));
+    S.supply = supply;
+  })();
+  reloading = p;
+  p.then(() => {}, () => {}).then(() => { if (reloading === p) reloading = null; });
+  return p;
 }
+/** The pool's reload still under way (the dispatches view starts one in the background
+ *  after a write), settled and never failing (its failure is said where it was started):
+ *  a view about to be drawn from the pool waits for it rather than draw the old counts. */
+export const poolSettled = () => (reloading ? reloading.then(() => {}, () => {}) : Promise.resolve());
 
 /** Supply against demand per community, computed by the server (GET …/summary?by=community):
  *  open slots, qualified free supply within reach (the hard rules), balance. */

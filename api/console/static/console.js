@@ -6,7 +6,7 @@
 //   audit.js (the audit trail)
 
 import { $, S, can, esc, sayStatusAgain, setStatus } from './core.js';
-import { api, dpath, listAll, loadSupply } from './api.js';
+import { api, dpath, listAll, loadSupply, poolSettled } from './api.js';
 import { indexTaxonomy, loadMessages, t } from './i18n.js';
 import { guarded, showError } from './ui.js';
 import { renderOverview, wireOverview } from './overview.js';
@@ -55,7 +55,8 @@ function showView(view, { fresh = false } = {}) {
     if (on) b.setAttribute('aria-current', 'page'); else b.removeAttribute('aria-current');
   }
   for (const v of Object.keys(RENDER)) $(`#view-${v}`).hidden = v !== view;
-  return guarded(() => RENDER[view]());
+  // a pool reload under way (after a dispatch ended) is waited for: the view shows its counts
+  return guarded(async () => { await poolSettled(); await RENDER[view](); });
 }
 
 async function signIn(token) {

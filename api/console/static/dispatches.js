@@ -39,6 +39,18 @@ async function loadDispatches() {
 export async function renderDispatches() {
   const { rows: list, total } = await loadDispatches();
   S.dispatches = list;
+  shownTotal = total;
+  drawDispatches();
+}
+
+// how many the server holds under the current filter (null: all are shown)
+let shownTotal = null;
+/** Whether a dispatch belongs in the current filter (an ended one leaves 进行中). */
+const inFilter = (x) => S.dispFilter === 'all' || x.status === S.dispFilter;
+
+/** Draw the list held in S.dispatches, without asking the server. */
+function drawDispatches() {
+  const total = shownTotal;
   const w = can.write();
   const view = $('#view-dispatches');
   const cols = [
@@ -139,16 +151,34 @@ function askOutcome(x, how) {
   });
 }
 
+/** End a dispatch. Its row changes as soon as the write answers (its buttons are off while
+ *  the write is out, so a second click cannot end it twice and get 409); the pool, whose
+ *  counts other views show, is read again after, in the background, not before the list. */
 async function closeDispatch(id, how) {
   const x = S.dispatches.find((y) => y.id === id);
   if (!x) return;
   const body = await askOutcome(x, how);
   if (!body) return;
-  await write(dpath(`/dispatches/${id}/${how}`), 'POST', body);
+  const row = $(`#dispatches tr[data-id="${id}"]`);
+  for (const b of row?.querySelectorAll('button') ?? []) b.disabled = true;
+  row?.setAttribute('aria-busy', 'true');
+  setStatus(() => t('di_saving', id));
+  let done;
+  try {
+    done = await write(dpath(`/dispatches/${id}/${how}`), 'POST', body);
+  } catch (err) {
+    await renderDispatches().catch(() => {}); // as the server has it now (another may have ended it)
+    throw err;
+  }
   S.record = null; // the cadre's record changed with it
-  await reloadPool();
-  await renderDispatches(); // the same filter: the list the dispatcher was working through
+  if (how === 'cancel' && body.reason === 'community_withdrew') {
+    await renderDispatches(); // the demand's other active dispatches ended with it
+  } else {
+    S.dispatches = S.dispatches.map((y) => (y.id === id ? { ...y, ...done } : y)).filter(inFilter);
+    drawDispatches(); // the same filter: the list the dispatcher was working through
+  }
   setStatus(() => t({ complete: 'completed_n', cancel: 'cancelled_n', 'no-show': 'no_show_n' }[how], id));
+  guarded(reloadPool); // demand counts and cadre loads, for the other views
 }
 
 export function wireDispatches() {

@@ -17,6 +17,11 @@ const SHOW = 200;
 export const MAX_DEMAND_HOURS = 8784;
 // the years a date may fall in: matcher.dated.YEARS (the same test checks them)
 export const YEARS = [1900, 2200];
+// the server's id rule (matcher.model.ID_PATTERN, ID_MAX_LENGTH) and headcount bounds
+// (api/schemas/pool.py): the form says them in its own words (the same test checks them)
+export const ID_RULE = /^[A-Za-z0-9][A-Za-z0-9_.\-]*$/;
+export const ID_MAX = 128;
+export const HEADCOUNT = [1, 1000];
 const has = (q, ...xs) => !q || xs.some((x) => String(x ?? '').toLowerCase().includes(q));
 const closed = (d) => d.status !== 'open';
 
@@ -29,24 +34,29 @@ function demandForm() {
   const items = (S.catalogue?.categories || []).map((c) => `<optgroup label="${esc(catName(c))}">
     ${c.items.map((i) => opt(i.id, catName(i), i.id === S.draftItem)).join('')}</optgroup>`).join('');
   const req = (n) => (n.reqLevel && n.reqLevel !== n.level ? t('required_at', n.reqLevel) : t('required'));
-  return `<form id="dm-form" class="card form">
+  // novalidate: the form checks itself (checkForm) and says what is wrong beside each field
+  // in the page's language; the browser's own bubbles speak its locale's
+  const err = (f) => `<span class="field-err" id="dm-${f}-err" role="alert"></span>`;
+  return `<form id="dm-form" class="card form" novalidate>
     <div class="fields">
       <label>${esc(t('dm_item'))} <select id="dm-item" name="item">${opt('', t('dm_item_none'), !S.draftItem)}${items}</select></label>
     </div>
     <div class="fields">
-      <label>${esc(t('id'))} <input id="dm-id" name="id" type="text" required maxlength="128" pattern="[A-Za-z0-9][A-Za-z0-9_.\\-]*" spellcheck="false"></label>
-      <label>${esc(t('title_col'))} <input id="dm-title" name="title" type="text" required maxlength="500"></label>
+      <label>${esc(t('id'))} <input id="dm-id" name="id" type="text" maxlength="${ID_MAX}" spellcheck="false" autocomplete="off"
+        aria-describedby="dm-id-err"></label> ${err('id')}
+      <label>${esc(t('title_col'))} <input id="dm-title" name="title" type="text" maxlength="500" aria-describedby="dm-title-err"></label> ${err('title')}
       <label>${esc(t('community'))} <select id="dm-comm" name="community">${comms.map((c) => opt(c.id, `${c.name}（${c.street}）`)).join('')}</select></label>
-      <label>${esc(t('headcount'))} <input id="dm-head" name="headcount" type="number" min="1" max="1000" value="1" required></label>
+      <label>${esc(t('headcount'))} <input id="dm-head" name="headcount" type="number" min="${HEADCOUNT[0]}" max="${HEADCOUNT[1]}" value="1"
+        aria-describedby="dm-head-err"></label> ${err('head')}
       <label>${esc(t('priority'))} <select id="dm-prio" name="priority">${levels(3)}</select></label>
       <label><input id="dm-rec" name="recurring" type="checkbox"> ${esc(t('recurring'))}</label>
     </div>
     <fieldset id="dm-dated"><legend>${esc(t('dm_dated'))}</legend>
       <div class="fields">${['start', 'end'].map((f) => `<label>${esc(t(`dm_${f}`))} <input id="dm-${f}" name="${f}" type="text"
         inputmode="numeric" maxlength="16" size="16" autocomplete="off" placeholder="${esc(t('dt_ph'))}" title="${esc(t('dt_ph'))}"
-        aria-describedby="dm-${f}-err"></label> <span class="field-err" id="dm-${f}-err" role="alert"></span>`).join('')}
+        aria-describedby="dm-${f}-err"></label> ${err(f)}`).join('')}
         <label>${esc(t('dm_hours'))} <input id="dm-hours" name="hours" type="number" step="any" aria-describedby="dm-hours-err"></label>
-        <span class="field-err" id="dm-hours-err" role="alert"></span></div>
+        ${err('hours')}</div>
       <p class="hint">${esc(t('dm_dated_hint'))}</p>
     </fieldset>
     <fieldset><legend>${esc(t('needs'))}</legend>
@@ -105,22 +115,26 @@ export function renderDemands() {
 }
 
 async function addDemand(form) {
+  const dated = checkForm();
   const fd = new FormData(form);
   const needs = {}, requires = {};
   for (const n of S.draftNeeds) { needs[n.slug] = n.level; if (n.required) requires[n.slug] = n.reqLevel || n.level; }
   const id = String(fd.get('id')).trim();
+  const title = String(fd.get('title')).trim();
   const body = {
-    id, title: String(fd.get('title')).trim(), community: String(fd.get('community')), needs, requires,
+    id, community: String(fd.get('community')), needs, requires,
     certs: fd.getAll('cert').map(String), headcount: Number(fd.get('headcount')), priority: Number(fd.get('priority')),
   };
+  if (title) body.title = title; // left blank, the catalogue item's name (checkForm asks for one without an item)
   if (fd.get('recurring') === 'on') body.recurring = true;
   if (S.draftItem) body.item = S.draftItem;
-  Object.assign(body, datedFields());
+  Object.assign(body, dated);
   try {
     await write(dpath('/demands'), 'POST', body);
   } catch (err) { // the server's word on a field goes beside it too
     for (const e of err.problem?.errors || []) {
-      const f = /^\/body\/(start|end|hours)$/.exec(e.pointer || '')?.[1];
+      const at = /^\/body\/(id|title|headcount|start|end|hours)$/.exec(e.pointer || '')?.[1];
+      const f = at === 'headcount' ? 'head' : at;
       if (f) fieldErr(f, [msg(e.code, e.params, e.message), e.hint_code ? msg(e.hint_code, e.hint_params, e.hint) : e.hint].filter(Boolean).join(' '));
     }
     throw err;
@@ -138,16 +152,18 @@ function fieldErr(f, text) {
   $(`#dm-${f}`).setAttribute('aria-invalid', text ? 'true' : 'false');
 }
 
-/** A local date-time as typed (2026-12-8 18:00, or with a T): the API's 2026-12-08T18:00,
- *  '' when empty, null when it is none. */
+/** A local date-time as typed (2026-12-8 18:00, or with a T; or with slashes, 2026/12/08 18:00,
+ *  as Chinese offices write it, and a full-width colon): the API's 2026-12-08T18:00, '' when
+ *  empty, null when it is none (2026/12-08 mixes its separators: none). */
 function localTime(v) {
   if (!v) return '';
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$/.exec(v);
+  const m = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:\s+|T)(\d{1,2})[:：](\d{2})$/.exec(v);
   if (!m) return null;
-  const day = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
+  const [, y, , mo, d, hh, mm] = m;
+  const day = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
   const ms = Date.parse(`${day}T00:00:00Z`);
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day || Number(m[4]) > 23 || Number(m[5]) > 59) return null;
-  return `${day}T${m[4].padStart(2, '0')}:${m[5]}`;
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day || Number(hh) > 23 || Number(mm) > 59) return null;
+  return `${day}T${hh.padStart(2, '0')}:${mm}`;
 }
 
 /** What is wrong with the hours typed, said with the codes a demands.csv cell or the API's
@@ -160,8 +176,45 @@ function hoursProblem(h, n) {
   return '';
 }
 
+/** What is wrong with the id, title and headcount typed ('' when fine): the server's rules
+ *  (ID_RULE, ID_MAX, HEADCOUNT) in the console's words. */
+function plainProblems() {
+  const v = (f) => $(`#dm-${f}`)?.value.trim() ?? '';
+  const id = v('id'); const head = v('head'); const n = Number(head);
+  return {
+    id: !id ? t('dm_id_empty') : id.length > ID_MAX ? t('dm_id_long', ID_MAX) : ID_RULE.test(id) ? '' : t('dm_id_chars'),
+    title: v('title') || S.draftItem ? '' : t('dm_title_empty'),
+    head: head !== '' && Number.isInteger(n) && n >= HEADCOUNT[0] && n <= HEADCOUNT[1] ? '' : t('dm_head_range', ...HEADCOUNT),
+  };
+}
+
+const FIELDS = ['id', 'title', 'head', 'start', 'end', 'hours'];
+const DATED = ['start', 'end', 'hours'];
+
+/** Check the whole form before anything is sent: every problem said beside its field, the
+ *  first focused and said in the banner too (a BadInput); the dated fields as the API's
+ *  body takes them when all is well. */
+function checkForm() {
+  const { out, bad } = datedFields();
+  Object.assign(bad, plainProblems());
+  for (const f of FIELDS) fieldErr(f, bad[f] || '');
+  const first = FIELDS.find((f) => bad[f]);
+  if (first) { $(`#dm-${first}`).focus(); throw new BadInput(bad[first]); }
+  return out;
+}
+
+/** As a field is typed into, its error (and, for a date-time or the hours, those of the
+ *  other two, which depend on it) is checked again: cleared once it is right, never added
+ *  before the next save. */
+function recheck(f) {
+  const bad = DATED.includes(f) ? datedFields().bad : plainProblems();
+  for (const g of DATED.includes(f) ? DATED : [f]) {
+    if ($(`#dm-${g}-err`)?.textContent) fieldErr(g, bad[g] || '');
+  }
+}
+
 /** The dated order's start, end and hours of the form, as the API's body takes them
- *  (api/schemas/pool.py): each said beside its field when it cannot be sent. */
+ *  (api/schemas/pool.py, `out`), and what is wrong with each that cannot be sent (`bad`). */
 function datedFields() {
   const raw = (f) => $(`#dm-${f}`)?.value.trim() ?? '';
   const out = {}; const bad = {};
@@ -178,10 +231,7 @@ function datedFields() {
   if (!bad.end && out.end && !raw('start')) bad.end = t('dm_end_no_start');
   if (!bad.end && out.end && out.start && out.end <= out.start) bad.end = t('dm_end_before');
   if (!bad.start && out.start && !out.end && !out.hours && !bad.end && !bad.hours) bad.start = t('dm_start_alone');
-  for (const f of ['start', 'end', 'hours']) fieldErr(f, bad[f] || '');
-  const first = ['start', 'end', 'hours'].find((f) => bad[f]);
-  if (first) { $(`#dm-${first}`).focus(); throw new BadInput(bad[first]); }
-  return out;
+  return { out, bad };
 }
 
 /** Start the form from a service item: its defaults fill the fields, which stay editable
@@ -249,6 +299,8 @@ export function wireDemands() {
   }));
   v.addEventListener('submit', (e) => { e.preventDefault(); guarded(() => addDemand(e.target)); });
   v.addEventListener('input', (e) => {
+    const f = /^dm-(id|title|head|start|end|hours)$/.exec(e.target.id)?.[1];
+    if (f) recheck(f);
     if (e.target.id === 'dm-search') {
       S.demSearch = e.target.value;
       keepForm(() => renderDemands());

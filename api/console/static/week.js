@@ -10,8 +10,6 @@ import { api, dpath } from './api.js';
 import { I18N, num, t } from './i18n.js';
 import { dateInput, dateValue, guarded } from './ui.js';
 
-const LABEL = 150;        // the community names' column (px of the picture)
-const WIDTH = 980;        // the timeline
 const LANE = 15;          // one lane of bars
 const PAD = 4;            // space between communities
 const HEAD = 34;          // the day (or hour) heads
@@ -122,11 +120,17 @@ function lanes(items) {
   return Math.max(1, ends.length);
 }
 
-/** The timeline of ``dated`` orders over [from, from + days): bars per community. */
+/** The timeline of ``dated`` orders over [from, from + days): bars per community. Two
+ *  pictures side by side, one px a unit down both: the community names (#wk-names, a column
+ *  that stays put, CSS sticky, while a phone scrolls the timeline sideways, so each row keeps
+ *  its name in sight) and the timeline (#week-svg), whose times are drawn in percent of its
+ *  width, so that it fills a desktop's box and keeps its labels at their size (12 px) on a
+ *  phone instead of shrinking them with the picture. */
 function timeline(dated, from, days) {
   const t0 = minutes(from);
   const t1 = t0 + days * DAY_MIN;
-  const x = (m) => LABEL + ((Math.min(Math.max(m, t0), t1) - t0) / (t1 - t0)) * WIDTH;
+  const x = (m) => ((Math.min(Math.max(m, t0), t1) - t0) / (t1 - t0)) * 100;
+  const pc = (v) => `${v.toFixed(3)}%`;
   const rows = new Map();
   for (const d of dated) {
     const a = minutes(d.start); const b = minutes(endOf(d));
@@ -137,18 +141,22 @@ function timeline(dated, from, days) {
   const order = [...rows.keys()].sort();
   let y = HEAD;
   const parts = [];
+  const names = [];
   order.forEach((c, i) => {
     const items = rows.get(c).sort((p, q) => p.a - q.a || p.b - q.b);
     const h = lanes(items) * LANE + PAD;
-    if (i % 2) parts.push(`<rect x="0" y="${y}" width="${LABEL + WIDTH}" height="${h}" fill="#f4f7fa"/>`);
-    parts.push(`<text x="${LABEL - 6}" y="${y + LANE - 3}" text-anchor="end" fill="#334">${esc(commName(c))}</text>`);
+    if (i % 2) {
+      const stripe = `<rect x="0" y="${y}" width="100%" height="${h}" fill="#f4f7fa"/>`;
+      parts.push(stripe); names.push(stripe);
+    }
+    names.push(`<text class="wk-name" data-community="${esc(c)}" x="100%" dx="-6" y="${y + LANE - 2}" text-anchor="end" fill="#334">${esc(commName(c))}</text>`);
     for (const it of items) {
       const { d } = it;
       const s = stateOf(d);
-      const w = Math.max(3, x(it.b) - x(it.a));
+      const w = Math.max(0.3, x(it.b) - x(it.a));
       const tip = t('wk_bar', d.id, d.title, windowText(d.start, endOf(d)), d.filled, d.headcount);
       parts.push(`<rect class="wk-bar ${s}" data-id="${esc(d.id)}" data-state="${s}" tabindex="0" role="button"
-        aria-label="${esc(tip)}" x="${x(it.a).toFixed(1)}" y="${y + it.lane * LANE + 2}" width="${w.toFixed(1)}"
+        aria-label="${esc(tip)}" x="${pc(x(it.a))}" y="${y + it.lane * LANE + 2}" width="${pc(w)}"
         height="${LANE - 3}" rx="2" fill="${COLOR[s]}"${S.weekOrder === d.id ? ' stroke="#e8a400" stroke-width="3"' : ''}><title>${esc(tip)}</title></rect>`);
     }
     y += h;
@@ -157,26 +165,28 @@ function timeline(dated, from, days) {
   const grid = [];
   if (days === 1) {
     for (let hr = 0; hr <= 24; hr += 2) {
-      const gx = LABEL + (hr / 24) * WIDTH;
+      const gx = pc((hr / 24) * 100);
       grid.push(`<line x1="${gx}" y1="${HEAD - 6}" x2="${gx}" y2="${height}" stroke="#d5dbe1"/>`);
-      if (hr < 24) grid.push(`<text x="${gx + 3}" y="${HEAD - 10}" fill="#4a5563">${String(hr).padStart(2, '0')}:00</text>`);
+      if (hr < 24) grid.push(`<text x="${gx}" dx="3" y="${HEAD - 10}" fill="#4a5563">${String(hr).padStart(2, '0')}:00</text>`);
     }
   } else {
     for (let k = 0; k <= days; k++) {
-      const gx = LABEL + (k / days) * WIDTH;
+      const gx = pc((k / days) * 100);
       grid.push(`<line x1="${gx}" y1="${HEAD - 20}" x2="${gx}" y2="${height}" stroke="#9aa5b1"/>`);
       for (const q of [6, 12, 18]) {
-        const qx = gx + (q / 24) * (WIDTH / days);
+        const qx = pc(((k + q / 24) / days) * 100);
         if (k < days) grid.push(`<line x1="${qx}" y1="${HEAD - 4}" x2="${qx}" y2="${height}" stroke="#e3e8ee"/>`);
       }
       if (k < days) {
         const day = addDays(from, k);
-        grid.push(`<text x="${gx + 4}" y="${HEAD - 8}" fill="#1b2430" font-weight="600">${esc(t('wk_days')[k % 7])} ${short(day)}</text>`);
+        grid.push(`<text x="${gx}" dx="4" y="${HEAD - 8}" fill="#1b2430" font-weight="600">${esc(t('wk_days')[k % 7])} ${short(day)}</text>`);
       }
     }
   }
-  return `<svg id="week-svg" viewBox="0 0 ${LABEL + WIDTH + 2} ${height}" style="width: 100%; height: auto"
-    role="group" aria-label="${esc(t('wk_label'))}" font-size="12">${grid.join('')}${parts.join('')}</svg>`;
+  return `<div class="wk-grid"><svg id="wk-names" class="wk-names" height="${height}" style="height: ${height}px"
+      font-size="12">${names.join('')}</svg>
+    <svg id="week-svg" height="${height}" style="height: ${height}px" role="group" aria-label="${esc(t('wk_label'))}"
+      font-size="12">${grid.join('')}${parts.join('')}</svg></div>`;
 }
 
 /** The picked order: its window and the cadres dispatched to it (active or completed). */
