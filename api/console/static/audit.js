@@ -74,16 +74,13 @@ Object.assign(I18N.en, {
   au_prev_hash: 'Previous hash', au_this_hash: 'This hash',
   au_chain: 'This hash = SHA-256(previous hash ‖ canonical JSON entry). To verify the whole chain:',
   au_items: (n) => `${n} ${n === 1 ? 'item' : 'items'}`,
+  // English names stay one word each (a summary separates its members by spaces)
   au_keys: {
-    pid: 'proposal', chosen: 'chosen', pairs: 'pairs', cadre: 'cadre', demand: 'demand', dispatch: 'dispatch', wid: 'warning',
-    then: 'then', reason: 'reason', note: 'note', until: 'unavailable until', unavailable: 'person unavailable', outcome: 'outcome',
-    hours: 'hours', rating: 'rating', exempt: 'exempt', exempt_reason: 'exemption reason', amount: 'points', course: 'course',
-    day: 'day', tags: 'tags', name: 'name', role: 'role', districts: 'districts', label: 'label', items: 'items',
-    rows: 'rows', cadres: 'cadres', demands: 'demands', communities: 'communities', file: 'file', job_id: 'job',
-    action: 'action', status: 'status', recurring: 'recurring', withdraw: 'withdrawn', evaluate: 'evaluated', cancel_reason: 'cancel reason',
-    end_dispatches: 'end its dispatches', 'result.objective': 'objective', 'result.certified': 'certified',
-    'result.solver': 'solver', 'request.from': 'from', 'request.to': 'to', 'request.pinned': 'pinned',
+    pid: 'proposal', wid: 'warning', job_id: 'job', amount: 'points', 'result.objective': 'objective',
+    'result.certified': 'certified', 'result.solver': 'solver', 'request.from': 'from', 'request.to': 'to',
+    'request.pinned': 'pinned',
   },
+
   au_close: 'Close', au_pick: 'Click a row to see it in full with its hashes.', au_by_actor: 'Only this actor', au_by_action: 'Only this action',
   au_actions: {
     'proposal.create': 'proposal made', 'proposal.accept': 'pairs accepted', 'proposal.reject': 'pairs rejected',
@@ -129,7 +126,10 @@ function item(v) {
   if (isDigest(v)) return `sha256:${String(v.sha256).slice(0, 8)}…`;
   if (typeof v !== 'object') return String(v);
   if ('id' in v) return String(v.id);
-  if ('action' in v) return v.subject == null ? actionName(v.action) : `${actionName(v.action)} ${v.subject}`;
+  if ('action' in v) {
+    const a = S.lang === 'zh' ? actionName(v.action) : String(v.action); // English: its code, one word
+    return v.subject == null ? a : `${a} ${v.subject}`;
+  }
   const plain = Object.keys(v).sort().map((k) => v[k]).filter((x) => x !== null && typeof x !== 'object');
   return plain.length ? plain.join('/') : t('au_items', Object.keys(v).length);
 }
