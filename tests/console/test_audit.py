@@ -210,19 +210,21 @@ def test_audit_pages(page_factory: Any, fresh_server: Server) -> None:
     def hold(route: Any) -> None:
         held.append(route)
 
-    p.route(re.compile(r".*/audit\?.*from=2020"), hold)
+    # the days are sent in UTC: Beijing's 2020-01-01 starts at 2019-12-31T16:00Z, so the
+    # held query is known by its end (to=2020-01-02T15:59:59.999Z)
+    p.route(re.compile(r".*/audit\?.*to=2020"), hold)
     p.locator("#au-from").fill("2020-01-01")
     p.locator("#au-to").fill("2020-01-02")
     p.get_by_role("button", name="查询").click()
     while not held:
         p.wait_for_timeout(20)
-    p.unroute(re.compile(r".*/audit\?.*from=2020"), hold)
     p.locator("#au-from").fill(days[0])
     p.locator("#au-to").fill(days[-1])
     p.get_by_role("button", name="查询").click()
     expect_text(p, "#au-count", f"第 1–50 条，共 {n} 条")
-    with p.expect_response(lambda r: "from=2020" in r.url):
-        held[0].continue_()
+    with p.expect_response(lambda r: "to=2020" in r.url):
+        held[0].continue_()  # (unrouted after: an unroute would answer the held request)
+    p.unroute(re.compile(r".*/audit\?.*to=2020"), hold)
     p.evaluate("() => new Promise((done) => setTimeout(done, 50))")
     expect_text(p, "#au-count", f"第 1–50 条，共 {n} 条")
     assert p.locator("#au-from").input_value() == days[0]
