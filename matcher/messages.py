@@ -135,6 +135,7 @@ PARAM_KINDS: dict[str, str] = {
     "row_kind": "noun.",
     "certified": "cli.certified.",
     "field": "column.",
+    "vocab": "vocab.",
 }
 
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")

@@ -242,6 +242,16 @@ _HINTS: dict[str, list[_Rule]] = {
             lambda m, _: {"examples": _options(m.group(1))},
         )
     ],
+    "hint.valid_values": [
+        (
+            re.compile(r"valid (ids|keys|kinds|communities|streets|categories): (.*?)(, …)?$"),
+            lambda m, _: {
+                "vocab": m.group(1),
+                "examples": _options(m.group(2)),
+                "more": 1 if m.group(3) else None,
+            },
+        )
+    ],
     "hint.case_files": [
         (re.compile(r"a case folder needs (.+)$"), lambda m, _: {"files": _options(m.group(1))})
     ],

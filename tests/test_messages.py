@@ -253,6 +253,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.unknown_zone": {"zone": "Asia/Shanghia"},
     "hint.did_you_mean": {"options": ["emergency.first_aid"]},
     "hint.see_taxonomy": {"examples": ["party.mass_work", "urban.waste_sorting"]},
+    "hint.valid_values": {"vocab": "ids", "examples": ["P0001", "P0002"], "more": 1},
     "hint.case_files": {"files": ["communities.csv", "cadres.csv", "demands.csv"]},
     "hint.header": {"columns": ["id", "name", "street", "lat", "lon"]},
     "hint.first_used": {"row": 3},
@@ -596,3 +597,22 @@ def test_case_problems_get_codes_and_render_in_chinese(tmp_path: Path, sample_ca
             if m is not None:
                 zh = render(m, "zh")
                 assert not latin_words(zh, allowed_words(sample_case) | {"C9"}), zh
+
+
+def test_a_scenario_hint_listing_valid_values_has_a_code() -> None:
+    """A what-if naming an unknown id is told the valid ones ("valid ids: P0001, …"): that
+    hint is a code with params, so the console says it in Chinese too (it showed English)."""
+    from matcher.errors import Problem
+    from matcher.problemcodes import hint_message
+    from matcher.whatif.scenario.base import suggest
+
+    pool = [f"P{i:04}" for i in range(1, 13)]
+    for word, vocab, few in (("zzz", pool, False), ("zzz", ["玄武", "鼓楼"], True)):
+        hint = suggest(word, vocab, "ids" if not few else "streets")
+        p = Problem("body.edits.0", "edit 1: unknown id 'zzz'", column="ids", value=word, hint=hint)
+        m = hint_message(p)
+        assert m is not None and m.code == "hint.valid_values", (hint, m)
+        assert render(m, "en") == hint
+        zh = render(m, "zh")
+        assert latin_words(zh, set(vocab)) == [], zh
+        assert ("等" in zh) is not few, zh

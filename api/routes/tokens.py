@@ -21,9 +21,26 @@ log = logging.getLogger("matcher.api")
 
 
 @router.get("/me", response_model=Principal)
-def me(p: PrincipalDep) -> JSONResponse:
-    """Who the token is: role and districts."""
-    return respond(Principal, {"token_id": p.token_id, "role": p.role, "districts": p.districts})
+def me(p: PrincipalDep, store: StoreDep) -> JSONResponse:
+    """Who the token is: role and the districts it reaches.
+
+    An admin reaches every district, whatever an older token row lists, so its
+    ``districts`` are all of them (``all_districts``): a client reads what the token
+    can do, not how it was created.
+    """
+    districts = list(p.districts)
+    if p.role == "admin":
+        with store.read() as tx:
+            districts = [d.id for d in tx.list_districts()]
+    return respond(
+        Principal,
+        {
+            "token_id": p.token_id,
+            "role": p.role,
+            "districts": districts,
+            "all_districts": p.role == "admin",
+        },
+    )
 
 
 @router.get("/tokens", response_model=TokensPublic)

@@ -21,6 +21,7 @@ class Principal(BaseModel):
     token_id: int
     role: Literal["admin", "dispatcher", "planner", "analyst", "supervisor"]
     districts: list[str]
+    all_districts: bool = Field(False, description="an admin: every district, those made later too")
 
 
 class TagPublic(BaseModel):

@@ -239,14 +239,20 @@ def token_create(
         str, typer.Option("--role", help="admin, dispatcher, planner, analyst or supervisor")
     ],
     district: Annotated[
-        list[str] | None, typer.Option("--district", help="district the token covers (repeatable)")
+        list[str] | None,
+        typer.Option(
+            "--district", help="district the token covers (repeatable; none for an admin)"
+        ),
     ] = None,
     db: DbOpt = DEFAULT_DB,
     label: Annotated[str | None, typer.Option(help="who or what the token is for")] = None,
+    lang_opt: LangOpt = None,
 ) -> None:
-    """Create a token and print it once on stdout; only its hash is stored."""
+    """Create a token and print it once on stdout; only its hash is stored. An admin
+    covers every district, so ``--role admin`` with ``--district`` is refused (exit 2)."""
+    lang = resolve(lang_opt)
     store = open_store(db)
-    with user_errors():
+    with user_errors(lang):
         try:
             with store.write() as tx:
                 token, row = tx.create_token(role, district or [], label)

@@ -32,6 +32,20 @@ class AuthTx(TxBase):
                 f"unknown role {role!r}",
                 [Problem("role", "unknown role", value=role, hint="one of " + ", ".join(ROLES))],
             )
+        if role == "admin" and districts:
+            # an admin reads and writes every district (docs/api.md, "Security"): a token
+            # listing some would say less than it can do, so the list is refused, not kept
+            raise InputError(
+                "an admin token covers every district: give it no district",
+                [
+                    Problem(
+                        "districts",
+                        "admin covers every district",
+                        value=", ".join(districts),
+                        code="problem.admin_districts",
+                    )
+                ],
+            )
         if role != "admin" and not districts:
             raise InputError(
                 f"a {role} token needs at least one district",

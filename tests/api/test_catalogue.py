@@ -166,7 +166,7 @@ def test_a_district_with_its_own_taxonomy_has_no_catalogue_until_it_stores_one(
 ) -> None:
     with store.write() as tx:
         tx.create_district("d3", "Own", taxonomy_toml=OWN_TAXONOMY)
-        token = tx.create_token("admin", ["d3"])[0]
+        token = tx.create_token("admin")[0]
     h = {"Authorization": f"Bearer {token}"}
     got = client.get("/v1/districts/d3/catalogue", headers=h).json()
     assert (got["source"], got["categories"], got["toml"]) == ("none", [], "")

@@ -83,7 +83,7 @@ def test_a_draft_is_never_accepted_or_rejected(client: TestClient, tokens: Token
     # the detail is the English of the code; the console shows its Chinese
     said = msg("conflict.draft", id=draft["id"])
     assert render(said, "en") == problem["detail"]
-    assert render(said, "zh").startswith(f"派遣建议 {draft['id']} 是草案")
+    assert render(said, "zh").startswith(f"方案 {draft['id']} 是草案")
 
 
 def test_a_newer_dispatchers_proposal_still_supersedes(client: TestClient, tokens: Tokens) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from typer.testing import CliRunner
 
+from matcher.cli import app
 from matcher.store import Store, hash_token
 from tests.api.tokens import Tokens
 
@@ -52,3 +56,46 @@ def test_idempotent_token_creation_never_stores_the_secret(
     with store.engine.connect() as conn:
         bodies = [row[0] for row in conn.execute(text("SELECT body FROM idempotency"))]
     assert all(first["token"] not in b for b in bodies)
+
+
+def test_an_admin_token_names_no_district(
+    client: TestClient, tokens: Tokens, store: Store, tmp_path: Path
+) -> None:
+    """An admin reaches every district (docs/api.md, "Security"): a token saying "admin
+    for d1" would promise less than it can do, so the API and the CLI refuse the list
+    (422 / exit 2, nothing written), and /v1/me names every district for an admin."""
+    h = tokens.h("admin")
+    before = client.get("/v1/tokens", headers=h).json()["count"]
+    r = client.post("/v1/tokens", json={"role": "admin", "districts": ["d1"]}, headers=h)
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["code"] == "problem.admin_districts"
+    assert client.get("/v1/tokens", headers=h).json()["count"] == before
+    me = client.get("/v1/me", headers=h).json()
+    with store.read() as tx:
+        every = [d.id for d in tx.list_districts()]
+    assert me["districts"] == every and len(every) > 1 and me["all_districts"] is True
+    mine = client.get("/v1/me", headers=tokens.h("dispatcher")).json()
+    assert mine["all_districts"] is False and mine["districts"] == ["d1"]
+
+    db = str(tmp_path / "t.db")
+    made = Store.open(db)
+    with made.write() as tx:
+        tx.create_district("gulou", "鼓楼区")
+    made.close()
+    out = CliRunner().invoke(
+        app, ["token", "create", "--role", "admin", "--district", "gulou", "--db", db]
+    )
+    assert out.exit_code == 2, out.output
+    assert "admin token covers every district" in out.output
+    assert not out.stdout.startswith("mt_")
+    zh = CliRunner().invoke(
+        app,
+        ["token", "create", "--role", "admin", "--district", "gulou", "--db", db, "--lang", "zh"],
+    )
+    assert zh.exit_code == 2 and "管理员令牌覆盖所有区" in zh.output, zh.output
+    again = Store.open(db)
+    with again.read() as tx:
+        assert tx.list_tokens() == []
+    again.close()
+    ok = CliRunner().invoke(app, ["token", "create", "--role", "admin", "--db", db])
+    assert ok.exit_code == 0 and "admin for all districts" in ok.output, ok.output

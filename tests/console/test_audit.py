@@ -98,8 +98,9 @@ def test_audit_view(page_factory: Any, fresh_server: Server, shots: Path) -> Non
     assert top[2] == ADMIN_LABEL
     assert top[3].splitlines()[0] == "接受派遣"
     assert top[4] == newest[0]["subject"]
-    chosen = ", ".join(f"{c}/{d}" for c, d in newest[0]["payload"]["chosen"])
-    assert f"chosen={chosen}" in top[5], top[5]  # the two pairs accepted, by their ids
+    chosen = "、".join(f"{c}/{d}" for c, d in newest[0]["payload"]["chosen"])
+    assert f"选中：{chosen}" in top[5], top[5]  # the two pairs accepted, by their ids
+    assert f"方案：{newest[0]['payload']['pid']}" in top[5], top[5]
     # the sample's import was made by the CLI's loader (no token)
     assert rows.last.locator("td").nth(2).inner_text() == "命令行（本机）"
     # no Latin words in Chinese (codes, payloads and hashes are shown as code)
@@ -253,6 +254,8 @@ def test_supervisor_reads_and_cannot_write(
     p = pg.sign_in(s.base, s.supervisor, ready="#pr-h")
     expect_text(p, "#role-badge", "监督员")
     expect_text(p, "#status", "鼓楼区")
+    # what it may read, said as the tabs it has
+    expect_text(p, "#status", "监督员只查看方案、派遣记录、互助账本和审计记录")
     tabs = p.locator("#tabs button:visible").all_inner_texts()
     assert tabs == ["派遣方案", "派遣记录", "互助账本", "审计"]
 
@@ -456,15 +459,35 @@ def test_every_audit_summary_reads_as_words(page_factory: Any, tmp_path: Path) -
     zh, en = said["zh"], said["en"]
     # a record by its members, lists by their items or how many, in the page's language
     made = by["proposal.create"]
-    assert "result.objective=" in zh[made] and "request" not in zh[made], zh[made]
+    assert "目标值：" in zh[made] and "request" not in zh[made], zh[made]
+    assert "objective=" in en[made], en[made]
+    # the common keys in words and flags as yes/no in Chinese; unknown keys as written
+    assert "已证明最优：是" in zh[made] or "已证明最优：否" in zh[made], zh[made]
+    assert re.search(r"certified=(yes|no)", en[made]), en[made]
+    for lang, said_ in (("zh", zh), ("en", en)):
+        for line in said_:
+            assert not re.search(r"\b(true|false)\b", line), (lang, line)
+            keys = ("pid", "result.objective", "result.certified")
+            keys += ("chosen", "cadre", "demand", "reason") if lang == "zh" else ()
+            for key in keys:
+                assert not re.search(rf"(^| ){re.escape(key)}=", line), (lang, key, line)
+    rejected = next(
+        i
+        for i, e in enumerate(entries)
+        if e["action"] == "proposal.reject" and e["payload"].get("unavailable")
+    )
+    assert "本人暂不可派：是" in zh[rejected], zh[rejected]
+    assert f"方案：{entries[rejected]['payload']['pid']}" in zh[rejected], zh[rejected]
+    assert f"proposal={entries[rejected]['payload']['pid']}" in en[rejected], en[rejected]
     closed = next(
         i
         for i, e in enumerate(entries)
         if e["action"] == "dispatch.close" and "then" in e["payload"]
     )
-    assert zh[closed].startswith("then=demand.withdraw D"), zh[closed]  # what it set off first
+    assert zh[closed].startswith("随后：社区撤回需求 D"), zh[closed]  # what it set off first
+    assert en[closed].startswith("then=demand.withdraw D"), en[closed]
     upsert = by["cadres.upsert"]
-    assert "items=P1, P2" in zh[upsert], zh[upsert]
+    assert "条目：P1、P2" in zh[upsert] and "items=P1, P2" in en[upsert], (zh[upsert], en[upsert])
     accepted = next(
         i
         for i, e in enumerate(entries)
@@ -474,5 +497,8 @@ def test_every_audit_summary_reads_as_words(page_factory: Any, tmp_path: Path) -
     assert f"{pair[0]}/{pair[1]}" in zh[accepted], zh[accepted]
     many = next(i for i, e in enumerate(entries) if len(e["payload"].get("pairs") or []) > 3)
     n = len(entries[many]["payload"]["pairs"])
-    assert f"({n} 项)" in zh[many] and f"({n} items)" in en[many], (zh[many], en[many])
+    # (、 is one character where ", " is two: a list that fits in Chinese is said whole)
+    whole = "、".join("/".join(x) for x in entries[many]["payload"]["pairs"])
+    assert f"({n} 项)" in zh[many] or whole in zh[many], zh[many]
+    assert f"({n} items)" in en[many], en[many]
     assert zh[by["job.retry"]] == "—"  # a payload with nothing in it

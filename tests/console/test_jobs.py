@@ -200,6 +200,8 @@ def test_a_job_of_the_district_left_stays_there(
     pg = page_factory()
     pg.page.add_init_script(_gate("m === 'GET' && u.includes('/jobs/')"))
     p = pg.sign_in(two_server.base, two_server.dispatcher)
+    # the badge lists the districts as the page's language does (、 in Chinese)
+    expect_text(p, "#role-badge", "可见区 gulou、week")
     _as_job(p, [])
     p.get_by_role("button", name="派遣方案").click()
     expect_text(p, "#pinfo", "还没有方案")

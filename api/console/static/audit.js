@@ -7,7 +7,7 @@
 
 import { $, S, dayEnd, dayStart, esc, local, table, utcText, zoneName } from './core.js';
 import { api, dpath } from './api.js';
-import { I18N, t, word } from './i18n.js';
+import { I18N, listSep, t, word } from './i18n.js';
 import { dateInput, dateValue, guarded } from './ui.js';
 
 const PAGE = 50;
@@ -35,6 +35,17 @@ Object.assign(I18N.zh, {
   au_prev_hash: '前一条哈希', au_this_hash: '本条哈希',
   au_chain: '本条哈希＝SHA-256（前一条哈希 ‖ 规范 JSON 条目）。核验整条链：',
   au_items: (n) => `${n} 项`,
+  // the common payload keys in words (a summary's names; others stay as they are)
+  au_keys: {
+    pid: '方案', chosen: '选中', pairs: '组合', cadre: '干部', demand: '需求', dispatch: '派遣', wid: '预警',
+    then: '随后', reason: '理由', note: '备注', until: '暂不可派至', unavailable: '本人暂不可派', outcome: '结果',
+    hours: '服务时长', rating: '评价', exempt: '免计', exempt_reason: '免计理由', amount: '积分数', course: '课程',
+    day: '日期', tags: '标签', name: '名称', role: '角色', districts: '区', label: '标注', items: '条目',
+    rows: '行', cadres: '干部数', demands: '需求数', communities: '社区数', file: '文件', job_id: '任务',
+    action: '操作', status: '状态', recurring: '周期性', withdraw: '撤回', evaluate: '评估', cancel_reason: '取消理由',
+    end_dispatches: '一并结束派遣', 'result.objective': '目标值', 'result.certified': '已证明最优',
+    'result.solver': '求解器', 'request.from': '自', 'request.to': '至', 'request.pinned': '固定组合',
+  },
   au_close: '关闭', au_pick: '点击一行查看完整内容和哈希。', au_by_actor: '只看此操作人', au_by_action: '只看此类操作',
   au_actions: {
     'proposal.create': '生成方案', 'proposal.accept': '接受派遣', 'proposal.reject': '拒绝派遣',
@@ -63,6 +74,13 @@ Object.assign(I18N.en, {
   au_prev_hash: 'Previous hash', au_this_hash: 'This hash',
   au_chain: 'This hash = SHA-256(previous hash ‖ canonical JSON entry). To verify the whole chain:',
   au_items: (n) => `${n} ${n === 1 ? 'item' : 'items'}`,
+  // English names stay one word each (a summary separates its members by spaces)
+  au_keys: {
+    pid: 'proposal', wid: 'warning', job_id: 'job', amount: 'points', 'result.objective': 'objective',
+    'result.certified': 'certified', 'result.solver': 'solver', 'request.from': 'from', 'request.to': 'to',
+    'request.pinned': 'pinned',
+  },
+
   au_close: 'Close', au_pick: 'Click a row to see it in full with its hashes.', au_by_actor: 'Only this actor', au_by_action: 'Only this action',
   au_actions: {
     'proposal.create': 'proposal made', 'proposal.accept': 'pairs accepted', 'proposal.reject': 'pairs rejected',
@@ -108,7 +126,10 @@ function item(v) {
   if (isDigest(v)) return `sha256:${String(v.sha256).slice(0, 8)}…`;
   if (typeof v !== 'object') return String(v);
   if ('id' in v) return String(v.id);
-  if ('action' in v) return v.subject == null ? String(v.action) : `${v.action} ${v.subject}`;
+  if ('action' in v) {
+    const a = S.lang === 'zh' ? actionName(v.action) : String(v.action); // English: its code, one word
+    return v.subject == null ? a : `${a} ${v.subject}`;
+  }
   const plain = Object.keys(v).sort().map((k) => v[k]).filter((x) => x !== null && typeof x !== 'object');
   return plain.length ? plain.join('/') : t('au_items', Object.keys(v).length);
 }
@@ -117,8 +138,9 @@ function item(v) {
  *  first and how many (in the page's language); a large value by its digest. */
 function brief(v) {
   if (v === null || v === undefined || (Array.isArray(v) && !v.length)) return '—';
+  if (typeof v === 'boolean') return t(v ? 'yes' : 'no');
   if (Array.isArray(v)) {
-    const all = v.map(item).join(', ');
+    const all = v.map(item).join(listSep());
     return all.length <= 32 ? all : `${cut(item(v[0]), 16)}… (${t('au_items', v.length)})`;
   }
   if (typeof v === 'object') return item(v);
@@ -137,11 +159,15 @@ function members(p, prefix = '') {
   });
 }
 
-/** The payload in one line: name=value (see :func:`members`), lists by their items or how
- *  many, cut at 90 characters; a payload with nothing in it is a dash. */
+/** The payload in one line: name=value (see :func:`members`; in Chinese 名称：值), the
+ *  common names in words (`au_keys`, others as the store wrote them), yes/no for a flag,
+ *  lists by their items or how many, cut at 90 characters; a payload with nothing in it
+ *  is a dash. The entry opened shows the payload itself. */
 export function summary(p) {
   if (!p || typeof p !== 'object') return brief(p);
-  const s = members(p).map(([k, v]) => `${k}=${v}`).join(' ') || '—';
+  const named = (k) => word('au_keys', k);
+  const eq = S.lang === 'zh' ? '：' : '=';
+  const s = members(p).map(([k, v]) => `${named(k)}${eq}${v}`).join(' ') || '—';
   return s.length > 90 ? `${s.slice(0, 89)}…` : s;
 }
 

@@ -7,7 +7,7 @@
 
 import { $, S, can, esc, sayStatusAgain, setStatus } from './core.js';
 import { api, dpath, listAll, loadSupply, poolSettled } from './api.js';
-import { indexTaxonomy, loadMessages, t } from './i18n.js';
+import { indexTaxonomy, listSep, loadMessages, t } from './i18n.js';
 import { guarded, showError } from './ui.js';
 import { renderOverview, wireOverview } from './overview.js';
 import { forgetProposalJob, keptJob, renderProposal, resumeProposalJob, wireProposal } from './proposal.js';
@@ -39,7 +39,7 @@ function applyLang() {
   b.setAttribute('aria-label', S.lang === 'zh' ? 'Switch to English' : '切换到中文');
   if (S.me) {
     $('#role-badge').textContent = t('signed_in', t('role')[S.me.role] || S.me.role,
-      S.districts.map((d) => d.id).join(', ') || '—');
+      S.districts.map((d) => d.id).join(listSep()) || '—');
   }
   sayStatusAgain();
 }

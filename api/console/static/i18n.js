@@ -12,7 +12,7 @@ export const I18N = {
     tab_overview: '需求热力图', tab_proposal: '派遣方案', tab_dispatches: '派遣记录',
     tab_demands: '需求管理', tab_cadres: '干部管理', tab_whatif: '推演',
     role: { admin: '管理员', dispatcher: '调度员', planner: '规划员', analyst: '分析员', supervisor: '监督员' },
-    loaded_review: (n, c, p, d) => `${n}：${c} 个社区、${p} 名干部、${d} 项需求（监督员只查看方案、派遣和审计记录）`,
+    loaded_review: (n, c, p, d) => `${n}：${c} 个社区、${p} 名干部、${d} 项需求（监督员只查看方案、派遣记录、互助账本和审计记录）`,
     signed_in: (r, ds) => `已登录：${r}，可见区 ${ds}`,
     date_ph: '年-月-日', bad_date: (v) => `“${v}”不是日期：请写作 年-月-日（如 2026-03-01）`,
     loading: '正在加载…', loaded: (c, p, d) => `已加载 ${c} 个社区、${p} 名干部、${d} 项需求`,
@@ -142,6 +142,21 @@ export const I18N = {
       already_superseded: '已被新方案取代', superseded: '方案已被新方案取代', nothing_pending: '没有待定的派遣',
       'has active dispatches': '仍有进行中的派遣' },
     illegal: (cur) => `当前状态为“${cur}”，不能这样操作`,
+    // the request fields a 422 names (errors[].pointer "/body/until"), in words
+    fields: {
+      until: '暂不可派至', reason: '理由', unavailable: '本人暂不可派', assignments: '派遣组合', pinned: '固定组合',
+      cadre: '干部', demand: '需求', edits: '推演调整', ids: '编号', id: '编号', from: '自', to: '至', policy: '策略',
+      name: '名称', street: '街道', lat: '纬度', lon: '经度', home: '所属社区', skills: '技能', certs: '证书', cert: '证书',
+      capacity: '可派次数', status: '状态', max_travel_km: '出行上限（公里）', available: '每周可服务时间',
+      away: '外出或请假', hours_per_week: '每周时长上限', community: '社区', title: '标题', needs: '所需技能',
+      requires: '所需技能等级', headcount: '需求人数', priority: '优先级', recurring: '周期', item: '服务事项',
+      start: '开始', end: '结束', hours: '服务时长', outcome: '结果', end_dispatches: '一并结束派遣', rating: '评价',
+      exempt: '免计', exempt_reason: '免计理由', note: '备注', amount: '积分数', course: '课程', tags: '标签', tag: '标签',
+      day: '日期', role: '角色', districts: '区', label: '标注', toml: '文件内容', description: '说明',
+      explain_unfilled: '为空缺计算最小调整', category: '类别', factor: '倍数', km: '公里', kind: '调整类型',
+      limit: '每页条数', offset: '起始位置', actor: '操作人令牌编号', action: '操作', csv: 'CSV 内容',
+    },
+    yes: '是', no: '否',
   },
   en: {
     skip: 'Skip to main content', title: 'Reserve-cadre dispatch console', district: 'District',
@@ -150,7 +165,7 @@ export const I18N = {
     tab_overview: 'Demand heat map', tab_proposal: 'Proposal', tab_dispatches: 'Dispatches',
     tab_demands: 'Demands', tab_cadres: 'Cadres', tab_whatif: 'What-if',
     role: { admin: 'admin', dispatcher: 'dispatcher', planner: 'planner', analyst: 'analyst', supervisor: 'supervisor' },
-    loaded_review: (n, c, p, d) => `${n}: ${c} communities, ${p} cadres, ${d} demands (a supervisor reads proposals, dispatches and the audit trail)`,
+    loaded_review: (n, c, p, d) => `${n}: ${c} communities, ${p} cadres, ${d} demands (a supervisor reads proposals, dispatches, the lending ledger and the audit trail)`,
     signed_in: (r, ds) => `Signed in as ${r}; districts ${ds}`,
     date_ph: 'yyyy-mm-dd', bad_date: (v) => `"${v}" is not a date: write it as yyyy-mm-dd (like 2026-03-01)`,
     loading: 'Loading…', loaded: (c, p, d) => `Loaded ${c} communities, ${p} cadres, ${d} demands`,
@@ -274,6 +289,20 @@ export const I18N = {
     error: 'Error',
     kind: {},
     illegal: (cur) => `it is ${cur} now`,
+    fields: {
+      until: 'unavailable until', reason: 'reason', unavailable: 'the person unavailable', assignments: 'pair', pinned: 'pinned pair',
+      cadre: 'cadre', demand: 'demand', edits: 'edit', ids: 'ids', id: 'id', from: 'from', to: 'to', policy: 'policy',
+      name: 'name', street: 'street', lat: 'latitude', lon: 'longitude', home: 'home community', skills: 'skills', certs: 'certs', cert: 'cert',
+      capacity: 'capacity', status: 'status', max_travel_km: 'travel limit (km)', available: 'weekly availability',
+      away: 'away', hours_per_week: 'weekly hours cap', community: 'community', title: 'title', needs: 'skills needed',
+      requires: 'skill levels needed', headcount: 'headcount', priority: 'priority', recurring: 'recurrence', item: 'service item',
+      start: 'start', end: 'end', hours: 'hours', outcome: 'outcome', end_dispatches: 'end its dispatches', rating: 'rating',
+      exempt: 'exempt', exempt_reason: 'exemption reason', note: 'note', amount: 'points', course: 'course', tags: 'tags', tag: 'tag',
+      day: 'day', role: 'role', districts: 'districts', label: 'label', toml: 'file text', description: 'description',
+      explain_unfilled: 'smallest fix for empty slots', category: 'category', factor: 'factor', km: 'km', kind: 'edit kind',
+      limit: 'page size', offset: 'offset', actor: "actor's token number", action: 'action', csv: 'CSV text',
+    },
+    yes: 'yes', no: 'no',
   },
 };
 
@@ -407,12 +436,31 @@ function change(c) {
   return [what, how].filter(Boolean).join(' ');
 }
 
-/** One 422 `errors[]` item: where, what, and the hint. */
+/** Where a 422 points (a JSON pointer, RFC 6901: "/body/edits/0/ids") in the page's
+ *  words: the request's part (body, query, path) left out, each known field by its label
+ *  (`fields`), a list's index counted from 1 after it ("推演调整 1 · 编号"); an unknown
+ *  field stays as it is, so nothing is lost. */
+export function fieldPlace(pointer) {
+  const segs = String(pointer ?? '').split('/').slice(1).map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (['body', 'query', 'path', 'header'].includes(segs[0])) segs.shift();
+  const names = I18N[S.lang].fields;
+  const out = [];
+  for (const s of segs) {
+    if (/^\d+$/.test(s) && out.length) out[out.length - 1] += ` ${Number(s) + 1}`;
+    else out.push(names[s] ?? s);
+  }
+  return out.join(' · ');
+}
+
+/** One 422 `errors[]` item: where, what, and the hint. A hint the server sent without a
+ *  code is English: said on an English page only. */
 function fieldError(e) {
-  const where = e.pointer ?? [e.file, e.row, e.column].filter((x) => x !== undefined && x !== null).join(':');
+  const where = e.pointer !== undefined && e.pointer !== null ? fieldPlace(e.pointer)
+    : [e.file, e.row, e.column].filter((x) => x !== undefined && x !== null).join(':');
   const what = msg(e.code, e.params, e.message);
-  const hint = e.hint_code ? msg(e.hint_code, e.hint_params, e.hint) : e.hint;
-  return [where, what, hint].filter(Boolean).join(' ');
+  const hint = e.hint_code ? msg(e.hint_code, e.hint_params, e.hint) : S.lang === 'en' ? e.hint : '';
+  const said = [what, hint].filter(Boolean).join(' ');
+  return where ? `${where}${S.lang === 'zh' ? '：' : ': '}${said}` : said;
 }
 
 /** The text of a failed call for people: coded detail when there is one, never raw JSON. */
@@ -423,5 +471,6 @@ export function problemText(err) {
   if (S.lang === 'en') parts[0] = `${t('error')}${err.status ? ` (${err.status})` : ''}: ${head}`;
   for (const c of p.changes || []) parts.push(change(c));
   for (const e of p.errors || []) parts.push(fieldError(e));
-  return parts.join(' · ');
+  // each pair of a 409 may carry the same change ("proposal 9 was superseded"): said once
+  return [...new Set(parts)].join(' · ');
 }
