@@ -25,6 +25,10 @@ const RENDER = {
   ledger: renderLedger, audit: renderAudit, week: renderWeek,
 };
 
+/** How many times a tab was opened by hand: a district's load that sees it change knows the
+ *  view it would open, and the status line, are no longer its own. */
+let picked = 0;
+
 /** The tabs the role may open (a tab's `data-needs` names a `can` rule), in their order. */
 const tabs = () => [...document.querySelectorAll('#tabs button[data-view]')].filter((b) => !b.hidden).map((b) => b.dataset.view);
 
@@ -114,9 +118,12 @@ async function selectDistrict(id, view = null) {
     audit: { action: '', actor: '', from: '', to: '', page: 0, open: null }, auditRows: [],
     weekFrom: null, weekDay: null, weekOrder: null, weekCadre: null,
   });
+  const picks = picked;
+  const still = () => picked === picks; // no tab opened while the district loads
   await guarded(async () => {
-    await loadPool();
-    await showView(view ?? tabs()[0]);
+    await loadPool(still);
+    // a tab opened meanwhile stays shown, drawn again with the pool now loaded
+    await showView(still() ? view ?? tabs()[0] : S.view);
     // a proposal job this tab started here (before a reload, or before another district
     // was chosen) is followed again; its problem, if any, in the banner
     resumeProposalJob().catch((err) => guarded(() => Promise.reject(err)));
@@ -124,17 +131,20 @@ async function selectDistrict(id, view = null) {
 }
 
 /** A role that cannot read the pool (a supervisor) loads the district and its declines only:
- *  its views name cadres, demands and communities by their ids. */
-async function loadReview() {
+ *  its views name cadres, demands and communities by their ids. What it loaded is said in
+ *  the status line only while ``still()`` (no tab opened meanwhile, whose line it is now). */
+async function loadReview(still) {
   const [d, declines] = await Promise.all([api(dpath('')), api(dpath('/declines'))]);
   Object.assign(S, { tax: null, tags: new Map(), communities: [], commById: new Map(), demands: [], demById: new Map(),
     cadres: [], cadById: new Map(), declines: declines.data });
-  setStatus(() => t('loaded_review', d.name, d.communities, d.cadres, d.demands));
+  if (still()) setStatus(() => t('loaded_review', d.name, d.communities, d.cadres, d.demands));
 }
 
-async function loadPool() {
+/** Load the district's pool, saying so in the status line; what was loaded is said only
+ *  while ``still()``: a tab opened during the load (a proposal made there) owns the line. */
+async function loadPool(still) {
   setStatus(() => t('loading'));
-  if (!can.read()) { await loadReview(); return; }
+  if (!can.read()) { await loadReview(still); return; }
   const [tax, comms, demands, cadres, declines] = await Promise.all([
     api(`/v1/districts/${encodeURIComponent(S.district)}/taxonomy`),
     api(`/v1/districts/${encodeURIComponent(S.district)}/communities`),
@@ -151,7 +161,7 @@ async function loadPool() {
   S.cadById = new Map(cadres.map((c) => [c.id, c]));
   S.declines = declines.data;
   S.supply = await loadSupply();
-  setStatus(() => t('loaded', S.communities.length, S.cadres.length, S.demands.length));
+  if (still()) setStatus(() => t('loaded', S.communities.length, S.cadres.length, S.demands.length));
 }
 
 function wire() {
@@ -165,7 +175,10 @@ function wire() {
     if (S.me && S.district) showView(S.view);
   });
   $('#district').addEventListener('change', (e) => selectDistrict(e.target.value));
-  $('#tabs').addEventListener('click', (e) => { const b = e.target.closest('button[data-view]'); if (b) showView(b.dataset.view, { fresh: true }); });
+  $('#tabs').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-view]');
+    if (b) { picked += 1; showView(b.dataset.view, { fresh: true }); }
+  });
   wireOverview();
   wireProposal();
   wireDispatches();

@@ -83,12 +83,12 @@ export async function renderProposal() {
       <span id="pcount" class="hint"></span>
     </div>
     ${can.write() && decidable(p) ? `<div class="actions" id="pactions">
-      <div class="row"><button type="button" id="accept-sel" class="primary">${esc(t('accept_sel'))}</button>
-      <button type="button" id="accept-all">${esc(t('accept_all'))}</button></div>
+      <div class="row"><button type="button" id="accept-sel" class="primary"${deciding ? ' disabled' : ''}>${esc(t('accept_sel'))}</button>
+      <button type="button" id="accept-all"${deciding ? ' disabled' : ''}>${esc(t('accept_all'))}</button></div>
       <div class="row"><label>${esc(t('reason'))} <input id="reason" type="text" maxlength="500"></label>
       <label><input id="rej-unavail" type="checkbox"> ${esc(t('rej_unavail'))}</label>
       <label>${esc(t('rej_until'))} ${dateInput('rej-until')}</label>
-      <button type="button" id="reject-sel" class="danger">${esc(t('reject_sel'))}</button></div></div>` : ''}
+      <button type="button" id="reject-sel" class="danger"${deciding ? ' disabled' : ''}>${esc(t('reject_sel'))}</button></div></div>` : ''}
     <div class="proposal">
       <div class="scroll tall"><table class="grid cards sortable" id="assignments"><thead><tr id="ahead"></tr></thead><tbody id="abody"></tbody></table></div>
       <aside id="explain" class="card explain" aria-live="polite" aria-labelledby="ex-h"></aside>
@@ -197,14 +197,58 @@ async function refreshAfterWrite() {
   S.selected = new Set();
 }
 
+/** A decision (accept or reject) is on its way: the three decision buttons are disabled
+ *  until it is answered, so a second click (a double click on 全部接受) sends nothing, as
+ *  生成方案 waits for its proposal (``S.busy``). */
+let deciding = false;
+const DECIDE = ['#accept-sel', '#accept-all', '#reject-sel'];
+function drawDeciding() {
+  for (const sel of DECIDE) { const b = $(sel); if (b) b.disabled = deciding; }
+}
+
+/** The answers that say the proposal shown is no longer the one to decide: a newer proposal
+ *  supersedes it, or the pool changed since it was computed. */
+const STALE = ['conflict.superseded', 'conflict.stale_proposal'];
+
+/** Send a decision on the proposal shown (``send`` writes it and says what was done), one at
+ *  a time. When the server answers that the proposal is stale (:data:`STALE`), the view
+ *  shows the district's latest proposal instead: a newer one is said in the status line
+ *  (choose again there), with no banner; the same one, its pairs as they are now, and the
+ *  banner says why (the pool changed: propose again). */
+async function decide(send) {
+  if (deciding) return;
+  const district = S.district, shown = S.proposal.id;
+  deciding = true;
+  drawDeciding();
+  try {
+    await send();
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 409 && STALE.includes(err.problem?.code))) throw err;
+    if (S.district !== district) return; // another district is shown: nothing to say there
+    await loadLatestProposal();
+    await reloadPool();
+    Object.assign(S, { selected: new Set(), open: null });
+    if (S.view !== 'proposal' || S.district !== district) throw err;
+    await renderProposal();
+    if (!S.proposal || S.proposal.id === shown) throw err;
+    const id = S.proposal.id;
+    setStatus(() => t('proposal_replaced', id));
+  } finally {
+    deciding = false;
+    drawDeciding();
+  }
+}
+
 async function doAccept(all) {
   const pairs = all ? undefined : chosenPairs();
   if (!all && !pairs.length) { setStatus(() => t('none_selected')); return; }
   if (all && !S.proposal.result.assignments.some((a) => a.state === 'pending')) { setStatus(() => t('nothing_pending')); return; }
-  const r = await write(dpath(`/proposals/${S.proposal.id}/accept`), 'POST', all ? {} : { assignments: pairs });
-  await refreshAfterWrite();
-  await renderProposal();
-  setStatus(() => t('accepted_n', r.dispatches.length));
+  await decide(async () => {
+    const r = await write(dpath(`/proposals/${S.proposal.id}/accept`), 'POST', all ? {} : { assignments: pairs });
+    await refreshAfterWrite();
+    await renderProposal();
+    setStatus(() => t('accepted_n', r.dispatches.length));
+  });
 }
 
 async function doReject() {
@@ -217,11 +261,13 @@ async function doReject() {
     body.unavailable = true;
     body.until = dateValue('rej-until') || null;
   }
-  const r = await write(dpath(`/proposals/${S.proposal.id}/reject`), 'POST', body);
-  await refreshAfterWrite();
-  await renderProposal();
-  const away = (r.unavailable || []).map((u) => cadreLabel(u.cadre));
-  setStatus(() => away.length ? t('rejected_away', away.join(listSep())) : t('rejected_n', r.declines.length));
+  await decide(async () => {
+    const r = await write(dpath(`/proposals/${S.proposal.id}/reject`), 'POST', body);
+    await refreshAfterWrite();
+    await renderProposal();
+    const away = (r.unavailable || []).map((u) => cadreLabel(u.cadre));
+    setStatus(() => away.length ? t('rejected_away', away.join(listSep())) : t('rejected_n', r.declines.length));
+  });
 }
 
 /** The body of a proposal request: the horizon when one is given (both days optional). */
