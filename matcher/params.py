@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field, fields
 
 from matcher.solver.assign import SCALE
@@ -103,11 +104,11 @@ class EngineParams:
                 continue
             value = getattr(self, f.name)
             low = floors.get(f.name, 1)
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
                 raise TypeError(f"EngineParams.{f.name} must be a number, not {value!r}")
             # a count (cells, pairs, threads) of 1.5 would reach numpy's shapes and
             # range() far from here, as an error that names neither the knob nor its value
-            if f.type == "int" and not isinstance(value, int):
+            if f.type == "int" and not isinstance(value, numbers.Integral):
                 raise TypeError(f"EngineParams.{f.name} must be an integer, not {value!r}")
             if value < low:
                 raise ValueError(f"EngineParams.{f.name} must be >= {low}, not {value}")

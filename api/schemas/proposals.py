@@ -90,7 +90,7 @@ class _ProposalHead(BaseModel):
     )
     stale: bool = Field(
         description="pending (or a draft), but the pool changed since it was computed:"
-        " accepting may answer 409; propose again for a current plan"
+        " accepting may answer 409 (a draft's always does); propose again for a current plan"
     )
     pending: int
     accepted: int

@@ -493,13 +493,20 @@ def _in_child(fn: Callable[..., Any], args: tuple[Any, ...], step: Step) -> Any:
             pickle.dump((fn, args), f, protocol=pickle.HIGHEST_PROTOCOL)
         # the child imports what this process imports (a test's solve, a source tree)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p or os.curdir for p in sys.path))
-        child = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, given, answer, told],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,  # a caller's stdout may be its JSON plan
-            env=env,
-            start_new_session=True,  # a Ctrl-C reaches the parent, which kills the child
-        )
+        try:
+            child = subprocess.Popen(
+                # -P: the working directory is not put first on the child's path, so it
+                # runs the modules this process runs, never a stray matcher/ or scipy.py
+                [sys.executable, "-P", "-c", _CHILD, given, answer, told],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,  # a caller's stdout may be its JSON plan
+                env=env,
+                start_new_session=True,  # a Ctrl-C reaches the parent, which kills the child
+            )
+        except OSError as exc:  # no process to be had (EAGAIN, no interpreter)
+            raise SolverError(
+                f"the MILP's process could not start: {exc}", code="solver.child_unstarted"
+            ) from exc
         try:
             while True:
                 try:
@@ -511,7 +518,9 @@ def _in_child(fn: Callable[..., Any], args: tuple[Any, ...], step: Step) -> Any:
             if child.poll() is None:
                 child.kill()
                 child.wait()
-        if child.returncode != 0 or not os.path.exists(answer):
+        # an answer is written whole or not at all (renamed into place): one that is
+        # there is the child's, however it ended after writing it
+        if not os.path.exists(answer):
             raise SolverError(
                 f"the MILP's process ended without an answer (exit code {child.returncode})",
                 code="solver.child_lost",

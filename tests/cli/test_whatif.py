@@ -108,9 +108,9 @@ def test_whatif_explains_a_dated_case_as_propose_does(tmp_path: Path) -> None:
     --explain-unfilled`` prices them, and the notes beside them, in JSON and tables."""
     from matcher import propose, write_case
     from matcher.whatif import slot_fixes
-    from tests.whatif.test_ongoing import _case
+    from tests.whatif.dated_case import dated_case
 
-    case = _case()  # every evening shift filled, the ongoing O1 short
+    case = dated_case()  # every evening shift filled, the ongoing O1 short
     folder = write_case(case, tmp_path / "case")
     sc = _file(
         tmp_path, "same.toml", 'name = "same"\n[[edits]]\nkind = "remove_cadres"\nids = []\n'

@@ -189,3 +189,16 @@ def test_a_child_that_fails_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SolverError, match="no HiGHS today") as got:
         _knapsack()
     assert got.value.code == "solver.child_failed"
+
+
+def test_a_child_that_cannot_start_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No process to be had (EAGAIN, no interpreter): a coded solver error, not an OSError."""
+    monkeypatch.setattr(sided, "CHILD_ABOVE", -1)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(sided.subprocess, "Popen", refuse)
+    with pytest.raises(SolverError) as got:
+        _knapsack()
+    assert got.value.code == "solver.child_unstarted"

@@ -46,23 +46,32 @@ export async function hasRoute(path, method = 'get') {
   return Boolean(found?.[method]);
 }
 
-export const dpath = (p) => `/v1/districts/${encodeURIComponent(S.district)}${p}`;
+/** A district's API path: the shown district's unless another is named (a reload started
+ *  in one district must not read pages of the next one). */
+export const dpath = (p, d = S.district) => `/v1/districts/${encodeURIComponent(d)}${p}`;
 
-export async function listAll(path) {
+export async function listAll(path, d = S.district) {
   const out = [];
   for (let offset = 0; ; offset += 1000) {
     const sep = path.includes('?') ? '&' : '?';
-    const page = await api(`${dpath(path)}${sep}limit=1000&offset=${offset}`);
+    const page = await api(`${dpath(path, d)}${sep}limit=1000&offset=${offset}`);
     out.push(...page.data);
     if (out.length >= page.count || page.data.length === 0) return out;
   }
 }
 
 let reloading = null; // the reload under way, if any (poolSettled)
-/** Reload demands and cadres after a write changed their counts. */
+let reloads = 0; // reloads started: only the newest may write what it read
+/** Reload demands and cadres after a write changed their counts. Its answers are kept only
+ *  while its district is still shown and no newer reload was started: one left running in
+ *  the background (after a dispatch ended) must not write one district's pool into
+ *  another's view, nor older counts over newer. */
 export function reloadPool() {
+  const d = S.district;
+  const mine = ++reloads;
   const p = (async () => {
-    const [demands, cadres, supply] = await Promise.all([listAll('/demands'), listAll('/cadres'), loadSupply()]);
+    const [demands, cadres, supply] = await Promise.all([listAll('/demands', d), listAll('/cadres', d), loadSupply(d)]);
+    if (S.district !== d || mine !== reloads) return;
     S.demands = demands; S.demById = new Map(demands.map((d) => [d.id, d]));
     S.cadres = cadres; S.cadById = new Map(cadres.map((c) => [c.id, c]));
     S.supply = supply;
@@ -78,8 +87,8 @@ export const poolSettled = () => (reloading ? reloading.then(() => {}, () => {})
 
 /** Supply against demand per community, computed by the server (GET …/summary?by=community):
  *  open slots, qualified free supply within reach (the hard rules), balance. */
-export async function loadSupply() {
-  const s = await api(dpath('/summary?by=community'));
+export async function loadSupply(d = S.district) {
+  const s = await api(dpath('/summary?by=community', d));
   return new Map(s.cells.map((c) => [c.community, c]));
 }
 

@@ -37,7 +37,7 @@ Object.assign(I18N.zh, {
   au_items: (n) => `${n} 项`,
   // the common payload keys in words (a summary's names; others stay as they are)
   au_keys: {
-    pid: '方案', chosen: '选中', pairs: '组合', cadre: '干部', demand: '需求', dispatch: '派遣', wid: '预警',
+    pid: '方案', draft: '草案', chosen: '选中', pairs: '组合', cadre: '干部', demand: '需求', dispatch: '派遣', wid: '预警',
     then: '随后', reason: '理由', note: '备注', until: '暂不可派至', unavailable: '本人暂不可派', outcome: '结果',
     hours: '服务时长', rating: '评价', exempt: '免计', exempt_reason: '免计理由', amount: '积分数', course: '课程',
     day: '日期', tags: '标签', name: '名称', role: '角色', districts: '区', label: '标注', items: '条目',
@@ -76,7 +76,7 @@ Object.assign(I18N.en, {
   au_items: (n) => `${n} ${n === 1 ? 'item' : 'items'}`,
   // English names stay one word each (a summary separates its members by spaces)
   au_keys: {
-    pid: 'proposal', wid: 'warning', job_id: 'job', amount: 'points', 'result.objective': 'objective',
+    pid: 'proposal', draft: 'draft', wid: 'warning', job_id: 'job', amount: 'points', 'result.objective': 'objective',
     'result.certified': 'certified', 'result.solver': 'solver', 'request.from': 'from', 'request.to': 'to',
     'request.pinned': 'pinned',
   },

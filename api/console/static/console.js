@@ -145,12 +145,12 @@ async function loadReview(still) {
 async function loadPool(still) {
   setStatus(() => t('loading'));
   if (!can.read()) { await loadReview(still); return; }
+  const d = S.district; // another district chosen meanwhile loads its own: this one's answers are dropped
   const [tax, comms, demands, cadres, declines] = await Promise.all([
-    api(`/v1/districts/${encodeURIComponent(S.district)}/taxonomy`),
-    api(`/v1/districts/${encodeURIComponent(S.district)}/communities`),
-    listAll('/demands'), listAll('/cadres'),
-    api(`/v1/districts/${encodeURIComponent(S.district)}/declines`),
+    api(dpath('/taxonomy', d)), api(dpath('/communities', d)),
+    listAll('/demands', d), listAll('/cadres', d), api(dpath('/declines', d)),
   ]);
+  if (S.district !== d) return;
   S.tax = tax;
   S.tags = indexTaxonomy(tax);
   S.communities = comms.data;
@@ -160,7 +160,9 @@ async function loadPool(still) {
   S.cadres = cadres;
   S.cadById = new Map(cadres.map((c) => [c.id, c]));
   S.declines = declines.data;
-  S.supply = await loadSupply();
+  const supply = await loadSupply(d);
+  if (S.district !== d) return;
+  S.supply = supply;
   if (still()) setStatus(() => t('loaded', S.communities.length, S.cadres.length, S.demands.length));
 }
 

@@ -63,6 +63,8 @@ export async function renderProposal() {
   if (S.proposal === null) await loadLatestProposal();
   const view = $('#view-proposal');
   const p = S.proposal;
+  // a draft's own filter has no option on a proposal that is not one: it would hide every row
+  if (S.stateFilter === 'draft' && !p?.draft) S.stateFilter = 'all';
   const note = p?.draft ? t('draft_note') : p && p.status === 'superseded' ? t('superseded_note')
     : p && p.status === 'decided' ? t('decided_note') : p && p.status === 'empty' ? t('empty_note') : '';
   view.innerHTML = `
