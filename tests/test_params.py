@@ -117,3 +117,12 @@ def test_wide_pools_widen_by_fewer_and_keep_deeper_lists_for_the_same_optimum(
     ]
     assert widened == [3, SolverParams().add_k]  # the wide pool, then the other
     assert runs[0].objective == runs[1].objective and runs[0].certified and runs[1].certified
+
+
+def test_numpy_integers_are_counts() -> None:
+    """A count read from an array (``np.int64``) is a count; a flag is no number."""
+    import numpy as np
+
+    assert EngineParams(block_cells=np.int64(4_000)).block_cells == 4_000
+    with pytest.raises(TypeError, match="must be a number"):
+        EngineParams(block_cells=True)
