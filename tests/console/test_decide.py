@@ -137,3 +137,28 @@ def test_the_districts_load_leaves_the_proposal_alone(
     # the overview, opened now, has its map
     p.get_by_role("button", name="需求热力图").click()
     expect_count(p.locator("#map circle.dot"), 120)
+
+
+def test_pairs_decided_in_another_tab_show_as_decided(
+    page_factory: Any, fresh_server: Server
+) -> None:
+    """Another tab accepted the whole proposal: this tab's 全部接受 is answered 409, and the
+    view shows the pairs as they are now (accepted, nothing left to tick), the banner why."""
+    s = fresh_server
+    pg = page_factory()
+    p = pg.sign_in(s.base, s.dispatcher)
+    _open_proposal(p, 1)
+    r = httpx.post(
+        s.base + "/v1/districts/gulou/proposals/1/accept",
+        json={},
+        headers={"Authorization": f"Bearer {s.dispatcher}", "Idempotency-Key": "other-tab"},
+        timeout=120,
+    )
+    assert r.status_code == 201, r.text
+    with p.expect_response(lambda r: r.url.endswith("/proposals/1/accept")) as sent:
+        p.get_by_role("button", name="全部接受").click()
+    assert sent.value.status == 409
+    expect_count(p.locator("#abody .state.pending"), 0)
+    assert p.locator("#abody .state.accepted").count() > 300
+    assert p.locator("#abody input.pick").count() == 0
+    assert len(pg.banners()) == 1

@@ -209,14 +209,15 @@ function drawDeciding() {
 }
 
 /** The answers that say the proposal shown is no longer the one to decide: a newer proposal
- *  supersedes it, or the pool changed since it was computed. */
-const STALE = ['conflict.superseded', 'conflict.stale_proposal'];
+ *  supersedes it, the pool changed since it was computed, or another tab decided its pairs
+ *  (some, or all) since this one read it. */
+const STALE = ['conflict.superseded', 'conflict.stale_proposal', 'conflict.already_decided', 'conflict.nothing_to_accept'];
 
 /** Send a decision on the proposal shown (``send`` writes it and says what was done), one at
  *  a time. When the server answers that the proposal is stale (:data:`STALE`), the view
  *  shows the district's latest proposal instead: a newer one is said in the status line
  *  (choose again there), with no banner; the same one, its pairs as they are now, and the
- *  banner says why (the pool changed: propose again). */
+ *  banner says why (the pool changed: propose again; another tab decided them). */
 async function decide(send) {
   if (deciding) return;
   const district = S.district, shown = S.proposal.id;
