@@ -6,6 +6,7 @@ shown is dismissed at once. In Chinese, then English."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +106,21 @@ def test_rule_filter_and_decisions_together(
     expect_text(p, "#wa-bulk", "Confirm selected")
     expect_text(p, "#wa-rule", "All rules")
     assert [e for e in pg.errors if "status of 409" not in e] == []
+
+
+def test_loaded_past_work_shows_no_score_and_its_days(
+    page_factory: Any, history_server: Server
+) -> None:
+    """A dispatch of the loaded past (on an archived demand copy, ``D0004@2026-03``) has no
+    score and only its days are known: a dash and dates, not a 0 and a made-up 12:00."""
+    pg = page_factory()
+    p = pg.sign_in(history_server.base, history_server.dispatcher)
+    p.get_by_role("button", name="派遣记录").click()
+    p.locator("#dfilter").select_option("completed")
+    row = p.locator("#dispatches tbody tr", has_text="@").first
+    row.wait_for()
+    cells = row.locator("td").all_inner_texts()
+    assert "—" in cells and "0" not in cells
+    days = [c for c in cells if re.fullmatch(r"\d{4}-\d{2}-\d{2}", c.strip())]
+    assert len(days) == 2, cells
+    assert not any(re.search(r"\d{2}:\d{2}", c) for c in cells)

@@ -1,7 +1,7 @@
 // Dispatches: filtered by status; complete (service hours, rating, 容错 exemption), cancel
 // (with a reason) or mark a no-show, each from a dialog that asks what the record needs.
 
-import { $, S, can, esc, setStatus, table, when } from './core.js';
+import { $, S, can, esc, local, setStatus, table, when } from './core.js';
 import { api, dpath, listAll, reloadPool, write } from './api.js';
 import { num, st, t, word } from './i18n.js';
 import { cadreLabel, commName } from './overview.js';
@@ -62,11 +62,15 @@ function drawDispatches() {
   const rows = S.dispatches.map((x) => {
     // past work hangs on an archived copy of its demand ("D0080@2026-03"): named by the live one
     const d = S.demById.get(x.demand) ?? S.demById.get(String(x.demand).split('@')[0]);
+    // such past work was loaded, not proposed: it has no score, and only its days are known
+    // (stored at noon), so it shows a dash and dates rather than a 0 and a made-up 12:00
+    const past = String(x.demand).includes('@') && x.proposal === null;
+    const at = (iso) => (past && iso ? local(iso).slice(0, 10) : when(iso));
     const by = x.closed_by ? `${actor(x.created_by)} → ${actor(x.closed_by)}` : actor(x.created_by);
     const cells = [x.id, `${esc(x.demand)} ${esc(d?.title || '')}`, ...(knowsCommunities() ? [esc(commName(d?.community))] : []),
-      `<span class="cname">${esc(cadreLabel(x.cadre))}</span>`, num(x.score),
+      `<span class="cname">${esc(cadreLabel(x.cadre))}</span>`, past ? '—' : num(x.score),
       `<span class="state ${esc(x.status)}">${esc(st(x.status))}</span>`, esc(outcomeText(x)),
-      esc(when(x.created_at)), esc(when(x.closed_at)), by,
+      esc(at(x.created_at)), esc(at(x.closed_at)), by,
       esc([x.note, x.exempt_reason ? `${t('exempt_tag')}${S.lang === 'zh' ? '：' : ': '}${x.exempt_reason}` : null].filter(Boolean).join(' · '))];
     if (w) {
       cells.push(x.status === 'active' ? `<button type="button" class="complete" data-id="${x.id}">${esc(t('complete'))}</button>
