@@ -275,6 +275,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
         "tags": 32,
     },
     "cli.wrote": {"path": "out.json", "assignments": 364},
+    "cli.token_created": {"id": 3, "role": "dispatcher", "districts": ["gulou"]},
+    "cli.token_created_all": {"id": 1, "role": "admin"},
     "cli.no_pdf_converter": {"names": ["chromium", "google-chrome"]},
     "problem.training_too_big": {"pairs": 3_000_000, "most": 2_000_000},
     "cli.pdf_failed": {"converter": "/usr/bin/chromium", "path": "r.pdf", "reason": "exit 1"},

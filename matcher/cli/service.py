@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from matcher.cli.common import LangOpt, err, fail, resolve, user_errors, write_atomic
+from matcher.cli.common import LangOpt, err, fail, resolve, say, user_errors, write_atomic
 from matcher.messages import Lang, msg
 
 if TYPE_CHECKING:
@@ -259,8 +259,13 @@ def token_create(
         finally:
             store.close()
     typer.echo(token)
-    where = ", ".join(row.districts) or "all districts"
-    err.print(f"token {row.id}: {row.role} for {where} (shown once; store it safely)")
+    # plain text: a label or district id in brackets is not rich markup
+    if row.districts:
+        where = list(row.districts)
+        said = say(lang, "cli.token_created", id=row.id, role=row.role, districts=where)
+    else:
+        said = say(lang, "cli.token_created_all", id=row.id, role=row.role)
+    err.print(said, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -99,3 +99,7 @@ def test_an_admin_token_names_no_district(
     again.close()
     ok = CliRunner().invoke(app, ["token", "create", "--role", "admin", "--db", db])
     assert ok.exit_code == 0 and "admin for all districts" in ok.output, ok.output
+    one = ["token", "create", "--role", "dispatcher", "--district", "gulou", "--db", db]
+    zh = CliRunner().invoke(app, [*one, "--lang", "zh"])
+    assert zh.exit_code == 0 and "dispatcher，适用于 gulou（仅显示这一次" in zh.output, zh.output
+    assert CliRunner().invoke(app, one).output.count("dispatcher for gulou (shown once") == 1
