@@ -103,7 +103,5 @@ def run_scenario(
             )
     out = cmp.model_dump(mode="json", exclude={"base", "result"})
     if fixes is not None:
-        out["counterfactuals"] = [r.model_dump(mode="json") for r in fixes.counterfactuals]
-        for key, m in (("note", fixes.note), ("unpriced", fixes.unpriced)):
-            out[f"counterfactuals_{key}"] = None if m is None else m.model_dump(mode="json")
+        out.update(fixes.answer_fields())
     return respond(ScenarioPublic, out)

@@ -107,10 +107,6 @@ def _comparison_table(
         console.print(Text(t_("cli.more_changes", count=len(ch.changes) - limit)))
 
 
-#: the notes beside a scenario's fixes, by their JSON names' ends
-_NOTES = ("note", "unpriced")
-
-
 def _fixes_json(fx: SlotFixes | None) -> dict[str, Any]:
     """A scenario's fixes as the service's scenarios answer them: ``counterfactuals``
     and the notes beside them (codes), all null without ``--explain-unfilled``."""
@@ -118,13 +114,7 @@ def _fixes_json(fx: SlotFixes | None) -> dict[str, Any]:
         return dict.fromkeys(
             ("counterfactuals", "counterfactuals_note", "counterfactuals_unpriced")
         )
-    return {
-        "counterfactuals": [r.model_dump(mode="json") for r in fx.counterfactuals],
-        "counterfactuals_note": None if fx.note is None else fx.note.model_dump(mode="json"),
-        "counterfactuals_unpriced": None
-        if fx.unpriced is None
-        else fx.unpriced.model_dump(mode="json"),
-    }
+    return fx.answer_fields()
 
 
 def register(app: typer.Typer) -> None:

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -181,6 +182,17 @@ class SlotFixes(BaseModel):
     unpriced: Message | None = Field(
         None, description="fix.dated_unpriced: the short dated orders given no relaxation"
     )
+
+    def answer_fields(self) -> dict[str, Any]:
+        """The fields a scenario's answer carries for these fixes (the service's
+        scenarios and ``matcher whatif -f json`` alike): ``counterfactuals`` and the
+        notes beside them as codes, ``counterfactuals_note`` and ``_unpriced``."""
+        dump = self.model_dump(mode="json")
+        return {
+            "counterfactuals": dump["counterfactuals"],
+            "counterfactuals_note": dump["note"],
+            "counterfactuals_unpriced": dump["unpriced"],
+        }
 
 
 def slot_fixes(
