@@ -21,9 +21,9 @@ Kernel modules mark their kernels with :func:`kernel` (and numba intrinsics with
   (compiled then, with its cache), never to a function built for other types.
 
 The module counts as built for these sources only when every matcher source file is as
-it was when the module was built (size and time, or else the same bytes), the numpy
-version and the interpreter are the same: after any edit the kernels run through numba
-until ``make`` builds the module again.
+it was when the module was built (size and time, or else the same bytes), and the numpy
+version, the interpreter and the processor (:func:`cpu`) are the same: after any edit
+the kernels run through numba until ``make`` builds the module again.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import importlib.machinery
 import importlib.util
 import json
 import os
+import platform
 import sys
 import threading
 import types
@@ -46,6 +47,7 @@ __all__ = [
     "AOT_DIR",
     "MANIFEST",
     "Compiled",
+    "cpu",
     "fallbacks",
     "intrinsic",
     "kernel",
@@ -94,8 +96,30 @@ def _digest(files: list[Path]) -> str:
     return h.hexdigest()
 
 
+def cpu() -> str:
+    """This machine's processor as the module was built for it (its name and feature
+    flags): the module uses the builder's instructions (``host``), so a copy on
+    another processor (a moved virtual environment, an image built elsewhere) is
+    not used, where it could stop on an illegal instruction."""
+    seen = {"machine": platform.machine()}
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                name, _, value = line.partition(":")
+                name = name.strip()
+                if name in ("model name", "flags") and name not in seen:
+                    seen[name] = value.strip()
+                if len(seen) == 3:
+                    break
+    except OSError:
+        pass
+    return json.dumps(seen, sort_keys=True)
+
+
 def _fresh(manifest: dict[str, Any]) -> bool:
     if manifest.get("python") != sys.implementation.cache_tag:
+        return False
+    if manifest.get("cpu") != cpu():
         return False
     if manifest.get("numpy") != np.__version__:
         return False

@@ -182,6 +182,7 @@ def _main() -> None:
         manifest = {
             "file": filename,
             "python": sys.implementation.cache_tag,
+            "cpu": kernels.cpu(),
             "numpy": np.__version__,
             "stats": [
                 [str(p.relative_to(PACKAGE)), st.st_size, st.st_mtime_ns]

@@ -85,6 +85,7 @@ def _manifest() -> dict[str, object]:
     files = kernels.source_files()
     return {
         "python": sys.implementation.cache_tag,
+        "cpu": kernels.cpu(),
         "numpy": np.__version__,
         "stats": [
             [str(p.relative_to(kernels.PACKAGE)), p.stat().st_size, p.stat().st_mtime_ns]
@@ -105,6 +106,7 @@ def test_a_module_counts_as_built_for_these_sources_only() -> None:
     assert not kernels._fresh(edited)
     assert not kernels._fresh(dict(m, numpy="1.0.0"))
     assert not kernels._fresh(dict(m, python="cpython-99"))
+    assert not kernels._fresh(dict(m, cpu=kernels.cpu().replace("flags", "other")))
     fewer = dict(m, stats=m["stats"][1:])  # type: ignore[index]
     assert not kernels._fresh(fewer)
 
