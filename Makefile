@@ -29,11 +29,14 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP_RUN) $(STAMP_SVC)
 
-# the streamed engine's kernels compiled once into numba's on-disk cache (matcher's
-# __pycache__ folders), so a fresh clone's first big proposal loads them instead of
-# compiling them (docs/benchmarks.md, "Cold start"); rebuilt when a module changes
-$(STAMP_KERNELS): $(STAMP_RUN) $(wildcard matcher/*.py matcher/*/*.py)
-	$(BIN)/python -c "import matcher; matcher.load_kernels()"
+# the compiled kernels built ahead of time into one extension module
+# (matcher/solver/_aot, matcher.build_kernels()), so a proposal loads them in
+# milliseconds and never starts numba; the build also leaves numba's own cache
+# warm for the kernels' just-in-time path (docs/benchmarks.md, "Cold start");
+# rebuilt when a module changes (a stale module is never used); a machine that
+# cannot build it (no Python headers) says so and goes on with numba
+$(STAMP_KERNELS): $(STAMP_RUN) $(wildcard matcher/*.py matcher/*/*.py matcher/*/*/*.py)
+	$(BIN)/python -m matcher.warm.build
 	touch $@
 
 # the proposal; then the sample's growth record: a store with its history, the warning
@@ -54,7 +57,7 @@ typecheck: $(STAMP_DEV)
 
 # one test process per core (pytest-xdist), a test file's tests in one process so its
 # servers and browser start once
-unit: $(STAMP_DEV)
+unit: $(STAMP_DEV) $(STAMP_KERNELS)
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n auto --dist loadfile
 
 test: lint typecheck unit

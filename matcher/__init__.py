@@ -99,6 +99,7 @@ if _typing.TYPE_CHECKING:
     from matcher.tags import Taxonomy, default_taxonomy, load_taxonomy, parse_taxonomy
     from matcher.timed import MAX_HORIZON_DAYS, calendar, check_horizon, horizon
     from matcher.warm import Replanner, WarmProposals, load_kernels
+    from matcher.warm.build import build_kernels
 
 #: where each public name lives: the names load on first use (PEP 562), so ``import
 #: matcher`` and a command that needs a few of them never load the rest (the store,
@@ -179,6 +180,7 @@ _HOME: dict[str, tuple[str, ...]] = {
     "matcher.tags": ("Taxonomy", "default_taxonomy", "load_taxonomy", "parse_taxonomy"),
     "matcher.timed": ("MAX_HORIZON_DAYS", "calendar", "check_horizon", "horizon"),
     "matcher.warm": ("Replanner", "WarmProposals", "load_kernels"),
+    "matcher.warm.build": ("build_kernels",),
 }
 
 __version__ = "0.1.0"
@@ -240,6 +242,7 @@ __all__ = [
     "WarmProposals",
     "Weights",
     "active_terms",
+    "build_kernels",
     "calendar",
     "catalogue_from_text",
     "check_horizon",

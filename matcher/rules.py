@@ -113,11 +113,12 @@ def away_then(away: Any, absence: Any, span: Any) -> Any:
 
 @cache
 def compiled() -> dict[Rule, Callable[..., Any]]:
-    """The definitions compiled for the kernels, by rule (inlined into their loops);
-    one table per process, made when the first compiled kernel module loads."""
-    from matcher.solver.jit import numba
+    """The definitions as kernels, by rule (inlined into their loops,
+    :func:`matcher.solver.kernels.kernel`); one table per process, made when the
+    first compiled kernel module loads."""
+    from matcher.solver.kernels import kernel
 
-    jit = numba.njit(inline="always", cache=True, nogil=True)
+    jit = kernel(inline=True)
     return {
         Rule.STATUS: jit(withdrawn),
         Rule.CAPACITY: jit(no_capacity),

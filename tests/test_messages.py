@@ -277,6 +277,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "cli.wrote": {"path": "out.json", "assignments": 364},
     "cli.token_created": {"id": 3, "role": "dispatcher", "districts": ["gulou"]},
     "cli.token_created_all": {"id": 1, "role": "admin"},
+    "build.kernels_built": {"path": "matcher/solver/_aot", "seconds": 75},
+    "build.kernels_not_built": {"reason": "exit 1"},
     "cli.no_pdf_converter": {"names": ["chromium", "google-chrome"]},
     "problem.training_too_big": {"pairs": 3_000_000, "most": 2_000_000},
     "cli.pdf_failed": {"converter": "/usr/bin/chromium", "path": "r.pdf", "reason": "exit 1"},

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from matcher.explain.reasons import Counts
 from matcher.explain.verdicts import Verdicts, lowest_bit, popcount, verdicts
 from matcher.rules import Rule, compiled
-from matcher.solver.jit import numba
+from matcher.solver.kernels import kernel
 from matcher.stream.kernel import ROUND
 from matcher.stream.packed import Packed, by_column
 
@@ -80,7 +80,7 @@ def explain_counts(
     return Counts(*out)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _counts(  # type: ignore[no-untyped-def]
     c, cap, load, top, prio, c_ptr, c_row, b_ptr, b_row, data, cadres, keyed,
 ):  # fmt: skip

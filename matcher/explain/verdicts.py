@@ -21,12 +21,9 @@ from typing import cast
 
 import numpy as np
 import numpy.typing as npt
-from llvmlite import ir
-from numba.core import types
-from numba.extending import intrinsic
 
 from matcher.rules import Rule, compiled
-from matcher.solver.jit import numba
+from matcher.solver.kernels import intrinsic, kernel
 from matcher.stream.packed import Packed
 
 __all__ = ["Verdicts", "lowest_bit", "popcount", "verdicts"]
@@ -42,32 +39,54 @@ _unavailable = compiled()[Rule.AVAILABILITY]
 _away_then = compiled()[Rule.AWAY]
 
 
-@intrinsic
-def _ctpop(typingctx, x):  # type: ignore[no-untyped-def]
-    if x != types.uint64:
-        return None
+def _make_ctpop() -> Callable[[np.uint64], int]:
+    from numba.core import types
+    from numba.extending import intrinsic
 
-    def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
-        return builder.ctpop(args[0])
+    @intrinsic
+    def _ctpop(typingctx, x):  # type: ignore[no-untyped-def]
+        if x != types.uint64:
+            return None
 
-    return types.int64(types.uint64), codegen
+        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+            return builder.ctpop(args[0])
 
+        return types.int64(types.uint64), codegen
 
-@intrinsic
-def _cttz(typingctx, x):  # type: ignore[no-untyped-def]
-    if x != types.uint64:
-        return None
-
-    def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
-        return builder.cttz(args[0], ir.Constant(ir.IntType(1), 0))
-
-    return types.int64(types.uint64), codegen
+    return cast("Callable[[np.uint64], int]", _ctpop)
 
 
-#: how many bits of a ``uint64`` are set (compiled code only; one instruction on most CPUs)
-popcount = cast("Callable[[np.uint64], int]", _ctpop)
-#: the index of the lowest set bit of a nonzero ``uint64`` (compiled code only)
-lowest_bit = cast("Callable[[np.uint64], int]", _cttz)
+def _make_cttz() -> Callable[[np.uint64], int]:
+    from llvmlite import ir
+    from numba.core import types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def _cttz(typingctx, x):  # type: ignore[no-untyped-def]
+        if x != types.uint64:
+            return None
+
+        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+            return builder.cttz(args[0], ir.Constant(ir.IntType(1), 0))
+
+        return types.int64(types.uint64), codegen
+
+    return cast("Callable[[np.uint64], int]", _cttz)
+
+
+def _popcount(x: np.uint64) -> int:
+    return int(x).bit_count()
+
+
+def _lowest_bit(x: np.uint64) -> int:
+    v = int(x)
+    return (v & -v).bit_length() - 1
+
+
+#: how many bits of a ``uint64`` are set (one instruction on most CPUs, compiled)
+popcount = intrinsic(_popcount, _make_ctpop)
+#: the index of the lowest set bit of a nonzero ``uint64`` (one instruction, compiled)
+lowest_bit = intrinsic(_lowest_bit, _make_cttz)
 
 
 @dataclass(frozen=True)
@@ -141,12 +160,12 @@ def verdicts(packed: Packed, cols: IntArray) -> Verdicts:
     )  # fmt: skip
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(inline=True)
 def _bit(pos):  # type: ignore[no-untyped-def]
     return np.uint64(1) << np.uint64(pos & 63)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _make(  # type: ignore[no-untyped-def]
     order, red, cap, own, req_tag, req_lvl, missing, bits, pattern, outside, windows,
     absence, away, spans,

@@ -32,7 +32,7 @@ from matcher.errors import SolverError
 from matcher.solver.assign import SCALE
 from matcher.solver.heap import pop as _pop
 from matcher.solver.heap import push as _push
-from matcher.solver.jit import numba
+from matcher.solver.kernels import kernel
 from matcher.solver.params import WORKERS
 
 __all__ = ["edge_alternates"]
@@ -191,7 +191,7 @@ def edge_alternates(
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _arcs(n, m, er, ec, slack, free, chosen):  # type: ignore[no-untyped-def]
     """The residual graph between cadres and demands (hubs left out) as CSR,
     forward and reversed (:func:`_sort_runs` then puts each node's forward
@@ -229,7 +229,7 @@ def _arcs(n, m, er, ec, slack, free, chosen):  # type: ignore[no-untyped-def]
     return (deg, f_idx, f_w), (back, b_idx, b_w)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _sort_runs(ptr, idx, w, first, last):  # type: ignore[no-untyped-def]
     """Nodes ``first..last-1``: their arcs (runs of ``ptr``) by cost, ties in order."""
     for x in range(first, last):
@@ -240,7 +240,7 @@ def _sort_runs(ptr, idx, w, first, last):  # type: ignore[no-untyped-def]
             w[lo:hi] = w[lo:hi][order]
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _hub_dist(  # type: ignore[no-untyped-def]
     indptr, idx, w, room_r, used_r, room_c, used_c, u, v, any_chosen, hub, reverse, limit
 ):
@@ -289,7 +289,7 @@ def _hub_dist(  # type: ignore[no-untyped-def]
     return dist
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _relax(dist, hd, hn, size, y, nd, limit):  # type: ignore[no-untyped-def]
     if nd < dist[y] and nd < limit:
         dist[y] = nd
@@ -297,7 +297,7 @@ def _relax(dist, hd, hn, size, y, nd, limit):  # type: ignore[no-untyped-def]
     return hd, hn, size
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _search(  # type: ignore[no-untyped-def]
     indptr,
     indices,
@@ -493,7 +493,7 @@ def _search(  # type: ignore[no-untyped-def]
     return 0
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _probe(  # type: ignore[no-untyped-def]
     back_ptr, back_src, back_w, k, radius, dist, done, touched, hd, hn, budget, f_dist, f_rad
 ):

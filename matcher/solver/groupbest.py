@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from matcher.solver.jit import numba
+from matcher.solver.kernels import kernel
 
 __all__ = ["best_per_group"]
 
@@ -28,7 +28,7 @@ def best_per_group(
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _mark_best(group, value, k, groups, out):  # type: ignore[no-untyped-def]
     # each group's k best so far, best first: one pass, no sort of the whole
     val = np.full((groups, k), -np.inf)

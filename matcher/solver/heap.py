@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher.solver.jit import numba
+from matcher.solver.kernels import kernel
 
 __all__ = ["pop", "push"]
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def push(hd, hn, size, d, node):  # type: ignore[no-untyped-def]
     """Add ``(d, node)``; returns the arrays (grown when full) and the new size."""
     if size == hd.size:
@@ -32,7 +32,7 @@ def push(hd, hn, size, d, node):  # type: ignore[no-untyped-def]
     return hd, hn, size + 1
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def pop(hd, hn, size):  # type: ignore[no-untyped-def]
     """Take the smallest ``(d, node)``; returns it and the new size."""
     d, node = hd[0], hn[0]

@@ -12,8 +12,9 @@ at once, so ``np.linalg`` in anything compiled later still finds BLAS, and
 numba code compiled later in the process are built without BLAS (matcher has none).
 The kernels compile to the same code.
 
-Every compiled kernel module imports numba from here (``from matcher.solver.jit
-import numba``), so whichever loads first starts numba this way.
+The kernels' jit path (:mod:`matcher.solver.kernels`, when no module built ahead of
+time is used) imports numba from here, so whichever kernel loads first starts numba
+this way.
 """
 
 from __future__ import annotations

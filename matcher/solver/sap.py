@@ -41,7 +41,7 @@ import numpy.typing as npt
 
 from matcher.errors import SolverError
 from matcher.solver.heap import pop, push
-from matcher.solver.jit import numba
+from matcher.solver.kernels import kernel
 from matcher.solver.keys import pair_keys
 
 __all__ = ["SapLP"]
@@ -228,7 +228,7 @@ class SapLP:
         return self.x.copy(), self.u.copy(), self.v.copy()
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _adjacency(er, ec, n, m):  # type: ignore[no-untyped-def]
     """Each node's pairs (indexes, ascending) as CSR: cadres ``0..n-1``, then demands."""
     ptr = np.zeros(n + m + 1, np.int64)
@@ -247,7 +247,7 @@ def _adjacency(er, ec, n, m):  # type: ignore[no-untyped-def]
     return ptr, adj
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _member(held, starts, keys):  # type: ignore[no-untyped-def]
     """Which ``keys`` are in the sorted ``held``, whose cadre ``i`` runs from
     ``starts[i]`` to ``starts[i + 1]``."""
@@ -264,7 +264,7 @@ def _member(held, starts, keys):  # type: ignore[no-untyped-def]
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _settle(ptr, adj, er, ec, q, x, pot, cap, load, roots, n):  # type: ignore[no-untyped-def]
     """Repair every deficient root in place; returns the number of searches.
 

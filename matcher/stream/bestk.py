@@ -17,12 +17,12 @@ kernel inlines :func:`offer`, so after editing this module, clear
 
 from __future__ import annotations
 
-from matcher.solver.jit import numba
+from matcher.solver.kernels import kernel
 
 __all__ = ["cut", "offer", "select"]
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def select(q, row, j, size, k):  # type: ignore[no-untyped-def]
     """Move column ``j``'s ``k`` best of its first ``size`` entries to the front
     (three-way partitions, so runs of tied scores cost no extra passes)."""
@@ -54,7 +54,7 @@ def select(q, row, j, size, k):  # type: ignore[no-untyped-def]
             lo = lt
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def cut(q, row, size, floor, k, j):  # type: ignore[no-untyped-def]
     """Cut column ``j`` back to its ``k`` best; its floor becomes the lowest kept."""
     select(q, row, j, size[j], k)
@@ -65,7 +65,7 @@ def cut(q, row, size, floor, k, j):  # type: ignore[no-untyped-def]
     floor[j] = low
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(inline=True)
 def offer(q, row, size, floor, k, j, i, x):  # type: ignore[no-untyped-def]
     """Offer pair ``(i, j)`` scoring ``x`` to column ``j``'s list."""
     if x > floor[j]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from matcher.rules import Rule, compiled
 from matcher.solver import SCALE
-from matcher.solver.jit import numba
+from matcher.solver.kernels import kernel
 from matcher.stream.bestk import offer
 from matcher.terms import DECIMALS
 
@@ -31,7 +31,7 @@ _unavailable = compiled()[Rule.AVAILABILITY]
 _away_then = compiled()[Rule.AWAY]
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(inline=True)
 def _insert(val, idx, qs, row, width, x, k, q):  # type: ignore[no-untyped-def]
     """Put ``x`` into the sorted (best first) list ``val[row, :width]``."""
     p = width - 1
@@ -41,7 +41,7 @@ def _insert(val, idx, qs, row, width, x, k, q):  # type: ignore[no-untyped-def]
     val[row, p], idx[row, p], qs[row, p] = x, k, q
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@kernel(inline=True)
 def _bound(row_ub, col_ub, top_j, cadre_i, w_travel_grid, km):  # type: ignore[no-untyped-def]
     """The most a cell can score (grid units): the bounds the caller knows, and
     the formula's own with a perfect skill fit (``cadre_i``: the cadre's own
@@ -49,7 +49,7 @@ def _bound(row_ub, col_ub, top_j, cadre_i, w_travel_grid, km):  # type: ignore[n
     return min(row_ub, col_ub, top_j + cadre_i - w_travel_grid * km)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def scan_block(  # type: ignore[no-untyped-def]
     r, c, u, v, floor, keep_above, above_floor, k_rows, width, col_k, bounded,
     kr, kc, on_r, on_c, b_ptr, b_row, into, res_q, res_row, res_size, res_floor, res_k,

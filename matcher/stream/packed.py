@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from matcher.rules import no_capacity, withdrawn
 from matcher.scoring import Scorer
-from matcher.solver.jit import numba
+from matcher.solver.kernels import kernel
 from matcher.solver.keys import unpair_keys
 from matcher.stream.edges import Lists
 from matcher.stream.kernel import scan_block
@@ -256,7 +256,7 @@ class Packed:
         )
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def merge_lists(val, idx, qs, dropped, at, b_val, b_idx, b_q, b_rest):  # type: ignore[no-untyped-def]
     """Merge sorted best-first lists ``b_*`` into rows ``at`` of ``val``/``idx``/``qs``
     (same length ``k``, sorted best first); ``dropped[at]`` keeps the best value

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.params import DEFAULT
-from matcher.solver.jit import numba
+from matcher.solver.kernels import kernel
 from matcher.stream.bestk import cut, offer, select
 from matcher.stream.edges import Edges, Lists
 
@@ -99,20 +99,20 @@ class ColumnReserve:
             _ban(self.q, self.row, self.size, self.taken, np.sort(keys))
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _push(q, row, size, floor, k, rows, cols, qs):  # type: ignore[no-untyped-def]
     for p in range(rows.size):
         offer(q, row, size, floor, k, cols[p], rows[p], qs[p])
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _cut_all(q, row, size, floor, k):  # type: ignore[no-untyped-def]
     for j in range(size.size):
         if size[j] > k:
             cut(q, row, size, floor, k, j)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _start(q, row, size, take):  # type: ignore[no-untyped-def]
     """Move each column's ``take`` best to its front and hand them out."""
     total = 0
@@ -128,7 +128,7 @@ def _start(q, row, size, take):  # type: ignore[no-untyped-def]
     return rows, cols, qs
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _top(q, size, taken):  # type: ignore[no-untyped-def]
     top = np.full(size.size, -np.inf)
     for j in range(size.size):
@@ -137,7 +137,7 @@ def _top(q, size, taken):  # type: ignore[no-untyped-def]
     return top
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _over(q, row, size, taken, top, u, v, floor):  # type: ignore[no-untyped-def]
     """``top[j]`` bounds ``q - u`` over column ``j``'s entries: a column it
     rules out is not read (most of them, once the duals near their optimum)."""
@@ -160,7 +160,7 @@ def _over(q, row, size, taken, top, u, v, floor):  # type: ignore[no-untyped-def
     return rows, cols, qs
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _ban(q, row, size, taken, keys):  # type: ignore[no-untyped-def]
     for j in range(size.size):
         for p in range(taken[j], size[j]):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher.solver.jit import numba
+from matcher.solver.kernels import kernel
 from matcher.stream.edges import Edges
 
 __all__ = ["union"]
@@ -49,7 +49,7 @@ def union(held: Edges, offered: Edges, n: int, m: int) -> Edges:
     return Edges.concat([held, Edges(offered.rows[fresh], offered.cols[fresh], offered.q[fresh])])
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _by_column(cols, m):  # type: ignore[no-untyped-def]
     """Positions of ``cols`` grouped by column (CSR: ``ptr``, ``at``), each group in order."""
     ptr = np.zeros(m + 1, np.int64)
@@ -65,7 +65,7 @@ def _by_column(cols, m):  # type: ignore[no-untyped-def]
     return ptr, at
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def _fresh(h_rows, h_cols, o_rows, o_cols, n, m):  # type: ignore[no-untyped-def]
     """Which offered pairs are neither held nor offered earlier."""
     h_ptr, h_at = _by_column(h_cols, m)

@@ -5,7 +5,9 @@
 - :mod:`~matcher.warm.replanner`: :class:`Replanner`, one solved pool edited a
   change at a time (a thin use of the same live plan);
 - :mod:`~matcher.warm.preload`: :func:`load_kernels`, the compiled kernels loaded
-  before the first big proposal needs them.
+  before the first big proposal needs them;
+- :mod:`~matcher.warm.build`: ``build_kernels``, the kernels compiled ahead of time
+  (``python -m matcher.warm.build``; not imported here, so that it runs as a script).
 """
 
 from matcher.warm.preload import load_kernels

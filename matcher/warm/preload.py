@@ -1,8 +1,9 @@
 """Load the compiled kernels before the first big proposal needs them.
 
-Why: the streamed engine's loops are compiled by numba and cached on disk. A
-process loads them on first use (most of it numba's own start-up), or
-compiles them when the cache is missing (a fresh install; docs/scale.md has
+Why: the streamed engine's loops are compiled. From the module built ahead of
+time (:mod:`matcher.warm.build`) they load in milliseconds; without it numba
+loads them from its disk cache on first use (most of it numba's own start-up),
+or compiles them when the cache is missing (a fresh install; docs/scale.md has
 the times). A long-lived service pays that once at start-up instead of in
 its first dispatcher's request, and the benchmark harness pays it before the
 clock starts, as the peers import their compiled libraries before theirs.
