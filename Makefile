@@ -6,12 +6,11 @@ SRC    := $(wildcard matcher api benchmarks)
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_SVC := $(VENV)/.installed-service
 STAMP_DEV := $(VENV)/.installed-dev
-STAMP_KERNELS := $(VENV)/.kernels-compiled
 # the demo's store: the sample district with 12 generated months of history, rebuilt each run
 DEMO_DB    := demo.db
 DEMO_CADRE := P0451
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench clean kernels
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,18 +29,17 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN) $(STAMP_SVC)
 
 # the compiled kernels built ahead of time into one extension module
-# (matcher/solver/_aot, matcher.build_kernels()), so a proposal loads them in
-# milliseconds and never starts numba; the build also leaves numba's own cache
-# warm for the kernels' just-in-time path (docs/benchmarks.md, "Cold start");
-# rebuilt when a module changes (a stale module is never used); a machine that
-# cannot build it (no Python headers) says so and goes on with numba
-$(STAMP_KERNELS): $(STAMP_RUN) $(wildcard matcher/*.py matcher/*/*.py matcher/*/*/*.py)
-	$(BIN)/python -m matcher.warm.build
-	touch $@
+# (matcher/solver/_aot, python -m matcher.warm.build), so a proposal loads them in
+# milliseconds and never starts numba (docs/benchmarks.md, "Cold start"). Checked on
+# every run (a fraction of a second): rebuilt when missing or stale (any source,
+# numpy, the interpreter or the processor changed: a stale module is never used); a
+# machine that cannot build it (no Python headers) says so and goes on with numba
+kernels: $(STAMP_RUN)
+	$(BIN)/python -m matcher.warm.build --if-stale
 
 # the proposal; then the sample's growth record: a store with its history, the warning
 # rules run over it (the newest few shown), and one cadre's record with their warnings
-demo: $(STAMP_SVC) $(STAMP_KERNELS)
+demo: $(STAMP_SVC) kernels
 	$(BIN)/matcher propose data/sample-district
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/matcher import data/sample-district --district gulou --history --db $(DEMO_DB)
@@ -57,10 +55,11 @@ typecheck: $(STAMP_DEV)
 
 # one test process per core (pytest-xdist), a test file's tests in one process so its
 # servers and browser start once
-unit: $(STAMP_DEV) $(STAMP_KERNELS)
+unit: $(STAMP_DEV) kernels
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n auto --dist loadfile
 
 test: lint typecheck unit
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf matcher/solver/_aot matcher/solver/_aot.old matcher/solver/.aot-* matcher/solver/.aot.lock

@@ -4,8 +4,8 @@ built and matches the sources, else through numba's just-in-time compiler.
 Why: a one-shot streamed proposal spent about 0.4 s starting numba before its first
 kernel ran (importing numba and llvmlite, loading the lowering registries, linking
 each cached kernel), a third of a whole ``matcher propose`` at 8,000 × 3,000. A module
-compiled ahead of time (:mod:`matcher.solver.aot`, built by ``make`` with
-``matcher.build_kernels()``) is a plain extension module: it loads in milliseconds and
+compiled ahead of time (:mod:`matcher.warm.build`, built by ``make demo``
+and ``make test``) is a plain extension module: it loads in milliseconds and
 needs no numba at run time. Its code is numba's compilation of the same functions for
 the argument types a proposal passes, so every result is the same.
 
@@ -16,9 +16,11 @@ Kernel modules mark their kernels with :func:`kernel` (and numba intrinsics with
   is ``numba.njit(cache=True, nogil=True)``, as before.
 - **aot** mode: a kernel becomes a :class:`Compiled`, which calls the module's function
   compiled for the exact types of its arguments (numpy dtype, dimensions, layout, and
-  the same for each item of a tuple). The compiled functions do not check types, so the
-  check is here, in Python, before every call; arguments of any other types go to numba
-  (compiled then, with its cache), never to a function built for other types.
+  the same for each item of a tuple; an array of any layout fits a function built for
+  any layout, as in numba). The compiled functions do not check types, so the check is
+  here, in Python, before every call; arguments of any other types (or given by
+  keyword) go to numba (compiled then, with its cache), never to a function built for
+  other types.
 
 The module counts as built for these sources only when every matcher source file is as
 it was when the module was built (size and time, or else the same bytes), and the numpy
@@ -31,6 +33,7 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import json
+import logging
 import os
 import platform
 import sys
@@ -46,8 +49,11 @@ import numpy as np
 __all__ = [
     "AOT_DIR",
     "MANIFEST",
+    "OTHER",
     "Compiled",
+    "built",
     "cpu",
+    "dispatchers",
     "fallbacks",
     "intrinsic",
     "kernel",
@@ -71,10 +77,13 @@ MODULE = "matcher_kernels"
 ENV = "MATCHER_KERNELS"
 
 _lock = threading.Lock()
+_log = logging.getLogger(__name__)
 #: per plain function: how to make it compiled by numba (inline or not, or an intrinsic)
 _plain: dict[Callable[..., Any], tuple[str, Callable[[], Any] | None]] = {}
 #: per plain function: its numba form, made on first need in aot mode
 _jitted: dict[Callable[..., Any], Any] = {}
+#: numba's dispatcher of each kernel made in jit mode, by name (what a build exports)
+_made: dict[str, Any] = {}
 #: the kernels and types that went to numba in aot mode (once each)
 _fell_back: dict[str, None] = {}
 
@@ -83,7 +92,7 @@ def source_files() -> list[Path]:
     """Every Python source of matcher, in a fixed order: numba freezes the module
     globals a kernel reads (constants from other modules too) into its code, so the
     module is checked against all of them, not only the kernels' own."""
-    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts and p.is_file())
 
 
 def _digest(files: list[Path]) -> str:
@@ -91,8 +100,9 @@ def _digest(files: list[Path]) -> str:
 
     h = hashlib.sha256()
     for p in files:
-        h.update(str(p.relative_to(PACKAGE)).encode())
-        h.update(p.read_bytes())
+        data = p.read_bytes()
+        h.update(f"{p.relative_to(PACKAGE)}\0{len(data)}\0".encode())
+        h.update(data)
     return h.hexdigest()
 
 
@@ -135,6 +145,16 @@ def _fresh(manifest: dict[str, Any]) -> bool:
     return bool(_digest(files) == manifest.get("digest"))
 
 
+def built() -> bool:
+    """Whether a module built for these sources, this interpreter, numpy and processor
+    is there (whatever ``MATCHER_KERNELS`` says)."""
+    try:
+        manifest = json.loads((AOT_DIR / MANIFEST).read_text(encoding="utf-8"))
+        return _fresh(manifest)
+    except Exception:  # unreadable, half-written, another layout: not built
+        return False
+
+
 @cache
 def _module() -> tuple[types.ModuleType, dict[str, list[tuple[str, Any]]]] | None:
     """The module built ahead of time and its names by kernel, or ``None`` (jit mode)."""
@@ -151,13 +171,22 @@ def _module() -> tuple[types.ModuleType, dict[str, list[tuple[str, Any]]]] | Non
             return None
         mod = importlib.util.module_from_spec(spec)
         loader.exec_module(mod)
-    except (OSError, ValueError, KeyError, ImportError):
+        table = {
+            name: [(export, _frozen(key)) for export, key in variants]
+            for name, variants in manifest["kernels"].items()
+        }
+        if not all(hasattr(mod, e) for variants in table.values() for e, _ in variants):
+            return None
+    except Exception:  # a manifest or module that does not load: numba, as without one
         return None
-    table = {
-        name: [(export, _frozen(key)) for export, key in variants]
-        for name, variants in manifest["kernels"].items()
-    }
     return mod, table
+
+
+def dispatchers() -> list[tuple[str, Any]]:
+    """The kernels made so far in jit mode (numba's dispatchers), by module-qualified
+    name, in the order they were made: what :mod:`matcher.warm.build` compiles."""
+    with _lock:
+        return list(_made.items())
 
 
 def mode() -> str:
@@ -181,11 +210,19 @@ def _layout(a: np.ndarray) -> str:
     return "C" if flags.c_contiguous else "F" if flags.f_contiguous else "A"
 
 
+#: the key of an argument no function of the module takes (numba is asked instead)
+OTHER = ("python", "other")
+
+
 def type_key(value: Any) -> Any:
     """The type numba gives an argument, as plain data: what the module's functions
-    were built for is looked up by it (:mod:`matcher.solver.aot` makes the same key
-    from numba's types, and a test checks the two agree)."""
-    if isinstance(value, np.ndarray):
+    were built for is looked up by it (:mod:`matcher.warm.build` makes the same key
+    from numba's types, and a test checks the two agree). Values the module is never
+    built for (subclasses of ndarray, structured dtypes, integers past int64) get
+    :data:`OTHER`, so numba judges them."""
+    if type(value) is np.ndarray:
+        if value.dtype.fields is not None:
+            return OTHER
         f = value.flags
         return ("array", value.dtype.str, value.ndim, _layout(value), not f.writeable, f.aligned)
     if isinstance(value, tuple):
@@ -195,10 +232,10 @@ def type_key(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.dtype.str
     if isinstance(value, int):
-        return "<i8" if -(2**63) <= value < 2**63 else "<u8"
+        return "<i8" if -(2**63) <= value < 2**63 else OTHER
     if isinstance(value, float):
         return "<f8"
-    return ("python", type(value).__qualname__)
+    return OTHER
 
 
 class Compiled:
@@ -215,14 +252,41 @@ class Compiled:
         """The plain Python function (as numba's dispatchers name it)."""
         return self.__wrapped__
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs:  # the module's functions take positions only
+            return _jit(self.__wrapped__)(*args, **kwargs)
         key = tuple(map(type_key, args))
         fn = self._by_key.get(key)
         if fn is None:
-            with _lock:
-                _fell_back[f"{self.name}{key}"] = None
-            fn = self._by_key[key] = _jit(self.__wrapped__)
+            fn = self._by_key[key] = self._fitting(key)
         return fn(*args)
+
+    def _fitting(self, key: Any) -> Callable[..., Any]:
+        """The module's function built for arrays of any layout where these are of
+        one (numba's rule: a C or F array fits an A parameter), else numba's."""
+        for built, fn in list(self._by_key.items()):
+            if _fits(key, built):
+                return cast(Callable[..., Any], fn)
+        with _lock:
+            first = f"{self.name}{key}" not in _fell_back
+            _fell_back[f"{self.name}{key}"] = None
+        if first:
+            _log.info("kernel %s runs through numba for argument types %s", self.name, key)
+        return cast(Callable[..., Any], _jit(self.__wrapped__))
+
+
+def _fits(key: Any, built: Any) -> bool:
+    if key == built:
+        return True
+    if not (isinstance(key, tuple) and isinstance(built, tuple)) or len(key) != len(built):
+        return False
+    if key and key[0] == "array" and built[0] == "array":
+        return key[:3] == built[:3] and built[3] in (key[3], "A") and key[4:] == built[4:]
+    if key and key[0] == "tuple" and built[0] == "tuple":
+        return _fits(key[1], built[1])
+    if key and key[0] in ("array", "tuple", "python"):
+        return False
+    return all(_fits(k, b) for k, b in zip(key, built, strict=True))
 
 
 def _name(fn: Callable[..., Any]) -> str:
@@ -258,12 +322,9 @@ def _jit(fn: Callable[..., Any]) -> Any:
             inner = _plain_of(glob.get(name))
             if inner is not None and inner is not fn:
                 glob[name] = _jit(inner)
-        copy = types.FunctionType(fn.__code__, glob, fn.__name__, fn.__defaults__)
-        copy.__qualname__, copy.__module__, copy.__doc__ = (
-            fn.__qualname__,
-            fn.__module__,
-            fn.__doc__,
-        )
+        copy = types.FunctionType(fn.__code__, glob, fn.__name__, fn.__defaults__, fn.__closure__)
+        copy.__qualname__, copy.__module__ = fn.__qualname__, fn.__module__
+        copy.__kwdefaults__ = fn.__kwdefaults__
         made = _njit(copy, how)
     with _lock:
         return _jitted.setdefault(fn, made)
@@ -296,7 +357,10 @@ def kernel(fn: Callable[..., Any] | None = None, *, inline: bool = False) -> Any
         _plain[f] = (how, None)
         loaded = _module()
         if loaded is None:
-            return _njit(f, how)
+            made = _njit(f, how)
+            if not inline:
+                _made[_name(f)] = made
+            return made
         if inline:
             return f  # only called from compiled code, which the module holds already
         mod, table = loaded
