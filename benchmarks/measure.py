@@ -12,6 +12,14 @@ Not ``getrusage``'s ``ru_maxrss``: Linux carries it across ``fork`` + ``exec``,
 so a worker started by a 1 GiB harness reports at least 1 GiB whatever it
 uses. Where ``/proc`` is missing, ``ru_maxrss`` is all there is.
 
+The peak counts the worker's children too: matcher solves a large LP or MILP in a
+child process (``matcher.solver.sided``), whose memory is not the worker's. The
+largest child's peak (``RUSAGE_CHILDREN``, once it has ended) is taken beside the
+worker's own, the larger of the two: the most one process held (not their sum, what
+the worker kept while its child ran is not added). The carry-over above inflates
+nothing here: what a child carries is its parent's peak at its start, no more than
+the parent's own.
+
 Example:
     >>> with Phase() as ph:
     ...     _ = sum(range(1000))
@@ -35,7 +43,12 @@ _STATM = "/proc/self/statm"
 _STATUS = "/proc/self/status"
 
 
-def max_rss_mb() -> float:
+def _maxrss_mb(who: int) -> float:
+    kb = resource.getrusage(who).ru_maxrss
+    return kb / 1024 / (1024 if sys.platform == "darwin" else 1)
+
+
+def _own_max_rss_mb() -> float:
     """Peak RSS of this process image so far (MiB): since its ``exec``, not its parent's."""
     try:
         with open(_STATUS, encoding="ascii") as fh:
@@ -44,8 +57,13 @@ def max_rss_mb() -> float:
                     return int(line.split()[1]) / 1024
     except (OSError, ValueError, IndexError):
         pass
-    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return kb / 1024 / (1024 if sys.platform == "darwin" else 1)
+    return _maxrss_mb(resource.RUSAGE_SELF)
+
+
+def max_rss_mb() -> float:
+    """Peak RSS so far (MiB) of this process image or of the largest child it has waited
+    for, whichever is larger: a solver that runs in a child process is measured too."""
+    return max(_own_max_rss_mb(), _maxrss_mb(resource.RUSAGE_CHILDREN))
 
 
 def rss_mb() -> float:

@@ -169,7 +169,7 @@ def _kpis(
         slots_filled=int(filled.sum()),
         fill_rate=round(float(filled.sum()) / total, 6) if total else 1.0,
         priority_weighted_fill=round(float((prio * filled).sum()) / weight, 6) if weight else 1.0,
-        mean_skill_fit=round(float(fit.mean()), 6) if fit.size else 0.0,
+        mean_skill_fit=round(float(fit.mean()), 6) if fit.size else None,  # no pair, no mean
         mean_travel_km=round(float(km.mean()), 3) if km.size else 0.0,
         max_travel_km=round(float(km.max()), 3) if km.size else 0.0,
         cadres_used=int(np.unique(chosen.rows).size),

@@ -80,7 +80,9 @@ class Kpis(_Frozen):
     slots_filled: int
     fill_rate: float
     priority_weighted_fill: float
-    mean_skill_fit: float
+    mean_skill_fit: float | None = Field(
+        description="mean skill fit of the assigned pairs; null when none is assigned (no mean)"
+    )
     mean_travel_km: float
     max_travel_km: float
     cadres_used: int

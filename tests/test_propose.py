@@ -106,6 +106,11 @@ def test_empty_case_proposes_nothing(sample_case) -> None:  # type: ignore[no-un
     empty = Case(sample_case.taxonomy, sample_case.communities, (), ())
     p = propose(empty)
     assert p.assignments == [] and p.unfilled == [] and p.objective == 0.0
+    assert p.kpis.mean_skill_fit is None  # no pair, no mean
+    # demands but no cadre: nothing assigned, nothing averaged
+    alone = propose(Case(sample_case.taxonomy, sample_case.communities, (), sample_case.demands))
+    assert alone.assignments == [] and alone.kpis.slots_total > 0
+    assert alone.kpis.mean_skill_fit is None and alone.kpis.fill_rate == 0.0
 
 
 @given(cases())

@@ -31,7 +31,7 @@ def me(p: PrincipalDep, store: StoreDep) -> JSONResponse:
     districts = list(p.districts)
     if p.role == "admin":
         with store.read() as tx:
-            districts = [d.id for d in tx.list_districts()]
+            districts = tx.district_ids()
     return respond(
         Principal,
         {

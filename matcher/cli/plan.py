@@ -243,7 +243,10 @@ def plan_xlsx(
             ]
         )
     k = proposal.kpis
-    kpis: list[list[str | float | None]] = [[_both_kpi(name), getattr(k, name)] for name in _KPIS]
+    # a mean of no pair (an empty plan's skill fit) is none: "—", as the CLI line says it
+    kpis: list[list[str | float | None]] = [
+        [_both_kpi(name), "—" if getattr(k, name) is None else getattr(k, name)] for name in _KPIS
+    ]
     kpis.append([_both("plan.col.solver"), proposal.solver])
     if proposal.bound is not None:
         kpis.append([_both("plan.col.bound"), proposal.bound])

@@ -92,13 +92,15 @@ def to_table(
         if limit is not None and len(proposal.unfilled) > limit:
             console.print(Text(say("cli.more_unfilled", count=len(proposal.unfilled) - limit)))
     k = proposal.kpis
+    # no pair assigned, no mean fit: the line says "—" (a code without {fit})
+    fit: dict[str, Param] = {} if k.mean_skill_fit is None else {"fit": k.mean_skill_fit}
     line = say(
-        "cli.kpis",
+        "cli.kpis" if fit else "cli.kpis_no_fit",
         filled=k.slots_filled,
         total=k.slots_total,
         rate=k.fill_rate,
         weighted=k.priority_weighted_fill,
-        fit=k.mean_skill_fit,
+        **fit,
         mean_km=k.mean_travel_km,
         max_km=k.max_travel_km,
         used=k.cadres_used,

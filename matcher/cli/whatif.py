@@ -53,7 +53,9 @@ from matcher.whatif import (
 __all__ = ["register"]
 
 
-def _num(x: float) -> str:
+def _num(x: float | None) -> str:
+    if x is None:  # a mean of no pair (an empty plan's skill fit)
+        return "—"
     return f"{x:g}" if float(x).is_integer() else f"{x:.4f}".rstrip("0").rstrip(".")
 
 
@@ -69,7 +71,8 @@ def _comparison_table(
             t_(col) if col != "Δ" else col, justify="left" if col == "cli.col_kpi" else "right"
         )
     for k in cmp.kpis:
-        t.add_row(t_("kpi." + k.kpi), _num(k.base), _num(k.scenario), f"{k.delta:+g}")
+        delta = "—" if k.delta is None else f"{k.delta:+g}"
+        t.add_row(t_("kpi." + k.kpi), _num(k.base), _num(k.scenario), delta)
     console.print(t)
     for title, rows in (
         ("cli.by_category_title", cmp.unfilled_by_category),
@@ -312,7 +315,10 @@ def _check_sweep_options(
         if path is not None and (path.is_dir() or (path.exists() and not path.is_file())):
             raise fail(msg("cli.not_a_file", path=str(path), flag=flag), lang)
     if plot is not None:
-        numeric = [k for k, f in Kpis.model_fields.items() if f.annotation in (int, float)]
+        # a mean is a number too, though an empty plan has none (None: a gap in the plot)
+        numeric = [
+            k for k, f in Kpis.model_fields.items() if f.annotation in (int, float, float | None)
+        ]
         if kpi not in numeric:
             raise fail(msg("cli.unknown_kpi", kpi=kpi, options=numeric), lang)
         if importlib.util.find_spec("matplotlib") is None:
@@ -340,6 +346,7 @@ def _plot(rows: list[dict[str, Any]], params: tuple[str, ...], kpi: str, path: P
     import matplotlib.pyplot as plt
 
     x = params[0]
+    rows = [{**r, kpi: float("nan") if r[kpi] is None else r[kpi]} for r in rows]
     fig, ax = plt.subplots(figsize=(7, 4.5))
     if len(params) > 1:
         sc = ax.scatter(

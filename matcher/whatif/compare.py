@@ -62,10 +62,13 @@ class _Frozen(BaseModel):
 
 
 class KpiDelta(_Frozen):
+    """One KPI of both plans; a mean that a plan has not (no pair assigned) is None, and so
+    is its delta."""
+
     kpi: str
-    base: float
-    scenario: float
-    delta: float
+    base: float | None
+    scenario: float | None
+    delta: float | None
 
 
 class CountDelta(_Frozen):
@@ -325,7 +328,13 @@ def compare_plans(
     """The comparison of two already computed proposals."""
     kb, kn = base.kpis.model_dump(), new.kpis.model_dump()
     kpis = [
-        KpiDelta(kpi=k, base=kb[k], scenario=kn[k], delta=round(kn[k] - kb[k], 6)) for k in _KPIS
+        KpiDelta(
+            kpi=k,
+            base=kb[k],
+            scenario=kn[k],
+            delta=None if kb[k] is None or kn[k] is None else round(kn[k] - kb[k], 6),
+        )
+        for k in _KPIS
     ]
     cat0, tag0 = _unfilled(base, base_case)
     cat1, tag1 = _unfilled(new, new_case)

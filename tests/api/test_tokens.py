@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from typer.testing import CliRunner
@@ -103,3 +104,30 @@ def test_an_admin_token_names_no_district(
     zh = CliRunner().invoke(app, [*one, "--lang", "zh"])
     assert zh.exit_code == 0 and "dispatcher，适用于 gulou（仅显示这一次" in zh.output, zh.output
     assert CliRunner().invoke(app, one).output.count("dispatcher for gulou (shown once") == 1
+
+
+def test_me_of_an_admin_lists_ids_without_reading_each_district(
+    client: TestClient, tokens: Tokens, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/v1/me of an admin names every district by the ids alone (district_ids): it no
+    longer calls list_districts, which counts each district's rows and parses its policy."""
+    from matcher.store.districts import DistrictsTx
+
+    with store.read() as tx:
+        every = [d.id for d in tx.list_districts()]
+        assert tx.district_ids() == every and len(every) > 1
+    calls: list[object] = []
+    heavy = DistrictsTx.list_districts
+
+    def spy(self: DistrictsTx, only: object = None) -> object:
+        calls.append(only)
+        return heavy(self, only)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DistrictsTx, "list_districts", spy)
+    me = client.get("/v1/me", headers=tokens.h("admin"))
+    assert me.status_code == 200, me.text
+    assert (me.json()["districts"], me.json()["all_districts"]) == (every, True)
+    assert calls == []
+    # the spy sees the heavy call where it is still made (the districts list)
+    assert client.get("/v1/districts", headers=tokens.h("admin")).status_code == 200
+    assert calls == [None]

@@ -125,3 +125,18 @@ def test_validate_and_propose_take_a_workbook_and_name_its_sheets_in_chinese(
     assert bad.exit_code == 2
     assert "[case.xlsx]cadres，第 3 行，“status”列" in bad.stderr
     assert "[case.xlsx]demands：缺少该工作表" in bad.stderr
+
+
+def test_plan_xlsx_of_a_plan_that_assigns_nobody_has_no_mean_fit(tmp_path: Path) -> None:
+    """No pair, no mean skill fit: the KPIs sheet says "—" (was 0), and still counts the slots."""
+    red = [line for line in CADRES.splitlines() if ",red," in line]  # on no one's list
+    cadres = "\n".join([CADRES.splitlines()[0], *red]) + "\n"
+    case = write_case(tmp_path / "case", cadres=cadres)
+    out = tmp_path / "plan.xlsx"
+    res = run("propose", str(case), "-f", "xlsx", "-o", str(out), "--lang", "zh")
+    assert res.exit_code == 0, res.output
+    kpi = {
+        r[0]: r[1] for r in load_workbook(out).worksheets[2].iter_rows(min_row=2, values_only=True)
+    }
+    fit = next(k for k in kpi if k.endswith(" mean_skill_fit"))
+    assert kpi[fit] == "—" and kpi["空缺总数 slots_total"] > 0

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -301,3 +302,25 @@ def test_a_planning_horizon_and_the_calendar(tmp_path) -> None:  # type: ignore[
     assert (
         bad.exit_code == 2 and ".csv or .json" in bad.output and not (tmp_path / "cal.txt").exists()
     )
+
+
+def test_an_empty_plan_has_no_mean_skill_fit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """No pair assigned, no mean: the JSON's mean_skill_fit is null (was 0, a fit as bad as
+    any), the summary line says "—"; a plan with pairs keeps its number."""
+    wide = {"COLUMNS": "300", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+    red = [line for line in CADRES.splitlines() if ",red," in line]  # on no one's list
+    case = write_case(tmp_path / "case", cadres="\n".join([CADRES.splitlines()[0], *red]) + "\n")
+    res = run("propose", str(case), "--format", "json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["assignments"] == [] and doc["kpis"]["slots_total"] > 0
+    assert doc["kpis"]["mean_skill_fit"] is None
+    en = runner.invoke(app, ["propose", str(case), "--lang", "en"], env=wide)
+    assert en.exit_code == 0, en.output
+    assert "mean skill fit —; travel mean" in en.stdout
+    zh = runner.invoke(app, ["propose", str(case), "--lang", "zh"], env=wide)
+    assert "平均技能匹配度 —；平均路程" in zh.stdout
+    full = runner.invoke(
+        app, ["propose", str(write_case(tmp_path / "full")), "--lang", "en"], env=wide
+    )
+    assert re.search(r"mean skill fit \d\.\d\d; travel mean", full.stdout)

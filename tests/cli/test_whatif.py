@@ -132,3 +132,25 @@ def test_whatif_explains_a_dated_case_as_propose_does(tmp_path: Path) -> None:
     res = runner.invoke(app, ["whatif", str(folder), str(sc), "-f", "json"])
     (doc,) = json.loads(res.stdout)
     assert doc["counterfactuals"] is None and doc["counterfactuals_note"] is None
+
+
+def test_a_scenario_that_assigns_nobody_has_no_mean_fit(tmp_path: Path) -> None:
+    """Every cadre removed: the scenario's plan has no mean skill fit, so neither has its
+    change (null in JSON, "—" in the table), and the other KPIs compare as before."""
+    sc = _file(
+        tmp_path,
+        "none.toml",
+        'name = "nobody"\n[[edits]]\nkind = "remove_cadres"\nids = ["A", "B", "E", "F", "G"]\n',
+    )
+    res = runner.invoke(app, ["whatif", str(TINY), str(sc), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    kpis = {k["kpi"]: k for k in json.loads(res.stdout)[0]["kpis"]}
+    fit = kpis["mean_skill_fit"]
+    assert fit["base"] > 0 and (fit["scenario"], fit["delta"]) == (None, None)
+    assert kpis["slots_filled"]["scenario"] == 0 and kpis["slots_filled"]["delta"] < 0
+    wide = {"COLUMNS": "200", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
+    res = runner.invoke(app, ["whatif", str(TINY), str(sc), "--lang", "en"], env=wide)
+    assert res.exit_code == 0, res.output
+    (row,) = [line for line in res.stdout.splitlines() if "mean_skill_fit" in line]
+    cells = [c.strip() for c in row.split("│")]
+    assert cells[1] == "mean_skill_fit" and float(cells[2]) > 0 and cells[3:5] == ["—", "—"]

@@ -327,6 +327,14 @@ def test_a_planners_draft_is_marked_and_leaves_the_dispatchers_proposal(
     assert pending > 0
     d.get_by_role("button", name="全部接受").click()
     expect_text(d, "#status", f"已接受 {pending} 项")
+    # everything fillable is dispatched: the next proposal assigns nobody, and its mean
+    # skill fit, which it has not, is "—" (was 0, as if every pair fitted nothing)
+    kpis = d.locator("#kpis")
+    assert re.search(r"平均技能匹配\s*\d", kpis.inner_text())
+    d.get_by_role("button", name="生成方案").click()
+    expect_text(d, "#status", "方案 #3 已生成")
+    expect_text(d, "#kpis", "0/")
+    assert re.search(r"平均技能匹配\s*—", kpis.inner_text()), kpis.inner_text()
     assert dp.errors == []
 
 

@@ -252,6 +252,24 @@ def test_a_dated_demand_from_the_form(page_factory: Any, fresh_server: Server, s
     form.get_by_label("服务时长（小时）").fill("0")
     save.click()
     expect_text(p, "#dm-hours-err", "服务时长须大于 0")
+    # letters typed (as keys, the way a person does), a negative and an absurd number: each
+    # said beside the field, nothing sent (a number input kept "2" of "2h" and sent that,
+    # and sent no hours at all for "1e")
+    hours = form.get_by_label("服务时长（小时）")
+    for typed, said in (
+        ("2h", "服务时长须为小时数"),
+        ("1e", "服务时长须为小时数"),
+        ("三小时", "服务时长须为小时数"),
+        ("-2", "服务时长须在 0 到 8784 小时之间"),
+        ("1e9", "服务时长须为小时数"),
+        ("99999999", "服务时长须在 0 到 8784 小时之间"),
+    ):
+        hours.fill("")
+        hours.press_sequentially(typed)
+        save.click()
+        expect_text(p, "#dm-hours-err", said)
+        assert hours.input_value() == typed and hours.get_attribute("aria-invalid") == "true"
+        assert p.locator("#dm-start-err").inner_text() == ""
     assert posts == []
 
     # a field the server refuses is said beside it too

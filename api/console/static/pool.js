@@ -55,7 +55,8 @@ function demandForm() {
       <div class="fields">${['start', 'end'].map((f) => `<label>${esc(t(`dm_${f}`))} <input id="dm-${f}" name="${f}" type="text"
         inputmode="numeric" maxlength="16" size="16" autocomplete="off" placeholder="${esc(t('dt_ph'))}" title="${esc(t('dt_ph'))}"
         aria-describedby="dm-${f}-err"></label> ${err(f)}`).join('')}
-        <label>${esc(t('dm_hours'))} <input id="dm-hours" name="hours" type="number" step="any" aria-describedby="dm-hours-err"></label>
+        <label>${esc(t('dm_hours'))} <input id="dm-hours" name="hours" type="text" inputmode="decimal" maxlength="32" size="8"
+          autocomplete="off" aria-describedby="dm-hours-err"></label>
         ${err('hours')}</div>
       <p class="hint">${esc(t('dm_dated_hint'))}</p>
     </fieldset>
@@ -166,6 +167,14 @@ function localTime(v) {
   return `${day}T${hh.padStart(2, '0')}:${mm}`;
 }
 
+// a number of hours as typed: digits, a decimal point, a sign (a negative one is then out of
+// range); a text input, not type="number", whose value is '' for letters, which would send
+// the demand without its hours and no word said
+const HOURS_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** The hours typed as a number, NaN when they are none (2h, 三, 1e3, 0x10). */
+const hoursNumber = (h) => (HOURS_TEXT.test(h) ? Number(h) : NaN);
+
 /** What is wrong with the hours typed, said with the codes a demands.csv cell or the API's
  *  body gets (problem.hours_value, problem.hours_positive, problem.hours_between); '' when fine. */
 function hoursProblem(h, n) {
@@ -227,7 +236,7 @@ function datedFields() {
     } else if (v) out[f] = v;
   }
   const h = raw('hours');
-  if (h) { const n = Number(h); const why = hoursProblem(h, n); if (why) bad.hours = why; else out.hours = n; }
+  if (h) { const n = hoursNumber(h); const why = hoursProblem(h, n); if (why) bad.hours = why; else out.hours = n; }
   if (!bad.end && out.end && !raw('start')) bad.end = t('dm_end_no_start');
   if (!bad.end && out.end && out.start && out.end <= out.start) bad.end = t('dm_end_before');
   if (!bad.start && out.start && !out.end && !out.hours && !bad.end && !bad.hours) bad.start = t('dm_start_alone');

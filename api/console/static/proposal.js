@@ -40,7 +40,7 @@ function kpiBlock(p) {
       <div><dt>${esc(t('kpi_filled'))}</dt><dd>${kp.slots_filled}/${kp.slots_total}</dd></div>
       <div><dt>${esc(t('kpi_fill'))}</dt><dd>${pct(kp.fill_rate)}</dd></div>
       <div><dt>${esc(t('kpi_pw'))}</dt><dd>${pct(kp.priority_weighted_fill)}</dd></div>
-      <div><dt>${esc(t('kpi_fit'))}</dt><dd>${num(kp.mean_skill_fit)}</dd></div>
+      <div><dt>${esc(t('kpi_fit'))}</dt><dd>${kp.mean_skill_fit === null || kp.mean_skill_fit === undefined ? '—' : num(kp.mean_skill_fit)}</dd></div>
       <div><dt>${esc(t('kpi_km'))}</dt><dd>${num(kp.mean_travel_km, 1)} ${esc(t('km'))}</dd></div>
       <div><dt>${esc(t('kpi_used'))}</dt><dd>${kp.cadres_used}/${kp.cadres_available}</dd></div>
       <div><dt>${esc(t('kpi_solver'))}</dt><dd>${esc(word('solver', p.result.solver))}${p.result.certified ? ` · ${esc(t('certified'))}` : ''}</dd></div>

@@ -100,12 +100,15 @@ const KPI_LABEL = {
 // the KPIs that are shares (0–1): shown as percentages, their change in percentage points
 const RATES = new Set(['fill_rate', 'priority_weighted_fill']);
 const kpiValue = (k, v) => (v === null || v === undefined ? '—' : RATES.has(k) ? pct(v) : num(v, 3));
-const kpiDelta = (k, d) => `${d > 0 ? '+' : ''}${RATES.has(k) ? t('pp', num(d * 100, 1)) : num(d, 3)}`;
+const kpiDelta = (k, d) => (d === null || d === undefined ? '—' : `${d > 0 ? '+' : ''}${RATES.has(k) ? t('pp', num(d * 100, 1)) : num(d, 3)}`);
 
 function drawWhatif(r) {
   const cmp = Array.isArray(r.comparisons) ? r.comparisons[0] : Array.isArray(r.scenarios) ? r.scenarios[0] : r;
-  const kpis = Array.isArray(cmp.kpis) ? cmp.kpis : Object.keys(cmp.base?.kpis || {}).map((k) => ({
-    kpi: k, base: cmp.base.kpis[k], scenario: cmp.result?.kpis?.[k], delta: (cmp.result?.kpis?.[k] ?? 0) - cmp.base.kpis[k] }));
+  // a mean a plan has not (an empty plan's skill fit, null) has no change either
+  const kpis = Array.isArray(cmp.kpis) ? cmp.kpis : Object.keys(cmp.base?.kpis || {}).map((k) => {
+    const [b, s] = [cmp.base.kpis[k], cmp.result?.kpis?.[k]];
+    return { kpi: k, base: b, scenario: s, delta: b === null || s === null || s === undefined ? null : s - b };
+  });
   const churn = cmp.churn || {};
   const cats = new Map((S.tax?.categories || []).map((c) => [c.slug, catName(c)]));
   $('#wi-out').innerHTML = `<div class="two"><div class="scroll"><table class="grid" id="wi-kpis"><thead><tr><th scope="col">${esc(t('kpi'))}</th>
