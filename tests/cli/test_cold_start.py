@@ -53,6 +53,19 @@ def test_importing_matcher_loads_none_of_its_modules() -> None:
     assert _loaded_after(code) == set()
 
 
+def test_importing_the_messages_reads_no_catalogue() -> None:
+    """The catalogue (``messages.toml``) is read when a message is first rendered, not
+    when a module imports :mod:`matcher.messages` for its types."""
+    code = (
+        "import sys, matcher.messages as m\n"
+        "assert 'tomllib' not in sys.modules and 'CATALOGUE' not in vars(m)\n"
+        "assert m._catalogue.cache_info().currsize == 0\n"
+        "assert m.render(m.msg('phase.scoring_pairs'), 'en') != 'phase.scoring_pairs'\n"
+        "assert m._catalogue.cache_info().currsize == 1"
+    )
+    assert _loaded_after(code) == set()
+
+
 def test_a_district_proposal_loads_its_solvers_not_the_store_or_the_kernels(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The sample district is solved dense: HiGHS for the LP and scipy's sparse graphs
     for the certificate and the alternates, nothing compiled, no store, no plots."""
