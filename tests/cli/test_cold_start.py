@@ -66,6 +66,22 @@ def test_importing_the_messages_reads_no_catalogue() -> None:
     assert _loaded_after(code) == set()
 
 
+def test_importing_the_problem_codes_compiles_none_of_their_patterns() -> None:
+    """A command imports :mod:`matcher.problemcodes` for its error path; its hundred
+    patterns are compiled when a problem is first matched, each once."""
+    code = (
+        "import re, sys\n"
+        "import matcher.problemcodes as p\n"
+        "rules = [r for t in (p._MESSAGES, p._HINTS) for rs in t.values() for r, _ in rs]\n"
+        "assert len(rules) > 50 and all(r._compiled is None for r in rules)\n"
+        "from matcher.errors import Problem\n"
+        "said = p.problem_message(Problem(file='x.csv', message='file is missing'))\n"
+        "assert said.code == 'problem.file_missing', said\n"
+        "assert rules[0]._compiled is not None and rules[-1]._compiled is None"
+    )
+    assert _loaded_after(code) == set()
+
+
 def test_a_district_proposal_loads_its_solvers_not_the_store_or_the_kernels(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The sample district is solved dense: HiGHS for the LP and scipy's sparse graphs
     for the certificate and the alternates, nothing compiled, no store, no plots."""
