@@ -86,7 +86,13 @@ def test_a_district_proposal_loads_its_solvers_not_the_store_or_the_kernels(tmp_
     """The sample district is solved dense: HiGHS for the LP and scipy's sparse graphs
     for the certificate and the alternates, nothing compiled, no store, no plots."""
     out = tmp_path / "plan.json"
-    unused = ("matcher.store", "matcher.whatif", "matcher.stream", "benchmarks")
+    unused = (
+        "matcher.store",
+        "matcher.whatif",
+        "matcher.stream",
+        "matcher.io.history",
+        "benchmarks",
+    )
     code = (
         "import sys\n"
         "from matcher.cli.app import app\n"
