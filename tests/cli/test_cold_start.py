@@ -10,6 +10,7 @@ proposal itself. Checked by what a fresh interpreter has imported, never by a cl
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 
@@ -105,6 +106,34 @@ def test_a_district_proposal_loads_its_solvers_not_the_store_or_the_kernels(tmp_
     )
     assert _loaded_after(code) == {"highspy", "scipy"}
     assert out.stat().st_size > 0
+
+
+def test_a_proposal_makes_its_spinner_only_where_rich_draws_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """stderr a pipe: rich's transient status would draw nothing there, so none is made
+    (no live display, no refresh thread; rich's live and table modules not imported for
+    a JSON plan). A terminal (``TTY_COMPATIBLE=1`` tells rich stderr is one) gets it."""
+    out = tmp_path / "plan.json"
+    code = (
+        "import sys\n"
+        "from matcher.cli.app import app\n"
+        f"sys.argv = ['matcher', 'propose', {str(SAMPLE)!r}, '-f', 'json', '-o', {str(out)!r}]\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('rich.live' in sys.modules, 'rich.table' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
+    for extra, shown in (({}, "False False"), ({"TTY_COMPATIBLE": "1"}, "True True")):
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env | extra,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert run.stdout.split() == shown.split(), (extra, run.stderr)
 
 
 def test_the_command_table_names_every_command_of_every_module() -> None:
