@@ -206,6 +206,20 @@ def test_a_failing_or_other_command_exits_as_usual(tmp_path) -> None:  # type: i
     assert "torn down" in helped.stderr
 
 
+def test_a_one_shot_command_freezes_its_start_up_and_no_other_does(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``propose`` and ``validate`` freeze what the start-up made (:func:`gc.freeze`,
+    once the command's module is imported), so the collections the case's load sets
+    off do not walk the imported modules; other commands leave the collector as is."""
+    shown = (
+        "import gc\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))"
+    )
+    failed = _main("validate", str(tmp_path / "nowhere"), code=shown)  # exits as usual
+    assert failed.returncode == 2 and "frozen True" in failed.stderr
+    helped = _main("--help", code=shown)
+    assert helped.returncode == 0 and "frozen False" in helped.stderr
+
+
 def test_a_proposal_with_its_output_closed_still_succeeds(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """``matcher propose … -o plan.json >&-`` (stdout closed at start: Python's
     ``sys.stdout`` is None) exits 0 with the file written, as it did before the quick
