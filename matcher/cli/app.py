@@ -101,9 +101,14 @@ def main() -> None:
     Such a command's module is imported first and everything made so far frozen
     (:func:`gc.freeze`): the modules live as long as the process, and the collections
     its work sets off (loading a case makes some 50,000 objects) need not walk them
-    again and again."""
+    again and again. Before that, numpy's BLAS is given one thread unless
+    ``OPENBLAS_NUM_THREADS`` says otherwise: its thread pool took ~50 ms of CPU and
+    wall to start with numpy, and its idle threads spun while the engine worked,
+    for the one small matrix product (certs wanted × missing) that the engine asks
+    of BLAS (the solvers are HiGHS and compiled kernels, which do not use it)."""
     command = _command(sys.argv[1:])
     if command in QUICK_EXIT:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # read when numpy loads, below
         _group(COMMANDS[command])  # as app() would, on looking the command up
         gc.freeze()
     try:

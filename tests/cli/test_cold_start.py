@@ -220,6 +220,36 @@ def test_a_one_shot_command_freezes_its_start_up_and_no_other_does(tmp_path) -> 
     assert helped.returncode == 0 and "frozen False" in helped.stderr
 
 
+def test_a_one_shot_command_gives_blas_one_thread_unless_told(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``propose`` and ``validate`` start numpy's BLAS with one thread (its pool cost
+    start-up time and spun beside the engine); a value set by the user is kept, and
+    other commands leave it alone."""
+    script = (
+        "import atexit, os, sys\n"
+        "atexit.register(lambda: print('blas', os.environ.get('OPENBLAS_NUM_THREADS'),"
+        " 'numpy' in sys.modules, file=sys.stderr))\n"
+        "from matcher.cli.app import main\n"
+        "sys.argv = ['matcher', *sys.argv[1:]]\n"
+        "main()"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    nowhere = str(tmp_path / "nowhere")
+    for args, extra, said in (
+        (["validate", nowhere], {}, "blas 1 True"),
+        (["validate", nowhere], {"OPENBLAS_NUM_THREADS": "2"}, "blas 2 True"),
+        (["--help"], {}, "blas None"),  # (its help imports every command, numpy too)
+    ):
+        run = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            cwd=ROOT,
+            env=env | extra,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert said in run.stderr, (args, extra, run.stderr)
+
+
 def test_a_proposal_with_its_output_closed_still_succeeds(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """``matcher propose … -o plan.json >&-`` (stdout closed at start: Python's
     ``sys.stdout`` is None) exits 0 with the file written, as it did before the quick
