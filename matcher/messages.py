@@ -28,13 +28,16 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import marshal
 import os
 import re
-import tomllib
+import sys
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -83,9 +86,21 @@ def msg(code: str, **params: Param) -> Message:
     return Message(code=code, params={k: v for k, v in params.items() if v is not None})
 
 
-def _load() -> dict[str, dict[Lang, str]]:
-    raw = tomllib.loads((Path(__file__).with_name("messages.toml")).read_text(encoding="utf-8"))
-    out: dict[str, dict[Lang, str]] = {}
+#: code → language → template
+_Catalogue = dict[str, dict[Lang, str]]
+
+#: the catalogue's source, beside this module
+_SOURCE = Path(__file__).with_name("messages.toml")
+#: bumped when what :func:`_parse` returns changes shape: older caches are then ignored
+_CACHE_FORMAT = b"1"
+
+
+def _parse(text: str) -> _Catalogue:
+    """The catalogue in ``messages.toml``'s text: every table with a ``zh`` or ``en``
+    string is a code, its dotted path."""
+    import tomllib
+
+    out: _Catalogue = {}
 
     def walk(prefix: str, table: Mapping[str, object]) -> None:
         texts = {lang: table[lang] for lang in LANGS if isinstance(table.get(lang), str)}
@@ -95,12 +110,82 @@ def _load() -> dict[str, dict[Lang, str]]:
             if isinstance(v, Mapping):
                 walk(f"{prefix}.{k}" if prefix else k, v)
 
-    walk("", raw)
+    walk("", tomllib.loads(text))
     return out
 
 
-#: code → language → template (loaded from ``messages.toml``)
-CATALOGUE: dict[str, dict[Lang, str]] = _load()
+def _cache_path(source: Path = _SOURCE) -> Path | None:
+    """Where the parsed catalogue is kept: beside this module's bytecode (its
+    ``__pycache__``, or under ``PYTHONPYCACHEPREFIX``), for this interpreter; None
+    where the interpreter keeps no bytecode cache."""
+    try:
+        pyc = Path(importlib.util.cache_from_source(str(source.with_suffix(".py"))))
+    except NotImplementedError:  # sys.implementation.cache_tag is None
+        return None
+    return pyc.with_name(f"{source.name}.{sys.implementation.cache_tag}.marshal")
+
+
+def _load_catalogue(source: Path = _SOURCE, cache: Path | None = None) -> _Catalogue:
+    """The catalogue in ``source``, read from ``cache`` when that holds this very text.
+
+    Why: parsing the 2,600-line TOML took ~20 ms of every process that says anything
+    (a one-shot ``matcher propose`` renders its reasons); the cached catalogue loads in
+    well under one. The cache is keyed by a hash of the TOML's bytes, so an edited
+    catalogue is parsed again, never served stale; a cache that is missing, unreadable
+    or not this text's is ignored. It is written, atomically, only where bytecode
+    would be (not under ``PYTHONDONTWRITEBYTECODE``), and a folder that cannot be
+    written (a read-only install) just means parsing each time.
+    """
+    raw = source.read_bytes()
+    key = hashlib.sha256(_CACHE_FORMAT + b"\0" + raw).hexdigest()
+    if cache is not None:
+        try:
+            found = marshal.loads(cache.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            found = None
+        if isinstance(found, tuple) and len(found) == 2 and found[0] == key:
+            return cast(_Catalogue, found[1])
+    parsed = _parse(raw.decode("utf-8"))
+    if cache is not None and not sys.dont_write_bytecode:
+        _write_cache(cache, marshal.dumps((key, parsed)))
+    return parsed
+
+
+def _write_cache(path: Path, data: bytes) -> None:
+    """``data`` to ``path`` through a temporary file and a rename (a process reading it
+    meanwhile sees the old cache or the new one, never half); any failure is ignored."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+
+
+@cache
+def _catalogue() -> _Catalogue:
+    return _load_catalogue(_SOURCE, _cache_path(_SOURCE))
+
+
+if TYPE_CHECKING:
+    #: code → language → template (``messages.toml``, loaded on first use)
+    CATALOGUE: _Catalogue
+
+
+def __getattr__(name: str) -> object:
+    """:data:`CATALOGUE` is loaded when first asked for (rendering asks for it), not
+    with the module: importing :mod:`matcher.messages` for its types costs nothing."""
+    if name == "CATALOGUE":
+        return _catalogue()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: how list items are joined (``list``) and how the clauses of a churn reason are (``clause``)
 SEPARATORS: dict[Lang, dict[str, str]] = {
@@ -149,7 +234,7 @@ def field_message(kind: str, ctx: Mapping[str, object] | None = None) -> Message
     way. A type the catalogue does not name becomes ``field.invalid``.
     """
     code = f"field.{kind}"
-    if code not in CATALOGUE:
+    if code not in _catalogue():
         return msg("field.invalid")
     params: dict[str, Param] = {}
     for k, v in (ctx or {}).items():
@@ -181,8 +266,9 @@ def _present(v: Param) -> bool:
 
 def _template(code: str, lang: Lang) -> str | None:
     """The code's template; an unknown code falls back to its dotted parent's."""
+    table = _catalogue()
     while True:
-        entry = CATALOGUE.get(code)
+        entry = table.get(code)
         if entry is not None:
             return entry.get(lang) or entry.get("en")
         if "." not in code:
@@ -210,7 +296,7 @@ def _item(name: str, v: str, lang: Lang, labels: Labels | None) -> str:
     if kind == "edit":
         n, _, edit_kind = v.partition(":")
         return render(msg("item.edit", n=n, edit_kind=edit_kind), lang, labels)
-    entry = CATALOGUE.get(kind + v)
+    entry = _catalogue().get(kind + v)
     return entry.get(lang, v) if entry else v
 
 
@@ -292,7 +378,7 @@ def labels_for(case: Case) -> Labels:
 @cache
 def catalogue(lang: Lang) -> dict[str, str]:
     """Every code's template in one language (what ``GET /v1/messages`` serves)."""
-    return {code: t.get(lang) or t["en"] for code, t in sorted(CATALOGUE.items())}
+    return {code: t.get(lang) or t["en"] for code, t in sorted(_catalogue().items())}
 
 
 def lang_from_env(environ: Mapping[str, str] | None = None) -> Lang:

@@ -21,7 +21,26 @@ from matcher.messages import PARAM_KINDS, Message, msg
 
 __all__ = ["hint_message", "problem_message", "says_value"]
 
-_Rule = tuple[re.Pattern[str], Callable[[re.Match[str], Problem], dict[str, Param]]]
+
+class _Lazy:
+    """A pattern compiled when first matched. Why: the hundred patterns below took
+    ~4 ms to compile at import, in every process that imports this module (a CLI
+    command, for its error path), while they are matched only when a problem with no
+    code of its own is reported."""
+
+    __slots__ = ("_compiled", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled.match(text)
+
+
+_Rule = tuple[_Lazy, Callable[[re.Match[str], Problem], dict[str, Param]]]
 
 
 def _none(_: re.Match[str], __: Problem) -> dict[str, Param]:
@@ -45,16 +64,16 @@ def _value_as(name: str) -> Callable[[re.Match[str], Problem], dict[str, Param]]
     return get
 
 
-def _fixed(text: str) -> re.Pattern[str]:
-    return re.compile(re.escape(text) + "$")
+def _fixed(text: str) -> _Lazy:
+    return _Lazy(re.escape(text) + "$")
 
 
 _MESSAGES: dict[str, list[_Rule]] = {
     "problem.file_missing": [(_fixed("file is missing"), _none)],
     "problem.not_utf8": [(_fixed("file is not UTF-8"), _none)],
     "problem.not_utf8_or_gb18030": [(_fixed("file is neither UTF-8 nor GB18030 (GBK)"), _none)],
-    "problem.not_encoding": [(re.compile(r"file is not (\S+)$"), _groups("encoding"))],
-    "problem.unknown_encoding": [(re.compile(r"unknown encoding '(.*)'$"), _groups("encoding"))],
+    "problem.not_encoding": [(_Lazy(r"file is not (\S+)$"), _groups("encoding"))],
+    "problem.unknown_encoding": [(_Lazy(r"unknown encoding '(.*)'$"), _groups("encoding"))],
     "problem.file_empty": [(_fixed("file is empty"), _none)],
     "problem.not_xlsx": [(_fixed("file is not an Excel workbook (.xlsx)"), _none)],
     "problem.sheet_missing": [(_fixed("sheet is missing"), _none)],
@@ -62,16 +81,16 @@ _MESSAGES: dict[str, list[_Rule]] = {
     "problem.column_twice": [(_fixed("column appears twice in the header"), _none)],
     "problem.column_missing": [(_fixed("missing column"), _none)],
     "problem.field_count": [
-        (re.compile(r"row has (\d+) fields, the header has (\d+)$"), _groups("got", "want"))
+        (_Lazy(r"row has (\d+) fields, the header has (\d+)$"), _groups("got", "want"))
     ],
     "problem.duplicate_id": [(_fixed("duplicate id"), _none)],
-    "problem.unknown_community": [(re.compile(r"unknown community(?: '.*')?$"), _none)],
-    "problem.unknown_street": [(re.compile(r"unknown street(?: '.*')?$"), _none)],
+    "problem.unknown_community": [(_Lazy(r"unknown community(?: '.*')?$"), _none)],
+    "problem.unknown_street": [(_Lazy(r"unknown street(?: '.*')?$"), _none)],
     "problem.no_communities": [
         (_fixed("no communities listed, but cadres and demands name some"), _none)
     ],
     "problem.no_folder": [(_fixed("no such folder"), _none)],
-    "problem.unknown_id": [(re.compile(r"unknown id(?: '.*')?$"), _none)],
+    "problem.unknown_id": [(_Lazy(r"unknown id(?: '.*')?$"), _none)],
     "problem.ids_list": [(_fixed("must be a list of ids"), _none)],
     "problem.negative": [(_fixed("must be >= 0"), _none)],
     "problem.unknown_pair": [(_fixed("unknown cadre or demand"), _none)],
@@ -84,102 +103,102 @@ _MESSAGES: dict[str, list[_Rule]] = {
     "problem.unknown_role": [(_fixed("unknown role"), _none)],
     "problem.empty": [(_fixed("empty"), _none)],
     "problem.id_in_case": [(_fixed("id already in the case"), _none)],
-    "problem.not_tag_level": [(re.compile(r"'(.*)' is not tag:level \("), _groups("item"))],
+    "problem.not_tag_level": [(_Lazy(r"'(.*)' is not tag:level \("), _groups("item"))],
     "problem.level_not_int": [
-        (re.compile(r"level '(.*)' of (\S+) is not a whole number"), _groups("level", "tag"))
+        (_Lazy(r"level '(.*)' of (\S+) is not a whole number"), _groups("level", "tag"))
     ],
     "problem.level_range": [
         (
-            re.compile(r"level (-?\d+) of (\S+) is outside (\d+)-(\d+)$"),
+            _Lazy(r"level (-?\d+) of (\S+) is outside (\d+)-(\d+)$"),
             _groups("level", "tag", "min", "max"),
         )
     ],
     "problem.unknown_tag": [
-        (re.compile(r"unknown tag '(.*?)'(?:;|$)"), _value_as("tag")),
-        (re.compile(r"unknown tag(?:;|$)"), _value_as("tag")),
+        (_Lazy(r"unknown tag '(.*?)'(?:;|$)"), _value_as("tag")),
+        (_Lazy(r"unknown tag(?:;|$)"), _value_as("tag")),
     ],
     "problem.tag_name_ambiguous": [
         (
-            re.compile(r"tag name '(.*)' is ambiguous: it names (.+); write the slug$"),
+            _Lazy(r"tag name '(.*)' is ambiguous: it names (.+); write the slug$"),
             lambda m, _: {"name": m.group(1), "tags": m.group(2).split(", ")},
         )
     ],
     "problem.cert_name_ambiguous": [
         (
-            re.compile(r"cert name '(.*)' is ambiguous: it names (.+); write the slug$"),
+            _Lazy(r"cert name '(.*)' is ambiguous: it names (.+); write the slug$"),
             lambda m, _: {"name": m.group(1), "certs": m.group(2).split(", ")},
         )
     ],
-    "problem.tag_twice": [(re.compile(r"tag (\S+) is listed twice$"), _groups("tag"))],
+    "problem.tag_twice": [(_Lazy(r"tag (\S+) is listed twice$"), _groups("tag"))],
     "problem.unknown_cert": [
-        (re.compile(r"unknown cert '(.*?)'(?:;|$)"), _value_as("cert")),
-        (re.compile(r"unknown cert(?:;|$)"), _value_as("cert")),
+        (_Lazy(r"unknown cert '(.*?)'(?:;|$)"), _value_as("cert")),
+        (_Lazy(r"unknown cert(?:;|$)"), _value_as("cert")),
     ],
     "problem.id_empty": [(_fixed("id is empty; every row needs a unique id"), _none)],
-    "problem.id_chars": [(re.compile(r"id may hold only letters, digits"), _none)],
+    "problem.id_chars": [(_Lazy(r"id may hold only letters, digits"), _none)],
     "problem.not_degrees": [
-        (re.compile(r"(\w+) must be a number in decimal degrees$"), _groups("field"))
+        (_Lazy(r"(\w+) must be a number in decimal degrees$"), _groups("field"))
     ],
     "problem.degrees_range": [
-        (re.compile(r"(\w+) must be between -(\S+) and \S+$"), _groups("field", "limit"))
+        (_Lazy(r"(\w+) must be between -(\S+) and \S+$"), _groups("field", "limit"))
     ],
-    "problem.capacity_int": [(re.compile(r"capacity must be a whole number"), _none)],
-    "problem.capacity_range": [(re.compile(r"capacity must be 0-(\d+) "), _groups("max"))],
+    "problem.capacity_int": [(_Lazy(r"capacity must be a whole number"), _none)],
+    "problem.capacity_range": [(_Lazy(r"capacity must be 0-(\d+) "), _groups("max"))],
     # a case file's status cell reads the Chinese colours too; a scenario's takes the words
     "problem.status_value": [
         (_fixed("status must be green, yellow or red (or 绿, 黄, 红)"), _none),
     ],
-    "problem.status_word": [(re.compile(r"(?:status|to) must be green, yellow or red$"), _none)],
-    "problem.week_hours_value": [(re.compile(r"hours_per_week must be a number of hours"), _none)],
+    "problem.status_word": [(_Lazy(r"(?:status|to) must be green, yellow or red$"), _none)],
+    "problem.week_hours_value": [(_Lazy(r"hours_per_week must be a number of hours"), _none)],
     "problem.week_hours_between": [
-        (re.compile(r"hours_per_week must be between 0 and (\S+) hours"), _groups("max")),
+        (_Lazy(r"hours_per_week must be between 0 and (\S+) hours"), _groups("max")),
     ],
     "problem.hours_exceed_window": [
         (
-            re.compile(r"hours \((\S+)\) exceed the window from start to end \((\S+) h\)"),
+            _Lazy(r"hours \((\S+)\) exceed the window from start to end \((\S+) h\)"),
             _groups("hours", "window"),
         )
     ],
     "problem.hours_value": [
-        (re.compile(r"(\w+) must be a number of hours"), _groups("field")),
+        (_Lazy(r"(\w+) must be a number of hours"), _groups("field")),
     ],
     "problem.hours_between": [
-        (re.compile(r"(\w+) must be between 0 and (\S+) hours"), _groups("field", "max")),
+        (_Lazy(r"(\w+) must be between 0 and (\S+) hours"), _groups("field", "max")),
     ],
-    "problem.travel_number": [(re.compile(r"max_travel_km must be a number"), _none)],
-    "problem.travel_negative": [(re.compile(r"max_travel_km must be >= 0"), _none)],
-    "problem.headcount_int": [(re.compile(r"headcount must be a whole number"), _none)],
-    "problem.headcount_range": [(re.compile(r"headcount must be 1-(\d+)$"), _groups("max"))],
-    "problem.priority_int": [(re.compile(r"priority must be a whole number 1-5"), _none)],
-    "problem.priority_range": [(re.compile(r"priority must be 1-5 "), _none)],
+    "problem.travel_number": [(_Lazy(r"max_travel_km must be a number"), _none)],
+    "problem.travel_negative": [(_Lazy(r"max_travel_km must be >= 0"), _none)],
+    "problem.headcount_int": [(_Lazy(r"headcount must be a whole number"), _none)],
+    "problem.headcount_range": [(_Lazy(r"headcount must be 1-(\d+)$"), _groups("max"))],
+    "problem.priority_int": [(_Lazy(r"priority must be a whole number 1-5"), _none)],
+    "problem.priority_range": [(_Lazy(r"priority must be 1-5 "), _none)],
     # dated work (matcher.dated and the dated columns)
     "problem.unknown_weekday": [
         (
-            re.compile(r"unknown weekday '(.*?)'(?: \(did you mean (\w+)\?\))?"),
+            _Lazy(r"unknown weekday '(.*?)'(?: \(did you mean (\w+)\?\))?"),
             lambda m, _: {"day": m.group(1), "suggestion": m.group(2)},
         )
     ],
     "problem.weekday_range_backwards": [
-        (re.compile(r"the range '(.*)' runs backwards;"), _groups("range"))
+        (_Lazy(r"the range '(.*)' runs backwards;"), _groups("range"))
     ],
     "problem.window_backwards": [
-        (re.compile(r"'(.*)' ends before or when it starts; a window stays"), _groups("window"))
+        (_Lazy(r"'(.*)' ends before or when it starts; a window stays"), _groups("window"))
     ],
     "problem.windows_overlap": [
-        (re.compile(r"on (\w+), (\S+) overlaps (\S+); merge"), _groups("day", "window", "other"))
+        (_Lazy(r"on (\w+), (\S+) overlaps (\S+); merge"), _groups("day", "window", "other"))
     ],
-    "problem.no_time_window": [(re.compile(r".*has no time window"), _none)],
+    "problem.no_time_window": [(_Lazy(r".*has no time window"), _none)],
     "problem.away_backwards": [
         (
-            re.compile(r"the range (\S+) ends before it starts; write (\S+)$"),
+            _Lazy(r"the range (\S+) ends before it starts; write (\S+)$"),
             _groups("range", "fix"),
         )
     ],
-    "problem.away_overlap": [(re.compile(r".* overlaps .*; list each away day once"), _none)],
-    "problem.not_a_date": [(re.compile(r"'(.*?)' in '.*' is not a date;"), _groups("text"))],
+    "problem.away_overlap": [(_Lazy(r".* overlaps .*; list each away day once"), _none)],
+    "problem.not_a_date": [(_Lazy(r"'(.*?)' in '.*' is not a date;"), _groups("text"))],
     "problem.not_local_time": [
         (
-            re.compile(
+            _Lazy(
                 r"'(.*)' (?:has no time of day;|carries an offset;|is not an ISO 8601 date-time;)"
             ),
             _groups("value"),
@@ -187,36 +206,36 @@ _MESSAGES: dict[str, list[_Rule]] = {
     ],
     "problem.year_range": [
         (
-            re.compile(r"'(.*)' is outside the years (\d+)–(\d+)"),
+            _Lazy(r"'(.*)' is outside the years (\d+)–(\d+)"),
             lambda m, p: {"value": m.group(1), "first": int(m.group(2)), "last": int(m.group(3))},
         )
     ],
     "problem.time_skipped": [
         (
-            re.compile(r"(.*) does not exist in (\S+) \(the clocks skip it\)"),
+            _Lazy(r"(.*) does not exist in (\S+) \(the clocks skip it\)"),
             _groups("value", "zone"),
         )
     ],
-    "problem.end_without_start": [(re.compile(r"an end (?:needs|without) a start"), _none)],
+    "problem.end_without_start": [(_Lazy(r"an end (?:needs|without) a start"), _none)],
     "problem.end_before_start": [
         (
-            re.compile(r"the end comes before or at the start \((.*?)\)"),
+            _Lazy(r"the end comes before or at the start \((.*?)\)"),
             lambda m, p: {"start": m.group(1), "end": p.value or ""},
         ),
         (
-            re.compile(r"the window ends \((.*?)\) before or when it starts \((.*?)\)"),
+            _Lazy(r"the window ends \((.*?)\) before or when it starts \((.*?)\)"),
             lambda m, _: {"end": m.group(1), "start": m.group(2)},
         ),
     ],
-    "problem.needs_end_or_hours": [(re.compile(r"a dated order needs an end or its hours"), _none)],
-    "problem.hours_positive": [(re.compile(r"hours must be above 0"), _none)],
+    "problem.needs_end_or_hours": [(_Lazy(r"a dated order needs an end or its hours"), _none)],
+    "problem.hours_positive": [(_Lazy(r"hours must be above 0"), _none)],
     "problem.unknown_zone": [
-        (re.compile(r"(?:Value error, )?unknown time zone '(.*?)'"), _groups("zone"))
+        (_Lazy(r"(?:Value error, )?unknown time zone '(.*?)'"), _groups("zone"))
     ],
-    "problem.unknown_edit_kind": [(re.compile(r"unknown edit kind\b"), _none)],
+    "problem.unknown_edit_kind": [(_Lazy(r"unknown edit kind\b"), _none)],
     "problem.missing_kind": [(_fixed("missing 'kind'"), _none)],
     "problem.unknown_edit_key": [
-        (re.compile(r"unknown key '(.*)' for (\w+)$"), _groups("key", "edit_kind"))
+        (_Lazy(r"unknown key '(.*)' for (\w+)$"), _groups("key", "edit_kind"))
     ],
 }
 
@@ -227,24 +246,24 @@ def _options(text: str) -> list[str]:
 
 _HINTS: dict[str, list[_Rule]] = {
     "hint.did_you_mean": [
-        (re.compile(r"did you mean (.+)\?$"), lambda m, _: {"options": _options(m.group(1))})
+        (_Lazy(r"did you mean (.+)\?$"), lambda m, _: {"options": _options(m.group(1))})
     ],
     "hint.see_taxonomy": [
         (
-            re.compile(r"see the taxonomy for valid slugs: (.*), …$"),
+            _Lazy(r"see the taxonomy for valid slugs: (.*), …$"),
             lambda m, _: {"examples": _options(m.group(1))},
         )
     ],
     "hint.empty_catalogue": [(_fixed("the catalogue has no items yet"), _none)],
     "hint.see_catalogue": [
         (
-            re.compile(r"see the catalogue for valid items: (.*), …$"),
+            _Lazy(r"see the catalogue for valid items: (.*), …$"),
             lambda m, _: {"examples": _options(m.group(1))},
         )
     ],
     "hint.valid_values": [
         (
-            re.compile(r"valid (ids|keys|kinds|communities|streets|categories): (.*?)(, …)?$"),
+            _Lazy(r"valid (ids|keys|kinds|communities|streets|categories): (.*?)(, …)?$"),
             lambda m, _: {
                 "vocab": m.group(1),
                 "examples": _options(m.group(2)),
@@ -253,45 +272,43 @@ _HINTS: dict[str, list[_Rule]] = {
         )
     ],
     "hint.case_files": [
-        (re.compile(r"a case folder needs (.+)$"), lambda m, _: {"files": _options(m.group(1))})
+        (_Lazy(r"a case folder needs (.+)$"), lambda m, _: {"files": _options(m.group(1))})
     ],
-    "hint.save_excel_utf8": [(re.compile(r"save it as UTF-8: in Excel"), _none)],
-    "hint.save_utf8": [(re.compile(r"save it as UTF-8"), _none)],
-    "hint.save_xlsx": [(re.compile(r"save it in Excel as Excel Workbook"), _none)],
+    "hint.save_excel_utf8": [(_Lazy(r"save it as UTF-8: in Excel"), _none)],
+    "hint.save_utf8": [(_Lazy(r"save it as UTF-8"), _none)],
+    "hint.save_xlsx": [(_Lazy(r"save it in Excel as Excel Workbook"), _none)],
     "hint.split_upload": [(_fixed("split it into several uploads"), _none)],
     "hint.case_sheets": [
         (
-            re.compile(r"a case workbook needs the sheets (.+)$"),
+            _Lazy(r"a case workbook needs the sheets (.+)$"),
             lambda m, _: {"sheets": _options(m.group(1))},
         )
     ],
     "hint.header": [
         (
-            re.compile(r"the (?:first (?:line|row) must be the header|header must be): (.+)$"),
+            _Lazy(r"the (?:first (?:line|row) must be the header|header must be): (.+)$"),
             lambda m, _: {"columns": m.group(1).split(",")},
         )
     ],
     "hint.quote_commas": [(_fixed("quote fields that contain commas"), _none)],
-    "hint.first_used": [
-        (re.compile(r"first used on row (\d+); ids must be unique$"), _groups("row"))
-    ],
+    "hint.first_used": [(_Lazy(r"first used on row (\d+); ids must be unique$"), _groups("row"))],
     "hint.add_community": [(_fixed("add it to communities.csv"), _none)],
-    "hint.add_community_sheet": [(re.compile(r"add it to the (\S+) sheet$"), _groups("sheet"))],
+    "hint.add_community_sheet": [(_Lazy(r"add it to the (\S+) sheet$"), _groups("sheet"))],
     "hint.add_community_rows": [(_fixed("add a row per community under the header"), _none)],
-    "hint.pass_folder": [(re.compile(r"pass a folder holding communities\.csv"), _none)],
+    "hint.pass_folder": [(_Lazy(r"pass a folder holding communities\.csv"), _none)],
     "hint.unpin": [(_fixed("unpin it or fix the case"), _none)],
     "hint.unpin_excluded": [(_fixed("unpin it: an excluded pair is never proposed"), _none)],
     "hint.one_of": [
-        (re.compile(r"one of (.+)$"), lambda m, _: {"options": _options(m.group(1))}),
+        (_Lazy(r"one of (.+)$"), lambda m, _: {"options": _options(m.group(1))}),
         (
             _fixed("auto, dense or streamed"),
             lambda m, _: {"options": ["auto", "dense", "streamed"]},
         ),
     ],
-    "hint.pass_district": [(re.compile(r"pass --district ID"), _none)],
+    "hint.pass_district": [(_Lazy(r"pass --district ID"), _none)],
     "hint.date_format": [(_fixed("write it as 2026-03-01"), _none)],
-    "hint.exempt_reason": [(re.compile(r"say what new approach was tried"), _none)],
-    "hint.training_tags": [(re.compile(r"tags separated by ';'"), _none)],
+    "hint.exempt_reason": [(_Lazy(r"say what new approach was tried"), _none)],
+    "hint.training_tags": [(_Lazy(r"tags separated by ';'"), _none)],
     "hint.cert_row": [(_fixed("a row per cert gained"), _none)],
 }
 

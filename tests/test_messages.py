@@ -633,3 +633,68 @@ def test_a_scenario_hint_listing_valid_values_has_a_code() -> None:
         zh = render(m, "zh")
         assert latin_words(zh, set(vocab)) == [], zh
         assert ("等" in zh) is not few, zh
+
+
+def test_the_catalogue_is_parsed_once_then_read_from_its_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache beside the bytecode gives the very catalogue the TOML does; an edited
+    TOML is parsed again (never a stale catalogue), and a broken cache is ignored."""
+    import matcher.messages as m
+
+    monkeypatch.setattr("sys.dont_write_bytecode", False)
+    source = tmp_path / "messages.toml"
+    source.write_bytes(m._SOURCE.read_bytes())
+    cache = tmp_path / "__pycache__" / "messages.toml.marshal"
+    parsed = m._load_catalogue(source, cache)
+    assert parsed == CATALOGUE and cache.is_file()
+    parses: list[str] = []
+    monkeypatch.setattr(m, "_parse", lambda text: parses.append(text) or {"x": {"en": "X"}})
+    assert m._load_catalogue(source, cache) == CATALOGUE and parses == []  # the cache's
+    source.write_text('[a.b]\nen = "new"\n', encoding="utf-8")
+    assert m._load_catalogue(source, cache) == {"x": {"en": "X"}} and len(parses) == 1
+    assert m._load_catalogue(source, cache) == {"x": {"en": "X"}} and len(parses) == 1
+    for broken in (b"", b"\x00garbage", cache.read_bytes()[:-3]):
+        cache.write_bytes(broken)
+        assert m._load_catalogue(source, cache) == {"x": {"en": "X"}}
+    assert len(parses) == 4
+
+
+def test_the_catalogue_cache_is_written_only_where_bytecode_would_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not under ``PYTHONDONTWRITEBYTECODE``, and a folder that cannot be written (a
+    read-only install) means parsing, not an error; nothing half-written is left."""
+    import matcher.messages as m
+
+    source = tmp_path / "messages.toml"
+    source.write_text('[a.b]\nen = "A"\nzh = "甲"\n', encoding="utf-8")
+    cache = tmp_path / "cache" / "messages.toml.marshal"
+    monkeypatch.setattr("sys.dont_write_bytecode", True)
+    assert m._load_catalogue(source, cache) == {"a.b": {"en": "A", "zh": "甲"}}
+    assert not cache.parent.exists()
+    monkeypatch.setattr("sys.dont_write_bytecode", False)
+    (tmp_path / "cache").write_text("a file, not a folder", encoding="utf-8")
+    assert m._load_catalogue(source, cache) == {"a.b": {"en": "A", "zh": "甲"}}
+    (tmp_path / "cache").unlink()
+    (tmp_path / "cache").mkdir()
+    monkeypatch.setattr("os.replace", _refuse)
+    assert m._load_catalogue(source, cache) == {"a.b": {"en": "A", "zh": "甲"}}
+    assert list((tmp_path / "cache").iterdir()) == []
+    assert m._load_catalogue(source, None) == {"a.b": {"en": "A", "zh": "甲"}}
+
+
+def _refuse(*_: object) -> None:
+    raise PermissionError("read-only")
+
+
+def test_the_catalogue_cache_lives_beside_the_modules_bytecode() -> None:
+    import importlib.util
+    import sys
+
+    import matcher.messages as m
+
+    where = m._cache_path()
+    pyc = importlib.util.cache_from_source(m.__file__ or "")
+    assert where is not None and where.parent == Path(pyc).parent
+    assert where.name == f"messages.toml.{sys.implementation.cache_tag}.marshal"

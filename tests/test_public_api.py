@@ -35,9 +35,9 @@ def test_wheel_package_data_carries_the_bundled_files() -> None:
     assert found["_data/taxonomy/*.toml"] and len(found["_data/sample-district/*.csv"]) == 3
 
 
-@pytest.mark.parametrize("package", ["matcher", "matcher.record"])
+@pytest.mark.parametrize("package", ["matcher", "matcher.io", "matcher.record"])
 def test_each_lazy_name_is_the_object_the_type_checkers_read(package: str) -> None:
-    """``matcher`` and ``matcher.record`` load their public names on first use
+    """``matcher``, ``matcher.io`` and ``matcher.record`` load their public names on first use
     (:mod:`matcher.lazy`): each is the very object its ``if TYPE_CHECKING:`` import
     names, so mypy and a running program see the same thing; ``matcher.propose`` stays
     the function even though a module has that name too."""

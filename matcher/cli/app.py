@@ -9,6 +9,7 @@ command is looked up (``--help`` looks them all up).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -95,11 +96,25 @@ QUICK_EXIT = frozenset({"propose", "validate"})
 def main() -> None:
     """The console script ``matcher`` (pyproject's ``[project.scripts]``), and ``python -m
     matcher``: a :data:`QUICK_EXIT` command that succeeds ends the process at once,
-    its output flushed (anything else, and a failure, exits as usual)."""
+    its output flushed (anything else, and a failure, exits as usual).
+
+    Such a command's module is imported first and everything made so far frozen
+    (:func:`gc.freeze`): the modules live as long as the process, and the collections
+    its work sets off (loading a case makes some 50,000 objects) need not walk them
+    again and again. Before that, numpy's BLAS is given one thread unless
+    ``OPENBLAS_NUM_THREADS`` says otherwise: its thread pool took ~50 ms of CPU and
+    wall to start with numpy, and its idle threads spun while the engine worked,
+    for the one small matrix product (certs wanted × missing) that the engine asks
+    of BLAS (the solvers are HiGHS and compiled kernels, which do not use it)."""
+    command = _command(sys.argv[1:])
+    if command in QUICK_EXIT:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # read when numpy loads, below
+        _group(COMMANDS[command])  # as app() would, on looking the command up
+        gc.freeze()
     try:
         app()
     except SystemExit as exc:
-        if exc.code in (0, None) and _command(sys.argv[1:]) in QUICK_EXIT:
+        if exc.code in (0, None) and command in QUICK_EXIT:
             try:
                 for stream in (sys.stdout, sys.stderr):
                     if stream is not None:  # None: the descriptor was closed at start

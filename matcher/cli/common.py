@@ -13,11 +13,11 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Protocol
 
 import typer
 from rich.console import Console
@@ -45,6 +45,7 @@ __all__ = [
     "phase_text",
     "resolve",
     "say",
+    "status_line",
     "user_errors",
     "whole_above_zero",
     "write_atomic",
@@ -52,6 +53,27 @@ __all__ = [
 
 #: where progress, notes and errors go (stdout carries only the command's output)
 err = Console(stderr=True)
+
+
+class StatusLine(Protocol):
+    """What a command tells while it works (rich's ``Status``, or nothing)."""
+
+    def update(self, status: str) -> object: ...
+
+
+class _Unseen:
+    def update(self, status: str) -> None:
+        """Nothing to show it on."""
+
+
+def status_line(text: str) -> AbstractContextManager[StatusLine]:
+    """A spinner with ``text`` on stderr, updated as the work goes, where rich shows one:
+    a terminal (or a notebook). Elsewhere (stderr a pipe or a file: a script, a job)
+    rich's transient status draws nothing, so none is made: no live display, no
+    refresh thread, and none of its modules imported by a one-shot ``matcher propose``."""
+    if err.is_terminal or err.is_jupyter:
+        return err.status(text, spinner="dots")
+    return nullcontext(_Unseen())
 
 
 def console() -> Console:

@@ -37,6 +37,7 @@ from matcher.cli.common import (
     phase_text,
     resolve,
     say,
+    status_line,
     user_errors,
 )
 from matcher.cli.plan import plan_csv, plan_xlsx
@@ -133,7 +134,7 @@ def propose_cmd(
         pol = load_policy(policy) if policy is not None else None
         whole = _not_empty(load_case(case, policy=pol, encoding=encoding), lang)
         c = horizon(whole, day_from, day_to)
-        with err.status(say(lang, "cli.loading"), spinner="dots") as status:
+        with status_line(say(lang, "cli.loading")) as status:
 
             def show(phase: str, fraction: float | None = None) -> None:
                 done = "" if fraction is None else f" {fraction:.0%}"

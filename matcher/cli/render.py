@@ -8,15 +8,16 @@ itself), so it lives in the CLI package.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
 from matcher import Case, Param, Proposal
 from matcher.messages import SEPARATORS, Lang, labels_for, msg, render
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["to_json", "to_table"]
 
@@ -40,6 +41,8 @@ def to_table(
     lang: Lang = "en",
 ) -> None:
     """Assignments, then unfilled demands with reasons, then KPIs, in ``lang``."""
+    from rich.table import Table  # only a table needs it: JSON, CSV and workbooks do not
+
     cadres = {c.id: c for c in case.cadres}
     demands = {d.id: d for d in case.demands}
     labels = labels_for(case)

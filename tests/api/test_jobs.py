@@ -25,7 +25,7 @@ from api.jobloop import Finish
 from api.jobs import JobManager
 from api.routes import proposals
 from matcher import SAMPLE_DISTRICT, Case, Policy, Progress, Proposal, load_case, propose
-from matcher.solver import sided
+from matcher.solver import child, sided
 from matcher.store import Actor, Basis, JobRow, Store, Tx
 from tests.api.tokens import Tokens
 
@@ -192,7 +192,7 @@ def _in_its_milp(client: TestClient, url: str, h: dict[str, str]) -> None:
     job: dict[str, Any] = {}
     for _ in range(POLLS):
         job = client.get(url, headers=h).json()
-        if job["phase"] == "solving" and job["fraction"] == pytest.approx(sided.SHARES[1]):
+        if job["phase"] == "solving" and job["fraction"] == pytest.approx(child.SHARES[1]):
             return
         assert job["status"] in {"queued", "running"}, job
         time.sleep(0.02)
@@ -205,7 +205,7 @@ def test_a_dated_job_stops_during_its_milp(
     """The real engine on dated orders, its MILP in a child that never ends: the job
     shows the MILP's share of solving meanwhile, and a cancel ends it as cancelled,
     nothing stored (the child is killed: the job could not end otherwise)."""
-    monkeypatch.setattr(sided, "CHILD_ABOVE", -1)  # every LP and MILP in a child
+    monkeypatch.setattr(child, "CHILD_ABOVE", -1)  # every LP and MILP in a child
     monkeypatch.setattr(sided, "_SOLVE", _never_solves)
     _dated_shifts(client, tokens)
     h = tokens.h("planner")
@@ -226,7 +226,7 @@ def test_a_stopping_worker_puts_back_a_job_in_its_milp(
     """A worker shutting down during a dated job's MILP stops it (the MILP's child
     reports progress, so the job hears it) and queues it again, not lost to its
     lease; the next start solves it."""
-    monkeypatch.setattr(sided, "CHILD_ABOVE", -1)
+    monkeypatch.setattr(child, "CHILD_ABOVE", -1)
     monkeypatch.setattr(sided, "_SOLVE", _never_solves)
     h = tokens.h("planner")
     with TestClient(make_app()) as c:

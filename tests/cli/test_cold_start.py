@@ -55,11 +55,46 @@ def test_importing_matcher_loads_none_of_its_modules() -> None:
     assert _loaded_after(code) == set()
 
 
+def test_importing_the_messages_reads_no_catalogue() -> None:
+    """The catalogue (``messages.toml``) is read when a message is first rendered, not
+    when a module imports :mod:`matcher.messages` for its types."""
+    code = (
+        "import sys, matcher.messages as m\n"
+        "assert 'tomllib' not in sys.modules and 'CATALOGUE' not in vars(m)\n"
+        "assert m._catalogue.cache_info().currsize == 0\n"
+        "assert m.render(m.msg('phase.scoring_pairs'), 'en') != 'phase.scoring_pairs'\n"
+        "assert m._catalogue.cache_info().currsize == 1"
+    )
+    assert _loaded_after(code) == set()
+
+
+def test_importing_the_problem_codes_compiles_none_of_their_patterns() -> None:
+    """A command imports :mod:`matcher.problemcodes` for its error path; its hundred
+    patterns are compiled when a problem is first matched, each once."""
+    code = (
+        "import re, sys\n"
+        "import matcher.problemcodes as p\n"
+        "rules = [r for t in (p._MESSAGES, p._HINTS) for rs in t.values() for r, _ in rs]\n"
+        "assert len(rules) > 50 and all(r._compiled is None for r in rules)\n"
+        "from matcher.errors import Problem\n"
+        "said = p.problem_message(Problem(file='x.csv', message='file is missing'))\n"
+        "assert said.code == 'problem.file_missing', said\n"
+        "assert rules[0]._compiled is not None and rules[-1]._compiled is None"
+    )
+    assert _loaded_after(code) == set()
+
+
 def test_a_district_proposal_loads_its_solvers_not_the_store_or_the_kernels(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The sample district is solved dense: HiGHS for the LP and scipy's sparse graphs
     for the certificate and the alternates, nothing compiled, no store, no plots."""
     out = tmp_path / "plan.json"
-    unused = ("matcher.store", "matcher.whatif", "matcher.stream", "benchmarks")
+    unused = (
+        "matcher.store",
+        "matcher.whatif",
+        "matcher.stream",
+        "matcher.io.history",
+        "benchmarks",
+    )
     code = (
         "import sys\n"
         "from matcher.cli.app import app\n"
@@ -72,6 +107,34 @@ def test_a_district_proposal_loads_its_solvers_not_the_store_or_the_kernels(tmp_
     )
     assert _loaded_after(code) == {"highspy", "scipy"}
     assert out.stat().st_size > 0
+
+
+def test_a_proposal_makes_its_spinner_only_where_rich_draws_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """stderr a pipe: rich's transient status would draw nothing there, so none is made
+    (no live display, no refresh thread; rich's live and table modules not imported for
+    a JSON plan). A terminal (``TTY_COMPATIBLE=1`` tells rich stderr is one) gets it."""
+    out = tmp_path / "plan.json"
+    code = (
+        "import sys\n"
+        "from matcher.cli.app import app\n"
+        f"sys.argv = ['matcher', 'propose', {str(SAMPLE)!r}, '-f', 'json', '-o', {str(out)!r}]\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('rich.live' in sys.modules, 'rich.table' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
+    for extra, shown in (({}, "False False"), ({"TTY_COMPATIBLE": "1"}, "True True")):
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env | extra,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert run.stdout.split() == shown.split(), (extra, run.stderr)
 
 
 def test_the_command_table_names_every_command_of_every_module() -> None:
@@ -144,6 +207,50 @@ def test_a_failing_or_other_command_exits_as_usual(tmp_path) -> None:  # type: i
     helped = _main("--help")
     assert helped.returncode == 0 and "propose" in helped.stdout
     assert "torn down" in helped.stderr
+
+
+def test_a_one_shot_command_freezes_its_start_up_and_no_other_does(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``propose`` and ``validate`` freeze what the start-up made (:func:`gc.freeze`,
+    once the command's module is imported), so the collections the case's load sets
+    off do not walk the imported modules; other commands leave the collector as is."""
+    shown = (
+        "import gc\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))"
+    )
+    failed = _main("validate", str(tmp_path / "nowhere"), code=shown)  # exits as usual
+    assert failed.returncode == 2 and "frozen True" in failed.stderr
+    helped = _main("--help", code=shown)
+    assert helped.returncode == 0 and "frozen False" in helped.stderr
+
+
+def test_a_one_shot_command_gives_blas_one_thread_unless_told(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``propose`` and ``validate`` start numpy's BLAS with one thread (its pool cost
+    start-up time and spun beside the engine); a value set by the user is kept, and
+    other commands leave it alone."""
+    script = (
+        "import atexit, os, sys\n"
+        "atexit.register(lambda: print('blas', os.environ.get('OPENBLAS_NUM_THREADS'),"
+        " 'numpy' in sys.modules, file=sys.stderr))\n"
+        "from matcher.cli.app import main\n"
+        "sys.argv = ['matcher', *sys.argv[1:]]\n"
+        "main()"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    nowhere = str(tmp_path / "nowhere")
+    for args, extra, said in (
+        (["validate", nowhere], {}, "blas 1 True"),
+        (["validate", nowhere], {"OPENBLAS_NUM_THREADS": "2"}, "blas 2 True"),
+        (["--help"], {}, "blas None"),  # (its help imports every command, numpy too)
+    ):
+        run = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            cwd=ROOT,
+            env=env | extra,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert said in run.stderr, (args, extra, run.stderr)
 
 
 def test_a_proposal_with_its_output_closed_still_succeeds(tmp_path) -> None:  # type: ignore[no-untyped-def]

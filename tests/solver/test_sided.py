@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from matcher.errors import Cancelled, SolverError
-from matcher.solver import sided
+from matcher.solver import child, sided
 from matcher.solver.sided import solve_sided
 from matcher.solver.siderows import SideRows
 
@@ -146,7 +146,7 @@ def test_a_solve_in_a_child_gives_the_plan_solved_in_process(
     side = SideRows(weighted=weighted)
     args = (r, c, w, cap, head, np.zeros(r.size, bool), side)
     here = solve_sided(*args, start_k=1)
-    monkeypatch.setattr(sided, "CHILD_ABOVE", -1)
+    monkeypatch.setattr(child, "CHILD_ABOVE", -1)
     seen: list[tuple[str, float]] = []
     there = solve_sided(*args, start_k=1, step=lambda p, f: seen.append((p, f)))
     assert there.take.tolist() == here.take.tolist()
@@ -155,7 +155,7 @@ def test_a_solve_in_a_child_gives_the_plan_solved_in_process(
     assert there.objective == oracle(r, c, w, cap, head, weighted)
     # the child tells its steps as they start; a poll sees those still running
     assert seen[0] == ("solving", 0.0) and {p for p, _ in seen} == {"solving"}
-    assert {f for _, f in seen} <= set(sided.SHARES)
+    assert {f for _, f in seen} <= set(child.SHARES)
 
 
 def test_a_cancel_during_the_milp_kills_its_child(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -169,12 +169,12 @@ def test_a_cancel_during_the_milp_kills_its_child(monkeypatch: pytest.MonkeyPatc
         started.append(real(*a, **kw))
         return started[-1]
 
-    monkeypatch.setattr(sided, "CHILD_ABOVE", -1)
+    monkeypatch.setattr(child, "CHILD_ABOVE", -1)
     monkeypatch.setattr(sided, "_SOLVE", _never)
     monkeypatch.setattr(subprocess, "Popen", popen)
 
     def step(phase: str, share: float) -> None:
-        if share == sided.SHARES[1]:  # told by the child, polled by its parent
+        if share == child.SHARES[1]:  # told by the child, polled by its parent
             raise Cancelled("stop")
 
     with pytest.raises(Cancelled):
@@ -184,7 +184,7 @@ def test_a_cancel_during_the_milp_kills_its_child(monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_child_that_fails_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sided, "CHILD_ABOVE", -1)
+    monkeypatch.setattr(child, "CHILD_ABOVE", -1)
     monkeypatch.setattr(sided, "_SOLVE", _boom)
     with pytest.raises(SolverError, match="no HiGHS today") as got:
         _knapsack()
@@ -193,12 +193,12 @@ def test_a_child_that_fails_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_child_that_cannot_start_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     """No process to be had (EAGAIN, no interpreter): a coded solver error, not an OSError."""
-    monkeypatch.setattr(sided, "CHILD_ABOVE", -1)
+    monkeypatch.setattr(child, "CHILD_ABOVE", -1)
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(sided.subprocess, "Popen", refuse)
+    monkeypatch.setattr(child.subprocess, "Popen", refuse)
     with pytest.raises(SolverError) as got:
         _knapsack()
     assert got.value.code == "solver.child_unstarted"
