@@ -89,6 +89,36 @@ def _built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("built")
 
 
+def _copy(
+    db: Path,
+    built: Path,
+    history: bool = False,
+    week: bool = False,
+    full: bool = False,
+    two: bool = False,
+) -> dict[str, str]:
+    """Write to ``db`` a store of this kind (built in ``built`` the first time); answers
+    its tokens per role."""
+    kind = (history, week, full, two)
+    if kind not in _BUILT:
+        made = built / f"store-{len(_BUILT)}.db"
+        _BUILT[kind] = (made, _build(made, history=history, week=week, full=full, two=two))
+    made, tokens = _BUILT[kind]
+    for suffix in ("", "-wal", "-shm"):  # closed, the store is one file; copy all the same
+        if made.with_name(made.name + suffix).exists():
+            shutil.copyfile(made.with_name(made.name + suffix), db.with_name(db.name + suffix))
+    return tokens
+
+
+@pytest.fixture
+def history_db(tmp_path: Path, _built_dir: Path) -> Path:
+    """A store file of the test's own (not served) holding the sample with its generated
+    history, as :func:`history_server` serves it, for a test to change before serving it."""
+    db = tmp_path / "history.db"
+    _copy(db, _built_dir, history=True)
+    return db
+
+
 @contextmanager
 def _serve(
     tmp: Path,
@@ -98,15 +128,8 @@ def _serve(
     full: bool = False,
     two: bool = False,
 ) -> Iterator[Server]:
-    kind = (history, week, full, two)
-    if kind not in _BUILT:
-        made = built / f"store-{len(_BUILT)}.db"
-        _BUILT[kind] = (made, _build(made, history=history, week=week, full=full, two=two))
-    made, tokens = _BUILT[kind]
     db = tmp / "console.db"
-    for suffix in ("", "-wal", "-shm"):  # closed, the store is one file; copy all the same
-        if made.with_name(made.name + suffix).exists():
-            shutil.copyfile(made.with_name(made.name + suffix), db.with_name(db.name + suffix))
+    tokens = _copy(db, built, history=history, week=week, full=full, two=two)
     with running_server(db, tmp) as base:
         yield Server(
             base,
