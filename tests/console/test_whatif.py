@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.console.pages import expect_text
+from tests.console.pages import expect_count, expect_text
 from tests.console.server import Server
 from tests.text import latin_words
 
@@ -89,6 +89,6 @@ def test_the_notes_beside_the_fixes_show_in_both_languages(
         lambda r: r.fulfill(status=200, content_type="application/json", body=json.dumps(plain)),
     )
     p.get_by_role("button", name="Run scenario").click()
-    expect_text(p, "#wi-fixes", "P7")
-    assert p.locator("#wi-fix-note, #wi-fix-unpriced").count() == 0
+    expect_text(p, "#wi-fixes", "P7")  # shown by the first answer too: wait for the notes
+    expect_count(p.locator("#wi-fix-note, #wi-fix-unpriced"), 0)
     assert pg.errors == []
