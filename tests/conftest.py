@@ -112,11 +112,19 @@ def new_db(
         return store
 
     monkeypatch.setattr(Store, "open", classmethod(tracked))
+    made: list[str] = []
     if db_engine == "postgresql":
         server: PgServer = request.getfixturevalue("pg_server")
-        yield lambda empty=False: server.empty_url() if empty else server.new_url()
+
+        def make(empty: bool = False) -> str:
+            made.append(server.empty_url() if empty else server.new_url())
+            return made[-1]
+
+        yield make
     else:
         counter = itertools.count(1)
         yield lambda empty=False: str(tmp_path / f"store{next(counter)}.db")
     for store in opened:
         store.close()
+    for url in made:  # the cluster keeps only the running tests' databases (tests/pg.py)
+        server.drop(url)

@@ -8,12 +8,18 @@ pointing at that member, and nothing may be written.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api import Settings, create_app
+from matcher import load_case
+from matcher.store import Store
 from tests.api.tokens import Tokens
+from tests.pg import PgServer
 
 V = "/v1/districts/d1"
 CADRE = {"name": "周九", "home": "C2", "skills": {"urban.elevator_retrofit": 3}, "capacity": 1}
@@ -111,8 +117,51 @@ def _ids(case: tuple[Any, ...]) -> str:
     return f"{method} {path.removeprefix(V)} {'/'.join(map(str, where))}={value!r}"
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])  # ENGINES, tests/conftest.py
+def unwritten(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    tiny_case_dir: Path,
+) -> Iterator[tuple[TestClient, Tokens]]:
+    """One service per engine for the whole table of wrong bodies, as the ``client`` and
+    ``tokens`` fixtures make it (tests/api/conftest.py). A wrong body writes nothing (each
+    test checks it against the state it read first), so every row sees the store as new,
+    as with a store of its own; a row that did write fails there."""
+    tmp = tmp_path_factory.mktemp("strict")
+    server: PgServer | None = None
+    if request.param == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        db = server.new_url()
+    else:
+        db = str(tmp / "store.db")
+    store = Store.open(db)
+    case = load_case(tiny_case_dir)
+    with store.write() as tx:
+        tx.import_case("d1", case, name="District One")
+        tx.import_case("d2", case, name="District Two")
+        tokens = Tokens(
+            admin=tx.create_token("admin")[0],
+            dispatcher=tx.create_token("dispatcher", ["d1"])[0],
+            other=tx.create_token("dispatcher", ["d2"])[0],
+            planner=tx.create_token("planner", ["d1"])[0],
+            analyst=tx.create_token("analyst", ["d1"])[0],
+            supervisor=tx.create_token("supervisor", ["d1"])[0],
+        )
+    app = create_app(Settings(db=str(tmp / "unused.db"), max_body_bytes=64 * 1024), store=store)
+    try:
+        with TestClient(app) as c:
+            yield c, tokens
+    finally:
+        store.close()
+        if server is not None:
+            server.drop(db)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[_ids(c) for c in CASES])
-def test_wrong_json_type_is_422(client: TestClient, tokens: Tokens, case: tuple[Any, ...]) -> None:
+def test_wrong_json_type_is_422(
+    unwritten: tuple[TestClient, Tokens], case: tuple[Any, ...]
+) -> None:
+    client, tokens = unwritten
     method, path, role, body, where, value = case
     h = tokens.h(role)
     before = _state(client, tokens)

@@ -7,6 +7,7 @@ under CI=true, where they fail instead."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,11 +52,10 @@ def _browser_missing() -> str | None:
     return None
 
 
-@contextmanager
-def _serve(
-    tmp: Path, history: bool = False, week: bool = False, full: bool = False, two: bool = False
-) -> Iterator[Server]:
-    db = tmp / "console.db"
+def _build(
+    db: Path, history: bool = False, week: bool = False, full: bool = False, two: bool = False
+) -> dict[str, str]:
+    """Make the store a server of this kind serves; answers its tokens per role."""
     store = Store.open(db)
     try:
         if week:  # the sample week, a few of Monday's dated orders dispatched
@@ -75,6 +75,61 @@ def _serve(
             tokens["admin"] = tx.create_token("admin", label=ADMIN_LABEL)[0]
     finally:
         store.close()
+    return tokens
+
+
+#: the stores built so far in this process, by kind: (file, tokens). A server of its own
+#: gets a copy of its kind's file: the same rows as building it again (the sample's
+#: generated history takes seconds), and nothing another test changed.
+_BUILT: dict[tuple[bool, ...], tuple[Path, dict[str, str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def _built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("built")
+
+
+def _copy(
+    db: Path,
+    built: Path,
+    history: bool = False,
+    week: bool = False,
+    full: bool = False,
+    two: bool = False,
+) -> dict[str, str]:
+    """Write to ``db`` a store of this kind (built in ``built`` the first time); answers
+    its tokens per role."""
+    kind = (history, week, full, two)
+    if kind not in _BUILT:
+        made = built / f"store-{len(_BUILT)}.db"
+        _BUILT[kind] = (made, _build(made, history=history, week=week, full=full, two=two))
+    made, tokens = _BUILT[kind]
+    for suffix in ("", "-wal", "-shm"):  # closed, the store is one file; copy all the same
+        if made.with_name(made.name + suffix).exists():
+            shutil.copyfile(made.with_name(made.name + suffix), db.with_name(db.name + suffix))
+    return tokens
+
+
+@pytest.fixture
+def history_db(tmp_path: Path, _built_dir: Path) -> Path:
+    """A store file of the test's own (not served) holding the sample with its generated
+    history, as :func:`history_server` serves it, for a test to change before serving it."""
+    db = tmp_path / "history.db"
+    _copy(db, _built_dir, history=True)
+    return db
+
+
+@contextmanager
+def _serve(
+    tmp: Path,
+    built: Path,
+    history: bool = False,
+    week: bool = False,
+    full: bool = False,
+    two: bool = False,
+) -> Iterator[Server]:
+    db = tmp / "console.db"
+    tokens = _copy(db, built, history=history, week=week, full=full, two=two)
     with running_server(db, tmp) as base:
         yield Server(
             base,
@@ -87,48 +142,58 @@ def _serve(
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, _built_dir: Path) -> Iterator[Server]:
     """One server for a module's tests, which share (and change) its store."""
-    with _serve(tmp_path_factory.mktemp("console")) as s:
+    with _serve(tmp_path_factory.mktemp("console"), _built_dir) as s:
         yield s
 
 
 @pytest.fixture
-def fresh_server(tmp_path: Path) -> Iterator[Server]:
+def fresh_server(tmp_path: Path, _built_dir: Path) -> Iterator[Server]:
     """A server of the test's own, for a test that must start from the untouched sample."""
-    with _serve(tmp_path) as s:
+    with _serve(tmp_path, _built_dir) as s:
         yield s
 
 
 @pytest.fixture
-def two_server(tmp_path: Path) -> Iterator[Server]:
+def two_server(tmp_path: Path, _built_dir: Path) -> Iterator[Server]:
     """A server of the test's own over two districts: the sample (gulou, first) and the
     sample week (week), every role's token for both."""
-    with _serve(tmp_path, two=True) as s:
+    with _serve(tmp_path, _built_dir, two=True) as s:
         yield s
 
 
 @pytest.fixture
-def history_server(tmp_path: Path) -> Iterator[Server]:
+def history_server(tmp_path: Path, _built_dir: Path) -> Iterator[Server]:
     """A server of the test's own over the sample with its 12 generated months of history
     (records, warnings and points with something to show), as ``serve --load-sample``."""
-    with _serve(tmp_path, history=True) as s:
+    with _serve(tmp_path, _built_dir, history=True) as s:
         yield s
 
 
 @pytest.fixture(scope="module")
-def week_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def history_module_server(
+    tmp_path_factory: pytest.TempPathFactory, _built_dir: Path
+) -> Iterator[Server]:
+    """As :func:`history_server`, shared by a module's tests: for tests that read one run
+    of the same steps (tests/console/test_day.py)."""
+    with _serve(tmp_path_factory.mktemp("history"), _built_dir, history=True) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def week_server(tmp_path_factory: pytest.TempPathFactory, _built_dir: Path) -> Iterator[Server]:
     """A server over ``data/sample-week`` (its 420 dated orders) with a few of Monday's
     orders dispatched (tests/console/weekdata.py), shared by a module's tests."""
-    with _serve(tmp_path_factory.mktemp("week"), week=True) as s:
+    with _serve(tmp_path_factory.mktemp("week"), _built_dir, week=True) as s:
         yield s
 
 
 @pytest.fixture
-def full_server(tmp_path: Path) -> Iterator[Server]:
+def full_server(tmp_path: Path, _built_dir: Path) -> Iterator[Server]:
     """A server over ``data/sample-week`` with one cadre of capacity 1 on ongoing work
     (tests/console/weekdata.py ``fill_with_ongoing``), of the test's own."""
-    with _serve(tmp_path, full=True) as s:
+    with _serve(tmp_path, _built_dir, full=True) as s:
         yield s
 
 
@@ -154,7 +219,7 @@ def browser() -> Iterator[Any]:
             b.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shots() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS

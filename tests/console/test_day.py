@@ -7,17 +7,20 @@ the warnings. One test asserts that no
 error banner appeared at any step; the other reads every view of the day at 1280×800 and on a
 390-px phone and fails on Latin words outside ids, slugs and units (or on 街区 for a
 district), or on a phone layout that scrolls sideways, saving a screenshot of each view at
-both sizes.
+both sizes. The two read one run of the day (the ``day`` fixture): the steps are the
+same, only what each asserts of them differs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.console.pages import DESKTOP, PHONE, Page, expect_count, expect_text
 from tests.console.server import Server
@@ -166,40 +169,45 @@ def run_day(pg: Page, server: Server, look: Callable[[str], None]) -> None:
     look("warnings")
 
 
-def test_two_round_day_shows_no_error(page_factory: Any, history_server: Server) -> None:
-    pg = page_factory()
-    steps: list[str] = []
+@dataclass
+class Day:
+    """What one run of the day showed, read by both tests below."""
 
-    def look(step: str) -> None:
-        steps.append(step)
-        assert pg.banners() == [], f"error banner by step {step}: {pg.banners()}"
-        assert pg.errors == [], f"browser errors by step {step}: {pg.errors}"
+    steps: list[str] = field(default_factory=list)
+    #: a step at which an error banner or a browser error had shown: (step, banners, errors)
+    errors_by_step: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+    english: dict[str, list[str]] = field(default_factory=dict)
+    cramped: dict[str, list[str]] = field(default_factory=dict)
+    error_hidden_at_end: bool = False
+    errors_at_end: list[str] = field(default_factory=list)
+    failed: BaseException | None = None
 
-    run_day(pg, history_server, look)
-    assert steps[-1] == "warnings"
-    assert pg.page.locator("#error").is_hidden()
 
-
-def test_day_speaks_chinese_at_both_sizes(
-    page_factory: Any, history_server: Server, shots: Path
-) -> None:
-    pg = page_factory()
+@pytest.fixture(scope="module")
+def day(browser: Any, history_module_server: Server, shots: Path) -> Iterator[Day]:
+    """The day, run once (it takes a minute) for the two tests: at each step it notes any
+    error banner or browser error, then reads the view at 1280×800 and on a 390-px phone
+    (saving a screenshot of each) before the next step."""
+    server = history_module_server
+    pg = Page(browser)
+    out = Day()
     # data typed by an admin is not the console's words: district ids and names may be Latin
-    auth = {"Authorization": f"Bearer {history_server.dispatcher}"}
-    districts = httpx.get(history_server.base + "/v1/districts", headers=auth).json()["data"]
+    auth = {"Authorization": f"Bearer {server.dispatcher}"}
+    districts = httpx.get(server.base + "/v1/districts", headers=auth).json()["data"]
     allowed = {d["id"] for d in districts}
     allowed |= {w for d in districts for w in re.findall(r"[A-Za-z]+", d["name"])}
-    english: dict[str, list[str]] = {}
-    cramped: dict[str, list[str]] = {}
 
     def look(step: str) -> None:
+        out.steps.append(step)
+        if pg.banners() or pg.errors:
+            out.errors_by_step.append((step, pg.banners(), list(pg.errors)))
         p = pg.page
         for size, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
             p.set_viewport_size(size)
             p.wait_for_timeout(50)  # one frame for the layout to follow the media queries
             pg.shot(shots, f"day-{step}-{name}", full=size is PHONE)
             if size is PHONE and (bad := pg.phone_layout_problems()):
-                cramped[step] = bad
+                out.cramped[step] = bad
             # what is folded away is read too
             folded = p.evaluate(UNFOLD)
             text = " ".join(pg.visible_text())
@@ -208,10 +216,33 @@ def test_day_speaks_chinese_at_both_sizes(
                 words.append("街区")
             p.evaluate(REFOLD, folded)
             if words:
-                english[f"{step}@{name}"] = sorted(set(words))
+                out.english[f"{step}@{name}"] = sorted(set(words))
         p.set_viewport_size(DESKTOP)
 
-    run_day(pg, history_server, look)
-    assert cramped == {}, f"phone layout: {cramped}"
-    assert english == {}, f"Latin words in Chinese mode: {english}"
-    assert pg.errors == []
+    try:
+        run_day(pg, server, look)
+        out.error_hidden_at_end = pg.page.locator("#error").is_hidden()
+    except Exception as exc:  # each test says it, after what it reads of the steps done
+        out.failed = exc
+    out.errors_at_end = list(pg.errors)
+    yield out
+    pg.ctx.close()
+
+
+def test_two_round_day_shows_no_error(day: Day) -> None:
+    if day.errors_by_step:
+        step, banners, errors = day.errors_by_step[0]
+        assert banners == [], f"error banner by step {step}: {banners}"
+        assert errors == [], f"browser errors by step {step}: {errors}"
+    if day.failed is not None:
+        raise day.failed
+    assert day.steps[-1] == "warnings"
+    assert day.error_hidden_at_end
+
+
+def test_day_speaks_chinese_at_both_sizes(day: Day) -> None:
+    if day.failed is not None:
+        raise day.failed
+    assert day.cramped == {}, f"phone layout: {day.cramped}"
+    assert day.english == {}, f"Latin words in Chinese mode: {day.english}"
+    assert day.errors_at_end == []

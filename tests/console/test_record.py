@@ -17,7 +17,6 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from api.main import load_sample
 from matcher import Cadre, Status
 from matcher.store import Store
 from tests.console.pages import Page, expect_count, expect_text
@@ -191,14 +190,13 @@ def test_analyst_reads_warnings_without_deciding(page_factory: Any, server: Serv
 
 
 @pytest.fixture
-def stuck_server(tmp_path: Path) -> Iterator[tuple[Server, str]]:
+def stuck_server(tmp_path: Path, history_db: Path) -> Iterator[tuple[Server, str]]:
     """The sample with its history, where one cadre with recent no-shows has been yellow
     for 200 days (a person's decision on record) and holds an active dispatch: the rules
     suggest red, and confirming it has to end that dispatch."""
-    db = tmp_path / "console.db"
+    db = history_db
     store = Store.open(db)
     try:
-        assert load_sample(store, "gulou", history=True)
         with store.write() as tx:
             cadre = next(
                 c
