@@ -12,7 +12,7 @@ from api import Settings, create_app
 from matcher import load_case
 from matcher.store import Store
 from tests.api.casefile import write_tiny
-from tests.api.tokens import Tokens
+from tests.api.tokens import Tokens, make_tokens
 from tests.pg import NewDb
 
 
@@ -37,14 +37,7 @@ def store(new_db: NewDb, tiny_case_dir: Path) -> Iterator[Store]:
 @pytest.fixture
 def tokens(store: Store) -> Tokens:
     with store.write() as tx:
-        return Tokens(
-            admin=tx.create_token("admin")[0],
-            dispatcher=tx.create_token("dispatcher", ["d1"])[0],
-            other=tx.create_token("dispatcher", ["d2"])[0],
-            planner=tx.create_token("planner", ["d1"])[0],
-            analyst=tx.create_token("analyst", ["d1"])[0],
-            supervisor=tx.create_token("supervisor", ["d1"])[0],
-        )
+        return make_tokens(tx)
 
 
 @pytest.fixture

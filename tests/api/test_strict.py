@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from api import Settings, create_app
 from matcher import load_case
 from matcher.store import Store
-from tests.api.tokens import Tokens
+from tests.api.tokens import Tokens, make_tokens
 from tests.pg import PgServer
 
 V = "/v1/districts/d1"
@@ -139,14 +139,7 @@ def unwritten(
     with store.write() as tx:
         tx.import_case("d1", case, name="District One")
         tx.import_case("d2", case, name="District Two")
-        tokens = Tokens(
-            admin=tx.create_token("admin")[0],
-            dispatcher=tx.create_token("dispatcher", ["d1"])[0],
-            other=tx.create_token("dispatcher", ["d2"])[0],
-            planner=tx.create_token("planner", ["d1"])[0],
-            analyst=tx.create_token("analyst", ["d1"])[0],
-            supervisor=tx.create_token("supervisor", ["d1"])[0],
-        )
+        tokens = make_tokens(tx)
     app = create_app(Settings(db=str(tmp / "unused.db"), max_body_bytes=64 * 1024), store=store)
     try:
         with TestClient(app) as c:

@@ -41,6 +41,21 @@ def _loaded_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     return set(run.stdout.split())
 
 
+def _propose_sample(out: object, then: str) -> str:
+    """A script: ``matcher propose`` of the sample into ``out`` through the typer app
+    (no quick exit, so ``then`` runs after it), failing on a nonzero exit."""
+    return (
+        "import sys\n"
+        "from matcher.cli.app import app\n"
+        f"sys.argv = ['matcher', 'propose', {str(SAMPLE)!r}, '-f', 'json', '-o', {str(out)!r}]\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        f"{then}"
+    )
+
+
 def test_importing_the_cli_loads_no_heavy_library() -> None:
     assert _loaded_after("import matcher.cli.app") == set()
 
@@ -95,16 +110,7 @@ def test_a_district_proposal_loads_its_solvers_not_the_store_or_the_kernels(tmp_
         "matcher.io.history",
         "benchmarks",
     )
-    code = (
-        "import sys\n"
-        "from matcher.cli.app import app\n"
-        f"sys.argv = ['matcher', 'propose', {str(SAMPLE)!r}, '-f', 'json', '-o', {str(out)!r}]\n"
-        "try:\n"
-        "    app()\n"
-        "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code\n"
-        f"assert not set({unused!r}) & set(sys.modules)"
-    )
+    code = _propose_sample(out, f"assert not set({unused!r}) & set(sys.modules)")
     assert _loaded_after(code) == {"highspy", "scipy"}
     assert out.stat().st_size > 0
 
@@ -114,16 +120,7 @@ def test_a_proposal_makes_its_spinner_only_where_rich_draws_one(tmp_path) -> Non
     (no live display, no refresh thread; rich's live and table modules not imported for
     a JSON plan). A terminal (``TTY_COMPATIBLE=1`` tells rich stderr is one) gets it."""
     out = tmp_path / "plan.json"
-    code = (
-        "import sys\n"
-        "from matcher.cli.app import app\n"
-        f"sys.argv = ['matcher', 'propose', {str(SAMPLE)!r}, '-f', 'json', '-o', {str(out)!r}]\n"
-        "try:\n"
-        "    app()\n"
-        "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code\n"
-        "print('rich.live' in sys.modules, 'rich.table' in sys.modules)"
-    )
+    code = _propose_sample(out, "print('rich.live' in sys.modules, 'rich.table' in sys.modules)")
     env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
     for extra, shown in (({}, "False False"), ({"TTY_COMPATIBLE": "1"}, "True True")):
         run = subprocess.run(
