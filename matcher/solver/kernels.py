@@ -60,6 +60,7 @@ __all__ = [
     "mode",
     "numba_form",
     "source_files",
+    "source_stats",
     "type_key",
 ]
 
@@ -93,6 +94,12 @@ def source_files() -> list[Path]:
     globals a kernel reads (constants from other modules too) into its code, so the
     module is checked against all of them, not only the kernels' own."""
     return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts and p.is_file())
+
+
+def source_stats(files: list[Path]) -> list[list[Any]]:
+    """Each source's name, size and modification time, as the manifest keeps them: the
+    quick test that nothing changed (the digest decides when a time moved)."""
+    return [[str(p.relative_to(PACKAGE)), (st := p.stat()).st_size, st.st_mtime_ns] for p in files]
 
 
 def _digest(files: list[Path]) -> str:
@@ -134,25 +141,27 @@ def _fresh(manifest: dict[str, Any]) -> bool:
     if manifest.get("numpy") != np.__version__:
         return False
     files = source_files()
-    names = [str(p.relative_to(PACKAGE)) for p in files]
-    if names != [s[0] for s in manifest.get("stats", [])]:
+    stats, recorded = source_stats(files), manifest.get("stats", [])
+    if [s[0] for s in stats] != [s[0] for s in recorded]:  # a source added or gone
         return False
-    stats = [
-        (n, st.st_size, st.st_mtime_ns) for n, st in zip(names, map(os.stat, files), strict=True)
-    ]
-    if stats == [tuple(s) for s in manifest["stats"]]:
+    if stats == recorded:
         return True
     return bool(_digest(files) == manifest.get("digest"))
+
+
+def _manifest() -> dict[str, Any] | None:
+    """The manifest of a module built for these sources, or ``None``."""
+    try:
+        manifest = json.loads((AOT_DIR / MANIFEST).read_text(encoding="utf-8"))
+        return manifest if _fresh(manifest) else None
+    except Exception:  # unreadable, half-written, another layout: not built
+        return None
 
 
 def built() -> bool:
     """Whether a module built for these sources, this interpreter, numpy and processor
     is there (whatever ``MATCHER_KERNELS`` says)."""
-    try:
-        manifest = json.loads((AOT_DIR / MANIFEST).read_text(encoding="utf-8"))
-        return _fresh(manifest)
-    except Exception:  # unreadable, half-written, another layout: not built
-        return False
+    return _manifest() is not None
 
 
 @cache
@@ -160,10 +169,10 @@ def _module() -> tuple[types.ModuleType, dict[str, list[tuple[str, Any]]]] | Non
     """The module built ahead of time and its names by kernel, or ``None`` (jit mode)."""
     if os.environ.get(ENV, "").strip().lower() == "jit":
         return None
+    manifest = _manifest()
+    if manifest is None:
+        return None
     try:
-        manifest = json.loads((AOT_DIR / MANIFEST).read_text(encoding="utf-8"))
-        if not _fresh(manifest):
-            return None
         path = AOT_DIR / manifest["file"]
         loader = importlib.machinery.ExtensionFileLoader(MODULE, str(path))
         spec = importlib.util.spec_from_file_location(MODULE, path, loader=loader)
@@ -275,18 +284,19 @@ class Compiled:
         return cast(Callable[..., Any], _jit(self.__wrapped__))
 
 
-def _fits(key: Any, built: Any) -> bool:
+def _fits(keys: tuple[Any, ...], built: tuple[Any, ...]) -> bool:
+    """Whether arguments of ``keys`` may call a function built for ``built``."""
+    return len(keys) == len(built) and all(map(_fit, keys, built))
+
+
+def _fit(key: Any, built: Any) -> bool:
     if key == built:
         return True
-    if not (isinstance(key, tuple) and isinstance(built, tuple)) or len(key) != len(built):
+    if not (isinstance(key, tuple) and isinstance(built, tuple)) or key[:1] != built[:1]:
         return False
-    if key and key[0] == "array" and built[0] == "array":
+    if key[0] == "array":  # same dtype, dimensions, flags; any layout into an A one
         return key[:3] == built[:3] and built[3] in (key[3], "A") and key[4:] == built[4:]
-    if key and key[0] == "tuple" and built[0] == "tuple":
-        return _fits(key[1], built[1])
-    if key and key[0] in ("array", "tuple", "python"):
-        return False
-    return all(_fits(k, b) for k, b in zip(key, built, strict=True))
+    return key[0] == "tuple" and _fits(key[1], built[1])
 
 
 def _name(fn: Callable[..., Any]) -> str:

@@ -48,7 +48,15 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from matcher.solver.kernels import AOT_DIR, ENV, MANIFEST, MODULE, PACKAGE, source_files
+from matcher.solver.kernels import (
+    AOT_DIR,
+    ENV,
+    MANIFEST,
+    MODULE,
+    PACKAGE,
+    source_files,
+    source_stats,
+)
 
 __all__ = ["build_kernels", "main"]
 
@@ -134,15 +142,10 @@ def _exports() -> list[tuple[str, str, Any, Any]]:
     out = []
     for n, (name, disp) in enumerate(kernels.dispatchers()):
         for k, sig in enumerate(disp.nopython_signatures):
-            key = _key(_tuple_of(sig.args))
-            if key is not None:
-                out.append((f"k{n}_{k}_{disp.py_func.__name__}", name, sig, key[1]))
+            keys = [_key(a) for a in sig.args]
+            if None not in keys:
+                out.append((f"k{n}_{k}_{disp.py_func.__name__}", name, sig, keys))
     return out
-
-
-def _tuple_of(args: tuple[Any, ...]) -> Any:
-    types: Any = importlib.import_module("numba.core.types")
-    return types.Tuple(args)
 
 
 def _compile(out: Path, exports: list[tuple[str, str, Any, Any]]) -> str:
@@ -200,11 +203,7 @@ def _sources() -> tuple[list[list[Any]], str]:
     from matcher.solver import kernels
 
     files = source_files()
-    stats = [
-        [str(p.relative_to(PACKAGE)), st.st_size, st.st_mtime_ns]
-        for p, st in ((p, p.stat()) for p in files)
-    ]
-    return stats, kernels._digest(files)
+    return source_stats(files), kernels._digest(files)
 
 
 def _swap(new: Path) -> None:
