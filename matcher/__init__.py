@@ -25,6 +25,7 @@ import typing as _typing
 from matcher.lazy import attributes as _attributes
 
 if _typing.TYPE_CHECKING:
+    from matcher.atomic import write_atomic
     from matcher.catalogue import (
         Catalogue,
         ServiceCategory,
@@ -106,6 +107,7 @@ if _typing.TYPE_CHECKING:
 #: the streamed engine's compiled kernels, scipy) — a one-shot CLI process stays short.
 #: Type checkers read the imports above; ``tests/test_public_api.py`` checks both agree.
 _HOME: dict[str, tuple[str, ...]] = {
+    "matcher.atomic": ("write_atomic",),
     "matcher.catalogue": (
         "Catalogue",
         "ServiceCategory",
@@ -270,6 +272,7 @@ __all__ = [
     "supply_demand",
     "take_in_order",
     "unknown_limits",
+    "write_atomic",
     "write_case",
 ]
 

@@ -152,21 +152,15 @@ def _load_catalogue(source: Path = _SOURCE, cache: Path | None = None) -> _Catal
 
 
 def _write_cache(path: Path, data: bytes) -> None:
-    """``data`` to ``path`` through a temporary file and a rename (a process reading it
-    meanwhile sees the old cache or the new one, never half); any failure is ignored."""
-    import tempfile
+    """``data`` to ``path`` whole (a process reading it meanwhile sees the old cache or
+    the new one, never half); any failure is ignored."""
+    from matcher.atomic import write_atomic
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        write_atomic(path, data)
     except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+        pass
 
 
 @cache

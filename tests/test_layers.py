@@ -89,6 +89,7 @@ DOMAIN = (
     "matcher.messages",
     "matcher.problemcodes",
     "matcher.errors",
+    "matcher.atomic",
     "matcher.paths",
     "matcher.tomlfile",
     "matcher.record",

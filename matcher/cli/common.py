@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date
@@ -24,6 +23,7 @@ from rich.console import Console
 from rich.text import Text
 
 from matcher import InputError, MatcherError, OutputError, Param, Problem
+from matcher import write_atomic as write_whole
 from matcher.messages import Labels, Lang, Message, lang_from_env, msg, render
 from matcher.problemcodes import hint_message, problem_message, says_value
 
@@ -245,22 +245,8 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        write_whole(path, text)
     except OSError as exc:
-        raise _unwritable(path, exc) from None
-    try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as bfh:
-                bfh.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise _unwritable(path, exc) from None
 
 

@@ -19,14 +19,13 @@ loads as :class:`~matcher.record.Training`.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from matcher.atomic import write_atomic
 from matcher.errors import CaseError, Param, Problem
 from matcher.io.cells import escape_cell, write_rows
 from matcher.io.history_records import DEFAULT_MAX_HOURS, OutcomeRecord, TrainingRecord
@@ -253,17 +252,6 @@ def save_history(
     """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    _atomic(out / "outcomes.csv", lambda fh: write_outcomes(fh, outcomes))
-    _atomic(out / "trainings.csv", lambda fh: write_trainings(fh, trainings))
+    write_atomic(out / "outcomes.csv", lambda fh: write_outcomes(fh, outcomes))
+    write_atomic(out / "trainings.csv", lambda fh: write_trainings(fh, trainings))
     return out
-
-
-def _atomic(path: Path, write: Callable[[TextIO], None]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
