@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["write_atomic"]
+__all__ = ["umask", "write_atomic"]
 
 
-def _umask() -> int:
+def umask() -> int:
     """The process's umask, read without setting it where Linux says it (setting it,
     even back at once, would race another thread creating a file)."""
     try:
@@ -48,7 +48,7 @@ def write_atomic(path: Path, data: str | bytes | Callable[[TextIO], object]) -> 
                     fh.write(data)
                 else:
                     data(fh)
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

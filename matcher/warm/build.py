@@ -48,6 +48,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from matcher.atomic import umask
 from matcher.solver.kernels import (
     AOT_DIR,
     ENV,
@@ -250,9 +251,7 @@ def _main() -> None:
                 "kernels": by_kernel,
             }
             (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-            umask = os.umask(0)
-            os.umask(umask)
-            tmp.chmod(0o777 & ~umask)  # mkdtemp's 0700 would hide it from other users
+            tmp.chmod(0o777 & ~umask())  # mkdtemp's 0700 would hide it from other users
             _swap(tmp)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
