@@ -303,8 +303,6 @@ EXAMPLES: dict[str, dict[str, object]] = {
         "total": 3,
         "rate": 0.0,
         "weighted": 0.0,
-        "mean_km": 0.0,
-        "max_km": 0.0,
         "used": 0,
         "available": 0,
         "objective": 0.0,

@@ -315,12 +315,15 @@ def test_an_empty_plan_has_no_mean_skill_fit(tmp_path) -> None:  # type: ignore[
     doc = json.loads(res.stdout)
     assert doc["assignments"] == [] and doc["kpis"]["slots_total"] > 0
     assert doc["kpis"]["mean_skill_fit"] is None
+    # nor any travel (was 0.0 km, as if every pair were next door)
+    assert (doc["kpis"]["mean_travel_km"], doc["kpis"]["max_travel_km"]) == (None, None)
     en = runner.invoke(app, ["propose", str(case), "--lang", "en"], env=wide)
     assert en.exit_code == 0, en.output
-    assert "mean skill fit —; travel mean" in en.stdout
+    assert "mean skill fit —; travel mean —, max —;" in en.stdout
     zh = runner.invoke(app, ["propose", str(case), "--lang", "zh"], env=wide)
-    assert "平均技能匹配度 —；平均路程" in zh.stdout
+    assert "平均技能匹配度 —；平均路程 —，最远 —；" in zh.stdout
     full = runner.invoke(
         app, ["propose", str(write_case(tmp_path / "full")), "--lang", "en"], env=wide
     )
-    assert re.search(r"mean skill fit \d\.\d\d; travel mean", full.stdout)
+    line = r"mean skill fit \d\.\d\d; travel mean \d+\.\d km, max \d+\.\d km;"
+    assert re.search(line, full.stdout)

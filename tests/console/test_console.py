@@ -335,6 +335,7 @@ def test_a_planners_draft_is_marked_and_leaves_the_dispatchers_proposal(
     expect_text(d, "#status", "方案 #3 已生成")
     expect_text(d, "#kpis", "0/")
     assert re.search(r"平均技能匹配\s*—", kpis.inner_text()), kpis.inner_text()
+    assert re.search(r"平均路程\s*—\s*使用干部", kpis.inner_text()), kpis.inner_text()  # was 0 公里
     assert dp.errors == []
 
 
