@@ -295,7 +295,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
         "used": 300,
         "available": 742,
         "objective": 16060.3749,
-        "solver": "lsa",
+        "solver": "milp",
+        "bound": 16100.5,
         "certified": "yes",
     },
     "cli.kpis_no_fit": {
@@ -306,7 +307,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
         "used": 0,
         "available": 0,
         "objective": 0.0,
-        "solver": "lsa",
+        "solver": "empty",
         "certified": "yes",
     },
     "cli.fix_demand": {"demand": "D1", "slots": 2},

@@ -112,10 +112,10 @@ def to_table(
         used=k.cadres_used,
         available=k.cadres_available,
         objective=proposal.objective,
-        # a MILP's dual bound beside its name: "milp ≤ 15197.4369" (no plan scores more)
-        solver=proposal.solver
-        if proposal.bound is None
-        else f"{proposal.solver} ≤ {proposal.bound:.4f}",
+        # the solver by name (a catalogue word, cli.solver.*: a code's parts have "_" for
+        # "-"), a MILP's dual bound beside it: "milp ≤ 15197.4369" (no plan scores more)
+        solver=proposal.solver.replace("-", "_"),
+        bound=proposal.bound,
         certified="yes" if proposal.certified else "no",
     )
     console.print(Text(line))

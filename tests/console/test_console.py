@@ -457,3 +457,24 @@ def test_the_banner_names_fields_in_words_and_says_a_change_once(
     assert said["en"].count("proposal 9 was superseded") == 1, said["en"]
     assert "派遣建议" not in said["zh"]
     assert [e for e in pg.errors if "status of 422" not in e] == []
+
+
+def test_the_console_names_every_solver_the_cli_names() -> None:
+    """Each solver a proposal can name (the catalogue's cli.solver.*, the CLI's summary line)
+    has a word in the console, in both languages, and Chinese says the same as the CLI:
+    none is shown as the JSON's English id (lp-streamed, a large district's, was)."""
+    from matcher.messages import CATALOGUE
+
+    named = {  # a code's parts have "_" for the JSON's "-" (lp_streamed: lp-streamed)
+        c.removeprefix("cli.solver.").replace("_", "-"): t
+        for c, t in CATALOGUE.items()
+        if c.startswith("cli.solver.")
+    }
+    assert set(named) == {"empty", "lsa", "lp", "lp-streamed", "milp"}
+    js = (STATIC / "i18n.js").read_text(encoding="utf-8")
+    zh, en = re.findall(r"^    solver: \{(.*)\},$", js, re.M)
+    for words, lang in ((zh, "zh"), (en, "en")):
+        said = dict(re.findall(r"'?([\w-]+)'?: '([^']*)'", words))
+        assert set(said) == set(named), lang
+        if lang == "zh":
+            assert said == {k: t["zh"] for k, t in named.items()}
