@@ -170,8 +170,8 @@ def _kpis(
         fill_rate=round(float(filled.sum()) / total, 6) if total else 1.0,
         priority_weighted_fill=round(float((prio * filled).sum()) / weight, 6) if weight else 1.0,
         mean_skill_fit=round(float(fit.mean()), 6) if fit.size else None,  # no pair, no mean
-        mean_travel_km=round(float(km.mean()), 3) if km.size else 0.0,
-        max_travel_km=round(float(km.max()), 3) if km.size else 0.0,
+        mean_travel_km=round(float(km.mean()), 3) if km.size else None,  # nor a travel figure
+        max_travel_km=round(float(km.max()), 3) if km.size else None,
         cadres_used=int(np.unique(chosen.rows).size),
         cadres_available=available,
         objective=objective,

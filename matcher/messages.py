@@ -213,6 +213,7 @@ PARAM_KINDS: dict[str, str] = {
     "kpi": "kpi.",
     "row_kind": "noun.",
     "certified": "cli.certified.",
+    "solver": "cli.solver.",
     "field": "column.",
     "vocab": "vocab.",
 }

@@ -83,8 +83,12 @@ class Kpis(_Frozen):
     mean_skill_fit: float | None = Field(
         description="mean skill fit of the assigned pairs; null when none is assigned (no mean)"
     )
-    mean_travel_km: float
-    max_travel_km: float
+    mean_travel_km: float | None = Field(
+        description="mean travel (km) of the assigned pairs; null when none is assigned"
+    )
+    max_travel_km: float | None = Field(
+        description="longest travel (km) of the assigned pairs; null when none is assigned"
+    )
     cadres_used: int
     cadres_available: int
     objective: float

@@ -107,10 +107,12 @@ def test_empty_case_proposes_nothing(sample_case) -> None:  # type: ignore[no-un
     p = propose(empty)
     assert p.assignments == [] and p.unfilled == [] and p.objective == 0.0
     assert p.kpis.mean_skill_fit is None  # no pair, no mean
+    assert (p.kpis.mean_travel_km, p.kpis.max_travel_km) == (None, None)  # nor travel (was 0)
     # demands but no cadre: nothing assigned, nothing averaged
     alone = propose(Case(sample_case.taxonomy, sample_case.communities, (), sample_case.demands))
     assert alone.assignments == [] and alone.kpis.slots_total > 0
     assert alone.kpis.mean_skill_fit is None and alone.kpis.fill_rate == 0.0
+    assert alone.kpis.mean_travel_km is None and alone.kpis.max_travel_km is None
 
 
 @given(cases())

@@ -95,24 +95,27 @@ def to_table(
         if limit is not None and len(proposal.unfilled) > limit:
             console.print(Text(say("cli.more_unfilled", count=len(proposal.unfilled) - limit)))
     k = proposal.kpis
-    # no pair assigned, no mean fit: the line says "—" (a code without {fit})
-    fit: dict[str, Param] = {} if k.mean_skill_fit is None else {"fit": k.mean_skill_fit}
+    # no pair assigned: no mean fit, no travel; the line says "—" for them (a code without
+    # {fit}, {mean_km}, {max_km})
+    means: dict[str, Param] = (
+        {}
+        if k.mean_skill_fit is None or k.mean_travel_km is None or k.max_travel_km is None
+        else {"fit": k.mean_skill_fit, "mean_km": k.mean_travel_km, "max_km": k.max_travel_km}
+    )
     line = say(
-        "cli.kpis" if fit else "cli.kpis_no_fit",
+        "cli.kpis" if means else "cli.kpis_no_fit",
         filled=k.slots_filled,
         total=k.slots_total,
         rate=k.fill_rate,
         weighted=k.priority_weighted_fill,
-        **fit,
-        mean_km=k.mean_travel_km,
-        max_km=k.max_travel_km,
+        **means,
         used=k.cadres_used,
         available=k.cadres_available,
         objective=proposal.objective,
-        # a MILP's dual bound beside its name: "milp ≤ 15197.4369" (no plan scores more)
-        solver=proposal.solver
-        if proposal.bound is None
-        else f"{proposal.solver} ≤ {proposal.bound:.4f}",
+        # the solver by name (a catalogue word, cli.solver.*: a code's parts have "_" for
+        # "-"), a MILP's dual bound beside it: "milp ≤ 15197.4369" (no plan scores more)
+        solver=proposal.solver.replace("-", "_"),
+        bound=proposal.bound,
         certified="yes" if proposal.certified else "no",
     )
     console.print(Text(line))

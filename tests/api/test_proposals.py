@@ -95,9 +95,10 @@ def test_accept_chosen_then_rest(client: TestClient, tokens: Tokens) -> None:
     # everything is used: a new proposal fills nothing more
     again = client.post(P, json={}, headers=h).json()
     assert again["result"]["assignments"] == []
-    # no pair, no mean skill fit (null, not 0); the other KPIs are numbers as ever
+    # no pair, no mean skill fit and no travel (null, not 0); the other KPIs are numbers as ever
     kpis = again["result"]["kpis"]
     assert kpis["mean_skill_fit"] is None and kpis["slots_filled"] == 0
+    assert kpis["mean_travel_km"] is None and kpis["max_travel_km"] is None
     # accepting it is a no-op, not a conflict: the dispatcher's day goes on
     r = client.post(f"{P}/{again['id']}/accept", json={}, headers=h)
     assert (r.status_code, r.json()["dispatches"]) == (201, [])

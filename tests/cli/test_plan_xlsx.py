@@ -140,3 +140,5 @@ def test_plan_xlsx_of_a_plan_that_assigns_nobody_has_no_mean_fit(tmp_path: Path)
     }
     fit = next(k for k in kpi if k.endswith(" mean_skill_fit"))
     assert kpi[fit] == "—" and kpi["空缺总数 slots_total"] > 0
+    for name in ("mean_travel_km", "max_travel_km"):  # no travel either (was 0)
+        assert kpi[next(k for k in kpi if k.endswith(" " + name))] == "—", name

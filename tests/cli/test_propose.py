@@ -315,12 +315,51 @@ def test_an_empty_plan_has_no_mean_skill_fit(tmp_path) -> None:  # type: ignore[
     doc = json.loads(res.stdout)
     assert doc["assignments"] == [] and doc["kpis"]["slots_total"] > 0
     assert doc["kpis"]["mean_skill_fit"] is None
+    # nor any travel (was 0.0 km, as if every pair were next door)
+    assert (doc["kpis"]["mean_travel_km"], doc["kpis"]["max_travel_km"]) == (None, None)
     en = runner.invoke(app, ["propose", str(case), "--lang", "en"], env=wide)
     assert en.exit_code == 0, en.output
-    assert "mean skill fit —; travel mean" in en.stdout
+    assert "mean skill fit —; travel mean —, max —;" in en.stdout
     zh = runner.invoke(app, ["propose", str(case), "--lang", "zh"], env=wide)
-    assert "平均技能匹配度 —；平均路程" in zh.stdout
+    assert "平均技能匹配度 —；平均路程 —，最远 —；" in zh.stdout
+    # the solver said in Chinese too (was "（empty，已验证最优）")
+    assert "（无需求解，已验证最优）" in zh.stdout and "(empty, optimality certified)" in en.stdout
     full = runner.invoke(
         app, ["propose", str(write_case(tmp_path / "full")), "--lang", "en"], env=wide
     )
-    assert re.search(r"mean skill fit \d\.\d\d; travel mean", full.stdout)
+    line = r"mean skill fit \d\.\d\d; travel mean \d+\.\d km, max \d+\.\d km;"
+    assert re.search(line, full.stdout)
+
+
+def test_the_summary_line_names_the_solver_in_its_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The solver's name is a catalogue word (cli.solver.*): Chinese says what it is (was
+    the JSON's English id inside a Chinese line), English keeps the id the JSON carries;
+    a MILP's dual bound stands beside its name in both."""
+    from rich.console import Console
+
+    from matcher import load_case, propose
+    from matcher.cli.render import to_table
+
+    case = load_case(write_case(tmp_path))
+    p = propose(case)
+
+    def line(proposal, lang):  # type: ignore[no-untyped-def]
+        con = Console(width=400, record=True, file=io.StringIO())
+        to_table(proposal, case, con, lang=lang)
+        return con.export_text().splitlines()[-1]
+
+    assert p.solver == "lsa"
+    assert line(p, "zh").endswith("（线性指派，已验证最优）")
+    assert line(p, "en").endswith("(lsa, optimality certified)")
+    bound = p.objective + 0.5
+    milp = p.model_copy(update={"solver": "milp", "bound": bound, "certified": False})
+    assert line(milp, "zh").endswith(f"（整数规划 ≤ {bound:.4f}，未验证最优）")
+    assert line(milp, "en").endswith(f"(milp ≤ {bound:.4f}, NOT certified)")
+    for solver, zh in (
+        ("lp", "线性规划"),
+        ("lp-streamed", "线性规划（流式）"),
+        ("empty", "无需求解"),
+    ):
+        named = p.model_copy(update={"solver": solver})
+        assert line(named, "zh").endswith(f"（{zh}，已验证最优）"), solver
+        assert line(named, "en").endswith(f"({solver}, optimality certified)"), solver

@@ -147,10 +147,13 @@ def test_a_scenario_that_assigns_nobody_has_no_mean_fit(tmp_path: Path) -> None:
     kpis = {k["kpi"]: k for k in json.loads(res.stdout)[0]["kpis"]}
     fit = kpis["mean_skill_fit"]
     assert fit["base"] > 0 and (fit["scenario"], fit["delta"]) == (None, None)
+    for km in ("mean_travel_km", "max_travel_km"):  # no travel either (was 0 km, a gain)
+        assert (kpis[km]["scenario"], kpis[km]["delta"]) == (None, None), kpis[km]
     assert kpis["slots_filled"]["scenario"] == 0 and kpis["slots_filled"]["delta"] < 0
     wide = {"COLUMNS": "200", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
     res = runner.invoke(app, ["whatif", str(TINY), str(sc), "--lang", "en"], env=wide)
     assert res.exit_code == 0, res.output
-    (row,) = [line for line in res.stdout.splitlines() if "mean_skill_fit" in line]
-    cells = [c.strip() for c in row.split("│")]
-    assert cells[1] == "mean_skill_fit" and float(cells[2]) > 0 and cells[3:5] == ["—", "—"]
+    for kpi in ("mean_skill_fit", "mean_travel_km", "max_travel_km"):
+        (row,) = [line for line in res.stdout.splitlines() if kpi in line]
+        cells = [c.strip() for c in row.split("│")]
+        assert cells[1] == kpi and float(cells[2]) >= 0 and cells[3:5] == ["—", "—"], row

@@ -335,6 +335,7 @@ def test_a_planners_draft_is_marked_and_leaves_the_dispatchers_proposal(
     expect_text(d, "#status", "方案 #3 已生成")
     expect_text(d, "#kpis", "0/")
     assert re.search(r"平均技能匹配\s*—", kpis.inner_text()), kpis.inner_text()
+    assert re.search(r"平均路程\s*—\s*使用干部", kpis.inner_text()), kpis.inner_text()  # was 0 公里
     assert dp.errors == []
 
 
@@ -456,3 +457,24 @@ def test_the_banner_names_fields_in_words_and_says_a_change_once(
     assert said["en"].count("proposal 9 was superseded") == 1, said["en"]
     assert "派遣建议" not in said["zh"]
     assert [e for e in pg.errors if "status of 422" not in e] == []
+
+
+def test_the_console_names_every_solver_the_cli_names() -> None:
+    """Each solver a proposal can name (the catalogue's cli.solver.*, the CLI's summary line)
+    has a word in the console, in both languages, and Chinese says the same as the CLI:
+    none is shown as the JSON's English id (lp-streamed, a large district's, was)."""
+    from matcher.messages import CATALOGUE
+
+    named = {  # a code's parts have "_" for the JSON's "-" (lp_streamed: lp-streamed)
+        c.removeprefix("cli.solver.").replace("_", "-"): t
+        for c, t in CATALOGUE.items()
+        if c.startswith("cli.solver.")
+    }
+    assert set(named) == {"empty", "lsa", "lp", "lp-streamed", "milp"}
+    js = (STATIC / "i18n.js").read_text(encoding="utf-8")
+    zh, en = re.findall(r"^    solver: \{(.*)\},$", js, re.M)
+    for words, lang in ((zh, "zh"), (en, "en")):
+        said = dict(re.findall(r"'?([\w-]+)'?: '([^']*)'", words))
+        assert set(said) == set(named), lang
+        if lang == "zh":
+            assert said == {k: t["zh"] for k, t in named.items()}

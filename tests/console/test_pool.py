@@ -199,7 +199,8 @@ def test_the_forms_most_hours_are_the_servers() -> None:
     # the input has no min/max of its own (the browser would refuse in its words, not these)
     check = js[js.index("function hoursProblem") :]
     check = check[: check.index("\n}\n")]
-    assert "n <= MAX_DEMAND_HOURS" in check and "problem.hours_between" in check
+    assert "problem.hours_between" in check and "max: MAX_DEMAND_HOURS" in check
+    assert "readHours(h, MAX_DEMAND_HOURS)" in js
     assert "10000" not in js + (STATIC / "i18n.js").read_text(encoding="utf-8")
 
 

@@ -79,16 +79,38 @@ def test_outcome_changes_the_record(page_factory: Any, history_server: Server, s
     assert _chinese(pg, "#cd-panel") == []
 
     # complete it: hours are required (the form refuses none), a rating, a note
+    posts: list[str] = []
+    p.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
     p.get_by_role("button", name="派遣记录").click()
     row = p.locator(f'#dispatches tr[data-id="{did}"]')
     row.get_by_role("button", name="完成").click()
     dialog = p.locator("#outcome")
-    dialog.get_by_role("button", name="确认完成").click()
+    yes = dialog.get_by_role("button", name="确认完成")
+    yes.click()
+    expect_text(p, "#oc-hours-err", "已完成的派遣须填写服务时长")
     assert dialog.is_visible()  # hours missing: nothing sent
-    dialog.get_by_label("服务时长（小时）").fill("0")
-    dialog.get_by_role("button", name="确认完成").click()
-    assert dialog.is_visible()  # not above 0
-    dialog.get_by_label("服务时长（小时）").fill("5")
+    # letters typed (as keys, the way a person does), none, a negative, past the day's most:
+    # each said beside the field in the server's words, the dialog kept, nothing sent (a
+    # number input kept the 2 of "2h" and sent 2 hours, and no hours at all for "1e")
+    hours = dialog.get_by_label("服务时长（小时）")
+    for typed, said in (
+        ("2h", "时长须为数字"),
+        ("1e", "时长须为数字"),
+        ("三小时", "时长须为数字"),
+        ("0", "时长须大于 0 且不超过 24"),
+        ("-2", "时长须大于 0 且不超过 24"),
+        ("25", "时长须大于 0 且不超过 24"),
+    ):
+        hours.fill("")
+        hours.press_sequentially(typed)
+        yes.click()
+        expect_text(p, "#oc-hours-err", said)
+        assert dialog.is_visible() and hours.input_value() == typed
+        assert hours.get_attribute("aria-invalid") == "true"
+    assert posts == []
+    hours.fill("5")  # right once typed: the error goes
+    assert p.locator("#oc-hours-err").inner_text() == ""
+    assert hours.get_attribute("aria-invalid") == "false"
     dialog.get_by_label("社区评价（可选）").select_option("4")
     dialog.get_by_label("备注（可选）").fill("入户走访完成")
     pg.shot(shots, "record-complete")

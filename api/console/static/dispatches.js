@@ -3,10 +3,10 @@
 
 import { $, S, can, esc, local, setStatus, table, when } from './core.js';
 import { api, dpath, listAll, reloadPool, write } from './api.js';
-import { num, st, t, word } from './i18n.js';
+import { msg, num, st, t, word } from './i18n.js';
 import { cadreLabel, commName } from './overview.js';
 import { actor, knowsCommunities } from './proposal.js';
-import { guarded } from './ui.js';
+import { guarded, readHours } from './ui.js';
 
 const STATUSES = ['active', 'completed', 'cancelled', 'no_show', 'all'];
 export const CANCEL_REASONS = ['cadre_unavailable', 'no_show', 'community_withdrew', 'duplicate', 'other'];
@@ -92,8 +92,11 @@ const opt = (v, label, sel = false) => `<option value="${esc(v)}"${sel ? ' selec
 function outcomeFields(how) {
   const note = `<label>${esc(t('note'))} <input id="oc-note" name="note" type="text" maxlength="500"></label>`;
   if (how === 'complete') {
-    return `<label>${esc(t('hours'))} <input id="oc-hours" name="hours" type="number" min="0" max="${MAX_HOURS}" step="any" required
-        aria-describedby="oc-hours-hint"></label> <span class="hint" id="oc-hours-hint">${esc(t('hours_hint', MAX_HOURS))}</span>
+    // a text field read by readHours, as the demand form's hours (a number input drops 2h's
+    // h and sends 2), what is wrong said beside it in the page's words, not the browser's
+    return `<label>${esc(t('hours'))} <input id="oc-hours" name="hours" type="text" inputmode="decimal" maxlength="32" size="8"
+        autocomplete="off" aria-describedby="oc-hours-hint oc-hours-err"></label> <span class="hint" id="oc-hours-hint">${esc(t('hours_hint', MAX_HOURS))}</span>
+      <span class="field-err" id="oc-hours-err" role="alert"></span>
       <label>${esc(t('rating'))} <select id="oc-rating" name="rating">${opt('', t('no_rating'), true)}${[5, 4, 3, 2, 1].map((r) => opt(r, r)).join('')}</select></label>
       <label class="block"><input id="oc-exempt" name="exempt" type="checkbox"> ${esc(t('exempt'))}</label>
       <label>${esc(t('exempt_reason'))} <input id="oc-exempt-reason" name="exempt_reason" type="text" maxlength="500" disabled></label>
@@ -104,6 +107,17 @@ function outcomeFields(how) {
         ${CANCEL_REASONS.map((r) => opt(r, word('reasons', r) + (r === 'community_withdrew' ? t('withdrew_closes') : ''))).join('')}</select></label>${note}`;
   }
   return note;
+}
+
+/** What is wrong with the service hours typed ('' when fine), said with the codes the
+ *  server answers for them (problem.hours_missing, problem.hours_number, problem.hours_range). */
+function hoursProblem(h) {
+  const fallback = t('hours_hint', MAX_HOURS);
+  if (!h) return msg('problem.hours_missing', {}, fallback);
+  const { fault } = readHours(h, MAX_HOURS);
+  if (fault === 'value') return msg('problem.hours_number', {}, fallback);
+  if (fault) return msg('problem.hours_range', { max: MAX_HOURS }, fallback);
+  return '';
 }
 
 /** Ask for the outcome in a modal dialog; resolves to the request body, or null on 返回. */
@@ -120,10 +134,17 @@ function askOutcome(x, how) {
     <div class="row"><button id="oc-yes" value="yes" class="${how === 'cancel' ? 'danger' : 'primary'}">${esc(yes)}</button>
       <button id="oc-no" value="no" formnovalidate>${esc(t('confirm_back'))}</button></div>`;
   const hours = $('#oc-hours');
-  hours?.addEventListener('input', () => {
-    const v = Number(hours.value);
-    hours.setCustomValidity(hours.value === '' || (v > 0 && v <= MAX_HOURS) ? '' : t('hours_hint', MAX_HOURS));
-  });
+  const hoursErr = (text) => { $('#oc-hours-err').textContent = text; hours.setAttribute('aria-invalid', text ? 'true' : 'false'); };
+  // 确认完成 with hours that cannot be sent keeps the dialog open and says why beside them;
+  // once said, the error is checked again as they are typed (cleared when right); the form
+  // outlives the dialog, so its handler is set (replacing the last dialog's), not added
+  form.onsubmit = hours ? (e) => {
+    if (e.submitter?.value !== 'yes') return;
+    const why = hoursProblem(hours.value.trim());
+    hoursErr(why);
+    if (why) { e.preventDefault(); hours.focus(); }
+  } : null;
+  hours?.addEventListener('input', () => { if ($('#oc-hours-err').textContent) hoursErr(hoursProblem(hours.value.trim())); });
   // the reason that withdraws the demand says what else it ends, once chosen
   $('#oc-reason')?.addEventListener('change', (e) => { $('#oc-withdrew').hidden = e.target.value !== 'community_withdrew'; });
   const exempt = $('#oc-exempt');
@@ -143,7 +164,7 @@ function askOutcome(x, how) {
       const note = $('#oc-note').value.trim();
       if (note) body.note = note;
       if (how === 'complete') {
-        body.hours = Number(hours.value);
+        body.hours = readHours(hours.value.trim(), MAX_HOURS).n;
         const rating = $('#oc-rating').value;
         if (rating) body.rating = Number(rating);
         if (exempt.checked) { body.exempt = true; body.exempt_reason = $('#oc-exempt-reason').value.trim(); }

@@ -9,7 +9,7 @@ import { catName, msg, st, t, tagName } from './i18n.js';
 import { cadreLabel, commName, load, stageOf, tri } from './overview.js';
 import { actor } from './proposal.js';
 import { loadRecord, recordHtml, recordTitle } from './record.js';
-import { BadInput, confirmDialog, dateInput, dateValue, guarded } from './ui.js';
+import { BadInput, confirmDialog, dateInput, dateValue, guarded, readHours } from './ui.js';
 
 const SHOW = 200;
 // a demand's most expected hours (a leap year's): matcher.MAX_DEMAND_HOURS, the limit of a
@@ -167,21 +167,14 @@ function localTime(v) {
   return `${day}T${hh.padStart(2, '0')}:${mm}`;
 }
 
-// a number of hours as typed: digits, a decimal point, a sign (a negative one is then out of
-// range); a text input, not type="number", whose value is '' for letters, which would send
-// the demand without its hours and no word said
-const HOURS_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
-
-/** The hours typed as a number, NaN when they are none (2h, 三, 1e3, 0x10). */
-const hoursNumber = (h) => (HOURS_TEXT.test(h) ? Number(h) : NaN);
-
-/** What is wrong with the hours typed, said with the codes a demands.csv cell or the API's
- *  body gets (problem.hours_value, problem.hours_positive, problem.hours_between); '' when fine. */
-function hoursProblem(h, n) {
+/** What is wrong with the hours typed (readHours' fault), said with the codes a demands.csv
+ *  cell or the API's body gets (problem.hours_value, problem.hours_positive,
+ *  problem.hours_between); '' when fine. */
+function hoursProblem(h, fault) {
   const fallback = t('bad_hours_dm', h, MAX_DEMAND_HOURS);
-  if (!Number.isFinite(n)) return msg('problem.hours_value', { field: 'hours' }, fallback);
-  if (n === 0) return msg('problem.hours_positive', {}, fallback);
-  if (!(n > 0 && n <= MAX_DEMAND_HOURS)) return msg('problem.hours_between', { field: 'hours', max: MAX_DEMAND_HOURS }, fallback);
+  if (fault === 'value') return msg('problem.hours_value', { field: 'hours' }, fallback);
+  if (fault === 'zero') return msg('problem.hours_positive', {}, fallback);
+  if (fault) return msg('problem.hours_between', { field: 'hours', max: MAX_DEMAND_HOURS }, fallback);
   return '';
 }
 
@@ -236,7 +229,7 @@ function datedFields() {
     } else if (v) out[f] = v;
   }
   const h = raw('hours');
-  if (h) { const n = hoursNumber(h); const why = hoursProblem(h, n); if (why) bad.hours = why; else out.hours = n; }
+  if (h) { const { n, fault } = readHours(h, MAX_DEMAND_HOURS); if (fault) bad.hours = hoursProblem(h, fault); else out.hours = n; }
   if (!bad.end && out.end && !raw('start')) bad.end = t('dm_end_no_start');
   if (!bad.end && out.end && out.start && out.end <= out.start) bad.end = t('dm_end_before');
   if (!bad.start && out.start && !out.end && !out.hours && !bad.end && !bad.hours) bad.start = t('dm_start_alone');

@@ -27,6 +27,9 @@ export const actor = (a) => (a ? esc(a.label || t('token_n', a.token)) : '—');
  *  A planner's draft never is: the server answers 409 conflict.draft. */
 const decidable = (p) => !p.draft && (!p.status || p.status === 'pending');
 
+// a mean a proposal has not (it assigns nobody: no fit, no travel) is null, shown as —
+const none = (v) => v === null || v === undefined;
+
 function kpiBlock(p) {
   const kp = p.result.kpis;
   const dist = p.result.district;
@@ -40,8 +43,8 @@ function kpiBlock(p) {
       <div><dt>${esc(t('kpi_filled'))}</dt><dd>${kp.slots_filled}/${kp.slots_total}</dd></div>
       <div><dt>${esc(t('kpi_fill'))}</dt><dd>${pct(kp.fill_rate)}</dd></div>
       <div><dt>${esc(t('kpi_pw'))}</dt><dd>${pct(kp.priority_weighted_fill)}</dd></div>
-      <div><dt>${esc(t('kpi_fit'))}</dt><dd>${kp.mean_skill_fit === null || kp.mean_skill_fit === undefined ? '—' : num(kp.mean_skill_fit)}</dd></div>
-      <div><dt>${esc(t('kpi_km'))}</dt><dd>${num(kp.mean_travel_km, 1)} ${esc(t('km'))}</dd></div>
+      <div><dt>${esc(t('kpi_fit'))}</dt><dd>${none(kp.mean_skill_fit) ? '—' : num(kp.mean_skill_fit)}</dd></div>
+      <div><dt>${esc(t('kpi_km'))}</dt><dd>${none(kp.mean_travel_km) ? '—' : `${num(kp.mean_travel_km, 1)} ${esc(t('km'))}`}</dd></div>
       <div><dt>${esc(t('kpi_used'))}</dt><dd>${kp.cadres_used}/${kp.cadres_available}</dd></div>
       <div><dt>${esc(t('kpi_solver'))}</dt><dd>${esc(word('solver', p.result.solver))}${p.result.certified ? ` · ${esc(t('certified'))}` : ''}</dd></div>
     </dl>`;

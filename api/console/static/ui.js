@@ -1,4 +1,5 @@
-// The error banner, the guard around every action, and the confirmation dialog.
+// The error banner, the guard around every action, the confirmation dialog, and the fields
+// every form reads the same way (a date, a number of hours).
 
 import { $, esc, setStatus } from './core.js';
 import { ApiError } from './api.js';
@@ -56,4 +57,19 @@ export function dateValue(id) {
   const ms = day ? Date.parse(`${day}T00:00:00Z`) : NaN; // 2026-02-31 parses as March 3
   if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day) throw new BadInput(t('bad_date', v));
   return day;
+}
+
+// a number of hours as typed: digits, a decimal point, a sign (a negative one is then out of
+// range); read from a text input, not type="number", whose value is '' for letters (and
+// which keeps the 2 of 2h), so the form would send no hours, or other ones, and say nothing
+const HOURS_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** Hours as typed (trimmed, not empty), checked against `most`: the number (NaN when it is
+ *  none: 2h, 三, 1e3, 0x10) and what is wrong with it — 'value' (not a number of hours),
+ *  'zero', 'range' (below 0 or above `most`) or '' when fine. The demand form and the
+ *  completion dialog share the rule; each says a fault with the codes its server answers. */
+export function readHours(h, most) {
+  const n = HOURS_TEXT.test(h) ? Number(h) : NaN;
+  const fault = !Number.isFinite(n) ? 'value' : n === 0 ? 'zero' : n > 0 && n <= most ? '' : 'range';
+  return { n, fault };
 }
