@@ -9,7 +9,8 @@ computes every third of ``lease`` seconds. Progress is written at a bounded rate
 seconds); each write reads the row's cancel flag, and a cancel asked through this
 worker stops the job at its very next progress step.
 
-A job stores its proposal in one transaction at the very end, after checking
+A job stores its result (a proposal, or a what-if's comparison on its own row) in one
+transaction at the very end, after checking
 under the job row's lock that the job is still this worker's and not cancelled,
 and that the token that asked for it was not revoked meanwhile: nothing half-done
 survives, and nothing of a job whose lease went to another worker's reaper.
@@ -46,8 +47,10 @@ FORGET_EVERY = 60.0
 """Seconds between two looks for finished jobs to forget, besides one after each job."""
 
 
-Finish = Callable[[Tx], int]
-"""Stores a computed result inside the given write transaction; returns the proposal id."""
+Finish = Callable[[Tx], int | dict[str, Any]]
+"""Stores a computed result inside the given write transaction; returns the proposal id,
+or the answer itself for a job that stores nothing in the pool (a scenario's: it is kept
+on the job row, ``result``)."""
 Work = Callable[[JobRow, Progress], Finish]
 """Computes a job's result from its row, telling ``progress`` (which raises Cancelled
 once cancelled); returns how to store it."""
@@ -61,6 +64,7 @@ def job_view(row: JobRow) -> dict[str, Any]:
     """The job as the API shows it (:class:`api.schemas.JobPublic`)."""
     return {
         "id": row.id,
+        "kind": row.kind,
         "status": row.status,
         "phase": row.phase,
         "fraction": row.fraction,
@@ -70,6 +74,7 @@ def job_view(row: JobRow) -> dict[str, Any]:
         "proposal": None
         if row.proposal_id is None
         else proposal_url(row.district, row.proposal_id),
+        "result": row.result,
         "error": row.error,
     }
 
@@ -313,13 +318,22 @@ class JobLoop:
             if found is not None and found[0] not in (201, 202):
                 # the key answered a refusal since (a retried job): this result is new
                 found, key = None, None
+            pid: int | None
+            result: dict[str, Any] | None = None
             if found is not None:  # the same request finished meanwhile: point at it
                 status, data = found
                 pid = int(data["id"] if status == 201 else data["proposal"].rsplit("/", 1)[1])
             else:
-                pid = finish(tx)
+                out = finish(tx)
+                pid, result = (out, None) if isinstance(out, int) else (None, out)
             done = tx.end_job(
-                row.id, self.holder, "done", phase=run.phase, fraction=1.0, proposal_id=pid
+                row.id,
+                self.holder,
+                "done",
+                phase=run.phase,
+                fraction=1.0,
+                proposal_id=pid,
+                result=result,
             )
             assert done is not None  # the row is locked and was this worker's
             if key is not None and found is None:  # the replay answers what GET shows

@@ -1,10 +1,12 @@
-"""Background jobs: large proposals computed after their request is answered.
+"""Background jobs: large proposals and what-ifs computed after their request is answered.
 
-Why: a city-sized pool takes minutes to propose. Holding the request open that
-long runs into proxy and client timeouts, and gives the caller neither progress
-nor a way to stop. A job answers at once (202 and its URL), records the engine's
-progress (phase, fraction) for pollers, and stops at the next progress step once
-cancelled.
+Why: a city-sized pool takes minutes to propose (a what-if, two proposals and perhaps
+its slots' fixes, longer). One rule says when a request becomes a job
+(:func:`runs_long`, or the client's ``Prefer: respond-async``: :func:`prefers_async`).
+Holding the request open that long runs into proxy and client timeouts, and gives
+the caller neither progress nor a way to stop. A job answers at once (202 and its
+URL), records the engine's progress (phase, fraction) for pollers, and stops at the
+next progress step once cancelled.
 
 Jobs live in the database (:mod:`matcher.store.jobs`), so several workers serve
 them as one: any worker answers ``GET``/``DELETE …/jobs/{id}``, any worker may run
@@ -18,7 +20,8 @@ again. Why not again automatically: the worker may have died *of* the job (a
 city's plan takes hundreds of MiB; the kernel's OOM killer sends SIGKILL), and a
 job that kills its worker would then kill one worker after another; a person who
 retries has seen the failure. Nothing half-done survives either way: a job
-stores its proposal in one transaction at the very end.
+stores its result (a proposal; a what-if's comparison, kept on the job's row) in one
+transaction at the very end.
 
 Each job knows the token that asked for it (``owner``): revoking that token
 cancels its jobs (:meth:`JobManager.revoke`), and the storing transaction checks
@@ -35,15 +38,37 @@ from typing import Any
 
 from api.errors import Unavailable
 from api.jobloop import JobLoop, Work
+from api.settings import Settings
+from matcher import Case, Policy
 from matcher.store import Actor, IdempotencyError, JobRow, Store, Tx
 
-__all__ = ["IdemKey", "JobManager"]
+__all__ = ["IdemKey", "JobManager", "prefers_async", "runs_long"]
 
 SHUTDOWN_WAIT = 10.0
 """Seconds a shutdown waits for a running job to reach its next progress callback."""
 
 IdemKey = tuple[int, str, str]
 """(token id, Idempotency-Key, request fingerprint) of the request that made a job."""
+
+
+def prefers_async(prefer: str | None) -> bool:
+    """RFC 7240: ``Prefer`` is a list of preferences, each possibly with parameters."""
+    return any(
+        p.split(";")[0].split("=")[0].strip().lower() == "respond-async"
+        for p in (prefer or "").split(",")
+    )
+
+
+def runs_long(settings: Settings, case: Case, policy: Policy) -> bool:
+    """Whether proposing for ``case`` under ``policy`` is a job whatever the client prefers.
+
+    Over ``job_threshold`` (cadre × demand) pairs; lending rules and dated orders make a
+    proposal a MILP (seconds to minutes on a district): a job from a twentieth of that
+    size, so that no request waits on one. Proposals and what-ifs share the rule.
+    """
+    milp = policy.lending.is_on or any(d.start is not None for d in case.demands)
+    threshold = settings.job_threshold // (20 if milp else 1)
+    return len(case.cadres) * len(case.demands) > threshold
 
 
 class JobManager:

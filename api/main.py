@@ -140,7 +140,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     manager = JobManager(
         the_store,
         gate.sem,
-        {"proposal": proposals.job_work(the_store, lambda: app.state.warm)},
+        {
+            "proposal": proposals.job_work(the_store, lambda: app.state.warm),
+            "scenario": scenarios.job_work(the_store),
+        },
         limit=settings.job_queue,
         keep=settings.job_keep,
         ttl=settings.job_ttl,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Header, Path, Query
 
 from api.deps import Access, access
 from matcher import ID_MAX_LENGTH, ID_PATTERN
@@ -20,6 +20,7 @@ __all__ = [
     "ItemId",
     "Limit",
     "Offset",
+    "PreferDep",
     "Proposer",
     "Reader",
     "Reviewer",
@@ -46,3 +47,13 @@ IdFilter = Annotated[str | None, Query(min_length=1, max_length=ID_MAX_LENGTH, p
 #: a page of a list
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=10**9)]
+
+#: RFC 7240 ``Prefer``: ``respond-async`` asks for a job (202 + Location) whatever the size
+PreferDep = Annotated[
+    str | None,
+    Header(
+        alias="Prefer",
+        max_length=1000,
+        description="'respond-async': compute as a job (202 + Location) whatever the pool's size",
+    ),
+]

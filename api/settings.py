@@ -26,7 +26,8 @@ class Settings(BaseSettings):
     job_threshold: int = Field(
         2_000_000,
         ge=0,
-        description="proposals over more (cadre × open demand) pairs run as jobs (202 + job URL)",
+        description="proposals and what-ifs over more (cadre × open demand) pairs run as jobs"
+        " (202 + job URL)",
     )
     warm_plans: bool = Field(
         True,

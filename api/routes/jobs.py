@@ -1,7 +1,9 @@
-"""Jobs: proposals computed in the background; read one, list them, cancel or retry one.
+"""Jobs: proposals and what-ifs computed in the background; read one, list them, cancel or
+retry one.
 
-A proposal request becomes a job when the pool is large (``job_threshold``) or
-the client sends ``Prefer: respond-async``; :mod:`api.jobs` runs them, on any
+A proposal or scenario request becomes a job when the pool is large
+(:func:`api.jobs.runs_long`) or the client sends ``Prefer: respond-async``;
+:mod:`api.jobs` runs them, on any
 worker (jobs live in the database). Readers read jobs, proposers cancel and retry
 them, and another district's job answers 404.
 """
@@ -59,7 +61,8 @@ def list_jobs(a: Reader, jobs: JobsDep) -> JSONResponse:
 
 @router.get("/{job}", response_model=JobPublic, include_in_schema=IN_SCHEMA)
 def get_job(a: Reader, job: JobId, jobs: JobsDep) -> JSONResponse:
-    """Status, phase and progress; when done, the URL of the stored proposal."""
+    """Status, phase and progress; when done, the URL of the stored proposal (a what-if's:
+    its comparison, ``result``)."""
     return respond(JobPublic, job_view(jobs.get(a.district, job)))
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.crud import Reviewing, Writing, page
@@ -32,7 +32,8 @@ from api.deps import (
 )
 from api.errors import PROBLEM_RESPONSES, ProblemModel
 from api.jobloop import Finish, Work
-from api.params import Offset, Proposer, RowId
+from api.jobs import prefers_async, runs_long
+from api.params import Offset, PreferDep, Proposer, RowId
 from api.routes.jobs import job_response, job_url
 from api.schemas import (
     AcceptRequest,
@@ -70,14 +71,6 @@ router = APIRouter(
     prefix="/v1/districts/{district}", tags=["proposals"], responses=PROBLEM_RESPONSES
 )
 ProposalId = RowId
-PreferDep = Annotated[
-    str | None,
-    Header(
-        alias="Prefer",
-        max_length=1000,
-        description="'respond-async': compute as a job (202 + Location) whatever the pool's size",
-    ),
-]
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -91,14 +84,6 @@ def _policy(district_policy: Policy, override: dict[str, Any] | None) -> Policy 
     if override is None:
         return None
     return parse_policy(_merge(district_policy.model_dump(), override), "body.policy")
-
-
-def _prefers_async(prefer: str | None) -> bool:
-    """RFC 7240: ``Prefer`` is a list of preferences, each possibly with parameters."""
-    return any(
-        p.split(";")[0].split("=")[0].strip().lower() == "respond-async"
-        for p in (prefer or "").split(",")
-    )
 
 
 def _planned(snap: Snapshot, body: ProposalRequest) -> Snapshot:
@@ -304,16 +289,9 @@ def create_proposal(
             planned_snap.filled_slots,
             planned_snap.held,
         )
-    asked = _prefers_async(prefer)
+    asked = prefers_async(prefer)
     settings: Settings = request.app.state.settings
-    planned = planned_snap.case
-    pairs = len(planned.cadres) * len(planned.demands)
-    # lending rules and dated orders make a proposal a MILP (seconds to minutes on a
-    # district): a job
-    # from a twentieth of the usual size, so that no request waits on one
-    milp = policy.lending.is_on or any(d.start is not None for d in planned.demands)
-    threshold = settings.job_threshold // (20 if milp else 1)
-    if asked or pairs > threshold:
+    if asked or runs_long(settings, planned_snap.case, policy):
         job, replayed = jobs.submit(
             a.district,
             "proposal",

@@ -108,6 +108,7 @@ from api.schemas.record import (
     WarningPublic,
     WarningsPublic,
 )
+from api.schemas.scenarios import ScenarioPublic, ScenarioRequest
 from api.schemas.service import (
     CategoryPublic,
     Health,
@@ -199,6 +200,8 @@ __all__ = [
     "ReplaceBody",
     "ReportPublic",
     "RequestBody",
+    "ScenarioPublic",
+    "ScenarioRequest",
     "Slug",
     "SummaryCellPublic",
     "SummaryPublic",

@@ -63,6 +63,7 @@ def _job_out(r: Row[Any]) -> JobRow:
         lease_until=r.lease_until,
         attempts=int(r.attempts),
         proposal_id=r.proposal_id,
+        result=None if r.result is None else json.loads(r.result),
         error=None if r.error is None else json.loads(r.error),
         created_at=r.created_at,
         started_at=r.started_at,
@@ -298,10 +299,12 @@ class JobsTx(TxBase):
         phase: str | None,
         fraction: float | None,
         proposal_id: int | None = None,
+        result: dict[str, Any] | None = None,
         error: dict[str, Any] | None = None,
     ) -> JobRow | None:
-        """Finish ``holder``'s running job (done with ``proposal_id``, failed with ``error``,
-        or cancelled); None when it is no longer ``holder``'s (nothing changes)."""
+        """Finish ``holder``'s running job (done with ``proposal_id`` or its ``result``,
+        failed with ``error``, or cancelled); None when it is no longer ``holder``'s
+        (nothing changes)."""
         assert status in FINISHED, status
         c = t.jobs.c
         done = self.conn.execute(
@@ -312,6 +315,7 @@ class JobsTx(TxBase):
                 phase=phase,
                 fraction=fraction,
                 proposal_id=proposal_id,
+                result=None if result is None else json.dumps(result, ensure_ascii=False),
                 error=None if error is None else json.dumps(error, ensure_ascii=False),
                 lease_until=None,
                 finished_at=now_iso(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, inspect, select, update
 
 from matcher.store.errors import StoreError
 from matcher.store.schema import (
@@ -26,7 +26,7 @@ from matcher.store.schema import (
 
 __all__ = ["SCHEMA_VERSION", "migrate"]
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def _add_columns(conn: Connection, columns: tuple[tuple[str, str, str], ...]) -> None:
@@ -163,6 +163,15 @@ def _v8(conn: Connection) -> None:
     _add_columns(conn, (("proposals", "draft", "INTEGER NOT NULL DEFAULT 0"),))
 
 
+def _v9(conn: Connection) -> None:
+    """A job's answer kept on its row (JSON): a scenario's job stores nothing in the pool,
+    so its comparison has nowhere else to be read from. Older jobs were all proposals'
+    (they point at their proposal): null. A database older than version 7 has the column
+    already: step 7 makes the jobs table as it is now."""
+    if "result" not in {c["name"] for c in inspect(conn).get_columns("jobs")}:
+        _add_columns(conn, (("jobs", "result", "TEXT"),))
+
+
 # version -> step taking the schema from version-1 to version (run inside one transaction);
 # a new database gets the current tables at once and skips them
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -174,6 +183,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     6: _v6,
     7: _v7,
     8: _v8,
+    9: _v9,
 }
 
 

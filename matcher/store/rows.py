@@ -227,9 +227,11 @@ class TokenRow(StoreRow):
 class JobRow(StoreRow):
     """A background job as stored (:mod:`matcher.store.jobs`): what it is, where it stands.
 
-    ``request`` is what its work needs (a proposal's request body); ``owner`` the token
-    that asked (the job's actor); ``lease_holder``/``lease_until`` the worker computing it
-    and until when (seconds since the epoch) its lease holds unless renewed.
+    ``request`` is what its work needs (a proposal's or a scenario's request body);
+    ``owner`` the token that asked (the job's actor); ``lease_holder``/``lease_until`` the
+    worker computing it and until when (seconds since the epoch) its lease holds unless
+    renewed. Once done, a proposal's job points at its proposal (``proposal_id``); a job
+    that stores nothing in the pool (a scenario's) keeps its answer (``result``).
     """
 
     id: str
@@ -247,6 +249,7 @@ class JobRow(StoreRow):
     lease_until: float | None
     attempts: int
     proposal_id: int | None
+    result: dict[str, Any] | None
     error: dict[str, Any] | None
     created_at: str
     started_at: str | None

@@ -229,8 +229,9 @@ idempotency = Table(
 # background jobs (schema version 7; matcher.store.jobs): any worker reads, cancels or
 # runs them. ``request`` is what the work needs (JSON), ``owner`` the token that asked;
 # a running job's worker holds a lease (``lease_holder`` until ``lease_until``, seconds
-# since the epoch) it renews while it computes; ``proposal_id`` is the result once done,
-# ``error`` the problem (JSON) once failed
+# since the epoch) it renews while it computes; ``proposal_id`` is the result once done
+# (a proposal's job), ``result`` the answer itself (JSON, version 9: a job that stores
+# nothing in the pool, a scenario's), ``error`` the problem (JSON) once failed
 jobs = Table(
     "jobs",
     metadata,
@@ -250,6 +251,7 @@ jobs = Table(
     Column("lease_until", Float),
     Column("attempts", Integer, nullable=False),
     Column("proposal_id", Integer),
+    Column("result", Text),
     Column("error", Text),
     Column("created_at", String(40), nullable=False),
     Column("started_at", String(40)),

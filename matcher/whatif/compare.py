@@ -35,6 +35,7 @@ from matcher.errors import Param
 from matcher.lending import LendingUse
 from matcher.messages import Message, msg, render
 from matcher.model import Case, Demand
+from matcher.progress import Progress, as_progress
 from matcher.proposal import Kpis, Proposal
 from matcher.propose import propose
 from matcher.rules import RULES
@@ -359,10 +360,16 @@ def compare(
     excluded: Iterable[Pair] = (),
     lending: LendingUse | None = None,
     held: Mapping[str, Sequence[HeldWindow]] | None = None,
+    progress: Progress | None = None,
 ) -> Comparison:
     """Baseline against the scenario (both exact, solved without alternates);
     ``lending`` is what the pool's dispatches already lent (the lending rules count it),
-    ``held`` the dated windows cadres hold now (both plans keep clear of them)."""
+    ``held`` the dated windows cadres hold now (both plans keep clear of them).
+
+    ``progress`` is told which plan is being solved (``baseline``, then ``scenario``)
+    at each of the engine's steps: a caller computing a what-if as a job shows where it
+    is, and may cancel it (the callback raises :class:`matcher.Cancelled`).
+    """
     excluded = list(excluded)
     if base is None:
         base = propose(
@@ -373,6 +380,7 @@ def compare(
             filled_slots=filled_slots,
             lending=lending,
             held=held,
+            progress=_named(progress, "baseline"),
         )
     new_case, touched = apply_scenario(case, scenario)
     ids_c = {c.id for c in new_case.cadres}
@@ -385,5 +393,23 @@ def compare(
         filled_slots={k: v for k, v in (filled_slots or {}).items() if k in ids_d},
         lending=lending,
         held={k: v for k, v in (held or {}).items() if k in ids_c},
+        progress=_named(progress, "scenario"),
     )
     return compare_plans(case, base, new_case, new, touched, scenario.name)
+
+
+def _named(progress: Progress | None, plan: str) -> Progress | None:
+    """``progress`` told ``plan`` (``baseline``, ``scenario``: codes ``phase.<plan>``) at
+    each of the engine's steps in that plan's solve, without the step's fraction (a share
+    of one step, not of the plan). Why every step: the callback is where a job hears a
+    cancel, so a what-if stops as often as a proposal does; told ``plan`` once before the
+    solve too, a cancel asked meanwhile stops before that solve begins."""
+    if progress is None:
+        return None
+    step = as_progress(progress)
+    step(plan)
+
+    def named(phase: str, fraction: float | None = None, /) -> None:
+        step(plan)
+
+    return named

@@ -27,28 +27,11 @@ from api.routes import proposals
 from matcher import SAMPLE_DISTRICT, Case, Policy, Progress, Proposal, load_case, propose
 from matcher.solver import child, sided
 from matcher.store import Actor, Basis, JobRow, Store, Tx
+from tests.api.polling import ASYNC, FINAL, POLLS, wait_job
 from tests.api.tokens import Tokens
 
 P = "/v1/districts/d1/proposals"
 J = "/v1/districts/d1/jobs"
-ASYNC = {"Prefer": "respond-async"}
-FINAL = {"done", "failed", "cancelled"}
-POLLS = 1500  # x 20 ms: a job that never finishes fails the test after 30 s instead of hanging
-
-
-def _wait(
-    client: TestClient, url: str, h: dict[str, str], until: set[str] = FINAL
-) -> dict[str, Any]:
-    """Poll ``url`` until the job's status is in ``until`` (bounded)."""
-    job: dict[str, Any] = {}
-    for _ in range(POLLS):
-        r = client.get(url, headers=h)
-        assert r.status_code == 200, r.text
-        job = r.json()
-        if job["status"] in until:
-            return job
-        time.sleep(0.02)
-    raise AssertionError(f"{url} still {job.get('status')} after {POLLS} polls")
 
 
 def _count(client: TestClient, h: dict[str, str], url: str = P) -> int:
@@ -115,7 +98,7 @@ def test_sample_job_stores_what_the_sync_route_would(
     assert r.headers["preference-applied"] == "respond-async"
     assert job["status"] in {"queued", "running"}
     assert job["created"] and job["proposal"] is None and job["error"] is None
-    done = _wait(client, r.headers["location"], gulou)
+    done = wait_job(client, r.headers["location"], gulou)
     assert done["status"] == "done", done
     assert done["phase"] == "explaining" and done["fraction"] == 1.0
     assert done["created"] <= done["started"] <= done["finished"]
@@ -151,7 +134,7 @@ def test_cancel_running_then_queued(
     r = client.delete(first.headers["location"], headers=h)
     assert r.status_code == 202
     assert r.headers["location"] == first.headers["location"]
-    ended = _wait(client, first.headers["location"], h)
+    ended = wait_job(client, first.headers["location"], h)
     assert ended["status"] == "cancelled"
     assert ended["phase"] == "solving" and ended["proposal"] is None and ended["finished"]
     assert _count(client, h) == 0
@@ -214,7 +197,7 @@ def test_a_dated_job_stops_during_its_milp(
     url = r.headers["location"]
     _in_its_milp(client, url, h)
     assert client.delete(url, headers=h).status_code == 202
-    ended = _wait(client, url, h)
+    ended = wait_job(client, url, h)
     assert ended["status"] == "cancelled", ended
     assert ended["proposal"] is None and ended["error"] is None
     assert _count(client, h) == 0
@@ -238,7 +221,7 @@ def test_a_stopping_worker_puts_back_a_job_in_its_milp(
         assert tx.list_proposals("d1")[1] == 0
     monkeypatch.setattr(sided, "_SOLVE", sided._solve_milp)
     with TestClient(make_app()) as c:
-        done = _wait(c, url, h)
+        done = wait_job(c, url, h)
     assert done["status"] == "done" and done["proposal"]
 
 
@@ -263,7 +246,7 @@ def test_scope(client: TestClient, tokens: Tokens, blocker: Blocker) -> None:
     assert client.get(f"{J}/{d2_id}", headers=tokens.h("admin")).status_code == 404
     assert client.get(f"{J}/{'f' * 32}", headers=tokens.h("admin")).status_code == 404
     assert d2_id not in {j["id"] for j in client.get(J, headers=tokens.h("admin")).json()["data"]}
-    assert _wait(client, d2.headers["location"], tokens.h("other"))["status"] == "done"
+    assert wait_job(client, d2.headers["location"], tokens.h("other"))["status"] == "done"
 
 
 def test_threshold_makes_a_job_without_the_header(
@@ -274,7 +257,7 @@ def test_threshold_makes_a_job_without_the_header(
         r = c.post(P, json={}, headers=h)
         assert r.status_code == 202
         assert "preference-applied" not in r.headers
-        assert _wait(c, r.headers["location"], h)["status"] == "done"
+        assert wait_job(c, r.headers["location"], h)["status"] == "done"
     with TestClient(make_app(job_threshold=24)) as c:
         assert c.post(P, json={}, headers=h).status_code == 201
 
@@ -305,7 +288,7 @@ def test_failing_job_reports_the_sync_problem(client: TestClient, tokens: Tokens
     )
     r = client.post(P, json=bad, headers=h | ASYNC)
     assert r.status_code == 202
-    job = _wait(client, r.headers["location"], h)
+    job = wait_job(client, r.headers["location"], h)
     assert job["status"] == "failed"
     assert job["error"] == sync.json()
     assert job["proposal"] is None
@@ -322,7 +305,7 @@ def test_unexpected_error_is_a_problem_not_a_traceback(
     monkeypatch.setattr(proposals, "propose", broken)
     h = tokens.h("dispatcher")
     r = client.post(P, json={}, headers=h | ASYNC)
-    job = _wait(client, r.headers["location"], h)
+    job = wait_job(client, r.headers["location"], h)
     assert job["status"] == "failed"
     assert job["error"]["status"] == 500
     assert job["error"]["type"].endswith("/internal")
@@ -347,7 +330,7 @@ def test_idempotency_key_replays_the_job(
     assert other.status_code == 422
     assert other.json()["type"].endswith("idempotency-key-reused")
     blocker.release.set()
-    done = _wait(client, first.headers["location"], h)
+    done = wait_job(client, first.headers["location"], h)
     assert done["status"] == "done"
     replayed = client.post(P, json={}, headers=h | ASYNC)
     assert replayed.status_code == 202
@@ -365,7 +348,7 @@ def test_idempotency_key_after_restart_replays_the_stored_job(
     h = tokens.h("dispatcher") | {"Idempotency-Key": "big-2"}
     with TestClient(make_app()) as c:
         r = c.post(P, json={}, headers=h | ASYNC)
-        done = _wait(c, r.headers["location"], h)
+        done = wait_job(c, r.headers["location"], h)
     with TestClient(make_app()) as c:
         assert c.get(r.headers["location"], headers=h).json() == done
         again = c.post(P, json={}, headers=h | ASYNC)
@@ -383,11 +366,11 @@ def test_a_retry_is_audited(
     first = client.post(P, json={}, headers=h | ASYNC)
     assert blocker.entered.wait(30)
     client.delete(first.headers["location"], headers=h)
-    assert _wait(client, first.headers["location"], h)["status"] == "cancelled"
+    assert wait_job(client, first.headers["location"], h)["status"] == "cancelled"
     blocker.release.set()
     r = client.post(f"{first.headers['location']}/retry", json={}, headers=h)
     assert r.status_code == 202, r.text
-    assert _wait(client, first.headers["location"], h)["status"] == "done"
+    assert wait_job(client, first.headers["location"], h)["status"] == "done"
     with store.read() as tx:
         entries = tx.list_audit("d1", limit=1000)[0]
     jid = first.json()["id"]
@@ -401,12 +384,12 @@ def test_cancelled_key_may_be_retried(client: TestClient, tokens: Tokens, blocke
     first = client.post(P, json={}, headers=h | ASYNC)
     assert blocker.entered.wait(30)
     client.delete(first.headers["location"], headers=h)
-    assert _wait(client, first.headers["location"], h)["status"] == "cancelled"
+    assert wait_job(client, first.headers["location"], h)["status"] == "cancelled"
     blocker.release.set()
     second = client.post(P, json={}, headers=h | ASYNC)
     assert second.json()["id"] != first.json()["id"]
     assert "idempotent-replay" not in second.headers
-    assert _wait(client, second.headers["location"], h)["status"] == "done"
+    assert wait_job(client, second.headers["location"], h)["status"] == "done"
 
 
 def test_queue_limit_answers_503(
@@ -436,7 +419,7 @@ def test_shutdown_puts_the_running_job_back_for_the_next_start(
         assert tx.list_proposals("d1")[1] == 0
     blocker.release.set()
     with TestClient(make_app()) as c:
-        done = _wait(c, url, h)
+        done = wait_job(c, url, h)
     assert done["status"] == "done" and done["proposal"]
     with store.read() as tx:
         assert tx.list_proposals("d1")[1] == 1
@@ -446,9 +429,9 @@ def test_finished_jobs_are_kept_bounded(make_app: Callable[..., FastAPI], tokens
     h = tokens.h("dispatcher")
     with TestClient(make_app(job_keep=1)) as c:
         first = c.post(P, json={}, headers=h | ASYNC).headers["location"]
-        _wait(c, first, h)
+        wait_job(c, first, h)
         second = c.post(P, json={}, headers=h | ASYNC).headers["location"]
-        _wait(c, second, h)
+        wait_job(c, second, h)
         assert c.get(first, headers=h).status_code == 404
         assert [j["id"] for j in c.get(J, headers=h).json()["data"]] == [second.split("/")[-1]]
 
@@ -537,9 +520,9 @@ def test_revoking_a_token_cancels_its_jobs(
     assert client.delete(f"/v1/tokens/{made.json()['id']}", headers=admin).status_code == 200
     assert client.get(queued, headers=reader).json()["status"] == "cancelled"
     blocker.release.set()  # were it still computing, it would now finish and store
-    stopped = _wait(client, running, reader)
+    stopped = wait_job(client, running, reader)
     assert (stopped["status"], stopped["proposal"]) == ("cancelled", None)
-    done = _wait(client, kept, reader)
+    done = wait_job(client, kept, reader)
     assert done["status"] == "done"
     with store.read() as tx:
         rows, total = tx.list_proposals("d1")
@@ -559,6 +542,6 @@ def test_a_job_whose_token_is_revoked_meanwhile_stores_nothing(
     with store.write() as tx:
         tx.revoke_token(row.id)
     blocker.release.set()
-    job = _wait(client, url, tokens.h("dispatcher"))
+    job = wait_job(client, url, tokens.h("dispatcher"))
     assert (job["status"], job["proposal"]) == ("cancelled", None)
     assert _count(client, tokens.h("dispatcher")) == 0

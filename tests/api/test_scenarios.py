@@ -1,15 +1,23 @@
-"""POST /v1/districts/{d}/scenarios: planners and admins, never changes live data."""
+"""POST /v1/districts/{d}/scenarios: planners and admins, never changes live data; large
+pools (or ``Prefer: respond-async``) make it a job whose result is the same answer."""
 
 from __future__ import annotations
 
+import importlib
 import math
+import threading
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from matcher import propose
+from api import Settings, create_app
+from matcher import Case, Policy, Progress, Proposal, propose
+from matcher.messages import CATALOGUE
 from matcher.store import Store
+from tests.api.polling import ASYNC, POLLS, wait_job
 from tests.api.tokens import Tokens
 
 D = "/v1/districts/d1"
@@ -140,3 +148,117 @@ def test_explain_unfilled_in_a_dated_district_prices_the_ongoing_orders(
     r = client.post(S, json=scenario, headers=tokens.h("planner"))
     assert r.status_code == 200, r.text
     assert r.json()["counterfactuals"] is None and r.json()["counterfactuals_note"] is None
+    # as a job: the same answer, the notes' codes and params kept through the job's row
+    body = {**scenario, "explain_unfilled": True}
+    r = client.post(S, json=body, headers=tokens.h("planner") | ASYNC)
+    assert r.status_code == 202, r.text
+    job = wait_job(client, r.headers["location"], tokens.h("planner"))
+    assert job["status"] == "done", job
+    assert job["result"] == got
+
+
+J = f"{D}/jobs"
+
+
+def _jobs(client: TestClient, h: dict[str, str]) -> int:
+    count: int = client.get(J, headers=h).json()["count"]
+    return count
+
+
+def test_a_job_answers_what_the_sync_route_does(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("planner")
+    body = {**BODY, "explain_unfilled": True}
+    sync = client.post(S, json=body, headers=h)
+    assert sync.status_code == 200, sync.text
+    r = client.post(S, json=body, headers=h | ASYNC)
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert r.headers["location"] == f"{J}/{job['id']}"
+    assert r.headers["preference-applied"] == "respond-async"
+    assert job["kind"] == "scenario" and job["status"] in {"queued", "running"}
+    assert job["result"] is None and job["proposal"] is None
+    done = wait_job(client, r.headers["location"], h)
+    assert done["status"] == "done", done
+    assert done["result"] == sync.json()
+    assert done["proposal"] is None and done["error"] is None
+    assert done["phase"] == "counterfactuals" and done["fraction"] == 1.0
+    assert f"phase.{done['phase']}" in CATALOGUE  # a phase is a message code, as proposals'
+
+    # readers read it as any job; nothing was written to the pool
+    listed = client.get(J, headers=tokens.h("analyst")).json()
+    assert listed["count"] == 1 and listed["data"][0] == done
+    assert client.get(f"{D}/proposals", headers=h).json()["count"] == 0
+
+
+def test_bad_scenario_or_role_is_refused_before_any_job(client: TestClient, tokens: Tokens) -> None:
+    h = tokens.h("planner")
+    bad = {"edits": [{"kind": "train", "ids": ["P2"], "tag": "governance.property_dispute"}]}
+    sync = client.post(S, json=bad, headers=h)
+    assert sync.status_code == 422
+    r = client.post(S, json=bad, headers=h | ASYNC)
+    assert r.status_code == 422 and r.json() == sync.json()
+    r = client.post(S, json={"edits": [{"kind": "nonsense"}]}, headers=h | ASYNC)
+    assert r.status_code == 422
+    assert client.post(S, json=BODY, headers=tokens.h("dispatcher") | ASYNC).status_code == 403
+    assert client.post(S, json=BODY, headers=tokens.h("analyst") | ASYNC).status_code == 403
+    assert _jobs(client, h) == 0
+
+
+def test_cancel_a_running_scenario_job(
+    client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stand-in ``propose`` holds the baseline's solve, reporting progress, until the
+    test lets it go: the job shows the named phase, and a cancel ends it there."""
+    entered, release = threading.Event(), threading.Event()
+
+    def blocking(case: Case, policy: Policy | None = None, **kw: Any) -> Proposal:
+        progress: Progress | None = kw.get("progress")
+        if progress is not None:
+            progress("solving", 0.5)
+            entered.set()
+            for _ in range(POLLS):
+                if release.wait(0.02):
+                    break
+                progress("solving", 0.5)
+        return propose(case, policy, **kw)
+
+    # the module, not the function matcher.whatif exports under the same name
+    monkeypatch.setattr(importlib.import_module("matcher.whatif.compare"), "propose", blocking)
+    h = tokens.h("admin")
+    r = client.post(S, json=BODY, headers=h | ASYNC)
+    assert r.status_code == 202, r.text
+    url = r.headers["location"]
+    assert entered.wait(30)
+    running = client.get(url, headers=h).json()
+    assert (running["status"], running["phase"], running["fraction"]) == (
+        "running",
+        "baseline",
+        None,
+    )
+    assert client.delete(url, headers=tokens.h("planner")).status_code == 202
+    ended = wait_job(client, url, h)
+    assert ended["status"] == "cancelled" and ended["result"] is None
+    assert client.delete(url, headers=h).status_code == 409
+    # retried, it runs again to the end (nothing holds it now)
+    release.set()
+    assert client.post(f"{url}/retry", json={}, headers=h).status_code == 202
+    done = wait_job(client, url, h)
+    assert done["status"] == "done" and done["result"]["scenario"] == "P1 leaves"
+
+
+def test_threshold_makes_a_scenario_job_without_the_header(
+    store: Store, tokens: Tokens, tmp_path: Path
+) -> None:
+    h = tokens.h("planner")  # the tiny case: 6 cadres x 4 open demands = 24 pairs
+
+    def app(threshold: int) -> TestClient:
+        settings = Settings(db=str(tmp_path / "unused.db"), job_threshold=threshold)
+        return TestClient(create_app(settings, store=store))
+
+    with app(23) as c:
+        r = c.post(S, json=BODY, headers=h)
+        assert r.status_code == 202, r.text
+        assert "preference-applied" not in r.headers
+        assert wait_job(c, r.headers["location"], h)["status"] == "done"
+    with app(24) as c:
+        assert c.post(S, json=BODY, headers=h).status_code == 200

@@ -1,15 +1,20 @@
 """The what-if view in a district with dated orders: the fixes of the ongoing orders, the
 note that they keep the dated dispatches (fix.keeps_dated) and the short dated orders
-without fixes (fix.dated_unpriced), in the page's language.
+without fixes (fix.dated_unpriced), in the page's language; and a what-if answered by a
+job (202, docs/api.md "Jobs"), followed to its result.
 
 The answer is the service's shape (tests/api/test_scenarios.py computes a real one), set on
 the route here: a scenario on the sample week runs two minute-long MILPs, too slow for a
-browser test."""
+browser test. The job is a real one on the sample district, made a job by adding
+``Prefer: respond-async`` on its way (as tests/console/test_jobs.py does for proposals)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
+
+import httpx
 
 from tests.console.pages import expect_count, expect_text
 from tests.console.server import Server
@@ -92,4 +97,79 @@ def test_the_notes_beside_the_fixes_show_in_both_languages(
     # the first answer shows P7 too: wait for the second one (its notes gone), not a count
     expect_count(p.locator("#wi-fix-note, #wi-fix-unpriced"), 0)
     expect_text(p, "#wi-fixes", "P7")
+    assert pg.errors == []
+
+
+def test_a_whatif_answered_by_a_job_shows_its_result(
+    page_factory: Any, server: Server, shots: Path
+) -> None:
+    pg = page_factory()
+    p = pg.sign_in(server.base, server.planner)
+    answered: list[int] = []
+    reads: list[str] = []
+
+    def as_job(r: Any) -> None:
+        r.continue_(headers={**r.request.headers, "prefer": "respond-async"})
+
+    p.route("**/v1/districts/gulou/scenarios", as_job)
+    p.on("response", lambda r: answered.append(r.status) if r.url.endswith("/scenarios") else None)
+    p.on("response", lambda r: reads.append(r.url) if "/jobs/" in r.url else None)
+    p.get_by_role("button", name="推演").click()
+    p.locator("#wi-form").wait_for()
+    p.get_by_label("路程上限（公里）").fill("2")
+    p.get_by_role("button", name="运行推演").click()
+    expect_text(p, "#wi-kpis", "填补率")
+    expect_text(p, "#status", "场景: console")
+    assert answered == [202] and reads, (answered, reads)
+    assert p.locator("#wi-cancel").is_hidden()
+    assert p.locator("#wi-form button[type=submit]").is_enabled()
+    # the table is the job's result: the comparison POST …/scenarios answers
+    auth = {"Authorization": f"Bearer {server.planner}"}
+    jobs = httpx.get(server.base + "/v1/districts/gulou/jobs", headers=auth).json()["data"]
+    done = [j for j in jobs if j["kind"] == "scenario"]
+    assert done and done[0]["status"] == "done"
+    filled = next(k for k in done[0]["result"]["kpis"] if k["kpi"] == "slots_filled")
+    row = p.locator("#wi-kpis tbody tr", has_text="已填补").first.locator("td")
+    shown = [float(x.replace(",", "")) for x in row.all_inner_texts()[:2]]
+    assert shown == [filled["base"], filled["scenario"]]
+    pg.shot(shots, "whatif-job")
+    assert pg.errors == []
+
+
+def test_a_whatif_job_can_be_stopped(page_factory: Any, server: Server) -> None:
+    """The job routed (it runs until stopped): the status line says which plan is solved,
+    停止计算 sends its DELETE, and the stopped job is said in words, nothing drawn."""
+    pg = page_factory()
+    p = pg.sign_in(server.base, server.planner)
+    url = "/v1/districts/gulou/jobs/j1"
+    job = {"id": "j1", "kind": "scenario", "status": "running", "phase": "baseline",
+           "fraction": None, "created": "2026-12-07T00:00:00+00:00", "started": None,
+           "finished": None, "proposal": None, "result": None, "error": None}  # fmt: skip
+    deleted: list[str] = []
+
+    def scenarios(r: Any) -> None:
+        r.fulfill(status=202, content_type="application/json", body=json.dumps(job),
+                  headers={"Location": url})  # fmt: skip
+
+    def read(r: Any) -> None:
+        if r.request.method == "DELETE":
+            deleted.append(r.request.url)
+            job["status"] = "cancelled"
+        r.fulfill(status=200 if r.request.method == "GET" else 202,
+                  content_type="application/json", body=json.dumps(job))  # fmt: skip
+
+    p.route("**/v1/districts/gulou/scenarios", scenarios)
+    p.route(f"**{url}", read)
+    p.get_by_role("button", name="推演").click()
+    p.locator("#wi-form").wait_for()
+    p.get_by_role("button", name="运行推演").click()
+    expect_text(p, "#status", "正在后台推演（基线）")
+    assert p.locator("#wi-form button[type=submit]").is_disabled()
+    p.get_by_role("button", name="停止计算").click()
+    expect_text(p, "#status", "推演已停止，没有结果")
+    assert len(deleted) == 1
+    assert p.locator("#wi-cancel").is_hidden()
+    assert p.locator("#wi-form button[type=submit]").is_enabled()
+    assert p.locator("#wi-kpis").count() == 0
+    assert latin_words(p.locator("#status").inner_text()) == []
     assert pg.errors == []

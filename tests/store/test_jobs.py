@@ -1,5 +1,5 @@
 """Job rows (matcher.store.jobs): claimed once, leases renewed or reaped, cancel, retry,
-forgetting; the version 7 migration. On SQLite and PostgreSQL."""
+forgetting, a job's result; the version 7 and 9 migrations. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -171,5 +171,41 @@ def test_migrates_a_version_6_database(new_db: NewDb) -> None:
         _add(store, "j")
         with store.read() as tx:
             assert tx.job("d1", "j").status == "queued"
+    finally:
+        store.close()
+
+
+def test_a_done_job_keeps_its_result_and_a_retry_has_none(store: Store) -> None:
+    answer = {"scenario": "s", "kpis": [{"kpi": "fill_rate", "base": 0.5}], "note": "中文"}
+    _add(store, "r")
+    with store.jobs() as tx:
+        assert tx.job("d1", "r").result is None
+        tx.claim_job("w", 1e12)
+        done = tx.end_job("r", "w", "done", phase="scenario", fraction=1.0, result=answer)
+    assert done is not None and (done.result, done.proposal_id) == (answer, None)
+    with store.read() as tx:
+        assert tx.job("d1", "r").result == answer
+
+
+def test_migrates_a_version_8_database_keeping_its_jobs(new_db: NewDb) -> None:
+    """Version 9 adds a job's result: older jobs (all proposals') have none."""
+    db = new_db()
+    store = Store.open(db)
+    with store.write() as tx:
+        tx.create_district("d1", "One")
+    _add(store, "old")
+    store.close()
+    run_script(db, ";".join(back_to(8)))
+    store = Store.open(db)
+    try:
+        with store.read() as tx:
+            assert tx.conn.exec_driver_sql("SELECT value FROM meta").scalar() == str(SCHEMA_VERSION)
+            old = tx.job("d1", "old")
+        assert (old.status, old.result, old.request) == ("queued", None, {"pinned": []})
+        with store.jobs() as tx:
+            tx.claim_job("w", 1e12)
+            tx.end_job("old", "w", "done", phase=None, fraction=1.0, result={"a": 1})
+        with store.read() as tx:
+            assert tx.job("d1", "old").result == {"a": 1}
     finally:
         store.close()

@@ -20,6 +20,7 @@ ADDED = {
         ("demands", "hours"),
     ),
     8: (("proposals", "draft"),),
+    9: (("jobs", "result"),),
 }
 
 #: the tables each schema version from 7 on added (dropped by :func:`back_to`)
@@ -29,16 +30,15 @@ TABLES = {7: ("jobs",)}
 def back_to(version: int) -> list[str]:
     """SQL statements taking a current database back to ``version``'s tables, columns
     and number (the audit tables of version 4 are the caller's to drop)."""
-    out = [
-        f"DROP TABLE {table}"
-        for v, added in sorted(TABLES.items(), reverse=True)
-        if v > version
-        for table in added
+    dropped = [
+        table for v, added in sorted(TABLES.items(), reverse=True) if v > version for table in added
     ]
-    out += [
+    out = [f"DROP TABLE {table}" for table in dropped]
+    out += [  # a dropped table's later columns went with it
         f"ALTER TABLE {table} DROP COLUMN {column}"
         for v, added in sorted(ADDED.items(), reverse=True)
         if v > version
         for table, column in added
+        if table not in dropped
     ]
     return [*out, f"UPDATE meta SET value = '{version}' WHERE key = 'schema_version'"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from matcher import Case, propose
+import pytest
+
+from matcher import Cancelled, Case, propose
+from matcher.messages import CATALOGUE
 from matcher.whatif import compare, parse_scenario
 
 
@@ -80,3 +83,25 @@ def test_a_headcount_cut_and_a_rival_are_reasons_to_leave(tiny: Case) -> None:
     rival = _cmp(tiny, {"kind": "add_cadres", "home": "C1", "skills": {"emergency.first_aid": 4}})
     got = [(c.kind, c.cadre, c.reason) for c in rival.churn.changes]
     assert ("dropped", "F", "re-optimised: D5 now takes N0001") in got
+
+
+def test_progress_names_the_plan_solved_and_a_cancel_stops_the_next(tiny: Case) -> None:
+    """A job's callback hears which plan is solved (codes phase.baseline, phase.scenario)
+    and stops the what-if by raising: before the scenario's solve, nothing of it runs."""
+    sc = parse_scenario({"edits": [{"kind": "remove_cadres", "ids": ["A"]}]}, tiny)
+    seen: list[tuple[str, float | None]] = []
+    compare(tiny, sc, progress=lambda phase, fraction=None: seen.append((phase, fraction)))
+    phases = [p for p, _ in seen]
+    assert phases[0] == "baseline" and phases[-1] == "scenario"
+    assert phases.index("scenario") > 1  # the baseline's steps were heard in between
+    assert set(phases) == {"baseline", "scenario"} and {f for _, f in seen} == {None}
+    assert all(f"phase.{p}" in CATALOGUE for p in phases)
+
+    def stop_at_scenario(phase: str, fraction: float | None = None) -> None:
+        if phase == "scenario":
+            raise Cancelled("stop")
+
+    with pytest.raises(Cancelled):
+        compare(tiny, sc, progress=stop_at_scenario)
+    plain = compare(tiny, sc)
+    assert compare(tiny, sc, progress=lambda *_: None).model_dump() == plain.model_dump()

@@ -34,6 +34,40 @@ export async function api(path, { method = 'GET', body, idem, full = false } = {
 export const write = (path, method = 'POST', body, { full = false } = {}) =>
   api(path, { method, body, idem: idemKey(), full });
 
+const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
+/** A job's statuses while it has not ended. */
+export const LIVE = ['queued', 'running'];
+
+/** How long to wait before the ``n``-th read of a job (from 0): 400 ms, half as long again
+ *  each read, at most 3 s, so a job of minutes is not read every 400 ms while it runs. */
+const pollDelay = (n) => Math.min(3000, Math.round(400 * 1.5 ** n));
+
+/** Where a job of ``district`` is read (its Location). */
+export const jobUrl = (district, id) => `/v1/districts/${encodeURIComponent(district)}/jobs/${encodeURIComponent(id)}`;
+
+/** Read a job (202: docs/api.md "Jobs") of ``district`` until it ends, each read later than
+ *  the last (:func:`pollDelay`), telling ``seen`` each read: answers the job as it ended
+ *  (done with its proposal's URL or its result, failed, cancelled). Once ``stale()`` it
+ *  stops quietly (null). A read that fails is thrown (404: the job expired). Proposals'
+ *  and what-ifs' jobs are followed alike. */
+export async function pollJob(job, district, stale, seen = () => {}) {
+  for (let n = 0; LIVE.includes(job.status); n += 1) {
+    await sleep(pollDelay(n));
+    if (stale()) return null;
+    job = await api(jobUrl(district, job.id));
+    if (stale()) return null;
+    seen(job);
+  }
+  return job;
+}
+
+/** A failed job's problem as the error to throw: the banner says ``lead``, then why. */
+export function jobFailure(job, lead) {
+  const err = new ApiError(job.error?.status || 500, job.error || {});
+  err.lead = lead;
+  return err;
+}
+
 /** The server's OpenAPI document, read once: which optional routes this server has. */
 let SPEC;
 export async function hasRoute(path, method = 'get') {

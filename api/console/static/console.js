@@ -112,7 +112,7 @@ async function selectDistrict(id, view = null) {
   $('#district').value = id;
   forgetProposalJob(); // a proposal being computed was the district left's
   Object.assign(S, {
-    proposal: null, declines: [], selected: new Set(), open: null, picked: null, whatif: null, layout: null,
+    proposal: null, declines: [], selected: new Set(), open: null, picked: null, whatif: null, whatifJob: null, whatifRun: null, whatifCancelling: false, layout: null,
     cadOpen: null, cadMode: 'history', history: null, record: null, warnings: [], demForm: false, draftNeeds: [], draftItem: '', catalogue: null, supply: new Map(),
     warnRule: 'all', warnPicked: new Set(), warnFailures: [],
     audit: { action: '', actor: '', from: '', to: '', page: 0, open: null }, auditRows: [],

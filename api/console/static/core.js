@@ -10,7 +10,7 @@ export const S = {
   cadres: [], cadById: new Map(), category: 'all', picked: null, layout: null,
   proposal: null, declines: [], sort: { key: 'score', dir: -1 }, filter: '', stateFilter: 'all',
   selected: new Set(), open: null, busy: false, job: null, jobCancelling: false, proposing: null,
-  dispatches: [], dispFilter: 'active', whatif: null,
+  dispatches: [], dispFilter: 'active', whatif: null, whatifJob: null, whatifRun: null, whatifCancelling: false,
   demFilter: 'open', demSearch: '', demForm: false, draftNeeds: [], draftItem: '', catalogue: null,
   supply: new Map(), mapShow: 'demand',
   cadSearch: '', cadFilter: 'all', cadOpen: null, cadMode: 'history', history: null, record: null,

@@ -3,7 +3,7 @@
 // and the declines so far.
 
 import { $, S, can, esc, key, setStatus, table, when } from './core.js';
-import { ApiError, api, dpath, reloadDeclines, reloadPool, write } from './api.js';
+import { ApiError, LIVE, api, dpath, jobFailure, jobUrl, pollJob, reloadDeclines, reloadPool, write } from './api.js';
 import { I18N, listSep, num, pct, reasons, say, st, t, word } from './i18n.js';
 import { cadreLabel, commName } from './overview.js';
 import { dateInput, dateValue, guarded } from './ui.js';
@@ -287,17 +287,9 @@ function proposeBody() {
   return body;
 }
 
-const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
-const LIVE = ['queued', 'running'];
-
-/** How long to wait before the ``n``-th read of a job (from 0): 400 ms, half as long again
- *  each read, at most 3 s, so a job of minutes is not read every 400 ms while it runs. */
-const pollDelay = (n) => Math.min(3000, Math.round(400 * 1.5 ** n));
-
 /** Where this tab keeps the job it follows for ``district`` (sessionStorage, per tab): a
  *  reload, or coming back to the district, follows it again until it ends. */
 const jobKey = (district) => `matcher.job.${district}`;
-const jobUrl = (district, id) => `/v1/districts/${encodeURIComponent(district)}/jobs/${encodeURIComponent(id)}`;
 const keepJob = (district, job) => sessionStorage.setItem(jobKey(district), jobUrl(district, job.id));
 const dropJob = (district) => sessionStorage.removeItem(jobKey(district));
 /** Whether this tab keeps a proposal job for ``district`` (a reload opens it there). */
@@ -321,34 +313,25 @@ function drawJob() {
   if (S.busy && S.view === 'proposal') setStatus(() => (live ? jobStatus(job) : t('proposing')));
 }
 
-/** Poll a proposal job (202: docs/api.md "Jobs") of ``district`` until it ends, each read
- *  later than the last (:func:`pollDelay`): answers the proposal when done; a failed job's
- *  problem is thrown (the banner says it); a cancelled one answers null. Once it has ended
- *  (or answers 404: it expired) the tab forgets it. Once ``stale()`` (another district was
- *  chosen) it stops quietly: null, and the tab keeps it for its district. */
+/** Follow a proposal job of ``district`` until it ends (:func:`pollJob`): answers the
+ *  proposal when done; a failed job's problem is thrown (the banner says it); a cancelled
+ *  one answers null. Once it has ended (or answers 404: it expired) the tab forgets it.
+ *  Once ``stale()`` (another district was chosen) it stops quietly: null, and the tab
+ *  keeps it for its district. */
 async function followJob(job, district, stale) {
   S.job = job;
   drawJob();
-  for (let n = 0; LIVE.includes(job.status); n += 1) {
-    await sleep(pollDelay(n));
-    if (stale()) return null;
-    try {
-      job = await api(jobUrl(district, job.id));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) dropJob(district);
-      throw err;
-    }
-    if (stale()) return null;
-    S.job = job;
-    drawJob();
-  }
-  dropJob(district);
-  if (job.status === 'done') return api(job.proposal);
-  if (job.status === 'failed') {
-    const err = new ApiError(job.error?.status || 500, job.error || {});
-    err.lead = t('job_failed'); // the banner says the job failed, then why
+  let end;
+  try {
+    end = await pollJob(job, district, stale, (now) => { S.job = now; drawJob(); });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) dropJob(district);
     throw err;
   }
+  if (end === null) return null;
+  dropJob(district);
+  if (end.status === 'done') return api(end.proposal);
+  if (end.status === 'failed') throw jobFailure(end, t('job_failed')); // the job failed, then why
   return null;
 }
 

@@ -1,7 +1,7 @@
 // What-if (planners): a scenario against the baseline, from knobs or an uploaded TOML file.
 
 import { $, S, can, esc, setStatus } from './core.js';
-import { api, dpath, hasRoute } from './api.js';
+import { ApiError, api, dpath, hasRoute, jobFailure, pollJob, write } from './api.js';
 import { catName, num, pct, say, t } from './i18n.js';
 import { cadreLabel } from './overview.js';
 import { guarded } from './ui.js';
@@ -23,7 +23,9 @@ export async function renderWhatif() {
       <label>${esc(t('wi_file'))} <input type="file" name="file" accept=".toml,text/plain"></label>
       <label><input type="checkbox" name="explain"> ${esc(t('wi_explain'))}</label>
       <button type="submit" class="primary">${esc(t('wi_run'))}</button>
+      <button type="button" id="wi-cancel" hidden>${esc(t('job_cancel'))}</button>
     </form><div id="wi-out"></div>`;
+  drawWiJob();
   if (S.whatif) drawWhatif(S.whatif);
 }
 
@@ -81,14 +83,77 @@ async function runWhatif(form) {
     body.edits = [...(sc.edits || []), ...edits];
   }
   setStatus(() => t('wi_running'));
+  const district = S.district;
+  const mine = {}; // this run: a later run, or another district, leaves it
+  S.whatifRun = mine;
+  const stale = () => S.whatifRun !== mine || S.district !== district;
   const btn = form.querySelector('button[type=submit]');
   btn.disabled = true;
+  let answer;
   try {
-    S.whatif = await api(dpath('/scenarios'), { method: 'POST', body });
-  } finally { btn.disabled = false; }
+    const r = await api(dpath('/scenarios', district), { method: 'POST', body, full: true });
+    answer = r.status === 202 ? await followWhatif(r.data, district, stale) : r.data;
+  } finally {
+    if (!stale()) {
+      Object.assign(S, { whatifJob: null, whatifCancelling: false });
+      const now = $('#wi-form button[type=submit]'); if (now) now.disabled = false;
+    }
+    drawWiJob();
+  }
+  if (answer === null || stale()) return;
+  S.whatif = answer;
+  if (S.view !== 'whatif') return; // drawn when the view is opened again
   drawWhatif(S.whatif);
   const named = S.whatif.scenario ?? body.name;
   setStatus(() => `${t('scenario')}: ${named}`);
+}
+
+// A what-if on a big district is a job (202, docs/api.md "Jobs"): followed as a proposal's
+// (api.js pollJob), its progress in the status line, stoppable; its result is the answer.
+const STAGE = { baseline: 'baseline', scenario: 'scenario', counterfactuals: 'wi_fix_h' };
+
+function wiJobStatus(job) {
+  if (S.whatifCancelling) return t('job_stopping');
+  if (job.status === 'queued') return t('wi_job_queued');
+  const stage = STAGE[job.phase];
+  const where = stage ? t(stage) : '';
+  return job.fraction == null ? t('wi_job_running', where) : t('wi_job_running_pct', where, pct(job.fraction));
+}
+
+/** The what-if job's cancel button and, in the what-if view, its status line. */
+function drawWiJob() {
+  const job = S.whatifJob;
+  const live = Boolean(job && ['queued', 'running'].includes(job.status));
+  const c = $('#wi-cancel'); if (c) { c.hidden = !live; c.disabled = Boolean(S.whatifCancelling); }
+  const b = $('#wi-form button[type=submit]'); if (b && live) b.disabled = true;
+  if (live && S.view === 'whatif') setStatus(() => wiJobStatus(job));
+}
+
+/** Follow a what-if job until it ends: its result when done; a failed job's problem is
+ *  thrown; a cancelled one (or a stale run) answers null. */
+async function followWhatif(job, district, stale) {
+  Object.assign(S, { whatifJob: job, whatifCancelling: false });
+  drawWiJob();
+  const end = await pollJob(job, district, stale, (now) => { S.whatifJob = now; drawWiJob(); });
+  if (end === null) return null;
+  S.whatifCancelling = false;
+  if (end.status === 'done') return end.result;
+  if (end.status === 'failed') throw jobFailure(end, t('wi_job_failed'));
+  if (S.view === 'whatif') setStatus(() => t('wi_job_cancelled'));
+  return null;
+}
+
+async function cancelWhatif() {
+  const job = S.whatifJob;
+  if (!job || S.whatifCancelling) return;
+  S.whatifCancelling = true;
+  drawWiJob();
+  try {
+    const now = await write(dpath(`/jobs/${encodeURIComponent(job.id)}`), 'DELETE');
+    if (S.whatifJob === job) S.whatifJob = now;
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 409)) throw err; // it finished first
+  }
 }
 
 const KPI_LABEL = {
@@ -136,5 +201,7 @@ function fixNotes(cmp) {
 }
 
 export function wireWhatif() {
-  $('#view-whatif').addEventListener('submit', (e) => { e.preventDefault(); guarded(() => runWhatif(e.target)); });
+  const view = $('#view-whatif');
+  view.addEventListener('submit', (e) => { e.preventDefault(); guarded(() => runWhatif(e.target)); });
+  view.addEventListener('click', (e) => { if (e.target.id === 'wi-cancel') guarded(cancelWhatif); });
 }
