@@ -247,7 +247,10 @@ def plan_xlsx(
     kpis: list[list[str | float | None]] = [
         [_both_kpi(name), "—" if getattr(k, name) is None else getattr(k, name)] for name in _KPIS
     ]
-    kpis.append([_both("plan.col.solver"), proposal.solver])
+    # the solver in the reader's words, as the CLI line names it (cli.solver.*)
+    kpis.append(
+        [_both("plan.col.solver"), plan.say("cli.solver." + proposal.solver.replace("-", "_"))]
+    )
     if proposal.bound is not None:
         kpis.append([_both("plan.col.bound"), proposal.bound])
     kpis.append([_both("plan.col.certified"), plan.yes(proposal.certified)])

@@ -64,6 +64,9 @@ def test_plan_xlsx_has_frozen_bilingual_headers_unfilled_reasons_and_kpis(tmp_pa
     assert kpi["空缺总数 slots_total"] == sum(
         int(line.split(",")[6]) for line in UNFILLABLE.splitlines()[1:]
     )
+    # the solver in the reader's words, as the CLI line names it
+    solver = next(v for k, v in kpi.items() if str(k).endswith(" Solver"))
+    assert solver in {"线性指派", "线性规划", "线性规划（流式）", "整数规划"}, solver
 
 
 def test_plan_xlsx_in_english_and_its_refusals(tmp_path: Path) -> None:
