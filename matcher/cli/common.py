@@ -17,7 +17,7 @@ from datetime import date
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Protocol, cast
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 import typer
 
@@ -41,7 +41,8 @@ __all__ = [
     "check_out_path",
     "console",
     "emit",
-    "err",
+    "err",  # noqa: F822 (made on first use: the module's __getattr__)
+    "err_console",
     "error_text",
     "fail",
     "note",
@@ -56,7 +57,7 @@ __all__ = [
 
 
 @cache
-def _stderr() -> Console:
+def err_console() -> Console:
     """Where progress, notes and errors go (stdout carries only the command's output):
     rich's console on stderr, made (and rich imported) when first needed."""
     from rich.console import Console
@@ -64,17 +65,13 @@ def _stderr() -> Console:
     return Console(stderr=True)
 
 
-class _Stderr:
-    """Stands for the stderr console (:func:`_stderr`) until a command uses it: a
-    one-shot ``matcher propose`` writing to a file draws nothing rich would style, so
-    it does not import rich at all (:func:`note`)."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(_stderr(), name)
-
-
-#: where progress, notes and errors go (stdout carries only the command's output)
-err = cast("Console", _Stderr())
+def __getattr__(name: str) -> Console:
+    """``err``, the stderr console (:func:`err_console`), made when a module imports
+    it: a one-shot ``matcher propose`` writing to a file draws nothing rich would
+    style, so it imports no rich at all (:func:`note`)."""
+    if name == "err":
+        return err_console()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _plain_width() -> int | None:
@@ -116,7 +113,7 @@ def note(text: str) -> None:
         return
     from rich.text import Text
 
-    _stderr().print(Text(text))
+    err_console().print(Text(text))
 
 
 class StatusLine(Protocol):
@@ -136,7 +133,7 @@ def status_line(text: str) -> AbstractContextManager[StatusLine]:
     rich's transient status draws nothing, so none is made: no live display, no
     refresh thread, and none of its modules imported by a one-shot ``matcher propose``."""
     if _plain_width() is None:
-        err = _stderr()
+        err = err_console()
         if err.is_terminal or err.is_jupyter:
             return err.status(text, spinner="dots")
     return nullcontext(_Unseen())
@@ -241,7 +238,7 @@ def fail(exc: MatcherError | Message | str, lang: Lang = "en") -> typer.Exit:
     from rich.text import Text
 
     text = Text(say(lang, "cli.error"), style="bold red") + Text(error_text(exc, lang))
-    _stderr().print(text, soft_wrap=True)
+    err_console().print(text, soft_wrap=True)
     return typer.Exit(code=2)
 
 

@@ -28,7 +28,7 @@ from matcher.cli.common import (
     LangOpt,
     check_out_path,
     emit,
-    err,
+    err_console,
     fail,
     native_stdout_to_stderr,
     note,
@@ -157,7 +157,7 @@ def propose_cmd(
     if notes and fmt is not Format.table:  # JSON, CSV, a workbook: the note beside, on stderr
         from rich.text import Text
 
-        err.print(Text(notes.rstrip("\n")), soft_wrap=True)
+        err_console().print(Text(notes.rstrip("\n")), soft_wrap=True)
     text: str | bytes
     if fmt is Format.json:
         extra: dict[str, Any] | None = None
