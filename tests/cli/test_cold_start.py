@@ -285,6 +285,24 @@ def test_a_one_shot_command_freezes_its_start_up_and_no_other_does(tmp_path) -> 
     assert helped.returncode == 0 and "frozen False" in helped.stderr
 
 
+def test_a_one_shot_command_runs_without_the_collector(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``validate`` (as ``propose``) works with the cyclic collector off: what it makes
+    lives until the quick exit. A failure turns it back on before exiting as usual."""
+    shown = (
+        "import gc\n"
+        "import matcher.cli.common as common\n"
+        "said = common.note\n"
+        "common.note = lambda text: (print('collector', gc.isenabled(), file=sys.stderr),"
+        " said(text))\n"
+        "atexit.register(lambda: print('at exit', gc.isenabled(), file=sys.stderr))"
+    )
+    done = _main("validate", str(SAMPLE), code=shown)
+    assert done.returncode == 0, done.stderr
+    assert "collector False" in done.stderr and "at exit" not in done.stderr
+    failed = _main("validate", str(tmp_path / "nowhere"), code=shown)
+    assert failed.returncode == 2 and "at exit True" in failed.stderr
+
+
 def test_a_one_shot_command_gives_blas_one_thread_unless_told(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """``propose`` and ``validate`` start numpy's BLAS with one thread (its pool cost
     start-up time and spun beside the engine); a value set by the user is kept, and
