@@ -98,10 +98,13 @@ def main() -> None:
     matcher``: a :data:`QUICK_EXIT` command that succeeds ends the process at once,
     its output flushed (anything else, and a failure, exits as usual).
 
-    Such a command's module is imported first and everything made so far frozen
-    (:func:`gc.freeze`): the modules live as long as the process, and the collections
-    its work sets off (loading a case makes some 50,000 objects) need not walk them
-    again and again. Before that, numpy's BLAS is given one thread unless
+    Such a command runs with the cyclic collector off, from its module's import to
+    the process's end, and what its start-up made is frozen (:func:`gc.freeze`): the
+    modules, the case (loading one makes some 50,000 objects) and the proposal live
+    until the process ends at once, so each collection their making set off would
+    only walk them again and find nothing to free (the objects a one-shot command
+    drops go by reference counting; a failure re-enables the collector before
+    exiting as usual). Before that, numpy's BLAS is given one thread unless
     ``OPENBLAS_NUM_THREADS`` says otherwise: its thread pool took ~50 ms of CPU and
     wall to start with numpy, and its idle threads spun while the engine worked,
     for the one small matrix product (certs wanted × missing) that the engine asks
@@ -109,6 +112,7 @@ def main() -> None:
     command = _command(sys.argv[1:])
     if command in QUICK_EXIT:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # read when numpy loads, below
+        gc.disable()
         _group(COMMANDS[command])  # as app() would, on looking the command up
         gc.freeze()
     try:
@@ -123,6 +127,9 @@ def main() -> None:
                 raise exc from None
             os._exit(0)
         raise
+    finally:
+        if command in QUICK_EXIT:  # exiting as usual: the collector as it was
+            gc.enable()
 
 
 def _command(args: list[str]) -> str | None:

@@ -15,17 +15,19 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Protocol
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from matcher import InputError, MatcherError, OutputError, Param, Problem
 from matcher import write_atomic as write_whole
 from matcher.messages import Labels, Lang, Message, lang_from_env, msg, render
 from matcher.problemcodes import hint_message, problem_message, says_value
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = [
     "NUMBERS_AS_ARGS",
@@ -39,9 +41,11 @@ __all__ = [
     "check_out_path",
     "console",
     "emit",
-    "err",
+    "err",  # noqa: F822 (made on first use: the module's __getattr__)
+    "err_console",
     "error_text",
     "fail",
+    "note",
     "phase_text",
     "resolve",
     "say",
@@ -51,8 +55,65 @@ __all__ = [
     "write_atomic",
 ]
 
-#: where progress, notes and errors go (stdout carries only the command's output)
-err = Console(stderr=True)
+
+@cache
+def err_console() -> Console:
+    """Where progress, notes and errors go (stdout carries only the command's output):
+    rich's console on stderr, made (and rich imported) when first needed."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def __getattr__(name: str) -> Console:
+    """``err``, the stderr console (:func:`err_console`), made when a module imports
+    it: a one-shot ``matcher propose`` writing to a file draws nothing rich would
+    style, so it imports no rich at all (:func:`note`)."""
+    if name == "err":
+        return err_console()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _plain_width() -> int | None:
+    """The width rich would wrap stderr's notes at, when it would write them there as
+    plain text (no terminal, no notebook, nothing set that could say otherwise: rich's
+    own tests, in the order it makes them, all end in "not a terminal"); else None,
+    and rich decides. Why: importing rich is a share of a one-shot proposal's start-up
+    worth saving, for a note it would write as it is."""
+    if sys.platform == "win32" or "IPython" in sys.modules:
+        return None
+    if not {"TTY_COMPATIBLE", "FORCE_COLOR", "COLUMNS"}.isdisjoint(os.environ):
+        return None
+    stream = sys.stderr
+    if stream is not None:  # (None: rich writes nowhere, as note does)
+        if hasattr(stream, "rich_proxied_file"):
+            return None
+        try:
+            if stream.isatty():
+                return None
+        except (AttributeError, ValueError):  # rich: no terminal then either
+            pass
+    for fd in (0, 1, 2):  # rich's width: the first standard stream that is a terminal's
+        try:
+            return os.get_terminal_size(fd).columns or 80
+        except (AttributeError, ValueError, OSError):
+            continue
+    return 80
+
+
+def note(text: str) -> None:
+    """``text`` on stderr as ``err.print(Text(text))`` writes it: a line that rich
+    would write as it is (printable ASCII that fits, off a terminal) without rich,
+    anything else through it (wrapped, styled for a terminal, wide characters)."""
+    width = _plain_width()
+    if width is not None and text.isascii() and text.isprintable() and len(text) <= width:
+        if sys.stderr is not None:
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+        return
+    from rich.text import Text
+
+    err_console().print(Text(text))
 
 
 class StatusLine(Protocol):
@@ -71,8 +132,10 @@ def status_line(text: str) -> AbstractContextManager[StatusLine]:
     a terminal (or a notebook). Elsewhere (stderr a pipe or a file: a script, a job)
     rich's transient status draws nothing, so none is made: no live display, no
     refresh thread, and none of its modules imported by a one-shot ``matcher propose``."""
-    if err.is_terminal or err.is_jupyter:
-        return err.status(text, spinner="dots")
+    if _plain_width() is None:
+        err = err_console()
+        if err.is_terminal or err.is_jupyter:
+            return err.status(text, spinner="dots")
     return nullcontext(_Unseen())
 
 
@@ -80,6 +143,8 @@ def console() -> Console:
     """stdout for a command's tables, made when it prints: ``COLUMNS`` is read then, not
     at import. A pipe or a file gets 200 columns rather than rich's 80, so a table
     saved with ``> out.txt`` is not cut to fit a terminal that is not there."""
+    from rich.console import Console
+
     con = Console()
     if not con.is_terminal and "COLUMNS" not in os.environ:
         con = Console(width=200)
@@ -170,8 +235,10 @@ def fail(exc: MatcherError | Message | str, lang: Lang = "en") -> typer.Exit:
 
     Returned rather than raised so call sites read ``raise fail(...) from None``.
     """
+    from rich.text import Text
+
     text = Text(say(lang, "cli.error"), style="bold red") + Text(error_text(exc, lang))
-    err.print(text, soft_wrap=True)
+    err_console().print(text, soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -287,4 +354,4 @@ def emit(out: Path | None, text: str | bytes, lang: Lang, **params: Param) -> No
         return
     with user_errors(lang):
         write_atomic(out, text)
-    err.print(Text(render(msg("cli.wrote", path=str(out), **params), lang)))
+    note(render(msg("cli.wrote", path=str(out), **params), lang))

@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from matcher import (
     Case,
@@ -30,9 +28,10 @@ from matcher.cli.common import (
     LangOpt,
     check_out_path,
     emit,
-    err,
+    err_console,
     fail,
     native_stdout_to_stderr,
+    note,
     parse_day,
     phase_text,
     resolve,
@@ -142,7 +141,7 @@ def propose_cmd(
 
             with native_stdout_to_stderr():
                 result = propose(c, progress=show)
-        fixes, shifts, why, note, keeps = (
+        fixes, shifts, why, notes, keeps = (
             _counterfactuals(c, result, lang, (day_from, day_to))
             if explain
             else ([], None, "", "", None)
@@ -150,11 +149,15 @@ def propose_cmd(
     if calendar_out is not None:
         _write_calendar(calendar_out, calendar(c, result), lang)
     if fmt is Format.table and out is None:
+        from rich.console import Console
+
         to_table(result, c, Console(), limit=None if all_rows else 40, lang=lang)
-        sys.stdout.write(why + note)
+        sys.stdout.write(why + notes)
         return
-    if note and fmt is not Format.table:  # JSON, CSV, a workbook: the note beside, on stderr
-        err.print(Text(note.rstrip("\n")), soft_wrap=True)
+    if notes and fmt is not Format.table:  # JSON, CSV, a workbook: the note beside, on stderr
+        from rich.text import Text
+
+        err_console().print(Text(notes.rstrip("\n")), soft_wrap=True)
     text: str | bytes
     if fmt is Format.json:
         extra: dict[str, Any] | None = None
@@ -171,9 +174,11 @@ def propose_cmd(
     elif fmt is Format.xlsx:
         text = plan_xlsx(result, c, lang, fixes, shifts)
     else:
+        from rich.console import Console
+
         buf = Console(record=True, width=160, file=io.StringIO())
         to_table(result, c, buf, limit=None, lang=lang)
-        text = buf.export_text() + why + note
+        text = buf.export_text() + why + notes
     emit(out, text, lang, assignments=len(result.assignments))
 
 
@@ -269,7 +274,7 @@ def validate_cmd(case: CaseArg, encoding: EncodingOpt = None, lang_opt: LangOpt 
         taxonomy=c.taxonomy.name,
         tags=len(c.taxonomy.tags),
     )
-    err.print(Text(text))
+    note(text)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,9 +10,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-from rich.text import Text
-
 from matcher import Case, Param, Proposal
 from matcher.messages import SEPARATORS, Lang, labels_for, msg, render
 
@@ -41,7 +38,10 @@ def to_table(
     lang: Lang = "en",
 ) -> None:
     """Assignments, then unfilled demands with reasons, then KPIs, in ``lang``."""
-    from rich.table import Table  # only a table needs it: JSON, CSV and workbooks do not
+    # only a table needs rich: JSON, CSV and workbooks do not
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
 
     cadres = {c.id: c for c in case.cadres}
     demands = {d.id: d for d in case.demands}

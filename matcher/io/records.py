@@ -162,8 +162,10 @@ def parse_slugs(text: str, taxonomy: Taxonomy | None, suggest: bool = True) -> t
 
 class _Record(BaseModel):
     # cells arrive trimmed and unescaped (matcher.io.tables): a value may start
-    # with a tab that was escaped on export, so no second trim here
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # with a tab that was escaped on export, so no second trim here. The validators
+    # are built on first use: a file without problems is read by column
+    # (matcher.io.columns), so most processes loading a case never use them
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     @field_validator("id", check_fields=False)
     @classmethod

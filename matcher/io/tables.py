@@ -167,7 +167,7 @@ def read_rows(
         return None
     if not check_header(name, header, expected, log):
         return None
-    return _body(name, reader, header, log)
+    return _body(name, reader, header, log, "'" in text)
 
 
 def check_header(name: str, header: list[str], expected: tuple[str, ...], log: ProblemLog) -> bool:
@@ -184,7 +184,9 @@ def check_header(name: str, header: list[str], expected: tuple[str, ...], log: P
     return not (missing or doubled)
 
 
-def _body(name: str, reader: Any, header: list[str], log: ProblemLog) -> Rows:
+def _body(name: str, reader: Any, header: list[str], log: ProblemLog, quoted: bool) -> Rows:
+    """The rows after the header (``quoted``: whether the text holds a ``'`` at all,
+    without which no cell is escaped)."""
     start = reader.line_num + 1
     while True:
         try:
@@ -215,9 +217,10 @@ def _body(name: str, reader: Any, header: list[str], log: ProblemLog) -> Rows:
                 )
             )
             continue
-        if "'" in "".join(cells):  # only a cell starting with ' may be escaped
+        if quoted and "'" in "".join(cells):  # only a cell starting with ' may be escaped
             cells = [unescape_cell(c) for c in cells]
-        yield line, dict(zip(header, cells, strict=True))
+        # as many cells as columns (checked above): strict would check again, per row
+        yield line, dict(zip(header, cells, strict=False))
 
 
 def validate(

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 import typer
 import typer.main
 
@@ -134,6 +135,70 @@ def test_a_proposal_makes_its_spinner_only_where_rich_draws_one(tmp_path) -> Non
         assert run.stdout.split() == shown.split(), (extra, run.stderr)
 
 
+def test_a_proposal_to_a_file_imports_no_rich_off_a_terminal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A JSON plan written to a file, stderr a pipe: nothing to style, so rich is not
+    imported (its note written as rich writes it, next test); a terminal gets rich.
+    (The plan's path is short: a note longer than a line goes through rich, to wrap.)"""
+    code = _propose_sample("plan.json", "print('rich' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
+    env |= {"PYTHONPATH": str(ROOT)}
+    for extra, loaded in (({}, "False"), ({"TTY_COMPATIBLE": "1"}, "True")):
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=tmp_path,
+            env=env | extra,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert run.stdout.split() == [loaded], (extra, run.stderr)
+        assert "wrote plan.json (" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "plain"),
+    [
+        ("wrote plan.json (364 assignments)", {}, True),
+        ("x" * 80, {}, True),  # exactly the width: one line
+        ("wrote " + "a/" * 40 + "plan.json (3 assignments)", {}, False),  # wrapped by rich
+        ("wrote plan.json", {"COLUMNS": "10"}, False),
+        ("wrote plan.json", {"FORCE_COLOR": "1"}, False),
+        ("wrote plan.json", {"TTY_COMPATIBLE": "0"}, False),
+        ("已写入 plan.json", {}, False),
+        ("tab\there", {}, False),
+        ("", {}, True),
+    ],
+)
+def test_a_note_reads_as_rich_writes_it(text: str, env: dict[str, str], plain: bool) -> None:
+    """:func:`matcher.cli.common.note` writes what ``err.print(Text(text))`` writes to
+    the same stderr (a pipe here), without rich only where rich would write the line
+    as it is."""
+    script = (
+        "import sys\n"
+        "from matcher.cli.common import note\n"
+        "note(sys.argv[1])\n"
+        "print('rich' not in sys.modules, file=sys.stderr)\n"
+        "from rich.console import Console\n"
+        "from rich.text import Text\n"
+        "Console(stderr=True).print(Text(sys.argv[1]))\n"
+    )
+    base = {k: v for k, v in os.environ.items()}
+    for key in ("TTY_COMPATIBLE", "FORCE_COLOR", "COLUMNS"):
+        base.pop(key, None)
+    run = subprocess.run(
+        [sys.executable, "-c", script, text],
+        cwd=ROOT,
+        env=base | env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours, skipped, theirs = run.stderr.partition(f"{plain}\n")
+    assert skipped, run.stderr
+    assert ours == theirs
+
+
 def test_the_command_table_names_every_command_of_every_module() -> None:
     """:data:`COMMANDS` is what each module registers: a new command is listed (and so
     reachable), none is listed under a module that does not register it."""
@@ -218,6 +283,24 @@ def test_a_one_shot_command_freezes_its_start_up_and_no_other_does(tmp_path) -> 
     assert failed.returncode == 2 and "frozen True" in failed.stderr
     helped = _main("--help", code=shown)
     assert helped.returncode == 0 and "frozen False" in helped.stderr
+
+
+def test_a_one_shot_command_runs_without_the_collector(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``validate`` (as ``propose``) works with the cyclic collector off: what it makes
+    lives until the quick exit. A failure turns it back on before exiting as usual."""
+    shown = (
+        "import gc\n"
+        "import matcher.cli.common as common\n"
+        "said = common.note\n"
+        "common.note = lambda text: (print('collector', gc.isenabled(), file=sys.stderr),"
+        " said(text))\n"
+        "atexit.register(lambda: print('at exit', gc.isenabled(), file=sys.stderr))"
+    )
+    done = _main("validate", str(SAMPLE), code=shown)
+    assert done.returncode == 0, done.stderr
+    assert "collector False" in done.stderr and "at exit" not in done.stderr
+    failed = _main("validate", str(tmp_path / "nowhere"), code=shown)
+    assert failed.returncode == 2 and "at exit True" in failed.stderr
 
 
 def test_a_one_shot_command_gives_blas_one_thread_unless_told(tmp_path) -> None:  # type: ignore[no-untyped-def]
