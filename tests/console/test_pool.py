@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from tests.console.pages import expect_count, expect_text
 from tests.console.server import Server
 from tests.text import latin_words
@@ -103,8 +105,25 @@ def test_cadres_withdraw_unavailable_history(
     p.get_by_role("button", name="派遣方案").click()
     p.get_by_role("button", name="生成方案").click()
     expect_text(p, "#pinfo", "方案 #1")
-    rows = p.locator("#abody tr")
-    busy, declined, parked = (rows.nth(i).get_attribute("data-k") or "" for i in (0, 1, 2))
+    keys: list[str] = p.eval_on_selector_all("#abody tr", "rs => rs.map((r) => r.dataset.k)")
+    pairs = [k.split("|") for k in keys]  # [cadre, demand]
+    busy = keys[0]
+    # the pair declined is one of two picks of its demand (its twin stays pending); the person
+    # parked has no pick on that demand
+    declined = next(
+        k
+        for k, (c, d) in zip(keys[1:], pairs[1:], strict=True)
+        if sum(x[1] == d for x in pairs) == 2 and d != pairs[0][1] and c != pairs[0][0]
+    )
+    cadre, demand = declined.split("|")
+    twin = next(k for k in keys if k != declined and k.endswith(f"|{demand}"))
+    parked = next(
+        k
+        for k, (c, d) in zip(keys, pairs, strict=True)
+        if k not in (busy, declined, twin)
+        and c not in (pairs[0][0], cadre, twin.split("|")[0])
+        and not any(x == [c, demand] for x in pairs)
+    )
     p.locator(f'#abody input.pick[data-k="{busy}"]').check()
     p.get_by_role("button", name="接受所选").click()
     expect_text(p, "#status", "已接受 1 项")
@@ -112,6 +131,9 @@ def test_cadres_withdraw_unavailable_history(
     p.get_by_label("拒绝原因").fill("本人休假")
     p.get_by_role("button", name="拒绝所选").click()
     expect_text(p, "#status", "已拒绝 1 项")
+    # the twin is the proposal's own pick, not a replacement: no 替补 label on any row
+    expect_count(p.locator(f'#abody tr[data-k="{twin}"] .state.pending'), 1)
+    expect_count(p.locator("#abody .tag.alt"), 0)
     p.locator("#declines summary").click()
     decline = p.locator("#declines-table tbody tr")
     expect_count(decline, 1)
@@ -123,7 +145,25 @@ def test_cadres_withdraw_unavailable_history(
     parked_cadre = parked.split("|")[0]
     expect_text(p, "#status", f"{parked_cadre}")
     expect_text(p, "#status", "已标记为暂不可派")
+    # 拒绝记录 counts every reject of the proposal, as the API does: the pair and the person
+    rejected = httpx.get(
+        fresh_server.base + "/v1/districts/gulou/proposals/1",
+        headers={"Authorization": f"Bearer {fresh_server.dispatcher}"},
+    ).json()["rejected"]
+    assert rejected == 2
+    expect_text(p, "#declines summary", "拒绝记录（2）")
+    expect_count(decline, 2)
+    expect_text(p, "#declines-table", "暂不可派（至 2031-12-31）")
     pg.shot(shots, "declines")
+
+    # proposed again: the pick that replaced the declined cadre reads 替补, its twin does not
+    p.get_by_role("button", name="生成方案").click()
+    expect_text(p, "#pinfo", "方案 #2")
+    alt = p.locator("#abody tr:has(.tag.alt)")
+    expect_count(alt, 1)
+    replacement = alt.get_attribute("data-k") or ""
+    assert replacement.endswith(f"|{demand}") and replacement not in (declined, twin), replacement
+    expect_text(p, f'#abody tr[data-k="{replacement}"]', f"替补（{cadre} 已被拒绝）")
 
     p.get_by_role("button", name="干部管理").click()
     expect_text(p, "#cd-h", "干部管理")
