@@ -35,8 +35,8 @@ async function loadDeclineSources(p) {
     try {
       remember(district, await api(dpath(`/proposals/${id}`, district)));
     } catch (err) {
-      if (!(err instanceof ApiError && err.status === 404)) throw err;
-      PICKS.set(`${district}|${id}`, null); // gone: none of its declines labels a pick
+      if (!(err instanceof ApiError)) throw err;
+      PICKS.set(`${district}|${id}`, null); // not to be read: none of its declines labels a pick
     }
   }
 }
