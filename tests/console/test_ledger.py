@@ -75,10 +75,25 @@ def test_ledger_view(page_factory: Any, history_server: Server, shots: Path) -> 
         assert box.evaluate("e => e.type") == "text"
         assert re.fullmatch(r"\d{4}-\d\d-\d\d", box.input_value())
         assert box.get_attribute("placeholder") == "年-月-日"
-    # a day that does not exist is said in the banner, and the table stays
+    # a day that does not exist is said beside the field and in the banner, and the table stays
     p.locator("#lg-from").fill("2026-02-30")
     p.get_by_role("button", name="查询").click()
     expect_text(p, "#error", "“2026-02-30”不是日期")
+    expect_text(p, "#lg-from-err", "“2026-02-30”不是日期")
+    expect_text(p, "#lg-period", f"{led['start']} 至 {led['end']}")
+    # the spellings the demand form reads, full-width digits too: 2026/9/1, 2026年9月1日
+    # (the browser refused them in its own words, with no request)
+    y, m, d = (int(x) for x in led["end"].split("-"))
+    p.locator("#lg-from").fill(f"{y}/{m}/{d}")
+    assert p.locator("#lg-from-err").inner_text() == ""  # right once typed
+    p.locator("#lg-to").fill(
+        f"{y}年{m}月{d}日".translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    )
+    p.get_by_role("button", name="查询").click()
+    expect_text(p, "#lg-period", f"{led['end']} 至 {led['end']}")
+    p.locator("#lg-from").fill(led["start"])
+    p.locator("#lg-to").fill(led["end"])
+    p.get_by_role("button", name="查询").click()
     expect_text(p, "#lg-period", f"{led['start']} 至 {led['end']}")
 
     # a chosen period; then a reversed one is refused, in Chinese, and the table stays
@@ -92,8 +107,9 @@ def test_ledger_view(page_factory: Any, history_server: Server, shots: Path) -> 
     expect_text(p, "#error", "晚于结束日")
     expect_text(p, "#lg-period", f"{led['end']} 至 {led['end']}")
 
-    # English
+    # English: the banner says the same problem again in English (it was cleared)
     p.get_by_role("button", name="Switch to English").click()
+    expect_text(p, "#error", "the period starts on 2026-12-31, after it ends on 2026-01-01")
     expect_text(p, "#lg-h", "Lending ledger")
     expect_text(p, "#ledger-table thead", "Hours lent")
     expect_text(p, "#lg-period", f"{led['end']} – {led['end']}")

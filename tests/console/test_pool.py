@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from tests.console.pages import expect_count, expect_text
 from tests.console.server import Server
 from tests.text import latin_words
@@ -92,6 +94,19 @@ def test_demands_close_reopen_and_add(page_factory: Any, fresh_server: Server, s
     assert latin_words(p.locator("#error").inner_text()) == []
     assert _unexpected(pg.errors) == []
 
+    # a dated order typed as a Chinese office writes it: 2030年1月8日 09:00 and ２．５ hours
+    # (full-width, as case files are read): sent as 2030-01-08T09:00 and 2.5
+    form.get_by_label("编号").fill("D9101")
+    form.get_by_label("开始时间").fill("2030年1月8日 09:00")
+    form.get_by_label("服务时长（小时）").fill("２．５")
+    form.get_by_role("button", name="保存需求").click()
+    expect_text(p, "#status", "需求 D9101 已新增")
+    d = httpx.get(
+        fresh_server.base + "/v1/districts/gulou/demands/D9101",
+        headers={"Authorization": f"Bearer {fresh_server.dispatcher}"},
+    ).json()
+    assert (d["start"], d["hours"]) == ("2030-01-08T09:00", 2.5), d
+
 
 def test_cadres_withdraw_unavailable_history(
     page_factory: Any, fresh_server: Server, shots: Path
@@ -103,8 +118,25 @@ def test_cadres_withdraw_unavailable_history(
     p.get_by_role("button", name="派遣方案").click()
     p.get_by_role("button", name="生成方案").click()
     expect_text(p, "#pinfo", "方案 #1")
-    rows = p.locator("#abody tr")
-    busy, declined, parked = (rows.nth(i).get_attribute("data-k") or "" for i in (0, 1, 2))
+    keys: list[str] = p.eval_on_selector_all("#abody tr", "rs => rs.map((r) => r.dataset.k)")
+    pairs = [k.split("|") for k in keys]  # [cadre, demand]
+    busy = keys[0]
+    # the pair declined is one of two picks of its demand (its twin stays pending); the person
+    # parked has no pick on that demand
+    declined = next(
+        k
+        for k, (c, d) in zip(keys[1:], pairs[1:], strict=True)
+        if sum(x[1] == d for x in pairs) == 2 and d != pairs[0][1] and c != pairs[0][0]
+    )
+    cadre, demand = declined.split("|")
+    twin = next(k for k in keys if k != declined and k.endswith(f"|{demand}"))
+    parked = next(
+        k
+        for k, (c, d) in zip(keys, pairs, strict=True)
+        if k not in (busy, declined, twin)
+        and c not in (pairs[0][0], cadre, twin.split("|")[0])
+        and not any(x == [c, demand] for x in pairs)
+    )
     p.locator(f'#abody input.pick[data-k="{busy}"]').check()
     p.get_by_role("button", name="接受所选").click()
     expect_text(p, "#status", "已接受 1 项")
@@ -112,18 +144,40 @@ def test_cadres_withdraw_unavailable_history(
     p.get_by_label("拒绝原因").fill("本人休假")
     p.get_by_role("button", name="拒绝所选").click()
     expect_text(p, "#status", "已拒绝 1 项")
+    # the twin is the proposal's own pick, not a replacement: no 替补 label on any row
+    expect_count(p.locator(f'#abody tr[data-k="{twin}"] .state.pending'), 1)
+    expect_count(p.locator("#abody .tag.alt"), 0)
     p.locator("#declines summary").click()
     decline = p.locator("#declines-table tbody tr")
     expect_count(decline, 1)
     assert "本人休假" in decline.inner_text() and "令牌 #" in decline.inner_text()
     p.locator(f'#abody input.pick[data-k="{parked}"]').check()
     p.get_by_label("本人暂不可派").check()
-    p.get_by_label("暂不可派至（可选）").fill("2031-12-31")
+    # 2031年12月31日 is read whole, as the demand form reads days (maxlength 10 cut it)
+    p.get_by_label("暂不可派至（可选）").fill("2031年12月31日")
     p.get_by_role("button", name="拒绝所选").click()
     parked_cadre = parked.split("|")[0]
     expect_text(p, "#status", f"{parked_cadre}")
     expect_text(p, "#status", "已标记为暂不可派")
+    # 拒绝记录 counts every reject of the proposal, as the API does: the pair and the person
+    rejected = httpx.get(
+        fresh_server.base + "/v1/districts/gulou/proposals/1",
+        headers={"Authorization": f"Bearer {fresh_server.dispatcher}"},
+    ).json()["rejected"]
+    assert rejected == 2
+    expect_text(p, "#declines summary", "拒绝记录（2）")
+    expect_count(decline, 2)
+    expect_text(p, "#declines-table", "暂不可派（至 2031-12-31）")
     pg.shot(shots, "declines")
+
+    # proposed again: the pick that replaced the declined cadre reads 替补, its twin does not
+    p.get_by_role("button", name="生成方案").click()
+    expect_text(p, "#pinfo", "方案 #2")
+    alt = p.locator("#abody tr:has(.tag.alt)")
+    expect_count(alt, 1)
+    replacement = alt.get_attribute("data-k") or ""
+    assert replacement.endswith(f"|{demand}") and replacement not in (declined, twin), replacement
+    expect_text(p, f'#abody tr[data-k="{replacement}"]', f"替补（{cadre} 已被拒绝）")
 
     p.get_by_role("button", name="干部管理").click()
     expect_text(p, "#cd-h", "干部管理")

@@ -108,9 +108,17 @@ def test_outcome_changes_the_record(page_factory: Any, history_server: Server, s
         assert dialog.is_visible() and hours.input_value() == typed
         assert hours.get_attribute("aria-invalid") == "true"
     assert posts == []
-    hours.fill("5")  # right once typed: the error goes
+    hours.fill("５")  # full-width, as a Chinese input method types it: 5, as in a case file
     assert p.locator("#oc-hours-err").inner_text() == ""
     assert hours.get_attribute("aria-invalid") == "false"
+    # an exemption without its reason: said beside it in the page's words (the browser's own
+    # bubble spoke its locale's), the dialog kept, nothing sent; no exemption, no error
+    dialog.locator("#oc-exempt").check()
+    yes.click()
+    expect_text(p, "#oc-exempt-reason-err", "容错免责须写明理由")
+    assert dialog.is_visible() and posts == []
+    dialog.locator("#oc-exempt").uncheck()
+    assert p.locator("#oc-exempt-reason-err").inner_text() == ""
     dialog.get_by_label("社区评价（可选）").select_option("4")
     dialog.get_by_label("备注（可选）").fill("入户走访完成")
     pg.shot(shots, "record-complete")
@@ -118,6 +126,18 @@ def test_outcome_changes_the_record(page_factory: Any, history_server: Server, s
     expect_text(p, "#status", f"派遣 #{did} 已完成")
     p.locator("#dfilter").select_option("completed")
     expect_text(p, f'#dispatches tr[data-id="{did}"] td[data-label="结果"]', "5 小时 · 评价 4 分")
+
+    # a cancel with no reason chosen: said beside the list in the page's words, nothing sent
+    p.locator("#dfilter").select_option("active")
+    other = p.locator("#dispatches tbody tr").first
+    other.get_by_role("button", name="取消派遣").click()
+    dialog.get_by_role("button", name="确定取消派遣").click()
+    expect_text(p, "#oc-reason-err", "取消的派遣须填写取消原因")
+    assert dialog.is_visible() and [u.rsplit("/", 1)[-1] for u in posts] == ["complete"]
+    dialog.locator("#oc-reason").select_option("duplicate")
+    assert p.locator("#oc-reason-err").inner_text() == ""
+    dialog.get_by_role("button", name="返回").click()
+    assert not dialog.is_visible()
 
     # the record after it: one more completion, one more rating, five more hours
     after = _get(history_server, f"/cadres/{cadre}/record")

@@ -8,7 +8,7 @@
 import { $, S, can, esc, sayStatusAgain, setStatus } from './core.js';
 import { api, dpath, listAll, loadSupply, poolSettled } from './api.js';
 import { indexTaxonomy, listSep, loadMessages, t } from './i18n.js';
-import { guarded, showError } from './ui.js';
+import { guarded, showError, shownError } from './ui.js';
 import { renderOverview, wireOverview } from './overview.js';
 import { forgetProposalJob, keptJob, renderProposal, resumeProposalJob, wireProposal } from './proposal.js';
 import { renderDispatches, wireDispatches } from './dispatches.js';
@@ -170,11 +170,13 @@ function wire() {
   $('#signin-form').addEventListener('submit', (e) => { e.preventDefault(); signIn($('#token').value); });
   $('#signout').addEventListener('click', signOut);
   $('#lang').addEventListener('click', async () => {
+    const said = shownError(); // the banner says it again in the other language
     S.lang = S.lang === 'zh' ? 'en' : 'zh';
     localStorage.setItem('matcher.lang', S.lang);
     applyLang();
     await loadMessages();
-    if (S.me && S.district) showView(S.view);
+    if (S.me && S.district) await showView(S.view);
+    if (said && !shownError()) showError(said);
   });
   $('#district').addEventListener('change', (e) => selectDistrict(e.target.value));
   $('#tabs').addEventListener('click', (e) => {

@@ -6,7 +6,7 @@ import { api, dpath, listAll, reloadPool, write } from './api.js';
 import { msg, num, st, t, word } from './i18n.js';
 import { cadreLabel, commName } from './overview.js';
 import { actor, knowsCommunities } from './proposal.js';
-import { guarded, readHours } from './ui.js';
+import { fieldError, guarded, readHours } from './ui.js';
 
 const STATUSES = ['active', 'completed', 'cancelled', 'no_show', 'all'];
 export const CANCEL_REASONS = ['cadre_unavailable', 'no_show', 'community_withdrew', 'duplicate', 'other'];
@@ -99,12 +99,14 @@ function outcomeFields(how) {
       <span class="field-err" id="oc-hours-err" role="alert"></span>
       <label>${esc(t('rating'))} <select id="oc-rating" name="rating">${opt('', t('no_rating'), true)}${[5, 4, 3, 2, 1].map((r) => opt(r, r)).join('')}</select></label>
       <label class="block"><input id="oc-exempt" name="exempt" type="checkbox"> ${esc(t('exempt'))}</label>
-      <label>${esc(t('exempt_reason'))} <input id="oc-exempt-reason" name="exempt_reason" type="text" maxlength="500" disabled></label>
+      <label>${esc(t('exempt_reason'))} <input id="oc-exempt-reason" name="exempt_reason" type="text" maxlength="500" disabled
+        aria-describedby="oc-exempt-reason-err"></label> <span class="field-err" id="oc-exempt-reason-err" role="alert"></span>
       ${note}`;
   }
   if (how === 'cancel') {
-    return `<label>${esc(t('cancel_reason'))} <select id="oc-reason" name="reason" required>${opt('', t('pick_reason'), true)}
-        ${CANCEL_REASONS.map((r) => opt(r, word('reasons', r) + (r === 'community_withdrew' ? t('withdrew_closes') : ''))).join('')}</select></label>${note}`;
+    return `<label>${esc(t('cancel_reason'))} <select id="oc-reason" name="reason" required aria-describedby="oc-reason-err">${opt('', t('pick_reason'), true)}
+        ${CANCEL_REASONS.map((r) => opt(r, word('reasons', r) + (r === 'community_withdrew' ? t('withdrew_closes') : ''))).join('')}</select></label>
+      <span class="field-err" id="oc-reason-err" role="alert"></span>${note}`;
   }
   return note;
 }
@@ -134,25 +136,37 @@ function askOutcome(x, how) {
     <div class="row"><button id="oc-yes" value="yes" class="${how === 'cancel' ? 'danger' : 'primary'}">${esc(yes)}</button>
       <button id="oc-no" value="no" formnovalidate>${esc(t('confirm_back'))}</button></div>`;
   const hours = $('#oc-hours');
-  const hoursErr = (text) => { $('#oc-hours-err').textContent = text; hours.setAttribute('aria-invalid', text ? 'true' : 'false'); };
-  // 确认完成 with hours that cannot be sent keeps the dialog open and says why beside them;
-  // once said, the error is checked again as they are typed (cleared when right); the form
-  // outlives the dialog, so its handler is set (replacing the last dialog's), not added
-  form.onsubmit = hours ? (e) => {
+  const exempt = $('#oc-exempt');
+  // what each field the dialog asks for must hold, in the server's codes ('' when fine)
+  const checks = {
+    'oc-hours': () => hoursProblem(hours.value.trim()),
+    'oc-exempt-reason': () => (exempt.checked && !$('#oc-exempt-reason').value.trim()
+      ? msg('problem.exempt_reason_missing', {}, t('exempt_reason')) : ''),
+    'oc-reason': () => ($('#oc-reason').value ? '' : msg('problem.cancel_reason_missing', {}, t('pick_reason'))),
+  };
+  const fields = Object.keys(checks).filter((id) => $(`#${id}`));
+  // novalidate: the browser's own bubbles (Please select an item in the list.) speak its
+  // locale, not the page's. 确认 with a field that cannot be sent keeps the dialog open and
+  // says why beside it; once said, the error is checked again as it changes (cleared when
+  // right); the form outlives the dialog, so its handler is set (replacing the last one's)
+  form.noValidate = true;
+  form.onsubmit = (e) => {
     if (e.submitter?.value !== 'yes') return;
-    const why = hoursProblem(hours.value.trim());
-    hoursErr(why);
-    if (why) { e.preventDefault(); hours.focus(); }
-  } : null;
-  hours?.addEventListener('input', () => { if ($('#oc-hours-err').textContent) hoursErr(hoursProblem(hours.value.trim())); });
+    const bad = fields.filter((id) => { const why = checks[id](); fieldError(id, why); return why; });
+    if (bad.length) { e.preventDefault(); $(`#${bad[0]}`).focus(); }
+  };
+  for (const id of fields) {
+    const again = () => { if ($(`#${id}-err`).textContent) fieldError(id, checks[id]()); };
+    $(`#${id}`).addEventListener('input', again);
+    $(`#${id}`).addEventListener('change', again);
+  }
   // the reason that withdraws the demand says what else it ends, once chosen
   $('#oc-reason')?.addEventListener('change', (e) => { $('#oc-withdrew').hidden = e.target.value !== 'community_withdrew'; });
-  const exempt = $('#oc-exempt');
   exempt?.addEventListener('change', () => {
     const r = $('#oc-exempt-reason');
     r.disabled = !exempt.checked;
     r.required = exempt.checked;
-    if (exempt.checked) r.focus();
+    if (exempt.checked) r.focus(); else fieldError('oc-exempt-reason', '');
   });
   d.returnValue = '';
   d.showModal();

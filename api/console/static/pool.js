@@ -9,7 +9,7 @@ import { catName, msg, st, t, tagName } from './i18n.js';
 import { cadreLabel, commName, load, stageOf, tri } from './overview.js';
 import { actor } from './proposal.js';
 import { loadRecord, recordHtml, recordTitle } from './record.js';
-import { BadInput, confirmDialog, dateInput, dateValue, guarded, readHours } from './ui.js';
+import { BadInput, confirmDialog, dateInput, dateValue, guarded, narrow, readDay, readHours } from './ui.js';
 
 const SHOW = 200;
 // a demand's most expected hours (a leap year's): matcher.MAX_DEMAND_HOURS, the limit of a
@@ -53,7 +53,7 @@ function demandForm() {
     </div>
     <fieldset id="dm-dated"><legend>${esc(t('dm_dated'))}</legend>
       <div class="fields">${['start', 'end'].map((f) => `<label>${esc(t(`dm_${f}`))} <input id="dm-${f}" name="${f}" type="text"
-        inputmode="numeric" maxlength="16" size="16" autocomplete="off" placeholder="${esc(t('dt_ph'))}" title="${esc(t('dt_ph'))}"
+        inputmode="numeric" maxlength="24" size="16" autocomplete="off" placeholder="${esc(t('dt_ph'))}" title="${esc(t('dt_ph'))}"
         aria-describedby="dm-${f}-err"></label> ${err(f)}`).join('')}
         <label>${esc(t('dm_hours'))} <input id="dm-hours" name="hours" type="text" inputmode="decimal" maxlength="32" size="8"
           autocomplete="off" aria-describedby="dm-hours-err"></label>
@@ -153,18 +153,16 @@ function fieldErr(f, text) {
   $(`#dm-${f}`).setAttribute('aria-invalid', text ? 'true' : 'false');
 }
 
-/** A local date-time as typed (2026-12-8 18:00, or with a T; or with slashes, 2026/12/08 18:00,
- *  as Chinese offices write it, and a full-width colon): the API's 2026-12-08T18:00, '' when
- *  empty, null when it is none (2026/12-08 mixes its separators: none). */
+/** A local date-time as typed: a day as every date field reads it (`readDay`: 2026-12-8,
+ *  2026/12/08 as Chinese offices write it, 2026年12月8日), then the time, after a space or a T
+ *  (or straight after 日), with a colon or a full-width one: the API's 2026-12-08T18:00, ''
+ *  when empty, null when it is none (2026/12-08 mixes its separators: none). */
 function localTime(v) {
   if (!v) return '';
-  const m = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:\s+|T)(\d{1,2})[:：](\d{2})$/.exec(v);
-  if (!m) return null;
-  const [, y, , mo, d, hh, mm] = m;
-  const day = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day || Number(hh) > 23 || Number(mm) > 59) return null;
-  return `${day}T${hh.padStart(2, '0')}:${mm}`;
+  const m = /^(.+?)(?:\s+|T|(?<=日))(\d{1,2})[:：](\d{2})$/.exec(narrow(v));
+  const day = m && readDay(m[1]);
+  if (!day || Number(m[2]) > 23 || Number(m[3]) > 59) return null;
+  return `${day}T${m[2].padStart(2, '0')}:${m[3]}`;
 }
 
 /** What is wrong with the hours typed (readHours' fault), said with the codes a demands.csv

@@ -14,10 +14,44 @@ async function loadLatestProposal() {
   await reloadDeclines();
 }
 
-function declinedBy() {
+/** Each proposal's picks per demand (``district|id`` → Map demand → Set of cadres), read
+ *  once: a decline names the proposal it was made on, and a pick of a later proposal is the
+ *  replacement of a declined cadre only when it was not picked for that demand there. */
+const PICKS = new Map();
+function remember(district, p) {
   const m = new Map();
-  for (const x of S.declines) m.set(x.demand, [...(m.get(x.demand) || []), x.cadre]);
-  return m;
+  for (const a of p.result.assignments) m.set(a.demand, (m.get(a.demand) || new Set()).add(a.cadre));
+  PICKS.set(`${district}|${p.id}`, m);
+}
+
+/** Read the proposals the declines of ``p``'s open demands were made on (those not read yet). */
+async function loadDeclineSources(p) {
+  const district = S.district;
+  remember(district, p);
+  const open = new Set(p.result.assignments.filter((a) => a.state === 'pending').map((a) => a.demand));
+  const ids = new Set(S.declines.filter((x) => x.proposal != null && x.proposal < p.id && open.has(x.demand)
+    && !PICKS.has(`${district}|${x.proposal}`)).map((x) => x.proposal));
+  for (const id of ids) {
+    try {
+      remember(district, await api(dpath(`/proposals/${id}`, district)));
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      PICKS.set(`${district}|${id}`, null); // not to be read: none of its declines labels a pick
+    }
+  }
+}
+
+/** The declined cadres the pick ``a`` of the shown proposal replaced: those declined on its
+ *  demand in an earlier proposal that did not pick ``a.cadre`` for it. The other picks of
+ *  the demand (kept from that proposal, or in the proposal the decline was made on) replaced
+ *  nobody. */
+function replaced(a) {
+  const id = S.proposal.id;
+  return S.declines.filter((x) => {
+    if (x.demand !== a.demand || x.cadre === a.cadre || x.proposal == null || x.proposal >= id) return false;
+    const then = PICKS.get(`${S.district}|${x.proposal}`);
+    return Boolean(then) && !then.get(a.demand)?.has(a.cadre);
+  }).map((x) => x.cadre);
 }
 
 /** Who acted: a token's label, or its number when it has none. */
@@ -64,6 +98,7 @@ function horizonFields() {
 
 export async function renderProposal() {
   if (S.proposal === null) await loadLatestProposal();
+  if (S.proposal) await loadDeclineSources(S.proposal);
   const view = $('#view-proposal');
   const p = S.proposal;
   // a draft's own filter has no option on a proposal that is not one: it would hide every row
@@ -105,13 +140,30 @@ export async function renderProposal() {
   if (S.busy) drawJob(); // back on this view while a proposal is computed: say where it is
 }
 
+/** The shown proposal's pairs rejected with their person (本人暂不可派): no pair decline is
+ *  kept for them, so they are listed from the proposal, with the person's unavailability
+ *  (until when, why, when and by whom) while it lasts. */
+function personRejects() {
+  const p = S.proposal;
+  if (!p) return [];
+  const pairs = new Set(S.declines.filter((x) => x.proposal === p.id).map(key));
+  return p.result.assignments.filter((a) => a.state === 'rejected' && !pairs.has(key(a))).map((a) => {
+    const u = S.cadById.get(a.cadre)?.unavailable;
+    const why = u ? [t('unavail', u.until), u.reason].filter(Boolean).join(' · ') : t('rej_unavail');
+    return { demand: a.demand, cadre: a.cadre, why, created_at: u?.created_at ?? '', created_by: u?.created_by };
+  });
+}
+
+/** 拒绝记录: the district's pair declines and the people rejected from the shown proposal,
+ *  newest first, as many as the rejects the API counts on it. */
 function declinesBlock() {
-  const ds = [...S.declines].reverse();
+  const ds = [...S.declines.map((x) => ({ ...x, why: x.reason ?? '—' })).reverse(), ...personRejects()]
+    .sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
   return `<details class="card" id="declines"><summary>${esc(t('declines_h', ds.length))}</summary>
     ${ds.length ? `<div class="scroll">${table('declines-table', [
       { label: t('demand') }, { label: t('cadre') }, { label: t('reason') }, { label: t('time') }, { label: t('by') }],
     ds.map((x) => ({ cells: [`${esc(x.demand)} ${esc(S.demById.get(x.demand)?.title || '')}`,
-      `<span class="cname">${esc(cadreLabel(x.cadre))}</span>`, esc(x.reason ?? '—'), esc(when(x.created_at)), actor(x.created_by)] })))}</div>`
+      `<span class="cname">${esc(cadreLabel(x.cadre))}</span>`, esc(x.why), esc(x.created_at ? when(x.created_at) : '—'), actor(x.created_by)] })))}</div>`
     : `<p class="hint">${esc(t('no_declines'))}</p>`}</details>`;
 }
 
@@ -156,12 +208,11 @@ function drawAssignments() {
     return `<th scope="col"${aria}><button type="button" class="sort" data-sort="${k}" aria-label="${esc(t('sort_by', t(k)))}">${esc(t(k))}${on ? (S.sort.dir > 0 ? ' ▲' : ' ▼') : ''}</button></th>`;
   }).join('');
   const rows = visibleAssignments();
-  const dec = declinedBy();
   const L = (k) => `data-label="${esc(t(k))}"`;
   $('#abody').innerHTML = rows.map((a) => {
     const d = S.demById.get(a.demand);
     const k = key(a);
-    const gone = dec.get(a.demand)?.filter((c) => c !== a.cadre) || [];
+    const gone = a.state === 'pending' ? replaced(a) : [];
     const alt = a.state === 'pending' && gone.length ? `<span class="tag alt">${esc(t('alternate', gone.join(', ')))}</span>` : '';
     const box = w ? `<td class="pickcol">${a.state === 'pending' ? `<input type="checkbox" class="pick" data-k="${esc(k)}"${S.selected.has(k) ? ' checked' : ''} aria-label="${esc(t('select_row', a.demand, a.cadre))}">` : ''}</td>` : '';
     return `<tr data-k="${esc(k)}" class="${S.open === k ? 'open' : ''} st-${esc(a.state)}">${box}
