@@ -131,7 +131,13 @@ export const I18N = {
     wa_red_active: (c, n) => `${c} 仍有 ${n} 项进行中的派遣。确认转为红色将一并取消这些派遣。`, wa_red_yes: '确认并取消派遣',
     wi_h: '推演（规划员）', wi_na: '此服务器不支持推演。',
     wi_role: '推演需要规划员或管理员权限。', wi_run: '运行推演', wi_file: '场景文件（TOML）',
-    wi_explain: '为空缺计算最小调整（较慢）', wi_fix_h: '空缺的最小调整', wi_bad_toml: '场景文件读不懂',
+    wi_explain: '为空缺计算最小调整（较慢）', wi_fix_h: '空缺的最小调整',
+    // a scenario file the console cannot read (whatif.js reads it): where, and the rule broken
+    wi_toml: (f, n, c, x, how) => `场景文件读不懂：${f} 第 ${n} 行第 ${c} 列“${x}”——${{
+      header: '表头写作 [名称] 或 [[名称]]，如 [[edits]]', line: '每行写作 名称 = 值，如 factor = 1.5',
+      value: '值写作 "文字"、数字、true 或 false、[ … ]' }[how]}`,
+    wi_toml_utf8: (f) => `场景文件读不懂：${f} 不是 UTF-8 编码，请另存为 UTF-8 后再上传`,
+    wi_toml_edits: (f) => `场景文件读不懂：${f} 的 edits 须写成 [[edits]] 表，每项调整一张`,
     wi_scale: '需求倍数', wi_remove: '移除干部（编号，逗号分隔）', wi_travel: '路程上限（公里）',
     wi_filled: '已填补', wi_fill: '填补率', wi_running: '正在推演…', baseline: '基线', scenario: '场景', delta: '变化', churn: '人员变动',
     kept: '保留', moved: '调动', added: '新增', dropped: '撤销', kpi: '指标',
@@ -284,7 +290,11 @@ export const I18N = {
     wi_h: 'What-if (planners)', wi_na: 'What-if is not available on this server.',
     wi_role: 'What-if needs the planner or admin role.', wi_run: 'Run scenario', wi_file: 'Scenario file (TOML)',
     wi_explain: 'Compute the smallest fix for empty slots (slower)', wi_fix_h: 'Smallest fix per empty slot',
-    wi_bad_toml: 'Cannot read the scenario file',
+    wi_toml: (f, n, c, x, how) => `Cannot read the scenario file ${f}: line ${n}, column ${c}, "${x}": ${{
+      header: 'a table header is [name] or [[name]], like [[edits]]', line: 'each line is name = value, like factor = 1.5',
+      value: 'a value is "text", a number, true or false, or [ … ]' }[how]}`,
+    wi_toml_utf8: (f) => `Cannot read the scenario file ${f}: it is not UTF-8; save it as UTF-8 and upload it again`,
+    wi_toml_edits: (f) => `Cannot read the scenario file ${f}: its edits are [[edits]] tables, one per edit`,
     wi_scale: 'Demand scale', wi_remove: 'Remove cadres (ids, comma-separated)', wi_travel: 'Travel limit (km)',
     wi_filled: 'Filled', wi_fill: 'Fill rate', wi_running: 'Running the scenario…', baseline: 'baseline', scenario: 'scenario', delta: 'delta', churn: 'Churn',
     kept: 'kept', moved: 'moved', added: 'added', dropped: 'dropped', kpi: 'KPI',
