@@ -342,8 +342,9 @@ def test_the_console_names_every_action() -> None:
         assert actions <= named, actions - named
 
 
-#: a summary that shows a value raw: braces or brackets left in it, a JS object or nothing
-RAW = re.compile(r"[{}\[\]]|\[object |undefined|NaN|null")
+#: a summary that shows a value raw: braces or brackets left in it, a JS object or nothing;
+#: or a cut item with a second ellipsis after its own
+RAW = re.compile(r"[{}\[\]]|\[object |undefined|NaN|null|……")
 
 
 def _every_action(tmp: Path) -> tuple[Path, str]:

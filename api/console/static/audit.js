@@ -153,7 +153,9 @@ function brief(v, as = String) {
   if (Array.isArray(v)) {
     const one = (x) => (typeof x === 'string' ? as(x) : item(x));
     const all = v.map(one).join(listSep());
-    return all.length <= 32 ? all : `${cut(one(v[0]), 16)}… (${t('au_items', v.length)})`;
+    if (all.length <= 32) return all;
+    const first = one(v[0]); // cut, it ends in … already
+    return `${first.length > 16 ? cut(first, 16) : `${first}…`} (${t('au_items', v.length)})`;
   }
   if (typeof v === 'object') return item(v);
   return cut(as(String(v)), 24);
