@@ -580,6 +580,17 @@ def test_audit_summaries_in_words_and_room(page_factory: Any, server: Server, sh
     assert broken == []
     tall = [h for h in rows.evaluate_all("(rs) => rs.map((r) => r.offsetHeight)") if h > 140]
     assert tall == [], tall
+    # each head cell is the table's (not the top bar's .who, which boxed the actor's head)
+    heads = p.locator("#audit thead th").evaluate_all(
+        "(ths) => ths.map((th) => getComputedStyle(th).display)"
+    )
+    assert set(heads) == {"table-cell"}, heads
+    # an entry opened: its values get the panel's room beside labels at most 8em wide
+    rows.first.click()
+    labels = p.locator("#au-entry .nums dt").evaluate_all("(ds) => ds.map((d) => d.offsetWidth)")
+    size = p.locator("#au-entry").evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)")
+    assert max(labels) <= 9 * size, (labels, size)  # (a word longer than 8em: its width)
+    rows.first.click()
     pg.shot(shots, "audit-summaries")
 
     # a phone: cards within the screen, the time's label short enough not to run into it

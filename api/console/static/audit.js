@@ -303,7 +303,7 @@ export async function renderAudit() {
   const cols = [
     { label: t('au_seq'), cls: 'n' },
     // the time's head names the zone; a phone's card says 时间 beside each (its label)
-    { label: t('au_when'), head: esc(t('au_time', zoneName())), cls: 'at' }, { label: t('au_who'), cls: 'who' },
+    { label: t('au_when'), head: esc(t('au_time', zoneName())), cls: 'at' }, { label: t('au_who'), cls: 'actor' },
     { label: t('au_action') }, { label: t('au_subject'), cls: 'subj' }, { label: t('au_payload'), cls: 'sum' }, { label: t('au_hash') },
   ];
   const rows = list.map((e) => ({
