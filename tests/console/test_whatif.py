@@ -9,6 +9,7 @@ browser test."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from tests.console.pages import expect_count, expect_text
@@ -95,7 +96,9 @@ def test_the_notes_beside_the_fixes_show_in_both_languages(
     assert pg.errors == []
 
 
-def test_a_scenario_file_that_cannot_be_read(page_factory: Any, server: Server) -> None:
+def test_a_scenario_file_that_cannot_be_read(
+    page_factory: Any, server: Server, shots: Path
+) -> None:
     """A broken scenario file on a phone: the banner says where (line and column) and the
     rule broken in the page's words, nothing is sent, no uncaught exception, the earlier
     run's results are gone, and the banner is in view; a file not in UTF-8 (GBK) is said
@@ -136,6 +139,7 @@ def test_a_scenario_file_that_cannot_be_read(page_factory: Any, server: Server) 
     assert len(sent) == 1  # nothing sent
     box = p.locator("#error").bounding_box()
     assert box is not None and box["y"] >= -1 and box["y"] + box["height"] <= 641, box
+    pg.shot(shots, "whatif-unreadable-phone")
 
     # a value that is none, then a file in GBK
     p.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
