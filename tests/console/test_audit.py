@@ -342,8 +342,9 @@ def test_the_console_names_every_action() -> None:
         assert actions <= named, actions - named
 
 
-#: a summary that shows a value raw: braces or brackets left in it, a JS object or nothing
-RAW = re.compile(r"[{}\[\]]|\[object |undefined|NaN|null")
+#: a summary that shows a value raw: braces or brackets left in it, a JS object or nothing;
+#: or a cut item with a second ellipsis after its own
+RAW = re.compile(r"[{}\[\]]|\[object |undefined|NaN|null|……")
 
 
 def _every_action(tmp: Path) -> tuple[Path, str]:
@@ -440,7 +441,7 @@ def test_every_audit_summary_reads_as_words(page_factory: Any, tmp_path: Path) -
               const out = {};
               for (const lang of ['zh', 'en']) {
                 S.lang = lang;
-                out[lang] = entries.map((e) => summary(e.payload));
+                out[lang] = entries.map((e) => summary(e.payload, e.action));
               }
               S.lang = 'zh';
               return out;
@@ -502,3 +503,124 @@ def test_every_audit_summary_reads_as_words(page_factory: Any, tmp_path: Path) -
     assert f"({n} 项)" in zh[many] or whole in zh[many], zh[many]
     assert f"({n} items)" in en[many], en[many]
     assert zh[by["job.retry"]] == "—"  # a payload with nothing in it
+
+
+#: the internal switches of dispatch.close (evaluate, withdraw) and raw codes a
+#: supervisor must not read in a Chinese summary
+RAW_CODES = re.compile(
+    r"撤回：|评估：|\b(no_show|community_withdrew|complete|cancel|milp|lp|lsa|d\.\w+|did)\b"
+)
+
+
+def test_audit_summaries_in_words_and_room(page_factory: Any, server: Server, shots: Path) -> None:
+    """A supervisor's Chinese audit page after a dated demand was added and three dispatches
+    ended (completed, cancelled as the community withdrew, no-show): every summary in
+    words (the actions, the reasons, the solver, the entry's field names), no internal
+    withdraw/evaluate flags; at 1280 px the summary column has the room, each member on
+    one line (a line breaks between members, never inside); at 390 px each row a card
+    whose labels do not run into their values."""
+    s = server
+    start = (datetime.now(BEIJING) + timedelta(days=40)).strftime("%Y-%m-%dT09:00")
+    demand = {
+        "id": "D9001",
+        "community": "C103",
+        "title": "楼道清理",
+        "headcount": 2,
+        "priority": 3,
+        "start": start,
+        "end": start.replace("T09:00", "T12:00"),
+    }
+    made = _write(s, "POST", "/proposals", "au-p", {})  # (before a dated order: no job)
+    pairs, seen = [], set()
+    for a in made["result"]["assignments"]:  # three demands, none the dated one
+        if a["demand"] not in seen and a["demand"] != "D9001":
+            seen.add(a["demand"])
+            pairs.append({"cadre": a["cadre"], "demand": a["demand"]})
+    got = _write(s, "POST", f"/proposals/{made['id']}/accept", "au-a", {"assignments": pairs[:3]})
+    done, gone, absent = (d["id"] for d in got["dispatches"][:3])
+    _write(s, "POST", f"/dispatches/{done}/complete", "au-c", {"hours": 3.5})
+    _write(s, "POST", f"/dispatches/{gone}/cancel", "au-x", {"reason": "community_withdrew"})
+    _write(s, "POST", f"/dispatches/{absent}/no-show", "au-n", {})
+    _write(s, "POST", "/demands", "au-d9001", demand)
+
+    pg = page_factory()
+    p = pg.sign_in(s.base, s.supervisor, ready="#pr-h")
+    p.get_by_role("button", name="审计").click()
+    rows = p.locator("#audit tbody tr")
+    rows.first.wait_for()
+    said = {
+        int(r.get_attribute("data-seq") or 0): r.locator("td.sum").inner_text() for r in rows.all()
+    }
+    trail = {e["seq"]: e for e in _trail(s, s.supervisor)["data"]}
+    for seq, text in said.items():
+        assert not RAW_CODES.search(text), (trail[seq]["action"], text)
+    of = {
+        e["payload"].get("did"): seq for seq, e in trail.items() if e["action"] == "dispatch.close"
+    }
+    assert "操作：完成" in said[of[done]] and "服务时长：3.5" in said[of[done]], said[of[done]]
+    assert f"派遣：{done}" in said[of[done]], said[of[done]]
+    assert "取消理由：社区撤回需求" in said[of[gone]], said[of[gone]]
+    assert said[of[gone]].startswith("随后：社区撤回需求 D"), said[of[gone]]  # the withdrawal made
+    assert "操作：未到岗" in said[of[absent]], said[of[absent]]
+    added = next(seq for seq, e in trail.items() if e["action"] == "demand.create")
+    for part in ("社区：C103", "需求人数：2", f"开始：{start.replace('T', ' ')}", "标题：楼道清理"):
+        assert part in said[added], (part, said[added])
+    proposed = next(seq for seq, e in trail.items() if e["subject"] == str(made["id"]))
+    solver = {"lp": "线性规划", "lsa": "线性指派", "milp": "整数规划", "empty": "无需求解"}
+    solver["lp-streamed"] = "线性规划（流式）"
+    assert f"求解器：{solver[made['result']['solver']]}" in said[proposed], said[proposed]
+
+    # the summary column has the room; a member never breaks inside; no row is tall
+    width = p.locator("#audit thead th", has_text="内容摘要").evaluate("(th) => th.offsetWidth")
+    assert width >= 250, width
+    broken = p.evaluate(
+        """() => [...document.querySelectorAll('#audit td.sum .m')]
+             .filter((m) => m.getClientRects().length > 1).map((m) => m.textContent)"""
+    )
+    assert broken == []
+    tall = [h for h in rows.evaluate_all("(rs) => rs.map((r) => r.offsetHeight)") if h > 140]
+    assert tall == [], tall
+    # each head cell is the table's (not the top bar's .who, which boxed the actor's head)
+    heads = p.locator("#audit thead th").evaluate_all(
+        "(ths) => ths.map((th) => getComputedStyle(th).display)"
+    )
+    assert set(heads) == {"table-cell"}, heads
+    # an entry opened: its values get the panel's room beside labels at most 8em wide
+    rows.first.click()
+    labels = p.locator("#au-entry .nums dt").evaluate_all("(ds) => ds.map((d) => d.offsetWidth)")
+    size = p.locator("#au-entry").evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)")
+    assert max(labels) <= 9 * size, (labels, size)  # (a word longer than 8em: its width)
+    rows.first.click()
+    pg.shot(shots, "audit-summaries")
+
+    # a phone: cards within the screen, the time's label short enough not to run into it
+    p.set_viewport_size(PHONE)
+    p.wait_for_timeout(50)
+    assert pg.phone_layout_problems() == []
+    assert p.locator("#audit td.at").first.get_attribute("data-label") == "时间"
+    # a member that fits on the card's line is not broken (开/始)
+    lines = p.evaluate(
+        """() => [...document.querySelectorAll('#audit td.sum .m')].map((m) => {
+             const probe = m.cloneNode(true);
+             probe.style.whiteSpace = 'nowrap';
+             m.after(probe);
+             const one = probe.getBoundingClientRect();
+             probe.remove();
+             const td = m.closest('td');
+             const cs = getComputedStyle(td);
+             const room = td.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+             const tall = m.getBoundingClientRect().height > one.height * 1.5;
+             return [m.textContent, one.width <= room, tall];
+           })"""
+    )
+    assert [m for m, fits, broken in lines if fits and broken] == []
+    pg.shot(shots, "audit-summaries-phone")
+    p.set_viewport_size({"width": 1280, "height": 800})
+
+    # English: the same codes as words
+    p.get_by_role("button", name="Switch to English").click()
+    expect_text(p, "#au-h", "Audit trail")
+    row = p.locator(f'#audit tr[data-seq="{of[gone]}"] td.sum')
+    expect_text(p, f'#audit tr[data-seq="{of[gone]}"] td.sum', "reason=community withdrew")
+    assert "withdraw=" not in row.inner_text() and "evaluate=" not in row.inner_text()
+    assert pg.banners() == [] and pg.errors == []

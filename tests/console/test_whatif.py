@@ -173,3 +173,80 @@ def test_a_whatif_job_can_be_stopped(page_factory: Any, server: Server) -> None:
     assert p.locator("#wi-kpis").count() == 0
     assert latin_words(p.locator("#status").inner_text()) == []
     assert pg.errors == []
+
+
+def test_a_scenario_file_that_cannot_be_read(
+    page_factory: Any, server: Server, shots: Path
+) -> None:
+    """A broken scenario file on a phone: the banner says where (line and column) and the
+    rule broken in the page's words, nothing is sent, no uncaught exception, the earlier
+    run's results are gone, and the banner is in view; a file not in UTF-8 (GBK) is said
+    as such; a run the server refuses clears the results too."""
+    pg = page_factory(390, 640)  # a small phone: the form's foot a screen below the banner
+    p = pg.sign_in(server.base, server.planner)
+    sent: list[str] = []
+    refuse = [False]
+
+    def answer(r: Any) -> None:
+        sent.append(r.request.post_data or "")
+        if refuse[0]:
+            problem = {"title": "Unprocessable", "detail": "no", "code": "scenario.invalid"}
+            r.fulfill(status=422, content_type="application/problem+json", body=json.dumps(problem))
+        else:
+            r.fulfill(status=200, content_type="application/json", body=json.dumps(ANSWER))
+
+    p.route("**/v1/districts/gulou/scenarios", answer)
+    p.locator("#tabs").get_by_role("button", name="推演").click()
+    p.locator("#wi-form").wait_for()
+    run = p.get_by_role("button", name="运行推演")
+    run.click()
+    expect_count(p.locator("#wi-kpis"), 1)
+    assert len(sent) == 1
+
+    broken = 'name = "水灾"\n[[edits]\nkind = "scale_demand"\n'
+    files = p.locator('#wi-form input[type="file"]')
+    files.set_input_files(
+        {"name": "bad2.toml", "mimeType": "text/plain", "buffer": broken.encode("utf-8")}
+    )
+    p.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")  # at the form's foot
+    run.click()
+    expect_text(p, "#error", "场景文件读不懂：bad2.toml 第 2 行第 8 列“[[edits]”——表头写作")
+    said = p.locator("#error").inner_text()
+    assert latin_words(said, {"bad2.toml", "edits"}) == [], said
+    assert ": " not in said, said  # Chinese colons
+    expect_count(p.locator("#wi-out > *"), 0)  # the earlier results are gone
+    assert len(sent) == 1  # nothing sent
+    box = p.locator("#error").bounding_box()
+    assert box is not None and box["y"] >= -1 and box["y"] + box["height"] <= 641, box
+    pg.shot(shots, "whatif-unreadable-phone")
+
+    # a value that is none, then a file in GBK
+    p.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    files.set_input_files({"name": "v.toml", "mimeType": "text/plain", "buffer": b"name = flood\n"})
+    run.click()
+    expect_text(p, "#error", "v.toml 第 1 行第 8 列“flood”——值写作")
+    files.set_input_files(
+        {"name": "gbk.toml", "mimeType": "text/plain", "buffer": 'name = "水灾"\n'.encode("gbk")}
+    )
+    run.click()
+    expect_text(p, "#error", "gbk.toml 不是 UTF-8 编码")
+    assert len(sent) == 1
+
+    # a run the server refuses leaves no earlier results under its error either
+    files.set_input_files([])
+    run.click()
+    expect_count(p.locator("#wi-kpis"), 1)
+    refuse[0] = True
+    run.click()
+    expect_text(p, "#error", "出错了（422）")
+    expect_count(p.locator("#wi-out > *"), 0)
+
+    # in English: the same place, in its words
+    p.get_by_role("button", name="Switch to English").click()
+    p.get_by_role("button", name="Run scenario").wait_for()  # the form drawn again
+    files.set_input_files(
+        {"name": "bad2.toml", "mimeType": "text/plain", "buffer": broken.encode("utf-8")}
+    )
+    p.get_by_role("button", name="Run scenario").click()
+    expect_text(p, "#error", 'bad2.toml: line 2, column 8, "[[edits]": a table header is')
+    assert pg.errors == [e for e in pg.errors if "status of 422" in e], pg.errors

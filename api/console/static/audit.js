@@ -7,7 +7,7 @@
 
 import { $, S, dayEnd, dayStart, esc, local, table, utcText, zoneName } from './core.js';
 import { api, dpath } from './api.js';
-import { I18N, listSep, t, word } from './i18n.js';
+import { I18N, listSep, t, tagName, word } from './i18n.js';
 import { dateInput, dateValue, guarded } from './ui.js';
 
 const PAGE = 50;
@@ -28,7 +28,7 @@ Object.assign(I18N.zh, {
   tab_audit: '审计',
   au_h: '审计记录', au_action: '操作', au_all: '全部操作', au_actor: '操作人令牌编号', au_from: '起', au_to: '止',
   au_show: '查询', au_clear: '清除条件', au_prev: '上一页', au_next: '下一页',
-  au_seq: '序号', au_time: (z) => `时间（本区时间 ${z}）`, au_who: '操作人', au_subject: '对象', au_payload: '内容摘要', au_hash: '哈希',
+  au_seq: '序号', au_when: '时间', au_time: (z) => `时间（本区时间 ${z}）`, au_who: '操作人', au_subject: '对象', au_payload: '内容摘要', au_hash: '哈希',
   au_range: (a, b, n) => `第 ${a}–${b} 条，共 ${n} 条（最新在前）`, au_none: '没有符合条件的审计记录。',
   au_cli: '命令行（本机）', au_entry_h: (n) => `审计条目 #${n}`, au_open: (n) => `查看条目 #${n}`,
   au_utc: '协调世界时', au_token: '令牌', au_full: '完整内容（规范 JSON，键按字母排序）',
@@ -42,10 +42,15 @@ Object.assign(I18N.zh, {
     hours: '服务时长', rating: '评价', exempt: '免计', exempt_reason: '免计理由', amount: '积分数', course: '课程',
     day: '日期', tags: '标签', name: '名称', role: '角色', districts: '区', label: '标注', items: '条目',
     rows: '行', cadres: '干部数', demands: '需求数', communities: '社区数', file: '文件', job_id: '任务',
-    action: '操作', status: '状态', recurring: '周期性', withdraw: '撤回', evaluate: '评估', cancel_reason: '取消理由',
+    action: '操作', status: '状态', recurring: '周期性', cancel_reason: '取消理由',
     end_dispatches: '一并结束派遣', 'result.objective': '目标值', 'result.certified': '已证明最优',
     'result.solver': '求解器', 'request.from': '自', 'request.to': '至', 'request.pinned': '固定组合',
+    'request.policy': '策略', ended: '结束日期', as_of: '截至', warning: '预警', token: '令牌', history: '历史记录',
+    stats: '统计', sha256: '摘要', policy_sha256: '策略摘要', taxonomy_sha256: '分类摘要', catalogue_sha256: '服务清单摘要',
   },
+  // the values that are codes, by the key they stand under (others through `st`, `reasons`, …)
+  au_verbs: { complete: '完成', cancel: '取消', no_show: '未到岗', confirm: '确认', dismiss: '驳回' },
+  au_unlimited: '不限',
   au_close: '关闭', au_pick: '点击一行查看完整内容和哈希。', au_by_actor: '只看此操作人', au_by_action: '只看此类操作',
   au_actions: {
     'proposal.create': '生成方案', 'proposal.accept': '接受派遣', 'proposal.reject': '拒绝派遣',
@@ -67,19 +72,23 @@ Object.assign(I18N.en, {
   tab_audit: 'Audit',
   au_h: 'Audit trail', au_action: 'Action', au_all: 'All actions', au_actor: "Actor's token number", au_from: 'From', au_to: 'To',
   au_show: 'Show', au_clear: 'Clear filters', au_prev: 'Previous', au_next: 'Next',
-  au_seq: 'Seq', au_time: (z) => `Time (district time, ${z})`, au_who: 'Actor', au_subject: 'Subject', au_payload: 'Payload', au_hash: 'Hash',
+  au_seq: 'Seq', au_when: 'Time', au_time: (z) => `Time (district time, ${z})`, au_who: 'Actor', au_subject: 'Subject', au_payload: 'Payload', au_hash: 'Hash',
   au_range: (a, b, n) => `Entries ${a}–${b} of ${n} (newest first)`, au_none: 'No audit entry matches.',
   au_cli: 'CLI (local)', au_entry_h: (n) => `Audit entry #${n}`, au_open: (n) => `Open entry #${n}`,
   au_utc: 'UTC', au_token: 'Token', au_full: 'In full (canonical JSON, keys sorted)',
   au_prev_hash: 'Previous hash', au_this_hash: 'This hash',
   au_chain: 'This hash = SHA-256(previous hash ‖ canonical JSON entry). To verify the whole chain:',
   au_items: (n) => `${n} ${n === 1 ? 'item' : 'items'}`,
-  // English names stay one word each (a summary separates its members by spaces)
+  // the common payload keys in words; the others by the request fields' labels (i18n.js `fields`)
   au_keys: {
     pid: 'proposal', draft: 'draft', wid: 'warning', job_id: 'job', amount: 'points', 'result.objective': 'objective',
     'result.certified': 'certified', 'result.solver': 'solver', 'request.from': 'from', 'request.to': 'to',
-    'request.pinned': 'pinned',
+    'request.pinned': 'pinned', 'request.policy': 'policy', cancel_reason: 'reason', end_dispatches: 'end dispatches',
+    ended: 'ended', as_of: 'as of', policy_sha256: 'policy digest', taxonomy_sha256: 'taxonomy digest',
+    catalogue_sha256: 'catalogue digest', sha256: 'digest',
   },
+  au_verbs: { complete: 'complete', cancel: 'cancel', no_show: 'no-show', confirm: 'confirm', dismiss: 'dismiss' },
+  au_unlimited: 'no limit',
 
   au_close: 'Close', au_pick: 'Click a row to see it in full with its hashes.', au_by_actor: 'Only this actor', au_by_action: 'Only this action',
   au_actions: {
@@ -135,41 +144,107 @@ function item(v) {
 }
 
 /** One payload value, short: a list by its items while they are few and short, else its
- *  first and how many (in the page's language); a large value by its digest. */
-function brief(v) {
+ *  first and how many (in the page's language); a large value by its digest. `as` turns
+ *  a code into its words (an item of a list each). */
+function brief(v, as = String) {
   if (v === null || v === undefined || (Array.isArray(v) && !v.length)) return '—';
   if (typeof v === 'boolean') return t(v ? 'yes' : 'no');
+  if (v === 'inf') return t('au_unlimited'); // a limit the store keeps as infinity
   if (Array.isArray(v)) {
-    const all = v.map(item).join(listSep());
-    return all.length <= 32 ? all : `${cut(item(v[0]), 16)}… (${t('au_items', v.length)})`;
+    const one = (x) => (typeof x === 'string' ? as(x) : item(x));
+    const all = v.map(one).join(listSep());
+    if (all.length <= 32) return all;
+    const first = one(v[0]); // cut, it ends in … already
+    return `${first.length > 16 ? cut(first, 16) : `${first}…`} (${t('au_items', v.length)})`;
   }
   if (typeof v === 'object') return item(v);
-  return cut(String(v), 24);
+  return cut(as(String(v)), 24);
 }
 
-/** The payload's members as ``[name, value]``: what the write set off (``then``) first,
- *  then the keys sorted; a record's members named under it (``request.from``); those with
- *  nothing in them (null, an empty list or record) left out. */
-function members(p, prefix = '') {
+/** The values that are codes, by the last part of their key: each in the page's words
+ *  (the words the rest of the console says them with); other values as written. */
+const CODES = {
+  action: (v) => word('au_verbs', v), end_dispatches: (v) => word('au_verbs', v),
+  cancel_reason: (v) => word('reasons', v), outcome: (v) => word('st', v), status: (v) => word('st', v),
+  solver: (v) => word('solver', v), role: (v) => word('role', v),
+  tags: tagName, certs: tagName, cert: tagName, tag: tagName,
+  start: local, end: local, until: local, ended: local,
+};
+/** Records of skill levels (``{tag: level}``): said as one list, 居民议事 ≥ 2. */
+const LEVELS = new Set(['needs', 'skills', 'requires']);
+const last = (k) => k.slice(k.lastIndexOf('.') + 1);
+
+/** Members of an entry that say how the write was made rather than what it did, left out
+ *  of the summary (the opened entry shows them): ``dispatch.close``'s ``evaluate`` (run the
+ *  warning rules after it) and ``withdraw`` (a cancel for ``community_withdrew`` closes its
+ *  demand in the same write; false only inside an outcomes import, which closes them after
+ *  its batch). Both are true on every close the API makes, a completion's too, where
+ *  撤回：是 read as "withdrawn"; a withdrawal made is said by ``then`` (随后：社区撤回需求). */
+const HOW = { 'dispatch.close': new Set(['evaluate', 'withdraw']) };
+
+/** The payload's members as ``[key, value]``: what the write set off (``then``) first,
+ *  then the keys sorted; a record's members named under it (``request.from``), a record of
+ *  skill levels as one list; those with nothing in them (null, an empty list or record)
+ *  and how the write was made (:data:`HOW`) left out. */
+function members(p, action, prefix = '') {
   const keys = Object.keys(p).sort((a, b) => (b === 'then') - (a === 'then') || (a < b ? -1 : a > b ? 1 : 0));
   return keys.flatMap((k) => {
     const v = p[k];
-    if (empty(v)) return [];
-    return isRecord(v) ? members(v, `${prefix}${k}.`) : [[prefix + k, brief(v)]];
+    if (empty(v) || (!prefix && HOW[action]?.has(k))) return [];
+    if (isRecord(v) && LEVELS.has(k)) {
+      return [[prefix + k, brief(Object.keys(v).sort().map((g) => `${tagName(g)} ≥ ${v[g]}`))]];
+    }
+    return isRecord(v) ? members(v, action, `${prefix}${k}.`) : [[prefix + k, brief(v, CODES[last(k)])]];
   });
 }
 
-/** The payload in one line: name=value (see :func:`members`; in Chinese 名称：值), the
- *  common names in words (`au_keys`, others as the store wrote them), yes/no for a flag,
- *  lists by their items or how many, cut at 90 characters; a payload with nothing in it
- *  is a dash. The entry opened shows the payload itself. */
-export function summary(p) {
-  if (!p || typeof p !== 'object') return brief(p);
-  const named = (k) => word('au_keys', k);
-  const eq = S.lang === 'zh' ? '：' : '=';
-  const s = members(p).map(([k, v]) => `${named(k)}${eq}${v}`).join(' ') || '—';
-  return s.length > 90 ? `${s.slice(0, 89)}…` : s;
+/** A payload key in words: the audit's own names first (`au_keys`: ``request.from``), then
+ *  by its last part (``d.community`` is the demand's community), through the same names
+ *  and the request fields' labels (i18n.js ``fields``); ``did`` is a dispatch's number on
+ *  ``dispatch.close``, a demand's id on a demand's actions, ``cid`` a cadre's. */
+function keyName(k, action) {
+  const own = I18N[S.lang].au_keys;
+  const fields = I18N[S.lang].fields;
+  if (own[k]) return own[k];
+  const end = last(k);
+  const as = { did: action?.startsWith('dispatch.') ? 'dispatch' : 'demand', cid: 'cadre', tid: 'token' }[end] ?? end;
+  return own[as] ?? fields[as] ?? as;
 }
+
+/** At most this many characters of a summary (its members whole; a dash ends one cut). */
+const ROOM = 90;
+
+/** The payload's members, each ``name：value`` in Chinese, ``name=value`` in English (see
+ *  :func:`members`), the common names in words (:func:`keyName`), codes as their words,
+ *  yes/no for a flag, lists by their items or how many; as many whole members as fit in
+ *  ROOM characters, then … (the first one cut when it alone is longer). */
+function summaryParts(p, action) {
+  if (!p || typeof p !== 'object') return [brief(p)];
+  const eq = S.lang === 'zh' ? '：' : '=';
+  const all = members(p, action).map(([k, v]) => `${keyName(k, action)}${eq}${v}`);
+  if (!all.length) return ['—'];
+  const out = [];
+  let used = 0;
+  for (const m of all) {
+    const more = out.length < all.length - 1 ? 2 : 0; // room for " …" after it
+    if (used + m.length + more > ROOM) {
+      if (!out.length) out.push(cut(m, ROOM - 2));
+      out.push('…');
+      break;
+    }
+    out.push(m);
+    used += m.length + 1;
+  }
+  return out;
+}
+
+/** The payload in one line (what :func:`summaryParts` says, space-separated); a payload
+ *  with nothing in it is a dash. The entry opened shows the payload itself. */
+export const summary = (p, action) => summaryParts(p, action).join(' ');
+
+/** The summary's cell: each member a span the line breaks between, never inside (a
+ *  phone's card lets a long one wrap). */
+const summaryCell = (p, action) => summaryParts(p, action).map((m) => `<span class="m">${esc(m)}</span>`).join(' ');
 
 const short = (h) => `${String(h).slice(0, 10)}…`;
 
@@ -226,15 +301,17 @@ export async function renderAudit() {
   if (mine !== latest) return; // a newer filter or page was asked for meanwhile: its answer shows
   S.auditRows = list;
   const cols = [
-    { label: t('au_seq'), cls: 'n' }, { label: t('au_time', zoneName()), cls: 'when' }, { label: t('au_who') },
-    { label: t('au_action') }, { label: t('au_subject') }, { label: t('au_payload') }, { label: t('au_hash') },
+    { label: t('au_seq'), cls: 'n' },
+    // the time's head names the zone; a phone's card says 时间 beside each (its label)
+    { label: t('au_when'), head: esc(t('au_time', zoneName())), cls: 'at' }, { label: t('au_who'), cls: 'actor' },
+    { label: t('au_action') }, { label: t('au_subject'), cls: 'subj' }, { label: t('au_payload'), cls: 'sum' }, { label: t('au_hash') },
   ];
   const rows = list.map((e) => ({
     attrs: ` data-seq="${e.seq}"${f.open === e.seq ? ' class="open"' : ''}`,
     cells: [`<button type="button" class="link au-open" data-seq="${e.seq}" aria-expanded="${f.open === e.seq}"
         aria-label="${esc(t('au_open', e.seq))}">${e.seq}</button>`,
       esc(local(e.at)), esc(who(e.actor)), `${esc(actionName(e.action))}<br><code class="sub">${esc(e.action)}</code>`,
-      e.subject === null ? '—' : `<code>${esc(e.subject)}</code>`, `<code>${esc(summary(e.payload))}</code>`,
+      e.subject === null ? '—' : `<code>${esc(e.subject)}</code>`, `<code>${summaryCell(e.payload, e.action)}</code>`,
       `<code class="hash" title="${esc(e.hash)}">${esc(short(e.hash))}</code>`],
   }));
   const last = first + list.length - 1;
@@ -250,7 +327,7 @@ export async function renderAudit() {
     <div class="filters"><span class="hint" id="au-count">${esc(count ? t('au_range', first, last, count) : t('au_none'))}</span>
       <button type="button" id="au-prev"${f.page > 0 ? '' : ' disabled'}>${esc(t('au_prev'))}</button>
       <button type="button" id="au-next"${last < count ? '' : ' disabled'}>${esc(t('au_next'))}</button></div>
-    <div class="proposal">
+    <div class="proposal audit">
       <div class="scroll fill">${rows.length ? table('audit', cols, rows) : ''}</div>
       <aside id="au-entry" class="card explain" aria-live="polite" aria-labelledby="au-entry-h">${entryPanel(list.find((e) => e.seq === f.open))}</aside>
     </div>`;

@@ -4,7 +4,7 @@ import { $, S, can, esc, setStatus } from './core.js';
 import { ApiError, api, dpath, hasRoute, jobFailure, pollJob, write } from './api.js';
 import { catName, num, pct, say, t } from './i18n.js';
 import { cadreLabel } from './overview.js';
-import { guarded } from './ui.js';
+import { BadInput, guarded } from './ui.js';
 
 export async function renderWhatif() {
   const view = $('#view-whatif');
@@ -43,26 +43,52 @@ function stripComment(line) {
   return line;
 }
 
-function tomlValue(v, n) {
+/** What cannot be read, where (line and column from 1), in the page's words: a BadInput,
+ *  said in the banner (not a bug: nothing is sent). `how` is the rule broken (`wi_toml_how`). */
+const unreadable = (file, line, col, text, how) => new BadInput(t('wi_toml', file, line, col, text.length > 40 ? `${text.slice(0, 39)}…` : text, how));
+
+function tomlValue(v, file, n, col) {
   v = v.trim();
   if (v.startsWith("'") && v.endsWith("'")) return v.slice(1, -1);
+  const text = v;
   if (v.startsWith('[')) v = v.replace(/'([^']*)'/g, (_, x) => JSON.stringify(x)).replace(/,\s*\]$/, ']');
-  try { return JSON.parse(v); } catch { throw new Error(`${t('wi_bad_toml')}: line ${n}: ${v}`); }
+  try { return JSON.parse(v); } catch { throw unreadable(file, n, col, text, 'value'); }
 }
 
-function parseToml(text) {
+function parseToml(text, file) {
   const out = {};
   let cur = out;
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = stripComment(raw).trim();
+    const indent = raw.length - raw.trimStart().length;
     let m;
     if (!line) return;
     if ((m = line.match(/^\[\[\s*([\w.-]+)\s*\]\]$/))) { (out[m[1]] ||= []).push((cur = {})); return; }
     if ((m = line.match(/^\[\s*([\w.-]+)\s*\]$/))) { cur = out[m[1]] ||= {}; return; }
-    if ((m = line.match(/^([\w-]+)\s*=\s*(.+)$/))) { cur[m[1]] = tomlValue(m[2], i + 1); return; }
-    throw new Error(`${t('wi_bad_toml')}: line ${i + 1}: ${raw.trim()}`);
+    if ((m = line.match(/^([\w-]+)\s*=\s*(.+)$/))) {
+      const at = raw.indexOf('=') + 1;
+      cur[m[1]] = tomlValue(m[2], file, i + 1, at + raw.slice(at).length - raw.slice(at).trimStart().length + 1);
+      return;
+    }
+    // a header broken off: the column where its closing bracket was due
+    const head = line.startsWith('[') ? line.match(/^\[\[?\s*[\w.-]*\s*/)[0].length : 0;
+    throw unreadable(file, i + 1, indent + head + 1, line, line.startsWith('[') ? 'header' : 'line');
   });
   return out;
+}
+
+/** A scenario file's settings: UTF-8 (another encoding, a GBK file, is said, not read as
+ *  garbled names), its TOML read (:func:`parseToml`), `edits` a list of [[edits]] tables. */
+async function readScenario(file) {
+  let text;
+  try { text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer()); } catch {
+    throw new BadInput(t('wi_toml_utf8', file.name));
+  }
+  const sc = parseToml(text.replace(/^\uFEFF/, ''), file.name);
+  if (sc.edits !== undefined && !(Array.isArray(sc.edits) && sc.edits.every((x) => x && typeof x === 'object' && !Array.isArray(x)))) {
+    throw new BadInput(t('wi_toml_edits', file.name));
+  }
+  return sc;
 }
 
 async function runWhatif(form) {
@@ -77,7 +103,7 @@ async function runWhatif(form) {
   const body = { name: 'console', edits, explain_unfilled: fd.get('explain') === 'on' };
   const file = fd.get('file');
   if (file && file.size) {
-    const sc = parseToml(await file.text());
+    const sc = await readScenario(file);
     body.name = String(sc.name || file.name);
     if (sc.description) body.description = String(sc.description);
     body.edits = [...(sc.edits || []), ...edits];
@@ -200,8 +226,26 @@ function fixNotes(cmp) {
     .filter(([, m]) => m).map(([id, m]) => `<p class="hint" id="${id}">${esc(say(m))}</p>`).join('');
 }
 
+/** A run that failed leaves no results of an earlier one under its error (they would read
+ *  as its own), and its banner, at the top of the page, is brought into view (a phone's
+ *  form sits a screen below it). */
+async function runOrSay(form) {
+  try {
+    await guarded(async () => {
+      try { await runWhatif(form); } catch (err) {
+        S.whatif = null;
+        $('#wi-out').innerHTML = '';
+        throw err;
+      }
+    });
+  } finally {
+    const box = $('#error');
+    if (!box.hidden) box.scrollIntoView({ block: 'nearest' });
+  }
+}
+
 export function wireWhatif() {
   const view = $('#view-whatif');
-  view.addEventListener('submit', (e) => { e.preventDefault(); guarded(() => runWhatif(e.target)); });
+  view.addEventListener('submit', (e) => { e.preventDefault(); runOrSay(e.target); });
   view.addEventListener('click', (e) => { if (e.target.id === 'wi-cancel') guarded(cancelWhatif); });
 }
