@@ -11,6 +11,7 @@ browser test. The job is a real one on the sample district, made a job by adding
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,7 @@ def test_a_whatif_answered_by_a_job_shows_its_result(
     p.get_by_label("路程上限（公里）").fill("2")
     p.get_by_role("button", name="运行推演").click()
     expect_text(p, "#wi-kpis", "填补率")
-    expect_text(p, "#status", "场景: console")
+    expect_text(p, "#status", "推演完成：表单中的调整")
     assert answered == [202] and reads, (answered, reads)
     assert p.locator("#wi-cancel").is_hidden()
     assert p.locator("#wi-form button[type=submit]").is_enabled()
@@ -132,6 +133,10 @@ def test_a_whatif_answered_by_a_job_shows_its_result(
     row = p.locator("#wi-kpis tbody tr", has_text="已填补").first.locator("td")
     shown = [float(x.replace(",", "")) for x in row.all_inner_texts()[:2]]
     assert shown == [filled["base"], filled["scenario"]]
+    # distances in km, one decimal, as the proposal's KPIs show them
+    far = p.locator("#wi-kpis tbody tr", has_text="最远路程").first.locator("td")
+    kms = far.all_inner_texts()
+    assert all(re.fullmatch(r"[+-]?\d+(\.\d)? 公里", x) for x in kms), kms
     pg.shot(shots, "whatif-job")
     assert pg.errors == []
 

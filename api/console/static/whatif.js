@@ -130,8 +130,9 @@ async function runWhatif(form) {
   S.whatif = answer;
   if (S.view !== 'whatif') return; // drawn when the view is opened again
   drawWhatif(S.whatif);
+  // a scenario made from the form's knobs is named "console" in the request: said as such
   const named = S.whatif.scenario ?? body.name;
-  setStatus(() => `${t('scenario')}: ${named}`);
+  setStatus(() => t('wi_done', named === 'console' ? t('wi_knobs') : named));
 }
 
 // A what-if on a big district is a job (202, docs/api.md "Jobs"): followed as a proposal's
@@ -190,8 +191,11 @@ const KPI_LABEL = {
 
 // the KPIs that are shares (0–1): shown as percentages, their change in percentage points
 const RATES = new Set(['fill_rate', 'priority_weighted_fill']);
-const kpiValue = (k, v) => (v === null || v === undefined ? '—' : RATES.has(k) ? pct(v) : num(v, 3));
-const kpiDelta = (k, d) => (d === null || d === undefined ? '—' : `${d > 0 ? '+' : ''}${RATES.has(k) ? t('pp', num(d * 100, 1)) : num(d, 3)}`);
+// the distances in km with one decimal, as the proposal's KPIs show them
+const KMS = new Set(['mean_travel_km', 'max_travel_km']);
+const kpiNum = (k, v) => (KMS.has(k) ? `${num(v, 1)} ${t('km')}` : num(v, 3));
+const kpiValue = (k, v) => (v === null || v === undefined ? '—' : RATES.has(k) ? pct(v) : kpiNum(k, v));
+const kpiDelta = (k, d) => (d === null || d === undefined ? '—' : `${d > 0 ? '+' : ''}${RATES.has(k) ? t('pp', num(d * 100, 1)) : kpiNum(k, d)}`);
 
 function drawWhatif(r) {
   const cmp = Array.isArray(r.comparisons) ? r.comparisons[0] : Array.isArray(r.scenarios) ? r.scenarios[0] : r;
