@@ -189,6 +189,13 @@ EXAMPLES: dict[str, dict[str, object]] = {
     "problem.hours_range": {"max": 24},
     "problem.ended_before_start": {"started": "2026-12-01"},
     "problem.not_started": {"start": "2026-12-08T19:30"},
+    "problem.toml_syntax": {
+        "line": 2,
+        "column": 8,
+        "detail": "Expected ']]' at the end of an array declaration",
+        "toml_reason": "expected_array_end",
+    },
+    "problem.toml_invalid": {"detail": "Invalid value", "toml_reason": "invalid_value"},
     "problem.start_past": {"start": "2020-01-01T09:00", "now": "2026-12-07T15:10"},
     "cli.audit_ok": {"count": 12, "chains": 2},
     "cli.audit_changed": {"seq": 3, "chain": "gulou"},

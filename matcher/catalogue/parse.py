@@ -21,7 +21,7 @@ from matcher.errors import CatalogueError, Param, Problem
 from matcher.model import MAX_DEMAND_HOURS, MAX_PLACES
 from matcher.paths import DATA_DIR
 from matcher.tags import MAX_LEVEL, MIN_LEVEL, Taxonomy, default_taxonomy
-from matcher.tomlfile import read_toml
+from matcher.tomlfile import read_toml_text
 
 __all__ = [
     "DEFAULT_CATALOGUE_PATH",
@@ -395,8 +395,8 @@ def catalogue_from_text(text: str, taxonomy: Taxonomy, source: str = "catalogue.
 def load_catalogue(path: str | Path, taxonomy: Taxonomy) -> Catalogue:
     """A catalogue file (a case folder's ``catalogue.toml``), checked against ``taxonomy``."""
     p = Path(path)
-    data = read_toml(p, CatalogueError, "catalogue")
-    return parse_catalogue(data, taxonomy, p.name, p.read_text(encoding="utf-8-sig"))
+    data, text = read_toml_text(p, CatalogueError, "catalogue")
+    return parse_catalogue(data, taxonomy, p.name, text)
 
 
 @cache

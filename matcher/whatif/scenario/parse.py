@@ -13,7 +13,7 @@ from typing import Any
 
 from matcher.errors import Problem
 from matcher.model import Case
-from matcher.tomlfile import read_toml
+from matcher.tomlfile import read_toml_text
 from matcher.whatif.scenario.base import Checker, Edit, Scenario, ScenarioError, suggest
 from matcher.whatif.scenario.checks import types_ok
 from matcher.whatif.scenario.kinds import EDITS
@@ -34,8 +34,7 @@ def _edit_lines(text: str) -> list[int | None]:
 def load_scenario(path: str | Path, case: Case) -> Scenario:
     """Read and validate a scenario file against ``case`` (raises :class:`ScenarioError`)."""
     p = Path(path)
-    data = read_toml(p, ScenarioError, "scenario")
-    text = p.read_text(encoding="utf-8-sig")
+    data, text = read_toml_text(p, ScenarioError, "scenario")
     return parse_scenario(data, case, source=str(p), text=text, default_name=p.stem)
 
 
