@@ -196,6 +196,8 @@ EXAMPLES: dict[str, dict[str, object]] = {
         "toml_reason": "expected_array_end",
     },
     "problem.toml_invalid": {"detail": "Invalid value", "toml_reason": "invalid_value"},
+    "problem.unknown_id": {"id": "P9999"},
+    "problem.unknown_category": {"name": "emergency_1"},
     "problem.start_past": {"start": "2020-01-01T09:00", "now": "2026-12-07T15:10"},
     "cli.audit_ok": {"count": 12, "chains": 2},
     "cli.audit_changed": {"seq": 3, "chain": "gulou"},
