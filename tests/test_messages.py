@@ -197,6 +197,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
     },
     "problem.toml_invalid": {"detail": "Invalid value", "toml_reason": "invalid_value"},
     "problem.unknown_id": {"id": "P9999"},
+    "cli.report_days_gain": {"count": 1, "gain": "+3.2%"},
     "problem.unknown_category": {"name": "emergency_1"},
     "problem.start_past": {"start": "2020-01-01T09:00", "now": "2026-12-07T15:10"},
     "cli.audit_ok": {"count": 12, "chains": 2},
