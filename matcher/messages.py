@@ -216,6 +216,7 @@ PARAM_KINDS: dict[str, str] = {
     "solver": "cli.solver.",
     "field": "column.",
     "vocab": "vocab.",
+    "toml_reason": "toml.",
 }
 
 _SEGMENT = re.compile(r"\[([^\[\]]*)\]")

@@ -24,6 +24,7 @@ __all__ = [
     "ID_MAX_LENGTH",
     "ID_PATTERN",
     "MAX_DEMAND_HOURS",
+    "MAX_PLACES",
     "Cadre",
     "Case",
     "Community",
@@ -45,6 +46,11 @@ MAX_DEMAND_HOURS = 8784
 ``demands.csv`` cell, a catalogue item, an API body and the console's form, each refusing
 more with the same coded problem (``problem.hours_between``; the catalogue's
 ``problem.catalogue_hours``)."""
+MAX_PLACES = 1000
+"""Most places one row holds: a demand's ``headcount`` (1 to this) and a cadre's
+``capacity`` (0 to this). One limit for a case file's cell (``matcher validate``), an
+API body and the console's form, so a file that validates also imports (it was 10,000
+in the files and 1,000 in the service; a district staffs tens of people per order)."""
 _ID = re.compile(ID_PATTERN)
 
 

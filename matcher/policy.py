@@ -25,7 +25,7 @@ from matcher.dated.window import DEFAULT_ZONE, zone_problem
 from matcher.errors import PolicyError, Problem
 from matcher.messages import field_message
 from matcher.record.policy import RecordPolicy
-from matcher.tomlfile import read_toml
+from matcher.tomlfile import read_toml_text
 
 __all__ = ["Fairness", "Lending", "Policy", "Weights", "load_policy", "parse_policy"]
 
@@ -257,9 +257,5 @@ def parse_policy(data: dict[str, Any], source: str = "policy", text: str | None 
 
 def load_policy(path: str | Path) -> Policy:
     """Read ``policy.toml``; keys left out keep their defaults."""
-    data = read_toml(path, PolicyError, "policy")
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError:  # read a moment ago: then the problems just go without lines
-        text = None
+    data, text = read_toml_text(path, PolicyError, "policy")
     return parse_policy(data, str(path), text)

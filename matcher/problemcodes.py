@@ -64,6 +64,17 @@ def _value_as(name: str) -> Callable[[re.Match[str], Problem], dict[str, Param]]
     return get
 
 
+def _named(name: str) -> Callable[[re.Match[str], Problem], dict[str, Param]]:
+    """The problem's value as the parameter ``name``, so every language names what is
+    unknown (a client showing only the message and its hint said 未知编号 without
+    saying which); none without a value."""
+
+    def get(_: re.Match[str], p: Problem) -> dict[str, Param]:
+        return {} if not p.value else {name: p.value}
+
+    return get
+
+
 def _fixed(text: str) -> _Lazy:
     return _Lazy(re.escape(text) + "$")
 
@@ -86,11 +97,21 @@ _MESSAGES: dict[str, list[_Rule]] = {
     "problem.duplicate_id": [(_fixed("duplicate id"), _none)],
     "problem.unknown_community": [(_Lazy(r"unknown community(?: '.*')?$"), _none)],
     "problem.unknown_street": [(_Lazy(r"unknown street(?: '.*')?$"), _none)],
+    "problem.unknown_category": [(_Lazy(r"unknown category(?: '.*')?$"), _named("name"))],
     "problem.no_communities": [
         (_fixed("no communities listed, but cadres and demands name some"), _none)
     ],
     "problem.no_folder": [(_fixed("no such folder"), _none)],
-    "problem.unknown_id": [(_Lazy(r"unknown id(?: '.*')?$"), _none)],
+    "problem.unknown_id": [(_Lazy(r"unknown id(?: '.*')?$"), _named("id"))],
+    # a scenario edit's value of the wrong type ("factor must be an integer or a number")
+    "field.float_type": [(_Lazy(r"\w+ must be an integer or a number$"), _none)],
+    "field.int_type": [(_Lazy(r"\w+ must be an integer$"), _none)],
+    "field.string_type": [(_Lazy(r"\w+ must be a string$"), _none)],
+    "field.bool_type": [(_Lazy(r"\w+ must be true/false$"), _none)],
+    "field.list_type": [(_Lazy(r"\w+ must be a list$"), _none)],
+    "field.dict_type": [(_Lazy(r"\w+ must be a table$"), _none)],
+    "problem.list_or_text": [(_Lazy(r"\w+ must be a list or a string$"), _none)],
+    "problem.table_or_text": [(_Lazy(r"\w+ must be a table or a string$"), _none)],
     "problem.ids_list": [(_fixed("must be a list of ids"), _none)],
     "problem.negative": [(_fixed("must be >= 0"), _none)],
     "problem.unknown_pair": [(_fixed("unknown cadre or demand"), _none)],

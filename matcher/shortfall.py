@@ -126,6 +126,7 @@ def shortfall(
     lending: LendingUse | None = None,
     held: Mapping[str, Sequence[HeldWindow]] | None = None,
     training: int = 3,
+    by_skill: bool = False,
 ) -> Shortfall:
     """The slots the best plan leaves empty, by community and category, and the top
     ``training`` picks (0: none)."""
@@ -142,7 +143,12 @@ def shortfall(
     groups: dict[tuple[str, str], list[tuple[int, str, dict[str, object]]]] = {}
     for u in plan.unfilled:
         d = demands[u.demand]
-        key = (d.community, catalogue.category_of(d.item) or "")
+        key = (
+            d.community,
+            catalogue.demand_category(d.item, d.needs, case.taxonomy)
+            if by_skill
+            else catalogue.category_of(d.item) or "",
+        )
         # "no cadre passes every hard rule" heads the list when nobody is qualified:
         # the rule that excludes most is the one to act on
         why = next((w for w in u.why if w.code != NOBODY), u.why[0] if u.why else None)

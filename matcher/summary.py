@@ -36,7 +36,7 @@ import numpy as np
 
 from matcher.catalogue import Catalogue
 from matcher.errors import InputError, Problem
-from matcher.model import Case
+from matcher.model import Case, Demand
 from matcher.scoring import Scorer
 
 __all__ = ["GROUPINGS", "SupplyCell", "SupplySummary", "summary_groups", "supply_demand"]
@@ -132,20 +132,32 @@ def supply_demand(
     filled: Mapping[str, int] | None = None,
     used: Mapping[str, int] | None = None,
     active: Mapping[str, int] | None = None,
+    by_skill: bool = False,
 ) -> SupplySummary:
     """The summary of ``case`` (its demands taken as open), grouped ``by``.
 
     ``filled`` are each demand's slots already filled, ``used`` each cadre's capacity
     already taken (the store counts a cadre marked unavailable as fully used),
-    ``active`` each demand's active dispatches; absent means none.
+    ``active`` each demand's active dispatches; absent means none. ``by_skill``: a
+    demand without a known item is counted in its skill category
+    (:meth:`matcher.catalogue.Catalogue.demand_category`; the governance report's rule),
+    placed after the service categories in the taxonomy's order.
     """
     groups = summary_groups(tuple(by))
     filled, used, active = filled or {}, used or {}, active or {}
     comm_pos = {c.id: k for k, c in enumerate(case.communities)}
     cat_pos = {c.slug: k for k, c in enumerate(catalogue.categories)}
+    if by_skill:
+        for c in case.taxonomy.categories:
+            cat_pos.setdefault(c.slug, len(cat_pos))
 
-    def key(item: str | None, community: str) -> tuple[str | None, str | None]:
-        category = catalogue.category_of(item) or ""
+    def key(d: Demand) -> tuple[str | None, str | None]:
+        community = d.community
+        category = (
+            catalogue.demand_category(d.item, d.needs, case.taxonomy)
+            if by_skill
+            else catalogue.category_of(d.item) or ""
+        )
         return (
             community if "community" in groups else None,
             category if "category" in groups else None,
@@ -155,7 +167,7 @@ def supply_demand(
     cols: list[int] = []
     col_key: list[tuple[str | None, str | None]] = []
     for j, d in enumerate(case.demands):
-        k = key(d.item, d.community)
+        k = key(d)
         acc = figures.setdefault(k, [0, 0, 0, 0])
         acc[3] += active.get(d.id, 0)
         left = max(0, d.headcount - filled.get(d.id, 0))

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from api.schemas.base import MASK, ActorPublic, Id, Level, ReplaceBody, RequestBody, Slug, Text
-from matcher import MAX_DEMAND_HOURS
+from matcher import MAX_DEMAND_HOURS, MAX_PLACES
 
 __all__ = [
     "CadreCreate",
@@ -74,7 +74,7 @@ class CadreUpdate(RequestBody):
     home: Id
     skills: dict[Slug, Level] = Field({})
     certs: list[Slug] = Field([], max_length=64)
-    capacity: int = Field(1, ge=0, le=1000)
+    capacity: int = Field(1, ge=0, le=MAX_PLACES)
     status: Literal["green", "yellow", "red"] = "green"
     max_travel_km: float | None = Field(None, ge=0, le=1_000_000, description="null = no limit")
     available: DatedText | None = Field(
@@ -132,7 +132,7 @@ class DemandUpdate(RequestBody):
     needs: dict[Slug, Level] = Field({})
     requires: dict[Slug, Level] = Field({})
     certs: list[Slug] = Field([], max_length=64)
-    headcount: int = Field(1, ge=1, le=1000)
+    headcount: int = Field(1, ge=1, le=MAX_PLACES)
     priority: int = Field(3, ge=1, le=5)
     recurring: bool | None = Field(
         None,

@@ -19,6 +19,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matcher.tags import Taxonomy
 
 __all__ = ["Catalogue", "ServiceCategory", "ServiceItem"]
 
@@ -82,6 +86,32 @@ class Catalogue:
         """The category of the item named ``item_id``; None for no item or an unknown one."""
         item = self._index.get(item_id or "")
         return None if item is None else item.category
+
+    def demand_category(
+        self, item_id: str | None, needs: Mapping[str, int], taxonomy: Taxonomy
+    ) -> str:
+        """The category a demand is counted in (the summary, the shortages, the report):
+        its item's service category; without a known item, the skill category of its
+        ``needs`` (a taxonomy category: the one whose tags carry the most need weight,
+        the sum of their levels, ties to the one listed first in the taxonomy); ``""``
+        (uncategorised) when it needs nothing the taxonomy knows.
+
+        Why the fallback: demands typed in or imported without an item (the bundled
+        sample's, an office's own sheet) would all land in 未归类, and an analyst's
+        breakdown by category would say nothing.
+        """
+        category = self.category_of(item_id)
+        if category is not None:
+            return category
+        weight: dict[str, int] = {}
+        for tag, level in needs.items():
+            if taxonomy.has_tag(tag):
+                c = taxonomy.category_of(tag)
+                weight[c] = weight.get(c, 0) + level
+        if not weight:
+            return ""
+        order = [c.slug for c in taxonomy.categories]
+        return max(order, key=lambda c: weight.get(c, 0))  # max keeps the first of ties
 
     def suggest(self, item_id: str) -> str:
         """A "did you mean" hint for an unknown item id: the nearest ids, or some examples.

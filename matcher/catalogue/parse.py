@@ -18,10 +18,10 @@ from typing import Any
 
 from matcher.catalogue.items import Catalogue, ServiceCategory, ServiceItem
 from matcher.errors import CatalogueError, Param, Problem
-from matcher.model import MAX_DEMAND_HOURS
+from matcher.model import MAX_DEMAND_HOURS, MAX_PLACES
 from matcher.paths import DATA_DIR
 from matcher.tags import MAX_LEVEL, MIN_LEVEL, Taxonomy, default_taxonomy
-from matcher.tomlfile import read_toml
+from matcher.tomlfile import read_toml_text
 
 __all__ = [
     "DEFAULT_CATALOGUE_PATH",
@@ -37,7 +37,8 @@ DEFAULT_CATALOGUE_PATH = DATA_DIR / "catalogue" / "community-services.toml"
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 _CATEGORY_KEYS = ("slug", "zh", "en", "items")
 _ITEM_KEYS = ("id", "zh", "en", "needs", "requires", "certs", "headcount", "priority", "hours")
-MAX_HEADCOUNT = 10_000
+#: an item's default headcount: the demand's own limit (:data:`matcher.model.MAX_PLACES`)
+MAX_HEADCOUNT = MAX_PLACES
 
 
 class _Checker:
@@ -394,8 +395,8 @@ def catalogue_from_text(text: str, taxonomy: Taxonomy, source: str = "catalogue.
 def load_catalogue(path: str | Path, taxonomy: Taxonomy) -> Catalogue:
     """A catalogue file (a case folder's ``catalogue.toml``), checked against ``taxonomy``."""
     p = Path(path)
-    data = read_toml(p, CatalogueError, "catalogue")
-    return parse_catalogue(data, taxonomy, p.name, p.read_text(encoding="utf-8-sig"))
+    data, text = read_toml_text(p, CatalogueError, "catalogue")
+    return parse_catalogue(data, taxonomy, p.name, text)
 
 
 @cache

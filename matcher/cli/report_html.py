@@ -288,12 +288,14 @@ def _baseline(f: Figures) -> list[str]:
     wf = gain["weighted_fill"]
     if wf is not None:
         word = "高" if wf >= 0 else "低"
+        # a counted phrase ("Over 1 dispatch day"): the catalogue's plural rule
+        over = Message(code="cli.report_days_gain",
+                       params={"count": total["days"], "gain": _pct(wf, True)})  # fmt: skip
         out.append(
             f"<p><b>本期 {total['days']} 个派遣日，matcher 派遣的优先级加权填补率比人工规则{word}"
             f" {abs(wf) * 100:.1f}%</b>（{_pct(rates['matcher']['weighted_fill'])} 对"
-            f" {_pct(rates['manual']['weighted_fill'])}）。<span class=en>Over {total['days']}"
-            f" dispatch days, matcher's priority-weighted fill is {_pct(wf, True)} relative to"
-            " the manual rule's.</span></p>"
+            f" {_pct(rates['manual']['weighted_fill'])}）。<span class=en>"
+            f"{_h(render(over, 'en'))}</span></p>"
         )
     head = [("指标", "Measure", False), ("matcher（实际接受）", "matcher (accepted)", True),
             ("人工规则", "Manual rule", True), ("相对差", "Relative gain", True)]  # fmt: skip

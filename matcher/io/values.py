@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from matcher.model import Status
+from matcher.model import MAX_PLACES, Status
 
 __all__ = [
     "MAX_COUNT",
@@ -29,7 +29,8 @@ __all__ = [
     "parse_week_hours",
 ]
 
-MAX_COUNT = 10_000
+#: most places in a headcount or capacity cell (:data:`matcher.model.MAX_PLACES`)
+MAX_COUNT = MAX_PLACES
 #: most hours in a week (a demand's expected service: :data:`matcher.model.MAX_DEMAND_HOURS`)
 WEEK_HOURS = 168.0
 

@@ -3,6 +3,7 @@ demand by community and service category (:func:`matcher.supply_demand` on the l
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -90,16 +91,27 @@ class CatalogueTx(DistrictsTx):
         )
         return checked
 
-    def demand_places(self, district: str) -> dict[str, tuple[str, str | None, str | None]]:
+    def demand_places(self, district: str) -> dict[str, tuple[str, str, str | None]]:
         """Every demand ever stored (closed, deleted and archived ones too): its community,
-        service item and creation time (None: unknown), which a report over past
+        category (:meth:`matcher.catalogue.Catalogue.demand_category`: its item's, else
+        its skill category) and creation time (None: unknown), which a report over past
         dispatches groups them by and times them from."""
         self._district_row(district)
+        catalogue, taxonomy = self.catalogue(district), self.taxonomy(district)
         d = t.demands.c
         rows = self.conn.execute(
-            select(d.id, d.community, d.item, d.created_at).where(d.district_id == district)
+            select(d.id, d.community, d.item, d.needs, d.created_at).where(
+                d.district_id == district
+            )
         )
-        return {r.id: (r.community, r.item, r.created_at) for r in rows}
+        return {
+            r.id: (
+                r.community,
+                catalogue.demand_category(r.item, json.loads(r.needs or "{}"), taxonomy),
+                r.created_at,
+            )
+            for r in rows
+        }
 
     # ---------------------------------------------------------------- the summary
     def supply_summary(
@@ -108,6 +120,7 @@ class CatalogueTx(DistrictsTx):
         by: Iterable[str] = ("community", "category"),
         *,
         snap: Snapshot | None = None,
+        by_skill: bool = False,
     ) -> SupplySummary:
         """Supply against demand on the live pool: open demands and their open slots,
         the cadres with capacity left (one marked unavailable has none) who pass every
@@ -124,4 +137,5 @@ class CatalogueTx(DistrictsTx):
             filled=snap.filled_slots,
             used=snap.used_capacity,
             active=active,
+            by_skill=by_skill,
         )

@@ -92,6 +92,7 @@ class DemandsTx(PoolTx):
                 params={"id": d.id},
             )
         self.check_demand(district, d)
+        self.check_not_begun(district, [d])
         self.upsert_demands(district, [d])
         # a re-created demand starts open
         self.conn.execute(
@@ -122,6 +123,7 @@ class DemandsTx(PoolTx):
         """
         old = self._demand_row(district, d.id)
         self.check_demand(district, d)
+        self.check_not_begun(district, [d])
         was = bool(old.recurring)
         now = was if recurring is None else recurring
         active, completed = self._demand_counts(district).get(d.id, (0, 0, 0))[1:]

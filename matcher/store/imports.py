@@ -195,4 +195,6 @@ def _guard(
     changed = [item for _, item in rows if item.id in writes]
     lines = {item.id: line for line, item in rows if item.id in writes}
     tx.check_counts(district, [i for i in changed if isinstance(i, Cadre)], lines)
-    tx.check_counts(district, [i for i in changed if isinstance(i, Demand)], lines)
+    demands = [i for i in changed if isinstance(i, Demand)]
+    tx.check_not_begun(district, demands, lines, "demands.csv")
+    tx.check_counts(district, demands, lines)

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import Table, and_, select, update
 
 from matcher import Cadre, Case, Community, Demand, InputError, Problem, write_case
-from matcher.dated import district_zone
+from matcher.dated import district_zone, format_local
 from matcher.io import load_table
-from matcher.store import bulk
+from matcher.store import bulk, core
 from matcher.store import schema as t
 from matcher.store.audit import audited, text_digest
 from matcher.store.catalogue import CatalogueTx
@@ -383,6 +383,54 @@ class PoolTx(DispatchesTx, CatalogueTx):
         problems = self._misfits(district, {"skills": c.skills}, c.certs, ("home", c.home))
         if problems:
             raise InputError("the cadre does not fit this district", problems)
+
+    def check_not_begun(
+        self,
+        district: str,
+        demands: Sequence[Demand],
+        lines: Mapping[str, int] | None = None,
+        file: str = "body",
+    ) -> None:
+        """Refuse (422 ``problem.start_past``) a dated order written with a start before
+        the district's now (:func:`matcher.store.core.now_utc`, read in its zone): a
+        shift already begun cannot be staffed by a proposal, so a past date is a slip of
+        the keyboard, not work to plan. The one check for creating, replacing, patching
+        and importing (``lines``: each id's row in ``file``) a live demand.
+
+        Only a start that is new is checked: a new demand's, or one moved from what is
+        stored. A demand whose shift has begun may still be edited otherwise (its title,
+        or its headcount as the record of the day), and an import that sends it back
+        unchanged still passes; a case folder loaded whole (``matcher db import``, the
+        sample) is taken as it is.
+        """
+        dated = [d for d in demands if d.start is not None]
+        if not dated:
+            return
+        zone = self.zone(district)
+        now = core.now_utc()
+        stored = bulk.stored(self.conn, t.demands, district, [d.id for d in dated])
+        problems: list[Problem] = []
+        for d in dated:
+            assert d.start is not None
+            start = format_local(d.start)
+            old = stored.get(d.id)
+            if d.start >= now or (old is not None and not old.deleted and old.starts_at == start):
+                continue
+            local_now = format_local(now.astimezone(zone).replace(second=0, microsecond=0))
+            problems.append(
+                Problem(
+                    file,
+                    f"the order starts at {start}, before the district's now ({local_now}):"
+                    " a shift already begun cannot be staffed",
+                    row=None if lines is None else lines.get(d.id),
+                    column="start",
+                    value=start,
+                    code="problem.start_past",
+                    params={"start": start, "now": local_now},
+                )
+            )
+        if problems:
+            raise InputError("a dated order starts in the past", problems)
 
     def check_demand(self, district: str, d: Demand) -> None:
         """Raise InputError when ``d`` names unknown tags, certificates or community."""

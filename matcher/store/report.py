@@ -23,7 +23,9 @@ from matcher.store.report_days import replay_inputs
 from matcher.store.report_rows import ReportRow
 
 if TYPE_CHECKING:
+    from matcher.catalogue import Catalogue
     from matcher.store.store import Tx
+    from matcher.tags import Taxonomy
 
 __all__ = ["ENDINGS", "report_figures"]
 
@@ -45,6 +47,16 @@ def _hours_between(start: str, end: str) -> float:
     return max(0.0, seconds / 3600)
 
 
+def _categories(catalogue: Catalogue, taxonomy: Taxonomy) -> dict[str, dict[str, str]]:
+    """The names of the categories the report counts in, in its order: the service
+    categories, then the taxonomy's skill categories a demand without an item falls
+    back to (a slug both use keeps the catalogue's name)."""
+    out = {c.slug: {"zh": c.zh, "en": c.en} for c in catalogue.categories}
+    for c in taxonomy.categories:
+        out.setdefault(c.slug, {"zh": c.zh, "en": c.en})
+    return out
+
+
 def report_figures(
     tx: Tx, district: str, start: date | None = None, end: date | None = None, *, training: int = 3
 ) -> ReportRow:
@@ -62,7 +74,7 @@ def report_figures(
     catalogue = tx.catalogue(district)
     places = tx.demand_places(district)
     snap = tx.snapshot(district)  # the summary's and the shortages' live pool, read once
-    s = tx.supply_summary(district, ("category",), snap=snap)
+    s = tx.supply_summary(district, ("category",), snap=snap, by_skill=True)
     by_cat: dict[str, dict[str, float]] = defaultdict(_blank)
     by_comm: dict[str, dict[str, float]] = defaultdict(_blank)
     weeks: dict[str, Counter[str]] = defaultdict(Counter)
@@ -70,8 +82,7 @@ def report_figures(
     waits: dict[str, list[float]] = defaultdict(list)
     dispatches = tx.list_dispatches(district, limit=2**31)[0]
     for x in dispatches:
-        community, item, created = places.get(x.demand, ("", None, None))
-        category = catalogue.category_of(item) or ""
+        community, category, created = places.get(x.demand, ("", "", None))
         cells = (by_cat[category], by_comm[community])
         made = local_day(x.created_at, zone)
         if first <= made <= last:
@@ -93,7 +104,7 @@ def report_figures(
                 c["hours"] = round(c["hours"] + x.hours, 6)
         if x.status == "completed":
             weeks[_monday(ended)]["completed"] += 1
-    short = shortfall(snap.case, catalogue, training=training, **snap.holding())
+    short = shortfall(snap.case, catalogue, training=training, by_skill=True, **snap.holding())
     return ReportRow(
         district=district,
         name=row.name,
@@ -111,6 +122,6 @@ def report_figures(
         summary=s.to_json(),
         baseline=replay_days(*replay_inputs(tx, district, first, last, dispatches)).to_json(),
         shortfall=short.to_json(),
-        categories={c.slug: {"zh": c.zh, "en": c.en} for c in catalogue.categories},
+        categories=_categories(catalogue, snap.case.taxonomy),
         communities={c.id: c.name for c in tx.list_communities(district)},
     )

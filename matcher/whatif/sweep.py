@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 from matcher.model import Case
 from matcher.propose import propose
-from matcher.tomlfile import read_toml
+from matcher.tomlfile import read_toml_text
 from matcher.whatif.engine import fast_policy
 from matcher.whatif.scenario import ScenarioError, apply_scenario, parse_scenario
 
@@ -77,9 +77,8 @@ def _substitute(value: Any, params: Mapping[str, Any]) -> Any:
 def load_sweep(path: str | Path, case: Case) -> Sweep:
     """Read a sweep file; every point's edits are validated against ``case`` up front."""
     p = Path(path)
-    return parse_sweep(
-        read_toml(p, ScenarioError, "sweep"), case, source=str(p), text=p.read_text("utf-8-sig")
-    )
+    data, text = read_toml_text(p, ScenarioError, "sweep")
+    return parse_sweep(data, case, source=str(p), text=text)
 
 
 def parse_sweep(

@@ -3,15 +3,23 @@ and the service's proposals keep capacity per instant."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from matcher.store import Store
 from matcher.store import schema as t
 from tests.api.tokens import Tokens
+from tests.clock import BEFORE_FIXED_DATES, set_clock
 
 D = "/v1/districts/d1"
 SHIFT = {"community": "C1", "title": "防汛值守", "needs": {"urban.elevator_retrofit": 2}}
+
+
+@pytest.fixture(autouse=True)
+def _ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixed dates written here (2026-12-08 …) are ahead of the district's now."""
+    set_clock(monkeypatch, BEFORE_FIXED_DATES)
 
 
 def test_dated_fields_round_trip_and_a_capacity_one_cadre_takes_two_shifts(

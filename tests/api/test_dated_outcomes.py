@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from fastapi.testclient import TestClient
 
 from matcher.store import today
 from tests.api.tokens import Tokens
-from tests.clock import SHANGHAI
+from tests.clock import SHANGHAI, set_clock
 
 D = "/v1/districts/d1"
 NEED = {"community": "C3", "title": "防汛值守", "needs": {"emergency.flood_control": 3},
@@ -63,15 +64,20 @@ def test_an_order_not_started_is_neither_completed_nor_a_no_show(
     assert r.status_code == 200, r.text
 
 
-def test_an_order_that_has_started_is_completed(client: TestClient, tokens: Tokens) -> None:
+def test_an_order_that_has_started_is_completed(
+    client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
     day = (today(SHANGHAI) + dt.timedelta(days=1)).isoformat()
     ids = _dispatched(client, tokens, day)
     h, d = tokens.h("admin"), tokens.h("dispatcher")
-    # moved to yesterday evening (it was worked then): now it may end
+    # moving it into the past is refused (problem.start_past): a start is not backdated
     y = (today(SHANGHAI) - dt.timedelta(days=1)).isoformat()
-    for did in ("T1", "T2"):
-        moved = {"start": f"{y}T19:30", "end": f"{y}T21:30"}
-        assert client.patch(f"{D}/demands/{did}", json=moved, headers=h).status_code == 200
+    moved = {"start": f"{y}T19:30", "end": f"{y}T21:30"}
+    r = client.patch(f"{D}/demands/T1", json=moved, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "problem.start_past"
+    # the evening comes (it was worked then): now it may end
+    evening = dt.datetime.fromisoformat(f"{day}T21:45").replace(tzinfo=SHANGHAI)
+    set_clock(monkeypatch, evening)
     r = client.post(f"/v1/districts/d1/dispatches/{ids['T1']}/complete", json={"hours": 2},
                     headers=d)  # fmt: skip
     assert r.status_code == 200, r.text

@@ -29,6 +29,7 @@ from matcher.solver import child, sided
 from matcher.store import Actor, Basis, JobRow, Store, Tx
 from tests.api.polling import ASYNC, FINAL, POLLS, wait_job
 from tests.api.tokens import Tokens
+from tests.clock import fixed_dates_ahead
 
 P = "/v1/districts/d1/proposals"
 J = "/v1/districts/d1/jobs"
@@ -166,8 +167,9 @@ def _dated_shifts(client: TestClient, tokens: Tokens) -> None:
     for k, (start, end) in enumerate((("2026-12-08T18:00", "2026-12-08T22:00"),
                                       ("2026-12-08T22:00", "2026-12-09T02:00"))):  # fmt: skip
         body = {**shift, "id": f"S{k}", "start": start, "end": end, "priority": 5}
-        assert client.post("/v1/districts/d1/demands", json=body,
-                           headers=tokens.h("admin")).status_code == 201  # fmt: skip
+        with fixed_dates_ahead():
+            assert client.post("/v1/districts/d1/demands", json=body,
+                               headers=tokens.h("admin")).status_code == 201  # fmt: skip
 
 
 def _in_its_milp(client: TestClient, url: str, h: dict[str, str]) -> None:
@@ -280,7 +282,9 @@ def test_failing_job_reports_the_sync_problem(client: TestClient, tokens: Tokens
     shift = {"id": "F0", "community": "C3", "title": "防汛值守", "priority": 5,
              "needs": {"emergency.flood_control": 3},
              "start": "2026-12-08T18:00", "end": "2026-12-08T22:00"}  # fmt: skip
-    assert client.post("/v1/districts/d1/demands", json=shift, headers=admin).status_code == 201
+    with fixed_dates_ahead():
+        r = client.post("/v1/districts/d1/demands", json=shift, headers=admin)
+    assert r.status_code == 201
     bad = {"pinned": [{"cadre": "P4", "demand": "F0"}]}
     sync = client.post(P, json=bad, headers=h)
     assert (

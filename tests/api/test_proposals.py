@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from api.warm import WarmPlans
 from matcher import EngineParams, propose
 from tests.api.tokens import Tokens
+from tests.clock import fixed_dates_ahead
 
 P = "/v1/districts/d1/proposals"
 
@@ -246,7 +247,9 @@ def test_pins_are_judged_before_a_job_is_queued(client: TestClient, tokens: Toke
     shift = {"id": "S1", "community": "C1", "title": "值守",
              "needs": {"urban.elevator_retrofit": 1},
              "start": "2026-12-08T18:00", "end": "2026-12-08T22:00"}  # fmt: skip
-    assert client.post("/v1/districts/d1/demands", json=shift, headers=admin).status_code == 201
+    with fixed_dates_ahead():
+        r = client.post("/v1/districts/d1/demands", json=shift, headers=admin)
+    assert r.status_code == 201
     body = {"from": "2026-12-10", "to": "2026-12-10", "pinned": [{"cadre": "P1", "demand": "S1"}]}
     r = client.post(P, json=body, headers=h)
     assert r.status_code == 422, r.text

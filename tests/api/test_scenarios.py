@@ -19,6 +19,7 @@ from matcher.messages import CATALOGUE
 from matcher.store import Store
 from tests.api.polling import ASYNC, POLLS, wait_job
 from tests.api.tokens import Tokens
+from tests.clock import fixed_dates_ahead
 
 D = "/v1/districts/d1"
 S = f"{D}/scenarios"
@@ -75,8 +76,9 @@ def test_explain_unfilled_in_a_dated_district_prices_the_ongoing_orders(
     h, d = tokens.h("admin"), tokens.h("dispatcher")
     lift = {"urban.elevator_retrofit": 3}
     shift = {"community": "C1", "title": "电梯值守", "priority": 5, "needs": lift, "requires": lift}
-    r = client.post(f"{D}/demands", json={**shift, "id": "S1", "start": "2026-12-08T18:00",
-                                          "end": "2026-12-08T22:00"}, headers=h)  # fmt: skip
+    with fixed_dates_ahead():
+        r = client.post(f"{D}/demands", json={**shift, "id": "S1", "start": "2026-12-08T18:00",
+                                              "end": "2026-12-08T22:00"}, headers=h)  # fmt: skip
     assert r.status_code == 201, r.text
     first = client.post(f"{D}/proposals", json={}, headers=d).json()
     assert {"cadre": "P1", "demand": "S1"} in [
@@ -91,7 +93,8 @@ def test_explain_unfilled_in_a_dated_district_prices_the_ongoing_orders(
          {"needs": {"emergency.flood_control": 3}, "requires": {"emergency.flood_control": 2}}),
     ):  # fmt: skip
         body = {**shift, **extra, "id": did, "start": start, "end": end}
-        assert client.post(f"{D}/demands", json=body, headers=h).status_code == 201
+        with fixed_dates_ahead():
+            assert client.post(f"{D}/demands", json=body, headers=h).status_code == 201
     # P7 would take D4 but for a 1 km travel limit (C1 to C3 is ~3 km): the travel fix
     p7 = {"id": "P7", "name": "周七", "home": "C1", "skills": {"urban.old_housing_renovation": 3},
           "certs": [], "capacity": 1, "status": "green", "max_travel_km": 1.0}  # fmt: skip

@@ -20,10 +20,10 @@ __all__ = [
     "STATUSES",
     "certs",
     "levels",
+    "mistyped",
     "needs_selector",
     "number",
     "select",
-    "types_ok",
 ]
 
 #: the keys that pick cadres, and demands, for an edit
@@ -57,18 +57,19 @@ _TYPE_NAMES = {
 }
 
 
-def types_ok(ctx: Checker, k: int, p: Mapping[str, Any]) -> bool:
-    """Whether every known key of edit ``k`` holds a value of its type (problems reported)."""
-    ok = True
+def mistyped(ctx: Checker, k: int, p: Mapping[str, Any]) -> set[str]:
+    """The known keys of edit ``k`` whose value is not of their type (problems reported,
+    the value as written: a text is quoted once, when shown)."""
+    bad = set()
     for key, v in p.items():
         want = _TYPES.get(key)
         if want is None:
             continue
         if (isinstance(v, bool) and bool not in want) or not isinstance(v, want):
             names = " or ".join(_TYPE_NAMES[t.__name__] for t in want)
-            ctx.bad(k, key, f"{key} must be {names}", repr(v))
-            ok = False
-    return ok
+            ctx.bad(k, key, f"{key} must be {names}", v)
+            bad.add(key)
+    return bad
 
 
 def number(

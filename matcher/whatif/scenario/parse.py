@@ -13,9 +13,9 @@ from typing import Any
 
 from matcher.errors import Problem
 from matcher.model import Case
-from matcher.tomlfile import read_toml
+from matcher.tomlfile import read_toml_text
 from matcher.whatif.scenario.base import Checker, Edit, Scenario, ScenarioError, suggest
-from matcher.whatif.scenario.checks import types_ok
+from matcher.whatif.scenario.checks import mistyped
 from matcher.whatif.scenario.kinds import EDITS
 
 __all__ = ["load_scenario", "parse_scenario"]
@@ -34,8 +34,7 @@ def _edit_lines(text: str) -> list[int | None]:
 def load_scenario(path: str | Path, case: Case) -> Scenario:
     """Read and validate a scenario file against ``case`` (raises :class:`ScenarioError`)."""
     p = Path(path)
-    data = read_toml(p, ScenarioError, "scenario")
-    text = p.read_text(encoding="utf-8-sig")
+    data, text = read_toml_text(p, ScenarioError, "scenario")
     return parse_scenario(data, case, source=str(p), text=text, default_name=p.stem)
 
 
@@ -106,7 +105,16 @@ def _check_edit(ctx: Checker, k: int, raw: dict[str, Any]) -> Edit | None:
             ctx.bad(
                 k, key, f"unknown key '{key}' for {name}", None, suggest(key, kind.keys, "keys")
             )
-    if not types_ok(ctx, k, {key: v for key, v in p.items() if key in kind.keys}):
+    bad = mistyped(ctx, k, {key: v for key, v in p.items() if key in kind.keys})
+    if bad:
+        # the other keys are still checked, so every problem of the edit is said at once;
+        # what the check then says of a mistyped key (now absent), or of the edit as a
+        # whole (a selector "missing"), would mislead: only the other keys' problems stay
+        mark = len(ctx.problems)
+        kind.check(ctx, k, {key: v for key, v in p.items() if key not in bad})
+        ctx.problems[mark:] = [
+            q for q in ctx.problems[mark:] if q.column is not None and q.column not in bad
+        ]
         return None
     kind.check(ctx, k, p)
     if len(ctx.problems) > n0:
