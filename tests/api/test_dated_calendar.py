@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.tokens import Tokens
-from tests.clock import set_clock
+from tests.clock import BEFORE_FIXED_DATES, fixed_dates_ahead, set_clock
 
 D = "/v1/districts/d1"
 #: three evening shifts only P4 can take: Tuesday and Wednesday of ISO week 2026-W50, and
@@ -34,9 +34,10 @@ def _setup(client: TestClient, tokens: Tokens) -> None:
              "away": "2026-12-12", "hours_per_week": 10}  # fmt: skip
     r = client.put(f"{D}/cadres/P4", json={**body, "version": r["version"]}, headers=h)
     assert r.status_code == 200, r.text
-    for did, day in SHIFTS.items():
-        shift = {**FLOOD, "id": did, "start": f"{day}T18:00", "end": f"{day}T22:00"}
-        assert client.post(f"{D}/demands", json=shift, headers=h).status_code == 201
+    with fixed_dates_ahead():  # the shifts' fixed days ahead of now, whatever day it is
+        for did, day in SHIFTS.items():
+            shift = {**FLOOD, "id": did, "start": f"{day}T18:00", "end": f"{day}T22:00"}
+            assert client.post(f"{D}/demands", json=shift, headers=h).status_code == 201
 
 
 def _accept_p4(client: TestClient, tokens: Tokens, body: dict[str, Any]) -> dict[str, Any]:
@@ -54,6 +55,8 @@ def _accept_p4(client: TestClient, tokens: Tokens, body: dict[str, Any]) -> dict
 def test_a_cadres_week_shows_their_shifts_ongoing_work_pattern_away_day_and_hours(
     client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the week of the shifts is ahead, whatever day the tests run (the clock moves below)
+    set_clock(monkeypatch, BEFORE_FIXED_DATES)
     _setup(client, tokens)
     plan = _accept_p4(client, tokens, {})
     took = sorted(a["demand"] for a in plan["result"]["assignments"] if a["cadre"] == "P4")
@@ -158,8 +161,9 @@ def test_who_reads_a_calendar(client: TestClient, tokens: Tokens) -> None:
 
 
 def test_a_proposal_for_a_horizon_plans_its_days_and_the_list_finds_it(
-    client: TestClient, tokens: Tokens
+    client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    set_clock(monkeypatch, BEFORE_FIXED_DATES)  # the week of the shifts ahead
     _setup(client, tokens)
     d = tokens.h("dispatcher")
     whole = client.post(f"{D}/proposals", json={}, headers=d).json()

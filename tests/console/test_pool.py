@@ -260,7 +260,7 @@ def test_the_forms_most_hours_are_the_servers() -> None:
 
 def test_a_dated_demand_from_the_form(page_factory: Any, fresh_server: Server, shots: Path) -> None:
     """The demand form's start, end and hours: local date-times typed yyyy-mm-dd HH:MM are
-    sent as the API's 2026-12-08T18:00, hours as a number; what cannot be sent is said
+    sent as the API's 2030-12-08T18:00, hours as a number; what cannot be sent is said
     beside its field (and in the banner) before anything is sent, and so is a field the
     server refuses."""
     import httpx
@@ -282,7 +282,7 @@ def test_a_dated_demand_from_the_form(page_factory: Any, fresh_server: Server, s
     form.get_by_label("编号").fill("D9200")
     form.get_by_label("事项").fill("周二晚间巡查")
     save = form.get_by_role("button", name="保存需求")
-    form.get_by_label("开始时间").fill("2026-12-08 18:00")
+    form.get_by_label("开始时间").fill("2030-12-08 18:00")
     form.get_by_label("结束时间").fill("明晚")
     save.click()
     expect_text(p, "#dm-end-err", "“明晚”不是时间")
@@ -290,7 +290,7 @@ def test_a_dated_demand_from_the_form(page_factory: Any, fresh_server: Server, s
     form.get_by_label("结束时间").fill("9999-12-08 17:00")
     save.click()
     expect_text(p, "#dm-end-err", "“9999-12-08 17:00”不在 1900–2200 年之间")
-    form.get_by_label("结束时间").fill("2026-12-08 17:00")
+    form.get_by_label("结束时间").fill("2030-12-08 17:00")
     save.click()
     expect_text(p, "#dm-end-err", "结束须在开始之后")
     form.get_by_label("结束时间").fill("")
@@ -350,19 +350,19 @@ def test_a_dated_demand_from_the_form(page_factory: Any, fresh_server: Server, s
     expect_text(p, "#status", "需求 D9200 已新增")
     auth = {"Authorization": f"Bearer {fresh_server.dispatcher}"}
     d = httpx.get(fresh_server.base + "/v1/districts/gulou/demands/D9200", headers=auth).json()
-    assert (d["start"], d["end"], d["hours"]) == ("2026-12-08T18:00", None, 3.0)
+    assert (d["start"], d["end"], d["hours"]) == ("2030-12-08T18:00", None, 3.0)
 
     # with an end, in another spelling of the day
     p.get_by_role("button", name="新增需求").click()
     form.get_by_label("编号").fill("D9201")
     form.get_by_label("事项").fill("周三上午走访")
-    form.get_by_label("开始时间").fill("2026-12-9 09:00")
-    form.get_by_label("结束时间").fill("2026-12-09T11:30")
+    form.get_by_label("开始时间").fill("2030-12-9 09:00")
+    form.get_by_label("结束时间").fill("2030-12-09T11:30")
     save.click()
     expect_text(p, "#status", "需求 D9201 已新增")
     d = httpx.get(fresh_server.base + "/v1/districts/gulou/demands/D9201", headers=auth).json()
-    assert (d["start"], d["end"], d["hours"]) == ("2026-12-09T09:00", "2026-12-09T11:30", None)
-    assert '"start": "2026-12-09T09:00"' in posts[-1] or '"start":"2026-12-09T09:00"' in posts[-1]
+    assert (d["start"], d["end"], d["hours"]) == ("2030-12-09T09:00", "2030-12-09T11:30", None)
+    assert '"start": "2030-12-09T09:00"' in posts[-1] or '"start":"2030-12-09T09:00"' in posts[-1]
     assert [e for e in pg.errors if "status of 422" not in e] == []  # the routed refusal
 
 
@@ -432,13 +432,13 @@ def test_the_demand_form_checks_itself_in_the_pages_words(
         form.get_by_label("编号").fill("X 001")
         form.get_by_label("事项").fill("周二晚间巡查")
         form.get_by_label("需要人数").fill("0")
-        form.get_by_label("开始时间").fill("2026-12-08 25:00")
+        form.get_by_label("开始时间").fill("2030-12-08 25:00")
         form.get_by_label("服务时长（小时）").fill("2")
         save.click()
         expect_text(p, "#dm-id-err", "编号只能包含字母、数字、.、- 和 _，并以字母或数字开头")
         assert p.locator("#dm-title-err").inner_text() == ""
         expect_text(p, "#dm-head-err", "需要人数须为 1 到 1000 之间的整数")
-        expect_text(p, "#dm-start-err", "“2026-12-08 25:00”不是时间")
+        expect_text(p, "#dm-start-err", "“2030-12-08 25:00”不是时间")
         pg_text = p.locator("main").inner_text()
         for english in ("Please", "fill out", "match the requested"):
             assert english not in pg_text, english
@@ -450,21 +450,21 @@ def test_the_demand_form_checks_itself_in_the_pages_words(
         form.get_by_label("需要人数").fill("2")
         assert p.locator("#dm-head-err").inner_text() == ""
         # slashes mixed with a dash are still no date-time: the error stays, updated
-        form.get_by_label("开始时间").fill("2026/12-08 18:00")
-        expect_text(p, "#dm-start-err", "“2026/12-08 18:00”不是时间")
+        form.get_by_label("开始时间").fill("2030/12-08 18:00")
+        expect_text(p, "#dm-start-err", "“2030/12-08 18:00”不是时间")
         save.click()
-        expect_text(p, "#dm-start-err", "“2026/12-08 18:00”不是时间")
-        form.get_by_label("开始时间").fill("2026/12/08 18:00")
+        expect_text(p, "#dm-start-err", "“2030/12-08 18:00”不是时间")
+        form.get_by_label("开始时间").fill("2030/12/08 18:00")
         assert p.locator("#dm-start-err").inner_text() == ""
         pg_shot = shots / "console-demand-form-own-checks.png"
         p.screenshot(path=str(pg_shot))
         assert posts == []
         save.click()
         expect_text(p, "#status", "需求 X-001 已新增")
-        assert len(posts) == 1 and '"start":"2026-12-08T18:00"' in posts[0].replace(" ", "")
+        assert len(posts) == 1 and '"start":"2030-12-08T18:00"' in posts[0].replace(" ", "")
         auth = {"Authorization": f"Bearer {fresh_server.dispatcher}"}
         d = httpx.get(fresh_server.base + "/v1/districts/gulou/demands/X-001", headers=auth).json()
-        assert (d["start"], d["hours"], d["headcount"]) == ("2026-12-08T18:00", 2.0, 2)
+        assert (d["start"], d["hours"], d["headcount"]) == ("2030-12-08T18:00", 2.0, 2)
 
         # in English, the same rules in English words
         p.get_by_role("button", name="Switch to English").click()
