@@ -140,7 +140,9 @@ def test_a_proposal_to_a_file_imports_no_rich_off_a_terminal(tmp_path) -> None: 
     imported (its note written as rich writes it, next test); a terminal gets rich.
     (The plan's path is short: a note longer than a line goes through rich, to wrap.)"""
     code = _propose_sample("plan.json", "print('rich' in sys.modules)")
-    env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
+    # nothing set that rich reads (pytest-xdist's workers have COLUMNS and LINES set)
+    rich_reads = ("TTY_COMPATIBLE", "FORCE_COLOR", "COLUMNS")
+    env = {k: v for k, v in os.environ.items() if k not in rich_reads}
     env |= {"PYTHONPATH": str(ROOT)}
     for extra, loaded in (({}, "False"), ({"TTY_COMPATIBLE": "1"}, "True")):
         run = subprocess.run(
