@@ -221,9 +221,15 @@ class DemandsTx(PoolTx):
 
     @audited("demand.reopen", "did")
     def reopen_demand(self, district: str, did: str) -> DemandRow:
-        """A done or cancelled demand is proposed again (its dispatches still count)."""
+        """A done or cancelled demand is proposed again (its dispatches still count); a
+        dated order whose shift has begun is not (422 ``problem.start_past``)."""
         old = self._demand_row(district, did)
-        self._set_demand_status(old, move("demand", did, old.status, "reopen"))
+        step = move("demand", did, old.status, "reopen")  # an open one: 409 first
+        if old.starts_at:
+            self.check_not_begun(
+                district, [demand_from_row(old, self.zone(district))], reopening=True
+            )
+        self._set_demand_status(old, step)
         return self.demand(district, did)
 
     @audited("demand.delete", "did")

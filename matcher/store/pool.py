@@ -390,12 +390,16 @@ class PoolTx(DispatchesTx, CatalogueTx):
         demands: Sequence[Demand],
         lines: Mapping[str, int] | None = None,
         file: str = "body",
+        *,
+        reopening: bool = False,
     ) -> None:
         """Refuse (422 ``problem.start_past``) a dated order written with a start before
         the district's now (:func:`matcher.store.core.now_utc`, read in its zone): a
         shift already begun cannot be staffed by a proposal, so a past date is a slip of
         the keyboard, not work to plan. The one check for creating, replacing, patching
-        and importing (``lines``: each id's row in ``file``) a live demand.
+        and importing (``lines``: each id's row in ``file``) a live demand, and for
+        reopening one (``reopening``: its stored start counts as new, since reopening
+        asks for it to be staffed again).
 
         Only a start that is new is checked: a new demand's, or one moved from what is
         stored. A demand whose shift has begun may still be edited otherwise (its title,
@@ -414,7 +418,8 @@ class PoolTx(DispatchesTx, CatalogueTx):
             assert d.start is not None
             start = format_local(d.start)
             old = stored.get(d.id)
-            if d.start >= now or (old is not None and not old.deleted and old.starts_at == start):
+            kept = not reopening and old is not None and not old.deleted and old.starts_at == start
+            if d.start >= now or kept:
                 continue
             local_now = format_local(now.astimezone(zone).replace(second=0, microsecond=0))
             problems.append(

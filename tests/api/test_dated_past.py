@@ -85,3 +85,25 @@ def test_an_order_that_has_begun_may_still_be_edited_if_its_start_stays(
     text += "2026-12-07T12:00\n"
     r = client.post(f"{D}/demands/import", json={"csv": text}, headers=h)
     assert r.status_code == 200, r.text
+
+
+def test_a_begun_order_is_not_reopened(
+    client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reopening asks for a demand to be staffed again: a shift that has begun is refused
+    (its stored start is checked as a new one would be), one still ahead is reopened."""
+    h = tokens.h("admin")
+    set_clock(monkeypatch, NOW - dt.timedelta(days=1))
+    for did, day in (("D9020", "2026-12-07"), ("D9021", "2026-12-08")):
+        body = {**SHIFT, "id": did, "start": f"{day}T09:00", "end": f"{day}T12:00"}
+        assert client.post(f"{D}/demands", json=body, headers=h).status_code == 201
+        r = client.post(f"{D}/demands/{did}/close", json={"outcome": "cancelled"}, headers=h)
+        assert r.status_code == 200, r.text
+    set_clock(monkeypatch, NOW)  # D9020 began at 09:00 today
+    r = client.post(f"{D}/demands/D9020/reopen", headers=h)
+    assert r.status_code == 422, r.text
+    _past(r.json()["errors"][0], "2026-12-07T09:00")
+    assert client.get(f"{D}/demands/D9020", headers=h).json()["status"] == "cancelled"
+    r = client.post(f"{D}/demands/D9021/reopen", headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "open"
