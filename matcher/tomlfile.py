@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from matcher.errors import InputError, Problem
+from matcher.textfile import NEITHER, Undecodable, decode_saved
 
 __all__ = ["read_toml", "read_toml_text"]
 
-#: what Notepad or Excel on a Chinese Windows saves in: GB18030 reads GBK too (as CSVs)
-_FALLBACK = "gb18030"
 _SAVE_UTF8 = "save it as UTF-8 (with or without BOM)"
 #: tomllib's message (Python 3.11–3.13 give no attributes): "<detail> (at line L, column C)"
 _WHERE = re.compile(
@@ -68,15 +67,10 @@ def _text(p: Path, error: type[InputError], what: str) -> str:
     except IsADirectoryError:
         raise error(f"{p}: {what} must be a file, not a folder") from None
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        try:
-            return raw.decode(_FALLBACK)
-        except UnicodeDecodeError:
-            line = raw[: exc.start].count(b"\n") + 1
-            problem = Problem(str(p), "file is neither UTF-8 nor GB18030 (GBK)", row=line,
-                              hint=_SAVE_UTF8)  # fmt: skip
-            raise error(f"{p}: not UTF-8", [problem]) from None
+        return decode_saved(raw)
+    except Undecodable as exc:
+        problem = Problem(str(p), NEITHER, row=exc.line, hint=_SAVE_UTF8)
+        raise error(f"{p}: not UTF-8", [problem]) from None
 
 
 def read_toml_text(

@@ -92,6 +92,7 @@ DOMAIN = (
     "matcher.atomic",
     "matcher.paths",
     "matcher.tomlfile",
+    "matcher.textfile",
     "matcher.record",
     "matcher.dated",
     "matcher.catalogue",

@@ -30,6 +30,7 @@ from matcher.io.problems import ProblemLog
 from matcher.io.records import CadreRecord, CommunityRecord, DemandRecord
 from matcher.model import Cadre, Community, Demand, id_problem
 from matcher.tags import Taxonomy
+from matcher.textfile import FALLBACK_ENCODING, NEITHER, Undecodable, decode_saved
 
 __all__ = [
     "COLUMNS",
@@ -88,18 +89,10 @@ _MODELS: dict[str, tuple[type[BaseModel], Callable[..., Item], str | None]] = {
 
 
 #: what a CSV saved by Chinese Excel ("CSV (逗号分隔)") is written in: GB18030 reads GBK too
-FALLBACK_ENCODING = "gb18030"
 _SAVE_UTF8 = (
     "save it as UTF-8: in Excel, Save As → CSV UTF-8 (Comma delimited)"
     " / 另存为 → CSV UTF-8（逗号分隔）"
 )
-
-
-def _gb18030(raw: bytes) -> str | None:
-    try:
-        return raw.decode(FALLBACK_ENCODING)
-    except UnicodeDecodeError:
-        return None
 
 
 def decode(name: str, raw: bytes, log: ProblemLog, encoding: str | None = None) -> str | None:
@@ -110,7 +103,7 @@ def decode(name: str, raw: bytes, log: ProblemLog, encoding: str | None = None) 
     ``encoding`` (e.g. ``gbk`` when detection guesses wrong) is used as given. No NUL either way.
     """
     try:
-        text = raw.decode("utf-8-sig" if encoding is None else encoding)
+        text = decode_saved(raw) if encoding is None else raw.decode(encoding)
     except LookupError:
         log.add(
             Problem(
@@ -120,14 +113,13 @@ def decode(name: str, raw: bytes, log: ProblemLog, encoding: str | None = None) 
             )
         )
         return None
+    except Undecodable as exc:
+        log.add(Problem(name, NEITHER, row=exc.line, hint=_SAVE_UTF8))
+        return None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        fallback = _gb18030(raw) if encoding is None else None
-        if fallback is None:
-            what = "neither UTF-8 nor GB18030 (GBK)" if encoding is None else f"not {encoding}"
-            log.add(Problem(name, f"file is {what}", row=line, hint=_SAVE_UTF8))
-            return None
-        text = fallback
+        log.add(Problem(name, f"file is not {encoding}", row=line, hint=_SAVE_UTF8))
+        return None
     if "\x00" in text:  # no text holds one (a UTF-16 or binary file does); no database takes it
         line = text[: text.index("\x00")].count("\n") + 1
         log.add(
